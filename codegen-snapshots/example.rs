@@ -41,6 +41,12 @@ pub mod example {
             #[used]
             #[doc(hidden)]
             static __FORCE_SECTION_REF: fn() = super::super::super::__link_custom_section_describing_imports;
+            #[allow(unused_macros)]
+            macro_rules! wit_import {
+                ($($signature:tt)*) => {
+                    ::witbind::rt::wit_import!("example:kv/store@0.1.0", $($signature)*);
+                };
+            }
             /// A stored value with its metadata.
             #[derive(Clone, Debug)]
             pub struct Entry {
@@ -76,132 +82,43 @@ pub mod example {
             pub struct Bucket {
                 pub(crate) handle: ::witbind::rt::ResourceHandle<Bucket>,
             }
-            impl ::witbind::rt::WasmResource for Bucket {
-                unsafe fn drop(handle: u32) {
-                    ::witbind::rt::wit_import!(
-                        "example:kv/store@0.1.0", "[resource-drop]bucket", (i32)
-                    );
-                    unsafe { _wit_import(handle as i32) }
-                }
-            }
-            impl Bucket {
-                /// Takes ownership of a raw handle.
-                ///
-                /// # Safety
-                /// `handle` must be an owned handle of this resource type that
-                /// nothing else drops.
-                #[doc(hidden)]
-                pub unsafe fn from_handle(handle: u32) -> Self {
-                    Self {
-                        handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(handle)
-                        },
-                    }
-                }
-                /// Moves ownership of the raw handle out of this value.
-                #[doc(hidden)]
-                pub fn take_handle(&self) -> u32 {
-                    ::witbind::rt::ResourceHandle::take_handle(&self.handle)
-                }
-                /// The raw handle, still owned by this value.
-                #[doc(hidden)]
-                pub fn handle(&self) -> u32 {
-                    ::witbind::rt::ResourceHandle::handle(&self.handle)
-                }
-            }
+            ::witbind::rt::resource_handle!(
+                Bucket, "example:kv/store@0.1.0", "[resource-drop]bucket", api
+            );
             impl Bucket {
                 /// Opens the bucket called `name`.
                 pub fn open(name: &str) -> ::core::result::Result<Bucket, StoreError> {
-                    ::witbind::rt::wit_import!(
-                        "example:kv/store@0.1.0", "[static]bucket.open", (ptr, len, ptr)
-                    );
+                    wit_import!("[static]bucket.open", (ptr, len, ptr));
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 3]>::uninit();
                     let (_ptr1, _len1) = ::witbind::rt::lend_str(name);
                     let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe { _wit_import(_ptr1, _len1, _ptr2) };
                     let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
-                        0 => {
-                            let _l4 = unsafe { *_ptr2.add(8).cast::<i32>() };
-                            ::core::result::Result::Ok(Bucket {
-                                handle: unsafe {
-                                    ::witbind::rt::ResourceHandle::from_handle(_l4 as u32)
-                                },
-                            })
-                        }
-                        1 => {
-                            let _l5 = unsafe { *_ptr2.add(8).cast::<u8>() };
-                            let _v7 = match _l5 {
-                                0 => StoreError::AccessDenied,
-                                1 => {
-                                    let _l6 = unsafe { *_ptr2.add(16).cast::<u64>() };
-                                    StoreError::Full(_l6)
-                                }
-                                2 => {
-                                    StoreError::Other(unsafe {
-                                        ::witbind::rt::take_string_at(_ptr2.add(16))
-                                    })
-                                }
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            };
-                            ::core::result::Result::Err(_v7)
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case5 = || {
+                        let _l4 = unsafe { *_ptr2.add(8).cast::<i32>() };
+                        unsafe { Bucket::from_handle(_l4 as u32) }
+                    };
+                    let _case7 = || unsafe { _lift_store_error(_ptr2.add(8)) };
+                    unsafe { ::witbind::rt::lift_result(_l3, _case5, _case7) }
                 }
                 /// Reads the entry under `key`, if there is one.
                 pub fn get(
                     &self,
                     key: &str,
                 ) -> ::core::result::Result<::core::option::Option<Entry>, StoreError> {
-                    ::witbind::rt::wit_import!(
-                        "example:kv/store@0.1.0", "[method]bucket.get", (i32, ptr, len,
-                        ptr)
-                    );
+                    wit_import!("[method]bucket.get", (i32, ptr, len, ptr));
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 5]>::uninit();
                     let (_ptr1, _len1) = ::witbind::rt::lend_str(key);
                     let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr1,
-                            _len1,
-                            _ptr2,
-                        )
-                    };
+                    unsafe { _wit_import(self.handle() as i32, _ptr1, _len1, _ptr2) };
                     let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
-                        0 => {
-                            let _l4 = unsafe { *_ptr2.add(8).cast::<u8>() };
-                            let _v6 = match _l4 {
-                                0 => ::core::option::Option::None,
-                                1 => {
-                                    let _v5 = unsafe { _lift_entry(_ptr2.add(12)) };
-                                    ::core::option::Option::Some(_v5)
-                                }
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            };
-                            ::core::result::Result::Ok(_v6)
-                        }
-                        1 => {
-                            let _l7 = unsafe { *_ptr2.add(8).cast::<u8>() };
-                            let _v9 = match _l7 {
-                                0 => StoreError::AccessDenied,
-                                1 => {
-                                    let _l8 = unsafe { *_ptr2.add(16).cast::<u64>() };
-                                    StoreError::Full(_l8)
-                                }
-                                2 => {
-                                    StoreError::Other(unsafe {
-                                        ::witbind::rt::take_string_at(_ptr2.add(16))
-                                    })
-                                }
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            };
-                            ::core::result::Result::Err(_v9)
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case8 = || {
+                        let _l4 = unsafe { *_ptr2.add(8).cast::<u8>() };
+                        let _case6 = || unsafe { _lift_entry(_ptr2.add(12)) };
+                        unsafe { ::witbind::rt::lift_option(_l4, _case6) }
+                    };
+                    let _case10 = || unsafe { _lift_store_error(_ptr2.add(8)) };
+                    unsafe { ::witbind::rt::lift_result(_l3, _case8, _case10) }
                 }
                 /// Writes `entry`, replacing any entry with the same key.
                 #[allow(clippy::needless_borrow)]
@@ -209,16 +126,15 @@ pub mod example {
                     &self,
                     entry: &Entry,
                 ) -> ::core::result::Result<(), StoreError> {
-                    ::witbind::rt::wit_import!(
-                        "example:kv/store@0.1.0", "[method]bucket.set", (i32, ptr, len,
-                        ptr, len, i32, i32, ptr)
+                    wit_import!(
+                        "[method]bucket.set", (i32, ptr, len, ptr, len, i32, i32, ptr)
                     );
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 3]>::uninit();
                     let (_v1, _v2, _v3, _v4, _v5, _v6) = _lower_flat_entry(&entry);
                     let _ptr7 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                            self.handle() as i32,
                             _v1,
                             _v2,
                             _v3,
@@ -229,48 +145,19 @@ pub mod example {
                         )
                     };
                     let _l8 = unsafe { *_ptr7.cast::<u8>() };
-                    match _l8 {
-                        0 => ::core::result::Result::Ok(()),
-                        1 => {
-                            let _l9 = unsafe { *_ptr7.add(8).cast::<u8>() };
-                            let _v11 = match _l9 {
-                                0 => StoreError::AccessDenied,
-                                1 => {
-                                    let _l10 = unsafe { *_ptr7.add(16).cast::<u64>() };
-                                    StoreError::Full(_l10)
-                                }
-                                2 => {
-                                    StoreError::Other(unsafe {
-                                        ::witbind::rt::take_string_at(_ptr7.add(16))
-                                    })
-                                }
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            };
-                            ::core::result::Result::Err(_v11)
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case10 = || unsafe { _lift_store_error(_ptr7.add(8)) };
+                    unsafe { ::witbind::rt::lift_result(_l8, || (), _case10) }
                 }
                 /// Lists the keys that start with `prefix`.
                 pub fn keys(
                     &self,
                     prefix: &str,
                 ) -> ::witbind::rt::Vec<::witbind::rt::String> {
-                    ::witbind::rt::wit_import!(
-                        "example:kv/store@0.1.0", "[method]bucket.keys", (i32, ptr, len,
-                        ptr)
-                    );
+                    wit_import!("[method]bucket.keys", (i32, ptr, len, ptr));
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
                     let (_ptr1, _len1) = ::witbind::rt::lend_str(prefix);
                     let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr1,
-                            _len1,
-                            _ptr2,
-                        )
-                    };
+                    unsafe { _wit_import(self.handle() as i32, _ptr1, _len1, _ptr2) };
                     let _list3 = unsafe { ::witbind::rt::list_at(_ptr2) };
                     let _lift4 = |_base4: *mut u8| unsafe {
                         ::witbind::rt::take_string_at(_base4)
@@ -287,18 +174,35 @@ pub mod example {
             /// lists, strings and handles are handed over to the result.
             pub(crate) unsafe fn _lift_entry(ptr: *mut u8) -> Entry {
                 let _l1 = unsafe { *ptr.add(16).cast::<u8>() };
-                let _v3 = match _l1 {
-                    0 => ::core::option::Option::None,
-                    1 => {
-                        let _l2 = unsafe { *ptr.add(20).cast::<u32>() };
-                        ::core::option::Option::Some(_l2)
-                    }
-                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                };
+                let _case3 = || unsafe { *ptr.add(20).cast::<u32>() };
+                let _v4 = unsafe { ::witbind::rt::lift_option(_l1, _case3) };
                 Entry {
                     key: unsafe { ::witbind::rt::take_string_at(ptr) },
                     value: unsafe { ::witbind::rt::take_list_at::<u8>(ptr.add(8)) },
-                    ttl: _v3,
+                    ttl: _v4,
+                }
+            }
+            /// Lifts a `store-error` out of canonical ABI memory.
+            ///
+            /// # Safety
+            ///
+            /// `ptr` points at a valid value of this type in canonical layout
+            /// (aligned, initialized, cases and discriminants in range), whose
+            /// lists, strings and handles are handed over to the result.
+            pub(crate) unsafe fn _lift_store_error(ptr: *mut u8) -> StoreError {
+                let _l1 = unsafe { *ptr.cast::<u8>() };
+                match _l1 {
+                    0 => StoreError::AccessDenied,
+                    1 => {
+                        let _l2 = unsafe { *ptr.add(8).cast::<u64>() };
+                        StoreError::Full(_l2)
+                    }
+                    2 => {
+                        StoreError::Other(unsafe {
+                            ::witbind::rt::take_string_at(ptr.add(8))
+                        })
+                    }
+                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
                 }
             }
             /// A lent `entry` as its core values (its lists and strings point into `value`).
@@ -353,22 +257,22 @@ pub mod exports {
                     let _ptr2 = (&raw mut _RET_AREA).cast::<u8>();
                     match _ret1 {
                         ::core::result::Result::Ok(_e3) => {
-                            unsafe { *_ptr2.cast::<u8>() = 0 };
                             unsafe {
+                                *_ptr2.cast::<u8>() = 0;
                                 ::witbind::rt::store_list(
                                     _ptr2.add(4),
                                     ::witbind::rt::give_list(_e3),
-                                )
-                            };
+                                );
+                            }
                         }
                         ::core::result::Result::Err(_e4) => {
-                            unsafe { *_ptr2.cast::<u8>() = 1 };
                             unsafe {
+                                *_ptr2.cast::<u8>() = 1;
                                 ::witbind::rt::store_list(
                                     _ptr2.add(4),
                                     ::witbind::rt::give_string(_e4),
-                                )
-                            };
+                                );
+                            }
                         }
                     }
                     _ptr2

@@ -17,6 +17,12 @@ pub mod witbind_fixtures {
             #[used]
             #[doc(hidden)]
             static __FORCE_SECTION_REF: fn() = super::super::super::__link_custom_section_describing_imports;
+            #[allow(unused_macros)]
+            macro_rules! wit_import {
+                ($($signature:tt)*) => {
+                    ::witbind::rt::wit_import!("witbind-fixtures:aliases/base", $($signature)*);
+                };
+            }
             /// A point in space.
             #[derive(Clone, Copy, Debug)]
             #[repr(C)]
@@ -72,9 +78,7 @@ pub mod witbind_fixtures {
             pub type Outcome = ::core::result::Result<Range, ::witbind::rt::String>;
             /// Measures between two points.
             pub fn measure(a: Location, b: Point) -> Distance {
-                ::witbind::rt::wit_import!(
-                    "witbind-fixtures:aliases/base", "measure", (f64, f64, f64, f64), f64
-                );
+                wit_import!("measure", (f64, f64, f64, f64), f64);
                 let Point { x: _f1, y: _f2 } = a;
                 let Point { x: _f3, y: _f4 } = b;
                 unsafe {
@@ -86,12 +90,31 @@ pub mod witbind_fixtures {
                     )
                 }
             }
+            /// Lifts a `outcome` out of canonical ABI memory.
+            ///
+            /// # Safety
+            ///
+            /// `ptr` points at a valid value of this type in canonical layout
+            /// (aligned, initialized, cases and discriminants in range), whose
+            /// lists, strings and handles are handed over to the result.
+            pub(crate) unsafe fn _lift_outcome(ptr: *mut u8) -> Outcome {
+                let _l1 = unsafe { *ptr.cast::<u8>() };
+                let _case3 = || unsafe { *ptr.add(8).cast::<f64>() };
+                let _case4 = || unsafe { ::witbind::rt::take_string_at(ptr.add(8)) };
+                unsafe { ::witbind::rt::lift_result(_l1, _case3, _case4) }
+            }
         }
         /// Uses types of `base`, some under another name.
         pub mod routing {
             #[used]
             #[doc(hidden)]
             static __FORCE_SECTION_REF: fn() = super::super::super::__link_custom_section_describing_imports;
+            #[allow(unused_macros)]
+            macro_rules! wit_import {
+                ($($signature:tt)*) => {
+                    ::witbind::rt::wit_import!("witbind-fixtures:aliases/routing", $($signature)*);
+                };
+            }
             pub type Point = super::base::Point;
             pub type Region = super::base::Region;
             pub type Range = super::base::Range;
@@ -116,9 +139,7 @@ pub mod witbind_fixtures {
             }
             /// Plans a trip.
             pub fn plan(start: Waypoint, stops: &[Point]) -> Trip {
-                ::witbind::rt::wit_import!(
-                    "witbind-fixtures:aliases/routing", "plan", (f64, f64, ptr, len, ptr)
-                );
+                wit_import!("plan", (f64, f64, ptr, len, ptr));
                 let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 5]>::uninit();
                 let Point { x: _f1, y: _f2 } = start;
                 let (_ptr3, _len3) = ::witbind::rt::lend_list(stops);
@@ -137,10 +158,7 @@ pub mod witbind_fixtures {
             /// Measures a trip, with the alias of a result as the result.
             #[allow(clippy::needless_borrow)]
             pub fn length(trip: &Trip) -> Outcome {
-                ::witbind::rt::wit_import!(
-                    "witbind-fixtures:aliases/routing", "length", (f64, f64, ptr, len,
-                    f64, i32, ptr)
-                );
+                wit_import!("length", (f64, f64, ptr, len, f64, i32, ptr));
                 let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
                 let mut _cleanup_list = ::witbind::rt::Vec::<
                     (*mut u8, usize, usize),
@@ -154,19 +172,7 @@ pub mod witbind_fixtures {
                 for (ptr, size, align) in _cleanup_list {
                     unsafe { ::witbind::rt::cabi_dealloc(ptr, size, align) };
                 }
-                let _l8 = unsafe { *_ptr7.cast::<u8>() };
-                match _l8 {
-                    0 => {
-                        let _l9 = unsafe { *_ptr7.add(8).cast::<f64>() };
-                        ::core::result::Result::Ok(_l9)
-                    }
-                    1 => {
-                        ::core::result::Result::Err(unsafe {
-                            ::witbind::rt::take_string_at(_ptr7.add(8))
-                        })
-                    }
-                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                }
+                unsafe { super::base::_lift_outcome(_ptr7) }
             }
             /// Lifts a `trip` out of canonical ABI memory.
             ///
@@ -211,6 +217,12 @@ pub mod witbind_fixtures {
             #[used]
             #[doc(hidden)]
             static __FORCE_SECTION_REF: fn() = super::super::super::__link_custom_section_describing_imports;
+            #[allow(unused_macros)]
+            macro_rules! wit_import {
+                ($($signature:tt)*) => {
+                    ::witbind::rt::wit_import!("witbind-fixtures:aliases/reports", $($signature)*);
+                };
+            }
             pub type Trip = super::routing::Trip;
             pub type Stop = super::routing::Waypoint;
             /// Summarizes a trip.
@@ -219,9 +231,8 @@ pub mod witbind_fixtures {
                 trip: &Trip,
                 highlight: ::core::option::Option<Stop>,
             ) -> ::witbind::rt::String {
-                ::witbind::rt::wit_import!(
-                    "witbind-fixtures:aliases/reports", "summarize", (f64, f64, ptr, len,
-                    f64, i32, i32, f64, f64, ptr)
+                wit_import!(
+                    "summarize", (f64, f64, ptr, len, f64, i32, i32, f64, f64, ptr)
                 );
                 let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
                 let mut _cleanup_list = ::witbind::rt::Vec::<

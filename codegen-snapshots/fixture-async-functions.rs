@@ -8,36 +8,7 @@ pub struct SizedStack {
     pub(crate) handle: ::witbind::rt::ResourceHandle<SizedStack>,
 }
 #[rustfmt::skip]
-impl ::witbind::rt::WasmResource for SizedStack {
-    unsafe fn drop(handle: u32) {
-        ::witbind::rt::wit_import!("$root", "[resource-drop]sized-stack", (i32));
-        unsafe { _wit_import(handle as i32) }
-    }
-}
-#[rustfmt::skip]
-impl SizedStack {
-    /// Takes ownership of a raw handle.
-    ///
-    /// # Safety
-    /// `handle` must be an owned handle of this resource type that
-    /// nothing else drops.
-    #[doc(hidden)]
-    pub unsafe fn from_handle(handle: u32) -> Self {
-        Self {
-            handle: unsafe { ::witbind::rt::ResourceHandle::from_handle(handle) },
-        }
-    }
-    /// Moves ownership of the raw handle out of this value.
-    #[doc(hidden)]
-    pub fn take_handle(&self) -> u32 {
-        ::witbind::rt::ResourceHandle::take_handle(&self.handle)
-    }
-    /// The raw handle, still owned by this value.
-    #[doc(hidden)]
-    pub fn handle(&self) -> u32 {
-        ::witbind::rt::ResourceHandle::handle(&self.handle)
-    }
-}
+::witbind::rt::resource_handle!(SizedStack, "$root", "[resource-drop]sized-stack", api);
 #[rustfmt::skip]
 #[allow(clippy::len_without_is_empty)]
 impl SizedStack {
@@ -45,15 +16,11 @@ impl SizedStack {
     pub fn new() -> Self {
         ::witbind::rt::wit_import!("$root", "[constructor]sized-stack", (), i32);
         let _ret1 = unsafe { _wit_import() };
-        SizedStack {
-            handle: unsafe { ::witbind::rt::ResourceHandle::from_handle(_ret1 as u32) },
-        }
+        unsafe { SizedStack::from_handle(_ret1 as u32) }
     }
     pub fn len(&self) -> u32 {
         ::witbind::rt::wit_import!("$root", "[method]sized-stack.len", (i32), i32);
-        let _ret1 = unsafe {
-            _wit_import(::witbind::rt::ResourceHandle::handle(&self.handle) as i32)
-        };
+        let _ret1 = unsafe { _wit_import(self.handle() as i32) };
         _ret1 as u32
     }
 }
@@ -160,34 +127,24 @@ pub fn wide(
         )
     };
     let _l4 = unsafe { *_ptr3.cast::<u8>() };
-    match _l4 {
-        0 => {
-            let _list5 = unsafe { ::witbind::rt::list_at(_ptr3.add(4)) };
-            let _lift6 = |_base6: *mut u8| {
-                let _l7 = unsafe { *_base6.cast::<u8>() };
-                match _l7 {
-                    0 => ::core::option::Option::None,
-                    1 => {
-                        let _l8 = unsafe { *_base6.add(12).cast::<u32>() };
-                        ::core::option::Option::Some((
-                            unsafe { ::witbind::rt::take_string_at(_base6.add(4)) },
-                            _l8,
-                            unsafe { ::witbind::rt::take_list_at::<u8>(_base6.add(16)) },
-                        ))
-                    }
-                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                }
+    let _case12 = || {
+        let _list5 = unsafe { ::witbind::rt::list_at(_ptr3.add(4)) };
+        let _lift6 = |_base6: *mut u8| {
+            let _l7 = unsafe { *_base6.cast::<u8>() };
+            let _case9 = || {
+                let _l8 = unsafe { *_base6.add(12).cast::<u32>() };
+                (
+                    unsafe { ::witbind::rt::take_string_at(_base6.add(4)) },
+                    _l8,
+                    unsafe { ::witbind::rt::take_list_at::<u8>(_base6.add(16)) },
+                )
             };
-            let _list10 = unsafe { ::witbind::rt::lift_list(_list5, 24, 4, _lift6) };
-            ::core::result::Result::Ok(_list10)
-        }
-        1 => {
-            ::core::result::Result::Err(unsafe {
-                ::witbind::rt::take_string_at(_ptr3.add(4))
-            })
-        }
-        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-    }
+            unsafe { ::witbind::rt::lift_option(_l7, _case9) }
+        };
+        unsafe { ::witbind::rt::lift_list(_list5, 24, 4, _lift6) }
+    };
+    let _case13 = || unsafe { ::witbind::rt::take_string_at(_ptr3.add(4)) };
+    unsafe { ::witbind::rt::lift_result(_l4, _case12, _case13) }
 }
 /// Streams: `new` creates one, of any payload type the
 /// world's streams carry.
@@ -347,6 +304,12 @@ pub mod witbind_fixtures {
             #[used]
             #[doc(hidden)]
             static __FORCE_SECTION_REF: fn() = super::super::super::__link_custom_section_describing_imports;
+            #[allow(unused_macros)]
+            macro_rules! wit_import {
+                ($($signature:tt)*) => {
+                    ::witbind::rt::wit_import!("witbind-fixtures:async-functions/types", $($signature)*);
+                };
+            }
             #[derive(Clone, Copy, Debug)]
             #[repr(C)]
             pub struct Point {
@@ -373,53 +336,16 @@ pub mod witbind_fixtures {
             pub struct Blob {
                 pub(crate) handle: ::witbind::rt::ResourceHandle<Blob>,
             }
-            impl ::witbind::rt::WasmResource for Blob {
-                unsafe fn drop(handle: u32) {
-                    ::witbind::rt::wit_import!(
-                        "witbind-fixtures:async-functions/types", "[resource-drop]blob",
-                        (i32)
-                    );
-                    unsafe { _wit_import(handle as i32) }
-                }
-            }
-            impl Blob {
-                /// Takes ownership of a raw handle.
-                ///
-                /// # Safety
-                /// `handle` must be an owned handle of this resource type that
-                /// nothing else drops.
-                #[doc(hidden)]
-                pub unsafe fn from_handle(handle: u32) -> Self {
-                    Self {
-                        handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(handle)
-                        },
-                    }
-                }
-                /// Moves ownership of the raw handle out of this value.
-                #[doc(hidden)]
-                pub fn take_handle(&self) -> u32 {
-                    ::witbind::rt::ResourceHandle::take_handle(&self.handle)
-                }
-                /// The raw handle, still owned by this value.
-                #[doc(hidden)]
-                pub fn handle(&self) -> u32 {
-                    ::witbind::rt::ResourceHandle::handle(&self.handle)
-                }
-            }
+            ::witbind::rt::resource_handle!(
+                Blob, "witbind-fixtures:async-functions/types", "[resource-drop]blob",
+                api
+            );
             impl Blob {
                 pub fn new(data: &[u8]) -> Self {
-                    ::witbind::rt::wit_import!(
-                        "witbind-fixtures:async-functions/types", "[constructor]blob",
-                        (ptr, len), i32
-                    );
+                    wit_import!("[constructor]blob", (ptr, len), i32);
                     let (_ptr1, _len1) = ::witbind::rt::lend_list(data);
                     let _ret2 = unsafe { _wit_import(_ptr1, _len1) };
-                    Blob {
-                        handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(_ret2 as u32)
-                        },
-                    }
+                    unsafe { Blob::from_handle(_ret2 as u32) }
                 }
                 pub async fn read(&self, len: u32) -> ::witbind::rt::Vec<u8> {
                     struct _Call<'a>(::core::marker::PhantomData<&'a ()>);
@@ -443,7 +369,7 @@ pub mod witbind_fixtures {
                             _area: *mut u8,
                         ) -> Self::ParamsLower {
                             ::witbind::rt::async_support::Lowered((
-                                ::witbind::rt::ResourceHandle::handle(&self_.handle) as i32,
+                                self_.handle() as i32,
                                 ::witbind::rt::as_i32(len),
                             ))
                         }
@@ -489,15 +415,8 @@ pub mod witbind_fixtures {
                         .await
                 }
                 pub fn size(&self) -> u64 {
-                    ::witbind::rt::wit_import!(
-                        "witbind-fixtures:async-functions/types", "[method]blob.size",
-                        (i32), i64
-                    );
-                    let _ret1 = unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                        )
-                    };
+                    wit_import!("[method]blob.size", (i32), i64);
+                    let _ret1 = unsafe { _wit_import(self.handle() as i32) };
                     _ret1 as u64
                 }
                 pub async fn write_stream(
@@ -534,7 +453,7 @@ pub mod witbind_fixtures {
                             _area: *mut u8,
                         ) -> Self::ParamsLower {
                             ::witbind::rt::async_support::Lowered((
-                                ::witbind::rt::ResourceHandle::handle(&self_.handle) as i32,
+                                self_.handle() as i32,
                                 data.take_handle() as i32,
                             ))
                         }
@@ -579,19 +498,12 @@ pub mod witbind_fixtures {
                             _results: *mut u8,
                         ) -> Self::Results {
                             let _l1 = unsafe { *_results.cast::<u8>() };
-                            match _l1 {
-                                0 => {
-                                    let _l2 = unsafe { *_results.add(8).cast::<u64>() };
-                                    ::core::result::Result::Ok(_l2)
-                                }
-                                1 => {
-                                    let _l3 = unsafe { *_results.add(8).cast::<u32>() };
-                                    ::core::result::Result::Err(
-                                        ::witbind::rt::async_support::ErrorContext::from_handle(_l3),
-                                    )
-                                }
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            }
+                            let _case3 = || unsafe { *_results.add(8).cast::<u64>() };
+                            let _case5 = || {
+                                let _l4 = unsafe { *_results.add(8).cast::<u32>() };
+                                ::witbind::rt::async_support::ErrorContext::from_handle(_l4)
+                            };
+                            unsafe { ::witbind::rt::lift_result(_l1, _case3, _case5) }
                         }
                     }
                     ::witbind::rt::async_support::Subtask::call(
@@ -656,11 +568,7 @@ pub mod witbind_fixtures {
                             _results: *mut u8,
                         ) -> Self::Results {
                             let _l1 = unsafe { *_results.cast::<i32>() };
-                            Blob {
-                                handle: unsafe {
-                                    ::witbind::rt::ResourceHandle::from_handle(_l1 as u32)
-                                },
-                            }
+                            unsafe { Blob::from_handle(_l1 as u32) }
                         }
                     }
                     ::witbind::rt::async_support::Subtask::call(
@@ -845,19 +753,19 @@ pub mod witbind_fixtures {
             pub(crate) unsafe fn _lower_owned_event(value: Event, ptr: *mut u8) {
                 match value {
                     Event::Started(_e1) => {
-                        unsafe { *ptr.cast::<u8>() = 0 };
                         unsafe {
-                            *ptr.add(4).cast::<i32>() = ::witbind::rt::as_i32(_e1)
-                        };
+                            *ptr.cast::<u8>() = 0;
+                            *ptr.add(4).cast::<i32>() = ::witbind::rt::as_i32(_e1);
+                        }
                     }
                     Event::Data(_e2) => {
-                        unsafe { *ptr.cast::<u8>() = 1 };
                         unsafe {
+                            *ptr.cast::<u8>() = 1;
                             ::witbind::rt::store_list(
                                 ptr.add(4),
                                 ::witbind::rt::give_list(_e2),
-                            )
-                        };
+                            );
+                        }
                     }
                     Event::Done => {
                         unsafe { *ptr.cast::<u8>() = 2 };
@@ -895,6 +803,12 @@ pub mod witbind_fixtures {
             #[used]
             #[doc(hidden)]
             static __FORCE_SECTION_REF: fn() = super::super::super::__link_custom_section_describing_imports;
+            #[allow(unused_macros)]
+            macro_rules! wit_import {
+                ($($signature:tt)*) => {
+                    ::witbind::rt::wit_import!("witbind-fixtures:async-functions/host", $($signature)*);
+                };
+            }
             pub type Point = super::types::Point;
             pub type Named = super::types::Named;
             pub type Blob = super::types::Blob;
@@ -1244,9 +1158,7 @@ pub mod witbind_fixtures {
                     .await
             }
             pub fn numbers(n: u32) -> ::witbind::rt::async_support::StreamReader<u32> {
-                ::witbind::rt::wit_import!(
-                    "witbind-fixtures:async-functions/host", "numbers", (i32), i32
-                );
+                wit_import!("numbers", (i32), i32);
                 let _ret1 = unsafe { _wit_import(::witbind::rt::as_i32(n)) };
                 ::witbind::rt::async_support::StreamReader::new(
                     _ret1 as u32,
@@ -1254,9 +1166,7 @@ pub mod witbind_fixtures {
                 )
             }
             pub fn bytes() -> ::witbind::rt::async_support::StreamReader<u8> {
-                ::witbind::rt::wit_import!(
-                    "witbind-fixtures:async-functions/host", "bytes", (), i32
-                );
+                wit_import!("bytes", (), i32);
                 let _ret1 = unsafe { _wit_import() };
                 ::witbind::rt::async_support::StreamReader::new(
                     _ret1 as u32,
@@ -1266,9 +1176,7 @@ pub mod witbind_fixtures {
             pub fn names(
                 s: ::witbind::rt::async_support::StreamReader<Named>,
             ) -> ::witbind::rt::async_support::FutureReader<Named> {
-                ::witbind::rt::wit_import!(
-                    "witbind-fixtures:async-functions/host", "names", (i32), i32
-                );
+                wit_import!("names", (i32), i32);
                 let _ret1 = unsafe { _wit_import(s.take_handle() as i32) };
                 unsafe {
                     ::witbind::rt::async_support::FutureReader::new(
@@ -1368,9 +1276,7 @@ pub mod witbind_fixtures {
                     .await
             }
             pub fn unit_stream() -> ::witbind::rt::async_support::StreamReader<()> {
-                ::witbind::rt::wit_import!(
-                    "witbind-fixtures:async-functions/host", "unit-stream", (), i32
-                );
+                wit_import!("unit-stream", (), i32);
                 let _ret1 = unsafe { _wit_import() };
                 ::witbind::rt::async_support::StreamReader::new(
                     _ret1 as u32,
@@ -1380,9 +1286,7 @@ pub mod witbind_fixtures {
             pub fn unit_future(
                 f: ::witbind::rt::async_support::FutureReader<()>,
             ) -> ::witbind::rt::async_support::FutureReader<u8> {
-                ::witbind::rt::wit_import!(
-                    "witbind-fixtures:async-functions/host", "unit-future", (i32), i32
-                );
+                wit_import!("unit-future", (i32), i32);
                 let _ret1 = unsafe { _wit_import(f.take_handle() as i32) };
                 unsafe {
                     ::witbind::rt::async_support::FutureReader::new(
@@ -1482,9 +1386,8 @@ pub mod witbind_fixtures {
                         _area: *mut u8,
                     ) -> Self::ParamsLower {
                         ::witbind::rt::async_support::Lowered((
-                            ::witbind::rt::ResourceHandle::handle(&b.handle) as i32,
-                            ::witbind::rt::ResourceHandle::take_handle(&give.handle)
-                                as i32,
+                            b.handle() as i32,
+                            give.take_handle() as i32,
                         ))
                     }
                     unsafe fn call_import(
@@ -1514,11 +1417,7 @@ pub mod witbind_fixtures {
                             (arg0, arg1),
                         ): Self::ParamsLower,
                     ) {
-                        ::core::mem::drop(Blob {
-                            handle: unsafe {
-                                ::witbind::rt::ResourceHandle::from_handle(arg1 as u32)
-                            },
-                        });
+                        ::core::mem::drop(unsafe { Blob::from_handle(arg1 as u32) });
                     }
                     #[allow(unused_variables)]
                     unsafe fn results_lift(
@@ -1526,18 +1425,11 @@ pub mod witbind_fixtures {
                         _results: *mut u8,
                     ) -> Self::Results {
                         let _l1 = unsafe { *_results.cast::<u8>() };
-                        match _l1 {
-                            0 => ::core::option::Option::None,
-                            1 => {
-                                let _l2 = unsafe { *_results.add(4).cast::<i32>() };
-                                ::core::option::Option::Some(Blob {
-                                    handle: unsafe {
-                                        ::witbind::rt::ResourceHandle::from_handle(_l2 as u32)
-                                    },
-                                })
-                            }
-                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                        }
+                        let _case3 = || {
+                            let _l2 = unsafe { *_results.add(4).cast::<i32>() };
+                            unsafe { Blob::from_handle(_l2 as u32) }
+                        };
+                        unsafe { ::witbind::rt::lift_option(_l1, _case3) }
                     }
                 }
                 ::witbind::rt::async_support::Subtask::call(
@@ -1549,9 +1441,7 @@ pub mod witbind_fixtures {
             pub fn maps(
                 m: &::witbind::rt::Map<::witbind::rt::String, u32>,
             ) -> ::witbind::rt::Map<u32, ::witbind::rt::Vec<::witbind::rt::String>> {
-                ::witbind::rt::wit_import!(
-                    "witbind-fixtures:async-functions/host", "maps", (ptr, len, ptr)
-                );
+                wit_import!("maps", (ptr, len, ptr));
                 let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
                 let (_array2, _len2) = ::witbind::rt::lower_list(
                     ::core::iter::IntoIterator::into_iter(m),
@@ -1562,11 +1452,11 @@ pub mod witbind_fixtures {
                             ::witbind::rt::store_list(
                                 _base2,
                                 ::witbind::rt::lend_str(_key1),
-                            )
-                        };
-                        unsafe {
-                            *_base2.add(8).cast::<i32>() = ::witbind::rt::as_i32(_value1)
-                        };
+                            );
+                            *_base2.add(8).cast::<i32>() = ::witbind::rt::as_i32(
+                                _value1,
+                            );
+                        }
                     },
                 );
                 let (_ptr3, _len3) = (_array2, _len2);
@@ -1600,10 +1490,7 @@ pub mod witbind_fixtures {
                 _map6
             }
             pub fn arrays(a: [u8; 4], b: [::witbind::rt::String; 2]) -> [Point; 3] {
-                ::witbind::rt::wit_import!(
-                    "witbind-fixtures:async-functions/host", "arrays", (i32, i32, i32,
-                    i32, ptr, len, ptr, len, ptr)
-                );
+                wit_import!("arrays", (i32, i32, i32, i32, ptr, len, ptr, len, ptr));
                 let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 6]>::uninit();
                 let [_a1_0, _a1_1, _a1_2, _a1_3] = &a;
                 let [_a2_0, _a2_1] = &b;
@@ -1639,9 +1526,7 @@ pub mod witbind_fixtures {
             pub fn context(
                 e: ::witbind::rt::async_support::ErrorContext,
             ) -> ::witbind::rt::async_support::ErrorContext {
-                ::witbind::rt::wit_import!(
-                    "witbind-fixtures:async-functions/host", "context", (i32), i32
-                );
+                wit_import!("context", (i32), i32);
                 let _ret1 = unsafe { _wit_import(e.handle() as i32) };
                 ::witbind::rt::async_support::ErrorContext::from_handle(_ret1 as u32)
             }
@@ -1734,17 +1619,16 @@ pub mod witbind_fixtures {
                     .await
             }
             pub fn resize(s: Sized) -> Sized {
-                ::witbind::rt::wit_import!(
-                    "witbind-fixtures:async-functions/host", "resize", (ptr, ptr)
-                );
+                wit_import!("resize", (ptr, ptr));
                 let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 33]>::uninit();
                 let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                 match s {
                     Sized::Small(_e2) => {
-                        unsafe { *_ptr1.cast::<u8>() = 0 };
                         unsafe {
-                            *_ptr1.add(8).cast::<u8>() = ::witbind::rt::as_i32(_e2) as u8
-                        };
+                            *_ptr1.cast::<u8>() = 0;
+                            *_ptr1.add(8).cast::<u8>() = ::witbind::rt::as_i32(_e2)
+                                as u8;
+                        }
                     }
                     Sized::Big(_e3) => {
                         unsafe { *_ptr1.cast::<u8>() = 1 };
@@ -2176,21 +2060,21 @@ pub mod witbind_fixtures {
                 ) {
                     match value {
                         ::core::result::Result::Ok(_e1) => {
-                            unsafe { *ptr.cast::<u8>() = 0 };
                             unsafe {
+                                *ptr.cast::<u8>() = 0;
                                 ::witbind::rt::store_list(
                                     ptr.add(4),
                                     ::witbind::rt::give_string(_e1),
-                                )
-                            };
+                                );
+                            }
                         }
                         ::core::result::Result::Err(_e2) => {
-                            unsafe { *ptr.cast::<u8>() = 1 };
                             unsafe {
+                                *ptr.cast::<u8>() = 1;
                                 *ptr.add(4).cast::<i32>() = ::witbind::rt::async_support::ErrorContext::into_handle(
                                     _e2,
-                                ) as i32
-                            };
+                                ) as i32;
+                            }
                         }
                     }
                 }
@@ -2201,20 +2085,12 @@ pub mod witbind_fixtures {
                     ::witbind::rt::async_support::ErrorContext,
                 > {
                     let _l1 = unsafe { *ptr.cast::<u8>() };
-                    match _l1 {
-                        0 => {
-                            ::core::result::Result::Ok(unsafe {
-                                ::witbind::rt::take_string_at(ptr.add(4))
-                            })
-                        }
-                        1 => {
-                            let _l2 = unsafe { *ptr.add(4).cast::<u32>() };
-                            ::core::result::Result::Err(
-                                ::witbind::rt::async_support::ErrorContext::from_handle(_l2),
-                            )
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case2 = || unsafe { ::witbind::rt::take_string_at(ptr.add(4)) };
+                    let _case4 = || {
+                        let _l3 = unsafe { *ptr.add(4).cast::<u32>() };
+                        ::witbind::rt::async_support::ErrorContext::from_handle(_l3)
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l1, _case2, _case4) }
                 }
                 #[allow(unused_variables)]
                 unsafe fn dealloc_lists(ptr: *mut u8) {
@@ -2632,19 +2508,11 @@ pub mod witbind_fixtures {
                 }
                 #[allow(unused_variables)]
                 unsafe fn lower(value: Blob, ptr: *mut u8) {
-                    unsafe {
-                        *ptr.cast::<i32>() = ::witbind::rt::ResourceHandle::take_handle(
-                            &value.handle,
-                        ) as i32
-                    };
+                    unsafe { *ptr.cast::<i32>() = value.take_handle() as i32 };
                 }
                 unsafe fn lift(ptr: *mut u8) -> Blob {
                     let _l1 = unsafe { *ptr.cast::<i32>() };
-                    Blob {
-                        handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(_l1 as u32)
-                        },
-                    }
+                    unsafe { Blob::from_handle(_l1 as u32) }
                 }
                 #[allow(unused_variables)]
                 unsafe fn dealloc_lists(ptr: *mut u8) {}
@@ -2688,132 +2556,12 @@ pub mod exports {
                 pub struct Session {
                     pub(crate) handle: ::witbind::rt::ResourceHandle<Session>,
                 }
-                impl ::witbind::rt::WasmResource for Session {
-                    unsafe fn drop(handle: u32) {
-                        ::witbind::rt::wit_import!(
-                            "[export]witbind-fixtures:async-functions/api",
-                            "[resource-drop]session", (i32)
-                        );
-                        unsafe { _wit_import(handle as i32) }
-                    }
-                }
-                impl Session {
-                    /// Creates a resource owning `value`; the host sees a new handle.
-                    pub fn new<T: GuestSession>(value: T) -> Self {
-                        Self::type_guard::<T>();
-                        let rep = unsafe {
-                            T::resource_into_raw_(::core::option::Option::Some(value))
-                        };
-                        ::witbind::rt::wit_import!(
-                            "[export]witbind-fixtures:async-functions/api",
-                            "[resource-new]session", (ptr), i32
-                        );
-                        unsafe {
-                            Self {
-                                handle: ::witbind::rt::ResourceHandle::from_handle(
-                                    _wit_import(rep.cast()) as u32,
-                                ),
-                            }
-                        }
-                    }
-                    /// The value behind this handle.
-                    pub fn get<T: GuestSession>(&self) -> &T {
-                        unsafe { ::witbind::rt::rep_ref(self.rep::<T>()) }
-                    }
-                    /// The value behind this handle, mutably.
-                    pub fn get_mut<T: GuestSession>(&mut self) -> &mut T {
-                        unsafe { ::witbind::rt::rep_mut(self.rep::<T>()) }
-                    }
-                    /// Moves the value out; the handle is dropped.
-                    pub fn into_inner<T: GuestSession>(self) -> T {
-                        unsafe { ::witbind::rt::rep_take(self.rep::<T>()) }
-                    }
-                    /// Takes ownership of a raw handle.
-                    ///
-                    /// # Safety
-                    /// `handle` must be an owned handle of this resource type that
-                    /// nothing else drops.
-                    #[doc(hidden)]
-                    pub unsafe fn from_handle(handle: u32) -> Self {
-                        Self {
-                            handle: unsafe {
-                                ::witbind::rt::ResourceHandle::from_handle(handle)
-                            },
-                        }
-                    }
-                    /// Moves ownership of the raw handle out of this value.
-                    #[doc(hidden)]
-                    pub fn take_handle(&self) -> u32 {
-                        ::witbind::rt::ResourceHandle::take_handle(&self.handle)
-                    }
-                    /// The raw handle, still owned by this value.
-                    #[doc(hidden)]
-                    pub fn handle(&self) -> u32 {
-                        ::witbind::rt::ResourceHandle::handle(&self.handle)
-                    }
-                    /// Runs when the host drops the last handle.
-                    ///
-                    /// # Safety
-                    /// `rep` must be this resource's representation, created
-                    /// with `T`.
-                    #[doc(hidden)]
-                    pub unsafe fn dtor<T: GuestSession>(rep: *mut u8) {
-                        Self::type_guard::<T>();
-                        drop(unsafe { T::resource_from_raw_(rep.cast()) });
-                    }
-                    fn rep<T: GuestSession>(&self) -> *mut u8 {
-                        Self::type_guard::<T>();
-                        ::witbind::rt::wit_import!(
-                            "[export]witbind-fixtures:async-functions/api",
-                            "[resource-rep]session", (i32), ptr
-                        );
-                        unsafe {
-                            _wit_import(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            )
-                        }
-                    }
-                    fn type_guard<T: 'static>() {
-                        static GUARD: ::witbind::rt::TypeGuard = ::witbind::rt::TypeGuard::new();
-                        GUARD.check::<T>();
-                    }
-                }
-                /// A borrow of a [`Session`], lent to the guest for one call.
-                #[derive(Debug)]
-                #[repr(transparent)]
-                pub struct SessionBorrow<'a> {
-                    rep: *mut u8,
-                    _marker: ::core::marker::PhantomData<&'a Session>,
-                }
-                impl<'a> SessionBorrow<'a> {
-                    /// Wraps a representation received from the host.
-                    ///
-                    /// # Safety
-                    /// `rep` must be a live representation of this resource.
-                    #[doc(hidden)]
-                    pub unsafe fn lift(rep: *const u8) -> Self {
-                        Self {
-                            rep: rep.cast_mut(),
-                            _marker: ::core::marker::PhantomData,
-                        }
-                    }
-                    /// The value behind this borrow.
-                    pub fn get<T: GuestSession>(&self) -> &'a T {
-                        Session::type_guard::<T>();
-                        unsafe { ::witbind::rt::rep_ref(self.rep) }
-                    }
-                    /// The value behind this borrow, mutably: the `&mut self` of a
-                    /// method with `mutable_resources`.
-                    ///
-                    /// # Safety
-                    /// Nothing else may use the value while the reference lives
-                    /// (true for the duration of a synchronous export call).
-                    #[doc(hidden)]
-                    pub unsafe fn get_mut<T: GuestSession>(&self) -> &'a mut T {
-                        Session::type_guard::<T>();
-                        unsafe { ::witbind::rt::rep_mut(self.rep) }
-                    }
-                }
+                ::witbind::rt::exported_resource!(
+                    Session, SessionBorrow, GuestSession,
+                    "[export]witbind-fixtures:async-functions/api",
+                    "[resource-new]session", "[resource-rep]session",
+                    "[resource-drop]session", api
+                );
                 /// Implemented by the guest.
                 pub trait Guest {
                     type Session: GuestSession;
@@ -3183,14 +2931,12 @@ pub mod exports {
                                     ::witbind::rt::store_list(
                                         _base6,
                                         ::witbind::rt::lend_str(_key5),
-                                    )
-                                };
-                                unsafe {
+                                    );
                                     ::witbind::rt::store_list(
                                         _base6.add(8),
                                         ::witbind::rt::lend_list(_value5),
-                                    )
-                                };
+                                    );
+                                }
                             },
                         );
                         let (_ptr7, _len7) = (_array6, _len6);
@@ -3249,18 +2995,18 @@ pub mod exports {
                     let _ptr2 = (&raw mut _RET_AREA).cast::<u8>();
                     match _ret1 {
                         ::core::result::Result::Ok(_e3) => {
-                            unsafe { *_ptr2.cast::<u8>() = 0 };
                             unsafe {
-                                *_ptr2.add(4).cast::<i32>() = ::witbind::rt::as_i32(_e3)
-                            };
+                                *_ptr2.cast::<u8>() = 0;
+                                *_ptr2.add(4).cast::<i32>() = ::witbind::rt::as_i32(_e3);
+                            }
                         }
                         ::core::result::Result::Err(_e4) => {
-                            unsafe { *_ptr2.cast::<u8>() = 1 };
                             unsafe {
+                                *_ptr2.cast::<u8>() = 1;
                                 *_ptr2.add(4).cast::<i32>() = ::witbind::rt::async_support::ErrorContext::into_handle(
                                     _e4,
-                                ) as i32
-                            };
+                                ) as i32;
+                            }
                         }
                     }
                     _ptr2
@@ -3275,7 +3021,7 @@ pub mod exports {
                     let _ret1 = Session::new(
                         __T::new(unsafe { ::witbind::rt::take_string(arg0, arg1) }),
                     );
-                    ::witbind::rt::ResourceHandle::take_handle(&_ret1.handle) as i32
+                    _ret1.take_handle() as i32
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
@@ -3336,12 +3082,7 @@ pub mod exports {
                             "[task-return][static]session.next", (i32)
                         );
                         _task_cancel.forget();
-                        unsafe {
-                            _wit_import(
-                                ::witbind::rt::ResourceHandle::take_handle(&_ret1.handle)
-                                    as i32,
-                            )
-                        };
+                        unsafe { _wit_import(_ret1.take_handle() as i32) };
                     })
                 }
                 #[doc(hidden)]

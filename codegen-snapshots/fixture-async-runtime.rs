@@ -135,10 +135,10 @@ pub mod witbind_fixtures {
                 _cleanup_list: &mut ::witbind::rt::Vec<(*mut u8, usize, usize)>,
             ) {
                 let Item { id: _f1, name: _f2, tags: _f3 } = value;
-                unsafe { *ptr.cast::<i32>() = ::witbind::rt::as_i32(_f1) };
                 unsafe {
-                    ::witbind::rt::store_list(ptr.add(4), ::witbind::rt::lend_str(_f2))
-                };
+                    *ptr.cast::<i32>() = ::witbind::rt::as_i32(_f1);
+                    ::witbind::rt::store_list(ptr.add(4), ::witbind::rt::lend_str(_f2));
+                }
                 let (_array5, _len5) = ::witbind::rt::lower_list(
                     _f3.iter(),
                     8,
@@ -162,13 +162,13 @@ pub mod witbind_fixtures {
             /// `ptr` points at writable memory with room for this type in canonical layout, aligned for it; the receiver now owns what the value's lists and strings point at.
             pub(crate) unsafe fn _lower_owned_item(value: Item, ptr: *mut u8) {
                 let Item { id: _f1, name: _f2, tags: _f3 } = value;
-                unsafe { *ptr.cast::<i32>() = ::witbind::rt::as_i32(_f1) };
                 unsafe {
+                    *ptr.cast::<i32>() = ::witbind::rt::as_i32(_f1);
                     ::witbind::rt::store_list(
                         ptr.add(4),
                         ::witbind::rt::give_string(_f2),
-                    )
-                };
+                    );
+                }
                 let (_array5, _len5) = ::witbind::rt::lower_list(
                     ::core::iter::IntoIterator::into_iter(_f3),
                     8,
@@ -190,6 +190,12 @@ pub mod witbind_fixtures {
             #[used]
             #[doc(hidden)]
             static __FORCE_SECTION_REF: fn() = super::super::super::__link_custom_section_describing_imports;
+            #[allow(unused_macros)]
+            macro_rules! wit_import {
+                ($($signature:tt)*) => {
+                    ::witbind::rt::wit_import!("witbind-fixtures:async-runtime/host", $($signature)*);
+                };
+            }
             pub type Item = super::types::Item;
             /// `a + b`, after the host has let its event loop run: the guest's call
             /// really waits.
@@ -403,9 +409,7 @@ pub mod witbind_fixtures {
             }
             /// `len` bytes (byte `i` is `i % 251`), written by the host in chunks.
             pub fn bytes(len: u64) -> ::witbind::rt::async_support::StreamReader<u8> {
-                ::witbind::rt::wit_import!(
-                    "witbind-fixtures:async-runtime/host", "bytes", (i64), i32
-                );
+                wit_import!("bytes", (i64), i32);
                 let _ret1 = unsafe { _wit_import(::witbind::rt::as_i64(len)) };
                 ::witbind::rt::async_support::StreamReader::new(
                     _ret1 as u32,
@@ -484,9 +488,7 @@ pub mod witbind_fixtures {
             }
             /// `n` items, `item(i)` for `i` in `0..n` (see the guest).
             pub fn items(n: u32) -> ::witbind::rt::async_support::StreamReader<Item> {
-                ::witbind::rt::wit_import!(
-                    "witbind-fixtures:async-runtime/host", "items", (i32), i32
-                );
+                wit_import!("items", (i32), i32);
                 let _ret1 = unsafe { _wit_import(::witbind::rt::as_i32(n)) };
                 ::witbind::rt::async_support::StreamReader::new(
                     _ret1 as u32,
@@ -497,9 +499,7 @@ pub mod witbind_fixtures {
             pub fn later(
                 v: &str,
             ) -> ::witbind::rt::async_support::FutureReader<::witbind::rt::String> {
-                ::witbind::rt::wit_import!(
-                    "witbind-fixtures:async-runtime/host", "later", (ptr, len), i32
-                );
+                wit_import!("later", (ptr, len), i32);
                 let (_ptr1, _len1) = ::witbind::rt::lend_str(v);
                 let _ret2 = unsafe { _wit_import(_ptr1, _len1) };
                 unsafe {
@@ -1603,18 +1603,18 @@ pub mod exports {
                     let _ptr2 = (&raw mut _RET_AREA).cast::<u8>();
                     match _ret1 {
                         ::core::result::Result::Ok(_e3) => {
-                            unsafe { *_ptr2.cast::<u8>() = 0 };
                             unsafe {
-                                *_ptr2.add(4).cast::<i32>() = ::witbind::rt::as_i32(_e3)
-                            };
+                                *_ptr2.cast::<u8>() = 0;
+                                *_ptr2.add(4).cast::<i32>() = ::witbind::rt::as_i32(_e3);
+                            }
                         }
                         ::core::result::Result::Err(_e4) => {
-                            unsafe { *_ptr2.cast::<u8>() = 1 };
                             unsafe {
+                                *_ptr2.cast::<u8>() = 1;
                                 *_ptr2.add(4).cast::<i32>() = ::witbind::rt::async_support::ErrorContext::into_handle(
                                     _e4,
-                                ) as i32
-                            };
+                                ) as i32;
+                            }
                         }
                     }
                     _ptr2
@@ -1656,13 +1656,11 @@ pub mod exports {
                                 ::witbind::rt::store_list(
                                     _base6,
                                     ::witbind::rt::give_string(_key5),
-                                )
-                            };
-                            unsafe {
+                                );
                                 *_base6.add(8).cast::<i32>() = ::witbind::rt::as_i32(
                                     _value5,
-                                )
-                            };
+                                );
+                            }
                         },
                     );
                     unsafe { ::witbind::rt::store_list(_ptr4, (_array6, _len6)) };

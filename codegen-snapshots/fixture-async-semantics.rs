@@ -79,69 +79,31 @@ pub mod witbind_fixtures {
             #[used]
             #[doc(hidden)]
             static __FORCE_SECTION_REF: fn() = super::super::super::__link_custom_section_describing_imports;
+            #[allow(unused_macros)]
+            macro_rules! wit_import {
+                ($($signature:tt)*) => {
+                    ::witbind::rt::wit_import!("witbind-fixtures:async-semantics/host", $($signature)*);
+                };
+            }
             /// A host resource; the host counts the live ones.
             #[derive(Debug)]
             #[repr(transparent)]
             pub struct Token {
                 pub(crate) handle: ::witbind::rt::ResourceHandle<Token>,
             }
-            impl ::witbind::rt::WasmResource for Token {
-                unsafe fn drop(handle: u32) {
-                    ::witbind::rt::wit_import!(
-                        "witbind-fixtures:async-semantics/host", "[resource-drop]token",
-                        (i32)
-                    );
-                    unsafe { _wit_import(handle as i32) }
-                }
-            }
-            impl Token {
-                /// Takes ownership of a raw handle.
-                ///
-                /// # Safety
-                /// `handle` must be an owned handle of this resource type that
-                /// nothing else drops.
-                #[doc(hidden)]
-                pub unsafe fn from_handle(handle: u32) -> Self {
-                    Self {
-                        handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(handle)
-                        },
-                    }
-                }
-                /// Moves ownership of the raw handle out of this value.
-                #[doc(hidden)]
-                pub fn take_handle(&self) -> u32 {
-                    ::witbind::rt::ResourceHandle::take_handle(&self.handle)
-                }
-                /// The raw handle, still owned by this value.
-                #[doc(hidden)]
-                pub fn handle(&self) -> u32 {
-                    ::witbind::rt::ResourceHandle::handle(&self.handle)
-                }
-            }
+            ::witbind::rt::resource_handle!(
+                Token, "witbind-fixtures:async-semantics/host", "[resource-drop]token",
+                api
+            );
             impl Token {
                 pub fn new(id: u32) -> Self {
-                    ::witbind::rt::wit_import!(
-                        "witbind-fixtures:async-semantics/host", "[constructor]token",
-                        (i32), i32
-                    );
+                    wit_import!("[constructor]token", (i32), i32);
                     let _ret1 = unsafe { _wit_import(::witbind::rt::as_i32(id)) };
-                    Token {
-                        handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(_ret1 as u32)
-                        },
-                    }
+                    unsafe { Token::from_handle(_ret1 as u32) }
                 }
                 pub fn id(&self) -> u32 {
-                    ::witbind::rt::wit_import!(
-                        "witbind-fixtures:async-semantics/host", "[method]token.id",
-                        (i32), i32
-                    );
-                    let _ret1 = unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                        )
-                    };
+                    wit_import!("[method]token.id", (i32), i32);
+                    let _ret1 = unsafe { _wit_import(self.handle() as i32) };
                     _ret1 as u32
                 }
             }
@@ -280,11 +242,7 @@ pub mod witbind_fixtures {
                         _results: *mut u8,
                     ) -> Self::Results {
                         let _l1 = unsafe { *_results.cast::<i32>() };
-                        Token {
-                            handle: unsafe {
-                                ::witbind::rt::ResourceHandle::from_handle(_l1 as u32)
-                            },
-                        }
+                        unsafe { Token::from_handle(_l1 as u32) }
                     }
                 }
                 ::witbind::rt::async_support::Subtask::call(
@@ -447,10 +405,7 @@ pub mod witbind_fixtures {
             pub fn held_future(
                 v: &str,
             ) -> ::witbind::rt::async_support::FutureReader<::witbind::rt::String> {
-                ::witbind::rt::wit_import!(
-                    "witbind-fixtures:async-semantics/host", "held-future", (ptr, len),
-                    i32
-                );
+                wit_import!("held-future", (ptr, len), i32);
                 let (_ptr1, _len1) = ::witbind::rt::lend_str(v);
                 let _ret2 = unsafe { _wit_import(_ptr1, _len1) };
                 unsafe {
@@ -462,9 +417,7 @@ pub mod witbind_fixtures {
             }
             /// Lets the future of `held-future` be written.
             pub fn release() {
-                ::witbind::rt::wit_import!(
-                    "witbind-fixtures:async-semantics/host", "release", ()
-                );
+                wit_import!("release", ());
                 unsafe { _wit_import() };
             }
             /// Writes `v` to a stream, `chunk` values per write.
@@ -472,10 +425,7 @@ pub mod witbind_fixtures {
                 v: &[u8],
                 chunk: u32,
             ) -> ::witbind::rt::async_support::StreamReader<u8> {
-                ::witbind::rt::wit_import!(
-                    "witbind-fixtures:async-semantics/host", "write-stream", (ptr, len,
-                    i32), i32
-                );
+                wit_import!("write-stream", (ptr, len, i32), i32);
                 let (_ptr1, _len1) = ::witbind::rt::lend_list(v);
                 let _ret2 = unsafe {
                     _wit_import(_ptr1, _len1, ::witbind::rt::as_i32(chunk))
@@ -488,9 +438,7 @@ pub mod witbind_fixtures {
             /// Records that the guest reached `step` (for the test to check the
             /// order of what happened).
             pub fn step(step: &str) {
-                ::witbind::rt::wit_import!(
-                    "witbind-fixtures:async-semantics/host", "step", (ptr, len)
-                );
+                wit_import!("step", (ptr, len));
                 let (_ptr1, _len1) = ::witbind::rt::lend_str(step);
                 unsafe { _wit_import(_ptr1, _len1) };
             }
@@ -676,6 +624,29 @@ pub mod witbind_fixtures {
                 pub outcome: Outcome,
                 /// Values of the write not sent, or values in the read's buffer.
                 pub remaining: u32,
+            }
+            /// Lowers a lent `report` into canonical ABI memory.
+            ///
+            /// # Safety
+            ///
+            /// `ptr` points at writable memory with room for this type in canonical layout, aligned for it; its lists and strings point into `value`, which must outlive their use.
+            pub(crate) unsafe fn _lower_report(value: &Report, ptr: *mut u8) {
+                let Report { outcome: _f1, remaining: _f2 } = value;
+                match _f1 {
+                    Outcome::Complete(_e3) => {
+                        unsafe {
+                            *ptr.cast::<u8>() = 0;
+                            *ptr.add(4).cast::<i32>() = ::witbind::rt::as_i32(_e3);
+                        }
+                    }
+                    Outcome::Dropped => {
+                        unsafe { *ptr.cast::<u8>() = 1 };
+                    }
+                    Outcome::Cancelled => {
+                        unsafe { *ptr.cast::<u8>() = 2 };
+                    }
+                }
+                unsafe { *ptr.add(8).cast::<i32>() = ::witbind::rt::as_i32(_f2) };
             }
         }
     }
@@ -1381,35 +1352,21 @@ pub mod exports {
                             12,
                             4,
                             |_e2, _base3| {
-                                let Report { outcome: _f4, remaining: _f5 } = _e2;
-                                match _f4 {
-                                    super::super::super::super::witbind_fixtures::async_semantics::types::Outcome::Complete(
-                                        _e6,
-                                    ) => {
-                                        unsafe { *_base3.cast::<u8>() = 0 };
-                                        unsafe {
-                                            *_base3.add(4).cast::<i32>() = ::witbind::rt::as_i32(_e6)
-                                        };
-                                    }
-                                    super::super::super::super::witbind_fixtures::async_semantics::types::Outcome::Dropped => {
-                                        unsafe { *_base3.cast::<u8>() = 1 };
-                                    }
-                                    super::super::super::super::witbind_fixtures::async_semantics::types::Outcome::Cancelled => {
-                                        unsafe { *_base3.cast::<u8>() = 2 };
-                                    }
-                                }
                                 unsafe {
-                                    *_base3.add(8).cast::<i32>() = ::witbind::rt::as_i32(_f5)
+                                    super::super::super::super::witbind_fixtures::async_semantics::types::_lower_report(
+                                        &_e2,
+                                        _base3,
+                                    )
                                 };
                             },
                         );
-                        let (_ptr9, _len9) = (_array3, _len3);
+                        let (_ptr4, _len4) = (_array3, _len3);
                         ::witbind::rt::wit_import!(
                             "[export]witbind-fixtures:async-semantics/api",
                             "[task-return]write-reports", (ptr, len)
                         );
                         _task_cancel.forget();
-                        unsafe { _wit_import(_ptr9, _len9) };
+                        unsafe { _wit_import(_ptr4, _len4) };
                         unsafe { ::witbind::rt::cabi_dealloc(_array3, _len3 * 12, 4) };
                     })
                 }
@@ -1447,35 +1404,21 @@ pub mod exports {
                             12,
                             4,
                             |_e2, _base3| {
-                                let Report { outcome: _f4, remaining: _f5 } = _e2;
-                                match _f4 {
-                                    super::super::super::super::witbind_fixtures::async_semantics::types::Outcome::Complete(
-                                        _e6,
-                                    ) => {
-                                        unsafe { *_base3.cast::<u8>() = 0 };
-                                        unsafe {
-                                            *_base3.add(4).cast::<i32>() = ::witbind::rt::as_i32(_e6)
-                                        };
-                                    }
-                                    super::super::super::super::witbind_fixtures::async_semantics::types::Outcome::Dropped => {
-                                        unsafe { *_base3.cast::<u8>() = 1 };
-                                    }
-                                    super::super::super::super::witbind_fixtures::async_semantics::types::Outcome::Cancelled => {
-                                        unsafe { *_base3.cast::<u8>() = 2 };
-                                    }
-                                }
                                 unsafe {
-                                    *_base3.add(8).cast::<i32>() = ::witbind::rt::as_i32(_f5)
+                                    super::super::super::super::witbind_fixtures::async_semantics::types::_lower_report(
+                                        &_e2,
+                                        _base3,
+                                    )
                                 };
                             },
                         );
-                        let (_ptr9, _len9) = (_array3, _len3);
+                        let (_ptr4, _len4) = (_array3, _len3);
                         ::witbind::rt::wit_import!(
                             "[export]witbind-fixtures:async-semantics/api",
                             "[task-return]stream-reads", (ptr, len)
                         );
                         _task_cancel.forget();
-                        unsafe { _wit_import(_ptr9, _len9) };
+                        unsafe { _wit_import(_ptr4, _len4) };
                         unsafe { ::witbind::rt::cabi_dealloc(_array3, _len3 * 12, 4) };
                     })
                 }
@@ -1548,36 +1491,22 @@ pub mod exports {
                             12,
                             4,
                             |_e3, _base4| {
-                                let Report { outcome: _f5, remaining: _f6 } = _e3;
-                                match _f5 {
-                                    super::super::super::super::witbind_fixtures::async_semantics::types::Outcome::Complete(
-                                        _e7,
-                                    ) => {
-                                        unsafe { *_base4.cast::<u8>() = 0 };
-                                        unsafe {
-                                            *_base4.add(4).cast::<i32>() = ::witbind::rt::as_i32(_e7)
-                                        };
-                                    }
-                                    super::super::super::super::witbind_fixtures::async_semantics::types::Outcome::Dropped => {
-                                        unsafe { *_base4.cast::<u8>() = 1 };
-                                    }
-                                    super::super::super::super::witbind_fixtures::async_semantics::types::Outcome::Cancelled => {
-                                        unsafe { *_base4.cast::<u8>() = 2 };
-                                    }
-                                }
                                 unsafe {
-                                    *_base4.add(8).cast::<i32>() = ::witbind::rt::as_i32(_f6)
+                                    super::super::super::super::witbind_fixtures::async_semantics::types::_lower_report(
+                                        &_e3,
+                                        _base4,
+                                    )
                                 };
                             },
                         );
-                        let (_ptr10, _len10) = (_array4, _len4);
-                        let (_ptr11, _len11) = ::witbind::rt::lend_list(_t2_1);
+                        let (_ptr5, _len5) = (_array4, _len4);
+                        let (_ptr6, _len6) = ::witbind::rt::lend_list(_t2_1);
                         ::witbind::rt::wit_import!(
                             "[export]witbind-fixtures:async-semantics/api",
                             "[task-return]stream-write-cancelled", (ptr, len, ptr, len)
                         );
                         _task_cancel.forget();
-                        unsafe { _wit_import(_ptr10, _len10, _ptr11, _len11) };
+                        unsafe { _wit_import(_ptr5, _len5, _ptr6, _len6) };
                         unsafe { ::witbind::rt::cabi_dealloc(_array4, _len4 * 12, 4) };
                     })
                 }

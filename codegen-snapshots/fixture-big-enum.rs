@@ -9,6 +9,12 @@ pub mod witbind_fixtures {
             #[used]
             #[doc(hidden)]
             static __FORCE_SECTION_REF: fn() = super::super::super::__link_custom_section_describing_imports;
+            #[allow(unused_macros)]
+            macro_rules! wit_import {
+                ($($signature:tt)*) => {
+                    ::witbind::rt::wit_import!("witbind-fixtures:big-enum/wide-enum", $($signature)*);
+                };
+            }
             /// 300 cases, `case0` to `case299`.
             #[repr(u16)]
             #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -1562,9 +1568,7 @@ pub mod witbind_fixtures {
             /// Echoes a wide enum.
             #[allow(clippy::clone_on_copy)]
             pub fn echo_wide(x: Wide) -> Wide {
-                ::witbind::rt::wit_import!(
-                    "witbind-fixtures:big-enum/wide-enum", "echo-wide", (i32), i32
-                );
+                wit_import!("echo-wide", (i32), i32);
                 let _ret1 = unsafe { _wit_import(x.clone() as i32) };
                 unsafe { Wide::_lift(_ret1 as u16) }
             }
@@ -1574,10 +1578,7 @@ pub mod witbind_fixtures {
                 x: &[Wide],
                 y: ::core::option::Option<Wide>,
             ) -> ::core::result::Result<Wide, Wide> {
-                ::witbind::rt::wit_import!(
-                    "witbind-fixtures:big-enum/wide-enum", "in-containers", (ptr, len,
-                    i32, i32, ptr)
-                );
+                wit_import!("in-containers", (ptr, len, i32, i32, ptr));
                 let mut _ret_area = ::core::mem::MaybeUninit::<[u16; 2]>::uninit();
                 let (_array2, _len2) = ::witbind::rt::lower_list(
                     x.iter(),
@@ -1596,17 +1597,15 @@ pub mod witbind_fixtures {
                 unsafe { _wit_import(_ptr3, _len3, _v6, _v7, _ptr8) };
                 unsafe { ::witbind::rt::cabi_dealloc(_array2, _len2 * 2, 2) };
                 let _l9 = unsafe { *_ptr8.cast::<u8>() };
-                match _l9 {
-                    0 => {
-                        let _l10 = unsafe { *_ptr8.add(2).cast::<u16>() };
-                        ::core::result::Result::Ok(unsafe { Wide::_lift(_l10) })
-                    }
-                    1 => {
-                        let _l11 = unsafe { *_ptr8.add(2).cast::<u16>() };
-                        ::core::result::Result::Err(unsafe { Wide::_lift(_l11) })
-                    }
-                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                }
+                let _case11 = || {
+                    let _l10 = unsafe { *_ptr8.add(2).cast::<u16>() };
+                    unsafe { Wide::_lift(_l10) }
+                };
+                let _case13 = || {
+                    let _l12 = unsafe { *_ptr8.add(2).cast::<u16>() };
+                    unsafe { Wide::_lift(_l12) }
+                };
+                unsafe { ::witbind::rt::lift_result(_l9, _case11, _case13) }
             }
         }
     }

@@ -25,23 +25,25 @@ pub fn wide_world_fn(
     ::witbind::rt::wit_import!("$root", "wide-world-fn", (ptr, ptr));
     let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 17]>::uninit();
     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-    unsafe { *_ptr1.cast::<i64>() = ::witbind::rt::as_i64(a0) };
-    unsafe { *_ptr1.add(8).cast::<i64>() = ::witbind::rt::as_i64(a1) };
-    unsafe { *_ptr1.add(16).cast::<i64>() = ::witbind::rt::as_i64(a2) };
-    unsafe { *_ptr1.add(24).cast::<i64>() = ::witbind::rt::as_i64(a3) };
-    unsafe { *_ptr1.add(32).cast::<i64>() = ::witbind::rt::as_i64(a4) };
-    unsafe { *_ptr1.add(40).cast::<i64>() = ::witbind::rt::as_i64(a5) };
-    unsafe { *_ptr1.add(48).cast::<i64>() = ::witbind::rt::as_i64(a6) };
-    unsafe { *_ptr1.add(56).cast::<i64>() = ::witbind::rt::as_i64(a7) };
-    unsafe { *_ptr1.add(64).cast::<i64>() = ::witbind::rt::as_i64(a8) };
-    unsafe { *_ptr1.add(72).cast::<i64>() = ::witbind::rt::as_i64(a9) };
-    unsafe { *_ptr1.add(80).cast::<i64>() = ::witbind::rt::as_i64(a10) };
-    unsafe { *_ptr1.add(88).cast::<i64>() = ::witbind::rt::as_i64(a11) };
-    unsafe { *_ptr1.add(96).cast::<i64>() = ::witbind::rt::as_i64(a12) };
-    unsafe { *_ptr1.add(104).cast::<i64>() = ::witbind::rt::as_i64(a13) };
-    unsafe { *_ptr1.add(112).cast::<i64>() = ::witbind::rt::as_i64(a14) };
-    unsafe { *_ptr1.add(120).cast::<i64>() = ::witbind::rt::as_i64(a15) };
-    unsafe { *_ptr1.add(128).cast::<i64>() = ::witbind::rt::as_i64(a16) };
+    unsafe {
+        *_ptr1.cast::<i64>() = ::witbind::rt::as_i64(a0);
+        *_ptr1.add(8).cast::<i64>() = ::witbind::rt::as_i64(a1);
+        *_ptr1.add(16).cast::<i64>() = ::witbind::rt::as_i64(a2);
+        *_ptr1.add(24).cast::<i64>() = ::witbind::rt::as_i64(a3);
+        *_ptr1.add(32).cast::<i64>() = ::witbind::rt::as_i64(a4);
+        *_ptr1.add(40).cast::<i64>() = ::witbind::rt::as_i64(a5);
+        *_ptr1.add(48).cast::<i64>() = ::witbind::rt::as_i64(a6);
+        *_ptr1.add(56).cast::<i64>() = ::witbind::rt::as_i64(a7);
+        *_ptr1.add(64).cast::<i64>() = ::witbind::rt::as_i64(a8);
+        *_ptr1.add(72).cast::<i64>() = ::witbind::rt::as_i64(a9);
+        *_ptr1.add(80).cast::<i64>() = ::witbind::rt::as_i64(a10);
+        *_ptr1.add(88).cast::<i64>() = ::witbind::rt::as_i64(a11);
+        *_ptr1.add(96).cast::<i64>() = ::witbind::rt::as_i64(a12);
+        *_ptr1.add(104).cast::<i64>() = ::witbind::rt::as_i64(a13);
+        *_ptr1.add(112).cast::<i64>() = ::witbind::rt::as_i64(a14);
+        *_ptr1.add(120).cast::<i64>() = ::witbind::rt::as_i64(a15);
+        *_ptr1.add(128).cast::<i64>() = ::witbind::rt::as_i64(a16);
+    }
     let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
     unsafe { _wit_import(_ptr1, _ptr2) };
     let _l3 = unsafe { *_ptr2.cast::<u64>() };
@@ -58,6 +60,12 @@ pub mod witbind_fixtures {
             #[used]
             #[doc(hidden)]
             static __FORCE_SECTION_REF: fn() = super::super::super::__link_custom_section_describing_imports;
+            #[allow(unused_macros)]
+            macro_rules! wit_import {
+                ($($signature:tt)*) => {
+                    ::witbind::rt::wit_import!("witbind-fixtures:big-signatures/wide", $($signature)*);
+                };
+            }
             /// A record of 17 flat values: too many to pass as parameters.
             #[derive(Clone, Copy, Debug)]
             #[repr(C)]
@@ -126,9 +134,9 @@ pub mod witbind_fixtures {
                 a14: u32,
                 a15: u32,
             ) {
-                ::witbind::rt::wit_import!(
-                    "witbind-fixtures:big-signatures/wide", "sixteen-params", (i32, i32,
-                    i32, i64, i32, i32, i32, i64, f32, f64, i32, i32, i32, i32, i32, i32)
+                wit_import!(
+                    "sixteen-params", (i32, i32, i32, i64, i32, i32, i32, i64, f32, f64,
+                    i32, i32, i32, i32, i32, i32)
                 );
                 unsafe {
                     _wit_import(
@@ -172,34 +180,28 @@ pub mod witbind_fixtures {
                 a15: u32,
                 a16: u32,
             ) {
-                ::witbind::rt::wit_import!(
-                    "witbind-fixtures:big-signatures/wide", "seventeen-params", (ptr)
-                );
+                wit_import!("seventeen-params", (ptr));
                 let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 10]>::uninit();
                 let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                unsafe { *_ptr1.cast::<u8>() = ::witbind::rt::as_i32(a0) as u8 };
                 unsafe {
-                    *_ptr1.add(2).cast::<u16>() = ::witbind::rt::as_i32(a1) as u16
-                };
-                unsafe { *_ptr1.add(4).cast::<i32>() = ::witbind::rt::as_i32(a2) };
-                unsafe { *_ptr1.add(8).cast::<i64>() = ::witbind::rt::as_i64(a3) };
-                unsafe { *_ptr1.add(16).cast::<i8>() = ::witbind::rt::as_i32(a4) as i8 };
-                unsafe {
-                    *_ptr1.add(18).cast::<i16>() = ::witbind::rt::as_i32(a5) as i16
-                };
-                unsafe { *_ptr1.add(20).cast::<i32>() = ::witbind::rt::as_i32(a6) };
-                unsafe { *_ptr1.add(24).cast::<i64>() = ::witbind::rt::as_i64(a7) };
-                unsafe { *_ptr1.add(32).cast::<f32>() = ::witbind::rt::as_f32(a8) };
-                unsafe { *_ptr1.add(40).cast::<f64>() = ::witbind::rt::as_f64(a9) };
-                unsafe {
-                    *_ptr1.add(48).cast::<u8>() = ::witbind::rt::as_i32(a10) as u8
-                };
-                unsafe { *_ptr1.add(52).cast::<i32>() = ::witbind::rt::as_i32(a11) };
-                unsafe { *_ptr1.add(56).cast::<i32>() = ::witbind::rt::as_i32(a12) };
-                unsafe { *_ptr1.add(60).cast::<i32>() = ::witbind::rt::as_i32(a13) };
-                unsafe { *_ptr1.add(64).cast::<i32>() = ::witbind::rt::as_i32(a14) };
-                unsafe { *_ptr1.add(68).cast::<i32>() = ::witbind::rt::as_i32(a15) };
-                unsafe { *_ptr1.add(72).cast::<i32>() = ::witbind::rt::as_i32(a16) };
+                    *_ptr1.cast::<u8>() = ::witbind::rt::as_i32(a0) as u8;
+                    *_ptr1.add(2).cast::<u16>() = ::witbind::rt::as_i32(a1) as u16;
+                    *_ptr1.add(4).cast::<i32>() = ::witbind::rt::as_i32(a2);
+                    *_ptr1.add(8).cast::<i64>() = ::witbind::rt::as_i64(a3);
+                    *_ptr1.add(16).cast::<i8>() = ::witbind::rt::as_i32(a4) as i8;
+                    *_ptr1.add(18).cast::<i16>() = ::witbind::rt::as_i32(a5) as i16;
+                    *_ptr1.add(20).cast::<i32>() = ::witbind::rt::as_i32(a6);
+                    *_ptr1.add(24).cast::<i64>() = ::witbind::rt::as_i64(a7);
+                    *_ptr1.add(32).cast::<f32>() = ::witbind::rt::as_f32(a8);
+                    *_ptr1.add(40).cast::<f64>() = ::witbind::rt::as_f64(a9);
+                    *_ptr1.add(48).cast::<u8>() = ::witbind::rt::as_i32(a10) as u8;
+                    *_ptr1.add(52).cast::<i32>() = ::witbind::rt::as_i32(a11);
+                    *_ptr1.add(56).cast::<i32>() = ::witbind::rt::as_i32(a12);
+                    *_ptr1.add(60).cast::<i32>() = ::witbind::rt::as_i32(a13);
+                    *_ptr1.add(64).cast::<i32>() = ::witbind::rt::as_i32(a14);
+                    *_ptr1.add(68).cast::<i32>() = ::witbind::rt::as_i32(a15);
+                    *_ptr1.add(72).cast::<i32>() = ::witbind::rt::as_i32(a16);
+                }
                 unsafe { _wit_import(_ptr1) };
             }
             /// Few parameters but many flat values: 9 strings are 18 flat values.
@@ -215,36 +217,20 @@ pub mod witbind_fixtures {
                 h: &str,
                 i: &str,
             ) -> ::witbind::rt::String {
-                ::witbind::rt::wit_import!(
-                    "witbind-fixtures:big-signatures/wide", "many-strings", (ptr, ptr)
-                );
+                wit_import!("many-strings", (ptr, ptr));
                 let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 18]>::uninit();
                 let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                unsafe { ::witbind::rt::store_list(_ptr1, ::witbind::rt::lend_str(a)) };
                 unsafe {
-                    ::witbind::rt::store_list(_ptr1.add(8), ::witbind::rt::lend_str(b))
-                };
-                unsafe {
-                    ::witbind::rt::store_list(_ptr1.add(16), ::witbind::rt::lend_str(c))
-                };
-                unsafe {
-                    ::witbind::rt::store_list(_ptr1.add(24), ::witbind::rt::lend_str(d))
-                };
-                unsafe {
-                    ::witbind::rt::store_list(_ptr1.add(32), ::witbind::rt::lend_str(e))
-                };
-                unsafe {
-                    ::witbind::rt::store_list(_ptr1.add(40), ::witbind::rt::lend_str(f))
-                };
-                unsafe {
-                    ::witbind::rt::store_list(_ptr1.add(48), ::witbind::rt::lend_str(g))
-                };
-                unsafe {
-                    ::witbind::rt::store_list(_ptr1.add(56), ::witbind::rt::lend_str(h))
-                };
-                unsafe {
-                    ::witbind::rt::store_list(_ptr1.add(64), ::witbind::rt::lend_str(i))
-                };
+                    ::witbind::rt::store_list(_ptr1, ::witbind::rt::lend_str(a));
+                    ::witbind::rt::store_list(_ptr1.add(8), ::witbind::rt::lend_str(b));
+                    ::witbind::rt::store_list(_ptr1.add(16), ::witbind::rt::lend_str(c));
+                    ::witbind::rt::store_list(_ptr1.add(24), ::witbind::rt::lend_str(d));
+                    ::witbind::rt::store_list(_ptr1.add(32), ::witbind::rt::lend_str(e));
+                    ::witbind::rt::store_list(_ptr1.add(40), ::witbind::rt::lend_str(f));
+                    ::witbind::rt::store_list(_ptr1.add(48), ::witbind::rt::lend_str(g));
+                    ::witbind::rt::store_list(_ptr1.add(56), ::witbind::rt::lend_str(h));
+                    ::witbind::rt::store_list(_ptr1.add(64), ::witbind::rt::lend_str(i));
+                }
                 let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(_ptr1, _ptr2) };
                 unsafe { ::witbind::rt::take_string_at(_ptr2) }
@@ -252,9 +238,7 @@ pub mod witbind_fixtures {
             /// One record parameter of 17 flat values.
             #[allow(clippy::needless_borrow)]
             pub fn record_param(x: Seventeen) {
-                ::witbind::rt::wit_import!(
-                    "witbind-fixtures:big-signatures/wide", "record-param", (ptr)
-                );
+                wit_import!("record-param", (ptr));
                 let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 17]>::uninit();
                 let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe { _lower_seventeen(&x, _ptr1) };
@@ -262,9 +246,7 @@ pub mod witbind_fixtures {
             }
             /// A record result of 17 values.
             pub fn record_result() -> Seventeen {
-                ::witbind::rt::wit_import!(
-                    "witbind-fixtures:big-signatures/wide", "record-result", (ptr)
-                );
+                wit_import!("record-result", (ptr));
                 let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 17]>::uninit();
                 let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(_ptr1) };
@@ -273,9 +255,7 @@ pub mod witbind_fixtures {
             /// A 17-value record in, and out.
             #[allow(clippy::needless_borrow)]
             pub fn echo_seventeen(x: Seventeen) -> Seventeen {
-                ::witbind::rt::wit_import!(
-                    "witbind-fixtures:big-signatures/wide", "echo-seventeen", (ptr, ptr)
-                );
+                wit_import!("echo-seventeen", (ptr, ptr));
                 let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 17]>::uninit();
                 let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe { _lower_seventeen(&x, _ptr1) };
@@ -285,9 +265,7 @@ pub mod witbind_fixtures {
             }
             /// A tuple result of two flat values.
             pub fn two_results() -> (u32, u32) {
-                ::witbind::rt::wit_import!(
-                    "witbind-fixtures:big-signatures/wide", "two-results", (ptr)
-                );
+                wit_import!("two-results", (ptr));
                 let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
                 let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(_ptr1) };
@@ -297,27 +275,17 @@ pub mod witbind_fixtures {
             }
             /// An option result: a discriminant and a payload.
             pub fn option_result() -> ::core::option::Option<u64> {
-                ::witbind::rt::wit_import!(
-                    "witbind-fixtures:big-signatures/wide", "option-result", (ptr)
-                );
+                wit_import!("option-result", (ptr));
                 let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
                 let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(_ptr1) };
                 let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                match _l2 {
-                    0 => ::core::option::Option::None,
-                    1 => {
-                        let _l3 = unsafe { *_ptr1.add(8).cast::<u64>() };
-                        ::core::option::Option::Some(_l3)
-                    }
-                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                }
+                let _case4 = || unsafe { *_ptr1.add(8).cast::<u64>() };
+                unsafe { ::witbind::rt::lift_option(_l2, _case4) }
             }
             /// A string result: a pointer and a length.
             pub fn string_result() -> ::witbind::rt::String {
-                ::witbind::rt::wit_import!(
-                    "witbind-fixtures:big-signatures/wide", "string-result", (ptr)
-                );
+                wit_import!("string-result", (ptr));
                 let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
                 let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(_ptr1) };
@@ -330,10 +298,7 @@ pub mod witbind_fixtures {
                 (::witbind::rt::String, ::witbind::rt::Vec<u8>, u64),
                 (Seventeen, ::witbind::rt::String),
             > {
-                ::witbind::rt::wit_import!(
-                    "witbind-fixtures:big-signatures/wide", "large-result", (ptr, len,
-                    ptr)
-                );
+                wit_import!("large-result", (ptr, len, ptr));
                 let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 11]>::uninit();
                 let (_array2, _len2) = ::witbind::rt::lower_list(
                     x.iter(),
@@ -353,24 +318,19 @@ pub mod witbind_fixtures {
                 unsafe { _wit_import(_ptr3, _len3, _ptr4) };
                 unsafe { ::witbind::rt::cabi_dealloc(_array2, _len2 * 8, 4) };
                 let _l5 = unsafe { *_ptr4.cast::<u8>() };
-                match _l5 {
-                    0 => {
-                        let _l6 = unsafe { *_ptr4.add(24).cast::<u64>() };
-                        ::core::result::Result::Ok((
-                            unsafe { ::witbind::rt::take_string_at(_ptr4.add(8)) },
-                            unsafe { ::witbind::rt::take_list_at::<u8>(_ptr4.add(16)) },
-                            _l6,
-                        ))
-                    }
-                    1 => {
-                        let _v7 = unsafe { _lift_seventeen(_ptr4.add(8)) };
-                        ::core::result::Result::Err((
-                            _v7,
-                            unsafe { ::witbind::rt::take_string_at(_ptr4.add(76)) },
-                        ))
-                    }
-                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                }
+                let _case7 = || {
+                    let _l6 = unsafe { *_ptr4.add(24).cast::<u64>() };
+                    (
+                        unsafe { ::witbind::rt::take_string_at(_ptr4.add(8)) },
+                        unsafe { ::witbind::rt::take_list_at::<u8>(_ptr4.add(16)) },
+                        _l6,
+                    )
+                };
+                let _case9 = || {
+                    let _v8 = unsafe { _lift_seventeen(_ptr4.add(8)) };
+                    (_v8, unsafe { ::witbind::rt::take_string_at(_ptr4.add(76)) })
+                };
+                unsafe { ::witbind::rt::lift_result(_l5, _case7, _case9) }
             }
             /// Many parameters mixing owned data and scalars.
             #[allow(clippy::too_many_arguments)]
@@ -384,9 +344,9 @@ pub mod witbind_fixtures {
                 nested: &[::witbind::rt::Vec<u8>],
                 last: char,
             ) -> (::witbind::rt::String, u64) {
-                ::witbind::rt::wit_import!(
-                    "witbind-fixtures:big-signatures/wide", "mixed", (ptr, len, ptr, len,
-                    i32, ptr, len, i64, ptr, len, i32, ptr, len, i32, ptr)
+                wit_import!(
+                    "mixed", (ptr, len, ptr, len, i32, ptr, len, i64, ptr, len, i32, ptr,
+                    len, i32, ptr)
                 );
                 let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
                 let (_ptr1, _len1) = ::witbind::rt::lend_str(name);
@@ -410,14 +370,12 @@ pub mod witbind_fixtures {
                             ::witbind::rt::store_list(
                                 _base10,
                                 ::witbind::rt::lend_str(_t11_0),
-                            )
-                        };
-                        unsafe {
+                            );
                             ::witbind::rt::store_list(
                                 _base10.add(8),
                                 ::witbind::rt::lend_str(_t11_1),
-                            )
-                        };
+                            );
+                        }
                     },
                 );
                 let (_ptr12, _len12) = (_array10, _len10);
@@ -530,23 +488,25 @@ pub mod witbind_fixtures {
                     f15: _f16,
                     f16: _f17,
                 } = value;
-                unsafe { *ptr.cast::<i32>() = ::witbind::rt::as_i32(_f1) };
-                unsafe { *ptr.add(4).cast::<i32>() = ::witbind::rt::as_i32(_f2) };
-                unsafe { *ptr.add(8).cast::<i32>() = ::witbind::rt::as_i32(_f3) };
-                unsafe { *ptr.add(12).cast::<i32>() = ::witbind::rt::as_i32(_f4) };
-                unsafe { *ptr.add(16).cast::<i32>() = ::witbind::rt::as_i32(_f5) };
-                unsafe { *ptr.add(20).cast::<i32>() = ::witbind::rt::as_i32(_f6) };
-                unsafe { *ptr.add(24).cast::<i32>() = ::witbind::rt::as_i32(_f7) };
-                unsafe { *ptr.add(28).cast::<i32>() = ::witbind::rt::as_i32(_f8) };
-                unsafe { *ptr.add(32).cast::<i32>() = ::witbind::rt::as_i32(_f9) };
-                unsafe { *ptr.add(36).cast::<i32>() = ::witbind::rt::as_i32(_f10) };
-                unsafe { *ptr.add(40).cast::<i32>() = ::witbind::rt::as_i32(_f11) };
-                unsafe { *ptr.add(44).cast::<i32>() = ::witbind::rt::as_i32(_f12) };
-                unsafe { *ptr.add(48).cast::<i32>() = ::witbind::rt::as_i32(_f13) };
-                unsafe { *ptr.add(52).cast::<i32>() = ::witbind::rt::as_i32(_f14) };
-                unsafe { *ptr.add(56).cast::<i32>() = ::witbind::rt::as_i32(_f15) };
-                unsafe { *ptr.add(60).cast::<i32>() = ::witbind::rt::as_i32(_f16) };
-                unsafe { *ptr.add(64).cast::<i32>() = ::witbind::rt::as_i32(_f17) };
+                unsafe {
+                    *ptr.cast::<i32>() = ::witbind::rt::as_i32(_f1);
+                    *ptr.add(4).cast::<i32>() = ::witbind::rt::as_i32(_f2);
+                    *ptr.add(8).cast::<i32>() = ::witbind::rt::as_i32(_f3);
+                    *ptr.add(12).cast::<i32>() = ::witbind::rt::as_i32(_f4);
+                    *ptr.add(16).cast::<i32>() = ::witbind::rt::as_i32(_f5);
+                    *ptr.add(20).cast::<i32>() = ::witbind::rt::as_i32(_f6);
+                    *ptr.add(24).cast::<i32>() = ::witbind::rt::as_i32(_f7);
+                    *ptr.add(28).cast::<i32>() = ::witbind::rt::as_i32(_f8);
+                    *ptr.add(32).cast::<i32>() = ::witbind::rt::as_i32(_f9);
+                    *ptr.add(36).cast::<i32>() = ::witbind::rt::as_i32(_f10);
+                    *ptr.add(40).cast::<i32>() = ::witbind::rt::as_i32(_f11);
+                    *ptr.add(44).cast::<i32>() = ::witbind::rt::as_i32(_f12);
+                    *ptr.add(48).cast::<i32>() = ::witbind::rt::as_i32(_f13);
+                    *ptr.add(52).cast::<i32>() = ::witbind::rt::as_i32(_f14);
+                    *ptr.add(56).cast::<i32>() = ::witbind::rt::as_i32(_f15);
+                    *ptr.add(60).cast::<i32>() = ::witbind::rt::as_i32(_f16);
+                    *ptr.add(64).cast::<i32>() = ::witbind::rt::as_i32(_f17);
+                }
             }
         }
     }

@@ -16,12 +16,8 @@ pub unsafe fn _export_add_cabi<__T: Guest>(arg0: i32, arg1: i32) -> i32 {
     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
     let _handle1: HandleSource;
     let _handle2: HandleSource;
-    _handle1 = HandleSource {
-        handle: unsafe { ::witbind::rt::ResourceHandle::from_handle(arg0 as u32) },
-    };
-    _handle2 = HandleSource {
-        handle: unsafe { ::witbind::rt::ResourceHandle::from_handle(arg1 as u32) },
-    };
+    _handle1 = unsafe { HandleSource::from_handle(arg0 as u32) };
+    _handle2 = unsafe { HandleSource::from_handle(arg1 as u32) };
     let _ret3 = __T::add(&_handle1, &_handle2);
     ::witbind::rt::as_i32(_ret3)
 }
@@ -78,69 +74,31 @@ pub mod witbind_fixtures {
             #[used]
             #[doc(hidden)]
             static __FORCE_SECTION_REF: fn() = super::super::super::__link_custom_section_describing_imports;
+            #[allow(unused_macros)]
+            macro_rules! wit_import {
+                ($($signature:tt)*) => {
+                    ::witbind::rt::wit_import!("witbind-fixtures:borrowed-imports/res", $($signature)*);
+                };
+            }
             #[derive(Debug)]
             #[repr(transparent)]
             pub struct HandleSource {
                 pub(crate) handle: ::witbind::rt::ResourceHandle<HandleSource>,
             }
-            impl ::witbind::rt::WasmResource for HandleSource {
-                unsafe fn drop(handle: u32) {
-                    ::witbind::rt::wit_import!(
-                        "witbind-fixtures:borrowed-imports/res",
-                        "[resource-drop]handle-source", (i32)
-                    );
-                    unsafe { _wit_import(handle as i32) }
-                }
-            }
-            impl HandleSource {
-                /// Takes ownership of a raw handle.
-                ///
-                /// # Safety
-                /// `handle` must be an owned handle of this resource type that
-                /// nothing else drops.
-                #[doc(hidden)]
-                pub unsafe fn from_handle(handle: u32) -> Self {
-                    Self {
-                        handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(handle)
-                        },
-                    }
-                }
-                /// Moves ownership of the raw handle out of this value.
-                #[doc(hidden)]
-                pub fn take_handle(&self) -> u32 {
-                    ::witbind::rt::ResourceHandle::take_handle(&self.handle)
-                }
-                /// The raw handle, still owned by this value.
-                #[doc(hidden)]
-                pub fn handle(&self) -> u32 {
-                    ::witbind::rt::ResourceHandle::handle(&self.handle)
-                }
-            }
+            ::witbind::rt::resource_handle!(
+                HandleSource, "witbind-fixtures:borrowed-imports/res",
+                "[resource-drop]handle-source", api
+            );
             impl HandleSource {
                 #[allow(clippy::new_without_default)]
                 pub fn new() -> Self {
-                    ::witbind::rt::wit_import!(
-                        "witbind-fixtures:borrowed-imports/res",
-                        "[constructor]handle-source", (), i32
-                    );
+                    wit_import!("[constructor]handle-source", (), i32);
                     let _ret1 = unsafe { _wit_import() };
-                    HandleSource {
-                        handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(_ret1 as u32)
-                        },
-                    }
+                    unsafe { HandleSource::from_handle(_ret1 as u32) }
                 }
                 pub fn id(&self) -> u32 {
-                    ::witbind::rt::wit_import!(
-                        "witbind-fixtures:borrowed-imports/res",
-                        "[method]handle-source.id", (i32), i32
-                    );
-                    let _ret1 = unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                        )
-                    };
+                    wit_import!("[method]handle-source.id", (i32), i32);
+                    let _ret1 = unsafe { _wit_import(self.handle() as i32) };
                     _ret1 as u32
                 }
             }
@@ -191,11 +149,7 @@ pub mod exports {
                 pub unsafe fn _export_single_cabi<__T: Guest>(arg0: i32) -> i32 {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
                     let _handle1: HandleSource;
-                    _handle1 = HandleSource {
-                        handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(arg0 as u32)
-                        },
-                    };
+                    _handle1 = unsafe { HandleSource::from_handle(arg0 as u32) };
                     let _ret2 = __T::single(&_handle1);
                     ::witbind::rt::as_i32(_ret2)
                 }
@@ -210,11 +164,7 @@ pub mod exports {
                     let _v2 = match arg0 {
                         0 => ::core::option::Option::None,
                         1 => {
-                            _handle1 = HandleSource {
-                                handle: unsafe {
-                                    ::witbind::rt::ResourceHandle::from_handle(arg1 as u32)
-                                },
-                            };
+                            _handle1 = unsafe { HandleSource::from_handle(arg1 as u32) };
                             ::core::option::Option::Some(&_handle1)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
@@ -232,11 +182,7 @@ pub mod exports {
                     let _handle1: HandleSource;
                     let _v2 = match arg0 {
                         0 => {
-                            _handle1 = HandleSource {
-                                handle: unsafe {
-                                    ::witbind::rt::ResourceHandle::from_handle(arg1 as u32)
-                                },
-                            };
+                            _handle1 = unsafe { HandleSource::from_handle(arg1 as u32) };
                             Pick::One(&_handle1)
                         }
                         1 => Pick::None,
@@ -259,10 +205,8 @@ pub mod exports {
                         let _l2 = unsafe { *_base1.cast::<i32>() };
                         _borrows3
                             .push(
-                                ::witbind::rt::Box::new(HandleSource {
-                                    handle: unsafe {
-                                        ::witbind::rt::ResourceHandle::from_handle(_l2 as u32)
-                                    },
+                                ::witbind::rt::Box::new(unsafe {
+                                    HandleSource::from_handle(_l2 as u32)
                                 }),
                             );
                         let _ptr3: *const HandleSource = ::witbind::rt::last_boxed(
@@ -294,10 +238,8 @@ pub mod exports {
                                 let _l3 = unsafe { *_base1.add(4).cast::<i32>() };
                                 _borrows4
                                     .push(
-                                        ::witbind::rt::Box::new(HandleSource {
-                                            handle: unsafe {
-                                                ::witbind::rt::ResourceHandle::from_handle(_l3 as u32)
-                                            },
+                                        ::witbind::rt::Box::new(unsafe {
+                                            HandleSource::from_handle(_l3 as u32)
                                         }),
                                     );
                                 let _ptr4: *const HandleSource = ::witbind::rt::last_boxed(
@@ -331,19 +273,11 @@ pub mod exports {
                     let mut _borrows6 = ::witbind::rt::Vec::<
                         ::witbind::rt::Box<HandleSource>,
                     >::new();
-                    _handle1 = HandleSource {
-                        handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(arg0 as u32)
-                        },
-                    };
+                    _handle1 = unsafe { HandleSource::from_handle(arg0 as u32) };
                     let _v3 = match arg3 {
                         0 => ::core::option::Option::None,
                         1 => {
-                            _handle2 = HandleSource {
-                                handle: unsafe {
-                                    ::witbind::rt::ResourceHandle::from_handle(arg4 as u32)
-                                },
-                            };
+                            _handle2 = unsafe { HandleSource::from_handle(arg4 as u32) };
                             ::core::option::Option::Some(&_handle2)
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
@@ -352,10 +286,8 @@ pub mod exports {
                         let _l5 = unsafe { *_base4.cast::<i32>() };
                         _borrows6
                             .push(
-                                ::witbind::rt::Box::new(HandleSource {
-                                    handle: unsafe {
-                                        ::witbind::rt::ResourceHandle::from_handle(_l5 as u32)
-                                    },
+                                ::witbind::rt::Box::new(unsafe {
+                                    HandleSource::from_handle(_l5 as u32)
                                 }),
                             );
                         let _ptr6: *const HandleSource = ::witbind::rt::last_boxed(

@@ -10,14 +10,8 @@ pub fn first_thing() -> ::core::option::Option<Thing> {
     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
     unsafe { _wit_import(_ptr1) };
     let _l2 = unsafe { *_ptr1.cast::<u8>() };
-    match _l2 {
-        0 => ::core::option::Option::None,
-        1 => {
-            let _v3 = unsafe { witbind_deps::types::things::_lift_thing(_ptr1.add(8)) };
-            ::core::option::Option::Some(_v3)
-        }
-        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-    }
+    let _case4 = || unsafe { witbind_deps::types::things::_lift_thing(_ptr1.add(8)) };
+    unsafe { ::witbind::rt::lift_option(_l2, _case4) }
 }
 /// A function that comes with the included world.
 #[rustfmt::skip]
@@ -35,6 +29,12 @@ pub mod witbind_deps {
             #[used]
             #[doc(hidden)]
             static __FORCE_SECTION_REF: fn() = super::super::super::__link_custom_section_describing_imports;
+            #[allow(unused_macros)]
+            macro_rules! wit_import {
+                ($($signature:tt)*) => {
+                    ::witbind::rt::wit_import!("witbind-deps:base/types", $($signature)*);
+                };
+            }
             /// An identifier.
             pub type Id = u64;
             /// When something happened.
@@ -47,7 +47,7 @@ pub mod witbind_deps {
             }
             /// The current time as a stamp.
             pub fn now(by: Id) -> Stamp {
-                ::witbind::rt::wit_import!("witbind-deps:base/types", "now", (i64, ptr));
+                wit_import!("now", (i64, ptr));
                 let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
                 let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(::witbind::rt::as_i64(by), _ptr1) };
@@ -94,6 +94,12 @@ pub mod witbind_deps {
             #[used]
             #[doc(hidden)]
             static __FORCE_SECTION_REF: fn() = super::super::super::__link_custom_section_describing_imports;
+            #[allow(unused_macros)]
+            macro_rules! wit_import {
+                ($($signature:tt)*) => {
+                    ::witbind::rt::wit_import!("witbind-deps:types/things@1.2.3", $($signature)*);
+                };
+            }
             pub type Id = super::super::base::types::Id;
             pub type Stamp = super::super::base::types::Stamp;
             pub type Level = super::super::pre::preview::Level;
@@ -115,100 +121,45 @@ pub mod witbind_deps {
             pub struct Registry {
                 pub(crate) handle: ::witbind::rt::ResourceHandle<Registry>,
             }
-            impl ::witbind::rt::WasmResource for Registry {
-                unsafe fn drop(handle: u32) {
-                    ::witbind::rt::wit_import!(
-                        "witbind-deps:types/things@1.2.3", "[resource-drop]registry",
-                        (i32)
-                    );
-                    unsafe { _wit_import(handle as i32) }
-                }
-            }
-            impl Registry {
-                /// Takes ownership of a raw handle.
-                ///
-                /// # Safety
-                /// `handle` must be an owned handle of this resource type that
-                /// nothing else drops.
-                #[doc(hidden)]
-                pub unsafe fn from_handle(handle: u32) -> Self {
-                    Self {
-                        handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(handle)
-                        },
-                    }
-                }
-                /// Moves ownership of the raw handle out of this value.
-                #[doc(hidden)]
-                pub fn take_handle(&self) -> u32 {
-                    ::witbind::rt::ResourceHandle::take_handle(&self.handle)
-                }
-                /// The raw handle, still owned by this value.
-                #[doc(hidden)]
-                pub fn handle(&self) -> u32 {
-                    ::witbind::rt::ResourceHandle::handle(&self.handle)
-                }
-            }
+            ::witbind::rt::resource_handle!(
+                Registry, "witbind-deps:types/things@1.2.3", "[resource-drop]registry",
+                api
+            );
             impl Registry {
                 /// An empty registry.
                 #[allow(clippy::new_without_default)]
                 pub fn new() -> Self {
-                    ::witbind::rt::wit_import!(
-                        "witbind-deps:types/things@1.2.3", "[constructor]registry", (),
-                        i32
-                    );
+                    wit_import!("[constructor]registry", (), i32);
                     let _ret1 = unsafe { _wit_import() };
-                    Registry {
-                        handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(_ret1 as u32)
-                        },
-                    }
+                    unsafe { Registry::from_handle(_ret1 as u32) }
                 }
                 /// Adds a thing; returns its id.
                 #[allow(clippy::needless_borrow, clippy::should_implement_trait)]
                 pub fn add(&self, thing: &Thing) -> Id {
-                    ::witbind::rt::wit_import!(
-                        "witbind-deps:types/things@1.2.3", "[method]registry.add", (i32,
-                        i64, ptr, len, i64, i64, i32), i64
+                    wit_import!(
+                        "[method]registry.add", (i32, i64, ptr, len, i64, i64, i32), i64
                     );
                     let (_v1, _v2, _v3, _v4, _v5, _v6) = _lower_flat_thing(&thing);
                     let _ret7 = unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _v1,
-                            _v2,
-                            _v3,
-                            _v4,
-                            _v5,
-                            _v6,
-                        )
+                        _wit_import(self.handle() as i32, _v1, _v2, _v3, _v4, _v5, _v6)
                     };
                     _ret7 as u64
                 }
                 /// Looks a thing up.
                 pub fn get(&self, id: Id) -> ::core::option::Option<Thing> {
-                    ::witbind::rt::wit_import!(
-                        "witbind-deps:types/things@1.2.3", "[method]registry.get", (i32,
-                        i64, ptr)
-                    );
+                    wit_import!("[method]registry.get", (i32, i64, ptr));
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 6]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                            self.handle() as i32,
                             ::witbind::rt::as_i64(id),
                             _ptr1,
                         )
                     };
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    match _l2 {
-                        0 => ::core::option::Option::None,
-                        1 => {
-                            let _v3 = unsafe { _lift_thing(_ptr1.add(8)) };
-                            ::core::option::Option::Some(_v3)
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case4 = || unsafe { _lift_thing(_ptr1.add(8)) };
+                    unsafe { ::witbind::rt::lift_option(_l2, _case4) }
                 }
             }
             /// Lifts a `thing` out of canonical ABI memory.
@@ -259,6 +210,12 @@ pub mod witbind_fixtures {
             #[used]
             #[doc(hidden)]
             static __FORCE_SECTION_REF: fn() = super::super::super::__link_custom_section_describing_imports;
+            #[allow(unused_macros)]
+            macro_rules! wit_import {
+                ($($signature:tt)*) => {
+                    ::witbind::rt::wit_import!("witbind-fixtures:cross-package/types", $($signature)*);
+                };
+            }
             pub type Thing = super::super::super::witbind_deps::types::things::Thing;
             pub type Registry = super::super::super::witbind_deps::types::things::Registry;
             pub type BaseId = super::super::super::witbind_deps::base::types::Id;
@@ -276,10 +233,7 @@ pub mod witbind_fixtures {
             /// Wraps a thing, borrowing a registry from another package.
             #[allow(clippy::needless_borrow)]
             pub fn wrap(thing: &Thing, registry: &Registry) -> Wrapper {
-                ::witbind::rt::wit_import!(
-                    "witbind-fixtures:cross-package/types", "wrap", (i64, ptr, len, i64,
-                    i64, i32, i32, ptr)
-                );
+                wit_import!("wrap", (i64, ptr, len, i64, i64, i32, i32, ptr));
                 let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 8]>::uninit();
                 let (_v1, _v2, _v3, _v4, _v5, _v6) = super::super::super::witbind_deps::types::things::_lower_flat_thing(
                     &thing,
@@ -293,7 +247,7 @@ pub mod witbind_fixtures {
                         _v4,
                         _v5,
                         _v6,
-                        ::witbind::rt::ResourceHandle::handle(&registry.handle) as i32,
+                        registry.handle() as i32,
                         _ptr7,
                     )
                 };

@@ -31,6 +31,12 @@ pub mod witbind_fixtures {
             #[used]
             #[doc(hidden)]
             static __FORCE_SECTION_REF: fn() = super::super::super::__link_custom_section_describing_imports;
+            #[allow(unused_macros)]
+            macro_rules! wit_import {
+                ($($signature:tt)*) => {
+                    ::witbind::rt::wit_import!("witbind-fixtures:docs/documented", $($signature)*);
+                };
+            }
             /// A record doc with `code`, *emphasis*, a [link](https://example.com)
             /// and characters Rust cares about: " ' \ # { } /* */ ``` r#"raw"#.
             #[derive(Clone, Debug)]
@@ -86,79 +92,27 @@ pub mod witbind_fixtures {
             pub struct Handle {
                 pub(crate) handle: ::witbind::rt::ResourceHandle<Handle>,
             }
-            impl ::witbind::rt::WasmResource for Handle {
-                unsafe fn drop(handle: u32) {
-                    ::witbind::rt::wit_import!(
-                        "witbind-fixtures:docs/documented", "[resource-drop]handle",
-                        (i32)
-                    );
-                    unsafe { _wit_import(handle as i32) }
-                }
-            }
-            impl Handle {
-                /// Takes ownership of a raw handle.
-                ///
-                /// # Safety
-                /// `handle` must be an owned handle of this resource type that
-                /// nothing else drops.
-                #[doc(hidden)]
-                pub unsafe fn from_handle(handle: u32) -> Self {
-                    Self {
-                        handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(handle)
-                        },
-                    }
-                }
-                /// Moves ownership of the raw handle out of this value.
-                #[doc(hidden)]
-                pub fn take_handle(&self) -> u32 {
-                    ::witbind::rt::ResourceHandle::take_handle(&self.handle)
-                }
-                /// The raw handle, still owned by this value.
-                #[doc(hidden)]
-                pub fn handle(&self) -> u32 {
-                    ::witbind::rt::ResourceHandle::handle(&self.handle)
-                }
-            }
+            ::witbind::rt::resource_handle!(
+                Handle, "witbind-fixtures:docs/documented", "[resource-drop]handle", api
+            );
             impl Handle {
                 /// A constructor doc.
                 #[allow(clippy::new_without_default)]
                 pub fn new() -> Self {
-                    ::witbind::rt::wit_import!(
-                        "witbind-fixtures:docs/documented", "[constructor]handle", (),
-                        i32
-                    );
+                    wit_import!("[constructor]handle", (), i32);
                     let _ret1 = unsafe { _wit_import() };
-                    Handle {
-                        handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(_ret1 as u32)
-                        },
-                    }
+                    unsafe { Handle::from_handle(_ret1 as u32) }
                 }
                 /// A method doc.
                 pub fn method(&self) {
-                    ::witbind::rt::wit_import!(
-                        "witbind-fixtures:docs/documented", "[method]handle.method",
-                        (i32)
-                    );
-                    unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                        )
-                    };
+                    wit_import!("[method]handle.method", (i32));
+                    unsafe { _wit_import(self.handle() as i32) };
                 }
                 /// A static function doc.
                 pub fn function() -> Handle {
-                    ::witbind::rt::wit_import!(
-                        "witbind-fixtures:docs/documented", "[static]handle.function",
-                        (), i32
-                    );
+                    wit_import!("[static]handle.function", (), i32);
                     let _ret1 = unsafe { _wit_import() };
-                    Handle {
-                        handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(_ret1 as u32)
-                        },
-                    }
+                    unsafe { Handle::from_handle(_ret1 as u32) }
                 }
             }
             /// A function doc.
@@ -167,47 +121,49 @@ pub mod witbind_fixtures {
             ///
             /// Text after the heading.
             pub fn run(input: &Thing) -> Choice {
-                ::witbind::rt::wit_import!(
-                    "witbind-fixtures:docs/documented", "run", (i32, ptr, len, ptr)
-                );
+                wit_import!("run", (i32, ptr, len, ptr));
                 let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 4]>::uninit();
                 let Thing { field: _f1, other_field: _f2 } = input;
                 let (_ptr3, _len3) = ::witbind::rt::lend_str(_f2);
                 let _ptr4 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(::witbind::rt::as_i32(_f1), _ptr3, _len3, _ptr4) };
-                let _l5 = unsafe { *_ptr4.cast::<u8>() };
-                match _l5 {
+                unsafe { _lift_choice(_ptr4) }
+            }
+            pub fn undocumented() {
+                wit_import!("undocumented", ());
+                unsafe { _wit_import() };
+            }
+            pub fn empty_doc() {
+                wit_import!("empty-doc", ());
+                unsafe { _wit_import() };
+            }
+            /// Doc without a leading space.
+            pub fn tight_doc() {
+                wit_import!("tight-doc", ());
+                unsafe { _wit_import() };
+            }
+            /// Lifts a `choice` out of canonical ABI memory.
+            ///
+            /// # Safety
+            ///
+            /// `ptr` points at a valid value of this type in canonical layout
+            /// (aligned, initialized, cases and discriminants in range), whose
+            /// lists, strings and handles are handed over to the result.
+            pub(crate) unsafe fn _lift_choice(ptr: *mut u8) -> Choice {
+                let _l1 = unsafe { *ptr.cast::<u8>() };
+                match _l1 {
                     0 => Choice::First,
                     1 => {
-                        let _l6 = unsafe { *_ptr4.add(4).cast::<u32>() };
+                        let _l2 = unsafe { *ptr.add(4).cast::<u32>() };
                         Choice::Second(Thing {
-                            field: _l6,
+                            field: _l2,
                             other_field: unsafe {
-                                ::witbind::rt::take_string_at(_ptr4.add(8))
+                                ::witbind::rt::take_string_at(ptr.add(8))
                             },
                         })
                     }
                     _ => unsafe { ::witbind::rt::invalid_discriminant() }
                 }
-            }
-            pub fn undocumented() {
-                ::witbind::rt::wit_import!(
-                    "witbind-fixtures:docs/documented", "undocumented", ()
-                );
-                unsafe { _wit_import() };
-            }
-            pub fn empty_doc() {
-                ::witbind::rt::wit_import!(
-                    "witbind-fixtures:docs/documented", "empty-doc", ()
-                );
-                unsafe { _wit_import() };
-            }
-            /// Doc without a leading space.
-            pub fn tight_doc() {
-                ::witbind::rt::wit_import!(
-                    "witbind-fixtures:docs/documented", "tight-doc", ()
-                );
-                unsafe { _wit_import() };
             }
         }
     }
@@ -219,9 +175,15 @@ pub mod inline {
     #[used]
     #[doc(hidden)]
     static __FORCE_SECTION_REF: fn() = super::__link_custom_section_describing_imports;
+    #[allow(unused_macros)]
+    macro_rules! wit_import {
+        ($($signature:tt)*) => {
+            ::witbind::rt::wit_import!("inline", $($signature)*);
+        };
+    }
     /// A doc inside an inline interface.
     pub fn inner() {
-        ::witbind::rt::wit_import!("inline", "inner", ());
+        wit_import!("inner", ());
         unsafe { _wit_import() };
     }
 }

@@ -9,6 +9,12 @@ pub mod witbind_fixtures {
             #[used]
             #[doc(hidden)]
             static __FORCE_SECTION_REF: fn() = super::super::super::__link_custom_section_describing_imports;
+            #[allow(unused_macros)]
+            macro_rules! wit_import {
+                ($($signature:tt)*) => {
+                    ::witbind::rt::wit_import!("witbind-fixtures:flags/permissions", $($signature)*);
+                };
+            }
             ::witbind::rt::bitflags::bitflags! {
                 #[doc = " One member: the smallest flags type."] #[derive(PartialEq, Eq,
                 PartialOrd, Ord, Hash, Debug, Clone, Copy)] pub struct One : u8 { #[doc =
@@ -95,57 +101,43 @@ pub mod witbind_fixtures {
             }
             /// Echoes one-member flags.
             pub fn echo_one(x: One) -> One {
-                ::witbind::rt::wit_import!(
-                    "witbind-fixtures:flags/permissions", "echo-one", (i32), i32
-                );
+                wit_import!("echo-one", (i32), i32);
                 let _ret1 = unsafe { _wit_import(x.bits() as i32) };
                 One::from_bits_retain(_ret1 as u8)
             }
             /// Echoes eight-member flags.
             pub fn echo_eight(x: Eight) -> Eight {
-                ::witbind::rt::wit_import!(
-                    "witbind-fixtures:flags/permissions", "echo-eight", (i32), i32
-                );
+                wit_import!("echo-eight", (i32), i32);
                 let _ret1 = unsafe { _wit_import(x.bits() as i32) };
                 Eight::from_bits_retain(_ret1 as u8)
             }
             /// Echoes nine-member flags.
             pub fn echo_nine(x: Nine) -> Nine {
-                ::witbind::rt::wit_import!(
-                    "witbind-fixtures:flags/permissions", "echo-nine", (i32), i32
-                );
+                wit_import!("echo-nine", (i32), i32);
                 let _ret1 = unsafe { _wit_import(x.bits() as i32) };
                 Nine::from_bits_retain(_ret1 as u16)
             }
             /// Echoes sixteen-member flags.
             pub fn echo_sixteen(x: Sixteen) -> Sixteen {
-                ::witbind::rt::wit_import!(
-                    "witbind-fixtures:flags/permissions", "echo-sixteen", (i32), i32
-                );
+                wit_import!("echo-sixteen", (i32), i32);
                 let _ret1 = unsafe { _wit_import(x.bits() as i32) };
                 Sixteen::from_bits_retain(_ret1 as u16)
             }
             /// Echoes seventeen-member flags.
             pub fn echo_seventeen(x: Seventeen) -> Seventeen {
-                ::witbind::rt::wit_import!(
-                    "witbind-fixtures:flags/permissions", "echo-seventeen", (i32), i32
-                );
+                wit_import!("echo-seventeen", (i32), i32);
                 let _ret1 = unsafe { _wit_import(x.bits() as i32) };
                 Seventeen::from_bits_retain(_ret1 as u32)
             }
             /// Echoes thirty-two-member flags.
             pub fn echo_thirty_two(x: ThirtyTwo) -> ThirtyTwo {
-                ::witbind::rt::wit_import!(
-                    "witbind-fixtures:flags/permissions", "echo-thirty-two", (i32), i32
-                );
+                wit_import!("echo-thirty-two", (i32), i32);
                 let _ret1 = unsafe { _wit_import(x.bits() as i32) };
                 ThirtyTwo::from_bits_retain(_ret1 as u32)
             }
             /// Echoes multi-word flags.
             pub fn echo_access(x: Access) -> Access {
-                ::witbind::rt::wit_import!(
-                    "witbind-fixtures:flags/permissions", "echo-access", (i32), i32
-                );
+                wit_import!("echo-access", (i32), i32);
                 let _ret1 = unsafe { _wit_import(x.bits() as i32) };
                 Access::from_bits_retain(_ret1 as u8)
             }
@@ -161,9 +153,8 @@ pub mod witbind_fixtures {
                 g: &[Access],
                 h: ::core::option::Option<Nine>,
             ) -> (One, ThirtyTwo) {
-                ::witbind::rt::wit_import!(
-                    "witbind-fixtures:flags/permissions", "all", (i32, i32, i32, i32,
-                    i32, i32, ptr, len, i32, i32, ptr)
+                wit_import!(
+                    "all", (i32, i32, i32, i32, i32, i32, ptr, len, i32, i32, ptr)
                 );
                 let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
                 let (_array2, _len2) = ::witbind::rt::lower_list(

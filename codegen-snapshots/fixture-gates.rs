@@ -15,6 +15,12 @@ pub mod witbind_fixtures {
             #[used]
             #[doc(hidden)]
             static __FORCE_SECTION_REF: fn() = super::super::super::__link_custom_section_describing_imports;
+            #[allow(unused_macros)]
+            macro_rules! wit_import {
+                ($($signature:tt)*) => {
+                    ::witbind::rt::wit_import!("witbind-fixtures:gates/stable@1.1.0", $($signature)*);
+                };
+            }
             /// A type available since 1.0.0.
             #[derive(Clone, Copy, Debug)]
             #[repr(C)]
@@ -37,69 +43,28 @@ pub mod witbind_fixtures {
             pub struct Widget {
                 pub(crate) handle: ::witbind::rt::ResourceHandle<Widget>,
             }
-            impl ::witbind::rt::WasmResource for Widget {
-                unsafe fn drop(handle: u32) {
-                    ::witbind::rt::wit_import!(
-                        "witbind-fixtures:gates/stable@1.1.0", "[resource-drop]widget",
-                        (i32)
-                    );
-                    unsafe { _wit_import(handle as i32) }
-                }
-            }
-            impl Widget {
-                /// Takes ownership of a raw handle.
-                ///
-                /// # Safety
-                /// `handle` must be an owned handle of this resource type that
-                /// nothing else drops.
-                #[doc(hidden)]
-                pub unsafe fn from_handle(handle: u32) -> Self {
-                    Self {
-                        handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(handle)
-                        },
-                    }
-                }
-                /// Moves ownership of the raw handle out of this value.
-                #[doc(hidden)]
-                pub fn take_handle(&self) -> u32 {
-                    ::witbind::rt::ResourceHandle::take_handle(&self.handle)
-                }
-                /// The raw handle, still owned by this value.
-                #[doc(hidden)]
-                pub fn handle(&self) -> u32 {
-                    ::witbind::rt::ResourceHandle::handle(&self.handle)
-                }
-            }
+            ::witbind::rt::resource_handle!(
+                Widget, "witbind-fixtures:gates/stable@1.1.0", "[resource-drop]widget",
+                api
+            );
             impl Widget {
                 /// Always there.
                 #[allow(clippy::new_without_default)]
                 pub fn new() -> Self {
-                    ::witbind::rt::wit_import!(
-                        "witbind-fixtures:gates/stable@1.1.0", "[constructor]widget", (),
-                        i32
-                    );
+                    wit_import!("[constructor]widget", (), i32);
                     let _ret1 = unsafe { _wit_import() };
-                    Widget {
-                        handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(_ret1 as u32)
-                        },
-                    }
+                    unsafe { Widget::from_handle(_ret1 as u32) }
                 }
             }
             /// A function available since 1.0.0.
             pub fn configure(config: Config) {
-                ::witbind::rt::wit_import!(
-                    "witbind-fixtures:gates/stable@1.1.0", "configure", (i32)
-                );
+                wit_import!("configure", (i32));
                 let Config { level: _f1 } = config;
                 unsafe { _wit_import(::witbind::rt::as_i32(_f1)) };
             }
             /// A function that is deprecated but still generated.
             pub fn old_configure(level: u8) {
-                ::witbind::rt::wit_import!(
-                    "witbind-fixtures:gates/stable@1.1.0", "old-configure", (i32)
-                );
+                wit_import!("old-configure", (i32));
                 unsafe { _wit_import(::witbind::rt::as_i32(level)) };
             }
         }

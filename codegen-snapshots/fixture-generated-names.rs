@@ -5,20 +5,14 @@ pub type T = witbind_fixtures::generated_names::t::T;
 #[rustfmt::skip]
 pub type Ret = witbind_fixtures::generated_names::t::Ret;
 #[rustfmt::skip]
+#[allow(clippy::needless_borrow)]
 pub fn i(t: &T) -> Ret {
     ::witbind::rt::wit_import!("$root", "i", (i32, ptr, len, ptr));
     let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 7]>::uninit();
-    let (_v5, _v6, _v7) = match t {
-        T::A(_e1) => (0i32, (::witbind::rt::as_i32(_e1)) as usize as *mut u8, 0usize),
-        T::B(_e2) => {
-            let (_ptr3, _len3) = ::witbind::rt::lend_str(_e2);
-            (1i32, _ptr3, _len3)
-        }
-        T::Ret => (2i32, ::core::ptr::null_mut::<u8>(), 0usize),
-    };
-    let _ptr8 = _ret_area.as_mut_ptr().cast::<u8>();
-    unsafe { _wit_import(_v5, _v6, _v7, _ptr8) };
-    unsafe { witbind_fixtures::generated_names::t::_lift_ret(_ptr8) }
+    let (_v1, _v2, _v3) = witbind_fixtures::generated_names::t::_lower_flat_t(&t);
+    let _ptr4 = _ret_area.as_mut_ptr().cast::<u8>();
+    unsafe { _wit_import(_v1, _v2, _v3, _ptr4) };
+    unsafe { witbind_fixtures::generated_names::t::_lift_ret(_ptr4) }
 }
 /// The functions this world exports, implemented by the type
 /// given to `export!`.
@@ -51,11 +45,8 @@ pub unsafe fn _export_ret_cabi<__T: Guest>(
 ) -> *mut u8 {
     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
     static mut _RET_AREA: ::core::mem::MaybeUninit<[u32; 3]> = ::core::mem::MaybeUninit::uninit();
-    let _v1 = match arg0 {
-        0 => T::A((arg1) as usize as i32 as u32),
-        1 => T::B(unsafe { ::witbind::rt::take_string(arg1, arg2) }),
-        2 => T::Ret,
-        _ => unsafe { ::witbind::rt::invalid_discriminant() }
+    let _v1 = unsafe {
+        witbind_fixtures::generated_names::t::_lift_flat_t(arg0, arg1, arg2)
     };
     let _v2 = unsafe {
         witbind_fixtures::generated_names::t::_lift_flat_ret(
@@ -76,32 +67,14 @@ pub unsafe fn _export_ret_cabi<__T: Guest>(
     };
     let _ret3 = __T::ret(_v1, _v2);
     let _ptr4 = (&raw mut _RET_AREA).cast::<u8>();
-    match _ret3 {
-        T::A(_e5) => {
-            unsafe { *_ptr4.cast::<u8>() = 0 };
-            unsafe { *_ptr4.add(4).cast::<i32>() = ::witbind::rt::as_i32(_e5) };
-        }
-        T::B(_e6) => {
-            unsafe { *_ptr4.cast::<u8>() = 1 };
-            unsafe {
-                ::witbind::rt::store_list(_ptr4.add(4), ::witbind::rt::give_string(_e6))
-            };
-        }
-        T::Ret => {
-            unsafe { *_ptr4.cast::<u8>() = 2 };
-        }
-    }
+    unsafe { witbind_fixtures::generated_names::t::_lower_owned_t(_ret3, _ptr4) };
     _ptr4
 }
 #[doc(hidden)]
 #[rustfmt::skip]
 #[allow(non_snake_case, clippy::all)]
 pub unsafe fn __post_return_ret<__T: Guest>(arg0: *mut u8) {
-    let _l1 = unsafe { *arg0.cast::<u8>() };
-    if _l1 == 1 {
-        let _list2 = unsafe { ::witbind::rt::list_at(arg0.add(4)) };
-        unsafe { ::witbind::rt::free_array(_list2, 1, 1) };
-    }
+    unsafe { witbind_fixtures::generated_names::t::_free_t(arg0) };
 }
 #[doc(hidden)]
 #[rustfmt::skip]
@@ -109,23 +82,14 @@ pub unsafe fn __post_return_ret<__T: Guest>(arg0: *mut u8) {
 pub unsafe fn _export_ptr_cabi<__T: Guest>(arg0: *mut u8, arg1: usize) -> *mut u8 {
     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
     static mut _RET_AREA: ::core::mem::MaybeUninit<[u64; 7]> = ::core::mem::MaybeUninit::uninit();
-    let _lift1 = |_base1: *mut u8| {
-        let _l2 = unsafe { *_base1.cast::<u8>() };
-        match _l2 {
-            0 => {
-                let _l3 = unsafe { *_base1.add(4).cast::<u32>() };
-                T::A(_l3)
-            }
-            1 => T::B(unsafe { ::witbind::rt::take_string_at(_base1.add(4)) }),
-            2 => T::Ret,
-            _ => unsafe { ::witbind::rt::invalid_discriminant() }
-        }
+    let _lift1 = |_base1: *mut u8| unsafe {
+        witbind_fixtures::generated_names::t::_lift_t(_base1)
     };
-    let _list5 = unsafe { ::witbind::rt::lift_list((arg0, arg1), 12, 4, _lift1) };
-    let _ret6 = __T::ptr(_list5);
-    let _ptr7 = (&raw mut _RET_AREA).cast::<u8>();
-    unsafe { witbind_fixtures::generated_names::t::_lower_owned_ret(_ret6, _ptr7) };
-    _ptr7
+    let _list3 = unsafe { ::witbind::rt::lift_list((arg0, arg1), 12, 4, _lift1) };
+    let _ret4 = __T::ptr(_list3);
+    let _ptr5 = (&raw mut _RET_AREA).cast::<u8>();
+    unsafe { witbind_fixtures::generated_names::t::_lower_owned_ret(_ret4, _ptr5) };
+    _ptr5
 }
 #[doc(hidden)]
 #[rustfmt::skip]
@@ -244,6 +208,12 @@ pub mod witbind_fixtures {
             #[used]
             #[doc(hidden)]
             static __FORCE_SECTION_REF: fn() = super::super::super::__link_custom_section_describing_imports;
+            #[allow(unused_macros)]
+            macro_rules! wit_import {
+                ($($signature:tt)*) => {
+                    ::witbind::rt::wit_import!("witbind-fixtures:generated-names/t", $($signature)*);
+                };
+            }
             /// A variant named `t`: `T` in Rust, like a generic parameter.
             #[derive(Clone, Debug)]
             pub enum T {
@@ -308,85 +278,28 @@ pub mod witbind_fixtures {
             pub struct Handle {
                 pub(crate) handle: ::witbind::rt::ResourceHandle<Handle>,
             }
-            impl ::witbind::rt::WasmResource for Handle {
-                unsafe fn drop(handle: u32) {
-                    ::witbind::rt::wit_import!(
-                        "witbind-fixtures:generated-names/t", "[resource-drop]handle",
-                        (i32)
-                    );
-                    unsafe { _wit_import(handle as i32) }
-                }
-            }
+            ::witbind::rt::resource_handle!(
+                Handle, "witbind-fixtures:generated-names/t", "[resource-drop]handle",
+                api
+            );
             impl Handle {
-                /// Takes ownership of a raw handle.
-                ///
-                /// # Safety
-                /// `handle` must be an owned handle of this resource type that
-                /// nothing else drops.
-                #[doc(hidden)]
-                pub unsafe fn from_handle(handle: u32) -> Self {
-                    Self {
-                        handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(handle)
-                        },
-                    }
-                }
-                /// Moves ownership of the raw handle out of this value.
-                #[doc(hidden)]
-                pub fn take_handle(&self) -> u32 {
-                    ::witbind::rt::ResourceHandle::take_handle(&self.handle)
-                }
-                /// The raw handle, still owned by this value.
-                #[doc(hidden)]
-                pub fn handle(&self) -> u32 {
-                    ::witbind::rt::ResourceHandle::handle(&self.handle)
-                }
-            }
-            impl Handle {
+                #[allow(clippy::needless_borrow)]
                 pub fn new(t: &T) -> Self {
-                    ::witbind::rt::wit_import!(
-                        "witbind-fixtures:generated-names/t", "[constructor]handle",
-                        (i32, ptr, len), i32
-                    );
-                    let (_v5, _v6, _v7) = match t {
-                        T::A(_e1) => {
-                            (
-                                0i32,
-                                (::witbind::rt::as_i32(_e1)) as usize as *mut u8,
-                                0usize,
-                            )
-                        }
-                        T::B(_e2) => {
-                            let (_ptr3, _len3) = ::witbind::rt::lend_str(_e2);
-                            (1i32, _ptr3, _len3)
-                        }
-                        T::Ret => (2i32, ::core::ptr::null_mut::<u8>(), 0usize),
-                    };
-                    let _ret8 = unsafe { _wit_import(_v5, _v6, _v7) };
-                    Handle {
-                        handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(_ret8 as u32)
-                        },
-                    }
+                    wit_import!("[constructor]handle", (i32, ptr, len), i32);
+                    let (_v1, _v2, _v3) = _lower_flat_t(&t);
+                    let _ret4 = unsafe { _wit_import(_v1, _v2, _v3) };
+                    unsafe { Handle::from_handle(_ret4 as u32) }
                 }
                 pub fn rep(&self) -> u32 {
-                    ::witbind::rt::wit_import!(
-                        "witbind-fixtures:generated-names/t", "[method]handle.rep",
-                        (i32), i32
-                    );
-                    let _ret1 = unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                        )
-                    };
+                    wit_import!("[method]handle.rep", (i32), i32);
+                    let _ret1 = unsafe { _wit_import(self.handle() as i32) };
                     _ret1 as u32
                 }
                 #[allow(clippy::needless_borrow)]
                 pub fn ret(&self, ptr: &Handle, len: &Ret) -> T {
-                    ::witbind::rt::wit_import!(
-                        "witbind-fixtures:generated-names/t", "[method]handle.ret", (i32,
-                        i32, i32, ptr, len, ptr, len, i32, i32, ptr, len, i64, i32, i32,
-                        i32, ptr)
+                    wit_import!(
+                        "[method]handle.ret", (i32, i32, i32, ptr, len, ptr, len, i32,
+                        i32, ptr, len, i64, i32, i32, i32, ptr)
                     );
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 3]>::uninit();
                     let (
@@ -407,8 +320,8 @@ pub mod witbind_fixtures {
                     let _ptr14 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            ::witbind::rt::ResourceHandle::handle(&ptr.handle) as i32,
+                            self.handle() as i32,
+                            ptr.handle() as i32,
                             _v1,
                             _v2,
                             _v3,
@@ -425,41 +338,20 @@ pub mod witbind_fixtures {
                             _ptr14,
                         )
                     };
-                    let _l15 = unsafe { *_ptr14.cast::<u8>() };
-                    match _l15 {
-                        0 => {
-                            let _l16 = unsafe { *_ptr14.add(4).cast::<u32>() };
-                            T::A(_l16)
-                        }
-                        1 => {
-                            T::B(unsafe { ::witbind::rt::take_string_at(_ptr14.add(4)) })
-                        }
-                        2 => T::Ret,
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    unsafe { _lift_t(_ptr14) }
                 }
                 #[allow(clippy::needless_borrow)]
                 pub fn t(t: &T, ret: &Ret) -> Handle {
-                    ::witbind::rt::wit_import!(
-                        "witbind-fixtures:generated-names/t", "[static]handle.t", (i32,
-                        ptr, len, i32, ptr, len, ptr, len, i32, i32, ptr, len, i64, i32,
-                        i32, i32), i32
+                    wit_import!(
+                        "[static]handle.t", (i32, ptr, len, i32, ptr, len, ptr, len, i32,
+                        i32, ptr, len, i64, i32, i32, i32), i32
                     );
-                    let (_v5, _v6, _v7) = match t {
-                        T::A(_e1) => {
-                            (
-                                0i32,
-                                (::witbind::rt::as_i32(_e1)) as usize as *mut u8,
-                                0usize,
-                            )
-                        }
-                        T::B(_e2) => {
-                            let (_ptr3, _len3) = ::witbind::rt::lend_str(_e2);
-                            (1i32, _ptr3, _len3)
-                        }
-                        T::Ret => (2i32, ::core::ptr::null_mut::<u8>(), 0usize),
-                    };
+                    let (_v1, _v2, _v3) = _lower_flat_t(&t);
                     let (
+                        _v4,
+                        _v5,
+                        _v6,
+                        _v7,
                         _v8,
                         _v9,
                         _v10,
@@ -469,13 +361,13 @@ pub mod witbind_fixtures {
                         _v14,
                         _v15,
                         _v16,
-                        _v17,
-                        _v18,
-                        _v19,
-                        _v20,
                     ) = _lower_flat_ret(&ret);
-                    let _ret21 = unsafe {
+                    let _ret17 = unsafe {
                         _wit_import(
+                            _v1,
+                            _v2,
+                            _v3,
+                            _v4,
                             _v5,
                             _v6,
                             _v7,
@@ -488,17 +380,9 @@ pub mod witbind_fixtures {
                             _v14,
                             _v15,
                             _v16,
-                            _v17,
-                            _v18,
-                            _v19,
-                            _v20,
                         )
                     };
-                    Handle {
-                        handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(_ret21 as u32)
-                        },
-                    }
+                    unsafe { Handle::from_handle(_ret17 as u32) }
                 }
             }
             /// A resource named `rt`.
@@ -507,50 +391,17 @@ pub mod witbind_fixtures {
             pub struct Rt {
                 pub(crate) handle: ::witbind::rt::ResourceHandle<Rt>,
             }
-            impl ::witbind::rt::WasmResource for Rt {
-                unsafe fn drop(handle: u32) {
-                    ::witbind::rt::wit_import!(
-                        "witbind-fixtures:generated-names/t", "[resource-drop]rt", (i32)
-                    );
-                    unsafe { _wit_import(handle as i32) }
-                }
-            }
-            impl Rt {
-                /// Takes ownership of a raw handle.
-                ///
-                /// # Safety
-                /// `handle` must be an owned handle of this resource type that
-                /// nothing else drops.
-                #[doc(hidden)]
-                pub unsafe fn from_handle(handle: u32) -> Self {
-                    Self {
-                        handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(handle)
-                        },
-                    }
-                }
-                /// Moves ownership of the raw handle out of this value.
-                #[doc(hidden)]
-                pub fn take_handle(&self) -> u32 {
-                    ::witbind::rt::ResourceHandle::take_handle(&self.handle)
-                }
-                /// The raw handle, still owned by this value.
-                #[doc(hidden)]
-                pub fn handle(&self) -> u32 {
-                    ::witbind::rt::ResourceHandle::handle(&self.handle)
-                }
-            }
+            ::witbind::rt::resource_handle!(
+                Rt, "witbind-fixtures:generated-names/t", "[resource-drop]rt", api
+            );
             impl Rt {
                 pub fn guest(&self, i: u32) -> ::witbind::rt::String {
-                    ::witbind::rt::wit_import!(
-                        "witbind-fixtures:generated-names/t", "[method]rt.guest", (i32,
-                        i32, ptr)
-                    );
+                    wit_import!("[method]rt.guest", (i32, i32, ptr));
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                            self.handle() as i32,
                             ::witbind::rt::as_i32(i),
                             _ptr1,
                         )
@@ -561,56 +412,28 @@ pub mod witbind_fixtures {
             /// Parameters named like locals and helpers.
             #[allow(clippy::clone_on_copy, clippy::needless_borrow)]
             pub fn uses(t: &T, ret: &Ret, ptr: Ptr, len: Len, result: &[Ret]) -> T {
-                ::witbind::rt::wit_import!(
-                    "witbind-fixtures:generated-names/t", "uses", (ptr, ptr)
-                );
+                wit_import!("uses", (ptr, ptr));
                 let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 11]>::uninit();
                 let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                match t {
-                    T::A(_e2) => {
-                        unsafe { *_ptr1.cast::<u8>() = 0 };
-                        unsafe {
-                            *_ptr1.add(4).cast::<i32>() = ::witbind::rt::as_i32(_e2)
-                        };
-                    }
-                    T::B(_e3) => {
-                        unsafe { *_ptr1.cast::<u8>() = 1 };
-                        unsafe {
-                            ::witbind::rt::store_list(
-                                _ptr1.add(4),
-                                ::witbind::rt::lend_str(_e3),
-                            )
-                        };
-                    }
-                    T::Ret => {
-                        unsafe { *_ptr1.cast::<u8>() = 2 };
-                    }
+                unsafe {
+                    _lower_t(&t, _ptr1);
+                    _lower_ret(&ret, _ptr1.add(16));
+                    *_ptr1.add(72).cast::<u8>() = ptr.clone() as u8;
+                    *_ptr1.add(73).cast::<u8>() = len.bits();
                 }
-                unsafe { _lower_ret(&ret, _ptr1.add(16)) };
-                unsafe { *_ptr1.add(72).cast::<u8>() = ptr.clone() as u8 };
-                unsafe { *_ptr1.add(73).cast::<u8>() = len.bits() };
-                let (_array6, _len6) = ::witbind::rt::lower_list(
+                let (_array3, _len3) = ::witbind::rt::lower_list(
                     result.iter(),
                     56,
                     8,
-                    |_e5, _base6| {
-                        unsafe { _lower_ret(&_e5, _base6) };
+                    |_e2, _base3| {
+                        unsafe { _lower_ret(&_e2, _base3) };
                     },
                 );
-                unsafe { ::witbind::rt::store_list(_ptr1.add(76), (_array6, _len6)) };
-                let _ptr7 = _ret_area.as_mut_ptr().cast::<u8>();
-                unsafe { _wit_import(_ptr1, _ptr7) };
-                unsafe { ::witbind::rt::cabi_dealloc(_array6, _len6 * 56, 8) };
-                let _l8 = unsafe { *_ptr7.cast::<u8>() };
-                match _l8 {
-                    0 => {
-                        let _l9 = unsafe { *_ptr7.add(4).cast::<u32>() };
-                        T::A(_l9)
-                    }
-                    1 => T::B(unsafe { ::witbind::rt::take_string_at(_ptr7.add(4)) }),
-                    2 => T::Ret,
-                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                }
+                unsafe { ::witbind::rt::store_list(_ptr1.add(76), (_array3, _len3)) };
+                let _ptr4 = _ret_area.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_ptr1, _ptr4) };
+                unsafe { ::witbind::rt::cabi_dealloc(_array3, _len3 * 56, 8) };
+                unsafe { _lift_t(_ptr4) }
             }
             #[allow(clippy::collapsible_if, clippy::collapsible_match)]
             /// Frees what a `ret` in canonical ABI memory owns.
@@ -627,11 +450,22 @@ pub mod witbind_fixtures {
                 unsafe { ::witbind::rt::free_array(_list2, 1, 1) };
                 let _l4 = unsafe { *ptr.add(20).cast::<u8>() };
                 if _l4 == 1 {
-                    let _l5 = unsafe { *ptr.add(24).cast::<u8>() };
-                    if _l5 == 1 {
-                        let _list6 = unsafe { ::witbind::rt::list_at(ptr.add(28)) };
-                        unsafe { ::witbind::rt::free_array(_list6, 1, 1) };
-                    }
+                    unsafe { _free_t(ptr.add(24)) };
+                }
+            }
+            #[allow(clippy::collapsible_if, clippy::collapsible_match)]
+            /// Frees what a `t` in canonical ABI memory owns.
+            ///
+            /// # Safety
+            ///
+            /// `ptr` points at a value of this type that our lowering wrote and the
+            /// receiver has copied; its lists and strings are freed and must not be
+            /// used again.
+            pub(crate) unsafe fn _free_t(ptr: *mut u8) {
+                let _l1 = unsafe { *ptr.cast::<u8>() };
+                if _l1 == 1 {
+                    let _list2 = unsafe { ::witbind::rt::list_at(ptr.add(4)) };
+                    unsafe { ::witbind::rt::free_array(_list2, 1, 1) };
                 }
             }
             #[allow(clippy::too_many_arguments)]
@@ -657,28 +491,36 @@ pub mod witbind_fixtures {
                 arg11: i32,
                 arg12: i32,
             ) -> Ret {
-                let _v2 = match arg5 {
-                    0 => ::core::option::Option::None,
-                    1 => {
-                        let _v1 = match arg6 {
-                            0 => T::A((arg7) as usize as i32 as u32),
-                            1 => T::B(unsafe { ::witbind::rt::take_string(arg7, arg8) }),
-                            2 => T::Ret,
-                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                        };
-                        ::core::option::Option::Some(_v1)
-                    }
-                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                };
+                let _case2 = || unsafe { _lift_flat_t(arg6, arg7, arg8) };
+                let _v3 = unsafe { ::witbind::rt::lift_option(arg5, _case2) };
                 Ret {
                     ptr: arg0 as u32,
                     len: unsafe { ::witbind::rt::take_string(arg1, arg2) },
                     result: unsafe { ::witbind::rt::take_list::<u8>(arg3, arg4) },
-                    handle: _v2,
+                    handle: _v3,
                     i: arg9 as u64,
                     arg0: arg10 as i8,
                     rt: ::witbind::rt::bool_lift(arg11 as u8),
                     rep: unsafe { ::witbind::rt::char_lift(arg12 as u32) },
+                }
+            }
+            /// Lifts a `t` out of its core values.
+            ///
+            /// # Safety
+            ///
+            /// The arguments are the canonical ABI lowering of a valid value of this
+            /// type (cases and discriminants in range), whose lists, strings and
+            /// handles are handed over to the result.
+            pub(crate) unsafe fn _lift_flat_t(
+                arg0: i32,
+                arg1: *mut u8,
+                arg2: usize,
+            ) -> T {
+                match arg0 {
+                    0 => T::A((arg1) as usize as i32 as u32),
+                    1 => T::B(unsafe { ::witbind::rt::take_string(arg1, arg2) }),
+                    2 => T::Ret,
+                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
                 }
             }
             /// Lifts a `ret` out of canonical ABI memory.
@@ -691,40 +533,43 @@ pub mod witbind_fixtures {
             pub(crate) unsafe fn _lift_ret(ptr: *mut u8) -> Ret {
                 let _l1 = unsafe { *ptr.cast::<u32>() };
                 let _l2 = unsafe { *ptr.add(20).cast::<u8>() };
-                let _v6 = match _l2 {
-                    0 => ::core::option::Option::None,
-                    1 => {
-                        let _l3 = unsafe { *ptr.add(24).cast::<u8>() };
-                        let _v5 = match _l3 {
-                            0 => {
-                                let _l4 = unsafe { *ptr.add(28).cast::<u32>() };
-                                T::A(_l4)
-                            }
-                            1 => {
-                                T::B(unsafe { ::witbind::rt::take_string_at(ptr.add(28)) })
-                            }
-                            2 => T::Ret,
-                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                        };
-                        ::core::option::Option::Some(_v5)
-                    }
-                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                };
-                let _l7 = unsafe { *ptr.add(40).cast::<u64>() };
-                let _l8 = unsafe { *ptr.add(48).cast::<i8>() };
-                let _l9 = unsafe { *ptr.add(49).cast::<u8>() };
-                let _l10 = unsafe { *ptr.add(52).cast::<u32>() };
+                let _case4 = || unsafe { _lift_t(ptr.add(24)) };
+                let _v5 = unsafe { ::witbind::rt::lift_option(_l2, _case4) };
+                let _l6 = unsafe { *ptr.add(40).cast::<u64>() };
+                let _l7 = unsafe { *ptr.add(48).cast::<i8>() };
+                let _l8 = unsafe { *ptr.add(49).cast::<u8>() };
+                let _l9 = unsafe { *ptr.add(52).cast::<u32>() };
                 Ret {
                     ptr: _l1,
                     len: unsafe { ::witbind::rt::take_string_at(ptr.add(4)) },
                     result: unsafe { ::witbind::rt::take_list_at::<u8>(ptr.add(12)) },
-                    handle: _v6,
-                    i: _l7,
-                    arg0: _l8,
-                    rt: ::witbind::rt::bool_lift(_l9),
-                    rep: unsafe { ::witbind::rt::char_lift(_l10) },
+                    handle: _v5,
+                    i: _l6,
+                    arg0: _l7,
+                    rt: ::witbind::rt::bool_lift(_l8),
+                    rep: unsafe { ::witbind::rt::char_lift(_l9) },
                 }
             }
+            /// Lifts a `t` out of canonical ABI memory.
+            ///
+            /// # Safety
+            ///
+            /// `ptr` points at a valid value of this type in canonical layout
+            /// (aligned, initialized, cases and discriminants in range), whose
+            /// lists, strings and handles are handed over to the result.
+            pub(crate) unsafe fn _lift_t(ptr: *mut u8) -> T {
+                let _l1 = unsafe { *ptr.cast::<u8>() };
+                match _l1 {
+                    0 => {
+                        let _l2 = unsafe { *ptr.add(4).cast::<u32>() };
+                        T::A(_l2)
+                    }
+                    1 => T::B(unsafe { ::witbind::rt::take_string_at(ptr.add(4)) }),
+                    2 => T::Ret,
+                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                }
+            }
+            #[allow(clippy::needless_borrow)]
             /// A lent `ret` as its core values (its lists and strings point into `value`).
             pub(crate) fn _lower_flat_ret(
                 value: &Ret,
@@ -755,26 +600,13 @@ pub mod witbind_fixtures {
                 } = value;
                 let (_ptr9, _len9) = ::witbind::rt::lend_str(_f2);
                 let (_ptr10, _len10) = ::witbind::rt::lend_list(_f3);
-                let (_v20, _v21, _v22, _v23) = match _f4 {
+                let (_v16, _v17, _v18, _v19) = match _f4 {
                     ::core::option::Option::None => {
                         (0i32, 0i32, ::core::ptr::null_mut::<u8>(), 0usize)
                     }
                     ::core::option::Option::Some(_e12) => {
-                        let (_v17, _v18, _v19) = match _e12 {
-                            T::A(_e13) => {
-                                (
-                                    0i32,
-                                    (::witbind::rt::as_i32(_e13)) as usize as *mut u8,
-                                    0usize,
-                                )
-                            }
-                            T::B(_e14) => {
-                                let (_ptr15, _len15) = ::witbind::rt::lend_str(_e14);
-                                (1i32, _ptr15, _len15)
-                            }
-                            T::Ret => (2i32, ::core::ptr::null_mut::<u8>(), 0usize),
-                        };
-                        (1i32, _v17, _v18, _v19)
+                        let (_v13, _v14, _v15) = _lower_flat_t(&_e12);
+                        (1i32, _v13, _v14, _v15)
                     }
                 };
                 (
@@ -783,15 +615,29 @@ pub mod witbind_fixtures {
                     _len9,
                     _ptr10,
                     _len10,
-                    _v20,
-                    _v21,
-                    _v22,
-                    _v23,
+                    _v16,
+                    _v17,
+                    _v18,
+                    _v19,
                     ::witbind::rt::as_i64(_f5),
                     ::witbind::rt::as_i32(_f6),
                     ::witbind::rt::as_i32(_f7),
                     ::witbind::rt::as_i32(_f8),
                 )
+            }
+            /// A lent `t` as its core values (its lists and strings point into `value`).
+            pub(crate) fn _lower_flat_t(value: &T) -> (i32, *mut u8, usize) {
+                let (_v5, _v6, _v7) = match value {
+                    T::A(_e1) => {
+                        (0i32, (::witbind::rt::as_i32(_e1)) as usize as *mut u8, 0usize)
+                    }
+                    T::B(_e2) => {
+                        let (_ptr3, _len3) = ::witbind::rt::lend_str(_e2);
+                        (1i32, _ptr3, _len3)
+                    }
+                    T::Ret => (2i32, ::core::ptr::null_mut::<u8>(), 0usize),
+                };
+                (_v5, _v6, _v7)
             }
             /// Lowers a `ret` into canonical ABI memory, handing it over.
             ///
@@ -809,49 +655,63 @@ pub mod witbind_fixtures {
                     rt: _f7,
                     rep: _f8,
                 } = value;
-                unsafe { *ptr.cast::<i32>() = ::witbind::rt::as_i32(_f1) };
                 unsafe {
+                    *ptr.cast::<i32>() = ::witbind::rt::as_i32(_f1);
                     ::witbind::rt::store_list(
                         ptr.add(4),
                         ::witbind::rt::give_string(_f2),
-                    )
-                };
-                unsafe {
-                    ::witbind::rt::store_list(ptr.add(12), ::witbind::rt::give_list(_f3))
-                };
+                    );
+                    ::witbind::rt::store_list(
+                        ptr.add(12),
+                        ::witbind::rt::give_list(_f3),
+                    );
+                }
                 match _f4 {
                     ::core::option::Option::None => {
                         unsafe { *ptr.add(20).cast::<u8>() = 0 };
                     }
                     ::core::option::Option::Some(_e10) => {
-                        unsafe { *ptr.add(20).cast::<u8>() = 1 };
-                        match _e10 {
-                            T::A(_e11) => {
-                                unsafe { *ptr.add(24).cast::<u8>() = 0 };
-                                unsafe {
-                                    *ptr.add(28).cast::<i32>() = ::witbind::rt::as_i32(_e11)
-                                };
-                            }
-                            T::B(_e12) => {
-                                unsafe { *ptr.add(24).cast::<u8>() = 1 };
-                                unsafe {
-                                    ::witbind::rt::store_list(
-                                        ptr.add(28),
-                                        ::witbind::rt::give_string(_e12),
-                                    )
-                                };
-                            }
-                            T::Ret => {
-                                unsafe { *ptr.add(24).cast::<u8>() = 2 };
-                            }
+                        unsafe {
+                            *ptr.add(20).cast::<u8>() = 1;
+                            _lower_owned_t(_e10, ptr.add(24));
                         }
                     }
                 }
-                unsafe { *ptr.add(40).cast::<i64>() = ::witbind::rt::as_i64(_f5) };
-                unsafe { *ptr.add(48).cast::<i8>() = ::witbind::rt::as_i32(_f6) as i8 };
-                unsafe { *ptr.add(49).cast::<u8>() = ::witbind::rt::as_i32(_f7) as u8 };
-                unsafe { *ptr.add(52).cast::<i32>() = ::witbind::rt::as_i32(_f8) };
+                unsafe {
+                    *ptr.add(40).cast::<i64>() = ::witbind::rt::as_i64(_f5);
+                    *ptr.add(48).cast::<i8>() = ::witbind::rt::as_i32(_f6) as i8;
+                    *ptr.add(49).cast::<u8>() = ::witbind::rt::as_i32(_f7) as u8;
+                    *ptr.add(52).cast::<i32>() = ::witbind::rt::as_i32(_f8);
+                }
             }
+            /// Lowers a `t` into canonical ABI memory, handing it over.
+            ///
+            /// # Safety
+            ///
+            /// `ptr` points at writable memory with room for this type in canonical layout, aligned for it; the receiver now owns what the value's lists and strings point at.
+            pub(crate) unsafe fn _lower_owned_t(value: T, ptr: *mut u8) {
+                match value {
+                    T::A(_e1) => {
+                        unsafe {
+                            *ptr.cast::<u8>() = 0;
+                            *ptr.add(4).cast::<i32>() = ::witbind::rt::as_i32(_e1);
+                        }
+                    }
+                    T::B(_e2) => {
+                        unsafe {
+                            *ptr.cast::<u8>() = 1;
+                            ::witbind::rt::store_list(
+                                ptr.add(4),
+                                ::witbind::rt::give_string(_e2),
+                            );
+                        }
+                    }
+                    T::Ret => {
+                        unsafe { *ptr.cast::<u8>() = 2 };
+                    }
+                }
+            }
+            #[allow(clippy::needless_borrow)]
             /// Lowers a lent `ret` into canonical ABI memory.
             ///
             /// # Safety
@@ -868,45 +728,58 @@ pub mod witbind_fixtures {
                     rt: _f7,
                     rep: _f8,
                 } = value;
-                unsafe { *ptr.cast::<i32>() = ::witbind::rt::as_i32(_f1) };
                 unsafe {
-                    ::witbind::rt::store_list(ptr.add(4), ::witbind::rt::lend_str(_f2))
-                };
-                unsafe {
-                    ::witbind::rt::store_list(ptr.add(12), ::witbind::rt::lend_list(_f3))
-                };
+                    *ptr.cast::<i32>() = ::witbind::rt::as_i32(_f1);
+                    ::witbind::rt::store_list(ptr.add(4), ::witbind::rt::lend_str(_f2));
+                    ::witbind::rt::store_list(
+                        ptr.add(12),
+                        ::witbind::rt::lend_list(_f3),
+                    );
+                }
                 match _f4 {
                     ::core::option::Option::None => {
                         unsafe { *ptr.add(20).cast::<u8>() = 0 };
                     }
                     ::core::option::Option::Some(_e10) => {
-                        unsafe { *ptr.add(20).cast::<u8>() = 1 };
-                        match _e10 {
-                            T::A(_e11) => {
-                                unsafe { *ptr.add(24).cast::<u8>() = 0 };
-                                unsafe {
-                                    *ptr.add(28).cast::<i32>() = ::witbind::rt::as_i32(_e11)
-                                };
-                            }
-                            T::B(_e12) => {
-                                unsafe { *ptr.add(24).cast::<u8>() = 1 };
-                                unsafe {
-                                    ::witbind::rt::store_list(
-                                        ptr.add(28),
-                                        ::witbind::rt::lend_str(_e12),
-                                    )
-                                };
-                            }
-                            T::Ret => {
-                                unsafe { *ptr.add(24).cast::<u8>() = 2 };
-                            }
+                        unsafe {
+                            *ptr.add(20).cast::<u8>() = 1;
+                            _lower_t(&_e10, ptr.add(24));
                         }
                     }
                 }
-                unsafe { *ptr.add(40).cast::<i64>() = ::witbind::rt::as_i64(_f5) };
-                unsafe { *ptr.add(48).cast::<i8>() = ::witbind::rt::as_i32(_f6) as i8 };
-                unsafe { *ptr.add(49).cast::<u8>() = ::witbind::rt::as_i32(_f7) as u8 };
-                unsafe { *ptr.add(52).cast::<i32>() = ::witbind::rt::as_i32(_f8) };
+                unsafe {
+                    *ptr.add(40).cast::<i64>() = ::witbind::rt::as_i64(_f5);
+                    *ptr.add(48).cast::<i8>() = ::witbind::rt::as_i32(_f6) as i8;
+                    *ptr.add(49).cast::<u8>() = ::witbind::rt::as_i32(_f7) as u8;
+                    *ptr.add(52).cast::<i32>() = ::witbind::rt::as_i32(_f8);
+                }
+            }
+            /// Lowers a lent `t` into canonical ABI memory.
+            ///
+            /// # Safety
+            ///
+            /// `ptr` points at writable memory with room for this type in canonical layout, aligned for it; its lists and strings point into `value`, which must outlive their use.
+            pub(crate) unsafe fn _lower_t(value: &T, ptr: *mut u8) {
+                match value {
+                    T::A(_e1) => {
+                        unsafe {
+                            *ptr.cast::<u8>() = 0;
+                            *ptr.add(4).cast::<i32>() = ::witbind::rt::as_i32(_e1);
+                        }
+                    }
+                    T::B(_e2) => {
+                        unsafe {
+                            *ptr.cast::<u8>() = 1;
+                            ::witbind::rt::store_list(
+                                ptr.add(4),
+                                ::witbind::rt::lend_str(_e2),
+                            );
+                        }
+                    }
+                    T::Ret => {
+                        unsafe { *ptr.cast::<u8>() = 2 };
+                    }
+                }
             }
         }
         /// Functions named like locals and helpers.
@@ -914,9 +787,16 @@ pub mod witbind_fixtures {
             #[used]
             #[doc(hidden)]
             static __FORCE_SECTION_REF: fn() = super::super::super::__link_custom_section_describing_imports;
+            #[allow(unused_macros)]
+            macro_rules! wit_import {
+                ($($signature:tt)*) => {
+                    ::witbind::rt::wit_import!("witbind-fixtures:generated-names/locals", $($signature)*);
+                };
+            }
             pub type T = super::t::T;
             pub type Ptr = super::t::Ptr;
             pub type Rt = super::t::Rt;
+            #[allow(clippy::needless_borrow)]
             pub fn ret(
                 ret: &[T],
                 i: u32,
@@ -924,93 +804,40 @@ pub mod witbind_fixtures {
                 handle: u64,
                 rt: &Rt,
             ) -> ::core::result::Result<T, T> {
-                ::witbind::rt::wit_import!(
-                    "witbind-fixtures:generated-names/locals", "ret", (ptr, len, i32,
-                    ptr, len, i64, i32, ptr)
-                );
+                wit_import!("ret", (ptr, len, i32, ptr, len, i64, i32, ptr));
                 let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 4]>::uninit();
                 let (_array2, _len2) = ::witbind::rt::lower_list(
                     ret.iter(),
                     12,
                     4,
                     |_e1, _base2| {
-                        match _e1 {
-                            T::A(_e3) => {
-                                unsafe { *_base2.cast::<u8>() = 0 };
-                                unsafe {
-                                    *_base2.add(4).cast::<i32>() = ::witbind::rt::as_i32(_e3)
-                                };
-                            }
-                            T::B(_e4) => {
-                                unsafe { *_base2.cast::<u8>() = 1 };
-                                unsafe {
-                                    ::witbind::rt::store_list(
-                                        _base2.add(4),
-                                        ::witbind::rt::lend_str(_e4),
-                                    )
-                                };
-                            }
-                            T::Ret => {
-                                unsafe { *_base2.cast::<u8>() = 2 };
-                            }
-                        }
+                        unsafe { super::t::_lower_t(&_e1, _base2) };
                     },
                 );
-                let (_ptr6, _len6) = (_array2, _len2);
-                let (_ptr7, _len7) = ::witbind::rt::lend_str(arg0);
-                let _ptr8 = _ret_area.as_mut_ptr().cast::<u8>();
+                let (_ptr3, _len3) = (_array2, _len2);
+                let (_ptr4, _len4) = ::witbind::rt::lend_str(arg0);
+                let _ptr5 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe {
                     _wit_import(
-                        _ptr6,
-                        _len6,
+                        _ptr3,
+                        _len3,
                         ::witbind::rt::as_i32(i),
-                        _ptr7,
-                        _len7,
+                        _ptr4,
+                        _len4,
                         ::witbind::rt::as_i64(handle),
-                        ::witbind::rt::ResourceHandle::handle(&rt.handle) as i32,
-                        _ptr8,
+                        rt.handle() as i32,
+                        _ptr5,
                     )
                 };
                 unsafe { ::witbind::rt::cabi_dealloc(_array2, _len2 * 12, 4) };
-                let _l9 = unsafe { *_ptr8.cast::<u8>() };
-                match _l9 {
-                    0 => {
-                        let _l10 = unsafe { *_ptr8.add(4).cast::<u8>() };
-                        let _v12 = match _l10 {
-                            0 => {
-                                let _l11 = unsafe { *_ptr8.add(8).cast::<u32>() };
-                                T::A(_l11)
-                            }
-                            1 => {
-                                T::B(unsafe { ::witbind::rt::take_string_at(_ptr8.add(8)) })
-                            }
-                            2 => T::Ret,
-                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                        };
-                        ::core::result::Result::Ok(_v12)
-                    }
-                    1 => {
-                        let _l13 = unsafe { *_ptr8.add(4).cast::<u8>() };
-                        let _v15 = match _l13 {
-                            0 => {
-                                let _l14 = unsafe { *_ptr8.add(8).cast::<u32>() };
-                                T::A(_l14)
-                            }
-                            1 => {
-                                T::B(unsafe { ::witbind::rt::take_string_at(_ptr8.add(8)) })
-                            }
-                            2 => T::Ret,
-                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                        };
-                        ::core::result::Result::Err(_v15)
-                    }
-                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                }
+                let _l6 = unsafe { *_ptr5.cast::<u8>() };
+                let _case8 = || unsafe { super::t::_lift_t(_ptr5.add(4)) };
+                let _case10 = || unsafe { super::t::_lift_t(_ptr5.add(4)) };
+                unsafe { ::witbind::rt::lift_result(_l6, _case8, _case10) }
             }
+            #[allow(clippy::needless_borrow)]
             pub fn i(i: &[::witbind::rt::Vec<T>]) -> ::witbind::rt::Vec<T> {
-                ::witbind::rt::wit_import!(
-                    "witbind-fixtures:generated-names/locals", "i", (ptr, len, ptr)
-                );
+                wit_import!("i", (ptr, len, ptr));
                 let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
                 let mut _cleanup_list = ::witbind::rt::Vec::<
                     (*mut u8, usize, usize),
@@ -1025,137 +852,59 @@ pub mod witbind_fixtures {
                             12,
                             4,
                             |_e3, _base4| {
-                                match _e3 {
-                                    T::A(_e5) => {
-                                        unsafe { *_base4.cast::<u8>() = 0 };
-                                        unsafe {
-                                            *_base4.add(4).cast::<i32>() = ::witbind::rt::as_i32(_e5)
-                                        };
-                                    }
-                                    T::B(_e6) => {
-                                        unsafe { *_base4.cast::<u8>() = 1 };
-                                        unsafe {
-                                            ::witbind::rt::store_list(
-                                                _base4.add(4),
-                                                ::witbind::rt::lend_str(_e6),
-                                            )
-                                        };
-                                    }
-                                    T::Ret => {
-                                        unsafe { *_base4.cast::<u8>() = 2 };
-                                    }
-                                }
+                                unsafe { super::t::_lower_t(&_e3, _base4) };
                             },
                         );
                         _cleanup_list.push((_array4, _len4 * 12, 4));
                         unsafe { ::witbind::rt::store_list(_base2, (_array4, _len4)) };
                     },
                 );
-                let (_ptr8, _len8) = (_array2, _len2);
-                let _ptr9 = _ret_area.as_mut_ptr().cast::<u8>();
-                unsafe { _wit_import(_ptr8, _len8, _ptr9) };
+                let (_ptr5, _len5) = (_array2, _len2);
+                let _ptr6 = _ret_area.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_ptr5, _len5, _ptr6) };
                 unsafe { ::witbind::rt::cabi_dealloc(_array2, _len2 * 8, 4) };
                 for (ptr, size, align) in _cleanup_list {
                     unsafe { ::witbind::rt::cabi_dealloc(ptr, size, align) };
                 }
-                let _list10 = unsafe { ::witbind::rt::list_at(_ptr9) };
-                let _lift11 = |_base11: *mut u8| {
-                    let _l12 = unsafe { *_base11.cast::<u8>() };
-                    match _l12 {
-                        0 => {
-                            let _l13 = unsafe { *_base11.add(4).cast::<u32>() };
-                            T::A(_l13)
-                        }
-                        1 => {
-                            T::B(unsafe {
-                                ::witbind::rt::take_string_at(_base11.add(4))
-                            })
-                        }
-                        2 => T::Ret,
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
-                };
-                unsafe { ::witbind::rt::lift_list(_list10, 12, 4, _lift11) }
+                let _list7 = unsafe { ::witbind::rt::list_at(_ptr6) };
+                let _lift8 = |_base8: *mut u8| unsafe { super::t::_lift_t(_base8) };
+                unsafe { ::witbind::rt::lift_list(_list7, 12, 4, _lift8) }
             }
-            #[allow(clippy::clone_on_copy)]
+            #[allow(clippy::clone_on_copy, clippy::needless_borrow)]
             pub fn arg0(
                 arg0: ::core::option::Option<&T>,
                 rep: (&T, &Ptr),
             ) -> ::core::option::Option<T> {
-                ::witbind::rt::wit_import!(
-                    "witbind-fixtures:generated-names/locals", "arg0", (i32, i32, ptr,
-                    len, i32, ptr, len, i32, ptr)
-                );
+                wit_import!("arg0", (i32, i32, ptr, len, i32, ptr, len, i32, ptr));
                 let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 4]>::uninit();
-                let (_v10, _v11, _v12, _v13) = match arg0 {
+                let (_v6, _v7, _v8, _v9) = match arg0 {
                     ::core::option::Option::None => {
                         (0i32, 0i32, ::core::ptr::null_mut::<u8>(), 0usize)
                     }
                     ::core::option::Option::Some(_e2) => {
-                        let (_v7, _v8, _v9) = match _e2 {
-                            T::A(_e3) => {
-                                (
-                                    0i32,
-                                    (::witbind::rt::as_i32(_e3)) as usize as *mut u8,
-                                    0usize,
-                                )
-                            }
-                            T::B(_e4) => {
-                                let (_ptr5, _len5) = ::witbind::rt::lend_str(_e4);
-                                (1i32, _ptr5, _len5)
-                            }
-                            T::Ret => (2i32, ::core::ptr::null_mut::<u8>(), 0usize),
-                        };
-                        (1i32, _v7, _v8, _v9)
+                        let (_v3, _v4, _v5) = super::t::_lower_flat_t(&_e2);
+                        (1i32, _v3, _v4, _v5)
                     }
                 };
-                let (_t14_0, _t14_1) = rep;
-                let (_v19, _v20, _v21) = match _t14_0 {
-                    T::A(_e15) => {
-                        (0i32, (::witbind::rt::as_i32(_e15)) as usize as *mut u8, 0usize)
-                    }
-                    T::B(_e16) => {
-                        let (_ptr17, _len17) = ::witbind::rt::lend_str(_e16);
-                        (1i32, _ptr17, _len17)
-                    }
-                    T::Ret => (2i32, ::core::ptr::null_mut::<u8>(), 0usize),
-                };
-                let _ptr22 = _ret_area.as_mut_ptr().cast::<u8>();
+                let (_t10_0, _t10_1) = rep;
+                let (_v11, _v12, _v13) = super::t::_lower_flat_t(&_t10_0);
+                let _ptr14 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe {
                     _wit_import(
-                        _v10,
+                        _v6,
+                        _v7,
+                        _v8,
+                        _v9,
                         _v11,
                         _v12,
                         _v13,
-                        _v19,
-                        _v20,
-                        _v21,
-                        _t14_1.clone() as i32,
-                        _ptr22,
+                        _t10_1.clone() as i32,
+                        _ptr14,
                     )
                 };
-                let _l23 = unsafe { *_ptr22.cast::<u8>() };
-                match _l23 {
-                    0 => ::core::option::Option::None,
-                    1 => {
-                        let _l24 = unsafe { *_ptr22.add(4).cast::<u8>() };
-                        let _v26 = match _l24 {
-                            0 => {
-                                let _l25 = unsafe { *_ptr22.add(8).cast::<u32>() };
-                                T::A(_l25)
-                            }
-                            1 => {
-                                T::B(unsafe {
-                                    ::witbind::rt::take_string_at(_ptr22.add(8))
-                                })
-                            }
-                            2 => T::Ret,
-                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                        };
-                        ::core::option::Option::Some(_v26)
-                    }
-                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                }
+                let _l15 = unsafe { *_ptr14.cast::<u8>() };
+                let _case17 = || unsafe { super::t::_lift_t(_ptr14.add(4)) };
+                unsafe { ::witbind::rt::lift_option(_l15, _case17) }
             }
             pub fn result(
                 self_: u32,
@@ -1163,10 +912,7 @@ pub mod witbind_fixtures {
                 ptr: &[::witbind::rt::String],
                 len: u32,
             ) -> ::witbind::rt::String {
-                ::witbind::rt::wit_import!(
-                    "witbind-fixtures:generated-names/locals", "result", (i32, ptr, len,
-                    ptr, len, i32, ptr)
-                );
+                wit_import!("result", (i32, ptr, len, ptr, len, i32, ptr));
                 let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
                 let (_ptr1, _len1) = ::witbind::rt::lend_str(value);
                 let (_array3, _len3) = ::witbind::rt::lower_list(
@@ -1198,35 +944,20 @@ pub mod witbind_fixtures {
                 unsafe { ::witbind::rt::cabi_dealloc(_array3, _len3 * 8, 4) };
                 unsafe { ::witbind::rt::take_string_at(_ptr5) }
             }
+            #[allow(clippy::needless_borrow)]
             pub fn handle(t: ::core::option::Option<&T>) -> u32 {
-                ::witbind::rt::wit_import!(
-                    "witbind-fixtures:generated-names/locals", "handle", (i32, i32, ptr,
-                    len), i32
-                );
-                let (_v10, _v11, _v12, _v13) = match t {
+                wit_import!("handle", (i32, i32, ptr, len), i32);
+                let (_v6, _v7, _v8, _v9) = match t {
                     ::core::option::Option::None => {
                         (0i32, 0i32, ::core::ptr::null_mut::<u8>(), 0usize)
                     }
                     ::core::option::Option::Some(_e2) => {
-                        let (_v7, _v8, _v9) = match _e2 {
-                            T::A(_e3) => {
-                                (
-                                    0i32,
-                                    (::witbind::rt::as_i32(_e3)) as usize as *mut u8,
-                                    0usize,
-                                )
-                            }
-                            T::B(_e4) => {
-                                let (_ptr5, _len5) = ::witbind::rt::lend_str(_e4);
-                                (1i32, _ptr5, _len5)
-                            }
-                            T::Ret => (2i32, ::core::ptr::null_mut::<u8>(), 0usize),
-                        };
-                        (1i32, _v7, _v8, _v9)
+                        let (_v3, _v4, _v5) = super::t::_lower_flat_t(&_e2);
+                        (1i32, _v3, _v4, _v5)
                     }
                 };
-                let _ret14 = unsafe { _wit_import(_v10, _v11, _v12, _v13) };
-                _ret14 as u32
+                let _ret10 = unsafe { _wit_import(_v6, _v7, _v8, _v9) };
+                _ret10 as u32
             }
         }
     }
@@ -1304,264 +1035,21 @@ pub mod exports {
                 pub struct Handle {
                     pub(crate) handle: ::witbind::rt::ResourceHandle<Handle>,
                 }
-                impl ::witbind::rt::WasmResource for Handle {
-                    unsafe fn drop(handle: u32) {
-                        ::witbind::rt::wit_import!(
-                            "[export]witbind-fixtures:generated-names/t",
-                            "[resource-drop]handle", (i32)
-                        );
-                        unsafe { _wit_import(handle as i32) }
-                    }
-                }
-                impl Handle {
-                    /// Creates a resource owning `value`; the host sees a new handle.
-                    pub fn new<T: GuestHandle>(value: T) -> Self {
-                        Self::type_guard::<T>();
-                        let rep = unsafe {
-                            T::resource_into_raw_(::core::option::Option::Some(value))
-                        };
-                        ::witbind::rt::wit_import!(
-                            "[export]witbind-fixtures:generated-names/t",
-                            "[resource-new]handle", (ptr), i32
-                        );
-                        unsafe {
-                            Self {
-                                handle: ::witbind::rt::ResourceHandle::from_handle(
-                                    _wit_import(rep.cast()) as u32,
-                                ),
-                            }
-                        }
-                    }
-                    /// The value behind this handle.
-                    pub fn get<T: GuestHandle>(&self) -> &T {
-                        unsafe { ::witbind::rt::rep_ref(self.rep::<T>()) }
-                    }
-                    /// The value behind this handle, mutably.
-                    pub fn get_mut<T: GuestHandle>(&mut self) -> &mut T {
-                        unsafe { ::witbind::rt::rep_mut(self.rep::<T>()) }
-                    }
-                    /// Moves the value out; the handle is dropped.
-                    pub fn into_inner<T: GuestHandle>(self) -> T {
-                        unsafe { ::witbind::rt::rep_take(self.rep::<T>()) }
-                    }
-                    /// Takes ownership of a raw handle.
-                    ///
-                    /// # Safety
-                    /// `handle` must be an owned handle of this resource type that
-                    /// nothing else drops.
-                    #[doc(hidden)]
-                    pub unsafe fn from_handle(handle: u32) -> Self {
-                        Self {
-                            handle: unsafe {
-                                ::witbind::rt::ResourceHandle::from_handle(handle)
-                            },
-                        }
-                    }
-                    /// Moves ownership of the raw handle out of this value.
-                    #[doc(hidden)]
-                    pub fn take_handle(&self) -> u32 {
-                        ::witbind::rt::ResourceHandle::take_handle(&self.handle)
-                    }
-                    /// The raw handle, still owned by this value.
-                    #[doc(hidden)]
-                    pub fn handle(&self) -> u32 {
-                        ::witbind::rt::ResourceHandle::handle(&self.handle)
-                    }
-                    /// Runs when the host drops the last handle.
-                    ///
-                    /// # Safety
-                    /// `rep` must be this resource's representation, created
-                    /// with `T`.
-                    #[doc(hidden)]
-                    pub unsafe fn dtor<T: GuestHandle>(rep: *mut u8) {
-                        Self::type_guard::<T>();
-                        drop(unsafe { T::resource_from_raw_(rep.cast()) });
-                    }
-                    fn rep<T: GuestHandle>(&self) -> *mut u8 {
-                        Self::type_guard::<T>();
-                        ::witbind::rt::wit_import!(
-                            "[export]witbind-fixtures:generated-names/t",
-                            "[resource-rep]handle", (i32), ptr
-                        );
-                        unsafe {
-                            _wit_import(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            )
-                        }
-                    }
-                    fn type_guard<T: 'static>() {
-                        static GUARD: ::witbind::rt::TypeGuard = ::witbind::rt::TypeGuard::new();
-                        GUARD.check::<T>();
-                    }
-                }
-                /// A borrow of a [`Handle`], lent to the guest for one call.
-                #[derive(Debug)]
-                #[repr(transparent)]
-                pub struct HandleBorrow<'a> {
-                    rep: *mut u8,
-                    _marker: ::core::marker::PhantomData<&'a Handle>,
-                }
-                impl<'a> HandleBorrow<'a> {
-                    /// Wraps a representation received from the host.
-                    ///
-                    /// # Safety
-                    /// `rep` must be a live representation of this resource.
-                    #[doc(hidden)]
-                    pub unsafe fn lift(rep: *const u8) -> Self {
-                        Self {
-                            rep: rep.cast_mut(),
-                            _marker: ::core::marker::PhantomData,
-                        }
-                    }
-                    /// The value behind this borrow.
-                    pub fn get<T: GuestHandle>(&self) -> &'a T {
-                        Handle::type_guard::<T>();
-                        unsafe { ::witbind::rt::rep_ref(self.rep) }
-                    }
-                    /// The value behind this borrow, mutably: the `&mut self` of a
-                    /// method with `mutable_resources`.
-                    ///
-                    /// # Safety
-                    /// Nothing else may use the value while the reference lives
-                    /// (true for the duration of a synchronous export call).
-                    #[doc(hidden)]
-                    pub unsafe fn get_mut<T: GuestHandle>(&self) -> &'a mut T {
-                        Handle::type_guard::<T>();
-                        unsafe { ::witbind::rt::rep_mut(self.rep) }
-                    }
-                }
+                ::witbind::rt::exported_resource!(
+                    Handle, HandleBorrow, GuestHandle,
+                    "[export]witbind-fixtures:generated-names/t", "[resource-new]handle",
+                    "[resource-rep]handle", "[resource-drop]handle", api
+                );
                 /// A resource named `rt`.
                 #[derive(Debug)]
                 #[repr(transparent)]
                 pub struct Rt {
                     pub(crate) handle: ::witbind::rt::ResourceHandle<Rt>,
                 }
-                impl ::witbind::rt::WasmResource for Rt {
-                    unsafe fn drop(handle: u32) {
-                        ::witbind::rt::wit_import!(
-                            "[export]witbind-fixtures:generated-names/t",
-                            "[resource-drop]rt", (i32)
-                        );
-                        unsafe { _wit_import(handle as i32) }
-                    }
-                }
-                impl Rt {
-                    /// Creates a resource owning `value`; the host sees a new handle.
-                    pub fn new<T: GuestRt>(value: T) -> Self {
-                        Self::type_guard::<T>();
-                        let rep = unsafe {
-                            T::resource_into_raw_(::core::option::Option::Some(value))
-                        };
-                        ::witbind::rt::wit_import!(
-                            "[export]witbind-fixtures:generated-names/t",
-                            "[resource-new]rt", (ptr), i32
-                        );
-                        unsafe {
-                            Self {
-                                handle: ::witbind::rt::ResourceHandle::from_handle(
-                                    _wit_import(rep.cast()) as u32,
-                                ),
-                            }
-                        }
-                    }
-                    /// The value behind this handle.
-                    pub fn get<T: GuestRt>(&self) -> &T {
-                        unsafe { ::witbind::rt::rep_ref(self.rep::<T>()) }
-                    }
-                    /// The value behind this handle, mutably.
-                    pub fn get_mut<T: GuestRt>(&mut self) -> &mut T {
-                        unsafe { ::witbind::rt::rep_mut(self.rep::<T>()) }
-                    }
-                    /// Moves the value out; the handle is dropped.
-                    pub fn into_inner<T: GuestRt>(self) -> T {
-                        unsafe { ::witbind::rt::rep_take(self.rep::<T>()) }
-                    }
-                    /// Takes ownership of a raw handle.
-                    ///
-                    /// # Safety
-                    /// `handle` must be an owned handle of this resource type that
-                    /// nothing else drops.
-                    #[doc(hidden)]
-                    pub unsafe fn from_handle(handle: u32) -> Self {
-                        Self {
-                            handle: unsafe {
-                                ::witbind::rt::ResourceHandle::from_handle(handle)
-                            },
-                        }
-                    }
-                    /// Moves ownership of the raw handle out of this value.
-                    #[doc(hidden)]
-                    pub fn take_handle(&self) -> u32 {
-                        ::witbind::rt::ResourceHandle::take_handle(&self.handle)
-                    }
-                    /// The raw handle, still owned by this value.
-                    #[doc(hidden)]
-                    pub fn handle(&self) -> u32 {
-                        ::witbind::rt::ResourceHandle::handle(&self.handle)
-                    }
-                    /// Runs when the host drops the last handle.
-                    ///
-                    /// # Safety
-                    /// `rep` must be this resource's representation, created
-                    /// with `T`.
-                    #[doc(hidden)]
-                    pub unsafe fn dtor<T: GuestRt>(rep: *mut u8) {
-                        Self::type_guard::<T>();
-                        drop(unsafe { T::resource_from_raw_(rep.cast()) });
-                    }
-                    fn rep<T: GuestRt>(&self) -> *mut u8 {
-                        Self::type_guard::<T>();
-                        ::witbind::rt::wit_import!(
-                            "[export]witbind-fixtures:generated-names/t",
-                            "[resource-rep]rt", (i32), ptr
-                        );
-                        unsafe {
-                            _wit_import(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            )
-                        }
-                    }
-                    fn type_guard<T: 'static>() {
-                        static GUARD: ::witbind::rt::TypeGuard = ::witbind::rt::TypeGuard::new();
-                        GUARD.check::<T>();
-                    }
-                }
-                /// A borrow of a [`Rt`], lent to the guest for one call.
-                #[derive(Debug)]
-                #[repr(transparent)]
-                pub struct RtBorrow<'a> {
-                    rep: *mut u8,
-                    _marker: ::core::marker::PhantomData<&'a Rt>,
-                }
-                impl<'a> RtBorrow<'a> {
-                    /// Wraps a representation received from the host.
-                    ///
-                    /// # Safety
-                    /// `rep` must be a live representation of this resource.
-                    #[doc(hidden)]
-                    pub unsafe fn lift(rep: *const u8) -> Self {
-                        Self {
-                            rep: rep.cast_mut(),
-                            _marker: ::core::marker::PhantomData,
-                        }
-                    }
-                    /// The value behind this borrow.
-                    pub fn get<T: GuestRt>(&self) -> &'a T {
-                        Rt::type_guard::<T>();
-                        unsafe { ::witbind::rt::rep_ref(self.rep) }
-                    }
-                    /// The value behind this borrow, mutably: the `&mut self` of a
-                    /// method with `mutable_resources`.
-                    ///
-                    /// # Safety
-                    /// Nothing else may use the value while the reference lives
-                    /// (true for the duration of a synchronous export call).
-                    #[doc(hidden)]
-                    pub unsafe fn get_mut<T: GuestRt>(&self) -> &'a mut T {
-                        Rt::type_guard::<T>();
-                        unsafe { ::witbind::rt::rep_mut(self.rep) }
-                    }
-                }
+                ::witbind::rt::exported_resource!(
+                    Rt, RtBorrow, GuestRt, "[export]witbind-fixtures:generated-names/t",
+                    "[resource-new]rt", "[resource-rep]rt", "[resource-drop]rt", api
+                );
                 pub trait Guest {
                     type Handle: GuestHandle;
                     type Rt: GuestRt;
@@ -1635,14 +1123,9 @@ pub mod exports {
                     arg2: usize,
                 ) -> i32 {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
-                    let _v1 = match arg0 {
-                        0 => T::A((arg1) as usize as i32 as u32),
-                        1 => T::B(unsafe { ::witbind::rt::take_string(arg1, arg2) }),
-                        2 => T::Ret,
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    };
+                    let _v1 = unsafe { _lift_flat_t(arg0, arg1, arg2) };
                     let _ret2 = Handle::new(__T::new(_v1));
-                    ::witbind::rt::ResourceHandle::take_handle(&_ret2.handle) as i32
+                    _ret2.take_handle() as i32
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
@@ -1699,26 +1182,7 @@ pub mod exports {
                         _v1,
                     );
                     let _ptr3 = (&raw mut _RET_AREA).cast::<u8>();
-                    match _ret2 {
-                        T::A(_e4) => {
-                            unsafe { *_ptr3.cast::<u8>() = 0 };
-                            unsafe {
-                                *_ptr3.add(4).cast::<i32>() = ::witbind::rt::as_i32(_e4)
-                            };
-                        }
-                        T::B(_e5) => {
-                            unsafe { *_ptr3.cast::<u8>() = 1 };
-                            unsafe {
-                                ::witbind::rt::store_list(
-                                    _ptr3.add(4),
-                                    ::witbind::rt::give_string(_e5),
-                                )
-                            };
-                        }
-                        T::Ret => {
-                            unsafe { *_ptr3.cast::<u8>() = 2 };
-                        }
-                    }
+                    unsafe { _lower_owned_t(_ret2, _ptr3) };
                     _ptr3
                 }
                 #[doc(hidden)]
@@ -1726,11 +1190,7 @@ pub mod exports {
                 pub unsafe fn __post_return_method_handle_ret<__T: GuestHandle>(
                     arg0: *mut u8,
                 ) {
-                    let _l1 = unsafe { *arg0.cast::<u8>() };
-                    if _l1 == 1 {
-                        let _list2 = unsafe { ::witbind::rt::list_at(arg0.add(4)) };
-                        unsafe { ::witbind::rt::free_array(_list2, 1, 1) };
-                    }
+                    unsafe { _free_t(arg0) };
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
@@ -1753,12 +1213,7 @@ pub mod exports {
                     arg15: i32,
                 ) -> i32 {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
-                    let _v1 = match arg0 {
-                        0 => T::A((arg1) as usize as i32 as u32),
-                        1 => T::B(unsafe { ::witbind::rt::take_string(arg1, arg2) }),
-                        2 => T::Ret,
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    };
+                    let _v1 = unsafe { _lift_flat_t(arg0, arg1, arg2) };
                     let _v2 = unsafe {
                         _lift_flat_ret(
                             arg3,
@@ -1777,7 +1232,7 @@ pub mod exports {
                         )
                     };
                     let _ret3 = __T::t(_v1, _v2);
-                    ::witbind::rt::ResourceHandle::take_handle(&_ret3.handle) as i32
+                    _ret3.take_handle() as i32
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
@@ -1813,59 +1268,27 @@ pub mod exports {
                 pub unsafe fn _export_uses_cabi<__T: Guest>(arg0: *mut u8) -> *mut u8 {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
                     static mut _RET_AREA: ::core::mem::MaybeUninit<[u32; 3]> = ::core::mem::MaybeUninit::uninit();
-                    let _l1 = unsafe { *arg0.cast::<u8>() };
-                    let _v3 = match _l1 {
-                        0 => {
-                            let _l2 = unsafe { *arg0.add(4).cast::<u32>() };
-                            T::A(_l2)
-                        }
-                        1 => T::B(unsafe { ::witbind::rt::take_string_at(arg0.add(4)) }),
-                        2 => T::Ret,
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    };
-                    let _v4 = unsafe { _lift_ret(arg0.add(16)) };
-                    let _l5 = unsafe { *arg0.add(72).cast::<u8>() };
-                    let _l6 = unsafe { *arg0.add(73).cast::<u8>() };
-                    let _v7 = unsafe { _lift_result(arg0.add(76)) };
+                    let _v1 = unsafe { _lift_t(arg0) };
+                    let _v2 = unsafe { _lift_ret(arg0.add(16)) };
+                    let _l3 = unsafe { *arg0.add(72).cast::<u8>() };
+                    let _l4 = unsafe { *arg0.add(73).cast::<u8>() };
+                    let _v5 = unsafe { _lift_result(arg0.add(76)) };
                     unsafe { ::witbind::rt::cabi_dealloc(arg0, 88, 8) };
-                    let _ret8 = __T::uses(
-                        _v3,
-                        _v4,
-                        unsafe { Ptr::_lift(_l5) },
-                        Len::from_bits_retain(_l6),
-                        _v7,
+                    let _ret6 = __T::uses(
+                        _v1,
+                        _v2,
+                        unsafe { Ptr::_lift(_l3) },
+                        Len::from_bits_retain(_l4),
+                        _v5,
                     );
-                    let _ptr9 = (&raw mut _RET_AREA).cast::<u8>();
-                    match _ret8 {
-                        T::A(_e10) => {
-                            unsafe { *_ptr9.cast::<u8>() = 0 };
-                            unsafe {
-                                *_ptr9.add(4).cast::<i32>() = ::witbind::rt::as_i32(_e10)
-                            };
-                        }
-                        T::B(_e11) => {
-                            unsafe { *_ptr9.cast::<u8>() = 1 };
-                            unsafe {
-                                ::witbind::rt::store_list(
-                                    _ptr9.add(4),
-                                    ::witbind::rt::give_string(_e11),
-                                )
-                            };
-                        }
-                        T::Ret => {
-                            unsafe { *_ptr9.cast::<u8>() = 2 };
-                        }
-                    }
-                    _ptr9
+                    let _ptr7 = (&raw mut _RET_AREA).cast::<u8>();
+                    unsafe { _lower_owned_t(_ret6, _ptr7) };
+                    _ptr7
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn __post_return_uses<__T: Guest>(arg0: *mut u8) {
-                    let _l1 = unsafe { *arg0.cast::<u8>() };
-                    if _l1 == 1 {
-                        let _list2 = unsafe { ::witbind::rt::list_at(arg0.add(4)) };
-                        unsafe { ::witbind::rt::free_array(_list2, 1, 1) };
-                    }
+                    unsafe { _free_t(arg0) };
                 }
                 #[doc(hidden)]
                 #[allow(unused_macros)]
@@ -2030,6 +1453,21 @@ pub mod exports {
                 #[doc(hidden)]
                 #[allow(unused_imports)]
                 pub(crate) use __export_witbind_fixtures_generated_names_t_cabi;
+                #[allow(clippy::collapsible_if, clippy::collapsible_match)]
+                /// Frees what a `t` in canonical ABI memory owns.
+                ///
+                /// # Safety
+                ///
+                /// `ptr` points at a value of this type that our lowering wrote and the
+                /// receiver has copied; its lists and strings are freed and must not be
+                /// used again.
+                pub(crate) unsafe fn _free_t(ptr: *mut u8) {
+                    let _l1 = unsafe { *ptr.cast::<u8>() };
+                    if _l1 == 1 {
+                        let _list2 = unsafe { ::witbind::rt::list_at(ptr.add(4)) };
+                        unsafe { ::witbind::rt::free_array(_list2, 1, 1) };
+                    }
+                }
                 #[allow(clippy::too_many_arguments)]
                 /// Lifts a `ret` out of its core values.
                 ///
@@ -2053,28 +1491,36 @@ pub mod exports {
                     arg11: i32,
                     arg12: i32,
                 ) -> Ret {
-                    let _v2 = match arg5 {
-                        0 => ::core::option::Option::None,
-                        1 => {
-                            let _v1 = match arg6 {
-                                0 => T::A((arg7) as usize as i32 as u32),
-                                1 => T::B(unsafe { ::witbind::rt::take_string(arg7, arg8) }),
-                                2 => T::Ret,
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            };
-                            ::core::option::Option::Some(_v1)
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    };
+                    let _case2 = || unsafe { _lift_flat_t(arg6, arg7, arg8) };
+                    let _v3 = unsafe { ::witbind::rt::lift_option(arg5, _case2) };
                     Ret {
                         ptr: arg0 as u32,
                         len: unsafe { ::witbind::rt::take_string(arg1, arg2) },
                         result: unsafe { ::witbind::rt::take_list::<u8>(arg3, arg4) },
-                        handle: _v2,
+                        handle: _v3,
                         i: arg9 as u64,
                         arg0: arg10 as i8,
                         rt: ::witbind::rt::bool_lift(arg11 as u8),
                         rep: unsafe { ::witbind::rt::char_lift(arg12 as u32) },
+                    }
+                }
+                /// Lifts a `t` out of its core values.
+                ///
+                /// # Safety
+                ///
+                /// The arguments are the canonical ABI lowering of a valid value of this
+                /// type (cases and discriminants in range), whose lists, strings and
+                /// handles are handed over to the result.
+                pub(crate) unsafe fn _lift_flat_t(
+                    arg0: i32,
+                    arg1: *mut u8,
+                    arg2: usize,
+                ) -> T {
+                    match arg0 {
+                        0 => T::A((arg1) as usize as i32 as u32),
+                        1 => T::B(unsafe { ::witbind::rt::take_string(arg1, arg2) }),
+                        2 => T::Ret,
+                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
                 }
                 /// Lifts a `result` out of canonical ABI memory.
@@ -2099,40 +1545,69 @@ pub mod exports {
                 pub(crate) unsafe fn _lift_ret(ptr: *mut u8) -> Ret {
                     let _l1 = unsafe { *ptr.cast::<u32>() };
                     let _l2 = unsafe { *ptr.add(20).cast::<u8>() };
-                    let _v6 = match _l2 {
-                        0 => ::core::option::Option::None,
-                        1 => {
-                            let _l3 = unsafe { *ptr.add(24).cast::<u8>() };
-                            let _v5 = match _l3 {
-                                0 => {
-                                    let _l4 = unsafe { *ptr.add(28).cast::<u32>() };
-                                    T::A(_l4)
-                                }
-                                1 => {
-                                    T::B(unsafe { ::witbind::rt::take_string_at(ptr.add(28)) })
-                                }
-                                2 => T::Ret,
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            };
-                            ::core::option::Option::Some(_v5)
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    };
-                    let _l7 = unsafe { *ptr.add(40).cast::<u64>() };
-                    let _l8 = unsafe { *ptr.add(48).cast::<i8>() };
-                    let _l9 = unsafe { *ptr.add(49).cast::<u8>() };
-                    let _l10 = unsafe { *ptr.add(52).cast::<u32>() };
+                    let _case4 = || unsafe { _lift_t(ptr.add(24)) };
+                    let _v5 = unsafe { ::witbind::rt::lift_option(_l2, _case4) };
+                    let _l6 = unsafe { *ptr.add(40).cast::<u64>() };
+                    let _l7 = unsafe { *ptr.add(48).cast::<i8>() };
+                    let _l8 = unsafe { *ptr.add(49).cast::<u8>() };
+                    let _l9 = unsafe { *ptr.add(52).cast::<u32>() };
                     Ret {
                         ptr: _l1,
                         len: unsafe { ::witbind::rt::take_string_at(ptr.add(4)) },
                         result: unsafe {
                             ::witbind::rt::take_list_at::<u8>(ptr.add(12))
                         },
-                        handle: _v6,
-                        i: _l7,
-                        arg0: _l8,
-                        rt: ::witbind::rt::bool_lift(_l9),
-                        rep: unsafe { ::witbind::rt::char_lift(_l10) },
+                        handle: _v5,
+                        i: _l6,
+                        arg0: _l7,
+                        rt: ::witbind::rt::bool_lift(_l8),
+                        rep: unsafe { ::witbind::rt::char_lift(_l9) },
+                    }
+                }
+                /// Lifts a `t` out of canonical ABI memory.
+                ///
+                /// # Safety
+                ///
+                /// `ptr` points at a valid value of this type in canonical layout
+                /// (aligned, initialized, cases and discriminants in range), whose
+                /// lists, strings and handles are handed over to the result.
+                pub(crate) unsafe fn _lift_t(ptr: *mut u8) -> T {
+                    let _l1 = unsafe { *ptr.cast::<u8>() };
+                    match _l1 {
+                        0 => {
+                            let _l2 = unsafe { *ptr.add(4).cast::<u32>() };
+                            T::A(_l2)
+                        }
+                        1 => T::B(unsafe { ::witbind::rt::take_string_at(ptr.add(4)) }),
+                        2 => T::Ret,
+                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                    }
+                }
+                /// Lowers a `t` into canonical ABI memory, handing it over.
+                ///
+                /// # Safety
+                ///
+                /// `ptr` points at writable memory with room for this type in canonical layout, aligned for it; the receiver now owns what the value's lists and strings point at.
+                pub(crate) unsafe fn _lower_owned_t(value: T, ptr: *mut u8) {
+                    match value {
+                        T::A(_e1) => {
+                            unsafe {
+                                *ptr.cast::<u8>() = 0;
+                                *ptr.add(4).cast::<i32>() = ::witbind::rt::as_i32(_e1);
+                            }
+                        }
+                        T::B(_e2) => {
+                            unsafe {
+                                *ptr.cast::<u8>() = 1;
+                                ::witbind::rt::store_list(
+                                    ptr.add(4),
+                                    ::witbind::rt::give_string(_e2),
+                                );
+                            }
+                        }
+                        T::Ret => {
+                            unsafe { *ptr.cast::<u8>() = 2 };
+                        }
                     }
                 }
             }
@@ -2181,82 +1656,33 @@ pub mod exports {
                 ) -> *mut u8 {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
                     static mut _RET_AREA: ::core::mem::MaybeUninit<[u32; 4]> = ::core::mem::MaybeUninit::uninit();
-                    let _lift1 = |_base1: *mut u8| {
-                        let _l2 = unsafe { *_base1.cast::<u8>() };
-                        match _l2 {
-                            0 => {
-                                let _l3 = unsafe { *_base1.add(4).cast::<u32>() };
-                                T::A(_l3)
-                            }
-                            1 => {
-                                T::B(unsafe {
-                                    ::witbind::rt::take_string_at(_base1.add(4))
-                                })
-                            }
-                            2 => T::Ret,
-                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                        }
-                    };
-                    let _list5 = unsafe {
+                    let _lift1 = |_base1: *mut u8| unsafe { super::t::_lift_t(_base1) };
+                    let _list3 = unsafe {
                         ::witbind::rt::lift_list((arg0, arg1), 12, 4, _lift1)
                     };
-                    let _ret6 = __T::ret(
-                        _list5,
+                    let _ret4 = __T::ret(
+                        _list3,
                         arg2 as u32,
                         unsafe { ::witbind::rt::take_string(arg3, arg4) },
                         arg5 as u64,
                         unsafe { super::t::RtBorrow::lift(::witbind::rt::rep(arg6)) },
                     );
-                    let _ptr7 = (&raw mut _RET_AREA).cast::<u8>();
-                    match _ret6 {
-                        ::core::result::Result::Ok(_e8) => {
-                            unsafe { *_ptr7.cast::<u8>() = 0 };
-                            match _e8 {
-                                T::A(_e9) => {
-                                    unsafe { *_ptr7.add(4).cast::<u8>() = 0 };
-                                    unsafe {
-                                        *_ptr7.add(8).cast::<i32>() = ::witbind::rt::as_i32(_e9)
-                                    };
-                                }
-                                T::B(_e10) => {
-                                    unsafe { *_ptr7.add(4).cast::<u8>() = 1 };
-                                    unsafe {
-                                        ::witbind::rt::store_list(
-                                            _ptr7.add(8),
-                                            ::witbind::rt::give_string(_e10),
-                                        )
-                                    };
-                                }
-                                T::Ret => {
-                                    unsafe { *_ptr7.add(4).cast::<u8>() = 2 };
-                                }
+                    let _ptr5 = (&raw mut _RET_AREA).cast::<u8>();
+                    match _ret4 {
+                        ::core::result::Result::Ok(_e6) => {
+                            unsafe {
+                                *_ptr5.cast::<u8>() = 0;
+                                super::t::_lower_owned_t(_e6, _ptr5.add(4));
                             }
                         }
-                        ::core::result::Result::Err(_e12) => {
-                            unsafe { *_ptr7.cast::<u8>() = 1 };
-                            match _e12 {
-                                T::A(_e13) => {
-                                    unsafe { *_ptr7.add(4).cast::<u8>() = 0 };
-                                    unsafe {
-                                        *_ptr7.add(8).cast::<i32>() = ::witbind::rt::as_i32(_e13)
-                                    };
-                                }
-                                T::B(_e14) => {
-                                    unsafe { *_ptr7.add(4).cast::<u8>() = 1 };
-                                    unsafe {
-                                        ::witbind::rt::store_list(
-                                            _ptr7.add(8),
-                                            ::witbind::rt::give_string(_e14),
-                                        )
-                                    };
-                                }
-                                T::Ret => {
-                                    unsafe { *_ptr7.add(4).cast::<u8>() = 2 };
-                                }
+                        ::core::result::Result::Err(_e7) => {
+                            unsafe {
+                                *_ptr5.cast::<u8>() = 1;
+                                super::t::_lower_owned_t(_e7, _ptr5.add(4));
                             }
                         }
                     }
-                    _ptr7
+                    _ptr5
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
@@ -2264,18 +1690,10 @@ pub mod exports {
                     let _l1 = unsafe { *arg0.cast::<u8>() };
                     match _l1 {
                         0 => {
-                            let _l2 = unsafe { *arg0.add(4).cast::<u8>() };
-                            if _l2 == 1 {
-                                let _list3 = unsafe { ::witbind::rt::list_at(arg0.add(8)) };
-                                unsafe { ::witbind::rt::free_array(_list3, 1, 1) };
-                            }
+                            unsafe { super::t::_free_t(arg0.add(4)) };
                         }
                         1 => {
-                            let _l4 = unsafe { *arg0.add(4).cast::<u8>() };
-                            if _l4 == 1 {
-                                let _list5 = unsafe { ::witbind::rt::list_at(arg0.add(8)) };
-                                unsafe { ::witbind::rt::free_array(_list5, 1, 1) };
-                            }
+                            unsafe { super::t::_free_t(arg0.add(4)) };
                         }
                         _ => {}
                     }
@@ -2290,71 +1708,33 @@ pub mod exports {
                     static mut _RET_AREA: ::core::mem::MaybeUninit<[u32; 2]> = ::core::mem::MaybeUninit::uninit();
                     let _lift1 = |_base1: *mut u8| {
                         let _list2 = unsafe { ::witbind::rt::list_at(_base1) };
-                        let _lift3 = |_base3: *mut u8| {
-                            let _l4 = unsafe { *_base3.cast::<u8>() };
-                            match _l4 {
-                                0 => {
-                                    let _l5 = unsafe { *_base3.add(4).cast::<u32>() };
-                                    T::A(_l5)
-                                }
-                                1 => {
-                                    T::B(unsafe {
-                                        ::witbind::rt::take_string_at(_base3.add(4))
-                                    })
-                                }
-                                2 => T::Ret,
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            }
+                        let _lift3 = |_base3: *mut u8| unsafe {
+                            super::t::_lift_t(_base3)
                         };
                         unsafe { ::witbind::rt::lift_list(_list2, 12, 4, _lift3) }
                     };
-                    let _list8 = unsafe {
+                    let _list6 = unsafe {
                         ::witbind::rt::lift_list((arg0, arg1), 8, 4, _lift1)
                     };
-                    let _ret9 = __T::i(_list8);
-                    let _ptr10 = (&raw mut _RET_AREA).cast::<u8>();
-                    let (_array12, _len12) = ::witbind::rt::lower_list(
-                        ::core::iter::IntoIterator::into_iter(_ret9),
+                    let _ret7 = __T::i(_list6);
+                    let _ptr8 = (&raw mut _RET_AREA).cast::<u8>();
+                    let (_array10, _len10) = ::witbind::rt::lower_list(
+                        ::core::iter::IntoIterator::into_iter(_ret7),
                         12,
                         4,
-                        |_e11, _base12| {
-                            match _e11 {
-                                T::A(_e13) => {
-                                    unsafe { *_base12.cast::<u8>() = 0 };
-                                    unsafe {
-                                        *_base12.add(4).cast::<i32>() = ::witbind::rt::as_i32(_e13)
-                                    };
-                                }
-                                T::B(_e14) => {
-                                    unsafe { *_base12.cast::<u8>() = 1 };
-                                    unsafe {
-                                        ::witbind::rt::store_list(
-                                            _base12.add(4),
-                                            ::witbind::rt::give_string(_e14),
-                                        )
-                                    };
-                                }
-                                T::Ret => {
-                                    unsafe { *_base12.cast::<u8>() = 2 };
-                                }
-                            }
+                        |_e9, _base10| {
+                            unsafe { super::t::_lower_owned_t(_e9, _base10) };
                         },
                     );
-                    unsafe { ::witbind::rt::store_list(_ptr10, (_array12, _len12)) };
-                    _ptr10
+                    unsafe { ::witbind::rt::store_list(_ptr8, (_array10, _len10)) };
+                    _ptr8
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn __post_return_i<__T: Guest>(arg0: *mut u8) {
                     let _list1 = unsafe { ::witbind::rt::list_at(arg0) };
                     let _free2 = |_elem2: *mut u8| {
-                        let _l3 = unsafe { *_elem2.cast::<u8>() };
-                        if _l3 == 1 {
-                            let _list4 = unsafe {
-                                ::witbind::rt::list_at(_elem2.add(4))
-                            };
-                            unsafe { ::witbind::rt::free_array(_list4, 1, 1) };
-                        }
+                        unsafe { super::t::_free_t(_elem2) };
                     };
                     unsafe { ::witbind::rt::free_list(_list1, 12, 4, _free2) };
                 }
@@ -2372,67 +1752,30 @@ pub mod exports {
                 ) -> *mut u8 {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
                     static mut _RET_AREA: ::core::mem::MaybeUninit<[u32; 4]> = ::core::mem::MaybeUninit::uninit();
-                    let _v2 = match arg0 {
-                        0 => ::core::option::Option::None,
-                        1 => {
-                            let _v1 = match arg1 {
-                                0 => T::A((arg2) as usize as i32 as u32),
-                                1 => T::B(unsafe { ::witbind::rt::take_string(arg2, arg3) }),
-                                2 => T::Ret,
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            };
-                            ::core::option::Option::Some(_v1)
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    };
-                    let _v3 = match arg4 {
-                        0 => T::A((arg5) as usize as i32 as u32),
-                        1 => T::B(unsafe { ::witbind::rt::take_string(arg5, arg6) }),
-                        2 => T::Ret,
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    };
-                    let _ret4 = __T::arg0(_v2, (_v3, unsafe { Ptr::_lift(arg7 as u8) }));
-                    let _ptr5 = (&raw mut _RET_AREA).cast::<u8>();
-                    match _ret4 {
+                    let _case2 = || unsafe { super::t::_lift_flat_t(arg1, arg2, arg3) };
+                    let _v3 = unsafe { ::witbind::rt::lift_option(arg0, _case2) };
+                    let _v4 = unsafe { super::t::_lift_flat_t(arg4, arg5, arg6) };
+                    let _ret5 = __T::arg0(_v3, (_v4, unsafe { Ptr::_lift(arg7 as u8) }));
+                    let _ptr6 = (&raw mut _RET_AREA).cast::<u8>();
+                    match _ret5 {
                         ::core::option::Option::None => {
-                            unsafe { *_ptr5.cast::<u8>() = 0 };
+                            unsafe { *_ptr6.cast::<u8>() = 0 };
                         }
-                        ::core::option::Option::Some(_e7) => {
-                            unsafe { *_ptr5.cast::<u8>() = 1 };
-                            match _e7 {
-                                T::A(_e8) => {
-                                    unsafe { *_ptr5.add(4).cast::<u8>() = 0 };
-                                    unsafe {
-                                        *_ptr5.add(8).cast::<i32>() = ::witbind::rt::as_i32(_e8)
-                                    };
-                                }
-                                T::B(_e9) => {
-                                    unsafe { *_ptr5.add(4).cast::<u8>() = 1 };
-                                    unsafe {
-                                        ::witbind::rt::store_list(
-                                            _ptr5.add(8),
-                                            ::witbind::rt::give_string(_e9),
-                                        )
-                                    };
-                                }
-                                T::Ret => {
-                                    unsafe { *_ptr5.add(4).cast::<u8>() = 2 };
-                                }
+                        ::core::option::Option::Some(_e8) => {
+                            unsafe {
+                                *_ptr6.cast::<u8>() = 1;
+                                super::t::_lower_owned_t(_e8, _ptr6.add(4));
                             }
                         }
                     }
-                    _ptr5
+                    _ptr6
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn __post_return_arg0<__T: Guest>(arg0: *mut u8) {
                     let _l1 = unsafe { *arg0.cast::<u8>() };
                     if _l1 == 1 {
-                        let _l2 = unsafe { *arg0.add(4).cast::<u8>() };
-                        if _l2 == 1 {
-                            let _list3 = unsafe { ::witbind::rt::list_at(arg0.add(8)) };
-                            unsafe { ::witbind::rt::free_array(_list3, 1, 1) };
-                        }
+                        unsafe { super::t::_free_t(arg0.add(4)) };
                     }
                 }
                 #[doc(hidden)]
@@ -2483,21 +1826,10 @@ pub mod exports {
                     arg3: usize,
                 ) -> i32 {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
-                    let _v2 = match arg0 {
-                        0 => ::core::option::Option::None,
-                        1 => {
-                            let _v1 = match arg1 {
-                                0 => T::A((arg2) as usize as i32 as u32),
-                                1 => T::B(unsafe { ::witbind::rt::take_string(arg2, arg3) }),
-                                2 => T::Ret,
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            };
-                            ::core::option::Option::Some(_v1)
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    };
-                    let _ret3 = __T::handle(_v2);
-                    ::witbind::rt::as_i32(_ret3)
+                    let _case2 = || unsafe { super::t::_lift_flat_t(arg1, arg2, arg3) };
+                    let _v3 = unsafe { ::witbind::rt::lift_option(arg0, _case2) };
+                    let _ret4 = __T::handle(_v3);
+                    ::witbind::rt::as_i32(_ret4)
                 }
                 #[doc(hidden)]
                 #[allow(unused_macros)]
@@ -2601,264 +1933,24 @@ pub mod exports {
                 pub struct Guest_ {
                     pub(crate) handle: ::witbind::rt::ResourceHandle<Guest_>,
                 }
-                impl ::witbind::rt::WasmResource for Guest_ {
-                    unsafe fn drop(handle: u32) {
-                        ::witbind::rt::wit_import!(
-                            "[export]witbind-fixtures:generated-names/guest",
-                            "[resource-drop]guest", (i32)
-                        );
-                        unsafe { _wit_import(handle as i32) }
-                    }
-                }
-                impl Guest_ {
-                    /// Creates a resource owning `value`; the host sees a new handle.
-                    pub fn new<T: GuestGuest>(value: T) -> Self {
-                        Self::type_guard::<T>();
-                        let rep = unsafe {
-                            T::resource_into_raw_(::core::option::Option::Some(value))
-                        };
-                        ::witbind::rt::wit_import!(
-                            "[export]witbind-fixtures:generated-names/guest",
-                            "[resource-new]guest", (ptr), i32
-                        );
-                        unsafe {
-                            Self {
-                                handle: ::witbind::rt::ResourceHandle::from_handle(
-                                    _wit_import(rep.cast()) as u32,
-                                ),
-                            }
-                        }
-                    }
-                    /// The value behind this handle.
-                    pub fn get<T: GuestGuest>(&self) -> &T {
-                        unsafe { ::witbind::rt::rep_ref(self.rep::<T>()) }
-                    }
-                    /// The value behind this handle, mutably.
-                    pub fn get_mut<T: GuestGuest>(&mut self) -> &mut T {
-                        unsafe { ::witbind::rt::rep_mut(self.rep::<T>()) }
-                    }
-                    /// Moves the value out; the handle is dropped.
-                    pub fn into_inner<T: GuestGuest>(self) -> T {
-                        unsafe { ::witbind::rt::rep_take(self.rep::<T>()) }
-                    }
-                    /// Takes ownership of a raw handle.
-                    ///
-                    /// # Safety
-                    /// `handle` must be an owned handle of this resource type that
-                    /// nothing else drops.
-                    #[doc(hidden)]
-                    pub unsafe fn from_handle(handle: u32) -> Self {
-                        Self {
-                            handle: unsafe {
-                                ::witbind::rt::ResourceHandle::from_handle(handle)
-                            },
-                        }
-                    }
-                    /// Moves ownership of the raw handle out of this value.
-                    #[doc(hidden)]
-                    pub fn take_handle(&self) -> u32 {
-                        ::witbind::rt::ResourceHandle::take_handle(&self.handle)
-                    }
-                    /// The raw handle, still owned by this value.
-                    #[doc(hidden)]
-                    pub fn handle(&self) -> u32 {
-                        ::witbind::rt::ResourceHandle::handle(&self.handle)
-                    }
-                    /// Runs when the host drops the last handle.
-                    ///
-                    /// # Safety
-                    /// `rep` must be this resource's representation, created
-                    /// with `T`.
-                    #[doc(hidden)]
-                    pub unsafe fn dtor<T: GuestGuest>(rep: *mut u8) {
-                        Self::type_guard::<T>();
-                        drop(unsafe { T::resource_from_raw_(rep.cast()) });
-                    }
-                    fn rep<T: GuestGuest>(&self) -> *mut u8 {
-                        Self::type_guard::<T>();
-                        ::witbind::rt::wit_import!(
-                            "[export]witbind-fixtures:generated-names/guest",
-                            "[resource-rep]guest", (i32), ptr
-                        );
-                        unsafe {
-                            _wit_import(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            )
-                        }
-                    }
-                    fn type_guard<T: 'static>() {
-                        static GUARD: ::witbind::rt::TypeGuard = ::witbind::rt::TypeGuard::new();
-                        GUARD.check::<T>();
-                    }
-                }
-                /// A borrow of a [`Guest_`], lent to the guest for one call.
-                #[derive(Debug)]
-                #[repr(transparent)]
-                pub struct GuestBorrow<'a> {
-                    rep: *mut u8,
-                    _marker: ::core::marker::PhantomData<&'a Guest_>,
-                }
-                impl<'a> GuestBorrow<'a> {
-                    /// Wraps a representation received from the host.
-                    ///
-                    /// # Safety
-                    /// `rep` must be a live representation of this resource.
-                    #[doc(hidden)]
-                    pub unsafe fn lift(rep: *const u8) -> Self {
-                        Self {
-                            rep: rep.cast_mut(),
-                            _marker: ::core::marker::PhantomData,
-                        }
-                    }
-                    /// The value behind this borrow.
-                    pub fn get<T: GuestGuest>(&self) -> &'a T {
-                        Guest_::type_guard::<T>();
-                        unsafe { ::witbind::rt::rep_ref(self.rep) }
-                    }
-                    /// The value behind this borrow, mutably: the `&mut self` of a
-                    /// method with `mutable_resources`.
-                    ///
-                    /// # Safety
-                    /// Nothing else may use the value while the reference lives
-                    /// (true for the duration of a synchronous export call).
-                    #[doc(hidden)]
-                    pub unsafe fn get_mut<T: GuestGuest>(&self) -> &'a mut T {
-                        Guest_::type_guard::<T>();
-                        unsafe { ::witbind::rt::rep_mut(self.rep) }
-                    }
-                }
+                ::witbind::rt::exported_resource!(
+                    Guest_, GuestBorrow, GuestGuest,
+                    "[export]witbind-fixtures:generated-names/guest",
+                    "[resource-new]guest", "[resource-rep]guest", "[resource-drop]guest",
+                    api
+                );
                 /// A resource whose trait would be `GuestStub`.
                 #[derive(Debug)]
                 #[repr(transparent)]
                 pub struct Stub {
                     pub(crate) handle: ::witbind::rt::ResourceHandle<Stub>,
                 }
-                impl ::witbind::rt::WasmResource for Stub {
-                    unsafe fn drop(handle: u32) {
-                        ::witbind::rt::wit_import!(
-                            "[export]witbind-fixtures:generated-names/guest",
-                            "[resource-drop]stub", (i32)
-                        );
-                        unsafe { _wit_import(handle as i32) }
-                    }
-                }
-                impl Stub {
-                    /// Creates a resource owning `value`; the host sees a new handle.
-                    pub fn new<T: GuestStub>(value: T) -> Self {
-                        Self::type_guard::<T>();
-                        let rep = unsafe {
-                            T::resource_into_raw_(::core::option::Option::Some(value))
-                        };
-                        ::witbind::rt::wit_import!(
-                            "[export]witbind-fixtures:generated-names/guest",
-                            "[resource-new]stub", (ptr), i32
-                        );
-                        unsafe {
-                            Self {
-                                handle: ::witbind::rt::ResourceHandle::from_handle(
-                                    _wit_import(rep.cast()) as u32,
-                                ),
-                            }
-                        }
-                    }
-                    /// The value behind this handle.
-                    pub fn get<T: GuestStub>(&self) -> &T {
-                        unsafe { ::witbind::rt::rep_ref(self.rep::<T>()) }
-                    }
-                    /// The value behind this handle, mutably.
-                    pub fn get_mut<T: GuestStub>(&mut self) -> &mut T {
-                        unsafe { ::witbind::rt::rep_mut(self.rep::<T>()) }
-                    }
-                    /// Moves the value out; the handle is dropped.
-                    pub fn into_inner<T: GuestStub>(self) -> T {
-                        unsafe { ::witbind::rt::rep_take(self.rep::<T>()) }
-                    }
-                    /// Takes ownership of a raw handle.
-                    ///
-                    /// # Safety
-                    /// `handle` must be an owned handle of this resource type that
-                    /// nothing else drops.
-                    #[doc(hidden)]
-                    pub unsafe fn from_handle(handle: u32) -> Self {
-                        Self {
-                            handle: unsafe {
-                                ::witbind::rt::ResourceHandle::from_handle(handle)
-                            },
-                        }
-                    }
-                    /// Moves ownership of the raw handle out of this value.
-                    #[doc(hidden)]
-                    pub fn take_handle(&self) -> u32 {
-                        ::witbind::rt::ResourceHandle::take_handle(&self.handle)
-                    }
-                    /// The raw handle, still owned by this value.
-                    #[doc(hidden)]
-                    pub fn handle(&self) -> u32 {
-                        ::witbind::rt::ResourceHandle::handle(&self.handle)
-                    }
-                    /// Runs when the host drops the last handle.
-                    ///
-                    /// # Safety
-                    /// `rep` must be this resource's representation, created
-                    /// with `T`.
-                    #[doc(hidden)]
-                    pub unsafe fn dtor<T: GuestStub>(rep: *mut u8) {
-                        Self::type_guard::<T>();
-                        drop(unsafe { T::resource_from_raw_(rep.cast()) });
-                    }
-                    fn rep<T: GuestStub>(&self) -> *mut u8 {
-                        Self::type_guard::<T>();
-                        ::witbind::rt::wit_import!(
-                            "[export]witbind-fixtures:generated-names/guest",
-                            "[resource-rep]stub", (i32), ptr
-                        );
-                        unsafe {
-                            _wit_import(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            )
-                        }
-                    }
-                    fn type_guard<T: 'static>() {
-                        static GUARD: ::witbind::rt::TypeGuard = ::witbind::rt::TypeGuard::new();
-                        GUARD.check::<T>();
-                    }
-                }
-                /// A borrow of a [`Stub`], lent to the guest for one call.
-                #[derive(Debug)]
-                #[repr(transparent)]
-                pub struct StubBorrow<'a> {
-                    rep: *mut u8,
-                    _marker: ::core::marker::PhantomData<&'a Stub>,
-                }
-                impl<'a> StubBorrow<'a> {
-                    /// Wraps a representation received from the host.
-                    ///
-                    /// # Safety
-                    /// `rep` must be a live representation of this resource.
-                    #[doc(hidden)]
-                    pub unsafe fn lift(rep: *const u8) -> Self {
-                        Self {
-                            rep: rep.cast_mut(),
-                            _marker: ::core::marker::PhantomData,
-                        }
-                    }
-                    /// The value behind this borrow.
-                    pub fn get<T: GuestStub>(&self) -> &'a T {
-                        Stub::type_guard::<T>();
-                        unsafe { ::witbind::rt::rep_ref(self.rep) }
-                    }
-                    /// The value behind this borrow, mutably: the `&mut self` of a
-                    /// method with `mutable_resources`.
-                    ///
-                    /// # Safety
-                    /// Nothing else may use the value while the reference lives
-                    /// (true for the duration of a synchronous export call).
-                    #[doc(hidden)]
-                    pub unsafe fn get_mut<T: GuestStub>(&self) -> &'a mut T {
-                        Stub::type_guard::<T>();
-                        unsafe { ::witbind::rt::rep_mut(self.rep) }
-                    }
-                }
+                ::witbind::rt::exported_resource!(
+                    Stub, StubBorrow, GuestStub,
+                    "[export]witbind-fixtures:generated-names/guest",
+                    "[resource-new]stub", "[resource-rep]stub", "[resource-drop]stub",
+                    api
+                );
                 /// A resource named `guest` (the traits of exports are `Guest`,
                 /// `GuestX`).
                 pub trait Guest {
@@ -2929,7 +2021,7 @@ pub mod exports {
                 pub unsafe fn _export_constructor_guest_cabi<__T: GuestGuest>() -> i32 {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
                     let _ret1 = Guest_::new(__T::new());
-                    ::witbind::rt::ResourceHandle::take_handle(&_ret1.handle) as i32
+                    _ret1.take_handle() as i32
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
@@ -2959,12 +2051,10 @@ pub mod exports {
                 #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn _export_make_stub_cabi<__T: Guest>(arg0: i32) -> i32 {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
-                    let _ret1 = __T::make_stub(Guest_ {
-                        handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(arg0 as u32)
-                        },
+                    let _ret1 = __T::make_stub(unsafe {
+                        Guest_::from_handle(arg0 as u32)
                     });
-                    ::witbind::rt::ResourceHandle::take_handle(&_ret1.handle) as i32
+                    _ret1.take_handle() as i32
                 }
                 #[doc(hidden)]
                 #[allow(unused_macros)]

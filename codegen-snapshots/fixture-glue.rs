@@ -256,8 +256,10 @@ pub mod witbind_fixtures {
                         };
                     },
                 );
-                unsafe { ::witbind::rt::store_list(ptr.add(8), (_array5, _len5)) };
-                unsafe { *ptr.add(16).cast::<i64>() = ::witbind::rt::as_i64(_f3) };
+                unsafe {
+                    ::witbind::rt::store_list(ptr.add(8), (_array5, _len5));
+                    *ptr.add(16).cast::<i64>() = ::witbind::rt::as_i64(_f3);
+                }
             }
             /// Lowers a `shape` into canonical ABI memory, handing it over.
             ///
@@ -267,13 +269,13 @@ pub mod witbind_fixtures {
             pub(crate) unsafe fn _lower_owned_shape(value: Shape, ptr: *mut u8) {
                 match value {
                     Shape::Named(_e1) => {
-                        unsafe { *ptr.cast::<u8>() = 0 };
                         unsafe {
+                            *ptr.cast::<u8>() = 0;
                             ::witbind::rt::store_list(
                                 ptr.add(4),
                                 ::witbind::rt::give_string(_e1),
-                            )
-                        };
+                            );
+                        }
                     }
                     Shape::People(_e2) => {
                         unsafe { *ptr.cast::<u8>() = 1 };
@@ -320,8 +322,10 @@ pub mod witbind_fixtures {
                     },
                 );
                 _cleanup_list.push((_array5, _len5 * 8, 4));
-                unsafe { ::witbind::rt::store_list(ptr.add(8), (_array5, _len5)) };
-                unsafe { *ptr.add(16).cast::<i64>() = ::witbind::rt::as_i64(_f3) };
+                unsafe {
+                    ::witbind::rt::store_list(ptr.add(8), (_array5, _len5));
+                    *ptr.add(16).cast::<i64>() = ::witbind::rt::as_i64(_f3);
+                }
             }
         }
         /// Imported: the host (the test) echoes every argument.
@@ -329,6 +333,12 @@ pub mod witbind_fixtures {
             #[used]
             #[doc(hidden)]
             static __FORCE_SECTION_REF: fn() = super::super::super::__link_custom_section_describing_imports;
+            #[allow(unused_macros)]
+            macro_rules! wit_import {
+                ($($signature:tt)*) => {
+                    ::witbind::rt::wit_import!("witbind-fixtures:glue/host", $($signature)*);
+                };
+            }
             pub type Person = super::types::Person;
             pub type Shape = super::types::Shape;
             pub type Perms = super::types::Perms;
@@ -340,97 +350,38 @@ pub mod witbind_fixtures {
             pub struct Counter {
                 pub(crate) handle: ::witbind::rt::ResourceHandle<Counter>,
             }
-            impl ::witbind::rt::WasmResource for Counter {
-                unsafe fn drop(handle: u32) {
-                    ::witbind::rt::wit_import!(
-                        "witbind-fixtures:glue/host", "[resource-drop]counter", (i32)
-                    );
-                    unsafe { _wit_import(handle as i32) }
-                }
-            }
-            impl Counter {
-                /// Takes ownership of a raw handle.
-                ///
-                /// # Safety
-                /// `handle` must be an owned handle of this resource type that
-                /// nothing else drops.
-                #[doc(hidden)]
-                pub unsafe fn from_handle(handle: u32) -> Self {
-                    Self {
-                        handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(handle)
-                        },
-                    }
-                }
-                /// Moves ownership of the raw handle out of this value.
-                #[doc(hidden)]
-                pub fn take_handle(&self) -> u32 {
-                    ::witbind::rt::ResourceHandle::take_handle(&self.handle)
-                }
-                /// The raw handle, still owned by this value.
-                #[doc(hidden)]
-                pub fn handle(&self) -> u32 {
-                    ::witbind::rt::ResourceHandle::handle(&self.handle)
-                }
-            }
+            ::witbind::rt::resource_handle!(
+                Counter, "witbind-fixtures:glue/host", "[resource-drop]counter", api
+            );
             impl Counter {
                 pub fn new(start: u32) -> Self {
-                    ::witbind::rt::wit_import!(
-                        "witbind-fixtures:glue/host", "[constructor]counter", (i32), i32
-                    );
+                    wit_import!("[constructor]counter", (i32), i32);
                     let _ret1 = unsafe { _wit_import(::witbind::rt::as_i32(start)) };
-                    Counter {
-                        handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(_ret1 as u32)
-                        },
-                    }
+                    unsafe { Counter::from_handle(_ret1 as u32) }
                 }
                 pub fn get(&self) -> u32 {
-                    ::witbind::rt::wit_import!(
-                        "witbind-fixtures:glue/host", "[method]counter.get", (i32), i32
-                    );
-                    let _ret1 = unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                        )
-                    };
+                    wit_import!("[method]counter.get", (i32), i32);
+                    let _ret1 = unsafe { _wit_import(self.handle() as i32) };
                     _ret1 as u32
                 }
                 #[allow(clippy::should_implement_trait)]
                 pub fn add(&self, by: u32) {
-                    ::witbind::rt::wit_import!(
-                        "witbind-fixtures:glue/host", "[method]counter.add", (i32, i32)
-                    );
+                    wit_import!("[method]counter.add", (i32, i32));
                     unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            ::witbind::rt::as_i32(by),
-                        )
+                        _wit_import(self.handle() as i32, ::witbind::rt::as_i32(by))
                     };
                 }
                 /// A new counter holding the sum of both.
                 pub fn merge(a: Counter, b: &Counter) -> Counter {
-                    ::witbind::rt::wit_import!(
-                        "witbind-fixtures:glue/host", "[static]counter.merge", (i32,
-                        i32), i32
-                    );
+                    wit_import!("[static]counter.merge", (i32, i32), i32);
                     let _ret1 = unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::take_handle(&a.handle) as i32,
-                            ::witbind::rt::ResourceHandle::handle(&b.handle) as i32,
-                        )
+                        _wit_import(a.take_handle() as i32, b.handle() as i32)
                     };
-                    Counter {
-                        handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(_ret1 as u32)
-                        },
-                    }
+                    unsafe { Counter::from_handle(_ret1 as u32) }
                 }
             }
             pub fn string(s: &str) -> ::witbind::rt::String {
-                ::witbind::rt::wit_import!(
-                    "witbind-fixtures:glue/host", "string", (ptr, len, ptr)
-                );
+                wit_import!("string", (ptr, len, ptr));
                 let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
                 let (_ptr1, _len1) = ::witbind::rt::lend_str(s);
                 let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
@@ -438,9 +389,7 @@ pub mod witbind_fixtures {
                 unsafe { ::witbind::rt::take_string_at(_ptr2) }
             }
             pub fn bytes(b: &[u8]) -> ::witbind::rt::Vec<u8> {
-                ::witbind::rt::wit_import!(
-                    "witbind-fixtures:glue/host", "bytes", (ptr, len, ptr)
-                );
+                wit_import!("bytes", (ptr, len, ptr));
                 let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
                 let (_ptr1, _len1) = ::witbind::rt::lend_list(b);
                 let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
@@ -450,9 +399,7 @@ pub mod witbind_fixtures {
             pub fn strings(
                 l: &[::witbind::rt::String],
             ) -> ::witbind::rt::Vec<::witbind::rt::String> {
-                ::witbind::rt::wit_import!(
-                    "witbind-fixtures:glue/host", "strings", (ptr, len, ptr)
-                );
+                wit_import!("strings", (ptr, len, ptr));
                 let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
                 let (_array2, _len2) = ::witbind::rt::lower_list(
                     l.iter(),
@@ -479,9 +426,7 @@ pub mod witbind_fixtures {
             }
             #[allow(clippy::needless_borrow)]
             pub fn people(p: &[Person]) -> ::witbind::rt::Vec<Person> {
-                ::witbind::rt::wit_import!(
-                    "witbind-fixtures:glue/host", "people", (ptr, len, ptr)
-                );
+                wit_import!("people", (ptr, len, ptr));
                 let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
                 let mut _cleanup_list = ::witbind::rt::Vec::<
                     (*mut u8, usize, usize),
@@ -511,9 +456,7 @@ pub mod witbind_fixtures {
             }
             #[allow(clippy::needless_borrow)]
             pub fn shapes(s: &Shape) -> Shape {
-                ::witbind::rt::wit_import!(
-                    "witbind-fixtures:glue/host", "shapes", (i32, ptr, len, ptr)
-                );
+                wit_import!("shapes", (i32, ptr, len, ptr));
                 let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 3]>::uninit();
                 let mut _cleanup_list = ::witbind::rt::Vec::<
                     (*mut u8, usize, usize),
@@ -532,9 +475,7 @@ pub mod witbind_fixtures {
             pub fn maybe(
                 o: ::core::option::Option<&str>,
             ) -> ::core::option::Option<::witbind::rt::String> {
-                ::witbind::rt::wit_import!(
-                    "witbind-fixtures:glue/host", "maybe", (i32, ptr, len, ptr)
-                );
+                wit_import!("maybe", (i32, ptr, len, ptr));
                 let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 3]>::uninit();
                 let (_v4, _v5, _v6) = match o {
                     ::core::option::Option::None => {
@@ -548,22 +489,13 @@ pub mod witbind_fixtures {
                 let _ptr7 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(_v4, _v5, _v6, _ptr7) };
                 let _l8 = unsafe { *_ptr7.cast::<u8>() };
-                match _l8 {
-                    0 => ::core::option::Option::None,
-                    1 => {
-                        ::core::option::Option::Some(unsafe {
-                            ::witbind::rt::take_string_at(_ptr7.add(4))
-                        })
-                    }
-                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                }
+                let _case9 = || unsafe { ::witbind::rt::take_string_at(_ptr7.add(4)) };
+                unsafe { ::witbind::rt::lift_option(_l8, _case9) }
             }
             pub fn outcome(
                 r: ::core::result::Result<&str, &[u32]>,
             ) -> ::core::result::Result<::witbind::rt::String, ::witbind::rt::Vec<u32>> {
-                ::witbind::rt::wit_import!(
-                    "witbind-fixtures:glue/host", "outcome", (i32, ptr, len, ptr)
-                );
+                wit_import!("outcome", (i32, ptr, len, ptr));
                 let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 3]>::uninit();
                 let (_v5, _v6, _v7) = match r {
                     ::core::result::Result::Ok(_e1) => {
@@ -578,24 +510,14 @@ pub mod witbind_fixtures {
                 let _ptr8 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(_v5, _v6, _v7, _ptr8) };
                 let _l9 = unsafe { *_ptr8.cast::<u8>() };
-                match _l9 {
-                    0 => {
-                        ::core::result::Result::Ok(unsafe {
-                            ::witbind::rt::take_string_at(_ptr8.add(4))
-                        })
-                    }
-                    1 => {
-                        ::core::result::Result::Err(unsafe {
-                            ::witbind::rt::take_list_at::<u32>(_ptr8.add(4))
-                        })
-                    }
-                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                }
+                let _case10 = || unsafe { ::witbind::rt::take_string_at(_ptr8.add(4)) };
+                let _case11 = || unsafe {
+                    ::witbind::rt::take_list_at::<u32>(_ptr8.add(4))
+                };
+                unsafe { ::witbind::rt::lift_result(_l9, _case10, _case11) }
             }
             pub fn triple(t: (&str, u8, f64)) -> (::witbind::rt::String, u8, f64) {
-                ::witbind::rt::wit_import!(
-                    "witbind-fixtures:glue/host", "triple", (ptr, len, i32, f64, ptr)
-                );
+                wit_import!("triple", (ptr, len, i32, f64, ptr));
                 let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 3]>::uninit();
                 let (_t1_0, _t1_1, _t1_2) = t;
                 let (_ptr2, _len2) = ::witbind::rt::lend_str(_t1_0);
@@ -614,24 +536,18 @@ pub mod witbind_fixtures {
                 (unsafe { ::witbind::rt::take_string_at(_ptr3) }, _l4, _l5)
             }
             pub fn permissions(p: Perms) -> Perms {
-                ::witbind::rt::wit_import!(
-                    "witbind-fixtures:glue/host", "permissions", (i32), i32
-                );
+                wit_import!("permissions", (i32), i32);
                 let _ret1 = unsafe { _wit_import(p.bits() as i32) };
                 Perms::from_bits_retain(_ret1 as u8)
             }
             #[allow(clippy::clone_on_copy)]
             pub fn colors(c: Color) -> Color {
-                ::witbind::rt::wit_import!(
-                    "witbind-fixtures:glue/host", "colors", (i32), i32
-                );
+                wit_import!("colors", (i32), i32);
                 let _ret1 = unsafe { _wit_import(c.clone() as i32) };
                 unsafe { Color::_lift(_ret1 as u8) }
             }
             pub fn scalars(c: char, b: bool, n: u64, f: f32) -> (char, bool, u64, f32) {
-                ::witbind::rt::wit_import!(
-                    "witbind-fixtures:glue/host", "scalars", (i32, i32, i64, f32, ptr)
-                );
+                wit_import!("scalars", (i32, i32, i64, f32, ptr));
                 let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 3]>::uninit();
                 let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe {
@@ -657,9 +573,7 @@ pub mod witbind_fixtures {
             pub fn counts(
                 m: &::witbind::rt::Map<::witbind::rt::String, u32>,
             ) -> ::witbind::rt::Map<::witbind::rt::String, u32> {
-                ::witbind::rt::wit_import!(
-                    "witbind-fixtures:glue/host", "counts", (ptr, len, ptr)
-                );
+                wit_import!("counts", (ptr, len, ptr));
                 let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
                 let (_array2, _len2) = ::witbind::rt::lower_list(
                     ::core::iter::IntoIterator::into_iter(m),
@@ -670,11 +584,11 @@ pub mod witbind_fixtures {
                             ::witbind::rt::store_list(
                                 _base2,
                                 ::witbind::rt::lend_str(_key1),
-                            )
-                        };
-                        unsafe {
-                            *_base2.add(8).cast::<i32>() = ::witbind::rt::as_i32(_value1)
-                        };
+                            );
+                            *_base2.add(8).cast::<i32>() = ::witbind::rt::as_i32(
+                                _value1,
+                            );
+                        }
                     },
                 );
                 let (_ptr3, _len3) = (_array2, _len2);
@@ -696,9 +610,7 @@ pub mod witbind_fixtures {
                 _map6
             }
             pub fn fixed(a: [u16; 3]) -> [u16; 3] {
-                ::witbind::rt::wit_import!(
-                    "witbind-fixtures:glue/host", "fixed", (i32, i32, i32, ptr)
-                );
+                wit_import!("fixed", (i32, i32, i32, ptr));
                 let mut _ret_area = ::core::mem::MaybeUninit::<[u16; 3]>::uninit();
                 let [_a1_0, _a1_1, _a1_2] = &a;
                 let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
@@ -720,9 +632,7 @@ pub mod witbind_fixtures {
                 })
             }
             pub fn pads(p: &[Pad]) -> ::witbind::rt::Vec<Pad> {
-                ::witbind::rt::wit_import!(
-                    "witbind-fixtures:glue/host", "pads", (ptr, len, ptr)
-                );
+                wit_import!("pads", (ptr, len, ptr));
                 let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
                 let (_ptr1, _len1) = ::witbind::rt::lend_list(p);
                 let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
@@ -754,132 +664,11 @@ pub mod exports {
                 pub struct Thing {
                     pub(crate) handle: ::witbind::rt::ResourceHandle<Thing>,
                 }
-                impl ::witbind::rt::WasmResource for Thing {
-                    unsafe fn drop(handle: u32) {
-                        ::witbind::rt::wit_import!(
-                            "[export]witbind-fixtures:glue/echo", "[resource-drop]thing",
-                            (i32)
-                        );
-                        unsafe { _wit_import(handle as i32) }
-                    }
-                }
-                impl Thing {
-                    /// Creates a resource owning `value`; the host sees a new handle.
-                    pub fn new<T: GuestThing>(value: T) -> Self {
-                        Self::type_guard::<T>();
-                        let rep = unsafe {
-                            T::resource_into_raw_(::core::option::Option::Some(value))
-                        };
-                        ::witbind::rt::wit_import!(
-                            "[export]witbind-fixtures:glue/echo", "[resource-new]thing",
-                            (ptr), i32
-                        );
-                        unsafe {
-                            Self {
-                                handle: ::witbind::rt::ResourceHandle::from_handle(
-                                    _wit_import(rep.cast()) as u32,
-                                ),
-                            }
-                        }
-                    }
-                    /// The value behind this handle.
-                    pub fn get<T: GuestThing>(&self) -> &T {
-                        unsafe { ::witbind::rt::rep_ref(self.rep::<T>()) }
-                    }
-                    /// The value behind this handle, mutably.
-                    pub fn get_mut<T: GuestThing>(&mut self) -> &mut T {
-                        unsafe { ::witbind::rt::rep_mut(self.rep::<T>()) }
-                    }
-                    /// Moves the value out; the handle is dropped.
-                    pub fn into_inner<T: GuestThing>(self) -> T {
-                        unsafe { ::witbind::rt::rep_take(self.rep::<T>()) }
-                    }
-                    /// Takes ownership of a raw handle.
-                    ///
-                    /// # Safety
-                    /// `handle` must be an owned handle of this resource type that
-                    /// nothing else drops.
-                    #[doc(hidden)]
-                    pub unsafe fn from_handle(handle: u32) -> Self {
-                        Self {
-                            handle: unsafe {
-                                ::witbind::rt::ResourceHandle::from_handle(handle)
-                            },
-                        }
-                    }
-                    /// Moves ownership of the raw handle out of this value.
-                    #[doc(hidden)]
-                    pub fn take_handle(&self) -> u32 {
-                        ::witbind::rt::ResourceHandle::take_handle(&self.handle)
-                    }
-                    /// The raw handle, still owned by this value.
-                    #[doc(hidden)]
-                    pub fn handle(&self) -> u32 {
-                        ::witbind::rt::ResourceHandle::handle(&self.handle)
-                    }
-                    /// Runs when the host drops the last handle.
-                    ///
-                    /// # Safety
-                    /// `rep` must be this resource's representation, created
-                    /// with `T`.
-                    #[doc(hidden)]
-                    pub unsafe fn dtor<T: GuestThing>(rep: *mut u8) {
-                        Self::type_guard::<T>();
-                        drop(unsafe { T::resource_from_raw_(rep.cast()) });
-                    }
-                    fn rep<T: GuestThing>(&self) -> *mut u8 {
-                        Self::type_guard::<T>();
-                        ::witbind::rt::wit_import!(
-                            "[export]witbind-fixtures:glue/echo", "[resource-rep]thing",
-                            (i32), ptr
-                        );
-                        unsafe {
-                            _wit_import(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            )
-                        }
-                    }
-                    fn type_guard<T: 'static>() {
-                        static GUARD: ::witbind::rt::TypeGuard = ::witbind::rt::TypeGuard::new();
-                        GUARD.check::<T>();
-                    }
-                }
-                /// A borrow of a [`Thing`], lent to the guest for one call.
-                #[derive(Debug)]
-                #[repr(transparent)]
-                pub struct ThingBorrow<'a> {
-                    rep: *mut u8,
-                    _marker: ::core::marker::PhantomData<&'a Thing>,
-                }
-                impl<'a> ThingBorrow<'a> {
-                    /// Wraps a representation received from the host.
-                    ///
-                    /// # Safety
-                    /// `rep` must be a live representation of this resource.
-                    #[doc(hidden)]
-                    pub unsafe fn lift(rep: *const u8) -> Self {
-                        Self {
-                            rep: rep.cast_mut(),
-                            _marker: ::core::marker::PhantomData,
-                        }
-                    }
-                    /// The value behind this borrow.
-                    pub fn get<T: GuestThing>(&self) -> &'a T {
-                        Thing::type_guard::<T>();
-                        unsafe { ::witbind::rt::rep_ref(self.rep) }
-                    }
-                    /// The value behind this borrow, mutably: the `&mut self` of a
-                    /// method with `mutable_resources`.
-                    ///
-                    /// # Safety
-                    /// Nothing else may use the value while the reference lives
-                    /// (true for the duration of a synchronous export call).
-                    #[doc(hidden)]
-                    pub unsafe fn get_mut<T: GuestThing>(&self) -> &'a mut T {
-                        Thing::type_guard::<T>();
-                        unsafe { ::witbind::rt::rep_mut(self.rep) }
-                    }
-                }
+                ::witbind::rt::exported_resource!(
+                    Thing, ThingBorrow, GuestThing, "[export]witbind-fixtures:glue/echo",
+                    "[resource-new]thing", "[resource-rep]thing", "[resource-drop]thing",
+                    api
+                );
                 /// Exported: every function echoes its argument.
                 pub trait Guest {
                     type Thing: GuestThing;
@@ -970,7 +759,7 @@ pub mod exports {
                     let _ret1 = Thing::new(
                         __T::new(unsafe { ::witbind::rt::take_string(arg0, arg1) }),
                     );
-                    ::witbind::rt::ResourceHandle::take_handle(&_ret1.handle) as i32
+                    _ret1.take_handle() as i32
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
@@ -1194,32 +983,25 @@ pub mod exports {
                 ) -> *mut u8 {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
                     static mut _RET_AREA: ::core::mem::MaybeUninit<[u32; 3]> = ::core::mem::MaybeUninit::uninit();
-                    let _v1 = match arg0 {
-                        0 => ::core::option::Option::None,
-                        1 => {
-                            ::core::option::Option::Some(unsafe {
-                                ::witbind::rt::take_string(arg1, arg2)
-                            })
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    };
-                    let _ret2 = __T::maybe(_v1);
-                    let _ptr3 = (&raw mut _RET_AREA).cast::<u8>();
-                    match _ret2 {
+                    let _case1 = || unsafe { ::witbind::rt::take_string(arg1, arg2) };
+                    let _v2 = unsafe { ::witbind::rt::lift_option(arg0, _case1) };
+                    let _ret3 = __T::maybe(_v2);
+                    let _ptr4 = (&raw mut _RET_AREA).cast::<u8>();
+                    match _ret3 {
                         ::core::option::Option::None => {
-                            unsafe { *_ptr3.cast::<u8>() = 0 };
+                            unsafe { *_ptr4.cast::<u8>() = 0 };
                         }
-                        ::core::option::Option::Some(_e5) => {
-                            unsafe { *_ptr3.cast::<u8>() = 1 };
+                        ::core::option::Option::Some(_e6) => {
                             unsafe {
+                                *_ptr4.cast::<u8>() = 1;
                                 ::witbind::rt::store_list(
-                                    _ptr3.add(4),
-                                    ::witbind::rt::give_string(_e5),
-                                )
-                            };
+                                    _ptr4.add(4),
+                                    ::witbind::rt::give_string(_e6),
+                                );
+                            }
                         }
                     }
-                    _ptr3
+                    _ptr4
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
@@ -1239,42 +1021,36 @@ pub mod exports {
                 ) -> *mut u8 {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
                     static mut _RET_AREA: ::core::mem::MaybeUninit<[u32; 3]> = ::core::mem::MaybeUninit::uninit();
-                    let _v1 = match arg0 {
-                        0 => {
-                            ::core::result::Result::Ok(unsafe {
-                                ::witbind::rt::take_string(arg1, arg2)
-                            })
-                        }
-                        1 => {
-                            ::core::result::Result::Err(unsafe {
-                                ::witbind::rt::take_list::<u32>(arg1, arg2)
-                            })
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                    let _case1 = || unsafe { ::witbind::rt::take_string(arg1, arg2) };
+                    let _case2 = || unsafe {
+                        ::witbind::rt::take_list::<u32>(arg1, arg2)
                     };
-                    let _ret2 = __T::outcome(_v1);
-                    let _ptr3 = (&raw mut _RET_AREA).cast::<u8>();
-                    match _ret2 {
-                        ::core::result::Result::Ok(_e4) => {
-                            unsafe { *_ptr3.cast::<u8>() = 0 };
+                    let _v3 = unsafe {
+                        ::witbind::rt::lift_result(arg0, _case1, _case2)
+                    };
+                    let _ret4 = __T::outcome(_v3);
+                    let _ptr5 = (&raw mut _RET_AREA).cast::<u8>();
+                    match _ret4 {
+                        ::core::result::Result::Ok(_e6) => {
                             unsafe {
+                                *_ptr5.cast::<u8>() = 0;
                                 ::witbind::rt::store_list(
-                                    _ptr3.add(4),
-                                    ::witbind::rt::give_string(_e4),
-                                )
-                            };
+                                    _ptr5.add(4),
+                                    ::witbind::rt::give_string(_e6),
+                                );
+                            }
                         }
-                        ::core::result::Result::Err(_e5) => {
-                            unsafe { *_ptr3.cast::<u8>() = 1 };
+                        ::core::result::Result::Err(_e7) => {
                             unsafe {
+                                *_ptr5.cast::<u8>() = 1;
                                 ::witbind::rt::store_list(
-                                    _ptr3.add(4),
-                                    ::witbind::rt::give_list(_e5),
-                                )
-                            };
+                                    _ptr5.add(4),
+                                    ::witbind::rt::give_list(_e7),
+                                );
+                            }
                         }
                     }
-                    _ptr3
+                    _ptr5
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
@@ -1313,14 +1089,10 @@ pub mod exports {
                         ::witbind::rt::store_list(
                             _ptr2,
                             ::witbind::rt::give_string(_t3_0),
-                        )
-                    };
-                    unsafe {
-                        *_ptr2.add(8).cast::<u8>() = ::witbind::rt::as_i32(_t3_1) as u8
-                    };
-                    unsafe {
-                        *_ptr2.add(16).cast::<f64>() = ::witbind::rt::as_f64(_t3_2)
-                    };
+                        );
+                        *_ptr2.add(8).cast::<u8>() = ::witbind::rt::as_i32(_t3_1) as u8;
+                        *_ptr2.add(16).cast::<f64>() = ::witbind::rt::as_f64(_t3_2);
+                    }
                     _ptr2
                 }
                 #[doc(hidden)]
@@ -1361,16 +1133,12 @@ pub mod exports {
                     );
                     let _ptr2 = (&raw mut _RET_AREA).cast::<u8>();
                     let (_t3_0, _t3_1, _t3_2, _t3_3) = _ret1;
-                    unsafe { *_ptr2.cast::<i32>() = ::witbind::rt::as_i32(_t3_0) };
                     unsafe {
-                        *_ptr2.add(4).cast::<u8>() = ::witbind::rt::as_i32(_t3_1) as u8
-                    };
-                    unsafe {
-                        *_ptr2.add(8).cast::<i64>() = ::witbind::rt::as_i64(_t3_2)
-                    };
-                    unsafe {
-                        *_ptr2.add(16).cast::<f32>() = ::witbind::rt::as_f32(_t3_3)
-                    };
+                        *_ptr2.cast::<i32>() = ::witbind::rt::as_i32(_t3_0);
+                        *_ptr2.add(4).cast::<u8>() = ::witbind::rt::as_i32(_t3_1) as u8;
+                        *_ptr2.add(8).cast::<i64>() = ::witbind::rt::as_i64(_t3_2);
+                        *_ptr2.add(16).cast::<f32>() = ::witbind::rt::as_f32(_t3_3);
+                    }
                     _ptr2
                 }
                 #[doc(hidden)]
@@ -1403,13 +1171,11 @@ pub mod exports {
                                 ::witbind::rt::store_list(
                                     _base6,
                                     ::witbind::rt::give_string(_key5),
-                                )
-                            };
-                            unsafe {
+                                );
                                 *_base6.add(8).cast::<i32>() = ::witbind::rt::as_i32(
                                     _value5,
-                                )
-                            };
+                                );
+                            }
                         },
                     );
                     unsafe { ::witbind::rt::store_list(_ptr4, (_array6, _len6)) };
@@ -1474,11 +1240,7 @@ pub mod exports {
                 pub unsafe fn _export_consume_cabi<__T: Guest>(arg0: i32) -> *mut u8 {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
                     static mut _RET_AREA: ::core::mem::MaybeUninit<[u32; 2]> = ::core::mem::MaybeUninit::uninit();
-                    let _ret1 = __T::consume(Thing {
-                        handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(arg0 as u32)
-                        },
-                    });
+                    let _ret1 = __T::consume(unsafe { Thing::from_handle(arg0 as u32) });
                     let _ptr2 = (&raw mut _RET_AREA).cast::<u8>();
                     unsafe {
                         ::witbind::rt::store_list(
@@ -1517,7 +1279,7 @@ pub mod exports {
                     let _ret1 = __T::make(unsafe {
                         ::witbind::rt::take_string(arg0, arg1)
                     });
-                    ::witbind::rt::ResourceHandle::take_handle(&_ret1.handle) as i32
+                    _ret1.take_handle() as i32
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
@@ -1533,10 +1295,8 @@ pub mod exports {
                         let _l2 = unsafe { *_base1.cast::<i32>() };
                         _borrows3
                             .push(
-                                ::witbind::rt::Box::new(Counter {
-                                    handle: unsafe {
-                                        ::witbind::rt::ResourceHandle::from_handle(_l2 as u32)
-                                    },
+                                ::witbind::rt::Box::new(unsafe {
+                                    Counter::from_handle(_l2 as u32)
                                 }),
                             );
                         let _ptr3: *const Counter = ::witbind::rt::last_boxed(

@@ -33,6 +33,12 @@ pub mod witbind_fixtures {
             #[used]
             #[doc(hidden)]
             static __FORCE_SECTION_REF: fn() = super::super::super::__link_custom_section_describing_imports;
+            #[allow(unused_macros)]
+            macro_rules! wit_import {
+                ($($signature:tt)*) => {
+                    ::witbind::rt::wit_import!("witbind-fixtures:keyword-types/types", $($signature)*);
+                };
+            }
             #[derive(Clone, Debug)]
             pub struct Gen {
                 pub a: u32,
@@ -96,17 +102,17 @@ pub mod witbind_fixtures {
             }
             #[allow(clippy::needless_borrow)]
             pub fn take(x: &Gen, y: &Type, z: &Fn) -> Gen {
-                ::witbind::rt::wit_import!(
-                    "witbind-fixtures:keyword-types/types", "take", (ptr, ptr)
-                );
+                wit_import!("take", (ptr, ptr));
                 let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 30]>::uninit();
                 let mut _cleanup_list = ::witbind::rt::Vec::<
                     (*mut u8, usize, usize),
                 >::new();
                 let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                unsafe { _lower_gen(&x, _ptr1) };
-                unsafe { _lower_type(&y, _ptr1.add(24)) };
-                unsafe { _lower_fn(&z, _ptr1.add(52), &mut _cleanup_list) };
+                unsafe {
+                    _lower_gen(&x, _ptr1);
+                    _lower_type(&y, _ptr1.add(24));
+                    _lower_fn(&z, _ptr1.add(52), &mut _cleanup_list);
+                }
                 let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(_ptr1, _ptr2) };
                 for (ptr, size, align) in _cleanup_list {
@@ -116,9 +122,7 @@ pub mod witbind_fixtures {
             }
             #[allow(clippy::needless_borrow)]
             pub fn all(x: &[Self_]) -> Self_ {
-                ::witbind::rt::wit_import!(
-                    "witbind-fixtures:keyword-types/types", "all", (ptr, len, ptr)
-                );
+                wit_import!("all", (ptr, len, ptr));
                 let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 26]>::uninit();
                 let mut _cleanup_list = ::witbind::rt::Vec::<
                     (*mut u8, usize, usize),
@@ -242,15 +246,9 @@ pub mod witbind_fixtures {
             pub(crate) unsafe fn _lift_self(ptr: *mut u8) -> Self_ {
                 let _v1 = unsafe { _lift_async(ptr) };
                 let _l2 = unsafe { *ptr.add(176).cast::<u8>() };
-                let _v4 = match _l2 {
-                    0 => ::core::option::Option::None,
-                    1 => {
-                        let _v3 = unsafe { _lift_gen(ptr.add(180)) };
-                        ::core::option::Option::Some(_v3)
-                    }
-                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                };
-                Self_ { a: _v1, b: _v4 }
+                let _case4 = || unsafe { _lift_gen(ptr.add(180)) };
+                let _v5 = unsafe { ::witbind::rt::lift_option(_l2, _case4) };
+                Self_ { a: _v1, b: _v5 }
             }
             /// Lifts a `try` out of canonical ABI memory.
             ///
@@ -324,12 +322,15 @@ pub mod witbind_fixtures {
                 _cleanup_list: &mut ::witbind::rt::Vec<(*mut u8, usize, usize)>,
             ) {
                 let Abstract { a: _f1, b: _f2, c: _f3, d: _f4 } = value;
-                unsafe { _lower_dyn(&_f1, ptr, _cleanup_list) };
                 unsafe {
-                    ::witbind::rt::store_list(ptr.add(144), ::witbind::rt::lend_str(_f2))
-                };
-                unsafe { *ptr.add(152).cast::<i64>() = ::witbind::rt::as_i64(_f3) };
-                unsafe { *ptr.add(160).cast::<i64>() = ::witbind::rt::as_i64(_f4) };
+                    _lower_dyn(&_f1, ptr, _cleanup_list);
+                    ::witbind::rt::store_list(
+                        ptr.add(144),
+                        ::witbind::rt::lend_str(_f2),
+                    );
+                    *ptr.add(152).cast::<i64>() = ::witbind::rt::as_i64(_f3);
+                    *ptr.add(160).cast::<i64>() = ::witbind::rt::as_i64(_f4);
+                }
             }
             #[allow(clippy::needless_borrow)]
             /// Lowers a lent `async` into canonical ABI memory.
@@ -367,12 +368,15 @@ pub mod witbind_fixtures {
                 _cleanup_list: &mut ::witbind::rt::Vec<(*mut u8, usize, usize)>,
             ) {
                 let Dyn { a: _f1, b: _f2, c: _f3, d: _f4 } = value;
-                unsafe { _lower_try(&_f1, ptr, _cleanup_list) };
                 unsafe {
-                    ::witbind::rt::store_list(ptr.add(120), ::witbind::rt::lend_str(_f2))
-                };
-                unsafe { *ptr.add(128).cast::<i64>() = ::witbind::rt::as_i64(_f3) };
-                unsafe { *ptr.add(136).cast::<i64>() = ::witbind::rt::as_i64(_f4) };
+                    _lower_try(&_f1, ptr, _cleanup_list);
+                    ::witbind::rt::store_list(
+                        ptr.add(120),
+                        ::witbind::rt::lend_str(_f2),
+                    );
+                    *ptr.add(128).cast::<i64>() = ::witbind::rt::as_i64(_f3);
+                    *ptr.add(136).cast::<i64>() = ::witbind::rt::as_i64(_f4);
+                }
             }
             #[allow(clippy::needless_borrow)]
             /// Lowers a lent `fn` into canonical ABI memory.
@@ -386,11 +390,11 @@ pub mod witbind_fixtures {
                 _cleanup_list: &mut ::witbind::rt::Vec<(*mut u8, usize, usize)>,
             ) {
                 let Fn { x: _f1, y: _f2, z: _f3, w: _f4 } = value;
-                unsafe { _lower_gen(&_f1, ptr) };
-                unsafe { _lower_type(&_f2, ptr.add(24)) };
                 unsafe {
-                    ::witbind::rt::store_list(ptr.add(52), ::witbind::rt::lend_str(_f3))
-                };
+                    _lower_gen(&_f1, ptr);
+                    _lower_type(&_f2, ptr.add(24));
+                    ::witbind::rt::store_list(ptr.add(52), ::witbind::rt::lend_str(_f3));
+                }
                 let (_array6, _len6) = ::witbind::rt::lower_list(
                     _f4.iter(),
                     8,
@@ -414,13 +418,13 @@ pub mod witbind_fixtures {
             /// `ptr` points at writable memory with room for this type in canonical layout, aligned for it; its lists and strings point into `value`, which must outlive their use.
             pub(crate) unsafe fn _lower_gen(value: &Gen, ptr: *mut u8) {
                 let Gen { a: _f1, b: _f2, c: _f3, d: _f4, e: _f5 } = value;
-                unsafe { *ptr.cast::<i32>() = ::witbind::rt::as_i32(_f1) };
-                unsafe { *ptr.add(4).cast::<i32>() = ::witbind::rt::as_i32(_f2) };
-                unsafe { *ptr.add(8).cast::<i32>() = ::witbind::rt::as_i32(_f3) };
-                unsafe { *ptr.add(12).cast::<i32>() = ::witbind::rt::as_i32(_f4) };
                 unsafe {
-                    ::witbind::rt::store_list(ptr.add(16), ::witbind::rt::lend_str(_f5))
-                };
+                    *ptr.cast::<i32>() = ::witbind::rt::as_i32(_f1);
+                    *ptr.add(4).cast::<i32>() = ::witbind::rt::as_i32(_f2);
+                    *ptr.add(8).cast::<i32>() = ::witbind::rt::as_i32(_f3);
+                    *ptr.add(12).cast::<i32>() = ::witbind::rt::as_i32(_f4);
+                    ::witbind::rt::store_list(ptr.add(16), ::witbind::rt::lend_str(_f5));
+                }
             }
             #[allow(clippy::needless_borrow)]
             /// Lowers a lent `self` into canonical ABI memory.
@@ -440,8 +444,10 @@ pub mod witbind_fixtures {
                         unsafe { *ptr.add(176).cast::<u8>() = 0 };
                     }
                     ::core::option::Option::Some(_e4) => {
-                        unsafe { *ptr.add(176).cast::<u8>() = 1 };
-                        unsafe { _lower_gen(&_e4, ptr.add(180)) };
+                        unsafe {
+                            *ptr.add(176).cast::<u8>() = 1;
+                            _lower_gen(&_e4, ptr.add(180));
+                        }
                     }
                 }
             }
@@ -457,12 +463,12 @@ pub mod witbind_fixtures {
                 _cleanup_list: &mut ::witbind::rt::Vec<(*mut u8, usize, usize)>,
             ) {
                 let Try { a: _f1, b: _f2, c: _f3, d: _f4 } = value;
-                unsafe { _lower_yield(&_f1, ptr, _cleanup_list) };
                 unsafe {
-                    ::witbind::rt::store_list(ptr.add(92), ::witbind::rt::lend_str(_f2))
-                };
-                unsafe { *ptr.add(104).cast::<i64>() = ::witbind::rt::as_i64(_f3) };
-                unsafe { *ptr.add(112).cast::<i64>() = ::witbind::rt::as_i64(_f4) };
+                    _lower_yield(&_f1, ptr, _cleanup_list);
+                    ::witbind::rt::store_list(ptr.add(92), ::witbind::rt::lend_str(_f2));
+                    *ptr.add(104).cast::<i64>() = ::witbind::rt::as_i64(_f3);
+                    *ptr.add(112).cast::<i64>() = ::witbind::rt::as_i64(_f4);
+                }
             }
             #[allow(clippy::needless_borrow)]
             /// Lowers a lent `type` into canonical ABI memory.
@@ -473,32 +479,34 @@ pub mod witbind_fixtures {
             pub(crate) unsafe fn _lower_type(value: &Type, ptr: *mut u8) {
                 match value {
                     Type::A(_e1) => {
-                        unsafe { *ptr.cast::<u8>() = 0 };
                         unsafe {
+                            *ptr.cast::<u8>() = 0;
                             ::witbind::rt::store_list(
                                 ptr.add(4),
                                 ::witbind::rt::lend_str(_e1),
-                            )
-                        };
+                            );
+                        }
                     }
                     Type::B(_e2) => {
-                        unsafe { *ptr.cast::<u8>() = 1 };
                         unsafe {
-                            *ptr.add(4).cast::<i32>() = ::witbind::rt::as_i32(_e2)
-                        };
+                            *ptr.cast::<u8>() = 1;
+                            *ptr.add(4).cast::<i32>() = ::witbind::rt::as_i32(_e2);
+                        }
                     }
                     Type::C(_e3) => {
-                        unsafe { *ptr.cast::<u8>() = 2 };
-                        unsafe { _lower_gen(&_e3, ptr.add(4)) };
+                        unsafe {
+                            *ptr.cast::<u8>() = 2;
+                            _lower_gen(&_e3, ptr.add(4));
+                        }
                     }
                     Type::D(_e4) => {
-                        unsafe { *ptr.cast::<u8>() = 3 };
                         unsafe {
+                            *ptr.cast::<u8>() = 3;
                             ::witbind::rt::store_list(
                                 ptr.add(4),
                                 ::witbind::rt::lend_list(_e4),
-                            )
-                        };
+                            );
+                        }
                     }
                     Type::E => {
                         unsafe { *ptr.cast::<u8>() = 4 };
@@ -517,16 +525,12 @@ pub mod witbind_fixtures {
                 _cleanup_list: &mut ::witbind::rt::Vec<(*mut u8, usize, usize)>,
             ) {
                 let Yield { a: _f1, b: _f2, c: _f3, d: _f4 } = value;
-                unsafe { _lower_fn(&_f1, ptr, _cleanup_list) };
                 unsafe {
-                    ::witbind::rt::store_list(ptr.add(68), ::witbind::rt::lend_str(_f2))
-                };
-                unsafe {
-                    ::witbind::rt::store_list(ptr.add(76), ::witbind::rt::lend_str(_f3))
-                };
-                unsafe {
-                    ::witbind::rt::store_list(ptr.add(84), ::witbind::rt::lend_str(_f4))
-                };
+                    _lower_fn(&_f1, ptr, _cleanup_list);
+                    ::witbind::rt::store_list(ptr.add(68), ::witbind::rt::lend_str(_f2));
+                    ::witbind::rt::store_list(ptr.add(76), ::witbind::rt::lend_str(_f3));
+                    ::witbind::rt::store_list(ptr.add(84), ::witbind::rt::lend_str(_f4));
+                }
             }
         }
     }
@@ -724,8 +728,10 @@ pub mod exports {
                 /// receiver has copied; its lists and strings are freed and must not be
                 /// used again.
                 pub(crate) unsafe fn _free_fn(ptr: *mut u8) {
-                    unsafe { _free_gen(ptr) };
-                    unsafe { _free_type(ptr.add(24)) };
+                    unsafe {
+                        _free_gen(ptr);
+                        _free_type(ptr.add(24));
+                    }
                     let _list1 = unsafe { ::witbind::rt::list_at(ptr.add(52)) };
                     unsafe { ::witbind::rt::free_array(_list1, 1, 1) };
                     let _list2 = unsafe { ::witbind::rt::list_at(ptr.add(60)) };
@@ -923,15 +929,9 @@ pub mod exports {
                 pub(crate) unsafe fn _lift_self(ptr: *mut u8) -> Self_ {
                     let _v1 = unsafe { _lift_async(ptr) };
                     let _l2 = unsafe { *ptr.add(176).cast::<u8>() };
-                    let _v4 = match _l2 {
-                        0 => ::core::option::Option::None,
-                        1 => {
-                            let _v3 = unsafe { _lift_gen(ptr.add(180)) };
-                            ::core::option::Option::Some(_v3)
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    };
-                    Self_ { a: _v1, b: _v4 }
+                    let _case4 = || unsafe { _lift_gen(ptr.add(180)) };
+                    let _v5 = unsafe { ::witbind::rt::lift_option(_l2, _case4) };
+                    Self_ { a: _v1, b: _v5 }
                 }
                 /// Lifts a `try` out of canonical ABI memory.
                 ///
@@ -1007,15 +1007,15 @@ pub mod exports {
                     ptr: *mut u8,
                 ) {
                     let Abstract { a: _f1, b: _f2, c: _f3, d: _f4 } = value;
-                    unsafe { _lower_owned_dyn(_f1, ptr) };
                     unsafe {
+                        _lower_owned_dyn(_f1, ptr);
                         ::witbind::rt::store_list(
                             ptr.add(144),
                             ::witbind::rt::give_string(_f2),
-                        )
-                    };
-                    unsafe { *ptr.add(152).cast::<i64>() = ::witbind::rt::as_i64(_f3) };
-                    unsafe { *ptr.add(160).cast::<i64>() = ::witbind::rt::as_i64(_f4) };
+                        );
+                        *ptr.add(152).cast::<i64>() = ::witbind::rt::as_i64(_f3);
+                        *ptr.add(160).cast::<i64>() = ::witbind::rt::as_i64(_f4);
+                    }
                 }
                 /// Lowers a `async` into canonical ABI memory, handing it over.
                 ///
@@ -1042,15 +1042,15 @@ pub mod exports {
                 /// `ptr` points at writable memory with room for this type in canonical layout, aligned for it; the receiver now owns what the value's lists and strings point at.
                 pub(crate) unsafe fn _lower_owned_dyn(value: Dyn, ptr: *mut u8) {
                     let Dyn { a: _f1, b: _f2, c: _f3, d: _f4 } = value;
-                    unsafe { _lower_owned_try(_f1, ptr) };
                     unsafe {
+                        _lower_owned_try(_f1, ptr);
                         ::witbind::rt::store_list(
                             ptr.add(120),
                             ::witbind::rt::give_string(_f2),
-                        )
-                    };
-                    unsafe { *ptr.add(128).cast::<i64>() = ::witbind::rt::as_i64(_f3) };
-                    unsafe { *ptr.add(136).cast::<i64>() = ::witbind::rt::as_i64(_f4) };
+                        );
+                        *ptr.add(128).cast::<i64>() = ::witbind::rt::as_i64(_f3);
+                        *ptr.add(136).cast::<i64>() = ::witbind::rt::as_i64(_f4);
+                    }
                 }
                 /// Lowers a `fn` into canonical ABI memory, handing it over.
                 ///
@@ -1059,14 +1059,14 @@ pub mod exports {
                 /// `ptr` points at writable memory with room for this type in canonical layout, aligned for it; the receiver now owns what the value's lists and strings point at.
                 pub(crate) unsafe fn _lower_owned_fn(value: Fn, ptr: *mut u8) {
                     let Fn { x: _f1, y: _f2, z: _f3, w: _f4 } = value;
-                    unsafe { _lower_owned_gen(_f1, ptr) };
-                    unsafe { _lower_owned_type(_f2, ptr.add(24)) };
                     unsafe {
+                        _lower_owned_gen(_f1, ptr);
+                        _lower_owned_type(_f2, ptr.add(24));
                         ::witbind::rt::store_list(
                             ptr.add(52),
                             ::witbind::rt::give_string(_f3),
-                        )
-                    };
+                        );
+                    }
                     let (_array6, _len6) = ::witbind::rt::lower_list(
                         ::core::iter::IntoIterator::into_iter(_f4),
                         8,
@@ -1089,16 +1089,16 @@ pub mod exports {
                 /// `ptr` points at writable memory with room for this type in canonical layout, aligned for it; the receiver now owns what the value's lists and strings point at.
                 pub(crate) unsafe fn _lower_owned_gen(value: Gen, ptr: *mut u8) {
                     let Gen { a: _f1, b: _f2, c: _f3, d: _f4, e: _f5 } = value;
-                    unsafe { *ptr.cast::<i32>() = ::witbind::rt::as_i32(_f1) };
-                    unsafe { *ptr.add(4).cast::<i32>() = ::witbind::rt::as_i32(_f2) };
-                    unsafe { *ptr.add(8).cast::<i32>() = ::witbind::rt::as_i32(_f3) };
-                    unsafe { *ptr.add(12).cast::<i32>() = ::witbind::rt::as_i32(_f4) };
                     unsafe {
+                        *ptr.cast::<i32>() = ::witbind::rt::as_i32(_f1);
+                        *ptr.add(4).cast::<i32>() = ::witbind::rt::as_i32(_f2);
+                        *ptr.add(8).cast::<i32>() = ::witbind::rt::as_i32(_f3);
+                        *ptr.add(12).cast::<i32>() = ::witbind::rt::as_i32(_f4);
                         ::witbind::rt::store_list(
                             ptr.add(16),
                             ::witbind::rt::give_string(_f5),
-                        )
-                    };
+                        );
+                    }
                 }
                 /// Lowers a `self` into canonical ABI memory, handing it over.
                 ///
@@ -1113,8 +1113,10 @@ pub mod exports {
                             unsafe { *ptr.add(176).cast::<u8>() = 0 };
                         }
                         ::core::option::Option::Some(_e4) => {
-                            unsafe { *ptr.add(176).cast::<u8>() = 1 };
-                            unsafe { _lower_owned_gen(_e4, ptr.add(180)) };
+                            unsafe {
+                                *ptr.add(176).cast::<u8>() = 1;
+                                _lower_owned_gen(_e4, ptr.add(180));
+                            }
                         }
                     }
                 }
@@ -1125,15 +1127,15 @@ pub mod exports {
                 /// `ptr` points at writable memory with room for this type in canonical layout, aligned for it; the receiver now owns what the value's lists and strings point at.
                 pub(crate) unsafe fn _lower_owned_try(value: Try, ptr: *mut u8) {
                     let Try { a: _f1, b: _f2, c: _f3, d: _f4 } = value;
-                    unsafe { _lower_owned_yield(_f1, ptr) };
                     unsafe {
+                        _lower_owned_yield(_f1, ptr);
                         ::witbind::rt::store_list(
                             ptr.add(92),
                             ::witbind::rt::give_string(_f2),
-                        )
-                    };
-                    unsafe { *ptr.add(104).cast::<i64>() = ::witbind::rt::as_i64(_f3) };
-                    unsafe { *ptr.add(112).cast::<i64>() = ::witbind::rt::as_i64(_f4) };
+                        );
+                        *ptr.add(104).cast::<i64>() = ::witbind::rt::as_i64(_f3);
+                        *ptr.add(112).cast::<i64>() = ::witbind::rt::as_i64(_f4);
+                    }
                 }
                 /// Lowers a `type` into canonical ABI memory, handing it over.
                 ///
@@ -1143,32 +1145,34 @@ pub mod exports {
                 pub(crate) unsafe fn _lower_owned_type(value: Type, ptr: *mut u8) {
                     match value {
                         Type::A(_e1) => {
-                            unsafe { *ptr.cast::<u8>() = 0 };
                             unsafe {
+                                *ptr.cast::<u8>() = 0;
                                 ::witbind::rt::store_list(
                                     ptr.add(4),
                                     ::witbind::rt::give_string(_e1),
-                                )
-                            };
+                                );
+                            }
                         }
                         Type::B(_e2) => {
-                            unsafe { *ptr.cast::<u8>() = 1 };
                             unsafe {
-                                *ptr.add(4).cast::<i32>() = ::witbind::rt::as_i32(_e2)
-                            };
+                                *ptr.cast::<u8>() = 1;
+                                *ptr.add(4).cast::<i32>() = ::witbind::rt::as_i32(_e2);
+                            }
                         }
                         Type::C(_e3) => {
-                            unsafe { *ptr.cast::<u8>() = 2 };
-                            unsafe { _lower_owned_gen(_e3, ptr.add(4)) };
+                            unsafe {
+                                *ptr.cast::<u8>() = 2;
+                                _lower_owned_gen(_e3, ptr.add(4));
+                            }
                         }
                         Type::D(_e4) => {
-                            unsafe { *ptr.cast::<u8>() = 3 };
                             unsafe {
+                                *ptr.cast::<u8>() = 3;
                                 ::witbind::rt::store_list(
                                     ptr.add(4),
                                     ::witbind::rt::give_list(_e4),
-                                )
-                            };
+                                );
+                            }
                         }
                         Type::E => {
                             unsafe { *ptr.cast::<u8>() = 4 };
@@ -1182,25 +1186,21 @@ pub mod exports {
                 /// `ptr` points at writable memory with room for this type in canonical layout, aligned for it; the receiver now owns what the value's lists and strings point at.
                 pub(crate) unsafe fn _lower_owned_yield(value: Yield, ptr: *mut u8) {
                     let Yield { a: _f1, b: _f2, c: _f3, d: _f4 } = value;
-                    unsafe { _lower_owned_fn(_f1, ptr) };
                     unsafe {
+                        _lower_owned_fn(_f1, ptr);
                         ::witbind::rt::store_list(
                             ptr.add(68),
                             ::witbind::rt::give_string(_f2),
-                        )
-                    };
-                    unsafe {
+                        );
                         ::witbind::rt::store_list(
                             ptr.add(76),
                             ::witbind::rt::give_string(_f3),
-                        )
-                    };
-                    unsafe {
+                        );
                         ::witbind::rt::store_list(
                             ptr.add(84),
                             ::witbind::rt::give_string(_f4),
-                        )
-                    };
+                        );
+                    }
                 }
             }
         }

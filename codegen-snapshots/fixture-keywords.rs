@@ -19,6 +19,12 @@ pub mod witbind_fixtures {
             #[used]
             #[doc(hidden)]
             static __FORCE_SECTION_REF: fn() = super::super::super::__link_custom_section_describing_imports;
+            #[allow(unused_macros)]
+            macro_rules! wit_import {
+                ($($signature:tt)*) => {
+                    ::witbind::rt::wit_import!("witbind-fixtures:keywords/self", $($signature)*);
+                };
+            }
             /// A record named `self`, with a field for every keyword.
             #[derive(Clone, Copy, Debug)]
             pub struct Self_ {
@@ -199,114 +205,51 @@ pub mod witbind_fixtures {
             pub struct Fn {
                 pub(crate) handle: ::witbind::rt::ResourceHandle<Fn>,
             }
-            impl ::witbind::rt::WasmResource for Fn {
-                unsafe fn drop(handle: u32) {
-                    ::witbind::rt::wit_import!(
-                        "witbind-fixtures:keywords/self", "[resource-drop]fn", (i32)
-                    );
-                    unsafe { _wit_import(handle as i32) }
-                }
-            }
-            impl Fn {
-                /// Takes ownership of a raw handle.
-                ///
-                /// # Safety
-                /// `handle` must be an owned handle of this resource type that
-                /// nothing else drops.
-                #[doc(hidden)]
-                pub unsafe fn from_handle(handle: u32) -> Self {
-                    Self {
-                        handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(handle)
-                        },
-                    }
-                }
-                /// Moves ownership of the raw handle out of this value.
-                #[doc(hidden)]
-                pub fn take_handle(&self) -> u32 {
-                    ::witbind::rt::ResourceHandle::take_handle(&self.handle)
-                }
-                /// The raw handle, still owned by this value.
-                #[doc(hidden)]
-                pub fn handle(&self) -> u32 {
-                    ::witbind::rt::ResourceHandle::handle(&self.handle)
-                }
-            }
+            ::witbind::rt::resource_handle!(
+                Fn, "witbind-fixtures:keywords/self", "[resource-drop]fn", api
+            );
             impl Fn {
                 /// A constructor with parameters named `self` and `type`.
                 pub fn new(self_: u8, type_: &str) -> Self {
-                    ::witbind::rt::wit_import!(
-                        "witbind-fixtures:keywords/self", "[constructor]fn", (i32, ptr,
-                        len), i32
-                    );
+                    wit_import!("[constructor]fn", (i32, ptr, len), i32);
                     let (_ptr1, _len1) = ::witbind::rt::lend_str(type_);
                     let _ret2 = unsafe {
                         _wit_import(::witbind::rt::as_i32(self_), _ptr1, _len1)
                     };
-                    Fn {
-                        handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(_ret2 as u32)
-                        },
-                    }
+                    unsafe { Fn::from_handle(_ret2 as u32) }
                 }
                 /// A method named `self` (WIT methods take `self` implicitly).
                 pub fn self_(&self, value: u32) -> u32 {
-                    ::witbind::rt::wit_import!(
-                        "witbind-fixtures:keywords/self", "[method]fn.self", (i32, i32),
-                        i32
-                    );
+                    wit_import!("[method]fn.self", (i32, i32), i32);
                     let _ret1 = unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            ::witbind::rt::as_i32(value),
-                        )
+                        _wit_import(self.handle() as i32, ::witbind::rt::as_i32(value))
                     };
                     _ret1 as u32
                 }
                 /// A method named `type`.
                 pub fn type_(&self) -> Type {
-                    ::witbind::rt::wit_import!(
-                        "witbind-fixtures:keywords/self", "[method]fn.type", (i32), i32
-                    );
-                    let _ret1 = unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                        )
-                    };
+                    wit_import!("[method]fn.type", (i32), i32);
+                    let _ret1 = unsafe { _wit_import(self.handle() as i32) };
                     Type::from_bits_retain(_ret1 as u8)
                 }
                 /// A method named `match` borrowing another `fn`.
                 pub fn match_(&self, other: &Fn) -> bool {
-                    ::witbind::rt::wit_import!(
-                        "witbind-fixtures:keywords/self", "[method]fn.match", (i32, i32),
-                        i32
-                    );
+                    wit_import!("[method]fn.match", (i32, i32), i32);
                     let _ret1 = unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            ::witbind::rt::ResourceHandle::handle(&other.handle) as i32,
-                        )
+                        _wit_import(self.handle() as i32, other.handle() as i32)
                     };
                     ::witbind::rt::bool_lift(_ret1 as u8)
                 }
                 /// A static function named `super`.
                 #[allow(clippy::clone_on_copy)]
                 pub fn super_(crate_: Crate) -> Fn {
-                    ::witbind::rt::wit_import!(
-                        "witbind-fixtures:keywords/self", "[static]fn.super", (i32), i32
-                    );
+                    wit_import!("[static]fn.super", (i32), i32);
                     let _ret1 = unsafe { _wit_import(crate_.clone() as i32) };
-                    Fn {
-                        handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(_ret1 as u32)
-                        },
-                    }
+                    unsafe { Fn::from_handle(_ret1 as u32) }
                 }
                 /// A static function named `async`.
                 pub fn async_() {
-                    ::witbind::rt::wit_import!(
-                        "witbind-fixtures:keywords/self", "[static]fn.async", ()
-                    );
+                    wit_import!("[static]fn.async", ());
                     unsafe { _wit_import() };
                 }
             }
@@ -321,40 +264,32 @@ pub mod witbind_fixtures {
                 ref_: &[u8],
                 mut_: ::core::option::Option<u32>,
             ) -> Self_ {
-                ::witbind::rt::wit_import!(
-                    "witbind-fixtures:keywords/self", "where", (ptr, ptr)
-                );
+                wit_import!("where", (ptr, ptr));
                 let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 37]>::uninit();
                 let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                unsafe { _lower_self(&self_, _ptr1) };
-                unsafe { _lower_super(&super_, _ptr1.add(56)) };
-                unsafe { *_ptr1.add(116).cast::<u8>() = crate_.clone() as u8 };
                 unsafe {
-                    *_ptr1.add(120).cast::<i32>() = ::witbind::rt::ResourceHandle::handle(
-                        &fn_.handle,
-                    ) as i32
-                };
-                unsafe {
+                    _lower_self(&self_, _ptr1);
+                    _lower_super(&super_, _ptr1.add(56));
+                    *_ptr1.add(116).cast::<u8>() = crate_.clone() as u8;
+                    *_ptr1.add(120).cast::<i32>() = fn_.handle() as i32;
                     ::witbind::rt::store_list(
                         _ptr1.add(124),
                         ::witbind::rt::lend_str(in_),
-                    )
-                };
-                unsafe {
+                    );
                     ::witbind::rt::store_list(
                         _ptr1.add(132),
                         ::witbind::rt::lend_list(ref_),
-                    )
-                };
+                    );
+                }
                 match mut_ {
                     ::core::option::Option::None => {
                         unsafe { *_ptr1.add(140).cast::<u8>() = 0 };
                     }
                     ::core::option::Option::Some(_e3) => {
-                        unsafe { *_ptr1.add(140).cast::<u8>() = 1 };
                         unsafe {
-                            *_ptr1.add(144).cast::<i32>() = ::witbind::rt::as_i32(_e3)
-                        };
+                            *_ptr1.add(140).cast::<u8>() = 1;
+                            *_ptr1.add(144).cast::<i32>() = ::witbind::rt::as_i32(_e3);
+                        }
                     }
                 }
                 let _ptr4 = _ret_area.as_mut_ptr().cast::<u8>();
@@ -364,9 +299,7 @@ pub mod witbind_fixtures {
             /// A function named `loop`.
             #[allow(clippy::clone_on_copy, clippy::needless_borrow)]
             pub fn loop_(dyn_: &Dyn, use_: &[Crate]) -> Type {
-                ::witbind::rt::wit_import!(
-                    "witbind-fixtures:keywords/self", "loop", (ptr), i32
-                );
+                wit_import!("loop", (ptr), i32);
                 let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 17]>::uninit();
                 let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe { _lower_super(&dyn_, _ptr1) };
@@ -385,95 +318,68 @@ pub mod witbind_fixtures {
             }
             /// A function named `async`.
             pub fn async_(await_: u32) {
-                ::witbind::rt::wit_import!(
-                    "witbind-fixtures:keywords/self", "async", (i32)
-                );
+                wit_import!("async", (i32));
                 unsafe { _wit_import(::witbind::rt::as_i32(await_)) };
             }
             /// A function named `await`.
             pub fn await_() {
-                ::witbind::rt::wit_import!(
-                    "witbind-fixtures:keywords/self", "await", ()
-                );
+                wit_import!("await", ());
                 unsafe { _wit_import() };
             }
             /// A function named `try`.
             pub fn try_() -> ::core::result::Result<u8, ::witbind::rt::String> {
-                ::witbind::rt::wit_import!(
-                    "witbind-fixtures:keywords/self", "try", (ptr)
-                );
+                wit_import!("try", (ptr));
                 let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 3]>::uninit();
                 let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(_ptr1) };
                 let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                match _l2 {
-                    0 => {
-                        let _l3 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                        ::core::result::Result::Ok(_l3)
-                    }
-                    1 => {
-                        ::core::result::Result::Err(unsafe {
-                            ::witbind::rt::take_string_at(_ptr1.add(4))
-                        })
-                    }
-                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                }
+                let _case4 = || unsafe { *_ptr1.add(4).cast::<u8>() };
+                let _case5 = || unsafe { ::witbind::rt::take_string_at(_ptr1.add(4)) };
+                unsafe { ::witbind::rt::lift_result(_l2, _case4, _case5) }
             }
             /// A function named `union`.
             pub fn union() {
-                ::witbind::rt::wit_import!(
-                    "witbind-fixtures:keywords/self", "union", ()
-                );
+                wit_import!("union", ());
                 unsafe { _wit_import() };
             }
             /// A function named `macro_rules`.
             pub fn macro_rules() {
-                ::witbind::rt::wit_import!(
-                    "witbind-fixtures:keywords/self", "macro-rules", ()
-                );
+                wit_import!("macro-rules", ());
                 unsafe { _wit_import() };
             }
             /// A function named `box`.
             pub fn box_(box_: u8) {
-                ::witbind::rt::wit_import!(
-                    "witbind-fixtures:keywords/self", "box", (i32)
-                );
+                wit_import!("box", (i32));
                 unsafe { _wit_import(::witbind::rt::as_i32(box_)) };
             }
             /// A function named `yield`.
             pub fn yield_() {
-                ::witbind::rt::wit_import!(
-                    "witbind-fixtures:keywords/self", "yield", ()
-                );
+                wit_import!("yield", ());
                 unsafe { _wit_import() };
             }
             /// A function named `gen`.
             pub fn r#gen() {
-                ::witbind::rt::wit_import!("witbind-fixtures:keywords/self", "gen", ());
+                wit_import!("gen", ());
                 unsafe { _wit_import() };
             }
             /// A function named `raw`.
             pub fn raw() {
-                ::witbind::rt::wit_import!("witbind-fixtures:keywords/self", "raw", ());
+                wit_import!("raw", ());
                 unsafe { _wit_import() };
             }
             /// A function named `safe`.
             pub fn safe() {
-                ::witbind::rt::wit_import!("witbind-fixtures:keywords/self", "safe", ());
+                wit_import!("safe", ());
                 unsafe { _wit_import() };
             }
             /// A function named `static`.
             pub fn static_() {
-                ::witbind::rt::wit_import!(
-                    "witbind-fixtures:keywords/self", "static", ()
-                );
+                wit_import!("static", ());
                 unsafe { _wit_import() };
             }
             /// A function named `impl`.
             pub fn impl_(impl_trait: u8) {
-                ::witbind::rt::wit_import!(
-                    "witbind-fixtures:keywords/self", "impl", (i32)
-                );
+                wit_import!("impl", (i32));
                 unsafe { _wit_import(::witbind::rt::as_i32(impl_trait)) };
             }
             /// Lifts a `self` out of canonical ABI memory.
@@ -660,61 +566,63 @@ pub mod witbind_fixtures {
                     raw: _f54,
                     safe: _f55,
                 } = value;
-                unsafe { *ptr.cast::<u8>() = ::witbind::rt::as_i32(_f1) as u8 };
-                unsafe { *ptr.add(1).cast::<u8>() = ::witbind::rt::as_i32(_f2) as u8 };
-                unsafe { *ptr.add(2).cast::<u8>() = ::witbind::rt::as_i32(_f3) as u8 };
-                unsafe { *ptr.add(3).cast::<u8>() = ::witbind::rt::as_i32(_f4) as u8 };
-                unsafe { *ptr.add(4).cast::<u8>() = ::witbind::rt::as_i32(_f5) as u8 };
-                unsafe { *ptr.add(5).cast::<u8>() = ::witbind::rt::as_i32(_f6) as u8 };
-                unsafe { *ptr.add(6).cast::<u8>() = ::witbind::rt::as_i32(_f7) as u8 };
-                unsafe { *ptr.add(7).cast::<u8>() = ::witbind::rt::as_i32(_f8) as u8 };
-                unsafe { *ptr.add(8).cast::<u8>() = ::witbind::rt::as_i32(_f9) as u8 };
-                unsafe { *ptr.add(9).cast::<u8>() = ::witbind::rt::as_i32(_f10) as u8 };
-                unsafe { *ptr.add(10).cast::<u8>() = ::witbind::rt::as_i32(_f11) as u8 };
-                unsafe { *ptr.add(11).cast::<u8>() = ::witbind::rt::as_i32(_f12) as u8 };
-                unsafe { *ptr.add(12).cast::<u8>() = ::witbind::rt::as_i32(_f13) as u8 };
-                unsafe { *ptr.add(13).cast::<u8>() = ::witbind::rt::as_i32(_f14) as u8 };
-                unsafe { *ptr.add(14).cast::<u8>() = ::witbind::rt::as_i32(_f15) as u8 };
-                unsafe { *ptr.add(15).cast::<u8>() = ::witbind::rt::as_i32(_f16) as u8 };
-                unsafe { *ptr.add(16).cast::<u8>() = ::witbind::rt::as_i32(_f17) as u8 };
-                unsafe { *ptr.add(17).cast::<u8>() = ::witbind::rt::as_i32(_f18) as u8 };
-                unsafe { *ptr.add(18).cast::<u8>() = ::witbind::rt::as_i32(_f19) as u8 };
-                unsafe { *ptr.add(19).cast::<u8>() = ::witbind::rt::as_i32(_f20) as u8 };
-                unsafe { *ptr.add(20).cast::<u8>() = ::witbind::rt::as_i32(_f21) as u8 };
-                unsafe { *ptr.add(21).cast::<u8>() = ::witbind::rt::as_i32(_f22) as u8 };
-                unsafe { *ptr.add(22).cast::<u8>() = ::witbind::rt::as_i32(_f23) as u8 };
-                unsafe { *ptr.add(23).cast::<u8>() = ::witbind::rt::as_i32(_f24) as u8 };
-                unsafe { *ptr.add(24).cast::<u8>() = ::witbind::rt::as_i32(_f25) as u8 };
-                unsafe { *ptr.add(25).cast::<u8>() = ::witbind::rt::as_i32(_f26) as u8 };
-                unsafe { *ptr.add(26).cast::<u8>() = ::witbind::rt::as_i32(_f27) as u8 };
-                unsafe { *ptr.add(27).cast::<u8>() = ::witbind::rt::as_i32(_f28) as u8 };
-                unsafe { *ptr.add(28).cast::<u8>() = ::witbind::rt::as_i32(_f29) as u8 };
-                unsafe { *ptr.add(29).cast::<u8>() = ::witbind::rt::as_i32(_f30) as u8 };
-                unsafe { *ptr.add(30).cast::<u8>() = ::witbind::rt::as_i32(_f31) as u8 };
-                unsafe { *ptr.add(31).cast::<u8>() = ::witbind::rt::as_i32(_f32) as u8 };
-                unsafe { *ptr.add(32).cast::<u8>() = ::witbind::rt::as_i32(_f33) as u8 };
-                unsafe { *ptr.add(33).cast::<u8>() = ::witbind::rt::as_i32(_f34) as u8 };
-                unsafe { *ptr.add(34).cast::<u8>() = ::witbind::rt::as_i32(_f35) as u8 };
-                unsafe { *ptr.add(35).cast::<u8>() = ::witbind::rt::as_i32(_f36) as u8 };
-                unsafe { *ptr.add(36).cast::<u8>() = ::witbind::rt::as_i32(_f37) as u8 };
-                unsafe { *ptr.add(37).cast::<u8>() = ::witbind::rt::as_i32(_f38) as u8 };
-                unsafe { *ptr.add(38).cast::<u8>() = ::witbind::rt::as_i32(_f39) as u8 };
-                unsafe { *ptr.add(39).cast::<u8>() = ::witbind::rt::as_i32(_f40) as u8 };
-                unsafe { *ptr.add(40).cast::<u8>() = ::witbind::rt::as_i32(_f41) as u8 };
-                unsafe { *ptr.add(41).cast::<u8>() = ::witbind::rt::as_i32(_f42) as u8 };
-                unsafe { *ptr.add(42).cast::<u8>() = ::witbind::rt::as_i32(_f43) as u8 };
-                unsafe { *ptr.add(43).cast::<u8>() = ::witbind::rt::as_i32(_f44) as u8 };
-                unsafe { *ptr.add(44).cast::<u8>() = ::witbind::rt::as_i32(_f45) as u8 };
-                unsafe { *ptr.add(45).cast::<u8>() = ::witbind::rt::as_i32(_f46) as u8 };
-                unsafe { *ptr.add(46).cast::<u8>() = ::witbind::rt::as_i32(_f47) as u8 };
-                unsafe { *ptr.add(47).cast::<u8>() = ::witbind::rt::as_i32(_f48) as u8 };
-                unsafe { *ptr.add(48).cast::<u8>() = ::witbind::rt::as_i32(_f49) as u8 };
-                unsafe { *ptr.add(49).cast::<u8>() = ::witbind::rt::as_i32(_f50) as u8 };
-                unsafe { *ptr.add(50).cast::<u8>() = ::witbind::rt::as_i32(_f51) as u8 };
-                unsafe { *ptr.add(51).cast::<u8>() = ::witbind::rt::as_i32(_f52) as u8 };
-                unsafe { *ptr.add(52).cast::<u8>() = ::witbind::rt::as_i32(_f53) as u8 };
-                unsafe { *ptr.add(53).cast::<u8>() = ::witbind::rt::as_i32(_f54) as u8 };
-                unsafe { *ptr.add(54).cast::<u8>() = ::witbind::rt::as_i32(_f55) as u8 };
+                unsafe {
+                    *ptr.cast::<u8>() = ::witbind::rt::as_i32(_f1) as u8;
+                    *ptr.add(1).cast::<u8>() = ::witbind::rt::as_i32(_f2) as u8;
+                    *ptr.add(2).cast::<u8>() = ::witbind::rt::as_i32(_f3) as u8;
+                    *ptr.add(3).cast::<u8>() = ::witbind::rt::as_i32(_f4) as u8;
+                    *ptr.add(4).cast::<u8>() = ::witbind::rt::as_i32(_f5) as u8;
+                    *ptr.add(5).cast::<u8>() = ::witbind::rt::as_i32(_f6) as u8;
+                    *ptr.add(6).cast::<u8>() = ::witbind::rt::as_i32(_f7) as u8;
+                    *ptr.add(7).cast::<u8>() = ::witbind::rt::as_i32(_f8) as u8;
+                    *ptr.add(8).cast::<u8>() = ::witbind::rt::as_i32(_f9) as u8;
+                    *ptr.add(9).cast::<u8>() = ::witbind::rt::as_i32(_f10) as u8;
+                    *ptr.add(10).cast::<u8>() = ::witbind::rt::as_i32(_f11) as u8;
+                    *ptr.add(11).cast::<u8>() = ::witbind::rt::as_i32(_f12) as u8;
+                    *ptr.add(12).cast::<u8>() = ::witbind::rt::as_i32(_f13) as u8;
+                    *ptr.add(13).cast::<u8>() = ::witbind::rt::as_i32(_f14) as u8;
+                    *ptr.add(14).cast::<u8>() = ::witbind::rt::as_i32(_f15) as u8;
+                    *ptr.add(15).cast::<u8>() = ::witbind::rt::as_i32(_f16) as u8;
+                    *ptr.add(16).cast::<u8>() = ::witbind::rt::as_i32(_f17) as u8;
+                    *ptr.add(17).cast::<u8>() = ::witbind::rt::as_i32(_f18) as u8;
+                    *ptr.add(18).cast::<u8>() = ::witbind::rt::as_i32(_f19) as u8;
+                    *ptr.add(19).cast::<u8>() = ::witbind::rt::as_i32(_f20) as u8;
+                    *ptr.add(20).cast::<u8>() = ::witbind::rt::as_i32(_f21) as u8;
+                    *ptr.add(21).cast::<u8>() = ::witbind::rt::as_i32(_f22) as u8;
+                    *ptr.add(22).cast::<u8>() = ::witbind::rt::as_i32(_f23) as u8;
+                    *ptr.add(23).cast::<u8>() = ::witbind::rt::as_i32(_f24) as u8;
+                    *ptr.add(24).cast::<u8>() = ::witbind::rt::as_i32(_f25) as u8;
+                    *ptr.add(25).cast::<u8>() = ::witbind::rt::as_i32(_f26) as u8;
+                    *ptr.add(26).cast::<u8>() = ::witbind::rt::as_i32(_f27) as u8;
+                    *ptr.add(27).cast::<u8>() = ::witbind::rt::as_i32(_f28) as u8;
+                    *ptr.add(28).cast::<u8>() = ::witbind::rt::as_i32(_f29) as u8;
+                    *ptr.add(29).cast::<u8>() = ::witbind::rt::as_i32(_f30) as u8;
+                    *ptr.add(30).cast::<u8>() = ::witbind::rt::as_i32(_f31) as u8;
+                    *ptr.add(31).cast::<u8>() = ::witbind::rt::as_i32(_f32) as u8;
+                    *ptr.add(32).cast::<u8>() = ::witbind::rt::as_i32(_f33) as u8;
+                    *ptr.add(33).cast::<u8>() = ::witbind::rt::as_i32(_f34) as u8;
+                    *ptr.add(34).cast::<u8>() = ::witbind::rt::as_i32(_f35) as u8;
+                    *ptr.add(35).cast::<u8>() = ::witbind::rt::as_i32(_f36) as u8;
+                    *ptr.add(36).cast::<u8>() = ::witbind::rt::as_i32(_f37) as u8;
+                    *ptr.add(37).cast::<u8>() = ::witbind::rt::as_i32(_f38) as u8;
+                    *ptr.add(38).cast::<u8>() = ::witbind::rt::as_i32(_f39) as u8;
+                    *ptr.add(39).cast::<u8>() = ::witbind::rt::as_i32(_f40) as u8;
+                    *ptr.add(40).cast::<u8>() = ::witbind::rt::as_i32(_f41) as u8;
+                    *ptr.add(41).cast::<u8>() = ::witbind::rt::as_i32(_f42) as u8;
+                    *ptr.add(42).cast::<u8>() = ::witbind::rt::as_i32(_f43) as u8;
+                    *ptr.add(43).cast::<u8>() = ::witbind::rt::as_i32(_f44) as u8;
+                    *ptr.add(44).cast::<u8>() = ::witbind::rt::as_i32(_f45) as u8;
+                    *ptr.add(45).cast::<u8>() = ::witbind::rt::as_i32(_f46) as u8;
+                    *ptr.add(46).cast::<u8>() = ::witbind::rt::as_i32(_f47) as u8;
+                    *ptr.add(47).cast::<u8>() = ::witbind::rt::as_i32(_f48) as u8;
+                    *ptr.add(48).cast::<u8>() = ::witbind::rt::as_i32(_f49) as u8;
+                    *ptr.add(49).cast::<u8>() = ::witbind::rt::as_i32(_f50) as u8;
+                    *ptr.add(50).cast::<u8>() = ::witbind::rt::as_i32(_f51) as u8;
+                    *ptr.add(51).cast::<u8>() = ::witbind::rt::as_i32(_f52) as u8;
+                    *ptr.add(52).cast::<u8>() = ::witbind::rt::as_i32(_f53) as u8;
+                    *ptr.add(53).cast::<u8>() = ::witbind::rt::as_i32(_f54) as u8;
+                    *ptr.add(54).cast::<u8>() = ::witbind::rt::as_i32(_f55) as u8;
+                }
             }
             #[allow(clippy::needless_borrow)]
             /// Lowers a lent `super` into canonical ABI memory.
@@ -725,26 +633,28 @@ pub mod witbind_fixtures {
             pub(crate) unsafe fn _lower_super(value: &Super, ptr: *mut u8) {
                 match value {
                     Super::Self_(_e1) => {
-                        unsafe { *ptr.cast::<u8>() = 0 };
-                        unsafe { _lower_self(&_e1, ptr.add(4)) };
+                        unsafe {
+                            *ptr.cast::<u8>() = 0;
+                            _lower_self(&_e1, ptr.add(4));
+                        }
                     }
                     Super::Crate => {
                         unsafe { *ptr.cast::<u8>() = 1 };
                     }
                     Super::Super(_e3) => {
-                        unsafe { *ptr.cast::<u8>() = 2 };
                         unsafe {
-                            *ptr.add(4).cast::<i32>() = ::witbind::rt::as_i32(_e3)
-                        };
+                            *ptr.cast::<u8>() = 2;
+                            *ptr.add(4).cast::<i32>() = ::witbind::rt::as_i32(_e3);
+                        }
                     }
                     Super::Fn(_e4) => {
-                        unsafe { *ptr.cast::<u8>() = 3 };
                         unsafe {
+                            *ptr.cast::<u8>() = 3;
                             ::witbind::rt::store_list(
                                 ptr.add(4),
                                 ::witbind::rt::lend_str(_e4),
-                            )
-                        };
+                            );
+                        }
                     }
                     Super::Type => {
                         unsafe { *ptr.cast::<u8>() = 4 };
@@ -757,24 +667,26 @@ pub mod witbind_fixtures {
             #[used]
             #[doc(hidden)]
             static __FORCE_SECTION_REF: fn() = super::super::super::__link_custom_section_describing_imports;
+            #[allow(unused_macros)]
+            macro_rules! wit_import {
+                ($($signature:tt)*) => {
+                    ::witbind::rt::wit_import!("witbind-fixtures:keywords/super", $($signature)*);
+                };
+            }
             pub type Self_ = super::self_::Self_;
             pub type Crate = super::self_::Crate;
             pub type Fn = super::self_::Fn;
             /// Takes the used types.
             #[allow(clippy::clone_on_copy, clippy::needless_borrow)]
             pub fn use_all(self_: Self_, crate_: Crate, fn_: Fn) -> Self_ {
-                ::witbind::rt::wit_import!(
-                    "witbind-fixtures:keywords/super", "use-all", (ptr, ptr)
-                );
+                wit_import!("use-all", (ptr, ptr));
                 let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 15]>::uninit();
                 let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                unsafe { super::self_::_lower_self(&self_, _ptr1) };
-                unsafe { *_ptr1.add(55).cast::<u8>() = crate_.clone() as u8 };
                 unsafe {
-                    *_ptr1.add(56).cast::<i32>() = ::witbind::rt::ResourceHandle::take_handle(
-                        &fn_.handle,
-                    ) as i32
-                };
+                    super::self_::_lower_self(&self_, _ptr1);
+                    *_ptr1.add(55).cast::<u8>() = crate_.clone() as u8;
+                    *_ptr1.add(56).cast::<i32>() = fn_.take_handle() as i32;
+                }
                 let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(_ptr1, _ptr2) };
                 unsafe { super::self_::_lift_self(_ptr2) }
@@ -785,6 +697,12 @@ pub mod witbind_fixtures {
             #[used]
             #[doc(hidden)]
             static __FORCE_SECTION_REF: fn() = super::super::super::__link_custom_section_describing_imports;
+            #[allow(unused_macros)]
+            macro_rules! wit_import {
+                ($($signature:tt)*) => {
+                    ::witbind::rt::wit_import!("witbind-fixtures:keywords/crate", $($signature)*);
+                };
+            }
             /// A record named `super` in an interface named `crate`.
             #[derive(Clone, Copy, Debug)]
             #[repr(C)]
@@ -803,9 +721,7 @@ pub mod witbind_fixtures {
             };
             /// A function named `crate` in an interface named `crate`.
             pub fn crate_(crate_: Super) -> Super {
-                ::witbind::rt::wit_import!(
-                    "witbind-fixtures:keywords/crate", "crate", (i32), i32
-                );
+                wit_import!("crate", (i32), i32);
                 let Super { crate_: _f1 } = crate_;
                 let _ret2 = unsafe { _wit_import(::witbind::rt::as_i32(_f1)) };
                 Super { crate_: _ret2 as u32 }
@@ -816,11 +732,15 @@ pub mod witbind_fixtures {
             #[used]
             #[doc(hidden)]
             static __FORCE_SECTION_REF: fn() = super::super::super::__link_custom_section_describing_imports;
+            #[allow(unused_macros)]
+            macro_rules! wit_import {
+                ($($signature:tt)*) => {
+                    ::witbind::rt::wit_import!("witbind-fixtures:keywords/type", $($signature)*);
+                };
+            }
             /// A function named `type` in an interface named `type`.
             pub fn type_(type_: u8) -> u8 {
-                ::witbind::rt::wit_import!(
-                    "witbind-fixtures:keywords/type", "type", (i32), i32
-                );
+                wit_import!("type", (i32), i32);
                 let _ret1 = unsafe { _wit_import(::witbind::rt::as_i32(type_)) };
                 _ret1 as u8
             }
@@ -830,29 +750,35 @@ pub mod witbind_fixtures {
             #[used]
             #[doc(hidden)]
             static __FORCE_SECTION_REF: fn() = super::super::super::__link_custom_section_describing_imports;
+            #[allow(unused_macros)]
+            macro_rules! wit_import {
+                ($($signature:tt)*) => {
+                    ::witbind::rt::wit_import!("witbind-fixtures:keywords/dyn", $($signature)*);
+                };
+            }
             /// A function named `dyn`.
             pub fn dyn_() {
-                ::witbind::rt::wit_import!("witbind-fixtures:keywords/dyn", "dyn", ());
+                wit_import!("dyn", ());
                 unsafe { _wit_import() };
             }
             /// A function named `self`.
             pub fn self_() {
-                ::witbind::rt::wit_import!("witbind-fixtures:keywords/dyn", "self", ());
+                wit_import!("self", ());
                 unsafe { _wit_import() };
             }
             /// A function named `super`.
             pub fn super_() {
-                ::witbind::rt::wit_import!("witbind-fixtures:keywords/dyn", "super", ());
+                wit_import!("super", ());
                 unsafe { _wit_import() };
             }
             /// A function named `crate`.
             pub fn crate_() {
-                ::witbind::rt::wit_import!("witbind-fixtures:keywords/dyn", "crate", ());
+                wit_import!("crate", ());
                 unsafe { _wit_import() };
             }
             /// A function named `fn`.
             pub fn fn_() {
-                ::witbind::rt::wit_import!("witbind-fixtures:keywords/dyn", "fn", ());
+                wit_import!("fn", ());
                 unsafe { _wit_import() };
             }
         }
@@ -865,9 +791,15 @@ pub mod mod_ {
     #[used]
     #[doc(hidden)]
     static __FORCE_SECTION_REF: fn() = super::__link_custom_section_describing_imports;
+    #[allow(unused_macros)]
+    macro_rules! wit_import {
+        ($($signature:tt)*) => {
+            ::witbind::rt::wit_import!("mod", $($signature)*);
+        };
+    }
     /// A function named `pub`.
     pub fn pub_(self_: u8) {
-        ::witbind::rt::wit_import!("mod", "pub", (i32));
+        wit_import!("pub", (i32));
         unsafe { _wit_import(::witbind::rt::as_i32(self_)) };
     }
 }

@@ -9,6 +9,12 @@ pub mod witbind_fixtures {
             #[used]
             #[doc(hidden)]
             static __FORCE_SECTION_REF: fn() = super::super::super::__link_custom_section_describing_imports;
+            #[allow(unused_macros)]
+            macro_rules! wit_import {
+                ($($signature:tt)*) => {
+                    ::witbind::rt::wit_import!("witbind-fixtures:lists/sequences", $($signature)*);
+                };
+            }
             /// A point in a plane.
             #[derive(Clone, Copy, Debug)]
             #[repr(C)]
@@ -49,9 +55,7 @@ pub mod witbind_fixtures {
             }
             /// Bytes in, bytes out (`list<u8>` is special-cased by most bindings).
             pub fn echo_bytes(x: &[u8]) -> ::witbind::rt::Vec<u8> {
-                ::witbind::rt::wit_import!(
-                    "witbind-fixtures:lists/sequences", "echo-bytes", (ptr, len, ptr)
-                );
+                wit_import!("echo-bytes", (ptr, len, ptr));
                 let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
                 let (_ptr1, _len1) = ::witbind::rt::lend_list(x);
                 let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
@@ -62,9 +66,7 @@ pub mod witbind_fixtures {
             pub fn echo_strings(
                 x: &[::witbind::rt::String],
             ) -> ::witbind::rt::Vec<::witbind::rt::String> {
-                ::witbind::rt::wit_import!(
-                    "witbind-fixtures:lists/sequences", "echo-strings", (ptr, len, ptr)
-                );
+                wit_import!("echo-strings", (ptr, len, ptr));
                 let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
                 let (_array2, _len2) = ::witbind::rt::lower_list(
                     x.iter(),
@@ -91,9 +93,7 @@ pub mod witbind_fixtures {
             }
             /// Records in, records out.
             pub fn echo_points(x: &[Point]) -> ::witbind::rt::Vec<Point> {
-                ::witbind::rt::wit_import!(
-                    "witbind-fixtures:lists/sequences", "echo-points", (ptr, len, ptr)
-                );
+                wit_import!("echo-points", (ptr, len, ptr));
                 let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
                 let (_ptr1, _len1) = ::witbind::rt::lend_list(x);
                 let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
@@ -103,9 +103,7 @@ pub mod witbind_fixtures {
             /// Records that themselves hold lists.
             #[allow(clippy::needless_borrow)]
             pub fn echo_polygons(x: &[Polygon]) -> ::witbind::rt::Vec<Polygon> {
-                ::witbind::rt::wit_import!(
-                    "witbind-fixtures:lists/sequences", "echo-polygons", (ptr, len, ptr)
-                );
+                wit_import!("echo-polygons", (ptr, len, ptr));
                 let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
                 let mut _cleanup_list = ::witbind::rt::Vec::<
                     (*mut u8, usize, usize),
@@ -133,9 +131,7 @@ pub mod witbind_fixtures {
             pub fn echo_matrix(
                 x: &[::witbind::rt::Vec<f64>],
             ) -> ::witbind::rt::Vec<::witbind::rt::Vec<f64>> {
-                ::witbind::rt::wit_import!(
-                    "witbind-fixtures:lists/sequences", "echo-matrix", (ptr, len, ptr)
-                );
+                wit_import!("echo-matrix", (ptr, len, ptr));
                 let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
                 let (_array2, _len2) = ::witbind::rt::lower_list(
                     x.iter(),
@@ -166,9 +162,7 @@ pub mod witbind_fixtures {
             ) -> ::witbind::rt::Vec<
                 ::witbind::rt::Vec<::witbind::rt::Vec<::witbind::rt::String>>,
             > {
-                ::witbind::rt::wit_import!(
-                    "witbind-fixtures:lists/sequences", "echo-deep", (ptr, len, ptr)
-                );
+                wit_import!("echo-deep", (ptr, len, ptr));
                 let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
                 let mut _cleanup_list = ::witbind::rt::Vec::<
                     (*mut u8, usize, usize),
@@ -241,9 +235,7 @@ pub mod witbind_fixtures {
                 i: &[f32],
                 j: &[char],
             ) {
-                ::witbind::rt::wit_import!(
-                    "witbind-fixtures:lists/sequences", "scalars", (ptr)
-                );
+                wit_import!("scalars", (ptr));
                 let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 20]>::uninit();
                 let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                 let (_array3, _len3) = ::witbind::rt::lower_list(
@@ -256,31 +248,38 @@ pub mod witbind_fixtures {
                         };
                     },
                 );
-                unsafe { ::witbind::rt::store_list(_ptr1, (_array3, _len3)) };
                 unsafe {
-                    ::witbind::rt::store_list(_ptr1.add(8), ::witbind::rt::lend_list(b))
-                };
-                unsafe {
-                    ::witbind::rt::store_list(_ptr1.add(16), ::witbind::rt::lend_list(c))
-                };
-                unsafe {
-                    ::witbind::rt::store_list(_ptr1.add(24), ::witbind::rt::lend_list(d))
-                };
-                unsafe {
-                    ::witbind::rt::store_list(_ptr1.add(32), ::witbind::rt::lend_list(e))
-                };
-                unsafe {
-                    ::witbind::rt::store_list(_ptr1.add(40), ::witbind::rt::lend_list(f))
-                };
-                unsafe {
-                    ::witbind::rt::store_list(_ptr1.add(48), ::witbind::rt::lend_list(g))
-                };
-                unsafe {
-                    ::witbind::rt::store_list(_ptr1.add(56), ::witbind::rt::lend_list(h))
-                };
-                unsafe {
-                    ::witbind::rt::store_list(_ptr1.add(64), ::witbind::rt::lend_list(i))
-                };
+                    ::witbind::rt::store_list(_ptr1, (_array3, _len3));
+                    ::witbind::rt::store_list(_ptr1.add(8), ::witbind::rt::lend_list(b));
+                    ::witbind::rt::store_list(
+                        _ptr1.add(16),
+                        ::witbind::rt::lend_list(c),
+                    );
+                    ::witbind::rt::store_list(
+                        _ptr1.add(24),
+                        ::witbind::rt::lend_list(d),
+                    );
+                    ::witbind::rt::store_list(
+                        _ptr1.add(32),
+                        ::witbind::rt::lend_list(e),
+                    );
+                    ::witbind::rt::store_list(
+                        _ptr1.add(40),
+                        ::witbind::rt::lend_list(f),
+                    );
+                    ::witbind::rt::store_list(
+                        _ptr1.add(48),
+                        ::witbind::rt::lend_list(g),
+                    );
+                    ::witbind::rt::store_list(
+                        _ptr1.add(56),
+                        ::witbind::rt::lend_list(h),
+                    );
+                    ::witbind::rt::store_list(
+                        _ptr1.add(64),
+                        ::witbind::rt::lend_list(i),
+                    );
+                }
                 let (_array5, _len5) = ::witbind::rt::lower_list(
                     j.iter(),
                     4,
@@ -302,10 +301,7 @@ pub mod witbind_fixtures {
                 c: &[::core::result::Result<::witbind::rt::String, u8>],
                 d: &[Chunk],
             ) -> ::witbind::rt::Vec<Chunk> {
-                ::witbind::rt::wit_import!(
-                    "witbind-fixtures:lists/sequences", "compound", (ptr, len, ptr, len,
-                    ptr, len, ptr, len, ptr)
-                );
+                wit_import!("compound", (ptr, len, ptr, len, ptr, len, ptr, len, ptr));
                 let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
                 let mut _cleanup_list = ::witbind::rt::Vec::<
                     (*mut u8, usize, usize),
@@ -317,14 +313,12 @@ pub mod witbind_fixtures {
                     |_e1, _base2| {
                         let (_t3_0, _t3_1) = _e1;
                         unsafe {
-                            *_base2.cast::<u8>() = ::witbind::rt::as_i32(_t3_0) as u8
-                        };
-                        unsafe {
+                            *_base2.cast::<u8>() = ::witbind::rt::as_i32(_t3_0) as u8;
                             ::witbind::rt::store_list(
                                 _base2.add(4),
                                 ::witbind::rt::lend_str(_t3_1),
-                            )
-                        };
+                            );
+                        }
                     },
                 );
                 let (_ptr4, _len4) = (_array2, _len2);
@@ -338,10 +332,10 @@ pub mod witbind_fixtures {
                                 unsafe { *_base6.cast::<u8>() = 0 };
                             }
                             ::core::option::Option::Some(_e8) => {
-                                unsafe { *_base6.cast::<u8>() = 1 };
                                 unsafe {
-                                    *_base6.add(4).cast::<i32>() = ::witbind::rt::as_i32(_e8)
-                                };
+                                    *_base6.cast::<u8>() = 1;
+                                    *_base6.add(4).cast::<i32>() = ::witbind::rt::as_i32(_e8);
+                                }
                             }
                         }
                     },
@@ -354,20 +348,20 @@ pub mod witbind_fixtures {
                     |_e10, _base11| {
                         match _e10 {
                             ::core::result::Result::Ok(_e12) => {
-                                unsafe { *_base11.cast::<u8>() = 0 };
                                 unsafe {
+                                    *_base11.cast::<u8>() = 0;
                                     ::witbind::rt::store_list(
                                         _base11.add(4),
                                         ::witbind::rt::lend_str(_e12),
-                                    )
-                                };
+                                    );
+                                }
                             }
                             ::core::result::Result::Err(_e13) => {
-                                unsafe { *_base11.cast::<u8>() = 1 };
                                 unsafe {
+                                    *_base11.cast::<u8>() = 1;
                                     *_base11.add(4).cast::<u8>() = ::witbind::rt::as_i32(_e13)
-                                        as u8
-                                };
+                                        as u8;
+                                }
                             }
                         }
                     },
@@ -409,9 +403,7 @@ pub mod witbind_fixtures {
             }
             /// An empty list is a valid result too.
             pub fn nothing_listed() -> ::witbind::rt::Vec<u32> {
-                ::witbind::rt::wit_import!(
-                    "witbind-fixtures:lists/sequences", "nothing-listed", (ptr)
-                );
+                wit_import!("nothing-listed", (ptr));
                 let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
                 let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(_ptr1) };
@@ -477,13 +469,13 @@ pub mod witbind_fixtures {
             ) {
                 match value {
                     Chunk::Bytes(_e1) => {
-                        unsafe { *ptr.cast::<u8>() = 0 };
                         unsafe {
+                            *ptr.cast::<u8>() = 0;
                             ::witbind::rt::store_list(
                                 ptr.add(4),
                                 ::witbind::rt::lend_list(_e1),
-                            )
-                        };
+                            );
+                        }
                     }
                     Chunk::Lines(_e2) => {
                         unsafe { *ptr.cast::<u8>() = 1 };
@@ -521,10 +513,10 @@ pub mod witbind_fixtures {
                 _cleanup_list: &mut ::witbind::rt::Vec<(*mut u8, usize, usize)>,
             ) {
                 let Polygon { name: _f1, corners: _f2, tags: _f3 } = value;
-                unsafe { ::witbind::rt::store_list(ptr, ::witbind::rt::lend_str(_f1)) };
                 unsafe {
-                    ::witbind::rt::store_list(ptr.add(8), ::witbind::rt::lend_list(_f2))
-                };
+                    ::witbind::rt::store_list(ptr, ::witbind::rt::lend_str(_f1));
+                    ::witbind::rt::store_list(ptr.add(8), ::witbind::rt::lend_list(_f2));
+                }
                 let (_array5, _len5) = ::witbind::rt::lower_list(
                     _f3.iter(),
                     8,

@@ -33,6 +33,12 @@ pub mod logger {
     #[used]
     #[doc(hidden)]
     static __FORCE_SECTION_REF: fn() = super::__link_custom_section_describing_imports;
+    #[allow(unused_macros)]
+    macro_rules! wit_import {
+        ($($signature:tt)*) => {
+            ::witbind::rt::wit_import!("logger", $($signature)*);
+        };
+    }
     #[derive(Clone, Debug)]
     pub struct Snapshot {
         pub name: ::witbind::rt::String,
@@ -43,55 +49,18 @@ pub mod logger {
     pub struct Tally {
         pub(crate) handle: ::witbind::rt::ResourceHandle<Tally>,
     }
-    impl ::witbind::rt::WasmResource for Tally {
-        unsafe fn drop(handle: u32) {
-            ::witbind::rt::wit_import!("logger", "[resource-drop]tally", (i32));
-            unsafe { _wit_import(handle as i32) }
-        }
-    }
-    impl Tally {
-        /// Takes ownership of a raw handle.
-        ///
-        /// # Safety
-        /// `handle` must be an owned handle of this resource type that
-        /// nothing else drops.
-        #[doc(hidden)]
-        pub unsafe fn from_handle(handle: u32) -> Self {
-            Self {
-                handle: unsafe { ::witbind::rt::ResourceHandle::from_handle(handle) },
-            }
-        }
-        /// Moves ownership of the raw handle out of this value.
-        #[doc(hidden)]
-        pub fn take_handle(&self) -> u32 {
-            ::witbind::rt::ResourceHandle::take_handle(&self.handle)
-        }
-        /// The raw handle, still owned by this value.
-        #[doc(hidden)]
-        pub fn handle(&self) -> u32 {
-            ::witbind::rt::ResourceHandle::handle(&self.handle)
-        }
-    }
+    ::witbind::rt::resource_handle!(Tally, "logger", "[resource-drop]tally", api);
     impl Tally {
         pub fn new(start: u64) -> Self {
-            ::witbind::rt::wit_import!("logger", "[constructor]tally", (i64), i32);
+            wit_import!("[constructor]tally", (i64), i32);
             let _ret1 = unsafe { _wit_import(::witbind::rt::as_i64(start)) };
-            Tally {
-                handle: unsafe {
-                    ::witbind::rt::ResourceHandle::from_handle(_ret1 as u32)
-                },
-            }
+            unsafe { Tally::from_handle(_ret1 as u32) }
         }
         pub fn bump(&self) -> Snapshot {
-            ::witbind::rt::wit_import!("logger", "[method]tally.bump", (i32, ptr));
+            wit_import!("[method]tally.bump", (i32, ptr));
             let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
             let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-            unsafe {
-                _wit_import(
-                    ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                    _ptr1,
-                )
-            };
+            unsafe { _wit_import(self.handle() as i32, _ptr1) };
             let _l2 = unsafe { *_ptr1.add(8).cast::<u64>() };
             Snapshot {
                 name: unsafe { ::witbind::rt::take_string_at(_ptr1) },
@@ -100,19 +69,17 @@ pub mod logger {
         }
     }
     pub fn describe() -> ::witbind::rt::String {
-        ::witbind::rt::wit_import!("logger", "describe", (ptr));
+        wit_import!("describe", (ptr));
         let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
         let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
         unsafe { _wit_import(_ptr1) };
         unsafe { ::witbind::rt::take_string_at(_ptr1) }
     }
     pub fn total(t: &Tally) -> Snapshot {
-        ::witbind::rt::wit_import!("logger", "total", (i32, ptr));
+        wit_import!("total", (i32, ptr));
         let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
         let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-        unsafe {
-            _wit_import(::witbind::rt::ResourceHandle::handle(&t.handle) as i32, _ptr1)
-        };
+        unsafe { _wit_import(t.handle() as i32, _ptr1) };
         let _l2 = unsafe { *_ptr1.add(8).cast::<u64>() };
         Snapshot {
             name: unsafe { ::witbind::rt::take_string_at(_ptr1) },
@@ -137,127 +104,10 @@ pub mod exports {
         pub struct Tally {
             pub(crate) handle: ::witbind::rt::ResourceHandle<Tally>,
         }
-        impl ::witbind::rt::WasmResource for Tally {
-            unsafe fn drop(handle: u32) {
-                ::witbind::rt::wit_import!(
-                    "[export]first", "[resource-drop]tally", (i32)
-                );
-                unsafe { _wit_import(handle as i32) }
-            }
-        }
-        impl Tally {
-            /// Creates a resource owning `value`; the host sees a new handle.
-            pub fn new<T: GuestTally>(value: T) -> Self {
-                Self::type_guard::<T>();
-                let rep = unsafe {
-                    T::resource_into_raw_(::core::option::Option::Some(value))
-                };
-                ::witbind::rt::wit_import!(
-                    "[export]first", "[resource-new]tally", (ptr), i32
-                );
-                unsafe {
-                    Self {
-                        handle: ::witbind::rt::ResourceHandle::from_handle(
-                            _wit_import(rep.cast()) as u32,
-                        ),
-                    }
-                }
-            }
-            /// The value behind this handle.
-            pub fn get<T: GuestTally>(&self) -> &T {
-                unsafe { ::witbind::rt::rep_ref(self.rep::<T>()) }
-            }
-            /// The value behind this handle, mutably.
-            pub fn get_mut<T: GuestTally>(&mut self) -> &mut T {
-                unsafe { ::witbind::rt::rep_mut(self.rep::<T>()) }
-            }
-            /// Moves the value out; the handle is dropped.
-            pub fn into_inner<T: GuestTally>(self) -> T {
-                unsafe { ::witbind::rt::rep_take(self.rep::<T>()) }
-            }
-            /// Takes ownership of a raw handle.
-            ///
-            /// # Safety
-            /// `handle` must be an owned handle of this resource type that
-            /// nothing else drops.
-            #[doc(hidden)]
-            pub unsafe fn from_handle(handle: u32) -> Self {
-                Self {
-                    handle: unsafe { ::witbind::rt::ResourceHandle::from_handle(handle) },
-                }
-            }
-            /// Moves ownership of the raw handle out of this value.
-            #[doc(hidden)]
-            pub fn take_handle(&self) -> u32 {
-                ::witbind::rt::ResourceHandle::take_handle(&self.handle)
-            }
-            /// The raw handle, still owned by this value.
-            #[doc(hidden)]
-            pub fn handle(&self) -> u32 {
-                ::witbind::rt::ResourceHandle::handle(&self.handle)
-            }
-            /// Runs when the host drops the last handle.
-            ///
-            /// # Safety
-            /// `rep` must be this resource's representation, created
-            /// with `T`.
-            #[doc(hidden)]
-            pub unsafe fn dtor<T: GuestTally>(rep: *mut u8) {
-                Self::type_guard::<T>();
-                drop(unsafe { T::resource_from_raw_(rep.cast()) });
-            }
-            fn rep<T: GuestTally>(&self) -> *mut u8 {
-                Self::type_guard::<T>();
-                ::witbind::rt::wit_import!(
-                    "[export]first", "[resource-rep]tally", (i32), ptr
-                );
-                unsafe {
-                    _wit_import(
-                        ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                    )
-                }
-            }
-            fn type_guard<T: 'static>() {
-                static GUARD: ::witbind::rt::TypeGuard = ::witbind::rt::TypeGuard::new();
-                GUARD.check::<T>();
-            }
-        }
-        /// A borrow of a [`Tally`], lent to the guest for one call.
-        #[derive(Debug)]
-        #[repr(transparent)]
-        pub struct TallyBorrow<'a> {
-            rep: *mut u8,
-            _marker: ::core::marker::PhantomData<&'a Tally>,
-        }
-        impl<'a> TallyBorrow<'a> {
-            /// Wraps a representation received from the host.
-            ///
-            /// # Safety
-            /// `rep` must be a live representation of this resource.
-            #[doc(hidden)]
-            pub unsafe fn lift(rep: *const u8) -> Self {
-                Self {
-                    rep: rep.cast_mut(),
-                    _marker: ::core::marker::PhantomData,
-                }
-            }
-            /// The value behind this borrow.
-            pub fn get<T: GuestTally>(&self) -> &'a T {
-                Tally::type_guard::<T>();
-                unsafe { ::witbind::rt::rep_ref(self.rep) }
-            }
-            /// The value behind this borrow, mutably: the `&mut self` of a
-            /// method with `mutable_resources`.
-            ///
-            /// # Safety
-            /// Nothing else may use the value while the reference lives
-            /// (true for the duration of a synchronous export call).
-            #[doc(hidden)]
-            pub unsafe fn get_mut<T: GuestTally>(&self) -> &'a mut T {
-                Tally::type_guard::<T>();
-                unsafe { ::witbind::rt::rep_mut(self.rep) }
-            }
-        }
+        ::witbind::rt::exported_resource!(
+            Tally, TallyBorrow, GuestTally, "[export]first", "[resource-new]tally",
+            "[resource-rep]tally", "[resource-drop]tally", api
+        );
         pub trait Guest {
             type Tally: GuestTally;
             fn describe() -> ::witbind::rt::String;
@@ -298,7 +148,7 @@ pub mod exports {
         pub unsafe fn _export_constructor_tally_cabi<__T: GuestTally>(arg0: i64) -> i32 {
             #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
             let _ret1 = Tally::new(__T::new(arg0 as u64));
-            ::witbind::rt::ResourceHandle::take_handle(&_ret1.handle) as i32
+            _ret1.take_handle() as i32
         }
         #[doc(hidden)]
         #[allow(non_snake_case, clippy::all)]
@@ -312,8 +162,10 @@ pub mod exports {
             );
             let _ptr2 = (&raw mut _RET_AREA).cast::<u8>();
             let Snapshot { name: _f3, value: _f4 } = _ret1;
-            unsafe { ::witbind::rt::store_list(_ptr2, ::witbind::rt::give_string(_f3)) };
-            unsafe { *_ptr2.add(8).cast::<i64>() = ::witbind::rt::as_i64(_f4) };
+            unsafe {
+                ::witbind::rt::store_list(_ptr2, ::witbind::rt::give_string(_f3));
+                *_ptr2.add(8).cast::<i64>() = ::witbind::rt::as_i64(_f4);
+            }
             _ptr2
         }
         #[doc(hidden)]
@@ -350,8 +202,10 @@ pub mod exports {
             });
             let _ptr2 = (&raw mut _RET_AREA).cast::<u8>();
             let Snapshot { name: _f3, value: _f4 } = _ret1;
-            unsafe { ::witbind::rt::store_list(_ptr2, ::witbind::rt::give_string(_f3)) };
-            unsafe { *_ptr2.add(8).cast::<i64>() = ::witbind::rt::as_i64(_f4) };
+            unsafe {
+                ::witbind::rt::store_list(_ptr2, ::witbind::rt::give_string(_f3));
+                *_ptr2.add(8).cast::<i64>() = ::witbind::rt::as_i64(_f4);
+            }
             _ptr2
         }
         #[doc(hidden)]
@@ -434,127 +288,10 @@ pub mod exports {
         pub struct Tally {
             pub(crate) handle: ::witbind::rt::ResourceHandle<Tally>,
         }
-        impl ::witbind::rt::WasmResource for Tally {
-            unsafe fn drop(handle: u32) {
-                ::witbind::rt::wit_import!(
-                    "[export]second", "[resource-drop]tally", (i32)
-                );
-                unsafe { _wit_import(handle as i32) }
-            }
-        }
-        impl Tally {
-            /// Creates a resource owning `value`; the host sees a new handle.
-            pub fn new<T: GuestTally>(value: T) -> Self {
-                Self::type_guard::<T>();
-                let rep = unsafe {
-                    T::resource_into_raw_(::core::option::Option::Some(value))
-                };
-                ::witbind::rt::wit_import!(
-                    "[export]second", "[resource-new]tally", (ptr), i32
-                );
-                unsafe {
-                    Self {
-                        handle: ::witbind::rt::ResourceHandle::from_handle(
-                            _wit_import(rep.cast()) as u32,
-                        ),
-                    }
-                }
-            }
-            /// The value behind this handle.
-            pub fn get<T: GuestTally>(&self) -> &T {
-                unsafe { ::witbind::rt::rep_ref(self.rep::<T>()) }
-            }
-            /// The value behind this handle, mutably.
-            pub fn get_mut<T: GuestTally>(&mut self) -> &mut T {
-                unsafe { ::witbind::rt::rep_mut(self.rep::<T>()) }
-            }
-            /// Moves the value out; the handle is dropped.
-            pub fn into_inner<T: GuestTally>(self) -> T {
-                unsafe { ::witbind::rt::rep_take(self.rep::<T>()) }
-            }
-            /// Takes ownership of a raw handle.
-            ///
-            /// # Safety
-            /// `handle` must be an owned handle of this resource type that
-            /// nothing else drops.
-            #[doc(hidden)]
-            pub unsafe fn from_handle(handle: u32) -> Self {
-                Self {
-                    handle: unsafe { ::witbind::rt::ResourceHandle::from_handle(handle) },
-                }
-            }
-            /// Moves ownership of the raw handle out of this value.
-            #[doc(hidden)]
-            pub fn take_handle(&self) -> u32 {
-                ::witbind::rt::ResourceHandle::take_handle(&self.handle)
-            }
-            /// The raw handle, still owned by this value.
-            #[doc(hidden)]
-            pub fn handle(&self) -> u32 {
-                ::witbind::rt::ResourceHandle::handle(&self.handle)
-            }
-            /// Runs when the host drops the last handle.
-            ///
-            /// # Safety
-            /// `rep` must be this resource's representation, created
-            /// with `T`.
-            #[doc(hidden)]
-            pub unsafe fn dtor<T: GuestTally>(rep: *mut u8) {
-                Self::type_guard::<T>();
-                drop(unsafe { T::resource_from_raw_(rep.cast()) });
-            }
-            fn rep<T: GuestTally>(&self) -> *mut u8 {
-                Self::type_guard::<T>();
-                ::witbind::rt::wit_import!(
-                    "[export]second", "[resource-rep]tally", (i32), ptr
-                );
-                unsafe {
-                    _wit_import(
-                        ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                    )
-                }
-            }
-            fn type_guard<T: 'static>() {
-                static GUARD: ::witbind::rt::TypeGuard = ::witbind::rt::TypeGuard::new();
-                GUARD.check::<T>();
-            }
-        }
-        /// A borrow of a [`Tally`], lent to the guest for one call.
-        #[derive(Debug)]
-        #[repr(transparent)]
-        pub struct TallyBorrow<'a> {
-            rep: *mut u8,
-            _marker: ::core::marker::PhantomData<&'a Tally>,
-        }
-        impl<'a> TallyBorrow<'a> {
-            /// Wraps a representation received from the host.
-            ///
-            /// # Safety
-            /// `rep` must be a live representation of this resource.
-            #[doc(hidden)]
-            pub unsafe fn lift(rep: *const u8) -> Self {
-                Self {
-                    rep: rep.cast_mut(),
-                    _marker: ::core::marker::PhantomData,
-                }
-            }
-            /// The value behind this borrow.
-            pub fn get<T: GuestTally>(&self) -> &'a T {
-                Tally::type_guard::<T>();
-                unsafe { ::witbind::rt::rep_ref(self.rep) }
-            }
-            /// The value behind this borrow, mutably: the `&mut self` of a
-            /// method with `mutable_resources`.
-            ///
-            /// # Safety
-            /// Nothing else may use the value while the reference lives
-            /// (true for the duration of a synchronous export call).
-            #[doc(hidden)]
-            pub unsafe fn get_mut<T: GuestTally>(&self) -> &'a mut T {
-                Tally::type_guard::<T>();
-                unsafe { ::witbind::rt::rep_mut(self.rep) }
-            }
-        }
+        ::witbind::rt::exported_resource!(
+            Tally, TallyBorrow, GuestTally, "[export]second", "[resource-new]tally",
+            "[resource-rep]tally", "[resource-drop]tally", api
+        );
         pub trait Guest {
             type Tally: GuestTally;
             fn describe() -> ::witbind::rt::String;
@@ -595,7 +332,7 @@ pub mod exports {
         pub unsafe fn _export_constructor_tally_cabi<__T: GuestTally>(arg0: i64) -> i32 {
             #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
             let _ret1 = Tally::new(__T::new(arg0 as u64));
-            ::witbind::rt::ResourceHandle::take_handle(&_ret1.handle) as i32
+            _ret1.take_handle() as i32
         }
         #[doc(hidden)]
         #[allow(non_snake_case, clippy::all)]
@@ -609,8 +346,10 @@ pub mod exports {
             );
             let _ptr2 = (&raw mut _RET_AREA).cast::<u8>();
             let Snapshot { name: _f3, value: _f4 } = _ret1;
-            unsafe { ::witbind::rt::store_list(_ptr2, ::witbind::rt::give_string(_f3)) };
-            unsafe { *_ptr2.add(8).cast::<i64>() = ::witbind::rt::as_i64(_f4) };
+            unsafe {
+                ::witbind::rt::store_list(_ptr2, ::witbind::rt::give_string(_f3));
+                *_ptr2.add(8).cast::<i64>() = ::witbind::rt::as_i64(_f4);
+            }
             _ptr2
         }
         #[doc(hidden)]
@@ -647,8 +386,10 @@ pub mod exports {
             });
             let _ptr2 = (&raw mut _RET_AREA).cast::<u8>();
             let Snapshot { name: _f3, value: _f4 } = _ret1;
-            unsafe { ::witbind::rt::store_list(_ptr2, ::witbind::rt::give_string(_f3)) };
-            unsafe { *_ptr2.add(8).cast::<i64>() = ::witbind::rt::as_i64(_f4) };
+            unsafe {
+                ::witbind::rt::store_list(_ptr2, ::witbind::rt::give_string(_f3));
+                *_ptr2.add(8).cast::<i64>() = ::witbind::rt::as_i64(_f4);
+            }
             _ptr2
         }
         #[doc(hidden)]

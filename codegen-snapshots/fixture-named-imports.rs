@@ -92,6 +92,12 @@ pub mod primary {
     #[used]
     #[doc(hidden)]
     static __FORCE_SECTION_REF: fn() = super::__link_custom_section_describing_imports;
+    #[allow(unused_macros)]
+    macro_rules! wit_import {
+        ($($signature:tt)*) => {
+            ::witbind::rt::wit_import!("primary", $($signature)*);
+        };
+    }
     /// An entry of the store.
     #[derive(Clone, Debug)]
     pub struct Entry {
@@ -158,98 +164,48 @@ pub mod primary {
     pub struct Bucket {
         pub(crate) handle: ::witbind::rt::ResourceHandle<Bucket>,
     }
-    impl ::witbind::rt::WasmResource for Bucket {
-        unsafe fn drop(handle: u32) {
-            ::witbind::rt::wit_import!("primary", "[resource-drop]bucket", (i32));
-            unsafe { _wit_import(handle as i32) }
-        }
-    }
-    impl Bucket {
-        /// Takes ownership of a raw handle.
-        ///
-        /// # Safety
-        /// `handle` must be an owned handle of this resource type that
-        /// nothing else drops.
-        #[doc(hidden)]
-        pub unsafe fn from_handle(handle: u32) -> Self {
-            Self {
-                handle: unsafe { ::witbind::rt::ResourceHandle::from_handle(handle) },
-            }
-        }
-        /// Moves ownership of the raw handle out of this value.
-        #[doc(hidden)]
-        pub fn take_handle(&self) -> u32 {
-            ::witbind::rt::ResourceHandle::take_handle(&self.handle)
-        }
-        /// The raw handle, still owned by this value.
-        #[doc(hidden)]
-        pub fn handle(&self) -> u32 {
-            ::witbind::rt::ResourceHandle::handle(&self.handle)
-        }
-    }
+    ::witbind::rt::resource_handle!(Bucket, "primary", "[resource-drop]bucket", api);
     impl Bucket {
         /// Opens the bucket `name`.
         pub fn new(name: &str) -> Self {
-            ::witbind::rt::wit_import!(
-                "primary", "[constructor]bucket", (ptr, len), i32
-            );
+            wit_import!("[constructor]bucket", (ptr, len), i32);
             let (_ptr1, _len1) = ::witbind::rt::lend_str(name);
             let _ret2 = unsafe { _wit_import(_ptr1, _len1) };
-            Bucket {
-                handle: unsafe {
-                    ::witbind::rt::ResourceHandle::from_handle(_ret2 as u32)
-                },
-            }
+            unsafe { Bucket::from_handle(_ret2 as u32) }
         }
         /// The bucket's name.
         pub fn name(&self) -> ::witbind::rt::String {
-            ::witbind::rt::wit_import!("primary", "[method]bucket.name", (i32, ptr));
+            wit_import!("[method]bucket.name", (i32, ptr));
             let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
             let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-            unsafe {
-                _wit_import(
-                    ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                    _ptr1,
-                )
-            };
+            unsafe { _wit_import(self.handle() as i32, _ptr1) };
             unsafe { ::witbind::rt::take_string_at(_ptr1) }
         }
         /// Reads an entry.
         pub fn get(&self, key: &str) -> ::core::result::Result<Entry, Error> {
-            ::witbind::rt::wit_import!(
-                "primary", "[method]bucket.get", (i32, ptr, len, ptr)
-            );
+            wit_import!("[method]bucket.get", (i32, ptr, len, ptr));
             let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 4]>::uninit();
             let (_ptr1, _len1) = ::witbind::rt::lend_str(key);
             let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
-            unsafe {
-                _wit_import(
-                    ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                    _ptr1,
-                    _len1,
-                    _ptr2,
-                )
-            };
+            unsafe { _wit_import(self.handle() as i32, _ptr1, _len1, _ptr2) };
             let _l3 = unsafe { *_ptr2.cast::<u8>() };
-            match _l3 {
-                0 => {
-                    let _l4 = unsafe { *_ptr2.add(12).cast::<u32>() };
-                    ::core::result::Result::Ok(Entry {
-                        key: unsafe { ::witbind::rt::take_string_at(_ptr2.add(4)) },
-                        value: _l4,
-                    })
+            let _case5 = || {
+                let _l4 = unsafe { *_ptr2.add(12).cast::<u32>() };
+                Entry {
+                    key: unsafe { ::witbind::rt::take_string_at(_ptr2.add(4)) },
+                    value: _l4,
                 }
-                1 => {
-                    let _l5 = unsafe { *_ptr2.add(4).cast::<u8>() };
-                    ::core::result::Result::Err(unsafe { Error::_lift(_l5) })
-                }
-                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-            }
+            };
+            let _case7 = || {
+                let _l6 = unsafe { *_ptr2.add(4).cast::<u8>() };
+                unsafe { Error::_lift(_l6) }
+            };
+            unsafe { ::witbind::rt::lift_result(_l3, _case5, _case7) }
         }
     }
     /// The store's name.
     pub fn describe() -> ::witbind::rt::String {
-        ::witbind::rt::wit_import!("primary", "describe", (ptr));
+        wit_import!("describe", (ptr));
         let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
         let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
         unsafe { _wit_import(_ptr1) };
@@ -257,24 +213,21 @@ pub mod primary {
     }
     /// Stores an entry; returns the previous one.
     pub fn set(entry: &Entry) -> ::core::option::Option<Entry> {
-        ::witbind::rt::wit_import!("primary", "set", (ptr, len, i32, ptr));
+        wit_import!("set", (ptr, len, i32, ptr));
         let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 4]>::uninit();
         let Entry { key: _f1, value: _f2 } = entry;
         let (_ptr3, _len3) = ::witbind::rt::lend_str(_f1);
         let _ptr4 = _ret_area.as_mut_ptr().cast::<u8>();
         unsafe { _wit_import(_ptr3, _len3, ::witbind::rt::as_i32(_f2), _ptr4) };
         let _l5 = unsafe { *_ptr4.cast::<u8>() };
-        match _l5 {
-            0 => ::core::option::Option::None,
-            1 => {
-                let _l6 = unsafe { *_ptr4.add(12).cast::<u32>() };
-                ::core::option::Option::Some(Entry {
-                    key: unsafe { ::witbind::rt::take_string_at(_ptr4.add(4)) },
-                    value: _l6,
-                })
+        let _case7 = || {
+            let _l6 = unsafe { *_ptr4.add(12).cast::<u32>() };
+            Entry {
+                key: unsafe { ::witbind::rt::take_string_at(_ptr4.add(4)) },
+                value: _l6,
             }
-            _ => unsafe { ::witbind::rt::invalid_discriminant() }
-        }
+        };
+        unsafe { ::witbind::rt::lift_option(_l5, _case7) }
     }
 }
 /// A key-value store.
@@ -284,6 +237,12 @@ pub mod secondary {
     #[used]
     #[doc(hidden)]
     static __FORCE_SECTION_REF: fn() = super::__link_custom_section_describing_imports;
+    #[allow(unused_macros)]
+    macro_rules! wit_import {
+        ($($signature:tt)*) => {
+            ::witbind::rt::wit_import!("secondary", $($signature)*);
+        };
+    }
     /// An entry of the store.
     #[derive(Clone, Debug)]
     pub struct Entry {
@@ -350,98 +309,48 @@ pub mod secondary {
     pub struct Bucket {
         pub(crate) handle: ::witbind::rt::ResourceHandle<Bucket>,
     }
-    impl ::witbind::rt::WasmResource for Bucket {
-        unsafe fn drop(handle: u32) {
-            ::witbind::rt::wit_import!("secondary", "[resource-drop]bucket", (i32));
-            unsafe { _wit_import(handle as i32) }
-        }
-    }
-    impl Bucket {
-        /// Takes ownership of a raw handle.
-        ///
-        /// # Safety
-        /// `handle` must be an owned handle of this resource type that
-        /// nothing else drops.
-        #[doc(hidden)]
-        pub unsafe fn from_handle(handle: u32) -> Self {
-            Self {
-                handle: unsafe { ::witbind::rt::ResourceHandle::from_handle(handle) },
-            }
-        }
-        /// Moves ownership of the raw handle out of this value.
-        #[doc(hidden)]
-        pub fn take_handle(&self) -> u32 {
-            ::witbind::rt::ResourceHandle::take_handle(&self.handle)
-        }
-        /// The raw handle, still owned by this value.
-        #[doc(hidden)]
-        pub fn handle(&self) -> u32 {
-            ::witbind::rt::ResourceHandle::handle(&self.handle)
-        }
-    }
+    ::witbind::rt::resource_handle!(Bucket, "secondary", "[resource-drop]bucket", api);
     impl Bucket {
         /// Opens the bucket `name`.
         pub fn new(name: &str) -> Self {
-            ::witbind::rt::wit_import!(
-                "secondary", "[constructor]bucket", (ptr, len), i32
-            );
+            wit_import!("[constructor]bucket", (ptr, len), i32);
             let (_ptr1, _len1) = ::witbind::rt::lend_str(name);
             let _ret2 = unsafe { _wit_import(_ptr1, _len1) };
-            Bucket {
-                handle: unsafe {
-                    ::witbind::rt::ResourceHandle::from_handle(_ret2 as u32)
-                },
-            }
+            unsafe { Bucket::from_handle(_ret2 as u32) }
         }
         /// The bucket's name.
         pub fn name(&self) -> ::witbind::rt::String {
-            ::witbind::rt::wit_import!("secondary", "[method]bucket.name", (i32, ptr));
+            wit_import!("[method]bucket.name", (i32, ptr));
             let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
             let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-            unsafe {
-                _wit_import(
-                    ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                    _ptr1,
-                )
-            };
+            unsafe { _wit_import(self.handle() as i32, _ptr1) };
             unsafe { ::witbind::rt::take_string_at(_ptr1) }
         }
         /// Reads an entry.
         pub fn get(&self, key: &str) -> ::core::result::Result<Entry, Error> {
-            ::witbind::rt::wit_import!(
-                "secondary", "[method]bucket.get", (i32, ptr, len, ptr)
-            );
+            wit_import!("[method]bucket.get", (i32, ptr, len, ptr));
             let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 4]>::uninit();
             let (_ptr1, _len1) = ::witbind::rt::lend_str(key);
             let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
-            unsafe {
-                _wit_import(
-                    ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                    _ptr1,
-                    _len1,
-                    _ptr2,
-                )
-            };
+            unsafe { _wit_import(self.handle() as i32, _ptr1, _len1, _ptr2) };
             let _l3 = unsafe { *_ptr2.cast::<u8>() };
-            match _l3 {
-                0 => {
-                    let _l4 = unsafe { *_ptr2.add(12).cast::<u32>() };
-                    ::core::result::Result::Ok(Entry {
-                        key: unsafe { ::witbind::rt::take_string_at(_ptr2.add(4)) },
-                        value: _l4,
-                    })
+            let _case5 = || {
+                let _l4 = unsafe { *_ptr2.add(12).cast::<u32>() };
+                Entry {
+                    key: unsafe { ::witbind::rt::take_string_at(_ptr2.add(4)) },
+                    value: _l4,
                 }
-                1 => {
-                    let _l5 = unsafe { *_ptr2.add(4).cast::<u8>() };
-                    ::core::result::Result::Err(unsafe { Error::_lift(_l5) })
-                }
-                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-            }
+            };
+            let _case7 = || {
+                let _l6 = unsafe { *_ptr2.add(4).cast::<u8>() };
+                unsafe { Error::_lift(_l6) }
+            };
+            unsafe { ::witbind::rt::lift_result(_l3, _case5, _case7) }
         }
     }
     /// The store's name.
     pub fn describe() -> ::witbind::rt::String {
-        ::witbind::rt::wit_import!("secondary", "describe", (ptr));
+        wit_import!("describe", (ptr));
         let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
         let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
         unsafe { _wit_import(_ptr1) };
@@ -449,24 +358,21 @@ pub mod secondary {
     }
     /// Stores an entry; returns the previous one.
     pub fn set(entry: &Entry) -> ::core::option::Option<Entry> {
-        ::witbind::rt::wit_import!("secondary", "set", (ptr, len, i32, ptr));
+        wit_import!("set", (ptr, len, i32, ptr));
         let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 4]>::uninit();
         let Entry { key: _f1, value: _f2 } = entry;
         let (_ptr3, _len3) = ::witbind::rt::lend_str(_f1);
         let _ptr4 = _ret_area.as_mut_ptr().cast::<u8>();
         unsafe { _wit_import(_ptr3, _len3, ::witbind::rt::as_i32(_f2), _ptr4) };
         let _l5 = unsafe { *_ptr4.cast::<u8>() };
-        match _l5 {
-            0 => ::core::option::Option::None,
-            1 => {
-                let _l6 = unsafe { *_ptr4.add(12).cast::<u32>() };
-                ::core::option::Option::Some(Entry {
-                    key: unsafe { ::witbind::rt::take_string_at(_ptr4.add(4)) },
-                    value: _l6,
-                })
+        let _case7 = || {
+            let _l6 = unsafe { *_ptr4.add(12).cast::<u32>() };
+            Entry {
+                key: unsafe { ::witbind::rt::take_string_at(_ptr4.add(4)) },
+                value: _l6,
             }
-            _ => unsafe { ::witbind::rt::invalid_discriminant() }
-        }
+        };
+        unsafe { ::witbind::rt::lift_option(_l5, _case7) }
     }
 }
 #[rustfmt::skip]

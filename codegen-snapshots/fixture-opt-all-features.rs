@@ -8,24 +8,24 @@ pub mod witbind_fixtures {
             #[used]
             #[doc(hidden)]
             static __FORCE_SECTION_REF: fn() = super::super::super::__link_custom_section_describing_imports;
+            #[allow(unused_macros)]
+            macro_rules! wit_import {
+                ($($signature:tt)*) => {
+                    ::witbind::rt::wit_import!("witbind-fixtures:opt-all-features/api@1.0.0", $($signature)*);
+                };
+            }
             pub fn stable() -> u32 {
-                ::witbind::rt::wit_import!(
-                    "witbind-fixtures:opt-all-features/api@1.0.0", "stable", (), i32
-                );
+                wit_import!("stable", (), i32);
                 let _ret1 = unsafe { _wit_import() };
                 _ret1 as u32
             }
             pub fn fancy() -> u32 {
-                ::witbind::rt::wit_import!(
-                    "witbind-fixtures:opt-all-features/api@1.0.0", "fancy", (), i32
-                );
+                wit_import!("fancy", (), i32);
                 let _ret1 = unsafe { _wit_import() };
                 _ret1 as u32
             }
             pub fn other() -> u32 {
-                ::witbind::rt::wit_import!(
-                    "witbind-fixtures:opt-all-features/api@1.0.0", "other", (), i32
-                );
+                wit_import!("other", (), i32);
                 let _ret1 = unsafe { _wit_import() };
                 _ret1 as u32
             }

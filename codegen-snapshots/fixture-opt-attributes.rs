@@ -37,6 +37,14 @@ pub mod witbind_fixtures {
             #[used]
             #[doc(hidden)]
             static __FORCE_SECTION_REF: fn() = super::super::super::__link_custom_section_describing_imports;
+            #[allow(unused_macros)]
+            macro_rules! wit_import {
+                ($($signature:tt)*) => {
+                    ::witbind::rt::wit_import!(
+                        "witbind-fixtures:opt-attributes/shapes@1.0.0", $($signature)*
+                    );
+                };
+            }
             #[derive(Clone, Copy, Debug)]
             #[must_use]
             #[repr(C)]
@@ -83,10 +91,7 @@ pub mod witbind_fixtures {
             }
             #[allow(clippy::clone_on_copy)]
             pub fn draw(s: Shape, at: Point, c: Color) {
-                ::witbind::rt::wit_import!(
-                    "witbind-fixtures:opt-attributes/shapes@1.0.0", "draw", (i32, i32,
-                    i32, i32, i32)
-                );
+                wit_import!("draw", (i32, i32, i32, i32, i32));
                 let (_v3, _v4) = match s {
                     Shape::Circle(_e1) => (0i32, ::witbind::rt::as_i32(_e1)),
                     Shape::Square(_e2) => (1i32, ::witbind::rt::as_i32(_e2)),

@@ -8,15 +8,19 @@ pub mod witbind_fixtures {
             #[used]
             #[doc(hidden)]
             static __FORCE_SECTION_REF: fn() = super::super::super::__link_custom_section_describing_imports;
+            #[allow(unused_macros)]
+            macro_rules! wit_import {
+                ($($signature:tt)*) => {
+                    ::witbind::rt::wit_import!("witbind-fixtures:opt-bitflags-path/perms", $($signature)*);
+                };
+            }
             bitflags::bitflags! {
                 #[derive(PartialEq, Eq, PartialOrd, Ord, Hash, Debug, Clone, Copy)] pub
                 struct Access : u8 { const READ = 1 << 0; const WRITE = 1 << 1; const
                 EXEC = 1 << 2; }
             }
             pub fn check(wanted: Access) -> Access {
-                ::witbind::rt::wit_import!(
-                    "witbind-fixtures:opt-bitflags-path/perms", "check", (i32), i32
-                );
+                wit_import!("check", (i32), i32);
                 let _ret1 = unsafe { _wit_import(wanted.bits() as i32) };
                 Access::from_bits_retain(_ret1 as u8)
             }

@@ -7,75 +7,28 @@ pub struct Stack {
     pub(crate) handle: ::witbind::rt::ResourceHandle<Stack>,
 }
 #[rustfmt::skip]
-impl ::witbind::rt::WasmResource for Stack {
-    unsafe fn drop(handle: u32) {
-        ::witbind::rt::wit_import!("$root", "[resource-drop]stack", (i32));
-        unsafe { _wit_import(handle as i32) }
-    }
-}
-#[rustfmt::skip]
-impl Stack {
-    /// Takes ownership of a raw handle.
-    ///
-    /// # Safety
-    /// `handle` must be an owned handle of this resource type that
-    /// nothing else drops.
-    #[doc(hidden)]
-    pub unsafe fn from_handle(handle: u32) -> Self {
-        Self {
-            handle: unsafe { ::witbind::rt::ResourceHandle::from_handle(handle) },
-        }
-    }
-    /// Moves ownership of the raw handle out of this value.
-    #[doc(hidden)]
-    pub fn take_handle(&self) -> u32 {
-        ::witbind::rt::ResourceHandle::take_handle(&self.handle)
-    }
-    /// The raw handle, still owned by this value.
-    #[doc(hidden)]
-    pub fn handle(&self) -> u32 {
-        ::witbind::rt::ResourceHandle::handle(&self.handle)
-    }
-}
+::witbind::rt::resource_handle!(Stack, "$root", "[resource-drop]stack", api);
 #[rustfmt::skip]
 impl Stack {
     #[allow(clippy::new_without_default)]
     pub fn new() -> Self {
         ::witbind::rt::wit_import!("$root", "[constructor]stack", (), i32);
         let _ret1 = unsafe { _wit_import() };
-        Stack {
-            handle: unsafe { ::witbind::rt::ResourceHandle::from_handle(_ret1 as u32) },
-        }
+        unsafe { Stack::from_handle(_ret1 as u32) }
     }
     pub fn push(self, x: u32) -> Self {
         ::witbind::rt::wit_import!("$root", "[method]stack.push", (i32, i32));
-        unsafe {
-            _wit_import(
-                ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                ::witbind::rt::as_i32(x),
-            )
-        };
+        unsafe { _wit_import(self.handle() as i32, ::witbind::rt::as_i32(x)) };
         self
     }
     pub fn pop(&self) -> ::core::option::Option<u32> {
         ::witbind::rt::wit_import!("$root", "[method]stack.pop", (i32, ptr));
         let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
         let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-        unsafe {
-            _wit_import(
-                ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                _ptr1,
-            )
-        };
+        unsafe { _wit_import(self.handle() as i32, _ptr1) };
         let _l2 = unsafe { *_ptr1.cast::<u8>() };
-        match _l2 {
-            0 => ::core::option::Option::None,
-            1 => {
-                let _l3 = unsafe { *_ptr1.add(4).cast::<u32>() };
-                ::core::option::Option::Some(_l3)
-            }
-            _ => unsafe { ::witbind::rt::invalid_discriminant() }
-        }
+        let _case4 = || unsafe { *_ptr1.add(4).cast::<u32>() };
+        unsafe { ::witbind::rt::lift_option(_l2, _case4) }
     }
 }
 #[rustfmt::skip]
@@ -86,85 +39,41 @@ pub mod witbind_fixtures {
             #[used]
             #[doc(hidden)]
             static __FORCE_SECTION_REF: fn() = super::super::super::__link_custom_section_describing_imports;
+            #[allow(unused_macros)]
+            macro_rules! wit_import {
+                ($($signature:tt)*) => {
+                    ::witbind::rt::wit_import!(
+                        "witbind-fixtures:opt-chainable-methods/build", $($signature)*
+                    );
+                };
+            }
             #[derive(Debug)]
             #[repr(transparent)]
             pub struct Builder {
                 pub(crate) handle: ::witbind::rt::ResourceHandle<Builder>,
             }
-            impl ::witbind::rt::WasmResource for Builder {
-                unsafe fn drop(handle: u32) {
-                    ::witbind::rt::wit_import!(
-                        "witbind-fixtures:opt-chainable-methods/build",
-                        "[resource-drop]builder", (i32)
-                    );
-                    unsafe { _wit_import(handle as i32) }
-                }
-            }
-            impl Builder {
-                /// Takes ownership of a raw handle.
-                ///
-                /// # Safety
-                /// `handle` must be an owned handle of this resource type that
-                /// nothing else drops.
-                #[doc(hidden)]
-                pub unsafe fn from_handle(handle: u32) -> Self {
-                    Self {
-                        handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(handle)
-                        },
-                    }
-                }
-                /// Moves ownership of the raw handle out of this value.
-                #[doc(hidden)]
-                pub fn take_handle(&self) -> u32 {
-                    ::witbind::rt::ResourceHandle::take_handle(&self.handle)
-                }
-                /// The raw handle, still owned by this value.
-                #[doc(hidden)]
-                pub fn handle(&self) -> u32 {
-                    ::witbind::rt::ResourceHandle::handle(&self.handle)
-                }
-            }
+            ::witbind::rt::resource_handle!(
+                Builder, "witbind-fixtures:opt-chainable-methods/build",
+                "[resource-drop]builder", api
+            );
             impl Builder {
                 #[allow(clippy::new_without_default)]
                 pub fn new() -> Self {
-                    ::witbind::rt::wit_import!(
-                        "witbind-fixtures:opt-chainable-methods/build",
-                        "[constructor]builder", (), i32
-                    );
+                    wit_import!("[constructor]builder", (), i32);
                     let _ret1 = unsafe { _wit_import() };
-                    Builder {
-                        handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(_ret1 as u32)
-                        },
-                    }
+                    unsafe { Builder::from_handle(_ret1 as u32) }
                 }
                 pub fn set_name(self, name: &str) -> Self {
-                    ::witbind::rt::wit_import!(
-                        "witbind-fixtures:opt-chainable-methods/build",
-                        "[method]builder.set-name", (i32, ptr, len)
-                    );
+                    wit_import!("[method]builder.set-name", (i32, ptr, len));
                     let (_ptr1, _len1) = ::witbind::rt::lend_str(name);
-                    unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr1,
-                            _len1,
-                        )
-                    };
+                    unsafe { _wit_import(self.handle() as i32, _ptr1, _len1) };
                     self
                 }
                 #[allow(clippy::should_implement_trait)]
                 pub fn add(&self, x: u32) -> &Self {
-                    ::witbind::rt::wit_import!(
-                        "witbind-fixtures:opt-chainable-methods/build",
-                        "[method]builder.add", (i32, i32)
-                    );
+                    wit_import!("[method]builder.add", (i32, i32));
                     unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            ::witbind::rt::as_i32(x),
-                        )
+                        _wit_import(self.handle() as i32, ::witbind::rt::as_i32(x))
                     };
                     self
                 }
@@ -190,7 +99,7 @@ pub mod witbind_fixtures {
                             _area: *mut u8,
                         ) -> Self::ParamsLower {
                             ::witbind::rt::async_support::Lowered((
-                                ::witbind::rt::ResourceHandle::handle(&self_.handle) as i32,
+                                self_.handle() as i32,
                                 ::witbind::rt::as_i32(x),
                             ))
                         }
@@ -235,29 +144,14 @@ pub mod witbind_fixtures {
                     self
                 }
                 pub fn reset(&self) {
-                    ::witbind::rt::wit_import!(
-                        "witbind-fixtures:opt-chainable-methods/build",
-                        "[method]builder.reset", (i32)
-                    );
-                    unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                        )
-                    };
+                    wit_import!("[method]builder.reset", (i32));
+                    unsafe { _wit_import(self.handle() as i32) };
                 }
                 pub fn finish(&self) -> ::witbind::rt::String {
-                    ::witbind::rt::wit_import!(
-                        "witbind-fixtures:opt-chainable-methods/build",
-                        "[method]builder.finish", (i32, ptr)
-                    );
+                    wit_import!("[method]builder.finish", (i32, ptr));
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr1,
-                        )
-                    };
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
                     unsafe { ::witbind::rt::take_string_at(_ptr1) }
                 }
             }

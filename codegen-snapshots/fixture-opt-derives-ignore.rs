@@ -8,6 +8,12 @@ pub mod witbind_fixtures {
             #[used]
             #[doc(hidden)]
             static __FORCE_SECTION_REF: fn() = super::super::super::__link_custom_section_describing_imports;
+            #[allow(unused_macros)]
+            macro_rules! wit_import {
+                ($($signature:tt)*) => {
+                    ::witbind::rt::wit_import!("witbind-fixtures:opt-derives-ignore/shapes", $($signature)*);
+                };
+            }
             #[derive(Clone, Copy, Debug, Hash, PartialEq)]
             #[repr(C)]
             pub struct Point {
@@ -58,10 +64,7 @@ pub mod witbind_fixtures {
                 }
             }
             pub fn place(p: Point, l: Loose) -> Side {
-                ::witbind::rt::wit_import!(
-                    "witbind-fixtures:opt-derives-ignore/shapes", "place", (i32, i32,
-                    f64), i32
-                );
+                wit_import!("place", (i32, i32, f64), i32);
                 let Point { x: _f1, y: _f2 } = p;
                 let Loose { ratio: _f3 } = l;
                 let _ret4 = unsafe {

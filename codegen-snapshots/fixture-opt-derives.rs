@@ -8,6 +8,12 @@ pub mod witbind_fixtures {
             #[used]
             #[doc(hidden)]
             static __FORCE_SECTION_REF: fn() = super::super::super::__link_custom_section_describing_imports;
+            #[allow(unused_macros)]
+            macro_rules! wit_import {
+                ($($signature:tt)*) => {
+                    ::witbind::rt::wit_import!("witbind-fixtures:opt-derives/types", $($signature)*);
+                };
+            }
             #[derive(Clone, Copy, Debug, PartialEq, Hash, PartialOrd)]
             #[repr(C)]
             pub struct Point {
@@ -54,33 +60,35 @@ pub mod witbind_fixtures {
                 #[derive(PartialEq, Eq, PartialOrd, Ord, Hash, Debug, Clone, Copy)] pub
                 struct Mode : u8 { const A = 1 << 0; const B = 1 << 1; }
             }
-            #[allow(clippy::clone_on_copy)]
+            #[allow(clippy::clone_on_copy, clippy::needless_borrow)]
             pub fn use_all(p: Point, s: &Shape, d: Side, m: Mode) {
-                ::witbind::rt::wit_import!(
-                    "witbind-fixtures:opt-derives/types", "use-all", (i32, i32, i32, ptr,
-                    len, i32, i32)
-                );
+                wit_import!("use-all", (i32, i32, i32, ptr, len, i32, i32));
                 let Point { x: _f1, y: _f2 } = p;
-                let (_v6, _v7, _v8) = match s {
-                    Shape::Circle(_e3) => {
-                        (0i32, (::witbind::rt::as_i32(_e3)) as usize as *mut u8, 0usize)
-                    }
-                    Shape::Named(_e4) => {
-                        let (_ptr5, _len5) = ::witbind::rt::lend_str(_e4);
-                        (1i32, _ptr5, _len5)
-                    }
-                };
+                let (_v3, _v4, _v5) = _lower_flat_shape(&s);
                 unsafe {
                     _wit_import(
                         ::witbind::rt::as_i32(_f1),
                         ::witbind::rt::as_i32(_f2),
-                        _v6,
-                        _v7,
-                        _v8,
+                        _v3,
+                        _v4,
+                        _v5,
                         d.clone() as i32,
                         m.bits() as i32,
                     )
                 };
+            }
+            /// A lent `shape` as its core values (its lists and strings point into `value`).
+            pub(crate) fn _lower_flat_shape(value: &Shape) -> (i32, *mut u8, usize) {
+                let (_v4, _v5, _v6) = match value {
+                    Shape::Circle(_e1) => {
+                        (0i32, (::witbind::rt::as_i32(_e1)) as usize as *mut u8, 0usize)
+                    }
+                    Shape::Named(_e2) => {
+                        let (_ptr3, _len3) = ::witbind::rt::lend_str(_e2);
+                        (1i32, _ptr3, _len3)
+                    }
+                };
+                (_v4, _v5, _v6)
             }
         }
     }

@@ -73,132 +73,12 @@ pub mod exports {
                 pub struct Counter {
                     pub(crate) handle: ::witbind::rt::ResourceHandle<Counter>,
                 }
-                impl ::witbind::rt::WasmResource for Counter {
-                    unsafe fn drop(handle: u32) {
-                        ::witbind::rt::wit_import!(
-                            "[export]witbind-fixtures:opt-export-prefix/api",
-                            "[resource-drop]counter", (i32)
-                        );
-                        unsafe { _wit_import(handle as i32) }
-                    }
-                }
-                impl Counter {
-                    /// Creates a resource owning `value`; the host sees a new handle.
-                    pub fn new<T: GuestCounter>(value: T) -> Self {
-                        Self::type_guard::<T>();
-                        let rep = unsafe {
-                            T::resource_into_raw_(::core::option::Option::Some(value))
-                        };
-                        ::witbind::rt::wit_import!(
-                            "[export]witbind-fixtures:opt-export-prefix/api",
-                            "[resource-new]counter", (ptr), i32
-                        );
-                        unsafe {
-                            Self {
-                                handle: ::witbind::rt::ResourceHandle::from_handle(
-                                    _wit_import(rep.cast()) as u32,
-                                ),
-                            }
-                        }
-                    }
-                    /// The value behind this handle.
-                    pub fn get<T: GuestCounter>(&self) -> &T {
-                        unsafe { ::witbind::rt::rep_ref(self.rep::<T>()) }
-                    }
-                    /// The value behind this handle, mutably.
-                    pub fn get_mut<T: GuestCounter>(&mut self) -> &mut T {
-                        unsafe { ::witbind::rt::rep_mut(self.rep::<T>()) }
-                    }
-                    /// Moves the value out; the handle is dropped.
-                    pub fn into_inner<T: GuestCounter>(self) -> T {
-                        unsafe { ::witbind::rt::rep_take(self.rep::<T>()) }
-                    }
-                    /// Takes ownership of a raw handle.
-                    ///
-                    /// # Safety
-                    /// `handle` must be an owned handle of this resource type that
-                    /// nothing else drops.
-                    #[doc(hidden)]
-                    pub unsafe fn from_handle(handle: u32) -> Self {
-                        Self {
-                            handle: unsafe {
-                                ::witbind::rt::ResourceHandle::from_handle(handle)
-                            },
-                        }
-                    }
-                    /// Moves ownership of the raw handle out of this value.
-                    #[doc(hidden)]
-                    pub fn take_handle(&self) -> u32 {
-                        ::witbind::rt::ResourceHandle::take_handle(&self.handle)
-                    }
-                    /// The raw handle, still owned by this value.
-                    #[doc(hidden)]
-                    pub fn handle(&self) -> u32 {
-                        ::witbind::rt::ResourceHandle::handle(&self.handle)
-                    }
-                    /// Runs when the host drops the last handle.
-                    ///
-                    /// # Safety
-                    /// `rep` must be this resource's representation, created
-                    /// with `T`.
-                    #[doc(hidden)]
-                    pub unsafe fn dtor<T: GuestCounter>(rep: *mut u8) {
-                        Self::type_guard::<T>();
-                        drop(unsafe { T::resource_from_raw_(rep.cast()) });
-                    }
-                    fn rep<T: GuestCounter>(&self) -> *mut u8 {
-                        Self::type_guard::<T>();
-                        ::witbind::rt::wit_import!(
-                            "[export]witbind-fixtures:opt-export-prefix/api",
-                            "[resource-rep]counter", (i32), ptr
-                        );
-                        unsafe {
-                            _wit_import(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            )
-                        }
-                    }
-                    fn type_guard<T: 'static>() {
-                        static GUARD: ::witbind::rt::TypeGuard = ::witbind::rt::TypeGuard::new();
-                        GUARD.check::<T>();
-                    }
-                }
-                /// A borrow of a [`Counter`], lent to the guest for one call.
-                #[derive(Debug)]
-                #[repr(transparent)]
-                pub struct CounterBorrow<'a> {
-                    rep: *mut u8,
-                    _marker: ::core::marker::PhantomData<&'a Counter>,
-                }
-                impl<'a> CounterBorrow<'a> {
-                    /// Wraps a representation received from the host.
-                    ///
-                    /// # Safety
-                    /// `rep` must be a live representation of this resource.
-                    #[doc(hidden)]
-                    pub unsafe fn lift(rep: *const u8) -> Self {
-                        Self {
-                            rep: rep.cast_mut(),
-                            _marker: ::core::marker::PhantomData,
-                        }
-                    }
-                    /// The value behind this borrow.
-                    pub fn get<T: GuestCounter>(&self) -> &'a T {
-                        Counter::type_guard::<T>();
-                        unsafe { ::witbind::rt::rep_ref(self.rep) }
-                    }
-                    /// The value behind this borrow, mutably: the `&mut self` of a
-                    /// method with `mutable_resources`.
-                    ///
-                    /// # Safety
-                    /// Nothing else may use the value while the reference lives
-                    /// (true for the duration of a synchronous export call).
-                    #[doc(hidden)]
-                    pub unsafe fn get_mut<T: GuestCounter>(&self) -> &'a mut T {
-                        Counter::type_guard::<T>();
-                        unsafe { ::witbind::rt::rep_mut(self.rep) }
-                    }
-                }
+                ::witbind::rt::exported_resource!(
+                    Counter, CounterBorrow, GuestCounter,
+                    "[export]witbind-fixtures:opt-export-prefix/api",
+                    "[resource-new]counter", "[resource-rep]counter",
+                    "[resource-drop]counter", api
+                );
                 pub trait Guest {
                     type Counter: GuestCounter;
                     fn name() -> ::witbind::rt::String;
@@ -243,7 +123,7 @@ pub mod exports {
                 ) -> i32 {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
                     let _ret1 = Counter::new(__T::new(arg0 as u32));
-                    ::witbind::rt::ResourceHandle::take_handle(&_ret1.handle) as i32
+                    _ret1.take_handle() as i32
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]

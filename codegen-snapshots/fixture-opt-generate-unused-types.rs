@@ -8,6 +8,14 @@ pub mod witbind_fixtures {
             #[used]
             #[doc(hidden)]
             static __FORCE_SECTION_REF: fn() = super::super::super::__link_custom_section_describing_imports;
+            #[allow(unused_macros)]
+            macro_rules! wit_import {
+                ($($signature:tt)*) => {
+                    ::witbind::rt::wit_import!(
+                        "witbind-fixtures:opt-generate-unused-types/types", $($signature)*
+                    );
+                };
+            }
             #[derive(Clone, Debug)]
             pub struct Unused {
                 pub s: ::witbind::rt::String,
@@ -18,9 +26,7 @@ pub mod witbind_fixtures {
                 B,
             }
             pub fn used() -> u32 {
-                ::witbind::rt::wit_import!(
-                    "witbind-fixtures:opt-generate-unused-types/types", "used", (), i32
-                );
+                wit_import!("used", (), i32);
                 let _ret1 = unsafe { _wit_import() };
                 _ret1 as u32
             }

@@ -33,6 +33,12 @@ pub mod witbind_fixtures {
             #[used]
             #[doc(hidden)]
             static __FORCE_SECTION_REF: fn() = super::super::super::__link_custom_section_describing_imports;
+            #[allow(unused_macros)]
+            macro_rules! wit_import {
+                ($($signature:tt)*) => {
+                    ::witbind::rt::wit_import!("witbind-fixtures:opt-map-type/maps", $($signature)*);
+                };
+            }
             pub type Counts = alloc::collections::BTreeMap<::witbind::rt::String, u32>;
             #[derive(Clone, Debug)]
             pub struct Index {
@@ -45,10 +51,7 @@ pub mod witbind_fixtures {
                 a: &Counts,
                 b: &alloc::collections::BTreeMap<::witbind::rt::String, u32>,
             ) -> Counts {
-                ::witbind::rt::wit_import!(
-                    "witbind-fixtures:opt-map-type/maps", "merge", (ptr, len, ptr, len,
-                    ptr)
-                );
+                wit_import!("merge", (ptr, len, ptr, len, ptr));
                 let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
                 let (_array2, _len2) = ::witbind::rt::lower_list(
                     ::core::iter::IntoIterator::into_iter(a),
@@ -59,11 +62,11 @@ pub mod witbind_fixtures {
                             ::witbind::rt::store_list(
                                 _base2,
                                 ::witbind::rt::lend_str(_key1),
-                            )
-                        };
-                        unsafe {
-                            *_base2.add(8).cast::<i32>() = ::witbind::rt::as_i32(_value1)
-                        };
+                            );
+                            *_base2.add(8).cast::<i32>() = ::witbind::rt::as_i32(
+                                _value1,
+                            );
+                        }
                     },
                 );
                 let (_ptr3, _len3) = (_array2, _len2);
@@ -76,11 +79,11 @@ pub mod witbind_fixtures {
                             ::witbind::rt::store_list(
                                 _base5,
                                 ::witbind::rt::lend_str(_key4),
-                            )
-                        };
-                        unsafe {
-                            *_base5.add(8).cast::<i32>() = ::witbind::rt::as_i32(_value4)
-                        };
+                            );
+                            *_base5.add(8).cast::<i32>() = ::witbind::rt::as_i32(
+                                _value4,
+                            );
+                        }
                     },
                 );
                 let (_ptr6, _len6) = (_array5, _len5);
@@ -91,9 +94,7 @@ pub mod witbind_fixtures {
                 unsafe { _lift_counts(_ptr7) }
             }
             pub fn build() -> Index {
-                ::witbind::rt::wit_import!(
-                    "witbind-fixtures:opt-map-type/maps", "build", (ptr)
-                );
+                wit_import!("build", (ptr));
                 let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
                 let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(_ptr1) };
@@ -344,13 +345,11 @@ pub mod exports {
                                 ::witbind::rt::store_list(
                                     _base2,
                                     ::witbind::rt::give_string(_key1),
-                                )
-                            };
-                            unsafe {
+                                );
                                 *_base2.add(8).cast::<i32>() = ::witbind::rt::as_i32(
                                     _value1,
-                                )
-                            };
+                                );
+                            }
                         },
                     );
                     unsafe { ::witbind::rt::store_list(ptr, (_array2, _len2)) };

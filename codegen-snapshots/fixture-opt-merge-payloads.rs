@@ -78,6 +78,12 @@ pub mod witbind_fixtures {
             #[used]
             #[doc(hidden)]
             static __FORCE_SECTION_REF: fn() = super::super::super::__link_custom_section_describing_imports;
+            #[allow(unused_macros)]
+            macro_rules! wit_import {
+                ($($signature:tt)*) => {
+                    ::witbind::rt::wit_import!("witbind-fixtures:opt-merge-payloads/a", $($signature)*);
+                };
+            }
             #[derive(Clone, Copy, Debug)]
             #[repr(C)]
             pub struct Point {
@@ -97,9 +103,7 @@ pub mod witbind_fixtures {
                 x: ::witbind::rt::async_support::FutureReader<Point>,
                 y: ::witbind::rt::async_support::FutureReader<Other>,
             ) -> ::witbind::rt::async_support::StreamReader<Other> {
-                ::witbind::rt::wit_import!(
-                    "witbind-fixtures:opt-merge-payloads/a", "f", (i32, i32), i32
-                );
+                wit_import!("f", (i32, i32), i32);
                 let _ret1 = unsafe {
                     _wit_import(x.take_handle() as i32, y.take_handle() as i32)
                 };
@@ -283,13 +287,17 @@ pub mod witbind_fixtures {
             #[used]
             #[doc(hidden)]
             static __FORCE_SECTION_REF: fn() = super::super::super::__link_custom_section_describing_imports;
+            #[allow(unused_macros)]
+            macro_rules! wit_import {
+                ($($signature:tt)*) => {
+                    ::witbind::rt::wit_import!("witbind-fixtures:opt-merge-payloads/b", $($signature)*);
+                };
+            }
             pub type Point = super::a::Point;
             pub fn g(
                 x: ::witbind::rt::async_support::FutureReader<Point>,
             ) -> ::witbind::rt::async_support::StreamReader<Point> {
-                ::witbind::rt::wit_import!(
-                    "witbind-fixtures:opt-merge-payloads/b", "g", (i32), i32
-                );
+                wit_import!("g", (i32), i32);
                 let _ret1 = unsafe { _wit_import(x.take_handle() as i32) };
                 ::witbind::rt::async_support::StreamReader::new(
                     _ret1 as u32,

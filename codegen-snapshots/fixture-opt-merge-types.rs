@@ -37,6 +37,12 @@ pub mod witbind_fixtures {
             #[used]
             #[doc(hidden)]
             static __FORCE_SECTION_REF: fn() = super::super::super::__link_custom_section_describing_imports;
+            #[allow(unused_macros)]
+            macro_rules! wit_import {
+                ($($signature:tt)*) => {
+                    ::witbind::rt::wit_import!("witbind-fixtures:opt-merge-types/a", $($signature)*);
+                };
+            }
             #[derive(Clone, Copy, Debug)]
             #[repr(C)]
             pub struct Point {
@@ -83,47 +89,14 @@ pub mod witbind_fixtures {
             pub struct Handle {
                 pub(crate) handle: ::witbind::rt::ResourceHandle<Handle>,
             }
-            impl ::witbind::rt::WasmResource for Handle {
-                unsafe fn drop(handle: u32) {
-                    ::witbind::rt::wit_import!(
-                        "witbind-fixtures:opt-merge-types/a", "[resource-drop]handle",
-                        (i32)
-                    );
-                    unsafe { _wit_import(handle as i32) }
-                }
-            }
-            impl Handle {
-                /// Takes ownership of a raw handle.
-                ///
-                /// # Safety
-                /// `handle` must be an owned handle of this resource type that
-                /// nothing else drops.
-                #[doc(hidden)]
-                pub unsafe fn from_handle(handle: u32) -> Self {
-                    Self {
-                        handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(handle)
-                        },
-                    }
-                }
-                /// Moves ownership of the raw handle out of this value.
-                #[doc(hidden)]
-                pub fn take_handle(&self) -> u32 {
-                    ::witbind::rt::ResourceHandle::take_handle(&self.handle)
-                }
-                /// The raw handle, still owned by this value.
-                #[doc(hidden)]
-                pub fn handle(&self) -> u32 {
-                    ::witbind::rt::ResourceHandle::handle(&self.handle)
-                }
-            }
+            ::witbind::rt::resource_handle!(
+                Handle, "witbind-fixtures:opt-merge-types/a", "[resource-drop]handle",
+                api
+            );
             impl Handle {}
             #[allow(clippy::clone_on_copy, clippy::needless_borrow)]
             pub fn draw(s: &Shape, c: Color) -> Points {
-                ::witbind::rt::wit_import!(
-                    "witbind-fixtures:opt-merge-types/a", "draw", (i32, ptr, len, i32,
-                    ptr)
-                );
+                wit_import!("draw", (i32, ptr, len, i32, ptr));
                 let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
                 let mut _cleanup_list = ::witbind::rt::Vec::<
                     (*mut u8, usize, usize),
@@ -157,6 +130,12 @@ pub mod witbind_fixtures {
             #[used]
             #[doc(hidden)]
             static __FORCE_SECTION_REF: fn() = super::super::super::__link_custom_section_describing_imports;
+            #[allow(unused_macros)]
+            macro_rules! wit_import {
+                ($($signature:tt)*) => {
+                    ::witbind::rt::wit_import!("witbind-fixtures:opt-merge-types/b", $($signature)*);
+                };
+            }
             pub type Point = super::a::Point;
             pub type OtherPoint = super::a::Point;
             pub type Color = super::a::Color;
@@ -166,40 +145,10 @@ pub mod witbind_fixtures {
             pub struct Handle {
                 pub(crate) handle: ::witbind::rt::ResourceHandle<Handle>,
             }
-            impl ::witbind::rt::WasmResource for Handle {
-                unsafe fn drop(handle: u32) {
-                    ::witbind::rt::wit_import!(
-                        "witbind-fixtures:opt-merge-types/b", "[resource-drop]handle",
-                        (i32)
-                    );
-                    unsafe { _wit_import(handle as i32) }
-                }
-            }
-            impl Handle {
-                /// Takes ownership of a raw handle.
-                ///
-                /// # Safety
-                /// `handle` must be an owned handle of this resource type that
-                /// nothing else drops.
-                #[doc(hidden)]
-                pub unsafe fn from_handle(handle: u32) -> Self {
-                    Self {
-                        handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(handle)
-                        },
-                    }
-                }
-                /// Moves ownership of the raw handle out of this value.
-                #[doc(hidden)]
-                pub fn take_handle(&self) -> u32 {
-                    ::witbind::rt::ResourceHandle::take_handle(&self.handle)
-                }
-                /// The raw handle, still owned by this value.
-                #[doc(hidden)]
-                pub fn handle(&self) -> u32 {
-                    ::witbind::rt::ResourceHandle::handle(&self.handle)
-                }
-            }
+            ::witbind::rt::resource_handle!(
+                Handle, "witbind-fixtures:opt-merge-types/b", "[resource-drop]handle",
+                api
+            );
             impl Handle {}
             #[allow(clippy::clone_on_copy, clippy::needless_borrow)]
             pub fn paint(
@@ -207,10 +156,7 @@ pub mod witbind_fixtures {
                 c: Color,
                 o: OtherPoint,
             ) -> ::witbind::rt::Vec<Point> {
-                ::witbind::rt::wit_import!(
-                    "witbind-fixtures:opt-merge-types/b", "paint", (i32, ptr, len, i32,
-                    i32, i32, ptr)
-                );
+                wit_import!("paint", (i32, ptr, len, i32, i32, i32, ptr));
                 let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
                 let mut _cleanup_list = ::witbind::rt::Vec::<
                     (*mut u8, usize, usize),
@@ -257,6 +203,12 @@ pub mod witbind_fixtures {
             #[used]
             #[doc(hidden)]
             static __FORCE_SECTION_REF: fn() = super::super::super::__link_custom_section_describing_imports;
+            #[allow(unused_macros)]
+            macro_rules! wit_import {
+                ($($signature:tt)*) => {
+                    ::witbind::rt::wit_import!("witbind-fixtures:opt-merge-types/c", $($signature)*);
+                };
+            }
             #[derive(Clone, Debug)]
             pub struct Entry {
                 pub name: ::witbind::rt::String,
@@ -267,50 +219,16 @@ pub mod witbind_fixtures {
             pub struct Thing {
                 pub(crate) handle: ::witbind::rt::ResourceHandle<Thing>,
             }
-            impl ::witbind::rt::WasmResource for Thing {
-                unsafe fn drop(handle: u32) {
-                    ::witbind::rt::wit_import!(
-                        "witbind-fixtures:opt-merge-types/c", "[resource-drop]thing",
-                        (i32)
-                    );
-                    unsafe { _wit_import(handle as i32) }
-                }
-            }
-            impl Thing {
-                /// Takes ownership of a raw handle.
-                ///
-                /// # Safety
-                /// `handle` must be an owned handle of this resource type that
-                /// nothing else drops.
-                #[doc(hidden)]
-                pub unsafe fn from_handle(handle: u32) -> Self {
-                    Self {
-                        handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(handle)
-                        },
-                    }
-                }
-                /// Moves ownership of the raw handle out of this value.
-                #[doc(hidden)]
-                pub fn take_handle(&self) -> u32 {
-                    ::witbind::rt::ResourceHandle::take_handle(&self.handle)
-                }
-                /// The raw handle, still owned by this value.
-                #[doc(hidden)]
-                pub fn handle(&self) -> u32 {
-                    ::witbind::rt::ResourceHandle::handle(&self.handle)
-                }
-            }
+            ::witbind::rt::resource_handle!(
+                Thing, "witbind-fixtures:opt-merge-types/c", "[resource-drop]thing", api
+            );
             impl Thing {}
             #[derive(Debug)]
             pub struct Holds {
                 pub it: Thing,
             }
             pub fn touch(e: &Entry, h: Holds) -> Entry {
-                ::witbind::rt::wit_import!(
-                    "witbind-fixtures:opt-merge-types/c", "touch", (ptr, len, i64, i32,
-                    ptr)
-                );
+                wit_import!("touch", (ptr, len, i64, i32, ptr));
                 let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
                 let Entry { name: _f1, size: _f2 } = e;
                 let (_ptr3, _len3) = ::witbind::rt::lend_str(_f1);
@@ -321,7 +239,7 @@ pub mod witbind_fixtures {
                         _ptr3,
                         _len3,
                         ::witbind::rt::as_i64(_f2),
-                        ::witbind::rt::ResourceHandle::take_handle(&_f4.handle) as i32,
+                        _f4.take_handle() as i32,
                         _ptr5,
                     )
                 };
@@ -352,132 +270,11 @@ pub mod exports {
                 pub struct Handle {
                     pub(crate) handle: ::witbind::rt::ResourceHandle<Handle>,
                 }
-                impl ::witbind::rt::WasmResource for Handle {
-                    unsafe fn drop(handle: u32) {
-                        ::witbind::rt::wit_import!(
-                            "[export]witbind-fixtures:opt-merge-types/b",
-                            "[resource-drop]handle", (i32)
-                        );
-                        unsafe { _wit_import(handle as i32) }
-                    }
-                }
-                impl Handle {
-                    /// Creates a resource owning `value`; the host sees a new handle.
-                    pub fn new<T: GuestHandle>(value: T) -> Self {
-                        Self::type_guard::<T>();
-                        let rep = unsafe {
-                            T::resource_into_raw_(::core::option::Option::Some(value))
-                        };
-                        ::witbind::rt::wit_import!(
-                            "[export]witbind-fixtures:opt-merge-types/b",
-                            "[resource-new]handle", (ptr), i32
-                        );
-                        unsafe {
-                            Self {
-                                handle: ::witbind::rt::ResourceHandle::from_handle(
-                                    _wit_import(rep.cast()) as u32,
-                                ),
-                            }
-                        }
-                    }
-                    /// The value behind this handle.
-                    pub fn get<T: GuestHandle>(&self) -> &T {
-                        unsafe { ::witbind::rt::rep_ref(self.rep::<T>()) }
-                    }
-                    /// The value behind this handle, mutably.
-                    pub fn get_mut<T: GuestHandle>(&mut self) -> &mut T {
-                        unsafe { ::witbind::rt::rep_mut(self.rep::<T>()) }
-                    }
-                    /// Moves the value out; the handle is dropped.
-                    pub fn into_inner<T: GuestHandle>(self) -> T {
-                        unsafe { ::witbind::rt::rep_take(self.rep::<T>()) }
-                    }
-                    /// Takes ownership of a raw handle.
-                    ///
-                    /// # Safety
-                    /// `handle` must be an owned handle of this resource type that
-                    /// nothing else drops.
-                    #[doc(hidden)]
-                    pub unsafe fn from_handle(handle: u32) -> Self {
-                        Self {
-                            handle: unsafe {
-                                ::witbind::rt::ResourceHandle::from_handle(handle)
-                            },
-                        }
-                    }
-                    /// Moves ownership of the raw handle out of this value.
-                    #[doc(hidden)]
-                    pub fn take_handle(&self) -> u32 {
-                        ::witbind::rt::ResourceHandle::take_handle(&self.handle)
-                    }
-                    /// The raw handle, still owned by this value.
-                    #[doc(hidden)]
-                    pub fn handle(&self) -> u32 {
-                        ::witbind::rt::ResourceHandle::handle(&self.handle)
-                    }
-                    /// Runs when the host drops the last handle.
-                    ///
-                    /// # Safety
-                    /// `rep` must be this resource's representation, created
-                    /// with `T`.
-                    #[doc(hidden)]
-                    pub unsafe fn dtor<T: GuestHandle>(rep: *mut u8) {
-                        Self::type_guard::<T>();
-                        drop(unsafe { T::resource_from_raw_(rep.cast()) });
-                    }
-                    fn rep<T: GuestHandle>(&self) -> *mut u8 {
-                        Self::type_guard::<T>();
-                        ::witbind::rt::wit_import!(
-                            "[export]witbind-fixtures:opt-merge-types/b",
-                            "[resource-rep]handle", (i32), ptr
-                        );
-                        unsafe {
-                            _wit_import(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            )
-                        }
-                    }
-                    fn type_guard<T: 'static>() {
-                        static GUARD: ::witbind::rt::TypeGuard = ::witbind::rt::TypeGuard::new();
-                        GUARD.check::<T>();
-                    }
-                }
-                /// A borrow of a [`Handle`], lent to the guest for one call.
-                #[derive(Debug)]
-                #[repr(transparent)]
-                pub struct HandleBorrow<'a> {
-                    rep: *mut u8,
-                    _marker: ::core::marker::PhantomData<&'a Handle>,
-                }
-                impl<'a> HandleBorrow<'a> {
-                    /// Wraps a representation received from the host.
-                    ///
-                    /// # Safety
-                    /// `rep` must be a live representation of this resource.
-                    #[doc(hidden)]
-                    pub unsafe fn lift(rep: *const u8) -> Self {
-                        Self {
-                            rep: rep.cast_mut(),
-                            _marker: ::core::marker::PhantomData,
-                        }
-                    }
-                    /// The value behind this borrow.
-                    pub fn get<T: GuestHandle>(&self) -> &'a T {
-                        Handle::type_guard::<T>();
-                        unsafe { ::witbind::rt::rep_ref(self.rep) }
-                    }
-                    /// The value behind this borrow, mutably: the `&mut self` of a
-                    /// method with `mutable_resources`.
-                    ///
-                    /// # Safety
-                    /// Nothing else may use the value while the reference lives
-                    /// (true for the duration of a synchronous export call).
-                    #[doc(hidden)]
-                    pub unsafe fn get_mut<T: GuestHandle>(&self) -> &'a mut T {
-                        Handle::type_guard::<T>();
-                        unsafe { ::witbind::rt::rep_mut(self.rep) }
-                    }
-                }
+                ::witbind::rt::exported_resource!(
+                    Handle, HandleBorrow, GuestHandle,
+                    "[export]witbind-fixtures:opt-merge-types/b", "[resource-new]handle",
+                    "[resource-rep]handle", "[resource-drop]handle", api
+                );
                 pub trait Guest {
                     type Handle: GuestHandle;
                     fn paint(
@@ -615,132 +412,11 @@ pub mod exports {
                 pub struct Thing {
                     pub(crate) handle: ::witbind::rt::ResourceHandle<Thing>,
                 }
-                impl ::witbind::rt::WasmResource for Thing {
-                    unsafe fn drop(handle: u32) {
-                        ::witbind::rt::wit_import!(
-                            "[export]witbind-fixtures:opt-merge-types/c",
-                            "[resource-drop]thing", (i32)
-                        );
-                        unsafe { _wit_import(handle as i32) }
-                    }
-                }
-                impl Thing {
-                    /// Creates a resource owning `value`; the host sees a new handle.
-                    pub fn new<T: GuestThing>(value: T) -> Self {
-                        Self::type_guard::<T>();
-                        let rep = unsafe {
-                            T::resource_into_raw_(::core::option::Option::Some(value))
-                        };
-                        ::witbind::rt::wit_import!(
-                            "[export]witbind-fixtures:opt-merge-types/c",
-                            "[resource-new]thing", (ptr), i32
-                        );
-                        unsafe {
-                            Self {
-                                handle: ::witbind::rt::ResourceHandle::from_handle(
-                                    _wit_import(rep.cast()) as u32,
-                                ),
-                            }
-                        }
-                    }
-                    /// The value behind this handle.
-                    pub fn get<T: GuestThing>(&self) -> &T {
-                        unsafe { ::witbind::rt::rep_ref(self.rep::<T>()) }
-                    }
-                    /// The value behind this handle, mutably.
-                    pub fn get_mut<T: GuestThing>(&mut self) -> &mut T {
-                        unsafe { ::witbind::rt::rep_mut(self.rep::<T>()) }
-                    }
-                    /// Moves the value out; the handle is dropped.
-                    pub fn into_inner<T: GuestThing>(self) -> T {
-                        unsafe { ::witbind::rt::rep_take(self.rep::<T>()) }
-                    }
-                    /// Takes ownership of a raw handle.
-                    ///
-                    /// # Safety
-                    /// `handle` must be an owned handle of this resource type that
-                    /// nothing else drops.
-                    #[doc(hidden)]
-                    pub unsafe fn from_handle(handle: u32) -> Self {
-                        Self {
-                            handle: unsafe {
-                                ::witbind::rt::ResourceHandle::from_handle(handle)
-                            },
-                        }
-                    }
-                    /// Moves ownership of the raw handle out of this value.
-                    #[doc(hidden)]
-                    pub fn take_handle(&self) -> u32 {
-                        ::witbind::rt::ResourceHandle::take_handle(&self.handle)
-                    }
-                    /// The raw handle, still owned by this value.
-                    #[doc(hidden)]
-                    pub fn handle(&self) -> u32 {
-                        ::witbind::rt::ResourceHandle::handle(&self.handle)
-                    }
-                    /// Runs when the host drops the last handle.
-                    ///
-                    /// # Safety
-                    /// `rep` must be this resource's representation, created
-                    /// with `T`.
-                    #[doc(hidden)]
-                    pub unsafe fn dtor<T: GuestThing>(rep: *mut u8) {
-                        Self::type_guard::<T>();
-                        drop(unsafe { T::resource_from_raw_(rep.cast()) });
-                    }
-                    fn rep<T: GuestThing>(&self) -> *mut u8 {
-                        Self::type_guard::<T>();
-                        ::witbind::rt::wit_import!(
-                            "[export]witbind-fixtures:opt-merge-types/c",
-                            "[resource-rep]thing", (i32), ptr
-                        );
-                        unsafe {
-                            _wit_import(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            )
-                        }
-                    }
-                    fn type_guard<T: 'static>() {
-                        static GUARD: ::witbind::rt::TypeGuard = ::witbind::rt::TypeGuard::new();
-                        GUARD.check::<T>();
-                    }
-                }
-                /// A borrow of a [`Thing`], lent to the guest for one call.
-                #[derive(Debug)]
-                #[repr(transparent)]
-                pub struct ThingBorrow<'a> {
-                    rep: *mut u8,
-                    _marker: ::core::marker::PhantomData<&'a Thing>,
-                }
-                impl<'a> ThingBorrow<'a> {
-                    /// Wraps a representation received from the host.
-                    ///
-                    /// # Safety
-                    /// `rep` must be a live representation of this resource.
-                    #[doc(hidden)]
-                    pub unsafe fn lift(rep: *const u8) -> Self {
-                        Self {
-                            rep: rep.cast_mut(),
-                            _marker: ::core::marker::PhantomData,
-                        }
-                    }
-                    /// The value behind this borrow.
-                    pub fn get<T: GuestThing>(&self) -> &'a T {
-                        Thing::type_guard::<T>();
-                        unsafe { ::witbind::rt::rep_ref(self.rep) }
-                    }
-                    /// The value behind this borrow, mutably: the `&mut self` of a
-                    /// method with `mutable_resources`.
-                    ///
-                    /// # Safety
-                    /// Nothing else may use the value while the reference lives
-                    /// (true for the duration of a synchronous export call).
-                    #[doc(hidden)]
-                    pub unsafe fn get_mut<T: GuestThing>(&self) -> &'a mut T {
-                        Thing::type_guard::<T>();
-                        unsafe { ::witbind::rt::rep_mut(self.rep) }
-                    }
-                }
+                ::witbind::rt::exported_resource!(
+                    Thing, ThingBorrow, GuestThing,
+                    "[export]witbind-fixtures:opt-merge-types/c", "[resource-new]thing",
+                    "[resource-rep]thing", "[resource-drop]thing", api
+                );
                 #[derive(Debug)]
                 pub struct Holds {
                     pub it: Thing,
@@ -793,19 +469,18 @@ pub mod exports {
                             size: arg2 as u64,
                         },
                         Holds {
-                            it: Thing {
-                                handle: unsafe {
-                                    ::witbind::rt::ResourceHandle::from_handle(arg3 as u32)
-                                },
-                            },
+                            it: unsafe { Thing::from_handle(arg3 as u32) },
                         },
                     );
                     let _ptr2 = (&raw mut _RET_AREA).cast::<u8>();
                     let Entry { name: _f3, size: _f4 } = _ret1;
                     unsafe {
-                        ::witbind::rt::store_list(_ptr2, ::witbind::rt::give_string(_f3))
-                    };
-                    unsafe { *_ptr2.add(8).cast::<i64>() = ::witbind::rt::as_i64(_f4) };
+                        ::witbind::rt::store_list(
+                            _ptr2,
+                            ::witbind::rt::give_string(_f3),
+                        );
+                        *_ptr2.add(8).cast::<i64>() = ::witbind::rt::as_i64(_f4);
+                    }
                     _ptr2
                 }
                 #[doc(hidden)]

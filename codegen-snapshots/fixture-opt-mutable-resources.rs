@@ -39,132 +39,12 @@ pub mod exports {
                 pub struct Stack {
                     pub(crate) handle: ::witbind::rt::ResourceHandle<Stack>,
                 }
-                impl ::witbind::rt::WasmResource for Stack {
-                    unsafe fn drop(handle: u32) {
-                        ::witbind::rt::wit_import!(
-                            "[export]witbind-fixtures:opt-mutable-resources/api",
-                            "[resource-drop]stack", (i32)
-                        );
-                        unsafe { _wit_import(handle as i32) }
-                    }
-                }
-                impl Stack {
-                    /// Creates a resource owning `value`; the host sees a new handle.
-                    pub fn new<T: GuestStack>(value: T) -> Self {
-                        Self::type_guard::<T>();
-                        let rep = unsafe {
-                            T::resource_into_raw_(::core::option::Option::Some(value))
-                        };
-                        ::witbind::rt::wit_import!(
-                            "[export]witbind-fixtures:opt-mutable-resources/api",
-                            "[resource-new]stack", (ptr), i32
-                        );
-                        unsafe {
-                            Self {
-                                handle: ::witbind::rt::ResourceHandle::from_handle(
-                                    _wit_import(rep.cast()) as u32,
-                                ),
-                            }
-                        }
-                    }
-                    /// The value behind this handle.
-                    pub fn get<T: GuestStack>(&self) -> &T {
-                        unsafe { ::witbind::rt::rep_ref(self.rep::<T>()) }
-                    }
-                    /// The value behind this handle, mutably.
-                    pub fn get_mut<T: GuestStack>(&mut self) -> &mut T {
-                        unsafe { ::witbind::rt::rep_mut(self.rep::<T>()) }
-                    }
-                    /// Moves the value out; the handle is dropped.
-                    pub fn into_inner<T: GuestStack>(self) -> T {
-                        unsafe { ::witbind::rt::rep_take(self.rep::<T>()) }
-                    }
-                    /// Takes ownership of a raw handle.
-                    ///
-                    /// # Safety
-                    /// `handle` must be an owned handle of this resource type that
-                    /// nothing else drops.
-                    #[doc(hidden)]
-                    pub unsafe fn from_handle(handle: u32) -> Self {
-                        Self {
-                            handle: unsafe {
-                                ::witbind::rt::ResourceHandle::from_handle(handle)
-                            },
-                        }
-                    }
-                    /// Moves ownership of the raw handle out of this value.
-                    #[doc(hidden)]
-                    pub fn take_handle(&self) -> u32 {
-                        ::witbind::rt::ResourceHandle::take_handle(&self.handle)
-                    }
-                    /// The raw handle, still owned by this value.
-                    #[doc(hidden)]
-                    pub fn handle(&self) -> u32 {
-                        ::witbind::rt::ResourceHandle::handle(&self.handle)
-                    }
-                    /// Runs when the host drops the last handle.
-                    ///
-                    /// # Safety
-                    /// `rep` must be this resource's representation, created
-                    /// with `T`.
-                    #[doc(hidden)]
-                    pub unsafe fn dtor<T: GuestStack>(rep: *mut u8) {
-                        Self::type_guard::<T>();
-                        drop(unsafe { T::resource_from_raw_(rep.cast()) });
-                    }
-                    fn rep<T: GuestStack>(&self) -> *mut u8 {
-                        Self::type_guard::<T>();
-                        ::witbind::rt::wit_import!(
-                            "[export]witbind-fixtures:opt-mutable-resources/api",
-                            "[resource-rep]stack", (i32), ptr
-                        );
-                        unsafe {
-                            _wit_import(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            )
-                        }
-                    }
-                    fn type_guard<T: 'static>() {
-                        static GUARD: ::witbind::rt::TypeGuard = ::witbind::rt::TypeGuard::new();
-                        GUARD.check::<T>();
-                    }
-                }
-                /// A borrow of a [`Stack`], lent to the guest for one call.
-                #[derive(Debug)]
-                #[repr(transparent)]
-                pub struct StackBorrow<'a> {
-                    rep: *mut u8,
-                    _marker: ::core::marker::PhantomData<&'a Stack>,
-                }
-                impl<'a> StackBorrow<'a> {
-                    /// Wraps a representation received from the host.
-                    ///
-                    /// # Safety
-                    /// `rep` must be a live representation of this resource.
-                    #[doc(hidden)]
-                    pub unsafe fn lift(rep: *const u8) -> Self {
-                        Self {
-                            rep: rep.cast_mut(),
-                            _marker: ::core::marker::PhantomData,
-                        }
-                    }
-                    /// The value behind this borrow.
-                    pub fn get<T: GuestStack>(&self) -> &'a T {
-                        Stack::type_guard::<T>();
-                        unsafe { ::witbind::rt::rep_ref(self.rep) }
-                    }
-                    /// The value behind this borrow, mutably: the `&mut self` of a
-                    /// method with `mutable_resources`.
-                    ///
-                    /// # Safety
-                    /// Nothing else may use the value while the reference lives
-                    /// (true for the duration of a synchronous export call).
-                    #[doc(hidden)]
-                    pub unsafe fn get_mut<T: GuestStack>(&self) -> &'a mut T {
-                        Stack::type_guard::<T>();
-                        unsafe { ::witbind::rt::rep_mut(self.rep) }
-                    }
-                }
+                ::witbind::rt::exported_resource!(
+                    Stack, StackBorrow, GuestStack,
+                    "[export]witbind-fixtures:opt-mutable-resources/api",
+                    "[resource-new]stack", "[resource-rep]stack", "[resource-drop]stack",
+                    api
+                );
                 pub trait Guest {
                     type Stack: GuestStack;
                 }
@@ -209,7 +89,7 @@ pub mod exports {
                 pub unsafe fn _export_constructor_stack_cabi<__T: GuestStack>() -> i32 {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
                     let _ret1 = Stack::new(__T::new());
-                    ::witbind::rt::ResourceHandle::take_handle(&_ret1.handle) as i32
+                    _ret1.take_handle() as i32
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
@@ -236,10 +116,10 @@ pub mod exports {
                             unsafe { *_ptr3.cast::<u8>() = 0 };
                         }
                         ::core::option::Option::Some(_e5) => {
-                            unsafe { *_ptr3.cast::<u8>() = 1 };
                             unsafe {
-                                *_ptr3.add(4).cast::<i32>() = ::witbind::rt::as_i32(_e5)
-                            };
+                                *_ptr3.cast::<u8>() = 1;
+                                *_ptr3.add(4).cast::<i32>() = ::witbind::rt::as_i32(_e5);
+                            }
                         }
                     }
                     _ptr3

@@ -5,10 +5,14 @@
 pub mod witbind_fixtures {
     pub mod opt_no_link_helpers {
         pub mod log {
+            #[allow(unused_macros)]
+            macro_rules! wit_import {
+                ($($signature:tt)*) => {
+                    ::witbind::rt::wit_import!("witbind-fixtures:opt-no-link-helpers/log", $($signature)*);
+                };
+            }
             pub fn write(line: &str) {
-                ::witbind::rt::wit_import!(
-                    "witbind-fixtures:opt-no-link-helpers/log", "write", (ptr, len)
-                );
+                wit_import!("write", (ptr, len));
                 let (_ptr1, _len1) = ::witbind::rt::lend_str(line);
                 unsafe { _wit_import(_ptr1, _len1) };
             }

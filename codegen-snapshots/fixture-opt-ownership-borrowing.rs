@@ -85,6 +85,14 @@ pub mod witbind_fixtures {
             #[used]
             #[doc(hidden)]
             static __FORCE_SECTION_REF: fn() = super::super::super::__link_custom_section_describing_imports;
+            #[allow(unused_macros)]
+            macro_rules! wit_import {
+                ($($signature:tt)*) => {
+                    ::witbind::rt::wit_import!(
+                        "witbind-fixtures:opt-ownership-borrowing/api", $($signature)*
+                    );
+                };
+            }
             #[derive(Clone, Copy, Debug)]
             pub struct OnlyParam<'a> {
                 pub name: &'a str,
@@ -120,53 +128,16 @@ pub mod witbind_fixtures {
             pub struct Res {
                 pub(crate) handle: ::witbind::rt::ResourceHandle<Res>,
             }
-            impl ::witbind::rt::WasmResource for Res {
-                unsafe fn drop(handle: u32) {
-                    ::witbind::rt::wit_import!(
-                        "witbind-fixtures:opt-ownership-borrowing/api",
-                        "[resource-drop]res", (i32)
-                    );
-                    unsafe { _wit_import(handle as i32) }
-                }
-            }
-            impl Res {
-                /// Takes ownership of a raw handle.
-                ///
-                /// # Safety
-                /// `handle` must be an owned handle of this resource type that
-                /// nothing else drops.
-                #[doc(hidden)]
-                pub unsafe fn from_handle(handle: u32) -> Self {
-                    Self {
-                        handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(handle)
-                        },
-                    }
-                }
-                /// Moves ownership of the raw handle out of this value.
-                #[doc(hidden)]
-                pub fn take_handle(&self) -> u32 {
-                    ::witbind::rt::ResourceHandle::take_handle(&self.handle)
-                }
-                /// The raw handle, still owned by this value.
-                #[doc(hidden)]
-                pub fn handle(&self) -> u32 {
-                    ::witbind::rt::ResourceHandle::handle(&self.handle)
-                }
-            }
+            ::witbind::rt::resource_handle!(
+                Res, "witbind-fixtures:opt-ownership-borrowing/api",
+                "[resource-drop]res", api
+            );
             impl Res {
                 #[allow(clippy::new_without_default)]
                 pub fn new() -> Self {
-                    ::witbind::rt::wit_import!(
-                        "witbind-fixtures:opt-ownership-borrowing/api",
-                        "[constructor]res", (), i32
-                    );
+                    wit_import!("[constructor]res", (), i32);
                     let _ret1 = unsafe { _wit_import() };
-                    Res {
-                        handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(_ret1 as u32)
-                        },
-                    }
+                    unsafe { Res::from_handle(_ret1 as u32) }
                 }
             }
             #[derive(Debug)]
@@ -180,10 +151,7 @@ pub mod witbind_fixtures {
                 pub s: &'a str,
             }
             pub fn send(p: OnlyParam<'_>, pt: Point) {
-                ::witbind::rt::wit_import!(
-                    "witbind-fixtures:opt-ownership-borrowing/api", "send", (ptr, len,
-                    ptr, len, i32, i32)
-                );
+                wit_import!("send", (ptr, len, ptr, len, i32, i32));
                 let OnlyParam { name: _f1, tags: _f2 } = p;
                 let (_ptr3, _len3) = ::witbind::rt::lend_str(_f1);
                 let (_array5, _len5) = ::witbind::rt::lower_list(
@@ -222,9 +190,7 @@ pub mod witbind_fixtures {
                 mm: M<'_>,
                 hh: Holds,
             ) {
-                ::witbind::rt::wit_import!(
-                    "witbind-fixtures:opt-ownership-borrowing/api", "f", (ptr)
-                );
+                wit_import!("f", (ptr));
                 let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 18]>::uninit();
                 let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                 let (_array3, _len3) = ::witbind::rt::lower_list(
@@ -258,45 +224,41 @@ pub mod witbind_fixtures {
                 unsafe { ::witbind::rt::store_list(_ptr1.add(8), (_array5, _len5)) };
                 match h {
                     V::S(_e7) => {
-                        unsafe { *_ptr1.add(16).cast::<u8>() = 0 };
                         unsafe {
+                            *_ptr1.add(16).cast::<u8>() = 0;
                             ::witbind::rt::store_list(
                                 _ptr1.add(20),
                                 ::witbind::rt::lend_str(_e7),
-                            )
-                        };
+                            );
+                        }
                     }
                     V::N(_e8) => {
-                        unsafe { *_ptr1.add(16).cast::<u8>() = 1 };
                         unsafe {
-                            *_ptr1.add(20).cast::<i32>() = ::witbind::rt::as_i32(_e8)
-                        };
+                            *_ptr1.add(16).cast::<u8>() = 1;
+                            *_ptr1.add(20).cast::<i32>() = ::witbind::rt::as_i32(_e8);
+                        }
                     }
                 }
                 let Bholder { r: _f9, s: _f10 } = l;
                 unsafe {
-                    *_ptr1.add(28).cast::<i32>() = ::witbind::rt::ResourceHandle::handle(
-                        &_f9.handle,
-                    ) as i32
-                };
-                unsafe {
+                    *_ptr1.add(28).cast::<i32>() = _f9.handle() as i32;
                     ::witbind::rt::store_list(
                         _ptr1.add(32),
                         ::witbind::rt::lend_str(_f10),
-                    )
-                };
+                    );
+                }
                 match o {
                     ::core::option::Option::None => {
                         unsafe { *_ptr1.add(40).cast::<u8>() = 0 };
                     }
                     ::core::option::Option::Some(_e12) => {
-                        unsafe { *_ptr1.add(40).cast::<u8>() = 1 };
                         unsafe {
+                            *_ptr1.add(40).cast::<u8>() = 1;
                             ::witbind::rt::store_list(
                                 _ptr1.add(44),
                                 ::witbind::rt::lend_str(_e12),
-                            )
-                        };
+                            );
+                        }
                     }
                 }
                 let (_array14, _len14) = ::witbind::rt::lower_list(
@@ -308,38 +270,29 @@ pub mod witbind_fixtures {
                             ::witbind::rt::store_list(
                                 _base14,
                                 ::witbind::rt::lend_str(_key13),
-                            )
-                        };
-                        unsafe {
+                            );
                             *_base14.add(8).cast::<i32>() = ::witbind::rt::as_i32(
                                 _value13,
-                            )
-                        };
+                            );
+                        }
                     },
                 );
                 unsafe { ::witbind::rt::store_list(_ptr1.add(52), (_array14, _len14)) };
                 let Holds { r: _f15, s: _f16 } = &hh;
                 unsafe {
-                    *_ptr1.add(60).cast::<i32>() = ::witbind::rt::ResourceHandle::take_handle(
-                        &_f15.handle,
-                    ) as i32
-                };
-                unsafe {
+                    *_ptr1.add(60).cast::<i32>() = _f15.take_handle() as i32;
                     ::witbind::rt::store_list(
                         _ptr1.add(64),
                         ::witbind::rt::lend_str(_f16),
-                    )
-                };
+                    );
+                }
                 unsafe { _wit_import(_ptr1) };
                 unsafe { ::witbind::rt::cabi_dealloc(_array3, _len3 * 8, 4) };
                 unsafe { ::witbind::rt::cabi_dealloc(_array5, _len5 * 8, 4) };
                 unsafe { ::witbind::rt::cabi_dealloc(_array14, _len14 * 12, 4) };
             }
             pub fn echo(n: &Named) -> Named {
-                ::witbind::rt::wit_import!(
-                    "witbind-fixtures:opt-ownership-borrowing/api", "echo", (ptr, len,
-                    ptr)
-                );
+                wit_import!("echo", (ptr, len, ptr));
                 let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
                 let Named { name: _f1 } = n;
                 let (_ptr2, _len2) = ::witbind::rt::lend_str(_f1);

@@ -33,6 +33,14 @@ pub mod witbind_fixtures {
             #[used]
             #[doc(hidden)]
             static __FORCE_SECTION_REF: fn() = super::super::super::__link_custom_section_describing_imports;
+            #[allow(unused_macros)]
+            macro_rules! wit_import {
+                ($($signature:tt)*) => {
+                    ::witbind::rt::wit_import!(
+                        "witbind-fixtures:opt-ownership-duplicate/api", $($signature)*
+                    );
+                };
+            }
             #[derive(Clone, Debug)]
             pub struct OnlyParamResult {
                 pub name: ::witbind::rt::String,
@@ -83,53 +91,16 @@ pub mod witbind_fixtures {
             pub struct Res {
                 pub(crate) handle: ::witbind::rt::ResourceHandle<Res>,
             }
-            impl ::witbind::rt::WasmResource for Res {
-                unsafe fn drop(handle: u32) {
-                    ::witbind::rt::wit_import!(
-                        "witbind-fixtures:opt-ownership-duplicate/api",
-                        "[resource-drop]res", (i32)
-                    );
-                    unsafe { _wit_import(handle as i32) }
-                }
-            }
-            impl Res {
-                /// Takes ownership of a raw handle.
-                ///
-                /// # Safety
-                /// `handle` must be an owned handle of this resource type that
-                /// nothing else drops.
-                #[doc(hidden)]
-                pub unsafe fn from_handle(handle: u32) -> Self {
-                    Self {
-                        handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(handle)
-                        },
-                    }
-                }
-                /// Moves ownership of the raw handle out of this value.
-                #[doc(hidden)]
-                pub fn take_handle(&self) -> u32 {
-                    ::witbind::rt::ResourceHandle::take_handle(&self.handle)
-                }
-                /// The raw handle, still owned by this value.
-                #[doc(hidden)]
-                pub fn handle(&self) -> u32 {
-                    ::witbind::rt::ResourceHandle::handle(&self.handle)
-                }
-            }
+            ::witbind::rt::resource_handle!(
+                Res, "witbind-fixtures:opt-ownership-duplicate/api",
+                "[resource-drop]res", api
+            );
             impl Res {
                 #[allow(clippy::new_without_default)]
                 pub fn new() -> Self {
-                    ::witbind::rt::wit_import!(
-                        "witbind-fixtures:opt-ownership-duplicate/api",
-                        "[constructor]res", (), i32
-                    );
+                    wit_import!("[constructor]res", (), i32);
                     let _ret1 = unsafe { _wit_import() };
-                    Res {
-                        handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(_ret1 as u32)
-                        },
-                    }
+                    unsafe { Res::from_handle(_ret1 as u32) }
                 }
             }
             #[derive(Debug)]
@@ -148,10 +119,7 @@ pub mod witbind_fixtures {
                 pub s: &'a str,
             }
             pub fn send(p: OnlyParamParam<'_>, pt: Point) {
-                ::witbind::rt::wit_import!(
-                    "witbind-fixtures:opt-ownership-duplicate/api", "send", (ptr, len,
-                    ptr, len, i32, i32)
-                );
+                wit_import!("send", (ptr, len, ptr, len, i32, i32));
                 let OnlyParamParam { name: _f1, tags: _f2 } = p;
                 let (_ptr3, _len3) = ::witbind::rt::lend_str(_f1);
                 let (_array5, _len5) = ::witbind::rt::lower_list(
@@ -190,9 +158,7 @@ pub mod witbind_fixtures {
                 mm: MParam<'_>,
                 hh: Holds,
             ) {
-                ::witbind::rt::wit_import!(
-                    "witbind-fixtures:opt-ownership-duplicate/api", "f", (ptr)
-                );
+                wit_import!("f", (ptr));
                 let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 18]>::uninit();
                 let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                 let (_array3, _len3) = ::witbind::rt::lower_list(
@@ -226,45 +192,41 @@ pub mod witbind_fixtures {
                 unsafe { ::witbind::rt::store_list(_ptr1.add(8), (_array5, _len5)) };
                 match h {
                     VParam::S(_e7) => {
-                        unsafe { *_ptr1.add(16).cast::<u8>() = 0 };
                         unsafe {
+                            *_ptr1.add(16).cast::<u8>() = 0;
                             ::witbind::rt::store_list(
                                 _ptr1.add(20),
                                 ::witbind::rt::lend_str(_e7),
-                            )
-                        };
+                            );
+                        }
                     }
                     VParam::N(_e8) => {
-                        unsafe { *_ptr1.add(16).cast::<u8>() = 1 };
                         unsafe {
-                            *_ptr1.add(20).cast::<i32>() = ::witbind::rt::as_i32(_e8)
-                        };
+                            *_ptr1.add(16).cast::<u8>() = 1;
+                            *_ptr1.add(20).cast::<i32>() = ::witbind::rt::as_i32(_e8);
+                        }
                     }
                 }
                 let BholderParam { r: _f9, s: _f10 } = l;
                 unsafe {
-                    *_ptr1.add(28).cast::<i32>() = ::witbind::rt::ResourceHandle::handle(
-                        &_f9.handle,
-                    ) as i32
-                };
-                unsafe {
+                    *_ptr1.add(28).cast::<i32>() = _f9.handle() as i32;
                     ::witbind::rt::store_list(
                         _ptr1.add(32),
                         ::witbind::rt::lend_str(_f10),
-                    )
-                };
+                    );
+                }
                 match o {
                     ::core::option::Option::None => {
                         unsafe { *_ptr1.add(40).cast::<u8>() = 0 };
                     }
                     ::core::option::Option::Some(_e12) => {
-                        unsafe { *_ptr1.add(40).cast::<u8>() = 1 };
                         unsafe {
+                            *_ptr1.add(40).cast::<u8>() = 1;
                             ::witbind::rt::store_list(
                                 _ptr1.add(44),
                                 ::witbind::rt::lend_str(_e12),
-                            )
-                        };
+                            );
+                        }
                     }
                 }
                 let (_array14, _len14) = ::witbind::rt::lower_list(
@@ -276,38 +238,29 @@ pub mod witbind_fixtures {
                             ::witbind::rt::store_list(
                                 _base14,
                                 ::witbind::rt::lend_str(_key13),
-                            )
-                        };
-                        unsafe {
+                            );
                             *_base14.add(8).cast::<i32>() = ::witbind::rt::as_i32(
                                 _value13,
-                            )
-                        };
+                            );
+                        }
                     },
                 );
                 unsafe { ::witbind::rt::store_list(_ptr1.add(52), (_array14, _len14)) };
                 let Holds { r: _f15, s: _f16 } = &hh;
                 unsafe {
-                    *_ptr1.add(60).cast::<i32>() = ::witbind::rt::ResourceHandle::take_handle(
-                        &_f15.handle,
-                    ) as i32
-                };
-                unsafe {
+                    *_ptr1.add(60).cast::<i32>() = _f15.take_handle() as i32;
                     ::witbind::rt::store_list(
                         _ptr1.add(64),
                         ::witbind::rt::lend_str(_f16),
-                    )
-                };
+                    );
+                }
                 unsafe { _wit_import(_ptr1) };
                 unsafe { ::witbind::rt::cabi_dealloc(_array3, _len3 * 8, 4) };
                 unsafe { ::witbind::rt::cabi_dealloc(_array5, _len5 * 8, 4) };
                 unsafe { ::witbind::rt::cabi_dealloc(_array14, _len14 * 12, 4) };
             }
             pub fn echo(n: NamedParam<'_>) -> NamedResult {
-                ::witbind::rt::wit_import!(
-                    "witbind-fixtures:opt-ownership-duplicate/api", "echo", (ptr, len,
-                    ptr)
-                );
+                wit_import!("echo", (ptr, len, ptr));
                 let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
                 let NamedParam { name: _f1 } = n;
                 let (_ptr2, _len2) = ::witbind::rt::lend_str(_f1);
@@ -379,132 +332,11 @@ pub mod exports {
                 pub struct Res {
                     pub(crate) handle: ::witbind::rt::ResourceHandle<Res>,
                 }
-                impl ::witbind::rt::WasmResource for Res {
-                    unsafe fn drop(handle: u32) {
-                        ::witbind::rt::wit_import!(
-                            "[export]witbind-fixtures:opt-ownership-duplicate/api",
-                            "[resource-drop]res", (i32)
-                        );
-                        unsafe { _wit_import(handle as i32) }
-                    }
-                }
-                impl Res {
-                    /// Creates a resource owning `value`; the host sees a new handle.
-                    pub fn new<T: GuestRes>(value: T) -> Self {
-                        Self::type_guard::<T>();
-                        let rep = unsafe {
-                            T::resource_into_raw_(::core::option::Option::Some(value))
-                        };
-                        ::witbind::rt::wit_import!(
-                            "[export]witbind-fixtures:opt-ownership-duplicate/api",
-                            "[resource-new]res", (ptr), i32
-                        );
-                        unsafe {
-                            Self {
-                                handle: ::witbind::rt::ResourceHandle::from_handle(
-                                    _wit_import(rep.cast()) as u32,
-                                ),
-                            }
-                        }
-                    }
-                    /// The value behind this handle.
-                    pub fn get<T: GuestRes>(&self) -> &T {
-                        unsafe { ::witbind::rt::rep_ref(self.rep::<T>()) }
-                    }
-                    /// The value behind this handle, mutably.
-                    pub fn get_mut<T: GuestRes>(&mut self) -> &mut T {
-                        unsafe { ::witbind::rt::rep_mut(self.rep::<T>()) }
-                    }
-                    /// Moves the value out; the handle is dropped.
-                    pub fn into_inner<T: GuestRes>(self) -> T {
-                        unsafe { ::witbind::rt::rep_take(self.rep::<T>()) }
-                    }
-                    /// Takes ownership of a raw handle.
-                    ///
-                    /// # Safety
-                    /// `handle` must be an owned handle of this resource type that
-                    /// nothing else drops.
-                    #[doc(hidden)]
-                    pub unsafe fn from_handle(handle: u32) -> Self {
-                        Self {
-                            handle: unsafe {
-                                ::witbind::rt::ResourceHandle::from_handle(handle)
-                            },
-                        }
-                    }
-                    /// Moves ownership of the raw handle out of this value.
-                    #[doc(hidden)]
-                    pub fn take_handle(&self) -> u32 {
-                        ::witbind::rt::ResourceHandle::take_handle(&self.handle)
-                    }
-                    /// The raw handle, still owned by this value.
-                    #[doc(hidden)]
-                    pub fn handle(&self) -> u32 {
-                        ::witbind::rt::ResourceHandle::handle(&self.handle)
-                    }
-                    /// Runs when the host drops the last handle.
-                    ///
-                    /// # Safety
-                    /// `rep` must be this resource's representation, created
-                    /// with `T`.
-                    #[doc(hidden)]
-                    pub unsafe fn dtor<T: GuestRes>(rep: *mut u8) {
-                        Self::type_guard::<T>();
-                        drop(unsafe { T::resource_from_raw_(rep.cast()) });
-                    }
-                    fn rep<T: GuestRes>(&self) -> *mut u8 {
-                        Self::type_guard::<T>();
-                        ::witbind::rt::wit_import!(
-                            "[export]witbind-fixtures:opt-ownership-duplicate/api",
-                            "[resource-rep]res", (i32), ptr
-                        );
-                        unsafe {
-                            _wit_import(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            )
-                        }
-                    }
-                    fn type_guard<T: 'static>() {
-                        static GUARD: ::witbind::rt::TypeGuard = ::witbind::rt::TypeGuard::new();
-                        GUARD.check::<T>();
-                    }
-                }
-                /// A borrow of a [`Res`], lent to the guest for one call.
-                #[derive(Debug)]
-                #[repr(transparent)]
-                pub struct ResBorrow<'a> {
-                    rep: *mut u8,
-                    _marker: ::core::marker::PhantomData<&'a Res>,
-                }
-                impl<'a> ResBorrow<'a> {
-                    /// Wraps a representation received from the host.
-                    ///
-                    /// # Safety
-                    /// `rep` must be a live representation of this resource.
-                    #[doc(hidden)]
-                    pub unsafe fn lift(rep: *const u8) -> Self {
-                        Self {
-                            rep: rep.cast_mut(),
-                            _marker: ::core::marker::PhantomData,
-                        }
-                    }
-                    /// The value behind this borrow.
-                    pub fn get<T: GuestRes>(&self) -> &'a T {
-                        Res::type_guard::<T>();
-                        unsafe { ::witbind::rt::rep_ref(self.rep) }
-                    }
-                    /// The value behind this borrow, mutably: the `&mut self` of a
-                    /// method with `mutable_resources`.
-                    ///
-                    /// # Safety
-                    /// Nothing else may use the value while the reference lives
-                    /// (true for the duration of a synchronous export call).
-                    #[doc(hidden)]
-                    pub unsafe fn get_mut<T: GuestRes>(&self) -> &'a mut T {
-                        Res::type_guard::<T>();
-                        unsafe { ::witbind::rt::rep_mut(self.rep) }
-                    }
-                }
+                ::witbind::rt::exported_resource!(
+                    Res, ResBorrow, GuestRes,
+                    "[export]witbind-fixtures:opt-ownership-duplicate/api",
+                    "[resource-new]res", "[resource-rep]res", "[resource-drop]res", api
+                );
                 #[derive(Debug)]
                 pub struct Holds {
                     pub r: Res,
@@ -569,7 +401,7 @@ pub mod exports {
                 pub unsafe fn _export_constructor_res_cabi<__T: GuestRes>() -> i32 {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
                     let _ret1 = Res::new(__T::new());
-                    ::witbind::rt::ResourceHandle::take_handle(&_ret1.handle) as i32
+                    _ret1.take_handle() as i32
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
@@ -609,49 +441,28 @@ pub mod exports {
                     let _list6 = unsafe {
                         ::witbind::rt::lift_list(_list4, 8, 4, _lift5)
                     };
-                    let _l7 = unsafe { *arg0.add(16).cast::<u8>() };
-                    let _v9 = match _l7 {
-                        0 => {
-                            VResult::S(unsafe {
-                                ::witbind::rt::take_string_at(arg0.add(20))
-                            })
-                        }
-                        1 => {
-                            let _l8 = unsafe { *arg0.add(20).cast::<u32>() };
-                            VResult::N(_l8)
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                    let _v7 = unsafe { _lift_v(arg0.add(16)) };
+                    let _l8 = unsafe { *arg0.add(28).cast::<i32>() };
+                    let _l9 = unsafe { *arg0.add(40).cast::<u8>() };
+                    let _case10 = || unsafe {
+                        ::witbind::rt::take_string_at(arg0.add(44))
                     };
-                    let _l10 = unsafe { *arg0.add(28).cast::<i32>() };
-                    let _l11 = unsafe { *arg0.add(40).cast::<u8>() };
-                    let _v12 = match _l11 {
-                        0 => ::core::option::Option::None,
-                        1 => {
-                            ::core::option::Option::Some(unsafe {
-                                ::witbind::rt::take_string_at(arg0.add(44))
-                            })
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    };
-                    let _v13 = unsafe { _lift_m(arg0.add(52)) };
-                    let _l14 = unsafe { *arg0.add(60).cast::<i32>() };
+                    let _v11 = unsafe { ::witbind::rt::lift_option(_l9, _case10) };
+                    let _v12 = unsafe { _lift_m(arg0.add(52)) };
+                    let _l13 = unsafe { *arg0.add(60).cast::<i32>() };
                     unsafe { ::witbind::rt::cabi_dealloc(arg0, 72, 4) };
                     __T::f(
                         _list3,
                         _list6,
-                        _v9,
+                        _v7,
                         BholderResult {
-                            r: unsafe { ResBorrow::lift(::witbind::rt::rep(_l10)) },
+                            r: unsafe { ResBorrow::lift(::witbind::rt::rep(_l8)) },
                             s: unsafe { ::witbind::rt::take_string_at(arg0.add(32)) },
                         },
+                        _v11,
                         _v12,
-                        _v13,
                         Holds {
-                            r: Res {
-                                handle: unsafe {
-                                    ::witbind::rt::ResourceHandle::from_handle(_l14 as u32)
-                                },
-                            },
+                            r: unsafe { Res::from_handle(_l13 as u32) },
                             s: unsafe { ::witbind::rt::take_string_at(arg0.add(64)) },
                         },
                     );
@@ -783,6 +594,28 @@ pub mod exports {
                     );
                     unsafe { ::witbind::rt::cabi_dealloc(_array2, _len2 * 12, 4) };
                     _map2
+                }
+                /// Lifts a `v` out of canonical ABI memory.
+                ///
+                /// # Safety
+                ///
+                /// `ptr` points at a valid value of this type in canonical layout
+                /// (aligned, initialized, cases and discriminants in range), whose
+                /// lists, strings and handles are handed over to the result.
+                pub(crate) unsafe fn _lift_v(ptr: *mut u8) -> VResult {
+                    let _l1 = unsafe { *ptr.cast::<u8>() };
+                    match _l1 {
+                        0 => {
+                            VResult::S(unsafe {
+                                ::witbind::rt::take_string_at(ptr.add(4))
+                            })
+                        }
+                        1 => {
+                            let _l2 = unsafe { *ptr.add(4).cast::<u32>() };
+                            VResult::N(_l2)
+                        }
+                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                    }
                 }
             }
         }

@@ -18,16 +18,16 @@ pub unsafe fn _export_echo_cabi<__T: Guest>(arg0: *mut u8, arg1: usize) -> *mut 
     let _ptr2 = (&raw mut _RET_AREA).cast::<u8>();
     match _ret1 {
         ::core::result::Result::Ok(_e3) => {
-            unsafe { *_ptr2.cast::<u8>() = 0 };
             unsafe {
-                ::witbind::rt::store_list(_ptr2.add(4), ::witbind::rt::give_list(_e3))
-            };
+                *_ptr2.cast::<u8>() = 0;
+                ::witbind::rt::store_list(_ptr2.add(4), ::witbind::rt::give_list(_e3));
+            }
         }
         ::core::result::Result::Err(_e4) => {
-            unsafe { *_ptr2.cast::<u8>() = 1 };
             unsafe {
-                ::witbind::rt::store_list(_ptr2.add(4), ::witbind::rt::give_list(_e4))
-            };
+                *_ptr2.cast::<u8>() = 1;
+                ::witbind::rt::store_list(_ptr2.add(4), ::witbind::rt::give_list(_e4));
+            }
         }
     }
     _ptr2
@@ -106,6 +106,12 @@ pub mod witbind_fixtures {
             #[used]
             #[doc(hidden)]
             static __FORCE_SECTION_REF: fn() = super::super::super::__link_custom_section_describing_imports;
+            #[allow(unused_macros)]
+            macro_rules! wit_import {
+                ($($signature:tt)*) => {
+                    ::witbind::rt::wit_import!("witbind-fixtures:opt-raw-strings/text", $($signature)*);
+                };
+            }
             #[derive(Clone, Debug)]
             pub struct Named {
                 pub name: ::witbind::rt::Vec<u8>,
@@ -113,18 +119,13 @@ pub mod witbind_fixtures {
                 pub note: ::core::option::Option<::witbind::rt::Vec<u8>>,
             }
             pub fn log(message: &[u8]) {
-                ::witbind::rt::wit_import!(
-                    "witbind-fixtures:opt-raw-strings/text", "log", (ptr, len)
-                );
+                wit_import!("log", (ptr, len));
                 let (_ptr1, _len1) = ::witbind::rt::lend_list(message);
                 unsafe { _wit_import(_ptr1, _len1) };
             }
             #[allow(clippy::needless_borrow)]
             pub fn greet(who: &Named) -> ::witbind::rt::Vec<u8> {
-                ::witbind::rt::wit_import!(
-                    "witbind-fixtures:opt-raw-strings/text", "greet", (ptr, len, ptr,
-                    len, i32, ptr, len, ptr)
-                );
+                wit_import!("greet", (ptr, len, ptr, len, i32, ptr, len, ptr));
                 let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
                 let mut _cleanup_list = ::witbind::rt::Vec::<
                     (*mut u8, usize, usize),
@@ -141,9 +142,7 @@ pub mod witbind_fixtures {
                 unsafe { ::witbind::rt::take_list_at::<u8>(_ptr8) }
             }
             pub fn parts(text: &[u8]) -> ::witbind::rt::Vec<::witbind::rt::Vec<u8>> {
-                ::witbind::rt::wit_import!(
-                    "witbind-fixtures:opt-raw-strings/text", "parts", (ptr, len, ptr)
-                );
+                wit_import!("parts", (ptr, len, ptr));
                 let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
                 let (_ptr1, _len1) = ::witbind::rt::lend_list(text);
                 let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
@@ -350,19 +349,14 @@ pub mod exports {
                     let _list2 = unsafe {
                         ::witbind::rt::lift_list((arg2, arg3), 8, 4, _lift1)
                     };
-                    let _v3 = match arg4 {
-                        0 => ::core::option::Option::None,
-                        1 => {
-                            ::core::option::Option::Some(unsafe {
-                                ::witbind::rt::take_list::<u8>(arg5, arg6)
-                            })
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                    let _case3 = || unsafe {
+                        ::witbind::rt::take_list::<u8>(arg5, arg6)
                     };
+                    let _v4 = unsafe { ::witbind::rt::lift_option(arg4, _case3) };
                     Named {
                         name: unsafe { ::witbind::rt::take_list::<u8>(arg0, arg1) },
                         tags: _list2,
-                        note: _v3,
+                        note: _v4,
                     }
                 }
             }

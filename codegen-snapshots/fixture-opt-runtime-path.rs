@@ -33,6 +33,12 @@ pub mod witbind_fixtures {
             #[used]
             #[doc(hidden)]
             static __FORCE_SECTION_REF: fn() = super::super::super::__link_custom_section_describing_imports;
+            #[allow(unused_macros)]
+            macro_rules! wit_import {
+                ($($signature:tt)*) => {
+                    witbind::rt::wit_import!("witbind-fixtures:opt-runtime-path/api", $($signature)*);
+                };
+            }
             #[derive(Clone, Debug)]
             pub struct Entry {
                 pub key: witbind::rt::String,
@@ -40,27 +46,15 @@ pub mod witbind_fixtures {
             }
             #[allow(clippy::needless_borrow)]
             pub fn store(e: &Entry) -> ::core::result::Result<u64, witbind::rt::String> {
-                witbind::rt::wit_import!(
-                    "witbind-fixtures:opt-runtime-path/api", "store", (ptr, len, ptr,
-                    len, ptr)
-                );
+                wit_import!("store", (ptr, len, ptr, len, ptr));
                 let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
                 let (_v1, _v2, _v3, _v4) = _lower_flat_entry(&e);
                 let _ptr5 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(_v1, _v2, _v3, _v4, _ptr5) };
                 let _l6 = unsafe { *_ptr5.cast::<u8>() };
-                match _l6 {
-                    0 => {
-                        let _l7 = unsafe { *_ptr5.add(8).cast::<u64>() };
-                        ::core::result::Result::Ok(_l7)
-                    }
-                    1 => {
-                        ::core::result::Result::Err(unsafe {
-                            witbind::rt::take_string_at(_ptr5.add(8))
-                        })
-                    }
-                    _ => unsafe { witbind::rt::invalid_discriminant() }
-                }
+                let _case8 = || unsafe { *_ptr5.add(8).cast::<u64>() };
+                let _case9 = || unsafe { witbind::rt::take_string_at(_ptr5.add(8)) };
+                unsafe { witbind::rt::lift_result(_l6, _case8, _case9) }
             }
             /// A lent `entry` as its core values (its lists and strings point into `value`).
             pub(crate) fn _lower_flat_entry(
@@ -108,19 +102,19 @@ pub mod exports {
                     let _ptr3 = (&raw mut _RET_AREA).cast::<u8>();
                     match _ret2 {
                         ::core::result::Result::Ok(_e4) => {
-                            unsafe { *_ptr3.cast::<u8>() = 0 };
                             unsafe {
-                                *_ptr3.add(8).cast::<i64>() = witbind::rt::as_i64(_e4)
-                            };
+                                *_ptr3.cast::<u8>() = 0;
+                                *_ptr3.add(8).cast::<i64>() = witbind::rt::as_i64(_e4);
+                            }
                         }
                         ::core::result::Result::Err(_e5) => {
-                            unsafe { *_ptr3.cast::<u8>() = 1 };
                             unsafe {
+                                *_ptr3.cast::<u8>() = 1;
                                 witbind::rt::store_list(
                                     _ptr3.add(8),
                                     witbind::rt::give_string(_e5),
-                                )
-                            };
+                                );
+                            }
                         }
                     }
                     _ptr3

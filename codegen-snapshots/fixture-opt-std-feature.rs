@@ -8,6 +8,12 @@ pub mod witbind_fixtures {
             #[used]
             #[doc(hidden)]
             static __FORCE_SECTION_REF: fn() = super::super::super::__link_custom_section_describing_imports;
+            #[allow(unused_macros)]
+            macro_rules! wit_import {
+                ($($signature:tt)*) => {
+                    ::witbind::rt::wit_import!("witbind-fixtures:opt-std-feature/errors", $($signature)*);
+                };
+            }
             #[repr(u8)]
             #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
             pub enum Code {
@@ -97,78 +103,62 @@ pub mod witbind_fixtures {
             #[cfg(feature = "std")]
             impl ::core::error::Error for Problem {}
             pub fn a() -> ::core::result::Result<u32, Code> {
-                ::witbind::rt::wit_import!(
-                    "witbind-fixtures:opt-std-feature/errors", "a", (ptr)
-                );
+                wit_import!("a", (ptr));
                 let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
                 let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(_ptr1) };
                 let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                match _l2 {
-                    0 => {
-                        let _l3 = unsafe { *_ptr1.add(4).cast::<u32>() };
-                        ::core::result::Result::Ok(_l3)
-                    }
-                    1 => {
-                        let _l4 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                        ::core::result::Result::Err(unsafe { Code::_lift(_l4) })
-                    }
-                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                }
+                let _case4 = || unsafe { *_ptr1.add(4).cast::<u32>() };
+                let _case6 = || {
+                    let _l5 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                    unsafe { Code::_lift(_l5) }
+                };
+                unsafe { ::witbind::rt::lift_result(_l2, _case4, _case6) }
             }
             pub fn b() -> ::core::result::Result<u32, Failure> {
-                ::witbind::rt::wit_import!(
-                    "witbind-fixtures:opt-std-feature/errors", "b", (ptr)
-                );
+                wit_import!("b", (ptr));
                 let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 4]>::uninit();
                 let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(_ptr1) };
                 let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                match _l2 {
-                    0 => {
-                        let _l3 = unsafe { *_ptr1.add(4).cast::<u32>() };
-                        ::core::result::Result::Ok(_l3)
+                let _case4 = || unsafe { *_ptr1.add(4).cast::<u32>() };
+                let _case6 = || {
+                    let _l5 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                    Failure {
+                        code: unsafe { Code::_lift(_l5) },
+                        detail: unsafe { ::witbind::rt::take_string_at(_ptr1.add(8)) },
                     }
-                    1 => {
-                        let _l4 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                        ::core::result::Result::Err(Failure {
-                            code: unsafe { Code::_lift(_l4) },
-                            detail: unsafe {
-                                ::witbind::rt::take_string_at(_ptr1.add(8))
-                            },
-                        })
-                    }
-                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                }
+                };
+                unsafe { ::witbind::rt::lift_result(_l2, _case4, _case6) }
             }
             pub fn c() -> ::core::result::Result<u32, Problem> {
-                ::witbind::rt::wit_import!(
-                    "witbind-fixtures:opt-std-feature/errors", "c", (ptr)
-                );
+                wit_import!("c", (ptr));
                 let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 4]>::uninit();
                 let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(_ptr1) };
                 let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                match _l2 {
+                let _case4 = || unsafe { *_ptr1.add(4).cast::<u32>() };
+                let _case6 = || unsafe { _lift_problem(_ptr1.add(4)) };
+                unsafe { ::witbind::rt::lift_result(_l2, _case4, _case6) }
+            }
+            /// Lifts a `problem` out of canonical ABI memory.
+            ///
+            /// # Safety
+            ///
+            /// `ptr` points at a valid value of this type in canonical layout
+            /// (aligned, initialized, cases and discriminants in range), whose
+            /// lists, strings and handles are handed over to the result.
+            pub(crate) unsafe fn _lift_problem(ptr: *mut u8) -> Problem {
+                let _l1 = unsafe { *ptr.cast::<u8>() };
+                match _l1 {
                     0 => {
-                        let _l3 = unsafe { *_ptr1.add(4).cast::<u32>() };
-                        ::core::result::Result::Ok(_l3)
+                        let _l2 = unsafe { *ptr.add(4).cast::<u8>() };
+                        Problem::Code(unsafe { Code::_lift(_l2) })
                     }
                     1 => {
-                        let _l4 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                        let _v6 = match _l4 {
-                            0 => {
-                                let _l5 = unsafe { *_ptr1.add(8).cast::<u8>() };
-                                Problem::Code(unsafe { Code::_lift(_l5) })
-                            }
-                            1 => {
-                                Problem::Other(unsafe {
-                                    ::witbind::rt::take_string_at(_ptr1.add(8))
-                                })
-                            }
-                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                        };
-                        ::core::result::Result::Err(_v6)
+                        Problem::Other(unsafe {
+                            ::witbind::rt::take_string_at(ptr.add(4))
+                        })
                     }
                     _ => unsafe { ::witbind::rt::invalid_discriminant() }
                 }

@@ -91,10 +91,14 @@ pub mod witbind_fixtures {
             #[used]
             #[doc(hidden)]
             static __FORCE_SECTION_REF: fn() = super::super::super::__link_custom_section_describing_imports;
+            #[allow(unused_macros)]
+            macro_rules! wit_import {
+                ($($signature:tt)*) => {
+                    ::witbind::rt::wit_import!("witbind-fixtures:opt-sync/api", $($signature)*);
+                };
+            }
             pub fn fetch(url: &str) -> ::witbind::rt::Vec<u8> {
-                ::witbind::rt::wit_import!(
-                    "witbind-fixtures:opt-sync/api", "fetch", (ptr, len, ptr)
-                );
+                wit_import!("fetch", (ptr, len, ptr));
                 let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
                 let (_ptr1, _len1) = ::witbind::rt::lend_str(url);
                 let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();

@@ -8,10 +8,16 @@ pub mod witbind_fixtures {
             #[used]
             #[doc(hidden)]
             static __FORCE_SECTION_REF: fn() = super::super::super::__link_custom_section_describing_imports;
+            #[allow(unused_macros)]
+            macro_rules! wit_import {
+                ($($signature:tt)*) => {
+                    ::witbind::rt::wit_import!(
+                        "witbind-fixtures:opt-type-section-suffix/log", $($signature)*
+                    );
+                };
+            }
             pub fn write(line: &str) {
-                ::witbind::rt::wit_import!(
-                    "witbind-fixtures:opt-type-section-suffix/log", "write", (ptr, len)
-                );
+                wit_import!("write", (ptr, len));
                 let (_ptr1, _len1) = ::witbind::rt::lend_str(line);
                 unsafe { _wit_import(_ptr1, _len1) };
             }

@@ -33,12 +33,16 @@ pub mod witbind_fixtures {
             #[used]
             #[doc(hidden)]
             static __FORCE_SECTION_REF: fn() = super::super::super::__link_custom_section_describing_imports;
+            #[allow(unused_macros)]
+            macro_rules! wit_import {
+                ($($signature:tt)*) => {
+                    ::witbind::rt::wit_import!("witbind-fixtures:opt-with/team", $($signature)*);
+                };
+            }
             pub type Wrapper = super::super::super::__with_name0::Wrapper;
             pub type Scalars = super::super::super::__with_name0::Scalars;
             pub fn lead(w: Wrapper) -> Scalars {
-                ::witbind::rt::wit_import!(
-                    "witbind-fixtures:opt-with/team", "lead", (i32, ptr)
-                );
+                wit_import!("lead", (i32, ptr));
                 let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 3]>::uninit();
                 let Wrapper { inner: _f1 } = w;
                 let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();

@@ -9,6 +9,12 @@ pub mod witbind_fixtures {
             #[used]
             #[doc(hidden)]
             static __FORCE_SECTION_REF: fn() = super::super::super::__link_custom_section_describing_imports;
+            #[allow(unused_macros)]
+            macro_rules! wit_import {
+                ($($signature:tt)*) => {
+                    ::witbind::rt::wit_import!("witbind-fixtures:options-results/fallible", $($signature)*);
+                };
+            }
             /// An error with a code and a message.
             #[derive(Clone, Debug)]
             pub struct Failure {
@@ -30,10 +36,7 @@ pub mod witbind_fixtures {
             pub fn echo_option(
                 x: ::core::option::Option<u32>,
             ) -> ::core::option::Option<u32> {
-                ::witbind::rt::wit_import!(
-                    "witbind-fixtures:options-results/fallible", "echo-option", (i32,
-                    i32, ptr)
-                );
+                wit_import!("echo-option", (i32, i32, ptr));
                 let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
                 let (_v3, _v4) = match x {
                     ::core::option::Option::None => (0i32, 0i32),
@@ -44,23 +47,14 @@ pub mod witbind_fixtures {
                 let _ptr5 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(_v3, _v4, _ptr5) };
                 let _l6 = unsafe { *_ptr5.cast::<u8>() };
-                match _l6 {
-                    0 => ::core::option::Option::None,
-                    1 => {
-                        let _l7 = unsafe { *_ptr5.add(4).cast::<u32>() };
-                        ::core::option::Option::Some(_l7)
-                    }
-                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                }
+                let _case8 = || unsafe { *_ptr5.add(4).cast::<u32>() };
+                unsafe { ::witbind::rt::lift_option(_l6, _case8) }
             }
             /// An optional string (owned data inside the option).
             pub fn echo_option_string(
                 x: ::core::option::Option<&str>,
             ) -> ::core::option::Option<::witbind::rt::String> {
-                ::witbind::rt::wit_import!(
-                    "witbind-fixtures:options-results/fallible", "echo-option-string",
-                    (i32, ptr, len, ptr)
-                );
+                wit_import!("echo-option-string", (i32, ptr, len, ptr));
                 let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 3]>::uninit();
                 let (_v4, _v5, _v6) = match x {
                     ::core::option::Option::None => {
@@ -74,24 +68,14 @@ pub mod witbind_fixtures {
                 let _ptr7 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(_v4, _v5, _v6, _ptr7) };
                 let _l8 = unsafe { *_ptr7.cast::<u8>() };
-                match _l8 {
-                    0 => ::core::option::Option::None,
-                    1 => {
-                        ::core::option::Option::Some(unsafe {
-                            ::witbind::rt::take_string_at(_ptr7.add(4))
-                        })
-                    }
-                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                }
+                let _case9 = || unsafe { ::witbind::rt::take_string_at(_ptr7.add(4)) };
+                unsafe { ::witbind::rt::lift_option(_l8, _case9) }
             }
             /// `none`, `some(none)` and `some(some(x))` are three different values.
             pub fn echo_option_option(
                 x: ::core::option::Option<::core::option::Option<u8>>,
             ) -> ::core::option::Option<::core::option::Option<u8>> {
-                ::witbind::rt::wit_import!(
-                    "witbind-fixtures:options-results/fallible", "echo-option-option",
-                    (i32, i32, i32, ptr)
-                );
+                wit_import!("echo-option-option", (i32, i32, i32, ptr));
                 let mut _ret_area = ::core::mem::MaybeUninit::<[u8; 3]>::uninit();
                 let (_v7, _v8, _v9) = match x {
                     ::core::option::Option::None => (0i32, 0i32, 0i32),
@@ -108,51 +92,32 @@ pub mod witbind_fixtures {
                 let _ptr10 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(_v7, _v8, _v9, _ptr10) };
                 let _l11 = unsafe { *_ptr10.cast::<u8>() };
-                match _l11 {
-                    0 => ::core::option::Option::None,
-                    1 => {
-                        let _l12 = unsafe { *_ptr10.add(1).cast::<u8>() };
-                        let _v14 = match _l12 {
-                            0 => ::core::option::Option::None,
-                            1 => {
-                                let _l13 = unsafe { *_ptr10.add(2).cast::<u8>() };
-                                ::core::option::Option::Some(_l13)
-                            }
-                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                        };
-                        ::core::option::Option::Some(_v14)
-                    }
-                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                }
+                let _case16 = || {
+                    let _l12 = unsafe { *_ptr10.add(1).cast::<u8>() };
+                    let _case14 = || unsafe { *_ptr10.add(2).cast::<u8>() };
+                    unsafe { ::witbind::rt::lift_option(_l12, _case14) }
+                };
+                unsafe { ::witbind::rt::lift_option(_l11, _case16) }
             }
             /// `result` without payloads.
             #[allow(clippy::result_unit_err)]
             pub fn plain(
                 x: ::core::result::Result<(), ()>,
             ) -> ::core::result::Result<(), ()> {
-                ::witbind::rt::wit_import!(
-                    "witbind-fixtures:options-results/fallible", "plain", (i32), i32
-                );
+                wit_import!("plain", (i32), i32);
                 let _v3 = match x {
                     ::core::result::Result::Ok(_) => 0i32,
                     ::core::result::Result::Err(_) => 1i32,
                 };
                 let _ret4 = unsafe { _wit_import(_v3) };
-                match _ret4 {
-                    0 => ::core::result::Result::Ok(()),
-                    1 => ::core::result::Result::Err(()),
-                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                }
+                unsafe { ::witbind::rt::lift_result(_ret4, || (), || ()) }
             }
             /// `result<T>`: a payload on success only.
             #[allow(clippy::result_unit_err)]
             pub fn ok_only(
                 x: ::core::result::Result<&str, ()>,
             ) -> ::core::result::Result<::witbind::rt::String, ()> {
-                ::witbind::rt::wit_import!(
-                    "witbind-fixtures:options-results/fallible", "ok-only", (i32, ptr,
-                    len, ptr)
-                );
+                wit_import!("ok-only", (i32, ptr, len, ptr));
                 let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 3]>::uninit();
                 let (_v4, _v5, _v6) = match x {
                     ::core::result::Result::Ok(_e1) => {
@@ -166,24 +131,14 @@ pub mod witbind_fixtures {
                 let _ptr7 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(_v4, _v5, _v6, _ptr7) };
                 let _l8 = unsafe { *_ptr7.cast::<u8>() };
-                match _l8 {
-                    0 => {
-                        ::core::result::Result::Ok(unsafe {
-                            ::witbind::rt::take_string_at(_ptr7.add(4))
-                        })
-                    }
-                    1 => ::core::result::Result::Err(()),
-                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                }
+                let _case9 = || unsafe { ::witbind::rt::take_string_at(_ptr7.add(4)) };
+                unsafe { ::witbind::rt::lift_result(_l8, _case9, || ()) }
             }
             /// `result<_, E>`: a payload on failure only.
             pub fn err_only(
                 x: ::core::result::Result<(), &Failure>,
             ) -> ::core::result::Result<(), Failure> {
-                ::witbind::rt::wit_import!(
-                    "witbind-fixtures:options-results/fallible", "err-only", (i32, i32,
-                    ptr, len, ptr)
-                );
+                wit_import!("err-only", (i32, i32, ptr, len, ptr));
                 let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 4]>::uninit();
                 let (_v6, _v7, _v8, _v9) = match x {
                     ::core::result::Result::Ok(_) => {
@@ -198,28 +153,20 @@ pub mod witbind_fixtures {
                 let _ptr10 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(_v6, _v7, _v8, _v9, _ptr10) };
                 let _l11 = unsafe { *_ptr10.cast::<u8>() };
-                match _l11 {
-                    0 => ::core::result::Result::Ok(()),
-                    1 => {
-                        let _l12 = unsafe { *_ptr10.add(4).cast::<u16>() };
-                        ::core::result::Result::Err(Failure {
-                            code: _l12,
-                            message: unsafe {
-                                ::witbind::rt::take_string_at(_ptr10.add(8))
-                            },
-                        })
+                let _case13 = || {
+                    let _l12 = unsafe { *_ptr10.add(4).cast::<u16>() };
+                    Failure {
+                        code: _l12,
+                        message: unsafe { ::witbind::rt::take_string_at(_ptr10.add(8)) },
                     }
-                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                }
+                };
+                unsafe { ::witbind::rt::lift_result(_l11, || (), _case13) }
             }
             /// `result<T, E>`: payloads on both sides.
             pub fn both(
                 x: ::core::result::Result<u64, &Failure>,
             ) -> ::core::result::Result<u64, Failure> {
-                ::witbind::rt::wit_import!(
-                    "witbind-fixtures:options-results/fallible", "both", (i32, i64, ptr,
-                    len, ptr)
-                );
+                wit_import!("both", (i32, i64, ptr, len, ptr));
                 let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 3]>::uninit();
                 let (_v6, _v7, _v8, _v9) = match x {
                     ::core::result::Result::Ok(_e1) => {
@@ -239,31 +186,21 @@ pub mod witbind_fixtures {
                 let _ptr10 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(_v6, _v7, _v8, _v9, _ptr10) };
                 let _l11 = unsafe { *_ptr10.cast::<u8>() };
-                match _l11 {
-                    0 => {
-                        let _l12 = unsafe { *_ptr10.add(8).cast::<u64>() };
-                        ::core::result::Result::Ok(_l12)
+                let _case13 = || unsafe { *_ptr10.add(8).cast::<u64>() };
+                let _case15 = || {
+                    let _l14 = unsafe { *_ptr10.add(8).cast::<u16>() };
+                    Failure {
+                        code: _l14,
+                        message: unsafe { ::witbind::rt::take_string_at(_ptr10.add(12)) },
                     }
-                    1 => {
-                        let _l13 = unsafe { *_ptr10.add(8).cast::<u16>() };
-                        ::core::result::Result::Err(Failure {
-                            code: _l13,
-                            message: unsafe {
-                                ::witbind::rt::take_string_at(_ptr10.add(12))
-                            },
-                        })
-                    }
-                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                }
+                };
+                unsafe { ::witbind::rt::lift_result(_l11, _case13, _case15) }
             }
             /// Payloads of different sizes and alignments on each side.
             pub fn uneven(
                 x: ::core::result::Result<u8, f64>,
             ) -> ::core::result::Result<f64, u8> {
-                ::witbind::rt::wit_import!(
-                    "witbind-fixtures:options-results/fallible", "uneven", (i32, i64,
-                    ptr)
-                );
+                wit_import!("uneven", (i32, i64, ptr));
                 let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
                 let (_v3, _v4) = match x {
                     ::core::result::Result::Ok(_e1) => {
@@ -276,17 +213,9 @@ pub mod witbind_fixtures {
                 let _ptr5 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(_v3, _v4, _ptr5) };
                 let _l6 = unsafe { *_ptr5.cast::<u8>() };
-                match _l6 {
-                    0 => {
-                        let _l7 = unsafe { *_ptr5.add(8).cast::<f64>() };
-                        ::core::result::Result::Ok(_l7)
-                    }
-                    1 => {
-                        let _l8 = unsafe { *_ptr5.add(8).cast::<u8>() };
-                        ::core::result::Result::Err(_l8)
-                    }
-                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                }
+                let _case8 = || unsafe { *_ptr5.add(8).cast::<f64>() };
+                let _case10 = || unsafe { *_ptr5.add(8).cast::<u8>() };
+                unsafe { ::witbind::rt::lift_result(_l6, _case8, _case10) }
             }
             /// Results inside options and options inside results.
             pub fn nested(
@@ -300,10 +229,7 @@ pub mod witbind_fixtures {
                 ::core::option::Option<::core::result::Result<u32, ()>>,
                 ::witbind::rt::String,
             > {
-                ::witbind::rt::wit_import!(
-                    "witbind-fixtures:options-results/fallible", "nested", (i32, i32,
-                    i32, ptr, ptr, len, ptr)
-                );
+                wit_import!("nested", (i32, i32, i32, ptr, ptr, len, ptr));
                 let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 4]>::uninit();
                 let (_v25, _v26, _v27, _v28, _v29, _v30) = match x {
                     ::core::option::Option::None => {
@@ -350,59 +276,31 @@ pub mod witbind_fixtures {
                 let _ptr31 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(_v25, _v26, _v27, _v28, _v29, _v30, _ptr31) };
                 let _l32 = unsafe { *_ptr31.cast::<u8>() };
-                match _l32 {
-                    0 => {
-                        let _l33 = unsafe { *_ptr31.add(4).cast::<u8>() };
-                        let _v37 = match _l33 {
-                            0 => ::core::option::Option::None,
-                            1 => {
-                                let _l34 = unsafe { *_ptr31.add(8).cast::<u8>() };
-                                let _v36 = match _l34 {
-                                    0 => {
-                                        let _l35 = unsafe { *_ptr31.add(12).cast::<u32>() };
-                                        ::core::result::Result::Ok(_l35)
-                                    }
-                                    1 => ::core::result::Result::Err(()),
-                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                };
-                                ::core::option::Option::Some(_v36)
-                            }
-                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                        };
-                        ::core::result::Result::Ok(_v37)
-                    }
-                    1 => {
-                        ::core::result::Result::Err(unsafe {
-                            ::witbind::rt::take_string_at(_ptr31.add(4))
-                        })
-                    }
-                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                }
+                let _case40 = || {
+                    let _l33 = unsafe { *_ptr31.add(4).cast::<u8>() };
+                    let _case38 = || {
+                        let _l34 = unsafe { *_ptr31.add(8).cast::<u8>() };
+                        let _case36 = || unsafe { *_ptr31.add(12).cast::<u32>() };
+                        unsafe { ::witbind::rt::lift_result(_l34, _case36, || ()) }
+                    };
+                    unsafe { ::witbind::rt::lift_option(_l33, _case38) }
+                };
+                let _case41 = || unsafe { ::witbind::rt::take_string_at(_ptr31.add(4)) };
+                unsafe { ::witbind::rt::lift_result(_l32, _case40, _case41) }
             }
             /// A fallible function whose error is a plain string.
             pub fn parse(
                 text: &str,
             ) -> ::core::result::Result<i64, ::witbind::rt::String> {
-                ::witbind::rt::wit_import!(
-                    "witbind-fixtures:options-results/fallible", "parse", (ptr, len, ptr)
-                );
+                wit_import!("parse", (ptr, len, ptr));
                 let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
                 let (_ptr1, _len1) = ::witbind::rt::lend_str(text);
                 let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(_ptr1, _len1, _ptr2) };
                 let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                match _l3 {
-                    0 => {
-                        let _l4 = unsafe { *_ptr2.add(8).cast::<i64>() };
-                        ::core::result::Result::Ok(_l4)
-                    }
-                    1 => {
-                        ::core::result::Result::Err(unsafe {
-                            ::witbind::rt::take_string_at(_ptr2.add(8))
-                        })
-                    }
-                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                }
+                let _case5 = || unsafe { *_ptr2.add(8).cast::<i64>() };
+                let _case6 = || unsafe { ::witbind::rt::take_string_at(_ptr2.add(8)) };
+                unsafe { ::witbind::rt::lift_result(_l3, _case5, _case6) }
             }
         }
     }

@@ -34,6 +34,12 @@ pub mod witbind_fixtures {
             #[used]
             #[doc(hidden)]
             static __FORCE_SECTION_REF: fn() = super::super::super::__link_custom_section_describing_imports;
+            #[allow(unused_macros)]
+            macro_rules! wit_import {
+                ($($signature:tt)*) => {
+                    ::witbind::rt::wit_import!("witbind-fixtures:options-runtime/host", $($signature)*);
+                };
+            }
             #[derive(Clone, Debug)]
             pub struct Entry {
                 pub key: ::witbind::rt::String,
@@ -108,98 +114,36 @@ pub mod witbind_fixtures {
             pub struct Tally {
                 pub(crate) handle: ::witbind::rt::ResourceHandle<Tally>,
             }
-            impl ::witbind::rt::WasmResource for Tally {
-                unsafe fn drop(handle: u32) {
-                    ::witbind::rt::wit_import!(
-                        "witbind-fixtures:options-runtime/host", "[resource-drop]tally",
-                        (i32)
-                    );
-                    unsafe { _wit_import(handle as i32) }
-                }
-            }
-            impl Tally {
-                /// Takes ownership of a raw handle.
-                ///
-                /// # Safety
-                /// `handle` must be an owned handle of this resource type that
-                /// nothing else drops.
-                #[doc(hidden)]
-                pub unsafe fn from_handle(handle: u32) -> Self {
-                    Self {
-                        handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(handle)
-                        },
-                    }
-                }
-                /// Moves ownership of the raw handle out of this value.
-                #[doc(hidden)]
-                pub fn take_handle(&self) -> u32 {
-                    ::witbind::rt::ResourceHandle::take_handle(&self.handle)
-                }
-                /// The raw handle, still owned by this value.
-                #[doc(hidden)]
-                pub fn handle(&self) -> u32 {
-                    ::witbind::rt::ResourceHandle::handle(&self.handle)
-                }
-            }
+            ::witbind::rt::resource_handle!(
+                Tally, "witbind-fixtures:options-runtime/host", "[resource-drop]tally",
+                api
+            );
             impl Tally {
                 #[allow(clippy::new_without_default)]
                 pub fn new() -> Self {
-                    ::witbind::rt::wit_import!(
-                        "witbind-fixtures:options-runtime/host", "[constructor]tally",
-                        (), i32
-                    );
+                    wit_import!("[constructor]tally", (), i32);
                     let _ret1 = unsafe { _wit_import() };
-                    Tally {
-                        handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(_ret1 as u32)
-                        },
-                    }
+                    unsafe { Tally::from_handle(_ret1 as u32) }
                 }
                 #[allow(clippy::should_implement_trait)]
                 pub fn add(&self, word: &str) {
-                    ::witbind::rt::wit_import!(
-                        "witbind-fixtures:options-runtime/host", "[method]tally.add",
-                        (i32, ptr, len)
-                    );
+                    wit_import!("[method]tally.add", (i32, ptr, len));
                     let (_ptr1, _len1) = ::witbind::rt::lend_str(word);
-                    unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr1,
-                            _len1,
-                        )
-                    };
+                    unsafe { _wit_import(self.handle() as i32, _ptr1, _len1) };
                 }
                 pub fn clear(&self) {
-                    ::witbind::rt::wit_import!(
-                        "witbind-fixtures:options-runtime/host", "[method]tally.clear",
-                        (i32)
-                    );
-                    unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                        )
-                    };
+                    wit_import!("[method]tally.clear", (i32));
+                    unsafe { _wit_import(self.handle() as i32) };
                 }
                 pub fn total(&self) -> u32 {
-                    ::witbind::rt::wit_import!(
-                        "witbind-fixtures:options-runtime/host", "[method]tally.total",
-                        (i32), i32
-                    );
-                    let _ret1 = unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                        )
-                    };
+                    wit_import!("[method]tally.total", (i32), i32);
+                    let _ret1 = unsafe { _wit_import(self.handle() as i32) };
                     _ret1 as u32
                 }
             }
             /// `s` with its characters in reverse order.
             pub fn reverse(s: &str) -> ::witbind::rt::String {
-                ::witbind::rt::wit_import!(
-                    "witbind-fixtures:options-runtime/host", "reverse", (ptr, len, ptr)
-                );
+                wit_import!("reverse", (ptr, len, ptr));
                 let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
                 let (_ptr1, _len1) = ::witbind::rt::lend_str(s);
                 let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
@@ -210,9 +154,7 @@ pub mod witbind_fixtures {
             pub fn double(
                 counts: &::witbind::rt::Map<::witbind::rt::String, u32>,
             ) -> ::witbind::rt::Map<::witbind::rt::String, u32> {
-                ::witbind::rt::wit_import!(
-                    "witbind-fixtures:options-runtime/host", "double", (ptr, len, ptr)
-                );
+                wit_import!("double", (ptr, len, ptr));
                 let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
                 let (_array2, _len2) = ::witbind::rt::lower_list(
                     ::core::iter::IntoIterator::into_iter(counts),
@@ -223,11 +165,11 @@ pub mod witbind_fixtures {
                             ::witbind::rt::store_list(
                                 _base2,
                                 ::witbind::rt::lend_str(_key1),
-                            )
-                        };
-                        unsafe {
-                            *_base2.add(8).cast::<i32>() = ::witbind::rt::as_i32(_value1)
-                        };
+                            );
+                            *_base2.add(8).cast::<i32>() = ::witbind::rt::as_i32(
+                                _value1,
+                            );
+                        }
                     },
                 );
                 let (_ptr3, _len3) = (_array2, _len2);
@@ -250,9 +192,7 @@ pub mod witbind_fixtures {
             }
             /// Left out of the guests' bindings (`skip`).
             pub fn unused() -> u32 {
-                ::witbind::rt::wit_import!(
-                    "witbind-fixtures:options-runtime/host", "unused", (), i32
-                );
+                wit_import!("unused", (), i32);
                 let _ret1 = unsafe { _wit_import() };
                 _ret1 as u32
             }
@@ -324,6 +264,12 @@ pub mod witbind_fixtures {
             #[used]
             #[doc(hidden)]
             static __FORCE_SECTION_REF: fn() = super::super::super::__link_custom_section_describing_imports;
+            #[allow(unused_macros)]
+            macro_rules! wit_import {
+                ($($signature:tt)*) => {
+                    ::witbind::rt::wit_import!("witbind-fixtures:options-runtime/mirror", $($signature)*);
+                };
+            }
             #[derive(Clone, Debug)]
             pub struct Entry {
                 pub key: ::witbind::rt::String,
@@ -332,9 +278,7 @@ pub mod witbind_fixtures {
             /// The entries in reverse order.
             #[allow(clippy::needless_borrow)]
             pub fn reflect(entries: &[Entry]) -> ::witbind::rt::Vec<Entry> {
-                ::witbind::rt::wit_import!(
-                    "witbind-fixtures:options-runtime/mirror", "reflect", (ptr, len, ptr)
-                );
+                wit_import!("reflect", (ptr, len, ptr));
                 let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
                 let mut _cleanup_list = ::witbind::rt::Vec::<
                     (*mut u8, usize, usize),
@@ -548,13 +492,11 @@ pub mod exports {
                                 ::witbind::rt::store_list(
                                     _base6,
                                     ::witbind::rt::give_string(_key5),
-                                )
-                            };
-                            unsafe {
+                                );
                                 *_base6.add(8).cast::<i32>() = ::witbind::rt::as_i32(
                                     _value5,
-                                )
-                            };
+                                );
+                            }
                         },
                     );
                     unsafe { ::witbind::rt::store_list(_ptr4, (_array6, _len6)) };
@@ -579,14 +521,16 @@ pub mod exports {
                     let _ptr2 = (&raw mut _RET_AREA).cast::<u8>();
                     match _ret1 {
                         ::core::result::Result::Ok(_e3) => {
-                            unsafe { *_ptr2.cast::<u8>() = 0 };
                             unsafe {
-                                *_ptr2.add(4).cast::<i32>() = ::witbind::rt::as_i32(_e3)
-                            };
+                                *_ptr2.cast::<u8>() = 0;
+                                *_ptr2.add(4).cast::<i32>() = ::witbind::rt::as_i32(_e3);
+                            }
                         }
                         ::core::result::Result::Err(_e4) => {
-                            unsafe { *_ptr2.cast::<u8>() = 1 };
-                            unsafe { *_ptr2.add(4).cast::<u8>() = _e4.clone() as u8 };
+                            unsafe {
+                                *_ptr2.cast::<u8>() = 1;
+                                *_ptr2.add(4).cast::<u8>() = _e4.clone() as u8;
+                            }
                         }
                     }
                     _ptr2

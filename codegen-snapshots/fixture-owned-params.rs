@@ -8,58 +8,26 @@ pub mod witbind_fixtures {
             #[used]
             #[doc(hidden)]
             static __FORCE_SECTION_REF: fn() = super::super::super::__link_custom_section_describing_imports;
+            #[allow(unused_macros)]
+            macro_rules! wit_import {
+                ($($signature:tt)*) => {
+                    ::witbind::rt::wit_import!("witbind-fixtures:owned-params/owned", $($signature)*);
+                };
+            }
             #[derive(Debug)]
             #[repr(transparent)]
             pub struct Token {
                 pub(crate) handle: ::witbind::rt::ResourceHandle<Token>,
             }
-            impl ::witbind::rt::WasmResource for Token {
-                unsafe fn drop(handle: u32) {
-                    ::witbind::rt::wit_import!(
-                        "witbind-fixtures:owned-params/owned", "[resource-drop]token",
-                        (i32)
-                    );
-                    unsafe { _wit_import(handle as i32) }
-                }
-            }
-            impl Token {
-                /// Takes ownership of a raw handle.
-                ///
-                /// # Safety
-                /// `handle` must be an owned handle of this resource type that
-                /// nothing else drops.
-                #[doc(hidden)]
-                pub unsafe fn from_handle(handle: u32) -> Self {
-                    Self {
-                        handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(handle)
-                        },
-                    }
-                }
-                /// Moves ownership of the raw handle out of this value.
-                #[doc(hidden)]
-                pub fn take_handle(&self) -> u32 {
-                    ::witbind::rt::ResourceHandle::take_handle(&self.handle)
-                }
-                /// The raw handle, still owned by this value.
-                #[doc(hidden)]
-                pub fn handle(&self) -> u32 {
-                    ::witbind::rt::ResourceHandle::handle(&self.handle)
-                }
-            }
+            ::witbind::rt::resource_handle!(
+                Token, "witbind-fixtures:owned-params/owned", "[resource-drop]token", api
+            );
             impl Token {
                 #[allow(clippy::new_without_default)]
                 pub fn new() -> Self {
-                    ::witbind::rt::wit_import!(
-                        "witbind-fixtures:owned-params/owned", "[constructor]token", (),
-                        i32
-                    );
+                    wit_import!("[constructor]token", (), i32);
                     let _ret1 = unsafe { _wit_import() };
-                    Token {
-                        handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(_ret1 as u32)
-                        },
-                    }
+                    unsafe { Token::from_handle(_ret1 as u32) }
                 }
             }
             #[derive(Debug)]
@@ -80,9 +48,9 @@ pub mod witbind_fixtures {
                 choice: Payload,
                 many: ::witbind::rt::Vec<Holder>,
             ) -> ::witbind::rt::String {
-                ::witbind::rt::wit_import!(
-                    "witbind-fixtures:owned-params/owned", "take", (i32, ptr, len, ptr,
-                    len, i32, i32, ptr, len, i32, ptr, ptr, len, ptr, len, ptr)
+                wit_import!(
+                    "take", (i32, ptr, len, ptr, len, i32, i32, ptr, len, i32, ptr, ptr,
+                    len, ptr, len, ptr)
                 );
                 let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
                 let mut _cleanup_list = ::witbind::rt::Vec::<
@@ -99,13 +67,7 @@ pub mod witbind_fixtures {
                     ::core::option::Option::Some(_e7) => {
                         let (_t8_0, _t8_1) = _e7;
                         let (_ptr9, _len9) = ::witbind::rt::lend_str(_t8_1);
-                        (
-                            1i32,
-                            ::witbind::rt::ResourceHandle::take_handle(&_t8_0.handle)
-                                as i32,
-                            _ptr9,
-                            _len9,
-                        )
+                        (1i32, _t8_0.take_handle() as i32, _ptr9, _len9)
                     }
                 };
                 let (_v14, _v15, _v16, _v17) = _lower_flat_payload(&&choice);
@@ -167,13 +129,7 @@ pub mod witbind_fixtures {
                 );
                 _cleanup_list.push((_array6, _len6 * 8, 4));
                 let (_ptr7, _len7) = (_array6, _len6);
-                (
-                    ::witbind::rt::ResourceHandle::take_handle(&_f1.handle) as i32,
-                    _ptr4,
-                    _len4,
-                    _ptr7,
-                    _len7,
-                )
+                (_f1.take_handle() as i32, _ptr4, _len4, _ptr7, _len7)
             }
             /// A lent `payload` as its core values (its lists and strings point into `value`).
             pub(crate) fn _lower_flat_payload(
@@ -185,8 +141,7 @@ pub mod witbind_fixtures {
                         let (_ptr3, _len3) = ::witbind::rt::lend_str(_t2_1);
                         (
                             0i32,
-                            (::witbind::rt::ResourceHandle::take_handle(&_t2_0.handle)
-                                as i32) as usize as *mut u8,
+                            (_t2_0.take_handle() as i32) as usize as *mut u8,
                             _ptr3,
                             _len3,
                         )
@@ -210,13 +165,9 @@ pub mod witbind_fixtures {
             ) {
                 let Holder { token: _f1, name: _f2, tags: _f3 } = value;
                 unsafe {
-                    *ptr.cast::<i32>() = ::witbind::rt::ResourceHandle::take_handle(
-                        &_f1.handle,
-                    ) as i32
-                };
-                unsafe {
-                    ::witbind::rt::store_list(ptr.add(4), ::witbind::rt::lend_str(_f2))
-                };
+                    *ptr.cast::<i32>() = _f1.take_handle() as i32;
+                    ::witbind::rt::store_list(ptr.add(4), ::witbind::rt::lend_str(_f2));
+                }
                 let (_array5, _len5) = ::witbind::rt::lower_list(
                     _f3.iter(),
                     8,

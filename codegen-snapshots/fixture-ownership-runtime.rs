@@ -34,6 +34,12 @@ pub mod witbind_fixtures {
             #[used]
             #[doc(hidden)]
             static __FORCE_SECTION_REF: fn() = super::super::super::__link_custom_section_describing_imports;
+            #[allow(unused_macros)]
+            macro_rules! wit_import {
+                ($($signature:tt)*) => {
+                    ::witbind::rt::wit_import!("witbind-fixtures:ownership-runtime/host", $($signature)*);
+                };
+            }
             /// Only a parameter of imports: one borrowed definition.
             #[derive(Clone, Debug)]
             pub struct OnlyIn {
@@ -55,10 +61,7 @@ pub mod witbind_fixtures {
             /// `name[tags]:pick`.
             #[allow(clippy::needless_borrow)]
             pub fn describe(a: &OnlyIn, p: &Pick) -> ::witbind::rt::String {
-                ::witbind::rt::wit_import!(
-                    "witbind-fixtures:ownership-runtime/host", "describe", (ptr, len,
-                    ptr, len, i32, ptr, len, ptr)
-                );
+                wit_import!("describe", (ptr, len, ptr, len, i32, ptr, len, ptr));
                 let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
                 let mut _cleanup_list = ::witbind::rt::Vec::<
                     (*mut u8, usize, usize),
@@ -75,10 +78,7 @@ pub mod witbind_fixtures {
             /// `b` with its items reversed.
             #[allow(clippy::needless_borrow)]
             pub fn roundtrip(b: &Both) -> Both {
-                ::witbind::rt::wit_import!(
-                    "witbind-fixtures:ownership-runtime/host", "roundtrip", (ptr, len,
-                    ptr, len, ptr)
-                );
+                wit_import!("roundtrip", (ptr, len, ptr, len, ptr));
                 let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 4]>::uninit();
                 let (_v1, _v2, _v3, _v4) = _lower_flat_both(&b);
                 let _ptr5 = _ret_area.as_mut_ptr().cast::<u8>();
@@ -91,10 +91,7 @@ pub mod witbind_fixtures {
                 parts: &[::witbind::rt::Vec<::witbind::rt::String>],
                 sep: ::core::option::Option<&str>,
             ) -> ::witbind::rt::String {
-                ::witbind::rt::wit_import!(
-                    "witbind-fixtures:ownership-runtime/host", "join", (ptr, len, i32,
-                    ptr, len, ptr)
-                );
+                wit_import!("join", (ptr, len, i32, ptr, len, ptr));
                 let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
                 let mut _cleanup_list = ::witbind::rt::Vec::<
                     (*mut u8, usize, usize),

@@ -105,6 +105,12 @@ pub mod witbind_fixtures {
             #[used]
             #[doc(hidden)]
             static __FORCE_SECTION_REF: fn() = super::super::super::__link_custom_section_describing_imports;
+            #[allow(unused_macros)]
+            macro_rules! wit_import {
+                ($($signature:tt)*) => {
+                    ::witbind::rt::wit_import!("witbind-fixtures:payload-aliases/api", $($signature)*);
+                };
+            }
             pub type Byte = super::types::Byte;
             pub type BytesA = super::types::BytesA;
             pub type BytesB = super::types::BytesB;
@@ -115,9 +121,7 @@ pub mod witbind_fixtures {
                 a: BytesA,
                 b: BytesB,
             ) -> ::witbind::rt::async_support::FutureReader<Byte> {
-                ::witbind::rt::wit_import!(
-                    "witbind-fixtures:payload-aliases/api", "take", (i32, i32), i32
-                );
+                wit_import!("take", (i32, i32), i32);
                 let _ret1 = unsafe {
                     _wit_import(a.take_handle() as i32, b.take_handle() as i32)
                 };
@@ -131,9 +135,7 @@ pub mod witbind_fixtures {
             pub fn echo(
                 w: Words,
             ) -> ::witbind::rt::async_support::StreamReader<::witbind::rt::String> {
-                ::witbind::rt::wit_import!(
-                    "witbind-fixtures:payload-aliases/api", "echo", (i32), i32
-                );
+                wit_import!("echo", (i32), i32);
                 let _ret1 = unsafe { _wit_import(w.take_handle() as i32) };
                 ::witbind::rt::async_support::StreamReader::new(
                     _ret1 as u32,
@@ -143,9 +145,7 @@ pub mod witbind_fixtures {
             pub fn points(
                 p: ::witbind::rt::async_support::FutureReader<Point>,
             ) -> ::witbind::rt::async_support::FutureReader<PointAlias> {
-                ::witbind::rt::wit_import!(
-                    "witbind-fixtures:payload-aliases/api", "points", (i32), i32
-                );
+                wit_import!("points", (i32), i32);
                 let _ret1 = unsafe { _wit_import(p.take_handle() as i32) };
                 unsafe {
                     ::witbind::rt::async_support::FutureReader::new(
@@ -382,8 +382,10 @@ pub mod witbind_fixtures {
                 #[allow(unused_variables)]
                 unsafe fn lower(value: Point, ptr: *mut u8) {
                     let Point { x: _f1, y: _f2 } = value;
-                    unsafe { *ptr.cast::<i32>() = ::witbind::rt::as_i32(_f1) };
-                    unsafe { *ptr.add(4).cast::<i32>() = ::witbind::rt::as_i32(_f2) };
+                    unsafe {
+                        *ptr.cast::<i32>() = ::witbind::rt::as_i32(_f1);
+                        *ptr.add(4).cast::<i32>() = ::witbind::rt::as_i32(_f2);
+                    }
                 }
                 unsafe fn lift(ptr: *mut u8) -> Point {
                     let _l1 = unsafe { *ptr.cast::<u32>() };

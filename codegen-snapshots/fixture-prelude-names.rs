@@ -31,6 +31,12 @@ pub mod witbind_fixtures {
             #[used]
             #[doc(hidden)]
             static __FORCE_SECTION_REF: fn() = super::super::super::__link_custom_section_describing_imports;
+            #[allow(unused_macros)]
+            macro_rules! wit_import {
+                ($($signature:tt)*) => {
+                    ::witbind::rt::wit_import!("witbind-fixtures:prelude-names/rt", $($signature)*);
+                };
+            }
             /// A record named `rt`.
             #[derive(Clone, Copy, Debug)]
             #[repr(C)]
@@ -49,9 +55,7 @@ pub mod witbind_fixtures {
             };
             /// A function named `rt`.
             pub fn get_rt(rt: Rt) -> Rt {
-                ::witbind::rt::wit_import!(
-                    "witbind-fixtures:prelude-names/rt", "get-rt", (i32), i32
-                );
+                wit_import!("get-rt", (i32), i32);
                 let Rt { rt: _f1 } = rt;
                 let _ret2 = unsafe { _wit_import(::witbind::rt::as_i32(_f1)) };
                 Rt { rt: _ret2 as u8 }
@@ -62,6 +66,12 @@ pub mod witbind_fixtures {
             #[used]
             #[doc(hidden)]
             static __FORCE_SECTION_REF: fn() = super::super::super::__link_custom_section_describing_imports;
+            #[allow(unused_macros)]
+            macro_rules! wit_import {
+                ($($signature:tt)*) => {
+                    ::witbind::rt::wit_import!("witbind-fixtures:prelude-names/prelude", $($signature)*);
+                };
+            }
             /// A record named `option`: `Option` in Rust.
             #[derive(Clone, Copy, Debug)]
             pub struct Option {
@@ -477,118 +487,92 @@ pub mod witbind_fixtures {
                 h: &[Option],
                 i: None,
             ) -> (Option, Result, String, Vec, Box, Ok, Err, Some, None) {
-                ::witbind::rt::wit_import!(
-                    "witbind-fixtures:prelude-names/prelude", "everything", (ptr, ptr)
-                );
+                wit_import!("everything", (ptr, ptr));
                 let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 29]>::uninit();
                 let mut _cleanup_list = ::witbind::rt::Vec::<
                     (*mut u8, usize, usize),
                 >::new();
                 let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                 let Option { some: _f2, none: _f3 } = a;
-                unsafe { *_ptr1.cast::<i32>() = ::witbind::rt::as_i32(_f2) };
-                unsafe { *_ptr1.add(4).cast::<u8>() = ::witbind::rt::as_i32(_f3) as u8 };
-                match b {
-                    Result::Ok(_e4) => {
-                        unsafe { *_ptr1.add(8).cast::<u8>() = 0 };
-                        unsafe {
-                            ::witbind::rt::store_list(
-                                _ptr1.add(12),
-                                ::witbind::rt::lend_str(_e4),
-                            )
-                        };
-                    }
-                    Result::Err(_e5) => {
-                        unsafe { *_ptr1.add(8).cast::<u8>() = 1 };
-                        unsafe {
-                            *_ptr1.add(12).cast::<i32>() = ::witbind::rt::as_i32(_e5)
-                        };
-                    }
+                unsafe {
+                    *_ptr1.cast::<i32>() = ::witbind::rt::as_i32(_f2);
+                    *_ptr1.add(4).cast::<u8>() = ::witbind::rt::as_i32(_f3) as u8;
+                    _lower_result(&b, _ptr1.add(8));
                 }
-                let String { vec: _f6, len: _f7 } = c;
+                let String { vec: _f4, len: _f5 } = c;
                 unsafe {
                     ::witbind::rt::store_list(
                         _ptr1.add(20),
-                        ::witbind::rt::lend_list(_f6),
-                    )
-                };
-                unsafe { *_ptr1.add(28).cast::<i32>() = ::witbind::rt::as_i32(_f7) };
-                unsafe { _lower_vec(&d, _ptr1.add(32), &mut _cleanup_list) };
-                unsafe { _lower_box(&e, _ptr1.add(64), &mut _cleanup_list) };
-                unsafe { *_ptr1.add(100).cast::<u8>() = f.clone() as u8 };
-                unsafe { *_ptr1.add(101).cast::<u8>() = ::witbind::rt::as_i32(g) as u8 };
-                let (_array9, _len9) = ::witbind::rt::lower_list(
+                        ::witbind::rt::lend_list(_f4),
+                    );
+                    *_ptr1.add(28).cast::<i32>() = ::witbind::rt::as_i32(_f5);
+                    _lower_vec(&d, _ptr1.add(32), &mut _cleanup_list);
+                    _lower_box(&e, _ptr1.add(64), &mut _cleanup_list);
+                    *_ptr1.add(100).cast::<u8>() = f.clone() as u8;
+                    *_ptr1.add(101).cast::<u8>() = ::witbind::rt::as_i32(g) as u8;
+                }
+                let (_array7, _len7) = ::witbind::rt::lower_list(
                     h.iter(),
                     8,
                     4,
-                    |_e8, _base9| {
-                        let Option { some: _f10, none: _f11 } = _e8;
-                        unsafe { *_base9.cast::<i32>() = ::witbind::rt::as_i32(_f10) };
+                    |_e6, _base7| {
+                        let Option { some: _f8, none: _f9 } = _e6;
                         unsafe {
-                            *_base9.add(4).cast::<u8>() = ::witbind::rt::as_i32(_f11)
-                                as u8
-                        };
+                            *_base7.cast::<i32>() = ::witbind::rt::as_i32(_f8);
+                            *_base7.add(4).cast::<u8>() = ::witbind::rt::as_i32(_f9)
+                                as u8;
+                        }
                     },
                 );
-                unsafe { ::witbind::rt::store_list(_ptr1.add(104), (_array9, _len9)) };
-                unsafe { *_ptr1.add(112).cast::<u8>() = i.bits() };
-                let _ptr12 = _ret_area.as_mut_ptr().cast::<u8>();
-                unsafe { _wit_import(_ptr1, _ptr12) };
-                unsafe { ::witbind::rt::cabi_dealloc(_array9, _len9 * 8, 4) };
+                unsafe {
+                    ::witbind::rt::store_list(_ptr1.add(104), (_array7, _len7));
+                    *_ptr1.add(112).cast::<u8>() = i.bits();
+                }
+                let _ptr10 = _ret_area.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_ptr1, _ptr10) };
+                unsafe { ::witbind::rt::cabi_dealloc(_array7, _len7 * 8, 4) };
                 for (ptr, size, align) in _cleanup_list {
                     unsafe { ::witbind::rt::cabi_dealloc(ptr, size, align) };
                 }
-                let _l13 = unsafe { *_ptr12.cast::<u32>() };
-                let _l14 = unsafe { *_ptr12.add(4).cast::<u8>() };
-                let _l15 = unsafe { *_ptr12.add(8).cast::<u8>() };
-                let _v17 = match _l15 {
-                    0 => {
-                        Result::Ok(unsafe {
-                            ::witbind::rt::take_string_at(_ptr12.add(12))
-                        })
-                    }
-                    1 => {
-                        let _l16 = unsafe { *_ptr12.add(12).cast::<u32>() };
-                        Result::Err(_l16)
-                    }
-                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                };
-                let _l18 = unsafe { *_ptr12.add(28).cast::<u32>() };
-                let _v19 = unsafe { _lift_vec(_ptr12.add(32)) };
-                let _v20 = unsafe { _lift_box(_ptr12.add(64)) };
-                let _l21 = unsafe { *_ptr12.add(100).cast::<u8>() };
-                let _l22 = unsafe { *_ptr12.add(101).cast::<u8>() };
-                let _list23 = unsafe { ::witbind::rt::list_at(_ptr12.add(104)) };
-                let _lift24 = |_base24: *mut u8| {
-                    let _l25 = unsafe { *_base24.cast::<u32>() };
-                    let _l26 = unsafe { *_base24.add(4).cast::<u8>() };
+                let _l11 = unsafe { *_ptr10.cast::<u32>() };
+                let _l12 = unsafe { *_ptr10.add(4).cast::<u8>() };
+                let _v13 = unsafe { _lift_result(_ptr10.add(8)) };
+                let _l14 = unsafe { *_ptr10.add(28).cast::<u32>() };
+                let _v15 = unsafe { _lift_vec(_ptr10.add(32)) };
+                let _v16 = unsafe { _lift_box(_ptr10.add(64)) };
+                let _l17 = unsafe { *_ptr10.add(100).cast::<u8>() };
+                let _l18 = unsafe { *_ptr10.add(101).cast::<u8>() };
+                let _list19 = unsafe { ::witbind::rt::list_at(_ptr10.add(104)) };
+                let _lift20 = |_base20: *mut u8| {
+                    let _l21 = unsafe { *_base20.cast::<u32>() };
+                    let _l22 = unsafe { *_base20.add(4).cast::<u8>() };
                     Option {
-                        some: _l25,
-                        none: ::witbind::rt::bool_lift(_l26),
+                        some: _l21,
+                        none: ::witbind::rt::bool_lift(_l22),
                     }
                 };
-                let _list27 = unsafe {
-                    ::witbind::rt::lift_list(_list23, 8, 4, _lift24)
+                let _list23 = unsafe {
+                    ::witbind::rt::lift_list(_list19, 8, 4, _lift20)
                 };
-                let _l28 = unsafe { *_ptr12.add(112).cast::<u8>() };
+                let _l24 = unsafe { *_ptr10.add(112).cast::<u8>() };
                 (
                     Option {
-                        some: _l13,
-                        none: ::witbind::rt::bool_lift(_l14),
+                        some: _l11,
+                        none: ::witbind::rt::bool_lift(_l12),
                     },
-                    _v17,
+                    _v13,
                     String {
                         vec: unsafe {
-                            ::witbind::rt::take_list_at::<u8>(_ptr12.add(20))
+                            ::witbind::rt::take_list_at::<u8>(_ptr10.add(20))
                         },
-                        len: _l18,
+                        len: _l14,
                     },
-                    _v19,
-                    _v20,
-                    unsafe { Ok::_lift(_l21) },
-                    _l22,
-                    _list27,
-                    None::from_bits_retain(_l28),
+                    _v15,
+                    _v16,
+                    unsafe { Ok::_lift(_l17) },
+                    _l18,
+                    _list23,
+                    None::from_bits_retain(_l24),
                 )
             }
             /// Takes and returns every std-trait-named type.
@@ -614,9 +598,7 @@ pub mod witbind_fixtures {
                 r: ManuallyDrop,
                 s: FnOnce,
             ) -> ::core::result::Result<Drop, Error> {
-                ::witbind::rt::wit_import!(
-                    "witbind-fixtures:prelude-names/prelude", "traits", (ptr, ptr)
-                );
+                wit_import!("traits", (ptr, ptr));
                 let mut _ret_area = ::core::mem::MaybeUninit::<[u8; 19]>::uninit();
                 let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                 let Drop { clone: _f2 } = a;
@@ -682,27 +664,23 @@ pub mod witbind_fixtures {
                 let _ptr21 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(_ptr1, _ptr21) };
                 let _l22 = unsafe { *_ptr21.cast::<u8>() };
-                match _l22 {
-                    0 => {
-                        let _l23 = unsafe { *_ptr21.add(1).cast::<u8>() };
-                        ::core::result::Result::Ok(Drop { clone: _l23 })
-                    }
-                    1 => {
-                        let _l24 = unsafe { *_ptr21.add(1).cast::<u8>() };
-                        ::core::result::Result::Err(Error { source: _l24 })
-                    }
-                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                }
+                let _case24 = || {
+                    let _l23 = unsafe { *_ptr21.add(1).cast::<u8>() };
+                    Drop { clone: _l23 }
+                };
+                let _case26 = || {
+                    let _l25 = unsafe { *_ptr21.add(1).cast::<u8>() };
+                    Error { source: _l25 }
+                };
+                unsafe { ::witbind::rt::lift_result(_l22, _case24, _case26) }
             }
             /// Real `option` and `result` types next to the records named like them.
+            #[allow(clippy::needless_borrow)]
             pub fn mixed(
                 x: ::core::option::Option<Option>,
                 y: ::core::result::Result<&Result, &Result>,
             ) -> ::core::option::Option<::core::result::Result<String, Vec>> {
-                ::witbind::rt::wit_import!(
-                    "witbind-fixtures:prelude-names/prelude", "mixed", (i32, i32, i32,
-                    i32, i32, ptr, len, ptr)
-                );
+                wit_import!("mixed", (i32, i32, i32, i32, i32, ptr, len, ptr));
                 let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 10]>::uninit();
                 let (_v5, _v6, _v7) = match x {
                     ::core::option::Option::None => (0i32, 0i32, 0i32),
@@ -711,67 +689,34 @@ pub mod witbind_fixtures {
                         (1i32, ::witbind::rt::as_i32(_f3), ::witbind::rt::as_i32(_f4))
                     }
                 };
-                let (_v22, _v23, _v24, _v25) = match y {
+                let (_v16, _v17, _v18, _v19) = match y {
                     ::core::result::Result::Ok(_e8) => {
-                        let (_v12, _v13, _v14) = match _e8 {
-                            Result::Ok(_e9) => {
-                                let (_ptr10, _len10) = ::witbind::rt::lend_str(_e9);
-                                (0i32, _ptr10, _len10)
-                            }
-                            Result::Err(_e11) => {
-                                (
-                                    1i32,
-                                    (::witbind::rt::as_i32(_e11)) as usize as *mut u8,
-                                    0usize,
-                                )
-                            }
-                        };
-                        (0i32, _v12, _v13, _v14)
+                        let (_v9, _v10, _v11) = _lower_flat_result(&_e8);
+                        (0i32, _v9, _v10, _v11)
                     }
-                    ::core::result::Result::Err(_e15) => {
-                        let (_v19, _v20, _v21) = match _e15 {
-                            Result::Ok(_e16) => {
-                                let (_ptr17, _len17) = ::witbind::rt::lend_str(_e16);
-                                (0i32, _ptr17, _len17)
-                            }
-                            Result::Err(_e18) => {
-                                (
-                                    1i32,
-                                    (::witbind::rt::as_i32(_e18)) as usize as *mut u8,
-                                    0usize,
-                                )
-                            }
-                        };
-                        (1i32, _v19, _v20, _v21)
+                    ::core::result::Result::Err(_e12) => {
+                        let (_v13, _v14, _v15) = _lower_flat_result(&_e12);
+                        (1i32, _v13, _v14, _v15)
                     }
                 };
-                let _ptr26 = _ret_area.as_mut_ptr().cast::<u8>();
-                unsafe { _wit_import(_v5, _v6, _v7, _v22, _v23, _v24, _v25, _ptr26) };
-                let _l27 = unsafe { *_ptr26.cast::<u8>() };
-                match _l27 {
-                    0 => ::core::option::Option::None,
-                    1 => {
-                        let _l28 = unsafe { *_ptr26.add(4).cast::<u8>() };
-                        let _v31 = match _l28 {
-                            0 => {
-                                let _l29 = unsafe { *_ptr26.add(16).cast::<u32>() };
-                                ::core::result::Result::Ok(String {
-                                    vec: unsafe {
-                                        ::witbind::rt::take_list_at::<u8>(_ptr26.add(8))
-                                    },
-                                    len: _l29,
-                                })
-                            }
-                            1 => {
-                                let _v30 = unsafe { _lift_vec(_ptr26.add(8)) };
-                                ::core::result::Result::Err(_v30)
-                            }
-                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                        };
-                        ::core::option::Option::Some(_v31)
-                    }
-                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                }
+                let _ptr20 = _ret_area.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_v5, _v6, _v7, _v16, _v17, _v18, _v19, _ptr20) };
+                let _l21 = unsafe { *_ptr20.cast::<u8>() };
+                let _case28 = || {
+                    let _l22 = unsafe { *_ptr20.add(4).cast::<u8>() };
+                    let _case24 = || {
+                        let _l23 = unsafe { *_ptr20.add(16).cast::<u32>() };
+                        String {
+                            vec: unsafe {
+                                ::witbind::rt::take_list_at::<u8>(_ptr20.add(8))
+                            },
+                            len: _l23,
+                        }
+                    };
+                    let _case26 = || unsafe { _lift_vec(_ptr20.add(8)) };
+                    unsafe { ::witbind::rt::lift_result(_l22, _case24, _case26) }
+                };
+                unsafe { ::witbind::rt::lift_option(_l21, _case28) }
             }
             /// Lifts a `box` out of canonical ABI memory.
             ///
@@ -788,6 +733,24 @@ pub mod witbind_fixtures {
                         Box::Some(_v2)
                     }
                     1 => Box::None,
+                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                }
+            }
+            /// Lifts a `result` out of canonical ABI memory.
+            ///
+            /// # Safety
+            ///
+            /// `ptr` points at a valid value of this type in canonical layout
+            /// (aligned, initialized, cases and discriminants in range), whose
+            /// lists, strings and handles are handed over to the result.
+            pub(crate) unsafe fn _lift_result(ptr: *mut u8) -> Result {
+                let _l1 = unsafe { *ptr.cast::<u8>() };
+                match _l1 {
+                    0 => Result::Ok(unsafe { ::witbind::rt::take_string_at(ptr.add(4)) }),
+                    1 => {
+                        let _l2 = unsafe { *ptr.add(4).cast::<u32>() };
+                        Result::Err(_l2)
+                    }
                     _ => unsafe { ::witbind::rt::invalid_discriminant() }
                 }
             }
@@ -811,33 +774,15 @@ pub mod witbind_fixtures {
                 let _l5 = unsafe { *ptr.add(8).cast::<u32>() };
                 let _l6 = unsafe { *ptr.add(12).cast::<u8>() };
                 let _l7 = unsafe { *ptr.add(16).cast::<u8>() };
-                let _v11 = match _l7 {
-                    0 => ::core::option::Option::None,
-                    1 => {
-                        let _l8 = unsafe { *ptr.add(20).cast::<u8>() };
-                        let _v10 = match _l8 {
-                            0 => {
-                                Result::Ok(unsafe {
-                                    ::witbind::rt::take_string_at(ptr.add(24))
-                                })
-                            }
-                            1 => {
-                                let _l9 = unsafe { *ptr.add(24).cast::<u32>() };
-                                Result::Err(_l9)
-                            }
-                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                        };
-                        ::core::option::Option::Some(_v10)
-                    }
-                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                };
+                let _case9 = || unsafe { _lift_result(ptr.add(20)) };
+                let _v10 = unsafe { ::witbind::rt::lift_option(_l7, _case9) };
                 Vec {
                     box_: _list4,
                     ok: Option {
                         some: _l5,
                         none: ::witbind::rt::bool_lift(_l6),
                     },
-                    err: _v11,
+                    err: _v10,
                 }
             }
             #[allow(clippy::needless_borrow)]
@@ -853,14 +798,54 @@ pub mod witbind_fixtures {
             ) {
                 match value {
                     Box::Some(_e1) => {
-                        unsafe { *ptr.cast::<u8>() = 0 };
-                        unsafe { _lower_vec(&_e1, ptr.add(4), _cleanup_list) };
+                        unsafe {
+                            *ptr.cast::<u8>() = 0;
+                            _lower_vec(&_e1, ptr.add(4), _cleanup_list);
+                        }
                     }
                     Box::None => {
                         unsafe { *ptr.cast::<u8>() = 1 };
                     }
                 }
             }
+            /// A lent `result` as its core values (its lists and strings point into `value`).
+            pub(crate) fn _lower_flat_result(value: &Result) -> (i32, *mut u8, usize) {
+                let (_v4, _v5, _v6) = match value {
+                    Result::Ok(_e1) => {
+                        let (_ptr2, _len2) = ::witbind::rt::lend_str(_e1);
+                        (0i32, _ptr2, _len2)
+                    }
+                    Result::Err(_e3) => {
+                        (1i32, (::witbind::rt::as_i32(_e3)) as usize as *mut u8, 0usize)
+                    }
+                };
+                (_v4, _v5, _v6)
+            }
+            /// Lowers a lent `result` into canonical ABI memory.
+            ///
+            /// # Safety
+            ///
+            /// `ptr` points at writable memory with room for this type in canonical layout, aligned for it; its lists and strings point into `value`, which must outlive their use.
+            pub(crate) unsafe fn _lower_result(value: &Result, ptr: *mut u8) {
+                match value {
+                    Result::Ok(_e1) => {
+                        unsafe {
+                            *ptr.cast::<u8>() = 0;
+                            ::witbind::rt::store_list(
+                                ptr.add(4),
+                                ::witbind::rt::lend_str(_e1),
+                            );
+                        }
+                    }
+                    Result::Err(_e2) => {
+                        unsafe {
+                            *ptr.cast::<u8>() = 1;
+                            *ptr.add(4).cast::<i32>() = ::witbind::rt::as_i32(_e2);
+                        }
+                    }
+                }
+            }
+            #[allow(clippy::needless_borrow)]
             /// Lowers a lent `vec` into canonical ABI memory.
             ///
             /// # Safety
@@ -882,40 +867,26 @@ pub mod witbind_fixtures {
                             ::witbind::rt::store_list(
                                 _base5,
                                 ::witbind::rt::lend_list(_f6),
-                            )
-                        };
-                        unsafe {
-                            *_base5.add(8).cast::<i32>() = ::witbind::rt::as_i32(_f7)
-                        };
+                            );
+                            *_base5.add(8).cast::<i32>() = ::witbind::rt::as_i32(_f7);
+                        }
                     },
                 );
                 _cleanup_list.push((_array5, _len5 * 12, 4));
                 unsafe { ::witbind::rt::store_list(ptr, (_array5, _len5)) };
                 let Option { some: _f8, none: _f9 } = _f2;
-                unsafe { *ptr.add(8).cast::<i32>() = ::witbind::rt::as_i32(_f8) };
-                unsafe { *ptr.add(12).cast::<u8>() = ::witbind::rt::as_i32(_f9) as u8 };
+                unsafe {
+                    *ptr.add(8).cast::<i32>() = ::witbind::rt::as_i32(_f8);
+                    *ptr.add(12).cast::<u8>() = ::witbind::rt::as_i32(_f9) as u8;
+                }
                 match _f3 {
                     ::core::option::Option::None => {
                         unsafe { *ptr.add(16).cast::<u8>() = 0 };
                     }
                     ::core::option::Option::Some(_e11) => {
-                        unsafe { *ptr.add(16).cast::<u8>() = 1 };
-                        match _e11 {
-                            Result::Ok(_e12) => {
-                                unsafe { *ptr.add(20).cast::<u8>() = 0 };
-                                unsafe {
-                                    ::witbind::rt::store_list(
-                                        ptr.add(24),
-                                        ::witbind::rt::lend_str(_e12),
-                                    )
-                                };
-                            }
-                            Result::Err(_e13) => {
-                                unsafe { *ptr.add(20).cast::<u8>() = 1 };
-                                unsafe {
-                                    *ptr.add(24).cast::<i32>() = ::witbind::rt::as_i32(_e13)
-                                };
-                            }
+                        unsafe {
+                            *ptr.add(16).cast::<u8>() = 1;
+                            _lower_result(&_e11, ptr.add(20));
                         }
                     }
                 }
@@ -926,29 +897,26 @@ pub mod witbind_fixtures {
             #[used]
             #[doc(hidden)]
             static __FORCE_SECTION_REF: fn() = super::super::super::__link_custom_section_describing_imports;
+            #[allow(unused_macros)]
+            macro_rules! wit_import {
+                ($($signature:tt)*) => {
+                    ::witbind::rt::wit_import!("witbind-fixtures:prelude-names/locals", $($signature)*);
+                };
+            }
             /// A resource with methods named like generated resource helpers.
             #[derive(Debug)]
             #[repr(transparent)]
             pub struct Helper {
                 pub(crate) handle: ::witbind::rt::ResourceHandle<Helper>,
             }
-            impl ::witbind::rt::WasmResource for Helper {
-                unsafe fn drop(handle: u32) {
-                    ::witbind::rt::wit_import!(
-                        "witbind-fixtures:prelude-names/locals", "[resource-drop]helper",
-                        (i32)
-                    );
-                    unsafe { _wit_import(handle as i32) }
-                }
-            }
+            ::witbind::rt::resource_handle!(
+                Helper, "witbind-fixtures:prelude-names/locals", "[resource-drop]helper"
+            );
             impl Helper {}
             impl Helper {
                 /// A method named `handle`.
                 pub fn handle(&self) -> u32 {
-                    ::witbind::rt::wit_import!(
-                        "witbind-fixtures:prelude-names/locals", "[method]helper.handle",
-                        (i32), i32
-                    );
+                    wit_import!("[method]helper.handle", (i32), i32);
                     let _ret1 = unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -958,10 +926,7 @@ pub mod witbind_fixtures {
                 }
                 /// A method named `take-handle`.
                 pub fn take_handle(&self) -> u32 {
-                    ::witbind::rt::wit_import!(
-                        "witbind-fixtures:prelude-names/locals",
-                        "[method]helper.take-handle", (i32), i32
-                    );
+                    wit_import!("[method]helper.take-handle", (i32), i32);
                     let _ret1 = unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -972,10 +937,7 @@ pub mod witbind_fixtures {
                 /// A method named `from-handle`.
                 #[allow(clippy::wrong_self_convention)]
                 pub fn from_handle(&self, handle: u32) {
-                    ::witbind::rt::wit_import!(
-                        "witbind-fixtures:prelude-names/locals",
-                        "[method]helper.from-handle", (i32, i32)
-                    );
+                    wit_import!("[method]helper.from-handle", (i32, i32));
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -986,10 +948,7 @@ pub mod witbind_fixtures {
                 /// A method named `drop`.
                 #[allow(clippy::should_implement_trait)]
                 pub fn drop(&self) {
-                    ::witbind::rt::wit_import!(
-                        "witbind-fixtures:prelude-names/locals", "[method]helper.drop",
-                        (i32)
-                    );
+                    wit_import!("[method]helper.drop", (i32));
                     unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -998,10 +957,7 @@ pub mod witbind_fixtures {
                 }
                 /// A method named `rep`.
                 pub fn rep(&self) -> u32 {
-                    ::witbind::rt::wit_import!(
-                        "witbind-fixtures:prelude-names/locals", "[method]helper.rep",
-                        (i32), i32
-                    );
+                    wit_import!("[method]helper.rep", (i32), i32);
                     let _ret1 = unsafe {
                         _wit_import(
                             ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
@@ -1012,10 +968,7 @@ pub mod witbind_fixtures {
                 /// A static function named `new`, without a constructor.
                 #[allow(clippy::new_without_default, clippy::new_ret_no_self)]
                 pub fn new() -> Helper {
-                    ::witbind::rt::wit_import!(
-                        "witbind-fixtures:prelude-names/locals", "[static]helper.new",
-                        (), i32
-                    );
+                    wit_import!("[static]helper.new", (), i32);
                     let _ret1 = unsafe { _wit_import() };
                     Helper {
                         handle: unsafe {
@@ -1030,67 +983,23 @@ pub mod witbind_fixtures {
             pub struct Twice {
                 pub(crate) handle: ::witbind::rt::ResourceHandle<Twice>,
             }
-            impl ::witbind::rt::WasmResource for Twice {
-                unsafe fn drop(handle: u32) {
-                    ::witbind::rt::wit_import!(
-                        "witbind-fixtures:prelude-names/locals", "[resource-drop]twice",
-                        (i32)
-                    );
-                    unsafe { _wit_import(handle as i32) }
-                }
-            }
-            impl Twice {
-                /// Takes ownership of a raw handle.
-                ///
-                /// # Safety
-                /// `handle` must be an owned handle of this resource type that
-                /// nothing else drops.
-                #[doc(hidden)]
-                pub unsafe fn from_handle(handle: u32) -> Self {
-                    Self {
-                        handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(handle)
-                        },
-                    }
-                }
-                /// Moves ownership of the raw handle out of this value.
-                #[doc(hidden)]
-                pub fn take_handle(&self) -> u32 {
-                    ::witbind::rt::ResourceHandle::take_handle(&self.handle)
-                }
-                /// The raw handle, still owned by this value.
-                #[doc(hidden)]
-                pub fn handle(&self) -> u32 {
-                    ::witbind::rt::ResourceHandle::handle(&self.handle)
-                }
-            }
+            ::witbind::rt::resource_handle!(
+                Twice, "witbind-fixtures:prelude-names/locals", "[resource-drop]twice",
+                api
+            );
             impl Twice {
                 /// The constructor (usually `new` in Rust).
                 pub fn new(x: u32) -> Self {
-                    ::witbind::rt::wit_import!(
-                        "witbind-fixtures:prelude-names/locals", "[constructor]twice",
-                        (i32), i32
-                    );
+                    wit_import!("[constructor]twice", (i32), i32);
                     let _ret1 = unsafe { _wit_import(::witbind::rt::as_i32(x)) };
-                    Twice {
-                        handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(_ret1 as u32)
-                        },
-                    }
+                    unsafe { Twice::from_handle(_ret1 as u32) }
                 }
                 /// A static function also named `new`.
                 pub fn new_(y: &str) -> Twice {
-                    ::witbind::rt::wit_import!(
-                        "witbind-fixtures:prelude-names/locals", "[static]twice.new",
-                        (ptr, len), i32
-                    );
+                    wit_import!("[static]twice.new", (ptr, len), i32);
                     let (_ptr1, _len1) = ::witbind::rt::lend_str(y);
                     let _ret2 = unsafe { _wit_import(_ptr1, _len1) };
-                    Twice {
-                        handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(_ret2 as u32)
-                        },
-                    }
+                    unsafe { Twice::from_handle(_ret2 as u32) }
                 }
             }
             /// Parameters named like the locals of lowering and lifting code.
@@ -1115,26 +1024,20 @@ pub mod witbind_fixtures {
                 l1: u32,
                 t: &str,
             ) -> (::witbind::rt::String, u32) {
-                ::witbind::rt::wit_import!(
-                    "witbind-fixtures:prelude-names/locals", "lowering", (ptr, ptr)
-                );
+                wit_import!("lowering", (ptr, ptr));
                 let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 17]>::uninit();
                 let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe {
-                    ::witbind::rt::store_list(_ptr1, ::witbind::rt::lend_str(ptr))
-                };
-                unsafe {
+                    ::witbind::rt::store_list(_ptr1, ::witbind::rt::lend_str(ptr));
                     ::witbind::rt::store_list(
                         _ptr1.add(8),
                         ::witbind::rt::lend_list(len),
-                    )
-                };
-                unsafe {
+                    );
                     ::witbind::rt::store_list(
                         _ptr1.add(16),
                         ::witbind::rt::lend_str(ptr0),
-                    )
-                };
+                    );
+                }
                 let (_array3, _len3) = ::witbind::rt::lower_list(
                     len0.iter(),
                     8,
@@ -1148,59 +1051,51 @@ pub mod witbind_fixtures {
                         };
                     },
                 );
-                unsafe { ::witbind::rt::store_list(_ptr1.add(24), (_array3, _len3)) };
                 unsafe {
+                    ::witbind::rt::store_list(_ptr1.add(24), (_array3, _len3));
                     ::witbind::rt::store_list(
                         _ptr1.add(32),
                         ::witbind::rt::lend_list(vec),
-                    )
-                };
-                unsafe {
+                    );
                     ::witbind::rt::store_list(
                         _ptr1.add(40),
                         ::witbind::rt::lend_list(vec0),
-                    )
-                };
+                    );
+                }
                 match result {
                     ::core::option::Option::None => {
                         unsafe { *_ptr1.add(48).cast::<u8>() = 0 };
                     }
                     ::core::option::Option::Some(_e5) => {
-                        unsafe { *_ptr1.add(48).cast::<u8>() = 1 };
                         unsafe {
+                            *_ptr1.add(48).cast::<u8>() = 1;
                             ::witbind::rt::store_list(
                                 _ptr1.add(52),
                                 ::witbind::rt::lend_str(_e5),
-                            )
-                        };
+                            );
+                        }
                     }
                 }
-                unsafe { *_ptr1.add(60).cast::<i32>() = ::witbind::rt::as_i32(result0) };
                 unsafe {
+                    *_ptr1.add(60).cast::<i32>() = ::witbind::rt::as_i32(result0);
                     ::witbind::rt::store_list(
                         _ptr1.add(64),
                         ::witbind::rt::lend_str(ret),
-                    )
-                };
-                unsafe {
+                    );
                     ::witbind::rt::store_list(
                         _ptr1.add(72),
                         ::witbind::rt::lend_list(ret_area),
-                    )
-                };
-                unsafe { *_ptr1.add(80).cast::<i32>() = ::witbind::rt::as_i32(base) };
-                unsafe { *_ptr1.add(88).cast::<i64>() = ::witbind::rt::as_i64(address) };
-                unsafe {
+                    );
+                    *_ptr1.add(80).cast::<i32>() = ::witbind::rt::as_i32(base);
+                    *_ptr1.add(88).cast::<i64>() = ::witbind::rt::as_i64(address);
                     *_ptr1.add(96).cast::<i32>() = ::witbind::rt::ResourceHandle::handle(
                         &handle.handle,
-                    ) as i32
-                };
-                unsafe {
+                    ) as i32;
                     ::witbind::rt::store_list(
                         _ptr1.add(100),
                         ::witbind::rt::lend_list(layout),
-                    )
-                };
+                    );
+                }
                 let (_array7, _len7) = ::witbind::rt::lower_list(
                     cleanup.iter(),
                     8,
@@ -1214,12 +1109,15 @@ pub mod witbind_fixtures {
                         };
                     },
                 );
-                unsafe { ::witbind::rt::store_list(_ptr1.add(108), (_array7, _len7)) };
-                unsafe { *_ptr1.add(116).cast::<u8>() = ::witbind::rt::as_i32(e) as u8 };
-                unsafe { *_ptr1.add(120).cast::<i32>() = ::witbind::rt::as_i32(l1) };
                 unsafe {
-                    ::witbind::rt::store_list(_ptr1.add(124), ::witbind::rt::lend_str(t))
-                };
+                    ::witbind::rt::store_list(_ptr1.add(108), (_array7, _len7));
+                    *_ptr1.add(116).cast::<u8>() = ::witbind::rt::as_i32(e) as u8;
+                    *_ptr1.add(120).cast::<i32>() = ::witbind::rt::as_i32(l1);
+                    ::witbind::rt::store_list(
+                        _ptr1.add(124),
+                        ::witbind::rt::lend_str(t),
+                    );
+                }
                 let _ptr8 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(_ptr1, _ptr8) };
                 unsafe { ::witbind::rt::cabi_dealloc(_array3, _len3 * 8, 4) };
@@ -1244,9 +1142,7 @@ pub mod witbind_fixtures {
                 size: u32,
                 align: u32,
             ) -> ::core::result::Result<::witbind::rt::String, ::witbind::rt::String> {
-                ::witbind::rt::wit_import!(
-                    "witbind-fixtures:prelude-names/locals", "wrapper", (ptr, ptr)
-                );
+                wit_import!("wrapper", (ptr, ptr));
                 let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 11]>::uninit();
                 let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe { *_ptr1.cast::<i32>() = ::witbind::rt::as_i32(self_ptr) };
@@ -1263,62 +1159,48 @@ pub mod witbind_fixtures {
                         };
                     },
                 );
-                unsafe { ::witbind::rt::store_list(_ptr1.add(4), (_array3, _len3)) };
                 unsafe {
+                    ::witbind::rt::store_list(_ptr1.add(4), (_array3, _len3));
                     ::witbind::rt::store_list(
                         _ptr1.add(12),
                         ::witbind::rt::lend_str(out),
-                    )
-                };
+                    );
+                }
                 match value {
                     ::core::option::Option::None => {
                         unsafe { *_ptr1.add(24).cast::<u8>() = 0 };
                     }
                     ::core::option::Option::Some(_e5) => {
-                        unsafe { *_ptr1.add(24).cast::<u8>() = 1 };
                         unsafe {
-                            *_ptr1.add(32).cast::<i64>() = ::witbind::rt::as_i64(_e5)
-                        };
+                            *_ptr1.add(24).cast::<u8>() = 1;
+                            *_ptr1.add(32).cast::<i64>() = ::witbind::rt::as_i64(_e5);
+                        }
                     }
                 }
                 unsafe {
-                    *_ptr1.add(40).cast::<u8>() = ::witbind::rt::as_i32(val) as u8
-                };
-                unsafe { *_ptr1.add(44).cast::<i32>() = ::witbind::rt::as_i32(bits) };
-                unsafe {
+                    *_ptr1.add(40).cast::<u8>() = ::witbind::rt::as_i32(val) as u8;
+                    *_ptr1.add(44).cast::<i32>() = ::witbind::rt::as_i32(bits);
                     ::witbind::rt::store_list(
                         _ptr1.add(48),
                         ::witbind::rt::lend_str(src),
-                    )
-                };
-                unsafe {
+                    );
                     ::witbind::rt::store_list(
                         _ptr1.add(56),
                         ::witbind::rt::lend_str(dst),
-                    )
-                };
-                unsafe { *_ptr1.add(64).cast::<i32>() = ::witbind::rt::as_i32(alloc) };
-                unsafe { *_ptr1.add(68).cast::<i32>() = ::witbind::rt::as_i32(realloc) };
-                unsafe { *_ptr1.add(72).cast::<i32>() = ::witbind::rt::as_i32(dealloc) };
-                unsafe { *_ptr1.add(76).cast::<i32>() = ::witbind::rt::as_i32(size) };
-                unsafe { *_ptr1.add(80).cast::<i32>() = ::witbind::rt::as_i32(align) };
+                    );
+                    *_ptr1.add(64).cast::<i32>() = ::witbind::rt::as_i32(alloc);
+                    *_ptr1.add(68).cast::<i32>() = ::witbind::rt::as_i32(realloc);
+                    *_ptr1.add(72).cast::<i32>() = ::witbind::rt::as_i32(dealloc);
+                    *_ptr1.add(76).cast::<i32>() = ::witbind::rt::as_i32(size);
+                    *_ptr1.add(80).cast::<i32>() = ::witbind::rt::as_i32(align);
+                }
                 let _ptr6 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(_ptr1, _ptr6) };
                 unsafe { ::witbind::rt::cabi_dealloc(_array3, _len3 * 8, 4) };
                 let _l7 = unsafe { *_ptr6.cast::<u8>() };
-                match _l7 {
-                    0 => {
-                        ::core::result::Result::Ok(unsafe {
-                            ::witbind::rt::take_string_at(_ptr6.add(4))
-                        })
-                    }
-                    1 => {
-                        ::core::result::Result::Err(unsafe {
-                            ::witbind::rt::take_string_at(_ptr6.add(4))
-                        })
-                    }
-                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                }
+                let _case8 = || unsafe { ::witbind::rt::take_string_at(_ptr6.add(4)) };
+                let _case9 = || unsafe { ::witbind::rt::take_string_at(_ptr6.add(4)) };
+                unsafe { ::witbind::rt::lift_result(_l7, _case8, _case9) }
             }
         }
     }

@@ -31,103 +31,83 @@ pub mod witbind_fixtures {
             #[used]
             #[doc(hidden)]
             static __FORCE_SECTION_REF: fn() = super::super::super::__link_custom_section_describing_imports;
+            #[allow(unused_macros)]
+            macro_rules! wit_import {
+                ($($signature:tt)*) => {
+                    ::witbind::rt::wit_import!("witbind-fixtures:primitives/scalars", $($signature)*);
+                };
+            }
             /// Echoes a `bool`.
             pub fn echo_bool(x: bool) -> bool {
-                ::witbind::rt::wit_import!(
-                    "witbind-fixtures:primitives/scalars", "echo-bool", (i32), i32
-                );
+                wit_import!("echo-bool", (i32), i32);
                 let _ret1 = unsafe { _wit_import(::witbind::rt::as_i32(x)) };
                 ::witbind::rt::bool_lift(_ret1 as u8)
             }
             /// Echoes an `s8`.
             pub fn echo_s8(x: i8) -> i8 {
-                ::witbind::rt::wit_import!(
-                    "witbind-fixtures:primitives/scalars", "echo-s8", (i32), i32
-                );
+                wit_import!("echo-s8", (i32), i32);
                 let _ret1 = unsafe { _wit_import(::witbind::rt::as_i32(x)) };
                 _ret1 as i8
             }
             /// Echoes an `s16`.
             pub fn echo_s16(x: i16) -> i16 {
-                ::witbind::rt::wit_import!(
-                    "witbind-fixtures:primitives/scalars", "echo-s16", (i32), i32
-                );
+                wit_import!("echo-s16", (i32), i32);
                 let _ret1 = unsafe { _wit_import(::witbind::rt::as_i32(x)) };
                 _ret1 as i16
             }
             /// Echoes an `s32`.
             pub fn echo_s32(x: i32) -> i32 {
-                ::witbind::rt::wit_import!(
-                    "witbind-fixtures:primitives/scalars", "echo-s32", (i32), i32
-                );
+                wit_import!("echo-s32", (i32), i32);
                 unsafe { _wit_import(::witbind::rt::as_i32(x)) }
             }
             /// Echoes an `s64`.
             pub fn echo_s64(x: i64) -> i64 {
-                ::witbind::rt::wit_import!(
-                    "witbind-fixtures:primitives/scalars", "echo-s64", (i64), i64
-                );
+                wit_import!("echo-s64", (i64), i64);
                 unsafe { _wit_import(::witbind::rt::as_i64(x)) }
             }
             /// Echoes a `u8`.
             pub fn echo_u8(x: u8) -> u8 {
-                ::witbind::rt::wit_import!(
-                    "witbind-fixtures:primitives/scalars", "echo-u8", (i32), i32
-                );
+                wit_import!("echo-u8", (i32), i32);
                 let _ret1 = unsafe { _wit_import(::witbind::rt::as_i32(x)) };
                 _ret1 as u8
             }
             /// Echoes a `u16`.
             pub fn echo_u16(x: u16) -> u16 {
-                ::witbind::rt::wit_import!(
-                    "witbind-fixtures:primitives/scalars", "echo-u16", (i32), i32
-                );
+                wit_import!("echo-u16", (i32), i32);
                 let _ret1 = unsafe { _wit_import(::witbind::rt::as_i32(x)) };
                 _ret1 as u16
             }
             /// Echoes a `u32`.
             pub fn echo_u32(x: u32) -> u32 {
-                ::witbind::rt::wit_import!(
-                    "witbind-fixtures:primitives/scalars", "echo-u32", (i32), i32
-                );
+                wit_import!("echo-u32", (i32), i32);
                 let _ret1 = unsafe { _wit_import(::witbind::rt::as_i32(x)) };
                 _ret1 as u32
             }
             /// Echoes a `u64`.
             pub fn echo_u64(x: u64) -> u64 {
-                ::witbind::rt::wit_import!(
-                    "witbind-fixtures:primitives/scalars", "echo-u64", (i64), i64
-                );
+                wit_import!("echo-u64", (i64), i64);
                 let _ret1 = unsafe { _wit_import(::witbind::rt::as_i64(x)) };
                 _ret1 as u64
             }
             /// Echoes an `f32` (NaN payloads need not survive).
             pub fn echo_f32(x: f32) -> f32 {
-                ::witbind::rt::wit_import!(
-                    "witbind-fixtures:primitives/scalars", "echo-f32", (f32), f32
-                );
+                wit_import!("echo-f32", (f32), f32);
                 unsafe { _wit_import(::witbind::rt::as_f32(x)) }
             }
             /// Echoes an `f64` (NaN payloads need not survive).
             pub fn echo_f64(x: f64) -> f64 {
-                ::witbind::rt::wit_import!(
-                    "witbind-fixtures:primitives/scalars", "echo-f64", (f64), f64
-                );
+                wit_import!("echo-f64", (f64), f64);
                 unsafe { _wit_import(::witbind::rt::as_f64(x)) }
             }
             /// Echoes a `char` (a Unicode scalar value).
             pub fn echo_char(x: char) -> char {
-                ::witbind::rt::wit_import!(
-                    "witbind-fixtures:primitives/scalars", "echo-char", (i32), i32
-                );
+                wit_import!("echo-char", (i32), i32);
                 let _ret1 = unsafe { _wit_import(::witbind::rt::as_i32(x)) };
                 unsafe { ::witbind::rt::char_lift(_ret1 as u32) }
             }
             /// Echoes a `string`.
             pub fn echo_string(x: &str) -> ::witbind::rt::String {
-                ::witbind::rt::wit_import!(
-                    "witbind-fixtures:primitives/scalars", "echo-string", (ptr, len, ptr)
-                );
+                wit_import!("echo-string", (ptr, len, ptr));
                 let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
                 let (_ptr1, _len1) = ::witbind::rt::lend_str(x);
                 let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
@@ -148,9 +128,8 @@ pub mod witbind_fixtures {
                 i: &str,
                 j: u32,
             ) {
-                ::witbind::rt::wit_import!(
-                    "witbind-fixtures:primitives/scalars", "mixed", (i32, i64, i32, f32,
-                    i32, f64, i32, i32, ptr, len, i32)
+                wit_import!(
+                    "mixed", (i32, i64, i32, f32, i32, f64, i32, i32, ptr, len, i32)
                 );
                 let (_ptr1, _len1) = ::witbind::rt::lend_str(i);
                 unsafe {
@@ -171,16 +150,12 @@ pub mod witbind_fixtures {
             }
             /// Returns nothing and takes nothing.
             pub fn nothing() {
-                ::witbind::rt::wit_import!(
-                    "witbind-fixtures:primitives/scalars", "nothing", ()
-                );
+                wit_import!("nothing", ());
                 unsafe { _wit_import() };
             }
             /// Returns a value without taking any.
             pub fn constant() -> u64 {
-                ::witbind::rt::wit_import!(
-                    "witbind-fixtures:primitives/scalars", "constant", (), i64
-                );
+                wit_import!("constant", (), i64);
                 let _ret1 = unsafe { _wit_import() };
                 _ret1 as u64
             }

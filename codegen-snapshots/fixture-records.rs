@@ -9,6 +9,12 @@ pub mod witbind_fixtures {
             #[used]
             #[doc(hidden)]
             static __FORCE_SECTION_REF: fn() = super::super::super::__link_custom_section_describing_imports;
+            #[allow(unused_macros)]
+            macro_rules! wit_import {
+                ($($signature:tt)*) => {
+                    ::witbind::rt::wit_import!("witbind-fixtures:records/people", $($signature)*);
+                };
+            }
             /// A record with a single field.
             #[derive(Clone, Copy, Debug)]
             #[repr(C)]
@@ -75,9 +81,7 @@ pub mod witbind_fixtures {
             }
             /// Echoes a single-field record.
             pub fn echo_wrapper(x: Wrapper) -> Wrapper {
-                ::witbind::rt::wit_import!(
-                    "witbind-fixtures:records/people", "echo-wrapper", (i32), i32
-                );
+                wit_import!("echo-wrapper", (i32), i32);
                 let Wrapper { inner: _f1 } = x;
                 let _ret2 = unsafe { _wit_import(::witbind::rt::as_i32(_f1)) };
                 Wrapper { inner: _ret2 as u32 }
@@ -85,10 +89,7 @@ pub mod witbind_fixtures {
             /// Echoes a record of scalars.
             #[allow(clippy::needless_borrow)]
             pub fn echo_scalars(x: Scalars) -> Scalars {
-                ::witbind::rt::wit_import!(
-                    "witbind-fixtures:records/people", "echo-scalars", (i32, i32, i64,
-                    f32, i32, ptr)
-                );
+                wit_import!("echo-scalars", (i32, i32, i64, f32, i32, ptr));
                 let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 3]>::uninit();
                 let (_v1, _v2, _v3, _v4, _v5) = _lower_flat_scalars(&x);
                 let _ptr6 = _ret_area.as_mut_ptr().cast::<u8>();
@@ -98,9 +99,9 @@ pub mod witbind_fixtures {
             /// Echoes a record holding owned data.
             #[allow(clippy::needless_borrow)]
             pub fn echo_person(x: &Person) -> Person {
-                ::witbind::rt::wit_import!(
-                    "witbind-fixtures:records/people", "echo-person", (ptr, len, i32,
-                    ptr, len, i32, ptr, len, ptr, len, i32, i32, ptr)
+                wit_import!(
+                    "echo-person", (ptr, len, i32, ptr, len, i32, ptr, len, ptr, len,
+                    i32, i32, ptr)
                 );
                 let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 12]>::uninit();
                 let mut _cleanup_list = ::witbind::rt::Vec::<
@@ -136,9 +137,7 @@ pub mod witbind_fixtures {
             /// Echoes a deeply nested record.
             #[allow(clippy::needless_borrow)]
             pub fn echo_team(x: &Team) -> Team {
-                ::witbind::rt::wit_import!(
-                    "witbind-fixtures:records/people", "echo-team", (ptr, ptr)
-                );
+                wit_import!("echo-team", (ptr, ptr));
                 let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 18]>::uninit();
                 let mut _cleanup_list = ::witbind::rt::Vec::<
                     (*mut u8, usize, usize),
@@ -159,33 +158,34 @@ pub mod witbind_fixtures {
                 ::core::option::Option<Person>,
                 ::witbind::rt::String,
             > {
-                ::witbind::rt::wit_import!(
-                    "witbind-fixtures:records/people", "find", (ptr, len, ptr)
-                );
+                wit_import!("find", (ptr, len, ptr));
                 let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 14]>::uninit();
                 let (_ptr1, _len1) = ::witbind::rt::lend_str(name);
                 let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(_ptr1, _len1, _ptr2) };
                 let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                match _l3 {
-                    0 => {
-                        let _l4 = unsafe { *_ptr2.add(4).cast::<u8>() };
-                        let _v6 = match _l4 {
-                            0 => ::core::option::Option::None,
-                            1 => {
-                                let _v5 = unsafe { _lift_person(_ptr2.add(8)) };
-                                ::core::option::Option::Some(_v5)
-                            }
-                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                        };
-                        ::core::result::Result::Ok(_v6)
-                    }
-                    1 => {
-                        ::core::result::Result::Err(unsafe {
-                            ::witbind::rt::take_string_at(_ptr2.add(4))
-                        })
-                    }
-                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                let _case8 = || {
+                    let _l4 = unsafe { *_ptr2.add(4).cast::<u8>() };
+                    let _case6 = || unsafe { _lift_person(_ptr2.add(8)) };
+                    unsafe { ::witbind::rt::lift_option(_l4, _case6) }
+                };
+                let _case9 = || unsafe { ::witbind::rt::take_string_at(_ptr2.add(4)) };
+                unsafe { ::witbind::rt::lift_result(_l3, _case8, _case9) }
+            }
+            /// Lifts a `address` out of canonical ABI memory.
+            ///
+            /// # Safety
+            ///
+            /// `ptr` points at a valid value of this type in canonical layout
+            /// (aligned, initialized, cases and discriminants in range), whose
+            /// lists, strings and handles are handed over to the result.
+            pub(crate) unsafe fn _lift_address(ptr: *mut u8) -> Address {
+                let _l1 = unsafe { *ptr.add(8).cast::<u8>() };
+                let _case3 = || unsafe { *ptr.add(12).cast::<u32>() };
+                let _v4 = unsafe { ::witbind::rt::lift_option(_l1, _case3) };
+                Address {
+                    street: unsafe { ::witbind::rt::take_string_at(ptr) },
+                    postal_code: _v4,
                 }
             }
             /// Lifts a `person` out of canonical ABI memory.
@@ -203,33 +203,15 @@ pub mod witbind_fixtures {
                 };
                 let _list4 = unsafe { ::witbind::rt::lift_list(_list2, 8, 4, _lift3) };
                 let _l5 = unsafe { *ptr.add(20).cast::<u8>() };
-                let _v6 = match _l5 {
-                    0 => ::core::option::Option::None,
-                    1 => {
-                        ::core::option::Option::Some(unsafe {
-                            ::witbind::rt::take_string_at(ptr.add(24))
-                        })
-                    }
-                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                };
-                let _l7 = unsafe { *ptr.add(40).cast::<u8>() };
-                let _v9 = match _l7 {
-                    0 => ::core::option::Option::None,
-                    1 => {
-                        let _l8 = unsafe { *ptr.add(44).cast::<u32>() };
-                        ::core::option::Option::Some(_l8)
-                    }
-                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                };
+                let _case6 = || unsafe { ::witbind::rt::take_string_at(ptr.add(24)) };
+                let _v7 = unsafe { ::witbind::rt::lift_option(_l5, _case6) };
+                let _v8 = unsafe { _lift_address(ptr.add(32)) };
                 Person {
                     name: unsafe { ::witbind::rt::take_string_at(ptr) },
                     age: _l1,
                     emails: _list4,
-                    nickname: _v6,
-                    address: Address {
-                        street: unsafe { ::witbind::rt::take_string_at(ptr.add(32)) },
-                        postal_code: _v9,
-                    },
+                    nickname: _v7,
+                    address: _v8,
                 }
             }
             /// Lifts a `scalars` out of canonical ABI memory.
@@ -279,6 +261,41 @@ pub mod witbind_fixtures {
                     scores: _list10,
                 }
             }
+            /// Lowers a lent `address` into canonical ABI memory.
+            ///
+            /// # Safety
+            ///
+            /// `ptr` points at writable memory with room for this type in canonical layout, aligned for it; its lists and strings point into `value`, which must outlive their use.
+            pub(crate) unsafe fn _lower_address(value: &Address, ptr: *mut u8) {
+                let Address { street: _f1, postal_code: _f2 } = value;
+                unsafe { ::witbind::rt::store_list(ptr, ::witbind::rt::lend_str(_f1)) };
+                match _f2 {
+                    ::core::option::Option::None => {
+                        unsafe { *ptr.add(8).cast::<u8>() = 0 };
+                    }
+                    ::core::option::Option::Some(_e4) => {
+                        unsafe {
+                            *ptr.add(8).cast::<u8>() = 1;
+                            *ptr.add(12).cast::<i32>() = ::witbind::rt::as_i32(_e4);
+                        }
+                    }
+                }
+            }
+            /// A lent `address` as its core values (its lists and strings point into `value`).
+            pub(crate) fn _lower_flat_address(
+                value: &Address,
+            ) -> (*mut u8, usize, i32, i32) {
+                let Address { street: _f1, postal_code: _f2 } = value;
+                let (_ptr3, _len3) = ::witbind::rt::lend_str(_f1);
+                let (_v6, _v7) = match _f2 {
+                    ::core::option::Option::None => (0i32, 0i32),
+                    ::core::option::Option::Some(_e5) => {
+                        (1i32, ::witbind::rt::as_i32(_e5))
+                    }
+                };
+                (_ptr3, _len3, _v6, _v7)
+            }
+            #[allow(clippy::needless_borrow)]
             /// A lent `person` as its core values (its lists and strings point into `value`).
             pub(crate) fn _lower_flat_person(
                 value: &Person,
@@ -329,14 +346,7 @@ pub mod witbind_fixtures {
                         (1i32, _ptr12, _len12)
                     }
                 };
-                let Address { street: _f16, postal_code: _f17 } = _f5;
-                let (_ptr18, _len18) = ::witbind::rt::lend_str(_f16);
-                let (_v21, _v22) = match _f17 {
-                    ::core::option::Option::None => (0i32, 0i32),
-                    ::core::option::Option::Some(_e20) => {
-                        (1i32, ::witbind::rt::as_i32(_e20))
-                    }
-                };
+                let (_v16, _v17, _v18, _v19) = _lower_flat_address(&_f5);
                 (
                     _ptr6,
                     _len6,
@@ -346,10 +356,10 @@ pub mod witbind_fixtures {
                     _v13,
                     _v14,
                     _v15,
-                    _ptr18,
-                    _len18,
-                    _v21,
-                    _v22,
+                    _v16,
+                    _v17,
+                    _v18,
+                    _v19,
                 )
             }
             /// A lent `scalars` as its core values (its lists and strings point into `value`).
@@ -371,6 +381,7 @@ pub mod witbind_fixtures {
                     ::witbind::rt::as_i32(_f5),
                 )
             }
+            #[allow(clippy::needless_borrow)]
             /// Lowers a lent `person` into canonical ABI memory.
             ///
             /// # Safety
@@ -388,8 +399,10 @@ pub mod witbind_fixtures {
                     nickname: _f4,
                     address: _f5,
                 } = value;
-                unsafe { ::witbind::rt::store_list(ptr, ::witbind::rt::lend_str(_f1)) };
-                unsafe { *ptr.add(8).cast::<u8>() = ::witbind::rt::as_i32(_f2) as u8 };
+                unsafe {
+                    ::witbind::rt::store_list(ptr, ::witbind::rt::lend_str(_f1));
+                    *ptr.add(8).cast::<u8>() = ::witbind::rt::as_i32(_f2) as u8;
+                }
                 let (_array7, _len7) = ::witbind::rt::lower_list(
                     _f3.iter(),
                     8,
@@ -410,30 +423,16 @@ pub mod witbind_fixtures {
                         unsafe { *ptr.add(20).cast::<u8>() = 0 };
                     }
                     ::core::option::Option::Some(_e9) => {
-                        unsafe { *ptr.add(20).cast::<u8>() = 1 };
                         unsafe {
+                            *ptr.add(20).cast::<u8>() = 1;
                             ::witbind::rt::store_list(
                                 ptr.add(24),
                                 ::witbind::rt::lend_str(_e9),
-                            )
-                        };
+                            );
+                        }
                     }
                 }
-                let Address { street: _f10, postal_code: _f11 } = _f5;
-                unsafe {
-                    ::witbind::rt::store_list(ptr.add(32), ::witbind::rt::lend_str(_f10))
-                };
-                match _f11 {
-                    ::core::option::Option::None => {
-                        unsafe { *ptr.add(40).cast::<u8>() = 0 };
-                    }
-                    ::core::option::Option::Some(_e13) => {
-                        unsafe { *ptr.add(40).cast::<u8>() = 1 };
-                        unsafe {
-                            *ptr.add(44).cast::<i32>() = ::witbind::rt::as_i32(_e13)
-                        };
-                    }
-                }
+                unsafe { _lower_address(&_f5, ptr.add(32)) };
             }
             /// Lowers a lent `scalars` into canonical ABI memory.
             ///
@@ -448,11 +447,13 @@ pub mod witbind_fixtures {
                     ratio: _f4,
                     initial: _f5,
                 } = value;
-                unsafe { *ptr.cast::<u8>() = ::witbind::rt::as_i32(_f1) as u8 };
-                unsafe { *ptr.add(1).cast::<u8>() = ::witbind::rt::as_i32(_f2) as u8 };
-                unsafe { *ptr.add(8).cast::<i64>() = ::witbind::rt::as_i64(_f3) };
-                unsafe { *ptr.add(16).cast::<f32>() = ::witbind::rt::as_f32(_f4) };
-                unsafe { *ptr.add(20).cast::<i32>() = ::witbind::rt::as_i32(_f5) };
+                unsafe {
+                    *ptr.cast::<u8>() = ::witbind::rt::as_i32(_f1) as u8;
+                    *ptr.add(1).cast::<u8>() = ::witbind::rt::as_i32(_f2) as u8;
+                    *ptr.add(8).cast::<i64>() = ::witbind::rt::as_i64(_f3);
+                    *ptr.add(16).cast::<f32>() = ::witbind::rt::as_f32(_f4);
+                    *ptr.add(20).cast::<i32>() = ::witbind::rt::as_i32(_f5);
+                }
             }
             #[allow(clippy::needless_borrow)]
             /// Lowers a lent `team` into canonical ABI memory.
@@ -466,8 +467,10 @@ pub mod witbind_fixtures {
                 _cleanup_list: &mut ::witbind::rt::Vec<(*mut u8, usize, usize)>,
             ) {
                 let Team { name: _f1, lead: _f2, members: _f3, scores: _f4 } = value;
-                unsafe { ::witbind::rt::store_list(ptr, ::witbind::rt::lend_str(_f1)) };
-                unsafe { _lower_person(&_f2, ptr.add(8), _cleanup_list) };
+                unsafe {
+                    ::witbind::rt::store_list(ptr, ::witbind::rt::lend_str(_f1));
+                    _lower_person(&_f2, ptr.add(8), _cleanup_list);
+                }
                 let (_array6, _len6) = ::witbind::rt::lower_list(
                     _f3.iter(),
                     48,
@@ -484,8 +487,10 @@ pub mod witbind_fixtures {
                     8,
                     |_e7, _base8| {
                         let (_t9_0, _t9_1) = _e7;
-                        unsafe { *_base8.cast::<i32>() = ::witbind::rt::as_i32(_t9_0) };
-                        unsafe { _lower_scalars(&_t9_1, _base8.add(8)) };
+                        unsafe {
+                            *_base8.cast::<i32>() = ::witbind::rt::as_i32(_t9_0);
+                            _lower_scalars(&_t9_1, _base8.add(8));
+                        }
                     },
                 );
                 _cleanup_list.push((_array8, _len8 * 32, 8));

@@ -9,6 +9,12 @@ pub mod witbind_fixtures {
             #[used]
             #[doc(hidden)]
             static __FORCE_SECTION_REF: fn() = super::super::super::__link_custom_section_describing_imports;
+            #[allow(unused_macros)]
+            macro_rules! wit_import {
+                ($($signature:tt)*) => {
+                    ::witbind::rt::wit_import!("witbind-fixtures:resources/files", $($signature)*);
+                };
+            }
             /// Why a file operation failed.
             #[repr(u8)]
             #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -75,228 +81,120 @@ pub mod witbind_fixtures {
             pub struct File {
                 pub(crate) handle: ::witbind::rt::ResourceHandle<File>,
             }
-            impl ::witbind::rt::WasmResource for File {
-                unsafe fn drop(handle: u32) {
-                    ::witbind::rt::wit_import!(
-                        "witbind-fixtures:resources/files", "[resource-drop]file", (i32)
-                    );
-                    unsafe { _wit_import(handle as i32) }
-                }
-            }
-            impl File {
-                /// Takes ownership of a raw handle.
-                ///
-                /// # Safety
-                /// `handle` must be an owned handle of this resource type that
-                /// nothing else drops.
-                #[doc(hidden)]
-                pub unsafe fn from_handle(handle: u32) -> Self {
-                    Self {
-                        handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(handle)
-                        },
-                    }
-                }
-                /// Moves ownership of the raw handle out of this value.
-                #[doc(hidden)]
-                pub fn take_handle(&self) -> u32 {
-                    ::witbind::rt::ResourceHandle::take_handle(&self.handle)
-                }
-                /// The raw handle, still owned by this value.
-                #[doc(hidden)]
-                pub fn handle(&self) -> u32 {
-                    ::witbind::rt::ResourceHandle::handle(&self.handle)
-                }
-            }
+            ::witbind::rt::resource_handle!(
+                File, "witbind-fixtures:resources/files", "[resource-drop]file", api
+            );
             impl File {
                 /// Creates an empty, unnamed file.
                 #[allow(clippy::new_without_default)]
                 pub fn new() -> Self {
-                    ::witbind::rt::wit_import!(
-                        "witbind-fixtures:resources/files", "[constructor]file", (), i32
-                    );
+                    wit_import!("[constructor]file", (), i32);
                     let _ret1 = unsafe { _wit_import() };
-                    File {
-                        handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(_ret1 as u32)
-                        },
-                    }
+                    unsafe { File::from_handle(_ret1 as u32) }
                 }
                 /// Opens `path`; fails with an error code.
                 pub fn open(path: &str) -> ::core::result::Result<File, ErrorCode> {
-                    ::witbind::rt::wit_import!(
-                        "witbind-fixtures:resources/files", "[static]file.open", (ptr,
-                        len, ptr)
-                    );
+                    wit_import!("[static]file.open", (ptr, len, ptr));
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
                     let (_ptr1, _len1) = ::witbind::rt::lend_str(path);
                     let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe { _wit_import(_ptr1, _len1, _ptr2) };
                     let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
-                        0 => {
-                            let _l4 = unsafe { *_ptr2.add(4).cast::<i32>() };
-                            ::core::result::Result::Ok(File {
-                                handle: unsafe {
-                                    ::witbind::rt::ResourceHandle::from_handle(_l4 as u32)
-                                },
-                            })
-                        }
-                        1 => {
-                            let _l5 = unsafe { *_ptr2.add(4).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l5) })
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case5 = || {
+                        let _l4 = unsafe { *_ptr2.add(4).cast::<i32>() };
+                        unsafe { File::from_handle(_l4 as u32) }
+                    };
+                    let _case7 = || {
+                        let _l6 = unsafe { *_ptr2.add(4).cast::<u8>() };
+                        unsafe { ErrorCode::_lift(_l6) }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l3, _case5, _case7) }
                 }
                 /// Reads up to `len` bytes.
                 pub fn read(
                     &self,
                     len: u64,
                 ) -> ::core::result::Result<::witbind::rt::Vec<u8>, ErrorCode> {
-                    ::witbind::rt::wit_import!(
-                        "witbind-fixtures:resources/files", "[method]file.read", (i32,
-                        i64, ptr)
-                    );
+                    wit_import!("[method]file.read", (i32, i64, ptr));
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 3]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                            self.handle() as i32,
                             ::witbind::rt::as_i64(len),
                             _ptr1,
                         )
                     };
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    match _l2 {
-                        0 => {
-                            ::core::result::Result::Ok(unsafe {
-                                ::witbind::rt::take_list_at::<u8>(_ptr1.add(4))
-                            })
-                        }
-                        1 => {
-                            let _l3 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l3) })
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case3 = || unsafe {
+                        ::witbind::rt::take_list_at::<u8>(_ptr1.add(4))
+                    };
+                    let _case5 = || {
+                        let _l4 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                        unsafe { ErrorCode::_lift(_l4) }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, _case3, _case5) }
                 }
                 /// Writes bytes; returns how many were written.
                 pub fn write(
                     &self,
                     data: &[u8],
                 ) -> ::core::result::Result<u64, ErrorCode> {
-                    ::witbind::rt::wit_import!(
-                        "witbind-fixtures:resources/files", "[method]file.write", (i32,
-                        ptr, len, ptr)
-                    );
+                    wit_import!("[method]file.write", (i32, ptr, len, ptr));
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
                     let (_ptr1, _len1) = ::witbind::rt::lend_list(data);
                     let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr1,
-                            _len1,
-                            _ptr2,
-                        )
-                    };
+                    unsafe { _wit_import(self.handle() as i32, _ptr1, _len1, _ptr2) };
                     let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
-                        0 => {
-                            let _l4 = unsafe { *_ptr2.add(8).cast::<u64>() };
-                            ::core::result::Result::Ok(_l4)
-                        }
-                        1 => {
-                            let _l5 = unsafe { *_ptr2.add(8).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l5) })
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case5 = || unsafe { *_ptr2.add(8).cast::<u64>() };
+                    let _case7 = || {
+                        let _l6 = unsafe { *_ptr2.add(8).cast::<u8>() };
+                        unsafe { ErrorCode::_lift(_l6) }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l3, _case5, _case7) }
                 }
                 /// The size in bytes.
                 pub fn size(&self) -> u64 {
-                    ::witbind::rt::wit_import!(
-                        "witbind-fixtures:resources/files", "[method]file.size", (i32),
-                        i64
-                    );
-                    let _ret1 = unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                        )
-                    };
+                    wit_import!("[method]file.size", (i32), i64);
+                    let _ret1 = unsafe { _wit_import(self.handle() as i32) };
                     _ret1 as u64
                 }
                 /// Makes an independent handle to the same file.
                 pub fn duplicate(&self) -> File {
-                    ::witbind::rt::wit_import!(
-                        "witbind-fixtures:resources/files", "[method]file.duplicate",
-                        (i32), i32
-                    );
-                    let _ret1 = unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                        )
-                    };
-                    File {
-                        handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(_ret1 as u32)
-                        },
-                    }
+                    wit_import!("[method]file.duplicate", (i32), i32);
+                    let _ret1 = unsafe { _wit_import(self.handle() as i32) };
+                    unsafe { File::from_handle(_ret1 as u32) }
                 }
                 /// Copies this file's contents into `other`.
                 pub fn copy_to(
                     &self,
                     other: &File,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::wit_import!(
-                        "witbind-fixtures:resources/files", "[method]file.copy-to", (i32,
-                        i32, ptr)
-                    );
+                    wit_import!("[method]file.copy-to", (i32, i32, ptr));
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u8; 2]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            ::witbind::rt::ResourceHandle::handle(&other.handle) as i32,
-                            _ptr1,
-                        )
+                        _wit_import(self.handle() as i32, other.handle() as i32, _ptr1)
                     };
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    match _l2 {
-                        0 => ::core::result::Result::Ok(()),
-                        1 => {
-                            let _l3 = unsafe { *_ptr1.add(1).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l3) })
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case4 = || {
+                        let _l3 = unsafe { *_ptr1.add(1).cast::<u8>() };
+                        unsafe { ErrorCode::_lift(_l3) }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, || (), _case4) }
                 }
                 /// Consumes another file, appending its contents.
                 pub fn absorb(&self, other: File) {
-                    ::witbind::rt::wit_import!(
-                        "witbind-fixtures:resources/files", "[method]file.absorb", (i32,
-                        i32)
-                    );
+                    wit_import!("[method]file.absorb", (i32, i32));
                     unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            ::witbind::rt::ResourceHandle::take_handle(&other.handle)
-                                as i32,
-                        )
+                        _wit_import(self.handle() as i32, other.take_handle() as i32)
                     };
                 }
                 /// A static function taking handles.
                 pub fn compare(a: &File, b: &File) -> bool {
-                    ::witbind::rt::wit_import!(
-                        "witbind-fixtures:resources/files", "[static]file.compare", (i32,
-                        i32), i32
-                    );
+                    wit_import!("[static]file.compare", (i32, i32), i32);
                     let _ret1 = unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&a.handle) as i32,
-                            ::witbind::rt::ResourceHandle::handle(&b.handle) as i32,
-                        )
+                        _wit_import(a.handle() as i32, b.handle() as i32)
                     };
                     ::witbind::rt::bool_lift(_ret1 as u8)
                 }
@@ -307,160 +205,76 @@ pub mod witbind_fixtures {
             pub struct Directory {
                 pub(crate) handle: ::witbind::rt::ResourceHandle<Directory>,
             }
-            impl ::witbind::rt::WasmResource for Directory {
-                unsafe fn drop(handle: u32) {
-                    ::witbind::rt::wit_import!(
-                        "witbind-fixtures:resources/files", "[resource-drop]directory",
-                        (i32)
-                    );
-                    unsafe { _wit_import(handle as i32) }
-                }
-            }
-            impl Directory {
-                /// Takes ownership of a raw handle.
-                ///
-                /// # Safety
-                /// `handle` must be an owned handle of this resource type that
-                /// nothing else drops.
-                #[doc(hidden)]
-                pub unsafe fn from_handle(handle: u32) -> Self {
-                    Self {
-                        handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(handle)
-                        },
-                    }
-                }
-                /// Moves ownership of the raw handle out of this value.
-                #[doc(hidden)]
-                pub fn take_handle(&self) -> u32 {
-                    ::witbind::rt::ResourceHandle::take_handle(&self.handle)
-                }
-                /// The raw handle, still owned by this value.
-                #[doc(hidden)]
-                pub fn handle(&self) -> u32 {
-                    ::witbind::rt::ResourceHandle::handle(&self.handle)
-                }
-            }
+            ::witbind::rt::resource_handle!(
+                Directory, "witbind-fixtures:resources/files",
+                "[resource-drop]directory", api
+            );
             impl Directory {
                 /// Opens the directory at `path`.
                 pub fn new(path: &str) -> ::core::result::Result<Self, ErrorCode> {
-                    ::witbind::rt::wit_import!(
-                        "witbind-fixtures:resources/files", "[constructor]directory",
-                        (ptr, len, ptr)
-                    );
+                    wit_import!("[constructor]directory", (ptr, len, ptr));
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
                     let (_ptr1, _len1) = ::witbind::rt::lend_str(path);
                     let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe { _wit_import(_ptr1, _len1, _ptr2) };
                     let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
-                        0 => {
-                            let _l4 = unsafe { *_ptr2.add(4).cast::<i32>() };
-                            ::core::result::Result::Ok(Directory {
-                                handle: unsafe {
-                                    ::witbind::rt::ResourceHandle::from_handle(_l4 as u32)
-                                },
-                            })
-                        }
-                        1 => {
-                            let _l5 = unsafe { *_ptr2.add(4).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l5) })
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case5 = || {
+                        let _l4 = unsafe { *_ptr2.add(4).cast::<i32>() };
+                        unsafe { Directory::from_handle(_l4 as u32) }
+                    };
+                    let _case7 = || {
+                        let _l6 = unsafe { *_ptr2.add(4).cast::<u8>() };
+                        unsafe { ErrorCode::_lift(_l6) }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l3, _case5, _case7) }
                 }
                 /// Opens a file in this directory.
                 pub fn open_file(
                     &self,
                     name: &str,
                 ) -> ::core::result::Result<File, ErrorCode> {
-                    ::witbind::rt::wit_import!(
-                        "witbind-fixtures:resources/files",
-                        "[method]directory.open-file", (i32, ptr, len, ptr)
-                    );
+                    wit_import!("[method]directory.open-file", (i32, ptr, len, ptr));
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
                     let (_ptr1, _len1) = ::witbind::rt::lend_str(name);
                     let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr1,
-                            _len1,
-                            _ptr2,
-                        )
-                    };
+                    unsafe { _wit_import(self.handle() as i32, _ptr1, _len1, _ptr2) };
                     let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
-                        0 => {
-                            let _l4 = unsafe { *_ptr2.add(4).cast::<i32>() };
-                            ::core::result::Result::Ok(File {
-                                handle: unsafe {
-                                    ::witbind::rt::ResourceHandle::from_handle(_l4 as u32)
-                                },
-                            })
-                        }
-                        1 => {
-                            let _l5 = unsafe { *_ptr2.add(4).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l5) })
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case5 = || {
+                        let _l4 = unsafe { *_ptr2.add(4).cast::<i32>() };
+                        unsafe { File::from_handle(_l4 as u32) }
+                    };
+                    let _case7 = || {
+                        let _l6 = unsafe { *_ptr2.add(4).cast::<u8>() };
+                        unsafe { ErrorCode::_lift(_l6) }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l3, _case5, _case7) }
                 }
                 /// Every file in this directory.
                 pub fn files(&self) -> ::witbind::rt::Vec<File> {
-                    ::witbind::rt::wit_import!(
-                        "witbind-fixtures:resources/files", "[method]directory.files",
-                        (i32, ptr)
-                    );
+                    wit_import!("[method]directory.files", (i32, ptr));
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr1,
-                        )
-                    };
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
                     let _list2 = unsafe { ::witbind::rt::list_at(_ptr1) };
                     let _lift3 = |_base3: *mut u8| {
                         let _l4 = unsafe { *_base3.cast::<i32>() };
-                        File {
-                            handle: unsafe {
-                                ::witbind::rt::ResourceHandle::from_handle(_l4 as u32)
-                            },
-                        }
+                        unsafe { File::from_handle(_l4 as u32) }
                     };
                     unsafe { ::witbind::rt::lift_list(_list2, 4, 4, _lift3) }
                 }
                 /// The file called `name`, if any.
                 pub fn find(&self, name: &str) -> ::core::option::Option<File> {
-                    ::witbind::rt::wit_import!(
-                        "witbind-fixtures:resources/files", "[method]directory.find",
-                        (i32, ptr, len, ptr)
-                    );
+                    wit_import!("[method]directory.find", (i32, ptr, len, ptr));
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
                     let (_ptr1, _len1) = ::witbind::rt::lend_str(name);
                     let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr1,
-                            _len1,
-                            _ptr2,
-                        )
-                    };
+                    unsafe { _wit_import(self.handle() as i32, _ptr1, _len1, _ptr2) };
                     let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
-                        0 => ::core::option::Option::None,
-                        1 => {
-                            let _l4 = unsafe { *_ptr2.add(4).cast::<i32>() };
-                            ::core::option::Option::Some(File {
-                                handle: unsafe {
-                                    ::witbind::rt::ResourceHandle::from_handle(_l4 as u32)
-                                },
-                            })
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case5 = || {
+                        let _l4 = unsafe { *_ptr2.add(4).cast::<i32>() };
+                        unsafe { File::from_handle(_l4 as u32) }
+                    };
+                    unsafe { ::witbind::rt::lift_option(_l3, _case5) }
                 }
             }
             /// A resource with no functions at all.
@@ -469,39 +283,9 @@ pub mod witbind_fixtures {
             pub struct Token {
                 pub(crate) handle: ::witbind::rt::ResourceHandle<Token>,
             }
-            impl ::witbind::rt::WasmResource for Token {
-                unsafe fn drop(handle: u32) {
-                    ::witbind::rt::wit_import!(
-                        "witbind-fixtures:resources/files", "[resource-drop]token", (i32)
-                    );
-                    unsafe { _wit_import(handle as i32) }
-                }
-            }
-            impl Token {
-                /// Takes ownership of a raw handle.
-                ///
-                /// # Safety
-                /// `handle` must be an owned handle of this resource type that
-                /// nothing else drops.
-                #[doc(hidden)]
-                pub unsafe fn from_handle(handle: u32) -> Self {
-                    Self {
-                        handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(handle)
-                        },
-                    }
-                }
-                /// Moves ownership of the raw handle out of this value.
-                #[doc(hidden)]
-                pub fn take_handle(&self) -> u32 {
-                    ::witbind::rt::ResourceHandle::take_handle(&self.handle)
-                }
-                /// The raw handle, still owned by this value.
-                #[doc(hidden)]
-                pub fn handle(&self) -> u32 {
-                    ::witbind::rt::ResourceHandle::handle(&self.handle)
-                }
-            }
+            ::witbind::rt::resource_handle!(
+                Token, "witbind-fixtures:resources/files", "[resource-drop]token", api
+            );
             impl Token {}
             /// Resources inside a record.
             #[derive(Debug)]
@@ -525,74 +309,42 @@ pub mod witbind_fixtures {
             }
             /// Takes ownership of a file.
             pub fn consume(f: File) {
-                ::witbind::rt::wit_import!(
-                    "witbind-fixtures:resources/files", "consume", (i32)
-                );
-                unsafe {
-                    _wit_import(
-                        ::witbind::rt::ResourceHandle::take_handle(&f.handle) as i32,
-                    )
-                };
+                wit_import!("consume", (i32));
+                unsafe { _wit_import(f.take_handle() as i32) };
             }
             /// Borrows a file.
             pub fn inspect(f: &File) -> ::witbind::rt::String {
-                ::witbind::rt::wit_import!(
-                    "witbind-fixtures:resources/files", "inspect", (i32, ptr)
-                );
+                wit_import!("inspect", (i32, ptr));
                 let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
                 let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                unsafe {
-                    _wit_import(
-                        ::witbind::rt::ResourceHandle::handle(&f.handle) as i32,
-                        _ptr1,
-                    )
-                };
+                unsafe { _wit_import(f.handle() as i32, _ptr1) };
                 unsafe { ::witbind::rt::take_string_at(_ptr1) }
             }
             /// Returns a new, owned file.
             pub fn produce() -> File {
-                ::witbind::rt::wit_import!(
-                    "witbind-fixtures:resources/files", "produce", (), i32
-                );
+                wit_import!("produce", (), i32);
                 let _ret1 = unsafe { _wit_import() };
-                File {
-                    handle: unsafe {
-                        ::witbind::rt::ResourceHandle::from_handle(_ret1 as u32)
-                    },
-                }
+                unsafe { File::from_handle(_ret1 as u32) }
             }
             /// Owned handles in containers, in and out.
             pub fn shuffle(
                 files: ::witbind::rt::Vec<File>,
                 maybe: ::core::option::Option<File>,
             ) -> (::witbind::rt::Vec<File>, ::core::option::Option<File>) {
-                ::witbind::rt::wit_import!(
-                    "witbind-fixtures:resources/files", "shuffle", (ptr, len, i32, i32,
-                    ptr)
-                );
+                wit_import!("shuffle", (ptr, len, i32, i32, ptr));
                 let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 4]>::uninit();
                 let (_array2, _len2) = ::witbind::rt::lower_list(
                     files.iter(),
                     4,
                     4,
                     |_e1, _base2| {
-                        unsafe {
-                            *_base2.cast::<i32>() = ::witbind::rt::ResourceHandle::take_handle(
-                                &_e1.handle,
-                            ) as i32
-                        };
+                        unsafe { *_base2.cast::<i32>() = _e1.take_handle() as i32 };
                     },
                 );
                 let (_ptr3, _len3) = (_array2, _len2);
                 let (_v6, _v7) = match &maybe {
                     ::core::option::Option::None => (0i32, 0i32),
-                    ::core::option::Option::Some(_e5) => {
-                        (
-                            1i32,
-                            ::witbind::rt::ResourceHandle::take_handle(&_e5.handle)
-                                as i32,
-                        )
-                    }
+                    ::core::option::Option::Some(_e5) => (1i32, _e5.take_handle() as i32),
                 };
                 let _ptr8 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(_ptr3, _len3, _v6, _v7, _ptr8) };
@@ -600,46 +352,29 @@ pub mod witbind_fixtures {
                 let _list9 = unsafe { ::witbind::rt::list_at(_ptr8) };
                 let _lift10 = |_base10: *mut u8| {
                     let _l11 = unsafe { *_base10.cast::<i32>() };
-                    File {
-                        handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(_l11 as u32)
-                        },
-                    }
+                    unsafe { File::from_handle(_l11 as u32) }
                 };
                 let _list12 = unsafe { ::witbind::rt::lift_list(_list9, 4, 4, _lift10) };
                 let _l13 = unsafe { *_ptr8.add(8).cast::<u8>() };
-                let _v15 = match _l13 {
-                    0 => ::core::option::Option::None,
-                    1 => {
-                        let _l14 = unsafe { *_ptr8.add(12).cast::<i32>() };
-                        ::core::option::Option::Some(File {
-                            handle: unsafe {
-                                ::witbind::rt::ResourceHandle::from_handle(_l14 as u32)
-                            },
-                        })
-                    }
-                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                let _case15 = || {
+                    let _l14 = unsafe { *_ptr8.add(12).cast::<i32>() };
+                    unsafe { File::from_handle(_l14 as u32) }
                 };
-                (_list12, _v15)
+                let _v16 = unsafe { ::witbind::rt::lift_option(_l13, _case15) };
+                (_list12, _v16)
             }
             /// Borrowed handles in containers.
             pub fn inspect_all(
                 files: &[&File],
             ) -> ::witbind::rt::Vec<::witbind::rt::String> {
-                ::witbind::rt::wit_import!(
-                    "witbind-fixtures:resources/files", "inspect-all", (ptr, len, ptr)
-                );
+                wit_import!("inspect-all", (ptr, len, ptr));
                 let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
                 let (_array2, _len2) = ::witbind::rt::lower_list(
                     files.iter(),
                     4,
                     4,
                     |_e1, _base2| {
-                        unsafe {
-                            *_base2.cast::<i32>() = ::witbind::rt::ResourceHandle::handle(
-                                &_e1.handle,
-                            ) as i32
-                        };
+                        unsafe { *_base2.cast::<i32>() = _e1.handle() as i32 };
                     },
                 );
                 let (_ptr3, _len3) = (_array2, _len2);
@@ -655,10 +390,7 @@ pub mod witbind_fixtures {
             /// Resources inside records and variants.
             #[allow(clippy::needless_borrow)]
             pub fn unpack(b: Bundle) -> ::witbind::rt::Vec<Entry> {
-                ::witbind::rt::wit_import!(
-                    "witbind-fixtures:resources/files", "unpack", (i32, ptr, len, i32,
-                    i32, ptr)
-                );
+                wit_import!("unpack", (i32, ptr, len, i32, i32, ptr));
                 let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
                 let mut _cleanup_list = ::witbind::rt::Vec::<
                     (*mut u8, usize, usize),
@@ -673,71 +405,51 @@ pub mod witbind_fixtures {
                     unsafe { ::witbind::rt::cabi_dealloc(ptr, size, align) };
                 }
                 let _list7 = unsafe { ::witbind::rt::list_at(_ptr6) };
-                let _lift8 = |_base8: *mut u8| {
-                    let _l9 = unsafe { *_base8.cast::<u8>() };
-                    match _l9 {
-                        0 => {
-                            let _l10 = unsafe { *_base8.add(4).cast::<i32>() };
-                            Entry::File(File {
-                                handle: unsafe {
-                                    ::witbind::rt::ResourceHandle::from_handle(_l10 as u32)
-                                },
-                            })
-                        }
-                        1 => {
-                            let _l11 = unsafe { *_base8.add(4).cast::<i32>() };
-                            Entry::Dir(Directory {
-                                handle: unsafe {
-                                    ::witbind::rt::ResourceHandle::from_handle(_l11 as u32)
-                                },
-                            })
-                        }
-                        2 => Entry::Missing,
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
-                };
+                let _lift8 = |_base8: *mut u8| unsafe { _lift_entry(_base8) };
                 unsafe { ::witbind::rt::lift_list(_list7, 8, 4, _lift8) }
             }
             /// Handles in results, on both sides.
             pub fn try_token(
                 x: ::core::result::Result<Token, Token>,
             ) -> ::core::result::Result<Token, ErrorCode> {
-                ::witbind::rt::wit_import!(
-                    "witbind-fixtures:resources/files", "try-token", (i32, i32, ptr)
-                );
+                wit_import!("try-token", (i32, i32, ptr));
                 let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
                 let (_v3, _v4) = match &x {
-                    ::core::result::Result::Ok(_e1) => {
-                        (
-                            0i32,
-                            ::witbind::rt::ResourceHandle::take_handle(&_e1.handle)
-                                as i32,
-                        )
-                    }
-                    ::core::result::Result::Err(_e2) => {
-                        (
-                            1i32,
-                            ::witbind::rt::ResourceHandle::take_handle(&_e2.handle)
-                                as i32,
-                        )
-                    }
+                    ::core::result::Result::Ok(_e1) => (0i32, _e1.take_handle() as i32),
+                    ::core::result::Result::Err(_e2) => (1i32, _e2.take_handle() as i32),
                 };
                 let _ptr5 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(_v3, _v4, _ptr5) };
                 let _l6 = unsafe { *_ptr5.cast::<u8>() };
-                match _l6 {
+                let _case8 = || {
+                    let _l7 = unsafe { *_ptr5.add(4).cast::<i32>() };
+                    unsafe { Token::from_handle(_l7 as u32) }
+                };
+                let _case10 = || {
+                    let _l9 = unsafe { *_ptr5.add(4).cast::<u8>() };
+                    unsafe { ErrorCode::_lift(_l9) }
+                };
+                unsafe { ::witbind::rt::lift_result(_l6, _case8, _case10) }
+            }
+            /// Lifts a `entry` out of canonical ABI memory.
+            ///
+            /// # Safety
+            ///
+            /// `ptr` points at a valid value of this type in canonical layout
+            /// (aligned, initialized, cases and discriminants in range), whose
+            /// lists, strings and handles are handed over to the result.
+            pub(crate) unsafe fn _lift_entry(ptr: *mut u8) -> Entry {
+                let _l1 = unsafe { *ptr.cast::<u8>() };
+                match _l1 {
                     0 => {
-                        let _l7 = unsafe { *_ptr5.add(4).cast::<i32>() };
-                        ::core::result::Result::Ok(Token {
-                            handle: unsafe {
-                                ::witbind::rt::ResourceHandle::from_handle(_l7 as u32)
-                            },
-                        })
+                        let _l2 = unsafe { *ptr.add(4).cast::<i32>() };
+                        Entry::File(unsafe { File::from_handle(_l2 as u32) })
                     }
                     1 => {
-                        let _l8 = unsafe { *_ptr5.add(4).cast::<u8>() };
-                        ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l8) })
+                        let _l3 = unsafe { *ptr.add(4).cast::<i32>() };
+                        Entry::Dir(unsafe { Directory::from_handle(_l3 as u32) })
                     }
+                    2 => Entry::Missing,
                     _ => unsafe { ::witbind::rt::invalid_discriminant() }
                 }
             }
@@ -752,32 +464,16 @@ pub mod witbind_fixtures {
                     4,
                     4,
                     |_e4, _base5| {
-                        unsafe {
-                            *_base5.cast::<i32>() = ::witbind::rt::ResourceHandle::take_handle(
-                                &_e4.handle,
-                            ) as i32
-                        };
+                        unsafe { *_base5.cast::<i32>() = _e4.take_handle() as i32 };
                     },
                 );
                 _cleanup_list.push((_array5, _len5 * 4, 4));
                 let (_ptr6, _len6) = (_array5, _len5);
                 let (_v9, _v10) = match _f3 {
                     ::core::option::Option::None => (0i32, 0i32),
-                    ::core::option::Option::Some(_e8) => {
-                        (
-                            1i32,
-                            ::witbind::rt::ResourceHandle::take_handle(&_e8.handle)
-                                as i32,
-                        )
-                    }
+                    ::core::option::Option::Some(_e8) => (1i32, _e8.take_handle() as i32),
                 };
-                (
-                    ::witbind::rt::ResourceHandle::take_handle(&_f1.handle) as i32,
-                    _ptr6,
-                    _len6,
-                    _v9,
-                    _v10,
-                )
+                (_f1.take_handle() as i32, _ptr6, _len6, _v9, _v10)
             }
         }
         /// Uses the resources of `files` from another interface.
@@ -785,66 +481,53 @@ pub mod witbind_fixtures {
             #[used]
             #[doc(hidden)]
             static __FORCE_SECTION_REF: fn() = super::super::super::__link_custom_section_describing_imports;
+            #[allow(unused_macros)]
+            macro_rules! wit_import {
+                ($($signature:tt)*) => {
+                    ::witbind::rt::wit_import!("witbind-fixtures:resources/archive", $($signature)*);
+                };
+            }
             pub type File = super::files::File;
             pub type Directory = super::files::Directory;
             pub type ErrorCode = super::files::ErrorCode;
             /// Packs a directory into a new file.
             pub fn pack(dir: &Directory) -> ::core::result::Result<File, ErrorCode> {
-                ::witbind::rt::wit_import!(
-                    "witbind-fixtures:resources/archive", "pack", (i32, ptr)
-                );
+                wit_import!("pack", (i32, ptr));
                 let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
                 let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                unsafe {
-                    _wit_import(
-                        ::witbind::rt::ResourceHandle::handle(&dir.handle) as i32,
-                        _ptr1,
-                    )
-                };
+                unsafe { _wit_import(dir.handle() as i32, _ptr1) };
                 let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                match _l2 {
-                    0 => {
-                        let _l3 = unsafe { *_ptr1.add(4).cast::<i32>() };
-                        ::core::result::Result::Ok(File {
-                            handle: unsafe {
-                                ::witbind::rt::ResourceHandle::from_handle(_l3 as u32)
-                            },
-                        })
-                    }
-                    1 => {
-                        let _l4 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                        ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l4) })
-                    }
-                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                }
+                let _case4 = || {
+                    let _l3 = unsafe { *_ptr1.add(4).cast::<i32>() };
+                    unsafe { File::from_handle(_l3 as u32) }
+                };
+                let _case6 = || {
+                    let _l5 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                    unsafe { ErrorCode::_lift(_l5) }
+                };
+                unsafe { ::witbind::rt::lift_result(_l2, _case4, _case6) }
             }
             /// Unpacks a file into a directory.
             pub fn unpack(
                 archive: File,
                 into: &Directory,
             ) -> ::core::result::Result<(), ErrorCode> {
-                ::witbind::rt::wit_import!(
-                    "witbind-fixtures:resources/archive", "unpack", (i32, i32, ptr)
-                );
+                wit_import!("unpack", (i32, i32, ptr));
                 let mut _ret_area = ::core::mem::MaybeUninit::<[u8; 2]>::uninit();
                 let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe {
                     _wit_import(
-                        ::witbind::rt::ResourceHandle::take_handle(&archive.handle)
-                            as i32,
-                        ::witbind::rt::ResourceHandle::handle(&into.handle) as i32,
+                        archive.take_handle() as i32,
+                        into.handle() as i32,
                         _ptr1,
                     )
                 };
                 let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                match _l2 {
-                    0 => ::core::result::Result::Ok(()),
-                    1 => {
-                        let _l3 = unsafe { *_ptr1.add(1).cast::<u8>() };
-                        ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l3) })
-                    }
-                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                }
+                let _case4 = || {
+                    let _l3 = unsafe { *_ptr1.add(1).cast::<u8>() };
+                    unsafe { ErrorCode::_lift(_l3) }
+                };
+                unsafe { ::witbind::rt::lift_result(_l2, || (), _case4) }
             }
         }
     }

@@ -340,16 +340,13 @@ pub mod witbind_fixtures {
                 let _list2 = unsafe {
                     ::witbind::rt::lift_list((arg4, arg5), 8, 4, _lift1)
                 };
-                let _v3 = match arg6 {
-                    0 => ::core::option::Option::None,
-                    1 => ::core::option::Option::Some(Point { x: arg7, y: arg8 }),
-                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                };
+                let _case3 = || Point { x: arg7, y: arg8 };
+                let _v4 = unsafe { ::witbind::rt::lift_option(arg6, _case3) };
                 Nested {
                     name: unsafe { ::witbind::rt::take_string(arg0, arg1) },
                     points: unsafe { ::witbind::rt::take_list::<Point>(arg2, arg3) },
                     tags: _list2,
-                    inner: _v3,
+                    inner: _v4,
                     bytes: unsafe { ::witbind::rt::take_list::<u8>(arg9, arg10) },
                 }
             }
@@ -433,20 +430,17 @@ pub mod witbind_fixtures {
                 };
                 let _list3 = unsafe { ::witbind::rt::lift_list(_list1, 8, 4, _lift2) };
                 let _l4 = unsafe { *ptr.add(24).cast::<u8>() };
-                let _v7 = match _l4 {
-                    0 => ::core::option::Option::None,
-                    1 => {
-                        let _l5 = unsafe { *ptr.add(28).cast::<i32>() };
-                        let _l6 = unsafe { *ptr.add(32).cast::<i32>() };
-                        ::core::option::Option::Some(Point { x: _l5, y: _l6 })
-                    }
-                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                let _case7 = || {
+                    let _l5 = unsafe { *ptr.add(28).cast::<i32>() };
+                    let _l6 = unsafe { *ptr.add(32).cast::<i32>() };
+                    Point { x: _l5, y: _l6 }
                 };
+                let _v8 = unsafe { ::witbind::rt::lift_option(_l4, _case7) };
                 Nested {
                     name: unsafe { ::witbind::rt::take_string_at(ptr) },
                     points: unsafe { ::witbind::rt::take_list_at::<Point>(ptr.add(8)) },
                     tags: _list3,
-                    inner: _v7,
+                    inner: _v8,
                     bytes: unsafe { ::witbind::rt::take_list_at::<u8>(ptr.add(36)) },
                 }
             }
@@ -645,41 +639,39 @@ pub mod witbind_fixtures {
             pub(crate) unsafe fn _lower_owned_mixed(value: Mixed, ptr: *mut u8) {
                 match value {
                     Mixed::A(_e1) => {
-                        unsafe { *ptr.cast::<u8>() = 0 };
                         unsafe {
-                            *ptr.add(8).cast::<u8>() = ::witbind::rt::as_i32(_e1) as u8
-                        };
+                            *ptr.cast::<u8>() = 0;
+                            *ptr.add(8).cast::<u8>() = ::witbind::rt::as_i32(_e1) as u8;
+                        }
                     }
                     Mixed::B(_e2) => {
-                        unsafe { *ptr.cast::<u8>() = 1 };
                         unsafe {
-                            *ptr.add(8).cast::<f32>() = ::witbind::rt::as_f32(_e2)
-                        };
+                            *ptr.cast::<u8>() = 1;
+                            *ptr.add(8).cast::<f32>() = ::witbind::rt::as_f32(_e2);
+                        }
                     }
                     Mixed::C(_e3) => {
-                        unsafe { *ptr.cast::<u8>() = 2 };
                         unsafe {
-                            *ptr.add(8).cast::<i64>() = ::witbind::rt::as_i64(_e3)
-                        };
+                            *ptr.cast::<u8>() = 2;
+                            *ptr.add(8).cast::<i64>() = ::witbind::rt::as_i64(_e3);
+                        }
                     }
                     Mixed::D(_e4) => {
-                        unsafe { *ptr.cast::<u8>() = 3 };
                         unsafe {
+                            *ptr.cast::<u8>() = 3;
                             ::witbind::rt::store_list(
                                 ptr.add(8),
                                 ::witbind::rt::give_string(_e4),
-                            )
-                        };
+                            );
+                        }
                     }
                     Mixed::E(_e5) => {
                         unsafe { *ptr.cast::<u8>() = 4 };
                         let (_t6_0, _t6_1) = _e5;
                         unsafe {
-                            *ptr.add(8).cast::<f64>() = ::witbind::rt::as_f64(_t6_0)
-                        };
-                        unsafe {
-                            *ptr.add(16).cast::<i32>() = ::witbind::rt::as_i32(_t6_1)
-                        };
+                            *ptr.add(8).cast::<f64>() = ::witbind::rt::as_f64(_t6_0);
+                            *ptr.add(16).cast::<i32>() = ::witbind::rt::as_i32(_t6_1);
+                        }
                     }
                 }
             }
@@ -697,11 +689,9 @@ pub mod witbind_fixtures {
                     bytes: _f5,
                 } = value;
                 unsafe {
-                    ::witbind::rt::store_list(ptr, ::witbind::rt::give_string(_f1))
-                };
-                unsafe {
-                    ::witbind::rt::store_list(ptr.add(8), ::witbind::rt::give_list(_f2))
-                };
+                    ::witbind::rt::store_list(ptr, ::witbind::rt::give_string(_f1));
+                    ::witbind::rt::store_list(ptr.add(8), ::witbind::rt::give_list(_f2));
+                }
                 let (_array7, _len7) = ::witbind::rt::lower_list(
                     ::core::iter::IntoIterator::into_iter(_f3),
                     8,
@@ -724,11 +714,9 @@ pub mod witbind_fixtures {
                         unsafe { *ptr.add(24).cast::<u8>() = 1 };
                         let Point { x: _f10, y: _f11 } = _e9;
                         unsafe {
-                            *ptr.add(28).cast::<i32>() = ::witbind::rt::as_i32(_f10)
-                        };
-                        unsafe {
-                            *ptr.add(32).cast::<i32>() = ::witbind::rt::as_i32(_f11)
-                        };
+                            *ptr.add(28).cast::<i32>() = ::witbind::rt::as_i32(_f10);
+                            *ptr.add(32).cast::<i32>() = ::witbind::rt::as_i32(_f11);
+                        }
                     }
                 }
                 unsafe {
@@ -743,38 +731,36 @@ pub mod witbind_fixtures {
             pub(crate) unsafe fn _lower_owned_shape(value: Shape, ptr: *mut u8) {
                 match value {
                     Shape::Circle(_e1) => {
-                        unsafe { *ptr.cast::<u8>() = 0 };
                         unsafe {
-                            *ptr.add(8).cast::<f64>() = ::witbind::rt::as_f64(_e1)
-                        };
+                            *ptr.cast::<u8>() = 0;
+                            *ptr.add(8).cast::<f64>() = ::witbind::rt::as_f64(_e1);
+                        }
                     }
                     Shape::Rect(_e2) => {
                         unsafe { *ptr.cast::<u8>() = 1 };
                         let Point { x: _f3, y: _f4 } = _e2;
                         unsafe {
-                            *ptr.add(8).cast::<i32>() = ::witbind::rt::as_i32(_f3)
-                        };
-                        unsafe {
-                            *ptr.add(12).cast::<i32>() = ::witbind::rt::as_i32(_f4)
-                        };
+                            *ptr.add(8).cast::<i32>() = ::witbind::rt::as_i32(_f3);
+                            *ptr.add(12).cast::<i32>() = ::witbind::rt::as_i32(_f4);
+                        }
                     }
                     Shape::Empty => {
                         unsafe { *ptr.cast::<u8>() = 2 };
                     }
                     Shape::Named(_e6) => {
-                        unsafe { *ptr.cast::<u8>() = 3 };
                         unsafe {
+                            *ptr.cast::<u8>() = 3;
                             ::witbind::rt::store_list(
                                 ptr.add(8),
                                 ::witbind::rt::give_string(_e6),
-                            )
-                        };
+                            );
+                        }
                     }
                     Shape::Big(_e7) => {
-                        unsafe { *ptr.cast::<u8>() = 4 };
                         unsafe {
-                            *ptr.add(8).cast::<i64>() = ::witbind::rt::as_i64(_e7)
-                        };
+                            *ptr.cast::<u8>() = 4;
+                            *ptr.add(8).cast::<i64>() = ::witbind::rt::as_i64(_e7);
+                        }
                     }
                 }
             }
@@ -786,38 +772,36 @@ pub mod witbind_fixtures {
             pub(crate) unsafe fn _lower_shape(value: &Shape, ptr: *mut u8) {
                 match value {
                     Shape::Circle(_e1) => {
-                        unsafe { *ptr.cast::<u8>() = 0 };
                         unsafe {
-                            *ptr.add(8).cast::<f64>() = ::witbind::rt::as_f64(_e1)
-                        };
+                            *ptr.cast::<u8>() = 0;
+                            *ptr.add(8).cast::<f64>() = ::witbind::rt::as_f64(_e1);
+                        }
                     }
                     Shape::Rect(_e2) => {
                         unsafe { *ptr.cast::<u8>() = 1 };
                         let Point { x: _f3, y: _f4 } = _e2;
                         unsafe {
-                            *ptr.add(8).cast::<i32>() = ::witbind::rt::as_i32(_f3)
-                        };
-                        unsafe {
-                            *ptr.add(12).cast::<i32>() = ::witbind::rt::as_i32(_f4)
-                        };
+                            *ptr.add(8).cast::<i32>() = ::witbind::rt::as_i32(_f3);
+                            *ptr.add(12).cast::<i32>() = ::witbind::rt::as_i32(_f4);
+                        }
                     }
                     Shape::Empty => {
                         unsafe { *ptr.cast::<u8>() = 2 };
                     }
                     Shape::Named(_e6) => {
-                        unsafe { *ptr.cast::<u8>() = 3 };
                         unsafe {
+                            *ptr.cast::<u8>() = 3;
                             ::witbind::rt::store_list(
                                 ptr.add(8),
                                 ::witbind::rt::lend_str(_e6),
-                            )
-                        };
+                            );
+                        }
                     }
                     Shape::Big(_e7) => {
-                        unsafe { *ptr.cast::<u8>() = 4 };
                         unsafe {
-                            *ptr.add(8).cast::<i64>() = ::witbind::rt::as_i64(_e7)
-                        };
+                            *ptr.cast::<u8>() = 4;
+                            *ptr.add(8).cast::<i64>() = ::witbind::rt::as_i64(_e7);
+                        }
                     }
                 }
             }
@@ -827,6 +811,12 @@ pub mod witbind_fixtures {
             #[used]
             #[doc(hidden)]
             static __FORCE_SECTION_REF: fn() = super::super::super::__link_custom_section_describing_imports;
+            #[allow(unused_macros)]
+            macro_rules! wit_import {
+                ($($signature:tt)*) => {
+                    ::witbind::rt::wit_import!("witbind-fixtures:roundtrip/host", $($signature)*);
+                };
+            }
             pub type Point = super::types::Point;
             pub type Nested = super::types::Nested;
             pub type Shape = super::types::Shape;
@@ -839,89 +829,63 @@ pub mod witbind_fixtures {
             pub type Align4 = super::types::Align4;
             pub type Align8 = super::types::Align8;
             pub fn echo_bool(v: bool) -> bool {
-                ::witbind::rt::wit_import!(
-                    "witbind-fixtures:roundtrip/host", "echo-bool", (i32), i32
-                );
+                wit_import!("echo-bool", (i32), i32);
                 let _ret1 = unsafe { _wit_import(::witbind::rt::as_i32(v)) };
                 ::witbind::rt::bool_lift(_ret1 as u8)
             }
             pub fn echo_s8(v: i8) -> i8 {
-                ::witbind::rt::wit_import!(
-                    "witbind-fixtures:roundtrip/host", "echo-s8", (i32), i32
-                );
+                wit_import!("echo-s8", (i32), i32);
                 let _ret1 = unsafe { _wit_import(::witbind::rt::as_i32(v)) };
                 _ret1 as i8
             }
             pub fn echo_u8(v: u8) -> u8 {
-                ::witbind::rt::wit_import!(
-                    "witbind-fixtures:roundtrip/host", "echo-u8", (i32), i32
-                );
+                wit_import!("echo-u8", (i32), i32);
                 let _ret1 = unsafe { _wit_import(::witbind::rt::as_i32(v)) };
                 _ret1 as u8
             }
             pub fn echo_s16(v: i16) -> i16 {
-                ::witbind::rt::wit_import!(
-                    "witbind-fixtures:roundtrip/host", "echo-s16", (i32), i32
-                );
+                wit_import!("echo-s16", (i32), i32);
                 let _ret1 = unsafe { _wit_import(::witbind::rt::as_i32(v)) };
                 _ret1 as i16
             }
             pub fn echo_u16(v: u16) -> u16 {
-                ::witbind::rt::wit_import!(
-                    "witbind-fixtures:roundtrip/host", "echo-u16", (i32), i32
-                );
+                wit_import!("echo-u16", (i32), i32);
                 let _ret1 = unsafe { _wit_import(::witbind::rt::as_i32(v)) };
                 _ret1 as u16
             }
             pub fn echo_s32(v: i32) -> i32 {
-                ::witbind::rt::wit_import!(
-                    "witbind-fixtures:roundtrip/host", "echo-s32", (i32), i32
-                );
+                wit_import!("echo-s32", (i32), i32);
                 unsafe { _wit_import(::witbind::rt::as_i32(v)) }
             }
             pub fn echo_u32(v: u32) -> u32 {
-                ::witbind::rt::wit_import!(
-                    "witbind-fixtures:roundtrip/host", "echo-u32", (i32), i32
-                );
+                wit_import!("echo-u32", (i32), i32);
                 let _ret1 = unsafe { _wit_import(::witbind::rt::as_i32(v)) };
                 _ret1 as u32
             }
             pub fn echo_s64(v: i64) -> i64 {
-                ::witbind::rt::wit_import!(
-                    "witbind-fixtures:roundtrip/host", "echo-s64", (i64), i64
-                );
+                wit_import!("echo-s64", (i64), i64);
                 unsafe { _wit_import(::witbind::rt::as_i64(v)) }
             }
             pub fn echo_u64(v: u64) -> u64 {
-                ::witbind::rt::wit_import!(
-                    "witbind-fixtures:roundtrip/host", "echo-u64", (i64), i64
-                );
+                wit_import!("echo-u64", (i64), i64);
                 let _ret1 = unsafe { _wit_import(::witbind::rt::as_i64(v)) };
                 _ret1 as u64
             }
             pub fn echo_f32(v: f32) -> f32 {
-                ::witbind::rt::wit_import!(
-                    "witbind-fixtures:roundtrip/host", "echo-f32", (f32), f32
-                );
+                wit_import!("echo-f32", (f32), f32);
                 unsafe { _wit_import(::witbind::rt::as_f32(v)) }
             }
             pub fn echo_f64(v: f64) -> f64 {
-                ::witbind::rt::wit_import!(
-                    "witbind-fixtures:roundtrip/host", "echo-f64", (f64), f64
-                );
+                wit_import!("echo-f64", (f64), f64);
                 unsafe { _wit_import(::witbind::rt::as_f64(v)) }
             }
             pub fn echo_char(v: char) -> char {
-                ::witbind::rt::wit_import!(
-                    "witbind-fixtures:roundtrip/host", "echo-char", (i32), i32
-                );
+                wit_import!("echo-char", (i32), i32);
                 let _ret1 = unsafe { _wit_import(::witbind::rt::as_i32(v)) };
                 unsafe { ::witbind::rt::char_lift(_ret1 as u32) }
             }
             pub fn echo_string(v: &str) -> ::witbind::rt::String {
-                ::witbind::rt::wit_import!(
-                    "witbind-fixtures:roundtrip/host", "echo-string", (ptr, len, ptr)
-                );
+                wit_import!("echo-string", (ptr, len, ptr));
                 let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
                 let (_ptr1, _len1) = ::witbind::rt::lend_str(v);
                 let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
@@ -929,9 +893,7 @@ pub mod witbind_fixtures {
                 unsafe { ::witbind::rt::take_string_at(_ptr2) }
             }
             pub fn echo_bytes(v: &[u8]) -> ::witbind::rt::Vec<u8> {
-                ::witbind::rt::wit_import!(
-                    "witbind-fixtures:roundtrip/host", "echo-bytes", (ptr, len, ptr)
-                );
+                wit_import!("echo-bytes", (ptr, len, ptr));
                 let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
                 let (_ptr1, _len1) = ::witbind::rt::lend_list(v);
                 let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
@@ -939,9 +901,7 @@ pub mod witbind_fixtures {
                 unsafe { ::witbind::rt::take_list_at::<u8>(_ptr2) }
             }
             pub fn echo_u32s(v: &[u32]) -> ::witbind::rt::Vec<u32> {
-                ::witbind::rt::wit_import!(
-                    "witbind-fixtures:roundtrip/host", "echo-u32s", (ptr, len, ptr)
-                );
+                wit_import!("echo-u32s", (ptr, len, ptr));
                 let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
                 let (_ptr1, _len1) = ::witbind::rt::lend_list(v);
                 let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
@@ -949,9 +909,7 @@ pub mod witbind_fixtures {
                 unsafe { ::witbind::rt::take_list_at::<u32>(_ptr2) }
             }
             pub fn echo_f64s(v: &[f64]) -> ::witbind::rt::Vec<f64> {
-                ::witbind::rt::wit_import!(
-                    "witbind-fixtures:roundtrip/host", "echo-f64s", (ptr, len, ptr)
-                );
+                wit_import!("echo-f64s", (ptr, len, ptr));
                 let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
                 let (_ptr1, _len1) = ::witbind::rt::lend_list(v);
                 let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
@@ -961,9 +919,7 @@ pub mod witbind_fixtures {
             pub fn echo_strings(
                 v: &[::witbind::rt::String],
             ) -> ::witbind::rt::Vec<::witbind::rt::String> {
-                ::witbind::rt::wit_import!(
-                    "witbind-fixtures:roundtrip/host", "echo-strings", (ptr, len, ptr)
-                );
+                wit_import!("echo-strings", (ptr, len, ptr));
                 let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
                 let (_array2, _len2) = ::witbind::rt::lower_list(
                     v.iter(),
@@ -989,9 +945,7 @@ pub mod witbind_fixtures {
                 unsafe { ::witbind::rt::lift_list(_list5, 8, 4, _lift6) }
             }
             pub fn echo_points(v: &[Point]) -> ::witbind::rt::Vec<Point> {
-                ::witbind::rt::wit_import!(
-                    "witbind-fixtures:roundtrip/host", "echo-points", (ptr, len, ptr)
-                );
+                wit_import!("echo-points", (ptr, len, ptr));
                 let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
                 let (_ptr1, _len1) = ::witbind::rt::lend_list(v);
                 let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
@@ -999,9 +953,7 @@ pub mod witbind_fixtures {
                 unsafe { ::witbind::rt::take_list_at::<Point>(_ptr2) }
             }
             pub fn echo_align1(v: &[Align1]) -> ::witbind::rt::Vec<Align1> {
-                ::witbind::rt::wit_import!(
-                    "witbind-fixtures:roundtrip/host", "echo-align1", (ptr, len, ptr)
-                );
+                wit_import!("echo-align1", (ptr, len, ptr));
                 let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
                 let (_ptr1, _len1) = ::witbind::rt::lend_list(v);
                 let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
@@ -1009,9 +961,7 @@ pub mod witbind_fixtures {
                 unsafe { ::witbind::rt::take_list_at::<Align1>(_ptr2) }
             }
             pub fn echo_align2(v: &[Align2]) -> ::witbind::rt::Vec<Align2> {
-                ::witbind::rt::wit_import!(
-                    "witbind-fixtures:roundtrip/host", "echo-align2", (ptr, len, ptr)
-                );
+                wit_import!("echo-align2", (ptr, len, ptr));
                 let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
                 let (_ptr1, _len1) = ::witbind::rt::lend_list(v);
                 let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
@@ -1019,9 +969,7 @@ pub mod witbind_fixtures {
                 unsafe { ::witbind::rt::take_list_at::<Align2>(_ptr2) }
             }
             pub fn echo_align4(v: &[Align4]) -> ::witbind::rt::Vec<Align4> {
-                ::witbind::rt::wit_import!(
-                    "witbind-fixtures:roundtrip/host", "echo-align4", (ptr, len, ptr)
-                );
+                wit_import!("echo-align4", (ptr, len, ptr));
                 let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
                 let (_ptr1, _len1) = ::witbind::rt::lend_list(v);
                 let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
@@ -1029,9 +977,7 @@ pub mod witbind_fixtures {
                 unsafe { ::witbind::rt::take_list_at::<Align4>(_ptr2) }
             }
             pub fn echo_align8(v: &[Align8]) -> ::witbind::rt::Vec<Align8> {
-                ::witbind::rt::wit_import!(
-                    "witbind-fixtures:roundtrip/host", "echo-align8", (ptr, len, ptr)
-                );
+                wit_import!("echo-align8", (ptr, len, ptr));
                 let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
                 let (_ptr1, _len1) = ::witbind::rt::lend_list(v);
                 let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
@@ -1041,10 +987,7 @@ pub mod witbind_fixtures {
             pub fn echo_nested_lists(
                 v: &[::witbind::rt::Vec<::witbind::rt::String>],
             ) -> ::witbind::rt::Vec<::witbind::rt::Vec<::witbind::rt::String>> {
-                ::witbind::rt::wit_import!(
-                    "witbind-fixtures:roundtrip/host", "echo-nested-lists", (ptr, len,
-                    ptr)
-                );
+                wit_import!("echo-nested-lists", (ptr, len, ptr));
                 let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
                 let mut _cleanup_list = ::witbind::rt::Vec::<
                     (*mut u8, usize, usize),
@@ -1091,10 +1034,7 @@ pub mod witbind_fixtures {
             pub fn echo_opt_string(
                 v: ::core::option::Option<&str>,
             ) -> ::core::option::Option<::witbind::rt::String> {
-                ::witbind::rt::wit_import!(
-                    "witbind-fixtures:roundtrip/host", "echo-opt-string", (i32, ptr, len,
-                    ptr)
-                );
+                wit_import!("echo-opt-string", (i32, ptr, len, ptr));
                 let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 3]>::uninit();
                 let (_v4, _v5, _v6) = match v {
                     ::core::option::Option::None => {
@@ -1108,23 +1048,13 @@ pub mod witbind_fixtures {
                 let _ptr7 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(_v4, _v5, _v6, _ptr7) };
                 let _l8 = unsafe { *_ptr7.cast::<u8>() };
-                match _l8 {
-                    0 => ::core::option::Option::None,
-                    1 => {
-                        ::core::option::Option::Some(unsafe {
-                            ::witbind::rt::take_string_at(_ptr7.add(4))
-                        })
-                    }
-                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                }
+                let _case9 = || unsafe { ::witbind::rt::take_string_at(_ptr7.add(4)) };
+                unsafe { ::witbind::rt::lift_option(_l8, _case9) }
             }
             pub fn echo_opt_opt(
                 v: ::core::option::Option<::core::option::Option<u32>>,
             ) -> ::core::option::Option<::core::option::Option<u32>> {
-                ::witbind::rt::wit_import!(
-                    "witbind-fixtures:roundtrip/host", "echo-opt-opt", (i32, i32, i32,
-                    ptr)
-                );
+                wit_import!("echo-opt-opt", (i32, i32, i32, ptr));
                 let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 3]>::uninit();
                 let (_v7, _v8, _v9) = match v {
                     ::core::option::Option::None => (0i32, 0i32, 0i32),
@@ -1141,31 +1071,18 @@ pub mod witbind_fixtures {
                 let _ptr10 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(_v7, _v8, _v9, _ptr10) };
                 let _l11 = unsafe { *_ptr10.cast::<u8>() };
-                match _l11 {
-                    0 => ::core::option::Option::None,
-                    1 => {
-                        let _l12 = unsafe { *_ptr10.add(4).cast::<u8>() };
-                        let _v14 = match _l12 {
-                            0 => ::core::option::Option::None,
-                            1 => {
-                                let _l13 = unsafe { *_ptr10.add(8).cast::<u32>() };
-                                ::core::option::Option::Some(_l13)
-                            }
-                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                        };
-                        ::core::option::Option::Some(_v14)
-                    }
-                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                }
+                let _case16 = || {
+                    let _l12 = unsafe { *_ptr10.add(4).cast::<u8>() };
+                    let _case14 = || unsafe { *_ptr10.add(8).cast::<u32>() };
+                    unsafe { ::witbind::rt::lift_option(_l12, _case14) }
+                };
+                unsafe { ::witbind::rt::lift_option(_l11, _case16) }
             }
             #[allow(clippy::clone_on_copy)]
             pub fn echo_res_full(
                 v: ::core::result::Result<&str, &Color>,
             ) -> ::core::result::Result<::witbind::rt::String, Color> {
-                ::witbind::rt::wit_import!(
-                    "witbind-fixtures:roundtrip/host", "echo-res-full", (i32, ptr, len,
-                    ptr)
-                );
+                wit_import!("echo-res-full", (i32, ptr, len, ptr));
                 let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 3]>::uninit();
                 let (_v4, _v5, _v6) = match v {
                     ::core::result::Result::Ok(_e1) => {
@@ -1179,44 +1096,29 @@ pub mod witbind_fixtures {
                 let _ptr7 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(_v4, _v5, _v6, _ptr7) };
                 let _l8 = unsafe { *_ptr7.cast::<u8>() };
-                match _l8 {
-                    0 => {
-                        ::core::result::Result::Ok(unsafe {
-                            ::witbind::rt::take_string_at(_ptr7.add(4))
-                        })
-                    }
-                    1 => {
-                        let _l9 = unsafe { *_ptr7.add(4).cast::<u8>() };
-                        ::core::result::Result::Err(unsafe { Color::_lift(_l9) })
-                    }
-                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                }
+                let _case9 = || unsafe { ::witbind::rt::take_string_at(_ptr7.add(4)) };
+                let _case11 = || {
+                    let _l10 = unsafe { *_ptr7.add(4).cast::<u8>() };
+                    unsafe { Color::_lift(_l10) }
+                };
+                unsafe { ::witbind::rt::lift_result(_l8, _case9, _case11) }
             }
             #[allow(clippy::result_unit_err)]
             pub fn echo_res_unit(
                 v: ::core::result::Result<(), ()>,
             ) -> ::core::result::Result<(), ()> {
-                ::witbind::rt::wit_import!(
-                    "witbind-fixtures:roundtrip/host", "echo-res-unit", (i32), i32
-                );
+                wit_import!("echo-res-unit", (i32), i32);
                 let _v3 = match v {
                     ::core::result::Result::Ok(_) => 0i32,
                     ::core::result::Result::Err(_) => 1i32,
                 };
                 let _ret4 = unsafe { _wit_import(_v3) };
-                match _ret4 {
-                    0 => ::core::result::Result::Ok(()),
-                    1 => ::core::result::Result::Err(()),
-                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                }
+                unsafe { ::witbind::rt::lift_result(_ret4, || (), || ()) }
             }
             pub fn echo_res_err(
                 v: ::core::result::Result<(), &str>,
             ) -> ::core::result::Result<(), ::witbind::rt::String> {
-                ::witbind::rt::wit_import!(
-                    "witbind-fixtures:roundtrip/host", "echo-res-err", (i32, ptr, len,
-                    ptr)
-                );
+                wit_import!("echo-res-err", (i32, ptr, len, ptr));
                 let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 3]>::uninit();
                 let (_v4, _v5, _v6) = match v {
                     ::core::result::Result::Ok(_) => {
@@ -1230,23 +1132,14 @@ pub mod witbind_fixtures {
                 let _ptr7 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(_v4, _v5, _v6, _ptr7) };
                 let _l8 = unsafe { *_ptr7.cast::<u8>() };
-                match _l8 {
-                    0 => ::core::result::Result::Ok(()),
-                    1 => {
-                        ::core::result::Result::Err(unsafe {
-                            ::witbind::rt::take_string_at(_ptr7.add(4))
-                        })
-                    }
-                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                }
+                let _case9 = || unsafe { ::witbind::rt::take_string_at(_ptr7.add(4)) };
+                unsafe { ::witbind::rt::lift_result(_l8, || (), _case9) }
             }
             #[allow(clippy::result_unit_err)]
             pub fn echo_res_ok(
                 v: ::core::result::Result<u64, ()>,
             ) -> ::core::result::Result<u64, ()> {
-                ::witbind::rt::wit_import!(
-                    "witbind-fixtures:roundtrip/host", "echo-res-ok", (i32, i64, ptr)
-                );
+                wit_import!("echo-res-ok", (i32, i64, ptr));
                 let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
                 let (_v3, _v4) = match v {
                     ::core::result::Result::Ok(_e1) => (0i32, ::witbind::rt::as_i64(_e1)),
@@ -1255,20 +1148,11 @@ pub mod witbind_fixtures {
                 let _ptr5 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(_v3, _v4, _ptr5) };
                 let _l6 = unsafe { *_ptr5.cast::<u8>() };
-                match _l6 {
-                    0 => {
-                        let _l7 = unsafe { *_ptr5.add(8).cast::<u64>() };
-                        ::core::result::Result::Ok(_l7)
-                    }
-                    1 => ::core::result::Result::Err(()),
-                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                }
+                let _case8 = || unsafe { *_ptr5.add(8).cast::<u64>() };
+                unsafe { ::witbind::rt::lift_result(_l6, _case8, || ()) }
             }
             pub fn echo_tuple(v: (u8, &str, f64)) -> (u8, ::witbind::rt::String, f64) {
-                ::witbind::rt::wit_import!(
-                    "witbind-fixtures:roundtrip/host", "echo-tuple", (i32, ptr, len, f64,
-                    ptr)
-                );
+                wit_import!("echo-tuple", (i32, ptr, len, f64, ptr));
                 let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 3]>::uninit();
                 let (_t1_0, _t1_1, _t1_2) = v;
                 let (_ptr2, _len2) = ::witbind::rt::lend_str(_t1_1);
@@ -1287,9 +1171,7 @@ pub mod witbind_fixtures {
                 (_l4, unsafe { ::witbind::rt::take_string_at(_ptr3.add(4)) }, _l5)
             }
             pub fn echo_point(v: Point) -> Point {
-                ::witbind::rt::wit_import!(
-                    "witbind-fixtures:roundtrip/host", "echo-point", (i32, i32, ptr)
-                );
+                wit_import!("echo-point", (i32, i32, ptr));
                 let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
                 let Point { x: _f1, y: _f2 } = v;
                 let _ptr3 = _ret_area.as_mut_ptr().cast::<u8>();
@@ -1306,9 +1188,9 @@ pub mod witbind_fixtures {
             }
             #[allow(clippy::needless_borrow)]
             pub fn echo_nested(v: &Nested) -> Nested {
-                ::witbind::rt::wit_import!(
-                    "witbind-fixtures:roundtrip/host", "echo-nested", (ptr, len, ptr,
-                    len, ptr, len, i32, i32, i32, ptr, len, ptr)
+                wit_import!(
+                    "echo-nested", (ptr, len, ptr, len, ptr, len, i32, i32, i32, ptr,
+                    len, ptr)
                 );
                 let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 11]>::uninit();
                 let mut _cleanup_list = ::witbind::rt::Vec::<
@@ -1342,9 +1224,7 @@ pub mod witbind_fixtures {
             }
             #[allow(clippy::needless_borrow)]
             pub fn echo_shape(v: &Shape) -> Shape {
-                ::witbind::rt::wit_import!(
-                    "witbind-fixtures:roundtrip/host", "echo-shape", (i32, p64, len, ptr)
-                );
+                wit_import!("echo-shape", (i32, p64, len, ptr));
                 let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
                 let (_v1, _v2, _v3) = super::types::_lower_flat_shape(&v);
                 let _ptr4 = _ret_area.as_mut_ptr().cast::<u8>();
@@ -1353,9 +1233,7 @@ pub mod witbind_fixtures {
             }
             #[allow(clippy::needless_borrow)]
             pub fn echo_shapes(v: &[Shape]) -> ::witbind::rt::Vec<Shape> {
-                ::witbind::rt::wit_import!(
-                    "witbind-fixtures:roundtrip/host", "echo-shapes", (ptr, len, ptr)
-                );
+                wit_import!("echo-shapes", (ptr, len, ptr));
                 let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
                 let (_array2, _len2) = ::witbind::rt::lower_list(
                     v.iter(),
@@ -1377,31 +1255,23 @@ pub mod witbind_fixtures {
             }
             #[allow(clippy::clone_on_copy)]
             pub fn echo_color(v: Color) -> Color {
-                ::witbind::rt::wit_import!(
-                    "witbind-fixtures:roundtrip/host", "echo-color", (i32), i32
-                );
+                wit_import!("echo-color", (i32), i32);
                 let _ret1 = unsafe { _wit_import(v.clone() as i32) };
                 unsafe { Color::_lift(_ret1 as u8) }
             }
             pub fn echo_small(v: Small) -> Small {
-                ::witbind::rt::wit_import!(
-                    "witbind-fixtures:roundtrip/host", "echo-small", (i32), i32
-                );
+                wit_import!("echo-small", (i32), i32);
                 let _ret1 = unsafe { _wit_import(v.bits() as i32) };
                 Small::from_bits_retain(_ret1 as u8)
             }
             pub fn echo_full(v: Full) -> Full {
-                ::witbind::rt::wit_import!(
-                    "witbind-fixtures:roundtrip/host", "echo-full", (i32), i32
-                );
+                wit_import!("echo-full", (i32), i32);
                 let _ret1 = unsafe { _wit_import(v.bits() as i32) };
                 Full::from_bits_retain(_ret1 as u32)
             }
             #[allow(clippy::needless_borrow)]
             pub fn echo_mixed(v: &Mixed) -> Mixed {
-                ::witbind::rt::wit_import!(
-                    "witbind-fixtures:roundtrip/host", "echo-mixed", (i32, p64, len, ptr)
-                );
+                wit_import!("echo-mixed", (i32, p64, len, ptr));
                 let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 3]>::uninit();
                 let (_v1, _v2, _v3) = super::types::_lower_flat_mixed(&v);
                 let _ptr4 = _ret_area.as_mut_ptr().cast::<u8>();
@@ -1429,28 +1299,28 @@ pub mod witbind_fixtures {
                 a15: u32,
                 a16: u32,
             ) -> ::witbind::rt::Vec<u32> {
-                ::witbind::rt::wit_import!(
-                    "witbind-fixtures:roundtrip/host", "echo-many", (ptr, ptr)
-                );
+                wit_import!("echo-many", (ptr, ptr));
                 let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 17]>::uninit();
                 let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                unsafe { *_ptr1.cast::<i32>() = ::witbind::rt::as_i32(a0) };
-                unsafe { *_ptr1.add(4).cast::<i32>() = ::witbind::rt::as_i32(a1) };
-                unsafe { *_ptr1.add(8).cast::<i32>() = ::witbind::rt::as_i32(a2) };
-                unsafe { *_ptr1.add(12).cast::<i32>() = ::witbind::rt::as_i32(a3) };
-                unsafe { *_ptr1.add(16).cast::<i32>() = ::witbind::rt::as_i32(a4) };
-                unsafe { *_ptr1.add(20).cast::<i32>() = ::witbind::rt::as_i32(a5) };
-                unsafe { *_ptr1.add(24).cast::<i32>() = ::witbind::rt::as_i32(a6) };
-                unsafe { *_ptr1.add(28).cast::<i32>() = ::witbind::rt::as_i32(a7) };
-                unsafe { *_ptr1.add(32).cast::<i32>() = ::witbind::rt::as_i32(a8) };
-                unsafe { *_ptr1.add(36).cast::<i32>() = ::witbind::rt::as_i32(a9) };
-                unsafe { *_ptr1.add(40).cast::<i32>() = ::witbind::rt::as_i32(a10) };
-                unsafe { *_ptr1.add(44).cast::<i32>() = ::witbind::rt::as_i32(a11) };
-                unsafe { *_ptr1.add(48).cast::<i32>() = ::witbind::rt::as_i32(a12) };
-                unsafe { *_ptr1.add(52).cast::<i32>() = ::witbind::rt::as_i32(a13) };
-                unsafe { *_ptr1.add(56).cast::<i32>() = ::witbind::rt::as_i32(a14) };
-                unsafe { *_ptr1.add(60).cast::<i32>() = ::witbind::rt::as_i32(a15) };
-                unsafe { *_ptr1.add(64).cast::<i32>() = ::witbind::rt::as_i32(a16) };
+                unsafe {
+                    *_ptr1.cast::<i32>() = ::witbind::rt::as_i32(a0);
+                    *_ptr1.add(4).cast::<i32>() = ::witbind::rt::as_i32(a1);
+                    *_ptr1.add(8).cast::<i32>() = ::witbind::rt::as_i32(a2);
+                    *_ptr1.add(12).cast::<i32>() = ::witbind::rt::as_i32(a3);
+                    *_ptr1.add(16).cast::<i32>() = ::witbind::rt::as_i32(a4);
+                    *_ptr1.add(20).cast::<i32>() = ::witbind::rt::as_i32(a5);
+                    *_ptr1.add(24).cast::<i32>() = ::witbind::rt::as_i32(a6);
+                    *_ptr1.add(28).cast::<i32>() = ::witbind::rt::as_i32(a7);
+                    *_ptr1.add(32).cast::<i32>() = ::witbind::rt::as_i32(a8);
+                    *_ptr1.add(36).cast::<i32>() = ::witbind::rt::as_i32(a9);
+                    *_ptr1.add(40).cast::<i32>() = ::witbind::rt::as_i32(a10);
+                    *_ptr1.add(44).cast::<i32>() = ::witbind::rt::as_i32(a11);
+                    *_ptr1.add(48).cast::<i32>() = ::witbind::rt::as_i32(a12);
+                    *_ptr1.add(52).cast::<i32>() = ::witbind::rt::as_i32(a13);
+                    *_ptr1.add(56).cast::<i32>() = ::witbind::rt::as_i32(a14);
+                    *_ptr1.add(60).cast::<i32>() = ::witbind::rt::as_i32(a15);
+                    *_ptr1.add(64).cast::<i32>() = ::witbind::rt::as_i32(a16);
+                }
                 let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(_ptr1, _ptr2) };
                 unsafe { ::witbind::rt::take_list_at::<u32>(_ptr2) }
@@ -1485,132 +1355,11 @@ pub mod exports {
                 pub struct Counter {
                     pub(crate) handle: ::witbind::rt::ResourceHandle<Counter>,
                 }
-                impl ::witbind::rt::WasmResource for Counter {
-                    unsafe fn drop(handle: u32) {
-                        ::witbind::rt::wit_import!(
-                            "[export]witbind-fixtures:roundtrip/guest",
-                            "[resource-drop]counter", (i32)
-                        );
-                        unsafe { _wit_import(handle as i32) }
-                    }
-                }
-                impl Counter {
-                    /// Creates a resource owning `value`; the host sees a new handle.
-                    pub fn new<T: GuestCounter>(value: T) -> Self {
-                        Self::type_guard::<T>();
-                        let rep = unsafe {
-                            T::resource_into_raw_(::core::option::Option::Some(value))
-                        };
-                        ::witbind::rt::wit_import!(
-                            "[export]witbind-fixtures:roundtrip/guest",
-                            "[resource-new]counter", (ptr), i32
-                        );
-                        unsafe {
-                            Self {
-                                handle: ::witbind::rt::ResourceHandle::from_handle(
-                                    _wit_import(rep.cast()) as u32,
-                                ),
-                            }
-                        }
-                    }
-                    /// The value behind this handle.
-                    pub fn get<T: GuestCounter>(&self) -> &T {
-                        unsafe { ::witbind::rt::rep_ref(self.rep::<T>()) }
-                    }
-                    /// The value behind this handle, mutably.
-                    pub fn get_mut<T: GuestCounter>(&mut self) -> &mut T {
-                        unsafe { ::witbind::rt::rep_mut(self.rep::<T>()) }
-                    }
-                    /// Moves the value out; the handle is dropped.
-                    pub fn into_inner<T: GuestCounter>(self) -> T {
-                        unsafe { ::witbind::rt::rep_take(self.rep::<T>()) }
-                    }
-                    /// Takes ownership of a raw handle.
-                    ///
-                    /// # Safety
-                    /// `handle` must be an owned handle of this resource type that
-                    /// nothing else drops.
-                    #[doc(hidden)]
-                    pub unsafe fn from_handle(handle: u32) -> Self {
-                        Self {
-                            handle: unsafe {
-                                ::witbind::rt::ResourceHandle::from_handle(handle)
-                            },
-                        }
-                    }
-                    /// Moves ownership of the raw handle out of this value.
-                    #[doc(hidden)]
-                    pub fn take_handle(&self) -> u32 {
-                        ::witbind::rt::ResourceHandle::take_handle(&self.handle)
-                    }
-                    /// The raw handle, still owned by this value.
-                    #[doc(hidden)]
-                    pub fn handle(&self) -> u32 {
-                        ::witbind::rt::ResourceHandle::handle(&self.handle)
-                    }
-                    /// Runs when the host drops the last handle.
-                    ///
-                    /// # Safety
-                    /// `rep` must be this resource's representation, created
-                    /// with `T`.
-                    #[doc(hidden)]
-                    pub unsafe fn dtor<T: GuestCounter>(rep: *mut u8) {
-                        Self::type_guard::<T>();
-                        drop(unsafe { T::resource_from_raw_(rep.cast()) });
-                    }
-                    fn rep<T: GuestCounter>(&self) -> *mut u8 {
-                        Self::type_guard::<T>();
-                        ::witbind::rt::wit_import!(
-                            "[export]witbind-fixtures:roundtrip/guest",
-                            "[resource-rep]counter", (i32), ptr
-                        );
-                        unsafe {
-                            _wit_import(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            )
-                        }
-                    }
-                    fn type_guard<T: 'static>() {
-                        static GUARD: ::witbind::rt::TypeGuard = ::witbind::rt::TypeGuard::new();
-                        GUARD.check::<T>();
-                    }
-                }
-                /// A borrow of a [`Counter`], lent to the guest for one call.
-                #[derive(Debug)]
-                #[repr(transparent)]
-                pub struct CounterBorrow<'a> {
-                    rep: *mut u8,
-                    _marker: ::core::marker::PhantomData<&'a Counter>,
-                }
-                impl<'a> CounterBorrow<'a> {
-                    /// Wraps a representation received from the host.
-                    ///
-                    /// # Safety
-                    /// `rep` must be a live representation of this resource.
-                    #[doc(hidden)]
-                    pub unsafe fn lift(rep: *const u8) -> Self {
-                        Self {
-                            rep: rep.cast_mut(),
-                            _marker: ::core::marker::PhantomData,
-                        }
-                    }
-                    /// The value behind this borrow.
-                    pub fn get<T: GuestCounter>(&self) -> &'a T {
-                        Counter::type_guard::<T>();
-                        unsafe { ::witbind::rt::rep_ref(self.rep) }
-                    }
-                    /// The value behind this borrow, mutably: the `&mut self` of a
-                    /// method with `mutable_resources`.
-                    ///
-                    /// # Safety
-                    /// Nothing else may use the value while the reference lives
-                    /// (true for the duration of a synchronous export call).
-                    #[doc(hidden)]
-                    pub unsafe fn get_mut<T: GuestCounter>(&self) -> &'a mut T {
-                        Counter::type_guard::<T>();
-                        unsafe { ::witbind::rt::rep_mut(self.rep) }
-                    }
-                }
+                ::witbind::rt::exported_resource!(
+                    Counter, CounterBorrow, GuestCounter,
+                    "[export]witbind-fixtures:roundtrip/guest", "[resource-new]counter",
+                    "[resource-rep]counter", "[resource-drop]counter", api
+                );
                 /// Implemented by the guest.
                 pub trait Guest {
                     type Counter: GuestCounter;
@@ -2162,32 +1911,25 @@ pub mod exports {
                 ) -> *mut u8 {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
                     static mut _RET_AREA: ::core::mem::MaybeUninit<[u32; 3]> = ::core::mem::MaybeUninit::uninit();
-                    let _v1 = match arg0 {
-                        0 => ::core::option::Option::None,
-                        1 => {
-                            ::core::option::Option::Some(unsafe {
-                                ::witbind::rt::take_string(arg1, arg2)
-                            })
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    };
-                    let _ret2 = __T::echo_opt_string(_v1);
-                    let _ptr3 = (&raw mut _RET_AREA).cast::<u8>();
-                    match _ret2 {
+                    let _case1 = || unsafe { ::witbind::rt::take_string(arg1, arg2) };
+                    let _v2 = unsafe { ::witbind::rt::lift_option(arg0, _case1) };
+                    let _ret3 = __T::echo_opt_string(_v2);
+                    let _ptr4 = (&raw mut _RET_AREA).cast::<u8>();
+                    match _ret3 {
                         ::core::option::Option::None => {
-                            unsafe { *_ptr3.cast::<u8>() = 0 };
+                            unsafe { *_ptr4.cast::<u8>() = 0 };
                         }
-                        ::core::option::Option::Some(_e5) => {
-                            unsafe { *_ptr3.cast::<u8>() = 1 };
+                        ::core::option::Option::Some(_e6) => {
                             unsafe {
+                                *_ptr4.cast::<u8>() = 1;
                                 ::witbind::rt::store_list(
-                                    _ptr3.add(4),
-                                    ::witbind::rt::give_string(_e5),
-                                )
-                            };
+                                    _ptr4.add(4),
+                                    ::witbind::rt::give_string(_e6),
+                                );
+                            }
                         }
                     }
-                    _ptr3
+                    _ptr4
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
@@ -2207,40 +1949,33 @@ pub mod exports {
                 ) -> *mut u8 {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
                     static mut _RET_AREA: ::core::mem::MaybeUninit<[u32; 3]> = ::core::mem::MaybeUninit::uninit();
-                    let _v2 = match arg0 {
-                        0 => ::core::option::Option::None,
-                        1 => {
-                            let _v1 = match arg1 {
-                                0 => ::core::option::Option::None,
-                                1 => ::core::option::Option::Some(arg2 as u32),
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            };
-                            ::core::option::Option::Some(_v1)
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                    let _case3 = || {
+                        let _case1 = || arg2 as u32;
+                        unsafe { ::witbind::rt::lift_option(arg1, _case1) }
                     };
-                    let _ret3 = __T::echo_opt_opt(_v2);
-                    let _ptr4 = (&raw mut _RET_AREA).cast::<u8>();
-                    match _ret3 {
+                    let _v4 = unsafe { ::witbind::rt::lift_option(arg0, _case3) };
+                    let _ret5 = __T::echo_opt_opt(_v4);
+                    let _ptr6 = (&raw mut _RET_AREA).cast::<u8>();
+                    match _ret5 {
                         ::core::option::Option::None => {
-                            unsafe { *_ptr4.cast::<u8>() = 0 };
+                            unsafe { *_ptr6.cast::<u8>() = 0 };
                         }
-                        ::core::option::Option::Some(_e6) => {
-                            unsafe { *_ptr4.cast::<u8>() = 1 };
-                            match _e6 {
+                        ::core::option::Option::Some(_e8) => {
+                            unsafe { *_ptr6.cast::<u8>() = 1 };
+                            match _e8 {
                                 ::core::option::Option::None => {
-                                    unsafe { *_ptr4.add(4).cast::<u8>() = 0 };
+                                    unsafe { *_ptr6.add(4).cast::<u8>() = 0 };
                                 }
-                                ::core::option::Option::Some(_e8) => {
-                                    unsafe { *_ptr4.add(4).cast::<u8>() = 1 };
+                                ::core::option::Option::Some(_e10) => {
                                     unsafe {
-                                        *_ptr4.add(8).cast::<i32>() = ::witbind::rt::as_i32(_e8)
-                                    };
+                                        *_ptr6.add(4).cast::<u8>() = 1;
+                                        *_ptr6.add(8).cast::<i32>() = ::witbind::rt::as_i32(_e10);
+                                    }
                                 }
                             }
                         }
                     }
-                    _ptr4
+                    _ptr6
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
@@ -2251,37 +1986,33 @@ pub mod exports {
                 ) -> *mut u8 {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
                     static mut _RET_AREA: ::core::mem::MaybeUninit<[u32; 3]> = ::core::mem::MaybeUninit::uninit();
-                    let _v1 = match arg0 {
-                        0 => {
-                            ::core::result::Result::Ok(unsafe {
-                                ::witbind::rt::take_string(arg1, arg2)
-                            })
-                        }
-                        1 => {
-                            ::core::result::Result::Err(unsafe {
-                                Color::_lift((arg1) as usize as i32 as u8)
-                            })
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                    let _case1 = || unsafe { ::witbind::rt::take_string(arg1, arg2) };
+                    let _case2 = || unsafe {
+                        Color::_lift((arg1) as usize as i32 as u8)
                     };
-                    let _ret2 = __T::echo_res_full(_v1);
-                    let _ptr3 = (&raw mut _RET_AREA).cast::<u8>();
-                    match _ret2 {
-                        ::core::result::Result::Ok(_e4) => {
-                            unsafe { *_ptr3.cast::<u8>() = 0 };
+                    let _v3 = unsafe {
+                        ::witbind::rt::lift_result(arg0, _case1, _case2)
+                    };
+                    let _ret4 = __T::echo_res_full(_v3);
+                    let _ptr5 = (&raw mut _RET_AREA).cast::<u8>();
+                    match _ret4 {
+                        ::core::result::Result::Ok(_e6) => {
                             unsafe {
+                                *_ptr5.cast::<u8>() = 0;
                                 ::witbind::rt::store_list(
-                                    _ptr3.add(4),
-                                    ::witbind::rt::give_string(_e4),
-                                )
-                            };
+                                    _ptr5.add(4),
+                                    ::witbind::rt::give_string(_e6),
+                                );
+                            }
                         }
-                        ::core::result::Result::Err(_e5) => {
-                            unsafe { *_ptr3.cast::<u8>() = 1 };
-                            unsafe { *_ptr3.add(4).cast::<u8>() = _e5.clone() as u8 };
+                        ::core::result::Result::Err(_e7) => {
+                            unsafe {
+                                *_ptr5.cast::<u8>() = 1;
+                                *_ptr5.add(4).cast::<u8>() = _e7.clone() as u8;
+                            }
                         }
                     }
-                    _ptr3
+                    _ptr5
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
@@ -2296,11 +2027,7 @@ pub mod exports {
                 #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn _export_echo_res_unit_cabi<__T: Guest>(arg0: i32) -> i32 {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
-                    let _v1 = match arg0 {
-                        0 => ::core::result::Result::Ok(()),
-                        1 => ::core::result::Result::Err(()),
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    };
+                    let _v1 = unsafe { ::witbind::rt::lift_result(arg0, || (), || ()) };
                     let _ret2 = __T::echo_res_unit(_v1);
                     let _v5 = match _ret2 {
                         ::core::result::Result::Ok(_) => 0i32,
@@ -2317,32 +2044,25 @@ pub mod exports {
                 ) -> *mut u8 {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
                     static mut _RET_AREA: ::core::mem::MaybeUninit<[u32; 3]> = ::core::mem::MaybeUninit::uninit();
-                    let _v1 = match arg0 {
-                        0 => ::core::result::Result::Ok(()),
-                        1 => {
-                            ::core::result::Result::Err(unsafe {
-                                ::witbind::rt::take_string(arg1, arg2)
-                            })
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    };
-                    let _ret2 = __T::echo_res_err(_v1);
-                    let _ptr3 = (&raw mut _RET_AREA).cast::<u8>();
-                    match _ret2 {
+                    let _case1 = || unsafe { ::witbind::rt::take_string(arg1, arg2) };
+                    let _v2 = unsafe { ::witbind::rt::lift_result(arg0, || (), _case1) };
+                    let _ret3 = __T::echo_res_err(_v2);
+                    let _ptr4 = (&raw mut _RET_AREA).cast::<u8>();
+                    match _ret3 {
                         ::core::result::Result::Ok(_) => {
-                            unsafe { *_ptr3.cast::<u8>() = 0 };
+                            unsafe { *_ptr4.cast::<u8>() = 0 };
                         }
-                        ::core::result::Result::Err(_e5) => {
-                            unsafe { *_ptr3.cast::<u8>() = 1 };
+                        ::core::result::Result::Err(_e6) => {
                             unsafe {
+                                *_ptr4.cast::<u8>() = 1;
                                 ::witbind::rt::store_list(
-                                    _ptr3.add(4),
-                                    ::witbind::rt::give_string(_e5),
-                                )
-                            };
+                                    _ptr4.add(4),
+                                    ::witbind::rt::give_string(_e6),
+                                );
+                            }
                         }
                     }
-                    _ptr3
+                    _ptr4
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
@@ -2361,25 +2081,22 @@ pub mod exports {
                 ) -> *mut u8 {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
                     static mut _RET_AREA: ::core::mem::MaybeUninit<[u64; 2]> = ::core::mem::MaybeUninit::uninit();
-                    let _v1 = match arg0 {
-                        0 => ::core::result::Result::Ok(arg1 as u64),
-                        1 => ::core::result::Result::Err(()),
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    };
-                    let _ret2 = __T::echo_res_ok(_v1);
-                    let _ptr3 = (&raw mut _RET_AREA).cast::<u8>();
-                    match _ret2 {
-                        ::core::result::Result::Ok(_e4) => {
-                            unsafe { *_ptr3.cast::<u8>() = 0 };
+                    let _case1 = || arg1 as u64;
+                    let _v2 = unsafe { ::witbind::rt::lift_result(arg0, _case1, || ()) };
+                    let _ret3 = __T::echo_res_ok(_v2);
+                    let _ptr4 = (&raw mut _RET_AREA).cast::<u8>();
+                    match _ret3 {
+                        ::core::result::Result::Ok(_e5) => {
                             unsafe {
-                                *_ptr3.add(8).cast::<i64>() = ::witbind::rt::as_i64(_e4)
-                            };
+                                *_ptr4.cast::<u8>() = 0;
+                                *_ptr4.add(8).cast::<i64>() = ::witbind::rt::as_i64(_e5);
+                            }
                         }
                         ::core::result::Result::Err(_) => {
-                            unsafe { *_ptr3.cast::<u8>() = 1 };
+                            unsafe { *_ptr4.cast::<u8>() = 1 };
                         }
                     }
-                    _ptr3
+                    _ptr4
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
@@ -2398,16 +2115,14 @@ pub mod exports {
                     ));
                     let _ptr2 = (&raw mut _RET_AREA).cast::<u8>();
                     let (_t3_0, _t3_1, _t3_2) = _ret1;
-                    unsafe { *_ptr2.cast::<u8>() = ::witbind::rt::as_i32(_t3_0) as u8 };
                     unsafe {
+                        *_ptr2.cast::<u8>() = ::witbind::rt::as_i32(_t3_0) as u8;
                         ::witbind::rt::store_list(
                             _ptr2.add(4),
                             ::witbind::rt::give_string(_t3_1),
-                        )
-                    };
-                    unsafe {
-                        *_ptr2.add(16).cast::<f64>() = ::witbind::rt::as_f64(_t3_2)
-                    };
+                        );
+                        *_ptr2.add(16).cast::<f64>() = ::witbind::rt::as_f64(_t3_2);
+                    }
                     _ptr2
                 }
                 #[doc(hidden)]
@@ -2427,8 +2142,10 @@ pub mod exports {
                     let _ret1 = __T::echo_point(Point { x: arg0, y: arg1 });
                     let _ptr2 = (&raw mut _RET_AREA).cast::<u8>();
                     let Point { x: _f3, y: _f4 } = _ret1;
-                    unsafe { *_ptr2.cast::<i32>() = ::witbind::rt::as_i32(_f3) };
-                    unsafe { *_ptr2.add(4).cast::<i32>() = ::witbind::rt::as_i32(_f4) };
+                    unsafe {
+                        *_ptr2.cast::<i32>() = ::witbind::rt::as_i32(_f3);
+                        *_ptr2.add(4).cast::<i32>() = ::witbind::rt::as_i32(_f4);
+                    }
                     _ptr2
                 }
                 #[doc(hidden)]
@@ -2686,7 +2403,7 @@ pub mod exports {
                 ) -> i32 {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
                     let _ret1 = Counter::new(__T::new(arg0 as u32));
-                    ::witbind::rt::ResourceHandle::take_handle(&_ret1.handle) as i32
+                    _ret1.take_handle() as i32
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
@@ -2730,18 +2447,10 @@ pub mod exports {
                 ) -> i32 {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
                     let _ret1 = __T::merge(
-                        Counter {
-                            handle: unsafe {
-                                ::witbind::rt::ResourceHandle::from_handle(arg0 as u32)
-                            },
-                        },
-                        Counter {
-                            handle: unsafe {
-                                ::witbind::rt::ResourceHandle::from_handle(arg1 as u32)
-                            },
-                        },
+                        unsafe { Counter::from_handle(arg0 as u32) },
+                        unsafe { Counter::from_handle(arg1 as u32) },
                     );
-                    ::witbind::rt::ResourceHandle::take_handle(&_ret1.handle) as i32
+                    _ret1.take_handle() as i32
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
@@ -2757,21 +2466,19 @@ pub mod exports {
                     let _ptr2 = (&raw mut _RET_AREA).cast::<u8>();
                     match _ret1 {
                         ::core::result::Result::Ok(_e3) => {
-                            unsafe { *_ptr2.cast::<u8>() = 0 };
                             unsafe {
-                                *_ptr2.add(4).cast::<i32>() = ::witbind::rt::ResourceHandle::take_handle(
-                                    &_e3.handle,
-                                ) as i32
-                            };
+                                *_ptr2.cast::<u8>() = 0;
+                                *_ptr2.add(4).cast::<i32>() = _e3.take_handle() as i32;
+                            }
                         }
                         ::core::result::Result::Err(_e4) => {
-                            unsafe { *_ptr2.cast::<u8>() = 1 };
                             unsafe {
+                                *_ptr2.cast::<u8>() = 1;
                                 ::witbind::rt::store_list(
                                     _ptr2.add(4),
                                     ::witbind::rt::give_string(_e4),
-                                )
-                            };
+                                );
+                            }
                         }
                     }
                     _ptr2

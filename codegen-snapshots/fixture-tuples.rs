@@ -9,6 +9,12 @@ pub mod witbind_fixtures {
             #[used]
             #[doc(hidden)]
             static __FORCE_SECTION_REF: fn() = super::super::super::__link_custom_section_describing_imports;
+            #[allow(unused_macros)]
+            macro_rules! wit_import {
+                ($($signature:tt)*) => {
+                    ::witbind::rt::wit_import!("witbind-fixtures:tuples/pairs", $($signature)*);
+                };
+            }
             /// A tuple with a single element.
             pub type Single = (u32,);
             /// A pair of a string and a float.
@@ -17,18 +23,14 @@ pub mod witbind_fixtures {
             pub type Nested = ((u8, u16), (::witbind::rt::String, (bool,)));
             /// Echoes a one-element tuple.
             pub fn echo_single(x: Single) -> Single {
-                ::witbind::rt::wit_import!(
-                    "witbind-fixtures:tuples/pairs", "echo-single", (i32), i32
-                );
+                wit_import!("echo-single", (i32), i32);
                 let (_t1_0,) = x;
                 let _ret2 = unsafe { _wit_import(::witbind::rt::as_i32(_t1_0)) };
                 (_ret2 as u32,)
             }
             /// Echoes a pair.
             pub fn echo_pair(x: &Pair) -> Pair {
-                ::witbind::rt::wit_import!(
-                    "witbind-fixtures:tuples/pairs", "echo-pair", (ptr, len, f64, ptr)
-                );
+                wit_import!("echo-pair", (ptr, len, f64, ptr));
                 let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
                 let (_t1_0, _t1_1) = x;
                 let (_ptr2, _len2) = ::witbind::rt::lend_str(_t1_0);
@@ -41,10 +43,7 @@ pub mod witbind_fixtures {
             }
             /// Echoes nested tuples.
             pub fn echo_nested(x: &Nested) -> Nested {
-                ::witbind::rt::wit_import!(
-                    "witbind-fixtures:tuples/pairs", "echo-nested", (i32, i32, ptr, len,
-                    i32, ptr)
-                );
+                wit_import!("echo-nested", (i32, i32, ptr, len, i32, ptr));
                 let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 4]>::uninit();
                 let (_t1_0, _t1_1) = x;
                 let (_t2_0, _t2_1) = _t1_0;
@@ -77,9 +76,8 @@ pub mod witbind_fixtures {
                 ::witbind::rt::String,
                 ::witbind::rt::Vec<u8>,
             ) {
-                ::witbind::rt::wit_import!(
-                    "witbind-fixtures:tuples/pairs", "wide", (i32, i64, i32, f32, i32,
-                    i32, ptr, len, ptr, len, ptr)
+                wit_import!(
+                    "wide", (i32, i64, i32, f32, i32, i32, ptr, len, ptr, len, ptr)
                 );
                 let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 6]>::uninit();
                 let (_t1_0, _t1_1, _t1_2, _t1_3, _t1_4, _t1_5, _t1_6, _t1_7) = x;
@@ -123,10 +121,7 @@ pub mod witbind_fixtures {
                 x: &[(u32, u32)],
                 y: ::core::option::Option<(&str,)>,
             ) -> ::core::result::Result<(i8, i8), (::witbind::rt::String, u32)> {
-                ::witbind::rt::wit_import!(
-                    "witbind-fixtures:tuples/pairs", "in-containers", (ptr, len, i32,
-                    ptr, len, ptr)
-                );
+                wit_import!("in-containers", (ptr, len, i32, ptr, len, ptr));
                 let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 4]>::uninit();
                 let (_array2, _len2) = ::witbind::rt::lower_list(
                     x.iter(),
@@ -134,10 +129,10 @@ pub mod witbind_fixtures {
                     4,
                     |_e1, _base2| {
                         let (_t3_0, _t3_1) = _e1;
-                        unsafe { *_base2.cast::<i32>() = ::witbind::rt::as_i32(_t3_0) };
                         unsafe {
-                            *_base2.add(4).cast::<i32>() = ::witbind::rt::as_i32(_t3_1)
-                        };
+                            *_base2.cast::<i32>() = ::witbind::rt::as_i32(_t3_0);
+                            *_base2.add(4).cast::<i32>() = ::witbind::rt::as_i32(_t3_1);
+                        }
                     },
                 );
                 let (_ptr4, _len4) = (_array2, _len2);
@@ -155,21 +150,16 @@ pub mod witbind_fixtures {
                 unsafe { _wit_import(_ptr4, _len4, _v9, _v10, _v11, _ptr12) };
                 unsafe { ::witbind::rt::cabi_dealloc(_array2, _len2 * 8, 4) };
                 let _l13 = unsafe { *_ptr12.cast::<u8>() };
-                match _l13 {
-                    0 => {
-                        let _l14 = unsafe { *_ptr12.add(4).cast::<i8>() };
-                        let _l15 = unsafe { *_ptr12.add(5).cast::<i8>() };
-                        ::core::result::Result::Ok((_l14, _l15))
-                    }
-                    1 => {
-                        let _l16 = unsafe { *_ptr12.add(12).cast::<u32>() };
-                        ::core::result::Result::Err((
-                            unsafe { ::witbind::rt::take_string_at(_ptr12.add(4)) },
-                            _l16,
-                        ))
-                    }
-                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                }
+                let _case16 = || {
+                    let _l14 = unsafe { *_ptr12.add(4).cast::<i8>() };
+                    let _l15 = unsafe { *_ptr12.add(5).cast::<i8>() };
+                    (_l14, _l15)
+                };
+                let _case18 = || {
+                    let _l17 = unsafe { *_ptr12.add(12).cast::<u32>() };
+                    (unsafe { ::witbind::rt::take_string_at(_ptr12.add(4)) }, _l17)
+                };
+                unsafe { ::witbind::rt::lift_result(_l13, _case16, _case18) }
             }
             /// Lifts a `nested` out of canonical ABI memory.
             ///

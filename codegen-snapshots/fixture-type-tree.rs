@@ -257,8 +257,10 @@ pub mod witbind_fixtures {
             /// used again.
             pub(crate) unsafe fn _free_tree(ptr: *mut u8) {
                 let _list1 = unsafe { ::witbind::rt::list_at(ptr) };
-                unsafe { ::witbind::rt::free_array(_list1, 1, 1) };
-                unsafe { _free_trunk(ptr.add(8)) };
+                unsafe {
+                    ::witbind::rt::free_array(_list1, 1, 1);
+                    _free_trunk(ptr.add(8));
+                }
                 let _list2 = unsafe { ::witbind::rt::list_at(ptr.add(72)) };
                 let _free3 = |_elem3: *mut u8| {
                     let _list4 = unsafe { ::witbind::rt::list_at(_elem3) };
@@ -327,39 +329,28 @@ pub mod witbind_fixtures {
                     }
                     4 => {
                         let _l6 = unsafe { *ptr.add(8).cast::<u8>() };
-                        let _v8 = match _l6 {
-                            0 => ::core::option::Option::None,
-                            1 => {
-                                let _v7 = unsafe { _lift_leaf(ptr.add(16)) };
-                                ::core::option::Option::Some(_v7)
-                            }
-                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                        };
-                        Branch::Maybe(_v8)
+                        let _case8 = || unsafe { _lift_leaf(ptr.add(16)) };
+                        let _v9 = unsafe { ::witbind::rt::lift_option(_l6, _case8) };
+                        Branch::Maybe(_v9)
                     }
                     5 => {
-                        let _list9 = unsafe { ::witbind::rt::list_at(ptr.add(8)) };
-                        let _lift10 = |_base10: *mut u8| unsafe { _lift_leaf(_base10) };
-                        let _list12 = unsafe {
-                            ::witbind::rt::lift_list(_list9, 24, 8, _lift10)
+                        let _list10 = unsafe { ::witbind::rt::list_at(ptr.add(8)) };
+                        let _lift11 = |_base11: *mut u8| unsafe { _lift_leaf(_base11) };
+                        let _list13 = unsafe {
+                            ::witbind::rt::lift_list(_list10, 24, 8, _lift11)
                         };
-                        Branch::Many(_list12)
+                        Branch::Many(_list13)
                     }
                     6 => {
-                        let _l13 = unsafe { *ptr.add(8).cast::<u8>() };
-                        let _v15 = match _l13 {
-                            0 => {
-                                let _v14 = unsafe { _lift_leaf(ptr.add(16)) };
-                                ::core::result::Result::Ok(_v14)
-                            }
-                            1 => {
-                                ::core::result::Result::Err(unsafe {
-                                    ::witbind::rt::take_string_at(ptr.add(16))
-                                })
-                            }
-                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                        let _l14 = unsafe { *ptr.add(8).cast::<u8>() };
+                        let _case16 = || unsafe { _lift_leaf(ptr.add(16)) };
+                        let _case17 = || unsafe {
+                            ::witbind::rt::take_string_at(ptr.add(16))
                         };
-                        Branch::Checked(_v15)
+                        let _v18 = unsafe {
+                            ::witbind::rt::lift_result(_l14, _case16, _case17)
+                        };
+                        Branch::Checked(_v18)
                     }
                     7 => Branch::Empty,
                     _ => unsafe { ::witbind::rt::invalid_discriminant() }
@@ -436,51 +427,45 @@ pub mod witbind_fixtures {
                     }
                     4 => {
                         let _c9 = (unsafe { (arg2).assume_init() } as i64) as i32;
-                        let _v11 = match (arg1) as usize as i32 {
-                            0 => ::core::option::Option::None,
-                            1 => {
-                                let _v10 = unsafe {
-                                    _lift_flat_leaf(_c9, arg3, arg4, arg5, arg6)
-                                };
-                                ::core::option::Option::Some(_v10)
-                            }
-                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                        let _case11 = || unsafe {
+                            _lift_flat_leaf(_c9, arg3, arg4, arg5, arg6)
                         };
-                        Branch::Maybe(_v11)
+                        let _v12 = unsafe {
+                            ::witbind::rt::lift_option((arg1) as usize as i32, _case11)
+                        };
+                        Branch::Maybe(_v12)
                     }
                     5 => {
-                        let _c12 = (unsafe { (arg2).assume_init() } as i64) as usize;
-                        let _lift13 = |_base13: *mut u8| unsafe { _lift_leaf(_base13) };
-                        let _list15 = unsafe {
-                            ::witbind::rt::lift_list((arg1, _c12), 24, 8, _lift13)
+                        let _c13 = (unsafe { (arg2).assume_init() } as i64) as usize;
+                        let _lift14 = |_base14: *mut u8| unsafe { _lift_leaf(_base14) };
+                        let _list16 = unsafe {
+                            ::witbind::rt::lift_list((arg1, _c13), 24, 8, _lift14)
                         };
-                        Branch::Many(_list15)
+                        Branch::Many(_list16)
                     }
                     6 => {
-                        let _c16 = unsafe { ::witbind::rt::p64_to_ptr(arg2) };
-                        let _v19 = match (arg1) as usize as i32 {
-                            0 => {
-                                let _v17 = unsafe {
-                                    _lift_flat_leaf(
-                                        (_c16) as usize as i32,
-                                        arg3,
-                                        arg4,
-                                        arg5,
-                                        arg6,
-                                    )
-                                };
-                                ::core::result::Result::Ok(_v17)
-                            }
-                            1 => {
-                                let _c18 = (unsafe { (arg3).assume_init() } as i64)
-                                    as usize;
-                                ::core::result::Result::Err(unsafe {
-                                    ::witbind::rt::take_string(_c16, _c18)
-                                })
-                            }
-                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                        let _c17 = unsafe { ::witbind::rt::p64_to_ptr(arg2) };
+                        let _case19 = || unsafe {
+                            _lift_flat_leaf(
+                                (_c17) as usize as i32,
+                                arg3,
+                                arg4,
+                                arg5,
+                                arg6,
+                            )
                         };
-                        Branch::Checked(_v19)
+                        let _case21 = || {
+                            let _c20 = (unsafe { (arg3).assume_init() } as i64) as usize;
+                            unsafe { ::witbind::rt::take_string(_c17, _c20) }
+                        };
+                        let _v22 = unsafe {
+                            ::witbind::rt::lift_result(
+                                (arg1) as usize as i32,
+                                _case19,
+                                _case21,
+                            )
+                        };
+                        Branch::Checked(_v22)
                     }
                     7 => Branch::Empty,
                     _ => unsafe { ::witbind::rt::invalid_discriminant() }
@@ -630,39 +615,35 @@ pub mod witbind_fixtures {
                     }
                     4 => {
                         let _c9 = unsafe { ::witbind::rt::p64_to_ptr(arg3) };
-                        let _v11 = match (arg1) as usize as i32 {
-                            0 => ::core::option::Option::None,
-                            1 => {
-                                let _v10 = unsafe {
-                                    _lift_flat_branch(
-                                        (arg2) as usize as i32,
-                                        _c9,
-                                        arg4,
-                                        arg5,
-                                        arg6,
-                                        arg7,
-                                        arg8,
-                                    )
-                                };
-                                ::core::option::Option::Some(_v10)
-                            }
-                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                        let _case11 = || unsafe {
+                            _lift_flat_branch(
+                                (arg2) as usize as i32,
+                                _c9,
+                                arg4,
+                                arg5,
+                                arg6,
+                                arg7,
+                                arg8,
+                            )
                         };
-                        Limb::Maybe(_v11)
+                        let _v12 = unsafe {
+                            ::witbind::rt::lift_option((arg1) as usize as i32, _case11)
+                        };
+                        Limb::Maybe(_v12)
                     }
                     5 => {
-                        let _lift12 = |_base12: *mut u8| unsafe {
-                            _lift_branch(_base12)
+                        let _lift13 = |_base13: *mut u8| unsafe {
+                            _lift_branch(_base13)
                         };
-                        let _list14 = unsafe {
+                        let _list15 = unsafe {
                             ::witbind::rt::lift_list(
                                 (arg1, (arg2) as usize),
                                 40,
                                 8,
-                                _lift12,
+                                _lift13,
                             )
                         };
-                        Limb::Many(_list14)
+                        Limb::Many(_list15)
                     }
                     _ => unsafe { ::witbind::rt::invalid_discriminant() }
                 }
@@ -899,25 +880,19 @@ pub mod witbind_fixtures {
                     }
                     4 => {
                         let _l6 = unsafe { *ptr.add(8).cast::<u8>() };
-                        let _v8 = match _l6 {
-                            0 => ::core::option::Option::None,
-                            1 => {
-                                let _v7 = unsafe { _lift_branch(ptr.add(16)) };
-                                ::core::option::Option::Some(_v7)
-                            }
-                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                        };
-                        Limb::Maybe(_v8)
+                        let _case8 = || unsafe { _lift_branch(ptr.add(16)) };
+                        let _v9 = unsafe { ::witbind::rt::lift_option(_l6, _case8) };
+                        Limb::Maybe(_v9)
                     }
                     5 => {
-                        let _list9 = unsafe { ::witbind::rt::list_at(ptr.add(8)) };
-                        let _lift10 = |_base10: *mut u8| unsafe {
-                            _lift_branch(_base10)
+                        let _list10 = unsafe { ::witbind::rt::list_at(ptr.add(8)) };
+                        let _lift11 = |_base11: *mut u8| unsafe {
+                            _lift_branch(_base11)
                         };
-                        let _list12 = unsafe {
-                            ::witbind::rt::lift_list(_list9, 40, 8, _lift10)
+                        let _list13 = unsafe {
+                            ::witbind::rt::lift_list(_list10, 40, 8, _lift11)
                         };
-                        Limb::Many(_list12)
+                        Limb::Many(_list13)
                     }
                     _ => unsafe { ::witbind::rt::invalid_discriminant() }
                 }
@@ -998,20 +973,28 @@ pub mod witbind_fixtures {
             ) {
                 match value {
                     Branch::First(_e1) => {
-                        unsafe { *ptr.cast::<u8>() = 0 };
-                        unsafe { _lower_leaf(&_e1, ptr.add(8)) };
+                        unsafe {
+                            *ptr.cast::<u8>() = 0;
+                            _lower_leaf(&_e1, ptr.add(8));
+                        }
                     }
                     Branch::Second(_e2) => {
-                        unsafe { *ptr.cast::<u8>() = 1 };
-                        unsafe { _lower_leaf(&_e2, ptr.add(8)) };
+                        unsafe {
+                            *ptr.cast::<u8>() = 1;
+                            _lower_leaf(&_e2, ptr.add(8));
+                        }
                     }
                     Branch::Third(_e3) => {
-                        unsafe { *ptr.cast::<u8>() = 2 };
-                        unsafe { _lower_leaf(&_e3, ptr.add(8)) };
+                        unsafe {
+                            *ptr.cast::<u8>() = 2;
+                            _lower_leaf(&_e3, ptr.add(8));
+                        }
                     }
                     Branch::Fourth(_e4) => {
-                        unsafe { *ptr.cast::<u8>() = 3 };
-                        unsafe { _lower_leaf(&_e4, ptr.add(8)) };
+                        unsafe {
+                            *ptr.cast::<u8>() = 3;
+                            _lower_leaf(&_e4, ptr.add(8));
+                        }
                     }
                     Branch::Maybe(_e5) => {
                         unsafe { *ptr.cast::<u8>() = 4 };
@@ -1020,8 +1003,10 @@ pub mod witbind_fixtures {
                                 unsafe { *ptr.add(8).cast::<u8>() = 0 };
                             }
                             ::core::option::Option::Some(_e7) => {
-                                unsafe { *ptr.add(8).cast::<u8>() = 1 };
-                                unsafe { _lower_leaf(&_e7, ptr.add(16)) };
+                                unsafe {
+                                    *ptr.add(8).cast::<u8>() = 1;
+                                    _lower_leaf(&_e7, ptr.add(16));
+                                }
                             }
                         }
                     }
@@ -1044,17 +1029,19 @@ pub mod witbind_fixtures {
                         unsafe { *ptr.cast::<u8>() = 6 };
                         match _e11 {
                             ::core::result::Result::Ok(_e12) => {
-                                unsafe { *ptr.add(8).cast::<u8>() = 0 };
-                                unsafe { _lower_leaf(&_e12, ptr.add(16)) };
+                                unsafe {
+                                    *ptr.add(8).cast::<u8>() = 0;
+                                    _lower_leaf(&_e12, ptr.add(16));
+                                }
                             }
                             ::core::result::Result::Err(_e13) => {
-                                unsafe { *ptr.add(8).cast::<u8>() = 1 };
                                 unsafe {
+                                    *ptr.add(8).cast::<u8>() = 1;
                                     ::witbind::rt::store_list(
                                         ptr.add(16),
                                         ::witbind::rt::lend_str(_e13),
-                                    )
-                                };
+                                    );
+                                }
                             }
                         }
                     }
@@ -1496,14 +1483,10 @@ pub mod witbind_fixtures {
                             ::witbind::rt::store_list(
                                 _base16,
                                 ::witbind::rt::lend_str(_f17),
-                            )
-                        };
-                        unsafe {
-                            *_base16.add(8).cast::<i32>() = ::witbind::rt::as_i32(_f18)
-                        };
-                        unsafe {
-                            *_base16.add(12).cast::<i32>() = ::witbind::rt::as_i32(_f19)
-                        };
+                            );
+                            *_base16.add(8).cast::<i32>() = ::witbind::rt::as_i32(_f18);
+                            *_base16.add(12).cast::<i32>() = ::witbind::rt::as_i32(_f19);
+                        }
                     },
                 );
                 _cleanup_list.push((_array16, _len16 * 16, 4));
@@ -1653,40 +1636,40 @@ pub mod witbind_fixtures {
                         unsafe { *ptr.cast::<u8>() = 0 };
                     }
                     Leaf::Boolean(_e2) => {
-                        unsafe { *ptr.cast::<u8>() = 1 };
                         unsafe {
-                            *ptr.add(8).cast::<u8>() = ::witbind::rt::as_i32(_e2) as u8
-                        };
+                            *ptr.cast::<u8>() = 1;
+                            *ptr.add(8).cast::<u8>() = ::witbind::rt::as_i32(_e2) as u8;
+                        }
                     }
                     Leaf::Integer(_e3) => {
-                        unsafe { *ptr.cast::<u8>() = 2 };
                         unsafe {
-                            *ptr.add(8).cast::<i64>() = ::witbind::rt::as_i64(_e3)
-                        };
+                            *ptr.cast::<u8>() = 2;
+                            *ptr.add(8).cast::<i64>() = ::witbind::rt::as_i64(_e3);
+                        }
                     }
                     Leaf::Float(_e4) => {
-                        unsafe { *ptr.cast::<u8>() = 3 };
                         unsafe {
-                            *ptr.add(8).cast::<f64>() = ::witbind::rt::as_f64(_e4)
-                        };
+                            *ptr.cast::<u8>() = 3;
+                            *ptr.add(8).cast::<f64>() = ::witbind::rt::as_f64(_e4);
+                        }
                     }
                     Leaf::Text(_e5) => {
-                        unsafe { *ptr.cast::<u8>() = 4 };
                         unsafe {
+                            *ptr.cast::<u8>() = 4;
                             ::witbind::rt::store_list(
                                 ptr.add(8),
                                 ::witbind::rt::lend_str(_e5),
-                            )
-                        };
+                            );
+                        }
                     }
                     Leaf::Bytes(_e6) => {
-                        unsafe { *ptr.cast::<u8>() = 5 };
                         unsafe {
+                            *ptr.cast::<u8>() = 5;
                             ::witbind::rt::store_list(
                                 ptr.add(8),
                                 ::witbind::rt::lend_list(_e6),
-                            )
-                        };
+                            );
+                        }
                     }
                     Leaf::Located(_e7) => {
                         unsafe { *ptr.cast::<u8>() = 6 };
@@ -1695,27 +1678,21 @@ pub mod witbind_fixtures {
                             ::witbind::rt::store_list(
                                 ptr.add(8),
                                 ::witbind::rt::lend_str(_f8),
-                            )
-                        };
-                        unsafe {
-                            *ptr.add(16).cast::<i32>() = ::witbind::rt::as_i32(_f9)
-                        };
-                        unsafe {
-                            *ptr.add(20).cast::<i32>() = ::witbind::rt::as_i32(_f10)
-                        };
+                            );
+                            *ptr.add(16).cast::<i32>() = ::witbind::rt::as_i32(_f9);
+                            *ptr.add(20).cast::<i32>() = ::witbind::rt::as_i32(_f10);
+                        }
                     }
                     Leaf::Pair(_e11) => {
                         unsafe { *ptr.cast::<u8>() = 7 };
                         let (_t12_0, _t12_1) = _e11;
                         unsafe {
-                            *ptr.add(8).cast::<i32>() = ::witbind::rt::as_i32(_t12_0)
-                        };
-                        unsafe {
+                            *ptr.add(8).cast::<i32>() = ::witbind::rt::as_i32(_t12_0);
                             ::witbind::rt::store_list(
                                 ptr.add(12),
                                 ::witbind::rt::lend_str(_t12_1),
-                            )
-                        };
+                            );
+                        }
                     }
                 }
             }
@@ -1732,20 +1709,28 @@ pub mod witbind_fixtures {
             ) {
                 match value {
                     Limb::A(_e1) => {
-                        unsafe { *ptr.cast::<u8>() = 0 };
-                        unsafe { _lower_branch(&_e1, ptr.add(8), _cleanup_list) };
+                        unsafe {
+                            *ptr.cast::<u8>() = 0;
+                            _lower_branch(&_e1, ptr.add(8), _cleanup_list);
+                        }
                     }
                     Limb::B(_e2) => {
-                        unsafe { *ptr.cast::<u8>() = 1 };
-                        unsafe { _lower_branch(&_e2, ptr.add(8), _cleanup_list) };
+                        unsafe {
+                            *ptr.cast::<u8>() = 1;
+                            _lower_branch(&_e2, ptr.add(8), _cleanup_list);
+                        }
                     }
                     Limb::C(_e3) => {
-                        unsafe { *ptr.cast::<u8>() = 2 };
-                        unsafe { _lower_branch(&_e3, ptr.add(8), _cleanup_list) };
+                        unsafe {
+                            *ptr.cast::<u8>() = 2;
+                            _lower_branch(&_e3, ptr.add(8), _cleanup_list);
+                        }
                     }
                     Limb::D(_e4) => {
-                        unsafe { *ptr.cast::<u8>() = 3 };
-                        unsafe { _lower_branch(&_e4, ptr.add(8), _cleanup_list) };
+                        unsafe {
+                            *ptr.cast::<u8>() = 3;
+                            _lower_branch(&_e4, ptr.add(8), _cleanup_list);
+                        }
                     }
                     Limb::Maybe(_e5) => {
                         unsafe { *ptr.cast::<u8>() = 4 };
@@ -1754,8 +1739,10 @@ pub mod witbind_fixtures {
                                 unsafe { *ptr.add(8).cast::<u8>() = 0 };
                             }
                             ::core::option::Option::Some(_e7) => {
-                                unsafe { *ptr.add(8).cast::<u8>() = 1 };
-                                unsafe { _lower_branch(&_e7, ptr.add(16), _cleanup_list) };
+                                unsafe {
+                                    *ptr.add(8).cast::<u8>() = 1;
+                                    _lower_branch(&_e7, ptr.add(16), _cleanup_list);
+                                }
                             }
                         }
                     }
@@ -1784,20 +1771,28 @@ pub mod witbind_fixtures {
             pub(crate) unsafe fn _lower_owned_branch(value: Branch, ptr: *mut u8) {
                 match value {
                     Branch::First(_e1) => {
-                        unsafe { *ptr.cast::<u8>() = 0 };
-                        unsafe { _lower_owned_leaf(_e1, ptr.add(8)) };
+                        unsafe {
+                            *ptr.cast::<u8>() = 0;
+                            _lower_owned_leaf(_e1, ptr.add(8));
+                        }
                     }
                     Branch::Second(_e2) => {
-                        unsafe { *ptr.cast::<u8>() = 1 };
-                        unsafe { _lower_owned_leaf(_e2, ptr.add(8)) };
+                        unsafe {
+                            *ptr.cast::<u8>() = 1;
+                            _lower_owned_leaf(_e2, ptr.add(8));
+                        }
                     }
                     Branch::Third(_e3) => {
-                        unsafe { *ptr.cast::<u8>() = 2 };
-                        unsafe { _lower_owned_leaf(_e3, ptr.add(8)) };
+                        unsafe {
+                            *ptr.cast::<u8>() = 2;
+                            _lower_owned_leaf(_e3, ptr.add(8));
+                        }
                     }
                     Branch::Fourth(_e4) => {
-                        unsafe { *ptr.cast::<u8>() = 3 };
-                        unsafe { _lower_owned_leaf(_e4, ptr.add(8)) };
+                        unsafe {
+                            *ptr.cast::<u8>() = 3;
+                            _lower_owned_leaf(_e4, ptr.add(8));
+                        }
                     }
                     Branch::Maybe(_e5) => {
                         unsafe { *ptr.cast::<u8>() = 4 };
@@ -1806,8 +1801,10 @@ pub mod witbind_fixtures {
                                 unsafe { *ptr.add(8).cast::<u8>() = 0 };
                             }
                             ::core::option::Option::Some(_e7) => {
-                                unsafe { *ptr.add(8).cast::<u8>() = 1 };
-                                unsafe { _lower_owned_leaf(_e7, ptr.add(16)) };
+                                unsafe {
+                                    *ptr.add(8).cast::<u8>() = 1;
+                                    _lower_owned_leaf(_e7, ptr.add(16));
+                                }
                             }
                         }
                     }
@@ -1829,17 +1826,19 @@ pub mod witbind_fixtures {
                         unsafe { *ptr.cast::<u8>() = 6 };
                         match _e11 {
                             ::core::result::Result::Ok(_e12) => {
-                                unsafe { *ptr.add(8).cast::<u8>() = 0 };
-                                unsafe { _lower_owned_leaf(_e12, ptr.add(16)) };
+                                unsafe {
+                                    *ptr.add(8).cast::<u8>() = 0;
+                                    _lower_owned_leaf(_e12, ptr.add(16));
+                                }
                             }
                             ::core::result::Result::Err(_e13) => {
-                                unsafe { *ptr.add(8).cast::<u8>() = 1 };
                                 unsafe {
+                                    *ptr.add(8).cast::<u8>() = 1;
                                     ::witbind::rt::store_list(
                                         ptr.add(16),
                                         ::witbind::rt::give_string(_e13),
-                                    )
-                                };
+                                    );
+                                }
                             }
                         }
                     }
@@ -1859,40 +1858,40 @@ pub mod witbind_fixtures {
                         unsafe { *ptr.cast::<u8>() = 0 };
                     }
                     Leaf::Boolean(_e2) => {
-                        unsafe { *ptr.cast::<u8>() = 1 };
                         unsafe {
-                            *ptr.add(8).cast::<u8>() = ::witbind::rt::as_i32(_e2) as u8
-                        };
+                            *ptr.cast::<u8>() = 1;
+                            *ptr.add(8).cast::<u8>() = ::witbind::rt::as_i32(_e2) as u8;
+                        }
                     }
                     Leaf::Integer(_e3) => {
-                        unsafe { *ptr.cast::<u8>() = 2 };
                         unsafe {
-                            *ptr.add(8).cast::<i64>() = ::witbind::rt::as_i64(_e3)
-                        };
+                            *ptr.cast::<u8>() = 2;
+                            *ptr.add(8).cast::<i64>() = ::witbind::rt::as_i64(_e3);
+                        }
                     }
                     Leaf::Float(_e4) => {
-                        unsafe { *ptr.cast::<u8>() = 3 };
                         unsafe {
-                            *ptr.add(8).cast::<f64>() = ::witbind::rt::as_f64(_e4)
-                        };
+                            *ptr.cast::<u8>() = 3;
+                            *ptr.add(8).cast::<f64>() = ::witbind::rt::as_f64(_e4);
+                        }
                     }
                     Leaf::Text(_e5) => {
-                        unsafe { *ptr.cast::<u8>() = 4 };
                         unsafe {
+                            *ptr.cast::<u8>() = 4;
                             ::witbind::rt::store_list(
                                 ptr.add(8),
                                 ::witbind::rt::give_string(_e5),
-                            )
-                        };
+                            );
+                        }
                     }
                     Leaf::Bytes(_e6) => {
-                        unsafe { *ptr.cast::<u8>() = 5 };
                         unsafe {
+                            *ptr.cast::<u8>() = 5;
                             ::witbind::rt::store_list(
                                 ptr.add(8),
                                 ::witbind::rt::give_list(_e6),
-                            )
-                        };
+                            );
+                        }
                     }
                     Leaf::Located(_e7) => {
                         unsafe { *ptr.cast::<u8>() = 6 };
@@ -1901,27 +1900,21 @@ pub mod witbind_fixtures {
                             ::witbind::rt::store_list(
                                 ptr.add(8),
                                 ::witbind::rt::give_string(_f8),
-                            )
-                        };
-                        unsafe {
-                            *ptr.add(16).cast::<i32>() = ::witbind::rt::as_i32(_f9)
-                        };
-                        unsafe {
-                            *ptr.add(20).cast::<i32>() = ::witbind::rt::as_i32(_f10)
-                        };
+                            );
+                            *ptr.add(16).cast::<i32>() = ::witbind::rt::as_i32(_f9);
+                            *ptr.add(20).cast::<i32>() = ::witbind::rt::as_i32(_f10);
+                        }
                     }
                     Leaf::Pair(_e11) => {
                         unsafe { *ptr.cast::<u8>() = 7 };
                         let (_t12_0, _t12_1) = _e11;
                         unsafe {
-                            *ptr.add(8).cast::<i32>() = ::witbind::rt::as_i32(_t12_0)
-                        };
-                        unsafe {
+                            *ptr.add(8).cast::<i32>() = ::witbind::rt::as_i32(_t12_0);
                             ::witbind::rt::store_list(
                                 ptr.add(12),
                                 ::witbind::rt::give_string(_t12_1),
-                            )
-                        };
+                            );
+                        }
                     }
                 }
             }
@@ -1933,20 +1926,28 @@ pub mod witbind_fixtures {
             pub(crate) unsafe fn _lower_owned_limb(value: Limb, ptr: *mut u8) {
                 match value {
                     Limb::A(_e1) => {
-                        unsafe { *ptr.cast::<u8>() = 0 };
-                        unsafe { _lower_owned_branch(_e1, ptr.add(8)) };
+                        unsafe {
+                            *ptr.cast::<u8>() = 0;
+                            _lower_owned_branch(_e1, ptr.add(8));
+                        }
                     }
                     Limb::B(_e2) => {
-                        unsafe { *ptr.cast::<u8>() = 1 };
-                        unsafe { _lower_owned_branch(_e2, ptr.add(8)) };
+                        unsafe {
+                            *ptr.cast::<u8>() = 1;
+                            _lower_owned_branch(_e2, ptr.add(8));
+                        }
                     }
                     Limb::C(_e3) => {
-                        unsafe { *ptr.cast::<u8>() = 2 };
-                        unsafe { _lower_owned_branch(_e3, ptr.add(8)) };
+                        unsafe {
+                            *ptr.cast::<u8>() = 2;
+                            _lower_owned_branch(_e3, ptr.add(8));
+                        }
                     }
                     Limb::D(_e4) => {
-                        unsafe { *ptr.cast::<u8>() = 3 };
-                        unsafe { _lower_owned_branch(_e4, ptr.add(8)) };
+                        unsafe {
+                            *ptr.cast::<u8>() = 3;
+                            _lower_owned_branch(_e4, ptr.add(8));
+                        }
                     }
                     Limb::Maybe(_e5) => {
                         unsafe { *ptr.cast::<u8>() = 4 };
@@ -1955,8 +1956,10 @@ pub mod witbind_fixtures {
                                 unsafe { *ptr.add(8).cast::<u8>() = 0 };
                             }
                             ::core::option::Option::Some(_e7) => {
-                                unsafe { *ptr.add(8).cast::<u8>() = 1 };
-                                unsafe { _lower_owned_branch(_e7, ptr.add(16)) };
+                                unsafe {
+                                    *ptr.add(8).cast::<u8>() = 1;
+                                    _lower_owned_branch(_e7, ptr.add(16));
+                                }
                             }
                         }
                     }
@@ -1984,9 +1987,9 @@ pub mod witbind_fixtures {
             pub(crate) unsafe fn _lower_owned_tree(value: Tree, ptr: *mut u8) {
                 let Tree { name: _f1, root: _f2, spans: _f3 } = value;
                 unsafe {
-                    ::witbind::rt::store_list(ptr, ::witbind::rt::give_string(_f1))
-                };
-                unsafe { _lower_owned_trunk(_f2, ptr.add(8)) };
+                    ::witbind::rt::store_list(ptr, ::witbind::rt::give_string(_f1));
+                    _lower_owned_trunk(_f2, ptr.add(8));
+                }
                 let (_array5, _len5) = ::witbind::rt::lower_list(
                     ::core::iter::IntoIterator::into_iter(_f3),
                     16,
@@ -1997,14 +2000,10 @@ pub mod witbind_fixtures {
                             ::witbind::rt::store_list(
                                 _base5,
                                 ::witbind::rt::give_string(_f6),
-                            )
-                        };
-                        unsafe {
-                            *_base5.add(8).cast::<i32>() = ::witbind::rt::as_i32(_f7)
-                        };
-                        unsafe {
-                            *_base5.add(12).cast::<i32>() = ::witbind::rt::as_i32(_f8)
-                        };
+                            );
+                            *_base5.add(8).cast::<i32>() = ::witbind::rt::as_i32(_f7);
+                            *_base5.add(12).cast::<i32>() = ::witbind::rt::as_i32(_f8);
+                        }
                     },
                 );
                 unsafe { ::witbind::rt::store_list(ptr.add(72), (_array5, _len5)) };
@@ -2017,20 +2016,28 @@ pub mod witbind_fixtures {
             pub(crate) unsafe fn _lower_owned_trunk(value: Trunk, ptr: *mut u8) {
                 match value {
                     Trunk::A(_e1) => {
-                        unsafe { *ptr.cast::<u8>() = 0 };
-                        unsafe { _lower_owned_limb(_e1, ptr.add(8)) };
+                        unsafe {
+                            *ptr.cast::<u8>() = 0;
+                            _lower_owned_limb(_e1, ptr.add(8));
+                        }
                     }
                     Trunk::B(_e2) => {
-                        unsafe { *ptr.cast::<u8>() = 1 };
-                        unsafe { _lower_owned_limb(_e2, ptr.add(8)) };
+                        unsafe {
+                            *ptr.cast::<u8>() = 1;
+                            _lower_owned_limb(_e2, ptr.add(8));
+                        }
                     }
                     Trunk::C(_e3) => {
-                        unsafe { *ptr.cast::<u8>() = 2 };
-                        unsafe { _lower_owned_limb(_e3, ptr.add(8)) };
+                        unsafe {
+                            *ptr.cast::<u8>() = 2;
+                            _lower_owned_limb(_e3, ptr.add(8));
+                        }
                     }
                     Trunk::D(_e4) => {
-                        unsafe { *ptr.cast::<u8>() = 3 };
-                        unsafe { _lower_owned_limb(_e4, ptr.add(8)) };
+                        unsafe {
+                            *ptr.cast::<u8>() = 3;
+                            _lower_owned_limb(_e4, ptr.add(8));
+                        }
                     }
                     Trunk::Many(_e5) => {
                         unsafe { *ptr.cast::<u8>() = 4 };
@@ -2060,8 +2067,10 @@ pub mod witbind_fixtures {
                 _cleanup_list: &mut ::witbind::rt::Vec<(*mut u8, usize, usize)>,
             ) {
                 let Tree { name: _f1, root: _f2, spans: _f3 } = value;
-                unsafe { ::witbind::rt::store_list(ptr, ::witbind::rt::lend_str(_f1)) };
-                unsafe { _lower_trunk(&_f2, ptr.add(8), _cleanup_list) };
+                unsafe {
+                    ::witbind::rt::store_list(ptr, ::witbind::rt::lend_str(_f1));
+                    _lower_trunk(&_f2, ptr.add(8), _cleanup_list);
+                }
                 let (_array5, _len5) = ::witbind::rt::lower_list(
                     _f3.iter(),
                     16,
@@ -2072,14 +2081,10 @@ pub mod witbind_fixtures {
                             ::witbind::rt::store_list(
                                 _base5,
                                 ::witbind::rt::lend_str(_f6),
-                            )
-                        };
-                        unsafe {
-                            *_base5.add(8).cast::<i32>() = ::witbind::rt::as_i32(_f7)
-                        };
-                        unsafe {
-                            *_base5.add(12).cast::<i32>() = ::witbind::rt::as_i32(_f8)
-                        };
+                            );
+                            *_base5.add(8).cast::<i32>() = ::witbind::rt::as_i32(_f7);
+                            *_base5.add(12).cast::<i32>() = ::witbind::rt::as_i32(_f8);
+                        }
                     },
                 );
                 _cleanup_list.push((_array5, _len5 * 16, 4));
@@ -2098,20 +2103,28 @@ pub mod witbind_fixtures {
             ) {
                 match value {
                     Trunk::A(_e1) => {
-                        unsafe { *ptr.cast::<u8>() = 0 };
-                        unsafe { _lower_limb(&_e1, ptr.add(8), _cleanup_list) };
+                        unsafe {
+                            *ptr.cast::<u8>() = 0;
+                            _lower_limb(&_e1, ptr.add(8), _cleanup_list);
+                        }
                     }
                     Trunk::B(_e2) => {
-                        unsafe { *ptr.cast::<u8>() = 1 };
-                        unsafe { _lower_limb(&_e2, ptr.add(8), _cleanup_list) };
+                        unsafe {
+                            *ptr.cast::<u8>() = 1;
+                            _lower_limb(&_e2, ptr.add(8), _cleanup_list);
+                        }
                     }
                     Trunk::C(_e3) => {
-                        unsafe { *ptr.cast::<u8>() = 2 };
-                        unsafe { _lower_limb(&_e3, ptr.add(8), _cleanup_list) };
+                        unsafe {
+                            *ptr.cast::<u8>() = 2;
+                            _lower_limb(&_e3, ptr.add(8), _cleanup_list);
+                        }
                     }
                     Trunk::D(_e4) => {
-                        unsafe { *ptr.cast::<u8>() = 3 };
-                        unsafe { _lower_limb(&_e4, ptr.add(8), _cleanup_list) };
+                        unsafe {
+                            *ptr.cast::<u8>() = 3;
+                            _lower_limb(&_e4, ptr.add(8), _cleanup_list);
+                        }
                     }
                     Trunk::Many(_e5) => {
                         unsafe { *ptr.cast::<u8>() = 4 };
@@ -2136,14 +2149,18 @@ pub mod witbind_fixtures {
             #[used]
             #[doc(hidden)]
             static __FORCE_SECTION_REF: fn() = super::super::super::__link_custom_section_describing_imports;
+            #[allow(unused_macros)]
+            macro_rules! wit_import {
+                ($($signature:tt)*) => {
+                    ::witbind::rt::wit_import!("witbind-fixtures:type-tree/api", $($signature)*);
+                };
+            }
             pub type Tree = super::types::Tree;
             pub type Trunk = super::types::Trunk;
             pub type Leaf = super::types::Leaf;
             /// A tree from the other side.
             pub fn get() -> Tree {
-                ::witbind::rt::wit_import!(
-                    "witbind-fixtures:type-tree/api", "get", (ptr)
-                );
+                wit_import!("get", (ptr));
                 let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 10]>::uninit();
                 let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(_ptr1) };
@@ -2152,9 +2169,9 @@ pub mod witbind_fixtures {
             /// Gives a tree to the other side.
             #[allow(clippy::needless_borrow)]
             pub fn put(t: &Tree) {
-                ::witbind::rt::wit_import!(
-                    "witbind-fixtures:type-tree/api", "put", (ptr, len, i32, ptr, ptr,
-                    ptr, p64, p64, p64, ptr, len, i32, ptr, len)
+                wit_import!(
+                    "put", (ptr, len, i32, ptr, ptr, ptr, p64, p64, p64, ptr, len, i32,
+                    ptr, len)
                 );
                 let mut _cleanup_list = ::witbind::rt::Vec::<
                     (*mut u8, usize, usize),
@@ -2202,9 +2219,9 @@ pub mod witbind_fixtures {
             pub fn echo(
                 t: &Tree,
             ) -> ::core::result::Result<Tree, ::witbind::rt::String> {
-                ::witbind::rt::wit_import!(
-                    "witbind-fixtures:type-tree/api", "echo", (ptr, len, i32, ptr, ptr,
-                    ptr, p64, p64, p64, ptr, len, i32, ptr, len, ptr)
+                wit_import!(
+                    "echo", (ptr, len, i32, ptr, ptr, ptr, p64, p64, p64, ptr, len, i32,
+                    ptr, len, ptr)
                 );
                 let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 11]>::uninit();
                 let mut _cleanup_list = ::witbind::rt::Vec::<
@@ -2250,25 +2267,16 @@ pub mod witbind_fixtures {
                     unsafe { ::witbind::rt::cabi_dealloc(ptr, size, align) };
                 }
                 let _l16 = unsafe { *_ptr15.cast::<u8>() };
-                match _l16 {
-                    0 => {
-                        let _v17 = unsafe { super::types::_lift_tree(_ptr15.add(8)) };
-                        ::core::result::Result::Ok(_v17)
-                    }
-                    1 => {
-                        ::core::result::Result::Err(unsafe {
-                            ::witbind::rt::take_string_at(_ptr15.add(8))
-                        })
-                    }
-                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                }
+                let _case18 = || unsafe { super::types::_lift_tree(_ptr15.add(8)) };
+                let _case19 = || unsafe { ::witbind::rt::take_string_at(_ptr15.add(8)) };
+                unsafe { ::witbind::rt::lift_result(_l16, _case18, _case19) }
             }
             /// Whether `l` occurs in `t`.
             #[allow(clippy::needless_borrow)]
             pub fn contains(l: &Leaf, t: &Trunk) -> bool {
-                ::witbind::rt::wit_import!(
-                    "witbind-fixtures:type-tree/api", "contains", (i32, p64, ptr, len,
-                    i32, i32, ptr, ptr, ptr, p64, p64, p64, ptr, len, i32), i32
+                wit_import!(
+                    "contains", (i32, p64, ptr, len, i32, i32, ptr, ptr, ptr, p64, p64,
+                    p64, ptr, len, i32), i32
                 );
                 let mut _cleanup_list = ::witbind::rt::Vec::<
                     (*mut u8, usize, usize),
@@ -2305,9 +2313,7 @@ pub mod witbind_fixtures {
             /// Several trees at once.
             #[allow(clippy::needless_borrow)]
             pub fn forest(trees: &[Tree]) -> ::witbind::rt::Vec<Tree> {
-                ::witbind::rt::wit_import!(
-                    "witbind-fixtures:type-tree/api", "forest", (ptr, len, ptr)
-                );
+                wit_import!("forest", (ptr, len, ptr));
                 let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
                 let mut _cleanup_list = ::witbind::rt::Vec::<
                     (*mut u8, usize, usize),
@@ -2473,22 +2479,22 @@ pub mod exports {
                     let _ptr3 = (&raw mut _RET_AREA).cast::<u8>();
                     match _ret2 {
                         ::core::result::Result::Ok(_e4) => {
-                            unsafe { *_ptr3.cast::<u8>() = 0 };
                             unsafe {
+                                *_ptr3.cast::<u8>() = 0;
                                 super::super::super::super::witbind_fixtures::type_tree::types::_lower_owned_tree(
                                     _e4,
                                     _ptr3.add(8),
-                                )
-                            };
+                                );
+                            }
                         }
                         ::core::result::Result::Err(_e5) => {
-                            unsafe { *_ptr3.cast::<u8>() = 1 };
                             unsafe {
+                                *_ptr3.cast::<u8>() = 1;
                                 ::witbind::rt::store_list(
                                     _ptr3.add(8),
                                     ::witbind::rt::give_string(_e5),
-                                )
-                            };
+                                );
+                            }
                         }
                     }
                     _ptr3

@@ -9,6 +9,12 @@ pub mod witbind_fixtures {
             #[used]
             #[doc(hidden)]
             static __FORCE_SECTION_REF: fn() = super::super::super::__link_custom_section_describing_imports;
+            #[allow(unused_macros)]
+            macro_rules! wit_import {
+                ($($signature:tt)*) => {
+                    ::witbind::rt::wit_import!("witbind-fixtures:variants/shapes", $($signature)*);
+                };
+            }
             /// A variant whose cases all carry payloads of different types.
             #[derive(Clone, Debug)]
             pub enum Shape {
@@ -142,10 +148,7 @@ pub mod witbind_fixtures {
             /// Echoes a variant with payloads.
             #[allow(clippy::needless_borrow)]
             pub fn echo_shape(x: &Shape) -> Shape {
-                ::witbind::rt::wit_import!(
-                    "witbind-fixtures:variants/shapes", "echo-shape", (i32, ptr, len,
-                    ptr)
-                );
+                wit_import!("echo-shape", (i32, ptr, len, ptr));
                 let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 3]>::uninit();
                 let mut _cleanup_list = ::witbind::rt::Vec::<
                     (*mut u8, usize, usize),
@@ -160,9 +163,7 @@ pub mod witbind_fixtures {
             }
             /// Echoes a payload-less variant.
             pub fn echo_signal(x: Signal) -> Signal {
-                ::witbind::rt::wit_import!(
-                    "witbind-fixtures:variants/shapes", "echo-signal", (i32), i32
-                );
+                wit_import!("echo-signal", (i32), i32);
                 let _v3 = match x {
                     Signal::Go => 0i32,
                     Signal::Halt => 1i32,
@@ -177,10 +178,7 @@ pub mod witbind_fixtures {
             /// Echoes a mixed variant.
             #[allow(clippy::needless_borrow)]
             pub fn echo_event(x: &Event) -> Event {
-                ::witbind::rt::wit_import!(
-                    "witbind-fixtures:variants/shapes", "echo-event", (i32, p64, ptr,
-                    len, ptr)
-                );
+                wit_import!("echo-event", (i32, p64, ptr, len, ptr));
                 let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 3]>::uninit();
                 let mut _cleanup_list = ::witbind::rt::Vec::<
                     (*mut u8, usize, usize),
@@ -195,9 +193,7 @@ pub mod witbind_fixtures {
             }
             /// Echoes a one-case variant.
             pub fn echo_only(x: Only) -> Only {
-                ::witbind::rt::wit_import!(
-                    "witbind-fixtures:variants/shapes", "echo-only", (i32, i32, ptr)
-                );
+                wit_import!("echo-only", (i32, i32, ptr));
                 let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
                 let (_v2, _v3) = match x {
                     Only::It(_e1) => (0i32, ::witbind::rt::as_i32(_e1)),
@@ -216,18 +212,14 @@ pub mod witbind_fixtures {
             /// Echoes a one-case enum.
             #[allow(clippy::clone_on_copy)]
             pub fn echo_unit(x: Unit) -> Unit {
-                ::witbind::rt::wit_import!(
-                    "witbind-fixtures:variants/shapes", "echo-unit", (i32), i32
-                );
+                wit_import!("echo-unit", (i32), i32);
                 let _ret1 = unsafe { _wit_import(x.clone() as i32) };
                 unsafe { Unit::_lift(_ret1 as u8) }
             }
             /// Echoes an enum.
             #[allow(clippy::clone_on_copy)]
             pub fn echo_color(x: Color) -> Color {
-                ::witbind::rt::wit_import!(
-                    "witbind-fixtures:variants/shapes", "echo-color", (i32), i32
-                );
+                wit_import!("echo-color", (i32), i32);
                 let _ret1 = unsafe { _wit_import(x.clone() as i32) };
                 unsafe { Color::_lift(_ret1 as u8) }
             }
@@ -237,10 +229,7 @@ pub mod witbind_fixtures {
                 x: &[Event],
                 y: ::core::option::Option<Color>,
             ) -> ::core::result::Result<::witbind::rt::Vec<Shape>, Color> {
-                ::witbind::rt::wit_import!(
-                    "witbind-fixtures:variants/shapes", "containers", (ptr, len, i32,
-                    i32, ptr)
-                );
+                wit_import!("containers", (ptr, len, i32, i32, ptr));
                 let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 3]>::uninit();
                 let mut _cleanup_list = ::witbind::rt::Vec::<
                     (*mut u8, usize, usize),
@@ -265,21 +254,16 @@ pub mod witbind_fixtures {
                     unsafe { ::witbind::rt::cabi_dealloc(ptr, size, align) };
                 }
                 let _l9 = unsafe { *_ptr8.cast::<u8>() };
-                match _l9 {
-                    0 => {
-                        let _list10 = unsafe { ::witbind::rt::list_at(_ptr8.add(4)) };
-                        let _lift11 = |_base11: *mut u8| unsafe { _lift_shape(_base11) };
-                        let _list13 = unsafe {
-                            ::witbind::rt::lift_list(_list10, 12, 4, _lift11)
-                        };
-                        ::core::result::Result::Ok(_list13)
-                    }
-                    1 => {
-                        let _l14 = unsafe { *_ptr8.add(4).cast::<u8>() };
-                        ::core::result::Result::Err(unsafe { Color::_lift(_l14) })
-                    }
-                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                }
+                let _case14 = || {
+                    let _list10 = unsafe { ::witbind::rt::list_at(_ptr8.add(4)) };
+                    let _lift11 = |_base11: *mut u8| unsafe { _lift_shape(_base11) };
+                    unsafe { ::witbind::rt::lift_list(_list10, 12, 4, _lift11) }
+                };
+                let _case16 = || {
+                    let _l15 = unsafe { *_ptr8.add(4).cast::<u8>() };
+                    unsafe { Color::_lift(_l15) }
+                };
+                unsafe { ::witbind::rt::lift_result(_l9, _case14, _case16) }
             }
             /// Lifts a `event` out of canonical ABI memory.
             ///
@@ -307,15 +291,9 @@ pub mod witbind_fixtures {
                     }
                     4 => {
                         let _l4 = unsafe { *ptr.add(8).cast::<u8>() };
-                        let _v6 = match _l4 {
-                            0 => ::core::option::Option::None,
-                            1 => {
-                                let _l5 = unsafe { *ptr.add(9).cast::<u8>() };
-                                ::core::option::Option::Some(_l5)
-                            }
-                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                        };
-                        Event::Maybe(_v6)
+                        let _case6 = || unsafe { *ptr.add(9).cast::<u8>() };
+                        let _v7 = unsafe { ::witbind::rt::lift_option(_l4, _case6) };
+                        Event::Maybe(_v7)
                     }
                     _ => unsafe { ::witbind::rt::invalid_discriminant() }
                 }
@@ -375,23 +353,25 @@ pub mod witbind_fixtures {
                         unsafe { *ptr.cast::<u8>() = 0 };
                     }
                     Event::Timer(_e2) => {
-                        unsafe { *ptr.cast::<u8>() = 1 };
                         unsafe {
-                            *ptr.add(8).cast::<i64>() = ::witbind::rt::as_i64(_e2)
-                        };
+                            *ptr.cast::<u8>() = 1;
+                            *ptr.add(8).cast::<i64>() = ::witbind::rt::as_i64(_e2);
+                        }
                     }
                     Event::Message(_e3) => {
-                        unsafe { *ptr.cast::<u8>() = 2 };
                         unsafe {
+                            *ptr.cast::<u8>() = 2;
                             ::witbind::rt::store_list(
                                 ptr.add(8),
                                 ::witbind::rt::lend_str(_e3),
-                            )
-                        };
+                            );
+                        }
                     }
                     Event::Nested(_e4) => {
-                        unsafe { *ptr.cast::<u8>() = 3 };
-                        unsafe { _lower_shape(&_e4, ptr.add(8), _cleanup_list) };
+                        unsafe {
+                            *ptr.cast::<u8>() = 3;
+                            _lower_shape(&_e4, ptr.add(8), _cleanup_list);
+                        }
                     }
                     Event::Maybe(_e5) => {
                         unsafe { *ptr.cast::<u8>() = 4 };
@@ -400,10 +380,10 @@ pub mod witbind_fixtures {
                                 unsafe { *ptr.add(8).cast::<u8>() = 0 };
                             }
                             ::core::option::Option::Some(_e7) => {
-                                unsafe { *ptr.add(8).cast::<u8>() = 1 };
                                 unsafe {
-                                    *ptr.add(9).cast::<u8>() = ::witbind::rt::as_i32(_e7) as u8
-                                };
+                                    *ptr.add(8).cast::<u8>() = 1;
+                                    *ptr.add(9).cast::<u8>() = ::witbind::rt::as_i32(_e7) as u8;
+                                }
                             }
                         }
                     }
@@ -500,11 +480,9 @@ pub mod witbind_fixtures {
                             |_e5, _base6| {
                                 let (_t7_0, _t7_1) = _e5;
                                 unsafe {
-                                    *_base6.cast::<f32>() = ::witbind::rt::as_f32(_t7_0)
-                                };
-                                unsafe {
-                                    *_base6.add(4).cast::<f32>() = ::witbind::rt::as_f32(_t7_1)
-                                };
+                                    *_base6.cast::<f32>() = ::witbind::rt::as_f32(_t7_0);
+                                    *_base6.add(4).cast::<f32>() = ::witbind::rt::as_f32(_t7_1);
+                                }
                             },
                         );
                         _cleanup_list.push((_array6, _len6 * 8, 4));
@@ -530,20 +508,18 @@ pub mod witbind_fixtures {
             ) {
                 match value {
                     Shape::Circle(_e1) => {
-                        unsafe { *ptr.cast::<u8>() = 0 };
                         unsafe {
-                            *ptr.add(4).cast::<f32>() = ::witbind::rt::as_f32(_e1)
-                        };
+                            *ptr.cast::<u8>() = 0;
+                            *ptr.add(4).cast::<f32>() = ::witbind::rt::as_f32(_e1);
+                        }
                     }
                     Shape::Rectangle(_e2) => {
                         unsafe { *ptr.cast::<u8>() = 1 };
                         let (_t3_0, _t3_1) = _e2;
                         unsafe {
-                            *ptr.add(4).cast::<f32>() = ::witbind::rt::as_f32(_t3_0)
-                        };
-                        unsafe {
-                            *ptr.add(8).cast::<f32>() = ::witbind::rt::as_f32(_t3_1)
-                        };
+                            *ptr.add(4).cast::<f32>() = ::witbind::rt::as_f32(_t3_0);
+                            *ptr.add(8).cast::<f32>() = ::witbind::rt::as_f32(_t3_1);
+                        }
                     }
                     Shape::Polygon(_e4) => {
                         unsafe { *ptr.cast::<u8>() = 2 };
@@ -554,11 +530,9 @@ pub mod witbind_fixtures {
                             |_e5, _base6| {
                                 let (_t7_0, _t7_1) = _e5;
                                 unsafe {
-                                    *_base6.cast::<f32>() = ::witbind::rt::as_f32(_t7_0)
-                                };
-                                unsafe {
-                                    *_base6.add(4).cast::<f32>() = ::witbind::rt::as_f32(_t7_1)
-                                };
+                                    *_base6.cast::<f32>() = ::witbind::rt::as_f32(_t7_0);
+                                    *_base6.add(4).cast::<f32>() = ::witbind::rt::as_f32(_t7_1);
+                                }
                             },
                         );
                         _cleanup_list.push((_array6, _len6 * 8, 4));
@@ -567,13 +541,13 @@ pub mod witbind_fixtures {
                         };
                     }
                     Shape::Named(_e8) => {
-                        unsafe { *ptr.cast::<u8>() = 3 };
                         unsafe {
+                            *ptr.cast::<u8>() = 3;
                             ::witbind::rt::store_list(
                                 ptr.add(4),
                                 ::witbind::rt::lend_str(_e8),
-                            )
-                        };
+                            );
+                        }
                     }
                 }
             }

@@ -47,36 +47,7 @@ pub struct Session {
     pub(crate) handle: ::witbind::rt::ResourceHandle<Session>,
 }
 #[rustfmt::skip]
-impl ::witbind::rt::WasmResource for Session {
-    unsafe fn drop(handle: u32) {
-        ::witbind::rt::wit_import!("$root", "[resource-drop]session", (i32));
-        unsafe { _wit_import(handle as i32) }
-    }
-}
-#[rustfmt::skip]
-impl Session {
-    /// Takes ownership of a raw handle.
-    ///
-    /// # Safety
-    /// `handle` must be an owned handle of this resource type that
-    /// nothing else drops.
-    #[doc(hidden)]
-    pub unsafe fn from_handle(handle: u32) -> Self {
-        Self {
-            handle: unsafe { ::witbind::rt::ResourceHandle::from_handle(handle) },
-        }
-    }
-    /// Moves ownership of the raw handle out of this value.
-    #[doc(hidden)]
-    pub fn take_handle(&self) -> u32 {
-        ::witbind::rt::ResourceHandle::take_handle(&self.handle)
-    }
-    /// The raw handle, still owned by this value.
-    #[doc(hidden)]
-    pub fn handle(&self) -> u32 {
-        ::witbind::rt::ResourceHandle::handle(&self.handle)
-    }
-}
+::witbind::rt::resource_handle!(Session, "$root", "[resource-drop]session", api);
 #[rustfmt::skip]
 impl Session {
     /// Starts a session.
@@ -94,16 +65,12 @@ impl Session {
         for (ptr, size, align) in _cleanup_list {
             unsafe { ::witbind::rt::cabi_dealloc(ptr, size, align) };
         }
-        Session {
-            handle: unsafe { ::witbind::rt::ResourceHandle::from_handle(_ret6 as u32) },
-        }
+        unsafe { Session::from_handle(_ret6 as u32) }
     }
     /// The session's mode.
     pub fn mode(&self) -> Mode {
         ::witbind::rt::wit_import!("$root", "[method]session.mode", (i32), i32);
-        let _ret1 = unsafe {
-            _wit_import(::witbind::rt::ResourceHandle::handle(&self.handle) as i32)
-        };
+        let _ret1 = unsafe { _wit_import(self.handle() as i32) };
         unsafe { Mode::_lift(_ret1 as u8) }
     }
 }
@@ -126,19 +93,9 @@ pub fn configure(
         unsafe { ::witbind::rt::cabi_dealloc(ptr, size, align) };
     }
     let _l7 = unsafe { *_ptr6.cast::<u8>() };
-    match _l7 {
-        0 => {
-            ::core::result::Result::Ok(unsafe {
-                ::witbind::rt::take_string_at(_ptr6.add(4))
-            })
-        }
-        1 => {
-            ::core::result::Result::Err(unsafe {
-                ::witbind::rt::take_string_at(_ptr6.add(4))
-            })
-        }
-        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-    }
+    let _case8 = || unsafe { ::witbind::rt::take_string_at(_ptr6.add(4)) };
+    let _case9 = || unsafe { ::witbind::rt::take_string_at(_ptr6.add(4)) };
+    unsafe { ::witbind::rt::lift_result(_l7, _case8, _case9) }
 }
 /// A world-level import with a world-level resource.
 #[rustfmt::skip]
@@ -146,9 +103,7 @@ pub fn open_session(tag: &str) -> Session {
     ::witbind::rt::wit_import!("$root", "open-session", (ptr, len), i32);
     let (_ptr1, _len1) = ::witbind::rt::lend_str(tag);
     let _ret2 = unsafe { _wit_import(_ptr1, _len1) };
-    Session {
-        handle: unsafe { ::witbind::rt::ResourceHandle::from_handle(_ret2 as u32) },
-    }
+    unsafe { Session::from_handle(_ret2 as u32) }
 }
 /// A world-level import borrowing a world-level resource.
 #[rustfmt::skip]
@@ -156,9 +111,7 @@ pub fn describe(session: &Session) -> ::witbind::rt::String {
     ::witbind::rt::wit_import!("$root", "describe", (i32, ptr));
     let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-    unsafe {
-        _wit_import(::witbind::rt::ResourceHandle::handle(&session.handle) as i32, _ptr1)
-    };
+    unsafe { _wit_import(session.handle() as i32, _ptr1) };
     unsafe { ::witbind::rt::take_string_at(_ptr1) }
 }
 /// A lent `settings` as its core values (its lists and strings point into `value`).
@@ -189,6 +142,12 @@ pub mod clock {
     #[used]
     #[doc(hidden)]
     static __FORCE_SECTION_REF: fn() = super::__link_custom_section_describing_imports;
+    #[allow(unused_macros)]
+    macro_rules! wit_import {
+        ($($signature:tt)*) => {
+            ::witbind::rt::wit_import!("clock", $($signature)*);
+        };
+    }
     /// A moment in time.
     #[derive(Clone, Copy, Debug)]
     #[repr(C)]
@@ -209,7 +168,7 @@ pub mod clock {
     };
     /// The current time.
     pub fn now() -> Instant {
-        ::witbind::rt::wit_import!("clock", "now", (ptr));
+        wit_import!("now", (ptr));
         let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
         let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
         unsafe { _wit_import(_ptr1) };

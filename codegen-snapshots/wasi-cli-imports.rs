@@ -8,6 +8,12 @@ pub mod wasi {
             #[used]
             #[doc(hidden)]
             static __FORCE_SECTION_REF: fn() = super::super::super::__link_custom_section_describing_imports;
+            #[allow(unused_macros)]
+            macro_rules! wit_import {
+                ($($signature:tt)*) => {
+                    ::witbind::rt::wit_import!("wasi:cli/environment@0.2.12", $($signature)*);
+                };
+            }
             /// Get the POSIX-style environment variables.
             ///
             /// Each environment variable is provided as a pair of string variable names
@@ -19,9 +25,7 @@ pub mod wasi {
             pub fn get_environment() -> ::witbind::rt::Vec<
                 (::witbind::rt::String, ::witbind::rt::String),
             > {
-                ::witbind::rt::wit_import!(
-                    "wasi:cli/environment@0.2.12", "get-environment", (ptr)
-                );
+                wit_import!("get-environment", (ptr));
                 let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
                 let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(_ptr1) };
@@ -34,9 +38,7 @@ pub mod wasi {
             }
             /// Get the POSIX-style arguments to the program.
             pub fn get_arguments() -> ::witbind::rt::Vec<::witbind::rt::String> {
-                ::witbind::rt::wit_import!(
-                    "wasi:cli/environment@0.2.12", "get-arguments", (ptr)
-                );
+                wit_import!("get-arguments", (ptr));
                 let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
                 let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(_ptr1) };
@@ -49,31 +51,28 @@ pub mod wasi {
             /// Return a path that programs should use as their initial current working
             /// directory, interpreting `.` as shorthand for this.
             pub fn initial_cwd() -> ::core::option::Option<::witbind::rt::String> {
-                ::witbind::rt::wit_import!(
-                    "wasi:cli/environment@0.2.12", "initial-cwd", (ptr)
-                );
+                wit_import!("initial-cwd", (ptr));
                 let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 3]>::uninit();
                 let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(_ptr1) };
                 let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                match _l2 {
-                    0 => ::core::option::Option::None,
-                    1 => {
-                        ::core::option::Option::Some(unsafe {
-                            ::witbind::rt::take_string_at(_ptr1.add(4))
-                        })
-                    }
-                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                }
+                let _case3 = || unsafe { ::witbind::rt::take_string_at(_ptr1.add(4)) };
+                unsafe { ::witbind::rt::lift_option(_l2, _case3) }
             }
         }
         pub mod exit {
             #[used]
             #[doc(hidden)]
             static __FORCE_SECTION_REF: fn() = super::super::super::__link_custom_section_describing_imports;
+            #[allow(unused_macros)]
+            macro_rules! wit_import {
+                ($($signature:tt)*) => {
+                    ::witbind::rt::wit_import!("wasi:cli/exit@0.2.12", $($signature)*);
+                };
+            }
             /// Exit the current instance and any linked instances.
             pub fn exit(status: ::core::result::Result<(), ()>) {
-                ::witbind::rt::wit_import!("wasi:cli/exit@0.2.12", "exit", (i32));
+                wit_import!("exit", (i32));
                 let _v3 = match status {
                     ::core::result::Result::Ok(_) => 0i32,
                     ::core::result::Result::Err(_) => 1i32,
@@ -89,9 +88,7 @@ pub mod wasi {
             /// This function does not return; the effect is analogous to a trap, but
             /// without the connotation that something bad has happened.
             pub fn exit_with_code(status_code: u8) {
-                ::witbind::rt::wit_import!(
-                    "wasi:cli/exit@0.2.12", "exit-with-code", (i32)
-                );
+                wit_import!("exit-with-code", (i32));
                 unsafe { _wit_import(::witbind::rt::as_i32(status_code)) };
             }
         }
@@ -99,51 +96,51 @@ pub mod wasi {
             #[used]
             #[doc(hidden)]
             static __FORCE_SECTION_REF: fn() = super::super::super::__link_custom_section_describing_imports;
+            #[allow(unused_macros)]
+            macro_rules! wit_import {
+                ($($signature:tt)*) => {
+                    ::witbind::rt::wit_import!("wasi:cli/stdin@0.2.12", $($signature)*);
+                };
+            }
             pub type InputStream = super::super::io::streams::InputStream;
             pub fn get_stdin() -> InputStream {
-                ::witbind::rt::wit_import!(
-                    "wasi:cli/stdin@0.2.12", "get-stdin", (), i32
-                );
+                wit_import!("get-stdin", (), i32);
                 let _ret1 = unsafe { _wit_import() };
-                InputStream {
-                    handle: unsafe {
-                        ::witbind::rt::ResourceHandle::from_handle(_ret1 as u32)
-                    },
-                }
+                unsafe { InputStream::from_handle(_ret1 as u32) }
             }
         }
         pub mod stdout {
             #[used]
             #[doc(hidden)]
             static __FORCE_SECTION_REF: fn() = super::super::super::__link_custom_section_describing_imports;
+            #[allow(unused_macros)]
+            macro_rules! wit_import {
+                ($($signature:tt)*) => {
+                    ::witbind::rt::wit_import!("wasi:cli/stdout@0.2.12", $($signature)*);
+                };
+            }
             pub type OutputStream = super::super::io::streams::OutputStream;
             pub fn get_stdout() -> OutputStream {
-                ::witbind::rt::wit_import!(
-                    "wasi:cli/stdout@0.2.12", "get-stdout", (), i32
-                );
+                wit_import!("get-stdout", (), i32);
                 let _ret1 = unsafe { _wit_import() };
-                OutputStream {
-                    handle: unsafe {
-                        ::witbind::rt::ResourceHandle::from_handle(_ret1 as u32)
-                    },
-                }
+                unsafe { OutputStream::from_handle(_ret1 as u32) }
             }
         }
         pub mod stderr {
             #[used]
             #[doc(hidden)]
             static __FORCE_SECTION_REF: fn() = super::super::super::__link_custom_section_describing_imports;
+            #[allow(unused_macros)]
+            macro_rules! wit_import {
+                ($($signature:tt)*) => {
+                    ::witbind::rt::wit_import!("wasi:cli/stderr@0.2.12", $($signature)*);
+                };
+            }
             pub type OutputStream = super::super::io::streams::OutputStream;
             pub fn get_stderr() -> OutputStream {
-                ::witbind::rt::wit_import!(
-                    "wasi:cli/stderr@0.2.12", "get-stderr", (), i32
-                );
+                wit_import!("get-stderr", (), i32);
                 let _ret1 = unsafe { _wit_import() };
-                OutputStream {
-                    handle: unsafe {
-                        ::witbind::rt::ResourceHandle::from_handle(_ret1 as u32)
-                    },
-                }
+                unsafe { OutputStream::from_handle(_ret1 as u32) }
             }
         }
         /// Terminal input.
@@ -161,40 +158,10 @@ pub mod wasi {
             pub struct TerminalInput {
                 pub(crate) handle: ::witbind::rt::ResourceHandle<TerminalInput>,
             }
-            impl ::witbind::rt::WasmResource for TerminalInput {
-                unsafe fn drop(handle: u32) {
-                    ::witbind::rt::wit_import!(
-                        "wasi:cli/terminal-input@0.2.12",
-                        "[resource-drop]terminal-input", (i32)
-                    );
-                    unsafe { _wit_import(handle as i32) }
-                }
-            }
-            impl TerminalInput {
-                /// Takes ownership of a raw handle.
-                ///
-                /// # Safety
-                /// `handle` must be an owned handle of this resource type that
-                /// nothing else drops.
-                #[doc(hidden)]
-                pub unsafe fn from_handle(handle: u32) -> Self {
-                    Self {
-                        handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(handle)
-                        },
-                    }
-                }
-                /// Moves ownership of the raw handle out of this value.
-                #[doc(hidden)]
-                pub fn take_handle(&self) -> u32 {
-                    ::witbind::rt::ResourceHandle::take_handle(&self.handle)
-                }
-                /// The raw handle, still owned by this value.
-                #[doc(hidden)]
-                pub fn handle(&self) -> u32 {
-                    ::witbind::rt::ResourceHandle::handle(&self.handle)
-                }
-            }
+            ::witbind::rt::resource_handle!(
+                TerminalInput, "wasi:cli/terminal-input@0.2.12",
+                "[resource-drop]terminal-input", api
+            );
             impl TerminalInput {}
         }
         /// Terminal output.
@@ -212,40 +179,10 @@ pub mod wasi {
             pub struct TerminalOutput {
                 pub(crate) handle: ::witbind::rt::ResourceHandle<TerminalOutput>,
             }
-            impl ::witbind::rt::WasmResource for TerminalOutput {
-                unsafe fn drop(handle: u32) {
-                    ::witbind::rt::wit_import!(
-                        "wasi:cli/terminal-output@0.2.12",
-                        "[resource-drop]terminal-output", (i32)
-                    );
-                    unsafe { _wit_import(handle as i32) }
-                }
-            }
-            impl TerminalOutput {
-                /// Takes ownership of a raw handle.
-                ///
-                /// # Safety
-                /// `handle` must be an owned handle of this resource type that
-                /// nothing else drops.
-                #[doc(hidden)]
-                pub unsafe fn from_handle(handle: u32) -> Self {
-                    Self {
-                        handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(handle)
-                        },
-                    }
-                }
-                /// Moves ownership of the raw handle out of this value.
-                #[doc(hidden)]
-                pub fn take_handle(&self) -> u32 {
-                    ::witbind::rt::ResourceHandle::take_handle(&self.handle)
-                }
-                /// The raw handle, still owned by this value.
-                #[doc(hidden)]
-                pub fn handle(&self) -> u32 {
-                    ::witbind::rt::ResourceHandle::handle(&self.handle)
-                }
-            }
+            ::witbind::rt::resource_handle!(
+                TerminalOutput, "wasi:cli/terminal-output@0.2.12",
+                "[resource-drop]terminal-output", api
+            );
             impl TerminalOutput {}
         }
         /// An interface providing an optional `terminal-input` for stdin as a
@@ -254,29 +191,26 @@ pub mod wasi {
             #[used]
             #[doc(hidden)]
             static __FORCE_SECTION_REF: fn() = super::super::super::__link_custom_section_describing_imports;
+            #[allow(unused_macros)]
+            macro_rules! wit_import {
+                ($($signature:tt)*) => {
+                    ::witbind::rt::wit_import!("wasi:cli/terminal-stdin@0.2.12", $($signature)*);
+                };
+            }
             pub type TerminalInput = super::terminal_input::TerminalInput;
             /// If stdin is connected to a terminal, return a `terminal-input` handle
             /// allowing further interaction with it.
             pub fn get_terminal_stdin() -> ::core::option::Option<TerminalInput> {
-                ::witbind::rt::wit_import!(
-                    "wasi:cli/terminal-stdin@0.2.12", "get-terminal-stdin", (ptr)
-                );
+                wit_import!("get-terminal-stdin", (ptr));
                 let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
                 let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(_ptr1) };
                 let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                match _l2 {
-                    0 => ::core::option::Option::None,
-                    1 => {
-                        let _l3 = unsafe { *_ptr1.add(4).cast::<i32>() };
-                        ::core::option::Option::Some(TerminalInput {
-                            handle: unsafe {
-                                ::witbind::rt::ResourceHandle::from_handle(_l3 as u32)
-                            },
-                        })
-                    }
-                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                }
+                let _case4 = || {
+                    let _l3 = unsafe { *_ptr1.add(4).cast::<i32>() };
+                    unsafe { TerminalInput::from_handle(_l3 as u32) }
+                };
+                unsafe { ::witbind::rt::lift_option(_l2, _case4) }
             }
         }
         /// An interface providing an optional `terminal-output` for stdout as a
@@ -285,29 +219,26 @@ pub mod wasi {
             #[used]
             #[doc(hidden)]
             static __FORCE_SECTION_REF: fn() = super::super::super::__link_custom_section_describing_imports;
+            #[allow(unused_macros)]
+            macro_rules! wit_import {
+                ($($signature:tt)*) => {
+                    ::witbind::rt::wit_import!("wasi:cli/terminal-stdout@0.2.12", $($signature)*);
+                };
+            }
             pub type TerminalOutput = super::terminal_output::TerminalOutput;
             /// If stdout is connected to a terminal, return a `terminal-output` handle
             /// allowing further interaction with it.
             pub fn get_terminal_stdout() -> ::core::option::Option<TerminalOutput> {
-                ::witbind::rt::wit_import!(
-                    "wasi:cli/terminal-stdout@0.2.12", "get-terminal-stdout", (ptr)
-                );
+                wit_import!("get-terminal-stdout", (ptr));
                 let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
                 let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(_ptr1) };
                 let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                match _l2 {
-                    0 => ::core::option::Option::None,
-                    1 => {
-                        let _l3 = unsafe { *_ptr1.add(4).cast::<i32>() };
-                        ::core::option::Option::Some(TerminalOutput {
-                            handle: unsafe {
-                                ::witbind::rt::ResourceHandle::from_handle(_l3 as u32)
-                            },
-                        })
-                    }
-                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                }
+                let _case4 = || {
+                    let _l3 = unsafe { *_ptr1.add(4).cast::<i32>() };
+                    unsafe { TerminalOutput::from_handle(_l3 as u32) }
+                };
+                unsafe { ::witbind::rt::lift_option(_l2, _case4) }
             }
         }
         /// An interface providing an optional `terminal-output` for stderr as a
@@ -316,29 +247,26 @@ pub mod wasi {
             #[used]
             #[doc(hidden)]
             static __FORCE_SECTION_REF: fn() = super::super::super::__link_custom_section_describing_imports;
+            #[allow(unused_macros)]
+            macro_rules! wit_import {
+                ($($signature:tt)*) => {
+                    ::witbind::rt::wit_import!("wasi:cli/terminal-stderr@0.2.12", $($signature)*);
+                };
+            }
             pub type TerminalOutput = super::terminal_output::TerminalOutput;
             /// If stderr is connected to a terminal, return a `terminal-output` handle
             /// allowing further interaction with it.
             pub fn get_terminal_stderr() -> ::core::option::Option<TerminalOutput> {
-                ::witbind::rt::wit_import!(
-                    "wasi:cli/terminal-stderr@0.2.12", "get-terminal-stderr", (ptr)
-                );
+                wit_import!("get-terminal-stderr", (ptr));
                 let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
                 let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(_ptr1) };
                 let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                match _l2 {
-                    0 => ::core::option::Option::None,
-                    1 => {
-                        let _l3 = unsafe { *_ptr1.add(4).cast::<i32>() };
-                        ::core::option::Option::Some(TerminalOutput {
-                            handle: unsafe {
-                                ::witbind::rt::ResourceHandle::from_handle(_l3 as u32)
-                            },
-                        })
-                    }
-                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                }
+                let _case4 = || {
+                    let _l3 = unsafe { *_ptr1.add(4).cast::<i32>() };
+                    unsafe { TerminalOutput::from_handle(_l3 as u32) }
+                };
+                unsafe { ::witbind::rt::lift_option(_l2, _case4) }
             }
         }
     }
@@ -347,6 +275,12 @@ pub mod wasi {
             #[used]
             #[doc(hidden)]
             static __FORCE_SECTION_REF: fn() = super::super::super::__link_custom_section_describing_imports;
+            #[allow(unused_macros)]
+            macro_rules! wit_import {
+                ($($signature:tt)*) => {
+                    ::witbind::rt::wit_import!("wasi:io/error@0.2.12", $($signature)*);
+                };
+            }
             /// A resource which represents some error information.
             ///
             /// The only method provided by this resource is `to-debug-string`,
@@ -369,39 +303,9 @@ pub mod wasi {
             pub struct Error {
                 pub(crate) handle: ::witbind::rt::ResourceHandle<Error>,
             }
-            impl ::witbind::rt::WasmResource for Error {
-                unsafe fn drop(handle: u32) {
-                    ::witbind::rt::wit_import!(
-                        "wasi:io/error@0.2.12", "[resource-drop]error", (i32)
-                    );
-                    unsafe { _wit_import(handle as i32) }
-                }
-            }
-            impl Error {
-                /// Takes ownership of a raw handle.
-                ///
-                /// # Safety
-                /// `handle` must be an owned handle of this resource type that
-                /// nothing else drops.
-                #[doc(hidden)]
-                pub unsafe fn from_handle(handle: u32) -> Self {
-                    Self {
-                        handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(handle)
-                        },
-                    }
-                }
-                /// Moves ownership of the raw handle out of this value.
-                #[doc(hidden)]
-                pub fn take_handle(&self) -> u32 {
-                    ::witbind::rt::ResourceHandle::take_handle(&self.handle)
-                }
-                /// The raw handle, still owned by this value.
-                #[doc(hidden)]
-                pub fn handle(&self) -> u32 {
-                    ::witbind::rt::ResourceHandle::handle(&self.handle)
-                }
-            }
+            ::witbind::rt::resource_handle!(
+                Error, "wasi:io/error@0.2.12", "[resource-drop]error", api
+            );
             impl Error {
                 /// Returns a string that is suitable to assist humans in debugging
                 /// this error.
@@ -411,18 +315,10 @@ pub mod wasi {
                 /// details. Parsing this string is a major platform-compatibility
                 /// hazard.
                 pub fn to_debug_string(&self) -> ::witbind::rt::String {
-                    ::witbind::rt::wit_import!(
-                        "wasi:io/error@0.2.12", "[method]error.to-debug-string", (i32,
-                        ptr)
-                    );
+                    wit_import!("[method]error.to-debug-string", (i32, ptr));
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr1,
-                        )
-                    };
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
                     unsafe { ::witbind::rt::take_string_at(_ptr1) }
                 }
             }
@@ -433,58 +329,28 @@ pub mod wasi {
             #[used]
             #[doc(hidden)]
             static __FORCE_SECTION_REF: fn() = super::super::super::__link_custom_section_describing_imports;
+            #[allow(unused_macros)]
+            macro_rules! wit_import {
+                ($($signature:tt)*) => {
+                    ::witbind::rt::wit_import!("wasi:io/poll@0.2.12", $($signature)*);
+                };
+            }
             /// `pollable` represents a single I/O event which may be ready, or not.
             #[derive(Debug)]
             #[repr(transparent)]
             pub struct Pollable {
                 pub(crate) handle: ::witbind::rt::ResourceHandle<Pollable>,
             }
-            impl ::witbind::rt::WasmResource for Pollable {
-                unsafe fn drop(handle: u32) {
-                    ::witbind::rt::wit_import!(
-                        "wasi:io/poll@0.2.12", "[resource-drop]pollable", (i32)
-                    );
-                    unsafe { _wit_import(handle as i32) }
-                }
-            }
-            impl Pollable {
-                /// Takes ownership of a raw handle.
-                ///
-                /// # Safety
-                /// `handle` must be an owned handle of this resource type that
-                /// nothing else drops.
-                #[doc(hidden)]
-                pub unsafe fn from_handle(handle: u32) -> Self {
-                    Self {
-                        handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(handle)
-                        },
-                    }
-                }
-                /// Moves ownership of the raw handle out of this value.
-                #[doc(hidden)]
-                pub fn take_handle(&self) -> u32 {
-                    ::witbind::rt::ResourceHandle::take_handle(&self.handle)
-                }
-                /// The raw handle, still owned by this value.
-                #[doc(hidden)]
-                pub fn handle(&self) -> u32 {
-                    ::witbind::rt::ResourceHandle::handle(&self.handle)
-                }
-            }
+            ::witbind::rt::resource_handle!(
+                Pollable, "wasi:io/poll@0.2.12", "[resource-drop]pollable", api
+            );
             impl Pollable {
                 /// Return the readiness of a pollable. This function never blocks.
                 ///
                 /// Returns `true` when the pollable is ready, and `false` otherwise.
                 pub fn ready(&self) -> bool {
-                    ::witbind::rt::wit_import!(
-                        "wasi:io/poll@0.2.12", "[method]pollable.ready", (i32), i32
-                    );
-                    let _ret1 = unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                        )
-                    };
+                    wit_import!("[method]pollable.ready", (i32), i32);
+                    let _ret1 = unsafe { _wit_import(self.handle() as i32) };
                     ::witbind::rt::bool_lift(_ret1 as u8)
                 }
                 /// `block` returns immediately if the pollable is ready, and otherwise
@@ -493,14 +359,8 @@ pub mod wasi {
                 /// This function is equivalent to calling `poll.poll` on a list
                 /// containing only this pollable.
                 pub fn block(&self) {
-                    ::witbind::rt::wit_import!(
-                        "wasi:io/poll@0.2.12", "[method]pollable.block", (i32)
-                    );
-                    unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                        )
-                    };
+                    wit_import!("[method]pollable.block", (i32));
+                    unsafe { _wit_import(self.handle() as i32) };
                 }
             }
             /// Poll for completion on a set of pollables.
@@ -523,20 +383,14 @@ pub mod wasi {
             /// the pollables has an error, it is indicated by marking the source as
             /// being ready for I/O.
             pub fn poll(in_: &[&Pollable]) -> ::witbind::rt::Vec<u32> {
-                ::witbind::rt::wit_import!(
-                    "wasi:io/poll@0.2.12", "poll", (ptr, len, ptr)
-                );
+                wit_import!("poll", (ptr, len, ptr));
                 let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
                 let (_array2, _len2) = ::witbind::rt::lower_list(
                     in_.iter(),
                     4,
                     4,
                     |_e1, _base2| {
-                        unsafe {
-                            *_base2.cast::<i32>() = ::witbind::rt::ResourceHandle::handle(
-                                &_e1.handle,
-                            ) as i32
-                        };
+                        unsafe { *_base2.cast::<i32>() = _e1.handle() as i32 };
                     },
                 );
                 let (_ptr3, _len3) = (_array2, _len2);
@@ -555,6 +409,12 @@ pub mod wasi {
             #[used]
             #[doc(hidden)]
             static __FORCE_SECTION_REF: fn() = super::super::super::__link_custom_section_describing_imports;
+            #[allow(unused_macros)]
+            macro_rules! wit_import {
+                ($($signature:tt)*) => {
+                    ::witbind::rt::wit_import!("wasi:io/streams@0.2.12", $($signature)*);
+                };
+            }
             pub type Error = super::error::Error;
             pub type Pollable = super::poll::Pollable;
             /// An error for input-stream and output-stream operations.
@@ -594,39 +454,9 @@ pub mod wasi {
             pub struct InputStream {
                 pub(crate) handle: ::witbind::rt::ResourceHandle<InputStream>,
             }
-            impl ::witbind::rt::WasmResource for InputStream {
-                unsafe fn drop(handle: u32) {
-                    ::witbind::rt::wit_import!(
-                        "wasi:io/streams@0.2.12", "[resource-drop]input-stream", (i32)
-                    );
-                    unsafe { _wit_import(handle as i32) }
-                }
-            }
-            impl InputStream {
-                /// Takes ownership of a raw handle.
-                ///
-                /// # Safety
-                /// `handle` must be an owned handle of this resource type that
-                /// nothing else drops.
-                #[doc(hidden)]
-                pub unsafe fn from_handle(handle: u32) -> Self {
-                    Self {
-                        handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(handle)
-                        },
-                    }
-                }
-                /// Moves ownership of the raw handle out of this value.
-                #[doc(hidden)]
-                pub fn take_handle(&self) -> u32 {
-                    ::witbind::rt::ResourceHandle::take_handle(&self.handle)
-                }
-                /// The raw handle, still owned by this value.
-                #[doc(hidden)]
-                pub fn handle(&self) -> u32 {
-                    ::witbind::rt::ResourceHandle::handle(&self.handle)
-                }
-            }
+            ::witbind::rt::resource_handle!(
+                InputStream, "wasi:io/streams@0.2.12", "[resource-drop]input-stream", api
+            );
             impl InputStream {
                 /// Perform a non-blocking read from the stream.
                 ///
@@ -658,44 +488,34 @@ pub mod wasi {
                     &self,
                     len: u64,
                 ) -> ::core::result::Result<::witbind::rt::Vec<u8>, StreamError> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:io/streams@0.2.12", "[method]input-stream.read", (i32, i64,
-                        ptr)
-                    );
+                    wit_import!("[method]input-stream.read", (i32, i64, ptr));
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 3]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                            self.handle() as i32,
                             ::witbind::rt::as_i64(len),
                             _ptr1,
                         )
                     };
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    match _l2 {
-                        0 => {
-                            ::core::result::Result::Ok(unsafe {
-                                ::witbind::rt::take_list_at::<u8>(_ptr1.add(4))
-                            })
+                    let _case3 = || unsafe {
+                        ::witbind::rt::take_list_at::<u8>(_ptr1.add(4))
+                    };
+                    let _case7 = || {
+                        let _l4 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                        match _l4 {
+                            0 => {
+                                let _l5 = unsafe { *_ptr1.add(8).cast::<i32>() };
+                                StreamError::LastOperationFailed(unsafe {
+                                    Error::from_handle(_l5 as u32)
+                                })
+                            }
+                            1 => StreamError::Closed,
+                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
                         }
-                        1 => {
-                            let _l3 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                            let _v5 = match _l3 {
-                                0 => {
-                                    let _l4 = unsafe { *_ptr1.add(8).cast::<i32>() };
-                                    StreamError::LastOperationFailed(Error {
-                                        handle: unsafe {
-                                            ::witbind::rt::ResourceHandle::from_handle(_l4 as u32)
-                                        },
-                                    })
-                                }
-                                1 => StreamError::Closed,
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            };
-                            ::core::result::Result::Err(_v5)
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, _case3, _case7) }
                 }
                 /// Read bytes from a stream, after blocking until at least one byte can
                 /// be read. Except for blocking, behavior is identical to `read`.
@@ -703,44 +523,34 @@ pub mod wasi {
                     &self,
                     len: u64,
                 ) -> ::core::result::Result<::witbind::rt::Vec<u8>, StreamError> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:io/streams@0.2.12", "[method]input-stream.blocking-read",
-                        (i32, i64, ptr)
-                    );
+                    wit_import!("[method]input-stream.blocking-read", (i32, i64, ptr));
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 3]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                            self.handle() as i32,
                             ::witbind::rt::as_i64(len),
                             _ptr1,
                         )
                     };
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    match _l2 {
-                        0 => {
-                            ::core::result::Result::Ok(unsafe {
-                                ::witbind::rt::take_list_at::<u8>(_ptr1.add(4))
-                            })
+                    let _case3 = || unsafe {
+                        ::witbind::rt::take_list_at::<u8>(_ptr1.add(4))
+                    };
+                    let _case7 = || {
+                        let _l4 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                        match _l4 {
+                            0 => {
+                                let _l5 = unsafe { *_ptr1.add(8).cast::<i32>() };
+                                StreamError::LastOperationFailed(unsafe {
+                                    Error::from_handle(_l5 as u32)
+                                })
+                            }
+                            1 => StreamError::Closed,
+                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
                         }
-                        1 => {
-                            let _l3 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                            let _v5 = match _l3 {
-                                0 => {
-                                    let _l4 = unsafe { *_ptr1.add(8).cast::<i32>() };
-                                    StreamError::LastOperationFailed(Error {
-                                        handle: unsafe {
-                                            ::witbind::rt::ResourceHandle::from_handle(_l4 as u32)
-                                        },
-                                    })
-                                }
-                                1 => StreamError::Closed,
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            };
-                            ::core::result::Result::Err(_v5)
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, _case3, _case7) }
                 }
                 /// Skip bytes from a stream. Returns number of bytes skipped.
                 ///
@@ -750,43 +560,32 @@ pub mod wasi {
                     &self,
                     len: u64,
                 ) -> ::core::result::Result<u64, StreamError> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:io/streams@0.2.12", "[method]input-stream.skip", (i32, i64,
-                        ptr)
-                    );
+                    wit_import!("[method]input-stream.skip", (i32, i64, ptr));
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                            self.handle() as i32,
                             ::witbind::rt::as_i64(len),
                             _ptr1,
                         )
                     };
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    match _l2 {
-                        0 => {
-                            let _l3 = unsafe { *_ptr1.add(8).cast::<u64>() };
-                            ::core::result::Result::Ok(_l3)
+                    let _case4 = || unsafe { *_ptr1.add(8).cast::<u64>() };
+                    let _case8 = || {
+                        let _l5 = unsafe { *_ptr1.add(8).cast::<u8>() };
+                        match _l5 {
+                            0 => {
+                                let _l6 = unsafe { *_ptr1.add(12).cast::<i32>() };
+                                StreamError::LastOperationFailed(unsafe {
+                                    Error::from_handle(_l6 as u32)
+                                })
+                            }
+                            1 => StreamError::Closed,
+                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
                         }
-                        1 => {
-                            let _l4 = unsafe { *_ptr1.add(8).cast::<u8>() };
-                            let _v6 = match _l4 {
-                                0 => {
-                                    let _l5 = unsafe { *_ptr1.add(12).cast::<i32>() };
-                                    StreamError::LastOperationFailed(Error {
-                                        handle: unsafe {
-                                            ::witbind::rt::ResourceHandle::from_handle(_l5 as u32)
-                                        },
-                                    })
-                                }
-                                1 => StreamError::Closed,
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            };
-                            ::core::result::Result::Err(_v6)
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, _case4, _case8) }
                 }
                 /// Skip bytes from a stream, after blocking until at least one byte
                 /// can be skipped. Except for blocking behavior, identical to `skip`.
@@ -794,43 +593,32 @@ pub mod wasi {
                     &self,
                     len: u64,
                 ) -> ::core::result::Result<u64, StreamError> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:io/streams@0.2.12", "[method]input-stream.blocking-skip",
-                        (i32, i64, ptr)
-                    );
+                    wit_import!("[method]input-stream.blocking-skip", (i32, i64, ptr));
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                            self.handle() as i32,
                             ::witbind::rt::as_i64(len),
                             _ptr1,
                         )
                     };
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    match _l2 {
-                        0 => {
-                            let _l3 = unsafe { *_ptr1.add(8).cast::<u64>() };
-                            ::core::result::Result::Ok(_l3)
+                    let _case4 = || unsafe { *_ptr1.add(8).cast::<u64>() };
+                    let _case8 = || {
+                        let _l5 = unsafe { *_ptr1.add(8).cast::<u8>() };
+                        match _l5 {
+                            0 => {
+                                let _l6 = unsafe { *_ptr1.add(12).cast::<i32>() };
+                                StreamError::LastOperationFailed(unsafe {
+                                    Error::from_handle(_l6 as u32)
+                                })
+                            }
+                            1 => StreamError::Closed,
+                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
                         }
-                        1 => {
-                            let _l4 = unsafe { *_ptr1.add(8).cast::<u8>() };
-                            let _v6 = match _l4 {
-                                0 => {
-                                    let _l5 = unsafe { *_ptr1.add(12).cast::<i32>() };
-                                    StreamError::LastOperationFailed(Error {
-                                        handle: unsafe {
-                                            ::witbind::rt::ResourceHandle::from_handle(_l5 as u32)
-                                        },
-                                    })
-                                }
-                                1 => StreamError::Closed,
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            };
-                            ::core::result::Result::Err(_v6)
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, _case4, _case8) }
                 }
                 /// Create a `pollable` which will resolve once either the specified stream
                 /// has bytes available to read or the other end of the stream has been
@@ -839,20 +627,9 @@ pub mod wasi {
                 /// Implementations may trap if the `input-stream` is dropped before
                 /// all derived `pollable`s created with this function are dropped.
                 pub fn subscribe(&self) -> Pollable {
-                    ::witbind::rt::wit_import!(
-                        "wasi:io/streams@0.2.12", "[method]input-stream.subscribe",
-                        (i32), i32
-                    );
-                    let _ret1 = unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                        )
-                    };
-                    Pollable {
-                        handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(_ret1 as u32)
-                        },
-                    }
+                    wit_import!("[method]input-stream.subscribe", (i32), i32);
+                    let _ret1 = unsafe { _wit_import(self.handle() as i32) };
+                    unsafe { Pollable::from_handle(_ret1 as u32) }
                 }
             }
             /// An output bytestream.
@@ -872,39 +649,10 @@ pub mod wasi {
             pub struct OutputStream {
                 pub(crate) handle: ::witbind::rt::ResourceHandle<OutputStream>,
             }
-            impl ::witbind::rt::WasmResource for OutputStream {
-                unsafe fn drop(handle: u32) {
-                    ::witbind::rt::wit_import!(
-                        "wasi:io/streams@0.2.12", "[resource-drop]output-stream", (i32)
-                    );
-                    unsafe { _wit_import(handle as i32) }
-                }
-            }
-            impl OutputStream {
-                /// Takes ownership of a raw handle.
-                ///
-                /// # Safety
-                /// `handle` must be an owned handle of this resource type that
-                /// nothing else drops.
-                #[doc(hidden)]
-                pub unsafe fn from_handle(handle: u32) -> Self {
-                    Self {
-                        handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(handle)
-                        },
-                    }
-                }
-                /// Moves ownership of the raw handle out of this value.
-                #[doc(hidden)]
-                pub fn take_handle(&self) -> u32 {
-                    ::witbind::rt::ResourceHandle::take_handle(&self.handle)
-                }
-                /// The raw handle, still owned by this value.
-                #[doc(hidden)]
-                pub fn handle(&self) -> u32 {
-                    ::witbind::rt::ResourceHandle::handle(&self.handle)
-                }
-            }
+            ::witbind::rt::resource_handle!(
+                OutputStream, "wasi:io/streams@0.2.12", "[resource-drop]output-stream",
+                api
+            );
             impl OutputStream {
                 /// Check readiness for writing. This function never blocks.
                 ///
@@ -916,42 +664,26 @@ pub mod wasi {
                 /// become ready when this function will report at least 1 byte, or an
                 /// error.
                 pub fn check_write(&self) -> ::core::result::Result<u64, StreamError> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:io/streams@0.2.12", "[method]output-stream.check-write",
-                        (i32, ptr)
-                    );
+                    wit_import!("[method]output-stream.check-write", (i32, ptr));
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr1,
-                        )
-                    };
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    match _l2 {
-                        0 => {
-                            let _l3 = unsafe { *_ptr1.add(8).cast::<u64>() };
-                            ::core::result::Result::Ok(_l3)
+                    let _case4 = || unsafe { *_ptr1.add(8).cast::<u64>() };
+                    let _case8 = || {
+                        let _l5 = unsafe { *_ptr1.add(8).cast::<u8>() };
+                        match _l5 {
+                            0 => {
+                                let _l6 = unsafe { *_ptr1.add(12).cast::<i32>() };
+                                StreamError::LastOperationFailed(unsafe {
+                                    Error::from_handle(_l6 as u32)
+                                })
+                            }
+                            1 => StreamError::Closed,
+                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
                         }
-                        1 => {
-                            let _l4 = unsafe { *_ptr1.add(8).cast::<u8>() };
-                            let _v6 = match _l4 {
-                                0 => {
-                                    let _l5 = unsafe { *_ptr1.add(12).cast::<i32>() };
-                                    StreamError::LastOperationFailed(Error {
-                                        handle: unsafe {
-                                            ::witbind::rt::ResourceHandle::from_handle(_l5 as u32)
-                                        },
-                                    })
-                                }
-                                1 => StreamError::Closed,
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            };
-                            ::core::result::Result::Err(_v6)
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, _case4, _case8) }
                 }
                 /// Perform a write. This function never blocks.
                 ///
@@ -970,42 +702,26 @@ pub mod wasi {
                     &self,
                     contents: &[u8],
                 ) -> ::core::result::Result<(), StreamError> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:io/streams@0.2.12", "[method]output-stream.write", (i32,
-                        ptr, len, ptr)
-                    );
+                    wit_import!("[method]output-stream.write", (i32, ptr, len, ptr));
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 3]>::uninit();
                     let (_ptr1, _len1) = ::witbind::rt::lend_list(contents);
                     let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr1,
-                            _len1,
-                            _ptr2,
-                        )
-                    };
+                    unsafe { _wit_import(self.handle() as i32, _ptr1, _len1, _ptr2) };
                     let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
-                        0 => ::core::result::Result::Ok(()),
-                        1 => {
-                            let _l4 = unsafe { *_ptr2.add(4).cast::<u8>() };
-                            let _v6 = match _l4 {
-                                0 => {
-                                    let _l5 = unsafe { *_ptr2.add(8).cast::<i32>() };
-                                    StreamError::LastOperationFailed(Error {
-                                        handle: unsafe {
-                                            ::witbind::rt::ResourceHandle::from_handle(_l5 as u32)
-                                        },
-                                    })
-                                }
-                                1 => StreamError::Closed,
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            };
-                            ::core::result::Result::Err(_v6)
+                    let _case7 = || {
+                        let _l4 = unsafe { *_ptr2.add(4).cast::<u8>() };
+                        match _l4 {
+                            0 => {
+                                let _l5 = unsafe { *_ptr2.add(8).cast::<i32>() };
+                                StreamError::LastOperationFailed(unsafe {
+                                    Error::from_handle(_l5 as u32)
+                                })
+                            }
+                            1 => StreamError::Closed,
+                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
                         }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l3, || (), _case7) }
                 }
                 /// Perform a write of up to 4096 bytes, and then flush the stream. Block
                 /// until all of these operations are complete, or an error occurs.
@@ -1021,43 +737,29 @@ pub mod wasi {
                     &self,
                     contents: &[u8],
                 ) -> ::core::result::Result<(), StreamError> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:io/streams@0.2.12",
+                    wit_import!(
                         "[method]output-stream.blocking-write-and-flush", (i32, ptr, len,
                         ptr)
                     );
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 3]>::uninit();
                     let (_ptr1, _len1) = ::witbind::rt::lend_list(contents);
                     let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr1,
-                            _len1,
-                            _ptr2,
-                        )
-                    };
+                    unsafe { _wit_import(self.handle() as i32, _ptr1, _len1, _ptr2) };
                     let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
-                        0 => ::core::result::Result::Ok(()),
-                        1 => {
-                            let _l4 = unsafe { *_ptr2.add(4).cast::<u8>() };
-                            let _v6 = match _l4 {
-                                0 => {
-                                    let _l5 = unsafe { *_ptr2.add(8).cast::<i32>() };
-                                    StreamError::LastOperationFailed(Error {
-                                        handle: unsafe {
-                                            ::witbind::rt::ResourceHandle::from_handle(_l5 as u32)
-                                        },
-                                    })
-                                }
-                                1 => StreamError::Closed,
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            };
-                            ::core::result::Result::Err(_v6)
+                    let _case7 = || {
+                        let _l4 = unsafe { *_ptr2.add(4).cast::<u8>() };
+                        match _l4 {
+                            0 => {
+                                let _l5 = unsafe { *_ptr2.add(8).cast::<i32>() };
+                                StreamError::LastOperationFailed(unsafe {
+                                    Error::from_handle(_l5 as u32)
+                                })
+                            }
+                            1 => StreamError::Closed,
+                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
                         }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l3, || (), _case7) }
                 }
                 /// Request to flush buffered output. This function never blocks.
                 ///
@@ -1070,76 +772,48 @@ pub mod wasi {
                 /// completed. The `subscribe` pollable will become ready when the
                 /// flush has completed and the stream can accept more writes.
                 pub fn flush(&self) -> ::core::result::Result<(), StreamError> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:io/streams@0.2.12", "[method]output-stream.flush", (i32,
-                        ptr)
-                    );
+                    wit_import!("[method]output-stream.flush", (i32, ptr));
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 3]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr1,
-                        )
-                    };
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    match _l2 {
-                        0 => ::core::result::Result::Ok(()),
-                        1 => {
-                            let _l3 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                            let _v5 = match _l3 {
-                                0 => {
-                                    let _l4 = unsafe { *_ptr1.add(8).cast::<i32>() };
-                                    StreamError::LastOperationFailed(Error {
-                                        handle: unsafe {
-                                            ::witbind::rt::ResourceHandle::from_handle(_l4 as u32)
-                                        },
-                                    })
-                                }
-                                1 => StreamError::Closed,
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            };
-                            ::core::result::Result::Err(_v5)
+                    let _case6 = || {
+                        let _l3 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                        match _l3 {
+                            0 => {
+                                let _l4 = unsafe { *_ptr1.add(8).cast::<i32>() };
+                                StreamError::LastOperationFailed(unsafe {
+                                    Error::from_handle(_l4 as u32)
+                                })
+                            }
+                            1 => StreamError::Closed,
+                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
                         }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, || (), _case6) }
                 }
                 /// Request to flush buffered output, and block until flush completes
                 /// and stream is ready for writing again.
                 pub fn blocking_flush(&self) -> ::core::result::Result<(), StreamError> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:io/streams@0.2.12", "[method]output-stream.blocking-flush",
-                        (i32, ptr)
-                    );
+                    wit_import!("[method]output-stream.blocking-flush", (i32, ptr));
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 3]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr1,
-                        )
-                    };
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    match _l2 {
-                        0 => ::core::result::Result::Ok(()),
-                        1 => {
-                            let _l3 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                            let _v5 = match _l3 {
-                                0 => {
-                                    let _l4 = unsafe { *_ptr1.add(8).cast::<i32>() };
-                                    StreamError::LastOperationFailed(Error {
-                                        handle: unsafe {
-                                            ::witbind::rt::ResourceHandle::from_handle(_l4 as u32)
-                                        },
-                                    })
-                                }
-                                1 => StreamError::Closed,
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            };
-                            ::core::result::Result::Err(_v5)
+                    let _case6 = || {
+                        let _l3 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                        match _l3 {
+                            0 => {
+                                let _l4 = unsafe { *_ptr1.add(8).cast::<i32>() };
+                                StreamError::LastOperationFailed(unsafe {
+                                    Error::from_handle(_l4 as u32)
+                                })
+                            }
+                            1 => StreamError::Closed,
+                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
                         }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, || (), _case6) }
                 }
                 /// Create a `pollable` which will resolve once the output-stream
                 /// is ready for more writing, or an error has occurred. When this
@@ -1152,20 +826,9 @@ pub mod wasi {
                 /// Implementations may trap if the `output-stream` is dropped before
                 /// all derived `pollable`s created with this function are dropped.
                 pub fn subscribe(&self) -> Pollable {
-                    ::witbind::rt::wit_import!(
-                        "wasi:io/streams@0.2.12", "[method]output-stream.subscribe",
-                        (i32), i32
-                    );
-                    let _ret1 = unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                        )
-                    };
-                    Pollable {
-                        handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(_ret1 as u32)
-                        },
-                    }
+                    wit_import!("[method]output-stream.subscribe", (i32), i32);
+                    let _ret1 = unsafe { _wit_import(self.handle() as i32) };
+                    unsafe { Pollable::from_handle(_ret1 as u32) }
                 }
                 /// Write zeroes to a stream.
                 ///
@@ -1177,40 +840,31 @@ pub mod wasi {
                     &self,
                     len: u64,
                 ) -> ::core::result::Result<(), StreamError> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:io/streams@0.2.12", "[method]output-stream.write-zeroes",
-                        (i32, i64, ptr)
-                    );
+                    wit_import!("[method]output-stream.write-zeroes", (i32, i64, ptr));
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 3]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                            self.handle() as i32,
                             ::witbind::rt::as_i64(len),
                             _ptr1,
                         )
                     };
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    match _l2 {
-                        0 => ::core::result::Result::Ok(()),
-                        1 => {
-                            let _l3 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                            let _v5 = match _l3 {
-                                0 => {
-                                    let _l4 = unsafe { *_ptr1.add(8).cast::<i32>() };
-                                    StreamError::LastOperationFailed(Error {
-                                        handle: unsafe {
-                                            ::witbind::rt::ResourceHandle::from_handle(_l4 as u32)
-                                        },
-                                    })
-                                }
-                                1 => StreamError::Closed,
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            };
-                            ::core::result::Result::Err(_v5)
+                    let _case6 = || {
+                        let _l3 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                        match _l3 {
+                            0 => {
+                                let _l4 = unsafe { *_ptr1.add(8).cast::<i32>() };
+                                StreamError::LastOperationFailed(unsafe {
+                                    Error::from_handle(_l4 as u32)
+                                })
+                            }
+                            1 => StreamError::Closed,
+                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
                         }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, || (), _case6) }
                 }
                 /// Perform a write of up to 4096 zeroes, and then flush the stream.
                 /// Block until all of these operations are complete, or an error
@@ -1222,8 +876,7 @@ pub mod wasi {
                     &self,
                     len: u64,
                 ) -> ::core::result::Result<(), StreamError> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:io/streams@0.2.12",
+                    wit_import!(
                         "[method]output-stream.blocking-write-zeroes-and-flush", (i32,
                         i64, ptr)
                     );
@@ -1231,32 +884,26 @@ pub mod wasi {
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                            self.handle() as i32,
                             ::witbind::rt::as_i64(len),
                             _ptr1,
                         )
                     };
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    match _l2 {
-                        0 => ::core::result::Result::Ok(()),
-                        1 => {
-                            let _l3 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                            let _v5 = match _l3 {
-                                0 => {
-                                    let _l4 = unsafe { *_ptr1.add(8).cast::<i32>() };
-                                    StreamError::LastOperationFailed(Error {
-                                        handle: unsafe {
-                                            ::witbind::rt::ResourceHandle::from_handle(_l4 as u32)
-                                        },
-                                    })
-                                }
-                                1 => StreamError::Closed,
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            };
-                            ::core::result::Result::Err(_v5)
+                    let _case6 = || {
+                        let _l3 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                        match _l3 {
+                            0 => {
+                                let _l4 = unsafe { *_ptr1.add(8).cast::<i32>() };
+                                StreamError::LastOperationFailed(unsafe {
+                                    Error::from_handle(_l4 as u32)
+                                })
+                            }
+                            1 => StreamError::Closed,
+                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
                         }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, || (), _case6) }
                 }
                 /// Read from one stream and write to another.
                 ///
@@ -1276,44 +923,33 @@ pub mod wasi {
                     src: &InputStream,
                     len: u64,
                 ) -> ::core::result::Result<u64, StreamError> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:io/streams@0.2.12", "[method]output-stream.splice", (i32,
-                        i32, i64, ptr)
-                    );
+                    wit_import!("[method]output-stream.splice", (i32, i32, i64, ptr));
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            ::witbind::rt::ResourceHandle::handle(&src.handle) as i32,
+                            self.handle() as i32,
+                            src.handle() as i32,
                             ::witbind::rt::as_i64(len),
                             _ptr1,
                         )
                     };
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    match _l2 {
-                        0 => {
-                            let _l3 = unsafe { *_ptr1.add(8).cast::<u64>() };
-                            ::core::result::Result::Ok(_l3)
+                    let _case4 = || unsafe { *_ptr1.add(8).cast::<u64>() };
+                    let _case8 = || {
+                        let _l5 = unsafe { *_ptr1.add(8).cast::<u8>() };
+                        match _l5 {
+                            0 => {
+                                let _l6 = unsafe { *_ptr1.add(12).cast::<i32>() };
+                                StreamError::LastOperationFailed(unsafe {
+                                    Error::from_handle(_l6 as u32)
+                                })
+                            }
+                            1 => StreamError::Closed,
+                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
                         }
-                        1 => {
-                            let _l4 = unsafe { *_ptr1.add(8).cast::<u8>() };
-                            let _v6 = match _l4 {
-                                0 => {
-                                    let _l5 = unsafe { *_ptr1.add(12).cast::<i32>() };
-                                    StreamError::LastOperationFailed(Error {
-                                        handle: unsafe {
-                                            ::witbind::rt::ResourceHandle::from_handle(_l5 as u32)
-                                        },
-                                    })
-                                }
-                                1 => StreamError::Closed,
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            };
-                            ::core::result::Result::Err(_v6)
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, _case4, _case8) }
                 }
                 /// Read from one stream and write to another, with blocking.
                 ///
@@ -1325,44 +961,35 @@ pub mod wasi {
                     src: &InputStream,
                     len: u64,
                 ) -> ::core::result::Result<u64, StreamError> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:io/streams@0.2.12",
+                    wit_import!(
                         "[method]output-stream.blocking-splice", (i32, i32, i64, ptr)
                     );
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            ::witbind::rt::ResourceHandle::handle(&src.handle) as i32,
+                            self.handle() as i32,
+                            src.handle() as i32,
                             ::witbind::rt::as_i64(len),
                             _ptr1,
                         )
                     };
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    match _l2 {
-                        0 => {
-                            let _l3 = unsafe { *_ptr1.add(8).cast::<u64>() };
-                            ::core::result::Result::Ok(_l3)
+                    let _case4 = || unsafe { *_ptr1.add(8).cast::<u64>() };
+                    let _case8 = || {
+                        let _l5 = unsafe { *_ptr1.add(8).cast::<u8>() };
+                        match _l5 {
+                            0 => {
+                                let _l6 = unsafe { *_ptr1.add(12).cast::<i32>() };
+                                StreamError::LastOperationFailed(unsafe {
+                                    Error::from_handle(_l6 as u32)
+                                })
+                            }
+                            1 => StreamError::Closed,
+                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
                         }
-                        1 => {
-                            let _l4 = unsafe { *_ptr1.add(8).cast::<u8>() };
-                            let _v6 = match _l4 {
-                                0 => {
-                                    let _l5 = unsafe { *_ptr1.add(12).cast::<i32>() };
-                                    StreamError::LastOperationFailed(Error {
-                                        handle: unsafe {
-                                            ::witbind::rt::ResourceHandle::from_handle(_l5 as u32)
-                                        },
-                                    })
-                                }
-                                1 => StreamError::Closed,
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            };
-                            ::core::result::Result::Err(_v6)
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, _case4, _case8) }
                 }
             }
         }
@@ -1380,6 +1007,12 @@ pub mod wasi {
             #[used]
             #[doc(hidden)]
             static __FORCE_SECTION_REF: fn() = super::super::super::__link_custom_section_describing_imports;
+            #[allow(unused_macros)]
+            macro_rules! wit_import {
+                ($($signature:tt)*) => {
+                    ::witbind::rt::wit_import!("wasi:clocks/monotonic-clock@0.2.12", $($signature)*);
+                };
+            }
             pub type Pollable = super::super::io::poll::Pollable;
             /// An instant in time, in nanoseconds. An instant is relative to an
             /// unspecified initial value, and can only be compared to instances from
@@ -1397,47 +1030,30 @@ pub mod wasi {
             /// should ensure that the starting time is low enough to avoid the
             /// possibility of overflow in practice.
             pub fn now() -> Instant {
-                ::witbind::rt::wit_import!(
-                    "wasi:clocks/monotonic-clock@0.2.12", "now", (), i64
-                );
+                wit_import!("now", (), i64);
                 let _ret1 = unsafe { _wit_import() };
                 _ret1 as u64
             }
             /// Query the resolution of the clock. Returns the duration of time
             /// corresponding to a clock tick.
             pub fn resolution() -> Duration {
-                ::witbind::rt::wit_import!(
-                    "wasi:clocks/monotonic-clock@0.2.12", "resolution", (), i64
-                );
+                wit_import!("resolution", (), i64);
                 let _ret1 = unsafe { _wit_import() };
                 _ret1 as u64
             }
             /// Create a `pollable` which will resolve once the specified instant
             /// has occurred.
             pub fn subscribe_instant(when: Instant) -> Pollable {
-                ::witbind::rt::wit_import!(
-                    "wasi:clocks/monotonic-clock@0.2.12", "subscribe-instant", (i64), i32
-                );
+                wit_import!("subscribe-instant", (i64), i32);
                 let _ret1 = unsafe { _wit_import(::witbind::rt::as_i64(when)) };
-                Pollable {
-                    handle: unsafe {
-                        ::witbind::rt::ResourceHandle::from_handle(_ret1 as u32)
-                    },
-                }
+                unsafe { Pollable::from_handle(_ret1 as u32) }
             }
             /// Create a `pollable` that will resolve after the specified duration has
             /// elapsed from the time this function is invoked.
             pub fn subscribe_duration(when: Duration) -> Pollable {
-                ::witbind::rt::wit_import!(
-                    "wasi:clocks/monotonic-clock@0.2.12", "subscribe-duration", (i64),
-                    i32
-                );
+                wit_import!("subscribe-duration", (i64), i32);
                 let _ret1 = unsafe { _wit_import(::witbind::rt::as_i64(when)) };
-                Pollable {
-                    handle: unsafe {
-                        ::witbind::rt::ResourceHandle::from_handle(_ret1 as u32)
-                    },
-                }
+                unsafe { Pollable::from_handle(_ret1 as u32) }
             }
         }
         /// WASI Wall Clock is a clock API intended to let users query the current
@@ -1458,6 +1074,12 @@ pub mod wasi {
             #[used]
             #[doc(hidden)]
             static __FORCE_SECTION_REF: fn() = super::super::super::__link_custom_section_describing_imports;
+            #[allow(unused_macros)]
+            macro_rules! wit_import {
+                ($($signature:tt)*) => {
+                    ::witbind::rt::wit_import!("wasi:clocks/wall-clock@0.2.12", $($signature)*);
+                };
+            }
             /// A time and date in seconds plus nanoseconds.
             #[derive(Clone, Copy, Debug)]
             #[repr(C)]
@@ -1488,9 +1110,7 @@ pub mod wasi {
             /// [POSIX's Seconds Since the Epoch]: https://pubs.opengroup.org/onlinepubs/9699919799/xrat/V4_xbd_chap04.html#tag_21_04_16
             /// [Unix Time]: https://en.wikipedia.org/wiki/Unix_time
             pub fn now() -> Datetime {
-                ::witbind::rt::wit_import!(
-                    "wasi:clocks/wall-clock@0.2.12", "now", (ptr)
-                );
+                wit_import!("now", (ptr));
                 let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
                 let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(_ptr1) };
@@ -1505,9 +1125,7 @@ pub mod wasi {
             ///
             /// The nanoseconds field of the output is always less than 1000000000.
             pub fn resolution() -> Datetime {
-                ::witbind::rt::wit_import!(
-                    "wasi:clocks/wall-clock@0.2.12", "resolution", (ptr)
-                );
+                wit_import!("resolution", (ptr));
                 let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
                 let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(_ptr1) };
@@ -1549,6 +1167,12 @@ pub mod wasi {
             #[used]
             #[doc(hidden)]
             static __FORCE_SECTION_REF: fn() = super::super::super::__link_custom_section_describing_imports;
+            #[allow(unused_macros)]
+            macro_rules! wit_import {
+                ($($signature:tt)*) => {
+                    ::witbind::rt::wit_import!("wasi:filesystem/types@0.2.12", $($signature)*);
+                };
+            }
             pub type InputStream = super::super::io::streams::InputStream;
             pub type OutputStream = super::super::io::streams::OutputStream;
             pub type Error = super::super::io::streams::Error;
@@ -2086,40 +1710,10 @@ pub mod wasi {
             pub struct Descriptor {
                 pub(crate) handle: ::witbind::rt::ResourceHandle<Descriptor>,
             }
-            impl ::witbind::rt::WasmResource for Descriptor {
-                unsafe fn drop(handle: u32) {
-                    ::witbind::rt::wit_import!(
-                        "wasi:filesystem/types@0.2.12", "[resource-drop]descriptor",
-                        (i32)
-                    );
-                    unsafe { _wit_import(handle as i32) }
-                }
-            }
-            impl Descriptor {
-                /// Takes ownership of a raw handle.
-                ///
-                /// # Safety
-                /// `handle` must be an owned handle of this resource type that
-                /// nothing else drops.
-                #[doc(hidden)]
-                pub unsafe fn from_handle(handle: u32) -> Self {
-                    Self {
-                        handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(handle)
-                        },
-                    }
-                }
-                /// Moves ownership of the raw handle out of this value.
-                #[doc(hidden)]
-                pub fn take_handle(&self) -> u32 {
-                    ::witbind::rt::ResourceHandle::take_handle(&self.handle)
-                }
-                /// The raw handle, still owned by this value.
-                #[doc(hidden)]
-                pub fn handle(&self) -> u32 {
-                    ::witbind::rt::ResourceHandle::handle(&self.handle)
-                }
-            }
+            ::witbind::rt::resource_handle!(
+                Descriptor, "wasi:filesystem/types@0.2.12", "[resource-drop]descriptor",
+                api
+            );
             impl Descriptor {
                 /// Return a stream for reading from a file, if available.
                 ///
@@ -2133,35 +1727,26 @@ pub mod wasi {
                     &self,
                     offset: Filesize,
                 ) -> ::core::result::Result<InputStream, ErrorCode> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:filesystem/types@0.2.12",
-                        "[method]descriptor.read-via-stream", (i32, i64, ptr)
-                    );
+                    wit_import!("[method]descriptor.read-via-stream", (i32, i64, ptr));
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                            self.handle() as i32,
                             ::witbind::rt::as_i64(offset),
                             _ptr1,
                         )
                     };
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    match _l2 {
-                        0 => {
-                            let _l3 = unsafe { *_ptr1.add(4).cast::<i32>() };
-                            ::core::result::Result::Ok(InputStream {
-                                handle: unsafe {
-                                    ::witbind::rt::ResourceHandle::from_handle(_l3 as u32)
-                                },
-                            })
-                        }
-                        1 => {
-                            let _l4 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l4) })
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case4 = || {
+                        let _l3 = unsafe { *_ptr1.add(4).cast::<i32>() };
+                        unsafe { InputStream::from_handle(_l3 as u32) }
+                    };
+                    let _case6 = || {
+                        let _l5 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                        unsafe { ErrorCode::_lift(_l5) }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, _case4, _case6) }
                 }
                 /// Return a stream for writing to a file, if available.
                 ///
@@ -2173,35 +1758,26 @@ pub mod wasi {
                     &self,
                     offset: Filesize,
                 ) -> ::core::result::Result<OutputStream, ErrorCode> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:filesystem/types@0.2.12",
-                        "[method]descriptor.write-via-stream", (i32, i64, ptr)
-                    );
+                    wit_import!("[method]descriptor.write-via-stream", (i32, i64, ptr));
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                            self.handle() as i32,
                             ::witbind::rt::as_i64(offset),
                             _ptr1,
                         )
                     };
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    match _l2 {
-                        0 => {
-                            let _l3 = unsafe { *_ptr1.add(4).cast::<i32>() };
-                            ::core::result::Result::Ok(OutputStream {
-                                handle: unsafe {
-                                    ::witbind::rt::ResourceHandle::from_handle(_l3 as u32)
-                                },
-                            })
-                        }
-                        1 => {
-                            let _l4 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l4) })
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case4 = || {
+                        let _l3 = unsafe { *_ptr1.add(4).cast::<i32>() };
+                        unsafe { OutputStream::from_handle(_l3 as u32) }
+                    };
+                    let _case6 = || {
+                        let _l5 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                        unsafe { ErrorCode::_lift(_l5) }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, _case4, _case6) }
                 }
                 /// Return a stream for appending to a file, if available.
                 ///
@@ -2212,34 +1788,20 @@ pub mod wasi {
                 pub fn append_via_stream(
                     &self,
                 ) -> ::core::result::Result<OutputStream, ErrorCode> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:filesystem/types@0.2.12",
-                        "[method]descriptor.append-via-stream", (i32, ptr)
-                    );
+                    wit_import!("[method]descriptor.append-via-stream", (i32, ptr));
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr1,
-                        )
-                    };
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    match _l2 {
-                        0 => {
-                            let _l3 = unsafe { *_ptr1.add(4).cast::<i32>() };
-                            ::core::result::Result::Ok(OutputStream {
-                                handle: unsafe {
-                                    ::witbind::rt::ResourceHandle::from_handle(_l3 as u32)
-                                },
-                            })
-                        }
-                        1 => {
-                            let _l4 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l4) })
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case4 = || {
+                        let _l3 = unsafe { *_ptr1.add(4).cast::<i32>() };
+                        unsafe { OutputStream::from_handle(_l3 as u32) }
+                    };
+                    let _case6 = || {
+                        let _l5 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                        unsafe { ErrorCode::_lift(_l5) }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, _case4, _case6) }
                 }
                 /// Provide file advisory information on a descriptor.
                 ///
@@ -2251,15 +1813,12 @@ pub mod wasi {
                     length: Filesize,
                     advice: Advice,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:filesystem/types@0.2.12", "[method]descriptor.advise",
-                        (i32, i64, i64, i32, ptr)
-                    );
+                    wit_import!("[method]descriptor.advise", (i32, i64, i64, i32, ptr));
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u8; 2]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                            self.handle() as i32,
                             ::witbind::rt::as_i64(offset),
                             ::witbind::rt::as_i64(length),
                             advice.clone() as i32,
@@ -2267,14 +1826,11 @@ pub mod wasi {
                         )
                     };
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    match _l2 {
-                        0 => ::core::result::Result::Ok(()),
-                        1 => {
-                            let _l3 = unsafe { *_ptr1.add(1).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l3) })
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case4 = || {
+                        let _l3 = unsafe { *_ptr1.add(1).cast::<u8>() };
+                        unsafe { ErrorCode::_lift(_l3) }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, || (), _case4) }
                 }
                 /// Synchronize the data of a file to disk.
                 ///
@@ -2283,27 +1839,16 @@ pub mod wasi {
                 ///
                 /// Note: This is similar to `fdatasync` in POSIX.
                 pub fn sync_data(&self) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:filesystem/types@0.2.12", "[method]descriptor.sync-data",
-                        (i32, ptr)
-                    );
+                    wit_import!("[method]descriptor.sync-data", (i32, ptr));
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u8; 2]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr1,
-                        )
-                    };
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    match _l2 {
-                        0 => ::core::result::Result::Ok(()),
-                        1 => {
-                            let _l3 = unsafe { *_ptr1.add(1).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l3) })
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case4 = || {
+                        let _l3 = unsafe { *_ptr1.add(1).cast::<u8>() };
+                        unsafe { ErrorCode::_lift(_l3) }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, || (), _case4) }
                 }
                 /// Get flags associated with a descriptor.
                 ///
@@ -2314,32 +1859,20 @@ pub mod wasi {
                 pub fn get_flags(
                     &self,
                 ) -> ::core::result::Result<DescriptorFlags, ErrorCode> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:filesystem/types@0.2.12", "[method]descriptor.get-flags",
-                        (i32, ptr)
-                    );
+                    wit_import!("[method]descriptor.get-flags", (i32, ptr));
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u8; 2]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr1,
-                        )
-                    };
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    match _l2 {
-                        0 => {
-                            let _l3 = unsafe { *_ptr1.add(1).cast::<u8>() };
-                            ::core::result::Result::Ok(
-                                DescriptorFlags::from_bits_retain(_l3),
-                            )
-                        }
-                        1 => {
-                            let _l4 = unsafe { *_ptr1.add(1).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l4) })
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case4 = || {
+                        let _l3 = unsafe { *_ptr1.add(1).cast::<u8>() };
+                        DescriptorFlags::from_bits_retain(_l3)
+                    };
+                    let _case6 = || {
+                        let _l5 = unsafe { *_ptr1.add(1).cast::<u8>() };
+                        unsafe { ErrorCode::_lift(_l5) }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, _case4, _case6) }
                 }
                 /// Get the dynamic type of a descriptor.
                 ///
@@ -2354,32 +1887,20 @@ pub mod wasi {
                 pub fn get_type(
                     &self,
                 ) -> ::core::result::Result<DescriptorType, ErrorCode> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:filesystem/types@0.2.12", "[method]descriptor.get-type",
-                        (i32, ptr)
-                    );
+                    wit_import!("[method]descriptor.get-type", (i32, ptr));
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u8; 2]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr1,
-                        )
-                    };
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    match _l2 {
-                        0 => {
-                            let _l3 = unsafe { *_ptr1.add(1).cast::<u8>() };
-                            ::core::result::Result::Ok(unsafe {
-                                DescriptorType::_lift(_l3)
-                            })
-                        }
-                        1 => {
-                            let _l4 = unsafe { *_ptr1.add(1).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l4) })
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case4 = || {
+                        let _l3 = unsafe { *_ptr1.add(1).cast::<u8>() };
+                        unsafe { DescriptorType::_lift(_l3) }
+                    };
+                    let _case6 = || {
+                        let _l5 = unsafe { *_ptr1.add(1).cast::<u8>() };
+                        unsafe { ErrorCode::_lift(_l5) }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, _case4, _case6) }
                 }
                 /// Adjust the size of an open file. If this increases the file's size, the
                 /// extra bytes are filled with zeros.
@@ -2389,92 +1910,64 @@ pub mod wasi {
                     &self,
                     size: Filesize,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:filesystem/types@0.2.12", "[method]descriptor.set-size",
-                        (i32, i64, ptr)
-                    );
+                    wit_import!("[method]descriptor.set-size", (i32, i64, ptr));
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u8; 2]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                            self.handle() as i32,
                             ::witbind::rt::as_i64(size),
                             _ptr1,
                         )
                     };
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    match _l2 {
-                        0 => ::core::result::Result::Ok(()),
-                        1 => {
-                            let _l3 = unsafe { *_ptr1.add(1).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l3) })
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case4 = || {
+                        let _l3 = unsafe { *_ptr1.add(1).cast::<u8>() };
+                        unsafe { ErrorCode::_lift(_l3) }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, || (), _case4) }
                 }
                 /// Adjust the timestamps of an open file or directory.
                 ///
                 /// Note: This is similar to `futimens` in POSIX.
                 ///
                 /// Note: This was called `fd_filestat_set_times` in earlier versions of WASI.
+                #[allow(clippy::needless_borrow)]
                 pub fn set_times(
                     &self,
                     data_access_timestamp: NewTimestamp,
                     data_modification_timestamp: NewTimestamp,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:filesystem/types@0.2.12", "[method]descriptor.set-times",
-                        (i32, i32, i64, i32, i32, i64, i32, ptr)
+                    wit_import!(
+                        "[method]descriptor.set-times", (i32, i32, i64, i32, i32, i64,
+                        i32, ptr)
                     );
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u8; 2]>::uninit();
-                    let (_v6, _v7, _v8) = match data_access_timestamp {
-                        NewTimestamp::NoChange => (0i32, 0i64, 0i32),
-                        NewTimestamp::Now => (1i32, 0i64, 0i32),
-                        NewTimestamp::Timestamp(_e3) => {
-                            let Datetime { seconds: _f4, nanoseconds: _f5 } = _e3;
-                            (
-                                2i32,
-                                ::witbind::rt::as_i64(_f4),
-                                ::witbind::rt::as_i32(_f5),
-                            )
-                        }
-                    };
-                    let (_v14, _v15, _v16) = match data_modification_timestamp {
-                        NewTimestamp::NoChange => (0i32, 0i64, 0i32),
-                        NewTimestamp::Now => (1i32, 0i64, 0i32),
-                        NewTimestamp::Timestamp(_e11) => {
-                            let Datetime { seconds: _f12, nanoseconds: _f13 } = _e11;
-                            (
-                                2i32,
-                                ::witbind::rt::as_i64(_f12),
-                                ::witbind::rt::as_i32(_f13),
-                            )
-                        }
-                    };
-                    let _ptr17 = _ret_area.as_mut_ptr().cast::<u8>();
+                    let (_v1, _v2, _v3) = _lower_flat_new_timestamp(
+                        &data_access_timestamp,
+                    );
+                    let (_v4, _v5, _v6) = _lower_flat_new_timestamp(
+                        &data_modification_timestamp,
+                    );
+                    let _ptr7 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                            self.handle() as i32,
+                            _v1,
+                            _v2,
+                            _v3,
+                            _v4,
+                            _v5,
                             _v6,
-                            _v7,
-                            _v8,
-                            _v14,
-                            _v15,
-                            _v16,
-                            _ptr17,
+                            _ptr7,
                         )
                     };
-                    let _l18 = unsafe { *_ptr17.cast::<u8>() };
-                    match _l18 {
-                        0 => ::core::result::Result::Ok(()),
-                        1 => {
-                            let _l19 = unsafe { *_ptr17.add(1).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe {
-                                ErrorCode::_lift(_l19)
-                            })
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _l8 = unsafe { *_ptr7.cast::<u8>() };
+                    let _case10 = || {
+                        let _l9 = unsafe { *_ptr7.add(1).cast::<u8>() };
+                        unsafe { ErrorCode::_lift(_l9) }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l8, || (), _case10) }
                 }
                 /// Read from a descriptor, without using and updating the descriptor's offset.
                 ///
@@ -2492,35 +1985,30 @@ pub mod wasi {
                     length: Filesize,
                     offset: Filesize,
                 ) -> ::core::result::Result<(::witbind::rt::Vec<u8>, bool), ErrorCode> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:filesystem/types@0.2.12", "[method]descriptor.read", (i32,
-                        i64, i64, ptr)
-                    );
+                    wit_import!("[method]descriptor.read", (i32, i64, i64, ptr));
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 4]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                            self.handle() as i32,
                             ::witbind::rt::as_i64(length),
                             ::witbind::rt::as_i64(offset),
                             _ptr1,
                         )
                     };
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    match _l2 {
-                        0 => {
-                            let _l3 = unsafe { *_ptr1.add(12).cast::<u8>() };
-                            ::core::result::Result::Ok((
-                                unsafe { ::witbind::rt::take_list_at::<u8>(_ptr1.add(4)) },
-                                ::witbind::rt::bool_lift(_l3),
-                            ))
-                        }
-                        1 => {
-                            let _l4 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l4) })
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case4 = || {
+                        let _l3 = unsafe { *_ptr1.add(12).cast::<u8>() };
+                        (
+                            unsafe { ::witbind::rt::take_list_at::<u8>(_ptr1.add(4)) },
+                            ::witbind::rt::bool_lift(_l3),
+                        )
+                    };
+                    let _case6 = || {
+                        let _l5 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                        unsafe { ErrorCode::_lift(_l5) }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, _case4, _case6) }
                 }
                 /// Write to a descriptor, without using and updating the descriptor's offset.
                 ///
@@ -2536,16 +2024,13 @@ pub mod wasi {
                     buffer: &[u8],
                     offset: Filesize,
                 ) -> ::core::result::Result<Filesize, ErrorCode> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:filesystem/types@0.2.12", "[method]descriptor.write", (i32,
-                        ptr, len, i64, ptr)
-                    );
+                    wit_import!("[method]descriptor.write", (i32, ptr, len, i64, ptr));
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
                     let (_ptr1, _len1) = ::witbind::rt::lend_list(buffer);
                     let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                            self.handle() as i32,
                             _ptr1,
                             _len1,
                             ::witbind::rt::as_i64(offset),
@@ -2553,17 +2038,12 @@ pub mod wasi {
                         )
                     };
                     let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
-                        0 => {
-                            let _l4 = unsafe { *_ptr2.add(8).cast::<u64>() };
-                            ::core::result::Result::Ok(_l4)
-                        }
-                        1 => {
-                            let _l5 = unsafe { *_ptr2.add(8).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l5) })
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case5 = || unsafe { *_ptr2.add(8).cast::<u64>() };
+                    let _case7 = || {
+                        let _l6 = unsafe { *_ptr2.add(8).cast::<u8>() };
+                        unsafe { ErrorCode::_lift(_l6) }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l3, _case5, _case7) }
                 }
                 /// Read directory entries from a directory.
                 ///
@@ -2577,34 +2057,20 @@ pub mod wasi {
                 pub fn read_directory(
                     &self,
                 ) -> ::core::result::Result<DirectoryEntryStream, ErrorCode> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:filesystem/types@0.2.12",
-                        "[method]descriptor.read-directory", (i32, ptr)
-                    );
+                    wit_import!("[method]descriptor.read-directory", (i32, ptr));
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr1,
-                        )
-                    };
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    match _l2 {
-                        0 => {
-                            let _l3 = unsafe { *_ptr1.add(4).cast::<i32>() };
-                            ::core::result::Result::Ok(DirectoryEntryStream {
-                                handle: unsafe {
-                                    ::witbind::rt::ResourceHandle::from_handle(_l3 as u32)
-                                },
-                            })
-                        }
-                        1 => {
-                            let _l4 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l4) })
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case4 = || {
+                        let _l3 = unsafe { *_ptr1.add(4).cast::<i32>() };
+                        unsafe { DirectoryEntryStream::from_handle(_l3 as u32) }
+                    };
+                    let _case6 = || {
+                        let _l5 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                        unsafe { ErrorCode::_lift(_l5) }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, _case4, _case6) }
                 }
                 /// Synchronize the data and metadata of a file to disk.
                 ///
@@ -2613,27 +2079,16 @@ pub mod wasi {
                 ///
                 /// Note: This is similar to `fsync` in POSIX.
                 pub fn sync(&self) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:filesystem/types@0.2.12", "[method]descriptor.sync", (i32,
-                        ptr)
-                    );
+                    wit_import!("[method]descriptor.sync", (i32, ptr));
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u8; 2]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr1,
-                        )
-                    };
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    match _l2 {
-                        0 => ::core::result::Result::Ok(()),
-                        1 => {
-                            let _l3 = unsafe { *_ptr1.add(1).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l3) })
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case4 = || {
+                        let _l3 = unsafe { *_ptr1.add(1).cast::<u8>() };
+                        unsafe { ErrorCode::_lift(_l3) }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, || (), _case4) }
                 }
                 /// Create a directory.
                 ///
@@ -2642,30 +2097,19 @@ pub mod wasi {
                     &self,
                     path: &str,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:filesystem/types@0.2.12",
+                    wit_import!(
                         "[method]descriptor.create-directory-at", (i32, ptr, len, ptr)
                     );
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u8; 2]>::uninit();
                     let (_ptr1, _len1) = ::witbind::rt::lend_str(path);
                     let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr1,
-                            _len1,
-                            _ptr2,
-                        )
-                    };
+                    unsafe { _wit_import(self.handle() as i32, _ptr1, _len1, _ptr2) };
                     let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
-                        0 => ::core::result::Result::Ok(()),
-                        1 => {
-                            let _l4 = unsafe { *_ptr2.add(1).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l4) })
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case5 = || {
+                        let _l4 = unsafe { *_ptr2.add(1).cast::<u8>() };
+                        unsafe { ErrorCode::_lift(_l4) }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l3, || (), _case5) }
                 }
                 /// Return the attributes of an open file or directory.
                 ///
@@ -2677,30 +2121,17 @@ pub mod wasi {
                 ///
                 /// Note: This was called `fd_filestat_get` in earlier versions of WASI.
                 pub fn stat(&self) -> ::core::result::Result<DescriptorStat, ErrorCode> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:filesystem/types@0.2.12", "[method]descriptor.stat", (i32,
-                        ptr)
-                    );
+                    wit_import!("[method]descriptor.stat", (i32, ptr));
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 13]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr1,
-                        )
-                    };
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    match _l2 {
-                        0 => {
-                            let _v3 = unsafe { _lift_descriptor_stat(_ptr1.add(8)) };
-                            ::core::result::Result::Ok(_v3)
-                        }
-                        1 => {
-                            let _l4 = unsafe { *_ptr1.add(8).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l4) })
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case4 = || unsafe { _lift_descriptor_stat(_ptr1.add(8)) };
+                    let _case6 = || {
+                        let _l5 = unsafe { *_ptr1.add(8).cast::<u8>() };
+                        unsafe { ErrorCode::_lift(_l5) }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, _case4, _case6) }
                 }
                 /// Return the attributes of a file or directory.
                 ///
@@ -2714,16 +2145,13 @@ pub mod wasi {
                     path_flags: PathFlags,
                     path: &str,
                 ) -> ::core::result::Result<DescriptorStat, ErrorCode> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:filesystem/types@0.2.12", "[method]descriptor.stat-at",
-                        (i32, i32, ptr, len, ptr)
-                    );
+                    wit_import!("[method]descriptor.stat-at", (i32, i32, ptr, len, ptr));
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 13]>::uninit();
                     let (_ptr1, _len1) = ::witbind::rt::lend_str(path);
                     let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                            self.handle() as i32,
                             path_flags.bits() as i32,
                             _ptr1,
                             _len1,
@@ -2731,17 +2159,12 @@ pub mod wasi {
                         )
                     };
                     let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
-                        0 => {
-                            let _v4 = unsafe { _lift_descriptor_stat(_ptr2.add(8)) };
-                            ::core::result::Result::Ok(_v4)
-                        }
-                        1 => {
-                            let _l5 = unsafe { *_ptr2.add(8).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l5) })
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case5 = || unsafe { _lift_descriptor_stat(_ptr2.add(8)) };
+                    let _case7 = || {
+                        let _l6 = unsafe { *_ptr2.add(8).cast::<u8>() };
+                        unsafe { ErrorCode::_lift(_l6) }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l3, _case5, _case7) }
                 }
                 /// Adjust the timestamps of a file or directory.
                 ///
@@ -2749,6 +2172,7 @@ pub mod wasi {
                 ///
                 /// Note: This was called `path_filestat_set_times` in earlier versions of
                 /// WASI.
+                #[allow(clippy::needless_borrow)]
                 pub fn set_times_at(
                     &self,
                     path_flags: PathFlags,
@@ -2756,64 +2180,40 @@ pub mod wasi {
                     data_access_timestamp: NewTimestamp,
                     data_modification_timestamp: NewTimestamp,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:filesystem/types@0.2.12",
+                    wit_import!(
                         "[method]descriptor.set-times-at", (i32, i32, ptr, len, i32, i64,
                         i32, i32, i64, i32, ptr)
                     );
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u8; 2]>::uninit();
                     let (_ptr1, _len1) = ::witbind::rt::lend_str(path);
-                    let (_v7, _v8, _v9) = match data_access_timestamp {
-                        NewTimestamp::NoChange => (0i32, 0i64, 0i32),
-                        NewTimestamp::Now => (1i32, 0i64, 0i32),
-                        NewTimestamp::Timestamp(_e4) => {
-                            let Datetime { seconds: _f5, nanoseconds: _f6 } = _e4;
-                            (
-                                2i32,
-                                ::witbind::rt::as_i64(_f5),
-                                ::witbind::rt::as_i32(_f6),
-                            )
-                        }
-                    };
-                    let (_v15, _v16, _v17) = match data_modification_timestamp {
-                        NewTimestamp::NoChange => (0i32, 0i64, 0i32),
-                        NewTimestamp::Now => (1i32, 0i64, 0i32),
-                        NewTimestamp::Timestamp(_e12) => {
-                            let Datetime { seconds: _f13, nanoseconds: _f14 } = _e12;
-                            (
-                                2i32,
-                                ::witbind::rt::as_i64(_f13),
-                                ::witbind::rt::as_i32(_f14),
-                            )
-                        }
-                    };
-                    let _ptr18 = _ret_area.as_mut_ptr().cast::<u8>();
+                    let (_v2, _v3, _v4) = _lower_flat_new_timestamp(
+                        &data_access_timestamp,
+                    );
+                    let (_v5, _v6, _v7) = _lower_flat_new_timestamp(
+                        &data_modification_timestamp,
+                    );
+                    let _ptr8 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                            self.handle() as i32,
                             path_flags.bits() as i32,
                             _ptr1,
                             _len1,
+                            _v2,
+                            _v3,
+                            _v4,
+                            _v5,
+                            _v6,
                             _v7,
-                            _v8,
-                            _v9,
-                            _v15,
-                            _v16,
-                            _v17,
-                            _ptr18,
+                            _ptr8,
                         )
                     };
-                    let _l19 = unsafe { *_ptr18.cast::<u8>() };
-                    match _l19 {
-                        0 => ::core::result::Result::Ok(()),
-                        1 => {
-                            let _l20 = unsafe { *_ptr18.add(1).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe {
-                                ErrorCode::_lift(_l20)
-                            })
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _l9 = unsafe { *_ptr8.cast::<u8>() };
+                    let _case11 = || {
+                        let _l10 = unsafe { *_ptr8.add(1).cast::<u8>() };
+                        unsafe { ErrorCode::_lift(_l10) }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l9, || (), _case11) }
                 }
                 /// Create a hard link.
                 ///
@@ -2829,9 +2229,9 @@ pub mod wasi {
                     new_descriptor: &Descriptor,
                     new_path: &str,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:filesystem/types@0.2.12", "[method]descriptor.link-at",
-                        (i32, i32, ptr, len, i32, ptr, len, ptr)
+                    wit_import!(
+                        "[method]descriptor.link-at", (i32, i32, ptr, len, i32, ptr, len,
+                        ptr)
                     );
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u8; 2]>::uninit();
                     let (_ptr1, _len1) = ::witbind::rt::lend_str(old_path);
@@ -2839,26 +2239,22 @@ pub mod wasi {
                     let _ptr3 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                            self.handle() as i32,
                             old_path_flags.bits() as i32,
                             _ptr1,
                             _len1,
-                            ::witbind::rt::ResourceHandle::handle(&new_descriptor.handle)
-                                as i32,
+                            new_descriptor.handle() as i32,
                             _ptr2,
                             _len2,
                             _ptr3,
                         )
                     };
                     let _l4 = unsafe { *_ptr3.cast::<u8>() };
-                    match _l4 {
-                        0 => ::core::result::Result::Ok(()),
-                        1 => {
-                            let _l5 = unsafe { *_ptr3.add(1).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l5) })
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case6 = || {
+                        let _l5 = unsafe { *_ptr3.add(1).cast::<u8>() };
+                        unsafe { ErrorCode::_lift(_l5) }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l4, || (), _case6) }
                 }
                 /// Open a file or directory.
                 ///
@@ -2879,16 +2275,15 @@ pub mod wasi {
                     open_flags: OpenFlags,
                     flags: DescriptorFlags,
                 ) -> ::core::result::Result<Descriptor, ErrorCode> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:filesystem/types@0.2.12", "[method]descriptor.open-at",
-                        (i32, i32, ptr, len, i32, i32, ptr)
+                    wit_import!(
+                        "[method]descriptor.open-at", (i32, i32, ptr, len, i32, i32, ptr)
                     );
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
                     let (_ptr1, _len1) = ::witbind::rt::lend_str(path);
                     let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                            self.handle() as i32,
                             path_flags.bits() as i32,
                             _ptr1,
                             _len1,
@@ -2898,21 +2293,15 @@ pub mod wasi {
                         )
                     };
                     let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
-                        0 => {
-                            let _l4 = unsafe { *_ptr2.add(4).cast::<i32>() };
-                            ::core::result::Result::Ok(Descriptor {
-                                handle: unsafe {
-                                    ::witbind::rt::ResourceHandle::from_handle(_l4 as u32)
-                                },
-                            })
-                        }
-                        1 => {
-                            let _l5 = unsafe { *_ptr2.add(4).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l5) })
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case5 = || {
+                        let _l4 = unsafe { *_ptr2.add(4).cast::<i32>() };
+                        unsafe { Descriptor::from_handle(_l4 as u32) }
+                    };
+                    let _case7 = || {
+                        let _l6 = unsafe { *_ptr2.add(4).cast::<u8>() };
+                        unsafe { ErrorCode::_lift(_l6) }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l3, _case5, _case7) }
                 }
                 /// Read the contents of a symbolic link.
                 ///
@@ -2924,34 +2313,20 @@ pub mod wasi {
                     &self,
                     path: &str,
                 ) -> ::core::result::Result<::witbind::rt::String, ErrorCode> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:filesystem/types@0.2.12", "[method]descriptor.readlink-at",
-                        (i32, ptr, len, ptr)
-                    );
+                    wit_import!("[method]descriptor.readlink-at", (i32, ptr, len, ptr));
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 3]>::uninit();
                     let (_ptr1, _len1) = ::witbind::rt::lend_str(path);
                     let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr1,
-                            _len1,
-                            _ptr2,
-                        )
-                    };
+                    unsafe { _wit_import(self.handle() as i32, _ptr1, _len1, _ptr2) };
                     let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
-                        0 => {
-                            ::core::result::Result::Ok(unsafe {
-                                ::witbind::rt::take_string_at(_ptr2.add(4))
-                            })
-                        }
-                        1 => {
-                            let _l4 = unsafe { *_ptr2.add(4).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l4) })
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case4 = || unsafe {
+                        ::witbind::rt::take_string_at(_ptr2.add(4))
+                    };
+                    let _case6 = || {
+                        let _l5 = unsafe { *_ptr2.add(4).cast::<u8>() };
+                        unsafe { ErrorCode::_lift(_l5) }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l3, _case4, _case6) }
                 }
                 /// Remove a directory.
                 ///
@@ -2962,30 +2337,19 @@ pub mod wasi {
                     &self,
                     path: &str,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:filesystem/types@0.2.12",
+                    wit_import!(
                         "[method]descriptor.remove-directory-at", (i32, ptr, len, ptr)
                     );
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u8; 2]>::uninit();
                     let (_ptr1, _len1) = ::witbind::rt::lend_str(path);
                     let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr1,
-                            _len1,
-                            _ptr2,
-                        )
-                    };
+                    unsafe { _wit_import(self.handle() as i32, _ptr1, _len1, _ptr2) };
                     let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
-                        0 => ::core::result::Result::Ok(()),
-                        1 => {
-                            let _l4 = unsafe { *_ptr2.add(1).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l4) })
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case5 = || {
+                        let _l4 = unsafe { *_ptr2.add(1).cast::<u8>() };
+                        unsafe { ErrorCode::_lift(_l4) }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l3, || (), _case5) }
                 }
                 /// Rename a filesystem object.
                 ///
@@ -2996,9 +2360,9 @@ pub mod wasi {
                     new_descriptor: &Descriptor,
                     new_path: &str,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:filesystem/types@0.2.12", "[method]descriptor.rename-at",
-                        (i32, ptr, len, i32, ptr, len, ptr)
+                    wit_import!(
+                        "[method]descriptor.rename-at", (i32, ptr, len, i32, ptr, len,
+                        ptr)
                     );
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u8; 2]>::uninit();
                     let (_ptr1, _len1) = ::witbind::rt::lend_str(old_path);
@@ -3006,25 +2370,21 @@ pub mod wasi {
                     let _ptr3 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                            self.handle() as i32,
                             _ptr1,
                             _len1,
-                            ::witbind::rt::ResourceHandle::handle(&new_descriptor.handle)
-                                as i32,
+                            new_descriptor.handle() as i32,
                             _ptr2,
                             _len2,
                             _ptr3,
                         )
                     };
                     let _l4 = unsafe { *_ptr3.cast::<u8>() };
-                    match _l4 {
-                        0 => ::core::result::Result::Ok(()),
-                        1 => {
-                            let _l5 = unsafe { *_ptr3.add(1).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l5) })
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case6 = || {
+                        let _l5 = unsafe { *_ptr3.add(1).cast::<u8>() };
+                        unsafe { ErrorCode::_lift(_l5) }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l4, || (), _case6) }
                 }
                 /// Create a symbolic link (also known as a "symlink").
                 ///
@@ -3037,9 +2397,8 @@ pub mod wasi {
                     old_path: &str,
                     new_path: &str,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:filesystem/types@0.2.12", "[method]descriptor.symlink-at",
-                        (i32, ptr, len, ptr, len, ptr)
+                    wit_import!(
+                        "[method]descriptor.symlink-at", (i32, ptr, len, ptr, len, ptr)
                     );
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u8; 2]>::uninit();
                     let (_ptr1, _len1) = ::witbind::rt::lend_str(old_path);
@@ -3047,7 +2406,7 @@ pub mod wasi {
                     let _ptr3 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                            self.handle() as i32,
                             _ptr1,
                             _len1,
                             _ptr2,
@@ -3056,14 +2415,11 @@ pub mod wasi {
                         )
                     };
                     let _l4 = unsafe { *_ptr3.cast::<u8>() };
-                    match _l4 {
-                        0 => ::core::result::Result::Ok(()),
-                        1 => {
-                            let _l5 = unsafe { *_ptr3.add(1).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l5) })
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case6 = || {
+                        let _l5 = unsafe { *_ptr3.add(1).cast::<u8>() };
+                        unsafe { ErrorCode::_lift(_l5) }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l4, || (), _case6) }
                 }
                 /// Unlink a filesystem object that is not a directory.
                 ///
@@ -3073,30 +2429,19 @@ pub mod wasi {
                     &self,
                     path: &str,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:filesystem/types@0.2.12",
+                    wit_import!(
                         "[method]descriptor.unlink-file-at", (i32, ptr, len, ptr)
                     );
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u8; 2]>::uninit();
                     let (_ptr1, _len1) = ::witbind::rt::lend_str(path);
                     let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr1,
-                            _len1,
-                            _ptr2,
-                        )
-                    };
+                    unsafe { _wit_import(self.handle() as i32, _ptr1, _len1, _ptr2) };
                     let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
-                        0 => ::core::result::Result::Ok(()),
-                        1 => {
-                            let _l4 = unsafe { *_ptr2.add(1).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l4) })
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case5 = || {
+                        let _l4 = unsafe { *_ptr2.add(1).cast::<u8>() };
+                        unsafe { ErrorCode::_lift(_l4) }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l3, || (), _case5) }
                 }
                 /// Test whether two descriptors refer to the same filesystem object.
                 ///
@@ -3105,15 +2450,9 @@ pub mod wasi {
                 /// wasi-filesystem does not expose device and inode numbers, so this function
                 /// may be used instead.
                 pub fn is_same_object(&self, other: &Descriptor) -> bool {
-                    ::witbind::rt::wit_import!(
-                        "wasi:filesystem/types@0.2.12",
-                        "[method]descriptor.is-same-object", (i32, i32), i32
-                    );
+                    wit_import!("[method]descriptor.is-same-object", (i32, i32), i32);
                     let _ret1 = unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            ::witbind::rt::ResourceHandle::handle(&other.handle) as i32,
-                        )
+                        _wit_import(self.handle() as i32, other.handle() as i32)
                     };
                     ::witbind::rt::bool_lift(_ret1 as u8)
                 }
@@ -3139,34 +2478,24 @@ pub mod wasi {
                 pub fn metadata_hash(
                     &self,
                 ) -> ::core::result::Result<MetadataHashValue, ErrorCode> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:filesystem/types@0.2.12",
-                        "[method]descriptor.metadata-hash", (i32, ptr)
-                    );
+                    wit_import!("[method]descriptor.metadata-hash", (i32, ptr));
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 3]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr1,
-                        )
-                    };
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    match _l2 {
-                        0 => {
-                            let _l3 = unsafe { *_ptr1.add(8).cast::<u64>() };
-                            let _l4 = unsafe { *_ptr1.add(16).cast::<u64>() };
-                            ::core::result::Result::Ok(MetadataHashValue {
-                                lower: _l3,
-                                upper: _l4,
-                            })
+                    let _case5 = || {
+                        let _l3 = unsafe { *_ptr1.add(8).cast::<u64>() };
+                        let _l4 = unsafe { *_ptr1.add(16).cast::<u64>() };
+                        MetadataHashValue {
+                            lower: _l3,
+                            upper: _l4,
                         }
-                        1 => {
-                            let _l5 = unsafe { *_ptr1.add(8).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l5) })
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    };
+                    let _case7 = || {
+                        let _l6 = unsafe { *_ptr1.add(8).cast::<u8>() };
+                        unsafe { ErrorCode::_lift(_l6) }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, _case5, _case7) }
                 }
                 /// Return a hash of the metadata associated with a filesystem object referred
                 /// to by a directory descriptor and a relative path.
@@ -3177,8 +2506,7 @@ pub mod wasi {
                     path_flags: PathFlags,
                     path: &str,
                 ) -> ::core::result::Result<MetadataHashValue, ErrorCode> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:filesystem/types@0.2.12",
+                    wit_import!(
                         "[method]descriptor.metadata-hash-at", (i32, i32, ptr, len, ptr)
                     );
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 3]>::uninit();
@@ -3186,7 +2514,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                            self.handle() as i32,
                             path_flags.bits() as i32,
                             _ptr1,
                             _len1,
@@ -3194,21 +2522,19 @@ pub mod wasi {
                         )
                     };
                     let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
-                        0 => {
-                            let _l4 = unsafe { *_ptr2.add(8).cast::<u64>() };
-                            let _l5 = unsafe { *_ptr2.add(16).cast::<u64>() };
-                            ::core::result::Result::Ok(MetadataHashValue {
-                                lower: _l4,
-                                upper: _l5,
-                            })
+                    let _case6 = || {
+                        let _l4 = unsafe { *_ptr2.add(8).cast::<u64>() };
+                        let _l5 = unsafe { *_ptr2.add(16).cast::<u64>() };
+                        MetadataHashValue {
+                            lower: _l4,
+                            upper: _l5,
                         }
-                        1 => {
-                            let _l6 = unsafe { *_ptr2.add(8).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l6) })
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    };
+                    let _case8 = || {
+                        let _l7 = unsafe { *_ptr2.add(8).cast::<u8>() };
+                        unsafe { ErrorCode::_lift(_l7) }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l3, _case6, _case8) }
                 }
             }
             /// A stream of directory entries.
@@ -3217,40 +2543,10 @@ pub mod wasi {
             pub struct DirectoryEntryStream {
                 pub(crate) handle: ::witbind::rt::ResourceHandle<DirectoryEntryStream>,
             }
-            impl ::witbind::rt::WasmResource for DirectoryEntryStream {
-                unsafe fn drop(handle: u32) {
-                    ::witbind::rt::wit_import!(
-                        "wasi:filesystem/types@0.2.12",
-                        "[resource-drop]directory-entry-stream", (i32)
-                    );
-                    unsafe { _wit_import(handle as i32) }
-                }
-            }
-            impl DirectoryEntryStream {
-                /// Takes ownership of a raw handle.
-                ///
-                /// # Safety
-                /// `handle` must be an owned handle of this resource type that
-                /// nothing else drops.
-                #[doc(hidden)]
-                pub unsafe fn from_handle(handle: u32) -> Self {
-                    Self {
-                        handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(handle)
-                        },
-                    }
-                }
-                /// Moves ownership of the raw handle out of this value.
-                #[doc(hidden)]
-                pub fn take_handle(&self) -> u32 {
-                    ::witbind::rt::ResourceHandle::take_handle(&self.handle)
-                }
-                /// The raw handle, still owned by this value.
-                #[doc(hidden)]
-                pub fn handle(&self) -> u32 {
-                    ::witbind::rt::ResourceHandle::handle(&self.handle)
-                }
-            }
+            ::witbind::rt::resource_handle!(
+                DirectoryEntryStream, "wasi:filesystem/types@0.2.12",
+                "[resource-drop]directory-entry-stream", api
+            );
             impl DirectoryEntryStream {
                 /// Read a single directory entry from a `directory-entry-stream`.
                 pub fn read_directory_entry(
@@ -3259,43 +2555,31 @@ pub mod wasi {
                     ::core::option::Option<DirectoryEntry>,
                     ErrorCode,
                 > {
-                    ::witbind::rt::wit_import!(
-                        "wasi:filesystem/types@0.2.12",
+                    wit_import!(
                         "[method]directory-entry-stream.read-directory-entry", (i32, ptr)
                     );
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 5]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr1,
-                        )
-                    };
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    match _l2 {
-                        0 => {
-                            let _l3 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                            let _v5 = match _l3 {
-                                0 => ::core::option::Option::None,
-                                1 => {
-                                    let _l4 = unsafe { *_ptr1.add(8).cast::<u8>() };
-                                    ::core::option::Option::Some(DirectoryEntry {
-                                        type_: unsafe { DescriptorType::_lift(_l4) },
-                                        name: unsafe {
-                                            ::witbind::rt::take_string_at(_ptr1.add(12))
-                                        },
-                                    })
-                                }
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            };
-                            ::core::result::Result::Ok(_v5)
-                        }
-                        1 => {
-                            let _l6 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l6) })
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case7 = || {
+                        let _l3 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                        let _case5 = || {
+                            let _l4 = unsafe { *_ptr1.add(8).cast::<u8>() };
+                            DirectoryEntry {
+                                type_: unsafe { DescriptorType::_lift(_l4) },
+                                name: unsafe {
+                                    ::witbind::rt::take_string_at(_ptr1.add(12))
+                                },
+                            }
+                        };
+                        unsafe { ::witbind::rt::lift_option(_l3, _case5) }
+                    };
+                    let _case9 = || {
+                        let _l8 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                        unsafe { ErrorCode::_lift(_l8) }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, _case7, _case9) }
                 }
             }
             /// Attempts to extract a filesystem-related `error-code` from the stream
@@ -3311,26 +2595,16 @@ pub mod wasi {
             pub fn filesystem_error_code(
                 err: &Error,
             ) -> ::core::option::Option<ErrorCode> {
-                ::witbind::rt::wit_import!(
-                    "wasi:filesystem/types@0.2.12", "filesystem-error-code", (i32, ptr)
-                );
+                wit_import!("filesystem-error-code", (i32, ptr));
                 let mut _ret_area = ::core::mem::MaybeUninit::<[u8; 2]>::uninit();
                 let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                unsafe {
-                    _wit_import(
-                        ::witbind::rt::ResourceHandle::handle(&err.handle) as i32,
-                        _ptr1,
-                    )
-                };
+                unsafe { _wit_import(err.handle() as i32, _ptr1) };
                 let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                match _l2 {
-                    0 => ::core::option::Option::None,
-                    1 => {
-                        let _l3 = unsafe { *_ptr1.add(1).cast::<u8>() };
-                        ::core::option::Option::Some(unsafe { ErrorCode::_lift(_l3) })
-                    }
-                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                }
+                let _case4 = || {
+                    let _l3 = unsafe { *_ptr1.add(1).cast::<u8>() };
+                    unsafe { ErrorCode::_lift(_l3) }
+                };
+                unsafe { ::witbind::rt::lift_option(_l2, _case4) }
             }
             /// Lifts a `descriptor-stat` out of canonical ABI memory.
             ///
@@ -3344,66 +2618,75 @@ pub mod wasi {
                 let _l2 = unsafe { *ptr.add(8).cast::<u64>() };
                 let _l3 = unsafe { *ptr.add(16).cast::<u64>() };
                 let _l4 = unsafe { *ptr.add(24).cast::<u8>() };
-                let _v7 = match _l4 {
-                    0 => ::core::option::Option::None,
-                    1 => {
-                        let _l5 = unsafe { *ptr.add(32).cast::<u64>() };
-                        let _l6 = unsafe { *ptr.add(40).cast::<u32>() };
-                        ::core::option::Option::Some(Datetime {
-                            seconds: _l5,
-                            nanoseconds: _l6,
-                        })
+                let _case7 = || {
+                    let _l5 = unsafe { *ptr.add(32).cast::<u64>() };
+                    let _l6 = unsafe { *ptr.add(40).cast::<u32>() };
+                    Datetime {
+                        seconds: _l5,
+                        nanoseconds: _l6,
                     }
-                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
                 };
-                let _l8 = unsafe { *ptr.add(48).cast::<u8>() };
-                let _v11 = match _l8 {
-                    0 => ::core::option::Option::None,
-                    1 => {
-                        let _l9 = unsafe { *ptr.add(56).cast::<u64>() };
-                        let _l10 = unsafe { *ptr.add(64).cast::<u32>() };
-                        ::core::option::Option::Some(Datetime {
-                            seconds: _l9,
-                            nanoseconds: _l10,
-                        })
+                let _v8 = unsafe { ::witbind::rt::lift_option(_l4, _case7) };
+                let _l9 = unsafe { *ptr.add(48).cast::<u8>() };
+                let _case12 = || {
+                    let _l10 = unsafe { *ptr.add(56).cast::<u64>() };
+                    let _l11 = unsafe { *ptr.add(64).cast::<u32>() };
+                    Datetime {
+                        seconds: _l10,
+                        nanoseconds: _l11,
                     }
-                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
                 };
-                let _l12 = unsafe { *ptr.add(72).cast::<u8>() };
-                let _v15 = match _l12 {
-                    0 => ::core::option::Option::None,
-                    1 => {
-                        let _l13 = unsafe { *ptr.add(80).cast::<u64>() };
-                        let _l14 = unsafe { *ptr.add(88).cast::<u32>() };
-                        ::core::option::Option::Some(Datetime {
-                            seconds: _l13,
-                            nanoseconds: _l14,
-                        })
+                let _v13 = unsafe { ::witbind::rt::lift_option(_l9, _case12) };
+                let _l14 = unsafe { *ptr.add(72).cast::<u8>() };
+                let _case17 = || {
+                    let _l15 = unsafe { *ptr.add(80).cast::<u64>() };
+                    let _l16 = unsafe { *ptr.add(88).cast::<u32>() };
+                    Datetime {
+                        seconds: _l15,
+                        nanoseconds: _l16,
                     }
-                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
                 };
+                let _v18 = unsafe { ::witbind::rt::lift_option(_l14, _case17) };
                 DescriptorStat {
                     type_: unsafe { DescriptorType::_lift(_l1) },
                     link_count: _l2,
                     size: _l3,
-                    data_access_timestamp: _v7,
-                    data_modification_timestamp: _v11,
-                    status_change_timestamp: _v15,
+                    data_access_timestamp: _v8,
+                    data_modification_timestamp: _v13,
+                    status_change_timestamp: _v18,
                 }
+            }
+            /// A lent `new-timestamp` as its core values (its lists and strings point into `value`).
+            pub(crate) fn _lower_flat_new_timestamp(
+                value: &NewTimestamp,
+            ) -> (i32, i64, i32) {
+                let (_v6, _v7, _v8) = match value {
+                    NewTimestamp::NoChange => (0i32, 0i64, 0i32),
+                    NewTimestamp::Now => (1i32, 0i64, 0i32),
+                    NewTimestamp::Timestamp(_e3) => {
+                        let Datetime { seconds: _f4, nanoseconds: _f5 } = _e3;
+                        (2i32, ::witbind::rt::as_i64(_f4), ::witbind::rt::as_i32(_f5))
+                    }
+                };
+                (_v6, _v7, _v8)
             }
         }
         pub mod preopens {
             #[used]
             #[doc(hidden)]
             static __FORCE_SECTION_REF: fn() = super::super::super::__link_custom_section_describing_imports;
+            #[allow(unused_macros)]
+            macro_rules! wit_import {
+                ($($signature:tt)*) => {
+                    ::witbind::rt::wit_import!("wasi:filesystem/preopens@0.2.12", $($signature)*);
+                };
+            }
             pub type Descriptor = super::types::Descriptor;
             /// Return the set of preopened directories, and their paths.
             pub fn get_directories() -> ::witbind::rt::Vec<
                 (Descriptor, ::witbind::rt::String),
             > {
-                ::witbind::rt::wit_import!(
-                    "wasi:filesystem/preopens@0.2.12", "get-directories", (ptr)
-                );
+                wit_import!("get-directories", (ptr));
                 let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
                 let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(_ptr1) };
@@ -3411,11 +2694,7 @@ pub mod wasi {
                 let _lift3 = |_base3: *mut u8| {
                     let _l4 = unsafe { *_base3.cast::<i32>() };
                     (
-                        Descriptor {
-                            handle: unsafe {
-                                ::witbind::rt::ResourceHandle::from_handle(_l4 as u32)
-                            },
-                        },
+                        unsafe { Descriptor::from_handle(_l4 as u32) },
                         unsafe { ::witbind::rt::take_string_at(_base3.add(4)) },
                     )
                 };
@@ -3436,39 +2715,9 @@ pub mod wasi {
             pub struct Network {
                 pub(crate) handle: ::witbind::rt::ResourceHandle<Network>,
             }
-            impl ::witbind::rt::WasmResource for Network {
-                unsafe fn drop(handle: u32) {
-                    ::witbind::rt::wit_import!(
-                        "wasi:sockets/network@0.2.12", "[resource-drop]network", (i32)
-                    );
-                    unsafe { _wit_import(handle as i32) }
-                }
-            }
-            impl Network {
-                /// Takes ownership of a raw handle.
-                ///
-                /// # Safety
-                /// `handle` must be an owned handle of this resource type that
-                /// nothing else drops.
-                #[doc(hidden)]
-                pub unsafe fn from_handle(handle: u32) -> Self {
-                    Self {
-                        handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(handle)
-                        },
-                    }
-                }
-                /// Moves ownership of the raw handle out of this value.
-                #[doc(hidden)]
-                pub fn take_handle(&self) -> u32 {
-                    ::witbind::rt::ResourceHandle::take_handle(&self.handle)
-                }
-                /// The raw handle, still owned by this value.
-                #[doc(hidden)]
-                pub fn handle(&self) -> u32 {
-                    ::witbind::rt::ResourceHandle::handle(&self.handle)
-                }
-            }
+            ::witbind::rt::resource_handle!(
+                Network, "wasi:sockets/network@0.2.12", "[resource-drop]network", api
+            );
             impl Network {}
             /// Error codes.
             ///
@@ -3991,12 +3240,16 @@ pub mod wasi {
             ) {
                 match value {
                     IpSocketAddress::Ipv4(_e1) => {
-                        unsafe { *ptr.cast::<u8>() = 0 };
-                        unsafe { _lower_ipv4_socket_address(&_e1, ptr.add(4)) };
+                        unsafe {
+                            *ptr.cast::<u8>() = 0;
+                            _lower_ipv4_socket_address(&_e1, ptr.add(4));
+                        }
                     }
                     IpSocketAddress::Ipv6(_e2) => {
-                        unsafe { *ptr.cast::<u8>() = 1 };
-                        unsafe { _lower_ipv6_socket_address(&_e2, ptr.add(4)) };
+                        unsafe {
+                            *ptr.cast::<u8>() = 1;
+                            _lower_ipv6_socket_address(&_e2, ptr.add(4));
+                        }
                     }
                 }
             }
@@ -4012,10 +3265,12 @@ pub mod wasi {
                 let Ipv4SocketAddress { port: _f1, address: _f2 } = value;
                 unsafe { *ptr.cast::<u16>() = ::witbind::rt::as_i32(_f1) as u16 };
                 let (_t3_0, _t3_1, _t3_2, _t3_3) = _f2;
-                unsafe { *ptr.add(2).cast::<u8>() = ::witbind::rt::as_i32(_t3_0) as u8 };
-                unsafe { *ptr.add(3).cast::<u8>() = ::witbind::rt::as_i32(_t3_1) as u8 };
-                unsafe { *ptr.add(4).cast::<u8>() = ::witbind::rt::as_i32(_t3_2) as u8 };
-                unsafe { *ptr.add(5).cast::<u8>() = ::witbind::rt::as_i32(_t3_3) as u8 };
+                unsafe {
+                    *ptr.add(2).cast::<u8>() = ::witbind::rt::as_i32(_t3_0) as u8;
+                    *ptr.add(3).cast::<u8>() = ::witbind::rt::as_i32(_t3_1) as u8;
+                    *ptr.add(4).cast::<u8>() = ::witbind::rt::as_i32(_t3_2) as u8;
+                    *ptr.add(5).cast::<u8>() = ::witbind::rt::as_i32(_t3_3) as u8;
+                }
             }
             /// Lowers a lent `ipv6-address` into canonical ABI memory.
             ///
@@ -4024,28 +3279,16 @@ pub mod wasi {
             /// `ptr` points at writable memory with room for this type in canonical layout, aligned for it; its lists and strings point into `value`, which must outlive their use.
             pub(crate) unsafe fn _lower_ipv6_address(value: &Ipv6Address, ptr: *mut u8) {
                 let (_t1_0, _t1_1, _t1_2, _t1_3, _t1_4, _t1_5, _t1_6, _t1_7) = value;
-                unsafe { *ptr.cast::<u16>() = ::witbind::rt::as_i32(_t1_0) as u16 };
                 unsafe {
-                    *ptr.add(2).cast::<u16>() = ::witbind::rt::as_i32(_t1_1) as u16
-                };
-                unsafe {
-                    *ptr.add(4).cast::<u16>() = ::witbind::rt::as_i32(_t1_2) as u16
-                };
-                unsafe {
-                    *ptr.add(6).cast::<u16>() = ::witbind::rt::as_i32(_t1_3) as u16
-                };
-                unsafe {
-                    *ptr.add(8).cast::<u16>() = ::witbind::rt::as_i32(_t1_4) as u16
-                };
-                unsafe {
-                    *ptr.add(10).cast::<u16>() = ::witbind::rt::as_i32(_t1_5) as u16
-                };
-                unsafe {
-                    *ptr.add(12).cast::<u16>() = ::witbind::rt::as_i32(_t1_6) as u16
-                };
-                unsafe {
-                    *ptr.add(14).cast::<u16>() = ::witbind::rt::as_i32(_t1_7) as u16
-                };
+                    *ptr.cast::<u16>() = ::witbind::rt::as_i32(_t1_0) as u16;
+                    *ptr.add(2).cast::<u16>() = ::witbind::rt::as_i32(_t1_1) as u16;
+                    *ptr.add(4).cast::<u16>() = ::witbind::rt::as_i32(_t1_2) as u16;
+                    *ptr.add(6).cast::<u16>() = ::witbind::rt::as_i32(_t1_3) as u16;
+                    *ptr.add(8).cast::<u16>() = ::witbind::rt::as_i32(_t1_4) as u16;
+                    *ptr.add(10).cast::<u16>() = ::witbind::rt::as_i32(_t1_5) as u16;
+                    *ptr.add(12).cast::<u16>() = ::witbind::rt::as_i32(_t1_6) as u16;
+                    *ptr.add(14).cast::<u16>() = ::witbind::rt::as_i32(_t1_7) as u16;
+                }
             }
             #[allow(clippy::needless_borrow)]
             /// Lowers a lent `ipv6-socket-address` into canonical ABI memory.
@@ -4063,10 +3306,12 @@ pub mod wasi {
                     address: _f3,
                     scope_id: _f4,
                 } = value;
-                unsafe { *ptr.cast::<u16>() = ::witbind::rt::as_i32(_f1) as u16 };
-                unsafe { *ptr.add(4).cast::<i32>() = ::witbind::rt::as_i32(_f2) };
-                unsafe { _lower_ipv6_address(&_f3, ptr.add(8)) };
-                unsafe { *ptr.add(24).cast::<i32>() = ::witbind::rt::as_i32(_f4) };
+                unsafe {
+                    *ptr.cast::<u16>() = ::witbind::rt::as_i32(_f1) as u16;
+                    *ptr.add(4).cast::<i32>() = ::witbind::rt::as_i32(_f2);
+                    _lower_ipv6_address(&_f3, ptr.add(8));
+                    *ptr.add(24).cast::<i32>() = ::witbind::rt::as_i32(_f4);
+                }
             }
         }
         /// This interface provides a value-export of the default network handle..
@@ -4074,24 +3319,30 @@ pub mod wasi {
             #[used]
             #[doc(hidden)]
             static __FORCE_SECTION_REF: fn() = super::super::super::__link_custom_section_describing_imports;
+            #[allow(unused_macros)]
+            macro_rules! wit_import {
+                ($($signature:tt)*) => {
+                    ::witbind::rt::wit_import!("wasi:sockets/instance-network@0.2.12", $($signature)*);
+                };
+            }
             pub type Network = super::network::Network;
             /// Get a handle to the default network.
             pub fn instance_network() -> Network {
-                ::witbind::rt::wit_import!(
-                    "wasi:sockets/instance-network@0.2.12", "instance-network", (), i32
-                );
+                wit_import!("instance-network", (), i32);
                 let _ret1 = unsafe { _wit_import() };
-                Network {
-                    handle: unsafe {
-                        ::witbind::rt::ResourceHandle::from_handle(_ret1 as u32)
-                    },
-                }
+                unsafe { Network::from_handle(_ret1 as u32) }
             }
         }
         pub mod udp {
             #[used]
             #[doc(hidden)]
             static __FORCE_SECTION_REF: fn() = super::super::super::__link_custom_section_describing_imports;
+            #[allow(unused_macros)]
+            macro_rules! wit_import {
+                ($($signature:tt)*) => {
+                    ::witbind::rt::wit_import!("wasi:sockets/udp@0.2.12", $($signature)*);
+                };
+            }
             pub type Pollable = super::super::io::poll::Pollable;
             pub type Network = super::network::Network;
             pub type ErrorCode = super::network::ErrorCode;
@@ -4131,39 +3382,9 @@ pub mod wasi {
             pub struct UdpSocket {
                 pub(crate) handle: ::witbind::rt::ResourceHandle<UdpSocket>,
             }
-            impl ::witbind::rt::WasmResource for UdpSocket {
-                unsafe fn drop(handle: u32) {
-                    ::witbind::rt::wit_import!(
-                        "wasi:sockets/udp@0.2.12", "[resource-drop]udp-socket", (i32)
-                    );
-                    unsafe { _wit_import(handle as i32) }
-                }
-            }
-            impl UdpSocket {
-                /// Takes ownership of a raw handle.
-                ///
-                /// # Safety
-                /// `handle` must be an owned handle of this resource type that
-                /// nothing else drops.
-                #[doc(hidden)]
-                pub unsafe fn from_handle(handle: u32) -> Self {
-                    Self {
-                        handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(handle)
-                        },
-                    }
-                }
-                /// Moves ownership of the raw handle out of this value.
-                #[doc(hidden)]
-                pub fn take_handle(&self) -> u32 {
-                    ::witbind::rt::ResourceHandle::take_handle(&self.handle)
-                }
-                /// The raw handle, still owned by this value.
-                #[doc(hidden)]
-                pub fn handle(&self) -> u32 {
-                    ::witbind::rt::ResourceHandle::handle(&self.handle)
-                }
-            }
+            ::witbind::rt::resource_handle!(
+                UdpSocket, "wasi:sockets/udp@0.2.12", "[resource-drop]udp-socket", api
+            );
             impl UdpSocket {
                 /// Bind the socket to a specific network on the provided IP address and port.
                 ///
@@ -4197,10 +3418,9 @@ pub mod wasi {
                     network: &Network,
                     local_address: IpSocketAddress,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:sockets/udp@0.2.12", "[method]udp-socket.start-bind", (i32,
-                        i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32,
-                        ptr)
+                    wit_import!(
+                        "[method]udp-socket.start-bind", (i32, i32, i32, i32, i32, i32,
+                        i32, i32, i32, i32, i32, i32, i32, i32, ptr)
                     );
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u8; 2]>::uninit();
                     let (
@@ -4220,9 +3440,8 @@ pub mod wasi {
                     let _ptr13 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            ::witbind::rt::ResourceHandle::handle(&network.handle)
-                                as i32,
+                            self.handle() as i32,
+                            network.handle() as i32,
                             _v1,
                             _v2,
                             _v3,
@@ -4239,39 +3458,23 @@ pub mod wasi {
                         )
                     };
                     let _l14 = unsafe { *_ptr13.cast::<u8>() };
-                    match _l14 {
-                        0 => ::core::result::Result::Ok(()),
-                        1 => {
-                            let _l15 = unsafe { *_ptr13.add(1).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe {
-                                ErrorCode::_lift(_l15)
-                            })
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case16 = || {
+                        let _l15 = unsafe { *_ptr13.add(1).cast::<u8>() };
+                        unsafe { ErrorCode::_lift(_l15) }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l14, || (), _case16) }
                 }
                 pub fn finish_bind(&self) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:sockets/udp@0.2.12", "[method]udp-socket.finish-bind",
-                        (i32, ptr)
-                    );
+                    wit_import!("[method]udp-socket.finish-bind", (i32, ptr));
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u8; 2]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr1,
-                        )
-                    };
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    match _l2 {
-                        0 => ::core::result::Result::Ok(()),
-                        1 => {
-                            let _l3 = unsafe { *_ptr1.add(1).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l3) })
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case4 = || {
+                        let _l3 = unsafe { *_ptr1.add(1).cast::<u8>() };
+                        unsafe { ErrorCode::_lift(_l3) }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, || (), _case4) }
                 }
                 /// Set up inbound & outbound communication channels, optionally to a specific peer.
                 ///
@@ -4321,10 +3524,9 @@ pub mod wasi {
                     (IncomingDatagramStream, OutgoingDatagramStream),
                     ErrorCode,
                 > {
-                    ::witbind::rt::wit_import!(
-                        "wasi:sockets/udp@0.2.12", "[method]udp-socket.stream", (i32,
-                        i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32,
-                        ptr)
+                    wit_import!(
+                        "[method]udp-socket.stream", (i32, i32, i32, i32, i32, i32, i32,
+                        i32, i32, i32, i32, i32, i32, i32, ptr)
                     );
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 3]>::uninit();
                     let (
@@ -4394,7 +3596,7 @@ pub mod wasi {
                     let _ptr28 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                            self.handle() as i32,
                             _v15,
                             _v16,
                             _v17,
@@ -4412,31 +3614,19 @@ pub mod wasi {
                         )
                     };
                     let _l29 = unsafe { *_ptr28.cast::<u8>() };
-                    match _l29 {
-                        0 => {
-                            let _l30 = unsafe { *_ptr28.add(4).cast::<i32>() };
-                            let _l31 = unsafe { *_ptr28.add(8).cast::<i32>() };
-                            ::core::result::Result::Ok((
-                                IncomingDatagramStream {
-                                    handle: unsafe {
-                                        ::witbind::rt::ResourceHandle::from_handle(_l30 as u32)
-                                    },
-                                },
-                                OutgoingDatagramStream {
-                                    handle: unsafe {
-                                        ::witbind::rt::ResourceHandle::from_handle(_l31 as u32)
-                                    },
-                                },
-                            ))
-                        }
-                        1 => {
-                            let _l32 = unsafe { *_ptr28.add(4).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe {
-                                ErrorCode::_lift(_l32)
-                            })
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case32 = || {
+                        let _l30 = unsafe { *_ptr28.add(4).cast::<i32>() };
+                        let _l31 = unsafe { *_ptr28.add(8).cast::<i32>() };
+                        (
+                            unsafe { IncomingDatagramStream::from_handle(_l30 as u32) },
+                            unsafe { OutgoingDatagramStream::from_handle(_l31 as u32) },
+                        )
+                    };
+                    let _case34 = || {
+                        let _l33 = unsafe { *_ptr28.add(4).cast::<u8>() };
+                        unsafe { ErrorCode::_lift(_l33) }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l29, _case32, _case34) }
                 }
                 /// Get the current bound address.
                 ///
@@ -4457,32 +3647,19 @@ pub mod wasi {
                 pub fn local_address(
                     &self,
                 ) -> ::core::result::Result<IpSocketAddress, ErrorCode> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:sockets/udp@0.2.12", "[method]udp-socket.local-address",
-                        (i32, ptr)
-                    );
+                    wit_import!("[method]udp-socket.local-address", (i32, ptr));
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 9]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr1,
-                        )
-                    };
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    match _l2 {
-                        0 => {
-                            let _v3 = unsafe {
-                                super::network::_lift_ip_socket_address(_ptr1.add(4))
-                            };
-                            ::core::result::Result::Ok(_v3)
-                        }
-                        1 => {
-                            let _l4 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l4) })
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case4 = || unsafe {
+                        super::network::_lift_ip_socket_address(_ptr1.add(4))
+                    };
+                    let _case6 = || {
+                        let _l5 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                        unsafe { ErrorCode::_lift(_l5) }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, _case4, _case6) }
                 }
                 /// Get the address the socket is currently streaming to.
                 ///
@@ -4497,46 +3674,26 @@ pub mod wasi {
                 pub fn remote_address(
                     &self,
                 ) -> ::core::result::Result<IpSocketAddress, ErrorCode> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:sockets/udp@0.2.12", "[method]udp-socket.remote-address",
-                        (i32, ptr)
-                    );
+                    wit_import!("[method]udp-socket.remote-address", (i32, ptr));
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 9]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr1,
-                        )
-                    };
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    match _l2 {
-                        0 => {
-                            let _v3 = unsafe {
-                                super::network::_lift_ip_socket_address(_ptr1.add(4))
-                            };
-                            ::core::result::Result::Ok(_v3)
-                        }
-                        1 => {
-                            let _l4 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l4) })
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case4 = || unsafe {
+                        super::network::_lift_ip_socket_address(_ptr1.add(4))
+                    };
+                    let _case6 = || {
+                        let _l5 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                        unsafe { ErrorCode::_lift(_l5) }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, _case4, _case6) }
                 }
                 /// Whether this is a IPv4 or IPv6 socket.
                 ///
                 /// Equivalent to the SO_DOMAIN socket option.
                 pub fn address_family(&self) -> IpAddressFamily {
-                    ::witbind::rt::wit_import!(
-                        "wasi:sockets/udp@0.2.12", "[method]udp-socket.address-family",
-                        (i32), i32
-                    );
-                    let _ret1 = unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                        )
-                    };
+                    wit_import!("[method]udp-socket.address-family", (i32), i32);
+                    let _ret1 = unsafe { _wit_import(self.handle() as i32) };
                     unsafe { IpAddressFamily::_lift(_ret1 as u8) }
                 }
                 /// Equivalent to the IP_TTL & IPV6_UNICAST_HOPS socket options.
@@ -4548,57 +3705,40 @@ pub mod wasi {
                 pub fn unicast_hop_limit(
                     &self,
                 ) -> ::core::result::Result<u8, ErrorCode> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:sockets/udp@0.2.12",
-                        "[method]udp-socket.unicast-hop-limit", (i32, ptr)
-                    );
+                    wit_import!("[method]udp-socket.unicast-hop-limit", (i32, ptr));
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u8; 2]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr1,
-                        )
-                    };
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    match _l2 {
-                        0 => {
-                            let _l3 = unsafe { *_ptr1.add(1).cast::<u8>() };
-                            ::core::result::Result::Ok(_l3)
-                        }
-                        1 => {
-                            let _l4 = unsafe { *_ptr1.add(1).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l4) })
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case4 = || unsafe { *_ptr1.add(1).cast::<u8>() };
+                    let _case6 = || {
+                        let _l5 = unsafe { *_ptr1.add(1).cast::<u8>() };
+                        unsafe { ErrorCode::_lift(_l5) }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, _case4, _case6) }
                 }
                 pub fn set_unicast_hop_limit(
                     &self,
                     value: u8,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:sockets/udp@0.2.12",
+                    wit_import!(
                         "[method]udp-socket.set-unicast-hop-limit", (i32, i32, ptr)
                     );
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u8; 2]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                            self.handle() as i32,
                             ::witbind::rt::as_i32(value),
                             _ptr1,
                         )
                     };
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    match _l2 {
-                        0 => ::core::result::Result::Ok(()),
-                        1 => {
-                            let _l3 = unsafe { *_ptr1.add(1).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l3) })
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case4 = || {
+                        let _l3 = unsafe { *_ptr1.add(1).cast::<u8>() };
+                        unsafe { ErrorCode::_lift(_l3) }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, || (), _case4) }
                 }
                 /// The kernel buffer space reserved for sends/receives on this socket.
                 ///
@@ -4613,132 +3753,87 @@ pub mod wasi {
                 pub fn receive_buffer_size(
                     &self,
                 ) -> ::core::result::Result<u64, ErrorCode> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:sockets/udp@0.2.12",
-                        "[method]udp-socket.receive-buffer-size", (i32, ptr)
-                    );
+                    wit_import!("[method]udp-socket.receive-buffer-size", (i32, ptr));
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr1,
-                        )
-                    };
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    match _l2 {
-                        0 => {
-                            let _l3 = unsafe { *_ptr1.add(8).cast::<u64>() };
-                            ::core::result::Result::Ok(_l3)
-                        }
-                        1 => {
-                            let _l4 = unsafe { *_ptr1.add(8).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l4) })
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case4 = || unsafe { *_ptr1.add(8).cast::<u64>() };
+                    let _case6 = || {
+                        let _l5 = unsafe { *_ptr1.add(8).cast::<u8>() };
+                        unsafe { ErrorCode::_lift(_l5) }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, _case4, _case6) }
                 }
                 pub fn set_receive_buffer_size(
                     &self,
                     value: u64,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:sockets/udp@0.2.12",
+                    wit_import!(
                         "[method]udp-socket.set-receive-buffer-size", (i32, i64, ptr)
                     );
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u8; 2]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                            self.handle() as i32,
                             ::witbind::rt::as_i64(value),
                             _ptr1,
                         )
                     };
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    match _l2 {
-                        0 => ::core::result::Result::Ok(()),
-                        1 => {
-                            let _l3 = unsafe { *_ptr1.add(1).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l3) })
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case4 = || {
+                        let _l3 = unsafe { *_ptr1.add(1).cast::<u8>() };
+                        unsafe { ErrorCode::_lift(_l3) }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, || (), _case4) }
                 }
                 pub fn send_buffer_size(
                     &self,
                 ) -> ::core::result::Result<u64, ErrorCode> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:sockets/udp@0.2.12", "[method]udp-socket.send-buffer-size",
-                        (i32, ptr)
-                    );
+                    wit_import!("[method]udp-socket.send-buffer-size", (i32, ptr));
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr1,
-                        )
-                    };
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    match _l2 {
-                        0 => {
-                            let _l3 = unsafe { *_ptr1.add(8).cast::<u64>() };
-                            ::core::result::Result::Ok(_l3)
-                        }
-                        1 => {
-                            let _l4 = unsafe { *_ptr1.add(8).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l4) })
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case4 = || unsafe { *_ptr1.add(8).cast::<u64>() };
+                    let _case6 = || {
+                        let _l5 = unsafe { *_ptr1.add(8).cast::<u8>() };
+                        unsafe { ErrorCode::_lift(_l5) }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, _case4, _case6) }
                 }
                 pub fn set_send_buffer_size(
                     &self,
                     value: u64,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:sockets/udp@0.2.12",
+                    wit_import!(
                         "[method]udp-socket.set-send-buffer-size", (i32, i64, ptr)
                     );
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u8; 2]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                            self.handle() as i32,
                             ::witbind::rt::as_i64(value),
                             _ptr1,
                         )
                     };
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    match _l2 {
-                        0 => ::core::result::Result::Ok(()),
-                        1 => {
-                            let _l3 = unsafe { *_ptr1.add(1).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l3) })
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case4 = || {
+                        let _l3 = unsafe { *_ptr1.add(1).cast::<u8>() };
+                        unsafe { ErrorCode::_lift(_l3) }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, || (), _case4) }
                 }
                 /// Create a `pollable` which will resolve once the socket is ready for I/O.
                 ///
                 /// Note: this function is here for WASI 0.2 only.
                 /// It's planned to be removed when `future` is natively supported in Preview3.
                 pub fn subscribe(&self) -> Pollable {
-                    ::witbind::rt::wit_import!(
-                        "wasi:sockets/udp@0.2.12", "[method]udp-socket.subscribe", (i32),
-                        i32
-                    );
-                    let _ret1 = unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                        )
-                    };
-                    Pollable {
-                        handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(_ret1 as u32)
-                        },
-                    }
+                    wit_import!("[method]udp-socket.subscribe", (i32), i32);
+                    let _ret1 = unsafe { _wit_import(self.handle() as i32) };
+                    unsafe { Pollable::from_handle(_ret1 as u32) }
                 }
             }
             #[derive(Debug)]
@@ -4746,40 +3841,10 @@ pub mod wasi {
             pub struct IncomingDatagramStream {
                 pub(crate) handle: ::witbind::rt::ResourceHandle<IncomingDatagramStream>,
             }
-            impl ::witbind::rt::WasmResource for IncomingDatagramStream {
-                unsafe fn drop(handle: u32) {
-                    ::witbind::rt::wit_import!(
-                        "wasi:sockets/udp@0.2.12",
-                        "[resource-drop]incoming-datagram-stream", (i32)
-                    );
-                    unsafe { _wit_import(handle as i32) }
-                }
-            }
-            impl IncomingDatagramStream {
-                /// Takes ownership of a raw handle.
-                ///
-                /// # Safety
-                /// `handle` must be an owned handle of this resource type that
-                /// nothing else drops.
-                #[doc(hidden)]
-                pub unsafe fn from_handle(handle: u32) -> Self {
-                    Self {
-                        handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(handle)
-                        },
-                    }
-                }
-                /// Moves ownership of the raw handle out of this value.
-                #[doc(hidden)]
-                pub fn take_handle(&self) -> u32 {
-                    ::witbind::rt::ResourceHandle::take_handle(&self.handle)
-                }
-                /// The raw handle, still owned by this value.
-                #[doc(hidden)]
-                pub fn handle(&self) -> u32 {
-                    ::witbind::rt::ResourceHandle::handle(&self.handle)
-                }
-            }
+            ::witbind::rt::resource_handle!(
+                IncomingDatagramStream, "wasi:sockets/udp@0.2.12",
+                "[resource-drop]incoming-datagram-stream", api
+            );
             impl IncomingDatagramStream {
                 /// Receive messages on the socket.
                 ///
@@ -4811,57 +3876,42 @@ pub mod wasi {
                     ::witbind::rt::Vec<IncomingDatagram>,
                     ErrorCode,
                 > {
-                    ::witbind::rt::wit_import!(
-                        "wasi:sockets/udp@0.2.12",
+                    wit_import!(
                         "[method]incoming-datagram-stream.receive", (i32, i64, ptr)
                     );
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 3]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                            self.handle() as i32,
                             ::witbind::rt::as_i64(max_results),
                             _ptr1,
                         )
                     };
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    match _l2 {
-                        0 => {
-                            let _list3 = unsafe { ::witbind::rt::list_at(_ptr1.add(4)) };
-                            let _lift4 = |_base4: *mut u8| unsafe {
-                                _lift_incoming_datagram(_base4)
-                            };
-                            let _list6 = unsafe {
-                                ::witbind::rt::lift_list(_list3, 40, 4, _lift4)
-                            };
-                            ::core::result::Result::Ok(_list6)
-                        }
-                        1 => {
-                            let _l7 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l7) })
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case7 = || {
+                        let _list3 = unsafe { ::witbind::rt::list_at(_ptr1.add(4)) };
+                        let _lift4 = |_base4: *mut u8| unsafe {
+                            _lift_incoming_datagram(_base4)
+                        };
+                        unsafe { ::witbind::rt::lift_list(_list3, 40, 4, _lift4) }
+                    };
+                    let _case9 = || {
+                        let _l8 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                        unsafe { ErrorCode::_lift(_l8) }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, _case7, _case9) }
                 }
                 /// Create a `pollable` which will resolve once the stream is ready to receive again.
                 ///
                 /// Note: this function is here for WASI 0.2 only.
                 /// It's planned to be removed when `future` is natively supported in Preview3.
                 pub fn subscribe(&self) -> Pollable {
-                    ::witbind::rt::wit_import!(
-                        "wasi:sockets/udp@0.2.12",
+                    wit_import!(
                         "[method]incoming-datagram-stream.subscribe", (i32), i32
                     );
-                    let _ret1 = unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                        )
-                    };
-                    Pollable {
-                        handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(_ret1 as u32)
-                        },
-                    }
+                    let _ret1 = unsafe { _wit_import(self.handle() as i32) };
+                    unsafe { Pollable::from_handle(_ret1 as u32) }
                 }
             }
             #[derive(Debug)]
@@ -4869,40 +3919,10 @@ pub mod wasi {
             pub struct OutgoingDatagramStream {
                 pub(crate) handle: ::witbind::rt::ResourceHandle<OutgoingDatagramStream>,
             }
-            impl ::witbind::rt::WasmResource for OutgoingDatagramStream {
-                unsafe fn drop(handle: u32) {
-                    ::witbind::rt::wit_import!(
-                        "wasi:sockets/udp@0.2.12",
-                        "[resource-drop]outgoing-datagram-stream", (i32)
-                    );
-                    unsafe { _wit_import(handle as i32) }
-                }
-            }
-            impl OutgoingDatagramStream {
-                /// Takes ownership of a raw handle.
-                ///
-                /// # Safety
-                /// `handle` must be an owned handle of this resource type that
-                /// nothing else drops.
-                #[doc(hidden)]
-                pub unsafe fn from_handle(handle: u32) -> Self {
-                    Self {
-                        handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(handle)
-                        },
-                    }
-                }
-                /// Moves ownership of the raw handle out of this value.
-                #[doc(hidden)]
-                pub fn take_handle(&self) -> u32 {
-                    ::witbind::rt::ResourceHandle::take_handle(&self.handle)
-                }
-                /// The raw handle, still owned by this value.
-                #[doc(hidden)]
-                pub fn handle(&self) -> u32 {
-                    ::witbind::rt::ResourceHandle::handle(&self.handle)
-                }
-            }
+            ::witbind::rt::resource_handle!(
+                OutgoingDatagramStream, "wasi:sockets/udp@0.2.12",
+                "[resource-drop]outgoing-datagram-stream", api
+            );
             impl OutgoingDatagramStream {
                 /// Check readiness for sending. This function never blocks.
                 ///
@@ -4916,30 +3936,19 @@ pub mod wasi {
                 ///
                 /// Never returns `would-block`.
                 pub fn check_send(&self) -> ::core::result::Result<u64, ErrorCode> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:sockets/udp@0.2.12",
+                    wit_import!(
                         "[method]outgoing-datagram-stream.check-send", (i32, ptr)
                     );
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr1,
-                        )
-                    };
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    match _l2 {
-                        0 => {
-                            let _l3 = unsafe { *_ptr1.add(8).cast::<u64>() };
-                            ::core::result::Result::Ok(_l3)
-                        }
-                        1 => {
-                            let _l4 = unsafe { *_ptr1.add(8).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l4) })
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case4 = || unsafe { *_ptr1.add(8).cast::<u64>() };
+                    let _case6 = || {
+                        let _l5 = unsafe { *_ptr1.add(8).cast::<u8>() };
+                        unsafe { ErrorCode::_lift(_l5) }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, _case4, _case6) }
                 }
                 /// Send messages on the socket.
                 ///
@@ -4980,8 +3989,7 @@ pub mod wasi {
                     &self,
                     datagrams: &[OutgoingDatagram],
                 ) -> ::core::result::Result<u64, ErrorCode> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:sockets/udp@0.2.12",
+                    wit_import!(
                         "[method]outgoing-datagram-stream.send", (i32, ptr, len, ptr)
                     );
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
@@ -4995,47 +4003,26 @@ pub mod wasi {
                     );
                     let (_ptr3, _len3) = (_array2, _len2);
                     let _ptr4 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr3,
-                            _len3,
-                            _ptr4,
-                        )
-                    };
+                    unsafe { _wit_import(self.handle() as i32, _ptr3, _len3, _ptr4) };
                     unsafe { ::witbind::rt::cabi_dealloc(_array2, _len2 * 44, 4) };
                     let _l5 = unsafe { *_ptr4.cast::<u8>() };
-                    match _l5 {
-                        0 => {
-                            let _l6 = unsafe { *_ptr4.add(8).cast::<u64>() };
-                            ::core::result::Result::Ok(_l6)
-                        }
-                        1 => {
-                            let _l7 = unsafe { *_ptr4.add(8).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l7) })
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case7 = || unsafe { *_ptr4.add(8).cast::<u64>() };
+                    let _case9 = || {
+                        let _l8 = unsafe { *_ptr4.add(8).cast::<u8>() };
+                        unsafe { ErrorCode::_lift(_l8) }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l5, _case7, _case9) }
                 }
                 /// Create a `pollable` which will resolve once the stream is ready to send again.
                 ///
                 /// Note: this function is here for WASI 0.2 only.
                 /// It's planned to be removed when `future` is natively supported in Preview3.
                 pub fn subscribe(&self) -> Pollable {
-                    ::witbind::rt::wit_import!(
-                        "wasi:sockets/udp@0.2.12",
+                    wit_import!(
                         "[method]outgoing-datagram-stream.subscribe", (i32), i32
                     );
-                    let _ret1 = unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                        )
-                    };
-                    Pollable {
-                        handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(_ret1 as u32)
-                        },
-                    }
+                    let _ret1 = unsafe { _wit_import(self.handle() as i32) };
+                    unsafe { Pollable::from_handle(_ret1 as u32) }
                 }
             }
             /// Lifts a `incoming-datagram` out of canonical ABI memory.
@@ -5071,10 +4058,10 @@ pub mod wasi {
                         unsafe { *ptr.add(8).cast::<u8>() = 0 };
                     }
                     ::core::option::Option::Some(_e4) => {
-                        unsafe { *ptr.add(8).cast::<u8>() = 1 };
                         unsafe {
-                            super::network::_lower_ip_socket_address(&_e4, ptr.add(12))
-                        };
+                            *ptr.add(8).cast::<u8>() = 1;
+                            super::network::_lower_ip_socket_address(&_e4, ptr.add(12));
+                        }
                     }
                 }
             }
@@ -5083,6 +4070,12 @@ pub mod wasi {
             #[used]
             #[doc(hidden)]
             static __FORCE_SECTION_REF: fn() = super::super::super::__link_custom_section_describing_imports;
+            #[allow(unused_macros)]
+            macro_rules! wit_import {
+                ($($signature:tt)*) => {
+                    ::witbind::rt::wit_import!("wasi:sockets/udp-create-socket@0.2.12", $($signature)*);
+                };
+            }
             pub type Network = super::network::Network;
             pub type ErrorCode = super::network::ErrorCode;
             pub type IpAddressFamily = super::network::IpAddressFamily;
@@ -5111,35 +4104,32 @@ pub mod wasi {
             pub fn create_udp_socket(
                 address_family: IpAddressFamily,
             ) -> ::core::result::Result<UdpSocket, ErrorCode> {
-                ::witbind::rt::wit_import!(
-                    "wasi:sockets/udp-create-socket@0.2.12", "create-udp-socket", (i32,
-                    ptr)
-                );
+                wit_import!("create-udp-socket", (i32, ptr));
                 let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
                 let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(address_family.clone() as i32, _ptr1) };
                 let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                match _l2 {
-                    0 => {
-                        let _l3 = unsafe { *_ptr1.add(4).cast::<i32>() };
-                        ::core::result::Result::Ok(UdpSocket {
-                            handle: unsafe {
-                                ::witbind::rt::ResourceHandle::from_handle(_l3 as u32)
-                            },
-                        })
-                    }
-                    1 => {
-                        let _l4 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                        ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l4) })
-                    }
-                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                }
+                let _case4 = || {
+                    let _l3 = unsafe { *_ptr1.add(4).cast::<i32>() };
+                    unsafe { UdpSocket::from_handle(_l3 as u32) }
+                };
+                let _case6 = || {
+                    let _l5 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                    unsafe { ErrorCode::_lift(_l5) }
+                };
+                unsafe { ::witbind::rt::lift_result(_l2, _case4, _case6) }
             }
         }
         pub mod tcp {
             #[used]
             #[doc(hidden)]
             static __FORCE_SECTION_REF: fn() = super::super::super::__link_custom_section_describing_imports;
+            #[allow(unused_macros)]
+            macro_rules! wit_import {
+                ($($signature:tt)*) => {
+                    ::witbind::rt::wit_import!("wasi:sockets/tcp@0.2.12", $($signature)*);
+                };
+            }
             pub type InputStream = super::super::io::streams::InputStream;
             pub type OutputStream = super::super::io::streams::OutputStream;
             pub type Pollable = super::super::io::poll::Pollable;
@@ -5199,39 +4189,9 @@ pub mod wasi {
             pub struct TcpSocket {
                 pub(crate) handle: ::witbind::rt::ResourceHandle<TcpSocket>,
             }
-            impl ::witbind::rt::WasmResource for TcpSocket {
-                unsafe fn drop(handle: u32) {
-                    ::witbind::rt::wit_import!(
-                        "wasi:sockets/tcp@0.2.12", "[resource-drop]tcp-socket", (i32)
-                    );
-                    unsafe { _wit_import(handle as i32) }
-                }
-            }
-            impl TcpSocket {
-                /// Takes ownership of a raw handle.
-                ///
-                /// # Safety
-                /// `handle` must be an owned handle of this resource type that
-                /// nothing else drops.
-                #[doc(hidden)]
-                pub unsafe fn from_handle(handle: u32) -> Self {
-                    Self {
-                        handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(handle)
-                        },
-                    }
-                }
-                /// Moves ownership of the raw handle out of this value.
-                #[doc(hidden)]
-                pub fn take_handle(&self) -> u32 {
-                    ::witbind::rt::ResourceHandle::take_handle(&self.handle)
-                }
-                /// The raw handle, still owned by this value.
-                #[doc(hidden)]
-                pub fn handle(&self) -> u32 {
-                    ::witbind::rt::ResourceHandle::handle(&self.handle)
-                }
-            }
+            ::witbind::rt::resource_handle!(
+                TcpSocket, "wasi:sockets/tcp@0.2.12", "[resource-drop]tcp-socket", api
+            );
             impl TcpSocket {
                 /// Bind the socket to a specific network on the provided IP address and port.
                 ///
@@ -5277,10 +4237,9 @@ pub mod wasi {
                     network: &Network,
                     local_address: IpSocketAddress,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:sockets/tcp@0.2.12", "[method]tcp-socket.start-bind", (i32,
-                        i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32,
-                        ptr)
+                    wit_import!(
+                        "[method]tcp-socket.start-bind", (i32, i32, i32, i32, i32, i32,
+                        i32, i32, i32, i32, i32, i32, i32, i32, ptr)
                     );
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u8; 2]>::uninit();
                     let (
@@ -5300,9 +4259,8 @@ pub mod wasi {
                     let _ptr13 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            ::witbind::rt::ResourceHandle::handle(&network.handle)
-                                as i32,
+                            self.handle() as i32,
+                            network.handle() as i32,
                             _v1,
                             _v2,
                             _v3,
@@ -5319,39 +4277,23 @@ pub mod wasi {
                         )
                     };
                     let _l14 = unsafe { *_ptr13.cast::<u8>() };
-                    match _l14 {
-                        0 => ::core::result::Result::Ok(()),
-                        1 => {
-                            let _l15 = unsafe { *_ptr13.add(1).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe {
-                                ErrorCode::_lift(_l15)
-                            })
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case16 = || {
+                        let _l15 = unsafe { *_ptr13.add(1).cast::<u8>() };
+                        unsafe { ErrorCode::_lift(_l15) }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l14, || (), _case16) }
                 }
                 pub fn finish_bind(&self) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:sockets/tcp@0.2.12", "[method]tcp-socket.finish-bind",
-                        (i32, ptr)
-                    );
+                    wit_import!("[method]tcp-socket.finish-bind", (i32, ptr));
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u8; 2]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr1,
-                        )
-                    };
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    match _l2 {
-                        0 => ::core::result::Result::Ok(()),
-                        1 => {
-                            let _l3 = unsafe { *_ptr1.add(1).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l3) })
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case4 = || {
+                        let _l3 = unsafe { *_ptr1.add(1).cast::<u8>() };
+                        unsafe { ErrorCode::_lift(_l3) }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, || (), _case4) }
                 }
                 /// Connect to a remote endpoint.
                 ///
@@ -5401,10 +4343,9 @@ pub mod wasi {
                     network: &Network,
                     remote_address: IpSocketAddress,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:sockets/tcp@0.2.12", "[method]tcp-socket.start-connect",
-                        (i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32,
-                        i32, ptr)
+                    wit_import!(
+                        "[method]tcp-socket.start-connect", (i32, i32, i32, i32, i32,
+                        i32, i32, i32, i32, i32, i32, i32, i32, i32, ptr)
                     );
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u8; 2]>::uninit();
                     let (
@@ -5424,9 +4365,8 @@ pub mod wasi {
                     let _ptr13 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            ::witbind::rt::ResourceHandle::handle(&network.handle)
-                                as i32,
+                            self.handle() as i32,
+                            network.handle() as i32,
                             _v1,
                             _v2,
                             _v3,
@@ -5443,56 +4383,33 @@ pub mod wasi {
                         )
                     };
                     let _l14 = unsafe { *_ptr13.cast::<u8>() };
-                    match _l14 {
-                        0 => ::core::result::Result::Ok(()),
-                        1 => {
-                            let _l15 = unsafe { *_ptr13.add(1).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe {
-                                ErrorCode::_lift(_l15)
-                            })
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case16 = || {
+                        let _l15 = unsafe { *_ptr13.add(1).cast::<u8>() };
+                        unsafe { ErrorCode::_lift(_l15) }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l14, || (), _case16) }
                 }
                 pub fn finish_connect(
                     &self,
                 ) -> ::core::result::Result<(InputStream, OutputStream), ErrorCode> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:sockets/tcp@0.2.12", "[method]tcp-socket.finish-connect",
-                        (i32, ptr)
-                    );
+                    wit_import!("[method]tcp-socket.finish-connect", (i32, ptr));
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 3]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr1,
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    let _case5 = || {
+                        let _l3 = unsafe { *_ptr1.add(4).cast::<i32>() };
+                        let _l4 = unsafe { *_ptr1.add(8).cast::<i32>() };
+                        (
+                            unsafe { InputStream::from_handle(_l3 as u32) },
+                            unsafe { OutputStream::from_handle(_l4 as u32) },
                         )
                     };
-                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    match _l2 {
-                        0 => {
-                            let _l3 = unsafe { *_ptr1.add(4).cast::<i32>() };
-                            let _l4 = unsafe { *_ptr1.add(8).cast::<i32>() };
-                            ::core::result::Result::Ok((
-                                InputStream {
-                                    handle: unsafe {
-                                        ::witbind::rt::ResourceHandle::from_handle(_l3 as u32)
-                                    },
-                                },
-                                OutputStream {
-                                    handle: unsafe {
-                                        ::witbind::rt::ResourceHandle::from_handle(_l4 as u32)
-                                    },
-                                },
-                            ))
-                        }
-                        1 => {
-                            let _l5 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l5) })
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case7 = || {
+                        let _l6 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                        unsafe { ErrorCode::_lift(_l6) }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, _case5, _case7) }
                 }
                 /// Start listening for new connections.
                 ///
@@ -5520,50 +4437,28 @@ pub mod wasi {
                 /// - <https://learn.microsoft.com/en-us/windows/win32/api/winsock2/nf-winsock2-listen>
                 /// - <https://man.freebsd.org/cgi/man.cgi?query=listen&sektion=2>
                 pub fn start_listen(&self) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:sockets/tcp@0.2.12", "[method]tcp-socket.start-listen",
-                        (i32, ptr)
-                    );
+                    wit_import!("[method]tcp-socket.start-listen", (i32, ptr));
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u8; 2]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr1,
-                        )
-                    };
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    match _l2 {
-                        0 => ::core::result::Result::Ok(()),
-                        1 => {
-                            let _l3 = unsafe { *_ptr1.add(1).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l3) })
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case4 = || {
+                        let _l3 = unsafe { *_ptr1.add(1).cast::<u8>() };
+                        unsafe { ErrorCode::_lift(_l3) }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, || (), _case4) }
                 }
                 pub fn finish_listen(&self) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:sockets/tcp@0.2.12", "[method]tcp-socket.finish-listen",
-                        (i32, ptr)
-                    );
+                    wit_import!("[method]tcp-socket.finish-listen", (i32, ptr));
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u8; 2]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr1,
-                        )
-                    };
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    match _l2 {
-                        0 => ::core::result::Result::Ok(()),
-                        1 => {
-                            let _l3 = unsafe { *_ptr1.add(1).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l3) })
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case4 = || {
+                        let _l3 = unsafe { *_ptr1.add(1).cast::<u8>() };
+                        unsafe { ErrorCode::_lift(_l3) }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, || (), _case4) }
                 }
                 /// Accept a new client socket.
                 ///
@@ -5597,48 +4492,26 @@ pub mod wasi {
                     (TcpSocket, InputStream, OutputStream),
                     ErrorCode,
                 > {
-                    ::witbind::rt::wit_import!(
-                        "wasi:sockets/tcp@0.2.12", "[method]tcp-socket.accept", (i32,
-                        ptr)
-                    );
+                    wit_import!("[method]tcp-socket.accept", (i32, ptr));
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 4]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr1,
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    let _case6 = || {
+                        let _l3 = unsafe { *_ptr1.add(4).cast::<i32>() };
+                        let _l4 = unsafe { *_ptr1.add(8).cast::<i32>() };
+                        let _l5 = unsafe { *_ptr1.add(12).cast::<i32>() };
+                        (
+                            unsafe { TcpSocket::from_handle(_l3 as u32) },
+                            unsafe { InputStream::from_handle(_l4 as u32) },
+                            unsafe { OutputStream::from_handle(_l5 as u32) },
                         )
                     };
-                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    match _l2 {
-                        0 => {
-                            let _l3 = unsafe { *_ptr1.add(4).cast::<i32>() };
-                            let _l4 = unsafe { *_ptr1.add(8).cast::<i32>() };
-                            let _l5 = unsafe { *_ptr1.add(12).cast::<i32>() };
-                            ::core::result::Result::Ok((
-                                TcpSocket {
-                                    handle: unsafe {
-                                        ::witbind::rt::ResourceHandle::from_handle(_l3 as u32)
-                                    },
-                                },
-                                InputStream {
-                                    handle: unsafe {
-                                        ::witbind::rt::ResourceHandle::from_handle(_l4 as u32)
-                                    },
-                                },
-                                OutputStream {
-                                    handle: unsafe {
-                                        ::witbind::rt::ResourceHandle::from_handle(_l5 as u32)
-                                    },
-                                },
-                            ))
-                        }
-                        1 => {
-                            let _l6 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l6) })
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case8 = || {
+                        let _l7 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                        unsafe { ErrorCode::_lift(_l7) }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, _case6, _case8) }
                 }
                 /// Get the bound local address.
                 ///
@@ -5659,32 +4532,19 @@ pub mod wasi {
                 pub fn local_address(
                     &self,
                 ) -> ::core::result::Result<IpSocketAddress, ErrorCode> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:sockets/tcp@0.2.12", "[method]tcp-socket.local-address",
-                        (i32, ptr)
-                    );
+                    wit_import!("[method]tcp-socket.local-address", (i32, ptr));
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 9]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr1,
-                        )
-                    };
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    match _l2 {
-                        0 => {
-                            let _v3 = unsafe {
-                                super::network::_lift_ip_socket_address(_ptr1.add(4))
-                            };
-                            ::core::result::Result::Ok(_v3)
-                        }
-                        1 => {
-                            let _l4 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l4) })
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case4 = || unsafe {
+                        super::network::_lift_ip_socket_address(_ptr1.add(4))
+                    };
+                    let _case6 = || {
+                        let _l5 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                        unsafe { ErrorCode::_lift(_l5) }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, _case4, _case6) }
                 }
                 /// Get the remote address.
                 ///
@@ -5699,61 +4559,34 @@ pub mod wasi {
                 pub fn remote_address(
                     &self,
                 ) -> ::core::result::Result<IpSocketAddress, ErrorCode> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:sockets/tcp@0.2.12", "[method]tcp-socket.remote-address",
-                        (i32, ptr)
-                    );
+                    wit_import!("[method]tcp-socket.remote-address", (i32, ptr));
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 9]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr1,
-                        )
-                    };
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    match _l2 {
-                        0 => {
-                            let _v3 = unsafe {
-                                super::network::_lift_ip_socket_address(_ptr1.add(4))
-                            };
-                            ::core::result::Result::Ok(_v3)
-                        }
-                        1 => {
-                            let _l4 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l4) })
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case4 = || unsafe {
+                        super::network::_lift_ip_socket_address(_ptr1.add(4))
+                    };
+                    let _case6 = || {
+                        let _l5 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                        unsafe { ErrorCode::_lift(_l5) }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, _case4, _case6) }
                 }
                 /// Whether the socket is in the `listening` state.
                 ///
                 /// Equivalent to the SO_ACCEPTCONN socket option.
                 pub fn is_listening(&self) -> bool {
-                    ::witbind::rt::wit_import!(
-                        "wasi:sockets/tcp@0.2.12", "[method]tcp-socket.is-listening",
-                        (i32), i32
-                    );
-                    let _ret1 = unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                        )
-                    };
+                    wit_import!("[method]tcp-socket.is-listening", (i32), i32);
+                    let _ret1 = unsafe { _wit_import(self.handle() as i32) };
                     ::witbind::rt::bool_lift(_ret1 as u8)
                 }
                 /// Whether this is a IPv4 or IPv6 socket.
                 ///
                 /// Equivalent to the SO_DOMAIN socket option.
                 pub fn address_family(&self) -> IpAddressFamily {
-                    ::witbind::rt::wit_import!(
-                        "wasi:sockets/tcp@0.2.12", "[method]tcp-socket.address-family",
-                        (i32), i32
-                    );
-                    let _ret1 = unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                        )
-                    };
+                    wit_import!("[method]tcp-socket.address-family", (i32), i32);
+                    let _ret1 = unsafe { _wit_import(self.handle() as i32) };
                     unsafe { IpAddressFamily::_lift(_ret1 as u8) }
                 }
                 /// Hints the desired listen queue size. Implementations are free to ignore this.
@@ -5769,28 +4602,24 @@ pub mod wasi {
                     &self,
                     value: u64,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:sockets/tcp@0.2.12",
+                    wit_import!(
                         "[method]tcp-socket.set-listen-backlog-size", (i32, i64, ptr)
                     );
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u8; 2]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                            self.handle() as i32,
                             ::witbind::rt::as_i64(value),
                             _ptr1,
                         )
                     };
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    match _l2 {
-                        0 => ::core::result::Result::Ok(()),
-                        1 => {
-                            let _l3 = unsafe { *_ptr1.add(1).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l3) })
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case4 = || {
+                        let _l3 = unsafe { *_ptr1.add(1).cast::<u8>() };
+                        unsafe { ErrorCode::_lift(_l3) }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, || (), _case4) }
                 }
                 /// Enables or disables keepalive.
                 ///
@@ -5804,57 +4633,43 @@ pub mod wasi {
                 pub fn keep_alive_enabled(
                     &self,
                 ) -> ::core::result::Result<bool, ErrorCode> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:sockets/tcp@0.2.12",
-                        "[method]tcp-socket.keep-alive-enabled", (i32, ptr)
-                    );
+                    wit_import!("[method]tcp-socket.keep-alive-enabled", (i32, ptr));
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u8; 2]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr1,
-                        )
-                    };
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    match _l2 {
-                        0 => {
-                            let _l3 = unsafe { *_ptr1.add(1).cast::<u8>() };
-                            ::core::result::Result::Ok(::witbind::rt::bool_lift(_l3))
-                        }
-                        1 => {
-                            let _l4 = unsafe { *_ptr1.add(1).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l4) })
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case4 = || {
+                        let _l3 = unsafe { *_ptr1.add(1).cast::<u8>() };
+                        ::witbind::rt::bool_lift(_l3)
+                    };
+                    let _case6 = || {
+                        let _l5 = unsafe { *_ptr1.add(1).cast::<u8>() };
+                        unsafe { ErrorCode::_lift(_l5) }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, _case4, _case6) }
                 }
                 pub fn set_keep_alive_enabled(
                     &self,
                     value: bool,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:sockets/tcp@0.2.12",
+                    wit_import!(
                         "[method]tcp-socket.set-keep-alive-enabled", (i32, i32, ptr)
                     );
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u8; 2]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                            self.handle() as i32,
                             ::witbind::rt::as_i32(value),
                             _ptr1,
                         )
                     };
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    match _l2 {
-                        0 => ::core::result::Result::Ok(()),
-                        1 => {
-                            let _l3 = unsafe { *_ptr1.add(1).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l3) })
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case4 = || {
+                        let _l3 = unsafe { *_ptr1.add(1).cast::<u8>() };
+                        unsafe { ErrorCode::_lift(_l3) }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, || (), _case4) }
                 }
                 /// Amount of time the connection has to be idle before TCP starts sending keepalive packets.
                 ///
@@ -5869,57 +4684,40 @@ pub mod wasi {
                 pub fn keep_alive_idle_time(
                     &self,
                 ) -> ::core::result::Result<Duration, ErrorCode> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:sockets/tcp@0.2.12",
-                        "[method]tcp-socket.keep-alive-idle-time", (i32, ptr)
-                    );
+                    wit_import!("[method]tcp-socket.keep-alive-idle-time", (i32, ptr));
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr1,
-                        )
-                    };
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    match _l2 {
-                        0 => {
-                            let _l3 = unsafe { *_ptr1.add(8).cast::<u64>() };
-                            ::core::result::Result::Ok(_l3)
-                        }
-                        1 => {
-                            let _l4 = unsafe { *_ptr1.add(8).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l4) })
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case4 = || unsafe { *_ptr1.add(8).cast::<u64>() };
+                    let _case6 = || {
+                        let _l5 = unsafe { *_ptr1.add(8).cast::<u8>() };
+                        unsafe { ErrorCode::_lift(_l5) }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, _case4, _case6) }
                 }
                 pub fn set_keep_alive_idle_time(
                     &self,
                     value: Duration,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:sockets/tcp@0.2.12",
+                    wit_import!(
                         "[method]tcp-socket.set-keep-alive-idle-time", (i32, i64, ptr)
                     );
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u8; 2]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                            self.handle() as i32,
                             ::witbind::rt::as_i64(value),
                             _ptr1,
                         )
                     };
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    match _l2 {
-                        0 => ::core::result::Result::Ok(()),
-                        1 => {
-                            let _l3 = unsafe { *_ptr1.add(1).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l3) })
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case4 = || {
+                        let _l3 = unsafe { *_ptr1.add(1).cast::<u8>() };
+                        unsafe { ErrorCode::_lift(_l3) }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, || (), _case4) }
                 }
                 /// The time between keepalive packets.
                 ///
@@ -5934,57 +4732,40 @@ pub mod wasi {
                 pub fn keep_alive_interval(
                     &self,
                 ) -> ::core::result::Result<Duration, ErrorCode> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:sockets/tcp@0.2.12",
-                        "[method]tcp-socket.keep-alive-interval", (i32, ptr)
-                    );
+                    wit_import!("[method]tcp-socket.keep-alive-interval", (i32, ptr));
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr1,
-                        )
-                    };
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    match _l2 {
-                        0 => {
-                            let _l3 = unsafe { *_ptr1.add(8).cast::<u64>() };
-                            ::core::result::Result::Ok(_l3)
-                        }
-                        1 => {
-                            let _l4 = unsafe { *_ptr1.add(8).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l4) })
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case4 = || unsafe { *_ptr1.add(8).cast::<u64>() };
+                    let _case6 = || {
+                        let _l5 = unsafe { *_ptr1.add(8).cast::<u8>() };
+                        unsafe { ErrorCode::_lift(_l5) }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, _case4, _case6) }
                 }
                 pub fn set_keep_alive_interval(
                     &self,
                     value: Duration,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:sockets/tcp@0.2.12",
+                    wit_import!(
                         "[method]tcp-socket.set-keep-alive-interval", (i32, i64, ptr)
                     );
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u8; 2]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                            self.handle() as i32,
                             ::witbind::rt::as_i64(value),
                             _ptr1,
                         )
                     };
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    match _l2 {
-                        0 => ::core::result::Result::Ok(()),
-                        1 => {
-                            let _l3 = unsafe { *_ptr1.add(1).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l3) })
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case4 = || {
+                        let _l3 = unsafe { *_ptr1.add(1).cast::<u8>() };
+                        unsafe { ErrorCode::_lift(_l3) }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, || (), _case4) }
                 }
                 /// The maximum amount of keepalive packets TCP should send before aborting the connection.
                 ///
@@ -5999,57 +4780,40 @@ pub mod wasi {
                 pub fn keep_alive_count(
                     &self,
                 ) -> ::core::result::Result<u32, ErrorCode> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:sockets/tcp@0.2.12", "[method]tcp-socket.keep-alive-count",
-                        (i32, ptr)
-                    );
+                    wit_import!("[method]tcp-socket.keep-alive-count", (i32, ptr));
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr1,
-                        )
-                    };
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    match _l2 {
-                        0 => {
-                            let _l3 = unsafe { *_ptr1.add(4).cast::<u32>() };
-                            ::core::result::Result::Ok(_l3)
-                        }
-                        1 => {
-                            let _l4 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l4) })
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case4 = || unsafe { *_ptr1.add(4).cast::<u32>() };
+                    let _case6 = || {
+                        let _l5 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                        unsafe { ErrorCode::_lift(_l5) }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, _case4, _case6) }
                 }
                 pub fn set_keep_alive_count(
                     &self,
                     value: u32,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:sockets/tcp@0.2.12",
+                    wit_import!(
                         "[method]tcp-socket.set-keep-alive-count", (i32, i32, ptr)
                     );
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u8; 2]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                            self.handle() as i32,
                             ::witbind::rt::as_i32(value),
                             _ptr1,
                         )
                     };
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    match _l2 {
-                        0 => ::core::result::Result::Ok(()),
-                        1 => {
-                            let _l3 = unsafe { *_ptr1.add(1).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l3) })
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case4 = || {
+                        let _l3 = unsafe { *_ptr1.add(1).cast::<u8>() };
+                        unsafe { ErrorCode::_lift(_l3) }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, || (), _case4) }
                 }
                 /// Equivalent to the IP_TTL & IPV6_UNICAST_HOPS socket options.
                 ///
@@ -6058,57 +4822,38 @@ pub mod wasi {
                 /// # Typical errors
                 /// - `invalid-argument`:     (set) The TTL value must be 1 or higher.
                 pub fn hop_limit(&self) -> ::core::result::Result<u8, ErrorCode> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:sockets/tcp@0.2.12", "[method]tcp-socket.hop-limit", (i32,
-                        ptr)
-                    );
+                    wit_import!("[method]tcp-socket.hop-limit", (i32, ptr));
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u8; 2]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr1,
-                        )
-                    };
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    match _l2 {
-                        0 => {
-                            let _l3 = unsafe { *_ptr1.add(1).cast::<u8>() };
-                            ::core::result::Result::Ok(_l3)
-                        }
-                        1 => {
-                            let _l4 = unsafe { *_ptr1.add(1).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l4) })
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case4 = || unsafe { *_ptr1.add(1).cast::<u8>() };
+                    let _case6 = || {
+                        let _l5 = unsafe { *_ptr1.add(1).cast::<u8>() };
+                        unsafe { ErrorCode::_lift(_l5) }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, _case4, _case6) }
                 }
                 pub fn set_hop_limit(
                     &self,
                     value: u8,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:sockets/tcp@0.2.12", "[method]tcp-socket.set-hop-limit",
-                        (i32, i32, ptr)
-                    );
+                    wit_import!("[method]tcp-socket.set-hop-limit", (i32, i32, ptr));
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u8; 2]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                            self.handle() as i32,
                             ::witbind::rt::as_i32(value),
                             _ptr1,
                         )
                     };
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    match _l2 {
-                        0 => ::core::result::Result::Ok(()),
-                        1 => {
-                            let _l3 = unsafe { *_ptr1.add(1).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l3) })
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case4 = || {
+                        let _l3 = unsafe { *_ptr1.add(1).cast::<u8>() };
+                        unsafe { ErrorCode::_lift(_l3) }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, || (), _case4) }
                 }
                 /// The kernel buffer space reserved for sends/receives on this socket.
                 ///
@@ -6123,112 +4868,78 @@ pub mod wasi {
                 pub fn receive_buffer_size(
                     &self,
                 ) -> ::core::result::Result<u64, ErrorCode> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:sockets/tcp@0.2.12",
-                        "[method]tcp-socket.receive-buffer-size", (i32, ptr)
-                    );
+                    wit_import!("[method]tcp-socket.receive-buffer-size", (i32, ptr));
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr1,
-                        )
-                    };
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    match _l2 {
-                        0 => {
-                            let _l3 = unsafe { *_ptr1.add(8).cast::<u64>() };
-                            ::core::result::Result::Ok(_l3)
-                        }
-                        1 => {
-                            let _l4 = unsafe { *_ptr1.add(8).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l4) })
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case4 = || unsafe { *_ptr1.add(8).cast::<u64>() };
+                    let _case6 = || {
+                        let _l5 = unsafe { *_ptr1.add(8).cast::<u8>() };
+                        unsafe { ErrorCode::_lift(_l5) }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, _case4, _case6) }
                 }
                 pub fn set_receive_buffer_size(
                     &self,
                     value: u64,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:sockets/tcp@0.2.12",
+                    wit_import!(
                         "[method]tcp-socket.set-receive-buffer-size", (i32, i64, ptr)
                     );
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u8; 2]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                            self.handle() as i32,
                             ::witbind::rt::as_i64(value),
                             _ptr1,
                         )
                     };
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    match _l2 {
-                        0 => ::core::result::Result::Ok(()),
-                        1 => {
-                            let _l3 = unsafe { *_ptr1.add(1).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l3) })
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case4 = || {
+                        let _l3 = unsafe { *_ptr1.add(1).cast::<u8>() };
+                        unsafe { ErrorCode::_lift(_l3) }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, || (), _case4) }
                 }
                 pub fn send_buffer_size(
                     &self,
                 ) -> ::core::result::Result<u64, ErrorCode> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:sockets/tcp@0.2.12", "[method]tcp-socket.send-buffer-size",
-                        (i32, ptr)
-                    );
+                    wit_import!("[method]tcp-socket.send-buffer-size", (i32, ptr));
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr1,
-                        )
-                    };
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    match _l2 {
-                        0 => {
-                            let _l3 = unsafe { *_ptr1.add(8).cast::<u64>() };
-                            ::core::result::Result::Ok(_l3)
-                        }
-                        1 => {
-                            let _l4 = unsafe { *_ptr1.add(8).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l4) })
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case4 = || unsafe { *_ptr1.add(8).cast::<u64>() };
+                    let _case6 = || {
+                        let _l5 = unsafe { *_ptr1.add(8).cast::<u8>() };
+                        unsafe { ErrorCode::_lift(_l5) }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, _case4, _case6) }
                 }
                 pub fn set_send_buffer_size(
                     &self,
                     value: u64,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:sockets/tcp@0.2.12",
+                    wit_import!(
                         "[method]tcp-socket.set-send-buffer-size", (i32, i64, ptr)
                     );
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u8; 2]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                            self.handle() as i32,
                             ::witbind::rt::as_i64(value),
                             _ptr1,
                         )
                     };
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    match _l2 {
-                        0 => ::core::result::Result::Ok(()),
-                        1 => {
-                            let _l3 = unsafe { *_ptr1.add(1).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l3) })
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case4 = || {
+                        let _l3 = unsafe { *_ptr1.add(1).cast::<u8>() };
+                        unsafe { ErrorCode::_lift(_l3) }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, || (), _case4) }
                 }
                 /// Create a `pollable` which can be used to poll for, or block on,
                 /// completion of any of the asynchronous operations of this socket.
@@ -6248,20 +4959,9 @@ pub mod wasi {
                 /// Note: this function is here for WASI 0.2 only.
                 /// It's planned to be removed when `future` is natively supported in Preview3.
                 pub fn subscribe(&self) -> Pollable {
-                    ::witbind::rt::wit_import!(
-                        "wasi:sockets/tcp@0.2.12", "[method]tcp-socket.subscribe", (i32),
-                        i32
-                    );
-                    let _ret1 = unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                        )
-                    };
-                    Pollable {
-                        handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(_ret1 as u32)
-                        },
-                    }
+                    wit_import!("[method]tcp-socket.subscribe", (i32), i32);
+                    let _ret1 = unsafe { _wit_import(self.handle() as i32) };
+                    unsafe { Pollable::from_handle(_ret1 as u32) }
                 }
                 /// Initiate a graceful shutdown.
                 ///
@@ -6291,28 +4991,22 @@ pub mod wasi {
                     &self,
                     shutdown_type: ShutdownType,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:sockets/tcp@0.2.12", "[method]tcp-socket.shutdown", (i32,
-                        i32, ptr)
-                    );
+                    wit_import!("[method]tcp-socket.shutdown", (i32, i32, ptr));
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u8; 2]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                            self.handle() as i32,
                             shutdown_type.clone() as i32,
                             _ptr1,
                         )
                     };
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    match _l2 {
-                        0 => ::core::result::Result::Ok(()),
-                        1 => {
-                            let _l3 = unsafe { *_ptr1.add(1).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l3) })
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case4 = || {
+                        let _l3 = unsafe { *_ptr1.add(1).cast::<u8>() };
+                        unsafe { ErrorCode::_lift(_l3) }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, || (), _case4) }
                 }
             }
         }
@@ -6320,6 +5014,12 @@ pub mod wasi {
             #[used]
             #[doc(hidden)]
             static __FORCE_SECTION_REF: fn() = super::super::super::__link_custom_section_describing_imports;
+            #[allow(unused_macros)]
+            macro_rules! wit_import {
+                ($($signature:tt)*) => {
+                    ::witbind::rt::wit_import!("wasi:sockets/tcp-create-socket@0.2.12", $($signature)*);
+                };
+            }
             pub type Network = super::network::Network;
             pub type ErrorCode = super::network::ErrorCode;
             pub type IpAddressFamily = super::network::IpAddressFamily;
@@ -6348,35 +5048,32 @@ pub mod wasi {
             pub fn create_tcp_socket(
                 address_family: IpAddressFamily,
             ) -> ::core::result::Result<TcpSocket, ErrorCode> {
-                ::witbind::rt::wit_import!(
-                    "wasi:sockets/tcp-create-socket@0.2.12", "create-tcp-socket", (i32,
-                    ptr)
-                );
+                wit_import!("create-tcp-socket", (i32, ptr));
                 let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
                 let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(address_family.clone() as i32, _ptr1) };
                 let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                match _l2 {
-                    0 => {
-                        let _l3 = unsafe { *_ptr1.add(4).cast::<i32>() };
-                        ::core::result::Result::Ok(TcpSocket {
-                            handle: unsafe {
-                                ::witbind::rt::ResourceHandle::from_handle(_l3 as u32)
-                            },
-                        })
-                    }
-                    1 => {
-                        let _l4 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                        ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l4) })
-                    }
-                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                }
+                let _case4 = || {
+                    let _l3 = unsafe { *_ptr1.add(4).cast::<i32>() };
+                    unsafe { TcpSocket::from_handle(_l3 as u32) }
+                };
+                let _case6 = || {
+                    let _l5 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                    unsafe { ErrorCode::_lift(_l5) }
+                };
+                unsafe { ::witbind::rt::lift_result(_l2, _case4, _case6) }
             }
         }
         pub mod ip_name_lookup {
             #[used]
             #[doc(hidden)]
             static __FORCE_SECTION_REF: fn() = super::super::super::__link_custom_section_describing_imports;
+            #[allow(unused_macros)]
+            macro_rules! wit_import {
+                ($($signature:tt)*) => {
+                    ::witbind::rt::wit_import!("wasi:sockets/ip-name-lookup@0.2.12", $($signature)*);
+                };
+            }
             pub type Pollable = super::super::io::poll::Pollable;
             pub type Network = super::network::Network;
             pub type ErrorCode = super::network::ErrorCode;
@@ -6386,40 +5083,10 @@ pub mod wasi {
             pub struct ResolveAddressStream {
                 pub(crate) handle: ::witbind::rt::ResourceHandle<ResolveAddressStream>,
             }
-            impl ::witbind::rt::WasmResource for ResolveAddressStream {
-                unsafe fn drop(handle: u32) {
-                    ::witbind::rt::wit_import!(
-                        "wasi:sockets/ip-name-lookup@0.2.12",
-                        "[resource-drop]resolve-address-stream", (i32)
-                    );
-                    unsafe { _wit_import(handle as i32) }
-                }
-            }
-            impl ResolveAddressStream {
-                /// Takes ownership of a raw handle.
-                ///
-                /// # Safety
-                /// `handle` must be an owned handle of this resource type that
-                /// nothing else drops.
-                #[doc(hidden)]
-                pub unsafe fn from_handle(handle: u32) -> Self {
-                    Self {
-                        handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(handle)
-                        },
-                    }
-                }
-                /// Moves ownership of the raw handle out of this value.
-                #[doc(hidden)]
-                pub fn take_handle(&self) -> u32 {
-                    ::witbind::rt::ResourceHandle::take_handle(&self.handle)
-                }
-                /// The raw handle, still owned by this value.
-                #[doc(hidden)]
-                pub fn handle(&self) -> u32 {
-                    ::witbind::rt::ResourceHandle::handle(&self.handle)
-                }
-            }
+            ::witbind::rt::resource_handle!(
+                ResolveAddressStream, "wasi:sockets/ip-name-lookup@0.2.12",
+                "[resource-drop]resolve-address-stream", api
+            );
             impl ResolveAddressStream {
                 /// Returns the next address from the resolver.
                 ///
@@ -6440,60 +5107,34 @@ pub mod wasi {
                     ::core::option::Option<IpAddress>,
                     ErrorCode,
                 > {
-                    ::witbind::rt::wit_import!(
-                        "wasi:sockets/ip-name-lookup@0.2.12",
+                    wit_import!(
                         "[method]resolve-address-stream.resolve-next-address", (i32, ptr)
                     );
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u16; 11]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr1,
-                        )
-                    };
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    match _l2 {
-                        0 => {
-                            let _l3 = unsafe { *_ptr1.add(2).cast::<u8>() };
-                            let _v5 = match _l3 {
-                                0 => ::core::option::Option::None,
-                                1 => {
-                                    let _v4 = unsafe {
-                                        super::network::_lift_ip_address(_ptr1.add(4))
-                                    };
-                                    ::core::option::Option::Some(_v4)
-                                }
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            };
-                            ::core::result::Result::Ok(_v5)
-                        }
-                        1 => {
-                            let _l6 = unsafe { *_ptr1.add(2).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l6) })
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case7 = || {
+                        let _l3 = unsafe { *_ptr1.add(2).cast::<u8>() };
+                        let _case5 = || unsafe {
+                            super::network::_lift_ip_address(_ptr1.add(4))
+                        };
+                        unsafe { ::witbind::rt::lift_option(_l3, _case5) }
+                    };
+                    let _case9 = || {
+                        let _l8 = unsafe { *_ptr1.add(2).cast::<u8>() };
+                        unsafe { ErrorCode::_lift(_l8) }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, _case7, _case9) }
                 }
                 /// Create a `pollable` which will resolve once the stream is ready for I/O.
                 ///
                 /// Note: this function is here for WASI 0.2 only.
                 /// It's planned to be removed when `future` is natively supported in Preview3.
                 pub fn subscribe(&self) -> Pollable {
-                    ::witbind::rt::wit_import!(
-                        "wasi:sockets/ip-name-lookup@0.2.12",
-                        "[method]resolve-address-stream.subscribe", (i32), i32
-                    );
-                    let _ret1 = unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                        )
-                    };
-                    Pollable {
-                        handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(_ret1 as u32)
-                        },
-                    }
+                    wit_import!("[method]resolve-address-stream.subscribe", (i32), i32);
+                    let _ret1 = unsafe { _wit_import(self.handle() as i32) };
+                    unsafe { Pollable::from_handle(_ret1 as u32) }
                 }
             }
             /// Resolve an internet host name to a list of IP addresses.
@@ -6520,37 +5161,21 @@ pub mod wasi {
                 network: &Network,
                 name: &str,
             ) -> ::core::result::Result<ResolveAddressStream, ErrorCode> {
-                ::witbind::rt::wit_import!(
-                    "wasi:sockets/ip-name-lookup@0.2.12", "resolve-addresses", (i32, ptr,
-                    len, ptr)
-                );
+                wit_import!("resolve-addresses", (i32, ptr, len, ptr));
                 let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
                 let (_ptr1, _len1) = ::witbind::rt::lend_str(name);
                 let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
-                unsafe {
-                    _wit_import(
-                        ::witbind::rt::ResourceHandle::handle(&network.handle) as i32,
-                        _ptr1,
-                        _len1,
-                        _ptr2,
-                    )
-                };
+                unsafe { _wit_import(network.handle() as i32, _ptr1, _len1, _ptr2) };
                 let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                match _l3 {
-                    0 => {
-                        let _l4 = unsafe { *_ptr2.add(4).cast::<i32>() };
-                        ::core::result::Result::Ok(ResolveAddressStream {
-                            handle: unsafe {
-                                ::witbind::rt::ResourceHandle::from_handle(_l4 as u32)
-                            },
-                        })
-                    }
-                    1 => {
-                        let _l5 = unsafe { *_ptr2.add(4).cast::<u8>() };
-                        ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l5) })
-                    }
-                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                }
+                let _case5 = || {
+                    let _l4 = unsafe { *_ptr2.add(4).cast::<i32>() };
+                    unsafe { ResolveAddressStream::from_handle(_l4 as u32) }
+                };
+                let _case7 = || {
+                    let _l6 = unsafe { *_ptr2.add(4).cast::<u8>() };
+                    unsafe { ErrorCode::_lift(_l6) }
+                };
+                unsafe { ::witbind::rt::lift_result(_l3, _case5, _case7) }
             }
         }
     }
@@ -6564,6 +5189,12 @@ pub mod wasi {
             #[used]
             #[doc(hidden)]
             static __FORCE_SECTION_REF: fn() = super::super::super::__link_custom_section_describing_imports;
+            #[allow(unused_macros)]
+            macro_rules! wit_import {
+                ($($signature:tt)*) => {
+                    ::witbind::rt::wit_import!("wasi:random/random@0.2.12", $($signature)*);
+                };
+            }
             /// Return `len` cryptographically-secure random or pseudo-random bytes.
             ///
             /// This function must produce data at least as cryptographically secure and
@@ -6577,9 +5208,7 @@ pub mod wasi {
             /// must omit this function, rather than implementing it with deterministic
             /// data.
             pub fn get_random_bytes(len: u64) -> ::witbind::rt::Vec<u8> {
-                ::witbind::rt::wit_import!(
-                    "wasi:random/random@0.2.12", "get-random-bytes", (i64, ptr)
-                );
+                wit_import!("get-random-bytes", (i64, ptr));
                 let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
                 let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(::witbind::rt::as_i64(len), _ptr1) };
@@ -6590,9 +5219,7 @@ pub mod wasi {
             /// This function returns the same type of data as `get-random-bytes`,
             /// represented as a `u64`.
             pub fn get_random_u64() -> u64 {
-                ::witbind::rt::wit_import!(
-                    "wasi:random/random@0.2.12", "get-random-u64", (), i64
-                );
+                wit_import!("get-random-u64", (), i64);
                 let _ret1 = unsafe { _wit_import() };
                 _ret1 as u64
             }
@@ -6605,6 +5232,12 @@ pub mod wasi {
             #[used]
             #[doc(hidden)]
             static __FORCE_SECTION_REF: fn() = super::super::super::__link_custom_section_describing_imports;
+            #[allow(unused_macros)]
+            macro_rules! wit_import {
+                ($($signature:tt)*) => {
+                    ::witbind::rt::wit_import!("wasi:random/insecure@0.2.12", $($signature)*);
+                };
+            }
             /// Return `len` insecure pseudo-random bytes.
             ///
             /// This function is not cryptographically secure. Do not use it for
@@ -6614,10 +5247,7 @@ pub mod wasi {
             /// implementations are encouraged to return evenly distributed values with
             /// a long period.
             pub fn get_insecure_random_bytes(len: u64) -> ::witbind::rt::Vec<u8> {
-                ::witbind::rt::wit_import!(
-                    "wasi:random/insecure@0.2.12", "get-insecure-random-bytes", (i64,
-                    ptr)
-                );
+                wit_import!("get-insecure-random-bytes", (i64, ptr));
                 let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
                 let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(::witbind::rt::as_i64(len), _ptr1) };
@@ -6628,9 +5258,7 @@ pub mod wasi {
             /// This function returns the same type of pseudo-random data as
             /// `get-insecure-random-bytes`, represented as a `u64`.
             pub fn get_insecure_random_u64() -> u64 {
-                ::witbind::rt::wit_import!(
-                    "wasi:random/insecure@0.2.12", "get-insecure-random-u64", (), i64
-                );
+                wit_import!("get-insecure-random-u64", (), i64);
                 let _ret1 = unsafe { _wit_import() };
                 _ret1 as u64
             }
@@ -6643,6 +5271,12 @@ pub mod wasi {
             #[used]
             #[doc(hidden)]
             static __FORCE_SECTION_REF: fn() = super::super::super::__link_custom_section_describing_imports;
+            #[allow(unused_macros)]
+            macro_rules! wit_import {
+                ($($signature:tt)*) => {
+                    ::witbind::rt::wit_import!("wasi:random/insecure-seed@0.2.12", $($signature)*);
+                };
+            }
             /// Return a 128-bit value that may contain a pseudo-random value.
             ///
             /// The returned value is not required to be computed from a CSPRNG, and may
@@ -6661,9 +5295,7 @@ pub mod wasi {
             /// called multiple times and potentially used for purposes other than DoS
             /// protection.
             pub fn insecure_seed() -> (u64, u64) {
-                ::witbind::rt::wit_import!(
-                    "wasi:random/insecure-seed@0.2.12", "insecure-seed", (ptr)
-                );
+                wit_import!("insecure-seed", (ptr));
                 let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
                 let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(_ptr1) };

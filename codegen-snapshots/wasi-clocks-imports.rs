@@ -10,58 +10,28 @@ pub mod wasi {
             #[used]
             #[doc(hidden)]
             static __FORCE_SECTION_REF: fn() = super::super::super::__link_custom_section_describing_imports;
+            #[allow(unused_macros)]
+            macro_rules! wit_import {
+                ($($signature:tt)*) => {
+                    ::witbind::rt::wit_import!("wasi:io/poll@0.2.12", $($signature)*);
+                };
+            }
             /// `pollable` represents a single I/O event which may be ready, or not.
             #[derive(Debug)]
             #[repr(transparent)]
             pub struct Pollable {
                 pub(crate) handle: ::witbind::rt::ResourceHandle<Pollable>,
             }
-            impl ::witbind::rt::WasmResource for Pollable {
-                unsafe fn drop(handle: u32) {
-                    ::witbind::rt::wit_import!(
-                        "wasi:io/poll@0.2.12", "[resource-drop]pollable", (i32)
-                    );
-                    unsafe { _wit_import(handle as i32) }
-                }
-            }
-            impl Pollable {
-                /// Takes ownership of a raw handle.
-                ///
-                /// # Safety
-                /// `handle` must be an owned handle of this resource type that
-                /// nothing else drops.
-                #[doc(hidden)]
-                pub unsafe fn from_handle(handle: u32) -> Self {
-                    Self {
-                        handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(handle)
-                        },
-                    }
-                }
-                /// Moves ownership of the raw handle out of this value.
-                #[doc(hidden)]
-                pub fn take_handle(&self) -> u32 {
-                    ::witbind::rt::ResourceHandle::take_handle(&self.handle)
-                }
-                /// The raw handle, still owned by this value.
-                #[doc(hidden)]
-                pub fn handle(&self) -> u32 {
-                    ::witbind::rt::ResourceHandle::handle(&self.handle)
-                }
-            }
+            ::witbind::rt::resource_handle!(
+                Pollable, "wasi:io/poll@0.2.12", "[resource-drop]pollable", api
+            );
             impl Pollable {
                 /// Return the readiness of a pollable. This function never blocks.
                 ///
                 /// Returns `true` when the pollable is ready, and `false` otherwise.
                 pub fn ready(&self) -> bool {
-                    ::witbind::rt::wit_import!(
-                        "wasi:io/poll@0.2.12", "[method]pollable.ready", (i32), i32
-                    );
-                    let _ret1 = unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                        )
-                    };
+                    wit_import!("[method]pollable.ready", (i32), i32);
+                    let _ret1 = unsafe { _wit_import(self.handle() as i32) };
                     ::witbind::rt::bool_lift(_ret1 as u8)
                 }
                 /// `block` returns immediately if the pollable is ready, and otherwise
@@ -70,14 +40,8 @@ pub mod wasi {
                 /// This function is equivalent to calling `poll.poll` on a list
                 /// containing only this pollable.
                 pub fn block(&self) {
-                    ::witbind::rt::wit_import!(
-                        "wasi:io/poll@0.2.12", "[method]pollable.block", (i32)
-                    );
-                    unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                        )
-                    };
+                    wit_import!("[method]pollable.block", (i32));
+                    unsafe { _wit_import(self.handle() as i32) };
                 }
             }
             /// Poll for completion on a set of pollables.
@@ -100,20 +64,14 @@ pub mod wasi {
             /// the pollables has an error, it is indicated by marking the source as
             /// being ready for I/O.
             pub fn poll(in_: &[&Pollable]) -> ::witbind::rt::Vec<u32> {
-                ::witbind::rt::wit_import!(
-                    "wasi:io/poll@0.2.12", "poll", (ptr, len, ptr)
-                );
+                wit_import!("poll", (ptr, len, ptr));
                 let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
                 let (_array2, _len2) = ::witbind::rt::lower_list(
                     in_.iter(),
                     4,
                     4,
                     |_e1, _base2| {
-                        unsafe {
-                            *_base2.cast::<i32>() = ::witbind::rt::ResourceHandle::handle(
-                                &_e1.handle,
-                            ) as i32
-                        };
+                        unsafe { *_base2.cast::<i32>() = _e1.handle() as i32 };
                     },
                 );
                 let (_ptr3, _len3) = (_array2, _len2);
@@ -137,6 +95,12 @@ pub mod wasi {
             #[used]
             #[doc(hidden)]
             static __FORCE_SECTION_REF: fn() = super::super::super::__link_custom_section_describing_imports;
+            #[allow(unused_macros)]
+            macro_rules! wit_import {
+                ($($signature:tt)*) => {
+                    ::witbind::rt::wit_import!("wasi:clocks/monotonic-clock@0.2.12", $($signature)*);
+                };
+            }
             pub type Pollable = super::super::io::poll::Pollable;
             /// An instant in time, in nanoseconds. An instant is relative to an
             /// unspecified initial value, and can only be compared to instances from
@@ -154,47 +118,30 @@ pub mod wasi {
             /// should ensure that the starting time is low enough to avoid the
             /// possibility of overflow in practice.
             pub fn now() -> Instant {
-                ::witbind::rt::wit_import!(
-                    "wasi:clocks/monotonic-clock@0.2.12", "now", (), i64
-                );
+                wit_import!("now", (), i64);
                 let _ret1 = unsafe { _wit_import() };
                 _ret1 as u64
             }
             /// Query the resolution of the clock. Returns the duration of time
             /// corresponding to a clock tick.
             pub fn resolution() -> Duration {
-                ::witbind::rt::wit_import!(
-                    "wasi:clocks/monotonic-clock@0.2.12", "resolution", (), i64
-                );
+                wit_import!("resolution", (), i64);
                 let _ret1 = unsafe { _wit_import() };
                 _ret1 as u64
             }
             /// Create a `pollable` which will resolve once the specified instant
             /// has occurred.
             pub fn subscribe_instant(when: Instant) -> Pollable {
-                ::witbind::rt::wit_import!(
-                    "wasi:clocks/monotonic-clock@0.2.12", "subscribe-instant", (i64), i32
-                );
+                wit_import!("subscribe-instant", (i64), i32);
                 let _ret1 = unsafe { _wit_import(::witbind::rt::as_i64(when)) };
-                Pollable {
-                    handle: unsafe {
-                        ::witbind::rt::ResourceHandle::from_handle(_ret1 as u32)
-                    },
-                }
+                unsafe { Pollable::from_handle(_ret1 as u32) }
             }
             /// Create a `pollable` that will resolve after the specified duration has
             /// elapsed from the time this function is invoked.
             pub fn subscribe_duration(when: Duration) -> Pollable {
-                ::witbind::rt::wit_import!(
-                    "wasi:clocks/monotonic-clock@0.2.12", "subscribe-duration", (i64),
-                    i32
-                );
+                wit_import!("subscribe-duration", (i64), i32);
                 let _ret1 = unsafe { _wit_import(::witbind::rt::as_i64(when)) };
-                Pollable {
-                    handle: unsafe {
-                        ::witbind::rt::ResourceHandle::from_handle(_ret1 as u32)
-                    },
-                }
+                unsafe { Pollable::from_handle(_ret1 as u32) }
             }
         }
         /// WASI Wall Clock is a clock API intended to let users query the current
@@ -215,6 +162,12 @@ pub mod wasi {
             #[used]
             #[doc(hidden)]
             static __FORCE_SECTION_REF: fn() = super::super::super::__link_custom_section_describing_imports;
+            #[allow(unused_macros)]
+            macro_rules! wit_import {
+                ($($signature:tt)*) => {
+                    ::witbind::rt::wit_import!("wasi:clocks/wall-clock@0.2.12", $($signature)*);
+                };
+            }
             /// A time and date in seconds plus nanoseconds.
             #[derive(Clone, Copy, Debug)]
             #[repr(C)]
@@ -245,9 +198,7 @@ pub mod wasi {
             /// [POSIX's Seconds Since the Epoch]: https://pubs.opengroup.org/onlinepubs/9699919799/xrat/V4_xbd_chap04.html#tag_21_04_16
             /// [Unix Time]: https://en.wikipedia.org/wiki/Unix_time
             pub fn now() -> Datetime {
-                ::witbind::rt::wit_import!(
-                    "wasi:clocks/wall-clock@0.2.12", "now", (ptr)
-                );
+                wit_import!("now", (ptr));
                 let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
                 let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(_ptr1) };
@@ -262,9 +213,7 @@ pub mod wasi {
             ///
             /// The nanoseconds field of the output is always less than 1000000000.
             pub fn resolution() -> Datetime {
-                ::witbind::rt::wit_import!(
-                    "wasi:clocks/wall-clock@0.2.12", "resolution", (ptr)
-                );
+                wit_import!("resolution", (ptr));
                 let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
                 let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(_ptr1) };

@@ -8,6 +8,12 @@ pub mod wasi {
             #[used]
             #[doc(hidden)]
             static __FORCE_SECTION_REF: fn() = super::super::super::__link_custom_section_describing_imports;
+            #[allow(unused_macros)]
+            macro_rules! wit_import {
+                ($($signature:tt)*) => {
+                    ::witbind::rt::wit_import!("wasi:io/error@0.2.12", $($signature)*);
+                };
+            }
             /// A resource which represents some error information.
             ///
             /// The only method provided by this resource is `to-debug-string`,
@@ -30,39 +36,9 @@ pub mod wasi {
             pub struct Error {
                 pub(crate) handle: ::witbind::rt::ResourceHandle<Error>,
             }
-            impl ::witbind::rt::WasmResource for Error {
-                unsafe fn drop(handle: u32) {
-                    ::witbind::rt::wit_import!(
-                        "wasi:io/error@0.2.12", "[resource-drop]error", (i32)
-                    );
-                    unsafe { _wit_import(handle as i32) }
-                }
-            }
-            impl Error {
-                /// Takes ownership of a raw handle.
-                ///
-                /// # Safety
-                /// `handle` must be an owned handle of this resource type that
-                /// nothing else drops.
-                #[doc(hidden)]
-                pub unsafe fn from_handle(handle: u32) -> Self {
-                    Self {
-                        handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(handle)
-                        },
-                    }
-                }
-                /// Moves ownership of the raw handle out of this value.
-                #[doc(hidden)]
-                pub fn take_handle(&self) -> u32 {
-                    ::witbind::rt::ResourceHandle::take_handle(&self.handle)
-                }
-                /// The raw handle, still owned by this value.
-                #[doc(hidden)]
-                pub fn handle(&self) -> u32 {
-                    ::witbind::rt::ResourceHandle::handle(&self.handle)
-                }
-            }
+            ::witbind::rt::resource_handle!(
+                Error, "wasi:io/error@0.2.12", "[resource-drop]error", api
+            );
             impl Error {
                 /// Returns a string that is suitable to assist humans in debugging
                 /// this error.
@@ -72,18 +48,10 @@ pub mod wasi {
                 /// details. Parsing this string is a major platform-compatibility
                 /// hazard.
                 pub fn to_debug_string(&self) -> ::witbind::rt::String {
-                    ::witbind::rt::wit_import!(
-                        "wasi:io/error@0.2.12", "[method]error.to-debug-string", (i32,
-                        ptr)
-                    );
+                    wit_import!("[method]error.to-debug-string", (i32, ptr));
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr1,
-                        )
-                    };
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
                     unsafe { ::witbind::rt::take_string_at(_ptr1) }
                 }
             }
@@ -94,58 +62,28 @@ pub mod wasi {
             #[used]
             #[doc(hidden)]
             static __FORCE_SECTION_REF: fn() = super::super::super::__link_custom_section_describing_imports;
+            #[allow(unused_macros)]
+            macro_rules! wit_import {
+                ($($signature:tt)*) => {
+                    ::witbind::rt::wit_import!("wasi:io/poll@0.2.12", $($signature)*);
+                };
+            }
             /// `pollable` represents a single I/O event which may be ready, or not.
             #[derive(Debug)]
             #[repr(transparent)]
             pub struct Pollable {
                 pub(crate) handle: ::witbind::rt::ResourceHandle<Pollable>,
             }
-            impl ::witbind::rt::WasmResource for Pollable {
-                unsafe fn drop(handle: u32) {
-                    ::witbind::rt::wit_import!(
-                        "wasi:io/poll@0.2.12", "[resource-drop]pollable", (i32)
-                    );
-                    unsafe { _wit_import(handle as i32) }
-                }
-            }
-            impl Pollable {
-                /// Takes ownership of a raw handle.
-                ///
-                /// # Safety
-                /// `handle` must be an owned handle of this resource type that
-                /// nothing else drops.
-                #[doc(hidden)]
-                pub unsafe fn from_handle(handle: u32) -> Self {
-                    Self {
-                        handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(handle)
-                        },
-                    }
-                }
-                /// Moves ownership of the raw handle out of this value.
-                #[doc(hidden)]
-                pub fn take_handle(&self) -> u32 {
-                    ::witbind::rt::ResourceHandle::take_handle(&self.handle)
-                }
-                /// The raw handle, still owned by this value.
-                #[doc(hidden)]
-                pub fn handle(&self) -> u32 {
-                    ::witbind::rt::ResourceHandle::handle(&self.handle)
-                }
-            }
+            ::witbind::rt::resource_handle!(
+                Pollable, "wasi:io/poll@0.2.12", "[resource-drop]pollable", api
+            );
             impl Pollable {
                 /// Return the readiness of a pollable. This function never blocks.
                 ///
                 /// Returns `true` when the pollable is ready, and `false` otherwise.
                 pub fn ready(&self) -> bool {
-                    ::witbind::rt::wit_import!(
-                        "wasi:io/poll@0.2.12", "[method]pollable.ready", (i32), i32
-                    );
-                    let _ret1 = unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                        )
-                    };
+                    wit_import!("[method]pollable.ready", (i32), i32);
+                    let _ret1 = unsafe { _wit_import(self.handle() as i32) };
                     ::witbind::rt::bool_lift(_ret1 as u8)
                 }
                 /// `block` returns immediately if the pollable is ready, and otherwise
@@ -154,14 +92,8 @@ pub mod wasi {
                 /// This function is equivalent to calling `poll.poll` on a list
                 /// containing only this pollable.
                 pub fn block(&self) {
-                    ::witbind::rt::wit_import!(
-                        "wasi:io/poll@0.2.12", "[method]pollable.block", (i32)
-                    );
-                    unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                        )
-                    };
+                    wit_import!("[method]pollable.block", (i32));
+                    unsafe { _wit_import(self.handle() as i32) };
                 }
             }
             /// Poll for completion on a set of pollables.
@@ -184,20 +116,14 @@ pub mod wasi {
             /// the pollables has an error, it is indicated by marking the source as
             /// being ready for I/O.
             pub fn poll(in_: &[&Pollable]) -> ::witbind::rt::Vec<u32> {
-                ::witbind::rt::wit_import!(
-                    "wasi:io/poll@0.2.12", "poll", (ptr, len, ptr)
-                );
+                wit_import!("poll", (ptr, len, ptr));
                 let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
                 let (_array2, _len2) = ::witbind::rt::lower_list(
                     in_.iter(),
                     4,
                     4,
                     |_e1, _base2| {
-                        unsafe {
-                            *_base2.cast::<i32>() = ::witbind::rt::ResourceHandle::handle(
-                                &_e1.handle,
-                            ) as i32
-                        };
+                        unsafe { *_base2.cast::<i32>() = _e1.handle() as i32 };
                     },
                 );
                 let (_ptr3, _len3) = (_array2, _len2);
@@ -216,6 +142,12 @@ pub mod wasi {
             #[used]
             #[doc(hidden)]
             static __FORCE_SECTION_REF: fn() = super::super::super::__link_custom_section_describing_imports;
+            #[allow(unused_macros)]
+            macro_rules! wit_import {
+                ($($signature:tt)*) => {
+                    ::witbind::rt::wit_import!("wasi:io/streams@0.2.12", $($signature)*);
+                };
+            }
             pub type Error = super::error::Error;
             pub type Pollable = super::poll::Pollable;
             /// An error for input-stream and output-stream operations.
@@ -255,39 +187,9 @@ pub mod wasi {
             pub struct InputStream {
                 pub(crate) handle: ::witbind::rt::ResourceHandle<InputStream>,
             }
-            impl ::witbind::rt::WasmResource for InputStream {
-                unsafe fn drop(handle: u32) {
-                    ::witbind::rt::wit_import!(
-                        "wasi:io/streams@0.2.12", "[resource-drop]input-stream", (i32)
-                    );
-                    unsafe { _wit_import(handle as i32) }
-                }
-            }
-            impl InputStream {
-                /// Takes ownership of a raw handle.
-                ///
-                /// # Safety
-                /// `handle` must be an owned handle of this resource type that
-                /// nothing else drops.
-                #[doc(hidden)]
-                pub unsafe fn from_handle(handle: u32) -> Self {
-                    Self {
-                        handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(handle)
-                        },
-                    }
-                }
-                /// Moves ownership of the raw handle out of this value.
-                #[doc(hidden)]
-                pub fn take_handle(&self) -> u32 {
-                    ::witbind::rt::ResourceHandle::take_handle(&self.handle)
-                }
-                /// The raw handle, still owned by this value.
-                #[doc(hidden)]
-                pub fn handle(&self) -> u32 {
-                    ::witbind::rt::ResourceHandle::handle(&self.handle)
-                }
-            }
+            ::witbind::rt::resource_handle!(
+                InputStream, "wasi:io/streams@0.2.12", "[resource-drop]input-stream", api
+            );
             impl InputStream {
                 /// Perform a non-blocking read from the stream.
                 ///
@@ -319,44 +221,34 @@ pub mod wasi {
                     &self,
                     len: u64,
                 ) -> ::core::result::Result<::witbind::rt::Vec<u8>, StreamError> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:io/streams@0.2.12", "[method]input-stream.read", (i32, i64,
-                        ptr)
-                    );
+                    wit_import!("[method]input-stream.read", (i32, i64, ptr));
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 3]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                            self.handle() as i32,
                             ::witbind::rt::as_i64(len),
                             _ptr1,
                         )
                     };
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    match _l2 {
-                        0 => {
-                            ::core::result::Result::Ok(unsafe {
-                                ::witbind::rt::take_list_at::<u8>(_ptr1.add(4))
-                            })
+                    let _case3 = || unsafe {
+                        ::witbind::rt::take_list_at::<u8>(_ptr1.add(4))
+                    };
+                    let _case7 = || {
+                        let _l4 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                        match _l4 {
+                            0 => {
+                                let _l5 = unsafe { *_ptr1.add(8).cast::<i32>() };
+                                StreamError::LastOperationFailed(unsafe {
+                                    Error::from_handle(_l5 as u32)
+                                })
+                            }
+                            1 => StreamError::Closed,
+                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
                         }
-                        1 => {
-                            let _l3 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                            let _v5 = match _l3 {
-                                0 => {
-                                    let _l4 = unsafe { *_ptr1.add(8).cast::<i32>() };
-                                    StreamError::LastOperationFailed(Error {
-                                        handle: unsafe {
-                                            ::witbind::rt::ResourceHandle::from_handle(_l4 as u32)
-                                        },
-                                    })
-                                }
-                                1 => StreamError::Closed,
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            };
-                            ::core::result::Result::Err(_v5)
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, _case3, _case7) }
                 }
                 /// Read bytes from a stream, after blocking until at least one byte can
                 /// be read. Except for blocking, behavior is identical to `read`.
@@ -364,44 +256,34 @@ pub mod wasi {
                     &self,
                     len: u64,
                 ) -> ::core::result::Result<::witbind::rt::Vec<u8>, StreamError> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:io/streams@0.2.12", "[method]input-stream.blocking-read",
-                        (i32, i64, ptr)
-                    );
+                    wit_import!("[method]input-stream.blocking-read", (i32, i64, ptr));
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 3]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                            self.handle() as i32,
                             ::witbind::rt::as_i64(len),
                             _ptr1,
                         )
                     };
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    match _l2 {
-                        0 => {
-                            ::core::result::Result::Ok(unsafe {
-                                ::witbind::rt::take_list_at::<u8>(_ptr1.add(4))
-                            })
+                    let _case3 = || unsafe {
+                        ::witbind::rt::take_list_at::<u8>(_ptr1.add(4))
+                    };
+                    let _case7 = || {
+                        let _l4 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                        match _l4 {
+                            0 => {
+                                let _l5 = unsafe { *_ptr1.add(8).cast::<i32>() };
+                                StreamError::LastOperationFailed(unsafe {
+                                    Error::from_handle(_l5 as u32)
+                                })
+                            }
+                            1 => StreamError::Closed,
+                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
                         }
-                        1 => {
-                            let _l3 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                            let _v5 = match _l3 {
-                                0 => {
-                                    let _l4 = unsafe { *_ptr1.add(8).cast::<i32>() };
-                                    StreamError::LastOperationFailed(Error {
-                                        handle: unsafe {
-                                            ::witbind::rt::ResourceHandle::from_handle(_l4 as u32)
-                                        },
-                                    })
-                                }
-                                1 => StreamError::Closed,
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            };
-                            ::core::result::Result::Err(_v5)
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, _case3, _case7) }
                 }
                 /// Skip bytes from a stream. Returns number of bytes skipped.
                 ///
@@ -411,43 +293,32 @@ pub mod wasi {
                     &self,
                     len: u64,
                 ) -> ::core::result::Result<u64, StreamError> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:io/streams@0.2.12", "[method]input-stream.skip", (i32, i64,
-                        ptr)
-                    );
+                    wit_import!("[method]input-stream.skip", (i32, i64, ptr));
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                            self.handle() as i32,
                             ::witbind::rt::as_i64(len),
                             _ptr1,
                         )
                     };
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    match _l2 {
-                        0 => {
-                            let _l3 = unsafe { *_ptr1.add(8).cast::<u64>() };
-                            ::core::result::Result::Ok(_l3)
+                    let _case4 = || unsafe { *_ptr1.add(8).cast::<u64>() };
+                    let _case8 = || {
+                        let _l5 = unsafe { *_ptr1.add(8).cast::<u8>() };
+                        match _l5 {
+                            0 => {
+                                let _l6 = unsafe { *_ptr1.add(12).cast::<i32>() };
+                                StreamError::LastOperationFailed(unsafe {
+                                    Error::from_handle(_l6 as u32)
+                                })
+                            }
+                            1 => StreamError::Closed,
+                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
                         }
-                        1 => {
-                            let _l4 = unsafe { *_ptr1.add(8).cast::<u8>() };
-                            let _v6 = match _l4 {
-                                0 => {
-                                    let _l5 = unsafe { *_ptr1.add(12).cast::<i32>() };
-                                    StreamError::LastOperationFailed(Error {
-                                        handle: unsafe {
-                                            ::witbind::rt::ResourceHandle::from_handle(_l5 as u32)
-                                        },
-                                    })
-                                }
-                                1 => StreamError::Closed,
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            };
-                            ::core::result::Result::Err(_v6)
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, _case4, _case8) }
                 }
                 /// Skip bytes from a stream, after blocking until at least one byte
                 /// can be skipped. Except for blocking behavior, identical to `skip`.
@@ -455,43 +326,32 @@ pub mod wasi {
                     &self,
                     len: u64,
                 ) -> ::core::result::Result<u64, StreamError> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:io/streams@0.2.12", "[method]input-stream.blocking-skip",
-                        (i32, i64, ptr)
-                    );
+                    wit_import!("[method]input-stream.blocking-skip", (i32, i64, ptr));
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                            self.handle() as i32,
                             ::witbind::rt::as_i64(len),
                             _ptr1,
                         )
                     };
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    match _l2 {
-                        0 => {
-                            let _l3 = unsafe { *_ptr1.add(8).cast::<u64>() };
-                            ::core::result::Result::Ok(_l3)
+                    let _case4 = || unsafe { *_ptr1.add(8).cast::<u64>() };
+                    let _case8 = || {
+                        let _l5 = unsafe { *_ptr1.add(8).cast::<u8>() };
+                        match _l5 {
+                            0 => {
+                                let _l6 = unsafe { *_ptr1.add(12).cast::<i32>() };
+                                StreamError::LastOperationFailed(unsafe {
+                                    Error::from_handle(_l6 as u32)
+                                })
+                            }
+                            1 => StreamError::Closed,
+                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
                         }
-                        1 => {
-                            let _l4 = unsafe { *_ptr1.add(8).cast::<u8>() };
-                            let _v6 = match _l4 {
-                                0 => {
-                                    let _l5 = unsafe { *_ptr1.add(12).cast::<i32>() };
-                                    StreamError::LastOperationFailed(Error {
-                                        handle: unsafe {
-                                            ::witbind::rt::ResourceHandle::from_handle(_l5 as u32)
-                                        },
-                                    })
-                                }
-                                1 => StreamError::Closed,
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            };
-                            ::core::result::Result::Err(_v6)
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, _case4, _case8) }
                 }
                 /// Create a `pollable` which will resolve once either the specified stream
                 /// has bytes available to read or the other end of the stream has been
@@ -500,20 +360,9 @@ pub mod wasi {
                 /// Implementations may trap if the `input-stream` is dropped before
                 /// all derived `pollable`s created with this function are dropped.
                 pub fn subscribe(&self) -> Pollable {
-                    ::witbind::rt::wit_import!(
-                        "wasi:io/streams@0.2.12", "[method]input-stream.subscribe",
-                        (i32), i32
-                    );
-                    let _ret1 = unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                        )
-                    };
-                    Pollable {
-                        handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(_ret1 as u32)
-                        },
-                    }
+                    wit_import!("[method]input-stream.subscribe", (i32), i32);
+                    let _ret1 = unsafe { _wit_import(self.handle() as i32) };
+                    unsafe { Pollable::from_handle(_ret1 as u32) }
                 }
             }
             /// An output bytestream.
@@ -533,39 +382,10 @@ pub mod wasi {
             pub struct OutputStream {
                 pub(crate) handle: ::witbind::rt::ResourceHandle<OutputStream>,
             }
-            impl ::witbind::rt::WasmResource for OutputStream {
-                unsafe fn drop(handle: u32) {
-                    ::witbind::rt::wit_import!(
-                        "wasi:io/streams@0.2.12", "[resource-drop]output-stream", (i32)
-                    );
-                    unsafe { _wit_import(handle as i32) }
-                }
-            }
-            impl OutputStream {
-                /// Takes ownership of a raw handle.
-                ///
-                /// # Safety
-                /// `handle` must be an owned handle of this resource type that
-                /// nothing else drops.
-                #[doc(hidden)]
-                pub unsafe fn from_handle(handle: u32) -> Self {
-                    Self {
-                        handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(handle)
-                        },
-                    }
-                }
-                /// Moves ownership of the raw handle out of this value.
-                #[doc(hidden)]
-                pub fn take_handle(&self) -> u32 {
-                    ::witbind::rt::ResourceHandle::take_handle(&self.handle)
-                }
-                /// The raw handle, still owned by this value.
-                #[doc(hidden)]
-                pub fn handle(&self) -> u32 {
-                    ::witbind::rt::ResourceHandle::handle(&self.handle)
-                }
-            }
+            ::witbind::rt::resource_handle!(
+                OutputStream, "wasi:io/streams@0.2.12", "[resource-drop]output-stream",
+                api
+            );
             impl OutputStream {
                 /// Check readiness for writing. This function never blocks.
                 ///
@@ -577,42 +397,26 @@ pub mod wasi {
                 /// become ready when this function will report at least 1 byte, or an
                 /// error.
                 pub fn check_write(&self) -> ::core::result::Result<u64, StreamError> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:io/streams@0.2.12", "[method]output-stream.check-write",
-                        (i32, ptr)
-                    );
+                    wit_import!("[method]output-stream.check-write", (i32, ptr));
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr1,
-                        )
-                    };
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    match _l2 {
-                        0 => {
-                            let _l3 = unsafe { *_ptr1.add(8).cast::<u64>() };
-                            ::core::result::Result::Ok(_l3)
+                    let _case4 = || unsafe { *_ptr1.add(8).cast::<u64>() };
+                    let _case8 = || {
+                        let _l5 = unsafe { *_ptr1.add(8).cast::<u8>() };
+                        match _l5 {
+                            0 => {
+                                let _l6 = unsafe { *_ptr1.add(12).cast::<i32>() };
+                                StreamError::LastOperationFailed(unsafe {
+                                    Error::from_handle(_l6 as u32)
+                                })
+                            }
+                            1 => StreamError::Closed,
+                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
                         }
-                        1 => {
-                            let _l4 = unsafe { *_ptr1.add(8).cast::<u8>() };
-                            let _v6 = match _l4 {
-                                0 => {
-                                    let _l5 = unsafe { *_ptr1.add(12).cast::<i32>() };
-                                    StreamError::LastOperationFailed(Error {
-                                        handle: unsafe {
-                                            ::witbind::rt::ResourceHandle::from_handle(_l5 as u32)
-                                        },
-                                    })
-                                }
-                                1 => StreamError::Closed,
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            };
-                            ::core::result::Result::Err(_v6)
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, _case4, _case8) }
                 }
                 /// Perform a write. This function never blocks.
                 ///
@@ -631,42 +435,26 @@ pub mod wasi {
                     &self,
                     contents: &[u8],
                 ) -> ::core::result::Result<(), StreamError> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:io/streams@0.2.12", "[method]output-stream.write", (i32,
-                        ptr, len, ptr)
-                    );
+                    wit_import!("[method]output-stream.write", (i32, ptr, len, ptr));
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 3]>::uninit();
                     let (_ptr1, _len1) = ::witbind::rt::lend_list(contents);
                     let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr1,
-                            _len1,
-                            _ptr2,
-                        )
-                    };
+                    unsafe { _wit_import(self.handle() as i32, _ptr1, _len1, _ptr2) };
                     let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
-                        0 => ::core::result::Result::Ok(()),
-                        1 => {
-                            let _l4 = unsafe { *_ptr2.add(4).cast::<u8>() };
-                            let _v6 = match _l4 {
-                                0 => {
-                                    let _l5 = unsafe { *_ptr2.add(8).cast::<i32>() };
-                                    StreamError::LastOperationFailed(Error {
-                                        handle: unsafe {
-                                            ::witbind::rt::ResourceHandle::from_handle(_l5 as u32)
-                                        },
-                                    })
-                                }
-                                1 => StreamError::Closed,
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            };
-                            ::core::result::Result::Err(_v6)
+                    let _case7 = || {
+                        let _l4 = unsafe { *_ptr2.add(4).cast::<u8>() };
+                        match _l4 {
+                            0 => {
+                                let _l5 = unsafe { *_ptr2.add(8).cast::<i32>() };
+                                StreamError::LastOperationFailed(unsafe {
+                                    Error::from_handle(_l5 as u32)
+                                })
+                            }
+                            1 => StreamError::Closed,
+                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
                         }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l3, || (), _case7) }
                 }
                 /// Perform a write of up to 4096 bytes, and then flush the stream. Block
                 /// until all of these operations are complete, or an error occurs.
@@ -682,43 +470,29 @@ pub mod wasi {
                     &self,
                     contents: &[u8],
                 ) -> ::core::result::Result<(), StreamError> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:io/streams@0.2.12",
+                    wit_import!(
                         "[method]output-stream.blocking-write-and-flush", (i32, ptr, len,
                         ptr)
                     );
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 3]>::uninit();
                     let (_ptr1, _len1) = ::witbind::rt::lend_list(contents);
                     let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr1,
-                            _len1,
-                            _ptr2,
-                        )
-                    };
+                    unsafe { _wit_import(self.handle() as i32, _ptr1, _len1, _ptr2) };
                     let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
-                        0 => ::core::result::Result::Ok(()),
-                        1 => {
-                            let _l4 = unsafe { *_ptr2.add(4).cast::<u8>() };
-                            let _v6 = match _l4 {
-                                0 => {
-                                    let _l5 = unsafe { *_ptr2.add(8).cast::<i32>() };
-                                    StreamError::LastOperationFailed(Error {
-                                        handle: unsafe {
-                                            ::witbind::rt::ResourceHandle::from_handle(_l5 as u32)
-                                        },
-                                    })
-                                }
-                                1 => StreamError::Closed,
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            };
-                            ::core::result::Result::Err(_v6)
+                    let _case7 = || {
+                        let _l4 = unsafe { *_ptr2.add(4).cast::<u8>() };
+                        match _l4 {
+                            0 => {
+                                let _l5 = unsafe { *_ptr2.add(8).cast::<i32>() };
+                                StreamError::LastOperationFailed(unsafe {
+                                    Error::from_handle(_l5 as u32)
+                                })
+                            }
+                            1 => StreamError::Closed,
+                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
                         }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l3, || (), _case7) }
                 }
                 /// Request to flush buffered output. This function never blocks.
                 ///
@@ -731,76 +505,48 @@ pub mod wasi {
                 /// completed. The `subscribe` pollable will become ready when the
                 /// flush has completed and the stream can accept more writes.
                 pub fn flush(&self) -> ::core::result::Result<(), StreamError> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:io/streams@0.2.12", "[method]output-stream.flush", (i32,
-                        ptr)
-                    );
+                    wit_import!("[method]output-stream.flush", (i32, ptr));
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 3]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr1,
-                        )
-                    };
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    match _l2 {
-                        0 => ::core::result::Result::Ok(()),
-                        1 => {
-                            let _l3 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                            let _v5 = match _l3 {
-                                0 => {
-                                    let _l4 = unsafe { *_ptr1.add(8).cast::<i32>() };
-                                    StreamError::LastOperationFailed(Error {
-                                        handle: unsafe {
-                                            ::witbind::rt::ResourceHandle::from_handle(_l4 as u32)
-                                        },
-                                    })
-                                }
-                                1 => StreamError::Closed,
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            };
-                            ::core::result::Result::Err(_v5)
+                    let _case6 = || {
+                        let _l3 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                        match _l3 {
+                            0 => {
+                                let _l4 = unsafe { *_ptr1.add(8).cast::<i32>() };
+                                StreamError::LastOperationFailed(unsafe {
+                                    Error::from_handle(_l4 as u32)
+                                })
+                            }
+                            1 => StreamError::Closed,
+                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
                         }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, || (), _case6) }
                 }
                 /// Request to flush buffered output, and block until flush completes
                 /// and stream is ready for writing again.
                 pub fn blocking_flush(&self) -> ::core::result::Result<(), StreamError> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:io/streams@0.2.12", "[method]output-stream.blocking-flush",
-                        (i32, ptr)
-                    );
+                    wit_import!("[method]output-stream.blocking-flush", (i32, ptr));
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 3]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr1,
-                        )
-                    };
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    match _l2 {
-                        0 => ::core::result::Result::Ok(()),
-                        1 => {
-                            let _l3 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                            let _v5 = match _l3 {
-                                0 => {
-                                    let _l4 = unsafe { *_ptr1.add(8).cast::<i32>() };
-                                    StreamError::LastOperationFailed(Error {
-                                        handle: unsafe {
-                                            ::witbind::rt::ResourceHandle::from_handle(_l4 as u32)
-                                        },
-                                    })
-                                }
-                                1 => StreamError::Closed,
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            };
-                            ::core::result::Result::Err(_v5)
+                    let _case6 = || {
+                        let _l3 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                        match _l3 {
+                            0 => {
+                                let _l4 = unsafe { *_ptr1.add(8).cast::<i32>() };
+                                StreamError::LastOperationFailed(unsafe {
+                                    Error::from_handle(_l4 as u32)
+                                })
+                            }
+                            1 => StreamError::Closed,
+                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
                         }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, || (), _case6) }
                 }
                 /// Create a `pollable` which will resolve once the output-stream
                 /// is ready for more writing, or an error has occurred. When this
@@ -813,20 +559,9 @@ pub mod wasi {
                 /// Implementations may trap if the `output-stream` is dropped before
                 /// all derived `pollable`s created with this function are dropped.
                 pub fn subscribe(&self) -> Pollable {
-                    ::witbind::rt::wit_import!(
-                        "wasi:io/streams@0.2.12", "[method]output-stream.subscribe",
-                        (i32), i32
-                    );
-                    let _ret1 = unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                        )
-                    };
-                    Pollable {
-                        handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(_ret1 as u32)
-                        },
-                    }
+                    wit_import!("[method]output-stream.subscribe", (i32), i32);
+                    let _ret1 = unsafe { _wit_import(self.handle() as i32) };
+                    unsafe { Pollable::from_handle(_ret1 as u32) }
                 }
                 /// Write zeroes to a stream.
                 ///
@@ -838,40 +573,31 @@ pub mod wasi {
                     &self,
                     len: u64,
                 ) -> ::core::result::Result<(), StreamError> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:io/streams@0.2.12", "[method]output-stream.write-zeroes",
-                        (i32, i64, ptr)
-                    );
+                    wit_import!("[method]output-stream.write-zeroes", (i32, i64, ptr));
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 3]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                            self.handle() as i32,
                             ::witbind::rt::as_i64(len),
                             _ptr1,
                         )
                     };
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    match _l2 {
-                        0 => ::core::result::Result::Ok(()),
-                        1 => {
-                            let _l3 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                            let _v5 = match _l3 {
-                                0 => {
-                                    let _l4 = unsafe { *_ptr1.add(8).cast::<i32>() };
-                                    StreamError::LastOperationFailed(Error {
-                                        handle: unsafe {
-                                            ::witbind::rt::ResourceHandle::from_handle(_l4 as u32)
-                                        },
-                                    })
-                                }
-                                1 => StreamError::Closed,
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            };
-                            ::core::result::Result::Err(_v5)
+                    let _case6 = || {
+                        let _l3 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                        match _l3 {
+                            0 => {
+                                let _l4 = unsafe { *_ptr1.add(8).cast::<i32>() };
+                                StreamError::LastOperationFailed(unsafe {
+                                    Error::from_handle(_l4 as u32)
+                                })
+                            }
+                            1 => StreamError::Closed,
+                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
                         }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, || (), _case6) }
                 }
                 /// Perform a write of up to 4096 zeroes, and then flush the stream.
                 /// Block until all of these operations are complete, or an error
@@ -883,8 +609,7 @@ pub mod wasi {
                     &self,
                     len: u64,
                 ) -> ::core::result::Result<(), StreamError> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:io/streams@0.2.12",
+                    wit_import!(
                         "[method]output-stream.blocking-write-zeroes-and-flush", (i32,
                         i64, ptr)
                     );
@@ -892,32 +617,26 @@ pub mod wasi {
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                            self.handle() as i32,
                             ::witbind::rt::as_i64(len),
                             _ptr1,
                         )
                     };
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    match _l2 {
-                        0 => ::core::result::Result::Ok(()),
-                        1 => {
-                            let _l3 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                            let _v5 = match _l3 {
-                                0 => {
-                                    let _l4 = unsafe { *_ptr1.add(8).cast::<i32>() };
-                                    StreamError::LastOperationFailed(Error {
-                                        handle: unsafe {
-                                            ::witbind::rt::ResourceHandle::from_handle(_l4 as u32)
-                                        },
-                                    })
-                                }
-                                1 => StreamError::Closed,
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            };
-                            ::core::result::Result::Err(_v5)
+                    let _case6 = || {
+                        let _l3 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                        match _l3 {
+                            0 => {
+                                let _l4 = unsafe { *_ptr1.add(8).cast::<i32>() };
+                                StreamError::LastOperationFailed(unsafe {
+                                    Error::from_handle(_l4 as u32)
+                                })
+                            }
+                            1 => StreamError::Closed,
+                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
                         }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, || (), _case6) }
                 }
                 /// Read from one stream and write to another.
                 ///
@@ -937,44 +656,33 @@ pub mod wasi {
                     src: &InputStream,
                     len: u64,
                 ) -> ::core::result::Result<u64, StreamError> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:io/streams@0.2.12", "[method]output-stream.splice", (i32,
-                        i32, i64, ptr)
-                    );
+                    wit_import!("[method]output-stream.splice", (i32, i32, i64, ptr));
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            ::witbind::rt::ResourceHandle::handle(&src.handle) as i32,
+                            self.handle() as i32,
+                            src.handle() as i32,
                             ::witbind::rt::as_i64(len),
                             _ptr1,
                         )
                     };
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    match _l2 {
-                        0 => {
-                            let _l3 = unsafe { *_ptr1.add(8).cast::<u64>() };
-                            ::core::result::Result::Ok(_l3)
+                    let _case4 = || unsafe { *_ptr1.add(8).cast::<u64>() };
+                    let _case8 = || {
+                        let _l5 = unsafe { *_ptr1.add(8).cast::<u8>() };
+                        match _l5 {
+                            0 => {
+                                let _l6 = unsafe { *_ptr1.add(12).cast::<i32>() };
+                                StreamError::LastOperationFailed(unsafe {
+                                    Error::from_handle(_l6 as u32)
+                                })
+                            }
+                            1 => StreamError::Closed,
+                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
                         }
-                        1 => {
-                            let _l4 = unsafe { *_ptr1.add(8).cast::<u8>() };
-                            let _v6 = match _l4 {
-                                0 => {
-                                    let _l5 = unsafe { *_ptr1.add(12).cast::<i32>() };
-                                    StreamError::LastOperationFailed(Error {
-                                        handle: unsafe {
-                                            ::witbind::rt::ResourceHandle::from_handle(_l5 as u32)
-                                        },
-                                    })
-                                }
-                                1 => StreamError::Closed,
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            };
-                            ::core::result::Result::Err(_v6)
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, _case4, _case8) }
                 }
                 /// Read from one stream and write to another, with blocking.
                 ///
@@ -986,44 +694,35 @@ pub mod wasi {
                     src: &InputStream,
                     len: u64,
                 ) -> ::core::result::Result<u64, StreamError> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:io/streams@0.2.12",
+                    wit_import!(
                         "[method]output-stream.blocking-splice", (i32, i32, i64, ptr)
                     );
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            ::witbind::rt::ResourceHandle::handle(&src.handle) as i32,
+                            self.handle() as i32,
+                            src.handle() as i32,
                             ::witbind::rt::as_i64(len),
                             _ptr1,
                         )
                     };
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    match _l2 {
-                        0 => {
-                            let _l3 = unsafe { *_ptr1.add(8).cast::<u64>() };
-                            ::core::result::Result::Ok(_l3)
+                    let _case4 = || unsafe { *_ptr1.add(8).cast::<u64>() };
+                    let _case8 = || {
+                        let _l5 = unsafe { *_ptr1.add(8).cast::<u8>() };
+                        match _l5 {
+                            0 => {
+                                let _l6 = unsafe { *_ptr1.add(12).cast::<i32>() };
+                                StreamError::LastOperationFailed(unsafe {
+                                    Error::from_handle(_l6 as u32)
+                                })
+                            }
+                            1 => StreamError::Closed,
+                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
                         }
-                        1 => {
-                            let _l4 = unsafe { *_ptr1.add(8).cast::<u8>() };
-                            let _v6 = match _l4 {
-                                0 => {
-                                    let _l5 = unsafe { *_ptr1.add(12).cast::<i32>() };
-                                    StreamError::LastOperationFailed(Error {
-                                        handle: unsafe {
-                                            ::witbind::rt::ResourceHandle::from_handle(_l5 as u32)
-                                        },
-                                    })
-                                }
-                                1 => StreamError::Closed,
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            };
-                            ::core::result::Result::Err(_v6)
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, _case4, _case8) }
                 }
             }
         }
@@ -1047,6 +746,12 @@ pub mod wasi {
             #[used]
             #[doc(hidden)]
             static __FORCE_SECTION_REF: fn() = super::super::super::__link_custom_section_describing_imports;
+            #[allow(unused_macros)]
+            macro_rules! wit_import {
+                ($($signature:tt)*) => {
+                    ::witbind::rt::wit_import!("wasi:clocks/wall-clock@0.2.12", $($signature)*);
+                };
+            }
             /// A time and date in seconds plus nanoseconds.
             #[derive(Clone, Copy, Debug)]
             #[repr(C)]
@@ -1077,9 +782,7 @@ pub mod wasi {
             /// [POSIX's Seconds Since the Epoch]: https://pubs.opengroup.org/onlinepubs/9699919799/xrat/V4_xbd_chap04.html#tag_21_04_16
             /// [Unix Time]: https://en.wikipedia.org/wiki/Unix_time
             pub fn now() -> Datetime {
-                ::witbind::rt::wit_import!(
-                    "wasi:clocks/wall-clock@0.2.12", "now", (ptr)
-                );
+                wit_import!("now", (ptr));
                 let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
                 let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(_ptr1) };
@@ -1094,9 +797,7 @@ pub mod wasi {
             ///
             /// The nanoseconds field of the output is always less than 1000000000.
             pub fn resolution() -> Datetime {
-                ::witbind::rt::wit_import!(
-                    "wasi:clocks/wall-clock@0.2.12", "resolution", (ptr)
-                );
+                wit_import!("resolution", (ptr));
                 let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
                 let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(_ptr1) };
@@ -1138,6 +839,12 @@ pub mod wasi {
             #[used]
             #[doc(hidden)]
             static __FORCE_SECTION_REF: fn() = super::super::super::__link_custom_section_describing_imports;
+            #[allow(unused_macros)]
+            macro_rules! wit_import {
+                ($($signature:tt)*) => {
+                    ::witbind::rt::wit_import!("wasi:filesystem/types@0.2.12", $($signature)*);
+                };
+            }
             pub type InputStream = super::super::io::streams::InputStream;
             pub type OutputStream = super::super::io::streams::OutputStream;
             pub type Error = super::super::io::streams::Error;
@@ -1675,40 +1382,10 @@ pub mod wasi {
             pub struct Descriptor {
                 pub(crate) handle: ::witbind::rt::ResourceHandle<Descriptor>,
             }
-            impl ::witbind::rt::WasmResource for Descriptor {
-                unsafe fn drop(handle: u32) {
-                    ::witbind::rt::wit_import!(
-                        "wasi:filesystem/types@0.2.12", "[resource-drop]descriptor",
-                        (i32)
-                    );
-                    unsafe { _wit_import(handle as i32) }
-                }
-            }
-            impl Descriptor {
-                /// Takes ownership of a raw handle.
-                ///
-                /// # Safety
-                /// `handle` must be an owned handle of this resource type that
-                /// nothing else drops.
-                #[doc(hidden)]
-                pub unsafe fn from_handle(handle: u32) -> Self {
-                    Self {
-                        handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(handle)
-                        },
-                    }
-                }
-                /// Moves ownership of the raw handle out of this value.
-                #[doc(hidden)]
-                pub fn take_handle(&self) -> u32 {
-                    ::witbind::rt::ResourceHandle::take_handle(&self.handle)
-                }
-                /// The raw handle, still owned by this value.
-                #[doc(hidden)]
-                pub fn handle(&self) -> u32 {
-                    ::witbind::rt::ResourceHandle::handle(&self.handle)
-                }
-            }
+            ::witbind::rt::resource_handle!(
+                Descriptor, "wasi:filesystem/types@0.2.12", "[resource-drop]descriptor",
+                api
+            );
             impl Descriptor {
                 /// Return a stream for reading from a file, if available.
                 ///
@@ -1722,35 +1399,26 @@ pub mod wasi {
                     &self,
                     offset: Filesize,
                 ) -> ::core::result::Result<InputStream, ErrorCode> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:filesystem/types@0.2.12",
-                        "[method]descriptor.read-via-stream", (i32, i64, ptr)
-                    );
+                    wit_import!("[method]descriptor.read-via-stream", (i32, i64, ptr));
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                            self.handle() as i32,
                             ::witbind::rt::as_i64(offset),
                             _ptr1,
                         )
                     };
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    match _l2 {
-                        0 => {
-                            let _l3 = unsafe { *_ptr1.add(4).cast::<i32>() };
-                            ::core::result::Result::Ok(InputStream {
-                                handle: unsafe {
-                                    ::witbind::rt::ResourceHandle::from_handle(_l3 as u32)
-                                },
-                            })
-                        }
-                        1 => {
-                            let _l4 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l4) })
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case4 = || {
+                        let _l3 = unsafe { *_ptr1.add(4).cast::<i32>() };
+                        unsafe { InputStream::from_handle(_l3 as u32) }
+                    };
+                    let _case6 = || {
+                        let _l5 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                        unsafe { ErrorCode::_lift(_l5) }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, _case4, _case6) }
                 }
                 /// Return a stream for writing to a file, if available.
                 ///
@@ -1762,35 +1430,26 @@ pub mod wasi {
                     &self,
                     offset: Filesize,
                 ) -> ::core::result::Result<OutputStream, ErrorCode> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:filesystem/types@0.2.12",
-                        "[method]descriptor.write-via-stream", (i32, i64, ptr)
-                    );
+                    wit_import!("[method]descriptor.write-via-stream", (i32, i64, ptr));
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                            self.handle() as i32,
                             ::witbind::rt::as_i64(offset),
                             _ptr1,
                         )
                     };
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    match _l2 {
-                        0 => {
-                            let _l3 = unsafe { *_ptr1.add(4).cast::<i32>() };
-                            ::core::result::Result::Ok(OutputStream {
-                                handle: unsafe {
-                                    ::witbind::rt::ResourceHandle::from_handle(_l3 as u32)
-                                },
-                            })
-                        }
-                        1 => {
-                            let _l4 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l4) })
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case4 = || {
+                        let _l3 = unsafe { *_ptr1.add(4).cast::<i32>() };
+                        unsafe { OutputStream::from_handle(_l3 as u32) }
+                    };
+                    let _case6 = || {
+                        let _l5 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                        unsafe { ErrorCode::_lift(_l5) }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, _case4, _case6) }
                 }
                 /// Return a stream for appending to a file, if available.
                 ///
@@ -1801,34 +1460,20 @@ pub mod wasi {
                 pub fn append_via_stream(
                     &self,
                 ) -> ::core::result::Result<OutputStream, ErrorCode> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:filesystem/types@0.2.12",
-                        "[method]descriptor.append-via-stream", (i32, ptr)
-                    );
+                    wit_import!("[method]descriptor.append-via-stream", (i32, ptr));
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr1,
-                        )
-                    };
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    match _l2 {
-                        0 => {
-                            let _l3 = unsafe { *_ptr1.add(4).cast::<i32>() };
-                            ::core::result::Result::Ok(OutputStream {
-                                handle: unsafe {
-                                    ::witbind::rt::ResourceHandle::from_handle(_l3 as u32)
-                                },
-                            })
-                        }
-                        1 => {
-                            let _l4 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l4) })
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case4 = || {
+                        let _l3 = unsafe { *_ptr1.add(4).cast::<i32>() };
+                        unsafe { OutputStream::from_handle(_l3 as u32) }
+                    };
+                    let _case6 = || {
+                        let _l5 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                        unsafe { ErrorCode::_lift(_l5) }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, _case4, _case6) }
                 }
                 /// Provide file advisory information on a descriptor.
                 ///
@@ -1840,15 +1485,12 @@ pub mod wasi {
                     length: Filesize,
                     advice: Advice,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:filesystem/types@0.2.12", "[method]descriptor.advise",
-                        (i32, i64, i64, i32, ptr)
-                    );
+                    wit_import!("[method]descriptor.advise", (i32, i64, i64, i32, ptr));
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u8; 2]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                            self.handle() as i32,
                             ::witbind::rt::as_i64(offset),
                             ::witbind::rt::as_i64(length),
                             advice.clone() as i32,
@@ -1856,14 +1498,11 @@ pub mod wasi {
                         )
                     };
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    match _l2 {
-                        0 => ::core::result::Result::Ok(()),
-                        1 => {
-                            let _l3 = unsafe { *_ptr1.add(1).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l3) })
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case4 = || {
+                        let _l3 = unsafe { *_ptr1.add(1).cast::<u8>() };
+                        unsafe { ErrorCode::_lift(_l3) }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, || (), _case4) }
                 }
                 /// Synchronize the data of a file to disk.
                 ///
@@ -1872,27 +1511,16 @@ pub mod wasi {
                 ///
                 /// Note: This is similar to `fdatasync` in POSIX.
                 pub fn sync_data(&self) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:filesystem/types@0.2.12", "[method]descriptor.sync-data",
-                        (i32, ptr)
-                    );
+                    wit_import!("[method]descriptor.sync-data", (i32, ptr));
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u8; 2]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr1,
-                        )
-                    };
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    match _l2 {
-                        0 => ::core::result::Result::Ok(()),
-                        1 => {
-                            let _l3 = unsafe { *_ptr1.add(1).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l3) })
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case4 = || {
+                        let _l3 = unsafe { *_ptr1.add(1).cast::<u8>() };
+                        unsafe { ErrorCode::_lift(_l3) }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, || (), _case4) }
                 }
                 /// Get flags associated with a descriptor.
                 ///
@@ -1903,32 +1531,20 @@ pub mod wasi {
                 pub fn get_flags(
                     &self,
                 ) -> ::core::result::Result<DescriptorFlags, ErrorCode> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:filesystem/types@0.2.12", "[method]descriptor.get-flags",
-                        (i32, ptr)
-                    );
+                    wit_import!("[method]descriptor.get-flags", (i32, ptr));
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u8; 2]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr1,
-                        )
-                    };
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    match _l2 {
-                        0 => {
-                            let _l3 = unsafe { *_ptr1.add(1).cast::<u8>() };
-                            ::core::result::Result::Ok(
-                                DescriptorFlags::from_bits_retain(_l3),
-                            )
-                        }
-                        1 => {
-                            let _l4 = unsafe { *_ptr1.add(1).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l4) })
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case4 = || {
+                        let _l3 = unsafe { *_ptr1.add(1).cast::<u8>() };
+                        DescriptorFlags::from_bits_retain(_l3)
+                    };
+                    let _case6 = || {
+                        let _l5 = unsafe { *_ptr1.add(1).cast::<u8>() };
+                        unsafe { ErrorCode::_lift(_l5) }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, _case4, _case6) }
                 }
                 /// Get the dynamic type of a descriptor.
                 ///
@@ -1943,32 +1559,20 @@ pub mod wasi {
                 pub fn get_type(
                     &self,
                 ) -> ::core::result::Result<DescriptorType, ErrorCode> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:filesystem/types@0.2.12", "[method]descriptor.get-type",
-                        (i32, ptr)
-                    );
+                    wit_import!("[method]descriptor.get-type", (i32, ptr));
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u8; 2]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr1,
-                        )
-                    };
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    match _l2 {
-                        0 => {
-                            let _l3 = unsafe { *_ptr1.add(1).cast::<u8>() };
-                            ::core::result::Result::Ok(unsafe {
-                                DescriptorType::_lift(_l3)
-                            })
-                        }
-                        1 => {
-                            let _l4 = unsafe { *_ptr1.add(1).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l4) })
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case4 = || {
+                        let _l3 = unsafe { *_ptr1.add(1).cast::<u8>() };
+                        unsafe { DescriptorType::_lift(_l3) }
+                    };
+                    let _case6 = || {
+                        let _l5 = unsafe { *_ptr1.add(1).cast::<u8>() };
+                        unsafe { ErrorCode::_lift(_l5) }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, _case4, _case6) }
                 }
                 /// Adjust the size of an open file. If this increases the file's size, the
                 /// extra bytes are filled with zeros.
@@ -1978,92 +1582,64 @@ pub mod wasi {
                     &self,
                     size: Filesize,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:filesystem/types@0.2.12", "[method]descriptor.set-size",
-                        (i32, i64, ptr)
-                    );
+                    wit_import!("[method]descriptor.set-size", (i32, i64, ptr));
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u8; 2]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                            self.handle() as i32,
                             ::witbind::rt::as_i64(size),
                             _ptr1,
                         )
                     };
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    match _l2 {
-                        0 => ::core::result::Result::Ok(()),
-                        1 => {
-                            let _l3 = unsafe { *_ptr1.add(1).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l3) })
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case4 = || {
+                        let _l3 = unsafe { *_ptr1.add(1).cast::<u8>() };
+                        unsafe { ErrorCode::_lift(_l3) }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, || (), _case4) }
                 }
                 /// Adjust the timestamps of an open file or directory.
                 ///
                 /// Note: This is similar to `futimens` in POSIX.
                 ///
                 /// Note: This was called `fd_filestat_set_times` in earlier versions of WASI.
+                #[allow(clippy::needless_borrow)]
                 pub fn set_times(
                     &self,
                     data_access_timestamp: NewTimestamp,
                     data_modification_timestamp: NewTimestamp,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:filesystem/types@0.2.12", "[method]descriptor.set-times",
-                        (i32, i32, i64, i32, i32, i64, i32, ptr)
+                    wit_import!(
+                        "[method]descriptor.set-times", (i32, i32, i64, i32, i32, i64,
+                        i32, ptr)
                     );
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u8; 2]>::uninit();
-                    let (_v6, _v7, _v8) = match data_access_timestamp {
-                        NewTimestamp::NoChange => (0i32, 0i64, 0i32),
-                        NewTimestamp::Now => (1i32, 0i64, 0i32),
-                        NewTimestamp::Timestamp(_e3) => {
-                            let Datetime { seconds: _f4, nanoseconds: _f5 } = _e3;
-                            (
-                                2i32,
-                                ::witbind::rt::as_i64(_f4),
-                                ::witbind::rt::as_i32(_f5),
-                            )
-                        }
-                    };
-                    let (_v14, _v15, _v16) = match data_modification_timestamp {
-                        NewTimestamp::NoChange => (0i32, 0i64, 0i32),
-                        NewTimestamp::Now => (1i32, 0i64, 0i32),
-                        NewTimestamp::Timestamp(_e11) => {
-                            let Datetime { seconds: _f12, nanoseconds: _f13 } = _e11;
-                            (
-                                2i32,
-                                ::witbind::rt::as_i64(_f12),
-                                ::witbind::rt::as_i32(_f13),
-                            )
-                        }
-                    };
-                    let _ptr17 = _ret_area.as_mut_ptr().cast::<u8>();
+                    let (_v1, _v2, _v3) = _lower_flat_new_timestamp(
+                        &data_access_timestamp,
+                    );
+                    let (_v4, _v5, _v6) = _lower_flat_new_timestamp(
+                        &data_modification_timestamp,
+                    );
+                    let _ptr7 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                            self.handle() as i32,
+                            _v1,
+                            _v2,
+                            _v3,
+                            _v4,
+                            _v5,
                             _v6,
-                            _v7,
-                            _v8,
-                            _v14,
-                            _v15,
-                            _v16,
-                            _ptr17,
+                            _ptr7,
                         )
                     };
-                    let _l18 = unsafe { *_ptr17.cast::<u8>() };
-                    match _l18 {
-                        0 => ::core::result::Result::Ok(()),
-                        1 => {
-                            let _l19 = unsafe { *_ptr17.add(1).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe {
-                                ErrorCode::_lift(_l19)
-                            })
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _l8 = unsafe { *_ptr7.cast::<u8>() };
+                    let _case10 = || {
+                        let _l9 = unsafe { *_ptr7.add(1).cast::<u8>() };
+                        unsafe { ErrorCode::_lift(_l9) }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l8, || (), _case10) }
                 }
                 /// Read from a descriptor, without using and updating the descriptor's offset.
                 ///
@@ -2081,35 +1657,30 @@ pub mod wasi {
                     length: Filesize,
                     offset: Filesize,
                 ) -> ::core::result::Result<(::witbind::rt::Vec<u8>, bool), ErrorCode> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:filesystem/types@0.2.12", "[method]descriptor.read", (i32,
-                        i64, i64, ptr)
-                    );
+                    wit_import!("[method]descriptor.read", (i32, i64, i64, ptr));
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 4]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                            self.handle() as i32,
                             ::witbind::rt::as_i64(length),
                             ::witbind::rt::as_i64(offset),
                             _ptr1,
                         )
                     };
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    match _l2 {
-                        0 => {
-                            let _l3 = unsafe { *_ptr1.add(12).cast::<u8>() };
-                            ::core::result::Result::Ok((
-                                unsafe { ::witbind::rt::take_list_at::<u8>(_ptr1.add(4)) },
-                                ::witbind::rt::bool_lift(_l3),
-                            ))
-                        }
-                        1 => {
-                            let _l4 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l4) })
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case4 = || {
+                        let _l3 = unsafe { *_ptr1.add(12).cast::<u8>() };
+                        (
+                            unsafe { ::witbind::rt::take_list_at::<u8>(_ptr1.add(4)) },
+                            ::witbind::rt::bool_lift(_l3),
+                        )
+                    };
+                    let _case6 = || {
+                        let _l5 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                        unsafe { ErrorCode::_lift(_l5) }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, _case4, _case6) }
                 }
                 /// Write to a descriptor, without using and updating the descriptor's offset.
                 ///
@@ -2125,16 +1696,13 @@ pub mod wasi {
                     buffer: &[u8],
                     offset: Filesize,
                 ) -> ::core::result::Result<Filesize, ErrorCode> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:filesystem/types@0.2.12", "[method]descriptor.write", (i32,
-                        ptr, len, i64, ptr)
-                    );
+                    wit_import!("[method]descriptor.write", (i32, ptr, len, i64, ptr));
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
                     let (_ptr1, _len1) = ::witbind::rt::lend_list(buffer);
                     let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                            self.handle() as i32,
                             _ptr1,
                             _len1,
                             ::witbind::rt::as_i64(offset),
@@ -2142,17 +1710,12 @@ pub mod wasi {
                         )
                     };
                     let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
-                        0 => {
-                            let _l4 = unsafe { *_ptr2.add(8).cast::<u64>() };
-                            ::core::result::Result::Ok(_l4)
-                        }
-                        1 => {
-                            let _l5 = unsafe { *_ptr2.add(8).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l5) })
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case5 = || unsafe { *_ptr2.add(8).cast::<u64>() };
+                    let _case7 = || {
+                        let _l6 = unsafe { *_ptr2.add(8).cast::<u8>() };
+                        unsafe { ErrorCode::_lift(_l6) }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l3, _case5, _case7) }
                 }
                 /// Read directory entries from a directory.
                 ///
@@ -2166,34 +1729,20 @@ pub mod wasi {
                 pub fn read_directory(
                     &self,
                 ) -> ::core::result::Result<DirectoryEntryStream, ErrorCode> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:filesystem/types@0.2.12",
-                        "[method]descriptor.read-directory", (i32, ptr)
-                    );
+                    wit_import!("[method]descriptor.read-directory", (i32, ptr));
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr1,
-                        )
-                    };
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    match _l2 {
-                        0 => {
-                            let _l3 = unsafe { *_ptr1.add(4).cast::<i32>() };
-                            ::core::result::Result::Ok(DirectoryEntryStream {
-                                handle: unsafe {
-                                    ::witbind::rt::ResourceHandle::from_handle(_l3 as u32)
-                                },
-                            })
-                        }
-                        1 => {
-                            let _l4 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l4) })
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case4 = || {
+                        let _l3 = unsafe { *_ptr1.add(4).cast::<i32>() };
+                        unsafe { DirectoryEntryStream::from_handle(_l3 as u32) }
+                    };
+                    let _case6 = || {
+                        let _l5 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                        unsafe { ErrorCode::_lift(_l5) }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, _case4, _case6) }
                 }
                 /// Synchronize the data and metadata of a file to disk.
                 ///
@@ -2202,27 +1751,16 @@ pub mod wasi {
                 ///
                 /// Note: This is similar to `fsync` in POSIX.
                 pub fn sync(&self) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:filesystem/types@0.2.12", "[method]descriptor.sync", (i32,
-                        ptr)
-                    );
+                    wit_import!("[method]descriptor.sync", (i32, ptr));
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u8; 2]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr1,
-                        )
-                    };
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    match _l2 {
-                        0 => ::core::result::Result::Ok(()),
-                        1 => {
-                            let _l3 = unsafe { *_ptr1.add(1).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l3) })
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case4 = || {
+                        let _l3 = unsafe { *_ptr1.add(1).cast::<u8>() };
+                        unsafe { ErrorCode::_lift(_l3) }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, || (), _case4) }
                 }
                 /// Create a directory.
                 ///
@@ -2231,30 +1769,19 @@ pub mod wasi {
                     &self,
                     path: &str,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:filesystem/types@0.2.12",
+                    wit_import!(
                         "[method]descriptor.create-directory-at", (i32, ptr, len, ptr)
                     );
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u8; 2]>::uninit();
                     let (_ptr1, _len1) = ::witbind::rt::lend_str(path);
                     let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr1,
-                            _len1,
-                            _ptr2,
-                        )
-                    };
+                    unsafe { _wit_import(self.handle() as i32, _ptr1, _len1, _ptr2) };
                     let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
-                        0 => ::core::result::Result::Ok(()),
-                        1 => {
-                            let _l4 = unsafe { *_ptr2.add(1).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l4) })
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case5 = || {
+                        let _l4 = unsafe { *_ptr2.add(1).cast::<u8>() };
+                        unsafe { ErrorCode::_lift(_l4) }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l3, || (), _case5) }
                 }
                 /// Return the attributes of an open file or directory.
                 ///
@@ -2266,30 +1793,17 @@ pub mod wasi {
                 ///
                 /// Note: This was called `fd_filestat_get` in earlier versions of WASI.
                 pub fn stat(&self) -> ::core::result::Result<DescriptorStat, ErrorCode> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:filesystem/types@0.2.12", "[method]descriptor.stat", (i32,
-                        ptr)
-                    );
+                    wit_import!("[method]descriptor.stat", (i32, ptr));
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 13]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr1,
-                        )
-                    };
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    match _l2 {
-                        0 => {
-                            let _v3 = unsafe { _lift_descriptor_stat(_ptr1.add(8)) };
-                            ::core::result::Result::Ok(_v3)
-                        }
-                        1 => {
-                            let _l4 = unsafe { *_ptr1.add(8).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l4) })
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case4 = || unsafe { _lift_descriptor_stat(_ptr1.add(8)) };
+                    let _case6 = || {
+                        let _l5 = unsafe { *_ptr1.add(8).cast::<u8>() };
+                        unsafe { ErrorCode::_lift(_l5) }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, _case4, _case6) }
                 }
                 /// Return the attributes of a file or directory.
                 ///
@@ -2303,16 +1817,13 @@ pub mod wasi {
                     path_flags: PathFlags,
                     path: &str,
                 ) -> ::core::result::Result<DescriptorStat, ErrorCode> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:filesystem/types@0.2.12", "[method]descriptor.stat-at",
-                        (i32, i32, ptr, len, ptr)
-                    );
+                    wit_import!("[method]descriptor.stat-at", (i32, i32, ptr, len, ptr));
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 13]>::uninit();
                     let (_ptr1, _len1) = ::witbind::rt::lend_str(path);
                     let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                            self.handle() as i32,
                             path_flags.bits() as i32,
                             _ptr1,
                             _len1,
@@ -2320,17 +1831,12 @@ pub mod wasi {
                         )
                     };
                     let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
-                        0 => {
-                            let _v4 = unsafe { _lift_descriptor_stat(_ptr2.add(8)) };
-                            ::core::result::Result::Ok(_v4)
-                        }
-                        1 => {
-                            let _l5 = unsafe { *_ptr2.add(8).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l5) })
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case5 = || unsafe { _lift_descriptor_stat(_ptr2.add(8)) };
+                    let _case7 = || {
+                        let _l6 = unsafe { *_ptr2.add(8).cast::<u8>() };
+                        unsafe { ErrorCode::_lift(_l6) }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l3, _case5, _case7) }
                 }
                 /// Adjust the timestamps of a file or directory.
                 ///
@@ -2338,6 +1844,7 @@ pub mod wasi {
                 ///
                 /// Note: This was called `path_filestat_set_times` in earlier versions of
                 /// WASI.
+                #[allow(clippy::needless_borrow)]
                 pub fn set_times_at(
                     &self,
                     path_flags: PathFlags,
@@ -2345,64 +1852,40 @@ pub mod wasi {
                     data_access_timestamp: NewTimestamp,
                     data_modification_timestamp: NewTimestamp,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:filesystem/types@0.2.12",
+                    wit_import!(
                         "[method]descriptor.set-times-at", (i32, i32, ptr, len, i32, i64,
                         i32, i32, i64, i32, ptr)
                     );
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u8; 2]>::uninit();
                     let (_ptr1, _len1) = ::witbind::rt::lend_str(path);
-                    let (_v7, _v8, _v9) = match data_access_timestamp {
-                        NewTimestamp::NoChange => (0i32, 0i64, 0i32),
-                        NewTimestamp::Now => (1i32, 0i64, 0i32),
-                        NewTimestamp::Timestamp(_e4) => {
-                            let Datetime { seconds: _f5, nanoseconds: _f6 } = _e4;
-                            (
-                                2i32,
-                                ::witbind::rt::as_i64(_f5),
-                                ::witbind::rt::as_i32(_f6),
-                            )
-                        }
-                    };
-                    let (_v15, _v16, _v17) = match data_modification_timestamp {
-                        NewTimestamp::NoChange => (0i32, 0i64, 0i32),
-                        NewTimestamp::Now => (1i32, 0i64, 0i32),
-                        NewTimestamp::Timestamp(_e12) => {
-                            let Datetime { seconds: _f13, nanoseconds: _f14 } = _e12;
-                            (
-                                2i32,
-                                ::witbind::rt::as_i64(_f13),
-                                ::witbind::rt::as_i32(_f14),
-                            )
-                        }
-                    };
-                    let _ptr18 = _ret_area.as_mut_ptr().cast::<u8>();
+                    let (_v2, _v3, _v4) = _lower_flat_new_timestamp(
+                        &data_access_timestamp,
+                    );
+                    let (_v5, _v6, _v7) = _lower_flat_new_timestamp(
+                        &data_modification_timestamp,
+                    );
+                    let _ptr8 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                            self.handle() as i32,
                             path_flags.bits() as i32,
                             _ptr1,
                             _len1,
+                            _v2,
+                            _v3,
+                            _v4,
+                            _v5,
+                            _v6,
                             _v7,
-                            _v8,
-                            _v9,
-                            _v15,
-                            _v16,
-                            _v17,
-                            _ptr18,
+                            _ptr8,
                         )
                     };
-                    let _l19 = unsafe { *_ptr18.cast::<u8>() };
-                    match _l19 {
-                        0 => ::core::result::Result::Ok(()),
-                        1 => {
-                            let _l20 = unsafe { *_ptr18.add(1).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe {
-                                ErrorCode::_lift(_l20)
-                            })
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _l9 = unsafe { *_ptr8.cast::<u8>() };
+                    let _case11 = || {
+                        let _l10 = unsafe { *_ptr8.add(1).cast::<u8>() };
+                        unsafe { ErrorCode::_lift(_l10) }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l9, || (), _case11) }
                 }
                 /// Create a hard link.
                 ///
@@ -2418,9 +1901,9 @@ pub mod wasi {
                     new_descriptor: &Descriptor,
                     new_path: &str,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:filesystem/types@0.2.12", "[method]descriptor.link-at",
-                        (i32, i32, ptr, len, i32, ptr, len, ptr)
+                    wit_import!(
+                        "[method]descriptor.link-at", (i32, i32, ptr, len, i32, ptr, len,
+                        ptr)
                     );
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u8; 2]>::uninit();
                     let (_ptr1, _len1) = ::witbind::rt::lend_str(old_path);
@@ -2428,26 +1911,22 @@ pub mod wasi {
                     let _ptr3 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                            self.handle() as i32,
                             old_path_flags.bits() as i32,
                             _ptr1,
                             _len1,
-                            ::witbind::rt::ResourceHandle::handle(&new_descriptor.handle)
-                                as i32,
+                            new_descriptor.handle() as i32,
                             _ptr2,
                             _len2,
                             _ptr3,
                         )
                     };
                     let _l4 = unsafe { *_ptr3.cast::<u8>() };
-                    match _l4 {
-                        0 => ::core::result::Result::Ok(()),
-                        1 => {
-                            let _l5 = unsafe { *_ptr3.add(1).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l5) })
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case6 = || {
+                        let _l5 = unsafe { *_ptr3.add(1).cast::<u8>() };
+                        unsafe { ErrorCode::_lift(_l5) }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l4, || (), _case6) }
                 }
                 /// Open a file or directory.
                 ///
@@ -2468,16 +1947,15 @@ pub mod wasi {
                     open_flags: OpenFlags,
                     flags: DescriptorFlags,
                 ) -> ::core::result::Result<Descriptor, ErrorCode> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:filesystem/types@0.2.12", "[method]descriptor.open-at",
-                        (i32, i32, ptr, len, i32, i32, ptr)
+                    wit_import!(
+                        "[method]descriptor.open-at", (i32, i32, ptr, len, i32, i32, ptr)
                     );
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
                     let (_ptr1, _len1) = ::witbind::rt::lend_str(path);
                     let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                            self.handle() as i32,
                             path_flags.bits() as i32,
                             _ptr1,
                             _len1,
@@ -2487,21 +1965,15 @@ pub mod wasi {
                         )
                     };
                     let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
-                        0 => {
-                            let _l4 = unsafe { *_ptr2.add(4).cast::<i32>() };
-                            ::core::result::Result::Ok(Descriptor {
-                                handle: unsafe {
-                                    ::witbind::rt::ResourceHandle::from_handle(_l4 as u32)
-                                },
-                            })
-                        }
-                        1 => {
-                            let _l5 = unsafe { *_ptr2.add(4).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l5) })
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case5 = || {
+                        let _l4 = unsafe { *_ptr2.add(4).cast::<i32>() };
+                        unsafe { Descriptor::from_handle(_l4 as u32) }
+                    };
+                    let _case7 = || {
+                        let _l6 = unsafe { *_ptr2.add(4).cast::<u8>() };
+                        unsafe { ErrorCode::_lift(_l6) }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l3, _case5, _case7) }
                 }
                 /// Read the contents of a symbolic link.
                 ///
@@ -2513,34 +1985,20 @@ pub mod wasi {
                     &self,
                     path: &str,
                 ) -> ::core::result::Result<::witbind::rt::String, ErrorCode> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:filesystem/types@0.2.12", "[method]descriptor.readlink-at",
-                        (i32, ptr, len, ptr)
-                    );
+                    wit_import!("[method]descriptor.readlink-at", (i32, ptr, len, ptr));
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 3]>::uninit();
                     let (_ptr1, _len1) = ::witbind::rt::lend_str(path);
                     let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr1,
-                            _len1,
-                            _ptr2,
-                        )
-                    };
+                    unsafe { _wit_import(self.handle() as i32, _ptr1, _len1, _ptr2) };
                     let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
-                        0 => {
-                            ::core::result::Result::Ok(unsafe {
-                                ::witbind::rt::take_string_at(_ptr2.add(4))
-                            })
-                        }
-                        1 => {
-                            let _l4 = unsafe { *_ptr2.add(4).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l4) })
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case4 = || unsafe {
+                        ::witbind::rt::take_string_at(_ptr2.add(4))
+                    };
+                    let _case6 = || {
+                        let _l5 = unsafe { *_ptr2.add(4).cast::<u8>() };
+                        unsafe { ErrorCode::_lift(_l5) }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l3, _case4, _case6) }
                 }
                 /// Remove a directory.
                 ///
@@ -2551,30 +2009,19 @@ pub mod wasi {
                     &self,
                     path: &str,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:filesystem/types@0.2.12",
+                    wit_import!(
                         "[method]descriptor.remove-directory-at", (i32, ptr, len, ptr)
                     );
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u8; 2]>::uninit();
                     let (_ptr1, _len1) = ::witbind::rt::lend_str(path);
                     let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr1,
-                            _len1,
-                            _ptr2,
-                        )
-                    };
+                    unsafe { _wit_import(self.handle() as i32, _ptr1, _len1, _ptr2) };
                     let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
-                        0 => ::core::result::Result::Ok(()),
-                        1 => {
-                            let _l4 = unsafe { *_ptr2.add(1).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l4) })
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case5 = || {
+                        let _l4 = unsafe { *_ptr2.add(1).cast::<u8>() };
+                        unsafe { ErrorCode::_lift(_l4) }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l3, || (), _case5) }
                 }
                 /// Rename a filesystem object.
                 ///
@@ -2585,9 +2032,9 @@ pub mod wasi {
                     new_descriptor: &Descriptor,
                     new_path: &str,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:filesystem/types@0.2.12", "[method]descriptor.rename-at",
-                        (i32, ptr, len, i32, ptr, len, ptr)
+                    wit_import!(
+                        "[method]descriptor.rename-at", (i32, ptr, len, i32, ptr, len,
+                        ptr)
                     );
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u8; 2]>::uninit();
                     let (_ptr1, _len1) = ::witbind::rt::lend_str(old_path);
@@ -2595,25 +2042,21 @@ pub mod wasi {
                     let _ptr3 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                            self.handle() as i32,
                             _ptr1,
                             _len1,
-                            ::witbind::rt::ResourceHandle::handle(&new_descriptor.handle)
-                                as i32,
+                            new_descriptor.handle() as i32,
                             _ptr2,
                             _len2,
                             _ptr3,
                         )
                     };
                     let _l4 = unsafe { *_ptr3.cast::<u8>() };
-                    match _l4 {
-                        0 => ::core::result::Result::Ok(()),
-                        1 => {
-                            let _l5 = unsafe { *_ptr3.add(1).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l5) })
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case6 = || {
+                        let _l5 = unsafe { *_ptr3.add(1).cast::<u8>() };
+                        unsafe { ErrorCode::_lift(_l5) }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l4, || (), _case6) }
                 }
                 /// Create a symbolic link (also known as a "symlink").
                 ///
@@ -2626,9 +2069,8 @@ pub mod wasi {
                     old_path: &str,
                     new_path: &str,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:filesystem/types@0.2.12", "[method]descriptor.symlink-at",
-                        (i32, ptr, len, ptr, len, ptr)
+                    wit_import!(
+                        "[method]descriptor.symlink-at", (i32, ptr, len, ptr, len, ptr)
                     );
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u8; 2]>::uninit();
                     let (_ptr1, _len1) = ::witbind::rt::lend_str(old_path);
@@ -2636,7 +2078,7 @@ pub mod wasi {
                     let _ptr3 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                            self.handle() as i32,
                             _ptr1,
                             _len1,
                             _ptr2,
@@ -2645,14 +2087,11 @@ pub mod wasi {
                         )
                     };
                     let _l4 = unsafe { *_ptr3.cast::<u8>() };
-                    match _l4 {
-                        0 => ::core::result::Result::Ok(()),
-                        1 => {
-                            let _l5 = unsafe { *_ptr3.add(1).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l5) })
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case6 = || {
+                        let _l5 = unsafe { *_ptr3.add(1).cast::<u8>() };
+                        unsafe { ErrorCode::_lift(_l5) }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l4, || (), _case6) }
                 }
                 /// Unlink a filesystem object that is not a directory.
                 ///
@@ -2662,30 +2101,19 @@ pub mod wasi {
                     &self,
                     path: &str,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:filesystem/types@0.2.12",
+                    wit_import!(
                         "[method]descriptor.unlink-file-at", (i32, ptr, len, ptr)
                     );
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u8; 2]>::uninit();
                     let (_ptr1, _len1) = ::witbind::rt::lend_str(path);
                     let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr1,
-                            _len1,
-                            _ptr2,
-                        )
-                    };
+                    unsafe { _wit_import(self.handle() as i32, _ptr1, _len1, _ptr2) };
                     let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
-                        0 => ::core::result::Result::Ok(()),
-                        1 => {
-                            let _l4 = unsafe { *_ptr2.add(1).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l4) })
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case5 = || {
+                        let _l4 = unsafe { *_ptr2.add(1).cast::<u8>() };
+                        unsafe { ErrorCode::_lift(_l4) }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l3, || (), _case5) }
                 }
                 /// Test whether two descriptors refer to the same filesystem object.
                 ///
@@ -2694,15 +2122,9 @@ pub mod wasi {
                 /// wasi-filesystem does not expose device and inode numbers, so this function
                 /// may be used instead.
                 pub fn is_same_object(&self, other: &Descriptor) -> bool {
-                    ::witbind::rt::wit_import!(
-                        "wasi:filesystem/types@0.2.12",
-                        "[method]descriptor.is-same-object", (i32, i32), i32
-                    );
+                    wit_import!("[method]descriptor.is-same-object", (i32, i32), i32);
                     let _ret1 = unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            ::witbind::rt::ResourceHandle::handle(&other.handle) as i32,
-                        )
+                        _wit_import(self.handle() as i32, other.handle() as i32)
                     };
                     ::witbind::rt::bool_lift(_ret1 as u8)
                 }
@@ -2728,34 +2150,24 @@ pub mod wasi {
                 pub fn metadata_hash(
                     &self,
                 ) -> ::core::result::Result<MetadataHashValue, ErrorCode> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:filesystem/types@0.2.12",
-                        "[method]descriptor.metadata-hash", (i32, ptr)
-                    );
+                    wit_import!("[method]descriptor.metadata-hash", (i32, ptr));
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 3]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr1,
-                        )
-                    };
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    match _l2 {
-                        0 => {
-                            let _l3 = unsafe { *_ptr1.add(8).cast::<u64>() };
-                            let _l4 = unsafe { *_ptr1.add(16).cast::<u64>() };
-                            ::core::result::Result::Ok(MetadataHashValue {
-                                lower: _l3,
-                                upper: _l4,
-                            })
+                    let _case5 = || {
+                        let _l3 = unsafe { *_ptr1.add(8).cast::<u64>() };
+                        let _l4 = unsafe { *_ptr1.add(16).cast::<u64>() };
+                        MetadataHashValue {
+                            lower: _l3,
+                            upper: _l4,
                         }
-                        1 => {
-                            let _l5 = unsafe { *_ptr1.add(8).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l5) })
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    };
+                    let _case7 = || {
+                        let _l6 = unsafe { *_ptr1.add(8).cast::<u8>() };
+                        unsafe { ErrorCode::_lift(_l6) }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, _case5, _case7) }
                 }
                 /// Return a hash of the metadata associated with a filesystem object referred
                 /// to by a directory descriptor and a relative path.
@@ -2766,8 +2178,7 @@ pub mod wasi {
                     path_flags: PathFlags,
                     path: &str,
                 ) -> ::core::result::Result<MetadataHashValue, ErrorCode> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:filesystem/types@0.2.12",
+                    wit_import!(
                         "[method]descriptor.metadata-hash-at", (i32, i32, ptr, len, ptr)
                     );
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 3]>::uninit();
@@ -2775,7 +2186,7 @@ pub mod wasi {
                     let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                            self.handle() as i32,
                             path_flags.bits() as i32,
                             _ptr1,
                             _len1,
@@ -2783,21 +2194,19 @@ pub mod wasi {
                         )
                     };
                     let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
-                        0 => {
-                            let _l4 = unsafe { *_ptr2.add(8).cast::<u64>() };
-                            let _l5 = unsafe { *_ptr2.add(16).cast::<u64>() };
-                            ::core::result::Result::Ok(MetadataHashValue {
-                                lower: _l4,
-                                upper: _l5,
-                            })
+                    let _case6 = || {
+                        let _l4 = unsafe { *_ptr2.add(8).cast::<u64>() };
+                        let _l5 = unsafe { *_ptr2.add(16).cast::<u64>() };
+                        MetadataHashValue {
+                            lower: _l4,
+                            upper: _l5,
                         }
-                        1 => {
-                            let _l6 = unsafe { *_ptr2.add(8).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l6) })
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    };
+                    let _case8 = || {
+                        let _l7 = unsafe { *_ptr2.add(8).cast::<u8>() };
+                        unsafe { ErrorCode::_lift(_l7) }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l3, _case6, _case8) }
                 }
             }
             /// A stream of directory entries.
@@ -2806,40 +2215,10 @@ pub mod wasi {
             pub struct DirectoryEntryStream {
                 pub(crate) handle: ::witbind::rt::ResourceHandle<DirectoryEntryStream>,
             }
-            impl ::witbind::rt::WasmResource for DirectoryEntryStream {
-                unsafe fn drop(handle: u32) {
-                    ::witbind::rt::wit_import!(
-                        "wasi:filesystem/types@0.2.12",
-                        "[resource-drop]directory-entry-stream", (i32)
-                    );
-                    unsafe { _wit_import(handle as i32) }
-                }
-            }
-            impl DirectoryEntryStream {
-                /// Takes ownership of a raw handle.
-                ///
-                /// # Safety
-                /// `handle` must be an owned handle of this resource type that
-                /// nothing else drops.
-                #[doc(hidden)]
-                pub unsafe fn from_handle(handle: u32) -> Self {
-                    Self {
-                        handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(handle)
-                        },
-                    }
-                }
-                /// Moves ownership of the raw handle out of this value.
-                #[doc(hidden)]
-                pub fn take_handle(&self) -> u32 {
-                    ::witbind::rt::ResourceHandle::take_handle(&self.handle)
-                }
-                /// The raw handle, still owned by this value.
-                #[doc(hidden)]
-                pub fn handle(&self) -> u32 {
-                    ::witbind::rt::ResourceHandle::handle(&self.handle)
-                }
-            }
+            ::witbind::rt::resource_handle!(
+                DirectoryEntryStream, "wasi:filesystem/types@0.2.12",
+                "[resource-drop]directory-entry-stream", api
+            );
             impl DirectoryEntryStream {
                 /// Read a single directory entry from a `directory-entry-stream`.
                 pub fn read_directory_entry(
@@ -2848,43 +2227,31 @@ pub mod wasi {
                     ::core::option::Option<DirectoryEntry>,
                     ErrorCode,
                 > {
-                    ::witbind::rt::wit_import!(
-                        "wasi:filesystem/types@0.2.12",
+                    wit_import!(
                         "[method]directory-entry-stream.read-directory-entry", (i32, ptr)
                     );
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 5]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr1,
-                        )
-                    };
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    match _l2 {
-                        0 => {
-                            let _l3 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                            let _v5 = match _l3 {
-                                0 => ::core::option::Option::None,
-                                1 => {
-                                    let _l4 = unsafe { *_ptr1.add(8).cast::<u8>() };
-                                    ::core::option::Option::Some(DirectoryEntry {
-                                        type_: unsafe { DescriptorType::_lift(_l4) },
-                                        name: unsafe {
-                                            ::witbind::rt::take_string_at(_ptr1.add(12))
-                                        },
-                                    })
-                                }
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            };
-                            ::core::result::Result::Ok(_v5)
-                        }
-                        1 => {
-                            let _l6 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l6) })
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case7 = || {
+                        let _l3 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                        let _case5 = || {
+                            let _l4 = unsafe { *_ptr1.add(8).cast::<u8>() };
+                            DirectoryEntry {
+                                type_: unsafe { DescriptorType::_lift(_l4) },
+                                name: unsafe {
+                                    ::witbind::rt::take_string_at(_ptr1.add(12))
+                                },
+                            }
+                        };
+                        unsafe { ::witbind::rt::lift_option(_l3, _case5) }
+                    };
+                    let _case9 = || {
+                        let _l8 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                        unsafe { ErrorCode::_lift(_l8) }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, _case7, _case9) }
                 }
             }
             /// Attempts to extract a filesystem-related `error-code` from the stream
@@ -2900,26 +2267,16 @@ pub mod wasi {
             pub fn filesystem_error_code(
                 err: &Error,
             ) -> ::core::option::Option<ErrorCode> {
-                ::witbind::rt::wit_import!(
-                    "wasi:filesystem/types@0.2.12", "filesystem-error-code", (i32, ptr)
-                );
+                wit_import!("filesystem-error-code", (i32, ptr));
                 let mut _ret_area = ::core::mem::MaybeUninit::<[u8; 2]>::uninit();
                 let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                unsafe {
-                    _wit_import(
-                        ::witbind::rt::ResourceHandle::handle(&err.handle) as i32,
-                        _ptr1,
-                    )
-                };
+                unsafe { _wit_import(err.handle() as i32, _ptr1) };
                 let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                match _l2 {
-                    0 => ::core::option::Option::None,
-                    1 => {
-                        let _l3 = unsafe { *_ptr1.add(1).cast::<u8>() };
-                        ::core::option::Option::Some(unsafe { ErrorCode::_lift(_l3) })
-                    }
-                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                }
+                let _case4 = || {
+                    let _l3 = unsafe { *_ptr1.add(1).cast::<u8>() };
+                    unsafe { ErrorCode::_lift(_l3) }
+                };
+                unsafe { ::witbind::rt::lift_option(_l2, _case4) }
             }
             /// Lifts a `descriptor-stat` out of canonical ABI memory.
             ///
@@ -2933,66 +2290,75 @@ pub mod wasi {
                 let _l2 = unsafe { *ptr.add(8).cast::<u64>() };
                 let _l3 = unsafe { *ptr.add(16).cast::<u64>() };
                 let _l4 = unsafe { *ptr.add(24).cast::<u8>() };
-                let _v7 = match _l4 {
-                    0 => ::core::option::Option::None,
-                    1 => {
-                        let _l5 = unsafe { *ptr.add(32).cast::<u64>() };
-                        let _l6 = unsafe { *ptr.add(40).cast::<u32>() };
-                        ::core::option::Option::Some(Datetime {
-                            seconds: _l5,
-                            nanoseconds: _l6,
-                        })
+                let _case7 = || {
+                    let _l5 = unsafe { *ptr.add(32).cast::<u64>() };
+                    let _l6 = unsafe { *ptr.add(40).cast::<u32>() };
+                    Datetime {
+                        seconds: _l5,
+                        nanoseconds: _l6,
                     }
-                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
                 };
-                let _l8 = unsafe { *ptr.add(48).cast::<u8>() };
-                let _v11 = match _l8 {
-                    0 => ::core::option::Option::None,
-                    1 => {
-                        let _l9 = unsafe { *ptr.add(56).cast::<u64>() };
-                        let _l10 = unsafe { *ptr.add(64).cast::<u32>() };
-                        ::core::option::Option::Some(Datetime {
-                            seconds: _l9,
-                            nanoseconds: _l10,
-                        })
+                let _v8 = unsafe { ::witbind::rt::lift_option(_l4, _case7) };
+                let _l9 = unsafe { *ptr.add(48).cast::<u8>() };
+                let _case12 = || {
+                    let _l10 = unsafe { *ptr.add(56).cast::<u64>() };
+                    let _l11 = unsafe { *ptr.add(64).cast::<u32>() };
+                    Datetime {
+                        seconds: _l10,
+                        nanoseconds: _l11,
                     }
-                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
                 };
-                let _l12 = unsafe { *ptr.add(72).cast::<u8>() };
-                let _v15 = match _l12 {
-                    0 => ::core::option::Option::None,
-                    1 => {
-                        let _l13 = unsafe { *ptr.add(80).cast::<u64>() };
-                        let _l14 = unsafe { *ptr.add(88).cast::<u32>() };
-                        ::core::option::Option::Some(Datetime {
-                            seconds: _l13,
-                            nanoseconds: _l14,
-                        })
+                let _v13 = unsafe { ::witbind::rt::lift_option(_l9, _case12) };
+                let _l14 = unsafe { *ptr.add(72).cast::<u8>() };
+                let _case17 = || {
+                    let _l15 = unsafe { *ptr.add(80).cast::<u64>() };
+                    let _l16 = unsafe { *ptr.add(88).cast::<u32>() };
+                    Datetime {
+                        seconds: _l15,
+                        nanoseconds: _l16,
                     }
-                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
                 };
+                let _v18 = unsafe { ::witbind::rt::lift_option(_l14, _case17) };
                 DescriptorStat {
                     type_: unsafe { DescriptorType::_lift(_l1) },
                     link_count: _l2,
                     size: _l3,
-                    data_access_timestamp: _v7,
-                    data_modification_timestamp: _v11,
-                    status_change_timestamp: _v15,
+                    data_access_timestamp: _v8,
+                    data_modification_timestamp: _v13,
+                    status_change_timestamp: _v18,
                 }
+            }
+            /// A lent `new-timestamp` as its core values (its lists and strings point into `value`).
+            pub(crate) fn _lower_flat_new_timestamp(
+                value: &NewTimestamp,
+            ) -> (i32, i64, i32) {
+                let (_v6, _v7, _v8) = match value {
+                    NewTimestamp::NoChange => (0i32, 0i64, 0i32),
+                    NewTimestamp::Now => (1i32, 0i64, 0i32),
+                    NewTimestamp::Timestamp(_e3) => {
+                        let Datetime { seconds: _f4, nanoseconds: _f5 } = _e3;
+                        (2i32, ::witbind::rt::as_i64(_f4), ::witbind::rt::as_i32(_f5))
+                    }
+                };
+                (_v6, _v7, _v8)
             }
         }
         pub mod preopens {
             #[used]
             #[doc(hidden)]
             static __FORCE_SECTION_REF: fn() = super::super::super::__link_custom_section_describing_imports;
+            #[allow(unused_macros)]
+            macro_rules! wit_import {
+                ($($signature:tt)*) => {
+                    ::witbind::rt::wit_import!("wasi:filesystem/preopens@0.2.12", $($signature)*);
+                };
+            }
             pub type Descriptor = super::types::Descriptor;
             /// Return the set of preopened directories, and their paths.
             pub fn get_directories() -> ::witbind::rt::Vec<
                 (Descriptor, ::witbind::rt::String),
             > {
-                ::witbind::rt::wit_import!(
-                    "wasi:filesystem/preopens@0.2.12", "get-directories", (ptr)
-                );
+                wit_import!("get-directories", (ptr));
                 let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
                 let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(_ptr1) };
@@ -3000,11 +2366,7 @@ pub mod wasi {
                 let _lift3 = |_base3: *mut u8| {
                     let _l4 = unsafe { *_base3.cast::<i32>() };
                     (
-                        Descriptor {
-                            handle: unsafe {
-                                ::witbind::rt::ResourceHandle::from_handle(_l4 as u32)
-                            },
-                        },
+                        unsafe { Descriptor::from_handle(_l4 as u32) },
                         unsafe { ::witbind::rt::take_string_at(_base3.add(4)) },
                     )
                 };

@@ -10,58 +10,28 @@ pub mod wasi {
             #[used]
             #[doc(hidden)]
             static __FORCE_SECTION_REF: fn() = super::super::super::__link_custom_section_describing_imports;
+            #[allow(unused_macros)]
+            macro_rules! wit_import {
+                ($($signature:tt)*) => {
+                    ::witbind::rt::wit_import!("wasi:io/poll@0.2.12", $($signature)*);
+                };
+            }
             /// `pollable` represents a single I/O event which may be ready, or not.
             #[derive(Debug)]
             #[repr(transparent)]
             pub struct Pollable {
                 pub(crate) handle: ::witbind::rt::ResourceHandle<Pollable>,
             }
-            impl ::witbind::rt::WasmResource for Pollable {
-                unsafe fn drop(handle: u32) {
-                    ::witbind::rt::wit_import!(
-                        "wasi:io/poll@0.2.12", "[resource-drop]pollable", (i32)
-                    );
-                    unsafe { _wit_import(handle as i32) }
-                }
-            }
-            impl Pollable {
-                /// Takes ownership of a raw handle.
-                ///
-                /// # Safety
-                /// `handle` must be an owned handle of this resource type that
-                /// nothing else drops.
-                #[doc(hidden)]
-                pub unsafe fn from_handle(handle: u32) -> Self {
-                    Self {
-                        handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(handle)
-                        },
-                    }
-                }
-                /// Moves ownership of the raw handle out of this value.
-                #[doc(hidden)]
-                pub fn take_handle(&self) -> u32 {
-                    ::witbind::rt::ResourceHandle::take_handle(&self.handle)
-                }
-                /// The raw handle, still owned by this value.
-                #[doc(hidden)]
-                pub fn handle(&self) -> u32 {
-                    ::witbind::rt::ResourceHandle::handle(&self.handle)
-                }
-            }
+            ::witbind::rt::resource_handle!(
+                Pollable, "wasi:io/poll@0.2.12", "[resource-drop]pollable", api
+            );
             impl Pollable {
                 /// Return the readiness of a pollable. This function never blocks.
                 ///
                 /// Returns `true` when the pollable is ready, and `false` otherwise.
                 pub fn ready(&self) -> bool {
-                    ::witbind::rt::wit_import!(
-                        "wasi:io/poll@0.2.12", "[method]pollable.ready", (i32), i32
-                    );
-                    let _ret1 = unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                        )
-                    };
+                    wit_import!("[method]pollable.ready", (i32), i32);
+                    let _ret1 = unsafe { _wit_import(self.handle() as i32) };
                     ::witbind::rt::bool_lift(_ret1 as u8)
                 }
                 /// `block` returns immediately if the pollable is ready, and otherwise
@@ -70,14 +40,8 @@ pub mod wasi {
                 /// This function is equivalent to calling `poll.poll` on a list
                 /// containing only this pollable.
                 pub fn block(&self) {
-                    ::witbind::rt::wit_import!(
-                        "wasi:io/poll@0.2.12", "[method]pollable.block", (i32)
-                    );
-                    unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                        )
-                    };
+                    wit_import!("[method]pollable.block", (i32));
+                    unsafe { _wit_import(self.handle() as i32) };
                 }
             }
             /// Poll for completion on a set of pollables.
@@ -100,20 +64,14 @@ pub mod wasi {
             /// the pollables has an error, it is indicated by marking the source as
             /// being ready for I/O.
             pub fn poll(in_: &[&Pollable]) -> ::witbind::rt::Vec<u32> {
-                ::witbind::rt::wit_import!(
-                    "wasi:io/poll@0.2.12", "poll", (ptr, len, ptr)
-                );
+                wit_import!("poll", (ptr, len, ptr));
                 let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
                 let (_array2, _len2) = ::witbind::rt::lower_list(
                     in_.iter(),
                     4,
                     4,
                     |_e1, _base2| {
-                        unsafe {
-                            *_base2.cast::<i32>() = ::witbind::rt::ResourceHandle::handle(
-                                &_e1.handle,
-                            ) as i32
-                        };
+                        unsafe { *_base2.cast::<i32>() = _e1.handle() as i32 };
                     },
                 );
                 let (_ptr3, _len3) = (_array2, _len2);
@@ -127,6 +85,12 @@ pub mod wasi {
             #[used]
             #[doc(hidden)]
             static __FORCE_SECTION_REF: fn() = super::super::super::__link_custom_section_describing_imports;
+            #[allow(unused_macros)]
+            macro_rules! wit_import {
+                ($($signature:tt)*) => {
+                    ::witbind::rt::wit_import!("wasi:io/error@0.2.12", $($signature)*);
+                };
+            }
             /// A resource which represents some error information.
             ///
             /// The only method provided by this resource is `to-debug-string`,
@@ -149,39 +113,9 @@ pub mod wasi {
             pub struct Error {
                 pub(crate) handle: ::witbind::rt::ResourceHandle<Error>,
             }
-            impl ::witbind::rt::WasmResource for Error {
-                unsafe fn drop(handle: u32) {
-                    ::witbind::rt::wit_import!(
-                        "wasi:io/error@0.2.12", "[resource-drop]error", (i32)
-                    );
-                    unsafe { _wit_import(handle as i32) }
-                }
-            }
-            impl Error {
-                /// Takes ownership of a raw handle.
-                ///
-                /// # Safety
-                /// `handle` must be an owned handle of this resource type that
-                /// nothing else drops.
-                #[doc(hidden)]
-                pub unsafe fn from_handle(handle: u32) -> Self {
-                    Self {
-                        handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(handle)
-                        },
-                    }
-                }
-                /// Moves ownership of the raw handle out of this value.
-                #[doc(hidden)]
-                pub fn take_handle(&self) -> u32 {
-                    ::witbind::rt::ResourceHandle::take_handle(&self.handle)
-                }
-                /// The raw handle, still owned by this value.
-                #[doc(hidden)]
-                pub fn handle(&self) -> u32 {
-                    ::witbind::rt::ResourceHandle::handle(&self.handle)
-                }
-            }
+            ::witbind::rt::resource_handle!(
+                Error, "wasi:io/error@0.2.12", "[resource-drop]error", api
+            );
             impl Error {
                 /// Returns a string that is suitable to assist humans in debugging
                 /// this error.
@@ -191,18 +125,10 @@ pub mod wasi {
                 /// details. Parsing this string is a major platform-compatibility
                 /// hazard.
                 pub fn to_debug_string(&self) -> ::witbind::rt::String {
-                    ::witbind::rt::wit_import!(
-                        "wasi:io/error@0.2.12", "[method]error.to-debug-string", (i32,
-                        ptr)
-                    );
+                    wit_import!("[method]error.to-debug-string", (i32, ptr));
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr1,
-                        )
-                    };
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
                     unsafe { ::witbind::rt::take_string_at(_ptr1) }
                 }
             }
@@ -216,6 +142,12 @@ pub mod wasi {
             #[used]
             #[doc(hidden)]
             static __FORCE_SECTION_REF: fn() = super::super::super::__link_custom_section_describing_imports;
+            #[allow(unused_macros)]
+            macro_rules! wit_import {
+                ($($signature:tt)*) => {
+                    ::witbind::rt::wit_import!("wasi:io/streams@0.2.12", $($signature)*);
+                };
+            }
             pub type Error = super::error::Error;
             pub type Pollable = super::poll::Pollable;
             /// An error for input-stream and output-stream operations.
@@ -255,39 +187,9 @@ pub mod wasi {
             pub struct InputStream {
                 pub(crate) handle: ::witbind::rt::ResourceHandle<InputStream>,
             }
-            impl ::witbind::rt::WasmResource for InputStream {
-                unsafe fn drop(handle: u32) {
-                    ::witbind::rt::wit_import!(
-                        "wasi:io/streams@0.2.12", "[resource-drop]input-stream", (i32)
-                    );
-                    unsafe { _wit_import(handle as i32) }
-                }
-            }
-            impl InputStream {
-                /// Takes ownership of a raw handle.
-                ///
-                /// # Safety
-                /// `handle` must be an owned handle of this resource type that
-                /// nothing else drops.
-                #[doc(hidden)]
-                pub unsafe fn from_handle(handle: u32) -> Self {
-                    Self {
-                        handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(handle)
-                        },
-                    }
-                }
-                /// Moves ownership of the raw handle out of this value.
-                #[doc(hidden)]
-                pub fn take_handle(&self) -> u32 {
-                    ::witbind::rt::ResourceHandle::take_handle(&self.handle)
-                }
-                /// The raw handle, still owned by this value.
-                #[doc(hidden)]
-                pub fn handle(&self) -> u32 {
-                    ::witbind::rt::ResourceHandle::handle(&self.handle)
-                }
-            }
+            ::witbind::rt::resource_handle!(
+                InputStream, "wasi:io/streams@0.2.12", "[resource-drop]input-stream", api
+            );
             impl InputStream {
                 /// Perform a non-blocking read from the stream.
                 ///
@@ -319,44 +221,34 @@ pub mod wasi {
                     &self,
                     len: u64,
                 ) -> ::core::result::Result<::witbind::rt::Vec<u8>, StreamError> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:io/streams@0.2.12", "[method]input-stream.read", (i32, i64,
-                        ptr)
-                    );
+                    wit_import!("[method]input-stream.read", (i32, i64, ptr));
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 3]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                            self.handle() as i32,
                             ::witbind::rt::as_i64(len),
                             _ptr1,
                         )
                     };
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    match _l2 {
-                        0 => {
-                            ::core::result::Result::Ok(unsafe {
-                                ::witbind::rt::take_list_at::<u8>(_ptr1.add(4))
-                            })
+                    let _case3 = || unsafe {
+                        ::witbind::rt::take_list_at::<u8>(_ptr1.add(4))
+                    };
+                    let _case7 = || {
+                        let _l4 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                        match _l4 {
+                            0 => {
+                                let _l5 = unsafe { *_ptr1.add(8).cast::<i32>() };
+                                StreamError::LastOperationFailed(unsafe {
+                                    Error::from_handle(_l5 as u32)
+                                })
+                            }
+                            1 => StreamError::Closed,
+                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
                         }
-                        1 => {
-                            let _l3 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                            let _v5 = match _l3 {
-                                0 => {
-                                    let _l4 = unsafe { *_ptr1.add(8).cast::<i32>() };
-                                    StreamError::LastOperationFailed(Error {
-                                        handle: unsafe {
-                                            ::witbind::rt::ResourceHandle::from_handle(_l4 as u32)
-                                        },
-                                    })
-                                }
-                                1 => StreamError::Closed,
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            };
-                            ::core::result::Result::Err(_v5)
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, _case3, _case7) }
                 }
                 /// Read bytes from a stream, after blocking until at least one byte can
                 /// be read. Except for blocking, behavior is identical to `read`.
@@ -364,44 +256,34 @@ pub mod wasi {
                     &self,
                     len: u64,
                 ) -> ::core::result::Result<::witbind::rt::Vec<u8>, StreamError> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:io/streams@0.2.12", "[method]input-stream.blocking-read",
-                        (i32, i64, ptr)
-                    );
+                    wit_import!("[method]input-stream.blocking-read", (i32, i64, ptr));
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 3]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                            self.handle() as i32,
                             ::witbind::rt::as_i64(len),
                             _ptr1,
                         )
                     };
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    match _l2 {
-                        0 => {
-                            ::core::result::Result::Ok(unsafe {
-                                ::witbind::rt::take_list_at::<u8>(_ptr1.add(4))
-                            })
+                    let _case3 = || unsafe {
+                        ::witbind::rt::take_list_at::<u8>(_ptr1.add(4))
+                    };
+                    let _case7 = || {
+                        let _l4 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                        match _l4 {
+                            0 => {
+                                let _l5 = unsafe { *_ptr1.add(8).cast::<i32>() };
+                                StreamError::LastOperationFailed(unsafe {
+                                    Error::from_handle(_l5 as u32)
+                                })
+                            }
+                            1 => StreamError::Closed,
+                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
                         }
-                        1 => {
-                            let _l3 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                            let _v5 = match _l3 {
-                                0 => {
-                                    let _l4 = unsafe { *_ptr1.add(8).cast::<i32>() };
-                                    StreamError::LastOperationFailed(Error {
-                                        handle: unsafe {
-                                            ::witbind::rt::ResourceHandle::from_handle(_l4 as u32)
-                                        },
-                                    })
-                                }
-                                1 => StreamError::Closed,
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            };
-                            ::core::result::Result::Err(_v5)
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, _case3, _case7) }
                 }
                 /// Skip bytes from a stream. Returns number of bytes skipped.
                 ///
@@ -411,43 +293,32 @@ pub mod wasi {
                     &self,
                     len: u64,
                 ) -> ::core::result::Result<u64, StreamError> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:io/streams@0.2.12", "[method]input-stream.skip", (i32, i64,
-                        ptr)
-                    );
+                    wit_import!("[method]input-stream.skip", (i32, i64, ptr));
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                            self.handle() as i32,
                             ::witbind::rt::as_i64(len),
                             _ptr1,
                         )
                     };
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    match _l2 {
-                        0 => {
-                            let _l3 = unsafe { *_ptr1.add(8).cast::<u64>() };
-                            ::core::result::Result::Ok(_l3)
+                    let _case4 = || unsafe { *_ptr1.add(8).cast::<u64>() };
+                    let _case8 = || {
+                        let _l5 = unsafe { *_ptr1.add(8).cast::<u8>() };
+                        match _l5 {
+                            0 => {
+                                let _l6 = unsafe { *_ptr1.add(12).cast::<i32>() };
+                                StreamError::LastOperationFailed(unsafe {
+                                    Error::from_handle(_l6 as u32)
+                                })
+                            }
+                            1 => StreamError::Closed,
+                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
                         }
-                        1 => {
-                            let _l4 = unsafe { *_ptr1.add(8).cast::<u8>() };
-                            let _v6 = match _l4 {
-                                0 => {
-                                    let _l5 = unsafe { *_ptr1.add(12).cast::<i32>() };
-                                    StreamError::LastOperationFailed(Error {
-                                        handle: unsafe {
-                                            ::witbind::rt::ResourceHandle::from_handle(_l5 as u32)
-                                        },
-                                    })
-                                }
-                                1 => StreamError::Closed,
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            };
-                            ::core::result::Result::Err(_v6)
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, _case4, _case8) }
                 }
                 /// Skip bytes from a stream, after blocking until at least one byte
                 /// can be skipped. Except for blocking behavior, identical to `skip`.
@@ -455,43 +326,32 @@ pub mod wasi {
                     &self,
                     len: u64,
                 ) -> ::core::result::Result<u64, StreamError> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:io/streams@0.2.12", "[method]input-stream.blocking-skip",
-                        (i32, i64, ptr)
-                    );
+                    wit_import!("[method]input-stream.blocking-skip", (i32, i64, ptr));
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                            self.handle() as i32,
                             ::witbind::rt::as_i64(len),
                             _ptr1,
                         )
                     };
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    match _l2 {
-                        0 => {
-                            let _l3 = unsafe { *_ptr1.add(8).cast::<u64>() };
-                            ::core::result::Result::Ok(_l3)
+                    let _case4 = || unsafe { *_ptr1.add(8).cast::<u64>() };
+                    let _case8 = || {
+                        let _l5 = unsafe { *_ptr1.add(8).cast::<u8>() };
+                        match _l5 {
+                            0 => {
+                                let _l6 = unsafe { *_ptr1.add(12).cast::<i32>() };
+                                StreamError::LastOperationFailed(unsafe {
+                                    Error::from_handle(_l6 as u32)
+                                })
+                            }
+                            1 => StreamError::Closed,
+                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
                         }
-                        1 => {
-                            let _l4 = unsafe { *_ptr1.add(8).cast::<u8>() };
-                            let _v6 = match _l4 {
-                                0 => {
-                                    let _l5 = unsafe { *_ptr1.add(12).cast::<i32>() };
-                                    StreamError::LastOperationFailed(Error {
-                                        handle: unsafe {
-                                            ::witbind::rt::ResourceHandle::from_handle(_l5 as u32)
-                                        },
-                                    })
-                                }
-                                1 => StreamError::Closed,
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            };
-                            ::core::result::Result::Err(_v6)
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, _case4, _case8) }
                 }
                 /// Create a `pollable` which will resolve once either the specified stream
                 /// has bytes available to read or the other end of the stream has been
@@ -500,20 +360,9 @@ pub mod wasi {
                 /// Implementations may trap if the `input-stream` is dropped before
                 /// all derived `pollable`s created with this function are dropped.
                 pub fn subscribe(&self) -> Pollable {
-                    ::witbind::rt::wit_import!(
-                        "wasi:io/streams@0.2.12", "[method]input-stream.subscribe",
-                        (i32), i32
-                    );
-                    let _ret1 = unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                        )
-                    };
-                    Pollable {
-                        handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(_ret1 as u32)
-                        },
-                    }
+                    wit_import!("[method]input-stream.subscribe", (i32), i32);
+                    let _ret1 = unsafe { _wit_import(self.handle() as i32) };
+                    unsafe { Pollable::from_handle(_ret1 as u32) }
                 }
             }
             /// An output bytestream.
@@ -533,39 +382,10 @@ pub mod wasi {
             pub struct OutputStream {
                 pub(crate) handle: ::witbind::rt::ResourceHandle<OutputStream>,
             }
-            impl ::witbind::rt::WasmResource for OutputStream {
-                unsafe fn drop(handle: u32) {
-                    ::witbind::rt::wit_import!(
-                        "wasi:io/streams@0.2.12", "[resource-drop]output-stream", (i32)
-                    );
-                    unsafe { _wit_import(handle as i32) }
-                }
-            }
-            impl OutputStream {
-                /// Takes ownership of a raw handle.
-                ///
-                /// # Safety
-                /// `handle` must be an owned handle of this resource type that
-                /// nothing else drops.
-                #[doc(hidden)]
-                pub unsafe fn from_handle(handle: u32) -> Self {
-                    Self {
-                        handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(handle)
-                        },
-                    }
-                }
-                /// Moves ownership of the raw handle out of this value.
-                #[doc(hidden)]
-                pub fn take_handle(&self) -> u32 {
-                    ::witbind::rt::ResourceHandle::take_handle(&self.handle)
-                }
-                /// The raw handle, still owned by this value.
-                #[doc(hidden)]
-                pub fn handle(&self) -> u32 {
-                    ::witbind::rt::ResourceHandle::handle(&self.handle)
-                }
-            }
+            ::witbind::rt::resource_handle!(
+                OutputStream, "wasi:io/streams@0.2.12", "[resource-drop]output-stream",
+                api
+            );
             impl OutputStream {
                 /// Check readiness for writing. This function never blocks.
                 ///
@@ -577,42 +397,26 @@ pub mod wasi {
                 /// become ready when this function will report at least 1 byte, or an
                 /// error.
                 pub fn check_write(&self) -> ::core::result::Result<u64, StreamError> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:io/streams@0.2.12", "[method]output-stream.check-write",
-                        (i32, ptr)
-                    );
+                    wit_import!("[method]output-stream.check-write", (i32, ptr));
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr1,
-                        )
-                    };
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    match _l2 {
-                        0 => {
-                            let _l3 = unsafe { *_ptr1.add(8).cast::<u64>() };
-                            ::core::result::Result::Ok(_l3)
+                    let _case4 = || unsafe { *_ptr1.add(8).cast::<u64>() };
+                    let _case8 = || {
+                        let _l5 = unsafe { *_ptr1.add(8).cast::<u8>() };
+                        match _l5 {
+                            0 => {
+                                let _l6 = unsafe { *_ptr1.add(12).cast::<i32>() };
+                                StreamError::LastOperationFailed(unsafe {
+                                    Error::from_handle(_l6 as u32)
+                                })
+                            }
+                            1 => StreamError::Closed,
+                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
                         }
-                        1 => {
-                            let _l4 = unsafe { *_ptr1.add(8).cast::<u8>() };
-                            let _v6 = match _l4 {
-                                0 => {
-                                    let _l5 = unsafe { *_ptr1.add(12).cast::<i32>() };
-                                    StreamError::LastOperationFailed(Error {
-                                        handle: unsafe {
-                                            ::witbind::rt::ResourceHandle::from_handle(_l5 as u32)
-                                        },
-                                    })
-                                }
-                                1 => StreamError::Closed,
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            };
-                            ::core::result::Result::Err(_v6)
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, _case4, _case8) }
                 }
                 /// Perform a write. This function never blocks.
                 ///
@@ -631,42 +435,26 @@ pub mod wasi {
                     &self,
                     contents: &[u8],
                 ) -> ::core::result::Result<(), StreamError> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:io/streams@0.2.12", "[method]output-stream.write", (i32,
-                        ptr, len, ptr)
-                    );
+                    wit_import!("[method]output-stream.write", (i32, ptr, len, ptr));
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 3]>::uninit();
                     let (_ptr1, _len1) = ::witbind::rt::lend_list(contents);
                     let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr1,
-                            _len1,
-                            _ptr2,
-                        )
-                    };
+                    unsafe { _wit_import(self.handle() as i32, _ptr1, _len1, _ptr2) };
                     let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
-                        0 => ::core::result::Result::Ok(()),
-                        1 => {
-                            let _l4 = unsafe { *_ptr2.add(4).cast::<u8>() };
-                            let _v6 = match _l4 {
-                                0 => {
-                                    let _l5 = unsafe { *_ptr2.add(8).cast::<i32>() };
-                                    StreamError::LastOperationFailed(Error {
-                                        handle: unsafe {
-                                            ::witbind::rt::ResourceHandle::from_handle(_l5 as u32)
-                                        },
-                                    })
-                                }
-                                1 => StreamError::Closed,
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            };
-                            ::core::result::Result::Err(_v6)
+                    let _case7 = || {
+                        let _l4 = unsafe { *_ptr2.add(4).cast::<u8>() };
+                        match _l4 {
+                            0 => {
+                                let _l5 = unsafe { *_ptr2.add(8).cast::<i32>() };
+                                StreamError::LastOperationFailed(unsafe {
+                                    Error::from_handle(_l5 as u32)
+                                })
+                            }
+                            1 => StreamError::Closed,
+                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
                         }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l3, || (), _case7) }
                 }
                 /// Perform a write of up to 4096 bytes, and then flush the stream. Block
                 /// until all of these operations are complete, or an error occurs.
@@ -682,43 +470,29 @@ pub mod wasi {
                     &self,
                     contents: &[u8],
                 ) -> ::core::result::Result<(), StreamError> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:io/streams@0.2.12",
+                    wit_import!(
                         "[method]output-stream.blocking-write-and-flush", (i32, ptr, len,
                         ptr)
                     );
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 3]>::uninit();
                     let (_ptr1, _len1) = ::witbind::rt::lend_list(contents);
                     let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr1,
-                            _len1,
-                            _ptr2,
-                        )
-                    };
+                    unsafe { _wit_import(self.handle() as i32, _ptr1, _len1, _ptr2) };
                     let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
-                        0 => ::core::result::Result::Ok(()),
-                        1 => {
-                            let _l4 = unsafe { *_ptr2.add(4).cast::<u8>() };
-                            let _v6 = match _l4 {
-                                0 => {
-                                    let _l5 = unsafe { *_ptr2.add(8).cast::<i32>() };
-                                    StreamError::LastOperationFailed(Error {
-                                        handle: unsafe {
-                                            ::witbind::rt::ResourceHandle::from_handle(_l5 as u32)
-                                        },
-                                    })
-                                }
-                                1 => StreamError::Closed,
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            };
-                            ::core::result::Result::Err(_v6)
+                    let _case7 = || {
+                        let _l4 = unsafe { *_ptr2.add(4).cast::<u8>() };
+                        match _l4 {
+                            0 => {
+                                let _l5 = unsafe { *_ptr2.add(8).cast::<i32>() };
+                                StreamError::LastOperationFailed(unsafe {
+                                    Error::from_handle(_l5 as u32)
+                                })
+                            }
+                            1 => StreamError::Closed,
+                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
                         }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l3, || (), _case7) }
                 }
                 /// Request to flush buffered output. This function never blocks.
                 ///
@@ -731,76 +505,48 @@ pub mod wasi {
                 /// completed. The `subscribe` pollable will become ready when the
                 /// flush has completed and the stream can accept more writes.
                 pub fn flush(&self) -> ::core::result::Result<(), StreamError> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:io/streams@0.2.12", "[method]output-stream.flush", (i32,
-                        ptr)
-                    );
+                    wit_import!("[method]output-stream.flush", (i32, ptr));
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 3]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr1,
-                        )
-                    };
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    match _l2 {
-                        0 => ::core::result::Result::Ok(()),
-                        1 => {
-                            let _l3 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                            let _v5 = match _l3 {
-                                0 => {
-                                    let _l4 = unsafe { *_ptr1.add(8).cast::<i32>() };
-                                    StreamError::LastOperationFailed(Error {
-                                        handle: unsafe {
-                                            ::witbind::rt::ResourceHandle::from_handle(_l4 as u32)
-                                        },
-                                    })
-                                }
-                                1 => StreamError::Closed,
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            };
-                            ::core::result::Result::Err(_v5)
+                    let _case6 = || {
+                        let _l3 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                        match _l3 {
+                            0 => {
+                                let _l4 = unsafe { *_ptr1.add(8).cast::<i32>() };
+                                StreamError::LastOperationFailed(unsafe {
+                                    Error::from_handle(_l4 as u32)
+                                })
+                            }
+                            1 => StreamError::Closed,
+                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
                         }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, || (), _case6) }
                 }
                 /// Request to flush buffered output, and block until flush completes
                 /// and stream is ready for writing again.
                 pub fn blocking_flush(&self) -> ::core::result::Result<(), StreamError> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:io/streams@0.2.12", "[method]output-stream.blocking-flush",
-                        (i32, ptr)
-                    );
+                    wit_import!("[method]output-stream.blocking-flush", (i32, ptr));
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 3]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr1,
-                        )
-                    };
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    match _l2 {
-                        0 => ::core::result::Result::Ok(()),
-                        1 => {
-                            let _l3 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                            let _v5 = match _l3 {
-                                0 => {
-                                    let _l4 = unsafe { *_ptr1.add(8).cast::<i32>() };
-                                    StreamError::LastOperationFailed(Error {
-                                        handle: unsafe {
-                                            ::witbind::rt::ResourceHandle::from_handle(_l4 as u32)
-                                        },
-                                    })
-                                }
-                                1 => StreamError::Closed,
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            };
-                            ::core::result::Result::Err(_v5)
+                    let _case6 = || {
+                        let _l3 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                        match _l3 {
+                            0 => {
+                                let _l4 = unsafe { *_ptr1.add(8).cast::<i32>() };
+                                StreamError::LastOperationFailed(unsafe {
+                                    Error::from_handle(_l4 as u32)
+                                })
+                            }
+                            1 => StreamError::Closed,
+                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
                         }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, || (), _case6) }
                 }
                 /// Create a `pollable` which will resolve once the output-stream
                 /// is ready for more writing, or an error has occurred. When this
@@ -813,20 +559,9 @@ pub mod wasi {
                 /// Implementations may trap if the `output-stream` is dropped before
                 /// all derived `pollable`s created with this function are dropped.
                 pub fn subscribe(&self) -> Pollable {
-                    ::witbind::rt::wit_import!(
-                        "wasi:io/streams@0.2.12", "[method]output-stream.subscribe",
-                        (i32), i32
-                    );
-                    let _ret1 = unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                        )
-                    };
-                    Pollable {
-                        handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(_ret1 as u32)
-                        },
-                    }
+                    wit_import!("[method]output-stream.subscribe", (i32), i32);
+                    let _ret1 = unsafe { _wit_import(self.handle() as i32) };
+                    unsafe { Pollable::from_handle(_ret1 as u32) }
                 }
                 /// Write zeroes to a stream.
                 ///
@@ -838,40 +573,31 @@ pub mod wasi {
                     &self,
                     len: u64,
                 ) -> ::core::result::Result<(), StreamError> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:io/streams@0.2.12", "[method]output-stream.write-zeroes",
-                        (i32, i64, ptr)
-                    );
+                    wit_import!("[method]output-stream.write-zeroes", (i32, i64, ptr));
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 3]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                            self.handle() as i32,
                             ::witbind::rt::as_i64(len),
                             _ptr1,
                         )
                     };
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    match _l2 {
-                        0 => ::core::result::Result::Ok(()),
-                        1 => {
-                            let _l3 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                            let _v5 = match _l3 {
-                                0 => {
-                                    let _l4 = unsafe { *_ptr1.add(8).cast::<i32>() };
-                                    StreamError::LastOperationFailed(Error {
-                                        handle: unsafe {
-                                            ::witbind::rt::ResourceHandle::from_handle(_l4 as u32)
-                                        },
-                                    })
-                                }
-                                1 => StreamError::Closed,
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            };
-                            ::core::result::Result::Err(_v5)
+                    let _case6 = || {
+                        let _l3 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                        match _l3 {
+                            0 => {
+                                let _l4 = unsafe { *_ptr1.add(8).cast::<i32>() };
+                                StreamError::LastOperationFailed(unsafe {
+                                    Error::from_handle(_l4 as u32)
+                                })
+                            }
+                            1 => StreamError::Closed,
+                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
                         }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, || (), _case6) }
                 }
                 /// Perform a write of up to 4096 zeroes, and then flush the stream.
                 /// Block until all of these operations are complete, or an error
@@ -883,8 +609,7 @@ pub mod wasi {
                     &self,
                     len: u64,
                 ) -> ::core::result::Result<(), StreamError> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:io/streams@0.2.12",
+                    wit_import!(
                         "[method]output-stream.blocking-write-zeroes-and-flush", (i32,
                         i64, ptr)
                     );
@@ -892,32 +617,26 @@ pub mod wasi {
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                            self.handle() as i32,
                             ::witbind::rt::as_i64(len),
                             _ptr1,
                         )
                     };
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    match _l2 {
-                        0 => ::core::result::Result::Ok(()),
-                        1 => {
-                            let _l3 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                            let _v5 = match _l3 {
-                                0 => {
-                                    let _l4 = unsafe { *_ptr1.add(8).cast::<i32>() };
-                                    StreamError::LastOperationFailed(Error {
-                                        handle: unsafe {
-                                            ::witbind::rt::ResourceHandle::from_handle(_l4 as u32)
-                                        },
-                                    })
-                                }
-                                1 => StreamError::Closed,
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            };
-                            ::core::result::Result::Err(_v5)
+                    let _case6 = || {
+                        let _l3 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                        match _l3 {
+                            0 => {
+                                let _l4 = unsafe { *_ptr1.add(8).cast::<i32>() };
+                                StreamError::LastOperationFailed(unsafe {
+                                    Error::from_handle(_l4 as u32)
+                                })
+                            }
+                            1 => StreamError::Closed,
+                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
                         }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, || (), _case6) }
                 }
                 /// Read from one stream and write to another.
                 ///
@@ -937,44 +656,33 @@ pub mod wasi {
                     src: &InputStream,
                     len: u64,
                 ) -> ::core::result::Result<u64, StreamError> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:io/streams@0.2.12", "[method]output-stream.splice", (i32,
-                        i32, i64, ptr)
-                    );
+                    wit_import!("[method]output-stream.splice", (i32, i32, i64, ptr));
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            ::witbind::rt::ResourceHandle::handle(&src.handle) as i32,
+                            self.handle() as i32,
+                            src.handle() as i32,
                             ::witbind::rt::as_i64(len),
                             _ptr1,
                         )
                     };
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    match _l2 {
-                        0 => {
-                            let _l3 = unsafe { *_ptr1.add(8).cast::<u64>() };
-                            ::core::result::Result::Ok(_l3)
+                    let _case4 = || unsafe { *_ptr1.add(8).cast::<u64>() };
+                    let _case8 = || {
+                        let _l5 = unsafe { *_ptr1.add(8).cast::<u8>() };
+                        match _l5 {
+                            0 => {
+                                let _l6 = unsafe { *_ptr1.add(12).cast::<i32>() };
+                                StreamError::LastOperationFailed(unsafe {
+                                    Error::from_handle(_l6 as u32)
+                                })
+                            }
+                            1 => StreamError::Closed,
+                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
                         }
-                        1 => {
-                            let _l4 = unsafe { *_ptr1.add(8).cast::<u8>() };
-                            let _v6 = match _l4 {
-                                0 => {
-                                    let _l5 = unsafe { *_ptr1.add(12).cast::<i32>() };
-                                    StreamError::LastOperationFailed(Error {
-                                        handle: unsafe {
-                                            ::witbind::rt::ResourceHandle::from_handle(_l5 as u32)
-                                        },
-                                    })
-                                }
-                                1 => StreamError::Closed,
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            };
-                            ::core::result::Result::Err(_v6)
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, _case4, _case8) }
                 }
                 /// Read from one stream and write to another, with blocking.
                 ///
@@ -986,44 +694,35 @@ pub mod wasi {
                     src: &InputStream,
                     len: u64,
                 ) -> ::core::result::Result<u64, StreamError> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:io/streams@0.2.12",
+                    wit_import!(
                         "[method]output-stream.blocking-splice", (i32, i32, i64, ptr)
                     );
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            ::witbind::rt::ResourceHandle::handle(&src.handle) as i32,
+                            self.handle() as i32,
+                            src.handle() as i32,
                             ::witbind::rt::as_i64(len),
                             _ptr1,
                         )
                     };
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    match _l2 {
-                        0 => {
-                            let _l3 = unsafe { *_ptr1.add(8).cast::<u64>() };
-                            ::core::result::Result::Ok(_l3)
+                    let _case4 = || unsafe { *_ptr1.add(8).cast::<u64>() };
+                    let _case8 = || {
+                        let _l5 = unsafe { *_ptr1.add(8).cast::<u8>() };
+                        match _l5 {
+                            0 => {
+                                let _l6 = unsafe { *_ptr1.add(12).cast::<i32>() };
+                                StreamError::LastOperationFailed(unsafe {
+                                    Error::from_handle(_l6 as u32)
+                                })
+                            }
+                            1 => StreamError::Closed,
+                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
                         }
-                        1 => {
-                            let _l4 = unsafe { *_ptr1.add(8).cast::<u8>() };
-                            let _v6 = match _l4 {
-                                0 => {
-                                    let _l5 = unsafe { *_ptr1.add(12).cast::<i32>() };
-                                    StreamError::LastOperationFailed(Error {
-                                        handle: unsafe {
-                                            ::witbind::rt::ResourceHandle::from_handle(_l5 as u32)
-                                        },
-                                    })
-                                }
-                                1 => StreamError::Closed,
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            };
-                            ::core::result::Result::Err(_v6)
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, _case4, _case8) }
                 }
             }
         }
@@ -1041,6 +740,12 @@ pub mod wasi {
             #[used]
             #[doc(hidden)]
             static __FORCE_SECTION_REF: fn() = super::super::super::__link_custom_section_describing_imports;
+            #[allow(unused_macros)]
+            macro_rules! wit_import {
+                ($($signature:tt)*) => {
+                    ::witbind::rt::wit_import!("wasi:clocks/monotonic-clock@0.2.12", $($signature)*);
+                };
+            }
             pub type Pollable = super::super::io::poll::Pollable;
             /// An instant in time, in nanoseconds. An instant is relative to an
             /// unspecified initial value, and can only be compared to instances from
@@ -1058,47 +763,30 @@ pub mod wasi {
             /// should ensure that the starting time is low enough to avoid the
             /// possibility of overflow in practice.
             pub fn now() -> Instant {
-                ::witbind::rt::wit_import!(
-                    "wasi:clocks/monotonic-clock@0.2.12", "now", (), i64
-                );
+                wit_import!("now", (), i64);
                 let _ret1 = unsafe { _wit_import() };
                 _ret1 as u64
             }
             /// Query the resolution of the clock. Returns the duration of time
             /// corresponding to a clock tick.
             pub fn resolution() -> Duration {
-                ::witbind::rt::wit_import!(
-                    "wasi:clocks/monotonic-clock@0.2.12", "resolution", (), i64
-                );
+                wit_import!("resolution", (), i64);
                 let _ret1 = unsafe { _wit_import() };
                 _ret1 as u64
             }
             /// Create a `pollable` which will resolve once the specified instant
             /// has occurred.
             pub fn subscribe_instant(when: Instant) -> Pollable {
-                ::witbind::rt::wit_import!(
-                    "wasi:clocks/monotonic-clock@0.2.12", "subscribe-instant", (i64), i32
-                );
+                wit_import!("subscribe-instant", (i64), i32);
                 let _ret1 = unsafe { _wit_import(::witbind::rt::as_i64(when)) };
-                Pollable {
-                    handle: unsafe {
-                        ::witbind::rt::ResourceHandle::from_handle(_ret1 as u32)
-                    },
-                }
+                unsafe { Pollable::from_handle(_ret1 as u32) }
             }
             /// Create a `pollable` that will resolve after the specified duration has
             /// elapsed from the time this function is invoked.
             pub fn subscribe_duration(when: Duration) -> Pollable {
-                ::witbind::rt::wit_import!(
-                    "wasi:clocks/monotonic-clock@0.2.12", "subscribe-duration", (i64),
-                    i32
-                );
+                wit_import!("subscribe-duration", (i64), i32);
                 let _ret1 = unsafe { _wit_import(::witbind::rt::as_i64(when)) };
-                Pollable {
-                    handle: unsafe {
-                        ::witbind::rt::ResourceHandle::from_handle(_ret1 as u32)
-                    },
-                }
+                unsafe { Pollable::from_handle(_ret1 as u32) }
             }
         }
         /// WASI Wall Clock is a clock API intended to let users query the current
@@ -1119,6 +807,12 @@ pub mod wasi {
             #[used]
             #[doc(hidden)]
             static __FORCE_SECTION_REF: fn() = super::super::super::__link_custom_section_describing_imports;
+            #[allow(unused_macros)]
+            macro_rules! wit_import {
+                ($($signature:tt)*) => {
+                    ::witbind::rt::wit_import!("wasi:clocks/wall-clock@0.2.12", $($signature)*);
+                };
+            }
             /// A time and date in seconds plus nanoseconds.
             #[derive(Clone, Copy, Debug)]
             #[repr(C)]
@@ -1149,9 +843,7 @@ pub mod wasi {
             /// [POSIX's Seconds Since the Epoch]: https://pubs.opengroup.org/onlinepubs/9699919799/xrat/V4_xbd_chap04.html#tag_21_04_16
             /// [Unix Time]: https://en.wikipedia.org/wiki/Unix_time
             pub fn now() -> Datetime {
-                ::witbind::rt::wit_import!(
-                    "wasi:clocks/wall-clock@0.2.12", "now", (ptr)
-                );
+                wit_import!("now", (ptr));
                 let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
                 let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(_ptr1) };
@@ -1166,9 +858,7 @@ pub mod wasi {
             ///
             /// The nanoseconds field of the output is always less than 1000000000.
             pub fn resolution() -> Datetime {
-                ::witbind::rt::wit_import!(
-                    "wasi:clocks/wall-clock@0.2.12", "resolution", (ptr)
-                );
+                wit_import!("resolution", (ptr));
                 let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
                 let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(_ptr1) };
@@ -1191,6 +881,12 @@ pub mod wasi {
             #[used]
             #[doc(hidden)]
             static __FORCE_SECTION_REF: fn() = super::super::super::__link_custom_section_describing_imports;
+            #[allow(unused_macros)]
+            macro_rules! wit_import {
+                ($($signature:tt)*) => {
+                    ::witbind::rt::wit_import!("wasi:random/random@0.2.12", $($signature)*);
+                };
+            }
             /// Return `len` cryptographically-secure random or pseudo-random bytes.
             ///
             /// This function must produce data at least as cryptographically secure and
@@ -1204,9 +900,7 @@ pub mod wasi {
             /// must omit this function, rather than implementing it with deterministic
             /// data.
             pub fn get_random_bytes(len: u64) -> ::witbind::rt::Vec<u8> {
-                ::witbind::rt::wit_import!(
-                    "wasi:random/random@0.2.12", "get-random-bytes", (i64, ptr)
-                );
+                wit_import!("get-random-bytes", (i64, ptr));
                 let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
                 let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(::witbind::rt::as_i64(len), _ptr1) };
@@ -1217,9 +911,7 @@ pub mod wasi {
             /// This function returns the same type of data as `get-random-bytes`,
             /// represented as a `u64`.
             pub fn get_random_u64() -> u64 {
-                ::witbind::rt::wit_import!(
-                    "wasi:random/random@0.2.12", "get-random-u64", (), i64
-                );
+                wit_import!("get-random-u64", (), i64);
                 let _ret1 = unsafe { _wit_import() };
                 _ret1 as u64
             }
@@ -1230,51 +922,51 @@ pub mod wasi {
             #[used]
             #[doc(hidden)]
             static __FORCE_SECTION_REF: fn() = super::super::super::__link_custom_section_describing_imports;
+            #[allow(unused_macros)]
+            macro_rules! wit_import {
+                ($($signature:tt)*) => {
+                    ::witbind::rt::wit_import!("wasi:cli/stdout@0.2.12", $($signature)*);
+                };
+            }
             pub type OutputStream = super::super::io::streams::OutputStream;
             pub fn get_stdout() -> OutputStream {
-                ::witbind::rt::wit_import!(
-                    "wasi:cli/stdout@0.2.12", "get-stdout", (), i32
-                );
+                wit_import!("get-stdout", (), i32);
                 let _ret1 = unsafe { _wit_import() };
-                OutputStream {
-                    handle: unsafe {
-                        ::witbind::rt::ResourceHandle::from_handle(_ret1 as u32)
-                    },
-                }
+                unsafe { OutputStream::from_handle(_ret1 as u32) }
             }
         }
         pub mod stderr {
             #[used]
             #[doc(hidden)]
             static __FORCE_SECTION_REF: fn() = super::super::super::__link_custom_section_describing_imports;
+            #[allow(unused_macros)]
+            macro_rules! wit_import {
+                ($($signature:tt)*) => {
+                    ::witbind::rt::wit_import!("wasi:cli/stderr@0.2.12", $($signature)*);
+                };
+            }
             pub type OutputStream = super::super::io::streams::OutputStream;
             pub fn get_stderr() -> OutputStream {
-                ::witbind::rt::wit_import!(
-                    "wasi:cli/stderr@0.2.12", "get-stderr", (), i32
-                );
+                wit_import!("get-stderr", (), i32);
                 let _ret1 = unsafe { _wit_import() };
-                OutputStream {
-                    handle: unsafe {
-                        ::witbind::rt::ResourceHandle::from_handle(_ret1 as u32)
-                    },
-                }
+                unsafe { OutputStream::from_handle(_ret1 as u32) }
             }
         }
         pub mod stdin {
             #[used]
             #[doc(hidden)]
             static __FORCE_SECTION_REF: fn() = super::super::super::__link_custom_section_describing_imports;
+            #[allow(unused_macros)]
+            macro_rules! wit_import {
+                ($($signature:tt)*) => {
+                    ::witbind::rt::wit_import!("wasi:cli/stdin@0.2.12", $($signature)*);
+                };
+            }
             pub type InputStream = super::super::io::streams::InputStream;
             pub fn get_stdin() -> InputStream {
-                ::witbind::rt::wit_import!(
-                    "wasi:cli/stdin@0.2.12", "get-stdin", (), i32
-                );
+                wit_import!("get-stdin", (), i32);
                 let _ret1 = unsafe { _wit_import() };
-                InputStream {
-                    handle: unsafe {
-                        ::witbind::rt::ResourceHandle::from_handle(_ret1 as u32)
-                    },
-                }
+                unsafe { InputStream::from_handle(_ret1 as u32) }
             }
         }
     }
@@ -1286,6 +978,12 @@ pub mod wasi {
             #[used]
             #[doc(hidden)]
             static __FORCE_SECTION_REF: fn() = super::super::super::__link_custom_section_describing_imports;
+            #[allow(unused_macros)]
+            macro_rules! wit_import {
+                ($($signature:tt)*) => {
+                    ::witbind::rt::wit_import!("wasi:http/types@0.2.12", $($signature)*);
+                };
+            }
             pub type Duration = super::super::clocks::monotonic_clock::Duration;
             pub type InputStream = super::super::io::streams::InputStream;
             pub type OutputStream = super::super::io::streams::OutputStream;
@@ -1447,54 +1145,18 @@ pub mod wasi {
             pub struct Fields {
                 pub(crate) handle: ::witbind::rt::ResourceHandle<Fields>,
             }
-            impl ::witbind::rt::WasmResource for Fields {
-                unsafe fn drop(handle: u32) {
-                    ::witbind::rt::wit_import!(
-                        "wasi:http/types@0.2.12", "[resource-drop]fields", (i32)
-                    );
-                    unsafe { _wit_import(handle as i32) }
-                }
-            }
-            impl Fields {
-                /// Takes ownership of a raw handle.
-                ///
-                /// # Safety
-                /// `handle` must be an owned handle of this resource type that
-                /// nothing else drops.
-                #[doc(hidden)]
-                pub unsafe fn from_handle(handle: u32) -> Self {
-                    Self {
-                        handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(handle)
-                        },
-                    }
-                }
-                /// Moves ownership of the raw handle out of this value.
-                #[doc(hidden)]
-                pub fn take_handle(&self) -> u32 {
-                    ::witbind::rt::ResourceHandle::take_handle(&self.handle)
-                }
-                /// The raw handle, still owned by this value.
-                #[doc(hidden)]
-                pub fn handle(&self) -> u32 {
-                    ::witbind::rt::ResourceHandle::handle(&self.handle)
-                }
-            }
+            ::witbind::rt::resource_handle!(
+                Fields, "wasi:http/types@0.2.12", "[resource-drop]fields", api
+            );
             impl Fields {
                 /// Construct an empty HTTP Fields.
                 ///
                 /// The resulting `fields` is mutable.
                 #[allow(clippy::new_without_default)]
                 pub fn new() -> Self {
-                    ::witbind::rt::wit_import!(
-                        "wasi:http/types@0.2.12", "[constructor]fields", (), i32
-                    );
+                    wit_import!("[constructor]fields", (), i32);
                     let _ret1 = unsafe { _wit_import() };
-                    Fields {
-                        handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(_ret1 as u32)
-                        },
-                    }
+                    unsafe { Fields::from_handle(_ret1 as u32) }
                 }
                 /// Construct an HTTP Fields.
                 ///
@@ -1512,10 +1174,7 @@ pub mod wasi {
                 pub fn from_list(
                     entries: &[(FieldName, FieldValue)],
                 ) -> ::core::result::Result<Fields, HeaderError> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:http/types@0.2.12", "[static]fields.from-list", (ptr, len,
-                        ptr)
-                    );
+                    wit_import!("[static]fields.from-list", (ptr, len, ptr));
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
                     let (_array2, _len2) = ::witbind::rt::lower_list(
                         entries.iter(),
@@ -1527,14 +1186,12 @@ pub mod wasi {
                                 ::witbind::rt::store_list(
                                     _base2,
                                     ::witbind::rt::lend_str(_t3_0),
-                                )
-                            };
-                            unsafe {
+                                );
                                 ::witbind::rt::store_list(
                                     _base2.add(8),
                                     ::witbind::rt::lend_list(_t3_1),
-                                )
-                            };
+                                );
+                            }
                         },
                     );
                     let (_ptr4, _len4) = (_array2, _len2);
@@ -1542,48 +1199,31 @@ pub mod wasi {
                     unsafe { _wit_import(_ptr4, _len4, _ptr5) };
                     unsafe { ::witbind::rt::cabi_dealloc(_array2, _len2 * 16, 4) };
                     let _l6 = unsafe { *_ptr5.cast::<u8>() };
-                    match _l6 {
-                        0 => {
-                            let _l7 = unsafe { *_ptr5.add(4).cast::<i32>() };
-                            ::core::result::Result::Ok(Fields {
-                                handle: unsafe {
-                                    ::witbind::rt::ResourceHandle::from_handle(_l7 as u32)
-                                },
-                            })
+                    let _case8 = || {
+                        let _l7 = unsafe { *_ptr5.add(4).cast::<i32>() };
+                        unsafe { Fields::from_handle(_l7 as u32) }
+                    };
+                    let _case11 = || {
+                        let _l9 = unsafe { *_ptr5.add(4).cast::<u8>() };
+                        match _l9 {
+                            0 => HeaderError::InvalidSyntax,
+                            1 => HeaderError::Forbidden,
+                            2 => HeaderError::Immutable,
+                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
                         }
-                        1 => {
-                            let _l8 = unsafe { *_ptr5.add(4).cast::<u8>() };
-                            let _v9 = match _l8 {
-                                0 => HeaderError::InvalidSyntax,
-                                1 => HeaderError::Forbidden,
-                                2 => HeaderError::Immutable,
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            };
-                            ::core::result::Result::Err(_v9)
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l6, _case8, _case11) }
                 }
                 /// Get all of the values corresponding to a name. If the name is not present
                 /// in this `fields` or is syntactically invalid, an empty list is returned.
                 /// However, if the name is present but empty, this is represented by a list
                 /// with one or more empty field-values present.
                 pub fn get(&self, name: &str) -> ::witbind::rt::Vec<FieldValue> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:http/types@0.2.12", "[method]fields.get", (i32, ptr, len,
-                        ptr)
-                    );
+                    wit_import!("[method]fields.get", (i32, ptr, len, ptr));
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
                     let (_ptr1, _len1) = ::witbind::rt::lend_str(name);
                     let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr1,
-                            _len1,
-                            _ptr2,
-                        )
-                    };
+                    unsafe { _wit_import(self.handle() as i32, _ptr1, _len1, _ptr2) };
                     let _list3 = unsafe { ::witbind::rt::list_at(_ptr2) };
                     let _lift4 = |_base4: *mut u8| unsafe {
                         ::witbind::rt::take_list_at::<u8>(_base4)
@@ -1593,17 +1233,10 @@ pub mod wasi {
                 /// Returns `true` when the name is present in this `fields`. If the name is
                 /// syntactically invalid, `false` is returned.
                 pub fn has(&self, name: &str) -> bool {
-                    ::witbind::rt::wit_import!(
-                        "wasi:http/types@0.2.12", "[method]fields.has", (i32, ptr, len),
-                        i32
-                    );
+                    wit_import!("[method]fields.has", (i32, ptr, len), i32);
                     let (_ptr1, _len1) = ::witbind::rt::lend_str(name);
                     let _ret2 = unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr1,
-                            _len1,
-                        )
+                        _wit_import(self.handle() as i32, _ptr1, _len1)
                     };
                     ::witbind::rt::bool_lift(_ret2 as u8)
                 }
@@ -1619,10 +1252,7 @@ pub mod wasi {
                     name: &str,
                     value: &[FieldValue],
                 ) -> ::core::result::Result<(), HeaderError> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:http/types@0.2.12", "[method]fields.set", (i32, ptr, len,
-                        ptr, len, ptr)
-                    );
+                    wit_import!("[method]fields.set", (i32, ptr, len, ptr, len, ptr));
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u8; 2]>::uninit();
                     let (_ptr1, _len1) = ::witbind::rt::lend_str(name);
                     let (_array3, _len3) = ::witbind::rt::lower_list(
@@ -1642,7 +1272,7 @@ pub mod wasi {
                     let _ptr5 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                            self.handle() as i32,
                             _ptr1,
                             _len1,
                             _ptr4,
@@ -1652,20 +1282,16 @@ pub mod wasi {
                     };
                     unsafe { ::witbind::rt::cabi_dealloc(_array3, _len3 * 8, 4) };
                     let _l6 = unsafe { *_ptr5.cast::<u8>() };
-                    match _l6 {
-                        0 => ::core::result::Result::Ok(()),
-                        1 => {
-                            let _l7 = unsafe { *_ptr5.add(1).cast::<u8>() };
-                            let _v8 = match _l7 {
-                                0 => HeaderError::InvalidSyntax,
-                                1 => HeaderError::Forbidden,
-                                2 => HeaderError::Immutable,
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            };
-                            ::core::result::Result::Err(_v8)
+                    let _case9 = || {
+                        let _l7 = unsafe { *_ptr5.add(1).cast::<u8>() };
+                        match _l7 {
+                            0 => HeaderError::InvalidSyntax,
+                            1 => HeaderError::Forbidden,
+                            2 => HeaderError::Immutable,
+                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
                         }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l6, || (), _case9) }
                 }
                 /// Delete all values for a name. Does nothing if no values for the name
                 /// exist.
@@ -1678,36 +1304,22 @@ pub mod wasi {
                     &self,
                     name: &str,
                 ) -> ::core::result::Result<(), HeaderError> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:http/types@0.2.12", "[method]fields.delete", (i32, ptr,
-                        len, ptr)
-                    );
+                    wit_import!("[method]fields.delete", (i32, ptr, len, ptr));
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u8; 2]>::uninit();
                     let (_ptr1, _len1) = ::witbind::rt::lend_str(name);
                     let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr1,
-                            _len1,
-                            _ptr2,
-                        )
-                    };
+                    unsafe { _wit_import(self.handle() as i32, _ptr1, _len1, _ptr2) };
                     let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
-                        0 => ::core::result::Result::Ok(()),
-                        1 => {
-                            let _l4 = unsafe { *_ptr2.add(1).cast::<u8>() };
-                            let _v5 = match _l4 {
-                                0 => HeaderError::InvalidSyntax,
-                                1 => HeaderError::Forbidden,
-                                2 => HeaderError::Immutable,
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            };
-                            ::core::result::Result::Err(_v5)
+                    let _case6 = || {
+                        let _l4 = unsafe { *_ptr2.add(1).cast::<u8>() };
+                        match _l4 {
+                            0 => HeaderError::InvalidSyntax,
+                            1 => HeaderError::Forbidden,
+                            2 => HeaderError::Immutable,
+                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
                         }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l3, || (), _case6) }
                 }
                 /// Append a value for a name. Does not change or delete any existing
                 /// values for that name.
@@ -1721,17 +1333,14 @@ pub mod wasi {
                     name: &str,
                     value: &[u8],
                 ) -> ::core::result::Result<(), HeaderError> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:http/types@0.2.12", "[method]fields.append", (i32, ptr,
-                        len, ptr, len, ptr)
-                    );
+                    wit_import!("[method]fields.append", (i32, ptr, len, ptr, len, ptr));
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u8; 2]>::uninit();
                     let (_ptr1, _len1) = ::witbind::rt::lend_str(name);
                     let (_ptr2, _len2) = ::witbind::rt::lend_list(value);
                     let _ptr3 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                            self.handle() as i32,
                             _ptr1,
                             _len1,
                             _ptr2,
@@ -1740,20 +1349,16 @@ pub mod wasi {
                         )
                     };
                     let _l4 = unsafe { *_ptr3.cast::<u8>() };
-                    match _l4 {
-                        0 => ::core::result::Result::Ok(()),
-                        1 => {
-                            let _l5 = unsafe { *_ptr3.add(1).cast::<u8>() };
-                            let _v6 = match _l5 {
-                                0 => HeaderError::InvalidSyntax,
-                                1 => HeaderError::Forbidden,
-                                2 => HeaderError::Immutable,
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            };
-                            ::core::result::Result::Err(_v6)
+                    let _case7 = || {
+                        let _l5 = unsafe { *_ptr3.add(1).cast::<u8>() };
+                        match _l5 {
+                            0 => HeaderError::InvalidSyntax,
+                            1 => HeaderError::Forbidden,
+                            2 => HeaderError::Immutable,
+                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
                         }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l4, || (), _case7) }
                 }
                 /// Retrieve the full set of names and values in the Fields. Like the
                 /// constructor, the list represents each name-value pair.
@@ -1765,17 +1370,10 @@ pub mod wasi {
                 /// The names and values are always returned in the original casing and in
                 /// the order in which they will be serialized for transport.
                 pub fn entries(&self) -> ::witbind::rt::Vec<(FieldName, FieldValue)> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:http/types@0.2.12", "[method]fields.entries", (i32, ptr)
-                    );
+                    wit_import!("[method]fields.entries", (i32, ptr));
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr1,
-                        )
-                    };
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
                     let _list2 = unsafe { ::witbind::rt::list_at(_ptr1) };
                     let _lift3 = |_base3: *mut u8| (
                         unsafe { ::witbind::rt::take_string_at(_base3) },
@@ -1788,19 +1386,9 @@ pub mod wasi {
                 /// `fields` is mutable.
                 #[allow(clippy::should_implement_trait)]
                 pub fn clone(&self) -> Fields {
-                    ::witbind::rt::wit_import!(
-                        "wasi:http/types@0.2.12", "[method]fields.clone", (i32), i32
-                    );
-                    let _ret1 = unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                        )
-                    };
-                    Fields {
-                        handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(_ret1 as u32)
-                        },
-                    }
+                    wit_import!("[method]fields.clone", (i32), i32);
+                    let _ret1 = unsafe { _wit_import(self.handle() as i32) };
+                    unsafe { Fields::from_handle(_ret1 as u32) }
                 }
             }
             /// Headers is an alias for Fields.
@@ -1813,161 +1401,56 @@ pub mod wasi {
             pub struct IncomingRequest {
                 pub(crate) handle: ::witbind::rt::ResourceHandle<IncomingRequest>,
             }
-            impl ::witbind::rt::WasmResource for IncomingRequest {
-                unsafe fn drop(handle: u32) {
-                    ::witbind::rt::wit_import!(
-                        "wasi:http/types@0.2.12", "[resource-drop]incoming-request",
-                        (i32)
-                    );
-                    unsafe { _wit_import(handle as i32) }
-                }
-            }
-            impl IncomingRequest {
-                /// Takes ownership of a raw handle.
-                ///
-                /// # Safety
-                /// `handle` must be an owned handle of this resource type that
-                /// nothing else drops.
-                #[doc(hidden)]
-                pub unsafe fn from_handle(handle: u32) -> Self {
-                    Self {
-                        handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(handle)
-                        },
-                    }
-                }
-                /// Moves ownership of the raw handle out of this value.
-                #[doc(hidden)]
-                pub fn take_handle(&self) -> u32 {
-                    ::witbind::rt::ResourceHandle::take_handle(&self.handle)
-                }
-                /// The raw handle, still owned by this value.
-                #[doc(hidden)]
-                pub fn handle(&self) -> u32 {
-                    ::witbind::rt::ResourceHandle::handle(&self.handle)
-                }
-            }
+            ::witbind::rt::resource_handle!(
+                IncomingRequest, "wasi:http/types@0.2.12",
+                "[resource-drop]incoming-request", api
+            );
             impl IncomingRequest {
                 /// Returns the method of the incoming request.
                 pub fn method(&self) -> Method {
-                    ::witbind::rt::wit_import!(
-                        "wasi:http/types@0.2.12", "[method]incoming-request.method",
-                        (i32, ptr)
-                    );
+                    wit_import!("[method]incoming-request.method", (i32, ptr));
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 3]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr1,
-                        )
-                    };
-                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    match _l2 {
-                        0 => Method::Get,
-                        1 => Method::Head,
-                        2 => Method::Post,
-                        3 => Method::Put,
-                        4 => Method::Delete,
-                        5 => Method::Connect,
-                        6 => Method::Options,
-                        7 => Method::Trace,
-                        8 => Method::Patch,
-                        9 => {
-                            Method::Other(unsafe {
-                                ::witbind::rt::take_string_at(_ptr1.add(4))
-                            })
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
+                    unsafe { _lift_method(_ptr1) }
                 }
                 /// Returns the path with query parameters from the request, as a string.
                 pub fn path_with_query(
                     &self,
                 ) -> ::core::option::Option<::witbind::rt::String> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:http/types@0.2.12",
-                        "[method]incoming-request.path-with-query", (i32, ptr)
-                    );
+                    wit_import!("[method]incoming-request.path-with-query", (i32, ptr));
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 3]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr1,
-                        )
-                    };
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    match _l2 {
-                        0 => ::core::option::Option::None,
-                        1 => {
-                            ::core::option::Option::Some(unsafe {
-                                ::witbind::rt::take_string_at(_ptr1.add(4))
-                            })
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case3 = || unsafe {
+                        ::witbind::rt::take_string_at(_ptr1.add(4))
+                    };
+                    unsafe { ::witbind::rt::lift_option(_l2, _case3) }
                 }
                 /// Returns the protocol scheme from the request.
                 pub fn scheme(&self) -> ::core::option::Option<Scheme> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:http/types@0.2.12", "[method]incoming-request.scheme",
-                        (i32, ptr)
-                    );
+                    wit_import!("[method]incoming-request.scheme", (i32, ptr));
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 4]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr1,
-                        )
-                    };
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    match _l2 {
-                        0 => ::core::option::Option::None,
-                        1 => {
-                            let _l3 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                            let _v4 = match _l3 {
-                                0 => Scheme::Http,
-                                1 => Scheme::Https,
-                                2 => {
-                                    Scheme::Other(unsafe {
-                                        ::witbind::rt::take_string_at(_ptr1.add(8))
-                                    })
-                                }
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            };
-                            ::core::option::Option::Some(_v4)
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case4 = || unsafe { _lift_scheme(_ptr1.add(4)) };
+                    unsafe { ::witbind::rt::lift_option(_l2, _case4) }
                 }
                 /// Returns the authority of the Request's target URI, if present.
                 pub fn authority(
                     &self,
                 ) -> ::core::option::Option<::witbind::rt::String> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:http/types@0.2.12", "[method]incoming-request.authority",
-                        (i32, ptr)
-                    );
+                    wit_import!("[method]incoming-request.authority", (i32, ptr));
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 3]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr1,
-                        )
-                    };
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    match _l2 {
-                        0 => ::core::option::Option::None,
-                        1 => {
-                            ::core::option::Option::Some(unsafe {
-                                ::witbind::rt::take_string_at(_ptr1.add(4))
-                            })
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case3 = || unsafe {
+                        ::witbind::rt::take_string_at(_ptr1.add(4))
+                    };
+                    unsafe { ::witbind::rt::lift_option(_l2, _case3) }
                 }
                 /// Get the `headers` associated with the request.
                 ///
@@ -1978,50 +1461,24 @@ pub mod wasi {
                 /// the parent `incoming-request` is dropped. Dropping this
                 /// `incoming-request` before all children are dropped will trap.
                 pub fn headers(&self) -> Headers {
-                    ::witbind::rt::wit_import!(
-                        "wasi:http/types@0.2.12", "[method]incoming-request.headers",
-                        (i32), i32
-                    );
-                    let _ret1 = unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                        )
-                    };
-                    Fields {
-                        handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(_ret1 as u32)
-                        },
-                    }
+                    wit_import!("[method]incoming-request.headers", (i32), i32);
+                    let _ret1 = unsafe { _wit_import(self.handle() as i32) };
+                    unsafe { Fields::from_handle(_ret1 as u32) }
                 }
                 /// Gives the `incoming-body` associated with this request. Will only
                 /// return success at most once, and subsequent calls will return error.
                 #[allow(clippy::result_unit_err)]
                 pub fn consume(&self) -> ::core::result::Result<IncomingBody, ()> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:http/types@0.2.12", "[method]incoming-request.consume",
-                        (i32, ptr)
-                    );
+                    wit_import!("[method]incoming-request.consume", (i32, ptr));
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr1,
-                        )
-                    };
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    match _l2 {
-                        0 => {
-                            let _l3 = unsafe { *_ptr1.add(4).cast::<i32>() };
-                            ::core::result::Result::Ok(IncomingBody {
-                                handle: unsafe {
-                                    ::witbind::rt::ResourceHandle::from_handle(_l3 as u32)
-                                },
-                            })
-                        }
-                        1 => ::core::result::Result::Err(()),
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case4 = || {
+                        let _l3 = unsafe { *_ptr1.add(4).cast::<i32>() };
+                        unsafe { IncomingBody::from_handle(_l3 as u32) }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, _case4, || ()) }
                 }
             }
             /// Represents an outgoing HTTP Request.
@@ -2030,40 +1487,10 @@ pub mod wasi {
             pub struct OutgoingRequest {
                 pub(crate) handle: ::witbind::rt::ResourceHandle<OutgoingRequest>,
             }
-            impl ::witbind::rt::WasmResource for OutgoingRequest {
-                unsafe fn drop(handle: u32) {
-                    ::witbind::rt::wit_import!(
-                        "wasi:http/types@0.2.12", "[resource-drop]outgoing-request",
-                        (i32)
-                    );
-                    unsafe { _wit_import(handle as i32) }
-                }
-            }
-            impl OutgoingRequest {
-                /// Takes ownership of a raw handle.
-                ///
-                /// # Safety
-                /// `handle` must be an owned handle of this resource type that
-                /// nothing else drops.
-                #[doc(hidden)]
-                pub unsafe fn from_handle(handle: u32) -> Self {
-                    Self {
-                        handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(handle)
-                        },
-                    }
-                }
-                /// Moves ownership of the raw handle out of this value.
-                #[doc(hidden)]
-                pub fn take_handle(&self) -> u32 {
-                    ::witbind::rt::ResourceHandle::take_handle(&self.handle)
-                }
-                /// The raw handle, still owned by this value.
-                #[doc(hidden)]
-                pub fn handle(&self) -> u32 {
-                    ::witbind::rt::ResourceHandle::handle(&self.handle)
-                }
-            }
+            ::witbind::rt::resource_handle!(
+                OutgoingRequest, "wasi:http/types@0.2.12",
+                "[resource-drop]outgoing-request", api
+            );
             impl OutgoingRequest {
                 /// Construct a new `outgoing-request` with a default `method` of `GET`, and
                 /// `none` values for `path-with-query`, `scheme`, and `authority`.
@@ -2076,21 +1503,9 @@ pub mod wasi {
                 /// It is the obligation of the `outgoing-handler.handle` implementation
                 /// to reject invalid constructions of `outgoing-request`.
                 pub fn new(headers: Headers) -> Self {
-                    ::witbind::rt::wit_import!(
-                        "wasi:http/types@0.2.12", "[constructor]outgoing-request", (i32),
-                        i32
-                    );
-                    let _ret1 = unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::take_handle(&headers.handle)
-                                as i32,
-                        )
-                    };
-                    OutgoingRequest {
-                        handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(_ret1 as u32)
-                        },
-                    }
+                    wit_import!("[constructor]outgoing-request", (i32), i32);
+                    let _ret1 = unsafe { _wit_import(headers.take_handle() as i32) };
+                    unsafe { OutgoingRequest::from_handle(_ret1 as u32) }
                 }
                 /// Returns the resource corresponding to the outgoing Body for this
                 /// Request.
@@ -2100,132 +1515,55 @@ pub mod wasi {
                 /// calls will return error.
                 #[allow(clippy::result_unit_err)]
                 pub fn body(&self) -> ::core::result::Result<OutgoingBody, ()> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:http/types@0.2.12", "[method]outgoing-request.body", (i32,
-                        ptr)
-                    );
+                    wit_import!("[method]outgoing-request.body", (i32, ptr));
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr1,
-                        )
-                    };
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    match _l2 {
-                        0 => {
-                            let _l3 = unsafe { *_ptr1.add(4).cast::<i32>() };
-                            ::core::result::Result::Ok(OutgoingBody {
-                                handle: unsafe {
-                                    ::witbind::rt::ResourceHandle::from_handle(_l3 as u32)
-                                },
-                            })
-                        }
-                        1 => ::core::result::Result::Err(()),
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case4 = || {
+                        let _l3 = unsafe { *_ptr1.add(4).cast::<i32>() };
+                        unsafe { OutgoingBody::from_handle(_l3 as u32) }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, _case4, || ()) }
                 }
                 /// Get the Method for the Request.
                 pub fn method(&self) -> Method {
-                    ::witbind::rt::wit_import!(
-                        "wasi:http/types@0.2.12", "[method]outgoing-request.method",
-                        (i32, ptr)
-                    );
+                    wit_import!("[method]outgoing-request.method", (i32, ptr));
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 3]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr1,
-                        )
-                    };
-                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    match _l2 {
-                        0 => Method::Get,
-                        1 => Method::Head,
-                        2 => Method::Post,
-                        3 => Method::Put,
-                        4 => Method::Delete,
-                        5 => Method::Connect,
-                        6 => Method::Options,
-                        7 => Method::Trace,
-                        8 => Method::Patch,
-                        9 => {
-                            Method::Other(unsafe {
-                                ::witbind::rt::take_string_at(_ptr1.add(4))
-                            })
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
+                    unsafe { _lift_method(_ptr1) }
                 }
                 /// Set the Method for the Request. Fails if the string present in a
                 /// `method.other` argument is not a syntactically valid method.
-                #[allow(clippy::result_unit_err)]
+                #[allow(clippy::needless_borrow, clippy::result_unit_err)]
                 pub fn set_method(
                     &self,
                     method: &Method,
                 ) -> ::core::result::Result<(), ()> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:http/types@0.2.12", "[method]outgoing-request.set-method",
-                        (i32, i32, ptr, len), i32
+                    wit_import!(
+                        "[method]outgoing-request.set-method", (i32, i32, ptr, len), i32
                     );
-                    let (_v12, _v13, _v14) = match method {
-                        Method::Get => (0i32, ::core::ptr::null_mut::<u8>(), 0usize),
-                        Method::Head => (1i32, ::core::ptr::null_mut::<u8>(), 0usize),
-                        Method::Post => (2i32, ::core::ptr::null_mut::<u8>(), 0usize),
-                        Method::Put => (3i32, ::core::ptr::null_mut::<u8>(), 0usize),
-                        Method::Delete => (4i32, ::core::ptr::null_mut::<u8>(), 0usize),
-                        Method::Connect => (5i32, ::core::ptr::null_mut::<u8>(), 0usize),
-                        Method::Options => (6i32, ::core::ptr::null_mut::<u8>(), 0usize),
-                        Method::Trace => (7i32, ::core::ptr::null_mut::<u8>(), 0usize),
-                        Method::Patch => (8i32, ::core::ptr::null_mut::<u8>(), 0usize),
-                        Method::Other(_e10) => {
-                            let (_ptr11, _len11) = ::witbind::rt::lend_str(_e10);
-                            (9i32, _ptr11, _len11)
-                        }
+                    let (_v1, _v2, _v3) = _lower_flat_method(&method);
+                    let _ret4 = unsafe {
+                        _wit_import(self.handle() as i32, _v1, _v2, _v3)
                     };
-                    let _ret15 = unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _v12,
-                            _v13,
-                            _v14,
-                        )
-                    };
-                    match _ret15 {
-                        0 => ::core::result::Result::Ok(()),
-                        1 => ::core::result::Result::Err(()),
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    unsafe { ::witbind::rt::lift_result(_ret4, || (), || ()) }
                 }
                 /// Get the combination of the HTTP Path and Query for the Request.
                 /// When `none`, this represents an empty Path and empty Query.
                 pub fn path_with_query(
                     &self,
                 ) -> ::core::option::Option<::witbind::rt::String> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:http/types@0.2.12",
-                        "[method]outgoing-request.path-with-query", (i32, ptr)
-                    );
+                    wit_import!("[method]outgoing-request.path-with-query", (i32, ptr));
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 3]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr1,
-                        )
-                    };
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    match _l2 {
-                        0 => ::core::option::Option::None,
-                        1 => {
-                            ::core::option::Option::Some(unsafe {
-                                ::witbind::rt::take_string_at(_ptr1.add(4))
-                            })
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case3 = || unsafe {
+                        ::witbind::rt::take_string_at(_ptr1.add(4))
+                    };
+                    unsafe { ::witbind::rt::lift_option(_l2, _case3) }
                 }
                 /// Set the combination of the HTTP Path and Query for the Request.
                 /// When `none`, this represents an empty Path and empty Query. Fails is the
@@ -2235,8 +1573,7 @@ pub mod wasi {
                     &self,
                     path_with_query: ::core::option::Option<&str>,
                 ) -> ::core::result::Result<(), ()> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:http/types@0.2.12",
+                    wit_import!(
                         "[method]outgoing-request.set-path-with-query", (i32, i32, ptr,
                         len), i32
                     );
@@ -2250,100 +1587,46 @@ pub mod wasi {
                         }
                     };
                     let _ret7 = unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _v4,
-                            _v5,
-                            _v6,
-                        )
+                        _wit_import(self.handle() as i32, _v4, _v5, _v6)
                     };
-                    match _ret7 {
-                        0 => ::core::result::Result::Ok(()),
-                        1 => ::core::result::Result::Err(()),
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    unsafe { ::witbind::rt::lift_result(_ret7, || (), || ()) }
                 }
                 /// Get the HTTP Related Scheme for the Request. When `none`, the
                 /// implementation may choose an appropriate default scheme.
                 pub fn scheme(&self) -> ::core::option::Option<Scheme> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:http/types@0.2.12", "[method]outgoing-request.scheme",
-                        (i32, ptr)
-                    );
+                    wit_import!("[method]outgoing-request.scheme", (i32, ptr));
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 4]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr1,
-                        )
-                    };
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    match _l2 {
-                        0 => ::core::option::Option::None,
-                        1 => {
-                            let _l3 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                            let _v4 = match _l3 {
-                                0 => Scheme::Http,
-                                1 => Scheme::Https,
-                                2 => {
-                                    Scheme::Other(unsafe {
-                                        ::witbind::rt::take_string_at(_ptr1.add(8))
-                                    })
-                                }
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            };
-                            ::core::option::Option::Some(_v4)
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case4 = || unsafe { _lift_scheme(_ptr1.add(4)) };
+                    unsafe { ::witbind::rt::lift_option(_l2, _case4) }
                 }
                 /// Set the HTTP Related Scheme for the Request. When `none`, the
                 /// implementation may choose an appropriate default scheme. Fails if the
                 /// string given is not a syntactically valid uri scheme.
-                #[allow(clippy::result_unit_err)]
+                #[allow(clippy::needless_borrow, clippy::result_unit_err)]
                 pub fn set_scheme(
                     &self,
                     scheme: ::core::option::Option<&Scheme>,
                 ) -> ::core::result::Result<(), ()> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:http/types@0.2.12", "[method]outgoing-request.set-scheme",
-                        (i32, i32, i32, ptr, len), i32
+                    wit_import!(
+                        "[method]outgoing-request.set-scheme", (i32, i32, i32, ptr, len),
+                        i32
                     );
-                    let (_v10, _v11, _v12, _v13) = match scheme {
+                    let (_v6, _v7, _v8, _v9) = match scheme {
                         ::core::option::Option::None => {
                             (0i32, 0i32, ::core::ptr::null_mut::<u8>(), 0usize)
                         }
                         ::core::option::Option::Some(_e2) => {
-                            let (_v7, _v8, _v9) = match _e2 {
-                                Scheme::Http => {
-                                    (0i32, ::core::ptr::null_mut::<u8>(), 0usize)
-                                }
-                                Scheme::Https => {
-                                    (1i32, ::core::ptr::null_mut::<u8>(), 0usize)
-                                }
-                                Scheme::Other(_e5) => {
-                                    let (_ptr6, _len6) = ::witbind::rt::lend_str(_e5);
-                                    (2i32, _ptr6, _len6)
-                                }
-                            };
-                            (1i32, _v7, _v8, _v9)
+                            let (_v3, _v4, _v5) = _lower_flat_scheme(&_e2);
+                            (1i32, _v3, _v4, _v5)
                         }
                     };
-                    let _ret14 = unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _v10,
-                            _v11,
-                            _v12,
-                            _v13,
-                        )
+                    let _ret10 = unsafe {
+                        _wit_import(self.handle() as i32, _v6, _v7, _v8, _v9)
                     };
-                    match _ret14 {
-                        0 => ::core::result::Result::Ok(()),
-                        1 => ::core::result::Result::Err(()),
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    unsafe { ::witbind::rt::lift_result(_ret10, || (), || ()) }
                 }
                 /// Get the authority of the Request's target URI. A value of `none` may be used
                 /// with Related Schemes which do not require an authority. The HTTP and
@@ -2351,28 +1634,15 @@ pub mod wasi {
                 pub fn authority(
                     &self,
                 ) -> ::core::option::Option<::witbind::rt::String> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:http/types@0.2.12", "[method]outgoing-request.authority",
-                        (i32, ptr)
-                    );
+                    wit_import!("[method]outgoing-request.authority", (i32, ptr));
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 3]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr1,
-                        )
-                    };
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    match _l2 {
-                        0 => ::core::option::Option::None,
-                        1 => {
-                            ::core::option::Option::Some(unsafe {
-                                ::witbind::rt::take_string_at(_ptr1.add(4))
-                            })
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case3 = || unsafe {
+                        ::witbind::rt::take_string_at(_ptr1.add(4))
+                    };
+                    unsafe { ::witbind::rt::lift_option(_l2, _case3) }
                 }
                 /// Set the authority of the Request's target URI. A value of `none` may be used
                 /// with Related Schemes which do not require an authority. The HTTP and
@@ -2383,8 +1653,7 @@ pub mod wasi {
                     &self,
                     authority: ::core::option::Option<&str>,
                 ) -> ::core::result::Result<(), ()> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:http/types@0.2.12",
+                    wit_import!(
                         "[method]outgoing-request.set-authority", (i32, i32, ptr, len),
                         i32
                     );
@@ -2398,18 +1667,9 @@ pub mod wasi {
                         }
                     };
                     let _ret7 = unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _v4,
-                            _v5,
-                            _v6,
-                        )
+                        _wit_import(self.handle() as i32, _v4, _v5, _v6)
                     };
-                    match _ret7 {
-                        0 => ::core::result::Result::Ok(()),
-                        1 => ::core::result::Result::Err(()),
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    unsafe { ::witbind::rt::lift_result(_ret7, || (), || ()) }
                 }
                 /// Get the headers associated with the Request.
                 ///
@@ -2420,20 +1680,9 @@ pub mod wasi {
                 /// `outgoing-request` is dropped, or its ownership is transferred to
                 /// another component by e.g. `outgoing-handler.handle`.
                 pub fn headers(&self) -> Headers {
-                    ::witbind::rt::wit_import!(
-                        "wasi:http/types@0.2.12", "[method]outgoing-request.headers",
-                        (i32), i32
-                    );
-                    let _ret1 = unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                        )
-                    };
-                    Fields {
-                        handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(_ret1 as u32)
-                        },
-                    }
+                    wit_import!("[method]outgoing-request.headers", (i32), i32);
+                    let _ret1 = unsafe { _wit_import(self.handle() as i32) };
+                    unsafe { Fields::from_handle(_ret1 as u32) }
                 }
             }
             /// Parameters for making an HTTP Request. Each of these parameters is
@@ -2447,76 +1696,27 @@ pub mod wasi {
             pub struct RequestOptions {
                 pub(crate) handle: ::witbind::rt::ResourceHandle<RequestOptions>,
             }
-            impl ::witbind::rt::WasmResource for RequestOptions {
-                unsafe fn drop(handle: u32) {
-                    ::witbind::rt::wit_import!(
-                        "wasi:http/types@0.2.12", "[resource-drop]request-options", (i32)
-                    );
-                    unsafe { _wit_import(handle as i32) }
-                }
-            }
-            impl RequestOptions {
-                /// Takes ownership of a raw handle.
-                ///
-                /// # Safety
-                /// `handle` must be an owned handle of this resource type that
-                /// nothing else drops.
-                #[doc(hidden)]
-                pub unsafe fn from_handle(handle: u32) -> Self {
-                    Self {
-                        handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(handle)
-                        },
-                    }
-                }
-                /// Moves ownership of the raw handle out of this value.
-                #[doc(hidden)]
-                pub fn take_handle(&self) -> u32 {
-                    ::witbind::rt::ResourceHandle::take_handle(&self.handle)
-                }
-                /// The raw handle, still owned by this value.
-                #[doc(hidden)]
-                pub fn handle(&self) -> u32 {
-                    ::witbind::rt::ResourceHandle::handle(&self.handle)
-                }
-            }
+            ::witbind::rt::resource_handle!(
+                RequestOptions, "wasi:http/types@0.2.12",
+                "[resource-drop]request-options", api
+            );
             impl RequestOptions {
                 /// Construct a default `request-options` value.
                 #[allow(clippy::new_without_default)]
                 pub fn new() -> Self {
-                    ::witbind::rt::wit_import!(
-                        "wasi:http/types@0.2.12", "[constructor]request-options", (), i32
-                    );
+                    wit_import!("[constructor]request-options", (), i32);
                     let _ret1 = unsafe { _wit_import() };
-                    RequestOptions {
-                        handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(_ret1 as u32)
-                        },
-                    }
+                    unsafe { RequestOptions::from_handle(_ret1 as u32) }
                 }
                 /// The timeout for the initial connect to the HTTP Server.
                 pub fn connect_timeout(&self) -> ::core::option::Option<Duration> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:http/types@0.2.12",
-                        "[method]request-options.connect-timeout", (i32, ptr)
-                    );
+                    wit_import!("[method]request-options.connect-timeout", (i32, ptr));
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr1,
-                        )
-                    };
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    match _l2 {
-                        0 => ::core::option::Option::None,
-                        1 => {
-                            let _l3 = unsafe { *_ptr1.add(8).cast::<u64>() };
-                            ::core::option::Option::Some(_l3)
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case4 = || unsafe { *_ptr1.add(8).cast::<u64>() };
+                    unsafe { ::witbind::rt::lift_option(_l2, _case4) }
                 }
                 /// Set the timeout for the initial connect to the HTTP Server. An error
                 /// return value indicates that this timeout is not supported.
@@ -2525,8 +1725,7 @@ pub mod wasi {
                     &self,
                     duration: ::core::option::Option<Duration>,
                 ) -> ::core::result::Result<(), ()> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:http/types@0.2.12",
+                    wit_import!(
                         "[method]request-options.set-connect-timeout", (i32, i32, i64),
                         i32
                     );
@@ -2536,42 +1735,20 @@ pub mod wasi {
                             (1i32, ::witbind::rt::as_i64(_e2))
                         }
                     };
-                    let _ret5 = unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _v3,
-                            _v4,
-                        )
-                    };
-                    match _ret5 {
-                        0 => ::core::result::Result::Ok(()),
-                        1 => ::core::result::Result::Err(()),
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _ret5 = unsafe { _wit_import(self.handle() as i32, _v3, _v4) };
+                    unsafe { ::witbind::rt::lift_result(_ret5, || (), || ()) }
                 }
                 /// The timeout for receiving the first byte of the Response body.
                 pub fn first_byte_timeout(&self) -> ::core::option::Option<Duration> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:http/types@0.2.12",
+                    wit_import!(
                         "[method]request-options.first-byte-timeout", (i32, ptr)
                     );
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr1,
-                        )
-                    };
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    match _l2 {
-                        0 => ::core::option::Option::None,
-                        1 => {
-                            let _l3 = unsafe { *_ptr1.add(8).cast::<u64>() };
-                            ::core::option::Option::Some(_l3)
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case4 = || unsafe { *_ptr1.add(8).cast::<u64>() };
+                    unsafe { ::witbind::rt::lift_option(_l2, _case4) }
                 }
                 /// Set the timeout for receiving the first byte of the Response body. An
                 /// error return value indicates that this timeout is not supported.
@@ -2580,8 +1757,7 @@ pub mod wasi {
                     &self,
                     duration: ::core::option::Option<Duration>,
                 ) -> ::core::result::Result<(), ()> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:http/types@0.2.12",
+                    wit_import!(
                         "[method]request-options.set-first-byte-timeout", (i32, i32,
                         i64), i32
                     );
@@ -2591,43 +1767,21 @@ pub mod wasi {
                             (1i32, ::witbind::rt::as_i64(_e2))
                         }
                     };
-                    let _ret5 = unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _v3,
-                            _v4,
-                        )
-                    };
-                    match _ret5 {
-                        0 => ::core::result::Result::Ok(()),
-                        1 => ::core::result::Result::Err(()),
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _ret5 = unsafe { _wit_import(self.handle() as i32, _v3, _v4) };
+                    unsafe { ::witbind::rt::lift_result(_ret5, || (), || ()) }
                 }
                 /// The timeout for receiving subsequent chunks of bytes in the Response
                 /// body stream.
                 pub fn between_bytes_timeout(&self) -> ::core::option::Option<Duration> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:http/types@0.2.12",
+                    wit_import!(
                         "[method]request-options.between-bytes-timeout", (i32, ptr)
                     );
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr1,
-                        )
-                    };
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    match _l2 {
-                        0 => ::core::option::Option::None,
-                        1 => {
-                            let _l3 = unsafe { *_ptr1.add(8).cast::<u64>() };
-                            ::core::option::Option::Some(_l3)
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case4 = || unsafe { *_ptr1.add(8).cast::<u64>() };
+                    unsafe { ::witbind::rt::lift_option(_l2, _case4) }
                 }
                 /// Set the timeout for receiving subsequent chunks of bytes in the Response
                 /// body stream. An error return value indicates that this timeout is not
@@ -2637,8 +1791,7 @@ pub mod wasi {
                     &self,
                     duration: ::core::option::Option<Duration>,
                 ) -> ::core::result::Result<(), ()> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:http/types@0.2.12",
+                    wit_import!(
                         "[method]request-options.set-between-bytes-timeout", (i32, i32,
                         i64), i32
                     );
@@ -2648,18 +1801,8 @@ pub mod wasi {
                             (1i32, ::witbind::rt::as_i64(_e2))
                         }
                     };
-                    let _ret5 = unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _v3,
-                            _v4,
-                        )
-                    };
-                    match _ret5 {
-                        0 => ::core::result::Result::Ok(()),
-                        1 => ::core::result::Result::Err(()),
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _ret5 = unsafe { _wit_import(self.handle() as i32, _v3, _v4) };
+                    unsafe { ::witbind::rt::lift_result(_ret5, || (), || ()) }
                 }
             }
             /// Represents the ability to send an HTTP Response.
@@ -2672,40 +1815,10 @@ pub mod wasi {
             pub struct ResponseOutparam {
                 pub(crate) handle: ::witbind::rt::ResourceHandle<ResponseOutparam>,
             }
-            impl ::witbind::rt::WasmResource for ResponseOutparam {
-                unsafe fn drop(handle: u32) {
-                    ::witbind::rt::wit_import!(
-                        "wasi:http/types@0.2.12", "[resource-drop]response-outparam",
-                        (i32)
-                    );
-                    unsafe { _wit_import(handle as i32) }
-                }
-            }
-            impl ResponseOutparam {
-                /// Takes ownership of a raw handle.
-                ///
-                /// # Safety
-                /// `handle` must be an owned handle of this resource type that
-                /// nothing else drops.
-                #[doc(hidden)]
-                pub unsafe fn from_handle(handle: u32) -> Self {
-                    Self {
-                        handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(handle)
-                        },
-                    }
-                }
-                /// Moves ownership of the raw handle out of this value.
-                #[doc(hidden)]
-                pub fn take_handle(&self) -> u32 {
-                    ::witbind::rt::ResourceHandle::take_handle(&self.handle)
-                }
-                /// The raw handle, still owned by this value.
-                #[doc(hidden)]
-                pub fn handle(&self) -> u32 {
-                    ::witbind::rt::ResourceHandle::handle(&self.handle)
-                }
-            }
+            ::witbind::rt::resource_handle!(
+                ResponseOutparam, "wasi:http/types@0.2.12",
+                "[resource-drop]response-outparam", api
+            );
             impl ResponseOutparam {
                 /// Set the value of the `response-outparam` to either send a response,
                 /// or indicate an error.
@@ -2721,16 +1834,15 @@ pub mod wasi {
                     param: ResponseOutparam,
                     response: ::core::result::Result<OutgoingResponse, ErrorCode>,
                 ) {
-                    ::witbind::rt::wit_import!(
-                        "wasi:http/types@0.2.12", "[static]response-outparam.set", (i32,
-                        i32, i32, i32, p64, ptr, ptr, len, i32)
+                    wit_import!(
+                        "[static]response-outparam.set", (i32, i32, i32, i32, p64, ptr,
+                        ptr, len, i32)
                     );
                     let (_v10, _v11, _v12, _v13, _v14, _v15, _v16, _v17) = match &response {
                         ::core::result::Result::Ok(_e1) => {
                             (
                                 0i32,
-                                ::witbind::rt::ResourceHandle::take_handle(&_e1.handle)
-                                    as i32,
+                                _e1.take_handle() as i32,
                                 0i32,
                                 ::core::mem::MaybeUninit::<u64>::zeroed(),
                                 ::core::ptr::null_mut::<u8>(),
@@ -2748,8 +1860,7 @@ pub mod wasi {
                     };
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::ResourceHandle::take_handle(&param.handle)
-                                as i32,
+                            param.take_handle() as i32,
                             _v10,
                             _v11,
                             _v12,
@@ -2770,52 +1881,15 @@ pub mod wasi {
             pub struct IncomingResponse {
                 pub(crate) handle: ::witbind::rt::ResourceHandle<IncomingResponse>,
             }
-            impl ::witbind::rt::WasmResource for IncomingResponse {
-                unsafe fn drop(handle: u32) {
-                    ::witbind::rt::wit_import!(
-                        "wasi:http/types@0.2.12", "[resource-drop]incoming-response",
-                        (i32)
-                    );
-                    unsafe { _wit_import(handle as i32) }
-                }
-            }
-            impl IncomingResponse {
-                /// Takes ownership of a raw handle.
-                ///
-                /// # Safety
-                /// `handle` must be an owned handle of this resource type that
-                /// nothing else drops.
-                #[doc(hidden)]
-                pub unsafe fn from_handle(handle: u32) -> Self {
-                    Self {
-                        handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(handle)
-                        },
-                    }
-                }
-                /// Moves ownership of the raw handle out of this value.
-                #[doc(hidden)]
-                pub fn take_handle(&self) -> u32 {
-                    ::witbind::rt::ResourceHandle::take_handle(&self.handle)
-                }
-                /// The raw handle, still owned by this value.
-                #[doc(hidden)]
-                pub fn handle(&self) -> u32 {
-                    ::witbind::rt::ResourceHandle::handle(&self.handle)
-                }
-            }
+            ::witbind::rt::resource_handle!(
+                IncomingResponse, "wasi:http/types@0.2.12",
+                "[resource-drop]incoming-response", api
+            );
             impl IncomingResponse {
                 /// Returns the status code from the incoming response.
                 pub fn status(&self) -> StatusCode {
-                    ::witbind::rt::wit_import!(
-                        "wasi:http/types@0.2.12", "[method]incoming-response.status",
-                        (i32), i32
-                    );
-                    let _ret1 = unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                        )
-                    };
+                    wit_import!("[method]incoming-response.status", (i32), i32);
+                    let _ret1 = unsafe { _wit_import(self.handle() as i32) };
                     _ret1 as u16
                 }
                 /// Returns the headers from the incoming response.
@@ -2826,50 +1900,24 @@ pub mod wasi {
                 /// This headers resource is a child: it must be dropped before the parent
                 /// `incoming-response` is dropped.
                 pub fn headers(&self) -> Headers {
-                    ::witbind::rt::wit_import!(
-                        "wasi:http/types@0.2.12", "[method]incoming-response.headers",
-                        (i32), i32
-                    );
-                    let _ret1 = unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                        )
-                    };
-                    Fields {
-                        handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(_ret1 as u32)
-                        },
-                    }
+                    wit_import!("[method]incoming-response.headers", (i32), i32);
+                    let _ret1 = unsafe { _wit_import(self.handle() as i32) };
+                    unsafe { Fields::from_handle(_ret1 as u32) }
                 }
                 /// Returns the incoming body. May be called at most once. Returns error
                 /// if called additional times.
                 #[allow(clippy::result_unit_err)]
                 pub fn consume(&self) -> ::core::result::Result<IncomingBody, ()> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:http/types@0.2.12", "[method]incoming-response.consume",
-                        (i32, ptr)
-                    );
+                    wit_import!("[method]incoming-response.consume", (i32, ptr));
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr1,
-                        )
-                    };
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    match _l2 {
-                        0 => {
-                            let _l3 = unsafe { *_ptr1.add(4).cast::<i32>() };
-                            ::core::result::Result::Ok(IncomingBody {
-                                handle: unsafe {
-                                    ::witbind::rt::ResourceHandle::from_handle(_l3 as u32)
-                                },
-                            })
-                        }
-                        1 => ::core::result::Result::Err(()),
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case4 = || {
+                        let _l3 = unsafe { *_ptr1.add(4).cast::<i32>() };
+                        unsafe { IncomingBody::from_handle(_l3 as u32) }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, _case4, || ()) }
                 }
             }
             /// Represents an incoming HTTP Request or Response's Body.
@@ -2885,39 +1933,10 @@ pub mod wasi {
             pub struct IncomingBody {
                 pub(crate) handle: ::witbind::rt::ResourceHandle<IncomingBody>,
             }
-            impl ::witbind::rt::WasmResource for IncomingBody {
-                unsafe fn drop(handle: u32) {
-                    ::witbind::rt::wit_import!(
-                        "wasi:http/types@0.2.12", "[resource-drop]incoming-body", (i32)
-                    );
-                    unsafe { _wit_import(handle as i32) }
-                }
-            }
-            impl IncomingBody {
-                /// Takes ownership of a raw handle.
-                ///
-                /// # Safety
-                /// `handle` must be an owned handle of this resource type that
-                /// nothing else drops.
-                #[doc(hidden)]
-                pub unsafe fn from_handle(handle: u32) -> Self {
-                    Self {
-                        handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(handle)
-                        },
-                    }
-                }
-                /// Moves ownership of the raw handle out of this value.
-                #[doc(hidden)]
-                pub fn take_handle(&self) -> u32 {
-                    ::witbind::rt::ResourceHandle::take_handle(&self.handle)
-                }
-                /// The raw handle, still owned by this value.
-                #[doc(hidden)]
-                pub fn handle(&self) -> u32 {
-                    ::witbind::rt::ResourceHandle::handle(&self.handle)
-                }
-            }
+            ::witbind::rt::resource_handle!(
+                IncomingBody, "wasi:http/types@0.2.12", "[resource-drop]incoming-body",
+                api
+            );
             impl IncomingBody {
                 /// Returns the contents of the body, as a stream of bytes.
                 ///
@@ -2936,50 +1955,23 @@ pub mod wasi {
                 /// the user does not read the entire body.
                 #[allow(clippy::result_unit_err)]
                 pub fn stream(&self) -> ::core::result::Result<InputStream, ()> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:http/types@0.2.12", "[method]incoming-body.stream", (i32,
-                        ptr)
-                    );
+                    wit_import!("[method]incoming-body.stream", (i32, ptr));
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr1,
-                        )
-                    };
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    match _l2 {
-                        0 => {
-                            let _l3 = unsafe { *_ptr1.add(4).cast::<i32>() };
-                            ::core::result::Result::Ok(InputStream {
-                                handle: unsafe {
-                                    ::witbind::rt::ResourceHandle::from_handle(_l3 as u32)
-                                },
-                            })
-                        }
-                        1 => ::core::result::Result::Err(()),
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case4 = || {
+                        let _l3 = unsafe { *_ptr1.add(4).cast::<i32>() };
+                        unsafe { InputStream::from_handle(_l3 as u32) }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, _case4, || ()) }
                 }
                 /// Takes ownership of `incoming-body`, and returns a `future-trailers`.
                 /// This function will trap if the `input-stream` child is still alive.
                 pub fn finish(this: IncomingBody) -> FutureTrailers {
-                    ::witbind::rt::wit_import!(
-                        "wasi:http/types@0.2.12", "[static]incoming-body.finish", (i32),
-                        i32
-                    );
-                    let _ret1 = unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::take_handle(&this.handle)
-                                as i32,
-                        )
-                    };
-                    FutureTrailers {
-                        handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(_ret1 as u32)
-                        },
-                    }
+                    wit_import!("[static]incoming-body.finish", (i32), i32);
+                    let _ret1 = unsafe { _wit_import(this.take_handle() as i32) };
+                    unsafe { FutureTrailers::from_handle(_ret1 as u32) }
                 }
             }
             /// Represents a future which may eventually return trailers, or an error.
@@ -2992,58 +1984,18 @@ pub mod wasi {
             pub struct FutureTrailers {
                 pub(crate) handle: ::witbind::rt::ResourceHandle<FutureTrailers>,
             }
-            impl ::witbind::rt::WasmResource for FutureTrailers {
-                unsafe fn drop(handle: u32) {
-                    ::witbind::rt::wit_import!(
-                        "wasi:http/types@0.2.12", "[resource-drop]future-trailers", (i32)
-                    );
-                    unsafe { _wit_import(handle as i32) }
-                }
-            }
-            impl FutureTrailers {
-                /// Takes ownership of a raw handle.
-                ///
-                /// # Safety
-                /// `handle` must be an owned handle of this resource type that
-                /// nothing else drops.
-                #[doc(hidden)]
-                pub unsafe fn from_handle(handle: u32) -> Self {
-                    Self {
-                        handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(handle)
-                        },
-                    }
-                }
-                /// Moves ownership of the raw handle out of this value.
-                #[doc(hidden)]
-                pub fn take_handle(&self) -> u32 {
-                    ::witbind::rt::ResourceHandle::take_handle(&self.handle)
-                }
-                /// The raw handle, still owned by this value.
-                #[doc(hidden)]
-                pub fn handle(&self) -> u32 {
-                    ::witbind::rt::ResourceHandle::handle(&self.handle)
-                }
-            }
+            ::witbind::rt::resource_handle!(
+                FutureTrailers, "wasi:http/types@0.2.12",
+                "[resource-drop]future-trailers", api
+            );
             impl FutureTrailers {
                 /// Returns a pollable which becomes ready when either the trailers have
                 /// been received, or an error has occurred. When this pollable is ready,
                 /// the `get` method will return `some`.
                 pub fn subscribe(&self) -> Pollable {
-                    ::witbind::rt::wit_import!(
-                        "wasi:http/types@0.2.12", "[method]future-trailers.subscribe",
-                        (i32), i32
-                    );
-                    let _ret1 = unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                        )
-                    };
-                    Pollable {
-                        handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(_ret1 as u32)
-                        },
-                    }
+                    wit_import!("[method]future-trailers.subscribe", (i32), i32);
+                    let _ret1 = unsafe { _wit_import(self.handle() as i32) };
+                    unsafe { Pollable::from_handle(_ret1 as u32) }
                 }
                 /// Returns the contents of the trailers, or an error which occurred,
                 /// once the future is ready.
@@ -3075,58 +2027,29 @@ pub mod wasi {
                         (),
                     >,
                 > {
-                    ::witbind::rt::wit_import!(
-                        "wasi:http/types@0.2.12", "[method]future-trailers.get", (i32,
-                        ptr)
-                    );
+                    wit_import!("[method]future-trailers.get", (i32, ptr));
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 7]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr1,
-                        )
-                    };
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    match _l2 {
-                        0 => ::core::option::Option::None,
-                        1 => {
-                            let _l3 = unsafe { *_ptr1.add(8).cast::<u8>() };
-                            let _v10 = match _l3 {
-                                0 => {
-                                    let _l4 = unsafe { *_ptr1.add(16).cast::<u8>() };
-                                    let _v9 = match _l4 {
-                                        0 => {
-                                            let _l5 = unsafe { *_ptr1.add(24).cast::<u8>() };
-                                            let _v7 = match _l5 {
-                                                0 => ::core::option::Option::None,
-                                                1 => {
-                                                    let _l6 = unsafe { *_ptr1.add(28).cast::<i32>() };
-                                                    ::core::option::Option::Some(Fields {
-                                                        handle: unsafe {
-                                                            ::witbind::rt::ResourceHandle::from_handle(_l6 as u32)
-                                                        },
-                                                    })
-                                                }
-                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                            };
-                                            ::core::result::Result::Ok(_v7)
-                                        }
-                                        1 => {
-                                            let _v8 = unsafe { _lift_error_code(_ptr1.add(24)) };
-                                            ::core::result::Result::Err(_v8)
-                                        }
-                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                    };
-                                    ::core::result::Result::Ok(_v9)
-                                }
-                                1 => ::core::result::Result::Err(()),
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                    let _case15 = || {
+                        let _l3 = unsafe { *_ptr1.add(8).cast::<u8>() };
+                        let _case13 = || {
+                            let _l4 = unsafe { *_ptr1.add(16).cast::<u8>() };
+                            let _case9 = || {
+                                let _l5 = unsafe { *_ptr1.add(24).cast::<u8>() };
+                                let _case7 = || {
+                                    let _l6 = unsafe { *_ptr1.add(28).cast::<i32>() };
+                                    unsafe { Fields::from_handle(_l6 as u32) }
+                                };
+                                unsafe { ::witbind::rt::lift_option(_l5, _case7) }
                             };
-                            ::core::option::Option::Some(_v10)
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                            let _case11 = || unsafe { _lift_error_code(_ptr1.add(24)) };
+                            unsafe { ::witbind::rt::lift_result(_l4, _case9, _case11) }
+                        };
+                        unsafe { ::witbind::rt::lift_result(_l3, _case13, || ()) }
+                    };
+                    unsafe { ::witbind::rt::lift_option(_l2, _case15) }
                 }
             }
             /// Represents an outgoing HTTP Response.
@@ -3135,40 +2058,10 @@ pub mod wasi {
             pub struct OutgoingResponse {
                 pub(crate) handle: ::witbind::rt::ResourceHandle<OutgoingResponse>,
             }
-            impl ::witbind::rt::WasmResource for OutgoingResponse {
-                unsafe fn drop(handle: u32) {
-                    ::witbind::rt::wit_import!(
-                        "wasi:http/types@0.2.12", "[resource-drop]outgoing-response",
-                        (i32)
-                    );
-                    unsafe { _wit_import(handle as i32) }
-                }
-            }
-            impl OutgoingResponse {
-                /// Takes ownership of a raw handle.
-                ///
-                /// # Safety
-                /// `handle` must be an owned handle of this resource type that
-                /// nothing else drops.
-                #[doc(hidden)]
-                pub unsafe fn from_handle(handle: u32) -> Self {
-                    Self {
-                        handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(handle)
-                        },
-                    }
-                }
-                /// Moves ownership of the raw handle out of this value.
-                #[doc(hidden)]
-                pub fn take_handle(&self) -> u32 {
-                    ::witbind::rt::ResourceHandle::take_handle(&self.handle)
-                }
-                /// The raw handle, still owned by this value.
-                #[doc(hidden)]
-                pub fn handle(&self) -> u32 {
-                    ::witbind::rt::ResourceHandle::handle(&self.handle)
-                }
-            }
+            ::witbind::rt::resource_handle!(
+                OutgoingResponse, "wasi:http/types@0.2.12",
+                "[resource-drop]outgoing-response", api
+            );
             impl OutgoingResponse {
                 /// Construct an `outgoing-response`, with a default `status-code` of `200`.
                 /// If a different `status-code` is needed, it must be set via the
@@ -3176,33 +2069,14 @@ pub mod wasi {
                 ///
                 /// * `headers` is the HTTP Headers for the Response.
                 pub fn new(headers: Headers) -> Self {
-                    ::witbind::rt::wit_import!(
-                        "wasi:http/types@0.2.12", "[constructor]outgoing-response",
-                        (i32), i32
-                    );
-                    let _ret1 = unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::take_handle(&headers.handle)
-                                as i32,
-                        )
-                    };
-                    OutgoingResponse {
-                        handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(_ret1 as u32)
-                        },
-                    }
+                    wit_import!("[constructor]outgoing-response", (i32), i32);
+                    let _ret1 = unsafe { _wit_import(headers.take_handle() as i32) };
+                    unsafe { OutgoingResponse::from_handle(_ret1 as u32) }
                 }
                 /// Get the HTTP Status Code for the Response.
                 pub fn status_code(&self) -> StatusCode {
-                    ::witbind::rt::wit_import!(
-                        "wasi:http/types@0.2.12",
-                        "[method]outgoing-response.status-code", (i32), i32
-                    );
-                    let _ret1 = unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                        )
-                    };
+                    wit_import!("[method]outgoing-response.status-code", (i32), i32);
+                    let _ret1 = unsafe { _wit_import(self.handle() as i32) };
                     _ret1 as u16
                 }
                 /// Set the HTTP Status Code for the Response. Fails if the status-code
@@ -3212,21 +2086,16 @@ pub mod wasi {
                     &self,
                     status_code: StatusCode,
                 ) -> ::core::result::Result<(), ()> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:http/types@0.2.12",
+                    wit_import!(
                         "[method]outgoing-response.set-status-code", (i32, i32), i32
                     );
                     let _ret1 = unsafe {
                         _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                            self.handle() as i32,
                             ::witbind::rt::as_i32(status_code),
                         )
                     };
-                    match _ret1 {
-                        0 => ::core::result::Result::Ok(()),
-                        1 => ::core::result::Result::Err(()),
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    unsafe { ::witbind::rt::lift_result(_ret1, || (), || ()) }
                 }
                 /// Get the headers associated with the Request.
                 ///
@@ -3237,20 +2106,9 @@ pub mod wasi {
                 /// `outgoing-request` is dropped, or its ownership is transferred to
                 /// another component by e.g. `outgoing-handler.handle`.
                 pub fn headers(&self) -> Headers {
-                    ::witbind::rt::wit_import!(
-                        "wasi:http/types@0.2.12", "[method]outgoing-response.headers",
-                        (i32), i32
-                    );
-                    let _ret1 = unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                        )
-                    };
-                    Fields {
-                        handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(_ret1 as u32)
-                        },
-                    }
+                    wit_import!("[method]outgoing-response.headers", (i32), i32);
+                    let _ret1 = unsafe { _wit_import(self.handle() as i32) };
+                    unsafe { Fields::from_handle(_ret1 as u32) }
                 }
                 /// Returns the resource corresponding to the outgoing Body for this Response.
                 ///
@@ -3259,31 +2117,16 @@ pub mod wasi {
                 /// calls will return error.
                 #[allow(clippy::result_unit_err)]
                 pub fn body(&self) -> ::core::result::Result<OutgoingBody, ()> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:http/types@0.2.12", "[method]outgoing-response.body", (i32,
-                        ptr)
-                    );
+                    wit_import!("[method]outgoing-response.body", (i32, ptr));
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr1,
-                        )
-                    };
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    match _l2 {
-                        0 => {
-                            let _l3 = unsafe { *_ptr1.add(4).cast::<i32>() };
-                            ::core::result::Result::Ok(OutgoingBody {
-                                handle: unsafe {
-                                    ::witbind::rt::ResourceHandle::from_handle(_l3 as u32)
-                                },
-                            })
-                        }
-                        1 => ::core::result::Result::Err(()),
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case4 = || {
+                        let _l3 = unsafe { *_ptr1.add(4).cast::<i32>() };
+                        unsafe { OutgoingBody::from_handle(_l3 as u32) }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, _case4, || ()) }
                 }
             }
             /// Represents an outgoing HTTP Request or Response's Body.
@@ -3307,39 +2150,10 @@ pub mod wasi {
             pub struct OutgoingBody {
                 pub(crate) handle: ::witbind::rt::ResourceHandle<OutgoingBody>,
             }
-            impl ::witbind::rt::WasmResource for OutgoingBody {
-                unsafe fn drop(handle: u32) {
-                    ::witbind::rt::wit_import!(
-                        "wasi:http/types@0.2.12", "[resource-drop]outgoing-body", (i32)
-                    );
-                    unsafe { _wit_import(handle as i32) }
-                }
-            }
-            impl OutgoingBody {
-                /// Takes ownership of a raw handle.
-                ///
-                /// # Safety
-                /// `handle` must be an owned handle of this resource type that
-                /// nothing else drops.
-                #[doc(hidden)]
-                pub unsafe fn from_handle(handle: u32) -> Self {
-                    Self {
-                        handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(handle)
-                        },
-                    }
-                }
-                /// Moves ownership of the raw handle out of this value.
-                #[doc(hidden)]
-                pub fn take_handle(&self) -> u32 {
-                    ::witbind::rt::ResourceHandle::take_handle(&self.handle)
-                }
-                /// The raw handle, still owned by this value.
-                #[doc(hidden)]
-                pub fn handle(&self) -> u32 {
-                    ::witbind::rt::ResourceHandle::handle(&self.handle)
-                }
-            }
+            ::witbind::rt::resource_handle!(
+                OutgoingBody, "wasi:http/types@0.2.12", "[resource-drop]outgoing-body",
+                api
+            );
             impl OutgoingBody {
                 /// Returns a stream for writing the body contents.
                 ///
@@ -3352,31 +2166,16 @@ pub mod wasi {
                 /// will return error.
                 #[allow(clippy::result_unit_err)]
                 pub fn write(&self) -> ::core::result::Result<OutputStream, ()> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:http/types@0.2.12", "[method]outgoing-body.write", (i32,
-                        ptr)
-                    );
+                    wit_import!("[method]outgoing-body.write", (i32, ptr));
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr1,
-                        )
-                    };
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    match _l2 {
-                        0 => {
-                            let _l3 = unsafe { *_ptr1.add(4).cast::<i32>() };
-                            ::core::result::Result::Ok(OutputStream {
-                                handle: unsafe {
-                                    ::witbind::rt::ResourceHandle::from_handle(_l3 as u32)
-                                },
-                            })
-                        }
-                        1 => ::core::result::Result::Err(()),
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case4 = || {
+                        let _l3 = unsafe { *_ptr1.add(4).cast::<i32>() };
+                        unsafe { OutputStream::from_handle(_l3 as u32) }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, _case4, || ()) }
                 }
                 /// Finalize an outgoing body, optionally providing trailers. This must be
                 /// called to signal that the response is complete. If the `outgoing-body`
@@ -3391,40 +2190,19 @@ pub mod wasi {
                     this: OutgoingBody,
                     trailers: ::core::option::Option<Trailers>,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:http/types@0.2.12", "[static]outgoing-body.finish", (i32,
-                        i32, i32, ptr)
-                    );
+                    wit_import!("[static]outgoing-body.finish", (i32, i32, i32, ptr));
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 5]>::uninit();
                     let (_v3, _v4) = match &trailers {
                         ::core::option::Option::None => (0i32, 0i32),
                         ::core::option::Option::Some(_e2) => {
-                            (
-                                1i32,
-                                ::witbind::rt::ResourceHandle::take_handle(&_e2.handle)
-                                    as i32,
-                            )
+                            (1i32, _e2.take_handle() as i32)
                         }
                     };
                     let _ptr5 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::take_handle(&this.handle)
-                                as i32,
-                            _v3,
-                            _v4,
-                            _ptr5,
-                        )
-                    };
+                    unsafe { _wit_import(this.take_handle() as i32, _v3, _v4, _ptr5) };
                     let _l6 = unsafe { *_ptr5.cast::<u8>() };
-                    match _l6 {
-                        0 => ::core::result::Result::Ok(()),
-                        1 => {
-                            let _v7 = unsafe { _lift_error_code(_ptr5.add(8)) };
-                            ::core::result::Result::Err(_v7)
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case8 = || unsafe { _lift_error_code(_ptr5.add(8)) };
+                    unsafe { ::witbind::rt::lift_result(_l6, || (), _case8) }
                 }
             }
             /// Represents a future which may eventually return an incoming HTTP
@@ -3437,59 +2215,20 @@ pub mod wasi {
             pub struct FutureIncomingResponse {
                 pub(crate) handle: ::witbind::rt::ResourceHandle<FutureIncomingResponse>,
             }
-            impl ::witbind::rt::WasmResource for FutureIncomingResponse {
-                unsafe fn drop(handle: u32) {
-                    ::witbind::rt::wit_import!(
-                        "wasi:http/types@0.2.12",
-                        "[resource-drop]future-incoming-response", (i32)
-                    );
-                    unsafe { _wit_import(handle as i32) }
-                }
-            }
-            impl FutureIncomingResponse {
-                /// Takes ownership of a raw handle.
-                ///
-                /// # Safety
-                /// `handle` must be an owned handle of this resource type that
-                /// nothing else drops.
-                #[doc(hidden)]
-                pub unsafe fn from_handle(handle: u32) -> Self {
-                    Self {
-                        handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(handle)
-                        },
-                    }
-                }
-                /// Moves ownership of the raw handle out of this value.
-                #[doc(hidden)]
-                pub fn take_handle(&self) -> u32 {
-                    ::witbind::rt::ResourceHandle::take_handle(&self.handle)
-                }
-                /// The raw handle, still owned by this value.
-                #[doc(hidden)]
-                pub fn handle(&self) -> u32 {
-                    ::witbind::rt::ResourceHandle::handle(&self.handle)
-                }
-            }
+            ::witbind::rt::resource_handle!(
+                FutureIncomingResponse, "wasi:http/types@0.2.12",
+                "[resource-drop]future-incoming-response", api
+            );
             impl FutureIncomingResponse {
                 /// Returns a pollable which becomes ready when either the Response has
                 /// been received, or an error has occurred. When this pollable is ready,
                 /// the `get` method will return `some`.
                 pub fn subscribe(&self) -> Pollable {
-                    ::witbind::rt::wit_import!(
-                        "wasi:http/types@0.2.12",
+                    wit_import!(
                         "[method]future-incoming-response.subscribe", (i32), i32
                     );
-                    let _ret1 = unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                        )
-                    };
-                    Pollable {
-                        handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(_ret1 as u32)
-                        },
-                    }
+                    let _ret1 = unsafe { _wit_import(self.handle() as i32) };
+                    unsafe { Pollable::from_handle(_ret1 as u32) }
                 }
                 /// Returns the incoming HTTP Response, or an error, once one is ready.
                 ///
@@ -3513,50 +2252,25 @@ pub mod wasi {
                         (),
                     >,
                 > {
-                    ::witbind::rt::wit_import!(
-                        "wasi:http/types@0.2.12", "[method]future-incoming-response.get",
-                        (i32, ptr)
-                    );
+                    wit_import!("[method]future-incoming-response.get", (i32, ptr));
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 7]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr1,
-                        )
-                    };
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    match _l2 {
-                        0 => ::core::option::Option::None,
-                        1 => {
-                            let _l3 = unsafe { *_ptr1.add(8).cast::<u8>() };
-                            let _v8 = match _l3 {
-                                0 => {
-                                    let _l4 = unsafe { *_ptr1.add(16).cast::<u8>() };
-                                    let _v7 = match _l4 {
-                                        0 => {
-                                            let _l5 = unsafe { *_ptr1.add(24).cast::<i32>() };
-                                            ::core::result::Result::Ok(IncomingResponse {
-                                                handle: unsafe {
-                                                    ::witbind::rt::ResourceHandle::from_handle(_l5 as u32)
-                                                },
-                                            })
-                                        }
-                                        1 => {
-                                            let _v6 = unsafe { _lift_error_code(_ptr1.add(24)) };
-                                            ::core::result::Result::Err(_v6)
-                                        }
-                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                    };
-                                    ::core::result::Result::Ok(_v7)
-                                }
-                                1 => ::core::result::Result::Err(()),
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                    let _case12 = || {
+                        let _l3 = unsafe { *_ptr1.add(8).cast::<u8>() };
+                        let _case10 = || {
+                            let _l4 = unsafe { *_ptr1.add(16).cast::<u8>() };
+                            let _case6 = || {
+                                let _l5 = unsafe { *_ptr1.add(24).cast::<i32>() };
+                                unsafe { IncomingResponse::from_handle(_l5 as u32) }
                             };
-                            ::core::option::Option::Some(_v8)
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                            let _case8 = || unsafe { _lift_error_code(_ptr1.add(24)) };
+                            unsafe { ::witbind::rt::lift_result(_l4, _case6, _case8) }
+                        };
+                        unsafe { ::witbind::rt::lift_result(_l3, _case10, || ()) }
+                    };
+                    unsafe { ::witbind::rt::lift_option(_l2, _case12) }
                 }
             }
             /// Attempts to extract a http-related `error` from the wasi:io `error`
@@ -3571,26 +2285,13 @@ pub mod wasi {
             /// Note that this function is fallible because not all io-errors are
             /// http-related errors.
             pub fn http_error_code(err: &IoError) -> ::core::option::Option<ErrorCode> {
-                ::witbind::rt::wit_import!(
-                    "wasi:http/types@0.2.12", "http-error-code", (i32, ptr)
-                );
+                wit_import!("http-error-code", (i32, ptr));
                 let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 5]>::uninit();
                 let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                unsafe {
-                    _wit_import(
-                        ::witbind::rt::ResourceHandle::handle(&err.handle) as i32,
-                        _ptr1,
-                    )
-                };
+                unsafe { _wit_import(err.handle() as i32, _ptr1) };
                 let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                match _l2 {
-                    0 => ::core::option::Option::None,
-                    1 => {
-                        let _v3 = unsafe { _lift_error_code(_ptr1.add(8)) };
-                        ::core::option::Option::Some(_v3)
-                    }
-                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                }
+                let _case4 = || unsafe { _lift_error_code(_ptr1.add(8)) };
+                unsafe { ::witbind::rt::lift_option(_l2, _case4) }
             }
             /// Lifts a `DNS-error-payload` out of canonical ABI memory.
             ///
@@ -3603,27 +2304,14 @@ pub mod wasi {
                 ptr: *mut u8,
             ) -> DnsErrorPayload {
                 let _l1 = unsafe { *ptr.cast::<u8>() };
-                let _v2 = match _l1 {
-                    0 => ::core::option::Option::None,
-                    1 => {
-                        ::core::option::Option::Some(unsafe {
-                            ::witbind::rt::take_string_at(ptr.add(4))
-                        })
-                    }
-                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                };
-                let _l3 = unsafe { *ptr.add(12).cast::<u8>() };
-                let _v5 = match _l3 {
-                    0 => ::core::option::Option::None,
-                    1 => {
-                        let _l4 = unsafe { *ptr.add(14).cast::<u16>() };
-                        ::core::option::Option::Some(_l4)
-                    }
-                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                };
+                let _case2 = || unsafe { ::witbind::rt::take_string_at(ptr.add(4)) };
+                let _v3 = unsafe { ::witbind::rt::lift_option(_l1, _case2) };
+                let _l4 = unsafe { *ptr.add(12).cast::<u8>() };
+                let _case6 = || unsafe { *ptr.add(14).cast::<u16>() };
+                let _v7 = unsafe { ::witbind::rt::lift_option(_l4, _case6) };
                 DnsErrorPayload {
-                    rcode: _v2,
-                    info_code: _v5,
+                    rcode: _v3,
+                    info_code: _v7,
                 }
             }
             /// Lifts a `error-code` out of canonical ABI memory.
@@ -3663,129 +2351,79 @@ pub mod wasi {
                     16 => ErrorCode::HttpRequestLengthRequired,
                     17 => {
                         let _l4 = unsafe { *ptr.add(8).cast::<u8>() };
-                        let _v6 = match _l4 {
-                            0 => ::core::option::Option::None,
-                            1 => {
-                                let _l5 = unsafe { *ptr.add(16).cast::<u64>() };
-                                ::core::option::Option::Some(_l5)
-                            }
-                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                        };
-                        ErrorCode::HttpRequestBodySize(_v6)
+                        let _case6 = || unsafe { *ptr.add(16).cast::<u64>() };
+                        let _v7 = unsafe { ::witbind::rt::lift_option(_l4, _case6) };
+                        ErrorCode::HttpRequestBodySize(_v7)
                     }
                     18 => ErrorCode::HttpRequestMethodInvalid,
                     19 => ErrorCode::HttpRequestUriInvalid,
                     20 => ErrorCode::HttpRequestUriTooLong,
                     21 => {
-                        let _l7 = unsafe { *ptr.add(8).cast::<u8>() };
-                        let _v9 = match _l7 {
-                            0 => ::core::option::Option::None,
-                            1 => {
-                                let _l8 = unsafe { *ptr.add(12).cast::<u32>() };
-                                ::core::option::Option::Some(_l8)
-                            }
-                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                        };
-                        ErrorCode::HttpRequestHeaderSectionSize(_v9)
+                        let _l8 = unsafe { *ptr.add(8).cast::<u8>() };
+                        let _case10 = || unsafe { *ptr.add(12).cast::<u32>() };
+                        let _v11 = unsafe { ::witbind::rt::lift_option(_l8, _case10) };
+                        ErrorCode::HttpRequestHeaderSectionSize(_v11)
                     }
                     22 => {
-                        let _l10 = unsafe { *ptr.add(8).cast::<u8>() };
-                        let _v12 = match _l10 {
-                            0 => ::core::option::Option::None,
-                            1 => {
-                                let _v11 = unsafe { _lift_field_size_payload(ptr.add(12)) };
-                                ::core::option::Option::Some(_v11)
-                            }
-                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                        let _l12 = unsafe { *ptr.add(8).cast::<u8>() };
+                        let _case14 = || unsafe {
+                            _lift_field_size_payload(ptr.add(12))
                         };
-                        ErrorCode::HttpRequestHeaderSize(_v12)
+                        let _v15 = unsafe { ::witbind::rt::lift_option(_l12, _case14) };
+                        ErrorCode::HttpRequestHeaderSize(_v15)
                     }
                     23 => {
-                        let _l13 = unsafe { *ptr.add(8).cast::<u8>() };
-                        let _v15 = match _l13 {
-                            0 => ::core::option::Option::None,
-                            1 => {
-                                let _l14 = unsafe { *ptr.add(12).cast::<u32>() };
-                                ::core::option::Option::Some(_l14)
-                            }
-                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                        };
-                        ErrorCode::HttpRequestTrailerSectionSize(_v15)
+                        let _l16 = unsafe { *ptr.add(8).cast::<u8>() };
+                        let _case18 = || unsafe { *ptr.add(12).cast::<u32>() };
+                        let _v19 = unsafe { ::witbind::rt::lift_option(_l16, _case18) };
+                        ErrorCode::HttpRequestTrailerSectionSize(_v19)
                     }
                     24 => {
-                        let _v16 = unsafe { _lift_field_size_payload(ptr.add(8)) };
-                        ErrorCode::HttpRequestTrailerSize(_v16)
+                        let _v20 = unsafe { _lift_field_size_payload(ptr.add(8)) };
+                        ErrorCode::HttpRequestTrailerSize(_v20)
                     }
                     25 => ErrorCode::HttpResponseIncomplete,
                     26 => {
-                        let _l17 = unsafe { *ptr.add(8).cast::<u8>() };
-                        let _v19 = match _l17 {
-                            0 => ::core::option::Option::None,
-                            1 => {
-                                let _l18 = unsafe { *ptr.add(12).cast::<u32>() };
-                                ::core::option::Option::Some(_l18)
-                            }
-                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                        };
-                        ErrorCode::HttpResponseHeaderSectionSize(_v19)
+                        let _l21 = unsafe { *ptr.add(8).cast::<u8>() };
+                        let _case23 = || unsafe { *ptr.add(12).cast::<u32>() };
+                        let _v24 = unsafe { ::witbind::rt::lift_option(_l21, _case23) };
+                        ErrorCode::HttpResponseHeaderSectionSize(_v24)
                     }
                     27 => {
-                        let _v20 = unsafe { _lift_field_size_payload(ptr.add(8)) };
-                        ErrorCode::HttpResponseHeaderSize(_v20)
+                        let _v25 = unsafe { _lift_field_size_payload(ptr.add(8)) };
+                        ErrorCode::HttpResponseHeaderSize(_v25)
                     }
                     28 => {
-                        let _l21 = unsafe { *ptr.add(8).cast::<u8>() };
-                        let _v23 = match _l21 {
-                            0 => ::core::option::Option::None,
-                            1 => {
-                                let _l22 = unsafe { *ptr.add(16).cast::<u64>() };
-                                ::core::option::Option::Some(_l22)
-                            }
-                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                        };
-                        ErrorCode::HttpResponseBodySize(_v23)
+                        let _l26 = unsafe { *ptr.add(8).cast::<u8>() };
+                        let _case28 = || unsafe { *ptr.add(16).cast::<u64>() };
+                        let _v29 = unsafe { ::witbind::rt::lift_option(_l26, _case28) };
+                        ErrorCode::HttpResponseBodySize(_v29)
                     }
                     29 => {
-                        let _l24 = unsafe { *ptr.add(8).cast::<u8>() };
-                        let _v26 = match _l24 {
-                            0 => ::core::option::Option::None,
-                            1 => {
-                                let _l25 = unsafe { *ptr.add(12).cast::<u32>() };
-                                ::core::option::Option::Some(_l25)
-                            }
-                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                        };
-                        ErrorCode::HttpResponseTrailerSectionSize(_v26)
+                        let _l30 = unsafe { *ptr.add(8).cast::<u8>() };
+                        let _case32 = || unsafe { *ptr.add(12).cast::<u32>() };
+                        let _v33 = unsafe { ::witbind::rt::lift_option(_l30, _case32) };
+                        ErrorCode::HttpResponseTrailerSectionSize(_v33)
                     }
                     30 => {
-                        let _v27 = unsafe { _lift_field_size_payload(ptr.add(8)) };
-                        ErrorCode::HttpResponseTrailerSize(_v27)
+                        let _v34 = unsafe { _lift_field_size_payload(ptr.add(8)) };
+                        ErrorCode::HttpResponseTrailerSize(_v34)
                     }
                     31 => {
-                        let _l28 = unsafe { *ptr.add(8).cast::<u8>() };
-                        let _v29 = match _l28 {
-                            0 => ::core::option::Option::None,
-                            1 => {
-                                ::core::option::Option::Some(unsafe {
-                                    ::witbind::rt::take_string_at(ptr.add(12))
-                                })
-                            }
-                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                        let _l35 = unsafe { *ptr.add(8).cast::<u8>() };
+                        let _case36 = || unsafe {
+                            ::witbind::rt::take_string_at(ptr.add(12))
                         };
-                        ErrorCode::HttpResponseTransferCoding(_v29)
+                        let _v37 = unsafe { ::witbind::rt::lift_option(_l35, _case36) };
+                        ErrorCode::HttpResponseTransferCoding(_v37)
                     }
                     32 => {
-                        let _l30 = unsafe { *ptr.add(8).cast::<u8>() };
-                        let _v31 = match _l30 {
-                            0 => ::core::option::Option::None,
-                            1 => {
-                                ::core::option::Option::Some(unsafe {
-                                    ::witbind::rt::take_string_at(ptr.add(12))
-                                })
-                            }
-                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                        let _l38 = unsafe { *ptr.add(8).cast::<u8>() };
+                        let _case39 = || unsafe {
+                            ::witbind::rt::take_string_at(ptr.add(12))
                         };
-                        ErrorCode::HttpResponseContentCoding(_v31)
+                        let _v40 = unsafe { ::witbind::rt::lift_option(_l38, _case39) };
+                        ErrorCode::HttpResponseContentCoding(_v40)
                     }
                     33 => ErrorCode::HttpResponseTimeout,
                     34 => ErrorCode::HttpUpgradeFailed,
@@ -3793,17 +2431,12 @@ pub mod wasi {
                     36 => ErrorCode::LoopDetected,
                     37 => ErrorCode::ConfigurationError,
                     38 => {
-                        let _l32 = unsafe { *ptr.add(8).cast::<u8>() };
-                        let _v33 = match _l32 {
-                            0 => ::core::option::Option::None,
-                            1 => {
-                                ::core::option::Option::Some(unsafe {
-                                    ::witbind::rt::take_string_at(ptr.add(12))
-                                })
-                            }
-                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                        let _l41 = unsafe { *ptr.add(8).cast::<u8>() };
+                        let _case42 = || unsafe {
+                            ::witbind::rt::take_string_at(ptr.add(12))
                         };
-                        ErrorCode::InternalError(_v33)
+                        let _v43 = unsafe { ::witbind::rt::lift_option(_l41, _case42) };
+                        ErrorCode::InternalError(_v43)
                     }
                     _ => unsafe { ::witbind::rt::invalid_discriminant() }
                 }
@@ -3819,27 +2452,61 @@ pub mod wasi {
                 ptr: *mut u8,
             ) -> FieldSizePayload {
                 let _l1 = unsafe { *ptr.cast::<u8>() };
-                let _v2 = match _l1 {
-                    0 => ::core::option::Option::None,
-                    1 => {
-                        ::core::option::Option::Some(unsafe {
+                let _case2 = || unsafe { ::witbind::rt::take_string_at(ptr.add(4)) };
+                let _v3 = unsafe { ::witbind::rt::lift_option(_l1, _case2) };
+                let _l4 = unsafe { *ptr.add(12).cast::<u8>() };
+                let _case6 = || unsafe { *ptr.add(16).cast::<u32>() };
+                let _v7 = unsafe { ::witbind::rt::lift_option(_l4, _case6) };
+                FieldSizePayload {
+                    field_name: _v3,
+                    field_size: _v7,
+                }
+            }
+            /// Lifts a `method` out of canonical ABI memory.
+            ///
+            /// # Safety
+            ///
+            /// `ptr` points at a valid value of this type in canonical layout
+            /// (aligned, initialized, cases and discriminants in range), whose
+            /// lists, strings and handles are handed over to the result.
+            pub(crate) unsafe fn _lift_method(ptr: *mut u8) -> Method {
+                let _l1 = unsafe { *ptr.cast::<u8>() };
+                match _l1 {
+                    0 => Method::Get,
+                    1 => Method::Head,
+                    2 => Method::Post,
+                    3 => Method::Put,
+                    4 => Method::Delete,
+                    5 => Method::Connect,
+                    6 => Method::Options,
+                    7 => Method::Trace,
+                    8 => Method::Patch,
+                    9 => {
+                        Method::Other(unsafe {
                             ::witbind::rt::take_string_at(ptr.add(4))
                         })
                     }
                     _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                };
-                let _l3 = unsafe { *ptr.add(12).cast::<u8>() };
-                let _v5 = match _l3 {
-                    0 => ::core::option::Option::None,
-                    1 => {
-                        let _l4 = unsafe { *ptr.add(16).cast::<u32>() };
-                        ::core::option::Option::Some(_l4)
+                }
+            }
+            /// Lifts a `scheme` out of canonical ABI memory.
+            ///
+            /// # Safety
+            ///
+            /// `ptr` points at a valid value of this type in canonical layout
+            /// (aligned, initialized, cases and discriminants in range), whose
+            /// lists, strings and handles are handed over to the result.
+            pub(crate) unsafe fn _lift_scheme(ptr: *mut u8) -> Scheme {
+                let _l1 = unsafe { *ptr.cast::<u8>() };
+                match _l1 {
+                    0 => Scheme::Http,
+                    1 => Scheme::Https,
+                    2 => {
+                        Scheme::Other(unsafe {
+                            ::witbind::rt::take_string_at(ptr.add(4))
+                        })
                     }
                     _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                };
-                FieldSizePayload {
-                    field_name: _v2,
-                    field_size: _v5,
                 }
             }
             /// Lifts a `TLS-alert-received-payload` out of canonical ABI memory.
@@ -3853,27 +2520,14 @@ pub mod wasi {
                 ptr: *mut u8,
             ) -> TlsAlertReceivedPayload {
                 let _l1 = unsafe { *ptr.cast::<u8>() };
-                let _v3 = match _l1 {
-                    0 => ::core::option::Option::None,
-                    1 => {
-                        let _l2 = unsafe { *ptr.add(1).cast::<u8>() };
-                        ::core::option::Option::Some(_l2)
-                    }
-                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                };
-                let _l4 = unsafe { *ptr.add(4).cast::<u8>() };
-                let _v5 = match _l4 {
-                    0 => ::core::option::Option::None,
-                    1 => {
-                        ::core::option::Option::Some(unsafe {
-                            ::witbind::rt::take_string_at(ptr.add(8))
-                        })
-                    }
-                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                };
+                let _case3 = || unsafe { *ptr.add(1).cast::<u8>() };
+                let _v4 = unsafe { ::witbind::rt::lift_option(_l1, _case3) };
+                let _l5 = unsafe { *ptr.add(4).cast::<u8>() };
+                let _case6 = || unsafe { ::witbind::rt::take_string_at(ptr.add(8)) };
+                let _v7 = unsafe { ::witbind::rt::lift_option(_l5, _case6) };
                 TlsAlertReceivedPayload {
-                    alert_id: _v3,
-                    alert_message: _v5,
+                    alert_id: _v4,
+                    alert_message: _v7,
                 }
             }
             /// A lent `DNS-error-payload` as its core values (its lists and strings point into `value`).
@@ -4462,6 +3116,37 @@ pub mod wasi {
                 };
                 (_v6, _v7, _v8, _v11, _v12)
             }
+            /// A lent `method` as its core values (its lists and strings point into `value`).
+            pub(crate) fn _lower_flat_method(value: &Method) -> (i32, *mut u8, usize) {
+                let (_v12, _v13, _v14) = match value {
+                    Method::Get => (0i32, ::core::ptr::null_mut::<u8>(), 0usize),
+                    Method::Head => (1i32, ::core::ptr::null_mut::<u8>(), 0usize),
+                    Method::Post => (2i32, ::core::ptr::null_mut::<u8>(), 0usize),
+                    Method::Put => (3i32, ::core::ptr::null_mut::<u8>(), 0usize),
+                    Method::Delete => (4i32, ::core::ptr::null_mut::<u8>(), 0usize),
+                    Method::Connect => (5i32, ::core::ptr::null_mut::<u8>(), 0usize),
+                    Method::Options => (6i32, ::core::ptr::null_mut::<u8>(), 0usize),
+                    Method::Trace => (7i32, ::core::ptr::null_mut::<u8>(), 0usize),
+                    Method::Patch => (8i32, ::core::ptr::null_mut::<u8>(), 0usize),
+                    Method::Other(_e10) => {
+                        let (_ptr11, _len11) = ::witbind::rt::lend_str(_e10);
+                        (9i32, _ptr11, _len11)
+                    }
+                };
+                (_v12, _v13, _v14)
+            }
+            /// A lent `scheme` as its core values (its lists and strings point into `value`).
+            pub(crate) fn _lower_flat_scheme(value: &Scheme) -> (i32, *mut u8, usize) {
+                let (_v5, _v6, _v7) = match value {
+                    Scheme::Http => (0i32, ::core::ptr::null_mut::<u8>(), 0usize),
+                    Scheme::Https => (1i32, ::core::ptr::null_mut::<u8>(), 0usize),
+                    Scheme::Other(_e3) => {
+                        let (_ptr4, _len4) = ::witbind::rt::lend_str(_e3);
+                        (2i32, _ptr4, _len4)
+                    }
+                };
+                (_v5, _v6, _v7)
+            }
             /// A lent `TLS-alert-received-payload` as its core values (its lists and strings point into `value`).
             pub(crate) fn _lower_flat_tls_alert_received_payload(
                 value: &TlsAlertReceivedPayload,
@@ -4491,6 +3176,12 @@ pub mod wasi {
             #[used]
             #[doc(hidden)]
             static __FORCE_SECTION_REF: fn() = super::super::super::__link_custom_section_describing_imports;
+            #[allow(unused_macros)]
+            macro_rules! wit_import {
+                ($($signature:tt)*) => {
+                    ::witbind::rt::wit_import!("wasi:http/outgoing-handler@0.2.12", $($signature)*);
+                };
+            }
             pub type OutgoingRequest = super::types::OutgoingRequest;
             pub type RequestOptions = super::types::RequestOptions;
             pub type FutureIncomingResponse = super::types::FutureIncomingResponse;
@@ -4509,48 +3200,21 @@ pub mod wasi {
                 request: OutgoingRequest,
                 options: ::core::option::Option<RequestOptions>,
             ) -> ::core::result::Result<FutureIncomingResponse, ErrorCode> {
-                ::witbind::rt::wit_import!(
-                    "wasi:http/outgoing-handler@0.2.12", "handle", (i32, i32, i32, ptr)
-                );
+                wit_import!("handle", (i32, i32, i32, ptr));
                 let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 5]>::uninit();
                 let (_v3, _v4) = match &options {
                     ::core::option::Option::None => (0i32, 0i32),
-                    ::core::option::Option::Some(_e2) => {
-                        (
-                            1i32,
-                            ::witbind::rt::ResourceHandle::take_handle(&_e2.handle)
-                                as i32,
-                        )
-                    }
+                    ::core::option::Option::Some(_e2) => (1i32, _e2.take_handle() as i32),
                 };
                 let _ptr5 = _ret_area.as_mut_ptr().cast::<u8>();
-                unsafe {
-                    _wit_import(
-                        ::witbind::rt::ResourceHandle::take_handle(&request.handle)
-                            as i32,
-                        _v3,
-                        _v4,
-                        _ptr5,
-                    )
-                };
+                unsafe { _wit_import(request.take_handle() as i32, _v3, _v4, _ptr5) };
                 let _l6 = unsafe { *_ptr5.cast::<u8>() };
-                match _l6 {
-                    0 => {
-                        let _l7 = unsafe { *_ptr5.add(8).cast::<i32>() };
-                        ::core::result::Result::Ok(FutureIncomingResponse {
-                            handle: unsafe {
-                                ::witbind::rt::ResourceHandle::from_handle(_l7 as u32)
-                            },
-                        })
-                    }
-                    1 => {
-                        let _v8 = unsafe {
-                            super::types::_lift_error_code(_ptr5.add(8))
-                        };
-                        ::core::result::Result::Err(_v8)
-                    }
-                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                }
+                let _case8 = || {
+                    let _l7 = unsafe { *_ptr5.add(8).cast::<i32>() };
+                    unsafe { FutureIncomingResponse::from_handle(_l7 as u32) }
+                };
+                let _case10 = || unsafe { super::types::_lift_error_code(_ptr5.add(8)) };
+                unsafe { ::witbind::rt::lift_result(_l6, _case8, _case10) }
             }
         }
     }

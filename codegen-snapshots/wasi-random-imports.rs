@@ -13,6 +13,12 @@ pub mod wasi {
             #[used]
             #[doc(hidden)]
             static __FORCE_SECTION_REF: fn() = super::super::super::__link_custom_section_describing_imports;
+            #[allow(unused_macros)]
+            macro_rules! wit_import {
+                ($($signature:tt)*) => {
+                    ::witbind::rt::wit_import!("wasi:random/random@0.2.12", $($signature)*);
+                };
+            }
             /// Return `len` cryptographically-secure random or pseudo-random bytes.
             ///
             /// This function must produce data at least as cryptographically secure and
@@ -26,9 +32,7 @@ pub mod wasi {
             /// must omit this function, rather than implementing it with deterministic
             /// data.
             pub fn get_random_bytes(len: u64) -> ::witbind::rt::Vec<u8> {
-                ::witbind::rt::wit_import!(
-                    "wasi:random/random@0.2.12", "get-random-bytes", (i64, ptr)
-                );
+                wit_import!("get-random-bytes", (i64, ptr));
                 let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
                 let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(::witbind::rt::as_i64(len), _ptr1) };
@@ -39,9 +43,7 @@ pub mod wasi {
             /// This function returns the same type of data as `get-random-bytes`,
             /// represented as a `u64`.
             pub fn get_random_u64() -> u64 {
-                ::witbind::rt::wit_import!(
-                    "wasi:random/random@0.2.12", "get-random-u64", (), i64
-                );
+                wit_import!("get-random-u64", (), i64);
                 let _ret1 = unsafe { _wit_import() };
                 _ret1 as u64
             }
@@ -54,6 +56,12 @@ pub mod wasi {
             #[used]
             #[doc(hidden)]
             static __FORCE_SECTION_REF: fn() = super::super::super::__link_custom_section_describing_imports;
+            #[allow(unused_macros)]
+            macro_rules! wit_import {
+                ($($signature:tt)*) => {
+                    ::witbind::rt::wit_import!("wasi:random/insecure@0.2.12", $($signature)*);
+                };
+            }
             /// Return `len` insecure pseudo-random bytes.
             ///
             /// This function is not cryptographically secure. Do not use it for
@@ -63,10 +71,7 @@ pub mod wasi {
             /// implementations are encouraged to return evenly distributed values with
             /// a long period.
             pub fn get_insecure_random_bytes(len: u64) -> ::witbind::rt::Vec<u8> {
-                ::witbind::rt::wit_import!(
-                    "wasi:random/insecure@0.2.12", "get-insecure-random-bytes", (i64,
-                    ptr)
-                );
+                wit_import!("get-insecure-random-bytes", (i64, ptr));
                 let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
                 let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(::witbind::rt::as_i64(len), _ptr1) };
@@ -77,9 +82,7 @@ pub mod wasi {
             /// This function returns the same type of pseudo-random data as
             /// `get-insecure-random-bytes`, represented as a `u64`.
             pub fn get_insecure_random_u64() -> u64 {
-                ::witbind::rt::wit_import!(
-                    "wasi:random/insecure@0.2.12", "get-insecure-random-u64", (), i64
-                );
+                wit_import!("get-insecure-random-u64", (), i64);
                 let _ret1 = unsafe { _wit_import() };
                 _ret1 as u64
             }
@@ -92,6 +95,12 @@ pub mod wasi {
             #[used]
             #[doc(hidden)]
             static __FORCE_SECTION_REF: fn() = super::super::super::__link_custom_section_describing_imports;
+            #[allow(unused_macros)]
+            macro_rules! wit_import {
+                ($($signature:tt)*) => {
+                    ::witbind::rt::wit_import!("wasi:random/insecure-seed@0.2.12", $($signature)*);
+                };
+            }
             /// Return a 128-bit value that may contain a pseudo-random value.
             ///
             /// The returned value is not required to be computed from a CSPRNG, and may
@@ -110,9 +119,7 @@ pub mod wasi {
             /// called multiple times and potentially used for purposes other than DoS
             /// protection.
             pub fn insecure_seed() -> (u64, u64) {
-                ::witbind::rt::wit_import!(
-                    "wasi:random/insecure-seed@0.2.12", "insecure-seed", (ptr)
-                );
+                wit_import!("insecure-seed", (ptr));
                 let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
                 let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(_ptr1) };

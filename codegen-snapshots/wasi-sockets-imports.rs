@@ -8,6 +8,12 @@ pub mod wasi {
             #[used]
             #[doc(hidden)]
             static __FORCE_SECTION_REF: fn() = super::super::super::__link_custom_section_describing_imports;
+            #[allow(unused_macros)]
+            macro_rules! wit_import {
+                ($($signature:tt)*) => {
+                    ::witbind::rt::wit_import!("wasi:io/error@0.2.12", $($signature)*);
+                };
+            }
             /// A resource which represents some error information.
             ///
             /// The only method provided by this resource is `to-debug-string`,
@@ -30,39 +36,9 @@ pub mod wasi {
             pub struct Error {
                 pub(crate) handle: ::witbind::rt::ResourceHandle<Error>,
             }
-            impl ::witbind::rt::WasmResource for Error {
-                unsafe fn drop(handle: u32) {
-                    ::witbind::rt::wit_import!(
-                        "wasi:io/error@0.2.12", "[resource-drop]error", (i32)
-                    );
-                    unsafe { _wit_import(handle as i32) }
-                }
-            }
-            impl Error {
-                /// Takes ownership of a raw handle.
-                ///
-                /// # Safety
-                /// `handle` must be an owned handle of this resource type that
-                /// nothing else drops.
-                #[doc(hidden)]
-                pub unsafe fn from_handle(handle: u32) -> Self {
-                    Self {
-                        handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(handle)
-                        },
-                    }
-                }
-                /// Moves ownership of the raw handle out of this value.
-                #[doc(hidden)]
-                pub fn take_handle(&self) -> u32 {
-                    ::witbind::rt::ResourceHandle::take_handle(&self.handle)
-                }
-                /// The raw handle, still owned by this value.
-                #[doc(hidden)]
-                pub fn handle(&self) -> u32 {
-                    ::witbind::rt::ResourceHandle::handle(&self.handle)
-                }
-            }
+            ::witbind::rt::resource_handle!(
+                Error, "wasi:io/error@0.2.12", "[resource-drop]error", api
+            );
             impl Error {
                 /// Returns a string that is suitable to assist humans in debugging
                 /// this error.
@@ -72,18 +48,10 @@ pub mod wasi {
                 /// details. Parsing this string is a major platform-compatibility
                 /// hazard.
                 pub fn to_debug_string(&self) -> ::witbind::rt::String {
-                    ::witbind::rt::wit_import!(
-                        "wasi:io/error@0.2.12", "[method]error.to-debug-string", (i32,
-                        ptr)
-                    );
+                    wit_import!("[method]error.to-debug-string", (i32, ptr));
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr1,
-                        )
-                    };
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
                     unsafe { ::witbind::rt::take_string_at(_ptr1) }
                 }
             }
@@ -94,58 +62,28 @@ pub mod wasi {
             #[used]
             #[doc(hidden)]
             static __FORCE_SECTION_REF: fn() = super::super::super::__link_custom_section_describing_imports;
+            #[allow(unused_macros)]
+            macro_rules! wit_import {
+                ($($signature:tt)*) => {
+                    ::witbind::rt::wit_import!("wasi:io/poll@0.2.12", $($signature)*);
+                };
+            }
             /// `pollable` represents a single I/O event which may be ready, or not.
             #[derive(Debug)]
             #[repr(transparent)]
             pub struct Pollable {
                 pub(crate) handle: ::witbind::rt::ResourceHandle<Pollable>,
             }
-            impl ::witbind::rt::WasmResource for Pollable {
-                unsafe fn drop(handle: u32) {
-                    ::witbind::rt::wit_import!(
-                        "wasi:io/poll@0.2.12", "[resource-drop]pollable", (i32)
-                    );
-                    unsafe { _wit_import(handle as i32) }
-                }
-            }
-            impl Pollable {
-                /// Takes ownership of a raw handle.
-                ///
-                /// # Safety
-                /// `handle` must be an owned handle of this resource type that
-                /// nothing else drops.
-                #[doc(hidden)]
-                pub unsafe fn from_handle(handle: u32) -> Self {
-                    Self {
-                        handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(handle)
-                        },
-                    }
-                }
-                /// Moves ownership of the raw handle out of this value.
-                #[doc(hidden)]
-                pub fn take_handle(&self) -> u32 {
-                    ::witbind::rt::ResourceHandle::take_handle(&self.handle)
-                }
-                /// The raw handle, still owned by this value.
-                #[doc(hidden)]
-                pub fn handle(&self) -> u32 {
-                    ::witbind::rt::ResourceHandle::handle(&self.handle)
-                }
-            }
+            ::witbind::rt::resource_handle!(
+                Pollable, "wasi:io/poll@0.2.12", "[resource-drop]pollable", api
+            );
             impl Pollable {
                 /// Return the readiness of a pollable. This function never blocks.
                 ///
                 /// Returns `true` when the pollable is ready, and `false` otherwise.
                 pub fn ready(&self) -> bool {
-                    ::witbind::rt::wit_import!(
-                        "wasi:io/poll@0.2.12", "[method]pollable.ready", (i32), i32
-                    );
-                    let _ret1 = unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                        )
-                    };
+                    wit_import!("[method]pollable.ready", (i32), i32);
+                    let _ret1 = unsafe { _wit_import(self.handle() as i32) };
                     ::witbind::rt::bool_lift(_ret1 as u8)
                 }
                 /// `block` returns immediately if the pollable is ready, and otherwise
@@ -154,14 +92,8 @@ pub mod wasi {
                 /// This function is equivalent to calling `poll.poll` on a list
                 /// containing only this pollable.
                 pub fn block(&self) {
-                    ::witbind::rt::wit_import!(
-                        "wasi:io/poll@0.2.12", "[method]pollable.block", (i32)
-                    );
-                    unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                        )
-                    };
+                    wit_import!("[method]pollable.block", (i32));
+                    unsafe { _wit_import(self.handle() as i32) };
                 }
             }
             /// Poll for completion on a set of pollables.
@@ -184,20 +116,14 @@ pub mod wasi {
             /// the pollables has an error, it is indicated by marking the source as
             /// being ready for I/O.
             pub fn poll(in_: &[&Pollable]) -> ::witbind::rt::Vec<u32> {
-                ::witbind::rt::wit_import!(
-                    "wasi:io/poll@0.2.12", "poll", (ptr, len, ptr)
-                );
+                wit_import!("poll", (ptr, len, ptr));
                 let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
                 let (_array2, _len2) = ::witbind::rt::lower_list(
                     in_.iter(),
                     4,
                     4,
                     |_e1, _base2| {
-                        unsafe {
-                            *_base2.cast::<i32>() = ::witbind::rt::ResourceHandle::handle(
-                                &_e1.handle,
-                            ) as i32
-                        };
+                        unsafe { *_base2.cast::<i32>() = _e1.handle() as i32 };
                     },
                 );
                 let (_ptr3, _len3) = (_array2, _len2);
@@ -216,6 +142,12 @@ pub mod wasi {
             #[used]
             #[doc(hidden)]
             static __FORCE_SECTION_REF: fn() = super::super::super::__link_custom_section_describing_imports;
+            #[allow(unused_macros)]
+            macro_rules! wit_import {
+                ($($signature:tt)*) => {
+                    ::witbind::rt::wit_import!("wasi:io/streams@0.2.12", $($signature)*);
+                };
+            }
             pub type Error = super::error::Error;
             pub type Pollable = super::poll::Pollable;
             /// An error for input-stream and output-stream operations.
@@ -255,39 +187,9 @@ pub mod wasi {
             pub struct InputStream {
                 pub(crate) handle: ::witbind::rt::ResourceHandle<InputStream>,
             }
-            impl ::witbind::rt::WasmResource for InputStream {
-                unsafe fn drop(handle: u32) {
-                    ::witbind::rt::wit_import!(
-                        "wasi:io/streams@0.2.12", "[resource-drop]input-stream", (i32)
-                    );
-                    unsafe { _wit_import(handle as i32) }
-                }
-            }
-            impl InputStream {
-                /// Takes ownership of a raw handle.
-                ///
-                /// # Safety
-                /// `handle` must be an owned handle of this resource type that
-                /// nothing else drops.
-                #[doc(hidden)]
-                pub unsafe fn from_handle(handle: u32) -> Self {
-                    Self {
-                        handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(handle)
-                        },
-                    }
-                }
-                /// Moves ownership of the raw handle out of this value.
-                #[doc(hidden)]
-                pub fn take_handle(&self) -> u32 {
-                    ::witbind::rt::ResourceHandle::take_handle(&self.handle)
-                }
-                /// The raw handle, still owned by this value.
-                #[doc(hidden)]
-                pub fn handle(&self) -> u32 {
-                    ::witbind::rt::ResourceHandle::handle(&self.handle)
-                }
-            }
+            ::witbind::rt::resource_handle!(
+                InputStream, "wasi:io/streams@0.2.12", "[resource-drop]input-stream", api
+            );
             impl InputStream {
                 /// Perform a non-blocking read from the stream.
                 ///
@@ -319,44 +221,34 @@ pub mod wasi {
                     &self,
                     len: u64,
                 ) -> ::core::result::Result<::witbind::rt::Vec<u8>, StreamError> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:io/streams@0.2.12", "[method]input-stream.read", (i32, i64,
-                        ptr)
-                    );
+                    wit_import!("[method]input-stream.read", (i32, i64, ptr));
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 3]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                            self.handle() as i32,
                             ::witbind::rt::as_i64(len),
                             _ptr1,
                         )
                     };
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    match _l2 {
-                        0 => {
-                            ::core::result::Result::Ok(unsafe {
-                                ::witbind::rt::take_list_at::<u8>(_ptr1.add(4))
-                            })
+                    let _case3 = || unsafe {
+                        ::witbind::rt::take_list_at::<u8>(_ptr1.add(4))
+                    };
+                    let _case7 = || {
+                        let _l4 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                        match _l4 {
+                            0 => {
+                                let _l5 = unsafe { *_ptr1.add(8).cast::<i32>() };
+                                StreamError::LastOperationFailed(unsafe {
+                                    Error::from_handle(_l5 as u32)
+                                })
+                            }
+                            1 => StreamError::Closed,
+                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
                         }
-                        1 => {
-                            let _l3 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                            let _v5 = match _l3 {
-                                0 => {
-                                    let _l4 = unsafe { *_ptr1.add(8).cast::<i32>() };
-                                    StreamError::LastOperationFailed(Error {
-                                        handle: unsafe {
-                                            ::witbind::rt::ResourceHandle::from_handle(_l4 as u32)
-                                        },
-                                    })
-                                }
-                                1 => StreamError::Closed,
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            };
-                            ::core::result::Result::Err(_v5)
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, _case3, _case7) }
                 }
                 /// Read bytes from a stream, after blocking until at least one byte can
                 /// be read. Except for blocking, behavior is identical to `read`.
@@ -364,44 +256,34 @@ pub mod wasi {
                     &self,
                     len: u64,
                 ) -> ::core::result::Result<::witbind::rt::Vec<u8>, StreamError> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:io/streams@0.2.12", "[method]input-stream.blocking-read",
-                        (i32, i64, ptr)
-                    );
+                    wit_import!("[method]input-stream.blocking-read", (i32, i64, ptr));
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 3]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                            self.handle() as i32,
                             ::witbind::rt::as_i64(len),
                             _ptr1,
                         )
                     };
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    match _l2 {
-                        0 => {
-                            ::core::result::Result::Ok(unsafe {
-                                ::witbind::rt::take_list_at::<u8>(_ptr1.add(4))
-                            })
+                    let _case3 = || unsafe {
+                        ::witbind::rt::take_list_at::<u8>(_ptr1.add(4))
+                    };
+                    let _case7 = || {
+                        let _l4 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                        match _l4 {
+                            0 => {
+                                let _l5 = unsafe { *_ptr1.add(8).cast::<i32>() };
+                                StreamError::LastOperationFailed(unsafe {
+                                    Error::from_handle(_l5 as u32)
+                                })
+                            }
+                            1 => StreamError::Closed,
+                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
                         }
-                        1 => {
-                            let _l3 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                            let _v5 = match _l3 {
-                                0 => {
-                                    let _l4 = unsafe { *_ptr1.add(8).cast::<i32>() };
-                                    StreamError::LastOperationFailed(Error {
-                                        handle: unsafe {
-                                            ::witbind::rt::ResourceHandle::from_handle(_l4 as u32)
-                                        },
-                                    })
-                                }
-                                1 => StreamError::Closed,
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            };
-                            ::core::result::Result::Err(_v5)
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, _case3, _case7) }
                 }
                 /// Skip bytes from a stream. Returns number of bytes skipped.
                 ///
@@ -411,43 +293,32 @@ pub mod wasi {
                     &self,
                     len: u64,
                 ) -> ::core::result::Result<u64, StreamError> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:io/streams@0.2.12", "[method]input-stream.skip", (i32, i64,
-                        ptr)
-                    );
+                    wit_import!("[method]input-stream.skip", (i32, i64, ptr));
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                            self.handle() as i32,
                             ::witbind::rt::as_i64(len),
                             _ptr1,
                         )
                     };
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    match _l2 {
-                        0 => {
-                            let _l3 = unsafe { *_ptr1.add(8).cast::<u64>() };
-                            ::core::result::Result::Ok(_l3)
+                    let _case4 = || unsafe { *_ptr1.add(8).cast::<u64>() };
+                    let _case8 = || {
+                        let _l5 = unsafe { *_ptr1.add(8).cast::<u8>() };
+                        match _l5 {
+                            0 => {
+                                let _l6 = unsafe { *_ptr1.add(12).cast::<i32>() };
+                                StreamError::LastOperationFailed(unsafe {
+                                    Error::from_handle(_l6 as u32)
+                                })
+                            }
+                            1 => StreamError::Closed,
+                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
                         }
-                        1 => {
-                            let _l4 = unsafe { *_ptr1.add(8).cast::<u8>() };
-                            let _v6 = match _l4 {
-                                0 => {
-                                    let _l5 = unsafe { *_ptr1.add(12).cast::<i32>() };
-                                    StreamError::LastOperationFailed(Error {
-                                        handle: unsafe {
-                                            ::witbind::rt::ResourceHandle::from_handle(_l5 as u32)
-                                        },
-                                    })
-                                }
-                                1 => StreamError::Closed,
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            };
-                            ::core::result::Result::Err(_v6)
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, _case4, _case8) }
                 }
                 /// Skip bytes from a stream, after blocking until at least one byte
                 /// can be skipped. Except for blocking behavior, identical to `skip`.
@@ -455,43 +326,32 @@ pub mod wasi {
                     &self,
                     len: u64,
                 ) -> ::core::result::Result<u64, StreamError> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:io/streams@0.2.12", "[method]input-stream.blocking-skip",
-                        (i32, i64, ptr)
-                    );
+                    wit_import!("[method]input-stream.blocking-skip", (i32, i64, ptr));
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                            self.handle() as i32,
                             ::witbind::rt::as_i64(len),
                             _ptr1,
                         )
                     };
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    match _l2 {
-                        0 => {
-                            let _l3 = unsafe { *_ptr1.add(8).cast::<u64>() };
-                            ::core::result::Result::Ok(_l3)
+                    let _case4 = || unsafe { *_ptr1.add(8).cast::<u64>() };
+                    let _case8 = || {
+                        let _l5 = unsafe { *_ptr1.add(8).cast::<u8>() };
+                        match _l5 {
+                            0 => {
+                                let _l6 = unsafe { *_ptr1.add(12).cast::<i32>() };
+                                StreamError::LastOperationFailed(unsafe {
+                                    Error::from_handle(_l6 as u32)
+                                })
+                            }
+                            1 => StreamError::Closed,
+                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
                         }
-                        1 => {
-                            let _l4 = unsafe { *_ptr1.add(8).cast::<u8>() };
-                            let _v6 = match _l4 {
-                                0 => {
-                                    let _l5 = unsafe { *_ptr1.add(12).cast::<i32>() };
-                                    StreamError::LastOperationFailed(Error {
-                                        handle: unsafe {
-                                            ::witbind::rt::ResourceHandle::from_handle(_l5 as u32)
-                                        },
-                                    })
-                                }
-                                1 => StreamError::Closed,
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            };
-                            ::core::result::Result::Err(_v6)
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, _case4, _case8) }
                 }
                 /// Create a `pollable` which will resolve once either the specified stream
                 /// has bytes available to read or the other end of the stream has been
@@ -500,20 +360,9 @@ pub mod wasi {
                 /// Implementations may trap if the `input-stream` is dropped before
                 /// all derived `pollable`s created with this function are dropped.
                 pub fn subscribe(&self) -> Pollable {
-                    ::witbind::rt::wit_import!(
-                        "wasi:io/streams@0.2.12", "[method]input-stream.subscribe",
-                        (i32), i32
-                    );
-                    let _ret1 = unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                        )
-                    };
-                    Pollable {
-                        handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(_ret1 as u32)
-                        },
-                    }
+                    wit_import!("[method]input-stream.subscribe", (i32), i32);
+                    let _ret1 = unsafe { _wit_import(self.handle() as i32) };
+                    unsafe { Pollable::from_handle(_ret1 as u32) }
                 }
             }
             /// An output bytestream.
@@ -533,39 +382,10 @@ pub mod wasi {
             pub struct OutputStream {
                 pub(crate) handle: ::witbind::rt::ResourceHandle<OutputStream>,
             }
-            impl ::witbind::rt::WasmResource for OutputStream {
-                unsafe fn drop(handle: u32) {
-                    ::witbind::rt::wit_import!(
-                        "wasi:io/streams@0.2.12", "[resource-drop]output-stream", (i32)
-                    );
-                    unsafe { _wit_import(handle as i32) }
-                }
-            }
-            impl OutputStream {
-                /// Takes ownership of a raw handle.
-                ///
-                /// # Safety
-                /// `handle` must be an owned handle of this resource type that
-                /// nothing else drops.
-                #[doc(hidden)]
-                pub unsafe fn from_handle(handle: u32) -> Self {
-                    Self {
-                        handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(handle)
-                        },
-                    }
-                }
-                /// Moves ownership of the raw handle out of this value.
-                #[doc(hidden)]
-                pub fn take_handle(&self) -> u32 {
-                    ::witbind::rt::ResourceHandle::take_handle(&self.handle)
-                }
-                /// The raw handle, still owned by this value.
-                #[doc(hidden)]
-                pub fn handle(&self) -> u32 {
-                    ::witbind::rt::ResourceHandle::handle(&self.handle)
-                }
-            }
+            ::witbind::rt::resource_handle!(
+                OutputStream, "wasi:io/streams@0.2.12", "[resource-drop]output-stream",
+                api
+            );
             impl OutputStream {
                 /// Check readiness for writing. This function never blocks.
                 ///
@@ -577,42 +397,26 @@ pub mod wasi {
                 /// become ready when this function will report at least 1 byte, or an
                 /// error.
                 pub fn check_write(&self) -> ::core::result::Result<u64, StreamError> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:io/streams@0.2.12", "[method]output-stream.check-write",
-                        (i32, ptr)
-                    );
+                    wit_import!("[method]output-stream.check-write", (i32, ptr));
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr1,
-                        )
-                    };
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    match _l2 {
-                        0 => {
-                            let _l3 = unsafe { *_ptr1.add(8).cast::<u64>() };
-                            ::core::result::Result::Ok(_l3)
+                    let _case4 = || unsafe { *_ptr1.add(8).cast::<u64>() };
+                    let _case8 = || {
+                        let _l5 = unsafe { *_ptr1.add(8).cast::<u8>() };
+                        match _l5 {
+                            0 => {
+                                let _l6 = unsafe { *_ptr1.add(12).cast::<i32>() };
+                                StreamError::LastOperationFailed(unsafe {
+                                    Error::from_handle(_l6 as u32)
+                                })
+                            }
+                            1 => StreamError::Closed,
+                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
                         }
-                        1 => {
-                            let _l4 = unsafe { *_ptr1.add(8).cast::<u8>() };
-                            let _v6 = match _l4 {
-                                0 => {
-                                    let _l5 = unsafe { *_ptr1.add(12).cast::<i32>() };
-                                    StreamError::LastOperationFailed(Error {
-                                        handle: unsafe {
-                                            ::witbind::rt::ResourceHandle::from_handle(_l5 as u32)
-                                        },
-                                    })
-                                }
-                                1 => StreamError::Closed,
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            };
-                            ::core::result::Result::Err(_v6)
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, _case4, _case8) }
                 }
                 /// Perform a write. This function never blocks.
                 ///
@@ -631,42 +435,26 @@ pub mod wasi {
                     &self,
                     contents: &[u8],
                 ) -> ::core::result::Result<(), StreamError> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:io/streams@0.2.12", "[method]output-stream.write", (i32,
-                        ptr, len, ptr)
-                    );
+                    wit_import!("[method]output-stream.write", (i32, ptr, len, ptr));
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 3]>::uninit();
                     let (_ptr1, _len1) = ::witbind::rt::lend_list(contents);
                     let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr1,
-                            _len1,
-                            _ptr2,
-                        )
-                    };
+                    unsafe { _wit_import(self.handle() as i32, _ptr1, _len1, _ptr2) };
                     let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
-                        0 => ::core::result::Result::Ok(()),
-                        1 => {
-                            let _l4 = unsafe { *_ptr2.add(4).cast::<u8>() };
-                            let _v6 = match _l4 {
-                                0 => {
-                                    let _l5 = unsafe { *_ptr2.add(8).cast::<i32>() };
-                                    StreamError::LastOperationFailed(Error {
-                                        handle: unsafe {
-                                            ::witbind::rt::ResourceHandle::from_handle(_l5 as u32)
-                                        },
-                                    })
-                                }
-                                1 => StreamError::Closed,
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            };
-                            ::core::result::Result::Err(_v6)
+                    let _case7 = || {
+                        let _l4 = unsafe { *_ptr2.add(4).cast::<u8>() };
+                        match _l4 {
+                            0 => {
+                                let _l5 = unsafe { *_ptr2.add(8).cast::<i32>() };
+                                StreamError::LastOperationFailed(unsafe {
+                                    Error::from_handle(_l5 as u32)
+                                })
+                            }
+                            1 => StreamError::Closed,
+                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
                         }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l3, || (), _case7) }
                 }
                 /// Perform a write of up to 4096 bytes, and then flush the stream. Block
                 /// until all of these operations are complete, or an error occurs.
@@ -682,43 +470,29 @@ pub mod wasi {
                     &self,
                     contents: &[u8],
                 ) -> ::core::result::Result<(), StreamError> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:io/streams@0.2.12",
+                    wit_import!(
                         "[method]output-stream.blocking-write-and-flush", (i32, ptr, len,
                         ptr)
                     );
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 3]>::uninit();
                     let (_ptr1, _len1) = ::witbind::rt::lend_list(contents);
                     let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr1,
-                            _len1,
-                            _ptr2,
-                        )
-                    };
+                    unsafe { _wit_import(self.handle() as i32, _ptr1, _len1, _ptr2) };
                     let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
-                        0 => ::core::result::Result::Ok(()),
-                        1 => {
-                            let _l4 = unsafe { *_ptr2.add(4).cast::<u8>() };
-                            let _v6 = match _l4 {
-                                0 => {
-                                    let _l5 = unsafe { *_ptr2.add(8).cast::<i32>() };
-                                    StreamError::LastOperationFailed(Error {
-                                        handle: unsafe {
-                                            ::witbind::rt::ResourceHandle::from_handle(_l5 as u32)
-                                        },
-                                    })
-                                }
-                                1 => StreamError::Closed,
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            };
-                            ::core::result::Result::Err(_v6)
+                    let _case7 = || {
+                        let _l4 = unsafe { *_ptr2.add(4).cast::<u8>() };
+                        match _l4 {
+                            0 => {
+                                let _l5 = unsafe { *_ptr2.add(8).cast::<i32>() };
+                                StreamError::LastOperationFailed(unsafe {
+                                    Error::from_handle(_l5 as u32)
+                                })
+                            }
+                            1 => StreamError::Closed,
+                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
                         }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l3, || (), _case7) }
                 }
                 /// Request to flush buffered output. This function never blocks.
                 ///
@@ -731,76 +505,48 @@ pub mod wasi {
                 /// completed. The `subscribe` pollable will become ready when the
                 /// flush has completed and the stream can accept more writes.
                 pub fn flush(&self) -> ::core::result::Result<(), StreamError> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:io/streams@0.2.12", "[method]output-stream.flush", (i32,
-                        ptr)
-                    );
+                    wit_import!("[method]output-stream.flush", (i32, ptr));
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 3]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr1,
-                        )
-                    };
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    match _l2 {
-                        0 => ::core::result::Result::Ok(()),
-                        1 => {
-                            let _l3 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                            let _v5 = match _l3 {
-                                0 => {
-                                    let _l4 = unsafe { *_ptr1.add(8).cast::<i32>() };
-                                    StreamError::LastOperationFailed(Error {
-                                        handle: unsafe {
-                                            ::witbind::rt::ResourceHandle::from_handle(_l4 as u32)
-                                        },
-                                    })
-                                }
-                                1 => StreamError::Closed,
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            };
-                            ::core::result::Result::Err(_v5)
+                    let _case6 = || {
+                        let _l3 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                        match _l3 {
+                            0 => {
+                                let _l4 = unsafe { *_ptr1.add(8).cast::<i32>() };
+                                StreamError::LastOperationFailed(unsafe {
+                                    Error::from_handle(_l4 as u32)
+                                })
+                            }
+                            1 => StreamError::Closed,
+                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
                         }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, || (), _case6) }
                 }
                 /// Request to flush buffered output, and block until flush completes
                 /// and stream is ready for writing again.
                 pub fn blocking_flush(&self) -> ::core::result::Result<(), StreamError> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:io/streams@0.2.12", "[method]output-stream.blocking-flush",
-                        (i32, ptr)
-                    );
+                    wit_import!("[method]output-stream.blocking-flush", (i32, ptr));
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 3]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr1,
-                        )
-                    };
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    match _l2 {
-                        0 => ::core::result::Result::Ok(()),
-                        1 => {
-                            let _l3 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                            let _v5 = match _l3 {
-                                0 => {
-                                    let _l4 = unsafe { *_ptr1.add(8).cast::<i32>() };
-                                    StreamError::LastOperationFailed(Error {
-                                        handle: unsafe {
-                                            ::witbind::rt::ResourceHandle::from_handle(_l4 as u32)
-                                        },
-                                    })
-                                }
-                                1 => StreamError::Closed,
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            };
-                            ::core::result::Result::Err(_v5)
+                    let _case6 = || {
+                        let _l3 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                        match _l3 {
+                            0 => {
+                                let _l4 = unsafe { *_ptr1.add(8).cast::<i32>() };
+                                StreamError::LastOperationFailed(unsafe {
+                                    Error::from_handle(_l4 as u32)
+                                })
+                            }
+                            1 => StreamError::Closed,
+                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
                         }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, || (), _case6) }
                 }
                 /// Create a `pollable` which will resolve once the output-stream
                 /// is ready for more writing, or an error has occurred. When this
@@ -813,20 +559,9 @@ pub mod wasi {
                 /// Implementations may trap if the `output-stream` is dropped before
                 /// all derived `pollable`s created with this function are dropped.
                 pub fn subscribe(&self) -> Pollable {
-                    ::witbind::rt::wit_import!(
-                        "wasi:io/streams@0.2.12", "[method]output-stream.subscribe",
-                        (i32), i32
-                    );
-                    let _ret1 = unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                        )
-                    };
-                    Pollable {
-                        handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(_ret1 as u32)
-                        },
-                    }
+                    wit_import!("[method]output-stream.subscribe", (i32), i32);
+                    let _ret1 = unsafe { _wit_import(self.handle() as i32) };
+                    unsafe { Pollable::from_handle(_ret1 as u32) }
                 }
                 /// Write zeroes to a stream.
                 ///
@@ -838,40 +573,31 @@ pub mod wasi {
                     &self,
                     len: u64,
                 ) -> ::core::result::Result<(), StreamError> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:io/streams@0.2.12", "[method]output-stream.write-zeroes",
-                        (i32, i64, ptr)
-                    );
+                    wit_import!("[method]output-stream.write-zeroes", (i32, i64, ptr));
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 3]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                            self.handle() as i32,
                             ::witbind::rt::as_i64(len),
                             _ptr1,
                         )
                     };
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    match _l2 {
-                        0 => ::core::result::Result::Ok(()),
-                        1 => {
-                            let _l3 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                            let _v5 = match _l3 {
-                                0 => {
-                                    let _l4 = unsafe { *_ptr1.add(8).cast::<i32>() };
-                                    StreamError::LastOperationFailed(Error {
-                                        handle: unsafe {
-                                            ::witbind::rt::ResourceHandle::from_handle(_l4 as u32)
-                                        },
-                                    })
-                                }
-                                1 => StreamError::Closed,
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            };
-                            ::core::result::Result::Err(_v5)
+                    let _case6 = || {
+                        let _l3 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                        match _l3 {
+                            0 => {
+                                let _l4 = unsafe { *_ptr1.add(8).cast::<i32>() };
+                                StreamError::LastOperationFailed(unsafe {
+                                    Error::from_handle(_l4 as u32)
+                                })
+                            }
+                            1 => StreamError::Closed,
+                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
                         }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, || (), _case6) }
                 }
                 /// Perform a write of up to 4096 zeroes, and then flush the stream.
                 /// Block until all of these operations are complete, or an error
@@ -883,8 +609,7 @@ pub mod wasi {
                     &self,
                     len: u64,
                 ) -> ::core::result::Result<(), StreamError> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:io/streams@0.2.12",
+                    wit_import!(
                         "[method]output-stream.blocking-write-zeroes-and-flush", (i32,
                         i64, ptr)
                     );
@@ -892,32 +617,26 @@ pub mod wasi {
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                            self.handle() as i32,
                             ::witbind::rt::as_i64(len),
                             _ptr1,
                         )
                     };
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    match _l2 {
-                        0 => ::core::result::Result::Ok(()),
-                        1 => {
-                            let _l3 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                            let _v5 = match _l3 {
-                                0 => {
-                                    let _l4 = unsafe { *_ptr1.add(8).cast::<i32>() };
-                                    StreamError::LastOperationFailed(Error {
-                                        handle: unsafe {
-                                            ::witbind::rt::ResourceHandle::from_handle(_l4 as u32)
-                                        },
-                                    })
-                                }
-                                1 => StreamError::Closed,
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            };
-                            ::core::result::Result::Err(_v5)
+                    let _case6 = || {
+                        let _l3 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                        match _l3 {
+                            0 => {
+                                let _l4 = unsafe { *_ptr1.add(8).cast::<i32>() };
+                                StreamError::LastOperationFailed(unsafe {
+                                    Error::from_handle(_l4 as u32)
+                                })
+                            }
+                            1 => StreamError::Closed,
+                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
                         }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, || (), _case6) }
                 }
                 /// Read from one stream and write to another.
                 ///
@@ -937,44 +656,33 @@ pub mod wasi {
                     src: &InputStream,
                     len: u64,
                 ) -> ::core::result::Result<u64, StreamError> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:io/streams@0.2.12", "[method]output-stream.splice", (i32,
-                        i32, i64, ptr)
-                    );
+                    wit_import!("[method]output-stream.splice", (i32, i32, i64, ptr));
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            ::witbind::rt::ResourceHandle::handle(&src.handle) as i32,
+                            self.handle() as i32,
+                            src.handle() as i32,
                             ::witbind::rt::as_i64(len),
                             _ptr1,
                         )
                     };
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    match _l2 {
-                        0 => {
-                            let _l3 = unsafe { *_ptr1.add(8).cast::<u64>() };
-                            ::core::result::Result::Ok(_l3)
+                    let _case4 = || unsafe { *_ptr1.add(8).cast::<u64>() };
+                    let _case8 = || {
+                        let _l5 = unsafe { *_ptr1.add(8).cast::<u8>() };
+                        match _l5 {
+                            0 => {
+                                let _l6 = unsafe { *_ptr1.add(12).cast::<i32>() };
+                                StreamError::LastOperationFailed(unsafe {
+                                    Error::from_handle(_l6 as u32)
+                                })
+                            }
+                            1 => StreamError::Closed,
+                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
                         }
-                        1 => {
-                            let _l4 = unsafe { *_ptr1.add(8).cast::<u8>() };
-                            let _v6 = match _l4 {
-                                0 => {
-                                    let _l5 = unsafe { *_ptr1.add(12).cast::<i32>() };
-                                    StreamError::LastOperationFailed(Error {
-                                        handle: unsafe {
-                                            ::witbind::rt::ResourceHandle::from_handle(_l5 as u32)
-                                        },
-                                    })
-                                }
-                                1 => StreamError::Closed,
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            };
-                            ::core::result::Result::Err(_v6)
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, _case4, _case8) }
                 }
                 /// Read from one stream and write to another, with blocking.
                 ///
@@ -986,44 +694,35 @@ pub mod wasi {
                     src: &InputStream,
                     len: u64,
                 ) -> ::core::result::Result<u64, StreamError> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:io/streams@0.2.12",
+                    wit_import!(
                         "[method]output-stream.blocking-splice", (i32, i32, i64, ptr)
                     );
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            ::witbind::rt::ResourceHandle::handle(&src.handle) as i32,
+                            self.handle() as i32,
+                            src.handle() as i32,
                             ::witbind::rt::as_i64(len),
                             _ptr1,
                         )
                     };
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    match _l2 {
-                        0 => {
-                            let _l3 = unsafe { *_ptr1.add(8).cast::<u64>() };
-                            ::core::result::Result::Ok(_l3)
+                    let _case4 = || unsafe { *_ptr1.add(8).cast::<u64>() };
+                    let _case8 = || {
+                        let _l5 = unsafe { *_ptr1.add(8).cast::<u8>() };
+                        match _l5 {
+                            0 => {
+                                let _l6 = unsafe { *_ptr1.add(12).cast::<i32>() };
+                                StreamError::LastOperationFailed(unsafe {
+                                    Error::from_handle(_l6 as u32)
+                                })
+                            }
+                            1 => StreamError::Closed,
+                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
                         }
-                        1 => {
-                            let _l4 = unsafe { *_ptr1.add(8).cast::<u8>() };
-                            let _v6 = match _l4 {
-                                0 => {
-                                    let _l5 = unsafe { *_ptr1.add(12).cast::<i32>() };
-                                    StreamError::LastOperationFailed(Error {
-                                        handle: unsafe {
-                                            ::witbind::rt::ResourceHandle::from_handle(_l5 as u32)
-                                        },
-                                    })
-                                }
-                                1 => StreamError::Closed,
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            };
-                            ::core::result::Result::Err(_v6)
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, _case4, _case8) }
                 }
             }
         }
@@ -1041,39 +740,9 @@ pub mod wasi {
             pub struct Network {
                 pub(crate) handle: ::witbind::rt::ResourceHandle<Network>,
             }
-            impl ::witbind::rt::WasmResource for Network {
-                unsafe fn drop(handle: u32) {
-                    ::witbind::rt::wit_import!(
-                        "wasi:sockets/network@0.2.12", "[resource-drop]network", (i32)
-                    );
-                    unsafe { _wit_import(handle as i32) }
-                }
-            }
-            impl Network {
-                /// Takes ownership of a raw handle.
-                ///
-                /// # Safety
-                /// `handle` must be an owned handle of this resource type that
-                /// nothing else drops.
-                #[doc(hidden)]
-                pub unsafe fn from_handle(handle: u32) -> Self {
-                    Self {
-                        handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(handle)
-                        },
-                    }
-                }
-                /// Moves ownership of the raw handle out of this value.
-                #[doc(hidden)]
-                pub fn take_handle(&self) -> u32 {
-                    ::witbind::rt::ResourceHandle::take_handle(&self.handle)
-                }
-                /// The raw handle, still owned by this value.
-                #[doc(hidden)]
-                pub fn handle(&self) -> u32 {
-                    ::witbind::rt::ResourceHandle::handle(&self.handle)
-                }
-            }
+            ::witbind::rt::resource_handle!(
+                Network, "wasi:sockets/network@0.2.12", "[resource-drop]network", api
+            );
             impl Network {}
             /// Error codes.
             ///
@@ -1596,12 +1265,16 @@ pub mod wasi {
             ) {
                 match value {
                     IpSocketAddress::Ipv4(_e1) => {
-                        unsafe { *ptr.cast::<u8>() = 0 };
-                        unsafe { _lower_ipv4_socket_address(&_e1, ptr.add(4)) };
+                        unsafe {
+                            *ptr.cast::<u8>() = 0;
+                            _lower_ipv4_socket_address(&_e1, ptr.add(4));
+                        }
                     }
                     IpSocketAddress::Ipv6(_e2) => {
-                        unsafe { *ptr.cast::<u8>() = 1 };
-                        unsafe { _lower_ipv6_socket_address(&_e2, ptr.add(4)) };
+                        unsafe {
+                            *ptr.cast::<u8>() = 1;
+                            _lower_ipv6_socket_address(&_e2, ptr.add(4));
+                        }
                     }
                 }
             }
@@ -1617,10 +1290,12 @@ pub mod wasi {
                 let Ipv4SocketAddress { port: _f1, address: _f2 } = value;
                 unsafe { *ptr.cast::<u16>() = ::witbind::rt::as_i32(_f1) as u16 };
                 let (_t3_0, _t3_1, _t3_2, _t3_3) = _f2;
-                unsafe { *ptr.add(2).cast::<u8>() = ::witbind::rt::as_i32(_t3_0) as u8 };
-                unsafe { *ptr.add(3).cast::<u8>() = ::witbind::rt::as_i32(_t3_1) as u8 };
-                unsafe { *ptr.add(4).cast::<u8>() = ::witbind::rt::as_i32(_t3_2) as u8 };
-                unsafe { *ptr.add(5).cast::<u8>() = ::witbind::rt::as_i32(_t3_3) as u8 };
+                unsafe {
+                    *ptr.add(2).cast::<u8>() = ::witbind::rt::as_i32(_t3_0) as u8;
+                    *ptr.add(3).cast::<u8>() = ::witbind::rt::as_i32(_t3_1) as u8;
+                    *ptr.add(4).cast::<u8>() = ::witbind::rt::as_i32(_t3_2) as u8;
+                    *ptr.add(5).cast::<u8>() = ::witbind::rt::as_i32(_t3_3) as u8;
+                }
             }
             /// Lowers a lent `ipv6-address` into canonical ABI memory.
             ///
@@ -1629,28 +1304,16 @@ pub mod wasi {
             /// `ptr` points at writable memory with room for this type in canonical layout, aligned for it; its lists and strings point into `value`, which must outlive their use.
             pub(crate) unsafe fn _lower_ipv6_address(value: &Ipv6Address, ptr: *mut u8) {
                 let (_t1_0, _t1_1, _t1_2, _t1_3, _t1_4, _t1_5, _t1_6, _t1_7) = value;
-                unsafe { *ptr.cast::<u16>() = ::witbind::rt::as_i32(_t1_0) as u16 };
                 unsafe {
-                    *ptr.add(2).cast::<u16>() = ::witbind::rt::as_i32(_t1_1) as u16
-                };
-                unsafe {
-                    *ptr.add(4).cast::<u16>() = ::witbind::rt::as_i32(_t1_2) as u16
-                };
-                unsafe {
-                    *ptr.add(6).cast::<u16>() = ::witbind::rt::as_i32(_t1_3) as u16
-                };
-                unsafe {
-                    *ptr.add(8).cast::<u16>() = ::witbind::rt::as_i32(_t1_4) as u16
-                };
-                unsafe {
-                    *ptr.add(10).cast::<u16>() = ::witbind::rt::as_i32(_t1_5) as u16
-                };
-                unsafe {
-                    *ptr.add(12).cast::<u16>() = ::witbind::rt::as_i32(_t1_6) as u16
-                };
-                unsafe {
-                    *ptr.add(14).cast::<u16>() = ::witbind::rt::as_i32(_t1_7) as u16
-                };
+                    *ptr.cast::<u16>() = ::witbind::rt::as_i32(_t1_0) as u16;
+                    *ptr.add(2).cast::<u16>() = ::witbind::rt::as_i32(_t1_1) as u16;
+                    *ptr.add(4).cast::<u16>() = ::witbind::rt::as_i32(_t1_2) as u16;
+                    *ptr.add(6).cast::<u16>() = ::witbind::rt::as_i32(_t1_3) as u16;
+                    *ptr.add(8).cast::<u16>() = ::witbind::rt::as_i32(_t1_4) as u16;
+                    *ptr.add(10).cast::<u16>() = ::witbind::rt::as_i32(_t1_5) as u16;
+                    *ptr.add(12).cast::<u16>() = ::witbind::rt::as_i32(_t1_6) as u16;
+                    *ptr.add(14).cast::<u16>() = ::witbind::rt::as_i32(_t1_7) as u16;
+                }
             }
             #[allow(clippy::needless_borrow)]
             /// Lowers a lent `ipv6-socket-address` into canonical ABI memory.
@@ -1668,10 +1331,12 @@ pub mod wasi {
                     address: _f3,
                     scope_id: _f4,
                 } = value;
-                unsafe { *ptr.cast::<u16>() = ::witbind::rt::as_i32(_f1) as u16 };
-                unsafe { *ptr.add(4).cast::<i32>() = ::witbind::rt::as_i32(_f2) };
-                unsafe { _lower_ipv6_address(&_f3, ptr.add(8)) };
-                unsafe { *ptr.add(24).cast::<i32>() = ::witbind::rt::as_i32(_f4) };
+                unsafe {
+                    *ptr.cast::<u16>() = ::witbind::rt::as_i32(_f1) as u16;
+                    *ptr.add(4).cast::<i32>() = ::witbind::rt::as_i32(_f2);
+                    _lower_ipv6_address(&_f3, ptr.add(8));
+                    *ptr.add(24).cast::<i32>() = ::witbind::rt::as_i32(_f4);
+                }
             }
         }
         /// This interface provides a value-export of the default network handle..
@@ -1679,24 +1344,30 @@ pub mod wasi {
             #[used]
             #[doc(hidden)]
             static __FORCE_SECTION_REF: fn() = super::super::super::__link_custom_section_describing_imports;
+            #[allow(unused_macros)]
+            macro_rules! wit_import {
+                ($($signature:tt)*) => {
+                    ::witbind::rt::wit_import!("wasi:sockets/instance-network@0.2.12", $($signature)*);
+                };
+            }
             pub type Network = super::network::Network;
             /// Get a handle to the default network.
             pub fn instance_network() -> Network {
-                ::witbind::rt::wit_import!(
-                    "wasi:sockets/instance-network@0.2.12", "instance-network", (), i32
-                );
+                wit_import!("instance-network", (), i32);
                 let _ret1 = unsafe { _wit_import() };
-                Network {
-                    handle: unsafe {
-                        ::witbind::rt::ResourceHandle::from_handle(_ret1 as u32)
-                    },
-                }
+                unsafe { Network::from_handle(_ret1 as u32) }
             }
         }
         pub mod udp {
             #[used]
             #[doc(hidden)]
             static __FORCE_SECTION_REF: fn() = super::super::super::__link_custom_section_describing_imports;
+            #[allow(unused_macros)]
+            macro_rules! wit_import {
+                ($($signature:tt)*) => {
+                    ::witbind::rt::wit_import!("wasi:sockets/udp@0.2.12", $($signature)*);
+                };
+            }
             pub type Pollable = super::super::io::poll::Pollable;
             pub type Network = super::network::Network;
             pub type ErrorCode = super::network::ErrorCode;
@@ -1736,39 +1407,9 @@ pub mod wasi {
             pub struct UdpSocket {
                 pub(crate) handle: ::witbind::rt::ResourceHandle<UdpSocket>,
             }
-            impl ::witbind::rt::WasmResource for UdpSocket {
-                unsafe fn drop(handle: u32) {
-                    ::witbind::rt::wit_import!(
-                        "wasi:sockets/udp@0.2.12", "[resource-drop]udp-socket", (i32)
-                    );
-                    unsafe { _wit_import(handle as i32) }
-                }
-            }
-            impl UdpSocket {
-                /// Takes ownership of a raw handle.
-                ///
-                /// # Safety
-                /// `handle` must be an owned handle of this resource type that
-                /// nothing else drops.
-                #[doc(hidden)]
-                pub unsafe fn from_handle(handle: u32) -> Self {
-                    Self {
-                        handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(handle)
-                        },
-                    }
-                }
-                /// Moves ownership of the raw handle out of this value.
-                #[doc(hidden)]
-                pub fn take_handle(&self) -> u32 {
-                    ::witbind::rt::ResourceHandle::take_handle(&self.handle)
-                }
-                /// The raw handle, still owned by this value.
-                #[doc(hidden)]
-                pub fn handle(&self) -> u32 {
-                    ::witbind::rt::ResourceHandle::handle(&self.handle)
-                }
-            }
+            ::witbind::rt::resource_handle!(
+                UdpSocket, "wasi:sockets/udp@0.2.12", "[resource-drop]udp-socket", api
+            );
             impl UdpSocket {
                 /// Bind the socket to a specific network on the provided IP address and port.
                 ///
@@ -1802,10 +1443,9 @@ pub mod wasi {
                     network: &Network,
                     local_address: IpSocketAddress,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:sockets/udp@0.2.12", "[method]udp-socket.start-bind", (i32,
-                        i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32,
-                        ptr)
+                    wit_import!(
+                        "[method]udp-socket.start-bind", (i32, i32, i32, i32, i32, i32,
+                        i32, i32, i32, i32, i32, i32, i32, i32, ptr)
                     );
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u8; 2]>::uninit();
                     let (
@@ -1825,9 +1465,8 @@ pub mod wasi {
                     let _ptr13 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            ::witbind::rt::ResourceHandle::handle(&network.handle)
-                                as i32,
+                            self.handle() as i32,
+                            network.handle() as i32,
                             _v1,
                             _v2,
                             _v3,
@@ -1844,39 +1483,23 @@ pub mod wasi {
                         )
                     };
                     let _l14 = unsafe { *_ptr13.cast::<u8>() };
-                    match _l14 {
-                        0 => ::core::result::Result::Ok(()),
-                        1 => {
-                            let _l15 = unsafe { *_ptr13.add(1).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe {
-                                ErrorCode::_lift(_l15)
-                            })
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case16 = || {
+                        let _l15 = unsafe { *_ptr13.add(1).cast::<u8>() };
+                        unsafe { ErrorCode::_lift(_l15) }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l14, || (), _case16) }
                 }
                 pub fn finish_bind(&self) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:sockets/udp@0.2.12", "[method]udp-socket.finish-bind",
-                        (i32, ptr)
-                    );
+                    wit_import!("[method]udp-socket.finish-bind", (i32, ptr));
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u8; 2]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr1,
-                        )
-                    };
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    match _l2 {
-                        0 => ::core::result::Result::Ok(()),
-                        1 => {
-                            let _l3 = unsafe { *_ptr1.add(1).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l3) })
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case4 = || {
+                        let _l3 = unsafe { *_ptr1.add(1).cast::<u8>() };
+                        unsafe { ErrorCode::_lift(_l3) }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, || (), _case4) }
                 }
                 /// Set up inbound & outbound communication channels, optionally to a specific peer.
                 ///
@@ -1926,10 +1549,9 @@ pub mod wasi {
                     (IncomingDatagramStream, OutgoingDatagramStream),
                     ErrorCode,
                 > {
-                    ::witbind::rt::wit_import!(
-                        "wasi:sockets/udp@0.2.12", "[method]udp-socket.stream", (i32,
-                        i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32,
-                        ptr)
+                    wit_import!(
+                        "[method]udp-socket.stream", (i32, i32, i32, i32, i32, i32, i32,
+                        i32, i32, i32, i32, i32, i32, i32, ptr)
                     );
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 3]>::uninit();
                     let (
@@ -1999,7 +1621,7 @@ pub mod wasi {
                     let _ptr28 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                            self.handle() as i32,
                             _v15,
                             _v16,
                             _v17,
@@ -2017,31 +1639,19 @@ pub mod wasi {
                         )
                     };
                     let _l29 = unsafe { *_ptr28.cast::<u8>() };
-                    match _l29 {
-                        0 => {
-                            let _l30 = unsafe { *_ptr28.add(4).cast::<i32>() };
-                            let _l31 = unsafe { *_ptr28.add(8).cast::<i32>() };
-                            ::core::result::Result::Ok((
-                                IncomingDatagramStream {
-                                    handle: unsafe {
-                                        ::witbind::rt::ResourceHandle::from_handle(_l30 as u32)
-                                    },
-                                },
-                                OutgoingDatagramStream {
-                                    handle: unsafe {
-                                        ::witbind::rt::ResourceHandle::from_handle(_l31 as u32)
-                                    },
-                                },
-                            ))
-                        }
-                        1 => {
-                            let _l32 = unsafe { *_ptr28.add(4).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe {
-                                ErrorCode::_lift(_l32)
-                            })
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case32 = || {
+                        let _l30 = unsafe { *_ptr28.add(4).cast::<i32>() };
+                        let _l31 = unsafe { *_ptr28.add(8).cast::<i32>() };
+                        (
+                            unsafe { IncomingDatagramStream::from_handle(_l30 as u32) },
+                            unsafe { OutgoingDatagramStream::from_handle(_l31 as u32) },
+                        )
+                    };
+                    let _case34 = || {
+                        let _l33 = unsafe { *_ptr28.add(4).cast::<u8>() };
+                        unsafe { ErrorCode::_lift(_l33) }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l29, _case32, _case34) }
                 }
                 /// Get the current bound address.
                 ///
@@ -2062,32 +1672,19 @@ pub mod wasi {
                 pub fn local_address(
                     &self,
                 ) -> ::core::result::Result<IpSocketAddress, ErrorCode> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:sockets/udp@0.2.12", "[method]udp-socket.local-address",
-                        (i32, ptr)
-                    );
+                    wit_import!("[method]udp-socket.local-address", (i32, ptr));
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 9]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr1,
-                        )
-                    };
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    match _l2 {
-                        0 => {
-                            let _v3 = unsafe {
-                                super::network::_lift_ip_socket_address(_ptr1.add(4))
-                            };
-                            ::core::result::Result::Ok(_v3)
-                        }
-                        1 => {
-                            let _l4 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l4) })
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case4 = || unsafe {
+                        super::network::_lift_ip_socket_address(_ptr1.add(4))
+                    };
+                    let _case6 = || {
+                        let _l5 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                        unsafe { ErrorCode::_lift(_l5) }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, _case4, _case6) }
                 }
                 /// Get the address the socket is currently streaming to.
                 ///
@@ -2102,46 +1699,26 @@ pub mod wasi {
                 pub fn remote_address(
                     &self,
                 ) -> ::core::result::Result<IpSocketAddress, ErrorCode> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:sockets/udp@0.2.12", "[method]udp-socket.remote-address",
-                        (i32, ptr)
-                    );
+                    wit_import!("[method]udp-socket.remote-address", (i32, ptr));
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 9]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr1,
-                        )
-                    };
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    match _l2 {
-                        0 => {
-                            let _v3 = unsafe {
-                                super::network::_lift_ip_socket_address(_ptr1.add(4))
-                            };
-                            ::core::result::Result::Ok(_v3)
-                        }
-                        1 => {
-                            let _l4 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l4) })
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case4 = || unsafe {
+                        super::network::_lift_ip_socket_address(_ptr1.add(4))
+                    };
+                    let _case6 = || {
+                        let _l5 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                        unsafe { ErrorCode::_lift(_l5) }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, _case4, _case6) }
                 }
                 /// Whether this is a IPv4 or IPv6 socket.
                 ///
                 /// Equivalent to the SO_DOMAIN socket option.
                 pub fn address_family(&self) -> IpAddressFamily {
-                    ::witbind::rt::wit_import!(
-                        "wasi:sockets/udp@0.2.12", "[method]udp-socket.address-family",
-                        (i32), i32
-                    );
-                    let _ret1 = unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                        )
-                    };
+                    wit_import!("[method]udp-socket.address-family", (i32), i32);
+                    let _ret1 = unsafe { _wit_import(self.handle() as i32) };
                     unsafe { IpAddressFamily::_lift(_ret1 as u8) }
                 }
                 /// Equivalent to the IP_TTL & IPV6_UNICAST_HOPS socket options.
@@ -2153,57 +1730,40 @@ pub mod wasi {
                 pub fn unicast_hop_limit(
                     &self,
                 ) -> ::core::result::Result<u8, ErrorCode> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:sockets/udp@0.2.12",
-                        "[method]udp-socket.unicast-hop-limit", (i32, ptr)
-                    );
+                    wit_import!("[method]udp-socket.unicast-hop-limit", (i32, ptr));
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u8; 2]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr1,
-                        )
-                    };
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    match _l2 {
-                        0 => {
-                            let _l3 = unsafe { *_ptr1.add(1).cast::<u8>() };
-                            ::core::result::Result::Ok(_l3)
-                        }
-                        1 => {
-                            let _l4 = unsafe { *_ptr1.add(1).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l4) })
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case4 = || unsafe { *_ptr1.add(1).cast::<u8>() };
+                    let _case6 = || {
+                        let _l5 = unsafe { *_ptr1.add(1).cast::<u8>() };
+                        unsafe { ErrorCode::_lift(_l5) }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, _case4, _case6) }
                 }
                 pub fn set_unicast_hop_limit(
                     &self,
                     value: u8,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:sockets/udp@0.2.12",
+                    wit_import!(
                         "[method]udp-socket.set-unicast-hop-limit", (i32, i32, ptr)
                     );
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u8; 2]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                            self.handle() as i32,
                             ::witbind::rt::as_i32(value),
                             _ptr1,
                         )
                     };
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    match _l2 {
-                        0 => ::core::result::Result::Ok(()),
-                        1 => {
-                            let _l3 = unsafe { *_ptr1.add(1).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l3) })
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case4 = || {
+                        let _l3 = unsafe { *_ptr1.add(1).cast::<u8>() };
+                        unsafe { ErrorCode::_lift(_l3) }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, || (), _case4) }
                 }
                 /// The kernel buffer space reserved for sends/receives on this socket.
                 ///
@@ -2218,132 +1778,87 @@ pub mod wasi {
                 pub fn receive_buffer_size(
                     &self,
                 ) -> ::core::result::Result<u64, ErrorCode> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:sockets/udp@0.2.12",
-                        "[method]udp-socket.receive-buffer-size", (i32, ptr)
-                    );
+                    wit_import!("[method]udp-socket.receive-buffer-size", (i32, ptr));
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr1,
-                        )
-                    };
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    match _l2 {
-                        0 => {
-                            let _l3 = unsafe { *_ptr1.add(8).cast::<u64>() };
-                            ::core::result::Result::Ok(_l3)
-                        }
-                        1 => {
-                            let _l4 = unsafe { *_ptr1.add(8).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l4) })
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case4 = || unsafe { *_ptr1.add(8).cast::<u64>() };
+                    let _case6 = || {
+                        let _l5 = unsafe { *_ptr1.add(8).cast::<u8>() };
+                        unsafe { ErrorCode::_lift(_l5) }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, _case4, _case6) }
                 }
                 pub fn set_receive_buffer_size(
                     &self,
                     value: u64,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:sockets/udp@0.2.12",
+                    wit_import!(
                         "[method]udp-socket.set-receive-buffer-size", (i32, i64, ptr)
                     );
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u8; 2]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                            self.handle() as i32,
                             ::witbind::rt::as_i64(value),
                             _ptr1,
                         )
                     };
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    match _l2 {
-                        0 => ::core::result::Result::Ok(()),
-                        1 => {
-                            let _l3 = unsafe { *_ptr1.add(1).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l3) })
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case4 = || {
+                        let _l3 = unsafe { *_ptr1.add(1).cast::<u8>() };
+                        unsafe { ErrorCode::_lift(_l3) }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, || (), _case4) }
                 }
                 pub fn send_buffer_size(
                     &self,
                 ) -> ::core::result::Result<u64, ErrorCode> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:sockets/udp@0.2.12", "[method]udp-socket.send-buffer-size",
-                        (i32, ptr)
-                    );
+                    wit_import!("[method]udp-socket.send-buffer-size", (i32, ptr));
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr1,
-                        )
-                    };
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    match _l2 {
-                        0 => {
-                            let _l3 = unsafe { *_ptr1.add(8).cast::<u64>() };
-                            ::core::result::Result::Ok(_l3)
-                        }
-                        1 => {
-                            let _l4 = unsafe { *_ptr1.add(8).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l4) })
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case4 = || unsafe { *_ptr1.add(8).cast::<u64>() };
+                    let _case6 = || {
+                        let _l5 = unsafe { *_ptr1.add(8).cast::<u8>() };
+                        unsafe { ErrorCode::_lift(_l5) }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, _case4, _case6) }
                 }
                 pub fn set_send_buffer_size(
                     &self,
                     value: u64,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:sockets/udp@0.2.12",
+                    wit_import!(
                         "[method]udp-socket.set-send-buffer-size", (i32, i64, ptr)
                     );
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u8; 2]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                            self.handle() as i32,
                             ::witbind::rt::as_i64(value),
                             _ptr1,
                         )
                     };
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    match _l2 {
-                        0 => ::core::result::Result::Ok(()),
-                        1 => {
-                            let _l3 = unsafe { *_ptr1.add(1).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l3) })
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case4 = || {
+                        let _l3 = unsafe { *_ptr1.add(1).cast::<u8>() };
+                        unsafe { ErrorCode::_lift(_l3) }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, || (), _case4) }
                 }
                 /// Create a `pollable` which will resolve once the socket is ready for I/O.
                 ///
                 /// Note: this function is here for WASI 0.2 only.
                 /// It's planned to be removed when `future` is natively supported in Preview3.
                 pub fn subscribe(&self) -> Pollable {
-                    ::witbind::rt::wit_import!(
-                        "wasi:sockets/udp@0.2.12", "[method]udp-socket.subscribe", (i32),
-                        i32
-                    );
-                    let _ret1 = unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                        )
-                    };
-                    Pollable {
-                        handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(_ret1 as u32)
-                        },
-                    }
+                    wit_import!("[method]udp-socket.subscribe", (i32), i32);
+                    let _ret1 = unsafe { _wit_import(self.handle() as i32) };
+                    unsafe { Pollable::from_handle(_ret1 as u32) }
                 }
             }
             #[derive(Debug)]
@@ -2351,40 +1866,10 @@ pub mod wasi {
             pub struct IncomingDatagramStream {
                 pub(crate) handle: ::witbind::rt::ResourceHandle<IncomingDatagramStream>,
             }
-            impl ::witbind::rt::WasmResource for IncomingDatagramStream {
-                unsafe fn drop(handle: u32) {
-                    ::witbind::rt::wit_import!(
-                        "wasi:sockets/udp@0.2.12",
-                        "[resource-drop]incoming-datagram-stream", (i32)
-                    );
-                    unsafe { _wit_import(handle as i32) }
-                }
-            }
-            impl IncomingDatagramStream {
-                /// Takes ownership of a raw handle.
-                ///
-                /// # Safety
-                /// `handle` must be an owned handle of this resource type that
-                /// nothing else drops.
-                #[doc(hidden)]
-                pub unsafe fn from_handle(handle: u32) -> Self {
-                    Self {
-                        handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(handle)
-                        },
-                    }
-                }
-                /// Moves ownership of the raw handle out of this value.
-                #[doc(hidden)]
-                pub fn take_handle(&self) -> u32 {
-                    ::witbind::rt::ResourceHandle::take_handle(&self.handle)
-                }
-                /// The raw handle, still owned by this value.
-                #[doc(hidden)]
-                pub fn handle(&self) -> u32 {
-                    ::witbind::rt::ResourceHandle::handle(&self.handle)
-                }
-            }
+            ::witbind::rt::resource_handle!(
+                IncomingDatagramStream, "wasi:sockets/udp@0.2.12",
+                "[resource-drop]incoming-datagram-stream", api
+            );
             impl IncomingDatagramStream {
                 /// Receive messages on the socket.
                 ///
@@ -2416,57 +1901,42 @@ pub mod wasi {
                     ::witbind::rt::Vec<IncomingDatagram>,
                     ErrorCode,
                 > {
-                    ::witbind::rt::wit_import!(
-                        "wasi:sockets/udp@0.2.12",
+                    wit_import!(
                         "[method]incoming-datagram-stream.receive", (i32, i64, ptr)
                     );
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 3]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                            self.handle() as i32,
                             ::witbind::rt::as_i64(max_results),
                             _ptr1,
                         )
                     };
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    match _l2 {
-                        0 => {
-                            let _list3 = unsafe { ::witbind::rt::list_at(_ptr1.add(4)) };
-                            let _lift4 = |_base4: *mut u8| unsafe {
-                                _lift_incoming_datagram(_base4)
-                            };
-                            let _list6 = unsafe {
-                                ::witbind::rt::lift_list(_list3, 40, 4, _lift4)
-                            };
-                            ::core::result::Result::Ok(_list6)
-                        }
-                        1 => {
-                            let _l7 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l7) })
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case7 = || {
+                        let _list3 = unsafe { ::witbind::rt::list_at(_ptr1.add(4)) };
+                        let _lift4 = |_base4: *mut u8| unsafe {
+                            _lift_incoming_datagram(_base4)
+                        };
+                        unsafe { ::witbind::rt::lift_list(_list3, 40, 4, _lift4) }
+                    };
+                    let _case9 = || {
+                        let _l8 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                        unsafe { ErrorCode::_lift(_l8) }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, _case7, _case9) }
                 }
                 /// Create a `pollable` which will resolve once the stream is ready to receive again.
                 ///
                 /// Note: this function is here for WASI 0.2 only.
                 /// It's planned to be removed when `future` is natively supported in Preview3.
                 pub fn subscribe(&self) -> Pollable {
-                    ::witbind::rt::wit_import!(
-                        "wasi:sockets/udp@0.2.12",
+                    wit_import!(
                         "[method]incoming-datagram-stream.subscribe", (i32), i32
                     );
-                    let _ret1 = unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                        )
-                    };
-                    Pollable {
-                        handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(_ret1 as u32)
-                        },
-                    }
+                    let _ret1 = unsafe { _wit_import(self.handle() as i32) };
+                    unsafe { Pollable::from_handle(_ret1 as u32) }
                 }
             }
             #[derive(Debug)]
@@ -2474,40 +1944,10 @@ pub mod wasi {
             pub struct OutgoingDatagramStream {
                 pub(crate) handle: ::witbind::rt::ResourceHandle<OutgoingDatagramStream>,
             }
-            impl ::witbind::rt::WasmResource for OutgoingDatagramStream {
-                unsafe fn drop(handle: u32) {
-                    ::witbind::rt::wit_import!(
-                        "wasi:sockets/udp@0.2.12",
-                        "[resource-drop]outgoing-datagram-stream", (i32)
-                    );
-                    unsafe { _wit_import(handle as i32) }
-                }
-            }
-            impl OutgoingDatagramStream {
-                /// Takes ownership of a raw handle.
-                ///
-                /// # Safety
-                /// `handle` must be an owned handle of this resource type that
-                /// nothing else drops.
-                #[doc(hidden)]
-                pub unsafe fn from_handle(handle: u32) -> Self {
-                    Self {
-                        handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(handle)
-                        },
-                    }
-                }
-                /// Moves ownership of the raw handle out of this value.
-                #[doc(hidden)]
-                pub fn take_handle(&self) -> u32 {
-                    ::witbind::rt::ResourceHandle::take_handle(&self.handle)
-                }
-                /// The raw handle, still owned by this value.
-                #[doc(hidden)]
-                pub fn handle(&self) -> u32 {
-                    ::witbind::rt::ResourceHandle::handle(&self.handle)
-                }
-            }
+            ::witbind::rt::resource_handle!(
+                OutgoingDatagramStream, "wasi:sockets/udp@0.2.12",
+                "[resource-drop]outgoing-datagram-stream", api
+            );
             impl OutgoingDatagramStream {
                 /// Check readiness for sending. This function never blocks.
                 ///
@@ -2521,30 +1961,19 @@ pub mod wasi {
                 ///
                 /// Never returns `would-block`.
                 pub fn check_send(&self) -> ::core::result::Result<u64, ErrorCode> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:sockets/udp@0.2.12",
+                    wit_import!(
                         "[method]outgoing-datagram-stream.check-send", (i32, ptr)
                     );
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr1,
-                        )
-                    };
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    match _l2 {
-                        0 => {
-                            let _l3 = unsafe { *_ptr1.add(8).cast::<u64>() };
-                            ::core::result::Result::Ok(_l3)
-                        }
-                        1 => {
-                            let _l4 = unsafe { *_ptr1.add(8).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l4) })
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case4 = || unsafe { *_ptr1.add(8).cast::<u64>() };
+                    let _case6 = || {
+                        let _l5 = unsafe { *_ptr1.add(8).cast::<u8>() };
+                        unsafe { ErrorCode::_lift(_l5) }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, _case4, _case6) }
                 }
                 /// Send messages on the socket.
                 ///
@@ -2585,8 +2014,7 @@ pub mod wasi {
                     &self,
                     datagrams: &[OutgoingDatagram],
                 ) -> ::core::result::Result<u64, ErrorCode> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:sockets/udp@0.2.12",
+                    wit_import!(
                         "[method]outgoing-datagram-stream.send", (i32, ptr, len, ptr)
                     );
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
@@ -2600,47 +2028,26 @@ pub mod wasi {
                     );
                     let (_ptr3, _len3) = (_array2, _len2);
                     let _ptr4 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr3,
-                            _len3,
-                            _ptr4,
-                        )
-                    };
+                    unsafe { _wit_import(self.handle() as i32, _ptr3, _len3, _ptr4) };
                     unsafe { ::witbind::rt::cabi_dealloc(_array2, _len2 * 44, 4) };
                     let _l5 = unsafe { *_ptr4.cast::<u8>() };
-                    match _l5 {
-                        0 => {
-                            let _l6 = unsafe { *_ptr4.add(8).cast::<u64>() };
-                            ::core::result::Result::Ok(_l6)
-                        }
-                        1 => {
-                            let _l7 = unsafe { *_ptr4.add(8).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l7) })
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case7 = || unsafe { *_ptr4.add(8).cast::<u64>() };
+                    let _case9 = || {
+                        let _l8 = unsafe { *_ptr4.add(8).cast::<u8>() };
+                        unsafe { ErrorCode::_lift(_l8) }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l5, _case7, _case9) }
                 }
                 /// Create a `pollable` which will resolve once the stream is ready to send again.
                 ///
                 /// Note: this function is here for WASI 0.2 only.
                 /// It's planned to be removed when `future` is natively supported in Preview3.
                 pub fn subscribe(&self) -> Pollable {
-                    ::witbind::rt::wit_import!(
-                        "wasi:sockets/udp@0.2.12",
+                    wit_import!(
                         "[method]outgoing-datagram-stream.subscribe", (i32), i32
                     );
-                    let _ret1 = unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                        )
-                    };
-                    Pollable {
-                        handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(_ret1 as u32)
-                        },
-                    }
+                    let _ret1 = unsafe { _wit_import(self.handle() as i32) };
+                    unsafe { Pollable::from_handle(_ret1 as u32) }
                 }
             }
             /// Lifts a `incoming-datagram` out of canonical ABI memory.
@@ -2676,10 +2083,10 @@ pub mod wasi {
                         unsafe { *ptr.add(8).cast::<u8>() = 0 };
                     }
                     ::core::option::Option::Some(_e4) => {
-                        unsafe { *ptr.add(8).cast::<u8>() = 1 };
                         unsafe {
-                            super::network::_lower_ip_socket_address(&_e4, ptr.add(12))
-                        };
+                            *ptr.add(8).cast::<u8>() = 1;
+                            super::network::_lower_ip_socket_address(&_e4, ptr.add(12));
+                        }
                     }
                 }
             }
@@ -2688,6 +2095,12 @@ pub mod wasi {
             #[used]
             #[doc(hidden)]
             static __FORCE_SECTION_REF: fn() = super::super::super::__link_custom_section_describing_imports;
+            #[allow(unused_macros)]
+            macro_rules! wit_import {
+                ($($signature:tt)*) => {
+                    ::witbind::rt::wit_import!("wasi:sockets/udp-create-socket@0.2.12", $($signature)*);
+                };
+            }
             pub type Network = super::network::Network;
             pub type ErrorCode = super::network::ErrorCode;
             pub type IpAddressFamily = super::network::IpAddressFamily;
@@ -2716,35 +2129,32 @@ pub mod wasi {
             pub fn create_udp_socket(
                 address_family: IpAddressFamily,
             ) -> ::core::result::Result<UdpSocket, ErrorCode> {
-                ::witbind::rt::wit_import!(
-                    "wasi:sockets/udp-create-socket@0.2.12", "create-udp-socket", (i32,
-                    ptr)
-                );
+                wit_import!("create-udp-socket", (i32, ptr));
                 let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
                 let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(address_family.clone() as i32, _ptr1) };
                 let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                match _l2 {
-                    0 => {
-                        let _l3 = unsafe { *_ptr1.add(4).cast::<i32>() };
-                        ::core::result::Result::Ok(UdpSocket {
-                            handle: unsafe {
-                                ::witbind::rt::ResourceHandle::from_handle(_l3 as u32)
-                            },
-                        })
-                    }
-                    1 => {
-                        let _l4 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                        ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l4) })
-                    }
-                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                }
+                let _case4 = || {
+                    let _l3 = unsafe { *_ptr1.add(4).cast::<i32>() };
+                    unsafe { UdpSocket::from_handle(_l3 as u32) }
+                };
+                let _case6 = || {
+                    let _l5 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                    unsafe { ErrorCode::_lift(_l5) }
+                };
+                unsafe { ::witbind::rt::lift_result(_l2, _case4, _case6) }
             }
         }
         pub mod tcp {
             #[used]
             #[doc(hidden)]
             static __FORCE_SECTION_REF: fn() = super::super::super::__link_custom_section_describing_imports;
+            #[allow(unused_macros)]
+            macro_rules! wit_import {
+                ($($signature:tt)*) => {
+                    ::witbind::rt::wit_import!("wasi:sockets/tcp@0.2.12", $($signature)*);
+                };
+            }
             pub type InputStream = super::super::io::streams::InputStream;
             pub type OutputStream = super::super::io::streams::OutputStream;
             pub type Pollable = super::super::io::poll::Pollable;
@@ -2804,39 +2214,9 @@ pub mod wasi {
             pub struct TcpSocket {
                 pub(crate) handle: ::witbind::rt::ResourceHandle<TcpSocket>,
             }
-            impl ::witbind::rt::WasmResource for TcpSocket {
-                unsafe fn drop(handle: u32) {
-                    ::witbind::rt::wit_import!(
-                        "wasi:sockets/tcp@0.2.12", "[resource-drop]tcp-socket", (i32)
-                    );
-                    unsafe { _wit_import(handle as i32) }
-                }
-            }
-            impl TcpSocket {
-                /// Takes ownership of a raw handle.
-                ///
-                /// # Safety
-                /// `handle` must be an owned handle of this resource type that
-                /// nothing else drops.
-                #[doc(hidden)]
-                pub unsafe fn from_handle(handle: u32) -> Self {
-                    Self {
-                        handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(handle)
-                        },
-                    }
-                }
-                /// Moves ownership of the raw handle out of this value.
-                #[doc(hidden)]
-                pub fn take_handle(&self) -> u32 {
-                    ::witbind::rt::ResourceHandle::take_handle(&self.handle)
-                }
-                /// The raw handle, still owned by this value.
-                #[doc(hidden)]
-                pub fn handle(&self) -> u32 {
-                    ::witbind::rt::ResourceHandle::handle(&self.handle)
-                }
-            }
+            ::witbind::rt::resource_handle!(
+                TcpSocket, "wasi:sockets/tcp@0.2.12", "[resource-drop]tcp-socket", api
+            );
             impl TcpSocket {
                 /// Bind the socket to a specific network on the provided IP address and port.
                 ///
@@ -2882,10 +2262,9 @@ pub mod wasi {
                     network: &Network,
                     local_address: IpSocketAddress,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:sockets/tcp@0.2.12", "[method]tcp-socket.start-bind", (i32,
-                        i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32,
-                        ptr)
+                    wit_import!(
+                        "[method]tcp-socket.start-bind", (i32, i32, i32, i32, i32, i32,
+                        i32, i32, i32, i32, i32, i32, i32, i32, ptr)
                     );
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u8; 2]>::uninit();
                     let (
@@ -2905,9 +2284,8 @@ pub mod wasi {
                     let _ptr13 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            ::witbind::rt::ResourceHandle::handle(&network.handle)
-                                as i32,
+                            self.handle() as i32,
+                            network.handle() as i32,
                             _v1,
                             _v2,
                             _v3,
@@ -2924,39 +2302,23 @@ pub mod wasi {
                         )
                     };
                     let _l14 = unsafe { *_ptr13.cast::<u8>() };
-                    match _l14 {
-                        0 => ::core::result::Result::Ok(()),
-                        1 => {
-                            let _l15 = unsafe { *_ptr13.add(1).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe {
-                                ErrorCode::_lift(_l15)
-                            })
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case16 = || {
+                        let _l15 = unsafe { *_ptr13.add(1).cast::<u8>() };
+                        unsafe { ErrorCode::_lift(_l15) }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l14, || (), _case16) }
                 }
                 pub fn finish_bind(&self) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:sockets/tcp@0.2.12", "[method]tcp-socket.finish-bind",
-                        (i32, ptr)
-                    );
+                    wit_import!("[method]tcp-socket.finish-bind", (i32, ptr));
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u8; 2]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr1,
-                        )
-                    };
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    match _l2 {
-                        0 => ::core::result::Result::Ok(()),
-                        1 => {
-                            let _l3 = unsafe { *_ptr1.add(1).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l3) })
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case4 = || {
+                        let _l3 = unsafe { *_ptr1.add(1).cast::<u8>() };
+                        unsafe { ErrorCode::_lift(_l3) }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, || (), _case4) }
                 }
                 /// Connect to a remote endpoint.
                 ///
@@ -3006,10 +2368,9 @@ pub mod wasi {
                     network: &Network,
                     remote_address: IpSocketAddress,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:sockets/tcp@0.2.12", "[method]tcp-socket.start-connect",
-                        (i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32,
-                        i32, ptr)
+                    wit_import!(
+                        "[method]tcp-socket.start-connect", (i32, i32, i32, i32, i32,
+                        i32, i32, i32, i32, i32, i32, i32, i32, i32, ptr)
                     );
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u8; 2]>::uninit();
                     let (
@@ -3029,9 +2390,8 @@ pub mod wasi {
                     let _ptr13 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            ::witbind::rt::ResourceHandle::handle(&network.handle)
-                                as i32,
+                            self.handle() as i32,
+                            network.handle() as i32,
                             _v1,
                             _v2,
                             _v3,
@@ -3048,56 +2408,33 @@ pub mod wasi {
                         )
                     };
                     let _l14 = unsafe { *_ptr13.cast::<u8>() };
-                    match _l14 {
-                        0 => ::core::result::Result::Ok(()),
-                        1 => {
-                            let _l15 = unsafe { *_ptr13.add(1).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe {
-                                ErrorCode::_lift(_l15)
-                            })
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case16 = || {
+                        let _l15 = unsafe { *_ptr13.add(1).cast::<u8>() };
+                        unsafe { ErrorCode::_lift(_l15) }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l14, || (), _case16) }
                 }
                 pub fn finish_connect(
                     &self,
                 ) -> ::core::result::Result<(InputStream, OutputStream), ErrorCode> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:sockets/tcp@0.2.12", "[method]tcp-socket.finish-connect",
-                        (i32, ptr)
-                    );
+                    wit_import!("[method]tcp-socket.finish-connect", (i32, ptr));
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 3]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr1,
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    let _case5 = || {
+                        let _l3 = unsafe { *_ptr1.add(4).cast::<i32>() };
+                        let _l4 = unsafe { *_ptr1.add(8).cast::<i32>() };
+                        (
+                            unsafe { InputStream::from_handle(_l3 as u32) },
+                            unsafe { OutputStream::from_handle(_l4 as u32) },
                         )
                     };
-                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    match _l2 {
-                        0 => {
-                            let _l3 = unsafe { *_ptr1.add(4).cast::<i32>() };
-                            let _l4 = unsafe { *_ptr1.add(8).cast::<i32>() };
-                            ::core::result::Result::Ok((
-                                InputStream {
-                                    handle: unsafe {
-                                        ::witbind::rt::ResourceHandle::from_handle(_l3 as u32)
-                                    },
-                                },
-                                OutputStream {
-                                    handle: unsafe {
-                                        ::witbind::rt::ResourceHandle::from_handle(_l4 as u32)
-                                    },
-                                },
-                            ))
-                        }
-                        1 => {
-                            let _l5 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l5) })
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case7 = || {
+                        let _l6 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                        unsafe { ErrorCode::_lift(_l6) }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, _case5, _case7) }
                 }
                 /// Start listening for new connections.
                 ///
@@ -3125,50 +2462,28 @@ pub mod wasi {
                 /// - <https://learn.microsoft.com/en-us/windows/win32/api/winsock2/nf-winsock2-listen>
                 /// - <https://man.freebsd.org/cgi/man.cgi?query=listen&sektion=2>
                 pub fn start_listen(&self) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:sockets/tcp@0.2.12", "[method]tcp-socket.start-listen",
-                        (i32, ptr)
-                    );
+                    wit_import!("[method]tcp-socket.start-listen", (i32, ptr));
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u8; 2]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr1,
-                        )
-                    };
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    match _l2 {
-                        0 => ::core::result::Result::Ok(()),
-                        1 => {
-                            let _l3 = unsafe { *_ptr1.add(1).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l3) })
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case4 = || {
+                        let _l3 = unsafe { *_ptr1.add(1).cast::<u8>() };
+                        unsafe { ErrorCode::_lift(_l3) }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, || (), _case4) }
                 }
                 pub fn finish_listen(&self) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:sockets/tcp@0.2.12", "[method]tcp-socket.finish-listen",
-                        (i32, ptr)
-                    );
+                    wit_import!("[method]tcp-socket.finish-listen", (i32, ptr));
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u8; 2]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr1,
-                        )
-                    };
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    match _l2 {
-                        0 => ::core::result::Result::Ok(()),
-                        1 => {
-                            let _l3 = unsafe { *_ptr1.add(1).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l3) })
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case4 = || {
+                        let _l3 = unsafe { *_ptr1.add(1).cast::<u8>() };
+                        unsafe { ErrorCode::_lift(_l3) }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, || (), _case4) }
                 }
                 /// Accept a new client socket.
                 ///
@@ -3202,48 +2517,26 @@ pub mod wasi {
                     (TcpSocket, InputStream, OutputStream),
                     ErrorCode,
                 > {
-                    ::witbind::rt::wit_import!(
-                        "wasi:sockets/tcp@0.2.12", "[method]tcp-socket.accept", (i32,
-                        ptr)
-                    );
+                    wit_import!("[method]tcp-socket.accept", (i32, ptr));
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 4]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr1,
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    let _case6 = || {
+                        let _l3 = unsafe { *_ptr1.add(4).cast::<i32>() };
+                        let _l4 = unsafe { *_ptr1.add(8).cast::<i32>() };
+                        let _l5 = unsafe { *_ptr1.add(12).cast::<i32>() };
+                        (
+                            unsafe { TcpSocket::from_handle(_l3 as u32) },
+                            unsafe { InputStream::from_handle(_l4 as u32) },
+                            unsafe { OutputStream::from_handle(_l5 as u32) },
                         )
                     };
-                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    match _l2 {
-                        0 => {
-                            let _l3 = unsafe { *_ptr1.add(4).cast::<i32>() };
-                            let _l4 = unsafe { *_ptr1.add(8).cast::<i32>() };
-                            let _l5 = unsafe { *_ptr1.add(12).cast::<i32>() };
-                            ::core::result::Result::Ok((
-                                TcpSocket {
-                                    handle: unsafe {
-                                        ::witbind::rt::ResourceHandle::from_handle(_l3 as u32)
-                                    },
-                                },
-                                InputStream {
-                                    handle: unsafe {
-                                        ::witbind::rt::ResourceHandle::from_handle(_l4 as u32)
-                                    },
-                                },
-                                OutputStream {
-                                    handle: unsafe {
-                                        ::witbind::rt::ResourceHandle::from_handle(_l5 as u32)
-                                    },
-                                },
-                            ))
-                        }
-                        1 => {
-                            let _l6 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l6) })
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case8 = || {
+                        let _l7 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                        unsafe { ErrorCode::_lift(_l7) }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, _case6, _case8) }
                 }
                 /// Get the bound local address.
                 ///
@@ -3264,32 +2557,19 @@ pub mod wasi {
                 pub fn local_address(
                     &self,
                 ) -> ::core::result::Result<IpSocketAddress, ErrorCode> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:sockets/tcp@0.2.12", "[method]tcp-socket.local-address",
-                        (i32, ptr)
-                    );
+                    wit_import!("[method]tcp-socket.local-address", (i32, ptr));
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 9]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr1,
-                        )
-                    };
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    match _l2 {
-                        0 => {
-                            let _v3 = unsafe {
-                                super::network::_lift_ip_socket_address(_ptr1.add(4))
-                            };
-                            ::core::result::Result::Ok(_v3)
-                        }
-                        1 => {
-                            let _l4 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l4) })
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case4 = || unsafe {
+                        super::network::_lift_ip_socket_address(_ptr1.add(4))
+                    };
+                    let _case6 = || {
+                        let _l5 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                        unsafe { ErrorCode::_lift(_l5) }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, _case4, _case6) }
                 }
                 /// Get the remote address.
                 ///
@@ -3304,61 +2584,34 @@ pub mod wasi {
                 pub fn remote_address(
                     &self,
                 ) -> ::core::result::Result<IpSocketAddress, ErrorCode> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:sockets/tcp@0.2.12", "[method]tcp-socket.remote-address",
-                        (i32, ptr)
-                    );
+                    wit_import!("[method]tcp-socket.remote-address", (i32, ptr));
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 9]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr1,
-                        )
-                    };
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    match _l2 {
-                        0 => {
-                            let _v3 = unsafe {
-                                super::network::_lift_ip_socket_address(_ptr1.add(4))
-                            };
-                            ::core::result::Result::Ok(_v3)
-                        }
-                        1 => {
-                            let _l4 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l4) })
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case4 = || unsafe {
+                        super::network::_lift_ip_socket_address(_ptr1.add(4))
+                    };
+                    let _case6 = || {
+                        let _l5 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                        unsafe { ErrorCode::_lift(_l5) }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, _case4, _case6) }
                 }
                 /// Whether the socket is in the `listening` state.
                 ///
                 /// Equivalent to the SO_ACCEPTCONN socket option.
                 pub fn is_listening(&self) -> bool {
-                    ::witbind::rt::wit_import!(
-                        "wasi:sockets/tcp@0.2.12", "[method]tcp-socket.is-listening",
-                        (i32), i32
-                    );
-                    let _ret1 = unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                        )
-                    };
+                    wit_import!("[method]tcp-socket.is-listening", (i32), i32);
+                    let _ret1 = unsafe { _wit_import(self.handle() as i32) };
                     ::witbind::rt::bool_lift(_ret1 as u8)
                 }
                 /// Whether this is a IPv4 or IPv6 socket.
                 ///
                 /// Equivalent to the SO_DOMAIN socket option.
                 pub fn address_family(&self) -> IpAddressFamily {
-                    ::witbind::rt::wit_import!(
-                        "wasi:sockets/tcp@0.2.12", "[method]tcp-socket.address-family",
-                        (i32), i32
-                    );
-                    let _ret1 = unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                        )
-                    };
+                    wit_import!("[method]tcp-socket.address-family", (i32), i32);
+                    let _ret1 = unsafe { _wit_import(self.handle() as i32) };
                     unsafe { IpAddressFamily::_lift(_ret1 as u8) }
                 }
                 /// Hints the desired listen queue size. Implementations are free to ignore this.
@@ -3374,28 +2627,24 @@ pub mod wasi {
                     &self,
                     value: u64,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:sockets/tcp@0.2.12",
+                    wit_import!(
                         "[method]tcp-socket.set-listen-backlog-size", (i32, i64, ptr)
                     );
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u8; 2]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                            self.handle() as i32,
                             ::witbind::rt::as_i64(value),
                             _ptr1,
                         )
                     };
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    match _l2 {
-                        0 => ::core::result::Result::Ok(()),
-                        1 => {
-                            let _l3 = unsafe { *_ptr1.add(1).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l3) })
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case4 = || {
+                        let _l3 = unsafe { *_ptr1.add(1).cast::<u8>() };
+                        unsafe { ErrorCode::_lift(_l3) }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, || (), _case4) }
                 }
                 /// Enables or disables keepalive.
                 ///
@@ -3409,57 +2658,43 @@ pub mod wasi {
                 pub fn keep_alive_enabled(
                     &self,
                 ) -> ::core::result::Result<bool, ErrorCode> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:sockets/tcp@0.2.12",
-                        "[method]tcp-socket.keep-alive-enabled", (i32, ptr)
-                    );
+                    wit_import!("[method]tcp-socket.keep-alive-enabled", (i32, ptr));
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u8; 2]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr1,
-                        )
-                    };
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    match _l2 {
-                        0 => {
-                            let _l3 = unsafe { *_ptr1.add(1).cast::<u8>() };
-                            ::core::result::Result::Ok(::witbind::rt::bool_lift(_l3))
-                        }
-                        1 => {
-                            let _l4 = unsafe { *_ptr1.add(1).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l4) })
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case4 = || {
+                        let _l3 = unsafe { *_ptr1.add(1).cast::<u8>() };
+                        ::witbind::rt::bool_lift(_l3)
+                    };
+                    let _case6 = || {
+                        let _l5 = unsafe { *_ptr1.add(1).cast::<u8>() };
+                        unsafe { ErrorCode::_lift(_l5) }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, _case4, _case6) }
                 }
                 pub fn set_keep_alive_enabled(
                     &self,
                     value: bool,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:sockets/tcp@0.2.12",
+                    wit_import!(
                         "[method]tcp-socket.set-keep-alive-enabled", (i32, i32, ptr)
                     );
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u8; 2]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                            self.handle() as i32,
                             ::witbind::rt::as_i32(value),
                             _ptr1,
                         )
                     };
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    match _l2 {
-                        0 => ::core::result::Result::Ok(()),
-                        1 => {
-                            let _l3 = unsafe { *_ptr1.add(1).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l3) })
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case4 = || {
+                        let _l3 = unsafe { *_ptr1.add(1).cast::<u8>() };
+                        unsafe { ErrorCode::_lift(_l3) }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, || (), _case4) }
                 }
                 /// Amount of time the connection has to be idle before TCP starts sending keepalive packets.
                 ///
@@ -3474,57 +2709,40 @@ pub mod wasi {
                 pub fn keep_alive_idle_time(
                     &self,
                 ) -> ::core::result::Result<Duration, ErrorCode> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:sockets/tcp@0.2.12",
-                        "[method]tcp-socket.keep-alive-idle-time", (i32, ptr)
-                    );
+                    wit_import!("[method]tcp-socket.keep-alive-idle-time", (i32, ptr));
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr1,
-                        )
-                    };
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    match _l2 {
-                        0 => {
-                            let _l3 = unsafe { *_ptr1.add(8).cast::<u64>() };
-                            ::core::result::Result::Ok(_l3)
-                        }
-                        1 => {
-                            let _l4 = unsafe { *_ptr1.add(8).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l4) })
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case4 = || unsafe { *_ptr1.add(8).cast::<u64>() };
+                    let _case6 = || {
+                        let _l5 = unsafe { *_ptr1.add(8).cast::<u8>() };
+                        unsafe { ErrorCode::_lift(_l5) }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, _case4, _case6) }
                 }
                 pub fn set_keep_alive_idle_time(
                     &self,
                     value: Duration,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:sockets/tcp@0.2.12",
+                    wit_import!(
                         "[method]tcp-socket.set-keep-alive-idle-time", (i32, i64, ptr)
                     );
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u8; 2]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                            self.handle() as i32,
                             ::witbind::rt::as_i64(value),
                             _ptr1,
                         )
                     };
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    match _l2 {
-                        0 => ::core::result::Result::Ok(()),
-                        1 => {
-                            let _l3 = unsafe { *_ptr1.add(1).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l3) })
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case4 = || {
+                        let _l3 = unsafe { *_ptr1.add(1).cast::<u8>() };
+                        unsafe { ErrorCode::_lift(_l3) }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, || (), _case4) }
                 }
                 /// The time between keepalive packets.
                 ///
@@ -3539,57 +2757,40 @@ pub mod wasi {
                 pub fn keep_alive_interval(
                     &self,
                 ) -> ::core::result::Result<Duration, ErrorCode> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:sockets/tcp@0.2.12",
-                        "[method]tcp-socket.keep-alive-interval", (i32, ptr)
-                    );
+                    wit_import!("[method]tcp-socket.keep-alive-interval", (i32, ptr));
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr1,
-                        )
-                    };
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    match _l2 {
-                        0 => {
-                            let _l3 = unsafe { *_ptr1.add(8).cast::<u64>() };
-                            ::core::result::Result::Ok(_l3)
-                        }
-                        1 => {
-                            let _l4 = unsafe { *_ptr1.add(8).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l4) })
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case4 = || unsafe { *_ptr1.add(8).cast::<u64>() };
+                    let _case6 = || {
+                        let _l5 = unsafe { *_ptr1.add(8).cast::<u8>() };
+                        unsafe { ErrorCode::_lift(_l5) }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, _case4, _case6) }
                 }
                 pub fn set_keep_alive_interval(
                     &self,
                     value: Duration,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:sockets/tcp@0.2.12",
+                    wit_import!(
                         "[method]tcp-socket.set-keep-alive-interval", (i32, i64, ptr)
                     );
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u8; 2]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                            self.handle() as i32,
                             ::witbind::rt::as_i64(value),
                             _ptr1,
                         )
                     };
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    match _l2 {
-                        0 => ::core::result::Result::Ok(()),
-                        1 => {
-                            let _l3 = unsafe { *_ptr1.add(1).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l3) })
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case4 = || {
+                        let _l3 = unsafe { *_ptr1.add(1).cast::<u8>() };
+                        unsafe { ErrorCode::_lift(_l3) }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, || (), _case4) }
                 }
                 /// The maximum amount of keepalive packets TCP should send before aborting the connection.
                 ///
@@ -3604,57 +2805,40 @@ pub mod wasi {
                 pub fn keep_alive_count(
                     &self,
                 ) -> ::core::result::Result<u32, ErrorCode> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:sockets/tcp@0.2.12", "[method]tcp-socket.keep-alive-count",
-                        (i32, ptr)
-                    );
+                    wit_import!("[method]tcp-socket.keep-alive-count", (i32, ptr));
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr1,
-                        )
-                    };
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    match _l2 {
-                        0 => {
-                            let _l3 = unsafe { *_ptr1.add(4).cast::<u32>() };
-                            ::core::result::Result::Ok(_l3)
-                        }
-                        1 => {
-                            let _l4 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l4) })
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case4 = || unsafe { *_ptr1.add(4).cast::<u32>() };
+                    let _case6 = || {
+                        let _l5 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                        unsafe { ErrorCode::_lift(_l5) }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, _case4, _case6) }
                 }
                 pub fn set_keep_alive_count(
                     &self,
                     value: u32,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:sockets/tcp@0.2.12",
+                    wit_import!(
                         "[method]tcp-socket.set-keep-alive-count", (i32, i32, ptr)
                     );
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u8; 2]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                            self.handle() as i32,
                             ::witbind::rt::as_i32(value),
                             _ptr1,
                         )
                     };
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    match _l2 {
-                        0 => ::core::result::Result::Ok(()),
-                        1 => {
-                            let _l3 = unsafe { *_ptr1.add(1).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l3) })
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case4 = || {
+                        let _l3 = unsafe { *_ptr1.add(1).cast::<u8>() };
+                        unsafe { ErrorCode::_lift(_l3) }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, || (), _case4) }
                 }
                 /// Equivalent to the IP_TTL & IPV6_UNICAST_HOPS socket options.
                 ///
@@ -3663,57 +2847,38 @@ pub mod wasi {
                 /// # Typical errors
                 /// - `invalid-argument`:     (set) The TTL value must be 1 or higher.
                 pub fn hop_limit(&self) -> ::core::result::Result<u8, ErrorCode> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:sockets/tcp@0.2.12", "[method]tcp-socket.hop-limit", (i32,
-                        ptr)
-                    );
+                    wit_import!("[method]tcp-socket.hop-limit", (i32, ptr));
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u8; 2]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr1,
-                        )
-                    };
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    match _l2 {
-                        0 => {
-                            let _l3 = unsafe { *_ptr1.add(1).cast::<u8>() };
-                            ::core::result::Result::Ok(_l3)
-                        }
-                        1 => {
-                            let _l4 = unsafe { *_ptr1.add(1).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l4) })
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case4 = || unsafe { *_ptr1.add(1).cast::<u8>() };
+                    let _case6 = || {
+                        let _l5 = unsafe { *_ptr1.add(1).cast::<u8>() };
+                        unsafe { ErrorCode::_lift(_l5) }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, _case4, _case6) }
                 }
                 pub fn set_hop_limit(
                     &self,
                     value: u8,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:sockets/tcp@0.2.12", "[method]tcp-socket.set-hop-limit",
-                        (i32, i32, ptr)
-                    );
+                    wit_import!("[method]tcp-socket.set-hop-limit", (i32, i32, ptr));
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u8; 2]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                            self.handle() as i32,
                             ::witbind::rt::as_i32(value),
                             _ptr1,
                         )
                     };
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    match _l2 {
-                        0 => ::core::result::Result::Ok(()),
-                        1 => {
-                            let _l3 = unsafe { *_ptr1.add(1).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l3) })
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case4 = || {
+                        let _l3 = unsafe { *_ptr1.add(1).cast::<u8>() };
+                        unsafe { ErrorCode::_lift(_l3) }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, || (), _case4) }
                 }
                 /// The kernel buffer space reserved for sends/receives on this socket.
                 ///
@@ -3728,112 +2893,78 @@ pub mod wasi {
                 pub fn receive_buffer_size(
                     &self,
                 ) -> ::core::result::Result<u64, ErrorCode> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:sockets/tcp@0.2.12",
-                        "[method]tcp-socket.receive-buffer-size", (i32, ptr)
-                    );
+                    wit_import!("[method]tcp-socket.receive-buffer-size", (i32, ptr));
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr1,
-                        )
-                    };
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    match _l2 {
-                        0 => {
-                            let _l3 = unsafe { *_ptr1.add(8).cast::<u64>() };
-                            ::core::result::Result::Ok(_l3)
-                        }
-                        1 => {
-                            let _l4 = unsafe { *_ptr1.add(8).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l4) })
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case4 = || unsafe { *_ptr1.add(8).cast::<u64>() };
+                    let _case6 = || {
+                        let _l5 = unsafe { *_ptr1.add(8).cast::<u8>() };
+                        unsafe { ErrorCode::_lift(_l5) }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, _case4, _case6) }
                 }
                 pub fn set_receive_buffer_size(
                     &self,
                     value: u64,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:sockets/tcp@0.2.12",
+                    wit_import!(
                         "[method]tcp-socket.set-receive-buffer-size", (i32, i64, ptr)
                     );
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u8; 2]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                            self.handle() as i32,
                             ::witbind::rt::as_i64(value),
                             _ptr1,
                         )
                     };
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    match _l2 {
-                        0 => ::core::result::Result::Ok(()),
-                        1 => {
-                            let _l3 = unsafe { *_ptr1.add(1).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l3) })
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case4 = || {
+                        let _l3 = unsafe { *_ptr1.add(1).cast::<u8>() };
+                        unsafe { ErrorCode::_lift(_l3) }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, || (), _case4) }
                 }
                 pub fn send_buffer_size(
                     &self,
                 ) -> ::core::result::Result<u64, ErrorCode> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:sockets/tcp@0.2.12", "[method]tcp-socket.send-buffer-size",
-                        (i32, ptr)
-                    );
+                    wit_import!("[method]tcp-socket.send-buffer-size", (i32, ptr));
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr1,
-                        )
-                    };
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    match _l2 {
-                        0 => {
-                            let _l3 = unsafe { *_ptr1.add(8).cast::<u64>() };
-                            ::core::result::Result::Ok(_l3)
-                        }
-                        1 => {
-                            let _l4 = unsafe { *_ptr1.add(8).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l4) })
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case4 = || unsafe { *_ptr1.add(8).cast::<u64>() };
+                    let _case6 = || {
+                        let _l5 = unsafe { *_ptr1.add(8).cast::<u8>() };
+                        unsafe { ErrorCode::_lift(_l5) }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, _case4, _case6) }
                 }
                 pub fn set_send_buffer_size(
                     &self,
                     value: u64,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:sockets/tcp@0.2.12",
+                    wit_import!(
                         "[method]tcp-socket.set-send-buffer-size", (i32, i64, ptr)
                     );
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u8; 2]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                            self.handle() as i32,
                             ::witbind::rt::as_i64(value),
                             _ptr1,
                         )
                     };
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    match _l2 {
-                        0 => ::core::result::Result::Ok(()),
-                        1 => {
-                            let _l3 = unsafe { *_ptr1.add(1).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l3) })
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case4 = || {
+                        let _l3 = unsafe { *_ptr1.add(1).cast::<u8>() };
+                        unsafe { ErrorCode::_lift(_l3) }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, || (), _case4) }
                 }
                 /// Create a `pollable` which can be used to poll for, or block on,
                 /// completion of any of the asynchronous operations of this socket.
@@ -3853,20 +2984,9 @@ pub mod wasi {
                 /// Note: this function is here for WASI 0.2 only.
                 /// It's planned to be removed when `future` is natively supported in Preview3.
                 pub fn subscribe(&self) -> Pollable {
-                    ::witbind::rt::wit_import!(
-                        "wasi:sockets/tcp@0.2.12", "[method]tcp-socket.subscribe", (i32),
-                        i32
-                    );
-                    let _ret1 = unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                        )
-                    };
-                    Pollable {
-                        handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(_ret1 as u32)
-                        },
-                    }
+                    wit_import!("[method]tcp-socket.subscribe", (i32), i32);
+                    let _ret1 = unsafe { _wit_import(self.handle() as i32) };
+                    unsafe { Pollable::from_handle(_ret1 as u32) }
                 }
                 /// Initiate a graceful shutdown.
                 ///
@@ -3896,28 +3016,22 @@ pub mod wasi {
                     &self,
                     shutdown_type: ShutdownType,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:sockets/tcp@0.2.12", "[method]tcp-socket.shutdown", (i32,
-                        i32, ptr)
-                    );
+                    wit_import!("[method]tcp-socket.shutdown", (i32, i32, ptr));
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u8; 2]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                            self.handle() as i32,
                             shutdown_type.clone() as i32,
                             _ptr1,
                         )
                     };
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    match _l2 {
-                        0 => ::core::result::Result::Ok(()),
-                        1 => {
-                            let _l3 = unsafe { *_ptr1.add(1).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l3) })
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case4 = || {
+                        let _l3 = unsafe { *_ptr1.add(1).cast::<u8>() };
+                        unsafe { ErrorCode::_lift(_l3) }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, || (), _case4) }
                 }
             }
         }
@@ -3925,6 +3039,12 @@ pub mod wasi {
             #[used]
             #[doc(hidden)]
             static __FORCE_SECTION_REF: fn() = super::super::super::__link_custom_section_describing_imports;
+            #[allow(unused_macros)]
+            macro_rules! wit_import {
+                ($($signature:tt)*) => {
+                    ::witbind::rt::wit_import!("wasi:sockets/tcp-create-socket@0.2.12", $($signature)*);
+                };
+            }
             pub type Network = super::network::Network;
             pub type ErrorCode = super::network::ErrorCode;
             pub type IpAddressFamily = super::network::IpAddressFamily;
@@ -3953,35 +3073,32 @@ pub mod wasi {
             pub fn create_tcp_socket(
                 address_family: IpAddressFamily,
             ) -> ::core::result::Result<TcpSocket, ErrorCode> {
-                ::witbind::rt::wit_import!(
-                    "wasi:sockets/tcp-create-socket@0.2.12", "create-tcp-socket", (i32,
-                    ptr)
-                );
+                wit_import!("create-tcp-socket", (i32, ptr));
                 let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
                 let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(address_family.clone() as i32, _ptr1) };
                 let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                match _l2 {
-                    0 => {
-                        let _l3 = unsafe { *_ptr1.add(4).cast::<i32>() };
-                        ::core::result::Result::Ok(TcpSocket {
-                            handle: unsafe {
-                                ::witbind::rt::ResourceHandle::from_handle(_l3 as u32)
-                            },
-                        })
-                    }
-                    1 => {
-                        let _l4 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                        ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l4) })
-                    }
-                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                }
+                let _case4 = || {
+                    let _l3 = unsafe { *_ptr1.add(4).cast::<i32>() };
+                    unsafe { TcpSocket::from_handle(_l3 as u32) }
+                };
+                let _case6 = || {
+                    let _l5 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                    unsafe { ErrorCode::_lift(_l5) }
+                };
+                unsafe { ::witbind::rt::lift_result(_l2, _case4, _case6) }
             }
         }
         pub mod ip_name_lookup {
             #[used]
             #[doc(hidden)]
             static __FORCE_SECTION_REF: fn() = super::super::super::__link_custom_section_describing_imports;
+            #[allow(unused_macros)]
+            macro_rules! wit_import {
+                ($($signature:tt)*) => {
+                    ::witbind::rt::wit_import!("wasi:sockets/ip-name-lookup@0.2.12", $($signature)*);
+                };
+            }
             pub type Pollable = super::super::io::poll::Pollable;
             pub type Network = super::network::Network;
             pub type ErrorCode = super::network::ErrorCode;
@@ -3991,40 +3108,10 @@ pub mod wasi {
             pub struct ResolveAddressStream {
                 pub(crate) handle: ::witbind::rt::ResourceHandle<ResolveAddressStream>,
             }
-            impl ::witbind::rt::WasmResource for ResolveAddressStream {
-                unsafe fn drop(handle: u32) {
-                    ::witbind::rt::wit_import!(
-                        "wasi:sockets/ip-name-lookup@0.2.12",
-                        "[resource-drop]resolve-address-stream", (i32)
-                    );
-                    unsafe { _wit_import(handle as i32) }
-                }
-            }
-            impl ResolveAddressStream {
-                /// Takes ownership of a raw handle.
-                ///
-                /// # Safety
-                /// `handle` must be an owned handle of this resource type that
-                /// nothing else drops.
-                #[doc(hidden)]
-                pub unsafe fn from_handle(handle: u32) -> Self {
-                    Self {
-                        handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(handle)
-                        },
-                    }
-                }
-                /// Moves ownership of the raw handle out of this value.
-                #[doc(hidden)]
-                pub fn take_handle(&self) -> u32 {
-                    ::witbind::rt::ResourceHandle::take_handle(&self.handle)
-                }
-                /// The raw handle, still owned by this value.
-                #[doc(hidden)]
-                pub fn handle(&self) -> u32 {
-                    ::witbind::rt::ResourceHandle::handle(&self.handle)
-                }
-            }
+            ::witbind::rt::resource_handle!(
+                ResolveAddressStream, "wasi:sockets/ip-name-lookup@0.2.12",
+                "[resource-drop]resolve-address-stream", api
+            );
             impl ResolveAddressStream {
                 /// Returns the next address from the resolver.
                 ///
@@ -4045,60 +3132,34 @@ pub mod wasi {
                     ::core::option::Option<IpAddress>,
                     ErrorCode,
                 > {
-                    ::witbind::rt::wit_import!(
-                        "wasi:sockets/ip-name-lookup@0.2.12",
+                    wit_import!(
                         "[method]resolve-address-stream.resolve-next-address", (i32, ptr)
                     );
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u16; 11]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr1,
-                        )
-                    };
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    match _l2 {
-                        0 => {
-                            let _l3 = unsafe { *_ptr1.add(2).cast::<u8>() };
-                            let _v5 = match _l3 {
-                                0 => ::core::option::Option::None,
-                                1 => {
-                                    let _v4 = unsafe {
-                                        super::network::_lift_ip_address(_ptr1.add(4))
-                                    };
-                                    ::core::option::Option::Some(_v4)
-                                }
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            };
-                            ::core::result::Result::Ok(_v5)
-                        }
-                        1 => {
-                            let _l6 = unsafe { *_ptr1.add(2).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l6) })
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case7 = || {
+                        let _l3 = unsafe { *_ptr1.add(2).cast::<u8>() };
+                        let _case5 = || unsafe {
+                            super::network::_lift_ip_address(_ptr1.add(4))
+                        };
+                        unsafe { ::witbind::rt::lift_option(_l3, _case5) }
+                    };
+                    let _case9 = || {
+                        let _l8 = unsafe { *_ptr1.add(2).cast::<u8>() };
+                        unsafe { ErrorCode::_lift(_l8) }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, _case7, _case9) }
                 }
                 /// Create a `pollable` which will resolve once the stream is ready for I/O.
                 ///
                 /// Note: this function is here for WASI 0.2 only.
                 /// It's planned to be removed when `future` is natively supported in Preview3.
                 pub fn subscribe(&self) -> Pollable {
-                    ::witbind::rt::wit_import!(
-                        "wasi:sockets/ip-name-lookup@0.2.12",
-                        "[method]resolve-address-stream.subscribe", (i32), i32
-                    );
-                    let _ret1 = unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                        )
-                    };
-                    Pollable {
-                        handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(_ret1 as u32)
-                        },
-                    }
+                    wit_import!("[method]resolve-address-stream.subscribe", (i32), i32);
+                    let _ret1 = unsafe { _wit_import(self.handle() as i32) };
+                    unsafe { Pollable::from_handle(_ret1 as u32) }
                 }
             }
             /// Resolve an internet host name to a list of IP addresses.
@@ -4125,37 +3186,21 @@ pub mod wasi {
                 network: &Network,
                 name: &str,
             ) -> ::core::result::Result<ResolveAddressStream, ErrorCode> {
-                ::witbind::rt::wit_import!(
-                    "wasi:sockets/ip-name-lookup@0.2.12", "resolve-addresses", (i32, ptr,
-                    len, ptr)
-                );
+                wit_import!("resolve-addresses", (i32, ptr, len, ptr));
                 let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
                 let (_ptr1, _len1) = ::witbind::rt::lend_str(name);
                 let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
-                unsafe {
-                    _wit_import(
-                        ::witbind::rt::ResourceHandle::handle(&network.handle) as i32,
-                        _ptr1,
-                        _len1,
-                        _ptr2,
-                    )
-                };
+                unsafe { _wit_import(network.handle() as i32, _ptr1, _len1, _ptr2) };
                 let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                match _l3 {
-                    0 => {
-                        let _l4 = unsafe { *_ptr2.add(4).cast::<i32>() };
-                        ::core::result::Result::Ok(ResolveAddressStream {
-                            handle: unsafe {
-                                ::witbind::rt::ResourceHandle::from_handle(_l4 as u32)
-                            },
-                        })
-                    }
-                    1 => {
-                        let _l5 = unsafe { *_ptr2.add(4).cast::<u8>() };
-                        ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l5) })
-                    }
-                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                }
+                let _case5 = || {
+                    let _l4 = unsafe { *_ptr2.add(4).cast::<i32>() };
+                    unsafe { ResolveAddressStream::from_handle(_l4 as u32) }
+                };
+                let _case7 = || {
+                    let _l6 = unsafe { *_ptr2.add(4).cast::<u8>() };
+                    unsafe { ErrorCode::_lift(_l6) }
+                };
+                unsafe { ::witbind::rt::lift_result(_l3, _case5, _case7) }
             }
         }
     }
@@ -4172,6 +3217,12 @@ pub mod wasi {
             #[used]
             #[doc(hidden)]
             static __FORCE_SECTION_REF: fn() = super::super::super::__link_custom_section_describing_imports;
+            #[allow(unused_macros)]
+            macro_rules! wit_import {
+                ($($signature:tt)*) => {
+                    ::witbind::rt::wit_import!("wasi:clocks/monotonic-clock@0.2.12", $($signature)*);
+                };
+            }
             pub type Pollable = super::super::io::poll::Pollable;
             /// An instant in time, in nanoseconds. An instant is relative to an
             /// unspecified initial value, and can only be compared to instances from
@@ -4189,47 +3240,30 @@ pub mod wasi {
             /// should ensure that the starting time is low enough to avoid the
             /// possibility of overflow in practice.
             pub fn now() -> Instant {
-                ::witbind::rt::wit_import!(
-                    "wasi:clocks/monotonic-clock@0.2.12", "now", (), i64
-                );
+                wit_import!("now", (), i64);
                 let _ret1 = unsafe { _wit_import() };
                 _ret1 as u64
             }
             /// Query the resolution of the clock. Returns the duration of time
             /// corresponding to a clock tick.
             pub fn resolution() -> Duration {
-                ::witbind::rt::wit_import!(
-                    "wasi:clocks/monotonic-clock@0.2.12", "resolution", (), i64
-                );
+                wit_import!("resolution", (), i64);
                 let _ret1 = unsafe { _wit_import() };
                 _ret1 as u64
             }
             /// Create a `pollable` which will resolve once the specified instant
             /// has occurred.
             pub fn subscribe_instant(when: Instant) -> Pollable {
-                ::witbind::rt::wit_import!(
-                    "wasi:clocks/monotonic-clock@0.2.12", "subscribe-instant", (i64), i32
-                );
+                wit_import!("subscribe-instant", (i64), i32);
                 let _ret1 = unsafe { _wit_import(::witbind::rt::as_i64(when)) };
-                Pollable {
-                    handle: unsafe {
-                        ::witbind::rt::ResourceHandle::from_handle(_ret1 as u32)
-                    },
-                }
+                unsafe { Pollable::from_handle(_ret1 as u32) }
             }
             /// Create a `pollable` that will resolve after the specified duration has
             /// elapsed from the time this function is invoked.
             pub fn subscribe_duration(when: Duration) -> Pollable {
-                ::witbind::rt::wit_import!(
-                    "wasi:clocks/monotonic-clock@0.2.12", "subscribe-duration", (i64),
-                    i32
-                );
+                wit_import!("subscribe-duration", (i64), i32);
                 let _ret1 = unsafe { _wit_import(::witbind::rt::as_i64(when)) };
-                Pollable {
-                    handle: unsafe {
-                        ::witbind::rt::ResourceHandle::from_handle(_ret1 as u32)
-                    },
-                }
+                unsafe { Pollable::from_handle(_ret1 as u32) }
             }
         }
     }

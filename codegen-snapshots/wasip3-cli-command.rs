@@ -77,6 +77,12 @@ pub mod wasi {
             #[used]
             #[doc(hidden)]
             static __FORCE_SECTION_REF: fn() = super::super::super::__link_custom_section_describing_imports;
+            #[allow(unused_macros)]
+            macro_rules! wit_import {
+                ($($signature:tt)*) => {
+                    ::witbind::rt::wit_import!("wasi:cli/environment@0.3.2", $($signature)*);
+                };
+            }
             /// Get the POSIX-style environment variables.
             ///
             /// Each environment variable is provided as a pair of string variable names
@@ -88,9 +94,7 @@ pub mod wasi {
             pub fn get_environment() -> ::witbind::rt::Vec<
                 (::witbind::rt::String, ::witbind::rt::String),
             > {
-                ::witbind::rt::wit_import!(
-                    "wasi:cli/environment@0.3.2", "get-environment", (ptr)
-                );
+                wit_import!("get-environment", (ptr));
                 let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
                 let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(_ptr1) };
@@ -103,9 +107,7 @@ pub mod wasi {
             }
             /// Get the POSIX-style arguments to the program.
             pub fn get_arguments() -> ::witbind::rt::Vec<::witbind::rt::String> {
-                ::witbind::rt::wit_import!(
-                    "wasi:cli/environment@0.3.2", "get-arguments", (ptr)
-                );
+                wit_import!("get-arguments", (ptr));
                 let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
                 let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(_ptr1) };
@@ -118,31 +120,28 @@ pub mod wasi {
             /// Return a path that programs should use as their initial current working
             /// directory, interpreting `.` as shorthand for this.
             pub fn get_initial_cwd() -> ::core::option::Option<::witbind::rt::String> {
-                ::witbind::rt::wit_import!(
-                    "wasi:cli/environment@0.3.2", "get-initial-cwd", (ptr)
-                );
+                wit_import!("get-initial-cwd", (ptr));
                 let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 3]>::uninit();
                 let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(_ptr1) };
                 let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                match _l2 {
-                    0 => ::core::option::Option::None,
-                    1 => {
-                        ::core::option::Option::Some(unsafe {
-                            ::witbind::rt::take_string_at(_ptr1.add(4))
-                        })
-                    }
-                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                }
+                let _case3 = || unsafe { ::witbind::rt::take_string_at(_ptr1.add(4)) };
+                unsafe { ::witbind::rt::lift_option(_l2, _case3) }
             }
         }
         pub mod exit {
             #[used]
             #[doc(hidden)]
             static __FORCE_SECTION_REF: fn() = super::super::super::__link_custom_section_describing_imports;
+            #[allow(unused_macros)]
+            macro_rules! wit_import {
+                ($($signature:tt)*) => {
+                    ::witbind::rt::wit_import!("wasi:cli/exit@0.3.2", $($signature)*);
+                };
+            }
             /// Exit the current instance and any linked instances.
             pub fn exit(status: ::core::result::Result<(), ()>) {
-                ::witbind::rt::wit_import!("wasi:cli/exit@0.3.2", "exit", (i32));
+                wit_import!("exit", (i32));
                 let _v3 = match status {
                     ::core::result::Result::Ok(_) => 0i32,
                     ::core::result::Result::Err(_) => 1i32,
@@ -158,9 +157,7 @@ pub mod wasi {
             /// This function does not return; the effect is analogous to a trap, but
             /// without the connotation that something bad has happened.
             pub fn exit_with_code(status_code: u8) {
-                ::witbind::rt::wit_import!(
-                    "wasi:cli/exit@0.3.2", "exit-with-code", (i32)
-                );
+                wit_import!("exit-with-code", (i32));
                 unsafe { _wit_import(::witbind::rt::as_i32(status_code)) };
             }
         }
@@ -198,6 +195,12 @@ pub mod wasi {
             #[used]
             #[doc(hidden)]
             static __FORCE_SECTION_REF: fn() = super::super::super::__link_custom_section_describing_imports;
+            #[allow(unused_macros)]
+            macro_rules! wit_import {
+                ($($signature:tt)*) => {
+                    ::witbind::rt::wit_import!("wasi:cli/stdin@0.3.2", $($signature)*);
+                };
+            }
             pub type ErrorCode = super::types::ErrorCode;
             /// Return a stream for reading from stdin.
             ///
@@ -218,9 +221,7 @@ pub mod wasi {
                     ::core::result::Result<(), ErrorCode>,
                 >,
             ) {
-                ::witbind::rt::wit_import!(
-                    "wasi:cli/stdin@0.3.2", "read-via-stream", (ptr)
-                );
+                wit_import!("read-via-stream", (ptr));
                 let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
                 let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(_ptr1) };
@@ -381,21 +382,20 @@ pub mod wasi {
                             unsafe { *ptr.cast::<u8>() = 0 };
                         }
                         ::core::result::Result::Err(_e2) => {
-                            unsafe { *ptr.cast::<u8>() = 1 };
-                            unsafe { *ptr.add(1).cast::<u8>() = _e2.clone() as u8 };
+                            unsafe {
+                                *ptr.cast::<u8>() = 1;
+                                *ptr.add(1).cast::<u8>() = _e2.clone() as u8;
+                            }
                         }
                     }
                 }
                 unsafe fn lift(ptr: *mut u8) -> ::core::result::Result<(), ErrorCode> {
                     let _l1 = unsafe { *ptr.cast::<u8>() };
-                    match _l1 {
-                        0 => ::core::result::Result::Ok(()),
-                        1 => {
-                            let _l2 = unsafe { *ptr.add(1).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l2) })
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case3 = || {
+                        let _l2 = unsafe { *ptr.add(1).cast::<u8>() };
+                        unsafe { ErrorCode::_lift(_l2) }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l1, || (), _case3) }
                 }
                 #[allow(unused_variables)]
                 unsafe fn dealloc_lists(ptr: *mut u8) {}
@@ -426,6 +426,12 @@ pub mod wasi {
             #[used]
             #[doc(hidden)]
             static __FORCE_SECTION_REF: fn() = super::super::super::__link_custom_section_describing_imports;
+            #[allow(unused_macros)]
+            macro_rules! wit_import {
+                ($($signature:tt)*) => {
+                    ::witbind::rt::wit_import!("wasi:cli/stdout@0.3.2", $($signature)*);
+                };
+            }
             pub type ErrorCode = super::types::ErrorCode;
             /// Write the given stream to stdout.
             ///
@@ -440,9 +446,7 @@ pub mod wasi {
             ) -> ::witbind::rt::async_support::FutureReader<
                 ::core::result::Result<(), ErrorCode>,
             > {
-                ::witbind::rt::wit_import!(
-                    "wasi:cli/stdout@0.3.2", "write-via-stream", (i32), i32
-                );
+                wit_import!("write-via-stream", (i32), i32);
                 let _ret1 = unsafe { _wit_import(data.take_handle() as i32) };
                 unsafe {
                     ::witbind::rt::async_support::FutureReader::new(
@@ -459,6 +463,12 @@ pub mod wasi {
             #[used]
             #[doc(hidden)]
             static __FORCE_SECTION_REF: fn() = super::super::super::__link_custom_section_describing_imports;
+            #[allow(unused_macros)]
+            macro_rules! wit_import {
+                ($($signature:tt)*) => {
+                    ::witbind::rt::wit_import!("wasi:cli/stderr@0.3.2", $($signature)*);
+                };
+            }
             pub type ErrorCode = super::types::ErrorCode;
             /// Write the given stream to stderr.
             ///
@@ -473,9 +483,7 @@ pub mod wasi {
             ) -> ::witbind::rt::async_support::FutureReader<
                 ::core::result::Result<(), ErrorCode>,
             > {
-                ::witbind::rt::wit_import!(
-                    "wasi:cli/stderr@0.3.2", "write-via-stream", (i32), i32
-                );
+                wit_import!("write-via-stream", (i32), i32);
                 let _ret1 = unsafe { _wit_import(data.take_handle() as i32) };
                 unsafe {
                     ::witbind::rt::async_support::FutureReader::new(
@@ -503,40 +511,10 @@ pub mod wasi {
             pub struct TerminalInput {
                 pub(crate) handle: ::witbind::rt::ResourceHandle<TerminalInput>,
             }
-            impl ::witbind::rt::WasmResource for TerminalInput {
-                unsafe fn drop(handle: u32) {
-                    ::witbind::rt::wit_import!(
-                        "wasi:cli/terminal-input@0.3.2", "[resource-drop]terminal-input",
-                        (i32)
-                    );
-                    unsafe { _wit_import(handle as i32) }
-                }
-            }
-            impl TerminalInput {
-                /// Takes ownership of a raw handle.
-                ///
-                /// # Safety
-                /// `handle` must be an owned handle of this resource type that
-                /// nothing else drops.
-                #[doc(hidden)]
-                pub unsafe fn from_handle(handle: u32) -> Self {
-                    Self {
-                        handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(handle)
-                        },
-                    }
-                }
-                /// Moves ownership of the raw handle out of this value.
-                #[doc(hidden)]
-                pub fn take_handle(&self) -> u32 {
-                    ::witbind::rt::ResourceHandle::take_handle(&self.handle)
-                }
-                /// The raw handle, still owned by this value.
-                #[doc(hidden)]
-                pub fn handle(&self) -> u32 {
-                    ::witbind::rt::ResourceHandle::handle(&self.handle)
-                }
-            }
+            ::witbind::rt::resource_handle!(
+                TerminalInput, "wasi:cli/terminal-input@0.3.2",
+                "[resource-drop]terminal-input", api
+            );
             impl TerminalInput {}
         }
         /// Terminal output.
@@ -554,40 +532,10 @@ pub mod wasi {
             pub struct TerminalOutput {
                 pub(crate) handle: ::witbind::rt::ResourceHandle<TerminalOutput>,
             }
-            impl ::witbind::rt::WasmResource for TerminalOutput {
-                unsafe fn drop(handle: u32) {
-                    ::witbind::rt::wit_import!(
-                        "wasi:cli/terminal-output@0.3.2",
-                        "[resource-drop]terminal-output", (i32)
-                    );
-                    unsafe { _wit_import(handle as i32) }
-                }
-            }
-            impl TerminalOutput {
-                /// Takes ownership of a raw handle.
-                ///
-                /// # Safety
-                /// `handle` must be an owned handle of this resource type that
-                /// nothing else drops.
-                #[doc(hidden)]
-                pub unsafe fn from_handle(handle: u32) -> Self {
-                    Self {
-                        handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(handle)
-                        },
-                    }
-                }
-                /// Moves ownership of the raw handle out of this value.
-                #[doc(hidden)]
-                pub fn take_handle(&self) -> u32 {
-                    ::witbind::rt::ResourceHandle::take_handle(&self.handle)
-                }
-                /// The raw handle, still owned by this value.
-                #[doc(hidden)]
-                pub fn handle(&self) -> u32 {
-                    ::witbind::rt::ResourceHandle::handle(&self.handle)
-                }
-            }
+            ::witbind::rt::resource_handle!(
+                TerminalOutput, "wasi:cli/terminal-output@0.3.2",
+                "[resource-drop]terminal-output", api
+            );
             impl TerminalOutput {}
         }
         /// An interface providing an optional `terminal-input` for stdin as a
@@ -596,29 +544,26 @@ pub mod wasi {
             #[used]
             #[doc(hidden)]
             static __FORCE_SECTION_REF: fn() = super::super::super::__link_custom_section_describing_imports;
+            #[allow(unused_macros)]
+            macro_rules! wit_import {
+                ($($signature:tt)*) => {
+                    ::witbind::rt::wit_import!("wasi:cli/terminal-stdin@0.3.2", $($signature)*);
+                };
+            }
             pub type TerminalInput = super::terminal_input::TerminalInput;
             /// If stdin is connected to a terminal, return a `terminal-input` handle
             /// allowing further interaction with it.
             pub fn get_terminal_stdin() -> ::core::option::Option<TerminalInput> {
-                ::witbind::rt::wit_import!(
-                    "wasi:cli/terminal-stdin@0.3.2", "get-terminal-stdin", (ptr)
-                );
+                wit_import!("get-terminal-stdin", (ptr));
                 let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
                 let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(_ptr1) };
                 let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                match _l2 {
-                    0 => ::core::option::Option::None,
-                    1 => {
-                        let _l3 = unsafe { *_ptr1.add(4).cast::<i32>() };
-                        ::core::option::Option::Some(TerminalInput {
-                            handle: unsafe {
-                                ::witbind::rt::ResourceHandle::from_handle(_l3 as u32)
-                            },
-                        })
-                    }
-                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                }
+                let _case4 = || {
+                    let _l3 = unsafe { *_ptr1.add(4).cast::<i32>() };
+                    unsafe { TerminalInput::from_handle(_l3 as u32) }
+                };
+                unsafe { ::witbind::rt::lift_option(_l2, _case4) }
             }
         }
         /// An interface providing an optional `terminal-output` for stdout as a
@@ -627,29 +572,26 @@ pub mod wasi {
             #[used]
             #[doc(hidden)]
             static __FORCE_SECTION_REF: fn() = super::super::super::__link_custom_section_describing_imports;
+            #[allow(unused_macros)]
+            macro_rules! wit_import {
+                ($($signature:tt)*) => {
+                    ::witbind::rt::wit_import!("wasi:cli/terminal-stdout@0.3.2", $($signature)*);
+                };
+            }
             pub type TerminalOutput = super::terminal_output::TerminalOutput;
             /// If stdout is connected to a terminal, return a `terminal-output` handle
             /// allowing further interaction with it.
             pub fn get_terminal_stdout() -> ::core::option::Option<TerminalOutput> {
-                ::witbind::rt::wit_import!(
-                    "wasi:cli/terminal-stdout@0.3.2", "get-terminal-stdout", (ptr)
-                );
+                wit_import!("get-terminal-stdout", (ptr));
                 let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
                 let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(_ptr1) };
                 let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                match _l2 {
-                    0 => ::core::option::Option::None,
-                    1 => {
-                        let _l3 = unsafe { *_ptr1.add(4).cast::<i32>() };
-                        ::core::option::Option::Some(TerminalOutput {
-                            handle: unsafe {
-                                ::witbind::rt::ResourceHandle::from_handle(_l3 as u32)
-                            },
-                        })
-                    }
-                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                }
+                let _case4 = || {
+                    let _l3 = unsafe { *_ptr1.add(4).cast::<i32>() };
+                    unsafe { TerminalOutput::from_handle(_l3 as u32) }
+                };
+                unsafe { ::witbind::rt::lift_option(_l2, _case4) }
             }
         }
         /// An interface providing an optional `terminal-output` for stderr as a
@@ -658,29 +600,26 @@ pub mod wasi {
             #[used]
             #[doc(hidden)]
             static __FORCE_SECTION_REF: fn() = super::super::super::__link_custom_section_describing_imports;
+            #[allow(unused_macros)]
+            macro_rules! wit_import {
+                ($($signature:tt)*) => {
+                    ::witbind::rt::wit_import!("wasi:cli/terminal-stderr@0.3.2", $($signature)*);
+                };
+            }
             pub type TerminalOutput = super::terminal_output::TerminalOutput;
             /// If stderr is connected to a terminal, return a `terminal-output` handle
             /// allowing further interaction with it.
             pub fn get_terminal_stderr() -> ::core::option::Option<TerminalOutput> {
-                ::witbind::rt::wit_import!(
-                    "wasi:cli/terminal-stderr@0.3.2", "get-terminal-stderr", (ptr)
-                );
+                wit_import!("get-terminal-stderr", (ptr));
                 let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
                 let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(_ptr1) };
                 let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                match _l2 {
-                    0 => ::core::option::Option::None,
-                    1 => {
-                        let _l3 = unsafe { *_ptr1.add(4).cast::<i32>() };
-                        ::core::option::Option::Some(TerminalOutput {
-                            handle: unsafe {
-                                ::witbind::rt::ResourceHandle::from_handle(_l3 as u32)
-                            },
-                        })
-                    }
-                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                }
+                let _case4 = || {
+                    let _l3 = unsafe { *_ptr1.add(4).cast::<i32>() };
+                    unsafe { TerminalOutput::from_handle(_l3 as u32) }
+                };
+                unsafe { ::witbind::rt::lift_option(_l2, _case4) }
             }
         }
     }
@@ -705,6 +644,12 @@ pub mod wasi {
             #[used]
             #[doc(hidden)]
             static __FORCE_SECTION_REF: fn() = super::super::super::__link_custom_section_describing_imports;
+            #[allow(unused_macros)]
+            macro_rules! wit_import {
+                ($($signature:tt)*) => {
+                    ::witbind::rt::wit_import!("wasi:clocks/monotonic-clock@0.3.2", $($signature)*);
+                };
+            }
             pub type Duration = super::types::Duration;
             /// A mark on a monotonic clock is a number of nanoseconds since an
             /// unspecified initial value, and can only be compared to instances from
@@ -720,18 +665,14 @@ pub mod wasi {
             /// should ensure that the starting time is low enough to avoid the
             /// possibility of overflow in practice.
             pub fn now() -> Mark {
-                ::witbind::rt::wit_import!(
-                    "wasi:clocks/monotonic-clock@0.3.2", "now", (), i64
-                );
+                wit_import!("now", (), i64);
                 let _ret1 = unsafe { _wit_import() };
                 _ret1 as u64
             }
             /// Query the resolution of the clock. Returns the duration of time
             /// corresponding to a clock tick.
             pub fn get_resolution() -> Duration {
-                ::witbind::rt::wit_import!(
-                    "wasi:clocks/monotonic-clock@0.3.2", "get-resolution", (), i64
-                );
+                wit_import!("get-resolution", (), i64);
                 let _ret1 = unsafe { _wit_import() };
                 _ret1 as u64
             }
@@ -868,6 +809,12 @@ pub mod wasi {
             #[used]
             #[doc(hidden)]
             static __FORCE_SECTION_REF: fn() = super::super::super::__link_custom_section_describing_imports;
+            #[allow(unused_macros)]
+            macro_rules! wit_import {
+                ($($signature:tt)*) => {
+                    ::witbind::rt::wit_import!("wasi:clocks/system-clock@0.3.2", $($signature)*);
+                };
+            }
             pub type Duration = super::types::Duration;
             /// An "instant", or "exact time", is a point in time without regard to any
             /// time zone: just the time since a particular external reference point,
@@ -907,9 +854,7 @@ pub mod wasi {
             ///
             /// The nanoseconds field of the output is always less than 1000000000.
             pub fn now() -> Instant {
-                ::witbind::rt::wit_import!(
-                    "wasi:clocks/system-clock@0.3.2", "now", (ptr)
-                );
+                wit_import!("now", (ptr));
                 let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
                 let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(_ptr1) };
@@ -923,9 +868,7 @@ pub mod wasi {
             /// Query the resolution of the clock. Returns the smallest duration of time
             /// that the implementation permits distinguishing.
             pub fn get_resolution() -> Duration {
-                ::witbind::rt::wit_import!(
-                    "wasi:clocks/system-clock@0.3.2", "get-resolution", (), i64
-                );
+                wit_import!("get-resolution", (), i64);
                 let _ret1 = unsafe { _wit_import() };
                 _ret1 as u64
             }
@@ -971,6 +914,12 @@ pub mod wasi {
             #[used]
             #[doc(hidden)]
             static __FORCE_SECTION_REF: fn() = super::super::super::__link_custom_section_describing_imports;
+            #[allow(unused_macros)]
+            macro_rules! wit_import {
+                ($($signature:tt)*) => {
+                    ::witbind::rt::wit_import!("wasi:filesystem/types@0.3.2", $($signature)*);
+                };
+            }
             pub type Instant = super::super::clocks::system_clock::Instant;
             /// File size or length of a region within a file.
             pub type Filesize = u64;
@@ -1270,39 +1219,10 @@ pub mod wasi {
             pub struct Descriptor {
                 pub(crate) handle: ::witbind::rt::ResourceHandle<Descriptor>,
             }
-            impl ::witbind::rt::WasmResource for Descriptor {
-                unsafe fn drop(handle: u32) {
-                    ::witbind::rt::wit_import!(
-                        "wasi:filesystem/types@0.3.2", "[resource-drop]descriptor", (i32)
-                    );
-                    unsafe { _wit_import(handle as i32) }
-                }
-            }
-            impl Descriptor {
-                /// Takes ownership of a raw handle.
-                ///
-                /// # Safety
-                /// `handle` must be an owned handle of this resource type that
-                /// nothing else drops.
-                #[doc(hidden)]
-                pub unsafe fn from_handle(handle: u32) -> Self {
-                    Self {
-                        handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(handle)
-                        },
-                    }
-                }
-                /// Moves ownership of the raw handle out of this value.
-                #[doc(hidden)]
-                pub fn take_handle(&self) -> u32 {
-                    ::witbind::rt::ResourceHandle::take_handle(&self.handle)
-                }
-                /// The raw handle, still owned by this value.
-                #[doc(hidden)]
-                pub fn handle(&self) -> u32 {
-                    ::witbind::rt::ResourceHandle::handle(&self.handle)
-                }
-            }
+            ::witbind::rt::resource_handle!(
+                Descriptor, "wasi:filesystem/types@0.3.2", "[resource-drop]descriptor",
+                api
+            );
             impl Descriptor {
                 /// Return a stream for reading from a file.
                 ///
@@ -1329,15 +1249,12 @@ pub mod wasi {
                         ::core::result::Result<(), ErrorCode>,
                     >,
                 ) {
-                    ::witbind::rt::wit_import!(
-                        "wasi:filesystem/types@0.3.2",
-                        "[method]descriptor.read-via-stream", (i32, i64, ptr)
-                    );
+                    wit_import!("[method]descriptor.read-via-stream", (i32, i64, ptr));
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                            self.handle() as i32,
                             ::witbind::rt::as_i64(offset),
                             _ptr1,
                         )
@@ -1379,13 +1296,12 @@ pub mod wasi {
                 ) -> ::witbind::rt::async_support::FutureReader<
                     ::core::result::Result<(), ErrorCode>,
                 > {
-                    ::witbind::rt::wit_import!(
-                        "wasi:filesystem/types@0.3.2",
+                    wit_import!(
                         "[method]descriptor.write-via-stream", (i32, i32, i64), i32
                     );
                     let _ret1 = unsafe {
                         _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                            self.handle() as i32,
                             data.take_handle() as i32,
                             ::witbind::rt::as_i64(offset),
                         )
@@ -1414,15 +1330,9 @@ pub mod wasi {
                 ) -> ::witbind::rt::async_support::FutureReader<
                     ::core::result::Result<(), ErrorCode>,
                 > {
-                    ::witbind::rt::wit_import!(
-                        "wasi:filesystem/types@0.3.2",
-                        "[method]descriptor.append-via-stream", (i32, i32), i32
-                    );
+                    wit_import!("[method]descriptor.append-via-stream", (i32, i32), i32);
                     let _ret1 = unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            data.take_handle() as i32,
-                        )
+                        _wit_import(self.handle() as i32, data.take_handle() as i32)
                     };
                     unsafe {
                         ::witbind::rt::async_support::FutureReader::new(
@@ -1464,7 +1374,7 @@ pub mod wasi {
                             _area: *mut u8,
                         ) -> Self::ParamsLower {
                             ::witbind::rt::async_support::Lowered((
-                                ::witbind::rt::ResourceHandle::handle(&self_.handle) as i32,
+                                self_.handle() as i32,
                                 ::witbind::rt::as_i64(offset),
                                 ::witbind::rt::as_i64(length),
                                 advice.clone() as i32,
@@ -1506,66 +1416,8 @@ pub mod wasi {
                             _results: *mut u8,
                         ) -> Self::Results {
                             let _l1 = unsafe { *_results.cast::<u8>() };
-                            match _l1 {
-                                0 => ::core::result::Result::Ok(()),
-                                1 => {
-                                    let _l2 = unsafe { *_results.add(4).cast::<u8>() };
-                                    let _v5 = match _l2 {
-                                        0 => ErrorCode::Access,
-                                        1 => ErrorCode::Already,
-                                        2 => ErrorCode::BadDescriptor,
-                                        3 => ErrorCode::Busy,
-                                        4 => ErrorCode::Deadlock,
-                                        5 => ErrorCode::Quota,
-                                        6 => ErrorCode::Exist,
-                                        7 => ErrorCode::FileTooLarge,
-                                        8 => ErrorCode::IllegalByteSequence,
-                                        9 => ErrorCode::InProgress,
-                                        10 => ErrorCode::Interrupted,
-                                        11 => ErrorCode::Invalid,
-                                        12 => ErrorCode::Io,
-                                        13 => ErrorCode::IsDirectory,
-                                        14 => ErrorCode::Loop,
-                                        15 => ErrorCode::TooManyLinks,
-                                        16 => ErrorCode::MessageSize,
-                                        17 => ErrorCode::NameTooLong,
-                                        18 => ErrorCode::NoDevice,
-                                        19 => ErrorCode::NoEntry,
-                                        20 => ErrorCode::NoLock,
-                                        21 => ErrorCode::InsufficientMemory,
-                                        22 => ErrorCode::InsufficientSpace,
-                                        23 => ErrorCode::NotDirectory,
-                                        24 => ErrorCode::NotEmpty,
-                                        25 => ErrorCode::NotRecoverable,
-                                        26 => ErrorCode::Unsupported,
-                                        27 => ErrorCode::NoTty,
-                                        28 => ErrorCode::NoSuchDevice,
-                                        29 => ErrorCode::Overflow,
-                                        30 => ErrorCode::NotPermitted,
-                                        31 => ErrorCode::Pipe,
-                                        32 => ErrorCode::ReadOnly,
-                                        33 => ErrorCode::InvalidSeek,
-                                        34 => ErrorCode::TextFileBusy,
-                                        35 => ErrorCode::CrossDevice,
-                                        36 => {
-                                            let _l3 = unsafe { *_results.add(8).cast::<u8>() };
-                                            let _v4 = match _l3 {
-                                                0 => ::core::option::Option::None,
-                                                1 => {
-                                                    ::core::option::Option::Some(unsafe {
-                                                        ::witbind::rt::take_string_at(_results.add(12))
-                                                    })
-                                                }
-                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                            };
-                                            ErrorCode::Other(_v4)
-                                        }
-                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                    };
-                                    ::core::result::Result::Err(_v5)
-                                }
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            }
+                            let _case3 = || unsafe { _lift_error_code(_results.add(4)) };
+                            unsafe { ::witbind::rt::lift_result(_l1, || (), _case3) }
                         }
                     }
                     ::witbind::rt::async_support::Subtask::call(
@@ -1600,7 +1452,7 @@ pub mod wasi {
                             _area: *mut u8,
                         ) -> Self::ParamsLower {
                             ::witbind::rt::async_support::Lowered((
-                                ::witbind::rt::ResourceHandle::handle(&self_.handle) as i32,
+                                self_.handle() as i32,
                             ))
                         }
                         unsafe fn call_import(
@@ -1636,66 +1488,8 @@ pub mod wasi {
                             _results: *mut u8,
                         ) -> Self::Results {
                             let _l1 = unsafe { *_results.cast::<u8>() };
-                            match _l1 {
-                                0 => ::core::result::Result::Ok(()),
-                                1 => {
-                                    let _l2 = unsafe { *_results.add(4).cast::<u8>() };
-                                    let _v5 = match _l2 {
-                                        0 => ErrorCode::Access,
-                                        1 => ErrorCode::Already,
-                                        2 => ErrorCode::BadDescriptor,
-                                        3 => ErrorCode::Busy,
-                                        4 => ErrorCode::Deadlock,
-                                        5 => ErrorCode::Quota,
-                                        6 => ErrorCode::Exist,
-                                        7 => ErrorCode::FileTooLarge,
-                                        8 => ErrorCode::IllegalByteSequence,
-                                        9 => ErrorCode::InProgress,
-                                        10 => ErrorCode::Interrupted,
-                                        11 => ErrorCode::Invalid,
-                                        12 => ErrorCode::Io,
-                                        13 => ErrorCode::IsDirectory,
-                                        14 => ErrorCode::Loop,
-                                        15 => ErrorCode::TooManyLinks,
-                                        16 => ErrorCode::MessageSize,
-                                        17 => ErrorCode::NameTooLong,
-                                        18 => ErrorCode::NoDevice,
-                                        19 => ErrorCode::NoEntry,
-                                        20 => ErrorCode::NoLock,
-                                        21 => ErrorCode::InsufficientMemory,
-                                        22 => ErrorCode::InsufficientSpace,
-                                        23 => ErrorCode::NotDirectory,
-                                        24 => ErrorCode::NotEmpty,
-                                        25 => ErrorCode::NotRecoverable,
-                                        26 => ErrorCode::Unsupported,
-                                        27 => ErrorCode::NoTty,
-                                        28 => ErrorCode::NoSuchDevice,
-                                        29 => ErrorCode::Overflow,
-                                        30 => ErrorCode::NotPermitted,
-                                        31 => ErrorCode::Pipe,
-                                        32 => ErrorCode::ReadOnly,
-                                        33 => ErrorCode::InvalidSeek,
-                                        34 => ErrorCode::TextFileBusy,
-                                        35 => ErrorCode::CrossDevice,
-                                        36 => {
-                                            let _l3 = unsafe { *_results.add(8).cast::<u8>() };
-                                            let _v4 = match _l3 {
-                                                0 => ::core::option::Option::None,
-                                                1 => {
-                                                    ::core::option::Option::Some(unsafe {
-                                                        ::witbind::rt::take_string_at(_results.add(12))
-                                                    })
-                                                }
-                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                            };
-                                            ErrorCode::Other(_v4)
-                                        }
-                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                    };
-                                    ::core::result::Result::Err(_v5)
-                                }
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            }
+                            let _case3 = || unsafe { _lift_error_code(_results.add(4)) };
+                            unsafe { ::witbind::rt::lift_result(_l1, || (), _case3) }
                         }
                     }
                     ::witbind::rt::async_support::Subtask::call(
@@ -1735,7 +1529,7 @@ pub mod wasi {
                             _area: *mut u8,
                         ) -> Self::ParamsLower {
                             ::witbind::rt::async_support::Lowered((
-                                ::witbind::rt::ResourceHandle::handle(&self_.handle) as i32,
+                                self_.handle() as i32,
                             ))
                         }
                         unsafe fn call_import(
@@ -1771,71 +1565,12 @@ pub mod wasi {
                             _results: *mut u8,
                         ) -> Self::Results {
                             let _l1 = unsafe { *_results.cast::<u8>() };
-                            match _l1 {
-                                0 => {
-                                    let _l2 = unsafe { *_results.add(4).cast::<u8>() };
-                                    ::core::result::Result::Ok(
-                                        DescriptorFlags::from_bits_retain(_l2),
-                                    )
-                                }
-                                1 => {
-                                    let _l3 = unsafe { *_results.add(4).cast::<u8>() };
-                                    let _v6 = match _l3 {
-                                        0 => ErrorCode::Access,
-                                        1 => ErrorCode::Already,
-                                        2 => ErrorCode::BadDescriptor,
-                                        3 => ErrorCode::Busy,
-                                        4 => ErrorCode::Deadlock,
-                                        5 => ErrorCode::Quota,
-                                        6 => ErrorCode::Exist,
-                                        7 => ErrorCode::FileTooLarge,
-                                        8 => ErrorCode::IllegalByteSequence,
-                                        9 => ErrorCode::InProgress,
-                                        10 => ErrorCode::Interrupted,
-                                        11 => ErrorCode::Invalid,
-                                        12 => ErrorCode::Io,
-                                        13 => ErrorCode::IsDirectory,
-                                        14 => ErrorCode::Loop,
-                                        15 => ErrorCode::TooManyLinks,
-                                        16 => ErrorCode::MessageSize,
-                                        17 => ErrorCode::NameTooLong,
-                                        18 => ErrorCode::NoDevice,
-                                        19 => ErrorCode::NoEntry,
-                                        20 => ErrorCode::NoLock,
-                                        21 => ErrorCode::InsufficientMemory,
-                                        22 => ErrorCode::InsufficientSpace,
-                                        23 => ErrorCode::NotDirectory,
-                                        24 => ErrorCode::NotEmpty,
-                                        25 => ErrorCode::NotRecoverable,
-                                        26 => ErrorCode::Unsupported,
-                                        27 => ErrorCode::NoTty,
-                                        28 => ErrorCode::NoSuchDevice,
-                                        29 => ErrorCode::Overflow,
-                                        30 => ErrorCode::NotPermitted,
-                                        31 => ErrorCode::Pipe,
-                                        32 => ErrorCode::ReadOnly,
-                                        33 => ErrorCode::InvalidSeek,
-                                        34 => ErrorCode::TextFileBusy,
-                                        35 => ErrorCode::CrossDevice,
-                                        36 => {
-                                            let _l4 = unsafe { *_results.add(8).cast::<u8>() };
-                                            let _v5 = match _l4 {
-                                                0 => ::core::option::Option::None,
-                                                1 => {
-                                                    ::core::option::Option::Some(unsafe {
-                                                        ::witbind::rt::take_string_at(_results.add(12))
-                                                    })
-                                                }
-                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                            };
-                                            ErrorCode::Other(_v5)
-                                        }
-                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                    };
-                                    ::core::result::Result::Err(_v6)
-                                }
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            }
+                            let _case3 = || {
+                                let _l2 = unsafe { *_results.add(4).cast::<u8>() };
+                                DescriptorFlags::from_bits_retain(_l2)
+                            };
+                            let _case5 = || unsafe { _lift_error_code(_results.add(4)) };
+                            unsafe { ::witbind::rt::lift_result(_l1, _case3, _case5) }
                         }
                     }
                     ::witbind::rt::async_support::Subtask::call(
@@ -1876,7 +1611,7 @@ pub mod wasi {
                             _area: *mut u8,
                         ) -> Self::ParamsLower {
                             ::witbind::rt::async_support::Lowered((
-                                ::witbind::rt::ResourceHandle::handle(&self_.handle) as i32,
+                                self_.handle() as i32,
                             ))
                         }
                         unsafe fn call_import(
@@ -1912,92 +1647,11 @@ pub mod wasi {
                             _results: *mut u8,
                         ) -> Self::Results {
                             let _l1 = unsafe { *_results.cast::<u8>() };
-                            match _l1 {
-                                0 => {
-                                    let _l2 = unsafe { *_results.add(4).cast::<u8>() };
-                                    let _v5 = match _l2 {
-                                        0 => DescriptorType::BlockDevice,
-                                        1 => DescriptorType::CharacterDevice,
-                                        2 => DescriptorType::Directory,
-                                        3 => DescriptorType::Fifo,
-                                        4 => DescriptorType::SymbolicLink,
-                                        5 => DescriptorType::RegularFile,
-                                        6 => DescriptorType::Socket,
-                                        7 => {
-                                            let _l3 = unsafe { *_results.add(8).cast::<u8>() };
-                                            let _v4 = match _l3 {
-                                                0 => ::core::option::Option::None,
-                                                1 => {
-                                                    ::core::option::Option::Some(unsafe {
-                                                        ::witbind::rt::take_string_at(_results.add(12))
-                                                    })
-                                                }
-                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                            };
-                                            DescriptorType::Other(_v4)
-                                        }
-                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                    };
-                                    ::core::result::Result::Ok(_v5)
-                                }
-                                1 => {
-                                    let _l6 = unsafe { *_results.add(4).cast::<u8>() };
-                                    let _v9 = match _l6 {
-                                        0 => ErrorCode::Access,
-                                        1 => ErrorCode::Already,
-                                        2 => ErrorCode::BadDescriptor,
-                                        3 => ErrorCode::Busy,
-                                        4 => ErrorCode::Deadlock,
-                                        5 => ErrorCode::Quota,
-                                        6 => ErrorCode::Exist,
-                                        7 => ErrorCode::FileTooLarge,
-                                        8 => ErrorCode::IllegalByteSequence,
-                                        9 => ErrorCode::InProgress,
-                                        10 => ErrorCode::Interrupted,
-                                        11 => ErrorCode::Invalid,
-                                        12 => ErrorCode::Io,
-                                        13 => ErrorCode::IsDirectory,
-                                        14 => ErrorCode::Loop,
-                                        15 => ErrorCode::TooManyLinks,
-                                        16 => ErrorCode::MessageSize,
-                                        17 => ErrorCode::NameTooLong,
-                                        18 => ErrorCode::NoDevice,
-                                        19 => ErrorCode::NoEntry,
-                                        20 => ErrorCode::NoLock,
-                                        21 => ErrorCode::InsufficientMemory,
-                                        22 => ErrorCode::InsufficientSpace,
-                                        23 => ErrorCode::NotDirectory,
-                                        24 => ErrorCode::NotEmpty,
-                                        25 => ErrorCode::NotRecoverable,
-                                        26 => ErrorCode::Unsupported,
-                                        27 => ErrorCode::NoTty,
-                                        28 => ErrorCode::NoSuchDevice,
-                                        29 => ErrorCode::Overflow,
-                                        30 => ErrorCode::NotPermitted,
-                                        31 => ErrorCode::Pipe,
-                                        32 => ErrorCode::ReadOnly,
-                                        33 => ErrorCode::InvalidSeek,
-                                        34 => ErrorCode::TextFileBusy,
-                                        35 => ErrorCode::CrossDevice,
-                                        36 => {
-                                            let _l7 = unsafe { *_results.add(8).cast::<u8>() };
-                                            let _v8 = match _l7 {
-                                                0 => ::core::option::Option::None,
-                                                1 => {
-                                                    ::core::option::Option::Some(unsafe {
-                                                        ::witbind::rt::take_string_at(_results.add(12))
-                                                    })
-                                                }
-                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                            };
-                                            ErrorCode::Other(_v8)
-                                        }
-                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                    };
-                                    ::core::result::Result::Err(_v9)
-                                }
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            }
+                            let _case3 = || unsafe {
+                                _lift_descriptor_type(_results.add(4))
+                            };
+                            let _case5 = || unsafe { _lift_error_code(_results.add(4)) };
+                            unsafe { ::witbind::rt::lift_result(_l1, _case3, _case5) }
                         }
                     }
                     ::witbind::rt::async_support::Subtask::call(
@@ -2035,7 +1689,7 @@ pub mod wasi {
                             _area: *mut u8,
                         ) -> Self::ParamsLower {
                             ::witbind::rt::async_support::Lowered((
-                                ::witbind::rt::ResourceHandle::handle(&self_.handle) as i32,
+                                self_.handle() as i32,
                                 ::witbind::rt::as_i64(size),
                             ))
                         }
@@ -2073,66 +1727,8 @@ pub mod wasi {
                             _results: *mut u8,
                         ) -> Self::Results {
                             let _l1 = unsafe { *_results.cast::<u8>() };
-                            match _l1 {
-                                0 => ::core::result::Result::Ok(()),
-                                1 => {
-                                    let _l2 = unsafe { *_results.add(4).cast::<u8>() };
-                                    let _v5 = match _l2 {
-                                        0 => ErrorCode::Access,
-                                        1 => ErrorCode::Already,
-                                        2 => ErrorCode::BadDescriptor,
-                                        3 => ErrorCode::Busy,
-                                        4 => ErrorCode::Deadlock,
-                                        5 => ErrorCode::Quota,
-                                        6 => ErrorCode::Exist,
-                                        7 => ErrorCode::FileTooLarge,
-                                        8 => ErrorCode::IllegalByteSequence,
-                                        9 => ErrorCode::InProgress,
-                                        10 => ErrorCode::Interrupted,
-                                        11 => ErrorCode::Invalid,
-                                        12 => ErrorCode::Io,
-                                        13 => ErrorCode::IsDirectory,
-                                        14 => ErrorCode::Loop,
-                                        15 => ErrorCode::TooManyLinks,
-                                        16 => ErrorCode::MessageSize,
-                                        17 => ErrorCode::NameTooLong,
-                                        18 => ErrorCode::NoDevice,
-                                        19 => ErrorCode::NoEntry,
-                                        20 => ErrorCode::NoLock,
-                                        21 => ErrorCode::InsufficientMemory,
-                                        22 => ErrorCode::InsufficientSpace,
-                                        23 => ErrorCode::NotDirectory,
-                                        24 => ErrorCode::NotEmpty,
-                                        25 => ErrorCode::NotRecoverable,
-                                        26 => ErrorCode::Unsupported,
-                                        27 => ErrorCode::NoTty,
-                                        28 => ErrorCode::NoSuchDevice,
-                                        29 => ErrorCode::Overflow,
-                                        30 => ErrorCode::NotPermitted,
-                                        31 => ErrorCode::Pipe,
-                                        32 => ErrorCode::ReadOnly,
-                                        33 => ErrorCode::InvalidSeek,
-                                        34 => ErrorCode::TextFileBusy,
-                                        35 => ErrorCode::CrossDevice,
-                                        36 => {
-                                            let _l3 = unsafe { *_results.add(8).cast::<u8>() };
-                                            let _v4 = match _l3 {
-                                                0 => ::core::option::Option::None,
-                                                1 => {
-                                                    ::core::option::Option::Some(unsafe {
-                                                        ::witbind::rt::take_string_at(_results.add(12))
-                                                    })
-                                                }
-                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                            };
-                                            ErrorCode::Other(_v4)
-                                        }
-                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                    };
-                                    ::core::result::Result::Err(_v5)
-                                }
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            }
+                            let _case3 = || unsafe { _lift_error_code(_results.add(4)) };
+                            unsafe { ::witbind::rt::lift_result(_l1, || (), _case3) }
                         }
                     }
                     ::witbind::rt::async_support::Subtask::call(
@@ -2176,49 +1772,15 @@ pub mod wasi {
                             _area: *mut u8,
                         ) -> Self::ParamsLower {
                             let _p1 = unsafe { _area.add(0) };
-                            unsafe {
-                                *_p1.cast::<i32>() = ::witbind::rt::ResourceHandle::handle(
-                                    &self_.handle,
-                                ) as i32
-                            };
+                            unsafe { *_p1.cast::<i32>() = self_.handle() as i32 };
                             let _p2 = unsafe { _area.add(8) };
-                            match data_access_timestamp {
-                                NewTimestamp::NoChange => {
-                                    unsafe { *_p2.cast::<u8>() = 0 };
-                                }
-                                NewTimestamp::Now => {
-                                    unsafe { *_p2.cast::<u8>() = 1 };
-                                }
-                                NewTimestamp::Timestamp(_e5) => {
-                                    unsafe { *_p2.cast::<u8>() = 2 };
-                                    let Instant { seconds: _f6, nanoseconds: _f7 } = _e5;
-                                    unsafe {
-                                        *_p2.add(8).cast::<i64>() = ::witbind::rt::as_i64(_f6)
-                                    };
-                                    unsafe {
-                                        *_p2.add(16).cast::<i32>() = ::witbind::rt::as_i32(_f7)
-                                    };
-                                }
-                            }
-                            let _p8 = unsafe { _area.add(32) };
-                            match data_modification_timestamp {
-                                NewTimestamp::NoChange => {
-                                    unsafe { *_p8.cast::<u8>() = 0 };
-                                }
-                                NewTimestamp::Now => {
-                                    unsafe { *_p8.cast::<u8>() = 1 };
-                                }
-                                NewTimestamp::Timestamp(_e11) => {
-                                    unsafe { *_p8.cast::<u8>() = 2 };
-                                    let Instant { seconds: _f12, nanoseconds: _f13 } = _e11;
-                                    unsafe {
-                                        *_p8.add(8).cast::<i64>() = ::witbind::rt::as_i64(_f12)
-                                    };
-                                    unsafe {
-                                        *_p8.add(16).cast::<i32>() = ::witbind::rt::as_i32(_f13)
-                                    };
-                                }
-                            }
+                            unsafe {
+                                _lower_owned_new_timestamp(data_access_timestamp, _p2)
+                            };
+                            let _p3 = unsafe { _area.add(32) };
+                            unsafe {
+                                _lower_owned_new_timestamp(data_modification_timestamp, _p3)
+                            };
                             ::witbind::rt::async_support::Lowered((_area,))
                         }
                         unsafe fn call_import(
@@ -2254,66 +1816,8 @@ pub mod wasi {
                             _results: *mut u8,
                         ) -> Self::Results {
                             let _l1 = unsafe { *_results.cast::<u8>() };
-                            match _l1 {
-                                0 => ::core::result::Result::Ok(()),
-                                1 => {
-                                    let _l2 = unsafe { *_results.add(4).cast::<u8>() };
-                                    let _v5 = match _l2 {
-                                        0 => ErrorCode::Access,
-                                        1 => ErrorCode::Already,
-                                        2 => ErrorCode::BadDescriptor,
-                                        3 => ErrorCode::Busy,
-                                        4 => ErrorCode::Deadlock,
-                                        5 => ErrorCode::Quota,
-                                        6 => ErrorCode::Exist,
-                                        7 => ErrorCode::FileTooLarge,
-                                        8 => ErrorCode::IllegalByteSequence,
-                                        9 => ErrorCode::InProgress,
-                                        10 => ErrorCode::Interrupted,
-                                        11 => ErrorCode::Invalid,
-                                        12 => ErrorCode::Io,
-                                        13 => ErrorCode::IsDirectory,
-                                        14 => ErrorCode::Loop,
-                                        15 => ErrorCode::TooManyLinks,
-                                        16 => ErrorCode::MessageSize,
-                                        17 => ErrorCode::NameTooLong,
-                                        18 => ErrorCode::NoDevice,
-                                        19 => ErrorCode::NoEntry,
-                                        20 => ErrorCode::NoLock,
-                                        21 => ErrorCode::InsufficientMemory,
-                                        22 => ErrorCode::InsufficientSpace,
-                                        23 => ErrorCode::NotDirectory,
-                                        24 => ErrorCode::NotEmpty,
-                                        25 => ErrorCode::NotRecoverable,
-                                        26 => ErrorCode::Unsupported,
-                                        27 => ErrorCode::NoTty,
-                                        28 => ErrorCode::NoSuchDevice,
-                                        29 => ErrorCode::Overflow,
-                                        30 => ErrorCode::NotPermitted,
-                                        31 => ErrorCode::Pipe,
-                                        32 => ErrorCode::ReadOnly,
-                                        33 => ErrorCode::InvalidSeek,
-                                        34 => ErrorCode::TextFileBusy,
-                                        35 => ErrorCode::CrossDevice,
-                                        36 => {
-                                            let _l3 = unsafe { *_results.add(8).cast::<u8>() };
-                                            let _v4 = match _l3 {
-                                                0 => ::core::option::Option::None,
-                                                1 => {
-                                                    ::core::option::Option::Some(unsafe {
-                                                        ::witbind::rt::take_string_at(_results.add(12))
-                                                    })
-                                                }
-                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                            };
-                                            ErrorCode::Other(_v4)
-                                        }
-                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                    };
-                                    ::core::result::Result::Err(_v5)
-                                }
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            }
+                            let _case3 = || unsafe { _lift_error_code(_results.add(4)) };
+                            unsafe { ::witbind::rt::lift_result(_l1, || (), _case3) }
                         }
                     }
                     ::witbind::rt::async_support::Subtask::call(
@@ -2342,18 +1846,10 @@ pub mod wasi {
                         ::core::result::Result<(), ErrorCode>,
                     >,
                 ) {
-                    ::witbind::rt::wit_import!(
-                        "wasi:filesystem/types@0.3.2",
-                        "[method]descriptor.read-directory", (i32, ptr)
-                    );
+                    wit_import!("[method]descriptor.read-directory", (i32, ptr));
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr1,
-                        )
-                    };
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
                     let _l2 = unsafe { *_ptr1.cast::<u32>() };
                     let _l3 = unsafe { *_ptr1.add(4).cast::<u32>() };
                     (
@@ -2398,7 +1894,7 @@ pub mod wasi {
                             _area: *mut u8,
                         ) -> Self::ParamsLower {
                             ::witbind::rt::async_support::Lowered((
-                                ::witbind::rt::ResourceHandle::handle(&self_.handle) as i32,
+                                self_.handle() as i32,
                             ))
                         }
                         unsafe fn call_import(
@@ -2434,66 +1930,8 @@ pub mod wasi {
                             _results: *mut u8,
                         ) -> Self::Results {
                             let _l1 = unsafe { *_results.cast::<u8>() };
-                            match _l1 {
-                                0 => ::core::result::Result::Ok(()),
-                                1 => {
-                                    let _l2 = unsafe { *_results.add(4).cast::<u8>() };
-                                    let _v5 = match _l2 {
-                                        0 => ErrorCode::Access,
-                                        1 => ErrorCode::Already,
-                                        2 => ErrorCode::BadDescriptor,
-                                        3 => ErrorCode::Busy,
-                                        4 => ErrorCode::Deadlock,
-                                        5 => ErrorCode::Quota,
-                                        6 => ErrorCode::Exist,
-                                        7 => ErrorCode::FileTooLarge,
-                                        8 => ErrorCode::IllegalByteSequence,
-                                        9 => ErrorCode::InProgress,
-                                        10 => ErrorCode::Interrupted,
-                                        11 => ErrorCode::Invalid,
-                                        12 => ErrorCode::Io,
-                                        13 => ErrorCode::IsDirectory,
-                                        14 => ErrorCode::Loop,
-                                        15 => ErrorCode::TooManyLinks,
-                                        16 => ErrorCode::MessageSize,
-                                        17 => ErrorCode::NameTooLong,
-                                        18 => ErrorCode::NoDevice,
-                                        19 => ErrorCode::NoEntry,
-                                        20 => ErrorCode::NoLock,
-                                        21 => ErrorCode::InsufficientMemory,
-                                        22 => ErrorCode::InsufficientSpace,
-                                        23 => ErrorCode::NotDirectory,
-                                        24 => ErrorCode::NotEmpty,
-                                        25 => ErrorCode::NotRecoverable,
-                                        26 => ErrorCode::Unsupported,
-                                        27 => ErrorCode::NoTty,
-                                        28 => ErrorCode::NoSuchDevice,
-                                        29 => ErrorCode::Overflow,
-                                        30 => ErrorCode::NotPermitted,
-                                        31 => ErrorCode::Pipe,
-                                        32 => ErrorCode::ReadOnly,
-                                        33 => ErrorCode::InvalidSeek,
-                                        34 => ErrorCode::TextFileBusy,
-                                        35 => ErrorCode::CrossDevice,
-                                        36 => {
-                                            let _l3 = unsafe { *_results.add(8).cast::<u8>() };
-                                            let _v4 = match _l3 {
-                                                0 => ::core::option::Option::None,
-                                                1 => {
-                                                    ::core::option::Option::Some(unsafe {
-                                                        ::witbind::rt::take_string_at(_results.add(12))
-                                                    })
-                                                }
-                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                            };
-                                            ErrorCode::Other(_v4)
-                                        }
-                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                    };
-                                    ::core::result::Result::Err(_v5)
-                                }
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            }
+                            let _case3 = || unsafe { _lift_error_code(_results.add(4)) };
+                            unsafe { ::witbind::rt::lift_result(_l1, || (), _case3) }
                         }
                     }
                     ::witbind::rt::async_support::Subtask::call(
@@ -2531,7 +1969,7 @@ pub mod wasi {
                         ) -> Self::ParamsLower {
                             let (_ptr1, _len1) = ::witbind::rt::give_string(path);
                             ::witbind::rt::async_support::Lowered((
-                                ::witbind::rt::ResourceHandle::handle(&self_.handle) as i32,
+                                self_.handle() as i32,
                                 _ptr1,
                                 _len1,
                             ))
@@ -2574,66 +2012,8 @@ pub mod wasi {
                             _results: *mut u8,
                         ) -> Self::Results {
                             let _l1 = unsafe { *_results.cast::<u8>() };
-                            match _l1 {
-                                0 => ::core::result::Result::Ok(()),
-                                1 => {
-                                    let _l2 = unsafe { *_results.add(4).cast::<u8>() };
-                                    let _v5 = match _l2 {
-                                        0 => ErrorCode::Access,
-                                        1 => ErrorCode::Already,
-                                        2 => ErrorCode::BadDescriptor,
-                                        3 => ErrorCode::Busy,
-                                        4 => ErrorCode::Deadlock,
-                                        5 => ErrorCode::Quota,
-                                        6 => ErrorCode::Exist,
-                                        7 => ErrorCode::FileTooLarge,
-                                        8 => ErrorCode::IllegalByteSequence,
-                                        9 => ErrorCode::InProgress,
-                                        10 => ErrorCode::Interrupted,
-                                        11 => ErrorCode::Invalid,
-                                        12 => ErrorCode::Io,
-                                        13 => ErrorCode::IsDirectory,
-                                        14 => ErrorCode::Loop,
-                                        15 => ErrorCode::TooManyLinks,
-                                        16 => ErrorCode::MessageSize,
-                                        17 => ErrorCode::NameTooLong,
-                                        18 => ErrorCode::NoDevice,
-                                        19 => ErrorCode::NoEntry,
-                                        20 => ErrorCode::NoLock,
-                                        21 => ErrorCode::InsufficientMemory,
-                                        22 => ErrorCode::InsufficientSpace,
-                                        23 => ErrorCode::NotDirectory,
-                                        24 => ErrorCode::NotEmpty,
-                                        25 => ErrorCode::NotRecoverable,
-                                        26 => ErrorCode::Unsupported,
-                                        27 => ErrorCode::NoTty,
-                                        28 => ErrorCode::NoSuchDevice,
-                                        29 => ErrorCode::Overflow,
-                                        30 => ErrorCode::NotPermitted,
-                                        31 => ErrorCode::Pipe,
-                                        32 => ErrorCode::ReadOnly,
-                                        33 => ErrorCode::InvalidSeek,
-                                        34 => ErrorCode::TextFileBusy,
-                                        35 => ErrorCode::CrossDevice,
-                                        36 => {
-                                            let _l3 = unsafe { *_results.add(8).cast::<u8>() };
-                                            let _v4 = match _l3 {
-                                                0 => ::core::option::Option::None,
-                                                1 => {
-                                                    ::core::option::Option::Some(unsafe {
-                                                        ::witbind::rt::take_string_at(_results.add(12))
-                                                    })
-                                                }
-                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                            };
-                                            ErrorCode::Other(_v4)
-                                        }
-                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                    };
-                                    ::core::result::Result::Err(_v5)
-                                }
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            }
+                            let _case3 = || unsafe { _lift_error_code(_results.add(4)) };
+                            unsafe { ::witbind::rt::lift_result(_l1, || (), _case3) }
                         }
                     }
                     ::witbind::rt::async_support::Subtask::call(
@@ -2673,7 +2053,7 @@ pub mod wasi {
                             _area: *mut u8,
                         ) -> Self::ParamsLower {
                             ::witbind::rt::async_support::Lowered((
-                                ::witbind::rt::ResourceHandle::handle(&self_.handle) as i32,
+                                self_.handle() as i32,
                             ))
                         }
                         unsafe fn call_import(
@@ -2709,69 +2089,11 @@ pub mod wasi {
                             _results: *mut u8,
                         ) -> Self::Results {
                             let _l1 = unsafe { *_results.cast::<u8>() };
-                            match _l1 {
-                                0 => {
-                                    let _v2 = unsafe { _lift_descriptor_stat(_results.add(8)) };
-                                    ::core::result::Result::Ok(_v2)
-                                }
-                                1 => {
-                                    let _l3 = unsafe { *_results.add(8).cast::<u8>() };
-                                    let _v6 = match _l3 {
-                                        0 => ErrorCode::Access,
-                                        1 => ErrorCode::Already,
-                                        2 => ErrorCode::BadDescriptor,
-                                        3 => ErrorCode::Busy,
-                                        4 => ErrorCode::Deadlock,
-                                        5 => ErrorCode::Quota,
-                                        6 => ErrorCode::Exist,
-                                        7 => ErrorCode::FileTooLarge,
-                                        8 => ErrorCode::IllegalByteSequence,
-                                        9 => ErrorCode::InProgress,
-                                        10 => ErrorCode::Interrupted,
-                                        11 => ErrorCode::Invalid,
-                                        12 => ErrorCode::Io,
-                                        13 => ErrorCode::IsDirectory,
-                                        14 => ErrorCode::Loop,
-                                        15 => ErrorCode::TooManyLinks,
-                                        16 => ErrorCode::MessageSize,
-                                        17 => ErrorCode::NameTooLong,
-                                        18 => ErrorCode::NoDevice,
-                                        19 => ErrorCode::NoEntry,
-                                        20 => ErrorCode::NoLock,
-                                        21 => ErrorCode::InsufficientMemory,
-                                        22 => ErrorCode::InsufficientSpace,
-                                        23 => ErrorCode::NotDirectory,
-                                        24 => ErrorCode::NotEmpty,
-                                        25 => ErrorCode::NotRecoverable,
-                                        26 => ErrorCode::Unsupported,
-                                        27 => ErrorCode::NoTty,
-                                        28 => ErrorCode::NoSuchDevice,
-                                        29 => ErrorCode::Overflow,
-                                        30 => ErrorCode::NotPermitted,
-                                        31 => ErrorCode::Pipe,
-                                        32 => ErrorCode::ReadOnly,
-                                        33 => ErrorCode::InvalidSeek,
-                                        34 => ErrorCode::TextFileBusy,
-                                        35 => ErrorCode::CrossDevice,
-                                        36 => {
-                                            let _l4 = unsafe { *_results.add(12).cast::<u8>() };
-                                            let _v5 = match _l4 {
-                                                0 => ::core::option::Option::None,
-                                                1 => {
-                                                    ::core::option::Option::Some(unsafe {
-                                                        ::witbind::rt::take_string_at(_results.add(16))
-                                                    })
-                                                }
-                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                            };
-                                            ErrorCode::Other(_v5)
-                                        }
-                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                    };
-                                    ::core::result::Result::Err(_v6)
-                                }
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            }
+                            let _case3 = || unsafe {
+                                _lift_descriptor_stat(_results.add(8))
+                            };
+                            let _case5 = || unsafe { _lift_error_code(_results.add(8)) };
+                            unsafe { ::witbind::rt::lift_result(_l1, _case3, _case5) }
                         }
                     }
                     ::witbind::rt::async_support::Subtask::call(
@@ -2814,7 +2136,7 @@ pub mod wasi {
                         ) -> Self::ParamsLower {
                             let (_ptr1, _len1) = ::witbind::rt::give_string(path);
                             ::witbind::rt::async_support::Lowered((
-                                ::witbind::rt::ResourceHandle::handle(&self_.handle) as i32,
+                                self_.handle() as i32,
                                 path_flags.bits() as i32,
                                 _ptr1,
                                 _len1,
@@ -2860,69 +2182,11 @@ pub mod wasi {
                             _results: *mut u8,
                         ) -> Self::Results {
                             let _l1 = unsafe { *_results.cast::<u8>() };
-                            match _l1 {
-                                0 => {
-                                    let _v2 = unsafe { _lift_descriptor_stat(_results.add(8)) };
-                                    ::core::result::Result::Ok(_v2)
-                                }
-                                1 => {
-                                    let _l3 = unsafe { *_results.add(8).cast::<u8>() };
-                                    let _v6 = match _l3 {
-                                        0 => ErrorCode::Access,
-                                        1 => ErrorCode::Already,
-                                        2 => ErrorCode::BadDescriptor,
-                                        3 => ErrorCode::Busy,
-                                        4 => ErrorCode::Deadlock,
-                                        5 => ErrorCode::Quota,
-                                        6 => ErrorCode::Exist,
-                                        7 => ErrorCode::FileTooLarge,
-                                        8 => ErrorCode::IllegalByteSequence,
-                                        9 => ErrorCode::InProgress,
-                                        10 => ErrorCode::Interrupted,
-                                        11 => ErrorCode::Invalid,
-                                        12 => ErrorCode::Io,
-                                        13 => ErrorCode::IsDirectory,
-                                        14 => ErrorCode::Loop,
-                                        15 => ErrorCode::TooManyLinks,
-                                        16 => ErrorCode::MessageSize,
-                                        17 => ErrorCode::NameTooLong,
-                                        18 => ErrorCode::NoDevice,
-                                        19 => ErrorCode::NoEntry,
-                                        20 => ErrorCode::NoLock,
-                                        21 => ErrorCode::InsufficientMemory,
-                                        22 => ErrorCode::InsufficientSpace,
-                                        23 => ErrorCode::NotDirectory,
-                                        24 => ErrorCode::NotEmpty,
-                                        25 => ErrorCode::NotRecoverable,
-                                        26 => ErrorCode::Unsupported,
-                                        27 => ErrorCode::NoTty,
-                                        28 => ErrorCode::NoSuchDevice,
-                                        29 => ErrorCode::Overflow,
-                                        30 => ErrorCode::NotPermitted,
-                                        31 => ErrorCode::Pipe,
-                                        32 => ErrorCode::ReadOnly,
-                                        33 => ErrorCode::InvalidSeek,
-                                        34 => ErrorCode::TextFileBusy,
-                                        35 => ErrorCode::CrossDevice,
-                                        36 => {
-                                            let _l4 = unsafe { *_results.add(12).cast::<u8>() };
-                                            let _v5 = match _l4 {
-                                                0 => ::core::option::Option::None,
-                                                1 => {
-                                                    ::core::option::Option::Some(unsafe {
-                                                        ::witbind::rt::take_string_at(_results.add(16))
-                                                    })
-                                                }
-                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                            };
-                                            ErrorCode::Other(_v5)
-                                        }
-                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                    };
-                                    ::core::result::Result::Err(_v6)
-                                }
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            }
+                            let _case3 = || unsafe {
+                                _lift_descriptor_stat(_results.add(8))
+                            };
+                            let _case5 = || unsafe { _lift_error_code(_results.add(8)) };
+                            unsafe { ::witbind::rt::lift_result(_l1, _case3, _case5) }
                         }
                     }
                     ::witbind::rt::async_support::Subtask::call(
@@ -2977,11 +2241,7 @@ pub mod wasi {
                             _area: *mut u8,
                         ) -> Self::ParamsLower {
                             let _p1 = unsafe { _area.add(0) };
-                            unsafe {
-                                *_p1.cast::<i32>() = ::witbind::rt::ResourceHandle::handle(
-                                    &self_.handle,
-                                ) as i32
-                            };
+                            unsafe { *_p1.cast::<i32>() = self_.handle() as i32 };
                             let _p2 = unsafe { _area.add(4) };
                             unsafe { *_p2.cast::<u8>() = path_flags.bits() };
                             let _p3 = unsafe { _area.add(8) };
@@ -2992,43 +2252,13 @@ pub mod wasi {
                                 )
                             };
                             let _p4 = unsafe { _area.add(16) };
-                            match data_access_timestamp {
-                                NewTimestamp::NoChange => {
-                                    unsafe { *_p4.cast::<u8>() = 0 };
-                                }
-                                NewTimestamp::Now => {
-                                    unsafe { *_p4.cast::<u8>() = 1 };
-                                }
-                                NewTimestamp::Timestamp(_e7) => {
-                                    unsafe { *_p4.cast::<u8>() = 2 };
-                                    let Instant { seconds: _f8, nanoseconds: _f9 } = _e7;
-                                    unsafe {
-                                        *_p4.add(8).cast::<i64>() = ::witbind::rt::as_i64(_f8)
-                                    };
-                                    unsafe {
-                                        *_p4.add(16).cast::<i32>() = ::witbind::rt::as_i32(_f9)
-                                    };
-                                }
-                            }
-                            let _p10 = unsafe { _area.add(40) };
-                            match data_modification_timestamp {
-                                NewTimestamp::NoChange => {
-                                    unsafe { *_p10.cast::<u8>() = 0 };
-                                }
-                                NewTimestamp::Now => {
-                                    unsafe { *_p10.cast::<u8>() = 1 };
-                                }
-                                NewTimestamp::Timestamp(_e13) => {
-                                    unsafe { *_p10.cast::<u8>() = 2 };
-                                    let Instant { seconds: _f14, nanoseconds: _f15 } = _e13;
-                                    unsafe {
-                                        *_p10.add(8).cast::<i64>() = ::witbind::rt::as_i64(_f14)
-                                    };
-                                    unsafe {
-                                        *_p10.add(16).cast::<i32>() = ::witbind::rt::as_i32(_f15)
-                                    };
-                                }
-                            }
+                            unsafe {
+                                _lower_owned_new_timestamp(data_access_timestamp, _p4)
+                            };
+                            let _p5 = unsafe { _area.add(40) };
+                            unsafe {
+                                _lower_owned_new_timestamp(data_modification_timestamp, _p5)
+                            };
                             ::witbind::rt::async_support::Lowered((_area,))
                         }
                         unsafe fn call_import(
@@ -3071,66 +2301,8 @@ pub mod wasi {
                             _results: *mut u8,
                         ) -> Self::Results {
                             let _l1 = unsafe { *_results.cast::<u8>() };
-                            match _l1 {
-                                0 => ::core::result::Result::Ok(()),
-                                1 => {
-                                    let _l2 = unsafe { *_results.add(4).cast::<u8>() };
-                                    let _v5 = match _l2 {
-                                        0 => ErrorCode::Access,
-                                        1 => ErrorCode::Already,
-                                        2 => ErrorCode::BadDescriptor,
-                                        3 => ErrorCode::Busy,
-                                        4 => ErrorCode::Deadlock,
-                                        5 => ErrorCode::Quota,
-                                        6 => ErrorCode::Exist,
-                                        7 => ErrorCode::FileTooLarge,
-                                        8 => ErrorCode::IllegalByteSequence,
-                                        9 => ErrorCode::InProgress,
-                                        10 => ErrorCode::Interrupted,
-                                        11 => ErrorCode::Invalid,
-                                        12 => ErrorCode::Io,
-                                        13 => ErrorCode::IsDirectory,
-                                        14 => ErrorCode::Loop,
-                                        15 => ErrorCode::TooManyLinks,
-                                        16 => ErrorCode::MessageSize,
-                                        17 => ErrorCode::NameTooLong,
-                                        18 => ErrorCode::NoDevice,
-                                        19 => ErrorCode::NoEntry,
-                                        20 => ErrorCode::NoLock,
-                                        21 => ErrorCode::InsufficientMemory,
-                                        22 => ErrorCode::InsufficientSpace,
-                                        23 => ErrorCode::NotDirectory,
-                                        24 => ErrorCode::NotEmpty,
-                                        25 => ErrorCode::NotRecoverable,
-                                        26 => ErrorCode::Unsupported,
-                                        27 => ErrorCode::NoTty,
-                                        28 => ErrorCode::NoSuchDevice,
-                                        29 => ErrorCode::Overflow,
-                                        30 => ErrorCode::NotPermitted,
-                                        31 => ErrorCode::Pipe,
-                                        32 => ErrorCode::ReadOnly,
-                                        33 => ErrorCode::InvalidSeek,
-                                        34 => ErrorCode::TextFileBusy,
-                                        35 => ErrorCode::CrossDevice,
-                                        36 => {
-                                            let _l3 = unsafe { *_results.add(8).cast::<u8>() };
-                                            let _v4 = match _l3 {
-                                                0 => ::core::option::Option::None,
-                                                1 => {
-                                                    ::core::option::Option::Some(unsafe {
-                                                        ::witbind::rt::take_string_at(_results.add(12))
-                                                    })
-                                                }
-                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                            };
-                                            ErrorCode::Other(_v4)
-                                        }
-                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                    };
-                                    ::core::result::Result::Err(_v5)
-                                }
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            }
+                            let _case3 = || unsafe { _lift_error_code(_results.add(4)) };
+                            unsafe { ::witbind::rt::lift_result(_l1, || (), _case3) }
                         }
                     }
                     ::witbind::rt::async_support::Subtask::call(
@@ -3192,11 +2364,7 @@ pub mod wasi {
                             _area: *mut u8,
                         ) -> Self::ParamsLower {
                             let _p1 = unsafe { _area.add(0) };
-                            unsafe {
-                                *_p1.cast::<i32>() = ::witbind::rt::ResourceHandle::handle(
-                                    &self_.handle,
-                                ) as i32
-                            };
+                            unsafe { *_p1.cast::<i32>() = self_.handle() as i32 };
                             let _p2 = unsafe { _area.add(4) };
                             unsafe { *_p2.cast::<u8>() = old_path_flags.bits() };
                             let _p3 = unsafe { _area.add(8) };
@@ -3208,9 +2376,7 @@ pub mod wasi {
                             };
                             let _p4 = unsafe { _area.add(16) };
                             unsafe {
-                                *_p4.cast::<i32>() = ::witbind::rt::ResourceHandle::handle(
-                                    &new_descriptor.handle,
-                                ) as i32
+                                *_p4.cast::<i32>() = new_descriptor.handle() as i32
                             };
                             let _p5 = unsafe { _area.add(20) };
                             unsafe {
@@ -3264,66 +2430,8 @@ pub mod wasi {
                             _results: *mut u8,
                         ) -> Self::Results {
                             let _l1 = unsafe { *_results.cast::<u8>() };
-                            match _l1 {
-                                0 => ::core::result::Result::Ok(()),
-                                1 => {
-                                    let _l2 = unsafe { *_results.add(4).cast::<u8>() };
-                                    let _v5 = match _l2 {
-                                        0 => ErrorCode::Access,
-                                        1 => ErrorCode::Already,
-                                        2 => ErrorCode::BadDescriptor,
-                                        3 => ErrorCode::Busy,
-                                        4 => ErrorCode::Deadlock,
-                                        5 => ErrorCode::Quota,
-                                        6 => ErrorCode::Exist,
-                                        7 => ErrorCode::FileTooLarge,
-                                        8 => ErrorCode::IllegalByteSequence,
-                                        9 => ErrorCode::InProgress,
-                                        10 => ErrorCode::Interrupted,
-                                        11 => ErrorCode::Invalid,
-                                        12 => ErrorCode::Io,
-                                        13 => ErrorCode::IsDirectory,
-                                        14 => ErrorCode::Loop,
-                                        15 => ErrorCode::TooManyLinks,
-                                        16 => ErrorCode::MessageSize,
-                                        17 => ErrorCode::NameTooLong,
-                                        18 => ErrorCode::NoDevice,
-                                        19 => ErrorCode::NoEntry,
-                                        20 => ErrorCode::NoLock,
-                                        21 => ErrorCode::InsufficientMemory,
-                                        22 => ErrorCode::InsufficientSpace,
-                                        23 => ErrorCode::NotDirectory,
-                                        24 => ErrorCode::NotEmpty,
-                                        25 => ErrorCode::NotRecoverable,
-                                        26 => ErrorCode::Unsupported,
-                                        27 => ErrorCode::NoTty,
-                                        28 => ErrorCode::NoSuchDevice,
-                                        29 => ErrorCode::Overflow,
-                                        30 => ErrorCode::NotPermitted,
-                                        31 => ErrorCode::Pipe,
-                                        32 => ErrorCode::ReadOnly,
-                                        33 => ErrorCode::InvalidSeek,
-                                        34 => ErrorCode::TextFileBusy,
-                                        35 => ErrorCode::CrossDevice,
-                                        36 => {
-                                            let _l3 = unsafe { *_results.add(8).cast::<u8>() };
-                                            let _v4 = match _l3 {
-                                                0 => ::core::option::Option::None,
-                                                1 => {
-                                                    ::core::option::Option::Some(unsafe {
-                                                        ::witbind::rt::take_string_at(_results.add(12))
-                                                    })
-                                                }
-                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                            };
-                                            ErrorCode::Other(_v4)
-                                        }
-                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                    };
-                                    ::core::result::Result::Err(_v5)
-                                }
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            }
+                            let _case3 = || unsafe { _lift_error_code(_results.add(4)) };
+                            unsafe { ::witbind::rt::lift_result(_l1, || (), _case3) }
                         }
                     }
                     ::witbind::rt::async_support::Subtask::call(
@@ -3378,11 +2486,7 @@ pub mod wasi {
                             _area: *mut u8,
                         ) -> Self::ParamsLower {
                             let _p1 = unsafe { _area.add(0) };
-                            unsafe {
-                                *_p1.cast::<i32>() = ::witbind::rt::ResourceHandle::handle(
-                                    &self_.handle,
-                                ) as i32
-                            };
+                            unsafe { *_p1.cast::<i32>() = self_.handle() as i32 };
                             let _p2 = unsafe { _area.add(4) };
                             unsafe { *_p2.cast::<u8>() = path_flags.bits() };
                             let _p3 = unsafe { _area.add(8) };
@@ -3437,73 +2541,12 @@ pub mod wasi {
                             _results: *mut u8,
                         ) -> Self::Results {
                             let _l1 = unsafe { *_results.cast::<u8>() };
-                            match _l1 {
-                                0 => {
-                                    let _l2 = unsafe { *_results.add(4).cast::<i32>() };
-                                    ::core::result::Result::Ok(Descriptor {
-                                        handle: unsafe {
-                                            ::witbind::rt::ResourceHandle::from_handle(_l2 as u32)
-                                        },
-                                    })
-                                }
-                                1 => {
-                                    let _l3 = unsafe { *_results.add(4).cast::<u8>() };
-                                    let _v6 = match _l3 {
-                                        0 => ErrorCode::Access,
-                                        1 => ErrorCode::Already,
-                                        2 => ErrorCode::BadDescriptor,
-                                        3 => ErrorCode::Busy,
-                                        4 => ErrorCode::Deadlock,
-                                        5 => ErrorCode::Quota,
-                                        6 => ErrorCode::Exist,
-                                        7 => ErrorCode::FileTooLarge,
-                                        8 => ErrorCode::IllegalByteSequence,
-                                        9 => ErrorCode::InProgress,
-                                        10 => ErrorCode::Interrupted,
-                                        11 => ErrorCode::Invalid,
-                                        12 => ErrorCode::Io,
-                                        13 => ErrorCode::IsDirectory,
-                                        14 => ErrorCode::Loop,
-                                        15 => ErrorCode::TooManyLinks,
-                                        16 => ErrorCode::MessageSize,
-                                        17 => ErrorCode::NameTooLong,
-                                        18 => ErrorCode::NoDevice,
-                                        19 => ErrorCode::NoEntry,
-                                        20 => ErrorCode::NoLock,
-                                        21 => ErrorCode::InsufficientMemory,
-                                        22 => ErrorCode::InsufficientSpace,
-                                        23 => ErrorCode::NotDirectory,
-                                        24 => ErrorCode::NotEmpty,
-                                        25 => ErrorCode::NotRecoverable,
-                                        26 => ErrorCode::Unsupported,
-                                        27 => ErrorCode::NoTty,
-                                        28 => ErrorCode::NoSuchDevice,
-                                        29 => ErrorCode::Overflow,
-                                        30 => ErrorCode::NotPermitted,
-                                        31 => ErrorCode::Pipe,
-                                        32 => ErrorCode::ReadOnly,
-                                        33 => ErrorCode::InvalidSeek,
-                                        34 => ErrorCode::TextFileBusy,
-                                        35 => ErrorCode::CrossDevice,
-                                        36 => {
-                                            let _l4 = unsafe { *_results.add(8).cast::<u8>() };
-                                            let _v5 = match _l4 {
-                                                0 => ::core::option::Option::None,
-                                                1 => {
-                                                    ::core::option::Option::Some(unsafe {
-                                                        ::witbind::rt::take_string_at(_results.add(12))
-                                                    })
-                                                }
-                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                            };
-                                            ErrorCode::Other(_v5)
-                                        }
-                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                    };
-                                    ::core::result::Result::Err(_v6)
-                                }
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            }
+                            let _case3 = || {
+                                let _l2 = unsafe { *_results.add(4).cast::<i32>() };
+                                unsafe { Descriptor::from_handle(_l2 as u32) }
+                            };
+                            let _case5 = || unsafe { _lift_error_code(_results.add(4)) };
+                            unsafe { ::witbind::rt::lift_result(_l1, _case3, _case5) }
                         }
                     }
                     ::witbind::rt::async_support::Subtask::call(
@@ -3547,7 +2590,7 @@ pub mod wasi {
                         ) -> Self::ParamsLower {
                             let (_ptr1, _len1) = ::witbind::rt::give_string(path);
                             ::witbind::rt::async_support::Lowered((
-                                ::witbind::rt::ResourceHandle::handle(&self_.handle) as i32,
+                                self_.handle() as i32,
                                 _ptr1,
                                 _len1,
                             ))
@@ -3590,70 +2633,11 @@ pub mod wasi {
                             _results: *mut u8,
                         ) -> Self::Results {
                             let _l1 = unsafe { *_results.cast::<u8>() };
-                            match _l1 {
-                                0 => {
-                                    ::core::result::Result::Ok(unsafe {
-                                        ::witbind::rt::take_string_at(_results.add(4))
-                                    })
-                                }
-                                1 => {
-                                    let _l2 = unsafe { *_results.add(4).cast::<u8>() };
-                                    let _v5 = match _l2 {
-                                        0 => ErrorCode::Access,
-                                        1 => ErrorCode::Already,
-                                        2 => ErrorCode::BadDescriptor,
-                                        3 => ErrorCode::Busy,
-                                        4 => ErrorCode::Deadlock,
-                                        5 => ErrorCode::Quota,
-                                        6 => ErrorCode::Exist,
-                                        7 => ErrorCode::FileTooLarge,
-                                        8 => ErrorCode::IllegalByteSequence,
-                                        9 => ErrorCode::InProgress,
-                                        10 => ErrorCode::Interrupted,
-                                        11 => ErrorCode::Invalid,
-                                        12 => ErrorCode::Io,
-                                        13 => ErrorCode::IsDirectory,
-                                        14 => ErrorCode::Loop,
-                                        15 => ErrorCode::TooManyLinks,
-                                        16 => ErrorCode::MessageSize,
-                                        17 => ErrorCode::NameTooLong,
-                                        18 => ErrorCode::NoDevice,
-                                        19 => ErrorCode::NoEntry,
-                                        20 => ErrorCode::NoLock,
-                                        21 => ErrorCode::InsufficientMemory,
-                                        22 => ErrorCode::InsufficientSpace,
-                                        23 => ErrorCode::NotDirectory,
-                                        24 => ErrorCode::NotEmpty,
-                                        25 => ErrorCode::NotRecoverable,
-                                        26 => ErrorCode::Unsupported,
-                                        27 => ErrorCode::NoTty,
-                                        28 => ErrorCode::NoSuchDevice,
-                                        29 => ErrorCode::Overflow,
-                                        30 => ErrorCode::NotPermitted,
-                                        31 => ErrorCode::Pipe,
-                                        32 => ErrorCode::ReadOnly,
-                                        33 => ErrorCode::InvalidSeek,
-                                        34 => ErrorCode::TextFileBusy,
-                                        35 => ErrorCode::CrossDevice,
-                                        36 => {
-                                            let _l3 = unsafe { *_results.add(8).cast::<u8>() };
-                                            let _v4 = match _l3 {
-                                                0 => ::core::option::Option::None,
-                                                1 => {
-                                                    ::core::option::Option::Some(unsafe {
-                                                        ::witbind::rt::take_string_at(_results.add(12))
-                                                    })
-                                                }
-                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                            };
-                                            ErrorCode::Other(_v4)
-                                        }
-                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                    };
-                                    ::core::result::Result::Err(_v5)
-                                }
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            }
+                            let _case2 = || unsafe {
+                                ::witbind::rt::take_string_at(_results.add(4))
+                            };
+                            let _case4 = || unsafe { _lift_error_code(_results.add(4)) };
+                            unsafe { ::witbind::rt::lift_result(_l1, _case2, _case4) }
                         }
                     }
                     ::witbind::rt::async_support::Subtask::call(
@@ -3693,7 +2677,7 @@ pub mod wasi {
                         ) -> Self::ParamsLower {
                             let (_ptr1, _len1) = ::witbind::rt::give_string(path);
                             ::witbind::rt::async_support::Lowered((
-                                ::witbind::rt::ResourceHandle::handle(&self_.handle) as i32,
+                                self_.handle() as i32,
                                 _ptr1,
                                 _len1,
                             ))
@@ -3736,66 +2720,8 @@ pub mod wasi {
                             _results: *mut u8,
                         ) -> Self::Results {
                             let _l1 = unsafe { *_results.cast::<u8>() };
-                            match _l1 {
-                                0 => ::core::result::Result::Ok(()),
-                                1 => {
-                                    let _l2 = unsafe { *_results.add(4).cast::<u8>() };
-                                    let _v5 = match _l2 {
-                                        0 => ErrorCode::Access,
-                                        1 => ErrorCode::Already,
-                                        2 => ErrorCode::BadDescriptor,
-                                        3 => ErrorCode::Busy,
-                                        4 => ErrorCode::Deadlock,
-                                        5 => ErrorCode::Quota,
-                                        6 => ErrorCode::Exist,
-                                        7 => ErrorCode::FileTooLarge,
-                                        8 => ErrorCode::IllegalByteSequence,
-                                        9 => ErrorCode::InProgress,
-                                        10 => ErrorCode::Interrupted,
-                                        11 => ErrorCode::Invalid,
-                                        12 => ErrorCode::Io,
-                                        13 => ErrorCode::IsDirectory,
-                                        14 => ErrorCode::Loop,
-                                        15 => ErrorCode::TooManyLinks,
-                                        16 => ErrorCode::MessageSize,
-                                        17 => ErrorCode::NameTooLong,
-                                        18 => ErrorCode::NoDevice,
-                                        19 => ErrorCode::NoEntry,
-                                        20 => ErrorCode::NoLock,
-                                        21 => ErrorCode::InsufficientMemory,
-                                        22 => ErrorCode::InsufficientSpace,
-                                        23 => ErrorCode::NotDirectory,
-                                        24 => ErrorCode::NotEmpty,
-                                        25 => ErrorCode::NotRecoverable,
-                                        26 => ErrorCode::Unsupported,
-                                        27 => ErrorCode::NoTty,
-                                        28 => ErrorCode::NoSuchDevice,
-                                        29 => ErrorCode::Overflow,
-                                        30 => ErrorCode::NotPermitted,
-                                        31 => ErrorCode::Pipe,
-                                        32 => ErrorCode::ReadOnly,
-                                        33 => ErrorCode::InvalidSeek,
-                                        34 => ErrorCode::TextFileBusy,
-                                        35 => ErrorCode::CrossDevice,
-                                        36 => {
-                                            let _l3 = unsafe { *_results.add(8).cast::<u8>() };
-                                            let _v4 = match _l3 {
-                                                0 => ::core::option::Option::None,
-                                                1 => {
-                                                    ::core::option::Option::Some(unsafe {
-                                                        ::witbind::rt::take_string_at(_results.add(12))
-                                                    })
-                                                }
-                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                            };
-                                            ErrorCode::Other(_v4)
-                                        }
-                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                    };
-                                    ::core::result::Result::Err(_v5)
-                                }
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            }
+                            let _case3 = || unsafe { _lift_error_code(_results.add(4)) };
+                            unsafe { ::witbind::rt::lift_result(_l1, || (), _case3) }
                         }
                     }
                     ::witbind::rt::async_support::Subtask::call(
@@ -3839,11 +2765,7 @@ pub mod wasi {
                             _area: *mut u8,
                         ) -> Self::ParamsLower {
                             let _p1 = unsafe { _area.add(0) };
-                            unsafe {
-                                *_p1.cast::<i32>() = ::witbind::rt::ResourceHandle::handle(
-                                    &self_.handle,
-                                ) as i32
-                            };
+                            unsafe { *_p1.cast::<i32>() = self_.handle() as i32 };
                             let _p2 = unsafe { _area.add(4) };
                             unsafe {
                                 ::witbind::rt::store_list(
@@ -3853,9 +2775,7 @@ pub mod wasi {
                             };
                             let _p3 = unsafe { _area.add(12) };
                             unsafe {
-                                *_p3.cast::<i32>() = ::witbind::rt::ResourceHandle::handle(
-                                    &new_descriptor.handle,
-                                ) as i32
+                                *_p3.cast::<i32>() = new_descriptor.handle() as i32
                             };
                             let _p4 = unsafe { _area.add(16) };
                             unsafe {
@@ -3909,66 +2829,8 @@ pub mod wasi {
                             _results: *mut u8,
                         ) -> Self::Results {
                             let _l1 = unsafe { *_results.cast::<u8>() };
-                            match _l1 {
-                                0 => ::core::result::Result::Ok(()),
-                                1 => {
-                                    let _l2 = unsafe { *_results.add(4).cast::<u8>() };
-                                    let _v5 = match _l2 {
-                                        0 => ErrorCode::Access,
-                                        1 => ErrorCode::Already,
-                                        2 => ErrorCode::BadDescriptor,
-                                        3 => ErrorCode::Busy,
-                                        4 => ErrorCode::Deadlock,
-                                        5 => ErrorCode::Quota,
-                                        6 => ErrorCode::Exist,
-                                        7 => ErrorCode::FileTooLarge,
-                                        8 => ErrorCode::IllegalByteSequence,
-                                        9 => ErrorCode::InProgress,
-                                        10 => ErrorCode::Interrupted,
-                                        11 => ErrorCode::Invalid,
-                                        12 => ErrorCode::Io,
-                                        13 => ErrorCode::IsDirectory,
-                                        14 => ErrorCode::Loop,
-                                        15 => ErrorCode::TooManyLinks,
-                                        16 => ErrorCode::MessageSize,
-                                        17 => ErrorCode::NameTooLong,
-                                        18 => ErrorCode::NoDevice,
-                                        19 => ErrorCode::NoEntry,
-                                        20 => ErrorCode::NoLock,
-                                        21 => ErrorCode::InsufficientMemory,
-                                        22 => ErrorCode::InsufficientSpace,
-                                        23 => ErrorCode::NotDirectory,
-                                        24 => ErrorCode::NotEmpty,
-                                        25 => ErrorCode::NotRecoverable,
-                                        26 => ErrorCode::Unsupported,
-                                        27 => ErrorCode::NoTty,
-                                        28 => ErrorCode::NoSuchDevice,
-                                        29 => ErrorCode::Overflow,
-                                        30 => ErrorCode::NotPermitted,
-                                        31 => ErrorCode::Pipe,
-                                        32 => ErrorCode::ReadOnly,
-                                        33 => ErrorCode::InvalidSeek,
-                                        34 => ErrorCode::TextFileBusy,
-                                        35 => ErrorCode::CrossDevice,
-                                        36 => {
-                                            let _l3 = unsafe { *_results.add(8).cast::<u8>() };
-                                            let _v4 = match _l3 {
-                                                0 => ::core::option::Option::None,
-                                                1 => {
-                                                    ::core::option::Option::Some(unsafe {
-                                                        ::witbind::rt::take_string_at(_results.add(12))
-                                                    })
-                                                }
-                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                            };
-                                            ErrorCode::Other(_v4)
-                                        }
-                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                    };
-                                    ::core::result::Result::Err(_v5)
-                                }
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            }
+                            let _case3 = || unsafe { _lift_error_code(_results.add(4)) };
+                            unsafe { ::witbind::rt::lift_result(_l1, || (), _case3) }
                         }
                     }
                     ::witbind::rt::async_support::Subtask::call(
@@ -4013,11 +2875,7 @@ pub mod wasi {
                             _area: *mut u8,
                         ) -> Self::ParamsLower {
                             let _p1 = unsafe { _area.add(0) };
-                            unsafe {
-                                *_p1.cast::<i32>() = ::witbind::rt::ResourceHandle::handle(
-                                    &self_.handle,
-                                ) as i32
-                            };
+                            unsafe { *_p1.cast::<i32>() = self_.handle() as i32 };
                             let _p2 = unsafe { _area.add(4) };
                             unsafe {
                                 ::witbind::rt::store_list(
@@ -4078,66 +2936,8 @@ pub mod wasi {
                             _results: *mut u8,
                         ) -> Self::Results {
                             let _l1 = unsafe { *_results.cast::<u8>() };
-                            match _l1 {
-                                0 => ::core::result::Result::Ok(()),
-                                1 => {
-                                    let _l2 = unsafe { *_results.add(4).cast::<u8>() };
-                                    let _v5 = match _l2 {
-                                        0 => ErrorCode::Access,
-                                        1 => ErrorCode::Already,
-                                        2 => ErrorCode::BadDescriptor,
-                                        3 => ErrorCode::Busy,
-                                        4 => ErrorCode::Deadlock,
-                                        5 => ErrorCode::Quota,
-                                        6 => ErrorCode::Exist,
-                                        7 => ErrorCode::FileTooLarge,
-                                        8 => ErrorCode::IllegalByteSequence,
-                                        9 => ErrorCode::InProgress,
-                                        10 => ErrorCode::Interrupted,
-                                        11 => ErrorCode::Invalid,
-                                        12 => ErrorCode::Io,
-                                        13 => ErrorCode::IsDirectory,
-                                        14 => ErrorCode::Loop,
-                                        15 => ErrorCode::TooManyLinks,
-                                        16 => ErrorCode::MessageSize,
-                                        17 => ErrorCode::NameTooLong,
-                                        18 => ErrorCode::NoDevice,
-                                        19 => ErrorCode::NoEntry,
-                                        20 => ErrorCode::NoLock,
-                                        21 => ErrorCode::InsufficientMemory,
-                                        22 => ErrorCode::InsufficientSpace,
-                                        23 => ErrorCode::NotDirectory,
-                                        24 => ErrorCode::NotEmpty,
-                                        25 => ErrorCode::NotRecoverable,
-                                        26 => ErrorCode::Unsupported,
-                                        27 => ErrorCode::NoTty,
-                                        28 => ErrorCode::NoSuchDevice,
-                                        29 => ErrorCode::Overflow,
-                                        30 => ErrorCode::NotPermitted,
-                                        31 => ErrorCode::Pipe,
-                                        32 => ErrorCode::ReadOnly,
-                                        33 => ErrorCode::InvalidSeek,
-                                        34 => ErrorCode::TextFileBusy,
-                                        35 => ErrorCode::CrossDevice,
-                                        36 => {
-                                            let _l3 = unsafe { *_results.add(8).cast::<u8>() };
-                                            let _v4 = match _l3 {
-                                                0 => ::core::option::Option::None,
-                                                1 => {
-                                                    ::core::option::Option::Some(unsafe {
-                                                        ::witbind::rt::take_string_at(_results.add(12))
-                                                    })
-                                                }
-                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                            };
-                                            ErrorCode::Other(_v4)
-                                        }
-                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                    };
-                                    ::core::result::Result::Err(_v5)
-                                }
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            }
+                            let _case3 = || unsafe { _lift_error_code(_results.add(4)) };
+                            unsafe { ::witbind::rt::lift_result(_l1, || (), _case3) }
                         }
                     }
                     ::witbind::rt::async_support::Subtask::call(
@@ -4181,7 +2981,7 @@ pub mod wasi {
                         ) -> Self::ParamsLower {
                             let (_ptr1, _len1) = ::witbind::rt::give_string(path);
                             ::witbind::rt::async_support::Lowered((
-                                ::witbind::rt::ResourceHandle::handle(&self_.handle) as i32,
+                                self_.handle() as i32,
                                 _ptr1,
                                 _len1,
                             ))
@@ -4224,66 +3024,8 @@ pub mod wasi {
                             _results: *mut u8,
                         ) -> Self::Results {
                             let _l1 = unsafe { *_results.cast::<u8>() };
-                            match _l1 {
-                                0 => ::core::result::Result::Ok(()),
-                                1 => {
-                                    let _l2 = unsafe { *_results.add(4).cast::<u8>() };
-                                    let _v5 = match _l2 {
-                                        0 => ErrorCode::Access,
-                                        1 => ErrorCode::Already,
-                                        2 => ErrorCode::BadDescriptor,
-                                        3 => ErrorCode::Busy,
-                                        4 => ErrorCode::Deadlock,
-                                        5 => ErrorCode::Quota,
-                                        6 => ErrorCode::Exist,
-                                        7 => ErrorCode::FileTooLarge,
-                                        8 => ErrorCode::IllegalByteSequence,
-                                        9 => ErrorCode::InProgress,
-                                        10 => ErrorCode::Interrupted,
-                                        11 => ErrorCode::Invalid,
-                                        12 => ErrorCode::Io,
-                                        13 => ErrorCode::IsDirectory,
-                                        14 => ErrorCode::Loop,
-                                        15 => ErrorCode::TooManyLinks,
-                                        16 => ErrorCode::MessageSize,
-                                        17 => ErrorCode::NameTooLong,
-                                        18 => ErrorCode::NoDevice,
-                                        19 => ErrorCode::NoEntry,
-                                        20 => ErrorCode::NoLock,
-                                        21 => ErrorCode::InsufficientMemory,
-                                        22 => ErrorCode::InsufficientSpace,
-                                        23 => ErrorCode::NotDirectory,
-                                        24 => ErrorCode::NotEmpty,
-                                        25 => ErrorCode::NotRecoverable,
-                                        26 => ErrorCode::Unsupported,
-                                        27 => ErrorCode::NoTty,
-                                        28 => ErrorCode::NoSuchDevice,
-                                        29 => ErrorCode::Overflow,
-                                        30 => ErrorCode::NotPermitted,
-                                        31 => ErrorCode::Pipe,
-                                        32 => ErrorCode::ReadOnly,
-                                        33 => ErrorCode::InvalidSeek,
-                                        34 => ErrorCode::TextFileBusy,
-                                        35 => ErrorCode::CrossDevice,
-                                        36 => {
-                                            let _l3 = unsafe { *_results.add(8).cast::<u8>() };
-                                            let _v4 = match _l3 {
-                                                0 => ::core::option::Option::None,
-                                                1 => {
-                                                    ::core::option::Option::Some(unsafe {
-                                                        ::witbind::rt::take_string_at(_results.add(12))
-                                                    })
-                                                }
-                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                            };
-                                            ErrorCode::Other(_v4)
-                                        }
-                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                    };
-                                    ::core::result::Result::Err(_v5)
-                                }
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            }
+                            let _case3 = || unsafe { _lift_error_code(_results.add(4)) };
+                            unsafe { ::witbind::rt::lift_result(_l1, || (), _case3) }
                         }
                     }
                     ::witbind::rt::async_support::Subtask::call(
@@ -4320,8 +3062,8 @@ pub mod wasi {
                             _area: *mut u8,
                         ) -> Self::ParamsLower {
                             ::witbind::rt::async_support::Lowered((
-                                ::witbind::rt::ResourceHandle::handle(&self_.handle) as i32,
-                                ::witbind::rt::ResourceHandle::handle(&other.handle) as i32,
+                                self_.handle() as i32,
+                                other.handle() as i32,
                             ))
                         }
                         unsafe fn call_import(
@@ -4411,7 +3153,7 @@ pub mod wasi {
                             _area: *mut u8,
                         ) -> Self::ParamsLower {
                             ::witbind::rt::async_support::Lowered((
-                                ::witbind::rt::ResourceHandle::handle(&self_.handle) as i32,
+                                self_.handle() as i32,
                             ))
                         }
                         unsafe fn call_import(
@@ -4448,73 +3190,16 @@ pub mod wasi {
                             _results: *mut u8,
                         ) -> Self::Results {
                             let _l1 = unsafe { *_results.cast::<u8>() };
-                            match _l1 {
-                                0 => {
-                                    let _l2 = unsafe { *_results.add(8).cast::<u64>() };
-                                    let _l3 = unsafe { *_results.add(16).cast::<u64>() };
-                                    ::core::result::Result::Ok(MetadataHashValue {
-                                        lower: _l2,
-                                        upper: _l3,
-                                    })
+                            let _case4 = || {
+                                let _l2 = unsafe { *_results.add(8).cast::<u64>() };
+                                let _l3 = unsafe { *_results.add(16).cast::<u64>() };
+                                MetadataHashValue {
+                                    lower: _l2,
+                                    upper: _l3,
                                 }
-                                1 => {
-                                    let _l4 = unsafe { *_results.add(8).cast::<u8>() };
-                                    let _v7 = match _l4 {
-                                        0 => ErrorCode::Access,
-                                        1 => ErrorCode::Already,
-                                        2 => ErrorCode::BadDescriptor,
-                                        3 => ErrorCode::Busy,
-                                        4 => ErrorCode::Deadlock,
-                                        5 => ErrorCode::Quota,
-                                        6 => ErrorCode::Exist,
-                                        7 => ErrorCode::FileTooLarge,
-                                        8 => ErrorCode::IllegalByteSequence,
-                                        9 => ErrorCode::InProgress,
-                                        10 => ErrorCode::Interrupted,
-                                        11 => ErrorCode::Invalid,
-                                        12 => ErrorCode::Io,
-                                        13 => ErrorCode::IsDirectory,
-                                        14 => ErrorCode::Loop,
-                                        15 => ErrorCode::TooManyLinks,
-                                        16 => ErrorCode::MessageSize,
-                                        17 => ErrorCode::NameTooLong,
-                                        18 => ErrorCode::NoDevice,
-                                        19 => ErrorCode::NoEntry,
-                                        20 => ErrorCode::NoLock,
-                                        21 => ErrorCode::InsufficientMemory,
-                                        22 => ErrorCode::InsufficientSpace,
-                                        23 => ErrorCode::NotDirectory,
-                                        24 => ErrorCode::NotEmpty,
-                                        25 => ErrorCode::NotRecoverable,
-                                        26 => ErrorCode::Unsupported,
-                                        27 => ErrorCode::NoTty,
-                                        28 => ErrorCode::NoSuchDevice,
-                                        29 => ErrorCode::Overflow,
-                                        30 => ErrorCode::NotPermitted,
-                                        31 => ErrorCode::Pipe,
-                                        32 => ErrorCode::ReadOnly,
-                                        33 => ErrorCode::InvalidSeek,
-                                        34 => ErrorCode::TextFileBusy,
-                                        35 => ErrorCode::CrossDevice,
-                                        36 => {
-                                            let _l5 = unsafe { *_results.add(12).cast::<u8>() };
-                                            let _v6 = match _l5 {
-                                                0 => ::core::option::Option::None,
-                                                1 => {
-                                                    ::core::option::Option::Some(unsafe {
-                                                        ::witbind::rt::take_string_at(_results.add(16))
-                                                    })
-                                                }
-                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                            };
-                                            ErrorCode::Other(_v6)
-                                        }
-                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                    };
-                                    ::core::result::Result::Err(_v7)
-                                }
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            }
+                            };
+                            let _case6 = || unsafe { _lift_error_code(_results.add(8)) };
+                            unsafe { ::witbind::rt::lift_result(_l1, _case4, _case6) }
                         }
                     }
                     ::witbind::rt::async_support::Subtask::call(
@@ -4557,7 +3242,7 @@ pub mod wasi {
                         ) -> Self::ParamsLower {
                             let (_ptr1, _len1) = ::witbind::rt::give_string(path);
                             ::witbind::rt::async_support::Lowered((
-                                ::witbind::rt::ResourceHandle::handle(&self_.handle) as i32,
+                                self_.handle() as i32,
                                 path_flags.bits() as i32,
                                 _ptr1,
                                 _len1,
@@ -4603,73 +3288,16 @@ pub mod wasi {
                             _results: *mut u8,
                         ) -> Self::Results {
                             let _l1 = unsafe { *_results.cast::<u8>() };
-                            match _l1 {
-                                0 => {
-                                    let _l2 = unsafe { *_results.add(8).cast::<u64>() };
-                                    let _l3 = unsafe { *_results.add(16).cast::<u64>() };
-                                    ::core::result::Result::Ok(MetadataHashValue {
-                                        lower: _l2,
-                                        upper: _l3,
-                                    })
+                            let _case4 = || {
+                                let _l2 = unsafe { *_results.add(8).cast::<u64>() };
+                                let _l3 = unsafe { *_results.add(16).cast::<u64>() };
+                                MetadataHashValue {
+                                    lower: _l2,
+                                    upper: _l3,
                                 }
-                                1 => {
-                                    let _l4 = unsafe { *_results.add(8).cast::<u8>() };
-                                    let _v7 = match _l4 {
-                                        0 => ErrorCode::Access,
-                                        1 => ErrorCode::Already,
-                                        2 => ErrorCode::BadDescriptor,
-                                        3 => ErrorCode::Busy,
-                                        4 => ErrorCode::Deadlock,
-                                        5 => ErrorCode::Quota,
-                                        6 => ErrorCode::Exist,
-                                        7 => ErrorCode::FileTooLarge,
-                                        8 => ErrorCode::IllegalByteSequence,
-                                        9 => ErrorCode::InProgress,
-                                        10 => ErrorCode::Interrupted,
-                                        11 => ErrorCode::Invalid,
-                                        12 => ErrorCode::Io,
-                                        13 => ErrorCode::IsDirectory,
-                                        14 => ErrorCode::Loop,
-                                        15 => ErrorCode::TooManyLinks,
-                                        16 => ErrorCode::MessageSize,
-                                        17 => ErrorCode::NameTooLong,
-                                        18 => ErrorCode::NoDevice,
-                                        19 => ErrorCode::NoEntry,
-                                        20 => ErrorCode::NoLock,
-                                        21 => ErrorCode::InsufficientMemory,
-                                        22 => ErrorCode::InsufficientSpace,
-                                        23 => ErrorCode::NotDirectory,
-                                        24 => ErrorCode::NotEmpty,
-                                        25 => ErrorCode::NotRecoverable,
-                                        26 => ErrorCode::Unsupported,
-                                        27 => ErrorCode::NoTty,
-                                        28 => ErrorCode::NoSuchDevice,
-                                        29 => ErrorCode::Overflow,
-                                        30 => ErrorCode::NotPermitted,
-                                        31 => ErrorCode::Pipe,
-                                        32 => ErrorCode::ReadOnly,
-                                        33 => ErrorCode::InvalidSeek,
-                                        34 => ErrorCode::TextFileBusy,
-                                        35 => ErrorCode::CrossDevice,
-                                        36 => {
-                                            let _l5 = unsafe { *_results.add(12).cast::<u8>() };
-                                            let _v6 = match _l5 {
-                                                0 => ::core::option::Option::None,
-                                                1 => {
-                                                    ::core::option::Option::Some(unsafe {
-                                                        ::witbind::rt::take_string_at(_results.add(16))
-                                                    })
-                                                }
-                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                            };
-                                            ErrorCode::Other(_v6)
-                                        }
-                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                    };
-                                    ::core::result::Result::Err(_v7)
-                                }
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            }
+                            };
+                            let _case6 = || unsafe { _lift_error_code(_results.add(8)) };
+                            unsafe { ::witbind::rt::lift_result(_l1, _case4, _case6) }
                         }
                     }
                     ::witbind::rt::async_support::Subtask::call(
@@ -4746,212 +3374,23 @@ pub mod wasi {
                             unsafe { *ptr.cast::<u8>() = 0 };
                         }
                         ::core::result::Result::Err(_e2) => {
-                            unsafe { *ptr.cast::<u8>() = 1 };
-                            match _e2 {
-                                ErrorCode::Access => {
-                                    unsafe { *ptr.add(4).cast::<u8>() = 0 };
-                                }
-                                ErrorCode::Already => {
-                                    unsafe { *ptr.add(4).cast::<u8>() = 1 };
-                                }
-                                ErrorCode::BadDescriptor => {
-                                    unsafe { *ptr.add(4).cast::<u8>() = 2 };
-                                }
-                                ErrorCode::Busy => {
-                                    unsafe { *ptr.add(4).cast::<u8>() = 3 };
-                                }
-                                ErrorCode::Deadlock => {
-                                    unsafe { *ptr.add(4).cast::<u8>() = 4 };
-                                }
-                                ErrorCode::Quota => {
-                                    unsafe { *ptr.add(4).cast::<u8>() = 5 };
-                                }
-                                ErrorCode::Exist => {
-                                    unsafe { *ptr.add(4).cast::<u8>() = 6 };
-                                }
-                                ErrorCode::FileTooLarge => {
-                                    unsafe { *ptr.add(4).cast::<u8>() = 7 };
-                                }
-                                ErrorCode::IllegalByteSequence => {
-                                    unsafe { *ptr.add(4).cast::<u8>() = 8 };
-                                }
-                                ErrorCode::InProgress => {
-                                    unsafe { *ptr.add(4).cast::<u8>() = 9 };
-                                }
-                                ErrorCode::Interrupted => {
-                                    unsafe { *ptr.add(4).cast::<u8>() = 10 };
-                                }
-                                ErrorCode::Invalid => {
-                                    unsafe { *ptr.add(4).cast::<u8>() = 11 };
-                                }
-                                ErrorCode::Io => {
-                                    unsafe { *ptr.add(4).cast::<u8>() = 12 };
-                                }
-                                ErrorCode::IsDirectory => {
-                                    unsafe { *ptr.add(4).cast::<u8>() = 13 };
-                                }
-                                ErrorCode::Loop => {
-                                    unsafe { *ptr.add(4).cast::<u8>() = 14 };
-                                }
-                                ErrorCode::TooManyLinks => {
-                                    unsafe { *ptr.add(4).cast::<u8>() = 15 };
-                                }
-                                ErrorCode::MessageSize => {
-                                    unsafe { *ptr.add(4).cast::<u8>() = 16 };
-                                }
-                                ErrorCode::NameTooLong => {
-                                    unsafe { *ptr.add(4).cast::<u8>() = 17 };
-                                }
-                                ErrorCode::NoDevice => {
-                                    unsafe { *ptr.add(4).cast::<u8>() = 18 };
-                                }
-                                ErrorCode::NoEntry => {
-                                    unsafe { *ptr.add(4).cast::<u8>() = 19 };
-                                }
-                                ErrorCode::NoLock => {
-                                    unsafe { *ptr.add(4).cast::<u8>() = 20 };
-                                }
-                                ErrorCode::InsufficientMemory => {
-                                    unsafe { *ptr.add(4).cast::<u8>() = 21 };
-                                }
-                                ErrorCode::InsufficientSpace => {
-                                    unsafe { *ptr.add(4).cast::<u8>() = 22 };
-                                }
-                                ErrorCode::NotDirectory => {
-                                    unsafe { *ptr.add(4).cast::<u8>() = 23 };
-                                }
-                                ErrorCode::NotEmpty => {
-                                    unsafe { *ptr.add(4).cast::<u8>() = 24 };
-                                }
-                                ErrorCode::NotRecoverable => {
-                                    unsafe { *ptr.add(4).cast::<u8>() = 25 };
-                                }
-                                ErrorCode::Unsupported => {
-                                    unsafe { *ptr.add(4).cast::<u8>() = 26 };
-                                }
-                                ErrorCode::NoTty => {
-                                    unsafe { *ptr.add(4).cast::<u8>() = 27 };
-                                }
-                                ErrorCode::NoSuchDevice => {
-                                    unsafe { *ptr.add(4).cast::<u8>() = 28 };
-                                }
-                                ErrorCode::Overflow => {
-                                    unsafe { *ptr.add(4).cast::<u8>() = 29 };
-                                }
-                                ErrorCode::NotPermitted => {
-                                    unsafe { *ptr.add(4).cast::<u8>() = 30 };
-                                }
-                                ErrorCode::Pipe => {
-                                    unsafe { *ptr.add(4).cast::<u8>() = 31 };
-                                }
-                                ErrorCode::ReadOnly => {
-                                    unsafe { *ptr.add(4).cast::<u8>() = 32 };
-                                }
-                                ErrorCode::InvalidSeek => {
-                                    unsafe { *ptr.add(4).cast::<u8>() = 33 };
-                                }
-                                ErrorCode::TextFileBusy => {
-                                    unsafe { *ptr.add(4).cast::<u8>() = 34 };
-                                }
-                                ErrorCode::CrossDevice => {
-                                    unsafe { *ptr.add(4).cast::<u8>() = 35 };
-                                }
-                                ErrorCode::Other(_e39) => {
-                                    unsafe { *ptr.add(4).cast::<u8>() = 36 };
-                                    match _e39 {
-                                        ::core::option::Option::None => {
-                                            unsafe { *ptr.add(8).cast::<u8>() = 0 };
-                                        }
-                                        ::core::option::Option::Some(_e41) => {
-                                            unsafe { *ptr.add(8).cast::<u8>() = 1 };
-                                            unsafe {
-                                                ::witbind::rt::store_list(
-                                                    ptr.add(12),
-                                                    ::witbind::rt::give_string(_e41),
-                                                )
-                                            };
-                                        }
-                                    }
-                                }
+                            unsafe {
+                                *ptr.cast::<u8>() = 1;
+                                _lower_owned_error_code(_e2, ptr.add(4));
                             }
                         }
                     }
                 }
                 unsafe fn lift(ptr: *mut u8) -> ::core::result::Result<(), ErrorCode> {
                     let _l1 = unsafe { *ptr.cast::<u8>() };
-                    match _l1 {
-                        0 => ::core::result::Result::Ok(()),
-                        1 => {
-                            let _l2 = unsafe { *ptr.add(4).cast::<u8>() };
-                            let _v5 = match _l2 {
-                                0 => ErrorCode::Access,
-                                1 => ErrorCode::Already,
-                                2 => ErrorCode::BadDescriptor,
-                                3 => ErrorCode::Busy,
-                                4 => ErrorCode::Deadlock,
-                                5 => ErrorCode::Quota,
-                                6 => ErrorCode::Exist,
-                                7 => ErrorCode::FileTooLarge,
-                                8 => ErrorCode::IllegalByteSequence,
-                                9 => ErrorCode::InProgress,
-                                10 => ErrorCode::Interrupted,
-                                11 => ErrorCode::Invalid,
-                                12 => ErrorCode::Io,
-                                13 => ErrorCode::IsDirectory,
-                                14 => ErrorCode::Loop,
-                                15 => ErrorCode::TooManyLinks,
-                                16 => ErrorCode::MessageSize,
-                                17 => ErrorCode::NameTooLong,
-                                18 => ErrorCode::NoDevice,
-                                19 => ErrorCode::NoEntry,
-                                20 => ErrorCode::NoLock,
-                                21 => ErrorCode::InsufficientMemory,
-                                22 => ErrorCode::InsufficientSpace,
-                                23 => ErrorCode::NotDirectory,
-                                24 => ErrorCode::NotEmpty,
-                                25 => ErrorCode::NotRecoverable,
-                                26 => ErrorCode::Unsupported,
-                                27 => ErrorCode::NoTty,
-                                28 => ErrorCode::NoSuchDevice,
-                                29 => ErrorCode::Overflow,
-                                30 => ErrorCode::NotPermitted,
-                                31 => ErrorCode::Pipe,
-                                32 => ErrorCode::ReadOnly,
-                                33 => ErrorCode::InvalidSeek,
-                                34 => ErrorCode::TextFileBusy,
-                                35 => ErrorCode::CrossDevice,
-                                36 => {
-                                    let _l3 = unsafe { *ptr.add(8).cast::<u8>() };
-                                    let _v4 = match _l3 {
-                                        0 => ::core::option::Option::None,
-                                        1 => {
-                                            ::core::option::Option::Some(unsafe {
-                                                ::witbind::rt::take_string_at(ptr.add(12))
-                                            })
-                                        }
-                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                    };
-                                    ErrorCode::Other(_v4)
-                                }
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            };
-                            ::core::result::Result::Err(_v5)
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case3 = || unsafe { _lift_error_code(ptr.add(4)) };
+                    unsafe { ::witbind::rt::lift_result(_l1, || (), _case3) }
                 }
                 #[allow(unused_variables)]
                 unsafe fn dealloc_lists(ptr: *mut u8) {
                     let _l1 = unsafe { *ptr.cast::<u8>() };
                     if _l1 == 1 {
-                        let _l2 = unsafe { *ptr.add(4).cast::<u8>() };
-                        if _l2 == 36 {
-                            let _l3 = unsafe { *ptr.add(8).cast::<u8>() };
-                            if _l3 == 1 {
-                                let _list4 = unsafe { ::witbind::rt::list_at(ptr.add(12)) };
-                                unsafe { ::witbind::rt::free_array(_list4, 1, 1) };
-                            }
-                        }
+                        unsafe { _free_error_code(ptr.add(4)) };
                     }
                 }
                 static VTABLE: ::witbind::rt::async_support::FutureVtable<
@@ -5075,14 +3514,14 @@ pub mod wasi {
                 }
             };
             #[allow(clippy::collapsible_if, clippy::collapsible_match)]
-            /// Frees what a `directory-entry` in canonical ABI memory owns.
+            /// Frees what a `descriptor-type` in canonical ABI memory owns.
             ///
             /// # Safety
             ///
             /// `ptr` points at a value of this type that our lowering wrote and the
             /// receiver has copied; its lists and strings are freed and must not be
             /// used again.
-            pub(crate) unsafe fn _free_directory_entry(ptr: *mut u8) {
+            pub(crate) unsafe fn _free_descriptor_type(ptr: *mut u8) {
                 let _l1 = unsafe { *ptr.cast::<u8>() };
                 if _l1 == 7 {
                     let _l2 = unsafe { *ptr.add(4).cast::<u8>() };
@@ -5091,8 +3530,37 @@ pub mod wasi {
                         unsafe { ::witbind::rt::free_array(_list3, 1, 1) };
                     }
                 }
-                let _list4 = unsafe { ::witbind::rt::list_at(ptr.add(16)) };
-                unsafe { ::witbind::rt::free_array(_list4, 1, 1) };
+            }
+            #[allow(clippy::collapsible_if, clippy::collapsible_match)]
+            /// Frees what a `directory-entry` in canonical ABI memory owns.
+            ///
+            /// # Safety
+            ///
+            /// `ptr` points at a value of this type that our lowering wrote and the
+            /// receiver has copied; its lists and strings are freed and must not be
+            /// used again.
+            pub(crate) unsafe fn _free_directory_entry(ptr: *mut u8) {
+                unsafe { _free_descriptor_type(ptr) };
+                let _list1 = unsafe { ::witbind::rt::list_at(ptr.add(16)) };
+                unsafe { ::witbind::rt::free_array(_list1, 1, 1) };
+            }
+            #[allow(clippy::collapsible_if, clippy::collapsible_match)]
+            /// Frees what a `error-code` in canonical ABI memory owns.
+            ///
+            /// # Safety
+            ///
+            /// `ptr` points at a value of this type that our lowering wrote and the
+            /// receiver has copied; its lists and strings are freed and must not be
+            /// used again.
+            pub(crate) unsafe fn _free_error_code(ptr: *mut u8) {
+                let _l1 = unsafe { *ptr.cast::<u8>() };
+                if _l1 == 36 {
+                    let _l2 = unsafe { *ptr.add(4).cast::<u8>() };
+                    if _l2 == 1 {
+                        let _list3 = unsafe { ::witbind::rt::list_at(ptr.add(8)) };
+                        unsafe { ::witbind::rt::free_array(_list3, 1, 1) };
+                    }
+                }
             }
             /// Lifts a `descriptor-stat` out of canonical ABI memory.
             ///
@@ -5102,8 +3570,58 @@ pub mod wasi {
             /// (aligned, initialized, cases and discriminants in range), whose
             /// lists, strings and handles are handed over to the result.
             pub(crate) unsafe fn _lift_descriptor_stat(ptr: *mut u8) -> DescriptorStat {
+                let _v1 = unsafe { _lift_descriptor_type(ptr) };
+                let _l2 = unsafe { *ptr.add(16).cast::<u64>() };
+                let _l3 = unsafe { *ptr.add(24).cast::<u64>() };
+                let _l4 = unsafe { *ptr.add(32).cast::<u8>() };
+                let _case7 = || {
+                    let _l5 = unsafe { *ptr.add(40).cast::<i64>() };
+                    let _l6 = unsafe { *ptr.add(48).cast::<u32>() };
+                    Instant {
+                        seconds: _l5,
+                        nanoseconds: _l6,
+                    }
+                };
+                let _v8 = unsafe { ::witbind::rt::lift_option(_l4, _case7) };
+                let _l9 = unsafe { *ptr.add(56).cast::<u8>() };
+                let _case12 = || {
+                    let _l10 = unsafe { *ptr.add(64).cast::<i64>() };
+                    let _l11 = unsafe { *ptr.add(72).cast::<u32>() };
+                    Instant {
+                        seconds: _l10,
+                        nanoseconds: _l11,
+                    }
+                };
+                let _v13 = unsafe { ::witbind::rt::lift_option(_l9, _case12) };
+                let _l14 = unsafe { *ptr.add(80).cast::<u8>() };
+                let _case17 = || {
+                    let _l15 = unsafe { *ptr.add(88).cast::<i64>() };
+                    let _l16 = unsafe { *ptr.add(96).cast::<u32>() };
+                    Instant {
+                        seconds: _l15,
+                        nanoseconds: _l16,
+                    }
+                };
+                let _v18 = unsafe { ::witbind::rt::lift_option(_l14, _case17) };
+                DescriptorStat {
+                    type_: _v1,
+                    link_count: _l2,
+                    size: _l3,
+                    data_access_timestamp: _v8,
+                    data_modification_timestamp: _v13,
+                    status_change_timestamp: _v18,
+                }
+            }
+            /// Lifts a `descriptor-type` out of canonical ABI memory.
+            ///
+            /// # Safety
+            ///
+            /// `ptr` points at a valid value of this type in canonical layout
+            /// (aligned, initialized, cases and discriminants in range), whose
+            /// lists, strings and handles are handed over to the result.
+            pub(crate) unsafe fn _lift_descriptor_type(ptr: *mut u8) -> DescriptorType {
                 let _l1 = unsafe { *ptr.cast::<u8>() };
-                let _v4 = match _l1 {
+                match _l1 {
                     0 => DescriptorType::BlockDevice,
                     1 => DescriptorType::CharacterDevice,
                     2 => DescriptorType::Directory,
@@ -5113,67 +3631,13 @@ pub mod wasi {
                     6 => DescriptorType::Socket,
                     7 => {
                         let _l2 = unsafe { *ptr.add(4).cast::<u8>() };
-                        let _v3 = match _l2 {
-                            0 => ::core::option::Option::None,
-                            1 => {
-                                ::core::option::Option::Some(unsafe {
-                                    ::witbind::rt::take_string_at(ptr.add(8))
-                                })
-                            }
-                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                        let _case3 = || unsafe {
+                            ::witbind::rt::take_string_at(ptr.add(8))
                         };
-                        DescriptorType::Other(_v3)
+                        let _v4 = unsafe { ::witbind::rt::lift_option(_l2, _case3) };
+                        DescriptorType::Other(_v4)
                     }
                     _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                };
-                let _l5 = unsafe { *ptr.add(16).cast::<u64>() };
-                let _l6 = unsafe { *ptr.add(24).cast::<u64>() };
-                let _l7 = unsafe { *ptr.add(32).cast::<u8>() };
-                let _v10 = match _l7 {
-                    0 => ::core::option::Option::None,
-                    1 => {
-                        let _l8 = unsafe { *ptr.add(40).cast::<i64>() };
-                        let _l9 = unsafe { *ptr.add(48).cast::<u32>() };
-                        ::core::option::Option::Some(Instant {
-                            seconds: _l8,
-                            nanoseconds: _l9,
-                        })
-                    }
-                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                };
-                let _l11 = unsafe { *ptr.add(56).cast::<u8>() };
-                let _v14 = match _l11 {
-                    0 => ::core::option::Option::None,
-                    1 => {
-                        let _l12 = unsafe { *ptr.add(64).cast::<i64>() };
-                        let _l13 = unsafe { *ptr.add(72).cast::<u32>() };
-                        ::core::option::Option::Some(Instant {
-                            seconds: _l12,
-                            nanoseconds: _l13,
-                        })
-                    }
-                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                };
-                let _l15 = unsafe { *ptr.add(80).cast::<u8>() };
-                let _v18 = match _l15 {
-                    0 => ::core::option::Option::None,
-                    1 => {
-                        let _l16 = unsafe { *ptr.add(88).cast::<i64>() };
-                        let _l17 = unsafe { *ptr.add(96).cast::<u32>() };
-                        ::core::option::Option::Some(Instant {
-                            seconds: _l16,
-                            nanoseconds: _l17,
-                        })
-                    }
-                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                };
-                DescriptorStat {
-                    type_: _v4,
-                    link_count: _l5,
-                    size: _l6,
-                    data_access_timestamp: _v10,
-                    data_modification_timestamp: _v14,
-                    status_change_timestamp: _v18,
                 }
             }
             /// Lifts a `directory-entry` out of canonical ABI memory.
@@ -5184,46 +3648,79 @@ pub mod wasi {
             /// (aligned, initialized, cases and discriminants in range), whose
             /// lists, strings and handles are handed over to the result.
             pub(crate) unsafe fn _lift_directory_entry(ptr: *mut u8) -> DirectoryEntry {
-                let _l1 = unsafe { *ptr.cast::<u8>() };
-                let _v4 = match _l1 {
-                    0 => DescriptorType::BlockDevice,
-                    1 => DescriptorType::CharacterDevice,
-                    2 => DescriptorType::Directory,
-                    3 => DescriptorType::Fifo,
-                    4 => DescriptorType::SymbolicLink,
-                    5 => DescriptorType::RegularFile,
-                    6 => DescriptorType::Socket,
-                    7 => {
-                        let _l2 = unsafe { *ptr.add(4).cast::<u8>() };
-                        let _v3 = match _l2 {
-                            0 => ::core::option::Option::None,
-                            1 => {
-                                ::core::option::Option::Some(unsafe {
-                                    ::witbind::rt::take_string_at(ptr.add(8))
-                                })
-                            }
-                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                        };
-                        DescriptorType::Other(_v3)
-                    }
-                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                };
+                let _v1 = unsafe { _lift_descriptor_type(ptr) };
                 DirectoryEntry {
-                    type_: _v4,
+                    type_: _v1,
                     name: unsafe { ::witbind::rt::take_string_at(ptr.add(16)) },
                 }
             }
-            /// Lowers a `directory-entry` into canonical ABI memory, handing it over.
+            /// Lifts a `error-code` out of canonical ABI memory.
+            ///
+            /// # Safety
+            ///
+            /// `ptr` points at a valid value of this type in canonical layout
+            /// (aligned, initialized, cases and discriminants in range), whose
+            /// lists, strings and handles are handed over to the result.
+            pub(crate) unsafe fn _lift_error_code(ptr: *mut u8) -> ErrorCode {
+                let _l1 = unsafe { *ptr.cast::<u8>() };
+                match _l1 {
+                    0 => ErrorCode::Access,
+                    1 => ErrorCode::Already,
+                    2 => ErrorCode::BadDescriptor,
+                    3 => ErrorCode::Busy,
+                    4 => ErrorCode::Deadlock,
+                    5 => ErrorCode::Quota,
+                    6 => ErrorCode::Exist,
+                    7 => ErrorCode::FileTooLarge,
+                    8 => ErrorCode::IllegalByteSequence,
+                    9 => ErrorCode::InProgress,
+                    10 => ErrorCode::Interrupted,
+                    11 => ErrorCode::Invalid,
+                    12 => ErrorCode::Io,
+                    13 => ErrorCode::IsDirectory,
+                    14 => ErrorCode::Loop,
+                    15 => ErrorCode::TooManyLinks,
+                    16 => ErrorCode::MessageSize,
+                    17 => ErrorCode::NameTooLong,
+                    18 => ErrorCode::NoDevice,
+                    19 => ErrorCode::NoEntry,
+                    20 => ErrorCode::NoLock,
+                    21 => ErrorCode::InsufficientMemory,
+                    22 => ErrorCode::InsufficientSpace,
+                    23 => ErrorCode::NotDirectory,
+                    24 => ErrorCode::NotEmpty,
+                    25 => ErrorCode::NotRecoverable,
+                    26 => ErrorCode::Unsupported,
+                    27 => ErrorCode::NoTty,
+                    28 => ErrorCode::NoSuchDevice,
+                    29 => ErrorCode::Overflow,
+                    30 => ErrorCode::NotPermitted,
+                    31 => ErrorCode::Pipe,
+                    32 => ErrorCode::ReadOnly,
+                    33 => ErrorCode::InvalidSeek,
+                    34 => ErrorCode::TextFileBusy,
+                    35 => ErrorCode::CrossDevice,
+                    36 => {
+                        let _l2 = unsafe { *ptr.add(4).cast::<u8>() };
+                        let _case3 = || unsafe {
+                            ::witbind::rt::take_string_at(ptr.add(8))
+                        };
+                        let _v4 = unsafe { ::witbind::rt::lift_option(_l2, _case3) };
+                        ErrorCode::Other(_v4)
+                    }
+                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                }
+            }
+            /// Lowers a `descriptor-type` into canonical ABI memory, handing it over.
             ///
             /// # Safety
             ///
             /// `ptr` points at writable memory with room for this type in canonical layout, aligned for it; the receiver now owns what the value's lists and strings point at.
-            pub(crate) unsafe fn _lower_owned_directory_entry(
-                value: DirectoryEntry,
+            pub(crate) unsafe fn _lower_owned_descriptor_type(
+                value: DescriptorType,
                 ptr: *mut u8,
             ) {
-                let DirectoryEntry { type_: _f1, name: _f2 } = value;
-                match _f1 {
+                match value {
                     DescriptorType::BlockDevice => {
                         unsafe { *ptr.cast::<u8>() = 0 };
                     }
@@ -5245,44 +3742,223 @@ pub mod wasi {
                     DescriptorType::Socket => {
                         unsafe { *ptr.cast::<u8>() = 6 };
                     }
-                    DescriptorType::Other(_e10) => {
+                    DescriptorType::Other(_e8) => {
                         unsafe { *ptr.cast::<u8>() = 7 };
-                        match _e10 {
+                        match _e8 {
                             ::core::option::Option::None => {
                                 unsafe { *ptr.add(4).cast::<u8>() = 0 };
                             }
-                            ::core::option::Option::Some(_e12) => {
-                                unsafe { *ptr.add(4).cast::<u8>() = 1 };
+                            ::core::option::Option::Some(_e10) => {
                                 unsafe {
+                                    *ptr.add(4).cast::<u8>() = 1;
                                     ::witbind::rt::store_list(
                                         ptr.add(8),
-                                        ::witbind::rt::give_string(_e12),
-                                    )
-                                };
+                                        ::witbind::rt::give_string(_e10),
+                                    );
+                                }
                             }
                         }
                     }
                 }
+            }
+            /// Lowers a `directory-entry` into canonical ABI memory, handing it over.
+            ///
+            /// # Safety
+            ///
+            /// `ptr` points at writable memory with room for this type in canonical layout, aligned for it; the receiver now owns what the value's lists and strings point at.
+            pub(crate) unsafe fn _lower_owned_directory_entry(
+                value: DirectoryEntry,
+                ptr: *mut u8,
+            ) {
+                let DirectoryEntry { type_: _f1, name: _f2 } = value;
                 unsafe {
+                    _lower_owned_descriptor_type(_f1, ptr);
                     ::witbind::rt::store_list(
                         ptr.add(16),
                         ::witbind::rt::give_string(_f2),
-                    )
-                };
+                    );
+                }
+            }
+            /// Lowers a `error-code` into canonical ABI memory, handing it over.
+            ///
+            /// # Safety
+            ///
+            /// `ptr` points at writable memory with room for this type in canonical layout, aligned for it; the receiver now owns what the value's lists and strings point at.
+            pub(crate) unsafe fn _lower_owned_error_code(
+                value: ErrorCode,
+                ptr: *mut u8,
+            ) {
+                match value {
+                    ErrorCode::Access => {
+                        unsafe { *ptr.cast::<u8>() = 0 };
+                    }
+                    ErrorCode::Already => {
+                        unsafe { *ptr.cast::<u8>() = 1 };
+                    }
+                    ErrorCode::BadDescriptor => {
+                        unsafe { *ptr.cast::<u8>() = 2 };
+                    }
+                    ErrorCode::Busy => {
+                        unsafe { *ptr.cast::<u8>() = 3 };
+                    }
+                    ErrorCode::Deadlock => {
+                        unsafe { *ptr.cast::<u8>() = 4 };
+                    }
+                    ErrorCode::Quota => {
+                        unsafe { *ptr.cast::<u8>() = 5 };
+                    }
+                    ErrorCode::Exist => {
+                        unsafe { *ptr.cast::<u8>() = 6 };
+                    }
+                    ErrorCode::FileTooLarge => {
+                        unsafe { *ptr.cast::<u8>() = 7 };
+                    }
+                    ErrorCode::IllegalByteSequence => {
+                        unsafe { *ptr.cast::<u8>() = 8 };
+                    }
+                    ErrorCode::InProgress => {
+                        unsafe { *ptr.cast::<u8>() = 9 };
+                    }
+                    ErrorCode::Interrupted => {
+                        unsafe { *ptr.cast::<u8>() = 10 };
+                    }
+                    ErrorCode::Invalid => {
+                        unsafe { *ptr.cast::<u8>() = 11 };
+                    }
+                    ErrorCode::Io => {
+                        unsafe { *ptr.cast::<u8>() = 12 };
+                    }
+                    ErrorCode::IsDirectory => {
+                        unsafe { *ptr.cast::<u8>() = 13 };
+                    }
+                    ErrorCode::Loop => {
+                        unsafe { *ptr.cast::<u8>() = 14 };
+                    }
+                    ErrorCode::TooManyLinks => {
+                        unsafe { *ptr.cast::<u8>() = 15 };
+                    }
+                    ErrorCode::MessageSize => {
+                        unsafe { *ptr.cast::<u8>() = 16 };
+                    }
+                    ErrorCode::NameTooLong => {
+                        unsafe { *ptr.cast::<u8>() = 17 };
+                    }
+                    ErrorCode::NoDevice => {
+                        unsafe { *ptr.cast::<u8>() = 18 };
+                    }
+                    ErrorCode::NoEntry => {
+                        unsafe { *ptr.cast::<u8>() = 19 };
+                    }
+                    ErrorCode::NoLock => {
+                        unsafe { *ptr.cast::<u8>() = 20 };
+                    }
+                    ErrorCode::InsufficientMemory => {
+                        unsafe { *ptr.cast::<u8>() = 21 };
+                    }
+                    ErrorCode::InsufficientSpace => {
+                        unsafe { *ptr.cast::<u8>() = 22 };
+                    }
+                    ErrorCode::NotDirectory => {
+                        unsafe { *ptr.cast::<u8>() = 23 };
+                    }
+                    ErrorCode::NotEmpty => {
+                        unsafe { *ptr.cast::<u8>() = 24 };
+                    }
+                    ErrorCode::NotRecoverable => {
+                        unsafe { *ptr.cast::<u8>() = 25 };
+                    }
+                    ErrorCode::Unsupported => {
+                        unsafe { *ptr.cast::<u8>() = 26 };
+                    }
+                    ErrorCode::NoTty => {
+                        unsafe { *ptr.cast::<u8>() = 27 };
+                    }
+                    ErrorCode::NoSuchDevice => {
+                        unsafe { *ptr.cast::<u8>() = 28 };
+                    }
+                    ErrorCode::Overflow => {
+                        unsafe { *ptr.cast::<u8>() = 29 };
+                    }
+                    ErrorCode::NotPermitted => {
+                        unsafe { *ptr.cast::<u8>() = 30 };
+                    }
+                    ErrorCode::Pipe => {
+                        unsafe { *ptr.cast::<u8>() = 31 };
+                    }
+                    ErrorCode::ReadOnly => {
+                        unsafe { *ptr.cast::<u8>() = 32 };
+                    }
+                    ErrorCode::InvalidSeek => {
+                        unsafe { *ptr.cast::<u8>() = 33 };
+                    }
+                    ErrorCode::TextFileBusy => {
+                        unsafe { *ptr.cast::<u8>() = 34 };
+                    }
+                    ErrorCode::CrossDevice => {
+                        unsafe { *ptr.cast::<u8>() = 35 };
+                    }
+                    ErrorCode::Other(_e37) => {
+                        unsafe { *ptr.cast::<u8>() = 36 };
+                        match _e37 {
+                            ::core::option::Option::None => {
+                                unsafe { *ptr.add(4).cast::<u8>() = 0 };
+                            }
+                            ::core::option::Option::Some(_e39) => {
+                                unsafe {
+                                    *ptr.add(4).cast::<u8>() = 1;
+                                    ::witbind::rt::store_list(
+                                        ptr.add(8),
+                                        ::witbind::rt::give_string(_e39),
+                                    );
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            /// Lowers a `new-timestamp` into canonical ABI memory, handing it over.
+            ///
+            /// # Safety
+            ///
+            /// `ptr` points at writable memory with room for this type in canonical layout, aligned for it; the receiver now owns what the value's lists and strings point at.
+            pub(crate) unsafe fn _lower_owned_new_timestamp(
+                value: NewTimestamp,
+                ptr: *mut u8,
+            ) {
+                match value {
+                    NewTimestamp::NoChange => {
+                        unsafe { *ptr.cast::<u8>() = 0 };
+                    }
+                    NewTimestamp::Now => {
+                        unsafe { *ptr.cast::<u8>() = 1 };
+                    }
+                    NewTimestamp::Timestamp(_e3) => {
+                        unsafe { *ptr.cast::<u8>() = 2 };
+                        let Instant { seconds: _f4, nanoseconds: _f5 } = _e3;
+                        unsafe {
+                            *ptr.add(8).cast::<i64>() = ::witbind::rt::as_i64(_f4);
+                            *ptr.add(16).cast::<i32>() = ::witbind::rt::as_i32(_f5);
+                        }
+                    }
+                }
             }
         }
         pub mod preopens {
             #[used]
             #[doc(hidden)]
             static __FORCE_SECTION_REF: fn() = super::super::super::__link_custom_section_describing_imports;
+            #[allow(unused_macros)]
+            macro_rules! wit_import {
+                ($($signature:tt)*) => {
+                    ::witbind::rt::wit_import!("wasi:filesystem/preopens@0.3.2", $($signature)*);
+                };
+            }
             pub type Descriptor = super::types::Descriptor;
             /// Return the set of preopened directories, and their paths.
             pub fn get_directories() -> ::witbind::rt::Vec<
                 (Descriptor, ::witbind::rt::String),
             > {
-                ::witbind::rt::wit_import!(
-                    "wasi:filesystem/preopens@0.3.2", "get-directories", (ptr)
-                );
+                wit_import!("get-directories", (ptr));
                 let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
                 let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(_ptr1) };
@@ -5290,11 +3966,7 @@ pub mod wasi {
                 let _lift3 = |_base3: *mut u8| {
                     let _l4 = unsafe { *_base3.cast::<i32>() };
                     (
-                        Descriptor {
-                            handle: unsafe {
-                                ::witbind::rt::ResourceHandle::from_handle(_l4 as u32)
-                            },
-                        },
+                        unsafe { Descriptor::from_handle(_l4 as u32) },
                         unsafe { ::witbind::rt::take_string_at(_base3.add(4)) },
                     )
                 };
@@ -5307,6 +3979,12 @@ pub mod wasi {
             #[used]
             #[doc(hidden)]
             static __FORCE_SECTION_REF: fn() = super::super::super::__link_custom_section_describing_imports;
+            #[allow(unused_macros)]
+            macro_rules! wit_import {
+                ($($signature:tt)*) => {
+                    ::witbind::rt::wit_import!("wasi:sockets/types@0.3.2", $($signature)*);
+                };
+            }
             pub type Duration = super::super::clocks::types::Duration;
             /// Error codes.
             ///
@@ -5480,39 +4158,9 @@ pub mod wasi {
             pub struct TcpSocket {
                 pub(crate) handle: ::witbind::rt::ResourceHandle<TcpSocket>,
             }
-            impl ::witbind::rt::WasmResource for TcpSocket {
-                unsafe fn drop(handle: u32) {
-                    ::witbind::rt::wit_import!(
-                        "wasi:sockets/types@0.3.2", "[resource-drop]tcp-socket", (i32)
-                    );
-                    unsafe { _wit_import(handle as i32) }
-                }
-            }
-            impl TcpSocket {
-                /// Takes ownership of a raw handle.
-                ///
-                /// # Safety
-                /// `handle` must be an owned handle of this resource type that
-                /// nothing else drops.
-                #[doc(hidden)]
-                pub unsafe fn from_handle(handle: u32) -> Self {
-                    Self {
-                        handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(handle)
-                        },
-                    }
-                }
-                /// Moves ownership of the raw handle out of this value.
-                #[doc(hidden)]
-                pub fn take_handle(&self) -> u32 {
-                    ::witbind::rt::ResourceHandle::take_handle(&self.handle)
-                }
-                /// The raw handle, still owned by this value.
-                #[doc(hidden)]
-                pub fn handle(&self) -> u32 {
-                    ::witbind::rt::ResourceHandle::handle(&self.handle)
-                }
-            }
+            ::witbind::rt::resource_handle!(
+                TcpSocket, "wasi:sockets/types@0.3.2", "[resource-drop]tcp-socket", api
+            );
             impl TcpSocket {
                 /// Create a new TCP socket.
                 ///
@@ -5536,59 +4184,17 @@ pub mod wasi {
                 pub fn create(
                     address_family: IpAddressFamily,
                 ) -> ::core::result::Result<TcpSocket, ErrorCode> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:sockets/types@0.3.2", "[static]tcp-socket.create", (i32,
-                        ptr)
-                    );
+                    wit_import!("[static]tcp-socket.create", (i32, ptr));
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 5]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe { _wit_import(address_family.clone() as i32, _ptr1) };
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    match _l2 {
-                        0 => {
-                            let _l3 = unsafe { *_ptr1.add(4).cast::<i32>() };
-                            ::core::result::Result::Ok(TcpSocket {
-                                handle: unsafe {
-                                    ::witbind::rt::ResourceHandle::from_handle(_l3 as u32)
-                                },
-                            })
-                        }
-                        1 => {
-                            let _l4 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                            let _v7 = match _l4 {
-                                0 => ErrorCode::AccessDenied,
-                                1 => ErrorCode::NotSupported,
-                                2 => ErrorCode::InvalidArgument,
-                                3 => ErrorCode::OutOfMemory,
-                                4 => ErrorCode::Timeout,
-                                5 => ErrorCode::InvalidState,
-                                6 => ErrorCode::AddressNotBindable,
-                                7 => ErrorCode::AddressInUse,
-                                8 => ErrorCode::RemoteUnreachable,
-                                9 => ErrorCode::ConnectionRefused,
-                                10 => ErrorCode::ConnectionBroken,
-                                11 => ErrorCode::ConnectionReset,
-                                12 => ErrorCode::ConnectionAborted,
-                                13 => ErrorCode::DatagramTooLarge,
-                                14 => {
-                                    let _l5 = unsafe { *_ptr1.add(8).cast::<u8>() };
-                                    let _v6 = match _l5 {
-                                        0 => ::core::option::Option::None,
-                                        1 => {
-                                            ::core::option::Option::Some(unsafe {
-                                                ::witbind::rt::take_string_at(_ptr1.add(12))
-                                            })
-                                        }
-                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                    };
-                                    ErrorCode::Other(_v6)
-                                }
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            };
-                            ::core::result::Result::Err(_v7)
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case4 = || {
+                        let _l3 = unsafe { *_ptr1.add(4).cast::<i32>() };
+                        unsafe { TcpSocket::from_handle(_l3 as u32) }
+                    };
+                    let _case6 = || unsafe { _lift_error_code(_ptr1.add(4)) };
+                    unsafe { ::witbind::rt::lift_result(_l2, _case4, _case6) }
                 }
                 /// Bind the socket to the provided IP address and port.
                 ///
@@ -5628,9 +4234,9 @@ pub mod wasi {
                     &self,
                     local_address: IpSocketAddress,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:sockets/types@0.3.2", "[method]tcp-socket.bind", (i32, i32,
-                        i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, ptr)
+                    wit_import!(
+                        "[method]tcp-socket.bind", (i32, i32, i32, i32, i32, i32, i32,
+                        i32, i32, i32, i32, i32, i32, ptr)
                     );
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 5]>::uninit();
                     let (
@@ -5650,7 +4256,7 @@ pub mod wasi {
                     let _ptr13 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                            self.handle() as i32,
                             _v1,
                             _v2,
                             _v3,
@@ -5667,44 +4273,8 @@ pub mod wasi {
                         )
                     };
                     let _l14 = unsafe { *_ptr13.cast::<u8>() };
-                    match _l14 {
-                        0 => ::core::result::Result::Ok(()),
-                        1 => {
-                            let _l15 = unsafe { *_ptr13.add(4).cast::<u8>() };
-                            let _v18 = match _l15 {
-                                0 => ErrorCode::AccessDenied,
-                                1 => ErrorCode::NotSupported,
-                                2 => ErrorCode::InvalidArgument,
-                                3 => ErrorCode::OutOfMemory,
-                                4 => ErrorCode::Timeout,
-                                5 => ErrorCode::InvalidState,
-                                6 => ErrorCode::AddressNotBindable,
-                                7 => ErrorCode::AddressInUse,
-                                8 => ErrorCode::RemoteUnreachable,
-                                9 => ErrorCode::ConnectionRefused,
-                                10 => ErrorCode::ConnectionBroken,
-                                11 => ErrorCode::ConnectionReset,
-                                12 => ErrorCode::ConnectionAborted,
-                                13 => ErrorCode::DatagramTooLarge,
-                                14 => {
-                                    let _l16 = unsafe { *_ptr13.add(8).cast::<u8>() };
-                                    let _v17 = match _l16 {
-                                        0 => ::core::option::Option::None,
-                                        1 => {
-                                            ::core::option::Option::Some(unsafe {
-                                                ::witbind::rt::take_string_at(_ptr13.add(12))
-                                            })
-                                        }
-                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                    };
-                                    ErrorCode::Other(_v17)
-                                }
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            };
-                            ::core::result::Result::Err(_v18)
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case16 = || unsafe { _lift_error_code(_ptr13.add(4)) };
+                    unsafe { ::witbind::rt::lift_result(_l14, || (), _case16) }
                 }
                 /// Connect to a remote endpoint.
                 ///
@@ -5765,11 +4335,7 @@ pub mod wasi {
                             _area: *mut u8,
                         ) -> Self::ParamsLower {
                             let _p1 = unsafe { _area.add(0) };
-                            unsafe {
-                                *_p1.cast::<i32>() = ::witbind::rt::ResourceHandle::handle(
-                                    &self_.handle,
-                                ) as i32
-                            };
+                            unsafe { *_p1.cast::<i32>() = self_.handle() as i32 };
                             let _p2 = unsafe { _area.add(4) };
                             unsafe {
                                 _lower_owned_ip_socket_address(remote_address, _p2)
@@ -5809,44 +4375,8 @@ pub mod wasi {
                             _results: *mut u8,
                         ) -> Self::Results {
                             let _l1 = unsafe { *_results.cast::<u8>() };
-                            match _l1 {
-                                0 => ::core::result::Result::Ok(()),
-                                1 => {
-                                    let _l2 = unsafe { *_results.add(4).cast::<u8>() };
-                                    let _v5 = match _l2 {
-                                        0 => ErrorCode::AccessDenied,
-                                        1 => ErrorCode::NotSupported,
-                                        2 => ErrorCode::InvalidArgument,
-                                        3 => ErrorCode::OutOfMemory,
-                                        4 => ErrorCode::Timeout,
-                                        5 => ErrorCode::InvalidState,
-                                        6 => ErrorCode::AddressNotBindable,
-                                        7 => ErrorCode::AddressInUse,
-                                        8 => ErrorCode::RemoteUnreachable,
-                                        9 => ErrorCode::ConnectionRefused,
-                                        10 => ErrorCode::ConnectionBroken,
-                                        11 => ErrorCode::ConnectionReset,
-                                        12 => ErrorCode::ConnectionAborted,
-                                        13 => ErrorCode::DatagramTooLarge,
-                                        14 => {
-                                            let _l3 = unsafe { *_results.add(8).cast::<u8>() };
-                                            let _v4 = match _l3 {
-                                                0 => ::core::option::Option::None,
-                                                1 => {
-                                                    ::core::option::Option::Some(unsafe {
-                                                        ::witbind::rt::take_string_at(_results.add(12))
-                                                    })
-                                                }
-                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                            };
-                                            ErrorCode::Other(_v4)
-                                        }
-                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                    };
-                                    ::core::result::Result::Err(_v5)
-                                }
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            }
+                            let _case3 = || unsafe { _lift_error_code(_results.add(4)) };
+                            unsafe { ::witbind::rt::lift_result(_l1, || (), _case3) }
                         }
                     }
                     ::witbind::rt::async_support::Subtask::call(
@@ -5931,65 +4461,20 @@ pub mod wasi {
                     ::witbind::rt::async_support::StreamReader<TcpSocket>,
                     ErrorCode,
                 > {
-                    ::witbind::rt::wit_import!(
-                        "wasi:sockets/types@0.3.2", "[method]tcp-socket.listen", (i32,
-                        ptr)
-                    );
+                    wit_import!("[method]tcp-socket.listen", (i32, ptr));
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 5]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr1,
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    let _case4 = || {
+                        let _l3 = unsafe { *_ptr1.add(4).cast::<u32>() };
+                        ::witbind::rt::async_support::StreamReader::new(
+                            _l3,
+                            <TcpSocket as super::super::super::wit_stream::StreamPayload>::VTABLE,
                         )
                     };
-                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    match _l2 {
-                        0 => {
-                            let _l3 = unsafe { *_ptr1.add(4).cast::<u32>() };
-                            ::core::result::Result::Ok(
-                                ::witbind::rt::async_support::StreamReader::new(
-                                    _l3,
-                                    <TcpSocket as super::super::super::wit_stream::StreamPayload>::VTABLE,
-                                ),
-                            )
-                        }
-                        1 => {
-                            let _l4 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                            let _v7 = match _l4 {
-                                0 => ErrorCode::AccessDenied,
-                                1 => ErrorCode::NotSupported,
-                                2 => ErrorCode::InvalidArgument,
-                                3 => ErrorCode::OutOfMemory,
-                                4 => ErrorCode::Timeout,
-                                5 => ErrorCode::InvalidState,
-                                6 => ErrorCode::AddressNotBindable,
-                                7 => ErrorCode::AddressInUse,
-                                8 => ErrorCode::RemoteUnreachable,
-                                9 => ErrorCode::ConnectionRefused,
-                                10 => ErrorCode::ConnectionBroken,
-                                11 => ErrorCode::ConnectionReset,
-                                12 => ErrorCode::ConnectionAborted,
-                                13 => ErrorCode::DatagramTooLarge,
-                                14 => {
-                                    let _l5 = unsafe { *_ptr1.add(8).cast::<u8>() };
-                                    let _v6 = match _l5 {
-                                        0 => ::core::option::Option::None,
-                                        1 => {
-                                            ::core::option::Option::Some(unsafe {
-                                                ::witbind::rt::take_string_at(_ptr1.add(12))
-                                            })
-                                        }
-                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                    };
-                                    ErrorCode::Other(_v6)
-                                }
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            };
-                            ::core::result::Result::Err(_v7)
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case6 = || unsafe { _lift_error_code(_ptr1.add(4)) };
+                    unsafe { ::witbind::rt::lift_result(_l2, _case4, _case6) }
                 }
                 /// Transmit data to peer.
                 ///
@@ -6019,15 +4504,9 @@ pub mod wasi {
                 ) -> ::witbind::rt::async_support::FutureReader<
                     ::core::result::Result<(), ErrorCode>,
                 > {
-                    ::witbind::rt::wit_import!(
-                        "wasi:sockets/types@0.3.2", "[method]tcp-socket.send", (i32,
-                        i32), i32
-                    );
+                    wit_import!("[method]tcp-socket.send", (i32, i32), i32);
                     let _ret1 = unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            data.take_handle() as i32,
-                        )
+                        _wit_import(self.handle() as i32, data.take_handle() as i32)
                     };
                     unsafe {
                         ::witbind::rt::async_support::FutureReader::new(
@@ -6074,18 +4553,10 @@ pub mod wasi {
                         ::core::result::Result<(), ErrorCode>,
                     >,
                 ) {
-                    ::witbind::rt::wit_import!(
-                        "wasi:sockets/types@0.3.2", "[method]tcp-socket.receive", (i32,
-                        ptr)
-                    );
+                    wit_import!("[method]tcp-socket.receive", (i32, ptr));
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr1,
-                        )
-                    };
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
                     let _l2 = unsafe { *_ptr1.cast::<u32>() };
                     let _l3 = unsafe { *_ptr1.add(4).cast::<u32>() };
                     (
@@ -6124,60 +4595,14 @@ pub mod wasi {
                 pub fn get_local_address(
                     &self,
                 ) -> ::core::result::Result<IpSocketAddress, ErrorCode> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:sockets/types@0.3.2",
-                        "[method]tcp-socket.get-local-address", (i32, ptr)
-                    );
+                    wit_import!("[method]tcp-socket.get-local-address", (i32, ptr));
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 9]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr1,
-                        )
-                    };
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    match _l2 {
-                        0 => {
-                            let _v3 = unsafe { _lift_ip_socket_address(_ptr1.add(4)) };
-                            ::core::result::Result::Ok(_v3)
-                        }
-                        1 => {
-                            let _l4 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                            let _v7 = match _l4 {
-                                0 => ErrorCode::AccessDenied,
-                                1 => ErrorCode::NotSupported,
-                                2 => ErrorCode::InvalidArgument,
-                                3 => ErrorCode::OutOfMemory,
-                                4 => ErrorCode::Timeout,
-                                5 => ErrorCode::InvalidState,
-                                6 => ErrorCode::AddressNotBindable,
-                                7 => ErrorCode::AddressInUse,
-                                8 => ErrorCode::RemoteUnreachable,
-                                9 => ErrorCode::ConnectionRefused,
-                                10 => ErrorCode::ConnectionBroken,
-                                11 => ErrorCode::ConnectionReset,
-                                12 => ErrorCode::ConnectionAborted,
-                                13 => ErrorCode::DatagramTooLarge,
-                                14 => {
-                                    let _l5 = unsafe { *_ptr1.add(8).cast::<u8>() };
-                                    let _v6 = match _l5 {
-                                        0 => ::core::option::Option::None,
-                                        1 => {
-                                            ::core::option::Option::Some(unsafe {
-                                                ::witbind::rt::take_string_at(_ptr1.add(12))
-                                            })
-                                        }
-                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                    };
-                                    ErrorCode::Other(_v6)
-                                }
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            };
-                            ::core::result::Result::Err(_v7)
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case4 = || unsafe { _lift_ip_socket_address(_ptr1.add(4)) };
+                    let _case6 = || unsafe { _lift_error_code(_ptr1.add(4)) };
+                    unsafe { ::witbind::rt::lift_result(_l2, _case4, _case6) }
                 }
                 /// Get the remote address.
                 ///
@@ -6192,74 +4617,21 @@ pub mod wasi {
                 pub fn get_remote_address(
                     &self,
                 ) -> ::core::result::Result<IpSocketAddress, ErrorCode> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:sockets/types@0.3.2",
-                        "[method]tcp-socket.get-remote-address", (i32, ptr)
-                    );
+                    wit_import!("[method]tcp-socket.get-remote-address", (i32, ptr));
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 9]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr1,
-                        )
-                    };
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    match _l2 {
-                        0 => {
-                            let _v3 = unsafe { _lift_ip_socket_address(_ptr1.add(4)) };
-                            ::core::result::Result::Ok(_v3)
-                        }
-                        1 => {
-                            let _l4 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                            let _v7 = match _l4 {
-                                0 => ErrorCode::AccessDenied,
-                                1 => ErrorCode::NotSupported,
-                                2 => ErrorCode::InvalidArgument,
-                                3 => ErrorCode::OutOfMemory,
-                                4 => ErrorCode::Timeout,
-                                5 => ErrorCode::InvalidState,
-                                6 => ErrorCode::AddressNotBindable,
-                                7 => ErrorCode::AddressInUse,
-                                8 => ErrorCode::RemoteUnreachable,
-                                9 => ErrorCode::ConnectionRefused,
-                                10 => ErrorCode::ConnectionBroken,
-                                11 => ErrorCode::ConnectionReset,
-                                12 => ErrorCode::ConnectionAborted,
-                                13 => ErrorCode::DatagramTooLarge,
-                                14 => {
-                                    let _l5 = unsafe { *_ptr1.add(8).cast::<u8>() };
-                                    let _v6 = match _l5 {
-                                        0 => ::core::option::Option::None,
-                                        1 => {
-                                            ::core::option::Option::Some(unsafe {
-                                                ::witbind::rt::take_string_at(_ptr1.add(12))
-                                            })
-                                        }
-                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                    };
-                                    ErrorCode::Other(_v6)
-                                }
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            };
-                            ::core::result::Result::Err(_v7)
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case4 = || unsafe { _lift_ip_socket_address(_ptr1.add(4)) };
+                    let _case6 = || unsafe { _lift_error_code(_ptr1.add(4)) };
+                    unsafe { ::witbind::rt::lift_result(_l2, _case4, _case6) }
                 }
                 /// Whether the socket is in the `listening` state.
                 ///
                 /// Equivalent to the SO_ACCEPTCONN socket option.
                 pub fn get_is_listening(&self) -> bool {
-                    ::witbind::rt::wit_import!(
-                        "wasi:sockets/types@0.3.2",
-                        "[method]tcp-socket.get-is-listening", (i32), i32
-                    );
-                    let _ret1 = unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                        )
-                    };
+                    wit_import!("[method]tcp-socket.get-is-listening", (i32), i32);
+                    let _ret1 = unsafe { _wit_import(self.handle() as i32) };
                     ::witbind::rt::bool_lift(_ret1 as u8)
                 }
                 /// Whether this is a IPv4 or IPv6 socket.
@@ -6268,15 +4640,8 @@ pub mod wasi {
                 ///
                 /// Equivalent to the SO_DOMAIN socket option.
                 pub fn get_address_family(&self) -> IpAddressFamily {
-                    ::witbind::rt::wit_import!(
-                        "wasi:sockets/types@0.3.2",
-                        "[method]tcp-socket.get-address-family", (i32), i32
-                    );
-                    let _ret1 = unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                        )
-                    };
+                    wit_import!("[method]tcp-socket.get-address-family", (i32), i32);
+                    let _ret1 = unsafe { _wit_import(self.handle() as i32) };
                     unsafe { IpAddressFamily::_lift(_ret1 as u8) }
                 }
                 /// Hints the desired listen queue size. Implementations are free to
@@ -6294,58 +4659,21 @@ pub mod wasi {
                     &self,
                     value: u64,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:sockets/types@0.3.2",
+                    wit_import!(
                         "[method]tcp-socket.set-listen-backlog-size", (i32, i64, ptr)
                     );
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 5]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                            self.handle() as i32,
                             ::witbind::rt::as_i64(value),
                             _ptr1,
                         )
                     };
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    match _l2 {
-                        0 => ::core::result::Result::Ok(()),
-                        1 => {
-                            let _l3 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                            let _v6 = match _l3 {
-                                0 => ErrorCode::AccessDenied,
-                                1 => ErrorCode::NotSupported,
-                                2 => ErrorCode::InvalidArgument,
-                                3 => ErrorCode::OutOfMemory,
-                                4 => ErrorCode::Timeout,
-                                5 => ErrorCode::InvalidState,
-                                6 => ErrorCode::AddressNotBindable,
-                                7 => ErrorCode::AddressInUse,
-                                8 => ErrorCode::RemoteUnreachable,
-                                9 => ErrorCode::ConnectionRefused,
-                                10 => ErrorCode::ConnectionBroken,
-                                11 => ErrorCode::ConnectionReset,
-                                12 => ErrorCode::ConnectionAborted,
-                                13 => ErrorCode::DatagramTooLarge,
-                                14 => {
-                                    let _l4 = unsafe { *_ptr1.add(8).cast::<u8>() };
-                                    let _v5 = match _l4 {
-                                        0 => ::core::option::Option::None,
-                                        1 => {
-                                            ::core::option::Option::Some(unsafe {
-                                                ::witbind::rt::take_string_at(_ptr1.add(12))
-                                            })
-                                        }
-                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                    };
-                                    ErrorCode::Other(_v5)
-                                }
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            };
-                            ::core::result::Result::Err(_v6)
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case4 = || unsafe { _lift_error_code(_ptr1.add(4)) };
+                    unsafe { ::witbind::rt::lift_result(_l2, || (), _case4) }
                 }
                 /// Enables or disables keepalive.
                 ///
@@ -6360,117 +4688,37 @@ pub mod wasi {
                 pub fn get_keep_alive_enabled(
                     &self,
                 ) -> ::core::result::Result<bool, ErrorCode> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:sockets/types@0.3.2",
-                        "[method]tcp-socket.get-keep-alive-enabled", (i32, ptr)
-                    );
+                    wit_import!("[method]tcp-socket.get-keep-alive-enabled", (i32, ptr));
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 5]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr1,
-                        )
-                    };
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    match _l2 {
-                        0 => {
-                            let _l3 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                            ::core::result::Result::Ok(::witbind::rt::bool_lift(_l3))
-                        }
-                        1 => {
-                            let _l4 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                            let _v7 = match _l4 {
-                                0 => ErrorCode::AccessDenied,
-                                1 => ErrorCode::NotSupported,
-                                2 => ErrorCode::InvalidArgument,
-                                3 => ErrorCode::OutOfMemory,
-                                4 => ErrorCode::Timeout,
-                                5 => ErrorCode::InvalidState,
-                                6 => ErrorCode::AddressNotBindable,
-                                7 => ErrorCode::AddressInUse,
-                                8 => ErrorCode::RemoteUnreachable,
-                                9 => ErrorCode::ConnectionRefused,
-                                10 => ErrorCode::ConnectionBroken,
-                                11 => ErrorCode::ConnectionReset,
-                                12 => ErrorCode::ConnectionAborted,
-                                13 => ErrorCode::DatagramTooLarge,
-                                14 => {
-                                    let _l5 = unsafe { *_ptr1.add(8).cast::<u8>() };
-                                    let _v6 = match _l5 {
-                                        0 => ::core::option::Option::None,
-                                        1 => {
-                                            ::core::option::Option::Some(unsafe {
-                                                ::witbind::rt::take_string_at(_ptr1.add(12))
-                                            })
-                                        }
-                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                    };
-                                    ErrorCode::Other(_v6)
-                                }
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            };
-                            ::core::result::Result::Err(_v7)
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case4 = || {
+                        let _l3 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                        ::witbind::rt::bool_lift(_l3)
+                    };
+                    let _case6 = || unsafe { _lift_error_code(_ptr1.add(4)) };
+                    unsafe { ::witbind::rt::lift_result(_l2, _case4, _case6) }
                 }
                 pub fn set_keep_alive_enabled(
                     &self,
                     value: bool,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:sockets/types@0.3.2",
+                    wit_import!(
                         "[method]tcp-socket.set-keep-alive-enabled", (i32, i32, ptr)
                     );
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 5]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                            self.handle() as i32,
                             ::witbind::rt::as_i32(value),
                             _ptr1,
                         )
                     };
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    match _l2 {
-                        0 => ::core::result::Result::Ok(()),
-                        1 => {
-                            let _l3 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                            let _v6 = match _l3 {
-                                0 => ErrorCode::AccessDenied,
-                                1 => ErrorCode::NotSupported,
-                                2 => ErrorCode::InvalidArgument,
-                                3 => ErrorCode::OutOfMemory,
-                                4 => ErrorCode::Timeout,
-                                5 => ErrorCode::InvalidState,
-                                6 => ErrorCode::AddressNotBindable,
-                                7 => ErrorCode::AddressInUse,
-                                8 => ErrorCode::RemoteUnreachable,
-                                9 => ErrorCode::ConnectionRefused,
-                                10 => ErrorCode::ConnectionBroken,
-                                11 => ErrorCode::ConnectionReset,
-                                12 => ErrorCode::ConnectionAborted,
-                                13 => ErrorCode::DatagramTooLarge,
-                                14 => {
-                                    let _l4 = unsafe { *_ptr1.add(8).cast::<u8>() };
-                                    let _v5 = match _l4 {
-                                        0 => ::core::option::Option::None,
-                                        1 => {
-                                            ::core::option::Option::Some(unsafe {
-                                                ::witbind::rt::take_string_at(_ptr1.add(12))
-                                            })
-                                        }
-                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                    };
-                                    ErrorCode::Other(_v5)
-                                }
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            };
-                            ::core::result::Result::Err(_v6)
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case4 = || unsafe { _lift_error_code(_ptr1.add(4)) };
+                    unsafe { ::witbind::rt::lift_result(_l2, || (), _case4) }
                 }
                 /// Amount of time the connection has to be idle before TCP starts
                 /// sending keepalive packets.
@@ -6487,117 +4735,36 @@ pub mod wasi {
                 pub fn get_keep_alive_idle_time(
                     &self,
                 ) -> ::core::result::Result<Duration, ErrorCode> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:sockets/types@0.3.2",
+                    wit_import!(
                         "[method]tcp-socket.get-keep-alive-idle-time", (i32, ptr)
                     );
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 3]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr1,
-                        )
-                    };
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    match _l2 {
-                        0 => {
-                            let _l3 = unsafe { *_ptr1.add(8).cast::<u64>() };
-                            ::core::result::Result::Ok(_l3)
-                        }
-                        1 => {
-                            let _l4 = unsafe { *_ptr1.add(8).cast::<u8>() };
-                            let _v7 = match _l4 {
-                                0 => ErrorCode::AccessDenied,
-                                1 => ErrorCode::NotSupported,
-                                2 => ErrorCode::InvalidArgument,
-                                3 => ErrorCode::OutOfMemory,
-                                4 => ErrorCode::Timeout,
-                                5 => ErrorCode::InvalidState,
-                                6 => ErrorCode::AddressNotBindable,
-                                7 => ErrorCode::AddressInUse,
-                                8 => ErrorCode::RemoteUnreachable,
-                                9 => ErrorCode::ConnectionRefused,
-                                10 => ErrorCode::ConnectionBroken,
-                                11 => ErrorCode::ConnectionReset,
-                                12 => ErrorCode::ConnectionAborted,
-                                13 => ErrorCode::DatagramTooLarge,
-                                14 => {
-                                    let _l5 = unsafe { *_ptr1.add(12).cast::<u8>() };
-                                    let _v6 = match _l5 {
-                                        0 => ::core::option::Option::None,
-                                        1 => {
-                                            ::core::option::Option::Some(unsafe {
-                                                ::witbind::rt::take_string_at(_ptr1.add(16))
-                                            })
-                                        }
-                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                    };
-                                    ErrorCode::Other(_v6)
-                                }
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            };
-                            ::core::result::Result::Err(_v7)
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case4 = || unsafe { *_ptr1.add(8).cast::<u64>() };
+                    let _case6 = || unsafe { _lift_error_code(_ptr1.add(8)) };
+                    unsafe { ::witbind::rt::lift_result(_l2, _case4, _case6) }
                 }
                 pub fn set_keep_alive_idle_time(
                     &self,
                     value: Duration,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:sockets/types@0.3.2",
+                    wit_import!(
                         "[method]tcp-socket.set-keep-alive-idle-time", (i32, i64, ptr)
                     );
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 5]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                            self.handle() as i32,
                             ::witbind::rt::as_i64(value),
                             _ptr1,
                         )
                     };
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    match _l2 {
-                        0 => ::core::result::Result::Ok(()),
-                        1 => {
-                            let _l3 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                            let _v6 = match _l3 {
-                                0 => ErrorCode::AccessDenied,
-                                1 => ErrorCode::NotSupported,
-                                2 => ErrorCode::InvalidArgument,
-                                3 => ErrorCode::OutOfMemory,
-                                4 => ErrorCode::Timeout,
-                                5 => ErrorCode::InvalidState,
-                                6 => ErrorCode::AddressNotBindable,
-                                7 => ErrorCode::AddressInUse,
-                                8 => ErrorCode::RemoteUnreachable,
-                                9 => ErrorCode::ConnectionRefused,
-                                10 => ErrorCode::ConnectionBroken,
-                                11 => ErrorCode::ConnectionReset,
-                                12 => ErrorCode::ConnectionAborted,
-                                13 => ErrorCode::DatagramTooLarge,
-                                14 => {
-                                    let _l4 = unsafe { *_ptr1.add(8).cast::<u8>() };
-                                    let _v5 = match _l4 {
-                                        0 => ::core::option::Option::None,
-                                        1 => {
-                                            ::core::option::Option::Some(unsafe {
-                                                ::witbind::rt::take_string_at(_ptr1.add(12))
-                                            })
-                                        }
-                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                    };
-                                    ErrorCode::Other(_v5)
-                                }
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            };
-                            ::core::result::Result::Err(_v6)
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case4 = || unsafe { _lift_error_code(_ptr1.add(4)) };
+                    unsafe { ::witbind::rt::lift_result(_l2, || (), _case4) }
                 }
                 /// The time between keepalive packets.
                 ///
@@ -6613,117 +4780,36 @@ pub mod wasi {
                 pub fn get_keep_alive_interval(
                     &self,
                 ) -> ::core::result::Result<Duration, ErrorCode> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:sockets/types@0.3.2",
+                    wit_import!(
                         "[method]tcp-socket.get-keep-alive-interval", (i32, ptr)
                     );
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 3]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr1,
-                        )
-                    };
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    match _l2 {
-                        0 => {
-                            let _l3 = unsafe { *_ptr1.add(8).cast::<u64>() };
-                            ::core::result::Result::Ok(_l3)
-                        }
-                        1 => {
-                            let _l4 = unsafe { *_ptr1.add(8).cast::<u8>() };
-                            let _v7 = match _l4 {
-                                0 => ErrorCode::AccessDenied,
-                                1 => ErrorCode::NotSupported,
-                                2 => ErrorCode::InvalidArgument,
-                                3 => ErrorCode::OutOfMemory,
-                                4 => ErrorCode::Timeout,
-                                5 => ErrorCode::InvalidState,
-                                6 => ErrorCode::AddressNotBindable,
-                                7 => ErrorCode::AddressInUse,
-                                8 => ErrorCode::RemoteUnreachable,
-                                9 => ErrorCode::ConnectionRefused,
-                                10 => ErrorCode::ConnectionBroken,
-                                11 => ErrorCode::ConnectionReset,
-                                12 => ErrorCode::ConnectionAborted,
-                                13 => ErrorCode::DatagramTooLarge,
-                                14 => {
-                                    let _l5 = unsafe { *_ptr1.add(12).cast::<u8>() };
-                                    let _v6 = match _l5 {
-                                        0 => ::core::option::Option::None,
-                                        1 => {
-                                            ::core::option::Option::Some(unsafe {
-                                                ::witbind::rt::take_string_at(_ptr1.add(16))
-                                            })
-                                        }
-                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                    };
-                                    ErrorCode::Other(_v6)
-                                }
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            };
-                            ::core::result::Result::Err(_v7)
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case4 = || unsafe { *_ptr1.add(8).cast::<u64>() };
+                    let _case6 = || unsafe { _lift_error_code(_ptr1.add(8)) };
+                    unsafe { ::witbind::rt::lift_result(_l2, _case4, _case6) }
                 }
                 pub fn set_keep_alive_interval(
                     &self,
                     value: Duration,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:sockets/types@0.3.2",
+                    wit_import!(
                         "[method]tcp-socket.set-keep-alive-interval", (i32, i64, ptr)
                     );
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 5]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                            self.handle() as i32,
                             ::witbind::rt::as_i64(value),
                             _ptr1,
                         )
                     };
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    match _l2 {
-                        0 => ::core::result::Result::Ok(()),
-                        1 => {
-                            let _l3 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                            let _v6 = match _l3 {
-                                0 => ErrorCode::AccessDenied,
-                                1 => ErrorCode::NotSupported,
-                                2 => ErrorCode::InvalidArgument,
-                                3 => ErrorCode::OutOfMemory,
-                                4 => ErrorCode::Timeout,
-                                5 => ErrorCode::InvalidState,
-                                6 => ErrorCode::AddressNotBindable,
-                                7 => ErrorCode::AddressInUse,
-                                8 => ErrorCode::RemoteUnreachable,
-                                9 => ErrorCode::ConnectionRefused,
-                                10 => ErrorCode::ConnectionBroken,
-                                11 => ErrorCode::ConnectionReset,
-                                12 => ErrorCode::ConnectionAborted,
-                                13 => ErrorCode::DatagramTooLarge,
-                                14 => {
-                                    let _l4 = unsafe { *_ptr1.add(8).cast::<u8>() };
-                                    let _v5 = match _l4 {
-                                        0 => ::core::option::Option::None,
-                                        1 => {
-                                            ::core::option::Option::Some(unsafe {
-                                                ::witbind::rt::take_string_at(_ptr1.add(12))
-                                            })
-                                        }
-                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                    };
-                                    ErrorCode::Other(_v5)
-                                }
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            };
-                            ::core::result::Result::Err(_v6)
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case4 = || unsafe { _lift_error_code(_ptr1.add(4)) };
+                    unsafe { ::witbind::rt::lift_result(_l2, || (), _case4) }
                 }
                 /// The maximum amount of keepalive packets TCP should send before
                 /// aborting the connection.
@@ -6740,117 +4826,34 @@ pub mod wasi {
                 pub fn get_keep_alive_count(
                     &self,
                 ) -> ::core::result::Result<u32, ErrorCode> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:sockets/types@0.3.2",
-                        "[method]tcp-socket.get-keep-alive-count", (i32, ptr)
-                    );
+                    wit_import!("[method]tcp-socket.get-keep-alive-count", (i32, ptr));
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 5]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr1,
-                        )
-                    };
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    match _l2 {
-                        0 => {
-                            let _l3 = unsafe { *_ptr1.add(4).cast::<u32>() };
-                            ::core::result::Result::Ok(_l3)
-                        }
-                        1 => {
-                            let _l4 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                            let _v7 = match _l4 {
-                                0 => ErrorCode::AccessDenied,
-                                1 => ErrorCode::NotSupported,
-                                2 => ErrorCode::InvalidArgument,
-                                3 => ErrorCode::OutOfMemory,
-                                4 => ErrorCode::Timeout,
-                                5 => ErrorCode::InvalidState,
-                                6 => ErrorCode::AddressNotBindable,
-                                7 => ErrorCode::AddressInUse,
-                                8 => ErrorCode::RemoteUnreachable,
-                                9 => ErrorCode::ConnectionRefused,
-                                10 => ErrorCode::ConnectionBroken,
-                                11 => ErrorCode::ConnectionReset,
-                                12 => ErrorCode::ConnectionAborted,
-                                13 => ErrorCode::DatagramTooLarge,
-                                14 => {
-                                    let _l5 = unsafe { *_ptr1.add(8).cast::<u8>() };
-                                    let _v6 = match _l5 {
-                                        0 => ::core::option::Option::None,
-                                        1 => {
-                                            ::core::option::Option::Some(unsafe {
-                                                ::witbind::rt::take_string_at(_ptr1.add(12))
-                                            })
-                                        }
-                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                    };
-                                    ErrorCode::Other(_v6)
-                                }
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            };
-                            ::core::result::Result::Err(_v7)
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case4 = || unsafe { *_ptr1.add(4).cast::<u32>() };
+                    let _case6 = || unsafe { _lift_error_code(_ptr1.add(4)) };
+                    unsafe { ::witbind::rt::lift_result(_l2, _case4, _case6) }
                 }
                 pub fn set_keep_alive_count(
                     &self,
                     value: u32,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:sockets/types@0.3.2",
+                    wit_import!(
                         "[method]tcp-socket.set-keep-alive-count", (i32, i32, ptr)
                     );
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 5]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                            self.handle() as i32,
                             ::witbind::rt::as_i32(value),
                             _ptr1,
                         )
                     };
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    match _l2 {
-                        0 => ::core::result::Result::Ok(()),
-                        1 => {
-                            let _l3 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                            let _v6 = match _l3 {
-                                0 => ErrorCode::AccessDenied,
-                                1 => ErrorCode::NotSupported,
-                                2 => ErrorCode::InvalidArgument,
-                                3 => ErrorCode::OutOfMemory,
-                                4 => ErrorCode::Timeout,
-                                5 => ErrorCode::InvalidState,
-                                6 => ErrorCode::AddressNotBindable,
-                                7 => ErrorCode::AddressInUse,
-                                8 => ErrorCode::RemoteUnreachable,
-                                9 => ErrorCode::ConnectionRefused,
-                                10 => ErrorCode::ConnectionBroken,
-                                11 => ErrorCode::ConnectionReset,
-                                12 => ErrorCode::ConnectionAborted,
-                                13 => ErrorCode::DatagramTooLarge,
-                                14 => {
-                                    let _l4 = unsafe { *_ptr1.add(8).cast::<u8>() };
-                                    let _v5 = match _l4 {
-                                        0 => ::core::option::Option::None,
-                                        1 => {
-                                            ::core::option::Option::Some(unsafe {
-                                                ::witbind::rt::take_string_at(_ptr1.add(12))
-                                            })
-                                        }
-                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                    };
-                                    ErrorCode::Other(_v5)
-                                }
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            };
-                            ::core::result::Result::Err(_v6)
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case4 = || unsafe { _lift_error_code(_ptr1.add(4)) };
+                    unsafe { ::witbind::rt::lift_result(_l2, || (), _case4) }
                 }
                 /// Equivalent to the IP_TTL & IPV6_UNICAST_HOPS socket options.
                 ///
@@ -6859,117 +4862,32 @@ pub mod wasi {
                 /// # Typical errors
                 /// - `invalid-argument`:     (set) The TTL value must be 1 or higher.
                 pub fn get_hop_limit(&self) -> ::core::result::Result<u8, ErrorCode> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:sockets/types@0.3.2", "[method]tcp-socket.get-hop-limit",
-                        (i32, ptr)
-                    );
+                    wit_import!("[method]tcp-socket.get-hop-limit", (i32, ptr));
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 5]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr1,
-                        )
-                    };
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    match _l2 {
-                        0 => {
-                            let _l3 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                            ::core::result::Result::Ok(_l3)
-                        }
-                        1 => {
-                            let _l4 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                            let _v7 = match _l4 {
-                                0 => ErrorCode::AccessDenied,
-                                1 => ErrorCode::NotSupported,
-                                2 => ErrorCode::InvalidArgument,
-                                3 => ErrorCode::OutOfMemory,
-                                4 => ErrorCode::Timeout,
-                                5 => ErrorCode::InvalidState,
-                                6 => ErrorCode::AddressNotBindable,
-                                7 => ErrorCode::AddressInUse,
-                                8 => ErrorCode::RemoteUnreachable,
-                                9 => ErrorCode::ConnectionRefused,
-                                10 => ErrorCode::ConnectionBroken,
-                                11 => ErrorCode::ConnectionReset,
-                                12 => ErrorCode::ConnectionAborted,
-                                13 => ErrorCode::DatagramTooLarge,
-                                14 => {
-                                    let _l5 = unsafe { *_ptr1.add(8).cast::<u8>() };
-                                    let _v6 = match _l5 {
-                                        0 => ::core::option::Option::None,
-                                        1 => {
-                                            ::core::option::Option::Some(unsafe {
-                                                ::witbind::rt::take_string_at(_ptr1.add(12))
-                                            })
-                                        }
-                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                    };
-                                    ErrorCode::Other(_v6)
-                                }
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            };
-                            ::core::result::Result::Err(_v7)
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case4 = || unsafe { *_ptr1.add(4).cast::<u8>() };
+                    let _case6 = || unsafe { _lift_error_code(_ptr1.add(4)) };
+                    unsafe { ::witbind::rt::lift_result(_l2, _case4, _case6) }
                 }
                 pub fn set_hop_limit(
                     &self,
                     value: u8,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:sockets/types@0.3.2", "[method]tcp-socket.set-hop-limit",
-                        (i32, i32, ptr)
-                    );
+                    wit_import!("[method]tcp-socket.set-hop-limit", (i32, i32, ptr));
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 5]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                            self.handle() as i32,
                             ::witbind::rt::as_i32(value),
                             _ptr1,
                         )
                     };
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    match _l2 {
-                        0 => ::core::result::Result::Ok(()),
-                        1 => {
-                            let _l3 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                            let _v6 = match _l3 {
-                                0 => ErrorCode::AccessDenied,
-                                1 => ErrorCode::NotSupported,
-                                2 => ErrorCode::InvalidArgument,
-                                3 => ErrorCode::OutOfMemory,
-                                4 => ErrorCode::Timeout,
-                                5 => ErrorCode::InvalidState,
-                                6 => ErrorCode::AddressNotBindable,
-                                7 => ErrorCode::AddressInUse,
-                                8 => ErrorCode::RemoteUnreachable,
-                                9 => ErrorCode::ConnectionRefused,
-                                10 => ErrorCode::ConnectionBroken,
-                                11 => ErrorCode::ConnectionReset,
-                                12 => ErrorCode::ConnectionAborted,
-                                13 => ErrorCode::DatagramTooLarge,
-                                14 => {
-                                    let _l4 = unsafe { *_ptr1.add(8).cast::<u8>() };
-                                    let _v5 = match _l4 {
-                                        0 => ::core::option::Option::None,
-                                        1 => {
-                                            ::core::option::Option::Some(unsafe {
-                                                ::witbind::rt::take_string_at(_ptr1.add(12))
-                                            })
-                                        }
-                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                    };
-                                    ErrorCode::Other(_v5)
-                                }
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            };
-                            ::core::result::Result::Err(_v6)
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case4 = || unsafe { _lift_error_code(_ptr1.add(4)) };
+                    unsafe { ::witbind::rt::lift_result(_l2, || (), _case4) }
                 }
                 /// Kernel buffer space reserved for sending/receiving on this socket.
                 /// Implementations usually treat this as a cap the buffer can grow to,
@@ -6995,232 +4913,68 @@ pub mod wasi {
                 pub fn get_receive_buffer_size(
                     &self,
                 ) -> ::core::result::Result<u64, ErrorCode> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:sockets/types@0.3.2",
+                    wit_import!(
                         "[method]tcp-socket.get-receive-buffer-size", (i32, ptr)
                     );
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 3]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr1,
-                        )
-                    };
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    match _l2 {
-                        0 => {
-                            let _l3 = unsafe { *_ptr1.add(8).cast::<u64>() };
-                            ::core::result::Result::Ok(_l3)
-                        }
-                        1 => {
-                            let _l4 = unsafe { *_ptr1.add(8).cast::<u8>() };
-                            let _v7 = match _l4 {
-                                0 => ErrorCode::AccessDenied,
-                                1 => ErrorCode::NotSupported,
-                                2 => ErrorCode::InvalidArgument,
-                                3 => ErrorCode::OutOfMemory,
-                                4 => ErrorCode::Timeout,
-                                5 => ErrorCode::InvalidState,
-                                6 => ErrorCode::AddressNotBindable,
-                                7 => ErrorCode::AddressInUse,
-                                8 => ErrorCode::RemoteUnreachable,
-                                9 => ErrorCode::ConnectionRefused,
-                                10 => ErrorCode::ConnectionBroken,
-                                11 => ErrorCode::ConnectionReset,
-                                12 => ErrorCode::ConnectionAborted,
-                                13 => ErrorCode::DatagramTooLarge,
-                                14 => {
-                                    let _l5 = unsafe { *_ptr1.add(12).cast::<u8>() };
-                                    let _v6 = match _l5 {
-                                        0 => ::core::option::Option::None,
-                                        1 => {
-                                            ::core::option::Option::Some(unsafe {
-                                                ::witbind::rt::take_string_at(_ptr1.add(16))
-                                            })
-                                        }
-                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                    };
-                                    ErrorCode::Other(_v6)
-                                }
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            };
-                            ::core::result::Result::Err(_v7)
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case4 = || unsafe { *_ptr1.add(8).cast::<u64>() };
+                    let _case6 = || unsafe { _lift_error_code(_ptr1.add(8)) };
+                    unsafe { ::witbind::rt::lift_result(_l2, _case4, _case6) }
                 }
                 pub fn set_receive_buffer_size(
                     &self,
                     value: u64,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:sockets/types@0.3.2",
+                    wit_import!(
                         "[method]tcp-socket.set-receive-buffer-size", (i32, i64, ptr)
                     );
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 5]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                            self.handle() as i32,
                             ::witbind::rt::as_i64(value),
                             _ptr1,
                         )
                     };
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    match _l2 {
-                        0 => ::core::result::Result::Ok(()),
-                        1 => {
-                            let _l3 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                            let _v6 = match _l3 {
-                                0 => ErrorCode::AccessDenied,
-                                1 => ErrorCode::NotSupported,
-                                2 => ErrorCode::InvalidArgument,
-                                3 => ErrorCode::OutOfMemory,
-                                4 => ErrorCode::Timeout,
-                                5 => ErrorCode::InvalidState,
-                                6 => ErrorCode::AddressNotBindable,
-                                7 => ErrorCode::AddressInUse,
-                                8 => ErrorCode::RemoteUnreachable,
-                                9 => ErrorCode::ConnectionRefused,
-                                10 => ErrorCode::ConnectionBroken,
-                                11 => ErrorCode::ConnectionReset,
-                                12 => ErrorCode::ConnectionAborted,
-                                13 => ErrorCode::DatagramTooLarge,
-                                14 => {
-                                    let _l4 = unsafe { *_ptr1.add(8).cast::<u8>() };
-                                    let _v5 = match _l4 {
-                                        0 => ::core::option::Option::None,
-                                        1 => {
-                                            ::core::option::Option::Some(unsafe {
-                                                ::witbind::rt::take_string_at(_ptr1.add(12))
-                                            })
-                                        }
-                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                    };
-                                    ErrorCode::Other(_v5)
-                                }
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            };
-                            ::core::result::Result::Err(_v6)
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case4 = || unsafe { _lift_error_code(_ptr1.add(4)) };
+                    unsafe { ::witbind::rt::lift_result(_l2, || (), _case4) }
                 }
                 pub fn get_send_buffer_size(
                     &self,
                 ) -> ::core::result::Result<u64, ErrorCode> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:sockets/types@0.3.2",
-                        "[method]tcp-socket.get-send-buffer-size", (i32, ptr)
-                    );
+                    wit_import!("[method]tcp-socket.get-send-buffer-size", (i32, ptr));
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 3]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr1,
-                        )
-                    };
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    match _l2 {
-                        0 => {
-                            let _l3 = unsafe { *_ptr1.add(8).cast::<u64>() };
-                            ::core::result::Result::Ok(_l3)
-                        }
-                        1 => {
-                            let _l4 = unsafe { *_ptr1.add(8).cast::<u8>() };
-                            let _v7 = match _l4 {
-                                0 => ErrorCode::AccessDenied,
-                                1 => ErrorCode::NotSupported,
-                                2 => ErrorCode::InvalidArgument,
-                                3 => ErrorCode::OutOfMemory,
-                                4 => ErrorCode::Timeout,
-                                5 => ErrorCode::InvalidState,
-                                6 => ErrorCode::AddressNotBindable,
-                                7 => ErrorCode::AddressInUse,
-                                8 => ErrorCode::RemoteUnreachable,
-                                9 => ErrorCode::ConnectionRefused,
-                                10 => ErrorCode::ConnectionBroken,
-                                11 => ErrorCode::ConnectionReset,
-                                12 => ErrorCode::ConnectionAborted,
-                                13 => ErrorCode::DatagramTooLarge,
-                                14 => {
-                                    let _l5 = unsafe { *_ptr1.add(12).cast::<u8>() };
-                                    let _v6 = match _l5 {
-                                        0 => ::core::option::Option::None,
-                                        1 => {
-                                            ::core::option::Option::Some(unsafe {
-                                                ::witbind::rt::take_string_at(_ptr1.add(16))
-                                            })
-                                        }
-                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                    };
-                                    ErrorCode::Other(_v6)
-                                }
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            };
-                            ::core::result::Result::Err(_v7)
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case4 = || unsafe { *_ptr1.add(8).cast::<u64>() };
+                    let _case6 = || unsafe { _lift_error_code(_ptr1.add(8)) };
+                    unsafe { ::witbind::rt::lift_result(_l2, _case4, _case6) }
                 }
                 pub fn set_send_buffer_size(
                     &self,
                     value: u64,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:sockets/types@0.3.2",
+                    wit_import!(
                         "[method]tcp-socket.set-send-buffer-size", (i32, i64, ptr)
                     );
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 5]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                            self.handle() as i32,
                             ::witbind::rt::as_i64(value),
                             _ptr1,
                         )
                     };
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    match _l2 {
-                        0 => ::core::result::Result::Ok(()),
-                        1 => {
-                            let _l3 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                            let _v6 = match _l3 {
-                                0 => ErrorCode::AccessDenied,
-                                1 => ErrorCode::NotSupported,
-                                2 => ErrorCode::InvalidArgument,
-                                3 => ErrorCode::OutOfMemory,
-                                4 => ErrorCode::Timeout,
-                                5 => ErrorCode::InvalidState,
-                                6 => ErrorCode::AddressNotBindable,
-                                7 => ErrorCode::AddressInUse,
-                                8 => ErrorCode::RemoteUnreachable,
-                                9 => ErrorCode::ConnectionRefused,
-                                10 => ErrorCode::ConnectionBroken,
-                                11 => ErrorCode::ConnectionReset,
-                                12 => ErrorCode::ConnectionAborted,
-                                13 => ErrorCode::DatagramTooLarge,
-                                14 => {
-                                    let _l4 = unsafe { *_ptr1.add(8).cast::<u8>() };
-                                    let _v5 = match _l4 {
-                                        0 => ::core::option::Option::None,
-                                        1 => {
-                                            ::core::option::Option::Some(unsafe {
-                                                ::witbind::rt::take_string_at(_ptr1.add(12))
-                                            })
-                                        }
-                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                    };
-                                    ErrorCode::Other(_v5)
-                                }
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            };
-                            ::core::result::Result::Err(_v6)
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case4 = || unsafe { _lift_error_code(_ptr1.add(4)) };
+                    unsafe { ::witbind::rt::lift_result(_l2, || (), _case4) }
                 }
             }
             /// A UDP socket handle.
@@ -7229,39 +4983,9 @@ pub mod wasi {
             pub struct UdpSocket {
                 pub(crate) handle: ::witbind::rt::ResourceHandle<UdpSocket>,
             }
-            impl ::witbind::rt::WasmResource for UdpSocket {
-                unsafe fn drop(handle: u32) {
-                    ::witbind::rt::wit_import!(
-                        "wasi:sockets/types@0.3.2", "[resource-drop]udp-socket", (i32)
-                    );
-                    unsafe { _wit_import(handle as i32) }
-                }
-            }
-            impl UdpSocket {
-                /// Takes ownership of a raw handle.
-                ///
-                /// # Safety
-                /// `handle` must be an owned handle of this resource type that
-                /// nothing else drops.
-                #[doc(hidden)]
-                pub unsafe fn from_handle(handle: u32) -> Self {
-                    Self {
-                        handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(handle)
-                        },
-                    }
-                }
-                /// Moves ownership of the raw handle out of this value.
-                #[doc(hidden)]
-                pub fn take_handle(&self) -> u32 {
-                    ::witbind::rt::ResourceHandle::take_handle(&self.handle)
-                }
-                /// The raw handle, still owned by this value.
-                #[doc(hidden)]
-                pub fn handle(&self) -> u32 {
-                    ::witbind::rt::ResourceHandle::handle(&self.handle)
-                }
-            }
+            ::witbind::rt::resource_handle!(
+                UdpSocket, "wasi:sockets/types@0.3.2", "[resource-drop]udp-socket", api
+            );
             impl UdpSocket {
                 /// Create a new UDP socket.
                 ///
@@ -7282,59 +5006,17 @@ pub mod wasi {
                 pub fn create(
                     address_family: IpAddressFamily,
                 ) -> ::core::result::Result<UdpSocket, ErrorCode> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:sockets/types@0.3.2", "[static]udp-socket.create", (i32,
-                        ptr)
-                    );
+                    wit_import!("[static]udp-socket.create", (i32, ptr));
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 5]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe { _wit_import(address_family.clone() as i32, _ptr1) };
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    match _l2 {
-                        0 => {
-                            let _l3 = unsafe { *_ptr1.add(4).cast::<i32>() };
-                            ::core::result::Result::Ok(UdpSocket {
-                                handle: unsafe {
-                                    ::witbind::rt::ResourceHandle::from_handle(_l3 as u32)
-                                },
-                            })
-                        }
-                        1 => {
-                            let _l4 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                            let _v7 = match _l4 {
-                                0 => ErrorCode::AccessDenied,
-                                1 => ErrorCode::NotSupported,
-                                2 => ErrorCode::InvalidArgument,
-                                3 => ErrorCode::OutOfMemory,
-                                4 => ErrorCode::Timeout,
-                                5 => ErrorCode::InvalidState,
-                                6 => ErrorCode::AddressNotBindable,
-                                7 => ErrorCode::AddressInUse,
-                                8 => ErrorCode::RemoteUnreachable,
-                                9 => ErrorCode::ConnectionRefused,
-                                10 => ErrorCode::ConnectionBroken,
-                                11 => ErrorCode::ConnectionReset,
-                                12 => ErrorCode::ConnectionAborted,
-                                13 => ErrorCode::DatagramTooLarge,
-                                14 => {
-                                    let _l5 = unsafe { *_ptr1.add(8).cast::<u8>() };
-                                    let _v6 = match _l5 {
-                                        0 => ::core::option::Option::None,
-                                        1 => {
-                                            ::core::option::Option::Some(unsafe {
-                                                ::witbind::rt::take_string_at(_ptr1.add(12))
-                                            })
-                                        }
-                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                    };
-                                    ErrorCode::Other(_v6)
-                                }
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            };
-                            ::core::result::Result::Err(_v7)
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case4 = || {
+                        let _l3 = unsafe { *_ptr1.add(4).cast::<i32>() };
+                        unsafe { UdpSocket::from_handle(_l3 as u32) }
+                    };
+                    let _case6 = || unsafe { _lift_error_code(_ptr1.add(4)) };
+                    unsafe { ::witbind::rt::lift_result(_l2, _case4, _case6) }
                 }
                 /// Bind the socket to the provided IP address and port.
                 ///
@@ -7360,9 +5042,9 @@ pub mod wasi {
                     &self,
                     local_address: IpSocketAddress,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:sockets/types@0.3.2", "[method]udp-socket.bind", (i32, i32,
-                        i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, ptr)
+                    wit_import!(
+                        "[method]udp-socket.bind", (i32, i32, i32, i32, i32, i32, i32,
+                        i32, i32, i32, i32, i32, i32, ptr)
                     );
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 5]>::uninit();
                     let (
@@ -7382,7 +5064,7 @@ pub mod wasi {
                     let _ptr13 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                            self.handle() as i32,
                             _v1,
                             _v2,
                             _v3,
@@ -7399,44 +5081,8 @@ pub mod wasi {
                         )
                     };
                     let _l14 = unsafe { *_ptr13.cast::<u8>() };
-                    match _l14 {
-                        0 => ::core::result::Result::Ok(()),
-                        1 => {
-                            let _l15 = unsafe { *_ptr13.add(4).cast::<u8>() };
-                            let _v18 = match _l15 {
-                                0 => ErrorCode::AccessDenied,
-                                1 => ErrorCode::NotSupported,
-                                2 => ErrorCode::InvalidArgument,
-                                3 => ErrorCode::OutOfMemory,
-                                4 => ErrorCode::Timeout,
-                                5 => ErrorCode::InvalidState,
-                                6 => ErrorCode::AddressNotBindable,
-                                7 => ErrorCode::AddressInUse,
-                                8 => ErrorCode::RemoteUnreachable,
-                                9 => ErrorCode::ConnectionRefused,
-                                10 => ErrorCode::ConnectionBroken,
-                                11 => ErrorCode::ConnectionReset,
-                                12 => ErrorCode::ConnectionAborted,
-                                13 => ErrorCode::DatagramTooLarge,
-                                14 => {
-                                    let _l16 = unsafe { *_ptr13.add(8).cast::<u8>() };
-                                    let _v17 = match _l16 {
-                                        0 => ::core::option::Option::None,
-                                        1 => {
-                                            ::core::option::Option::Some(unsafe {
-                                                ::witbind::rt::take_string_at(_ptr13.add(12))
-                                            })
-                                        }
-                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                    };
-                                    ErrorCode::Other(_v17)
-                                }
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            };
-                            ::core::result::Result::Err(_v18)
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case16 = || unsafe { _lift_error_code(_ptr13.add(4)) };
+                    unsafe { ::witbind::rt::lift_result(_l14, || (), _case16) }
                 }
                 /// Associate this socket with a specific peer address.
                 ///
@@ -7479,9 +5125,9 @@ pub mod wasi {
                     &self,
                     remote_address: IpSocketAddress,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:sockets/types@0.3.2", "[method]udp-socket.connect", (i32,
-                        i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, ptr)
+                    wit_import!(
+                        "[method]udp-socket.connect", (i32, i32, i32, i32, i32, i32, i32,
+                        i32, i32, i32, i32, i32, i32, ptr)
                     );
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 5]>::uninit();
                     let (
@@ -7501,7 +5147,7 @@ pub mod wasi {
                     let _ptr13 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                            self.handle() as i32,
                             _v1,
                             _v2,
                             _v3,
@@ -7518,44 +5164,8 @@ pub mod wasi {
                         )
                     };
                     let _l14 = unsafe { *_ptr13.cast::<u8>() };
-                    match _l14 {
-                        0 => ::core::result::Result::Ok(()),
-                        1 => {
-                            let _l15 = unsafe { *_ptr13.add(4).cast::<u8>() };
-                            let _v18 = match _l15 {
-                                0 => ErrorCode::AccessDenied,
-                                1 => ErrorCode::NotSupported,
-                                2 => ErrorCode::InvalidArgument,
-                                3 => ErrorCode::OutOfMemory,
-                                4 => ErrorCode::Timeout,
-                                5 => ErrorCode::InvalidState,
-                                6 => ErrorCode::AddressNotBindable,
-                                7 => ErrorCode::AddressInUse,
-                                8 => ErrorCode::RemoteUnreachable,
-                                9 => ErrorCode::ConnectionRefused,
-                                10 => ErrorCode::ConnectionBroken,
-                                11 => ErrorCode::ConnectionReset,
-                                12 => ErrorCode::ConnectionAborted,
-                                13 => ErrorCode::DatagramTooLarge,
-                                14 => {
-                                    let _l16 = unsafe { *_ptr13.add(8).cast::<u8>() };
-                                    let _v17 = match _l16 {
-                                        0 => ::core::option::Option::None,
-                                        1 => {
-                                            ::core::option::Option::Some(unsafe {
-                                                ::witbind::rt::take_string_at(_ptr13.add(12))
-                                            })
-                                        }
-                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                    };
-                                    ErrorCode::Other(_v17)
-                                }
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            };
-                            ::core::result::Result::Err(_v18)
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case16 = || unsafe { _lift_error_code(_ptr13.add(4)) };
+                    unsafe { ::witbind::rt::lift_result(_l14, || (), _case16) }
                 }
                 /// Dissociate this socket from its peer address.
                 ///
@@ -7573,57 +5183,13 @@ pub mod wasi {
                 /// - <https://learn.microsoft.com/en-us/windows/win32/api/winsock2/nf-winsock2-connect>
                 /// - <https://man.freebsd.org/cgi/man.cgi?connect>
                 pub fn disconnect(&self) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:sockets/types@0.3.2", "[method]udp-socket.disconnect",
-                        (i32, ptr)
-                    );
+                    wit_import!("[method]udp-socket.disconnect", (i32, ptr));
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 5]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr1,
-                        )
-                    };
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    match _l2 {
-                        0 => ::core::result::Result::Ok(()),
-                        1 => {
-                            let _l3 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                            let _v6 = match _l3 {
-                                0 => ErrorCode::AccessDenied,
-                                1 => ErrorCode::NotSupported,
-                                2 => ErrorCode::InvalidArgument,
-                                3 => ErrorCode::OutOfMemory,
-                                4 => ErrorCode::Timeout,
-                                5 => ErrorCode::InvalidState,
-                                6 => ErrorCode::AddressNotBindable,
-                                7 => ErrorCode::AddressInUse,
-                                8 => ErrorCode::RemoteUnreachable,
-                                9 => ErrorCode::ConnectionRefused,
-                                10 => ErrorCode::ConnectionBroken,
-                                11 => ErrorCode::ConnectionReset,
-                                12 => ErrorCode::ConnectionAborted,
-                                13 => ErrorCode::DatagramTooLarge,
-                                14 => {
-                                    let _l4 = unsafe { *_ptr1.add(8).cast::<u8>() };
-                                    let _v5 = match _l4 {
-                                        0 => ::core::option::Option::None,
-                                        1 => {
-                                            ::core::option::Option::Some(unsafe {
-                                                ::witbind::rt::take_string_at(_ptr1.add(12))
-                                            })
-                                        }
-                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                    };
-                                    ErrorCode::Other(_v5)
-                                }
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            };
-                            ::core::result::Result::Err(_v6)
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case4 = || unsafe { _lift_error_code(_ptr1.add(4)) };
+                    unsafe { ::witbind::rt::lift_result(_l2, || (), _case4) }
                 }
                 /// Send a message on the socket to a particular peer.
                 ///
@@ -7697,11 +5263,7 @@ pub mod wasi {
                             _area: *mut u8,
                         ) -> Self::ParamsLower {
                             let _p1 = unsafe { _area.add(0) };
-                            unsafe {
-                                *_p1.cast::<i32>() = ::witbind::rt::ResourceHandle::handle(
-                                    &self_.handle,
-                                ) as i32
-                            };
+                            unsafe { *_p1.cast::<i32>() = self_.handle() as i32 };
                             let _p2 = unsafe { _area.add(4) };
                             unsafe {
                                 ::witbind::rt::store_list(
@@ -7715,8 +5277,10 @@ pub mod wasi {
                                     unsafe { *_p3.cast::<u8>() = 0 };
                                 }
                                 ::core::option::Option::Some(_e5) => {
-                                    unsafe { *_p3.cast::<u8>() = 1 };
-                                    unsafe { _lower_owned_ip_socket_address(_e5, _p3.add(4)) };
+                                    unsafe {
+                                        *_p3.cast::<u8>() = 1;
+                                        _lower_owned_ip_socket_address(_e5, _p3.add(4));
+                                    }
                                 }
                             }
                             ::witbind::rt::async_support::Lowered((_area,))
@@ -7760,44 +5324,8 @@ pub mod wasi {
                             _results: *mut u8,
                         ) -> Self::Results {
                             let _l1 = unsafe { *_results.cast::<u8>() };
-                            match _l1 {
-                                0 => ::core::result::Result::Ok(()),
-                                1 => {
-                                    let _l2 = unsafe { *_results.add(4).cast::<u8>() };
-                                    let _v5 = match _l2 {
-                                        0 => ErrorCode::AccessDenied,
-                                        1 => ErrorCode::NotSupported,
-                                        2 => ErrorCode::InvalidArgument,
-                                        3 => ErrorCode::OutOfMemory,
-                                        4 => ErrorCode::Timeout,
-                                        5 => ErrorCode::InvalidState,
-                                        6 => ErrorCode::AddressNotBindable,
-                                        7 => ErrorCode::AddressInUse,
-                                        8 => ErrorCode::RemoteUnreachable,
-                                        9 => ErrorCode::ConnectionRefused,
-                                        10 => ErrorCode::ConnectionBroken,
-                                        11 => ErrorCode::ConnectionReset,
-                                        12 => ErrorCode::ConnectionAborted,
-                                        13 => ErrorCode::DatagramTooLarge,
-                                        14 => {
-                                            let _l3 = unsafe { *_results.add(8).cast::<u8>() };
-                                            let _v4 = match _l3 {
-                                                0 => ::core::option::Option::None,
-                                                1 => {
-                                                    ::core::option::Option::Some(unsafe {
-                                                        ::witbind::rt::take_string_at(_results.add(12))
-                                                    })
-                                                }
-                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                            };
-                                            ErrorCode::Other(_v4)
-                                        }
-                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                    };
-                                    ::core::result::Result::Err(_v5)
-                                }
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            }
+                            let _case3 = || unsafe { _lift_error_code(_results.add(4)) };
+                            unsafe { ::witbind::rt::lift_result(_l1, || (), _case3) }
                         }
                     }
                     ::witbind::rt::async_support::Subtask::call(
@@ -7857,7 +5385,7 @@ pub mod wasi {
                             _area: *mut u8,
                         ) -> Self::ParamsLower {
                             ::witbind::rt::async_support::Lowered((
-                                ::witbind::rt::ResourceHandle::handle(&self_.handle) as i32,
+                                self_.handle() as i32,
                             ))
                         }
                         unsafe fn call_import(
@@ -7893,54 +5421,19 @@ pub mod wasi {
                             _results: *mut u8,
                         ) -> Self::Results {
                             let _l1 = unsafe { *_results.cast::<u8>() };
-                            match _l1 {
-                                0 => {
-                                    let _v2 = unsafe {
-                                        _lift_ip_socket_address(_results.add(12))
-                                    };
-                                    ::core::result::Result::Ok((
-                                        unsafe {
-                                            ::witbind::rt::take_list_at::<u8>(_results.add(4))
-                                        },
-                                        _v2,
-                                    ))
-                                }
-                                1 => {
-                                    let _l3 = unsafe { *_results.add(4).cast::<u8>() };
-                                    let _v6 = match _l3 {
-                                        0 => ErrorCode::AccessDenied,
-                                        1 => ErrorCode::NotSupported,
-                                        2 => ErrorCode::InvalidArgument,
-                                        3 => ErrorCode::OutOfMemory,
-                                        4 => ErrorCode::Timeout,
-                                        5 => ErrorCode::InvalidState,
-                                        6 => ErrorCode::AddressNotBindable,
-                                        7 => ErrorCode::AddressInUse,
-                                        8 => ErrorCode::RemoteUnreachable,
-                                        9 => ErrorCode::ConnectionRefused,
-                                        10 => ErrorCode::ConnectionBroken,
-                                        11 => ErrorCode::ConnectionReset,
-                                        12 => ErrorCode::ConnectionAborted,
-                                        13 => ErrorCode::DatagramTooLarge,
-                                        14 => {
-                                            let _l4 = unsafe { *_results.add(8).cast::<u8>() };
-                                            let _v5 = match _l4 {
-                                                0 => ::core::option::Option::None,
-                                                1 => {
-                                                    ::core::option::Option::Some(unsafe {
-                                                        ::witbind::rt::take_string_at(_results.add(12))
-                                                    })
-                                                }
-                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                            };
-                                            ErrorCode::Other(_v5)
-                                        }
-                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                    };
-                                    ::core::result::Result::Err(_v6)
-                                }
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            }
+                            let _case3 = || {
+                                let _v2 = unsafe {
+                                    _lift_ip_socket_address(_results.add(12))
+                                };
+                                (
+                                    unsafe {
+                                        ::witbind::rt::take_list_at::<u8>(_results.add(4))
+                                    },
+                                    _v2,
+                                )
+                            };
+                            let _case5 = || unsafe { _lift_error_code(_results.add(4)) };
+                            unsafe { ::witbind::rt::lift_result(_l1, _case3, _case5) }
                         }
                     }
                     ::witbind::rt::async_support::Subtask::call(
@@ -7969,60 +5462,14 @@ pub mod wasi {
                 pub fn get_local_address(
                     &self,
                 ) -> ::core::result::Result<IpSocketAddress, ErrorCode> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:sockets/types@0.3.2",
-                        "[method]udp-socket.get-local-address", (i32, ptr)
-                    );
+                    wit_import!("[method]udp-socket.get-local-address", (i32, ptr));
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 9]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr1,
-                        )
-                    };
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    match _l2 {
-                        0 => {
-                            let _v3 = unsafe { _lift_ip_socket_address(_ptr1.add(4)) };
-                            ::core::result::Result::Ok(_v3)
-                        }
-                        1 => {
-                            let _l4 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                            let _v7 = match _l4 {
-                                0 => ErrorCode::AccessDenied,
-                                1 => ErrorCode::NotSupported,
-                                2 => ErrorCode::InvalidArgument,
-                                3 => ErrorCode::OutOfMemory,
-                                4 => ErrorCode::Timeout,
-                                5 => ErrorCode::InvalidState,
-                                6 => ErrorCode::AddressNotBindable,
-                                7 => ErrorCode::AddressInUse,
-                                8 => ErrorCode::RemoteUnreachable,
-                                9 => ErrorCode::ConnectionRefused,
-                                10 => ErrorCode::ConnectionBroken,
-                                11 => ErrorCode::ConnectionReset,
-                                12 => ErrorCode::ConnectionAborted,
-                                13 => ErrorCode::DatagramTooLarge,
-                                14 => {
-                                    let _l5 = unsafe { *_ptr1.add(8).cast::<u8>() };
-                                    let _v6 = match _l5 {
-                                        0 => ::core::option::Option::None,
-                                        1 => {
-                                            ::core::option::Option::Some(unsafe {
-                                                ::witbind::rt::take_string_at(_ptr1.add(12))
-                                            })
-                                        }
-                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                    };
-                                    ErrorCode::Other(_v6)
-                                }
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            };
-                            ::core::result::Result::Err(_v7)
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case4 = || unsafe { _lift_ip_socket_address(_ptr1.add(4)) };
+                    let _case6 = || unsafe { _lift_error_code(_ptr1.add(4)) };
+                    unsafe { ::witbind::rt::lift_result(_l2, _case4, _case6) }
                 }
                 /// Get the address the socket is currently "connected" to.
                 ///
@@ -8037,60 +5484,14 @@ pub mod wasi {
                 pub fn get_remote_address(
                     &self,
                 ) -> ::core::result::Result<IpSocketAddress, ErrorCode> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:sockets/types@0.3.2",
-                        "[method]udp-socket.get-remote-address", (i32, ptr)
-                    );
+                    wit_import!("[method]udp-socket.get-remote-address", (i32, ptr));
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 9]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr1,
-                        )
-                    };
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    match _l2 {
-                        0 => {
-                            let _v3 = unsafe { _lift_ip_socket_address(_ptr1.add(4)) };
-                            ::core::result::Result::Ok(_v3)
-                        }
-                        1 => {
-                            let _l4 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                            let _v7 = match _l4 {
-                                0 => ErrorCode::AccessDenied,
-                                1 => ErrorCode::NotSupported,
-                                2 => ErrorCode::InvalidArgument,
-                                3 => ErrorCode::OutOfMemory,
-                                4 => ErrorCode::Timeout,
-                                5 => ErrorCode::InvalidState,
-                                6 => ErrorCode::AddressNotBindable,
-                                7 => ErrorCode::AddressInUse,
-                                8 => ErrorCode::RemoteUnreachable,
-                                9 => ErrorCode::ConnectionRefused,
-                                10 => ErrorCode::ConnectionBroken,
-                                11 => ErrorCode::ConnectionReset,
-                                12 => ErrorCode::ConnectionAborted,
-                                13 => ErrorCode::DatagramTooLarge,
-                                14 => {
-                                    let _l5 = unsafe { *_ptr1.add(8).cast::<u8>() };
-                                    let _v6 = match _l5 {
-                                        0 => ::core::option::Option::None,
-                                        1 => {
-                                            ::core::option::Option::Some(unsafe {
-                                                ::witbind::rt::take_string_at(_ptr1.add(12))
-                                            })
-                                        }
-                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                    };
-                                    ErrorCode::Other(_v6)
-                                }
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            };
-                            ::core::result::Result::Err(_v7)
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case4 = || unsafe { _lift_ip_socket_address(_ptr1.add(4)) };
+                    let _case6 = || unsafe { _lift_error_code(_ptr1.add(4)) };
+                    unsafe { ::witbind::rt::lift_result(_l2, _case4, _case6) }
                 }
                 /// Whether this is a IPv4 or IPv6 socket.
                 ///
@@ -8098,15 +5499,8 @@ pub mod wasi {
                 ///
                 /// Equivalent to the SO_DOMAIN socket option.
                 pub fn get_address_family(&self) -> IpAddressFamily {
-                    ::witbind::rt::wit_import!(
-                        "wasi:sockets/types@0.3.2",
-                        "[method]udp-socket.get-address-family", (i32), i32
-                    );
-                    let _ret1 = unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                        )
-                    };
+                    wit_import!("[method]udp-socket.get-address-family", (i32), i32);
+                    let _ret1 = unsafe { _wit_import(self.handle() as i32) };
                     unsafe { IpAddressFamily::_lift(_ret1 as u8) }
                 }
                 /// Equivalent to the IP_TTL & IPV6_UNICAST_HOPS socket options.
@@ -8118,117 +5512,34 @@ pub mod wasi {
                 pub fn get_unicast_hop_limit(
                     &self,
                 ) -> ::core::result::Result<u8, ErrorCode> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:sockets/types@0.3.2",
-                        "[method]udp-socket.get-unicast-hop-limit", (i32, ptr)
-                    );
+                    wit_import!("[method]udp-socket.get-unicast-hop-limit", (i32, ptr));
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 5]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr1,
-                        )
-                    };
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    match _l2 {
-                        0 => {
-                            let _l3 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                            ::core::result::Result::Ok(_l3)
-                        }
-                        1 => {
-                            let _l4 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                            let _v7 = match _l4 {
-                                0 => ErrorCode::AccessDenied,
-                                1 => ErrorCode::NotSupported,
-                                2 => ErrorCode::InvalidArgument,
-                                3 => ErrorCode::OutOfMemory,
-                                4 => ErrorCode::Timeout,
-                                5 => ErrorCode::InvalidState,
-                                6 => ErrorCode::AddressNotBindable,
-                                7 => ErrorCode::AddressInUse,
-                                8 => ErrorCode::RemoteUnreachable,
-                                9 => ErrorCode::ConnectionRefused,
-                                10 => ErrorCode::ConnectionBroken,
-                                11 => ErrorCode::ConnectionReset,
-                                12 => ErrorCode::ConnectionAborted,
-                                13 => ErrorCode::DatagramTooLarge,
-                                14 => {
-                                    let _l5 = unsafe { *_ptr1.add(8).cast::<u8>() };
-                                    let _v6 = match _l5 {
-                                        0 => ::core::option::Option::None,
-                                        1 => {
-                                            ::core::option::Option::Some(unsafe {
-                                                ::witbind::rt::take_string_at(_ptr1.add(12))
-                                            })
-                                        }
-                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                    };
-                                    ErrorCode::Other(_v6)
-                                }
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            };
-                            ::core::result::Result::Err(_v7)
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case4 = || unsafe { *_ptr1.add(4).cast::<u8>() };
+                    let _case6 = || unsafe { _lift_error_code(_ptr1.add(4)) };
+                    unsafe { ::witbind::rt::lift_result(_l2, _case4, _case6) }
                 }
                 pub fn set_unicast_hop_limit(
                     &self,
                     value: u8,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:sockets/types@0.3.2",
+                    wit_import!(
                         "[method]udp-socket.set-unicast-hop-limit", (i32, i32, ptr)
                     );
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 5]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                            self.handle() as i32,
                             ::witbind::rt::as_i32(value),
                             _ptr1,
                         )
                     };
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    match _l2 {
-                        0 => ::core::result::Result::Ok(()),
-                        1 => {
-                            let _l3 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                            let _v6 = match _l3 {
-                                0 => ErrorCode::AccessDenied,
-                                1 => ErrorCode::NotSupported,
-                                2 => ErrorCode::InvalidArgument,
-                                3 => ErrorCode::OutOfMemory,
-                                4 => ErrorCode::Timeout,
-                                5 => ErrorCode::InvalidState,
-                                6 => ErrorCode::AddressNotBindable,
-                                7 => ErrorCode::AddressInUse,
-                                8 => ErrorCode::RemoteUnreachable,
-                                9 => ErrorCode::ConnectionRefused,
-                                10 => ErrorCode::ConnectionBroken,
-                                11 => ErrorCode::ConnectionReset,
-                                12 => ErrorCode::ConnectionAborted,
-                                13 => ErrorCode::DatagramTooLarge,
-                                14 => {
-                                    let _l4 = unsafe { *_ptr1.add(8).cast::<u8>() };
-                                    let _v5 = match _l4 {
-                                        0 => ::core::option::Option::None,
-                                        1 => {
-                                            ::core::option::Option::Some(unsafe {
-                                                ::witbind::rt::take_string_at(_ptr1.add(12))
-                                            })
-                                        }
-                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                    };
-                                    ErrorCode::Other(_v5)
-                                }
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            };
-                            ::core::result::Result::Err(_v6)
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case4 = || unsafe { _lift_error_code(_ptr1.add(4)) };
+                    unsafe { ::witbind::rt::lift_result(_l2, || (), _case4) }
                 }
                 /// Kernel buffer space reserved for sending/receiving on this socket.
                 /// Implementations usually treat this as a cap the buffer can grow to,
@@ -8246,232 +5557,68 @@ pub mod wasi {
                 pub fn get_receive_buffer_size(
                     &self,
                 ) -> ::core::result::Result<u64, ErrorCode> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:sockets/types@0.3.2",
+                    wit_import!(
                         "[method]udp-socket.get-receive-buffer-size", (i32, ptr)
                     );
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 3]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr1,
-                        )
-                    };
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    match _l2 {
-                        0 => {
-                            let _l3 = unsafe { *_ptr1.add(8).cast::<u64>() };
-                            ::core::result::Result::Ok(_l3)
-                        }
-                        1 => {
-                            let _l4 = unsafe { *_ptr1.add(8).cast::<u8>() };
-                            let _v7 = match _l4 {
-                                0 => ErrorCode::AccessDenied,
-                                1 => ErrorCode::NotSupported,
-                                2 => ErrorCode::InvalidArgument,
-                                3 => ErrorCode::OutOfMemory,
-                                4 => ErrorCode::Timeout,
-                                5 => ErrorCode::InvalidState,
-                                6 => ErrorCode::AddressNotBindable,
-                                7 => ErrorCode::AddressInUse,
-                                8 => ErrorCode::RemoteUnreachable,
-                                9 => ErrorCode::ConnectionRefused,
-                                10 => ErrorCode::ConnectionBroken,
-                                11 => ErrorCode::ConnectionReset,
-                                12 => ErrorCode::ConnectionAborted,
-                                13 => ErrorCode::DatagramTooLarge,
-                                14 => {
-                                    let _l5 = unsafe { *_ptr1.add(12).cast::<u8>() };
-                                    let _v6 = match _l5 {
-                                        0 => ::core::option::Option::None,
-                                        1 => {
-                                            ::core::option::Option::Some(unsafe {
-                                                ::witbind::rt::take_string_at(_ptr1.add(16))
-                                            })
-                                        }
-                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                    };
-                                    ErrorCode::Other(_v6)
-                                }
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            };
-                            ::core::result::Result::Err(_v7)
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case4 = || unsafe { *_ptr1.add(8).cast::<u64>() };
+                    let _case6 = || unsafe { _lift_error_code(_ptr1.add(8)) };
+                    unsafe { ::witbind::rt::lift_result(_l2, _case4, _case6) }
                 }
                 pub fn set_receive_buffer_size(
                     &self,
                     value: u64,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:sockets/types@0.3.2",
+                    wit_import!(
                         "[method]udp-socket.set-receive-buffer-size", (i32, i64, ptr)
                     );
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 5]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                            self.handle() as i32,
                             ::witbind::rt::as_i64(value),
                             _ptr1,
                         )
                     };
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    match _l2 {
-                        0 => ::core::result::Result::Ok(()),
-                        1 => {
-                            let _l3 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                            let _v6 = match _l3 {
-                                0 => ErrorCode::AccessDenied,
-                                1 => ErrorCode::NotSupported,
-                                2 => ErrorCode::InvalidArgument,
-                                3 => ErrorCode::OutOfMemory,
-                                4 => ErrorCode::Timeout,
-                                5 => ErrorCode::InvalidState,
-                                6 => ErrorCode::AddressNotBindable,
-                                7 => ErrorCode::AddressInUse,
-                                8 => ErrorCode::RemoteUnreachable,
-                                9 => ErrorCode::ConnectionRefused,
-                                10 => ErrorCode::ConnectionBroken,
-                                11 => ErrorCode::ConnectionReset,
-                                12 => ErrorCode::ConnectionAborted,
-                                13 => ErrorCode::DatagramTooLarge,
-                                14 => {
-                                    let _l4 = unsafe { *_ptr1.add(8).cast::<u8>() };
-                                    let _v5 = match _l4 {
-                                        0 => ::core::option::Option::None,
-                                        1 => {
-                                            ::core::option::Option::Some(unsafe {
-                                                ::witbind::rt::take_string_at(_ptr1.add(12))
-                                            })
-                                        }
-                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                    };
-                                    ErrorCode::Other(_v5)
-                                }
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            };
-                            ::core::result::Result::Err(_v6)
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case4 = || unsafe { _lift_error_code(_ptr1.add(4)) };
+                    unsafe { ::witbind::rt::lift_result(_l2, || (), _case4) }
                 }
                 pub fn get_send_buffer_size(
                     &self,
                 ) -> ::core::result::Result<u64, ErrorCode> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:sockets/types@0.3.2",
-                        "[method]udp-socket.get-send-buffer-size", (i32, ptr)
-                    );
+                    wit_import!("[method]udp-socket.get-send-buffer-size", (i32, ptr));
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 3]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr1,
-                        )
-                    };
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    match _l2 {
-                        0 => {
-                            let _l3 = unsafe { *_ptr1.add(8).cast::<u64>() };
-                            ::core::result::Result::Ok(_l3)
-                        }
-                        1 => {
-                            let _l4 = unsafe { *_ptr1.add(8).cast::<u8>() };
-                            let _v7 = match _l4 {
-                                0 => ErrorCode::AccessDenied,
-                                1 => ErrorCode::NotSupported,
-                                2 => ErrorCode::InvalidArgument,
-                                3 => ErrorCode::OutOfMemory,
-                                4 => ErrorCode::Timeout,
-                                5 => ErrorCode::InvalidState,
-                                6 => ErrorCode::AddressNotBindable,
-                                7 => ErrorCode::AddressInUse,
-                                8 => ErrorCode::RemoteUnreachable,
-                                9 => ErrorCode::ConnectionRefused,
-                                10 => ErrorCode::ConnectionBroken,
-                                11 => ErrorCode::ConnectionReset,
-                                12 => ErrorCode::ConnectionAborted,
-                                13 => ErrorCode::DatagramTooLarge,
-                                14 => {
-                                    let _l5 = unsafe { *_ptr1.add(12).cast::<u8>() };
-                                    let _v6 = match _l5 {
-                                        0 => ::core::option::Option::None,
-                                        1 => {
-                                            ::core::option::Option::Some(unsafe {
-                                                ::witbind::rt::take_string_at(_ptr1.add(16))
-                                            })
-                                        }
-                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                    };
-                                    ErrorCode::Other(_v6)
-                                }
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            };
-                            ::core::result::Result::Err(_v7)
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case4 = || unsafe { *_ptr1.add(8).cast::<u64>() };
+                    let _case6 = || unsafe { _lift_error_code(_ptr1.add(8)) };
+                    unsafe { ::witbind::rt::lift_result(_l2, _case4, _case6) }
                 }
                 pub fn set_send_buffer_size(
                     &self,
                     value: u64,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:sockets/types@0.3.2",
+                    wit_import!(
                         "[method]udp-socket.set-send-buffer-size", (i32, i64, ptr)
                     );
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 5]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                            self.handle() as i32,
                             ::witbind::rt::as_i64(value),
                             _ptr1,
                         )
                     };
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    match _l2 {
-                        0 => ::core::result::Result::Ok(()),
-                        1 => {
-                            let _l3 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                            let _v6 = match _l3 {
-                                0 => ErrorCode::AccessDenied,
-                                1 => ErrorCode::NotSupported,
-                                2 => ErrorCode::InvalidArgument,
-                                3 => ErrorCode::OutOfMemory,
-                                4 => ErrorCode::Timeout,
-                                5 => ErrorCode::InvalidState,
-                                6 => ErrorCode::AddressNotBindable,
-                                7 => ErrorCode::AddressInUse,
-                                8 => ErrorCode::RemoteUnreachable,
-                                9 => ErrorCode::ConnectionRefused,
-                                10 => ErrorCode::ConnectionBroken,
-                                11 => ErrorCode::ConnectionReset,
-                                12 => ErrorCode::ConnectionAborted,
-                                13 => ErrorCode::DatagramTooLarge,
-                                14 => {
-                                    let _l4 = unsafe { *_ptr1.add(8).cast::<u8>() };
-                                    let _v5 = match _l4 {
-                                        0 => ::core::option::Option::None,
-                                        1 => {
-                                            ::core::option::Option::Some(unsafe {
-                                                ::witbind::rt::take_string_at(_ptr1.add(12))
-                                            })
-                                        }
-                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                    };
-                                    ErrorCode::Other(_v5)
-                                }
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            };
-                            ::core::result::Result::Err(_v6)
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case4 = || unsafe { _lift_error_code(_ptr1.add(4)) };
+                    unsafe { ::witbind::rt::lift_result(_l2, || (), _case4) }
                 }
             }
             /// The `stream` vtable of `TcpSocket`, with the intrinsics of `[method]tcp-socket.listen`.
@@ -8537,19 +5684,11 @@ pub mod wasi {
                 }
                 #[allow(unused_variables)]
                 unsafe fn lower(value: TcpSocket, ptr: *mut u8) {
-                    unsafe {
-                        *ptr.cast::<i32>() = ::witbind::rt::ResourceHandle::take_handle(
-                            &value.handle,
-                        ) as i32
-                    };
+                    unsafe { *ptr.cast::<i32>() = value.take_handle() as i32 };
                 }
                 unsafe fn lift(ptr: *mut u8) -> TcpSocket {
                     let _l1 = unsafe { *ptr.cast::<i32>() };
-                    TcpSocket {
-                        handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(_l1 as u32)
-                        },
-                    }
+                    unsafe { TcpSocket::from_handle(_l1 as u32) }
                 }
                 #[allow(unused_variables)]
                 unsafe fn dealloc_lists(ptr: *mut u8) {}
@@ -8636,124 +5775,23 @@ pub mod wasi {
                             unsafe { *ptr.cast::<u8>() = 0 };
                         }
                         ::core::result::Result::Err(_e2) => {
-                            unsafe { *ptr.cast::<u8>() = 1 };
-                            match _e2 {
-                                ErrorCode::AccessDenied => {
-                                    unsafe { *ptr.add(4).cast::<u8>() = 0 };
-                                }
-                                ErrorCode::NotSupported => {
-                                    unsafe { *ptr.add(4).cast::<u8>() = 1 };
-                                }
-                                ErrorCode::InvalidArgument => {
-                                    unsafe { *ptr.add(4).cast::<u8>() = 2 };
-                                }
-                                ErrorCode::OutOfMemory => {
-                                    unsafe { *ptr.add(4).cast::<u8>() = 3 };
-                                }
-                                ErrorCode::Timeout => {
-                                    unsafe { *ptr.add(4).cast::<u8>() = 4 };
-                                }
-                                ErrorCode::InvalidState => {
-                                    unsafe { *ptr.add(4).cast::<u8>() = 5 };
-                                }
-                                ErrorCode::AddressNotBindable => {
-                                    unsafe { *ptr.add(4).cast::<u8>() = 6 };
-                                }
-                                ErrorCode::AddressInUse => {
-                                    unsafe { *ptr.add(4).cast::<u8>() = 7 };
-                                }
-                                ErrorCode::RemoteUnreachable => {
-                                    unsafe { *ptr.add(4).cast::<u8>() = 8 };
-                                }
-                                ErrorCode::ConnectionRefused => {
-                                    unsafe { *ptr.add(4).cast::<u8>() = 9 };
-                                }
-                                ErrorCode::ConnectionBroken => {
-                                    unsafe { *ptr.add(4).cast::<u8>() = 10 };
-                                }
-                                ErrorCode::ConnectionReset => {
-                                    unsafe { *ptr.add(4).cast::<u8>() = 11 };
-                                }
-                                ErrorCode::ConnectionAborted => {
-                                    unsafe { *ptr.add(4).cast::<u8>() = 12 };
-                                }
-                                ErrorCode::DatagramTooLarge => {
-                                    unsafe { *ptr.add(4).cast::<u8>() = 13 };
-                                }
-                                ErrorCode::Other(_e17) => {
-                                    unsafe { *ptr.add(4).cast::<u8>() = 14 };
-                                    match _e17 {
-                                        ::core::option::Option::None => {
-                                            unsafe { *ptr.add(8).cast::<u8>() = 0 };
-                                        }
-                                        ::core::option::Option::Some(_e19) => {
-                                            unsafe { *ptr.add(8).cast::<u8>() = 1 };
-                                            unsafe {
-                                                ::witbind::rt::store_list(
-                                                    ptr.add(12),
-                                                    ::witbind::rt::give_string(_e19),
-                                                )
-                                            };
-                                        }
-                                    }
-                                }
+                            unsafe {
+                                *ptr.cast::<u8>() = 1;
+                                _lower_owned_error_code(_e2, ptr.add(4));
                             }
                         }
                     }
                 }
                 unsafe fn lift(ptr: *mut u8) -> ::core::result::Result<(), ErrorCode> {
                     let _l1 = unsafe { *ptr.cast::<u8>() };
-                    match _l1 {
-                        0 => ::core::result::Result::Ok(()),
-                        1 => {
-                            let _l2 = unsafe { *ptr.add(4).cast::<u8>() };
-                            let _v5 = match _l2 {
-                                0 => ErrorCode::AccessDenied,
-                                1 => ErrorCode::NotSupported,
-                                2 => ErrorCode::InvalidArgument,
-                                3 => ErrorCode::OutOfMemory,
-                                4 => ErrorCode::Timeout,
-                                5 => ErrorCode::InvalidState,
-                                6 => ErrorCode::AddressNotBindable,
-                                7 => ErrorCode::AddressInUse,
-                                8 => ErrorCode::RemoteUnreachable,
-                                9 => ErrorCode::ConnectionRefused,
-                                10 => ErrorCode::ConnectionBroken,
-                                11 => ErrorCode::ConnectionReset,
-                                12 => ErrorCode::ConnectionAborted,
-                                13 => ErrorCode::DatagramTooLarge,
-                                14 => {
-                                    let _l3 = unsafe { *ptr.add(8).cast::<u8>() };
-                                    let _v4 = match _l3 {
-                                        0 => ::core::option::Option::None,
-                                        1 => {
-                                            ::core::option::Option::Some(unsafe {
-                                                ::witbind::rt::take_string_at(ptr.add(12))
-                                            })
-                                        }
-                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                    };
-                                    ErrorCode::Other(_v4)
-                                }
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            };
-                            ::core::result::Result::Err(_v5)
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case3 = || unsafe { _lift_error_code(ptr.add(4)) };
+                    unsafe { ::witbind::rt::lift_result(_l1, || (), _case3) }
                 }
                 #[allow(unused_variables)]
                 unsafe fn dealloc_lists(ptr: *mut u8) {
                     let _l1 = unsafe { *ptr.cast::<u8>() };
                     if _l1 == 1 {
-                        let _l2 = unsafe { *ptr.add(4).cast::<u8>() };
-                        if _l2 == 14 {
-                            let _l3 = unsafe { *ptr.add(8).cast::<u8>() };
-                            if _l3 == 1 {
-                                let _list4 = unsafe { ::witbind::rt::list_at(ptr.add(12)) };
-                                unsafe { ::witbind::rt::free_array(_list4, 1, 1) };
-                            }
-                        }
+                        unsafe { _free_error_code(ptr.add(4)) };
                     }
                 }
                 static VTABLE: ::witbind::rt::async_support::FutureVtable<
@@ -8778,6 +5816,59 @@ pub mod wasi {
                     > = &VTABLE;
                 }
             };
+            #[allow(clippy::collapsible_if, clippy::collapsible_match)]
+            /// Frees what a `error-code` in canonical ABI memory owns.
+            ///
+            /// # Safety
+            ///
+            /// `ptr` points at a value of this type that our lowering wrote and the
+            /// receiver has copied; its lists and strings are freed and must not be
+            /// used again.
+            pub(crate) unsafe fn _free_error_code(ptr: *mut u8) {
+                let _l1 = unsafe { *ptr.cast::<u8>() };
+                if _l1 == 14 {
+                    let _l2 = unsafe { *ptr.add(4).cast::<u8>() };
+                    if _l2 == 1 {
+                        let _list3 = unsafe { ::witbind::rt::list_at(ptr.add(8)) };
+                        unsafe { ::witbind::rt::free_array(_list3, 1, 1) };
+                    }
+                }
+            }
+            /// Lifts a `error-code` out of canonical ABI memory.
+            ///
+            /// # Safety
+            ///
+            /// `ptr` points at a valid value of this type in canonical layout
+            /// (aligned, initialized, cases and discriminants in range), whose
+            /// lists, strings and handles are handed over to the result.
+            pub(crate) unsafe fn _lift_error_code(ptr: *mut u8) -> ErrorCode {
+                let _l1 = unsafe { *ptr.cast::<u8>() };
+                match _l1 {
+                    0 => ErrorCode::AccessDenied,
+                    1 => ErrorCode::NotSupported,
+                    2 => ErrorCode::InvalidArgument,
+                    3 => ErrorCode::OutOfMemory,
+                    4 => ErrorCode::Timeout,
+                    5 => ErrorCode::InvalidState,
+                    6 => ErrorCode::AddressNotBindable,
+                    7 => ErrorCode::AddressInUse,
+                    8 => ErrorCode::RemoteUnreachable,
+                    9 => ErrorCode::ConnectionRefused,
+                    10 => ErrorCode::ConnectionBroken,
+                    11 => ErrorCode::ConnectionReset,
+                    12 => ErrorCode::ConnectionAborted,
+                    13 => ErrorCode::DatagramTooLarge,
+                    14 => {
+                        let _l2 = unsafe { *ptr.add(4).cast::<u8>() };
+                        let _case3 = || unsafe {
+                            ::witbind::rt::take_string_at(ptr.add(8))
+                        };
+                        let _v4 = unsafe { ::witbind::rt::lift_option(_l2, _case3) };
+                        ErrorCode::Other(_v4)
+                    }
+                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                }
+            }
             /// Lifts a `ip-address` out of canonical ABI memory.
             ///
             /// # Safety
@@ -9012,6 +6103,77 @@ pub mod wasi {
                     ::witbind::rt::as_i32(_f4),
                 )
             }
+            /// Lowers a `error-code` into canonical ABI memory, handing it over.
+            ///
+            /// # Safety
+            ///
+            /// `ptr` points at writable memory with room for this type in canonical layout, aligned for it; the receiver now owns what the value's lists and strings point at.
+            pub(crate) unsafe fn _lower_owned_error_code(
+                value: ErrorCode,
+                ptr: *mut u8,
+            ) {
+                match value {
+                    ErrorCode::AccessDenied => {
+                        unsafe { *ptr.cast::<u8>() = 0 };
+                    }
+                    ErrorCode::NotSupported => {
+                        unsafe { *ptr.cast::<u8>() = 1 };
+                    }
+                    ErrorCode::InvalidArgument => {
+                        unsafe { *ptr.cast::<u8>() = 2 };
+                    }
+                    ErrorCode::OutOfMemory => {
+                        unsafe { *ptr.cast::<u8>() = 3 };
+                    }
+                    ErrorCode::Timeout => {
+                        unsafe { *ptr.cast::<u8>() = 4 };
+                    }
+                    ErrorCode::InvalidState => {
+                        unsafe { *ptr.cast::<u8>() = 5 };
+                    }
+                    ErrorCode::AddressNotBindable => {
+                        unsafe { *ptr.cast::<u8>() = 6 };
+                    }
+                    ErrorCode::AddressInUse => {
+                        unsafe { *ptr.cast::<u8>() = 7 };
+                    }
+                    ErrorCode::RemoteUnreachable => {
+                        unsafe { *ptr.cast::<u8>() = 8 };
+                    }
+                    ErrorCode::ConnectionRefused => {
+                        unsafe { *ptr.cast::<u8>() = 9 };
+                    }
+                    ErrorCode::ConnectionBroken => {
+                        unsafe { *ptr.cast::<u8>() = 10 };
+                    }
+                    ErrorCode::ConnectionReset => {
+                        unsafe { *ptr.cast::<u8>() = 11 };
+                    }
+                    ErrorCode::ConnectionAborted => {
+                        unsafe { *ptr.cast::<u8>() = 12 };
+                    }
+                    ErrorCode::DatagramTooLarge => {
+                        unsafe { *ptr.cast::<u8>() = 13 };
+                    }
+                    ErrorCode::Other(_e15) => {
+                        unsafe { *ptr.cast::<u8>() = 14 };
+                        match _e15 {
+                            ::core::option::Option::None => {
+                                unsafe { *ptr.add(4).cast::<u8>() = 0 };
+                            }
+                            ::core::option::Option::Some(_e17) => {
+                                unsafe {
+                                    *ptr.add(4).cast::<u8>() = 1;
+                                    ::witbind::rt::store_list(
+                                        ptr.add(8),
+                                        ::witbind::rt::give_string(_e17),
+                                    );
+                                }
+                            }
+                        }
+                    }
+                }
+            }
             /// Lowers a `ip-socket-address` into canonical ABI memory, handing it over.
             ///
             /// # Safety
@@ -9023,12 +6185,16 @@ pub mod wasi {
             ) {
                 match value {
                     IpSocketAddress::Ipv4(_e1) => {
-                        unsafe { *ptr.cast::<u8>() = 0 };
-                        unsafe { _lower_owned_ipv4_socket_address(_e1, ptr.add(4)) };
+                        unsafe {
+                            *ptr.cast::<u8>() = 0;
+                            _lower_owned_ipv4_socket_address(_e1, ptr.add(4));
+                        }
                     }
                     IpSocketAddress::Ipv6(_e2) => {
-                        unsafe { *ptr.cast::<u8>() = 1 };
-                        unsafe { _lower_owned_ipv6_socket_address(_e2, ptr.add(4)) };
+                        unsafe {
+                            *ptr.cast::<u8>() = 1;
+                            _lower_owned_ipv6_socket_address(_e2, ptr.add(4));
+                        }
                     }
                 }
             }
@@ -9044,10 +6210,12 @@ pub mod wasi {
                 let Ipv4SocketAddress { port: _f1, address: _f2 } = value;
                 unsafe { *ptr.cast::<u16>() = ::witbind::rt::as_i32(_f1) as u16 };
                 let (_t3_0, _t3_1, _t3_2, _t3_3) = _f2;
-                unsafe { *ptr.add(2).cast::<u8>() = ::witbind::rt::as_i32(_t3_0) as u8 };
-                unsafe { *ptr.add(3).cast::<u8>() = ::witbind::rt::as_i32(_t3_1) as u8 };
-                unsafe { *ptr.add(4).cast::<u8>() = ::witbind::rt::as_i32(_t3_2) as u8 };
-                unsafe { *ptr.add(5).cast::<u8>() = ::witbind::rt::as_i32(_t3_3) as u8 };
+                unsafe {
+                    *ptr.add(2).cast::<u8>() = ::witbind::rt::as_i32(_t3_0) as u8;
+                    *ptr.add(3).cast::<u8>() = ::witbind::rt::as_i32(_t3_1) as u8;
+                    *ptr.add(4).cast::<u8>() = ::witbind::rt::as_i32(_t3_2) as u8;
+                    *ptr.add(5).cast::<u8>() = ::witbind::rt::as_i32(_t3_3) as u8;
+                }
             }
             /// Lowers a `ipv6-address` into canonical ABI memory, handing it over.
             ///
@@ -9059,28 +6227,16 @@ pub mod wasi {
                 ptr: *mut u8,
             ) {
                 let (_t1_0, _t1_1, _t1_2, _t1_3, _t1_4, _t1_5, _t1_6, _t1_7) = value;
-                unsafe { *ptr.cast::<u16>() = ::witbind::rt::as_i32(_t1_0) as u16 };
                 unsafe {
-                    *ptr.add(2).cast::<u16>() = ::witbind::rt::as_i32(_t1_1) as u16
-                };
-                unsafe {
-                    *ptr.add(4).cast::<u16>() = ::witbind::rt::as_i32(_t1_2) as u16
-                };
-                unsafe {
-                    *ptr.add(6).cast::<u16>() = ::witbind::rt::as_i32(_t1_3) as u16
-                };
-                unsafe {
-                    *ptr.add(8).cast::<u16>() = ::witbind::rt::as_i32(_t1_4) as u16
-                };
-                unsafe {
-                    *ptr.add(10).cast::<u16>() = ::witbind::rt::as_i32(_t1_5) as u16
-                };
-                unsafe {
-                    *ptr.add(12).cast::<u16>() = ::witbind::rt::as_i32(_t1_6) as u16
-                };
-                unsafe {
-                    *ptr.add(14).cast::<u16>() = ::witbind::rt::as_i32(_t1_7) as u16
-                };
+                    *ptr.cast::<u16>() = ::witbind::rt::as_i32(_t1_0) as u16;
+                    *ptr.add(2).cast::<u16>() = ::witbind::rt::as_i32(_t1_1) as u16;
+                    *ptr.add(4).cast::<u16>() = ::witbind::rt::as_i32(_t1_2) as u16;
+                    *ptr.add(6).cast::<u16>() = ::witbind::rt::as_i32(_t1_3) as u16;
+                    *ptr.add(8).cast::<u16>() = ::witbind::rt::as_i32(_t1_4) as u16;
+                    *ptr.add(10).cast::<u16>() = ::witbind::rt::as_i32(_t1_5) as u16;
+                    *ptr.add(12).cast::<u16>() = ::witbind::rt::as_i32(_t1_6) as u16;
+                    *ptr.add(14).cast::<u16>() = ::witbind::rt::as_i32(_t1_7) as u16;
+                }
             }
             /// Lowers a `ipv6-socket-address` into canonical ABI memory, handing it over.
             ///
@@ -9097,16 +6253,24 @@ pub mod wasi {
                     address: _f3,
                     scope_id: _f4,
                 } = value;
-                unsafe { *ptr.cast::<u16>() = ::witbind::rt::as_i32(_f1) as u16 };
-                unsafe { *ptr.add(4).cast::<i32>() = ::witbind::rt::as_i32(_f2) };
-                unsafe { _lower_owned_ipv6_address(_f3, ptr.add(8)) };
-                unsafe { *ptr.add(24).cast::<i32>() = ::witbind::rt::as_i32(_f4) };
+                unsafe {
+                    *ptr.cast::<u16>() = ::witbind::rt::as_i32(_f1) as u16;
+                    *ptr.add(4).cast::<i32>() = ::witbind::rt::as_i32(_f2);
+                    _lower_owned_ipv6_address(_f3, ptr.add(8));
+                    *ptr.add(24).cast::<i32>() = ::witbind::rt::as_i32(_f4);
+                }
             }
         }
         pub mod ip_name_lookup {
             #[used]
             #[doc(hidden)]
             static __FORCE_SECTION_REF: fn() = super::super::super::__link_custom_section_describing_imports;
+            #[allow(unused_macros)]
+            macro_rules! wit_import {
+                ($($signature:tt)*) => {
+                    ::witbind::rt::wit_import!("wasi:sockets/ip-name-lookup@0.3.2", $($signature)*);
+                };
+            }
             pub type IpAddress = super::types::IpAddress;
             /// Lookup error codes.
             #[derive(Clone, Debug)]
@@ -9230,46 +6394,17 @@ pub mod wasi {
                         _results: *mut u8,
                     ) -> Self::Results {
                         let _l1 = unsafe { *_results.cast::<u8>() };
-                        match _l1 {
-                            0 => {
-                                let _list2 = unsafe {
-                                    ::witbind::rt::list_at(_results.add(4))
-                                };
-                                let _lift3 = |_base3: *mut u8| unsafe {
-                                    super::types::_lift_ip_address(_base3)
-                                };
-                                let _list5 = unsafe {
-                                    ::witbind::rt::lift_list(_list2, 18, 2, _lift3)
-                                };
-                                ::core::result::Result::Ok(_list5)
-                            }
-                            1 => {
-                                let _l6 = unsafe { *_results.add(4).cast::<u8>() };
-                                let _v9 = match _l6 {
-                                    0 => ErrorCode::AccessDenied,
-                                    1 => ErrorCode::InvalidArgument,
-                                    2 => ErrorCode::NameUnresolvable,
-                                    3 => ErrorCode::TemporaryResolverFailure,
-                                    4 => ErrorCode::PermanentResolverFailure,
-                                    5 => {
-                                        let _l7 = unsafe { *_results.add(8).cast::<u8>() };
-                                        let _v8 = match _l7 {
-                                            0 => ::core::option::Option::None,
-                                            1 => {
-                                                ::core::option::Option::Some(unsafe {
-                                                    ::witbind::rt::take_string_at(_results.add(12))
-                                                })
-                                            }
-                                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                        };
-                                        ErrorCode::Other(_v8)
-                                    }
-                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                };
-                                ::core::result::Result::Err(_v9)
-                            }
-                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                        }
+                        let _case6 = || {
+                            let _list2 = unsafe {
+                                ::witbind::rt::list_at(_results.add(4))
+                            };
+                            let _lift3 = |_base3: *mut u8| unsafe {
+                                super::types::_lift_ip_address(_base3)
+                            };
+                            unsafe { ::witbind::rt::lift_list(_list2, 18, 2, _lift3) }
+                        };
+                        let _case8 = || unsafe { _lift_error_code(_results.add(4)) };
+                        unsafe { ::witbind::rt::lift_result(_l1, _case6, _case8) }
                     }
                 }
                 ::witbind::rt::async_support::Subtask::call(
@@ -9277,6 +6412,32 @@ pub mod wasi {
                         (name,),
                     )
                     .await
+            }
+            /// Lifts a `error-code` out of canonical ABI memory.
+            ///
+            /// # Safety
+            ///
+            /// `ptr` points at a valid value of this type in canonical layout
+            /// (aligned, initialized, cases and discriminants in range), whose
+            /// lists, strings and handles are handed over to the result.
+            pub(crate) unsafe fn _lift_error_code(ptr: *mut u8) -> ErrorCode {
+                let _l1 = unsafe { *ptr.cast::<u8>() };
+                match _l1 {
+                    0 => ErrorCode::AccessDenied,
+                    1 => ErrorCode::InvalidArgument,
+                    2 => ErrorCode::NameUnresolvable,
+                    3 => ErrorCode::TemporaryResolverFailure,
+                    4 => ErrorCode::PermanentResolverFailure,
+                    5 => {
+                        let _l2 = unsafe { *ptr.add(4).cast::<u8>() };
+                        let _case3 = || unsafe {
+                            ::witbind::rt::take_string_at(ptr.add(8))
+                        };
+                        let _v4 = unsafe { ::witbind::rt::lift_option(_l2, _case3) };
+                        ErrorCode::Other(_v4)
+                    }
+                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                }
             }
         }
     }
@@ -9290,6 +6451,12 @@ pub mod wasi {
             #[used]
             #[doc(hidden)]
             static __FORCE_SECTION_REF: fn() = super::super::super::__link_custom_section_describing_imports;
+            #[allow(unused_macros)]
+            macro_rules! wit_import {
+                ($($signature:tt)*) => {
+                    ::witbind::rt::wit_import!("wasi:random/random@0.3.2", $($signature)*);
+                };
+            }
             /// Return up to `max-len` cryptographically-secure random or pseudo-random
             /// bytes.
             ///
@@ -9311,9 +6478,7 @@ pub mod wasi {
             /// must omit this function, rather than implementing it with deterministic
             /// data.
             pub fn get_random_bytes(max_len: u64) -> ::witbind::rt::Vec<u8> {
-                ::witbind::rt::wit_import!(
-                    "wasi:random/random@0.3.2", "get-random-bytes", (i64, ptr)
-                );
+                wit_import!("get-random-bytes", (i64, ptr));
                 let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
                 let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(::witbind::rt::as_i64(max_len), _ptr1) };
@@ -9324,9 +6489,7 @@ pub mod wasi {
             /// This function returns the same type of data as `get-random-bytes`,
             /// represented as a `u64`.
             pub fn get_random_u64() -> u64 {
-                ::witbind::rt::wit_import!(
-                    "wasi:random/random@0.3.2", "get-random-u64", (), i64
-                );
+                wit_import!("get-random-u64", (), i64);
                 let _ret1 = unsafe { _wit_import() };
                 _ret1 as u64
             }
@@ -9339,6 +6502,12 @@ pub mod wasi {
             #[used]
             #[doc(hidden)]
             static __FORCE_SECTION_REF: fn() = super::super::super::__link_custom_section_describing_imports;
+            #[allow(unused_macros)]
+            macro_rules! wit_import {
+                ($($signature:tt)*) => {
+                    ::witbind::rt::wit_import!("wasi:random/insecure@0.3.2", $($signature)*);
+                };
+            }
             /// Return up to `max-len` insecure pseudo-random bytes.
             ///
             /// This function is not cryptographically secure. Do not use it for
@@ -9355,9 +6524,7 @@ pub mod wasi {
             /// than zero. When `max-len` is zero, implementations MUST return an empty
             /// list without trapping.
             pub fn get_insecure_random_bytes(max_len: u64) -> ::witbind::rt::Vec<u8> {
-                ::witbind::rt::wit_import!(
-                    "wasi:random/insecure@0.3.2", "get-insecure-random-bytes", (i64, ptr)
-                );
+                wit_import!("get-insecure-random-bytes", (i64, ptr));
                 let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
                 let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(::witbind::rt::as_i64(max_len), _ptr1) };
@@ -9368,9 +6535,7 @@ pub mod wasi {
             /// This function returns the same type of pseudo-random data as
             /// `get-insecure-random-bytes`, represented as a `u64`.
             pub fn get_insecure_random_u64() -> u64 {
-                ::witbind::rt::wit_import!(
-                    "wasi:random/insecure@0.3.2", "get-insecure-random-u64", (), i64
-                );
+                wit_import!("get-insecure-random-u64", (), i64);
                 let _ret1 = unsafe { _wit_import() };
                 _ret1 as u64
             }
@@ -9383,6 +6548,12 @@ pub mod wasi {
             #[used]
             #[doc(hidden)]
             static __FORCE_SECTION_REF: fn() = super::super::super::__link_custom_section_describing_imports;
+            #[allow(unused_macros)]
+            macro_rules! wit_import {
+                ($($signature:tt)*) => {
+                    ::witbind::rt::wit_import!("wasi:random/insecure-seed@0.3.2", $($signature)*);
+                };
+            }
             /// Return a 128-bit value that may contain a pseudo-random value.
             ///
             /// The returned value is not required to be computed from a CSPRNG, and may
@@ -9401,9 +6572,7 @@ pub mod wasi {
             /// called multiple times and potentially used for purposes other than DoS
             /// protection.
             pub fn get_insecure_seed() -> (u64, u64) {
-                ::witbind::rt::wit_import!(
-                    "wasi:random/insecure-seed@0.3.2", "get-insecure-seed", (ptr)
-                );
+                wit_import!("get-insecure-seed", (ptr));
                 let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
                 let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(_ptr1) };

@@ -24,6 +24,12 @@ pub mod wasi {
             #[used]
             #[doc(hidden)]
             static __FORCE_SECTION_REF: fn() = super::super::super::__link_custom_section_describing_imports;
+            #[allow(unused_macros)]
+            macro_rules! wit_import {
+                ($($signature:tt)*) => {
+                    ::witbind::rt::wit_import!("wasi:clocks/monotonic-clock@0.3.2", $($signature)*);
+                };
+            }
             pub type Duration = super::types::Duration;
             /// A mark on a monotonic clock is a number of nanoseconds since an
             /// unspecified initial value, and can only be compared to instances from
@@ -39,18 +45,14 @@ pub mod wasi {
             /// should ensure that the starting time is low enough to avoid the
             /// possibility of overflow in practice.
             pub fn now() -> Mark {
-                ::witbind::rt::wit_import!(
-                    "wasi:clocks/monotonic-clock@0.3.2", "now", (), i64
-                );
+                wit_import!("now", (), i64);
                 let _ret1 = unsafe { _wit_import() };
                 _ret1 as u64
             }
             /// Query the resolution of the clock. Returns the duration of time
             /// corresponding to a clock tick.
             pub fn get_resolution() -> Duration {
-                ::witbind::rt::wit_import!(
-                    "wasi:clocks/monotonic-clock@0.3.2", "get-resolution", (), i64
-                );
+                wit_import!("get-resolution", (), i64);
                 let _ret1 = unsafe { _wit_import() };
                 _ret1 as u64
             }
@@ -187,6 +189,12 @@ pub mod wasi {
             #[used]
             #[doc(hidden)]
             static __FORCE_SECTION_REF: fn() = super::super::super::__link_custom_section_describing_imports;
+            #[allow(unused_macros)]
+            macro_rules! wit_import {
+                ($($signature:tt)*) => {
+                    ::witbind::rt::wit_import!("wasi:clocks/system-clock@0.3.2", $($signature)*);
+                };
+            }
             pub type Duration = super::types::Duration;
             /// An "instant", or "exact time", is a point in time without regard to any
             /// time zone: just the time since a particular external reference point,
@@ -226,9 +234,7 @@ pub mod wasi {
             ///
             /// The nanoseconds field of the output is always less than 1000000000.
             pub fn now() -> Instant {
-                ::witbind::rt::wit_import!(
-                    "wasi:clocks/system-clock@0.3.2", "now", (ptr)
-                );
+                wit_import!("now", (ptr));
                 let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
                 let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(_ptr1) };
@@ -242,9 +248,7 @@ pub mod wasi {
             /// Query the resolution of the clock. Returns the smallest duration of time
             /// that the implementation permits distinguishing.
             pub fn get_resolution() -> Duration {
-                ::witbind::rt::wit_import!(
-                    "wasi:clocks/system-clock@0.3.2", "get-resolution", (), i64
-                );
+                wit_import!("get-resolution", (), i64);
                 let _ret1 = unsafe { _wit_import() };
                 _ret1 as u64
             }

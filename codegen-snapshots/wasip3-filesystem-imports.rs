@@ -71,6 +71,12 @@ pub mod wasi {
             #[used]
             #[doc(hidden)]
             static __FORCE_SECTION_REF: fn() = super::super::super::__link_custom_section_describing_imports;
+            #[allow(unused_macros)]
+            macro_rules! wit_import {
+                ($($signature:tt)*) => {
+                    ::witbind::rt::wit_import!("wasi:clocks/system-clock@0.3.2", $($signature)*);
+                };
+            }
             pub type Duration = super::types::Duration;
             /// An "instant", or "exact time", is a point in time without regard to any
             /// time zone: just the time since a particular external reference point,
@@ -110,9 +116,7 @@ pub mod wasi {
             ///
             /// The nanoseconds field of the output is always less than 1000000000.
             pub fn now() -> Instant {
-                ::witbind::rt::wit_import!(
-                    "wasi:clocks/system-clock@0.3.2", "now", (ptr)
-                );
+                wit_import!("now", (ptr));
                 let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
                 let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(_ptr1) };
@@ -126,9 +130,7 @@ pub mod wasi {
             /// Query the resolution of the clock. Returns the smallest duration of time
             /// that the implementation permits distinguishing.
             pub fn get_resolution() -> Duration {
-                ::witbind::rt::wit_import!(
-                    "wasi:clocks/system-clock@0.3.2", "get-resolution", (), i64
-                );
+                wit_import!("get-resolution", (), i64);
                 let _ret1 = unsafe { _wit_import() };
                 _ret1 as u64
             }
@@ -174,6 +176,12 @@ pub mod wasi {
             #[used]
             #[doc(hidden)]
             static __FORCE_SECTION_REF: fn() = super::super::super::__link_custom_section_describing_imports;
+            #[allow(unused_macros)]
+            macro_rules! wit_import {
+                ($($signature:tt)*) => {
+                    ::witbind::rt::wit_import!("wasi:filesystem/types@0.3.2", $($signature)*);
+                };
+            }
             pub type Instant = super::super::clocks::system_clock::Instant;
             /// File size or length of a region within a file.
             pub type Filesize = u64;
@@ -473,39 +481,10 @@ pub mod wasi {
             pub struct Descriptor {
                 pub(crate) handle: ::witbind::rt::ResourceHandle<Descriptor>,
             }
-            impl ::witbind::rt::WasmResource for Descriptor {
-                unsafe fn drop(handle: u32) {
-                    ::witbind::rt::wit_import!(
-                        "wasi:filesystem/types@0.3.2", "[resource-drop]descriptor", (i32)
-                    );
-                    unsafe { _wit_import(handle as i32) }
-                }
-            }
-            impl Descriptor {
-                /// Takes ownership of a raw handle.
-                ///
-                /// # Safety
-                /// `handle` must be an owned handle of this resource type that
-                /// nothing else drops.
-                #[doc(hidden)]
-                pub unsafe fn from_handle(handle: u32) -> Self {
-                    Self {
-                        handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(handle)
-                        },
-                    }
-                }
-                /// Moves ownership of the raw handle out of this value.
-                #[doc(hidden)]
-                pub fn take_handle(&self) -> u32 {
-                    ::witbind::rt::ResourceHandle::take_handle(&self.handle)
-                }
-                /// The raw handle, still owned by this value.
-                #[doc(hidden)]
-                pub fn handle(&self) -> u32 {
-                    ::witbind::rt::ResourceHandle::handle(&self.handle)
-                }
-            }
+            ::witbind::rt::resource_handle!(
+                Descriptor, "wasi:filesystem/types@0.3.2", "[resource-drop]descriptor",
+                api
+            );
             impl Descriptor {
                 /// Return a stream for reading from a file.
                 ///
@@ -532,15 +511,12 @@ pub mod wasi {
                         ::core::result::Result<(), ErrorCode>,
                     >,
                 ) {
-                    ::witbind::rt::wit_import!(
-                        "wasi:filesystem/types@0.3.2",
-                        "[method]descriptor.read-via-stream", (i32, i64, ptr)
-                    );
+                    wit_import!("[method]descriptor.read-via-stream", (i32, i64, ptr));
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                            self.handle() as i32,
                             ::witbind::rt::as_i64(offset),
                             _ptr1,
                         )
@@ -582,13 +558,12 @@ pub mod wasi {
                 ) -> ::witbind::rt::async_support::FutureReader<
                     ::core::result::Result<(), ErrorCode>,
                 > {
-                    ::witbind::rt::wit_import!(
-                        "wasi:filesystem/types@0.3.2",
+                    wit_import!(
                         "[method]descriptor.write-via-stream", (i32, i32, i64), i32
                     );
                     let _ret1 = unsafe {
                         _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                            self.handle() as i32,
                             data.take_handle() as i32,
                             ::witbind::rt::as_i64(offset),
                         )
@@ -617,15 +592,9 @@ pub mod wasi {
                 ) -> ::witbind::rt::async_support::FutureReader<
                     ::core::result::Result<(), ErrorCode>,
                 > {
-                    ::witbind::rt::wit_import!(
-                        "wasi:filesystem/types@0.3.2",
-                        "[method]descriptor.append-via-stream", (i32, i32), i32
-                    );
+                    wit_import!("[method]descriptor.append-via-stream", (i32, i32), i32);
                     let _ret1 = unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            data.take_handle() as i32,
-                        )
+                        _wit_import(self.handle() as i32, data.take_handle() as i32)
                     };
                     unsafe {
                         ::witbind::rt::async_support::FutureReader::new(
@@ -667,7 +636,7 @@ pub mod wasi {
                             _area: *mut u8,
                         ) -> Self::ParamsLower {
                             ::witbind::rt::async_support::Lowered((
-                                ::witbind::rt::ResourceHandle::handle(&self_.handle) as i32,
+                                self_.handle() as i32,
                                 ::witbind::rt::as_i64(offset),
                                 ::witbind::rt::as_i64(length),
                                 advice.clone() as i32,
@@ -709,66 +678,8 @@ pub mod wasi {
                             _results: *mut u8,
                         ) -> Self::Results {
                             let _l1 = unsafe { *_results.cast::<u8>() };
-                            match _l1 {
-                                0 => ::core::result::Result::Ok(()),
-                                1 => {
-                                    let _l2 = unsafe { *_results.add(4).cast::<u8>() };
-                                    let _v5 = match _l2 {
-                                        0 => ErrorCode::Access,
-                                        1 => ErrorCode::Already,
-                                        2 => ErrorCode::BadDescriptor,
-                                        3 => ErrorCode::Busy,
-                                        4 => ErrorCode::Deadlock,
-                                        5 => ErrorCode::Quota,
-                                        6 => ErrorCode::Exist,
-                                        7 => ErrorCode::FileTooLarge,
-                                        8 => ErrorCode::IllegalByteSequence,
-                                        9 => ErrorCode::InProgress,
-                                        10 => ErrorCode::Interrupted,
-                                        11 => ErrorCode::Invalid,
-                                        12 => ErrorCode::Io,
-                                        13 => ErrorCode::IsDirectory,
-                                        14 => ErrorCode::Loop,
-                                        15 => ErrorCode::TooManyLinks,
-                                        16 => ErrorCode::MessageSize,
-                                        17 => ErrorCode::NameTooLong,
-                                        18 => ErrorCode::NoDevice,
-                                        19 => ErrorCode::NoEntry,
-                                        20 => ErrorCode::NoLock,
-                                        21 => ErrorCode::InsufficientMemory,
-                                        22 => ErrorCode::InsufficientSpace,
-                                        23 => ErrorCode::NotDirectory,
-                                        24 => ErrorCode::NotEmpty,
-                                        25 => ErrorCode::NotRecoverable,
-                                        26 => ErrorCode::Unsupported,
-                                        27 => ErrorCode::NoTty,
-                                        28 => ErrorCode::NoSuchDevice,
-                                        29 => ErrorCode::Overflow,
-                                        30 => ErrorCode::NotPermitted,
-                                        31 => ErrorCode::Pipe,
-                                        32 => ErrorCode::ReadOnly,
-                                        33 => ErrorCode::InvalidSeek,
-                                        34 => ErrorCode::TextFileBusy,
-                                        35 => ErrorCode::CrossDevice,
-                                        36 => {
-                                            let _l3 = unsafe { *_results.add(8).cast::<u8>() };
-                                            let _v4 = match _l3 {
-                                                0 => ::core::option::Option::None,
-                                                1 => {
-                                                    ::core::option::Option::Some(unsafe {
-                                                        ::witbind::rt::take_string_at(_results.add(12))
-                                                    })
-                                                }
-                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                            };
-                                            ErrorCode::Other(_v4)
-                                        }
-                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                    };
-                                    ::core::result::Result::Err(_v5)
-                                }
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            }
+                            let _case3 = || unsafe { _lift_error_code(_results.add(4)) };
+                            unsafe { ::witbind::rt::lift_result(_l1, || (), _case3) }
                         }
                     }
                     ::witbind::rt::async_support::Subtask::call(
@@ -803,7 +714,7 @@ pub mod wasi {
                             _area: *mut u8,
                         ) -> Self::ParamsLower {
                             ::witbind::rt::async_support::Lowered((
-                                ::witbind::rt::ResourceHandle::handle(&self_.handle) as i32,
+                                self_.handle() as i32,
                             ))
                         }
                         unsafe fn call_import(
@@ -839,66 +750,8 @@ pub mod wasi {
                             _results: *mut u8,
                         ) -> Self::Results {
                             let _l1 = unsafe { *_results.cast::<u8>() };
-                            match _l1 {
-                                0 => ::core::result::Result::Ok(()),
-                                1 => {
-                                    let _l2 = unsafe { *_results.add(4).cast::<u8>() };
-                                    let _v5 = match _l2 {
-                                        0 => ErrorCode::Access,
-                                        1 => ErrorCode::Already,
-                                        2 => ErrorCode::BadDescriptor,
-                                        3 => ErrorCode::Busy,
-                                        4 => ErrorCode::Deadlock,
-                                        5 => ErrorCode::Quota,
-                                        6 => ErrorCode::Exist,
-                                        7 => ErrorCode::FileTooLarge,
-                                        8 => ErrorCode::IllegalByteSequence,
-                                        9 => ErrorCode::InProgress,
-                                        10 => ErrorCode::Interrupted,
-                                        11 => ErrorCode::Invalid,
-                                        12 => ErrorCode::Io,
-                                        13 => ErrorCode::IsDirectory,
-                                        14 => ErrorCode::Loop,
-                                        15 => ErrorCode::TooManyLinks,
-                                        16 => ErrorCode::MessageSize,
-                                        17 => ErrorCode::NameTooLong,
-                                        18 => ErrorCode::NoDevice,
-                                        19 => ErrorCode::NoEntry,
-                                        20 => ErrorCode::NoLock,
-                                        21 => ErrorCode::InsufficientMemory,
-                                        22 => ErrorCode::InsufficientSpace,
-                                        23 => ErrorCode::NotDirectory,
-                                        24 => ErrorCode::NotEmpty,
-                                        25 => ErrorCode::NotRecoverable,
-                                        26 => ErrorCode::Unsupported,
-                                        27 => ErrorCode::NoTty,
-                                        28 => ErrorCode::NoSuchDevice,
-                                        29 => ErrorCode::Overflow,
-                                        30 => ErrorCode::NotPermitted,
-                                        31 => ErrorCode::Pipe,
-                                        32 => ErrorCode::ReadOnly,
-                                        33 => ErrorCode::InvalidSeek,
-                                        34 => ErrorCode::TextFileBusy,
-                                        35 => ErrorCode::CrossDevice,
-                                        36 => {
-                                            let _l3 = unsafe { *_results.add(8).cast::<u8>() };
-                                            let _v4 = match _l3 {
-                                                0 => ::core::option::Option::None,
-                                                1 => {
-                                                    ::core::option::Option::Some(unsafe {
-                                                        ::witbind::rt::take_string_at(_results.add(12))
-                                                    })
-                                                }
-                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                            };
-                                            ErrorCode::Other(_v4)
-                                        }
-                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                    };
-                                    ::core::result::Result::Err(_v5)
-                                }
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            }
+                            let _case3 = || unsafe { _lift_error_code(_results.add(4)) };
+                            unsafe { ::witbind::rt::lift_result(_l1, || (), _case3) }
                         }
                     }
                     ::witbind::rt::async_support::Subtask::call(
@@ -938,7 +791,7 @@ pub mod wasi {
                             _area: *mut u8,
                         ) -> Self::ParamsLower {
                             ::witbind::rt::async_support::Lowered((
-                                ::witbind::rt::ResourceHandle::handle(&self_.handle) as i32,
+                                self_.handle() as i32,
                             ))
                         }
                         unsafe fn call_import(
@@ -974,71 +827,12 @@ pub mod wasi {
                             _results: *mut u8,
                         ) -> Self::Results {
                             let _l1 = unsafe { *_results.cast::<u8>() };
-                            match _l1 {
-                                0 => {
-                                    let _l2 = unsafe { *_results.add(4).cast::<u8>() };
-                                    ::core::result::Result::Ok(
-                                        DescriptorFlags::from_bits_retain(_l2),
-                                    )
-                                }
-                                1 => {
-                                    let _l3 = unsafe { *_results.add(4).cast::<u8>() };
-                                    let _v6 = match _l3 {
-                                        0 => ErrorCode::Access,
-                                        1 => ErrorCode::Already,
-                                        2 => ErrorCode::BadDescriptor,
-                                        3 => ErrorCode::Busy,
-                                        4 => ErrorCode::Deadlock,
-                                        5 => ErrorCode::Quota,
-                                        6 => ErrorCode::Exist,
-                                        7 => ErrorCode::FileTooLarge,
-                                        8 => ErrorCode::IllegalByteSequence,
-                                        9 => ErrorCode::InProgress,
-                                        10 => ErrorCode::Interrupted,
-                                        11 => ErrorCode::Invalid,
-                                        12 => ErrorCode::Io,
-                                        13 => ErrorCode::IsDirectory,
-                                        14 => ErrorCode::Loop,
-                                        15 => ErrorCode::TooManyLinks,
-                                        16 => ErrorCode::MessageSize,
-                                        17 => ErrorCode::NameTooLong,
-                                        18 => ErrorCode::NoDevice,
-                                        19 => ErrorCode::NoEntry,
-                                        20 => ErrorCode::NoLock,
-                                        21 => ErrorCode::InsufficientMemory,
-                                        22 => ErrorCode::InsufficientSpace,
-                                        23 => ErrorCode::NotDirectory,
-                                        24 => ErrorCode::NotEmpty,
-                                        25 => ErrorCode::NotRecoverable,
-                                        26 => ErrorCode::Unsupported,
-                                        27 => ErrorCode::NoTty,
-                                        28 => ErrorCode::NoSuchDevice,
-                                        29 => ErrorCode::Overflow,
-                                        30 => ErrorCode::NotPermitted,
-                                        31 => ErrorCode::Pipe,
-                                        32 => ErrorCode::ReadOnly,
-                                        33 => ErrorCode::InvalidSeek,
-                                        34 => ErrorCode::TextFileBusy,
-                                        35 => ErrorCode::CrossDevice,
-                                        36 => {
-                                            let _l4 = unsafe { *_results.add(8).cast::<u8>() };
-                                            let _v5 = match _l4 {
-                                                0 => ::core::option::Option::None,
-                                                1 => {
-                                                    ::core::option::Option::Some(unsafe {
-                                                        ::witbind::rt::take_string_at(_results.add(12))
-                                                    })
-                                                }
-                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                            };
-                                            ErrorCode::Other(_v5)
-                                        }
-                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                    };
-                                    ::core::result::Result::Err(_v6)
-                                }
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            }
+                            let _case3 = || {
+                                let _l2 = unsafe { *_results.add(4).cast::<u8>() };
+                                DescriptorFlags::from_bits_retain(_l2)
+                            };
+                            let _case5 = || unsafe { _lift_error_code(_results.add(4)) };
+                            unsafe { ::witbind::rt::lift_result(_l1, _case3, _case5) }
                         }
                     }
                     ::witbind::rt::async_support::Subtask::call(
@@ -1079,7 +873,7 @@ pub mod wasi {
                             _area: *mut u8,
                         ) -> Self::ParamsLower {
                             ::witbind::rt::async_support::Lowered((
-                                ::witbind::rt::ResourceHandle::handle(&self_.handle) as i32,
+                                self_.handle() as i32,
                             ))
                         }
                         unsafe fn call_import(
@@ -1115,92 +909,11 @@ pub mod wasi {
                             _results: *mut u8,
                         ) -> Self::Results {
                             let _l1 = unsafe { *_results.cast::<u8>() };
-                            match _l1 {
-                                0 => {
-                                    let _l2 = unsafe { *_results.add(4).cast::<u8>() };
-                                    let _v5 = match _l2 {
-                                        0 => DescriptorType::BlockDevice,
-                                        1 => DescriptorType::CharacterDevice,
-                                        2 => DescriptorType::Directory,
-                                        3 => DescriptorType::Fifo,
-                                        4 => DescriptorType::SymbolicLink,
-                                        5 => DescriptorType::RegularFile,
-                                        6 => DescriptorType::Socket,
-                                        7 => {
-                                            let _l3 = unsafe { *_results.add(8).cast::<u8>() };
-                                            let _v4 = match _l3 {
-                                                0 => ::core::option::Option::None,
-                                                1 => {
-                                                    ::core::option::Option::Some(unsafe {
-                                                        ::witbind::rt::take_string_at(_results.add(12))
-                                                    })
-                                                }
-                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                            };
-                                            DescriptorType::Other(_v4)
-                                        }
-                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                    };
-                                    ::core::result::Result::Ok(_v5)
-                                }
-                                1 => {
-                                    let _l6 = unsafe { *_results.add(4).cast::<u8>() };
-                                    let _v9 = match _l6 {
-                                        0 => ErrorCode::Access,
-                                        1 => ErrorCode::Already,
-                                        2 => ErrorCode::BadDescriptor,
-                                        3 => ErrorCode::Busy,
-                                        4 => ErrorCode::Deadlock,
-                                        5 => ErrorCode::Quota,
-                                        6 => ErrorCode::Exist,
-                                        7 => ErrorCode::FileTooLarge,
-                                        8 => ErrorCode::IllegalByteSequence,
-                                        9 => ErrorCode::InProgress,
-                                        10 => ErrorCode::Interrupted,
-                                        11 => ErrorCode::Invalid,
-                                        12 => ErrorCode::Io,
-                                        13 => ErrorCode::IsDirectory,
-                                        14 => ErrorCode::Loop,
-                                        15 => ErrorCode::TooManyLinks,
-                                        16 => ErrorCode::MessageSize,
-                                        17 => ErrorCode::NameTooLong,
-                                        18 => ErrorCode::NoDevice,
-                                        19 => ErrorCode::NoEntry,
-                                        20 => ErrorCode::NoLock,
-                                        21 => ErrorCode::InsufficientMemory,
-                                        22 => ErrorCode::InsufficientSpace,
-                                        23 => ErrorCode::NotDirectory,
-                                        24 => ErrorCode::NotEmpty,
-                                        25 => ErrorCode::NotRecoverable,
-                                        26 => ErrorCode::Unsupported,
-                                        27 => ErrorCode::NoTty,
-                                        28 => ErrorCode::NoSuchDevice,
-                                        29 => ErrorCode::Overflow,
-                                        30 => ErrorCode::NotPermitted,
-                                        31 => ErrorCode::Pipe,
-                                        32 => ErrorCode::ReadOnly,
-                                        33 => ErrorCode::InvalidSeek,
-                                        34 => ErrorCode::TextFileBusy,
-                                        35 => ErrorCode::CrossDevice,
-                                        36 => {
-                                            let _l7 = unsafe { *_results.add(8).cast::<u8>() };
-                                            let _v8 = match _l7 {
-                                                0 => ::core::option::Option::None,
-                                                1 => {
-                                                    ::core::option::Option::Some(unsafe {
-                                                        ::witbind::rt::take_string_at(_results.add(12))
-                                                    })
-                                                }
-                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                            };
-                                            ErrorCode::Other(_v8)
-                                        }
-                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                    };
-                                    ::core::result::Result::Err(_v9)
-                                }
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            }
+                            let _case3 = || unsafe {
+                                _lift_descriptor_type(_results.add(4))
+                            };
+                            let _case5 = || unsafe { _lift_error_code(_results.add(4)) };
+                            unsafe { ::witbind::rt::lift_result(_l1, _case3, _case5) }
                         }
                     }
                     ::witbind::rt::async_support::Subtask::call(
@@ -1238,7 +951,7 @@ pub mod wasi {
                             _area: *mut u8,
                         ) -> Self::ParamsLower {
                             ::witbind::rt::async_support::Lowered((
-                                ::witbind::rt::ResourceHandle::handle(&self_.handle) as i32,
+                                self_.handle() as i32,
                                 ::witbind::rt::as_i64(size),
                             ))
                         }
@@ -1276,66 +989,8 @@ pub mod wasi {
                             _results: *mut u8,
                         ) -> Self::Results {
                             let _l1 = unsafe { *_results.cast::<u8>() };
-                            match _l1 {
-                                0 => ::core::result::Result::Ok(()),
-                                1 => {
-                                    let _l2 = unsafe { *_results.add(4).cast::<u8>() };
-                                    let _v5 = match _l2 {
-                                        0 => ErrorCode::Access,
-                                        1 => ErrorCode::Already,
-                                        2 => ErrorCode::BadDescriptor,
-                                        3 => ErrorCode::Busy,
-                                        4 => ErrorCode::Deadlock,
-                                        5 => ErrorCode::Quota,
-                                        6 => ErrorCode::Exist,
-                                        7 => ErrorCode::FileTooLarge,
-                                        8 => ErrorCode::IllegalByteSequence,
-                                        9 => ErrorCode::InProgress,
-                                        10 => ErrorCode::Interrupted,
-                                        11 => ErrorCode::Invalid,
-                                        12 => ErrorCode::Io,
-                                        13 => ErrorCode::IsDirectory,
-                                        14 => ErrorCode::Loop,
-                                        15 => ErrorCode::TooManyLinks,
-                                        16 => ErrorCode::MessageSize,
-                                        17 => ErrorCode::NameTooLong,
-                                        18 => ErrorCode::NoDevice,
-                                        19 => ErrorCode::NoEntry,
-                                        20 => ErrorCode::NoLock,
-                                        21 => ErrorCode::InsufficientMemory,
-                                        22 => ErrorCode::InsufficientSpace,
-                                        23 => ErrorCode::NotDirectory,
-                                        24 => ErrorCode::NotEmpty,
-                                        25 => ErrorCode::NotRecoverable,
-                                        26 => ErrorCode::Unsupported,
-                                        27 => ErrorCode::NoTty,
-                                        28 => ErrorCode::NoSuchDevice,
-                                        29 => ErrorCode::Overflow,
-                                        30 => ErrorCode::NotPermitted,
-                                        31 => ErrorCode::Pipe,
-                                        32 => ErrorCode::ReadOnly,
-                                        33 => ErrorCode::InvalidSeek,
-                                        34 => ErrorCode::TextFileBusy,
-                                        35 => ErrorCode::CrossDevice,
-                                        36 => {
-                                            let _l3 = unsafe { *_results.add(8).cast::<u8>() };
-                                            let _v4 = match _l3 {
-                                                0 => ::core::option::Option::None,
-                                                1 => {
-                                                    ::core::option::Option::Some(unsafe {
-                                                        ::witbind::rt::take_string_at(_results.add(12))
-                                                    })
-                                                }
-                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                            };
-                                            ErrorCode::Other(_v4)
-                                        }
-                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                    };
-                                    ::core::result::Result::Err(_v5)
-                                }
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            }
+                            let _case3 = || unsafe { _lift_error_code(_results.add(4)) };
+                            unsafe { ::witbind::rt::lift_result(_l1, || (), _case3) }
                         }
                     }
                     ::witbind::rt::async_support::Subtask::call(
@@ -1379,49 +1034,15 @@ pub mod wasi {
                             _area: *mut u8,
                         ) -> Self::ParamsLower {
                             let _p1 = unsafe { _area.add(0) };
-                            unsafe {
-                                *_p1.cast::<i32>() = ::witbind::rt::ResourceHandle::handle(
-                                    &self_.handle,
-                                ) as i32
-                            };
+                            unsafe { *_p1.cast::<i32>() = self_.handle() as i32 };
                             let _p2 = unsafe { _area.add(8) };
-                            match data_access_timestamp {
-                                NewTimestamp::NoChange => {
-                                    unsafe { *_p2.cast::<u8>() = 0 };
-                                }
-                                NewTimestamp::Now => {
-                                    unsafe { *_p2.cast::<u8>() = 1 };
-                                }
-                                NewTimestamp::Timestamp(_e5) => {
-                                    unsafe { *_p2.cast::<u8>() = 2 };
-                                    let Instant { seconds: _f6, nanoseconds: _f7 } = _e5;
-                                    unsafe {
-                                        *_p2.add(8).cast::<i64>() = ::witbind::rt::as_i64(_f6)
-                                    };
-                                    unsafe {
-                                        *_p2.add(16).cast::<i32>() = ::witbind::rt::as_i32(_f7)
-                                    };
-                                }
-                            }
-                            let _p8 = unsafe { _area.add(32) };
-                            match data_modification_timestamp {
-                                NewTimestamp::NoChange => {
-                                    unsafe { *_p8.cast::<u8>() = 0 };
-                                }
-                                NewTimestamp::Now => {
-                                    unsafe { *_p8.cast::<u8>() = 1 };
-                                }
-                                NewTimestamp::Timestamp(_e11) => {
-                                    unsafe { *_p8.cast::<u8>() = 2 };
-                                    let Instant { seconds: _f12, nanoseconds: _f13 } = _e11;
-                                    unsafe {
-                                        *_p8.add(8).cast::<i64>() = ::witbind::rt::as_i64(_f12)
-                                    };
-                                    unsafe {
-                                        *_p8.add(16).cast::<i32>() = ::witbind::rt::as_i32(_f13)
-                                    };
-                                }
-                            }
+                            unsafe {
+                                _lower_owned_new_timestamp(data_access_timestamp, _p2)
+                            };
+                            let _p3 = unsafe { _area.add(32) };
+                            unsafe {
+                                _lower_owned_new_timestamp(data_modification_timestamp, _p3)
+                            };
                             ::witbind::rt::async_support::Lowered((_area,))
                         }
                         unsafe fn call_import(
@@ -1457,66 +1078,8 @@ pub mod wasi {
                             _results: *mut u8,
                         ) -> Self::Results {
                             let _l1 = unsafe { *_results.cast::<u8>() };
-                            match _l1 {
-                                0 => ::core::result::Result::Ok(()),
-                                1 => {
-                                    let _l2 = unsafe { *_results.add(4).cast::<u8>() };
-                                    let _v5 = match _l2 {
-                                        0 => ErrorCode::Access,
-                                        1 => ErrorCode::Already,
-                                        2 => ErrorCode::BadDescriptor,
-                                        3 => ErrorCode::Busy,
-                                        4 => ErrorCode::Deadlock,
-                                        5 => ErrorCode::Quota,
-                                        6 => ErrorCode::Exist,
-                                        7 => ErrorCode::FileTooLarge,
-                                        8 => ErrorCode::IllegalByteSequence,
-                                        9 => ErrorCode::InProgress,
-                                        10 => ErrorCode::Interrupted,
-                                        11 => ErrorCode::Invalid,
-                                        12 => ErrorCode::Io,
-                                        13 => ErrorCode::IsDirectory,
-                                        14 => ErrorCode::Loop,
-                                        15 => ErrorCode::TooManyLinks,
-                                        16 => ErrorCode::MessageSize,
-                                        17 => ErrorCode::NameTooLong,
-                                        18 => ErrorCode::NoDevice,
-                                        19 => ErrorCode::NoEntry,
-                                        20 => ErrorCode::NoLock,
-                                        21 => ErrorCode::InsufficientMemory,
-                                        22 => ErrorCode::InsufficientSpace,
-                                        23 => ErrorCode::NotDirectory,
-                                        24 => ErrorCode::NotEmpty,
-                                        25 => ErrorCode::NotRecoverable,
-                                        26 => ErrorCode::Unsupported,
-                                        27 => ErrorCode::NoTty,
-                                        28 => ErrorCode::NoSuchDevice,
-                                        29 => ErrorCode::Overflow,
-                                        30 => ErrorCode::NotPermitted,
-                                        31 => ErrorCode::Pipe,
-                                        32 => ErrorCode::ReadOnly,
-                                        33 => ErrorCode::InvalidSeek,
-                                        34 => ErrorCode::TextFileBusy,
-                                        35 => ErrorCode::CrossDevice,
-                                        36 => {
-                                            let _l3 = unsafe { *_results.add(8).cast::<u8>() };
-                                            let _v4 = match _l3 {
-                                                0 => ::core::option::Option::None,
-                                                1 => {
-                                                    ::core::option::Option::Some(unsafe {
-                                                        ::witbind::rt::take_string_at(_results.add(12))
-                                                    })
-                                                }
-                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                            };
-                                            ErrorCode::Other(_v4)
-                                        }
-                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                    };
-                                    ::core::result::Result::Err(_v5)
-                                }
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            }
+                            let _case3 = || unsafe { _lift_error_code(_results.add(4)) };
+                            unsafe { ::witbind::rt::lift_result(_l1, || (), _case3) }
                         }
                     }
                     ::witbind::rt::async_support::Subtask::call(
@@ -1545,18 +1108,10 @@ pub mod wasi {
                         ::core::result::Result<(), ErrorCode>,
                     >,
                 ) {
-                    ::witbind::rt::wit_import!(
-                        "wasi:filesystem/types@0.3.2",
-                        "[method]descriptor.read-directory", (i32, ptr)
-                    );
+                    wit_import!("[method]descriptor.read-directory", (i32, ptr));
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr1,
-                        )
-                    };
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
                     let _l2 = unsafe { *_ptr1.cast::<u32>() };
                     let _l3 = unsafe { *_ptr1.add(4).cast::<u32>() };
                     (
@@ -1601,7 +1156,7 @@ pub mod wasi {
                             _area: *mut u8,
                         ) -> Self::ParamsLower {
                             ::witbind::rt::async_support::Lowered((
-                                ::witbind::rt::ResourceHandle::handle(&self_.handle) as i32,
+                                self_.handle() as i32,
                             ))
                         }
                         unsafe fn call_import(
@@ -1637,66 +1192,8 @@ pub mod wasi {
                             _results: *mut u8,
                         ) -> Self::Results {
                             let _l1 = unsafe { *_results.cast::<u8>() };
-                            match _l1 {
-                                0 => ::core::result::Result::Ok(()),
-                                1 => {
-                                    let _l2 = unsafe { *_results.add(4).cast::<u8>() };
-                                    let _v5 = match _l2 {
-                                        0 => ErrorCode::Access,
-                                        1 => ErrorCode::Already,
-                                        2 => ErrorCode::BadDescriptor,
-                                        3 => ErrorCode::Busy,
-                                        4 => ErrorCode::Deadlock,
-                                        5 => ErrorCode::Quota,
-                                        6 => ErrorCode::Exist,
-                                        7 => ErrorCode::FileTooLarge,
-                                        8 => ErrorCode::IllegalByteSequence,
-                                        9 => ErrorCode::InProgress,
-                                        10 => ErrorCode::Interrupted,
-                                        11 => ErrorCode::Invalid,
-                                        12 => ErrorCode::Io,
-                                        13 => ErrorCode::IsDirectory,
-                                        14 => ErrorCode::Loop,
-                                        15 => ErrorCode::TooManyLinks,
-                                        16 => ErrorCode::MessageSize,
-                                        17 => ErrorCode::NameTooLong,
-                                        18 => ErrorCode::NoDevice,
-                                        19 => ErrorCode::NoEntry,
-                                        20 => ErrorCode::NoLock,
-                                        21 => ErrorCode::InsufficientMemory,
-                                        22 => ErrorCode::InsufficientSpace,
-                                        23 => ErrorCode::NotDirectory,
-                                        24 => ErrorCode::NotEmpty,
-                                        25 => ErrorCode::NotRecoverable,
-                                        26 => ErrorCode::Unsupported,
-                                        27 => ErrorCode::NoTty,
-                                        28 => ErrorCode::NoSuchDevice,
-                                        29 => ErrorCode::Overflow,
-                                        30 => ErrorCode::NotPermitted,
-                                        31 => ErrorCode::Pipe,
-                                        32 => ErrorCode::ReadOnly,
-                                        33 => ErrorCode::InvalidSeek,
-                                        34 => ErrorCode::TextFileBusy,
-                                        35 => ErrorCode::CrossDevice,
-                                        36 => {
-                                            let _l3 = unsafe { *_results.add(8).cast::<u8>() };
-                                            let _v4 = match _l3 {
-                                                0 => ::core::option::Option::None,
-                                                1 => {
-                                                    ::core::option::Option::Some(unsafe {
-                                                        ::witbind::rt::take_string_at(_results.add(12))
-                                                    })
-                                                }
-                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                            };
-                                            ErrorCode::Other(_v4)
-                                        }
-                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                    };
-                                    ::core::result::Result::Err(_v5)
-                                }
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            }
+                            let _case3 = || unsafe { _lift_error_code(_results.add(4)) };
+                            unsafe { ::witbind::rt::lift_result(_l1, || (), _case3) }
                         }
                     }
                     ::witbind::rt::async_support::Subtask::call(
@@ -1734,7 +1231,7 @@ pub mod wasi {
                         ) -> Self::ParamsLower {
                             let (_ptr1, _len1) = ::witbind::rt::give_string(path);
                             ::witbind::rt::async_support::Lowered((
-                                ::witbind::rt::ResourceHandle::handle(&self_.handle) as i32,
+                                self_.handle() as i32,
                                 _ptr1,
                                 _len1,
                             ))
@@ -1777,66 +1274,8 @@ pub mod wasi {
                             _results: *mut u8,
                         ) -> Self::Results {
                             let _l1 = unsafe { *_results.cast::<u8>() };
-                            match _l1 {
-                                0 => ::core::result::Result::Ok(()),
-                                1 => {
-                                    let _l2 = unsafe { *_results.add(4).cast::<u8>() };
-                                    let _v5 = match _l2 {
-                                        0 => ErrorCode::Access,
-                                        1 => ErrorCode::Already,
-                                        2 => ErrorCode::BadDescriptor,
-                                        3 => ErrorCode::Busy,
-                                        4 => ErrorCode::Deadlock,
-                                        5 => ErrorCode::Quota,
-                                        6 => ErrorCode::Exist,
-                                        7 => ErrorCode::FileTooLarge,
-                                        8 => ErrorCode::IllegalByteSequence,
-                                        9 => ErrorCode::InProgress,
-                                        10 => ErrorCode::Interrupted,
-                                        11 => ErrorCode::Invalid,
-                                        12 => ErrorCode::Io,
-                                        13 => ErrorCode::IsDirectory,
-                                        14 => ErrorCode::Loop,
-                                        15 => ErrorCode::TooManyLinks,
-                                        16 => ErrorCode::MessageSize,
-                                        17 => ErrorCode::NameTooLong,
-                                        18 => ErrorCode::NoDevice,
-                                        19 => ErrorCode::NoEntry,
-                                        20 => ErrorCode::NoLock,
-                                        21 => ErrorCode::InsufficientMemory,
-                                        22 => ErrorCode::InsufficientSpace,
-                                        23 => ErrorCode::NotDirectory,
-                                        24 => ErrorCode::NotEmpty,
-                                        25 => ErrorCode::NotRecoverable,
-                                        26 => ErrorCode::Unsupported,
-                                        27 => ErrorCode::NoTty,
-                                        28 => ErrorCode::NoSuchDevice,
-                                        29 => ErrorCode::Overflow,
-                                        30 => ErrorCode::NotPermitted,
-                                        31 => ErrorCode::Pipe,
-                                        32 => ErrorCode::ReadOnly,
-                                        33 => ErrorCode::InvalidSeek,
-                                        34 => ErrorCode::TextFileBusy,
-                                        35 => ErrorCode::CrossDevice,
-                                        36 => {
-                                            let _l3 = unsafe { *_results.add(8).cast::<u8>() };
-                                            let _v4 = match _l3 {
-                                                0 => ::core::option::Option::None,
-                                                1 => {
-                                                    ::core::option::Option::Some(unsafe {
-                                                        ::witbind::rt::take_string_at(_results.add(12))
-                                                    })
-                                                }
-                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                            };
-                                            ErrorCode::Other(_v4)
-                                        }
-                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                    };
-                                    ::core::result::Result::Err(_v5)
-                                }
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            }
+                            let _case3 = || unsafe { _lift_error_code(_results.add(4)) };
+                            unsafe { ::witbind::rt::lift_result(_l1, || (), _case3) }
                         }
                     }
                     ::witbind::rt::async_support::Subtask::call(
@@ -1876,7 +1315,7 @@ pub mod wasi {
                             _area: *mut u8,
                         ) -> Self::ParamsLower {
                             ::witbind::rt::async_support::Lowered((
-                                ::witbind::rt::ResourceHandle::handle(&self_.handle) as i32,
+                                self_.handle() as i32,
                             ))
                         }
                         unsafe fn call_import(
@@ -1912,69 +1351,11 @@ pub mod wasi {
                             _results: *mut u8,
                         ) -> Self::Results {
                             let _l1 = unsafe { *_results.cast::<u8>() };
-                            match _l1 {
-                                0 => {
-                                    let _v2 = unsafe { _lift_descriptor_stat(_results.add(8)) };
-                                    ::core::result::Result::Ok(_v2)
-                                }
-                                1 => {
-                                    let _l3 = unsafe { *_results.add(8).cast::<u8>() };
-                                    let _v6 = match _l3 {
-                                        0 => ErrorCode::Access,
-                                        1 => ErrorCode::Already,
-                                        2 => ErrorCode::BadDescriptor,
-                                        3 => ErrorCode::Busy,
-                                        4 => ErrorCode::Deadlock,
-                                        5 => ErrorCode::Quota,
-                                        6 => ErrorCode::Exist,
-                                        7 => ErrorCode::FileTooLarge,
-                                        8 => ErrorCode::IllegalByteSequence,
-                                        9 => ErrorCode::InProgress,
-                                        10 => ErrorCode::Interrupted,
-                                        11 => ErrorCode::Invalid,
-                                        12 => ErrorCode::Io,
-                                        13 => ErrorCode::IsDirectory,
-                                        14 => ErrorCode::Loop,
-                                        15 => ErrorCode::TooManyLinks,
-                                        16 => ErrorCode::MessageSize,
-                                        17 => ErrorCode::NameTooLong,
-                                        18 => ErrorCode::NoDevice,
-                                        19 => ErrorCode::NoEntry,
-                                        20 => ErrorCode::NoLock,
-                                        21 => ErrorCode::InsufficientMemory,
-                                        22 => ErrorCode::InsufficientSpace,
-                                        23 => ErrorCode::NotDirectory,
-                                        24 => ErrorCode::NotEmpty,
-                                        25 => ErrorCode::NotRecoverable,
-                                        26 => ErrorCode::Unsupported,
-                                        27 => ErrorCode::NoTty,
-                                        28 => ErrorCode::NoSuchDevice,
-                                        29 => ErrorCode::Overflow,
-                                        30 => ErrorCode::NotPermitted,
-                                        31 => ErrorCode::Pipe,
-                                        32 => ErrorCode::ReadOnly,
-                                        33 => ErrorCode::InvalidSeek,
-                                        34 => ErrorCode::TextFileBusy,
-                                        35 => ErrorCode::CrossDevice,
-                                        36 => {
-                                            let _l4 = unsafe { *_results.add(12).cast::<u8>() };
-                                            let _v5 = match _l4 {
-                                                0 => ::core::option::Option::None,
-                                                1 => {
-                                                    ::core::option::Option::Some(unsafe {
-                                                        ::witbind::rt::take_string_at(_results.add(16))
-                                                    })
-                                                }
-                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                            };
-                                            ErrorCode::Other(_v5)
-                                        }
-                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                    };
-                                    ::core::result::Result::Err(_v6)
-                                }
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            }
+                            let _case3 = || unsafe {
+                                _lift_descriptor_stat(_results.add(8))
+                            };
+                            let _case5 = || unsafe { _lift_error_code(_results.add(8)) };
+                            unsafe { ::witbind::rt::lift_result(_l1, _case3, _case5) }
                         }
                     }
                     ::witbind::rt::async_support::Subtask::call(
@@ -2017,7 +1398,7 @@ pub mod wasi {
                         ) -> Self::ParamsLower {
                             let (_ptr1, _len1) = ::witbind::rt::give_string(path);
                             ::witbind::rt::async_support::Lowered((
-                                ::witbind::rt::ResourceHandle::handle(&self_.handle) as i32,
+                                self_.handle() as i32,
                                 path_flags.bits() as i32,
                                 _ptr1,
                                 _len1,
@@ -2063,69 +1444,11 @@ pub mod wasi {
                             _results: *mut u8,
                         ) -> Self::Results {
                             let _l1 = unsafe { *_results.cast::<u8>() };
-                            match _l1 {
-                                0 => {
-                                    let _v2 = unsafe { _lift_descriptor_stat(_results.add(8)) };
-                                    ::core::result::Result::Ok(_v2)
-                                }
-                                1 => {
-                                    let _l3 = unsafe { *_results.add(8).cast::<u8>() };
-                                    let _v6 = match _l3 {
-                                        0 => ErrorCode::Access,
-                                        1 => ErrorCode::Already,
-                                        2 => ErrorCode::BadDescriptor,
-                                        3 => ErrorCode::Busy,
-                                        4 => ErrorCode::Deadlock,
-                                        5 => ErrorCode::Quota,
-                                        6 => ErrorCode::Exist,
-                                        7 => ErrorCode::FileTooLarge,
-                                        8 => ErrorCode::IllegalByteSequence,
-                                        9 => ErrorCode::InProgress,
-                                        10 => ErrorCode::Interrupted,
-                                        11 => ErrorCode::Invalid,
-                                        12 => ErrorCode::Io,
-                                        13 => ErrorCode::IsDirectory,
-                                        14 => ErrorCode::Loop,
-                                        15 => ErrorCode::TooManyLinks,
-                                        16 => ErrorCode::MessageSize,
-                                        17 => ErrorCode::NameTooLong,
-                                        18 => ErrorCode::NoDevice,
-                                        19 => ErrorCode::NoEntry,
-                                        20 => ErrorCode::NoLock,
-                                        21 => ErrorCode::InsufficientMemory,
-                                        22 => ErrorCode::InsufficientSpace,
-                                        23 => ErrorCode::NotDirectory,
-                                        24 => ErrorCode::NotEmpty,
-                                        25 => ErrorCode::NotRecoverable,
-                                        26 => ErrorCode::Unsupported,
-                                        27 => ErrorCode::NoTty,
-                                        28 => ErrorCode::NoSuchDevice,
-                                        29 => ErrorCode::Overflow,
-                                        30 => ErrorCode::NotPermitted,
-                                        31 => ErrorCode::Pipe,
-                                        32 => ErrorCode::ReadOnly,
-                                        33 => ErrorCode::InvalidSeek,
-                                        34 => ErrorCode::TextFileBusy,
-                                        35 => ErrorCode::CrossDevice,
-                                        36 => {
-                                            let _l4 = unsafe { *_results.add(12).cast::<u8>() };
-                                            let _v5 = match _l4 {
-                                                0 => ::core::option::Option::None,
-                                                1 => {
-                                                    ::core::option::Option::Some(unsafe {
-                                                        ::witbind::rt::take_string_at(_results.add(16))
-                                                    })
-                                                }
-                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                            };
-                                            ErrorCode::Other(_v5)
-                                        }
-                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                    };
-                                    ::core::result::Result::Err(_v6)
-                                }
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            }
+                            let _case3 = || unsafe {
+                                _lift_descriptor_stat(_results.add(8))
+                            };
+                            let _case5 = || unsafe { _lift_error_code(_results.add(8)) };
+                            unsafe { ::witbind::rt::lift_result(_l1, _case3, _case5) }
                         }
                     }
                     ::witbind::rt::async_support::Subtask::call(
@@ -2180,11 +1503,7 @@ pub mod wasi {
                             _area: *mut u8,
                         ) -> Self::ParamsLower {
                             let _p1 = unsafe { _area.add(0) };
-                            unsafe {
-                                *_p1.cast::<i32>() = ::witbind::rt::ResourceHandle::handle(
-                                    &self_.handle,
-                                ) as i32
-                            };
+                            unsafe { *_p1.cast::<i32>() = self_.handle() as i32 };
                             let _p2 = unsafe { _area.add(4) };
                             unsafe { *_p2.cast::<u8>() = path_flags.bits() };
                             let _p3 = unsafe { _area.add(8) };
@@ -2195,43 +1514,13 @@ pub mod wasi {
                                 )
                             };
                             let _p4 = unsafe { _area.add(16) };
-                            match data_access_timestamp {
-                                NewTimestamp::NoChange => {
-                                    unsafe { *_p4.cast::<u8>() = 0 };
-                                }
-                                NewTimestamp::Now => {
-                                    unsafe { *_p4.cast::<u8>() = 1 };
-                                }
-                                NewTimestamp::Timestamp(_e7) => {
-                                    unsafe { *_p4.cast::<u8>() = 2 };
-                                    let Instant { seconds: _f8, nanoseconds: _f9 } = _e7;
-                                    unsafe {
-                                        *_p4.add(8).cast::<i64>() = ::witbind::rt::as_i64(_f8)
-                                    };
-                                    unsafe {
-                                        *_p4.add(16).cast::<i32>() = ::witbind::rt::as_i32(_f9)
-                                    };
-                                }
-                            }
-                            let _p10 = unsafe { _area.add(40) };
-                            match data_modification_timestamp {
-                                NewTimestamp::NoChange => {
-                                    unsafe { *_p10.cast::<u8>() = 0 };
-                                }
-                                NewTimestamp::Now => {
-                                    unsafe { *_p10.cast::<u8>() = 1 };
-                                }
-                                NewTimestamp::Timestamp(_e13) => {
-                                    unsafe { *_p10.cast::<u8>() = 2 };
-                                    let Instant { seconds: _f14, nanoseconds: _f15 } = _e13;
-                                    unsafe {
-                                        *_p10.add(8).cast::<i64>() = ::witbind::rt::as_i64(_f14)
-                                    };
-                                    unsafe {
-                                        *_p10.add(16).cast::<i32>() = ::witbind::rt::as_i32(_f15)
-                                    };
-                                }
-                            }
+                            unsafe {
+                                _lower_owned_new_timestamp(data_access_timestamp, _p4)
+                            };
+                            let _p5 = unsafe { _area.add(40) };
+                            unsafe {
+                                _lower_owned_new_timestamp(data_modification_timestamp, _p5)
+                            };
                             ::witbind::rt::async_support::Lowered((_area,))
                         }
                         unsafe fn call_import(
@@ -2274,66 +1563,8 @@ pub mod wasi {
                             _results: *mut u8,
                         ) -> Self::Results {
                             let _l1 = unsafe { *_results.cast::<u8>() };
-                            match _l1 {
-                                0 => ::core::result::Result::Ok(()),
-                                1 => {
-                                    let _l2 = unsafe { *_results.add(4).cast::<u8>() };
-                                    let _v5 = match _l2 {
-                                        0 => ErrorCode::Access,
-                                        1 => ErrorCode::Already,
-                                        2 => ErrorCode::BadDescriptor,
-                                        3 => ErrorCode::Busy,
-                                        4 => ErrorCode::Deadlock,
-                                        5 => ErrorCode::Quota,
-                                        6 => ErrorCode::Exist,
-                                        7 => ErrorCode::FileTooLarge,
-                                        8 => ErrorCode::IllegalByteSequence,
-                                        9 => ErrorCode::InProgress,
-                                        10 => ErrorCode::Interrupted,
-                                        11 => ErrorCode::Invalid,
-                                        12 => ErrorCode::Io,
-                                        13 => ErrorCode::IsDirectory,
-                                        14 => ErrorCode::Loop,
-                                        15 => ErrorCode::TooManyLinks,
-                                        16 => ErrorCode::MessageSize,
-                                        17 => ErrorCode::NameTooLong,
-                                        18 => ErrorCode::NoDevice,
-                                        19 => ErrorCode::NoEntry,
-                                        20 => ErrorCode::NoLock,
-                                        21 => ErrorCode::InsufficientMemory,
-                                        22 => ErrorCode::InsufficientSpace,
-                                        23 => ErrorCode::NotDirectory,
-                                        24 => ErrorCode::NotEmpty,
-                                        25 => ErrorCode::NotRecoverable,
-                                        26 => ErrorCode::Unsupported,
-                                        27 => ErrorCode::NoTty,
-                                        28 => ErrorCode::NoSuchDevice,
-                                        29 => ErrorCode::Overflow,
-                                        30 => ErrorCode::NotPermitted,
-                                        31 => ErrorCode::Pipe,
-                                        32 => ErrorCode::ReadOnly,
-                                        33 => ErrorCode::InvalidSeek,
-                                        34 => ErrorCode::TextFileBusy,
-                                        35 => ErrorCode::CrossDevice,
-                                        36 => {
-                                            let _l3 = unsafe { *_results.add(8).cast::<u8>() };
-                                            let _v4 = match _l3 {
-                                                0 => ::core::option::Option::None,
-                                                1 => {
-                                                    ::core::option::Option::Some(unsafe {
-                                                        ::witbind::rt::take_string_at(_results.add(12))
-                                                    })
-                                                }
-                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                            };
-                                            ErrorCode::Other(_v4)
-                                        }
-                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                    };
-                                    ::core::result::Result::Err(_v5)
-                                }
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            }
+                            let _case3 = || unsafe { _lift_error_code(_results.add(4)) };
+                            unsafe { ::witbind::rt::lift_result(_l1, || (), _case3) }
                         }
                     }
                     ::witbind::rt::async_support::Subtask::call(
@@ -2395,11 +1626,7 @@ pub mod wasi {
                             _area: *mut u8,
                         ) -> Self::ParamsLower {
                             let _p1 = unsafe { _area.add(0) };
-                            unsafe {
-                                *_p1.cast::<i32>() = ::witbind::rt::ResourceHandle::handle(
-                                    &self_.handle,
-                                ) as i32
-                            };
+                            unsafe { *_p1.cast::<i32>() = self_.handle() as i32 };
                             let _p2 = unsafe { _area.add(4) };
                             unsafe { *_p2.cast::<u8>() = old_path_flags.bits() };
                             let _p3 = unsafe { _area.add(8) };
@@ -2411,9 +1638,7 @@ pub mod wasi {
                             };
                             let _p4 = unsafe { _area.add(16) };
                             unsafe {
-                                *_p4.cast::<i32>() = ::witbind::rt::ResourceHandle::handle(
-                                    &new_descriptor.handle,
-                                ) as i32
+                                *_p4.cast::<i32>() = new_descriptor.handle() as i32
                             };
                             let _p5 = unsafe { _area.add(20) };
                             unsafe {
@@ -2467,66 +1692,8 @@ pub mod wasi {
                             _results: *mut u8,
                         ) -> Self::Results {
                             let _l1 = unsafe { *_results.cast::<u8>() };
-                            match _l1 {
-                                0 => ::core::result::Result::Ok(()),
-                                1 => {
-                                    let _l2 = unsafe { *_results.add(4).cast::<u8>() };
-                                    let _v5 = match _l2 {
-                                        0 => ErrorCode::Access,
-                                        1 => ErrorCode::Already,
-                                        2 => ErrorCode::BadDescriptor,
-                                        3 => ErrorCode::Busy,
-                                        4 => ErrorCode::Deadlock,
-                                        5 => ErrorCode::Quota,
-                                        6 => ErrorCode::Exist,
-                                        7 => ErrorCode::FileTooLarge,
-                                        8 => ErrorCode::IllegalByteSequence,
-                                        9 => ErrorCode::InProgress,
-                                        10 => ErrorCode::Interrupted,
-                                        11 => ErrorCode::Invalid,
-                                        12 => ErrorCode::Io,
-                                        13 => ErrorCode::IsDirectory,
-                                        14 => ErrorCode::Loop,
-                                        15 => ErrorCode::TooManyLinks,
-                                        16 => ErrorCode::MessageSize,
-                                        17 => ErrorCode::NameTooLong,
-                                        18 => ErrorCode::NoDevice,
-                                        19 => ErrorCode::NoEntry,
-                                        20 => ErrorCode::NoLock,
-                                        21 => ErrorCode::InsufficientMemory,
-                                        22 => ErrorCode::InsufficientSpace,
-                                        23 => ErrorCode::NotDirectory,
-                                        24 => ErrorCode::NotEmpty,
-                                        25 => ErrorCode::NotRecoverable,
-                                        26 => ErrorCode::Unsupported,
-                                        27 => ErrorCode::NoTty,
-                                        28 => ErrorCode::NoSuchDevice,
-                                        29 => ErrorCode::Overflow,
-                                        30 => ErrorCode::NotPermitted,
-                                        31 => ErrorCode::Pipe,
-                                        32 => ErrorCode::ReadOnly,
-                                        33 => ErrorCode::InvalidSeek,
-                                        34 => ErrorCode::TextFileBusy,
-                                        35 => ErrorCode::CrossDevice,
-                                        36 => {
-                                            let _l3 = unsafe { *_results.add(8).cast::<u8>() };
-                                            let _v4 = match _l3 {
-                                                0 => ::core::option::Option::None,
-                                                1 => {
-                                                    ::core::option::Option::Some(unsafe {
-                                                        ::witbind::rt::take_string_at(_results.add(12))
-                                                    })
-                                                }
-                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                            };
-                                            ErrorCode::Other(_v4)
-                                        }
-                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                    };
-                                    ::core::result::Result::Err(_v5)
-                                }
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            }
+                            let _case3 = || unsafe { _lift_error_code(_results.add(4)) };
+                            unsafe { ::witbind::rt::lift_result(_l1, || (), _case3) }
                         }
                     }
                     ::witbind::rt::async_support::Subtask::call(
@@ -2581,11 +1748,7 @@ pub mod wasi {
                             _area: *mut u8,
                         ) -> Self::ParamsLower {
                             let _p1 = unsafe { _area.add(0) };
-                            unsafe {
-                                *_p1.cast::<i32>() = ::witbind::rt::ResourceHandle::handle(
-                                    &self_.handle,
-                                ) as i32
-                            };
+                            unsafe { *_p1.cast::<i32>() = self_.handle() as i32 };
                             let _p2 = unsafe { _area.add(4) };
                             unsafe { *_p2.cast::<u8>() = path_flags.bits() };
                             let _p3 = unsafe { _area.add(8) };
@@ -2640,73 +1803,12 @@ pub mod wasi {
                             _results: *mut u8,
                         ) -> Self::Results {
                             let _l1 = unsafe { *_results.cast::<u8>() };
-                            match _l1 {
-                                0 => {
-                                    let _l2 = unsafe { *_results.add(4).cast::<i32>() };
-                                    ::core::result::Result::Ok(Descriptor {
-                                        handle: unsafe {
-                                            ::witbind::rt::ResourceHandle::from_handle(_l2 as u32)
-                                        },
-                                    })
-                                }
-                                1 => {
-                                    let _l3 = unsafe { *_results.add(4).cast::<u8>() };
-                                    let _v6 = match _l3 {
-                                        0 => ErrorCode::Access,
-                                        1 => ErrorCode::Already,
-                                        2 => ErrorCode::BadDescriptor,
-                                        3 => ErrorCode::Busy,
-                                        4 => ErrorCode::Deadlock,
-                                        5 => ErrorCode::Quota,
-                                        6 => ErrorCode::Exist,
-                                        7 => ErrorCode::FileTooLarge,
-                                        8 => ErrorCode::IllegalByteSequence,
-                                        9 => ErrorCode::InProgress,
-                                        10 => ErrorCode::Interrupted,
-                                        11 => ErrorCode::Invalid,
-                                        12 => ErrorCode::Io,
-                                        13 => ErrorCode::IsDirectory,
-                                        14 => ErrorCode::Loop,
-                                        15 => ErrorCode::TooManyLinks,
-                                        16 => ErrorCode::MessageSize,
-                                        17 => ErrorCode::NameTooLong,
-                                        18 => ErrorCode::NoDevice,
-                                        19 => ErrorCode::NoEntry,
-                                        20 => ErrorCode::NoLock,
-                                        21 => ErrorCode::InsufficientMemory,
-                                        22 => ErrorCode::InsufficientSpace,
-                                        23 => ErrorCode::NotDirectory,
-                                        24 => ErrorCode::NotEmpty,
-                                        25 => ErrorCode::NotRecoverable,
-                                        26 => ErrorCode::Unsupported,
-                                        27 => ErrorCode::NoTty,
-                                        28 => ErrorCode::NoSuchDevice,
-                                        29 => ErrorCode::Overflow,
-                                        30 => ErrorCode::NotPermitted,
-                                        31 => ErrorCode::Pipe,
-                                        32 => ErrorCode::ReadOnly,
-                                        33 => ErrorCode::InvalidSeek,
-                                        34 => ErrorCode::TextFileBusy,
-                                        35 => ErrorCode::CrossDevice,
-                                        36 => {
-                                            let _l4 = unsafe { *_results.add(8).cast::<u8>() };
-                                            let _v5 = match _l4 {
-                                                0 => ::core::option::Option::None,
-                                                1 => {
-                                                    ::core::option::Option::Some(unsafe {
-                                                        ::witbind::rt::take_string_at(_results.add(12))
-                                                    })
-                                                }
-                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                            };
-                                            ErrorCode::Other(_v5)
-                                        }
-                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                    };
-                                    ::core::result::Result::Err(_v6)
-                                }
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            }
+                            let _case3 = || {
+                                let _l2 = unsafe { *_results.add(4).cast::<i32>() };
+                                unsafe { Descriptor::from_handle(_l2 as u32) }
+                            };
+                            let _case5 = || unsafe { _lift_error_code(_results.add(4)) };
+                            unsafe { ::witbind::rt::lift_result(_l1, _case3, _case5) }
                         }
                     }
                     ::witbind::rt::async_support::Subtask::call(
@@ -2750,7 +1852,7 @@ pub mod wasi {
                         ) -> Self::ParamsLower {
                             let (_ptr1, _len1) = ::witbind::rt::give_string(path);
                             ::witbind::rt::async_support::Lowered((
-                                ::witbind::rt::ResourceHandle::handle(&self_.handle) as i32,
+                                self_.handle() as i32,
                                 _ptr1,
                                 _len1,
                             ))
@@ -2793,70 +1895,11 @@ pub mod wasi {
                             _results: *mut u8,
                         ) -> Self::Results {
                             let _l1 = unsafe { *_results.cast::<u8>() };
-                            match _l1 {
-                                0 => {
-                                    ::core::result::Result::Ok(unsafe {
-                                        ::witbind::rt::take_string_at(_results.add(4))
-                                    })
-                                }
-                                1 => {
-                                    let _l2 = unsafe { *_results.add(4).cast::<u8>() };
-                                    let _v5 = match _l2 {
-                                        0 => ErrorCode::Access,
-                                        1 => ErrorCode::Already,
-                                        2 => ErrorCode::BadDescriptor,
-                                        3 => ErrorCode::Busy,
-                                        4 => ErrorCode::Deadlock,
-                                        5 => ErrorCode::Quota,
-                                        6 => ErrorCode::Exist,
-                                        7 => ErrorCode::FileTooLarge,
-                                        8 => ErrorCode::IllegalByteSequence,
-                                        9 => ErrorCode::InProgress,
-                                        10 => ErrorCode::Interrupted,
-                                        11 => ErrorCode::Invalid,
-                                        12 => ErrorCode::Io,
-                                        13 => ErrorCode::IsDirectory,
-                                        14 => ErrorCode::Loop,
-                                        15 => ErrorCode::TooManyLinks,
-                                        16 => ErrorCode::MessageSize,
-                                        17 => ErrorCode::NameTooLong,
-                                        18 => ErrorCode::NoDevice,
-                                        19 => ErrorCode::NoEntry,
-                                        20 => ErrorCode::NoLock,
-                                        21 => ErrorCode::InsufficientMemory,
-                                        22 => ErrorCode::InsufficientSpace,
-                                        23 => ErrorCode::NotDirectory,
-                                        24 => ErrorCode::NotEmpty,
-                                        25 => ErrorCode::NotRecoverable,
-                                        26 => ErrorCode::Unsupported,
-                                        27 => ErrorCode::NoTty,
-                                        28 => ErrorCode::NoSuchDevice,
-                                        29 => ErrorCode::Overflow,
-                                        30 => ErrorCode::NotPermitted,
-                                        31 => ErrorCode::Pipe,
-                                        32 => ErrorCode::ReadOnly,
-                                        33 => ErrorCode::InvalidSeek,
-                                        34 => ErrorCode::TextFileBusy,
-                                        35 => ErrorCode::CrossDevice,
-                                        36 => {
-                                            let _l3 = unsafe { *_results.add(8).cast::<u8>() };
-                                            let _v4 = match _l3 {
-                                                0 => ::core::option::Option::None,
-                                                1 => {
-                                                    ::core::option::Option::Some(unsafe {
-                                                        ::witbind::rt::take_string_at(_results.add(12))
-                                                    })
-                                                }
-                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                            };
-                                            ErrorCode::Other(_v4)
-                                        }
-                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                    };
-                                    ::core::result::Result::Err(_v5)
-                                }
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            }
+                            let _case2 = || unsafe {
+                                ::witbind::rt::take_string_at(_results.add(4))
+                            };
+                            let _case4 = || unsafe { _lift_error_code(_results.add(4)) };
+                            unsafe { ::witbind::rt::lift_result(_l1, _case2, _case4) }
                         }
                     }
                     ::witbind::rt::async_support::Subtask::call(
@@ -2896,7 +1939,7 @@ pub mod wasi {
                         ) -> Self::ParamsLower {
                             let (_ptr1, _len1) = ::witbind::rt::give_string(path);
                             ::witbind::rt::async_support::Lowered((
-                                ::witbind::rt::ResourceHandle::handle(&self_.handle) as i32,
+                                self_.handle() as i32,
                                 _ptr1,
                                 _len1,
                             ))
@@ -2939,66 +1982,8 @@ pub mod wasi {
                             _results: *mut u8,
                         ) -> Self::Results {
                             let _l1 = unsafe { *_results.cast::<u8>() };
-                            match _l1 {
-                                0 => ::core::result::Result::Ok(()),
-                                1 => {
-                                    let _l2 = unsafe { *_results.add(4).cast::<u8>() };
-                                    let _v5 = match _l2 {
-                                        0 => ErrorCode::Access,
-                                        1 => ErrorCode::Already,
-                                        2 => ErrorCode::BadDescriptor,
-                                        3 => ErrorCode::Busy,
-                                        4 => ErrorCode::Deadlock,
-                                        5 => ErrorCode::Quota,
-                                        6 => ErrorCode::Exist,
-                                        7 => ErrorCode::FileTooLarge,
-                                        8 => ErrorCode::IllegalByteSequence,
-                                        9 => ErrorCode::InProgress,
-                                        10 => ErrorCode::Interrupted,
-                                        11 => ErrorCode::Invalid,
-                                        12 => ErrorCode::Io,
-                                        13 => ErrorCode::IsDirectory,
-                                        14 => ErrorCode::Loop,
-                                        15 => ErrorCode::TooManyLinks,
-                                        16 => ErrorCode::MessageSize,
-                                        17 => ErrorCode::NameTooLong,
-                                        18 => ErrorCode::NoDevice,
-                                        19 => ErrorCode::NoEntry,
-                                        20 => ErrorCode::NoLock,
-                                        21 => ErrorCode::InsufficientMemory,
-                                        22 => ErrorCode::InsufficientSpace,
-                                        23 => ErrorCode::NotDirectory,
-                                        24 => ErrorCode::NotEmpty,
-                                        25 => ErrorCode::NotRecoverable,
-                                        26 => ErrorCode::Unsupported,
-                                        27 => ErrorCode::NoTty,
-                                        28 => ErrorCode::NoSuchDevice,
-                                        29 => ErrorCode::Overflow,
-                                        30 => ErrorCode::NotPermitted,
-                                        31 => ErrorCode::Pipe,
-                                        32 => ErrorCode::ReadOnly,
-                                        33 => ErrorCode::InvalidSeek,
-                                        34 => ErrorCode::TextFileBusy,
-                                        35 => ErrorCode::CrossDevice,
-                                        36 => {
-                                            let _l3 = unsafe { *_results.add(8).cast::<u8>() };
-                                            let _v4 = match _l3 {
-                                                0 => ::core::option::Option::None,
-                                                1 => {
-                                                    ::core::option::Option::Some(unsafe {
-                                                        ::witbind::rt::take_string_at(_results.add(12))
-                                                    })
-                                                }
-                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                            };
-                                            ErrorCode::Other(_v4)
-                                        }
-                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                    };
-                                    ::core::result::Result::Err(_v5)
-                                }
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            }
+                            let _case3 = || unsafe { _lift_error_code(_results.add(4)) };
+                            unsafe { ::witbind::rt::lift_result(_l1, || (), _case3) }
                         }
                     }
                     ::witbind::rt::async_support::Subtask::call(
@@ -3042,11 +2027,7 @@ pub mod wasi {
                             _area: *mut u8,
                         ) -> Self::ParamsLower {
                             let _p1 = unsafe { _area.add(0) };
-                            unsafe {
-                                *_p1.cast::<i32>() = ::witbind::rt::ResourceHandle::handle(
-                                    &self_.handle,
-                                ) as i32
-                            };
+                            unsafe { *_p1.cast::<i32>() = self_.handle() as i32 };
                             let _p2 = unsafe { _area.add(4) };
                             unsafe {
                                 ::witbind::rt::store_list(
@@ -3056,9 +2037,7 @@ pub mod wasi {
                             };
                             let _p3 = unsafe { _area.add(12) };
                             unsafe {
-                                *_p3.cast::<i32>() = ::witbind::rt::ResourceHandle::handle(
-                                    &new_descriptor.handle,
-                                ) as i32
+                                *_p3.cast::<i32>() = new_descriptor.handle() as i32
                             };
                             let _p4 = unsafe { _area.add(16) };
                             unsafe {
@@ -3112,66 +2091,8 @@ pub mod wasi {
                             _results: *mut u8,
                         ) -> Self::Results {
                             let _l1 = unsafe { *_results.cast::<u8>() };
-                            match _l1 {
-                                0 => ::core::result::Result::Ok(()),
-                                1 => {
-                                    let _l2 = unsafe { *_results.add(4).cast::<u8>() };
-                                    let _v5 = match _l2 {
-                                        0 => ErrorCode::Access,
-                                        1 => ErrorCode::Already,
-                                        2 => ErrorCode::BadDescriptor,
-                                        3 => ErrorCode::Busy,
-                                        4 => ErrorCode::Deadlock,
-                                        5 => ErrorCode::Quota,
-                                        6 => ErrorCode::Exist,
-                                        7 => ErrorCode::FileTooLarge,
-                                        8 => ErrorCode::IllegalByteSequence,
-                                        9 => ErrorCode::InProgress,
-                                        10 => ErrorCode::Interrupted,
-                                        11 => ErrorCode::Invalid,
-                                        12 => ErrorCode::Io,
-                                        13 => ErrorCode::IsDirectory,
-                                        14 => ErrorCode::Loop,
-                                        15 => ErrorCode::TooManyLinks,
-                                        16 => ErrorCode::MessageSize,
-                                        17 => ErrorCode::NameTooLong,
-                                        18 => ErrorCode::NoDevice,
-                                        19 => ErrorCode::NoEntry,
-                                        20 => ErrorCode::NoLock,
-                                        21 => ErrorCode::InsufficientMemory,
-                                        22 => ErrorCode::InsufficientSpace,
-                                        23 => ErrorCode::NotDirectory,
-                                        24 => ErrorCode::NotEmpty,
-                                        25 => ErrorCode::NotRecoverable,
-                                        26 => ErrorCode::Unsupported,
-                                        27 => ErrorCode::NoTty,
-                                        28 => ErrorCode::NoSuchDevice,
-                                        29 => ErrorCode::Overflow,
-                                        30 => ErrorCode::NotPermitted,
-                                        31 => ErrorCode::Pipe,
-                                        32 => ErrorCode::ReadOnly,
-                                        33 => ErrorCode::InvalidSeek,
-                                        34 => ErrorCode::TextFileBusy,
-                                        35 => ErrorCode::CrossDevice,
-                                        36 => {
-                                            let _l3 = unsafe { *_results.add(8).cast::<u8>() };
-                                            let _v4 = match _l3 {
-                                                0 => ::core::option::Option::None,
-                                                1 => {
-                                                    ::core::option::Option::Some(unsafe {
-                                                        ::witbind::rt::take_string_at(_results.add(12))
-                                                    })
-                                                }
-                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                            };
-                                            ErrorCode::Other(_v4)
-                                        }
-                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                    };
-                                    ::core::result::Result::Err(_v5)
-                                }
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            }
+                            let _case3 = || unsafe { _lift_error_code(_results.add(4)) };
+                            unsafe { ::witbind::rt::lift_result(_l1, || (), _case3) }
                         }
                     }
                     ::witbind::rt::async_support::Subtask::call(
@@ -3216,11 +2137,7 @@ pub mod wasi {
                             _area: *mut u8,
                         ) -> Self::ParamsLower {
                             let _p1 = unsafe { _area.add(0) };
-                            unsafe {
-                                *_p1.cast::<i32>() = ::witbind::rt::ResourceHandle::handle(
-                                    &self_.handle,
-                                ) as i32
-                            };
+                            unsafe { *_p1.cast::<i32>() = self_.handle() as i32 };
                             let _p2 = unsafe { _area.add(4) };
                             unsafe {
                                 ::witbind::rt::store_list(
@@ -3281,66 +2198,8 @@ pub mod wasi {
                             _results: *mut u8,
                         ) -> Self::Results {
                             let _l1 = unsafe { *_results.cast::<u8>() };
-                            match _l1 {
-                                0 => ::core::result::Result::Ok(()),
-                                1 => {
-                                    let _l2 = unsafe { *_results.add(4).cast::<u8>() };
-                                    let _v5 = match _l2 {
-                                        0 => ErrorCode::Access,
-                                        1 => ErrorCode::Already,
-                                        2 => ErrorCode::BadDescriptor,
-                                        3 => ErrorCode::Busy,
-                                        4 => ErrorCode::Deadlock,
-                                        5 => ErrorCode::Quota,
-                                        6 => ErrorCode::Exist,
-                                        7 => ErrorCode::FileTooLarge,
-                                        8 => ErrorCode::IllegalByteSequence,
-                                        9 => ErrorCode::InProgress,
-                                        10 => ErrorCode::Interrupted,
-                                        11 => ErrorCode::Invalid,
-                                        12 => ErrorCode::Io,
-                                        13 => ErrorCode::IsDirectory,
-                                        14 => ErrorCode::Loop,
-                                        15 => ErrorCode::TooManyLinks,
-                                        16 => ErrorCode::MessageSize,
-                                        17 => ErrorCode::NameTooLong,
-                                        18 => ErrorCode::NoDevice,
-                                        19 => ErrorCode::NoEntry,
-                                        20 => ErrorCode::NoLock,
-                                        21 => ErrorCode::InsufficientMemory,
-                                        22 => ErrorCode::InsufficientSpace,
-                                        23 => ErrorCode::NotDirectory,
-                                        24 => ErrorCode::NotEmpty,
-                                        25 => ErrorCode::NotRecoverable,
-                                        26 => ErrorCode::Unsupported,
-                                        27 => ErrorCode::NoTty,
-                                        28 => ErrorCode::NoSuchDevice,
-                                        29 => ErrorCode::Overflow,
-                                        30 => ErrorCode::NotPermitted,
-                                        31 => ErrorCode::Pipe,
-                                        32 => ErrorCode::ReadOnly,
-                                        33 => ErrorCode::InvalidSeek,
-                                        34 => ErrorCode::TextFileBusy,
-                                        35 => ErrorCode::CrossDevice,
-                                        36 => {
-                                            let _l3 = unsafe { *_results.add(8).cast::<u8>() };
-                                            let _v4 = match _l3 {
-                                                0 => ::core::option::Option::None,
-                                                1 => {
-                                                    ::core::option::Option::Some(unsafe {
-                                                        ::witbind::rt::take_string_at(_results.add(12))
-                                                    })
-                                                }
-                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                            };
-                                            ErrorCode::Other(_v4)
-                                        }
-                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                    };
-                                    ::core::result::Result::Err(_v5)
-                                }
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            }
+                            let _case3 = || unsafe { _lift_error_code(_results.add(4)) };
+                            unsafe { ::witbind::rt::lift_result(_l1, || (), _case3) }
                         }
                     }
                     ::witbind::rt::async_support::Subtask::call(
@@ -3384,7 +2243,7 @@ pub mod wasi {
                         ) -> Self::ParamsLower {
                             let (_ptr1, _len1) = ::witbind::rt::give_string(path);
                             ::witbind::rt::async_support::Lowered((
-                                ::witbind::rt::ResourceHandle::handle(&self_.handle) as i32,
+                                self_.handle() as i32,
                                 _ptr1,
                                 _len1,
                             ))
@@ -3427,66 +2286,8 @@ pub mod wasi {
                             _results: *mut u8,
                         ) -> Self::Results {
                             let _l1 = unsafe { *_results.cast::<u8>() };
-                            match _l1 {
-                                0 => ::core::result::Result::Ok(()),
-                                1 => {
-                                    let _l2 = unsafe { *_results.add(4).cast::<u8>() };
-                                    let _v5 = match _l2 {
-                                        0 => ErrorCode::Access,
-                                        1 => ErrorCode::Already,
-                                        2 => ErrorCode::BadDescriptor,
-                                        3 => ErrorCode::Busy,
-                                        4 => ErrorCode::Deadlock,
-                                        5 => ErrorCode::Quota,
-                                        6 => ErrorCode::Exist,
-                                        7 => ErrorCode::FileTooLarge,
-                                        8 => ErrorCode::IllegalByteSequence,
-                                        9 => ErrorCode::InProgress,
-                                        10 => ErrorCode::Interrupted,
-                                        11 => ErrorCode::Invalid,
-                                        12 => ErrorCode::Io,
-                                        13 => ErrorCode::IsDirectory,
-                                        14 => ErrorCode::Loop,
-                                        15 => ErrorCode::TooManyLinks,
-                                        16 => ErrorCode::MessageSize,
-                                        17 => ErrorCode::NameTooLong,
-                                        18 => ErrorCode::NoDevice,
-                                        19 => ErrorCode::NoEntry,
-                                        20 => ErrorCode::NoLock,
-                                        21 => ErrorCode::InsufficientMemory,
-                                        22 => ErrorCode::InsufficientSpace,
-                                        23 => ErrorCode::NotDirectory,
-                                        24 => ErrorCode::NotEmpty,
-                                        25 => ErrorCode::NotRecoverable,
-                                        26 => ErrorCode::Unsupported,
-                                        27 => ErrorCode::NoTty,
-                                        28 => ErrorCode::NoSuchDevice,
-                                        29 => ErrorCode::Overflow,
-                                        30 => ErrorCode::NotPermitted,
-                                        31 => ErrorCode::Pipe,
-                                        32 => ErrorCode::ReadOnly,
-                                        33 => ErrorCode::InvalidSeek,
-                                        34 => ErrorCode::TextFileBusy,
-                                        35 => ErrorCode::CrossDevice,
-                                        36 => {
-                                            let _l3 = unsafe { *_results.add(8).cast::<u8>() };
-                                            let _v4 = match _l3 {
-                                                0 => ::core::option::Option::None,
-                                                1 => {
-                                                    ::core::option::Option::Some(unsafe {
-                                                        ::witbind::rt::take_string_at(_results.add(12))
-                                                    })
-                                                }
-                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                            };
-                                            ErrorCode::Other(_v4)
-                                        }
-                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                    };
-                                    ::core::result::Result::Err(_v5)
-                                }
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            }
+                            let _case3 = || unsafe { _lift_error_code(_results.add(4)) };
+                            unsafe { ::witbind::rt::lift_result(_l1, || (), _case3) }
                         }
                     }
                     ::witbind::rt::async_support::Subtask::call(
@@ -3523,8 +2324,8 @@ pub mod wasi {
                             _area: *mut u8,
                         ) -> Self::ParamsLower {
                             ::witbind::rt::async_support::Lowered((
-                                ::witbind::rt::ResourceHandle::handle(&self_.handle) as i32,
-                                ::witbind::rt::ResourceHandle::handle(&other.handle) as i32,
+                                self_.handle() as i32,
+                                other.handle() as i32,
                             ))
                         }
                         unsafe fn call_import(
@@ -3614,7 +2415,7 @@ pub mod wasi {
                             _area: *mut u8,
                         ) -> Self::ParamsLower {
                             ::witbind::rt::async_support::Lowered((
-                                ::witbind::rt::ResourceHandle::handle(&self_.handle) as i32,
+                                self_.handle() as i32,
                             ))
                         }
                         unsafe fn call_import(
@@ -3651,73 +2452,16 @@ pub mod wasi {
                             _results: *mut u8,
                         ) -> Self::Results {
                             let _l1 = unsafe { *_results.cast::<u8>() };
-                            match _l1 {
-                                0 => {
-                                    let _l2 = unsafe { *_results.add(8).cast::<u64>() };
-                                    let _l3 = unsafe { *_results.add(16).cast::<u64>() };
-                                    ::core::result::Result::Ok(MetadataHashValue {
-                                        lower: _l2,
-                                        upper: _l3,
-                                    })
+                            let _case4 = || {
+                                let _l2 = unsafe { *_results.add(8).cast::<u64>() };
+                                let _l3 = unsafe { *_results.add(16).cast::<u64>() };
+                                MetadataHashValue {
+                                    lower: _l2,
+                                    upper: _l3,
                                 }
-                                1 => {
-                                    let _l4 = unsafe { *_results.add(8).cast::<u8>() };
-                                    let _v7 = match _l4 {
-                                        0 => ErrorCode::Access,
-                                        1 => ErrorCode::Already,
-                                        2 => ErrorCode::BadDescriptor,
-                                        3 => ErrorCode::Busy,
-                                        4 => ErrorCode::Deadlock,
-                                        5 => ErrorCode::Quota,
-                                        6 => ErrorCode::Exist,
-                                        7 => ErrorCode::FileTooLarge,
-                                        8 => ErrorCode::IllegalByteSequence,
-                                        9 => ErrorCode::InProgress,
-                                        10 => ErrorCode::Interrupted,
-                                        11 => ErrorCode::Invalid,
-                                        12 => ErrorCode::Io,
-                                        13 => ErrorCode::IsDirectory,
-                                        14 => ErrorCode::Loop,
-                                        15 => ErrorCode::TooManyLinks,
-                                        16 => ErrorCode::MessageSize,
-                                        17 => ErrorCode::NameTooLong,
-                                        18 => ErrorCode::NoDevice,
-                                        19 => ErrorCode::NoEntry,
-                                        20 => ErrorCode::NoLock,
-                                        21 => ErrorCode::InsufficientMemory,
-                                        22 => ErrorCode::InsufficientSpace,
-                                        23 => ErrorCode::NotDirectory,
-                                        24 => ErrorCode::NotEmpty,
-                                        25 => ErrorCode::NotRecoverable,
-                                        26 => ErrorCode::Unsupported,
-                                        27 => ErrorCode::NoTty,
-                                        28 => ErrorCode::NoSuchDevice,
-                                        29 => ErrorCode::Overflow,
-                                        30 => ErrorCode::NotPermitted,
-                                        31 => ErrorCode::Pipe,
-                                        32 => ErrorCode::ReadOnly,
-                                        33 => ErrorCode::InvalidSeek,
-                                        34 => ErrorCode::TextFileBusy,
-                                        35 => ErrorCode::CrossDevice,
-                                        36 => {
-                                            let _l5 = unsafe { *_results.add(12).cast::<u8>() };
-                                            let _v6 = match _l5 {
-                                                0 => ::core::option::Option::None,
-                                                1 => {
-                                                    ::core::option::Option::Some(unsafe {
-                                                        ::witbind::rt::take_string_at(_results.add(16))
-                                                    })
-                                                }
-                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                            };
-                                            ErrorCode::Other(_v6)
-                                        }
-                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                    };
-                                    ::core::result::Result::Err(_v7)
-                                }
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            }
+                            };
+                            let _case6 = || unsafe { _lift_error_code(_results.add(8)) };
+                            unsafe { ::witbind::rt::lift_result(_l1, _case4, _case6) }
                         }
                     }
                     ::witbind::rt::async_support::Subtask::call(
@@ -3760,7 +2504,7 @@ pub mod wasi {
                         ) -> Self::ParamsLower {
                             let (_ptr1, _len1) = ::witbind::rt::give_string(path);
                             ::witbind::rt::async_support::Lowered((
-                                ::witbind::rt::ResourceHandle::handle(&self_.handle) as i32,
+                                self_.handle() as i32,
                                 path_flags.bits() as i32,
                                 _ptr1,
                                 _len1,
@@ -3806,73 +2550,16 @@ pub mod wasi {
                             _results: *mut u8,
                         ) -> Self::Results {
                             let _l1 = unsafe { *_results.cast::<u8>() };
-                            match _l1 {
-                                0 => {
-                                    let _l2 = unsafe { *_results.add(8).cast::<u64>() };
-                                    let _l3 = unsafe { *_results.add(16).cast::<u64>() };
-                                    ::core::result::Result::Ok(MetadataHashValue {
-                                        lower: _l2,
-                                        upper: _l3,
-                                    })
+                            let _case4 = || {
+                                let _l2 = unsafe { *_results.add(8).cast::<u64>() };
+                                let _l3 = unsafe { *_results.add(16).cast::<u64>() };
+                                MetadataHashValue {
+                                    lower: _l2,
+                                    upper: _l3,
                                 }
-                                1 => {
-                                    let _l4 = unsafe { *_results.add(8).cast::<u8>() };
-                                    let _v7 = match _l4 {
-                                        0 => ErrorCode::Access,
-                                        1 => ErrorCode::Already,
-                                        2 => ErrorCode::BadDescriptor,
-                                        3 => ErrorCode::Busy,
-                                        4 => ErrorCode::Deadlock,
-                                        5 => ErrorCode::Quota,
-                                        6 => ErrorCode::Exist,
-                                        7 => ErrorCode::FileTooLarge,
-                                        8 => ErrorCode::IllegalByteSequence,
-                                        9 => ErrorCode::InProgress,
-                                        10 => ErrorCode::Interrupted,
-                                        11 => ErrorCode::Invalid,
-                                        12 => ErrorCode::Io,
-                                        13 => ErrorCode::IsDirectory,
-                                        14 => ErrorCode::Loop,
-                                        15 => ErrorCode::TooManyLinks,
-                                        16 => ErrorCode::MessageSize,
-                                        17 => ErrorCode::NameTooLong,
-                                        18 => ErrorCode::NoDevice,
-                                        19 => ErrorCode::NoEntry,
-                                        20 => ErrorCode::NoLock,
-                                        21 => ErrorCode::InsufficientMemory,
-                                        22 => ErrorCode::InsufficientSpace,
-                                        23 => ErrorCode::NotDirectory,
-                                        24 => ErrorCode::NotEmpty,
-                                        25 => ErrorCode::NotRecoverable,
-                                        26 => ErrorCode::Unsupported,
-                                        27 => ErrorCode::NoTty,
-                                        28 => ErrorCode::NoSuchDevice,
-                                        29 => ErrorCode::Overflow,
-                                        30 => ErrorCode::NotPermitted,
-                                        31 => ErrorCode::Pipe,
-                                        32 => ErrorCode::ReadOnly,
-                                        33 => ErrorCode::InvalidSeek,
-                                        34 => ErrorCode::TextFileBusy,
-                                        35 => ErrorCode::CrossDevice,
-                                        36 => {
-                                            let _l5 = unsafe { *_results.add(12).cast::<u8>() };
-                                            let _v6 = match _l5 {
-                                                0 => ::core::option::Option::None,
-                                                1 => {
-                                                    ::core::option::Option::Some(unsafe {
-                                                        ::witbind::rt::take_string_at(_results.add(16))
-                                                    })
-                                                }
-                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                            };
-                                            ErrorCode::Other(_v6)
-                                        }
-                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                    };
-                                    ::core::result::Result::Err(_v7)
-                                }
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            }
+                            };
+                            let _case6 = || unsafe { _lift_error_code(_results.add(8)) };
+                            unsafe { ::witbind::rt::lift_result(_l1, _case4, _case6) }
                         }
                     }
                     ::witbind::rt::async_support::Subtask::call(
@@ -4033,212 +2720,23 @@ pub mod wasi {
                             unsafe { *ptr.cast::<u8>() = 0 };
                         }
                         ::core::result::Result::Err(_e2) => {
-                            unsafe { *ptr.cast::<u8>() = 1 };
-                            match _e2 {
-                                ErrorCode::Access => {
-                                    unsafe { *ptr.add(4).cast::<u8>() = 0 };
-                                }
-                                ErrorCode::Already => {
-                                    unsafe { *ptr.add(4).cast::<u8>() = 1 };
-                                }
-                                ErrorCode::BadDescriptor => {
-                                    unsafe { *ptr.add(4).cast::<u8>() = 2 };
-                                }
-                                ErrorCode::Busy => {
-                                    unsafe { *ptr.add(4).cast::<u8>() = 3 };
-                                }
-                                ErrorCode::Deadlock => {
-                                    unsafe { *ptr.add(4).cast::<u8>() = 4 };
-                                }
-                                ErrorCode::Quota => {
-                                    unsafe { *ptr.add(4).cast::<u8>() = 5 };
-                                }
-                                ErrorCode::Exist => {
-                                    unsafe { *ptr.add(4).cast::<u8>() = 6 };
-                                }
-                                ErrorCode::FileTooLarge => {
-                                    unsafe { *ptr.add(4).cast::<u8>() = 7 };
-                                }
-                                ErrorCode::IllegalByteSequence => {
-                                    unsafe { *ptr.add(4).cast::<u8>() = 8 };
-                                }
-                                ErrorCode::InProgress => {
-                                    unsafe { *ptr.add(4).cast::<u8>() = 9 };
-                                }
-                                ErrorCode::Interrupted => {
-                                    unsafe { *ptr.add(4).cast::<u8>() = 10 };
-                                }
-                                ErrorCode::Invalid => {
-                                    unsafe { *ptr.add(4).cast::<u8>() = 11 };
-                                }
-                                ErrorCode::Io => {
-                                    unsafe { *ptr.add(4).cast::<u8>() = 12 };
-                                }
-                                ErrorCode::IsDirectory => {
-                                    unsafe { *ptr.add(4).cast::<u8>() = 13 };
-                                }
-                                ErrorCode::Loop => {
-                                    unsafe { *ptr.add(4).cast::<u8>() = 14 };
-                                }
-                                ErrorCode::TooManyLinks => {
-                                    unsafe { *ptr.add(4).cast::<u8>() = 15 };
-                                }
-                                ErrorCode::MessageSize => {
-                                    unsafe { *ptr.add(4).cast::<u8>() = 16 };
-                                }
-                                ErrorCode::NameTooLong => {
-                                    unsafe { *ptr.add(4).cast::<u8>() = 17 };
-                                }
-                                ErrorCode::NoDevice => {
-                                    unsafe { *ptr.add(4).cast::<u8>() = 18 };
-                                }
-                                ErrorCode::NoEntry => {
-                                    unsafe { *ptr.add(4).cast::<u8>() = 19 };
-                                }
-                                ErrorCode::NoLock => {
-                                    unsafe { *ptr.add(4).cast::<u8>() = 20 };
-                                }
-                                ErrorCode::InsufficientMemory => {
-                                    unsafe { *ptr.add(4).cast::<u8>() = 21 };
-                                }
-                                ErrorCode::InsufficientSpace => {
-                                    unsafe { *ptr.add(4).cast::<u8>() = 22 };
-                                }
-                                ErrorCode::NotDirectory => {
-                                    unsafe { *ptr.add(4).cast::<u8>() = 23 };
-                                }
-                                ErrorCode::NotEmpty => {
-                                    unsafe { *ptr.add(4).cast::<u8>() = 24 };
-                                }
-                                ErrorCode::NotRecoverable => {
-                                    unsafe { *ptr.add(4).cast::<u8>() = 25 };
-                                }
-                                ErrorCode::Unsupported => {
-                                    unsafe { *ptr.add(4).cast::<u8>() = 26 };
-                                }
-                                ErrorCode::NoTty => {
-                                    unsafe { *ptr.add(4).cast::<u8>() = 27 };
-                                }
-                                ErrorCode::NoSuchDevice => {
-                                    unsafe { *ptr.add(4).cast::<u8>() = 28 };
-                                }
-                                ErrorCode::Overflow => {
-                                    unsafe { *ptr.add(4).cast::<u8>() = 29 };
-                                }
-                                ErrorCode::NotPermitted => {
-                                    unsafe { *ptr.add(4).cast::<u8>() = 30 };
-                                }
-                                ErrorCode::Pipe => {
-                                    unsafe { *ptr.add(4).cast::<u8>() = 31 };
-                                }
-                                ErrorCode::ReadOnly => {
-                                    unsafe { *ptr.add(4).cast::<u8>() = 32 };
-                                }
-                                ErrorCode::InvalidSeek => {
-                                    unsafe { *ptr.add(4).cast::<u8>() = 33 };
-                                }
-                                ErrorCode::TextFileBusy => {
-                                    unsafe { *ptr.add(4).cast::<u8>() = 34 };
-                                }
-                                ErrorCode::CrossDevice => {
-                                    unsafe { *ptr.add(4).cast::<u8>() = 35 };
-                                }
-                                ErrorCode::Other(_e39) => {
-                                    unsafe { *ptr.add(4).cast::<u8>() = 36 };
-                                    match _e39 {
-                                        ::core::option::Option::None => {
-                                            unsafe { *ptr.add(8).cast::<u8>() = 0 };
-                                        }
-                                        ::core::option::Option::Some(_e41) => {
-                                            unsafe { *ptr.add(8).cast::<u8>() = 1 };
-                                            unsafe {
-                                                ::witbind::rt::store_list(
-                                                    ptr.add(12),
-                                                    ::witbind::rt::give_string(_e41),
-                                                )
-                                            };
-                                        }
-                                    }
-                                }
+                            unsafe {
+                                *ptr.cast::<u8>() = 1;
+                                _lower_owned_error_code(_e2, ptr.add(4));
                             }
                         }
                     }
                 }
                 unsafe fn lift(ptr: *mut u8) -> ::core::result::Result<(), ErrorCode> {
                     let _l1 = unsafe { *ptr.cast::<u8>() };
-                    match _l1 {
-                        0 => ::core::result::Result::Ok(()),
-                        1 => {
-                            let _l2 = unsafe { *ptr.add(4).cast::<u8>() };
-                            let _v5 = match _l2 {
-                                0 => ErrorCode::Access,
-                                1 => ErrorCode::Already,
-                                2 => ErrorCode::BadDescriptor,
-                                3 => ErrorCode::Busy,
-                                4 => ErrorCode::Deadlock,
-                                5 => ErrorCode::Quota,
-                                6 => ErrorCode::Exist,
-                                7 => ErrorCode::FileTooLarge,
-                                8 => ErrorCode::IllegalByteSequence,
-                                9 => ErrorCode::InProgress,
-                                10 => ErrorCode::Interrupted,
-                                11 => ErrorCode::Invalid,
-                                12 => ErrorCode::Io,
-                                13 => ErrorCode::IsDirectory,
-                                14 => ErrorCode::Loop,
-                                15 => ErrorCode::TooManyLinks,
-                                16 => ErrorCode::MessageSize,
-                                17 => ErrorCode::NameTooLong,
-                                18 => ErrorCode::NoDevice,
-                                19 => ErrorCode::NoEntry,
-                                20 => ErrorCode::NoLock,
-                                21 => ErrorCode::InsufficientMemory,
-                                22 => ErrorCode::InsufficientSpace,
-                                23 => ErrorCode::NotDirectory,
-                                24 => ErrorCode::NotEmpty,
-                                25 => ErrorCode::NotRecoverable,
-                                26 => ErrorCode::Unsupported,
-                                27 => ErrorCode::NoTty,
-                                28 => ErrorCode::NoSuchDevice,
-                                29 => ErrorCode::Overflow,
-                                30 => ErrorCode::NotPermitted,
-                                31 => ErrorCode::Pipe,
-                                32 => ErrorCode::ReadOnly,
-                                33 => ErrorCode::InvalidSeek,
-                                34 => ErrorCode::TextFileBusy,
-                                35 => ErrorCode::CrossDevice,
-                                36 => {
-                                    let _l3 = unsafe { *ptr.add(8).cast::<u8>() };
-                                    let _v4 = match _l3 {
-                                        0 => ::core::option::Option::None,
-                                        1 => {
-                                            ::core::option::Option::Some(unsafe {
-                                                ::witbind::rt::take_string_at(ptr.add(12))
-                                            })
-                                        }
-                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                    };
-                                    ErrorCode::Other(_v4)
-                                }
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            };
-                            ::core::result::Result::Err(_v5)
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case3 = || unsafe { _lift_error_code(ptr.add(4)) };
+                    unsafe { ::witbind::rt::lift_result(_l1, || (), _case3) }
                 }
                 #[allow(unused_variables)]
                 unsafe fn dealloc_lists(ptr: *mut u8) {
                     let _l1 = unsafe { *ptr.cast::<u8>() };
                     if _l1 == 1 {
-                        let _l2 = unsafe { *ptr.add(4).cast::<u8>() };
-                        if _l2 == 36 {
-                            let _l3 = unsafe { *ptr.add(8).cast::<u8>() };
-                            if _l3 == 1 {
-                                let _list4 = unsafe { ::witbind::rt::list_at(ptr.add(12)) };
-                                unsafe { ::witbind::rt::free_array(_list4, 1, 1) };
-                            }
-                        }
+                        unsafe { _free_error_code(ptr.add(4)) };
                     }
                 }
                 static VTABLE: ::witbind::rt::async_support::FutureVtable<
@@ -4362,14 +2860,14 @@ pub mod wasi {
                 }
             };
             #[allow(clippy::collapsible_if, clippy::collapsible_match)]
-            /// Frees what a `directory-entry` in canonical ABI memory owns.
+            /// Frees what a `descriptor-type` in canonical ABI memory owns.
             ///
             /// # Safety
             ///
             /// `ptr` points at a value of this type that our lowering wrote and the
             /// receiver has copied; its lists and strings are freed and must not be
             /// used again.
-            pub(crate) unsafe fn _free_directory_entry(ptr: *mut u8) {
+            pub(crate) unsafe fn _free_descriptor_type(ptr: *mut u8) {
                 let _l1 = unsafe { *ptr.cast::<u8>() };
                 if _l1 == 7 {
                     let _l2 = unsafe { *ptr.add(4).cast::<u8>() };
@@ -4378,8 +2876,37 @@ pub mod wasi {
                         unsafe { ::witbind::rt::free_array(_list3, 1, 1) };
                     }
                 }
-                let _list4 = unsafe { ::witbind::rt::list_at(ptr.add(16)) };
-                unsafe { ::witbind::rt::free_array(_list4, 1, 1) };
+            }
+            #[allow(clippy::collapsible_if, clippy::collapsible_match)]
+            /// Frees what a `directory-entry` in canonical ABI memory owns.
+            ///
+            /// # Safety
+            ///
+            /// `ptr` points at a value of this type that our lowering wrote and the
+            /// receiver has copied; its lists and strings are freed and must not be
+            /// used again.
+            pub(crate) unsafe fn _free_directory_entry(ptr: *mut u8) {
+                unsafe { _free_descriptor_type(ptr) };
+                let _list1 = unsafe { ::witbind::rt::list_at(ptr.add(16)) };
+                unsafe { ::witbind::rt::free_array(_list1, 1, 1) };
+            }
+            #[allow(clippy::collapsible_if, clippy::collapsible_match)]
+            /// Frees what a `error-code` in canonical ABI memory owns.
+            ///
+            /// # Safety
+            ///
+            /// `ptr` points at a value of this type that our lowering wrote and the
+            /// receiver has copied; its lists and strings are freed and must not be
+            /// used again.
+            pub(crate) unsafe fn _free_error_code(ptr: *mut u8) {
+                let _l1 = unsafe { *ptr.cast::<u8>() };
+                if _l1 == 36 {
+                    let _l2 = unsafe { *ptr.add(4).cast::<u8>() };
+                    if _l2 == 1 {
+                        let _list3 = unsafe { ::witbind::rt::list_at(ptr.add(8)) };
+                        unsafe { ::witbind::rt::free_array(_list3, 1, 1) };
+                    }
+                }
             }
             /// Lifts a `descriptor-stat` out of canonical ABI memory.
             ///
@@ -4389,8 +2916,58 @@ pub mod wasi {
             /// (aligned, initialized, cases and discriminants in range), whose
             /// lists, strings and handles are handed over to the result.
             pub(crate) unsafe fn _lift_descriptor_stat(ptr: *mut u8) -> DescriptorStat {
+                let _v1 = unsafe { _lift_descriptor_type(ptr) };
+                let _l2 = unsafe { *ptr.add(16).cast::<u64>() };
+                let _l3 = unsafe { *ptr.add(24).cast::<u64>() };
+                let _l4 = unsafe { *ptr.add(32).cast::<u8>() };
+                let _case7 = || {
+                    let _l5 = unsafe { *ptr.add(40).cast::<i64>() };
+                    let _l6 = unsafe { *ptr.add(48).cast::<u32>() };
+                    Instant {
+                        seconds: _l5,
+                        nanoseconds: _l6,
+                    }
+                };
+                let _v8 = unsafe { ::witbind::rt::lift_option(_l4, _case7) };
+                let _l9 = unsafe { *ptr.add(56).cast::<u8>() };
+                let _case12 = || {
+                    let _l10 = unsafe { *ptr.add(64).cast::<i64>() };
+                    let _l11 = unsafe { *ptr.add(72).cast::<u32>() };
+                    Instant {
+                        seconds: _l10,
+                        nanoseconds: _l11,
+                    }
+                };
+                let _v13 = unsafe { ::witbind::rt::lift_option(_l9, _case12) };
+                let _l14 = unsafe { *ptr.add(80).cast::<u8>() };
+                let _case17 = || {
+                    let _l15 = unsafe { *ptr.add(88).cast::<i64>() };
+                    let _l16 = unsafe { *ptr.add(96).cast::<u32>() };
+                    Instant {
+                        seconds: _l15,
+                        nanoseconds: _l16,
+                    }
+                };
+                let _v18 = unsafe { ::witbind::rt::lift_option(_l14, _case17) };
+                DescriptorStat {
+                    type_: _v1,
+                    link_count: _l2,
+                    size: _l3,
+                    data_access_timestamp: _v8,
+                    data_modification_timestamp: _v13,
+                    status_change_timestamp: _v18,
+                }
+            }
+            /// Lifts a `descriptor-type` out of canonical ABI memory.
+            ///
+            /// # Safety
+            ///
+            /// `ptr` points at a valid value of this type in canonical layout
+            /// (aligned, initialized, cases and discriminants in range), whose
+            /// lists, strings and handles are handed over to the result.
+            pub(crate) unsafe fn _lift_descriptor_type(ptr: *mut u8) -> DescriptorType {
                 let _l1 = unsafe { *ptr.cast::<u8>() };
-                let _v4 = match _l1 {
+                match _l1 {
                     0 => DescriptorType::BlockDevice,
                     1 => DescriptorType::CharacterDevice,
                     2 => DescriptorType::Directory,
@@ -4400,67 +2977,13 @@ pub mod wasi {
                     6 => DescriptorType::Socket,
                     7 => {
                         let _l2 = unsafe { *ptr.add(4).cast::<u8>() };
-                        let _v3 = match _l2 {
-                            0 => ::core::option::Option::None,
-                            1 => {
-                                ::core::option::Option::Some(unsafe {
-                                    ::witbind::rt::take_string_at(ptr.add(8))
-                                })
-                            }
-                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                        let _case3 = || unsafe {
+                            ::witbind::rt::take_string_at(ptr.add(8))
                         };
-                        DescriptorType::Other(_v3)
+                        let _v4 = unsafe { ::witbind::rt::lift_option(_l2, _case3) };
+                        DescriptorType::Other(_v4)
                     }
                     _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                };
-                let _l5 = unsafe { *ptr.add(16).cast::<u64>() };
-                let _l6 = unsafe { *ptr.add(24).cast::<u64>() };
-                let _l7 = unsafe { *ptr.add(32).cast::<u8>() };
-                let _v10 = match _l7 {
-                    0 => ::core::option::Option::None,
-                    1 => {
-                        let _l8 = unsafe { *ptr.add(40).cast::<i64>() };
-                        let _l9 = unsafe { *ptr.add(48).cast::<u32>() };
-                        ::core::option::Option::Some(Instant {
-                            seconds: _l8,
-                            nanoseconds: _l9,
-                        })
-                    }
-                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                };
-                let _l11 = unsafe { *ptr.add(56).cast::<u8>() };
-                let _v14 = match _l11 {
-                    0 => ::core::option::Option::None,
-                    1 => {
-                        let _l12 = unsafe { *ptr.add(64).cast::<i64>() };
-                        let _l13 = unsafe { *ptr.add(72).cast::<u32>() };
-                        ::core::option::Option::Some(Instant {
-                            seconds: _l12,
-                            nanoseconds: _l13,
-                        })
-                    }
-                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                };
-                let _l15 = unsafe { *ptr.add(80).cast::<u8>() };
-                let _v18 = match _l15 {
-                    0 => ::core::option::Option::None,
-                    1 => {
-                        let _l16 = unsafe { *ptr.add(88).cast::<i64>() };
-                        let _l17 = unsafe { *ptr.add(96).cast::<u32>() };
-                        ::core::option::Option::Some(Instant {
-                            seconds: _l16,
-                            nanoseconds: _l17,
-                        })
-                    }
-                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                };
-                DescriptorStat {
-                    type_: _v4,
-                    link_count: _l5,
-                    size: _l6,
-                    data_access_timestamp: _v10,
-                    data_modification_timestamp: _v14,
-                    status_change_timestamp: _v18,
                 }
             }
             /// Lifts a `directory-entry` out of canonical ABI memory.
@@ -4471,46 +2994,79 @@ pub mod wasi {
             /// (aligned, initialized, cases and discriminants in range), whose
             /// lists, strings and handles are handed over to the result.
             pub(crate) unsafe fn _lift_directory_entry(ptr: *mut u8) -> DirectoryEntry {
-                let _l1 = unsafe { *ptr.cast::<u8>() };
-                let _v4 = match _l1 {
-                    0 => DescriptorType::BlockDevice,
-                    1 => DescriptorType::CharacterDevice,
-                    2 => DescriptorType::Directory,
-                    3 => DescriptorType::Fifo,
-                    4 => DescriptorType::SymbolicLink,
-                    5 => DescriptorType::RegularFile,
-                    6 => DescriptorType::Socket,
-                    7 => {
-                        let _l2 = unsafe { *ptr.add(4).cast::<u8>() };
-                        let _v3 = match _l2 {
-                            0 => ::core::option::Option::None,
-                            1 => {
-                                ::core::option::Option::Some(unsafe {
-                                    ::witbind::rt::take_string_at(ptr.add(8))
-                                })
-                            }
-                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                        };
-                        DescriptorType::Other(_v3)
-                    }
-                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                };
+                let _v1 = unsafe { _lift_descriptor_type(ptr) };
                 DirectoryEntry {
-                    type_: _v4,
+                    type_: _v1,
                     name: unsafe { ::witbind::rt::take_string_at(ptr.add(16)) },
                 }
             }
-            /// Lowers a `directory-entry` into canonical ABI memory, handing it over.
+            /// Lifts a `error-code` out of canonical ABI memory.
+            ///
+            /// # Safety
+            ///
+            /// `ptr` points at a valid value of this type in canonical layout
+            /// (aligned, initialized, cases and discriminants in range), whose
+            /// lists, strings and handles are handed over to the result.
+            pub(crate) unsafe fn _lift_error_code(ptr: *mut u8) -> ErrorCode {
+                let _l1 = unsafe { *ptr.cast::<u8>() };
+                match _l1 {
+                    0 => ErrorCode::Access,
+                    1 => ErrorCode::Already,
+                    2 => ErrorCode::BadDescriptor,
+                    3 => ErrorCode::Busy,
+                    4 => ErrorCode::Deadlock,
+                    5 => ErrorCode::Quota,
+                    6 => ErrorCode::Exist,
+                    7 => ErrorCode::FileTooLarge,
+                    8 => ErrorCode::IllegalByteSequence,
+                    9 => ErrorCode::InProgress,
+                    10 => ErrorCode::Interrupted,
+                    11 => ErrorCode::Invalid,
+                    12 => ErrorCode::Io,
+                    13 => ErrorCode::IsDirectory,
+                    14 => ErrorCode::Loop,
+                    15 => ErrorCode::TooManyLinks,
+                    16 => ErrorCode::MessageSize,
+                    17 => ErrorCode::NameTooLong,
+                    18 => ErrorCode::NoDevice,
+                    19 => ErrorCode::NoEntry,
+                    20 => ErrorCode::NoLock,
+                    21 => ErrorCode::InsufficientMemory,
+                    22 => ErrorCode::InsufficientSpace,
+                    23 => ErrorCode::NotDirectory,
+                    24 => ErrorCode::NotEmpty,
+                    25 => ErrorCode::NotRecoverable,
+                    26 => ErrorCode::Unsupported,
+                    27 => ErrorCode::NoTty,
+                    28 => ErrorCode::NoSuchDevice,
+                    29 => ErrorCode::Overflow,
+                    30 => ErrorCode::NotPermitted,
+                    31 => ErrorCode::Pipe,
+                    32 => ErrorCode::ReadOnly,
+                    33 => ErrorCode::InvalidSeek,
+                    34 => ErrorCode::TextFileBusy,
+                    35 => ErrorCode::CrossDevice,
+                    36 => {
+                        let _l2 = unsafe { *ptr.add(4).cast::<u8>() };
+                        let _case3 = || unsafe {
+                            ::witbind::rt::take_string_at(ptr.add(8))
+                        };
+                        let _v4 = unsafe { ::witbind::rt::lift_option(_l2, _case3) };
+                        ErrorCode::Other(_v4)
+                    }
+                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                }
+            }
+            /// Lowers a `descriptor-type` into canonical ABI memory, handing it over.
             ///
             /// # Safety
             ///
             /// `ptr` points at writable memory with room for this type in canonical layout, aligned for it; the receiver now owns what the value's lists and strings point at.
-            pub(crate) unsafe fn _lower_owned_directory_entry(
-                value: DirectoryEntry,
+            pub(crate) unsafe fn _lower_owned_descriptor_type(
+                value: DescriptorType,
                 ptr: *mut u8,
             ) {
-                let DirectoryEntry { type_: _f1, name: _f2 } = value;
-                match _f1 {
+                match value {
                     DescriptorType::BlockDevice => {
                         unsafe { *ptr.cast::<u8>() = 0 };
                     }
@@ -4532,44 +3088,223 @@ pub mod wasi {
                     DescriptorType::Socket => {
                         unsafe { *ptr.cast::<u8>() = 6 };
                     }
-                    DescriptorType::Other(_e10) => {
+                    DescriptorType::Other(_e8) => {
                         unsafe { *ptr.cast::<u8>() = 7 };
-                        match _e10 {
+                        match _e8 {
                             ::core::option::Option::None => {
                                 unsafe { *ptr.add(4).cast::<u8>() = 0 };
                             }
-                            ::core::option::Option::Some(_e12) => {
-                                unsafe { *ptr.add(4).cast::<u8>() = 1 };
+                            ::core::option::Option::Some(_e10) => {
                                 unsafe {
+                                    *ptr.add(4).cast::<u8>() = 1;
                                     ::witbind::rt::store_list(
                                         ptr.add(8),
-                                        ::witbind::rt::give_string(_e12),
-                                    )
-                                };
+                                        ::witbind::rt::give_string(_e10),
+                                    );
+                                }
                             }
                         }
                     }
                 }
+            }
+            /// Lowers a `directory-entry` into canonical ABI memory, handing it over.
+            ///
+            /// # Safety
+            ///
+            /// `ptr` points at writable memory with room for this type in canonical layout, aligned for it; the receiver now owns what the value's lists and strings point at.
+            pub(crate) unsafe fn _lower_owned_directory_entry(
+                value: DirectoryEntry,
+                ptr: *mut u8,
+            ) {
+                let DirectoryEntry { type_: _f1, name: _f2 } = value;
                 unsafe {
+                    _lower_owned_descriptor_type(_f1, ptr);
                     ::witbind::rt::store_list(
                         ptr.add(16),
                         ::witbind::rt::give_string(_f2),
-                    )
-                };
+                    );
+                }
+            }
+            /// Lowers a `error-code` into canonical ABI memory, handing it over.
+            ///
+            /// # Safety
+            ///
+            /// `ptr` points at writable memory with room for this type in canonical layout, aligned for it; the receiver now owns what the value's lists and strings point at.
+            pub(crate) unsafe fn _lower_owned_error_code(
+                value: ErrorCode,
+                ptr: *mut u8,
+            ) {
+                match value {
+                    ErrorCode::Access => {
+                        unsafe { *ptr.cast::<u8>() = 0 };
+                    }
+                    ErrorCode::Already => {
+                        unsafe { *ptr.cast::<u8>() = 1 };
+                    }
+                    ErrorCode::BadDescriptor => {
+                        unsafe { *ptr.cast::<u8>() = 2 };
+                    }
+                    ErrorCode::Busy => {
+                        unsafe { *ptr.cast::<u8>() = 3 };
+                    }
+                    ErrorCode::Deadlock => {
+                        unsafe { *ptr.cast::<u8>() = 4 };
+                    }
+                    ErrorCode::Quota => {
+                        unsafe { *ptr.cast::<u8>() = 5 };
+                    }
+                    ErrorCode::Exist => {
+                        unsafe { *ptr.cast::<u8>() = 6 };
+                    }
+                    ErrorCode::FileTooLarge => {
+                        unsafe { *ptr.cast::<u8>() = 7 };
+                    }
+                    ErrorCode::IllegalByteSequence => {
+                        unsafe { *ptr.cast::<u8>() = 8 };
+                    }
+                    ErrorCode::InProgress => {
+                        unsafe { *ptr.cast::<u8>() = 9 };
+                    }
+                    ErrorCode::Interrupted => {
+                        unsafe { *ptr.cast::<u8>() = 10 };
+                    }
+                    ErrorCode::Invalid => {
+                        unsafe { *ptr.cast::<u8>() = 11 };
+                    }
+                    ErrorCode::Io => {
+                        unsafe { *ptr.cast::<u8>() = 12 };
+                    }
+                    ErrorCode::IsDirectory => {
+                        unsafe { *ptr.cast::<u8>() = 13 };
+                    }
+                    ErrorCode::Loop => {
+                        unsafe { *ptr.cast::<u8>() = 14 };
+                    }
+                    ErrorCode::TooManyLinks => {
+                        unsafe { *ptr.cast::<u8>() = 15 };
+                    }
+                    ErrorCode::MessageSize => {
+                        unsafe { *ptr.cast::<u8>() = 16 };
+                    }
+                    ErrorCode::NameTooLong => {
+                        unsafe { *ptr.cast::<u8>() = 17 };
+                    }
+                    ErrorCode::NoDevice => {
+                        unsafe { *ptr.cast::<u8>() = 18 };
+                    }
+                    ErrorCode::NoEntry => {
+                        unsafe { *ptr.cast::<u8>() = 19 };
+                    }
+                    ErrorCode::NoLock => {
+                        unsafe { *ptr.cast::<u8>() = 20 };
+                    }
+                    ErrorCode::InsufficientMemory => {
+                        unsafe { *ptr.cast::<u8>() = 21 };
+                    }
+                    ErrorCode::InsufficientSpace => {
+                        unsafe { *ptr.cast::<u8>() = 22 };
+                    }
+                    ErrorCode::NotDirectory => {
+                        unsafe { *ptr.cast::<u8>() = 23 };
+                    }
+                    ErrorCode::NotEmpty => {
+                        unsafe { *ptr.cast::<u8>() = 24 };
+                    }
+                    ErrorCode::NotRecoverable => {
+                        unsafe { *ptr.cast::<u8>() = 25 };
+                    }
+                    ErrorCode::Unsupported => {
+                        unsafe { *ptr.cast::<u8>() = 26 };
+                    }
+                    ErrorCode::NoTty => {
+                        unsafe { *ptr.cast::<u8>() = 27 };
+                    }
+                    ErrorCode::NoSuchDevice => {
+                        unsafe { *ptr.cast::<u8>() = 28 };
+                    }
+                    ErrorCode::Overflow => {
+                        unsafe { *ptr.cast::<u8>() = 29 };
+                    }
+                    ErrorCode::NotPermitted => {
+                        unsafe { *ptr.cast::<u8>() = 30 };
+                    }
+                    ErrorCode::Pipe => {
+                        unsafe { *ptr.cast::<u8>() = 31 };
+                    }
+                    ErrorCode::ReadOnly => {
+                        unsafe { *ptr.cast::<u8>() = 32 };
+                    }
+                    ErrorCode::InvalidSeek => {
+                        unsafe { *ptr.cast::<u8>() = 33 };
+                    }
+                    ErrorCode::TextFileBusy => {
+                        unsafe { *ptr.cast::<u8>() = 34 };
+                    }
+                    ErrorCode::CrossDevice => {
+                        unsafe { *ptr.cast::<u8>() = 35 };
+                    }
+                    ErrorCode::Other(_e37) => {
+                        unsafe { *ptr.cast::<u8>() = 36 };
+                        match _e37 {
+                            ::core::option::Option::None => {
+                                unsafe { *ptr.add(4).cast::<u8>() = 0 };
+                            }
+                            ::core::option::Option::Some(_e39) => {
+                                unsafe {
+                                    *ptr.add(4).cast::<u8>() = 1;
+                                    ::witbind::rt::store_list(
+                                        ptr.add(8),
+                                        ::witbind::rt::give_string(_e39),
+                                    );
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            /// Lowers a `new-timestamp` into canonical ABI memory, handing it over.
+            ///
+            /// # Safety
+            ///
+            /// `ptr` points at writable memory with room for this type in canonical layout, aligned for it; the receiver now owns what the value's lists and strings point at.
+            pub(crate) unsafe fn _lower_owned_new_timestamp(
+                value: NewTimestamp,
+                ptr: *mut u8,
+            ) {
+                match value {
+                    NewTimestamp::NoChange => {
+                        unsafe { *ptr.cast::<u8>() = 0 };
+                    }
+                    NewTimestamp::Now => {
+                        unsafe { *ptr.cast::<u8>() = 1 };
+                    }
+                    NewTimestamp::Timestamp(_e3) => {
+                        unsafe { *ptr.cast::<u8>() = 2 };
+                        let Instant { seconds: _f4, nanoseconds: _f5 } = _e3;
+                        unsafe {
+                            *ptr.add(8).cast::<i64>() = ::witbind::rt::as_i64(_f4);
+                            *ptr.add(16).cast::<i32>() = ::witbind::rt::as_i32(_f5);
+                        }
+                    }
+                }
             }
         }
         pub mod preopens {
             #[used]
             #[doc(hidden)]
             static __FORCE_SECTION_REF: fn() = super::super::super::__link_custom_section_describing_imports;
+            #[allow(unused_macros)]
+            macro_rules! wit_import {
+                ($($signature:tt)*) => {
+                    ::witbind::rt::wit_import!("wasi:filesystem/preopens@0.3.2", $($signature)*);
+                };
+            }
             pub type Descriptor = super::types::Descriptor;
             /// Return the set of preopened directories, and their paths.
             pub fn get_directories() -> ::witbind::rt::Vec<
                 (Descriptor, ::witbind::rt::String),
             > {
-                ::witbind::rt::wit_import!(
-                    "wasi:filesystem/preopens@0.3.2", "get-directories", (ptr)
-                );
+                wit_import!("get-directories", (ptr));
                 let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
                 let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(_ptr1) };
@@ -4577,11 +3312,7 @@ pub mod wasi {
                 let _lift3 = |_base3: *mut u8| {
                     let _l4 = unsafe { *_base3.cast::<i32>() };
                     (
-                        Descriptor {
-                            handle: unsafe {
-                                ::witbind::rt::ResourceHandle::from_handle(_l4 as u32)
-                            },
-                        },
+                        unsafe { Descriptor::from_handle(_l4 as u32) },
                         unsafe { ::witbind::rt::take_string_at(_base3.add(4)) },
                     )
                 };

@@ -94,6 +94,12 @@ pub mod wasi {
             #[used]
             #[doc(hidden)]
             static __FORCE_SECTION_REF: fn() = super::super::super::__link_custom_section_describing_imports;
+            #[allow(unused_macros)]
+            macro_rules! wit_import {
+                ($($signature:tt)*) => {
+                    ::witbind::rt::wit_import!("wasi:clocks/monotonic-clock@0.3.2", $($signature)*);
+                };
+            }
             pub type Duration = super::types::Duration;
             /// A mark on a monotonic clock is a number of nanoseconds since an
             /// unspecified initial value, and can only be compared to instances from
@@ -109,18 +115,14 @@ pub mod wasi {
             /// should ensure that the starting time is low enough to avoid the
             /// possibility of overflow in practice.
             pub fn now() -> Mark {
-                ::witbind::rt::wit_import!(
-                    "wasi:clocks/monotonic-clock@0.3.2", "now", (), i64
-                );
+                wit_import!("now", (), i64);
                 let _ret1 = unsafe { _wit_import() };
                 _ret1 as u64
             }
             /// Query the resolution of the clock. Returns the duration of time
             /// corresponding to a clock tick.
             pub fn get_resolution() -> Duration {
-                ::witbind::rt::wit_import!(
-                    "wasi:clocks/monotonic-clock@0.3.2", "get-resolution", (), i64
-                );
+                wit_import!("get-resolution", (), i64);
                 let _ret1 = unsafe { _wit_import() };
                 _ret1 as u64
             }
@@ -257,6 +259,12 @@ pub mod wasi {
             #[used]
             #[doc(hidden)]
             static __FORCE_SECTION_REF: fn() = super::super::super::__link_custom_section_describing_imports;
+            #[allow(unused_macros)]
+            macro_rules! wit_import {
+                ($($signature:tt)*) => {
+                    ::witbind::rt::wit_import!("wasi:clocks/system-clock@0.3.2", $($signature)*);
+                };
+            }
             pub type Duration = super::types::Duration;
             /// An "instant", or "exact time", is a point in time without regard to any
             /// time zone: just the time since a particular external reference point,
@@ -296,9 +304,7 @@ pub mod wasi {
             ///
             /// The nanoseconds field of the output is always less than 1000000000.
             pub fn now() -> Instant {
-                ::witbind::rt::wit_import!(
-                    "wasi:clocks/system-clock@0.3.2", "now", (ptr)
-                );
+                wit_import!("now", (ptr));
                 let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
                 let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(_ptr1) };
@@ -312,9 +318,7 @@ pub mod wasi {
             /// Query the resolution of the clock. Returns the smallest duration of time
             /// that the implementation permits distinguishing.
             pub fn get_resolution() -> Duration {
-                ::witbind::rt::wit_import!(
-                    "wasi:clocks/system-clock@0.3.2", "get-resolution", (), i64
-                );
+                wit_import!("get-resolution", (), i64);
                 let _ret1 = unsafe { _wit_import() };
                 _ret1 as u64
             }
@@ -327,6 +331,12 @@ pub mod wasi {
             #[used]
             #[doc(hidden)]
             static __FORCE_SECTION_REF: fn() = super::super::super::__link_custom_section_describing_imports;
+            #[allow(unused_macros)]
+            macro_rules! wit_import {
+                ($($signature:tt)*) => {
+                    ::witbind::rt::wit_import!("wasi:http/types@0.3.2", $($signature)*);
+                };
+            }
             pub type Duration = super::super::clocks::types::Duration;
             /// This type corresponds to HTTP standard Methods.
             #[derive(Clone, Debug)]
@@ -523,54 +533,18 @@ pub mod wasi {
             pub struct Fields {
                 pub(crate) handle: ::witbind::rt::ResourceHandle<Fields>,
             }
-            impl ::witbind::rt::WasmResource for Fields {
-                unsafe fn drop(handle: u32) {
-                    ::witbind::rt::wit_import!(
-                        "wasi:http/types@0.3.2", "[resource-drop]fields", (i32)
-                    );
-                    unsafe { _wit_import(handle as i32) }
-                }
-            }
-            impl Fields {
-                /// Takes ownership of a raw handle.
-                ///
-                /// # Safety
-                /// `handle` must be an owned handle of this resource type that
-                /// nothing else drops.
-                #[doc(hidden)]
-                pub unsafe fn from_handle(handle: u32) -> Self {
-                    Self {
-                        handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(handle)
-                        },
-                    }
-                }
-                /// Moves ownership of the raw handle out of this value.
-                #[doc(hidden)]
-                pub fn take_handle(&self) -> u32 {
-                    ::witbind::rt::ResourceHandle::take_handle(&self.handle)
-                }
-                /// The raw handle, still owned by this value.
-                #[doc(hidden)]
-                pub fn handle(&self) -> u32 {
-                    ::witbind::rt::ResourceHandle::handle(&self.handle)
-                }
-            }
+            ::witbind::rt::resource_handle!(
+                Fields, "wasi:http/types@0.3.2", "[resource-drop]fields", api
+            );
             impl Fields {
                 /// Construct an empty HTTP Fields.
                 ///
                 /// The resulting `fields` is mutable.
                 #[allow(clippy::new_without_default)]
                 pub fn new() -> Self {
-                    ::witbind::rt::wit_import!(
-                        "wasi:http/types@0.3.2", "[constructor]fields", (), i32
-                    );
+                    wit_import!("[constructor]fields", (), i32);
                     let _ret1 = unsafe { _wit_import() };
-                    Fields {
-                        handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(_ret1 as u32)
-                        },
-                    }
+                    unsafe { Fields::from_handle(_ret1 as u32) }
                 }
                 /// Construct an HTTP Fields.
                 ///
@@ -591,10 +565,7 @@ pub mod wasi {
                 pub fn from_list(
                     entries: &[(FieldName, FieldValue)],
                 ) -> ::core::result::Result<Fields, HeaderError> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:http/types@0.3.2", "[static]fields.from-list", (ptr, len,
-                        ptr)
-                    );
+                    wit_import!("[static]fields.from-list", (ptr, len, ptr));
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 5]>::uninit();
                     let (_array2, _len2) = ::witbind::rt::lower_list(
                         entries.iter(),
@@ -606,14 +577,12 @@ pub mod wasi {
                                 ::witbind::rt::store_list(
                                     _base2,
                                     ::witbind::rt::lend_str(_t3_0),
-                                )
-                            };
-                            unsafe {
+                                );
                                 ::witbind::rt::store_list(
                                     _base2.add(8),
                                     ::witbind::rt::lend_list(_t3_1),
-                                )
-                            };
+                                );
+                            }
                         },
                     );
                     let (_ptr4, _len4) = (_array2, _len2);
@@ -621,62 +590,23 @@ pub mod wasi {
                     unsafe { _wit_import(_ptr4, _len4, _ptr5) };
                     unsafe { ::witbind::rt::cabi_dealloc(_array2, _len2 * 16, 4) };
                     let _l6 = unsafe { *_ptr5.cast::<u8>() };
-                    match _l6 {
-                        0 => {
-                            let _l7 = unsafe { *_ptr5.add(4).cast::<i32>() };
-                            ::core::result::Result::Ok(Fields {
-                                handle: unsafe {
-                                    ::witbind::rt::ResourceHandle::from_handle(_l7 as u32)
-                                },
-                            })
-                        }
-                        1 => {
-                            let _l8 = unsafe { *_ptr5.add(4).cast::<u8>() };
-                            let _v11 = match _l8 {
-                                0 => HeaderError::InvalidSyntax,
-                                1 => HeaderError::Forbidden,
-                                2 => HeaderError::Immutable,
-                                3 => HeaderError::SizeExceeded,
-                                4 => {
-                                    let _l9 = unsafe { *_ptr5.add(8).cast::<u8>() };
-                                    let _v10 = match _l9 {
-                                        0 => ::core::option::Option::None,
-                                        1 => {
-                                            ::core::option::Option::Some(unsafe {
-                                                ::witbind::rt::take_string_at(_ptr5.add(12))
-                                            })
-                                        }
-                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                    };
-                                    HeaderError::Other(_v10)
-                                }
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            };
-                            ::core::result::Result::Err(_v11)
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case8 = || {
+                        let _l7 = unsafe { *_ptr5.add(4).cast::<i32>() };
+                        unsafe { Fields::from_handle(_l7 as u32) }
+                    };
+                    let _case10 = || unsafe { _lift_header_error(_ptr5.add(4)) };
+                    unsafe { ::witbind::rt::lift_result(_l6, _case8, _case10) }
                 }
                 /// Get all of the values corresponding to a name. If the name is not present
                 /// in this `fields`, an empty list is returned. However, if the name is
                 /// present but empty, this is represented by a list with one or more
                 /// empty field-values present.
                 pub fn get(&self, name: &str) -> ::witbind::rt::Vec<FieldValue> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:http/types@0.3.2", "[method]fields.get", (i32, ptr, len,
-                        ptr)
-                    );
+                    wit_import!("[method]fields.get", (i32, ptr, len, ptr));
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
                     let (_ptr1, _len1) = ::witbind::rt::lend_str(name);
                     let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr1,
-                            _len1,
-                            _ptr2,
-                        )
-                    };
+                    unsafe { _wit_import(self.handle() as i32, _ptr1, _len1, _ptr2) };
                     let _list3 = unsafe { ::witbind::rt::list_at(_ptr2) };
                     let _lift4 = |_base4: *mut u8| unsafe {
                         ::witbind::rt::take_list_at::<u8>(_base4)
@@ -686,17 +616,10 @@ pub mod wasi {
                 /// Returns `true` when the name is present in this `fields`. If the name is
                 /// syntactically invalid, `false` is returned.
                 pub fn has(&self, name: &str) -> bool {
-                    ::witbind::rt::wit_import!(
-                        "wasi:http/types@0.3.2", "[method]fields.has", (i32, ptr, len),
-                        i32
-                    );
+                    wit_import!("[method]fields.has", (i32, ptr, len), i32);
                     let (_ptr1, _len1) = ::witbind::rt::lend_str(name);
                     let _ret2 = unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr1,
-                            _len1,
-                        )
+                        _wit_import(self.handle() as i32, _ptr1, _len1)
                     };
                     ::witbind::rt::bool_lift(_ret2 as u8)
                 }
@@ -712,10 +635,7 @@ pub mod wasi {
                     name: &str,
                     value: &[FieldValue],
                 ) -> ::core::result::Result<(), HeaderError> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:http/types@0.3.2", "[method]fields.set", (i32, ptr, len,
-                        ptr, len, ptr)
-                    );
+                    wit_import!("[method]fields.set", (i32, ptr, len, ptr, len, ptr));
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 5]>::uninit();
                     let (_ptr1, _len1) = ::witbind::rt::lend_str(name);
                     let (_array3, _len3) = ::witbind::rt::lower_list(
@@ -735,7 +655,7 @@ pub mod wasi {
                     let _ptr5 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                            self.handle() as i32,
                             _ptr1,
                             _len1,
                             _ptr4,
@@ -745,34 +665,8 @@ pub mod wasi {
                     };
                     unsafe { ::witbind::rt::cabi_dealloc(_array3, _len3 * 8, 4) };
                     let _l6 = unsafe { *_ptr5.cast::<u8>() };
-                    match _l6 {
-                        0 => ::core::result::Result::Ok(()),
-                        1 => {
-                            let _l7 = unsafe { *_ptr5.add(4).cast::<u8>() };
-                            let _v10 = match _l7 {
-                                0 => HeaderError::InvalidSyntax,
-                                1 => HeaderError::Forbidden,
-                                2 => HeaderError::Immutable,
-                                3 => HeaderError::SizeExceeded,
-                                4 => {
-                                    let _l8 = unsafe { *_ptr5.add(8).cast::<u8>() };
-                                    let _v9 = match _l8 {
-                                        0 => ::core::option::Option::None,
-                                        1 => {
-                                            ::core::option::Option::Some(unsafe {
-                                                ::witbind::rt::take_string_at(_ptr5.add(12))
-                                            })
-                                        }
-                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                    };
-                                    HeaderError::Other(_v9)
-                                }
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            };
-                            ::core::result::Result::Err(_v10)
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case8 = || unsafe { _lift_header_error(_ptr5.add(4)) };
+                    unsafe { ::witbind::rt::lift_result(_l6, || (), _case8) }
                 }
                 /// Delete all values for a name. Does nothing if no values for the name
                 /// exist.
@@ -782,50 +676,14 @@ pub mod wasi {
                     &self,
                     name: &str,
                 ) -> ::core::result::Result<(), HeaderError> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:http/types@0.3.2", "[method]fields.delete", (i32, ptr, len,
-                        ptr)
-                    );
+                    wit_import!("[method]fields.delete", (i32, ptr, len, ptr));
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 5]>::uninit();
                     let (_ptr1, _len1) = ::witbind::rt::lend_str(name);
                     let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr1,
-                            _len1,
-                            _ptr2,
-                        )
-                    };
+                    unsafe { _wit_import(self.handle() as i32, _ptr1, _len1, _ptr2) };
                     let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
-                        0 => ::core::result::Result::Ok(()),
-                        1 => {
-                            let _l4 = unsafe { *_ptr2.add(4).cast::<u8>() };
-                            let _v7 = match _l4 {
-                                0 => HeaderError::InvalidSyntax,
-                                1 => HeaderError::Forbidden,
-                                2 => HeaderError::Immutable,
-                                3 => HeaderError::SizeExceeded,
-                                4 => {
-                                    let _l5 = unsafe { *_ptr2.add(8).cast::<u8>() };
-                                    let _v6 = match _l5 {
-                                        0 => ::core::option::Option::None,
-                                        1 => {
-                                            ::core::option::Option::Some(unsafe {
-                                                ::witbind::rt::take_string_at(_ptr2.add(12))
-                                            })
-                                        }
-                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                    };
-                                    HeaderError::Other(_v6)
-                                }
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            };
-                            ::core::result::Result::Err(_v7)
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case5 = || unsafe { _lift_header_error(_ptr2.add(4)) };
+                    unsafe { ::witbind::rt::lift_result(_l3, || (), _case5) }
                 }
                 /// Delete all values for a name. Does nothing if no values for the name
                 /// exist.
@@ -840,59 +698,21 @@ pub mod wasi {
                     ::witbind::rt::Vec<FieldValue>,
                     HeaderError,
                 > {
-                    ::witbind::rt::wit_import!(
-                        "wasi:http/types@0.3.2", "[method]fields.get-and-delete", (i32,
-                        ptr, len, ptr)
-                    );
+                    wit_import!("[method]fields.get-and-delete", (i32, ptr, len, ptr));
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 5]>::uninit();
                     let (_ptr1, _len1) = ::witbind::rt::lend_str(name);
                     let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr1,
-                            _len1,
-                            _ptr2,
-                        )
-                    };
+                    unsafe { _wit_import(self.handle() as i32, _ptr1, _len1, _ptr2) };
                     let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    match _l3 {
-                        0 => {
-                            let _list4 = unsafe { ::witbind::rt::list_at(_ptr2.add(4)) };
-                            let _lift5 = |_base5: *mut u8| unsafe {
-                                ::witbind::rt::take_list_at::<u8>(_base5)
-                            };
-                            let _list6 = unsafe {
-                                ::witbind::rt::lift_list(_list4, 8, 4, _lift5)
-                            };
-                            ::core::result::Result::Ok(_list6)
-                        }
-                        1 => {
-                            let _l7 = unsafe { *_ptr2.add(4).cast::<u8>() };
-                            let _v10 = match _l7 {
-                                0 => HeaderError::InvalidSyntax,
-                                1 => HeaderError::Forbidden,
-                                2 => HeaderError::Immutable,
-                                3 => HeaderError::SizeExceeded,
-                                4 => {
-                                    let _l8 = unsafe { *_ptr2.add(8).cast::<u8>() };
-                                    let _v9 = match _l8 {
-                                        0 => ::core::option::Option::None,
-                                        1 => {
-                                            ::core::option::Option::Some(unsafe {
-                                                ::witbind::rt::take_string_at(_ptr2.add(12))
-                                            })
-                                        }
-                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                    };
-                                    HeaderError::Other(_v9)
-                                }
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            };
-                            ::core::result::Result::Err(_v10)
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case7 = || {
+                        let _list4 = unsafe { ::witbind::rt::list_at(_ptr2.add(4)) };
+                        let _lift5 = |_base5: *mut u8| unsafe {
+                            ::witbind::rt::take_list_at::<u8>(_base5)
+                        };
+                        unsafe { ::witbind::rt::lift_list(_list4, 8, 4, _lift5) }
+                    };
+                    let _case9 = || unsafe { _lift_header_error(_ptr2.add(4)) };
+                    unsafe { ::witbind::rt::lift_result(_l3, _case7, _case9) }
                 }
                 /// Append a value for a name. Does not change or delete any existing
                 /// values for that name.
@@ -906,17 +726,14 @@ pub mod wasi {
                     name: &str,
                     value: &[u8],
                 ) -> ::core::result::Result<(), HeaderError> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:http/types@0.3.2", "[method]fields.append", (i32, ptr, len,
-                        ptr, len, ptr)
-                    );
+                    wit_import!("[method]fields.append", (i32, ptr, len, ptr, len, ptr));
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 5]>::uninit();
                     let (_ptr1, _len1) = ::witbind::rt::lend_str(name);
                     let (_ptr2, _len2) = ::witbind::rt::lend_list(value);
                     let _ptr3 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                            self.handle() as i32,
                             _ptr1,
                             _len1,
                             _ptr2,
@@ -925,34 +742,8 @@ pub mod wasi {
                         )
                     };
                     let _l4 = unsafe { *_ptr3.cast::<u8>() };
-                    match _l4 {
-                        0 => ::core::result::Result::Ok(()),
-                        1 => {
-                            let _l5 = unsafe { *_ptr3.add(4).cast::<u8>() };
-                            let _v8 = match _l5 {
-                                0 => HeaderError::InvalidSyntax,
-                                1 => HeaderError::Forbidden,
-                                2 => HeaderError::Immutable,
-                                3 => HeaderError::SizeExceeded,
-                                4 => {
-                                    let _l6 = unsafe { *_ptr3.add(8).cast::<u8>() };
-                                    let _v7 = match _l6 {
-                                        0 => ::core::option::Option::None,
-                                        1 => {
-                                            ::core::option::Option::Some(unsafe {
-                                                ::witbind::rt::take_string_at(_ptr3.add(12))
-                                            })
-                                        }
-                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                    };
-                                    HeaderError::Other(_v7)
-                                }
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            };
-                            ::core::result::Result::Err(_v8)
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case6 = || unsafe { _lift_header_error(_ptr3.add(4)) };
+                    unsafe { ::witbind::rt::lift_result(_l4, || (), _case6) }
                 }
                 /// Retrieve the full set of names and values in the Fields. Like the
                 /// constructor, the list represents each name-value pair.
@@ -964,17 +755,10 @@ pub mod wasi {
                 /// The names and values are always returned in the original casing and in
                 /// the order in which they will be serialized for transport.
                 pub fn copy_all(&self) -> ::witbind::rt::Vec<(FieldName, FieldValue)> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:http/types@0.3.2", "[method]fields.copy-all", (i32, ptr)
-                    );
+                    wit_import!("[method]fields.copy-all", (i32, ptr));
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr1,
-                        )
-                    };
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
                     let _list2 = unsafe { ::witbind::rt::list_at(_ptr1) };
                     let _lift3 = |_base3: *mut u8| (
                         unsafe { ::witbind::rt::take_string_at(_base3) },
@@ -987,19 +771,9 @@ pub mod wasi {
                 /// `fields` is mutable.
                 #[allow(clippy::should_implement_trait)]
                 pub fn clone(&self) -> Fields {
-                    ::witbind::rt::wit_import!(
-                        "wasi:http/types@0.3.2", "[method]fields.clone", (i32), i32
-                    );
-                    let _ret1 = unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                        )
-                    };
-                    Fields {
-                        handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(_ret1 as u32)
-                        },
-                    }
+                    wit_import!("[method]fields.clone", (i32), i32);
+                    let _ret1 = unsafe { _wit_import(self.handle() as i32) };
+                    unsafe { Fields::from_handle(_ret1 as u32) }
                 }
             }
             /// Headers is an alias for Fields.
@@ -1012,39 +786,9 @@ pub mod wasi {
             pub struct Request {
                 pub(crate) handle: ::witbind::rt::ResourceHandle<Request>,
             }
-            impl ::witbind::rt::WasmResource for Request {
-                unsafe fn drop(handle: u32) {
-                    ::witbind::rt::wit_import!(
-                        "wasi:http/types@0.3.2", "[resource-drop]request", (i32)
-                    );
-                    unsafe { _wit_import(handle as i32) }
-                }
-            }
-            impl Request {
-                /// Takes ownership of a raw handle.
-                ///
-                /// # Safety
-                /// `handle` must be an owned handle of this resource type that
-                /// nothing else drops.
-                #[doc(hidden)]
-                pub unsafe fn from_handle(handle: u32) -> Self {
-                    Self {
-                        handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(handle)
-                        },
-                    }
-                }
-                /// Moves ownership of the raw handle out of this value.
-                #[doc(hidden)]
-                pub fn take_handle(&self) -> u32 {
-                    ::witbind::rt::ResourceHandle::take_handle(&self.handle)
-                }
-                /// The raw handle, still owned by this value.
-                #[doc(hidden)]
-                pub fn handle(&self) -> u32 {
-                    ::witbind::rt::ResourceHandle::handle(&self.handle)
-                }
-            }
+            ::witbind::rt::resource_handle!(
+                Request, "wasi:http/types@0.3.2", "[resource-drop]request", api
+            );
             impl Request {
                 /// Construct a new `request` with a default `method` of `GET`, and
                 /// `none` values for `path-with-query`, `scheme`, and `authority`.
@@ -1086,9 +830,8 @@ pub mod wasi {
                         ::core::result::Result<(), ErrorCode>,
                     >,
                 ) {
-                    ::witbind::rt::wit_import!(
-                        "wasi:http/types@0.3.2", "[static]request.new", (i32, i32, i32,
-                        i32, i32, i32, ptr)
+                    wit_import!(
+                        "[static]request.new", (i32, i32, i32, i32, i32, i32, ptr)
                     );
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
                     let (_v3, _v4) = match &contents {
@@ -1100,18 +843,13 @@ pub mod wasi {
                     let (_v7, _v8) = match &options {
                         ::core::option::Option::None => (0i32, 0i32),
                         ::core::option::Option::Some(_e6) => {
-                            (
-                                1i32,
-                                ::witbind::rt::ResourceHandle::take_handle(&_e6.handle)
-                                    as i32,
-                            )
+                            (1i32, _e6.take_handle() as i32)
                         }
                     };
                     let _ptr9 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::ResourceHandle::take_handle(&headers.handle)
-                                as i32,
+                            headers.take_handle() as i32,
                             _v3,
                             _v4,
                             trailers.take_handle() as i32,
@@ -1123,11 +861,7 @@ pub mod wasi {
                     let _l10 = unsafe { *_ptr9.cast::<i32>() };
                     let _l11 = unsafe { *_ptr9.add(4).cast::<u32>() };
                     (
-                        Request {
-                            handle: unsafe {
-                                ::witbind::rt::ResourceHandle::from_handle(_l10 as u32)
-                            },
-                        },
+                        unsafe { Request::from_handle(_l10 as u32) },
                         unsafe {
                             ::witbind::rt::async_support::FutureReader::new(
                                 _l11,
@@ -1141,103 +875,40 @@ pub mod wasi {
                 }
                 /// Get the Method for the Request.
                 pub fn get_method(&self) -> Method {
-                    ::witbind::rt::wit_import!(
-                        "wasi:http/types@0.3.2", "[method]request.get-method", (i32, ptr)
-                    );
+                    wit_import!("[method]request.get-method", (i32, ptr));
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 3]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr1,
-                        )
-                    };
-                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    match _l2 {
-                        0 => Method::Get,
-                        1 => Method::Head,
-                        2 => Method::Post,
-                        3 => Method::Put,
-                        4 => Method::Delete,
-                        5 => Method::Connect,
-                        6 => Method::Options,
-                        7 => Method::Trace,
-                        8 => Method::Patch,
-                        9 => {
-                            Method::Other(unsafe {
-                                ::witbind::rt::take_string_at(_ptr1.add(4))
-                            })
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
+                    unsafe { _lift_method(_ptr1) }
                 }
                 /// Set the Method for the Request. Fails if the string present in a
                 /// `method.other` argument is not a syntactically valid method.
-                #[allow(clippy::result_unit_err)]
+                #[allow(clippy::needless_borrow, clippy::result_unit_err)]
                 pub fn set_method(
                     &self,
                     method: &Method,
                 ) -> ::core::result::Result<(), ()> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:http/types@0.3.2", "[method]request.set-method", (i32, i32,
-                        ptr, len), i32
-                    );
-                    let (_v12, _v13, _v14) = match method {
-                        Method::Get => (0i32, ::core::ptr::null_mut::<u8>(), 0usize),
-                        Method::Head => (1i32, ::core::ptr::null_mut::<u8>(), 0usize),
-                        Method::Post => (2i32, ::core::ptr::null_mut::<u8>(), 0usize),
-                        Method::Put => (3i32, ::core::ptr::null_mut::<u8>(), 0usize),
-                        Method::Delete => (4i32, ::core::ptr::null_mut::<u8>(), 0usize),
-                        Method::Connect => (5i32, ::core::ptr::null_mut::<u8>(), 0usize),
-                        Method::Options => (6i32, ::core::ptr::null_mut::<u8>(), 0usize),
-                        Method::Trace => (7i32, ::core::ptr::null_mut::<u8>(), 0usize),
-                        Method::Patch => (8i32, ::core::ptr::null_mut::<u8>(), 0usize),
-                        Method::Other(_e10) => {
-                            let (_ptr11, _len11) = ::witbind::rt::lend_str(_e10);
-                            (9i32, _ptr11, _len11)
-                        }
+                    wit_import!("[method]request.set-method", (i32, i32, ptr, len), i32);
+                    let (_v1, _v2, _v3) = _lower_flat_method(&method);
+                    let _ret4 = unsafe {
+                        _wit_import(self.handle() as i32, _v1, _v2, _v3)
                     };
-                    let _ret15 = unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _v12,
-                            _v13,
-                            _v14,
-                        )
-                    };
-                    match _ret15 {
-                        0 => ::core::result::Result::Ok(()),
-                        1 => ::core::result::Result::Err(()),
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    unsafe { ::witbind::rt::lift_result(_ret4, || (), || ()) }
                 }
                 /// Get the combination of the HTTP Path and Query for the Request.  When
                 /// `none`, this represents an empty Path and empty Query.
                 pub fn get_path_with_query(
                     &self,
                 ) -> ::core::option::Option<::witbind::rt::String> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:http/types@0.3.2", "[method]request.get-path-with-query",
-                        (i32, ptr)
-                    );
+                    wit_import!("[method]request.get-path-with-query", (i32, ptr));
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 3]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr1,
-                        )
-                    };
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    match _l2 {
-                        0 => ::core::option::Option::None,
-                        1 => {
-                            ::core::option::Option::Some(unsafe {
-                                ::witbind::rt::take_string_at(_ptr1.add(4))
-                            })
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case3 = || unsafe {
+                        ::witbind::rt::take_string_at(_ptr1.add(4))
+                    };
+                    unsafe { ::witbind::rt::lift_option(_l2, _case3) }
                 }
                 /// Set the combination of the HTTP Path and Query for the Request.  When
                 /// `none`, this represents an empty Path and empty Query. Fails is the
@@ -1247,9 +918,8 @@ pub mod wasi {
                     &self,
                     path_with_query: ::core::option::Option<&str>,
                 ) -> ::core::result::Result<(), ()> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:http/types@0.3.2", "[method]request.set-path-with-query",
-                        (i32, i32, ptr, len), i32
+                    wit_import!(
+                        "[method]request.set-path-with-query", (i32, i32, ptr, len), i32
                     );
                     let (_v4, _v5, _v6) = match path_with_query {
                         ::core::option::Option::None => {
@@ -1261,99 +931,45 @@ pub mod wasi {
                         }
                     };
                     let _ret7 = unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _v4,
-                            _v5,
-                            _v6,
-                        )
+                        _wit_import(self.handle() as i32, _v4, _v5, _v6)
                     };
-                    match _ret7 {
-                        0 => ::core::result::Result::Ok(()),
-                        1 => ::core::result::Result::Err(()),
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    unsafe { ::witbind::rt::lift_result(_ret7, || (), || ()) }
                 }
                 /// Get the HTTP Related Scheme for the Request. When `none`, the
                 /// implementation may choose an appropriate default scheme.
                 pub fn get_scheme(&self) -> ::core::option::Option<Scheme> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:http/types@0.3.2", "[method]request.get-scheme", (i32, ptr)
-                    );
+                    wit_import!("[method]request.get-scheme", (i32, ptr));
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 4]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr1,
-                        )
-                    };
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    match _l2 {
-                        0 => ::core::option::Option::None,
-                        1 => {
-                            let _l3 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                            let _v4 = match _l3 {
-                                0 => Scheme::Http,
-                                1 => Scheme::Https,
-                                2 => {
-                                    Scheme::Other(unsafe {
-                                        ::witbind::rt::take_string_at(_ptr1.add(8))
-                                    })
-                                }
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            };
-                            ::core::option::Option::Some(_v4)
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case4 = || unsafe { _lift_scheme(_ptr1.add(4)) };
+                    unsafe { ::witbind::rt::lift_option(_l2, _case4) }
                 }
                 /// Set the HTTP Related Scheme for the Request. When `none`, the
                 /// implementation may choose an appropriate default scheme. Fails if the
                 /// string given is not a syntactically valid uri scheme.
-                #[allow(clippy::result_unit_err)]
+                #[allow(clippy::needless_borrow, clippy::result_unit_err)]
                 pub fn set_scheme(
                     &self,
                     scheme: ::core::option::Option<&Scheme>,
                 ) -> ::core::result::Result<(), ()> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:http/types@0.3.2", "[method]request.set-scheme", (i32, i32,
-                        i32, ptr, len), i32
+                    wit_import!(
+                        "[method]request.set-scheme", (i32, i32, i32, ptr, len), i32
                     );
-                    let (_v10, _v11, _v12, _v13) = match scheme {
+                    let (_v6, _v7, _v8, _v9) = match scheme {
                         ::core::option::Option::None => {
                             (0i32, 0i32, ::core::ptr::null_mut::<u8>(), 0usize)
                         }
                         ::core::option::Option::Some(_e2) => {
-                            let (_v7, _v8, _v9) = match _e2 {
-                                Scheme::Http => {
-                                    (0i32, ::core::ptr::null_mut::<u8>(), 0usize)
-                                }
-                                Scheme::Https => {
-                                    (1i32, ::core::ptr::null_mut::<u8>(), 0usize)
-                                }
-                                Scheme::Other(_e5) => {
-                                    let (_ptr6, _len6) = ::witbind::rt::lend_str(_e5);
-                                    (2i32, _ptr6, _len6)
-                                }
-                            };
-                            (1i32, _v7, _v8, _v9)
+                            let (_v3, _v4, _v5) = _lower_flat_scheme(&_e2);
+                            (1i32, _v3, _v4, _v5)
                         }
                     };
-                    let _ret14 = unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _v10,
-                            _v11,
-                            _v12,
-                            _v13,
-                        )
+                    let _ret10 = unsafe {
+                        _wit_import(self.handle() as i32, _v6, _v7, _v8, _v9)
                     };
-                    match _ret14 {
-                        0 => ::core::result::Result::Ok(()),
-                        1 => ::core::result::Result::Err(()),
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    unsafe { ::witbind::rt::lift_result(_ret10, || (), || ()) }
                 }
                 /// Get the authority of the Request's target URI. A value of `none` may be used
                 /// with Related Schemes which do not require an authority. The HTTP and
@@ -1361,28 +977,15 @@ pub mod wasi {
                 pub fn get_authority(
                     &self,
                 ) -> ::core::option::Option<::witbind::rt::String> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:http/types@0.3.2", "[method]request.get-authority", (i32,
-                        ptr)
-                    );
+                    wit_import!("[method]request.get-authority", (i32, ptr));
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 3]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr1,
-                        )
-                    };
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    match _l2 {
-                        0 => ::core::option::Option::None,
-                        1 => {
-                            ::core::option::Option::Some(unsafe {
-                                ::witbind::rt::take_string_at(_ptr1.add(4))
-                            })
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case3 = || unsafe {
+                        ::witbind::rt::take_string_at(_ptr1.add(4))
+                    };
+                    unsafe { ::witbind::rt::lift_option(_l2, _case3) }
                 }
                 /// Set the authority of the Request's target URI. A value of `none` may be used
                 /// with Related Schemes which do not require an authority. The HTTP and
@@ -1393,9 +996,8 @@ pub mod wasi {
                     &self,
                     authority: ::core::option::Option<&str>,
                 ) -> ::core::result::Result<(), ()> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:http/types@0.3.2", "[method]request.set-authority", (i32,
-                        i32, ptr, len), i32
+                    wit_import!(
+                        "[method]request.set-authority", (i32, i32, ptr, len), i32
                     );
                     let (_v4, _v5, _v6) = match authority {
                         ::core::option::Option::None => {
@@ -1407,18 +1009,9 @@ pub mod wasi {
                         }
                     };
                     let _ret7 = unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _v4,
-                            _v5,
-                            _v6,
-                        )
+                        _wit_import(self.handle() as i32, _v4, _v5, _v6)
                     };
-                    match _ret7 {
-                        0 => ::core::result::Result::Ok(()),
-                        1 => ::core::result::Result::Err(()),
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    unsafe { ::witbind::rt::lift_result(_ret7, || (), || ()) }
                 }
                 /// Get the `request-options` to be associated with this request
                 ///
@@ -1429,51 +1022,25 @@ pub mod wasi {
                 /// the parent `request` is dropped, or its ownership is transferred to
                 /// another component by e.g. `handler.handle`.
                 pub fn get_options(&self) -> ::core::option::Option<RequestOptions> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:http/types@0.3.2", "[method]request.get-options", (i32,
-                        ptr)
-                    );
+                    wit_import!("[method]request.get-options", (i32, ptr));
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr1,
-                        )
-                    };
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    match _l2 {
-                        0 => ::core::option::Option::None,
-                        1 => {
-                            let _l3 = unsafe { *_ptr1.add(4).cast::<i32>() };
-                            ::core::option::Option::Some(RequestOptions {
-                                handle: unsafe {
-                                    ::witbind::rt::ResourceHandle::from_handle(_l3 as u32)
-                                },
-                            })
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case4 = || {
+                        let _l3 = unsafe { *_ptr1.add(4).cast::<i32>() };
+                        unsafe { RequestOptions::from_handle(_l3 as u32) }
+                    };
+                    unsafe { ::witbind::rt::lift_option(_l2, _case4) }
                 }
                 /// Get the headers associated with the Request.
                 ///
                 /// The returned `headers` resource is immutable: `set`, `append`, and
                 /// `delete` operations will fail with `header-error.immutable`.
                 pub fn get_headers(&self) -> Headers {
-                    ::witbind::rt::wit_import!(
-                        "wasi:http/types@0.3.2", "[method]request.get-headers", (i32),
-                        i32
-                    );
-                    let _ret1 = unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                        )
-                    };
-                    Fields {
-                        handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(_ret1 as u32)
-                        },
-                    }
+                    wit_import!("[method]request.get-headers", (i32), i32);
+                    let _ret1 = unsafe { _wit_import(self.handle() as i32) };
+                    unsafe { Fields::from_handle(_ret1 as u32) }
                 }
                 /// Get body of the Request.
                 ///
@@ -1501,16 +1068,12 @@ pub mod wasi {
                         >,
                     >,
                 ) {
-                    ::witbind::rt::wit_import!(
-                        "wasi:http/types@0.3.2", "[static]request.consume-body", (i32,
-                        i32, ptr)
-                    );
+                    wit_import!("[static]request.consume-body", (i32, i32, ptr));
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::ResourceHandle::take_handle(&this.handle)
-                                as i32,
+                            this.take_handle() as i32,
                             res.take_handle() as i32,
                             _ptr1,
                         )
@@ -1545,76 +1108,29 @@ pub mod wasi {
             pub struct RequestOptions {
                 pub(crate) handle: ::witbind::rt::ResourceHandle<RequestOptions>,
             }
-            impl ::witbind::rt::WasmResource for RequestOptions {
-                unsafe fn drop(handle: u32) {
-                    ::witbind::rt::wit_import!(
-                        "wasi:http/types@0.3.2", "[resource-drop]request-options", (i32)
-                    );
-                    unsafe { _wit_import(handle as i32) }
-                }
-            }
-            impl RequestOptions {
-                /// Takes ownership of a raw handle.
-                ///
-                /// # Safety
-                /// `handle` must be an owned handle of this resource type that
-                /// nothing else drops.
-                #[doc(hidden)]
-                pub unsafe fn from_handle(handle: u32) -> Self {
-                    Self {
-                        handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(handle)
-                        },
-                    }
-                }
-                /// Moves ownership of the raw handle out of this value.
-                #[doc(hidden)]
-                pub fn take_handle(&self) -> u32 {
-                    ::witbind::rt::ResourceHandle::take_handle(&self.handle)
-                }
-                /// The raw handle, still owned by this value.
-                #[doc(hidden)]
-                pub fn handle(&self) -> u32 {
-                    ::witbind::rt::ResourceHandle::handle(&self.handle)
-                }
-            }
+            ::witbind::rt::resource_handle!(
+                RequestOptions, "wasi:http/types@0.3.2",
+                "[resource-drop]request-options", api
+            );
             impl RequestOptions {
                 /// Construct a default `request-options` value.
                 #[allow(clippy::new_without_default)]
                 pub fn new() -> Self {
-                    ::witbind::rt::wit_import!(
-                        "wasi:http/types@0.3.2", "[constructor]request-options", (), i32
-                    );
+                    wit_import!("[constructor]request-options", (), i32);
                     let _ret1 = unsafe { _wit_import() };
-                    RequestOptions {
-                        handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(_ret1 as u32)
-                        },
-                    }
+                    unsafe { RequestOptions::from_handle(_ret1 as u32) }
                 }
                 /// The timeout for the initial connect to the HTTP Server.
                 pub fn get_connect_timeout(&self) -> ::core::option::Option<Duration> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:http/types@0.3.2",
+                    wit_import!(
                         "[method]request-options.get-connect-timeout", (i32, ptr)
                     );
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr1,
-                        )
-                    };
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    match _l2 {
-                        0 => ::core::option::Option::None,
-                        1 => {
-                            let _l3 = unsafe { *_ptr1.add(8).cast::<u64>() };
-                            ::core::option::Option::Some(_l3)
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case4 = || unsafe { *_ptr1.add(8).cast::<u64>() };
+                    unsafe { ::witbind::rt::lift_option(_l2, _case4) }
                 }
                 /// Set the timeout for the initial connect to the HTTP Server. An error
                 /// return value indicates that this timeout is not supported or that this
@@ -1623,8 +1139,7 @@ pub mod wasi {
                     &self,
                     duration: ::core::option::Option<Duration>,
                 ) -> ::core::result::Result<(), RequestOptionsError> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:http/types@0.3.2",
+                    wit_import!(
                         "[method]request-options.set-connect-timeout", (i32, i32, i64,
                         ptr)
                     );
@@ -1636,67 +1151,24 @@ pub mod wasi {
                         }
                     };
                     let _ptr5 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _v3,
-                            _v4,
-                            _ptr5,
-                        )
-                    };
+                    unsafe { _wit_import(self.handle() as i32, _v3, _v4, _ptr5) };
                     let _l6 = unsafe { *_ptr5.cast::<u8>() };
-                    match _l6 {
-                        0 => ::core::result::Result::Ok(()),
-                        1 => {
-                            let _l7 = unsafe { *_ptr5.add(4).cast::<u8>() };
-                            let _v10 = match _l7 {
-                                0 => RequestOptionsError::NotSupported,
-                                1 => RequestOptionsError::Immutable,
-                                2 => {
-                                    let _l8 = unsafe { *_ptr5.add(8).cast::<u8>() };
-                                    let _v9 = match _l8 {
-                                        0 => ::core::option::Option::None,
-                                        1 => {
-                                            ::core::option::Option::Some(unsafe {
-                                                ::witbind::rt::take_string_at(_ptr5.add(12))
-                                            })
-                                        }
-                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                    };
-                                    RequestOptionsError::Other(_v9)
-                                }
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            };
-                            ::core::result::Result::Err(_v10)
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case8 = || unsafe { _lift_request_options_error(_ptr5.add(4)) };
+                    unsafe { ::witbind::rt::lift_result(_l6, || (), _case8) }
                 }
                 /// The timeout for receiving the first byte of the Response body.
                 pub fn get_first_byte_timeout(
                     &self,
                 ) -> ::core::option::Option<Duration> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:http/types@0.3.2",
+                    wit_import!(
                         "[method]request-options.get-first-byte-timeout", (i32, ptr)
                     );
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr1,
-                        )
-                    };
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    match _l2 {
-                        0 => ::core::option::Option::None,
-                        1 => {
-                            let _l3 = unsafe { *_ptr1.add(8).cast::<u64>() };
-                            ::core::option::Option::Some(_l3)
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case4 = || unsafe { *_ptr1.add(8).cast::<u64>() };
+                    unsafe { ::witbind::rt::lift_option(_l2, _case4) }
                 }
                 /// Set the timeout for receiving the first byte of the Response body. An
                 /// error return value indicates that this timeout is not supported or that
@@ -1705,8 +1177,7 @@ pub mod wasi {
                     &self,
                     duration: ::core::option::Option<Duration>,
                 ) -> ::core::result::Result<(), RequestOptionsError> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:http/types@0.3.2",
+                    wit_import!(
                         "[method]request-options.set-first-byte-timeout", (i32, i32, i64,
                         ptr)
                     );
@@ -1718,68 +1189,25 @@ pub mod wasi {
                         }
                     };
                     let _ptr5 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _v3,
-                            _v4,
-                            _ptr5,
-                        )
-                    };
+                    unsafe { _wit_import(self.handle() as i32, _v3, _v4, _ptr5) };
                     let _l6 = unsafe { *_ptr5.cast::<u8>() };
-                    match _l6 {
-                        0 => ::core::result::Result::Ok(()),
-                        1 => {
-                            let _l7 = unsafe { *_ptr5.add(4).cast::<u8>() };
-                            let _v10 = match _l7 {
-                                0 => RequestOptionsError::NotSupported,
-                                1 => RequestOptionsError::Immutable,
-                                2 => {
-                                    let _l8 = unsafe { *_ptr5.add(8).cast::<u8>() };
-                                    let _v9 = match _l8 {
-                                        0 => ::core::option::Option::None,
-                                        1 => {
-                                            ::core::option::Option::Some(unsafe {
-                                                ::witbind::rt::take_string_at(_ptr5.add(12))
-                                            })
-                                        }
-                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                    };
-                                    RequestOptionsError::Other(_v9)
-                                }
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            };
-                            ::core::result::Result::Err(_v10)
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case8 = || unsafe { _lift_request_options_error(_ptr5.add(4)) };
+                    unsafe { ::witbind::rt::lift_result(_l6, || (), _case8) }
                 }
                 /// The timeout for receiving subsequent chunks of bytes in the Response
                 /// body stream.
                 pub fn get_between_bytes_timeout(
                     &self,
                 ) -> ::core::option::Option<Duration> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:http/types@0.3.2",
+                    wit_import!(
                         "[method]request-options.get-between-bytes-timeout", (i32, ptr)
                     );
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr1,
-                        )
-                    };
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    match _l2 {
-                        0 => ::core::option::Option::None,
-                        1 => {
-                            let _l3 = unsafe { *_ptr1.add(8).cast::<u64>() };
-                            ::core::option::Option::Some(_l3)
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case4 = || unsafe { *_ptr1.add(8).cast::<u64>() };
+                    unsafe { ::witbind::rt::lift_option(_l2, _case4) }
                 }
                 /// Set the timeout for receiving subsequent chunks of bytes in the Response
                 /// body stream. An error return value indicates that this timeout is not
@@ -1788,8 +1216,7 @@ pub mod wasi {
                     &self,
                     duration: ::core::option::Option<Duration>,
                 ) -> ::core::result::Result<(), RequestOptionsError> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:http/types@0.3.2",
+                    wit_import!(
                         "[method]request-options.set-between-bytes-timeout", (i32, i32,
                         i64, ptr)
                     );
@@ -1801,60 +1228,18 @@ pub mod wasi {
                         }
                     };
                     let _ptr5 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _v3,
-                            _v4,
-                            _ptr5,
-                        )
-                    };
+                    unsafe { _wit_import(self.handle() as i32, _v3, _v4, _ptr5) };
                     let _l6 = unsafe { *_ptr5.cast::<u8>() };
-                    match _l6 {
-                        0 => ::core::result::Result::Ok(()),
-                        1 => {
-                            let _l7 = unsafe { *_ptr5.add(4).cast::<u8>() };
-                            let _v10 = match _l7 {
-                                0 => RequestOptionsError::NotSupported,
-                                1 => RequestOptionsError::Immutable,
-                                2 => {
-                                    let _l8 = unsafe { *_ptr5.add(8).cast::<u8>() };
-                                    let _v9 = match _l8 {
-                                        0 => ::core::option::Option::None,
-                                        1 => {
-                                            ::core::option::Option::Some(unsafe {
-                                                ::witbind::rt::take_string_at(_ptr5.add(12))
-                                            })
-                                        }
-                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                    };
-                                    RequestOptionsError::Other(_v9)
-                                }
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            };
-                            ::core::result::Result::Err(_v10)
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case8 = || unsafe { _lift_request_options_error(_ptr5.add(4)) };
+                    unsafe { ::witbind::rt::lift_result(_l6, || (), _case8) }
                 }
                 /// Make a deep copy of the `request-options`.
                 /// The resulting `request-options` is mutable.
                 #[allow(clippy::should_implement_trait)]
                 pub fn clone(&self) -> RequestOptions {
-                    ::witbind::rt::wit_import!(
-                        "wasi:http/types@0.3.2", "[method]request-options.clone", (i32),
-                        i32
-                    );
-                    let _ret1 = unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                        )
-                    };
-                    RequestOptions {
-                        handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(_ret1 as u32)
-                        },
-                    }
+                    wit_import!("[method]request-options.clone", (i32), i32);
+                    let _ret1 = unsafe { _wit_import(self.handle() as i32) };
+                    unsafe { RequestOptions::from_handle(_ret1 as u32) }
                 }
             }
             /// This type corresponds to the HTTP standard Status Code.
@@ -1865,39 +1250,9 @@ pub mod wasi {
             pub struct Response {
                 pub(crate) handle: ::witbind::rt::ResourceHandle<Response>,
             }
-            impl ::witbind::rt::WasmResource for Response {
-                unsafe fn drop(handle: u32) {
-                    ::witbind::rt::wit_import!(
-                        "wasi:http/types@0.3.2", "[resource-drop]response", (i32)
-                    );
-                    unsafe { _wit_import(handle as i32) }
-                }
-            }
-            impl Response {
-                /// Takes ownership of a raw handle.
-                ///
-                /// # Safety
-                /// `handle` must be an owned handle of this resource type that
-                /// nothing else drops.
-                #[doc(hidden)]
-                pub unsafe fn from_handle(handle: u32) -> Self {
-                    Self {
-                        handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(handle)
-                        },
-                    }
-                }
-                /// Moves ownership of the raw handle out of this value.
-                #[doc(hidden)]
-                pub fn take_handle(&self) -> u32 {
-                    ::witbind::rt::ResourceHandle::take_handle(&self.handle)
-                }
-                /// The raw handle, still owned by this value.
-                #[doc(hidden)]
-                pub fn handle(&self) -> u32 {
-                    ::witbind::rt::ResourceHandle::handle(&self.handle)
-                }
-            }
+            ::witbind::rt::resource_handle!(
+                Response, "wasi:http/types@0.3.2", "[resource-drop]response", api
+            );
             impl Response {
                 /// Construct a new `response`, with a default `status-code` of `200`.
                 /// If a different `status-code` is needed, it must be set via the
@@ -1930,10 +1285,7 @@ pub mod wasi {
                         ::core::result::Result<(), ErrorCode>,
                     >,
                 ) {
-                    ::witbind::rt::wit_import!(
-                        "wasi:http/types@0.3.2", "[static]response.new", (i32, i32, i32,
-                        i32, ptr)
-                    );
+                    wit_import!("[static]response.new", (i32, i32, i32, i32, ptr));
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
                     let (_v3, _v4) = match &contents {
                         ::core::option::Option::None => (0i32, 0i32),
@@ -1944,8 +1296,7 @@ pub mod wasi {
                     let _ptr5 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::ResourceHandle::take_handle(&headers.handle)
-                                as i32,
+                            headers.take_handle() as i32,
                             _v3,
                             _v4,
                             trailers.take_handle() as i32,
@@ -1955,11 +1306,7 @@ pub mod wasi {
                     let _l6 = unsafe { *_ptr5.cast::<i32>() };
                     let _l7 = unsafe { *_ptr5.add(4).cast::<u32>() };
                     (
-                        Response {
-                            handle: unsafe {
-                                ::witbind::rt::ResourceHandle::from_handle(_l6 as u32)
-                            },
-                        },
+                        unsafe { Response::from_handle(_l6 as u32) },
                         unsafe {
                             ::witbind::rt::async_support::FutureReader::new(
                                 _l7,
@@ -1973,15 +1320,8 @@ pub mod wasi {
                 }
                 /// Get the HTTP Status Code for the Response.
                 pub fn get_status_code(&self) -> StatusCode {
-                    ::witbind::rt::wit_import!(
-                        "wasi:http/types@0.3.2", "[method]response.get-status-code",
-                        (i32), i32
-                    );
-                    let _ret1 = unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                        )
-                    };
+                    wit_import!("[method]response.get-status-code", (i32), i32);
+                    let _ret1 = unsafe { _wit_import(self.handle() as i32) };
                     _ret1 as u16
                 }
                 /// Set the HTTP Status Code for the Response. Fails if the status-code
@@ -1991,41 +1331,23 @@ pub mod wasi {
                     &self,
                     status_code: StatusCode,
                 ) -> ::core::result::Result<(), ()> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:http/types@0.3.2", "[method]response.set-status-code",
-                        (i32, i32), i32
-                    );
+                    wit_import!("[method]response.set-status-code", (i32, i32), i32);
                     let _ret1 = unsafe {
                         _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                            self.handle() as i32,
                             ::witbind::rt::as_i32(status_code),
                         )
                     };
-                    match _ret1 {
-                        0 => ::core::result::Result::Ok(()),
-                        1 => ::core::result::Result::Err(()),
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    unsafe { ::witbind::rt::lift_result(_ret1, || (), || ()) }
                 }
                 /// Get the headers associated with the Response.
                 ///
                 /// The returned `headers` resource is immutable: `set`, `append`, and
                 /// `delete` operations will fail with `header-error.immutable`.
                 pub fn get_headers(&self) -> Headers {
-                    ::witbind::rt::wit_import!(
-                        "wasi:http/types@0.3.2", "[method]response.get-headers", (i32),
-                        i32
-                    );
-                    let _ret1 = unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                        )
-                    };
-                    Fields {
-                        handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(_ret1 as u32)
-                        },
-                    }
+                    wit_import!("[method]response.get-headers", (i32), i32);
+                    let _ret1 = unsafe { _wit_import(self.handle() as i32) };
+                    unsafe { Fields::from_handle(_ret1 as u32) }
                 }
                 /// Get body of the Response.
                 ///
@@ -2053,16 +1375,12 @@ pub mod wasi {
                         >,
                     >,
                 ) {
-                    ::witbind::rt::wit_import!(
-                        "wasi:http/types@0.3.2", "[static]response.consume-body", (i32,
-                        i32, ptr)
-                    );
+                    wit_import!("[static]response.consume-body", (i32, i32, ptr));
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::ResourceHandle::take_handle(&this.handle)
-                                as i32,
+                            this.take_handle() as i32,
                             res.take_handle() as i32,
                             _ptr1,
                         )
@@ -2235,18 +1553,18 @@ pub mod wasi {
                                     unsafe { *ptr.add(8).cast::<u8>() = 0 };
                                 }
                                 ::core::option::Option::Some(_e3) => {
-                                    unsafe { *ptr.add(8).cast::<u8>() = 1 };
                                     unsafe {
-                                        *ptr.add(12).cast::<i32>() = ::witbind::rt::ResourceHandle::take_handle(
-                                            &_e3.handle,
-                                        ) as i32
-                                    };
+                                        *ptr.add(8).cast::<u8>() = 1;
+                                        *ptr.add(12).cast::<i32>() = _e3.take_handle() as i32;
+                                    }
                                 }
                             }
                         }
                         ::core::result::Result::Err(_e4) => {
-                            unsafe { *ptr.cast::<u8>() = 1 };
-                            unsafe { _lower_owned_error_code(_e4, ptr.add(8)) };
+                            unsafe {
+                                *ptr.cast::<u8>() = 1;
+                                _lower_owned_error_code(_e4, ptr.add(8));
+                            }
                         }
                     }
                 }
@@ -2257,29 +1575,16 @@ pub mod wasi {
                     ErrorCode,
                 > {
                     let _l1 = unsafe { *ptr.cast::<u8>() };
-                    match _l1 {
-                        0 => {
-                            let _l2 = unsafe { *ptr.add(8).cast::<u8>() };
-                            let _v4 = match _l2 {
-                                0 => ::core::option::Option::None,
-                                1 => {
-                                    let _l3 = unsafe { *ptr.add(12).cast::<i32>() };
-                                    ::core::option::Option::Some(Fields {
-                                        handle: unsafe {
-                                            ::witbind::rt::ResourceHandle::from_handle(_l3 as u32)
-                                        },
-                                    })
-                                }
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            };
-                            ::core::result::Result::Ok(_v4)
-                        }
-                        1 => {
-                            let _v5 = unsafe { _lift_error_code(ptr.add(8)) };
-                            ::core::result::Result::Err(_v5)
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case6 = || {
+                        let _l2 = unsafe { *ptr.add(8).cast::<u8>() };
+                        let _case4 = || {
+                            let _l3 = unsafe { *ptr.add(12).cast::<i32>() };
+                            unsafe { Fields::from_handle(_l3 as u32) }
+                        };
+                        unsafe { ::witbind::rt::lift_option(_l2, _case4) }
+                    };
+                    let _case8 = || unsafe { _lift_error_code(ptr.add(8)) };
+                    unsafe { ::witbind::rt::lift_result(_l1, _case6, _case8) }
                 }
                 #[allow(unused_variables)]
                 unsafe fn dealloc_lists(ptr: *mut u8) {
@@ -2373,21 +1678,17 @@ pub mod wasi {
                             unsafe { *ptr.cast::<u8>() = 0 };
                         }
                         ::core::result::Result::Err(_e2) => {
-                            unsafe { *ptr.cast::<u8>() = 1 };
-                            unsafe { _lower_owned_error_code(_e2, ptr.add(8)) };
+                            unsafe {
+                                *ptr.cast::<u8>() = 1;
+                                _lower_owned_error_code(_e2, ptr.add(8));
+                            }
                         }
                     }
                 }
                 unsafe fn lift(ptr: *mut u8) -> ::core::result::Result<(), ErrorCode> {
                     let _l1 = unsafe { *ptr.cast::<u8>() };
-                    match _l1 {
-                        0 => ::core::result::Result::Ok(()),
-                        1 => {
-                            let _v2 = unsafe { _lift_error_code(ptr.add(8)) };
-                            ::core::result::Result::Err(_v2)
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case3 = || unsafe { _lift_error_code(ptr.add(8)) };
+                    unsafe { ::witbind::rt::lift_result(_l1, || (), _case3) }
                 }
                 #[allow(unused_variables)]
                 unsafe fn dealloc_lists(ptr: *mut u8) {
@@ -2530,27 +1831,14 @@ pub mod wasi {
                 ptr: *mut u8,
             ) -> DnsErrorPayload {
                 let _l1 = unsafe { *ptr.cast::<u8>() };
-                let _v2 = match _l1 {
-                    0 => ::core::option::Option::None,
-                    1 => {
-                        ::core::option::Option::Some(unsafe {
-                            ::witbind::rt::take_string_at(ptr.add(4))
-                        })
-                    }
-                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                };
-                let _l3 = unsafe { *ptr.add(12).cast::<u8>() };
-                let _v5 = match _l3 {
-                    0 => ::core::option::Option::None,
-                    1 => {
-                        let _l4 = unsafe { *ptr.add(14).cast::<u16>() };
-                        ::core::option::Option::Some(_l4)
-                    }
-                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                };
+                let _case2 = || unsafe { ::witbind::rt::take_string_at(ptr.add(4)) };
+                let _v3 = unsafe { ::witbind::rt::lift_option(_l1, _case2) };
+                let _l4 = unsafe { *ptr.add(12).cast::<u8>() };
+                let _case6 = || unsafe { *ptr.add(14).cast::<u16>() };
+                let _v7 = unsafe { ::witbind::rt::lift_option(_l4, _case6) };
                 DnsErrorPayload {
-                    rcode: _v2,
-                    info_code: _v5,
+                    rcode: _v3,
+                    info_code: _v7,
                 }
             }
             /// Lifts a `error-code` out of canonical ABI memory.
@@ -2590,129 +1878,79 @@ pub mod wasi {
                     16 => ErrorCode::HttpRequestLengthRequired,
                     17 => {
                         let _l4 = unsafe { *ptr.add(8).cast::<u8>() };
-                        let _v6 = match _l4 {
-                            0 => ::core::option::Option::None,
-                            1 => {
-                                let _l5 = unsafe { *ptr.add(16).cast::<u64>() };
-                                ::core::option::Option::Some(_l5)
-                            }
-                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                        };
-                        ErrorCode::HttpRequestBodySize(_v6)
+                        let _case6 = || unsafe { *ptr.add(16).cast::<u64>() };
+                        let _v7 = unsafe { ::witbind::rt::lift_option(_l4, _case6) };
+                        ErrorCode::HttpRequestBodySize(_v7)
                     }
                     18 => ErrorCode::HttpRequestMethodInvalid,
                     19 => ErrorCode::HttpRequestUriInvalid,
                     20 => ErrorCode::HttpRequestUriTooLong,
                     21 => {
-                        let _l7 = unsafe { *ptr.add(8).cast::<u8>() };
-                        let _v9 = match _l7 {
-                            0 => ::core::option::Option::None,
-                            1 => {
-                                let _l8 = unsafe { *ptr.add(12).cast::<u32>() };
-                                ::core::option::Option::Some(_l8)
-                            }
-                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                        };
-                        ErrorCode::HttpRequestHeaderSectionSize(_v9)
+                        let _l8 = unsafe { *ptr.add(8).cast::<u8>() };
+                        let _case10 = || unsafe { *ptr.add(12).cast::<u32>() };
+                        let _v11 = unsafe { ::witbind::rt::lift_option(_l8, _case10) };
+                        ErrorCode::HttpRequestHeaderSectionSize(_v11)
                     }
                     22 => {
-                        let _l10 = unsafe { *ptr.add(8).cast::<u8>() };
-                        let _v12 = match _l10 {
-                            0 => ::core::option::Option::None,
-                            1 => {
-                                let _v11 = unsafe { _lift_field_size_payload(ptr.add(12)) };
-                                ::core::option::Option::Some(_v11)
-                            }
-                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                        let _l12 = unsafe { *ptr.add(8).cast::<u8>() };
+                        let _case14 = || unsafe {
+                            _lift_field_size_payload(ptr.add(12))
                         };
-                        ErrorCode::HttpRequestHeaderSize(_v12)
+                        let _v15 = unsafe { ::witbind::rt::lift_option(_l12, _case14) };
+                        ErrorCode::HttpRequestHeaderSize(_v15)
                     }
                     23 => {
-                        let _l13 = unsafe { *ptr.add(8).cast::<u8>() };
-                        let _v15 = match _l13 {
-                            0 => ::core::option::Option::None,
-                            1 => {
-                                let _l14 = unsafe { *ptr.add(12).cast::<u32>() };
-                                ::core::option::Option::Some(_l14)
-                            }
-                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                        };
-                        ErrorCode::HttpRequestTrailerSectionSize(_v15)
+                        let _l16 = unsafe { *ptr.add(8).cast::<u8>() };
+                        let _case18 = || unsafe { *ptr.add(12).cast::<u32>() };
+                        let _v19 = unsafe { ::witbind::rt::lift_option(_l16, _case18) };
+                        ErrorCode::HttpRequestTrailerSectionSize(_v19)
                     }
                     24 => {
-                        let _v16 = unsafe { _lift_field_size_payload(ptr.add(8)) };
-                        ErrorCode::HttpRequestTrailerSize(_v16)
+                        let _v20 = unsafe { _lift_field_size_payload(ptr.add(8)) };
+                        ErrorCode::HttpRequestTrailerSize(_v20)
                     }
                     25 => ErrorCode::HttpResponseIncomplete,
                     26 => {
-                        let _l17 = unsafe { *ptr.add(8).cast::<u8>() };
-                        let _v19 = match _l17 {
-                            0 => ::core::option::Option::None,
-                            1 => {
-                                let _l18 = unsafe { *ptr.add(12).cast::<u32>() };
-                                ::core::option::Option::Some(_l18)
-                            }
-                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                        };
-                        ErrorCode::HttpResponseHeaderSectionSize(_v19)
+                        let _l21 = unsafe { *ptr.add(8).cast::<u8>() };
+                        let _case23 = || unsafe { *ptr.add(12).cast::<u32>() };
+                        let _v24 = unsafe { ::witbind::rt::lift_option(_l21, _case23) };
+                        ErrorCode::HttpResponseHeaderSectionSize(_v24)
                     }
                     27 => {
-                        let _v20 = unsafe { _lift_field_size_payload(ptr.add(8)) };
-                        ErrorCode::HttpResponseHeaderSize(_v20)
+                        let _v25 = unsafe { _lift_field_size_payload(ptr.add(8)) };
+                        ErrorCode::HttpResponseHeaderSize(_v25)
                     }
                     28 => {
-                        let _l21 = unsafe { *ptr.add(8).cast::<u8>() };
-                        let _v23 = match _l21 {
-                            0 => ::core::option::Option::None,
-                            1 => {
-                                let _l22 = unsafe { *ptr.add(16).cast::<u64>() };
-                                ::core::option::Option::Some(_l22)
-                            }
-                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                        };
-                        ErrorCode::HttpResponseBodySize(_v23)
+                        let _l26 = unsafe { *ptr.add(8).cast::<u8>() };
+                        let _case28 = || unsafe { *ptr.add(16).cast::<u64>() };
+                        let _v29 = unsafe { ::witbind::rt::lift_option(_l26, _case28) };
+                        ErrorCode::HttpResponseBodySize(_v29)
                     }
                     29 => {
-                        let _l24 = unsafe { *ptr.add(8).cast::<u8>() };
-                        let _v26 = match _l24 {
-                            0 => ::core::option::Option::None,
-                            1 => {
-                                let _l25 = unsafe { *ptr.add(12).cast::<u32>() };
-                                ::core::option::Option::Some(_l25)
-                            }
-                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                        };
-                        ErrorCode::HttpResponseTrailerSectionSize(_v26)
+                        let _l30 = unsafe { *ptr.add(8).cast::<u8>() };
+                        let _case32 = || unsafe { *ptr.add(12).cast::<u32>() };
+                        let _v33 = unsafe { ::witbind::rt::lift_option(_l30, _case32) };
+                        ErrorCode::HttpResponseTrailerSectionSize(_v33)
                     }
                     30 => {
-                        let _v27 = unsafe { _lift_field_size_payload(ptr.add(8)) };
-                        ErrorCode::HttpResponseTrailerSize(_v27)
+                        let _v34 = unsafe { _lift_field_size_payload(ptr.add(8)) };
+                        ErrorCode::HttpResponseTrailerSize(_v34)
                     }
                     31 => {
-                        let _l28 = unsafe { *ptr.add(8).cast::<u8>() };
-                        let _v29 = match _l28 {
-                            0 => ::core::option::Option::None,
-                            1 => {
-                                ::core::option::Option::Some(unsafe {
-                                    ::witbind::rt::take_string_at(ptr.add(12))
-                                })
-                            }
-                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                        let _l35 = unsafe { *ptr.add(8).cast::<u8>() };
+                        let _case36 = || unsafe {
+                            ::witbind::rt::take_string_at(ptr.add(12))
                         };
-                        ErrorCode::HttpResponseTransferCoding(_v29)
+                        let _v37 = unsafe { ::witbind::rt::lift_option(_l35, _case36) };
+                        ErrorCode::HttpResponseTransferCoding(_v37)
                     }
                     32 => {
-                        let _l30 = unsafe { *ptr.add(8).cast::<u8>() };
-                        let _v31 = match _l30 {
-                            0 => ::core::option::Option::None,
-                            1 => {
-                                ::core::option::Option::Some(unsafe {
-                                    ::witbind::rt::take_string_at(ptr.add(12))
-                                })
-                            }
-                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                        let _l38 = unsafe { *ptr.add(8).cast::<u8>() };
+                        let _case39 = || unsafe {
+                            ::witbind::rt::take_string_at(ptr.add(12))
                         };
-                        ErrorCode::HttpResponseContentCoding(_v31)
+                        let _v40 = unsafe { ::witbind::rt::lift_option(_l38, _case39) };
+                        ErrorCode::HttpResponseContentCoding(_v40)
                     }
                     33 => ErrorCode::HttpResponseTimeout,
                     34 => ErrorCode::HttpUpgradeFailed,
@@ -2720,17 +1958,12 @@ pub mod wasi {
                     36 => ErrorCode::LoopDetected,
                     37 => ErrorCode::ConfigurationError,
                     38 => {
-                        let _l32 = unsafe { *ptr.add(8).cast::<u8>() };
-                        let _v33 = match _l32 {
-                            0 => ::core::option::Option::None,
-                            1 => {
-                                ::core::option::Option::Some(unsafe {
-                                    ::witbind::rt::take_string_at(ptr.add(12))
-                                })
-                            }
-                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                        let _l41 = unsafe { *ptr.add(8).cast::<u8>() };
+                        let _case42 = || unsafe {
+                            ::witbind::rt::take_string_at(ptr.add(12))
                         };
-                        ErrorCode::InternalError(_v33)
+                        let _v43 = unsafe { ::witbind::rt::lift_option(_l41, _case42) };
+                        ErrorCode::InternalError(_v43)
                     }
                     _ => unsafe { ::witbind::rt::invalid_discriminant() }
                 }
@@ -2746,27 +1979,111 @@ pub mod wasi {
                 ptr: *mut u8,
             ) -> FieldSizePayload {
                 let _l1 = unsafe { *ptr.cast::<u8>() };
-                let _v2 = match _l1 {
-                    0 => ::core::option::Option::None,
-                    1 => {
-                        ::core::option::Option::Some(unsafe {
+                let _case2 = || unsafe { ::witbind::rt::take_string_at(ptr.add(4)) };
+                let _v3 = unsafe { ::witbind::rt::lift_option(_l1, _case2) };
+                let _l4 = unsafe { *ptr.add(12).cast::<u8>() };
+                let _case6 = || unsafe { *ptr.add(16).cast::<u32>() };
+                let _v7 = unsafe { ::witbind::rt::lift_option(_l4, _case6) };
+                FieldSizePayload {
+                    field_name: _v3,
+                    field_size: _v7,
+                }
+            }
+            /// Lifts a `header-error` out of canonical ABI memory.
+            ///
+            /// # Safety
+            ///
+            /// `ptr` points at a valid value of this type in canonical layout
+            /// (aligned, initialized, cases and discriminants in range), whose
+            /// lists, strings and handles are handed over to the result.
+            pub(crate) unsafe fn _lift_header_error(ptr: *mut u8) -> HeaderError {
+                let _l1 = unsafe { *ptr.cast::<u8>() };
+                match _l1 {
+                    0 => HeaderError::InvalidSyntax,
+                    1 => HeaderError::Forbidden,
+                    2 => HeaderError::Immutable,
+                    3 => HeaderError::SizeExceeded,
+                    4 => {
+                        let _l2 = unsafe { *ptr.add(4).cast::<u8>() };
+                        let _case3 = || unsafe {
+                            ::witbind::rt::take_string_at(ptr.add(8))
+                        };
+                        let _v4 = unsafe { ::witbind::rt::lift_option(_l2, _case3) };
+                        HeaderError::Other(_v4)
+                    }
+                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                }
+            }
+            /// Lifts a `method` out of canonical ABI memory.
+            ///
+            /// # Safety
+            ///
+            /// `ptr` points at a valid value of this type in canonical layout
+            /// (aligned, initialized, cases and discriminants in range), whose
+            /// lists, strings and handles are handed over to the result.
+            pub(crate) unsafe fn _lift_method(ptr: *mut u8) -> Method {
+                let _l1 = unsafe { *ptr.cast::<u8>() };
+                match _l1 {
+                    0 => Method::Get,
+                    1 => Method::Head,
+                    2 => Method::Post,
+                    3 => Method::Put,
+                    4 => Method::Delete,
+                    5 => Method::Connect,
+                    6 => Method::Options,
+                    7 => Method::Trace,
+                    8 => Method::Patch,
+                    9 => {
+                        Method::Other(unsafe {
                             ::witbind::rt::take_string_at(ptr.add(4))
                         })
                     }
                     _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                };
-                let _l3 = unsafe { *ptr.add(12).cast::<u8>() };
-                let _v5 = match _l3 {
-                    0 => ::core::option::Option::None,
-                    1 => {
-                        let _l4 = unsafe { *ptr.add(16).cast::<u32>() };
-                        ::core::option::Option::Some(_l4)
+                }
+            }
+            /// Lifts a `request-options-error` out of canonical ABI memory.
+            ///
+            /// # Safety
+            ///
+            /// `ptr` points at a valid value of this type in canonical layout
+            /// (aligned, initialized, cases and discriminants in range), whose
+            /// lists, strings and handles are handed over to the result.
+            pub(crate) unsafe fn _lift_request_options_error(
+                ptr: *mut u8,
+            ) -> RequestOptionsError {
+                let _l1 = unsafe { *ptr.cast::<u8>() };
+                match _l1 {
+                    0 => RequestOptionsError::NotSupported,
+                    1 => RequestOptionsError::Immutable,
+                    2 => {
+                        let _l2 = unsafe { *ptr.add(4).cast::<u8>() };
+                        let _case3 = || unsafe {
+                            ::witbind::rt::take_string_at(ptr.add(8))
+                        };
+                        let _v4 = unsafe { ::witbind::rt::lift_option(_l2, _case3) };
+                        RequestOptionsError::Other(_v4)
                     }
                     _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                };
-                FieldSizePayload {
-                    field_name: _v2,
-                    field_size: _v5,
+                }
+            }
+            /// Lifts a `scheme` out of canonical ABI memory.
+            ///
+            /// # Safety
+            ///
+            /// `ptr` points at a valid value of this type in canonical layout
+            /// (aligned, initialized, cases and discriminants in range), whose
+            /// lists, strings and handles are handed over to the result.
+            pub(crate) unsafe fn _lift_scheme(ptr: *mut u8) -> Scheme {
+                let _l1 = unsafe { *ptr.cast::<u8>() };
+                match _l1 {
+                    0 => Scheme::Http,
+                    1 => Scheme::Https,
+                    2 => {
+                        Scheme::Other(unsafe {
+                            ::witbind::rt::take_string_at(ptr.add(4))
+                        })
+                    }
+                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
                 }
             }
             /// Lifts a `TLS-alert-received-payload` out of canonical ABI memory.
@@ -2780,27 +2097,14 @@ pub mod wasi {
                 ptr: *mut u8,
             ) -> TlsAlertReceivedPayload {
                 let _l1 = unsafe { *ptr.cast::<u8>() };
-                let _v3 = match _l1 {
-                    0 => ::core::option::Option::None,
-                    1 => {
-                        let _l2 = unsafe { *ptr.add(1).cast::<u8>() };
-                        ::core::option::Option::Some(_l2)
-                    }
-                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                };
-                let _l4 = unsafe { *ptr.add(4).cast::<u8>() };
-                let _v5 = match _l4 {
-                    0 => ::core::option::Option::None,
-                    1 => {
-                        ::core::option::Option::Some(unsafe {
-                            ::witbind::rt::take_string_at(ptr.add(8))
-                        })
-                    }
-                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                };
+                let _case3 = || unsafe { *ptr.add(1).cast::<u8>() };
+                let _v4 = unsafe { ::witbind::rt::lift_option(_l1, _case3) };
+                let _l5 = unsafe { *ptr.add(4).cast::<u8>() };
+                let _case6 = || unsafe { ::witbind::rt::take_string_at(ptr.add(8)) };
+                let _v7 = unsafe { ::witbind::rt::lift_option(_l5, _case6) };
                 TlsAlertReceivedPayload {
-                    alert_id: _v3,
-                    alert_message: _v5,
+                    alert_id: _v4,
+                    alert_message: _v7,
                 }
             }
             /// A lent `DNS-error-payload` as its core values (its lists and strings point into `value`).
@@ -3389,6 +2693,37 @@ pub mod wasi {
                 };
                 (_v6, _v7, _v8, _v11, _v12)
             }
+            /// A lent `method` as its core values (its lists and strings point into `value`).
+            pub(crate) fn _lower_flat_method(value: &Method) -> (i32, *mut u8, usize) {
+                let (_v12, _v13, _v14) = match value {
+                    Method::Get => (0i32, ::core::ptr::null_mut::<u8>(), 0usize),
+                    Method::Head => (1i32, ::core::ptr::null_mut::<u8>(), 0usize),
+                    Method::Post => (2i32, ::core::ptr::null_mut::<u8>(), 0usize),
+                    Method::Put => (3i32, ::core::ptr::null_mut::<u8>(), 0usize),
+                    Method::Delete => (4i32, ::core::ptr::null_mut::<u8>(), 0usize),
+                    Method::Connect => (5i32, ::core::ptr::null_mut::<u8>(), 0usize),
+                    Method::Options => (6i32, ::core::ptr::null_mut::<u8>(), 0usize),
+                    Method::Trace => (7i32, ::core::ptr::null_mut::<u8>(), 0usize),
+                    Method::Patch => (8i32, ::core::ptr::null_mut::<u8>(), 0usize),
+                    Method::Other(_e10) => {
+                        let (_ptr11, _len11) = ::witbind::rt::lend_str(_e10);
+                        (9i32, _ptr11, _len11)
+                    }
+                };
+                (_v12, _v13, _v14)
+            }
+            /// A lent `scheme` as its core values (its lists and strings point into `value`).
+            pub(crate) fn _lower_flat_scheme(value: &Scheme) -> (i32, *mut u8, usize) {
+                let (_v5, _v6, _v7) = match value {
+                    Scheme::Http => (0i32, ::core::ptr::null_mut::<u8>(), 0usize),
+                    Scheme::Https => (1i32, ::core::ptr::null_mut::<u8>(), 0usize),
+                    Scheme::Other(_e3) => {
+                        let (_ptr4, _len4) = ::witbind::rt::lend_str(_e3);
+                        (2i32, _ptr4, _len4)
+                    }
+                };
+                (_v5, _v6, _v7)
+            }
             /// A lent `TLS-alert-received-payload` as its core values (its lists and strings point into `value`).
             pub(crate) fn _lower_flat_tls_alert_received_payload(
                 value: &TlsAlertReceivedPayload,
@@ -3426,13 +2761,13 @@ pub mod wasi {
                         unsafe { *ptr.cast::<u8>() = 0 };
                     }
                     ::core::option::Option::Some(_e4) => {
-                        unsafe { *ptr.cast::<u8>() = 1 };
                         unsafe {
+                            *ptr.cast::<u8>() = 1;
                             ::witbind::rt::store_list(
                                 ptr.add(4),
                                 ::witbind::rt::give_string(_e4),
-                            )
-                        };
+                            );
+                        }
                     }
                 }
                 match _f2 {
@@ -3440,11 +2775,11 @@ pub mod wasi {
                         unsafe { *ptr.add(12).cast::<u8>() = 0 };
                     }
                     ::core::option::Option::Some(_e6) => {
-                        unsafe { *ptr.add(12).cast::<u8>() = 1 };
                         unsafe {
+                            *ptr.add(12).cast::<u8>() = 1;
                             *ptr.add(14).cast::<u16>() = ::witbind::rt::as_i32(_e6)
-                                as u16
-                        };
+                                as u16;
+                        }
                     }
                 }
             }
@@ -3462,8 +2797,10 @@ pub mod wasi {
                         unsafe { *ptr.cast::<u8>() = 0 };
                     }
                     ErrorCode::DnsError(_e2) => {
-                        unsafe { *ptr.cast::<u8>() = 1 };
-                        unsafe { _lower_owned_dns_error_payload(_e2, ptr.add(8)) };
+                        unsafe {
+                            *ptr.cast::<u8>() = 1;
+                            _lower_owned_dns_error_payload(_e2, ptr.add(8));
+                        }
                     }
                     ErrorCode::DestinationNotFound => {
                         unsafe { *ptr.cast::<u8>() = 2 };
@@ -3502,10 +2839,10 @@ pub mod wasi {
                         unsafe { *ptr.cast::<u8>() = 13 };
                     }
                     ErrorCode::TlsAlertReceived(_e15) => {
-                        unsafe { *ptr.cast::<u8>() = 14 };
                         unsafe {
-                            _lower_owned_tls_alert_received_payload(_e15, ptr.add(8))
-                        };
+                            *ptr.cast::<u8>() = 14;
+                            _lower_owned_tls_alert_received_payload(_e15, ptr.add(8));
+                        }
                     }
                     ErrorCode::HttpRequestDenied => {
                         unsafe { *ptr.cast::<u8>() = 15 };
@@ -3520,10 +2857,10 @@ pub mod wasi {
                                 unsafe { *ptr.add(8).cast::<u8>() = 0 };
                             }
                             ::core::option::Option::Some(_e20) => {
-                                unsafe { *ptr.add(8).cast::<u8>() = 1 };
                                 unsafe {
-                                    *ptr.add(16).cast::<i64>() = ::witbind::rt::as_i64(_e20)
-                                };
+                                    *ptr.add(8).cast::<u8>() = 1;
+                                    *ptr.add(16).cast::<i64>() = ::witbind::rt::as_i64(_e20);
+                                }
                             }
                         }
                     }
@@ -3543,10 +2880,10 @@ pub mod wasi {
                                 unsafe { *ptr.add(8).cast::<u8>() = 0 };
                             }
                             ::core::option::Option::Some(_e26) => {
-                                unsafe { *ptr.add(8).cast::<u8>() = 1 };
                                 unsafe {
-                                    *ptr.add(12).cast::<i32>() = ::witbind::rt::as_i32(_e26)
-                                };
+                                    *ptr.add(8).cast::<u8>() = 1;
+                                    *ptr.add(12).cast::<i32>() = ::witbind::rt::as_i32(_e26);
+                                }
                             }
                         }
                     }
@@ -3557,10 +2894,10 @@ pub mod wasi {
                                 unsafe { *ptr.add(8).cast::<u8>() = 0 };
                             }
                             ::core::option::Option::Some(_e29) => {
-                                unsafe { *ptr.add(8).cast::<u8>() = 1 };
                                 unsafe {
-                                    _lower_owned_field_size_payload(_e29, ptr.add(12))
-                                };
+                                    *ptr.add(8).cast::<u8>() = 1;
+                                    _lower_owned_field_size_payload(_e29, ptr.add(12));
+                                }
                             }
                         }
                     }
@@ -3571,16 +2908,18 @@ pub mod wasi {
                                 unsafe { *ptr.add(8).cast::<u8>() = 0 };
                             }
                             ::core::option::Option::Some(_e32) => {
-                                unsafe { *ptr.add(8).cast::<u8>() = 1 };
                                 unsafe {
-                                    *ptr.add(12).cast::<i32>() = ::witbind::rt::as_i32(_e32)
-                                };
+                                    *ptr.add(8).cast::<u8>() = 1;
+                                    *ptr.add(12).cast::<i32>() = ::witbind::rt::as_i32(_e32);
+                                }
                             }
                         }
                     }
                     ErrorCode::HttpRequestTrailerSize(_e33) => {
-                        unsafe { *ptr.cast::<u8>() = 24 };
-                        unsafe { _lower_owned_field_size_payload(_e33, ptr.add(8)) };
+                        unsafe {
+                            *ptr.cast::<u8>() = 24;
+                            _lower_owned_field_size_payload(_e33, ptr.add(8));
+                        }
                     }
                     ErrorCode::HttpResponseIncomplete => {
                         unsafe { *ptr.cast::<u8>() = 25 };
@@ -3592,16 +2931,18 @@ pub mod wasi {
                                 unsafe { *ptr.add(8).cast::<u8>() = 0 };
                             }
                             ::core::option::Option::Some(_e37) => {
-                                unsafe { *ptr.add(8).cast::<u8>() = 1 };
                                 unsafe {
-                                    *ptr.add(12).cast::<i32>() = ::witbind::rt::as_i32(_e37)
-                                };
+                                    *ptr.add(8).cast::<u8>() = 1;
+                                    *ptr.add(12).cast::<i32>() = ::witbind::rt::as_i32(_e37);
+                                }
                             }
                         }
                     }
                     ErrorCode::HttpResponseHeaderSize(_e38) => {
-                        unsafe { *ptr.cast::<u8>() = 27 };
-                        unsafe { _lower_owned_field_size_payload(_e38, ptr.add(8)) };
+                        unsafe {
+                            *ptr.cast::<u8>() = 27;
+                            _lower_owned_field_size_payload(_e38, ptr.add(8));
+                        }
                     }
                     ErrorCode::HttpResponseBodySize(_e39) => {
                         unsafe { *ptr.cast::<u8>() = 28 };
@@ -3610,10 +2951,10 @@ pub mod wasi {
                                 unsafe { *ptr.add(8).cast::<u8>() = 0 };
                             }
                             ::core::option::Option::Some(_e41) => {
-                                unsafe { *ptr.add(8).cast::<u8>() = 1 };
                                 unsafe {
-                                    *ptr.add(16).cast::<i64>() = ::witbind::rt::as_i64(_e41)
-                                };
+                                    *ptr.add(8).cast::<u8>() = 1;
+                                    *ptr.add(16).cast::<i64>() = ::witbind::rt::as_i64(_e41);
+                                }
                             }
                         }
                     }
@@ -3624,16 +2965,18 @@ pub mod wasi {
                                 unsafe { *ptr.add(8).cast::<u8>() = 0 };
                             }
                             ::core::option::Option::Some(_e44) => {
-                                unsafe { *ptr.add(8).cast::<u8>() = 1 };
                                 unsafe {
-                                    *ptr.add(12).cast::<i32>() = ::witbind::rt::as_i32(_e44)
-                                };
+                                    *ptr.add(8).cast::<u8>() = 1;
+                                    *ptr.add(12).cast::<i32>() = ::witbind::rt::as_i32(_e44);
+                                }
                             }
                         }
                     }
                     ErrorCode::HttpResponseTrailerSize(_e45) => {
-                        unsafe { *ptr.cast::<u8>() = 30 };
-                        unsafe { _lower_owned_field_size_payload(_e45, ptr.add(8)) };
+                        unsafe {
+                            *ptr.cast::<u8>() = 30;
+                            _lower_owned_field_size_payload(_e45, ptr.add(8));
+                        }
                     }
                     ErrorCode::HttpResponseTransferCoding(_e46) => {
                         unsafe { *ptr.cast::<u8>() = 31 };
@@ -3642,13 +2985,13 @@ pub mod wasi {
                                 unsafe { *ptr.add(8).cast::<u8>() = 0 };
                             }
                             ::core::option::Option::Some(_e48) => {
-                                unsafe { *ptr.add(8).cast::<u8>() = 1 };
                                 unsafe {
+                                    *ptr.add(8).cast::<u8>() = 1;
                                     ::witbind::rt::store_list(
                                         ptr.add(12),
                                         ::witbind::rt::give_string(_e48),
-                                    )
-                                };
+                                    );
+                                }
                             }
                         }
                     }
@@ -3659,13 +3002,13 @@ pub mod wasi {
                                 unsafe { *ptr.add(8).cast::<u8>() = 0 };
                             }
                             ::core::option::Option::Some(_e51) => {
-                                unsafe { *ptr.add(8).cast::<u8>() = 1 };
                                 unsafe {
+                                    *ptr.add(8).cast::<u8>() = 1;
                                     ::witbind::rt::store_list(
                                         ptr.add(12),
                                         ::witbind::rt::give_string(_e51),
-                                    )
-                                };
+                                    );
+                                }
                             }
                         }
                     }
@@ -3691,13 +3034,13 @@ pub mod wasi {
                                 unsafe { *ptr.add(8).cast::<u8>() = 0 };
                             }
                             ::core::option::Option::Some(_e59) => {
-                                unsafe { *ptr.add(8).cast::<u8>() = 1 };
                                 unsafe {
+                                    *ptr.add(8).cast::<u8>() = 1;
                                     ::witbind::rt::store_list(
                                         ptr.add(12),
                                         ::witbind::rt::give_string(_e59),
-                                    )
-                                };
+                                    );
+                                }
                             }
                         }
                     }
@@ -3718,13 +3061,13 @@ pub mod wasi {
                         unsafe { *ptr.cast::<u8>() = 0 };
                     }
                     ::core::option::Option::Some(_e4) => {
-                        unsafe { *ptr.cast::<u8>() = 1 };
                         unsafe {
+                            *ptr.cast::<u8>() = 1;
                             ::witbind::rt::store_list(
                                 ptr.add(4),
                                 ::witbind::rt::give_string(_e4),
-                            )
-                        };
+                            );
+                        }
                     }
                 }
                 match _f2 {
@@ -3732,10 +3075,10 @@ pub mod wasi {
                         unsafe { *ptr.add(12).cast::<u8>() = 0 };
                     }
                     ::core::option::Option::Some(_e6) => {
-                        unsafe { *ptr.add(12).cast::<u8>() = 1 };
                         unsafe {
-                            *ptr.add(16).cast::<i32>() = ::witbind::rt::as_i32(_e6)
-                        };
+                            *ptr.add(12).cast::<u8>() = 1;
+                            *ptr.add(16).cast::<i32>() = ::witbind::rt::as_i32(_e6);
+                        }
                     }
                 }
             }
@@ -3754,10 +3097,10 @@ pub mod wasi {
                         unsafe { *ptr.cast::<u8>() = 0 };
                     }
                     ::core::option::Option::Some(_e4) => {
-                        unsafe { *ptr.cast::<u8>() = 1 };
                         unsafe {
-                            *ptr.add(1).cast::<u8>() = ::witbind::rt::as_i32(_e4) as u8
-                        };
+                            *ptr.cast::<u8>() = 1;
+                            *ptr.add(1).cast::<u8>() = ::witbind::rt::as_i32(_e4) as u8;
+                        }
                     }
                 }
                 match _f2 {
@@ -3765,13 +3108,13 @@ pub mod wasi {
                         unsafe { *ptr.add(4).cast::<u8>() = 0 };
                     }
                     ::core::option::Option::Some(_e6) => {
-                        unsafe { *ptr.add(4).cast::<u8>() = 1 };
                         unsafe {
+                            *ptr.add(4).cast::<u8>() = 1;
                             ::witbind::rt::store_list(
                                 ptr.add(8),
                                 ::witbind::rt::give_string(_e6),
-                            )
-                        };
+                            );
+                        }
                     }
                 }
             }
@@ -3787,6 +3130,12 @@ pub mod wasi {
             #[used]
             #[doc(hidden)]
             static __FORCE_SECTION_REF: fn() = super::super::super::__link_custom_section_describing_imports;
+            #[allow(unused_macros)]
+            macro_rules! wit_import {
+                ($($signature:tt)*) => {
+                    ::witbind::rt::wit_import!("wasi:http/handler@0.3.2", $($signature)*);
+                };
+            }
             pub type Request = super::types::Request;
             pub type Response = super::types::Response;
             pub type ErrorCode = super::types::ErrorCode;
@@ -3814,8 +3163,7 @@ pub mod wasi {
                         _area: *mut u8,
                     ) -> Self::ParamsLower {
                         ::witbind::rt::async_support::Lowered((
-                            ::witbind::rt::ResourceHandle::take_handle(&request.handle)
-                                as i32,
+                            request.take_handle() as i32,
                         ))
                     }
                     unsafe fn call_import(
@@ -3841,11 +3189,7 @@ pub mod wasi {
                         &mut self,
                         ::witbind::rt::async_support::Lowered((arg0,)): Self::ParamsLower,
                     ) {
-                        ::core::mem::drop(Request {
-                            handle: unsafe {
-                                ::witbind::rt::ResourceHandle::from_handle(arg0 as u32)
-                            },
-                        });
+                        ::core::mem::drop(unsafe { Request::from_handle(arg0 as u32) });
                     }
                     #[allow(unused_variables)]
                     unsafe fn results_lift(
@@ -3853,23 +3197,14 @@ pub mod wasi {
                         _results: *mut u8,
                     ) -> Self::Results {
                         let _l1 = unsafe { *_results.cast::<u8>() };
-                        match _l1 {
-                            0 => {
-                                let _l2 = unsafe { *_results.add(8).cast::<i32>() };
-                                ::core::result::Result::Ok(Response {
-                                    handle: unsafe {
-                                        ::witbind::rt::ResourceHandle::from_handle(_l2 as u32)
-                                    },
-                                })
-                            }
-                            1 => {
-                                let _v3 = unsafe {
-                                    super::types::_lift_error_code(_results.add(8))
-                                };
-                                ::core::result::Result::Err(_v3)
-                            }
-                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                        }
+                        let _case3 = || {
+                            let _l2 = unsafe { *_results.add(8).cast::<i32>() };
+                            unsafe { Response::from_handle(_l2 as u32) }
+                        };
+                        let _case5 = || unsafe {
+                            super::types::_lift_error_code(_results.add(8))
+                        };
+                        unsafe { ::witbind::rt::lift_result(_l1, _case3, _case5) }
                     }
                 }
                 ::witbind::rt::async_support::Subtask::call(
@@ -3893,6 +3228,12 @@ pub mod wasi {
             #[used]
             #[doc(hidden)]
             static __FORCE_SECTION_REF: fn() = super::super::super::__link_custom_section_describing_imports;
+            #[allow(unused_macros)]
+            macro_rules! wit_import {
+                ($($signature:tt)*) => {
+                    ::witbind::rt::wit_import!("wasi:http/client@0.3.2", $($signature)*);
+                };
+            }
             pub type Request = super::types::Request;
             pub type Response = super::types::Response;
             pub type ErrorCode = super::types::ErrorCode;
@@ -3920,8 +3261,7 @@ pub mod wasi {
                         _area: *mut u8,
                     ) -> Self::ParamsLower {
                         ::witbind::rt::async_support::Lowered((
-                            ::witbind::rt::ResourceHandle::take_handle(&request.handle)
-                                as i32,
+                            request.take_handle() as i32,
                         ))
                     }
                     unsafe fn call_import(
@@ -3947,11 +3287,7 @@ pub mod wasi {
                         &mut self,
                         ::witbind::rt::async_support::Lowered((arg0,)): Self::ParamsLower,
                     ) {
-                        ::core::mem::drop(Request {
-                            handle: unsafe {
-                                ::witbind::rt::ResourceHandle::from_handle(arg0 as u32)
-                            },
-                        });
+                        ::core::mem::drop(unsafe { Request::from_handle(arg0 as u32) });
                     }
                     #[allow(unused_variables)]
                     unsafe fn results_lift(
@@ -3959,23 +3295,14 @@ pub mod wasi {
                         _results: *mut u8,
                     ) -> Self::Results {
                         let _l1 = unsafe { *_results.cast::<u8>() };
-                        match _l1 {
-                            0 => {
-                                let _l2 = unsafe { *_results.add(8).cast::<i32>() };
-                                ::core::result::Result::Ok(Response {
-                                    handle: unsafe {
-                                        ::witbind::rt::ResourceHandle::from_handle(_l2 as u32)
-                                    },
-                                })
-                            }
-                            1 => {
-                                let _v3 = unsafe {
-                                    super::types::_lift_error_code(_results.add(8))
-                                };
-                                ::core::result::Result::Err(_v3)
-                            }
-                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                        }
+                        let _case3 = || {
+                            let _l2 = unsafe { *_results.add(8).cast::<i32>() };
+                            unsafe { Response::from_handle(_l2 as u32) }
+                        };
+                        let _case5 = || unsafe {
+                            super::types::_lift_error_code(_results.add(8))
+                        };
+                        unsafe { ::witbind::rt::lift_result(_l1, _case3, _case5) }
                     }
                 }
                 ::witbind::rt::async_support::Subtask::call(
@@ -4021,6 +3348,12 @@ pub mod wasi {
             #[used]
             #[doc(hidden)]
             static __FORCE_SECTION_REF: fn() = super::super::super::__link_custom_section_describing_imports;
+            #[allow(unused_macros)]
+            macro_rules! wit_import {
+                ($($signature:tt)*) => {
+                    ::witbind::rt::wit_import!("wasi:cli/stdout@0.3.2", $($signature)*);
+                };
+            }
             pub type ErrorCode = super::types::ErrorCode;
             /// Write the given stream to stdout.
             ///
@@ -4035,9 +3368,7 @@ pub mod wasi {
             ) -> ::witbind::rt::async_support::FutureReader<
                 ::core::result::Result<(), ErrorCode>,
             > {
-                ::witbind::rt::wit_import!(
-                    "wasi:cli/stdout@0.3.2", "write-via-stream", (i32), i32
-                );
+                wit_import!("write-via-stream", (i32), i32);
                 let _ret1 = unsafe { _wit_import(data.take_handle() as i32) };
                 unsafe {
                     ::witbind::rt::async_support::FutureReader::new(
@@ -4110,21 +3441,20 @@ pub mod wasi {
                             unsafe { *ptr.cast::<u8>() = 0 };
                         }
                         ::core::result::Result::Err(_e2) => {
-                            unsafe { *ptr.cast::<u8>() = 1 };
-                            unsafe { *ptr.add(1).cast::<u8>() = _e2.clone() as u8 };
+                            unsafe {
+                                *ptr.cast::<u8>() = 1;
+                                *ptr.add(1).cast::<u8>() = _e2.clone() as u8;
+                            }
                         }
                     }
                 }
                 unsafe fn lift(ptr: *mut u8) -> ::core::result::Result<(), ErrorCode> {
                     let _l1 = unsafe { *ptr.cast::<u8>() };
-                    match _l1 {
-                        0 => ::core::result::Result::Ok(()),
-                        1 => {
-                            let _l2 = unsafe { *ptr.add(1).cast::<u8>() };
-                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l2) })
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case3 = || {
+                        let _l2 = unsafe { *ptr.add(1).cast::<u8>() };
+                        unsafe { ErrorCode::_lift(_l2) }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l1, || (), _case3) }
                 }
                 #[allow(unused_variables)]
                 unsafe fn dealloc_lists(ptr: *mut u8) {}
@@ -4155,6 +3485,12 @@ pub mod wasi {
             #[used]
             #[doc(hidden)]
             static __FORCE_SECTION_REF: fn() = super::super::super::__link_custom_section_describing_imports;
+            #[allow(unused_macros)]
+            macro_rules! wit_import {
+                ($($signature:tt)*) => {
+                    ::witbind::rt::wit_import!("wasi:cli/stderr@0.3.2", $($signature)*);
+                };
+            }
             pub type ErrorCode = super::types::ErrorCode;
             /// Write the given stream to stderr.
             ///
@@ -4169,9 +3505,7 @@ pub mod wasi {
             ) -> ::witbind::rt::async_support::FutureReader<
                 ::core::result::Result<(), ErrorCode>,
             > {
-                ::witbind::rt::wit_import!(
-                    "wasi:cli/stderr@0.3.2", "write-via-stream", (i32), i32
-                );
+                wit_import!("write-via-stream", (i32), i32);
                 let _ret1 = unsafe { _wit_import(data.take_handle() as i32) };
                 unsafe {
                     ::witbind::rt::async_support::FutureReader::new(
@@ -4188,6 +3522,12 @@ pub mod wasi {
             #[used]
             #[doc(hidden)]
             static __FORCE_SECTION_REF: fn() = super::super::super::__link_custom_section_describing_imports;
+            #[allow(unused_macros)]
+            macro_rules! wit_import {
+                ($($signature:tt)*) => {
+                    ::witbind::rt::wit_import!("wasi:cli/stdin@0.3.2", $($signature)*);
+                };
+            }
             pub type ErrorCode = super::types::ErrorCode;
             /// Return a stream for reading from stdin.
             ///
@@ -4208,9 +3548,7 @@ pub mod wasi {
                     ::core::result::Result<(), ErrorCode>,
                 >,
             ) {
-                ::witbind::rt::wit_import!(
-                    "wasi:cli/stdin@0.3.2", "read-via-stream", (ptr)
-                );
+                wit_import!("read-via-stream", (ptr));
                 let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
                 let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(_ptr1) };
@@ -4244,6 +3582,12 @@ pub mod wasi {
             #[used]
             #[doc(hidden)]
             static __FORCE_SECTION_REF: fn() = super::super::super::__link_custom_section_describing_imports;
+            #[allow(unused_macros)]
+            macro_rules! wit_import {
+                ($($signature:tt)*) => {
+                    ::witbind::rt::wit_import!("wasi:random/random@0.3.2", $($signature)*);
+                };
+            }
             /// Return up to `max-len` cryptographically-secure random or pseudo-random
             /// bytes.
             ///
@@ -4265,9 +3609,7 @@ pub mod wasi {
             /// must omit this function, rather than implementing it with deterministic
             /// data.
             pub fn get_random_bytes(max_len: u64) -> ::witbind::rt::Vec<u8> {
-                ::witbind::rt::wit_import!(
-                    "wasi:random/random@0.3.2", "get-random-bytes", (i64, ptr)
-                );
+                wit_import!("get-random-bytes", (i64, ptr));
                 let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
                 let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(::witbind::rt::as_i64(max_len), _ptr1) };
@@ -4278,9 +3620,7 @@ pub mod wasi {
             /// This function returns the same type of data as `get-random-bytes`,
             /// represented as a `u64`.
             pub fn get_random_u64() -> u64 {
-                ::witbind::rt::wit_import!(
-                    "wasi:random/random@0.3.2", "get-random-u64", (), i64
-                );
+                wit_import!("get-random-u64", (), i64);
                 let _ret1 = unsafe { _wit_import() };
                 _ret1 as u64
             }
@@ -4293,6 +3633,12 @@ pub mod wasi {
             #[used]
             #[doc(hidden)]
             static __FORCE_SECTION_REF: fn() = super::super::super::__link_custom_section_describing_imports;
+            #[allow(unused_macros)]
+            macro_rules! wit_import {
+                ($($signature:tt)*) => {
+                    ::witbind::rt::wit_import!("wasi:random/insecure@0.3.2", $($signature)*);
+                };
+            }
             /// Return up to `max-len` insecure pseudo-random bytes.
             ///
             /// This function is not cryptographically secure. Do not use it for
@@ -4309,9 +3655,7 @@ pub mod wasi {
             /// than zero. When `max-len` is zero, implementations MUST return an empty
             /// list without trapping.
             pub fn get_insecure_random_bytes(max_len: u64) -> ::witbind::rt::Vec<u8> {
-                ::witbind::rt::wit_import!(
-                    "wasi:random/insecure@0.3.2", "get-insecure-random-bytes", (i64, ptr)
-                );
+                wit_import!("get-insecure-random-bytes", (i64, ptr));
                 let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
                 let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(::witbind::rt::as_i64(max_len), _ptr1) };
@@ -4322,9 +3666,7 @@ pub mod wasi {
             /// This function returns the same type of pseudo-random data as
             /// `get-insecure-random-bytes`, represented as a `u64`.
             pub fn get_insecure_random_u64() -> u64 {
-                ::witbind::rt::wit_import!(
-                    "wasi:random/insecure@0.3.2", "get-insecure-random-u64", (), i64
-                );
+                wit_import!("get-insecure-random-u64", (), i64);
                 let _ret1 = unsafe { _wit_import() };
                 _ret1 as u64
             }
@@ -4337,6 +3679,12 @@ pub mod wasi {
             #[used]
             #[doc(hidden)]
             static __FORCE_SECTION_REF: fn() = super::super::super::__link_custom_section_describing_imports;
+            #[allow(unused_macros)]
+            macro_rules! wit_import {
+                ($($signature:tt)*) => {
+                    ::witbind::rt::wit_import!("wasi:random/insecure-seed@0.3.2", $($signature)*);
+                };
+            }
             /// Return a 128-bit value that may contain a pseudo-random value.
             ///
             /// The returned value is not required to be computed from a CSPRNG, and may
@@ -4355,9 +3703,7 @@ pub mod wasi {
             /// called multiple times and potentially used for purposes other than DoS
             /// protection.
             pub fn get_insecure_seed() -> (u64, u64) {
-                ::witbind::rt::wit_import!(
-                    "wasi:random/insecure-seed@0.3.2", "get-insecure-seed", (ptr)
-                );
+                wit_import!("get-insecure-seed", (ptr));
                 let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
                 let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(_ptr1) };
@@ -4409,19 +3755,14 @@ pub mod exports {
                     ::witbind::rt::async_support::start_task(async move {
                         let _task_cancel = ::witbind::rt::async_support::TaskCancelOnDrop::new();
                         let _ret1 = {
-                            __T::handle(Request {
-                                    handle: unsafe {
-                                        ::witbind::rt::ResourceHandle::from_handle(arg0 as u32)
-                                    },
-                                })
+                            __T::handle(unsafe { Request::from_handle(arg0 as u32) })
                                 .await
                         };
                         let (_v11, _v12, _v13, _v14, _v15, _v16, _v17, _v18) = match &_ret1 {
                             ::core::result::Result::Ok(_e2) => {
                                 (
                                     0i32,
-                                    ::witbind::rt::ResourceHandle::take_handle(&_e2.handle)
-                                        as i32,
+                                    _e2.take_handle() as i32,
                                     0i32,
                                     ::core::mem::MaybeUninit::<u64>::zeroed(),
                                     ::core::ptr::null_mut::<u8>(),

@@ -63,6 +63,12 @@ pub mod wasi {
             #[used]
             #[doc(hidden)]
             static __FORCE_SECTION_REF: fn() = super::super::super::__link_custom_section_describing_imports;
+            #[allow(unused_macros)]
+            macro_rules! wit_import {
+                ($($signature:tt)*) => {
+                    ::witbind::rt::wit_import!("wasi:sockets/types@0.3.2", $($signature)*);
+                };
+            }
             pub type Duration = super::super::clocks::types::Duration;
             /// Error codes.
             ///
@@ -236,39 +242,9 @@ pub mod wasi {
             pub struct TcpSocket {
                 pub(crate) handle: ::witbind::rt::ResourceHandle<TcpSocket>,
             }
-            impl ::witbind::rt::WasmResource for TcpSocket {
-                unsafe fn drop(handle: u32) {
-                    ::witbind::rt::wit_import!(
-                        "wasi:sockets/types@0.3.2", "[resource-drop]tcp-socket", (i32)
-                    );
-                    unsafe { _wit_import(handle as i32) }
-                }
-            }
-            impl TcpSocket {
-                /// Takes ownership of a raw handle.
-                ///
-                /// # Safety
-                /// `handle` must be an owned handle of this resource type that
-                /// nothing else drops.
-                #[doc(hidden)]
-                pub unsafe fn from_handle(handle: u32) -> Self {
-                    Self {
-                        handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(handle)
-                        },
-                    }
-                }
-                /// Moves ownership of the raw handle out of this value.
-                #[doc(hidden)]
-                pub fn take_handle(&self) -> u32 {
-                    ::witbind::rt::ResourceHandle::take_handle(&self.handle)
-                }
-                /// The raw handle, still owned by this value.
-                #[doc(hidden)]
-                pub fn handle(&self) -> u32 {
-                    ::witbind::rt::ResourceHandle::handle(&self.handle)
-                }
-            }
+            ::witbind::rt::resource_handle!(
+                TcpSocket, "wasi:sockets/types@0.3.2", "[resource-drop]tcp-socket", api
+            );
             impl TcpSocket {
                 /// Create a new TCP socket.
                 ///
@@ -292,59 +268,17 @@ pub mod wasi {
                 pub fn create(
                     address_family: IpAddressFamily,
                 ) -> ::core::result::Result<TcpSocket, ErrorCode> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:sockets/types@0.3.2", "[static]tcp-socket.create", (i32,
-                        ptr)
-                    );
+                    wit_import!("[static]tcp-socket.create", (i32, ptr));
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 5]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe { _wit_import(address_family.clone() as i32, _ptr1) };
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    match _l2 {
-                        0 => {
-                            let _l3 = unsafe { *_ptr1.add(4).cast::<i32>() };
-                            ::core::result::Result::Ok(TcpSocket {
-                                handle: unsafe {
-                                    ::witbind::rt::ResourceHandle::from_handle(_l3 as u32)
-                                },
-                            })
-                        }
-                        1 => {
-                            let _l4 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                            let _v7 = match _l4 {
-                                0 => ErrorCode::AccessDenied,
-                                1 => ErrorCode::NotSupported,
-                                2 => ErrorCode::InvalidArgument,
-                                3 => ErrorCode::OutOfMemory,
-                                4 => ErrorCode::Timeout,
-                                5 => ErrorCode::InvalidState,
-                                6 => ErrorCode::AddressNotBindable,
-                                7 => ErrorCode::AddressInUse,
-                                8 => ErrorCode::RemoteUnreachable,
-                                9 => ErrorCode::ConnectionRefused,
-                                10 => ErrorCode::ConnectionBroken,
-                                11 => ErrorCode::ConnectionReset,
-                                12 => ErrorCode::ConnectionAborted,
-                                13 => ErrorCode::DatagramTooLarge,
-                                14 => {
-                                    let _l5 = unsafe { *_ptr1.add(8).cast::<u8>() };
-                                    let _v6 = match _l5 {
-                                        0 => ::core::option::Option::None,
-                                        1 => {
-                                            ::core::option::Option::Some(unsafe {
-                                                ::witbind::rt::take_string_at(_ptr1.add(12))
-                                            })
-                                        }
-                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                    };
-                                    ErrorCode::Other(_v6)
-                                }
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            };
-                            ::core::result::Result::Err(_v7)
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case4 = || {
+                        let _l3 = unsafe { *_ptr1.add(4).cast::<i32>() };
+                        unsafe { TcpSocket::from_handle(_l3 as u32) }
+                    };
+                    let _case6 = || unsafe { _lift_error_code(_ptr1.add(4)) };
+                    unsafe { ::witbind::rt::lift_result(_l2, _case4, _case6) }
                 }
                 /// Bind the socket to the provided IP address and port.
                 ///
@@ -384,9 +318,9 @@ pub mod wasi {
                     &self,
                     local_address: IpSocketAddress,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:sockets/types@0.3.2", "[method]tcp-socket.bind", (i32, i32,
-                        i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, ptr)
+                    wit_import!(
+                        "[method]tcp-socket.bind", (i32, i32, i32, i32, i32, i32, i32,
+                        i32, i32, i32, i32, i32, i32, ptr)
                     );
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 5]>::uninit();
                     let (
@@ -406,7 +340,7 @@ pub mod wasi {
                     let _ptr13 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                            self.handle() as i32,
                             _v1,
                             _v2,
                             _v3,
@@ -423,44 +357,8 @@ pub mod wasi {
                         )
                     };
                     let _l14 = unsafe { *_ptr13.cast::<u8>() };
-                    match _l14 {
-                        0 => ::core::result::Result::Ok(()),
-                        1 => {
-                            let _l15 = unsafe { *_ptr13.add(4).cast::<u8>() };
-                            let _v18 = match _l15 {
-                                0 => ErrorCode::AccessDenied,
-                                1 => ErrorCode::NotSupported,
-                                2 => ErrorCode::InvalidArgument,
-                                3 => ErrorCode::OutOfMemory,
-                                4 => ErrorCode::Timeout,
-                                5 => ErrorCode::InvalidState,
-                                6 => ErrorCode::AddressNotBindable,
-                                7 => ErrorCode::AddressInUse,
-                                8 => ErrorCode::RemoteUnreachable,
-                                9 => ErrorCode::ConnectionRefused,
-                                10 => ErrorCode::ConnectionBroken,
-                                11 => ErrorCode::ConnectionReset,
-                                12 => ErrorCode::ConnectionAborted,
-                                13 => ErrorCode::DatagramTooLarge,
-                                14 => {
-                                    let _l16 = unsafe { *_ptr13.add(8).cast::<u8>() };
-                                    let _v17 = match _l16 {
-                                        0 => ::core::option::Option::None,
-                                        1 => {
-                                            ::core::option::Option::Some(unsafe {
-                                                ::witbind::rt::take_string_at(_ptr13.add(12))
-                                            })
-                                        }
-                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                    };
-                                    ErrorCode::Other(_v17)
-                                }
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            };
-                            ::core::result::Result::Err(_v18)
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case16 = || unsafe { _lift_error_code(_ptr13.add(4)) };
+                    unsafe { ::witbind::rt::lift_result(_l14, || (), _case16) }
                 }
                 /// Connect to a remote endpoint.
                 ///
@@ -521,11 +419,7 @@ pub mod wasi {
                             _area: *mut u8,
                         ) -> Self::ParamsLower {
                             let _p1 = unsafe { _area.add(0) };
-                            unsafe {
-                                *_p1.cast::<i32>() = ::witbind::rt::ResourceHandle::handle(
-                                    &self_.handle,
-                                ) as i32
-                            };
+                            unsafe { *_p1.cast::<i32>() = self_.handle() as i32 };
                             let _p2 = unsafe { _area.add(4) };
                             unsafe {
                                 _lower_owned_ip_socket_address(remote_address, _p2)
@@ -565,44 +459,8 @@ pub mod wasi {
                             _results: *mut u8,
                         ) -> Self::Results {
                             let _l1 = unsafe { *_results.cast::<u8>() };
-                            match _l1 {
-                                0 => ::core::result::Result::Ok(()),
-                                1 => {
-                                    let _l2 = unsafe { *_results.add(4).cast::<u8>() };
-                                    let _v5 = match _l2 {
-                                        0 => ErrorCode::AccessDenied,
-                                        1 => ErrorCode::NotSupported,
-                                        2 => ErrorCode::InvalidArgument,
-                                        3 => ErrorCode::OutOfMemory,
-                                        4 => ErrorCode::Timeout,
-                                        5 => ErrorCode::InvalidState,
-                                        6 => ErrorCode::AddressNotBindable,
-                                        7 => ErrorCode::AddressInUse,
-                                        8 => ErrorCode::RemoteUnreachable,
-                                        9 => ErrorCode::ConnectionRefused,
-                                        10 => ErrorCode::ConnectionBroken,
-                                        11 => ErrorCode::ConnectionReset,
-                                        12 => ErrorCode::ConnectionAborted,
-                                        13 => ErrorCode::DatagramTooLarge,
-                                        14 => {
-                                            let _l3 = unsafe { *_results.add(8).cast::<u8>() };
-                                            let _v4 = match _l3 {
-                                                0 => ::core::option::Option::None,
-                                                1 => {
-                                                    ::core::option::Option::Some(unsafe {
-                                                        ::witbind::rt::take_string_at(_results.add(12))
-                                                    })
-                                                }
-                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                            };
-                                            ErrorCode::Other(_v4)
-                                        }
-                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                    };
-                                    ::core::result::Result::Err(_v5)
-                                }
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            }
+                            let _case3 = || unsafe { _lift_error_code(_results.add(4)) };
+                            unsafe { ::witbind::rt::lift_result(_l1, || (), _case3) }
                         }
                     }
                     ::witbind::rt::async_support::Subtask::call(
@@ -687,65 +545,20 @@ pub mod wasi {
                     ::witbind::rt::async_support::StreamReader<TcpSocket>,
                     ErrorCode,
                 > {
-                    ::witbind::rt::wit_import!(
-                        "wasi:sockets/types@0.3.2", "[method]tcp-socket.listen", (i32,
-                        ptr)
-                    );
+                    wit_import!("[method]tcp-socket.listen", (i32, ptr));
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 5]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr1,
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    let _case4 = || {
+                        let _l3 = unsafe { *_ptr1.add(4).cast::<u32>() };
+                        ::witbind::rt::async_support::StreamReader::new(
+                            _l3,
+                            <TcpSocket as super::super::super::wit_stream::StreamPayload>::VTABLE,
                         )
                     };
-                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    match _l2 {
-                        0 => {
-                            let _l3 = unsafe { *_ptr1.add(4).cast::<u32>() };
-                            ::core::result::Result::Ok(
-                                ::witbind::rt::async_support::StreamReader::new(
-                                    _l3,
-                                    <TcpSocket as super::super::super::wit_stream::StreamPayload>::VTABLE,
-                                ),
-                            )
-                        }
-                        1 => {
-                            let _l4 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                            let _v7 = match _l4 {
-                                0 => ErrorCode::AccessDenied,
-                                1 => ErrorCode::NotSupported,
-                                2 => ErrorCode::InvalidArgument,
-                                3 => ErrorCode::OutOfMemory,
-                                4 => ErrorCode::Timeout,
-                                5 => ErrorCode::InvalidState,
-                                6 => ErrorCode::AddressNotBindable,
-                                7 => ErrorCode::AddressInUse,
-                                8 => ErrorCode::RemoteUnreachable,
-                                9 => ErrorCode::ConnectionRefused,
-                                10 => ErrorCode::ConnectionBroken,
-                                11 => ErrorCode::ConnectionReset,
-                                12 => ErrorCode::ConnectionAborted,
-                                13 => ErrorCode::DatagramTooLarge,
-                                14 => {
-                                    let _l5 = unsafe { *_ptr1.add(8).cast::<u8>() };
-                                    let _v6 = match _l5 {
-                                        0 => ::core::option::Option::None,
-                                        1 => {
-                                            ::core::option::Option::Some(unsafe {
-                                                ::witbind::rt::take_string_at(_ptr1.add(12))
-                                            })
-                                        }
-                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                    };
-                                    ErrorCode::Other(_v6)
-                                }
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            };
-                            ::core::result::Result::Err(_v7)
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case6 = || unsafe { _lift_error_code(_ptr1.add(4)) };
+                    unsafe { ::witbind::rt::lift_result(_l2, _case4, _case6) }
                 }
                 /// Transmit data to peer.
                 ///
@@ -775,15 +588,9 @@ pub mod wasi {
                 ) -> ::witbind::rt::async_support::FutureReader<
                     ::core::result::Result<(), ErrorCode>,
                 > {
-                    ::witbind::rt::wit_import!(
-                        "wasi:sockets/types@0.3.2", "[method]tcp-socket.send", (i32,
-                        i32), i32
-                    );
+                    wit_import!("[method]tcp-socket.send", (i32, i32), i32);
                     let _ret1 = unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            data.take_handle() as i32,
-                        )
+                        _wit_import(self.handle() as i32, data.take_handle() as i32)
                     };
                     unsafe {
                         ::witbind::rt::async_support::FutureReader::new(
@@ -830,18 +637,10 @@ pub mod wasi {
                         ::core::result::Result<(), ErrorCode>,
                     >,
                 ) {
-                    ::witbind::rt::wit_import!(
-                        "wasi:sockets/types@0.3.2", "[method]tcp-socket.receive", (i32,
-                        ptr)
-                    );
+                    wit_import!("[method]tcp-socket.receive", (i32, ptr));
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr1,
-                        )
-                    };
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
                     let _l2 = unsafe { *_ptr1.cast::<u32>() };
                     let _l3 = unsafe { *_ptr1.add(4).cast::<u32>() };
                     (
@@ -880,60 +679,14 @@ pub mod wasi {
                 pub fn get_local_address(
                     &self,
                 ) -> ::core::result::Result<IpSocketAddress, ErrorCode> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:sockets/types@0.3.2",
-                        "[method]tcp-socket.get-local-address", (i32, ptr)
-                    );
+                    wit_import!("[method]tcp-socket.get-local-address", (i32, ptr));
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 9]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr1,
-                        )
-                    };
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    match _l2 {
-                        0 => {
-                            let _v3 = unsafe { _lift_ip_socket_address(_ptr1.add(4)) };
-                            ::core::result::Result::Ok(_v3)
-                        }
-                        1 => {
-                            let _l4 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                            let _v7 = match _l4 {
-                                0 => ErrorCode::AccessDenied,
-                                1 => ErrorCode::NotSupported,
-                                2 => ErrorCode::InvalidArgument,
-                                3 => ErrorCode::OutOfMemory,
-                                4 => ErrorCode::Timeout,
-                                5 => ErrorCode::InvalidState,
-                                6 => ErrorCode::AddressNotBindable,
-                                7 => ErrorCode::AddressInUse,
-                                8 => ErrorCode::RemoteUnreachable,
-                                9 => ErrorCode::ConnectionRefused,
-                                10 => ErrorCode::ConnectionBroken,
-                                11 => ErrorCode::ConnectionReset,
-                                12 => ErrorCode::ConnectionAborted,
-                                13 => ErrorCode::DatagramTooLarge,
-                                14 => {
-                                    let _l5 = unsafe { *_ptr1.add(8).cast::<u8>() };
-                                    let _v6 = match _l5 {
-                                        0 => ::core::option::Option::None,
-                                        1 => {
-                                            ::core::option::Option::Some(unsafe {
-                                                ::witbind::rt::take_string_at(_ptr1.add(12))
-                                            })
-                                        }
-                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                    };
-                                    ErrorCode::Other(_v6)
-                                }
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            };
-                            ::core::result::Result::Err(_v7)
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case4 = || unsafe { _lift_ip_socket_address(_ptr1.add(4)) };
+                    let _case6 = || unsafe { _lift_error_code(_ptr1.add(4)) };
+                    unsafe { ::witbind::rt::lift_result(_l2, _case4, _case6) }
                 }
                 /// Get the remote address.
                 ///
@@ -948,74 +701,21 @@ pub mod wasi {
                 pub fn get_remote_address(
                     &self,
                 ) -> ::core::result::Result<IpSocketAddress, ErrorCode> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:sockets/types@0.3.2",
-                        "[method]tcp-socket.get-remote-address", (i32, ptr)
-                    );
+                    wit_import!("[method]tcp-socket.get-remote-address", (i32, ptr));
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 9]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr1,
-                        )
-                    };
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    match _l2 {
-                        0 => {
-                            let _v3 = unsafe { _lift_ip_socket_address(_ptr1.add(4)) };
-                            ::core::result::Result::Ok(_v3)
-                        }
-                        1 => {
-                            let _l4 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                            let _v7 = match _l4 {
-                                0 => ErrorCode::AccessDenied,
-                                1 => ErrorCode::NotSupported,
-                                2 => ErrorCode::InvalidArgument,
-                                3 => ErrorCode::OutOfMemory,
-                                4 => ErrorCode::Timeout,
-                                5 => ErrorCode::InvalidState,
-                                6 => ErrorCode::AddressNotBindable,
-                                7 => ErrorCode::AddressInUse,
-                                8 => ErrorCode::RemoteUnreachable,
-                                9 => ErrorCode::ConnectionRefused,
-                                10 => ErrorCode::ConnectionBroken,
-                                11 => ErrorCode::ConnectionReset,
-                                12 => ErrorCode::ConnectionAborted,
-                                13 => ErrorCode::DatagramTooLarge,
-                                14 => {
-                                    let _l5 = unsafe { *_ptr1.add(8).cast::<u8>() };
-                                    let _v6 = match _l5 {
-                                        0 => ::core::option::Option::None,
-                                        1 => {
-                                            ::core::option::Option::Some(unsafe {
-                                                ::witbind::rt::take_string_at(_ptr1.add(12))
-                                            })
-                                        }
-                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                    };
-                                    ErrorCode::Other(_v6)
-                                }
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            };
-                            ::core::result::Result::Err(_v7)
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case4 = || unsafe { _lift_ip_socket_address(_ptr1.add(4)) };
+                    let _case6 = || unsafe { _lift_error_code(_ptr1.add(4)) };
+                    unsafe { ::witbind::rt::lift_result(_l2, _case4, _case6) }
                 }
                 /// Whether the socket is in the `listening` state.
                 ///
                 /// Equivalent to the SO_ACCEPTCONN socket option.
                 pub fn get_is_listening(&self) -> bool {
-                    ::witbind::rt::wit_import!(
-                        "wasi:sockets/types@0.3.2",
-                        "[method]tcp-socket.get-is-listening", (i32), i32
-                    );
-                    let _ret1 = unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                        )
-                    };
+                    wit_import!("[method]tcp-socket.get-is-listening", (i32), i32);
+                    let _ret1 = unsafe { _wit_import(self.handle() as i32) };
                     ::witbind::rt::bool_lift(_ret1 as u8)
                 }
                 /// Whether this is a IPv4 or IPv6 socket.
@@ -1024,15 +724,8 @@ pub mod wasi {
                 ///
                 /// Equivalent to the SO_DOMAIN socket option.
                 pub fn get_address_family(&self) -> IpAddressFamily {
-                    ::witbind::rt::wit_import!(
-                        "wasi:sockets/types@0.3.2",
-                        "[method]tcp-socket.get-address-family", (i32), i32
-                    );
-                    let _ret1 = unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                        )
-                    };
+                    wit_import!("[method]tcp-socket.get-address-family", (i32), i32);
+                    let _ret1 = unsafe { _wit_import(self.handle() as i32) };
                     unsafe { IpAddressFamily::_lift(_ret1 as u8) }
                 }
                 /// Hints the desired listen queue size. Implementations are free to
@@ -1050,58 +743,21 @@ pub mod wasi {
                     &self,
                     value: u64,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:sockets/types@0.3.2",
+                    wit_import!(
                         "[method]tcp-socket.set-listen-backlog-size", (i32, i64, ptr)
                     );
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 5]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                            self.handle() as i32,
                             ::witbind::rt::as_i64(value),
                             _ptr1,
                         )
                     };
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    match _l2 {
-                        0 => ::core::result::Result::Ok(()),
-                        1 => {
-                            let _l3 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                            let _v6 = match _l3 {
-                                0 => ErrorCode::AccessDenied,
-                                1 => ErrorCode::NotSupported,
-                                2 => ErrorCode::InvalidArgument,
-                                3 => ErrorCode::OutOfMemory,
-                                4 => ErrorCode::Timeout,
-                                5 => ErrorCode::InvalidState,
-                                6 => ErrorCode::AddressNotBindable,
-                                7 => ErrorCode::AddressInUse,
-                                8 => ErrorCode::RemoteUnreachable,
-                                9 => ErrorCode::ConnectionRefused,
-                                10 => ErrorCode::ConnectionBroken,
-                                11 => ErrorCode::ConnectionReset,
-                                12 => ErrorCode::ConnectionAborted,
-                                13 => ErrorCode::DatagramTooLarge,
-                                14 => {
-                                    let _l4 = unsafe { *_ptr1.add(8).cast::<u8>() };
-                                    let _v5 = match _l4 {
-                                        0 => ::core::option::Option::None,
-                                        1 => {
-                                            ::core::option::Option::Some(unsafe {
-                                                ::witbind::rt::take_string_at(_ptr1.add(12))
-                                            })
-                                        }
-                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                    };
-                                    ErrorCode::Other(_v5)
-                                }
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            };
-                            ::core::result::Result::Err(_v6)
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case4 = || unsafe { _lift_error_code(_ptr1.add(4)) };
+                    unsafe { ::witbind::rt::lift_result(_l2, || (), _case4) }
                 }
                 /// Enables or disables keepalive.
                 ///
@@ -1116,117 +772,37 @@ pub mod wasi {
                 pub fn get_keep_alive_enabled(
                     &self,
                 ) -> ::core::result::Result<bool, ErrorCode> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:sockets/types@0.3.2",
-                        "[method]tcp-socket.get-keep-alive-enabled", (i32, ptr)
-                    );
+                    wit_import!("[method]tcp-socket.get-keep-alive-enabled", (i32, ptr));
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 5]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr1,
-                        )
-                    };
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    match _l2 {
-                        0 => {
-                            let _l3 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                            ::core::result::Result::Ok(::witbind::rt::bool_lift(_l3))
-                        }
-                        1 => {
-                            let _l4 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                            let _v7 = match _l4 {
-                                0 => ErrorCode::AccessDenied,
-                                1 => ErrorCode::NotSupported,
-                                2 => ErrorCode::InvalidArgument,
-                                3 => ErrorCode::OutOfMemory,
-                                4 => ErrorCode::Timeout,
-                                5 => ErrorCode::InvalidState,
-                                6 => ErrorCode::AddressNotBindable,
-                                7 => ErrorCode::AddressInUse,
-                                8 => ErrorCode::RemoteUnreachable,
-                                9 => ErrorCode::ConnectionRefused,
-                                10 => ErrorCode::ConnectionBroken,
-                                11 => ErrorCode::ConnectionReset,
-                                12 => ErrorCode::ConnectionAborted,
-                                13 => ErrorCode::DatagramTooLarge,
-                                14 => {
-                                    let _l5 = unsafe { *_ptr1.add(8).cast::<u8>() };
-                                    let _v6 = match _l5 {
-                                        0 => ::core::option::Option::None,
-                                        1 => {
-                                            ::core::option::Option::Some(unsafe {
-                                                ::witbind::rt::take_string_at(_ptr1.add(12))
-                                            })
-                                        }
-                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                    };
-                                    ErrorCode::Other(_v6)
-                                }
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            };
-                            ::core::result::Result::Err(_v7)
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case4 = || {
+                        let _l3 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                        ::witbind::rt::bool_lift(_l3)
+                    };
+                    let _case6 = || unsafe { _lift_error_code(_ptr1.add(4)) };
+                    unsafe { ::witbind::rt::lift_result(_l2, _case4, _case6) }
                 }
                 pub fn set_keep_alive_enabled(
                     &self,
                     value: bool,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:sockets/types@0.3.2",
+                    wit_import!(
                         "[method]tcp-socket.set-keep-alive-enabled", (i32, i32, ptr)
                     );
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 5]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                            self.handle() as i32,
                             ::witbind::rt::as_i32(value),
                             _ptr1,
                         )
                     };
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    match _l2 {
-                        0 => ::core::result::Result::Ok(()),
-                        1 => {
-                            let _l3 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                            let _v6 = match _l3 {
-                                0 => ErrorCode::AccessDenied,
-                                1 => ErrorCode::NotSupported,
-                                2 => ErrorCode::InvalidArgument,
-                                3 => ErrorCode::OutOfMemory,
-                                4 => ErrorCode::Timeout,
-                                5 => ErrorCode::InvalidState,
-                                6 => ErrorCode::AddressNotBindable,
-                                7 => ErrorCode::AddressInUse,
-                                8 => ErrorCode::RemoteUnreachable,
-                                9 => ErrorCode::ConnectionRefused,
-                                10 => ErrorCode::ConnectionBroken,
-                                11 => ErrorCode::ConnectionReset,
-                                12 => ErrorCode::ConnectionAborted,
-                                13 => ErrorCode::DatagramTooLarge,
-                                14 => {
-                                    let _l4 = unsafe { *_ptr1.add(8).cast::<u8>() };
-                                    let _v5 = match _l4 {
-                                        0 => ::core::option::Option::None,
-                                        1 => {
-                                            ::core::option::Option::Some(unsafe {
-                                                ::witbind::rt::take_string_at(_ptr1.add(12))
-                                            })
-                                        }
-                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                    };
-                                    ErrorCode::Other(_v5)
-                                }
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            };
-                            ::core::result::Result::Err(_v6)
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case4 = || unsafe { _lift_error_code(_ptr1.add(4)) };
+                    unsafe { ::witbind::rt::lift_result(_l2, || (), _case4) }
                 }
                 /// Amount of time the connection has to be idle before TCP starts
                 /// sending keepalive packets.
@@ -1243,117 +819,36 @@ pub mod wasi {
                 pub fn get_keep_alive_idle_time(
                     &self,
                 ) -> ::core::result::Result<Duration, ErrorCode> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:sockets/types@0.3.2",
+                    wit_import!(
                         "[method]tcp-socket.get-keep-alive-idle-time", (i32, ptr)
                     );
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 3]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr1,
-                        )
-                    };
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    match _l2 {
-                        0 => {
-                            let _l3 = unsafe { *_ptr1.add(8).cast::<u64>() };
-                            ::core::result::Result::Ok(_l3)
-                        }
-                        1 => {
-                            let _l4 = unsafe { *_ptr1.add(8).cast::<u8>() };
-                            let _v7 = match _l4 {
-                                0 => ErrorCode::AccessDenied,
-                                1 => ErrorCode::NotSupported,
-                                2 => ErrorCode::InvalidArgument,
-                                3 => ErrorCode::OutOfMemory,
-                                4 => ErrorCode::Timeout,
-                                5 => ErrorCode::InvalidState,
-                                6 => ErrorCode::AddressNotBindable,
-                                7 => ErrorCode::AddressInUse,
-                                8 => ErrorCode::RemoteUnreachable,
-                                9 => ErrorCode::ConnectionRefused,
-                                10 => ErrorCode::ConnectionBroken,
-                                11 => ErrorCode::ConnectionReset,
-                                12 => ErrorCode::ConnectionAborted,
-                                13 => ErrorCode::DatagramTooLarge,
-                                14 => {
-                                    let _l5 = unsafe { *_ptr1.add(12).cast::<u8>() };
-                                    let _v6 = match _l5 {
-                                        0 => ::core::option::Option::None,
-                                        1 => {
-                                            ::core::option::Option::Some(unsafe {
-                                                ::witbind::rt::take_string_at(_ptr1.add(16))
-                                            })
-                                        }
-                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                    };
-                                    ErrorCode::Other(_v6)
-                                }
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            };
-                            ::core::result::Result::Err(_v7)
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case4 = || unsafe { *_ptr1.add(8).cast::<u64>() };
+                    let _case6 = || unsafe { _lift_error_code(_ptr1.add(8)) };
+                    unsafe { ::witbind::rt::lift_result(_l2, _case4, _case6) }
                 }
                 pub fn set_keep_alive_idle_time(
                     &self,
                     value: Duration,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:sockets/types@0.3.2",
+                    wit_import!(
                         "[method]tcp-socket.set-keep-alive-idle-time", (i32, i64, ptr)
                     );
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 5]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                            self.handle() as i32,
                             ::witbind::rt::as_i64(value),
                             _ptr1,
                         )
                     };
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    match _l2 {
-                        0 => ::core::result::Result::Ok(()),
-                        1 => {
-                            let _l3 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                            let _v6 = match _l3 {
-                                0 => ErrorCode::AccessDenied,
-                                1 => ErrorCode::NotSupported,
-                                2 => ErrorCode::InvalidArgument,
-                                3 => ErrorCode::OutOfMemory,
-                                4 => ErrorCode::Timeout,
-                                5 => ErrorCode::InvalidState,
-                                6 => ErrorCode::AddressNotBindable,
-                                7 => ErrorCode::AddressInUse,
-                                8 => ErrorCode::RemoteUnreachable,
-                                9 => ErrorCode::ConnectionRefused,
-                                10 => ErrorCode::ConnectionBroken,
-                                11 => ErrorCode::ConnectionReset,
-                                12 => ErrorCode::ConnectionAborted,
-                                13 => ErrorCode::DatagramTooLarge,
-                                14 => {
-                                    let _l4 = unsafe { *_ptr1.add(8).cast::<u8>() };
-                                    let _v5 = match _l4 {
-                                        0 => ::core::option::Option::None,
-                                        1 => {
-                                            ::core::option::Option::Some(unsafe {
-                                                ::witbind::rt::take_string_at(_ptr1.add(12))
-                                            })
-                                        }
-                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                    };
-                                    ErrorCode::Other(_v5)
-                                }
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            };
-                            ::core::result::Result::Err(_v6)
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case4 = || unsafe { _lift_error_code(_ptr1.add(4)) };
+                    unsafe { ::witbind::rt::lift_result(_l2, || (), _case4) }
                 }
                 /// The time between keepalive packets.
                 ///
@@ -1369,117 +864,36 @@ pub mod wasi {
                 pub fn get_keep_alive_interval(
                     &self,
                 ) -> ::core::result::Result<Duration, ErrorCode> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:sockets/types@0.3.2",
+                    wit_import!(
                         "[method]tcp-socket.get-keep-alive-interval", (i32, ptr)
                     );
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 3]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr1,
-                        )
-                    };
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    match _l2 {
-                        0 => {
-                            let _l3 = unsafe { *_ptr1.add(8).cast::<u64>() };
-                            ::core::result::Result::Ok(_l3)
-                        }
-                        1 => {
-                            let _l4 = unsafe { *_ptr1.add(8).cast::<u8>() };
-                            let _v7 = match _l4 {
-                                0 => ErrorCode::AccessDenied,
-                                1 => ErrorCode::NotSupported,
-                                2 => ErrorCode::InvalidArgument,
-                                3 => ErrorCode::OutOfMemory,
-                                4 => ErrorCode::Timeout,
-                                5 => ErrorCode::InvalidState,
-                                6 => ErrorCode::AddressNotBindable,
-                                7 => ErrorCode::AddressInUse,
-                                8 => ErrorCode::RemoteUnreachable,
-                                9 => ErrorCode::ConnectionRefused,
-                                10 => ErrorCode::ConnectionBroken,
-                                11 => ErrorCode::ConnectionReset,
-                                12 => ErrorCode::ConnectionAborted,
-                                13 => ErrorCode::DatagramTooLarge,
-                                14 => {
-                                    let _l5 = unsafe { *_ptr1.add(12).cast::<u8>() };
-                                    let _v6 = match _l5 {
-                                        0 => ::core::option::Option::None,
-                                        1 => {
-                                            ::core::option::Option::Some(unsafe {
-                                                ::witbind::rt::take_string_at(_ptr1.add(16))
-                                            })
-                                        }
-                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                    };
-                                    ErrorCode::Other(_v6)
-                                }
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            };
-                            ::core::result::Result::Err(_v7)
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case4 = || unsafe { *_ptr1.add(8).cast::<u64>() };
+                    let _case6 = || unsafe { _lift_error_code(_ptr1.add(8)) };
+                    unsafe { ::witbind::rt::lift_result(_l2, _case4, _case6) }
                 }
                 pub fn set_keep_alive_interval(
                     &self,
                     value: Duration,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:sockets/types@0.3.2",
+                    wit_import!(
                         "[method]tcp-socket.set-keep-alive-interval", (i32, i64, ptr)
                     );
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 5]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                            self.handle() as i32,
                             ::witbind::rt::as_i64(value),
                             _ptr1,
                         )
                     };
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    match _l2 {
-                        0 => ::core::result::Result::Ok(()),
-                        1 => {
-                            let _l3 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                            let _v6 = match _l3 {
-                                0 => ErrorCode::AccessDenied,
-                                1 => ErrorCode::NotSupported,
-                                2 => ErrorCode::InvalidArgument,
-                                3 => ErrorCode::OutOfMemory,
-                                4 => ErrorCode::Timeout,
-                                5 => ErrorCode::InvalidState,
-                                6 => ErrorCode::AddressNotBindable,
-                                7 => ErrorCode::AddressInUse,
-                                8 => ErrorCode::RemoteUnreachable,
-                                9 => ErrorCode::ConnectionRefused,
-                                10 => ErrorCode::ConnectionBroken,
-                                11 => ErrorCode::ConnectionReset,
-                                12 => ErrorCode::ConnectionAborted,
-                                13 => ErrorCode::DatagramTooLarge,
-                                14 => {
-                                    let _l4 = unsafe { *_ptr1.add(8).cast::<u8>() };
-                                    let _v5 = match _l4 {
-                                        0 => ::core::option::Option::None,
-                                        1 => {
-                                            ::core::option::Option::Some(unsafe {
-                                                ::witbind::rt::take_string_at(_ptr1.add(12))
-                                            })
-                                        }
-                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                    };
-                                    ErrorCode::Other(_v5)
-                                }
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            };
-                            ::core::result::Result::Err(_v6)
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case4 = || unsafe { _lift_error_code(_ptr1.add(4)) };
+                    unsafe { ::witbind::rt::lift_result(_l2, || (), _case4) }
                 }
                 /// The maximum amount of keepalive packets TCP should send before
                 /// aborting the connection.
@@ -1496,117 +910,34 @@ pub mod wasi {
                 pub fn get_keep_alive_count(
                     &self,
                 ) -> ::core::result::Result<u32, ErrorCode> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:sockets/types@0.3.2",
-                        "[method]tcp-socket.get-keep-alive-count", (i32, ptr)
-                    );
+                    wit_import!("[method]tcp-socket.get-keep-alive-count", (i32, ptr));
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 5]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr1,
-                        )
-                    };
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    match _l2 {
-                        0 => {
-                            let _l3 = unsafe { *_ptr1.add(4).cast::<u32>() };
-                            ::core::result::Result::Ok(_l3)
-                        }
-                        1 => {
-                            let _l4 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                            let _v7 = match _l4 {
-                                0 => ErrorCode::AccessDenied,
-                                1 => ErrorCode::NotSupported,
-                                2 => ErrorCode::InvalidArgument,
-                                3 => ErrorCode::OutOfMemory,
-                                4 => ErrorCode::Timeout,
-                                5 => ErrorCode::InvalidState,
-                                6 => ErrorCode::AddressNotBindable,
-                                7 => ErrorCode::AddressInUse,
-                                8 => ErrorCode::RemoteUnreachable,
-                                9 => ErrorCode::ConnectionRefused,
-                                10 => ErrorCode::ConnectionBroken,
-                                11 => ErrorCode::ConnectionReset,
-                                12 => ErrorCode::ConnectionAborted,
-                                13 => ErrorCode::DatagramTooLarge,
-                                14 => {
-                                    let _l5 = unsafe { *_ptr1.add(8).cast::<u8>() };
-                                    let _v6 = match _l5 {
-                                        0 => ::core::option::Option::None,
-                                        1 => {
-                                            ::core::option::Option::Some(unsafe {
-                                                ::witbind::rt::take_string_at(_ptr1.add(12))
-                                            })
-                                        }
-                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                    };
-                                    ErrorCode::Other(_v6)
-                                }
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            };
-                            ::core::result::Result::Err(_v7)
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case4 = || unsafe { *_ptr1.add(4).cast::<u32>() };
+                    let _case6 = || unsafe { _lift_error_code(_ptr1.add(4)) };
+                    unsafe { ::witbind::rt::lift_result(_l2, _case4, _case6) }
                 }
                 pub fn set_keep_alive_count(
                     &self,
                     value: u32,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:sockets/types@0.3.2",
+                    wit_import!(
                         "[method]tcp-socket.set-keep-alive-count", (i32, i32, ptr)
                     );
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 5]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                            self.handle() as i32,
                             ::witbind::rt::as_i32(value),
                             _ptr1,
                         )
                     };
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    match _l2 {
-                        0 => ::core::result::Result::Ok(()),
-                        1 => {
-                            let _l3 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                            let _v6 = match _l3 {
-                                0 => ErrorCode::AccessDenied,
-                                1 => ErrorCode::NotSupported,
-                                2 => ErrorCode::InvalidArgument,
-                                3 => ErrorCode::OutOfMemory,
-                                4 => ErrorCode::Timeout,
-                                5 => ErrorCode::InvalidState,
-                                6 => ErrorCode::AddressNotBindable,
-                                7 => ErrorCode::AddressInUse,
-                                8 => ErrorCode::RemoteUnreachable,
-                                9 => ErrorCode::ConnectionRefused,
-                                10 => ErrorCode::ConnectionBroken,
-                                11 => ErrorCode::ConnectionReset,
-                                12 => ErrorCode::ConnectionAborted,
-                                13 => ErrorCode::DatagramTooLarge,
-                                14 => {
-                                    let _l4 = unsafe { *_ptr1.add(8).cast::<u8>() };
-                                    let _v5 = match _l4 {
-                                        0 => ::core::option::Option::None,
-                                        1 => {
-                                            ::core::option::Option::Some(unsafe {
-                                                ::witbind::rt::take_string_at(_ptr1.add(12))
-                                            })
-                                        }
-                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                    };
-                                    ErrorCode::Other(_v5)
-                                }
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            };
-                            ::core::result::Result::Err(_v6)
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case4 = || unsafe { _lift_error_code(_ptr1.add(4)) };
+                    unsafe { ::witbind::rt::lift_result(_l2, || (), _case4) }
                 }
                 /// Equivalent to the IP_TTL & IPV6_UNICAST_HOPS socket options.
                 ///
@@ -1615,117 +946,32 @@ pub mod wasi {
                 /// # Typical errors
                 /// - `invalid-argument`:     (set) The TTL value must be 1 or higher.
                 pub fn get_hop_limit(&self) -> ::core::result::Result<u8, ErrorCode> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:sockets/types@0.3.2", "[method]tcp-socket.get-hop-limit",
-                        (i32, ptr)
-                    );
+                    wit_import!("[method]tcp-socket.get-hop-limit", (i32, ptr));
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 5]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr1,
-                        )
-                    };
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    match _l2 {
-                        0 => {
-                            let _l3 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                            ::core::result::Result::Ok(_l3)
-                        }
-                        1 => {
-                            let _l4 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                            let _v7 = match _l4 {
-                                0 => ErrorCode::AccessDenied,
-                                1 => ErrorCode::NotSupported,
-                                2 => ErrorCode::InvalidArgument,
-                                3 => ErrorCode::OutOfMemory,
-                                4 => ErrorCode::Timeout,
-                                5 => ErrorCode::InvalidState,
-                                6 => ErrorCode::AddressNotBindable,
-                                7 => ErrorCode::AddressInUse,
-                                8 => ErrorCode::RemoteUnreachable,
-                                9 => ErrorCode::ConnectionRefused,
-                                10 => ErrorCode::ConnectionBroken,
-                                11 => ErrorCode::ConnectionReset,
-                                12 => ErrorCode::ConnectionAborted,
-                                13 => ErrorCode::DatagramTooLarge,
-                                14 => {
-                                    let _l5 = unsafe { *_ptr1.add(8).cast::<u8>() };
-                                    let _v6 = match _l5 {
-                                        0 => ::core::option::Option::None,
-                                        1 => {
-                                            ::core::option::Option::Some(unsafe {
-                                                ::witbind::rt::take_string_at(_ptr1.add(12))
-                                            })
-                                        }
-                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                    };
-                                    ErrorCode::Other(_v6)
-                                }
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            };
-                            ::core::result::Result::Err(_v7)
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case4 = || unsafe { *_ptr1.add(4).cast::<u8>() };
+                    let _case6 = || unsafe { _lift_error_code(_ptr1.add(4)) };
+                    unsafe { ::witbind::rt::lift_result(_l2, _case4, _case6) }
                 }
                 pub fn set_hop_limit(
                     &self,
                     value: u8,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:sockets/types@0.3.2", "[method]tcp-socket.set-hop-limit",
-                        (i32, i32, ptr)
-                    );
+                    wit_import!("[method]tcp-socket.set-hop-limit", (i32, i32, ptr));
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 5]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                            self.handle() as i32,
                             ::witbind::rt::as_i32(value),
                             _ptr1,
                         )
                     };
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    match _l2 {
-                        0 => ::core::result::Result::Ok(()),
-                        1 => {
-                            let _l3 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                            let _v6 = match _l3 {
-                                0 => ErrorCode::AccessDenied,
-                                1 => ErrorCode::NotSupported,
-                                2 => ErrorCode::InvalidArgument,
-                                3 => ErrorCode::OutOfMemory,
-                                4 => ErrorCode::Timeout,
-                                5 => ErrorCode::InvalidState,
-                                6 => ErrorCode::AddressNotBindable,
-                                7 => ErrorCode::AddressInUse,
-                                8 => ErrorCode::RemoteUnreachable,
-                                9 => ErrorCode::ConnectionRefused,
-                                10 => ErrorCode::ConnectionBroken,
-                                11 => ErrorCode::ConnectionReset,
-                                12 => ErrorCode::ConnectionAborted,
-                                13 => ErrorCode::DatagramTooLarge,
-                                14 => {
-                                    let _l4 = unsafe { *_ptr1.add(8).cast::<u8>() };
-                                    let _v5 = match _l4 {
-                                        0 => ::core::option::Option::None,
-                                        1 => {
-                                            ::core::option::Option::Some(unsafe {
-                                                ::witbind::rt::take_string_at(_ptr1.add(12))
-                                            })
-                                        }
-                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                    };
-                                    ErrorCode::Other(_v5)
-                                }
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            };
-                            ::core::result::Result::Err(_v6)
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case4 = || unsafe { _lift_error_code(_ptr1.add(4)) };
+                    unsafe { ::witbind::rt::lift_result(_l2, || (), _case4) }
                 }
                 /// Kernel buffer space reserved for sending/receiving on this socket.
                 /// Implementations usually treat this as a cap the buffer can grow to,
@@ -1751,232 +997,68 @@ pub mod wasi {
                 pub fn get_receive_buffer_size(
                     &self,
                 ) -> ::core::result::Result<u64, ErrorCode> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:sockets/types@0.3.2",
+                    wit_import!(
                         "[method]tcp-socket.get-receive-buffer-size", (i32, ptr)
                     );
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 3]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr1,
-                        )
-                    };
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    match _l2 {
-                        0 => {
-                            let _l3 = unsafe { *_ptr1.add(8).cast::<u64>() };
-                            ::core::result::Result::Ok(_l3)
-                        }
-                        1 => {
-                            let _l4 = unsafe { *_ptr1.add(8).cast::<u8>() };
-                            let _v7 = match _l4 {
-                                0 => ErrorCode::AccessDenied,
-                                1 => ErrorCode::NotSupported,
-                                2 => ErrorCode::InvalidArgument,
-                                3 => ErrorCode::OutOfMemory,
-                                4 => ErrorCode::Timeout,
-                                5 => ErrorCode::InvalidState,
-                                6 => ErrorCode::AddressNotBindable,
-                                7 => ErrorCode::AddressInUse,
-                                8 => ErrorCode::RemoteUnreachable,
-                                9 => ErrorCode::ConnectionRefused,
-                                10 => ErrorCode::ConnectionBroken,
-                                11 => ErrorCode::ConnectionReset,
-                                12 => ErrorCode::ConnectionAborted,
-                                13 => ErrorCode::DatagramTooLarge,
-                                14 => {
-                                    let _l5 = unsafe { *_ptr1.add(12).cast::<u8>() };
-                                    let _v6 = match _l5 {
-                                        0 => ::core::option::Option::None,
-                                        1 => {
-                                            ::core::option::Option::Some(unsafe {
-                                                ::witbind::rt::take_string_at(_ptr1.add(16))
-                                            })
-                                        }
-                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                    };
-                                    ErrorCode::Other(_v6)
-                                }
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            };
-                            ::core::result::Result::Err(_v7)
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case4 = || unsafe { *_ptr1.add(8).cast::<u64>() };
+                    let _case6 = || unsafe { _lift_error_code(_ptr1.add(8)) };
+                    unsafe { ::witbind::rt::lift_result(_l2, _case4, _case6) }
                 }
                 pub fn set_receive_buffer_size(
                     &self,
                     value: u64,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:sockets/types@0.3.2",
+                    wit_import!(
                         "[method]tcp-socket.set-receive-buffer-size", (i32, i64, ptr)
                     );
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 5]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                            self.handle() as i32,
                             ::witbind::rt::as_i64(value),
                             _ptr1,
                         )
                     };
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    match _l2 {
-                        0 => ::core::result::Result::Ok(()),
-                        1 => {
-                            let _l3 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                            let _v6 = match _l3 {
-                                0 => ErrorCode::AccessDenied,
-                                1 => ErrorCode::NotSupported,
-                                2 => ErrorCode::InvalidArgument,
-                                3 => ErrorCode::OutOfMemory,
-                                4 => ErrorCode::Timeout,
-                                5 => ErrorCode::InvalidState,
-                                6 => ErrorCode::AddressNotBindable,
-                                7 => ErrorCode::AddressInUse,
-                                8 => ErrorCode::RemoteUnreachable,
-                                9 => ErrorCode::ConnectionRefused,
-                                10 => ErrorCode::ConnectionBroken,
-                                11 => ErrorCode::ConnectionReset,
-                                12 => ErrorCode::ConnectionAborted,
-                                13 => ErrorCode::DatagramTooLarge,
-                                14 => {
-                                    let _l4 = unsafe { *_ptr1.add(8).cast::<u8>() };
-                                    let _v5 = match _l4 {
-                                        0 => ::core::option::Option::None,
-                                        1 => {
-                                            ::core::option::Option::Some(unsafe {
-                                                ::witbind::rt::take_string_at(_ptr1.add(12))
-                                            })
-                                        }
-                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                    };
-                                    ErrorCode::Other(_v5)
-                                }
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            };
-                            ::core::result::Result::Err(_v6)
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case4 = || unsafe { _lift_error_code(_ptr1.add(4)) };
+                    unsafe { ::witbind::rt::lift_result(_l2, || (), _case4) }
                 }
                 pub fn get_send_buffer_size(
                     &self,
                 ) -> ::core::result::Result<u64, ErrorCode> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:sockets/types@0.3.2",
-                        "[method]tcp-socket.get-send-buffer-size", (i32, ptr)
-                    );
+                    wit_import!("[method]tcp-socket.get-send-buffer-size", (i32, ptr));
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 3]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr1,
-                        )
-                    };
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    match _l2 {
-                        0 => {
-                            let _l3 = unsafe { *_ptr1.add(8).cast::<u64>() };
-                            ::core::result::Result::Ok(_l3)
-                        }
-                        1 => {
-                            let _l4 = unsafe { *_ptr1.add(8).cast::<u8>() };
-                            let _v7 = match _l4 {
-                                0 => ErrorCode::AccessDenied,
-                                1 => ErrorCode::NotSupported,
-                                2 => ErrorCode::InvalidArgument,
-                                3 => ErrorCode::OutOfMemory,
-                                4 => ErrorCode::Timeout,
-                                5 => ErrorCode::InvalidState,
-                                6 => ErrorCode::AddressNotBindable,
-                                7 => ErrorCode::AddressInUse,
-                                8 => ErrorCode::RemoteUnreachable,
-                                9 => ErrorCode::ConnectionRefused,
-                                10 => ErrorCode::ConnectionBroken,
-                                11 => ErrorCode::ConnectionReset,
-                                12 => ErrorCode::ConnectionAborted,
-                                13 => ErrorCode::DatagramTooLarge,
-                                14 => {
-                                    let _l5 = unsafe { *_ptr1.add(12).cast::<u8>() };
-                                    let _v6 = match _l5 {
-                                        0 => ::core::option::Option::None,
-                                        1 => {
-                                            ::core::option::Option::Some(unsafe {
-                                                ::witbind::rt::take_string_at(_ptr1.add(16))
-                                            })
-                                        }
-                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                    };
-                                    ErrorCode::Other(_v6)
-                                }
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            };
-                            ::core::result::Result::Err(_v7)
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case4 = || unsafe { *_ptr1.add(8).cast::<u64>() };
+                    let _case6 = || unsafe { _lift_error_code(_ptr1.add(8)) };
+                    unsafe { ::witbind::rt::lift_result(_l2, _case4, _case6) }
                 }
                 pub fn set_send_buffer_size(
                     &self,
                     value: u64,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:sockets/types@0.3.2",
+                    wit_import!(
                         "[method]tcp-socket.set-send-buffer-size", (i32, i64, ptr)
                     );
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 5]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                            self.handle() as i32,
                             ::witbind::rt::as_i64(value),
                             _ptr1,
                         )
                     };
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    match _l2 {
-                        0 => ::core::result::Result::Ok(()),
-                        1 => {
-                            let _l3 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                            let _v6 = match _l3 {
-                                0 => ErrorCode::AccessDenied,
-                                1 => ErrorCode::NotSupported,
-                                2 => ErrorCode::InvalidArgument,
-                                3 => ErrorCode::OutOfMemory,
-                                4 => ErrorCode::Timeout,
-                                5 => ErrorCode::InvalidState,
-                                6 => ErrorCode::AddressNotBindable,
-                                7 => ErrorCode::AddressInUse,
-                                8 => ErrorCode::RemoteUnreachable,
-                                9 => ErrorCode::ConnectionRefused,
-                                10 => ErrorCode::ConnectionBroken,
-                                11 => ErrorCode::ConnectionReset,
-                                12 => ErrorCode::ConnectionAborted,
-                                13 => ErrorCode::DatagramTooLarge,
-                                14 => {
-                                    let _l4 = unsafe { *_ptr1.add(8).cast::<u8>() };
-                                    let _v5 = match _l4 {
-                                        0 => ::core::option::Option::None,
-                                        1 => {
-                                            ::core::option::Option::Some(unsafe {
-                                                ::witbind::rt::take_string_at(_ptr1.add(12))
-                                            })
-                                        }
-                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                    };
-                                    ErrorCode::Other(_v5)
-                                }
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            };
-                            ::core::result::Result::Err(_v6)
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case4 = || unsafe { _lift_error_code(_ptr1.add(4)) };
+                    unsafe { ::witbind::rt::lift_result(_l2, || (), _case4) }
                 }
             }
             /// A UDP socket handle.
@@ -1985,39 +1067,9 @@ pub mod wasi {
             pub struct UdpSocket {
                 pub(crate) handle: ::witbind::rt::ResourceHandle<UdpSocket>,
             }
-            impl ::witbind::rt::WasmResource for UdpSocket {
-                unsafe fn drop(handle: u32) {
-                    ::witbind::rt::wit_import!(
-                        "wasi:sockets/types@0.3.2", "[resource-drop]udp-socket", (i32)
-                    );
-                    unsafe { _wit_import(handle as i32) }
-                }
-            }
-            impl UdpSocket {
-                /// Takes ownership of a raw handle.
-                ///
-                /// # Safety
-                /// `handle` must be an owned handle of this resource type that
-                /// nothing else drops.
-                #[doc(hidden)]
-                pub unsafe fn from_handle(handle: u32) -> Self {
-                    Self {
-                        handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(handle)
-                        },
-                    }
-                }
-                /// Moves ownership of the raw handle out of this value.
-                #[doc(hidden)]
-                pub fn take_handle(&self) -> u32 {
-                    ::witbind::rt::ResourceHandle::take_handle(&self.handle)
-                }
-                /// The raw handle, still owned by this value.
-                #[doc(hidden)]
-                pub fn handle(&self) -> u32 {
-                    ::witbind::rt::ResourceHandle::handle(&self.handle)
-                }
-            }
+            ::witbind::rt::resource_handle!(
+                UdpSocket, "wasi:sockets/types@0.3.2", "[resource-drop]udp-socket", api
+            );
             impl UdpSocket {
                 /// Create a new UDP socket.
                 ///
@@ -2038,59 +1090,17 @@ pub mod wasi {
                 pub fn create(
                     address_family: IpAddressFamily,
                 ) -> ::core::result::Result<UdpSocket, ErrorCode> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:sockets/types@0.3.2", "[static]udp-socket.create", (i32,
-                        ptr)
-                    );
+                    wit_import!("[static]udp-socket.create", (i32, ptr));
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 5]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe { _wit_import(address_family.clone() as i32, _ptr1) };
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    match _l2 {
-                        0 => {
-                            let _l3 = unsafe { *_ptr1.add(4).cast::<i32>() };
-                            ::core::result::Result::Ok(UdpSocket {
-                                handle: unsafe {
-                                    ::witbind::rt::ResourceHandle::from_handle(_l3 as u32)
-                                },
-                            })
-                        }
-                        1 => {
-                            let _l4 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                            let _v7 = match _l4 {
-                                0 => ErrorCode::AccessDenied,
-                                1 => ErrorCode::NotSupported,
-                                2 => ErrorCode::InvalidArgument,
-                                3 => ErrorCode::OutOfMemory,
-                                4 => ErrorCode::Timeout,
-                                5 => ErrorCode::InvalidState,
-                                6 => ErrorCode::AddressNotBindable,
-                                7 => ErrorCode::AddressInUse,
-                                8 => ErrorCode::RemoteUnreachable,
-                                9 => ErrorCode::ConnectionRefused,
-                                10 => ErrorCode::ConnectionBroken,
-                                11 => ErrorCode::ConnectionReset,
-                                12 => ErrorCode::ConnectionAborted,
-                                13 => ErrorCode::DatagramTooLarge,
-                                14 => {
-                                    let _l5 = unsafe { *_ptr1.add(8).cast::<u8>() };
-                                    let _v6 = match _l5 {
-                                        0 => ::core::option::Option::None,
-                                        1 => {
-                                            ::core::option::Option::Some(unsafe {
-                                                ::witbind::rt::take_string_at(_ptr1.add(12))
-                                            })
-                                        }
-                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                    };
-                                    ErrorCode::Other(_v6)
-                                }
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            };
-                            ::core::result::Result::Err(_v7)
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case4 = || {
+                        let _l3 = unsafe { *_ptr1.add(4).cast::<i32>() };
+                        unsafe { UdpSocket::from_handle(_l3 as u32) }
+                    };
+                    let _case6 = || unsafe { _lift_error_code(_ptr1.add(4)) };
+                    unsafe { ::witbind::rt::lift_result(_l2, _case4, _case6) }
                 }
                 /// Bind the socket to the provided IP address and port.
                 ///
@@ -2116,9 +1126,9 @@ pub mod wasi {
                     &self,
                     local_address: IpSocketAddress,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:sockets/types@0.3.2", "[method]udp-socket.bind", (i32, i32,
-                        i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, ptr)
+                    wit_import!(
+                        "[method]udp-socket.bind", (i32, i32, i32, i32, i32, i32, i32,
+                        i32, i32, i32, i32, i32, i32, ptr)
                     );
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 5]>::uninit();
                     let (
@@ -2138,7 +1148,7 @@ pub mod wasi {
                     let _ptr13 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                            self.handle() as i32,
                             _v1,
                             _v2,
                             _v3,
@@ -2155,44 +1165,8 @@ pub mod wasi {
                         )
                     };
                     let _l14 = unsafe { *_ptr13.cast::<u8>() };
-                    match _l14 {
-                        0 => ::core::result::Result::Ok(()),
-                        1 => {
-                            let _l15 = unsafe { *_ptr13.add(4).cast::<u8>() };
-                            let _v18 = match _l15 {
-                                0 => ErrorCode::AccessDenied,
-                                1 => ErrorCode::NotSupported,
-                                2 => ErrorCode::InvalidArgument,
-                                3 => ErrorCode::OutOfMemory,
-                                4 => ErrorCode::Timeout,
-                                5 => ErrorCode::InvalidState,
-                                6 => ErrorCode::AddressNotBindable,
-                                7 => ErrorCode::AddressInUse,
-                                8 => ErrorCode::RemoteUnreachable,
-                                9 => ErrorCode::ConnectionRefused,
-                                10 => ErrorCode::ConnectionBroken,
-                                11 => ErrorCode::ConnectionReset,
-                                12 => ErrorCode::ConnectionAborted,
-                                13 => ErrorCode::DatagramTooLarge,
-                                14 => {
-                                    let _l16 = unsafe { *_ptr13.add(8).cast::<u8>() };
-                                    let _v17 = match _l16 {
-                                        0 => ::core::option::Option::None,
-                                        1 => {
-                                            ::core::option::Option::Some(unsafe {
-                                                ::witbind::rt::take_string_at(_ptr13.add(12))
-                                            })
-                                        }
-                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                    };
-                                    ErrorCode::Other(_v17)
-                                }
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            };
-                            ::core::result::Result::Err(_v18)
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case16 = || unsafe { _lift_error_code(_ptr13.add(4)) };
+                    unsafe { ::witbind::rt::lift_result(_l14, || (), _case16) }
                 }
                 /// Associate this socket with a specific peer address.
                 ///
@@ -2235,9 +1209,9 @@ pub mod wasi {
                     &self,
                     remote_address: IpSocketAddress,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:sockets/types@0.3.2", "[method]udp-socket.connect", (i32,
-                        i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, ptr)
+                    wit_import!(
+                        "[method]udp-socket.connect", (i32, i32, i32, i32, i32, i32, i32,
+                        i32, i32, i32, i32, i32, i32, ptr)
                     );
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 5]>::uninit();
                     let (
@@ -2257,7 +1231,7 @@ pub mod wasi {
                     let _ptr13 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                            self.handle() as i32,
                             _v1,
                             _v2,
                             _v3,
@@ -2274,44 +1248,8 @@ pub mod wasi {
                         )
                     };
                     let _l14 = unsafe { *_ptr13.cast::<u8>() };
-                    match _l14 {
-                        0 => ::core::result::Result::Ok(()),
-                        1 => {
-                            let _l15 = unsafe { *_ptr13.add(4).cast::<u8>() };
-                            let _v18 = match _l15 {
-                                0 => ErrorCode::AccessDenied,
-                                1 => ErrorCode::NotSupported,
-                                2 => ErrorCode::InvalidArgument,
-                                3 => ErrorCode::OutOfMemory,
-                                4 => ErrorCode::Timeout,
-                                5 => ErrorCode::InvalidState,
-                                6 => ErrorCode::AddressNotBindable,
-                                7 => ErrorCode::AddressInUse,
-                                8 => ErrorCode::RemoteUnreachable,
-                                9 => ErrorCode::ConnectionRefused,
-                                10 => ErrorCode::ConnectionBroken,
-                                11 => ErrorCode::ConnectionReset,
-                                12 => ErrorCode::ConnectionAborted,
-                                13 => ErrorCode::DatagramTooLarge,
-                                14 => {
-                                    let _l16 = unsafe { *_ptr13.add(8).cast::<u8>() };
-                                    let _v17 = match _l16 {
-                                        0 => ::core::option::Option::None,
-                                        1 => {
-                                            ::core::option::Option::Some(unsafe {
-                                                ::witbind::rt::take_string_at(_ptr13.add(12))
-                                            })
-                                        }
-                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                    };
-                                    ErrorCode::Other(_v17)
-                                }
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            };
-                            ::core::result::Result::Err(_v18)
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case16 = || unsafe { _lift_error_code(_ptr13.add(4)) };
+                    unsafe { ::witbind::rt::lift_result(_l14, || (), _case16) }
                 }
                 /// Dissociate this socket from its peer address.
                 ///
@@ -2329,57 +1267,13 @@ pub mod wasi {
                 /// - <https://learn.microsoft.com/en-us/windows/win32/api/winsock2/nf-winsock2-connect>
                 /// - <https://man.freebsd.org/cgi/man.cgi?connect>
                 pub fn disconnect(&self) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:sockets/types@0.3.2", "[method]udp-socket.disconnect",
-                        (i32, ptr)
-                    );
+                    wit_import!("[method]udp-socket.disconnect", (i32, ptr));
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 5]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr1,
-                        )
-                    };
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    match _l2 {
-                        0 => ::core::result::Result::Ok(()),
-                        1 => {
-                            let _l3 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                            let _v6 = match _l3 {
-                                0 => ErrorCode::AccessDenied,
-                                1 => ErrorCode::NotSupported,
-                                2 => ErrorCode::InvalidArgument,
-                                3 => ErrorCode::OutOfMemory,
-                                4 => ErrorCode::Timeout,
-                                5 => ErrorCode::InvalidState,
-                                6 => ErrorCode::AddressNotBindable,
-                                7 => ErrorCode::AddressInUse,
-                                8 => ErrorCode::RemoteUnreachable,
-                                9 => ErrorCode::ConnectionRefused,
-                                10 => ErrorCode::ConnectionBroken,
-                                11 => ErrorCode::ConnectionReset,
-                                12 => ErrorCode::ConnectionAborted,
-                                13 => ErrorCode::DatagramTooLarge,
-                                14 => {
-                                    let _l4 = unsafe { *_ptr1.add(8).cast::<u8>() };
-                                    let _v5 = match _l4 {
-                                        0 => ::core::option::Option::None,
-                                        1 => {
-                                            ::core::option::Option::Some(unsafe {
-                                                ::witbind::rt::take_string_at(_ptr1.add(12))
-                                            })
-                                        }
-                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                    };
-                                    ErrorCode::Other(_v5)
-                                }
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            };
-                            ::core::result::Result::Err(_v6)
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case4 = || unsafe { _lift_error_code(_ptr1.add(4)) };
+                    unsafe { ::witbind::rt::lift_result(_l2, || (), _case4) }
                 }
                 /// Send a message on the socket to a particular peer.
                 ///
@@ -2453,11 +1347,7 @@ pub mod wasi {
                             _area: *mut u8,
                         ) -> Self::ParamsLower {
                             let _p1 = unsafe { _area.add(0) };
-                            unsafe {
-                                *_p1.cast::<i32>() = ::witbind::rt::ResourceHandle::handle(
-                                    &self_.handle,
-                                ) as i32
-                            };
+                            unsafe { *_p1.cast::<i32>() = self_.handle() as i32 };
                             let _p2 = unsafe { _area.add(4) };
                             unsafe {
                                 ::witbind::rt::store_list(
@@ -2471,8 +1361,10 @@ pub mod wasi {
                                     unsafe { *_p3.cast::<u8>() = 0 };
                                 }
                                 ::core::option::Option::Some(_e5) => {
-                                    unsafe { *_p3.cast::<u8>() = 1 };
-                                    unsafe { _lower_owned_ip_socket_address(_e5, _p3.add(4)) };
+                                    unsafe {
+                                        *_p3.cast::<u8>() = 1;
+                                        _lower_owned_ip_socket_address(_e5, _p3.add(4));
+                                    }
                                 }
                             }
                             ::witbind::rt::async_support::Lowered((_area,))
@@ -2516,44 +1408,8 @@ pub mod wasi {
                             _results: *mut u8,
                         ) -> Self::Results {
                             let _l1 = unsafe { *_results.cast::<u8>() };
-                            match _l1 {
-                                0 => ::core::result::Result::Ok(()),
-                                1 => {
-                                    let _l2 = unsafe { *_results.add(4).cast::<u8>() };
-                                    let _v5 = match _l2 {
-                                        0 => ErrorCode::AccessDenied,
-                                        1 => ErrorCode::NotSupported,
-                                        2 => ErrorCode::InvalidArgument,
-                                        3 => ErrorCode::OutOfMemory,
-                                        4 => ErrorCode::Timeout,
-                                        5 => ErrorCode::InvalidState,
-                                        6 => ErrorCode::AddressNotBindable,
-                                        7 => ErrorCode::AddressInUse,
-                                        8 => ErrorCode::RemoteUnreachable,
-                                        9 => ErrorCode::ConnectionRefused,
-                                        10 => ErrorCode::ConnectionBroken,
-                                        11 => ErrorCode::ConnectionReset,
-                                        12 => ErrorCode::ConnectionAborted,
-                                        13 => ErrorCode::DatagramTooLarge,
-                                        14 => {
-                                            let _l3 = unsafe { *_results.add(8).cast::<u8>() };
-                                            let _v4 = match _l3 {
-                                                0 => ::core::option::Option::None,
-                                                1 => {
-                                                    ::core::option::Option::Some(unsafe {
-                                                        ::witbind::rt::take_string_at(_results.add(12))
-                                                    })
-                                                }
-                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                            };
-                                            ErrorCode::Other(_v4)
-                                        }
-                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                    };
-                                    ::core::result::Result::Err(_v5)
-                                }
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            }
+                            let _case3 = || unsafe { _lift_error_code(_results.add(4)) };
+                            unsafe { ::witbind::rt::lift_result(_l1, || (), _case3) }
                         }
                     }
                     ::witbind::rt::async_support::Subtask::call(
@@ -2613,7 +1469,7 @@ pub mod wasi {
                             _area: *mut u8,
                         ) -> Self::ParamsLower {
                             ::witbind::rt::async_support::Lowered((
-                                ::witbind::rt::ResourceHandle::handle(&self_.handle) as i32,
+                                self_.handle() as i32,
                             ))
                         }
                         unsafe fn call_import(
@@ -2649,54 +1505,19 @@ pub mod wasi {
                             _results: *mut u8,
                         ) -> Self::Results {
                             let _l1 = unsafe { *_results.cast::<u8>() };
-                            match _l1 {
-                                0 => {
-                                    let _v2 = unsafe {
-                                        _lift_ip_socket_address(_results.add(12))
-                                    };
-                                    ::core::result::Result::Ok((
-                                        unsafe {
-                                            ::witbind::rt::take_list_at::<u8>(_results.add(4))
-                                        },
-                                        _v2,
-                                    ))
-                                }
-                                1 => {
-                                    let _l3 = unsafe { *_results.add(4).cast::<u8>() };
-                                    let _v6 = match _l3 {
-                                        0 => ErrorCode::AccessDenied,
-                                        1 => ErrorCode::NotSupported,
-                                        2 => ErrorCode::InvalidArgument,
-                                        3 => ErrorCode::OutOfMemory,
-                                        4 => ErrorCode::Timeout,
-                                        5 => ErrorCode::InvalidState,
-                                        6 => ErrorCode::AddressNotBindable,
-                                        7 => ErrorCode::AddressInUse,
-                                        8 => ErrorCode::RemoteUnreachable,
-                                        9 => ErrorCode::ConnectionRefused,
-                                        10 => ErrorCode::ConnectionBroken,
-                                        11 => ErrorCode::ConnectionReset,
-                                        12 => ErrorCode::ConnectionAborted,
-                                        13 => ErrorCode::DatagramTooLarge,
-                                        14 => {
-                                            let _l4 = unsafe { *_results.add(8).cast::<u8>() };
-                                            let _v5 = match _l4 {
-                                                0 => ::core::option::Option::None,
-                                                1 => {
-                                                    ::core::option::Option::Some(unsafe {
-                                                        ::witbind::rt::take_string_at(_results.add(12))
-                                                    })
-                                                }
-                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                            };
-                                            ErrorCode::Other(_v5)
-                                        }
-                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                    };
-                                    ::core::result::Result::Err(_v6)
-                                }
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            }
+                            let _case3 = || {
+                                let _v2 = unsafe {
+                                    _lift_ip_socket_address(_results.add(12))
+                                };
+                                (
+                                    unsafe {
+                                        ::witbind::rt::take_list_at::<u8>(_results.add(4))
+                                    },
+                                    _v2,
+                                )
+                            };
+                            let _case5 = || unsafe { _lift_error_code(_results.add(4)) };
+                            unsafe { ::witbind::rt::lift_result(_l1, _case3, _case5) }
                         }
                     }
                     ::witbind::rt::async_support::Subtask::call(
@@ -2725,60 +1546,14 @@ pub mod wasi {
                 pub fn get_local_address(
                     &self,
                 ) -> ::core::result::Result<IpSocketAddress, ErrorCode> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:sockets/types@0.3.2",
-                        "[method]udp-socket.get-local-address", (i32, ptr)
-                    );
+                    wit_import!("[method]udp-socket.get-local-address", (i32, ptr));
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 9]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr1,
-                        )
-                    };
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    match _l2 {
-                        0 => {
-                            let _v3 = unsafe { _lift_ip_socket_address(_ptr1.add(4)) };
-                            ::core::result::Result::Ok(_v3)
-                        }
-                        1 => {
-                            let _l4 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                            let _v7 = match _l4 {
-                                0 => ErrorCode::AccessDenied,
-                                1 => ErrorCode::NotSupported,
-                                2 => ErrorCode::InvalidArgument,
-                                3 => ErrorCode::OutOfMemory,
-                                4 => ErrorCode::Timeout,
-                                5 => ErrorCode::InvalidState,
-                                6 => ErrorCode::AddressNotBindable,
-                                7 => ErrorCode::AddressInUse,
-                                8 => ErrorCode::RemoteUnreachable,
-                                9 => ErrorCode::ConnectionRefused,
-                                10 => ErrorCode::ConnectionBroken,
-                                11 => ErrorCode::ConnectionReset,
-                                12 => ErrorCode::ConnectionAborted,
-                                13 => ErrorCode::DatagramTooLarge,
-                                14 => {
-                                    let _l5 = unsafe { *_ptr1.add(8).cast::<u8>() };
-                                    let _v6 = match _l5 {
-                                        0 => ::core::option::Option::None,
-                                        1 => {
-                                            ::core::option::Option::Some(unsafe {
-                                                ::witbind::rt::take_string_at(_ptr1.add(12))
-                                            })
-                                        }
-                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                    };
-                                    ErrorCode::Other(_v6)
-                                }
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            };
-                            ::core::result::Result::Err(_v7)
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case4 = || unsafe { _lift_ip_socket_address(_ptr1.add(4)) };
+                    let _case6 = || unsafe { _lift_error_code(_ptr1.add(4)) };
+                    unsafe { ::witbind::rt::lift_result(_l2, _case4, _case6) }
                 }
                 /// Get the address the socket is currently "connected" to.
                 ///
@@ -2793,60 +1568,14 @@ pub mod wasi {
                 pub fn get_remote_address(
                     &self,
                 ) -> ::core::result::Result<IpSocketAddress, ErrorCode> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:sockets/types@0.3.2",
-                        "[method]udp-socket.get-remote-address", (i32, ptr)
-                    );
+                    wit_import!("[method]udp-socket.get-remote-address", (i32, ptr));
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 9]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr1,
-                        )
-                    };
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    match _l2 {
-                        0 => {
-                            let _v3 = unsafe { _lift_ip_socket_address(_ptr1.add(4)) };
-                            ::core::result::Result::Ok(_v3)
-                        }
-                        1 => {
-                            let _l4 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                            let _v7 = match _l4 {
-                                0 => ErrorCode::AccessDenied,
-                                1 => ErrorCode::NotSupported,
-                                2 => ErrorCode::InvalidArgument,
-                                3 => ErrorCode::OutOfMemory,
-                                4 => ErrorCode::Timeout,
-                                5 => ErrorCode::InvalidState,
-                                6 => ErrorCode::AddressNotBindable,
-                                7 => ErrorCode::AddressInUse,
-                                8 => ErrorCode::RemoteUnreachable,
-                                9 => ErrorCode::ConnectionRefused,
-                                10 => ErrorCode::ConnectionBroken,
-                                11 => ErrorCode::ConnectionReset,
-                                12 => ErrorCode::ConnectionAborted,
-                                13 => ErrorCode::DatagramTooLarge,
-                                14 => {
-                                    let _l5 = unsafe { *_ptr1.add(8).cast::<u8>() };
-                                    let _v6 = match _l5 {
-                                        0 => ::core::option::Option::None,
-                                        1 => {
-                                            ::core::option::Option::Some(unsafe {
-                                                ::witbind::rt::take_string_at(_ptr1.add(12))
-                                            })
-                                        }
-                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                    };
-                                    ErrorCode::Other(_v6)
-                                }
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            };
-                            ::core::result::Result::Err(_v7)
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case4 = || unsafe { _lift_ip_socket_address(_ptr1.add(4)) };
+                    let _case6 = || unsafe { _lift_error_code(_ptr1.add(4)) };
+                    unsafe { ::witbind::rt::lift_result(_l2, _case4, _case6) }
                 }
                 /// Whether this is a IPv4 or IPv6 socket.
                 ///
@@ -2854,15 +1583,8 @@ pub mod wasi {
                 ///
                 /// Equivalent to the SO_DOMAIN socket option.
                 pub fn get_address_family(&self) -> IpAddressFamily {
-                    ::witbind::rt::wit_import!(
-                        "wasi:sockets/types@0.3.2",
-                        "[method]udp-socket.get-address-family", (i32), i32
-                    );
-                    let _ret1 = unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                        )
-                    };
+                    wit_import!("[method]udp-socket.get-address-family", (i32), i32);
+                    let _ret1 = unsafe { _wit_import(self.handle() as i32) };
                     unsafe { IpAddressFamily::_lift(_ret1 as u8) }
                 }
                 /// Equivalent to the IP_TTL & IPV6_UNICAST_HOPS socket options.
@@ -2874,117 +1596,34 @@ pub mod wasi {
                 pub fn get_unicast_hop_limit(
                     &self,
                 ) -> ::core::result::Result<u8, ErrorCode> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:sockets/types@0.3.2",
-                        "[method]udp-socket.get-unicast-hop-limit", (i32, ptr)
-                    );
+                    wit_import!("[method]udp-socket.get-unicast-hop-limit", (i32, ptr));
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 5]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr1,
-                        )
-                    };
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    match _l2 {
-                        0 => {
-                            let _l3 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                            ::core::result::Result::Ok(_l3)
-                        }
-                        1 => {
-                            let _l4 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                            let _v7 = match _l4 {
-                                0 => ErrorCode::AccessDenied,
-                                1 => ErrorCode::NotSupported,
-                                2 => ErrorCode::InvalidArgument,
-                                3 => ErrorCode::OutOfMemory,
-                                4 => ErrorCode::Timeout,
-                                5 => ErrorCode::InvalidState,
-                                6 => ErrorCode::AddressNotBindable,
-                                7 => ErrorCode::AddressInUse,
-                                8 => ErrorCode::RemoteUnreachable,
-                                9 => ErrorCode::ConnectionRefused,
-                                10 => ErrorCode::ConnectionBroken,
-                                11 => ErrorCode::ConnectionReset,
-                                12 => ErrorCode::ConnectionAborted,
-                                13 => ErrorCode::DatagramTooLarge,
-                                14 => {
-                                    let _l5 = unsafe { *_ptr1.add(8).cast::<u8>() };
-                                    let _v6 = match _l5 {
-                                        0 => ::core::option::Option::None,
-                                        1 => {
-                                            ::core::option::Option::Some(unsafe {
-                                                ::witbind::rt::take_string_at(_ptr1.add(12))
-                                            })
-                                        }
-                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                    };
-                                    ErrorCode::Other(_v6)
-                                }
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            };
-                            ::core::result::Result::Err(_v7)
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case4 = || unsafe { *_ptr1.add(4).cast::<u8>() };
+                    let _case6 = || unsafe { _lift_error_code(_ptr1.add(4)) };
+                    unsafe { ::witbind::rt::lift_result(_l2, _case4, _case6) }
                 }
                 pub fn set_unicast_hop_limit(
                     &self,
                     value: u8,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:sockets/types@0.3.2",
+                    wit_import!(
                         "[method]udp-socket.set-unicast-hop-limit", (i32, i32, ptr)
                     );
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 5]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                            self.handle() as i32,
                             ::witbind::rt::as_i32(value),
                             _ptr1,
                         )
                     };
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    match _l2 {
-                        0 => ::core::result::Result::Ok(()),
-                        1 => {
-                            let _l3 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                            let _v6 = match _l3 {
-                                0 => ErrorCode::AccessDenied,
-                                1 => ErrorCode::NotSupported,
-                                2 => ErrorCode::InvalidArgument,
-                                3 => ErrorCode::OutOfMemory,
-                                4 => ErrorCode::Timeout,
-                                5 => ErrorCode::InvalidState,
-                                6 => ErrorCode::AddressNotBindable,
-                                7 => ErrorCode::AddressInUse,
-                                8 => ErrorCode::RemoteUnreachable,
-                                9 => ErrorCode::ConnectionRefused,
-                                10 => ErrorCode::ConnectionBroken,
-                                11 => ErrorCode::ConnectionReset,
-                                12 => ErrorCode::ConnectionAborted,
-                                13 => ErrorCode::DatagramTooLarge,
-                                14 => {
-                                    let _l4 = unsafe { *_ptr1.add(8).cast::<u8>() };
-                                    let _v5 = match _l4 {
-                                        0 => ::core::option::Option::None,
-                                        1 => {
-                                            ::core::option::Option::Some(unsafe {
-                                                ::witbind::rt::take_string_at(_ptr1.add(12))
-                                            })
-                                        }
-                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                    };
-                                    ErrorCode::Other(_v5)
-                                }
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            };
-                            ::core::result::Result::Err(_v6)
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case4 = || unsafe { _lift_error_code(_ptr1.add(4)) };
+                    unsafe { ::witbind::rt::lift_result(_l2, || (), _case4) }
                 }
                 /// Kernel buffer space reserved for sending/receiving on this socket.
                 /// Implementations usually treat this as a cap the buffer can grow to,
@@ -3002,232 +1641,68 @@ pub mod wasi {
                 pub fn get_receive_buffer_size(
                     &self,
                 ) -> ::core::result::Result<u64, ErrorCode> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:sockets/types@0.3.2",
+                    wit_import!(
                         "[method]udp-socket.get-receive-buffer-size", (i32, ptr)
                     );
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 3]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr1,
-                        )
-                    };
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    match _l2 {
-                        0 => {
-                            let _l3 = unsafe { *_ptr1.add(8).cast::<u64>() };
-                            ::core::result::Result::Ok(_l3)
-                        }
-                        1 => {
-                            let _l4 = unsafe { *_ptr1.add(8).cast::<u8>() };
-                            let _v7 = match _l4 {
-                                0 => ErrorCode::AccessDenied,
-                                1 => ErrorCode::NotSupported,
-                                2 => ErrorCode::InvalidArgument,
-                                3 => ErrorCode::OutOfMemory,
-                                4 => ErrorCode::Timeout,
-                                5 => ErrorCode::InvalidState,
-                                6 => ErrorCode::AddressNotBindable,
-                                7 => ErrorCode::AddressInUse,
-                                8 => ErrorCode::RemoteUnreachable,
-                                9 => ErrorCode::ConnectionRefused,
-                                10 => ErrorCode::ConnectionBroken,
-                                11 => ErrorCode::ConnectionReset,
-                                12 => ErrorCode::ConnectionAborted,
-                                13 => ErrorCode::DatagramTooLarge,
-                                14 => {
-                                    let _l5 = unsafe { *_ptr1.add(12).cast::<u8>() };
-                                    let _v6 = match _l5 {
-                                        0 => ::core::option::Option::None,
-                                        1 => {
-                                            ::core::option::Option::Some(unsafe {
-                                                ::witbind::rt::take_string_at(_ptr1.add(16))
-                                            })
-                                        }
-                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                    };
-                                    ErrorCode::Other(_v6)
-                                }
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            };
-                            ::core::result::Result::Err(_v7)
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case4 = || unsafe { *_ptr1.add(8).cast::<u64>() };
+                    let _case6 = || unsafe { _lift_error_code(_ptr1.add(8)) };
+                    unsafe { ::witbind::rt::lift_result(_l2, _case4, _case6) }
                 }
                 pub fn set_receive_buffer_size(
                     &self,
                     value: u64,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:sockets/types@0.3.2",
+                    wit_import!(
                         "[method]udp-socket.set-receive-buffer-size", (i32, i64, ptr)
                     );
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 5]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                            self.handle() as i32,
                             ::witbind::rt::as_i64(value),
                             _ptr1,
                         )
                     };
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    match _l2 {
-                        0 => ::core::result::Result::Ok(()),
-                        1 => {
-                            let _l3 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                            let _v6 = match _l3 {
-                                0 => ErrorCode::AccessDenied,
-                                1 => ErrorCode::NotSupported,
-                                2 => ErrorCode::InvalidArgument,
-                                3 => ErrorCode::OutOfMemory,
-                                4 => ErrorCode::Timeout,
-                                5 => ErrorCode::InvalidState,
-                                6 => ErrorCode::AddressNotBindable,
-                                7 => ErrorCode::AddressInUse,
-                                8 => ErrorCode::RemoteUnreachable,
-                                9 => ErrorCode::ConnectionRefused,
-                                10 => ErrorCode::ConnectionBroken,
-                                11 => ErrorCode::ConnectionReset,
-                                12 => ErrorCode::ConnectionAborted,
-                                13 => ErrorCode::DatagramTooLarge,
-                                14 => {
-                                    let _l4 = unsafe { *_ptr1.add(8).cast::<u8>() };
-                                    let _v5 = match _l4 {
-                                        0 => ::core::option::Option::None,
-                                        1 => {
-                                            ::core::option::Option::Some(unsafe {
-                                                ::witbind::rt::take_string_at(_ptr1.add(12))
-                                            })
-                                        }
-                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                    };
-                                    ErrorCode::Other(_v5)
-                                }
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            };
-                            ::core::result::Result::Err(_v6)
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case4 = || unsafe { _lift_error_code(_ptr1.add(4)) };
+                    unsafe { ::witbind::rt::lift_result(_l2, || (), _case4) }
                 }
                 pub fn get_send_buffer_size(
                     &self,
                 ) -> ::core::result::Result<u64, ErrorCode> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:sockets/types@0.3.2",
-                        "[method]udp-socket.get-send-buffer-size", (i32, ptr)
-                    );
+                    wit_import!("[method]udp-socket.get-send-buffer-size", (i32, ptr));
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 3]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe {
-                        _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            _ptr1,
-                        )
-                    };
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    match _l2 {
-                        0 => {
-                            let _l3 = unsafe { *_ptr1.add(8).cast::<u64>() };
-                            ::core::result::Result::Ok(_l3)
-                        }
-                        1 => {
-                            let _l4 = unsafe { *_ptr1.add(8).cast::<u8>() };
-                            let _v7 = match _l4 {
-                                0 => ErrorCode::AccessDenied,
-                                1 => ErrorCode::NotSupported,
-                                2 => ErrorCode::InvalidArgument,
-                                3 => ErrorCode::OutOfMemory,
-                                4 => ErrorCode::Timeout,
-                                5 => ErrorCode::InvalidState,
-                                6 => ErrorCode::AddressNotBindable,
-                                7 => ErrorCode::AddressInUse,
-                                8 => ErrorCode::RemoteUnreachable,
-                                9 => ErrorCode::ConnectionRefused,
-                                10 => ErrorCode::ConnectionBroken,
-                                11 => ErrorCode::ConnectionReset,
-                                12 => ErrorCode::ConnectionAborted,
-                                13 => ErrorCode::DatagramTooLarge,
-                                14 => {
-                                    let _l5 = unsafe { *_ptr1.add(12).cast::<u8>() };
-                                    let _v6 = match _l5 {
-                                        0 => ::core::option::Option::None,
-                                        1 => {
-                                            ::core::option::Option::Some(unsafe {
-                                                ::witbind::rt::take_string_at(_ptr1.add(16))
-                                            })
-                                        }
-                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                    };
-                                    ErrorCode::Other(_v6)
-                                }
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            };
-                            ::core::result::Result::Err(_v7)
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case4 = || unsafe { *_ptr1.add(8).cast::<u64>() };
+                    let _case6 = || unsafe { _lift_error_code(_ptr1.add(8)) };
+                    unsafe { ::witbind::rt::lift_result(_l2, _case4, _case6) }
                 }
                 pub fn set_send_buffer_size(
                     &self,
                     value: u64,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::wit_import!(
-                        "wasi:sockets/types@0.3.2",
+                    wit_import!(
                         "[method]udp-socket.set-send-buffer-size", (i32, i64, ptr)
                     );
                     let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 5]>::uninit();
                     let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
-                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                            self.handle() as i32,
                             ::witbind::rt::as_i64(value),
                             _ptr1,
                         )
                     };
                     let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    match _l2 {
-                        0 => ::core::result::Result::Ok(()),
-                        1 => {
-                            let _l3 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                            let _v6 = match _l3 {
-                                0 => ErrorCode::AccessDenied,
-                                1 => ErrorCode::NotSupported,
-                                2 => ErrorCode::InvalidArgument,
-                                3 => ErrorCode::OutOfMemory,
-                                4 => ErrorCode::Timeout,
-                                5 => ErrorCode::InvalidState,
-                                6 => ErrorCode::AddressNotBindable,
-                                7 => ErrorCode::AddressInUse,
-                                8 => ErrorCode::RemoteUnreachable,
-                                9 => ErrorCode::ConnectionRefused,
-                                10 => ErrorCode::ConnectionBroken,
-                                11 => ErrorCode::ConnectionReset,
-                                12 => ErrorCode::ConnectionAborted,
-                                13 => ErrorCode::DatagramTooLarge,
-                                14 => {
-                                    let _l4 = unsafe { *_ptr1.add(8).cast::<u8>() };
-                                    let _v5 = match _l4 {
-                                        0 => ::core::option::Option::None,
-                                        1 => {
-                                            ::core::option::Option::Some(unsafe {
-                                                ::witbind::rt::take_string_at(_ptr1.add(12))
-                                            })
-                                        }
-                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                    };
-                                    ErrorCode::Other(_v5)
-                                }
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            };
-                            ::core::result::Result::Err(_v6)
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case4 = || unsafe { _lift_error_code(_ptr1.add(4)) };
+                    unsafe { ::witbind::rt::lift_result(_l2, || (), _case4) }
                 }
             }
             /// The `stream` vtable of `TcpSocket`, with the intrinsics of `[method]tcp-socket.listen`.
@@ -3293,19 +1768,11 @@ pub mod wasi {
                 }
                 #[allow(unused_variables)]
                 unsafe fn lower(value: TcpSocket, ptr: *mut u8) {
-                    unsafe {
-                        *ptr.cast::<i32>() = ::witbind::rt::ResourceHandle::take_handle(
-                            &value.handle,
-                        ) as i32
-                    };
+                    unsafe { *ptr.cast::<i32>() = value.take_handle() as i32 };
                 }
                 unsafe fn lift(ptr: *mut u8) -> TcpSocket {
                     let _l1 = unsafe { *ptr.cast::<i32>() };
-                    TcpSocket {
-                        handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(_l1 as u32)
-                        },
-                    }
+                    unsafe { TcpSocket::from_handle(_l1 as u32) }
                 }
                 #[allow(unused_variables)]
                 unsafe fn dealloc_lists(ptr: *mut u8) {}
@@ -3472,124 +1939,23 @@ pub mod wasi {
                             unsafe { *ptr.cast::<u8>() = 0 };
                         }
                         ::core::result::Result::Err(_e2) => {
-                            unsafe { *ptr.cast::<u8>() = 1 };
-                            match _e2 {
-                                ErrorCode::AccessDenied => {
-                                    unsafe { *ptr.add(4).cast::<u8>() = 0 };
-                                }
-                                ErrorCode::NotSupported => {
-                                    unsafe { *ptr.add(4).cast::<u8>() = 1 };
-                                }
-                                ErrorCode::InvalidArgument => {
-                                    unsafe { *ptr.add(4).cast::<u8>() = 2 };
-                                }
-                                ErrorCode::OutOfMemory => {
-                                    unsafe { *ptr.add(4).cast::<u8>() = 3 };
-                                }
-                                ErrorCode::Timeout => {
-                                    unsafe { *ptr.add(4).cast::<u8>() = 4 };
-                                }
-                                ErrorCode::InvalidState => {
-                                    unsafe { *ptr.add(4).cast::<u8>() = 5 };
-                                }
-                                ErrorCode::AddressNotBindable => {
-                                    unsafe { *ptr.add(4).cast::<u8>() = 6 };
-                                }
-                                ErrorCode::AddressInUse => {
-                                    unsafe { *ptr.add(4).cast::<u8>() = 7 };
-                                }
-                                ErrorCode::RemoteUnreachable => {
-                                    unsafe { *ptr.add(4).cast::<u8>() = 8 };
-                                }
-                                ErrorCode::ConnectionRefused => {
-                                    unsafe { *ptr.add(4).cast::<u8>() = 9 };
-                                }
-                                ErrorCode::ConnectionBroken => {
-                                    unsafe { *ptr.add(4).cast::<u8>() = 10 };
-                                }
-                                ErrorCode::ConnectionReset => {
-                                    unsafe { *ptr.add(4).cast::<u8>() = 11 };
-                                }
-                                ErrorCode::ConnectionAborted => {
-                                    unsafe { *ptr.add(4).cast::<u8>() = 12 };
-                                }
-                                ErrorCode::DatagramTooLarge => {
-                                    unsafe { *ptr.add(4).cast::<u8>() = 13 };
-                                }
-                                ErrorCode::Other(_e17) => {
-                                    unsafe { *ptr.add(4).cast::<u8>() = 14 };
-                                    match _e17 {
-                                        ::core::option::Option::None => {
-                                            unsafe { *ptr.add(8).cast::<u8>() = 0 };
-                                        }
-                                        ::core::option::Option::Some(_e19) => {
-                                            unsafe { *ptr.add(8).cast::<u8>() = 1 };
-                                            unsafe {
-                                                ::witbind::rt::store_list(
-                                                    ptr.add(12),
-                                                    ::witbind::rt::give_string(_e19),
-                                                )
-                                            };
-                                        }
-                                    }
-                                }
+                            unsafe {
+                                *ptr.cast::<u8>() = 1;
+                                _lower_owned_error_code(_e2, ptr.add(4));
                             }
                         }
                     }
                 }
                 unsafe fn lift(ptr: *mut u8) -> ::core::result::Result<(), ErrorCode> {
                     let _l1 = unsafe { *ptr.cast::<u8>() };
-                    match _l1 {
-                        0 => ::core::result::Result::Ok(()),
-                        1 => {
-                            let _l2 = unsafe { *ptr.add(4).cast::<u8>() };
-                            let _v5 = match _l2 {
-                                0 => ErrorCode::AccessDenied,
-                                1 => ErrorCode::NotSupported,
-                                2 => ErrorCode::InvalidArgument,
-                                3 => ErrorCode::OutOfMemory,
-                                4 => ErrorCode::Timeout,
-                                5 => ErrorCode::InvalidState,
-                                6 => ErrorCode::AddressNotBindable,
-                                7 => ErrorCode::AddressInUse,
-                                8 => ErrorCode::RemoteUnreachable,
-                                9 => ErrorCode::ConnectionRefused,
-                                10 => ErrorCode::ConnectionBroken,
-                                11 => ErrorCode::ConnectionReset,
-                                12 => ErrorCode::ConnectionAborted,
-                                13 => ErrorCode::DatagramTooLarge,
-                                14 => {
-                                    let _l3 = unsafe { *ptr.add(8).cast::<u8>() };
-                                    let _v4 = match _l3 {
-                                        0 => ::core::option::Option::None,
-                                        1 => {
-                                            ::core::option::Option::Some(unsafe {
-                                                ::witbind::rt::take_string_at(ptr.add(12))
-                                            })
-                                        }
-                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                    };
-                                    ErrorCode::Other(_v4)
-                                }
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            };
-                            ::core::result::Result::Err(_v5)
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                    let _case3 = || unsafe { _lift_error_code(ptr.add(4)) };
+                    unsafe { ::witbind::rt::lift_result(_l1, || (), _case3) }
                 }
                 #[allow(unused_variables)]
                 unsafe fn dealloc_lists(ptr: *mut u8) {
                     let _l1 = unsafe { *ptr.cast::<u8>() };
                     if _l1 == 1 {
-                        let _l2 = unsafe { *ptr.add(4).cast::<u8>() };
-                        if _l2 == 14 {
-                            let _l3 = unsafe { *ptr.add(8).cast::<u8>() };
-                            if _l3 == 1 {
-                                let _list4 = unsafe { ::witbind::rt::list_at(ptr.add(12)) };
-                                unsafe { ::witbind::rt::free_array(_list4, 1, 1) };
-                            }
-                        }
+                        unsafe { _free_error_code(ptr.add(4)) };
                     }
                 }
                 static VTABLE: ::witbind::rt::async_support::FutureVtable<
@@ -3614,6 +1980,59 @@ pub mod wasi {
                     > = &VTABLE;
                 }
             };
+            #[allow(clippy::collapsible_if, clippy::collapsible_match)]
+            /// Frees what a `error-code` in canonical ABI memory owns.
+            ///
+            /// # Safety
+            ///
+            /// `ptr` points at a value of this type that our lowering wrote and the
+            /// receiver has copied; its lists and strings are freed and must not be
+            /// used again.
+            pub(crate) unsafe fn _free_error_code(ptr: *mut u8) {
+                let _l1 = unsafe { *ptr.cast::<u8>() };
+                if _l1 == 14 {
+                    let _l2 = unsafe { *ptr.add(4).cast::<u8>() };
+                    if _l2 == 1 {
+                        let _list3 = unsafe { ::witbind::rt::list_at(ptr.add(8)) };
+                        unsafe { ::witbind::rt::free_array(_list3, 1, 1) };
+                    }
+                }
+            }
+            /// Lifts a `error-code` out of canonical ABI memory.
+            ///
+            /// # Safety
+            ///
+            /// `ptr` points at a valid value of this type in canonical layout
+            /// (aligned, initialized, cases and discriminants in range), whose
+            /// lists, strings and handles are handed over to the result.
+            pub(crate) unsafe fn _lift_error_code(ptr: *mut u8) -> ErrorCode {
+                let _l1 = unsafe { *ptr.cast::<u8>() };
+                match _l1 {
+                    0 => ErrorCode::AccessDenied,
+                    1 => ErrorCode::NotSupported,
+                    2 => ErrorCode::InvalidArgument,
+                    3 => ErrorCode::OutOfMemory,
+                    4 => ErrorCode::Timeout,
+                    5 => ErrorCode::InvalidState,
+                    6 => ErrorCode::AddressNotBindable,
+                    7 => ErrorCode::AddressInUse,
+                    8 => ErrorCode::RemoteUnreachable,
+                    9 => ErrorCode::ConnectionRefused,
+                    10 => ErrorCode::ConnectionBroken,
+                    11 => ErrorCode::ConnectionReset,
+                    12 => ErrorCode::ConnectionAborted,
+                    13 => ErrorCode::DatagramTooLarge,
+                    14 => {
+                        let _l2 = unsafe { *ptr.add(4).cast::<u8>() };
+                        let _case3 = || unsafe {
+                            ::witbind::rt::take_string_at(ptr.add(8))
+                        };
+                        let _v4 = unsafe { ::witbind::rt::lift_option(_l2, _case3) };
+                        ErrorCode::Other(_v4)
+                    }
+                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                }
+            }
             /// Lifts a `ip-address` out of canonical ABI memory.
             ///
             /// # Safety
@@ -3848,6 +2267,77 @@ pub mod wasi {
                     ::witbind::rt::as_i32(_f4),
                 )
             }
+            /// Lowers a `error-code` into canonical ABI memory, handing it over.
+            ///
+            /// # Safety
+            ///
+            /// `ptr` points at writable memory with room for this type in canonical layout, aligned for it; the receiver now owns what the value's lists and strings point at.
+            pub(crate) unsafe fn _lower_owned_error_code(
+                value: ErrorCode,
+                ptr: *mut u8,
+            ) {
+                match value {
+                    ErrorCode::AccessDenied => {
+                        unsafe { *ptr.cast::<u8>() = 0 };
+                    }
+                    ErrorCode::NotSupported => {
+                        unsafe { *ptr.cast::<u8>() = 1 };
+                    }
+                    ErrorCode::InvalidArgument => {
+                        unsafe { *ptr.cast::<u8>() = 2 };
+                    }
+                    ErrorCode::OutOfMemory => {
+                        unsafe { *ptr.cast::<u8>() = 3 };
+                    }
+                    ErrorCode::Timeout => {
+                        unsafe { *ptr.cast::<u8>() = 4 };
+                    }
+                    ErrorCode::InvalidState => {
+                        unsafe { *ptr.cast::<u8>() = 5 };
+                    }
+                    ErrorCode::AddressNotBindable => {
+                        unsafe { *ptr.cast::<u8>() = 6 };
+                    }
+                    ErrorCode::AddressInUse => {
+                        unsafe { *ptr.cast::<u8>() = 7 };
+                    }
+                    ErrorCode::RemoteUnreachable => {
+                        unsafe { *ptr.cast::<u8>() = 8 };
+                    }
+                    ErrorCode::ConnectionRefused => {
+                        unsafe { *ptr.cast::<u8>() = 9 };
+                    }
+                    ErrorCode::ConnectionBroken => {
+                        unsafe { *ptr.cast::<u8>() = 10 };
+                    }
+                    ErrorCode::ConnectionReset => {
+                        unsafe { *ptr.cast::<u8>() = 11 };
+                    }
+                    ErrorCode::ConnectionAborted => {
+                        unsafe { *ptr.cast::<u8>() = 12 };
+                    }
+                    ErrorCode::DatagramTooLarge => {
+                        unsafe { *ptr.cast::<u8>() = 13 };
+                    }
+                    ErrorCode::Other(_e15) => {
+                        unsafe { *ptr.cast::<u8>() = 14 };
+                        match _e15 {
+                            ::core::option::Option::None => {
+                                unsafe { *ptr.add(4).cast::<u8>() = 0 };
+                            }
+                            ::core::option::Option::Some(_e17) => {
+                                unsafe {
+                                    *ptr.add(4).cast::<u8>() = 1;
+                                    ::witbind::rt::store_list(
+                                        ptr.add(8),
+                                        ::witbind::rt::give_string(_e17),
+                                    );
+                                }
+                            }
+                        }
+                    }
+                }
+            }
             /// Lowers a `ip-socket-address` into canonical ABI memory, handing it over.
             ///
             /// # Safety
@@ -3859,12 +2349,16 @@ pub mod wasi {
             ) {
                 match value {
                     IpSocketAddress::Ipv4(_e1) => {
-                        unsafe { *ptr.cast::<u8>() = 0 };
-                        unsafe { _lower_owned_ipv4_socket_address(_e1, ptr.add(4)) };
+                        unsafe {
+                            *ptr.cast::<u8>() = 0;
+                            _lower_owned_ipv4_socket_address(_e1, ptr.add(4));
+                        }
                     }
                     IpSocketAddress::Ipv6(_e2) => {
-                        unsafe { *ptr.cast::<u8>() = 1 };
-                        unsafe { _lower_owned_ipv6_socket_address(_e2, ptr.add(4)) };
+                        unsafe {
+                            *ptr.cast::<u8>() = 1;
+                            _lower_owned_ipv6_socket_address(_e2, ptr.add(4));
+                        }
                     }
                 }
             }
@@ -3880,10 +2374,12 @@ pub mod wasi {
                 let Ipv4SocketAddress { port: _f1, address: _f2 } = value;
                 unsafe { *ptr.cast::<u16>() = ::witbind::rt::as_i32(_f1) as u16 };
                 let (_t3_0, _t3_1, _t3_2, _t3_3) = _f2;
-                unsafe { *ptr.add(2).cast::<u8>() = ::witbind::rt::as_i32(_t3_0) as u8 };
-                unsafe { *ptr.add(3).cast::<u8>() = ::witbind::rt::as_i32(_t3_1) as u8 };
-                unsafe { *ptr.add(4).cast::<u8>() = ::witbind::rt::as_i32(_t3_2) as u8 };
-                unsafe { *ptr.add(5).cast::<u8>() = ::witbind::rt::as_i32(_t3_3) as u8 };
+                unsafe {
+                    *ptr.add(2).cast::<u8>() = ::witbind::rt::as_i32(_t3_0) as u8;
+                    *ptr.add(3).cast::<u8>() = ::witbind::rt::as_i32(_t3_1) as u8;
+                    *ptr.add(4).cast::<u8>() = ::witbind::rt::as_i32(_t3_2) as u8;
+                    *ptr.add(5).cast::<u8>() = ::witbind::rt::as_i32(_t3_3) as u8;
+                }
             }
             /// Lowers a `ipv6-address` into canonical ABI memory, handing it over.
             ///
@@ -3895,28 +2391,16 @@ pub mod wasi {
                 ptr: *mut u8,
             ) {
                 let (_t1_0, _t1_1, _t1_2, _t1_3, _t1_4, _t1_5, _t1_6, _t1_7) = value;
-                unsafe { *ptr.cast::<u16>() = ::witbind::rt::as_i32(_t1_0) as u16 };
                 unsafe {
-                    *ptr.add(2).cast::<u16>() = ::witbind::rt::as_i32(_t1_1) as u16
-                };
-                unsafe {
-                    *ptr.add(4).cast::<u16>() = ::witbind::rt::as_i32(_t1_2) as u16
-                };
-                unsafe {
-                    *ptr.add(6).cast::<u16>() = ::witbind::rt::as_i32(_t1_3) as u16
-                };
-                unsafe {
-                    *ptr.add(8).cast::<u16>() = ::witbind::rt::as_i32(_t1_4) as u16
-                };
-                unsafe {
-                    *ptr.add(10).cast::<u16>() = ::witbind::rt::as_i32(_t1_5) as u16
-                };
-                unsafe {
-                    *ptr.add(12).cast::<u16>() = ::witbind::rt::as_i32(_t1_6) as u16
-                };
-                unsafe {
-                    *ptr.add(14).cast::<u16>() = ::witbind::rt::as_i32(_t1_7) as u16
-                };
+                    *ptr.cast::<u16>() = ::witbind::rt::as_i32(_t1_0) as u16;
+                    *ptr.add(2).cast::<u16>() = ::witbind::rt::as_i32(_t1_1) as u16;
+                    *ptr.add(4).cast::<u16>() = ::witbind::rt::as_i32(_t1_2) as u16;
+                    *ptr.add(6).cast::<u16>() = ::witbind::rt::as_i32(_t1_3) as u16;
+                    *ptr.add(8).cast::<u16>() = ::witbind::rt::as_i32(_t1_4) as u16;
+                    *ptr.add(10).cast::<u16>() = ::witbind::rt::as_i32(_t1_5) as u16;
+                    *ptr.add(12).cast::<u16>() = ::witbind::rt::as_i32(_t1_6) as u16;
+                    *ptr.add(14).cast::<u16>() = ::witbind::rt::as_i32(_t1_7) as u16;
+                }
             }
             /// Lowers a `ipv6-socket-address` into canonical ABI memory, handing it over.
             ///
@@ -3933,16 +2417,24 @@ pub mod wasi {
                     address: _f3,
                     scope_id: _f4,
                 } = value;
-                unsafe { *ptr.cast::<u16>() = ::witbind::rt::as_i32(_f1) as u16 };
-                unsafe { *ptr.add(4).cast::<i32>() = ::witbind::rt::as_i32(_f2) };
-                unsafe { _lower_owned_ipv6_address(_f3, ptr.add(8)) };
-                unsafe { *ptr.add(24).cast::<i32>() = ::witbind::rt::as_i32(_f4) };
+                unsafe {
+                    *ptr.cast::<u16>() = ::witbind::rt::as_i32(_f1) as u16;
+                    *ptr.add(4).cast::<i32>() = ::witbind::rt::as_i32(_f2);
+                    _lower_owned_ipv6_address(_f3, ptr.add(8));
+                    *ptr.add(24).cast::<i32>() = ::witbind::rt::as_i32(_f4);
+                }
             }
         }
         pub mod ip_name_lookup {
             #[used]
             #[doc(hidden)]
             static __FORCE_SECTION_REF: fn() = super::super::super::__link_custom_section_describing_imports;
+            #[allow(unused_macros)]
+            macro_rules! wit_import {
+                ($($signature:tt)*) => {
+                    ::witbind::rt::wit_import!("wasi:sockets/ip-name-lookup@0.3.2", $($signature)*);
+                };
+            }
             pub type IpAddress = super::types::IpAddress;
             /// Lookup error codes.
             #[derive(Clone, Debug)]
@@ -4066,46 +2558,17 @@ pub mod wasi {
                         _results: *mut u8,
                     ) -> Self::Results {
                         let _l1 = unsafe { *_results.cast::<u8>() };
-                        match _l1 {
-                            0 => {
-                                let _list2 = unsafe {
-                                    ::witbind::rt::list_at(_results.add(4))
-                                };
-                                let _lift3 = |_base3: *mut u8| unsafe {
-                                    super::types::_lift_ip_address(_base3)
-                                };
-                                let _list5 = unsafe {
-                                    ::witbind::rt::lift_list(_list2, 18, 2, _lift3)
-                                };
-                                ::core::result::Result::Ok(_list5)
-                            }
-                            1 => {
-                                let _l6 = unsafe { *_results.add(4).cast::<u8>() };
-                                let _v9 = match _l6 {
-                                    0 => ErrorCode::AccessDenied,
-                                    1 => ErrorCode::InvalidArgument,
-                                    2 => ErrorCode::NameUnresolvable,
-                                    3 => ErrorCode::TemporaryResolverFailure,
-                                    4 => ErrorCode::PermanentResolverFailure,
-                                    5 => {
-                                        let _l7 = unsafe { *_results.add(8).cast::<u8>() };
-                                        let _v8 = match _l7 {
-                                            0 => ::core::option::Option::None,
-                                            1 => {
-                                                ::core::option::Option::Some(unsafe {
-                                                    ::witbind::rt::take_string_at(_results.add(12))
-                                                })
-                                            }
-                                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                        };
-                                        ErrorCode::Other(_v8)
-                                    }
-                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                };
-                                ::core::result::Result::Err(_v9)
-                            }
-                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                        }
+                        let _case6 = || {
+                            let _list2 = unsafe {
+                                ::witbind::rt::list_at(_results.add(4))
+                            };
+                            let _lift3 = |_base3: *mut u8| unsafe {
+                                super::types::_lift_ip_address(_base3)
+                            };
+                            unsafe { ::witbind::rt::lift_list(_list2, 18, 2, _lift3) }
+                        };
+                        let _case8 = || unsafe { _lift_error_code(_results.add(4)) };
+                        unsafe { ::witbind::rt::lift_result(_l1, _case6, _case8) }
                     }
                 }
                 ::witbind::rt::async_support::Subtask::call(
@@ -4113,6 +2576,32 @@ pub mod wasi {
                         (name,),
                     )
                     .await
+            }
+            /// Lifts a `error-code` out of canonical ABI memory.
+            ///
+            /// # Safety
+            ///
+            /// `ptr` points at a valid value of this type in canonical layout
+            /// (aligned, initialized, cases and discriminants in range), whose
+            /// lists, strings and handles are handed over to the result.
+            pub(crate) unsafe fn _lift_error_code(ptr: *mut u8) -> ErrorCode {
+                let _l1 = unsafe { *ptr.cast::<u8>() };
+                match _l1 {
+                    0 => ErrorCode::AccessDenied,
+                    1 => ErrorCode::InvalidArgument,
+                    2 => ErrorCode::NameUnresolvable,
+                    3 => ErrorCode::TemporaryResolverFailure,
+                    4 => ErrorCode::PermanentResolverFailure,
+                    5 => {
+                        let _l2 = unsafe { *ptr.add(4).cast::<u8>() };
+                        let _case3 = || unsafe {
+                            ::witbind::rt::take_string_at(ptr.add(8))
+                        };
+                        let _v4 = unsafe { ::witbind::rt::lift_option(_l2, _case3) };
+                        ErrorCode::Other(_v4)
+                    }
+                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                }
             }
         }
     }

@@ -14,7 +14,8 @@
 //!   `cdylib` (what the bindings bring in);
 //! - call throughput in wasmtime: host → guest exports and guest → host
 //!   imports (called in a loop by the guest's `drive` export) with strings,
-//!   bytes, lists of records, lists of variants and resources;
+//!   bytes, lists of records, lists of variants and resources; and the
+//!   guest's wasm instructions per call of each (wasmtime fuel);
 //! - guest builds (throwaway crates under `target/perf/`, each built in its
 //!   own target folder): clean `cargo build --release` and `cargo check`,
 //!   and both again after touching `src/lib.rs`, with `generate!` and with
@@ -41,7 +42,7 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::ExitCode;
+use std::process::{Command, ExitCode};
 use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context, Result};
@@ -191,6 +192,10 @@ fn run() -> Result<()> {
     sizes(&mut report, &worlds, &scratch)?;
     step("call throughput");
     throughput(&settings, &mut report)?;
+    step("instructions per call");
+    instructions(&mut report)?;
+    step("golem worlds");
+    golem(&settings, &mut report, &witbind, &scratch)?;
     if build_worlds.is_empty() {
         let note = "guest builds skipped (WITBIND_BENCH_SKIP_BUILDS)";
         println!("perf: note: {note}");
@@ -741,6 +746,121 @@ fn throughput(settings: &Settings, report: &mut Report) -> Result<()> {
     Ok(())
 }
 
+/// The group of the instruction counts of calls in `direction`.
+fn instructions_group(direction: Direction) -> String {
+    format!(
+        "instructions per {}",
+        direction.group().trim_start_matches("calls ")
+    )
+}
+
+/// The guest's wasm instructions per call (wasmtime fuel) of every workload
+/// in both directions: deterministic, so one run.
+fn instructions(report: &mut Report) -> Result<()> {
+    let guests = perf_guests()?;
+    let mut instances = Vec::new();
+    for (generator, wasm) in &guests {
+        let instance = PerfInstance::counting(generator.name(), wasm)
+            .map_err(|e| anyhow::anyhow!("loading {}: {e:?}", wasm.display()))?;
+        instances.push(instance);
+    }
+    for direction in [Direction::Export, Direction::Import] {
+        for w in WORKLOADS {
+            let mut counts = Vec::new();
+            for instance in &mut instances {
+                let count = instance
+                    .instructions(direction == Direction::Import, w.workload, w.size)
+                    .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+                counts.push(count);
+            }
+            report.record(
+                &instructions_group(direction),
+                w.name,
+                Unit::Instructions,
+                Better::Lower,
+                counts[0],
+                counts[1],
+            );
+        }
+    }
+    report.note(
+        "instructions: the guest's wasm instructions per call (wasmtime fuel, one unit per \
+         instruction), measured as the difference between 12 and 4 calls; for imports, per \
+         call the guest makes in `drive`; a resource cycle is 3 calls",
+    );
+    Ok(())
+}
+
+// --------------------------------------------------------------------- golem
+
+/// The ten largest worlds of golem-rust 3.0.2's published WIT (wit-bindgen
+/// 0.63 writes 11–650 MB of bindings for them).
+const GOLEM_WORLDS: [&str; 10] = [
+    "golem:rust/golem-rust",
+    "golem:rust/golem-rust-load-snapshot",
+    "golem:rust/golem-rust-save-snapshot",
+    "golem:rust/golem-rust-oplog-processor",
+    "golem:rust/golem-agentic",
+    "golem:tool/tool-guest",
+    "golem:tool/tool-middleware-runtime",
+    "golem:tool/tool-host",
+    "golem:agent/agent-guest",
+    "golem:agent/agent-host",
+];
+
+/// witbind alone on the golem worlds: the CLI writing a formatted file,
+/// the file's size, and `cargo check` of a crate holding it (after
+/// touching its `src/lib.rs`, dependencies built). wit-bindgen's bindings
+/// of these worlds are too large to compare with (its `generate!` of
+/// golem-rust did not finish in 24 GB). A smoke run checks one world.
+fn golem(settings: &Settings, report: &mut Report, witbind: &Path, scratch: &Path) -> Result<()> {
+    let wit = witbind_tests::golem_wit_dir()?;
+    let dir = scratch.join("golem");
+    std::fs::create_dir_all(&dir)?;
+    let target = dir.join("target");
+    for (i, world) in GOLEM_WORLDS.iter().enumerate() {
+        let group = format!("golem {world}");
+        let name = world.replace([':', '/'], "-");
+        let out = dir.join(format!("{name}.rs"));
+        let elapsed = builds::run_timed(
+            Command::new(witbind)
+                .arg("bindgen")
+                .arg(&wit)
+                .args(["--world", world, "-o"])
+                .arg(&out),
+        )?;
+        let text = std::fs::read_to_string(&out)?;
+        report.record_solo(
+            &group,
+            "CLI to a formatted file",
+            Unit::Ms,
+            elapsed.as_secs_f64() * 1e3,
+        );
+        report.record_solo(&group, "output bytes", Unit::Bytes, text.len() as f64);
+        report.record_solo(
+            &group,
+            "output lines",
+            Unit::Lines,
+            text.lines().count() as f64,
+        );
+        if settings.smoke && i > 0 {
+            continue;
+        }
+        let krate = GuestCrate::bindings_only(&dir, &name, &out)?;
+        krate.lock_and_fetch()?;
+        krate.cargo(Build::Check, &target)?;
+        krate.touch()?;
+        let check = krate.cargo(Build::Check, &target)?;
+        report.record_solo(
+            &group,
+            "re-check after touching src/lib.rs",
+            Unit::Seconds,
+            check.as_secs_f64(),
+        );
+    }
+    Ok(())
+}
+
 // -------------------------------------------------------------- guest builds
 
 fn guest_builds(
@@ -873,6 +993,7 @@ fn check_complete(
     for direction in [Direction::Export, Direction::Import] {
         for w in WORKLOADS {
             expected.push((direction.group().to_string(), w.name, settings.runs));
+            expected.push((instructions_group(direction), w.name, 1));
         }
     }
     for world in build_worlds {
@@ -888,7 +1009,24 @@ fn check_complete(
             }
         }
     }
+    let checks = if settings.smoke {
+        1
+    } else {
+        GOLEM_WORLDS.len()
+    };
+    let solos = report.solos();
+    let solos_ok = solos.len() == GOLEM_WORLDS.len() * 3 + checks
+        && solos
+            .iter()
+            .all(|solo| solo.value.is_finite() && solo.value > 0.0);
     let mut missing = Vec::new();
+    if !solos_ok {
+        missing.push(format!(
+            "{} golem figures, expected {}",
+            solos.len(),
+            GOLEM_WORLDS.len() * 3 + checks
+        ));
+    }
     for (group, name, runs) in &expected {
         let ok = report.figure(group, name).is_some_and(|figure| {
             figure.witbind.len() == *runs

@@ -127,18 +127,36 @@ pub fn wasip3_host_wit_dir() -> &'static Path {
     DIR.get_or_init(|| dependency_wit_dir("wasip3_host"))
 }
 
-fn dependency_wit_dir(dependency: &str) -> PathBuf {
-    find_dependency_wit_dir(dependency).unwrap_or_else(|e| {
-        panic!("cannot locate the WASI WIT of the `{dependency}` dependency: {e:#}")
-    })
+/// The `wit/` folder of golem-rust 3.0.2 (a dependency of
+/// `tests/golem-wit`, a manifest that is never built): the large worlds of
+/// the perf benchmark's golem section. Its packages are downloaded on first
+/// use.
+pub fn golem_wit_dir() -> anyhow::Result<PathBuf> {
+    find_dependency_wit_dir(
+        &repo_root().join("tests/golem-wit/Cargo.toml"),
+        "golem-wit",
+        "golem_rust",
+    )
 }
 
-/// `<crate>/wit` of the dependency of this crate named `dependency` (as
-/// `cargo metadata` names it: renamed, `-` as `_`).
-fn find_dependency_wit_dir(dependency: &str) -> anyhow::Result<PathBuf> {
+fn dependency_wit_dir(dependency: &str) -> PathBuf {
+    find_dependency_wit_dir(&repo_root().join("Cargo.toml"), "witbind-tests", dependency)
+        .unwrap_or_else(|e| {
+            panic!("cannot locate the WASI WIT of the `{dependency}` dependency: {e:#}")
+        })
+}
+
+/// `<crate>/wit` of the dependency of package `package` (in `manifest`'s
+/// workspace) named `dependency` (as `cargo metadata` names it: renamed,
+/// `-` as `_`).
+fn find_dependency_wit_dir(
+    manifest: &Path,
+    package: &str,
+    dependency: &str,
+) -> anyhow::Result<PathBuf> {
     let output = cargo()
         .args(["metadata", "--format-version", "1", "--manifest-path"])
-        .arg(repo_root().join("Cargo.toml"))
+        .arg(manifest)
         .output()
         .context("running `cargo metadata`")?;
     if !output.status.success() {
@@ -156,11 +174,11 @@ fn find_dependency_wit_dir(dependency: &str) -> anyhow::Result<PathBuf> {
         .ok_or_else(|| anyhow!("`cargo metadata` printed no resolve graph"))?;
     let id = nodes
         .iter()
-        .filter(|node| is_package(&metadata, &node["id"], "witbind-tests"))
+        .filter(|node| is_package(&metadata, &node["id"], package))
         .flat_map(|node| node["deps"].as_array().into_iter().flatten())
         .find(|dep| dep["name"] == dependency)
         .map(|dep| &dep["pkg"])
-        .ok_or_else(|| anyhow!("witbind-tests does not depend on `{dependency}`"))?;
+        .ok_or_else(|| anyhow!("{package} does not depend on `{dependency}`"))?;
     let manifest = metadata["packages"]
         .as_array()
         .into_iter()

@@ -29,6 +29,7 @@ pub struct Run {
     preopen: Option<(PathBuf, String)>,
     deterministic: bool,
     tcp: bool,
+    fuel: bool,
 }
 
 impl Run {
@@ -75,6 +76,14 @@ impl Run {
     /// byte cycles and seed.
     pub fn deterministic(mut self) -> Self {
         self.deterministic = true;
+        self
+    }
+
+    /// Counts the guest's wasm instructions: an engine that consumes fuel
+    /// (one unit per instruction, deterministic), with the store's tank
+    /// full (`Store::get_fuel` tells what was used).
+    pub fn count_fuel(mut self) -> Self {
+        self.fuel = true;
         self
     }
 
@@ -188,33 +197,36 @@ impl<T: Send> WasiHttpView for Host<T> {
 
 /// One engine for every test: the component model's async support (on by
 /// default), error contexts, maps and fixed-length lists.
-fn engine() -> &'static Engine {
-    static ENGINE: OnceLock<Engine> = OnceLock::new();
-    ENGINE.get_or_init(|| {
+/// With `fuel`, one that also counts instructions ([`Run::count_fuel`]).
+fn engine(fuel: bool) -> &'static Engine {
+    static ENGINES: [OnceLock<Engine>; 2] = [OnceLock::new(), OnceLock::new()];
+    ENGINES[usize::from(fuel)].get_or_init(|| {
         let mut config = Config::new();
         config
             .wasm_component_model_async(true)
             .wasm_component_model_error_context(true)
             .wasm_component_model_map(true)
-            .wasm_component_model_fixed_length_lists(true);
+            .wasm_component_model_fixed_length_lists(true)
+            .consume_fuel(fuel);
         Engine::new(&config).expect("the engine's configuration is valid")
     })
 }
 
 /// `wasm` compiled, once per test process: compiling a debug guest takes
 /// seconds, and tests running in parallel often load the same one.
-fn compile(wasm: &Path) -> Result<Component> {
-    static COMPILED: OnceLock<Mutex<HashMap<PathBuf, Component>>> = OnceLock::new();
+fn compile(wasm: &Path, fuel: bool) -> Result<Component> {
+    static COMPILED: OnceLock<Mutex<HashMap<(PathBuf, bool), Component>>> = OnceLock::new();
     let mut compiled = COMPILED
         .get_or_init(Mutex::default)
         .lock()
         .unwrap_or_else(PoisonError::into_inner);
-    if let Some(component) = compiled.get(wasm) {
+    let key = (wasm.to_path_buf(), fuel);
+    if let Some(component) = compiled.get(&key) {
         return Ok(component.clone());
     }
-    let component = Component::from_file(engine(), wasm)
+    let component = Component::from_file(engine(fuel), wasm)
         .with_context(|| format!("compiling {}", wasm.display()))?;
-    compiled.insert(wasm.to_path_buf(), component.clone());
+    compiled.insert(key, component.clone());
     Ok(component)
 }
 
@@ -238,7 +250,7 @@ impl<T: Send + 'static> Guest<T> {
     /// Compiles `wasm` (or takes it from this process's cache) and sets up
     /// its host as configured by `run`.
     pub fn load(wasm: &Path, run: &Run, data: T) -> Result<Self> {
-        let mut linker = Linker::<Host<T>>::new(engine());
+        let mut linker = Linker::<Host<T>>::new(engine(run.fuel));
         wasmtime_wasi::p2::add_to_linker_sync(&mut linker)?;
         wasmtime_wasi_http::p2::add_only_http_to_linker_sync(&mut linker)?;
         Self::with_linker(wasm, run, data, linker)
@@ -249,15 +261,15 @@ impl<T: Send + 'static> Guest<T> {
     /// 0.2 and WASI 0.3 (`wasi:cli`, `wasi:clocks`, `wasi:random`,
     /// `wasi:filesystem`, `wasi:sockets`) in the linker.
     pub fn load_async(wasm: &Path, run: &Run, data: T) -> Result<Self> {
-        let mut linker = Linker::<Host<T>>::new(engine());
+        let mut linker = Linker::<Host<T>>::new(engine(run.fuel));
         wasmtime_wasi::p2::add_to_linker_async(&mut linker)?;
         wasmtime_wasi::p3::add_to_linker(&mut linker)?;
         Self::with_linker(wasm, run, data, linker)
     }
 
     fn with_linker(wasm: &Path, run: &Run, data: T, linker: Linker<Host<T>>) -> Result<Self> {
-        let engine = engine();
-        let component = compile(wasm)?;
+        let engine = engine(run.fuel);
+        let component = compile(wasm, run.fuel)?;
         let stdout = MemoryOutputPipe::new(MAX_OUTPUT);
         let stderr = MemoryOutputPipe::new(MAX_OUTPUT);
         let host = Host {
@@ -266,8 +278,12 @@ impl<T: Send + 'static> Guest<T> {
             http: WasiHttpCtx::new(),
             data,
         };
+        let mut store = Store::new(engine, host);
+        if run.fuel {
+            store.set_fuel(u64::MAX)?;
+        }
         Ok(Guest {
-            store: Store::new(engine, host),
+            store,
             component,
             linker,
             stdout,

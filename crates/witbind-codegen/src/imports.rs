@@ -24,6 +24,10 @@ pub(crate) fn expand_interface(cx: &Cx, out: &mut Outlined, module: ModuleId) ->
     let scope = Scope::Module(module);
     let iface = &cx.resolve.interfaces[cx.names.module(module).interface];
     let mut items = TokenStream::new();
+    if !iface.functions.is_empty() {
+        let wasm_module = cx.names.wasm_module(scope);
+        items.extend(crate::abi::module_import_macro(&cx.rt, wasm_module));
+    }
     for id in iface.types.values() {
         items.extend(expand_typedef(cx, *id, scope));
         if matches!(cx.resolve.types[*id].kind, TypeDefKind::Resource) {

@@ -146,6 +146,10 @@ pub(crate) struct Names {
     /// (`NameParam`, `ownership: Borrowing { duplicate_if_necessary: true }`).
     param_types: HashMap<(Scope, TypeId), Ident>,
     functions: HashMap<(Scope, String), Ident>,
+    /// Resources (as defined) with a WIT function named like one of
+    /// wit-bindgen's raw-handle methods (`from_handle`, `take_handle`,
+    /// `handle`), which then is that function.
+    handle_api_shadowed: HashSet<TypeId>,
     resources: HashMap<(ModuleId, TypeId), ResourceNames>,
     /// Local names of types `use`d into a scope, so that code there says
     /// `Point`, not a long path.
@@ -187,6 +191,7 @@ impl Names {
             param_types: HashMap::new(),
             remapped_types: Vec::new(),
             functions: HashMap::new(),
+            handle_api_shadowed: HashSet::new(),
             resources: HashMap::new(),
             aliases: HashMap::new(),
             outlined: HashMap::new(),
@@ -597,8 +602,20 @@ impl Names {
                 | FunctionKind::AsyncStatic(_)
                 | FunctionKind::StaticGetter(_) => snake(func.item_name()),
             };
+            if let Some(resource) = func.kind.resource() {
+                if RAW_HANDLE_API.contains(&ident.to_string().as_str()) {
+                    self.handle_api_shadowed.insert(dealias(resolve, resource));
+                }
+            }
             self.functions.insert((scope, func.name.clone()), ident);
         }
+    }
+
+    /// Whether resource `id`'s raw-handle methods (`from_handle`,
+    /// `take_handle`, `handle`) are all there, none taken by a WIT function
+    /// of the same name.
+    pub(crate) fn has_handle_api(&self, resolve: &Resolve, id: TypeId) -> bool {
+        !self.handle_api_shadowed.contains(&dealias(resolve, id))
     }
 
     /// The import or export module `id`.
@@ -804,6 +821,9 @@ impl Names {
             .unwrap_or_else(|| unreachable!("every function of the world is named"))
     }
 }
+
+/// wit-bindgen's raw-handle methods of a resource type.
+pub(crate) const RAW_HANDLE_API: [&str; 3] = ["from_handle", "take_handle", "handle"];
 
 /// The import of the `with` entry that names `module`: its index, and the
 /// interface name to append to its path when the entry names the package.

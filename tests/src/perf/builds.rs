@@ -408,6 +408,31 @@ impl GuestCrate {
         Ok(GuestCrate { dir, name })
     }
 
+    /// Writes the crate `<parent>/<name>`: a library whose only module is
+    /// `bindings` (witbind's `bindings`, vendored), to be checked.
+    pub fn bindings_only(parent: &Path, name: &str, bindings: &Path) -> Result<GuestCrate> {
+        let dir = parent.join(name);
+        std::fs::create_dir_all(dir.join("src"))
+            .with_context(|| format!("creating {}", dir.display()))?;
+        let manifest = format!(
+            "[package]\nname = \"{name}\"\nversion = \"0.0.0\"\nedition = \"2021\"\n\
+             publish = false\n\n[dependencies]\n{}\n\n[workspace]\n",
+            Generator::Witbind.dependency(Mode::Vendored)
+        );
+        write_if_changed(&dir.join("Cargo.toml"), &manifest)?;
+        let source = std::fs::read_to_string(bindings)
+            .with_context(|| format!("reading {}", bindings.display()))?;
+        write_if_changed(&dir.join("src/bindings.rs"), &source)?;
+        let lib = "//! Bindings only, written by the performance benchmark \
+                   (tests/benches/perf.rs).\n\n#![allow(dead_code)]\n\n\
+                   #[rustfmt::skip]\nmod bindings;\n";
+        write_if_changed(&dir.join("src/lib.rs"), lib)?;
+        Ok(GuestCrate {
+            dir,
+            name: name.to_string(),
+        })
+    }
+
     /// Copies `tests/guests/Cargo.lock` (which pins every dependency the
     /// crates use), then fetches whatever is missing, so the timed builds
     /// run `--offline` and never download.

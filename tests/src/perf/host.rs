@@ -155,7 +155,17 @@ impl PerfInstance {
     /// Compiles and instantiates the component `wasm`, named `name` in
     /// messages.
     pub fn new(name: &str, wasm: &Path) -> wasmtime::Result<PerfInstance> {
-        let mut guest = Guest::load(wasm, &Run::new(name), PerfState::default())?;
+        Self::load(name, wasm, &Run::new(name))
+    }
+
+    /// Like [`PerfInstance::new`], in an engine that counts the guest's
+    /// instructions (wasmtime fuel), for [`PerfInstance::instructions`].
+    pub fn counting(name: &str, wasm: &Path) -> wasmtime::Result<PerfInstance> {
+        Self::load(name, wasm, &Run::new(name).count_fuel())
+    }
+
+    fn load(name: &str, wasm: &Path, run: &Run) -> wasmtime::Result<PerfInstance> {
+        let mut guest = Guest::load(wasm, run, PerfState::default())?;
         bindings::Perf::add_to_linker::<_, HasSelf<PerfState>>(&mut guest.linker, |host| {
             &mut host.data
         })?;
@@ -166,6 +176,33 @@ impl PerfInstance {
             exports,
             name: name.to_string(),
         })
+    }
+
+    /// The guest's wasm instructions per call of `workload` with a payload
+    /// of `size` (an instance made with [`PerfInstance::counting`]): host
+    /// calls of the export (`import == false`) or the guest's calls of the
+    /// import in `drive`. Measured as the difference between 4 and 12
+    /// calls, after a warm-up, so that the constant parts (the spot check,
+    /// `drive`'s own call, memory growth) cancel out; deterministic.
+    pub fn instructions(
+        &mut self,
+        import: bool,
+        workload: Workload,
+        size: u32,
+    ) -> wasmtime::Result<f64> {
+        let mut fuel_of = |calls: u32| -> wasmtime::Result<u64> {
+            let before = self.store.get_fuel()?;
+            if import {
+                self.import_loop(workload, size, calls)?;
+            } else {
+                self.export_loop(workload, size, calls)?;
+            }
+            Ok(before - self.store.get_fuel()?)
+        };
+        fuel_of(4)?;
+        let few = fuel_of(4)?;
+        let many = fuel_of(12)?;
+        Ok(many.saturating_sub(few) as f64 / 8.0)
     }
 
     /// Calls the `echo-*` export of `workload` (or creates, calls and drops

@@ -31,6 +31,8 @@ pub enum Unit {
     CyclesPerSec,
     /// MiB of payload per second.
     MibPerSec,
+    /// Wasm instructions (wasmtime fuel) per call.
+    Instructions,
 }
 
 impl Unit {
@@ -43,6 +45,7 @@ impl Unit {
             Unit::CallsPerSec => "calls/s",
             Unit::CyclesPerSec => "cycles/s",
             Unit::MibPerSec => "MiB/s",
+            Unit::Instructions => "instructions",
         }
     }
 
@@ -55,6 +58,8 @@ impl Unit {
             Unit::Bytes | Unit::Lines => thousands(value.round() as u64),
             Unit::CallsPerSec | Unit::CyclesPerSec => thousands(value.round() as u64),
             Unit::MibPerSec => format!("{value:.0}"),
+            Unit::Instructions if value < 100.0 => format!("{value:.1}"),
+            Unit::Instructions => thousands(value.round() as u64),
         }
     }
 }
@@ -120,10 +125,25 @@ fn min_max(values: &[f64]) -> (f64, f64) {
         })
 }
 
+/// A figure of witbind alone, where wit-bindgen's is out of reach (its
+/// output for the golem worlds is 11–650 MB).
+#[derive(Debug, Clone)]
+pub struct Solo {
+    /// What was measured on (`golem:rust/golem-agentic`).
+    pub group: String,
+    /// What was measured (`output bytes`).
+    pub name: String,
+    /// Its unit.
+    pub unit: Unit,
+    /// The value.
+    pub value: f64,
+}
+
 /// Every figure of a run, in the order they were first recorded, and notes.
 #[derive(Debug, Default)]
 pub struct Report {
     figures: Vec<Figure>,
+    solos: Vec<Solo>,
     notes: Vec<String>,
 }
 
@@ -180,6 +200,34 @@ impl Report {
             witbind.as_secs_f64() * scale,
             reference.as_secs_f64() * scale,
         );
+    }
+
+    /// Records a figure of witbind alone.
+    pub fn record_solo(&mut self, group: &str, name: &str, unit: Unit, value: f64) {
+        self.solos.push(Solo {
+            group: group.to_string(),
+            name: name.to_string(),
+            unit,
+            value,
+        });
+    }
+
+    /// The figures of witbind alone.
+    pub fn solos(&self) -> &[Solo] {
+        &self.solos
+    }
+
+    fn solo_rows(&self) -> Vec<[String; 3]> {
+        self.solos
+            .iter()
+            .map(|solo| {
+                [
+                    format!("{}: {}", solo.group, solo.name),
+                    solo.unit.name().to_string(),
+                    solo.unit.show(solo.value),
+                ]
+            })
+            .collect()
     }
 
     /// Adds a line printed under the table.
@@ -272,8 +320,19 @@ impl Report {
         for row in &rows {
             writeln!(out, "{}", line(row.each_ref().map(String::as_str))).unwrap();
         }
+        let solos = self.solo_rows();
+        if !solos.is_empty() {
+            let width = solos.iter().map(|row| row[0].chars().count()).max();
+            let width = width.unwrap_or(0);
+            writeln!(out, "\n{}", Self::SOLO_HEADER).unwrap();
+            for [name, unit, value] in &solos {
+                writeln!(out, "{name:width$}  {value:>12} {unit}").unwrap();
+            }
+        }
         out
     }
+
+    const SOLO_HEADER: &'static str = "witbind alone (no wit-bindgen figure to compare with):";
 
     /// The table in Markdown.
     pub fn markdown_table(&self) -> String {
@@ -282,6 +341,14 @@ impl Report {
         writeln!(out, "| --- | --- | ---: | ---: | ---: |").unwrap();
         for row in self.rows() {
             writeln!(out, "| {} |", row.join(" | ")).unwrap();
+        }
+        let solos = self.solo_rows();
+        if !solos.is_empty() {
+            writeln!(out, "\n{}\n", Self::SOLO_HEADER).unwrap();
+            writeln!(out, "| figure | unit | witbind |\n| --- | --- | ---: |").unwrap();
+            for row in solos {
+                writeln!(out, "| {} |", row.join(" | ")).unwrap();
+            }
         }
         out
     }

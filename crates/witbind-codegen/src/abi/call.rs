@@ -10,7 +10,7 @@ use quote::quote;
 use wit_bindgen_core::abi::{AbiVariant, WasmSignature, WasmType};
 use wit_bindgen_core::wit_parser::{Function, Mangling, Type, TypeDefKind};
 
-use super::flat::{core_args, core_params, extern_import, Flat};
+use super::flat::{core_args, core_params, extern_import, module_import, Flat};
 use super::{receiver, Gen, Lints, Lower, Outlined};
 use crate::context::Cx;
 use crate::names::Scope;
@@ -48,13 +48,18 @@ pub(crate) fn import_body(
         (Some(_) | None, _) => None,
     };
     args.extend(ret_ptr.clone());
-    let import = extern_import(
-        &cx.rt,
-        cx.names.wasm_module(scope),
-        &func.name,
-        &sig.params,
-        &sig.results,
-    );
+    // An interface module declares its imports through its own
+    // `wit_import!` (`module_import_macro`).
+    let import = match scope {
+        Scope::Module(_) => module_import(&func.name, &sig.params, &sig.results),
+        Scope::Root => extern_import(
+            &cx.rt,
+            cx.names.wasm_module(scope),
+            &func.name,
+            &sig.params,
+            &sig.results,
+        ),
+    };
     // SAFETY: `_wit_import` is declared just above (`import`) with this import's core signature,
     // and the arguments are its canonical ABI lowering: lent lists and strings point at memory that
     // lives until the call returns (freed only afterwards), and a return pointer at a return area
@@ -176,7 +181,7 @@ impl Gen<'_, '_> {
             // SAFETY: the host passed the parameters indirectly, in memory it allocated through
             // `cabi_realloc` with exactly this record's size and alignment and handed to us; every
             // argument was lifted out of it above (taking what it owns), so it is freed once, here.
-            self.push(quote!(unsafe { #rt::cabi_dealloc(#arg, #size, #align) };));
+            self.push_unsafe(quote!(#rt::cabi_dealloc(#arg, #size, #align)));
             return lifted;
         }
         let args = core_args(&sig.params);

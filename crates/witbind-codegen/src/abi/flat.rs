@@ -149,6 +149,31 @@ pub(crate) fn extern_import(
     params: &[WasmType],
     results: &[WasmType],
 ) -> TokenStream {
+    let signature = import_signature(params, results);
+    quote!(#rt::wit_import!(#wasm_module, #name, #signature);)
+}
+
+/// As [`extern_import`], for a function of the import module of the
+/// interface module it is written in: through that module's own
+/// `wit_import!` ([`module_import_macro`]), which knows the module name.
+pub(crate) fn module_import(name: &str, params: &[WasmType], results: &[WasmType]) -> TokenStream {
+    let signature = import_signature(params, results);
+    quote!(wit_import!(#name, #signature);)
+}
+
+/// An interface module's `wit_import!`: the runtime's, for its import
+/// module `wasm_module` (see [`module_import`]).
+pub(crate) fn module_import_macro(rt: &TokenStream, wasm_module: &str) -> TokenStream {
+    quote! {
+        #[allow(unused_macros)]
+        macro_rules! wit_import {
+            ($($signature:tt)*) => { #rt::wit_import!(#wasm_module, $($signature)*); };
+        }
+    }
+}
+
+/// The core signature in `wit_import!`'s syntax: `(i32, ptr), i32`.
+fn import_signature(params: &[WasmType], results: &[WasmType]) -> TokenStream {
     let name_of = |ty: &WasmType| match ty {
         WasmType::I32 => quote!(i32),
         WasmType::I64 => quote!(i64),
@@ -163,5 +188,5 @@ pub(crate) fn extern_import(
         let t = name_of(t);
         quote!(, #t)
     });
-    quote!(#rt::wit_import!(#wasm_module, #name, (#(#params),*) #result);)
+    quote!((#(#params),*) #result)
 }

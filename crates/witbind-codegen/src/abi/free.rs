@@ -47,7 +47,7 @@ impl Gen<'_, '_> {
                 let at = at(base, offset);
                 // SAFETY: `#at` holds a value of this type that our lowering wrote and handed over,
                 // which the receiver has copied and no one uses any more: `#function`'s contract.
-                self.push(quote!(unsafe { #function(#at) };));
+                self.push_unsafe(quote!(#function(#at)));
                 return;
             }
         }
@@ -228,7 +228,7 @@ impl Gen<'_, '_> {
             // SAFETY: the string's bytes were allocated with exactly its length and alignment 1 by
             // our lowering (`give_string`, a boxed `[u8]`) and handed over; the receiver has
             // copied them, so they are freed once, here: `free_array`'s contract.
-            self.push(quote!(unsafe { #rt::free_array(#list, 1, 1) };));
+            self.push_unsafe(quote!(#rt::free_array(#list, 1, 1)));
             return;
         };
         // A map's entry is laid out as a record of key and value.
@@ -258,7 +258,7 @@ impl Gen<'_, '_> {
             // bytes aligned to `#align` (`rt::lower_list`, or for plain elements a boxed slice,
             // whose Rust layout is the canonical one) and handed it over; the receiver has copied
             // it and its elements own nothing, so it is freed once, here: `free_array`'s contract.
-            self.push(quote!(unsafe { #rt::free_array(#list, #size, #align) };));
+            self.push_unsafe(quote!(#rt::free_array(#list, #size, #align)));
             return;
         }
         // Bound outside the `unsafe` call, where its own `unsafe` blocks are
@@ -266,7 +266,7 @@ impl Gen<'_, '_> {
         self.push(quote!(let #free = |#base: *mut u8| { #body };));
         // SAFETY: as above, and `#free` releases what each element owns, once: `free_list`'s
         // contract.
-        self.push(quote!(unsafe { #rt::free_list(#list, #size, #align, #free) };));
+        self.push_unsafe(quote!(#rt::free_list(#list, #size, #align, #free)));
     }
 }
 

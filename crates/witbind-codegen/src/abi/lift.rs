@@ -2,7 +2,7 @@
 //! value takes what the lowered one owned: lists and strings (memory the
 //! host allocated through our `cabi_realloc`), handles.
 
-use proc_macro2::{Literal, TokenStream};
+use proc_macro2::{Ident, Literal, Span, TokenStream};
 use quote::quote;
 use wit_bindgen_core::dealias;
 use wit_bindgen_core::wit_parser::{Handle, Int, Type, TypeDefKind, TypeId};
@@ -34,6 +34,9 @@ pub(super) struct Case<'t> {
 pub(super) struct Cases<'t> {
     pub(super) tag: Int,
     pub(super) cases: Vec<Case<'t>>,
+    /// The runtime's lift of an option or result (`lift_option`,
+    /// `lift_result`), which takes a closure per payload.
+    lift_fn: Option<&'static str>,
 }
 
 impl<'t> Cases<'t> {
@@ -41,6 +44,7 @@ impl<'t> Cases<'t> {
     /// code is), if it is a variant, option or result.
     pub(super) fn of(kind: &'t TypeDefKind, path: &TokenStream) -> Option<Cases<'t>> {
         let case = |path: TokenStream, ty: Option<&'t Type>, unit: bool| Case { path, ty, unit };
+        let mut lift_fn = None;
         let (tag, cases) = match kind {
             TypeDefKind::Variant(variant) => {
                 let cases = variant
@@ -53,15 +57,15 @@ impl<'t> Cases<'t> {
                     .collect();
                 (variant.tag(), cases)
             }
-            TypeDefKind::Option(payload) => (
-                Int::U8,
+            TypeDefKind::Option(payload) => (Int::U8, {
+                lift_fn = Some("lift_option");
                 vec![
                     case(quote!(::core::option::Option::None), None, false),
                     case(quote!(::core::option::Option::Some), Some(payload), false),
-                ],
-            ),
-            TypeDefKind::Result(result) => (
-                Int::U8,
+                ]
+            }),
+            TypeDefKind::Result(result) => (Int::U8, {
+                lift_fn = Some("lift_result");
                 vec![
                     case(quote!(::core::result::Result::Ok), result.ok.as_ref(), true),
                     case(
@@ -69,8 +73,8 @@ impl<'t> Cases<'t> {
                         result.err.as_ref(),
                         true,
                     ),
-                ],
-            ),
+                ]
+            }),
             TypeDefKind::Record(_)
             | TypeDefKind::Resource
             | TypeDefKind::Handle(_)
@@ -85,7 +89,11 @@ impl<'t> Cases<'t> {
             | TypeDefKind::Type(_)
             | TypeDefKind::Unknown => return None,
         };
-        Some(Cases { tag, cases })
+        Some(Cases {
+            tag,
+            cases,
+            lift_fn,
+        })
     }
 
     /// The types of the payloads, for layout.
@@ -358,6 +366,17 @@ impl Gen<'_, '_> {
         mut payload: impl FnMut(&mut Self, &Type) -> TokenStream,
     ) -> TokenStream {
         let rt = self.rt();
+        if let Some(lift_fn) = cases.lift_fn {
+            let borrows = cases
+                .payloads()
+                .flatten()
+                .any(|ty| self.cx.info.of_type(ty).has_borrow_handle);
+            // A borrowed handle is kept in a local of the function, which a
+            // closure cannot initialize (`lift_imported_borrow`).
+            if !borrows {
+                return self.lift_option_or_result(lift_fn, cases, discriminant, payload);
+            }
+        }
         let arms: Vec<TokenStream> = (0..cases.cases.len())
             .map(|i| {
                 let ty = cases.cases[i].ty;
@@ -382,6 +401,41 @@ impl Gen<'_, '_> {
                 }
             },
         )
+    }
+
+    /// An option or result through the runtime's `lift_option` or
+    /// `lift_result`, with a closure lifting each payload (`()` for none).
+    fn lift_option_or_result(
+        &mut self,
+        lift_fn: &str,
+        cases: &Cases<'_>,
+        discriminant: &TokenStream,
+        mut payload: impl FnMut(&mut Self, &Type) -> TokenStream,
+    ) -> TokenStream {
+        let rt = self.rt();
+        let lift_fn = Ident::new(lift_fn, Span::call_site());
+        // An option's `none` has no closure.
+        let skip = usize::from(lift_fn == "lift_option");
+        // Closures with unsafe code are bound first: inside the `unsafe`
+        // call, their own `unsafe` blocks would be unused.
+        let closures: Vec<TokenStream> = cases.cases[skip..]
+            .iter()
+            .map(|case| {
+                let body = self.block_value(false, |g| match case.ty {
+                    Some(ty) => payload(g, ty),
+                    None => quote!(()),
+                });
+                if body.to_string() == "()" {
+                    return quote!(|| ());
+                }
+                let closure = self.tmp("case");
+                self.push(quote!(let #closure = || #body;));
+                quote!(#closure)
+            })
+            .collect();
+        // SAFETY: the discriminant is one the host lowered for this option or result, which the
+        // canonical ABI keeps in range (hosts validate values): `#lift_fn`'s contract.
+        self.bind_unsafe("v", quote!(#rt::#lift_fn(#discriminant, #(#closures),*)))
     }
 
     /// A number, `bool` or `char` from its memory representation
@@ -649,16 +703,17 @@ impl Gen<'_, '_> {
         let resource = dealias(self.cx.resolve, *resource);
         let path = self.owned_path(resource);
         let rt = self.rt();
-        // Types from elsewhere (`with`) only offer wit-bindgen's methods.
+        // Types from elsewhere (`with`) only offer wit-bindgen's methods;
+        // ours do unless WIT functions of the same name shadow them.
         let owned = if self
             .cx
             .names
             .is_remapped(self.cx.resolve, resource, self.scope)
+            || self.cx.names.has_handle_api(self.cx.resolve, resource)
         {
             // SAFETY: the handle is now in our table and ours to drop: an `own` handle transferred
             // to us, or a `borrow` lent for this call, which the callee must drop before it returns
-            // (the wrapper's drop does) — the `from_handle` contract, for a resource type taken
-            // from elsewhere (`with`).
+            // (the wrapper's drop does) — the `from_handle` contract.
             quote!(unsafe { #path::from_handle(#value) })
         } else {
             // SAFETY: as above: an `own` handle transferred to us, or a `borrow` lent for this call

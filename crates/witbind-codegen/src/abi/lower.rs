@@ -262,7 +262,7 @@ impl Gen<'_, '_> {
         let at = at(base, offset);
         // SAFETY: `#base` points at memory with room for the value being lowered in canonical layout
         // (as for every store, `Gen::store`), and a list at this offset: `store_list`'s contract.
-        self.push(quote!(unsafe { #rt::store_list(#at, #list) };));
+        self.push_unsafe(quote!(#rt::store_list(#at, #list)));
     }
 
     fn lower_mem_id(
@@ -379,7 +379,7 @@ impl Gen<'_, '_> {
         // allocated for a list, or an indirect arguments area). What a lent value's lists point at
         // lives as long as the inline code's would (the value is the same place), and what an
         // owned one hands over is freed by the matching `free`: `#function`'s contract.
-        self.push(quote!(unsafe { #function(#value, #at #list) };));
+        self.push_unsafe(quote!(#function(#value, #at #list)));
         true
     }
 
@@ -637,14 +637,16 @@ impl Gen<'_, '_> {
         // Field access auto-dereferences: `&value` needs no borrow.
         let op = receiver(&strip_borrow(value));
         let (Handle::Own(resource) | Handle::Borrow(resource)) = handle;
+        // Types from elsewhere (`with`) only offer wit-bindgen's methods;
+        // ours do unless WIT functions of the same name shadow them.
         let remapped = self
             .cx
             .names
-            .is_remapped(self.cx.resolve, *resource, self.scope);
+            .is_remapped(self.cx.resolve, *resource, self.scope)
+            || self.cx.names.has_handle_api(self.cx.resolve, *resource);
         match (handle, remapped) {
             (Handle::Own(_), false) => quote!(#rt::ResourceHandle::take_handle(&#op.handle) as i32),
             (Handle::Borrow(_), false) => quote!(#rt::ResourceHandle::handle(&#op.handle) as i32),
-            // Types from elsewhere only offer wit-bindgen's methods.
             (Handle::Own(_), true) => quote!(#op.take_handle() as i32),
             (Handle::Borrow(_), true) => quote!(#op.handle() as i32),
         }

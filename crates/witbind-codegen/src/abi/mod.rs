@@ -30,7 +30,7 @@ pub(crate) use call::{
     async_import_parts, export_shim, import_body, needs_post_return, payload_fns, post_return,
     AsyncImportParts, ExportCall, PayloadFns, Shim,
 };
-pub(crate) use flat::{core_params, extern_import, wasm_type};
+pub(crate) use flat::{core_params, extern_import, module_import_macro, wasm_type};
 pub(crate) use outlined::{expand as expand_outlined, Outlined};
 
 use proc_macro2::{Ident, Literal, TokenStream};
@@ -104,10 +104,12 @@ impl Lints {
 }
 
 /// A statement; `let`s are kept apart so a trailing `let x = e; x` can be
-/// folded into `e`.
+/// folded into `e`, and consecutive unsafe statements share one block.
 enum Stmt {
     Let(Ident, TokenStream),
     Other(TokenStream),
+    /// Statements (without their `;`) inside `unsafe { .. }`.
+    Unsafe(Vec<TokenStream>),
 }
 
 impl quote::ToTokens for Stmt {
@@ -115,6 +117,10 @@ impl quote::ToTokens for Stmt {
         match self {
             Stmt::Let(name, expr) => tokens.extend(quote!(let #name = #expr;)),
             Stmt::Other(stmt) => tokens.extend(stmt.clone()),
+            Stmt::Unsafe(stmts) => match stmts.as_slice() {
+                [stmt] => tokens.extend(quote!(unsafe { #stmt };)),
+                stmts => tokens.extend(quote!(unsafe { #(#stmts;)* })),
+            },
         }
     }
 }
@@ -190,6 +196,17 @@ impl<'a, 'b> Gen<'a, 'b> {
     /// Appends a statement.
     fn push(&mut self, stmt: TokenStream) {
         self.stmts.push(Stmt::Other(stmt));
+    }
+
+    /// Appends a statement that needs `unsafe` (without its `;`; with no
+    /// `unsafe` block of its own), in the block of the statement before
+    /// when that one needs it too. The SAFETY comment is the caller's.
+    fn push_unsafe(&mut self, stmt: TokenStream) {
+        if let Some(Stmt::Unsafe(stmts)) = self.stmts.last_mut() {
+            stmts.push(stmt);
+        } else {
+            self.stmts.push(Stmt::Unsafe(vec![stmt]));
+        }
     }
 
     /// Binds `expr` to a fresh local and returns the local.
@@ -417,7 +434,7 @@ impl<'a, 'b> Gen<'a, 'b> {
         // (a return area or async call memory sized for it, an array allocated for a list, a
         // payload cell, or an indirect parameters area), and the field at this offset is aligned
         // for `#ty`, a number or pointer that needs no drop.
-        self.push(quote!(unsafe { *#at.cast::<#ty>() = #value };));
+        self.push_unsafe(quote!(*#at.cast::<#ty>() = #value));
     }
 
     /// `base + offset` as a local (the base of a value's fields), or

@@ -89,7 +89,9 @@ impl Outlined {
             return *cost;
         }
         let own: usize = match &cx.resolve.types[id].kind {
-            TypeDefKind::Variant(_) | TypeDefKind::Option(_) | TypeDefKind::Result(_) => 1,
+            // About a line per case.
+            TypeDefKind::Variant(variant) => variant.cases.len().max(1),
+            TypeDefKind::Option(_) | TypeDefKind::Result(_) => 2,
             TypeDefKind::List(_) | TypeDefKind::Map(..) => 2,
             TypeDefKind::Flags(_)
             | TypeDefKind::Enum(_)

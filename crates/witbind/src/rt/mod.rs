@@ -15,10 +15,12 @@ pub use bitflags;
 #[cfg(feature = "async")]
 pub mod async_support;
 mod lists;
+mod resource_macros;
 pub use lists::{
     free_array, free_list, give_list, give_string, lend_list, lend_str, lift_list, list_at,
     lower_list, store_list, take_list, take_list_at, take_string, take_string_at,
 };
+pub use resource_macros::{exported_resource, resource_handle};
 
 /// The Rust type of WIT `map<K, V>` unless the `map_type` option names
 /// another.
@@ -264,6 +266,64 @@ pub unsafe fn invalid_discriminant<T>() -> T {
     } else {
         // SAFETY: guaranteed by the caller.
         unsafe { core::hint::unreachable_unchecked() }
+    }
+}
+
+/// The discriminant of a lifted option or result: a byte in memory, an
+/// `i32` (or a wider joined type) as a core value.
+pub trait Discriminant: Copy {
+    /// The discriminant as a case index.
+    fn case(self) -> u32;
+}
+
+macro_rules! discriminant {
+    ($($ty:ty),*) => {$(
+        impl Discriminant for $ty {
+            #[inline]
+            fn case(self) -> u32 {
+                // Out of range only on a host ABI violation, and then not
+                // 0 or 1 either (all that callers match).
+                u32::try_from(self).unwrap_or(u32::MAX)
+            }
+        }
+    )*};
+}
+discriminant!(u8, u16, u32, i32, i64);
+
+/// Lifts an `option<T>`: `none` for discriminant 0, `some` lifts the
+/// payload for 1.
+///
+/// # Safety
+/// `discriminant` must be 0 or 1 (as for [`invalid_discriminant`]).
+#[inline]
+pub unsafe fn lift_option<T>(
+    discriminant: impl Discriminant,
+    some: impl FnOnce() -> T,
+) -> Option<T> {
+    match discriminant.case() {
+        0 => None,
+        1 => Some(some()),
+        // SAFETY: guaranteed by the caller.
+        _ => unsafe { invalid_discriminant() },
+    }
+}
+
+/// Lifts a `result<T, E>`: `ok` lifts the payload for discriminant 0,
+/// `err` for 1.
+///
+/// # Safety
+/// `discriminant` must be 0 or 1 (as for [`invalid_discriminant`]).
+#[inline]
+pub unsafe fn lift_result<T, E>(
+    discriminant: impl Discriminant,
+    ok: impl FnOnce() -> T,
+    err: impl FnOnce() -> E,
+) -> Result<T, E> {
+    match discriminant.case() {
+        0 => Ok(ok()),
+        1 => Err(err()),
+        // SAFETY: guaranteed by the caller.
+        _ => unsafe { invalid_discriminant() },
     }
 }
 
