@@ -138,11 +138,12 @@ pub unsafe fn lift_list<T>(
     align: usize,
     mut lift: impl FnMut(*mut u8) -> T,
 ) -> Vec<T> {
-    let mut list = Vec::with_capacity(len);
-    for i in 0..len {
+    // From a range: `collect` allocates once and writes each element
+    // without checking the capacity again.
+    let list = (0..len)
         // SAFETY: `i < len`, so element `i` starts inside the array.
-        list.push(lift(unsafe { ptr.add(i * size) }));
-    }
+        .map(|i| lift(unsafe { ptr.add(i * size) }))
+        .collect();
     // SAFETY: the array is the caller's to free (this function's contract),
     // and every element was taken out above.
     unsafe { cabi_dealloc(ptr, len * size, align) };

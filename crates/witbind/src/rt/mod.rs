@@ -76,6 +76,7 @@ where
 ///
 /// # Safety
 /// `align` must be a power of two.
+#[inline]
 pub unsafe fn alloc(size: usize, align: usize) -> *mut u8 {
     if size == 0 {
         return core::ptr::without_provenance_mut(align);
@@ -98,6 +99,7 @@ pub unsafe fn alloc(size: usize, align: usize) -> *mut u8 {
 ///
 /// # Safety
 /// `align` must be a power of two.
+#[inline]
 pub unsafe fn alloc_list(len: usize, size: usize, align: usize) -> *mut u8 {
     match len.checked_mul(size) {
         // SAFETY: the caller passes a power-of-two alignment.
@@ -117,6 +119,7 @@ fn list_too_large(len: usize, size: usize) -> ! {
 ///
 /// # Safety
 /// `ptr` must come from an allocation of exactly `size` bytes and `align`.
+#[inline]
 pub unsafe fn cabi_dealloc(ptr: *mut u8, size: usize, align: usize) {
     if size == 0 {
         return;
@@ -192,6 +195,7 @@ pub const fn layout(size: usize, align: usize) -> Layout {
 ///
 /// # Safety
 /// `bytes` must be valid UTF-8.
+#[inline]
 pub unsafe fn string_lift(bytes: Vec<u8>) -> String {
     if cfg!(debug_assertions) {
         String::from_utf8(bytes).expect("the host passed a string that is not valid UTF-8")
@@ -205,6 +209,7 @@ pub unsafe fn string_lift(bytes: Vec<u8>) -> String {
 ///
 /// # Safety
 /// `value` must be a Unicode scalar value.
+#[inline]
 pub unsafe fn char_lift(value: u32) -> char {
     if cfg!(debug_assertions) {
         char::from_u32(value).expect("the host passed an invalid `char`")
@@ -215,6 +220,7 @@ pub unsafe fn char_lift(value: u32) -> char {
 }
 
 /// Lifts a `bool` (0 or 1; debug builds check it).
+#[inline]
 pub fn bool_lift(value: u8) -> bool {
     if cfg!(debug_assertions) {
         match value {
@@ -594,14 +600,17 @@ pub fn maybe_link_cabi_realloc() {
 /// Runs the module's static constructors once, before the first export
 /// runs: a reactor component has no `_start` to run them.
 #[cfg(target_arch = "wasm32")]
+#[inline]
 pub fn run_ctors_once() {
     static RAN: core::sync::atomic::AtomicBool = core::sync::atomic::AtomicBool::new(false);
-    if !RAN.swap(true, Ordering::Relaxed) {
+    // A load on the path every export call takes; a store only once.
+    if !RAN.load(Ordering::Relaxed) {
+        RAN.store(true, Ordering::Relaxed);
         unsafe extern "C" {
             fn __wasm_call_ctors();
         }
-        // SAFETY: the linker defines `__wasm_call_ctors`; the flag makes this
-        // the only call.
+        // SAFETY: the linker defines `__wasm_call_ctors`; the flag, set
+        // first, makes this the only call.
         unsafe { __wasm_call_ctors() }
     }
 }
@@ -647,13 +656,46 @@ pub unsafe fn rep_take<T>(rep: *mut u8) -> T {
 }
 
 /// Remembers which Rust type implements an exported resource, so that a
-/// representation is never read as another type. Thread-safe: it holds
-/// the `TypeId::of` function of the first type, and compares `TypeId`s
-/// exactly.
+/// representation is never read as another type. On wasm32 without the
+/// `atomics` target feature (one thread) it holds the first type's
+/// `TypeId`, which the compiler reduces to a flag; elsewhere it is
+/// thread-safe: it holds the `TypeId::of` function of the first type and
+/// compares `TypeId`s exactly.
 pub struct TypeGuard {
+    #[cfg(all(target_arch = "wasm32", not(target_feature = "atomics")))]
+    recorded: core::cell::Cell<Option<core::any::TypeId>>,
+    #[cfg(not(all(target_arch = "wasm32", not(target_feature = "atomics"))))]
     type_id_of: core::sync::atomic::AtomicPtr<()>,
 }
 
+// SAFETY: without the `atomics` target feature a wasm32 module runs on one
+// thread: the cell is never used from two threads.
+#[cfg(all(target_arch = "wasm32", not(target_feature = "atomics")))]
+unsafe impl Sync for TypeGuard {}
+
+const TWO_TYPES: &str = "an exported resource type was used with two different Rust types";
+
+#[cfg(all(target_arch = "wasm32", not(target_feature = "atomics")))]
+impl TypeGuard {
+    /// An unset guard.
+    pub const fn new() -> Self {
+        TypeGuard {
+            recorded: core::cell::Cell::new(None),
+        }
+    }
+
+    /// Records `T` on first use; panics if another type is used later.
+    #[inline]
+    pub fn check<T: 'static>(&self) {
+        let mine = core::any::TypeId::of::<T>();
+        match self.recorded.get() {
+            Some(recorded) => assert!(recorded == mine, "{}", TWO_TYPES),
+            None => self.recorded.set(Some(mine)),
+        }
+    }
+}
+
+#[cfg(not(all(target_arch = "wasm32", not(target_feature = "atomics"))))]
 impl TypeGuard {
     /// An unset guard.
     pub const fn new() -> Self {
@@ -663,8 +705,20 @@ impl TypeGuard {
     }
 
     /// Records `T` on first use; panics if another type is used later.
+    #[inline]
     pub fn check<T: 'static>(&self) {
         let mine = core::any::TypeId::of::<T> as fn() -> core::any::TypeId;
+        // The usual case, without a call: `T`'s function was recorded.
+        if self.type_id_of.load(Ordering::Acquire) == mine as *mut () {
+            return;
+        }
+        self.check_recorded::<T>(mine);
+    }
+
+    /// [`TypeGuard::check`] when the recorded function is not `mine`
+    /// (another type's, or `T`'s through another address).
+    #[cold]
+    fn check_recorded<T: 'static>(&self, mine: fn() -> core::any::TypeId) {
         let recorded = match self.type_id_of.compare_exchange(
             core::ptr::null_mut(),
             mine as *mut (),
@@ -677,10 +731,7 @@ impl TypeGuard {
         // SAFETY: the only non-null value ever stored is a
         // `fn() -> TypeId` cast to a pointer (above).
         let recorded: fn() -> core::any::TypeId = unsafe { core::mem::transmute(recorded) };
-        assert!(
-            recorded() == core::any::TypeId::of::<T>(),
-            "an exported resource type was used with two different Rust types"
-        );
+        assert!(recorded() == core::any::TypeId::of::<T>(), "{}", TWO_TYPES);
     }
 }
 
