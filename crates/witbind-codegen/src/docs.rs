@@ -1,4 +1,4 @@
-//! WIT documentation as rustdoc: `#[doc]` attributes, one per line, with
+//! WIT documentation as rustdoc: a `#[doc]` attribute (lines joined), with
 //! Markdown list and block quote continuations marked as rustdoc (and
 //! clippy's `doc_lazy_continuation`) expect.
 
@@ -14,13 +14,24 @@ pub(crate) fn docs(docs: &Docs) -> TokenStream {
     doc_lines(contents)
 }
 
-/// `#[doc = "..."]` attributes for the text `contents`.
+/// One `#[doc = "..."]` attribute for the text `contents`, its lines
+/// joined by newlines: to rustdoc the same as an attribute per line (which
+/// the formatted file shows, `format::split_docs`), and much less work to
+/// build and to hand to rustc.
 pub(crate) fn doc_lines(contents: &str) -> TokenStream {
-    let lines = markdown_lines(contents).into_iter().map(|line| {
-        let line = format!(" {line}");
-        quote!(#[doc = #line])
-    });
-    quote!(#(#lines)*)
+    let lines = markdown_lines(contents);
+    if lines.is_empty() {
+        return TokenStream::new();
+    }
+    let mut text = String::with_capacity(contents.len() + 16);
+    for (i, line) in lines.into_iter().enumerate() {
+        if i > 0 {
+            text.push('\n');
+        }
+        text.push(' ');
+        text.push_str(&line);
+    }
+    quote!(#[doc = #text])
 }
 
 /// WIT doc text as rustdoc lines: tabs become spaces, lines that continue a

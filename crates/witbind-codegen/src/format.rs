@@ -43,13 +43,66 @@ pub fn format_file(
     ))
 }
 
-/// The generated tokens as a file's items.
+/// The generated tokens as a file's items (doc attributes one per line).
 pub(crate) fn parse(tokens: &TokenStream) -> Result<syn::File, Error> {
-    syn::parse2(tokens.clone()).map_err(|e| {
+    syn::parse2(split_docs(tokens.clone())).map_err(|e| {
         Error::new(format!(
             "internal error: generated code does not parse ({e})\n  help: please report this with the WIT that triggered it"
         ))
     })
+}
+
+/// `tokens` with every `#[doc = "..."]` of several lines (as generated
+/// code writes WIT docs, `docs::doc_lines`) split into one attribute per
+/// line, which prettyplease prints as `///` lines.
+fn split_docs(tokens: TokenStream) -> TokenStream {
+    let mut out = TokenStream::new();
+    let mut tokens = tokens.into_iter().peekable();
+    while let Some(token) = tokens.next() {
+        match token {
+            TokenTree::Punct(pound) if pound.as_char() == '#' => {
+                let lines = match tokens.peek() {
+                    Some(TokenTree::Group(attr)) if attr.delimiter() == Delimiter::Bracket => {
+                        doc_lines_of(attr)
+                    }
+                    _ => None,
+                };
+                match lines {
+                    Some(lines) => {
+                        tokens.next();
+                        for line in lines {
+                            out.extend(quote!(#[doc = #line]));
+                        }
+                    }
+                    None => out.extend([TokenTree::Punct(pound)]),
+                }
+            }
+            TokenTree::Group(group) => {
+                let mut split = Group::new(group.delimiter(), split_docs(group.stream()));
+                split.set_span(group.span());
+                out.extend([TokenTree::Group(split)]);
+            }
+            other => out.extend([other]),
+        }
+    }
+    out
+}
+
+/// The lines of the attribute body `doc = "..."` when its text has
+/// several.
+fn doc_lines_of(attr: &Group) -> Option<Vec<String>> {
+    let mut tokens = attr.stream().into_iter();
+    let (Some(TokenTree::Ident(doc)), Some(TokenTree::Punct(eq)), Some(value), None) =
+        (tokens.next(), tokens.next(), tokens.next(), tokens.next())
+    else {
+        return None;
+    };
+    if doc != "doc" || eq.as_char() != '=' {
+        return None;
+    }
+    let text = syn::parse2::<syn::LitStr>(value.into()).ok()?.value();
+    text.contains('\n')
+        .then(|| text.split('\n').map(str::to_string).collect())
 }
 
 /// The `@generated` header: the witbind version, the world, and the

@@ -15,6 +15,7 @@ use crate::lints::fn_allows;
 use crate::names::{ModuleId, Scope};
 use crate::resources::resource_functions;
 use crate::signatures::{chain_return, constructor_error, self_param};
+use crate::tokens::with_block;
 use crate::typedefs::expand_typedef;
 use crate::types::{param_is_forced_owned, ty, Style};
 
@@ -57,7 +58,7 @@ pub(crate) fn expand_resource_functions(
         .map(|f| expand_import_fn(cx, out, f, scope))
         .collect();
     let allow = crate::lints::resource_allows(cx, scope, resource_functions(cx, id, scope));
-    quote! { #allow impl #name { #(#methods)* } }
+    with_block(quote!(#allow impl #name), methods.into_iter().collect())
 }
 
 /// One imported function as a safe wrapper.
@@ -100,15 +101,9 @@ pub(crate) fn expand_import_fn(
     };
     let (body, lints) = crate::abi::import_body(cx, out, scope, func, &operands);
     let allow = fn_allows(cx, func, name, params.len(), lints.paths());
-    let returns_self = chain.map(|_| quote!(self));
-    quote! {
-        #docs
-        #allow
-        pub fn #name(#(#params),*) #ret {
-            #body
-            #returns_self
-        }
-    }
+    let mut body = body;
+    body.extend(chain.map(|_| quote!(self)));
+    with_block(quote!(#docs #allow pub fn #name(#(#params),*) #ret), body)
 }
 
 /// `-> T`, `-> Self` for constructors, `-> Result<Self, E>` for fallible

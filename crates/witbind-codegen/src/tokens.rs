@@ -1,7 +1,15 @@
 //! Tokens printed on one line, as a person writes them: for macro
-//! matchers in formatted files and for attributes in messages.
+//! matchers in formatted files and for attributes in messages; and
+//! blocks built without copying their contents.
 
-use proc_macro2::{Delimiter, Spacing, TokenStream, TokenTree};
+use proc_macro2::{Delimiter, Group, Spacing, TokenStream, TokenTree};
+
+/// `head { body }`, moving `body` in: interpolating it with `quote!`
+/// would copy every token of it, at every level of nesting.
+pub(crate) fn with_block(mut head: TokenStream, body: TokenStream) -> TokenStream {
+    head.extend([TokenTree::Group(Group::new(Delimiter::Brace, body))]);
+    head
+}
 
 /// Tokens on one line, spaced as a person writes them: `$ty:ident`,
 /// `$($path:tt)*`, `a::b`, `f(x, y)`.

@@ -15,6 +15,7 @@ use crate::error::Error;
 use crate::export_macro::{expand_export_macro, expand_interface_stubs, expand_stubs};
 use crate::names::{ModulePath, Scope, Side};
 use crate::payloads::Payloads;
+use crate::tokens::with_block;
 use crate::{exports, imports, typedefs};
 
 /// Nested `pub mod`s, in the order items were added (WIT order), so output
@@ -82,19 +83,17 @@ impl ModuleTree {
                     static __FORCE_SECTION_REF: fn() = #(#root)* __link_custom_section_describing_imports;
                 }
             });
-            let body = child.render_level(depth + 1, link_helpers);
-            quote! {
-                #docs
-                #inception
-                pub mod #name { #section_ref #body }
-            }
+            let mut body = section_ref.unwrap_or_default();
+            body.extend(child.render_level(depth + 1, link_helpers));
+            with_block(quote!(#docs #inception pub mod #name), body)
         });
-        let items = if depth == 0 {
+        let mut items = if depth == 0 {
             crate::lints::allow_complex_root_items(items)
         } else {
             items
         };
-        quote!(#items #(#children)*)
+        items.extend(children);
+        items
     }
 }
 

@@ -421,13 +421,10 @@ impl Gen<'_, '_> {
         let closures: Vec<TokenStream> = cases.cases[skip..]
             .iter()
             .map(|case| {
-                let body = self.block_value(false, |g| match case.ty {
-                    Some(ty) => payload(g, ty),
-                    None => quote!(()),
-                });
-                if body.to_string() == "()" {
+                let Some(ty) = case.ty else {
                     return quote!(|| ());
-                }
+                };
+                let body = self.block_value(false, |g| payload(g, ty));
                 let closure = self.tmp("case");
                 self.push(quote!(let #closure = || #body;));
                 quote!(#closure)

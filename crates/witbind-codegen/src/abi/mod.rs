@@ -112,15 +112,30 @@ enum Stmt {
     Unsafe(Vec<TokenStream>),
 }
 
-impl quote::ToTokens for Stmt {
-    fn to_tokens(&self, tokens: &mut TokenStream) {
+impl Stmt {
+    /// Appends the statement to `tokens`, moving its tokens (no copy).
+    fn append_to(self, tokens: &mut TokenStream) {
         match self {
-            Stmt::Let(name, expr) => tokens.extend(quote!(let #name = #expr;)),
-            Stmt::Other(stmt) => tokens.extend(stmt.clone()),
-            Stmt::Unsafe(stmts) => match stmts.as_slice() {
-                [stmt] => tokens.extend(quote!(unsafe { #stmt };)),
-                stmts => tokens.extend(quote!(unsafe { #(#stmts;)* })),
-            },
+            Stmt::Let(name, expr) => {
+                tokens.extend(quote!(let #name =));
+                tokens.extend(expr);
+                tokens.extend(quote!(;));
+            }
+            Stmt::Other(stmt) => tokens.extend(stmt),
+            Stmt::Unsafe(stmts) => {
+                let single = stmts.len() == 1;
+                let mut body = TokenStream::new();
+                for stmt in stmts {
+                    body.extend(stmt);
+                    if !single {
+                        body.extend(quote!(;));
+                    }
+                }
+                tokens.extend(crate::tokens::with_block(quote!(unsafe), body));
+                if single {
+                    tokens.extend(quote!(;));
+                }
+            }
         }
     }
 }
@@ -234,7 +249,7 @@ impl<'a, 'b> Gen<'a, 'b> {
         self.depth -= 1;
         self.loops -= usize::from(in_loop);
         let stmts = std::mem::replace(&mut self.stmts, outer);
-        (quote!(#(#stmts)*), value)
+        (stmts_tokens(stmts), value)
     }
 
     /// Like [`Gen::block`], for a block whose value is the expression `f`
@@ -255,7 +270,9 @@ impl<'a, 'b> Gen<'a, 'b> {
         if stmts.is_empty() {
             value
         } else {
-            quote!({ #(#stmts)* #value })
+            let mut body = stmts_tokens(stmts);
+            body.extend(value);
+            crate::tokens::with_block(TokenStream::new(), body)
         }
     }
 
@@ -263,7 +280,7 @@ impl<'a, 'b> Gen<'a, 'b> {
     /// names `value` (avoids `let x = e; x`).
     fn take_trailing_let(&mut self, value: TokenStream) -> TokenStream {
         if let Some(Stmt::Let(name, _)) = self.stmts.last() {
-            if *name == value.to_string() {
+            if is_ident(&value, name) {
                 if let Some(Stmt::Let(_, expr)) = self.stmts.pop() {
                     return expr;
                 }
@@ -280,9 +297,9 @@ impl<'a, 'b> Gen<'a, 'b> {
     /// Takes the statements written so far (to wrap them in a block of the
     /// caller's, with the function's declarations first).
     fn take_stmts(&mut self) -> TokenStream {
-        let decls = std::mem::take(&mut self.decls);
-        let stmts = std::mem::take(&mut self.stmts);
-        quote!(#(#decls)* #(#stmts)*)
+        let mut tokens: TokenStream = std::mem::take(&mut self.decls).into_iter().collect();
+        tokens.extend(stmts_tokens(std::mem::take(&mut self.stmts)));
+        tokens
     }
 
     /// The statements freeing what lent lowerings allocated, for after the
@@ -311,9 +328,13 @@ impl<'a, 'b> Gen<'a, 'b> {
         let rt = self.rt();
         let list = (self.list == List::Local)
             .then(|| quote!(let mut _cleanup_list = #rt::Vec::<(*mut u8, usize, usize)>::new();));
-        let decls = &self.decls;
-        let stmts = &self.stmts;
-        quote!(#area #list #(#decls)* #(#stmts)* #tail)
+        let mut body = TokenStream::new();
+        body.extend(area);
+        body.extend(list);
+        body.extend(self.decls);
+        body.extend(stmts_tokens(self.stmts));
+        body.extend(tail);
+        body
     }
 
     /// The owned Rust spelling of `ty` here.
@@ -447,6 +468,25 @@ impl<'a, 'b> Gen<'a, 'b> {
         // SAFETY: `#at` is the start of a value inside the memory `#base` points at (a field's
         // offset within the enclosing value), so the pointer stays inside that memory.
         self.bind_unsafe("base", quote!(#at))
+    }
+}
+
+/// The statements as tokens, moved (not copied).
+fn stmts_tokens(stmts: Vec<Stmt>) -> TokenStream {
+    let mut tokens = TokenStream::new();
+    for stmt in stmts {
+        stmt.append_to(&mut tokens);
+    }
+    tokens
+}
+
+/// Whether `tokens` is just the identifier `name` (without formatting
+/// the tokens: they may be a long expression).
+fn is_ident(tokens: &TokenStream, name: &Ident) -> bool {
+    let mut tokens = tokens.clone().into_iter();
+    match (tokens.next(), tokens.next()) {
+        (Some(proc_macro2::TokenTree::Ident(ident)), None) => ident == *name,
+        _ => false,
     }
 }
 
