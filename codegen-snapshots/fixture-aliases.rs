@@ -93,10 +93,7 @@ pub mod witbind_fixtures {
             /// Lifts a `outcome` out of canonical ABI memory.
             ///
             /// # Safety
-            ///
-            /// `ptr` points at a valid value of this type in canonical layout
-            /// (aligned, initialized, cases and discriminants in range), whose
-            /// lists, strings and handles are handed over to the result.
+            /// `ptr`: a valid value in canonical layout, handed over.
             pub(crate) unsafe fn _lift_outcome(ptr: *mut u8) -> Outcome {
                 let _l1 = unsafe { *ptr.cast::<u8>() };
                 let _case3 = || unsafe { *ptr.add(8).cast::<f64>() };
@@ -177,10 +174,7 @@ pub mod witbind_fixtures {
             /// Lifts a `trip` out of canonical ABI memory.
             ///
             /// # Safety
-            ///
-            /// `ptr` points at a valid value of this type in canonical layout
-            /// (aligned, initialized, cases and discriminants in range), whose
-            /// lists, strings and handles are handed over to the result.
+            /// `ptr`: a valid value in canonical layout, handed over.
             pub(crate) unsafe fn _lift_trip(ptr: *mut u8) -> Trip {
                 let _l1 = unsafe { *ptr.cast::<f64>() };
                 let _l2 = unsafe { *ptr.add(8).cast::<f64>() };

@@ -675,10 +675,7 @@ pub mod witbind_fixtures {
             /// Frees what a `event` in canonical ABI memory owns.
             ///
             /// # Safety
-            ///
-            /// `ptr` points at a value of this type that our lowering wrote and the
-            /// receiver has copied; its lists and strings are freed and must not be
-            /// used again.
+            /// `ptr`: a value our lowering wrote and the receiver copied.
             pub(crate) unsafe fn _free_event(ptr: *mut u8) {
                 let _l1 = unsafe { *ptr.cast::<u8>() };
                 if _l1 == 1 {
@@ -690,10 +687,7 @@ pub mod witbind_fixtures {
             /// Frees what a `named` in canonical ABI memory owns.
             ///
             /// # Safety
-            ///
-            /// `ptr` points at a value of this type that our lowering wrote and the
-            /// receiver has copied; its lists and strings are freed and must not be
-            /// used again.
+            /// `ptr`: a value our lowering wrote and the receiver copied.
             pub(crate) unsafe fn _free_named(ptr: *mut u8) {
                 let _list1 = unsafe { ::witbind::rt::list_at(ptr) };
                 unsafe { ::witbind::rt::free_array(_list1, 1, 1) };
@@ -707,10 +701,7 @@ pub mod witbind_fixtures {
             /// Lifts a `event` out of canonical ABI memory.
             ///
             /// # Safety
-            ///
-            /// `ptr` points at a valid value of this type in canonical layout
-            /// (aligned, initialized, cases and discriminants in range), whose
-            /// lists, strings and handles are handed over to the result.
+            /// `ptr`: a valid value in canonical layout, handed over.
             pub(crate) unsafe fn _lift_event(ptr: *mut u8) -> Event {
                 let _l1 = unsafe { *ptr.cast::<u8>() };
                 match _l1 {
@@ -730,10 +721,7 @@ pub mod witbind_fixtures {
             /// Lifts a `named` out of canonical ABI memory.
             ///
             /// # Safety
-            ///
-            /// `ptr` points at a valid value of this type in canonical layout
-            /// (aligned, initialized, cases and discriminants in range), whose
-            /// lists, strings and handles are handed over to the result.
+            /// `ptr`: a valid value in canonical layout, handed over.
             pub(crate) unsafe fn _lift_named(ptr: *mut u8) -> Named {
                 let _list1 = unsafe { ::witbind::rt::list_at(ptr.add(8)) };
                 let _lift2 = |_base2: *mut u8| unsafe {
@@ -748,8 +736,7 @@ pub mod witbind_fixtures {
             /// Lowers a `event` into canonical ABI memory, handing it over.
             ///
             /// # Safety
-            ///
-            /// `ptr` points at writable memory with room for this type in canonical layout, aligned for it; the receiver now owns what the value's lists and strings point at.
+            /// `ptr`: room for the value in canonical layout.
             pub(crate) unsafe fn _lower_owned_event(value: Event, ptr: *mut u8) {
                 match value {
                     Event::Started(_e1) => {
@@ -775,8 +762,7 @@ pub mod witbind_fixtures {
             /// Lowers a `named` into canonical ABI memory, handing it over.
             ///
             /// # Safety
-            ///
-            /// `ptr` points at writable memory with room for this type in canonical layout, aligned for it; the receiver now owns what the value's lists and strings point at.
+            /// `ptr`: room for the value in canonical layout.
             pub(crate) unsafe fn _lower_owned_named(value: Named, ptr: *mut u8) {
                 let Named { name: _f1, tags: _f2 } = value;
                 unsafe {

@@ -90,10 +90,7 @@ pub mod witbind_fixtures {
             /// Frees what a `item` in canonical ABI memory owns.
             ///
             /// # Safety
-            ///
-            /// `ptr` points at a value of this type that our lowering wrote and the
-            /// receiver has copied; its lists and strings are freed and must not be
-            /// used again.
+            /// `ptr`: a value our lowering wrote and the receiver copied.
             pub(crate) unsafe fn _free_item(ptr: *mut u8) {
                 let _list1 = unsafe { ::witbind::rt::list_at(ptr.add(4)) };
                 unsafe { ::witbind::rt::free_array(_list1, 1, 1) };
@@ -107,10 +104,7 @@ pub mod witbind_fixtures {
             /// Lifts a `item` out of canonical ABI memory.
             ///
             /// # Safety
-            ///
-            /// `ptr` points at a valid value of this type in canonical layout
-            /// (aligned, initialized, cases and discriminants in range), whose
-            /// lists, strings and handles are handed over to the result.
+            /// `ptr`: a valid value in canonical layout, handed over.
             pub(crate) unsafe fn _lift_item(ptr: *mut u8) -> Item {
                 let _l1 = unsafe { *ptr.cast::<u32>() };
                 let _list2 = unsafe { ::witbind::rt::list_at(ptr.add(12)) };
@@ -127,8 +121,7 @@ pub mod witbind_fixtures {
             /// Lowers a lent `item` into canonical ABI memory.
             ///
             /// # Safety
-            ///
-            /// `ptr` points at writable memory with room for this type in canonical layout, aligned for it; its lists and strings point into `value`, which must outlive their use.
+            /// `ptr`: room for the value in canonical layout (`value` must outlive its use).
             pub(crate) unsafe fn _lower_item(
                 value: &Item,
                 ptr: *mut u8,
@@ -158,8 +151,7 @@ pub mod witbind_fixtures {
             /// Lowers a `item` into canonical ABI memory, handing it over.
             ///
             /// # Safety
-            ///
-            /// `ptr` points at writable memory with room for this type in canonical layout, aligned for it; the receiver now owns what the value's lists and strings point at.
+            /// `ptr`: room for the value in canonical layout.
             pub(crate) unsafe fn _lower_owned_item(value: Item, ptr: *mut u8) {
                 let Item { id: _f1, name: _f2, tags: _f3 } = value;
                 unsafe {

@@ -628,8 +628,7 @@ pub mod witbind_fixtures {
             /// Lowers a lent `report` into canonical ABI memory.
             ///
             /// # Safety
-            ///
-            /// `ptr` points at writable memory with room for this type in canonical layout, aligned for it; its lists and strings point into `value`, which must outlive their use.
+            /// `ptr`: room for the value in canonical layout (`value` must outlive its use).
             pub(crate) unsafe fn _lower_report(value: &Report, ptr: *mut u8) {
                 let Report { outcome: _f1, remaining: _f2 } = value;
                 match _f1 {

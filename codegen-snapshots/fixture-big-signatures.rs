@@ -421,10 +421,7 @@ pub mod witbind_fixtures {
             /// Lifts a `seventeen` out of canonical ABI memory.
             ///
             /// # Safety
-            ///
-            /// `ptr` points at a valid value of this type in canonical layout
-            /// (aligned, initialized, cases and discriminants in range), whose
-            /// lists, strings and handles are handed over to the result.
+            /// `ptr`: a valid value in canonical layout, handed over.
             pub(crate) unsafe fn _lift_seventeen(ptr: *mut u8) -> Seventeen {
                 let _l1 = unsafe { *ptr.cast::<u32>() };
                 let _l2 = unsafe { *ptr.add(4).cast::<u32>() };
@@ -466,8 +463,7 @@ pub mod witbind_fixtures {
             /// Lowers a lent `seventeen` into canonical ABI memory.
             ///
             /// # Safety
-            ///
-            /// `ptr` points at writable memory with room for this type in canonical layout, aligned for it; its lists and strings point into `value`, which must outlive their use.
+            /// `ptr`: room for the value in canonical layout (`value` must outlive its use).
             pub(crate) unsafe fn _lower_seventeen(value: &Seventeen, ptr: *mut u8) {
                 let Seventeen {
                     f0: _f1,

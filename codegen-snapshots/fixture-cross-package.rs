@@ -165,10 +165,7 @@ pub mod witbind_deps {
             /// Lifts a `thing` out of canonical ABI memory.
             ///
             /// # Safety
-            ///
-            /// `ptr` points at a valid value of this type in canonical layout
-            /// (aligned, initialized, cases and discriminants in range), whose
-            /// lists, strings and handles are handed over to the result.
+            /// `ptr`: a valid value in canonical layout, handed over.
             pub(crate) unsafe fn _lift_thing(ptr: *mut u8) -> Thing {
                 let _l1 = unsafe { *ptr.cast::<u64>() };
                 let _l2 = unsafe { *ptr.add(16).cast::<u64>() };
@@ -256,10 +253,7 @@ pub mod witbind_fixtures {
             /// Lifts a `wrapper` out of canonical ABI memory.
             ///
             /// # Safety
-            ///
-            /// `ptr` points at a valid value of this type in canonical layout
-            /// (aligned, initialized, cases and discriminants in range), whose
-            /// lists, strings and handles are handed over to the result.
+            /// `ptr`: a valid value in canonical layout, handed over.
             pub(crate) unsafe fn _lift_wrapper(ptr: *mut u8) -> Wrapper {
                 let _v1 = unsafe {
                     super::super::super::witbind_deps::types::things::_lift_thing(ptr)

@@ -439,10 +439,7 @@ pub mod witbind_fixtures {
             /// Frees what a `ret` in canonical ABI memory owns.
             ///
             /// # Safety
-            ///
-            /// `ptr` points at a value of this type that our lowering wrote and the
-            /// receiver has copied; its lists and strings are freed and must not be
-            /// used again.
+            /// `ptr`: a value our lowering wrote and the receiver copied.
             pub(crate) unsafe fn _free_ret(ptr: *mut u8) {
                 let _list1 = unsafe { ::witbind::rt::list_at(ptr.add(4)) };
                 unsafe { ::witbind::rt::free_array(_list1, 1, 1) };
@@ -457,10 +454,7 @@ pub mod witbind_fixtures {
             /// Frees what a `t` in canonical ABI memory owns.
             ///
             /// # Safety
-            ///
-            /// `ptr` points at a value of this type that our lowering wrote and the
-            /// receiver has copied; its lists and strings are freed and must not be
-            /// used again.
+            /// `ptr`: a value our lowering wrote and the receiver copied.
             pub(crate) unsafe fn _free_t(ptr: *mut u8) {
                 let _l1 = unsafe { *ptr.cast::<u8>() };
                 if _l1 == 1 {
@@ -472,10 +466,7 @@ pub mod witbind_fixtures {
             /// Lifts a `ret` out of its core values.
             ///
             /// # Safety
-            ///
-            /// The arguments are the canonical ABI lowering of a valid value of this
-            /// type (cases and discriminants in range), whose lists, strings and
-            /// handles are handed over to the result.
+            /// The arguments: a valid value's core values, handed over.
             pub(crate) unsafe fn _lift_flat_ret(
                 arg0: i32,
                 arg1: *mut u8,
@@ -507,10 +498,7 @@ pub mod witbind_fixtures {
             /// Lifts a `t` out of its core values.
             ///
             /// # Safety
-            ///
-            /// The arguments are the canonical ABI lowering of a valid value of this
-            /// type (cases and discriminants in range), whose lists, strings and
-            /// handles are handed over to the result.
+            /// The arguments: a valid value's core values, handed over.
             pub(crate) unsafe fn _lift_flat_t(
                 arg0: i32,
                 arg1: *mut u8,
@@ -526,10 +514,7 @@ pub mod witbind_fixtures {
             /// Lifts a `ret` out of canonical ABI memory.
             ///
             /// # Safety
-            ///
-            /// `ptr` points at a valid value of this type in canonical layout
-            /// (aligned, initialized, cases and discriminants in range), whose
-            /// lists, strings and handles are handed over to the result.
+            /// `ptr`: a valid value in canonical layout, handed over.
             pub(crate) unsafe fn _lift_ret(ptr: *mut u8) -> Ret {
                 let _l1 = unsafe { *ptr.cast::<u32>() };
                 let _l2 = unsafe { *ptr.add(20).cast::<u8>() };
@@ -553,10 +538,7 @@ pub mod witbind_fixtures {
             /// Lifts a `t` out of canonical ABI memory.
             ///
             /// # Safety
-            ///
-            /// `ptr` points at a valid value of this type in canonical layout
-            /// (aligned, initialized, cases and discriminants in range), whose
-            /// lists, strings and handles are handed over to the result.
+            /// `ptr`: a valid value in canonical layout, handed over.
             pub(crate) unsafe fn _lift_t(ptr: *mut u8) -> T {
                 let _l1 = unsafe { *ptr.cast::<u8>() };
                 match _l1 {
@@ -642,8 +624,7 @@ pub mod witbind_fixtures {
             /// Lowers a `ret` into canonical ABI memory, handing it over.
             ///
             /// # Safety
-            ///
-            /// `ptr` points at writable memory with room for this type in canonical layout, aligned for it; the receiver now owns what the value's lists and strings point at.
+            /// `ptr`: room for the value in canonical layout.
             pub(crate) unsafe fn _lower_owned_ret(value: Ret, ptr: *mut u8) {
                 let Ret {
                     ptr: _f1,
@@ -687,8 +668,7 @@ pub mod witbind_fixtures {
             /// Lowers a `t` into canonical ABI memory, handing it over.
             ///
             /// # Safety
-            ///
-            /// `ptr` points at writable memory with room for this type in canonical layout, aligned for it; the receiver now owns what the value's lists and strings point at.
+            /// `ptr`: room for the value in canonical layout.
             pub(crate) unsafe fn _lower_owned_t(value: T, ptr: *mut u8) {
                 match value {
                     T::A(_e1) => {
@@ -715,8 +695,7 @@ pub mod witbind_fixtures {
             /// Lowers a lent `ret` into canonical ABI memory.
             ///
             /// # Safety
-            ///
-            /// `ptr` points at writable memory with room for this type in canonical layout, aligned for it; its lists and strings point into `value`, which must outlive their use.
+            /// `ptr`: room for the value in canonical layout (`value` must outlive its use).
             pub(crate) unsafe fn _lower_ret(value: &Ret, ptr: *mut u8) {
                 let Ret {
                     ptr: _f1,
@@ -757,8 +736,7 @@ pub mod witbind_fixtures {
             /// Lowers a lent `t` into canonical ABI memory.
             ///
             /// # Safety
-            ///
-            /// `ptr` points at writable memory with room for this type in canonical layout, aligned for it; its lists and strings point into `value`, which must outlive their use.
+            /// `ptr`: room for the value in canonical layout (`value` must outlive its use).
             pub(crate) unsafe fn _lower_t(value: &T, ptr: *mut u8) {
                 match value {
                     T::A(_e1) => {
@@ -1457,10 +1435,7 @@ pub mod exports {
                 /// Frees what a `t` in canonical ABI memory owns.
                 ///
                 /// # Safety
-                ///
-                /// `ptr` points at a value of this type that our lowering wrote and the
-                /// receiver has copied; its lists and strings are freed and must not be
-                /// used again.
+                /// `ptr`: a value our lowering wrote and the receiver copied.
                 pub(crate) unsafe fn _free_t(ptr: *mut u8) {
                     let _l1 = unsafe { *ptr.cast::<u8>() };
                     if _l1 == 1 {
@@ -1472,10 +1447,7 @@ pub mod exports {
                 /// Lifts a `ret` out of its core values.
                 ///
                 /// # Safety
-                ///
-                /// The arguments are the canonical ABI lowering of a valid value of this
-                /// type (cases and discriminants in range), whose lists, strings and
-                /// handles are handed over to the result.
+                /// The arguments: a valid value's core values, handed over.
                 pub(crate) unsafe fn _lift_flat_ret(
                     arg0: i32,
                     arg1: *mut u8,
@@ -1507,10 +1479,7 @@ pub mod exports {
                 /// Lifts a `t` out of its core values.
                 ///
                 /// # Safety
-                ///
-                /// The arguments are the canonical ABI lowering of a valid value of this
-                /// type (cases and discriminants in range), whose lists, strings and
-                /// handles are handed over to the result.
+                /// The arguments: a valid value's core values, handed over.
                 pub(crate) unsafe fn _lift_flat_t(
                     arg0: i32,
                     arg1: *mut u8,
@@ -1526,10 +1495,7 @@ pub mod exports {
                 /// Lifts a `result` out of canonical ABI memory.
                 ///
                 /// # Safety
-                ///
-                /// `ptr` points at a valid value of this type in canonical layout
-                /// (aligned, initialized, cases and discriminants in range), whose
-                /// lists, strings and handles are handed over to the result.
+                /// `ptr`: a valid value in canonical layout, handed over.
                 pub(crate) unsafe fn _lift_result(ptr: *mut u8) -> Result {
                     let _list1 = unsafe { ::witbind::rt::list_at(ptr) };
                     let _lift2 = |_base2: *mut u8| unsafe { _lift_ret(_base2) };
@@ -1538,10 +1504,7 @@ pub mod exports {
                 /// Lifts a `ret` out of canonical ABI memory.
                 ///
                 /// # Safety
-                ///
-                /// `ptr` points at a valid value of this type in canonical layout
-                /// (aligned, initialized, cases and discriminants in range), whose
-                /// lists, strings and handles are handed over to the result.
+                /// `ptr`: a valid value in canonical layout, handed over.
                 pub(crate) unsafe fn _lift_ret(ptr: *mut u8) -> Ret {
                     let _l1 = unsafe { *ptr.cast::<u32>() };
                     let _l2 = unsafe { *ptr.add(20).cast::<u8>() };
@@ -1567,10 +1530,7 @@ pub mod exports {
                 /// Lifts a `t` out of canonical ABI memory.
                 ///
                 /// # Safety
-                ///
-                /// `ptr` points at a valid value of this type in canonical layout
-                /// (aligned, initialized, cases and discriminants in range), whose
-                /// lists, strings and handles are handed over to the result.
+                /// `ptr`: a valid value in canonical layout, handed over.
                 pub(crate) unsafe fn _lift_t(ptr: *mut u8) -> T {
                     let _l1 = unsafe { *ptr.cast::<u8>() };
                     match _l1 {
@@ -1586,8 +1546,7 @@ pub mod exports {
                 /// Lowers a `t` into canonical ABI memory, handing it over.
                 ///
                 /// # Safety
-                ///
-                /// `ptr` points at writable memory with room for this type in canonical layout, aligned for it; the receiver now owns what the value's lists and strings point at.
+                /// `ptr`: room for the value in canonical layout.
                 pub(crate) unsafe fn _lower_owned_t(value: T, ptr: *mut u8) {
                     match value {
                         T::A(_e1) => {

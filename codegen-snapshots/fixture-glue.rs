@@ -94,10 +94,7 @@ pub mod witbind_fixtures {
             /// Frees what a `person` in canonical ABI memory owns.
             ///
             /// # Safety
-            ///
-            /// `ptr` points at a value of this type that our lowering wrote and the
-            /// receiver has copied; its lists and strings are freed and must not be
-            /// used again.
+            /// `ptr`: a value our lowering wrote and the receiver copied.
             pub(crate) unsafe fn _free_person(ptr: *mut u8) {
                 let _list1 = unsafe { ::witbind::rt::list_at(ptr) };
                 unsafe { ::witbind::rt::free_array(_list1, 1, 1) };
@@ -112,10 +109,7 @@ pub mod witbind_fixtures {
             /// Frees what a `shape` in canonical ABI memory owns.
             ///
             /// # Safety
-            ///
-            /// `ptr` points at a value of this type that our lowering wrote and the
-            /// receiver has copied; its lists and strings are freed and must not be
-            /// used again.
+            /// `ptr`: a value our lowering wrote and the receiver copied.
             pub(crate) unsafe fn _free_shape(ptr: *mut u8) {
                 let _l1 = unsafe { *ptr.cast::<u8>() };
                 match _l1 {
@@ -136,10 +130,7 @@ pub mod witbind_fixtures {
             /// Lifts a `shape` out of its core values.
             ///
             /// # Safety
-            ///
-            /// The arguments are the canonical ABI lowering of a valid value of this
-            /// type (cases and discriminants in range), whose lists, strings and
-            /// handles are handed over to the result.
+            /// The arguments: a valid value's core values, handed over.
             pub(crate) unsafe fn _lift_flat_shape(
                 arg0: i32,
                 arg1: *mut u8,
@@ -161,10 +152,7 @@ pub mod witbind_fixtures {
             /// Lifts a `person` out of canonical ABI memory.
             ///
             /// # Safety
-            ///
-            /// `ptr` points at a valid value of this type in canonical layout
-            /// (aligned, initialized, cases and discriminants in range), whose
-            /// lists, strings and handles are handed over to the result.
+            /// `ptr`: a valid value in canonical layout, handed over.
             pub(crate) unsafe fn _lift_person(ptr: *mut u8) -> Person {
                 let _list1 = unsafe { ::witbind::rt::list_at(ptr.add(8)) };
                 let _lift2 = |_base2: *mut u8| unsafe {
@@ -181,10 +169,7 @@ pub mod witbind_fixtures {
             /// Lifts a `shape` out of canonical ABI memory.
             ///
             /// # Safety
-            ///
-            /// `ptr` points at a valid value of this type in canonical layout
-            /// (aligned, initialized, cases and discriminants in range), whose
-            /// lists, strings and handles are handed over to the result.
+            /// `ptr`: a valid value in canonical layout, handed over.
             pub(crate) unsafe fn _lift_shape(ptr: *mut u8) -> Shape {
                 let _l1 = unsafe { *ptr.cast::<u8>() };
                 match _l1 {
@@ -236,8 +221,7 @@ pub mod witbind_fixtures {
             /// Lowers a `person` into canonical ABI memory, handing it over.
             ///
             /// # Safety
-            ///
-            /// `ptr` points at writable memory with room for this type in canonical layout, aligned for it; the receiver now owns what the value's lists and strings point at.
+            /// `ptr`: room for the value in canonical layout.
             pub(crate) unsafe fn _lower_owned_person(value: Person, ptr: *mut u8) {
                 let Person { name: _f1, tags: _f2, age: _f3 } = value;
                 unsafe {
@@ -264,8 +248,7 @@ pub mod witbind_fixtures {
             /// Lowers a `shape` into canonical ABI memory, handing it over.
             ///
             /// # Safety
-            ///
-            /// `ptr` points at writable memory with room for this type in canonical layout, aligned for it; the receiver now owns what the value's lists and strings point at.
+            /// `ptr`: room for the value in canonical layout.
             pub(crate) unsafe fn _lower_owned_shape(value: Shape, ptr: *mut u8) {
                 match value {
                     Shape::Named(_e1) => {
@@ -299,8 +282,7 @@ pub mod witbind_fixtures {
             /// Lowers a lent `person` into canonical ABI memory.
             ///
             /// # Safety
-            ///
-            /// `ptr` points at writable memory with room for this type in canonical layout, aligned for it; its lists and strings point into `value`, which must outlive their use.
+            /// `ptr`: room for the value in canonical layout (`value` must outlive its use).
             pub(crate) unsafe fn _lower_person(
                 value: &Person,
                 ptr: *mut u8,

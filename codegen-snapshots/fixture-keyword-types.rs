@@ -147,10 +147,7 @@ pub mod witbind_fixtures {
             /// Lifts a `abstract` out of canonical ABI memory.
             ///
             /// # Safety
-            ///
-            /// `ptr` points at a valid value of this type in canonical layout
-            /// (aligned, initialized, cases and discriminants in range), whose
-            /// lists, strings and handles are handed over to the result.
+            /// `ptr`: a valid value in canonical layout, handed over.
             pub(crate) unsafe fn _lift_abstract(ptr: *mut u8) -> Abstract {
                 let _v1 = unsafe { _lift_dyn(ptr) };
                 let _l2 = unsafe { *ptr.add(152).cast::<u64>() };
@@ -165,10 +162,7 @@ pub mod witbind_fixtures {
             /// Lifts a `async` out of canonical ABI memory.
             ///
             /// # Safety
-            ///
-            /// `ptr` points at a valid value of this type in canonical layout
-            /// (aligned, initialized, cases and discriminants in range), whose
-            /// lists, strings and handles are handed over to the result.
+            /// `ptr`: a valid value in canonical layout, handed over.
             pub(crate) unsafe fn _lift_async(ptr: *mut u8) -> Async {
                 let _v1 = unsafe { _lift_abstract(ptr) };
                 let _list2 = unsafe { ::witbind::rt::list_at(ptr.add(168)) };
@@ -179,10 +173,7 @@ pub mod witbind_fixtures {
             /// Lifts a `dyn` out of canonical ABI memory.
             ///
             /// # Safety
-            ///
-            /// `ptr` points at a valid value of this type in canonical layout
-            /// (aligned, initialized, cases and discriminants in range), whose
-            /// lists, strings and handles are handed over to the result.
+            /// `ptr`: a valid value in canonical layout, handed over.
             pub(crate) unsafe fn _lift_dyn(ptr: *mut u8) -> Dyn {
                 let _v1 = unsafe { _lift_try(ptr) };
                 let _l2 = unsafe { *ptr.add(128).cast::<u64>() };
@@ -197,10 +188,7 @@ pub mod witbind_fixtures {
             /// Lifts a `fn` out of canonical ABI memory.
             ///
             /// # Safety
-            ///
-            /// `ptr` points at a valid value of this type in canonical layout
-            /// (aligned, initialized, cases and discriminants in range), whose
-            /// lists, strings and handles are handed over to the result.
+            /// `ptr`: a valid value in canonical layout, handed over.
             pub(crate) unsafe fn _lift_fn(ptr: *mut u8) -> Fn {
                 let _v1 = unsafe { _lift_gen(ptr) };
                 let _v2 = unsafe { _lift_type(ptr.add(24)) };
@@ -219,10 +207,7 @@ pub mod witbind_fixtures {
             /// Lifts a `gen` out of canonical ABI memory.
             ///
             /// # Safety
-            ///
-            /// `ptr` points at a valid value of this type in canonical layout
-            /// (aligned, initialized, cases and discriminants in range), whose
-            /// lists, strings and handles are handed over to the result.
+            /// `ptr`: a valid value in canonical layout, handed over.
             pub(crate) unsafe fn _lift_gen(ptr: *mut u8) -> Gen {
                 let _l1 = unsafe { *ptr.cast::<u32>() };
                 let _l2 = unsafe { *ptr.add(4).cast::<u32>() };
@@ -239,10 +224,7 @@ pub mod witbind_fixtures {
             /// Lifts a `self` out of canonical ABI memory.
             ///
             /// # Safety
-            ///
-            /// `ptr` points at a valid value of this type in canonical layout
-            /// (aligned, initialized, cases and discriminants in range), whose
-            /// lists, strings and handles are handed over to the result.
+            /// `ptr`: a valid value in canonical layout, handed over.
             pub(crate) unsafe fn _lift_self(ptr: *mut u8) -> Self_ {
                 let _v1 = unsafe { _lift_async(ptr) };
                 let _l2 = unsafe { *ptr.add(176).cast::<u8>() };
@@ -253,10 +235,7 @@ pub mod witbind_fixtures {
             /// Lifts a `try` out of canonical ABI memory.
             ///
             /// # Safety
-            ///
-            /// `ptr` points at a valid value of this type in canonical layout
-            /// (aligned, initialized, cases and discriminants in range), whose
-            /// lists, strings and handles are handed over to the result.
+            /// `ptr`: a valid value in canonical layout, handed over.
             pub(crate) unsafe fn _lift_try(ptr: *mut u8) -> Try {
                 let _v1 = unsafe { _lift_yield(ptr) };
                 let _l2 = unsafe { *ptr.add(104).cast::<u64>() };
@@ -271,10 +250,7 @@ pub mod witbind_fixtures {
             /// Lifts a `type` out of canonical ABI memory.
             ///
             /// # Safety
-            ///
-            /// `ptr` points at a valid value of this type in canonical layout
-            /// (aligned, initialized, cases and discriminants in range), whose
-            /// lists, strings and handles are handed over to the result.
+            /// `ptr`: a valid value in canonical layout, handed over.
             pub(crate) unsafe fn _lift_type(ptr: *mut u8) -> Type {
                 let _l1 = unsafe { *ptr.cast::<u8>() };
                 match _l1 {
@@ -297,10 +273,7 @@ pub mod witbind_fixtures {
             /// Lifts a `yield` out of canonical ABI memory.
             ///
             /// # Safety
-            ///
-            /// `ptr` points at a valid value of this type in canonical layout
-            /// (aligned, initialized, cases and discriminants in range), whose
-            /// lists, strings and handles are handed over to the result.
+            /// `ptr`: a valid value in canonical layout, handed over.
             pub(crate) unsafe fn _lift_yield(ptr: *mut u8) -> Yield {
                 let _v1 = unsafe { _lift_fn(ptr) };
                 Yield {
@@ -314,8 +287,7 @@ pub mod witbind_fixtures {
             /// Lowers a lent `abstract` into canonical ABI memory.
             ///
             /// # Safety
-            ///
-            /// `ptr` points at writable memory with room for this type in canonical layout, aligned for it; its lists and strings point into `value`, which must outlive their use.
+            /// `ptr`: room for the value in canonical layout (`value` must outlive its use).
             pub(crate) unsafe fn _lower_abstract(
                 value: &Abstract,
                 ptr: *mut u8,
@@ -336,8 +308,7 @@ pub mod witbind_fixtures {
             /// Lowers a lent `async` into canonical ABI memory.
             ///
             /// # Safety
-            ///
-            /// `ptr` points at writable memory with room for this type in canonical layout, aligned for it; its lists and strings point into `value`, which must outlive their use.
+            /// `ptr`: room for the value in canonical layout (`value` must outlive its use).
             pub(crate) unsafe fn _lower_async(
                 value: &Async,
                 ptr: *mut u8,
@@ -360,8 +331,7 @@ pub mod witbind_fixtures {
             /// Lowers a lent `dyn` into canonical ABI memory.
             ///
             /// # Safety
-            ///
-            /// `ptr` points at writable memory with room for this type in canonical layout, aligned for it; its lists and strings point into `value`, which must outlive their use.
+            /// `ptr`: room for the value in canonical layout (`value` must outlive its use).
             pub(crate) unsafe fn _lower_dyn(
                 value: &Dyn,
                 ptr: *mut u8,
@@ -382,8 +352,7 @@ pub mod witbind_fixtures {
             /// Lowers a lent `fn` into canonical ABI memory.
             ///
             /// # Safety
-            ///
-            /// `ptr` points at writable memory with room for this type in canonical layout, aligned for it; its lists and strings point into `value`, which must outlive their use.
+            /// `ptr`: room for the value in canonical layout (`value` must outlive its use).
             pub(crate) unsafe fn _lower_fn(
                 value: &Fn,
                 ptr: *mut u8,
@@ -414,8 +383,7 @@ pub mod witbind_fixtures {
             /// Lowers a lent `gen` into canonical ABI memory.
             ///
             /// # Safety
-            ///
-            /// `ptr` points at writable memory with room for this type in canonical layout, aligned for it; its lists and strings point into `value`, which must outlive their use.
+            /// `ptr`: room for the value in canonical layout (`value` must outlive its use).
             pub(crate) unsafe fn _lower_gen(value: &Gen, ptr: *mut u8) {
                 let Gen { a: _f1, b: _f2, c: _f3, d: _f4, e: _f5 } = value;
                 unsafe {
@@ -430,8 +398,7 @@ pub mod witbind_fixtures {
             /// Lowers a lent `self` into canonical ABI memory.
             ///
             /// # Safety
-            ///
-            /// `ptr` points at writable memory with room for this type in canonical layout, aligned for it; its lists and strings point into `value`, which must outlive their use.
+            /// `ptr`: room for the value in canonical layout (`value` must outlive its use).
             pub(crate) unsafe fn _lower_self(
                 value: &Self_,
                 ptr: *mut u8,
@@ -455,8 +422,7 @@ pub mod witbind_fixtures {
             /// Lowers a lent `try` into canonical ABI memory.
             ///
             /// # Safety
-            ///
-            /// `ptr` points at writable memory with room for this type in canonical layout, aligned for it; its lists and strings point into `value`, which must outlive their use.
+            /// `ptr`: room for the value in canonical layout (`value` must outlive its use).
             pub(crate) unsafe fn _lower_try(
                 value: &Try,
                 ptr: *mut u8,
@@ -474,8 +440,7 @@ pub mod witbind_fixtures {
             /// Lowers a lent `type` into canonical ABI memory.
             ///
             /// # Safety
-            ///
-            /// `ptr` points at writable memory with room for this type in canonical layout, aligned for it; its lists and strings point into `value`, which must outlive their use.
+            /// `ptr`: room for the value in canonical layout (`value` must outlive its use).
             pub(crate) unsafe fn _lower_type(value: &Type, ptr: *mut u8) {
                 match value {
                     Type::A(_e1) => {
@@ -517,8 +482,7 @@ pub mod witbind_fixtures {
             /// Lowers a lent `yield` into canonical ABI memory.
             ///
             /// # Safety
-            ///
-            /// `ptr` points at writable memory with room for this type in canonical layout, aligned for it; its lists and strings point into `value`, which must outlive their use.
+            /// `ptr`: room for the value in canonical layout (`value` must outlive its use).
             pub(crate) unsafe fn _lower_yield(
                 value: &Yield,
                 ptr: *mut u8,
@@ -681,10 +645,7 @@ pub mod exports {
                 /// Frees what a `abstract` in canonical ABI memory owns.
                 ///
                 /// # Safety
-                ///
-                /// `ptr` points at a value of this type that our lowering wrote and the
-                /// receiver has copied; its lists and strings are freed and must not be
-                /// used again.
+                /// `ptr`: a value our lowering wrote and the receiver copied.
                 pub(crate) unsafe fn _free_abstract(ptr: *mut u8) {
                     unsafe { _free_dyn(ptr) };
                     let _list1 = unsafe { ::witbind::rt::list_at(ptr.add(144)) };
@@ -694,10 +655,7 @@ pub mod exports {
                 /// Frees what a `async` in canonical ABI memory owns.
                 ///
                 /// # Safety
-                ///
-                /// `ptr` points at a value of this type that our lowering wrote and the
-                /// receiver has copied; its lists and strings are freed and must not be
-                /// used again.
+                /// `ptr`: a value our lowering wrote and the receiver copied.
                 pub(crate) unsafe fn _free_async(ptr: *mut u8) {
                     unsafe { _free_abstract(ptr) };
                     let _list1 = unsafe { ::witbind::rt::list_at(ptr.add(168)) };
@@ -710,10 +668,7 @@ pub mod exports {
                 /// Frees what a `dyn` in canonical ABI memory owns.
                 ///
                 /// # Safety
-                ///
-                /// `ptr` points at a value of this type that our lowering wrote and the
-                /// receiver has copied; its lists and strings are freed and must not be
-                /// used again.
+                /// `ptr`: a value our lowering wrote and the receiver copied.
                 pub(crate) unsafe fn _free_dyn(ptr: *mut u8) {
                     unsafe { _free_try(ptr) };
                     let _list1 = unsafe { ::witbind::rt::list_at(ptr.add(120)) };
@@ -723,10 +678,7 @@ pub mod exports {
                 /// Frees what a `fn` in canonical ABI memory owns.
                 ///
                 /// # Safety
-                ///
-                /// `ptr` points at a value of this type that our lowering wrote and the
-                /// receiver has copied; its lists and strings are freed and must not be
-                /// used again.
+                /// `ptr`: a value our lowering wrote and the receiver copied.
                 pub(crate) unsafe fn _free_fn(ptr: *mut u8) {
                     unsafe {
                         _free_gen(ptr);
@@ -745,10 +697,7 @@ pub mod exports {
                 /// Frees what a `gen` in canonical ABI memory owns.
                 ///
                 /// # Safety
-                ///
-                /// `ptr` points at a value of this type that our lowering wrote and the
-                /// receiver has copied; its lists and strings are freed and must not be
-                /// used again.
+                /// `ptr`: a value our lowering wrote and the receiver copied.
                 pub(crate) unsafe fn _free_gen(ptr: *mut u8) {
                     let _list1 = unsafe { ::witbind::rt::list_at(ptr.add(16)) };
                     unsafe { ::witbind::rt::free_array(_list1, 1, 1) };
@@ -757,10 +706,7 @@ pub mod exports {
                 /// Frees what a `self` in canonical ABI memory owns.
                 ///
                 /// # Safety
-                ///
-                /// `ptr` points at a value of this type that our lowering wrote and the
-                /// receiver has copied; its lists and strings are freed and must not be
-                /// used again.
+                /// `ptr`: a value our lowering wrote and the receiver copied.
                 pub(crate) unsafe fn _free_self(ptr: *mut u8) {
                     unsafe { _free_async(ptr) };
                     let _l1 = unsafe { *ptr.add(176).cast::<u8>() };
@@ -772,10 +718,7 @@ pub mod exports {
                 /// Frees what a `try` in canonical ABI memory owns.
                 ///
                 /// # Safety
-                ///
-                /// `ptr` points at a value of this type that our lowering wrote and the
-                /// receiver has copied; its lists and strings are freed and must not be
-                /// used again.
+                /// `ptr`: a value our lowering wrote and the receiver copied.
                 pub(crate) unsafe fn _free_try(ptr: *mut u8) {
                     unsafe { _free_yield(ptr) };
                     let _list1 = unsafe { ::witbind::rt::list_at(ptr.add(92)) };
@@ -785,10 +728,7 @@ pub mod exports {
                 /// Frees what a `type` in canonical ABI memory owns.
                 ///
                 /// # Safety
-                ///
-                /// `ptr` points at a value of this type that our lowering wrote and the
-                /// receiver has copied; its lists and strings are freed and must not be
-                /// used again.
+                /// `ptr`: a value our lowering wrote and the receiver copied.
                 pub(crate) unsafe fn _free_type(ptr: *mut u8) {
                     let _l1 = unsafe { *ptr.cast::<u8>() };
                     match _l1 {
@@ -810,10 +750,7 @@ pub mod exports {
                 /// Frees what a `yield` in canonical ABI memory owns.
                 ///
                 /// # Safety
-                ///
-                /// `ptr` points at a value of this type that our lowering wrote and the
-                /// receiver has copied; its lists and strings are freed and must not be
-                /// used again.
+                /// `ptr`: a value our lowering wrote and the receiver copied.
                 pub(crate) unsafe fn _free_yield(ptr: *mut u8) {
                     unsafe { _free_fn(ptr) };
                     let _list1 = unsafe { ::witbind::rt::list_at(ptr.add(68)) };
@@ -826,10 +763,7 @@ pub mod exports {
                 /// Lifts a `abstract` out of canonical ABI memory.
                 ///
                 /// # Safety
-                ///
-                /// `ptr` points at a valid value of this type in canonical layout
-                /// (aligned, initialized, cases and discriminants in range), whose
-                /// lists, strings and handles are handed over to the result.
+                /// `ptr`: a valid value in canonical layout, handed over.
                 pub(crate) unsafe fn _lift_abstract(ptr: *mut u8) -> Abstract {
                     let _v1 = unsafe { _lift_dyn(ptr) };
                     let _l2 = unsafe { *ptr.add(152).cast::<u64>() };
@@ -844,10 +778,7 @@ pub mod exports {
                 /// Lifts a `async` out of canonical ABI memory.
                 ///
                 /// # Safety
-                ///
-                /// `ptr` points at a valid value of this type in canonical layout
-                /// (aligned, initialized, cases and discriminants in range), whose
-                /// lists, strings and handles are handed over to the result.
+                /// `ptr`: a valid value in canonical layout, handed over.
                 pub(crate) unsafe fn _lift_async(ptr: *mut u8) -> Async {
                     let _v1 = unsafe { _lift_abstract(ptr) };
                     let _list2 = unsafe { ::witbind::rt::list_at(ptr.add(168)) };
@@ -860,10 +791,7 @@ pub mod exports {
                 /// Lifts a `dyn` out of canonical ABI memory.
                 ///
                 /// # Safety
-                ///
-                /// `ptr` points at a valid value of this type in canonical layout
-                /// (aligned, initialized, cases and discriminants in range), whose
-                /// lists, strings and handles are handed over to the result.
+                /// `ptr`: a valid value in canonical layout, handed over.
                 pub(crate) unsafe fn _lift_dyn(ptr: *mut u8) -> Dyn {
                     let _v1 = unsafe { _lift_try(ptr) };
                     let _l2 = unsafe { *ptr.add(128).cast::<u64>() };
@@ -878,10 +806,7 @@ pub mod exports {
                 /// Lifts a `fn` out of canonical ABI memory.
                 ///
                 /// # Safety
-                ///
-                /// `ptr` points at a valid value of this type in canonical layout
-                /// (aligned, initialized, cases and discriminants in range), whose
-                /// lists, strings and handles are handed over to the result.
+                /// `ptr`: a valid value in canonical layout, handed over.
                 pub(crate) unsafe fn _lift_fn(ptr: *mut u8) -> Fn {
                     let _v1 = unsafe { _lift_gen(ptr) };
                     let _v2 = unsafe { _lift_type(ptr.add(24)) };
@@ -902,10 +827,7 @@ pub mod exports {
                 /// Lifts a `gen` out of canonical ABI memory.
                 ///
                 /// # Safety
-                ///
-                /// `ptr` points at a valid value of this type in canonical layout
-                /// (aligned, initialized, cases and discriminants in range), whose
-                /// lists, strings and handles are handed over to the result.
+                /// `ptr`: a valid value in canonical layout, handed over.
                 pub(crate) unsafe fn _lift_gen(ptr: *mut u8) -> Gen {
                     let _l1 = unsafe { *ptr.cast::<u32>() };
                     let _l2 = unsafe { *ptr.add(4).cast::<u32>() };
@@ -922,10 +844,7 @@ pub mod exports {
                 /// Lifts a `self` out of canonical ABI memory.
                 ///
                 /// # Safety
-                ///
-                /// `ptr` points at a valid value of this type in canonical layout
-                /// (aligned, initialized, cases and discriminants in range), whose
-                /// lists, strings and handles are handed over to the result.
+                /// `ptr`: a valid value in canonical layout, handed over.
                 pub(crate) unsafe fn _lift_self(ptr: *mut u8) -> Self_ {
                     let _v1 = unsafe { _lift_async(ptr) };
                     let _l2 = unsafe { *ptr.add(176).cast::<u8>() };
@@ -936,10 +855,7 @@ pub mod exports {
                 /// Lifts a `try` out of canonical ABI memory.
                 ///
                 /// # Safety
-                ///
-                /// `ptr` points at a valid value of this type in canonical layout
-                /// (aligned, initialized, cases and discriminants in range), whose
-                /// lists, strings and handles are handed over to the result.
+                /// `ptr`: a valid value in canonical layout, handed over.
                 pub(crate) unsafe fn _lift_try(ptr: *mut u8) -> Try {
                     let _v1 = unsafe { _lift_yield(ptr) };
                     let _l2 = unsafe { *ptr.add(104).cast::<u64>() };
@@ -954,10 +870,7 @@ pub mod exports {
                 /// Lifts a `type` out of canonical ABI memory.
                 ///
                 /// # Safety
-                ///
-                /// `ptr` points at a valid value of this type in canonical layout
-                /// (aligned, initialized, cases and discriminants in range), whose
-                /// lists, strings and handles are handed over to the result.
+                /// `ptr`: a valid value in canonical layout, handed over.
                 pub(crate) unsafe fn _lift_type(ptr: *mut u8) -> Type {
                     let _l1 = unsafe { *ptr.cast::<u8>() };
                     match _l1 {
@@ -984,10 +897,7 @@ pub mod exports {
                 /// Lifts a `yield` out of canonical ABI memory.
                 ///
                 /// # Safety
-                ///
-                /// `ptr` points at a valid value of this type in canonical layout
-                /// (aligned, initialized, cases and discriminants in range), whose
-                /// lists, strings and handles are handed over to the result.
+                /// `ptr`: a valid value in canonical layout, handed over.
                 pub(crate) unsafe fn _lift_yield(ptr: *mut u8) -> Yield {
                     let _v1 = unsafe { _lift_fn(ptr) };
                     Yield {
@@ -1000,8 +910,7 @@ pub mod exports {
                 /// Lowers a `abstract` into canonical ABI memory, handing it over.
                 ///
                 /// # Safety
-                ///
-                /// `ptr` points at writable memory with room for this type in canonical layout, aligned for it; the receiver now owns what the value's lists and strings point at.
+                /// `ptr`: room for the value in canonical layout.
                 pub(crate) unsafe fn _lower_owned_abstract(
                     value: Abstract,
                     ptr: *mut u8,
@@ -1020,8 +929,7 @@ pub mod exports {
                 /// Lowers a `async` into canonical ABI memory, handing it over.
                 ///
                 /// # Safety
-                ///
-                /// `ptr` points at writable memory with room for this type in canonical layout, aligned for it; the receiver now owns what the value's lists and strings point at.
+                /// `ptr`: room for the value in canonical layout.
                 pub(crate) unsafe fn _lower_owned_async(value: Async, ptr: *mut u8) {
                     let Async { a: _f1, b: _f2 } = value;
                     unsafe { _lower_owned_abstract(_f1, ptr) };
@@ -1038,8 +946,7 @@ pub mod exports {
                 /// Lowers a `dyn` into canonical ABI memory, handing it over.
                 ///
                 /// # Safety
-                ///
-                /// `ptr` points at writable memory with room for this type in canonical layout, aligned for it; the receiver now owns what the value's lists and strings point at.
+                /// `ptr`: room for the value in canonical layout.
                 pub(crate) unsafe fn _lower_owned_dyn(value: Dyn, ptr: *mut u8) {
                     let Dyn { a: _f1, b: _f2, c: _f3, d: _f4 } = value;
                     unsafe {
@@ -1055,8 +962,7 @@ pub mod exports {
                 /// Lowers a `fn` into canonical ABI memory, handing it over.
                 ///
                 /// # Safety
-                ///
-                /// `ptr` points at writable memory with room for this type in canonical layout, aligned for it; the receiver now owns what the value's lists and strings point at.
+                /// `ptr`: room for the value in canonical layout.
                 pub(crate) unsafe fn _lower_owned_fn(value: Fn, ptr: *mut u8) {
                     let Fn { x: _f1, y: _f2, z: _f3, w: _f4 } = value;
                     unsafe {
@@ -1085,8 +991,7 @@ pub mod exports {
                 /// Lowers a `gen` into canonical ABI memory, handing it over.
                 ///
                 /// # Safety
-                ///
-                /// `ptr` points at writable memory with room for this type in canonical layout, aligned for it; the receiver now owns what the value's lists and strings point at.
+                /// `ptr`: room for the value in canonical layout.
                 pub(crate) unsafe fn _lower_owned_gen(value: Gen, ptr: *mut u8) {
                     let Gen { a: _f1, b: _f2, c: _f3, d: _f4, e: _f5 } = value;
                     unsafe {
@@ -1103,8 +1008,7 @@ pub mod exports {
                 /// Lowers a `self` into canonical ABI memory, handing it over.
                 ///
                 /// # Safety
-                ///
-                /// `ptr` points at writable memory with room for this type in canonical layout, aligned for it; the receiver now owns what the value's lists and strings point at.
+                /// `ptr`: room for the value in canonical layout.
                 pub(crate) unsafe fn _lower_owned_self(value: Self_, ptr: *mut u8) {
                     let Self_ { a: _f1, b: _f2 } = value;
                     unsafe { _lower_owned_async(_f1, ptr) };
@@ -1123,8 +1027,7 @@ pub mod exports {
                 /// Lowers a `try` into canonical ABI memory, handing it over.
                 ///
                 /// # Safety
-                ///
-                /// `ptr` points at writable memory with room for this type in canonical layout, aligned for it; the receiver now owns what the value's lists and strings point at.
+                /// `ptr`: room for the value in canonical layout.
                 pub(crate) unsafe fn _lower_owned_try(value: Try, ptr: *mut u8) {
                     let Try { a: _f1, b: _f2, c: _f3, d: _f4 } = value;
                     unsafe {
@@ -1140,8 +1043,7 @@ pub mod exports {
                 /// Lowers a `type` into canonical ABI memory, handing it over.
                 ///
                 /// # Safety
-                ///
-                /// `ptr` points at writable memory with room for this type in canonical layout, aligned for it; the receiver now owns what the value's lists and strings point at.
+                /// `ptr`: room for the value in canonical layout.
                 pub(crate) unsafe fn _lower_owned_type(value: Type, ptr: *mut u8) {
                     match value {
                         Type::A(_e1) => {
@@ -1182,8 +1084,7 @@ pub mod exports {
                 /// Lowers a `yield` into canonical ABI memory, handing it over.
                 ///
                 /// # Safety
-                ///
-                /// `ptr` points at writable memory with room for this type in canonical layout, aligned for it; the receiver now owns what the value's lists and strings point at.
+                /// `ptr`: room for the value in canonical layout.
                 pub(crate) unsafe fn _lower_owned_yield(value: Yield, ptr: *mut u8) {
                     let Yield { a: _f1, b: _f2, c: _f3, d: _f4 } = value;
                     unsafe {

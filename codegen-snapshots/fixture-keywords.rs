@@ -385,10 +385,7 @@ pub mod witbind_fixtures {
             /// Lifts a `self` out of canonical ABI memory.
             ///
             /// # Safety
-            ///
-            /// `ptr` points at a valid value of this type in canonical layout
-            /// (aligned, initialized, cases and discriminants in range), whose
-            /// lists, strings and handles are handed over to the result.
+            /// `ptr`: a valid value in canonical layout, handed over.
             pub(crate) unsafe fn _lift_self(ptr: *mut u8) -> Self_ {
                 let _l1 = unsafe { *ptr.cast::<u8>() };
                 let _l2 = unsafe { *ptr.add(1).cast::<u8>() };
@@ -506,8 +503,7 @@ pub mod witbind_fixtures {
             /// Lowers a lent `self` into canonical ABI memory.
             ///
             /// # Safety
-            ///
-            /// `ptr` points at writable memory with room for this type in canonical layout, aligned for it; its lists and strings point into `value`, which must outlive their use.
+            /// `ptr`: room for the value in canonical layout (`value` must outlive its use).
             pub(crate) unsafe fn _lower_self(value: &Self_, ptr: *mut u8) {
                 let Self_ {
                     as_: _f1,
@@ -628,8 +624,7 @@ pub mod witbind_fixtures {
             /// Lowers a lent `super` into canonical ABI memory.
             ///
             /// # Safety
-            ///
-            /// `ptr` points at writable memory with room for this type in canonical layout, aligned for it; its lists and strings point into `value`, which must outlive their use.
+            /// `ptr`: room for the value in canonical layout (`value` must outlive its use).
             pub(crate) unsafe fn _lower_super(value: &Super, ptr: *mut u8) {
                 match value {
                     Super::Self_(_e1) => {

@@ -412,10 +412,7 @@ pub mod witbind_fixtures {
             /// Lifts a `chunk` out of canonical ABI memory.
             ///
             /// # Safety
-            ///
-            /// `ptr` points at a valid value of this type in canonical layout
-            /// (aligned, initialized, cases and discriminants in range), whose
-            /// lists, strings and handles are handed over to the result.
+            /// `ptr`: a valid value in canonical layout, handed over.
             pub(crate) unsafe fn _lift_chunk(ptr: *mut u8) -> Chunk {
                 let _l1 = unsafe { *ptr.cast::<u8>() };
                 match _l1 {
@@ -441,10 +438,7 @@ pub mod witbind_fixtures {
             /// Lifts a `polygon` out of canonical ABI memory.
             ///
             /// # Safety
-            ///
-            /// `ptr` points at a valid value of this type in canonical layout
-            /// (aligned, initialized, cases and discriminants in range), whose
-            /// lists, strings and handles are handed over to the result.
+            /// `ptr`: a valid value in canonical layout, handed over.
             pub(crate) unsafe fn _lift_polygon(ptr: *mut u8) -> Polygon {
                 let _list1 = unsafe { ::witbind::rt::list_at(ptr.add(16)) };
                 let _lift2 = |_base2: *mut u8| unsafe {
@@ -460,8 +454,7 @@ pub mod witbind_fixtures {
             /// Lowers a lent `chunk` into canonical ABI memory.
             ///
             /// # Safety
-            ///
-            /// `ptr` points at writable memory with room for this type in canonical layout, aligned for it; its lists and strings point into `value`, which must outlive their use.
+            /// `ptr`: room for the value in canonical layout (`value` must outlive its use).
             pub(crate) unsafe fn _lower_chunk(
                 value: &Chunk,
                 ptr: *mut u8,
@@ -505,8 +498,7 @@ pub mod witbind_fixtures {
             /// Lowers a lent `polygon` into canonical ABI memory.
             ///
             /// # Safety
-            ///
-            /// `ptr` points at writable memory with room for this type in canonical layout, aligned for it; its lists and strings point into `value`, which must outlive their use.
+            /// `ptr`: room for the value in canonical layout (`value` must outlive its use).
             pub(crate) unsafe fn _lower_polygon(
                 value: &Polygon,
                 ptr: *mut u8,

@@ -103,10 +103,7 @@ pub mod witbind_fixtures {
             /// Lifts a `counts` out of canonical ABI memory.
             ///
             /// # Safety
-            ///
-            /// `ptr` points at a valid value of this type in canonical layout
-            /// (aligned, initialized, cases and discriminants in range), whose
-            /// lists, strings and handles are handed over to the result.
+            /// `ptr`: a valid value in canonical layout, handed over.
             pub(crate) unsafe fn _lift_counts(ptr: *mut u8) -> Counts {
                 let _list1 = unsafe { ::witbind::rt::list_at(ptr) };
                 let _array2 = _list1.0;
@@ -125,10 +122,7 @@ pub mod witbind_fixtures {
             /// Lifts a `index` out of canonical ABI memory.
             ///
             /// # Safety
-            ///
-            /// `ptr` points at a valid value of this type in canonical layout
-            /// (aligned, initialized, cases and discriminants in range), whose
-            /// lists, strings and handles are handed over to the result.
+            /// `ptr`: a valid value in canonical layout, handed over.
             pub(crate) unsafe fn _lift_index(ptr: *mut u8) -> Index {
                 let _list1 = unsafe { ::witbind::rt::list_at(ptr) };
                 let _array2 = _list1.0;
@@ -274,10 +268,7 @@ pub mod exports {
                 /// Frees what a `counts` in canonical ABI memory owns.
                 ///
                 /// # Safety
-                ///
-                /// `ptr` points at a value of this type that our lowering wrote and the
-                /// receiver has copied; its lists and strings are freed and must not be
-                /// used again.
+                /// `ptr`: a value our lowering wrote and the receiver copied.
                 pub(crate) unsafe fn _free_counts(ptr: *mut u8) {
                     let _list1 = unsafe { ::witbind::rt::list_at(ptr) };
                     let _free2 = |_elem2: *mut u8| {
@@ -290,10 +281,7 @@ pub mod exports {
                 /// Frees what a `index` in canonical ABI memory owns.
                 ///
                 /// # Safety
-                ///
-                /// `ptr` points at a value of this type that our lowering wrote and the
-                /// receiver has copied; its lists and strings are freed and must not be
-                /// used again.
+                /// `ptr`: a value our lowering wrote and the receiver copied.
                 pub(crate) unsafe fn _free_index(ptr: *mut u8) {
                     let _list1 = unsafe { ::witbind::rt::list_at(ptr) };
                     let _free2 = |_elem2: *mut u8| {
@@ -309,10 +297,7 @@ pub mod exports {
                 /// Lifts a `counts` out of its core values.
                 ///
                 /// # Safety
-                ///
-                /// The arguments are the canonical ABI lowering of a valid value of this
-                /// type (cases and discriminants in range), whose lists, strings and
-                /// handles are handed over to the result.
+                /// The arguments: a valid value's core values, handed over.
                 pub(crate) unsafe fn _lift_flat_counts(
                     arg0: *mut u8,
                     arg1: usize,
@@ -333,8 +318,7 @@ pub mod exports {
                 /// Lowers a `counts` into canonical ABI memory, handing it over.
                 ///
                 /// # Safety
-                ///
-                /// `ptr` points at writable memory with room for this type in canonical layout, aligned for it; the receiver now owns what the value's lists and strings point at.
+                /// `ptr`: room for the value in canonical layout.
                 pub(crate) unsafe fn _lower_owned_counts(value: Counts, ptr: *mut u8) {
                     let (_array2, _len2) = ::witbind::rt::lower_list(
                         ::core::iter::IntoIterator::into_iter(value),
@@ -357,8 +341,7 @@ pub mod exports {
                 /// Lowers a `index` into canonical ABI memory, handing it over.
                 ///
                 /// # Safety
-                ///
-                /// `ptr` points at writable memory with room for this type in canonical layout, aligned for it; the receiver now owns what the value's lists and strings point at.
+                /// `ptr`: room for the value in canonical layout.
                 pub(crate) unsafe fn _lower_owned_index(value: Index, ptr: *mut u8) {
                     let Index { entries: _f1 } = value;
                     let (_array3, _len3) = ::witbind::rt::lower_list(

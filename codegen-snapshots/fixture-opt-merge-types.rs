@@ -380,10 +380,7 @@ pub mod exports {
                 /// Lifts a `shape` out of its core values.
                 ///
                 /// # Safety
-                ///
-                /// The arguments are the canonical ABI lowering of a valid value of this
-                /// type (cases and discriminants in range), whose lists, strings and
-                /// handles are handed over to the result.
+                /// The arguments: a valid value's core values, handed over.
                 pub(crate) unsafe fn _lift_flat_shape(
                     arg0: i32,
                     arg1: *mut u8,

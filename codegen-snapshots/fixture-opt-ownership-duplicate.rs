@@ -552,10 +552,7 @@ pub mod exports {
                 /// Lifts a `only-param` out of its core values.
                 ///
                 /// # Safety
-                ///
-                /// The arguments are the canonical ABI lowering of a valid value of this
-                /// type (cases and discriminants in range), whose lists, strings and
-                /// handles are handed over to the result.
+                /// The arguments: a valid value's core values, handed over.
                 pub(crate) unsafe fn _lift_flat_only_param(
                     arg0: *mut u8,
                     arg1: usize,
@@ -576,10 +573,7 @@ pub mod exports {
                 /// Lifts a `m` out of canonical ABI memory.
                 ///
                 /// # Safety
-                ///
-                /// `ptr` points at a valid value of this type in canonical layout
-                /// (aligned, initialized, cases and discriminants in range), whose
-                /// lists, strings and handles are handed over to the result.
+                /// `ptr`: a valid value in canonical layout, handed over.
                 pub(crate) unsafe fn _lift_m(ptr: *mut u8) -> MResult {
                     let _list1 = unsafe { ::witbind::rt::list_at(ptr) };
                     let _array2 = _list1.0;
@@ -598,10 +592,7 @@ pub mod exports {
                 /// Lifts a `v` out of canonical ABI memory.
                 ///
                 /// # Safety
-                ///
-                /// `ptr` points at a valid value of this type in canonical layout
-                /// (aligned, initialized, cases and discriminants in range), whose
-                /// lists, strings and handles are handed over to the result.
+                /// `ptr`: a valid value in canonical layout, handed over.
                 pub(crate) unsafe fn _lift_v(ptr: *mut u8) -> VResult {
                     let _l1 = unsafe { *ptr.cast::<u8>() };
                     match _l1 {

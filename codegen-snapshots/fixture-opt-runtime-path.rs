@@ -157,10 +157,7 @@ pub mod exports {
                 /// Lifts a `entry` out of its core values.
                 ///
                 /// # Safety
-                ///
-                /// The arguments are the canonical ABI lowering of a valid value of this
-                /// type (cases and discriminants in range), whose lists, strings and
-                /// handles are handed over to the result.
+                /// The arguments: a valid value's core values, handed over.
                 pub(crate) unsafe fn _lift_flat_entry(
                     arg0: *mut u8,
                     arg1: usize,

@@ -6,10 +6,7 @@ use crate::fixture_records::witbind_fixtures::records::people as __with_name0;
 /// Lifts a `scalars` out of canonical ABI memory.
 ///
 /// # Safety
-///
-/// `ptr` points at a valid value of this type in canonical layout
-/// (aligned, initialized, cases and discriminants in range), whose
-/// lists, strings and handles are handed over to the result.
+/// `ptr`: a valid value in canonical layout, handed over.
 #[rustfmt::skip]
 pub(crate) unsafe fn _lift_scalars(ptr: *mut u8) -> __with_name0::Scalars {
     let _l1 = unsafe { *ptr.cast::<u8>() };

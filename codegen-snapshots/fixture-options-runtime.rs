@@ -200,10 +200,7 @@ pub mod witbind_fixtures {
             /// Frees what a `entry` in canonical ABI memory owns.
             ///
             /// # Safety
-            ///
-            /// `ptr` points at a value of this type that our lowering wrote and the
-            /// receiver has copied; its lists and strings are freed and must not be
-            /// used again.
+            /// `ptr`: a value our lowering wrote and the receiver copied.
             pub(crate) unsafe fn _free_entry(ptr: *mut u8) {
                 let _list1 = unsafe { ::witbind::rt::list_at(ptr) };
                 unsafe { ::witbind::rt::free_array(_list1, 1, 1) };
@@ -217,10 +214,7 @@ pub mod witbind_fixtures {
             /// Lifts a `entry` out of canonical ABI memory.
             ///
             /// # Safety
-            ///
-            /// `ptr` points at a valid value of this type in canonical layout
-            /// (aligned, initialized, cases and discriminants in range), whose
-            /// lists, strings and handles are handed over to the result.
+            /// `ptr`: a valid value in canonical layout, handed over.
             pub(crate) unsafe fn _lift_entry(ptr: *mut u8) -> Entry {
                 let _list1 = unsafe { ::witbind::rt::list_at(ptr.add(8)) };
                 let _lift2 = |_base2: *mut u8| unsafe {
@@ -235,8 +229,7 @@ pub mod witbind_fixtures {
             /// Lowers a `entry` into canonical ABI memory, handing it over.
             ///
             /// # Safety
-            ///
-            /// `ptr` points at writable memory with room for this type in canonical layout, aligned for it; the receiver now owns what the value's lists and strings point at.
+            /// `ptr`: room for the value in canonical layout.
             pub(crate) unsafe fn _lower_owned_entry(value: Entry, ptr: *mut u8) {
                 let Entry { key: _f1, tags: _f2 } = value;
                 unsafe {
@@ -305,10 +298,7 @@ pub mod witbind_fixtures {
             /// Lifts a `entry` out of canonical ABI memory.
             ///
             /// # Safety
-            ///
-            /// `ptr` points at a valid value of this type in canonical layout
-            /// (aligned, initialized, cases and discriminants in range), whose
-            /// lists, strings and handles are handed over to the result.
+            /// `ptr`: a valid value in canonical layout, handed over.
             pub(crate) unsafe fn _lift_entry(ptr: *mut u8) -> Entry {
                 let _list1 = unsafe { ::witbind::rt::list_at(ptr.add(8)) };
                 let _lift2 = |_base2: *mut u8| unsafe {
@@ -323,8 +313,7 @@ pub mod witbind_fixtures {
             /// Lowers a lent `entry` into canonical ABI memory.
             ///
             /// # Safety
-            ///
-            /// `ptr` points at writable memory with room for this type in canonical layout, aligned for it; its lists and strings point into `value`, which must outlive their use.
+            /// `ptr`: room for the value in canonical layout (`value` must outlive its use).
             pub(crate) unsafe fn _lower_entry(
                 value: &Entry,
                 ptr: *mut u8,

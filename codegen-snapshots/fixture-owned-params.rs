@@ -156,8 +156,7 @@ pub mod witbind_fixtures {
             /// Lowers a lent `holder` into canonical ABI memory.
             ///
             /// # Safety
-            ///
-            /// `ptr` points at writable memory with room for this type in canonical layout, aligned for it; its lists and strings point into `value`, which must outlive their use.
+            /// `ptr`: room for the value in canonical layout (`value` must outlive its use).
             pub(crate) unsafe fn _lower_holder(
                 value: &Holder,
                 ptr: *mut u8,

@@ -139,10 +139,7 @@ pub mod witbind_fixtures {
             /// Lifts a `both` out of canonical ABI memory.
             ///
             /// # Safety
-            ///
-            /// `ptr` points at a valid value of this type in canonical layout
-            /// (aligned, initialized, cases and discriminants in range), whose
-            /// lists, strings and handles are handed over to the result.
+            /// `ptr`: a valid value in canonical layout, handed over.
             pub(crate) unsafe fn _lift_both(ptr: *mut u8) -> Both {
                 Both {
                     name: unsafe { ::witbind::rt::take_string_at(ptr) },

@@ -721,10 +721,7 @@ pub mod witbind_fixtures {
             /// Lifts a `box` out of canonical ABI memory.
             ///
             /// # Safety
-            ///
-            /// `ptr` points at a valid value of this type in canonical layout
-            /// (aligned, initialized, cases and discriminants in range), whose
-            /// lists, strings and handles are handed over to the result.
+            /// `ptr`: a valid value in canonical layout, handed over.
             pub(crate) unsafe fn _lift_box(ptr: *mut u8) -> Box {
                 let _l1 = unsafe { *ptr.cast::<u8>() };
                 match _l1 {
@@ -739,10 +736,7 @@ pub mod witbind_fixtures {
             /// Lifts a `result` out of canonical ABI memory.
             ///
             /// # Safety
-            ///
-            /// `ptr` points at a valid value of this type in canonical layout
-            /// (aligned, initialized, cases and discriminants in range), whose
-            /// lists, strings and handles are handed over to the result.
+            /// `ptr`: a valid value in canonical layout, handed over.
             pub(crate) unsafe fn _lift_result(ptr: *mut u8) -> Result {
                 let _l1 = unsafe { *ptr.cast::<u8>() };
                 match _l1 {
@@ -757,10 +751,7 @@ pub mod witbind_fixtures {
             /// Lifts a `vec` out of canonical ABI memory.
             ///
             /// # Safety
-            ///
-            /// `ptr` points at a valid value of this type in canonical layout
-            /// (aligned, initialized, cases and discriminants in range), whose
-            /// lists, strings and handles are handed over to the result.
+            /// `ptr`: a valid value in canonical layout, handed over.
             pub(crate) unsafe fn _lift_vec(ptr: *mut u8) -> Vec {
                 let _list1 = unsafe { ::witbind::rt::list_at(ptr) };
                 let _lift2 = |_base2: *mut u8| {
@@ -789,8 +780,7 @@ pub mod witbind_fixtures {
             /// Lowers a lent `box` into canonical ABI memory.
             ///
             /// # Safety
-            ///
-            /// `ptr` points at writable memory with room for this type in canonical layout, aligned for it; its lists and strings point into `value`, which must outlive their use.
+            /// `ptr`: room for the value in canonical layout (`value` must outlive its use).
             pub(crate) unsafe fn _lower_box(
                 value: &Box,
                 ptr: *mut u8,
@@ -824,8 +814,7 @@ pub mod witbind_fixtures {
             /// Lowers a lent `result` into canonical ABI memory.
             ///
             /// # Safety
-            ///
-            /// `ptr` points at writable memory with room for this type in canonical layout, aligned for it; its lists and strings point into `value`, which must outlive their use.
+            /// `ptr`: room for the value in canonical layout (`value` must outlive its use).
             pub(crate) unsafe fn _lower_result(value: &Result, ptr: *mut u8) {
                 match value {
                     Result::Ok(_e1) => {
@@ -849,8 +838,7 @@ pub mod witbind_fixtures {
             /// Lowers a lent `vec` into canonical ABI memory.
             ///
             /// # Safety
-            ///
-            /// `ptr` points at writable memory with room for this type in canonical layout, aligned for it; its lists and strings point into `value`, which must outlive their use.
+            /// `ptr`: room for the value in canonical layout (`value` must outlive its use).
             pub(crate) unsafe fn _lower_vec(
                 value: &Vec,
                 ptr: *mut u8,

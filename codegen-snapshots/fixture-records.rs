@@ -175,10 +175,7 @@ pub mod witbind_fixtures {
             /// Lifts a `address` out of canonical ABI memory.
             ///
             /// # Safety
-            ///
-            /// `ptr` points at a valid value of this type in canonical layout
-            /// (aligned, initialized, cases and discriminants in range), whose
-            /// lists, strings and handles are handed over to the result.
+            /// `ptr`: a valid value in canonical layout, handed over.
             pub(crate) unsafe fn _lift_address(ptr: *mut u8) -> Address {
                 let _l1 = unsafe { *ptr.add(8).cast::<u8>() };
                 let _case3 = || unsafe { *ptr.add(12).cast::<u32>() };
@@ -191,10 +188,7 @@ pub mod witbind_fixtures {
             /// Lifts a `person` out of canonical ABI memory.
             ///
             /// # Safety
-            ///
-            /// `ptr` points at a valid value of this type in canonical layout
-            /// (aligned, initialized, cases and discriminants in range), whose
-            /// lists, strings and handles are handed over to the result.
+            /// `ptr`: a valid value in canonical layout, handed over.
             pub(crate) unsafe fn _lift_person(ptr: *mut u8) -> Person {
                 let _l1 = unsafe { *ptr.add(8).cast::<u8>() };
                 let _list2 = unsafe { ::witbind::rt::list_at(ptr.add(12)) };
@@ -217,10 +211,7 @@ pub mod witbind_fixtures {
             /// Lifts a `scalars` out of canonical ABI memory.
             ///
             /// # Safety
-            ///
-            /// `ptr` points at a valid value of this type in canonical layout
-            /// (aligned, initialized, cases and discriminants in range), whose
-            /// lists, strings and handles are handed over to the result.
+            /// `ptr`: a valid value in canonical layout, handed over.
             pub(crate) unsafe fn _lift_scalars(ptr: *mut u8) -> Scalars {
                 let _l1 = unsafe { *ptr.cast::<u8>() };
                 let _l2 = unsafe { *ptr.add(1).cast::<u8>() };
@@ -238,10 +229,7 @@ pub mod witbind_fixtures {
             /// Lifts a `team` out of canonical ABI memory.
             ///
             /// # Safety
-            ///
-            /// `ptr` points at a valid value of this type in canonical layout
-            /// (aligned, initialized, cases and discriminants in range), whose
-            /// lists, strings and handles are handed over to the result.
+            /// `ptr`: a valid value in canonical layout, handed over.
             pub(crate) unsafe fn _lift_team(ptr: *mut u8) -> Team {
                 let _v1 = unsafe { _lift_person(ptr.add(8)) };
                 let _list2 = unsafe { ::witbind::rt::list_at(ptr.add(56)) };
@@ -264,8 +252,7 @@ pub mod witbind_fixtures {
             /// Lowers a lent `address` into canonical ABI memory.
             ///
             /// # Safety
-            ///
-            /// `ptr` points at writable memory with room for this type in canonical layout, aligned for it; its lists and strings point into `value`, which must outlive their use.
+            /// `ptr`: room for the value in canonical layout (`value` must outlive its use).
             pub(crate) unsafe fn _lower_address(value: &Address, ptr: *mut u8) {
                 let Address { street: _f1, postal_code: _f2 } = value;
                 unsafe { ::witbind::rt::store_list(ptr, ::witbind::rt::lend_str(_f1)) };
@@ -385,8 +372,7 @@ pub mod witbind_fixtures {
             /// Lowers a lent `person` into canonical ABI memory.
             ///
             /// # Safety
-            ///
-            /// `ptr` points at writable memory with room for this type in canonical layout, aligned for it; its lists and strings point into `value`, which must outlive their use.
+            /// `ptr`: room for the value in canonical layout (`value` must outlive its use).
             pub(crate) unsafe fn _lower_person(
                 value: &Person,
                 ptr: *mut u8,
@@ -437,8 +423,7 @@ pub mod witbind_fixtures {
             /// Lowers a lent `scalars` into canonical ABI memory.
             ///
             /// # Safety
-            ///
-            /// `ptr` points at writable memory with room for this type in canonical layout, aligned for it; its lists and strings point into `value`, which must outlive their use.
+            /// `ptr`: room for the value in canonical layout (`value` must outlive its use).
             pub(crate) unsafe fn _lower_scalars(value: &Scalars, ptr: *mut u8) {
                 let Scalars {
                     enabled: _f1,
@@ -459,8 +444,7 @@ pub mod witbind_fixtures {
             /// Lowers a lent `team` into canonical ABI memory.
             ///
             /// # Safety
-            ///
-            /// `ptr` points at writable memory with room for this type in canonical layout, aligned for it; its lists and strings point into `value`, which must outlive their use.
+            /// `ptr`: room for the value in canonical layout (`value` must outlive its use).
             pub(crate) unsafe fn _lower_team(
                 value: &Team,
                 ptr: *mut u8,

@@ -434,10 +434,7 @@ pub mod witbind_fixtures {
             /// Lifts a `entry` out of canonical ABI memory.
             ///
             /// # Safety
-            ///
-            /// `ptr` points at a valid value of this type in canonical layout
-            /// (aligned, initialized, cases and discriminants in range), whose
-            /// lists, strings and handles are handed over to the result.
+            /// `ptr`: a valid value in canonical layout, handed over.
             pub(crate) unsafe fn _lift_entry(ptr: *mut u8) -> Entry {
                 let _l1 = unsafe { *ptr.cast::<u8>() };
                 match _l1 {

@@ -225,10 +225,7 @@ pub mod witbind_fixtures {
             /// Frees what a `mixed` in canonical ABI memory owns.
             ///
             /// # Safety
-            ///
-            /// `ptr` points at a value of this type that our lowering wrote and the
-            /// receiver has copied; its lists and strings are freed and must not be
-            /// used again.
+            /// `ptr`: a value our lowering wrote and the receiver copied.
             pub(crate) unsafe fn _free_mixed(ptr: *mut u8) {
                 let _l1 = unsafe { *ptr.cast::<u8>() };
                 if _l1 == 3 {
@@ -240,10 +237,7 @@ pub mod witbind_fixtures {
             /// Frees what a `nested` in canonical ABI memory owns.
             ///
             /// # Safety
-            ///
-            /// `ptr` points at a value of this type that our lowering wrote and the
-            /// receiver has copied; its lists and strings are freed and must not be
-            /// used again.
+            /// `ptr`: a value our lowering wrote and the receiver copied.
             pub(crate) unsafe fn _free_nested(ptr: *mut u8) {
                 let _list1 = unsafe { ::witbind::rt::list_at(ptr) };
                 unsafe { ::witbind::rt::free_array(_list1, 1, 1) };
@@ -262,10 +256,7 @@ pub mod witbind_fixtures {
             /// Frees what a `shape` in canonical ABI memory owns.
             ///
             /// # Safety
-            ///
-            /// `ptr` points at a value of this type that our lowering wrote and the
-            /// receiver has copied; its lists and strings are freed and must not be
-            /// used again.
+            /// `ptr`: a value our lowering wrote and the receiver copied.
             pub(crate) unsafe fn _free_shape(ptr: *mut u8) {
                 let _l1 = unsafe { *ptr.cast::<u8>() };
                 if _l1 == 3 {
@@ -276,10 +267,7 @@ pub mod witbind_fixtures {
             /// Lifts a `mixed` out of its core values.
             ///
             /// # Safety
-            ///
-            /// The arguments are the canonical ABI lowering of a valid value of this
-            /// type (cases and discriminants in range), whose lists, strings and
-            /// handles are handed over to the result.
+            /// The arguments: a valid value's core values, handed over.
             pub(crate) unsafe fn _lift_flat_mixed(
                 arg0: i32,
                 arg1: ::core::mem::MaybeUninit<u64>,
@@ -317,10 +305,7 @@ pub mod witbind_fixtures {
             /// Lifts a `nested` out of its core values.
             ///
             /// # Safety
-            ///
-            /// The arguments are the canonical ABI lowering of a valid value of this
-            /// type (cases and discriminants in range), whose lists, strings and
-            /// handles are handed over to the result.
+            /// The arguments: a valid value's core values, handed over.
             pub(crate) unsafe fn _lift_flat_nested(
                 arg0: *mut u8,
                 arg1: usize,
@@ -353,10 +338,7 @@ pub mod witbind_fixtures {
             /// Lifts a `shape` out of its core values.
             ///
             /// # Safety
-            ///
-            /// The arguments are the canonical ABI lowering of a valid value of this
-            /// type (cases and discriminants in range), whose lists, strings and
-            /// handles are handed over to the result.
+            /// The arguments: a valid value's core values, handed over.
             pub(crate) unsafe fn _lift_flat_shape(
                 arg0: i32,
                 arg1: ::core::mem::MaybeUninit<u64>,
@@ -388,10 +370,7 @@ pub mod witbind_fixtures {
             /// Lifts a `mixed` out of canonical ABI memory.
             ///
             /// # Safety
-            ///
-            /// `ptr` points at a valid value of this type in canonical layout
-            /// (aligned, initialized, cases and discriminants in range), whose
-            /// lists, strings and handles are handed over to the result.
+            /// `ptr`: a valid value in canonical layout, handed over.
             pub(crate) unsafe fn _lift_mixed(ptr: *mut u8) -> Mixed {
                 let _l1 = unsafe { *ptr.cast::<u8>() };
                 match _l1 {
@@ -419,10 +398,7 @@ pub mod witbind_fixtures {
             /// Lifts a `nested` out of canonical ABI memory.
             ///
             /// # Safety
-            ///
-            /// `ptr` points at a valid value of this type in canonical layout
-            /// (aligned, initialized, cases and discriminants in range), whose
-            /// lists, strings and handles are handed over to the result.
+            /// `ptr`: a valid value in canonical layout, handed over.
             pub(crate) unsafe fn _lift_nested(ptr: *mut u8) -> Nested {
                 let _list1 = unsafe { ::witbind::rt::list_at(ptr.add(16)) };
                 let _lift2 = |_base2: *mut u8| unsafe {
@@ -447,10 +423,7 @@ pub mod witbind_fixtures {
             /// Lifts a `shape` out of canonical ABI memory.
             ///
             /// # Safety
-            ///
-            /// `ptr` points at a valid value of this type in canonical layout
-            /// (aligned, initialized, cases and discriminants in range), whose
-            /// lists, strings and handles are handed over to the result.
+            /// `ptr`: a valid value in canonical layout, handed over.
             pub(crate) unsafe fn _lift_shape(ptr: *mut u8) -> Shape {
                 let _l1 = unsafe { *ptr.cast::<u8>() };
                 match _l1 {
@@ -634,8 +607,7 @@ pub mod witbind_fixtures {
             /// Lowers a `mixed` into canonical ABI memory, handing it over.
             ///
             /// # Safety
-            ///
-            /// `ptr` points at writable memory with room for this type in canonical layout, aligned for it; the receiver now owns what the value's lists and strings point at.
+            /// `ptr`: room for the value in canonical layout.
             pub(crate) unsafe fn _lower_owned_mixed(value: Mixed, ptr: *mut u8) {
                 match value {
                     Mixed::A(_e1) => {
@@ -678,8 +650,7 @@ pub mod witbind_fixtures {
             /// Lowers a `nested` into canonical ABI memory, handing it over.
             ///
             /// # Safety
-            ///
-            /// `ptr` points at writable memory with room for this type in canonical layout, aligned for it; the receiver now owns what the value's lists and strings point at.
+            /// `ptr`: room for the value in canonical layout.
             pub(crate) unsafe fn _lower_owned_nested(value: Nested, ptr: *mut u8) {
                 let Nested {
                     name: _f1,
@@ -726,8 +697,7 @@ pub mod witbind_fixtures {
             /// Lowers a `shape` into canonical ABI memory, handing it over.
             ///
             /// # Safety
-            ///
-            /// `ptr` points at writable memory with room for this type in canonical layout, aligned for it; the receiver now owns what the value's lists and strings point at.
+            /// `ptr`: room for the value in canonical layout.
             pub(crate) unsafe fn _lower_owned_shape(value: Shape, ptr: *mut u8) {
                 match value {
                     Shape::Circle(_e1) => {
@@ -767,8 +737,7 @@ pub mod witbind_fixtures {
             /// Lowers a lent `shape` into canonical ABI memory.
             ///
             /// # Safety
-            ///
-            /// `ptr` points at writable memory with room for this type in canonical layout, aligned for it; its lists and strings point into `value`, which must outlive their use.
+            /// `ptr`: room for the value in canonical layout (`value` must outlive its use).
             pub(crate) unsafe fn _lower_shape(value: &Shape, ptr: *mut u8) {
                 match value {
                     Shape::Circle(_e1) => {

@@ -164,10 +164,7 @@ pub mod witbind_fixtures {
             /// Lifts a `nested` out of canonical ABI memory.
             ///
             /// # Safety
-            ///
-            /// `ptr` points at a valid value of this type in canonical layout
-            /// (aligned, initialized, cases and discriminants in range), whose
-            /// lists, strings and handles are handed over to the result.
+            /// `ptr`: a valid value in canonical layout, handed over.
             pub(crate) unsafe fn _lift_nested(ptr: *mut u8) -> Nested {
                 let _l1 = unsafe { *ptr.cast::<u8>() };
                 let _l2 = unsafe { *ptr.add(2).cast::<u16>() };

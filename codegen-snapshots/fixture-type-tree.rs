@@ -130,10 +130,7 @@ pub mod witbind_fixtures {
             /// Frees what a `branch` in canonical ABI memory owns.
             ///
             /// # Safety
-            ///
-            /// `ptr` points at a value of this type that our lowering wrote and the
-            /// receiver has copied; its lists and strings are freed and must not be
-            /// used again.
+            /// `ptr`: a value our lowering wrote and the receiver copied.
             pub(crate) unsafe fn _free_branch(ptr: *mut u8) {
                 let _l1 = unsafe { *ptr.cast::<u8>() };
                 match _l1 {
@@ -182,10 +179,7 @@ pub mod witbind_fixtures {
             /// Frees what a `leaf` in canonical ABI memory owns.
             ///
             /// # Safety
-            ///
-            /// `ptr` points at a value of this type that our lowering wrote and the
-            /// receiver has copied; its lists and strings are freed and must not be
-            /// used again.
+            /// `ptr`: a value our lowering wrote and the receiver copied.
             pub(crate) unsafe fn _free_leaf(ptr: *mut u8) {
                 let _l1 = unsafe { *ptr.cast::<u8>() };
                 match _l1 {
@@ -212,10 +206,7 @@ pub mod witbind_fixtures {
             /// Frees what a `limb` in canonical ABI memory owns.
             ///
             /// # Safety
-            ///
-            /// `ptr` points at a value of this type that our lowering wrote and the
-            /// receiver has copied; its lists and strings are freed and must not be
-            /// used again.
+            /// `ptr`: a value our lowering wrote and the receiver copied.
             pub(crate) unsafe fn _free_limb(ptr: *mut u8) {
                 let _l1 = unsafe { *ptr.cast::<u8>() };
                 match _l1 {
@@ -251,10 +242,7 @@ pub mod witbind_fixtures {
             /// Frees what a `tree` in canonical ABI memory owns.
             ///
             /// # Safety
-            ///
-            /// `ptr` points at a value of this type that our lowering wrote and the
-            /// receiver has copied; its lists and strings are freed and must not be
-            /// used again.
+            /// `ptr`: a value our lowering wrote and the receiver copied.
             pub(crate) unsafe fn _free_tree(ptr: *mut u8) {
                 let _list1 = unsafe { ::witbind::rt::list_at(ptr) };
                 unsafe {
@@ -272,10 +260,7 @@ pub mod witbind_fixtures {
             /// Frees what a `trunk` in canonical ABI memory owns.
             ///
             /// # Safety
-            ///
-            /// `ptr` points at a value of this type that our lowering wrote and the
-            /// receiver has copied; its lists and strings are freed and must not be
-            /// used again.
+            /// `ptr`: a value our lowering wrote and the receiver copied.
             pub(crate) unsafe fn _free_trunk(ptr: *mut u8) {
                 let _l1 = unsafe { *ptr.cast::<u8>() };
                 match _l1 {
@@ -304,10 +289,7 @@ pub mod witbind_fixtures {
             /// Lifts a `branch` out of canonical ABI memory.
             ///
             /// # Safety
-            ///
-            /// `ptr` points at a valid value of this type in canonical layout
-            /// (aligned, initialized, cases and discriminants in range), whose
-            /// lists, strings and handles are handed over to the result.
+            /// `ptr`: a valid value in canonical layout, handed over.
             pub(crate) unsafe fn _lift_branch(ptr: *mut u8) -> Branch {
                 let _l1 = unsafe { *ptr.cast::<u8>() };
                 match _l1 {
@@ -359,10 +341,7 @@ pub mod witbind_fixtures {
             /// Lifts a `branch` out of its core values.
             ///
             /// # Safety
-            ///
-            /// The arguments are the canonical ABI lowering of a valid value of this
-            /// type (cases and discriminants in range), whose lists, strings and
-            /// handles are handed over to the result.
+            /// The arguments: a valid value's core values, handed over.
             pub(crate) unsafe fn _lift_flat_branch(
                 arg0: i32,
                 arg1: *mut u8,
@@ -474,10 +453,7 @@ pub mod witbind_fixtures {
             /// Lifts a `leaf` out of its core values.
             ///
             /// # Safety
-            ///
-            /// The arguments are the canonical ABI lowering of a valid value of this
-            /// type (cases and discriminants in range), whose lists, strings and
-            /// handles are handed over to the result.
+            /// The arguments: a valid value's core values, handed over.
             pub(crate) unsafe fn _lift_flat_leaf(
                 arg0: i32,
                 arg1: ::core::mem::MaybeUninit<u64>,
@@ -537,10 +513,7 @@ pub mod witbind_fixtures {
             /// Lifts a `limb` out of its core values.
             ///
             /// # Safety
-            ///
-            /// The arguments are the canonical ABI lowering of a valid value of this
-            /// type (cases and discriminants in range), whose lists, strings and
-            /// handles are handed over to the result.
+            /// The arguments: a valid value's core values, handed over.
             pub(crate) unsafe fn _lift_flat_limb(
                 arg0: i32,
                 arg1: *mut u8,
@@ -652,10 +625,7 @@ pub mod witbind_fixtures {
             /// Lifts a `tree` out of its core values.
             ///
             /// # Safety
-            ///
-            /// The arguments are the canonical ABI lowering of a valid value of this
-            /// type (cases and discriminants in range), whose lists, strings and
-            /// handles are handed over to the result.
+            /// The arguments: a valid value's core values, handed over.
             pub(crate) unsafe fn _lift_flat_tree(
                 arg0: *mut u8,
                 arg1: usize,
@@ -708,10 +678,7 @@ pub mod witbind_fixtures {
             /// Lifts a `trunk` out of its core values.
             ///
             /// # Safety
-            ///
-            /// The arguments are the canonical ABI lowering of a valid value of this
-            /// type (cases and discriminants in range), whose lists, strings and
-            /// handles are handed over to the result.
+            /// The arguments: a valid value's core values, handed over.
             pub(crate) unsafe fn _lift_flat_trunk(
                 arg0: i32,
                 arg1: *mut u8,
@@ -807,10 +774,7 @@ pub mod witbind_fixtures {
             /// Lifts a `leaf` out of canonical ABI memory.
             ///
             /// # Safety
-            ///
-            /// `ptr` points at a valid value of this type in canonical layout
-            /// (aligned, initialized, cases and discriminants in range), whose
-            /// lists, strings and handles are handed over to the result.
+            /// `ptr`: a valid value in canonical layout, handed over.
             pub(crate) unsafe fn _lift_leaf(ptr: *mut u8) -> Leaf {
                 let _l1 = unsafe { *ptr.cast::<u8>() };
                 match _l1 {
@@ -855,10 +819,7 @@ pub mod witbind_fixtures {
             /// Lifts a `limb` out of canonical ABI memory.
             ///
             /// # Safety
-            ///
-            /// `ptr` points at a valid value of this type in canonical layout
-            /// (aligned, initialized, cases and discriminants in range), whose
-            /// lists, strings and handles are handed over to the result.
+            /// `ptr`: a valid value in canonical layout, handed over.
             pub(crate) unsafe fn _lift_limb(ptr: *mut u8) -> Limb {
                 let _l1 = unsafe { *ptr.cast::<u8>() };
                 match _l1 {
@@ -900,10 +861,7 @@ pub mod witbind_fixtures {
             /// Lifts a `tree` out of canonical ABI memory.
             ///
             /// # Safety
-            ///
-            /// `ptr` points at a valid value of this type in canonical layout
-            /// (aligned, initialized, cases and discriminants in range), whose
-            /// lists, strings and handles are handed over to the result.
+            /// `ptr`: a valid value in canonical layout, handed over.
             pub(crate) unsafe fn _lift_tree(ptr: *mut u8) -> Tree {
                 let _v1 = unsafe { _lift_trunk(ptr.add(8)) };
                 let _list2 = unsafe { ::witbind::rt::list_at(ptr.add(72)) };
@@ -926,10 +884,7 @@ pub mod witbind_fixtures {
             /// Lifts a `trunk` out of canonical ABI memory.
             ///
             /// # Safety
-            ///
-            /// `ptr` points at a valid value of this type in canonical layout
-            /// (aligned, initialized, cases and discriminants in range), whose
-            /// lists, strings and handles are handed over to the result.
+            /// `ptr`: a valid value in canonical layout, handed over.
             pub(crate) unsafe fn _lift_trunk(ptr: *mut u8) -> Trunk {
                 let _l1 = unsafe { *ptr.cast::<u8>() };
                 match _l1 {
@@ -964,8 +919,7 @@ pub mod witbind_fixtures {
             /// Lowers a lent `branch` into canonical ABI memory.
             ///
             /// # Safety
-            ///
-            /// `ptr` points at writable memory with room for this type in canonical layout, aligned for it; its lists and strings point into `value`, which must outlive their use.
+            /// `ptr`: room for the value in canonical layout (`value` must outlive its use).
             pub(crate) unsafe fn _lower_branch(
                 value: &Branch,
                 ptr: *mut u8,
@@ -1628,8 +1582,7 @@ pub mod witbind_fixtures {
             /// Lowers a lent `leaf` into canonical ABI memory.
             ///
             /// # Safety
-            ///
-            /// `ptr` points at writable memory with room for this type in canonical layout, aligned for it; its lists and strings point into `value`, which must outlive their use.
+            /// `ptr`: room for the value in canonical layout (`value` must outlive its use).
             pub(crate) unsafe fn _lower_leaf(value: &Leaf, ptr: *mut u8) {
                 match value {
                     Leaf::Unit => {
@@ -1700,8 +1653,7 @@ pub mod witbind_fixtures {
             /// Lowers a lent `limb` into canonical ABI memory.
             ///
             /// # Safety
-            ///
-            /// `ptr` points at writable memory with room for this type in canonical layout, aligned for it; its lists and strings point into `value`, which must outlive their use.
+            /// `ptr`: room for the value in canonical layout (`value` must outlive its use).
             pub(crate) unsafe fn _lower_limb(
                 value: &Limb,
                 ptr: *mut u8,
@@ -1766,8 +1718,7 @@ pub mod witbind_fixtures {
             /// Lowers a `branch` into canonical ABI memory, handing it over.
             ///
             /// # Safety
-            ///
-            /// `ptr` points at writable memory with room for this type in canonical layout, aligned for it; the receiver now owns what the value's lists and strings point at.
+            /// `ptr`: room for the value in canonical layout.
             pub(crate) unsafe fn _lower_owned_branch(value: Branch, ptr: *mut u8) {
                 match value {
                     Branch::First(_e1) => {
@@ -1850,8 +1801,7 @@ pub mod witbind_fixtures {
             /// Lowers a `leaf` into canonical ABI memory, handing it over.
             ///
             /// # Safety
-            ///
-            /// `ptr` points at writable memory with room for this type in canonical layout, aligned for it; the receiver now owns what the value's lists and strings point at.
+            /// `ptr`: room for the value in canonical layout.
             pub(crate) unsafe fn _lower_owned_leaf(value: Leaf, ptr: *mut u8) {
                 match value {
                     Leaf::Unit => {
@@ -1921,8 +1871,7 @@ pub mod witbind_fixtures {
             /// Lowers a `limb` into canonical ABI memory, handing it over.
             ///
             /// # Safety
-            ///
-            /// `ptr` points at writable memory with room for this type in canonical layout, aligned for it; the receiver now owns what the value's lists and strings point at.
+            /// `ptr`: room for the value in canonical layout.
             pub(crate) unsafe fn _lower_owned_limb(value: Limb, ptr: *mut u8) {
                 match value {
                     Limb::A(_e1) => {
@@ -1982,8 +1931,7 @@ pub mod witbind_fixtures {
             /// Lowers a `tree` into canonical ABI memory, handing it over.
             ///
             /// # Safety
-            ///
-            /// `ptr` points at writable memory with room for this type in canonical layout, aligned for it; the receiver now owns what the value's lists and strings point at.
+            /// `ptr`: room for the value in canonical layout.
             pub(crate) unsafe fn _lower_owned_tree(value: Tree, ptr: *mut u8) {
                 let Tree { name: _f1, root: _f2, spans: _f3 } = value;
                 unsafe {
@@ -2011,8 +1959,7 @@ pub mod witbind_fixtures {
             /// Lowers a `trunk` into canonical ABI memory, handing it over.
             ///
             /// # Safety
-            ///
-            /// `ptr` points at writable memory with room for this type in canonical layout, aligned for it; the receiver now owns what the value's lists and strings point at.
+            /// `ptr`: room for the value in canonical layout.
             pub(crate) unsafe fn _lower_owned_trunk(value: Trunk, ptr: *mut u8) {
                 match value {
                     Trunk::A(_e1) => {
@@ -2059,8 +2006,7 @@ pub mod witbind_fixtures {
             /// Lowers a lent `tree` into canonical ABI memory.
             ///
             /// # Safety
-            ///
-            /// `ptr` points at writable memory with room for this type in canonical layout, aligned for it; its lists and strings point into `value`, which must outlive their use.
+            /// `ptr`: room for the value in canonical layout (`value` must outlive its use).
             pub(crate) unsafe fn _lower_tree(
                 value: &Tree,
                 ptr: *mut u8,
@@ -2094,8 +2040,7 @@ pub mod witbind_fixtures {
             /// Lowers a lent `trunk` into canonical ABI memory.
             ///
             /// # Safety
-            ///
-            /// `ptr` points at writable memory with room for this type in canonical layout, aligned for it; its lists and strings point into `value`, which must outlive their use.
+            /// `ptr`: room for the value in canonical layout (`value` must outlive its use).
             pub(crate) unsafe fn _lower_trunk(
                 value: &Trunk,
                 ptr: *mut u8,

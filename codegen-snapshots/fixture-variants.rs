@@ -268,10 +268,7 @@ pub mod witbind_fixtures {
             /// Lifts a `event` out of canonical ABI memory.
             ///
             /// # Safety
-            ///
-            /// `ptr` points at a valid value of this type in canonical layout
-            /// (aligned, initialized, cases and discriminants in range), whose
-            /// lists, strings and handles are handed over to the result.
+            /// `ptr`: a valid value in canonical layout, handed over.
             pub(crate) unsafe fn _lift_event(ptr: *mut u8) -> Event {
                 let _l1 = unsafe { *ptr.cast::<u8>() };
                 match _l1 {
@@ -301,10 +298,7 @@ pub mod witbind_fixtures {
             /// Lifts a `shape` out of canonical ABI memory.
             ///
             /// # Safety
-            ///
-            /// `ptr` points at a valid value of this type in canonical layout
-            /// (aligned, initialized, cases and discriminants in range), whose
-            /// lists, strings and handles are handed over to the result.
+            /// `ptr`: a valid value in canonical layout, handed over.
             pub(crate) unsafe fn _lift_shape(ptr: *mut u8) -> Shape {
                 let _l1 = unsafe { *ptr.cast::<u8>() };
                 match _l1 {
@@ -341,8 +335,7 @@ pub mod witbind_fixtures {
             /// Lowers a lent `event` into canonical ABI memory.
             ///
             /// # Safety
-            ///
-            /// `ptr` points at writable memory with room for this type in canonical layout, aligned for it; its lists and strings point into `value`, which must outlive their use.
+            /// `ptr`: room for the value in canonical layout (`value` must outlive its use).
             pub(crate) unsafe fn _lower_event(
                 value: &Event,
                 ptr: *mut u8,
@@ -499,8 +492,7 @@ pub mod witbind_fixtures {
             /// Lowers a lent `shape` into canonical ABI memory.
             ///
             /// # Safety
-            ///
-            /// `ptr` points at writable memory with room for this type in canonical layout, aligned for it; its lists and strings point into `value`, which must outlive their use.
+            /// `ptr`: room for the value in canonical layout (`value` must outlive its use).
             pub(crate) unsafe fn _lower_shape(
                 value: &Shape,
                 ptr: *mut u8,

@@ -2609,10 +2609,7 @@ pub mod wasi {
             /// Lifts a `descriptor-stat` out of canonical ABI memory.
             ///
             /// # Safety
-            ///
-            /// `ptr` points at a valid value of this type in canonical layout
-            /// (aligned, initialized, cases and discriminants in range), whose
-            /// lists, strings and handles are handed over to the result.
+            /// `ptr`: a valid value in canonical layout, handed over.
             pub(crate) unsafe fn _lift_descriptor_stat(ptr: *mut u8) -> DescriptorStat {
                 let _l1 = unsafe { *ptr.cast::<u8>() };
                 let _l2 = unsafe { *ptr.add(8).cast::<u64>() };
@@ -2997,10 +2994,7 @@ pub mod wasi {
             /// Lifts a `ip-address` out of canonical ABI memory.
             ///
             /// # Safety
-            ///
-            /// `ptr` points at a valid value of this type in canonical layout
-            /// (aligned, initialized, cases and discriminants in range), whose
-            /// lists, strings and handles are handed over to the result.
+            /// `ptr`: a valid value in canonical layout, handed over.
             pub(crate) unsafe fn _lift_ip_address(ptr: *mut u8) -> IpAddress {
                 let _l1 = unsafe { *ptr.cast::<u8>() };
                 match _l1 {
@@ -3021,10 +3015,7 @@ pub mod wasi {
             /// Lifts a `ip-socket-address` out of canonical ABI memory.
             ///
             /// # Safety
-            ///
-            /// `ptr` points at a valid value of this type in canonical layout
-            /// (aligned, initialized, cases and discriminants in range), whose
-            /// lists, strings and handles are handed over to the result.
+            /// `ptr`: a valid value in canonical layout, handed over.
             pub(crate) unsafe fn _lift_ip_socket_address(
                 ptr: *mut u8,
             ) -> IpSocketAddress {
@@ -3044,10 +3035,7 @@ pub mod wasi {
             /// Lifts a `ipv4-socket-address` out of canonical ABI memory.
             ///
             /// # Safety
-            ///
-            /// `ptr` points at a valid value of this type in canonical layout
-            /// (aligned, initialized, cases and discriminants in range), whose
-            /// lists, strings and handles are handed over to the result.
+            /// `ptr`: a valid value in canonical layout, handed over.
             pub(crate) unsafe fn _lift_ipv4_socket_address(
                 ptr: *mut u8,
             ) -> Ipv4SocketAddress {
@@ -3064,10 +3052,7 @@ pub mod wasi {
             /// Lifts a `ipv6-address` out of canonical ABI memory.
             ///
             /// # Safety
-            ///
-            /// `ptr` points at a valid value of this type in canonical layout
-            /// (aligned, initialized, cases and discriminants in range), whose
-            /// lists, strings and handles are handed over to the result.
+            /// `ptr`: a valid value in canonical layout, handed over.
             pub(crate) unsafe fn _lift_ipv6_address(ptr: *mut u8) -> Ipv6Address {
                 let _l1 = unsafe { *ptr.cast::<u16>() };
                 let _l2 = unsafe { *ptr.add(2).cast::<u16>() };
@@ -3082,10 +3067,7 @@ pub mod wasi {
             /// Lifts a `ipv6-socket-address` out of canonical ABI memory.
             ///
             /// # Safety
-            ///
-            /// `ptr` points at a valid value of this type in canonical layout
-            /// (aligned, initialized, cases and discriminants in range), whose
-            /// lists, strings and handles are handed over to the result.
+            /// `ptr`: a valid value in canonical layout, handed over.
             pub(crate) unsafe fn _lift_ipv6_socket_address(
                 ptr: *mut u8,
             ) -> Ipv6SocketAddress {
@@ -3232,8 +3214,7 @@ pub mod wasi {
             /// Lowers a lent `ip-socket-address` into canonical ABI memory.
             ///
             /// # Safety
-            ///
-            /// `ptr` points at writable memory with room for this type in canonical layout, aligned for it; its lists and strings point into `value`, which must outlive their use.
+            /// `ptr`: room for the value in canonical layout (`value` must outlive its use).
             pub(crate) unsafe fn _lower_ip_socket_address(
                 value: &IpSocketAddress,
                 ptr: *mut u8,
@@ -3256,8 +3237,7 @@ pub mod wasi {
             /// Lowers a lent `ipv4-socket-address` into canonical ABI memory.
             ///
             /// # Safety
-            ///
-            /// `ptr` points at writable memory with room for this type in canonical layout, aligned for it; its lists and strings point into `value`, which must outlive their use.
+            /// `ptr`: room for the value in canonical layout (`value` must outlive its use).
             pub(crate) unsafe fn _lower_ipv4_socket_address(
                 value: &Ipv4SocketAddress,
                 ptr: *mut u8,
@@ -3275,8 +3255,7 @@ pub mod wasi {
             /// Lowers a lent `ipv6-address` into canonical ABI memory.
             ///
             /// # Safety
-            ///
-            /// `ptr` points at writable memory with room for this type in canonical layout, aligned for it; its lists and strings point into `value`, which must outlive their use.
+            /// `ptr`: room for the value in canonical layout (`value` must outlive its use).
             pub(crate) unsafe fn _lower_ipv6_address(value: &Ipv6Address, ptr: *mut u8) {
                 let (_t1_0, _t1_1, _t1_2, _t1_3, _t1_4, _t1_5, _t1_6, _t1_7) = value;
                 unsafe {
@@ -3294,8 +3273,7 @@ pub mod wasi {
             /// Lowers a lent `ipv6-socket-address` into canonical ABI memory.
             ///
             /// # Safety
-            ///
-            /// `ptr` points at writable memory with room for this type in canonical layout, aligned for it; its lists and strings point into `value`, which must outlive their use.
+            /// `ptr`: room for the value in canonical layout (`value` must outlive its use).
             pub(crate) unsafe fn _lower_ipv6_socket_address(
                 value: &Ipv6SocketAddress,
                 ptr: *mut u8,
@@ -4028,10 +4006,7 @@ pub mod wasi {
             /// Lifts a `incoming-datagram` out of canonical ABI memory.
             ///
             /// # Safety
-            ///
-            /// `ptr` points at a valid value of this type in canonical layout
-            /// (aligned, initialized, cases and discriminants in range), whose
-            /// lists, strings and handles are handed over to the result.
+            /// `ptr`: a valid value in canonical layout, handed over.
             pub(crate) unsafe fn _lift_incoming_datagram(
                 ptr: *mut u8,
             ) -> IncomingDatagram {
@@ -4045,8 +4020,7 @@ pub mod wasi {
             /// Lowers a lent `outgoing-datagram` into canonical ABI memory.
             ///
             /// # Safety
-            ///
-            /// `ptr` points at writable memory with room for this type in canonical layout, aligned for it; its lists and strings point into `value`, which must outlive their use.
+            /// `ptr`: room for the value in canonical layout (`value` must outlive its use).
             pub(crate) unsafe fn _lower_outgoing_datagram(
                 value: &OutgoingDatagram,
                 ptr: *mut u8,

@@ -2281,10 +2281,7 @@ pub mod wasi {
             /// Lifts a `descriptor-stat` out of canonical ABI memory.
             ///
             /// # Safety
-            ///
-            /// `ptr` points at a valid value of this type in canonical layout
-            /// (aligned, initialized, cases and discriminants in range), whose
-            /// lists, strings and handles are handed over to the result.
+            /// `ptr`: a valid value in canonical layout, handed over.
             pub(crate) unsafe fn _lift_descriptor_stat(ptr: *mut u8) -> DescriptorStat {
                 let _l1 = unsafe { *ptr.cast::<u8>() };
                 let _l2 = unsafe { *ptr.add(8).cast::<u64>() };

@@ -2296,10 +2296,7 @@ pub mod wasi {
             /// Lifts a `DNS-error-payload` out of canonical ABI memory.
             ///
             /// # Safety
-            ///
-            /// `ptr` points at a valid value of this type in canonical layout
-            /// (aligned, initialized, cases and discriminants in range), whose
-            /// lists, strings and handles are handed over to the result.
+            /// `ptr`: a valid value in canonical layout, handed over.
             pub(crate) unsafe fn _lift_dns_error_payload(
                 ptr: *mut u8,
             ) -> DnsErrorPayload {
@@ -2317,10 +2314,7 @@ pub mod wasi {
             /// Lifts a `error-code` out of canonical ABI memory.
             ///
             /// # Safety
-            ///
-            /// `ptr` points at a valid value of this type in canonical layout
-            /// (aligned, initialized, cases and discriminants in range), whose
-            /// lists, strings and handles are handed over to the result.
+            /// `ptr`: a valid value in canonical layout, handed over.
             pub(crate) unsafe fn _lift_error_code(ptr: *mut u8) -> ErrorCode {
                 let _l1 = unsafe { *ptr.cast::<u8>() };
                 match _l1 {
@@ -2444,10 +2438,7 @@ pub mod wasi {
             /// Lifts a `field-size-payload` out of canonical ABI memory.
             ///
             /// # Safety
-            ///
-            /// `ptr` points at a valid value of this type in canonical layout
-            /// (aligned, initialized, cases and discriminants in range), whose
-            /// lists, strings and handles are handed over to the result.
+            /// `ptr`: a valid value in canonical layout, handed over.
             pub(crate) unsafe fn _lift_field_size_payload(
                 ptr: *mut u8,
             ) -> FieldSizePayload {
@@ -2465,10 +2456,7 @@ pub mod wasi {
             /// Lifts a `method` out of canonical ABI memory.
             ///
             /// # Safety
-            ///
-            /// `ptr` points at a valid value of this type in canonical layout
-            /// (aligned, initialized, cases and discriminants in range), whose
-            /// lists, strings and handles are handed over to the result.
+            /// `ptr`: a valid value in canonical layout, handed over.
             pub(crate) unsafe fn _lift_method(ptr: *mut u8) -> Method {
                 let _l1 = unsafe { *ptr.cast::<u8>() };
                 match _l1 {
@@ -2492,10 +2480,7 @@ pub mod wasi {
             /// Lifts a `scheme` out of canonical ABI memory.
             ///
             /// # Safety
-            ///
-            /// `ptr` points at a valid value of this type in canonical layout
-            /// (aligned, initialized, cases and discriminants in range), whose
-            /// lists, strings and handles are handed over to the result.
+            /// `ptr`: a valid value in canonical layout, handed over.
             pub(crate) unsafe fn _lift_scheme(ptr: *mut u8) -> Scheme {
                 let _l1 = unsafe { *ptr.cast::<u8>() };
                 match _l1 {
@@ -2512,10 +2497,7 @@ pub mod wasi {
             /// Lifts a `TLS-alert-received-payload` out of canonical ABI memory.
             ///
             /// # Safety
-            ///
-            /// `ptr` points at a valid value of this type in canonical layout
-            /// (aligned, initialized, cases and discriminants in range), whose
-            /// lists, strings and handles are handed over to the result.
+            /// `ptr`: a valid value in canonical layout, handed over.
             pub(crate) unsafe fn _lift_tls_alert_received_payload(
                 ptr: *mut u8,
             ) -> TlsAlertReceivedPayload {

@@ -2321,10 +2321,7 @@ pub mod wasi {
             /// Lifts a `DNS-error-payload` out of canonical ABI memory.
             ///
             /// # Safety
-            ///
-            /// `ptr` points at a valid value of this type in canonical layout
-            /// (aligned, initialized, cases and discriminants in range), whose
-            /// lists, strings and handles are handed over to the result.
+            /// `ptr`: a valid value in canonical layout, handed over.
             pub(crate) unsafe fn _lift_dns_error_payload(
                 ptr: *mut u8,
             ) -> DnsErrorPayload {
@@ -2342,10 +2339,7 @@ pub mod wasi {
             /// Lifts a `error-code` out of canonical ABI memory.
             ///
             /// # Safety
-            ///
-            /// `ptr` points at a valid value of this type in canonical layout
-            /// (aligned, initialized, cases and discriminants in range), whose
-            /// lists, strings and handles are handed over to the result.
+            /// `ptr`: a valid value in canonical layout, handed over.
             pub(crate) unsafe fn _lift_error_code(ptr: *mut u8) -> ErrorCode {
                 let _l1 = unsafe { *ptr.cast::<u8>() };
                 match _l1 {
@@ -2469,10 +2463,7 @@ pub mod wasi {
             /// Lifts a `field-size-payload` out of canonical ABI memory.
             ///
             /// # Safety
-            ///
-            /// `ptr` points at a valid value of this type in canonical layout
-            /// (aligned, initialized, cases and discriminants in range), whose
-            /// lists, strings and handles are handed over to the result.
+            /// `ptr`: a valid value in canonical layout, handed over.
             pub(crate) unsafe fn _lift_field_size_payload(
                 ptr: *mut u8,
             ) -> FieldSizePayload {
@@ -2490,10 +2481,7 @@ pub mod wasi {
             /// Lifts a `method` out of canonical ABI memory.
             ///
             /// # Safety
-            ///
-            /// `ptr` points at a valid value of this type in canonical layout
-            /// (aligned, initialized, cases and discriminants in range), whose
-            /// lists, strings and handles are handed over to the result.
+            /// `ptr`: a valid value in canonical layout, handed over.
             pub(crate) unsafe fn _lift_method(ptr: *mut u8) -> Method {
                 let _l1 = unsafe { *ptr.cast::<u8>() };
                 match _l1 {
@@ -2517,10 +2505,7 @@ pub mod wasi {
             /// Lifts a `scheme` out of canonical ABI memory.
             ///
             /// # Safety
-            ///
-            /// `ptr` points at a valid value of this type in canonical layout
-            /// (aligned, initialized, cases and discriminants in range), whose
-            /// lists, strings and handles are handed over to the result.
+            /// `ptr`: a valid value in canonical layout, handed over.
             pub(crate) unsafe fn _lift_scheme(ptr: *mut u8) -> Scheme {
                 let _l1 = unsafe { *ptr.cast::<u8>() };
                 match _l1 {
@@ -2537,10 +2522,7 @@ pub mod wasi {
             /// Lifts a `TLS-alert-received-payload` out of canonical ABI memory.
             ///
             /// # Safety
-            ///
-            /// `ptr` points at a valid value of this type in canonical layout
-            /// (aligned, initialized, cases and discriminants in range), whose
-            /// lists, strings and handles are handed over to the result.
+            /// `ptr`: a valid value in canonical layout, handed over.
             pub(crate) unsafe fn _lift_tls_alert_received_payload(
                 ptr: *mut u8,
             ) -> TlsAlertReceivedPayload {

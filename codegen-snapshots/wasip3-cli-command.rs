@@ -3517,10 +3517,7 @@ pub mod wasi {
             /// Frees what a `descriptor-type` in canonical ABI memory owns.
             ///
             /// # Safety
-            ///
-            /// `ptr` points at a value of this type that our lowering wrote and the
-            /// receiver has copied; its lists and strings are freed and must not be
-            /// used again.
+            /// `ptr`: a value our lowering wrote and the receiver copied.
             pub(crate) unsafe fn _free_descriptor_type(ptr: *mut u8) {
                 let _l1 = unsafe { *ptr.cast::<u8>() };
                 if _l1 == 7 {
@@ -3535,10 +3532,7 @@ pub mod wasi {
             /// Frees what a `directory-entry` in canonical ABI memory owns.
             ///
             /// # Safety
-            ///
-            /// `ptr` points at a value of this type that our lowering wrote and the
-            /// receiver has copied; its lists and strings are freed and must not be
-            /// used again.
+            /// `ptr`: a value our lowering wrote and the receiver copied.
             pub(crate) unsafe fn _free_directory_entry(ptr: *mut u8) {
                 unsafe { _free_descriptor_type(ptr) };
                 let _list1 = unsafe { ::witbind::rt::list_at(ptr.add(16)) };
@@ -3548,10 +3542,7 @@ pub mod wasi {
             /// Frees what a `error-code` in canonical ABI memory owns.
             ///
             /// # Safety
-            ///
-            /// `ptr` points at a value of this type that our lowering wrote and the
-            /// receiver has copied; its lists and strings are freed and must not be
-            /// used again.
+            /// `ptr`: a value our lowering wrote and the receiver copied.
             pub(crate) unsafe fn _free_error_code(ptr: *mut u8) {
                 let _l1 = unsafe { *ptr.cast::<u8>() };
                 if _l1 == 36 {
@@ -3565,10 +3556,7 @@ pub mod wasi {
             /// Lifts a `descriptor-stat` out of canonical ABI memory.
             ///
             /// # Safety
-            ///
-            /// `ptr` points at a valid value of this type in canonical layout
-            /// (aligned, initialized, cases and discriminants in range), whose
-            /// lists, strings and handles are handed over to the result.
+            /// `ptr`: a valid value in canonical layout, handed over.
             pub(crate) unsafe fn _lift_descriptor_stat(ptr: *mut u8) -> DescriptorStat {
                 let _v1 = unsafe { _lift_descriptor_type(ptr) };
                 let _l2 = unsafe { *ptr.add(16).cast::<u64>() };
@@ -3615,10 +3603,7 @@ pub mod wasi {
             /// Lifts a `descriptor-type` out of canonical ABI memory.
             ///
             /// # Safety
-            ///
-            /// `ptr` points at a valid value of this type in canonical layout
-            /// (aligned, initialized, cases and discriminants in range), whose
-            /// lists, strings and handles are handed over to the result.
+            /// `ptr`: a valid value in canonical layout, handed over.
             pub(crate) unsafe fn _lift_descriptor_type(ptr: *mut u8) -> DescriptorType {
                 let _l1 = unsafe { *ptr.cast::<u8>() };
                 match _l1 {
@@ -3643,10 +3628,7 @@ pub mod wasi {
             /// Lifts a `directory-entry` out of canonical ABI memory.
             ///
             /// # Safety
-            ///
-            /// `ptr` points at a valid value of this type in canonical layout
-            /// (aligned, initialized, cases and discriminants in range), whose
-            /// lists, strings and handles are handed over to the result.
+            /// `ptr`: a valid value in canonical layout, handed over.
             pub(crate) unsafe fn _lift_directory_entry(ptr: *mut u8) -> DirectoryEntry {
                 let _v1 = unsafe { _lift_descriptor_type(ptr) };
                 DirectoryEntry {
@@ -3657,10 +3639,7 @@ pub mod wasi {
             /// Lifts a `error-code` out of canonical ABI memory.
             ///
             /// # Safety
-            ///
-            /// `ptr` points at a valid value of this type in canonical layout
-            /// (aligned, initialized, cases and discriminants in range), whose
-            /// lists, strings and handles are handed over to the result.
+            /// `ptr`: a valid value in canonical layout, handed over.
             pub(crate) unsafe fn _lift_error_code(ptr: *mut u8) -> ErrorCode {
                 let _l1 = unsafe { *ptr.cast::<u8>() };
                 match _l1 {
@@ -3714,8 +3693,7 @@ pub mod wasi {
             /// Lowers a `descriptor-type` into canonical ABI memory, handing it over.
             ///
             /// # Safety
-            ///
-            /// `ptr` points at writable memory with room for this type in canonical layout, aligned for it; the receiver now owns what the value's lists and strings point at.
+            /// `ptr`: room for the value in canonical layout.
             pub(crate) unsafe fn _lower_owned_descriptor_type(
                 value: DescriptorType,
                 ptr: *mut u8,
@@ -3764,8 +3742,7 @@ pub mod wasi {
             /// Lowers a `directory-entry` into canonical ABI memory, handing it over.
             ///
             /// # Safety
-            ///
-            /// `ptr` points at writable memory with room for this type in canonical layout, aligned for it; the receiver now owns what the value's lists and strings point at.
+            /// `ptr`: room for the value in canonical layout.
             pub(crate) unsafe fn _lower_owned_directory_entry(
                 value: DirectoryEntry,
                 ptr: *mut u8,
@@ -3782,8 +3759,7 @@ pub mod wasi {
             /// Lowers a `error-code` into canonical ABI memory, handing it over.
             ///
             /// # Safety
-            ///
-            /// `ptr` points at writable memory with room for this type in canonical layout, aligned for it; the receiver now owns what the value's lists and strings point at.
+            /// `ptr`: room for the value in canonical layout.
             pub(crate) unsafe fn _lower_owned_error_code(
                 value: ErrorCode,
                 ptr: *mut u8,
@@ -3919,8 +3895,7 @@ pub mod wasi {
             /// Lowers a `new-timestamp` into canonical ABI memory, handing it over.
             ///
             /// # Safety
-            ///
-            /// `ptr` points at writable memory with room for this type in canonical layout, aligned for it; the receiver now owns what the value's lists and strings point at.
+            /// `ptr`: room for the value in canonical layout.
             pub(crate) unsafe fn _lower_owned_new_timestamp(
                 value: NewTimestamp,
                 ptr: *mut u8,
@@ -5820,10 +5795,7 @@ pub mod wasi {
             /// Frees what a `error-code` in canonical ABI memory owns.
             ///
             /// # Safety
-            ///
-            /// `ptr` points at a value of this type that our lowering wrote and the
-            /// receiver has copied; its lists and strings are freed and must not be
-            /// used again.
+            /// `ptr`: a value our lowering wrote and the receiver copied.
             pub(crate) unsafe fn _free_error_code(ptr: *mut u8) {
                 let _l1 = unsafe { *ptr.cast::<u8>() };
                 if _l1 == 14 {
@@ -5837,10 +5809,7 @@ pub mod wasi {
             /// Lifts a `error-code` out of canonical ABI memory.
             ///
             /// # Safety
-            ///
-            /// `ptr` points at a valid value of this type in canonical layout
-            /// (aligned, initialized, cases and discriminants in range), whose
-            /// lists, strings and handles are handed over to the result.
+            /// `ptr`: a valid value in canonical layout, handed over.
             pub(crate) unsafe fn _lift_error_code(ptr: *mut u8) -> ErrorCode {
                 let _l1 = unsafe { *ptr.cast::<u8>() };
                 match _l1 {
@@ -5872,10 +5841,7 @@ pub mod wasi {
             /// Lifts a `ip-address` out of canonical ABI memory.
             ///
             /// # Safety
-            ///
-            /// `ptr` points at a valid value of this type in canonical layout
-            /// (aligned, initialized, cases and discriminants in range), whose
-            /// lists, strings and handles are handed over to the result.
+            /// `ptr`: a valid value in canonical layout, handed over.
             pub(crate) unsafe fn _lift_ip_address(ptr: *mut u8) -> IpAddress {
                 let _l1 = unsafe { *ptr.cast::<u8>() };
                 match _l1 {
@@ -5896,10 +5862,7 @@ pub mod wasi {
             /// Lifts a `ip-socket-address` out of canonical ABI memory.
             ///
             /// # Safety
-            ///
-            /// `ptr` points at a valid value of this type in canonical layout
-            /// (aligned, initialized, cases and discriminants in range), whose
-            /// lists, strings and handles are handed over to the result.
+            /// `ptr`: a valid value in canonical layout, handed over.
             pub(crate) unsafe fn _lift_ip_socket_address(
                 ptr: *mut u8,
             ) -> IpSocketAddress {
@@ -5919,10 +5882,7 @@ pub mod wasi {
             /// Lifts a `ipv4-socket-address` out of canonical ABI memory.
             ///
             /// # Safety
-            ///
-            /// `ptr` points at a valid value of this type in canonical layout
-            /// (aligned, initialized, cases and discriminants in range), whose
-            /// lists, strings and handles are handed over to the result.
+            /// `ptr`: a valid value in canonical layout, handed over.
             pub(crate) unsafe fn _lift_ipv4_socket_address(
                 ptr: *mut u8,
             ) -> Ipv4SocketAddress {
@@ -5939,10 +5899,7 @@ pub mod wasi {
             /// Lifts a `ipv6-address` out of canonical ABI memory.
             ///
             /// # Safety
-            ///
-            /// `ptr` points at a valid value of this type in canonical layout
-            /// (aligned, initialized, cases and discriminants in range), whose
-            /// lists, strings and handles are handed over to the result.
+            /// `ptr`: a valid value in canonical layout, handed over.
             pub(crate) unsafe fn _lift_ipv6_address(ptr: *mut u8) -> Ipv6Address {
                 let _l1 = unsafe { *ptr.cast::<u16>() };
                 let _l2 = unsafe { *ptr.add(2).cast::<u16>() };
@@ -5957,10 +5914,7 @@ pub mod wasi {
             /// Lifts a `ipv6-socket-address` out of canonical ABI memory.
             ///
             /// # Safety
-            ///
-            /// `ptr` points at a valid value of this type in canonical layout
-            /// (aligned, initialized, cases and discriminants in range), whose
-            /// lists, strings and handles are handed over to the result.
+            /// `ptr`: a valid value in canonical layout, handed over.
             pub(crate) unsafe fn _lift_ipv6_socket_address(
                 ptr: *mut u8,
             ) -> Ipv6SocketAddress {
@@ -6106,8 +6060,7 @@ pub mod wasi {
             /// Lowers a `error-code` into canonical ABI memory, handing it over.
             ///
             /// # Safety
-            ///
-            /// `ptr` points at writable memory with room for this type in canonical layout, aligned for it; the receiver now owns what the value's lists and strings point at.
+            /// `ptr`: room for the value in canonical layout.
             pub(crate) unsafe fn _lower_owned_error_code(
                 value: ErrorCode,
                 ptr: *mut u8,
@@ -6177,8 +6130,7 @@ pub mod wasi {
             /// Lowers a `ip-socket-address` into canonical ABI memory, handing it over.
             ///
             /// # Safety
-            ///
-            /// `ptr` points at writable memory with room for this type in canonical layout, aligned for it; the receiver now owns what the value's lists and strings point at.
+            /// `ptr`: room for the value in canonical layout.
             pub(crate) unsafe fn _lower_owned_ip_socket_address(
                 value: IpSocketAddress,
                 ptr: *mut u8,
@@ -6201,8 +6153,7 @@ pub mod wasi {
             /// Lowers a `ipv4-socket-address` into canonical ABI memory, handing it over.
             ///
             /// # Safety
-            ///
-            /// `ptr` points at writable memory with room for this type in canonical layout, aligned for it; the receiver now owns what the value's lists and strings point at.
+            /// `ptr`: room for the value in canonical layout.
             pub(crate) unsafe fn _lower_owned_ipv4_socket_address(
                 value: Ipv4SocketAddress,
                 ptr: *mut u8,
@@ -6220,8 +6171,7 @@ pub mod wasi {
             /// Lowers a `ipv6-address` into canonical ABI memory, handing it over.
             ///
             /// # Safety
-            ///
-            /// `ptr` points at writable memory with room for this type in canonical layout, aligned for it; the receiver now owns what the value's lists and strings point at.
+            /// `ptr`: room for the value in canonical layout.
             pub(crate) unsafe fn _lower_owned_ipv6_address(
                 value: Ipv6Address,
                 ptr: *mut u8,
@@ -6241,8 +6191,7 @@ pub mod wasi {
             /// Lowers a `ipv6-socket-address` into canonical ABI memory, handing it over.
             ///
             /// # Safety
-            ///
-            /// `ptr` points at writable memory with room for this type in canonical layout, aligned for it; the receiver now owns what the value's lists and strings point at.
+            /// `ptr`: room for the value in canonical layout.
             pub(crate) unsafe fn _lower_owned_ipv6_socket_address(
                 value: Ipv6SocketAddress,
                 ptr: *mut u8,
@@ -6416,10 +6365,7 @@ pub mod wasi {
             /// Lifts a `error-code` out of canonical ABI memory.
             ///
             /// # Safety
-            ///
-            /// `ptr` points at a valid value of this type in canonical layout
-            /// (aligned, initialized, cases and discriminants in range), whose
-            /// lists, strings and handles are handed over to the result.
+            /// `ptr`: a valid value in canonical layout, handed over.
             pub(crate) unsafe fn _lift_error_code(ptr: *mut u8) -> ErrorCode {
                 let _l1 = unsafe { *ptr.cast::<u8>() };
                 match _l1 {

@@ -2863,10 +2863,7 @@ pub mod wasi {
             /// Frees what a `descriptor-type` in canonical ABI memory owns.
             ///
             /// # Safety
-            ///
-            /// `ptr` points at a value of this type that our lowering wrote and the
-            /// receiver has copied; its lists and strings are freed and must not be
-            /// used again.
+            /// `ptr`: a value our lowering wrote and the receiver copied.
             pub(crate) unsafe fn _free_descriptor_type(ptr: *mut u8) {
                 let _l1 = unsafe { *ptr.cast::<u8>() };
                 if _l1 == 7 {
@@ -2881,10 +2878,7 @@ pub mod wasi {
             /// Frees what a `directory-entry` in canonical ABI memory owns.
             ///
             /// # Safety
-            ///
-            /// `ptr` points at a value of this type that our lowering wrote and the
-            /// receiver has copied; its lists and strings are freed and must not be
-            /// used again.
+            /// `ptr`: a value our lowering wrote and the receiver copied.
             pub(crate) unsafe fn _free_directory_entry(ptr: *mut u8) {
                 unsafe { _free_descriptor_type(ptr) };
                 let _list1 = unsafe { ::witbind::rt::list_at(ptr.add(16)) };
@@ -2894,10 +2888,7 @@ pub mod wasi {
             /// Frees what a `error-code` in canonical ABI memory owns.
             ///
             /// # Safety
-            ///
-            /// `ptr` points at a value of this type that our lowering wrote and the
-            /// receiver has copied; its lists and strings are freed and must not be
-            /// used again.
+            /// `ptr`: a value our lowering wrote and the receiver copied.
             pub(crate) unsafe fn _free_error_code(ptr: *mut u8) {
                 let _l1 = unsafe { *ptr.cast::<u8>() };
                 if _l1 == 36 {
@@ -2911,10 +2902,7 @@ pub mod wasi {
             /// Lifts a `descriptor-stat` out of canonical ABI memory.
             ///
             /// # Safety
-            ///
-            /// `ptr` points at a valid value of this type in canonical layout
-            /// (aligned, initialized, cases and discriminants in range), whose
-            /// lists, strings and handles are handed over to the result.
+            /// `ptr`: a valid value in canonical layout, handed over.
             pub(crate) unsafe fn _lift_descriptor_stat(ptr: *mut u8) -> DescriptorStat {
                 let _v1 = unsafe { _lift_descriptor_type(ptr) };
                 let _l2 = unsafe { *ptr.add(16).cast::<u64>() };
@@ -2961,10 +2949,7 @@ pub mod wasi {
             /// Lifts a `descriptor-type` out of canonical ABI memory.
             ///
             /// # Safety
-            ///
-            /// `ptr` points at a valid value of this type in canonical layout
-            /// (aligned, initialized, cases and discriminants in range), whose
-            /// lists, strings and handles are handed over to the result.
+            /// `ptr`: a valid value in canonical layout, handed over.
             pub(crate) unsafe fn _lift_descriptor_type(ptr: *mut u8) -> DescriptorType {
                 let _l1 = unsafe { *ptr.cast::<u8>() };
                 match _l1 {
@@ -2989,10 +2974,7 @@ pub mod wasi {
             /// Lifts a `directory-entry` out of canonical ABI memory.
             ///
             /// # Safety
-            ///
-            /// `ptr` points at a valid value of this type in canonical layout
-            /// (aligned, initialized, cases and discriminants in range), whose
-            /// lists, strings and handles are handed over to the result.
+            /// `ptr`: a valid value in canonical layout, handed over.
             pub(crate) unsafe fn _lift_directory_entry(ptr: *mut u8) -> DirectoryEntry {
                 let _v1 = unsafe { _lift_descriptor_type(ptr) };
                 DirectoryEntry {
@@ -3003,10 +2985,7 @@ pub mod wasi {
             /// Lifts a `error-code` out of canonical ABI memory.
             ///
             /// # Safety
-            ///
-            /// `ptr` points at a valid value of this type in canonical layout
-            /// (aligned, initialized, cases and discriminants in range), whose
-            /// lists, strings and handles are handed over to the result.
+            /// `ptr`: a valid value in canonical layout, handed over.
             pub(crate) unsafe fn _lift_error_code(ptr: *mut u8) -> ErrorCode {
                 let _l1 = unsafe { *ptr.cast::<u8>() };
                 match _l1 {
@@ -3060,8 +3039,7 @@ pub mod wasi {
             /// Lowers a `descriptor-type` into canonical ABI memory, handing it over.
             ///
             /// # Safety
-            ///
-            /// `ptr` points at writable memory with room for this type in canonical layout, aligned for it; the receiver now owns what the value's lists and strings point at.
+            /// `ptr`: room for the value in canonical layout.
             pub(crate) unsafe fn _lower_owned_descriptor_type(
                 value: DescriptorType,
                 ptr: *mut u8,
@@ -3110,8 +3088,7 @@ pub mod wasi {
             /// Lowers a `directory-entry` into canonical ABI memory, handing it over.
             ///
             /// # Safety
-            ///
-            /// `ptr` points at writable memory with room for this type in canonical layout, aligned for it; the receiver now owns what the value's lists and strings point at.
+            /// `ptr`: room for the value in canonical layout.
             pub(crate) unsafe fn _lower_owned_directory_entry(
                 value: DirectoryEntry,
                 ptr: *mut u8,
@@ -3128,8 +3105,7 @@ pub mod wasi {
             /// Lowers a `error-code` into canonical ABI memory, handing it over.
             ///
             /// # Safety
-            ///
-            /// `ptr` points at writable memory with room for this type in canonical layout, aligned for it; the receiver now owns what the value's lists and strings point at.
+            /// `ptr`: room for the value in canonical layout.
             pub(crate) unsafe fn _lower_owned_error_code(
                 value: ErrorCode,
                 ptr: *mut u8,
@@ -3265,8 +3241,7 @@ pub mod wasi {
             /// Lowers a `new-timestamp` into canonical ABI memory, handing it over.
             ///
             /// # Safety
-            ///
-            /// `ptr` points at writable memory with room for this type in canonical layout, aligned for it; the receiver now owns what the value's lists and strings point at.
+            /// `ptr`: room for the value in canonical layout.
             pub(crate) unsafe fn _lower_owned_new_timestamp(
                 value: NewTimestamp,
                 ptr: *mut u8,

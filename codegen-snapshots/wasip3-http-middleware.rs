@@ -1723,10 +1723,7 @@ pub mod wasi {
             /// Frees what a `DNS-error-payload` in canonical ABI memory owns.
             ///
             /// # Safety
-            ///
-            /// `ptr` points at a value of this type that our lowering wrote and the
-            /// receiver has copied; its lists and strings are freed and must not be
-            /// used again.
+            /// `ptr`: a value our lowering wrote and the receiver copied.
             pub(crate) unsafe fn _free_dns_error_payload(ptr: *mut u8) {
                 let _l1 = unsafe { *ptr.cast::<u8>() };
                 if _l1 == 1 {
@@ -1738,10 +1735,7 @@ pub mod wasi {
             /// Frees what a `error-code` in canonical ABI memory owns.
             ///
             /// # Safety
-            ///
-            /// `ptr` points at a value of this type that our lowering wrote and the
-            /// receiver has copied; its lists and strings are freed and must not be
-            /// used again.
+            /// `ptr`: a value our lowering wrote and the receiver copied.
             pub(crate) unsafe fn _free_error_code(ptr: *mut u8) {
                 let _l1 = unsafe { *ptr.cast::<u8>() };
                 match _l1 {
@@ -1794,10 +1788,7 @@ pub mod wasi {
             /// Frees what a `field-size-payload` in canonical ABI memory owns.
             ///
             /// # Safety
-            ///
-            /// `ptr` points at a value of this type that our lowering wrote and the
-            /// receiver has copied; its lists and strings are freed and must not be
-            /// used again.
+            /// `ptr`: a value our lowering wrote and the receiver copied.
             pub(crate) unsafe fn _free_field_size_payload(ptr: *mut u8) {
                 let _l1 = unsafe { *ptr.cast::<u8>() };
                 if _l1 == 1 {
@@ -1809,10 +1800,7 @@ pub mod wasi {
             /// Frees what a `TLS-alert-received-payload` in canonical ABI memory owns.
             ///
             /// # Safety
-            ///
-            /// `ptr` points at a value of this type that our lowering wrote and the
-            /// receiver has copied; its lists and strings are freed and must not be
-            /// used again.
+            /// `ptr`: a value our lowering wrote and the receiver copied.
             pub(crate) unsafe fn _free_tls_alert_received_payload(ptr: *mut u8) {
                 let _l1 = unsafe { *ptr.add(4).cast::<u8>() };
                 if _l1 == 1 {
@@ -1823,10 +1811,7 @@ pub mod wasi {
             /// Lifts a `DNS-error-payload` out of canonical ABI memory.
             ///
             /// # Safety
-            ///
-            /// `ptr` points at a valid value of this type in canonical layout
-            /// (aligned, initialized, cases and discriminants in range), whose
-            /// lists, strings and handles are handed over to the result.
+            /// `ptr`: a valid value in canonical layout, handed over.
             pub(crate) unsafe fn _lift_dns_error_payload(
                 ptr: *mut u8,
             ) -> DnsErrorPayload {
@@ -1844,10 +1829,7 @@ pub mod wasi {
             /// Lifts a `error-code` out of canonical ABI memory.
             ///
             /// # Safety
-            ///
-            /// `ptr` points at a valid value of this type in canonical layout
-            /// (aligned, initialized, cases and discriminants in range), whose
-            /// lists, strings and handles are handed over to the result.
+            /// `ptr`: a valid value in canonical layout, handed over.
             pub(crate) unsafe fn _lift_error_code(ptr: *mut u8) -> ErrorCode {
                 let _l1 = unsafe { *ptr.cast::<u8>() };
                 match _l1 {
@@ -1971,10 +1953,7 @@ pub mod wasi {
             /// Lifts a `field-size-payload` out of canonical ABI memory.
             ///
             /// # Safety
-            ///
-            /// `ptr` points at a valid value of this type in canonical layout
-            /// (aligned, initialized, cases and discriminants in range), whose
-            /// lists, strings and handles are handed over to the result.
+            /// `ptr`: a valid value in canonical layout, handed over.
             pub(crate) unsafe fn _lift_field_size_payload(
                 ptr: *mut u8,
             ) -> FieldSizePayload {
@@ -1992,10 +1971,7 @@ pub mod wasi {
             /// Lifts a `header-error` out of canonical ABI memory.
             ///
             /// # Safety
-            ///
-            /// `ptr` points at a valid value of this type in canonical layout
-            /// (aligned, initialized, cases and discriminants in range), whose
-            /// lists, strings and handles are handed over to the result.
+            /// `ptr`: a valid value in canonical layout, handed over.
             pub(crate) unsafe fn _lift_header_error(ptr: *mut u8) -> HeaderError {
                 let _l1 = unsafe { *ptr.cast::<u8>() };
                 match _l1 {
@@ -2017,10 +1993,7 @@ pub mod wasi {
             /// Lifts a `method` out of canonical ABI memory.
             ///
             /// # Safety
-            ///
-            /// `ptr` points at a valid value of this type in canonical layout
-            /// (aligned, initialized, cases and discriminants in range), whose
-            /// lists, strings and handles are handed over to the result.
+            /// `ptr`: a valid value in canonical layout, handed over.
             pub(crate) unsafe fn _lift_method(ptr: *mut u8) -> Method {
                 let _l1 = unsafe { *ptr.cast::<u8>() };
                 match _l1 {
@@ -2044,10 +2017,7 @@ pub mod wasi {
             /// Lifts a `request-options-error` out of canonical ABI memory.
             ///
             /// # Safety
-            ///
-            /// `ptr` points at a valid value of this type in canonical layout
-            /// (aligned, initialized, cases and discriminants in range), whose
-            /// lists, strings and handles are handed over to the result.
+            /// `ptr`: a valid value in canonical layout, handed over.
             pub(crate) unsafe fn _lift_request_options_error(
                 ptr: *mut u8,
             ) -> RequestOptionsError {
@@ -2069,10 +2039,7 @@ pub mod wasi {
             /// Lifts a `scheme` out of canonical ABI memory.
             ///
             /// # Safety
-            ///
-            /// `ptr` points at a valid value of this type in canonical layout
-            /// (aligned, initialized, cases and discriminants in range), whose
-            /// lists, strings and handles are handed over to the result.
+            /// `ptr`: a valid value in canonical layout, handed over.
             pub(crate) unsafe fn _lift_scheme(ptr: *mut u8) -> Scheme {
                 let _l1 = unsafe { *ptr.cast::<u8>() };
                 match _l1 {
@@ -2089,10 +2056,7 @@ pub mod wasi {
             /// Lifts a `TLS-alert-received-payload` out of canonical ABI memory.
             ///
             /// # Safety
-            ///
-            /// `ptr` points at a valid value of this type in canonical layout
-            /// (aligned, initialized, cases and discriminants in range), whose
-            /// lists, strings and handles are handed over to the result.
+            /// `ptr`: a valid value in canonical layout, handed over.
             pub(crate) unsafe fn _lift_tls_alert_received_payload(
                 ptr: *mut u8,
             ) -> TlsAlertReceivedPayload {
@@ -2749,8 +2713,7 @@ pub mod wasi {
             /// Lowers a `DNS-error-payload` into canonical ABI memory, handing it over.
             ///
             /// # Safety
-            ///
-            /// `ptr` points at writable memory with room for this type in canonical layout, aligned for it; the receiver now owns what the value's lists and strings point at.
+            /// `ptr`: room for the value in canonical layout.
             pub(crate) unsafe fn _lower_owned_dns_error_payload(
                 value: DnsErrorPayload,
                 ptr: *mut u8,
@@ -2786,8 +2749,7 @@ pub mod wasi {
             /// Lowers a `error-code` into canonical ABI memory, handing it over.
             ///
             /// # Safety
-            ///
-            /// `ptr` points at writable memory with room for this type in canonical layout, aligned for it; the receiver now owns what the value's lists and strings point at.
+            /// `ptr`: room for the value in canonical layout.
             pub(crate) unsafe fn _lower_owned_error_code(
                 value: ErrorCode,
                 ptr: *mut u8,
@@ -3049,8 +3011,7 @@ pub mod wasi {
             /// Lowers a `field-size-payload` into canonical ABI memory, handing it over.
             ///
             /// # Safety
-            ///
-            /// `ptr` points at writable memory with room for this type in canonical layout, aligned for it; the receiver now owns what the value's lists and strings point at.
+            /// `ptr`: room for the value in canonical layout.
             pub(crate) unsafe fn _lower_owned_field_size_payload(
                 value: FieldSizePayload,
                 ptr: *mut u8,
@@ -3085,8 +3046,7 @@ pub mod wasi {
             /// Lowers a `TLS-alert-received-payload` into canonical ABI memory, handing it over.
             ///
             /// # Safety
-            ///
-            /// `ptr` points at writable memory with room for this type in canonical layout, aligned for it; the receiver now owns what the value's lists and strings point at.
+            /// `ptr`: room for the value in canonical layout.
             pub(crate) unsafe fn _lower_owned_tls_alert_received_payload(
                 value: TlsAlertReceivedPayload,
                 ptr: *mut u8,

@@ -1982,10 +1982,7 @@ pub mod wasi {
             /// Frees what a `DNS-error-payload` in canonical ABI memory owns.
             ///
             /// # Safety
-            ///
-            /// `ptr` points at a value of this type that our lowering wrote and the
-            /// receiver has copied; its lists and strings are freed and must not be
-            /// used again.
+            /// `ptr`: a value our lowering wrote and the receiver copied.
             pub(crate) unsafe fn _free_dns_error_payload(ptr: *mut u8) {
                 let _l1 = unsafe { *ptr.cast::<u8>() };
                 if _l1 == 1 {
@@ -1997,10 +1994,7 @@ pub mod wasi {
             /// Frees what a `error-code` in canonical ABI memory owns.
             ///
             /// # Safety
-            ///
-            /// `ptr` points at a value of this type that our lowering wrote and the
-            /// receiver has copied; its lists and strings are freed and must not be
-            /// used again.
+            /// `ptr`: a value our lowering wrote and the receiver copied.
             pub(crate) unsafe fn _free_error_code(ptr: *mut u8) {
                 let _l1 = unsafe { *ptr.cast::<u8>() };
                 match _l1 {
@@ -2053,10 +2047,7 @@ pub mod wasi {
             /// Frees what a `field-size-payload` in canonical ABI memory owns.
             ///
             /// # Safety
-            ///
-            /// `ptr` points at a value of this type that our lowering wrote and the
-            /// receiver has copied; its lists and strings are freed and must not be
-            /// used again.
+            /// `ptr`: a value our lowering wrote and the receiver copied.
             pub(crate) unsafe fn _free_field_size_payload(ptr: *mut u8) {
                 let _l1 = unsafe { *ptr.cast::<u8>() };
                 if _l1 == 1 {
@@ -2068,10 +2059,7 @@ pub mod wasi {
             /// Frees what a `TLS-alert-received-payload` in canonical ABI memory owns.
             ///
             /// # Safety
-            ///
-            /// `ptr` points at a value of this type that our lowering wrote and the
-            /// receiver has copied; its lists and strings are freed and must not be
-            /// used again.
+            /// `ptr`: a value our lowering wrote and the receiver copied.
             pub(crate) unsafe fn _free_tls_alert_received_payload(ptr: *mut u8) {
                 let _l1 = unsafe { *ptr.add(4).cast::<u8>() };
                 if _l1 == 1 {
@@ -2082,10 +2070,7 @@ pub mod wasi {
             /// Lifts a `DNS-error-payload` out of canonical ABI memory.
             ///
             /// # Safety
-            ///
-            /// `ptr` points at a valid value of this type in canonical layout
-            /// (aligned, initialized, cases and discriminants in range), whose
-            /// lists, strings and handles are handed over to the result.
+            /// `ptr`: a valid value in canonical layout, handed over.
             pub(crate) unsafe fn _lift_dns_error_payload(
                 ptr: *mut u8,
             ) -> DnsErrorPayload {
@@ -2103,10 +2088,7 @@ pub mod wasi {
             /// Lifts a `error-code` out of canonical ABI memory.
             ///
             /// # Safety
-            ///
-            /// `ptr` points at a valid value of this type in canonical layout
-            /// (aligned, initialized, cases and discriminants in range), whose
-            /// lists, strings and handles are handed over to the result.
+            /// `ptr`: a valid value in canonical layout, handed over.
             pub(crate) unsafe fn _lift_error_code(ptr: *mut u8) -> ErrorCode {
                 let _l1 = unsafe { *ptr.cast::<u8>() };
                 match _l1 {
@@ -2230,10 +2212,7 @@ pub mod wasi {
             /// Lifts a `field-size-payload` out of canonical ABI memory.
             ///
             /// # Safety
-            ///
-            /// `ptr` points at a valid value of this type in canonical layout
-            /// (aligned, initialized, cases and discriminants in range), whose
-            /// lists, strings and handles are handed over to the result.
+            /// `ptr`: a valid value in canonical layout, handed over.
             pub(crate) unsafe fn _lift_field_size_payload(
                 ptr: *mut u8,
             ) -> FieldSizePayload {
@@ -2251,10 +2230,7 @@ pub mod wasi {
             /// Lifts a `header-error` out of canonical ABI memory.
             ///
             /// # Safety
-            ///
-            /// `ptr` points at a valid value of this type in canonical layout
-            /// (aligned, initialized, cases and discriminants in range), whose
-            /// lists, strings and handles are handed over to the result.
+            /// `ptr`: a valid value in canonical layout, handed over.
             pub(crate) unsafe fn _lift_header_error(ptr: *mut u8) -> HeaderError {
                 let _l1 = unsafe { *ptr.cast::<u8>() };
                 match _l1 {
@@ -2276,10 +2252,7 @@ pub mod wasi {
             /// Lifts a `method` out of canonical ABI memory.
             ///
             /// # Safety
-            ///
-            /// `ptr` points at a valid value of this type in canonical layout
-            /// (aligned, initialized, cases and discriminants in range), whose
-            /// lists, strings and handles are handed over to the result.
+            /// `ptr`: a valid value in canonical layout, handed over.
             pub(crate) unsafe fn _lift_method(ptr: *mut u8) -> Method {
                 let _l1 = unsafe { *ptr.cast::<u8>() };
                 match _l1 {
@@ -2303,10 +2276,7 @@ pub mod wasi {
             /// Lifts a `request-options-error` out of canonical ABI memory.
             ///
             /// # Safety
-            ///
-            /// `ptr` points at a valid value of this type in canonical layout
-            /// (aligned, initialized, cases and discriminants in range), whose
-            /// lists, strings and handles are handed over to the result.
+            /// `ptr`: a valid value in canonical layout, handed over.
             pub(crate) unsafe fn _lift_request_options_error(
                 ptr: *mut u8,
             ) -> RequestOptionsError {
@@ -2328,10 +2298,7 @@ pub mod wasi {
             /// Lifts a `scheme` out of canonical ABI memory.
             ///
             /// # Safety
-            ///
-            /// `ptr` points at a valid value of this type in canonical layout
-            /// (aligned, initialized, cases and discriminants in range), whose
-            /// lists, strings and handles are handed over to the result.
+            /// `ptr`: a valid value in canonical layout, handed over.
             pub(crate) unsafe fn _lift_scheme(ptr: *mut u8) -> Scheme {
                 let _l1 = unsafe { *ptr.cast::<u8>() };
                 match _l1 {
@@ -2348,10 +2315,7 @@ pub mod wasi {
             /// Lifts a `TLS-alert-received-payload` out of canonical ABI memory.
             ///
             /// # Safety
-            ///
-            /// `ptr` points at a valid value of this type in canonical layout
-            /// (aligned, initialized, cases and discriminants in range), whose
-            /// lists, strings and handles are handed over to the result.
+            /// `ptr`: a valid value in canonical layout, handed over.
             pub(crate) unsafe fn _lift_tls_alert_received_payload(
                 ptr: *mut u8,
             ) -> TlsAlertReceivedPayload {
@@ -3008,8 +2972,7 @@ pub mod wasi {
             /// Lowers a `DNS-error-payload` into canonical ABI memory, handing it over.
             ///
             /// # Safety
-            ///
-            /// `ptr` points at writable memory with room for this type in canonical layout, aligned for it; the receiver now owns what the value's lists and strings point at.
+            /// `ptr`: room for the value in canonical layout.
             pub(crate) unsafe fn _lower_owned_dns_error_payload(
                 value: DnsErrorPayload,
                 ptr: *mut u8,
@@ -3045,8 +3008,7 @@ pub mod wasi {
             /// Lowers a `error-code` into canonical ABI memory, handing it over.
             ///
             /// # Safety
-            ///
-            /// `ptr` points at writable memory with room for this type in canonical layout, aligned for it; the receiver now owns what the value's lists and strings point at.
+            /// `ptr`: room for the value in canonical layout.
             pub(crate) unsafe fn _lower_owned_error_code(
                 value: ErrorCode,
                 ptr: *mut u8,
@@ -3308,8 +3270,7 @@ pub mod wasi {
             /// Lowers a `field-size-payload` into canonical ABI memory, handing it over.
             ///
             /// # Safety
-            ///
-            /// `ptr` points at writable memory with room for this type in canonical layout, aligned for it; the receiver now owns what the value's lists and strings point at.
+            /// `ptr`: room for the value in canonical layout.
             pub(crate) unsafe fn _lower_owned_field_size_payload(
                 value: FieldSizePayload,
                 ptr: *mut u8,
@@ -3344,8 +3305,7 @@ pub mod wasi {
             /// Lowers a `TLS-alert-received-payload` into canonical ABI memory, handing it over.
             ///
             /// # Safety
-            ///
-            /// `ptr` points at writable memory with room for this type in canonical layout, aligned for it; the receiver now owns what the value's lists and strings point at.
+            /// `ptr`: room for the value in canonical layout.
             pub(crate) unsafe fn _lower_owned_tls_alert_received_payload(
                 value: TlsAlertReceivedPayload,
                 ptr: *mut u8,

@@ -1984,10 +1984,7 @@ pub mod wasi {
             /// Frees what a `error-code` in canonical ABI memory owns.
             ///
             /// # Safety
-            ///
-            /// `ptr` points at a value of this type that our lowering wrote and the
-            /// receiver has copied; its lists and strings are freed and must not be
-            /// used again.
+            /// `ptr`: a value our lowering wrote and the receiver copied.
             pub(crate) unsafe fn _free_error_code(ptr: *mut u8) {
                 let _l1 = unsafe { *ptr.cast::<u8>() };
                 if _l1 == 14 {
@@ -2001,10 +1998,7 @@ pub mod wasi {
             /// Lifts a `error-code` out of canonical ABI memory.
             ///
             /// # Safety
-            ///
-            /// `ptr` points at a valid value of this type in canonical layout
-            /// (aligned, initialized, cases and discriminants in range), whose
-            /// lists, strings and handles are handed over to the result.
+            /// `ptr`: a valid value in canonical layout, handed over.
             pub(crate) unsafe fn _lift_error_code(ptr: *mut u8) -> ErrorCode {
                 let _l1 = unsafe { *ptr.cast::<u8>() };
                 match _l1 {
@@ -2036,10 +2030,7 @@ pub mod wasi {
             /// Lifts a `ip-address` out of canonical ABI memory.
             ///
             /// # Safety
-            ///
-            /// `ptr` points at a valid value of this type in canonical layout
-            /// (aligned, initialized, cases and discriminants in range), whose
-            /// lists, strings and handles are handed over to the result.
+            /// `ptr`: a valid value in canonical layout, handed over.
             pub(crate) unsafe fn _lift_ip_address(ptr: *mut u8) -> IpAddress {
                 let _l1 = unsafe { *ptr.cast::<u8>() };
                 match _l1 {
@@ -2060,10 +2051,7 @@ pub mod wasi {
             /// Lifts a `ip-socket-address` out of canonical ABI memory.
             ///
             /// # Safety
-            ///
-            /// `ptr` points at a valid value of this type in canonical layout
-            /// (aligned, initialized, cases and discriminants in range), whose
-            /// lists, strings and handles are handed over to the result.
+            /// `ptr`: a valid value in canonical layout, handed over.
             pub(crate) unsafe fn _lift_ip_socket_address(
                 ptr: *mut u8,
             ) -> IpSocketAddress {
@@ -2083,10 +2071,7 @@ pub mod wasi {
             /// Lifts a `ipv4-socket-address` out of canonical ABI memory.
             ///
             /// # Safety
-            ///
-            /// `ptr` points at a valid value of this type in canonical layout
-            /// (aligned, initialized, cases and discriminants in range), whose
-            /// lists, strings and handles are handed over to the result.
+            /// `ptr`: a valid value in canonical layout, handed over.
             pub(crate) unsafe fn _lift_ipv4_socket_address(
                 ptr: *mut u8,
             ) -> Ipv4SocketAddress {
@@ -2103,10 +2088,7 @@ pub mod wasi {
             /// Lifts a `ipv6-address` out of canonical ABI memory.
             ///
             /// # Safety
-            ///
-            /// `ptr` points at a valid value of this type in canonical layout
-            /// (aligned, initialized, cases and discriminants in range), whose
-            /// lists, strings and handles are handed over to the result.
+            /// `ptr`: a valid value in canonical layout, handed over.
             pub(crate) unsafe fn _lift_ipv6_address(ptr: *mut u8) -> Ipv6Address {
                 let _l1 = unsafe { *ptr.cast::<u16>() };
                 let _l2 = unsafe { *ptr.add(2).cast::<u16>() };
@@ -2121,10 +2103,7 @@ pub mod wasi {
             /// Lifts a `ipv6-socket-address` out of canonical ABI memory.
             ///
             /// # Safety
-            ///
-            /// `ptr` points at a valid value of this type in canonical layout
-            /// (aligned, initialized, cases and discriminants in range), whose
-            /// lists, strings and handles are handed over to the result.
+            /// `ptr`: a valid value in canonical layout, handed over.
             pub(crate) unsafe fn _lift_ipv6_socket_address(
                 ptr: *mut u8,
             ) -> Ipv6SocketAddress {
@@ -2270,8 +2249,7 @@ pub mod wasi {
             /// Lowers a `error-code` into canonical ABI memory, handing it over.
             ///
             /// # Safety
-            ///
-            /// `ptr` points at writable memory with room for this type in canonical layout, aligned for it; the receiver now owns what the value's lists and strings point at.
+            /// `ptr`: room for the value in canonical layout.
             pub(crate) unsafe fn _lower_owned_error_code(
                 value: ErrorCode,
                 ptr: *mut u8,
@@ -2341,8 +2319,7 @@ pub mod wasi {
             /// Lowers a `ip-socket-address` into canonical ABI memory, handing it over.
             ///
             /// # Safety
-            ///
-            /// `ptr` points at writable memory with room for this type in canonical layout, aligned for it; the receiver now owns what the value's lists and strings point at.
+            /// `ptr`: room for the value in canonical layout.
             pub(crate) unsafe fn _lower_owned_ip_socket_address(
                 value: IpSocketAddress,
                 ptr: *mut u8,
@@ -2365,8 +2342,7 @@ pub mod wasi {
             /// Lowers a `ipv4-socket-address` into canonical ABI memory, handing it over.
             ///
             /// # Safety
-            ///
-            /// `ptr` points at writable memory with room for this type in canonical layout, aligned for it; the receiver now owns what the value's lists and strings point at.
+            /// `ptr`: room for the value in canonical layout.
             pub(crate) unsafe fn _lower_owned_ipv4_socket_address(
                 value: Ipv4SocketAddress,
                 ptr: *mut u8,
@@ -2384,8 +2360,7 @@ pub mod wasi {
             /// Lowers a `ipv6-address` into canonical ABI memory, handing it over.
             ///
             /// # Safety
-            ///
-            /// `ptr` points at writable memory with room for this type in canonical layout, aligned for it; the receiver now owns what the value's lists and strings point at.
+            /// `ptr`: room for the value in canonical layout.
             pub(crate) unsafe fn _lower_owned_ipv6_address(
                 value: Ipv6Address,
                 ptr: *mut u8,
@@ -2405,8 +2380,7 @@ pub mod wasi {
             /// Lowers a `ipv6-socket-address` into canonical ABI memory, handing it over.
             ///
             /// # Safety
-            ///
-            /// `ptr` points at writable memory with room for this type in canonical layout, aligned for it; the receiver now owns what the value's lists and strings point at.
+            /// `ptr`: room for the value in canonical layout.
             pub(crate) unsafe fn _lower_owned_ipv6_socket_address(
                 value: Ipv6SocketAddress,
                 ptr: *mut u8,
@@ -2580,10 +2554,7 @@ pub mod wasi {
             /// Lifts a `error-code` out of canonical ABI memory.
             ///
             /// # Safety
-            ///
-            /// `ptr` points at a valid value of this type in canonical layout
-            /// (aligned, initialized, cases and discriminants in range), whose
-            /// lists, strings and handles are handed over to the result.
+            /// `ptr`: a valid value in canonical layout, handed over.
             pub(crate) unsafe fn _lift_error_code(ptr: *mut u8) -> ErrorCode {
                 let _l1 = unsafe { *ptr.cast::<u8>() };
                 match _l1 {

@@ -211,10 +211,7 @@ fn expand_fn(cx: &Cx, out: &mut Outlined, home: Scope, id: TypeId, dir: Outline)
                 #[doc = #doc]
                 ///
                 /// # Safety
-                ///
-                /// `ptr` points at a valid value of this type in canonical layout
-                /// (aligned, initialized, cases and discriminants in range), whose
-                /// lists, strings and handles are handed over to the result.
+                /// `ptr`: a valid value in canonical layout, handed over.
                 pub(crate) unsafe fn #name(ptr: *mut u8) -> #path {
                     #body
                 }
@@ -235,10 +232,7 @@ fn expand_fn(cx: &Cx, out: &mut Outlined, home: Scope, id: TypeId, dir: Outline)
                 #[doc = #doc]
                 ///
                 /// # Safety
-                ///
-                /// The arguments are the canonical ABI lowering of a valid value of this
-                /// type (cases and discriminants in range), whose lists, strings and
-                /// handles are handed over to the result.
+                /// The arguments: a valid value's core values, handed over.
                 pub(crate) unsafe fn #name(#(#params),*) -> #path {
                     #body
                 }
@@ -254,24 +248,20 @@ fn expand_fn(cx: &Cx, out: &mut Outlined, home: Scope, id: TypeId, dir: Outline)
                 (
                     quote!(#path),
                     format!(" Lowers a `{wit_name}` into canonical ABI memory, handing it over."),
-                    "the receiver now owns what the value's lists and strings point at",
+                    "",
                 )
             } else {
                 (
                     quote!(&#path),
                     format!(" Lowers a lent `{wit_name}` into canonical ABI memory."),
-                    "its lists and strings point into `value`, which must outlive their use",
+                    " (`value` must outlive its use)",
                 )
             };
-            let contract = format!(
-                " `ptr` points at writable memory with room for this type in canonical \
-                 layout, aligned for it; {handed}."
-            );
+            let contract = format!(" `ptr`: room for the value in canonical layout{handed}.");
             quote! {
                 #[doc = #doc]
                 ///
                 /// # Safety
-                ///
                 #[doc = #contract]
                 pub(crate) unsafe fn #name(value: #param, ptr: *mut u8 #list_param) {
                     #body
@@ -309,10 +299,7 @@ fn expand_fn(cx: &Cx, out: &mut Outlined, home: Scope, id: TypeId, dir: Outline)
                 #[doc = #doc]
                 ///
                 /// # Safety
-                ///
-                /// `ptr` points at a value of this type that our lowering wrote and the
-                /// receiver has copied; its lists and strings are freed and must not be
-                /// used again.
+                /// `ptr`: a value our lowering wrote and the receiver copied.
                 pub(crate) unsafe fn #name(ptr: *mut u8) {
                     #body
                 }

@@ -524,18 +524,40 @@ impl<T: WasmResource> Drop for ResourceHandle<T> {
 /// The canonical ABI's contract: `align` is a power of two and a non-null
 /// `old_ptr` was allocated with `old_len` bytes and `align`.
 pub unsafe fn realloc(old_ptr: *mut u8, old_len: usize, align: usize, new_len: usize) -> *mut u8 {
-    // SAFETY: guaranteed by the caller.
-    unsafe {
+    // SAFETY: guaranteed by the caller (for `alloc`, a non-zero size).
+    let ptr = unsafe {
         if old_len == 0 {
-            return alloc(new_len, align);
+            if new_len == 0 {
+                return core::ptr::without_provenance_mut(align);
+            }
+            alloc::alloc::alloc(Layout::from_size_align_unchecked(new_len, align))
+        } else {
+            let layout = Layout::from_size_align_unchecked(old_len, align);
+            alloc::alloc::realloc(old_ptr, layout, new_len)
         }
-        let layout = Layout::from_size_align_unchecked(old_len, align);
-        let ptr = alloc::alloc::realloc(old_ptr, layout, new_len);
-        if ptr.is_null() {
-            alloc::alloc::handle_alloc_error(layout);
-        }
-        ptr
+    };
+    if ptr.is_null() {
+        host_alloc_failed(new_len, align);
     }
+    ptr
+}
+
+/// The host's allocation failed. On wasm32 a trap, as std's
+/// `cabi_realloc` does: `handle_alloc_error` would bring std's whole
+/// panic and formatting machinery (about 24 KB) into every component,
+/// since `cabi_realloc` is always exported.
+#[cold]
+#[inline(never)]
+fn host_alloc_failed(size: usize, align: usize) -> ! {
+    #[cfg(target_arch = "wasm32")]
+    {
+        let _ = (size, align);
+        core::arch::wasm32::unreachable()
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    // SAFETY: `realloc`'s caller passed a power-of-two alignment, and the
+    // allocator was asked for this size with it.
+    alloc::alloc::handle_alloc_error(unsafe { Layout::from_size_align_unchecked(size, align) })
 }
 
 /// What the weak `cabi_realloc` of `libwitbind_weak.a` (linked by the
