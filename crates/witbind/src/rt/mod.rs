@@ -524,17 +524,24 @@ impl<T: WasmResource> Drop for ResourceHandle<T> {
 /// The canonical ABI's contract: `align` is a power of two and a non-null
 /// `old_ptr` was allocated with `old_len` bytes and `align`.
 pub unsafe fn realloc(old_ptr: *mut u8, old_len: usize, align: usize, new_len: usize) -> *mut u8 {
-    // SAFETY: guaranteed by the caller (for `alloc`, a non-zero size).
-    let ptr = unsafe {
-        if old_len == 0 {
-            if new_len == 0 {
-                return core::ptr::without_provenance_mut(align);
-            }
-            alloc::alloc::alloc(Layout::from_size_align_unchecked(new_len, align))
-        } else {
-            let layout = Layout::from_size_align_unchecked(old_len, align);
-            alloc::alloc::realloc(old_ptr, layout, new_len)
+    // Each branch checks its own result: the usual path is then a call,
+    // a test and a return.
+    if old_len == 0 {
+        if new_len == 0 {
+            return core::ptr::without_provenance_mut(align);
         }
+        // SAFETY: a non-zero size, and the caller's power-of-two alignment.
+        let ptr = unsafe { alloc::alloc::alloc(Layout::from_size_align_unchecked(new_len, align)) };
+        if ptr.is_null() {
+            host_alloc_failed(new_len, align);
+        }
+        return ptr;
+    }
+    // SAFETY: guaranteed by the caller: `old_ptr` was allocated with
+    // `old_len` bytes and `align`.
+    let ptr = unsafe {
+        let layout = Layout::from_size_align_unchecked(old_len, align);
+        alloc::alloc::realloc(old_ptr, layout, new_len)
     };
     if ptr.is_null() {
         host_alloc_failed(new_len, align);
