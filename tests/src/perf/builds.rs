@@ -464,8 +464,16 @@ impl GuestCrate {
     pub fn cargo(&self, subcommand: Build, target: &Path) -> Result<Duration> {
         let mut command = cargo_for_wasm();
         command.current_dir(&self.dir).arg(subcommand.name());
-        if subcommand == Build::Release {
-            command.arg("--release");
+        match subcommand {
+            Build::Release => {
+                command.arg("--release");
+            }
+            // What a user's `cargo check` does by default, also where the
+            // environment turns incremental compilation off (as CI does, to
+            // save disk): the re-check after a touch measures it.
+            Build::Check => {
+                command.env("CARGO_INCREMENTAL", "1");
+            }
         }
         command
             .args(["--offline", "--target", crate::WASM_TARGET, "--target-dir"])
