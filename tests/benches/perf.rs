@@ -188,6 +188,8 @@ fn run() -> Result<()> {
         &wit_bindgen,
         &scratch,
     )?;
+    step("the macro's dependency graph");
+    dependencies(&mut report)?;
     step("sizes");
     sizes(&mut report, &worlds, &scratch)?;
     step("call throughput");
@@ -251,6 +253,33 @@ fn run() -> Result<()> {
     }
     Ok(())
 }
+
+/// The crates a guest's build compiles for each `generate!` macro: their
+/// number, and both lists as notes (for RESULTS.md).
+fn dependencies(report: &mut Report) -> Result<()> {
+    let ours = builds::macro_dependencies(Generator::Witbind)?;
+    let theirs = builds::macro_dependencies(Generator::WitBindgen)?;
+    report.record(
+        DEPENDENCIES.0,
+        DEPENDENCIES.1,
+        Unit::Crates,
+        Better::Lower,
+        ours.len() as f64,
+        theirs.len() as f64,
+    );
+    for (generator, crates) in [("witbind", &ours), ("wit-bindgen", &theirs)] {
+        let list: Vec<&str> = crates.iter().map(String::as_str).collect();
+        report.note(format!(
+            "crates of {generator}'s macro ({}): {}",
+            crates.len(),
+            list.join(", ")
+        ));
+    }
+    Ok(())
+}
+
+/// The group and name of the dependency-graph figure.
+const DEPENDENCIES: (&str, &str) = ("the generate! macro's dependency graph", "crates");
 
 fn step(what: &str) {
     eprintln!("perf: {what}...");
@@ -961,6 +990,7 @@ fn check_complete(
     build_worlds: &[World],
 ) -> Result<()> {
     let mut expected: Vec<(String, &str, usize)> = Vec::new();
+    expected.push((DEPENDENCIES.0.to_string(), DEPENDENCIES.1, 1));
     for world in worlds {
         let group = format!("generate {}", world.id);
         for name in [

@@ -593,6 +593,7 @@ fn symlink_dir(target: &Path, link: &Path) -> std::io::Result<()> {
 pub mod async_host;
 pub mod cli;
 pub mod compat;
+pub mod component_type;
 pub mod http;
 pub mod perf;
 pub mod rng;
@@ -604,3 +605,22 @@ pub use run::{
     component_exports, component_imports, decode_component, run_command, run_p3_command, Guest,
     HeapBalance, Host, Output, Run,
 };
+
+/// A unified diff of two texts, headed `old` and `new`, cut after
+/// `max_lines` lines (saying how many more there were).
+pub fn line_diff(old: &str, new: &str, headers: (&str, &str), max_lines: usize) -> String {
+    let diff = similar::TextDiff::from_lines(old, new)
+        .unified_diff()
+        .context_radius(3)
+        .header(headers.0, headers.1)
+        .to_string();
+    let lines: Vec<&str> = diff.lines().collect();
+    if lines.len() <= max_lines {
+        return diff;
+    }
+    format!(
+        "{}\n... ({} more diff lines)",
+        lines[..max_lines].join("\n"),
+        lines.len() - max_lines
+    )
+}

@@ -673,3 +673,29 @@ fn random_wit_bindings_type_check() {
 fn random_async_wit_bindings_type_check() {
     type_check_property(&ASYNC);
 }
+
+/// witbind's component-type encoder on every random world of both suites:
+/// each decodes to the world that was encoded and to what wit-component's
+/// encoder gives (`witbind_tests::component_type`).
+#[test]
+fn random_worlds_encode_to_their_component_type() {
+    let mut checked = 0;
+    let mut failures = Vec::new();
+    for suite in [&SYNC, &ASYNC] {
+        for case in cases(suite) {
+            for (world, _) in case.resolve.worlds.iter() {
+                checked += 1;
+                if let Err(e) = witbind_tests::component_type::check_world(&case.resolve, world) {
+                    failures.push(format!("{} case {}: {e:#}", suite.name, case.number));
+                }
+            }
+        }
+    }
+    assert!(checked > 500, "too few worlds: {checked}");
+    assert!(
+        failures.is_empty(),
+        "{} of {checked} worlds:\n\n{}",
+        failures.len(),
+        failures[..failures.len().min(5)].join("\n\n")
+    );
+}

@@ -133,19 +133,11 @@ fn write_snapshot(path: &Path, contents: &str) {
 }
 
 fn diff(old: &str, new: &str) -> String {
-    let diff = similar::TextDiff::from_lines(old, new)
-        .unified_diff()
-        .context_radius(3)
-        .header("committed snapshot", "generated now")
-        .to_string();
-    let lines: Vec<&str> = diff.lines().collect();
-    if lines.len() <= MAX_DIFF_LINES {
-        return diff;
-    }
-    format!(
-        "{}\n... ({} more diff lines)",
-        lines[..MAX_DIFF_LINES].join("\n"),
-        lines.len() - MAX_DIFF_LINES
+    witbind_tests::line_diff(
+        old,
+        new,
+        ("committed snapshot", "generated now"),
+        MAX_DIFF_LINES,
     )
 }
 

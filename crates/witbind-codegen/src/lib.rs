@@ -22,7 +22,7 @@
 //! export_macro the export! macros and stubs
 //! world        the module tree; cabi_realloc and the component type
 //! payloads     stream and future payload vtables, `wit_stream`/`wit_future`
-//! encode       the component-type custom section (wit-component)
+//! encode       the component-type custom section (on wasm-encoder)
 //! format       tokens ──prettyplease──▶ a deterministic Rust file
 //! ```
 //!
@@ -66,6 +66,7 @@ mod types;
 mod values;
 mod world;
 
+pub use encode::{component_type, Contents};
 pub use error::{Blame, Diagnostic, Error};
 #[cfg(feature = "format")]
 pub use format::format_file;

@@ -3,6 +3,7 @@
 //! `target/bench-tools`), and throwaway guest crates under `target/perf/`
 //! built with cargo for `wasm32-wasip2`.
 
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant, SystemTime};
@@ -480,6 +481,53 @@ impl GuestCrate {
             .arg(target);
         run_timed(&mut command).with_context(|| format!("building {}", self.name))
     }
+}
+
+/// The crates (`name vX.Y.Z`) of the normal dependency graph of
+/// `generator`'s proc macro, the macro itself included: `witbind-macro` in
+/// this workspace, `wit-bindgen-rust-macro` in the guests' (the version
+/// their `Cargo.lock` pins), as `cargo tree` lists them.
+pub fn macro_dependencies(generator: Generator) -> Result<BTreeSet<String>> {
+    let (manifest, package) = match generator {
+        Generator::Witbind => (repo_root().join("Cargo.toml"), "witbind-macro"),
+        Generator::WitBindgen => (
+            repo_root().join("tests/guests/Cargo.toml"),
+            "wit-bindgen-rust-macro",
+        ),
+    };
+    let output = cargo()
+        .args([
+            "tree",
+            "--edges",
+            "normal",
+            "--prefix",
+            "none",
+            "--manifest-path",
+        ])
+        .arg(&manifest)
+        .args(["--package", package])
+        .output()
+        .context("running `cargo tree`")?;
+    if !output.status.success() {
+        bail!(
+            "`cargo tree --package {package}` failed:\n{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+    let crates: BTreeSet<String> = String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .filter_map(|line| {
+            let mut words = line.split_whitespace();
+            Some(format!("{} {}", words.next()?, words.next()?))
+        })
+        .collect();
+    if !crates
+        .iter()
+        .any(|krate| krate.starts_with(&format!("{package} ")))
+    {
+        bail!("`cargo tree --package {package}` did not list {package}");
+    }
+    Ok(crates)
 }
 
 /// What [`GuestCrate::cargo`] runs.

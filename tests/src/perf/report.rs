@@ -33,6 +33,8 @@ pub enum Unit {
     MibPerSec,
     /// Wasm instructions (wasmtime fuel) per call.
     Instructions,
+    /// Crates (in a dependency graph).
+    Crates,
 }
 
 impl Unit {
@@ -46,6 +48,7 @@ impl Unit {
             Unit::CyclesPerSec => "cycles/s",
             Unit::MibPerSec => "MiB/s",
             Unit::Instructions => "instructions",
+            Unit::Crates => "crates",
         }
     }
 
@@ -55,7 +58,7 @@ impl Unit {
             Unit::Ms if value < 10.0 => format!("{value:.2}"),
             Unit::Ms => format!("{value:.1}"),
             Unit::Seconds => format!("{value:.2}"),
-            Unit::Bytes | Unit::Lines => thousands(value.round() as u64),
+            Unit::Bytes | Unit::Lines | Unit::Crates => thousands(value.round() as u64),
             Unit::CallsPerSec | Unit::CyclesPerSec => thousands(value.round() as u64),
             Unit::MibPerSec => format!("{value:.0}"),
             Unit::Instructions if value < 100.0 => format!("{value:.1}"),
