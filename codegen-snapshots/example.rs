@@ -83,7 +83,7 @@ pub mod example {
                 pub(crate) handle: ::witbind::rt::ResourceHandle<Bucket>,
             }
             ::witbind::rt::resource_handle!(
-                Bucket, "example:kv/store@0.1.0", "[resource-drop]bucket", api
+                Bucket, "example:kv/store@0.1.0", "[resource-drop]bucket"
             );
             impl Bucket {
                 /// Opens the bucket called `name`.
@@ -323,7 +323,7 @@ const _: () = {
 )]
 #[doc(hidden)]
 #[allow(dead_code, clippy::octal_escapes)]
-static __WITBIND_COMPONENT_TYPE: [u8; 535] = *b"\0asm\r\0\x01\0\0\x19\x16wit-component-encoding\x04\0\x07\xB5\x03\x01A\x02\x01A\x06\x01B\x16\x01p}\x01ky\x01r\x03\x03keys\x05value\0\x03ttl\x01\x04\0\x05entry\x03\0\x02\x01q\x03\raccess-denied\0\0\x04full\x01w\0\x05other\x01s\0\x04\0\x0Bstore-error\x03\0\x04\x04\0\x06bucket\x03\x01\x01i\x06\x01j\x01\x07\x01\x05\x01@\x01\x04names\0\x08\x04\0\x13[static]bucket.open\x01\t\x01h\x06\x01k\x03\x01j\x01\x0B\x01\x05\x01@\x02\x04self\n\x03keys\0\x0C\x04\0\x12[method]bucket.get\x01\r\x01j\0\x01\x05\x01@\x02\x04self\n\x05entry\x03\0\x0E\x04\0\x12[method]bucket.set\x01\x0F\x01ps\x01@\x02\x04self\n\x06prefixs\0\x10\x04\0\x13[method]bucket.keys\x01\x11\x03\0\x16example:kv/store@0.1.0\x05\0\x01@\x01\x07messages\x01\0\x03\0\x03log\x01\x01\x01B\x04\x01p}\x01j\x01\0\x01s\x01@\x01\x07request\0\0\x01\x04\0\x06handle\x01\x02\x04\0\x18example:kv/handler@0.1.0\x05\x02\x04\0\x14example:kv/app@0.1.0\x04\0\x0B\t\x01\0\x03app\x03\0\0\0/\tproducers\x01\x0Cprocessed-by\x01\rwit-component\x070.262.0";
+static __WITBIND_COMPONENT_TYPE: [u8; 527] = *b"\0asm\r\0\x01\0\0\x19\x16wit-component-encoding\x04\0\x07\xB5\x03\x01A\x02\x01A\x06\x01B\x16\x01p}\x01ky\x01r\x03\x03keys\x05value\0\x03ttl\x01\x04\0\x05entry\x03\0\x02\x01q\x03\raccess-denied\0\0\x04full\x01w\0\x05other\x01s\0\x04\0\x0Bstore-error\x03\0\x04\x04\0\x06bucket\x03\x01\x01i\x06\x01j\x01\x07\x01\x05\x01@\x01\x04names\0\x08\x04\0\x13[static]bucket.open\x01\t\x01h\x06\x01k\x03\x01j\x01\x0B\x01\x05\x01@\x02\x04self\n\x03keys\0\x0C\x04\0\x12[method]bucket.get\x01\r\x01j\0\x01\x05\x01@\x02\x04self\n\x05entry\x03\0\x0E\x04\0\x12[method]bucket.set\x01\x0F\x01ps\x01@\x02\x04self\n\x06prefixs\0\x10\x04\0\x13[method]bucket.keys\x01\x11\x03\0\x16example:kv/store@0.1.0\x05\0\x01@\x01\x07messages\x01\0\x03\0\x03log\x01\x01\x01B\x04\x01p}\x01j\x01\0\x01s\x01@\x01\x07request\0\0\x01\x04\0\x06handle\x01\x02\x04\0\x18example:kv/handler@0.1.0\x05\x02\x04\0\x14example:kv/app@0.1.0\x04\0\x0B\t\x01\0\x03app\x03\0\0\0'\tproducers\x01\x0Cprocessed-by\x01\x07witbind\x050.1.0";
 /// Referenced from every module of the bindings, so that the
 /// linker keeps the component type above whenever any of them is
 /// used.

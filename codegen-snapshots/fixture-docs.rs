@@ -93,7 +93,7 @@ pub mod witbind_fixtures {
                 pub(crate) handle: ::witbind::rt::ResourceHandle<Handle>,
             }
             ::witbind::rt::resource_handle!(
-                Handle, "witbind-fixtures:docs/documented", "[resource-drop]handle", api
+                Handle, "witbind-fixtures:docs/documented", "[resource-drop]handle"
             );
             impl Handle {
                 /// A constructor doc.
@@ -197,7 +197,7 @@ const _: () = {
 )]
 #[doc(hidden)]
 #[allow(dead_code, clippy::octal_escapes)]
-static __WITBIND_COMPONENT_TYPE: [u8; 591] = *b"\0asm\r\0\x01\0\0\x19\x16wit-component-encoding\x04\0\x07\xEC\x03\x01A\x02\x01A\n\x01B\x17\x01r\x02\x05fieldy\x0Bother-fields\x04\0\x05thing\x03\0\0\x01q\x02\x05first\0\0\x06second\x01\x01\0\x04\0\x06choice\x03\0\x02\x01m\x02\x03low\x04high\x04\0\x05level\x03\0\x04\x01n\x01\x07verbose\x04\0\x07options\x03\0\x06\x04\0\x05alias\x03\0\x01\x04\0\x06handle\x03\x01\x01i\t\x01@\0\0\n\x04\0\x13[constructor]handle\x01\x0B\x01h\t\x01@\x01\x04self\x0C\x01\0\x04\0\x15[method]handle.method\x01\r\x04\0\x17[static]handle.function\x01\x0B\x01@\x01\x05input\x01\0\x03\x04\0\x03run\x01\x0E\x01@\0\x01\0\x04\0\x0Cundocumented\x01\x0F\x04\0\tempty-doc\x01\x0F\x04\0\ttight-doc\x01\x0F\x03\0 witbind-fixtures:docs/documented\x05\0\x01B\x02\x01@\0\x01\0\x04\0\x05inner\x01\0\x03\0\x06inline\x05\x01\x02\x03\0\0\x05level\x03\0\x05level\x03\0\x02\x02\x03\0\0\x07options\x03\0\x07options\x03\0\x04\x01@\x02\x05level\x03\x07options\x05\x01\0\x03\0\x08world-fn\x01\x06\x04\0\x1Awitbind-fixtures:docs/docs\x04\0\x0B\n\x01\0\x04docs\x03\0\0\0/\tproducers\x01\x0Cprocessed-by\x01\rwit-component\x070.262.0";
+static __WITBIND_COMPONENT_TYPE: [u8; 583] = *b"\0asm\r\0\x01\0\0\x19\x16wit-component-encoding\x04\0\x07\xEC\x03\x01A\x02\x01A\n\x01B\x17\x01r\x02\x05fieldy\x0Bother-fields\x04\0\x05thing\x03\0\0\x01q\x02\x05first\0\0\x06second\x01\x01\0\x04\0\x06choice\x03\0\x02\x01m\x02\x03low\x04high\x04\0\x05level\x03\0\x04\x01n\x01\x07verbose\x04\0\x07options\x03\0\x06\x04\0\x05alias\x03\0\x01\x04\0\x06handle\x03\x01\x01i\t\x01@\0\0\n\x04\0\x13[constructor]handle\x01\x0B\x01h\t\x01@\x01\x04self\x0C\x01\0\x04\0\x15[method]handle.method\x01\r\x04\0\x17[static]handle.function\x01\x0B\x01@\x01\x05input\x01\0\x03\x04\0\x03run\x01\x0E\x01@\0\x01\0\x04\0\x0Cundocumented\x01\x0F\x04\0\tempty-doc\x01\x0F\x04\0\ttight-doc\x01\x0F\x03\0 witbind-fixtures:docs/documented\x05\0\x01B\x02\x01@\0\x01\0\x04\0\x05inner\x01\0\x03\0\x06inline\x05\x01\x02\x03\0\0\x05level\x03\0\x05level\x03\0\x02\x02\x03\0\0\x07options\x03\0\x07options\x03\0\x04\x01@\x02\x05level\x03\x07options\x05\x01\0\x03\0\x08world-fn\x01\x06\x04\0\x1Awitbind-fixtures:docs/docs\x04\0\x0B\n\x01\0\x04docs\x03\0\0\0'\tproducers\x01\x0Cprocessed-by\x01\x07witbind\x050.1.0";
 /// Referenced from every module of the bindings, so that the
 /// linker keeps the component type above whenever any of them is
 /// used.

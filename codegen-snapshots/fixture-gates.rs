@@ -44,8 +44,7 @@ pub mod witbind_fixtures {
                 pub(crate) handle: ::witbind::rt::ResourceHandle<Widget>,
             }
             ::witbind::rt::resource_handle!(
-                Widget, "witbind-fixtures:gates/stable@1.1.0", "[resource-drop]widget",
-                api
+                Widget, "witbind-fixtures:gates/stable@1.1.0", "[resource-drop]widget"
             );
             impl Widget {
                 /// Always there.
@@ -83,7 +82,7 @@ const _: () = {
 )]
 #[doc(hidden)]
 #[allow(dead_code, clippy::octal_escapes)]
-static __WITBIND_COMPONENT_TYPE: [u8; 328] = *b"\0asm\r\0\x01\0\0\x19\x16wit-component-encoding\x04\0\x07\xE4\x01\x01A\x02\x01A\x04\x01B\n\x01r\x01\x05level}\x04\0\x06config\x03\0\0\x04\0\x06widget\x03\x01\x01i\x02\x01@\0\0\x03\x04\0\x13[constructor]widget\x01\x04\x01@\x01\x06config\x01\x01\0\x04\0\tconfigure\x01\x05\x01@\x01\x05level}\x01\0\x04\0\rold-configure\x01\x06\x03\0#witbind-fixtures:gates/stable@1.1.0\x05\0\x01@\0\x01\0\x03\0\x08newer-fn\x01\x01\x04\0\"witbind-fixtures:gates/gates@1.1.0\x04\0\x0B\x0B\x01\0\x05gates\x03\0\0\0/\tproducers\x01\x0Cprocessed-by\x01\rwit-component\x070.262.0";
+static __WITBIND_COMPONENT_TYPE: [u8; 320] = *b"\0asm\r\0\x01\0\0\x19\x16wit-component-encoding\x04\0\x07\xE4\x01\x01A\x02\x01A\x04\x01B\n\x01r\x01\x05level}\x04\0\x06config\x03\0\0\x04\0\x06widget\x03\x01\x01@\x01\x06config\x01\x01\0\x04\0\tconfigure\x01\x03\x01@\x01\x05level}\x01\0\x04\0\rold-configure\x01\x04\x01i\x02\x01@\0\0\x05\x04\0\x13[constructor]widget\x01\x06\x03\0#witbind-fixtures:gates/stable@1.1.0\x05\0\x01@\0\x01\0\x03\0\x08newer-fn\x01\x01\x04\0\"witbind-fixtures:gates/gates@1.1.0\x04\0\x0B\x0B\x01\0\x05gates\x03\0\0\0'\tproducers\x01\x0Cprocessed-by\x01\x07witbind\x050.1.0";
 /// Referenced from every module of the bindings, so that the
 /// linker keeps the component type above whenever any of them is
 /// used.

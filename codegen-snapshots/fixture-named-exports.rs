@@ -49,7 +49,7 @@ pub mod logger {
     pub struct Tally {
         pub(crate) handle: ::witbind::rt::ResourceHandle<Tally>,
     }
-    ::witbind::rt::resource_handle!(Tally, "logger", "[resource-drop]tally", api);
+    ::witbind::rt::resource_handle!(Tally, "logger", "[resource-drop]tally");
     impl Tally {
         pub fn new(start: u64) -> Self {
             wit_import!("[constructor]tally", (i64), i32);
@@ -106,7 +106,7 @@ pub mod exports {
         }
         ::witbind::rt::exported_resource!(
             Tally, TallyBorrow, GuestTally, "[export]first", "[resource-new]tally",
-            "[resource-rep]tally", "[resource-drop]tally", api
+            "[resource-rep]tally", "[resource-drop]tally"
         );
         pub trait Guest {
             type Tally: GuestTally;
@@ -290,7 +290,7 @@ pub mod exports {
         }
         ::witbind::rt::exported_resource!(
             Tally, TallyBorrow, GuestTally, "[export]second", "[resource-new]tally",
-            "[resource-rep]tally", "[resource-drop]tally", api
+            "[resource-rep]tally", "[resource-drop]tally"
         );
         pub trait Guest {
             type Tally: GuestTally;
@@ -472,7 +472,7 @@ const _: () = {
 )]
 #[doc(hidden)]
 #[allow(dead_code, clippy::octal_escapes)]
-static __WITBIND_COMPONENT_TYPE: [u8; 657] = *b"\0asm\r\0\x01\0\0\x19\x16wit-component-encoding\x04\0\x07\xA5\x04\x01A\x02\x01A\x06\x01B\r\x01r\x02\x04names\x05valuew\x04\0\x08snapshot\x03\0\0\x04\0\x05tally\x03\x01\x01i\x02\x01@\x01\x05startw\0\x03\x04\0\x12[constructor]tally\x01\x04\x01h\x02\x01@\x01\x04self\x05\0\x01\x04\0\x12[method]tally.bump\x01\x06\x01@\0\0s\x04\0\x08describe\x01\x07\x01@\x01\x01t\x05\0\x01\x04\0\x05total\x01\x08\x03\0\x06logger\x05\0\x01B\r\x01r\x02\x04names\x05valuew\x04\0\x08snapshot\x03\0\0\x04\0\x05tally\x03\x01\x01i\x02\x01@\x01\x05startw\0\x03\x04\0\x12[constructor]tally\x01\x04\x01h\x02\x01@\x01\x04self\x05\0\x01\x04\0\x12[method]tally.bump\x01\x06\x01@\0\0s\x04\0\x08describe\x01\x07\x01@\x01\x01t\x05\0\x01\x04\0\x05total\x01\x08\x04\0\x05first\x05\x01\x01B\r\x01r\x02\x04names\x05valuew\x04\0\x08snapshot\x03\0\0\x04\0\x05tally\x03\x01\x01i\x02\x01@\x01\x05startw\0\x03\x04\0\x12[constructor]tally\x01\x04\x01h\x02\x01@\x01\x04self\x05\0\x01\x04\0\x12[method]tally.bump\x01\x06\x01@\0\0s\x04\0\x08describe\x01\x07\x01@\x01\x01t\x05\0\x01\x04\0\x05total\x01\x08\x04\0\x06second\x05\x02\x04\0,witbind-fixtures:named-exports/named-exports\x04\0\x0B\x13\x01\0\rnamed-exports\x03\0\0\0/\tproducers\x01\x0Cprocessed-by\x01\rwit-component\x070.262.0";
+static __WITBIND_COMPONENT_TYPE: [u8; 649] = *b"\0asm\r\0\x01\0\0\x19\x16wit-component-encoding\x04\0\x07\xA5\x04\x01A\x02\x01A\x06\x01B\r\x01r\x02\x04names\x05valuew\x04\0\x08snapshot\x03\0\0\x04\0\x05tally\x03\x01\x01i\x02\x01@\x01\x05startw\0\x03\x04\0\x12[constructor]tally\x01\x04\x01h\x02\x01@\x01\x04self\x05\0\x01\x04\0\x12[method]tally.bump\x01\x06\x01@\0\0s\x04\0\x08describe\x01\x07\x01@\x01\x01t\x05\0\x01\x04\0\x05total\x01\x08\x03\0\x06logger\x05\0\x01B\r\x01r\x02\x04names\x05valuew\x04\0\x08snapshot\x03\0\0\x04\0\x05tally\x03\x01\x01i\x02\x01@\x01\x05startw\0\x03\x04\0\x12[constructor]tally\x01\x04\x01h\x02\x01@\x01\x04self\x05\0\x01\x04\0\x12[method]tally.bump\x01\x06\x01@\0\0s\x04\0\x08describe\x01\x07\x01@\x01\x01t\x05\0\x01\x04\0\x05total\x01\x08\x04\0\x05first\x05\x01\x01B\r\x01r\x02\x04names\x05valuew\x04\0\x08snapshot\x03\0\0\x04\0\x05tally\x03\x01\x01i\x02\x01@\x01\x05startw\0\x03\x04\0\x12[constructor]tally\x01\x04\x01h\x02\x01@\x01\x04self\x05\0\x01\x04\0\x12[method]tally.bump\x01\x06\x01@\0\0s\x04\0\x08describe\x01\x07\x01@\x01\x01t\x05\0\x01\x04\0\x05total\x01\x08\x04\0\x06second\x05\x02\x04\0,witbind-fixtures:named-exports/named-exports\x04\0\x0B\x13\x01\0\rnamed-exports\x03\0\0\0'\tproducers\x01\x0Cprocessed-by\x01\x07witbind\x050.1.0";
 /// Referenced from every module of the bindings, so that the
 /// linker keeps the component type above whenever any of them is
 /// used.

@@ -164,7 +164,7 @@ pub mod primary {
     pub struct Bucket {
         pub(crate) handle: ::witbind::rt::ResourceHandle<Bucket>,
     }
-    ::witbind::rt::resource_handle!(Bucket, "primary", "[resource-drop]bucket", api);
+    ::witbind::rt::resource_handle!(Bucket, "primary", "[resource-drop]bucket");
     impl Bucket {
         /// Opens the bucket `name`.
         pub fn new(name: &str) -> Self {
@@ -309,7 +309,7 @@ pub mod secondary {
     pub struct Bucket {
         pub(crate) handle: ::witbind::rt::ResourceHandle<Bucket>,
     }
-    ::witbind::rt::resource_handle!(Bucket, "secondary", "[resource-drop]bucket", api);
+    ::witbind::rt::resource_handle!(Bucket, "secondary", "[resource-drop]bucket");
     impl Bucket {
         /// Opens the bucket `name`.
         pub fn new(name: &str) -> Self {
@@ -388,7 +388,7 @@ const _: () = {
 )]
 #[doc(hidden)]
 #[allow(dead_code, clippy::octal_escapes)]
-static __WITBIND_COMPONENT_TYPE: [u8; 675] = *b"\0asm\r\0\x01\0\0\x19\x16wit-component-encoding\x04\0\x07\xB7\x04\x01A\x02\x01A\x07\x01B\x13\x01r\x02\x03keys\x05valuey\x04\0\x05entry\x03\0\0\x01m\x02\x07missing\x07refused\x04\0\x05error\x03\0\x02\x04\0\x06bucket\x03\x01\x01i\x04\x01@\x01\x04names\0\x05\x04\0\x13[constructor]bucket\x01\x06\x01h\x04\x01@\x01\x04self\x07\0s\x04\0\x13[method]bucket.name\x01\x08\x01j\x01\x01\x01\x03\x01@\x02\x04self\x07\x03keys\0\t\x04\0\x12[method]bucket.get\x01\n\x01@\0\0s\x04\0\x08describe\x01\x0B\x01k\x01\x01@\x01\x05entry\x01\0\x0C\x04\0\x03set\x01\r\x03\0\x07primary\x05\0\x01B\x13\x01r\x02\x03keys\x05valuey\x04\0\x05entry\x03\0\0\x01m\x02\x07missing\x07refused\x04\0\x05error\x03\0\x02\x04\0\x06bucket\x03\x01\x01i\x04\x01@\x01\x04names\0\x05\x04\0\x13[constructor]bucket\x01\x06\x01h\x04\x01@\x01\x04self\x07\0s\x04\0\x13[method]bucket.name\x01\x08\x01j\x01\x01\x01\x03\x01@\x02\x04self\x07\x03keys\0\t\x04\0\x12[method]bucket.get\x01\n\x01@\0\0s\x04\0\x08describe\x01\x0B\x01k\x01\x01@\x01\x05entry\x01\0\x0C\x04\0\x03set\x01\r\x03\0\tsecondary\x05\x01\x01ps\x01@\x01\x03keys\0\x02\x04\0\x04copy\x01\x03\x04\0,witbind-fixtures:named-imports/named-imports\x04\0\x0B\x13\x01\0\rnamed-imports\x03\0\0\0/\tproducers\x01\x0Cprocessed-by\x01\rwit-component\x070.262.0";
+static __WITBIND_COMPONENT_TYPE: [u8; 667] = *b"\0asm\r\0\x01\0\0\x19\x16wit-component-encoding\x04\0\x07\xB7\x04\x01A\x02\x01A\x07\x01B\x13\x01r\x02\x03keys\x05valuey\x04\0\x05entry\x03\0\0\x01m\x02\x07missing\x07refused\x04\0\x05error\x03\0\x02\x04\0\x06bucket\x03\x01\x01i\x04\x01@\x01\x04names\0\x05\x04\0\x13[constructor]bucket\x01\x06\x01h\x04\x01@\x01\x04self\x07\0s\x04\0\x13[method]bucket.name\x01\x08\x01j\x01\x01\x01\x03\x01@\x02\x04self\x07\x03keys\0\t\x04\0\x12[method]bucket.get\x01\n\x01@\0\0s\x04\0\x08describe\x01\x0B\x01k\x01\x01@\x01\x05entry\x01\0\x0C\x04\0\x03set\x01\r\x03\0\x07primary\x05\0\x01B\x13\x01r\x02\x03keys\x05valuey\x04\0\x05entry\x03\0\0\x01m\x02\x07missing\x07refused\x04\0\x05error\x03\0\x02\x04\0\x06bucket\x03\x01\x01i\x04\x01@\x01\x04names\0\x05\x04\0\x13[constructor]bucket\x01\x06\x01h\x04\x01@\x01\x04self\x07\0s\x04\0\x13[method]bucket.name\x01\x08\x01j\x01\x01\x01\x03\x01@\x02\x04self\x07\x03keys\0\t\x04\0\x12[method]bucket.get\x01\n\x01@\0\0s\x04\0\x08describe\x01\x0B\x01k\x01\x01@\x01\x05entry\x01\0\x0C\x04\0\x03set\x01\r\x03\0\tsecondary\x05\x01\x01ps\x01@\x01\x03keys\0\x02\x04\0\x04copy\x01\x03\x04\0,witbind-fixtures:named-imports/named-imports\x04\0\x0B\x13\x01\0\rnamed-imports\x03\0\0\0'\tproducers\x01\x0Cprocessed-by\x01\x07witbind\x050.1.0";
 /// Referenced from every module of the bindings, so that the
 /// linker keeps the component type above whenever any of them is
 /// used.

@@ -45,7 +45,7 @@ const _: () = {
 )]
 #[doc(hidden)]
 #[allow(dead_code, clippy::octal_escapes)]
-static __WITBIND_COMPONENT_TYPE: [u8; 265] = *b"\0asm\r\0\x01\0\0\x19\x16wit-component-encoding\x04\0\x07\x9A\x01\x01A\x02\x01A\x02\x01B\x04\x01@\0\0y\x04\0\x06stable\x01\0\x04\0\x05fancy\x01\0\x04\0\x05other\x01\0\x03\0+witbind-fixtures:opt-all-features/api@1.0.0\x05\0\x04\08witbind-fixtures:opt-all-features/opt-all-features@1.0.0\x04\0\x0B\x16\x01\0\x10opt-all-features\x03\0\0\0/\tproducers\x01\x0Cprocessed-by\x01\rwit-component\x070.262.0";
+static __WITBIND_COMPONENT_TYPE: [u8; 257] = *b"\0asm\r\0\x01\0\0\x19\x16wit-component-encoding\x04\0\x07\x9A\x01\x01A\x02\x01A\x02\x01B\x04\x01@\0\0y\x04\0\x06stable\x01\0\x04\0\x05fancy\x01\0\x04\0\x05other\x01\0\x03\0+witbind-fixtures:opt-all-features/api@1.0.0\x05\0\x04\08witbind-fixtures:opt-all-features/opt-all-features@1.0.0\x04\0\x0B\x16\x01\0\x10opt-all-features\x03\0\0\0'\tproducers\x01\x0Cprocessed-by\x01\x07witbind\x050.1.0";
 /// Referenced from every module of the bindings, so that the
 /// linker keeps the component type above whenever any of them is
 /// used.

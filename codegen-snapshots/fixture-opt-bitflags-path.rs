@@ -40,7 +40,7 @@ const _: () = {
 )]
 #[doc(hidden)]
 #[allow(dead_code, clippy::octal_escapes)]
-static __WITBIND_COMPONENT_TYPE: [u8; 277] = *b"\0asm\r\0\x01\0\0\x19\x16wit-component-encoding\x04\0\x07\xA5\x01\x01A\x02\x01A\x02\x01B\x04\x01n\x03\x04read\x05write\x04exec\x04\0\x06access\x03\0\0\x01@\x01\x06wanted\x01\0\x01\x04\0\x05check\x01\x02\x03\0(witbind-fixtures:opt-bitflags-path/perms\x05\0\x04\x004witbind-fixtures:opt-bitflags-path/opt-bitflags-path\x04\0\x0B\x17\x01\0\x11opt-bitflags-path\x03\0\0\0/\tproducers\x01\x0Cprocessed-by\x01\rwit-component\x070.262.0";
+static __WITBIND_COMPONENT_TYPE: [u8; 269] = *b"\0asm\r\0\x01\0\0\x19\x16wit-component-encoding\x04\0\x07\xA5\x01\x01A\x02\x01A\x02\x01B\x04\x01n\x03\x04read\x05write\x04exec\x04\0\x06access\x03\0\0\x01@\x01\x06wanted\x01\0\x01\x04\0\x05check\x01\x02\x03\0(witbind-fixtures:opt-bitflags-path/perms\x05\0\x04\x004witbind-fixtures:opt-bitflags-path/opt-bitflags-path\x04\0\x0B\x17\x01\0\x11opt-bitflags-path\x03\0\0\0'\tproducers\x01\x0Cprocessed-by\x01\x07witbind\x050.1.0";
 /// Referenced from every module of the bindings, so that the
 /// linker keeps the component type above whenever any of them is
 /// used.

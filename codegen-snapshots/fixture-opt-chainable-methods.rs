@@ -7,7 +7,7 @@ pub struct Stack {
     pub(crate) handle: ::witbind::rt::ResourceHandle<Stack>,
 }
 #[rustfmt::skip]
-::witbind::rt::resource_handle!(Stack, "$root", "[resource-drop]stack", api);
+::witbind::rt::resource_handle!(Stack, "$root", "[resource-drop]stack");
 #[rustfmt::skip]
 impl Stack {
     #[allow(clippy::new_without_default)]
@@ -54,7 +54,7 @@ pub mod witbind_fixtures {
             }
             ::witbind::rt::resource_handle!(
                 Builder, "witbind-fixtures:opt-chainable-methods/build",
-                "[resource-drop]builder", api
+                "[resource-drop]builder"
             );
             impl Builder {
                 #[allow(clippy::new_without_default)]
@@ -171,7 +171,7 @@ const _: () = {
 )]
 #[doc(hidden)]
 #[allow(dead_code, clippy::octal_escapes)]
-static __WITBIND_COMPONENT_TYPE: [u8; 607] = *b"\0asm\r\0\x01\0\0\x19\x16wit-component-encoding\x04\0\x07\xEB\x03\x01A\x02\x01A\x0C\x01B\x0F\x04\0\x07builder\x03\x01\x01i\0\x01@\0\0\x01\x04\0\x14[constructor]builder\x01\x02\x01h\0\x01@\x02\x04self\x03\x04names\x01\0\x04\0\x18[method]builder.set-name\x01\x04\x01@\x02\x04self\x03\x01xy\x01\0\x04\0\x13[method]builder.add\x01\x05\x01C\x02\x04self\x03\x01xy\x01\0\x04\0\x19[method]builder.add-later\x01\x06\x01@\x01\x04self\x03\x01\0\x04\0\x15[method]builder.reset\x01\x07\x01@\x01\x04self\x03\0s\x04\0\x16[method]builder.finish\x01\x08\x03\0,witbind-fixtures:opt-chainable-methods/build\x05\0\x03\0\x05stack\x03\x01\x01i\x01\x01@\0\0\x02\x03\0\x12[constructor]stack\x01\x03\x01h\x01\x01@\x02\x04self\x04\x01xy\x01\0\x03\0\x12[method]stack.push\x01\x05\x01ky\x01@\x01\x04self\x04\0\x06\x03\0\x11[method]stack.pop\x01\x07\x04\0<witbind-fixtures:opt-chainable-methods/opt-chainable-methods\x04\0\x0B\x1B\x01\0\x15opt-chainable-methods\x03\0\0\0/\tproducers\x01\x0Cprocessed-by\x01\rwit-component\x070.262.0";
+static __WITBIND_COMPONENT_TYPE: [u8; 599] = *b"\0asm\r\0\x01\0\0\x19\x16wit-component-encoding\x04\0\x07\xEB\x03\x01A\x02\x01A\x0C\x01B\x0F\x04\0\x07builder\x03\x01\x01i\0\x01@\0\0\x01\x04\0\x14[constructor]builder\x01\x02\x01h\0\x01@\x02\x04self\x03\x04names\x01\0\x04\0\x18[method]builder.set-name\x01\x04\x01@\x02\x04self\x03\x01xy\x01\0\x04\0\x13[method]builder.add\x01\x05\x01C\x02\x04self\x03\x01xy\x01\0\x04\0\x19[method]builder.add-later\x01\x06\x01@\x01\x04self\x03\x01\0\x04\0\x15[method]builder.reset\x01\x07\x01@\x01\x04self\x03\0s\x04\0\x16[method]builder.finish\x01\x08\x03\0,witbind-fixtures:opt-chainable-methods/build\x05\0\x03\0\x05stack\x03\x01\x01i\x01\x01@\0\0\x02\x03\0\x12[constructor]stack\x01\x03\x01h\x01\x01@\x02\x04self\x04\x01xy\x01\0\x03\0\x12[method]stack.push\x01\x05\x01ky\x01@\x01\x04self\x04\0\x06\x03\0\x11[method]stack.pop\x01\x07\x04\0<witbind-fixtures:opt-chainable-methods/opt-chainable-methods\x04\0\x0B\x1B\x01\0\x15opt-chainable-methods\x03\0\0\0'\tproducers\x01\x0Cprocessed-by\x01\x07witbind\x050.1.0";
 /// Referenced from every module of the bindings, so that the
 /// linker keeps the component type above whenever any of them is
 /// used.

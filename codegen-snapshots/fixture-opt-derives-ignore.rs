@@ -92,7 +92,7 @@ const _: () = {
 )]
 #[doc(hidden)]
 #[allow(dead_code, clippy::octal_escapes)]
-static __WITBIND_COMPONENT_TYPE: [u8; 314] = *b"\0asm\r\0\x01\0\0\x19\x16wit-component-encoding\x04\0\x07\xC9\x01\x01A\x02\x01A\x02\x01B\x08\x01r\x02\x01xy\x01yy\x04\0\x05point\x03\0\0\x01r\x01\x05ratiou\x04\0\x05loose\x03\0\x02\x01m\x02\x04left\x05right\x04\0\x04side\x03\0\x04\x01@\x02\x01p\x01\x01l\x03\0\x05\x04\0\x05place\x01\x06\x03\0*witbind-fixtures:opt-derives-ignore/shapes\x05\0\x04\x006witbind-fixtures:opt-derives-ignore/opt-derives-ignore\x04\0\x0B\x18\x01\0\x12opt-derives-ignore\x03\0\0\0/\tproducers\x01\x0Cprocessed-by\x01\rwit-component\x070.262.0";
+static __WITBIND_COMPONENT_TYPE: [u8; 306] = *b"\0asm\r\0\x01\0\0\x19\x16wit-component-encoding\x04\0\x07\xC9\x01\x01A\x02\x01A\x02\x01B\x08\x01r\x02\x01xy\x01yy\x04\0\x05point\x03\0\0\x01r\x01\x05ratiou\x04\0\x05loose\x03\0\x02\x01m\x02\x04left\x05right\x04\0\x04side\x03\0\x04\x01@\x02\x01p\x01\x01l\x03\0\x05\x04\0\x05place\x01\x06\x03\0*witbind-fixtures:opt-derives-ignore/shapes\x05\0\x04\x006witbind-fixtures:opt-derives-ignore/opt-derives-ignore\x04\0\x0B\x18\x01\0\x12opt-derives-ignore\x03\0\0\0'\tproducers\x01\x0Cprocessed-by\x01\x07witbind\x050.1.0";
 /// Referenced from every module of the bindings, so that the
 /// linker keeps the component type above whenever any of them is
 /// used.

@@ -106,7 +106,7 @@ const _: () = {
 )]
 #[doc(hidden)]
 #[allow(dead_code, clippy::octal_escapes)]
-static __WITBIND_COMPONENT_TYPE: [u8; 322] = *b"\0asm\r\0\x01\0\0\x19\x16wit-component-encoding\x04\0\x07\xD8\x01\x01A\x02\x01A\x02\x01B\n\x01r\x02\x01xy\x01yy\x04\0\x05point\x03\0\0\x01q\x02\x06circle\x01y\0\x05named\x01s\0\x04\0\x05shape\x03\0\x02\x01m\x02\x04left\x05right\x04\0\x04side\x03\0\x04\x01n\x02\x01a\x01b\x04\0\x04mode\x03\0\x06\x01@\x04\x01p\x01\x01s\x03\x01d\x05\x01m\x07\x01\0\x04\0\x07use-all\x01\x08\x03\0\"witbind-fixtures:opt-derives/types\x05\0\x04\0(witbind-fixtures:opt-derives/opt-derives\x04\0\x0B\x11\x01\0\x0Bopt-derives\x03\0\0\0/\tproducers\x01\x0Cprocessed-by\x01\rwit-component\x070.262.0";
+static __WITBIND_COMPONENT_TYPE: [u8; 314] = *b"\0asm\r\0\x01\0\0\x19\x16wit-component-encoding\x04\0\x07\xD8\x01\x01A\x02\x01A\x02\x01B\n\x01r\x02\x01xy\x01yy\x04\0\x05point\x03\0\0\x01q\x02\x06circle\x01y\0\x05named\x01s\0\x04\0\x05shape\x03\0\x02\x01m\x02\x04left\x05right\x04\0\x04side\x03\0\x04\x01n\x02\x01a\x01b\x04\0\x04mode\x03\0\x06\x01@\x04\x01p\x01\x01s\x03\x01d\x05\x01m\x07\x01\0\x04\0\x07use-all\x01\x08\x03\0\"witbind-fixtures:opt-derives/types\x05\0\x04\0(witbind-fixtures:opt-derives/opt-derives\x04\0\x0B\x11\x01\0\x0Bopt-derives\x03\0\0\0'\tproducers\x01\x0Cprocessed-by\x01\x07witbind\x050.1.0";
 /// Referenced from every module of the bindings, so that the
 /// linker keeps the component type above whenever any of them is
 /// used.

@@ -26,7 +26,7 @@ macro_rules! __export_opt_export_macro_impl {
                 )]
                 #[doc(hidden)]
                 #[allow(dead_code, clippy::octal_escapes)]
-                static __WITBIND_COMPONENT_TYPE: [u8; 233] = *b"\0asm\r\0\x01\0\0\x19\x16wit-component-encoding\x04\0\x07{\x01A\x02\x01A\x02\x01B\x02\x01@\x01\x01ny\0y\x04\0\x04ping\x01\0\x04\0%witbind-fixtures:opt-export-macro/api\x05\0\x04\x002witbind-fixtures:opt-export-macro/opt-export-macro\x04\0\x0B\x16\x01\0\x10opt-export-macro\x03\0\0\0/\tproducers\x01\x0Cprocessed-by\x01\rwit-component\x070.262.0";
+                static __WITBIND_COMPONENT_TYPE: [u8; 225] = *b"\0asm\r\0\x01\0\0\x19\x16wit-component-encoding\x04\0\x07{\x01A\x02\x01A\x02\x01B\x02\x01@\x01\x01ny\0y\x04\0\x04ping\x01\0\x04\0%witbind-fixtures:opt-export-macro/api\x05\0\x04\x002witbind-fixtures:opt-export-macro/opt-export-macro\x04\0\x0B\x16\x01\0\x10opt-export-macro\x03\0\0\0'\tproducers\x01\x0Cprocessed-by\x01\x07witbind\x050.1.0";
             };
         };
     };
@@ -87,7 +87,7 @@ const _: () = {
 )]
 #[doc(hidden)]
 #[allow(dead_code, clippy::octal_escapes)]
-static __WITBIND_COMPONENT_TYPE: [u8; 187] = *b"\0asm\r\0\x01\0\0\x19\x16wit-component-encoding\x04\0\x07E\x01A\x02\x01A\0\x04\0:witbind-fixtures:opt-export-macro/opt-export-macro-imports\x04\0\x0B\x1E\x01\0\x18opt-export-macro-imports\x03\0\0\0/\tproducers\x01\x0Cprocessed-by\x01\rwit-component\x070.262.0";
+static __WITBIND_COMPONENT_TYPE: [u8; 179] = *b"\0asm\r\0\x01\0\0\x19\x16wit-component-encoding\x04\0\x07E\x01A\x02\x01A\0\x04\0:witbind-fixtures:opt-export-macro/opt-export-macro-imports\x04\0\x0B\x1E\x01\0\x18opt-export-macro-imports\x03\0\0\0'\tproducers\x01\x0Cprocessed-by\x01\x07witbind\x050.1.0";
 /// Referenced from every module of the bindings, so that the
 /// linker keeps the component type above whenever any of them is
 /// used.

@@ -77,7 +77,7 @@ pub mod exports {
                     Counter, CounterBorrow, GuestCounter,
                     "[export]witbind-fixtures:opt-export-prefix/api",
                     "[resource-new]counter", "[resource-rep]counter",
-                    "[resource-drop]counter", api
+                    "[resource-drop]counter"
                 );
                 pub trait Guest {
                     type Counter: GuestCounter;
@@ -258,7 +258,7 @@ const _: () = {
 )]
 #[doc(hidden)]
 #[allow(dead_code, clippy::octal_escapes)]
-static __WITBIND_COMPONENT_TYPE: [u8; 357] = *b"\0asm\r\0\x01\0\0\x19\x16wit-component-encoding\x04\0\x07\xF5\x01\x01A\x02\x01A\x04\x01@\0\0y\x04\0\x03run\x01\0\x01B\x0B\x04\0\x07counter\x03\x01\x01i\0\x01@\x01\x05starty\0\x01\x04\0\x14[constructor]counter\x01\x02\x01h\0\x01@\x01\x04self\x03\0y\x04\0\x14[method]counter.next\x01\x04\x01@\0\0s\x04\0\x04name\x01\x05\x01C\x01\x01ny\0y\x04\0\x05later\x01\x06\x04\0&witbind-fixtures:opt-export-prefix/api\x05\x01\x04\x004witbind-fixtures:opt-export-prefix/opt-export-prefix\x04\0\x0B\x17\x01\0\x11opt-export-prefix\x03\0\0\0/\tproducers\x01\x0Cprocessed-by\x01\rwit-component\x070.262.0";
+static __WITBIND_COMPONENT_TYPE: [u8; 349] = *b"\0asm\r\0\x01\0\0\x19\x16wit-component-encoding\x04\0\x07\xF5\x01\x01A\x02\x01A\x04\x01@\0\0y\x04\0\x03run\x01\0\x01B\x0B\x04\0\x07counter\x03\x01\x01i\0\x01@\x01\x05starty\0\x01\x04\0\x14[constructor]counter\x01\x02\x01h\0\x01@\x01\x04self\x03\0y\x04\0\x14[method]counter.next\x01\x04\x01@\0\0s\x04\0\x04name\x01\x05\x01C\x01\x01ny\0y\x04\0\x05later\x01\x06\x04\0&witbind-fixtures:opt-export-prefix/api\x05\x01\x04\x004witbind-fixtures:opt-export-prefix/opt-export-prefix\x04\0\x0B\x17\x01\0\x11opt-export-prefix\x03\0\0\0'\tproducers\x01\x0Cprocessed-by\x01\x07witbind\x050.1.0";
 /// Referenced from every module of the bindings, so that the
 /// linker keeps the component type above whenever any of them is
 /// used.

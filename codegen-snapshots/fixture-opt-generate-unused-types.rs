@@ -46,7 +46,7 @@ const _: () = {
 )]
 #[doc(hidden)]
 #[allow(dead_code, clippy::octal_escapes)]
-static __WITBIND_COMPONENT_TYPE: [u8; 319] = *b"\0asm\r\0\x01\0\0\x19\x16wit-component-encoding\x04\0\x07\xC7\x01\x01A\x02\x01A\x02\x01B\x07\x01r\x01\x01ss\x04\0\x06unused\x03\0\0\x01p}\x01q\x02\x01a\x01\x02\0\x01b\0\0\x04\0\x0Balso-unused\x03\0\x03\x01@\0\0y\x04\0\x04used\x01\x05\x03\x000witbind-fixtures:opt-generate-unused-types/types\x05\0\x04\0Dwitbind-fixtures:opt-generate-unused-types/opt-generate-unused-types\x04\0\x0B\x1F\x01\0\x19opt-generate-unused-types\x03\0\0\0/\tproducers\x01\x0Cprocessed-by\x01\rwit-component\x070.262.0";
+static __WITBIND_COMPONENT_TYPE: [u8; 311] = *b"\0asm\r\0\x01\0\0\x19\x16wit-component-encoding\x04\0\x07\xC7\x01\x01A\x02\x01A\x02\x01B\x07\x01r\x01\x01ss\x04\0\x06unused\x03\0\0\x01p}\x01q\x02\x01a\x01\x02\0\x01b\0\0\x04\0\x0Balso-unused\x03\0\x03\x01@\0\0y\x04\0\x04used\x01\x05\x03\x000witbind-fixtures:opt-generate-unused-types/types\x05\0\x04\0Dwitbind-fixtures:opt-generate-unused-types/opt-generate-unused-types\x04\0\x0B\x1F\x01\0\x19opt-generate-unused-types\x03\0\0\0'\tproducers\x01\x0Cprocessed-by\x01\x07witbind\x050.1.0";
 /// Referenced from every module of the bindings, so that the
 /// linker keeps the component type above whenever any of them is
 /// used.

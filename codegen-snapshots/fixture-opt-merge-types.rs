@@ -90,8 +90,7 @@ pub mod witbind_fixtures {
                 pub(crate) handle: ::witbind::rt::ResourceHandle<Handle>,
             }
             ::witbind::rt::resource_handle!(
-                Handle, "witbind-fixtures:opt-merge-types/a", "[resource-drop]handle",
-                api
+                Handle, "witbind-fixtures:opt-merge-types/a", "[resource-drop]handle"
             );
             impl Handle {}
             #[allow(clippy::clone_on_copy, clippy::needless_borrow)]
@@ -146,8 +145,7 @@ pub mod witbind_fixtures {
                 pub(crate) handle: ::witbind::rt::ResourceHandle<Handle>,
             }
             ::witbind::rt::resource_handle!(
-                Handle, "witbind-fixtures:opt-merge-types/b", "[resource-drop]handle",
-                api
+                Handle, "witbind-fixtures:opt-merge-types/b", "[resource-drop]handle"
             );
             impl Handle {}
             #[allow(clippy::clone_on_copy, clippy::needless_borrow)]
@@ -220,7 +218,7 @@ pub mod witbind_fixtures {
                 pub(crate) handle: ::witbind::rt::ResourceHandle<Thing>,
             }
             ::witbind::rt::resource_handle!(
-                Thing, "witbind-fixtures:opt-merge-types/c", "[resource-drop]thing", api
+                Thing, "witbind-fixtures:opt-merge-types/c", "[resource-drop]thing"
             );
             impl Thing {}
             #[derive(Debug)]
@@ -273,7 +271,7 @@ pub mod exports {
                 ::witbind::rt::exported_resource!(
                     Handle, HandleBorrow, GuestHandle,
                     "[export]witbind-fixtures:opt-merge-types/b", "[resource-new]handle",
-                    "[resource-rep]handle", "[resource-drop]handle", api
+                    "[resource-rep]handle", "[resource-drop]handle"
                 );
                 pub trait Guest {
                     type Handle: GuestHandle;
@@ -412,7 +410,7 @@ pub mod exports {
                 ::witbind::rt::exported_resource!(
                     Thing, ThingBorrow, GuestThing,
                     "[export]witbind-fixtures:opt-merge-types/c", "[resource-new]thing",
-                    "[resource-rep]thing", "[resource-drop]thing", api
+                    "[resource-rep]thing", "[resource-drop]thing"
                 );
                 #[derive(Debug)]
                 pub struct Holds {
@@ -537,7 +535,7 @@ const _: () = {
 )]
 #[doc(hidden)]
 #[allow(dead_code, clippy::octal_escapes)]
-static __WITBIND_COMPONENT_TYPE: [u8; 940] = *b"\0asm\r\0\x01\0\0\x19\x16wit-component-encoding\x04\0\x07\xBE\x06\x01A\x02\x01A\n\x01B\x0C\x01r\x02\x01xz\x01yz\x04\0\x05point\x03\0\0\x01m\x02\x03red\x05green\x04\0\x05color\x03\0\x02\x01p\x01\x01q\x02\x06circle\x01y\0\x04poly\x01\x04\0\x04\0\x05shape\x03\0\x05\x01p\x01\x04\0\x06points\x03\0\x07\x04\0\x06handle\x03\x01\x01@\x02\x01s\x06\x01c\x03\0\x08\x04\0\x04draw\x01\n\x03\0\"witbind-fixtures:opt-merge-types/a\x05\0\x01B\x0C\x01r\x02\x01xz\x01yz\x04\0\x05point\x03\0\0\x01r\x02\x01xz\x01yz\x04\0\x0Bother-point\x03\0\x02\x01m\x02\x03red\x05green\x04\0\x05color\x03\0\x04\x01p\x01\x01q\x02\x06circle\x01y\0\x04poly\x01\x06\0\x04\0\x05shape\x03\0\x07\x04\0\x06handle\x03\x01\x01@\x03\x01s\x08\x01c\x05\x01o\x03\0\x06\x04\0\x05paint\x01\n\x03\0\"witbind-fixtures:opt-merge-types/b\x05\x01\x01B\x08\x01r\x02\x04names\x04sizew\x04\0\x05entry\x03\0\0\x04\0\x05thing\x03\x01\x01i\x02\x01r\x01\x02it\x03\x04\0\x05holds\x03\0\x04\x01@\x02\x01e\x01\x01h\x05\0\x01\x04\0\x05touch\x01\x06\x03\0\"witbind-fixtures:opt-merge-types/c\x05\x02\x01B\x0C\x01r\x02\x01xz\x01yz\x04\0\x05point\x03\0\0\x01r\x02\x01xz\x01yz\x04\0\x0Bother-point\x03\0\x02\x01m\x02\x03red\x05green\x04\0\x05color\x03\0\x04\x01p\x01\x01q\x02\x06circle\x01y\0\x04poly\x01\x06\0\x04\0\x05shape\x03\0\x07\x04\0\x06handle\x03\x01\x01@\x03\x01s\x08\x01c\x05\x01o\x03\0\x06\x04\0\x05paint\x01\n\x04\0\"witbind-fixtures:opt-merge-types/b\x05\x03\x01B\x08\x01r\x02\x04names\x04sizew\x04\0\x05entry\x03\0\0\x04\0\x05thing\x03\x01\x01i\x02\x01r\x01\x02it\x03\x04\0\x05holds\x03\0\x04\x01@\x02\x01e\x01\x01h\x05\0\x01\x04\0\x05touch\x01\x06\x04\0\"witbind-fixtures:opt-merge-types/c\x05\x04\x04\x000witbind-fixtures:opt-merge-types/opt-merge-types\x04\0\x0B\x15\x01\0\x0Fopt-merge-types\x03\0\0\0/\tproducers\x01\x0Cprocessed-by\x01\rwit-component\x070.262.0";
+static __WITBIND_COMPONENT_TYPE: [u8; 932] = *b"\0asm\r\0\x01\0\0\x19\x16wit-component-encoding\x04\0\x07\xBE\x06\x01A\x02\x01A\n\x01B\x0C\x01r\x02\x01xz\x01yz\x04\0\x05point\x03\0\0\x01m\x02\x03red\x05green\x04\0\x05color\x03\0\x02\x01p\x01\x01q\x02\x06circle\x01y\0\x04poly\x01\x04\0\x04\0\x05shape\x03\0\x05\x01p\x01\x04\0\x06points\x03\0\x07\x04\0\x06handle\x03\x01\x01@\x02\x01s\x06\x01c\x03\0\x08\x04\0\x04draw\x01\n\x03\0\"witbind-fixtures:opt-merge-types/a\x05\0\x01B\x0C\x01r\x02\x01xz\x01yz\x04\0\x05point\x03\0\0\x01r\x02\x01xz\x01yz\x04\0\x0Bother-point\x03\0\x02\x01m\x02\x03red\x05green\x04\0\x05color\x03\0\x04\x01p\x01\x01q\x02\x06circle\x01y\0\x04poly\x01\x06\0\x04\0\x05shape\x03\0\x07\x04\0\x06handle\x03\x01\x01@\x03\x01s\x08\x01c\x05\x01o\x03\0\x06\x04\0\x05paint\x01\n\x03\0\"witbind-fixtures:opt-merge-types/b\x05\x01\x01B\x08\x01r\x02\x04names\x04sizew\x04\0\x05entry\x03\0\0\x04\0\x05thing\x03\x01\x01i\x02\x01r\x01\x02it\x03\x04\0\x05holds\x03\0\x04\x01@\x02\x01e\x01\x01h\x05\0\x01\x04\0\x05touch\x01\x06\x03\0\"witbind-fixtures:opt-merge-types/c\x05\x02\x01B\x0C\x01r\x02\x01xz\x01yz\x04\0\x05point\x03\0\0\x01r\x02\x01xz\x01yz\x04\0\x0Bother-point\x03\0\x02\x01m\x02\x03red\x05green\x04\0\x05color\x03\0\x04\x01p\x01\x01q\x02\x06circle\x01y\0\x04poly\x01\x06\0\x04\0\x05shape\x03\0\x07\x04\0\x06handle\x03\x01\x01@\x03\x01s\x08\x01c\x05\x01o\x03\0\x06\x04\0\x05paint\x01\n\x04\0\"witbind-fixtures:opt-merge-types/b\x05\x03\x01B\x08\x01r\x02\x04names\x04sizew\x04\0\x05entry\x03\0\0\x04\0\x05thing\x03\x01\x01i\x02\x01r\x01\x02it\x03\x04\0\x05holds\x03\0\x04\x01@\x02\x01e\x01\x01h\x05\0\x01\x04\0\x05touch\x01\x06\x04\0\"witbind-fixtures:opt-merge-types/c\x05\x04\x04\x000witbind-fixtures:opt-merge-types/opt-merge-types\x04\0\x0B\x15\x01\0\x0Fopt-merge-types\x03\0\0\0'\tproducers\x01\x0Cprocessed-by\x01\x07witbind\x050.1.0";
 /// Referenced from every module of the bindings, so that the
 /// linker keeps the component type above whenever any of them is
 /// used.

@@ -42,8 +42,7 @@ pub mod exports {
                 ::witbind::rt::exported_resource!(
                     Stack, StackBorrow, GuestStack,
                     "[export]witbind-fixtures:opt-mutable-resources/api",
-                    "[resource-new]stack", "[resource-rep]stack", "[resource-drop]stack",
-                    api
+                    "[resource-new]stack", "[resource-rep]stack", "[resource-drop]stack"
                 );
                 pub trait Guest {
                     type Stack: GuestStack;
@@ -271,7 +270,7 @@ const _: () = {
 )]
 #[doc(hidden)]
 #[allow(dead_code, clippy::octal_escapes)]
-static __WITBIND_COMPONENT_TYPE: [u8; 427] = *b"\0asm\r\0\x01\0\0\x19\x16wit-component-encoding\x04\0\x07\xB7\x02\x01A\x02\x01A\x02\x01B\x0E\x04\0\x05stack\x03\x01\x01i\0\x01@\0\0\x01\x04\0\x12[constructor]stack\x01\x02\x01h\0\x01@\x02\x04self\x03\x01xy\x01\0\x04\0\x12[method]stack.push\x01\x04\x01ky\x01@\x01\x04self\x03\0\x05\x04\0\x11[method]stack.pop\x01\x06\x01@\x01\x04self\x03\0y\x04\0\x11[method]stack.len\x01\x07\x01C\x01\x04self\x03\0\x05\x04\0\x18[method]stack.peek-later\x01\x08\x04\0*witbind-fixtures:opt-mutable-resources/api\x05\0\x04\0<witbind-fixtures:opt-mutable-resources/opt-mutable-resources\x04\0\x0B\x1B\x01\0\x15opt-mutable-resources\x03\0\0\0/\tproducers\x01\x0Cprocessed-by\x01\rwit-component\x070.262.0";
+static __WITBIND_COMPONENT_TYPE: [u8; 419] = *b"\0asm\r\0\x01\0\0\x19\x16wit-component-encoding\x04\0\x07\xB7\x02\x01A\x02\x01A\x02\x01B\x0E\x04\0\x05stack\x03\x01\x01i\0\x01@\0\0\x01\x04\0\x12[constructor]stack\x01\x02\x01h\0\x01@\x02\x04self\x03\x01xy\x01\0\x04\0\x12[method]stack.push\x01\x04\x01ky\x01@\x01\x04self\x03\0\x05\x04\0\x11[method]stack.pop\x01\x06\x01@\x01\x04self\x03\0y\x04\0\x11[method]stack.len\x01\x07\x01C\x01\x04self\x03\0\x05\x04\0\x18[method]stack.peek-later\x01\x08\x04\0*witbind-fixtures:opt-mutable-resources/api\x05\0\x04\0<witbind-fixtures:opt-mutable-resources/opt-mutable-resources\x04\0\x0B\x1B\x01\0\x15opt-mutable-resources\x03\0\0\0'\tproducers\x01\x0Cprocessed-by\x01\x07witbind\x050.1.0";
 /// Referenced from every module of the bindings, so that the
 /// linker keeps the component type above whenever any of them is
 /// used.

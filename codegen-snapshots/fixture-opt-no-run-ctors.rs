@@ -94,7 +94,7 @@ const _: () = {
 )]
 #[doc(hidden)]
 #[allow(dead_code, clippy::octal_escapes)]
-static __WITBIND_COMPONENT_TYPE: [u8; 206] = *b"\0asm\r\0\x01\0\0\x19\x16wit-component-encoding\x04\0\x07`\x01A\x02\x01A\x04\x01@\x01\x01ny\0y\x04\0\x04ping\x01\0\x01C\x01\x01ny\0y\x04\0\x05later\x01\x01\x04\x002witbind-fixtures:opt-no-run-ctors/opt-no-run-ctors\x04\0\x0B\x16\x01\0\x10opt-no-run-ctors\x03\0\0\0/\tproducers\x01\x0Cprocessed-by\x01\rwit-component\x070.262.0";
+static __WITBIND_COMPONENT_TYPE: [u8; 198] = *b"\0asm\r\0\x01\0\0\x19\x16wit-component-encoding\x04\0\x07`\x01A\x02\x01A\x04\x01@\x01\x01ny\0y\x04\0\x04ping\x01\0\x01C\x01\x01ny\0y\x04\0\x05later\x01\x01\x04\x002witbind-fixtures:opt-no-run-ctors/opt-no-run-ctors\x04\0\x0B\x16\x01\0\x10opt-no-run-ctors\x03\0\0\0'\tproducers\x01\x0Cprocessed-by\x01\x07witbind\x050.1.0";
 /// Referenced from every module of the bindings, so that the
 /// linker keeps the component type above whenever any of them is
 /// used.

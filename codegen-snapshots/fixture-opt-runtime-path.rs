@@ -186,7 +186,7 @@ const _: () = {
 )]
 #[doc(hidden)]
 #[allow(dead_code, clippy::octal_escapes)]
-static __WITBIND_COMPONENT_TYPE: [u8; 370] = *b"\0asm\r\0\x01\0\0\x19\x16wit-component-encoding\x04\0\x07\x83\x02\x01A\x02\x01A\x04\x01B\x06\x01py\x01r\x02\x03keys\x06values\0\x04\0\x05entry\x03\0\x01\x01j\x01w\x01s\x01@\x01\x01e\x02\0\x03\x04\0\x05store\x01\x04\x03\0%witbind-fixtures:opt-runtime-path/api\x05\0\x01B\x06\x01py\x01r\x02\x03keys\x06values\0\x04\0\x05entry\x03\0\x01\x01j\x01w\x01s\x01@\x01\x01e\x02\0\x03\x04\0\x05store\x01\x04\x04\0%witbind-fixtures:opt-runtime-path/api\x05\x01\x04\x002witbind-fixtures:opt-runtime-path/opt-runtime-path\x04\0\x0B\x16\x01\0\x10opt-runtime-path\x03\0\0\0/\tproducers\x01\x0Cprocessed-by\x01\rwit-component\x070.262.0";
+static __WITBIND_COMPONENT_TYPE: [u8; 362] = *b"\0asm\r\0\x01\0\0\x19\x16wit-component-encoding\x04\0\x07\x83\x02\x01A\x02\x01A\x04\x01B\x06\x01py\x01r\x02\x03keys\x06values\0\x04\0\x05entry\x03\0\x01\x01j\x01w\x01s\x01@\x01\x01e\x02\0\x03\x04\0\x05store\x01\x04\x03\0%witbind-fixtures:opt-runtime-path/api\x05\0\x01B\x06\x01py\x01r\x02\x03keys\x06values\0\x04\0\x05entry\x03\0\x01\x01j\x01w\x01s\x01@\x01\x01e\x02\0\x03\x04\0\x05store\x01\x04\x04\0%witbind-fixtures:opt-runtime-path/api\x05\x01\x04\x002witbind-fixtures:opt-runtime-path/opt-runtime-path\x04\0\x0B\x16\x01\0\x10opt-runtime-path\x03\0\0\0'\tproducers\x01\x0Cprocessed-by\x01\x07witbind\x050.1.0";
 /// Referenced from every module of the bindings, so that the
 /// linker keeps the component type above whenever any of them is
 /// used.

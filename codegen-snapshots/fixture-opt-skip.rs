@@ -45,7 +45,7 @@ pub mod witbind_fixtures {
                 pub(crate) handle: ::witbind::rt::ResourceHandle<Blob>,
             }
             ::witbind::rt::resource_handle!(
-                Blob, "witbind-fixtures:opt-skip/api", "[resource-drop]blob", api
+                Blob, "witbind-fixtures:opt-skip/api", "[resource-drop]blob"
             );
             impl Blob {
                 #[allow(clippy::new_without_default)]
@@ -86,8 +86,7 @@ pub mod exports {
                 }
                 ::witbind::rt::exported_resource!(
                     Blob, BlobBorrow, GuestBlob, "[export]witbind-fixtures:opt-skip/api",
-                    "[resource-new]blob", "[resource-rep]blob", "[resource-drop]blob",
-                    api
+                    "[resource-new]blob", "[resource-rep]blob", "[resource-drop]blob"
                 );
                 pub trait Guest {
                     type Blob: GuestBlob;
@@ -226,7 +225,7 @@ const _: () = {
 )]
 #[doc(hidden)]
 #[allow(dead_code, clippy::octal_escapes)]
-static __WITBIND_COMPONENT_TYPE: [u8; 510] = *b"\0asm\r\0\x01\0\0\x19\x16wit-component-encoding\x04\0\x07\x97\x03\x01A\x02\x01A\x04\x01B\x0E\x04\0\x04blob\x03\x01\x01i\0\x01@\0\0\x01\x04\0\x11[constructor]blob\x01\x02\x01h\0\x01@\x01\x04self\x03\0w\x04\0\x11[method]blob.size\x01\x04\x01p}\x01@\x01\x04self\x03\0\x05\x04\0\x11[method]blob.read\x01\x06\x01@\x01\x03urls\0\x05\x04\0\x05fetch\x01\x07\x01@\0\0w\x04\0\x03now\x01\x08\x03\0\x1Dwitbind-fixtures:opt-skip/api\x05\0\x01B\x0E\x04\0\x04blob\x03\x01\x01i\0\x01@\0\0\x01\x04\0\x11[constructor]blob\x01\x02\x01h\0\x01@\x01\x04self\x03\0w\x04\0\x11[method]blob.size\x01\x04\x01p}\x01@\x01\x04self\x03\0\x05\x04\0\x11[method]blob.read\x01\x06\x01@\x01\x03urls\0\x05\x04\0\x05fetch\x01\x07\x01@\0\0w\x04\0\x03now\x01\x08\x04\0\x1Dwitbind-fixtures:opt-skip/api\x05\x01\x04\0\"witbind-fixtures:opt-skip/opt-skip\x04\0\x0B\x0E\x01\0\x08opt-skip\x03\0\0\0/\tproducers\x01\x0Cprocessed-by\x01\rwit-component\x070.262.0";
+static __WITBIND_COMPONENT_TYPE: [u8; 502] = *b"\0asm\r\0\x01\0\0\x19\x16wit-component-encoding\x04\0\x07\x97\x03\x01A\x02\x01A\x04\x01B\x0E\x04\0\x04blob\x03\x01\x01i\0\x01@\0\0\x01\x04\0\x11[constructor]blob\x01\x02\x01h\0\x01@\x01\x04self\x03\0w\x04\0\x11[method]blob.size\x01\x04\x01p}\x01@\x01\x04self\x03\0\x05\x04\0\x11[method]blob.read\x01\x06\x01@\x01\x03urls\0\x05\x04\0\x05fetch\x01\x07\x01@\0\0w\x04\0\x03now\x01\x08\x03\0\x1Dwitbind-fixtures:opt-skip/api\x05\0\x01B\x0E\x04\0\x04blob\x03\x01\x01i\0\x01@\0\0\x01\x04\0\x11[constructor]blob\x01\x02\x01h\0\x01@\x01\x04self\x03\0w\x04\0\x11[method]blob.size\x01\x04\x01p}\x01@\x01\x04self\x03\0\x05\x04\0\x11[method]blob.read\x01\x06\x01@\x01\x03urls\0\x05\x04\0\x05fetch\x01\x07\x01@\0\0w\x04\0\x03now\x01\x08\x04\0\x1Dwitbind-fixtures:opt-skip/api\x05\x01\x04\0\"witbind-fixtures:opt-skip/opt-skip\x04\0\x0B\x0E\x01\0\x08opt-skip\x03\0\0\0'\tproducers\x01\x0Cprocessed-by\x01\x07witbind\x050.1.0";
 /// Referenced from every module of the bindings, so that the
 /// linker keeps the component type above whenever any of them is
 /// used.

@@ -94,7 +94,7 @@ pub mod exports {
                 ::witbind::rt::exported_resource!(
                     Counter, CounterBorrow, GuestCounter,
                     "[export]witbind-fixtures:opt-stubs/api", "[resource-new]counter",
-                    "[resource-rep]counter", "[resource-drop]counter", api
+                    "[resource-rep]counter", "[resource-drop]counter"
                 );
                 pub trait Guest {
                     type Counter: GuestCounter;
@@ -257,7 +257,7 @@ const _: () = {
 )]
 #[doc(hidden)]
 #[allow(dead_code, clippy::octal_escapes)]
-static __WITBIND_COMPONENT_TYPE: [u8; 317] = *b"\0asm\r\0\x01\0\0\x19\x16wit-component-encoding\x04\0\x07\xD5\x01\x01A\x02\x01A\x05\x01j\0\0\x01@\0\0\0\x04\0\x03run\x01\x01\x01B\t\x04\0\x07counter\x03\x01\x01i\0\x01@\x01\x05starty\0\x01\x04\0\x14[constructor]counter\x01\x02\x01h\0\x01@\x01\x04self\x03\0y\x04\0\x13[method]counter.get\x01\x04\x01@\x01\x04names\0s\x04\0\x05greet\x01\x05\x04\0\x1Ewitbind-fixtures:opt-stubs/api\x05\x02\x04\0$witbind-fixtures:opt-stubs/opt-stubs\x04\0\x0B\x0F\x01\0\topt-stubs\x03\0\0\0/\tproducers\x01\x0Cprocessed-by\x01\rwit-component\x070.262.0";
+static __WITBIND_COMPONENT_TYPE: [u8; 309] = *b"\0asm\r\0\x01\0\0\x19\x16wit-component-encoding\x04\0\x07\xD5\x01\x01A\x02\x01A\x05\x01j\0\0\x01@\0\0\0\x04\0\x03run\x01\x01\x01B\t\x04\0\x07counter\x03\x01\x01i\0\x01@\x01\x05starty\0\x01\x04\0\x14[constructor]counter\x01\x02\x01h\0\x01@\x01\x04self\x03\0y\x04\0\x13[method]counter.get\x01\x04\x01@\x01\x04names\0s\x04\0\x05greet\x01\x05\x04\0\x1Ewitbind-fixtures:opt-stubs/api\x05\x02\x04\0$witbind-fixtures:opt-stubs/opt-stubs\x04\0\x0B\x0F\x01\0\topt-stubs\x03\0\0\0'\tproducers\x01\x0Cprocessed-by\x01\x07witbind\x050.1.0";
 /// Referenced from every module of the bindings, so that the
 /// linker keeps the component type above whenever any of them is
 /// used.

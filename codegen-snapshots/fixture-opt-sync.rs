@@ -174,7 +174,7 @@ const _: () = {
 )]
 #[doc(hidden)]
 #[allow(dead_code, clippy::octal_escapes)]
-static __WITBIND_COMPONENT_TYPE: [u8; 250] = *b"\0asm\r\0\x01\0\0\x19\x16wit-component-encoding\x04\0\x07\x93\x01\x01A\x02\x01A\x05\x01B\x05\x01p}\x01C\x01\x03urls\0\0\x04\0\x05fetch\x01\x01\x01C\0\x01\0\x04\0\x04ping\x01\x02\x03\0\x1Dwitbind-fixtures:opt-sync/api\x05\0\x01C\x01\x01ny\0y\x04\0\x05serve\x01\x01\x04\0\x05other\x01\x01\x04\0\"witbind-fixtures:opt-sync/opt-sync\x04\0\x0B\x0E\x01\0\x08opt-sync\x03\0\0\0/\tproducers\x01\x0Cprocessed-by\x01\rwit-component\x070.262.0";
+static __WITBIND_COMPONENT_TYPE: [u8; 242] = *b"\0asm\r\0\x01\0\0\x19\x16wit-component-encoding\x04\0\x07\x93\x01\x01A\x02\x01A\x05\x01B\x05\x01p}\x01C\x01\x03urls\0\0\x04\0\x05fetch\x01\x01\x01C\0\x01\0\x04\0\x04ping\x01\x02\x03\0\x1Dwitbind-fixtures:opt-sync/api\x05\0\x01C\x01\x01ny\0y\x04\0\x05serve\x01\x01\x04\0\x05other\x01\x01\x04\0\"witbind-fixtures:opt-sync/opt-sync\x04\0\x0B\x0E\x01\0\x08opt-sync\x03\0\0\0'\tproducers\x01\x0Cprocessed-by\x01\x07witbind\x050.1.0";
 /// Referenced from every module of the bindings, so that the
 /// linker keeps the component type above whenever any of them is
 /// used.

@@ -37,7 +37,7 @@ const _: () = {
 )]
 #[doc(hidden)]
 #[allow(dead_code, clippy::octal_escapes)]
-static __WITBIND_COMPONENT_TYPE: [u8; 266] = *b"\0asm\r\0\x01\0\0\x19\x16wit-component-encoding\x04\0\x07\x94\x01\x01A\x02\x01A\x02\x01B\x02\x01@\x01\x04lines\x01\0\x04\0\x05write\x01\0\x03\0,witbind-fixtures:opt-type-section-suffix/log\x05\0\x04\0@witbind-fixtures:opt-type-section-suffix/opt-type-section-suffix\x04\0\x0B\x1D\x01\0\x17opt-type-section-suffix\x03\0\0\0/\tproducers\x01\x0Cprocessed-by\x01\rwit-component\x070.262.0";
+static __WITBIND_COMPONENT_TYPE: [u8; 258] = *b"\0asm\r\0\x01\0\0\x19\x16wit-component-encoding\x04\0\x07\x94\x01\x01A\x02\x01A\x02\x01B\x02\x01@\x01\x04lines\x01\0\x04\0\x05write\x01\0\x03\0,witbind-fixtures:opt-type-section-suffix/log\x05\0\x04\0@witbind-fixtures:opt-type-section-suffix/opt-type-section-suffix\x04\0\x0B\x1D\x01\0\x17opt-type-section-suffix\x03\0\0\0'\tproducers\x01\x0Cprocessed-by\x01\x07witbind\x050.1.0";
 /// Referenced from every module of the bindings, so that the
 /// linker keeps the component type above whenever any of them is
 /// used.

@@ -20,7 +20,7 @@ pub mod witbind_fixtures {
                 pub(crate) handle: ::witbind::rt::ResourceHandle<Token>,
             }
             ::witbind::rt::resource_handle!(
-                Token, "witbind-fixtures:owned-params/owned", "[resource-drop]token", api
+                Token, "witbind-fixtures:owned-params/owned", "[resource-drop]token"
             );
             impl Token {
                 #[allow(clippy::new_without_default)]
@@ -199,7 +199,7 @@ const _: () = {
 )]
 #[doc(hidden)]
 #[allow(dead_code, clippy::octal_escapes)]
-static __WITBIND_COMPONENT_TYPE: [u8; 367] = *b"\0asm\r\0\x01\0\0\x19\x16wit-component-encoding\x04\0\x07\x84\x02\x01A\x02\x01A\x02\x01B\x0E\x04\0\x05token\x03\x01\x01i\0\x01ps\x01r\x03\x05token\x01\x04names\x04tags\x02\x04\0\x06holder\x03\0\x03\x01o\x02\x01s\x01q\x02\x04pair\x01\x05\0\x04text\x01s\0\x04\0\x07payload\x03\0\x06\x01@\0\0\x01\x04\0\x12[constructor]token\x01\x08\x01k\x05\x01p\x04\x01@\x04\x06single\x04\x05maybe\t\x06choice\x07\x04many\n\0s\x04\0\x04take\x01\x0B\x03\0#witbind-fixtures:owned-params/owned\x05\0\x04\0*witbind-fixtures:owned-params/owned-params\x04\0\x0B\x12\x01\0\x0Cowned-params\x03\0\0\0/\tproducers\x01\x0Cprocessed-by\x01\rwit-component\x070.262.0";
+static __WITBIND_COMPONENT_TYPE: [u8; 359] = *b"\0asm\r\0\x01\0\0\x19\x16wit-component-encoding\x04\0\x07\x84\x02\x01A\x02\x01A\x02\x01B\x0E\x04\0\x05token\x03\x01\x01i\0\x01ps\x01r\x03\x05token\x01\x04names\x04tags\x02\x04\0\x06holder\x03\0\x03\x01o\x02\x01s\x01q\x02\x04pair\x01\x05\0\x04text\x01s\0\x04\0\x07payload\x03\0\x06\x01@\0\0\x01\x04\0\x12[constructor]token\x01\x08\x01k\x05\x01p\x04\x01@\x04\x06single\x04\x05maybe\t\x06choice\x07\x04many\n\0s\x04\0\x04take\x01\x0B\x03\0#witbind-fixtures:owned-params/owned\x05\0\x04\0*witbind-fixtures:owned-params/owned-params\x04\0\x0B\x12\x01\0\x0Cowned-params\x03\0\0\0'\tproducers\x01\x0Cprocessed-by\x01\x07witbind\x050.1.0";
 /// Referenced from every module of the bindings, so that the
 /// linker keeps the component type above whenever any of them is
 /// used.

@@ -47,7 +47,7 @@ pub struct Session {
     pub(crate) handle: ::witbind::rt::ResourceHandle<Session>,
 }
 #[rustfmt::skip]
-::witbind::rt::resource_handle!(Session, "$root", "[resource-drop]session", api);
+::witbind::rt::resource_handle!(Session, "$root", "[resource-drop]session");
 #[rustfmt::skip]
 impl Session {
     /// Starts a session.
@@ -213,7 +213,7 @@ const _: () = {
 )]
 #[doc(hidden)]
 #[allow(dead_code, clippy::octal_escapes)]
-static __WITBIND_COMPONENT_TYPE: [u8; 577] = *b"\0asm\r\0\x01\0\0\x19\x16wit-component-encoding\x04\0\x07\xD7\x03\x01A\x02\x01A\x1B\x01B\x04\x01r\x02\x07secondsw\x05nanosy\x04\0\x07instant\x03\0\0\x01@\0\0\x01\x04\0\x03now\x01\x02\x03\0\x05clock\x05\0\x01B\x02\x01r\x02\tverbosity}\x06callers\x04\0\x06config\x03\0\0\x03\0#witbind-fixtures:world-items/shared\x05\x01\x02\x03\0\x01\x06config\x03\0\x06config\x03\0\x02\x01ps\x01r\x02\x06config\x03\x06extras\x04\x03\0\x08settings\x03\0\x05\x01m\x02\x04fast\x07careful\x03\0\x04mode\x03\0\x07\x01s\x03\0\x03tag\x03\0\t\x03\0\x07session\x03\x01\x01j\x01\n\x01s\x01@\x02\x08settings\x06\x04mode\x08\0\x0C\x03\0\tconfigure\x01\r\x01i\x0B\x01@\x01\x03tag\n\0\x0E\x03\0\x0Copen-session\x01\x0F\x01h\x0B\x01@\x01\x07session\x10\0s\x03\0\x08describe\x01\x11\x01@\x01\x08settings\x06\0\x0E\x03\0\x14[constructor]session\x01\x12\x01@\x01\x04self\x10\0\x08\x03\0\x14[method]session.mode\x01\x13\x04\0(witbind-fixtures:world-items/world-items\x04\0\x0B\x11\x01\0\x0Bworld-items\x03\0\0\0/\tproducers\x01\x0Cprocessed-by\x01\rwit-component\x070.262.0";
+static __WITBIND_COMPONENT_TYPE: [u8; 569] = *b"\0asm\r\0\x01\0\0\x19\x16wit-component-encoding\x04\0\x07\xD7\x03\x01A\x02\x01A\x1B\x01B\x04\x01r\x02\x07secondsw\x05nanosy\x04\0\x07instant\x03\0\0\x01@\0\0\x01\x04\0\x03now\x01\x02\x03\0\x05clock\x05\0\x01B\x02\x01r\x02\tverbosity}\x06callers\x04\0\x06config\x03\0\0\x03\0#witbind-fixtures:world-items/shared\x05\x01\x02\x03\0\x01\x06config\x03\0\x06config\x03\0\x02\x01ps\x01r\x02\x06config\x03\x06extras\x04\x03\0\x08settings\x03\0\x05\x01m\x02\x04fast\x07careful\x03\0\x04mode\x03\0\x07\x01s\x03\0\x03tag\x03\0\t\x03\0\x07session\x03\x01\x01j\x01\n\x01s\x01@\x02\x08settings\x06\x04mode\x08\0\x0C\x03\0\tconfigure\x01\r\x01i\x0B\x01@\x01\x03tag\n\0\x0E\x03\0\x0Copen-session\x01\x0F\x01h\x0B\x01@\x01\x07session\x10\0s\x03\0\x08describe\x01\x11\x01@\x01\x08settings\x06\0\x0E\x03\0\x14[constructor]session\x01\x12\x01@\x01\x04self\x10\0\x08\x03\0\x14[method]session.mode\x01\x13\x04\0(witbind-fixtures:world-items/world-items\x04\0\x0B\x11\x01\0\x0Bworld-items\x03\0\0\0'\tproducers\x01\x0Cprocessed-by\x01\x07witbind\x050.1.0";
 /// Referenced from every module of the bindings, so that the
 /// linker keeps the component type above whenever any of them is
 /// used.

@@ -23,7 +23,7 @@ pub mod wasi {
                 pub(crate) handle: ::witbind::rt::ResourceHandle<Pollable>,
             }
             ::witbind::rt::resource_handle!(
-                Pollable, "wasi:io/poll@0.2.12", "[resource-drop]pollable", api
+                Pollable, "wasi:io/poll@0.2.12", "[resource-drop]pollable"
             );
             impl Pollable {
                 /// Return the readiness of a pollable. This function never blocks.
@@ -240,7 +240,7 @@ const _: () = {
 )]
 #[doc(hidden)]
 #[allow(dead_code, clippy::octal_escapes)]
-static __WITBIND_COMPONENT_TYPE: [u8; 594] = *b"\0asm\r\0\x01\0\0\x19\x16wit-component-encoding\x04\0\x07\xEC\x03\x01A\x02\x01A\x07\x01B\n\x04\0\x08pollable\x03\x01\x01h\0\x01@\x01\x04self\x01\0\x7F\x04\0\x16[method]pollable.ready\x01\x02\x01@\x01\x04self\x01\x01\0\x04\0\x16[method]pollable.block\x01\x03\x01p\x01\x01py\x01@\x01\x02in\x04\0\x05\x04\0\x04poll\x01\x06\x03\0\x13wasi:io/poll@0.2.12\x05\0\x02\x03\0\0\x08pollable\x01B\x0F\x02\x03\x02\x01\x01\x04\0\x08pollable\x03\0\0\x01w\x04\0\x07instant\x03\0\x02\x01w\x04\0\x08duration\x03\0\x04\x01@\0\0\x03\x04\0\x03now\x01\x06\x01@\0\0\x05\x04\0\nresolution\x01\x07\x01i\x01\x01@\x01\x04when\x03\0\x08\x04\0\x11subscribe-instant\x01\t\x01@\x01\x04when\x05\0\x08\x04\0\x12subscribe-duration\x01\n\x03\0\"wasi:clocks/monotonic-clock@0.2.12\x05\x02\x01B\x05\x01r\x02\x07secondsw\x0Bnanosecondsy\x04\0\x08datetime\x03\0\0\x01@\0\0\x01\x04\0\x03now\x01\x02\x04\0\nresolution\x01\x02\x03\0\x1Dwasi:clocks/wall-clock@0.2.12\x05\x03\x04\0\x1Awasi:clocks/imports@0.2.12\x04\0\x0B\r\x01\0\x07imports\x03\0\0\0/\tproducers\x01\x0Cprocessed-by\x01\rwit-component\x070.262.0";
+static __WITBIND_COMPONENT_TYPE: [u8; 586] = *b"\0asm\r\0\x01\0\0\x19\x16wit-component-encoding\x04\0\x07\xEC\x03\x01A\x02\x01A\x07\x01B\n\x04\0\x08pollable\x03\x01\x01h\0\x01@\x01\x04self\x01\0\x7F\x04\0\x16[method]pollable.ready\x01\x02\x01@\x01\x04self\x01\x01\0\x04\0\x16[method]pollable.block\x01\x03\x01p\x01\x01py\x01@\x01\x02in\x04\0\x05\x04\0\x04poll\x01\x06\x03\0\x13wasi:io/poll@0.2.12\x05\0\x02\x03\0\0\x08pollable\x01B\x0F\x02\x03\x02\x01\x01\x04\0\x08pollable\x03\0\0\x01w\x04\0\x07instant\x03\0\x02\x01w\x04\0\x08duration\x03\0\x04\x01@\0\0\x03\x04\0\x03now\x01\x06\x01@\0\0\x05\x04\0\nresolution\x01\x07\x01i\x01\x01@\x01\x04when\x03\0\x08\x04\0\x11subscribe-instant\x01\t\x01@\x01\x04when\x05\0\x08\x04\0\x12subscribe-duration\x01\n\x03\0\"wasi:clocks/monotonic-clock@0.2.12\x05\x02\x01B\x05\x01r\x02\x07secondsw\x0Bnanosecondsy\x04\0\x08datetime\x03\0\0\x01@\0\0\x01\x04\0\x03now\x01\x02\x04\0\nresolution\x01\x02\x03\0\x1Dwasi:clocks/wall-clock@0.2.12\x05\x03\x04\0\x1Awasi:clocks/imports@0.2.12\x04\0\x0B\r\x01\0\x07imports\x03\0\0\0'\tproducers\x01\x0Cprocessed-by\x01\x07witbind\x050.1.0";
 /// Referenced from every module of the bindings, so that the
 /// linker keeps the component type above whenever any of them is
 /// used.

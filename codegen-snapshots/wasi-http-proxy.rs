@@ -48,7 +48,7 @@ pub mod wasi {
                 pub(crate) handle: ::witbind::rt::ResourceHandle<Pollable>,
             }
             ::witbind::rt::resource_handle!(
-                Pollable, "wasi:io/poll@0.2.12", "[resource-drop]pollable", api
+                Pollable, "wasi:io/poll@0.2.12", "[resource-drop]pollable"
             );
             impl Pollable {
                 /// Return the readiness of a pollable. This function never blocks.
@@ -139,7 +139,7 @@ pub mod wasi {
                 pub(crate) handle: ::witbind::rt::ResourceHandle<Error>,
             }
             ::witbind::rt::resource_handle!(
-                Error, "wasi:io/error@0.2.12", "[resource-drop]error", api
+                Error, "wasi:io/error@0.2.12", "[resource-drop]error"
             );
             impl Error {
                 /// Returns a string that is suitable to assist humans in debugging
@@ -213,7 +213,7 @@ pub mod wasi {
                 pub(crate) handle: ::witbind::rt::ResourceHandle<InputStream>,
             }
             ::witbind::rt::resource_handle!(
-                InputStream, "wasi:io/streams@0.2.12", "[resource-drop]input-stream", api
+                InputStream, "wasi:io/streams@0.2.12", "[resource-drop]input-stream"
             );
             impl InputStream {
                 /// Perform a non-blocking read from the stream.
@@ -408,8 +408,7 @@ pub mod wasi {
                 pub(crate) handle: ::witbind::rt::ResourceHandle<OutputStream>,
             }
             ::witbind::rt::resource_handle!(
-                OutputStream, "wasi:io/streams@0.2.12", "[resource-drop]output-stream",
-                api
+                OutputStream, "wasi:io/streams@0.2.12", "[resource-drop]output-stream"
             );
             impl OutputStream {
                 /// Check readiness for writing. This function never blocks.
@@ -1171,7 +1170,7 @@ pub mod wasi {
                 pub(crate) handle: ::witbind::rt::ResourceHandle<Fields>,
             }
             ::witbind::rt::resource_handle!(
-                Fields, "wasi:http/types@0.2.12", "[resource-drop]fields", api
+                Fields, "wasi:http/types@0.2.12", "[resource-drop]fields"
             );
             impl Fields {
                 /// Construct an empty HTTP Fields.
@@ -1428,7 +1427,7 @@ pub mod wasi {
             }
             ::witbind::rt::resource_handle!(
                 IncomingRequest, "wasi:http/types@0.2.12",
-                "[resource-drop]incoming-request", api
+                "[resource-drop]incoming-request"
             );
             impl IncomingRequest {
                 /// Returns the method of the incoming request.
@@ -1514,7 +1513,7 @@ pub mod wasi {
             }
             ::witbind::rt::resource_handle!(
                 OutgoingRequest, "wasi:http/types@0.2.12",
-                "[resource-drop]outgoing-request", api
+                "[resource-drop]outgoing-request"
             );
             impl OutgoingRequest {
                 /// Construct a new `outgoing-request` with a default `method` of `GET`, and
@@ -1723,7 +1722,7 @@ pub mod wasi {
             }
             ::witbind::rt::resource_handle!(
                 RequestOptions, "wasi:http/types@0.2.12",
-                "[resource-drop]request-options", api
+                "[resource-drop]request-options"
             );
             impl RequestOptions {
                 /// Construct a default `request-options` value.
@@ -1842,7 +1841,7 @@ pub mod wasi {
             }
             ::witbind::rt::resource_handle!(
                 ResponseOutparam, "wasi:http/types@0.2.12",
-                "[resource-drop]response-outparam", api
+                "[resource-drop]response-outparam"
             );
             impl ResponseOutparam {
                 /// Set the value of the `response-outparam` to either send a response,
@@ -1908,7 +1907,7 @@ pub mod wasi {
             }
             ::witbind::rt::resource_handle!(
                 IncomingResponse, "wasi:http/types@0.2.12",
-                "[resource-drop]incoming-response", api
+                "[resource-drop]incoming-response"
             );
             impl IncomingResponse {
                 /// Returns the status code from the incoming response.
@@ -1959,8 +1958,7 @@ pub mod wasi {
                 pub(crate) handle: ::witbind::rt::ResourceHandle<IncomingBody>,
             }
             ::witbind::rt::resource_handle!(
-                IncomingBody, "wasi:http/types@0.2.12", "[resource-drop]incoming-body",
-                api
+                IncomingBody, "wasi:http/types@0.2.12", "[resource-drop]incoming-body"
             );
             impl IncomingBody {
                 /// Returns the contents of the body, as a stream of bytes.
@@ -2011,7 +2009,7 @@ pub mod wasi {
             }
             ::witbind::rt::resource_handle!(
                 FutureTrailers, "wasi:http/types@0.2.12",
-                "[resource-drop]future-trailers", api
+                "[resource-drop]future-trailers"
             );
             impl FutureTrailers {
                 /// Returns a pollable which becomes ready when either the trailers have
@@ -2085,7 +2083,7 @@ pub mod wasi {
             }
             ::witbind::rt::resource_handle!(
                 OutgoingResponse, "wasi:http/types@0.2.12",
-                "[resource-drop]outgoing-response", api
+                "[resource-drop]outgoing-response"
             );
             impl OutgoingResponse {
                 /// Construct an `outgoing-response`, with a default `status-code` of `200`.
@@ -2176,8 +2174,7 @@ pub mod wasi {
                 pub(crate) handle: ::witbind::rt::ResourceHandle<OutgoingBody>,
             }
             ::witbind::rt::resource_handle!(
-                OutgoingBody, "wasi:http/types@0.2.12", "[resource-drop]outgoing-body",
-                api
+                OutgoingBody, "wasi:http/types@0.2.12", "[resource-drop]outgoing-body"
             );
             impl OutgoingBody {
                 /// Returns a stream for writing the body contents.
@@ -2242,7 +2239,7 @@ pub mod wasi {
             }
             ::witbind::rt::resource_handle!(
                 FutureIncomingResponse, "wasi:http/types@0.2.12",
-                "[resource-drop]future-incoming-response", api
+                "[resource-drop]future-incoming-response"
             );
             impl FutureIncomingResponse {
                 /// Returns a pollable which becomes ready when either the Response has
@@ -3295,7 +3292,7 @@ const _: () = {
 )]
 #[doc(hidden)]
 #[allow(dead_code, clippy::octal_escapes)]
-static __WITBIND_COMPONENT_TYPE: [u8; 7029] = *b"\0asm\r\0\x01\0\0\x19\x16wit-component-encoding\x04\0\x07\x916\x01A\x02\x01A#\x01B\n\x04\0\x08pollable\x03\x01\x01h\0\x01@\x01\x04self\x01\0\x7F\x04\0\x16[method]pollable.ready\x01\x02\x01@\x01\x04self\x01\x01\0\x04\0\x16[method]pollable.block\x01\x03\x01p\x01\x01py\x01@\x01\x02in\x04\0\x05\x04\0\x04poll\x01\x06\x03\0\x13wasi:io/poll@0.2.12\x05\0\x02\x03\0\0\x08pollable\x01B\x0F\x02\x03\x02\x01\x01\x04\0\x08pollable\x03\0\0\x01w\x04\0\x07instant\x03\0\x02\x01w\x04\0\x08duration\x03\0\x04\x01@\0\0\x03\x04\0\x03now\x01\x06\x01@\0\0\x05\x04\0\nresolution\x01\x07\x01i\x01\x01@\x01\x04when\x03\0\x08\x04\0\x11subscribe-instant\x01\t\x01@\x01\x04when\x05\0\x08\x04\0\x12subscribe-duration\x01\n\x03\0\"wasi:clocks/monotonic-clock@0.2.12\x05\x02\x01B\x05\x01r\x02\x07secondsw\x0Bnanosecondsy\x04\0\x08datetime\x03\0\0\x01@\0\0\x01\x04\0\x03now\x01\x02\x04\0\nresolution\x01\x02\x03\0\x1Dwasi:clocks/wall-clock@0.2.12\x05\x03\x01B\x05\x01p}\x01@\x01\x03lenw\0\0\x04\0\x10get-random-bytes\x01\x01\x01@\0\0w\x04\0\x0Eget-random-u64\x01\x02\x03\0\x19wasi:random/random@0.2.12\x05\x04\x01B\x04\x04\0\x05error\x03\x01\x01h\0\x01@\x01\x04self\x01\0s\x04\0\x1D[method]error.to-debug-string\x01\x02\x03\0\x14wasi:io/error@0.2.12\x05\x05\x02\x03\0\x04\x05error\x01B(\x02\x03\x02\x01\x06\x04\0\x05error\x03\0\0\x02\x03\x02\x01\x01\x04\0\x08pollable\x03\0\x02\x01i\x01\x01q\x02\x15last-operation-failed\x01\x04\0\x06closed\0\0\x04\0\x0Cstream-error\x03\0\x05\x04\0\x0Cinput-stream\x03\x01\x04\0\routput-stream\x03\x01\x01h\x07\x01p}\x01j\x01\n\x01\x06\x01@\x02\x04self\t\x03lenw\0\x0B\x04\0\x19[method]input-stream.read\x01\x0C\x04\0\"[method]input-stream.blocking-read\x01\x0C\x01j\x01w\x01\x06\x01@\x02\x04self\t\x03lenw\0\r\x04\0\x19[method]input-stream.skip\x01\x0E\x04\0\"[method]input-stream.blocking-skip\x01\x0E\x01i\x03\x01@\x01\x04self\t\0\x0F\x04\0\x1E[method]input-stream.subscribe\x01\x10\x01h\x08\x01@\x01\x04self\x11\0\r\x04\0![method]output-stream.check-write\x01\x12\x01j\0\x01\x06\x01@\x02\x04self\x11\x08contents\n\0\x13\x04\0\x1B[method]output-stream.write\x01\x14\x04\0.[method]output-stream.blocking-write-and-flush\x01\x14\x01@\x01\x04self\x11\0\x13\x04\0\x1B[method]output-stream.flush\x01\x15\x04\0$[method]output-stream.blocking-flush\x01\x15\x01@\x01\x04self\x11\0\x0F\x04\0\x1F[method]output-stream.subscribe\x01\x16\x01@\x02\x04self\x11\x03lenw\0\x13\x04\0\"[method]output-stream.write-zeroes\x01\x17\x04\x005[method]output-stream.blocking-write-zeroes-and-flush\x01\x17\x01@\x03\x04self\x11\x03src\t\x03lenw\0\r\x04\0\x1C[method]output-stream.splice\x01\x18\x04\0%[method]output-stream.blocking-splice\x01\x18\x03\0\x16wasi:io/streams@0.2.12\x05\x07\x02\x03\0\x05\routput-stream\x01B\x05\x02\x03\x02\x01\x08\x04\0\routput-stream\x03\0\0\x01i\x01\x01@\0\0\x02\x04\0\nget-stdout\x01\x03\x03\0\x16wasi:cli/stdout@0.2.12\x05\t\x01B\x05\x02\x03\x02\x01\x08\x04\0\routput-stream\x03\0\0\x01i\x01\x01@\0\0\x02\x04\0\nget-stderr\x01\x03\x03\0\x16wasi:cli/stderr@0.2.12\x05\n\x02\x03\0\x05\x0Cinput-stream\x01B\x05\x02\x03\x02\x01\x0B\x04\0\x0Cinput-stream\x03\0\0\x01i\x01\x01@\0\0\x02\x04\0\tget-stdin\x01\x03\x03\0\x15wasi:cli/stdin@0.2.12\x05\x0C\x02\x03\0\x01\x08duration\x01B\xC1\x01\x02\x03\x02\x01\r\x04\0\x08duration\x03\0\0\x02\x03\x02\x01\x0B\x04\0\x0Cinput-stream\x03\0\x02\x02\x03\x02\x01\x08\x04\0\routput-stream\x03\0\x04\x02\x03\x02\x01\x06\x04\0\x08io-error\x03\0\x06\x02\x03\x02\x01\x01\x04\0\x08pollable\x03\0\x08\x01q\n\x03get\0\0\x04head\0\0\x04post\0\0\x03put\0\0\x06delete\0\0\x07connect\0\0\x07options\0\0\x05trace\0\0\x05patch\0\0\x05other\x01s\0\x04\0\x06method\x03\0\n\x01q\x03\x04HTTP\0\0\x05HTTPS\0\0\x05other\x01s\0\x04\0\x06scheme\x03\0\x0C\x01ks\x01k{\x01r\x02\x05rcode\x0E\tinfo-code\x0F\x04\0\x11DNS-error-payload\x03\0\x10\x01k}\x01r\x02\x08alert-id\x12\ralert-message\x0E\x04\0\x1ATLS-alert-received-payload\x03\0\x13\x01ky\x01r\x02\nfield-name\x0E\nfield-size\x15\x04\0\x12field-size-payload\x03\0\x16\x01kw\x01k\x17\x01q'\x0BDNS-timeout\0\0\tDNS-error\x01\x11\0\x15destination-not-found\0\0\x17destination-unavailable\0\0\x19destination-IP-prohibited\0\0\x19destination-IP-unroutable\0\0\x12connection-refused\0\0\x15connection-terminated\0\0\x12connection-timeout\0\0\x17connection-read-timeout\0\0\x18connection-write-timeout\0\0\x18connection-limit-reached\0\0\x12TLS-protocol-error\0\0\x15TLS-certificate-error\0\0\x12TLS-alert-received\x01\x14\0\x13HTTP-request-denied\0\0\x1CHTTP-request-length-required\0\0\x16HTTP-request-body-size\x01\x18\0\x1BHTTP-request-method-invalid\0\0\x18HTTP-request-URI-invalid\0\0\x19HTTP-request-URI-too-long\0\0 HTTP-request-header-section-size\x01\x15\0\x18HTTP-request-header-size\x01\x19\0!HTTP-request-trailer-section-size\x01\x15\0\x19HTTP-request-trailer-size\x01\x17\0\x18HTTP-response-incomplete\0\0!HTTP-response-header-section-size\x01\x15\0\x19HTTP-response-header-size\x01\x17\0\x17HTTP-response-body-size\x01\x18\0\"HTTP-response-trailer-section-size\x01\x15\0\x1AHTTP-response-trailer-size\x01\x17\0\x1DHTTP-response-transfer-coding\x01\x0E\0\x1CHTTP-response-content-coding\x01\x0E\0\x15HTTP-response-timeout\0\0\x13HTTP-upgrade-failed\0\0\x13HTTP-protocol-error\0\0\rloop-detected\0\0\x13configuration-error\0\0\x0Einternal-error\x01\x0E\0\x04\0\nerror-code\x03\0\x1A\x01q\x03\x0Einvalid-syntax\0\0\tforbidden\0\0\timmutable\0\0\x04\0\x0Cheader-error\x03\0\x1C\x01s\x04\0\tfield-key\x03\0\x1E\x04\0\nfield-name\x03\0\x1F\x01p}\x04\0\x0Bfield-value\x03\0!\x04\0\x06fields\x03\x01\x04\0\x07headers\x03\0#\x04\0\x08trailers\x03\0#\x04\0\x10incoming-request\x03\x01\x04\0\x10outgoing-request\x03\x01\x04\0\x0Frequest-options\x03\x01\x04\0\x11response-outparam\x03\x01\x01{\x04\0\x0Bstatus-code\x03\0*\x04\0\x11incoming-response\x03\x01\x04\0\rincoming-body\x03\x01\x04\0\x0Ffuture-trailers\x03\x01\x04\0\x11outgoing-response\x03\x01\x04\0\routgoing-body\x03\x01\x04\0\x18future-incoming-response\x03\x01\x01i#\x01@\0\x002\x04\0\x13[constructor]fields\x013\x01o\x02 \"\x01p4\x01j\x012\x01\x1D\x01@\x01\x07entries5\x006\x04\0\x18[static]fields.from-list\x017\x01h#\x01p\"\x01@\x02\x04self8\x04name \09\x04\0\x12[method]fields.get\x01:\x01@\x02\x04self8\x04name \0\x7F\x04\0\x12[method]fields.has\x01;\x01j\0\x01\x1D\x01@\x03\x04self8\x04name \x05value9\0<\x04\0\x12[method]fields.set\x01=\x01@\x02\x04self8\x04name \0<\x04\0\x15[method]fields.delete\x01>\x01@\x03\x04self8\x04name \x05value\"\0<\x04\0\x15[method]fields.append\x01?\x01@\x01\x04self8\x005\x04\0\x16[method]fields.entries\x01@\x01@\x01\x04self8\x002\x04\0\x14[method]fields.clone\x01A\x01h&\x01@\x01\x04self\xC2\0\0\x0B\x04\0\x1F[method]incoming-request.method\x01C\x01@\x01\x04self\xC2\0\0\x0E\x04\0([method]incoming-request.path-with-query\x01D\x01k\r\x01@\x01\x04self\xC2\0\0\xC5\0\x04\0\x1F[method]incoming-request.scheme\x01F\x04\0\"[method]incoming-request.authority\x01D\x01i$\x01@\x01\x04self\xC2\0\0\xC7\0\x04\0 [method]incoming-request.headers\x01H\x01i-\x01j\x01\xC9\0\0\x01@\x01\x04self\xC2\0\0\xCA\0\x04\0 [method]incoming-request.consume\x01K\x01i'\x01@\x01\x07headers\xC7\0\0\xCC\0\x04\0\x1D[constructor]outgoing-request\x01M\x01h'\x01i0\x01j\x01\xCF\0\0\x01@\x01\x04self\xCE\0\0\xD0\0\x04\0\x1D[method]outgoing-request.body\x01Q\x01@\x01\x04self\xCE\0\0\x0B\x04\0\x1F[method]outgoing-request.method\x01R\x01j\0\0\x01@\x02\x04self\xCE\0\x06method\x0B\0\xD3\0\x04\0#[method]outgoing-request.set-method\x01T\x01@\x01\x04self\xCE\0\0\x0E\x04\0([method]outgoing-request.path-with-query\x01U\x01@\x02\x04self\xCE\0\x0Fpath-with-query\x0E\0\xD3\0\x04\0,[method]outgoing-request.set-path-with-query\x01V\x01@\x01\x04self\xCE\0\0\xC5\0\x04\0\x1F[method]outgoing-request.scheme\x01W\x01@\x02\x04self\xCE\0\x06scheme\xC5\0\0\xD3\0\x04\0#[method]outgoing-request.set-scheme\x01X\x04\0\"[method]outgoing-request.authority\x01U\x01@\x02\x04self\xCE\0\tauthority\x0E\0\xD3\0\x04\0&[method]outgoing-request.set-authority\x01Y\x01@\x01\x04self\xCE\0\0\xC7\0\x04\0 [method]outgoing-request.headers\x01Z\x01i(\x01@\0\0\xDB\0\x04\0\x1C[constructor]request-options\x01\\\x01h(\x01k\x01\x01@\x01\x04self\xDD\0\0\xDE\0\x04\0'[method]request-options.connect-timeout\x01_\x01@\x02\x04self\xDD\0\x08duration\xDE\0\0\xD3\0\x04\0+[method]request-options.set-connect-timeout\x01`\x04\0*[method]request-options.first-byte-timeout\x01_\x04\0.[method]request-options.set-first-byte-timeout\x01`\x04\0-[method]request-options.between-bytes-timeout\x01_\x04\x001[method]request-options.set-between-bytes-timeout\x01`\x01i)\x01i/\x01j\x01\xE2\0\x01\x1B\x01@\x02\x05param\xE1\0\x08response\xE3\0\x01\0\x04\0\x1D[static]response-outparam.set\x01d\x01h,\x01@\x01\x04self\xE5\0\0+\x04\0 [method]incoming-response.status\x01f\x01@\x01\x04self\xE5\0\0\xC7\0\x04\0![method]incoming-response.headers\x01g\x01@\x01\x04self\xE5\0\0\xCA\0\x04\0![method]incoming-response.consume\x01h\x01h-\x01i\x03\x01j\x01\xEA\0\0\x01@\x01\x04self\xE9\0\0\xEB\0\x04\0\x1C[method]incoming-body.stream\x01l\x01i.\x01@\x01\x04this\xC9\0\0\xED\0\x04\0\x1C[static]incoming-body.finish\x01n\x01h.\x01i\t\x01@\x01\x04self\xEF\0\0\xF0\0\x04\0![method]future-trailers.subscribe\x01q\x01i%\x01k\xF2\0\x01j\x01\xF3\0\x01\x1B\x01j\x01\xF4\0\0\x01k\xF5\0\x01@\x01\x04self\xEF\0\0\xF6\0\x04\0\x1B[method]future-trailers.get\x01w\x01@\x01\x07headers\xC7\0\0\xE2\0\x04\0\x1E[constructor]outgoing-response\x01x\x01h/\x01@\x01\x04self\xF9\0\0+\x04\0%[method]outgoing-response.status-code\x01z\x01@\x02\x04self\xF9\0\x0Bstatus-code+\0\xD3\0\x04\0)[method]outgoing-response.set-status-code\x01{\x01@\x01\x04self\xF9\0\0\xC7\0\x04\0![method]outgoing-response.headers\x01|\x01@\x01\x04self\xF9\0\0\xD0\0\x04\0\x1E[method]outgoing-response.body\x01}\x01h0\x01i\x05\x01j\x01\xFF\0\0\x01@\x01\x04self\xFE\0\0\x80\x01\x04\0\x1B[method]outgoing-body.write\x01\x81\x01\x01j\0\x01\x1B\x01@\x02\x04this\xCF\0\x08trailers\xF3\0\0\x82\x01\x04\0\x1C[static]outgoing-body.finish\x01\x83\x01\x01h1\x01@\x01\x04self\x84\x01\0\xF0\0\x04\0*[method]future-incoming-response.subscribe\x01\x85\x01\x01i,\x01j\x01\x86\x01\x01\x1B\x01j\x01\x87\x01\0\x01k\x88\x01\x01@\x01\x04self\x84\x01\0\x89\x01\x04\0$[method]future-incoming-response.get\x01\x8A\x01\x01h\x07\x01k\x1B\x01@\x01\x03err\x8B\x01\0\x8C\x01\x04\0\x0Fhttp-error-code\x01\x8D\x01\x03\0\x16wasi:http/types@0.2.12\x05\x0E\x02\x03\0\t\x10outgoing-request\x02\x03\0\t\x0Frequest-options\x02\x03\0\t\x18future-incoming-response\x02\x03\0\t\nerror-code\x01B\x0F\x02\x03\x02\x01\x0F\x04\0\x10outgoing-request\x03\0\0\x02\x03\x02\x01\x10\x04\0\x0Frequest-options\x03\0\x02\x02\x03\x02\x01\x11\x04\0\x18future-incoming-response\x03\0\x04\x02\x03\x02\x01\x12\x04\0\nerror-code\x03\0\x06\x01i\x01\x01i\x03\x01k\t\x01i\x05\x01j\x01\x0B\x01\x07\x01@\x02\x07request\x08\x07options\n\0\x0C\x04\0\x06handle\x01\r\x03\0!wasi:http/outgoing-handler@0.2.12\x05\x13\x02\x03\0\t\x10incoming-request\x02\x03\0\t\x11response-outparam\x01B\x08\x02\x03\x02\x01\x14\x04\0\x10incoming-request\x03\0\0\x02\x03\x02\x01\x15\x04\0\x11response-outparam\x03\0\x02\x01i\x01\x01i\x03\x01@\x02\x07request\x04\x0Cresponse-out\x05\x01\0\x04\0\x06handle\x01\x06\x04\0!wasi:http/incoming-handler@0.2.12\x05\x16\x04\0\x16wasi:http/proxy@0.2.12\x04\0\x0B\x0B\x01\0\x05proxy\x03\0\0\0/\tproducers\x01\x0Cprocessed-by\x01\rwit-component\x070.262.0";
+static __WITBIND_COMPONENT_TYPE: [u8; 7021] = *b"\0asm\r\0\x01\0\0\x19\x16wit-component-encoding\x04\0\x07\x916\x01A\x02\x01A#\x01B\n\x04\0\x08pollable\x03\x01\x01h\0\x01@\x01\x04self\x01\0\x7F\x04\0\x16[method]pollable.ready\x01\x02\x01@\x01\x04self\x01\x01\0\x04\0\x16[method]pollable.block\x01\x03\x01p\x01\x01py\x01@\x01\x02in\x04\0\x05\x04\0\x04poll\x01\x06\x03\0\x13wasi:io/poll@0.2.12\x05\0\x02\x03\0\0\x08pollable\x01B\x0F\x02\x03\x02\x01\x01\x04\0\x08pollable\x03\0\0\x01w\x04\0\x07instant\x03\0\x02\x01w\x04\0\x08duration\x03\0\x04\x01@\0\0\x03\x04\0\x03now\x01\x06\x01@\0\0\x05\x04\0\nresolution\x01\x07\x01i\x01\x01@\x01\x04when\x03\0\x08\x04\0\x11subscribe-instant\x01\t\x01@\x01\x04when\x05\0\x08\x04\0\x12subscribe-duration\x01\n\x03\0\"wasi:clocks/monotonic-clock@0.2.12\x05\x02\x01B\x05\x01r\x02\x07secondsw\x0Bnanosecondsy\x04\0\x08datetime\x03\0\0\x01@\0\0\x01\x04\0\x03now\x01\x02\x04\0\nresolution\x01\x02\x03\0\x1Dwasi:clocks/wall-clock@0.2.12\x05\x03\x01B\x05\x01p}\x01@\x01\x03lenw\0\0\x04\0\x10get-random-bytes\x01\x01\x01@\0\0w\x04\0\x0Eget-random-u64\x01\x02\x03\0\x19wasi:random/random@0.2.12\x05\x04\x01B\x04\x04\0\x05error\x03\x01\x01h\0\x01@\x01\x04self\x01\0s\x04\0\x1D[method]error.to-debug-string\x01\x02\x03\0\x14wasi:io/error@0.2.12\x05\x05\x02\x03\0\x04\x05error\x01B(\x02\x03\x02\x01\x06\x04\0\x05error\x03\0\0\x02\x03\x02\x01\x01\x04\0\x08pollable\x03\0\x02\x01i\x01\x01q\x02\x15last-operation-failed\x01\x04\0\x06closed\0\0\x04\0\x0Cstream-error\x03\0\x05\x04\0\x0Cinput-stream\x03\x01\x04\0\routput-stream\x03\x01\x01h\x07\x01p}\x01j\x01\n\x01\x06\x01@\x02\x04self\t\x03lenw\0\x0B\x04\0\x19[method]input-stream.read\x01\x0C\x04\0\"[method]input-stream.blocking-read\x01\x0C\x01j\x01w\x01\x06\x01@\x02\x04self\t\x03lenw\0\r\x04\0\x19[method]input-stream.skip\x01\x0E\x04\0\"[method]input-stream.blocking-skip\x01\x0E\x01i\x03\x01@\x01\x04self\t\0\x0F\x04\0\x1E[method]input-stream.subscribe\x01\x10\x01h\x08\x01@\x01\x04self\x11\0\r\x04\0![method]output-stream.check-write\x01\x12\x01j\0\x01\x06\x01@\x02\x04self\x11\x08contents\n\0\x13\x04\0\x1B[method]output-stream.write\x01\x14\x04\0.[method]output-stream.blocking-write-and-flush\x01\x14\x01@\x01\x04self\x11\0\x13\x04\0\x1B[method]output-stream.flush\x01\x15\x04\0$[method]output-stream.blocking-flush\x01\x15\x01@\x01\x04self\x11\0\x0F\x04\0\x1F[method]output-stream.subscribe\x01\x16\x01@\x02\x04self\x11\x03lenw\0\x13\x04\0\"[method]output-stream.write-zeroes\x01\x17\x04\x005[method]output-stream.blocking-write-zeroes-and-flush\x01\x17\x01@\x03\x04self\x11\x03src\t\x03lenw\0\r\x04\0\x1C[method]output-stream.splice\x01\x18\x04\0%[method]output-stream.blocking-splice\x01\x18\x03\0\x16wasi:io/streams@0.2.12\x05\x07\x02\x03\0\x05\routput-stream\x01B\x05\x02\x03\x02\x01\x08\x04\0\routput-stream\x03\0\0\x01i\x01\x01@\0\0\x02\x04\0\nget-stdout\x01\x03\x03\0\x16wasi:cli/stdout@0.2.12\x05\t\x01B\x05\x02\x03\x02\x01\x08\x04\0\routput-stream\x03\0\0\x01i\x01\x01@\0\0\x02\x04\0\nget-stderr\x01\x03\x03\0\x16wasi:cli/stderr@0.2.12\x05\n\x02\x03\0\x05\x0Cinput-stream\x01B\x05\x02\x03\x02\x01\x0B\x04\0\x0Cinput-stream\x03\0\0\x01i\x01\x01@\0\0\x02\x04\0\tget-stdin\x01\x03\x03\0\x15wasi:cli/stdin@0.2.12\x05\x0C\x02\x03\0\x01\x08duration\x01B\xC1\x01\x02\x03\x02\x01\r\x04\0\x08duration\x03\0\0\x02\x03\x02\x01\x0B\x04\0\x0Cinput-stream\x03\0\x02\x02\x03\x02\x01\x08\x04\0\routput-stream\x03\0\x04\x02\x03\x02\x01\x06\x04\0\x08io-error\x03\0\x06\x02\x03\x02\x01\x01\x04\0\x08pollable\x03\0\x08\x01q\n\x03get\0\0\x04head\0\0\x04post\0\0\x03put\0\0\x06delete\0\0\x07connect\0\0\x07options\0\0\x05trace\0\0\x05patch\0\0\x05other\x01s\0\x04\0\x06method\x03\0\n\x01q\x03\x04HTTP\0\0\x05HTTPS\0\0\x05other\x01s\0\x04\0\x06scheme\x03\0\x0C\x01ks\x01k{\x01r\x02\x05rcode\x0E\tinfo-code\x0F\x04\0\x11DNS-error-payload\x03\0\x10\x01k}\x01r\x02\x08alert-id\x12\ralert-message\x0E\x04\0\x1ATLS-alert-received-payload\x03\0\x13\x01ky\x01r\x02\nfield-name\x0E\nfield-size\x15\x04\0\x12field-size-payload\x03\0\x16\x01kw\x01k\x17\x01q'\x0BDNS-timeout\0\0\tDNS-error\x01\x11\0\x15destination-not-found\0\0\x17destination-unavailable\0\0\x19destination-IP-prohibited\0\0\x19destination-IP-unroutable\0\0\x12connection-refused\0\0\x15connection-terminated\0\0\x12connection-timeout\0\0\x17connection-read-timeout\0\0\x18connection-write-timeout\0\0\x18connection-limit-reached\0\0\x12TLS-protocol-error\0\0\x15TLS-certificate-error\0\0\x12TLS-alert-received\x01\x14\0\x13HTTP-request-denied\0\0\x1CHTTP-request-length-required\0\0\x16HTTP-request-body-size\x01\x18\0\x1BHTTP-request-method-invalid\0\0\x18HTTP-request-URI-invalid\0\0\x19HTTP-request-URI-too-long\0\0 HTTP-request-header-section-size\x01\x15\0\x18HTTP-request-header-size\x01\x19\0!HTTP-request-trailer-section-size\x01\x15\0\x19HTTP-request-trailer-size\x01\x17\0\x18HTTP-response-incomplete\0\0!HTTP-response-header-section-size\x01\x15\0\x19HTTP-response-header-size\x01\x17\0\x17HTTP-response-body-size\x01\x18\0\"HTTP-response-trailer-section-size\x01\x15\0\x1AHTTP-response-trailer-size\x01\x17\0\x1DHTTP-response-transfer-coding\x01\x0E\0\x1CHTTP-response-content-coding\x01\x0E\0\x15HTTP-response-timeout\0\0\x13HTTP-upgrade-failed\0\0\x13HTTP-protocol-error\0\0\rloop-detected\0\0\x13configuration-error\0\0\x0Einternal-error\x01\x0E\0\x04\0\nerror-code\x03\0\x1A\x01q\x03\x0Einvalid-syntax\0\0\tforbidden\0\0\timmutable\0\0\x04\0\x0Cheader-error\x03\0\x1C\x01s\x04\0\tfield-key\x03\0\x1E\x04\0\nfield-name\x03\0\x1F\x01p}\x04\0\x0Bfield-value\x03\0!\x04\0\x06fields\x03\x01\x04\0\x07headers\x03\0#\x04\0\x08trailers\x03\0#\x04\0\x10incoming-request\x03\x01\x04\0\x10outgoing-request\x03\x01\x04\0\x0Frequest-options\x03\x01\x04\0\x11response-outparam\x03\x01\x01{\x04\0\x0Bstatus-code\x03\0*\x04\0\x11incoming-response\x03\x01\x04\0\rincoming-body\x03\x01\x04\0\x0Ffuture-trailers\x03\x01\x04\0\x11outgoing-response\x03\x01\x04\0\routgoing-body\x03\x01\x04\0\x18future-incoming-response\x03\x01\x01i#\x01@\0\x002\x04\0\x13[constructor]fields\x013\x01o\x02 \"\x01p4\x01j\x012\x01\x1D\x01@\x01\x07entries5\x006\x04\0\x18[static]fields.from-list\x017\x01h#\x01p\"\x01@\x02\x04self8\x04name \09\x04\0\x12[method]fields.get\x01:\x01@\x02\x04self8\x04name \0\x7F\x04\0\x12[method]fields.has\x01;\x01j\0\x01\x1D\x01@\x03\x04self8\x04name \x05value9\0<\x04\0\x12[method]fields.set\x01=\x01@\x02\x04self8\x04name \0<\x04\0\x15[method]fields.delete\x01>\x01@\x03\x04self8\x04name \x05value\"\0<\x04\0\x15[method]fields.append\x01?\x01@\x01\x04self8\x005\x04\0\x16[method]fields.entries\x01@\x01@\x01\x04self8\x002\x04\0\x14[method]fields.clone\x01A\x01h&\x01@\x01\x04self\xC2\0\0\x0B\x04\0\x1F[method]incoming-request.method\x01C\x01@\x01\x04self\xC2\0\0\x0E\x04\0([method]incoming-request.path-with-query\x01D\x01k\r\x01@\x01\x04self\xC2\0\0\xC5\0\x04\0\x1F[method]incoming-request.scheme\x01F\x04\0\"[method]incoming-request.authority\x01D\x01i$\x01@\x01\x04self\xC2\0\0\xC7\0\x04\0 [method]incoming-request.headers\x01H\x01i-\x01j\x01\xC9\0\0\x01@\x01\x04self\xC2\0\0\xCA\0\x04\0 [method]incoming-request.consume\x01K\x01i'\x01@\x01\x07headers\xC7\0\0\xCC\0\x04\0\x1D[constructor]outgoing-request\x01M\x01h'\x01i0\x01j\x01\xCF\0\0\x01@\x01\x04self\xCE\0\0\xD0\0\x04\0\x1D[method]outgoing-request.body\x01Q\x01@\x01\x04self\xCE\0\0\x0B\x04\0\x1F[method]outgoing-request.method\x01R\x01j\0\0\x01@\x02\x04self\xCE\0\x06method\x0B\0\xD3\0\x04\0#[method]outgoing-request.set-method\x01T\x01@\x01\x04self\xCE\0\0\x0E\x04\0([method]outgoing-request.path-with-query\x01U\x01@\x02\x04self\xCE\0\x0Fpath-with-query\x0E\0\xD3\0\x04\0,[method]outgoing-request.set-path-with-query\x01V\x01@\x01\x04self\xCE\0\0\xC5\0\x04\0\x1F[method]outgoing-request.scheme\x01W\x01@\x02\x04self\xCE\0\x06scheme\xC5\0\0\xD3\0\x04\0#[method]outgoing-request.set-scheme\x01X\x04\0\"[method]outgoing-request.authority\x01U\x01@\x02\x04self\xCE\0\tauthority\x0E\0\xD3\0\x04\0&[method]outgoing-request.set-authority\x01Y\x01@\x01\x04self\xCE\0\0\xC7\0\x04\0 [method]outgoing-request.headers\x01Z\x01i(\x01@\0\0\xDB\0\x04\0\x1C[constructor]request-options\x01\\\x01h(\x01k\x01\x01@\x01\x04self\xDD\0\0\xDE\0\x04\0'[method]request-options.connect-timeout\x01_\x01@\x02\x04self\xDD\0\x08duration\xDE\0\0\xD3\0\x04\0+[method]request-options.set-connect-timeout\x01`\x04\0*[method]request-options.first-byte-timeout\x01_\x04\0.[method]request-options.set-first-byte-timeout\x01`\x04\0-[method]request-options.between-bytes-timeout\x01_\x04\x001[method]request-options.set-between-bytes-timeout\x01`\x01i)\x01i/\x01j\x01\xE2\0\x01\x1B\x01@\x02\x05param\xE1\0\x08response\xE3\0\x01\0\x04\0\x1D[static]response-outparam.set\x01d\x01h,\x01@\x01\x04self\xE5\0\0+\x04\0 [method]incoming-response.status\x01f\x01@\x01\x04self\xE5\0\0\xC7\0\x04\0![method]incoming-response.headers\x01g\x01@\x01\x04self\xE5\0\0\xCA\0\x04\0![method]incoming-response.consume\x01h\x01h-\x01i\x03\x01j\x01\xEA\0\0\x01@\x01\x04self\xE9\0\0\xEB\0\x04\0\x1C[method]incoming-body.stream\x01l\x01i.\x01@\x01\x04this\xC9\0\0\xED\0\x04\0\x1C[static]incoming-body.finish\x01n\x01h.\x01i\t\x01@\x01\x04self\xEF\0\0\xF0\0\x04\0![method]future-trailers.subscribe\x01q\x01i%\x01k\xF2\0\x01j\x01\xF3\0\x01\x1B\x01j\x01\xF4\0\0\x01k\xF5\0\x01@\x01\x04self\xEF\0\0\xF6\0\x04\0\x1B[method]future-trailers.get\x01w\x01@\x01\x07headers\xC7\0\0\xE2\0\x04\0\x1E[constructor]outgoing-response\x01x\x01h/\x01@\x01\x04self\xF9\0\0+\x04\0%[method]outgoing-response.status-code\x01z\x01@\x02\x04self\xF9\0\x0Bstatus-code+\0\xD3\0\x04\0)[method]outgoing-response.set-status-code\x01{\x01@\x01\x04self\xF9\0\0\xC7\0\x04\0![method]outgoing-response.headers\x01|\x01@\x01\x04self\xF9\0\0\xD0\0\x04\0\x1E[method]outgoing-response.body\x01}\x01h0\x01i\x05\x01j\x01\xFF\0\0\x01@\x01\x04self\xFE\0\0\x80\x01\x04\0\x1B[method]outgoing-body.write\x01\x81\x01\x01j\0\x01\x1B\x01@\x02\x04this\xCF\0\x08trailers\xF3\0\0\x82\x01\x04\0\x1C[static]outgoing-body.finish\x01\x83\x01\x01h1\x01@\x01\x04self\x84\x01\0\xF0\0\x04\0*[method]future-incoming-response.subscribe\x01\x85\x01\x01i,\x01j\x01\x86\x01\x01\x1B\x01j\x01\x87\x01\0\x01k\x88\x01\x01@\x01\x04self\x84\x01\0\x89\x01\x04\0$[method]future-incoming-response.get\x01\x8A\x01\x01h\x07\x01k\x1B\x01@\x01\x03err\x8B\x01\0\x8C\x01\x04\0\x0Fhttp-error-code\x01\x8D\x01\x03\0\x16wasi:http/types@0.2.12\x05\x0E\x02\x03\0\t\x10outgoing-request\x02\x03\0\t\x0Frequest-options\x02\x03\0\t\x18future-incoming-response\x02\x03\0\t\nerror-code\x01B\x0F\x02\x03\x02\x01\x0F\x04\0\x10outgoing-request\x03\0\0\x02\x03\x02\x01\x10\x04\0\x0Frequest-options\x03\0\x02\x02\x03\x02\x01\x11\x04\0\x18future-incoming-response\x03\0\x04\x02\x03\x02\x01\x12\x04\0\nerror-code\x03\0\x06\x01i\x01\x01i\x03\x01k\t\x01i\x05\x01j\x01\x0B\x01\x07\x01@\x02\x07request\x08\x07options\n\0\x0C\x04\0\x06handle\x01\r\x03\0!wasi:http/outgoing-handler@0.2.12\x05\x13\x02\x03\0\t\x10incoming-request\x02\x03\0\t\x11response-outparam\x01B\x08\x02\x03\x02\x01\x14\x04\0\x10incoming-request\x03\0\0\x02\x03\x02\x01\x15\x04\0\x11response-outparam\x03\0\x02\x01i\x01\x01i\x03\x01@\x02\x07request\x04\x0Cresponse-out\x05\x01\0\x04\0\x06handle\x01\x06\x04\0!wasi:http/incoming-handler@0.2.12\x05\x16\x04\0\x16wasi:http/proxy@0.2.12\x04\0\x0B\x0B\x01\0\x05proxy\x03\0\0\0'\tproducers\x01\x0Cprocessed-by\x01\x07witbind\x050.1.0";
 /// Referenced from every module of the bindings, so that the
 /// linker keeps the component type above whenever any of them is
 /// used.

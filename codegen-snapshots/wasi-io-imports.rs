@@ -37,7 +37,7 @@ pub mod wasi {
                 pub(crate) handle: ::witbind::rt::ResourceHandle<Error>,
             }
             ::witbind::rt::resource_handle!(
-                Error, "wasi:io/error@0.2.12", "[resource-drop]error", api
+                Error, "wasi:io/error@0.2.12", "[resource-drop]error"
             );
             impl Error {
                 /// Returns a string that is suitable to assist humans in debugging
@@ -75,7 +75,7 @@ pub mod wasi {
                 pub(crate) handle: ::witbind::rt::ResourceHandle<Pollable>,
             }
             ::witbind::rt::resource_handle!(
-                Pollable, "wasi:io/poll@0.2.12", "[resource-drop]pollable", api
+                Pollable, "wasi:io/poll@0.2.12", "[resource-drop]pollable"
             );
             impl Pollable {
                 /// Return the readiness of a pollable. This function never blocks.
@@ -188,7 +188,7 @@ pub mod wasi {
                 pub(crate) handle: ::witbind::rt::ResourceHandle<InputStream>,
             }
             ::witbind::rt::resource_handle!(
-                InputStream, "wasi:io/streams@0.2.12", "[resource-drop]input-stream", api
+                InputStream, "wasi:io/streams@0.2.12", "[resource-drop]input-stream"
             );
             impl InputStream {
                 /// Perform a non-blocking read from the stream.
@@ -383,8 +383,7 @@ pub mod wasi {
                 pub(crate) handle: ::witbind::rt::ResourceHandle<OutputStream>,
             }
             ::witbind::rt::resource_handle!(
-                OutputStream, "wasi:io/streams@0.2.12", "[resource-drop]output-stream",
-                api
+                OutputStream, "wasi:io/streams@0.2.12", "[resource-drop]output-stream"
             );
             impl OutputStream {
                 /// Check readiness for writing. This function never blocks.
@@ -741,7 +740,7 @@ const _: () = {
 )]
 #[doc(hidden)]
 #[allow(dead_code, clippy::octal_escapes)]
-static __WITBIND_COMPONENT_TYPE: [u8; 1283] = *b"\0asm\r\0\x01\0\0\x19\x16wit-component-encoding\x04\0\x07\x9D\t\x01A\x02\x01A\x08\x01B\x04\x04\0\x05error\x03\x01\x01h\0\x01@\x01\x04self\x01\0s\x04\0\x1D[method]error.to-debug-string\x01\x02\x03\0\x14wasi:io/error@0.2.12\x05\0\x01B\n\x04\0\x08pollable\x03\x01\x01h\0\x01@\x01\x04self\x01\0\x7F\x04\0\x16[method]pollable.ready\x01\x02\x01@\x01\x04self\x01\x01\0\x04\0\x16[method]pollable.block\x01\x03\x01p\x01\x01py\x01@\x01\x02in\x04\0\x05\x04\0\x04poll\x01\x06\x03\0\x13wasi:io/poll@0.2.12\x05\x01\x02\x03\0\0\x05error\x02\x03\0\x01\x08pollable\x01B(\x02\x03\x02\x01\x02\x04\0\x05error\x03\0\0\x02\x03\x02\x01\x03\x04\0\x08pollable\x03\0\x02\x01i\x01\x01q\x02\x15last-operation-failed\x01\x04\0\x06closed\0\0\x04\0\x0Cstream-error\x03\0\x05\x04\0\x0Cinput-stream\x03\x01\x04\0\routput-stream\x03\x01\x01h\x07\x01p}\x01j\x01\n\x01\x06\x01@\x02\x04self\t\x03lenw\0\x0B\x04\0\x19[method]input-stream.read\x01\x0C\x04\0\"[method]input-stream.blocking-read\x01\x0C\x01j\x01w\x01\x06\x01@\x02\x04self\t\x03lenw\0\r\x04\0\x19[method]input-stream.skip\x01\x0E\x04\0\"[method]input-stream.blocking-skip\x01\x0E\x01i\x03\x01@\x01\x04self\t\0\x0F\x04\0\x1E[method]input-stream.subscribe\x01\x10\x01h\x08\x01@\x01\x04self\x11\0\r\x04\0![method]output-stream.check-write\x01\x12\x01j\0\x01\x06\x01@\x02\x04self\x11\x08contents\n\0\x13\x04\0\x1B[method]output-stream.write\x01\x14\x04\0.[method]output-stream.blocking-write-and-flush\x01\x14\x01@\x01\x04self\x11\0\x13\x04\0\x1B[method]output-stream.flush\x01\x15\x04\0$[method]output-stream.blocking-flush\x01\x15\x01@\x01\x04self\x11\0\x0F\x04\0\x1F[method]output-stream.subscribe\x01\x16\x01@\x02\x04self\x11\x03lenw\0\x13\x04\0\"[method]output-stream.write-zeroes\x01\x17\x04\x005[method]output-stream.blocking-write-zeroes-and-flush\x01\x17\x01@\x03\x04self\x11\x03src\t\x03lenw\0\r\x04\0\x1C[method]output-stream.splice\x01\x18\x04\0%[method]output-stream.blocking-splice\x01\x18\x03\0\x16wasi:io/streams@0.2.12\x05\x04\x04\0\x16wasi:io/imports@0.2.12\x04\0\x0B\r\x01\0\x07imports\x03\0\0\0/\tproducers\x01\x0Cprocessed-by\x01\rwit-component\x070.262.0";
+static __WITBIND_COMPONENT_TYPE: [u8; 1275] = *b"\0asm\r\0\x01\0\0\x19\x16wit-component-encoding\x04\0\x07\x9D\t\x01A\x02\x01A\x08\x01B\x04\x04\0\x05error\x03\x01\x01h\0\x01@\x01\x04self\x01\0s\x04\0\x1D[method]error.to-debug-string\x01\x02\x03\0\x14wasi:io/error@0.2.12\x05\0\x01B\n\x04\0\x08pollable\x03\x01\x01h\0\x01@\x01\x04self\x01\0\x7F\x04\0\x16[method]pollable.ready\x01\x02\x01@\x01\x04self\x01\x01\0\x04\0\x16[method]pollable.block\x01\x03\x01p\x01\x01py\x01@\x01\x02in\x04\0\x05\x04\0\x04poll\x01\x06\x03\0\x13wasi:io/poll@0.2.12\x05\x01\x02\x03\0\0\x05error\x02\x03\0\x01\x08pollable\x01B(\x02\x03\x02\x01\x02\x04\0\x05error\x03\0\0\x02\x03\x02\x01\x03\x04\0\x08pollable\x03\0\x02\x01i\x01\x01q\x02\x15last-operation-failed\x01\x04\0\x06closed\0\0\x04\0\x0Cstream-error\x03\0\x05\x04\0\x0Cinput-stream\x03\x01\x04\0\routput-stream\x03\x01\x01h\x07\x01p}\x01j\x01\n\x01\x06\x01@\x02\x04self\t\x03lenw\0\x0B\x04\0\x19[method]input-stream.read\x01\x0C\x04\0\"[method]input-stream.blocking-read\x01\x0C\x01j\x01w\x01\x06\x01@\x02\x04self\t\x03lenw\0\r\x04\0\x19[method]input-stream.skip\x01\x0E\x04\0\"[method]input-stream.blocking-skip\x01\x0E\x01i\x03\x01@\x01\x04self\t\0\x0F\x04\0\x1E[method]input-stream.subscribe\x01\x10\x01h\x08\x01@\x01\x04self\x11\0\r\x04\0![method]output-stream.check-write\x01\x12\x01j\0\x01\x06\x01@\x02\x04self\x11\x08contents\n\0\x13\x04\0\x1B[method]output-stream.write\x01\x14\x04\0.[method]output-stream.blocking-write-and-flush\x01\x14\x01@\x01\x04self\x11\0\x13\x04\0\x1B[method]output-stream.flush\x01\x15\x04\0$[method]output-stream.blocking-flush\x01\x15\x01@\x01\x04self\x11\0\x0F\x04\0\x1F[method]output-stream.subscribe\x01\x16\x01@\x02\x04self\x11\x03lenw\0\x13\x04\0\"[method]output-stream.write-zeroes\x01\x17\x04\x005[method]output-stream.blocking-write-zeroes-and-flush\x01\x17\x01@\x03\x04self\x11\x03src\t\x03lenw\0\r\x04\0\x1C[method]output-stream.splice\x01\x18\x04\0%[method]output-stream.blocking-splice\x01\x18\x03\0\x16wasi:io/streams@0.2.12\x05\x04\x04\0\x16wasi:io/imports@0.2.12\x04\0\x0B\r\x01\0\x07imports\x03\0\0\0'\tproducers\x01\x0Cprocessed-by\x01\x07witbind\x050.1.0";
 /// Referenced from every module of the bindings, so that the
 /// linker keeps the component type above whenever any of them is
 /// used.

@@ -143,7 +143,7 @@ const _: () = {
 )]
 #[doc(hidden)]
 #[allow(dead_code, clippy::octal_escapes)]
-static __WITBIND_COMPONENT_TYPE: [u8; 409] = *b"\0asm\r\0\x01\0\0\x19\x16wit-component-encoding\x04\0\x07\xB3\x02\x01A\x02\x01A\x06\x01B\x05\x01p}\x01@\x01\x03lenw\0\0\x04\0\x10get-random-bytes\x01\x01\x01@\0\0w\x04\0\x0Eget-random-u64\x01\x02\x03\0\x19wasi:random/random@0.2.12\x05\0\x01B\x05\x01p}\x01@\x01\x03lenw\0\0\x04\0\x19get-insecure-random-bytes\x01\x01\x01@\0\0w\x04\0\x17get-insecure-random-u64\x01\x02\x03\0\x1Bwasi:random/insecure@0.2.12\x05\x01\x01B\x03\x01o\x02ww\x01@\0\0\0\x04\0\rinsecure-seed\x01\x01\x03\0 wasi:random/insecure-seed@0.2.12\x05\x02\x04\0\x1Awasi:random/imports@0.2.12\x04\0\x0B\r\x01\0\x07imports\x03\0\0\0/\tproducers\x01\x0Cprocessed-by\x01\rwit-component\x070.262.0";
+static __WITBIND_COMPONENT_TYPE: [u8; 401] = *b"\0asm\r\0\x01\0\0\x19\x16wit-component-encoding\x04\0\x07\xB3\x02\x01A\x02\x01A\x06\x01B\x05\x01p}\x01@\x01\x03lenw\0\0\x04\0\x10get-random-bytes\x01\x01\x01@\0\0w\x04\0\x0Eget-random-u64\x01\x02\x03\0\x19wasi:random/random@0.2.12\x05\0\x01B\x05\x01p}\x01@\x01\x03lenw\0\0\x04\0\x19get-insecure-random-bytes\x01\x01\x01@\0\0w\x04\0\x17get-insecure-random-u64\x01\x02\x03\0\x1Bwasi:random/insecure@0.2.12\x05\x01\x01B\x03\x01o\x02ww\x01@\0\0\0\x04\0\rinsecure-seed\x01\x01\x03\0 wasi:random/insecure-seed@0.2.12\x05\x02\x04\0\x1Awasi:random/imports@0.2.12\x04\0\x0B\r\x01\0\x07imports\x03\0\0\0'\tproducers\x01\x0Cprocessed-by\x01\x07witbind\x050.1.0";
 /// Referenced from every module of the bindings, so that the
 /// linker keeps the component type above whenever any of them is
 /// used.

@@ -5,7 +5,7 @@
 
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
-use wit_bindgen_core::abi::AbiVariant;
+use wit_bindgen_core::abi::{AbiVariant, WasmSignature};
 use wit_bindgen_core::wit_parser::{Function, LiftLowerAbi, ManglingAndAbi, WasmImport};
 
 use crate::abi::{extern_import, wasm_type, Outlined};
@@ -116,6 +116,7 @@ fn expand_call_impl(
     let sig = cx
         .resolve
         .wasm_signature(AbiVariant::GuestImportAsync, func);
+    // The core parameters, without the results pointer.
     let mut lowered: Vec<_> = sig.params.clone();
     if func.result.is_some() {
         lowered.pop();
@@ -125,11 +126,8 @@ fn expand_call_impl(
         .map(|i| format_ident!("arg{}", i))
         .collect();
     let ((size, align), results_offset) = call_layout(cx, func, sig.indirect_params);
-    let (size, align, results_offset) = (
-        Literal::usize_unsuffixed(size),
-        Literal::usize_unsuffixed(align),
-        Literal::usize_unsuffixed(results_offset),
-    );
+    let [size, align, results_offset] =
+        [size, align, results_offset].map(Literal::usize_unsuffixed);
     let crate::abi::AsyncImportParts {
         lower,
         lower_lints,
@@ -147,15 +145,7 @@ fn expand_call_impl(
     );
     let lower_lints = lower_lints.paths();
     let lower_allow = quote!(#[allow(unused_variables #(, #lower_lints)*)]);
-    let interface = match scope {
-        Scope::Module(module) => Some(&cx.names.module(module).key),
-        Scope::Root => None,
-    };
-    let (module, import_name) = cx.resolve.wasm_import_name(
-        ManglingAndAbi::Legacy(LiftLowerAbi::AsyncCallback),
-        WasmImport::Func { interface, func },
-    );
-    let import = extern_import(&cx.rt, &module, &import_name, &sig.params, &sig.results);
+    let import = async_lower_import(cx, func, scope, &sig);
     let results_arg = func.result.is_some().then(|| quote!(_results));
     quote! {
         struct _Call<'a>(::core::marker::PhantomData<&'a ()>);
@@ -232,4 +222,17 @@ fn expand_call_impl(
             }
         }
     }
+}
+
+/// The `[async-lower]` core import of `func`, declared as `_wit_import`.
+fn async_lower_import(cx: &Cx, func: &Function, scope: Scope, sig: &WasmSignature) -> TokenStream {
+    let interface = match scope {
+        Scope::Module(module) => Some(&cx.names.module(module).key),
+        Scope::Root => None,
+    };
+    let (module, import_name) = cx.resolve.wasm_import_name(
+        ManglingAndAbi::Legacy(LiftLowerAbi::AsyncCallback),
+        WasmImport::Func { interface, func },
+    );
+    extern_import(&cx.rt, &module, &import_name, &sig.params, &sig.results)
 }

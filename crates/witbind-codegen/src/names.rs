@@ -146,10 +146,10 @@ pub(crate) struct Names {
     /// (`NameParam`, `ownership: Borrowing { duplicate_if_necessary: true }`).
     param_types: HashMap<(Scope, TypeId), Ident>,
     functions: HashMap<(Scope, String), Ident>,
-    /// Resources (as defined) with a WIT function named like one of
-    /// wit-bindgen's raw-handle methods (`from_handle`, `take_handle`,
-    /// `handle`), which then is that function.
-    handle_api_shadowed: HashSet<TypeId>,
+    /// Resources (as defined) with WIT functions named like wit-bindgen's
+    /// raw-handle methods (`from_handle`, `take_handle`, `handle`): the
+    /// names taken, which then are those functions.
+    handle_api_shadowed: HashMap<TypeId, Vec<&'static str>>,
     resources: HashMap<(ModuleId, TypeId), ResourceNames>,
     /// Local names of types `use`d into a scope, so that code there says
     /// `Point`, not a long path.
@@ -191,7 +191,7 @@ impl Names {
             param_types: HashMap::new(),
             remapped_types: Vec::new(),
             functions: HashMap::new(),
-            handle_api_shadowed: HashSet::new(),
+            handle_api_shadowed: HashMap::new(),
             resources: HashMap::new(),
             aliases: HashMap::new(),
             outlined: HashMap::new(),
@@ -603,8 +603,12 @@ impl Names {
                 | FunctionKind::StaticGetter(_) => snake(func.item_name()),
             };
             if let Some(resource) = func.kind.resource() {
-                if RAW_HANDLE_API.contains(&ident.to_string().as_str()) {
-                    self.handle_api_shadowed.insert(dealias(resolve, resource));
+                let name = ident.to_string();
+                if let Some(helper) = RAW_HANDLE_API.iter().find(|helper| **helper == name) {
+                    self.handle_api_shadowed
+                        .entry(dealias(resolve, resource))
+                        .or_default()
+                        .push(helper);
                 }
             }
             self.functions.insert((scope, func.name.clone()), ident);
@@ -615,7 +619,20 @@ impl Names {
     /// `take_handle`, `handle`) are all there, none taken by a WIT function
     /// of the same name.
     pub(crate) fn has_handle_api(&self, resolve: &Resolve, id: TypeId) -> bool {
-        !self.handle_api_shadowed.contains(&dealias(resolve, id))
+        !self.handle_api_shadowed.contains_key(&dealias(resolve, id))
+    }
+
+    /// Those of resource `id`'s raw-handle methods that no WIT function of
+    /// the resource takes, in [`RAW_HANDLE_API`]'s order.
+    pub(crate) fn free_handle_api(
+        &self,
+        resolve: &Resolve,
+        id: TypeId,
+    ) -> impl Iterator<Item = &'static str> + '_ {
+        let taken = self.handle_api_shadowed.get(&dealias(resolve, id));
+        RAW_HANDLE_API
+            .into_iter()
+            .filter(move |helper| taken.is_none_or(|taken| !taken.contains(helper)))
     }
 
     /// The import or export module `id`.

@@ -5,7 +5,7 @@
 //! `get`, `get_mut`, `into_inner`, a borrow type `XBorrow<'_>`, and the
 //! destructor the host calls (its trait, `GuestX`, is in `exports.rs`).
 
-use proc_macro2::{Ident, TokenStream};
+use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 use wit_bindgen_core::wit_parser::{Function, TypeId, WorldItem};
 
@@ -32,12 +32,11 @@ fn expand_imported_resource(cx: &Cx, id: TypeId, scope: Scope) -> TokenStream {
     let rt = &cx.rt;
     let module = cx.names.wasm_module(scope);
     let drop = format!("[resource-drop]{}", wit_name(cx, id));
-    let (api, helpers) = handle_api(cx, id, scope);
+    let api = handle_api(cx, id);
     let handle_type = expand_handle_type(cx, id, name);
     quote! {
         #handle_type
         #rt::resource_handle!(#name, #module, #drop #api);
-        #helpers
     }
 }
 
@@ -63,62 +62,18 @@ fn expand_handle_type(cx: &Cx, id: TypeId, name: &Ident) -> TokenStream {
     }
 }
 
-/// The runtime macros' `api` flag when they are to write wit-bindgen's
-/// raw-handle methods (`from_handle`, `take_handle`, `handle`), or those
-/// of them that no WIT function of the resource shadows.
-fn handle_api(cx: &Cx, id: TypeId, scope: Scope) -> (Option<TokenStream>, Option<TokenStream>) {
+/// The runtime macros' list of wit-bindgen's raw-handle methods to write
+/// (`from_handle`, `take_handle`, `handle`) when a WIT function of the
+/// resource takes one of their names; none (all three) otherwise.
+fn handle_api(cx: &Cx, id: TypeId) -> Option<TokenStream> {
     if cx.names.has_handle_api(cx.resolve, id) {
-        return (Some(quote!(, api)), None);
+        return None;
     }
-    let name = cx.names.type_ident(scope, id);
-    let helpers = expand_handle_helpers(cx, id, scope);
-    (None, Some(quote!(impl #name { #helpers })))
-}
-
-/// Those of `from_handle`, `take_handle` and `handle` (wit-bindgen's
-/// raw-handle API) that no WIT function of the resource shadows.
-fn expand_handle_helpers(cx: &Cx, id: TypeId, scope: Scope) -> TokenStream {
-    let rt = &cx.rt;
-    let taken: Vec<String> = resource_functions(cx, id, scope)
-        .map(|f| cx.names.function(scope, f).to_string())
-        .collect();
-    let free = |helper: &str| !taken.iter().any(|name| name == helper);
-    let from_handle = free("from_handle").then(|| {
-        quote! {
-            /// Takes ownership of a raw handle.
-            ///
-            /// # Safety
-            /// `handle` must be an owned handle of this resource type that
-            /// nothing else drops.
-            #[doc(hidden)]
-            pub unsafe fn from_handle(handle: u32) -> Self {
-                Self {
-                    // SAFETY: this function's contract is `ResourceHandle::from_handle`'s: an owned
-                    // handle of this resource type that nothing else drops.
-                    handle: unsafe { #rt::ResourceHandle::from_handle(handle) },
-                }
-            }
-        }
-    });
-    let take_handle = free("take_handle").then(|| {
-        quote! {
-            /// Moves ownership of the raw handle out of this value.
-            #[doc(hidden)]
-            pub fn take_handle(&self) -> u32 {
-                #rt::ResourceHandle::take_handle(&self.handle)
-            }
-        }
-    });
-    let handle = free("handle").then(|| {
-        quote! {
-            /// The raw handle, still owned by this value.
-            #[doc(hidden)]
-            pub fn handle(&self) -> u32 {
-                #rt::ResourceHandle::handle(&self.handle)
-            }
-        }
-    });
-    quote!(#from_handle #take_handle #handle)
+    let helpers = cx
+        .names
+        .free_handle_api(cx.resolve, id)
+        .map(|helper| Ident::new(helper, Span::call_site()));
+    Some(quote!(, [#(#helpers),*]))
 }
 
 /// The functions of resource `id`, defined in `scope` (its interface, or
@@ -165,13 +120,12 @@ fn expand_exported_resource(cx: &Cx, id: TypeId, scope: Scope) -> TokenStream {
     let export_module = format!("[export]{}", cx.names.module(module).wasm_name);
     let [new, rep, drop] =
         ["new", "rep", "drop"].map(|what| format!("[resource-{what}]{wit_name}"));
-    let (api, helpers) = handle_api(cx, id, scope);
+    let api = handle_api(cx, id);
     let handle_type = expand_handle_type(cx, id, name);
     quote! {
         #handle_type
         #rt::exported_resource!(
             #name, #borrow, #guest, #export_module, #new, #rep, #drop #api
         );
-        #helpers
     }
 }

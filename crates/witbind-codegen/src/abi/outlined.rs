@@ -16,7 +16,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use proc_macro2::TokenStream;
+use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 use wit_bindgen_core::wit_parser::{Type, TypeDefKind, TypeId};
 
@@ -184,8 +184,6 @@ pub(crate) fn expand(cx: &Cx, out: &mut Outlined) -> Vec<(Scope, TokenStream)> {
 /// One function, with the lints its body needs allowed.
 fn expand_fn(cx: &Cx, out: &mut Outlined, home: Scope, id: TypeId, dir: Outline) -> TokenStream {
     let ty = Type::Id(id);
-    let name = cx.names.outlined_fn(home, id, dir);
-    let wit_name = cx.resolve.types[id].name.as_deref().unwrap_or_default();
     let takes_list =
         matches!(dir, Outline::Lower | Outline::LowerFlat) && out.lent_allocates(cx, &ty);
     let mut g = Gen::new(cx, home, out);
@@ -193,122 +191,174 @@ fn expand_fn(cx: &Cx, out: &mut Outlined, home: Scope, id: TypeId, dir: Outline)
     if takes_list {
         g.list = List::Param;
     }
-    let path = g.owned_path(id);
     let rt = &cx.rt;
-    let list_param =
-        takes_list.then(|| quote!(, _cleanup_list: &mut #rt::Vec<(*mut u8, usize, usize)>));
-    let ptr = quote!(ptr);
-    let value = quote!(value);
-    let mut extra_lints = Vec::new();
-    let function = match dir {
-        Outline::Lift => {
-            let lifted = g.lift_mem(&ty, &ptr, 0);
-            let lints = g.lints;
-            let body = g.finish(lifted);
-            let doc = format!(" Lifts a `{wit_name}` out of canonical ABI memory.");
-            extra_lints.extend(lints.paths());
-            quote! {
-                #[doc = #doc]
-                ///
-                /// # Safety
-                /// `ptr`: a valid value in canonical layout, handed over.
-                pub(crate) unsafe fn #name(ptr: *mut u8) -> #path {
-                    #body
-                }
-            }
-        }
-        Outline::LiftFlat => {
-            let types = flat_types(cx.resolve, &ty)
-                .unwrap_or_else(|| unreachable!("registered only when flat"));
-            let (params, _) = core_params(&types);
-            if params.len() > 7 {
-                extra_lints.push(quote!(clippy::too_many_arguments));
-            }
-            let lifted = g.lift_flat(&ty, &core_args(&types));
-            extra_lints.extend(g.lints.paths());
-            let body = g.finish(lifted);
-            let doc = format!(" Lifts a `{wit_name}` out of its core values.");
-            quote! {
-                #[doc = #doc]
-                ///
-                /// # Safety
-                /// The arguments: a valid value's core values, handed over.
-                pub(crate) unsafe fn #name(#(#params),*) -> #path {
-                    #body
-                }
-            }
-        }
-        Outline::Lower | Outline::LowerOwned => {
-            let owned = dir == Outline::LowerOwned;
-            let mode = if owned { Lower::Owned } else { Lower::Lent };
-            g.lower_mem(&ty, &value, &ptr, 0, mode);
-            extra_lints.extend(g.lints.paths());
-            let body = g.finish(TokenStream::new());
-            let (param, doc, handed) = if owned {
-                (
-                    quote!(#path),
-                    format!(" Lowers a `{wit_name}` into canonical ABI memory, handing it over."),
-                    "",
-                )
-            } else {
-                (
-                    quote!(&#path),
-                    format!(" Lowers a lent `{wit_name}` into canonical ABI memory."),
-                    " (`value` must outlive its use)",
-                )
-            };
-            let contract = format!(" `ptr`: room for the value in canonical layout{handed}.");
-            quote! {
-                #[doc = #doc]
-                ///
-                /// # Safety
-                #[doc = #contract]
-                pub(crate) unsafe fn #name(value: #param, ptr: *mut u8 #list_param) {
-                    #body
-                }
-            }
-        }
-        Outline::LowerFlat => {
-            let values = g.lower_flat(&ty, &value, Lower::Lent);
-            extra_lints.extend(g.lints.paths());
-            let types: Vec<TokenStream> = values.iter().map(|v| wasm_type(v.ty)).collect();
-            let exprs: Vec<&TokenStream> = values.iter().map(|v| &v.expr).collect();
-            let (types, tail) = match (types.as_slice(), exprs.as_slice()) {
-                ([ty], [expr]) => (ty.clone(), (*expr).clone()),
-                _ => (quote!((#(#types),*)), quote!((#(#exprs),*))),
-            };
-            let body = g.finish(tail);
-            let doc = format!(
-                " A lent `{wit_name}` as its core values (its lists and strings point into `value`)."
-            );
-            quote! {
-                #[doc = #doc]
-                pub(crate) fn #name(value: &#path #list_param) -> #types {
-                    #body
-                }
-            }
-        }
-        Outline::Free => {
-            g.free_mem(&ty, &ptr, 0, false);
-            let body = g.finish(TokenStream::new());
-            // Nested cases free with nested `if`s and `match`es, as they come.
-            extra_lints.push(quote!(clippy::collapsible_if));
-            extra_lints.push(quote!(clippy::collapsible_match));
-            let doc = format!(" Frees what a `{wit_name}` in canonical ABI memory owns.");
-            quote! {
-                #[doc = #doc]
-                ///
-                /// # Safety
-                /// `ptr`: a value our lowering wrote and the receiver copied.
-                pub(crate) unsafe fn #name(ptr: *mut u8) {
-                    #body
-                }
-            }
-        }
+    let head = Head {
+        name: cx.names.outlined_fn(home, id, dir),
+        path: g.owned_path(id),
+        wit_name: cx.resolve.types[id].name.as_deref().unwrap_or_default(),
+        list_param: takes_list
+            .then(|| quote!(, _cleanup_list: &mut #rt::Vec<(*mut u8, usize, usize)>)),
     };
-    if extra_lints.is_empty() {
+    let mut lints = Vec::new();
+    let function = match dir {
+        Outline::Lift => lift_fn(g, &head, &ty, &mut lints),
+        Outline::LiftFlat => lift_flat_fn(g, &head, &ty, &mut lints),
+        Outline::Lower => lower_fn(g, &head, &ty, false, &mut lints),
+        Outline::LowerOwned => lower_fn(g, &head, &ty, true, &mut lints),
+        Outline::LowerFlat => lower_flat_fn(g, &head, &ty, &mut lints),
+        Outline::Free => free_fn(g, &head, &ty, &mut lints),
+    };
+    if lints.is_empty() {
         function
     } else {
-        quote!(#[allow(#(#extra_lints),*)] #function)
+        quote!(#[allow(#(#lints),*)] #function)
+    }
+}
+
+/// What every out-of-line function of a type starts with.
+struct Head<'a> {
+    name: &'a Ident,
+    /// The type's owned Rust path.
+    path: TokenStream,
+    wit_name: &'a str,
+    /// `, _cleanup_list: &mut Vec<...>` when lowering allocates.
+    list_param: Option<TokenStream>,
+}
+
+fn lift_fn(mut g: Gen, head: &Head, ty: &Type, lints: &mut Vec<TokenStream>) -> TokenStream {
+    let lifted = g.lift_mem(ty, &quote!(ptr), 0);
+    lints.extend(g.lints.paths());
+    let body = g.finish(lifted);
+    let Head {
+        name,
+        path,
+        wit_name,
+        ..
+    } = head;
+    let doc = format!(" Lifts a `{wit_name}` out of canonical ABI memory.");
+    quote! {
+        #[doc = #doc]
+        ///
+        /// # Safety
+        /// `ptr`: a valid value in canonical layout, handed over.
+        pub(crate) unsafe fn #name(ptr: *mut u8) -> #path {
+            #body
+        }
+    }
+}
+
+fn lift_flat_fn(mut g: Gen, head: &Head, ty: &Type, lints: &mut Vec<TokenStream>) -> TokenStream {
+    let types =
+        flat_types(g.cx.resolve, ty).unwrap_or_else(|| unreachable!("registered only when flat"));
+    let (params, _) = core_params(&types);
+    if params.len() > 7 {
+        lints.push(quote!(clippy::too_many_arguments));
+    }
+    let lifted = g.lift_flat(ty, &core_args(&types));
+    lints.extend(g.lints.paths());
+    let body = g.finish(lifted);
+    let Head {
+        name,
+        path,
+        wit_name,
+        ..
+    } = head;
+    let doc = format!(" Lifts a `{wit_name}` out of its core values.");
+    quote! {
+        #[doc = #doc]
+        ///
+        /// # Safety
+        /// The arguments: a valid value's core values, handed over.
+        pub(crate) unsafe fn #name(#(#params),*) -> #path {
+            #body
+        }
+    }
+}
+
+fn lower_fn(
+    mut g: Gen,
+    head: &Head,
+    ty: &Type,
+    owned: bool,
+    lints: &mut Vec<TokenStream>,
+) -> TokenStream {
+    let mode = if owned { Lower::Owned } else { Lower::Lent };
+    g.lower_mem(ty, &quote!(value), &quote!(ptr), 0, mode);
+    lints.extend(g.lints.paths());
+    let body = g.finish(TokenStream::new());
+    let Head {
+        name,
+        path,
+        wit_name,
+        list_param,
+    } = head;
+    let (param, doc, handed) = if owned {
+        (
+            quote!(#path),
+            format!(" Lowers a `{wit_name}` into canonical ABI memory, handing it over."),
+            "",
+        )
+    } else {
+        (
+            quote!(&#path),
+            format!(" Lowers a lent `{wit_name}` into canonical ABI memory."),
+            " (`value` must outlive its use)",
+        )
+    };
+    let contract = format!(" `ptr`: room for the value in canonical layout{handed}.");
+    quote! {
+        #[doc = #doc]
+        ///
+        /// # Safety
+        #[doc = #contract]
+        pub(crate) unsafe fn #name(value: #param, ptr: *mut u8 #list_param) {
+            #body
+        }
+    }
+}
+
+fn lower_flat_fn(mut g: Gen, head: &Head, ty: &Type, lints: &mut Vec<TokenStream>) -> TokenStream {
+    let values = g.lower_flat(ty, &quote!(value), Lower::Lent);
+    lints.extend(g.lints.paths());
+    let types: Vec<TokenStream> = values.iter().map(|v| wasm_type(v.ty)).collect();
+    let exprs: Vec<&TokenStream> = values.iter().map(|v| &v.expr).collect();
+    let (types, tail) = match (types.as_slice(), exprs.as_slice()) {
+        ([ty], [expr]) => (ty.clone(), (*expr).clone()),
+        _ => (quote!((#(#types),*)), quote!((#(#exprs),*))),
+    };
+    let body = g.finish(tail);
+    let Head {
+        name,
+        path,
+        wit_name,
+        list_param,
+    } = head;
+    let doc = format!(
+        " A lent `{wit_name}` as its core values (its lists and strings point into `value`)."
+    );
+    quote! {
+        #[doc = #doc]
+        pub(crate) fn #name(value: &#path #list_param) -> #types {
+            #body
+        }
+    }
+}
+
+fn free_fn(mut g: Gen, head: &Head, ty: &Type, lints: &mut Vec<TokenStream>) -> TokenStream {
+    g.free_mem(ty, &quote!(ptr), 0, false);
+    let body = g.finish(TokenStream::new());
+    // Nested cases free with nested `if`s and `match`es, as they come.
+    lints.push(quote!(clippy::collapsible_if));
+    lints.push(quote!(clippy::collapsible_match));
+    let Head { name, wit_name, .. } = head;
+    let doc = format!(" Frees what a `{wit_name}` in canonical ABI memory owns.");
+    quote! {
+        #[doc = #doc]
+        ///
+        /// # Safety
+        /// `ptr`: a value our lowering wrote and the receiver copied.
+        pub(crate) unsafe fn #name(ptr: *mut u8) {
+            #body
+        }
     }
 }

@@ -4,14 +4,17 @@
 
 /// The drop of an imported resource type `$name` (a struct whose
 /// `handle` field is a [`ResourceHandle<$name>`](crate::rt::ResourceHandle)):
-/// the core function `$drop` imported from `$module`. With `api`, also
-/// wit-bindgen's raw-handle methods `from_handle`, `take_handle` and
-/// `handle` (generated code leaves `api` out when WIT functions of the
-/// resource have those names).
+/// the core function `$drop` imported from `$module`; and wit-bindgen's
+/// raw-handle methods `from_handle`, `take_handle` and `handle`: all three,
+/// or those listed (`[take_handle]`; generated code lists those that no
+/// WIT function of the resource shadows).
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __resource_handle {
-    ($name:ident, $module:literal, $drop:literal $(, $api:ident)?) => {
+    ($name:ident, $module:literal, $drop:literal) => {
+        $crate::__resource_handle!($name, $module, $drop, [from_handle, take_handle, handle]);
+    };
+    ($name:ident, $module:literal, $drop:literal, [$($helper:ident),*]) => {
         impl $crate::rt::WasmResource for $name {
             // SAFETY: contract: `WasmResource::drop`'s, `handle` is an owned
             // handle of this resource type (or a borrow handle lent to us,
@@ -27,38 +30,40 @@ macro_rules! __resource_handle {
                 unsafe { _wit_import(handle as i32) }
             }
         }
-        $($crate::__resource_handle!(@$api $name);)?
-    };
-    (@api $name:ident) => {
         impl $name {
-            /// Takes ownership of a raw handle.
-            ///
-            /// # Safety
-            /// `handle` must be an owned handle of this resource type that
-            /// nothing else drops.
-            #[doc(hidden)]
-            #[inline]
-            pub unsafe fn from_handle(handle: u32) -> Self {
-                Self {
-                    // SAFETY: this function's contract is
-                    // `ResourceHandle::from_handle`'s.
-                    handle: unsafe { $crate::rt::ResourceHandle::from_handle(handle) },
-                }
+            $($crate::__resource_handle!(@$helper);)*
+        }
+    };
+    (@from_handle) => {
+        /// Takes ownership of a raw handle.
+        ///
+        /// # Safety
+        /// `handle` must be an owned handle of this resource type that
+        /// nothing else drops.
+        #[doc(hidden)]
+        #[inline]
+        pub unsafe fn from_handle(handle: u32) -> Self {
+            Self {
+                // SAFETY: this function's contract is
+                // `ResourceHandle::from_handle`'s.
+                handle: unsafe { $crate::rt::ResourceHandle::from_handle(handle) },
             }
-
-            /// Moves ownership of the raw handle out of this value.
-            #[doc(hidden)]
-            #[inline]
-            pub fn take_handle(&self) -> u32 {
-                $crate::rt::ResourceHandle::take_handle(&self.handle)
-            }
-
-            /// The raw handle, still owned by this value.
-            #[doc(hidden)]
-            #[inline]
-            pub fn handle(&self) -> u32 {
-                $crate::rt::ResourceHandle::handle(&self.handle)
-            }
+        }
+    };
+    (@take_handle) => {
+        /// Moves ownership of the raw handle out of this value.
+        #[doc(hidden)]
+        #[inline]
+        pub fn take_handle(&self) -> u32 {
+            $crate::rt::ResourceHandle::take_handle(&self.handle)
+        }
+    };
+    (@handle) => {
+        /// The raw handle, still owned by this value.
+        #[doc(hidden)]
+        #[inline]
+        pub fn handle(&self) -> u32 {
+            $crate::rt::ResourceHandle::handle(&self.handle)
         }
     };
 }
@@ -68,16 +73,16 @@ macro_rules! __resource_handle {
 /// the guest through trait `$guest`: `$name::new(value)`, `get`,
 /// `get_mut`, `into_inner`, the destructor the host calls, and the borrow
 /// type `$borrow<'a>`. `$new`, `$rep` and `$drop` are the resource's core
-/// functions imported from `$module`; `api` as for
-/// [`__resource_handle!`].
+/// functions imported from `$module`; the raw-handle methods as for
+/// [`__resource_handle!`]: all three, or those listed.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __exported_resource {
     (
         $name:ident, $borrow:ident, $guest:ident,
-        $module:literal, $new:literal, $rep:literal, $drop:literal $(, $api:ident)?
+        $module:literal, $new:literal, $rep:literal, $drop:literal $(, [$($helper:ident),*])?
     ) => {
-        $crate::__resource_handle!($name, $module, $drop $(, $api)?);
+        $crate::__resource_handle!($name, $module, $drop $(, [$($helper),*])?);
 
         impl $name {
             /// Creates a resource owning `value`; the host sees a new handle.
