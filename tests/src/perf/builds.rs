@@ -92,6 +92,24 @@ impl Generator {
     }
 }
 
+impl Generator {
+    /// Profile settings that give the generator's crates, path dependencies
+    /// here, what a crates.io dependency gets: no incremental compilation
+    /// (cargo makes only local crates incremental, which slows a clean
+    /// build). wit-bindgen comes from crates.io already.
+    fn registry_profile(self, mode: Mode) -> String {
+        let packages: &[&str] = match (self, mode) {
+            (Generator::Witbind, Mode::Macro) => &["witbind", "witbind-macro", "witbind-codegen"],
+            (Generator::Witbind, Mode::Vendored) => &["witbind"],
+            (Generator::WitBindgen, _) => &[],
+        };
+        packages
+            .iter()
+            .map(|package| format!("\n[profile.dev.package.{package}]\nincremental = false\n"))
+            .collect()
+    }
+}
+
 /// How a guest gets its bindings.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mode {
@@ -373,7 +391,11 @@ impl GuestCrate {
         let dir = parent.join(&name);
         std::fs::create_dir_all(dir.join("src"))
             .with_context(|| format!("creating {}", dir.display()))?;
-        let workspace = if in_workspace { "" } else { "\n[workspace]\n" };
+        let workspace = if in_workspace {
+            String::new()
+        } else {
+            format!("\n[workspace]\n{}", generator.registry_profile(mode))
+        };
         let manifest = format!(
             "[package]\nname = \"{name}\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n\
              [lib]\ncrate-type = [\"cdylib\"]\n\n[dependencies]\n{}\n{workspace}",
@@ -417,8 +439,9 @@ impl GuestCrate {
             .with_context(|| format!("creating {}", dir.display()))?;
         let manifest = format!(
             "[package]\nname = \"{name}\"\nversion = \"0.0.0\"\nedition = \"2021\"\n\
-             publish = false\n\n[dependencies]\n{}\n\n[workspace]\n",
-            Generator::Witbind.dependency(Mode::Vendored)
+             publish = false\n\n[dependencies]\n{}\n\n[workspace]\n{}",
+            Generator::Witbind.dependency(Mode::Vendored),
+            Generator::Witbind.registry_profile(Mode::Vendored),
         );
         write_if_changed(&dir.join("Cargo.toml"), &manifest)?;
         let source = std::fs::read_to_string(bindings)
@@ -465,16 +488,19 @@ impl GuestCrate {
     pub fn cargo(&self, subcommand: Build, target: &Path) -> Result<Duration> {
         let mut command = cargo_for_wasm();
         command.current_dir(&self.dir).arg(subcommand.name());
-        match subcommand {
-            Build::Release => {
-                command.arg("--release");
-            }
-            // What a user's `cargo check` does by default, also where the
-            // environment turns incremental compilation off (as CI does, to
-            // save disk): the re-check after a touch measures it.
-            Build::Check => {
-                command.env("CARGO_INCREMENTAL", "1");
-            }
+        if subcommand == Build::Release {
+            command.arg("--release");
+        }
+        // Cargo's defaults, which users get (local crates incremental in
+        // the dev profile, dependencies from crates.io not; debug info),
+        // also where the environment changes them (CI does, to save disk):
+        // the re-check after a touch measures incremental compilation.
+        for setting in [
+            "CARGO_INCREMENTAL",
+            "CARGO_PROFILE_DEV_DEBUG",
+            "CARGO_PROFILE_RELEASE_DEBUG",
+        ] {
+            command.env_remove(setting);
         }
         command
             .args(["--offline", "--target", crate::WASM_TARGET, "--target-dir"])
