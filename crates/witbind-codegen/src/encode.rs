@@ -295,6 +295,14 @@ impl<'a> Encoder<'a> {
         }
     }
 
+    /// A new type in the current index space, defined by `define`; its
+    /// index.
+    fn define_with(&mut self, define: impl FnOnce(ComponentDefinedTypeEncoder<'_>)) -> u32 {
+        let (index, encoder) = self.define();
+        define(encoder);
+        index
+    }
+
     /// A new function type in the current index space.
     fn define_function(&mut self) -> (u32, ComponentFuncTypeEncoder<'_>) {
         match &mut self.instance {
@@ -467,9 +475,7 @@ impl<'a> Encoder<'a> {
             TypeDefKind::Type(ty) => match (self.valtype(ty)?, &def.name) {
                 (ComponentValType::Type(index), _) => index,
                 (ComponentValType::Primitive(primitive), Some(_)) => {
-                    let (index, encoder) = self.define();
-                    encoder.primitive(primitive);
-                    index
+                    self.define_with(|encoder| encoder.primitive(primitive))
                 }
                 (primitive, None) => return Ok(primitive),
             },
@@ -479,9 +485,7 @@ impl<'a> Encoder<'a> {
                     .iter()
                     .map(|field| Ok((field.name.as_str(), self.valtype(&field.ty)?)))
                     .collect::<Result<Vec<_>, Error>>()?;
-                let (index, encoder) = self.define();
-                encoder.record(fields);
-                index
+                self.define_with(|encoder| encoder.record(fields))
             }
             TypeDefKind::Variant(variant) => {
                 let cases = variant
@@ -489,9 +493,7 @@ impl<'a> Encoder<'a> {
                     .iter()
                     .map(|case| Ok((case.name.as_str(), optional(self, &case.ty)?)))
                     .collect::<Result<Vec<_>, Error>>()?;
-                let (index, encoder) = self.define();
-                encoder.variant(cases);
-                index
+                self.define_with(|encoder| encoder.variant(cases))
             }
             TypeDefKind::Tuple(tuple) => {
                 let types = tuple
@@ -499,73 +501,53 @@ impl<'a> Encoder<'a> {
                     .iter()
                     .map(|ty| self.valtype(ty))
                     .collect::<Result<Vec<_>, Error>>()?;
-                let (index, encoder) = self.define();
-                encoder.tuple(types);
-                index
+                self.define_with(|encoder| encoder.tuple(types))
             }
             TypeDefKind::Flags(flags) => {
-                let (index, encoder) = self.define();
-                encoder.flags(flags.flags.iter().map(|flag| flag.name.as_str()));
-                index
+                let names = flags.flags.iter().map(|flag| flag.name.as_str());
+                self.define_with(|encoder| encoder.flags(names))
             }
             TypeDefKind::Enum(enum_) => {
-                let (index, encoder) = self.define();
-                encoder.enum_type(enum_.cases.iter().map(|case| case.name.as_str()));
-                index
+                let names = enum_.cases.iter().map(|case| case.name.as_str());
+                self.define_with(|encoder| encoder.enum_type(names))
             }
             TypeDefKind::Option(ty) => {
                 let ty = self.valtype(ty)?;
-                let (index, encoder) = self.define();
-                encoder.option(ty);
-                index
+                self.define_with(|encoder| encoder.option(ty))
             }
             TypeDefKind::Result(result) => {
                 let ok = optional(self, &result.ok)?;
                 let err = optional(self, &result.err)?;
-                let (index, encoder) = self.define();
-                encoder.result(ok, err);
-                index
+                self.define_with(|encoder| encoder.result(ok, err))
             }
             TypeDefKind::List(ty) => {
                 let ty = self.valtype(ty)?;
-                let (index, encoder) = self.define();
-                encoder.list(ty);
-                index
+                self.define_with(|encoder| encoder.list(ty))
             }
             TypeDefKind::FixedLengthList(ty, len) => {
                 let ty = self.valtype(ty)?;
-                let (index, encoder) = self.define();
-                encoder.fixed_length_list(ty, *len);
-                index
+                self.define_with(|encoder| encoder.fixed_length_list(ty, *len))
             }
             TypeDefKind::Map(key, value) => {
                 let key = self.valtype(key)?;
                 let value = self.valtype(value)?;
-                let (index, encoder) = self.define();
-                encoder.map(key, value);
-                index
+                self.define_with(|encoder| encoder.map(key, value))
             }
             TypeDefKind::Future(ty) => {
                 let ty = optional(self, ty)?;
-                let (index, encoder) = self.define();
-                encoder.future(ty);
-                index
+                self.define_with(|encoder| encoder.future(ty))
             }
             TypeDefKind::Stream(ty) => {
                 let ty = optional(self, ty)?;
-                let (index, encoder) = self.define();
-                encoder.stream(ty);
-                index
+                self.define_with(|encoder| encoder.stream(ty))
             }
-            TypeDefKind::Handle(handle) => {
-                let (Handle::Own(resource) | Handle::Borrow(resource)) = handle;
+            TypeDefKind::Handle(Handle::Own(resource)) => {
                 let resource = self.type_index(*resource)?;
-                let (index, encoder) = self.define();
-                match handle {
-                    Handle::Own(_) => encoder.own(resource),
-                    Handle::Borrow(_) => encoder.borrow(resource),
-                }
-                index
+                self.define_with(|encoder| encoder.own(resource))
+            }
+            TypeDefKind::Handle(Handle::Borrow(resource)) => {
+                let resource = self.type_index(*resource)?;
+                self.define_with(|encoder| encoder.borrow(resource))
             }
             TypeDefKind::Unknown => {
                 return Err(Error::new(format!(
