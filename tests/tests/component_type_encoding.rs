@@ -1,5 +1,6 @@
-//! witbind's own component-type encoder against every fixture and every
-//! world of the WASI 0.2 and 0.3 packages: the encoded world decodes (as
+//! witbind's own component-type encoder against every fixture, every
+//! world of the WASI 0.2 and 0.3 packages and every world of golem-rust
+//! 3.0.2's published WIT (large, real-world): the encoded world decodes (as
 //! the component linker decodes it) to the world that was encoded, and to
 //! what wit-component's encoder gives (see `witbind_tests::component_type`).
 //! Random worlds are checked in `smith.rs`.
@@ -8,7 +9,7 @@ use std::path::Path;
 
 use witbind_codegen::{Features, Wit};
 use witbind_tests::component_type::check_world;
-use witbind_tests::{fixtures, wasip2_wit_dir, wasip3_wit_dir, worlds_in};
+use witbind_tests::{fixtures, golem_wit_dir, wasip2_wit_dir, wasip3_wit_dir, worlds_in};
 
 /// Checks the world `spec` (or the only one) of the WIT at `wit`; the
 /// failure, if any.
@@ -61,4 +62,23 @@ fn every_wasi_world_encodes_to_itself() {
         }
     }
     assert_all(failures, checked);
+}
+
+#[test]
+fn every_golem_world_encodes_to_itself() {
+    let dir = golem_wit_dir().unwrap_or_else(|e| panic!("{e:#}"));
+    let loaded = Wit::load(&[&dir], &Features::default())
+        .unwrap_or_else(|e| panic!("loading {}: {e}", dir.display()));
+    let worlds: Vec<_> = loaded.resolve.worlds.iter().map(|(id, _)| id).collect();
+    assert!(
+        worlds.len() >= 10,
+        "golem-rust's WIT has {} worlds",
+        worlds.len()
+    );
+    let failures = worlds
+        .iter()
+        .filter_map(|world| check_world(&loaded.resolve, *world).err())
+        .map(|e| format!("{e:#}"))
+        .collect();
+    assert_all(failures, worlds.len());
 }
