@@ -34,6 +34,7 @@ use wit_bindgen_core::wit_parser::{
 };
 
 use crate::error::Error;
+use crate::prim::{self, Class, Prim};
 
 /// What a component-type section describes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -401,22 +402,11 @@ impl<'a> Encoder<'a> {
     }
 
     fn valtype(&mut self, ty: &Type) -> Result<ComponentValType, Error> {
-        let primitive = match ty {
-            Type::Id(id) => return self.id_valtype(*id),
-            Type::Bool => PrimitiveValType::Bool,
-            Type::U8 => PrimitiveValType::U8,
-            Type::U16 => PrimitiveValType::U16,
-            Type::U32 => PrimitiveValType::U32,
-            Type::U64 => PrimitiveValType::U64,
-            Type::S8 => PrimitiveValType::S8,
-            Type::S16 => PrimitiveValType::S16,
-            Type::S32 => PrimitiveValType::S32,
-            Type::S64 => PrimitiveValType::S64,
-            Type::F32 => PrimitiveValType::F32,
-            Type::F64 => PrimitiveValType::F64,
-            Type::Char => PrimitiveValType::Char,
-            Type::String => PrimitiveValType::String,
-            Type::ErrorContext => PrimitiveValType::ErrorContext,
+        let primitive = match prim::class(ty) {
+            Class::Id(id) => return self.id_valtype(id),
+            Class::String => PrimitiveValType::String,
+            Class::ErrorContext => PrimitiveValType::ErrorContext,
+            Class::Prim(prim) => primitive(prim),
         };
         Ok(ComponentValType::Primitive(primitive))
     }
@@ -563,6 +553,24 @@ impl<'a> Encoder<'a> {
             ),
             None => index,
         }))
+    }
+}
+
+/// The component model's name of a number, `bool` or `char`.
+fn primitive(prim: Prim) -> PrimitiveValType {
+    match prim {
+        Prim::Bool => PrimitiveValType::Bool,
+        Prim::U8 => PrimitiveValType::U8,
+        Prim::S8 => PrimitiveValType::S8,
+        Prim::U16 => PrimitiveValType::U16,
+        Prim::S16 => PrimitiveValType::S16,
+        Prim::U32 => PrimitiveValType::U32,
+        Prim::S32 => PrimitiveValType::S32,
+        Prim::U64 => PrimitiveValType::U64,
+        Prim::S64 => PrimitiveValType::S64,
+        Prim::F32 => PrimitiveValType::F32,
+        Prim::F64 => PrimitiveValType::F64,
+        Prim::Char => PrimitiveValType::Char,
     }
 }
 
