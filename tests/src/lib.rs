@@ -82,20 +82,27 @@ fn install_wasm_target() -> anyhow::Result<()> {
     }
 }
 
-/// Whether the sysroot of the toolchain's `rustc` has the target's library.
-fn wasm_target_installed() -> anyhow::Result<bool> {
-    let rustc = std::env::var_os("RUSTC").unwrap_or_else(|| "rustc".into());
-    let output = Command::new(&rustc)
-        .args(["--print", "sysroot"])
+/// Runs `command` to completion: its standard output, or an error naming
+/// the command with its standard error if it could not run or failed.
+pub fn stdout_of(command: &mut Command) -> anyhow::Result<Vec<u8>> {
+    let output = command
         .output()
-        .with_context(|| format!("running `{} --print sysroot`", rustc.to_string_lossy()))?;
+        .with_context(|| format!("running {command:?}"))?;
     if !output.status.success() {
         bail!(
-            "`rustc --print sysroot` failed:\n{}",
+            "{command:?} failed ({}):\n{}",
+            output.status,
             String::from_utf8_lossy(&output.stderr)
         );
     }
-    let sysroot = String::from_utf8(output.stdout).context("the sysroot path is not UTF-8")?;
+    Ok(output.stdout)
+}
+
+/// Whether the sysroot of the toolchain's `rustc` has the target's library.
+fn wasm_target_installed() -> anyhow::Result<bool> {
+    let rustc = std::env::var_os("RUSTC").unwrap_or_else(|| "rustc".into());
+    let stdout = stdout_of(Command::new(&rustc).args(["--print", "sysroot"]))?;
+    let sysroot = String::from_utf8(stdout).context("the sysroot path is not UTF-8")?;
     let lib = Path::new(sysroot.trim())
         .join("lib/rustlib")
         .join(WASM_TARGET)
@@ -154,19 +161,13 @@ fn find_dependency_wit_dir(
     package: &str,
     dependency: &str,
 ) -> anyhow::Result<PathBuf> {
-    let output = cargo()
-        .args(["metadata", "--format-version", "1", "--manifest-path"])
-        .arg(manifest)
-        .output()
-        .context("running `cargo metadata`")?;
-    if !output.status.success() {
-        bail!(
-            "`cargo metadata` failed:\n{}",
-            String::from_utf8_lossy(&output.stderr)
-        );
-    }
+    let stdout = stdout_of(
+        cargo()
+            .args(["metadata", "--format-version", "1", "--manifest-path"])
+            .arg(manifest),
+    )?;
     let metadata: serde_json::Value =
-        serde_json::from_slice(&output.stdout).context("parsing `cargo metadata` output")?;
+        serde_json::from_slice(&stdout).context("parsing `cargo metadata` output")?;
     // Several versions may be in the graph; take the one this crate depends
     // on under that name.
     let nodes = metadata["resolve"]["nodes"]

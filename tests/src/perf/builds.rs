@@ -10,7 +10,7 @@ use std::time::{Duration, Instant, SystemTime};
 
 use anyhow::{bail, Context, Result};
 
-use crate::{cargo, cargo_for_wasm, repo_root, wasip2_wit_dir};
+use crate::{cargo, cargo_for_wasm, repo_root, stdout_of, wasip2_wit_dir};
 
 /// The version of wit-bindgen the benchmark compares with.
 pub const WIT_BINDGEN_VERSION: &str = "0.63.0";
@@ -521,26 +521,20 @@ pub fn macro_dependencies(generator: Generator) -> Result<BTreeSet<String>> {
             "wit-bindgen-rust-macro",
         ),
     };
-    let output = cargo()
-        .args([
-            "tree",
-            "--edges",
-            "normal",
-            "--prefix",
-            "none",
-            "--manifest-path",
-        ])
-        .arg(&manifest)
-        .args(["--package", package])
-        .output()
-        .context("running `cargo tree`")?;
-    if !output.status.success() {
-        bail!(
-            "`cargo tree --package {package}` failed:\n{}",
-            String::from_utf8_lossy(&output.stderr)
-        );
-    }
-    let crates: BTreeSet<String> = String::from_utf8_lossy(&output.stdout)
+    let stdout = stdout_of(
+        cargo()
+            .args([
+                "tree",
+                "--edges",
+                "normal",
+                "--prefix",
+                "none",
+                "--manifest-path",
+            ])
+            .arg(&manifest)
+            .args(["--package", package]),
+    )?;
+    let crates: BTreeSet<String> = String::from_utf8_lossy(&stdout)
         .lines()
         .filter_map(|line| {
             let mut words = line.split_whitespace();
