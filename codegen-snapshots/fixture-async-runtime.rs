@@ -401,12 +401,29 @@ pub mod witbind_fixtures {
             }
             /// `len` bytes (byte `i` is `i % 251`), written by the host in chunks.
             pub fn bytes(len: u64) -> ::witbind::rt::async_support::StreamReader<u8> {
-                wit_import!("bytes", (i64), i32);
-                let _ret1 = unsafe { _wit_import(::witbind::rt::as_i64(len)) };
-                ::witbind::rt::async_support::StreamReader::new(
-                    _ret1 as u32,
-                    <u8 as super::super::super::wit_stream::StreamPayload>::VTABLE,
-                )
+                #[cfg(not(any(target_arch = "wasm32", miri)))]
+                {
+                    Host::bytes(
+                        &**::witbind::rt::native::host::<
+                            dyn Host,
+                        >(
+                            "witbind-fixtures:async-runtime/host",
+                            "bytes",
+                            "witbind_fixtures::async_runtime::host::Host",
+                            "witbind_fixtures::async_runtime::host::install",
+                        ),
+                        len,
+                    )
+                }
+                #[cfg(any(target_arch = "wasm32", miri))]
+                {
+                    wit_import!("bytes", (i64), i32);
+                    let _ret1 = unsafe { _wit_import(::witbind::rt::as_i64(len)) };
+                    ::witbind::rt::async_support::StreamReader::new(
+                        _ret1 as u32,
+                        <u8 as super::super::super::wit_stream::StreamPayload>::VTABLE,
+                    )
+                }
             }
             /// Reads `s` to its end in small reads: (byte count, sum of the bytes).
             pub async fn sink(
@@ -480,25 +497,59 @@ pub mod witbind_fixtures {
             }
             /// `n` items, `item(i)` for `i` in `0..n` (see the guest).
             pub fn items(n: u32) -> ::witbind::rt::async_support::StreamReader<Item> {
-                wit_import!("items", (i32), i32);
-                let _ret1 = unsafe { _wit_import(::witbind::rt::as_i32(n)) };
-                ::witbind::rt::async_support::StreamReader::new(
-                    _ret1 as u32,
-                    <Item as super::super::super::wit_stream::StreamPayload>::VTABLE,
-                )
+                #[cfg(not(any(target_arch = "wasm32", miri)))]
+                {
+                    Host::items(
+                        &**::witbind::rt::native::host::<
+                            dyn Host,
+                        >(
+                            "witbind-fixtures:async-runtime/host",
+                            "items",
+                            "witbind_fixtures::async_runtime::host::Host",
+                            "witbind_fixtures::async_runtime::host::install",
+                        ),
+                        n,
+                    )
+                }
+                #[cfg(any(target_arch = "wasm32", miri))]
+                {
+                    wit_import!("items", (i32), i32);
+                    let _ret1 = unsafe { _wit_import(::witbind::rt::as_i32(n)) };
+                    ::witbind::rt::async_support::StreamReader::new(
+                        _ret1 as u32,
+                        <Item as super::super::super::wit_stream::StreamPayload>::VTABLE,
+                    )
+                }
             }
             /// A future the host writes `v` to.
             pub fn later(
                 v: &str,
             ) -> ::witbind::rt::async_support::FutureReader<::witbind::rt::String> {
-                wit_import!("later", (ptr, len), i32);
-                let (_ptr1, _len1) = ::witbind::rt::lend_str(v);
-                let _ret2 = unsafe { _wit_import(_ptr1, _len1) };
-                unsafe {
-                    ::witbind::rt::async_support::FutureReader::new(
-                        _ret2 as u32,
-                        <::witbind::rt::String as super::super::super::wit_future::FuturePayload>::VTABLE,
+                #[cfg(not(any(target_arch = "wasm32", miri)))]
+                {
+                    Host::later(
+                        &**::witbind::rt::native::host::<
+                            dyn Host,
+                        >(
+                            "witbind-fixtures:async-runtime/host",
+                            "later",
+                            "witbind_fixtures::async_runtime::host::Host",
+                            "witbind_fixtures::async_runtime::host::install",
+                        ),
+                        v,
                     )
+                }
+                #[cfg(any(target_arch = "wasm32", miri))]
+                {
+                    wit_import!("later", (ptr, len), i32);
+                    let (_ptr1, _len1) = ::witbind::rt::lend_str(v);
+                    let _ret2 = unsafe { _wit_import(_ptr1, _len1) };
+                    unsafe {
+                        ::witbind::rt::async_support::FutureReader::new(
+                            _ret2 as u32,
+                            <::witbind::rt::String as super::super::super::wit_future::FuturePayload>::VTABLE,
+                        )
+                    }
                 }
             }
             /// The value of `f`, plus one.
@@ -568,6 +619,52 @@ pub mod witbind_fixtures {
                         (f,),
                     )
                     .await
+            }
+            /// Natively (`cargo test` on the host): the imports of `witbind-fixtures:async-runtime/host` as a test implements them; make an implementation this thread's with [`install`]. A method left out panics when the guest calls it, naming it.
+            #[cfg(not(any(target_arch = "wasm32", miri)))]
+            #[allow(unused_variables, clippy::len_without_is_empty)]
+            pub trait Host: 'static {
+                /// `len` bytes (byte `i` is `i % 251`), written by the host in chunks.
+                fn bytes(
+                    &self,
+                    len: u64,
+                ) -> ::witbind::rt::async_support::StreamReader<u8> {
+                    ::witbind::rt::native::not_implemented(
+                        "witbind-fixtures:async-runtime/host",
+                        "bytes",
+                        "witbind_fixtures::async_runtime::host::Host",
+                        "bytes",
+                    )
+                }
+                /// `n` items, `item(i)` for `i` in `0..n` (see the guest).
+                fn items(
+                    &self,
+                    n: u32,
+                ) -> ::witbind::rt::async_support::StreamReader<Item> {
+                    ::witbind::rt::native::not_implemented(
+                        "witbind-fixtures:async-runtime/host",
+                        "items",
+                        "witbind_fixtures::async_runtime::host::Host",
+                        "items",
+                    )
+                }
+                /// A future the host writes `v` to.
+                fn later(
+                    &self,
+                    v: &str,
+                ) -> ::witbind::rt::async_support::FutureReader<::witbind::rt::String> {
+                    ::witbind::rt::native::not_implemented(
+                        "witbind-fixtures:async-runtime/host",
+                        "later",
+                        "witbind_fixtures::async_runtime::host::Host",
+                        "later",
+                    )
+                }
+            }
+            /// Natively: makes `host` this thread's implementation of `witbind-fixtures:async-runtime/host` until the returned guard is dropped (the one installed before comes back then).
+            #[cfg(not(any(target_arch = "wasm32", miri)))]
+            pub fn install(host: impl Host) -> ::witbind::rt::native::Installed {
+                ::witbind::rt::native::install::<dyn Host>(::witbind::rt::Box::new(host))
             }
             /// The `stream` vtable of `u8`, with the intrinsics of `bytes`.
             const _: () = {
@@ -1698,6 +1795,7 @@ pub mod exports {
                 macro_rules! __export_witbind_fixtures_async_runtime_api_cabi {
                     ($ty:ident with_types_in $($path_to_types:tt)*) => {
                         const _: () = {
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(export_name = "[async-lift]witbind-fixtures:async-runtime/api#compute")]
                             unsafe extern "C" fn export_compute(
                                 arg0: i32,
@@ -1709,78 +1807,93 @@ pub mod exports {
                                     $($path_to_types)*::_export_compute_cabi::<$ty>(arg0, arg1, arg2, arg3)
                                 }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(
                                 export_name = "[callback][async-lift]witbind-fixtures:async-runtime/api#compute"
                             )]
                             unsafe extern "C" fn callback_compute(event: u32, waitable: u32, code: u32) -> u32 {
                                 unsafe { $($path_to_types)*::__callback_compute(event, waitable, code) }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(export_name = "[async-lift]witbind-fixtures:async-runtime/api#noop")]
                             unsafe extern "C" fn export_noop(arg0: i32) -> i32 {
                                 unsafe { $($path_to_types)*::_export_noop_cabi::<$ty>(arg0) }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(
                                 export_name = "[callback][async-lift]witbind-fixtures:async-runtime/api#noop"
                             )]
                             unsafe extern "C" fn callback_noop(event: u32, waitable: u32, code: u32) -> u32 {
                                 unsafe { $($path_to_types)*::__callback_noop(event, waitable, code) }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(export_name = "[async-lift]witbind-fixtures:async-runtime/api#bounce")]
                             unsafe extern "C" fn export_bounce(arg0: i32) -> i32 {
                                 unsafe { $($path_to_types)*::_export_bounce_cabi::<$ty>(arg0) }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(
                                 export_name = "[callback][async-lift]witbind-fixtures:async-runtime/api#bounce"
                             )]
                             unsafe extern "C" fn callback_bounce(event: u32, waitable: u32, code: u32) -> u32 {
                                 unsafe { $($path_to_types)*::__callback_bounce(event, waitable, code) }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(export_name = "[async-lift]witbind-fixtures:async-runtime/api#produce")]
                             unsafe extern "C" fn export_produce(arg0: i64) -> i32 {
                                 unsafe { $($path_to_types)*::_export_produce_cabi::<$ty>(arg0) }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(
                                 export_name = "[callback][async-lift]witbind-fixtures:async-runtime/api#produce"
                             )]
                             unsafe extern "C" fn callback_produce(event: u32, waitable: u32, code: u32) -> u32 {
                                 unsafe { $($path_to_types)*::__callback_produce(event, waitable, code) }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(export_name = "[async-lift]witbind-fixtures:async-runtime/api#consume")]
                             unsafe extern "C" fn export_consume(arg0: i32) -> i32 {
                                 unsafe { $($path_to_types)*::_export_consume_cabi::<$ty>(arg0) }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(
                                 export_name = "[callback][async-lift]witbind-fixtures:async-runtime/api#consume"
                             )]
                             unsafe extern "C" fn callback_consume(event: u32, waitable: u32, code: u32) -> u32 {
                                 unsafe { $($path_to_types)*::__callback_consume(event, waitable, code) }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(export_name = "[async-lift]witbind-fixtures:async-runtime/api#relay")]
                             unsafe extern "C" fn export_relay(arg0: i64) -> i32 {
                                 unsafe { $($path_to_types)*::_export_relay_cabi::<$ty>(arg0) }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(
                                 export_name = "[callback][async-lift]witbind-fixtures:async-runtime/api#relay"
                             )]
                             unsafe extern "C" fn callback_relay(event: u32, waitable: u32, code: u32) -> u32 {
                                 unsafe { $($path_to_types)*::__callback_relay(event, waitable, code) }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(export_name = "[async-lift]witbind-fixtures:async-runtime/api#items")]
                             unsafe extern "C" fn export_items(arg0: i32) -> i32 {
                                 unsafe { $($path_to_types)*::_export_items_cabi::<$ty>(arg0) }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(
                                 export_name = "[callback][async-lift]witbind-fixtures:async-runtime/api#items"
                             )]
                             unsafe extern "C" fn callback_items(event: u32, waitable: u32, code: u32) -> u32 {
                                 unsafe { $($path_to_types)*::__callback_items(event, waitable, code) }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(
                                 export_name = "[async-lift]witbind-fixtures:async-runtime/api#collect-items"
                             )]
                             unsafe extern "C" fn export_collect_items(arg0: i32) -> i32 {
                                 unsafe { $($path_to_types)*::_export_collect_items_cabi::<$ty>(arg0) }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(
                                 export_name = "[callback][async-lift]witbind-fixtures:async-runtime/api#collect-items"
                             )]
@@ -1791,32 +1904,38 @@ pub mod exports {
                             ) -> u32 {
                                 unsafe { $($path_to_types)*::__callback_collect_items(event, waitable, code) }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(export_name = "[async-lift]witbind-fixtures:async-runtime/api#upper")]
                             unsafe extern "C" fn export_upper(arg0: i32) -> i32 {
                                 unsafe { $($path_to_types)*::_export_upper_cabi::<$ty>(arg0) }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(
                                 export_name = "[callback][async-lift]witbind-fixtures:async-runtime/api#upper"
                             )]
                             unsafe extern "C" fn callback_upper(event: u32, waitable: u32, code: u32) -> u32 {
                                 unsafe { $($path_to_types)*::__callback_upper(event, waitable, code) }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(export_name = "[async-lift]witbind-fixtures:async-runtime/api#later")]
                             unsafe extern "C" fn export_later(arg0: *mut u8, arg1: usize) -> i32 {
                                 unsafe { $($path_to_types)*::_export_later_cabi::<$ty>(arg0, arg1) }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(
                                 export_name = "[callback][async-lift]witbind-fixtures:async-runtime/api#later"
                             )]
                             unsafe extern "C" fn callback_later(event: u32, waitable: u32, code: u32) -> u32 {
                                 unsafe { $($path_to_types)*::__callback_later(event, waitable, code) }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(
                                 export_name = "[async-lift]witbind-fixtures:async-runtime/api#await-host-later"
                             )]
                             unsafe extern "C" fn export_await_host_later(arg0: *mut u8, arg1: usize) -> i32 {
                                 unsafe { $($path_to_types)*::_export_await_host_later_cabi::<$ty>(arg0, arg1) }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(
                                 export_name = "[callback][async-lift]witbind-fixtures:async-runtime/api#await-host-later"
                             )]
@@ -1827,10 +1946,12 @@ pub mod exports {
                             ) -> u32 {
                                 unsafe { $($path_to_types)*::__callback_await_host_later(event, waitable, code) }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(export_name = "[async-lift]witbind-fixtures:async-runtime/api#pass-future")]
                             unsafe extern "C" fn export_pass_future(arg0: i32) -> i32 {
                                 unsafe { $($path_to_types)*::_export_pass_future_cabi::<$ty>(arg0) }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(
                                 export_name = "[callback][async-lift]witbind-fixtures:async-runtime/api#pass-future"
                             )]
@@ -1841,20 +1962,24 @@ pub mod exports {
                             ) -> u32 {
                                 unsafe { $($path_to_types)*::__callback_pass_future(event, waitable, code) }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(export_name = "[async-lift]witbind-fixtures:async-runtime/api#wait")]
                             unsafe extern "C" fn export_wait(arg0: i32) -> i32 {
                                 unsafe { $($path_to_types)*::_export_wait_cabi::<$ty>(arg0) }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(
                                 export_name = "[callback][async-lift]witbind-fixtures:async-runtime/api#wait"
                             )]
                             unsafe extern "C" fn callback_wait(event: u32, waitable: u32, code: u32) -> u32 {
                                 unsafe { $($path_to_types)*::__callback_wait(event, waitable, code) }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(export_name = "[async-lift]witbind-fixtures:async-runtime/api#read-some")]
                             unsafe extern "C" fn export_read_some(arg0: i32, arg1: i64) -> i32 {
                                 unsafe { $($path_to_types)*::_export_read_some_cabi::<$ty>(arg0, arg1) }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(
                                 export_name = "[callback][async-lift]witbind-fixtures:async-runtime/api#read-some"
                             )]
@@ -1865,10 +1990,12 @@ pub mod exports {
                             ) -> u32 {
                                 unsafe { $($path_to_types)*::__callback_read_some(event, waitable, code) }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(export_name = "[async-lift]witbind-fixtures:async-runtime/api#drop-early")]
                             unsafe extern "C" fn export_drop_early(arg0: i32, arg1: i32) -> i32 {
                                 unsafe { $($path_to_types)*::_export_drop_early_cabi::<$ty>(arg0, arg1) }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(
                                 export_name = "[callback][async-lift]witbind-fixtures:async-runtime/api#drop-early"
                             )]
@@ -1879,12 +2006,14 @@ pub mod exports {
                             ) -> u32 {
                                 unsafe { $($path_to_types)*::__callback_drop_early(event, waitable, code) }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(
                                 export_name = "[async-lift]witbind-fixtures:async-runtime/api#cancel-import"
                             )]
                             unsafe extern "C" fn export_cancel_import() -> i32 {
                                 unsafe { $($path_to_types)*::_export_cancel_import_cabi::<$ty>() }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(
                                 export_name = "[callback][async-lift]witbind-fixtures:async-runtime/api#cancel-import"
                             )]
@@ -1895,32 +2024,39 @@ pub mod exports {
                             ) -> u32 {
                                 unsafe { $($path_to_types)*::__callback_cancel_import(event, waitable, code) }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(export_name = "[async-lift]witbind-fixtures:async-runtime/api#fail")]
                             unsafe extern "C" fn export_fail(arg0: *mut u8, arg1: usize) -> i32 {
                                 unsafe { $($path_to_types)*::_export_fail_cabi::<$ty>(arg0, arg1) }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(
                                 export_name = "[callback][async-lift]witbind-fixtures:async-runtime/api#fail"
                             )]
                             unsafe extern "C" fn callback_fail(event: u32, waitable: u32, code: u32) -> u32 {
                                 unsafe { $($path_to_types)*::__callback_fail(event, waitable, code) }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(export_name = "witbind-fixtures:async-runtime/api#sync-fail")]
                             unsafe extern "C" fn export_sync_fail(arg0: *mut u8, arg1: usize) -> *mut u8 {
                                 unsafe { $($path_to_types)*::_export_sync_fail_cabi::<$ty>(arg0, arg1) }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(export_name = "witbind-fixtures:async-runtime/api#heap-balance")]
                             unsafe extern "C" fn export_heap_balance() -> i64 {
                                 unsafe { $($path_to_types)*::_export_heap_balance_cabi::<$ty>() }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(export_name = "witbind-fixtures:async-runtime/api#maps")]
                             unsafe extern "C" fn export_maps(arg0: *mut u8, arg1: usize) -> *mut u8 {
                                 unsafe { $($path_to_types)*::_export_maps_cabi::<$ty>(arg0, arg1) }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(export_name = "cabi_post_witbind-fixtures:async-runtime/api#maps")]
                             unsafe extern "C" fn post_return_maps(arg0: *mut u8) {
                                 unsafe { $($path_to_types)*::__post_return_maps::<$ty>(arg0) }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(export_name = "witbind-fixtures:async-runtime/api#arrays")]
                             unsafe extern "C" fn export_arrays(
                                 arg0: i32,

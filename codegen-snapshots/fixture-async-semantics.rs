@@ -96,14 +96,45 @@ pub mod witbind_fixtures {
             );
             impl Token {
                 pub fn new(id: u32) -> Self {
-                    wit_import!("[constructor]token", (i32), i32);
-                    let _ret1 = unsafe { _wit_import(::witbind::rt::as_i32(id)) };
-                    unsafe { Token::from_handle(_ret1 as u32) }
+                    #[cfg(not(any(target_arch = "wasm32", miri)))]
+                    {
+                        Host::token_new(
+                            &**::witbind::rt::native::host::<
+                                dyn Host,
+                            >(
+                                "witbind-fixtures:async-semantics/host",
+                                "[constructor]token",
+                                "witbind_fixtures::async_semantics::host::Host",
+                                "witbind_fixtures::async_semantics::host::install",
+                            ),
+                            id,
+                        )
+                    }
+                    #[cfg(any(target_arch = "wasm32", miri))]
+                    {
+                        wit_import!("[constructor]token", (i32), i32);
+                        let _ret1 = unsafe { _wit_import(::witbind::rt::as_i32(id)) };
+                        unsafe { Token::from_handle(_ret1 as u32) }
+                    }
                 }
                 pub fn id(&self) -> u32 {
-                    wit_import!("[method]token.id", (i32), i32);
-                    let _ret1 = unsafe { _wit_import(self.handle() as i32) };
-                    _ret1 as u32
+                    #[cfg(not(any(target_arch = "wasm32", miri)))]
+                    {
+                        HostToken::id(
+                            &**::witbind::rt::native::resource::<
+                                dyn HostToken,
+                            >(
+                                ::witbind::rt::ResourceHandle::handle(&self.handle),
+                                "witbind-fixtures:async-semantics/host#token",
+                            ),
+                        )
+                    }
+                    #[cfg(any(target_arch = "wasm32", miri))]
+                    {
+                        wit_import!("[method]token.id", (i32), i32);
+                        let _ret1 = unsafe { _wit_import(self.handle() as i32) };
+                        _ret1 as u32
+                    }
                 }
             }
             /// `v`, after the host's event loop ran `yields` times.
@@ -404,42 +435,198 @@ pub mod witbind_fixtures {
             pub fn held_future(
                 v: &str,
             ) -> ::witbind::rt::async_support::FutureReader<::witbind::rt::String> {
-                wit_import!("held-future", (ptr, len), i32);
-                let (_ptr1, _len1) = ::witbind::rt::lend_str(v);
-                let _ret2 = unsafe { _wit_import(_ptr1, _len1) };
-                unsafe {
-                    ::witbind::rt::async_support::FutureReader::new(
-                        _ret2 as u32,
-                        <::witbind::rt::String as super::super::super::wit_future::FuturePayload>::VTABLE,
+                #[cfg(not(any(target_arch = "wasm32", miri)))]
+                {
+                    Host::held_future(
+                        &**::witbind::rt::native::host::<
+                            dyn Host,
+                        >(
+                            "witbind-fixtures:async-semantics/host",
+                            "held-future",
+                            "witbind_fixtures::async_semantics::host::Host",
+                            "witbind_fixtures::async_semantics::host::install",
+                        ),
+                        v,
                     )
+                }
+                #[cfg(any(target_arch = "wasm32", miri))]
+                {
+                    wit_import!("held-future", (ptr, len), i32);
+                    let (_ptr1, _len1) = ::witbind::rt::lend_str(v);
+                    let _ret2 = unsafe { _wit_import(_ptr1, _len1) };
+                    unsafe {
+                        ::witbind::rt::async_support::FutureReader::new(
+                            _ret2 as u32,
+                            <::witbind::rt::String as super::super::super::wit_future::FuturePayload>::VTABLE,
+                        )
+                    }
                 }
             }
             /// Lets the future of `held-future` be written.
             pub fn release() {
-                wit_import!("release", ());
-                unsafe { _wit_import() };
+                #[cfg(not(any(target_arch = "wasm32", miri)))]
+                {
+                    Host::release(
+                        &**::witbind::rt::native::host::<
+                            dyn Host,
+                        >(
+                            "witbind-fixtures:async-semantics/host",
+                            "release",
+                            "witbind_fixtures::async_semantics::host::Host",
+                            "witbind_fixtures::async_semantics::host::install",
+                        ),
+                    )
+                }
+                #[cfg(any(target_arch = "wasm32", miri))]
+                {
+                    wit_import!("release", ());
+                    unsafe { _wit_import() };
+                }
             }
             /// Writes `v` to a stream, `chunk` values per write.
             pub fn write_stream(
                 v: &[u8],
                 chunk: u32,
             ) -> ::witbind::rt::async_support::StreamReader<u8> {
-                wit_import!("write-stream", (ptr, len, i32), i32);
-                let (_ptr1, _len1) = ::witbind::rt::lend_list(v);
-                let _ret2 = unsafe {
-                    _wit_import(_ptr1, _len1, ::witbind::rt::as_i32(chunk))
-                };
-                ::witbind::rt::async_support::StreamReader::new(
-                    _ret2 as u32,
-                    <u8 as super::super::super::wit_stream::StreamPayload>::VTABLE,
-                )
+                #[cfg(not(any(target_arch = "wasm32", miri)))]
+                {
+                    Host::write_stream(
+                        &**::witbind::rt::native::host::<
+                            dyn Host,
+                        >(
+                            "witbind-fixtures:async-semantics/host",
+                            "write-stream",
+                            "witbind_fixtures::async_semantics::host::Host",
+                            "witbind_fixtures::async_semantics::host::install",
+                        ),
+                        v,
+                        chunk,
+                    )
+                }
+                #[cfg(any(target_arch = "wasm32", miri))]
+                {
+                    wit_import!("write-stream", (ptr, len, i32), i32);
+                    let (_ptr1, _len1) = ::witbind::rt::lend_list(v);
+                    let _ret2 = unsafe {
+                        _wit_import(_ptr1, _len1, ::witbind::rt::as_i32(chunk))
+                    };
+                    ::witbind::rt::async_support::StreamReader::new(
+                        _ret2 as u32,
+                        <u8 as super::super::super::wit_stream::StreamPayload>::VTABLE,
+                    )
+                }
             }
             /// Records that the guest reached `step` (for the test to check the
             /// order of what happened).
             pub fn step(step: &str) {
-                wit_import!("step", (ptr, len));
-                let (_ptr1, _len1) = ::witbind::rt::lend_str(step);
-                unsafe { _wit_import(_ptr1, _len1) };
+                #[cfg(not(any(target_arch = "wasm32", miri)))]
+                {
+                    Host::step(
+                        &**::witbind::rt::native::host::<
+                            dyn Host,
+                        >(
+                            "witbind-fixtures:async-semantics/host",
+                            "step",
+                            "witbind_fixtures::async_semantics::host::Host",
+                            "witbind_fixtures::async_semantics::host::install",
+                        ),
+                        step,
+                    )
+                }
+                #[cfg(any(target_arch = "wasm32", miri))]
+                {
+                    wit_import!("step", (ptr, len));
+                    let (_ptr1, _len1) = ::witbind::rt::lend_str(step);
+                    unsafe { _wit_import(_ptr1, _len1) };
+                }
+            }
+            /// Natively (`cargo test` on the host): the imports of `witbind-fixtures:async-semantics/host` as a test implements them; make an implementation this thread's with [`install`]. A method left out panics when the guest calls it, naming it.
+            #[cfg(not(any(target_arch = "wasm32", miri)))]
+            #[allow(unused_variables, clippy::len_without_is_empty)]
+            pub trait Host: 'static {
+                fn token_new(&self, id: u32) -> Token {
+                    ::witbind::rt::native::not_implemented(
+                        "witbind-fixtures:async-semantics/host",
+                        "[constructor]token",
+                        "witbind_fixtures::async_semantics::host::Host",
+                        "token_new",
+                    )
+                }
+                /// A future the host writes `v` to once the guest calls `release`.
+                fn held_future(
+                    &self,
+                    v: &str,
+                ) -> ::witbind::rt::async_support::FutureReader<::witbind::rt::String> {
+                    ::witbind::rt::native::not_implemented(
+                        "witbind-fixtures:async-semantics/host",
+                        "held-future",
+                        "witbind_fixtures::async_semantics::host::Host",
+                        "held_future",
+                    )
+                }
+                /// Lets the future of `held-future` be written.
+                fn release(&self) {
+                    ::witbind::rt::native::not_implemented(
+                        "witbind-fixtures:async-semantics/host",
+                        "release",
+                        "witbind_fixtures::async_semantics::host::Host",
+                        "release",
+                    )
+                }
+                /// Writes `v` to a stream, `chunk` values per write.
+                fn write_stream(
+                    &self,
+                    v: &[u8],
+                    chunk: u32,
+                ) -> ::witbind::rt::async_support::StreamReader<u8> {
+                    ::witbind::rt::native::not_implemented(
+                        "witbind-fixtures:async-semantics/host",
+                        "write-stream",
+                        "witbind_fixtures::async_semantics::host::Host",
+                        "write_stream",
+                    )
+                }
+                /// Records that the guest reached `step` (for the test to check the
+                /// order of what happened).
+                fn step(&self, step: &str) {
+                    ::witbind::rt::native::not_implemented(
+                        "witbind-fixtures:async-semantics/host",
+                        "step",
+                        "witbind_fixtures::async_semantics::host::Host",
+                        "step",
+                    )
+                }
+            }
+            /// Natively: makes `host` this thread's implementation of `witbind-fixtures:async-semantics/host` until the returned guard is dropped (the one installed before comes back then).
+            #[cfg(not(any(target_arch = "wasm32", miri)))]
+            pub fn install(host: impl Host) -> ::witbind::rt::native::Installed {
+                ::witbind::rt::native::install::<dyn Host>(::witbind::rt::Box::new(host))
+            }
+            /// Natively (`cargo test` on the host): a test's object behind an imported [`Token`] (`witbind-fixtures:async-semantics/host#token`); `Token::from(object)` hands it to the guest. A method left out panics when the guest calls it, naming it.
+            #[cfg(not(any(target_arch = "wasm32", miri)))]
+            #[allow(unused_variables, clippy::len_without_is_empty)]
+            pub trait HostToken: 'static {
+                fn id(&self) -> u32 {
+                    ::witbind::rt::native::not_implemented(
+                        "witbind-fixtures:async-semantics/host#token",
+                        "[method]token.id",
+                        "witbind_fixtures::async_semantics::host::HostToken",
+                        "id",
+                    )
+                }
+            }
+            #[cfg(not(any(target_arch = "wasm32", miri)))]
+            impl<T: HostToken> ::core::convert::From<T> for Token {
+                fn from(object: T) -> Self {
+                    let handle = ::witbind::rt::native::new_resource::<
+                        dyn HostToken,
+                    >(::witbind::rt::Box::new(object));
+                    Self {
+                        handle: unsafe {
+                            ::witbind::rt::ResourceHandle::from_handle(handle)
+                        },
+                    }
+                }
             }
             /// The `stream` vtable of `u8`, with the intrinsics of `read-stream`.
             const _: () = {
@@ -1849,12 +2036,14 @@ pub mod exports {
                 macro_rules! __export_witbind_fixtures_async_semantics_api_cabi {
                     ($ty:ident with_types_in $($path_to_types:tt)*) => {
                         const _: () = {
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(
                                 export_name = "[async-lift]witbind-fixtures:async-semantics/api#import-dropped-unpolled"
                             )]
                             unsafe extern "C" fn export_import_dropped_unpolled() -> i32 {
                                 unsafe { $($path_to_types)*::_export_import_dropped_unpolled_cabi::<$ty>() }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(
                                 export_name = "[callback][async-lift]witbind-fixtures:async-semantics/api#import-dropped-unpolled"
                             )]
@@ -1867,12 +2056,14 @@ pub mod exports {
                                     $($path_to_types)*::__callback_import_dropped_unpolled(event, waitable, code)
                                 }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(
                                 export_name = "[async-lift]witbind-fixtures:async-semantics/api#import-dropped-pending"
                             )]
                             unsafe extern "C" fn export_import_dropped_pending() -> i32 {
                                 unsafe { $($path_to_types)*::_export_import_dropped_pending_cabi::<$ty>() }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(
                                 export_name = "[callback][async-lift]witbind-fixtures:async-semantics/api#import-dropped-pending"
                             )]
@@ -1885,12 +2076,14 @@ pub mod exports {
                                     $($path_to_types)*::__callback_import_dropped_pending(event, waitable, code)
                                 }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(
                                 export_name = "[async-lift]witbind-fixtures:async-semantics/api#import-dropped-returned"
                             )]
                             unsafe extern "C" fn export_import_dropped_returned() -> i32 {
                                 unsafe { $($path_to_types)*::_export_import_dropped_returned_cabi::<$ty>() }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(
                                 export_name = "[callback][async-lift]witbind-fixtures:async-semantics/api#import-dropped-returned"
                             )]
@@ -1903,12 +2096,14 @@ pub mod exports {
                                     $($path_to_types)*::__callback_import_dropped_returned(event, waitable, code)
                                 }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(
                                 export_name = "[async-lift]witbind-fixtures:async-semantics/api#import-dropped-delivered"
                             )]
                             unsafe extern "C" fn export_import_dropped_delivered() -> i32 {
                                 unsafe { $($path_to_types)*::_export_import_dropped_delivered_cabi::<$ty>() }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(
                                 export_name = "[callback][async-lift]witbind-fixtures:async-semantics/api#import-dropped-delivered"
                             )]
@@ -1921,12 +2116,14 @@ pub mod exports {
                                     $($path_to_types)*::__callback_import_dropped_delivered(event, waitable, code)
                                 }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(
                                 export_name = "[async-lift]witbind-fixtures:async-semantics/api#token-dropped-returned"
                             )]
                             unsafe extern "C" fn export_token_dropped_returned() -> i32 {
                                 unsafe { $($path_to_types)*::_export_token_dropped_returned_cabi::<$ty>() }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(
                                 export_name = "[callback][async-lift]witbind-fixtures:async-semantics/api#token-dropped-returned"
                             )]
@@ -1939,12 +2136,14 @@ pub mod exports {
                                     $($path_to_types)*::__callback_token_dropped_returned(event, waitable, code)
                                 }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(
                                 export_name = "[async-lift]witbind-fixtures:async-semantics/api#token-dropped-delivered"
                             )]
                             unsafe extern "C" fn export_token_dropped_delivered() -> i32 {
                                 unsafe { $($path_to_types)*::_export_token_dropped_delivered_cabi::<$ty>() }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(
                                 export_name = "[callback][async-lift]witbind-fixtures:async-semantics/api#token-dropped-delivered"
                             )]
@@ -1957,6 +2156,7 @@ pub mod exports {
                                     $($path_to_types)*::__callback_token_dropped_delivered(event, waitable, code)
                                 }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(
                                 export_name = "[async-lift]witbind-fixtures:async-semantics/api#read-cancelled-unpolled"
                             )]
@@ -1965,6 +2165,7 @@ pub mod exports {
                                     $($path_to_types)*::_export_read_cancelled_unpolled_cabi::<$ty>(arg0)
                                 }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(
                                 export_name = "[callback][async-lift]witbind-fixtures:async-semantics/api#read-cancelled-unpolled"
                             )]
@@ -1977,6 +2178,7 @@ pub mod exports {
                                     $($path_to_types)*::__callback_read_cancelled_unpolled(event, waitable, code)
                                 }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(
                                 export_name = "[async-lift]witbind-fixtures:async-semantics/api#read-cancelled-pending"
                             )]
@@ -1988,6 +2190,7 @@ pub mod exports {
                                     $($path_to_types)*::_export_read_cancelled_pending_cabi::<$ty>(arg0, arg1)
                                 }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(
                                 export_name = "[callback][async-lift]witbind-fixtures:async-semantics/api#read-cancelled-pending"
                             )]
@@ -2000,6 +2203,7 @@ pub mod exports {
                                     $($path_to_types)*::__callback_read_cancelled_pending(event, waitable, code)
                                 }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(
                                 export_name = "[async-lift]witbind-fixtures:async-semantics/api#read-cancelled-written"
                             )]
@@ -2011,6 +2215,7 @@ pub mod exports {
                                     $($path_to_types)*::_export_read_cancelled_written_cabi::<$ty>(arg0, arg1)
                                 }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(
                                 export_name = "[callback][async-lift]witbind-fixtures:async-semantics/api#read-cancelled-written"
                             )]
@@ -2023,6 +2228,7 @@ pub mod exports {
                                     $($path_to_types)*::__callback_read_cancelled_written(event, waitable, code)
                                 }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(
                                 export_name = "[async-lift]witbind-fixtures:async-semantics/api#read-cancelled-delivered"
                             )]
@@ -2036,6 +2242,7 @@ pub mod exports {
                                     >(arg0, arg1)
                                 }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(
                                 export_name = "[callback][async-lift]witbind-fixtures:async-semantics/api#read-cancelled-delivered"
                             )]
@@ -2048,6 +2255,7 @@ pub mod exports {
                                     $($path_to_types)*::__callback_read_cancelled_delivered(event, waitable, code)
                                 }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(
                                 export_name = "[async-lift]witbind-fixtures:async-semantics/api#read-dropped-written"
                             )]
@@ -2056,6 +2264,7 @@ pub mod exports {
                                     $($path_to_types)*::_export_read_dropped_written_cabi::<$ty>(arg0, arg1)
                                 }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(
                                 export_name = "[callback][async-lift]witbind-fixtures:async-semantics/api#read-dropped-written"
                             )]
@@ -2068,12 +2277,14 @@ pub mod exports {
                                     $($path_to_types)*::__callback_read_dropped_written(event, waitable, code)
                                 }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(
                                 export_name = "[async-lift]witbind-fixtures:async-semantics/api#writer-dropped"
                             )]
                             unsafe extern "C" fn export_writer_dropped() -> i32 {
                                 unsafe { $($path_to_types)*::_export_writer_dropped_cabi::<$ty>() }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(
                                 export_name = "[callback][async-lift]witbind-fixtures:async-semantics/api#writer-dropped"
                             )]
@@ -2084,12 +2295,14 @@ pub mod exports {
                             ) -> u32 {
                                 unsafe { $($path_to_types)*::__callback_writer_dropped(event, waitable, code) }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(
                                 export_name = "[async-lift]witbind-fixtures:async-semantics/api#write-dropped-unpolled"
                             )]
                             unsafe extern "C" fn export_write_dropped_unpolled() -> i32 {
                                 unsafe { $($path_to_types)*::_export_write_dropped_unpolled_cabi::<$ty>() }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(
                                 export_name = "[callback][async-lift]witbind-fixtures:async-semantics/api#write-dropped-unpolled"
                             )]
@@ -2102,12 +2315,14 @@ pub mod exports {
                                     $($path_to_types)*::__callback_write_dropped_unpolled(event, waitable, code)
                                 }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(
                                 export_name = "[async-lift]witbind-fixtures:async-semantics/api#write-dropped"
                             )]
                             unsafe extern "C" fn export_write_dropped() -> i32 {
                                 unsafe { $($path_to_types)*::_export_write_dropped_cabi::<$ty>() }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(
                                 export_name = "[callback][async-lift]witbind-fixtures:async-semantics/api#write-dropped"
                             )]
@@ -2118,16 +2333,19 @@ pub mod exports {
                             ) -> u32 {
                                 unsafe { $($path_to_types)*::__callback_write_dropped(event, waitable, code) }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(export_name = "witbind-fixtures:async-semantics/api#writer-dropped-sync")]
                             unsafe extern "C" fn export_writer_dropped_sync() -> i32 {
                                 unsafe { $($path_to_types)*::_export_writer_dropped_sync_cabi::<$ty>() }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(
                                 export_name = "[async-lift]witbind-fixtures:async-semantics/api#write-cancelled-rewritten"
                             )]
                             unsafe extern "C" fn export_write_cancelled_rewritten() -> i32 {
                                 unsafe { $($path_to_types)*::_export_write_cancelled_rewritten_cabi::<$ty>() }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(
                                 export_name = "[callback][async-lift]witbind-fixtures:async-semantics/api#write-cancelled-rewritten"
                             )]
@@ -2144,12 +2362,14 @@ pub mod exports {
                                     )
                                 }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(
                                 export_name = "[async-lift]witbind-fixtures:async-semantics/api#write-spawned"
                             )]
                             unsafe extern "C" fn export_write_spawned(arg0: *mut u8, arg1: usize) -> i32 {
                                 unsafe { $($path_to_types)*::_export_write_spawned_cabi::<$ty>(arg0, arg1) }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(
                                 export_name = "[callback][async-lift]witbind-fixtures:async-semantics/api#write-spawned"
                             )]
@@ -2160,12 +2380,14 @@ pub mod exports {
                             ) -> u32 {
                                 unsafe { $($path_to_types)*::__callback_write_spawned(event, waitable, code) }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(
                                 export_name = "[async-lift]witbind-fixtures:async-semantics/api#stream-writes"
                             )]
                             unsafe extern "C" fn export_stream_writes(arg0: *mut u8, arg1: usize) -> i32 {
                                 unsafe { $($path_to_types)*::_export_stream_writes_cabi::<$ty>(arg0, arg1) }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(
                                 export_name = "[callback][async-lift]witbind-fixtures:async-semantics/api#stream-writes"
                             )]
@@ -2176,12 +2398,14 @@ pub mod exports {
                             ) -> u32 {
                                 unsafe { $($path_to_types)*::__callback_stream_writes(event, waitable, code) }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(
                                 export_name = "[async-lift]witbind-fixtures:async-semantics/api#write-reports"
                             )]
                             unsafe extern "C" fn export_write_reports() -> i32 {
                                 unsafe { $($path_to_types)*::_export_write_reports_cabi::<$ty>() }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(
                                 export_name = "[callback][async-lift]witbind-fixtures:async-semantics/api#write-reports"
                             )]
@@ -2192,12 +2416,14 @@ pub mod exports {
                             ) -> u32 {
                                 unsafe { $($path_to_types)*::__callback_write_reports(event, waitable, code) }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(
                                 export_name = "[async-lift]witbind-fixtures:async-semantics/api#stream-reads"
                             )]
                             unsafe extern "C" fn export_stream_reads(arg0: i32, arg1: i32) -> i32 {
                                 unsafe { $($path_to_types)*::_export_stream_reads_cabi::<$ty>(arg0, arg1) }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(
                                 export_name = "[callback][async-lift]witbind-fixtures:async-semantics/api#stream-reads"
                             )]
@@ -2208,6 +2434,7 @@ pub mod exports {
                             ) -> u32 {
                                 unsafe { $($path_to_types)*::__callback_stream_reads(event, waitable, code) }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(
                                 export_name = "[async-lift]witbind-fixtures:async-semantics/api#stream-read-cancelled"
                             )]
@@ -2223,6 +2450,7 @@ pub mod exports {
                                     >(arg0, arg1, arg2, arg3)
                                 }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(
                                 export_name = "[callback][async-lift]witbind-fixtures:async-semantics/api#stream-read-cancelled"
                             )]
@@ -2235,6 +2463,7 @@ pub mod exports {
                                     $($path_to_types)*::__callback_stream_read_cancelled(event, waitable, code)
                                 }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(
                                 export_name = "[async-lift]witbind-fixtures:async-semantics/api#stream-write-cancelled"
                             )]
@@ -2246,6 +2475,7 @@ pub mod exports {
                                     $($path_to_types)*::_export_stream_write_cancelled_cabi::<$ty>(arg0, arg1)
                                 }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(
                                 export_name = "[callback][async-lift]witbind-fixtures:async-semantics/api#stream-write-cancelled"
                             )]
@@ -2258,12 +2488,14 @@ pub mod exports {
                                     $($path_to_types)*::__callback_stream_write_cancelled(event, waitable, code)
                                 }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(
                                 export_name = "[async-lift]witbind-fixtures:async-semantics/api#sink-write"
                             )]
                             unsafe extern "C" fn export_sink_write(arg0: *mut u8, arg1: usize) -> i32 {
                                 unsafe { $($path_to_types)*::_export_sink_write_cabi::<$ty>(arg0, arg1) }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(
                                 export_name = "[callback][async-lift]witbind-fixtures:async-semantics/api#sink-write"
                             )]
@@ -2274,12 +2506,14 @@ pub mod exports {
                             ) -> u32 {
                                 unsafe { $($path_to_types)*::__callback_sink_write(event, waitable, code) }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(
                                 export_name = "[async-lift]witbind-fixtures:async-semantics/api#write-across-block-on"
                             )]
                             unsafe extern "C" fn export_write_across_block_on() -> i32 {
                                 unsafe { $($path_to_types)*::_export_write_across_block_on_cabi::<$ty>() }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(
                                 export_name = "[callback][async-lift]witbind-fixtures:async-semantics/api#write-across-block-on"
                             )]
@@ -2292,12 +2526,14 @@ pub mod exports {
                                     $($path_to_types)*::__callback_write_across_block_on(event, waitable, code)
                                 }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(
                                 export_name = "[async-lift]witbind-fixtures:async-semantics/api#wait-signal"
                             )]
                             unsafe extern "C" fn export_wait_signal() -> i32 {
                                 unsafe { $($path_to_types)*::_export_wait_signal_cabi::<$ty>() }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(
                                 export_name = "[callback][async-lift]witbind-fixtures:async-semantics/api#wait-signal"
                             )]
@@ -2308,16 +2544,19 @@ pub mod exports {
                             ) -> u32 {
                                 unsafe { $($path_to_types)*::__callback_wait_signal(event, waitable, code) }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(export_name = "witbind-fixtures:async-semantics/api#send-signal")]
                             unsafe extern "C" fn export_send_signal(arg0: i32) -> i32 {
                                 unsafe { $($path_to_types)*::_export_send_signal_cabi::<$ty>(arg0) }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(
                                 export_name = "[async-lift]witbind-fixtures:async-semantics/api#wait-signal-or-timeout"
                             )]
                             unsafe extern "C" fn export_wait_signal_or_timeout(arg0: i32) -> i32 {
                                 unsafe { $($path_to_types)*::_export_wait_signal_or_timeout_cabi::<$ty>(arg0) }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(
                                 export_name = "[callback][async-lift]witbind-fixtures:async-semantics/api#wait-signal-or-timeout"
                             )]
@@ -2330,10 +2569,12 @@ pub mod exports {
                                     $($path_to_types)*::__callback_wait_signal_or_timeout(event, waitable, code)
                                 }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(export_name = "[async-lift]witbind-fixtures:async-semantics/api#spawn-job")]
                             unsafe extern "C" fn export_spawn_job(arg0: *mut u8, arg1: usize) -> i32 {
                                 unsafe { $($path_to_types)*::_export_spawn_job_cabi::<$ty>(arg0, arg1) }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(
                                 export_name = "[callback][async-lift]witbind-fixtures:async-semantics/api#spawn-job"
                             )]
@@ -2344,10 +2585,12 @@ pub mod exports {
                             ) -> u32 {
                                 unsafe { $($path_to_types)*::__callback_spawn_job(event, waitable, code) }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(export_name = "[async-lift]witbind-fixtures:async-semantics/api#await-job")]
                             unsafe extern "C" fn export_await_job() -> i32 {
                                 unsafe { $($path_to_types)*::_export_await_job_cabi::<$ty>() }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(
                                 export_name = "[callback][async-lift]witbind-fixtures:async-semantics/api#await-job"
                             )]
@@ -2358,12 +2601,14 @@ pub mod exports {
                             ) -> u32 {
                                 unsafe { $($path_to_types)*::__callback_await_job(event, waitable, code) }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(
                                 export_name = "[async-lift]witbind-fixtures:async-semantics/api#nested-block-on"
                             )]
                             unsafe extern "C" fn export_nested_block_on(arg0: *mut u8, arg1: usize) -> i32 {
                                 unsafe { $($path_to_types)*::_export_nested_block_on_cabi::<$ty>(arg0, arg1) }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(
                                 export_name = "[callback][async-lift]witbind-fixtures:async-semantics/api#nested-block-on"
                             )]
@@ -2374,16 +2619,19 @@ pub mod exports {
                             ) -> u32 {
                                 unsafe { $($path_to_types)*::__callback_nested_block_on(event, waitable, code) }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(export_name = "witbind-fixtures:async-semantics/api#sync-block-on")]
                             unsafe extern "C" fn export_sync_block_on(arg0: *mut u8, arg1: usize) -> *mut u8 {
                                 unsafe { $($path_to_types)*::_export_sync_block_on_cabi::<$ty>(arg0, arg1) }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(
                                 export_name = "cabi_post_witbind-fixtures:async-semantics/api#sync-block-on"
                             )]
                             unsafe extern "C" fn post_return_sync_block_on(arg0: *mut u8) {
                                 unsafe { $($path_to_types)*::__post_return_sync_block_on::<$ty>(arg0) }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(
                                 export_name = "[async-lift]witbind-fixtures:async-semantics/api#futures-stream"
                             )]
@@ -2396,6 +2644,7 @@ pub mod exports {
                                     $($path_to_types)*::_export_futures_stream_cabi::<$ty>(arg0, arg1, arg2)
                                 }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(
                                 export_name = "[callback][async-lift]witbind-fixtures:async-semantics/api#futures-stream"
                             )]
@@ -2406,20 +2655,24 @@ pub mod exports {
                             ) -> u32 {
                                 unsafe { $($path_to_types)*::__callback_futures_stream(event, waitable, code) }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(export_name = "witbind-fixtures:async-semantics/api#handle-probe")]
                             unsafe extern "C" fn export_handle_probe() -> i32 {
                                 unsafe { $($path_to_types)*::_export_handle_probe_cabi::<$ty>() }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(export_name = "[async-lift]witbind-fixtures:async-semantics/api#noop")]
                             unsafe extern "C" fn export_noop() -> i32 {
                                 unsafe { $($path_to_types)*::_export_noop_cabi::<$ty>() }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(
                                 export_name = "[callback][async-lift]witbind-fixtures:async-semantics/api#noop"
                             )]
                             unsafe extern "C" fn callback_noop(event: u32, waitable: u32, code: u32) -> u32 {
                                 unsafe { $($path_to_types)*::__callback_noop(event, waitable, code) }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(export_name = "witbind-fixtures:async-semantics/api#heap-balance")]
                             unsafe extern "C" fn export_heap_balance() -> i64 {
                                 unsafe { $($path_to_types)*::_export_heap_balance_cabi::<$ty>() }

@@ -27,6 +27,7 @@ pub unsafe fn _export_add_cabi<__T: Guest>(arg0: i32, arg1: i32) -> i32 {
 macro_rules! __export_world_borrowed_imports_cabi {
     ($ty:ident with_types_in $($path_to_types:tt)*) => {
         const _: () = {
+            #[cfg(any(target_arch = "wasm32", miri))]
             #[unsafe(export_name = "add")]
             unsafe extern "C" fn export_add(arg0: i32, arg1: i32) -> i32 {
                 unsafe { $($path_to_types)*::_export_add_cabi::<$ty>(arg0, arg1) }
@@ -92,14 +93,88 @@ pub mod witbind_fixtures {
             impl HandleSource {
                 #[allow(clippy::new_without_default)]
                 pub fn new() -> Self {
-                    wit_import!("[constructor]handle-source", (), i32);
-                    let _ret1 = unsafe { _wit_import() };
-                    unsafe { HandleSource::from_handle(_ret1 as u32) }
+                    #[cfg(not(any(target_arch = "wasm32", miri)))]
+                    {
+                        Host::handle_source_new(
+                            &**::witbind::rt::native::host::<
+                                dyn Host,
+                            >(
+                                "witbind-fixtures:borrowed-imports/res",
+                                "[constructor]handle-source",
+                                "witbind_fixtures::borrowed_imports::res::Host",
+                                "witbind_fixtures::borrowed_imports::res::install",
+                            ),
+                        )
+                    }
+                    #[cfg(any(target_arch = "wasm32", miri))]
+                    {
+                        wit_import!("[constructor]handle-source", (), i32);
+                        let _ret1 = unsafe { _wit_import() };
+                        unsafe { HandleSource::from_handle(_ret1 as u32) }
+                    }
                 }
                 pub fn id(&self) -> u32 {
-                    wit_import!("[method]handle-source.id", (i32), i32);
-                    let _ret1 = unsafe { _wit_import(self.handle() as i32) };
-                    _ret1 as u32
+                    #[cfg(not(any(target_arch = "wasm32", miri)))]
+                    {
+                        HostHandleSource::id(
+                            &**::witbind::rt::native::resource::<
+                                dyn HostHandleSource,
+                            >(
+                                ::witbind::rt::ResourceHandle::handle(&self.handle),
+                                "witbind-fixtures:borrowed-imports/res#handle-source",
+                            ),
+                        )
+                    }
+                    #[cfg(any(target_arch = "wasm32", miri))]
+                    {
+                        wit_import!("[method]handle-source.id", (i32), i32);
+                        let _ret1 = unsafe { _wit_import(self.handle() as i32) };
+                        _ret1 as u32
+                    }
+                }
+            }
+            /// Natively (`cargo test` on the host): the imports of `witbind-fixtures:borrowed-imports/res` as a test implements them; make an implementation this thread's with [`install`]. A method left out panics when the guest calls it, naming it.
+            #[cfg(not(any(target_arch = "wasm32", miri)))]
+            #[allow(unused_variables, clippy::len_without_is_empty)]
+            pub trait Host: 'static {
+                fn handle_source_new(&self) -> HandleSource {
+                    ::witbind::rt::native::not_implemented(
+                        "witbind-fixtures:borrowed-imports/res",
+                        "[constructor]handle-source",
+                        "witbind_fixtures::borrowed_imports::res::Host",
+                        "handle_source_new",
+                    )
+                }
+            }
+            /// Natively: makes `host` this thread's implementation of `witbind-fixtures:borrowed-imports/res` until the returned guard is dropped (the one installed before comes back then).
+            #[cfg(not(any(target_arch = "wasm32", miri)))]
+            pub fn install(host: impl Host) -> ::witbind::rt::native::Installed {
+                ::witbind::rt::native::install::<dyn Host>(::witbind::rt::Box::new(host))
+            }
+            /// Natively (`cargo test` on the host): a test's object behind an imported [`HandleSource`] (`witbind-fixtures:borrowed-imports/res#handle-source`); `HandleSource::from(object)` hands it to the guest. A method left out panics when the guest calls it, naming it.
+            #[cfg(not(any(target_arch = "wasm32", miri)))]
+            #[allow(unused_variables, clippy::len_without_is_empty)]
+            pub trait HostHandleSource: 'static {
+                fn id(&self) -> u32 {
+                    ::witbind::rt::native::not_implemented(
+                        "witbind-fixtures:borrowed-imports/res#handle-source",
+                        "[method]handle-source.id",
+                        "witbind_fixtures::borrowed_imports::res::HostHandleSource",
+                        "id",
+                    )
+                }
+            }
+            #[cfg(not(any(target_arch = "wasm32", miri)))]
+            impl<T: HostHandleSource> ::core::convert::From<T> for HandleSource {
+                fn from(object: T) -> Self {
+                    let handle = ::witbind::rt::native::new_resource::<
+                        dyn HostHandleSource,
+                    >(::witbind::rt::Box::new(object));
+                    Self {
+                        handle: unsafe {
+                            ::witbind::rt::ResourceHandle::from_handle(handle)
+                        },
+                    }
                 }
             }
         }
@@ -320,26 +395,32 @@ pub mod exports {
                 macro_rules! __export_witbind_fixtures_borrowed_imports_api_cabi {
                     ($ty:ident with_types_in $($path_to_types:tt)*) => {
                         const _: () = {
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(export_name = "witbind-fixtures:borrowed-imports/api#single")]
                             unsafe extern "C" fn export_single(arg0: i32) -> i32 {
                                 unsafe { $($path_to_types)*::_export_single_cabi::<$ty>(arg0) }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(export_name = "witbind-fixtures:borrowed-imports/api#maybe")]
                             unsafe extern "C" fn export_maybe(arg0: i32, arg1: i32) -> i32 {
                                 unsafe { $($path_to_types)*::_export_maybe_cabi::<$ty>(arg0, arg1) }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(export_name = "witbind-fixtures:borrowed-imports/api#choose")]
                             unsafe extern "C" fn export_choose(arg0: i32, arg1: i32) -> i32 {
                                 unsafe { $($path_to_types)*::_export_choose_cabi::<$ty>(arg0, arg1) }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(export_name = "witbind-fixtures:borrowed-imports/api#many")]
                             unsafe extern "C" fn export_many(arg0: *mut u8, arg1: usize) -> i32 {
                                 unsafe { $($path_to_types)*::_export_many_cabi::<$ty>(arg0, arg1) }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(export_name = "witbind-fixtures:borrowed-imports/api#nested")]
                             unsafe extern "C" fn export_nested(arg0: *mut u8, arg1: usize) -> i32 {
                                 unsafe { $($path_to_types)*::_export_nested_cabi::<$ty>(arg0, arg1) }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(export_name = "witbind-fixtures:borrowed-imports/api#wrapped")]
                             unsafe extern "C" fn export_wrapped(
                                 arg0: i32,

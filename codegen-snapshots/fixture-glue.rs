@@ -337,289 +337,800 @@ pub mod witbind_fixtures {
             );
             impl Counter {
                 pub fn new(start: u32) -> Self {
-                    wit_import!("[constructor]counter", (i32), i32);
-                    let _ret1 = unsafe { _wit_import(::witbind::rt::as_i32(start)) };
-                    unsafe { Counter::from_handle(_ret1 as u32) }
+                    #[cfg(not(any(target_arch = "wasm32", miri)))]
+                    {
+                        Host::counter_new(
+                            &**::witbind::rt::native::host::<
+                                dyn Host,
+                            >(
+                                "witbind-fixtures:glue/host",
+                                "[constructor]counter",
+                                "witbind_fixtures::glue::host::Host",
+                                "witbind_fixtures::glue::host::install",
+                            ),
+                            start,
+                        )
+                    }
+                    #[cfg(any(target_arch = "wasm32", miri))]
+                    {
+                        wit_import!("[constructor]counter", (i32), i32);
+                        let _ret1 = unsafe { _wit_import(::witbind::rt::as_i32(start)) };
+                        unsafe { Counter::from_handle(_ret1 as u32) }
+                    }
                 }
                 pub fn get(&self) -> u32 {
-                    wit_import!("[method]counter.get", (i32), i32);
-                    let _ret1 = unsafe { _wit_import(self.handle() as i32) };
-                    _ret1 as u32
+                    #[cfg(not(any(target_arch = "wasm32", miri)))]
+                    {
+                        HostCounter::get(
+                            &**::witbind::rt::native::resource::<
+                                dyn HostCounter,
+                            >(
+                                ::witbind::rt::ResourceHandle::handle(&self.handle),
+                                "witbind-fixtures:glue/host#counter",
+                            ),
+                        )
+                    }
+                    #[cfg(any(target_arch = "wasm32", miri))]
+                    {
+                        wit_import!("[method]counter.get", (i32), i32);
+                        let _ret1 = unsafe { _wit_import(self.handle() as i32) };
+                        _ret1 as u32
+                    }
                 }
                 #[allow(clippy::should_implement_trait)]
                 pub fn add(&self, by: u32) {
-                    wit_import!("[method]counter.add", (i32, i32));
-                    unsafe {
-                        _wit_import(self.handle() as i32, ::witbind::rt::as_i32(by))
-                    };
+                    #[cfg(not(any(target_arch = "wasm32", miri)))]
+                    {
+                        HostCounter::add(
+                            &**::witbind::rt::native::resource::<
+                                dyn HostCounter,
+                            >(
+                                ::witbind::rt::ResourceHandle::handle(&self.handle),
+                                "witbind-fixtures:glue/host#counter",
+                            ),
+                            by,
+                        )
+                    }
+                    #[cfg(any(target_arch = "wasm32", miri))]
+                    {
+                        wit_import!("[method]counter.add", (i32, i32));
+                        unsafe {
+                            _wit_import(self.handle() as i32, ::witbind::rt::as_i32(by))
+                        };
+                    }
                 }
                 /// A new counter holding the sum of both.
                 pub fn merge(a: Counter, b: &Counter) -> Counter {
-                    wit_import!("[static]counter.merge", (i32, i32), i32);
-                    let _ret1 = unsafe {
-                        _wit_import(a.take_handle() as i32, b.handle() as i32)
-                    };
-                    unsafe { Counter::from_handle(_ret1 as u32) }
+                    #[cfg(not(any(target_arch = "wasm32", miri)))]
+                    {
+                        Host::counter_merge(
+                            &**::witbind::rt::native::host::<
+                                dyn Host,
+                            >(
+                                "witbind-fixtures:glue/host",
+                                "[static]counter.merge",
+                                "witbind_fixtures::glue::host::Host",
+                                "witbind_fixtures::glue::host::install",
+                            ),
+                            a,
+                            b,
+                        )
+                    }
+                    #[cfg(any(target_arch = "wasm32", miri))]
+                    {
+                        wit_import!("[static]counter.merge", (i32, i32), i32);
+                        let _ret1 = unsafe {
+                            _wit_import(a.take_handle() as i32, b.handle() as i32)
+                        };
+                        unsafe { Counter::from_handle(_ret1 as u32) }
+                    }
                 }
             }
             pub fn string(s: &str) -> ::witbind::rt::String {
-                wit_import!("string", (ptr, len, ptr));
-                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
-                let (_ptr1, _len1) = ::witbind::rt::lend_str(s);
-                let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
-                unsafe { _wit_import(_ptr1, _len1, _ptr2) };
-                unsafe { ::witbind::rt::take_string_at(_ptr2) }
+                #[cfg(not(any(target_arch = "wasm32", miri)))]
+                {
+                    Host::string(
+                        &**::witbind::rt::native::host::<
+                            dyn Host,
+                        >(
+                            "witbind-fixtures:glue/host",
+                            "string",
+                            "witbind_fixtures::glue::host::Host",
+                            "witbind_fixtures::glue::host::install",
+                        ),
+                        s,
+                    )
+                }
+                #[cfg(any(target_arch = "wasm32", miri))]
+                {
+                    wit_import!("string", (ptr, len, ptr));
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                    let (_ptr1, _len1) = ::witbind::rt::lend_str(s);
+                    let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe { _wit_import(_ptr1, _len1, _ptr2) };
+                    unsafe { ::witbind::rt::take_string_at(_ptr2) }
+                }
             }
             pub fn bytes(b: &[u8]) -> ::witbind::rt::Vec<u8> {
-                wit_import!("bytes", (ptr, len, ptr));
-                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
-                let (_ptr1, _len1) = ::witbind::rt::lend_list(b);
-                let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
-                unsafe { _wit_import(_ptr1, _len1, _ptr2) };
-                unsafe { ::witbind::rt::take_list_at::<u8>(_ptr2) }
+                #[cfg(not(any(target_arch = "wasm32", miri)))]
+                {
+                    Host::bytes(
+                        &**::witbind::rt::native::host::<
+                            dyn Host,
+                        >(
+                            "witbind-fixtures:glue/host",
+                            "bytes",
+                            "witbind_fixtures::glue::host::Host",
+                            "witbind_fixtures::glue::host::install",
+                        ),
+                        b,
+                    )
+                }
+                #[cfg(any(target_arch = "wasm32", miri))]
+                {
+                    wit_import!("bytes", (ptr, len, ptr));
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                    let (_ptr1, _len1) = ::witbind::rt::lend_list(b);
+                    let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe { _wit_import(_ptr1, _len1, _ptr2) };
+                    unsafe { ::witbind::rt::take_list_at::<u8>(_ptr2) }
+                }
             }
             pub fn strings(
                 l: &[::witbind::rt::String],
             ) -> ::witbind::rt::Vec<::witbind::rt::String> {
-                wit_import!("strings", (ptr, len, ptr));
-                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
-                let (_array2, _len2) = ::witbind::rt::lower_list(
-                    l.iter(),
-                    8,
-                    4,
-                    |_e1, _base2| {
-                        unsafe {
-                            ::witbind::rt::store_list(
-                                _base2,
-                                ::witbind::rt::lend_str(_e1),
-                            )
-                        };
-                    },
-                );
-                let (_ptr3, _len3) = (_array2, _len2);
-                let _ptr4 = _ret_area.as_mut_ptr().cast::<u8>();
-                unsafe { _wit_import(_ptr3, _len3, _ptr4) };
-                unsafe { ::witbind::rt::cabi_dealloc(_array2, _len2 * 8, 4) };
-                let _list5 = unsafe { ::witbind::rt::list_at(_ptr4) };
-                let _lift6 = |_base6: *mut u8| unsafe {
-                    ::witbind::rt::take_string_at(_base6)
-                };
-                unsafe { ::witbind::rt::lift_list(_list5, 8, 4, _lift6) }
+                #[cfg(not(any(target_arch = "wasm32", miri)))]
+                {
+                    Host::strings(
+                        &**::witbind::rt::native::host::<
+                            dyn Host,
+                        >(
+                            "witbind-fixtures:glue/host",
+                            "strings",
+                            "witbind_fixtures::glue::host::Host",
+                            "witbind_fixtures::glue::host::install",
+                        ),
+                        l,
+                    )
+                }
+                #[cfg(any(target_arch = "wasm32", miri))]
+                {
+                    wit_import!("strings", (ptr, len, ptr));
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                    let (_array2, _len2) = ::witbind::rt::lower_list(
+                        l.iter(),
+                        8,
+                        4,
+                        |_e1, _base2| {
+                            unsafe {
+                                ::witbind::rt::store_list(
+                                    _base2,
+                                    ::witbind::rt::lend_str(_e1),
+                                )
+                            };
+                        },
+                    );
+                    let (_ptr3, _len3) = (_array2, _len2);
+                    let _ptr4 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe { _wit_import(_ptr3, _len3, _ptr4) };
+                    unsafe { ::witbind::rt::cabi_dealloc(_array2, _len2 * 8, 4) };
+                    let _list5 = unsafe { ::witbind::rt::list_at(_ptr4) };
+                    let _lift6 = |_base6: *mut u8| unsafe {
+                        ::witbind::rt::take_string_at(_base6)
+                    };
+                    unsafe { ::witbind::rt::lift_list(_list5, 8, 4, _lift6) }
+                }
             }
             #[allow(clippy::needless_borrow)]
             pub fn people(p: &[Person]) -> ::witbind::rt::Vec<Person> {
-                wit_import!("people", (ptr, len, ptr));
-                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
-                let mut _cleanup_list = ::witbind::rt::Vec::<
-                    (*mut u8, usize, usize),
-                >::new();
-                let (_array2, _len2) = ::witbind::rt::lower_list(
-                    p.iter(),
-                    24,
-                    8,
-                    |_e1, _base2| {
-                        unsafe {
-                            super::types::_lower_person(&_e1, _base2, &mut _cleanup_list)
-                        };
-                    },
-                );
-                let (_ptr3, _len3) = (_array2, _len2);
-                let _ptr4 = _ret_area.as_mut_ptr().cast::<u8>();
-                unsafe { _wit_import(_ptr3, _len3, _ptr4) };
-                unsafe { ::witbind::rt::cabi_dealloc(_array2, _len2 * 24, 8) };
-                for (ptr, size, align) in _cleanup_list {
-                    unsafe { ::witbind::rt::cabi_dealloc(ptr, size, align) };
+                #[cfg(not(any(target_arch = "wasm32", miri)))]
+                {
+                    Host::people(
+                        &**::witbind::rt::native::host::<
+                            dyn Host,
+                        >(
+                            "witbind-fixtures:glue/host",
+                            "people",
+                            "witbind_fixtures::glue::host::Host",
+                            "witbind_fixtures::glue::host::install",
+                        ),
+                        p,
+                    )
                 }
-                let _list5 = unsafe { ::witbind::rt::list_at(_ptr4) };
-                let _lift6 = |_base6: *mut u8| unsafe {
-                    super::types::_lift_person(_base6)
-                };
-                unsafe { ::witbind::rt::lift_list(_list5, 24, 8, _lift6) }
+                #[cfg(any(target_arch = "wasm32", miri))]
+                {
+                    wit_import!("people", (ptr, len, ptr));
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                    let mut _cleanup_list = ::witbind::rt::Vec::<
+                        (*mut u8, usize, usize),
+                    >::new();
+                    let (_array2, _len2) = ::witbind::rt::lower_list(
+                        p.iter(),
+                        24,
+                        8,
+                        |_e1, _base2| {
+                            unsafe {
+                                super::types::_lower_person(
+                                    &_e1,
+                                    _base2,
+                                    &mut _cleanup_list,
+                                )
+                            };
+                        },
+                    );
+                    let (_ptr3, _len3) = (_array2, _len2);
+                    let _ptr4 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe { _wit_import(_ptr3, _len3, _ptr4) };
+                    unsafe { ::witbind::rt::cabi_dealloc(_array2, _len2 * 24, 8) };
+                    for (ptr, size, align) in _cleanup_list {
+                        unsafe { ::witbind::rt::cabi_dealloc(ptr, size, align) };
+                    }
+                    let _list5 = unsafe { ::witbind::rt::list_at(_ptr4) };
+                    let _lift6 = |_base6: *mut u8| unsafe {
+                        super::types::_lift_person(_base6)
+                    };
+                    unsafe { ::witbind::rt::lift_list(_list5, 24, 8, _lift6) }
+                }
             }
             #[allow(clippy::needless_borrow)]
             pub fn shapes(s: &Shape) -> Shape {
-                wit_import!("shapes", (i32, ptr, len, ptr));
-                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 3]>::uninit();
-                let mut _cleanup_list = ::witbind::rt::Vec::<
-                    (*mut u8, usize, usize),
-                >::new();
-                let (_v1, _v2, _v3) = super::types::_lower_flat_shape(
-                    &s,
-                    &mut _cleanup_list,
-                );
-                let _ptr4 = _ret_area.as_mut_ptr().cast::<u8>();
-                unsafe { _wit_import(_v1, _v2, _v3, _ptr4) };
-                for (ptr, size, align) in _cleanup_list {
-                    unsafe { ::witbind::rt::cabi_dealloc(ptr, size, align) };
+                #[cfg(not(any(target_arch = "wasm32", miri)))]
+                {
+                    Host::shapes(
+                        &**::witbind::rt::native::host::<
+                            dyn Host,
+                        >(
+                            "witbind-fixtures:glue/host",
+                            "shapes",
+                            "witbind_fixtures::glue::host::Host",
+                            "witbind_fixtures::glue::host::install",
+                        ),
+                        s,
+                    )
                 }
-                unsafe { super::types::_lift_shape(_ptr4) }
+                #[cfg(any(target_arch = "wasm32", miri))]
+                {
+                    wit_import!("shapes", (i32, ptr, len, ptr));
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 3]>::uninit();
+                    let mut _cleanup_list = ::witbind::rt::Vec::<
+                        (*mut u8, usize, usize),
+                    >::new();
+                    let (_v1, _v2, _v3) = super::types::_lower_flat_shape(
+                        &s,
+                        &mut _cleanup_list,
+                    );
+                    let _ptr4 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe { _wit_import(_v1, _v2, _v3, _ptr4) };
+                    for (ptr, size, align) in _cleanup_list {
+                        unsafe { ::witbind::rt::cabi_dealloc(ptr, size, align) };
+                    }
+                    unsafe { super::types::_lift_shape(_ptr4) }
+                }
             }
             pub fn maybe(
                 o: ::core::option::Option<&str>,
             ) -> ::core::option::Option<::witbind::rt::String> {
-                wit_import!("maybe", (i32, ptr, len, ptr));
-                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 3]>::uninit();
-                let (_v4, _v5, _v6) = match o {
-                    ::core::option::Option::None => {
-                        (0i32, ::core::ptr::null_mut::<u8>(), 0usize)
-                    }
-                    ::core::option::Option::Some(_e2) => {
-                        let (_ptr3, _len3) = ::witbind::rt::lend_str(_e2);
-                        (1i32, _ptr3, _len3)
-                    }
-                };
-                let _ptr7 = _ret_area.as_mut_ptr().cast::<u8>();
-                unsafe { _wit_import(_v4, _v5, _v6, _ptr7) };
-                let _l8 = unsafe { *_ptr7.cast::<u8>() };
-                let _case9 = || unsafe { ::witbind::rt::take_string_at(_ptr7.add(4)) };
-                unsafe { ::witbind::rt::lift_option(_l8, _case9) }
+                #[cfg(not(any(target_arch = "wasm32", miri)))]
+                {
+                    Host::maybe(
+                        &**::witbind::rt::native::host::<
+                            dyn Host,
+                        >(
+                            "witbind-fixtures:glue/host",
+                            "maybe",
+                            "witbind_fixtures::glue::host::Host",
+                            "witbind_fixtures::glue::host::install",
+                        ),
+                        o,
+                    )
+                }
+                #[cfg(any(target_arch = "wasm32", miri))]
+                {
+                    wit_import!("maybe", (i32, ptr, len, ptr));
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 3]>::uninit();
+                    let (_v4, _v5, _v6) = match o {
+                        ::core::option::Option::None => {
+                            (0i32, ::core::ptr::null_mut::<u8>(), 0usize)
+                        }
+                        ::core::option::Option::Some(_e2) => {
+                            let (_ptr3, _len3) = ::witbind::rt::lend_str(_e2);
+                            (1i32, _ptr3, _len3)
+                        }
+                    };
+                    let _ptr7 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe { _wit_import(_v4, _v5, _v6, _ptr7) };
+                    let _l8 = unsafe { *_ptr7.cast::<u8>() };
+                    let _case9 = || unsafe {
+                        ::witbind::rt::take_string_at(_ptr7.add(4))
+                    };
+                    unsafe { ::witbind::rt::lift_option(_l8, _case9) }
+                }
             }
             pub fn outcome(
                 r: ::core::result::Result<&str, &[u32]>,
             ) -> ::core::result::Result<::witbind::rt::String, ::witbind::rt::Vec<u32>> {
-                wit_import!("outcome", (i32, ptr, len, ptr));
-                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 3]>::uninit();
-                let (_v5, _v6, _v7) = match r {
-                    ::core::result::Result::Ok(_e1) => {
-                        let (_ptr2, _len2) = ::witbind::rt::lend_str(_e1);
-                        (0i32, _ptr2, _len2)
-                    }
-                    ::core::result::Result::Err(_e3) => {
-                        let (_ptr4, _len4) = ::witbind::rt::lend_list(_e3);
-                        (1i32, _ptr4, _len4)
-                    }
-                };
-                let _ptr8 = _ret_area.as_mut_ptr().cast::<u8>();
-                unsafe { _wit_import(_v5, _v6, _v7, _ptr8) };
-                let _l9 = unsafe { *_ptr8.cast::<u8>() };
-                let _case10 = || unsafe { ::witbind::rt::take_string_at(_ptr8.add(4)) };
-                let _case11 = || unsafe {
-                    ::witbind::rt::take_list_at::<u32>(_ptr8.add(4))
-                };
-                unsafe { ::witbind::rt::lift_result(_l9, _case10, _case11) }
+                #[cfg(not(any(target_arch = "wasm32", miri)))]
+                {
+                    Host::outcome(
+                        &**::witbind::rt::native::host::<
+                            dyn Host,
+                        >(
+                            "witbind-fixtures:glue/host",
+                            "outcome",
+                            "witbind_fixtures::glue::host::Host",
+                            "witbind_fixtures::glue::host::install",
+                        ),
+                        r,
+                    )
+                }
+                #[cfg(any(target_arch = "wasm32", miri))]
+                {
+                    wit_import!("outcome", (i32, ptr, len, ptr));
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 3]>::uninit();
+                    let (_v5, _v6, _v7) = match r {
+                        ::core::result::Result::Ok(_e1) => {
+                            let (_ptr2, _len2) = ::witbind::rt::lend_str(_e1);
+                            (0i32, _ptr2, _len2)
+                        }
+                        ::core::result::Result::Err(_e3) => {
+                            let (_ptr4, _len4) = ::witbind::rt::lend_list(_e3);
+                            (1i32, _ptr4, _len4)
+                        }
+                    };
+                    let _ptr8 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe { _wit_import(_v5, _v6, _v7, _ptr8) };
+                    let _l9 = unsafe { *_ptr8.cast::<u8>() };
+                    let _case10 = || unsafe {
+                        ::witbind::rt::take_string_at(_ptr8.add(4))
+                    };
+                    let _case11 = || unsafe {
+                        ::witbind::rt::take_list_at::<u32>(_ptr8.add(4))
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l9, _case10, _case11) }
+                }
             }
             pub fn triple(t: (&str, u8, f64)) -> (::witbind::rt::String, u8, f64) {
-                wit_import!("triple", (ptr, len, i32, f64, ptr));
-                let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 3]>::uninit();
-                let (_t1_0, _t1_1, _t1_2) = t;
-                let (_ptr2, _len2) = ::witbind::rt::lend_str(_t1_0);
-                let _ptr3 = _ret_area.as_mut_ptr().cast::<u8>();
-                unsafe {
-                    _wit_import(
-                        _ptr2,
-                        _len2,
-                        ::witbind::rt::as_i32(_t1_1),
-                        ::witbind::rt::as_f64(_t1_2),
-                        _ptr3,
+                #[cfg(not(any(target_arch = "wasm32", miri)))]
+                {
+                    Host::triple(
+                        &**::witbind::rt::native::host::<
+                            dyn Host,
+                        >(
+                            "witbind-fixtures:glue/host",
+                            "triple",
+                            "witbind_fixtures::glue::host::Host",
+                            "witbind_fixtures::glue::host::install",
+                        ),
+                        t,
                     )
-                };
-                let _l4 = unsafe { *_ptr3.add(8).cast::<u8>() };
-                let _l5 = unsafe { *_ptr3.add(16).cast::<f64>() };
-                (unsafe { ::witbind::rt::take_string_at(_ptr3) }, _l4, _l5)
+                }
+                #[cfg(any(target_arch = "wasm32", miri))]
+                {
+                    wit_import!("triple", (ptr, len, i32, f64, ptr));
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 3]>::uninit();
+                    let (_t1_0, _t1_1, _t1_2) = t;
+                    let (_ptr2, _len2) = ::witbind::rt::lend_str(_t1_0);
+                    let _ptr3 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe {
+                        _wit_import(
+                            _ptr2,
+                            _len2,
+                            ::witbind::rt::as_i32(_t1_1),
+                            ::witbind::rt::as_f64(_t1_2),
+                            _ptr3,
+                        )
+                    };
+                    let _l4 = unsafe { *_ptr3.add(8).cast::<u8>() };
+                    let _l5 = unsafe { *_ptr3.add(16).cast::<f64>() };
+                    (unsafe { ::witbind::rt::take_string_at(_ptr3) }, _l4, _l5)
+                }
             }
             pub fn permissions(p: Perms) -> Perms {
-                wit_import!("permissions", (i32), i32);
-                let _ret1 = unsafe { _wit_import(p.bits() as i32) };
-                Perms::from_bits_retain(_ret1 as u8)
+                #[cfg(not(any(target_arch = "wasm32", miri)))]
+                {
+                    Host::permissions(
+                        &**::witbind::rt::native::host::<
+                            dyn Host,
+                        >(
+                            "witbind-fixtures:glue/host",
+                            "permissions",
+                            "witbind_fixtures::glue::host::Host",
+                            "witbind_fixtures::glue::host::install",
+                        ),
+                        p,
+                    )
+                }
+                #[cfg(any(target_arch = "wasm32", miri))]
+                {
+                    wit_import!("permissions", (i32), i32);
+                    let _ret1 = unsafe { _wit_import(p.bits() as i32) };
+                    Perms::from_bits_retain(_ret1 as u8)
+                }
             }
             #[allow(clippy::clone_on_copy)]
             pub fn colors(c: Color) -> Color {
-                wit_import!("colors", (i32), i32);
-                let _ret1 = unsafe { _wit_import(c.clone() as i32) };
-                unsafe { Color::_lift(_ret1 as u8) }
+                #[cfg(not(any(target_arch = "wasm32", miri)))]
+                {
+                    Host::colors(
+                        &**::witbind::rt::native::host::<
+                            dyn Host,
+                        >(
+                            "witbind-fixtures:glue/host",
+                            "colors",
+                            "witbind_fixtures::glue::host::Host",
+                            "witbind_fixtures::glue::host::install",
+                        ),
+                        c,
+                    )
+                }
+                #[cfg(any(target_arch = "wasm32", miri))]
+                {
+                    wit_import!("colors", (i32), i32);
+                    let _ret1 = unsafe { _wit_import(c.clone() as i32) };
+                    unsafe { Color::_lift(_ret1 as u8) }
+                }
             }
             pub fn scalars(c: char, b: bool, n: u64, f: f32) -> (char, bool, u64, f32) {
-                wit_import!("scalars", (i32, i32, i64, f32, ptr));
-                let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 3]>::uninit();
-                let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                unsafe {
-                    _wit_import(
-                        ::witbind::rt::as_i32(c),
-                        ::witbind::rt::as_i32(b),
-                        ::witbind::rt::as_i64(n),
-                        ::witbind::rt::as_f32(f),
-                        _ptr1,
+                #[cfg(not(any(target_arch = "wasm32", miri)))]
+                {
+                    Host::scalars(
+                        &**::witbind::rt::native::host::<
+                            dyn Host,
+                        >(
+                            "witbind-fixtures:glue/host",
+                            "scalars",
+                            "witbind_fixtures::glue::host::Host",
+                            "witbind_fixtures::glue::host::install",
+                        ),
+                        c,
+                        b,
+                        n,
+                        f,
                     )
-                };
-                let _l2 = unsafe { *_ptr1.cast::<u32>() };
-                let _l3 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                let _l4 = unsafe { *_ptr1.add(8).cast::<u64>() };
-                let _l5 = unsafe { *_ptr1.add(16).cast::<f32>() };
-                (
-                    unsafe { ::witbind::rt::char_lift(_l2) },
-                    ::witbind::rt::bool_lift(_l3),
-                    _l4,
-                    _l5,
-                )
+                }
+                #[cfg(any(target_arch = "wasm32", miri))]
+                {
+                    wit_import!("scalars", (i32, i32, i64, f32, ptr));
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 3]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe {
+                        _wit_import(
+                            ::witbind::rt::as_i32(c),
+                            ::witbind::rt::as_i32(b),
+                            ::witbind::rt::as_i64(n),
+                            ::witbind::rt::as_f32(f),
+                            _ptr1,
+                        )
+                    };
+                    let _l2 = unsafe { *_ptr1.cast::<u32>() };
+                    let _l3 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                    let _l4 = unsafe { *_ptr1.add(8).cast::<u64>() };
+                    let _l5 = unsafe { *_ptr1.add(16).cast::<f32>() };
+                    (
+                        unsafe { ::witbind::rt::char_lift(_l2) },
+                        ::witbind::rt::bool_lift(_l3),
+                        _l4,
+                        _l5,
+                    )
+                }
             }
             pub fn counts(
                 m: &::witbind::rt::Map<::witbind::rt::String, u32>,
             ) -> ::witbind::rt::Map<::witbind::rt::String, u32> {
-                wit_import!("counts", (ptr, len, ptr));
-                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
-                let (_array2, _len2) = ::witbind::rt::lower_list(
-                    ::core::iter::IntoIterator::into_iter(m),
-                    12,
-                    4,
-                    |(_key1, _value1), _base2| {
-                        unsafe {
-                            ::witbind::rt::store_list(
-                                _base2,
-                                ::witbind::rt::lend_str(_key1),
-                            );
-                            *_base2.add(8).cast::<i32>() = ::witbind::rt::as_i32(
-                                _value1,
-                            );
-                        }
-                    },
-                );
-                let (_ptr3, _len3) = (_array2, _len2);
-                let _ptr4 = _ret_area.as_mut_ptr().cast::<u8>();
-                unsafe { _wit_import(_ptr3, _len3, _ptr4) };
-                unsafe { ::witbind::rt::cabi_dealloc(_array2, _len2 * 12, 4) };
-                let _list5 = unsafe { ::witbind::rt::list_at(_ptr4) };
-                let _array6 = _list5.0;
-                let _len6 = _list5.1;
-                let _map6: ::witbind::rt::Map<::witbind::rt::String, u32> = ::core::iter::FromIterator::from_iter(
-                    (0.._len6)
-                        .map(|i| {
-                            let _base6 = unsafe { _array6.add(i * 12) };
-                            let _l7 = unsafe { *_base6.add(8).cast::<u32>() };
-                            (unsafe { ::witbind::rt::take_string_at(_base6) }, _l7)
-                        }),
-                );
-                unsafe { ::witbind::rt::cabi_dealloc(_array6, _len6 * 12, 4) };
-                _map6
+                #[cfg(not(any(target_arch = "wasm32", miri)))]
+                {
+                    Host::counts(
+                        &**::witbind::rt::native::host::<
+                            dyn Host,
+                        >(
+                            "witbind-fixtures:glue/host",
+                            "counts",
+                            "witbind_fixtures::glue::host::Host",
+                            "witbind_fixtures::glue::host::install",
+                        ),
+                        m,
+                    )
+                }
+                #[cfg(any(target_arch = "wasm32", miri))]
+                {
+                    wit_import!("counts", (ptr, len, ptr));
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                    let (_array2, _len2) = ::witbind::rt::lower_list(
+                        ::core::iter::IntoIterator::into_iter(m),
+                        12,
+                        4,
+                        |(_key1, _value1), _base2| {
+                            unsafe {
+                                ::witbind::rt::store_list(
+                                    _base2,
+                                    ::witbind::rt::lend_str(_key1),
+                                );
+                                *_base2.add(8).cast::<i32>() = ::witbind::rt::as_i32(
+                                    _value1,
+                                );
+                            }
+                        },
+                    );
+                    let (_ptr3, _len3) = (_array2, _len2);
+                    let _ptr4 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe { _wit_import(_ptr3, _len3, _ptr4) };
+                    unsafe { ::witbind::rt::cabi_dealloc(_array2, _len2 * 12, 4) };
+                    let _list5 = unsafe { ::witbind::rt::list_at(_ptr4) };
+                    let _array6 = _list5.0;
+                    let _len6 = _list5.1;
+                    let _map6: ::witbind::rt::Map<::witbind::rt::String, u32> = ::core::iter::FromIterator::from_iter(
+                        (0.._len6)
+                            .map(|i| {
+                                let _base6 = unsafe { _array6.add(i * 12) };
+                                let _l7 = unsafe { *_base6.add(8).cast::<u32>() };
+                                (unsafe { ::witbind::rt::take_string_at(_base6) }, _l7)
+                            }),
+                    );
+                    unsafe { ::witbind::rt::cabi_dealloc(_array6, _len6 * 12, 4) };
+                    _map6
+                }
             }
             pub fn fixed(a: [u16; 3]) -> [u16; 3] {
-                wit_import!("fixed", (i32, i32, i32, ptr));
-                let mut _ret_area = ::core::mem::MaybeUninit::<[u16; 3]>::uninit();
-                let [_a1_0, _a1_1, _a1_2] = &a;
-                let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
-                unsafe {
-                    _wit_import(
-                        ::witbind::rt::as_i32(_a1_0),
-                        ::witbind::rt::as_i32(_a1_1),
-                        ::witbind::rt::as_i32(_a1_2),
-                        _ptr2,
+                #[cfg(not(any(target_arch = "wasm32", miri)))]
+                {
+                    Host::fixed(
+                        &**::witbind::rt::native::host::<
+                            dyn Host,
+                        >(
+                            "witbind-fixtures:glue/host",
+                            "fixed",
+                            "witbind_fixtures::glue::host::Host",
+                            "witbind_fixtures::glue::host::install",
+                        ),
+                        a,
                     )
-                };
-                ::core::array::from_fn::<
-                    _,
-                    3,
-                    _,
-                >(|i| {
-                    let _base3 = unsafe { _ptr2.add(i * 2) };
-                    unsafe { *_base3.cast::<u16>() }
-                })
+                }
+                #[cfg(any(target_arch = "wasm32", miri))]
+                {
+                    wit_import!("fixed", (i32, i32, i32, ptr));
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u16; 3]>::uninit();
+                    let [_a1_0, _a1_1, _a1_2] = &a;
+                    let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe {
+                        _wit_import(
+                            ::witbind::rt::as_i32(_a1_0),
+                            ::witbind::rt::as_i32(_a1_1),
+                            ::witbind::rt::as_i32(_a1_2),
+                            _ptr2,
+                        )
+                    };
+                    ::core::array::from_fn::<
+                        _,
+                        3,
+                        _,
+                    >(|i| {
+                        let _base3 = unsafe { _ptr2.add(i * 2) };
+                        unsafe { *_base3.cast::<u16>() }
+                    })
+                }
             }
             pub fn pads(p: &[Pad]) -> ::witbind::rt::Vec<Pad> {
-                wit_import!("pads", (ptr, len, ptr));
-                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
-                let (_ptr1, _len1) = ::witbind::rt::lend_list(p);
-                let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
-                unsafe { _wit_import(_ptr1, _len1, _ptr2) };
-                unsafe { ::witbind::rt::take_list_at::<Pad>(_ptr2) }
+                #[cfg(not(any(target_arch = "wasm32", miri)))]
+                {
+                    Host::pads(
+                        &**::witbind::rt::native::host::<
+                            dyn Host,
+                        >(
+                            "witbind-fixtures:glue/host",
+                            "pads",
+                            "witbind_fixtures::glue::host::Host",
+                            "witbind_fixtures::glue::host::install",
+                        ),
+                        p,
+                    )
+                }
+                #[cfg(any(target_arch = "wasm32", miri))]
+                {
+                    wit_import!("pads", (ptr, len, ptr));
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                    let (_ptr1, _len1) = ::witbind::rt::lend_list(p);
+                    let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe { _wit_import(_ptr1, _len1, _ptr2) };
+                    unsafe { ::witbind::rt::take_list_at::<Pad>(_ptr2) }
+                }
+            }
+            /// Natively (`cargo test` on the host): the imports of `witbind-fixtures:glue/host` as a test implements them; make an implementation this thread's with [`install`]. A method left out panics when the guest calls it, naming it.
+            #[cfg(not(any(target_arch = "wasm32", miri)))]
+            #[allow(unused_variables, clippy::len_without_is_empty)]
+            pub trait Host: 'static {
+                fn counter_new(&self, start: u32) -> Counter {
+                    ::witbind::rt::native::not_implemented(
+                        "witbind-fixtures:glue/host",
+                        "[constructor]counter",
+                        "witbind_fixtures::glue::host::Host",
+                        "counter_new",
+                    )
+                }
+                /// A new counter holding the sum of both.
+                fn counter_merge(&self, a: Counter, b: &Counter) -> Counter {
+                    ::witbind::rt::native::not_implemented(
+                        "witbind-fixtures:glue/host",
+                        "[static]counter.merge",
+                        "witbind_fixtures::glue::host::Host",
+                        "counter_merge",
+                    )
+                }
+                fn string(&self, s: &str) -> ::witbind::rt::String {
+                    ::witbind::rt::native::not_implemented(
+                        "witbind-fixtures:glue/host",
+                        "string",
+                        "witbind_fixtures::glue::host::Host",
+                        "string",
+                    )
+                }
+                fn bytes(&self, b: &[u8]) -> ::witbind::rt::Vec<u8> {
+                    ::witbind::rt::native::not_implemented(
+                        "witbind-fixtures:glue/host",
+                        "bytes",
+                        "witbind_fixtures::glue::host::Host",
+                        "bytes",
+                    )
+                }
+                fn strings(
+                    &self,
+                    l: &[::witbind::rt::String],
+                ) -> ::witbind::rt::Vec<::witbind::rt::String> {
+                    ::witbind::rt::native::not_implemented(
+                        "witbind-fixtures:glue/host",
+                        "strings",
+                        "witbind_fixtures::glue::host::Host",
+                        "strings",
+                    )
+                }
+                fn people(&self, p: &[Person]) -> ::witbind::rt::Vec<Person> {
+                    ::witbind::rt::native::not_implemented(
+                        "witbind-fixtures:glue/host",
+                        "people",
+                        "witbind_fixtures::glue::host::Host",
+                        "people",
+                    )
+                }
+                fn shapes(&self, s: &Shape) -> Shape {
+                    ::witbind::rt::native::not_implemented(
+                        "witbind-fixtures:glue/host",
+                        "shapes",
+                        "witbind_fixtures::glue::host::Host",
+                        "shapes",
+                    )
+                }
+                fn maybe(
+                    &self,
+                    o: ::core::option::Option<&str>,
+                ) -> ::core::option::Option<::witbind::rt::String> {
+                    ::witbind::rt::native::not_implemented(
+                        "witbind-fixtures:glue/host",
+                        "maybe",
+                        "witbind_fixtures::glue::host::Host",
+                        "maybe",
+                    )
+                }
+                fn outcome(
+                    &self,
+                    r: ::core::result::Result<&str, &[u32]>,
+                ) -> ::core::result::Result<
+                    ::witbind::rt::String,
+                    ::witbind::rt::Vec<u32>,
+                > {
+                    ::witbind::rt::native::not_implemented(
+                        "witbind-fixtures:glue/host",
+                        "outcome",
+                        "witbind_fixtures::glue::host::Host",
+                        "outcome",
+                    )
+                }
+                fn triple(
+                    &self,
+                    t: (&str, u8, f64),
+                ) -> (::witbind::rt::String, u8, f64) {
+                    ::witbind::rt::native::not_implemented(
+                        "witbind-fixtures:glue/host",
+                        "triple",
+                        "witbind_fixtures::glue::host::Host",
+                        "triple",
+                    )
+                }
+                fn permissions(&self, p: Perms) -> Perms {
+                    ::witbind::rt::native::not_implemented(
+                        "witbind-fixtures:glue/host",
+                        "permissions",
+                        "witbind_fixtures::glue::host::Host",
+                        "permissions",
+                    )
+                }
+                fn colors(&self, c: Color) -> Color {
+                    ::witbind::rt::native::not_implemented(
+                        "witbind-fixtures:glue/host",
+                        "colors",
+                        "witbind_fixtures::glue::host::Host",
+                        "colors",
+                    )
+                }
+                fn scalars(
+                    &self,
+                    c: char,
+                    b: bool,
+                    n: u64,
+                    f: f32,
+                ) -> (char, bool, u64, f32) {
+                    ::witbind::rt::native::not_implemented(
+                        "witbind-fixtures:glue/host",
+                        "scalars",
+                        "witbind_fixtures::glue::host::Host",
+                        "scalars",
+                    )
+                }
+                fn counts(
+                    &self,
+                    m: &::witbind::rt::Map<::witbind::rt::String, u32>,
+                ) -> ::witbind::rt::Map<::witbind::rt::String, u32> {
+                    ::witbind::rt::native::not_implemented(
+                        "witbind-fixtures:glue/host",
+                        "counts",
+                        "witbind_fixtures::glue::host::Host",
+                        "counts",
+                    )
+                }
+                fn fixed(&self, a: [u16; 3]) -> [u16; 3] {
+                    ::witbind::rt::native::not_implemented(
+                        "witbind-fixtures:glue/host",
+                        "fixed",
+                        "witbind_fixtures::glue::host::Host",
+                        "fixed",
+                    )
+                }
+                fn pads(&self, p: &[Pad]) -> ::witbind::rt::Vec<Pad> {
+                    ::witbind::rt::native::not_implemented(
+                        "witbind-fixtures:glue/host",
+                        "pads",
+                        "witbind_fixtures::glue::host::Host",
+                        "pads",
+                    )
+                }
+            }
+            /// Natively: makes `host` this thread's implementation of `witbind-fixtures:glue/host` until the returned guard is dropped (the one installed before comes back then).
+            #[cfg(not(any(target_arch = "wasm32", miri)))]
+            pub fn install(host: impl Host) -> ::witbind::rt::native::Installed {
+                ::witbind::rt::native::install::<dyn Host>(::witbind::rt::Box::new(host))
+            }
+            /// Natively (`cargo test` on the host): a test's object behind an imported [`Counter`] (`witbind-fixtures:glue/host#counter`); `Counter::from(object)` hands it to the guest. A method left out panics when the guest calls it, naming it.
+            #[cfg(not(any(target_arch = "wasm32", miri)))]
+            #[allow(unused_variables, clippy::len_without_is_empty)]
+            pub trait HostCounter: 'static {
+                fn get(&self) -> u32 {
+                    ::witbind::rt::native::not_implemented(
+                        "witbind-fixtures:glue/host#counter",
+                        "[method]counter.get",
+                        "witbind_fixtures::glue::host::HostCounter",
+                        "get",
+                    )
+                }
+                #[allow(clippy::should_implement_trait)]
+                fn add(&self, by: u32) {
+                    ::witbind::rt::native::not_implemented(
+                        "witbind-fixtures:glue/host#counter",
+                        "[method]counter.add",
+                        "witbind_fixtures::glue::host::HostCounter",
+                        "add",
+                    )
+                }
+            }
+            #[cfg(not(any(target_arch = "wasm32", miri)))]
+            impl<T: HostCounter> ::core::convert::From<T> for Counter {
+                fn from(object: T) -> Self {
+                    let handle = ::witbind::rt::native::new_resource::<
+                        dyn HostCounter,
+                    >(::witbind::rt::Box::new(object));
+                    Self {
+                        handle: unsafe {
+                            ::witbind::rt::ResourceHandle::from_handle(handle)
+                        },
+                    }
+                }
             }
         }
     }
@@ -1296,6 +1807,7 @@ pub mod exports {
                 macro_rules! __export_witbind_fixtures_glue_echo_cabi {
                     ($ty:ident with_types_in $($path_to_types:tt)*) => {
                         const _: () = {
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(export_name = "witbind-fixtures:glue/echo#[constructor]thing")]
                             unsafe extern "C" fn export_constructor_thing(arg0: *mut u8, arg1: usize) -> i32 {
                                 unsafe {
@@ -1304,6 +1816,7 @@ pub mod exports {
                                     >(arg0, arg1)
                                 }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(export_name = "witbind-fixtures:glue/echo#[method]thing.name")]
                             unsafe extern "C" fn export_method_thing_name(arg0: *mut u8) -> *mut u8 {
                                 unsafe {
@@ -1312,6 +1825,7 @@ pub mod exports {
                                     >(arg0)
                                 }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(export_name = "cabi_post_witbind-fixtures:glue/echo#[method]thing.name")]
                             unsafe extern "C" fn post_return_method_thing_name(arg0: *mut u8) {
                                 unsafe {
@@ -1320,6 +1834,7 @@ pub mod exports {
                                     >(arg0)
                                 }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(export_name = "witbind-fixtures:glue/echo#[method]thing.rename")]
                             unsafe extern "C" fn export_method_thing_rename(
                                 arg0: *mut u8,
@@ -1332,38 +1847,47 @@ pub mod exports {
                                     >(arg0, arg1, arg2)
                                 }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(export_name = "witbind-fixtures:glue/echo#string")]
                             unsafe extern "C" fn export_string(arg0: *mut u8, arg1: usize) -> *mut u8 {
                                 unsafe { $($path_to_types)*::_export_string_cabi::<$ty>(arg0, arg1) }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(export_name = "cabi_post_witbind-fixtures:glue/echo#string")]
                             unsafe extern "C" fn post_return_string(arg0: *mut u8) {
                                 unsafe { $($path_to_types)*::__post_return_string::<$ty>(arg0) }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(export_name = "witbind-fixtures:glue/echo#bytes")]
                             unsafe extern "C" fn export_bytes(arg0: *mut u8, arg1: usize) -> *mut u8 {
                                 unsafe { $($path_to_types)*::_export_bytes_cabi::<$ty>(arg0, arg1) }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(export_name = "cabi_post_witbind-fixtures:glue/echo#bytes")]
                             unsafe extern "C" fn post_return_bytes(arg0: *mut u8) {
                                 unsafe { $($path_to_types)*::__post_return_bytes::<$ty>(arg0) }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(export_name = "witbind-fixtures:glue/echo#strings")]
                             unsafe extern "C" fn export_strings(arg0: *mut u8, arg1: usize) -> *mut u8 {
                                 unsafe { $($path_to_types)*::_export_strings_cabi::<$ty>(arg0, arg1) }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(export_name = "cabi_post_witbind-fixtures:glue/echo#strings")]
                             unsafe extern "C" fn post_return_strings(arg0: *mut u8) {
                                 unsafe { $($path_to_types)*::__post_return_strings::<$ty>(arg0) }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(export_name = "witbind-fixtures:glue/echo#people")]
                             unsafe extern "C" fn export_people(arg0: *mut u8, arg1: usize) -> *mut u8 {
                                 unsafe { $($path_to_types)*::_export_people_cabi::<$ty>(arg0, arg1) }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(export_name = "cabi_post_witbind-fixtures:glue/echo#people")]
                             unsafe extern "C" fn post_return_people(arg0: *mut u8) {
                                 unsafe { $($path_to_types)*::__post_return_people::<$ty>(arg0) }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(export_name = "witbind-fixtures:glue/echo#shapes")]
                             unsafe extern "C" fn export_shapes(
                                 arg0: i32,
@@ -1372,18 +1896,22 @@ pub mod exports {
                             ) -> *mut u8 {
                                 unsafe { $($path_to_types)*::_export_shapes_cabi::<$ty>(arg0, arg1, arg2) }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(export_name = "cabi_post_witbind-fixtures:glue/echo#shapes")]
                             unsafe extern "C" fn post_return_shapes(arg0: *mut u8) {
                                 unsafe { $($path_to_types)*::__post_return_shapes::<$ty>(arg0) }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(export_name = "witbind-fixtures:glue/echo#maybe")]
                             unsafe extern "C" fn export_maybe(arg0: i32, arg1: *mut u8, arg2: usize) -> *mut u8 {
                                 unsafe { $($path_to_types)*::_export_maybe_cabi::<$ty>(arg0, arg1, arg2) }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(export_name = "cabi_post_witbind-fixtures:glue/echo#maybe")]
                             unsafe extern "C" fn post_return_maybe(arg0: *mut u8) {
                                 unsafe { $($path_to_types)*::__post_return_maybe::<$ty>(arg0) }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(export_name = "witbind-fixtures:glue/echo#outcome")]
                             unsafe extern "C" fn export_outcome(
                                 arg0: i32,
@@ -1392,10 +1920,12 @@ pub mod exports {
                             ) -> *mut u8 {
                                 unsafe { $($path_to_types)*::_export_outcome_cabi::<$ty>(arg0, arg1, arg2) }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(export_name = "cabi_post_witbind-fixtures:glue/echo#outcome")]
                             unsafe extern "C" fn post_return_outcome(arg0: *mut u8) {
                                 unsafe { $($path_to_types)*::__post_return_outcome::<$ty>(arg0) }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(export_name = "witbind-fixtures:glue/echo#triple")]
                             unsafe extern "C" fn export_triple(
                                 arg0: *mut u8,
@@ -1407,18 +1937,22 @@ pub mod exports {
                                     $($path_to_types)*::_export_triple_cabi::<$ty>(arg0, arg1, arg2, arg3)
                                 }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(export_name = "cabi_post_witbind-fixtures:glue/echo#triple")]
                             unsafe extern "C" fn post_return_triple(arg0: *mut u8) {
                                 unsafe { $($path_to_types)*::__post_return_triple::<$ty>(arg0) }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(export_name = "witbind-fixtures:glue/echo#permissions")]
                             unsafe extern "C" fn export_permissions(arg0: i32) -> i32 {
                                 unsafe { $($path_to_types)*::_export_permissions_cabi::<$ty>(arg0) }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(export_name = "witbind-fixtures:glue/echo#colors")]
                             unsafe extern "C" fn export_colors(arg0: i32) -> i32 {
                                 unsafe { $($path_to_types)*::_export_colors_cabi::<$ty>(arg0) }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(export_name = "witbind-fixtures:glue/echo#scalars")]
                             unsafe extern "C" fn export_scalars(
                                 arg0: i32,
@@ -1430,46 +1964,57 @@ pub mod exports {
                                     $($path_to_types)*::_export_scalars_cabi::<$ty>(arg0, arg1, arg2, arg3)
                                 }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(export_name = "witbind-fixtures:glue/echo#counts")]
                             unsafe extern "C" fn export_counts(arg0: *mut u8, arg1: usize) -> *mut u8 {
                                 unsafe { $($path_to_types)*::_export_counts_cabi::<$ty>(arg0, arg1) }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(export_name = "cabi_post_witbind-fixtures:glue/echo#counts")]
                             unsafe extern "C" fn post_return_counts(arg0: *mut u8) {
                                 unsafe { $($path_to_types)*::__post_return_counts::<$ty>(arg0) }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(export_name = "witbind-fixtures:glue/echo#fixed")]
                             unsafe extern "C" fn export_fixed(arg0: i32, arg1: i32, arg2: i32) -> *mut u8 {
                                 unsafe { $($path_to_types)*::_export_fixed_cabi::<$ty>(arg0, arg1, arg2) }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(export_name = "witbind-fixtures:glue/echo#pads")]
                             unsafe extern "C" fn export_pads(arg0: *mut u8, arg1: usize) -> *mut u8 {
                                 unsafe { $($path_to_types)*::_export_pads_cabi::<$ty>(arg0, arg1) }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(export_name = "cabi_post_witbind-fixtures:glue/echo#pads")]
                             unsafe extern "C" fn post_return_pads(arg0: *mut u8) {
                                 unsafe { $($path_to_types)*::__post_return_pads::<$ty>(arg0) }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(export_name = "witbind-fixtures:glue/echo#consume")]
                             unsafe extern "C" fn export_consume(arg0: i32) -> *mut u8 {
                                 unsafe { $($path_to_types)*::_export_consume_cabi::<$ty>(arg0) }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(export_name = "cabi_post_witbind-fixtures:glue/echo#consume")]
                             unsafe extern "C" fn post_return_consume(arg0: *mut u8) {
                                 unsafe { $($path_to_types)*::__post_return_consume::<$ty>(arg0) }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(export_name = "witbind-fixtures:glue/echo#touch")]
                             unsafe extern "C" fn export_touch(arg0: i32, arg1: *mut u8, arg2: usize) {
                                 unsafe { $($path_to_types)*::_export_touch_cabi::<$ty>(arg0, arg1, arg2) }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(export_name = "witbind-fixtures:glue/echo#make")]
                             unsafe extern "C" fn export_make(arg0: *mut u8, arg1: usize) -> i32 {
                                 unsafe { $($path_to_types)*::_export_make_cabi::<$ty>(arg0, arg1) }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(export_name = "witbind-fixtures:glue/echo#total")]
                             unsafe extern "C" fn export_total(arg0: *mut u8, arg1: usize) -> i32 {
                                 unsafe { $($path_to_types)*::_export_total_cabi::<$ty>(arg0, arg1) }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(export_name = "witbind-fixtures:glue/echo#[dtor]thing")]
                             unsafe extern "C" fn dtor_thing(rep: *mut u8) {
                                 unsafe {

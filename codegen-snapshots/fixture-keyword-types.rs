@@ -102,47 +102,109 @@ pub mod witbind_fixtures {
             }
             #[allow(clippy::needless_borrow)]
             pub fn take(x: &Gen, y: &Type, z: &Fn) -> Gen {
-                wit_import!("take", (ptr, ptr));
-                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 30]>::uninit();
-                let mut _cleanup_list = ::witbind::rt::Vec::<
-                    (*mut u8, usize, usize),
-                >::new();
-                let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                unsafe {
-                    _lower_gen(&x, _ptr1);
-                    _lower_type(&y, _ptr1.add(24));
-                    _lower_fn(&z, _ptr1.add(52), &mut _cleanup_list);
+                #[cfg(not(any(target_arch = "wasm32", miri)))]
+                {
+                    Host::take(
+                        &**::witbind::rt::native::host::<
+                            dyn Host,
+                        >(
+                            "witbind-fixtures:keyword-types/types",
+                            "take",
+                            "witbind_fixtures::keyword_types::types::Host",
+                            "witbind_fixtures::keyword_types::types::install",
+                        ),
+                        x,
+                        y,
+                        z,
+                    )
                 }
-                let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
-                unsafe { _wit_import(_ptr1, _ptr2) };
-                for (ptr, size, align) in _cleanup_list {
-                    unsafe { ::witbind::rt::cabi_dealloc(ptr, size, align) };
+                #[cfg(any(target_arch = "wasm32", miri))]
+                {
+                    wit_import!("take", (ptr, ptr));
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 30]>::uninit();
+                    let mut _cleanup_list = ::witbind::rt::Vec::<
+                        (*mut u8, usize, usize),
+                    >::new();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe {
+                        _lower_gen(&x, _ptr1);
+                        _lower_type(&y, _ptr1.add(24));
+                        _lower_fn(&z, _ptr1.add(52), &mut _cleanup_list);
+                    }
+                    let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe { _wit_import(_ptr1, _ptr2) };
+                    for (ptr, size, align) in _cleanup_list {
+                        unsafe { ::witbind::rt::cabi_dealloc(ptr, size, align) };
+                    }
+                    unsafe { _lift_gen(_ptr2) }
                 }
-                unsafe { _lift_gen(_ptr2) }
             }
             #[allow(clippy::needless_borrow)]
             pub fn all(x: &[Self_]) -> Self_ {
-                wit_import!("all", (ptr, len, ptr));
-                let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 26]>::uninit();
-                let mut _cleanup_list = ::witbind::rt::Vec::<
-                    (*mut u8, usize, usize),
-                >::new();
-                let (_array2, _len2) = ::witbind::rt::lower_list(
-                    x.iter(),
-                    208,
-                    8,
-                    |_e1, _base2| {
-                        unsafe { _lower_self(&_e1, _base2, &mut _cleanup_list) };
-                    },
-                );
-                let (_ptr3, _len3) = (_array2, _len2);
-                let _ptr4 = _ret_area.as_mut_ptr().cast::<u8>();
-                unsafe { _wit_import(_ptr3, _len3, _ptr4) };
-                unsafe { ::witbind::rt::cabi_dealloc(_array2, _len2 * 208, 8) };
-                for (ptr, size, align) in _cleanup_list {
-                    unsafe { ::witbind::rt::cabi_dealloc(ptr, size, align) };
+                #[cfg(not(any(target_arch = "wasm32", miri)))]
+                {
+                    Host::all(
+                        &**::witbind::rt::native::host::<
+                            dyn Host,
+                        >(
+                            "witbind-fixtures:keyword-types/types",
+                            "all",
+                            "witbind_fixtures::keyword_types::types::Host",
+                            "witbind_fixtures::keyword_types::types::install",
+                        ),
+                        x,
+                    )
                 }
-                unsafe { _lift_self(_ptr4) }
+                #[cfg(any(target_arch = "wasm32", miri))]
+                {
+                    wit_import!("all", (ptr, len, ptr));
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 26]>::uninit();
+                    let mut _cleanup_list = ::witbind::rt::Vec::<
+                        (*mut u8, usize, usize),
+                    >::new();
+                    let (_array2, _len2) = ::witbind::rt::lower_list(
+                        x.iter(),
+                        208,
+                        8,
+                        |_e1, _base2| {
+                            unsafe { _lower_self(&_e1, _base2, &mut _cleanup_list) };
+                        },
+                    );
+                    let (_ptr3, _len3) = (_array2, _len2);
+                    let _ptr4 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe { _wit_import(_ptr3, _len3, _ptr4) };
+                    unsafe { ::witbind::rt::cabi_dealloc(_array2, _len2 * 208, 8) };
+                    for (ptr, size, align) in _cleanup_list {
+                        unsafe { ::witbind::rt::cabi_dealloc(ptr, size, align) };
+                    }
+                    unsafe { _lift_self(_ptr4) }
+                }
+            }
+            /// Natively (`cargo test` on the host): the imports of `witbind-fixtures:keyword-types/types` as a test implements them; make an implementation this thread's with [`install`]. A method left out panics when the guest calls it, naming it.
+            #[cfg(not(any(target_arch = "wasm32", miri)))]
+            #[allow(unused_variables, clippy::len_without_is_empty)]
+            pub trait Host: 'static {
+                fn take(&self, x: &Gen, y: &Type, z: &Fn) -> Gen {
+                    ::witbind::rt::native::not_implemented(
+                        "witbind-fixtures:keyword-types/types",
+                        "take",
+                        "witbind_fixtures::keyword_types::types::Host",
+                        "take",
+                    )
+                }
+                fn all(&self, x: &[Self_]) -> Self_ {
+                    ::witbind::rt::native::not_implemented(
+                        "witbind-fixtures:keyword-types/types",
+                        "all",
+                        "witbind_fixtures::keyword_types::types::Host",
+                        "all",
+                    )
+                }
+            }
+            /// Natively: makes `host` this thread's implementation of `witbind-fixtures:keyword-types/types` until the returned guard is dropped (the one installed before comes back then).
+            #[cfg(not(any(target_arch = "wasm32", miri)))]
+            pub fn install(host: impl Host) -> ::witbind::rt::native::Installed {
+                ::witbind::rt::native::install::<dyn Host>(::witbind::rt::Box::new(host))
             }
             /// Lifts a `abstract` out of canonical ABI memory.
             ///
@@ -619,18 +681,22 @@ pub mod exports {
                 macro_rules! __export_witbind_fixtures_keyword_types_types_cabi {
                     ($ty:ident with_types_in $($path_to_types:tt)*) => {
                         const _: () = {
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(export_name = "witbind-fixtures:keyword-types/types#take")]
                             unsafe extern "C" fn export_take(arg0: *mut u8) -> *mut u8 {
                                 unsafe { $($path_to_types)*::_export_take_cabi::<$ty>(arg0) }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(export_name = "cabi_post_witbind-fixtures:keyword-types/types#take")]
                             unsafe extern "C" fn post_return_take(arg0: *mut u8) {
                                 unsafe { $($path_to_types)*::__post_return_take::<$ty>(arg0) }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(export_name = "witbind-fixtures:keyword-types/types#all")]
                             unsafe extern "C" fn export_all(arg0: *mut u8, arg1: usize) -> *mut u8 {
                                 unsafe { $($path_to_types)*::_export_all_cabi::<$ty>(arg0, arg1) }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(export_name = "cabi_post_witbind-fixtures:keyword-types/types#all")]
                             unsafe extern "C" fn post_return_all(arg0: *mut u8) {
                                 unsafe { $($path_to_types)*::__post_return_all::<$ty>(arg0) }

@@ -52,15 +52,82 @@ pub mod logger {
     ::witbind::rt::resource_handle!(Tally, "logger", "[resource-drop]tally");
     impl Tally {
         pub fn new(start: u64) -> Self {
-            wit_import!("[constructor]tally", (i64), i32);
-            let _ret1 = unsafe { _wit_import(::witbind::rt::as_i64(start)) };
-            unsafe { Tally::from_handle(_ret1 as u32) }
+            #[cfg(not(any(target_arch = "wasm32", miri)))]
+            {
+                Host::tally_new(
+                    &**::witbind::rt::native::host::<
+                        dyn Host,
+                    >("logger", "[constructor]tally", "logger::Host", "logger::install"),
+                    start,
+                )
+            }
+            #[cfg(any(target_arch = "wasm32", miri))]
+            {
+                wit_import!("[constructor]tally", (i64), i32);
+                let _ret1 = unsafe { _wit_import(::witbind::rt::as_i64(start)) };
+                unsafe { Tally::from_handle(_ret1 as u32) }
+            }
         }
         pub fn bump(&self) -> Snapshot {
-            wit_import!("[method]tally.bump", (i32, ptr));
+            #[cfg(not(any(target_arch = "wasm32", miri)))]
+            {
+                HostTally::bump(
+                    &**::witbind::rt::native::resource::<
+                        dyn HostTally,
+                    >(
+                        ::witbind::rt::ResourceHandle::handle(&self.handle),
+                        "logger#tally",
+                    ),
+                )
+            }
+            #[cfg(any(target_arch = "wasm32", miri))]
+            {
+                wit_import!("[method]tally.bump", (i32, ptr));
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
+                let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(self.handle() as i32, _ptr1) };
+                let _l2 = unsafe { *_ptr1.add(8).cast::<u64>() };
+                Snapshot {
+                    name: unsafe { ::witbind::rt::take_string_at(_ptr1) },
+                    value: _l2,
+                }
+            }
+        }
+    }
+    pub fn describe() -> ::witbind::rt::String {
+        #[cfg(not(any(target_arch = "wasm32", miri)))]
+        {
+            Host::describe(
+                &**::witbind::rt::native::host::<
+                    dyn Host,
+                >("logger", "describe", "logger::Host", "logger::install"),
+            )
+        }
+        #[cfg(any(target_arch = "wasm32", miri))]
+        {
+            wit_import!("describe", (ptr));
+            let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+            let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+            unsafe { _wit_import(_ptr1) };
+            unsafe { ::witbind::rt::take_string_at(_ptr1) }
+        }
+    }
+    pub fn total(t: &Tally) -> Snapshot {
+        #[cfg(not(any(target_arch = "wasm32", miri)))]
+        {
+            Host::total(
+                &**::witbind::rt::native::host::<
+                    dyn Host,
+                >("logger", "total", "logger::Host", "logger::install"),
+                t,
+            )
+        }
+        #[cfg(any(target_arch = "wasm32", miri))]
+        {
+            wit_import!("total", (i32, ptr));
             let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
             let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-            unsafe { _wit_import(self.handle() as i32, _ptr1) };
+            unsafe { _wit_import(t.handle() as i32, _ptr1) };
             let _l2 = unsafe { *_ptr1.add(8).cast::<u64>() };
             Snapshot {
                 name: unsafe { ::witbind::rt::take_string_at(_ptr1) },
@@ -68,22 +135,62 @@ pub mod logger {
             }
         }
     }
-    pub fn describe() -> ::witbind::rt::String {
-        wit_import!("describe", (ptr));
-        let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
-        let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-        unsafe { _wit_import(_ptr1) };
-        unsafe { ::witbind::rt::take_string_at(_ptr1) }
+    /// Natively (`cargo test` on the host): the imports of `logger` as a test implements them; make an implementation this thread's with [`install`]. A method left out panics when the guest calls it, naming it.
+    #[cfg(not(any(target_arch = "wasm32", miri)))]
+    #[allow(unused_variables, clippy::len_without_is_empty)]
+    pub trait Host: 'static {
+        fn tally_new(&self, start: u64) -> Tally {
+            ::witbind::rt::native::not_implemented(
+                "logger",
+                "[constructor]tally",
+                "logger::Host",
+                "tally_new",
+            )
+        }
+        fn describe(&self) -> ::witbind::rt::String {
+            ::witbind::rt::native::not_implemented(
+                "logger",
+                "describe",
+                "logger::Host",
+                "describe",
+            )
+        }
+        fn total(&self, t: &Tally) -> Snapshot {
+            ::witbind::rt::native::not_implemented(
+                "logger",
+                "total",
+                "logger::Host",
+                "total",
+            )
+        }
     }
-    pub fn total(t: &Tally) -> Snapshot {
-        wit_import!("total", (i32, ptr));
-        let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
-        let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-        unsafe { _wit_import(t.handle() as i32, _ptr1) };
-        let _l2 = unsafe { *_ptr1.add(8).cast::<u64>() };
-        Snapshot {
-            name: unsafe { ::witbind::rt::take_string_at(_ptr1) },
-            value: _l2,
+    /// Natively: makes `host` this thread's implementation of `logger` until the returned guard is dropped (the one installed before comes back then).
+    #[cfg(not(any(target_arch = "wasm32", miri)))]
+    pub fn install(host: impl Host) -> ::witbind::rt::native::Installed {
+        ::witbind::rt::native::install::<dyn Host>(::witbind::rt::Box::new(host))
+    }
+    /// Natively (`cargo test` on the host): a test's object behind an imported [`Tally`] (`logger#tally`); `Tally::from(object)` hands it to the guest. A method left out panics when the guest calls it, naming it.
+    #[cfg(not(any(target_arch = "wasm32", miri)))]
+    #[allow(unused_variables, clippy::len_without_is_empty)]
+    pub trait HostTally: 'static {
+        fn bump(&self) -> Snapshot {
+            ::witbind::rt::native::not_implemented(
+                "logger#tally",
+                "[method]tally.bump",
+                "logger::HostTally",
+                "bump",
+            )
+        }
+    }
+    #[cfg(not(any(target_arch = "wasm32", miri)))]
+    impl<T: HostTally> ::core::convert::From<T> for Tally {
+        fn from(object: T) -> Self {
+            let handle = ::witbind::rt::native::new_resource::<
+                dyn HostTally,
+            >(::witbind::rt::Box::new(object));
+            Self {
+                handle: unsafe { ::witbind::rt::ResourceHandle::from_handle(handle) },
+            }
         }
     }
 }
@@ -219,6 +326,7 @@ pub mod exports {
         macro_rules! __export_first_cabi {
             ($ty:ident with_types_in $($path_to_types:tt)*) => {
                 const _: () = {
+                    #[cfg(any(target_arch = "wasm32", miri))]
                     #[unsafe(export_name = "first#[constructor]tally")]
                     unsafe extern "C" fn export_constructor_tally(arg0: i64) -> i32 {
                         unsafe {
@@ -227,6 +335,7 @@ pub mod exports {
                             >(arg0)
                         }
                     }
+                    #[cfg(any(target_arch = "wasm32", miri))]
                     #[unsafe(export_name = "first#[method]tally.bump")]
                     unsafe extern "C" fn export_method_tally_bump(arg0: *mut u8) -> *mut u8 {
                         unsafe {
@@ -235,6 +344,7 @@ pub mod exports {
                             >(arg0)
                         }
                     }
+                    #[cfg(any(target_arch = "wasm32", miri))]
                     #[unsafe(export_name = "cabi_post_first#[method]tally.bump")]
                     unsafe extern "C" fn post_return_method_tally_bump(arg0: *mut u8) {
                         unsafe {
@@ -243,22 +353,27 @@ pub mod exports {
                             >(arg0)
                         }
                     }
+                    #[cfg(any(target_arch = "wasm32", miri))]
                     #[unsafe(export_name = "first#describe")]
                     unsafe extern "C" fn export_describe() -> *mut u8 {
                         unsafe { $($path_to_types)*::_export_describe_cabi::<$ty>() }
                     }
+                    #[cfg(any(target_arch = "wasm32", miri))]
                     #[unsafe(export_name = "cabi_post_first#describe")]
                     unsafe extern "C" fn post_return_describe(arg0: *mut u8) {
                         unsafe { $($path_to_types)*::__post_return_describe::<$ty>(arg0) }
                     }
+                    #[cfg(any(target_arch = "wasm32", miri))]
                     #[unsafe(export_name = "first#total")]
                     unsafe extern "C" fn export_total(arg0: i32) -> *mut u8 {
                         unsafe { $($path_to_types)*::_export_total_cabi::<$ty>(arg0) }
                     }
+                    #[cfg(any(target_arch = "wasm32", miri))]
                     #[unsafe(export_name = "cabi_post_first#total")]
                     unsafe extern "C" fn post_return_total(arg0: *mut u8) {
                         unsafe { $($path_to_types)*::__post_return_total::<$ty>(arg0) }
                     }
+                    #[cfg(any(target_arch = "wasm32", miri))]
                     #[unsafe(export_name = "first#[dtor]tally")]
                     unsafe extern "C" fn dtor_tally(rep: *mut u8) {
                         unsafe {
@@ -403,6 +518,7 @@ pub mod exports {
         macro_rules! __export_second_cabi {
             ($ty:ident with_types_in $($path_to_types:tt)*) => {
                 const _: () = {
+                    #[cfg(any(target_arch = "wasm32", miri))]
                     #[unsafe(export_name = "second#[constructor]tally")]
                     unsafe extern "C" fn export_constructor_tally(arg0: i64) -> i32 {
                         unsafe {
@@ -411,6 +527,7 @@ pub mod exports {
                             >(arg0)
                         }
                     }
+                    #[cfg(any(target_arch = "wasm32", miri))]
                     #[unsafe(export_name = "second#[method]tally.bump")]
                     unsafe extern "C" fn export_method_tally_bump(arg0: *mut u8) -> *mut u8 {
                         unsafe {
@@ -419,6 +536,7 @@ pub mod exports {
                             >(arg0)
                         }
                     }
+                    #[cfg(any(target_arch = "wasm32", miri))]
                     #[unsafe(export_name = "cabi_post_second#[method]tally.bump")]
                     unsafe extern "C" fn post_return_method_tally_bump(arg0: *mut u8) {
                         unsafe {
@@ -427,22 +545,27 @@ pub mod exports {
                             >(arg0)
                         }
                     }
+                    #[cfg(any(target_arch = "wasm32", miri))]
                     #[unsafe(export_name = "second#describe")]
                     unsafe extern "C" fn export_describe() -> *mut u8 {
                         unsafe { $($path_to_types)*::_export_describe_cabi::<$ty>() }
                     }
+                    #[cfg(any(target_arch = "wasm32", miri))]
                     #[unsafe(export_name = "cabi_post_second#describe")]
                     unsafe extern "C" fn post_return_describe(arg0: *mut u8) {
                         unsafe { $($path_to_types)*::__post_return_describe::<$ty>(arg0) }
                     }
+                    #[cfg(any(target_arch = "wasm32", miri))]
                     #[unsafe(export_name = "second#total")]
                     unsafe extern "C" fn export_total(arg0: i32) -> *mut u8 {
                         unsafe { $($path_to_types)*::_export_total_cabi::<$ty>(arg0) }
                     }
+                    #[cfg(any(target_arch = "wasm32", miri))]
                     #[unsafe(export_name = "cabi_post_second#total")]
                     unsafe extern "C" fn post_return_total(arg0: *mut u8) {
                         unsafe { $($path_to_types)*::__post_return_total::<$ty>(arg0) }
                     }
+                    #[cfg(any(target_arch = "wasm32", miri))]
                     #[unsafe(export_name = "second#[dtor]tally")]
                     unsafe extern "C" fn dtor_tally(rep: *mut u8) {
                         unsafe {

@@ -12,23 +12,123 @@ pub struct Stack {
 impl Stack {
     #[allow(clippy::new_without_default)]
     pub fn new() -> Self {
-        ::witbind::rt::wit_import!("$root", "[constructor]stack", (), i32);
-        let _ret1 = unsafe { _wit_import() };
-        unsafe { Stack::from_handle(_ret1 as u32) }
+        #[cfg(not(any(target_arch = "wasm32", miri)))]
+        {
+            Host::stack_new(
+                &**::witbind::rt::native::host::<
+                    dyn Host,
+                >(
+                    "witbind-fixtures:opt-chainable-methods/opt-chainable-methods",
+                    "[constructor]stack",
+                    "Host",
+                    "install",
+                ),
+            )
+        }
+        #[cfg(any(target_arch = "wasm32", miri))]
+        {
+            ::witbind::rt::wit_import!("$root", "[constructor]stack", (), i32);
+            let _ret1 = unsafe { _wit_import() };
+            unsafe { Stack::from_handle(_ret1 as u32) }
+        }
     }
     pub fn push(self, x: u32) -> Self {
-        ::witbind::rt::wit_import!("$root", "[method]stack.push", (i32, i32));
-        unsafe { _wit_import(self.handle() as i32, ::witbind::rt::as_i32(x)) };
-        self
+        #[cfg(not(any(target_arch = "wasm32", miri)))]
+        {
+            HostStack::push(
+                &**::witbind::rt::native::resource::<
+                    dyn HostStack,
+                >(
+                    ::witbind::rt::ResourceHandle::handle(&self.handle),
+                    "witbind-fixtures:opt-chainable-methods/opt-chainable-methods#stack",
+                ),
+                x,
+            );
+            self
+        }
+        #[cfg(any(target_arch = "wasm32", miri))]
+        {
+            ::witbind::rt::wit_import!("$root", "[method]stack.push", (i32, i32));
+            unsafe { _wit_import(self.handle() as i32, ::witbind::rt::as_i32(x)) };
+            self
+        }
     }
     pub fn pop(&self) -> ::core::option::Option<u32> {
-        ::witbind::rt::wit_import!("$root", "[method]stack.pop", (i32, ptr));
-        let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
-        let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-        unsafe { _wit_import(self.handle() as i32, _ptr1) };
-        let _l2 = unsafe { *_ptr1.cast::<u8>() };
-        let _case4 = || unsafe { *_ptr1.add(4).cast::<u32>() };
-        unsafe { ::witbind::rt::lift_option(_l2, _case4) }
+        #[cfg(not(any(target_arch = "wasm32", miri)))]
+        {
+            HostStack::pop(
+                &**::witbind::rt::native::resource::<
+                    dyn HostStack,
+                >(
+                    ::witbind::rt::ResourceHandle::handle(&self.handle),
+                    "witbind-fixtures:opt-chainable-methods/opt-chainable-methods#stack",
+                ),
+            )
+        }
+        #[cfg(any(target_arch = "wasm32", miri))]
+        {
+            ::witbind::rt::wit_import!("$root", "[method]stack.pop", (i32, ptr));
+            let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+            let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+            unsafe { _wit_import(self.handle() as i32, _ptr1) };
+            let _l2 = unsafe { *_ptr1.cast::<u8>() };
+            let _case4 = || unsafe { *_ptr1.add(4).cast::<u32>() };
+            unsafe { ::witbind::rt::lift_option(_l2, _case4) }
+        }
+    }
+}
+/// Natively (`cargo test` on the host): the imports of `witbind-fixtures:opt-chainable-methods/opt-chainable-methods` as a test implements them; make an implementation this thread's with [`install`]. A method left out panics when the guest calls it, naming it.
+#[rustfmt::skip]
+#[cfg(not(any(target_arch = "wasm32", miri)))]
+#[allow(unused_variables, clippy::len_without_is_empty)]
+pub trait Host: 'static {
+    fn stack_new(&self) -> Stack {
+        ::witbind::rt::native::not_implemented(
+            "witbind-fixtures:opt-chainable-methods/opt-chainable-methods",
+            "[constructor]stack",
+            "Host",
+            "stack_new",
+        )
+    }
+}
+/// Natively: makes `host` this thread's implementation of `witbind-fixtures:opt-chainable-methods/opt-chainable-methods` until the returned guard is dropped (the one installed before comes back then).
+#[rustfmt::skip]
+#[cfg(not(any(target_arch = "wasm32", miri)))]
+pub fn install(host: impl Host) -> ::witbind::rt::native::Installed {
+    ::witbind::rt::native::install::<dyn Host>(::witbind::rt::Box::new(host))
+}
+/// Natively (`cargo test` on the host): a test's object behind an imported [`Stack`] (`witbind-fixtures:opt-chainable-methods/opt-chainable-methods#stack`); `Stack::from(object)` hands it to the guest. A method left out panics when the guest calls it, naming it.
+#[rustfmt::skip]
+#[cfg(not(any(target_arch = "wasm32", miri)))]
+#[allow(unused_variables, clippy::len_without_is_empty)]
+pub trait HostStack: 'static {
+    fn push(&self, x: u32) {
+        ::witbind::rt::native::not_implemented(
+            "witbind-fixtures:opt-chainable-methods/opt-chainable-methods#stack",
+            "[method]stack.push",
+            "HostStack",
+            "push",
+        )
+    }
+    fn pop(&self) -> ::core::option::Option<u32> {
+        ::witbind::rt::native::not_implemented(
+            "witbind-fixtures:opt-chainable-methods/opt-chainable-methods#stack",
+            "[method]stack.pop",
+            "HostStack",
+            "pop",
+        )
+    }
+}
+#[rustfmt::skip]
+#[cfg(not(any(target_arch = "wasm32", miri)))]
+impl<T: HostStack> ::core::convert::From<T> for Stack {
+    fn from(object: T) -> Self {
+        let handle = ::witbind::rt::native::new_resource::<
+            dyn HostStack,
+        >(::witbind::rt::Box::new(object));
+        Self {
+            handle: unsafe { ::witbind::rt::ResourceHandle::from_handle(handle) },
+        }
     }
 }
 #[rustfmt::skip]
@@ -59,23 +159,71 @@ pub mod witbind_fixtures {
             impl Builder {
                 #[allow(clippy::new_without_default)]
                 pub fn new() -> Self {
-                    wit_import!("[constructor]builder", (), i32);
-                    let _ret1 = unsafe { _wit_import() };
-                    unsafe { Builder::from_handle(_ret1 as u32) }
+                    #[cfg(not(any(target_arch = "wasm32", miri)))]
+                    {
+                        Host::builder_new(
+                            &**::witbind::rt::native::host::<
+                                dyn Host,
+                            >(
+                                "witbind-fixtures:opt-chainable-methods/build",
+                                "[constructor]builder",
+                                "witbind_fixtures::opt_chainable_methods::build::Host",
+                                "witbind_fixtures::opt_chainable_methods::build::install",
+                            ),
+                        )
+                    }
+                    #[cfg(any(target_arch = "wasm32", miri))]
+                    {
+                        wit_import!("[constructor]builder", (), i32);
+                        let _ret1 = unsafe { _wit_import() };
+                        unsafe { Builder::from_handle(_ret1 as u32) }
+                    }
                 }
                 pub fn set_name(self, name: &str) -> Self {
-                    wit_import!("[method]builder.set-name", (i32, ptr, len));
-                    let (_ptr1, _len1) = ::witbind::rt::lend_str(name);
-                    unsafe { _wit_import(self.handle() as i32, _ptr1, _len1) };
-                    self
+                    #[cfg(not(any(target_arch = "wasm32", miri)))]
+                    {
+                        HostBuilder::set_name(
+                            &**::witbind::rt::native::resource::<
+                                dyn HostBuilder,
+                            >(
+                                ::witbind::rt::ResourceHandle::handle(&self.handle),
+                                "witbind-fixtures:opt-chainable-methods/build#builder",
+                            ),
+                            name,
+                        );
+                        self
+                    }
+                    #[cfg(any(target_arch = "wasm32", miri))]
+                    {
+                        wit_import!("[method]builder.set-name", (i32, ptr, len));
+                        let (_ptr1, _len1) = ::witbind::rt::lend_str(name);
+                        unsafe { _wit_import(self.handle() as i32, _ptr1, _len1) };
+                        self
+                    }
                 }
                 #[allow(clippy::should_implement_trait)]
                 pub fn add(&self, x: u32) -> &Self {
-                    wit_import!("[method]builder.add", (i32, i32));
-                    unsafe {
-                        _wit_import(self.handle() as i32, ::witbind::rt::as_i32(x))
-                    };
-                    self
+                    #[cfg(not(any(target_arch = "wasm32", miri)))]
+                    {
+                        HostBuilder::add(
+                            &**::witbind::rt::native::resource::<
+                                dyn HostBuilder,
+                            >(
+                                ::witbind::rt::ResourceHandle::handle(&self.handle),
+                                "witbind-fixtures:opt-chainable-methods/build#builder",
+                            ),
+                            x,
+                        );
+                        self
+                    }
+                    #[cfg(any(target_arch = "wasm32", miri))]
+                    {
+                        wit_import!("[method]builder.add", (i32, i32));
+                        unsafe {
+                            _wit_import(self.handle() as i32, ::witbind::rt::as_i32(x))
+                        };
+                        self
+                    }
                 }
                 pub async fn add_later(&self, x: u32) -> &Self {
                     struct _Call<'a>(::core::marker::PhantomData<&'a ()>);
@@ -144,15 +292,114 @@ pub mod witbind_fixtures {
                     self
                 }
                 pub fn reset(&self) {
-                    wit_import!("[method]builder.reset", (i32));
-                    unsafe { _wit_import(self.handle() as i32) };
+                    #[cfg(not(any(target_arch = "wasm32", miri)))]
+                    {
+                        HostBuilder::reset(
+                            &**::witbind::rt::native::resource::<
+                                dyn HostBuilder,
+                            >(
+                                ::witbind::rt::ResourceHandle::handle(&self.handle),
+                                "witbind-fixtures:opt-chainable-methods/build#builder",
+                            ),
+                        )
+                    }
+                    #[cfg(any(target_arch = "wasm32", miri))]
+                    {
+                        wit_import!("[method]builder.reset", (i32));
+                        unsafe { _wit_import(self.handle() as i32) };
+                    }
                 }
                 pub fn finish(&self) -> ::witbind::rt::String {
-                    wit_import!("[method]builder.finish", (i32, ptr));
-                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
-                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
-                    unsafe { ::witbind::rt::take_string_at(_ptr1) }
+                    #[cfg(not(any(target_arch = "wasm32", miri)))]
+                    {
+                        HostBuilder::finish(
+                            &**::witbind::rt::native::resource::<
+                                dyn HostBuilder,
+                            >(
+                                ::witbind::rt::ResourceHandle::handle(&self.handle),
+                                "witbind-fixtures:opt-chainable-methods/build#builder",
+                            ),
+                        )
+                    }
+                    #[cfg(any(target_arch = "wasm32", miri))]
+                    {
+                        wit_import!("[method]builder.finish", (i32, ptr));
+                        let mut _ret_area = ::core::mem::MaybeUninit::<
+                            [u32; 2],
+                        >::uninit();
+                        let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                        unsafe { _wit_import(self.handle() as i32, _ptr1) };
+                        unsafe { ::witbind::rt::take_string_at(_ptr1) }
+                    }
+                }
+            }
+            /// Natively (`cargo test` on the host): the imports of `witbind-fixtures:opt-chainable-methods/build` as a test implements them; make an implementation this thread's with [`install`]. A method left out panics when the guest calls it, naming it.
+            #[cfg(not(any(target_arch = "wasm32", miri)))]
+            #[allow(unused_variables, clippy::len_without_is_empty)]
+            pub trait Host: 'static {
+                fn builder_new(&self) -> Builder {
+                    ::witbind::rt::native::not_implemented(
+                        "witbind-fixtures:opt-chainable-methods/build",
+                        "[constructor]builder",
+                        "witbind_fixtures::opt_chainable_methods::build::Host",
+                        "builder_new",
+                    )
+                }
+            }
+            /// Natively: makes `host` this thread's implementation of `witbind-fixtures:opt-chainable-methods/build` until the returned guard is dropped (the one installed before comes back then).
+            #[cfg(not(any(target_arch = "wasm32", miri)))]
+            pub fn install(host: impl Host) -> ::witbind::rt::native::Installed {
+                ::witbind::rt::native::install::<dyn Host>(::witbind::rt::Box::new(host))
+            }
+            /// Natively (`cargo test` on the host): a test's object behind an imported [`Builder`] (`witbind-fixtures:opt-chainable-methods/build#builder`); `Builder::from(object)` hands it to the guest. A method left out panics when the guest calls it, naming it.
+            #[cfg(not(any(target_arch = "wasm32", miri)))]
+            #[allow(unused_variables, clippy::len_without_is_empty)]
+            pub trait HostBuilder: 'static {
+                fn set_name(&self, name: &str) {
+                    ::witbind::rt::native::not_implemented(
+                        "witbind-fixtures:opt-chainable-methods/build#builder",
+                        "[method]builder.set-name",
+                        "witbind_fixtures::opt_chainable_methods::build::HostBuilder",
+                        "set_name",
+                    )
+                }
+                #[allow(clippy::should_implement_trait)]
+                fn add(&self, x: u32) {
+                    ::witbind::rt::native::not_implemented(
+                        "witbind-fixtures:opt-chainable-methods/build#builder",
+                        "[method]builder.add",
+                        "witbind_fixtures::opt_chainable_methods::build::HostBuilder",
+                        "add",
+                    )
+                }
+                fn reset(&self) {
+                    ::witbind::rt::native::not_implemented(
+                        "witbind-fixtures:opt-chainable-methods/build#builder",
+                        "[method]builder.reset",
+                        "witbind_fixtures::opt_chainable_methods::build::HostBuilder",
+                        "reset",
+                    )
+                }
+                fn finish(&self) -> ::witbind::rt::String {
+                    ::witbind::rt::native::not_implemented(
+                        "witbind-fixtures:opt-chainable-methods/build#builder",
+                        "[method]builder.finish",
+                        "witbind_fixtures::opt_chainable_methods::build::HostBuilder",
+                        "finish",
+                    )
+                }
+            }
+            #[cfg(not(any(target_arch = "wasm32", miri)))]
+            impl<T: HostBuilder> ::core::convert::From<T> for Builder {
+                fn from(object: T) -> Self {
+                    let handle = ::witbind::rt::native::new_resource::<
+                        dyn HostBuilder,
+                    >(::witbind::rt::Box::new(object));
+                    Self {
+                        handle: unsafe {
+                            ::witbind::rt::ResourceHandle::from_handle(handle)
+                        },
+                    }
                 }
             }
         }

@@ -60,6 +60,7 @@ pub mod exports {
                 macro_rules! __export_witbind_fixtures_opt_export_macro_api_cabi {
                     ($ty:ident with_types_in $($path_to_types:tt)*) => {
                         const _: () = {
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(export_name = "witbind-fixtures:opt-export-macro/api#ping")]
                             unsafe extern "C" fn export_ping(arg0: i32) -> i32 {
                                 unsafe { $($path_to_types)*::_export_ping_cabi::<$ty>(arg0) }

@@ -20,6 +20,7 @@ pub unsafe fn _export_run_cabi<__T: Guest>() -> i32 {
 macro_rules! __export_world_opt_export_prefix_cabi {
     ($ty:ident with_types_in $($path_to_types:tt)*) => {
         const _: () = {
+            #[cfg(any(target_arch = "wasm32", miri))]
             #[unsafe(export_name = "pfx_run")]
             unsafe extern "C" fn export_run() -> i32 {
                 unsafe { $($path_to_types)*::_export_run_cabi::<$ty>() }
@@ -187,6 +188,7 @@ pub mod exports {
                 macro_rules! __export_witbind_fixtures_opt_export_prefix_api_cabi {
                     ($ty:ident with_types_in $($path_to_types:tt)*) => {
                         const _: () = {
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(
                                 export_name = "pfx_witbind-fixtures:opt-export-prefix/api#[constructor]counter"
                             )]
@@ -197,6 +199,7 @@ pub mod exports {
                                     >(arg0)
                                 }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(
                                 export_name = "pfx_witbind-fixtures:opt-export-prefix/api#[method]counter.next"
                             )]
@@ -207,26 +210,31 @@ pub mod exports {
                                     >(arg0)
                                 }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(export_name = "pfx_witbind-fixtures:opt-export-prefix/api#name")]
                             unsafe extern "C" fn export_name() -> *mut u8 {
                                 unsafe { $($path_to_types)*::_export_name_cabi::<$ty>() }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(export_name = "pfx_cabi_post_witbind-fixtures:opt-export-prefix/api#name")]
                             unsafe extern "C" fn post_return_name(arg0: *mut u8) {
                                 unsafe { $($path_to_types)*::__post_return_name::<$ty>(arg0) }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(
                                 export_name = "pfx_[async-lift]witbind-fixtures:opt-export-prefix/api#later"
                             )]
                             unsafe extern "C" fn export_later(arg0: i32) -> i32 {
                                 unsafe { $($path_to_types)*::_export_later_cabi::<$ty>(arg0) }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(
                                 export_name = "pfx_[callback][async-lift]witbind-fixtures:opt-export-prefix/api#later"
                             )]
                             unsafe extern "C" fn callback_later(event: u32, waitable: u32, code: u32) -> u32 {
                                 unsafe { $($path_to_types)*::__callback_later(event, waitable, code) }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(export_name = "pfx_witbind-fixtures:opt-export-prefix/api#[dtor]counter")]
                             unsafe extern "C" fn dtor_counter(rep: *mut u8) {
                                 unsafe {

@@ -26,9 +26,43 @@ pub mod witbind_fixtures {
                 B,
             }
             pub fn used() -> u32 {
-                wit_import!("used", (), i32);
-                let _ret1 = unsafe { _wit_import() };
-                _ret1 as u32
+                #[cfg(not(any(target_arch = "wasm32", miri)))]
+                {
+                    Host::used(
+                        &**::witbind::rt::native::host::<
+                            dyn Host,
+                        >(
+                            "witbind-fixtures:opt-generate-unused-types/types",
+                            "used",
+                            "witbind_fixtures::opt_generate_unused_types::types::Host",
+                            "witbind_fixtures::opt_generate_unused_types::types::install",
+                        ),
+                    )
+                }
+                #[cfg(any(target_arch = "wasm32", miri))]
+                {
+                    wit_import!("used", (), i32);
+                    let _ret1 = unsafe { _wit_import() };
+                    _ret1 as u32
+                }
+            }
+            /// Natively (`cargo test` on the host): the imports of `witbind-fixtures:opt-generate-unused-types/types` as a test implements them; make an implementation this thread's with [`install`]. A method left out panics when the guest calls it, naming it.
+            #[cfg(not(any(target_arch = "wasm32", miri)))]
+            #[allow(unused_variables, clippy::len_without_is_empty)]
+            pub trait Host: 'static {
+                fn used(&self) -> u32 {
+                    ::witbind::rt::native::not_implemented(
+                        "witbind-fixtures:opt-generate-unused-types/types",
+                        "used",
+                        "witbind_fixtures::opt_generate_unused_types::types::Host",
+                        "used",
+                    )
+                }
+            }
+            /// Natively: makes `host` this thread's implementation of `witbind-fixtures:opt-generate-unused-types/types` until the returned guard is dropped (the one installed before comes back then).
+            #[cfg(not(any(target_arch = "wasm32", miri)))]
+            pub fn install(host: impl Host) -> ::witbind::rt::native::Installed {
+                ::witbind::rt::native::install::<dyn Host>(::witbind::rt::Box::new(host))
             }
         }
     }

@@ -103,14 +103,54 @@ pub mod witbind_fixtures {
                 x: ::witbind::rt::async_support::FutureReader<Point>,
                 y: ::witbind::rt::async_support::FutureReader<Other>,
             ) -> ::witbind::rt::async_support::StreamReader<Other> {
-                wit_import!("f", (i32, i32), i32);
-                let _ret1 = unsafe {
-                    _wit_import(x.take_handle() as i32, y.take_handle() as i32)
-                };
-                ::witbind::rt::async_support::StreamReader::new(
-                    _ret1 as u32,
-                    <Other as super::super::super::wit_stream::StreamPayload>::VTABLE,
-                )
+                #[cfg(not(any(target_arch = "wasm32", miri)))]
+                {
+                    Host::f(
+                        &**::witbind::rt::native::host::<
+                            dyn Host,
+                        >(
+                            "witbind-fixtures:opt-merge-payloads/a",
+                            "f",
+                            "witbind_fixtures::opt_merge_payloads::a::Host",
+                            "witbind_fixtures::opt_merge_payloads::a::install",
+                        ),
+                        x,
+                        y,
+                    )
+                }
+                #[cfg(any(target_arch = "wasm32", miri))]
+                {
+                    wit_import!("f", (i32, i32), i32);
+                    let _ret1 = unsafe {
+                        _wit_import(x.take_handle() as i32, y.take_handle() as i32)
+                    };
+                    ::witbind::rt::async_support::StreamReader::new(
+                        _ret1 as u32,
+                        <Other as super::super::super::wit_stream::StreamPayload>::VTABLE,
+                    )
+                }
+            }
+            /// Natively (`cargo test` on the host): the imports of `witbind-fixtures:opt-merge-payloads/a` as a test implements them; make an implementation this thread's with [`install`]. A method left out panics when the guest calls it, naming it.
+            #[cfg(not(any(target_arch = "wasm32", miri)))]
+            #[allow(unused_variables, clippy::len_without_is_empty)]
+            pub trait Host: 'static {
+                fn f(
+                    &self,
+                    x: ::witbind::rt::async_support::FutureReader<Point>,
+                    y: ::witbind::rt::async_support::FutureReader<Other>,
+                ) -> ::witbind::rt::async_support::StreamReader<Other> {
+                    ::witbind::rt::native::not_implemented(
+                        "witbind-fixtures:opt-merge-payloads/a",
+                        "f",
+                        "witbind_fixtures::opt_merge_payloads::a::Host",
+                        "f",
+                    )
+                }
+            }
+            /// Natively: makes `host` this thread's implementation of `witbind-fixtures:opt-merge-payloads/a` until the returned guard is dropped (the one installed before comes back then).
+            #[cfg(not(any(target_arch = "wasm32", miri)))]
+            pub fn install(host: impl Host) -> ::witbind::rt::native::Installed {
+                ::witbind::rt::native::install::<dyn Host>(::witbind::rt::Box::new(host))
             }
             /// The `future` vtable of `Point`, with the intrinsics of `f`.
             const _: () = {
@@ -297,12 +337,50 @@ pub mod witbind_fixtures {
             pub fn g(
                 x: ::witbind::rt::async_support::FutureReader<Point>,
             ) -> ::witbind::rt::async_support::StreamReader<Point> {
-                wit_import!("g", (i32), i32);
-                let _ret1 = unsafe { _wit_import(x.take_handle() as i32) };
-                ::witbind::rt::async_support::StreamReader::new(
-                    _ret1 as u32,
-                    <Point as super::super::super::wit_stream::StreamPayload>::VTABLE,
-                )
+                #[cfg(not(any(target_arch = "wasm32", miri)))]
+                {
+                    Host::g(
+                        &**::witbind::rt::native::host::<
+                            dyn Host,
+                        >(
+                            "witbind-fixtures:opt-merge-payloads/b",
+                            "g",
+                            "witbind_fixtures::opt_merge_payloads::b::Host",
+                            "witbind_fixtures::opt_merge_payloads::b::install",
+                        ),
+                        x,
+                    )
+                }
+                #[cfg(any(target_arch = "wasm32", miri))]
+                {
+                    wit_import!("g", (i32), i32);
+                    let _ret1 = unsafe { _wit_import(x.take_handle() as i32) };
+                    ::witbind::rt::async_support::StreamReader::new(
+                        _ret1 as u32,
+                        <Point as super::super::super::wit_stream::StreamPayload>::VTABLE,
+                    )
+                }
+            }
+            /// Natively (`cargo test` on the host): the imports of `witbind-fixtures:opt-merge-payloads/b` as a test implements them; make an implementation this thread's with [`install`]. A method left out panics when the guest calls it, naming it.
+            #[cfg(not(any(target_arch = "wasm32", miri)))]
+            #[allow(unused_variables, clippy::len_without_is_empty)]
+            pub trait Host: 'static {
+                fn g(
+                    &self,
+                    x: ::witbind::rt::async_support::FutureReader<Point>,
+                ) -> ::witbind::rt::async_support::StreamReader<Point> {
+                    ::witbind::rt::native::not_implemented(
+                        "witbind-fixtures:opt-merge-payloads/b",
+                        "g",
+                        "witbind_fixtures::opt_merge_payloads::b::Host",
+                        "g",
+                    )
+                }
+            }
+            /// Natively: makes `host` this thread's implementation of `witbind-fixtures:opt-merge-payloads/b` until the returned guard is dropped (the one installed before comes back then).
+            #[cfg(not(any(target_arch = "wasm32", miri)))]
+            pub fn install(host: impl Host) -> ::witbind::rt::native::Installed {
+                ::witbind::rt::native::install::<dyn Host>(::witbind::rt::Box::new(host))
             }
         }
     }
@@ -349,6 +427,7 @@ pub mod exports {
                 macro_rules! __export_witbind_fixtures_opt_merge_payloads_a_cabi {
                     ($ty:ident with_types_in $($path_to_types:tt)*) => {
                         const _: () = {
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(export_name = "witbind-fixtures:opt-merge-payloads/a#f")]
                             unsafe extern "C" fn export_f(arg0: i32, arg1: i32) -> i32 {
                                 unsafe { $($path_to_types)*::_export_f_cabi::<$ty>(arg0, arg1) }

@@ -95,18 +95,71 @@ pub mod witbind_fixtures {
             impl Handle {}
             #[allow(clippy::clone_on_copy, clippy::needless_borrow)]
             pub fn draw(s: &Shape, c: Color) -> Points {
-                wit_import!("draw", (i32, ptr, len, i32, ptr));
-                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
-                let mut _cleanup_list = ::witbind::rt::Vec::<
-                    (*mut u8, usize, usize),
-                >::new();
-                let (_v1, _v2, _v3) = _lower_flat_shape(&s, &mut _cleanup_list);
-                let _ptr4 = _ret_area.as_mut_ptr().cast::<u8>();
-                unsafe { _wit_import(_v1, _v2, _v3, c.clone() as i32, _ptr4) };
-                for (ptr, size, align) in _cleanup_list {
-                    unsafe { ::witbind::rt::cabi_dealloc(ptr, size, align) };
+                #[cfg(not(any(target_arch = "wasm32", miri)))]
+                {
+                    Host::draw(
+                        &**::witbind::rt::native::host::<
+                            dyn Host,
+                        >(
+                            "witbind-fixtures:opt-merge-types/a",
+                            "draw",
+                            "witbind_fixtures::opt_merge_types::a::Host",
+                            "witbind_fixtures::opt_merge_types::a::install",
+                        ),
+                        s,
+                        c,
+                    )
                 }
-                unsafe { ::witbind::rt::take_list_at::<Point>(_ptr4) }
+                #[cfg(any(target_arch = "wasm32", miri))]
+                {
+                    wit_import!("draw", (i32, ptr, len, i32, ptr));
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                    let mut _cleanup_list = ::witbind::rt::Vec::<
+                        (*mut u8, usize, usize),
+                    >::new();
+                    let (_v1, _v2, _v3) = _lower_flat_shape(&s, &mut _cleanup_list);
+                    let _ptr4 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe { _wit_import(_v1, _v2, _v3, c.clone() as i32, _ptr4) };
+                    for (ptr, size, align) in _cleanup_list {
+                        unsafe { ::witbind::rt::cabi_dealloc(ptr, size, align) };
+                    }
+                    unsafe { ::witbind::rt::take_list_at::<Point>(_ptr4) }
+                }
+            }
+            /// Natively (`cargo test` on the host): the imports of `witbind-fixtures:opt-merge-types/a` as a test implements them; make an implementation this thread's with [`install`]. A method left out panics when the guest calls it, naming it.
+            #[cfg(not(any(target_arch = "wasm32", miri)))]
+            #[allow(unused_variables, clippy::len_without_is_empty)]
+            pub trait Host: 'static {
+                fn draw(&self, s: &Shape, c: Color) -> Points {
+                    ::witbind::rt::native::not_implemented(
+                        "witbind-fixtures:opt-merge-types/a",
+                        "draw",
+                        "witbind_fixtures::opt_merge_types::a::Host",
+                        "draw",
+                    )
+                }
+            }
+            /// Natively: makes `host` this thread's implementation of `witbind-fixtures:opt-merge-types/a` until the returned guard is dropped (the one installed before comes back then).
+            #[cfg(not(any(target_arch = "wasm32", miri)))]
+            pub fn install(host: impl Host) -> ::witbind::rt::native::Installed {
+                ::witbind::rt::native::install::<dyn Host>(::witbind::rt::Box::new(host))
+            }
+            /// Natively (`cargo test` on the host): a test's object behind an imported [`Handle`] (`witbind-fixtures:opt-merge-types/a#handle`); `Handle::from(object)` hands it to the guest. A method left out panics when the guest calls it, naming it.
+            #[cfg(not(any(target_arch = "wasm32", miri)))]
+            #[allow(unused_variables, clippy::len_without_is_empty)]
+            pub trait HostHandle: 'static {}
+            #[cfg(not(any(target_arch = "wasm32", miri)))]
+            impl<T: HostHandle> ::core::convert::From<T> for Handle {
+                fn from(object: T) -> Self {
+                    let handle = ::witbind::rt::native::new_resource::<
+                        dyn HostHandle,
+                    >(::witbind::rt::Box::new(object));
+                    Self {
+                        handle: unsafe {
+                            ::witbind::rt::ResourceHandle::from_handle(handle)
+                        },
+                    }
+                }
             }
             /// A lent `shape` as its core values (its lists and strings point into `value`).
             pub(crate) fn _lower_flat_shape(
@@ -154,29 +207,88 @@ pub mod witbind_fixtures {
                 c: Color,
                 o: OtherPoint,
             ) -> ::witbind::rt::Vec<Point> {
-                wit_import!("paint", (i32, ptr, len, i32, i32, i32, ptr));
-                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
-                let mut _cleanup_list = ::witbind::rt::Vec::<
-                    (*mut u8, usize, usize),
-                >::new();
-                let (_v1, _v2, _v3) = _lower_flat_shape(&s, &mut _cleanup_list);
-                let OtherPoint { x: _f4, y: _f5 } = o;
-                let _ptr6 = _ret_area.as_mut_ptr().cast::<u8>();
-                unsafe {
-                    _wit_import(
-                        _v1,
-                        _v2,
-                        _v3,
-                        c.clone() as i32,
-                        ::witbind::rt::as_i32(_f4),
-                        ::witbind::rt::as_i32(_f5),
-                        _ptr6,
+                #[cfg(not(any(target_arch = "wasm32", miri)))]
+                {
+                    Host::paint(
+                        &**::witbind::rt::native::host::<
+                            dyn Host,
+                        >(
+                            "witbind-fixtures:opt-merge-types/b",
+                            "paint",
+                            "witbind_fixtures::opt_merge_types::b::Host",
+                            "witbind_fixtures::opt_merge_types::b::install",
+                        ),
+                        s,
+                        c,
+                        o,
                     )
-                };
-                for (ptr, size, align) in _cleanup_list {
-                    unsafe { ::witbind::rt::cabi_dealloc(ptr, size, align) };
                 }
-                unsafe { ::witbind::rt::take_list_at::<Point>(_ptr6) }
+                #[cfg(any(target_arch = "wasm32", miri))]
+                {
+                    wit_import!("paint", (i32, ptr, len, i32, i32, i32, ptr));
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                    let mut _cleanup_list = ::witbind::rt::Vec::<
+                        (*mut u8, usize, usize),
+                    >::new();
+                    let (_v1, _v2, _v3) = _lower_flat_shape(&s, &mut _cleanup_list);
+                    let OtherPoint { x: _f4, y: _f5 } = o;
+                    let _ptr6 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe {
+                        _wit_import(
+                            _v1,
+                            _v2,
+                            _v3,
+                            c.clone() as i32,
+                            ::witbind::rt::as_i32(_f4),
+                            ::witbind::rt::as_i32(_f5),
+                            _ptr6,
+                        )
+                    };
+                    for (ptr, size, align) in _cleanup_list {
+                        unsafe { ::witbind::rt::cabi_dealloc(ptr, size, align) };
+                    }
+                    unsafe { ::witbind::rt::take_list_at::<Point>(_ptr6) }
+                }
+            }
+            /// Natively (`cargo test` on the host): the imports of `witbind-fixtures:opt-merge-types/b` as a test implements them; make an implementation this thread's with [`install`]. A method left out panics when the guest calls it, naming it.
+            #[cfg(not(any(target_arch = "wasm32", miri)))]
+            #[allow(unused_variables, clippy::len_without_is_empty)]
+            pub trait Host: 'static {
+                fn paint(
+                    &self,
+                    s: &Shape,
+                    c: Color,
+                    o: OtherPoint,
+                ) -> ::witbind::rt::Vec<Point> {
+                    ::witbind::rt::native::not_implemented(
+                        "witbind-fixtures:opt-merge-types/b",
+                        "paint",
+                        "witbind_fixtures::opt_merge_types::b::Host",
+                        "paint",
+                    )
+                }
+            }
+            /// Natively: makes `host` this thread's implementation of `witbind-fixtures:opt-merge-types/b` until the returned guard is dropped (the one installed before comes back then).
+            #[cfg(not(any(target_arch = "wasm32", miri)))]
+            pub fn install(host: impl Host) -> ::witbind::rt::native::Installed {
+                ::witbind::rt::native::install::<dyn Host>(::witbind::rt::Box::new(host))
+            }
+            /// Natively (`cargo test` on the host): a test's object behind an imported [`Handle`] (`witbind-fixtures:opt-merge-types/b#handle`); `Handle::from(object)` hands it to the guest. A method left out panics when the guest calls it, naming it.
+            #[cfg(not(any(target_arch = "wasm32", miri)))]
+            #[allow(unused_variables, clippy::len_without_is_empty)]
+            pub trait HostHandle: 'static {}
+            #[cfg(not(any(target_arch = "wasm32", miri)))]
+            impl<T: HostHandle> ::core::convert::From<T> for Handle {
+                fn from(object: T) -> Self {
+                    let handle = ::witbind::rt::native::new_resource::<
+                        dyn HostHandle,
+                    >(::witbind::rt::Box::new(object));
+                    Self {
+                        handle: unsafe {
+                            ::witbind::rt::ResourceHandle::from_handle(handle)
+                        },
+                    }
+                }
             }
             /// A lent `shape` as its core values (its lists and strings point into `value`).
             pub(crate) fn _lower_flat_shape(
@@ -226,25 +338,78 @@ pub mod witbind_fixtures {
                 pub it: Thing,
             }
             pub fn touch(e: &Entry, h: Holds) -> Entry {
-                wit_import!("touch", (ptr, len, i64, i32, ptr));
-                let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
-                let Entry { name: _f1, size: _f2 } = e;
-                let (_ptr3, _len3) = ::witbind::rt::lend_str(_f1);
-                let Holds { it: _f4 } = &h;
-                let _ptr5 = _ret_area.as_mut_ptr().cast::<u8>();
-                unsafe {
-                    _wit_import(
-                        _ptr3,
-                        _len3,
-                        ::witbind::rt::as_i64(_f2),
-                        _f4.take_handle() as i32,
-                        _ptr5,
+                #[cfg(not(any(target_arch = "wasm32", miri)))]
+                {
+                    Host::touch(
+                        &**::witbind::rt::native::host::<
+                            dyn Host,
+                        >(
+                            "witbind-fixtures:opt-merge-types/c",
+                            "touch",
+                            "witbind_fixtures::opt_merge_types::c::Host",
+                            "witbind_fixtures::opt_merge_types::c::install",
+                        ),
+                        e,
+                        h,
                     )
-                };
-                let _l6 = unsafe { *_ptr5.add(8).cast::<u64>() };
-                Entry {
-                    name: unsafe { ::witbind::rt::take_string_at(_ptr5) },
-                    size: _l6,
+                }
+                #[cfg(any(target_arch = "wasm32", miri))]
+                {
+                    wit_import!("touch", (ptr, len, i64, i32, ptr));
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
+                    let Entry { name: _f1, size: _f2 } = e;
+                    let (_ptr3, _len3) = ::witbind::rt::lend_str(_f1);
+                    let Holds { it: _f4 } = &h;
+                    let _ptr5 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe {
+                        _wit_import(
+                            _ptr3,
+                            _len3,
+                            ::witbind::rt::as_i64(_f2),
+                            _f4.take_handle() as i32,
+                            _ptr5,
+                        )
+                    };
+                    let _l6 = unsafe { *_ptr5.add(8).cast::<u64>() };
+                    Entry {
+                        name: unsafe { ::witbind::rt::take_string_at(_ptr5) },
+                        size: _l6,
+                    }
+                }
+            }
+            /// Natively (`cargo test` on the host): the imports of `witbind-fixtures:opt-merge-types/c` as a test implements them; make an implementation this thread's with [`install`]. A method left out panics when the guest calls it, naming it.
+            #[cfg(not(any(target_arch = "wasm32", miri)))]
+            #[allow(unused_variables, clippy::len_without_is_empty)]
+            pub trait Host: 'static {
+                fn touch(&self, e: &Entry, h: Holds) -> Entry {
+                    ::witbind::rt::native::not_implemented(
+                        "witbind-fixtures:opt-merge-types/c",
+                        "touch",
+                        "witbind_fixtures::opt_merge_types::c::Host",
+                        "touch",
+                    )
+                }
+            }
+            /// Natively: makes `host` this thread's implementation of `witbind-fixtures:opt-merge-types/c` until the returned guard is dropped (the one installed before comes back then).
+            #[cfg(not(any(target_arch = "wasm32", miri)))]
+            pub fn install(host: impl Host) -> ::witbind::rt::native::Installed {
+                ::witbind::rt::native::install::<dyn Host>(::witbind::rt::Box::new(host))
+            }
+            /// Natively (`cargo test` on the host): a test's object behind an imported [`Thing`] (`witbind-fixtures:opt-merge-types/c#thing`); `Thing::from(object)` hands it to the guest. A method left out panics when the guest calls it, naming it.
+            #[cfg(not(any(target_arch = "wasm32", miri)))]
+            #[allow(unused_variables, clippy::len_without_is_empty)]
+            pub trait HostThing: 'static {}
+            #[cfg(not(any(target_arch = "wasm32", miri)))]
+            impl<T: HostThing> ::core::convert::From<T> for Thing {
+                fn from(object: T) -> Self {
+                    let handle = ::witbind::rt::native::new_resource::<
+                        dyn HostThing,
+                    >(::witbind::rt::Box::new(object));
+                    Self {
+                        handle: unsafe {
+                            ::witbind::rt::ResourceHandle::from_handle(handle)
+                        },
+                    }
                 }
             }
         }
@@ -342,6 +507,7 @@ pub mod exports {
                 macro_rules! __export_witbind_fixtures_opt_merge_types_b_cabi {
                     ($ty:ident with_types_in $($path_to_types:tt)*) => {
                         const _: () = {
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(export_name = "witbind-fixtures:opt-merge-types/b#paint")]
                             unsafe extern "C" fn export_paint(
                                 arg0: i32,
@@ -357,10 +523,12 @@ pub mod exports {
                                     >(arg0, arg1, arg2, arg3, arg4, arg5)
                                 }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(export_name = "cabi_post_witbind-fixtures:opt-merge-types/b#paint")]
                             unsafe extern "C" fn post_return_paint(arg0: *mut u8) {
                                 unsafe { $($path_to_types)*::__post_return_paint::<$ty>(arg0) }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(export_name = "witbind-fixtures:opt-merge-types/b#[dtor]handle")]
                             unsafe extern "C" fn dtor_handle(rep: *mut u8) {
                                 unsafe {
@@ -489,6 +657,7 @@ pub mod exports {
                 macro_rules! __export_witbind_fixtures_opt_merge_types_c_cabi {
                     ($ty:ident with_types_in $($path_to_types:tt)*) => {
                         const _: () = {
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(export_name = "witbind-fixtures:opt-merge-types/c#touch")]
                             unsafe extern "C" fn export_touch(
                                 arg0: *mut u8,
@@ -500,10 +669,12 @@ pub mod exports {
                                     $($path_to_types)*::_export_touch_cabi::<$ty>(arg0, arg1, arg2, arg3)
                                 }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(export_name = "cabi_post_witbind-fixtures:opt-merge-types/c#touch")]
                             unsafe extern "C" fn post_return_touch(arg0: *mut u8) {
                                 unsafe { $($path_to_types)*::__post_return_touch::<$ty>(arg0) }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(export_name = "witbind-fixtures:opt-merge-types/c#[dtor]thing")]
                             unsafe extern "C" fn dtor_thing(rep: *mut u8) {
                                 unsafe {

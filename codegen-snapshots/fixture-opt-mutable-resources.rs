@@ -177,6 +177,7 @@ pub mod exports {
                 macro_rules! __export_witbind_fixtures_opt_mutable_resources_api_cabi {
                     ($ty:ident with_types_in $($path_to_types:tt)*) => {
                         const _: () = {
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(
                                 export_name = "witbind-fixtures:opt-mutable-resources/api#[constructor]stack"
                             )]
@@ -187,6 +188,7 @@ pub mod exports {
                                     >()
                                 }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(
                                 export_name = "witbind-fixtures:opt-mutable-resources/api#[method]stack.push"
                             )]
@@ -197,6 +199,7 @@ pub mod exports {
                                     >(arg0, arg1)
                                 }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(
                                 export_name = "witbind-fixtures:opt-mutable-resources/api#[method]stack.pop"
                             )]
@@ -207,6 +210,7 @@ pub mod exports {
                                     >(arg0)
                                 }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(
                                 export_name = "witbind-fixtures:opt-mutable-resources/api#[method]stack.len"
                             )]
@@ -217,6 +221,7 @@ pub mod exports {
                                     >(arg0)
                                 }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(
                                 export_name = "[async-lift]witbind-fixtures:opt-mutable-resources/api#[method]stack.peek-later"
                             )]
@@ -227,6 +232,7 @@ pub mod exports {
                                     >(arg0)
                                 }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(
                                 export_name = "[callback][async-lift]witbind-fixtures:opt-mutable-resources/api#[method]stack.peek-later"
                             )]
@@ -239,6 +245,7 @@ pub mod exports {
                                     $($path_to_types)*::__callback_method_stack_peek_later(event, waitable, code)
                                 }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(export_name = "witbind-fixtures:opt-mutable-resources/api#[dtor]stack")]
                             unsafe extern "C" fn dtor_stack(rep: *mut u8) {
                                 unsafe {

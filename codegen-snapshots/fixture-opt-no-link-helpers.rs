@@ -12,9 +12,44 @@ pub mod witbind_fixtures {
                 };
             }
             pub fn write(line: &str) {
-                wit_import!("write", (ptr, len));
-                let (_ptr1, _len1) = ::witbind::rt::lend_str(line);
-                unsafe { _wit_import(_ptr1, _len1) };
+                #[cfg(not(any(target_arch = "wasm32", miri)))]
+                {
+                    Host::write(
+                        &**::witbind::rt::native::host::<
+                            dyn Host,
+                        >(
+                            "witbind-fixtures:opt-no-link-helpers/log",
+                            "write",
+                            "witbind_fixtures::opt_no_link_helpers::log::Host",
+                            "witbind_fixtures::opt_no_link_helpers::log::install",
+                        ),
+                        line,
+                    )
+                }
+                #[cfg(any(target_arch = "wasm32", miri))]
+                {
+                    wit_import!("write", (ptr, len));
+                    let (_ptr1, _len1) = ::witbind::rt::lend_str(line);
+                    unsafe { _wit_import(_ptr1, _len1) };
+                }
+            }
+            /// Natively (`cargo test` on the host): the imports of `witbind-fixtures:opt-no-link-helpers/log` as a test implements them; make an implementation this thread's with [`install`]. A method left out panics when the guest calls it, naming it.
+            #[cfg(not(any(target_arch = "wasm32", miri)))]
+            #[allow(unused_variables, clippy::len_without_is_empty)]
+            pub trait Host: 'static {
+                fn write(&self, line: &str) {
+                    ::witbind::rt::native::not_implemented(
+                        "witbind-fixtures:opt-no-link-helpers/log",
+                        "write",
+                        "witbind_fixtures::opt_no_link_helpers::log::Host",
+                        "write",
+                    )
+                }
+            }
+            /// Natively: makes `host` this thread's implementation of `witbind-fixtures:opt-no-link-helpers/log` until the returned guard is dropped (the one installed before comes back then).
+            #[cfg(not(any(target_arch = "wasm32", miri)))]
+            pub fn install(host: impl Host) -> ::witbind::rt::native::Installed {
+                ::witbind::rt::native::install::<dyn Host>(::witbind::rt::Box::new(host))
             }
         }
     }

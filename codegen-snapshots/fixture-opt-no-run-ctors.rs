@@ -38,14 +38,17 @@ pub unsafe fn __callback_later(event: u32, waitable: u32, code: u32) -> u32 {
 macro_rules! __export_world_opt_no_run_ctors_cabi {
     ($ty:ident with_types_in $($path_to_types:tt)*) => {
         const _: () = {
+            #[cfg(any(target_arch = "wasm32", miri))]
             #[unsafe(export_name = "ping")]
             unsafe extern "C" fn export_ping(arg0: i32) -> i32 {
                 unsafe { $($path_to_types)*::_export_ping_cabi::<$ty>(arg0) }
             }
+            #[cfg(any(target_arch = "wasm32", miri))]
             #[unsafe(export_name = "[async-lift]later")]
             unsafe extern "C" fn export_later(arg0: i32) -> i32 {
                 unsafe { $($path_to_types)*::_export_later_cabi::<$ty>(arg0) }
             }
+            #[cfg(any(target_arch = "wasm32", miri))]
             #[unsafe(export_name = "[callback][async-lift]later")]
             unsafe extern "C" fn callback_later(event: u32, waitable: u32, code: u32) -> u32 {
                 unsafe { $($path_to_types)*::__callback_later(event, waitable, code) }

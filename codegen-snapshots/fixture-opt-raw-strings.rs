@@ -55,10 +55,12 @@ pub unsafe fn __post_return_echo<__T: Guest>(arg0: *mut u8) {
 macro_rules! __export_world_opt_raw_strings_cabi {
     ($ty:ident with_types_in $($path_to_types:tt)*) => {
         const _: () = {
+            #[cfg(any(target_arch = "wasm32", miri))]
             #[unsafe(export_name = "echo")]
             unsafe extern "C" fn export_echo(arg0: *mut u8, arg1: usize) -> *mut u8 {
                 unsafe { $($path_to_types)*::_export_echo_cabi::<$ty>(arg0, arg1) }
             }
+            #[cfg(any(target_arch = "wasm32", miri))]
             #[unsafe(export_name = "cabi_post_echo")]
             unsafe extern "C" fn post_return_echo(arg0: *mut u8) {
                 unsafe { $($path_to_types)*::__post_return_echo::<$ty>(arg0) }
@@ -119,39 +121,127 @@ pub mod witbind_fixtures {
                 pub note: ::core::option::Option<::witbind::rt::Vec<u8>>,
             }
             pub fn log(message: &[u8]) {
-                wit_import!("log", (ptr, len));
-                let (_ptr1, _len1) = ::witbind::rt::lend_list(message);
-                unsafe { _wit_import(_ptr1, _len1) };
+                #[cfg(not(any(target_arch = "wasm32", miri)))]
+                {
+                    Host::log(
+                        &**::witbind::rt::native::host::<
+                            dyn Host,
+                        >(
+                            "witbind-fixtures:opt-raw-strings/text",
+                            "log",
+                            "witbind_fixtures::opt_raw_strings::text::Host",
+                            "witbind_fixtures::opt_raw_strings::text::install",
+                        ),
+                        message,
+                    )
+                }
+                #[cfg(any(target_arch = "wasm32", miri))]
+                {
+                    wit_import!("log", (ptr, len));
+                    let (_ptr1, _len1) = ::witbind::rt::lend_list(message);
+                    unsafe { _wit_import(_ptr1, _len1) };
+                }
             }
             #[allow(clippy::needless_borrow)]
             pub fn greet(who: &Named) -> ::witbind::rt::Vec<u8> {
-                wit_import!("greet", (ptr, len, ptr, len, i32, ptr, len, ptr));
-                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
-                let mut _cleanup_list = ::witbind::rt::Vec::<
-                    (*mut u8, usize, usize),
-                >::new();
-                let (_v1, _v2, _v3, _v4, _v5, _v6, _v7) = _lower_flat_named(
-                    &who,
-                    &mut _cleanup_list,
-                );
-                let _ptr8 = _ret_area.as_mut_ptr().cast::<u8>();
-                unsafe { _wit_import(_v1, _v2, _v3, _v4, _v5, _v6, _v7, _ptr8) };
-                for (ptr, size, align) in _cleanup_list {
-                    unsafe { ::witbind::rt::cabi_dealloc(ptr, size, align) };
+                #[cfg(not(any(target_arch = "wasm32", miri)))]
+                {
+                    Host::greet(
+                        &**::witbind::rt::native::host::<
+                            dyn Host,
+                        >(
+                            "witbind-fixtures:opt-raw-strings/text",
+                            "greet",
+                            "witbind_fixtures::opt_raw_strings::text::Host",
+                            "witbind_fixtures::opt_raw_strings::text::install",
+                        ),
+                        who,
+                    )
                 }
-                unsafe { ::witbind::rt::take_list_at::<u8>(_ptr8) }
+                #[cfg(any(target_arch = "wasm32", miri))]
+                {
+                    wit_import!("greet", (ptr, len, ptr, len, i32, ptr, len, ptr));
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                    let mut _cleanup_list = ::witbind::rt::Vec::<
+                        (*mut u8, usize, usize),
+                    >::new();
+                    let (_v1, _v2, _v3, _v4, _v5, _v6, _v7) = _lower_flat_named(
+                        &who,
+                        &mut _cleanup_list,
+                    );
+                    let _ptr8 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe { _wit_import(_v1, _v2, _v3, _v4, _v5, _v6, _v7, _ptr8) };
+                    for (ptr, size, align) in _cleanup_list {
+                        unsafe { ::witbind::rt::cabi_dealloc(ptr, size, align) };
+                    }
+                    unsafe { ::witbind::rt::take_list_at::<u8>(_ptr8) }
+                }
             }
             pub fn parts(text: &[u8]) -> ::witbind::rt::Vec<::witbind::rt::Vec<u8>> {
-                wit_import!("parts", (ptr, len, ptr));
-                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
-                let (_ptr1, _len1) = ::witbind::rt::lend_list(text);
-                let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
-                unsafe { _wit_import(_ptr1, _len1, _ptr2) };
-                let _list3 = unsafe { ::witbind::rt::list_at(_ptr2) };
-                let _lift4 = |_base4: *mut u8| unsafe {
-                    ::witbind::rt::take_list_at::<u8>(_base4)
-                };
-                unsafe { ::witbind::rt::lift_list(_list3, 8, 4, _lift4) }
+                #[cfg(not(any(target_arch = "wasm32", miri)))]
+                {
+                    Host::parts(
+                        &**::witbind::rt::native::host::<
+                            dyn Host,
+                        >(
+                            "witbind-fixtures:opt-raw-strings/text",
+                            "parts",
+                            "witbind_fixtures::opt_raw_strings::text::Host",
+                            "witbind_fixtures::opt_raw_strings::text::install",
+                        ),
+                        text,
+                    )
+                }
+                #[cfg(any(target_arch = "wasm32", miri))]
+                {
+                    wit_import!("parts", (ptr, len, ptr));
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                    let (_ptr1, _len1) = ::witbind::rt::lend_list(text);
+                    let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe { _wit_import(_ptr1, _len1, _ptr2) };
+                    let _list3 = unsafe { ::witbind::rt::list_at(_ptr2) };
+                    let _lift4 = |_base4: *mut u8| unsafe {
+                        ::witbind::rt::take_list_at::<u8>(_base4)
+                    };
+                    unsafe { ::witbind::rt::lift_list(_list3, 8, 4, _lift4) }
+                }
+            }
+            /// Natively (`cargo test` on the host): the imports of `witbind-fixtures:opt-raw-strings/text` as a test implements them; make an implementation this thread's with [`install`]. A method left out panics when the guest calls it, naming it.
+            #[cfg(not(any(target_arch = "wasm32", miri)))]
+            #[allow(unused_variables, clippy::len_without_is_empty)]
+            pub trait Host: 'static {
+                fn log(&self, message: &[u8]) {
+                    ::witbind::rt::native::not_implemented(
+                        "witbind-fixtures:opt-raw-strings/text",
+                        "log",
+                        "witbind_fixtures::opt_raw_strings::text::Host",
+                        "log",
+                    )
+                }
+                fn greet(&self, who: &Named) -> ::witbind::rt::Vec<u8> {
+                    ::witbind::rt::native::not_implemented(
+                        "witbind-fixtures:opt-raw-strings/text",
+                        "greet",
+                        "witbind_fixtures::opt_raw_strings::text::Host",
+                        "greet",
+                    )
+                }
+                fn parts(
+                    &self,
+                    text: &[u8],
+                ) -> ::witbind::rt::Vec<::witbind::rt::Vec<u8>> {
+                    ::witbind::rt::native::not_implemented(
+                        "witbind-fixtures:opt-raw-strings/text",
+                        "parts",
+                        "witbind_fixtures::opt_raw_strings::text::Host",
+                        "parts",
+                    )
+                }
+            }
+            /// Natively: makes `host` this thread's implementation of `witbind-fixtures:opt-raw-strings/text` until the returned guard is dropped (the one installed before comes back then).
+            #[cfg(not(any(target_arch = "wasm32", miri)))]
+            pub fn install(host: impl Host) -> ::witbind::rt::native::Installed {
+                ::witbind::rt::native::install::<dyn Host>(::witbind::rt::Box::new(host))
             }
             /// A lent `named` as its core values (its lists and strings point into `value`).
             pub(crate) fn _lower_flat_named(
@@ -289,10 +379,12 @@ pub mod exports {
                 macro_rules! __export_witbind_fixtures_opt_raw_strings_text_cabi {
                     ($ty:ident with_types_in $($path_to_types:tt)*) => {
                         const _: () = {
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(export_name = "witbind-fixtures:opt-raw-strings/text#log")]
                             unsafe extern "C" fn export_log(arg0: *mut u8, arg1: usize) {
                                 unsafe { $($path_to_types)*::_export_log_cabi::<$ty>(arg0, arg1) }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(export_name = "witbind-fixtures:opt-raw-strings/text#greet")]
                             unsafe extern "C" fn export_greet(
                                 arg0: *mut u8,
@@ -309,14 +401,17 @@ pub mod exports {
                                     >(arg0, arg1, arg2, arg3, arg4, arg5, arg6)
                                 }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(export_name = "cabi_post_witbind-fixtures:opt-raw-strings/text#greet")]
                             unsafe extern "C" fn post_return_greet(arg0: *mut u8) {
                                 unsafe { $($path_to_types)*::__post_return_greet::<$ty>(arg0) }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(export_name = "witbind-fixtures:opt-raw-strings/text#parts")]
                             unsafe extern "C" fn export_parts(arg0: *mut u8, arg1: usize) -> *mut u8 {
                                 unsafe { $($path_to_types)*::_export_parts_cabi::<$ty>(arg0, arg1) }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(export_name = "cabi_post_witbind-fixtures:opt-raw-strings/text#parts")]
                             unsafe extern "C" fn post_return_parts(arg0: *mut u8) {
                                 unsafe { $($path_to_types)*::__post_return_parts::<$ty>(arg0) }

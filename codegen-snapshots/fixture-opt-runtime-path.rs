@@ -46,15 +46,53 @@ pub mod witbind_fixtures {
             }
             #[allow(clippy::needless_borrow)]
             pub fn store(e: &Entry) -> ::core::result::Result<u64, witbind::rt::String> {
-                wit_import!("store", (ptr, len, ptr, len, ptr));
-                let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
-                let (_v1, _v2, _v3, _v4) = _lower_flat_entry(&e);
-                let _ptr5 = _ret_area.as_mut_ptr().cast::<u8>();
-                unsafe { _wit_import(_v1, _v2, _v3, _v4, _ptr5) };
-                let _l6 = unsafe { *_ptr5.cast::<u8>() };
-                let _case8 = || unsafe { *_ptr5.add(8).cast::<u64>() };
-                let _case9 = || unsafe { witbind::rt::take_string_at(_ptr5.add(8)) };
-                unsafe { witbind::rt::lift_result(_l6, _case8, _case9) }
+                #[cfg(not(any(target_arch = "wasm32", miri)))]
+                {
+                    Host::store(
+                        &**witbind::rt::native::host::<
+                            dyn Host,
+                        >(
+                            "witbind-fixtures:opt-runtime-path/api",
+                            "store",
+                            "witbind_fixtures::opt_runtime_path::api::Host",
+                            "witbind_fixtures::opt_runtime_path::api::install",
+                        ),
+                        e,
+                    )
+                }
+                #[cfg(any(target_arch = "wasm32", miri))]
+                {
+                    wit_import!("store", (ptr, len, ptr, len, ptr));
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
+                    let (_v1, _v2, _v3, _v4) = _lower_flat_entry(&e);
+                    let _ptr5 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe { _wit_import(_v1, _v2, _v3, _v4, _ptr5) };
+                    let _l6 = unsafe { *_ptr5.cast::<u8>() };
+                    let _case8 = || unsafe { *_ptr5.add(8).cast::<u64>() };
+                    let _case9 = || unsafe { witbind::rt::take_string_at(_ptr5.add(8)) };
+                    unsafe { witbind::rt::lift_result(_l6, _case8, _case9) }
+                }
+            }
+            /// Natively (`cargo test` on the host): the imports of `witbind-fixtures:opt-runtime-path/api` as a test implements them; make an implementation this thread's with [`install`]. A method left out panics when the guest calls it, naming it.
+            #[cfg(not(any(target_arch = "wasm32", miri)))]
+            #[allow(unused_variables, clippy::len_without_is_empty)]
+            pub trait Host: 'static {
+                fn store(
+                    &self,
+                    e: &Entry,
+                ) -> ::core::result::Result<u64, witbind::rt::String> {
+                    witbind::rt::native::not_implemented(
+                        "witbind-fixtures:opt-runtime-path/api",
+                        "store",
+                        "witbind_fixtures::opt_runtime_path::api::Host",
+                        "store",
+                    )
+                }
+            }
+            /// Natively: makes `host` this thread's implementation of `witbind-fixtures:opt-runtime-path/api` until the returned guard is dropped (the one installed before comes back then).
+            #[cfg(not(any(target_arch = "wasm32", miri)))]
+            pub fn install(host: impl Host) -> witbind::rt::native::Installed {
+                witbind::rt::native::install::<dyn Host>(witbind::rt::Box::new(host))
             }
             /// A lent `entry` as its core values (its lists and strings point into `value`).
             pub(crate) fn _lower_flat_entry(
@@ -133,6 +171,7 @@ pub mod exports {
                 macro_rules! __export_witbind_fixtures_opt_runtime_path_api_cabi {
                     ($ty:ident with_types_in $($path_to_types:tt)*) => {
                         const _: () = {
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(export_name = "witbind-fixtures:opt-runtime-path/api#store")]
                             unsafe extern "C" fn export_store(
                                 arg0: *mut u8,
@@ -144,6 +183,7 @@ pub mod exports {
                                     $($path_to_types)*::_export_store_cabi::<$ty>(arg0, arg1, arg2, arg3)
                                 }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(export_name = "cabi_post_witbind-fixtures:opt-runtime-path/api#store")]
                             unsafe extern "C" fn post_return_store(arg0: *mut u8) {
                                 unsafe { $($path_to_types)*::__post_return_store::<$ty>(arg0) }

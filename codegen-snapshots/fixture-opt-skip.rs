@@ -50,22 +50,122 @@ pub mod witbind_fixtures {
             impl Blob {
                 #[allow(clippy::new_without_default)]
                 pub fn new() -> Self {
-                    wit_import!("[constructor]blob", (), i32);
-                    let _ret1 = unsafe { _wit_import() };
-                    unsafe { Blob::from_handle(_ret1 as u32) }
+                    #[cfg(not(any(target_arch = "wasm32", miri)))]
+                    {
+                        Host::blob_new(
+                            &**::witbind::rt::native::host::<
+                                dyn Host,
+                            >(
+                                "witbind-fixtures:opt-skip/api",
+                                "[constructor]blob",
+                                "witbind_fixtures::opt_skip::api::Host",
+                                "witbind_fixtures::opt_skip::api::install",
+                            ),
+                        )
+                    }
+                    #[cfg(any(target_arch = "wasm32", miri))]
+                    {
+                        wit_import!("[constructor]blob", (), i32);
+                        let _ret1 = unsafe { _wit_import() };
+                        unsafe { Blob::from_handle(_ret1 as u32) }
+                    }
                 }
                 pub fn read(&self) -> ::witbind::rt::Vec<u8> {
-                    wit_import!("[method]blob.read", (i32, ptr));
-                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
-                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
-                    unsafe { ::witbind::rt::take_list_at::<u8>(_ptr1) }
+                    #[cfg(not(any(target_arch = "wasm32", miri)))]
+                    {
+                        HostBlob::read(
+                            &**::witbind::rt::native::resource::<
+                                dyn HostBlob,
+                            >(
+                                ::witbind::rt::ResourceHandle::handle(&self.handle),
+                                "witbind-fixtures:opt-skip/api#blob",
+                            ),
+                        )
+                    }
+                    #[cfg(any(target_arch = "wasm32", miri))]
+                    {
+                        wit_import!("[method]blob.read", (i32, ptr));
+                        let mut _ret_area = ::core::mem::MaybeUninit::<
+                            [u32; 2],
+                        >::uninit();
+                        let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                        unsafe { _wit_import(self.handle() as i32, _ptr1) };
+                        unsafe { ::witbind::rt::take_list_at::<u8>(_ptr1) }
+                    }
                 }
             }
             pub fn now() -> u64 {
-                wit_import!("now", (), i64);
-                let _ret1 = unsafe { _wit_import() };
-                _ret1 as u64
+                #[cfg(not(any(target_arch = "wasm32", miri)))]
+                {
+                    Host::now(
+                        &**::witbind::rt::native::host::<
+                            dyn Host,
+                        >(
+                            "witbind-fixtures:opt-skip/api",
+                            "now",
+                            "witbind_fixtures::opt_skip::api::Host",
+                            "witbind_fixtures::opt_skip::api::install",
+                        ),
+                    )
+                }
+                #[cfg(any(target_arch = "wasm32", miri))]
+                {
+                    wit_import!("now", (), i64);
+                    let _ret1 = unsafe { _wit_import() };
+                    _ret1 as u64
+                }
+            }
+            /// Natively (`cargo test` on the host): the imports of `witbind-fixtures:opt-skip/api` as a test implements them; make an implementation this thread's with [`install`]. A method left out panics when the guest calls it, naming it.
+            #[cfg(not(any(target_arch = "wasm32", miri)))]
+            #[allow(unused_variables, clippy::len_without_is_empty)]
+            pub trait Host: 'static {
+                fn blob_new(&self) -> Blob {
+                    ::witbind::rt::native::not_implemented(
+                        "witbind-fixtures:opt-skip/api",
+                        "[constructor]blob",
+                        "witbind_fixtures::opt_skip::api::Host",
+                        "blob_new",
+                    )
+                }
+                fn now(&self) -> u64 {
+                    ::witbind::rt::native::not_implemented(
+                        "witbind-fixtures:opt-skip/api",
+                        "now",
+                        "witbind_fixtures::opt_skip::api::Host",
+                        "now",
+                    )
+                }
+            }
+            /// Natively: makes `host` this thread's implementation of `witbind-fixtures:opt-skip/api` until the returned guard is dropped (the one installed before comes back then).
+            #[cfg(not(any(target_arch = "wasm32", miri)))]
+            pub fn install(host: impl Host) -> ::witbind::rt::native::Installed {
+                ::witbind::rt::native::install::<dyn Host>(::witbind::rt::Box::new(host))
+            }
+            /// Natively (`cargo test` on the host): a test's object behind an imported [`Blob`] (`witbind-fixtures:opt-skip/api#blob`); `Blob::from(object)` hands it to the guest. A method left out panics when the guest calls it, naming it.
+            #[cfg(not(any(target_arch = "wasm32", miri)))]
+            #[allow(unused_variables, clippy::len_without_is_empty)]
+            pub trait HostBlob: 'static {
+                fn read(&self) -> ::witbind::rt::Vec<u8> {
+                    ::witbind::rt::native::not_implemented(
+                        "witbind-fixtures:opt-skip/api#blob",
+                        "[method]blob.read",
+                        "witbind_fixtures::opt_skip::api::HostBlob",
+                        "read",
+                    )
+                }
+            }
+            #[cfg(not(any(target_arch = "wasm32", miri)))]
+            impl<T: HostBlob> ::core::convert::From<T> for Blob {
+                fn from(object: T) -> Self {
+                    let handle = ::witbind::rt::native::new_resource::<
+                        dyn HostBlob,
+                    >(::witbind::rt::Box::new(object));
+                    Self {
+                        handle: unsafe {
+                            ::witbind::rt::ResourceHandle::from_handle(handle)
+                        },
+                    }
+                }
             }
         }
     }
@@ -166,6 +266,7 @@ pub mod exports {
                 macro_rules! __export_witbind_fixtures_opt_skip_api_cabi {
                     ($ty:ident with_types_in $($path_to_types:tt)*) => {
                         const _: () = {
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(export_name = "witbind-fixtures:opt-skip/api#[constructor]blob")]
                             unsafe extern "C" fn export_constructor_blob() -> i32 {
                                 unsafe {
@@ -174,6 +275,7 @@ pub mod exports {
                                     >()
                                 }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(export_name = "witbind-fixtures:opt-skip/api#[method]blob.read")]
                             unsafe extern "C" fn export_method_blob_read(arg0: *mut u8) -> *mut u8 {
                                 unsafe {
@@ -182,6 +284,7 @@ pub mod exports {
                                     >(arg0)
                                 }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(export_name = "cabi_post_witbind-fixtures:opt-skip/api#[method]blob.read")]
                             unsafe extern "C" fn post_return_method_blob_read(arg0: *mut u8) {
                                 unsafe {
@@ -190,10 +293,12 @@ pub mod exports {
                                     >(arg0)
                                 }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(export_name = "witbind-fixtures:opt-skip/api#now")]
                             unsafe extern "C" fn export_now() -> i64 {
                                 unsafe { $($path_to_types)*::_export_now_cabi::<$ty>() }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(export_name = "witbind-fixtures:opt-skip/api#[dtor]blob")]
                             unsafe extern "C" fn dtor_blob(rep: *mut u8) {
                                 unsafe {

@@ -25,6 +25,7 @@ pub unsafe fn _export_run_cabi<__T: Guest>() -> i32 {
 macro_rules! __export_world_opt_stubs_cabi {
     ($ty:ident with_types_in $($path_to_types:tt)*) => {
         const _: () = {
+            #[cfg(any(target_arch = "wasm32", miri))]
             #[unsafe(export_name = "run")]
             unsafe extern "C" fn export_run() -> i32 {
                 unsafe { $($path_to_types)*::_export_run_cabi::<$ty>() }
@@ -181,6 +182,7 @@ pub mod exports {
                 macro_rules! __export_witbind_fixtures_opt_stubs_api_cabi {
                     ($ty:ident with_types_in $($path_to_types:tt)*) => {
                         const _: () = {
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(export_name = "witbind-fixtures:opt-stubs/api#[constructor]counter")]
                             unsafe extern "C" fn export_constructor_counter(arg0: i32) -> i32 {
                                 unsafe {
@@ -189,6 +191,7 @@ pub mod exports {
                                     >(arg0)
                                 }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(export_name = "witbind-fixtures:opt-stubs/api#[method]counter.get")]
                             unsafe extern "C" fn export_method_counter_get(arg0: *mut u8) -> i32 {
                                 unsafe {
@@ -197,14 +200,17 @@ pub mod exports {
                                     >(arg0)
                                 }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(export_name = "witbind-fixtures:opt-stubs/api#greet")]
                             unsafe extern "C" fn export_greet(arg0: *mut u8, arg1: usize) -> *mut u8 {
                                 unsafe { $($path_to_types)*::_export_greet_cabi::<$ty>(arg0, arg1) }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(export_name = "cabi_post_witbind-fixtures:opt-stubs/api#greet")]
                             unsafe extern "C" fn post_return_greet(arg0: *mut u8) {
                                 unsafe { $($path_to_types)*::__post_return_greet::<$ty>(arg0) }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(export_name = "witbind-fixtures:opt-stubs/api#[dtor]counter")]
                             unsafe extern "C" fn dtor_counter(rep: *mut u8) {
                                 unsafe {

@@ -40,14 +40,17 @@ pub unsafe fn __callback_other(event: u32, waitable: u32, code: u32) -> u32 {
 macro_rules! __export_world_opt_sync_cabi {
     ($ty:ident with_types_in $($path_to_types:tt)*) => {
         const _: () = {
+            #[cfg(any(target_arch = "wasm32", miri))]
             #[unsafe(export_name = "serve")]
             unsafe extern "C" fn export_serve(arg0: i32) -> i32 {
                 unsafe { $($path_to_types)*::_export_serve_cabi::<$ty>(arg0) }
             }
+            #[cfg(any(target_arch = "wasm32", miri))]
             #[unsafe(export_name = "[async-lift]other")]
             unsafe extern "C" fn export_other(arg0: i32) -> i32 {
                 unsafe { $($path_to_types)*::_export_other_cabi::<$ty>(arg0) }
             }
+            #[cfg(any(target_arch = "wasm32", miri))]
             #[unsafe(export_name = "[callback][async-lift]other")]
             unsafe extern "C" fn callback_other(event: u32, waitable: u32, code: u32) -> u32 {
                 unsafe { $($path_to_types)*::__callback_other(event, waitable, code) }
@@ -98,12 +101,29 @@ pub mod witbind_fixtures {
                 };
             }
             pub fn fetch(url: &str) -> ::witbind::rt::Vec<u8> {
-                wit_import!("fetch", (ptr, len, ptr));
-                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
-                let (_ptr1, _len1) = ::witbind::rt::lend_str(url);
-                let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
-                unsafe { _wit_import(_ptr1, _len1, _ptr2) };
-                unsafe { ::witbind::rt::take_list_at::<u8>(_ptr2) }
+                #[cfg(not(any(target_arch = "wasm32", miri)))]
+                {
+                    Host::fetch(
+                        &**::witbind::rt::native::host::<
+                            dyn Host,
+                        >(
+                            "witbind-fixtures:opt-sync/api",
+                            "fetch",
+                            "witbind_fixtures::opt_sync::api::Host",
+                            "witbind_fixtures::opt_sync::api::install",
+                        ),
+                        url,
+                    )
+                }
+                #[cfg(any(target_arch = "wasm32", miri))]
+                {
+                    wit_import!("fetch", (ptr, len, ptr));
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                    let (_ptr1, _len1) = ::witbind::rt::lend_str(url);
+                    let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe { _wit_import(_ptr1, _len1, _ptr2) };
+                    unsafe { ::witbind::rt::take_list_at::<u8>(_ptr2) }
+                }
             }
             pub async fn ping() {
                 struct _Call<'a>(::core::marker::PhantomData<&'a ()>);
@@ -157,6 +177,24 @@ pub mod witbind_fixtures {
                         (),
                     )
                     .await
+            }
+            /// Natively (`cargo test` on the host): the imports of `witbind-fixtures:opt-sync/api` as a test implements them; make an implementation this thread's with [`install`]. A method left out panics when the guest calls it, naming it.
+            #[cfg(not(any(target_arch = "wasm32", miri)))]
+            #[allow(unused_variables, clippy::len_without_is_empty)]
+            pub trait Host: 'static {
+                fn fetch(&self, url: &str) -> ::witbind::rt::Vec<u8> {
+                    ::witbind::rt::native::not_implemented(
+                        "witbind-fixtures:opt-sync/api",
+                        "fetch",
+                        "witbind_fixtures::opt_sync::api::Host",
+                        "fetch",
+                    )
+                }
+            }
+            /// Natively: makes `host` this thread's implementation of `witbind-fixtures:opt-sync/api` until the returned guard is dropped (the one installed before comes back then).
+            #[cfg(not(any(target_arch = "wasm32", miri)))]
+            pub fn install(host: impl Host) -> ::witbind::rt::native::Installed {
+                ::witbind::rt::native::install::<dyn Host>(::witbind::rt::Box::new(host))
             }
         }
     }

@@ -121,38 +121,134 @@ pub mod witbind_fixtures {
                 a: BytesA,
                 b: BytesB,
             ) -> ::witbind::rt::async_support::FutureReader<Byte> {
-                wit_import!("take", (i32, i32), i32);
-                let _ret1 = unsafe {
-                    _wit_import(a.take_handle() as i32, b.take_handle() as i32)
-                };
-                unsafe {
-                    ::witbind::rt::async_support::FutureReader::new(
-                        _ret1 as u32,
-                        <Byte as super::super::super::wit_future::FuturePayload>::VTABLE,
+                #[cfg(not(any(target_arch = "wasm32", miri)))]
+                {
+                    Host::take(
+                        &**::witbind::rt::native::host::<
+                            dyn Host,
+                        >(
+                            "witbind-fixtures:payload-aliases/api",
+                            "take",
+                            "witbind_fixtures::payload_aliases::api::Host",
+                            "witbind_fixtures::payload_aliases::api::install",
+                        ),
+                        a,
+                        b,
                     )
+                }
+                #[cfg(any(target_arch = "wasm32", miri))]
+                {
+                    wit_import!("take", (i32, i32), i32);
+                    let _ret1 = unsafe {
+                        _wit_import(a.take_handle() as i32, b.take_handle() as i32)
+                    };
+                    unsafe {
+                        ::witbind::rt::async_support::FutureReader::new(
+                            _ret1 as u32,
+                            <Byte as super::super::super::wit_future::FuturePayload>::VTABLE,
+                        )
+                    }
                 }
             }
             pub fn echo(
                 w: Words,
             ) -> ::witbind::rt::async_support::StreamReader<::witbind::rt::String> {
-                wit_import!("echo", (i32), i32);
-                let _ret1 = unsafe { _wit_import(w.take_handle() as i32) };
-                ::witbind::rt::async_support::StreamReader::new(
-                    _ret1 as u32,
-                    <::witbind::rt::String as super::super::super::wit_stream::StreamPayload>::VTABLE,
-                )
+                #[cfg(not(any(target_arch = "wasm32", miri)))]
+                {
+                    Host::echo(
+                        &**::witbind::rt::native::host::<
+                            dyn Host,
+                        >(
+                            "witbind-fixtures:payload-aliases/api",
+                            "echo",
+                            "witbind_fixtures::payload_aliases::api::Host",
+                            "witbind_fixtures::payload_aliases::api::install",
+                        ),
+                        w,
+                    )
+                }
+                #[cfg(any(target_arch = "wasm32", miri))]
+                {
+                    wit_import!("echo", (i32), i32);
+                    let _ret1 = unsafe { _wit_import(w.take_handle() as i32) };
+                    ::witbind::rt::async_support::StreamReader::new(
+                        _ret1 as u32,
+                        <::witbind::rt::String as super::super::super::wit_stream::StreamPayload>::VTABLE,
+                    )
+                }
             }
             pub fn points(
                 p: ::witbind::rt::async_support::FutureReader<Point>,
             ) -> ::witbind::rt::async_support::FutureReader<PointAlias> {
-                wit_import!("points", (i32), i32);
-                let _ret1 = unsafe { _wit_import(p.take_handle() as i32) };
-                unsafe {
-                    ::witbind::rt::async_support::FutureReader::new(
-                        _ret1 as u32,
-                        <PointAlias as super::super::super::wit_future::FuturePayload>::VTABLE,
+                #[cfg(not(any(target_arch = "wasm32", miri)))]
+                {
+                    Host::points(
+                        &**::witbind::rt::native::host::<
+                            dyn Host,
+                        >(
+                            "witbind-fixtures:payload-aliases/api",
+                            "points",
+                            "witbind_fixtures::payload_aliases::api::Host",
+                            "witbind_fixtures::payload_aliases::api::install",
+                        ),
+                        p,
                     )
                 }
+                #[cfg(any(target_arch = "wasm32", miri))]
+                {
+                    wit_import!("points", (i32), i32);
+                    let _ret1 = unsafe { _wit_import(p.take_handle() as i32) };
+                    unsafe {
+                        ::witbind::rt::async_support::FutureReader::new(
+                            _ret1 as u32,
+                            <PointAlias as super::super::super::wit_future::FuturePayload>::VTABLE,
+                        )
+                    }
+                }
+            }
+            /// Natively (`cargo test` on the host): the imports of `witbind-fixtures:payload-aliases/api` as a test implements them; make an implementation this thread's with [`install`]. A method left out panics when the guest calls it, naming it.
+            #[cfg(not(any(target_arch = "wasm32", miri)))]
+            #[allow(unused_variables, clippy::len_without_is_empty)]
+            pub trait Host: 'static {
+                fn take(
+                    &self,
+                    a: BytesA,
+                    b: BytesB,
+                ) -> ::witbind::rt::async_support::FutureReader<Byte> {
+                    ::witbind::rt::native::not_implemented(
+                        "witbind-fixtures:payload-aliases/api",
+                        "take",
+                        "witbind_fixtures::payload_aliases::api::Host",
+                        "take",
+                    )
+                }
+                fn echo(
+                    &self,
+                    w: Words,
+                ) -> ::witbind::rt::async_support::StreamReader<::witbind::rt::String> {
+                    ::witbind::rt::native::not_implemented(
+                        "witbind-fixtures:payload-aliases/api",
+                        "echo",
+                        "witbind_fixtures::payload_aliases::api::Host",
+                        "echo",
+                    )
+                }
+                fn points(
+                    &self,
+                    p: ::witbind::rt::async_support::FutureReader<Point>,
+                ) -> ::witbind::rt::async_support::FutureReader<PointAlias> {
+                    ::witbind::rt::native::not_implemented(
+                        "witbind-fixtures:payload-aliases/api",
+                        "points",
+                        "witbind_fixtures::payload_aliases::api::Host",
+                        "points",
+                    )
+                }
+            }
+            /// Natively: makes `host` this thread's implementation of `witbind-fixtures:payload-aliases/api` until the returned guard is dropped (the one installed before comes back then).
+            #[cfg(not(any(target_arch = "wasm32", miri)))]
+            pub fn install(host: impl Host) -> ::witbind::rt::native::Installed {
+                ::witbind::rt::native::install::<dyn Host>(::witbind::rt::Box::new(host))
             }
             /// The `future` vtable of `u8`, with the intrinsics of `take`.
             const _: () = {
@@ -497,14 +593,17 @@ pub mod exports {
                 macro_rules! __export_witbind_fixtures_payload_aliases_api_cabi {
                     ($ty:ident with_types_in $($path_to_types:tt)*) => {
                         const _: () = {
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(export_name = "witbind-fixtures:payload-aliases/api#take")]
                             unsafe extern "C" fn export_take(arg0: i32, arg1: i32) -> i32 {
                                 unsafe { $($path_to_types)*::_export_take_cabi::<$ty>(arg0, arg1) }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(export_name = "witbind-fixtures:payload-aliases/api#echo")]
                             unsafe extern "C" fn export_echo(arg0: i32) -> i32 {
                                 unsafe { $($path_to_types)*::_export_echo_cabi::<$ty>(arg0) }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(export_name = "witbind-fixtures:payload-aliases/api#points")]
                             unsafe extern "C" fn export_points(arg0: i32) -> i32 {
                                 unsafe { $($path_to_types)*::_export_points_cabi::<$ty>(arg0) }

@@ -798,454 +798,1110 @@ pub mod witbind_fixtures {
             pub type Align4 = super::types::Align4;
             pub type Align8 = super::types::Align8;
             pub fn echo_bool(v: bool) -> bool {
-                wit_import!("echo-bool", (i32), i32);
-                let _ret1 = unsafe { _wit_import(::witbind::rt::as_i32(v)) };
-                ::witbind::rt::bool_lift(_ret1 as u8)
+                #[cfg(not(any(target_arch = "wasm32", miri)))]
+                {
+                    Host::echo_bool(
+                        &**::witbind::rt::native::host::<
+                            dyn Host,
+                        >(
+                            "witbind-fixtures:roundtrip/host",
+                            "echo-bool",
+                            "witbind_fixtures::roundtrip::host::Host",
+                            "witbind_fixtures::roundtrip::host::install",
+                        ),
+                        v,
+                    )
+                }
+                #[cfg(any(target_arch = "wasm32", miri))]
+                {
+                    wit_import!("echo-bool", (i32), i32);
+                    let _ret1 = unsafe { _wit_import(::witbind::rt::as_i32(v)) };
+                    ::witbind::rt::bool_lift(_ret1 as u8)
+                }
             }
             pub fn echo_s8(v: i8) -> i8 {
-                wit_import!("echo-s8", (i32), i32);
-                let _ret1 = unsafe { _wit_import(::witbind::rt::as_i32(v)) };
-                _ret1 as i8
+                #[cfg(not(any(target_arch = "wasm32", miri)))]
+                {
+                    Host::echo_s8(
+                        &**::witbind::rt::native::host::<
+                            dyn Host,
+                        >(
+                            "witbind-fixtures:roundtrip/host",
+                            "echo-s8",
+                            "witbind_fixtures::roundtrip::host::Host",
+                            "witbind_fixtures::roundtrip::host::install",
+                        ),
+                        v,
+                    )
+                }
+                #[cfg(any(target_arch = "wasm32", miri))]
+                {
+                    wit_import!("echo-s8", (i32), i32);
+                    let _ret1 = unsafe { _wit_import(::witbind::rt::as_i32(v)) };
+                    _ret1 as i8
+                }
             }
             pub fn echo_u8(v: u8) -> u8 {
-                wit_import!("echo-u8", (i32), i32);
-                let _ret1 = unsafe { _wit_import(::witbind::rt::as_i32(v)) };
-                _ret1 as u8
+                #[cfg(not(any(target_arch = "wasm32", miri)))]
+                {
+                    Host::echo_u8(
+                        &**::witbind::rt::native::host::<
+                            dyn Host,
+                        >(
+                            "witbind-fixtures:roundtrip/host",
+                            "echo-u8",
+                            "witbind_fixtures::roundtrip::host::Host",
+                            "witbind_fixtures::roundtrip::host::install",
+                        ),
+                        v,
+                    )
+                }
+                #[cfg(any(target_arch = "wasm32", miri))]
+                {
+                    wit_import!("echo-u8", (i32), i32);
+                    let _ret1 = unsafe { _wit_import(::witbind::rt::as_i32(v)) };
+                    _ret1 as u8
+                }
             }
             pub fn echo_s16(v: i16) -> i16 {
-                wit_import!("echo-s16", (i32), i32);
-                let _ret1 = unsafe { _wit_import(::witbind::rt::as_i32(v)) };
-                _ret1 as i16
+                #[cfg(not(any(target_arch = "wasm32", miri)))]
+                {
+                    Host::echo_s16(
+                        &**::witbind::rt::native::host::<
+                            dyn Host,
+                        >(
+                            "witbind-fixtures:roundtrip/host",
+                            "echo-s16",
+                            "witbind_fixtures::roundtrip::host::Host",
+                            "witbind_fixtures::roundtrip::host::install",
+                        ),
+                        v,
+                    )
+                }
+                #[cfg(any(target_arch = "wasm32", miri))]
+                {
+                    wit_import!("echo-s16", (i32), i32);
+                    let _ret1 = unsafe { _wit_import(::witbind::rt::as_i32(v)) };
+                    _ret1 as i16
+                }
             }
             pub fn echo_u16(v: u16) -> u16 {
-                wit_import!("echo-u16", (i32), i32);
-                let _ret1 = unsafe { _wit_import(::witbind::rt::as_i32(v)) };
-                _ret1 as u16
+                #[cfg(not(any(target_arch = "wasm32", miri)))]
+                {
+                    Host::echo_u16(
+                        &**::witbind::rt::native::host::<
+                            dyn Host,
+                        >(
+                            "witbind-fixtures:roundtrip/host",
+                            "echo-u16",
+                            "witbind_fixtures::roundtrip::host::Host",
+                            "witbind_fixtures::roundtrip::host::install",
+                        ),
+                        v,
+                    )
+                }
+                #[cfg(any(target_arch = "wasm32", miri))]
+                {
+                    wit_import!("echo-u16", (i32), i32);
+                    let _ret1 = unsafe { _wit_import(::witbind::rt::as_i32(v)) };
+                    _ret1 as u16
+                }
             }
             pub fn echo_s32(v: i32) -> i32 {
-                wit_import!("echo-s32", (i32), i32);
-                unsafe { _wit_import(::witbind::rt::as_i32(v)) }
+                #[cfg(not(any(target_arch = "wasm32", miri)))]
+                {
+                    Host::echo_s32(
+                        &**::witbind::rt::native::host::<
+                            dyn Host,
+                        >(
+                            "witbind-fixtures:roundtrip/host",
+                            "echo-s32",
+                            "witbind_fixtures::roundtrip::host::Host",
+                            "witbind_fixtures::roundtrip::host::install",
+                        ),
+                        v,
+                    )
+                }
+                #[cfg(any(target_arch = "wasm32", miri))]
+                {
+                    wit_import!("echo-s32", (i32), i32);
+                    unsafe { _wit_import(::witbind::rt::as_i32(v)) }
+                }
             }
             pub fn echo_u32(v: u32) -> u32 {
-                wit_import!("echo-u32", (i32), i32);
-                let _ret1 = unsafe { _wit_import(::witbind::rt::as_i32(v)) };
-                _ret1 as u32
+                #[cfg(not(any(target_arch = "wasm32", miri)))]
+                {
+                    Host::echo_u32(
+                        &**::witbind::rt::native::host::<
+                            dyn Host,
+                        >(
+                            "witbind-fixtures:roundtrip/host",
+                            "echo-u32",
+                            "witbind_fixtures::roundtrip::host::Host",
+                            "witbind_fixtures::roundtrip::host::install",
+                        ),
+                        v,
+                    )
+                }
+                #[cfg(any(target_arch = "wasm32", miri))]
+                {
+                    wit_import!("echo-u32", (i32), i32);
+                    let _ret1 = unsafe { _wit_import(::witbind::rt::as_i32(v)) };
+                    _ret1 as u32
+                }
             }
             pub fn echo_s64(v: i64) -> i64 {
-                wit_import!("echo-s64", (i64), i64);
-                unsafe { _wit_import(::witbind::rt::as_i64(v)) }
+                #[cfg(not(any(target_arch = "wasm32", miri)))]
+                {
+                    Host::echo_s64(
+                        &**::witbind::rt::native::host::<
+                            dyn Host,
+                        >(
+                            "witbind-fixtures:roundtrip/host",
+                            "echo-s64",
+                            "witbind_fixtures::roundtrip::host::Host",
+                            "witbind_fixtures::roundtrip::host::install",
+                        ),
+                        v,
+                    )
+                }
+                #[cfg(any(target_arch = "wasm32", miri))]
+                {
+                    wit_import!("echo-s64", (i64), i64);
+                    unsafe { _wit_import(::witbind::rt::as_i64(v)) }
+                }
             }
             pub fn echo_u64(v: u64) -> u64 {
-                wit_import!("echo-u64", (i64), i64);
-                let _ret1 = unsafe { _wit_import(::witbind::rt::as_i64(v)) };
-                _ret1 as u64
+                #[cfg(not(any(target_arch = "wasm32", miri)))]
+                {
+                    Host::echo_u64(
+                        &**::witbind::rt::native::host::<
+                            dyn Host,
+                        >(
+                            "witbind-fixtures:roundtrip/host",
+                            "echo-u64",
+                            "witbind_fixtures::roundtrip::host::Host",
+                            "witbind_fixtures::roundtrip::host::install",
+                        ),
+                        v,
+                    )
+                }
+                #[cfg(any(target_arch = "wasm32", miri))]
+                {
+                    wit_import!("echo-u64", (i64), i64);
+                    let _ret1 = unsafe { _wit_import(::witbind::rt::as_i64(v)) };
+                    _ret1 as u64
+                }
             }
             pub fn echo_f32(v: f32) -> f32 {
-                wit_import!("echo-f32", (f32), f32);
-                unsafe { _wit_import(::witbind::rt::as_f32(v)) }
+                #[cfg(not(any(target_arch = "wasm32", miri)))]
+                {
+                    Host::echo_f32(
+                        &**::witbind::rt::native::host::<
+                            dyn Host,
+                        >(
+                            "witbind-fixtures:roundtrip/host",
+                            "echo-f32",
+                            "witbind_fixtures::roundtrip::host::Host",
+                            "witbind_fixtures::roundtrip::host::install",
+                        ),
+                        v,
+                    )
+                }
+                #[cfg(any(target_arch = "wasm32", miri))]
+                {
+                    wit_import!("echo-f32", (f32), f32);
+                    unsafe { _wit_import(::witbind::rt::as_f32(v)) }
+                }
             }
             pub fn echo_f64(v: f64) -> f64 {
-                wit_import!("echo-f64", (f64), f64);
-                unsafe { _wit_import(::witbind::rt::as_f64(v)) }
+                #[cfg(not(any(target_arch = "wasm32", miri)))]
+                {
+                    Host::echo_f64(
+                        &**::witbind::rt::native::host::<
+                            dyn Host,
+                        >(
+                            "witbind-fixtures:roundtrip/host",
+                            "echo-f64",
+                            "witbind_fixtures::roundtrip::host::Host",
+                            "witbind_fixtures::roundtrip::host::install",
+                        ),
+                        v,
+                    )
+                }
+                #[cfg(any(target_arch = "wasm32", miri))]
+                {
+                    wit_import!("echo-f64", (f64), f64);
+                    unsafe { _wit_import(::witbind::rt::as_f64(v)) }
+                }
             }
             pub fn echo_char(v: char) -> char {
-                wit_import!("echo-char", (i32), i32);
-                let _ret1 = unsafe { _wit_import(::witbind::rt::as_i32(v)) };
-                unsafe { ::witbind::rt::char_lift(_ret1 as u32) }
+                #[cfg(not(any(target_arch = "wasm32", miri)))]
+                {
+                    Host::echo_char(
+                        &**::witbind::rt::native::host::<
+                            dyn Host,
+                        >(
+                            "witbind-fixtures:roundtrip/host",
+                            "echo-char",
+                            "witbind_fixtures::roundtrip::host::Host",
+                            "witbind_fixtures::roundtrip::host::install",
+                        ),
+                        v,
+                    )
+                }
+                #[cfg(any(target_arch = "wasm32", miri))]
+                {
+                    wit_import!("echo-char", (i32), i32);
+                    let _ret1 = unsafe { _wit_import(::witbind::rt::as_i32(v)) };
+                    unsafe { ::witbind::rt::char_lift(_ret1 as u32) }
+                }
             }
             pub fn echo_string(v: &str) -> ::witbind::rt::String {
-                wit_import!("echo-string", (ptr, len, ptr));
-                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
-                let (_ptr1, _len1) = ::witbind::rt::lend_str(v);
-                let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
-                unsafe { _wit_import(_ptr1, _len1, _ptr2) };
-                unsafe { ::witbind::rt::take_string_at(_ptr2) }
+                #[cfg(not(any(target_arch = "wasm32", miri)))]
+                {
+                    Host::echo_string(
+                        &**::witbind::rt::native::host::<
+                            dyn Host,
+                        >(
+                            "witbind-fixtures:roundtrip/host",
+                            "echo-string",
+                            "witbind_fixtures::roundtrip::host::Host",
+                            "witbind_fixtures::roundtrip::host::install",
+                        ),
+                        v,
+                    )
+                }
+                #[cfg(any(target_arch = "wasm32", miri))]
+                {
+                    wit_import!("echo-string", (ptr, len, ptr));
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                    let (_ptr1, _len1) = ::witbind::rt::lend_str(v);
+                    let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe { _wit_import(_ptr1, _len1, _ptr2) };
+                    unsafe { ::witbind::rt::take_string_at(_ptr2) }
+                }
             }
             pub fn echo_bytes(v: &[u8]) -> ::witbind::rt::Vec<u8> {
-                wit_import!("echo-bytes", (ptr, len, ptr));
-                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
-                let (_ptr1, _len1) = ::witbind::rt::lend_list(v);
-                let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
-                unsafe { _wit_import(_ptr1, _len1, _ptr2) };
-                unsafe { ::witbind::rt::take_list_at::<u8>(_ptr2) }
+                #[cfg(not(any(target_arch = "wasm32", miri)))]
+                {
+                    Host::echo_bytes(
+                        &**::witbind::rt::native::host::<
+                            dyn Host,
+                        >(
+                            "witbind-fixtures:roundtrip/host",
+                            "echo-bytes",
+                            "witbind_fixtures::roundtrip::host::Host",
+                            "witbind_fixtures::roundtrip::host::install",
+                        ),
+                        v,
+                    )
+                }
+                #[cfg(any(target_arch = "wasm32", miri))]
+                {
+                    wit_import!("echo-bytes", (ptr, len, ptr));
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                    let (_ptr1, _len1) = ::witbind::rt::lend_list(v);
+                    let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe { _wit_import(_ptr1, _len1, _ptr2) };
+                    unsafe { ::witbind::rt::take_list_at::<u8>(_ptr2) }
+                }
             }
             pub fn echo_u32s(v: &[u32]) -> ::witbind::rt::Vec<u32> {
-                wit_import!("echo-u32s", (ptr, len, ptr));
-                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
-                let (_ptr1, _len1) = ::witbind::rt::lend_list(v);
-                let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
-                unsafe { _wit_import(_ptr1, _len1, _ptr2) };
-                unsafe { ::witbind::rt::take_list_at::<u32>(_ptr2) }
+                #[cfg(not(any(target_arch = "wasm32", miri)))]
+                {
+                    Host::echo_u32s(
+                        &**::witbind::rt::native::host::<
+                            dyn Host,
+                        >(
+                            "witbind-fixtures:roundtrip/host",
+                            "echo-u32s",
+                            "witbind_fixtures::roundtrip::host::Host",
+                            "witbind_fixtures::roundtrip::host::install",
+                        ),
+                        v,
+                    )
+                }
+                #[cfg(any(target_arch = "wasm32", miri))]
+                {
+                    wit_import!("echo-u32s", (ptr, len, ptr));
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                    let (_ptr1, _len1) = ::witbind::rt::lend_list(v);
+                    let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe { _wit_import(_ptr1, _len1, _ptr2) };
+                    unsafe { ::witbind::rt::take_list_at::<u32>(_ptr2) }
+                }
             }
             pub fn echo_f64s(v: &[f64]) -> ::witbind::rt::Vec<f64> {
-                wit_import!("echo-f64s", (ptr, len, ptr));
-                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
-                let (_ptr1, _len1) = ::witbind::rt::lend_list(v);
-                let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
-                unsafe { _wit_import(_ptr1, _len1, _ptr2) };
-                unsafe { ::witbind::rt::take_list_at::<f64>(_ptr2) }
+                #[cfg(not(any(target_arch = "wasm32", miri)))]
+                {
+                    Host::echo_f64s(
+                        &**::witbind::rt::native::host::<
+                            dyn Host,
+                        >(
+                            "witbind-fixtures:roundtrip/host",
+                            "echo-f64s",
+                            "witbind_fixtures::roundtrip::host::Host",
+                            "witbind_fixtures::roundtrip::host::install",
+                        ),
+                        v,
+                    )
+                }
+                #[cfg(any(target_arch = "wasm32", miri))]
+                {
+                    wit_import!("echo-f64s", (ptr, len, ptr));
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                    let (_ptr1, _len1) = ::witbind::rt::lend_list(v);
+                    let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe { _wit_import(_ptr1, _len1, _ptr2) };
+                    unsafe { ::witbind::rt::take_list_at::<f64>(_ptr2) }
+                }
             }
             pub fn echo_strings(
                 v: &[::witbind::rt::String],
             ) -> ::witbind::rt::Vec<::witbind::rt::String> {
-                wit_import!("echo-strings", (ptr, len, ptr));
-                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
-                let (_array2, _len2) = ::witbind::rt::lower_list(
-                    v.iter(),
-                    8,
-                    4,
-                    |_e1, _base2| {
-                        unsafe {
-                            ::witbind::rt::store_list(
-                                _base2,
-                                ::witbind::rt::lend_str(_e1),
-                            )
-                        };
-                    },
-                );
-                let (_ptr3, _len3) = (_array2, _len2);
-                let _ptr4 = _ret_area.as_mut_ptr().cast::<u8>();
-                unsafe { _wit_import(_ptr3, _len3, _ptr4) };
-                unsafe { ::witbind::rt::cabi_dealloc(_array2, _len2 * 8, 4) };
-                let _list5 = unsafe { ::witbind::rt::list_at(_ptr4) };
-                let _lift6 = |_base6: *mut u8| unsafe {
-                    ::witbind::rt::take_string_at(_base6)
-                };
-                unsafe { ::witbind::rt::lift_list(_list5, 8, 4, _lift6) }
+                #[cfg(not(any(target_arch = "wasm32", miri)))]
+                {
+                    Host::echo_strings(
+                        &**::witbind::rt::native::host::<
+                            dyn Host,
+                        >(
+                            "witbind-fixtures:roundtrip/host",
+                            "echo-strings",
+                            "witbind_fixtures::roundtrip::host::Host",
+                            "witbind_fixtures::roundtrip::host::install",
+                        ),
+                        v,
+                    )
+                }
+                #[cfg(any(target_arch = "wasm32", miri))]
+                {
+                    wit_import!("echo-strings", (ptr, len, ptr));
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                    let (_array2, _len2) = ::witbind::rt::lower_list(
+                        v.iter(),
+                        8,
+                        4,
+                        |_e1, _base2| {
+                            unsafe {
+                                ::witbind::rt::store_list(
+                                    _base2,
+                                    ::witbind::rt::lend_str(_e1),
+                                )
+                            };
+                        },
+                    );
+                    let (_ptr3, _len3) = (_array2, _len2);
+                    let _ptr4 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe { _wit_import(_ptr3, _len3, _ptr4) };
+                    unsafe { ::witbind::rt::cabi_dealloc(_array2, _len2 * 8, 4) };
+                    let _list5 = unsafe { ::witbind::rt::list_at(_ptr4) };
+                    let _lift6 = |_base6: *mut u8| unsafe {
+                        ::witbind::rt::take_string_at(_base6)
+                    };
+                    unsafe { ::witbind::rt::lift_list(_list5, 8, 4, _lift6) }
+                }
             }
             pub fn echo_points(v: &[Point]) -> ::witbind::rt::Vec<Point> {
-                wit_import!("echo-points", (ptr, len, ptr));
-                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
-                let (_ptr1, _len1) = ::witbind::rt::lend_list(v);
-                let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
-                unsafe { _wit_import(_ptr1, _len1, _ptr2) };
-                unsafe { ::witbind::rt::take_list_at::<Point>(_ptr2) }
+                #[cfg(not(any(target_arch = "wasm32", miri)))]
+                {
+                    Host::echo_points(
+                        &**::witbind::rt::native::host::<
+                            dyn Host,
+                        >(
+                            "witbind-fixtures:roundtrip/host",
+                            "echo-points",
+                            "witbind_fixtures::roundtrip::host::Host",
+                            "witbind_fixtures::roundtrip::host::install",
+                        ),
+                        v,
+                    )
+                }
+                #[cfg(any(target_arch = "wasm32", miri))]
+                {
+                    wit_import!("echo-points", (ptr, len, ptr));
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                    let (_ptr1, _len1) = ::witbind::rt::lend_list(v);
+                    let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe { _wit_import(_ptr1, _len1, _ptr2) };
+                    unsafe { ::witbind::rt::take_list_at::<Point>(_ptr2) }
+                }
             }
             pub fn echo_align1(v: &[Align1]) -> ::witbind::rt::Vec<Align1> {
-                wit_import!("echo-align1", (ptr, len, ptr));
-                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
-                let (_ptr1, _len1) = ::witbind::rt::lend_list(v);
-                let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
-                unsafe { _wit_import(_ptr1, _len1, _ptr2) };
-                unsafe { ::witbind::rt::take_list_at::<Align1>(_ptr2) }
+                #[cfg(not(any(target_arch = "wasm32", miri)))]
+                {
+                    Host::echo_align1(
+                        &**::witbind::rt::native::host::<
+                            dyn Host,
+                        >(
+                            "witbind-fixtures:roundtrip/host",
+                            "echo-align1",
+                            "witbind_fixtures::roundtrip::host::Host",
+                            "witbind_fixtures::roundtrip::host::install",
+                        ),
+                        v,
+                    )
+                }
+                #[cfg(any(target_arch = "wasm32", miri))]
+                {
+                    wit_import!("echo-align1", (ptr, len, ptr));
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                    let (_ptr1, _len1) = ::witbind::rt::lend_list(v);
+                    let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe { _wit_import(_ptr1, _len1, _ptr2) };
+                    unsafe { ::witbind::rt::take_list_at::<Align1>(_ptr2) }
+                }
             }
             pub fn echo_align2(v: &[Align2]) -> ::witbind::rt::Vec<Align2> {
-                wit_import!("echo-align2", (ptr, len, ptr));
-                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
-                let (_ptr1, _len1) = ::witbind::rt::lend_list(v);
-                let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
-                unsafe { _wit_import(_ptr1, _len1, _ptr2) };
-                unsafe { ::witbind::rt::take_list_at::<Align2>(_ptr2) }
+                #[cfg(not(any(target_arch = "wasm32", miri)))]
+                {
+                    Host::echo_align2(
+                        &**::witbind::rt::native::host::<
+                            dyn Host,
+                        >(
+                            "witbind-fixtures:roundtrip/host",
+                            "echo-align2",
+                            "witbind_fixtures::roundtrip::host::Host",
+                            "witbind_fixtures::roundtrip::host::install",
+                        ),
+                        v,
+                    )
+                }
+                #[cfg(any(target_arch = "wasm32", miri))]
+                {
+                    wit_import!("echo-align2", (ptr, len, ptr));
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                    let (_ptr1, _len1) = ::witbind::rt::lend_list(v);
+                    let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe { _wit_import(_ptr1, _len1, _ptr2) };
+                    unsafe { ::witbind::rt::take_list_at::<Align2>(_ptr2) }
+                }
             }
             pub fn echo_align4(v: &[Align4]) -> ::witbind::rt::Vec<Align4> {
-                wit_import!("echo-align4", (ptr, len, ptr));
-                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
-                let (_ptr1, _len1) = ::witbind::rt::lend_list(v);
-                let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
-                unsafe { _wit_import(_ptr1, _len1, _ptr2) };
-                unsafe { ::witbind::rt::take_list_at::<Align4>(_ptr2) }
+                #[cfg(not(any(target_arch = "wasm32", miri)))]
+                {
+                    Host::echo_align4(
+                        &**::witbind::rt::native::host::<
+                            dyn Host,
+                        >(
+                            "witbind-fixtures:roundtrip/host",
+                            "echo-align4",
+                            "witbind_fixtures::roundtrip::host::Host",
+                            "witbind_fixtures::roundtrip::host::install",
+                        ),
+                        v,
+                    )
+                }
+                #[cfg(any(target_arch = "wasm32", miri))]
+                {
+                    wit_import!("echo-align4", (ptr, len, ptr));
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                    let (_ptr1, _len1) = ::witbind::rt::lend_list(v);
+                    let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe { _wit_import(_ptr1, _len1, _ptr2) };
+                    unsafe { ::witbind::rt::take_list_at::<Align4>(_ptr2) }
+                }
             }
             pub fn echo_align8(v: &[Align8]) -> ::witbind::rt::Vec<Align8> {
-                wit_import!("echo-align8", (ptr, len, ptr));
-                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
-                let (_ptr1, _len1) = ::witbind::rt::lend_list(v);
-                let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
-                unsafe { _wit_import(_ptr1, _len1, _ptr2) };
-                unsafe { ::witbind::rt::take_list_at::<Align8>(_ptr2) }
+                #[cfg(not(any(target_arch = "wasm32", miri)))]
+                {
+                    Host::echo_align8(
+                        &**::witbind::rt::native::host::<
+                            dyn Host,
+                        >(
+                            "witbind-fixtures:roundtrip/host",
+                            "echo-align8",
+                            "witbind_fixtures::roundtrip::host::Host",
+                            "witbind_fixtures::roundtrip::host::install",
+                        ),
+                        v,
+                    )
+                }
+                #[cfg(any(target_arch = "wasm32", miri))]
+                {
+                    wit_import!("echo-align8", (ptr, len, ptr));
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                    let (_ptr1, _len1) = ::witbind::rt::lend_list(v);
+                    let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe { _wit_import(_ptr1, _len1, _ptr2) };
+                    unsafe { ::witbind::rt::take_list_at::<Align8>(_ptr2) }
+                }
             }
             pub fn echo_nested_lists(
                 v: &[::witbind::rt::Vec<::witbind::rt::String>],
             ) -> ::witbind::rt::Vec<::witbind::rt::Vec<::witbind::rt::String>> {
-                wit_import!("echo-nested-lists", (ptr, len, ptr));
-                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
-                let mut _cleanup_list = ::witbind::rt::Vec::<
-                    (*mut u8, usize, usize),
-                >::new();
-                let (_array2, _len2) = ::witbind::rt::lower_list(
-                    v.iter(),
-                    8,
-                    4,
-                    |_e1, _base2| {
-                        let (_array4, _len4) = ::witbind::rt::lower_list(
-                            _e1.iter(),
-                            8,
-                            4,
-                            |_e3, _base4| {
-                                unsafe {
-                                    ::witbind::rt::store_list(
-                                        _base4,
-                                        ::witbind::rt::lend_str(_e3),
-                                    )
-                                };
-                            },
-                        );
-                        _cleanup_list.push((_array4, _len4 * 8, 4));
-                        unsafe { ::witbind::rt::store_list(_base2, (_array4, _len4)) };
-                    },
-                );
-                let (_ptr5, _len5) = (_array2, _len2);
-                let _ptr6 = _ret_area.as_mut_ptr().cast::<u8>();
-                unsafe { _wit_import(_ptr5, _len5, _ptr6) };
-                unsafe { ::witbind::rt::cabi_dealloc(_array2, _len2 * 8, 4) };
-                for (ptr, size, align) in _cleanup_list {
-                    unsafe { ::witbind::rt::cabi_dealloc(ptr, size, align) };
+                #[cfg(not(any(target_arch = "wasm32", miri)))]
+                {
+                    Host::echo_nested_lists(
+                        &**::witbind::rt::native::host::<
+                            dyn Host,
+                        >(
+                            "witbind-fixtures:roundtrip/host",
+                            "echo-nested-lists",
+                            "witbind_fixtures::roundtrip::host::Host",
+                            "witbind_fixtures::roundtrip::host::install",
+                        ),
+                        v,
+                    )
                 }
-                let _list7 = unsafe { ::witbind::rt::list_at(_ptr6) };
-                let _lift8 = |_base8: *mut u8| {
-                    let _list9 = unsafe { ::witbind::rt::list_at(_base8) };
-                    let _lift10 = |_base10: *mut u8| unsafe {
-                        ::witbind::rt::take_string_at(_base10)
+                #[cfg(any(target_arch = "wasm32", miri))]
+                {
+                    wit_import!("echo-nested-lists", (ptr, len, ptr));
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                    let mut _cleanup_list = ::witbind::rt::Vec::<
+                        (*mut u8, usize, usize),
+                    >::new();
+                    let (_array2, _len2) = ::witbind::rt::lower_list(
+                        v.iter(),
+                        8,
+                        4,
+                        |_e1, _base2| {
+                            let (_array4, _len4) = ::witbind::rt::lower_list(
+                                _e1.iter(),
+                                8,
+                                4,
+                                |_e3, _base4| {
+                                    unsafe {
+                                        ::witbind::rt::store_list(
+                                            _base4,
+                                            ::witbind::rt::lend_str(_e3),
+                                        )
+                                    };
+                                },
+                            );
+                            _cleanup_list.push((_array4, _len4 * 8, 4));
+                            unsafe {
+                                ::witbind::rt::store_list(_base2, (_array4, _len4))
+                            };
+                        },
+                    );
+                    let (_ptr5, _len5) = (_array2, _len2);
+                    let _ptr6 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe { _wit_import(_ptr5, _len5, _ptr6) };
+                    unsafe { ::witbind::rt::cabi_dealloc(_array2, _len2 * 8, 4) };
+                    for (ptr, size, align) in _cleanup_list {
+                        unsafe { ::witbind::rt::cabi_dealloc(ptr, size, align) };
+                    }
+                    let _list7 = unsafe { ::witbind::rt::list_at(_ptr6) };
+                    let _lift8 = |_base8: *mut u8| {
+                        let _list9 = unsafe { ::witbind::rt::list_at(_base8) };
+                        let _lift10 = |_base10: *mut u8| unsafe {
+                            ::witbind::rt::take_string_at(_base10)
+                        };
+                        unsafe { ::witbind::rt::lift_list(_list9, 8, 4, _lift10) }
                     };
-                    unsafe { ::witbind::rt::lift_list(_list9, 8, 4, _lift10) }
-                };
-                unsafe { ::witbind::rt::lift_list(_list7, 8, 4, _lift8) }
+                    unsafe { ::witbind::rt::lift_list(_list7, 8, 4, _lift8) }
+                }
             }
             pub fn echo_opt_string(
                 v: ::core::option::Option<&str>,
             ) -> ::core::option::Option<::witbind::rt::String> {
-                wit_import!("echo-opt-string", (i32, ptr, len, ptr));
-                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 3]>::uninit();
-                let (_v4, _v5, _v6) = match v {
-                    ::core::option::Option::None => {
-                        (0i32, ::core::ptr::null_mut::<u8>(), 0usize)
-                    }
-                    ::core::option::Option::Some(_e2) => {
-                        let (_ptr3, _len3) = ::witbind::rt::lend_str(_e2);
-                        (1i32, _ptr3, _len3)
-                    }
-                };
-                let _ptr7 = _ret_area.as_mut_ptr().cast::<u8>();
-                unsafe { _wit_import(_v4, _v5, _v6, _ptr7) };
-                let _l8 = unsafe { *_ptr7.cast::<u8>() };
-                let _case9 = || unsafe { ::witbind::rt::take_string_at(_ptr7.add(4)) };
-                unsafe { ::witbind::rt::lift_option(_l8, _case9) }
+                #[cfg(not(any(target_arch = "wasm32", miri)))]
+                {
+                    Host::echo_opt_string(
+                        &**::witbind::rt::native::host::<
+                            dyn Host,
+                        >(
+                            "witbind-fixtures:roundtrip/host",
+                            "echo-opt-string",
+                            "witbind_fixtures::roundtrip::host::Host",
+                            "witbind_fixtures::roundtrip::host::install",
+                        ),
+                        v,
+                    )
+                }
+                #[cfg(any(target_arch = "wasm32", miri))]
+                {
+                    wit_import!("echo-opt-string", (i32, ptr, len, ptr));
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 3]>::uninit();
+                    let (_v4, _v5, _v6) = match v {
+                        ::core::option::Option::None => {
+                            (0i32, ::core::ptr::null_mut::<u8>(), 0usize)
+                        }
+                        ::core::option::Option::Some(_e2) => {
+                            let (_ptr3, _len3) = ::witbind::rt::lend_str(_e2);
+                            (1i32, _ptr3, _len3)
+                        }
+                    };
+                    let _ptr7 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe { _wit_import(_v4, _v5, _v6, _ptr7) };
+                    let _l8 = unsafe { *_ptr7.cast::<u8>() };
+                    let _case9 = || unsafe {
+                        ::witbind::rt::take_string_at(_ptr7.add(4))
+                    };
+                    unsafe { ::witbind::rt::lift_option(_l8, _case9) }
+                }
             }
             pub fn echo_opt_opt(
                 v: ::core::option::Option<::core::option::Option<u32>>,
             ) -> ::core::option::Option<::core::option::Option<u32>> {
-                wit_import!("echo-opt-opt", (i32, i32, i32, ptr));
-                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 3]>::uninit();
-                let (_v7, _v8, _v9) = match v {
-                    ::core::option::Option::None => (0i32, 0i32, 0i32),
-                    ::core::option::Option::Some(_e2) => {
-                        let (_v5, _v6) = match _e2 {
-                            ::core::option::Option::None => (0i32, 0i32),
-                            ::core::option::Option::Some(_e4) => {
-                                (1i32, ::witbind::rt::as_i32(_e4))
-                            }
-                        };
-                        (1i32, _v5, _v6)
-                    }
-                };
-                let _ptr10 = _ret_area.as_mut_ptr().cast::<u8>();
-                unsafe { _wit_import(_v7, _v8, _v9, _ptr10) };
-                let _l11 = unsafe { *_ptr10.cast::<u8>() };
-                let _case16 = || {
-                    let _l12 = unsafe { *_ptr10.add(4).cast::<u8>() };
-                    let _case14 = || unsafe { *_ptr10.add(8).cast::<u32>() };
-                    unsafe { ::witbind::rt::lift_option(_l12, _case14) }
-                };
-                unsafe { ::witbind::rt::lift_option(_l11, _case16) }
+                #[cfg(not(any(target_arch = "wasm32", miri)))]
+                {
+                    Host::echo_opt_opt(
+                        &**::witbind::rt::native::host::<
+                            dyn Host,
+                        >(
+                            "witbind-fixtures:roundtrip/host",
+                            "echo-opt-opt",
+                            "witbind_fixtures::roundtrip::host::Host",
+                            "witbind_fixtures::roundtrip::host::install",
+                        ),
+                        v,
+                    )
+                }
+                #[cfg(any(target_arch = "wasm32", miri))]
+                {
+                    wit_import!("echo-opt-opt", (i32, i32, i32, ptr));
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 3]>::uninit();
+                    let (_v7, _v8, _v9) = match v {
+                        ::core::option::Option::None => (0i32, 0i32, 0i32),
+                        ::core::option::Option::Some(_e2) => {
+                            let (_v5, _v6) = match _e2 {
+                                ::core::option::Option::None => (0i32, 0i32),
+                                ::core::option::Option::Some(_e4) => {
+                                    (1i32, ::witbind::rt::as_i32(_e4))
+                                }
+                            };
+                            (1i32, _v5, _v6)
+                        }
+                    };
+                    let _ptr10 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe { _wit_import(_v7, _v8, _v9, _ptr10) };
+                    let _l11 = unsafe { *_ptr10.cast::<u8>() };
+                    let _case16 = || {
+                        let _l12 = unsafe { *_ptr10.add(4).cast::<u8>() };
+                        let _case14 = || unsafe { *_ptr10.add(8).cast::<u32>() };
+                        unsafe { ::witbind::rt::lift_option(_l12, _case14) }
+                    };
+                    unsafe { ::witbind::rt::lift_option(_l11, _case16) }
+                }
             }
             #[allow(clippy::clone_on_copy)]
             pub fn echo_res_full(
                 v: ::core::result::Result<&str, &Color>,
             ) -> ::core::result::Result<::witbind::rt::String, Color> {
-                wit_import!("echo-res-full", (i32, ptr, len, ptr));
-                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 3]>::uninit();
-                let (_v4, _v5, _v6) = match v {
-                    ::core::result::Result::Ok(_e1) => {
-                        let (_ptr2, _len2) = ::witbind::rt::lend_str(_e1);
-                        (0i32, _ptr2, _len2)
-                    }
-                    ::core::result::Result::Err(_e3) => {
-                        (1i32, (_e3.clone() as i32) as usize as *mut u8, 0usize)
-                    }
-                };
-                let _ptr7 = _ret_area.as_mut_ptr().cast::<u8>();
-                unsafe { _wit_import(_v4, _v5, _v6, _ptr7) };
-                let _l8 = unsafe { *_ptr7.cast::<u8>() };
-                let _case9 = || unsafe { ::witbind::rt::take_string_at(_ptr7.add(4)) };
-                let _case11 = || {
-                    let _l10 = unsafe { *_ptr7.add(4).cast::<u8>() };
-                    unsafe { Color::_lift(_l10) }
-                };
-                unsafe { ::witbind::rt::lift_result(_l8, _case9, _case11) }
+                #[cfg(not(any(target_arch = "wasm32", miri)))]
+                {
+                    Host::echo_res_full(
+                        &**::witbind::rt::native::host::<
+                            dyn Host,
+                        >(
+                            "witbind-fixtures:roundtrip/host",
+                            "echo-res-full",
+                            "witbind_fixtures::roundtrip::host::Host",
+                            "witbind_fixtures::roundtrip::host::install",
+                        ),
+                        v,
+                    )
+                }
+                #[cfg(any(target_arch = "wasm32", miri))]
+                {
+                    wit_import!("echo-res-full", (i32, ptr, len, ptr));
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 3]>::uninit();
+                    let (_v4, _v5, _v6) = match v {
+                        ::core::result::Result::Ok(_e1) => {
+                            let (_ptr2, _len2) = ::witbind::rt::lend_str(_e1);
+                            (0i32, _ptr2, _len2)
+                        }
+                        ::core::result::Result::Err(_e3) => {
+                            (1i32, (_e3.clone() as i32) as usize as *mut u8, 0usize)
+                        }
+                    };
+                    let _ptr7 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe { _wit_import(_v4, _v5, _v6, _ptr7) };
+                    let _l8 = unsafe { *_ptr7.cast::<u8>() };
+                    let _case9 = || unsafe {
+                        ::witbind::rt::take_string_at(_ptr7.add(4))
+                    };
+                    let _case11 = || {
+                        let _l10 = unsafe { *_ptr7.add(4).cast::<u8>() };
+                        unsafe { Color::_lift(_l10) }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l8, _case9, _case11) }
+                }
             }
             #[allow(clippy::result_unit_err)]
             pub fn echo_res_unit(
                 v: ::core::result::Result<(), ()>,
             ) -> ::core::result::Result<(), ()> {
-                wit_import!("echo-res-unit", (i32), i32);
-                let _v3 = match v {
-                    ::core::result::Result::Ok(_) => 0i32,
-                    ::core::result::Result::Err(_) => 1i32,
-                };
-                let _ret4 = unsafe { _wit_import(_v3) };
-                unsafe { ::witbind::rt::lift_result(_ret4, || (), || ()) }
+                #[cfg(not(any(target_arch = "wasm32", miri)))]
+                {
+                    Host::echo_res_unit(
+                        &**::witbind::rt::native::host::<
+                            dyn Host,
+                        >(
+                            "witbind-fixtures:roundtrip/host",
+                            "echo-res-unit",
+                            "witbind_fixtures::roundtrip::host::Host",
+                            "witbind_fixtures::roundtrip::host::install",
+                        ),
+                        v,
+                    )
+                }
+                #[cfg(any(target_arch = "wasm32", miri))]
+                {
+                    wit_import!("echo-res-unit", (i32), i32);
+                    let _v3 = match v {
+                        ::core::result::Result::Ok(_) => 0i32,
+                        ::core::result::Result::Err(_) => 1i32,
+                    };
+                    let _ret4 = unsafe { _wit_import(_v3) };
+                    unsafe { ::witbind::rt::lift_result(_ret4, || (), || ()) }
+                }
             }
             pub fn echo_res_err(
                 v: ::core::result::Result<(), &str>,
             ) -> ::core::result::Result<(), ::witbind::rt::String> {
-                wit_import!("echo-res-err", (i32, ptr, len, ptr));
-                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 3]>::uninit();
-                let (_v4, _v5, _v6) = match v {
-                    ::core::result::Result::Ok(_) => {
-                        (0i32, ::core::ptr::null_mut::<u8>(), 0usize)
-                    }
-                    ::core::result::Result::Err(_e2) => {
-                        let (_ptr3, _len3) = ::witbind::rt::lend_str(_e2);
-                        (1i32, _ptr3, _len3)
-                    }
-                };
-                let _ptr7 = _ret_area.as_mut_ptr().cast::<u8>();
-                unsafe { _wit_import(_v4, _v5, _v6, _ptr7) };
-                let _l8 = unsafe { *_ptr7.cast::<u8>() };
-                let _case9 = || unsafe { ::witbind::rt::take_string_at(_ptr7.add(4)) };
-                unsafe { ::witbind::rt::lift_result(_l8, || (), _case9) }
+                #[cfg(not(any(target_arch = "wasm32", miri)))]
+                {
+                    Host::echo_res_err(
+                        &**::witbind::rt::native::host::<
+                            dyn Host,
+                        >(
+                            "witbind-fixtures:roundtrip/host",
+                            "echo-res-err",
+                            "witbind_fixtures::roundtrip::host::Host",
+                            "witbind_fixtures::roundtrip::host::install",
+                        ),
+                        v,
+                    )
+                }
+                #[cfg(any(target_arch = "wasm32", miri))]
+                {
+                    wit_import!("echo-res-err", (i32, ptr, len, ptr));
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 3]>::uninit();
+                    let (_v4, _v5, _v6) = match v {
+                        ::core::result::Result::Ok(_) => {
+                            (0i32, ::core::ptr::null_mut::<u8>(), 0usize)
+                        }
+                        ::core::result::Result::Err(_e2) => {
+                            let (_ptr3, _len3) = ::witbind::rt::lend_str(_e2);
+                            (1i32, _ptr3, _len3)
+                        }
+                    };
+                    let _ptr7 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe { _wit_import(_v4, _v5, _v6, _ptr7) };
+                    let _l8 = unsafe { *_ptr7.cast::<u8>() };
+                    let _case9 = || unsafe {
+                        ::witbind::rt::take_string_at(_ptr7.add(4))
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l8, || (), _case9) }
+                }
             }
             #[allow(clippy::result_unit_err)]
             pub fn echo_res_ok(
                 v: ::core::result::Result<u64, ()>,
             ) -> ::core::result::Result<u64, ()> {
-                wit_import!("echo-res-ok", (i32, i64, ptr));
-                let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
-                let (_v3, _v4) = match v {
-                    ::core::result::Result::Ok(_e1) => (0i32, ::witbind::rt::as_i64(_e1)),
-                    ::core::result::Result::Err(_) => (1i32, 0i64),
-                };
-                let _ptr5 = _ret_area.as_mut_ptr().cast::<u8>();
-                unsafe { _wit_import(_v3, _v4, _ptr5) };
-                let _l6 = unsafe { *_ptr5.cast::<u8>() };
-                let _case8 = || unsafe { *_ptr5.add(8).cast::<u64>() };
-                unsafe { ::witbind::rt::lift_result(_l6, _case8, || ()) }
+                #[cfg(not(any(target_arch = "wasm32", miri)))]
+                {
+                    Host::echo_res_ok(
+                        &**::witbind::rt::native::host::<
+                            dyn Host,
+                        >(
+                            "witbind-fixtures:roundtrip/host",
+                            "echo-res-ok",
+                            "witbind_fixtures::roundtrip::host::Host",
+                            "witbind_fixtures::roundtrip::host::install",
+                        ),
+                        v,
+                    )
+                }
+                #[cfg(any(target_arch = "wasm32", miri))]
+                {
+                    wit_import!("echo-res-ok", (i32, i64, ptr));
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
+                    let (_v3, _v4) = match v {
+                        ::core::result::Result::Ok(_e1) => {
+                            (0i32, ::witbind::rt::as_i64(_e1))
+                        }
+                        ::core::result::Result::Err(_) => (1i32, 0i64),
+                    };
+                    let _ptr5 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe { _wit_import(_v3, _v4, _ptr5) };
+                    let _l6 = unsafe { *_ptr5.cast::<u8>() };
+                    let _case8 = || unsafe { *_ptr5.add(8).cast::<u64>() };
+                    unsafe { ::witbind::rt::lift_result(_l6, _case8, || ()) }
+                }
             }
             pub fn echo_tuple(v: (u8, &str, f64)) -> (u8, ::witbind::rt::String, f64) {
-                wit_import!("echo-tuple", (i32, ptr, len, f64, ptr));
-                let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 3]>::uninit();
-                let (_t1_0, _t1_1, _t1_2) = v;
-                let (_ptr2, _len2) = ::witbind::rt::lend_str(_t1_1);
-                let _ptr3 = _ret_area.as_mut_ptr().cast::<u8>();
-                unsafe {
-                    _wit_import(
-                        ::witbind::rt::as_i32(_t1_0),
-                        _ptr2,
-                        _len2,
-                        ::witbind::rt::as_f64(_t1_2),
-                        _ptr3,
+                #[cfg(not(any(target_arch = "wasm32", miri)))]
+                {
+                    Host::echo_tuple(
+                        &**::witbind::rt::native::host::<
+                            dyn Host,
+                        >(
+                            "witbind-fixtures:roundtrip/host",
+                            "echo-tuple",
+                            "witbind_fixtures::roundtrip::host::Host",
+                            "witbind_fixtures::roundtrip::host::install",
+                        ),
+                        v,
                     )
-                };
-                let _l4 = unsafe { *_ptr3.cast::<u8>() };
-                let _l5 = unsafe { *_ptr3.add(16).cast::<f64>() };
-                (_l4, unsafe { ::witbind::rt::take_string_at(_ptr3.add(4)) }, _l5)
+                }
+                #[cfg(any(target_arch = "wasm32", miri))]
+                {
+                    wit_import!("echo-tuple", (i32, ptr, len, f64, ptr));
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 3]>::uninit();
+                    let (_t1_0, _t1_1, _t1_2) = v;
+                    let (_ptr2, _len2) = ::witbind::rt::lend_str(_t1_1);
+                    let _ptr3 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe {
+                        _wit_import(
+                            ::witbind::rt::as_i32(_t1_0),
+                            _ptr2,
+                            _len2,
+                            ::witbind::rt::as_f64(_t1_2),
+                            _ptr3,
+                        )
+                    };
+                    let _l4 = unsafe { *_ptr3.cast::<u8>() };
+                    let _l5 = unsafe { *_ptr3.add(16).cast::<f64>() };
+                    (_l4, unsafe { ::witbind::rt::take_string_at(_ptr3.add(4)) }, _l5)
+                }
             }
             pub fn echo_point(v: Point) -> Point {
-                wit_import!("echo-point", (i32, i32, ptr));
-                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
-                let Point { x: _f1, y: _f2 } = v;
-                let _ptr3 = _ret_area.as_mut_ptr().cast::<u8>();
-                unsafe {
-                    _wit_import(
-                        ::witbind::rt::as_i32(_f1),
-                        ::witbind::rt::as_i32(_f2),
-                        _ptr3,
+                #[cfg(not(any(target_arch = "wasm32", miri)))]
+                {
+                    Host::echo_point(
+                        &**::witbind::rt::native::host::<
+                            dyn Host,
+                        >(
+                            "witbind-fixtures:roundtrip/host",
+                            "echo-point",
+                            "witbind_fixtures::roundtrip::host::Host",
+                            "witbind_fixtures::roundtrip::host::install",
+                        ),
+                        v,
                     )
-                };
-                let _l4 = unsafe { *_ptr3.cast::<i32>() };
-                let _l5 = unsafe { *_ptr3.add(4).cast::<i32>() };
-                Point { x: _l4, y: _l5 }
+                }
+                #[cfg(any(target_arch = "wasm32", miri))]
+                {
+                    wit_import!("echo-point", (i32, i32, ptr));
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                    let Point { x: _f1, y: _f2 } = v;
+                    let _ptr3 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe {
+                        _wit_import(
+                            ::witbind::rt::as_i32(_f1),
+                            ::witbind::rt::as_i32(_f2),
+                            _ptr3,
+                        )
+                    };
+                    let _l4 = unsafe { *_ptr3.cast::<i32>() };
+                    let _l5 = unsafe { *_ptr3.add(4).cast::<i32>() };
+                    Point { x: _l4, y: _l5 }
+                }
             }
             #[allow(clippy::needless_borrow)]
             pub fn echo_nested(v: &Nested) -> Nested {
-                wit_import!(
-                    "echo-nested", (ptr, len, ptr, len, ptr, len, i32, i32, i32, ptr,
-                    len, ptr)
-                );
-                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 11]>::uninit();
-                let mut _cleanup_list = ::witbind::rt::Vec::<
-                    (*mut u8, usize, usize),
-                >::new();
-                let (_v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8, _v9, _v10, _v11) = super::types::_lower_flat_nested(
-                    &v,
-                    &mut _cleanup_list,
-                );
-                let _ptr12 = _ret_area.as_mut_ptr().cast::<u8>();
-                unsafe {
-                    _wit_import(
-                        _v1,
-                        _v2,
-                        _v3,
-                        _v4,
-                        _v5,
-                        _v6,
-                        _v7,
-                        _v8,
-                        _v9,
-                        _v10,
-                        _v11,
-                        _ptr12,
+                #[cfg(not(any(target_arch = "wasm32", miri)))]
+                {
+                    Host::echo_nested(
+                        &**::witbind::rt::native::host::<
+                            dyn Host,
+                        >(
+                            "witbind-fixtures:roundtrip/host",
+                            "echo-nested",
+                            "witbind_fixtures::roundtrip::host::Host",
+                            "witbind_fixtures::roundtrip::host::install",
+                        ),
+                        v,
                     )
-                };
-                for (ptr, size, align) in _cleanup_list {
-                    unsafe { ::witbind::rt::cabi_dealloc(ptr, size, align) };
                 }
-                unsafe { super::types::_lift_nested(_ptr12) }
+                #[cfg(any(target_arch = "wasm32", miri))]
+                {
+                    wit_import!(
+                        "echo-nested", (ptr, len, ptr, len, ptr, len, i32, i32, i32, ptr,
+                        len, ptr)
+                    );
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 11]>::uninit();
+                    let mut _cleanup_list = ::witbind::rt::Vec::<
+                        (*mut u8, usize, usize),
+                    >::new();
+                    let (_v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8, _v9, _v10, _v11) = super::types::_lower_flat_nested(
+                        &v,
+                        &mut _cleanup_list,
+                    );
+                    let _ptr12 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe {
+                        _wit_import(
+                            _v1,
+                            _v2,
+                            _v3,
+                            _v4,
+                            _v5,
+                            _v6,
+                            _v7,
+                            _v8,
+                            _v9,
+                            _v10,
+                            _v11,
+                            _ptr12,
+                        )
+                    };
+                    for (ptr, size, align) in _cleanup_list {
+                        unsafe { ::witbind::rt::cabi_dealloc(ptr, size, align) };
+                    }
+                    unsafe { super::types::_lift_nested(_ptr12) }
+                }
             }
             #[allow(clippy::needless_borrow)]
             pub fn echo_shape(v: &Shape) -> Shape {
-                wit_import!("echo-shape", (i32, p64, len, ptr));
-                let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
-                let (_v1, _v2, _v3) = super::types::_lower_flat_shape(&v);
-                let _ptr4 = _ret_area.as_mut_ptr().cast::<u8>();
-                unsafe { _wit_import(_v1, _v2, _v3, _ptr4) };
-                unsafe { super::types::_lift_shape(_ptr4) }
+                #[cfg(not(any(target_arch = "wasm32", miri)))]
+                {
+                    Host::echo_shape(
+                        &**::witbind::rt::native::host::<
+                            dyn Host,
+                        >(
+                            "witbind-fixtures:roundtrip/host",
+                            "echo-shape",
+                            "witbind_fixtures::roundtrip::host::Host",
+                            "witbind_fixtures::roundtrip::host::install",
+                        ),
+                        v,
+                    )
+                }
+                #[cfg(any(target_arch = "wasm32", miri))]
+                {
+                    wit_import!("echo-shape", (i32, p64, len, ptr));
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
+                    let (_v1, _v2, _v3) = super::types::_lower_flat_shape(&v);
+                    let _ptr4 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe { _wit_import(_v1, _v2, _v3, _ptr4) };
+                    unsafe { super::types::_lift_shape(_ptr4) }
+                }
             }
             #[allow(clippy::needless_borrow)]
             pub fn echo_shapes(v: &[Shape]) -> ::witbind::rt::Vec<Shape> {
-                wit_import!("echo-shapes", (ptr, len, ptr));
-                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
-                let (_array2, _len2) = ::witbind::rt::lower_list(
-                    v.iter(),
-                    16,
-                    8,
-                    |_e1, _base2| {
-                        unsafe { super::types::_lower_shape(&_e1, _base2) };
-                    },
-                );
-                let (_ptr3, _len3) = (_array2, _len2);
-                let _ptr4 = _ret_area.as_mut_ptr().cast::<u8>();
-                unsafe { _wit_import(_ptr3, _len3, _ptr4) };
-                unsafe { ::witbind::rt::cabi_dealloc(_array2, _len2 * 16, 8) };
-                let _list5 = unsafe { ::witbind::rt::list_at(_ptr4) };
-                let _lift6 = |_base6: *mut u8| unsafe {
-                    super::types::_lift_shape(_base6)
-                };
-                unsafe { ::witbind::rt::lift_list(_list5, 16, 8, _lift6) }
+                #[cfg(not(any(target_arch = "wasm32", miri)))]
+                {
+                    Host::echo_shapes(
+                        &**::witbind::rt::native::host::<
+                            dyn Host,
+                        >(
+                            "witbind-fixtures:roundtrip/host",
+                            "echo-shapes",
+                            "witbind_fixtures::roundtrip::host::Host",
+                            "witbind_fixtures::roundtrip::host::install",
+                        ),
+                        v,
+                    )
+                }
+                #[cfg(any(target_arch = "wasm32", miri))]
+                {
+                    wit_import!("echo-shapes", (ptr, len, ptr));
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                    let (_array2, _len2) = ::witbind::rt::lower_list(
+                        v.iter(),
+                        16,
+                        8,
+                        |_e1, _base2| {
+                            unsafe { super::types::_lower_shape(&_e1, _base2) };
+                        },
+                    );
+                    let (_ptr3, _len3) = (_array2, _len2);
+                    let _ptr4 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe { _wit_import(_ptr3, _len3, _ptr4) };
+                    unsafe { ::witbind::rt::cabi_dealloc(_array2, _len2 * 16, 8) };
+                    let _list5 = unsafe { ::witbind::rt::list_at(_ptr4) };
+                    let _lift6 = |_base6: *mut u8| unsafe {
+                        super::types::_lift_shape(_base6)
+                    };
+                    unsafe { ::witbind::rt::lift_list(_list5, 16, 8, _lift6) }
+                }
             }
             #[allow(clippy::clone_on_copy)]
             pub fn echo_color(v: Color) -> Color {
-                wit_import!("echo-color", (i32), i32);
-                let _ret1 = unsafe { _wit_import(v.clone() as i32) };
-                unsafe { Color::_lift(_ret1 as u8) }
+                #[cfg(not(any(target_arch = "wasm32", miri)))]
+                {
+                    Host::echo_color(
+                        &**::witbind::rt::native::host::<
+                            dyn Host,
+                        >(
+                            "witbind-fixtures:roundtrip/host",
+                            "echo-color",
+                            "witbind_fixtures::roundtrip::host::Host",
+                            "witbind_fixtures::roundtrip::host::install",
+                        ),
+                        v,
+                    )
+                }
+                #[cfg(any(target_arch = "wasm32", miri))]
+                {
+                    wit_import!("echo-color", (i32), i32);
+                    let _ret1 = unsafe { _wit_import(v.clone() as i32) };
+                    unsafe { Color::_lift(_ret1 as u8) }
+                }
             }
             pub fn echo_small(v: Small) -> Small {
-                wit_import!("echo-small", (i32), i32);
-                let _ret1 = unsafe { _wit_import(v.bits() as i32) };
-                Small::from_bits_retain(_ret1 as u8)
+                #[cfg(not(any(target_arch = "wasm32", miri)))]
+                {
+                    Host::echo_small(
+                        &**::witbind::rt::native::host::<
+                            dyn Host,
+                        >(
+                            "witbind-fixtures:roundtrip/host",
+                            "echo-small",
+                            "witbind_fixtures::roundtrip::host::Host",
+                            "witbind_fixtures::roundtrip::host::install",
+                        ),
+                        v,
+                    )
+                }
+                #[cfg(any(target_arch = "wasm32", miri))]
+                {
+                    wit_import!("echo-small", (i32), i32);
+                    let _ret1 = unsafe { _wit_import(v.bits() as i32) };
+                    Small::from_bits_retain(_ret1 as u8)
+                }
             }
             pub fn echo_full(v: Full) -> Full {
-                wit_import!("echo-full", (i32), i32);
-                let _ret1 = unsafe { _wit_import(v.bits() as i32) };
-                Full::from_bits_retain(_ret1 as u32)
+                #[cfg(not(any(target_arch = "wasm32", miri)))]
+                {
+                    Host::echo_full(
+                        &**::witbind::rt::native::host::<
+                            dyn Host,
+                        >(
+                            "witbind-fixtures:roundtrip/host",
+                            "echo-full",
+                            "witbind_fixtures::roundtrip::host::Host",
+                            "witbind_fixtures::roundtrip::host::install",
+                        ),
+                        v,
+                    )
+                }
+                #[cfg(any(target_arch = "wasm32", miri))]
+                {
+                    wit_import!("echo-full", (i32), i32);
+                    let _ret1 = unsafe { _wit_import(v.bits() as i32) };
+                    Full::from_bits_retain(_ret1 as u32)
+                }
             }
             #[allow(clippy::needless_borrow)]
             pub fn echo_mixed(v: &Mixed) -> Mixed {
-                wit_import!("echo-mixed", (i32, p64, len, ptr));
-                let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 3]>::uninit();
-                let (_v1, _v2, _v3) = super::types::_lower_flat_mixed(&v);
-                let _ptr4 = _ret_area.as_mut_ptr().cast::<u8>();
-                unsafe { _wit_import(_v1, _v2, _v3, _ptr4) };
-                unsafe { super::types::_lift_mixed(_ptr4) }
+                #[cfg(not(any(target_arch = "wasm32", miri)))]
+                {
+                    Host::echo_mixed(
+                        &**::witbind::rt::native::host::<
+                            dyn Host,
+                        >(
+                            "witbind-fixtures:roundtrip/host",
+                            "echo-mixed",
+                            "witbind_fixtures::roundtrip::host::Host",
+                            "witbind_fixtures::roundtrip::host::install",
+                        ),
+                        v,
+                    )
+                }
+                #[cfg(any(target_arch = "wasm32", miri))]
+                {
+                    wit_import!("echo-mixed", (i32, p64, len, ptr));
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 3]>::uninit();
+                    let (_v1, _v2, _v3) = super::types::_lower_flat_mixed(&v);
+                    let _ptr4 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe { _wit_import(_v1, _v2, _v3, _ptr4) };
+                    unsafe { super::types::_lift_mixed(_ptr4) }
+                }
             }
             /// More than 16 flat parameters: passed through memory.
             #[allow(clippy::too_many_arguments)]
@@ -1268,31 +1924,436 @@ pub mod witbind_fixtures {
                 a15: u32,
                 a16: u32,
             ) -> ::witbind::rt::Vec<u32> {
-                wit_import!("echo-many", (ptr, ptr));
-                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 17]>::uninit();
-                let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                unsafe {
-                    *_ptr1.cast::<i32>() = ::witbind::rt::as_i32(a0);
-                    *_ptr1.add(4).cast::<i32>() = ::witbind::rt::as_i32(a1);
-                    *_ptr1.add(8).cast::<i32>() = ::witbind::rt::as_i32(a2);
-                    *_ptr1.add(12).cast::<i32>() = ::witbind::rt::as_i32(a3);
-                    *_ptr1.add(16).cast::<i32>() = ::witbind::rt::as_i32(a4);
-                    *_ptr1.add(20).cast::<i32>() = ::witbind::rt::as_i32(a5);
-                    *_ptr1.add(24).cast::<i32>() = ::witbind::rt::as_i32(a6);
-                    *_ptr1.add(28).cast::<i32>() = ::witbind::rt::as_i32(a7);
-                    *_ptr1.add(32).cast::<i32>() = ::witbind::rt::as_i32(a8);
-                    *_ptr1.add(36).cast::<i32>() = ::witbind::rt::as_i32(a9);
-                    *_ptr1.add(40).cast::<i32>() = ::witbind::rt::as_i32(a10);
-                    *_ptr1.add(44).cast::<i32>() = ::witbind::rt::as_i32(a11);
-                    *_ptr1.add(48).cast::<i32>() = ::witbind::rt::as_i32(a12);
-                    *_ptr1.add(52).cast::<i32>() = ::witbind::rt::as_i32(a13);
-                    *_ptr1.add(56).cast::<i32>() = ::witbind::rt::as_i32(a14);
-                    *_ptr1.add(60).cast::<i32>() = ::witbind::rt::as_i32(a15);
-                    *_ptr1.add(64).cast::<i32>() = ::witbind::rt::as_i32(a16);
+                #[cfg(not(any(target_arch = "wasm32", miri)))]
+                {
+                    Host::echo_many(
+                        &**::witbind::rt::native::host::<
+                            dyn Host,
+                        >(
+                            "witbind-fixtures:roundtrip/host",
+                            "echo-many",
+                            "witbind_fixtures::roundtrip::host::Host",
+                            "witbind_fixtures::roundtrip::host::install",
+                        ),
+                        a0,
+                        a1,
+                        a2,
+                        a3,
+                        a4,
+                        a5,
+                        a6,
+                        a7,
+                        a8,
+                        a9,
+                        a10,
+                        a11,
+                        a12,
+                        a13,
+                        a14,
+                        a15,
+                        a16,
+                    )
                 }
-                let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
-                unsafe { _wit_import(_ptr1, _ptr2) };
-                unsafe { ::witbind::rt::take_list_at::<u32>(_ptr2) }
+                #[cfg(any(target_arch = "wasm32", miri))]
+                {
+                    wit_import!("echo-many", (ptr, ptr));
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 17]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe {
+                        *_ptr1.cast::<i32>() = ::witbind::rt::as_i32(a0);
+                        *_ptr1.add(4).cast::<i32>() = ::witbind::rt::as_i32(a1);
+                        *_ptr1.add(8).cast::<i32>() = ::witbind::rt::as_i32(a2);
+                        *_ptr1.add(12).cast::<i32>() = ::witbind::rt::as_i32(a3);
+                        *_ptr1.add(16).cast::<i32>() = ::witbind::rt::as_i32(a4);
+                        *_ptr1.add(20).cast::<i32>() = ::witbind::rt::as_i32(a5);
+                        *_ptr1.add(24).cast::<i32>() = ::witbind::rt::as_i32(a6);
+                        *_ptr1.add(28).cast::<i32>() = ::witbind::rt::as_i32(a7);
+                        *_ptr1.add(32).cast::<i32>() = ::witbind::rt::as_i32(a8);
+                        *_ptr1.add(36).cast::<i32>() = ::witbind::rt::as_i32(a9);
+                        *_ptr1.add(40).cast::<i32>() = ::witbind::rt::as_i32(a10);
+                        *_ptr1.add(44).cast::<i32>() = ::witbind::rt::as_i32(a11);
+                        *_ptr1.add(48).cast::<i32>() = ::witbind::rt::as_i32(a12);
+                        *_ptr1.add(52).cast::<i32>() = ::witbind::rt::as_i32(a13);
+                        *_ptr1.add(56).cast::<i32>() = ::witbind::rt::as_i32(a14);
+                        *_ptr1.add(60).cast::<i32>() = ::witbind::rt::as_i32(a15);
+                        *_ptr1.add(64).cast::<i32>() = ::witbind::rt::as_i32(a16);
+                    }
+                    let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe { _wit_import(_ptr1, _ptr2) };
+                    unsafe { ::witbind::rt::take_list_at::<u32>(_ptr2) }
+                }
+            }
+            /// Natively (`cargo test` on the host): the imports of `witbind-fixtures:roundtrip/host` as a test implements them; make an implementation this thread's with [`install`]. A method left out panics when the guest calls it, naming it.
+            #[cfg(not(any(target_arch = "wasm32", miri)))]
+            #[allow(unused_variables, clippy::len_without_is_empty)]
+            pub trait Host: 'static {
+                fn echo_bool(&self, v: bool) -> bool {
+                    ::witbind::rt::native::not_implemented(
+                        "witbind-fixtures:roundtrip/host",
+                        "echo-bool",
+                        "witbind_fixtures::roundtrip::host::Host",
+                        "echo_bool",
+                    )
+                }
+                fn echo_s8(&self, v: i8) -> i8 {
+                    ::witbind::rt::native::not_implemented(
+                        "witbind-fixtures:roundtrip/host",
+                        "echo-s8",
+                        "witbind_fixtures::roundtrip::host::Host",
+                        "echo_s8",
+                    )
+                }
+                fn echo_u8(&self, v: u8) -> u8 {
+                    ::witbind::rt::native::not_implemented(
+                        "witbind-fixtures:roundtrip/host",
+                        "echo-u8",
+                        "witbind_fixtures::roundtrip::host::Host",
+                        "echo_u8",
+                    )
+                }
+                fn echo_s16(&self, v: i16) -> i16 {
+                    ::witbind::rt::native::not_implemented(
+                        "witbind-fixtures:roundtrip/host",
+                        "echo-s16",
+                        "witbind_fixtures::roundtrip::host::Host",
+                        "echo_s16",
+                    )
+                }
+                fn echo_u16(&self, v: u16) -> u16 {
+                    ::witbind::rt::native::not_implemented(
+                        "witbind-fixtures:roundtrip/host",
+                        "echo-u16",
+                        "witbind_fixtures::roundtrip::host::Host",
+                        "echo_u16",
+                    )
+                }
+                fn echo_s32(&self, v: i32) -> i32 {
+                    ::witbind::rt::native::not_implemented(
+                        "witbind-fixtures:roundtrip/host",
+                        "echo-s32",
+                        "witbind_fixtures::roundtrip::host::Host",
+                        "echo_s32",
+                    )
+                }
+                fn echo_u32(&self, v: u32) -> u32 {
+                    ::witbind::rt::native::not_implemented(
+                        "witbind-fixtures:roundtrip/host",
+                        "echo-u32",
+                        "witbind_fixtures::roundtrip::host::Host",
+                        "echo_u32",
+                    )
+                }
+                fn echo_s64(&self, v: i64) -> i64 {
+                    ::witbind::rt::native::not_implemented(
+                        "witbind-fixtures:roundtrip/host",
+                        "echo-s64",
+                        "witbind_fixtures::roundtrip::host::Host",
+                        "echo_s64",
+                    )
+                }
+                fn echo_u64(&self, v: u64) -> u64 {
+                    ::witbind::rt::native::not_implemented(
+                        "witbind-fixtures:roundtrip/host",
+                        "echo-u64",
+                        "witbind_fixtures::roundtrip::host::Host",
+                        "echo_u64",
+                    )
+                }
+                fn echo_f32(&self, v: f32) -> f32 {
+                    ::witbind::rt::native::not_implemented(
+                        "witbind-fixtures:roundtrip/host",
+                        "echo-f32",
+                        "witbind_fixtures::roundtrip::host::Host",
+                        "echo_f32",
+                    )
+                }
+                fn echo_f64(&self, v: f64) -> f64 {
+                    ::witbind::rt::native::not_implemented(
+                        "witbind-fixtures:roundtrip/host",
+                        "echo-f64",
+                        "witbind_fixtures::roundtrip::host::Host",
+                        "echo_f64",
+                    )
+                }
+                fn echo_char(&self, v: char) -> char {
+                    ::witbind::rt::native::not_implemented(
+                        "witbind-fixtures:roundtrip/host",
+                        "echo-char",
+                        "witbind_fixtures::roundtrip::host::Host",
+                        "echo_char",
+                    )
+                }
+                fn echo_string(&self, v: &str) -> ::witbind::rt::String {
+                    ::witbind::rt::native::not_implemented(
+                        "witbind-fixtures:roundtrip/host",
+                        "echo-string",
+                        "witbind_fixtures::roundtrip::host::Host",
+                        "echo_string",
+                    )
+                }
+                fn echo_bytes(&self, v: &[u8]) -> ::witbind::rt::Vec<u8> {
+                    ::witbind::rt::native::not_implemented(
+                        "witbind-fixtures:roundtrip/host",
+                        "echo-bytes",
+                        "witbind_fixtures::roundtrip::host::Host",
+                        "echo_bytes",
+                    )
+                }
+                fn echo_u32s(&self, v: &[u32]) -> ::witbind::rt::Vec<u32> {
+                    ::witbind::rt::native::not_implemented(
+                        "witbind-fixtures:roundtrip/host",
+                        "echo-u32s",
+                        "witbind_fixtures::roundtrip::host::Host",
+                        "echo_u32s",
+                    )
+                }
+                fn echo_f64s(&self, v: &[f64]) -> ::witbind::rt::Vec<f64> {
+                    ::witbind::rt::native::not_implemented(
+                        "witbind-fixtures:roundtrip/host",
+                        "echo-f64s",
+                        "witbind_fixtures::roundtrip::host::Host",
+                        "echo_f64s",
+                    )
+                }
+                fn echo_strings(
+                    &self,
+                    v: &[::witbind::rt::String],
+                ) -> ::witbind::rt::Vec<::witbind::rt::String> {
+                    ::witbind::rt::native::not_implemented(
+                        "witbind-fixtures:roundtrip/host",
+                        "echo-strings",
+                        "witbind_fixtures::roundtrip::host::Host",
+                        "echo_strings",
+                    )
+                }
+                fn echo_points(&self, v: &[Point]) -> ::witbind::rt::Vec<Point> {
+                    ::witbind::rt::native::not_implemented(
+                        "witbind-fixtures:roundtrip/host",
+                        "echo-points",
+                        "witbind_fixtures::roundtrip::host::Host",
+                        "echo_points",
+                    )
+                }
+                fn echo_align1(&self, v: &[Align1]) -> ::witbind::rt::Vec<Align1> {
+                    ::witbind::rt::native::not_implemented(
+                        "witbind-fixtures:roundtrip/host",
+                        "echo-align1",
+                        "witbind_fixtures::roundtrip::host::Host",
+                        "echo_align1",
+                    )
+                }
+                fn echo_align2(&self, v: &[Align2]) -> ::witbind::rt::Vec<Align2> {
+                    ::witbind::rt::native::not_implemented(
+                        "witbind-fixtures:roundtrip/host",
+                        "echo-align2",
+                        "witbind_fixtures::roundtrip::host::Host",
+                        "echo_align2",
+                    )
+                }
+                fn echo_align4(&self, v: &[Align4]) -> ::witbind::rt::Vec<Align4> {
+                    ::witbind::rt::native::not_implemented(
+                        "witbind-fixtures:roundtrip/host",
+                        "echo-align4",
+                        "witbind_fixtures::roundtrip::host::Host",
+                        "echo_align4",
+                    )
+                }
+                fn echo_align8(&self, v: &[Align8]) -> ::witbind::rt::Vec<Align8> {
+                    ::witbind::rt::native::not_implemented(
+                        "witbind-fixtures:roundtrip/host",
+                        "echo-align8",
+                        "witbind_fixtures::roundtrip::host::Host",
+                        "echo_align8",
+                    )
+                }
+                fn echo_nested_lists(
+                    &self,
+                    v: &[::witbind::rt::Vec<::witbind::rt::String>],
+                ) -> ::witbind::rt::Vec<::witbind::rt::Vec<::witbind::rt::String>> {
+                    ::witbind::rt::native::not_implemented(
+                        "witbind-fixtures:roundtrip/host",
+                        "echo-nested-lists",
+                        "witbind_fixtures::roundtrip::host::Host",
+                        "echo_nested_lists",
+                    )
+                }
+                fn echo_opt_string(
+                    &self,
+                    v: ::core::option::Option<&str>,
+                ) -> ::core::option::Option<::witbind::rt::String> {
+                    ::witbind::rt::native::not_implemented(
+                        "witbind-fixtures:roundtrip/host",
+                        "echo-opt-string",
+                        "witbind_fixtures::roundtrip::host::Host",
+                        "echo_opt_string",
+                    )
+                }
+                fn echo_opt_opt(
+                    &self,
+                    v: ::core::option::Option<::core::option::Option<u32>>,
+                ) -> ::core::option::Option<::core::option::Option<u32>> {
+                    ::witbind::rt::native::not_implemented(
+                        "witbind-fixtures:roundtrip/host",
+                        "echo-opt-opt",
+                        "witbind_fixtures::roundtrip::host::Host",
+                        "echo_opt_opt",
+                    )
+                }
+                fn echo_res_full(
+                    &self,
+                    v: ::core::result::Result<&str, &Color>,
+                ) -> ::core::result::Result<::witbind::rt::String, Color> {
+                    ::witbind::rt::native::not_implemented(
+                        "witbind-fixtures:roundtrip/host",
+                        "echo-res-full",
+                        "witbind_fixtures::roundtrip::host::Host",
+                        "echo_res_full",
+                    )
+                }
+                #[allow(clippy::result_unit_err)]
+                fn echo_res_unit(
+                    &self,
+                    v: ::core::result::Result<(), ()>,
+                ) -> ::core::result::Result<(), ()> {
+                    ::witbind::rt::native::not_implemented(
+                        "witbind-fixtures:roundtrip/host",
+                        "echo-res-unit",
+                        "witbind_fixtures::roundtrip::host::Host",
+                        "echo_res_unit",
+                    )
+                }
+                fn echo_res_err(
+                    &self,
+                    v: ::core::result::Result<(), &str>,
+                ) -> ::core::result::Result<(), ::witbind::rt::String> {
+                    ::witbind::rt::native::not_implemented(
+                        "witbind-fixtures:roundtrip/host",
+                        "echo-res-err",
+                        "witbind_fixtures::roundtrip::host::Host",
+                        "echo_res_err",
+                    )
+                }
+                #[allow(clippy::result_unit_err)]
+                fn echo_res_ok(
+                    &self,
+                    v: ::core::result::Result<u64, ()>,
+                ) -> ::core::result::Result<u64, ()> {
+                    ::witbind::rt::native::not_implemented(
+                        "witbind-fixtures:roundtrip/host",
+                        "echo-res-ok",
+                        "witbind_fixtures::roundtrip::host::Host",
+                        "echo_res_ok",
+                    )
+                }
+                fn echo_tuple(
+                    &self,
+                    v: (u8, &str, f64),
+                ) -> (u8, ::witbind::rt::String, f64) {
+                    ::witbind::rt::native::not_implemented(
+                        "witbind-fixtures:roundtrip/host",
+                        "echo-tuple",
+                        "witbind_fixtures::roundtrip::host::Host",
+                        "echo_tuple",
+                    )
+                }
+                fn echo_point(&self, v: Point) -> Point {
+                    ::witbind::rt::native::not_implemented(
+                        "witbind-fixtures:roundtrip/host",
+                        "echo-point",
+                        "witbind_fixtures::roundtrip::host::Host",
+                        "echo_point",
+                    )
+                }
+                fn echo_nested(&self, v: &Nested) -> Nested {
+                    ::witbind::rt::native::not_implemented(
+                        "witbind-fixtures:roundtrip/host",
+                        "echo-nested",
+                        "witbind_fixtures::roundtrip::host::Host",
+                        "echo_nested",
+                    )
+                }
+                fn echo_shape(&self, v: &Shape) -> Shape {
+                    ::witbind::rt::native::not_implemented(
+                        "witbind-fixtures:roundtrip/host",
+                        "echo-shape",
+                        "witbind_fixtures::roundtrip::host::Host",
+                        "echo_shape",
+                    )
+                }
+                fn echo_shapes(&self, v: &[Shape]) -> ::witbind::rt::Vec<Shape> {
+                    ::witbind::rt::native::not_implemented(
+                        "witbind-fixtures:roundtrip/host",
+                        "echo-shapes",
+                        "witbind_fixtures::roundtrip::host::Host",
+                        "echo_shapes",
+                    )
+                }
+                fn echo_color(&self, v: Color) -> Color {
+                    ::witbind::rt::native::not_implemented(
+                        "witbind-fixtures:roundtrip/host",
+                        "echo-color",
+                        "witbind_fixtures::roundtrip::host::Host",
+                        "echo_color",
+                    )
+                }
+                fn echo_small(&self, v: Small) -> Small {
+                    ::witbind::rt::native::not_implemented(
+                        "witbind-fixtures:roundtrip/host",
+                        "echo-small",
+                        "witbind_fixtures::roundtrip::host::Host",
+                        "echo_small",
+                    )
+                }
+                fn echo_full(&self, v: Full) -> Full {
+                    ::witbind::rt::native::not_implemented(
+                        "witbind-fixtures:roundtrip/host",
+                        "echo-full",
+                        "witbind_fixtures::roundtrip::host::Host",
+                        "echo_full",
+                    )
+                }
+                fn echo_mixed(&self, v: &Mixed) -> Mixed {
+                    ::witbind::rt::native::not_implemented(
+                        "witbind-fixtures:roundtrip/host",
+                        "echo-mixed",
+                        "witbind_fixtures::roundtrip::host::Host",
+                        "echo_mixed",
+                    )
+                }
+                /// More than 16 flat parameters: passed through memory.
+                #[allow(clippy::too_many_arguments)]
+                fn echo_many(
+                    &self,
+                    a0: u32,
+                    a1: u32,
+                    a2: u32,
+                    a3: u32,
+                    a4: u32,
+                    a5: u32,
+                    a6: u32,
+                    a7: u32,
+                    a8: u32,
+                    a9: u32,
+                    a10: u32,
+                    a11: u32,
+                    a12: u32,
+                    a13: u32,
+                    a14: u32,
+                    a15: u32,
+                    a16: u32,
+                ) -> ::witbind::rt::Vec<u32> {
+                    ::witbind::rt::native::not_implemented(
+                        "witbind-fixtures:roundtrip/host",
+                        "echo-many",
+                        "witbind_fixtures::roundtrip::host::Host",
+                        "echo_many",
+                    )
+                }
+            }
+            /// Natively: makes `host` this thread's implementation of `witbind-fixtures:roundtrip/host` until the returned guard is dropped (the one installed before comes back then).
+            #[cfg(not(any(target_arch = "wasm32", miri)))]
+            pub fn install(host: impl Host) -> ::witbind::rt::native::Installed {
+                ::witbind::rt::native::install::<dyn Host>(::witbind::rt::Box::new(host))
             }
         }
     }
@@ -2489,134 +3550,167 @@ pub mod exports {
                 macro_rules! __export_witbind_fixtures_roundtrip_guest_cabi {
                     ($ty:ident with_types_in $($path_to_types:tt)*) => {
                         const _: () = {
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(export_name = "witbind-fixtures:roundtrip/guest#echo-bool")]
                             unsafe extern "C" fn export_echo_bool(arg0: i32) -> i32 {
                                 unsafe { $($path_to_types)*::_export_echo_bool_cabi::<$ty>(arg0) }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(export_name = "witbind-fixtures:roundtrip/guest#echo-s8")]
                             unsafe extern "C" fn export_echo_s8(arg0: i32) -> i32 {
                                 unsafe { $($path_to_types)*::_export_echo_s8_cabi::<$ty>(arg0) }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(export_name = "witbind-fixtures:roundtrip/guest#echo-u8")]
                             unsafe extern "C" fn export_echo_u8(arg0: i32) -> i32 {
                                 unsafe { $($path_to_types)*::_export_echo_u8_cabi::<$ty>(arg0) }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(export_name = "witbind-fixtures:roundtrip/guest#echo-s16")]
                             unsafe extern "C" fn export_echo_s16(arg0: i32) -> i32 {
                                 unsafe { $($path_to_types)*::_export_echo_s16_cabi::<$ty>(arg0) }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(export_name = "witbind-fixtures:roundtrip/guest#echo-u16")]
                             unsafe extern "C" fn export_echo_u16(arg0: i32) -> i32 {
                                 unsafe { $($path_to_types)*::_export_echo_u16_cabi::<$ty>(arg0) }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(export_name = "witbind-fixtures:roundtrip/guest#echo-s32")]
                             unsafe extern "C" fn export_echo_s32(arg0: i32) -> i32 {
                                 unsafe { $($path_to_types)*::_export_echo_s32_cabi::<$ty>(arg0) }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(export_name = "witbind-fixtures:roundtrip/guest#echo-u32")]
                             unsafe extern "C" fn export_echo_u32(arg0: i32) -> i32 {
                                 unsafe { $($path_to_types)*::_export_echo_u32_cabi::<$ty>(arg0) }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(export_name = "witbind-fixtures:roundtrip/guest#echo-s64")]
                             unsafe extern "C" fn export_echo_s64(arg0: i64) -> i64 {
                                 unsafe { $($path_to_types)*::_export_echo_s64_cabi::<$ty>(arg0) }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(export_name = "witbind-fixtures:roundtrip/guest#echo-u64")]
                             unsafe extern "C" fn export_echo_u64(arg0: i64) -> i64 {
                                 unsafe { $($path_to_types)*::_export_echo_u64_cabi::<$ty>(arg0) }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(export_name = "witbind-fixtures:roundtrip/guest#echo-f32")]
                             unsafe extern "C" fn export_echo_f32(arg0: f32) -> f32 {
                                 unsafe { $($path_to_types)*::_export_echo_f32_cabi::<$ty>(arg0) }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(export_name = "witbind-fixtures:roundtrip/guest#echo-f64")]
                             unsafe extern "C" fn export_echo_f64(arg0: f64) -> f64 {
                                 unsafe { $($path_to_types)*::_export_echo_f64_cabi::<$ty>(arg0) }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(export_name = "witbind-fixtures:roundtrip/guest#echo-char")]
                             unsafe extern "C" fn export_echo_char(arg0: i32) -> i32 {
                                 unsafe { $($path_to_types)*::_export_echo_char_cabi::<$ty>(arg0) }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(export_name = "witbind-fixtures:roundtrip/guest#echo-string")]
                             unsafe extern "C" fn export_echo_string(arg0: *mut u8, arg1: usize) -> *mut u8 {
                                 unsafe { $($path_to_types)*::_export_echo_string_cabi::<$ty>(arg0, arg1) }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(export_name = "cabi_post_witbind-fixtures:roundtrip/guest#echo-string")]
                             unsafe extern "C" fn post_return_echo_string(arg0: *mut u8) {
                                 unsafe { $($path_to_types)*::__post_return_echo_string::<$ty>(arg0) }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(export_name = "witbind-fixtures:roundtrip/guest#echo-bytes")]
                             unsafe extern "C" fn export_echo_bytes(arg0: *mut u8, arg1: usize) -> *mut u8 {
                                 unsafe { $($path_to_types)*::_export_echo_bytes_cabi::<$ty>(arg0, arg1) }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(export_name = "cabi_post_witbind-fixtures:roundtrip/guest#echo-bytes")]
                             unsafe extern "C" fn post_return_echo_bytes(arg0: *mut u8) {
                                 unsafe { $($path_to_types)*::__post_return_echo_bytes::<$ty>(arg0) }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(export_name = "witbind-fixtures:roundtrip/guest#echo-u32s")]
                             unsafe extern "C" fn export_echo_u32s(arg0: *mut u8, arg1: usize) -> *mut u8 {
                                 unsafe { $($path_to_types)*::_export_echo_u32s_cabi::<$ty>(arg0, arg1) }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(export_name = "cabi_post_witbind-fixtures:roundtrip/guest#echo-u32s")]
                             unsafe extern "C" fn post_return_echo_u32s(arg0: *mut u8) {
                                 unsafe { $($path_to_types)*::__post_return_echo_u32s::<$ty>(arg0) }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(export_name = "witbind-fixtures:roundtrip/guest#echo-f64s")]
                             unsafe extern "C" fn export_echo_f64s(arg0: *mut u8, arg1: usize) -> *mut u8 {
                                 unsafe { $($path_to_types)*::_export_echo_f64s_cabi::<$ty>(arg0, arg1) }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(export_name = "cabi_post_witbind-fixtures:roundtrip/guest#echo-f64s")]
                             unsafe extern "C" fn post_return_echo_f64s(arg0: *mut u8) {
                                 unsafe { $($path_to_types)*::__post_return_echo_f64s::<$ty>(arg0) }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(export_name = "witbind-fixtures:roundtrip/guest#echo-strings")]
                             unsafe extern "C" fn export_echo_strings(arg0: *mut u8, arg1: usize) -> *mut u8 {
                                 unsafe { $($path_to_types)*::_export_echo_strings_cabi::<$ty>(arg0, arg1) }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(export_name = "cabi_post_witbind-fixtures:roundtrip/guest#echo-strings")]
                             unsafe extern "C" fn post_return_echo_strings(arg0: *mut u8) {
                                 unsafe { $($path_to_types)*::__post_return_echo_strings::<$ty>(arg0) }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(export_name = "witbind-fixtures:roundtrip/guest#echo-points")]
                             unsafe extern "C" fn export_echo_points(arg0: *mut u8, arg1: usize) -> *mut u8 {
                                 unsafe { $($path_to_types)*::_export_echo_points_cabi::<$ty>(arg0, arg1) }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(export_name = "cabi_post_witbind-fixtures:roundtrip/guest#echo-points")]
                             unsafe extern "C" fn post_return_echo_points(arg0: *mut u8) {
                                 unsafe { $($path_to_types)*::__post_return_echo_points::<$ty>(arg0) }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(export_name = "witbind-fixtures:roundtrip/guest#echo-align1")]
                             unsafe extern "C" fn export_echo_align1(arg0: *mut u8, arg1: usize) -> *mut u8 {
                                 unsafe { $($path_to_types)*::_export_echo_align1_cabi::<$ty>(arg0, arg1) }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(export_name = "cabi_post_witbind-fixtures:roundtrip/guest#echo-align1")]
                             unsafe extern "C" fn post_return_echo_align1(arg0: *mut u8) {
                                 unsafe { $($path_to_types)*::__post_return_echo_align1::<$ty>(arg0) }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(export_name = "witbind-fixtures:roundtrip/guest#echo-align2")]
                             unsafe extern "C" fn export_echo_align2(arg0: *mut u8, arg1: usize) -> *mut u8 {
                                 unsafe { $($path_to_types)*::_export_echo_align2_cabi::<$ty>(arg0, arg1) }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(export_name = "cabi_post_witbind-fixtures:roundtrip/guest#echo-align2")]
                             unsafe extern "C" fn post_return_echo_align2(arg0: *mut u8) {
                                 unsafe { $($path_to_types)*::__post_return_echo_align2::<$ty>(arg0) }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(export_name = "witbind-fixtures:roundtrip/guest#echo-align4")]
                             unsafe extern "C" fn export_echo_align4(arg0: *mut u8, arg1: usize) -> *mut u8 {
                                 unsafe { $($path_to_types)*::_export_echo_align4_cabi::<$ty>(arg0, arg1) }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(export_name = "cabi_post_witbind-fixtures:roundtrip/guest#echo-align4")]
                             unsafe extern "C" fn post_return_echo_align4(arg0: *mut u8) {
                                 unsafe { $($path_to_types)*::__post_return_echo_align4::<$ty>(arg0) }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(export_name = "witbind-fixtures:roundtrip/guest#echo-align8")]
                             unsafe extern "C" fn export_echo_align8(arg0: *mut u8, arg1: usize) -> *mut u8 {
                                 unsafe { $($path_to_types)*::_export_echo_align8_cabi::<$ty>(arg0, arg1) }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(export_name = "cabi_post_witbind-fixtures:roundtrip/guest#echo-align8")]
                             unsafe extern "C" fn post_return_echo_align8(arg0: *mut u8) {
                                 unsafe { $($path_to_types)*::__post_return_echo_align8::<$ty>(arg0) }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(export_name = "witbind-fixtures:roundtrip/guest#echo-nested-lists")]
                             unsafe extern "C" fn export_echo_nested_lists(
                                 arg0: *mut u8,
@@ -2626,12 +3720,14 @@ pub mod exports {
                                     $($path_to_types)*::_export_echo_nested_lists_cabi::<$ty>(arg0, arg1)
                                 }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(
                                 export_name = "cabi_post_witbind-fixtures:roundtrip/guest#echo-nested-lists"
                             )]
                             unsafe extern "C" fn post_return_echo_nested_lists(arg0: *mut u8) {
                                 unsafe { $($path_to_types)*::__post_return_echo_nested_lists::<$ty>(arg0) }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(export_name = "witbind-fixtures:roundtrip/guest#echo-opt-string")]
                             unsafe extern "C" fn export_echo_opt_string(
                                 arg0: i32,
@@ -2642,10 +3738,12 @@ pub mod exports {
                                     $($path_to_types)*::_export_echo_opt_string_cabi::<$ty>(arg0, arg1, arg2)
                                 }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(export_name = "cabi_post_witbind-fixtures:roundtrip/guest#echo-opt-string")]
                             unsafe extern "C" fn post_return_echo_opt_string(arg0: *mut u8) {
                                 unsafe { $($path_to_types)*::__post_return_echo_opt_string::<$ty>(arg0) }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(export_name = "witbind-fixtures:roundtrip/guest#echo-opt-opt")]
                             unsafe extern "C" fn export_echo_opt_opt(
                                 arg0: i32,
@@ -2656,6 +3754,7 @@ pub mod exports {
                                     $($path_to_types)*::_export_echo_opt_opt_cabi::<$ty>(arg0, arg1, arg2)
                                 }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(export_name = "witbind-fixtures:roundtrip/guest#echo-res-full")]
                             unsafe extern "C" fn export_echo_res_full(
                                 arg0: i32,
@@ -2666,14 +3765,17 @@ pub mod exports {
                                     $($path_to_types)*::_export_echo_res_full_cabi::<$ty>(arg0, arg1, arg2)
                                 }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(export_name = "cabi_post_witbind-fixtures:roundtrip/guest#echo-res-full")]
                             unsafe extern "C" fn post_return_echo_res_full(arg0: *mut u8) {
                                 unsafe { $($path_to_types)*::__post_return_echo_res_full::<$ty>(arg0) }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(export_name = "witbind-fixtures:roundtrip/guest#echo-res-unit")]
                             unsafe extern "C" fn export_echo_res_unit(arg0: i32) -> i32 {
                                 unsafe { $($path_to_types)*::_export_echo_res_unit_cabi::<$ty>(arg0) }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(export_name = "witbind-fixtures:roundtrip/guest#echo-res-err")]
                             unsafe extern "C" fn export_echo_res_err(
                                 arg0: i32,
@@ -2684,14 +3786,17 @@ pub mod exports {
                                     $($path_to_types)*::_export_echo_res_err_cabi::<$ty>(arg0, arg1, arg2)
                                 }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(export_name = "cabi_post_witbind-fixtures:roundtrip/guest#echo-res-err")]
                             unsafe extern "C" fn post_return_echo_res_err(arg0: *mut u8) {
                                 unsafe { $($path_to_types)*::__post_return_echo_res_err::<$ty>(arg0) }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(export_name = "witbind-fixtures:roundtrip/guest#echo-res-ok")]
                             unsafe extern "C" fn export_echo_res_ok(arg0: i32, arg1: i64) -> *mut u8 {
                                 unsafe { $($path_to_types)*::_export_echo_res_ok_cabi::<$ty>(arg0, arg1) }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(export_name = "witbind-fixtures:roundtrip/guest#echo-tuple")]
                             unsafe extern "C" fn export_echo_tuple(
                                 arg0: i32,
@@ -2703,14 +3808,17 @@ pub mod exports {
                                     $($path_to_types)*::_export_echo_tuple_cabi::<$ty>(arg0, arg1, arg2, arg3)
                                 }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(export_name = "cabi_post_witbind-fixtures:roundtrip/guest#echo-tuple")]
                             unsafe extern "C" fn post_return_echo_tuple(arg0: *mut u8) {
                                 unsafe { $($path_to_types)*::__post_return_echo_tuple::<$ty>(arg0) }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(export_name = "witbind-fixtures:roundtrip/guest#echo-point")]
                             unsafe extern "C" fn export_echo_point(arg0: i32, arg1: i32) -> *mut u8 {
                                 unsafe { $($path_to_types)*::_export_echo_point_cabi::<$ty>(arg0, arg1) }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(export_name = "witbind-fixtures:roundtrip/guest#echo-nested")]
                             unsafe extern "C" fn export_echo_nested(
                                 arg0: *mut u8,
@@ -2731,10 +3839,12 @@ pub mod exports {
                                     >(arg0, arg1, arg2, arg3, arg4, arg5, arg6, arg7, arg8, arg9, arg10)
                                 }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(export_name = "cabi_post_witbind-fixtures:roundtrip/guest#echo-nested")]
                             unsafe extern "C" fn post_return_echo_nested(arg0: *mut u8) {
                                 unsafe { $($path_to_types)*::__post_return_echo_nested::<$ty>(arg0) }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(export_name = "witbind-fixtures:roundtrip/guest#echo-shape")]
                             unsafe extern "C" fn export_echo_shape(
                                 arg0: i32,
@@ -2743,30 +3853,37 @@ pub mod exports {
                             ) -> *mut u8 {
                                 unsafe { $($path_to_types)*::_export_echo_shape_cabi::<$ty>(arg0, arg1, arg2) }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(export_name = "cabi_post_witbind-fixtures:roundtrip/guest#echo-shape")]
                             unsafe extern "C" fn post_return_echo_shape(arg0: *mut u8) {
                                 unsafe { $($path_to_types)*::__post_return_echo_shape::<$ty>(arg0) }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(export_name = "witbind-fixtures:roundtrip/guest#echo-shapes")]
                             unsafe extern "C" fn export_echo_shapes(arg0: *mut u8, arg1: usize) -> *mut u8 {
                                 unsafe { $($path_to_types)*::_export_echo_shapes_cabi::<$ty>(arg0, arg1) }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(export_name = "cabi_post_witbind-fixtures:roundtrip/guest#echo-shapes")]
                             unsafe extern "C" fn post_return_echo_shapes(arg0: *mut u8) {
                                 unsafe { $($path_to_types)*::__post_return_echo_shapes::<$ty>(arg0) }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(export_name = "witbind-fixtures:roundtrip/guest#echo-color")]
                             unsafe extern "C" fn export_echo_color(arg0: i32) -> i32 {
                                 unsafe { $($path_to_types)*::_export_echo_color_cabi::<$ty>(arg0) }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(export_name = "witbind-fixtures:roundtrip/guest#echo-small")]
                             unsafe extern "C" fn export_echo_small(arg0: i32) -> i32 {
                                 unsafe { $($path_to_types)*::_export_echo_small_cabi::<$ty>(arg0) }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(export_name = "witbind-fixtures:roundtrip/guest#echo-full")]
                             unsafe extern "C" fn export_echo_full(arg0: i32) -> i32 {
                                 unsafe { $($path_to_types)*::_export_echo_full_cabi::<$ty>(arg0) }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(export_name = "witbind-fixtures:roundtrip/guest#echo-mixed")]
                             unsafe extern "C" fn export_echo_mixed(
                                 arg0: i32,
@@ -2775,18 +3892,22 @@ pub mod exports {
                             ) -> *mut u8 {
                                 unsafe { $($path_to_types)*::_export_echo_mixed_cabi::<$ty>(arg0, arg1, arg2) }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(export_name = "cabi_post_witbind-fixtures:roundtrip/guest#echo-mixed")]
                             unsafe extern "C" fn post_return_echo_mixed(arg0: *mut u8) {
                                 unsafe { $($path_to_types)*::__post_return_echo_mixed::<$ty>(arg0) }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(export_name = "witbind-fixtures:roundtrip/guest#echo-many")]
                             unsafe extern "C" fn export_echo_many(arg0: *mut u8) -> *mut u8 {
                                 unsafe { $($path_to_types)*::_export_echo_many_cabi::<$ty>(arg0) }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(export_name = "cabi_post_witbind-fixtures:roundtrip/guest#echo-many")]
                             unsafe extern "C" fn post_return_echo_many(arg0: *mut u8) {
                                 unsafe { $($path_to_types)*::__post_return_echo_many::<$ty>(arg0) }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(export_name = "witbind-fixtures:roundtrip/guest#[constructor]counter")]
                             unsafe extern "C" fn export_constructor_counter(arg0: i32) -> i32 {
                                 unsafe {
@@ -2795,6 +3916,7 @@ pub mod exports {
                                     >(arg0)
                                 }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(export_name = "witbind-fixtures:roundtrip/guest#[method]counter.increment")]
                             unsafe extern "C" fn export_method_counter_increment(arg0: *mut u8) -> i32 {
                                 unsafe {
@@ -2803,6 +3925,7 @@ pub mod exports {
                                     >(arg0)
                                 }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(export_name = "witbind-fixtures:roundtrip/guest#[method]counter.value")]
                             unsafe extern "C" fn export_method_counter_value(arg0: *mut u8) -> i32 {
                                 unsafe {
@@ -2811,6 +3934,7 @@ pub mod exports {
                                     >(arg0)
                                 }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(export_name = "witbind-fixtures:roundtrip/guest#[method]counter.add-from")]
                             unsafe extern "C" fn export_method_counter_add_from(arg0: *mut u8, arg1: i32) {
                                 unsafe {
@@ -2819,6 +3943,7 @@ pub mod exports {
                                     >(arg0, arg1)
                                 }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(export_name = "witbind-fixtures:roundtrip/guest#[static]counter.merge")]
                             unsafe extern "C" fn export_static_counter_merge(arg0: i32, arg1: i32) -> i32 {
                                 unsafe {
@@ -2827,6 +3952,7 @@ pub mod exports {
                                     >(arg0, arg1)
                                 }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(export_name = "witbind-fixtures:roundtrip/guest#[static]counter.parse")]
                             unsafe extern "C" fn export_static_counter_parse(
                                 arg0: *mut u8,
@@ -2838,6 +3964,7 @@ pub mod exports {
                                     >(arg0, arg1)
                                 }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(
                                 export_name = "cabi_post_witbind-fixtures:roundtrip/guest#[static]counter.parse"
                             )]
@@ -2848,18 +3975,22 @@ pub mod exports {
                                     >(arg0)
                                 }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(export_name = "witbind-fixtures:roundtrip/guest#dropped-counters")]
                             unsafe extern "C" fn export_dropped_counters() -> i32 {
                                 unsafe { $($path_to_types)*::_export_dropped_counters_cabi::<$ty>() }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(export_name = "witbind-fixtures:roundtrip/guest#memory-pages")]
                             unsafe extern "C" fn export_memory_pages() -> i32 {
                                 unsafe { $($path_to_types)*::_export_memory_pages_cabi::<$ty>() }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(export_name = "witbind-fixtures:roundtrip/guest#heap-balance")]
                             unsafe extern "C" fn export_heap_balance() -> i64 {
                                 unsafe { $($path_to_types)*::_export_heap_balance_cabi::<$ty>() }
                             }
+                            #[cfg(any(target_arch = "wasm32", miri))]
                             #[unsafe(export_name = "witbind-fixtures:roundtrip/guest#[dtor]counter")]
                             unsafe extern "C" fn dtor_counter(rep: *mut u8) {
                                 unsafe {

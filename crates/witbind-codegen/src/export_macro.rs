@@ -2,7 +2,10 @@
 //! functions) gets a hidden macro that defines the `#[export_name]` entry
 //! points for a user's type, calling the shims of `exports.rs`; the
 //! world's `export!` calls them all. With `stubs`, a `Stub` type
-//! implementing every export, exported.
+//! implementing every export, exported. The entry points exist on wasm32
+//! (and under Miri, whose tests call them): natively a test calls the
+//! `Guest` impls directly, and core export names (`ns:pkg/iface#f`, or a
+//! world-level `free`) are no symbols a native library can have.
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -53,6 +56,7 @@ impl EntryPoints {
             // is `<interface>#<function>`, which no Rust or C symbol can be; a world-level
             // function's is its bare WIT name, which must not be a symbol the component links (not
             // checked: a function named `free` would replace libc's; `export_prefix` avoids that).
+            #[cfg(any(target_arch = "wasm32", miri))]
             #[unsafe(export_name = #export_name)]
             // SAFETY: contract: only the host calls it, as the canonical ABI prescribes for this
             // export.
@@ -72,7 +76,8 @@ impl EntryPoints {
             self.items.push(quote! {
                 // SAFETY: `#post_name` is the canonical ABI's `cabi_post_<export>` name for this
                 // export's post-return function, which no Rust or C symbol uses; defined once.
-                #[unsafe(export_name = #post_name)]
+                #[cfg(any(target_arch = "wasm32", miri))]
+            #[unsafe(export_name = #post_name)]
                 // SAFETY: contract: only the host calls it, once after each call of the export,
                 // with that call's core results.
                 unsafe extern "C" fn #entry(#(#params),*) {
@@ -118,6 +123,7 @@ impl EntryPoints {
         self.items.push(quote! {
             // SAFETY: `#lift_name` is the canonical ABI's `[async-lift]` core export name of this
             // function (with the `export_prefix`), which no Rust or C symbol uses; defined once.
+            #[cfg(any(target_arch = "wasm32", miri))]
             #[unsafe(export_name = #lift_name)]
             // SAFETY: contract: only the host calls it, as the canonical ABI prescribes for this
             // async export.
@@ -128,6 +134,7 @@ impl EntryPoints {
             }
             // SAFETY: `#callback_name` is the canonical ABI's `[callback]` core export name of this
             // function, which no Rust or C symbol uses; defined once.
+            #[cfg(any(target_arch = "wasm32", miri))]
             #[unsafe(export_name = #callback_name)]
             // SAFETY: contract: only the host calls it, with events of a task the `[async-lift]`
             // entry point started.
@@ -169,6 +176,7 @@ impl EntryPoints {
         self.items.push(quote! {
             // SAFETY: `#export_name` is the canonical ABI's `<interface>#[dtor]<resource>` name of
             // this resource's destructor, which no Rust or C symbol uses; defined once.
+            #[cfg(any(target_arch = "wasm32", miri))]
             #[unsafe(export_name = #export_name)]
             // SAFETY: contract: only the host calls it, once per resource, with the representation
             // given to `[resource-new]`.

@@ -2,7 +2,7 @@
 //! method of its resource) that lowers its arguments, calls the core wasm
 //! import and lifts the result.
 
-use proc_macro2::TokenStream;
+use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 use wit_bindgen_core::wit_parser::{Function, FunctionKind, TypeDefKind, TypeId};
 
@@ -42,6 +42,7 @@ pub(crate) fn expand_interface(cx: &Cx, out: &mut Outlined, module: ModuleId) ->
     for func in free {
         items.extend(expand_import_fn(cx, out, func, scope));
     }
+    items.extend(crate::native::expand_host(cx, scope));
     items
 }
 
@@ -61,7 +62,8 @@ pub(crate) fn expand_resource_functions(
     with_block(quote!(#allow impl #name), methods.into_iter().collect())
 }
 
-/// One imported function as a safe wrapper.
+/// One imported function as a safe wrapper; natively, it calls the
+/// implementation the test installed (`native.rs`).
 pub(crate) fn expand_import_fn(
     cx: &Cx,
     out: &mut Outlined,
@@ -79,17 +81,14 @@ pub(crate) fn expand_import_fn(
     let chain = cx.chain(scope, func);
     let mut params = Vec::new();
     let mut operands = Vec::new();
-    for (i, param) in func.params.iter().enumerate() {
-        if i == 0 && takes_self(func) {
-            params.push(self_param(chain));
-            operands.push(quote!(self));
-            continue;
-        }
-        let ident = snake(&param.name);
-        let style = Style::import_param(cx);
-        let param_ty = ty(cx, &param.ty, style, scope);
-        params.push(quote!(#ident: #param_ty));
-        operands.push(if param_is_forced_owned(cx, &param.ty, style) {
+    if takes_self(func) {
+        params.push(self_param(chain));
+        operands.push(quote!(self));
+    }
+    for param in import_params(cx, func, scope) {
+        let ImportParam { ident, ty, .. } = &param;
+        params.push(quote!(#ident: #ty));
+        operands.push(if param.forced_owned {
             quote!(&#ident)
         } else {
             quote!(#ident)
@@ -97,18 +96,46 @@ pub(crate) fn expand_import_fn(
     }
     let ret = match chain {
         Some(chain) => chain_return(chain),
-        None => return_type(cx, func, scope),
+        None => return_type(cx, func, scope, &quote!(Self)),
     };
     let (body, lints) = crate::abi::import_body(cx, out, scope, func, &operands);
     let allow = fn_allows(cx, func, name, params.len(), lints.paths());
     let mut body = body;
     body.extend(chain.map(|_| quote!(self)));
+    let body = crate::native::with_native_call(cx, scope, func, body);
     with_block(quote!(#docs #allow pub fn #name(#(#params),*) #ret), body)
 }
 
+/// A parameter of an imported function (not its `self`), as the wrapper
+/// takes it.
+pub(crate) struct ImportParam {
+    pub(crate) ident: Ident,
+    pub(crate) ty: TokenStream,
+    /// Taken by value where the WIT type would let it be lent (the
+    /// ownership options), lowered from a reference.
+    pub(crate) forced_owned: bool,
+}
+
+/// The parameters of imported function `func` other than `self`.
+pub(crate) fn import_params(cx: &Cx, func: &Function, scope: Scope) -> Vec<ImportParam> {
+    let style = Style::import_param(cx);
+    let skip = usize::from(takes_self(func));
+    let params = func.params.iter().skip(skip).map(|param| ImportParam {
+        ident: snake(&param.name),
+        ty: ty(cx, &param.ty, style, scope),
+        forced_owned: param_is_forced_owned(cx, &param.ty, style),
+    });
+    params.collect()
+}
+
 /// `-> T`, `-> Self` for constructors, `-> Result<Self, E>` for fallible
-/// constructors; nothing without a result.
-fn return_type(cx: &Cx, func: &Function, scope: Scope) -> TokenStream {
+/// constructors (`this` in place of `Self`); nothing without a result.
+pub(crate) fn return_type(
+    cx: &Cx,
+    func: &Function,
+    scope: Scope,
+    this: &TokenStream,
+) -> TokenStream {
     let Some(result) = &func.result else {
         return TokenStream::new();
     };
@@ -118,9 +145,9 @@ fn return_type(cx: &Cx, func: &Function, scope: Scope) -> TokenStream {
                 let err = err
                     .map(|e| ty(cx, &e, Style::Owned, scope))
                     .unwrap_or_else(|| quote!(()));
-                quote!(-> ::core::result::Result<Self, #err>)
+                quote!(-> ::core::result::Result<#this, #err>)
             }
-            None => quote!(-> Self),
+            None => quote!(-> #this),
         };
     }
     let result = ty(cx, result, Style::Owned, scope);

@@ -51,6 +51,7 @@ mod info;
 mod lints;
 mod load;
 mod names;
+mod native;
 mod opts;
 mod payloads;
 mod prim;

@@ -187,6 +187,8 @@ fn expand_root_imports(cx: &Cx, out: &mut Outlined, tree: &mut ModuleTree) {
         };
         tree.insert(&root, TokenStream::new(), items);
     }
+    let native = crate::native::expand_host(cx, Scope::Root);
+    tree.insert(&root, TokenStream::new(), native);
 }
 
 /// `use path as __with_name0;` for every interface taken from elsewhere.

@@ -21,7 +21,9 @@
 #![warn(missing_docs)]
 
 extern crate alloc;
-#[cfg(any(test, feature = "std"))]
+// Natively (off wasm32, outside Miri) imports are implemented in Rust by
+// tests, on per-thread tables (`rt::native`), which need std.
+#[cfg(any(test, feature = "std", not(any(target_arch = "wasm32", miri))))]
 extern crate std;
 
 /// Generates Rust bindings for a WIT world, as `wit_bindgen::generate!`

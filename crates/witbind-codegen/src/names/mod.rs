@@ -8,6 +8,7 @@
 //! core wasm module names. Emitters only look names up. What `with`
 //! entries take from elsewhere is in `with`.
 
+mod native;
 mod with;
 
 use std::collections::{HashMap, HashSet};
@@ -24,6 +25,8 @@ use crate::error::Errors;
 use crate::ident::{self, camel, camel_suffixed, fragment, prefixed_camel, snake, suffixed};
 use crate::info::{Forms, Info};
 use crate::opts::Opts;
+
+pub(crate) use native::NativeNames;
 
 /// Where an item lives in the generated module tree, relative to the root
 /// of the bindings (the place `generate!` expands, or the top of the file).
@@ -160,6 +163,8 @@ pub(crate) struct Names {
     /// The out-of-line functions of each named type, in the module that
     /// holds them (see [`Names::outline_home`]), in [`Outline::ALL`] order.
     outlined: HashMap<(Scope, TypeId), [Ident; 6]>,
+    /// What a test implements natively, per scope of imports (`native`).
+    native: HashMap<Scope, NativeNames>,
     /// Types taken from elsewhere (`with` entries naming a type): their
     /// root-level alias (`use path as __with_type0;`) and the path.
     pub(crate) remapped_types: Vec<(TypeId, Remap)>,
@@ -198,6 +203,7 @@ impl Names {
             resources: HashMap::new(),
             aliases: HashMap::new(),
             outlined: HashMap::new(),
+            native: HashMap::new(),
             world_trait: ident::ident("Guest"),
             world_export_macro: ident::ident(&format!("__export_world_{world_snake}_cabi")),
             export_impl_macro: ident::ident(&format!("__export_{world_snake}_impl")),
@@ -336,6 +342,7 @@ impl Names {
             }
         }
         let remapped = module.remapped.is_some();
+        let import = module.side == Side::Import;
         for (name, ty) in &iface.types {
             self.name_type(resolve, info, scope, name, *ty, remapped, &mut taken);
         }
@@ -348,6 +355,10 @@ impl Names {
             }
         }
         self.name_functions(resolve, scope, iface.functions.values());
+        if import && !remapped {
+            let types = iface.types.values().copied();
+            self.name_native(resolve, scope, types, iface.functions.values(), &mut taken);
+        }
     }
 
     /// Names type `ty` (WIT name `name`) of `scope`: `Name`, or
@@ -422,6 +433,12 @@ impl Names {
             });
         let functions: Vec<&Function> = functions.collect();
         self.name_functions(resolve, Scope::Root, functions.into_iter());
+        let imported = world.imports.values().filter_map(|item| match item {
+            WorldItem::Function(func) => Some(func),
+            WorldItem::Interface { .. } | WorldItem::Type { .. } => None,
+        });
+        let types = types.iter().map(|(_, id)| *id);
+        self.name_native(resolve, Scope::Root, types, imported, &mut taken);
     }
 
     fn name_functions<'a>(

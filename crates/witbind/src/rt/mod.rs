@@ -12,6 +12,8 @@ pub use bitflags;
 #[cfg(feature = "async")]
 pub mod async_support;
 mod lists;
+#[cfg(not(any(target_arch = "wasm32", miri)))]
+pub mod native;
 mod resource_macros;
 mod resources;
 pub use lists::{

@@ -21,6 +21,13 @@ macro_rules! __resource_handle {
             // which we must drop).
             #[inline]
             unsafe fn drop(handle: u32) {
+                // Natively the handle is an entry of the test's table.
+                #[cfg(not(any(target_arch = "wasm32", miri)))]
+                {
+                    $crate::rt::native::drop_resource(handle)
+                }
+                #[cfg(any(target_arch = "wasm32", miri))]
+                {
                 $crate::rt::wit_import!($module, $drop, (i32));
                 // SAFETY: `_wit_import` is this resource's `[resource-drop]`,
                 // declared just above with its core signature; by this
@@ -28,6 +35,7 @@ macro_rules! __resource_handle {
                 // table that is ours to drop, dropped once (`ResourceHandle`
                 // drops it only if not taken).
                 unsafe { _wit_import(handle as i32) }
+                }
             }
         }
         impl $name {
@@ -93,6 +101,21 @@ macro_rules! __exported_resource {
                 // until `resource_from_raw_`); the value moves in and the
                 // pointer becomes the resource's representation below.
                 let rep = unsafe { T::resource_into_raw_(::core::option::Option::Some(value)) };
+                // Natively the handle is an entry of the test's table, which
+                // runs the destructor when it is dropped.
+                #[cfg(not(any(target_arch = "wasm32", miri)))]
+                {
+                    let handle = $crate::rt::native::new_exported(rep.cast(), Self::dtor::<T>);
+                    // SAFETY: a new handle of this type in the table,
+                    // which nothing else drops.
+                    unsafe {
+                        Self {
+                            handle: $crate::rt::ResourceHandle::from_handle(handle),
+                        }
+                    }
+                }
+                #[cfg(any(target_arch = "wasm32", miri))]
+                {
                 $crate::rt::wit_import!($module, $new, (ptr), i32);
                 // SAFETY: `_wit_import` is this resource's `[resource-new]`,
                 // declared just above with its core signature; it takes the
@@ -106,6 +129,7 @@ macro_rules! __exported_resource {
                             _wit_import(rep.cast()) as u32,
                         ),
                     }
+                }
                 }
             }
 
@@ -158,12 +182,19 @@ macro_rules! __exported_resource {
 
             fn rep<T: $guest>(&self) -> *mut u8 {
                 Self::type_guard::<T>();
+                #[cfg(not(any(target_arch = "wasm32", miri)))]
+                {
+                    $crate::rt::native::exported_rep($crate::rt::ResourceHandle::handle(&self.handle))
+                }
+                #[cfg(any(target_arch = "wasm32", miri))]
+                {
                 $crate::rt::wit_import!($module, $rep, (i32), ptr);
                 // SAFETY: `_wit_import` is this resource's `[resource-rep]`,
                 // declared just above with its core signature; it only reads
                 // the handle table (a handle moved out with `take_handle`
                 // makes the host trap).
                 unsafe { _wit_import($crate::rt::ResourceHandle::handle(&self.handle) as i32) }
+                }
             }
 
             fn type_guard<T: 'static>() {
