@@ -218,10 +218,22 @@ fn native_and_component_runs_agree() {
     );
 }
 
-/// The README shows the example guest and its native test as they are.
+/// The README shows the example guest and its native test as they are,
+/// and the WASI example as it is in `tests/guests/run-export`.
 #[test]
 fn readme_shows_the_example_guest_and_its_test() {
     let readme = std::fs::read_to_string(repo_root().join("README.md")).expect("README.md");
+    let command_test = repo_root().join("tests/guests/run-export/tests/native.rs");
+    let command_test = std::fs::read_to_string(command_test).expect("run-export's native test");
+    let example = command_test
+        .split("\n\n")
+        .find(|block| block.contains("fn greets_and_counts_its_arguments"))
+        .expect("the README's WASI example in run-export's native test");
+    let example = example.split_once("#[test]\n").map_or(example, |(_, f)| f);
+    assert!(
+        readme.contains(example),
+        "README.md does not show run-export's `greets_and_counts_its_arguments` as it is"
+    );
     for file in ["src/lib.rs", "tests/native.rs"] {
         let path = repo_root().join("tests/example-guest").join(file);
         let source = std::fs::read_to_string(&path).expect("the example guest's source");

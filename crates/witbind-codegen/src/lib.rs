@@ -52,6 +52,7 @@ mod lints;
 mod load;
 mod names;
 mod native;
+mod native_wasi;
 mod opts;
 mod payloads;
 mod prim;

@@ -25,7 +25,7 @@ use crate::lints::fn_allows;
 use crate::names::Scope;
 
 /// The condition under which imports are native.
-fn native_cfg() -> TokenStream {
+pub(crate) fn native_cfg() -> TokenStream {
     quote!(not(any(target_arch = "wasm32", miri)))
 }
 
@@ -90,7 +90,7 @@ fn native_call(cx: &Cx, scope: Scope, func: &Function) -> TokenStream {
 
 /// `Host`'s method for `func` (not a method of a resource): the
 /// function's own name, or `bucket_open` for a resource's static.
-fn host_method<'a>(cx: &'a Cx, scope: Scope, func: &Function) -> &'a Ident {
+pub(crate) fn host_method<'a>(cx: &'a Cx, scope: Scope, func: &Function) -> &'a Ident {
     match func.kind.resource() {
         None => cx.names.function(scope, func),
         Some(_) => cx.names.native(scope).static_fn(func),
@@ -134,11 +134,7 @@ fn wit_name<'a>(cx: &Cx<'a>, id: TypeId) -> &'a str {
 /// scope has functions, constructors or statics a test implements), and
 /// each imported resource's `HostX` trait and `From` impl.
 pub(crate) fn expand_host(cx: &Cx, scope: Scope) -> TokenStream {
-    let (functions, resources) = scope_imports(cx, scope);
-    let functions: Vec<&Function> = functions
-        .into_iter()
-        .filter(|func| !cx.skipped(func) && !cx.is_async(scope, func))
-        .collect();
+    let (functions, resources) = native_imports(cx, scope);
     let native = native_cfg();
     let rt = &cx.rt;
     let names = cx.names.native(scope);
@@ -227,6 +223,7 @@ pub(crate) fn expand_host(cx: &Cx, scope: Scope) -> TokenStream {
             }
         });
     }
+    items.extend(crate::native_wasi::expand_impls(cx, scope));
     items
 }
 
@@ -244,6 +241,26 @@ fn trait_method(
 ) -> TokenStream {
     let rt = &cx.rt;
     let docs = docs(&func.docs);
+    let signature = method_signature(cx, scope, func, method, this);
+    let wit = &func.name;
+    let method_name = method.to_string();
+    quote! {
+        #docs
+        #signature {
+            #rt::native::not_implemented(#interface, #wit, #trait_path, #method_name)
+        }
+    }
+}
+
+/// `fn method(&self, ..) -> T` of imported function `func` in a native
+/// trait, with the allows it needs.
+pub(crate) fn method_signature(
+    cx: &Cx,
+    scope: Scope,
+    func: &Function,
+    method: &Ident,
+    this: &TokenStream,
+) -> TokenStream {
     let params: Vec<TokenStream> = import_params(cx, func, scope)
         .into_iter()
         .map(|p| {
@@ -253,15 +270,17 @@ fn trait_method(
         .collect();
     let allow = fn_allows(cx, func, method, params.len() + 1, Vec::new());
     let ret = return_type(cx, func, scope, this);
-    let wit = &func.name;
-    let method_name = method.to_string();
-    quote! {
-        #docs
-        #allow
-        fn #method(&self, #(#params),*) #ret {
-            #rt::native::not_implemented(#interface, #wit, #trait_path, #method_name)
-        }
-    }
+    quote!(#allow fn #method(&self, #(#params),*) #ret)
+}
+
+/// The functions of imports `scope` a test implements natively
+/// (synchronous, not skipped), and its resources.
+pub(crate) fn native_imports<'a>(cx: &Cx<'a>, scope: Scope) -> (Vec<&'a Function>, Vec<TypeId>) {
+    let (functions, resources) = scope_imports(cx, scope);
+    let functions = functions
+        .into_iter()
+        .filter(|func| !cx.skipped(func) && !cx.is_async(scope, func));
+    (functions.collect(), resources)
 }
 
 /// The functions and resources a scope imports.

@@ -187,7 +187,8 @@ fn expand_root_imports(cx: &Cx, out: &mut Outlined, tree: &mut ModuleTree) {
         };
         tree.insert(&root, TokenStream::new(), items);
     }
-    let native = crate::native::expand_host(cx, Scope::Root);
+    let mut native = crate::native::expand_host(cx, Scope::Root);
+    native.extend(crate::native_wasi::expand_install(cx));
     tree.insert(&root, TokenStream::new(), native);
 }
 

@@ -57,6 +57,13 @@ pub use witbind_macro::generate as __generate;
 pub mod resource;
 pub mod rt;
 
+/// Testing a guest natively (`cargo test` on the host): the guard of an
+/// installed implementation of imports, and `wasi::TestWasi`, which
+/// implements the common WASI 0.2 imports. See "Testing your component natively" in the
+/// README.
+#[cfg(not(any(target_arch = "wasm32", miri)))]
+pub use rt::native;
+
 #[cfg(feature = "async")]
 pub use rt::async_support::{
     backpressure_dec, backpressure_inc, block_on, spawn, spawn_local, yield_async, yield_blocking,

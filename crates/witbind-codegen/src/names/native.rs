@@ -21,6 +21,9 @@ pub(crate) struct NativeNames {
     pub(crate) host: Ident,
     /// The function installing an implementation: `install`.
     pub(crate) install: Ident,
+    /// At the root: the function installing the runtime's test WASI for
+    /// every WASI interface (`install_test_wasi`).
+    pub(crate) test_wasi: Ident,
     /// Each imported resource's trait: `HostBucket`.
     resources: HashMap<TypeId, Ident>,
     /// `Host`'s methods for constructors and statics, by WIT name.
@@ -70,6 +73,7 @@ impl Names {
             .map(|func| self.function(scope, func).to_string())
             .collect();
         let install = unique(ident::ident("install"), &mut taken_fns);
+        let test_wasi = unique(ident::ident("install_test_wasi"), &mut taken_fns);
         let mut statics = HashMap::new();
         for func in functions {
             let Some(resource) = func.kind.resource() else {
@@ -90,6 +94,7 @@ impl Names {
         let names = NativeNames {
             host,
             install,
+            test_wasi,
             resources,
             statics,
         };

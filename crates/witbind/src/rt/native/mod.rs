@@ -12,6 +12,8 @@
 //! Everything here is per thread: tests run in parallel, each with its own
 //! implementations and handles. A handle is only meaningful on the thread
 //! that created it.
+//!
+//! [`wasi::TestWasi`] implements the common WASI 0.2 imports.
 
 use alloc::boxed::Box;
 use alloc::rc::Rc;
@@ -20,6 +22,8 @@ use core::any::{Any, TypeId};
 use core::cell::{Cell, RefCell};
 use core::marker::PhantomData;
 use std::thread_local;
+
+pub mod wasi;
 
 /// An installed implementation: the trait object type (`dyn Host` of one
 /// interface), the number of its guard, the object (an `Rc<Box<dyn Host>>`).
@@ -39,14 +43,14 @@ thread_local! {
 /// brings back the one installed before, if any).
 #[must_use = "the implementation is uninstalled when this guard is dropped"]
 pub struct Installed {
-    id: u64,
+    ids: Vec<u64>,
     // Installed for this thread: the guard stays on it.
     _not_send: PhantomData<*const ()>,
 }
 
 impl core::fmt::Debug for Installed {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.debug_struct("Installed").field("id", &self.id).finish()
+        f.debug_struct("Installed").field("ids", &self.ids).finish()
     }
 }
 
@@ -54,8 +58,12 @@ impl Drop for Installed {
     fn drop(&mut self) {
         let removed = HOSTS.with(|hosts| {
             let mut hosts = hosts.borrow_mut();
-            let index = hosts.iter().position(|(_, id, _)| *id == self.id);
-            index.map(|index| hosts.remove(index))
+            let mut removed = Vec::new();
+            for id in &self.ids {
+                let index = hosts.iter().position(|(_, hosted, _)| hosted == id);
+                removed.extend(index.map(|index| hosts.remove(index)));
+            }
+            removed
         });
         // Dropped outside the borrow: the implementation's drop may use
         // imports.
@@ -74,8 +82,22 @@ pub fn install<H: ?Sized + 'static>(host: Box<H>) -> Installed {
     let host: Rc<dyn Any> = Rc::new(host);
     HOSTS.with(|hosts| hosts.borrow_mut().push((TypeId::of::<H>(), id, host)));
     Installed {
-        id,
+        ids: alloc::vec![id],
         _not_send: PhantomData,
+    }
+}
+
+impl Installed {
+    /// One guard for several installations (`install_test_wasi`).
+    pub fn all(guards: impl IntoIterator<Item = Installed>) -> Installed {
+        let mut ids = Vec::new();
+        for mut guard in guards {
+            ids.append(&mut guard.ids);
+        }
+        Installed {
+            ids,
+            _not_send: PhantomData,
+        }
     }
 }
 
