@@ -3,35 +3,25 @@
 /// Writes a line to the host's log.
 #[rustfmt::skip]
 pub fn log(message: &str) {
-    #[cfg(not(any(target_arch = "wasm32", miri)))]
-    {
-        Host::log(
-            &**::witbind::rt::native::host::<
-                dyn Host,
-            >("example:kv@0.1.0/app", "log", "Host", "install"),
-            message,
-        )
-    }
-    #[cfg(any(target_arch = "wasm32", miri))]
-    {
-        ::witbind::rt::wit_import!("$root", "log", (ptr, len));
-        let (_ptr1, _len1) = ::witbind::rt::lend_str(message);
-        unsafe { _wit_import(_ptr1, _len1) };
-    }
+    ::witbind::rt::native_import!(Host, "log", log(message));
+    ::witbind::rt::wit_import!("$root", "log", (ptr, len));
+    let (_ptr1, _len1) = ::witbind::rt::lend_str(message);
+    unsafe { _wit_import(_ptr1, _len1) };
 }
-/// Natively (`cargo test` on the host): the imports of `example:kv@0.1.0/app` as a test implements them; make an implementation this thread's with [`install`]. A method left out panics when the guest calls it, naming it.
+#[rustfmt::skip]
+#[cfg(not(any(target_arch = "wasm32", miri)))]
+const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
+    wit: "example:kv@0.1.0/app",
+    module: "",
+    install: "install",
+};
+/// Natively (`cargo test` on the host): the imports of `example:kv@0.1.0/app`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
 #[rustfmt::skip]
 #[cfg(not(any(target_arch = "wasm32", miri)))]
 #[allow(unused_variables, clippy::len_without_is_empty)]
 pub trait Host: 'static {
-    /// Writes a line to the host's log.
     fn log(&self, message: &str) {
-        ::witbind::rt::native::not_implemented(
-            "example:kv@0.1.0/app",
-            "log",
-            "Host",
-            "log",
-        )
+        ::witbind::rt::native::missing(&__NATIVE, "log")
     }
 }
 /// Natively: makes `host` this thread's implementation of `example:kv@0.1.0/app` until the returned guard is dropped (the one installed before comes back then).
@@ -121,75 +111,41 @@ pub mod example {
             impl Bucket {
                 /// Opens the bucket called `name`.
                 pub fn open(name: &str) -> ::core::result::Result<Bucket, StoreError> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        Host::bucket_open(
-                            &**::witbind::rt::native::host::<
-                                dyn Host,
-                            >(
-                                "example:kv/store@0.1.0",
-                                "[static]bucket.open",
-                                "example::kv::store::Host",
-                                "example::kv::store::install",
-                            ),
-                            name,
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!("[static]bucket.open", (ptr, len, ptr));
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u64; 3],
-                        >::uninit();
-                        let (_ptr1, _len1) = ::witbind::rt::lend_str(name);
-                        let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe { _wit_import(_ptr1, _len1, _ptr2) };
-                        let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                        let _case5 = || {
-                            let _l4 = unsafe { *_ptr2.add(8).cast::<i32>() };
-                            unsafe { Bucket::from_handle(_l4 as u32) }
-                        };
-                        let _case7 = || unsafe { _lift_store_error(_ptr2.add(8)) };
-                        unsafe { ::witbind::rt::lift_result(_l3, _case5, _case7) }
-                    }
+                    ::witbind::rt::native_import!(
+                        Host, "[static]bucket.open", bucket_open(name)
+                    );
+                    wit_import!("[static]bucket.open", (ptr, len, ptr));
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 3]>::uninit();
+                    let (_ptr1, _len1) = ::witbind::rt::lend_str(name);
+                    let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe { _wit_import(_ptr1, _len1, _ptr2) };
+                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
+                    let _case5 = || {
+                        let _l4 = unsafe { *_ptr2.add(8).cast::<i32>() };
+                        unsafe { Bucket::from_handle(_l4 as u32) }
+                    };
+                    let _case7 = || unsafe { _lift_store_error(_ptr2.add(8)) };
+                    unsafe { ::witbind::rt::lift_result(_l3, _case5, _case7) }
                 }
                 /// Reads the entry under `key`, if there is one.
                 pub fn get(
                     &self,
                     key: &str,
                 ) -> ::core::result::Result<::core::option::Option<Entry>, StoreError> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostBucket::get(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostBucket,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "example:kv/store@0.1.0#bucket",
-                            ),
-                            key,
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!("[method]bucket.get", (i32, ptr, len, ptr));
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u64; 5],
-                        >::uninit();
-                        let (_ptr1, _len1) = ::witbind::rt::lend_str(key);
-                        let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe {
-                            _wit_import(self.handle() as i32, _ptr1, _len1, _ptr2)
-                        };
-                        let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                        let _case8 = || {
-                            let _l4 = unsafe { *_ptr2.add(8).cast::<u8>() };
-                            let _case6 = || unsafe { _lift_entry(_ptr2.add(12)) };
-                            unsafe { ::witbind::rt::lift_option(_l4, _case6) }
-                        };
-                        let _case10 = || unsafe { _lift_store_error(_ptr2.add(8)) };
-                        unsafe { ::witbind::rt::lift_result(_l3, _case8, _case10) }
-                    }
+                    ::witbind::rt::native_method!(HostBucket, self, get(key));
+                    wit_import!("[method]bucket.get", (i32, ptr, len, ptr));
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 5]>::uninit();
+                    let (_ptr1, _len1) = ::witbind::rt::lend_str(key);
+                    let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe { _wit_import(self.handle() as i32, _ptr1, _len1, _ptr2) };
+                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
+                    let _case8 = || {
+                        let _l4 = unsafe { *_ptr2.add(8).cast::<u8>() };
+                        let _case6 = || unsafe { _lift_entry(_ptr2.add(12)) };
+                        unsafe { ::witbind::rt::lift_option(_l4, _case6) }
+                    };
+                    let _case10 = || unsafe { _lift_store_error(_ptr2.add(8)) };
+                    unsafe { ::witbind::rt::lift_result(_l3, _case8, _case10) }
                 }
                 /// Writes `entry`, replacing any entry with the same key.
                 #[allow(clippy::needless_borrow)]
@@ -197,97 +153,62 @@ pub mod example {
                     &self,
                     entry: &Entry,
                 ) -> ::core::result::Result<(), StoreError> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostBucket::set(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostBucket,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "example:kv/store@0.1.0#bucket",
-                            ),
-                            entry,
+                    ::witbind::rt::native_method!(HostBucket, self, set(entry));
+                    wit_import!(
+                        "[method]bucket.set", (i32, ptr, len, ptr, len, i32, i32, ptr)
+                    );
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 3]>::uninit();
+                    let (_v1, _v2, _v3, _v4, _v5, _v6) = _lower_flat_entry(&entry);
+                    let _ptr7 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe {
+                        _wit_import(
+                            self.handle() as i32,
+                            _v1,
+                            _v2,
+                            _v3,
+                            _v4,
+                            _v5,
+                            _v6,
+                            _ptr7,
                         )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!(
-                            "[method]bucket.set", (i32, ptr, len, ptr, len, i32, i32,
-                            ptr)
-                        );
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u64; 3],
-                        >::uninit();
-                        let (_v1, _v2, _v3, _v4, _v5, _v6) = _lower_flat_entry(&entry);
-                        let _ptr7 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe {
-                            _wit_import(
-                                self.handle() as i32,
-                                _v1,
-                                _v2,
-                                _v3,
-                                _v4,
-                                _v5,
-                                _v6,
-                                _ptr7,
-                            )
-                        };
-                        let _l8 = unsafe { *_ptr7.cast::<u8>() };
-                        let _case10 = || unsafe { _lift_store_error(_ptr7.add(8)) };
-                        unsafe { ::witbind::rt::lift_result(_l8, || (), _case10) }
-                    }
+                    };
+                    let _l8 = unsafe { *_ptr7.cast::<u8>() };
+                    let _case10 = || unsafe { _lift_store_error(_ptr7.add(8)) };
+                    unsafe { ::witbind::rt::lift_result(_l8, || (), _case10) }
                 }
                 /// Lists the keys that start with `prefix`.
                 pub fn keys(
                     &self,
                     prefix: &str,
                 ) -> ::witbind::rt::Vec<::witbind::rt::String> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostBucket::keys(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostBucket,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "example:kv/store@0.1.0#bucket",
-                            ),
-                            prefix,
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!("[method]bucket.keys", (i32, ptr, len, ptr));
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u32; 2],
-                        >::uninit();
-                        let (_ptr1, _len1) = ::witbind::rt::lend_str(prefix);
-                        let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe {
-                            _wit_import(self.handle() as i32, _ptr1, _len1, _ptr2)
-                        };
-                        let _list3 = unsafe { ::witbind::rt::list_at(_ptr2) };
-                        let _lift4 = |_base4: *mut u8| unsafe {
-                            ::witbind::rt::take_string_at(_base4)
-                        };
-                        unsafe { ::witbind::rt::lift_list(_list3, 8, 4, _lift4) }
-                    }
+                    ::witbind::rt::native_method!(HostBucket, self, keys(prefix));
+                    wit_import!("[method]bucket.keys", (i32, ptr, len, ptr));
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                    let (_ptr1, _len1) = ::witbind::rt::lend_str(prefix);
+                    let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe { _wit_import(self.handle() as i32, _ptr1, _len1, _ptr2) };
+                    let _list3 = unsafe { ::witbind::rt::list_at(_ptr2) };
+                    let _lift4 = |_base4: *mut u8| unsafe {
+                        ::witbind::rt::take_string_at(_base4)
+                    };
+                    unsafe { ::witbind::rt::lift_list(_list3, 8, 4, _lift4) }
                 }
             }
-            /// Natively (`cargo test` on the host): the imports of `example:kv/store@0.1.0` as a test implements them; make an implementation this thread's with [`install`]. A method left out panics when the guest calls it, naming it.
+            #[cfg(not(any(target_arch = "wasm32", miri)))]
+            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
+                wit: "example:kv/store@0.1.0",
+                module: "example::kv::store",
+                install: "install",
+            };
+            /// Natively (`cargo test` on the host): the imports of `example:kv/store@0.1.0`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
-                /// Opens the bucket called `name`.
                 fn bucket_open(
                     &self,
                     name: &str,
                 ) -> ::core::result::Result<Bucket, StoreError> {
-                    ::witbind::rt::native::not_implemented(
-                        "example:kv/store@0.1.0",
-                        "[static]bucket.open",
-                        "example::kv::store::Host",
-                        "bucket_open",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "[static]bucket.open")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `example:kv/store@0.1.0` until the returned guard is dropped (the one installed before comes back then).
@@ -295,57 +216,27 @@ pub mod example {
             pub fn install(host: impl Host) -> ::witbind::rt::native::Installed {
                 ::witbind::rt::native::install::<dyn Host>(::witbind::rt::Box::new(host))
             }
-            /// Natively (`cargo test` on the host): a test's object behind an imported [`Bucket`] (`example:kv/store@0.1.0#bucket`); `Bucket::from(object)` hands it to the guest. A method left out panics when the guest calls it, naming it.
+            /// Natively (`cargo test` on the host): a test's object behind an imported [`Bucket`], with its methods; `Bucket::from(object)` hands it to the guest. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait HostBucket: 'static {
-                /// Reads the entry under `key`, if there is one.
                 fn get(
                     &self,
                     key: &str,
                 ) -> ::core::result::Result<::core::option::Option<Entry>, StoreError> {
-                    ::witbind::rt::native::not_implemented(
-                        "example:kv/store@0.1.0#bucket",
-                        "[method]bucket.get",
-                        "example::kv::store::HostBucket",
-                        "get",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "[method]bucket.get")
                 }
-                /// Writes `entry`, replacing any entry with the same key.
                 fn set(&self, entry: &Entry) -> ::core::result::Result<(), StoreError> {
-                    ::witbind::rt::native::not_implemented(
-                        "example:kv/store@0.1.0#bucket",
-                        "[method]bucket.set",
-                        "example::kv::store::HostBucket",
-                        "set",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "[method]bucket.set")
                 }
-                /// Lists the keys that start with `prefix`.
                 fn keys(
                     &self,
                     prefix: &str,
                 ) -> ::witbind::rt::Vec<::witbind::rt::String> {
-                    ::witbind::rt::native::not_implemented(
-                        "example:kv/store@0.1.0#bucket",
-                        "[method]bucket.keys",
-                        "example::kv::store::HostBucket",
-                        "keys",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "[method]bucket.keys")
                 }
             }
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            impl<T: HostBucket> ::core::convert::From<T> for Bucket {
-                fn from(object: T) -> Self {
-                    let handle = ::witbind::rt::native::new_resource::<
-                        dyn HostBucket,
-                    >(::witbind::rt::Box::new(object));
-                    Self {
-                        handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(handle)
-                        },
-                    }
-                }
-            }
+            ::witbind::rt::native_resource!(Bucket, HostBucket);
             /// Lifts a `entry` out of canonical ABI memory.
             ///
             /// # Safety

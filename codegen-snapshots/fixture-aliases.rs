@@ -5,34 +5,24 @@ pub type Distance = witbind_fixtures::aliases::base::Distance;
 /// A world-level function on a used alias.
 #[rustfmt::skip]
 pub fn double(d: Distance) -> Distance {
-    #[cfg(not(any(target_arch = "wasm32", miri)))]
-    {
-        Host::double(
-            &**::witbind::rt::native::host::<
-                dyn Host,
-            >("witbind-fixtures:aliases/aliases", "double", "Host", "install"),
-            d,
-        )
-    }
-    #[cfg(any(target_arch = "wasm32", miri))]
-    {
-        ::witbind::rt::wit_import!("$root", "double", (f64), f64);
-        unsafe { _wit_import(::witbind::rt::as_f64(d)) }
-    }
+    ::witbind::rt::native_import!(Host, "double", double(d));
+    ::witbind::rt::wit_import!("$root", "double", (f64), f64);
+    unsafe { _wit_import(::witbind::rt::as_f64(d)) }
 }
-/// Natively (`cargo test` on the host): the imports of `witbind-fixtures:aliases/aliases` as a test implements them; make an implementation this thread's with [`install`]. A method left out panics when the guest calls it, naming it.
+#[rustfmt::skip]
+#[cfg(not(any(target_arch = "wasm32", miri)))]
+const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
+    wit: "witbind-fixtures:aliases/aliases",
+    module: "",
+    install: "install",
+};
+/// Natively (`cargo test` on the host): the imports of `witbind-fixtures:aliases/aliases`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
 #[rustfmt::skip]
 #[cfg(not(any(target_arch = "wasm32", miri)))]
 #[allow(unused_variables, clippy::len_without_is_empty)]
 pub trait Host: 'static {
-    /// A world-level function on a used alias.
     fn double(&self, d: Distance) -> Distance {
-        ::witbind::rt::native::not_implemented(
-            "witbind-fixtures:aliases/aliases",
-            "double",
-            "Host",
-            "double",
-        )
+        ::witbind::rt::native::missing(&__NATIVE, "double")
     }
 }
 /// Natively: makes `host` this thread's implementation of `witbind-fixtures:aliases/aliases` until the returned guard is dropped (the one installed before comes back then).
@@ -111,48 +101,31 @@ pub mod witbind_fixtures {
             pub type Outcome = ::core::result::Result<Range, ::witbind::rt::String>;
             /// Measures between two points.
             pub fn measure(a: Location, b: Point) -> Distance {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::measure(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:aliases/base",
-                            "measure",
-                            "witbind_fixtures::aliases::base::Host",
-                            "witbind_fixtures::aliases::base::install",
-                        ),
-                        a,
-                        b,
+                ::witbind::rt::native_import!(Host, "measure", measure(a, b));
+                wit_import!("measure", (f64, f64, f64, f64), f64);
+                let Point { x: _f1, y: _f2 } = a;
+                let Point { x: _f3, y: _f4 } = b;
+                unsafe {
+                    _wit_import(
+                        ::witbind::rt::as_f64(_f1),
+                        ::witbind::rt::as_f64(_f2),
+                        ::witbind::rt::as_f64(_f3),
+                        ::witbind::rt::as_f64(_f4),
                     )
                 }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("measure", (f64, f64, f64, f64), f64);
-                    let Point { x: _f1, y: _f2 } = a;
-                    let Point { x: _f3, y: _f4 } = b;
-                    unsafe {
-                        _wit_import(
-                            ::witbind::rt::as_f64(_f1),
-                            ::witbind::rt::as_f64(_f2),
-                            ::witbind::rt::as_f64(_f3),
-                            ::witbind::rt::as_f64(_f4),
-                        )
-                    }
-                }
             }
-            /// Natively (`cargo test` on the host): the imports of `witbind-fixtures:aliases/base` as a test implements them; make an implementation this thread's with [`install`]. A method left out panics when the guest calls it, naming it.
+            #[cfg(not(any(target_arch = "wasm32", miri)))]
+            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
+                wit: "witbind-fixtures:aliases/base",
+                module: "witbind_fixtures::aliases::base",
+                install: "install",
+            };
+            /// Natively (`cargo test` on the host): the imports of `witbind-fixtures:aliases/base`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
-                /// Measures between two points.
                 fn measure(&self, a: Location, b: Point) -> Distance {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:aliases/base",
-                        "measure",
-                        "witbind_fixtures::aliases::base::Host",
-                        "measure",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "measure")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `witbind-fixtures:aliases/base` until the returned guard is dropped (the one installed before comes back then).
@@ -206,97 +179,58 @@ pub mod witbind_fixtures {
             }
             /// Plans a trip.
             pub fn plan(start: Waypoint, stops: &[Point]) -> Trip {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::plan(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:aliases/routing",
-                            "plan",
-                            "witbind_fixtures::aliases::routing::Host",
-                            "witbind_fixtures::aliases::routing::install",
-                        ),
-                        start,
-                        stops,
+                ::witbind::rt::native_import!(Host, "plan", plan(start, stops));
+                wit_import!("plan", (f64, f64, ptr, len, ptr));
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 5]>::uninit();
+                let Point { x: _f1, y: _f2 } = start;
+                let (_ptr3, _len3) = ::witbind::rt::lend_list(stops);
+                let _ptr4 = _ret_area.as_mut_ptr().cast::<u8>();
+                unsafe {
+                    _wit_import(
+                        ::witbind::rt::as_f64(_f1),
+                        ::witbind::rt::as_f64(_f2),
+                        _ptr3,
+                        _len3,
+                        _ptr4,
                     )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("plan", (f64, f64, ptr, len, ptr));
-                    let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 5]>::uninit();
-                    let Point { x: _f1, y: _f2 } = start;
-                    let (_ptr3, _len3) = ::witbind::rt::lend_list(stops);
-                    let _ptr4 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe {
-                        _wit_import(
-                            ::witbind::rt::as_f64(_f1),
-                            ::witbind::rt::as_f64(_f2),
-                            _ptr3,
-                            _len3,
-                            _ptr4,
-                        )
-                    };
-                    unsafe { _lift_trip(_ptr4) }
-                }
+                };
+                unsafe { _lift_trip(_ptr4) }
             }
             /// Measures a trip, with the alias of a result as the result.
             #[allow(clippy::needless_borrow)]
             pub fn length(trip: &Trip) -> Outcome {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::length(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:aliases/routing",
-                            "length",
-                            "witbind_fixtures::aliases::routing::Host",
-                            "witbind_fixtures::aliases::routing::install",
-                        ),
-                        trip,
-                    )
+                ::witbind::rt::native_import!(Host, "length", length(trip));
+                wit_import!("length", (f64, f64, ptr, len, f64, i32, ptr));
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
+                let mut _cleanup_list = ::witbind::rt::Vec::<
+                    (*mut u8, usize, usize),
+                >::new();
+                let (_v1, _v2, _v3, _v4, _v5, _v6) = _lower_flat_trip(
+                    &trip,
+                    &mut _cleanup_list,
+                );
+                let _ptr7 = _ret_area.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_v1, _v2, _v3, _v4, _v5, _v6, _ptr7) };
+                for (ptr, size, align) in _cleanup_list {
+                    unsafe { ::witbind::rt::cabi_dealloc(ptr, size, align) };
                 }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("length", (f64, f64, ptr, len, f64, i32, ptr));
-                    let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
-                    let mut _cleanup_list = ::witbind::rt::Vec::<
-                        (*mut u8, usize, usize),
-                    >::new();
-                    let (_v1, _v2, _v3, _v4, _v5, _v6) = _lower_flat_trip(
-                        &trip,
-                        &mut _cleanup_list,
-                    );
-                    let _ptr7 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe { _wit_import(_v1, _v2, _v3, _v4, _v5, _v6, _ptr7) };
-                    for (ptr, size, align) in _cleanup_list {
-                        unsafe { ::witbind::rt::cabi_dealloc(ptr, size, align) };
-                    }
-                    unsafe { super::base::_lift_outcome(_ptr7) }
-                }
+                unsafe { super::base::_lift_outcome(_ptr7) }
             }
-            /// Natively (`cargo test` on the host): the imports of `witbind-fixtures:aliases/routing` as a test implements them; make an implementation this thread's with [`install`]. A method left out panics when the guest calls it, naming it.
+            #[cfg(not(any(target_arch = "wasm32", miri)))]
+            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
+                wit: "witbind-fixtures:aliases/routing",
+                module: "witbind_fixtures::aliases::routing",
+                install: "install",
+            };
+            /// Natively (`cargo test` on the host): the imports of `witbind-fixtures:aliases/routing`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
-                /// Plans a trip.
                 fn plan(&self, start: Waypoint, stops: &[Point]) -> Trip {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:aliases/routing",
-                        "plan",
-                        "witbind_fixtures::aliases::routing::Host",
-                        "plan",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "plan")
                 }
-                /// Measures a trip, with the alias of a result as the result.
                 fn length(&self, trip: &Trip) -> Outcome {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:aliases/routing",
-                        "length",
-                        "witbind_fixtures::aliases::routing::Host",
-                        "length",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "length")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `witbind-fixtures:aliases/routing` until the returned guard is dropped (the one installed before comes back then).
@@ -358,82 +292,52 @@ pub mod witbind_fixtures {
                 trip: &Trip,
                 highlight: ::core::option::Option<Stop>,
             ) -> ::witbind::rt::String {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::summarize(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:aliases/reports",
-                            "summarize",
-                            "witbind_fixtures::aliases::reports::Host",
-                            "witbind_fixtures::aliases::reports::install",
-                        ),
-                        trip,
-                        highlight,
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!(
-                        "summarize", (f64, f64, ptr, len, f64, i32, i32, f64, f64, ptr)
-                    );
-                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
-                    let mut _cleanup_list = ::witbind::rt::Vec::<
-                        (*mut u8, usize, usize),
-                    >::new();
-                    let (_v1, _v2, _v3, _v4, _v5, _v6) = super::routing::_lower_flat_trip(
-                        &trip,
-                        &mut _cleanup_list,
-                    );
-                    let (_v11, _v12, _v13) = match highlight {
-                        ::core::option::Option::None => (0i32, 0.0f64, 0.0f64),
-                        ::core::option::Option::Some(_e8) => {
-                            let Stop { x: _f9, y: _f10 } = _e8;
-                            (
-                                1i32,
-                                ::witbind::rt::as_f64(_f9),
-                                ::witbind::rt::as_f64(_f10),
-                            )
-                        }
-                    };
-                    let _ptr14 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe {
-                        _wit_import(
-                            _v1,
-                            _v2,
-                            _v3,
-                            _v4,
-                            _v5,
-                            _v6,
-                            _v11,
-                            _v12,
-                            _v13,
-                            _ptr14,
-                        )
-                    };
-                    for (ptr, size, align) in _cleanup_list {
-                        unsafe { ::witbind::rt::cabi_dealloc(ptr, size, align) };
+                ::witbind::rt::native_import!(
+                    Host, "summarize", summarize(trip, highlight)
+                );
+                wit_import!(
+                    "summarize", (f64, f64, ptr, len, f64, i32, i32, f64, f64, ptr)
+                );
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                let mut _cleanup_list = ::witbind::rt::Vec::<
+                    (*mut u8, usize, usize),
+                >::new();
+                let (_v1, _v2, _v3, _v4, _v5, _v6) = super::routing::_lower_flat_trip(
+                    &trip,
+                    &mut _cleanup_list,
+                );
+                let (_v11, _v12, _v13) = match highlight {
+                    ::core::option::Option::None => (0i32, 0.0f64, 0.0f64),
+                    ::core::option::Option::Some(_e8) => {
+                        let Stop { x: _f9, y: _f10 } = _e8;
+                        (1i32, ::witbind::rt::as_f64(_f9), ::witbind::rt::as_f64(_f10))
                     }
-                    unsafe { ::witbind::rt::take_string_at(_ptr14) }
+                };
+                let _ptr14 = _ret_area.as_mut_ptr().cast::<u8>();
+                unsafe {
+                    _wit_import(_v1, _v2, _v3, _v4, _v5, _v6, _v11, _v12, _v13, _ptr14)
+                };
+                for (ptr, size, align) in _cleanup_list {
+                    unsafe { ::witbind::rt::cabi_dealloc(ptr, size, align) };
                 }
+                unsafe { ::witbind::rt::take_string_at(_ptr14) }
             }
-            /// Natively (`cargo test` on the host): the imports of `witbind-fixtures:aliases/reports` as a test implements them; make an implementation this thread's with [`install`]. A method left out panics when the guest calls it, naming it.
+            #[cfg(not(any(target_arch = "wasm32", miri)))]
+            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
+                wit: "witbind-fixtures:aliases/reports",
+                module: "witbind_fixtures::aliases::reports",
+                install: "install",
+            };
+            /// Natively (`cargo test` on the host): the imports of `witbind-fixtures:aliases/reports`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
-                /// Summarizes a trip.
                 fn summarize(
                     &self,
                     trip: &Trip,
                     highlight: ::core::option::Option<Stop>,
                 ) -> ::witbind::rt::String {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:aliases/reports",
-                        "summarize",
-                        "witbind_fixtures::aliases::reports::Host",
-                        "summarize",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "summarize")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `witbind-fixtures:aliases/reports` until the returned guard is dropped (the one installed before comes back then).

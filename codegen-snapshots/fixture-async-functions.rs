@@ -14,44 +14,18 @@ pub struct SizedStack {
 impl SizedStack {
     #[allow(clippy::new_without_default)]
     pub fn new() -> Self {
-        #[cfg(not(any(target_arch = "wasm32", miri)))]
-        {
-            Host::sized_stack_new(
-                &**::witbind::rt::native::host::<
-                    dyn Host,
-                >(
-                    "witbind-fixtures:async-functions/async-functions",
-                    "[constructor]sized-stack",
-                    "Host",
-                    "install",
-                ),
-            )
-        }
-        #[cfg(any(target_arch = "wasm32", miri))]
-        {
-            ::witbind::rt::wit_import!("$root", "[constructor]sized-stack", (), i32);
-            let _ret1 = unsafe { _wit_import() };
-            unsafe { SizedStack::from_handle(_ret1 as u32) }
-        }
+        ::witbind::rt::native_import!(
+            Host, "[constructor]sized-stack", sized_stack_new()
+        );
+        ::witbind::rt::wit_import!("$root", "[constructor]sized-stack", (), i32);
+        let _ret1 = unsafe { _wit_import() };
+        unsafe { SizedStack::from_handle(_ret1 as u32) }
     }
     pub fn len(&self) -> u32 {
-        #[cfg(not(any(target_arch = "wasm32", miri)))]
-        {
-            HostSizedStack::len(
-                &**::witbind::rt::native::resource::<
-                    dyn HostSizedStack,
-                >(
-                    ::witbind::rt::ResourceHandle::handle(&self.handle),
-                    "witbind-fixtures:async-functions/async-functions#sized-stack",
-                ),
-            )
-        }
-        #[cfg(any(target_arch = "wasm32", miri))]
-        {
-            ::witbind::rt::wit_import!("$root", "[method]sized-stack.len", (i32), i32);
-            let _ret1 = unsafe { _wit_import(self.handle() as i32) };
-            _ret1 as u32
-        }
+        ::witbind::rt::native_method!(HostSizedStack, self, len());
+        ::witbind::rt::wit_import!("$root", "[method]sized-stack.len", (i32), i32);
+        let _ret1 = unsafe { _wit_import(self.handle() as i32) };
+        _ret1 as u32
     }
 }
 #[rustfmt::skip]
@@ -115,85 +89,76 @@ pub fn wide(
     >,
     ::witbind::rt::String,
 > {
-    #[cfg(not(any(target_arch = "wasm32", miri)))]
-    {
-        Host::wide(
-            &**::witbind::rt::native::host::<
-                dyn Host,
-            >(
-                "witbind-fixtures:async-functions/async-functions",
-                "wide",
-                "Host",
-                "install",
-            ),
-            t,
+    ::witbind::rt::native_import!(Host, "wide", wide(t));
+    ::witbind::rt::wit_import!(
+        "$root", "wide", (i32, i32, i32, i64, i32, i32, i32, i64, f32, f64, i32, i32,
+        ptr, len, ptr)
+    );
+    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 3]>::uninit();
+    let (
+        _t1_0,
+        _t1_1,
+        _t1_2,
+        _t1_3,
+        _t1_4,
+        _t1_5,
+        _t1_6,
+        _t1_7,
+        _t1_8,
+        _t1_9,
+        _t1_10,
+        _t1_11,
+        _t1_12,
+    ) = t;
+    let (_ptr2, _len2) = ::witbind::rt::lend_str(_t1_12);
+    let _ptr3 = _ret_area.as_mut_ptr().cast::<u8>();
+    unsafe {
+        _wit_import(
+            ::witbind::rt::as_i32(_t1_0),
+            ::witbind::rt::as_i32(_t1_1),
+            ::witbind::rt::as_i32(_t1_2),
+            ::witbind::rt::as_i64(_t1_3),
+            ::witbind::rt::as_i32(_t1_4),
+            ::witbind::rt::as_i32(_t1_5),
+            ::witbind::rt::as_i32(_t1_6),
+            ::witbind::rt::as_i64(_t1_7),
+            ::witbind::rt::as_f32(_t1_8),
+            ::witbind::rt::as_f64(_t1_9),
+            ::witbind::rt::as_i32(_t1_10),
+            ::witbind::rt::as_i32(_t1_11),
+            _ptr2,
+            _len2,
+            _ptr3,
         )
-    }
-    #[cfg(any(target_arch = "wasm32", miri))]
-    {
-        ::witbind::rt::wit_import!(
-            "$root", "wide", (i32, i32, i32, i64, i32, i32, i32, i64, f32, f64, i32, i32,
-            ptr, len, ptr)
-        );
-        let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 3]>::uninit();
-        let (
-            _t1_0,
-            _t1_1,
-            _t1_2,
-            _t1_3,
-            _t1_4,
-            _t1_5,
-            _t1_6,
-            _t1_7,
-            _t1_8,
-            _t1_9,
-            _t1_10,
-            _t1_11,
-            _t1_12,
-        ) = t;
-        let (_ptr2, _len2) = ::witbind::rt::lend_str(_t1_12);
-        let _ptr3 = _ret_area.as_mut_ptr().cast::<u8>();
-        unsafe {
-            _wit_import(
-                ::witbind::rt::as_i32(_t1_0),
-                ::witbind::rt::as_i32(_t1_1),
-                ::witbind::rt::as_i32(_t1_2),
-                ::witbind::rt::as_i64(_t1_3),
-                ::witbind::rt::as_i32(_t1_4),
-                ::witbind::rt::as_i32(_t1_5),
-                ::witbind::rt::as_i32(_t1_6),
-                ::witbind::rt::as_i64(_t1_7),
-                ::witbind::rt::as_f32(_t1_8),
-                ::witbind::rt::as_f64(_t1_9),
-                ::witbind::rt::as_i32(_t1_10),
-                ::witbind::rt::as_i32(_t1_11),
-                _ptr2,
-                _len2,
-                _ptr3,
-            )
-        };
-        let _l4 = unsafe { *_ptr3.cast::<u8>() };
-        let _case12 = || {
-            let _list5 = unsafe { ::witbind::rt::list_at(_ptr3.add(4)) };
-            let _lift6 = |_base6: *mut u8| {
-                let _l7 = unsafe { *_base6.cast::<u8>() };
-                let _case9 = || {
-                    let _l8 = unsafe { *_base6.add(12).cast::<u32>() };
-                    (
-                        unsafe { ::witbind::rt::take_string_at(_base6.add(4)) },
-                        _l8,
-                        unsafe { ::witbind::rt::take_list_at::<u8>(_base6.add(16)) },
-                    )
-                };
-                unsafe { ::witbind::rt::lift_option(_l7, _case9) }
+    };
+    let _l4 = unsafe { *_ptr3.cast::<u8>() };
+    let _case12 = || {
+        let _list5 = unsafe { ::witbind::rt::list_at(_ptr3.add(4)) };
+        let _lift6 = |_base6: *mut u8| {
+            let _l7 = unsafe { *_base6.cast::<u8>() };
+            let _case9 = || {
+                let _l8 = unsafe { *_base6.add(12).cast::<u32>() };
+                (
+                    unsafe { ::witbind::rt::take_string_at(_base6.add(4)) },
+                    _l8,
+                    unsafe { ::witbind::rt::take_list_at::<u8>(_base6.add(16)) },
+                )
             };
-            unsafe { ::witbind::rt::lift_list(_list5, 24, 4, _lift6) }
+            unsafe { ::witbind::rt::lift_option(_l7, _case9) }
         };
-        let _case13 = || unsafe { ::witbind::rt::take_string_at(_ptr3.add(4)) };
-        unsafe { ::witbind::rt::lift_result(_l4, _case12, _case13) }
-    }
+        unsafe { ::witbind::rt::lift_list(_list5, 24, 4, _lift6) }
+    };
+    let _case13 = || unsafe { ::witbind::rt::take_string_at(_ptr3.add(4)) };
+    unsafe { ::witbind::rt::lift_result(_l4, _case12, _case13) }
 }
-/// Natively (`cargo test` on the host): the imports of `witbind-fixtures:async-functions/async-functions` as a test implements them; make an implementation this thread's with [`install`]. A method left out panics when the guest calls it, naming it.
+#[rustfmt::skip]
+#[cfg(not(any(target_arch = "wasm32", miri)))]
+const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
+    wit: "witbind-fixtures:async-functions/async-functions",
+    module: "",
+    install: "install",
+};
+/// Natively (`cargo test` on the host): the imports of `witbind-fixtures:async-functions/async-functions`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
 #[rustfmt::skip]
 #[cfg(not(any(target_arch = "wasm32", miri)))]
 #[allow(unused_variables, clippy::len_without_is_empty)]
@@ -208,20 +173,10 @@ pub trait Host: 'static {
         >,
         ::witbind::rt::String,
     > {
-        ::witbind::rt::native::not_implemented(
-            "witbind-fixtures:async-functions/async-functions",
-            "wide",
-            "Host",
-            "wide",
-        )
+        ::witbind::rt::native::missing(&__NATIVE, "wide")
     }
     fn sized_stack_new(&self) -> SizedStack {
-        ::witbind::rt::native::not_implemented(
-            "witbind-fixtures:async-functions/async-functions",
-            "[constructor]sized-stack",
-            "Host",
-            "sized_stack_new",
-        )
+        ::witbind::rt::native::missing(&__NATIVE, "[constructor]sized-stack")
     }
 }
 /// Natively: makes `host` this thread's implementation of `witbind-fixtures:async-functions/async-functions` until the returned guard is dropped (the one installed before comes back then).
@@ -230,32 +185,17 @@ pub trait Host: 'static {
 pub fn install(host: impl Host) -> ::witbind::rt::native::Installed {
     ::witbind::rt::native::install::<dyn Host>(::witbind::rt::Box::new(host))
 }
-/// Natively (`cargo test` on the host): a test's object behind an imported [`SizedStack`] (`witbind-fixtures:async-functions/async-functions#sized-stack`); `SizedStack::from(object)` hands it to the guest. A method left out panics when the guest calls it, naming it.
+/// Natively (`cargo test` on the host): a test's object behind an imported [`SizedStack`], with its methods; `SizedStack::from(object)` hands it to the guest. A method left out panics when the guest calls it, naming it.
 #[rustfmt::skip]
 #[cfg(not(any(target_arch = "wasm32", miri)))]
 #[allow(unused_variables, clippy::len_without_is_empty)]
 pub trait HostSizedStack: 'static {
     fn len(&self) -> u32 {
-        ::witbind::rt::native::not_implemented(
-            "witbind-fixtures:async-functions/async-functions#sized-stack",
-            "[method]sized-stack.len",
-            "HostSizedStack",
-            "len",
-        )
+        ::witbind::rt::native::missing(&__NATIVE, "[method]sized-stack.len")
     }
 }
 #[rustfmt::skip]
-#[cfg(not(any(target_arch = "wasm32", miri)))]
-impl<T: HostSizedStack> ::core::convert::From<T> for SizedStack {
-    fn from(object: T) -> Self {
-        let handle = ::witbind::rt::native::new_resource::<
-            dyn HostSizedStack,
-        >(::witbind::rt::Box::new(object));
-        Self {
-            handle: unsafe { ::witbind::rt::ResourceHandle::from_handle(handle) },
-        }
-    }
-}
+::witbind::rt::native_resource!(SizedStack, HostSizedStack);
 /// Streams: `new` creates one, of any payload type the
 /// world's streams carry.
 #[rustfmt::skip]
@@ -454,27 +394,13 @@ pub mod witbind_fixtures {
             );
             impl Blob {
                 pub fn new(data: &[u8]) -> Self {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        Host::blob_new(
-                            &**::witbind::rt::native::host::<
-                                dyn Host,
-                            >(
-                                "witbind-fixtures:async-functions/types",
-                                "[constructor]blob",
-                                "witbind_fixtures::async_functions::types::Host",
-                                "witbind_fixtures::async_functions::types::install",
-                            ),
-                            data,
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!("[constructor]blob", (ptr, len), i32);
-                        let (_ptr1, _len1) = ::witbind::rt::lend_list(data);
-                        let _ret2 = unsafe { _wit_import(_ptr1, _len1) };
-                        unsafe { Blob::from_handle(_ret2 as u32) }
-                    }
+                    ::witbind::rt::native_import!(
+                        Host, "[constructor]blob", blob_new(data)
+                    );
+                    wit_import!("[constructor]blob", (ptr, len), i32);
+                    let (_ptr1, _len1) = ::witbind::rt::lend_list(data);
+                    let _ret2 = unsafe { _wit_import(_ptr1, _len1) };
+                    unsafe { Blob::from_handle(_ret2 as u32) }
                 }
                 pub async fn read(&self, len: u32) -> ::witbind::rt::Vec<u8> {
                     struct _Call<'a>(::core::marker::PhantomData<&'a ()>);
@@ -544,23 +470,10 @@ pub mod witbind_fixtures {
                         .await
                 }
                 pub fn size(&self) -> u64 {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostBlob::size(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostBlob,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "witbind-fixtures:async-functions/types#blob",
-                            ),
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!("[method]blob.size", (i32), i64);
-                        let _ret1 = unsafe { _wit_import(self.handle() as i32) };
-                        _ret1 as u64
-                    }
+                    ::witbind::rt::native_method!(HostBlob, self, size());
+                    wit_import!("[method]blob.size", (i32), i64);
+                    let _ret1 = unsafe { _wit_import(self.handle() as i32) };
+                    _ret1 as u64
                 }
                 pub async fn write_stream(
                     &self,
@@ -734,17 +647,18 @@ pub mod witbind_fixtures {
                 Small(bool),
                 Big([u64; 32]),
             }
-            /// Natively (`cargo test` on the host): the imports of `witbind-fixtures:async-functions/types` as a test implements them; make an implementation this thread's with [`install`]. A method left out panics when the guest calls it, naming it.
+            #[cfg(not(any(target_arch = "wasm32", miri)))]
+            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
+                wit: "witbind-fixtures:async-functions/types",
+                module: "witbind_fixtures::async_functions::types",
+                install: "install",
+            };
+            /// Natively (`cargo test` on the host): the imports of `witbind-fixtures:async-functions/types`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
                 fn blob_new(&self, data: &[u8]) -> Blob {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:async-functions/types",
-                        "[constructor]blob",
-                        "witbind_fixtures::async_functions::types::Host",
-                        "blob_new",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "[constructor]blob")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `witbind-fixtures:async-functions/types` until the returned guard is dropped (the one installed before comes back then).
@@ -752,32 +666,15 @@ pub mod witbind_fixtures {
             pub fn install(host: impl Host) -> ::witbind::rt::native::Installed {
                 ::witbind::rt::native::install::<dyn Host>(::witbind::rt::Box::new(host))
             }
-            /// Natively (`cargo test` on the host): a test's object behind an imported [`Blob`] (`witbind-fixtures:async-functions/types#blob`); `Blob::from(object)` hands it to the guest. A method left out panics when the guest calls it, naming it.
+            /// Natively (`cargo test` on the host): a test's object behind an imported [`Blob`], with its methods; `Blob::from(object)` hands it to the guest. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait HostBlob: 'static {
                 fn size(&self) -> u64 {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:async-functions/types#blob",
-                        "[method]blob.size",
-                        "witbind_fixtures::async_functions::types::HostBlob",
-                        "size",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "[method]blob.size")
                 }
             }
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            impl<T: HostBlob> ::core::convert::From<T> for Blob {
-                fn from(object: T) -> Self {
-                    let handle = ::witbind::rt::native::new_resource::<
-                        dyn HostBlob,
-                    >(::witbind::rt::Box::new(object));
-                    Self {
-                        handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(handle)
-                        },
-                    }
-                }
-            }
+            ::witbind::rt::native_resource!(Blob, HostBlob);
             /// The `stream` vtable of `u8`, with the intrinsics of `[method]blob.write-stream`.
             const _: () = {
                 unsafe extern "C" fn new() -> u64 {
@@ -1331,81 +1228,34 @@ pub mod witbind_fixtures {
                     .await
             }
             pub fn numbers(n: u32) -> ::witbind::rt::async_support::StreamReader<u32> {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::numbers(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:async-functions/host",
-                            "numbers",
-                            "witbind_fixtures::async_functions::host::Host",
-                            "witbind_fixtures::async_functions::host::install",
-                        ),
-                        n,
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("numbers", (i32), i32);
-                    let _ret1 = unsafe { _wit_import(::witbind::rt::as_i32(n)) };
-                    ::witbind::rt::async_support::StreamReader::new(
-                        _ret1 as u32,
-                        <u32 as super::super::super::wit_stream::StreamPayload>::VTABLE,
-                    )
-                }
+                ::witbind::rt::native_import!(Host, "numbers", numbers(n));
+                wit_import!("numbers", (i32), i32);
+                let _ret1 = unsafe { _wit_import(::witbind::rt::as_i32(n)) };
+                ::witbind::rt::async_support::StreamReader::new(
+                    _ret1 as u32,
+                    <u32 as super::super::super::wit_stream::StreamPayload>::VTABLE,
+                )
             }
             pub fn bytes() -> ::witbind::rt::async_support::StreamReader<u8> {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::bytes(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:async-functions/host",
-                            "bytes",
-                            "witbind_fixtures::async_functions::host::Host",
-                            "witbind_fixtures::async_functions::host::install",
-                        ),
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("bytes", (), i32);
-                    let _ret1 = unsafe { _wit_import() };
-                    ::witbind::rt::async_support::StreamReader::new(
-                        _ret1 as u32,
-                        <u8 as super::super::super::wit_stream::StreamPayload>::VTABLE,
-                    )
-                }
+                ::witbind::rt::native_import!(Host, "bytes", bytes());
+                wit_import!("bytes", (), i32);
+                let _ret1 = unsafe { _wit_import() };
+                ::witbind::rt::async_support::StreamReader::new(
+                    _ret1 as u32,
+                    <u8 as super::super::super::wit_stream::StreamPayload>::VTABLE,
+                )
             }
             pub fn names(
                 s: ::witbind::rt::async_support::StreamReader<Named>,
             ) -> ::witbind::rt::async_support::FutureReader<Named> {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::names(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:async-functions/host",
-                            "names",
-                            "witbind_fixtures::async_functions::host::Host",
-                            "witbind_fixtures::async_functions::host::install",
-                        ),
-                        s,
+                ::witbind::rt::native_import!(Host, "names", names(s));
+                wit_import!("names", (i32), i32);
+                let _ret1 = unsafe { _wit_import(s.take_handle() as i32) };
+                unsafe {
+                    ::witbind::rt::async_support::FutureReader::new(
+                        _ret1 as u32,
+                        <Named as super::super::super::wit_future::FuturePayload>::VTABLE,
                     )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("names", (i32), i32);
-                    let _ret1 = unsafe { _wit_import(s.take_handle() as i32) };
-                    unsafe {
-                        ::witbind::rt::async_support::FutureReader::new(
-                            _ret1 as u32,
-                            <Named as super::super::super::wit_future::FuturePayload>::VTABLE,
-                        )
-                    }
                 }
             }
             pub async fn later(
@@ -1499,56 +1349,25 @@ pub mod witbind_fixtures {
                     .await
             }
             pub fn unit_stream() -> ::witbind::rt::async_support::StreamReader<()> {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::unit_stream(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:async-functions/host",
-                            "unit-stream",
-                            "witbind_fixtures::async_functions::host::Host",
-                            "witbind_fixtures::async_functions::host::install",
-                        ),
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("unit-stream", (), i32);
-                    let _ret1 = unsafe { _wit_import() };
-                    ::witbind::rt::async_support::StreamReader::new(
-                        _ret1 as u32,
-                        <() as super::super::super::wit_stream::StreamPayload>::VTABLE,
-                    )
-                }
+                ::witbind::rt::native_import!(Host, "unit-stream", unit_stream());
+                wit_import!("unit-stream", (), i32);
+                let _ret1 = unsafe { _wit_import() };
+                ::witbind::rt::async_support::StreamReader::new(
+                    _ret1 as u32,
+                    <() as super::super::super::wit_stream::StreamPayload>::VTABLE,
+                )
             }
             pub fn unit_future(
                 f: ::witbind::rt::async_support::FutureReader<()>,
             ) -> ::witbind::rt::async_support::FutureReader<u8> {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::unit_future(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:async-functions/host",
-                            "unit-future",
-                            "witbind_fixtures::async_functions::host::Host",
-                            "witbind_fixtures::async_functions::host::install",
-                        ),
-                        f,
+                ::witbind::rt::native_import!(Host, "unit-future", unit_future(f));
+                wit_import!("unit-future", (i32), i32);
+                let _ret1 = unsafe { _wit_import(f.take_handle() as i32) };
+                unsafe {
+                    ::witbind::rt::async_support::FutureReader::new(
+                        _ret1 as u32,
+                        <u8 as super::super::super::wit_future::FuturePayload>::VTABLE,
                     )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("unit-future", (i32), i32);
-                    let _ret1 = unsafe { _wit_import(f.take_handle() as i32) };
-                    unsafe {
-                        ::witbind::rt::async_support::FutureReader::new(
-                            _ret1 as u32,
-                            <u8 as super::super::super::wit_future::FuturePayload>::VTABLE,
-                        )
-                    }
                 }
             }
             pub async fn events(
@@ -1697,146 +1516,97 @@ pub mod witbind_fixtures {
             pub fn maps(
                 m: &::witbind::rt::Map<::witbind::rt::String, u32>,
             ) -> ::witbind::rt::Map<u32, ::witbind::rt::Vec<::witbind::rt::String>> {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::maps(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:async-functions/host",
-                            "maps",
-                            "witbind_fixtures::async_functions::host::Host",
-                            "witbind_fixtures::async_functions::host::install",
-                        ),
-                        m,
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("maps", (ptr, len, ptr));
-                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
-                    let (_array2, _len2) = ::witbind::rt::lower_list(
-                        ::core::iter::IntoIterator::into_iter(m),
-                        12,
-                        4,
-                        |(_key1, _value1), _base2| {
-                            unsafe {
-                                ::witbind::rt::store_list(
-                                    _base2,
-                                    ::witbind::rt::lend_str(_key1),
-                                );
-                                *_base2.add(8).cast::<i32>() = ::witbind::rt::as_i32(
-                                    _value1,
-                                );
-                            }
-                        },
-                    );
-                    let (_ptr3, _len3) = (_array2, _len2);
-                    let _ptr4 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe { _wit_import(_ptr3, _len3, _ptr4) };
-                    unsafe { ::witbind::rt::cabi_dealloc(_array2, _len2 * 12, 4) };
-                    let _list5 = unsafe { ::witbind::rt::list_at(_ptr4) };
-                    let _array6 = _list5.0;
-                    let _len6 = _list5.1;
-                    let _map6: ::witbind::rt::Map<
-                        u32,
-                        ::witbind::rt::Vec<::witbind::rt::String>,
-                    > = ::core::iter::FromIterator::from_iter(
-                        (0.._len6)
-                            .map(|i| {
-                                let _base6 = unsafe { _array6.add(i * 12) };
-                                let _l7 = unsafe { *_base6.cast::<u32>() };
-                                let _list8 = unsafe {
-                                    ::witbind::rt::list_at(_base6.add(4))
-                                };
-                                let _lift9 = |_base9: *mut u8| unsafe {
-                                    ::witbind::rt::take_string_at(_base9)
-                                };
-                                let _list10 = unsafe {
-                                    ::witbind::rt::lift_list(_list8, 8, 4, _lift9)
-                                };
-                                (_l7, _list10)
-                            }),
-                    );
-                    unsafe { ::witbind::rt::cabi_dealloc(_array6, _len6 * 12, 4) };
-                    _map6
-                }
+                ::witbind::rt::native_import!(Host, "maps", maps(m));
+                wit_import!("maps", (ptr, len, ptr));
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                let (_array2, _len2) = ::witbind::rt::lower_list(
+                    ::core::iter::IntoIterator::into_iter(m),
+                    12,
+                    4,
+                    |(_key1, _value1), _base2| {
+                        unsafe {
+                            ::witbind::rt::store_list(
+                                _base2,
+                                ::witbind::rt::lend_str(_key1),
+                            );
+                            *_base2.add(8).cast::<i32>() = ::witbind::rt::as_i32(
+                                _value1,
+                            );
+                        }
+                    },
+                );
+                let (_ptr3, _len3) = (_array2, _len2);
+                let _ptr4 = _ret_area.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_ptr3, _len3, _ptr4) };
+                unsafe { ::witbind::rt::cabi_dealloc(_array2, _len2 * 12, 4) };
+                let _list5 = unsafe { ::witbind::rt::list_at(_ptr4) };
+                let _array6 = _list5.0;
+                let _len6 = _list5.1;
+                let _map6: ::witbind::rt::Map<
+                    u32,
+                    ::witbind::rt::Vec<::witbind::rt::String>,
+                > = ::core::iter::FromIterator::from_iter(
+                    (0.._len6)
+                        .map(|i| {
+                            let _base6 = unsafe { _array6.add(i * 12) };
+                            let _l7 = unsafe { *_base6.cast::<u32>() };
+                            let _list8 = unsafe {
+                                ::witbind::rt::list_at(_base6.add(4))
+                            };
+                            let _lift9 = |_base9: *mut u8| unsafe {
+                                ::witbind::rt::take_string_at(_base9)
+                            };
+                            let _list10 = unsafe {
+                                ::witbind::rt::lift_list(_list8, 8, 4, _lift9)
+                            };
+                            (_l7, _list10)
+                        }),
+                );
+                unsafe { ::witbind::rt::cabi_dealloc(_array6, _len6 * 12, 4) };
+                _map6
             }
             pub fn arrays(a: [u8; 4], b: [::witbind::rt::String; 2]) -> [Point; 3] {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::arrays(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:async-functions/host",
-                            "arrays",
-                            "witbind_fixtures::async_functions::host::Host",
-                            "witbind_fixtures::async_functions::host::install",
-                        ),
-                        a,
-                        b,
+                ::witbind::rt::native_import!(Host, "arrays", arrays(a, b));
+                wit_import!("arrays", (i32, i32, i32, i32, ptr, len, ptr, len, ptr));
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 6]>::uninit();
+                let [_a1_0, _a1_1, _a1_2, _a1_3] = &a;
+                let [_a2_0, _a2_1] = &b;
+                let (_ptr3, _len3) = ::witbind::rt::lend_str(_a2_0);
+                let (_ptr4, _len4) = ::witbind::rt::lend_str(_a2_1);
+                let _ptr5 = _ret_area.as_mut_ptr().cast::<u8>();
+                unsafe {
+                    _wit_import(
+                        ::witbind::rt::as_i32(_a1_0),
+                        ::witbind::rt::as_i32(_a1_1),
+                        ::witbind::rt::as_i32(_a1_2),
+                        ::witbind::rt::as_i32(_a1_3),
+                        _ptr3,
+                        _len3,
+                        _ptr4,
+                        _len4,
+                        _ptr5,
                     )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("arrays", (i32, i32, i32, i32, ptr, len, ptr, len, ptr));
-                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 6]>::uninit();
-                    let [_a1_0, _a1_1, _a1_2, _a1_3] = &a;
-                    let [_a2_0, _a2_1] = &b;
-                    let (_ptr3, _len3) = ::witbind::rt::lend_str(_a2_0);
-                    let (_ptr4, _len4) = ::witbind::rt::lend_str(_a2_1);
-                    let _ptr5 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe {
-                        _wit_import(
-                            ::witbind::rt::as_i32(_a1_0),
-                            ::witbind::rt::as_i32(_a1_1),
-                            ::witbind::rt::as_i32(_a1_2),
-                            ::witbind::rt::as_i32(_a1_3),
-                            _ptr3,
-                            _len3,
-                            _ptr4,
-                            _len4,
-                            _ptr5,
-                        )
-                    };
-                    ::core::array::from_fn::<
-                        _,
-                        3,
-                        _,
-                    >(|i| {
-                        let _base6 = unsafe { _ptr5.add(i * 8) };
-                        {
-                            let _l7 = unsafe { *_base6.cast::<i32>() };
-                            let _l8 = unsafe { *_base6.add(4).cast::<i32>() };
-                            Point { x: _l7, y: _l8 }
-                        }
-                    })
-                }
+                };
+                ::core::array::from_fn::<
+                    _,
+                    3,
+                    _,
+                >(|i| {
+                    let _base6 = unsafe { _ptr5.add(i * 8) };
+                    {
+                        let _l7 = unsafe { *_base6.cast::<i32>() };
+                        let _l8 = unsafe { *_base6.add(4).cast::<i32>() };
+                        Point { x: _l7, y: _l8 }
+                    }
+                })
             }
             pub fn context(
                 e: ::witbind::rt::async_support::ErrorContext,
             ) -> ::witbind::rt::async_support::ErrorContext {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::context(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:async-functions/host",
-                            "context",
-                            "witbind_fixtures::async_functions::host::Host",
-                            "witbind_fixtures::async_functions::host::install",
-                        ),
-                        e,
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("context", (i32), i32);
-                    let _ret1 = unsafe { _wit_import(e.handle() as i32) };
-                    ::witbind::rt::async_support::ErrorContext::from_handle(_ret1 as u32)
-                }
+                ::witbind::rt::native_import!(Host, "context", context(e));
+                wit_import!("context", (i32), i32);
+                let _ret1 = unsafe { _wit_import(e.handle() as i32) };
+                ::witbind::rt::async_support::ErrorContext::from_handle(_ret1 as u32)
             }
             /// Fixed-length lists passed as flat values, lists inside.
             pub async fn fixed_lists(a: [::witbind::rt::Vec<u8>; 2], b: [u8; 3]) {
@@ -1927,69 +1697,59 @@ pub mod witbind_fixtures {
                     .await
             }
             pub fn resize(s: Sized) -> Sized {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::resize(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:async-functions/host",
-                            "resize",
-                            "witbind_fixtures::async_functions::host::Host",
-                            "witbind_fixtures::async_functions::host::install",
-                        ),
-                        s,
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("resize", (ptr, ptr));
-                    let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 33]>::uninit();
-                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                    match s {
-                        Sized::Small(_e2) => {
+                ::witbind::rt::native_import!(Host, "resize", resize(s));
+                wit_import!("resize", (ptr, ptr));
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 33]>::uninit();
+                let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                match s {
+                    Sized::Small(_e2) => {
+                        unsafe {
+                            *_ptr1.cast::<u8>() = 0;
+                            *_ptr1.add(8).cast::<u8>() = ::witbind::rt::as_i32(_e2)
+                                as u8;
+                        }
+                    }
+                    Sized::Big(_e3) => {
+                        unsafe { *_ptr1.cast::<u8>() = 1 };
+                        let _base4 = unsafe { _ptr1.add(8) };
+                        for (i, _e5) in _e3.iter().enumerate() {
+                            let _base5 = unsafe { _base4.add(i * 8) };
                             unsafe {
-                                *_ptr1.cast::<u8>() = 0;
-                                *_ptr1.add(8).cast::<u8>() = ::witbind::rt::as_i32(_e2)
-                                    as u8;
-                            }
-                        }
-                        Sized::Big(_e3) => {
-                            unsafe { *_ptr1.cast::<u8>() = 1 };
-                            let _base4 = unsafe { _ptr1.add(8) };
-                            for (i, _e5) in _e3.iter().enumerate() {
-                                let _base5 = unsafe { _base4.add(i * 8) };
-                                unsafe {
-                                    *_base5.cast::<i64>() = ::witbind::rt::as_i64(_e5)
-                                };
-                            }
+                                *_base5.cast::<i64>() = ::witbind::rt::as_i64(_e5)
+                            };
                         }
                     }
-                    let _ptr6 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe { _wit_import(_ptr1, _ptr6) };
-                    let _l7 = unsafe { *_ptr6.cast::<u8>() };
-                    match _l7 {
-                        0 => {
-                            let _l8 = unsafe { *_ptr6.add(8).cast::<u8>() };
-                            Sized::Small(::witbind::rt::bool_lift(_l8))
-                        }
-                        1 => {
-                            let _base9 = unsafe { _ptr6.add(8) };
-                            let _array12 = ::core::array::from_fn::<
-                                _,
-                                32,
-                                _,
-                            >(|i| {
-                                let _base10 = unsafe { _base9.add(i * 8) };
-                                unsafe { *_base10.cast::<u64>() }
-                            });
-                            Sized::Big(_array12)
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                }
+                let _ptr6 = _ret_area.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_ptr1, _ptr6) };
+                let _l7 = unsafe { *_ptr6.cast::<u8>() };
+                match _l7 {
+                    0 => {
+                        let _l8 = unsafe { *_ptr6.add(8).cast::<u8>() };
+                        Sized::Small(::witbind::rt::bool_lift(_l8))
                     }
+                    1 => {
+                        let _base9 = unsafe { _ptr6.add(8) };
+                        let _array12 = ::core::array::from_fn::<
+                            _,
+                            32,
+                            _,
+                        >(|i| {
+                            let _base10 = unsafe { _base9.add(i * 8) };
+                            unsafe { *_base10.cast::<u64>() }
+                        });
+                        Sized::Big(_array12)
+                    }
+                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
                 }
             }
-            /// Natively (`cargo test` on the host): the imports of `witbind-fixtures:async-functions/host` as a test implements them; make an implementation this thread's with [`install`]. A method left out panics when the guest calls it, naming it.
+            #[cfg(not(any(target_arch = "wasm32", miri)))]
+            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
+                wit: "witbind-fixtures:async-functions/host",
+                module: "witbind_fixtures::async_functions::host",
+                install: "install",
+            };
+            /// Natively (`cargo test` on the host): the imports of `witbind-fixtures:async-functions/host`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
@@ -1997,92 +1757,47 @@ pub mod witbind_fixtures {
                     &self,
                     n: u32,
                 ) -> ::witbind::rt::async_support::StreamReader<u32> {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:async-functions/host",
-                        "numbers",
-                        "witbind_fixtures::async_functions::host::Host",
-                        "numbers",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "numbers")
                 }
                 fn bytes(&self) -> ::witbind::rt::async_support::StreamReader<u8> {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:async-functions/host",
-                        "bytes",
-                        "witbind_fixtures::async_functions::host::Host",
-                        "bytes",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "bytes")
                 }
                 fn names(
                     &self,
                     s: ::witbind::rt::async_support::StreamReader<Named>,
                 ) -> ::witbind::rt::async_support::FutureReader<Named> {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:async-functions/host",
-                        "names",
-                        "witbind_fixtures::async_functions::host::Host",
-                        "names",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "names")
                 }
                 fn unit_stream(&self) -> ::witbind::rt::async_support::StreamReader<()> {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:async-functions/host",
-                        "unit-stream",
-                        "witbind_fixtures::async_functions::host::Host",
-                        "unit_stream",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "unit-stream")
                 }
                 fn unit_future(
                     &self,
                     f: ::witbind::rt::async_support::FutureReader<()>,
                 ) -> ::witbind::rt::async_support::FutureReader<u8> {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:async-functions/host",
-                        "unit-future",
-                        "witbind_fixtures::async_functions::host::Host",
-                        "unit_future",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "unit-future")
                 }
                 fn maps(
                     &self,
                     m: &::witbind::rt::Map<::witbind::rt::String, u32>,
                 ) -> ::witbind::rt::Map<u32, ::witbind::rt::Vec<::witbind::rt::String>> {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:async-functions/host",
-                        "maps",
-                        "witbind_fixtures::async_functions::host::Host",
-                        "maps",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "maps")
                 }
                 fn arrays(
                     &self,
                     a: [u8; 4],
                     b: [::witbind::rt::String; 2],
                 ) -> [Point; 3] {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:async-functions/host",
-                        "arrays",
-                        "witbind_fixtures::async_functions::host::Host",
-                        "arrays",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "arrays")
                 }
                 fn context(
                     &self,
                     e: ::witbind::rt::async_support::ErrorContext,
                 ) -> ::witbind::rt::async_support::ErrorContext {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:async-functions/host",
-                        "context",
-                        "witbind_fixtures::async_functions::host::Host",
-                        "context",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "context")
                 }
                 fn resize(&self, s: Sized) -> Sized {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:async-functions/host",
-                        "resize",
-                        "witbind_fixtures::async_functions::host::Host",
-                        "resize",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "resize")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `witbind-fixtures:async-functions/host` until the returned guard is dropped (the one installed before comes back then).

@@ -401,29 +401,13 @@ pub mod witbind_fixtures {
             }
             /// `len` bytes (byte `i` is `i % 251`), written by the host in chunks.
             pub fn bytes(len: u64) -> ::witbind::rt::async_support::StreamReader<u8> {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::bytes(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:async-runtime/host",
-                            "bytes",
-                            "witbind_fixtures::async_runtime::host::Host",
-                            "witbind_fixtures::async_runtime::host::install",
-                        ),
-                        len,
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("bytes", (i64), i32);
-                    let _ret1 = unsafe { _wit_import(::witbind::rt::as_i64(len)) };
-                    ::witbind::rt::async_support::StreamReader::new(
-                        _ret1 as u32,
-                        <u8 as super::super::super::wit_stream::StreamPayload>::VTABLE,
-                    )
-                }
+                ::witbind::rt::native_import!(Host, "bytes", bytes(len));
+                wit_import!("bytes", (i64), i32);
+                let _ret1 = unsafe { _wit_import(::witbind::rt::as_i64(len)) };
+                ::witbind::rt::async_support::StreamReader::new(
+                    _ret1 as u32,
+                    <u8 as super::super::super::wit_stream::StreamPayload>::VTABLE,
+                )
             }
             /// Reads `s` to its end in small reads: (byte count, sum of the bytes).
             pub async fn sink(
@@ -497,59 +481,27 @@ pub mod witbind_fixtures {
             }
             /// `n` items, `item(i)` for `i` in `0..n` (see the guest).
             pub fn items(n: u32) -> ::witbind::rt::async_support::StreamReader<Item> {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::items(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:async-runtime/host",
-                            "items",
-                            "witbind_fixtures::async_runtime::host::Host",
-                            "witbind_fixtures::async_runtime::host::install",
-                        ),
-                        n,
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("items", (i32), i32);
-                    let _ret1 = unsafe { _wit_import(::witbind::rt::as_i32(n)) };
-                    ::witbind::rt::async_support::StreamReader::new(
-                        _ret1 as u32,
-                        <Item as super::super::super::wit_stream::StreamPayload>::VTABLE,
-                    )
-                }
+                ::witbind::rt::native_import!(Host, "items", items(n));
+                wit_import!("items", (i32), i32);
+                let _ret1 = unsafe { _wit_import(::witbind::rt::as_i32(n)) };
+                ::witbind::rt::async_support::StreamReader::new(
+                    _ret1 as u32,
+                    <Item as super::super::super::wit_stream::StreamPayload>::VTABLE,
+                )
             }
             /// A future the host writes `v` to.
             pub fn later(
                 v: &str,
             ) -> ::witbind::rt::async_support::FutureReader<::witbind::rt::String> {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::later(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:async-runtime/host",
-                            "later",
-                            "witbind_fixtures::async_runtime::host::Host",
-                            "witbind_fixtures::async_runtime::host::install",
-                        ),
-                        v,
+                ::witbind::rt::native_import!(Host, "later", later(v));
+                wit_import!("later", (ptr, len), i32);
+                let (_ptr1, _len1) = ::witbind::rt::lend_str(v);
+                let _ret2 = unsafe { _wit_import(_ptr1, _len1) };
+                unsafe {
+                    ::witbind::rt::async_support::FutureReader::new(
+                        _ret2 as u32,
+                        <::witbind::rt::String as super::super::super::wit_future::FuturePayload>::VTABLE,
                     )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("later", (ptr, len), i32);
-                    let (_ptr1, _len1) = ::witbind::rt::lend_str(v);
-                    let _ret2 = unsafe { _wit_import(_ptr1, _len1) };
-                    unsafe {
-                        ::witbind::rt::async_support::FutureReader::new(
-                            _ret2 as u32,
-                            <::witbind::rt::String as super::super::super::wit_future::FuturePayload>::VTABLE,
-                        )
-                    }
                 }
             }
             /// The value of `f`, plus one.
@@ -620,45 +572,33 @@ pub mod witbind_fixtures {
                     )
                     .await
             }
-            /// Natively (`cargo test` on the host): the imports of `witbind-fixtures:async-runtime/host` as a test implements them; make an implementation this thread's with [`install`]. A method left out panics when the guest calls it, naming it.
+            #[cfg(not(any(target_arch = "wasm32", miri)))]
+            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
+                wit: "witbind-fixtures:async-runtime/host",
+                module: "witbind_fixtures::async_runtime::host",
+                install: "install",
+            };
+            /// Natively (`cargo test` on the host): the imports of `witbind-fixtures:async-runtime/host`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
-                /// `len` bytes (byte `i` is `i % 251`), written by the host in chunks.
                 fn bytes(
                     &self,
                     len: u64,
                 ) -> ::witbind::rt::async_support::StreamReader<u8> {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:async-runtime/host",
-                        "bytes",
-                        "witbind_fixtures::async_runtime::host::Host",
-                        "bytes",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "bytes")
                 }
-                /// `n` items, `item(i)` for `i` in `0..n` (see the guest).
                 fn items(
                     &self,
                     n: u32,
                 ) -> ::witbind::rt::async_support::StreamReader<Item> {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:async-runtime/host",
-                        "items",
-                        "witbind_fixtures::async_runtime::host::Host",
-                        "items",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "items")
                 }
-                /// A future the host writes `v` to.
                 fn later(
                     &self,
                     v: &str,
                 ) -> ::witbind::rt::async_support::FutureReader<::witbind::rt::String> {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:async-runtime/host",
-                        "later",
-                        "witbind_fixtures::async_runtime::host::Host",
-                        "later",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "later")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `witbind-fixtures:async-runtime/host` until the returned guard is dropped (the one installed before comes back then).

@@ -96,45 +96,18 @@ pub mod witbind_fixtures {
             );
             impl Token {
                 pub fn new(id: u32) -> Self {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        Host::token_new(
-                            &**::witbind::rt::native::host::<
-                                dyn Host,
-                            >(
-                                "witbind-fixtures:async-semantics/host",
-                                "[constructor]token",
-                                "witbind_fixtures::async_semantics::host::Host",
-                                "witbind_fixtures::async_semantics::host::install",
-                            ),
-                            id,
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!("[constructor]token", (i32), i32);
-                        let _ret1 = unsafe { _wit_import(::witbind::rt::as_i32(id)) };
-                        unsafe { Token::from_handle(_ret1 as u32) }
-                    }
+                    ::witbind::rt::native_import!(
+                        Host, "[constructor]token", token_new(id)
+                    );
+                    wit_import!("[constructor]token", (i32), i32);
+                    let _ret1 = unsafe { _wit_import(::witbind::rt::as_i32(id)) };
+                    unsafe { Token::from_handle(_ret1 as u32) }
                 }
                 pub fn id(&self) -> u32 {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostToken::id(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostToken,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "witbind-fixtures:async-semantics/host#token",
-                            ),
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!("[method]token.id", (i32), i32);
-                        let _ret1 = unsafe { _wit_import(self.handle() as i32) };
-                        _ret1 as u32
-                    }
+                    ::witbind::rt::native_method!(HostToken, self, id());
+                    wit_import!("[method]token.id", (i32), i32);
+                    let _ret1 = unsafe { _wit_import(self.handle() as i32) };
+                    _ret1 as u32
                 }
             }
             /// `v`, after the host's event loop ran `yields` times.
@@ -435,166 +408,80 @@ pub mod witbind_fixtures {
             pub fn held_future(
                 v: &str,
             ) -> ::witbind::rt::async_support::FutureReader<::witbind::rt::String> {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::held_future(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:async-semantics/host",
-                            "held-future",
-                            "witbind_fixtures::async_semantics::host::Host",
-                            "witbind_fixtures::async_semantics::host::install",
-                        ),
-                        v,
+                ::witbind::rt::native_import!(Host, "held-future", held_future(v));
+                wit_import!("held-future", (ptr, len), i32);
+                let (_ptr1, _len1) = ::witbind::rt::lend_str(v);
+                let _ret2 = unsafe { _wit_import(_ptr1, _len1) };
+                unsafe {
+                    ::witbind::rt::async_support::FutureReader::new(
+                        _ret2 as u32,
+                        <::witbind::rt::String as super::super::super::wit_future::FuturePayload>::VTABLE,
                     )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("held-future", (ptr, len), i32);
-                    let (_ptr1, _len1) = ::witbind::rt::lend_str(v);
-                    let _ret2 = unsafe { _wit_import(_ptr1, _len1) };
-                    unsafe {
-                        ::witbind::rt::async_support::FutureReader::new(
-                            _ret2 as u32,
-                            <::witbind::rt::String as super::super::super::wit_future::FuturePayload>::VTABLE,
-                        )
-                    }
                 }
             }
             /// Lets the future of `held-future` be written.
             pub fn release() {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::release(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:async-semantics/host",
-                            "release",
-                            "witbind_fixtures::async_semantics::host::Host",
-                            "witbind_fixtures::async_semantics::host::install",
-                        ),
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("release", ());
-                    unsafe { _wit_import() };
-                }
+                ::witbind::rt::native_import!(Host, "release", release());
+                wit_import!("release", ());
+                unsafe { _wit_import() };
             }
             /// Writes `v` to a stream, `chunk` values per write.
             pub fn write_stream(
                 v: &[u8],
                 chunk: u32,
             ) -> ::witbind::rt::async_support::StreamReader<u8> {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::write_stream(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:async-semantics/host",
-                            "write-stream",
-                            "witbind_fixtures::async_semantics::host::Host",
-                            "witbind_fixtures::async_semantics::host::install",
-                        ),
-                        v,
-                        chunk,
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("write-stream", (ptr, len, i32), i32);
-                    let (_ptr1, _len1) = ::witbind::rt::lend_list(v);
-                    let _ret2 = unsafe {
-                        _wit_import(_ptr1, _len1, ::witbind::rt::as_i32(chunk))
-                    };
-                    ::witbind::rt::async_support::StreamReader::new(
-                        _ret2 as u32,
-                        <u8 as super::super::super::wit_stream::StreamPayload>::VTABLE,
-                    )
-                }
+                ::witbind::rt::native_import!(
+                    Host, "write-stream", write_stream(v, chunk)
+                );
+                wit_import!("write-stream", (ptr, len, i32), i32);
+                let (_ptr1, _len1) = ::witbind::rt::lend_list(v);
+                let _ret2 = unsafe {
+                    _wit_import(_ptr1, _len1, ::witbind::rt::as_i32(chunk))
+                };
+                ::witbind::rt::async_support::StreamReader::new(
+                    _ret2 as u32,
+                    <u8 as super::super::super::wit_stream::StreamPayload>::VTABLE,
+                )
             }
             /// Records that the guest reached `step` (for the test to check the
             /// order of what happened).
             pub fn step(step: &str) {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::step(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:async-semantics/host",
-                            "step",
-                            "witbind_fixtures::async_semantics::host::Host",
-                            "witbind_fixtures::async_semantics::host::install",
-                        ),
-                        step,
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("step", (ptr, len));
-                    let (_ptr1, _len1) = ::witbind::rt::lend_str(step);
-                    unsafe { _wit_import(_ptr1, _len1) };
-                }
+                ::witbind::rt::native_import!(Host, "step", step(step));
+                wit_import!("step", (ptr, len));
+                let (_ptr1, _len1) = ::witbind::rt::lend_str(step);
+                unsafe { _wit_import(_ptr1, _len1) };
             }
-            /// Natively (`cargo test` on the host): the imports of `witbind-fixtures:async-semantics/host` as a test implements them; make an implementation this thread's with [`install`]. A method left out panics when the guest calls it, naming it.
+            #[cfg(not(any(target_arch = "wasm32", miri)))]
+            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
+                wit: "witbind-fixtures:async-semantics/host",
+                module: "witbind_fixtures::async_semantics::host",
+                install: "install",
+            };
+            /// Natively (`cargo test` on the host): the imports of `witbind-fixtures:async-semantics/host`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
                 fn token_new(&self, id: u32) -> Token {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:async-semantics/host",
-                        "[constructor]token",
-                        "witbind_fixtures::async_semantics::host::Host",
-                        "token_new",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "[constructor]token")
                 }
-                /// A future the host writes `v` to once the guest calls `release`.
                 fn held_future(
                     &self,
                     v: &str,
                 ) -> ::witbind::rt::async_support::FutureReader<::witbind::rt::String> {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:async-semantics/host",
-                        "held-future",
-                        "witbind_fixtures::async_semantics::host::Host",
-                        "held_future",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "held-future")
                 }
-                /// Lets the future of `held-future` be written.
                 fn release(&self) {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:async-semantics/host",
-                        "release",
-                        "witbind_fixtures::async_semantics::host::Host",
-                        "release",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "release")
                 }
-                /// Writes `v` to a stream, `chunk` values per write.
                 fn write_stream(
                     &self,
                     v: &[u8],
                     chunk: u32,
                 ) -> ::witbind::rt::async_support::StreamReader<u8> {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:async-semantics/host",
-                        "write-stream",
-                        "witbind_fixtures::async_semantics::host::Host",
-                        "write_stream",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "write-stream")
                 }
-                /// Records that the guest reached `step` (for the test to check the
-                /// order of what happened).
                 fn step(&self, step: &str) {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:async-semantics/host",
-                        "step",
-                        "witbind_fixtures::async_semantics::host::Host",
-                        "step",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "step")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `witbind-fixtures:async-semantics/host` until the returned guard is dropped (the one installed before comes back then).
@@ -602,32 +489,15 @@ pub mod witbind_fixtures {
             pub fn install(host: impl Host) -> ::witbind::rt::native::Installed {
                 ::witbind::rt::native::install::<dyn Host>(::witbind::rt::Box::new(host))
             }
-            /// Natively (`cargo test` on the host): a test's object behind an imported [`Token`] (`witbind-fixtures:async-semantics/host#token`); `Token::from(object)` hands it to the guest. A method left out panics when the guest calls it, naming it.
+            /// Natively (`cargo test` on the host): a test's object behind an imported [`Token`], with its methods; `Token::from(object)` hands it to the guest. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait HostToken: 'static {
                 fn id(&self) -> u32 {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:async-semantics/host#token",
-                        "[method]token.id",
-                        "witbind_fixtures::async_semantics::host::HostToken",
-                        "id",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "[method]token.id")
                 }
             }
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            impl<T: HostToken> ::core::convert::From<T> for Token {
-                fn from(object: T) -> Self {
-                    let handle = ::witbind::rt::native::new_resource::<
-                        dyn HostToken,
-                    >(::witbind::rt::Box::new(object));
-                    Self {
-                        handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(handle)
-                        },
-                    }
-                }
-            }
+            ::witbind::rt::native_resource!(Token, HostToken);
             /// The `stream` vtable of `u8`, with the intrinsics of `read-stream`.
             const _: () = {
                 unsafe extern "C" fn new() -> u64 {

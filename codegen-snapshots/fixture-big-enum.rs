@@ -1568,26 +1568,10 @@ pub mod witbind_fixtures {
             /// Echoes a wide enum.
             #[allow(clippy::clone_on_copy)]
             pub fn echo_wide(x: Wide) -> Wide {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::echo_wide(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:big-enum/wide-enum",
-                            "echo-wide",
-                            "witbind_fixtures::big_enum::wide_enum::Host",
-                            "witbind_fixtures::big_enum::wide_enum::install",
-                        ),
-                        x,
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("echo-wide", (i32), i32);
-                    let _ret1 = unsafe { _wit_import(x.clone() as i32) };
-                    unsafe { Wide::_lift(_ret1 as u16) }
-                }
+                ::witbind::rt::native_import!(Host, "echo-wide", echo_wide(x));
+                wit_import!("echo-wide", (i32), i32);
+                let _ret1 = unsafe { _wit_import(x.clone() as i32) };
+                unsafe { Wide::_lift(_ret1 as u16) }
             }
             /// A wide enum inside containers.
             #[allow(clippy::clone_on_copy)]
@@ -1595,78 +1579,57 @@ pub mod witbind_fixtures {
                 x: &[Wide],
                 y: ::core::option::Option<Wide>,
             ) -> ::core::result::Result<Wide, Wide> {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::in_containers(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:big-enum/wide-enum",
-                            "in-containers",
-                            "witbind_fixtures::big_enum::wide_enum::Host",
-                            "witbind_fixtures::big_enum::wide_enum::install",
-                        ),
-                        x,
-                        y,
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("in-containers", (ptr, len, i32, i32, ptr));
-                    let mut _ret_area = ::core::mem::MaybeUninit::<[u16; 2]>::uninit();
-                    let (_array2, _len2) = ::witbind::rt::lower_list(
-                        x.iter(),
-                        2,
-                        2,
-                        |_e1, _base2| {
-                            unsafe { *_base2.cast::<u16>() = _e1.clone() as u16 };
-                        },
-                    );
-                    let (_ptr3, _len3) = (_array2, _len2);
-                    let (_v6, _v7) = match y {
-                        ::core::option::Option::None => (0i32, 0i32),
-                        ::core::option::Option::Some(_e5) => (1i32, _e5.clone() as i32),
-                    };
-                    let _ptr8 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe { _wit_import(_ptr3, _len3, _v6, _v7, _ptr8) };
-                    unsafe { ::witbind::rt::cabi_dealloc(_array2, _len2 * 2, 2) };
-                    let _l9 = unsafe { *_ptr8.cast::<u8>() };
-                    let _case11 = || {
-                        let _l10 = unsafe { *_ptr8.add(2).cast::<u16>() };
-                        unsafe { Wide::_lift(_l10) }
-                    };
-                    let _case13 = || {
-                        let _l12 = unsafe { *_ptr8.add(2).cast::<u16>() };
-                        unsafe { Wide::_lift(_l12) }
-                    };
-                    unsafe { ::witbind::rt::lift_result(_l9, _case11, _case13) }
-                }
+                ::witbind::rt::native_import!(
+                    Host, "in-containers", in_containers(x, y)
+                );
+                wit_import!("in-containers", (ptr, len, i32, i32, ptr));
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u16; 2]>::uninit();
+                let (_array2, _len2) = ::witbind::rt::lower_list(
+                    x.iter(),
+                    2,
+                    2,
+                    |_e1, _base2| {
+                        unsafe { *_base2.cast::<u16>() = _e1.clone() as u16 };
+                    },
+                );
+                let (_ptr3, _len3) = (_array2, _len2);
+                let (_v6, _v7) = match y {
+                    ::core::option::Option::None => (0i32, 0i32),
+                    ::core::option::Option::Some(_e5) => (1i32, _e5.clone() as i32),
+                };
+                let _ptr8 = _ret_area.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_ptr3, _len3, _v6, _v7, _ptr8) };
+                unsafe { ::witbind::rt::cabi_dealloc(_array2, _len2 * 2, 2) };
+                let _l9 = unsafe { *_ptr8.cast::<u8>() };
+                let _case11 = || {
+                    let _l10 = unsafe { *_ptr8.add(2).cast::<u16>() };
+                    unsafe { Wide::_lift(_l10) }
+                };
+                let _case13 = || {
+                    let _l12 = unsafe { *_ptr8.add(2).cast::<u16>() };
+                    unsafe { Wide::_lift(_l12) }
+                };
+                unsafe { ::witbind::rt::lift_result(_l9, _case11, _case13) }
             }
-            /// Natively (`cargo test` on the host): the imports of `witbind-fixtures:big-enum/wide-enum` as a test implements them; make an implementation this thread's with [`install`]. A method left out panics when the guest calls it, naming it.
+            #[cfg(not(any(target_arch = "wasm32", miri)))]
+            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
+                wit: "witbind-fixtures:big-enum/wide-enum",
+                module: "witbind_fixtures::big_enum::wide_enum",
+                install: "install",
+            };
+            /// Natively (`cargo test` on the host): the imports of `witbind-fixtures:big-enum/wide-enum`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
-                /// Echoes a wide enum.
                 fn echo_wide(&self, x: Wide) -> Wide {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:big-enum/wide-enum",
-                        "echo-wide",
-                        "witbind_fixtures::big_enum::wide_enum::Host",
-                        "echo_wide",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "echo-wide")
                 }
-                /// A wide enum inside containers.
                 fn in_containers(
                     &self,
                     x: &[Wide],
                     y: ::core::option::Option<Wide>,
                 ) -> ::core::result::Result<Wide, Wide> {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:big-enum/wide-enum",
-                        "in-containers",
-                        "witbind_fixtures::big_enum::wide_enum::Host",
-                        "in_containers",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "in-containers")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `witbind-fixtures:big-enum/wide-enum` until the returned guard is dropped (the one installed before comes back then).

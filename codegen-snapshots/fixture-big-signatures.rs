@@ -22,74 +22,51 @@ pub fn wide_world_fn(
     a15: u64,
     a16: u64,
 ) -> (u64, u64, u64) {
-    #[cfg(not(any(target_arch = "wasm32", miri)))]
-    {
-        Host::wide_world_fn(
-            &**::witbind::rt::native::host::<
-                dyn Host,
-            >(
-                "witbind-fixtures:big-signatures/big-signatures",
-                "wide-world-fn",
-                "Host",
-                "install",
-            ),
-            a0,
-            a1,
-            a2,
-            a3,
-            a4,
-            a5,
-            a6,
-            a7,
-            a8,
-            a9,
-            a10,
-            a11,
-            a12,
-            a13,
-            a14,
-            a15,
-            a16,
-        )
+    ::witbind::rt::native_import!(
+        Host, "wide-world-fn", wide_world_fn(a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10,
+        a11, a12, a13, a14, a15, a16)
+    );
+    ::witbind::rt::wit_import!("$root", "wide-world-fn", (ptr, ptr));
+    let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 17]>::uninit();
+    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+    unsafe {
+        *_ptr1.cast::<i64>() = ::witbind::rt::as_i64(a0);
+        *_ptr1.add(8).cast::<i64>() = ::witbind::rt::as_i64(a1);
+        *_ptr1.add(16).cast::<i64>() = ::witbind::rt::as_i64(a2);
+        *_ptr1.add(24).cast::<i64>() = ::witbind::rt::as_i64(a3);
+        *_ptr1.add(32).cast::<i64>() = ::witbind::rt::as_i64(a4);
+        *_ptr1.add(40).cast::<i64>() = ::witbind::rt::as_i64(a5);
+        *_ptr1.add(48).cast::<i64>() = ::witbind::rt::as_i64(a6);
+        *_ptr1.add(56).cast::<i64>() = ::witbind::rt::as_i64(a7);
+        *_ptr1.add(64).cast::<i64>() = ::witbind::rt::as_i64(a8);
+        *_ptr1.add(72).cast::<i64>() = ::witbind::rt::as_i64(a9);
+        *_ptr1.add(80).cast::<i64>() = ::witbind::rt::as_i64(a10);
+        *_ptr1.add(88).cast::<i64>() = ::witbind::rt::as_i64(a11);
+        *_ptr1.add(96).cast::<i64>() = ::witbind::rt::as_i64(a12);
+        *_ptr1.add(104).cast::<i64>() = ::witbind::rt::as_i64(a13);
+        *_ptr1.add(112).cast::<i64>() = ::witbind::rt::as_i64(a14);
+        *_ptr1.add(120).cast::<i64>() = ::witbind::rt::as_i64(a15);
+        *_ptr1.add(128).cast::<i64>() = ::witbind::rt::as_i64(a16);
     }
-    #[cfg(any(target_arch = "wasm32", miri))]
-    {
-        ::witbind::rt::wit_import!("$root", "wide-world-fn", (ptr, ptr));
-        let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 17]>::uninit();
-        let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-        unsafe {
-            *_ptr1.cast::<i64>() = ::witbind::rt::as_i64(a0);
-            *_ptr1.add(8).cast::<i64>() = ::witbind::rt::as_i64(a1);
-            *_ptr1.add(16).cast::<i64>() = ::witbind::rt::as_i64(a2);
-            *_ptr1.add(24).cast::<i64>() = ::witbind::rt::as_i64(a3);
-            *_ptr1.add(32).cast::<i64>() = ::witbind::rt::as_i64(a4);
-            *_ptr1.add(40).cast::<i64>() = ::witbind::rt::as_i64(a5);
-            *_ptr1.add(48).cast::<i64>() = ::witbind::rt::as_i64(a6);
-            *_ptr1.add(56).cast::<i64>() = ::witbind::rt::as_i64(a7);
-            *_ptr1.add(64).cast::<i64>() = ::witbind::rt::as_i64(a8);
-            *_ptr1.add(72).cast::<i64>() = ::witbind::rt::as_i64(a9);
-            *_ptr1.add(80).cast::<i64>() = ::witbind::rt::as_i64(a10);
-            *_ptr1.add(88).cast::<i64>() = ::witbind::rt::as_i64(a11);
-            *_ptr1.add(96).cast::<i64>() = ::witbind::rt::as_i64(a12);
-            *_ptr1.add(104).cast::<i64>() = ::witbind::rt::as_i64(a13);
-            *_ptr1.add(112).cast::<i64>() = ::witbind::rt::as_i64(a14);
-            *_ptr1.add(120).cast::<i64>() = ::witbind::rt::as_i64(a15);
-            *_ptr1.add(128).cast::<i64>() = ::witbind::rt::as_i64(a16);
-        }
-        let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
-        unsafe { _wit_import(_ptr1, _ptr2) };
-        let _l3 = unsafe { *_ptr2.cast::<u64>() };
-        let _l4 = unsafe { *_ptr2.add(8).cast::<u64>() };
-        let _l5 = unsafe { *_ptr2.add(16).cast::<u64>() };
-        (_l3, _l4, _l5)
-    }
+    let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
+    unsafe { _wit_import(_ptr1, _ptr2) };
+    let _l3 = unsafe { *_ptr2.cast::<u64>() };
+    let _l4 = unsafe { *_ptr2.add(8).cast::<u64>() };
+    let _l5 = unsafe { *_ptr2.add(16).cast::<u64>() };
+    (_l3, _l4, _l5)
 }
-/// Natively (`cargo test` on the host): the imports of `witbind-fixtures:big-signatures/big-signatures` as a test implements them; make an implementation this thread's with [`install`]. A method left out panics when the guest calls it, naming it.
+#[rustfmt::skip]
+#[cfg(not(any(target_arch = "wasm32", miri)))]
+const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
+    wit: "witbind-fixtures:big-signatures/big-signatures",
+    module: "",
+    install: "install",
+};
+/// Natively (`cargo test` on the host): the imports of `witbind-fixtures:big-signatures/big-signatures`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
 #[rustfmt::skip]
 #[cfg(not(any(target_arch = "wasm32", miri)))]
 #[allow(unused_variables, clippy::len_without_is_empty)]
 pub trait Host: 'static {
-    /// A world-level function with 17 flat parameters and a large result.
     #[allow(clippy::too_many_arguments)]
     fn wide_world_fn(
         &self,
@@ -111,12 +88,7 @@ pub trait Host: 'static {
         a15: u64,
         a16: u64,
     ) -> (u64, u64, u64) {
-        ::witbind::rt::native::not_implemented(
-            "witbind-fixtures:big-signatures/big-signatures",
-            "wide-world-fn",
-            "Host",
-            "wide_world_fn",
-        )
+        ::witbind::rt::native::missing(&__NATIVE, "wide-world-fn")
     }
 }
 /// Natively: makes `host` this thread's implementation of `witbind-fixtures:big-signatures/big-signatures` until the returned guard is dropped (the one installed before comes back then).
@@ -208,62 +180,34 @@ pub mod witbind_fixtures {
                 a14: u32,
                 a15: u32,
             ) {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::sixteen_params(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:big-signatures/wide",
-                            "sixteen-params",
-                            "witbind_fixtures::big_signatures::wide::Host",
-                            "witbind_fixtures::big_signatures::wide::install",
-                        ),
-                        a0,
-                        a1,
-                        a2,
-                        a3,
-                        a4,
-                        a5,
-                        a6,
-                        a7,
-                        a8,
-                        a9,
-                        a10,
-                        a11,
-                        a12,
-                        a13,
-                        a14,
-                        a15,
+                ::witbind::rt::native_import!(
+                    Host, "sixteen-params", sixteen_params(a0, a1, a2, a3, a4, a5, a6,
+                    a7, a8, a9, a10, a11, a12, a13, a14, a15)
+                );
+                wit_import!(
+                    "sixteen-params", (i32, i32, i32, i64, i32, i32, i32, i64, f32, f64,
+                    i32, i32, i32, i32, i32, i32)
+                );
+                unsafe {
+                    _wit_import(
+                        ::witbind::rt::as_i32(a0),
+                        ::witbind::rt::as_i32(a1),
+                        ::witbind::rt::as_i32(a2),
+                        ::witbind::rt::as_i64(a3),
+                        ::witbind::rt::as_i32(a4),
+                        ::witbind::rt::as_i32(a5),
+                        ::witbind::rt::as_i32(a6),
+                        ::witbind::rt::as_i64(a7),
+                        ::witbind::rt::as_f32(a8),
+                        ::witbind::rt::as_f64(a9),
+                        ::witbind::rt::as_i32(a10),
+                        ::witbind::rt::as_i32(a11),
+                        ::witbind::rt::as_i32(a12),
+                        ::witbind::rt::as_i32(a13),
+                        ::witbind::rt::as_i32(a14),
+                        ::witbind::rt::as_i32(a15),
                     )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!(
-                        "sixteen-params", (i32, i32, i32, i64, i32, i32, i32, i64, f32,
-                        f64, i32, i32, i32, i32, i32, i32)
-                    );
-                    unsafe {
-                        _wit_import(
-                            ::witbind::rt::as_i32(a0),
-                            ::witbind::rt::as_i32(a1),
-                            ::witbind::rt::as_i32(a2),
-                            ::witbind::rt::as_i64(a3),
-                            ::witbind::rt::as_i32(a4),
-                            ::witbind::rt::as_i32(a5),
-                            ::witbind::rt::as_i32(a6),
-                            ::witbind::rt::as_i64(a7),
-                            ::witbind::rt::as_f32(a8),
-                            ::witbind::rt::as_f64(a9),
-                            ::witbind::rt::as_i32(a10),
-                            ::witbind::rt::as_i32(a11),
-                            ::witbind::rt::as_i32(a12),
-                            ::witbind::rt::as_i32(a13),
-                            ::witbind::rt::as_i32(a14),
-                            ::witbind::rt::as_i32(a15),
-                        )
-                    };
-                }
+                };
             }
             /// 17 flat parameters: all of them go through memory.
             #[allow(clippy::too_many_arguments)]
@@ -286,62 +230,33 @@ pub mod witbind_fixtures {
                 a15: u32,
                 a16: u32,
             ) {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::seventeen_params(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:big-signatures/wide",
-                            "seventeen-params",
-                            "witbind_fixtures::big_signatures::wide::Host",
-                            "witbind_fixtures::big_signatures::wide::install",
-                        ),
-                        a0,
-                        a1,
-                        a2,
-                        a3,
-                        a4,
-                        a5,
-                        a6,
-                        a7,
-                        a8,
-                        a9,
-                        a10,
-                        a11,
-                        a12,
-                        a13,
-                        a14,
-                        a15,
-                        a16,
-                    )
+                ::witbind::rt::native_import!(
+                    Host, "seventeen-params", seventeen_params(a0, a1, a2, a3, a4, a5,
+                    a6, a7, a8, a9, a10, a11, a12, a13, a14, a15, a16)
+                );
+                wit_import!("seventeen-params", (ptr));
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 10]>::uninit();
+                let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                unsafe {
+                    *_ptr1.cast::<u8>() = ::witbind::rt::as_i32(a0) as u8;
+                    *_ptr1.add(2).cast::<u16>() = ::witbind::rt::as_i32(a1) as u16;
+                    *_ptr1.add(4).cast::<i32>() = ::witbind::rt::as_i32(a2);
+                    *_ptr1.add(8).cast::<i64>() = ::witbind::rt::as_i64(a3);
+                    *_ptr1.add(16).cast::<i8>() = ::witbind::rt::as_i32(a4) as i8;
+                    *_ptr1.add(18).cast::<i16>() = ::witbind::rt::as_i32(a5) as i16;
+                    *_ptr1.add(20).cast::<i32>() = ::witbind::rt::as_i32(a6);
+                    *_ptr1.add(24).cast::<i64>() = ::witbind::rt::as_i64(a7);
+                    *_ptr1.add(32).cast::<f32>() = ::witbind::rt::as_f32(a8);
+                    *_ptr1.add(40).cast::<f64>() = ::witbind::rt::as_f64(a9);
+                    *_ptr1.add(48).cast::<u8>() = ::witbind::rt::as_i32(a10) as u8;
+                    *_ptr1.add(52).cast::<i32>() = ::witbind::rt::as_i32(a11);
+                    *_ptr1.add(56).cast::<i32>() = ::witbind::rt::as_i32(a12);
+                    *_ptr1.add(60).cast::<i32>() = ::witbind::rt::as_i32(a13);
+                    *_ptr1.add(64).cast::<i32>() = ::witbind::rt::as_i32(a14);
+                    *_ptr1.add(68).cast::<i32>() = ::witbind::rt::as_i32(a15);
+                    *_ptr1.add(72).cast::<i32>() = ::witbind::rt::as_i32(a16);
                 }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("seventeen-params", (ptr));
-                    let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 10]>::uninit();
-                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe {
-                        *_ptr1.cast::<u8>() = ::witbind::rt::as_i32(a0) as u8;
-                        *_ptr1.add(2).cast::<u16>() = ::witbind::rt::as_i32(a1) as u16;
-                        *_ptr1.add(4).cast::<i32>() = ::witbind::rt::as_i32(a2);
-                        *_ptr1.add(8).cast::<i64>() = ::witbind::rt::as_i64(a3);
-                        *_ptr1.add(16).cast::<i8>() = ::witbind::rt::as_i32(a4) as i8;
-                        *_ptr1.add(18).cast::<i16>() = ::witbind::rt::as_i32(a5) as i16;
-                        *_ptr1.add(20).cast::<i32>() = ::witbind::rt::as_i32(a6);
-                        *_ptr1.add(24).cast::<i64>() = ::witbind::rt::as_i64(a7);
-                        *_ptr1.add(32).cast::<f32>() = ::witbind::rt::as_f32(a8);
-                        *_ptr1.add(40).cast::<f64>() = ::witbind::rt::as_f64(a9);
-                        *_ptr1.add(48).cast::<u8>() = ::witbind::rt::as_i32(a10) as u8;
-                        *_ptr1.add(52).cast::<i32>() = ::witbind::rt::as_i32(a11);
-                        *_ptr1.add(56).cast::<i32>() = ::witbind::rt::as_i32(a12);
-                        *_ptr1.add(60).cast::<i32>() = ::witbind::rt::as_i32(a13);
-                        *_ptr1.add(64).cast::<i32>() = ::witbind::rt::as_i32(a14);
-                        *_ptr1.add(68).cast::<i32>() = ::witbind::rt::as_i32(a15);
-                        *_ptr1.add(72).cast::<i32>() = ::witbind::rt::as_i32(a16);
-                    }
-                    unsafe { _wit_import(_ptr1) };
-                }
+                unsafe { _wit_import(_ptr1) };
             }
             /// Few parameters but many flat values: 9 strings are 18 flat values.
             #[allow(clippy::too_many_arguments)]
@@ -356,226 +271,88 @@ pub mod witbind_fixtures {
                 h: &str,
                 i: &str,
             ) -> ::witbind::rt::String {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::many_strings(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:big-signatures/wide",
-                            "many-strings",
-                            "witbind_fixtures::big_signatures::wide::Host",
-                            "witbind_fixtures::big_signatures::wide::install",
-                        ),
-                        a,
-                        b,
-                        c,
-                        d,
-                        e,
-                        f,
-                        g,
-                        h,
-                        i,
-                    )
+                ::witbind::rt::native_import!(
+                    Host, "many-strings", many_strings(a, b, c, d, e, f, g, h, i)
+                );
+                wit_import!("many-strings", (ptr, ptr));
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 18]>::uninit();
+                let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                unsafe {
+                    ::witbind::rt::store_list(_ptr1, ::witbind::rt::lend_str(a));
+                    ::witbind::rt::store_list(_ptr1.add(8), ::witbind::rt::lend_str(b));
+                    ::witbind::rt::store_list(_ptr1.add(16), ::witbind::rt::lend_str(c));
+                    ::witbind::rt::store_list(_ptr1.add(24), ::witbind::rt::lend_str(d));
+                    ::witbind::rt::store_list(_ptr1.add(32), ::witbind::rt::lend_str(e));
+                    ::witbind::rt::store_list(_ptr1.add(40), ::witbind::rt::lend_str(f));
+                    ::witbind::rt::store_list(_ptr1.add(48), ::witbind::rt::lend_str(g));
+                    ::witbind::rt::store_list(_ptr1.add(56), ::witbind::rt::lend_str(h));
+                    ::witbind::rt::store_list(_ptr1.add(64), ::witbind::rt::lend_str(i));
                 }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("many-strings", (ptr, ptr));
-                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 18]>::uninit();
-                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe {
-                        ::witbind::rt::store_list(_ptr1, ::witbind::rt::lend_str(a));
-                        ::witbind::rt::store_list(
-                            _ptr1.add(8),
-                            ::witbind::rt::lend_str(b),
-                        );
-                        ::witbind::rt::store_list(
-                            _ptr1.add(16),
-                            ::witbind::rt::lend_str(c),
-                        );
-                        ::witbind::rt::store_list(
-                            _ptr1.add(24),
-                            ::witbind::rt::lend_str(d),
-                        );
-                        ::witbind::rt::store_list(
-                            _ptr1.add(32),
-                            ::witbind::rt::lend_str(e),
-                        );
-                        ::witbind::rt::store_list(
-                            _ptr1.add(40),
-                            ::witbind::rt::lend_str(f),
-                        );
-                        ::witbind::rt::store_list(
-                            _ptr1.add(48),
-                            ::witbind::rt::lend_str(g),
-                        );
-                        ::witbind::rt::store_list(
-                            _ptr1.add(56),
-                            ::witbind::rt::lend_str(h),
-                        );
-                        ::witbind::rt::store_list(
-                            _ptr1.add(64),
-                            ::witbind::rt::lend_str(i),
-                        );
-                    }
-                    let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe { _wit_import(_ptr1, _ptr2) };
-                    unsafe { ::witbind::rt::take_string_at(_ptr2) }
-                }
+                let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_ptr1, _ptr2) };
+                unsafe { ::witbind::rt::take_string_at(_ptr2) }
             }
             /// One record parameter of 17 flat values.
             #[allow(clippy::needless_borrow)]
             pub fn record_param(x: Seventeen) {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::record_param(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:big-signatures/wide",
-                            "record-param",
-                            "witbind_fixtures::big_signatures::wide::Host",
-                            "witbind_fixtures::big_signatures::wide::install",
-                        ),
-                        x,
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("record-param", (ptr));
-                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 17]>::uninit();
-                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe { _lower_seventeen(&x, _ptr1) };
-                    unsafe { _wit_import(_ptr1) };
-                }
+                ::witbind::rt::native_import!(Host, "record-param", record_param(x));
+                wit_import!("record-param", (ptr));
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 17]>::uninit();
+                let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                unsafe { _lower_seventeen(&x, _ptr1) };
+                unsafe { _wit_import(_ptr1) };
             }
             /// A record result of 17 values.
             pub fn record_result() -> Seventeen {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::record_result(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:big-signatures/wide",
-                            "record-result",
-                            "witbind_fixtures::big_signatures::wide::Host",
-                            "witbind_fixtures::big_signatures::wide::install",
-                        ),
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("record-result", (ptr));
-                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 17]>::uninit();
-                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe { _wit_import(_ptr1) };
-                    unsafe { _lift_seventeen(_ptr1) }
-                }
+                ::witbind::rt::native_import!(Host, "record-result", record_result());
+                wit_import!("record-result", (ptr));
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 17]>::uninit();
+                let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_ptr1) };
+                unsafe { _lift_seventeen(_ptr1) }
             }
             /// A 17-value record in, and out.
             #[allow(clippy::needless_borrow)]
             pub fn echo_seventeen(x: Seventeen) -> Seventeen {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::echo_seventeen(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:big-signatures/wide",
-                            "echo-seventeen",
-                            "witbind_fixtures::big_signatures::wide::Host",
-                            "witbind_fixtures::big_signatures::wide::install",
-                        ),
-                        x,
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("echo-seventeen", (ptr, ptr));
-                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 17]>::uninit();
-                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe { _lower_seventeen(&x, _ptr1) };
-                    let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe { _wit_import(_ptr1, _ptr2) };
-                    unsafe { _lift_seventeen(_ptr2) }
-                }
+                ::witbind::rt::native_import!(Host, "echo-seventeen", echo_seventeen(x));
+                wit_import!("echo-seventeen", (ptr, ptr));
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 17]>::uninit();
+                let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                unsafe { _lower_seventeen(&x, _ptr1) };
+                let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_ptr1, _ptr2) };
+                unsafe { _lift_seventeen(_ptr2) }
             }
             /// A tuple result of two flat values.
             pub fn two_results() -> (u32, u32) {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::two_results(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:big-signatures/wide",
-                            "two-results",
-                            "witbind_fixtures::big_signatures::wide::Host",
-                            "witbind_fixtures::big_signatures::wide::install",
-                        ),
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("two-results", (ptr));
-                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
-                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe { _wit_import(_ptr1) };
-                    let _l2 = unsafe { *_ptr1.cast::<u32>() };
-                    let _l3 = unsafe { *_ptr1.add(4).cast::<u32>() };
-                    (_l2, _l3)
-                }
+                ::witbind::rt::native_import!(Host, "two-results", two_results());
+                wit_import!("two-results", (ptr));
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_ptr1) };
+                let _l2 = unsafe { *_ptr1.cast::<u32>() };
+                let _l3 = unsafe { *_ptr1.add(4).cast::<u32>() };
+                (_l2, _l3)
             }
             /// An option result: a discriminant and a payload.
             pub fn option_result() -> ::core::option::Option<u64> {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::option_result(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:big-signatures/wide",
-                            "option-result",
-                            "witbind_fixtures::big_signatures::wide::Host",
-                            "witbind_fixtures::big_signatures::wide::install",
-                        ),
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("option-result", (ptr));
-                    let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
-                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe { _wit_import(_ptr1) };
-                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    let _case4 = || unsafe { *_ptr1.add(8).cast::<u64>() };
-                    unsafe { ::witbind::rt::lift_option(_l2, _case4) }
-                }
+                ::witbind::rt::native_import!(Host, "option-result", option_result());
+                wit_import!("option-result", (ptr));
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
+                let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_ptr1) };
+                let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                let _case4 = || unsafe { *_ptr1.add(8).cast::<u64>() };
+                unsafe { ::witbind::rt::lift_option(_l2, _case4) }
             }
             /// A string result: a pointer and a length.
             pub fn string_result() -> ::witbind::rt::String {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::string_result(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:big-signatures/wide",
-                            "string-result",
-                            "witbind_fixtures::big_signatures::wide::Host",
-                            "witbind_fixtures::big_signatures::wide::install",
-                        ),
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("string-result", (ptr));
-                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
-                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe { _wit_import(_ptr1) };
-                    unsafe { ::witbind::rt::take_string_at(_ptr1) }
-                }
+                ::witbind::rt::native_import!(Host, "string-result", string_result());
+                wit_import!("string-result", (ptr));
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_ptr1) };
+                unsafe { ::witbind::rt::take_string_at(_ptr1) }
             }
             /// A result with large payloads on both sides.
             pub fn large_result(
@@ -584,56 +361,40 @@ pub mod witbind_fixtures {
                 (::witbind::rt::String, ::witbind::rt::Vec<u8>, u64),
                 (Seventeen, ::witbind::rt::String),
             > {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::large_result(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:big-signatures/wide",
-                            "large-result",
-                            "witbind_fixtures::big_signatures::wide::Host",
-                            "witbind_fixtures::big_signatures::wide::install",
-                        ),
-                        x,
+                ::witbind::rt::native_import!(Host, "large-result", large_result(x));
+                wit_import!("large-result", (ptr, len, ptr));
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 11]>::uninit();
+                let (_array2, _len2) = ::witbind::rt::lower_list(
+                    x.iter(),
+                    8,
+                    4,
+                    |_e1, _base2| {
+                        unsafe {
+                            ::witbind::rt::store_list(
+                                _base2,
+                                ::witbind::rt::lend_str(_e1),
+                            )
+                        };
+                    },
+                );
+                let (_ptr3, _len3) = (_array2, _len2);
+                let _ptr4 = _ret_area.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_ptr3, _len3, _ptr4) };
+                unsafe { ::witbind::rt::cabi_dealloc(_array2, _len2 * 8, 4) };
+                let _l5 = unsafe { *_ptr4.cast::<u8>() };
+                let _case7 = || {
+                    let _l6 = unsafe { *_ptr4.add(24).cast::<u64>() };
+                    (
+                        unsafe { ::witbind::rt::take_string_at(_ptr4.add(8)) },
+                        unsafe { ::witbind::rt::take_list_at::<u8>(_ptr4.add(16)) },
+                        _l6,
                     )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("large-result", (ptr, len, ptr));
-                    let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 11]>::uninit();
-                    let (_array2, _len2) = ::witbind::rt::lower_list(
-                        x.iter(),
-                        8,
-                        4,
-                        |_e1, _base2| {
-                            unsafe {
-                                ::witbind::rt::store_list(
-                                    _base2,
-                                    ::witbind::rt::lend_str(_e1),
-                                )
-                            };
-                        },
-                    );
-                    let (_ptr3, _len3) = (_array2, _len2);
-                    let _ptr4 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe { _wit_import(_ptr3, _len3, _ptr4) };
-                    unsafe { ::witbind::rt::cabi_dealloc(_array2, _len2 * 8, 4) };
-                    let _l5 = unsafe { *_ptr4.cast::<u8>() };
-                    let _case7 = || {
-                        let _l6 = unsafe { *_ptr4.add(24).cast::<u64>() };
-                        (
-                            unsafe { ::witbind::rt::take_string_at(_ptr4.add(8)) },
-                            unsafe { ::witbind::rt::take_list_at::<u8>(_ptr4.add(16)) },
-                            _l6,
-                        )
-                    };
-                    let _case9 = || {
-                        let _v8 = unsafe { _lift_seventeen(_ptr4.add(8)) };
-                        (_v8, unsafe { ::witbind::rt::take_string_at(_ptr4.add(76)) })
-                    };
-                    unsafe { ::witbind::rt::lift_result(_l5, _case7, _case9) }
-                }
+                };
+                let _case9 = || {
+                    let _v8 = unsafe { _lift_seventeen(_ptr4.add(8)) };
+                    (_v8, unsafe { ::witbind::rt::take_string_at(_ptr4.add(76)) })
+                };
+                unsafe { ::witbind::rt::lift_result(_l5, _case7, _case9) }
             }
             /// Many parameters mixing owned data and scalars.
             #[allow(clippy::too_many_arguments)]
@@ -647,109 +408,94 @@ pub mod witbind_fixtures {
                 nested: &[::witbind::rt::Vec<u8>],
                 last: char,
             ) -> (::witbind::rt::String, u64) {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::mixed(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:big-signatures/wide",
-                            "mixed",
-                            "witbind_fixtures::big_signatures::wide::Host",
-                            "witbind_fixtures::big_signatures::wide::install",
-                        ),
-                        name,
-                        data,
-                        maybe,
-                        count,
-                        pairs,
-                        flag,
-                        nested,
-                        last,
+                ::witbind::rt::native_import!(
+                    Host, "mixed", mixed(name, data, maybe, count, pairs, flag, nested,
+                    last)
+                );
+                wit_import!(
+                    "mixed", (ptr, len, ptr, len, i32, ptr, len, i64, ptr, len, i32, ptr,
+                    len, i32, ptr)
+                );
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
+                let (_ptr1, _len1) = ::witbind::rt::lend_str(name);
+                let (_ptr2, _len2) = ::witbind::rt::lend_list(data);
+                let (_v6, _v7, _v8) = match maybe {
+                    ::core::option::Option::None => {
+                        (0i32, ::core::ptr::null_mut::<u8>(), 0usize)
+                    }
+                    ::core::option::Option::Some(_e4) => {
+                        let (_ptr5, _len5) = ::witbind::rt::lend_str(_e4);
+                        (1i32, _ptr5, _len5)
+                    }
+                };
+                let (_array10, _len10) = ::witbind::rt::lower_list(
+                    pairs.iter(),
+                    16,
+                    4,
+                    |_e9, _base10| {
+                        let (_t11_0, _t11_1) = _e9;
+                        unsafe {
+                            ::witbind::rt::store_list(
+                                _base10,
+                                ::witbind::rt::lend_str(_t11_0),
+                            );
+                            ::witbind::rt::store_list(
+                                _base10.add(8),
+                                ::witbind::rt::lend_str(_t11_1),
+                            );
+                        }
+                    },
+                );
+                let (_ptr12, _len12) = (_array10, _len10);
+                let (_array14, _len14) = ::witbind::rt::lower_list(
+                    nested.iter(),
+                    8,
+                    4,
+                    |_e13, _base14| {
+                        unsafe {
+                            ::witbind::rt::store_list(
+                                _base14,
+                                ::witbind::rt::lend_list(_e13),
+                            )
+                        };
+                    },
+                );
+                let (_ptr15, _len15) = (_array14, _len14);
+                let _ptr16 = _ret_area.as_mut_ptr().cast::<u8>();
+                unsafe {
+                    _wit_import(
+                        _ptr1,
+                        _len1,
+                        _ptr2,
+                        _len2,
+                        _v6,
+                        _v7,
+                        _v8,
+                        ::witbind::rt::as_i64(count),
+                        _ptr12,
+                        _len12,
+                        ::witbind::rt::as_i32(flag),
+                        _ptr15,
+                        _len15,
+                        ::witbind::rt::as_i32(last),
+                        _ptr16,
                     )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!(
-                        "mixed", (ptr, len, ptr, len, i32, ptr, len, i64, ptr, len, i32,
-                        ptr, len, i32, ptr)
-                    );
-                    let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
-                    let (_ptr1, _len1) = ::witbind::rt::lend_str(name);
-                    let (_ptr2, _len2) = ::witbind::rt::lend_list(data);
-                    let (_v6, _v7, _v8) = match maybe {
-                        ::core::option::Option::None => {
-                            (0i32, ::core::ptr::null_mut::<u8>(), 0usize)
-                        }
-                        ::core::option::Option::Some(_e4) => {
-                            let (_ptr5, _len5) = ::witbind::rt::lend_str(_e4);
-                            (1i32, _ptr5, _len5)
-                        }
-                    };
-                    let (_array10, _len10) = ::witbind::rt::lower_list(
-                        pairs.iter(),
-                        16,
-                        4,
-                        |_e9, _base10| {
-                            let (_t11_0, _t11_1) = _e9;
-                            unsafe {
-                                ::witbind::rt::store_list(
-                                    _base10,
-                                    ::witbind::rt::lend_str(_t11_0),
-                                );
-                                ::witbind::rt::store_list(
-                                    _base10.add(8),
-                                    ::witbind::rt::lend_str(_t11_1),
-                                );
-                            }
-                        },
-                    );
-                    let (_ptr12, _len12) = (_array10, _len10);
-                    let (_array14, _len14) = ::witbind::rt::lower_list(
-                        nested.iter(),
-                        8,
-                        4,
-                        |_e13, _base14| {
-                            unsafe {
-                                ::witbind::rt::store_list(
-                                    _base14,
-                                    ::witbind::rt::lend_list(_e13),
-                                )
-                            };
-                        },
-                    );
-                    let (_ptr15, _len15) = (_array14, _len14);
-                    let _ptr16 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe {
-                        _wit_import(
-                            _ptr1,
-                            _len1,
-                            _ptr2,
-                            _len2,
-                            _v6,
-                            _v7,
-                            _v8,
-                            ::witbind::rt::as_i64(count),
-                            _ptr12,
-                            _len12,
-                            ::witbind::rt::as_i32(flag),
-                            _ptr15,
-                            _len15,
-                            ::witbind::rt::as_i32(last),
-                            _ptr16,
-                        )
-                    };
-                    unsafe { ::witbind::rt::cabi_dealloc(_array10, _len10 * 16, 4) };
-                    unsafe { ::witbind::rt::cabi_dealloc(_array14, _len14 * 8, 4) };
-                    let _l17 = unsafe { *_ptr16.add(8).cast::<u64>() };
-                    (unsafe { ::witbind::rt::take_string_at(_ptr16) }, _l17)
-                }
+                };
+                unsafe { ::witbind::rt::cabi_dealloc(_array10, _len10 * 16, 4) };
+                unsafe { ::witbind::rt::cabi_dealloc(_array14, _len14 * 8, 4) };
+                let _l17 = unsafe { *_ptr16.add(8).cast::<u64>() };
+                (unsafe { ::witbind::rt::take_string_at(_ptr16) }, _l17)
             }
-            /// Natively (`cargo test` on the host): the imports of `witbind-fixtures:big-signatures/wide` as a test implements them; make an implementation this thread's with [`install`]. A method left out panics when the guest calls it, naming it.
+            #[cfg(not(any(target_arch = "wasm32", miri)))]
+            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
+                wit: "witbind-fixtures:big-signatures/wide",
+                module: "witbind_fixtures::big_signatures::wide",
+                install: "install",
+            };
+            /// Natively (`cargo test` on the host): the imports of `witbind-fixtures:big-signatures/wide`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
-                /// Exactly 16 flat parameters: the most passed directly.
                 #[allow(clippy::too_many_arguments)]
                 fn sixteen_params(
                     &self,
@@ -770,14 +516,8 @@ pub mod witbind_fixtures {
                     a14: u32,
                     a15: u32,
                 ) {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:big-signatures/wide",
-                        "sixteen-params",
-                        "witbind_fixtures::big_signatures::wide::Host",
-                        "sixteen_params",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "sixteen-params")
                 }
-                /// 17 flat parameters: all of them go through memory.
                 #[allow(clippy::too_many_arguments)]
                 fn seventeen_params(
                     &self,
@@ -799,14 +539,8 @@ pub mod witbind_fixtures {
                     a15: u32,
                     a16: u32,
                 ) {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:big-signatures/wide",
-                        "seventeen-params",
-                        "witbind_fixtures::big_signatures::wide::Host",
-                        "seventeen_params",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "seventeen-params")
                 }
-                /// Few parameters but many flat values: 9 strings are 18 flat values.
                 #[allow(clippy::too_many_arguments)]
                 fn many_strings(
                     &self,
@@ -820,68 +554,26 @@ pub mod witbind_fixtures {
                     h: &str,
                     i: &str,
                 ) -> ::witbind::rt::String {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:big-signatures/wide",
-                        "many-strings",
-                        "witbind_fixtures::big_signatures::wide::Host",
-                        "many_strings",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "many-strings")
                 }
-                /// One record parameter of 17 flat values.
                 fn record_param(&self, x: Seventeen) {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:big-signatures/wide",
-                        "record-param",
-                        "witbind_fixtures::big_signatures::wide::Host",
-                        "record_param",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "record-param")
                 }
-                /// A record result of 17 values.
                 fn record_result(&self) -> Seventeen {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:big-signatures/wide",
-                        "record-result",
-                        "witbind_fixtures::big_signatures::wide::Host",
-                        "record_result",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "record-result")
                 }
-                /// A 17-value record in, and out.
                 fn echo_seventeen(&self, x: Seventeen) -> Seventeen {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:big-signatures/wide",
-                        "echo-seventeen",
-                        "witbind_fixtures::big_signatures::wide::Host",
-                        "echo_seventeen",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "echo-seventeen")
                 }
-                /// A tuple result of two flat values.
                 fn two_results(&self) -> (u32, u32) {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:big-signatures/wide",
-                        "two-results",
-                        "witbind_fixtures::big_signatures::wide::Host",
-                        "two_results",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "two-results")
                 }
-                /// An option result: a discriminant and a payload.
                 fn option_result(&self) -> ::core::option::Option<u64> {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:big-signatures/wide",
-                        "option-result",
-                        "witbind_fixtures::big_signatures::wide::Host",
-                        "option_result",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "option-result")
                 }
-                /// A string result: a pointer and a length.
                 fn string_result(&self) -> ::witbind::rt::String {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:big-signatures/wide",
-                        "string-result",
-                        "witbind_fixtures::big_signatures::wide::Host",
-                        "string_result",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "string-result")
                 }
-                /// A result with large payloads on both sides.
                 fn large_result(
                     &self,
                     x: &[::witbind::rt::String],
@@ -889,14 +581,8 @@ pub mod witbind_fixtures {
                     (::witbind::rt::String, ::witbind::rt::Vec<u8>, u64),
                     (Seventeen, ::witbind::rt::String),
                 > {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:big-signatures/wide",
-                        "large-result",
-                        "witbind_fixtures::big_signatures::wide::Host",
-                        "large_result",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "large-result")
                 }
-                /// Many parameters mixing owned data and scalars.
                 #[allow(clippy::too_many_arguments)]
                 fn mixed(
                     &self,
@@ -909,12 +595,7 @@ pub mod witbind_fixtures {
                     nested: &[::witbind::rt::Vec<u8>],
                     last: char,
                 ) -> (::witbind::rt::String, u64) {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:big-signatures/wide",
-                        "mixed",
-                        "witbind_fixtures::big_signatures::wide::Host",
-                        "mixed",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "mixed")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `witbind-fixtures:big-signatures/wide` until the returned guard is dropped (the one installed before comes back then).

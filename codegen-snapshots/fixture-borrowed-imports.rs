@@ -93,56 +93,34 @@ pub mod witbind_fixtures {
             impl HandleSource {
                 #[allow(clippy::new_without_default)]
                 pub fn new() -> Self {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        Host::handle_source_new(
-                            &**::witbind::rt::native::host::<
-                                dyn Host,
-                            >(
-                                "witbind-fixtures:borrowed-imports/res",
-                                "[constructor]handle-source",
-                                "witbind_fixtures::borrowed_imports::res::Host",
-                                "witbind_fixtures::borrowed_imports::res::install",
-                            ),
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!("[constructor]handle-source", (), i32);
-                        let _ret1 = unsafe { _wit_import() };
-                        unsafe { HandleSource::from_handle(_ret1 as u32) }
-                    }
+                    ::witbind::rt::native_import!(
+                        Host, "[constructor]handle-source", handle_source_new()
+                    );
+                    wit_import!("[constructor]handle-source", (), i32);
+                    let _ret1 = unsafe { _wit_import() };
+                    unsafe { HandleSource::from_handle(_ret1 as u32) }
                 }
                 pub fn id(&self) -> u32 {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostHandleSource::id(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostHandleSource,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "witbind-fixtures:borrowed-imports/res#handle-source",
-                            ),
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!("[method]handle-source.id", (i32), i32);
-                        let _ret1 = unsafe { _wit_import(self.handle() as i32) };
-                        _ret1 as u32
-                    }
+                    ::witbind::rt::native_method!(HostHandleSource, self, id());
+                    wit_import!("[method]handle-source.id", (i32), i32);
+                    let _ret1 = unsafe { _wit_import(self.handle() as i32) };
+                    _ret1 as u32
                 }
             }
-            /// Natively (`cargo test` on the host): the imports of `witbind-fixtures:borrowed-imports/res` as a test implements them; make an implementation this thread's with [`install`]. A method left out panics when the guest calls it, naming it.
+            #[cfg(not(any(target_arch = "wasm32", miri)))]
+            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
+                wit: "witbind-fixtures:borrowed-imports/res",
+                module: "witbind_fixtures::borrowed_imports::res",
+                install: "install",
+            };
+            /// Natively (`cargo test` on the host): the imports of `witbind-fixtures:borrowed-imports/res`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
                 fn handle_source_new(&self) -> HandleSource {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:borrowed-imports/res",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[constructor]handle-source",
-                        "witbind_fixtures::borrowed_imports::res::Host",
-                        "handle_source_new",
                     )
                 }
             }
@@ -151,32 +129,15 @@ pub mod witbind_fixtures {
             pub fn install(host: impl Host) -> ::witbind::rt::native::Installed {
                 ::witbind::rt::native::install::<dyn Host>(::witbind::rt::Box::new(host))
             }
-            /// Natively (`cargo test` on the host): a test's object behind an imported [`HandleSource`] (`witbind-fixtures:borrowed-imports/res#handle-source`); `HandleSource::from(object)` hands it to the guest. A method left out panics when the guest calls it, naming it.
+            /// Natively (`cargo test` on the host): a test's object behind an imported [`HandleSource`], with its methods; `HandleSource::from(object)` hands it to the guest. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait HostHandleSource: 'static {
                 fn id(&self) -> u32 {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:borrowed-imports/res#handle-source",
-                        "[method]handle-source.id",
-                        "witbind_fixtures::borrowed_imports::res::HostHandleSource",
-                        "id",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "[method]handle-source.id")
                 }
             }
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            impl<T: HostHandleSource> ::core::convert::From<T> for HandleSource {
-                fn from(object: T) -> Self {
-                    let handle = ::witbind::rt::native::new_resource::<
-                        dyn HostHandleSource,
-                    >(::witbind::rt::Box::new(object));
-                    Self {
-                        handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(handle)
-                        },
-                    }
-                }
-            }
+            ::witbind::rt::native_resource!(HandleSource, HostHandleSource);
         }
     }
 }

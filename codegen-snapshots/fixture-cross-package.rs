@@ -5,77 +5,40 @@ pub type Thing = witbind_deps::types::things::Thing;
 /// A world-level function returning a type from another package.
 #[rustfmt::skip]
 pub fn first_thing() -> ::core::option::Option<Thing> {
-    #[cfg(not(any(target_arch = "wasm32", miri)))]
-    {
-        Host::first_thing(
-            &**::witbind::rt::native::host::<
-                dyn Host,
-            >(
-                "witbind-fixtures:cross-package/cross-package",
-                "first-thing",
-                "Host",
-                "install",
-            ),
-        )
-    }
-    #[cfg(any(target_arch = "wasm32", miri))]
-    {
-        ::witbind::rt::wit_import!("$root", "first-thing", (ptr));
-        let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 6]>::uninit();
-        let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-        unsafe { _wit_import(_ptr1) };
-        let _l2 = unsafe { *_ptr1.cast::<u8>() };
-        let _case4 = || unsafe {
-            witbind_deps::types::things::_lift_thing(_ptr1.add(8))
-        };
-        unsafe { ::witbind::rt::lift_option(_l2, _case4) }
-    }
+    ::witbind::rt::native_import!(Host, "first-thing", first_thing());
+    ::witbind::rt::wit_import!("$root", "first-thing", (ptr));
+    let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 6]>::uninit();
+    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+    unsafe { _wit_import(_ptr1) };
+    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+    let _case4 = || unsafe { witbind_deps::types::things::_lift_thing(_ptr1.add(8)) };
+    unsafe { ::witbind::rt::lift_option(_l2, _case4) }
 }
 /// A function that comes with the included world.
 #[rustfmt::skip]
 pub fn count_things() -> u32 {
-    #[cfg(not(any(target_arch = "wasm32", miri)))]
-    {
-        Host::count_things(
-            &**::witbind::rt::native::host::<
-                dyn Host,
-            >(
-                "witbind-fixtures:cross-package/cross-package",
-                "count-things",
-                "Host",
-                "install",
-            ),
-        )
-    }
-    #[cfg(any(target_arch = "wasm32", miri))]
-    {
-        ::witbind::rt::wit_import!("$root", "count-things", (), i32);
-        let _ret1 = unsafe { _wit_import() };
-        _ret1 as u32
-    }
+    ::witbind::rt::native_import!(Host, "count-things", count_things());
+    ::witbind::rt::wit_import!("$root", "count-things", (), i32);
+    let _ret1 = unsafe { _wit_import() };
+    _ret1 as u32
 }
-/// Natively (`cargo test` on the host): the imports of `witbind-fixtures:cross-package/cross-package` as a test implements them; make an implementation this thread's with [`install`]. A method left out panics when the guest calls it, naming it.
+#[rustfmt::skip]
+#[cfg(not(any(target_arch = "wasm32", miri)))]
+const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
+    wit: "witbind-fixtures:cross-package/cross-package",
+    module: "",
+    install: "install",
+};
+/// Natively (`cargo test` on the host): the imports of `witbind-fixtures:cross-package/cross-package`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
 #[rustfmt::skip]
 #[cfg(not(any(target_arch = "wasm32", miri)))]
 #[allow(unused_variables, clippy::len_without_is_empty)]
 pub trait Host: 'static {
-    /// A world-level function returning a type from another package.
     fn first_thing(&self) -> ::core::option::Option<Thing> {
-        ::witbind::rt::native::not_implemented(
-            "witbind-fixtures:cross-package/cross-package",
-            "first-thing",
-            "Host",
-            "first_thing",
-        )
+        ::witbind::rt::native::missing(&__NATIVE, "first-thing")
     }
-    /// A function that comes with the included world.
     fn count_things(&self) -> u32 {
-        ::witbind::rt::native::not_implemented(
-            "witbind-fixtures:cross-package/cross-package",
-            "count-things",
-            "Host",
-            "count_things",
-        )
+        ::witbind::rt::native::missing(&__NATIVE, "count-things")
     }
 }
 /// Natively: makes `host` this thread's implementation of `witbind-fixtures:cross-package/cross-package` until the returned guard is dropped (the one installed before comes back then).
@@ -111,43 +74,27 @@ pub mod witbind_deps {
             }
             /// The current time as a stamp.
             pub fn now(by: Id) -> Stamp {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::now(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-deps:base/types",
-                            "now",
-                            "witbind_deps::base::types::Host",
-                            "witbind_deps::base::types::install",
-                        ),
-                        by,
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("now", (i64, ptr));
-                    let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
-                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe { _wit_import(::witbind::rt::as_i64(by), _ptr1) };
-                    let _l2 = unsafe { *_ptr1.cast::<u64>() };
-                    let _l3 = unsafe { *_ptr1.add(8).cast::<u64>() };
-                    Stamp { by: _l2, at: _l3 }
-                }
+                ::witbind::rt::native_import!(Host, "now", now(by));
+                wit_import!("now", (i64, ptr));
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
+                let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(::witbind::rt::as_i64(by), _ptr1) };
+                let _l2 = unsafe { *_ptr1.cast::<u64>() };
+                let _l3 = unsafe { *_ptr1.add(8).cast::<u64>() };
+                Stamp { by: _l2, at: _l3 }
             }
-            /// Natively (`cargo test` on the host): the imports of `witbind-deps:base/types` as a test implements them; make an implementation this thread's with [`install`]. A method left out panics when the guest calls it, naming it.
+            #[cfg(not(any(target_arch = "wasm32", miri)))]
+            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
+                wit: "witbind-deps:base/types",
+                module: "witbind_deps::base::types",
+                install: "install",
+            };
+            /// Natively (`cargo test` on the host): the imports of `witbind-deps:base/types`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
-                /// The current time as a stamp.
                 fn now(&self, by: Id) -> Stamp {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-deps:base/types",
-                        "now",
-                        "witbind_deps::base::types::Host",
-                        "now",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "now")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `witbind-deps:base/types` until the returned guard is dropped (the one installed before comes back then).
@@ -228,108 +175,56 @@ pub mod witbind_deps {
                 /// An empty registry.
                 #[allow(clippy::new_without_default)]
                 pub fn new() -> Self {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        Host::registry_new(
-                            &**::witbind::rt::native::host::<
-                                dyn Host,
-                            >(
-                                "witbind-deps:types/things@1.2.3",
-                                "[constructor]registry",
-                                "witbind_deps::types::things::Host",
-                                "witbind_deps::types::things::install",
-                            ),
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!("[constructor]registry", (), i32);
-                        let _ret1 = unsafe { _wit_import() };
-                        unsafe { Registry::from_handle(_ret1 as u32) }
-                    }
+                    ::witbind::rt::native_import!(
+                        Host, "[constructor]registry", registry_new()
+                    );
+                    wit_import!("[constructor]registry", (), i32);
+                    let _ret1 = unsafe { _wit_import() };
+                    unsafe { Registry::from_handle(_ret1 as u32) }
                 }
                 /// Adds a thing; returns its id.
                 #[allow(clippy::needless_borrow, clippy::should_implement_trait)]
                 pub fn add(&self, thing: &Thing) -> Id {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostRegistry::add(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostRegistry,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "witbind-deps:types/things@1.2.3#registry",
-                            ),
-                            thing,
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!(
-                            "[method]registry.add", (i32, i64, ptr, len, i64, i64, i32),
-                            i64
-                        );
-                        let (_v1, _v2, _v3, _v4, _v5, _v6) = _lower_flat_thing(&thing);
-                        let _ret7 = unsafe {
-                            _wit_import(
-                                self.handle() as i32,
-                                _v1,
-                                _v2,
-                                _v3,
-                                _v4,
-                                _v5,
-                                _v6,
-                            )
-                        };
-                        _ret7 as u64
-                    }
+                    ::witbind::rt::native_method!(HostRegistry, self, add(thing));
+                    wit_import!(
+                        "[method]registry.add", (i32, i64, ptr, len, i64, i64, i32), i64
+                    );
+                    let (_v1, _v2, _v3, _v4, _v5, _v6) = _lower_flat_thing(&thing);
+                    let _ret7 = unsafe {
+                        _wit_import(self.handle() as i32, _v1, _v2, _v3, _v4, _v5, _v6)
+                    };
+                    _ret7 as u64
                 }
                 /// Looks a thing up.
                 pub fn get(&self, id: Id) -> ::core::option::Option<Thing> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostRegistry::get(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostRegistry,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "witbind-deps:types/things@1.2.3#registry",
-                            ),
-                            id,
+                    ::witbind::rt::native_method!(HostRegistry, self, get(id));
+                    wit_import!("[method]registry.get", (i32, i64, ptr));
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 6]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe {
+                        _wit_import(
+                            self.handle() as i32,
+                            ::witbind::rt::as_i64(id),
+                            _ptr1,
                         )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!("[method]registry.get", (i32, i64, ptr));
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u64; 6],
-                        >::uninit();
-                        let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe {
-                            _wit_import(
-                                self.handle() as i32,
-                                ::witbind::rt::as_i64(id),
-                                _ptr1,
-                            )
-                        };
-                        let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                        let _case4 = || unsafe { _lift_thing(_ptr1.add(8)) };
-                        unsafe { ::witbind::rt::lift_option(_l2, _case4) }
-                    }
+                    };
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    let _case4 = || unsafe { _lift_thing(_ptr1.add(8)) };
+                    unsafe { ::witbind::rt::lift_option(_l2, _case4) }
                 }
             }
-            /// Natively (`cargo test` on the host): the imports of `witbind-deps:types/things@1.2.3` as a test implements them; make an implementation this thread's with [`install`]. A method left out panics when the guest calls it, naming it.
+            #[cfg(not(any(target_arch = "wasm32", miri)))]
+            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
+                wit: "witbind-deps:types/things@1.2.3",
+                module: "witbind_deps::types::things",
+                install: "install",
+            };
+            /// Natively (`cargo test` on the host): the imports of `witbind-deps:types/things@1.2.3`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
-                /// An empty registry.
                 fn registry_new(&self) -> Registry {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-deps:types/things@1.2.3",
-                        "[constructor]registry",
-                        "witbind_deps::types::things::Host",
-                        "registry_new",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "[constructor]registry")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `witbind-deps:types/things@1.2.3` until the returned guard is dropped (the one installed before comes back then).
@@ -337,43 +232,19 @@ pub mod witbind_deps {
             pub fn install(host: impl Host) -> ::witbind::rt::native::Installed {
                 ::witbind::rt::native::install::<dyn Host>(::witbind::rt::Box::new(host))
             }
-            /// Natively (`cargo test` on the host): a test's object behind an imported [`Registry`] (`witbind-deps:types/things@1.2.3#registry`); `Registry::from(object)` hands it to the guest. A method left out panics when the guest calls it, naming it.
+            /// Natively (`cargo test` on the host): a test's object behind an imported [`Registry`], with its methods; `Registry::from(object)` hands it to the guest. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait HostRegistry: 'static {
-                /// Adds a thing; returns its id.
                 #[allow(clippy::should_implement_trait)]
                 fn add(&self, thing: &Thing) -> Id {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-deps:types/things@1.2.3#registry",
-                        "[method]registry.add",
-                        "witbind_deps::types::things::HostRegistry",
-                        "add",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "[method]registry.add")
                 }
-                /// Looks a thing up.
                 fn get(&self, id: Id) -> ::core::option::Option<Thing> {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-deps:types/things@1.2.3#registry",
-                        "[method]registry.get",
-                        "witbind_deps::types::things::HostRegistry",
-                        "get",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "[method]registry.get")
                 }
             }
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            impl<T: HostRegistry> ::core::convert::From<T> for Registry {
-                fn from(object: T) -> Self {
-                    let handle = ::witbind::rt::native::new_resource::<
-                        dyn HostRegistry,
-                    >(::witbind::rt::Box::new(object));
-                    Self {
-                        handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(handle)
-                        },
-                    }
-                }
-            }
+            ::witbind::rt::native_resource!(Registry, HostRegistry);
             /// Lifts a `thing` out of canonical ABI memory.
             ///
             /// # Safety
@@ -442,56 +313,39 @@ pub mod witbind_fixtures {
             /// Wraps a thing, borrowing a registry from another package.
             #[allow(clippy::needless_borrow)]
             pub fn wrap(thing: &Thing, registry: &Registry) -> Wrapper {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::wrap(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:cross-package/types",
-                            "wrap",
-                            "witbind_fixtures::cross_package::types::Host",
-                            "witbind_fixtures::cross_package::types::install",
-                        ),
-                        thing,
-                        registry,
+                ::witbind::rt::native_import!(Host, "wrap", wrap(thing, registry));
+                wit_import!("wrap", (i64, ptr, len, i64, i64, i32, i32, ptr));
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 8]>::uninit();
+                let (_v1, _v2, _v3, _v4, _v5, _v6) = super::super::super::witbind_deps::types::things::_lower_flat_thing(
+                    &thing,
+                );
+                let _ptr7 = _ret_area.as_mut_ptr().cast::<u8>();
+                unsafe {
+                    _wit_import(
+                        _v1,
+                        _v2,
+                        _v3,
+                        _v4,
+                        _v5,
+                        _v6,
+                        registry.handle() as i32,
+                        _ptr7,
                     )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("wrap", (i64, ptr, len, i64, i64, i32, i32, ptr));
-                    let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 8]>::uninit();
-                    let (_v1, _v2, _v3, _v4, _v5, _v6) = super::super::super::witbind_deps::types::things::_lower_flat_thing(
-                        &thing,
-                    );
-                    let _ptr7 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe {
-                        _wit_import(
-                            _v1,
-                            _v2,
-                            _v3,
-                            _v4,
-                            _v5,
-                            _v6,
-                            registry.handle() as i32,
-                            _ptr7,
-                        )
-                    };
-                    unsafe { _lift_wrapper(_ptr7) }
-                }
+                };
+                unsafe { _lift_wrapper(_ptr7) }
             }
-            /// Natively (`cargo test` on the host): the imports of `witbind-fixtures:cross-package/types` as a test implements them; make an implementation this thread's with [`install`]. A method left out panics when the guest calls it, naming it.
+            #[cfg(not(any(target_arch = "wasm32", miri)))]
+            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
+                wit: "witbind-fixtures:cross-package/types",
+                module: "witbind_fixtures::cross_package::types",
+                install: "install",
+            };
+            /// Natively (`cargo test` on the host): the imports of `witbind-fixtures:cross-package/types`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
-                /// Wraps a thing, borrowing a registry from another package.
                 fn wrap(&self, thing: &Thing, registry: &Registry) -> Wrapper {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:cross-package/types",
-                        "wrap",
-                        "witbind_fixtures::cross_package::types::Host",
-                        "wrap",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "wrap")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `witbind-fixtures:cross-package/types` until the returned guard is dropped (the one installed before comes back then).

@@ -8,35 +8,24 @@ pub type Options = witbind_fixtures::docs::documented::Options;
 #[rustfmt::skip]
 #[allow(clippy::clone_on_copy)]
 pub fn world_fn(level: Level, options: Options) {
-    #[cfg(not(any(target_arch = "wasm32", miri)))]
-    {
-        Host::world_fn(
-            &**::witbind::rt::native::host::<
-                dyn Host,
-            >("witbind-fixtures:docs/docs", "world-fn", "Host", "install"),
-            level,
-            options,
-        )
-    }
-    #[cfg(any(target_arch = "wasm32", miri))]
-    {
-        ::witbind::rt::wit_import!("$root", "world-fn", (i32, i32));
-        unsafe { _wit_import(level.clone() as i32, options.bits() as i32) };
-    }
+    ::witbind::rt::native_import!(Host, "world-fn", world_fn(level, options));
+    ::witbind::rt::wit_import!("$root", "world-fn", (i32, i32));
+    unsafe { _wit_import(level.clone() as i32, options.bits() as i32) };
 }
-/// Natively (`cargo test` on the host): the imports of `witbind-fixtures:docs/docs` as a test implements them; make an implementation this thread's with [`install`]. A method left out panics when the guest calls it, naming it.
+#[rustfmt::skip]
+#[cfg(not(any(target_arch = "wasm32", miri)))]
+const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
+    wit: "witbind-fixtures:docs/docs",
+    module: "",
+    install: "install",
+};
+/// Natively (`cargo test` on the host): the imports of `witbind-fixtures:docs/docs`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
 #[rustfmt::skip]
 #[cfg(not(any(target_arch = "wasm32", miri)))]
 #[allow(unused_variables, clippy::len_without_is_empty)]
 pub trait Host: 'static {
-    /// A doc on a world-level function import.
     fn world_fn(&self, level: Level, options: Options) {
-        ::witbind::rt::native::not_implemented(
-            "witbind-fixtures:docs/docs",
-            "world-fn",
-            "Host",
-            "world_fn",
-        )
+        ::witbind::rt::native::missing(&__NATIVE, "world-fn")
     }
 }
 /// Natively: makes `host` this thread's implementation of `witbind-fixtures:docs/docs` until the returned guard is dropped (the one installed before comes back then).
@@ -133,66 +122,27 @@ pub mod witbind_fixtures {
                 /// A constructor doc.
                 #[allow(clippy::new_without_default)]
                 pub fn new() -> Self {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        Host::handle_new(
-                            &**::witbind::rt::native::host::<
-                                dyn Host,
-                            >(
-                                "witbind-fixtures:docs/documented",
-                                "[constructor]handle",
-                                "witbind_fixtures::docs::documented::Host",
-                                "witbind_fixtures::docs::documented::install",
-                            ),
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!("[constructor]handle", (), i32);
-                        let _ret1 = unsafe { _wit_import() };
-                        unsafe { Handle::from_handle(_ret1 as u32) }
-                    }
+                    ::witbind::rt::native_import!(
+                        Host, "[constructor]handle", handle_new()
+                    );
+                    wit_import!("[constructor]handle", (), i32);
+                    let _ret1 = unsafe { _wit_import() };
+                    unsafe { Handle::from_handle(_ret1 as u32) }
                 }
                 /// A method doc.
                 pub fn method(&self) {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostHandle::method(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostHandle,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "witbind-fixtures:docs/documented#handle",
-                            ),
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!("[method]handle.method", (i32));
-                        unsafe { _wit_import(self.handle() as i32) };
-                    }
+                    ::witbind::rt::native_method!(HostHandle, self, method());
+                    wit_import!("[method]handle.method", (i32));
+                    unsafe { _wit_import(self.handle() as i32) };
                 }
                 /// A static function doc.
                 pub fn function() -> Handle {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        Host::handle_function(
-                            &**::witbind::rt::native::host::<
-                                dyn Host,
-                            >(
-                                "witbind-fixtures:docs/documented",
-                                "[static]handle.function",
-                                "witbind_fixtures::docs::documented::Host",
-                                "witbind_fixtures::docs::documented::install",
-                            ),
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!("[static]handle.function", (), i32);
-                        let _ret1 = unsafe { _wit_import() };
-                        unsafe { Handle::from_handle(_ret1 as u32) }
-                    }
+                    ::witbind::rt::native_import!(
+                        Host, "[static]handle.function", handle_function()
+                    );
+                    wit_import!("[static]handle.function", (), i32);
+                    let _ret1 = unsafe { _wit_import() };
+                    unsafe { Handle::from_handle(_ret1 as u32) }
                 }
             }
             /// A function doc.
@@ -201,153 +151,58 @@ pub mod witbind_fixtures {
             ///
             /// Text after the heading.
             pub fn run(input: &Thing) -> Choice {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::run(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:docs/documented",
-                            "run",
-                            "witbind_fixtures::docs::documented::Host",
-                            "witbind_fixtures::docs::documented::install",
-                        ),
-                        input,
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("run", (i32, ptr, len, ptr));
-                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 4]>::uninit();
-                    let Thing { field: _f1, other_field: _f2 } = input;
-                    let (_ptr3, _len3) = ::witbind::rt::lend_str(_f2);
-                    let _ptr4 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe {
-                        _wit_import(::witbind::rt::as_i32(_f1), _ptr3, _len3, _ptr4)
-                    };
-                    unsafe { _lift_choice(_ptr4) }
-                }
+                ::witbind::rt::native_import!(Host, "run", run(input));
+                wit_import!("run", (i32, ptr, len, ptr));
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 4]>::uninit();
+                let Thing { field: _f1, other_field: _f2 } = input;
+                let (_ptr3, _len3) = ::witbind::rt::lend_str(_f2);
+                let _ptr4 = _ret_area.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(::witbind::rt::as_i32(_f1), _ptr3, _len3, _ptr4) };
+                unsafe { _lift_choice(_ptr4) }
             }
             pub fn undocumented() {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::undocumented(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:docs/documented",
-                            "undocumented",
-                            "witbind_fixtures::docs::documented::Host",
-                            "witbind_fixtures::docs::documented::install",
-                        ),
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("undocumented", ());
-                    unsafe { _wit_import() };
-                }
+                ::witbind::rt::native_import!(Host, "undocumented", undocumented());
+                wit_import!("undocumented", ());
+                unsafe { _wit_import() };
             }
             pub fn empty_doc() {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::empty_doc(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:docs/documented",
-                            "empty-doc",
-                            "witbind_fixtures::docs::documented::Host",
-                            "witbind_fixtures::docs::documented::install",
-                        ),
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("empty-doc", ());
-                    unsafe { _wit_import() };
-                }
+                ::witbind::rt::native_import!(Host, "empty-doc", empty_doc());
+                wit_import!("empty-doc", ());
+                unsafe { _wit_import() };
             }
             /// Doc without a leading space.
             pub fn tight_doc() {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::tight_doc(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:docs/documented",
-                            "tight-doc",
-                            "witbind_fixtures::docs::documented::Host",
-                            "witbind_fixtures::docs::documented::install",
-                        ),
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("tight-doc", ());
-                    unsafe { _wit_import() };
-                }
+                ::witbind::rt::native_import!(Host, "tight-doc", tight_doc());
+                wit_import!("tight-doc", ());
+                unsafe { _wit_import() };
             }
-            /// Natively (`cargo test` on the host): the imports of `witbind-fixtures:docs/documented` as a test implements them; make an implementation this thread's with [`install`]. A method left out panics when the guest calls it, naming it.
+            #[cfg(not(any(target_arch = "wasm32", miri)))]
+            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
+                wit: "witbind-fixtures:docs/documented",
+                module: "witbind_fixtures::docs::documented",
+                install: "install",
+            };
+            /// Natively (`cargo test` on the host): the imports of `witbind-fixtures:docs/documented`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
-                /// A constructor doc.
                 fn handle_new(&self) -> Handle {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:docs/documented",
-                        "[constructor]handle",
-                        "witbind_fixtures::docs::documented::Host",
-                        "handle_new",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "[constructor]handle")
                 }
-                /// A static function doc.
                 fn handle_function(&self) -> Handle {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:docs/documented",
-                        "[static]handle.function",
-                        "witbind_fixtures::docs::documented::Host",
-                        "handle_function",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "[static]handle.function")
                 }
-                /// A function doc.
-                ///
-                /// # Heading in a doc
-                ///
-                /// Text after the heading.
                 fn run(&self, input: &Thing) -> Choice {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:docs/documented",
-                        "run",
-                        "witbind_fixtures::docs::documented::Host",
-                        "run",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "run")
                 }
                 fn undocumented(&self) {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:docs/documented",
-                        "undocumented",
-                        "witbind_fixtures::docs::documented::Host",
-                        "undocumented",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "undocumented")
                 }
                 fn empty_doc(&self) {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:docs/documented",
-                        "empty-doc",
-                        "witbind_fixtures::docs::documented::Host",
-                        "empty_doc",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "empty-doc")
                 }
-                /// Doc without a leading space.
                 fn tight_doc(&self) {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:docs/documented",
-                        "tight-doc",
-                        "witbind_fixtures::docs::documented::Host",
-                        "tight_doc",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "tight-doc")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `witbind-fixtures:docs/documented` until the returned guard is dropped (the one installed before comes back then).
@@ -355,33 +210,15 @@ pub mod witbind_fixtures {
             pub fn install(host: impl Host) -> ::witbind::rt::native::Installed {
                 ::witbind::rt::native::install::<dyn Host>(::witbind::rt::Box::new(host))
             }
-            /// Natively (`cargo test` on the host): a test's object behind an imported [`Handle`] (`witbind-fixtures:docs/documented#handle`); `Handle::from(object)` hands it to the guest. A method left out panics when the guest calls it, naming it.
+            /// Natively (`cargo test` on the host): a test's object behind an imported [`Handle`], with its methods; `Handle::from(object)` hands it to the guest. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait HostHandle: 'static {
-                /// A method doc.
                 fn method(&self) {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:docs/documented#handle",
-                        "[method]handle.method",
-                        "witbind_fixtures::docs::documented::HostHandle",
-                        "method",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "[method]handle.method")
                 }
             }
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            impl<T: HostHandle> ::core::convert::From<T> for Handle {
-                fn from(object: T) -> Self {
-                    let handle = ::witbind::rt::native::new_resource::<
-                        dyn HostHandle,
-                    >(::witbind::rt::Box::new(object));
-                    Self {
-                        handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(handle)
-                        },
-                    }
-                }
-            }
+            ::witbind::rt::native_resource!(Handle, HostHandle);
             /// Lifts a `choice` out of canonical ABI memory.
             ///
             /// # Safety
@@ -420,32 +257,22 @@ pub mod inline {
     }
     /// A doc inside an inline interface.
     pub fn inner() {
-        #[cfg(not(any(target_arch = "wasm32", miri)))]
-        {
-            Host::inner(
-                &**::witbind::rt::native::host::<
-                    dyn Host,
-                >("inline", "inner", "inline::Host", "inline::install"),
-            )
-        }
-        #[cfg(any(target_arch = "wasm32", miri))]
-        {
-            wit_import!("inner", ());
-            unsafe { _wit_import() };
-        }
+        ::witbind::rt::native_import!(Host, "inner", inner());
+        wit_import!("inner", ());
+        unsafe { _wit_import() };
     }
-    /// Natively (`cargo test` on the host): the imports of `inline` as a test implements them; make an implementation this thread's with [`install`]. A method left out panics when the guest calls it, naming it.
+    #[cfg(not(any(target_arch = "wasm32", miri)))]
+    const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
+        wit: "inline",
+        module: "inline",
+        install: "install",
+    };
+    /// Natively (`cargo test` on the host): the imports of `inline`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
     #[cfg(not(any(target_arch = "wasm32", miri)))]
     #[allow(unused_variables, clippy::len_without_is_empty)]
     pub trait Host: 'static {
-        /// A doc inside an inline interface.
         fn inner(&self) {
-            ::witbind::rt::native::not_implemented(
-                "inline",
-                "inner",
-                "inline::Host",
-                "inner",
-            )
+            ::witbind::rt::native::missing(&__NATIVE, "inner")
         }
     }
     /// Natively: makes `host` this thread's implementation of `inline` until the returned guard is dropped (the one installed before comes back then).

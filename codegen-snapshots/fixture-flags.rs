@@ -101,164 +101,54 @@ pub mod witbind_fixtures {
             }
             /// Echoes one-member flags.
             pub fn echo_one(x: One) -> One {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::echo_one(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:flags/permissions",
-                            "echo-one",
-                            "witbind_fixtures::flags::permissions::Host",
-                            "witbind_fixtures::flags::permissions::install",
-                        ),
-                        x,
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("echo-one", (i32), i32);
-                    let _ret1 = unsafe { _wit_import(x.bits() as i32) };
-                    One::from_bits_retain(_ret1 as u8)
-                }
+                ::witbind::rt::native_import!(Host, "echo-one", echo_one(x));
+                wit_import!("echo-one", (i32), i32);
+                let _ret1 = unsafe { _wit_import(x.bits() as i32) };
+                One::from_bits_retain(_ret1 as u8)
             }
             /// Echoes eight-member flags.
             pub fn echo_eight(x: Eight) -> Eight {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::echo_eight(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:flags/permissions",
-                            "echo-eight",
-                            "witbind_fixtures::flags::permissions::Host",
-                            "witbind_fixtures::flags::permissions::install",
-                        ),
-                        x,
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("echo-eight", (i32), i32);
-                    let _ret1 = unsafe { _wit_import(x.bits() as i32) };
-                    Eight::from_bits_retain(_ret1 as u8)
-                }
+                ::witbind::rt::native_import!(Host, "echo-eight", echo_eight(x));
+                wit_import!("echo-eight", (i32), i32);
+                let _ret1 = unsafe { _wit_import(x.bits() as i32) };
+                Eight::from_bits_retain(_ret1 as u8)
             }
             /// Echoes nine-member flags.
             pub fn echo_nine(x: Nine) -> Nine {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::echo_nine(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:flags/permissions",
-                            "echo-nine",
-                            "witbind_fixtures::flags::permissions::Host",
-                            "witbind_fixtures::flags::permissions::install",
-                        ),
-                        x,
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("echo-nine", (i32), i32);
-                    let _ret1 = unsafe { _wit_import(x.bits() as i32) };
-                    Nine::from_bits_retain(_ret1 as u16)
-                }
+                ::witbind::rt::native_import!(Host, "echo-nine", echo_nine(x));
+                wit_import!("echo-nine", (i32), i32);
+                let _ret1 = unsafe { _wit_import(x.bits() as i32) };
+                Nine::from_bits_retain(_ret1 as u16)
             }
             /// Echoes sixteen-member flags.
             pub fn echo_sixteen(x: Sixteen) -> Sixteen {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::echo_sixteen(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:flags/permissions",
-                            "echo-sixteen",
-                            "witbind_fixtures::flags::permissions::Host",
-                            "witbind_fixtures::flags::permissions::install",
-                        ),
-                        x,
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("echo-sixteen", (i32), i32);
-                    let _ret1 = unsafe { _wit_import(x.bits() as i32) };
-                    Sixteen::from_bits_retain(_ret1 as u16)
-                }
+                ::witbind::rt::native_import!(Host, "echo-sixteen", echo_sixteen(x));
+                wit_import!("echo-sixteen", (i32), i32);
+                let _ret1 = unsafe { _wit_import(x.bits() as i32) };
+                Sixteen::from_bits_retain(_ret1 as u16)
             }
             /// Echoes seventeen-member flags.
             pub fn echo_seventeen(x: Seventeen) -> Seventeen {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::echo_seventeen(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:flags/permissions",
-                            "echo-seventeen",
-                            "witbind_fixtures::flags::permissions::Host",
-                            "witbind_fixtures::flags::permissions::install",
-                        ),
-                        x,
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("echo-seventeen", (i32), i32);
-                    let _ret1 = unsafe { _wit_import(x.bits() as i32) };
-                    Seventeen::from_bits_retain(_ret1 as u32)
-                }
+                ::witbind::rt::native_import!(Host, "echo-seventeen", echo_seventeen(x));
+                wit_import!("echo-seventeen", (i32), i32);
+                let _ret1 = unsafe { _wit_import(x.bits() as i32) };
+                Seventeen::from_bits_retain(_ret1 as u32)
             }
             /// Echoes thirty-two-member flags.
             pub fn echo_thirty_two(x: ThirtyTwo) -> ThirtyTwo {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::echo_thirty_two(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:flags/permissions",
-                            "echo-thirty-two",
-                            "witbind_fixtures::flags::permissions::Host",
-                            "witbind_fixtures::flags::permissions::install",
-                        ),
-                        x,
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("echo-thirty-two", (i32), i32);
-                    let _ret1 = unsafe { _wit_import(x.bits() as i32) };
-                    ThirtyTwo::from_bits_retain(_ret1 as u32)
-                }
+                ::witbind::rt::native_import!(
+                    Host, "echo-thirty-two", echo_thirty_two(x)
+                );
+                wit_import!("echo-thirty-two", (i32), i32);
+                let _ret1 = unsafe { _wit_import(x.bits() as i32) };
+                ThirtyTwo::from_bits_retain(_ret1 as u32)
             }
             /// Echoes multi-word flags.
             pub fn echo_access(x: Access) -> Access {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::echo_access(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:flags/permissions",
-                            "echo-access",
-                            "witbind_fixtures::flags::permissions::Host",
-                            "witbind_fixtures::flags::permissions::install",
-                        ),
-                        x,
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("echo-access", (i32), i32);
-                    let _ret1 = unsafe { _wit_import(x.bits() as i32) };
-                    Access::from_bits_retain(_ret1 as u8)
-                }
+                ::witbind::rt::native_import!(Host, "echo-access", echo_access(x));
+                wit_import!("echo-access", (i32), i32);
+                let _ret1 = unsafe { _wit_import(x.bits() as i32) };
+                Access::from_bits_retain(_ret1 as u8)
             }
             /// All of them at once, inside containers too.
             #[allow(clippy::too_many_arguments)]
@@ -272,136 +162,76 @@ pub mod witbind_fixtures {
                 g: &[Access],
                 h: ::core::option::Option<Nine>,
             ) -> (One, ThirtyTwo) {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::all(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:flags/permissions",
-                            "all",
-                            "witbind_fixtures::flags::permissions::Host",
-                            "witbind_fixtures::flags::permissions::install",
-                        ),
-                        a,
-                        b,
-                        c,
-                        d,
-                        e,
-                        f,
-                        g,
-                        h,
+                ::witbind::rt::native_import!(Host, "all", all(a, b, c, d, e, f, g, h));
+                wit_import!(
+                    "all", (i32, i32, i32, i32, i32, i32, ptr, len, i32, i32, ptr)
+                );
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                let (_array2, _len2) = ::witbind::rt::lower_list(
+                    g.iter(),
+                    1,
+                    1,
+                    |_e1, _base2| {
+                        unsafe { *_base2.cast::<u8>() = _e1.bits() };
+                    },
+                );
+                let (_ptr3, _len3) = (_array2, _len2);
+                let (_v6, _v7) = match h {
+                    ::core::option::Option::None => (0i32, 0i32),
+                    ::core::option::Option::Some(_e5) => (1i32, _e5.bits() as i32),
+                };
+                let _ptr8 = _ret_area.as_mut_ptr().cast::<u8>();
+                unsafe {
+                    _wit_import(
+                        a.bits() as i32,
+                        b.bits() as i32,
+                        c.bits() as i32,
+                        d.bits() as i32,
+                        e.bits() as i32,
+                        f.bits() as i32,
+                        _ptr3,
+                        _len3,
+                        _v6,
+                        _v7,
+                        _ptr8,
                     )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!(
-                        "all", (i32, i32, i32, i32, i32, i32, ptr, len, i32, i32, ptr)
-                    );
-                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
-                    let (_array2, _len2) = ::witbind::rt::lower_list(
-                        g.iter(),
-                        1,
-                        1,
-                        |_e1, _base2| {
-                            unsafe { *_base2.cast::<u8>() = _e1.bits() };
-                        },
-                    );
-                    let (_ptr3, _len3) = (_array2, _len2);
-                    let (_v6, _v7) = match h {
-                        ::core::option::Option::None => (0i32, 0i32),
-                        ::core::option::Option::Some(_e5) => (1i32, _e5.bits() as i32),
-                    };
-                    let _ptr8 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe {
-                        _wit_import(
-                            a.bits() as i32,
-                            b.bits() as i32,
-                            c.bits() as i32,
-                            d.bits() as i32,
-                            e.bits() as i32,
-                            f.bits() as i32,
-                            _ptr3,
-                            _len3,
-                            _v6,
-                            _v7,
-                            _ptr8,
-                        )
-                    };
-                    unsafe { ::witbind::rt::cabi_dealloc(_array2, _len2, 1) };
-                    let _l9 = unsafe { *_ptr8.cast::<u8>() };
-                    let _l10 = unsafe { *_ptr8.add(4).cast::<u32>() };
-                    (One::from_bits_retain(_l9), ThirtyTwo::from_bits_retain(_l10))
-                }
+                };
+                unsafe { ::witbind::rt::cabi_dealloc(_array2, _len2, 1) };
+                let _l9 = unsafe { *_ptr8.cast::<u8>() };
+                let _l10 = unsafe { *_ptr8.add(4).cast::<u32>() };
+                (One::from_bits_retain(_l9), ThirtyTwo::from_bits_retain(_l10))
             }
-            /// Natively (`cargo test` on the host): the imports of `witbind-fixtures:flags/permissions` as a test implements them; make an implementation this thread's with [`install`]. A method left out panics when the guest calls it, naming it.
+            #[cfg(not(any(target_arch = "wasm32", miri)))]
+            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
+                wit: "witbind-fixtures:flags/permissions",
+                module: "witbind_fixtures::flags::permissions",
+                install: "install",
+            };
+            /// Natively (`cargo test` on the host): the imports of `witbind-fixtures:flags/permissions`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
-                /// Echoes one-member flags.
                 fn echo_one(&self, x: One) -> One {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:flags/permissions",
-                        "echo-one",
-                        "witbind_fixtures::flags::permissions::Host",
-                        "echo_one",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "echo-one")
                 }
-                /// Echoes eight-member flags.
                 fn echo_eight(&self, x: Eight) -> Eight {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:flags/permissions",
-                        "echo-eight",
-                        "witbind_fixtures::flags::permissions::Host",
-                        "echo_eight",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "echo-eight")
                 }
-                /// Echoes nine-member flags.
                 fn echo_nine(&self, x: Nine) -> Nine {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:flags/permissions",
-                        "echo-nine",
-                        "witbind_fixtures::flags::permissions::Host",
-                        "echo_nine",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "echo-nine")
                 }
-                /// Echoes sixteen-member flags.
                 fn echo_sixteen(&self, x: Sixteen) -> Sixteen {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:flags/permissions",
-                        "echo-sixteen",
-                        "witbind_fixtures::flags::permissions::Host",
-                        "echo_sixteen",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "echo-sixteen")
                 }
-                /// Echoes seventeen-member flags.
                 fn echo_seventeen(&self, x: Seventeen) -> Seventeen {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:flags/permissions",
-                        "echo-seventeen",
-                        "witbind_fixtures::flags::permissions::Host",
-                        "echo_seventeen",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "echo-seventeen")
                 }
-                /// Echoes thirty-two-member flags.
                 fn echo_thirty_two(&self, x: ThirtyTwo) -> ThirtyTwo {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:flags/permissions",
-                        "echo-thirty-two",
-                        "witbind_fixtures::flags::permissions::Host",
-                        "echo_thirty_two",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "echo-thirty-two")
                 }
-                /// Echoes multi-word flags.
                 fn echo_access(&self, x: Access) -> Access {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:flags/permissions",
-                        "echo-access",
-                        "witbind_fixtures::flags::permissions::Host",
-                        "echo_access",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "echo-access")
                 }
-                /// All of them at once, inside containers too.
                 #[allow(clippy::too_many_arguments)]
                 fn all(
                     &self,
@@ -414,12 +244,7 @@ pub mod witbind_fixtures {
                     g: &[Access],
                     h: ::core::option::Option<Nine>,
                 ) -> (One, ThirtyTwo) {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:flags/permissions",
-                        "all",
-                        "witbind_fixtures::flags::permissions::Host",
-                        "all",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "all")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `witbind-fixtures:flags/permissions` until the returned guard is dropped (the one installed before comes back then).

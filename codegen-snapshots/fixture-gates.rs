@@ -3,33 +3,24 @@
 /// A world-level function available since 1.1.0.
 #[rustfmt::skip]
 pub fn newer_fn() {
-    #[cfg(not(any(target_arch = "wasm32", miri)))]
-    {
-        Host::newer_fn(
-            &**::witbind::rt::native::host::<
-                dyn Host,
-            >("witbind-fixtures:gates@1.1.0/gates", "newer-fn", "Host", "install"),
-        )
-    }
-    #[cfg(any(target_arch = "wasm32", miri))]
-    {
-        ::witbind::rt::wit_import!("$root", "newer-fn", ());
-        unsafe { _wit_import() };
-    }
+    ::witbind::rt::native_import!(Host, "newer-fn", newer_fn());
+    ::witbind::rt::wit_import!("$root", "newer-fn", ());
+    unsafe { _wit_import() };
 }
-/// Natively (`cargo test` on the host): the imports of `witbind-fixtures:gates@1.1.0/gates` as a test implements them; make an implementation this thread's with [`install`]. A method left out panics when the guest calls it, naming it.
+#[rustfmt::skip]
+#[cfg(not(any(target_arch = "wasm32", miri)))]
+const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
+    wit: "witbind-fixtures:gates@1.1.0/gates",
+    module: "",
+    install: "install",
+};
+/// Natively (`cargo test` on the host): the imports of `witbind-fixtures:gates@1.1.0/gates`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
 #[rustfmt::skip]
 #[cfg(not(any(target_arch = "wasm32", miri)))]
 #[allow(unused_variables, clippy::len_without_is_empty)]
 pub trait Host: 'static {
-    /// A world-level function available since 1.1.0.
     fn newer_fn(&self) {
-        ::witbind::rt::native::not_implemented(
-            "witbind-fixtures:gates@1.1.0/gates",
-            "newer-fn",
-            "Host",
-            "newer_fn",
-        )
+        ::witbind::rt::native::missing(&__NATIVE, "newer-fn")
     }
 }
 /// Natively: makes `host` this thread's implementation of `witbind-fixtures:gates@1.1.0/gates` until the returned guard is dropped (the one installed before comes back then).
@@ -82,102 +73,47 @@ pub mod witbind_fixtures {
                 /// Always there.
                 #[allow(clippy::new_without_default)]
                 pub fn new() -> Self {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        Host::widget_new(
-                            &**::witbind::rt::native::host::<
-                                dyn Host,
-                            >(
-                                "witbind-fixtures:gates/stable@1.1.0",
-                                "[constructor]widget",
-                                "witbind_fixtures::gates::stable::Host",
-                                "witbind_fixtures::gates::stable::install",
-                            ),
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!("[constructor]widget", (), i32);
-                        let _ret1 = unsafe { _wit_import() };
-                        unsafe { Widget::from_handle(_ret1 as u32) }
-                    }
+                    ::witbind::rt::native_import!(
+                        Host, "[constructor]widget", widget_new()
+                    );
+                    wit_import!("[constructor]widget", (), i32);
+                    let _ret1 = unsafe { _wit_import() };
+                    unsafe { Widget::from_handle(_ret1 as u32) }
                 }
             }
             /// A function available since 1.0.0.
             pub fn configure(config: Config) {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::configure(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:gates/stable@1.1.0",
-                            "configure",
-                            "witbind_fixtures::gates::stable::Host",
-                            "witbind_fixtures::gates::stable::install",
-                        ),
-                        config,
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("configure", (i32));
-                    let Config { level: _f1 } = config;
-                    unsafe { _wit_import(::witbind::rt::as_i32(_f1)) };
-                }
+                ::witbind::rt::native_import!(Host, "configure", configure(config));
+                wit_import!("configure", (i32));
+                let Config { level: _f1 } = config;
+                unsafe { _wit_import(::witbind::rt::as_i32(_f1)) };
             }
             /// A function that is deprecated but still generated.
             pub fn old_configure(level: u8) {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::old_configure(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:gates/stable@1.1.0",
-                            "old-configure",
-                            "witbind_fixtures::gates::stable::Host",
-                            "witbind_fixtures::gates::stable::install",
-                        ),
-                        level,
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("old-configure", (i32));
-                    unsafe { _wit_import(::witbind::rt::as_i32(level)) };
-                }
+                ::witbind::rt::native_import!(
+                    Host, "old-configure", old_configure(level)
+                );
+                wit_import!("old-configure", (i32));
+                unsafe { _wit_import(::witbind::rt::as_i32(level)) };
             }
-            /// Natively (`cargo test` on the host): the imports of `witbind-fixtures:gates/stable@1.1.0` as a test implements them; make an implementation this thread's with [`install`]. A method left out panics when the guest calls it, naming it.
+            #[cfg(not(any(target_arch = "wasm32", miri)))]
+            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
+                wit: "witbind-fixtures:gates/stable@1.1.0",
+                module: "witbind_fixtures::gates::stable",
+                install: "install",
+            };
+            /// Natively (`cargo test` on the host): the imports of `witbind-fixtures:gates/stable@1.1.0`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
-                /// A function available since 1.0.0.
                 fn configure(&self, config: Config) {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:gates/stable@1.1.0",
-                        "configure",
-                        "witbind_fixtures::gates::stable::Host",
-                        "configure",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "configure")
                 }
-                /// A function that is deprecated but still generated.
                 fn old_configure(&self, level: u8) {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:gates/stable@1.1.0",
-                        "old-configure",
-                        "witbind_fixtures::gates::stable::Host",
-                        "old_configure",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "old-configure")
                 }
-                /// Always there.
                 fn widget_new(&self) -> Widget {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:gates/stable@1.1.0",
-                        "[constructor]widget",
-                        "witbind_fixtures::gates::stable::Host",
-                        "widget_new",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "[constructor]widget")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `witbind-fixtures:gates/stable@1.1.0` until the returned guard is dropped (the one installed before comes back then).
@@ -185,23 +121,11 @@ pub mod witbind_fixtures {
             pub fn install(host: impl Host) -> ::witbind::rt::native::Installed {
                 ::witbind::rt::native::install::<dyn Host>(::witbind::rt::Box::new(host))
             }
-            /// Natively (`cargo test` on the host): a test's object behind an imported [`Widget`] (`witbind-fixtures:gates/stable@1.1.0#widget`); `Widget::from(object)` hands it to the guest. A method left out panics when the guest calls it, naming it.
+            /// Natively (`cargo test` on the host): a test's object behind an imported [`Widget`], with its methods; `Widget::from(object)` hands it to the guest. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait HostWidget: 'static {}
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            impl<T: HostWidget> ::core::convert::From<T> for Widget {
-                fn from(object: T) -> Self {
-                    let handle = ::witbind::rt::native::new_resource::<
-                        dyn HostWidget,
-                    >(::witbind::rt::Box::new(object));
-                    Self {
-                        handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(handle)
-                        },
-                    }
-                }
-            }
+            ::witbind::rt::native_resource!(Widget, HostWidget);
         }
     }
 }

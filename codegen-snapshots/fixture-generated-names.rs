@@ -7,42 +7,28 @@ pub type Ret = witbind_fixtures::generated_names::t::Ret;
 #[rustfmt::skip]
 #[allow(clippy::needless_borrow)]
 pub fn i(t: &T) -> Ret {
-    #[cfg(not(any(target_arch = "wasm32", miri)))]
-    {
-        Host::i(
-            &**::witbind::rt::native::host::<
-                dyn Host,
-            >(
-                "witbind-fixtures:generated-names/generated-names",
-                "i",
-                "Host",
-                "install",
-            ),
-            t,
-        )
-    }
-    #[cfg(any(target_arch = "wasm32", miri))]
-    {
-        ::witbind::rt::wit_import!("$root", "i", (i32, ptr, len, ptr));
-        let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 7]>::uninit();
-        let (_v1, _v2, _v3) = witbind_fixtures::generated_names::t::_lower_flat_t(&t);
-        let _ptr4 = _ret_area.as_mut_ptr().cast::<u8>();
-        unsafe { _wit_import(_v1, _v2, _v3, _ptr4) };
-        unsafe { witbind_fixtures::generated_names::t::_lift_ret(_ptr4) }
-    }
+    ::witbind::rt::native_import!(Host, "i", i(t));
+    ::witbind::rt::wit_import!("$root", "i", (i32, ptr, len, ptr));
+    let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 7]>::uninit();
+    let (_v1, _v2, _v3) = witbind_fixtures::generated_names::t::_lower_flat_t(&t);
+    let _ptr4 = _ret_area.as_mut_ptr().cast::<u8>();
+    unsafe { _wit_import(_v1, _v2, _v3, _ptr4) };
+    unsafe { witbind_fixtures::generated_names::t::_lift_ret(_ptr4) }
 }
-/// Natively (`cargo test` on the host): the imports of `witbind-fixtures:generated-names/generated-names` as a test implements them; make an implementation this thread's with [`install`]. A method left out panics when the guest calls it, naming it.
+#[rustfmt::skip]
+#[cfg(not(any(target_arch = "wasm32", miri)))]
+const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
+    wit: "witbind-fixtures:generated-names/generated-names",
+    module: "",
+    install: "install",
+};
+/// Natively (`cargo test` on the host): the imports of `witbind-fixtures:generated-names/generated-names`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
 #[rustfmt::skip]
 #[cfg(not(any(target_arch = "wasm32", miri)))]
 #[allow(unused_variables, clippy::len_without_is_empty)]
 pub trait Host: 'static {
     fn i(&self, t: &T) -> Ret {
-        ::witbind::rt::native::not_implemented(
-            "witbind-fixtures:generated-names/generated-names",
-            "i",
-            "Host",
-            "i",
-        )
+        ::witbind::rt::native::missing(&__NATIVE, "i")
     }
 }
 /// Natively: makes `host` this thread's implementation of `witbind-fixtures:generated-names/generated-names` until the returned guard is dropped (the one installed before comes back then).
@@ -325,72 +311,48 @@ pub mod witbind_fixtures {
             impl Handle {
                 #[allow(clippy::needless_borrow)]
                 pub fn new(t: &T) -> Self {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        Host::handle_new(
-                            &**::witbind::rt::native::host::<
-                                dyn Host,
-                            >(
-                                "witbind-fixtures:generated-names/t",
-                                "[constructor]handle",
-                                "witbind_fixtures::generated_names::t::Host",
-                                "witbind_fixtures::generated_names::t::install",
-                            ),
-                            t,
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!("[constructor]handle", (i32, ptr, len), i32);
-                        let (_v1, _v2, _v3) = _lower_flat_t(&t);
-                        let _ret4 = unsafe { _wit_import(_v1, _v2, _v3) };
-                        unsafe { Handle::from_handle(_ret4 as u32) }
-                    }
+                    ::witbind::rt::native_import!(
+                        Host, "[constructor]handle", handle_new(t)
+                    );
+                    wit_import!("[constructor]handle", (i32, ptr, len), i32);
+                    let (_v1, _v2, _v3) = _lower_flat_t(&t);
+                    let _ret4 = unsafe { _wit_import(_v1, _v2, _v3) };
+                    unsafe { Handle::from_handle(_ret4 as u32) }
                 }
                 pub fn rep(&self) -> u32 {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostHandle::rep(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostHandle,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "witbind-fixtures:generated-names/t#handle",
-                            ),
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!("[method]handle.rep", (i32), i32);
-                        let _ret1 = unsafe { _wit_import(self.handle() as i32) };
-                        _ret1 as u32
-                    }
+                    ::witbind::rt::native_method!(HostHandle, self, rep());
+                    wit_import!("[method]handle.rep", (i32), i32);
+                    let _ret1 = unsafe { _wit_import(self.handle() as i32) };
+                    _ret1 as u32
                 }
                 #[allow(clippy::needless_borrow)]
                 pub fn ret(&self, ptr: &Handle, len: &Ret) -> T {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostHandle::ret(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostHandle,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "witbind-fixtures:generated-names/t#handle",
-                            ),
-                            ptr,
-                            len,
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!(
-                            "[method]handle.ret", (i32, i32, i32, ptr, len, ptr, len,
-                            i32, i32, ptr, len, i64, i32, i32, i32, ptr)
-                        );
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u32; 3],
-                        >::uninit();
-                        let (
+                    ::witbind::rt::native_method!(HostHandle, self, ret(ptr, len));
+                    wit_import!(
+                        "[method]handle.ret", (i32, i32, i32, ptr, len, ptr, len, i32,
+                        i32, ptr, len, i64, i32, i32, i32, ptr)
+                    );
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 3]>::uninit();
+                    let (
+                        _v1,
+                        _v2,
+                        _v3,
+                        _v4,
+                        _v5,
+                        _v6,
+                        _v7,
+                        _v8,
+                        _v9,
+                        _v10,
+                        _v11,
+                        _v12,
+                        _v13,
+                    ) = _lower_flat_ret(&len);
+                    let _ptr14 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe {
+                        _wit_import(
+                            self.handle() as i32,
+                            ptr.handle() as i32,
                             _v1,
                             _v2,
                             _v3,
@@ -404,56 +366,41 @@ pub mod witbind_fixtures {
                             _v11,
                             _v12,
                             _v13,
-                        ) = _lower_flat_ret(&len);
-                        let _ptr14 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe {
-                            _wit_import(
-                                self.handle() as i32,
-                                ptr.handle() as i32,
-                                _v1,
-                                _v2,
-                                _v3,
-                                _v4,
-                                _v5,
-                                _v6,
-                                _v7,
-                                _v8,
-                                _v9,
-                                _v10,
-                                _v11,
-                                _v12,
-                                _v13,
-                                _ptr14,
-                            )
-                        };
-                        unsafe { _lift_t(_ptr14) }
-                    }
+                            _ptr14,
+                        )
+                    };
+                    unsafe { _lift_t(_ptr14) }
                 }
                 #[allow(clippy::needless_borrow)]
                 pub fn t(t: &T, ret: &Ret) -> Handle {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        Host::handle_t(
-                            &**::witbind::rt::native::host::<
-                                dyn Host,
-                            >(
-                                "witbind-fixtures:generated-names/t",
-                                "[static]handle.t",
-                                "witbind_fixtures::generated_names::t::Host",
-                                "witbind_fixtures::generated_names::t::install",
-                            ),
-                            t,
-                            ret,
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!(
-                            "[static]handle.t", (i32, ptr, len, i32, ptr, len, ptr, len,
-                            i32, i32, ptr, len, i64, i32, i32, i32), i32
-                        );
-                        let (_v1, _v2, _v3) = _lower_flat_t(&t);
-                        let (
+                    ::witbind::rt::native_import!(
+                        Host, "[static]handle.t", handle_t(t, ret)
+                    );
+                    wit_import!(
+                        "[static]handle.t", (i32, ptr, len, i32, ptr, len, ptr, len, i32,
+                        i32, ptr, len, i64, i32, i32, i32), i32
+                    );
+                    let (_v1, _v2, _v3) = _lower_flat_t(&t);
+                    let (
+                        _v4,
+                        _v5,
+                        _v6,
+                        _v7,
+                        _v8,
+                        _v9,
+                        _v10,
+                        _v11,
+                        _v12,
+                        _v13,
+                        _v14,
+                        _v15,
+                        _v16,
+                    ) = _lower_flat_ret(&ret);
+                    let _ret17 = unsafe {
+                        _wit_import(
+                            _v1,
+                            _v2,
+                            _v3,
                             _v4,
                             _v5,
                             _v6,
@@ -467,29 +414,9 @@ pub mod witbind_fixtures {
                             _v14,
                             _v15,
                             _v16,
-                        ) = _lower_flat_ret(&ret);
-                        let _ret17 = unsafe {
-                            _wit_import(
-                                _v1,
-                                _v2,
-                                _v3,
-                                _v4,
-                                _v5,
-                                _v6,
-                                _v7,
-                                _v8,
-                                _v9,
-                                _v10,
-                                _v11,
-                                _v12,
-                                _v13,
-                                _v14,
-                                _v15,
-                                _v16,
-                            )
-                        };
-                        unsafe { Handle::from_handle(_ret17 as u32) }
-                    }
+                        )
+                    };
+                    unsafe { Handle::from_handle(_ret17 as u32) }
                 }
             }
             /// A resource named `rt`.
@@ -503,106 +430,65 @@ pub mod witbind_fixtures {
             );
             impl Rt {
                 pub fn guest(&self, i: u32) -> ::witbind::rt::String {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostRt::guest(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostRt,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "witbind-fixtures:generated-names/t#rt",
-                            ),
-                            i,
+                    ::witbind::rt::native_method!(HostRt, self, guest(i));
+                    wit_import!("[method]rt.guest", (i32, i32, ptr));
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe {
+                        _wit_import(
+                            self.handle() as i32,
+                            ::witbind::rt::as_i32(i),
+                            _ptr1,
                         )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!("[method]rt.guest", (i32, i32, ptr));
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u32; 2],
-                        >::uninit();
-                        let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe {
-                            _wit_import(
-                                self.handle() as i32,
-                                ::witbind::rt::as_i32(i),
-                                _ptr1,
-                            )
-                        };
-                        unsafe { ::witbind::rt::take_string_at(_ptr1) }
-                    }
+                    };
+                    unsafe { ::witbind::rt::take_string_at(_ptr1) }
                 }
             }
             /// Parameters named like locals and helpers.
             #[allow(clippy::clone_on_copy, clippy::needless_borrow)]
             pub fn uses(t: &T, ret: &Ret, ptr: Ptr, len: Len, result: &[Ret]) -> T {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::uses(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:generated-names/t",
-                            "uses",
-                            "witbind_fixtures::generated_names::t::Host",
-                            "witbind_fixtures::generated_names::t::install",
-                        ),
-                        t,
-                        ret,
-                        ptr,
-                        len,
-                        result,
-                    )
+                ::witbind::rt::native_import!(
+                    Host, "uses", uses(t, ret, ptr, len, result)
+                );
+                wit_import!("uses", (ptr, ptr));
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 11]>::uninit();
+                let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                unsafe {
+                    _lower_t(&t, _ptr1);
+                    _lower_ret(&ret, _ptr1.add(16));
+                    *_ptr1.add(72).cast::<u8>() = ptr.clone() as u8;
+                    *_ptr1.add(73).cast::<u8>() = len.bits();
                 }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("uses", (ptr, ptr));
-                    let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 11]>::uninit();
-                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe {
-                        _lower_t(&t, _ptr1);
-                        _lower_ret(&ret, _ptr1.add(16));
-                        *_ptr1.add(72).cast::<u8>() = ptr.clone() as u8;
-                        *_ptr1.add(73).cast::<u8>() = len.bits();
-                    }
-                    let (_array3, _len3) = ::witbind::rt::lower_list(
-                        result.iter(),
-                        56,
-                        8,
-                        |_e2, _base3| {
-                            unsafe { _lower_ret(&_e2, _base3) };
-                        },
-                    );
-                    unsafe {
-                        ::witbind::rt::store_list(_ptr1.add(76), (_array3, _len3))
-                    };
-                    let _ptr4 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe { _wit_import(_ptr1, _ptr4) };
-                    unsafe { ::witbind::rt::cabi_dealloc(_array3, _len3 * 56, 8) };
-                    unsafe { _lift_t(_ptr4) }
-                }
+                let (_array3, _len3) = ::witbind::rt::lower_list(
+                    result.iter(),
+                    56,
+                    8,
+                    |_e2, _base3| {
+                        unsafe { _lower_ret(&_e2, _base3) };
+                    },
+                );
+                unsafe { ::witbind::rt::store_list(_ptr1.add(76), (_array3, _len3)) };
+                let _ptr4 = _ret_area.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_ptr1, _ptr4) };
+                unsafe { ::witbind::rt::cabi_dealloc(_array3, _len3 * 56, 8) };
+                unsafe { _lift_t(_ptr4) }
             }
-            /// Natively (`cargo test` on the host): the imports of `witbind-fixtures:generated-names/t` as a test implements them; make an implementation this thread's with [`install`]. A method left out panics when the guest calls it, naming it.
+            #[cfg(not(any(target_arch = "wasm32", miri)))]
+            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
+                wit: "witbind-fixtures:generated-names/t",
+                module: "witbind_fixtures::generated_names::t",
+                install: "install",
+            };
+            /// Natively (`cargo test` on the host): the imports of `witbind-fixtures:generated-names/t`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
                 fn handle_new(&self, t: &T) -> Handle {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:generated-names/t",
-                        "[constructor]handle",
-                        "witbind_fixtures::generated_names::t::Host",
-                        "handle_new",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "[constructor]handle")
                 }
                 fn handle_t(&self, t: &T, ret: &Ret) -> Handle {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:generated-names/t",
-                        "[static]handle.t",
-                        "witbind_fixtures::generated_names::t::Host",
-                        "handle_t",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "[static]handle.t")
                 }
-                /// Parameters named like locals and helpers.
                 fn uses(
                     &self,
                     t: &T,
@@ -611,12 +497,7 @@ pub mod witbind_fixtures {
                     len: Len,
                     result: &[Ret],
                 ) -> T {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:generated-names/t",
-                        "uses",
-                        "witbind_fixtures::generated_names::t::Host",
-                        "uses",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "uses")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `witbind-fixtures:generated-names/t` until the returned guard is dropped (the one installed before comes back then).
@@ -624,66 +505,27 @@ pub mod witbind_fixtures {
             pub fn install(host: impl Host) -> ::witbind::rt::native::Installed {
                 ::witbind::rt::native::install::<dyn Host>(::witbind::rt::Box::new(host))
             }
-            /// Natively (`cargo test` on the host): a test's object behind an imported [`Handle`] (`witbind-fixtures:generated-names/t#handle`); `Handle::from(object)` hands it to the guest. A method left out panics when the guest calls it, naming it.
+            /// Natively (`cargo test` on the host): a test's object behind an imported [`Handle`], with its methods; `Handle::from(object)` hands it to the guest. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait HostHandle: 'static {
                 fn rep(&self) -> u32 {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:generated-names/t#handle",
-                        "[method]handle.rep",
-                        "witbind_fixtures::generated_names::t::HostHandle",
-                        "rep",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "[method]handle.rep")
                 }
                 fn ret(&self, ptr: &Handle, len: &Ret) -> T {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:generated-names/t#handle",
-                        "[method]handle.ret",
-                        "witbind_fixtures::generated_names::t::HostHandle",
-                        "ret",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "[method]handle.ret")
                 }
             }
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            impl<T: HostHandle> ::core::convert::From<T> for Handle {
-                fn from(object: T) -> Self {
-                    let handle = ::witbind::rt::native::new_resource::<
-                        dyn HostHandle,
-                    >(::witbind::rt::Box::new(object));
-                    Self {
-                        handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(handle)
-                        },
-                    }
-                }
-            }
-            /// Natively (`cargo test` on the host): a test's object behind an imported [`Rt`] (`witbind-fixtures:generated-names/t#rt`); `Rt::from(object)` hands it to the guest. A method left out panics when the guest calls it, naming it.
+            ::witbind::rt::native_resource!(Handle, HostHandle);
+            /// Natively (`cargo test` on the host): a test's object behind an imported [`Rt`], with its methods; `Rt::from(object)` hands it to the guest. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait HostRt: 'static {
                 fn guest(&self, i: u32) -> ::witbind::rt::String {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:generated-names/t#rt",
-                        "[method]rt.guest",
-                        "witbind_fixtures::generated_names::t::HostRt",
-                        "guest",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "[method]rt.guest")
                 }
             }
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            impl<T: HostRt> ::core::convert::From<T> for Rt {
-                fn from(object: T) -> Self {
-                    let handle = ::witbind::rt::native::new_resource::<
-                        dyn HostRt,
-                    >(::witbind::rt::Box::new(object));
-                    Self {
-                        handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(handle)
-                        },
-                    }
-                }
-            }
+            ::witbind::rt::native_resource!(Rt, HostRt);
             #[allow(clippy::collapsible_if, clippy::collapsible_match)]
             /// Frees what a `ret` in canonical ABI memory owns.
             ///
@@ -1031,165 +873,112 @@ pub mod witbind_fixtures {
                 handle: u64,
                 rt: &Rt,
             ) -> ::core::result::Result<T, T> {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::ret(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:generated-names/locals",
-                            "ret",
-                            "witbind_fixtures::generated_names::locals::Host",
-                            "witbind_fixtures::generated_names::locals::install",
-                        ),
-                        ret,
-                        i,
-                        arg0,
-                        handle,
-                        rt,
+                ::witbind::rt::native_import!(
+                    Host, "ret", ret(ret, i, arg0, handle, rt)
+                );
+                wit_import!("ret", (ptr, len, i32, ptr, len, i64, i32, ptr));
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 4]>::uninit();
+                let (_array2, _len2) = ::witbind::rt::lower_list(
+                    ret.iter(),
+                    12,
+                    4,
+                    |_e1, _base2| {
+                        unsafe { super::t::_lower_t(&_e1, _base2) };
+                    },
+                );
+                let (_ptr3, _len3) = (_array2, _len2);
+                let (_ptr4, _len4) = ::witbind::rt::lend_str(arg0);
+                let _ptr5 = _ret_area.as_mut_ptr().cast::<u8>();
+                unsafe {
+                    _wit_import(
+                        _ptr3,
+                        _len3,
+                        ::witbind::rt::as_i32(i),
+                        _ptr4,
+                        _len4,
+                        ::witbind::rt::as_i64(handle),
+                        rt.handle() as i32,
+                        _ptr5,
                     )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("ret", (ptr, len, i32, ptr, len, i64, i32, ptr));
-                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 4]>::uninit();
-                    let (_array2, _len2) = ::witbind::rt::lower_list(
-                        ret.iter(),
-                        12,
-                        4,
-                        |_e1, _base2| {
-                            unsafe { super::t::_lower_t(&_e1, _base2) };
-                        },
-                    );
-                    let (_ptr3, _len3) = (_array2, _len2);
-                    let (_ptr4, _len4) = ::witbind::rt::lend_str(arg0);
-                    let _ptr5 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe {
-                        _wit_import(
-                            _ptr3,
-                            _len3,
-                            ::witbind::rt::as_i32(i),
-                            _ptr4,
-                            _len4,
-                            ::witbind::rt::as_i64(handle),
-                            rt.handle() as i32,
-                            _ptr5,
-                        )
-                    };
-                    unsafe { ::witbind::rt::cabi_dealloc(_array2, _len2 * 12, 4) };
-                    let _l6 = unsafe { *_ptr5.cast::<u8>() };
-                    let _case8 = || unsafe { super::t::_lift_t(_ptr5.add(4)) };
-                    let _case10 = || unsafe { super::t::_lift_t(_ptr5.add(4)) };
-                    unsafe { ::witbind::rt::lift_result(_l6, _case8, _case10) }
-                }
+                };
+                unsafe { ::witbind::rt::cabi_dealloc(_array2, _len2 * 12, 4) };
+                let _l6 = unsafe { *_ptr5.cast::<u8>() };
+                let _case8 = || unsafe { super::t::_lift_t(_ptr5.add(4)) };
+                let _case10 = || unsafe { super::t::_lift_t(_ptr5.add(4)) };
+                unsafe { ::witbind::rt::lift_result(_l6, _case8, _case10) }
             }
             #[allow(clippy::needless_borrow)]
             pub fn i(i: &[::witbind::rt::Vec<T>]) -> ::witbind::rt::Vec<T> {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::i(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:generated-names/locals",
-                            "i",
-                            "witbind_fixtures::generated_names::locals::Host",
-                            "witbind_fixtures::generated_names::locals::install",
-                        ),
-                        i,
-                    )
+                ::witbind::rt::native_import!(Host, "i", i(i));
+                wit_import!("i", (ptr, len, ptr));
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                let mut _cleanup_list = ::witbind::rt::Vec::<
+                    (*mut u8, usize, usize),
+                >::new();
+                let (_array2, _len2) = ::witbind::rt::lower_list(
+                    i.iter(),
+                    8,
+                    4,
+                    |_e1, _base2| {
+                        let (_array4, _len4) = ::witbind::rt::lower_list(
+                            _e1.iter(),
+                            12,
+                            4,
+                            |_e3, _base4| {
+                                unsafe { super::t::_lower_t(&_e3, _base4) };
+                            },
+                        );
+                        _cleanup_list.push((_array4, _len4 * 12, 4));
+                        unsafe { ::witbind::rt::store_list(_base2, (_array4, _len4)) };
+                    },
+                );
+                let (_ptr5, _len5) = (_array2, _len2);
+                let _ptr6 = _ret_area.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_ptr5, _len5, _ptr6) };
+                unsafe { ::witbind::rt::cabi_dealloc(_array2, _len2 * 8, 4) };
+                for (ptr, size, align) in _cleanup_list {
+                    unsafe { ::witbind::rt::cabi_dealloc(ptr, size, align) };
                 }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("i", (ptr, len, ptr));
-                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
-                    let mut _cleanup_list = ::witbind::rt::Vec::<
-                        (*mut u8, usize, usize),
-                    >::new();
-                    let (_array2, _len2) = ::witbind::rt::lower_list(
-                        i.iter(),
-                        8,
-                        4,
-                        |_e1, _base2| {
-                            let (_array4, _len4) = ::witbind::rt::lower_list(
-                                _e1.iter(),
-                                12,
-                                4,
-                                |_e3, _base4| {
-                                    unsafe { super::t::_lower_t(&_e3, _base4) };
-                                },
-                            );
-                            _cleanup_list.push((_array4, _len4 * 12, 4));
-                            unsafe {
-                                ::witbind::rt::store_list(_base2, (_array4, _len4))
-                            };
-                        },
-                    );
-                    let (_ptr5, _len5) = (_array2, _len2);
-                    let _ptr6 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe { _wit_import(_ptr5, _len5, _ptr6) };
-                    unsafe { ::witbind::rt::cabi_dealloc(_array2, _len2 * 8, 4) };
-                    for (ptr, size, align) in _cleanup_list {
-                        unsafe { ::witbind::rt::cabi_dealloc(ptr, size, align) };
-                    }
-                    let _list7 = unsafe { ::witbind::rt::list_at(_ptr6) };
-                    let _lift8 = |_base8: *mut u8| unsafe { super::t::_lift_t(_base8) };
-                    unsafe { ::witbind::rt::lift_list(_list7, 12, 4, _lift8) }
-                }
+                let _list7 = unsafe { ::witbind::rt::list_at(_ptr6) };
+                let _lift8 = |_base8: *mut u8| unsafe { super::t::_lift_t(_base8) };
+                unsafe { ::witbind::rt::lift_list(_list7, 12, 4, _lift8) }
             }
             #[allow(clippy::clone_on_copy, clippy::needless_borrow)]
             pub fn arg0(
                 arg0: ::core::option::Option<&T>,
                 rep: (&T, &Ptr),
             ) -> ::core::option::Option<T> {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::arg0(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:generated-names/locals",
-                            "arg0",
-                            "witbind_fixtures::generated_names::locals::Host",
-                            "witbind_fixtures::generated_names::locals::install",
-                        ),
-                        arg0,
-                        rep,
+                ::witbind::rt::native_import!(Host, "arg0", arg0(arg0, rep));
+                wit_import!("arg0", (i32, i32, ptr, len, i32, ptr, len, i32, ptr));
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 4]>::uninit();
+                let (_v6, _v7, _v8, _v9) = match arg0 {
+                    ::core::option::Option::None => {
+                        (0i32, 0i32, ::core::ptr::null_mut::<u8>(), 0usize)
+                    }
+                    ::core::option::Option::Some(_e2) => {
+                        let (_v3, _v4, _v5) = super::t::_lower_flat_t(&_e2);
+                        (1i32, _v3, _v4, _v5)
+                    }
+                };
+                let (_t10_0, _t10_1) = rep;
+                let (_v11, _v12, _v13) = super::t::_lower_flat_t(&_t10_0);
+                let _ptr14 = _ret_area.as_mut_ptr().cast::<u8>();
+                unsafe {
+                    _wit_import(
+                        _v6,
+                        _v7,
+                        _v8,
+                        _v9,
+                        _v11,
+                        _v12,
+                        _v13,
+                        _t10_1.clone() as i32,
+                        _ptr14,
                     )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("arg0", (i32, i32, ptr, len, i32, ptr, len, i32, ptr));
-                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 4]>::uninit();
-                    let (_v6, _v7, _v8, _v9) = match arg0 {
-                        ::core::option::Option::None => {
-                            (0i32, 0i32, ::core::ptr::null_mut::<u8>(), 0usize)
-                        }
-                        ::core::option::Option::Some(_e2) => {
-                            let (_v3, _v4, _v5) = super::t::_lower_flat_t(&_e2);
-                            (1i32, _v3, _v4, _v5)
-                        }
-                    };
-                    let (_t10_0, _t10_1) = rep;
-                    let (_v11, _v12, _v13) = super::t::_lower_flat_t(&_t10_0);
-                    let _ptr14 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe {
-                        _wit_import(
-                            _v6,
-                            _v7,
-                            _v8,
-                            _v9,
-                            _v11,
-                            _v12,
-                            _v13,
-                            _t10_1.clone() as i32,
-                            _ptr14,
-                        )
-                    };
-                    let _l15 = unsafe { *_ptr14.cast::<u8>() };
-                    let _case17 = || unsafe { super::t::_lift_t(_ptr14.add(4)) };
-                    unsafe { ::witbind::rt::lift_option(_l15, _case17) }
-                }
+                };
+                let _l15 = unsafe { *_ptr14.cast::<u8>() };
+                let _case17 = || unsafe { super::t::_lift_t(_ptr14.add(4)) };
+                unsafe { ::witbind::rt::lift_option(_l15, _case17) }
             }
             pub fn result(
                 self_: u32,
@@ -1197,91 +986,64 @@ pub mod witbind_fixtures {
                 ptr: &[::witbind::rt::String],
                 len: u32,
             ) -> ::witbind::rt::String {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::result(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:generated-names/locals",
-                            "result",
-                            "witbind_fixtures::generated_names::locals::Host",
-                            "witbind_fixtures::generated_names::locals::install",
-                        ),
-                        self_,
-                        value,
-                        ptr,
-                        len,
+                ::witbind::rt::native_import!(
+                    Host, "result", result(self_, value, ptr, len)
+                );
+                wit_import!("result", (i32, ptr, len, ptr, len, i32, ptr));
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                let (_ptr1, _len1) = ::witbind::rt::lend_str(value);
+                let (_array3, _len3) = ::witbind::rt::lower_list(
+                    ptr.iter(),
+                    8,
+                    4,
+                    |_e2, _base3| {
+                        unsafe {
+                            ::witbind::rt::store_list(
+                                _base3,
+                                ::witbind::rt::lend_str(_e2),
+                            )
+                        };
+                    },
+                );
+                let (_ptr4, _len4) = (_array3, _len3);
+                let _ptr5 = _ret_area.as_mut_ptr().cast::<u8>();
+                unsafe {
+                    _wit_import(
+                        ::witbind::rt::as_i32(self_),
+                        _ptr1,
+                        _len1,
+                        _ptr4,
+                        _len4,
+                        ::witbind::rt::as_i32(len),
+                        _ptr5,
                     )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("result", (i32, ptr, len, ptr, len, i32, ptr));
-                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
-                    let (_ptr1, _len1) = ::witbind::rt::lend_str(value);
-                    let (_array3, _len3) = ::witbind::rt::lower_list(
-                        ptr.iter(),
-                        8,
-                        4,
-                        |_e2, _base3| {
-                            unsafe {
-                                ::witbind::rt::store_list(
-                                    _base3,
-                                    ::witbind::rt::lend_str(_e2),
-                                )
-                            };
-                        },
-                    );
-                    let (_ptr4, _len4) = (_array3, _len3);
-                    let _ptr5 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe {
-                        _wit_import(
-                            ::witbind::rt::as_i32(self_),
-                            _ptr1,
-                            _len1,
-                            _ptr4,
-                            _len4,
-                            ::witbind::rt::as_i32(len),
-                            _ptr5,
-                        )
-                    };
-                    unsafe { ::witbind::rt::cabi_dealloc(_array3, _len3 * 8, 4) };
-                    unsafe { ::witbind::rt::take_string_at(_ptr5) }
-                }
+                };
+                unsafe { ::witbind::rt::cabi_dealloc(_array3, _len3 * 8, 4) };
+                unsafe { ::witbind::rt::take_string_at(_ptr5) }
             }
             #[allow(clippy::needless_borrow)]
             pub fn handle(t: ::core::option::Option<&T>) -> u32 {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::handle(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:generated-names/locals",
-                            "handle",
-                            "witbind_fixtures::generated_names::locals::Host",
-                            "witbind_fixtures::generated_names::locals::install",
-                        ),
-                        t,
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("handle", (i32, i32, ptr, len), i32);
-                    let (_v6, _v7, _v8, _v9) = match t {
-                        ::core::option::Option::None => {
-                            (0i32, 0i32, ::core::ptr::null_mut::<u8>(), 0usize)
-                        }
-                        ::core::option::Option::Some(_e2) => {
-                            let (_v3, _v4, _v5) = super::t::_lower_flat_t(&_e2);
-                            (1i32, _v3, _v4, _v5)
-                        }
-                    };
-                    let _ret10 = unsafe { _wit_import(_v6, _v7, _v8, _v9) };
-                    _ret10 as u32
-                }
+                ::witbind::rt::native_import!(Host, "handle", handle(t));
+                wit_import!("handle", (i32, i32, ptr, len), i32);
+                let (_v6, _v7, _v8, _v9) = match t {
+                    ::core::option::Option::None => {
+                        (0i32, 0i32, ::core::ptr::null_mut::<u8>(), 0usize)
+                    }
+                    ::core::option::Option::Some(_e2) => {
+                        let (_v3, _v4, _v5) = super::t::_lower_flat_t(&_e2);
+                        (1i32, _v3, _v4, _v5)
+                    }
+                };
+                let _ret10 = unsafe { _wit_import(_v6, _v7, _v8, _v9) };
+                _ret10 as u32
             }
-            /// Natively (`cargo test` on the host): the imports of `witbind-fixtures:generated-names/locals` as a test implements them; make an implementation this thread's with [`install`]. A method left out panics when the guest calls it, naming it.
+            #[cfg(not(any(target_arch = "wasm32", miri)))]
+            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
+                wit: "witbind-fixtures:generated-names/locals",
+                module: "witbind_fixtures::generated_names::locals",
+                install: "install",
+            };
+            /// Natively (`cargo test` on the host): the imports of `witbind-fixtures:generated-names/locals`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
@@ -1293,32 +1055,17 @@ pub mod witbind_fixtures {
                     handle: u64,
                     rt: &Rt,
                 ) -> ::core::result::Result<T, T> {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:generated-names/locals",
-                        "ret",
-                        "witbind_fixtures::generated_names::locals::Host",
-                        "ret",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "ret")
                 }
                 fn i(&self, i: &[::witbind::rt::Vec<T>]) -> ::witbind::rt::Vec<T> {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:generated-names/locals",
-                        "i",
-                        "witbind_fixtures::generated_names::locals::Host",
-                        "i",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "i")
                 }
                 fn arg0(
                     &self,
                     arg0: ::core::option::Option<&T>,
                     rep: (&T, &Ptr),
                 ) -> ::core::option::Option<T> {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:generated-names/locals",
-                        "arg0",
-                        "witbind_fixtures::generated_names::locals::Host",
-                        "arg0",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "arg0")
                 }
                 fn result(
                     &self,
@@ -1327,20 +1074,10 @@ pub mod witbind_fixtures {
                     ptr: &[::witbind::rt::String],
                     len: u32,
                 ) -> ::witbind::rt::String {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:generated-names/locals",
-                        "result",
-                        "witbind_fixtures::generated_names::locals::Host",
-                        "result",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "result")
                 }
                 fn handle(&self, t: ::core::option::Option<&T>) -> u32 {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:generated-names/locals",
-                        "handle",
-                        "witbind_fixtures::generated_names::locals::Host",
-                        "handle",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "handle")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `witbind-fixtures:generated-names/locals` until the returned guard is dropped (the one installed before comes back then).

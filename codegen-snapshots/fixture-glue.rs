@@ -337,677 +337,351 @@ pub mod witbind_fixtures {
             );
             impl Counter {
                 pub fn new(start: u32) -> Self {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        Host::counter_new(
-                            &**::witbind::rt::native::host::<
-                                dyn Host,
-                            >(
-                                "witbind-fixtures:glue/host",
-                                "[constructor]counter",
-                                "witbind_fixtures::glue::host::Host",
-                                "witbind_fixtures::glue::host::install",
-                            ),
-                            start,
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!("[constructor]counter", (i32), i32);
-                        let _ret1 = unsafe { _wit_import(::witbind::rt::as_i32(start)) };
-                        unsafe { Counter::from_handle(_ret1 as u32) }
-                    }
+                    ::witbind::rt::native_import!(
+                        Host, "[constructor]counter", counter_new(start)
+                    );
+                    wit_import!("[constructor]counter", (i32), i32);
+                    let _ret1 = unsafe { _wit_import(::witbind::rt::as_i32(start)) };
+                    unsafe { Counter::from_handle(_ret1 as u32) }
                 }
                 pub fn get(&self) -> u32 {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostCounter::get(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostCounter,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "witbind-fixtures:glue/host#counter",
-                            ),
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!("[method]counter.get", (i32), i32);
-                        let _ret1 = unsafe { _wit_import(self.handle() as i32) };
-                        _ret1 as u32
-                    }
+                    ::witbind::rt::native_method!(HostCounter, self, get());
+                    wit_import!("[method]counter.get", (i32), i32);
+                    let _ret1 = unsafe { _wit_import(self.handle() as i32) };
+                    _ret1 as u32
                 }
                 #[allow(clippy::should_implement_trait)]
                 pub fn add(&self, by: u32) {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostCounter::add(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostCounter,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "witbind-fixtures:glue/host#counter",
-                            ),
-                            by,
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!("[method]counter.add", (i32, i32));
-                        unsafe {
-                            _wit_import(self.handle() as i32, ::witbind::rt::as_i32(by))
-                        };
-                    }
+                    ::witbind::rt::native_method!(HostCounter, self, add(by));
+                    wit_import!("[method]counter.add", (i32, i32));
+                    unsafe {
+                        _wit_import(self.handle() as i32, ::witbind::rt::as_i32(by))
+                    };
                 }
                 /// A new counter holding the sum of both.
                 pub fn merge(a: Counter, b: &Counter) -> Counter {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        Host::counter_merge(
-                            &**::witbind::rt::native::host::<
-                                dyn Host,
-                            >(
-                                "witbind-fixtures:glue/host",
-                                "[static]counter.merge",
-                                "witbind_fixtures::glue::host::Host",
-                                "witbind_fixtures::glue::host::install",
-                            ),
-                            a,
-                            b,
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!("[static]counter.merge", (i32, i32), i32);
-                        let _ret1 = unsafe {
-                            _wit_import(a.take_handle() as i32, b.handle() as i32)
-                        };
-                        unsafe { Counter::from_handle(_ret1 as u32) }
-                    }
+                    ::witbind::rt::native_import!(
+                        Host, "[static]counter.merge", counter_merge(a, b)
+                    );
+                    wit_import!("[static]counter.merge", (i32, i32), i32);
+                    let _ret1 = unsafe {
+                        _wit_import(a.take_handle() as i32, b.handle() as i32)
+                    };
+                    unsafe { Counter::from_handle(_ret1 as u32) }
                 }
             }
             pub fn string(s: &str) -> ::witbind::rt::String {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::string(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:glue/host",
-                            "string",
-                            "witbind_fixtures::glue::host::Host",
-                            "witbind_fixtures::glue::host::install",
-                        ),
-                        s,
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("string", (ptr, len, ptr));
-                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
-                    let (_ptr1, _len1) = ::witbind::rt::lend_str(s);
-                    let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe { _wit_import(_ptr1, _len1, _ptr2) };
-                    unsafe { ::witbind::rt::take_string_at(_ptr2) }
-                }
+                ::witbind::rt::native_import!(Host, "string", string(s));
+                wit_import!("string", (ptr, len, ptr));
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                let (_ptr1, _len1) = ::witbind::rt::lend_str(s);
+                let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_ptr1, _len1, _ptr2) };
+                unsafe { ::witbind::rt::take_string_at(_ptr2) }
             }
             pub fn bytes(b: &[u8]) -> ::witbind::rt::Vec<u8> {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::bytes(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:glue/host",
-                            "bytes",
-                            "witbind_fixtures::glue::host::Host",
-                            "witbind_fixtures::glue::host::install",
-                        ),
-                        b,
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("bytes", (ptr, len, ptr));
-                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
-                    let (_ptr1, _len1) = ::witbind::rt::lend_list(b);
-                    let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe { _wit_import(_ptr1, _len1, _ptr2) };
-                    unsafe { ::witbind::rt::take_list_at::<u8>(_ptr2) }
-                }
+                ::witbind::rt::native_import!(Host, "bytes", bytes(b));
+                wit_import!("bytes", (ptr, len, ptr));
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                let (_ptr1, _len1) = ::witbind::rt::lend_list(b);
+                let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_ptr1, _len1, _ptr2) };
+                unsafe { ::witbind::rt::take_list_at::<u8>(_ptr2) }
             }
             pub fn strings(
                 l: &[::witbind::rt::String],
             ) -> ::witbind::rt::Vec<::witbind::rt::String> {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::strings(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:glue/host",
-                            "strings",
-                            "witbind_fixtures::glue::host::Host",
-                            "witbind_fixtures::glue::host::install",
-                        ),
-                        l,
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("strings", (ptr, len, ptr));
-                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
-                    let (_array2, _len2) = ::witbind::rt::lower_list(
-                        l.iter(),
-                        8,
-                        4,
-                        |_e1, _base2| {
-                            unsafe {
-                                ::witbind::rt::store_list(
-                                    _base2,
-                                    ::witbind::rt::lend_str(_e1),
-                                )
-                            };
-                        },
-                    );
-                    let (_ptr3, _len3) = (_array2, _len2);
-                    let _ptr4 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe { _wit_import(_ptr3, _len3, _ptr4) };
-                    unsafe { ::witbind::rt::cabi_dealloc(_array2, _len2 * 8, 4) };
-                    let _list5 = unsafe { ::witbind::rt::list_at(_ptr4) };
-                    let _lift6 = |_base6: *mut u8| unsafe {
-                        ::witbind::rt::take_string_at(_base6)
-                    };
-                    unsafe { ::witbind::rt::lift_list(_list5, 8, 4, _lift6) }
-                }
+                ::witbind::rt::native_import!(Host, "strings", strings(l));
+                wit_import!("strings", (ptr, len, ptr));
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                let (_array2, _len2) = ::witbind::rt::lower_list(
+                    l.iter(),
+                    8,
+                    4,
+                    |_e1, _base2| {
+                        unsafe {
+                            ::witbind::rt::store_list(
+                                _base2,
+                                ::witbind::rt::lend_str(_e1),
+                            )
+                        };
+                    },
+                );
+                let (_ptr3, _len3) = (_array2, _len2);
+                let _ptr4 = _ret_area.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_ptr3, _len3, _ptr4) };
+                unsafe { ::witbind::rt::cabi_dealloc(_array2, _len2 * 8, 4) };
+                let _list5 = unsafe { ::witbind::rt::list_at(_ptr4) };
+                let _lift6 = |_base6: *mut u8| unsafe {
+                    ::witbind::rt::take_string_at(_base6)
+                };
+                unsafe { ::witbind::rt::lift_list(_list5, 8, 4, _lift6) }
             }
             #[allow(clippy::needless_borrow)]
             pub fn people(p: &[Person]) -> ::witbind::rt::Vec<Person> {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::people(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:glue/host",
-                            "people",
-                            "witbind_fixtures::glue::host::Host",
-                            "witbind_fixtures::glue::host::install",
-                        ),
-                        p,
-                    )
+                ::witbind::rt::native_import!(Host, "people", people(p));
+                wit_import!("people", (ptr, len, ptr));
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                let mut _cleanup_list = ::witbind::rt::Vec::<
+                    (*mut u8, usize, usize),
+                >::new();
+                let (_array2, _len2) = ::witbind::rt::lower_list(
+                    p.iter(),
+                    24,
+                    8,
+                    |_e1, _base2| {
+                        unsafe {
+                            super::types::_lower_person(&_e1, _base2, &mut _cleanup_list)
+                        };
+                    },
+                );
+                let (_ptr3, _len3) = (_array2, _len2);
+                let _ptr4 = _ret_area.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_ptr3, _len3, _ptr4) };
+                unsafe { ::witbind::rt::cabi_dealloc(_array2, _len2 * 24, 8) };
+                for (ptr, size, align) in _cleanup_list {
+                    unsafe { ::witbind::rt::cabi_dealloc(ptr, size, align) };
                 }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("people", (ptr, len, ptr));
-                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
-                    let mut _cleanup_list = ::witbind::rt::Vec::<
-                        (*mut u8, usize, usize),
-                    >::new();
-                    let (_array2, _len2) = ::witbind::rt::lower_list(
-                        p.iter(),
-                        24,
-                        8,
-                        |_e1, _base2| {
-                            unsafe {
-                                super::types::_lower_person(
-                                    &_e1,
-                                    _base2,
-                                    &mut _cleanup_list,
-                                )
-                            };
-                        },
-                    );
-                    let (_ptr3, _len3) = (_array2, _len2);
-                    let _ptr4 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe { _wit_import(_ptr3, _len3, _ptr4) };
-                    unsafe { ::witbind::rt::cabi_dealloc(_array2, _len2 * 24, 8) };
-                    for (ptr, size, align) in _cleanup_list {
-                        unsafe { ::witbind::rt::cabi_dealloc(ptr, size, align) };
-                    }
-                    let _list5 = unsafe { ::witbind::rt::list_at(_ptr4) };
-                    let _lift6 = |_base6: *mut u8| unsafe {
-                        super::types::_lift_person(_base6)
-                    };
-                    unsafe { ::witbind::rt::lift_list(_list5, 24, 8, _lift6) }
-                }
+                let _list5 = unsafe { ::witbind::rt::list_at(_ptr4) };
+                let _lift6 = |_base6: *mut u8| unsafe {
+                    super::types::_lift_person(_base6)
+                };
+                unsafe { ::witbind::rt::lift_list(_list5, 24, 8, _lift6) }
             }
             #[allow(clippy::needless_borrow)]
             pub fn shapes(s: &Shape) -> Shape {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::shapes(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:glue/host",
-                            "shapes",
-                            "witbind_fixtures::glue::host::Host",
-                            "witbind_fixtures::glue::host::install",
-                        ),
-                        s,
-                    )
+                ::witbind::rt::native_import!(Host, "shapes", shapes(s));
+                wit_import!("shapes", (i32, ptr, len, ptr));
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 3]>::uninit();
+                let mut _cleanup_list = ::witbind::rt::Vec::<
+                    (*mut u8, usize, usize),
+                >::new();
+                let (_v1, _v2, _v3) = super::types::_lower_flat_shape(
+                    &s,
+                    &mut _cleanup_list,
+                );
+                let _ptr4 = _ret_area.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_v1, _v2, _v3, _ptr4) };
+                for (ptr, size, align) in _cleanup_list {
+                    unsafe { ::witbind::rt::cabi_dealloc(ptr, size, align) };
                 }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("shapes", (i32, ptr, len, ptr));
-                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 3]>::uninit();
-                    let mut _cleanup_list = ::witbind::rt::Vec::<
-                        (*mut u8, usize, usize),
-                    >::new();
-                    let (_v1, _v2, _v3) = super::types::_lower_flat_shape(
-                        &s,
-                        &mut _cleanup_list,
-                    );
-                    let _ptr4 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe { _wit_import(_v1, _v2, _v3, _ptr4) };
-                    for (ptr, size, align) in _cleanup_list {
-                        unsafe { ::witbind::rt::cabi_dealloc(ptr, size, align) };
-                    }
-                    unsafe { super::types::_lift_shape(_ptr4) }
-                }
+                unsafe { super::types::_lift_shape(_ptr4) }
             }
             pub fn maybe(
                 o: ::core::option::Option<&str>,
             ) -> ::core::option::Option<::witbind::rt::String> {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::maybe(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:glue/host",
-                            "maybe",
-                            "witbind_fixtures::glue::host::Host",
-                            "witbind_fixtures::glue::host::install",
-                        ),
-                        o,
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("maybe", (i32, ptr, len, ptr));
-                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 3]>::uninit();
-                    let (_v4, _v5, _v6) = match o {
-                        ::core::option::Option::None => {
-                            (0i32, ::core::ptr::null_mut::<u8>(), 0usize)
-                        }
-                        ::core::option::Option::Some(_e2) => {
-                            let (_ptr3, _len3) = ::witbind::rt::lend_str(_e2);
-                            (1i32, _ptr3, _len3)
-                        }
-                    };
-                    let _ptr7 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe { _wit_import(_v4, _v5, _v6, _ptr7) };
-                    let _l8 = unsafe { *_ptr7.cast::<u8>() };
-                    let _case9 = || unsafe {
-                        ::witbind::rt::take_string_at(_ptr7.add(4))
-                    };
-                    unsafe { ::witbind::rt::lift_option(_l8, _case9) }
-                }
+                ::witbind::rt::native_import!(Host, "maybe", maybe(o));
+                wit_import!("maybe", (i32, ptr, len, ptr));
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 3]>::uninit();
+                let (_v4, _v5, _v6) = match o {
+                    ::core::option::Option::None => {
+                        (0i32, ::core::ptr::null_mut::<u8>(), 0usize)
+                    }
+                    ::core::option::Option::Some(_e2) => {
+                        let (_ptr3, _len3) = ::witbind::rt::lend_str(_e2);
+                        (1i32, _ptr3, _len3)
+                    }
+                };
+                let _ptr7 = _ret_area.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_v4, _v5, _v6, _ptr7) };
+                let _l8 = unsafe { *_ptr7.cast::<u8>() };
+                let _case9 = || unsafe { ::witbind::rt::take_string_at(_ptr7.add(4)) };
+                unsafe { ::witbind::rt::lift_option(_l8, _case9) }
             }
             pub fn outcome(
                 r: ::core::result::Result<&str, &[u32]>,
             ) -> ::core::result::Result<::witbind::rt::String, ::witbind::rt::Vec<u32>> {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::outcome(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:glue/host",
-                            "outcome",
-                            "witbind_fixtures::glue::host::Host",
-                            "witbind_fixtures::glue::host::install",
-                        ),
-                        r,
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("outcome", (i32, ptr, len, ptr));
-                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 3]>::uninit();
-                    let (_v5, _v6, _v7) = match r {
-                        ::core::result::Result::Ok(_e1) => {
-                            let (_ptr2, _len2) = ::witbind::rt::lend_str(_e1);
-                            (0i32, _ptr2, _len2)
-                        }
-                        ::core::result::Result::Err(_e3) => {
-                            let (_ptr4, _len4) = ::witbind::rt::lend_list(_e3);
-                            (1i32, _ptr4, _len4)
-                        }
-                    };
-                    let _ptr8 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe { _wit_import(_v5, _v6, _v7, _ptr8) };
-                    let _l9 = unsafe { *_ptr8.cast::<u8>() };
-                    let _case10 = || unsafe {
-                        ::witbind::rt::take_string_at(_ptr8.add(4))
-                    };
-                    let _case11 = || unsafe {
-                        ::witbind::rt::take_list_at::<u32>(_ptr8.add(4))
-                    };
-                    unsafe { ::witbind::rt::lift_result(_l9, _case10, _case11) }
-                }
+                ::witbind::rt::native_import!(Host, "outcome", outcome(r));
+                wit_import!("outcome", (i32, ptr, len, ptr));
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 3]>::uninit();
+                let (_v5, _v6, _v7) = match r {
+                    ::core::result::Result::Ok(_e1) => {
+                        let (_ptr2, _len2) = ::witbind::rt::lend_str(_e1);
+                        (0i32, _ptr2, _len2)
+                    }
+                    ::core::result::Result::Err(_e3) => {
+                        let (_ptr4, _len4) = ::witbind::rt::lend_list(_e3);
+                        (1i32, _ptr4, _len4)
+                    }
+                };
+                let _ptr8 = _ret_area.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_v5, _v6, _v7, _ptr8) };
+                let _l9 = unsafe { *_ptr8.cast::<u8>() };
+                let _case10 = || unsafe { ::witbind::rt::take_string_at(_ptr8.add(4)) };
+                let _case11 = || unsafe {
+                    ::witbind::rt::take_list_at::<u32>(_ptr8.add(4))
+                };
+                unsafe { ::witbind::rt::lift_result(_l9, _case10, _case11) }
             }
             pub fn triple(t: (&str, u8, f64)) -> (::witbind::rt::String, u8, f64) {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::triple(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:glue/host",
-                            "triple",
-                            "witbind_fixtures::glue::host::Host",
-                            "witbind_fixtures::glue::host::install",
-                        ),
-                        t,
+                ::witbind::rt::native_import!(Host, "triple", triple(t));
+                wit_import!("triple", (ptr, len, i32, f64, ptr));
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 3]>::uninit();
+                let (_t1_0, _t1_1, _t1_2) = t;
+                let (_ptr2, _len2) = ::witbind::rt::lend_str(_t1_0);
+                let _ptr3 = _ret_area.as_mut_ptr().cast::<u8>();
+                unsafe {
+                    _wit_import(
+                        _ptr2,
+                        _len2,
+                        ::witbind::rt::as_i32(_t1_1),
+                        ::witbind::rt::as_f64(_t1_2),
+                        _ptr3,
                     )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("triple", (ptr, len, i32, f64, ptr));
-                    let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 3]>::uninit();
-                    let (_t1_0, _t1_1, _t1_2) = t;
-                    let (_ptr2, _len2) = ::witbind::rt::lend_str(_t1_0);
-                    let _ptr3 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe {
-                        _wit_import(
-                            _ptr2,
-                            _len2,
-                            ::witbind::rt::as_i32(_t1_1),
-                            ::witbind::rt::as_f64(_t1_2),
-                            _ptr3,
-                        )
-                    };
-                    let _l4 = unsafe { *_ptr3.add(8).cast::<u8>() };
-                    let _l5 = unsafe { *_ptr3.add(16).cast::<f64>() };
-                    (unsafe { ::witbind::rt::take_string_at(_ptr3) }, _l4, _l5)
-                }
+                };
+                let _l4 = unsafe { *_ptr3.add(8).cast::<u8>() };
+                let _l5 = unsafe { *_ptr3.add(16).cast::<f64>() };
+                (unsafe { ::witbind::rt::take_string_at(_ptr3) }, _l4, _l5)
             }
             pub fn permissions(p: Perms) -> Perms {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::permissions(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:glue/host",
-                            "permissions",
-                            "witbind_fixtures::glue::host::Host",
-                            "witbind_fixtures::glue::host::install",
-                        ),
-                        p,
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("permissions", (i32), i32);
-                    let _ret1 = unsafe { _wit_import(p.bits() as i32) };
-                    Perms::from_bits_retain(_ret1 as u8)
-                }
+                ::witbind::rt::native_import!(Host, "permissions", permissions(p));
+                wit_import!("permissions", (i32), i32);
+                let _ret1 = unsafe { _wit_import(p.bits() as i32) };
+                Perms::from_bits_retain(_ret1 as u8)
             }
             #[allow(clippy::clone_on_copy)]
             pub fn colors(c: Color) -> Color {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::colors(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:glue/host",
-                            "colors",
-                            "witbind_fixtures::glue::host::Host",
-                            "witbind_fixtures::glue::host::install",
-                        ),
-                        c,
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("colors", (i32), i32);
-                    let _ret1 = unsafe { _wit_import(c.clone() as i32) };
-                    unsafe { Color::_lift(_ret1 as u8) }
-                }
+                ::witbind::rt::native_import!(Host, "colors", colors(c));
+                wit_import!("colors", (i32), i32);
+                let _ret1 = unsafe { _wit_import(c.clone() as i32) };
+                unsafe { Color::_lift(_ret1 as u8) }
             }
             pub fn scalars(c: char, b: bool, n: u64, f: f32) -> (char, bool, u64, f32) {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::scalars(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:glue/host",
-                            "scalars",
-                            "witbind_fixtures::glue::host::Host",
-                            "witbind_fixtures::glue::host::install",
-                        ),
-                        c,
-                        b,
-                        n,
-                        f,
+                ::witbind::rt::native_import!(Host, "scalars", scalars(c, b, n, f));
+                wit_import!("scalars", (i32, i32, i64, f32, ptr));
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 3]>::uninit();
+                let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                unsafe {
+                    _wit_import(
+                        ::witbind::rt::as_i32(c),
+                        ::witbind::rt::as_i32(b),
+                        ::witbind::rt::as_i64(n),
+                        ::witbind::rt::as_f32(f),
+                        _ptr1,
                     )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("scalars", (i32, i32, i64, f32, ptr));
-                    let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 3]>::uninit();
-                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe {
-                        _wit_import(
-                            ::witbind::rt::as_i32(c),
-                            ::witbind::rt::as_i32(b),
-                            ::witbind::rt::as_i64(n),
-                            ::witbind::rt::as_f32(f),
-                            _ptr1,
-                        )
-                    };
-                    let _l2 = unsafe { *_ptr1.cast::<u32>() };
-                    let _l3 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                    let _l4 = unsafe { *_ptr1.add(8).cast::<u64>() };
-                    let _l5 = unsafe { *_ptr1.add(16).cast::<f32>() };
-                    (
-                        unsafe { ::witbind::rt::char_lift(_l2) },
-                        ::witbind::rt::bool_lift(_l3),
-                        _l4,
-                        _l5,
-                    )
-                }
+                };
+                let _l2 = unsafe { *_ptr1.cast::<u32>() };
+                let _l3 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                let _l4 = unsafe { *_ptr1.add(8).cast::<u64>() };
+                let _l5 = unsafe { *_ptr1.add(16).cast::<f32>() };
+                (
+                    unsafe { ::witbind::rt::char_lift(_l2) },
+                    ::witbind::rt::bool_lift(_l3),
+                    _l4,
+                    _l5,
+                )
             }
             pub fn counts(
                 m: &::witbind::rt::Map<::witbind::rt::String, u32>,
             ) -> ::witbind::rt::Map<::witbind::rt::String, u32> {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::counts(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:glue/host",
-                            "counts",
-                            "witbind_fixtures::glue::host::Host",
-                            "witbind_fixtures::glue::host::install",
-                        ),
-                        m,
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("counts", (ptr, len, ptr));
-                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
-                    let (_array2, _len2) = ::witbind::rt::lower_list(
-                        ::core::iter::IntoIterator::into_iter(m),
-                        12,
-                        4,
-                        |(_key1, _value1), _base2| {
-                            unsafe {
-                                ::witbind::rt::store_list(
-                                    _base2,
-                                    ::witbind::rt::lend_str(_key1),
-                                );
-                                *_base2.add(8).cast::<i32>() = ::witbind::rt::as_i32(
-                                    _value1,
-                                );
-                            }
-                        },
-                    );
-                    let (_ptr3, _len3) = (_array2, _len2);
-                    let _ptr4 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe { _wit_import(_ptr3, _len3, _ptr4) };
-                    unsafe { ::witbind::rt::cabi_dealloc(_array2, _len2 * 12, 4) };
-                    let _list5 = unsafe { ::witbind::rt::list_at(_ptr4) };
-                    let _array6 = _list5.0;
-                    let _len6 = _list5.1;
-                    let _map6: ::witbind::rt::Map<::witbind::rt::String, u32> = ::core::iter::FromIterator::from_iter(
-                        (0.._len6)
-                            .map(|i| {
-                                let _base6 = unsafe { _array6.add(i * 12) };
-                                let _l7 = unsafe { *_base6.add(8).cast::<u32>() };
-                                (unsafe { ::witbind::rt::take_string_at(_base6) }, _l7)
-                            }),
-                    );
-                    unsafe { ::witbind::rt::cabi_dealloc(_array6, _len6 * 12, 4) };
-                    _map6
-                }
+                ::witbind::rt::native_import!(Host, "counts", counts(m));
+                wit_import!("counts", (ptr, len, ptr));
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                let (_array2, _len2) = ::witbind::rt::lower_list(
+                    ::core::iter::IntoIterator::into_iter(m),
+                    12,
+                    4,
+                    |(_key1, _value1), _base2| {
+                        unsafe {
+                            ::witbind::rt::store_list(
+                                _base2,
+                                ::witbind::rt::lend_str(_key1),
+                            );
+                            *_base2.add(8).cast::<i32>() = ::witbind::rt::as_i32(
+                                _value1,
+                            );
+                        }
+                    },
+                );
+                let (_ptr3, _len3) = (_array2, _len2);
+                let _ptr4 = _ret_area.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_ptr3, _len3, _ptr4) };
+                unsafe { ::witbind::rt::cabi_dealloc(_array2, _len2 * 12, 4) };
+                let _list5 = unsafe { ::witbind::rt::list_at(_ptr4) };
+                let _array6 = _list5.0;
+                let _len6 = _list5.1;
+                let _map6: ::witbind::rt::Map<::witbind::rt::String, u32> = ::core::iter::FromIterator::from_iter(
+                    (0.._len6)
+                        .map(|i| {
+                            let _base6 = unsafe { _array6.add(i * 12) };
+                            let _l7 = unsafe { *_base6.add(8).cast::<u32>() };
+                            (unsafe { ::witbind::rt::take_string_at(_base6) }, _l7)
+                        }),
+                );
+                unsafe { ::witbind::rt::cabi_dealloc(_array6, _len6 * 12, 4) };
+                _map6
             }
             pub fn fixed(a: [u16; 3]) -> [u16; 3] {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::fixed(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:glue/host",
-                            "fixed",
-                            "witbind_fixtures::glue::host::Host",
-                            "witbind_fixtures::glue::host::install",
-                        ),
-                        a,
+                ::witbind::rt::native_import!(Host, "fixed", fixed(a));
+                wit_import!("fixed", (i32, i32, i32, ptr));
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u16; 3]>::uninit();
+                let [_a1_0, _a1_1, _a1_2] = &a;
+                let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
+                unsafe {
+                    _wit_import(
+                        ::witbind::rt::as_i32(_a1_0),
+                        ::witbind::rt::as_i32(_a1_1),
+                        ::witbind::rt::as_i32(_a1_2),
+                        _ptr2,
                     )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("fixed", (i32, i32, i32, ptr));
-                    let mut _ret_area = ::core::mem::MaybeUninit::<[u16; 3]>::uninit();
-                    let [_a1_0, _a1_1, _a1_2] = &a;
-                    let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe {
-                        _wit_import(
-                            ::witbind::rt::as_i32(_a1_0),
-                            ::witbind::rt::as_i32(_a1_1),
-                            ::witbind::rt::as_i32(_a1_2),
-                            _ptr2,
-                        )
-                    };
-                    ::core::array::from_fn::<
-                        _,
-                        3,
-                        _,
-                    >(|i| {
-                        let _base3 = unsafe { _ptr2.add(i * 2) };
-                        unsafe { *_base3.cast::<u16>() }
-                    })
-                }
+                };
+                ::core::array::from_fn::<
+                    _,
+                    3,
+                    _,
+                >(|i| {
+                    let _base3 = unsafe { _ptr2.add(i * 2) };
+                    unsafe { *_base3.cast::<u16>() }
+                })
             }
             pub fn pads(p: &[Pad]) -> ::witbind::rt::Vec<Pad> {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::pads(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:glue/host",
-                            "pads",
-                            "witbind_fixtures::glue::host::Host",
-                            "witbind_fixtures::glue::host::install",
-                        ),
-                        p,
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("pads", (ptr, len, ptr));
-                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
-                    let (_ptr1, _len1) = ::witbind::rt::lend_list(p);
-                    let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe { _wit_import(_ptr1, _len1, _ptr2) };
-                    unsafe { ::witbind::rt::take_list_at::<Pad>(_ptr2) }
-                }
+                ::witbind::rt::native_import!(Host, "pads", pads(p));
+                wit_import!("pads", (ptr, len, ptr));
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                let (_ptr1, _len1) = ::witbind::rt::lend_list(p);
+                let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_ptr1, _len1, _ptr2) };
+                unsafe { ::witbind::rt::take_list_at::<Pad>(_ptr2) }
             }
-            /// Natively (`cargo test` on the host): the imports of `witbind-fixtures:glue/host` as a test implements them; make an implementation this thread's with [`install`]. A method left out panics when the guest calls it, naming it.
+            #[cfg(not(any(target_arch = "wasm32", miri)))]
+            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
+                wit: "witbind-fixtures:glue/host",
+                module: "witbind_fixtures::glue::host",
+                install: "install",
+            };
+            /// Natively (`cargo test` on the host): the imports of `witbind-fixtures:glue/host`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
                 fn counter_new(&self, start: u32) -> Counter {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:glue/host",
-                        "[constructor]counter",
-                        "witbind_fixtures::glue::host::Host",
-                        "counter_new",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "[constructor]counter")
                 }
-                /// A new counter holding the sum of both.
                 fn counter_merge(&self, a: Counter, b: &Counter) -> Counter {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:glue/host",
-                        "[static]counter.merge",
-                        "witbind_fixtures::glue::host::Host",
-                        "counter_merge",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "[static]counter.merge")
                 }
                 fn string(&self, s: &str) -> ::witbind::rt::String {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:glue/host",
-                        "string",
-                        "witbind_fixtures::glue::host::Host",
-                        "string",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "string")
                 }
                 fn bytes(&self, b: &[u8]) -> ::witbind::rt::Vec<u8> {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:glue/host",
-                        "bytes",
-                        "witbind_fixtures::glue::host::Host",
-                        "bytes",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "bytes")
                 }
                 fn strings(
                     &self,
                     l: &[::witbind::rt::String],
                 ) -> ::witbind::rt::Vec<::witbind::rt::String> {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:glue/host",
-                        "strings",
-                        "witbind_fixtures::glue::host::Host",
-                        "strings",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "strings")
                 }
                 fn people(&self, p: &[Person]) -> ::witbind::rt::Vec<Person> {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:glue/host",
-                        "people",
-                        "witbind_fixtures::glue::host::Host",
-                        "people",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "people")
                 }
                 fn shapes(&self, s: &Shape) -> Shape {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:glue/host",
-                        "shapes",
-                        "witbind_fixtures::glue::host::Host",
-                        "shapes",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "shapes")
                 }
                 fn maybe(
                     &self,
                     o: ::core::option::Option<&str>,
                 ) -> ::core::option::Option<::witbind::rt::String> {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:glue/host",
-                        "maybe",
-                        "witbind_fixtures::glue::host::Host",
-                        "maybe",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "maybe")
                 }
                 fn outcome(
                     &self,
@@ -1016,39 +690,19 @@ pub mod witbind_fixtures {
                     ::witbind::rt::String,
                     ::witbind::rt::Vec<u32>,
                 > {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:glue/host",
-                        "outcome",
-                        "witbind_fixtures::glue::host::Host",
-                        "outcome",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "outcome")
                 }
                 fn triple(
                     &self,
                     t: (&str, u8, f64),
                 ) -> (::witbind::rt::String, u8, f64) {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:glue/host",
-                        "triple",
-                        "witbind_fixtures::glue::host::Host",
-                        "triple",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "triple")
                 }
                 fn permissions(&self, p: Perms) -> Perms {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:glue/host",
-                        "permissions",
-                        "witbind_fixtures::glue::host::Host",
-                        "permissions",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "permissions")
                 }
                 fn colors(&self, c: Color) -> Color {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:glue/host",
-                        "colors",
-                        "witbind_fixtures::glue::host::Host",
-                        "colors",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "colors")
                 }
                 fn scalars(
                     &self,
@@ -1057,39 +711,19 @@ pub mod witbind_fixtures {
                     n: u64,
                     f: f32,
                 ) -> (char, bool, u64, f32) {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:glue/host",
-                        "scalars",
-                        "witbind_fixtures::glue::host::Host",
-                        "scalars",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "scalars")
                 }
                 fn counts(
                     &self,
                     m: &::witbind::rt::Map<::witbind::rt::String, u32>,
                 ) -> ::witbind::rt::Map<::witbind::rt::String, u32> {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:glue/host",
-                        "counts",
-                        "witbind_fixtures::glue::host::Host",
-                        "counts",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "counts")
                 }
                 fn fixed(&self, a: [u16; 3]) -> [u16; 3] {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:glue/host",
-                        "fixed",
-                        "witbind_fixtures::glue::host::Host",
-                        "fixed",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "fixed")
                 }
                 fn pads(&self, p: &[Pad]) -> ::witbind::rt::Vec<Pad> {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:glue/host",
-                        "pads",
-                        "witbind_fixtures::glue::host::Host",
-                        "pads",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "pads")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `witbind-fixtures:glue/host` until the returned guard is dropped (the one installed before comes back then).
@@ -1097,41 +731,19 @@ pub mod witbind_fixtures {
             pub fn install(host: impl Host) -> ::witbind::rt::native::Installed {
                 ::witbind::rt::native::install::<dyn Host>(::witbind::rt::Box::new(host))
             }
-            /// Natively (`cargo test` on the host): a test's object behind an imported [`Counter`] (`witbind-fixtures:glue/host#counter`); `Counter::from(object)` hands it to the guest. A method left out panics when the guest calls it, naming it.
+            /// Natively (`cargo test` on the host): a test's object behind an imported [`Counter`], with its methods; `Counter::from(object)` hands it to the guest. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait HostCounter: 'static {
                 fn get(&self) -> u32 {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:glue/host#counter",
-                        "[method]counter.get",
-                        "witbind_fixtures::glue::host::HostCounter",
-                        "get",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "[method]counter.get")
                 }
                 #[allow(clippy::should_implement_trait)]
                 fn add(&self, by: u32) {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:glue/host#counter",
-                        "[method]counter.add",
-                        "witbind_fixtures::glue::host::HostCounter",
-                        "add",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "[method]counter.add")
                 }
             }
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            impl<T: HostCounter> ::core::convert::From<T> for Counter {
-                fn from(object: T) -> Self {
-                    let handle = ::witbind::rt::native::new_resource::<
-                        dyn HostCounter,
-                    >(::witbind::rt::Box::new(object));
-                    Self {
-                        handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(handle)
-                        },
-                    }
-                }
-            }
+            ::witbind::rt::native_resource!(Counter, HostCounter);
         }
     }
 }

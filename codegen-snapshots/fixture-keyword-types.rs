@@ -102,103 +102,65 @@ pub mod witbind_fixtures {
             }
             #[allow(clippy::needless_borrow)]
             pub fn take(x: &Gen, y: &Type, z: &Fn) -> Gen {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::take(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:keyword-types/types",
-                            "take",
-                            "witbind_fixtures::keyword_types::types::Host",
-                            "witbind_fixtures::keyword_types::types::install",
-                        ),
-                        x,
-                        y,
-                        z,
-                    )
+                ::witbind::rt::native_import!(Host, "take", take(x, y, z));
+                wit_import!("take", (ptr, ptr));
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 30]>::uninit();
+                let mut _cleanup_list = ::witbind::rt::Vec::<
+                    (*mut u8, usize, usize),
+                >::new();
+                let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                unsafe {
+                    _lower_gen(&x, _ptr1);
+                    _lower_type(&y, _ptr1.add(24));
+                    _lower_fn(&z, _ptr1.add(52), &mut _cleanup_list);
                 }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("take", (ptr, ptr));
-                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 30]>::uninit();
-                    let mut _cleanup_list = ::witbind::rt::Vec::<
-                        (*mut u8, usize, usize),
-                    >::new();
-                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe {
-                        _lower_gen(&x, _ptr1);
-                        _lower_type(&y, _ptr1.add(24));
-                        _lower_fn(&z, _ptr1.add(52), &mut _cleanup_list);
-                    }
-                    let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe { _wit_import(_ptr1, _ptr2) };
-                    for (ptr, size, align) in _cleanup_list {
-                        unsafe { ::witbind::rt::cabi_dealloc(ptr, size, align) };
-                    }
-                    unsafe { _lift_gen(_ptr2) }
+                let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_ptr1, _ptr2) };
+                for (ptr, size, align) in _cleanup_list {
+                    unsafe { ::witbind::rt::cabi_dealloc(ptr, size, align) };
                 }
+                unsafe { _lift_gen(_ptr2) }
             }
             #[allow(clippy::needless_borrow)]
             pub fn all(x: &[Self_]) -> Self_ {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::all(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:keyword-types/types",
-                            "all",
-                            "witbind_fixtures::keyword_types::types::Host",
-                            "witbind_fixtures::keyword_types::types::install",
-                        ),
-                        x,
-                    )
+                ::witbind::rt::native_import!(Host, "all", all(x));
+                wit_import!("all", (ptr, len, ptr));
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 26]>::uninit();
+                let mut _cleanup_list = ::witbind::rt::Vec::<
+                    (*mut u8, usize, usize),
+                >::new();
+                let (_array2, _len2) = ::witbind::rt::lower_list(
+                    x.iter(),
+                    208,
+                    8,
+                    |_e1, _base2| {
+                        unsafe { _lower_self(&_e1, _base2, &mut _cleanup_list) };
+                    },
+                );
+                let (_ptr3, _len3) = (_array2, _len2);
+                let _ptr4 = _ret_area.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_ptr3, _len3, _ptr4) };
+                unsafe { ::witbind::rt::cabi_dealloc(_array2, _len2 * 208, 8) };
+                for (ptr, size, align) in _cleanup_list {
+                    unsafe { ::witbind::rt::cabi_dealloc(ptr, size, align) };
                 }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("all", (ptr, len, ptr));
-                    let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 26]>::uninit();
-                    let mut _cleanup_list = ::witbind::rt::Vec::<
-                        (*mut u8, usize, usize),
-                    >::new();
-                    let (_array2, _len2) = ::witbind::rt::lower_list(
-                        x.iter(),
-                        208,
-                        8,
-                        |_e1, _base2| {
-                            unsafe { _lower_self(&_e1, _base2, &mut _cleanup_list) };
-                        },
-                    );
-                    let (_ptr3, _len3) = (_array2, _len2);
-                    let _ptr4 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe { _wit_import(_ptr3, _len3, _ptr4) };
-                    unsafe { ::witbind::rt::cabi_dealloc(_array2, _len2 * 208, 8) };
-                    for (ptr, size, align) in _cleanup_list {
-                        unsafe { ::witbind::rt::cabi_dealloc(ptr, size, align) };
-                    }
-                    unsafe { _lift_self(_ptr4) }
-                }
+                unsafe { _lift_self(_ptr4) }
             }
-            /// Natively (`cargo test` on the host): the imports of `witbind-fixtures:keyword-types/types` as a test implements them; make an implementation this thread's with [`install`]. A method left out panics when the guest calls it, naming it.
+            #[cfg(not(any(target_arch = "wasm32", miri)))]
+            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
+                wit: "witbind-fixtures:keyword-types/types",
+                module: "witbind_fixtures::keyword_types::types",
+                install: "install",
+            };
+            /// Natively (`cargo test` on the host): the imports of `witbind-fixtures:keyword-types/types`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
                 fn take(&self, x: &Gen, y: &Type, z: &Fn) -> Gen {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:keyword-types/types",
-                        "take",
-                        "witbind_fixtures::keyword_types::types::Host",
-                        "take",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "take")
                 }
                 fn all(&self, x: &[Self_]) -> Self_ {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:keyword-types/types",
-                        "all",
-                        "witbind_fixtures::keyword_types::types::Host",
-                        "all",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "all")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `witbind-fixtures:keyword-types/types` until the returned guard is dropped (the one installed before comes back then).

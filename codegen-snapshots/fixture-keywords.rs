@@ -6,35 +6,25 @@ pub type Async = u32;
 /// A world-level function named `fn`, with a parameter named `type`.
 #[rustfmt::skip]
 pub fn fn_(type_: Async) -> Async {
-    #[cfg(not(any(target_arch = "wasm32", miri)))]
-    {
-        Host::fn_(
-            &**::witbind::rt::native::host::<
-                dyn Host,
-            >("witbind-fixtures:keywords/keywords", "fn", "Host", "install"),
-            type_,
-        )
-    }
-    #[cfg(any(target_arch = "wasm32", miri))]
-    {
-        ::witbind::rt::wit_import!("$root", "fn", (i32), i32);
-        let _ret1 = unsafe { _wit_import(::witbind::rt::as_i32(type_)) };
-        _ret1 as u32
-    }
+    ::witbind::rt::native_import!(Host, "fn", fn_(type_));
+    ::witbind::rt::wit_import!("$root", "fn", (i32), i32);
+    let _ret1 = unsafe { _wit_import(::witbind::rt::as_i32(type_)) };
+    _ret1 as u32
 }
-/// Natively (`cargo test` on the host): the imports of `witbind-fixtures:keywords/keywords` as a test implements them; make an implementation this thread's with [`install`]. A method left out panics when the guest calls it, naming it.
+#[rustfmt::skip]
+#[cfg(not(any(target_arch = "wasm32", miri)))]
+const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
+    wit: "witbind-fixtures:keywords/keywords",
+    module: "",
+    install: "install",
+};
+/// Natively (`cargo test` on the host): the imports of `witbind-fixtures:keywords/keywords`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
 #[rustfmt::skip]
 #[cfg(not(any(target_arch = "wasm32", miri)))]
 #[allow(unused_variables, clippy::len_without_is_empty)]
 pub trait Host: 'static {
-    /// A world-level function named `fn`, with a parameter named `type`.
     fn fn_(&self, type_: Async) -> Async {
-        ::witbind::rt::native::not_implemented(
-            "witbind-fixtures:keywords/keywords",
-            "fn",
-            "Host",
-            "fn_",
-        )
+        ::witbind::rt::native::missing(&__NATIVE, "fn")
     }
 }
 /// Natively: makes `host` this thread's implementation of `witbind-fixtures:keywords/keywords` until the returned guard is dropped (the one installed before comes back then).
@@ -244,144 +234,56 @@ pub mod witbind_fixtures {
             impl Fn {
                 /// A constructor with parameters named `self` and `type`.
                 pub fn new(self_: u8, type_: &str) -> Self {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        Host::fn_new(
-                            &**::witbind::rt::native::host::<
-                                dyn Host,
-                            >(
-                                "witbind-fixtures:keywords/self",
-                                "[constructor]fn",
-                                "witbind_fixtures::keywords::self_::Host",
-                                "witbind_fixtures::keywords::self_::install",
-                            ),
-                            self_,
-                            type_,
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!("[constructor]fn", (i32, ptr, len), i32);
-                        let (_ptr1, _len1) = ::witbind::rt::lend_str(type_);
-                        let _ret2 = unsafe {
-                            _wit_import(::witbind::rt::as_i32(self_), _ptr1, _len1)
-                        };
-                        unsafe { Fn::from_handle(_ret2 as u32) }
-                    }
+                    ::witbind::rt::native_import!(
+                        Host, "[constructor]fn", fn_new(self_, type_)
+                    );
+                    wit_import!("[constructor]fn", (i32, ptr, len), i32);
+                    let (_ptr1, _len1) = ::witbind::rt::lend_str(type_);
+                    let _ret2 = unsafe {
+                        _wit_import(::witbind::rt::as_i32(self_), _ptr1, _len1)
+                    };
+                    unsafe { Fn::from_handle(_ret2 as u32) }
                 }
                 /// A method named `self` (WIT methods take `self` implicitly).
                 pub fn self_(&self, value: u32) -> u32 {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostFn::self_(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostFn,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "witbind-fixtures:keywords/self#fn",
-                            ),
-                            value,
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!("[method]fn.self", (i32, i32), i32);
-                        let _ret1 = unsafe {
-                            _wit_import(
-                                self.handle() as i32,
-                                ::witbind::rt::as_i32(value),
-                            )
-                        };
-                        _ret1 as u32
-                    }
+                    ::witbind::rt::native_method!(HostFn, self, self_(value));
+                    wit_import!("[method]fn.self", (i32, i32), i32);
+                    let _ret1 = unsafe {
+                        _wit_import(self.handle() as i32, ::witbind::rt::as_i32(value))
+                    };
+                    _ret1 as u32
                 }
                 /// A method named `type`.
                 pub fn type_(&self) -> Type {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostFn::type_(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostFn,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "witbind-fixtures:keywords/self#fn",
-                            ),
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!("[method]fn.type", (i32), i32);
-                        let _ret1 = unsafe { _wit_import(self.handle() as i32) };
-                        Type::from_bits_retain(_ret1 as u8)
-                    }
+                    ::witbind::rt::native_method!(HostFn, self, type_());
+                    wit_import!("[method]fn.type", (i32), i32);
+                    let _ret1 = unsafe { _wit_import(self.handle() as i32) };
+                    Type::from_bits_retain(_ret1 as u8)
                 }
                 /// A method named `match` borrowing another `fn`.
                 pub fn match_(&self, other: &Fn) -> bool {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostFn::match_(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostFn,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "witbind-fixtures:keywords/self#fn",
-                            ),
-                            other,
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!("[method]fn.match", (i32, i32), i32);
-                        let _ret1 = unsafe {
-                            _wit_import(self.handle() as i32, other.handle() as i32)
-                        };
-                        ::witbind::rt::bool_lift(_ret1 as u8)
-                    }
+                    ::witbind::rt::native_method!(HostFn, self, match_(other));
+                    wit_import!("[method]fn.match", (i32, i32), i32);
+                    let _ret1 = unsafe {
+                        _wit_import(self.handle() as i32, other.handle() as i32)
+                    };
+                    ::witbind::rt::bool_lift(_ret1 as u8)
                 }
                 /// A static function named `super`.
                 #[allow(clippy::clone_on_copy)]
                 pub fn super_(crate_: Crate) -> Fn {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        Host::fn_super_(
-                            &**::witbind::rt::native::host::<
-                                dyn Host,
-                            >(
-                                "witbind-fixtures:keywords/self",
-                                "[static]fn.super",
-                                "witbind_fixtures::keywords::self_::Host",
-                                "witbind_fixtures::keywords::self_::install",
-                            ),
-                            crate_,
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!("[static]fn.super", (i32), i32);
-                        let _ret1 = unsafe { _wit_import(crate_.clone() as i32) };
-                        unsafe { Fn::from_handle(_ret1 as u32) }
-                    }
+                    ::witbind::rt::native_import!(
+                        Host, "[static]fn.super", fn_super_(crate_)
+                    );
+                    wit_import!("[static]fn.super", (i32), i32);
+                    let _ret1 = unsafe { _wit_import(crate_.clone() as i32) };
+                    unsafe { Fn::from_handle(_ret1 as u32) }
                 }
                 /// A static function named `async`.
                 pub fn async_() {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        Host::fn_async_(
-                            &**::witbind::rt::native::host::<
-                                dyn Host,
-                            >(
-                                "witbind-fixtures:keywords/self",
-                                "[static]fn.async",
-                                "witbind_fixtures::keywords::self_::Host",
-                                "witbind_fixtures::keywords::self_::install",
-                            ),
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!("[static]fn.async", ());
-                        unsafe { _wit_import() };
-                    }
+                    ::witbind::rt::native_import!(Host, "[static]fn.async", fn_async_());
+                    wit_import!("[static]fn.async", ());
+                    unsafe { _wit_import() };
                 }
             }
             /// A function named `where` with keyword parameters and types.
@@ -395,396 +297,159 @@ pub mod witbind_fixtures {
                 ref_: &[u8],
                 mut_: ::core::option::Option<u32>,
             ) -> Self_ {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::where_(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:keywords/self",
-                            "where",
-                            "witbind_fixtures::keywords::self_::Host",
-                            "witbind_fixtures::keywords::self_::install",
-                        ),
-                        self_,
-                        super_,
-                        crate_,
-                        fn_,
-                        in_,
-                        ref_,
-                        mut_,
-                    )
+                ::witbind::rt::native_import!(
+                    Host, "where", where_(self_, super_, crate_, fn_, in_, ref_, mut_)
+                );
+                wit_import!("where", (ptr, ptr));
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 37]>::uninit();
+                let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                unsafe {
+                    _lower_self(&self_, _ptr1);
+                    _lower_super(&super_, _ptr1.add(56));
+                    *_ptr1.add(116).cast::<u8>() = crate_.clone() as u8;
+                    *_ptr1.add(120).cast::<i32>() = fn_.handle() as i32;
+                    ::witbind::rt::store_list(
+                        _ptr1.add(124),
+                        ::witbind::rt::lend_str(in_),
+                    );
+                    ::witbind::rt::store_list(
+                        _ptr1.add(132),
+                        ::witbind::rt::lend_list(ref_),
+                    );
                 }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("where", (ptr, ptr));
-                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 37]>::uninit();
-                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe {
-                        _lower_self(&self_, _ptr1);
-                        _lower_super(&super_, _ptr1.add(56));
-                        *_ptr1.add(116).cast::<u8>() = crate_.clone() as u8;
-                        *_ptr1.add(120).cast::<i32>() = fn_.handle() as i32;
-                        ::witbind::rt::store_list(
-                            _ptr1.add(124),
-                            ::witbind::rt::lend_str(in_),
-                        );
-                        ::witbind::rt::store_list(
-                            _ptr1.add(132),
-                            ::witbind::rt::lend_list(ref_),
-                        );
+                match mut_ {
+                    ::core::option::Option::None => {
+                        unsafe { *_ptr1.add(140).cast::<u8>() = 0 };
                     }
-                    match mut_ {
-                        ::core::option::Option::None => {
-                            unsafe { *_ptr1.add(140).cast::<u8>() = 0 };
-                        }
-                        ::core::option::Option::Some(_e3) => {
-                            unsafe {
-                                *_ptr1.add(140).cast::<u8>() = 1;
-                                *_ptr1.add(144).cast::<i32>() = ::witbind::rt::as_i32(_e3);
-                            }
+                    ::core::option::Option::Some(_e3) => {
+                        unsafe {
+                            *_ptr1.add(140).cast::<u8>() = 1;
+                            *_ptr1.add(144).cast::<i32>() = ::witbind::rt::as_i32(_e3);
                         }
                     }
-                    let _ptr4 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe { _wit_import(_ptr1, _ptr4) };
-                    unsafe { _lift_self(_ptr4) }
                 }
+                let _ptr4 = _ret_area.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_ptr1, _ptr4) };
+                unsafe { _lift_self(_ptr4) }
             }
             /// A function named `loop`.
             #[allow(clippy::clone_on_copy, clippy::needless_borrow)]
             pub fn loop_(dyn_: &Dyn, use_: &[Crate]) -> Type {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::loop_(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:keywords/self",
-                            "loop",
-                            "witbind_fixtures::keywords::self_::Host",
-                            "witbind_fixtures::keywords::self_::install",
-                        ),
-                        dyn_,
-                        use_,
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("loop", (ptr), i32);
-                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 17]>::uninit();
-                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe { _lower_super(&dyn_, _ptr1) };
-                    let (_array3, _len3) = ::witbind::rt::lower_list(
-                        use_.iter(),
-                        1,
-                        1,
-                        |_e2, _base3| {
-                            unsafe { *_base3.cast::<u8>() = _e2.clone() as u8 };
-                        },
-                    );
-                    unsafe {
-                        ::witbind::rt::store_list(_ptr1.add(60), (_array3, _len3))
-                    };
-                    let _ret4 = unsafe { _wit_import(_ptr1) };
-                    unsafe { ::witbind::rt::cabi_dealloc(_array3, _len3, 1) };
-                    Type::from_bits_retain(_ret4 as u8)
-                }
+                ::witbind::rt::native_import!(Host, "loop", loop_(dyn_, use_));
+                wit_import!("loop", (ptr), i32);
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 17]>::uninit();
+                let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                unsafe { _lower_super(&dyn_, _ptr1) };
+                let (_array3, _len3) = ::witbind::rt::lower_list(
+                    use_.iter(),
+                    1,
+                    1,
+                    |_e2, _base3| {
+                        unsafe { *_base3.cast::<u8>() = _e2.clone() as u8 };
+                    },
+                );
+                unsafe { ::witbind::rt::store_list(_ptr1.add(60), (_array3, _len3)) };
+                let _ret4 = unsafe { _wit_import(_ptr1) };
+                unsafe { ::witbind::rt::cabi_dealloc(_array3, _len3, 1) };
+                Type::from_bits_retain(_ret4 as u8)
             }
             /// A function named `async`.
             pub fn async_(await_: u32) {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::async_(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:keywords/self",
-                            "async",
-                            "witbind_fixtures::keywords::self_::Host",
-                            "witbind_fixtures::keywords::self_::install",
-                        ),
-                        await_,
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("async", (i32));
-                    unsafe { _wit_import(::witbind::rt::as_i32(await_)) };
-                }
+                ::witbind::rt::native_import!(Host, "async", async_(await_));
+                wit_import!("async", (i32));
+                unsafe { _wit_import(::witbind::rt::as_i32(await_)) };
             }
             /// A function named `await`.
             pub fn await_() {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::await_(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:keywords/self",
-                            "await",
-                            "witbind_fixtures::keywords::self_::Host",
-                            "witbind_fixtures::keywords::self_::install",
-                        ),
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("await", ());
-                    unsafe { _wit_import() };
-                }
+                ::witbind::rt::native_import!(Host, "await", await_());
+                wit_import!("await", ());
+                unsafe { _wit_import() };
             }
             /// A function named `try`.
             pub fn try_() -> ::core::result::Result<u8, ::witbind::rt::String> {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::try_(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:keywords/self",
-                            "try",
-                            "witbind_fixtures::keywords::self_::Host",
-                            "witbind_fixtures::keywords::self_::install",
-                        ),
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("try", (ptr));
-                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 3]>::uninit();
-                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe { _wit_import(_ptr1) };
-                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    let _case4 = || unsafe { *_ptr1.add(4).cast::<u8>() };
-                    let _case5 = || unsafe {
-                        ::witbind::rt::take_string_at(_ptr1.add(4))
-                    };
-                    unsafe { ::witbind::rt::lift_result(_l2, _case4, _case5) }
-                }
+                ::witbind::rt::native_import!(Host, "try", try_());
+                wit_import!("try", (ptr));
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 3]>::uninit();
+                let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_ptr1) };
+                let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                let _case4 = || unsafe { *_ptr1.add(4).cast::<u8>() };
+                let _case5 = || unsafe { ::witbind::rt::take_string_at(_ptr1.add(4)) };
+                unsafe { ::witbind::rt::lift_result(_l2, _case4, _case5) }
             }
             /// A function named `union`.
             pub fn union() {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::union(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:keywords/self",
-                            "union",
-                            "witbind_fixtures::keywords::self_::Host",
-                            "witbind_fixtures::keywords::self_::install",
-                        ),
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("union", ());
-                    unsafe { _wit_import() };
-                }
+                ::witbind::rt::native_import!(Host, "union", union());
+                wit_import!("union", ());
+                unsafe { _wit_import() };
             }
             /// A function named `macro_rules`.
             pub fn macro_rules() {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::macro_rules(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:keywords/self",
-                            "macro-rules",
-                            "witbind_fixtures::keywords::self_::Host",
-                            "witbind_fixtures::keywords::self_::install",
-                        ),
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("macro-rules", ());
-                    unsafe { _wit_import() };
-                }
+                ::witbind::rt::native_import!(Host, "macro-rules", macro_rules());
+                wit_import!("macro-rules", ());
+                unsafe { _wit_import() };
             }
             /// A function named `box`.
             pub fn box_(box_: u8) {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::box_(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:keywords/self",
-                            "box",
-                            "witbind_fixtures::keywords::self_::Host",
-                            "witbind_fixtures::keywords::self_::install",
-                        ),
-                        box_,
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("box", (i32));
-                    unsafe { _wit_import(::witbind::rt::as_i32(box_)) };
-                }
+                ::witbind::rt::native_import!(Host, "box", box_(box_));
+                wit_import!("box", (i32));
+                unsafe { _wit_import(::witbind::rt::as_i32(box_)) };
             }
             /// A function named `yield`.
             pub fn yield_() {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::yield_(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:keywords/self",
-                            "yield",
-                            "witbind_fixtures::keywords::self_::Host",
-                            "witbind_fixtures::keywords::self_::install",
-                        ),
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("yield", ());
-                    unsafe { _wit_import() };
-                }
+                ::witbind::rt::native_import!(Host, "yield", yield_());
+                wit_import!("yield", ());
+                unsafe { _wit_import() };
             }
             /// A function named `gen`.
             pub fn r#gen() {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::r#gen(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:keywords/self",
-                            "gen",
-                            "witbind_fixtures::keywords::self_::Host",
-                            "witbind_fixtures::keywords::self_::install",
-                        ),
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("gen", ());
-                    unsafe { _wit_import() };
-                }
+                ::witbind::rt::native_import!(Host, "gen", r#gen());
+                wit_import!("gen", ());
+                unsafe { _wit_import() };
             }
             /// A function named `raw`.
             pub fn raw() {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::raw(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:keywords/self",
-                            "raw",
-                            "witbind_fixtures::keywords::self_::Host",
-                            "witbind_fixtures::keywords::self_::install",
-                        ),
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("raw", ());
-                    unsafe { _wit_import() };
-                }
+                ::witbind::rt::native_import!(Host, "raw", raw());
+                wit_import!("raw", ());
+                unsafe { _wit_import() };
             }
             /// A function named `safe`.
             pub fn safe() {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::safe(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:keywords/self",
-                            "safe",
-                            "witbind_fixtures::keywords::self_::Host",
-                            "witbind_fixtures::keywords::self_::install",
-                        ),
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("safe", ());
-                    unsafe { _wit_import() };
-                }
+                ::witbind::rt::native_import!(Host, "safe", safe());
+                wit_import!("safe", ());
+                unsafe { _wit_import() };
             }
             /// A function named `static`.
             pub fn static_() {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::static_(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:keywords/self",
-                            "static",
-                            "witbind_fixtures::keywords::self_::Host",
-                            "witbind_fixtures::keywords::self_::install",
-                        ),
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("static", ());
-                    unsafe { _wit_import() };
-                }
+                ::witbind::rt::native_import!(Host, "static", static_());
+                wit_import!("static", ());
+                unsafe { _wit_import() };
             }
             /// A function named `impl`.
             pub fn impl_(impl_trait: u8) {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::impl_(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:keywords/self",
-                            "impl",
-                            "witbind_fixtures::keywords::self_::Host",
-                            "witbind_fixtures::keywords::self_::install",
-                        ),
-                        impl_trait,
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("impl", (i32));
-                    unsafe { _wit_import(::witbind::rt::as_i32(impl_trait)) };
-                }
+                ::witbind::rt::native_import!(Host, "impl", impl_(impl_trait));
+                wit_import!("impl", (i32));
+                unsafe { _wit_import(::witbind::rt::as_i32(impl_trait)) };
             }
-            /// Natively (`cargo test` on the host): the imports of `witbind-fixtures:keywords/self` as a test implements them; make an implementation this thread's with [`install`]. A method left out panics when the guest calls it, naming it.
+            #[cfg(not(any(target_arch = "wasm32", miri)))]
+            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
+                wit: "witbind-fixtures:keywords/self",
+                module: "witbind_fixtures::keywords::self_",
+                install: "install",
+            };
+            /// Natively (`cargo test` on the host): the imports of `witbind-fixtures:keywords/self`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
-                /// A constructor with parameters named `self` and `type`.
                 fn fn_new(&self, self_: u8, type_: &str) -> Fn {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:keywords/self",
-                        "[constructor]fn",
-                        "witbind_fixtures::keywords::self_::Host",
-                        "fn_new",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "[constructor]fn")
                 }
-                /// A static function named `super`.
                 fn fn_super_(&self, crate_: Crate) -> Fn {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:keywords/self",
-                        "[static]fn.super",
-                        "witbind_fixtures::keywords::self_::Host",
-                        "fn_super_",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "[static]fn.super")
                 }
-                /// A static function named `async`.
                 fn fn_async_(&self) {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:keywords/self",
-                        "[static]fn.async",
-                        "witbind_fixtures::keywords::self_::Host",
-                        "fn_async_",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "[static]fn.async")
                 }
-                /// A function named `where` with keyword parameters and types.
                 #[allow(clippy::too_many_arguments)]
                 fn where_(
                     &self,
@@ -796,129 +461,46 @@ pub mod witbind_fixtures {
                     ref_: &[u8],
                     mut_: ::core::option::Option<u32>,
                 ) -> Self_ {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:keywords/self",
-                        "where",
-                        "witbind_fixtures::keywords::self_::Host",
-                        "where_",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "where")
                 }
-                /// A function named `loop`.
                 fn loop_(&self, dyn_: &Dyn, use_: &[Crate]) -> Type {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:keywords/self",
-                        "loop",
-                        "witbind_fixtures::keywords::self_::Host",
-                        "loop_",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "loop")
                 }
-                /// A function named `async`.
                 fn async_(&self, await_: u32) {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:keywords/self",
-                        "async",
-                        "witbind_fixtures::keywords::self_::Host",
-                        "async_",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "async")
                 }
-                /// A function named `await`.
                 fn await_(&self) {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:keywords/self",
-                        "await",
-                        "witbind_fixtures::keywords::self_::Host",
-                        "await_",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "await")
                 }
-                /// A function named `try`.
                 fn try_(&self) -> ::core::result::Result<u8, ::witbind::rt::String> {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:keywords/self",
-                        "try",
-                        "witbind_fixtures::keywords::self_::Host",
-                        "try_",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "try")
                 }
-                /// A function named `union`.
                 fn union(&self) {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:keywords/self",
-                        "union",
-                        "witbind_fixtures::keywords::self_::Host",
-                        "union",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "union")
                 }
-                /// A function named `macro_rules`.
                 fn macro_rules(&self) {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:keywords/self",
-                        "macro-rules",
-                        "witbind_fixtures::keywords::self_::Host",
-                        "macro_rules",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "macro-rules")
                 }
-                /// A function named `box`.
                 fn box_(&self, box_: u8) {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:keywords/self",
-                        "box",
-                        "witbind_fixtures::keywords::self_::Host",
-                        "box_",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "box")
                 }
-                /// A function named `yield`.
                 fn yield_(&self) {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:keywords/self",
-                        "yield",
-                        "witbind_fixtures::keywords::self_::Host",
-                        "yield_",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "yield")
                 }
-                /// A function named `gen`.
                 fn r#gen(&self) {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:keywords/self",
-                        "gen",
-                        "witbind_fixtures::keywords::self_::Host",
-                        "r#gen",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "gen")
                 }
-                /// A function named `raw`.
                 fn raw(&self) {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:keywords/self",
-                        "raw",
-                        "witbind_fixtures::keywords::self_::Host",
-                        "raw",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "raw")
                 }
-                /// A function named `safe`.
                 fn safe(&self) {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:keywords/self",
-                        "safe",
-                        "witbind_fixtures::keywords::self_::Host",
-                        "safe",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "safe")
                 }
-                /// A function named `static`.
                 fn static_(&self) {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:keywords/self",
-                        "static",
-                        "witbind_fixtures::keywords::self_::Host",
-                        "static_",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "static")
                 }
-                /// A function named `impl`.
                 fn impl_(&self, impl_trait: u8) {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:keywords/self",
-                        "impl",
-                        "witbind_fixtures::keywords::self_::Host",
-                        "impl_",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "impl")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `witbind-fixtures:keywords/self` until the returned guard is dropped (the one installed before comes back then).
@@ -926,51 +508,21 @@ pub mod witbind_fixtures {
             pub fn install(host: impl Host) -> ::witbind::rt::native::Installed {
                 ::witbind::rt::native::install::<dyn Host>(::witbind::rt::Box::new(host))
             }
-            /// Natively (`cargo test` on the host): a test's object behind an imported [`Fn`] (`witbind-fixtures:keywords/self#fn`); `Fn::from(object)` hands it to the guest. A method left out panics when the guest calls it, naming it.
+            /// Natively (`cargo test` on the host): a test's object behind an imported [`Fn`], with its methods; `Fn::from(object)` hands it to the guest. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait HostFn: 'static {
-                /// A method named `self` (WIT methods take `self` implicitly).
                 fn self_(&self, value: u32) -> u32 {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:keywords/self#fn",
-                        "[method]fn.self",
-                        "witbind_fixtures::keywords::self_::HostFn",
-                        "self_",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "[method]fn.self")
                 }
-                /// A method named `type`.
                 fn type_(&self) -> Type {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:keywords/self#fn",
-                        "[method]fn.type",
-                        "witbind_fixtures::keywords::self_::HostFn",
-                        "type_",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "[method]fn.type")
                 }
-                /// A method named `match` borrowing another `fn`.
                 fn match_(&self, other: &Fn) -> bool {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:keywords/self#fn",
-                        "[method]fn.match",
-                        "witbind_fixtures::keywords::self_::HostFn",
-                        "match_",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "[method]fn.match")
                 }
             }
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            impl<T: HostFn> ::core::convert::From<T> for Fn {
-                fn from(object: T) -> Self {
-                    let handle = ::witbind::rt::native::new_resource::<
-                        dyn HostFn,
-                    >(::witbind::rt::Box::new(object));
-                    Self {
-                        handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(handle)
-                        },
-                    }
-                }
-            }
+            ::witbind::rt::native_resource!(Fn, HostFn);
             /// Lifts a `self` out of canonical ABI memory.
             ///
             /// # Safety
@@ -1263,49 +815,33 @@ pub mod witbind_fixtures {
             /// Takes the used types.
             #[allow(clippy::clone_on_copy, clippy::needless_borrow)]
             pub fn use_all(self_: Self_, crate_: Crate, fn_: Fn) -> Self_ {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::use_all(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:keywords/super",
-                            "use-all",
-                            "witbind_fixtures::keywords::super_::Host",
-                            "witbind_fixtures::keywords::super_::install",
-                        ),
-                        self_,
-                        crate_,
-                        fn_,
-                    )
+                ::witbind::rt::native_import!(
+                    Host, "use-all", use_all(self_, crate_, fn_)
+                );
+                wit_import!("use-all", (ptr, ptr));
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 15]>::uninit();
+                let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                unsafe {
+                    super::self_::_lower_self(&self_, _ptr1);
+                    *_ptr1.add(55).cast::<u8>() = crate_.clone() as u8;
+                    *_ptr1.add(56).cast::<i32>() = fn_.take_handle() as i32;
                 }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("use-all", (ptr, ptr));
-                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 15]>::uninit();
-                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe {
-                        super::self_::_lower_self(&self_, _ptr1);
-                        *_ptr1.add(55).cast::<u8>() = crate_.clone() as u8;
-                        *_ptr1.add(56).cast::<i32>() = fn_.take_handle() as i32;
-                    }
-                    let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe { _wit_import(_ptr1, _ptr2) };
-                    unsafe { super::self_::_lift_self(_ptr2) }
-                }
+                let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_ptr1, _ptr2) };
+                unsafe { super::self_::_lift_self(_ptr2) }
             }
-            /// Natively (`cargo test` on the host): the imports of `witbind-fixtures:keywords/super` as a test implements them; make an implementation this thread's with [`install`]. A method left out panics when the guest calls it, naming it.
+            #[cfg(not(any(target_arch = "wasm32", miri)))]
+            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
+                wit: "witbind-fixtures:keywords/super",
+                module: "witbind_fixtures::keywords::super_",
+                install: "install",
+            };
+            /// Natively (`cargo test` on the host): the imports of `witbind-fixtures:keywords/super`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
-                /// Takes the used types.
                 fn use_all(&self, self_: Self_, crate_: Crate, fn_: Fn) -> Self_ {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:keywords/super",
-                        "use-all",
-                        "witbind_fixtures::keywords::super_::Host",
-                        "use_all",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "use-all")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `witbind-fixtures:keywords/super` until the returned guard is dropped (the one installed before comes back then).
@@ -1343,40 +879,24 @@ pub mod witbind_fixtures {
             };
             /// A function named `crate` in an interface named `crate`.
             pub fn crate_(crate_: Super) -> Super {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::crate_(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:keywords/crate",
-                            "crate",
-                            "witbind_fixtures::keywords::crate_::Host",
-                            "witbind_fixtures::keywords::crate_::install",
-                        ),
-                        crate_,
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("crate", (i32), i32);
-                    let Super { crate_: _f1 } = crate_;
-                    let _ret2 = unsafe { _wit_import(::witbind::rt::as_i32(_f1)) };
-                    Super { crate_: _ret2 as u32 }
-                }
+                ::witbind::rt::native_import!(Host, "crate", crate_(crate_));
+                wit_import!("crate", (i32), i32);
+                let Super { crate_: _f1 } = crate_;
+                let _ret2 = unsafe { _wit_import(::witbind::rt::as_i32(_f1)) };
+                Super { crate_: _ret2 as u32 }
             }
-            /// Natively (`cargo test` on the host): the imports of `witbind-fixtures:keywords/crate` as a test implements them; make an implementation this thread's with [`install`]. A method left out panics when the guest calls it, naming it.
+            #[cfg(not(any(target_arch = "wasm32", miri)))]
+            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
+                wit: "witbind-fixtures:keywords/crate",
+                module: "witbind_fixtures::keywords::crate_",
+                install: "install",
+            };
+            /// Natively (`cargo test` on the host): the imports of `witbind-fixtures:keywords/crate`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
-                /// A function named `crate` in an interface named `crate`.
                 fn crate_(&self, crate_: Super) -> Super {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:keywords/crate",
-                        "crate",
-                        "witbind_fixtures::keywords::crate_::Host",
-                        "crate_",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "crate")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `witbind-fixtures:keywords/crate` until the returned guard is dropped (the one installed before comes back then).
@@ -1398,39 +918,23 @@ pub mod witbind_fixtures {
             }
             /// A function named `type` in an interface named `type`.
             pub fn type_(type_: u8) -> u8 {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::type_(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:keywords/type",
-                            "type",
-                            "witbind_fixtures::keywords::type_::Host",
-                            "witbind_fixtures::keywords::type_::install",
-                        ),
-                        type_,
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("type", (i32), i32);
-                    let _ret1 = unsafe { _wit_import(::witbind::rt::as_i32(type_)) };
-                    _ret1 as u8
-                }
+                ::witbind::rt::native_import!(Host, "type", type_(type_));
+                wit_import!("type", (i32), i32);
+                let _ret1 = unsafe { _wit_import(::witbind::rt::as_i32(type_)) };
+                _ret1 as u8
             }
-            /// Natively (`cargo test` on the host): the imports of `witbind-fixtures:keywords/type` as a test implements them; make an implementation this thread's with [`install`]. A method left out panics when the guest calls it, naming it.
+            #[cfg(not(any(target_arch = "wasm32", miri)))]
+            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
+                wit: "witbind-fixtures:keywords/type",
+                module: "witbind_fixtures::keywords::type_",
+                install: "install",
+            };
+            /// Natively (`cargo test` on the host): the imports of `witbind-fixtures:keywords/type`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
-                /// A function named `type` in an interface named `type`.
                 fn type_(&self, type_: u8) -> u8 {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:keywords/type",
-                        "type",
-                        "witbind_fixtures::keywords::type_::Host",
-                        "type_",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "type")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `witbind-fixtures:keywords/type` until the returned guard is dropped (the one installed before comes back then).
@@ -1452,157 +956,58 @@ pub mod witbind_fixtures {
             }
             /// A function named `dyn`.
             pub fn dyn_() {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::dyn_(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:keywords/dyn",
-                            "dyn",
-                            "witbind_fixtures::keywords::dyn_::Host",
-                            "witbind_fixtures::keywords::dyn_::install",
-                        ),
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("dyn", ());
-                    unsafe { _wit_import() };
-                }
+                ::witbind::rt::native_import!(Host, "dyn", dyn_());
+                wit_import!("dyn", ());
+                unsafe { _wit_import() };
             }
             /// A function named `self`.
             pub fn self_() {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::self_(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:keywords/dyn",
-                            "self",
-                            "witbind_fixtures::keywords::dyn_::Host",
-                            "witbind_fixtures::keywords::dyn_::install",
-                        ),
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("self", ());
-                    unsafe { _wit_import() };
-                }
+                ::witbind::rt::native_import!(Host, "self", self_());
+                wit_import!("self", ());
+                unsafe { _wit_import() };
             }
             /// A function named `super`.
             pub fn super_() {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::super_(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:keywords/dyn",
-                            "super",
-                            "witbind_fixtures::keywords::dyn_::Host",
-                            "witbind_fixtures::keywords::dyn_::install",
-                        ),
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("super", ());
-                    unsafe { _wit_import() };
-                }
+                ::witbind::rt::native_import!(Host, "super", super_());
+                wit_import!("super", ());
+                unsafe { _wit_import() };
             }
             /// A function named `crate`.
             pub fn crate_() {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::crate_(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:keywords/dyn",
-                            "crate",
-                            "witbind_fixtures::keywords::dyn_::Host",
-                            "witbind_fixtures::keywords::dyn_::install",
-                        ),
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("crate", ());
-                    unsafe { _wit_import() };
-                }
+                ::witbind::rt::native_import!(Host, "crate", crate_());
+                wit_import!("crate", ());
+                unsafe { _wit_import() };
             }
             /// A function named `fn`.
             pub fn fn_() {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::fn_(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:keywords/dyn",
-                            "fn",
-                            "witbind_fixtures::keywords::dyn_::Host",
-                            "witbind_fixtures::keywords::dyn_::install",
-                        ),
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("fn", ());
-                    unsafe { _wit_import() };
-                }
+                ::witbind::rt::native_import!(Host, "fn", fn_());
+                wit_import!("fn", ());
+                unsafe { _wit_import() };
             }
-            /// Natively (`cargo test` on the host): the imports of `witbind-fixtures:keywords/dyn` as a test implements them; make an implementation this thread's with [`install`]. A method left out panics when the guest calls it, naming it.
+            #[cfg(not(any(target_arch = "wasm32", miri)))]
+            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
+                wit: "witbind-fixtures:keywords/dyn",
+                module: "witbind_fixtures::keywords::dyn_",
+                install: "install",
+            };
+            /// Natively (`cargo test` on the host): the imports of `witbind-fixtures:keywords/dyn`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
-                /// A function named `dyn`.
                 fn dyn_(&self) {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:keywords/dyn",
-                        "dyn",
-                        "witbind_fixtures::keywords::dyn_::Host",
-                        "dyn_",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "dyn")
                 }
-                /// A function named `self`.
                 fn self_(&self) {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:keywords/dyn",
-                        "self",
-                        "witbind_fixtures::keywords::dyn_::Host",
-                        "self_",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "self")
                 }
-                /// A function named `super`.
                 fn super_(&self) {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:keywords/dyn",
-                        "super",
-                        "witbind_fixtures::keywords::dyn_::Host",
-                        "super_",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "super")
                 }
-                /// A function named `crate`.
                 fn crate_(&self) {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:keywords/dyn",
-                        "crate",
-                        "witbind_fixtures::keywords::dyn_::Host",
-                        "crate_",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "crate")
                 }
-                /// A function named `fn`.
                 fn fn_(&self) {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:keywords/dyn",
-                        "fn",
-                        "witbind_fixtures::keywords::dyn_::Host",
-                        "fn_",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "fn")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `witbind-fixtures:keywords/dyn` until the returned guard is dropped (the one installed before comes back then).
@@ -1628,28 +1033,22 @@ pub mod mod_ {
     }
     /// A function named `pub`.
     pub fn pub_(self_: u8) {
-        #[cfg(not(any(target_arch = "wasm32", miri)))]
-        {
-            Host::pub_(
-                &**::witbind::rt::native::host::<
-                    dyn Host,
-                >("mod", "pub", "mod_::Host", "mod_::install"),
-                self_,
-            )
-        }
-        #[cfg(any(target_arch = "wasm32", miri))]
-        {
-            wit_import!("pub", (i32));
-            unsafe { _wit_import(::witbind::rt::as_i32(self_)) };
-        }
+        ::witbind::rt::native_import!(Host, "pub", pub_(self_));
+        wit_import!("pub", (i32));
+        unsafe { _wit_import(::witbind::rt::as_i32(self_)) };
     }
-    /// Natively (`cargo test` on the host): the imports of `mod` as a test implements them; make an implementation this thread's with [`install`]. A method left out panics when the guest calls it, naming it.
+    #[cfg(not(any(target_arch = "wasm32", miri)))]
+    const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
+        wit: "mod",
+        module: "mod_",
+        install: "install",
+    };
+    /// Natively (`cargo test` on the host): the imports of `mod`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
     #[cfg(not(any(target_arch = "wasm32", miri)))]
     #[allow(unused_variables, clippy::len_without_is_empty)]
     pub trait Host: 'static {
-        /// A function named `pub`.
         fn pub_(&self, self_: u8) {
-            ::witbind::rt::native::not_implemented("mod", "pub", "mod_::Host", "pub_")
+            ::witbind::rt::native::missing(&__NATIVE, "pub")
         }
     }
     /// Natively: makes `host` this thread's implementation of `mod` until the returned guard is dropped (the one installed before comes back then).

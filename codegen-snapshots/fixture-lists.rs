@@ -55,191 +55,111 @@ pub mod witbind_fixtures {
             }
             /// Bytes in, bytes out (`list<u8>` is special-cased by most bindings).
             pub fn echo_bytes(x: &[u8]) -> ::witbind::rt::Vec<u8> {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::echo_bytes(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:lists/sequences",
-                            "echo-bytes",
-                            "witbind_fixtures::lists::sequences::Host",
-                            "witbind_fixtures::lists::sequences::install",
-                        ),
-                        x,
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("echo-bytes", (ptr, len, ptr));
-                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
-                    let (_ptr1, _len1) = ::witbind::rt::lend_list(x);
-                    let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe { _wit_import(_ptr1, _len1, _ptr2) };
-                    unsafe { ::witbind::rt::take_list_at::<u8>(_ptr2) }
-                }
+                ::witbind::rt::native_import!(Host, "echo-bytes", echo_bytes(x));
+                wit_import!("echo-bytes", (ptr, len, ptr));
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                let (_ptr1, _len1) = ::witbind::rt::lend_list(x);
+                let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_ptr1, _len1, _ptr2) };
+                unsafe { ::witbind::rt::take_list_at::<u8>(_ptr2) }
             }
             /// Strings in, strings out.
             pub fn echo_strings(
                 x: &[::witbind::rt::String],
             ) -> ::witbind::rt::Vec<::witbind::rt::String> {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::echo_strings(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:lists/sequences",
-                            "echo-strings",
-                            "witbind_fixtures::lists::sequences::Host",
-                            "witbind_fixtures::lists::sequences::install",
-                        ),
-                        x,
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("echo-strings", (ptr, len, ptr));
-                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
-                    let (_array2, _len2) = ::witbind::rt::lower_list(
-                        x.iter(),
-                        8,
-                        4,
-                        |_e1, _base2| {
-                            unsafe {
-                                ::witbind::rt::store_list(
-                                    _base2,
-                                    ::witbind::rt::lend_str(_e1),
-                                )
-                            };
-                        },
-                    );
-                    let (_ptr3, _len3) = (_array2, _len2);
-                    let _ptr4 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe { _wit_import(_ptr3, _len3, _ptr4) };
-                    unsafe { ::witbind::rt::cabi_dealloc(_array2, _len2 * 8, 4) };
-                    let _list5 = unsafe { ::witbind::rt::list_at(_ptr4) };
-                    let _lift6 = |_base6: *mut u8| unsafe {
-                        ::witbind::rt::take_string_at(_base6)
-                    };
-                    unsafe { ::witbind::rt::lift_list(_list5, 8, 4, _lift6) }
-                }
+                ::witbind::rt::native_import!(Host, "echo-strings", echo_strings(x));
+                wit_import!("echo-strings", (ptr, len, ptr));
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                let (_array2, _len2) = ::witbind::rt::lower_list(
+                    x.iter(),
+                    8,
+                    4,
+                    |_e1, _base2| {
+                        unsafe {
+                            ::witbind::rt::store_list(
+                                _base2,
+                                ::witbind::rt::lend_str(_e1),
+                            )
+                        };
+                    },
+                );
+                let (_ptr3, _len3) = (_array2, _len2);
+                let _ptr4 = _ret_area.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_ptr3, _len3, _ptr4) };
+                unsafe { ::witbind::rt::cabi_dealloc(_array2, _len2 * 8, 4) };
+                let _list5 = unsafe { ::witbind::rt::list_at(_ptr4) };
+                let _lift6 = |_base6: *mut u8| unsafe {
+                    ::witbind::rt::take_string_at(_base6)
+                };
+                unsafe { ::witbind::rt::lift_list(_list5, 8, 4, _lift6) }
             }
             /// Records in, records out.
             pub fn echo_points(x: &[Point]) -> ::witbind::rt::Vec<Point> {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::echo_points(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:lists/sequences",
-                            "echo-points",
-                            "witbind_fixtures::lists::sequences::Host",
-                            "witbind_fixtures::lists::sequences::install",
-                        ),
-                        x,
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("echo-points", (ptr, len, ptr));
-                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
-                    let (_ptr1, _len1) = ::witbind::rt::lend_list(x);
-                    let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe { _wit_import(_ptr1, _len1, _ptr2) };
-                    unsafe { ::witbind::rt::take_list_at::<Point>(_ptr2) }
-                }
+                ::witbind::rt::native_import!(Host, "echo-points", echo_points(x));
+                wit_import!("echo-points", (ptr, len, ptr));
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                let (_ptr1, _len1) = ::witbind::rt::lend_list(x);
+                let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_ptr1, _len1, _ptr2) };
+                unsafe { ::witbind::rt::take_list_at::<Point>(_ptr2) }
             }
             /// Records that themselves hold lists.
             #[allow(clippy::needless_borrow)]
             pub fn echo_polygons(x: &[Polygon]) -> ::witbind::rt::Vec<Polygon> {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::echo_polygons(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:lists/sequences",
-                            "echo-polygons",
-                            "witbind_fixtures::lists::sequences::Host",
-                            "witbind_fixtures::lists::sequences::install",
-                        ),
-                        x,
-                    )
+                ::witbind::rt::native_import!(Host, "echo-polygons", echo_polygons(x));
+                wit_import!("echo-polygons", (ptr, len, ptr));
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                let mut _cleanup_list = ::witbind::rt::Vec::<
+                    (*mut u8, usize, usize),
+                >::new();
+                let (_array2, _len2) = ::witbind::rt::lower_list(
+                    x.iter(),
+                    24,
+                    4,
+                    |_e1, _base2| {
+                        unsafe { _lower_polygon(&_e1, _base2, &mut _cleanup_list) };
+                    },
+                );
+                let (_ptr3, _len3) = (_array2, _len2);
+                let _ptr4 = _ret_area.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_ptr3, _len3, _ptr4) };
+                unsafe { ::witbind::rt::cabi_dealloc(_array2, _len2 * 24, 4) };
+                for (ptr, size, align) in _cleanup_list {
+                    unsafe { ::witbind::rt::cabi_dealloc(ptr, size, align) };
                 }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("echo-polygons", (ptr, len, ptr));
-                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
-                    let mut _cleanup_list = ::witbind::rt::Vec::<
-                        (*mut u8, usize, usize),
-                    >::new();
-                    let (_array2, _len2) = ::witbind::rt::lower_list(
-                        x.iter(),
-                        24,
-                        4,
-                        |_e1, _base2| {
-                            unsafe { _lower_polygon(&_e1, _base2, &mut _cleanup_list) };
-                        },
-                    );
-                    let (_ptr3, _len3) = (_array2, _len2);
-                    let _ptr4 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe { _wit_import(_ptr3, _len3, _ptr4) };
-                    unsafe { ::witbind::rt::cabi_dealloc(_array2, _len2 * 24, 4) };
-                    for (ptr, size, align) in _cleanup_list {
-                        unsafe { ::witbind::rt::cabi_dealloc(ptr, size, align) };
-                    }
-                    let _list5 = unsafe { ::witbind::rt::list_at(_ptr4) };
-                    let _lift6 = |_base6: *mut u8| unsafe { _lift_polygon(_base6) };
-                    unsafe { ::witbind::rt::lift_list(_list5, 24, 4, _lift6) }
-                }
+                let _list5 = unsafe { ::witbind::rt::list_at(_ptr4) };
+                let _lift6 = |_base6: *mut u8| unsafe { _lift_polygon(_base6) };
+                unsafe { ::witbind::rt::lift_list(_list5, 24, 4, _lift6) }
             }
             /// Lists of lists.
             pub fn echo_matrix(
                 x: &[::witbind::rt::Vec<f64>],
             ) -> ::witbind::rt::Vec<::witbind::rt::Vec<f64>> {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::echo_matrix(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:lists/sequences",
-                            "echo-matrix",
-                            "witbind_fixtures::lists::sequences::Host",
-                            "witbind_fixtures::lists::sequences::install",
-                        ),
-                        x,
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("echo-matrix", (ptr, len, ptr));
-                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
-                    let (_array2, _len2) = ::witbind::rt::lower_list(
-                        x.iter(),
-                        8,
-                        4,
-                        |_e1, _base2| {
-                            unsafe {
-                                ::witbind::rt::store_list(
-                                    _base2,
-                                    ::witbind::rt::lend_list(_e1),
-                                )
-                            };
-                        },
-                    );
-                    let (_ptr3, _len3) = (_array2, _len2);
-                    let _ptr4 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe { _wit_import(_ptr3, _len3, _ptr4) };
-                    unsafe { ::witbind::rt::cabi_dealloc(_array2, _len2 * 8, 4) };
-                    let _list5 = unsafe { ::witbind::rt::list_at(_ptr4) };
-                    let _lift6 = |_base6: *mut u8| unsafe {
-                        ::witbind::rt::take_list_at::<f64>(_base6)
-                    };
-                    unsafe { ::witbind::rt::lift_list(_list5, 8, 4, _lift6) }
-                }
+                ::witbind::rt::native_import!(Host, "echo-matrix", echo_matrix(x));
+                wit_import!("echo-matrix", (ptr, len, ptr));
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                let (_array2, _len2) = ::witbind::rt::lower_list(
+                    x.iter(),
+                    8,
+                    4,
+                    |_e1, _base2| {
+                        unsafe {
+                            ::witbind::rt::store_list(
+                                _base2,
+                                ::witbind::rt::lend_list(_e1),
+                            )
+                        };
+                    },
+                );
+                let (_ptr3, _len3) = (_array2, _len2);
+                let _ptr4 = _ret_area.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_ptr3, _len3, _ptr4) };
+                unsafe { ::witbind::rt::cabi_dealloc(_array2, _len2 * 8, 4) };
+                let _list5 = unsafe { ::witbind::rt::list_at(_ptr4) };
+                let _lift6 = |_base6: *mut u8| unsafe {
+                    ::witbind::rt::take_list_at::<f64>(_base6)
+                };
+                unsafe { ::witbind::rt::lift_list(_list5, 8, 4, _lift6) }
             }
             /// Three levels deep, with strings at the bottom.
             pub fn echo_deep(
@@ -247,83 +167,65 @@ pub mod witbind_fixtures {
             ) -> ::witbind::rt::Vec<
                 ::witbind::rt::Vec<::witbind::rt::Vec<::witbind::rt::String>>,
             > {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::echo_deep(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:lists/sequences",
-                            "echo-deep",
-                            "witbind_fixtures::lists::sequences::Host",
-                            "witbind_fixtures::lists::sequences::install",
-                        ),
-                        x,
-                    )
+                ::witbind::rt::native_import!(Host, "echo-deep", echo_deep(x));
+                wit_import!("echo-deep", (ptr, len, ptr));
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                let mut _cleanup_list = ::witbind::rt::Vec::<
+                    (*mut u8, usize, usize),
+                >::new();
+                let (_array2, _len2) = ::witbind::rt::lower_list(
+                    x.iter(),
+                    8,
+                    4,
+                    |_e1, _base2| {
+                        let (_array4, _len4) = ::witbind::rt::lower_list(
+                            _e1.iter(),
+                            8,
+                            4,
+                            |_e3, _base4| {
+                                let (_array6, _len6) = ::witbind::rt::lower_list(
+                                    _e3.iter(),
+                                    8,
+                                    4,
+                                    |_e5, _base6| {
+                                        unsafe {
+                                            ::witbind::rt::store_list(
+                                                _base6,
+                                                ::witbind::rt::lend_str(_e5),
+                                            )
+                                        };
+                                    },
+                                );
+                                _cleanup_list.push((_array6, _len6 * 8, 4));
+                                unsafe {
+                                    ::witbind::rt::store_list(_base4, (_array6, _len6))
+                                };
+                            },
+                        );
+                        _cleanup_list.push((_array4, _len4 * 8, 4));
+                        unsafe { ::witbind::rt::store_list(_base2, (_array4, _len4)) };
+                    },
+                );
+                let (_ptr7, _len7) = (_array2, _len2);
+                let _ptr8 = _ret_area.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_ptr7, _len7, _ptr8) };
+                unsafe { ::witbind::rt::cabi_dealloc(_array2, _len2 * 8, 4) };
+                for (ptr, size, align) in _cleanup_list {
+                    unsafe { ::witbind::rt::cabi_dealloc(ptr, size, align) };
                 }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("echo-deep", (ptr, len, ptr));
-                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
-                    let mut _cleanup_list = ::witbind::rt::Vec::<
-                        (*mut u8, usize, usize),
-                    >::new();
-                    let (_array2, _len2) = ::witbind::rt::lower_list(
-                        x.iter(),
-                        8,
-                        4,
-                        |_e1, _base2| {
-                            let (_array4, _len4) = ::witbind::rt::lower_list(
-                                _e1.iter(),
-                                8,
-                                4,
-                                |_e3, _base4| {
-                                    let (_array6, _len6) = ::witbind::rt::lower_list(
-                                        _e3.iter(),
-                                        8,
-                                        4,
-                                        |_e5, _base6| {
-                                            unsafe {
-                                                ::witbind::rt::store_list(
-                                                    _base6,
-                                                    ::witbind::rt::lend_str(_e5),
-                                                )
-                                            };
-                                        },
-                                    );
-                                    _cleanup_list.push((_array6, _len6 * 8, 4));
-                                    unsafe {
-                                        ::witbind::rt::store_list(_base4, (_array6, _len6))
-                                    };
-                                },
-                            );
-                            _cleanup_list.push((_array4, _len4 * 8, 4));
-                            unsafe {
-                                ::witbind::rt::store_list(_base2, (_array4, _len4))
-                            };
-                        },
-                    );
-                    let (_ptr7, _len7) = (_array2, _len2);
-                    let _ptr8 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe { _wit_import(_ptr7, _len7, _ptr8) };
-                    unsafe { ::witbind::rt::cabi_dealloc(_array2, _len2 * 8, 4) };
-                    for (ptr, size, align) in _cleanup_list {
-                        unsafe { ::witbind::rt::cabi_dealloc(ptr, size, align) };
-                    }
-                    let _list9 = unsafe { ::witbind::rt::list_at(_ptr8) };
-                    let _lift10 = |_base10: *mut u8| {
-                        let _list11 = unsafe { ::witbind::rt::list_at(_base10) };
-                        let _lift12 = |_base12: *mut u8| {
-                            let _list13 = unsafe { ::witbind::rt::list_at(_base12) };
-                            let _lift14 = |_base14: *mut u8| unsafe {
-                                ::witbind::rt::take_string_at(_base14)
-                            };
-                            unsafe { ::witbind::rt::lift_list(_list13, 8, 4, _lift14) }
+                let _list9 = unsafe { ::witbind::rt::list_at(_ptr8) };
+                let _lift10 = |_base10: *mut u8| {
+                    let _list11 = unsafe { ::witbind::rt::list_at(_base10) };
+                    let _lift12 = |_base12: *mut u8| {
+                        let _list13 = unsafe { ::witbind::rt::list_at(_base12) };
+                        let _lift14 = |_base14: *mut u8| unsafe {
+                            ::witbind::rt::take_string_at(_base14)
                         };
-                        unsafe { ::witbind::rt::lift_list(_list11, 8, 4, _lift12) }
+                        unsafe { ::witbind::rt::lift_list(_list13, 8, 4, _lift14) }
                     };
-                    unsafe { ::witbind::rt::lift_list(_list9, 8, 4, _lift10) }
-                }
+                    unsafe { ::witbind::rt::lift_list(_list11, 8, 4, _lift12) }
+                };
+                unsafe { ::witbind::rt::lift_list(_list9, 8, 4, _lift10) }
             }
             /// Lists of every scalar, each with its own element size and alignment.
             #[allow(clippy::too_many_arguments)]
@@ -339,96 +241,66 @@ pub mod witbind_fixtures {
                 i: &[f32],
                 j: &[char],
             ) {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::scalars(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:lists/sequences",
-                            "scalars",
-                            "witbind_fixtures::lists::sequences::Host",
-                            "witbind_fixtures::lists::sequences::install",
-                        ),
-                        a,
-                        b,
-                        c,
-                        d,
-                        e,
-                        f,
-                        g,
-                        h,
-                        i,
-                        j,
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("scalars", (ptr));
-                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 20]>::uninit();
-                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                    let (_array3, _len3) = ::witbind::rt::lower_list(
-                        a.iter(),
-                        1,
-                        1,
-                        |_e2, _base3| {
-                            unsafe {
-                                *_base3.cast::<u8>() = ::witbind::rt::as_i32(_e2) as u8
-                            };
-                        },
+                ::witbind::rt::native_import!(
+                    Host, "scalars", scalars(a, b, c, d, e, f, g, h, i, j)
+                );
+                wit_import!("scalars", (ptr));
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 20]>::uninit();
+                let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                let (_array3, _len3) = ::witbind::rt::lower_list(
+                    a.iter(),
+                    1,
+                    1,
+                    |_e2, _base3| {
+                        unsafe {
+                            *_base3.cast::<u8>() = ::witbind::rt::as_i32(_e2) as u8
+                        };
+                    },
+                );
+                unsafe {
+                    ::witbind::rt::store_list(_ptr1, (_array3, _len3));
+                    ::witbind::rt::store_list(_ptr1.add(8), ::witbind::rt::lend_list(b));
+                    ::witbind::rt::store_list(
+                        _ptr1.add(16),
+                        ::witbind::rt::lend_list(c),
                     );
-                    unsafe {
-                        ::witbind::rt::store_list(_ptr1, (_array3, _len3));
-                        ::witbind::rt::store_list(
-                            _ptr1.add(8),
-                            ::witbind::rt::lend_list(b),
-                        );
-                        ::witbind::rt::store_list(
-                            _ptr1.add(16),
-                            ::witbind::rt::lend_list(c),
-                        );
-                        ::witbind::rt::store_list(
-                            _ptr1.add(24),
-                            ::witbind::rt::lend_list(d),
-                        );
-                        ::witbind::rt::store_list(
-                            _ptr1.add(32),
-                            ::witbind::rt::lend_list(e),
-                        );
-                        ::witbind::rt::store_list(
-                            _ptr1.add(40),
-                            ::witbind::rt::lend_list(f),
-                        );
-                        ::witbind::rt::store_list(
-                            _ptr1.add(48),
-                            ::witbind::rt::lend_list(g),
-                        );
-                        ::witbind::rt::store_list(
-                            _ptr1.add(56),
-                            ::witbind::rt::lend_list(h),
-                        );
-                        ::witbind::rt::store_list(
-                            _ptr1.add(64),
-                            ::witbind::rt::lend_list(i),
-                        );
-                    }
-                    let (_array5, _len5) = ::witbind::rt::lower_list(
-                        j.iter(),
-                        4,
-                        4,
-                        |_e4, _base5| {
-                            unsafe {
-                                *_base5.cast::<i32>() = ::witbind::rt::as_i32(_e4)
-                            };
-                        },
+                    ::witbind::rt::store_list(
+                        _ptr1.add(24),
+                        ::witbind::rt::lend_list(d),
                     );
-                    unsafe {
-                        ::witbind::rt::store_list(_ptr1.add(72), (_array5, _len5))
-                    };
-                    unsafe { _wit_import(_ptr1) };
-                    unsafe { ::witbind::rt::cabi_dealloc(_array3, _len3, 1) };
-                    unsafe { ::witbind::rt::cabi_dealloc(_array5, _len5 * 4, 4) };
+                    ::witbind::rt::store_list(
+                        _ptr1.add(32),
+                        ::witbind::rt::lend_list(e),
+                    );
+                    ::witbind::rt::store_list(
+                        _ptr1.add(40),
+                        ::witbind::rt::lend_list(f),
+                    );
+                    ::witbind::rt::store_list(
+                        _ptr1.add(48),
+                        ::witbind::rt::lend_list(g),
+                    );
+                    ::witbind::rt::store_list(
+                        _ptr1.add(56),
+                        ::witbind::rt::lend_list(h),
+                    );
+                    ::witbind::rt::store_list(
+                        _ptr1.add(64),
+                        ::witbind::rt::lend_list(i),
+                    );
                 }
+                let (_array5, _len5) = ::witbind::rt::lower_list(
+                    j.iter(),
+                    4,
+                    4,
+                    |_e4, _base5| {
+                        unsafe { *_base5.cast::<i32>() = ::witbind::rt::as_i32(_e4) };
+                    },
+                );
+                unsafe { ::witbind::rt::store_list(_ptr1.add(72), (_array5, _len5)) };
+                unsafe { _wit_import(_ptr1) };
+                unsafe { ::witbind::rt::cabi_dealloc(_array3, _len3, 1) };
+                unsafe { ::witbind::rt::cabi_dealloc(_array5, _len5 * 4, 4) };
             }
             /// Lists of compound elements.
             #[allow(clippy::needless_borrow)]
@@ -438,222 +310,155 @@ pub mod witbind_fixtures {
                 c: &[::core::result::Result<::witbind::rt::String, u8>],
                 d: &[Chunk],
             ) -> ::witbind::rt::Vec<Chunk> {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::compound(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:lists/sequences",
-                            "compound",
-                            "witbind_fixtures::lists::sequences::Host",
-                            "witbind_fixtures::lists::sequences::install",
-                        ),
-                        a,
-                        b,
-                        c,
-                        d,
+                ::witbind::rt::native_import!(Host, "compound", compound(a, b, c, d));
+                wit_import!("compound", (ptr, len, ptr, len, ptr, len, ptr, len, ptr));
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                let mut _cleanup_list = ::witbind::rt::Vec::<
+                    (*mut u8, usize, usize),
+                >::new();
+                let (_array2, _len2) = ::witbind::rt::lower_list(
+                    a.iter(),
+                    12,
+                    4,
+                    |_e1, _base2| {
+                        let (_t3_0, _t3_1) = _e1;
+                        unsafe {
+                            *_base2.cast::<u8>() = ::witbind::rt::as_i32(_t3_0) as u8;
+                            ::witbind::rt::store_list(
+                                _base2.add(4),
+                                ::witbind::rt::lend_str(_t3_1),
+                            );
+                        }
+                    },
+                );
+                let (_ptr4, _len4) = (_array2, _len2);
+                let (_array6, _len6) = ::witbind::rt::lower_list(
+                    b.iter(),
+                    8,
+                    4,
+                    |_e5, _base6| {
+                        match _e5 {
+                            ::core::option::Option::None => {
+                                unsafe { *_base6.cast::<u8>() = 0 };
+                            }
+                            ::core::option::Option::Some(_e8) => {
+                                unsafe {
+                                    *_base6.cast::<u8>() = 1;
+                                    *_base6.add(4).cast::<i32>() = ::witbind::rt::as_i32(_e8);
+                                }
+                            }
+                        }
+                    },
+                );
+                let (_ptr9, _len9) = (_array6, _len6);
+                let (_array11, _len11) = ::witbind::rt::lower_list(
+                    c.iter(),
+                    12,
+                    4,
+                    |_e10, _base11| {
+                        match _e10 {
+                            ::core::result::Result::Ok(_e12) => {
+                                unsafe {
+                                    *_base11.cast::<u8>() = 0;
+                                    ::witbind::rt::store_list(
+                                        _base11.add(4),
+                                        ::witbind::rt::lend_str(_e12),
+                                    );
+                                }
+                            }
+                            ::core::result::Result::Err(_e13) => {
+                                unsafe {
+                                    *_base11.cast::<u8>() = 1;
+                                    *_base11.add(4).cast::<u8>() = ::witbind::rt::as_i32(_e13)
+                                        as u8;
+                                }
+                            }
+                        }
+                    },
+                );
+                let (_ptr14, _len14) = (_array11, _len11);
+                let (_array16, _len16) = ::witbind::rt::lower_list(
+                    d.iter(),
+                    12,
+                    4,
+                    |_e15, _base16| {
+                        unsafe { _lower_chunk(&_e15, _base16, &mut _cleanup_list) };
+                    },
+                );
+                let (_ptr17, _len17) = (_array16, _len16);
+                let _ptr18 = _ret_area.as_mut_ptr().cast::<u8>();
+                unsafe {
+                    _wit_import(
+                        _ptr4,
+                        _len4,
+                        _ptr9,
+                        _len9,
+                        _ptr14,
+                        _len14,
+                        _ptr17,
+                        _len17,
+                        _ptr18,
                     )
+                };
+                unsafe { ::witbind::rt::cabi_dealloc(_array2, _len2 * 12, 4) };
+                unsafe { ::witbind::rt::cabi_dealloc(_array6, _len6 * 8, 4) };
+                unsafe { ::witbind::rt::cabi_dealloc(_array11, _len11 * 12, 4) };
+                unsafe { ::witbind::rt::cabi_dealloc(_array16, _len16 * 12, 4) };
+                for (ptr, size, align) in _cleanup_list {
+                    unsafe { ::witbind::rt::cabi_dealloc(ptr, size, align) };
                 }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!(
-                        "compound", (ptr, len, ptr, len, ptr, len, ptr, len, ptr)
-                    );
-                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
-                    let mut _cleanup_list = ::witbind::rt::Vec::<
-                        (*mut u8, usize, usize),
-                    >::new();
-                    let (_array2, _len2) = ::witbind::rt::lower_list(
-                        a.iter(),
-                        12,
-                        4,
-                        |_e1, _base2| {
-                            let (_t3_0, _t3_1) = _e1;
-                            unsafe {
-                                *_base2.cast::<u8>() = ::witbind::rt::as_i32(_t3_0) as u8;
-                                ::witbind::rt::store_list(
-                                    _base2.add(4),
-                                    ::witbind::rt::lend_str(_t3_1),
-                                );
-                            }
-                        },
-                    );
-                    let (_ptr4, _len4) = (_array2, _len2);
-                    let (_array6, _len6) = ::witbind::rt::lower_list(
-                        b.iter(),
-                        8,
-                        4,
-                        |_e5, _base6| {
-                            match _e5 {
-                                ::core::option::Option::None => {
-                                    unsafe { *_base6.cast::<u8>() = 0 };
-                                }
-                                ::core::option::Option::Some(_e8) => {
-                                    unsafe {
-                                        *_base6.cast::<u8>() = 1;
-                                        *_base6.add(4).cast::<i32>() = ::witbind::rt::as_i32(_e8);
-                                    }
-                                }
-                            }
-                        },
-                    );
-                    let (_ptr9, _len9) = (_array6, _len6);
-                    let (_array11, _len11) = ::witbind::rt::lower_list(
-                        c.iter(),
-                        12,
-                        4,
-                        |_e10, _base11| {
-                            match _e10 {
-                                ::core::result::Result::Ok(_e12) => {
-                                    unsafe {
-                                        *_base11.cast::<u8>() = 0;
-                                        ::witbind::rt::store_list(
-                                            _base11.add(4),
-                                            ::witbind::rt::lend_str(_e12),
-                                        );
-                                    }
-                                }
-                                ::core::result::Result::Err(_e13) => {
-                                    unsafe {
-                                        *_base11.cast::<u8>() = 1;
-                                        *_base11.add(4).cast::<u8>() = ::witbind::rt::as_i32(_e13)
-                                            as u8;
-                                    }
-                                }
-                            }
-                        },
-                    );
-                    let (_ptr14, _len14) = (_array11, _len11);
-                    let (_array16, _len16) = ::witbind::rt::lower_list(
-                        d.iter(),
-                        12,
-                        4,
-                        |_e15, _base16| {
-                            unsafe { _lower_chunk(&_e15, _base16, &mut _cleanup_list) };
-                        },
-                    );
-                    let (_ptr17, _len17) = (_array16, _len16);
-                    let _ptr18 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe {
-                        _wit_import(
-                            _ptr4,
-                            _len4,
-                            _ptr9,
-                            _len9,
-                            _ptr14,
-                            _len14,
-                            _ptr17,
-                            _len17,
-                            _ptr18,
-                        )
-                    };
-                    unsafe { ::witbind::rt::cabi_dealloc(_array2, _len2 * 12, 4) };
-                    unsafe { ::witbind::rt::cabi_dealloc(_array6, _len6 * 8, 4) };
-                    unsafe { ::witbind::rt::cabi_dealloc(_array11, _len11 * 12, 4) };
-                    unsafe { ::witbind::rt::cabi_dealloc(_array16, _len16 * 12, 4) };
-                    for (ptr, size, align) in _cleanup_list {
-                        unsafe { ::witbind::rt::cabi_dealloc(ptr, size, align) };
-                    }
-                    let _list19 = unsafe { ::witbind::rt::list_at(_ptr18) };
-                    let _lift20 = |_base20: *mut u8| unsafe { _lift_chunk(_base20) };
-                    unsafe { ::witbind::rt::lift_list(_list19, 12, 4, _lift20) }
-                }
+                let _list19 = unsafe { ::witbind::rt::list_at(_ptr18) };
+                let _lift20 = |_base20: *mut u8| unsafe { _lift_chunk(_base20) };
+                unsafe { ::witbind::rt::lift_list(_list19, 12, 4, _lift20) }
             }
             /// An empty list is a valid result too.
             pub fn nothing_listed() -> ::witbind::rt::Vec<u32> {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::nothing_listed(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:lists/sequences",
-                            "nothing-listed",
-                            "witbind_fixtures::lists::sequences::Host",
-                            "witbind_fixtures::lists::sequences::install",
-                        ),
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("nothing-listed", (ptr));
-                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
-                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe { _wit_import(_ptr1) };
-                    unsafe { ::witbind::rt::take_list_at::<u32>(_ptr1) }
-                }
+                ::witbind::rt::native_import!(Host, "nothing-listed", nothing_listed());
+                wit_import!("nothing-listed", (ptr));
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_ptr1) };
+                unsafe { ::witbind::rt::take_list_at::<u32>(_ptr1) }
             }
-            /// Natively (`cargo test` on the host): the imports of `witbind-fixtures:lists/sequences` as a test implements them; make an implementation this thread's with [`install`]. A method left out panics when the guest calls it, naming it.
+            #[cfg(not(any(target_arch = "wasm32", miri)))]
+            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
+                wit: "witbind-fixtures:lists/sequences",
+                module: "witbind_fixtures::lists::sequences",
+                install: "install",
+            };
+            /// Natively (`cargo test` on the host): the imports of `witbind-fixtures:lists/sequences`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
-                /// Bytes in, bytes out (`list<u8>` is special-cased by most bindings).
                 fn echo_bytes(&self, x: &[u8]) -> ::witbind::rt::Vec<u8> {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:lists/sequences",
-                        "echo-bytes",
-                        "witbind_fixtures::lists::sequences::Host",
-                        "echo_bytes",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "echo-bytes")
                 }
-                /// Strings in, strings out.
                 fn echo_strings(
                     &self,
                     x: &[::witbind::rt::String],
                 ) -> ::witbind::rt::Vec<::witbind::rt::String> {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:lists/sequences",
-                        "echo-strings",
-                        "witbind_fixtures::lists::sequences::Host",
-                        "echo_strings",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "echo-strings")
                 }
-                /// Records in, records out.
                 fn echo_points(&self, x: &[Point]) -> ::witbind::rt::Vec<Point> {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:lists/sequences",
-                        "echo-points",
-                        "witbind_fixtures::lists::sequences::Host",
-                        "echo_points",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "echo-points")
                 }
-                /// Records that themselves hold lists.
                 fn echo_polygons(&self, x: &[Polygon]) -> ::witbind::rt::Vec<Polygon> {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:lists/sequences",
-                        "echo-polygons",
-                        "witbind_fixtures::lists::sequences::Host",
-                        "echo_polygons",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "echo-polygons")
                 }
-                /// Lists of lists.
                 fn echo_matrix(
                     &self,
                     x: &[::witbind::rt::Vec<f64>],
                 ) -> ::witbind::rt::Vec<::witbind::rt::Vec<f64>> {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:lists/sequences",
-                        "echo-matrix",
-                        "witbind_fixtures::lists::sequences::Host",
-                        "echo_matrix",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "echo-matrix")
                 }
-                /// Three levels deep, with strings at the bottom.
                 fn echo_deep(
                     &self,
                     x: &[::witbind::rt::Vec<::witbind::rt::Vec<::witbind::rt::String>>],
                 ) -> ::witbind::rt::Vec<
                     ::witbind::rt::Vec<::witbind::rt::Vec<::witbind::rt::String>>,
                 > {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:lists/sequences",
-                        "echo-deep",
-                        "witbind_fixtures::lists::sequences::Host",
-                        "echo_deep",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "echo-deep")
                 }
-                /// Lists of every scalar, each with its own element size and alignment.
                 #[allow(clippy::too_many_arguments)]
                 fn scalars(
                     &self,
@@ -668,14 +473,8 @@ pub mod witbind_fixtures {
                     i: &[f32],
                     j: &[char],
                 ) {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:lists/sequences",
-                        "scalars",
-                        "witbind_fixtures::lists::sequences::Host",
-                        "scalars",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "scalars")
                 }
-                /// Lists of compound elements.
                 fn compound(
                     &self,
                     a: &[(u8, ::witbind::rt::String)],
@@ -683,21 +482,10 @@ pub mod witbind_fixtures {
                     c: &[::core::result::Result<::witbind::rt::String, u8>],
                     d: &[Chunk],
                 ) -> ::witbind::rt::Vec<Chunk> {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:lists/sequences",
-                        "compound",
-                        "witbind_fixtures::lists::sequences::Host",
-                        "compound",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "compound")
                 }
-                /// An empty list is a valid result too.
                 fn nothing_listed(&self) -> ::witbind::rt::Vec<u32> {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:lists/sequences",
-                        "nothing-listed",
-                        "witbind_fixtures::lists::sequences::Host",
-                        "nothing_listed",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "nothing-listed")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `witbind-fixtures:lists/sequences` until the returned guard is dropped (the one installed before comes back then).

@@ -52,82 +52,17 @@ pub mod logger {
     ::witbind::rt::resource_handle!(Tally, "logger", "[resource-drop]tally");
     impl Tally {
         pub fn new(start: u64) -> Self {
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            {
-                Host::tally_new(
-                    &**::witbind::rt::native::host::<
-                        dyn Host,
-                    >("logger", "[constructor]tally", "logger::Host", "logger::install"),
-                    start,
-                )
-            }
-            #[cfg(any(target_arch = "wasm32", miri))]
-            {
-                wit_import!("[constructor]tally", (i64), i32);
-                let _ret1 = unsafe { _wit_import(::witbind::rt::as_i64(start)) };
-                unsafe { Tally::from_handle(_ret1 as u32) }
-            }
+            ::witbind::rt::native_import!(Host, "[constructor]tally", tally_new(start));
+            wit_import!("[constructor]tally", (i64), i32);
+            let _ret1 = unsafe { _wit_import(::witbind::rt::as_i64(start)) };
+            unsafe { Tally::from_handle(_ret1 as u32) }
         }
         pub fn bump(&self) -> Snapshot {
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            {
-                HostTally::bump(
-                    &**::witbind::rt::native::resource::<
-                        dyn HostTally,
-                    >(
-                        ::witbind::rt::ResourceHandle::handle(&self.handle),
-                        "logger#tally",
-                    ),
-                )
-            }
-            #[cfg(any(target_arch = "wasm32", miri))]
-            {
-                wit_import!("[method]tally.bump", (i32, ptr));
-                let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
-                let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                unsafe { _wit_import(self.handle() as i32, _ptr1) };
-                let _l2 = unsafe { *_ptr1.add(8).cast::<u64>() };
-                Snapshot {
-                    name: unsafe { ::witbind::rt::take_string_at(_ptr1) },
-                    value: _l2,
-                }
-            }
-        }
-    }
-    pub fn describe() -> ::witbind::rt::String {
-        #[cfg(not(any(target_arch = "wasm32", miri)))]
-        {
-            Host::describe(
-                &**::witbind::rt::native::host::<
-                    dyn Host,
-                >("logger", "describe", "logger::Host", "logger::install"),
-            )
-        }
-        #[cfg(any(target_arch = "wasm32", miri))]
-        {
-            wit_import!("describe", (ptr));
-            let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
-            let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-            unsafe { _wit_import(_ptr1) };
-            unsafe { ::witbind::rt::take_string_at(_ptr1) }
-        }
-    }
-    pub fn total(t: &Tally) -> Snapshot {
-        #[cfg(not(any(target_arch = "wasm32", miri)))]
-        {
-            Host::total(
-                &**::witbind::rt::native::host::<
-                    dyn Host,
-                >("logger", "total", "logger::Host", "logger::install"),
-                t,
-            )
-        }
-        #[cfg(any(target_arch = "wasm32", miri))]
-        {
-            wit_import!("total", (i32, ptr));
+            ::witbind::rt::native_method!(HostTally, self, bump());
+            wit_import!("[method]tally.bump", (i32, ptr));
             let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
             let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-            unsafe { _wit_import(t.handle() as i32, _ptr1) };
+            unsafe { _wit_import(self.handle() as i32, _ptr1) };
             let _l2 = unsafe { *_ptr1.add(8).cast::<u64>() };
             Snapshot {
                 name: unsafe { ::witbind::rt::take_string_at(_ptr1) },
@@ -135,33 +70,44 @@ pub mod logger {
             }
         }
     }
-    /// Natively (`cargo test` on the host): the imports of `logger` as a test implements them; make an implementation this thread's with [`install`]. A method left out panics when the guest calls it, naming it.
+    pub fn describe() -> ::witbind::rt::String {
+        ::witbind::rt::native_import!(Host, "describe", describe());
+        wit_import!("describe", (ptr));
+        let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+        let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+        unsafe { _wit_import(_ptr1) };
+        unsafe { ::witbind::rt::take_string_at(_ptr1) }
+    }
+    pub fn total(t: &Tally) -> Snapshot {
+        ::witbind::rt::native_import!(Host, "total", total(t));
+        wit_import!("total", (i32, ptr));
+        let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
+        let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+        unsafe { _wit_import(t.handle() as i32, _ptr1) };
+        let _l2 = unsafe { *_ptr1.add(8).cast::<u64>() };
+        Snapshot {
+            name: unsafe { ::witbind::rt::take_string_at(_ptr1) },
+            value: _l2,
+        }
+    }
+    #[cfg(not(any(target_arch = "wasm32", miri)))]
+    const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
+        wit: "logger",
+        module: "logger",
+        install: "install",
+    };
+    /// Natively (`cargo test` on the host): the imports of `logger`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
     #[cfg(not(any(target_arch = "wasm32", miri)))]
     #[allow(unused_variables, clippy::len_without_is_empty)]
     pub trait Host: 'static {
         fn tally_new(&self, start: u64) -> Tally {
-            ::witbind::rt::native::not_implemented(
-                "logger",
-                "[constructor]tally",
-                "logger::Host",
-                "tally_new",
-            )
+            ::witbind::rt::native::missing(&__NATIVE, "[constructor]tally")
         }
         fn describe(&self) -> ::witbind::rt::String {
-            ::witbind::rt::native::not_implemented(
-                "logger",
-                "describe",
-                "logger::Host",
-                "describe",
-            )
+            ::witbind::rt::native::missing(&__NATIVE, "describe")
         }
         fn total(&self, t: &Tally) -> Snapshot {
-            ::witbind::rt::native::not_implemented(
-                "logger",
-                "total",
-                "logger::Host",
-                "total",
-            )
+            ::witbind::rt::native::missing(&__NATIVE, "total")
         }
     }
     /// Natively: makes `host` this thread's implementation of `logger` until the returned guard is dropped (the one installed before comes back then).
@@ -169,30 +115,15 @@ pub mod logger {
     pub fn install(host: impl Host) -> ::witbind::rt::native::Installed {
         ::witbind::rt::native::install::<dyn Host>(::witbind::rt::Box::new(host))
     }
-    /// Natively (`cargo test` on the host): a test's object behind an imported [`Tally`] (`logger#tally`); `Tally::from(object)` hands it to the guest. A method left out panics when the guest calls it, naming it.
+    /// Natively (`cargo test` on the host): a test's object behind an imported [`Tally`], with its methods; `Tally::from(object)` hands it to the guest. A method left out panics when the guest calls it, naming it.
     #[cfg(not(any(target_arch = "wasm32", miri)))]
     #[allow(unused_variables, clippy::len_without_is_empty)]
     pub trait HostTally: 'static {
         fn bump(&self) -> Snapshot {
-            ::witbind::rt::native::not_implemented(
-                "logger#tally",
-                "[method]tally.bump",
-                "logger::HostTally",
-                "bump",
-            )
+            ::witbind::rt::native::missing(&__NATIVE, "[method]tally.bump")
         }
     }
-    #[cfg(not(any(target_arch = "wasm32", miri)))]
-    impl<T: HostTally> ::core::convert::From<T> for Tally {
-        fn from(object: T) -> Self {
-            let handle = ::witbind::rt::native::new_resource::<
-                dyn HostTally,
-            >(::witbind::rt::Box::new(object));
-            Self {
-                handle: unsafe { ::witbind::rt::ResourceHandle::from_handle(handle) },
-            }
-        }
-    }
+    ::witbind::rt::native_resource!(Tally, HostTally);
 }
 #[rustfmt::skip]
 #[allow(dead_code, clippy::module_inception, clippy::type_complexity)]

@@ -170,166 +170,90 @@ pub mod primary {
     impl Bucket {
         /// Opens the bucket `name`.
         pub fn new(name: &str) -> Self {
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            {
-                Host::bucket_new(
-                    &**::witbind::rt::native::host::<
-                        dyn Host,
-                    >(
-                        "primary",
-                        "[constructor]bucket",
-                        "primary::Host",
-                        "primary::install",
-                    ),
-                    name,
-                )
-            }
-            #[cfg(any(target_arch = "wasm32", miri))]
-            {
-                wit_import!("[constructor]bucket", (ptr, len), i32);
-                let (_ptr1, _len1) = ::witbind::rt::lend_str(name);
-                let _ret2 = unsafe { _wit_import(_ptr1, _len1) };
-                unsafe { Bucket::from_handle(_ret2 as u32) }
-            }
+            ::witbind::rt::native_import!(Host, "[constructor]bucket", bucket_new(name));
+            wit_import!("[constructor]bucket", (ptr, len), i32);
+            let (_ptr1, _len1) = ::witbind::rt::lend_str(name);
+            let _ret2 = unsafe { _wit_import(_ptr1, _len1) };
+            unsafe { Bucket::from_handle(_ret2 as u32) }
         }
         /// The bucket's name.
         pub fn name(&self) -> ::witbind::rt::String {
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            {
-                HostBucket::name(
-                    &**::witbind::rt::native::resource::<
-                        dyn HostBucket,
-                    >(
-                        ::witbind::rt::ResourceHandle::handle(&self.handle),
-                        "primary#bucket",
-                    ),
-                )
-            }
-            #[cfg(any(target_arch = "wasm32", miri))]
-            {
-                wit_import!("[method]bucket.name", (i32, ptr));
-                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
-                let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                unsafe { _wit_import(self.handle() as i32, _ptr1) };
-                unsafe { ::witbind::rt::take_string_at(_ptr1) }
-            }
+            ::witbind::rt::native_method!(HostBucket, self, name());
+            wit_import!("[method]bucket.name", (i32, ptr));
+            let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+            let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+            unsafe { _wit_import(self.handle() as i32, _ptr1) };
+            unsafe { ::witbind::rt::take_string_at(_ptr1) }
         }
         /// Reads an entry.
         pub fn get(&self, key: &str) -> ::core::result::Result<Entry, Error> {
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            {
-                HostBucket::get(
-                    &**::witbind::rt::native::resource::<
-                        dyn HostBucket,
-                    >(
-                        ::witbind::rt::ResourceHandle::handle(&self.handle),
-                        "primary#bucket",
-                    ),
-                    key,
-                )
-            }
-            #[cfg(any(target_arch = "wasm32", miri))]
-            {
-                wit_import!("[method]bucket.get", (i32, ptr, len, ptr));
-                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 4]>::uninit();
-                let (_ptr1, _len1) = ::witbind::rt::lend_str(key);
-                let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
-                unsafe { _wit_import(self.handle() as i32, _ptr1, _len1, _ptr2) };
-                let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                let _case5 = || {
-                    let _l4 = unsafe { *_ptr2.add(12).cast::<u32>() };
-                    Entry {
-                        key: unsafe { ::witbind::rt::take_string_at(_ptr2.add(4)) },
-                        value: _l4,
-                    }
-                };
-                let _case7 = || {
-                    let _l6 = unsafe { *_ptr2.add(4).cast::<u8>() };
-                    unsafe { Error::_lift(_l6) }
-                };
-                unsafe { ::witbind::rt::lift_result(_l3, _case5, _case7) }
-            }
+            ::witbind::rt::native_method!(HostBucket, self, get(key));
+            wit_import!("[method]bucket.get", (i32, ptr, len, ptr));
+            let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 4]>::uninit();
+            let (_ptr1, _len1) = ::witbind::rt::lend_str(key);
+            let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
+            unsafe { _wit_import(self.handle() as i32, _ptr1, _len1, _ptr2) };
+            let _l3 = unsafe { *_ptr2.cast::<u8>() };
+            let _case5 = || {
+                let _l4 = unsafe { *_ptr2.add(12).cast::<u32>() };
+                Entry {
+                    key: unsafe { ::witbind::rt::take_string_at(_ptr2.add(4)) },
+                    value: _l4,
+                }
+            };
+            let _case7 = || {
+                let _l6 = unsafe { *_ptr2.add(4).cast::<u8>() };
+                unsafe { Error::_lift(_l6) }
+            };
+            unsafe { ::witbind::rt::lift_result(_l3, _case5, _case7) }
         }
     }
     /// The store's name.
     pub fn describe() -> ::witbind::rt::String {
-        #[cfg(not(any(target_arch = "wasm32", miri)))]
-        {
-            Host::describe(
-                &**::witbind::rt::native::host::<
-                    dyn Host,
-                >("primary", "describe", "primary::Host", "primary::install"),
-            )
-        }
-        #[cfg(any(target_arch = "wasm32", miri))]
-        {
-            wit_import!("describe", (ptr));
-            let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
-            let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-            unsafe { _wit_import(_ptr1) };
-            unsafe { ::witbind::rt::take_string_at(_ptr1) }
-        }
+        ::witbind::rt::native_import!(Host, "describe", describe());
+        wit_import!("describe", (ptr));
+        let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+        let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+        unsafe { _wit_import(_ptr1) };
+        unsafe { ::witbind::rt::take_string_at(_ptr1) }
     }
     /// Stores an entry; returns the previous one.
     pub fn set(entry: &Entry) -> ::core::option::Option<Entry> {
-        #[cfg(not(any(target_arch = "wasm32", miri)))]
-        {
-            Host::set(
-                &**::witbind::rt::native::host::<
-                    dyn Host,
-                >("primary", "set", "primary::Host", "primary::install"),
-                entry,
-            )
-        }
-        #[cfg(any(target_arch = "wasm32", miri))]
-        {
-            wit_import!("set", (ptr, len, i32, ptr));
-            let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 4]>::uninit();
-            let Entry { key: _f1, value: _f2 } = entry;
-            let (_ptr3, _len3) = ::witbind::rt::lend_str(_f1);
-            let _ptr4 = _ret_area.as_mut_ptr().cast::<u8>();
-            unsafe { _wit_import(_ptr3, _len3, ::witbind::rt::as_i32(_f2), _ptr4) };
-            let _l5 = unsafe { *_ptr4.cast::<u8>() };
-            let _case7 = || {
-                let _l6 = unsafe { *_ptr4.add(12).cast::<u32>() };
-                Entry {
-                    key: unsafe { ::witbind::rt::take_string_at(_ptr4.add(4)) },
-                    value: _l6,
-                }
-            };
-            unsafe { ::witbind::rt::lift_option(_l5, _case7) }
-        }
+        ::witbind::rt::native_import!(Host, "set", set(entry));
+        wit_import!("set", (ptr, len, i32, ptr));
+        let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 4]>::uninit();
+        let Entry { key: _f1, value: _f2 } = entry;
+        let (_ptr3, _len3) = ::witbind::rt::lend_str(_f1);
+        let _ptr4 = _ret_area.as_mut_ptr().cast::<u8>();
+        unsafe { _wit_import(_ptr3, _len3, ::witbind::rt::as_i32(_f2), _ptr4) };
+        let _l5 = unsafe { *_ptr4.cast::<u8>() };
+        let _case7 = || {
+            let _l6 = unsafe { *_ptr4.add(12).cast::<u32>() };
+            Entry {
+                key: unsafe { ::witbind::rt::take_string_at(_ptr4.add(4)) },
+                value: _l6,
+            }
+        };
+        unsafe { ::witbind::rt::lift_option(_l5, _case7) }
     }
-    /// Natively (`cargo test` on the host): the imports of `primary` as a test implements them; make an implementation this thread's with [`install`]. A method left out panics when the guest calls it, naming it.
+    #[cfg(not(any(target_arch = "wasm32", miri)))]
+    const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
+        wit: "primary",
+        module: "primary",
+        install: "install",
+    };
+    /// Natively (`cargo test` on the host): the imports of `primary`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
     #[cfg(not(any(target_arch = "wasm32", miri)))]
     #[allow(unused_variables, clippy::len_without_is_empty)]
     pub trait Host: 'static {
-        /// Opens the bucket `name`.
         fn bucket_new(&self, name: &str) -> Bucket {
-            ::witbind::rt::native::not_implemented(
-                "primary",
-                "[constructor]bucket",
-                "primary::Host",
-                "bucket_new",
-            )
+            ::witbind::rt::native::missing(&__NATIVE, "[constructor]bucket")
         }
-        /// The store's name.
         fn describe(&self) -> ::witbind::rt::String {
-            ::witbind::rt::native::not_implemented(
-                "primary",
-                "describe",
-                "primary::Host",
-                "describe",
-            )
+            ::witbind::rt::native::missing(&__NATIVE, "describe")
         }
-        /// Stores an entry; returns the previous one.
         fn set(&self, entry: &Entry) -> ::core::option::Option<Entry> {
-            ::witbind::rt::native::not_implemented(
-                "primary",
-                "set",
-                "primary::Host",
-                "set",
-            )
+            ::witbind::rt::native::missing(&__NATIVE, "set")
         }
     }
     /// Natively: makes `host` this thread's implementation of `primary` until the returned guard is dropped (the one installed before comes back then).
@@ -337,40 +261,18 @@ pub mod primary {
     pub fn install(host: impl Host) -> ::witbind::rt::native::Installed {
         ::witbind::rt::native::install::<dyn Host>(::witbind::rt::Box::new(host))
     }
-    /// Natively (`cargo test` on the host): a test's object behind an imported [`Bucket`] (`primary#bucket`); `Bucket::from(object)` hands it to the guest. A method left out panics when the guest calls it, naming it.
+    /// Natively (`cargo test` on the host): a test's object behind an imported [`Bucket`], with its methods; `Bucket::from(object)` hands it to the guest. A method left out panics when the guest calls it, naming it.
     #[cfg(not(any(target_arch = "wasm32", miri)))]
     #[allow(unused_variables, clippy::len_without_is_empty)]
     pub trait HostBucket: 'static {
-        /// The bucket's name.
         fn name(&self) -> ::witbind::rt::String {
-            ::witbind::rt::native::not_implemented(
-                "primary#bucket",
-                "[method]bucket.name",
-                "primary::HostBucket",
-                "name",
-            )
+            ::witbind::rt::native::missing(&__NATIVE, "[method]bucket.name")
         }
-        /// Reads an entry.
         fn get(&self, key: &str) -> ::core::result::Result<Entry, Error> {
-            ::witbind::rt::native::not_implemented(
-                "primary#bucket",
-                "[method]bucket.get",
-                "primary::HostBucket",
-                "get",
-            )
+            ::witbind::rt::native::missing(&__NATIVE, "[method]bucket.get")
         }
     }
-    #[cfg(not(any(target_arch = "wasm32", miri)))]
-    impl<T: HostBucket> ::core::convert::From<T> for Bucket {
-        fn from(object: T) -> Self {
-            let handle = ::witbind::rt::native::new_resource::<
-                dyn HostBucket,
-            >(::witbind::rt::Box::new(object));
-            Self {
-                handle: unsafe { ::witbind::rt::ResourceHandle::from_handle(handle) },
-            }
-        }
-    }
+    ::witbind::rt::native_resource!(Bucket, HostBucket);
 }
 /// A key-value store.
 #[rustfmt::skip]
@@ -455,166 +357,90 @@ pub mod secondary {
     impl Bucket {
         /// Opens the bucket `name`.
         pub fn new(name: &str) -> Self {
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            {
-                Host::bucket_new(
-                    &**::witbind::rt::native::host::<
-                        dyn Host,
-                    >(
-                        "secondary",
-                        "[constructor]bucket",
-                        "secondary::Host",
-                        "secondary::install",
-                    ),
-                    name,
-                )
-            }
-            #[cfg(any(target_arch = "wasm32", miri))]
-            {
-                wit_import!("[constructor]bucket", (ptr, len), i32);
-                let (_ptr1, _len1) = ::witbind::rt::lend_str(name);
-                let _ret2 = unsafe { _wit_import(_ptr1, _len1) };
-                unsafe { Bucket::from_handle(_ret2 as u32) }
-            }
+            ::witbind::rt::native_import!(Host, "[constructor]bucket", bucket_new(name));
+            wit_import!("[constructor]bucket", (ptr, len), i32);
+            let (_ptr1, _len1) = ::witbind::rt::lend_str(name);
+            let _ret2 = unsafe { _wit_import(_ptr1, _len1) };
+            unsafe { Bucket::from_handle(_ret2 as u32) }
         }
         /// The bucket's name.
         pub fn name(&self) -> ::witbind::rt::String {
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            {
-                HostBucket::name(
-                    &**::witbind::rt::native::resource::<
-                        dyn HostBucket,
-                    >(
-                        ::witbind::rt::ResourceHandle::handle(&self.handle),
-                        "secondary#bucket",
-                    ),
-                )
-            }
-            #[cfg(any(target_arch = "wasm32", miri))]
-            {
-                wit_import!("[method]bucket.name", (i32, ptr));
-                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
-                let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                unsafe { _wit_import(self.handle() as i32, _ptr1) };
-                unsafe { ::witbind::rt::take_string_at(_ptr1) }
-            }
+            ::witbind::rt::native_method!(HostBucket, self, name());
+            wit_import!("[method]bucket.name", (i32, ptr));
+            let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+            let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+            unsafe { _wit_import(self.handle() as i32, _ptr1) };
+            unsafe { ::witbind::rt::take_string_at(_ptr1) }
         }
         /// Reads an entry.
         pub fn get(&self, key: &str) -> ::core::result::Result<Entry, Error> {
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            {
-                HostBucket::get(
-                    &**::witbind::rt::native::resource::<
-                        dyn HostBucket,
-                    >(
-                        ::witbind::rt::ResourceHandle::handle(&self.handle),
-                        "secondary#bucket",
-                    ),
-                    key,
-                )
-            }
-            #[cfg(any(target_arch = "wasm32", miri))]
-            {
-                wit_import!("[method]bucket.get", (i32, ptr, len, ptr));
-                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 4]>::uninit();
-                let (_ptr1, _len1) = ::witbind::rt::lend_str(key);
-                let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
-                unsafe { _wit_import(self.handle() as i32, _ptr1, _len1, _ptr2) };
-                let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                let _case5 = || {
-                    let _l4 = unsafe { *_ptr2.add(12).cast::<u32>() };
-                    Entry {
-                        key: unsafe { ::witbind::rt::take_string_at(_ptr2.add(4)) },
-                        value: _l4,
-                    }
-                };
-                let _case7 = || {
-                    let _l6 = unsafe { *_ptr2.add(4).cast::<u8>() };
-                    unsafe { Error::_lift(_l6) }
-                };
-                unsafe { ::witbind::rt::lift_result(_l3, _case5, _case7) }
-            }
+            ::witbind::rt::native_method!(HostBucket, self, get(key));
+            wit_import!("[method]bucket.get", (i32, ptr, len, ptr));
+            let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 4]>::uninit();
+            let (_ptr1, _len1) = ::witbind::rt::lend_str(key);
+            let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
+            unsafe { _wit_import(self.handle() as i32, _ptr1, _len1, _ptr2) };
+            let _l3 = unsafe { *_ptr2.cast::<u8>() };
+            let _case5 = || {
+                let _l4 = unsafe { *_ptr2.add(12).cast::<u32>() };
+                Entry {
+                    key: unsafe { ::witbind::rt::take_string_at(_ptr2.add(4)) },
+                    value: _l4,
+                }
+            };
+            let _case7 = || {
+                let _l6 = unsafe { *_ptr2.add(4).cast::<u8>() };
+                unsafe { Error::_lift(_l6) }
+            };
+            unsafe { ::witbind::rt::lift_result(_l3, _case5, _case7) }
         }
     }
     /// The store's name.
     pub fn describe() -> ::witbind::rt::String {
-        #[cfg(not(any(target_arch = "wasm32", miri)))]
-        {
-            Host::describe(
-                &**::witbind::rt::native::host::<
-                    dyn Host,
-                >("secondary", "describe", "secondary::Host", "secondary::install"),
-            )
-        }
-        #[cfg(any(target_arch = "wasm32", miri))]
-        {
-            wit_import!("describe", (ptr));
-            let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
-            let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-            unsafe { _wit_import(_ptr1) };
-            unsafe { ::witbind::rt::take_string_at(_ptr1) }
-        }
+        ::witbind::rt::native_import!(Host, "describe", describe());
+        wit_import!("describe", (ptr));
+        let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+        let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+        unsafe { _wit_import(_ptr1) };
+        unsafe { ::witbind::rt::take_string_at(_ptr1) }
     }
     /// Stores an entry; returns the previous one.
     pub fn set(entry: &Entry) -> ::core::option::Option<Entry> {
-        #[cfg(not(any(target_arch = "wasm32", miri)))]
-        {
-            Host::set(
-                &**::witbind::rt::native::host::<
-                    dyn Host,
-                >("secondary", "set", "secondary::Host", "secondary::install"),
-                entry,
-            )
-        }
-        #[cfg(any(target_arch = "wasm32", miri))]
-        {
-            wit_import!("set", (ptr, len, i32, ptr));
-            let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 4]>::uninit();
-            let Entry { key: _f1, value: _f2 } = entry;
-            let (_ptr3, _len3) = ::witbind::rt::lend_str(_f1);
-            let _ptr4 = _ret_area.as_mut_ptr().cast::<u8>();
-            unsafe { _wit_import(_ptr3, _len3, ::witbind::rt::as_i32(_f2), _ptr4) };
-            let _l5 = unsafe { *_ptr4.cast::<u8>() };
-            let _case7 = || {
-                let _l6 = unsafe { *_ptr4.add(12).cast::<u32>() };
-                Entry {
-                    key: unsafe { ::witbind::rt::take_string_at(_ptr4.add(4)) },
-                    value: _l6,
-                }
-            };
-            unsafe { ::witbind::rt::lift_option(_l5, _case7) }
-        }
+        ::witbind::rt::native_import!(Host, "set", set(entry));
+        wit_import!("set", (ptr, len, i32, ptr));
+        let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 4]>::uninit();
+        let Entry { key: _f1, value: _f2 } = entry;
+        let (_ptr3, _len3) = ::witbind::rt::lend_str(_f1);
+        let _ptr4 = _ret_area.as_mut_ptr().cast::<u8>();
+        unsafe { _wit_import(_ptr3, _len3, ::witbind::rt::as_i32(_f2), _ptr4) };
+        let _l5 = unsafe { *_ptr4.cast::<u8>() };
+        let _case7 = || {
+            let _l6 = unsafe { *_ptr4.add(12).cast::<u32>() };
+            Entry {
+                key: unsafe { ::witbind::rt::take_string_at(_ptr4.add(4)) },
+                value: _l6,
+            }
+        };
+        unsafe { ::witbind::rt::lift_option(_l5, _case7) }
     }
-    /// Natively (`cargo test` on the host): the imports of `secondary` as a test implements them; make an implementation this thread's with [`install`]. A method left out panics when the guest calls it, naming it.
+    #[cfg(not(any(target_arch = "wasm32", miri)))]
+    const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
+        wit: "secondary",
+        module: "secondary",
+        install: "install",
+    };
+    /// Natively (`cargo test` on the host): the imports of `secondary`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
     #[cfg(not(any(target_arch = "wasm32", miri)))]
     #[allow(unused_variables, clippy::len_without_is_empty)]
     pub trait Host: 'static {
-        /// Opens the bucket `name`.
         fn bucket_new(&self, name: &str) -> Bucket {
-            ::witbind::rt::native::not_implemented(
-                "secondary",
-                "[constructor]bucket",
-                "secondary::Host",
-                "bucket_new",
-            )
+            ::witbind::rt::native::missing(&__NATIVE, "[constructor]bucket")
         }
-        /// The store's name.
         fn describe(&self) -> ::witbind::rt::String {
-            ::witbind::rt::native::not_implemented(
-                "secondary",
-                "describe",
-                "secondary::Host",
-                "describe",
-            )
+            ::witbind::rt::native::missing(&__NATIVE, "describe")
         }
-        /// Stores an entry; returns the previous one.
         fn set(&self, entry: &Entry) -> ::core::option::Option<Entry> {
-            ::witbind::rt::native::not_implemented(
-                "secondary",
-                "set",
-                "secondary::Host",
-                "set",
-            )
+            ::witbind::rt::native::missing(&__NATIVE, "set")
         }
     }
     /// Natively: makes `host` this thread's implementation of `secondary` until the returned guard is dropped (the one installed before comes back then).
@@ -622,40 +448,18 @@ pub mod secondary {
     pub fn install(host: impl Host) -> ::witbind::rt::native::Installed {
         ::witbind::rt::native::install::<dyn Host>(::witbind::rt::Box::new(host))
     }
-    /// Natively (`cargo test` on the host): a test's object behind an imported [`Bucket`] (`secondary#bucket`); `Bucket::from(object)` hands it to the guest. A method left out panics when the guest calls it, naming it.
+    /// Natively (`cargo test` on the host): a test's object behind an imported [`Bucket`], with its methods; `Bucket::from(object)` hands it to the guest. A method left out panics when the guest calls it, naming it.
     #[cfg(not(any(target_arch = "wasm32", miri)))]
     #[allow(unused_variables, clippy::len_without_is_empty)]
     pub trait HostBucket: 'static {
-        /// The bucket's name.
         fn name(&self) -> ::witbind::rt::String {
-            ::witbind::rt::native::not_implemented(
-                "secondary#bucket",
-                "[method]bucket.name",
-                "secondary::HostBucket",
-                "name",
-            )
+            ::witbind::rt::native::missing(&__NATIVE, "[method]bucket.name")
         }
-        /// Reads an entry.
         fn get(&self, key: &str) -> ::core::result::Result<Entry, Error> {
-            ::witbind::rt::native::not_implemented(
-                "secondary#bucket",
-                "[method]bucket.get",
-                "secondary::HostBucket",
-                "get",
-            )
+            ::witbind::rt::native::missing(&__NATIVE, "[method]bucket.get")
         }
     }
-    #[cfg(not(any(target_arch = "wasm32", miri)))]
-    impl<T: HostBucket> ::core::convert::From<T> for Bucket {
-        fn from(object: T) -> Self {
-            let handle = ::witbind::rt::native::new_resource::<
-                dyn HostBucket,
-            >(::witbind::rt::Box::new(object));
-            Self {
-                handle: unsafe { ::witbind::rt::ResourceHandle::from_handle(handle) },
-            }
-        }
-    }
+    ::witbind::rt::native_resource!(Bucket, HostBucket);
 }
 #[rustfmt::skip]
 #[cfg(target_arch = "wasm32")]

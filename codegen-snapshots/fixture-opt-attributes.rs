@@ -26,38 +26,24 @@ impl Level {
 #[rustfmt::skip]
 #[allow(clippy::clone_on_copy)]
 pub fn set_level(l: Level) {
-    #[cfg(not(any(target_arch = "wasm32", miri)))]
-    {
-        Host::set_level(
-            &**::witbind::rt::native::host::<
-                dyn Host,
-            >(
-                "witbind-fixtures:opt-attributes@1.0.0/opt-attributes",
-                "set-level",
-                "Host",
-                "install",
-            ),
-            l,
-        )
-    }
-    #[cfg(any(target_arch = "wasm32", miri))]
-    {
-        ::witbind::rt::wit_import!("$root", "set-level", (i32));
-        unsafe { _wit_import(l.clone() as i32) };
-    }
+    ::witbind::rt::native_import!(Host, "set-level", set_level(l));
+    ::witbind::rt::wit_import!("$root", "set-level", (i32));
+    unsafe { _wit_import(l.clone() as i32) };
 }
-/// Natively (`cargo test` on the host): the imports of `witbind-fixtures:opt-attributes@1.0.0/opt-attributes` as a test implements them; make an implementation this thread's with [`install`]. A method left out panics when the guest calls it, naming it.
+#[rustfmt::skip]
+#[cfg(not(any(target_arch = "wasm32", miri)))]
+const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
+    wit: "witbind-fixtures:opt-attributes@1.0.0/opt-attributes",
+    module: "",
+    install: "install",
+};
+/// Natively (`cargo test` on the host): the imports of `witbind-fixtures:opt-attributes@1.0.0/opt-attributes`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
 #[rustfmt::skip]
 #[cfg(not(any(target_arch = "wasm32", miri)))]
 #[allow(unused_variables, clippy::len_without_is_empty)]
 pub trait Host: 'static {
     fn set_level(&self, l: Level) {
-        ::witbind::rt::native::not_implemented(
-            "witbind-fixtures:opt-attributes@1.0.0/opt-attributes",
-            "set-level",
-            "Host",
-            "set_level",
-        )
+        ::witbind::rt::native::missing(&__NATIVE, "set-level")
     }
 }
 /// Natively: makes `host` this thread's implementation of `witbind-fixtures:opt-attributes@1.0.0/opt-attributes` until the returned guard is dropped (the one installed before comes back then).
@@ -128,52 +114,35 @@ pub mod witbind_fixtures {
             }
             #[allow(clippy::clone_on_copy)]
             pub fn draw(s: Shape, at: Point, c: Color) {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::draw(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:opt-attributes/shapes@1.0.0",
-                            "draw",
-                            "witbind_fixtures::opt_attributes::shapes::Host",
-                            "witbind_fixtures::opt_attributes::shapes::install",
-                        ),
-                        s,
-                        at,
-                        c,
+                ::witbind::rt::native_import!(Host, "draw", draw(s, at, c));
+                wit_import!("draw", (i32, i32, i32, i32, i32));
+                let (_v3, _v4) = match s {
+                    Shape::Circle(_e1) => (0i32, ::witbind::rt::as_i32(_e1)),
+                    Shape::Square(_e2) => (1i32, ::witbind::rt::as_i32(_e2)),
+                };
+                let Point { x: _f5, y: _f6 } = at;
+                unsafe {
+                    _wit_import(
+                        _v3,
+                        _v4,
+                        ::witbind::rt::as_i32(_f5),
+                        ::witbind::rt::as_i32(_f6),
+                        c.clone() as i32,
                     )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("draw", (i32, i32, i32, i32, i32));
-                    let (_v3, _v4) = match s {
-                        Shape::Circle(_e1) => (0i32, ::witbind::rt::as_i32(_e1)),
-                        Shape::Square(_e2) => (1i32, ::witbind::rt::as_i32(_e2)),
-                    };
-                    let Point { x: _f5, y: _f6 } = at;
-                    unsafe {
-                        _wit_import(
-                            _v3,
-                            _v4,
-                            ::witbind::rt::as_i32(_f5),
-                            ::witbind::rt::as_i32(_f6),
-                            c.clone() as i32,
-                        )
-                    };
-                }
+                };
             }
-            /// Natively (`cargo test` on the host): the imports of `witbind-fixtures:opt-attributes/shapes@1.0.0` as a test implements them; make an implementation this thread's with [`install`]. A method left out panics when the guest calls it, naming it.
+            #[cfg(not(any(target_arch = "wasm32", miri)))]
+            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
+                wit: "witbind-fixtures:opt-attributes/shapes@1.0.0",
+                module: "witbind_fixtures::opt_attributes::shapes",
+                install: "install",
+            };
+            /// Natively (`cargo test` on the host): the imports of `witbind-fixtures:opt-attributes/shapes@1.0.0`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
                 fn draw(&self, s: Shape, at: Point, c: Color) {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:opt-attributes/shapes@1.0.0",
-                        "draw",
-                        "witbind_fixtures::opt_attributes::shapes::Host",
-                        "draw",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "draw")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `witbind-fixtures:opt-attributes/shapes@1.0.0` until the returned guard is dropped (the one installed before comes back then).

@@ -20,38 +20,23 @@ pub mod witbind_fixtures {
                 EXEC = 1 << 2; }
             }
             pub fn check(wanted: Access) -> Access {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::check(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:opt-bitflags-path/perms",
-                            "check",
-                            "witbind_fixtures::opt_bitflags_path::perms::Host",
-                            "witbind_fixtures::opt_bitflags_path::perms::install",
-                        ),
-                        wanted,
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("check", (i32), i32);
-                    let _ret1 = unsafe { _wit_import(wanted.bits() as i32) };
-                    Access::from_bits_retain(_ret1 as u8)
-                }
+                ::witbind::rt::native_import!(Host, "check", check(wanted));
+                wit_import!("check", (i32), i32);
+                let _ret1 = unsafe { _wit_import(wanted.bits() as i32) };
+                Access::from_bits_retain(_ret1 as u8)
             }
-            /// Natively (`cargo test` on the host): the imports of `witbind-fixtures:opt-bitflags-path/perms` as a test implements them; make an implementation this thread's with [`install`]. A method left out panics when the guest calls it, naming it.
+            #[cfg(not(any(target_arch = "wasm32", miri)))]
+            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
+                wit: "witbind-fixtures:opt-bitflags-path/perms",
+                module: "witbind_fixtures::opt_bitflags_path::perms",
+                install: "install",
+            };
+            /// Natively (`cargo test` on the host): the imports of `witbind-fixtures:opt-bitflags-path/perms`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
                 fn check(&self, wanted: Access) -> Access {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:opt-bitflags-path/perms",
-                        "check",
-                        "witbind_fixtures::opt_bitflags_path::perms::Host",
-                        "check",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "check")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `witbind-fixtures:opt-bitflags-path/perms` until the returned guard is dropped (the one installed before comes back then).

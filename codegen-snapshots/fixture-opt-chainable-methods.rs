@@ -12,83 +12,42 @@ pub struct Stack {
 impl Stack {
     #[allow(clippy::new_without_default)]
     pub fn new() -> Self {
-        #[cfg(not(any(target_arch = "wasm32", miri)))]
-        {
-            Host::stack_new(
-                &**::witbind::rt::native::host::<
-                    dyn Host,
-                >(
-                    "witbind-fixtures:opt-chainable-methods/opt-chainable-methods",
-                    "[constructor]stack",
-                    "Host",
-                    "install",
-                ),
-            )
-        }
-        #[cfg(any(target_arch = "wasm32", miri))]
-        {
-            ::witbind::rt::wit_import!("$root", "[constructor]stack", (), i32);
-            let _ret1 = unsafe { _wit_import() };
-            unsafe { Stack::from_handle(_ret1 as u32) }
-        }
+        ::witbind::rt::native_import!(Host, "[constructor]stack", stack_new());
+        ::witbind::rt::wit_import!("$root", "[constructor]stack", (), i32);
+        let _ret1 = unsafe { _wit_import() };
+        unsafe { Stack::from_handle(_ret1 as u32) }
     }
     pub fn push(self, x: u32) -> Self {
-        #[cfg(not(any(target_arch = "wasm32", miri)))]
-        {
-            HostStack::push(
-                &**::witbind::rt::native::resource::<
-                    dyn HostStack,
-                >(
-                    ::witbind::rt::ResourceHandle::handle(&self.handle),
-                    "witbind-fixtures:opt-chainable-methods/opt-chainable-methods#stack",
-                ),
-                x,
-            );
-            self
-        }
-        #[cfg(any(target_arch = "wasm32", miri))]
-        {
-            ::witbind::rt::wit_import!("$root", "[method]stack.push", (i32, i32));
-            unsafe { _wit_import(self.handle() as i32, ::witbind::rt::as_i32(x)) };
-            self
-        }
+        ::witbind::rt::native_method!(HostStack, self, push(x) => self);
+        ::witbind::rt::wit_import!("$root", "[method]stack.push", (i32, i32));
+        unsafe { _wit_import(self.handle() as i32, ::witbind::rt::as_i32(x)) };
+        self
     }
     pub fn pop(&self) -> ::core::option::Option<u32> {
-        #[cfg(not(any(target_arch = "wasm32", miri)))]
-        {
-            HostStack::pop(
-                &**::witbind::rt::native::resource::<
-                    dyn HostStack,
-                >(
-                    ::witbind::rt::ResourceHandle::handle(&self.handle),
-                    "witbind-fixtures:opt-chainable-methods/opt-chainable-methods#stack",
-                ),
-            )
-        }
-        #[cfg(any(target_arch = "wasm32", miri))]
-        {
-            ::witbind::rt::wit_import!("$root", "[method]stack.pop", (i32, ptr));
-            let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
-            let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-            unsafe { _wit_import(self.handle() as i32, _ptr1) };
-            let _l2 = unsafe { *_ptr1.cast::<u8>() };
-            let _case4 = || unsafe { *_ptr1.add(4).cast::<u32>() };
-            unsafe { ::witbind::rt::lift_option(_l2, _case4) }
-        }
+        ::witbind::rt::native_method!(HostStack, self, pop());
+        ::witbind::rt::wit_import!("$root", "[method]stack.pop", (i32, ptr));
+        let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+        let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+        unsafe { _wit_import(self.handle() as i32, _ptr1) };
+        let _l2 = unsafe { *_ptr1.cast::<u8>() };
+        let _case4 = || unsafe { *_ptr1.add(4).cast::<u32>() };
+        unsafe { ::witbind::rt::lift_option(_l2, _case4) }
     }
 }
-/// Natively (`cargo test` on the host): the imports of `witbind-fixtures:opt-chainable-methods/opt-chainable-methods` as a test implements them; make an implementation this thread's with [`install`]. A method left out panics when the guest calls it, naming it.
+#[rustfmt::skip]
+#[cfg(not(any(target_arch = "wasm32", miri)))]
+const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
+    wit: "witbind-fixtures:opt-chainable-methods/opt-chainable-methods",
+    module: "",
+    install: "install",
+};
+/// Natively (`cargo test` on the host): the imports of `witbind-fixtures:opt-chainable-methods/opt-chainable-methods`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
 #[rustfmt::skip]
 #[cfg(not(any(target_arch = "wasm32", miri)))]
 #[allow(unused_variables, clippy::len_without_is_empty)]
 pub trait Host: 'static {
     fn stack_new(&self) -> Stack {
-        ::witbind::rt::native::not_implemented(
-            "witbind-fixtures:opt-chainable-methods/opt-chainable-methods",
-            "[constructor]stack",
-            "Host",
-            "stack_new",
-        )
+        ::witbind::rt::native::missing(&__NATIVE, "[constructor]stack")
     }
 }
 /// Natively: makes `host` this thread's implementation of `witbind-fixtures:opt-chainable-methods/opt-chainable-methods` until the returned guard is dropped (the one installed before comes back then).
@@ -97,40 +56,20 @@ pub trait Host: 'static {
 pub fn install(host: impl Host) -> ::witbind::rt::native::Installed {
     ::witbind::rt::native::install::<dyn Host>(::witbind::rt::Box::new(host))
 }
-/// Natively (`cargo test` on the host): a test's object behind an imported [`Stack`] (`witbind-fixtures:opt-chainable-methods/opt-chainable-methods#stack`); `Stack::from(object)` hands it to the guest. A method left out panics when the guest calls it, naming it.
+/// Natively (`cargo test` on the host): a test's object behind an imported [`Stack`], with its methods; `Stack::from(object)` hands it to the guest. A method left out panics when the guest calls it, naming it.
 #[rustfmt::skip]
 #[cfg(not(any(target_arch = "wasm32", miri)))]
 #[allow(unused_variables, clippy::len_without_is_empty)]
 pub trait HostStack: 'static {
     fn push(&self, x: u32) {
-        ::witbind::rt::native::not_implemented(
-            "witbind-fixtures:opt-chainable-methods/opt-chainable-methods#stack",
-            "[method]stack.push",
-            "HostStack",
-            "push",
-        )
+        ::witbind::rt::native::missing(&__NATIVE, "[method]stack.push")
     }
     fn pop(&self) -> ::core::option::Option<u32> {
-        ::witbind::rt::native::not_implemented(
-            "witbind-fixtures:opt-chainable-methods/opt-chainable-methods#stack",
-            "[method]stack.pop",
-            "HostStack",
-            "pop",
-        )
+        ::witbind::rt::native::missing(&__NATIVE, "[method]stack.pop")
     }
 }
 #[rustfmt::skip]
-#[cfg(not(any(target_arch = "wasm32", miri)))]
-impl<T: HostStack> ::core::convert::From<T> for Stack {
-    fn from(object: T) -> Self {
-        let handle = ::witbind::rt::native::new_resource::<
-            dyn HostStack,
-        >(::witbind::rt::Box::new(object));
-        Self {
-            handle: unsafe { ::witbind::rt::ResourceHandle::from_handle(handle) },
-        }
-    }
-}
+::witbind::rt::native_resource!(Stack, HostStack);
 #[rustfmt::skip]
 #[allow(dead_code, clippy::module_inception, clippy::type_complexity)]
 pub mod witbind_fixtures {
@@ -159,71 +98,30 @@ pub mod witbind_fixtures {
             impl Builder {
                 #[allow(clippy::new_without_default)]
                 pub fn new() -> Self {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        Host::builder_new(
-                            &**::witbind::rt::native::host::<
-                                dyn Host,
-                            >(
-                                "witbind-fixtures:opt-chainable-methods/build",
-                                "[constructor]builder",
-                                "witbind_fixtures::opt_chainable_methods::build::Host",
-                                "witbind_fixtures::opt_chainable_methods::build::install",
-                            ),
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!("[constructor]builder", (), i32);
-                        let _ret1 = unsafe { _wit_import() };
-                        unsafe { Builder::from_handle(_ret1 as u32) }
-                    }
+                    ::witbind::rt::native_import!(
+                        Host, "[constructor]builder", builder_new()
+                    );
+                    wit_import!("[constructor]builder", (), i32);
+                    let _ret1 = unsafe { _wit_import() };
+                    unsafe { Builder::from_handle(_ret1 as u32) }
                 }
                 pub fn set_name(self, name: &str) -> Self {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostBuilder::set_name(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostBuilder,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "witbind-fixtures:opt-chainable-methods/build#builder",
-                            ),
-                            name,
-                        );
-                        self
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!("[method]builder.set-name", (i32, ptr, len));
-                        let (_ptr1, _len1) = ::witbind::rt::lend_str(name);
-                        unsafe { _wit_import(self.handle() as i32, _ptr1, _len1) };
-                        self
-                    }
+                    ::witbind::rt::native_method!(
+                        HostBuilder, self, set_name(name) => self
+                    );
+                    wit_import!("[method]builder.set-name", (i32, ptr, len));
+                    let (_ptr1, _len1) = ::witbind::rt::lend_str(name);
+                    unsafe { _wit_import(self.handle() as i32, _ptr1, _len1) };
+                    self
                 }
                 #[allow(clippy::should_implement_trait)]
                 pub fn add(&self, x: u32) -> &Self {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostBuilder::add(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostBuilder,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "witbind-fixtures:opt-chainable-methods/build#builder",
-                            ),
-                            x,
-                        );
-                        self
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!("[method]builder.add", (i32, i32));
-                        unsafe {
-                            _wit_import(self.handle() as i32, ::witbind::rt::as_i32(x))
-                        };
-                        self
-                    }
+                    ::witbind::rt::native_method!(HostBuilder, self, add(x) => self);
+                    wit_import!("[method]builder.add", (i32, i32));
+                    unsafe {
+                        _wit_import(self.handle() as i32, ::witbind::rt::as_i32(x))
+                    };
+                    self
                 }
                 pub async fn add_later(&self, x: u32) -> &Self {
                     struct _Call<'a>(::core::marker::PhantomData<&'a ()>);
@@ -292,58 +190,31 @@ pub mod witbind_fixtures {
                     self
                 }
                 pub fn reset(&self) {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostBuilder::reset(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostBuilder,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "witbind-fixtures:opt-chainable-methods/build#builder",
-                            ),
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!("[method]builder.reset", (i32));
-                        unsafe { _wit_import(self.handle() as i32) };
-                    }
+                    ::witbind::rt::native_method!(HostBuilder, self, reset());
+                    wit_import!("[method]builder.reset", (i32));
+                    unsafe { _wit_import(self.handle() as i32) };
                 }
                 pub fn finish(&self) -> ::witbind::rt::String {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostBuilder::finish(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostBuilder,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "witbind-fixtures:opt-chainable-methods/build#builder",
-                            ),
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!("[method]builder.finish", (i32, ptr));
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u32; 2],
-                        >::uninit();
-                        let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe { _wit_import(self.handle() as i32, _ptr1) };
-                        unsafe { ::witbind::rt::take_string_at(_ptr1) }
-                    }
+                    ::witbind::rt::native_method!(HostBuilder, self, finish());
+                    wit_import!("[method]builder.finish", (i32, ptr));
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
+                    unsafe { ::witbind::rt::take_string_at(_ptr1) }
                 }
             }
-            /// Natively (`cargo test` on the host): the imports of `witbind-fixtures:opt-chainable-methods/build` as a test implements them; make an implementation this thread's with [`install`]. A method left out panics when the guest calls it, naming it.
+            #[cfg(not(any(target_arch = "wasm32", miri)))]
+            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
+                wit: "witbind-fixtures:opt-chainable-methods/build",
+                module: "witbind_fixtures::opt_chainable_methods::build",
+                install: "install",
+            };
+            /// Natively (`cargo test` on the host): the imports of `witbind-fixtures:opt-chainable-methods/build`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
                 fn builder_new(&self) -> Builder {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:opt-chainable-methods/build",
-                        "[constructor]builder",
-                        "witbind_fixtures::opt_chainable_methods::build::Host",
-                        "builder_new",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "[constructor]builder")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `witbind-fixtures:opt-chainable-methods/build` until the returned guard is dropped (the one installed before comes back then).
@@ -351,57 +222,25 @@ pub mod witbind_fixtures {
             pub fn install(host: impl Host) -> ::witbind::rt::native::Installed {
                 ::witbind::rt::native::install::<dyn Host>(::witbind::rt::Box::new(host))
             }
-            /// Natively (`cargo test` on the host): a test's object behind an imported [`Builder`] (`witbind-fixtures:opt-chainable-methods/build#builder`); `Builder::from(object)` hands it to the guest. A method left out panics when the guest calls it, naming it.
+            /// Natively (`cargo test` on the host): a test's object behind an imported [`Builder`], with its methods; `Builder::from(object)` hands it to the guest. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait HostBuilder: 'static {
                 fn set_name(&self, name: &str) {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:opt-chainable-methods/build#builder",
-                        "[method]builder.set-name",
-                        "witbind_fixtures::opt_chainable_methods::build::HostBuilder",
-                        "set_name",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "[method]builder.set-name")
                 }
                 #[allow(clippy::should_implement_trait)]
                 fn add(&self, x: u32) {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:opt-chainable-methods/build#builder",
-                        "[method]builder.add",
-                        "witbind_fixtures::opt_chainable_methods::build::HostBuilder",
-                        "add",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "[method]builder.add")
                 }
                 fn reset(&self) {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:opt-chainable-methods/build#builder",
-                        "[method]builder.reset",
-                        "witbind_fixtures::opt_chainable_methods::build::HostBuilder",
-                        "reset",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "[method]builder.reset")
                 }
                 fn finish(&self) -> ::witbind::rt::String {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:opt-chainable-methods/build#builder",
-                        "[method]builder.finish",
-                        "witbind_fixtures::opt_chainable_methods::build::HostBuilder",
-                        "finish",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "[method]builder.finish")
                 }
             }
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            impl<T: HostBuilder> ::core::convert::From<T> for Builder {
-                fn from(object: T) -> Self {
-                    let handle = ::witbind::rt::native::new_resource::<
-                        dyn HostBuilder,
-                    >(::witbind::rt::Box::new(object));
-                    Self {
-                        handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(handle)
-                        },
-                    }
-                }
-            }
+            ::witbind::rt::native_resource!(Builder, HostBuilder);
         }
     }
 }

@@ -64,47 +64,31 @@ pub mod witbind_fixtures {
                 }
             }
             pub fn place(p: Point, l: Loose) -> Side {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::place(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:opt-derives-ignore/shapes",
-                            "place",
-                            "witbind_fixtures::opt_derives_ignore::shapes::Host",
-                            "witbind_fixtures::opt_derives_ignore::shapes::install",
-                        ),
-                        p,
-                        l,
+                ::witbind::rt::native_import!(Host, "place", place(p, l));
+                wit_import!("place", (i32, i32, f64), i32);
+                let Point { x: _f1, y: _f2 } = p;
+                let Loose { ratio: _f3 } = l;
+                let _ret4 = unsafe {
+                    _wit_import(
+                        ::witbind::rt::as_i32(_f1),
+                        ::witbind::rt::as_i32(_f2),
+                        ::witbind::rt::as_f64(_f3),
                     )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("place", (i32, i32, f64), i32);
-                    let Point { x: _f1, y: _f2 } = p;
-                    let Loose { ratio: _f3 } = l;
-                    let _ret4 = unsafe {
-                        _wit_import(
-                            ::witbind::rt::as_i32(_f1),
-                            ::witbind::rt::as_i32(_f2),
-                            ::witbind::rt::as_f64(_f3),
-                        )
-                    };
-                    unsafe { Side::_lift(_ret4 as u8) }
-                }
+                };
+                unsafe { Side::_lift(_ret4 as u8) }
             }
-            /// Natively (`cargo test` on the host): the imports of `witbind-fixtures:opt-derives-ignore/shapes` as a test implements them; make an implementation this thread's with [`install`]. A method left out panics when the guest calls it, naming it.
+            #[cfg(not(any(target_arch = "wasm32", miri)))]
+            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
+                wit: "witbind-fixtures:opt-derives-ignore/shapes",
+                module: "witbind_fixtures::opt_derives_ignore::shapes",
+                install: "install",
+            };
+            /// Natively (`cargo test` on the host): the imports of `witbind-fixtures:opt-derives-ignore/shapes`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
                 fn place(&self, p: Point, l: Loose) -> Side {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:opt-derives-ignore/shapes",
-                        "place",
-                        "witbind_fixtures::opt_derives_ignore::shapes::Host",
-                        "place",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "place")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `witbind-fixtures:opt-derives-ignore/shapes` until the returned guard is dropped (the one installed before comes back then).

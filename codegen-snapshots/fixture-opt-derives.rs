@@ -62,52 +62,34 @@ pub mod witbind_fixtures {
             }
             #[allow(clippy::clone_on_copy, clippy::needless_borrow)]
             pub fn use_all(p: Point, s: &Shape, d: Side, m: Mode) {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::use_all(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:opt-derives/types",
-                            "use-all",
-                            "witbind_fixtures::opt_derives::types::Host",
-                            "witbind_fixtures::opt_derives::types::install",
-                        ),
-                        p,
-                        s,
-                        d,
-                        m,
+                ::witbind::rt::native_import!(Host, "use-all", use_all(p, s, d, m));
+                wit_import!("use-all", (i32, i32, i32, ptr, len, i32, i32));
+                let Point { x: _f1, y: _f2 } = p;
+                let (_v3, _v4, _v5) = _lower_flat_shape(&s);
+                unsafe {
+                    _wit_import(
+                        ::witbind::rt::as_i32(_f1),
+                        ::witbind::rt::as_i32(_f2),
+                        _v3,
+                        _v4,
+                        _v5,
+                        d.clone() as i32,
+                        m.bits() as i32,
                     )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("use-all", (i32, i32, i32, ptr, len, i32, i32));
-                    let Point { x: _f1, y: _f2 } = p;
-                    let (_v3, _v4, _v5) = _lower_flat_shape(&s);
-                    unsafe {
-                        _wit_import(
-                            ::witbind::rt::as_i32(_f1),
-                            ::witbind::rt::as_i32(_f2),
-                            _v3,
-                            _v4,
-                            _v5,
-                            d.clone() as i32,
-                            m.bits() as i32,
-                        )
-                    };
-                }
+                };
             }
-            /// Natively (`cargo test` on the host): the imports of `witbind-fixtures:opt-derives/types` as a test implements them; make an implementation this thread's with [`install`]. A method left out panics when the guest calls it, naming it.
+            #[cfg(not(any(target_arch = "wasm32", miri)))]
+            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
+                wit: "witbind-fixtures:opt-derives/types",
+                module: "witbind_fixtures::opt_derives::types",
+                install: "install",
+            };
+            /// Natively (`cargo test` on the host): the imports of `witbind-fixtures:opt-derives/types`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
                 fn use_all(&self, p: Point, s: &Shape, d: Side, m: Mode) {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:opt-derives/types",
-                        "use-all",
-                        "witbind_fixtures::opt_derives::types::Host",
-                        "use_all",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "use-all")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `witbind-fixtures:opt-derives/types` until the returned guard is dropped (the one installed before comes back then).

@@ -15,66 +15,32 @@ pub mod witbind_fixtures {
                 };
             }
             pub fn stable() -> u32 {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::stable(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:opt-features/api@1.0.0",
-                            "stable",
-                            "witbind_fixtures::opt_features::api::Host",
-                            "witbind_fixtures::opt_features::api::install",
-                        ),
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("stable", (), i32);
-                    let _ret1 = unsafe { _wit_import() };
-                    _ret1 as u32
-                }
+                ::witbind::rt::native_import!(Host, "stable", stable());
+                wit_import!("stable", (), i32);
+                let _ret1 = unsafe { _wit_import() };
+                _ret1 as u32
             }
             pub fn fancy() -> u32 {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::fancy(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:opt-features/api@1.0.0",
-                            "fancy",
-                            "witbind_fixtures::opt_features::api::Host",
-                            "witbind_fixtures::opt_features::api::install",
-                        ),
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("fancy", (), i32);
-                    let _ret1 = unsafe { _wit_import() };
-                    _ret1 as u32
-                }
+                ::witbind::rt::native_import!(Host, "fancy", fancy());
+                wit_import!("fancy", (), i32);
+                let _ret1 = unsafe { _wit_import() };
+                _ret1 as u32
             }
-            /// Natively (`cargo test` on the host): the imports of `witbind-fixtures:opt-features/api@1.0.0` as a test implements them; make an implementation this thread's with [`install`]. A method left out panics when the guest calls it, naming it.
+            #[cfg(not(any(target_arch = "wasm32", miri)))]
+            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
+                wit: "witbind-fixtures:opt-features/api@1.0.0",
+                module: "witbind_fixtures::opt_features::api",
+                install: "install",
+            };
+            /// Natively (`cargo test` on the host): the imports of `witbind-fixtures:opt-features/api@1.0.0`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
                 fn stable(&self) -> u32 {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:opt-features/api@1.0.0",
-                        "stable",
-                        "witbind_fixtures::opt_features::api::Host",
-                        "stable",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "stable")
                 }
                 fn fancy(&self) -> u32 {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:opt-features/api@1.0.0",
-                        "fancy",
-                        "witbind_fixtures::opt_features::api::Host",
-                        "fancy",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "fancy")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `witbind-fixtures:opt-features/api@1.0.0` until the returned guard is dropped (the one installed before comes back then).

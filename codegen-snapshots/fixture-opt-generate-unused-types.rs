@@ -26,37 +26,23 @@ pub mod witbind_fixtures {
                 B,
             }
             pub fn used() -> u32 {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::used(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:opt-generate-unused-types/types",
-                            "used",
-                            "witbind_fixtures::opt_generate_unused_types::types::Host",
-                            "witbind_fixtures::opt_generate_unused_types::types::install",
-                        ),
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("used", (), i32);
-                    let _ret1 = unsafe { _wit_import() };
-                    _ret1 as u32
-                }
+                ::witbind::rt::native_import!(Host, "used", used());
+                wit_import!("used", (), i32);
+                let _ret1 = unsafe { _wit_import() };
+                _ret1 as u32
             }
-            /// Natively (`cargo test` on the host): the imports of `witbind-fixtures:opt-generate-unused-types/types` as a test implements them; make an implementation this thread's with [`install`]. A method left out panics when the guest calls it, naming it.
+            #[cfg(not(any(target_arch = "wasm32", miri)))]
+            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
+                wit: "witbind-fixtures:opt-generate-unused-types/types",
+                module: "witbind_fixtures::opt_generate_unused_types::types",
+                install: "install",
+            };
+            /// Natively (`cargo test` on the host): the imports of `witbind-fixtures:opt-generate-unused-types/types`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
                 fn used(&self) -> u32 {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:opt-generate-unused-types/types",
-                        "used",
-                        "witbind_fixtures::opt_generate_unused_types::types::Host",
-                        "used",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "used")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `witbind-fixtures:opt-generate-unused-types/types` until the returned guard is dropped (the one installed before comes back then).

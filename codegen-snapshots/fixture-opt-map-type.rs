@@ -51,90 +51,64 @@ pub mod witbind_fixtures {
                 a: &Counts,
                 b: &alloc::collections::BTreeMap<::witbind::rt::String, u32>,
             ) -> Counts {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::merge(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:opt-map-type/maps",
-                            "merge",
-                            "witbind_fixtures::opt_map_type::maps::Host",
-                            "witbind_fixtures::opt_map_type::maps::install",
-                        ),
-                        a,
-                        b,
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("merge", (ptr, len, ptr, len, ptr));
-                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
-                    let (_array2, _len2) = ::witbind::rt::lower_list(
-                        ::core::iter::IntoIterator::into_iter(a),
-                        12,
-                        4,
-                        |(_key1, _value1), _base2| {
-                            unsafe {
-                                ::witbind::rt::store_list(
-                                    _base2,
-                                    ::witbind::rt::lend_str(_key1),
-                                );
-                                *_base2.add(8).cast::<i32>() = ::witbind::rt::as_i32(
-                                    _value1,
-                                );
-                            }
-                        },
-                    );
-                    let (_ptr3, _len3) = (_array2, _len2);
-                    let (_array5, _len5) = ::witbind::rt::lower_list(
-                        ::core::iter::IntoIterator::into_iter(b),
-                        12,
-                        4,
-                        |(_key4, _value4), _base5| {
-                            unsafe {
-                                ::witbind::rt::store_list(
-                                    _base5,
-                                    ::witbind::rt::lend_str(_key4),
-                                );
-                                *_base5.add(8).cast::<i32>() = ::witbind::rt::as_i32(
-                                    _value4,
-                                );
-                            }
-                        },
-                    );
-                    let (_ptr6, _len6) = (_array5, _len5);
-                    let _ptr7 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe { _wit_import(_ptr3, _len3, _ptr6, _len6, _ptr7) };
-                    unsafe { ::witbind::rt::cabi_dealloc(_array2, _len2 * 12, 4) };
-                    unsafe { ::witbind::rt::cabi_dealloc(_array5, _len5 * 12, 4) };
-                    unsafe { _lift_counts(_ptr7) }
-                }
+                ::witbind::rt::native_import!(Host, "merge", merge(a, b));
+                wit_import!("merge", (ptr, len, ptr, len, ptr));
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                let (_array2, _len2) = ::witbind::rt::lower_list(
+                    ::core::iter::IntoIterator::into_iter(a),
+                    12,
+                    4,
+                    |(_key1, _value1), _base2| {
+                        unsafe {
+                            ::witbind::rt::store_list(
+                                _base2,
+                                ::witbind::rt::lend_str(_key1),
+                            );
+                            *_base2.add(8).cast::<i32>() = ::witbind::rt::as_i32(
+                                _value1,
+                            );
+                        }
+                    },
+                );
+                let (_ptr3, _len3) = (_array2, _len2);
+                let (_array5, _len5) = ::witbind::rt::lower_list(
+                    ::core::iter::IntoIterator::into_iter(b),
+                    12,
+                    4,
+                    |(_key4, _value4), _base5| {
+                        unsafe {
+                            ::witbind::rt::store_list(
+                                _base5,
+                                ::witbind::rt::lend_str(_key4),
+                            );
+                            *_base5.add(8).cast::<i32>() = ::witbind::rt::as_i32(
+                                _value4,
+                            );
+                        }
+                    },
+                );
+                let (_ptr6, _len6) = (_array5, _len5);
+                let _ptr7 = _ret_area.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_ptr3, _len3, _ptr6, _len6, _ptr7) };
+                unsafe { ::witbind::rt::cabi_dealloc(_array2, _len2 * 12, 4) };
+                unsafe { ::witbind::rt::cabi_dealloc(_array5, _len5 * 12, 4) };
+                unsafe { _lift_counts(_ptr7) }
             }
             pub fn build() -> Index {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::build(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:opt-map-type/maps",
-                            "build",
-                            "witbind_fixtures::opt_map_type::maps::Host",
-                            "witbind_fixtures::opt_map_type::maps::install",
-                        ),
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("build", (ptr));
-                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
-                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe { _wit_import(_ptr1) };
-                    unsafe { _lift_index(_ptr1) }
-                }
+                ::witbind::rt::native_import!(Host, "build", build());
+                wit_import!("build", (ptr));
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_ptr1) };
+                unsafe { _lift_index(_ptr1) }
             }
-            /// Natively (`cargo test` on the host): the imports of `witbind-fixtures:opt-map-type/maps` as a test implements them; make an implementation this thread's with [`install`]. A method left out panics when the guest calls it, naming it.
+            #[cfg(not(any(target_arch = "wasm32", miri)))]
+            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
+                wit: "witbind-fixtures:opt-map-type/maps",
+                module: "witbind_fixtures::opt_map_type::maps",
+                install: "install",
+            };
+            /// Natively (`cargo test` on the host): the imports of `witbind-fixtures:opt-map-type/maps`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
@@ -143,20 +117,10 @@ pub mod witbind_fixtures {
                     a: &Counts,
                     b: &alloc::collections::BTreeMap<::witbind::rt::String, u32>,
                 ) -> Counts {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:opt-map-type/maps",
-                        "merge",
-                        "witbind_fixtures::opt_map_type::maps::Host",
-                        "merge",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "merge")
                 }
                 fn build(&self) -> Index {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:opt-map-type/maps",
-                        "build",
-                        "witbind_fixtures::opt_map_type::maps::Host",
-                        "build",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "build")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `witbind-fixtures:opt-map-type/maps` until the returned guard is dropped (the one installed before comes back then).

@@ -103,34 +103,23 @@ pub mod witbind_fixtures {
                 x: ::witbind::rt::async_support::FutureReader<Point>,
                 y: ::witbind::rt::async_support::FutureReader<Other>,
             ) -> ::witbind::rt::async_support::StreamReader<Other> {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::f(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:opt-merge-payloads/a",
-                            "f",
-                            "witbind_fixtures::opt_merge_payloads::a::Host",
-                            "witbind_fixtures::opt_merge_payloads::a::install",
-                        ),
-                        x,
-                        y,
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("f", (i32, i32), i32);
-                    let _ret1 = unsafe {
-                        _wit_import(x.take_handle() as i32, y.take_handle() as i32)
-                    };
-                    ::witbind::rt::async_support::StreamReader::new(
-                        _ret1 as u32,
-                        <Other as super::super::super::wit_stream::StreamPayload>::VTABLE,
-                    )
-                }
+                ::witbind::rt::native_import!(Host, "f", f(x, y));
+                wit_import!("f", (i32, i32), i32);
+                let _ret1 = unsafe {
+                    _wit_import(x.take_handle() as i32, y.take_handle() as i32)
+                };
+                ::witbind::rt::async_support::StreamReader::new(
+                    _ret1 as u32,
+                    <Other as super::super::super::wit_stream::StreamPayload>::VTABLE,
+                )
             }
-            /// Natively (`cargo test` on the host): the imports of `witbind-fixtures:opt-merge-payloads/a` as a test implements them; make an implementation this thread's with [`install`]. A method left out panics when the guest calls it, naming it.
+            #[cfg(not(any(target_arch = "wasm32", miri)))]
+            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
+                wit: "witbind-fixtures:opt-merge-payloads/a",
+                module: "witbind_fixtures::opt_merge_payloads::a",
+                install: "install",
+            };
+            /// Natively (`cargo test` on the host): the imports of `witbind-fixtures:opt-merge-payloads/a`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
@@ -139,12 +128,7 @@ pub mod witbind_fixtures {
                     x: ::witbind::rt::async_support::FutureReader<Point>,
                     y: ::witbind::rt::async_support::FutureReader<Other>,
                 ) -> ::witbind::rt::async_support::StreamReader<Other> {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:opt-merge-payloads/a",
-                        "f",
-                        "witbind_fixtures::opt_merge_payloads::a::Host",
-                        "f",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "f")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `witbind-fixtures:opt-merge-payloads/a` until the returned guard is dropped (the one installed before comes back then).
@@ -337,31 +321,21 @@ pub mod witbind_fixtures {
             pub fn g(
                 x: ::witbind::rt::async_support::FutureReader<Point>,
             ) -> ::witbind::rt::async_support::StreamReader<Point> {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::g(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:opt-merge-payloads/b",
-                            "g",
-                            "witbind_fixtures::opt_merge_payloads::b::Host",
-                            "witbind_fixtures::opt_merge_payloads::b::install",
-                        ),
-                        x,
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("g", (i32), i32);
-                    let _ret1 = unsafe { _wit_import(x.take_handle() as i32) };
-                    ::witbind::rt::async_support::StreamReader::new(
-                        _ret1 as u32,
-                        <Point as super::super::super::wit_stream::StreamPayload>::VTABLE,
-                    )
-                }
+                ::witbind::rt::native_import!(Host, "g", g(x));
+                wit_import!("g", (i32), i32);
+                let _ret1 = unsafe { _wit_import(x.take_handle() as i32) };
+                ::witbind::rt::async_support::StreamReader::new(
+                    _ret1 as u32,
+                    <Point as super::super::super::wit_stream::StreamPayload>::VTABLE,
+                )
             }
-            /// Natively (`cargo test` on the host): the imports of `witbind-fixtures:opt-merge-payloads/b` as a test implements them; make an implementation this thread's with [`install`]. A method left out panics when the guest calls it, naming it.
+            #[cfg(not(any(target_arch = "wasm32", miri)))]
+            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
+                wit: "witbind-fixtures:opt-merge-payloads/b",
+                module: "witbind_fixtures::opt_merge_payloads::b",
+                install: "install",
+            };
+            /// Natively (`cargo test` on the host): the imports of `witbind-fixtures:opt-merge-payloads/b`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
@@ -369,12 +343,7 @@ pub mod witbind_fixtures {
                     &self,
                     x: ::witbind::rt::async_support::FutureReader<Point>,
                 ) -> ::witbind::rt::async_support::StreamReader<Point> {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:opt-merge-payloads/b",
-                        "g",
-                        "witbind_fixtures::opt_merge_payloads::b::Host",
-                        "g",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "g")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `witbind-fixtures:opt-merge-payloads/b` until the returned guard is dropped (the one installed before comes back then).

@@ -95,48 +95,32 @@ pub mod witbind_fixtures {
             impl Handle {}
             #[allow(clippy::clone_on_copy, clippy::needless_borrow)]
             pub fn draw(s: &Shape, c: Color) -> Points {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::draw(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:opt-merge-types/a",
-                            "draw",
-                            "witbind_fixtures::opt_merge_types::a::Host",
-                            "witbind_fixtures::opt_merge_types::a::install",
-                        ),
-                        s,
-                        c,
-                    )
+                ::witbind::rt::native_import!(Host, "draw", draw(s, c));
+                wit_import!("draw", (i32, ptr, len, i32, ptr));
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                let mut _cleanup_list = ::witbind::rt::Vec::<
+                    (*mut u8, usize, usize),
+                >::new();
+                let (_v1, _v2, _v3) = _lower_flat_shape(&s, &mut _cleanup_list);
+                let _ptr4 = _ret_area.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_v1, _v2, _v3, c.clone() as i32, _ptr4) };
+                for (ptr, size, align) in _cleanup_list {
+                    unsafe { ::witbind::rt::cabi_dealloc(ptr, size, align) };
                 }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("draw", (i32, ptr, len, i32, ptr));
-                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
-                    let mut _cleanup_list = ::witbind::rt::Vec::<
-                        (*mut u8, usize, usize),
-                    >::new();
-                    let (_v1, _v2, _v3) = _lower_flat_shape(&s, &mut _cleanup_list);
-                    let _ptr4 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe { _wit_import(_v1, _v2, _v3, c.clone() as i32, _ptr4) };
-                    for (ptr, size, align) in _cleanup_list {
-                        unsafe { ::witbind::rt::cabi_dealloc(ptr, size, align) };
-                    }
-                    unsafe { ::witbind::rt::take_list_at::<Point>(_ptr4) }
-                }
+                unsafe { ::witbind::rt::take_list_at::<Point>(_ptr4) }
             }
-            /// Natively (`cargo test` on the host): the imports of `witbind-fixtures:opt-merge-types/a` as a test implements them; make an implementation this thread's with [`install`]. A method left out panics when the guest calls it, naming it.
+            #[cfg(not(any(target_arch = "wasm32", miri)))]
+            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
+                wit: "witbind-fixtures:opt-merge-types/a",
+                module: "witbind_fixtures::opt_merge_types::a",
+                install: "install",
+            };
+            /// Natively (`cargo test` on the host): the imports of `witbind-fixtures:opt-merge-types/a`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
                 fn draw(&self, s: &Shape, c: Color) -> Points {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:opt-merge-types/a",
-                        "draw",
-                        "witbind_fixtures::opt_merge_types::a::Host",
-                        "draw",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "draw")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `witbind-fixtures:opt-merge-types/a` until the returned guard is dropped (the one installed before comes back then).
@@ -144,23 +128,11 @@ pub mod witbind_fixtures {
             pub fn install(host: impl Host) -> ::witbind::rt::native::Installed {
                 ::witbind::rt::native::install::<dyn Host>(::witbind::rt::Box::new(host))
             }
-            /// Natively (`cargo test` on the host): a test's object behind an imported [`Handle`] (`witbind-fixtures:opt-merge-types/a#handle`); `Handle::from(object)` hands it to the guest. A method left out panics when the guest calls it, naming it.
+            /// Natively (`cargo test` on the host): a test's object behind an imported [`Handle`], with its methods; `Handle::from(object)` hands it to the guest. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait HostHandle: 'static {}
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            impl<T: HostHandle> ::core::convert::From<T> for Handle {
-                fn from(object: T) -> Self {
-                    let handle = ::witbind::rt::native::new_resource::<
-                        dyn HostHandle,
-                    >(::witbind::rt::Box::new(object));
-                    Self {
-                        handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(handle)
-                        },
-                    }
-                }
-            }
+            ::witbind::rt::native_resource!(Handle, HostHandle);
             /// A lent `shape` as its core values (its lists and strings point into `value`).
             pub(crate) fn _lower_flat_shape(
                 value: &Shape,
@@ -207,50 +179,38 @@ pub mod witbind_fixtures {
                 c: Color,
                 o: OtherPoint,
             ) -> ::witbind::rt::Vec<Point> {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::paint(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:opt-merge-types/b",
-                            "paint",
-                            "witbind_fixtures::opt_merge_types::b::Host",
-                            "witbind_fixtures::opt_merge_types::b::install",
-                        ),
-                        s,
-                        c,
-                        o,
+                ::witbind::rt::native_import!(Host, "paint", paint(s, c, o));
+                wit_import!("paint", (i32, ptr, len, i32, i32, i32, ptr));
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                let mut _cleanup_list = ::witbind::rt::Vec::<
+                    (*mut u8, usize, usize),
+                >::new();
+                let (_v1, _v2, _v3) = _lower_flat_shape(&s, &mut _cleanup_list);
+                let OtherPoint { x: _f4, y: _f5 } = o;
+                let _ptr6 = _ret_area.as_mut_ptr().cast::<u8>();
+                unsafe {
+                    _wit_import(
+                        _v1,
+                        _v2,
+                        _v3,
+                        c.clone() as i32,
+                        ::witbind::rt::as_i32(_f4),
+                        ::witbind::rt::as_i32(_f5),
+                        _ptr6,
                     )
+                };
+                for (ptr, size, align) in _cleanup_list {
+                    unsafe { ::witbind::rt::cabi_dealloc(ptr, size, align) };
                 }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("paint", (i32, ptr, len, i32, i32, i32, ptr));
-                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
-                    let mut _cleanup_list = ::witbind::rt::Vec::<
-                        (*mut u8, usize, usize),
-                    >::new();
-                    let (_v1, _v2, _v3) = _lower_flat_shape(&s, &mut _cleanup_list);
-                    let OtherPoint { x: _f4, y: _f5 } = o;
-                    let _ptr6 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe {
-                        _wit_import(
-                            _v1,
-                            _v2,
-                            _v3,
-                            c.clone() as i32,
-                            ::witbind::rt::as_i32(_f4),
-                            ::witbind::rt::as_i32(_f5),
-                            _ptr6,
-                        )
-                    };
-                    for (ptr, size, align) in _cleanup_list {
-                        unsafe { ::witbind::rt::cabi_dealloc(ptr, size, align) };
-                    }
-                    unsafe { ::witbind::rt::take_list_at::<Point>(_ptr6) }
-                }
+                unsafe { ::witbind::rt::take_list_at::<Point>(_ptr6) }
             }
-            /// Natively (`cargo test` on the host): the imports of `witbind-fixtures:opt-merge-types/b` as a test implements them; make an implementation this thread's with [`install`]. A method left out panics when the guest calls it, naming it.
+            #[cfg(not(any(target_arch = "wasm32", miri)))]
+            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
+                wit: "witbind-fixtures:opt-merge-types/b",
+                module: "witbind_fixtures::opt_merge_types::b",
+                install: "install",
+            };
+            /// Natively (`cargo test` on the host): the imports of `witbind-fixtures:opt-merge-types/b`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
@@ -260,12 +220,7 @@ pub mod witbind_fixtures {
                     c: Color,
                     o: OtherPoint,
                 ) -> ::witbind::rt::Vec<Point> {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:opt-merge-types/b",
-                        "paint",
-                        "witbind_fixtures::opt_merge_types::b::Host",
-                        "paint",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "paint")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `witbind-fixtures:opt-merge-types/b` until the returned guard is dropped (the one installed before comes back then).
@@ -273,23 +228,11 @@ pub mod witbind_fixtures {
             pub fn install(host: impl Host) -> ::witbind::rt::native::Installed {
                 ::witbind::rt::native::install::<dyn Host>(::witbind::rt::Box::new(host))
             }
-            /// Natively (`cargo test` on the host): a test's object behind an imported [`Handle`] (`witbind-fixtures:opt-merge-types/b#handle`); `Handle::from(object)` hands it to the guest. A method left out panics when the guest calls it, naming it.
+            /// Natively (`cargo test` on the host): a test's object behind an imported [`Handle`], with its methods; `Handle::from(object)` hands it to the guest. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait HostHandle: 'static {}
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            impl<T: HostHandle> ::core::convert::From<T> for Handle {
-                fn from(object: T) -> Self {
-                    let handle = ::witbind::rt::native::new_resource::<
-                        dyn HostHandle,
-                    >(::witbind::rt::Box::new(object));
-                    Self {
-                        handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(handle)
-                        },
-                    }
-                }
-            }
+            ::witbind::rt::native_resource!(Handle, HostHandle);
             /// A lent `shape` as its core values (its lists and strings point into `value`).
             pub(crate) fn _lower_flat_shape(
                 value: &Shape,
@@ -338,56 +281,40 @@ pub mod witbind_fixtures {
                 pub it: Thing,
             }
             pub fn touch(e: &Entry, h: Holds) -> Entry {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::touch(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:opt-merge-types/c",
-                            "touch",
-                            "witbind_fixtures::opt_merge_types::c::Host",
-                            "witbind_fixtures::opt_merge_types::c::install",
-                        ),
-                        e,
-                        h,
+                ::witbind::rt::native_import!(Host, "touch", touch(e, h));
+                wit_import!("touch", (ptr, len, i64, i32, ptr));
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
+                let Entry { name: _f1, size: _f2 } = e;
+                let (_ptr3, _len3) = ::witbind::rt::lend_str(_f1);
+                let Holds { it: _f4 } = &h;
+                let _ptr5 = _ret_area.as_mut_ptr().cast::<u8>();
+                unsafe {
+                    _wit_import(
+                        _ptr3,
+                        _len3,
+                        ::witbind::rt::as_i64(_f2),
+                        _f4.take_handle() as i32,
+                        _ptr5,
                     )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("touch", (ptr, len, i64, i32, ptr));
-                    let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
-                    let Entry { name: _f1, size: _f2 } = e;
-                    let (_ptr3, _len3) = ::witbind::rt::lend_str(_f1);
-                    let Holds { it: _f4 } = &h;
-                    let _ptr5 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe {
-                        _wit_import(
-                            _ptr3,
-                            _len3,
-                            ::witbind::rt::as_i64(_f2),
-                            _f4.take_handle() as i32,
-                            _ptr5,
-                        )
-                    };
-                    let _l6 = unsafe { *_ptr5.add(8).cast::<u64>() };
-                    Entry {
-                        name: unsafe { ::witbind::rt::take_string_at(_ptr5) },
-                        size: _l6,
-                    }
+                };
+                let _l6 = unsafe { *_ptr5.add(8).cast::<u64>() };
+                Entry {
+                    name: unsafe { ::witbind::rt::take_string_at(_ptr5) },
+                    size: _l6,
                 }
             }
-            /// Natively (`cargo test` on the host): the imports of `witbind-fixtures:opt-merge-types/c` as a test implements them; make an implementation this thread's with [`install`]. A method left out panics when the guest calls it, naming it.
+            #[cfg(not(any(target_arch = "wasm32", miri)))]
+            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
+                wit: "witbind-fixtures:opt-merge-types/c",
+                module: "witbind_fixtures::opt_merge_types::c",
+                install: "install",
+            };
+            /// Natively (`cargo test` on the host): the imports of `witbind-fixtures:opt-merge-types/c`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
                 fn touch(&self, e: &Entry, h: Holds) -> Entry {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:opt-merge-types/c",
-                        "touch",
-                        "witbind_fixtures::opt_merge_types::c::Host",
-                        "touch",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "touch")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `witbind-fixtures:opt-merge-types/c` until the returned guard is dropped (the one installed before comes back then).
@@ -395,23 +322,11 @@ pub mod witbind_fixtures {
             pub fn install(host: impl Host) -> ::witbind::rt::native::Installed {
                 ::witbind::rt::native::install::<dyn Host>(::witbind::rt::Box::new(host))
             }
-            /// Natively (`cargo test` on the host): a test's object behind an imported [`Thing`] (`witbind-fixtures:opt-merge-types/c#thing`); `Thing::from(object)` hands it to the guest. A method left out panics when the guest calls it, naming it.
+            /// Natively (`cargo test` on the host): a test's object behind an imported [`Thing`], with its methods; `Thing::from(object)` hands it to the guest. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait HostThing: 'static {}
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            impl<T: HostThing> ::core::convert::From<T> for Thing {
-                fn from(object: T) -> Self {
-                    let handle = ::witbind::rt::native::new_resource::<
-                        dyn HostThing,
-                    >(::witbind::rt::Box::new(object));
-                    Self {
-                        handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(handle)
-                        },
-                    }
-                }
-            }
+            ::witbind::rt::native_resource!(Thing, HostThing);
         }
     }
 }

@@ -97,25 +97,10 @@ pub mod witbind_fixtures {
             impl Res {
                 #[allow(clippy::new_without_default)]
                 pub fn new() -> Self {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        Host::res_new(
-                            &**::witbind::rt::native::host::<
-                                dyn Host,
-                            >(
-                                "witbind-fixtures:opt-ownership-duplicate/api",
-                                "[constructor]res",
-                                "witbind_fixtures::opt_ownership_duplicate::api::Host",
-                                "witbind_fixtures::opt_ownership_duplicate::api::install",
-                            ),
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!("[constructor]res", (), i32);
-                        let _ret1 = unsafe { _wit_import() };
-                        unsafe { Res::from_handle(_ret1 as u32) }
-                    }
+                    ::witbind::rt::native_import!(Host, "[constructor]res", res_new());
+                    wit_import!("[constructor]res", (), i32);
+                    let _ret1 = unsafe { _wit_import() };
+                    unsafe { Res::from_handle(_ret1 as u32) }
                 }
             }
             #[derive(Debug)]
@@ -134,53 +119,36 @@ pub mod witbind_fixtures {
                 pub s: &'a str,
             }
             pub fn send(p: OnlyParamParam<'_>, pt: Point) {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::send(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:opt-ownership-duplicate/api",
-                            "send",
-                            "witbind_fixtures::opt_ownership_duplicate::api::Host",
-                            "witbind_fixtures::opt_ownership_duplicate::api::install",
-                        ),
-                        p,
-                        pt,
+                ::witbind::rt::native_import!(Host, "send", send(p, pt));
+                wit_import!("send", (ptr, len, ptr, len, i32, i32));
+                let OnlyParamParam { name: _f1, tags: _f2 } = p;
+                let (_ptr3, _len3) = ::witbind::rt::lend_str(_f1);
+                let (_array5, _len5) = ::witbind::rt::lower_list(
+                    _f2.iter(),
+                    8,
+                    4,
+                    |_e4, _base5| {
+                        unsafe {
+                            ::witbind::rt::store_list(
+                                _base5,
+                                ::witbind::rt::lend_str(_e4),
+                            )
+                        };
+                    },
+                );
+                let (_ptr6, _len6) = (_array5, _len5);
+                let Point { x: _f7, y: _f8 } = pt;
+                unsafe {
+                    _wit_import(
+                        _ptr3,
+                        _len3,
+                        _ptr6,
+                        _len6,
+                        ::witbind::rt::as_i32(_f7),
+                        ::witbind::rt::as_i32(_f8),
                     )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("send", (ptr, len, ptr, len, i32, i32));
-                    let OnlyParamParam { name: _f1, tags: _f2 } = p;
-                    let (_ptr3, _len3) = ::witbind::rt::lend_str(_f1);
-                    let (_array5, _len5) = ::witbind::rt::lower_list(
-                        _f2.iter(),
-                        8,
-                        4,
-                        |_e4, _base5| {
-                            unsafe {
-                                ::witbind::rt::store_list(
-                                    _base5,
-                                    ::witbind::rt::lend_str(_e4),
-                                )
-                            };
-                        },
-                    );
-                    let (_ptr6, _len6) = (_array5, _len5);
-                    let Point { x: _f7, y: _f8 } = pt;
-                    unsafe {
-                        _wit_import(
-                            _ptr3,
-                            _len3,
-                            _ptr6,
-                            _len6,
-                            ::witbind::rt::as_i32(_f7),
-                            ::witbind::rt::as_i32(_f8),
-                        )
-                    };
-                    unsafe { ::witbind::rt::cabi_dealloc(_array5, _len5 * 8, 4) };
-                }
+                };
+                unsafe { ::witbind::rt::cabi_dealloc(_array5, _len5 * 8, 4) };
             }
             pub fn f(
                 b: &[&str],
@@ -191,179 +159,135 @@ pub mod witbind_fixtures {
                 mm: MParam<'_>,
                 hh: Holds,
             ) {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::f(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:opt-ownership-duplicate/api",
-                            "f",
-                            "witbind_fixtures::opt_ownership_duplicate::api::Host",
-                            "witbind_fixtures::opt_ownership_duplicate::api::install",
-                        ),
-                        b,
-                        c,
-                        h,
-                        l,
-                        o,
-                        mm,
-                        hh,
-                    )
+                ::witbind::rt::native_import!(Host, "f", f(b, c, h, l, o, mm, hh));
+                wit_import!("f", (ptr));
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 18]>::uninit();
+                let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                let (_array3, _len3) = ::witbind::rt::lower_list(
+                    b.iter(),
+                    8,
+                    4,
+                    |_e2, _base3| {
+                        unsafe {
+                            ::witbind::rt::store_list(
+                                _base3,
+                                ::witbind::rt::lend_str(_e2),
+                            )
+                        };
+                    },
+                );
+                unsafe { ::witbind::rt::store_list(_ptr1, (_array3, _len3)) };
+                let (_array5, _len5) = ::witbind::rt::lower_list(
+                    c.iter(),
+                    8,
+                    4,
+                    |_e4, _base5| {
+                        let NamedParam { name: _f6 } = _e4;
+                        unsafe {
+                            ::witbind::rt::store_list(
+                                _base5,
+                                ::witbind::rt::lend_str(_f6),
+                            )
+                        };
+                    },
+                );
+                unsafe { ::witbind::rt::store_list(_ptr1.add(8), (_array5, _len5)) };
+                match h {
+                    VParam::S(_e7) => {
+                        unsafe {
+                            *_ptr1.add(16).cast::<u8>() = 0;
+                            ::witbind::rt::store_list(
+                                _ptr1.add(20),
+                                ::witbind::rt::lend_str(_e7),
+                            );
+                        }
+                    }
+                    VParam::N(_e8) => {
+                        unsafe {
+                            *_ptr1.add(16).cast::<u8>() = 1;
+                            *_ptr1.add(20).cast::<i32>() = ::witbind::rt::as_i32(_e8);
+                        }
+                    }
                 }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("f", (ptr));
-                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 18]>::uninit();
-                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                    let (_array3, _len3) = ::witbind::rt::lower_list(
-                        b.iter(),
-                        8,
-                        4,
-                        |_e2, _base3| {
-                            unsafe {
-                                ::witbind::rt::store_list(
-                                    _base3,
-                                    ::witbind::rt::lend_str(_e2),
-                                )
-                            };
-                        },
+                let BholderParam { r: _f9, s: _f10 } = l;
+                unsafe {
+                    *_ptr1.add(28).cast::<i32>() = _f9.handle() as i32;
+                    ::witbind::rt::store_list(
+                        _ptr1.add(32),
+                        ::witbind::rt::lend_str(_f10),
                     );
-                    unsafe { ::witbind::rt::store_list(_ptr1, (_array3, _len3)) };
-                    let (_array5, _len5) = ::witbind::rt::lower_list(
-                        c.iter(),
-                        8,
-                        4,
-                        |_e4, _base5| {
-                            let NamedParam { name: _f6 } = _e4;
-                            unsafe {
-                                ::witbind::rt::store_list(
-                                    _base5,
-                                    ::witbind::rt::lend_str(_f6),
-                                )
-                            };
-                        },
-                    );
-                    unsafe { ::witbind::rt::store_list(_ptr1.add(8), (_array5, _len5)) };
-                    match h {
-                        VParam::S(_e7) => {
-                            unsafe {
-                                *_ptr1.add(16).cast::<u8>() = 0;
-                                ::witbind::rt::store_list(
-                                    _ptr1.add(20),
-                                    ::witbind::rt::lend_str(_e7),
-                                );
-                            }
-                        }
-                        VParam::N(_e8) => {
-                            unsafe {
-                                *_ptr1.add(16).cast::<u8>() = 1;
-                                *_ptr1.add(20).cast::<i32>() = ::witbind::rt::as_i32(_e8);
-                            }
-                        }
-                    }
-                    let BholderParam { r: _f9, s: _f10 } = l;
-                    unsafe {
-                        *_ptr1.add(28).cast::<i32>() = _f9.handle() as i32;
-                        ::witbind::rt::store_list(
-                            _ptr1.add(32),
-                            ::witbind::rt::lend_str(_f10),
-                        );
-                    }
-                    match o {
-                        ::core::option::Option::None => {
-                            unsafe { *_ptr1.add(40).cast::<u8>() = 0 };
-                        }
-                        ::core::option::Option::Some(_e12) => {
-                            unsafe {
-                                *_ptr1.add(40).cast::<u8>() = 1;
-                                ::witbind::rt::store_list(
-                                    _ptr1.add(44),
-                                    ::witbind::rt::lend_str(_e12),
-                                );
-                            }
-                        }
-                    }
-                    let (_array14, _len14) = ::witbind::rt::lower_list(
-                        ::core::iter::IntoIterator::into_iter(mm),
-                        12,
-                        4,
-                        |(_key13, _value13), _base14| {
-                            unsafe {
-                                ::witbind::rt::store_list(
-                                    _base14,
-                                    ::witbind::rt::lend_str(_key13),
-                                );
-                                *_base14.add(8).cast::<i32>() = ::witbind::rt::as_i32(
-                                    _value13,
-                                );
-                            }
-                        },
-                    );
-                    unsafe {
-                        ::witbind::rt::store_list(_ptr1.add(52), (_array14, _len14))
-                    };
-                    let Holds { r: _f15, s: _f16 } = &hh;
-                    unsafe {
-                        *_ptr1.add(60).cast::<i32>() = _f15.take_handle() as i32;
-                        ::witbind::rt::store_list(
-                            _ptr1.add(64),
-                            ::witbind::rt::lend_str(_f16),
-                        );
-                    }
-                    unsafe { _wit_import(_ptr1) };
-                    unsafe { ::witbind::rt::cabi_dealloc(_array3, _len3 * 8, 4) };
-                    unsafe { ::witbind::rt::cabi_dealloc(_array5, _len5 * 8, 4) };
-                    unsafe { ::witbind::rt::cabi_dealloc(_array14, _len14 * 12, 4) };
                 }
+                match o {
+                    ::core::option::Option::None => {
+                        unsafe { *_ptr1.add(40).cast::<u8>() = 0 };
+                    }
+                    ::core::option::Option::Some(_e12) => {
+                        unsafe {
+                            *_ptr1.add(40).cast::<u8>() = 1;
+                            ::witbind::rt::store_list(
+                                _ptr1.add(44),
+                                ::witbind::rt::lend_str(_e12),
+                            );
+                        }
+                    }
+                }
+                let (_array14, _len14) = ::witbind::rt::lower_list(
+                    ::core::iter::IntoIterator::into_iter(mm),
+                    12,
+                    4,
+                    |(_key13, _value13), _base14| {
+                        unsafe {
+                            ::witbind::rt::store_list(
+                                _base14,
+                                ::witbind::rt::lend_str(_key13),
+                            );
+                            *_base14.add(8).cast::<i32>() = ::witbind::rt::as_i32(
+                                _value13,
+                            );
+                        }
+                    },
+                );
+                unsafe { ::witbind::rt::store_list(_ptr1.add(52), (_array14, _len14)) };
+                let Holds { r: _f15, s: _f16 } = &hh;
+                unsafe {
+                    *_ptr1.add(60).cast::<i32>() = _f15.take_handle() as i32;
+                    ::witbind::rt::store_list(
+                        _ptr1.add(64),
+                        ::witbind::rt::lend_str(_f16),
+                    );
+                }
+                unsafe { _wit_import(_ptr1) };
+                unsafe { ::witbind::rt::cabi_dealloc(_array3, _len3 * 8, 4) };
+                unsafe { ::witbind::rt::cabi_dealloc(_array5, _len5 * 8, 4) };
+                unsafe { ::witbind::rt::cabi_dealloc(_array14, _len14 * 12, 4) };
             }
             pub fn echo(n: NamedParam<'_>) -> NamedResult {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::echo(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:opt-ownership-duplicate/api",
-                            "echo",
-                            "witbind_fixtures::opt_ownership_duplicate::api::Host",
-                            "witbind_fixtures::opt_ownership_duplicate::api::install",
-                        ),
-                        n,
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("echo", (ptr, len, ptr));
-                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
-                    let NamedParam { name: _f1 } = n;
-                    let (_ptr2, _len2) = ::witbind::rt::lend_str(_f1);
-                    let _ptr3 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe { _wit_import(_ptr2, _len2, _ptr3) };
-                    NamedResult {
-                        name: unsafe { ::witbind::rt::take_string_at(_ptr3) },
-                    }
+                ::witbind::rt::native_import!(Host, "echo", echo(n));
+                wit_import!("echo", (ptr, len, ptr));
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                let NamedParam { name: _f1 } = n;
+                let (_ptr2, _len2) = ::witbind::rt::lend_str(_f1);
+                let _ptr3 = _ret_area.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_ptr2, _len2, _ptr3) };
+                NamedResult {
+                    name: unsafe { ::witbind::rt::take_string_at(_ptr3) },
                 }
             }
-            /// Natively (`cargo test` on the host): the imports of `witbind-fixtures:opt-ownership-duplicate/api` as a test implements them; make an implementation this thread's with [`install`]. A method left out panics when the guest calls it, naming it.
+            #[cfg(not(any(target_arch = "wasm32", miri)))]
+            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
+                wit: "witbind-fixtures:opt-ownership-duplicate/api",
+                module: "witbind_fixtures::opt_ownership_duplicate::api",
+                install: "install",
+            };
+            /// Natively (`cargo test` on the host): the imports of `witbind-fixtures:opt-ownership-duplicate/api`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
                 fn res_new(&self) -> Res {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:opt-ownership-duplicate/api",
-                        "[constructor]res",
-                        "witbind_fixtures::opt_ownership_duplicate::api::Host",
-                        "res_new",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "[constructor]res")
                 }
                 fn send(&self, p: OnlyParamParam<'_>, pt: Point) {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:opt-ownership-duplicate/api",
-                        "send",
-                        "witbind_fixtures::opt_ownership_duplicate::api::Host",
-                        "send",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "send")
                 }
                 #[allow(clippy::too_many_arguments)]
                 fn f(
@@ -376,20 +300,10 @@ pub mod witbind_fixtures {
                     mm: MParam<'_>,
                     hh: Holds,
                 ) {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:opt-ownership-duplicate/api",
-                        "f",
-                        "witbind_fixtures::opt_ownership_duplicate::api::Host",
-                        "f",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "f")
                 }
                 fn echo(&self, n: NamedParam<'_>) -> NamedResult {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:opt-ownership-duplicate/api",
-                        "echo",
-                        "witbind_fixtures::opt_ownership_duplicate::api::Host",
-                        "echo",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "echo")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `witbind-fixtures:opt-ownership-duplicate/api` until the returned guard is dropped (the one installed before comes back then).
@@ -397,23 +311,11 @@ pub mod witbind_fixtures {
             pub fn install(host: impl Host) -> ::witbind::rt::native::Installed {
                 ::witbind::rt::native::install::<dyn Host>(::witbind::rt::Box::new(host))
             }
-            /// Natively (`cargo test` on the host): a test's object behind an imported [`Res`] (`witbind-fixtures:opt-ownership-duplicate/api#res`); `Res::from(object)` hands it to the guest. A method left out panics when the guest calls it, naming it.
+            /// Natively (`cargo test` on the host): a test's object behind an imported [`Res`], with its methods; `Res::from(object)` hands it to the guest. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait HostRes: 'static {}
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            impl<T: HostRes> ::core::convert::From<T> for Res {
-                fn from(object: T) -> Self {
-                    let handle = ::witbind::rt::native::new_resource::<
-                        dyn HostRes,
-                    >(::witbind::rt::Box::new(object));
-                    Self {
-                        handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(handle)
-                        },
-                    }
-                }
-            }
+            ::witbind::rt::native_resource!(Res, HostRes);
         }
     }
 }

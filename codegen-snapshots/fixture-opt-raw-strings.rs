@@ -121,121 +121,64 @@ pub mod witbind_fixtures {
                 pub note: ::core::option::Option<::witbind::rt::Vec<u8>>,
             }
             pub fn log(message: &[u8]) {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::log(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:opt-raw-strings/text",
-                            "log",
-                            "witbind_fixtures::opt_raw_strings::text::Host",
-                            "witbind_fixtures::opt_raw_strings::text::install",
-                        ),
-                        message,
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("log", (ptr, len));
-                    let (_ptr1, _len1) = ::witbind::rt::lend_list(message);
-                    unsafe { _wit_import(_ptr1, _len1) };
-                }
+                ::witbind::rt::native_import!(Host, "log", log(message));
+                wit_import!("log", (ptr, len));
+                let (_ptr1, _len1) = ::witbind::rt::lend_list(message);
+                unsafe { _wit_import(_ptr1, _len1) };
             }
             #[allow(clippy::needless_borrow)]
             pub fn greet(who: &Named) -> ::witbind::rt::Vec<u8> {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::greet(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:opt-raw-strings/text",
-                            "greet",
-                            "witbind_fixtures::opt_raw_strings::text::Host",
-                            "witbind_fixtures::opt_raw_strings::text::install",
-                        ),
-                        who,
-                    )
+                ::witbind::rt::native_import!(Host, "greet", greet(who));
+                wit_import!("greet", (ptr, len, ptr, len, i32, ptr, len, ptr));
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                let mut _cleanup_list = ::witbind::rt::Vec::<
+                    (*mut u8, usize, usize),
+                >::new();
+                let (_v1, _v2, _v3, _v4, _v5, _v6, _v7) = _lower_flat_named(
+                    &who,
+                    &mut _cleanup_list,
+                );
+                let _ptr8 = _ret_area.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_v1, _v2, _v3, _v4, _v5, _v6, _v7, _ptr8) };
+                for (ptr, size, align) in _cleanup_list {
+                    unsafe { ::witbind::rt::cabi_dealloc(ptr, size, align) };
                 }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("greet", (ptr, len, ptr, len, i32, ptr, len, ptr));
-                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
-                    let mut _cleanup_list = ::witbind::rt::Vec::<
-                        (*mut u8, usize, usize),
-                    >::new();
-                    let (_v1, _v2, _v3, _v4, _v5, _v6, _v7) = _lower_flat_named(
-                        &who,
-                        &mut _cleanup_list,
-                    );
-                    let _ptr8 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe { _wit_import(_v1, _v2, _v3, _v4, _v5, _v6, _v7, _ptr8) };
-                    for (ptr, size, align) in _cleanup_list {
-                        unsafe { ::witbind::rt::cabi_dealloc(ptr, size, align) };
-                    }
-                    unsafe { ::witbind::rt::take_list_at::<u8>(_ptr8) }
-                }
+                unsafe { ::witbind::rt::take_list_at::<u8>(_ptr8) }
             }
             pub fn parts(text: &[u8]) -> ::witbind::rt::Vec<::witbind::rt::Vec<u8>> {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::parts(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:opt-raw-strings/text",
-                            "parts",
-                            "witbind_fixtures::opt_raw_strings::text::Host",
-                            "witbind_fixtures::opt_raw_strings::text::install",
-                        ),
-                        text,
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("parts", (ptr, len, ptr));
-                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
-                    let (_ptr1, _len1) = ::witbind::rt::lend_list(text);
-                    let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe { _wit_import(_ptr1, _len1, _ptr2) };
-                    let _list3 = unsafe { ::witbind::rt::list_at(_ptr2) };
-                    let _lift4 = |_base4: *mut u8| unsafe {
-                        ::witbind::rt::take_list_at::<u8>(_base4)
-                    };
-                    unsafe { ::witbind::rt::lift_list(_list3, 8, 4, _lift4) }
-                }
+                ::witbind::rt::native_import!(Host, "parts", parts(text));
+                wit_import!("parts", (ptr, len, ptr));
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                let (_ptr1, _len1) = ::witbind::rt::lend_list(text);
+                let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_ptr1, _len1, _ptr2) };
+                let _list3 = unsafe { ::witbind::rt::list_at(_ptr2) };
+                let _lift4 = |_base4: *mut u8| unsafe {
+                    ::witbind::rt::take_list_at::<u8>(_base4)
+                };
+                unsafe { ::witbind::rt::lift_list(_list3, 8, 4, _lift4) }
             }
-            /// Natively (`cargo test` on the host): the imports of `witbind-fixtures:opt-raw-strings/text` as a test implements them; make an implementation this thread's with [`install`]. A method left out panics when the guest calls it, naming it.
+            #[cfg(not(any(target_arch = "wasm32", miri)))]
+            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
+                wit: "witbind-fixtures:opt-raw-strings/text",
+                module: "witbind_fixtures::opt_raw_strings::text",
+                install: "install",
+            };
+            /// Natively (`cargo test` on the host): the imports of `witbind-fixtures:opt-raw-strings/text`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
                 fn log(&self, message: &[u8]) {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:opt-raw-strings/text",
-                        "log",
-                        "witbind_fixtures::opt_raw_strings::text::Host",
-                        "log",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "log")
                 }
                 fn greet(&self, who: &Named) -> ::witbind::rt::Vec<u8> {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:opt-raw-strings/text",
-                        "greet",
-                        "witbind_fixtures::opt_raw_strings::text::Host",
-                        "greet",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "greet")
                 }
                 fn parts(
                     &self,
                     text: &[u8],
                 ) -> ::witbind::rt::Vec<::witbind::rt::Vec<u8>> {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:opt-raw-strings/text",
-                        "parts",
-                        "witbind_fixtures::opt_raw_strings::text::Host",
-                        "parts",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "parts")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `witbind-fixtures:opt-raw-strings/text` until the returned guard is dropped (the one installed before comes back then).

@@ -46,34 +46,24 @@ pub mod witbind_fixtures {
             }
             #[allow(clippy::needless_borrow)]
             pub fn store(e: &Entry) -> ::core::result::Result<u64, witbind::rt::String> {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::store(
-                        &**witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:opt-runtime-path/api",
-                            "store",
-                            "witbind_fixtures::opt_runtime_path::api::Host",
-                            "witbind_fixtures::opt_runtime_path::api::install",
-                        ),
-                        e,
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("store", (ptr, len, ptr, len, ptr));
-                    let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
-                    let (_v1, _v2, _v3, _v4) = _lower_flat_entry(&e);
-                    let _ptr5 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe { _wit_import(_v1, _v2, _v3, _v4, _ptr5) };
-                    let _l6 = unsafe { *_ptr5.cast::<u8>() };
-                    let _case8 = || unsafe { *_ptr5.add(8).cast::<u64>() };
-                    let _case9 = || unsafe { witbind::rt::take_string_at(_ptr5.add(8)) };
-                    unsafe { witbind::rt::lift_result(_l6, _case8, _case9) }
-                }
+                witbind::rt::native_import!(Host, "store", store(e));
+                wit_import!("store", (ptr, len, ptr, len, ptr));
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
+                let (_v1, _v2, _v3, _v4) = _lower_flat_entry(&e);
+                let _ptr5 = _ret_area.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_v1, _v2, _v3, _v4, _ptr5) };
+                let _l6 = unsafe { *_ptr5.cast::<u8>() };
+                let _case8 = || unsafe { *_ptr5.add(8).cast::<u64>() };
+                let _case9 = || unsafe { witbind::rt::take_string_at(_ptr5.add(8)) };
+                unsafe { witbind::rt::lift_result(_l6, _case8, _case9) }
             }
-            /// Natively (`cargo test` on the host): the imports of `witbind-fixtures:opt-runtime-path/api` as a test implements them; make an implementation this thread's with [`install`]. A method left out panics when the guest calls it, naming it.
+            #[cfg(not(any(target_arch = "wasm32", miri)))]
+            const __NATIVE: witbind::rt::native::Interface = witbind::rt::native::Interface {
+                wit: "witbind-fixtures:opt-runtime-path/api",
+                module: "witbind_fixtures::opt_runtime_path::api",
+                install: "install",
+            };
+            /// Natively (`cargo test` on the host): the imports of `witbind-fixtures:opt-runtime-path/api`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
@@ -81,12 +71,7 @@ pub mod witbind_fixtures {
                     &self,
                     e: &Entry,
                 ) -> ::core::result::Result<u64, witbind::rt::String> {
-                    witbind::rt::native::not_implemented(
-                        "witbind-fixtures:opt-runtime-path/api",
-                        "store",
-                        "witbind_fixtures::opt_runtime_path::api::Host",
-                        "store",
-                    )
+                    witbind::rt::native::missing(&__NATIVE, "store")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `witbind-fixtures:opt-runtime-path/api` until the returned guard is dropped (the one installed before comes back then).

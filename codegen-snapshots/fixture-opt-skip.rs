@@ -50,90 +50,41 @@ pub mod witbind_fixtures {
             impl Blob {
                 #[allow(clippy::new_without_default)]
                 pub fn new() -> Self {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        Host::blob_new(
-                            &**::witbind::rt::native::host::<
-                                dyn Host,
-                            >(
-                                "witbind-fixtures:opt-skip/api",
-                                "[constructor]blob",
-                                "witbind_fixtures::opt_skip::api::Host",
-                                "witbind_fixtures::opt_skip::api::install",
-                            ),
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!("[constructor]blob", (), i32);
-                        let _ret1 = unsafe { _wit_import() };
-                        unsafe { Blob::from_handle(_ret1 as u32) }
-                    }
+                    ::witbind::rt::native_import!(Host, "[constructor]blob", blob_new());
+                    wit_import!("[constructor]blob", (), i32);
+                    let _ret1 = unsafe { _wit_import() };
+                    unsafe { Blob::from_handle(_ret1 as u32) }
                 }
                 pub fn read(&self) -> ::witbind::rt::Vec<u8> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostBlob::read(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostBlob,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "witbind-fixtures:opt-skip/api#blob",
-                            ),
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!("[method]blob.read", (i32, ptr));
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u32; 2],
-                        >::uninit();
-                        let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe { _wit_import(self.handle() as i32, _ptr1) };
-                        unsafe { ::witbind::rt::take_list_at::<u8>(_ptr1) }
-                    }
+                    ::witbind::rt::native_method!(HostBlob, self, read());
+                    wit_import!("[method]blob.read", (i32, ptr));
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
+                    unsafe { ::witbind::rt::take_list_at::<u8>(_ptr1) }
                 }
             }
             pub fn now() -> u64 {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::now(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:opt-skip/api",
-                            "now",
-                            "witbind_fixtures::opt_skip::api::Host",
-                            "witbind_fixtures::opt_skip::api::install",
-                        ),
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("now", (), i64);
-                    let _ret1 = unsafe { _wit_import() };
-                    _ret1 as u64
-                }
+                ::witbind::rt::native_import!(Host, "now", now());
+                wit_import!("now", (), i64);
+                let _ret1 = unsafe { _wit_import() };
+                _ret1 as u64
             }
-            /// Natively (`cargo test` on the host): the imports of `witbind-fixtures:opt-skip/api` as a test implements them; make an implementation this thread's with [`install`]. A method left out panics when the guest calls it, naming it.
+            #[cfg(not(any(target_arch = "wasm32", miri)))]
+            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
+                wit: "witbind-fixtures:opt-skip/api",
+                module: "witbind_fixtures::opt_skip::api",
+                install: "install",
+            };
+            /// Natively (`cargo test` on the host): the imports of `witbind-fixtures:opt-skip/api`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
                 fn blob_new(&self) -> Blob {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:opt-skip/api",
-                        "[constructor]blob",
-                        "witbind_fixtures::opt_skip::api::Host",
-                        "blob_new",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "[constructor]blob")
                 }
                 fn now(&self) -> u64 {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:opt-skip/api",
-                        "now",
-                        "witbind_fixtures::opt_skip::api::Host",
-                        "now",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "now")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `witbind-fixtures:opt-skip/api` until the returned guard is dropped (the one installed before comes back then).
@@ -141,32 +92,15 @@ pub mod witbind_fixtures {
             pub fn install(host: impl Host) -> ::witbind::rt::native::Installed {
                 ::witbind::rt::native::install::<dyn Host>(::witbind::rt::Box::new(host))
             }
-            /// Natively (`cargo test` on the host): a test's object behind an imported [`Blob`] (`witbind-fixtures:opt-skip/api#blob`); `Blob::from(object)` hands it to the guest. A method left out panics when the guest calls it, naming it.
+            /// Natively (`cargo test` on the host): a test's object behind an imported [`Blob`], with its methods; `Blob::from(object)` hands it to the guest. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait HostBlob: 'static {
                 fn read(&self) -> ::witbind::rt::Vec<u8> {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:opt-skip/api#blob",
-                        "[method]blob.read",
-                        "witbind_fixtures::opt_skip::api::HostBlob",
-                        "read",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "[method]blob.read")
                 }
             }
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            impl<T: HostBlob> ::core::convert::From<T> for Blob {
-                fn from(object: T) -> Self {
-                    let handle = ::witbind::rt::native::new_resource::<
-                        dyn HostBlob,
-                    >(::witbind::rt::Box::new(object));
-                    Self {
-                        handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(handle)
-                        },
-                    }
-                }
-            }
+            ::witbind::rt::native_resource!(Blob, HostBlob);
         }
     }
 }

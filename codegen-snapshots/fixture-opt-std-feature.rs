@@ -103,121 +103,65 @@ pub mod witbind_fixtures {
             #[cfg(feature = "std")]
             impl ::core::error::Error for Problem {}
             pub fn a() -> ::core::result::Result<u32, Code> {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::a(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:opt-std-feature/errors",
-                            "a",
-                            "witbind_fixtures::opt_std_feature::errors::Host",
-                            "witbind_fixtures::opt_std_feature::errors::install",
-                        ),
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("a", (ptr));
-                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
-                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe { _wit_import(_ptr1) };
-                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    let _case4 = || unsafe { *_ptr1.add(4).cast::<u32>() };
-                    let _case6 = || {
-                        let _l5 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                        unsafe { Code::_lift(_l5) }
-                    };
-                    unsafe { ::witbind::rt::lift_result(_l2, _case4, _case6) }
-                }
+                ::witbind::rt::native_import!(Host, "a", a());
+                wit_import!("a", (ptr));
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_ptr1) };
+                let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                let _case4 = || unsafe { *_ptr1.add(4).cast::<u32>() };
+                let _case6 = || {
+                    let _l5 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                    unsafe { Code::_lift(_l5) }
+                };
+                unsafe { ::witbind::rt::lift_result(_l2, _case4, _case6) }
             }
             pub fn b() -> ::core::result::Result<u32, Failure> {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::b(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:opt-std-feature/errors",
-                            "b",
-                            "witbind_fixtures::opt_std_feature::errors::Host",
-                            "witbind_fixtures::opt_std_feature::errors::install",
-                        ),
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("b", (ptr));
-                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 4]>::uninit();
-                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe { _wit_import(_ptr1) };
-                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    let _case4 = || unsafe { *_ptr1.add(4).cast::<u32>() };
-                    let _case6 = || {
-                        let _l5 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                        Failure {
-                            code: unsafe { Code::_lift(_l5) },
-                            detail: unsafe {
-                                ::witbind::rt::take_string_at(_ptr1.add(8))
-                            },
-                        }
-                    };
-                    unsafe { ::witbind::rt::lift_result(_l2, _case4, _case6) }
-                }
+                ::witbind::rt::native_import!(Host, "b", b());
+                wit_import!("b", (ptr));
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 4]>::uninit();
+                let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_ptr1) };
+                let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                let _case4 = || unsafe { *_ptr1.add(4).cast::<u32>() };
+                let _case6 = || {
+                    let _l5 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                    Failure {
+                        code: unsafe { Code::_lift(_l5) },
+                        detail: unsafe { ::witbind::rt::take_string_at(_ptr1.add(8)) },
+                    }
+                };
+                unsafe { ::witbind::rt::lift_result(_l2, _case4, _case6) }
             }
             pub fn c() -> ::core::result::Result<u32, Problem> {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::c(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:opt-std-feature/errors",
-                            "c",
-                            "witbind_fixtures::opt_std_feature::errors::Host",
-                            "witbind_fixtures::opt_std_feature::errors::install",
-                        ),
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("c", (ptr));
-                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 4]>::uninit();
-                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe { _wit_import(_ptr1) };
-                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    let _case4 = || unsafe { *_ptr1.add(4).cast::<u32>() };
-                    let _case6 = || unsafe { _lift_problem(_ptr1.add(4)) };
-                    unsafe { ::witbind::rt::lift_result(_l2, _case4, _case6) }
-                }
+                ::witbind::rt::native_import!(Host, "c", c());
+                wit_import!("c", (ptr));
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 4]>::uninit();
+                let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_ptr1) };
+                let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                let _case4 = || unsafe { *_ptr1.add(4).cast::<u32>() };
+                let _case6 = || unsafe { _lift_problem(_ptr1.add(4)) };
+                unsafe { ::witbind::rt::lift_result(_l2, _case4, _case6) }
             }
-            /// Natively (`cargo test` on the host): the imports of `witbind-fixtures:opt-std-feature/errors` as a test implements them; make an implementation this thread's with [`install`]. A method left out panics when the guest calls it, naming it.
+            #[cfg(not(any(target_arch = "wasm32", miri)))]
+            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
+                wit: "witbind-fixtures:opt-std-feature/errors",
+                module: "witbind_fixtures::opt_std_feature::errors",
+                install: "install",
+            };
+            /// Natively (`cargo test` on the host): the imports of `witbind-fixtures:opt-std-feature/errors`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
                 fn a(&self) -> ::core::result::Result<u32, Code> {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:opt-std-feature/errors",
-                        "a",
-                        "witbind_fixtures::opt_std_feature::errors::Host",
-                        "a",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "a")
                 }
                 fn b(&self) -> ::core::result::Result<u32, Failure> {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:opt-std-feature/errors",
-                        "b",
-                        "witbind_fixtures::opt_std_feature::errors::Host",
-                        "b",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "b")
                 }
                 fn c(&self) -> ::core::result::Result<u32, Problem> {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:opt-std-feature/errors",
-                        "c",
-                        "witbind_fixtures::opt_std_feature::errors::Host",
-                        "c",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "c")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `witbind-fixtures:opt-std-feature/errors` until the returned guard is dropped (the one installed before comes back then).

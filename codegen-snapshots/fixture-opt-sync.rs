@@ -101,29 +101,13 @@ pub mod witbind_fixtures {
                 };
             }
             pub fn fetch(url: &str) -> ::witbind::rt::Vec<u8> {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::fetch(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:opt-sync/api",
-                            "fetch",
-                            "witbind_fixtures::opt_sync::api::Host",
-                            "witbind_fixtures::opt_sync::api::install",
-                        ),
-                        url,
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("fetch", (ptr, len, ptr));
-                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
-                    let (_ptr1, _len1) = ::witbind::rt::lend_str(url);
-                    let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe { _wit_import(_ptr1, _len1, _ptr2) };
-                    unsafe { ::witbind::rt::take_list_at::<u8>(_ptr2) }
-                }
+                ::witbind::rt::native_import!(Host, "fetch", fetch(url));
+                wit_import!("fetch", (ptr, len, ptr));
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                let (_ptr1, _len1) = ::witbind::rt::lend_str(url);
+                let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_ptr1, _len1, _ptr2) };
+                unsafe { ::witbind::rt::take_list_at::<u8>(_ptr2) }
             }
             pub async fn ping() {
                 struct _Call<'a>(::core::marker::PhantomData<&'a ()>);
@@ -178,17 +162,18 @@ pub mod witbind_fixtures {
                     )
                     .await
             }
-            /// Natively (`cargo test` on the host): the imports of `witbind-fixtures:opt-sync/api` as a test implements them; make an implementation this thread's with [`install`]. A method left out panics when the guest calls it, naming it.
+            #[cfg(not(any(target_arch = "wasm32", miri)))]
+            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
+                wit: "witbind-fixtures:opt-sync/api",
+                module: "witbind_fixtures::opt_sync::api",
+                install: "install",
+            };
+            /// Natively (`cargo test` on the host): the imports of `witbind-fixtures:opt-sync/api`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
                 fn fetch(&self, url: &str) -> ::witbind::rt::Vec<u8> {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:opt-sync/api",
-                        "fetch",
-                        "witbind_fixtures::opt_sync::api::Host",
-                        "fetch",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "fetch")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `witbind-fixtures:opt-sync/api` until the returned guard is dropped (the one installed before comes back then).

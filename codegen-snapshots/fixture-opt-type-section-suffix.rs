@@ -17,38 +17,23 @@ pub mod witbind_fixtures {
                 };
             }
             pub fn write(line: &str) {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::write(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:opt-type-section-suffix/log",
-                            "write",
-                            "witbind_fixtures::opt_type_section_suffix::log::Host",
-                            "witbind_fixtures::opt_type_section_suffix::log::install",
-                        ),
-                        line,
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("write", (ptr, len));
-                    let (_ptr1, _len1) = ::witbind::rt::lend_str(line);
-                    unsafe { _wit_import(_ptr1, _len1) };
-                }
+                ::witbind::rt::native_import!(Host, "write", write(line));
+                wit_import!("write", (ptr, len));
+                let (_ptr1, _len1) = ::witbind::rt::lend_str(line);
+                unsafe { _wit_import(_ptr1, _len1) };
             }
-            /// Natively (`cargo test` on the host): the imports of `witbind-fixtures:opt-type-section-suffix/log` as a test implements them; make an implementation this thread's with [`install`]. A method left out panics when the guest calls it, naming it.
+            #[cfg(not(any(target_arch = "wasm32", miri)))]
+            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
+                wit: "witbind-fixtures:opt-type-section-suffix/log",
+                module: "witbind_fixtures::opt_type_section_suffix::log",
+                install: "install",
+            };
+            /// Natively (`cargo test` on the host): the imports of `witbind-fixtures:opt-type-section-suffix/log`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
                 fn write(&self, line: &str) {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:opt-type-section-suffix/log",
-                        "write",
-                        "witbind_fixtures::opt_type_section_suffix::log::Host",
-                        "write",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "write")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `witbind-fixtures:opt-type-section-suffix/log` until the returned guard is dropped (the one installed before comes back then).

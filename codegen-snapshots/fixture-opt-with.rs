@@ -39,41 +39,26 @@ pub mod witbind_fixtures {
             pub type Wrapper = super::super::super::__with_name0::Wrapper;
             pub type Scalars = super::super::super::__with_name0::Scalars;
             pub fn lead(w: Wrapper) -> Scalars {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::lead(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:opt-with/team",
-                            "lead",
-                            "witbind_fixtures::opt_with::team::Host",
-                            "witbind_fixtures::opt_with::team::install",
-                        ),
-                        w,
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("lead", (i32, ptr));
-                    let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 3]>::uninit();
-                    let Wrapper { inner: _f1 } = w;
-                    let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe { _wit_import(::witbind::rt::as_i32(_f1), _ptr2) };
-                    unsafe { super::super::super::_lift_scalars(_ptr2) }
-                }
+                ::witbind::rt::native_import!(Host, "lead", lead(w));
+                wit_import!("lead", (i32, ptr));
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 3]>::uninit();
+                let Wrapper { inner: _f1 } = w;
+                let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(::witbind::rt::as_i32(_f1), _ptr2) };
+                unsafe { super::super::super::_lift_scalars(_ptr2) }
             }
-            /// Natively (`cargo test` on the host): the imports of `witbind-fixtures:opt-with/team` as a test implements them; make an implementation this thread's with [`install`]. A method left out panics when the guest calls it, naming it.
+            #[cfg(not(any(target_arch = "wasm32", miri)))]
+            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
+                wit: "witbind-fixtures:opt-with/team",
+                module: "witbind_fixtures::opt_with::team",
+                install: "install",
+            };
+            /// Natively (`cargo test` on the host): the imports of `witbind-fixtures:opt-with/team`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
                 fn lead(&self, w: Wrapper) -> Scalars {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:opt-with/team",
-                        "lead",
-                        "witbind_fixtures::opt_with::team::Host",
-                        "lead",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "lead")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `witbind-fixtures:opt-with/team` until the returned guard is dropped (the one installed before comes back then).

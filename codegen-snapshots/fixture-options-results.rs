@@ -36,330 +36,198 @@ pub mod witbind_fixtures {
             pub fn echo_option(
                 x: ::core::option::Option<u32>,
             ) -> ::core::option::Option<u32> {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::echo_option(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:options-results/fallible",
-                            "echo-option",
-                            "witbind_fixtures::options_results::fallible::Host",
-                            "witbind_fixtures::options_results::fallible::install",
-                        ),
-                        x,
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("echo-option", (i32, i32, ptr));
-                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
-                    let (_v3, _v4) = match x {
-                        ::core::option::Option::None => (0i32, 0i32),
-                        ::core::option::Option::Some(_e2) => {
-                            (1i32, ::witbind::rt::as_i32(_e2))
-                        }
-                    };
-                    let _ptr5 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe { _wit_import(_v3, _v4, _ptr5) };
-                    let _l6 = unsafe { *_ptr5.cast::<u8>() };
-                    let _case8 = || unsafe { *_ptr5.add(4).cast::<u32>() };
-                    unsafe { ::witbind::rt::lift_option(_l6, _case8) }
-                }
+                ::witbind::rt::native_import!(Host, "echo-option", echo_option(x));
+                wit_import!("echo-option", (i32, i32, ptr));
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                let (_v3, _v4) = match x {
+                    ::core::option::Option::None => (0i32, 0i32),
+                    ::core::option::Option::Some(_e2) => {
+                        (1i32, ::witbind::rt::as_i32(_e2))
+                    }
+                };
+                let _ptr5 = _ret_area.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_v3, _v4, _ptr5) };
+                let _l6 = unsafe { *_ptr5.cast::<u8>() };
+                let _case8 = || unsafe { *_ptr5.add(4).cast::<u32>() };
+                unsafe { ::witbind::rt::lift_option(_l6, _case8) }
             }
             /// An optional string (owned data inside the option).
             pub fn echo_option_string(
                 x: ::core::option::Option<&str>,
             ) -> ::core::option::Option<::witbind::rt::String> {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::echo_option_string(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:options-results/fallible",
-                            "echo-option-string",
-                            "witbind_fixtures::options_results::fallible::Host",
-                            "witbind_fixtures::options_results::fallible::install",
-                        ),
-                        x,
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("echo-option-string", (i32, ptr, len, ptr));
-                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 3]>::uninit();
-                    let (_v4, _v5, _v6) = match x {
-                        ::core::option::Option::None => {
-                            (0i32, ::core::ptr::null_mut::<u8>(), 0usize)
-                        }
-                        ::core::option::Option::Some(_e2) => {
-                            let (_ptr3, _len3) = ::witbind::rt::lend_str(_e2);
-                            (1i32, _ptr3, _len3)
-                        }
-                    };
-                    let _ptr7 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe { _wit_import(_v4, _v5, _v6, _ptr7) };
-                    let _l8 = unsafe { *_ptr7.cast::<u8>() };
-                    let _case9 = || unsafe {
-                        ::witbind::rt::take_string_at(_ptr7.add(4))
-                    };
-                    unsafe { ::witbind::rt::lift_option(_l8, _case9) }
-                }
+                ::witbind::rt::native_import!(
+                    Host, "echo-option-string", echo_option_string(x)
+                );
+                wit_import!("echo-option-string", (i32, ptr, len, ptr));
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 3]>::uninit();
+                let (_v4, _v5, _v6) = match x {
+                    ::core::option::Option::None => {
+                        (0i32, ::core::ptr::null_mut::<u8>(), 0usize)
+                    }
+                    ::core::option::Option::Some(_e2) => {
+                        let (_ptr3, _len3) = ::witbind::rt::lend_str(_e2);
+                        (1i32, _ptr3, _len3)
+                    }
+                };
+                let _ptr7 = _ret_area.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_v4, _v5, _v6, _ptr7) };
+                let _l8 = unsafe { *_ptr7.cast::<u8>() };
+                let _case9 = || unsafe { ::witbind::rt::take_string_at(_ptr7.add(4)) };
+                unsafe { ::witbind::rt::lift_option(_l8, _case9) }
             }
             /// `none`, `some(none)` and `some(some(x))` are three different values.
             pub fn echo_option_option(
                 x: ::core::option::Option<::core::option::Option<u8>>,
             ) -> ::core::option::Option<::core::option::Option<u8>> {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::echo_option_option(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:options-results/fallible",
-                            "echo-option-option",
-                            "witbind_fixtures::options_results::fallible::Host",
-                            "witbind_fixtures::options_results::fallible::install",
-                        ),
-                        x,
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("echo-option-option", (i32, i32, i32, ptr));
-                    let mut _ret_area = ::core::mem::MaybeUninit::<[u8; 3]>::uninit();
-                    let (_v7, _v8, _v9) = match x {
-                        ::core::option::Option::None => (0i32, 0i32, 0i32),
-                        ::core::option::Option::Some(_e2) => {
-                            let (_v5, _v6) = match _e2 {
-                                ::core::option::Option::None => (0i32, 0i32),
-                                ::core::option::Option::Some(_e4) => {
-                                    (1i32, ::witbind::rt::as_i32(_e4))
-                                }
-                            };
-                            (1i32, _v5, _v6)
-                        }
-                    };
-                    let _ptr10 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe { _wit_import(_v7, _v8, _v9, _ptr10) };
-                    let _l11 = unsafe { *_ptr10.cast::<u8>() };
-                    let _case16 = || {
-                        let _l12 = unsafe { *_ptr10.add(1).cast::<u8>() };
-                        let _case14 = || unsafe { *_ptr10.add(2).cast::<u8>() };
-                        unsafe { ::witbind::rt::lift_option(_l12, _case14) }
-                    };
-                    unsafe { ::witbind::rt::lift_option(_l11, _case16) }
-                }
+                ::witbind::rt::native_import!(
+                    Host, "echo-option-option", echo_option_option(x)
+                );
+                wit_import!("echo-option-option", (i32, i32, i32, ptr));
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u8; 3]>::uninit();
+                let (_v7, _v8, _v9) = match x {
+                    ::core::option::Option::None => (0i32, 0i32, 0i32),
+                    ::core::option::Option::Some(_e2) => {
+                        let (_v5, _v6) = match _e2 {
+                            ::core::option::Option::None => (0i32, 0i32),
+                            ::core::option::Option::Some(_e4) => {
+                                (1i32, ::witbind::rt::as_i32(_e4))
+                            }
+                        };
+                        (1i32, _v5, _v6)
+                    }
+                };
+                let _ptr10 = _ret_area.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_v7, _v8, _v9, _ptr10) };
+                let _l11 = unsafe { *_ptr10.cast::<u8>() };
+                let _case16 = || {
+                    let _l12 = unsafe { *_ptr10.add(1).cast::<u8>() };
+                    let _case14 = || unsafe { *_ptr10.add(2).cast::<u8>() };
+                    unsafe { ::witbind::rt::lift_option(_l12, _case14) }
+                };
+                unsafe { ::witbind::rt::lift_option(_l11, _case16) }
             }
             /// `result` without payloads.
             #[allow(clippy::result_unit_err)]
             pub fn plain(
                 x: ::core::result::Result<(), ()>,
             ) -> ::core::result::Result<(), ()> {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::plain(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:options-results/fallible",
-                            "plain",
-                            "witbind_fixtures::options_results::fallible::Host",
-                            "witbind_fixtures::options_results::fallible::install",
-                        ),
-                        x,
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("plain", (i32), i32);
-                    let _v3 = match x {
-                        ::core::result::Result::Ok(_) => 0i32,
-                        ::core::result::Result::Err(_) => 1i32,
-                    };
-                    let _ret4 = unsafe { _wit_import(_v3) };
-                    unsafe { ::witbind::rt::lift_result(_ret4, || (), || ()) }
-                }
+                ::witbind::rt::native_import!(Host, "plain", plain(x));
+                wit_import!("plain", (i32), i32);
+                let _v3 = match x {
+                    ::core::result::Result::Ok(_) => 0i32,
+                    ::core::result::Result::Err(_) => 1i32,
+                };
+                let _ret4 = unsafe { _wit_import(_v3) };
+                unsafe { ::witbind::rt::lift_result(_ret4, || (), || ()) }
             }
             /// `result<T>`: a payload on success only.
             #[allow(clippy::result_unit_err)]
             pub fn ok_only(
                 x: ::core::result::Result<&str, ()>,
             ) -> ::core::result::Result<::witbind::rt::String, ()> {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::ok_only(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:options-results/fallible",
-                            "ok-only",
-                            "witbind_fixtures::options_results::fallible::Host",
-                            "witbind_fixtures::options_results::fallible::install",
-                        ),
-                        x,
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("ok-only", (i32, ptr, len, ptr));
-                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 3]>::uninit();
-                    let (_v4, _v5, _v6) = match x {
-                        ::core::result::Result::Ok(_e1) => {
-                            let (_ptr2, _len2) = ::witbind::rt::lend_str(_e1);
-                            (0i32, _ptr2, _len2)
-                        }
-                        ::core::result::Result::Err(_) => {
-                            (1i32, ::core::ptr::null_mut::<u8>(), 0usize)
-                        }
-                    };
-                    let _ptr7 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe { _wit_import(_v4, _v5, _v6, _ptr7) };
-                    let _l8 = unsafe { *_ptr7.cast::<u8>() };
-                    let _case9 = || unsafe {
-                        ::witbind::rt::take_string_at(_ptr7.add(4))
-                    };
-                    unsafe { ::witbind::rt::lift_result(_l8, _case9, || ()) }
-                }
+                ::witbind::rt::native_import!(Host, "ok-only", ok_only(x));
+                wit_import!("ok-only", (i32, ptr, len, ptr));
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 3]>::uninit();
+                let (_v4, _v5, _v6) = match x {
+                    ::core::result::Result::Ok(_e1) => {
+                        let (_ptr2, _len2) = ::witbind::rt::lend_str(_e1);
+                        (0i32, _ptr2, _len2)
+                    }
+                    ::core::result::Result::Err(_) => {
+                        (1i32, ::core::ptr::null_mut::<u8>(), 0usize)
+                    }
+                };
+                let _ptr7 = _ret_area.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_v4, _v5, _v6, _ptr7) };
+                let _l8 = unsafe { *_ptr7.cast::<u8>() };
+                let _case9 = || unsafe { ::witbind::rt::take_string_at(_ptr7.add(4)) };
+                unsafe { ::witbind::rt::lift_result(_l8, _case9, || ()) }
             }
             /// `result<_, E>`: a payload on failure only.
             pub fn err_only(
                 x: ::core::result::Result<(), &Failure>,
             ) -> ::core::result::Result<(), Failure> {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::err_only(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:options-results/fallible",
-                            "err-only",
-                            "witbind_fixtures::options_results::fallible::Host",
-                            "witbind_fixtures::options_results::fallible::install",
-                        ),
-                        x,
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("err-only", (i32, i32, ptr, len, ptr));
-                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 4]>::uninit();
-                    let (_v6, _v7, _v8, _v9) = match x {
-                        ::core::result::Result::Ok(_) => {
-                            (0i32, 0i32, ::core::ptr::null_mut::<u8>(), 0usize)
-                        }
-                        ::core::result::Result::Err(_e2) => {
-                            let Failure { code: _f3, message: _f4 } = _e2;
-                            let (_ptr5, _len5) = ::witbind::rt::lend_str(_f4);
-                            (1i32, ::witbind::rt::as_i32(_f3), _ptr5, _len5)
-                        }
-                    };
-                    let _ptr10 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe { _wit_import(_v6, _v7, _v8, _v9, _ptr10) };
-                    let _l11 = unsafe { *_ptr10.cast::<u8>() };
-                    let _case13 = || {
-                        let _l12 = unsafe { *_ptr10.add(4).cast::<u16>() };
-                        Failure {
-                            code: _l12,
-                            message: unsafe {
-                                ::witbind::rt::take_string_at(_ptr10.add(8))
-                            },
-                        }
-                    };
-                    unsafe { ::witbind::rt::lift_result(_l11, || (), _case13) }
-                }
+                ::witbind::rt::native_import!(Host, "err-only", err_only(x));
+                wit_import!("err-only", (i32, i32, ptr, len, ptr));
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 4]>::uninit();
+                let (_v6, _v7, _v8, _v9) = match x {
+                    ::core::result::Result::Ok(_) => {
+                        (0i32, 0i32, ::core::ptr::null_mut::<u8>(), 0usize)
+                    }
+                    ::core::result::Result::Err(_e2) => {
+                        let Failure { code: _f3, message: _f4 } = _e2;
+                        let (_ptr5, _len5) = ::witbind::rt::lend_str(_f4);
+                        (1i32, ::witbind::rt::as_i32(_f3), _ptr5, _len5)
+                    }
+                };
+                let _ptr10 = _ret_area.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_v6, _v7, _v8, _v9, _ptr10) };
+                let _l11 = unsafe { *_ptr10.cast::<u8>() };
+                let _case13 = || {
+                    let _l12 = unsafe { *_ptr10.add(4).cast::<u16>() };
+                    Failure {
+                        code: _l12,
+                        message: unsafe { ::witbind::rt::take_string_at(_ptr10.add(8)) },
+                    }
+                };
+                unsafe { ::witbind::rt::lift_result(_l11, || (), _case13) }
             }
             /// `result<T, E>`: payloads on both sides.
             pub fn both(
                 x: ::core::result::Result<u64, &Failure>,
             ) -> ::core::result::Result<u64, Failure> {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::both(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:options-results/fallible",
-                            "both",
-                            "witbind_fixtures::options_results::fallible::Host",
-                            "witbind_fixtures::options_results::fallible::install",
-                        ),
-                        x,
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("both", (i32, i64, ptr, len, ptr));
-                    let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 3]>::uninit();
-                    let (_v6, _v7, _v8, _v9) = match x {
-                        ::core::result::Result::Ok(_e1) => {
-                            (
-                                0i32,
-                                ::witbind::rt::as_i64(_e1),
-                                ::core::ptr::null_mut::<u8>(),
-                                0usize,
-                            )
-                        }
-                        ::core::result::Result::Err(_e2) => {
-                            let Failure { code: _f3, message: _f4 } = _e2;
-                            let (_ptr5, _len5) = ::witbind::rt::lend_str(_f4);
-                            (1i32, i64::from(::witbind::rt::as_i32(_f3)), _ptr5, _len5)
-                        }
-                    };
-                    let _ptr10 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe { _wit_import(_v6, _v7, _v8, _v9, _ptr10) };
-                    let _l11 = unsafe { *_ptr10.cast::<u8>() };
-                    let _case13 = || unsafe { *_ptr10.add(8).cast::<u64>() };
-                    let _case15 = || {
-                        let _l14 = unsafe { *_ptr10.add(8).cast::<u16>() };
-                        Failure {
-                            code: _l14,
-                            message: unsafe {
-                                ::witbind::rt::take_string_at(_ptr10.add(12))
-                            },
-                        }
-                    };
-                    unsafe { ::witbind::rt::lift_result(_l11, _case13, _case15) }
-                }
+                ::witbind::rt::native_import!(Host, "both", both(x));
+                wit_import!("both", (i32, i64, ptr, len, ptr));
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 3]>::uninit();
+                let (_v6, _v7, _v8, _v9) = match x {
+                    ::core::result::Result::Ok(_e1) => {
+                        (
+                            0i32,
+                            ::witbind::rt::as_i64(_e1),
+                            ::core::ptr::null_mut::<u8>(),
+                            0usize,
+                        )
+                    }
+                    ::core::result::Result::Err(_e2) => {
+                        let Failure { code: _f3, message: _f4 } = _e2;
+                        let (_ptr5, _len5) = ::witbind::rt::lend_str(_f4);
+                        (1i32, i64::from(::witbind::rt::as_i32(_f3)), _ptr5, _len5)
+                    }
+                };
+                let _ptr10 = _ret_area.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_v6, _v7, _v8, _v9, _ptr10) };
+                let _l11 = unsafe { *_ptr10.cast::<u8>() };
+                let _case13 = || unsafe { *_ptr10.add(8).cast::<u64>() };
+                let _case15 = || {
+                    let _l14 = unsafe { *_ptr10.add(8).cast::<u16>() };
+                    Failure {
+                        code: _l14,
+                        message: unsafe { ::witbind::rt::take_string_at(_ptr10.add(12)) },
+                    }
+                };
+                unsafe { ::witbind::rt::lift_result(_l11, _case13, _case15) }
             }
             /// Payloads of different sizes and alignments on each side.
             pub fn uneven(
                 x: ::core::result::Result<u8, f64>,
             ) -> ::core::result::Result<f64, u8> {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::uneven(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:options-results/fallible",
-                            "uneven",
-                            "witbind_fixtures::options_results::fallible::Host",
-                            "witbind_fixtures::options_results::fallible::install",
-                        ),
-                        x,
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("uneven", (i32, i64, ptr));
-                    let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
-                    let (_v3, _v4) = match x {
-                        ::core::result::Result::Ok(_e1) => {
-                            (0i32, i64::from(::witbind::rt::as_i32(_e1)))
-                        }
-                        ::core::result::Result::Err(_e2) => {
-                            (1i32, (::witbind::rt::as_f64(_e2)).to_bits() as i64)
-                        }
-                    };
-                    let _ptr5 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe { _wit_import(_v3, _v4, _ptr5) };
-                    let _l6 = unsafe { *_ptr5.cast::<u8>() };
-                    let _case8 = || unsafe { *_ptr5.add(8).cast::<f64>() };
-                    let _case10 = || unsafe { *_ptr5.add(8).cast::<u8>() };
-                    unsafe { ::witbind::rt::lift_result(_l6, _case8, _case10) }
-                }
+                ::witbind::rt::native_import!(Host, "uneven", uneven(x));
+                wit_import!("uneven", (i32, i64, ptr));
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
+                let (_v3, _v4) = match x {
+                    ::core::result::Result::Ok(_e1) => {
+                        (0i32, i64::from(::witbind::rt::as_i32(_e1)))
+                    }
+                    ::core::result::Result::Err(_e2) => {
+                        (1i32, (::witbind::rt::as_f64(_e2)).to_bits() as i64)
+                    }
+                };
+                let _ptr5 = _ret_area.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_v3, _v4, _ptr5) };
+                let _l6 = unsafe { *_ptr5.cast::<u8>() };
+                let _case8 = || unsafe { *_ptr5.add(8).cast::<f64>() };
+                let _case10 = || unsafe { *_ptr5.add(8).cast::<u8>() };
+                unsafe { ::witbind::rt::lift_result(_l6, _case8, _case10) }
             }
             /// Results inside options and options inside results.
             pub fn nested(
@@ -373,220 +241,141 @@ pub mod witbind_fixtures {
                 ::core::option::Option<::core::result::Result<u32, ()>>,
                 ::witbind::rt::String,
             > {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::nested(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:options-results/fallible",
-                            "nested",
-                            "witbind_fixtures::options_results::fallible::Host",
-                            "witbind_fixtures::options_results::fallible::install",
-                        ),
-                        x,
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("nested", (i32, i32, i32, ptr, ptr, len, ptr));
-                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 4]>::uninit();
-                    let (_v25, _v26, _v27, _v28, _v29, _v30) = match x {
-                        ::core::option::Option::None => {
-                            (
-                                0i32,
-                                0i32,
-                                0i32,
-                                ::core::ptr::null_mut::<u8>(),
-                                ::core::ptr::null_mut::<u8>(),
-                                0usize,
-                            )
-                        }
-                        ::core::option::Option::Some(_e2) => {
-                            let (_v20, _v21, _v22, _v23, _v24) = match _e2 {
-                                ::core::result::Result::Ok(_e3) => {
-                                    let (_v7, _v8, _v9) = match _e3 {
-                                        ::core::option::Option::None => {
-                                            (0i32, ::core::ptr::null_mut::<u8>(), 0usize)
-                                        }
-                                        ::core::option::Option::Some(_e5) => {
-                                            let (_ptr6, _len6) = ::witbind::rt::lend_str(_e5);
-                                            (1i32, _ptr6, _len6)
-                                        }
-                                    };
-                                    (0i32, _v7, _v8, (_v9) as *mut u8, 0usize)
-                                }
-                                ::core::result::Result::Err(_e10) => {
-                                    let (_v16, _v17, _v18, _v19) = match _e10 {
-                                        ::core::option::Option::None => {
-                                            (0i32, 0i32, ::core::ptr::null_mut::<u8>(), 0usize)
-                                        }
-                                        ::core::option::Option::Some(_e12) => {
-                                            let Failure { code: _f13, message: _f14 } = _e12;
-                                            let (_ptr15, _len15) = ::witbind::rt::lend_str(_f14);
-                                            (1i32, ::witbind::rt::as_i32(_f13), _ptr15, _len15)
-                                        }
-                                    };
-                                    (1i32, _v16, (_v17) as usize as *mut u8, _v18, _v19)
-                                }
-                            };
-                            (1i32, _v20, _v21, _v22, _v23, _v24)
-                        }
-                    };
-                    let _ptr31 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe { _wit_import(_v25, _v26, _v27, _v28, _v29, _v30, _ptr31) };
-                    let _l32 = unsafe { *_ptr31.cast::<u8>() };
-                    let _case40 = || {
-                        let _l33 = unsafe { *_ptr31.add(4).cast::<u8>() };
-                        let _case38 = || {
-                            let _l34 = unsafe { *_ptr31.add(8).cast::<u8>() };
-                            let _case36 = || unsafe { *_ptr31.add(12).cast::<u32>() };
-                            unsafe { ::witbind::rt::lift_result(_l34, _case36, || ()) }
+                ::witbind::rt::native_import!(Host, "nested", nested(x));
+                wit_import!("nested", (i32, i32, i32, ptr, ptr, len, ptr));
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 4]>::uninit();
+                let (_v25, _v26, _v27, _v28, _v29, _v30) = match x {
+                    ::core::option::Option::None => {
+                        (
+                            0i32,
+                            0i32,
+                            0i32,
+                            ::core::ptr::null_mut::<u8>(),
+                            ::core::ptr::null_mut::<u8>(),
+                            0usize,
+                        )
+                    }
+                    ::core::option::Option::Some(_e2) => {
+                        let (_v20, _v21, _v22, _v23, _v24) = match _e2 {
+                            ::core::result::Result::Ok(_e3) => {
+                                let (_v7, _v8, _v9) = match _e3 {
+                                    ::core::option::Option::None => {
+                                        (0i32, ::core::ptr::null_mut::<u8>(), 0usize)
+                                    }
+                                    ::core::option::Option::Some(_e5) => {
+                                        let (_ptr6, _len6) = ::witbind::rt::lend_str(_e5);
+                                        (1i32, _ptr6, _len6)
+                                    }
+                                };
+                                (0i32, _v7, _v8, (_v9) as *mut u8, 0usize)
+                            }
+                            ::core::result::Result::Err(_e10) => {
+                                let (_v16, _v17, _v18, _v19) = match _e10 {
+                                    ::core::option::Option::None => {
+                                        (0i32, 0i32, ::core::ptr::null_mut::<u8>(), 0usize)
+                                    }
+                                    ::core::option::Option::Some(_e12) => {
+                                        let Failure { code: _f13, message: _f14 } = _e12;
+                                        let (_ptr15, _len15) = ::witbind::rt::lend_str(_f14);
+                                        (1i32, ::witbind::rt::as_i32(_f13), _ptr15, _len15)
+                                    }
+                                };
+                                (1i32, _v16, (_v17) as usize as *mut u8, _v18, _v19)
+                            }
                         };
-                        unsafe { ::witbind::rt::lift_option(_l33, _case38) }
+                        (1i32, _v20, _v21, _v22, _v23, _v24)
+                    }
+                };
+                let _ptr31 = _ret_area.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_v25, _v26, _v27, _v28, _v29, _v30, _ptr31) };
+                let _l32 = unsafe { *_ptr31.cast::<u8>() };
+                let _case40 = || {
+                    let _l33 = unsafe { *_ptr31.add(4).cast::<u8>() };
+                    let _case38 = || {
+                        let _l34 = unsafe { *_ptr31.add(8).cast::<u8>() };
+                        let _case36 = || unsafe { *_ptr31.add(12).cast::<u32>() };
+                        unsafe { ::witbind::rt::lift_result(_l34, _case36, || ()) }
                     };
-                    let _case41 = || unsafe {
-                        ::witbind::rt::take_string_at(_ptr31.add(4))
-                    };
-                    unsafe { ::witbind::rt::lift_result(_l32, _case40, _case41) }
-                }
+                    unsafe { ::witbind::rt::lift_option(_l33, _case38) }
+                };
+                let _case41 = || unsafe { ::witbind::rt::take_string_at(_ptr31.add(4)) };
+                unsafe { ::witbind::rt::lift_result(_l32, _case40, _case41) }
             }
             /// A fallible function whose error is a plain string.
             pub fn parse(
                 text: &str,
             ) -> ::core::result::Result<i64, ::witbind::rt::String> {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::parse(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:options-results/fallible",
-                            "parse",
-                            "witbind_fixtures::options_results::fallible::Host",
-                            "witbind_fixtures::options_results::fallible::install",
-                        ),
-                        text,
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("parse", (ptr, len, ptr));
-                    let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
-                    let (_ptr1, _len1) = ::witbind::rt::lend_str(text);
-                    let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe { _wit_import(_ptr1, _len1, _ptr2) };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    let _case5 = || unsafe { *_ptr2.add(8).cast::<i64>() };
-                    let _case6 = || unsafe {
-                        ::witbind::rt::take_string_at(_ptr2.add(8))
-                    };
-                    unsafe { ::witbind::rt::lift_result(_l3, _case5, _case6) }
-                }
+                ::witbind::rt::native_import!(Host, "parse", parse(text));
+                wit_import!("parse", (ptr, len, ptr));
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
+                let (_ptr1, _len1) = ::witbind::rt::lend_str(text);
+                let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_ptr1, _len1, _ptr2) };
+                let _l3 = unsafe { *_ptr2.cast::<u8>() };
+                let _case5 = || unsafe { *_ptr2.add(8).cast::<i64>() };
+                let _case6 = || unsafe { ::witbind::rt::take_string_at(_ptr2.add(8)) };
+                unsafe { ::witbind::rt::lift_result(_l3, _case5, _case6) }
             }
-            /// Natively (`cargo test` on the host): the imports of `witbind-fixtures:options-results/fallible` as a test implements them; make an implementation this thread's with [`install`]. A method left out panics when the guest calls it, naming it.
+            #[cfg(not(any(target_arch = "wasm32", miri)))]
+            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
+                wit: "witbind-fixtures:options-results/fallible",
+                module: "witbind_fixtures::options_results::fallible",
+                install: "install",
+            };
+            /// Natively (`cargo test` on the host): the imports of `witbind-fixtures:options-results/fallible`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
-                /// An optional scalar.
                 fn echo_option(
                     &self,
                     x: ::core::option::Option<u32>,
                 ) -> ::core::option::Option<u32> {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:options-results/fallible",
-                        "echo-option",
-                        "witbind_fixtures::options_results::fallible::Host",
-                        "echo_option",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "echo-option")
                 }
-                /// An optional string (owned data inside the option).
                 fn echo_option_string(
                     &self,
                     x: ::core::option::Option<&str>,
                 ) -> ::core::option::Option<::witbind::rt::String> {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:options-results/fallible",
-                        "echo-option-string",
-                        "witbind_fixtures::options_results::fallible::Host",
-                        "echo_option_string",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "echo-option-string")
                 }
-                /// `none`, `some(none)` and `some(some(x))` are three different values.
                 fn echo_option_option(
                     &self,
                     x: ::core::option::Option<::core::option::Option<u8>>,
                 ) -> ::core::option::Option<::core::option::Option<u8>> {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:options-results/fallible",
-                        "echo-option-option",
-                        "witbind_fixtures::options_results::fallible::Host",
-                        "echo_option_option",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "echo-option-option")
                 }
-                /// `result` without payloads.
                 #[allow(clippy::result_unit_err)]
                 fn plain(
                     &self,
                     x: ::core::result::Result<(), ()>,
                 ) -> ::core::result::Result<(), ()> {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:options-results/fallible",
-                        "plain",
-                        "witbind_fixtures::options_results::fallible::Host",
-                        "plain",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "plain")
                 }
-                /// `result<T>`: a payload on success only.
                 #[allow(clippy::result_unit_err)]
                 fn ok_only(
                     &self,
                     x: ::core::result::Result<&str, ()>,
                 ) -> ::core::result::Result<::witbind::rt::String, ()> {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:options-results/fallible",
-                        "ok-only",
-                        "witbind_fixtures::options_results::fallible::Host",
-                        "ok_only",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "ok-only")
                 }
-                /// `result<_, E>`: a payload on failure only.
                 fn err_only(
                     &self,
                     x: ::core::result::Result<(), &Failure>,
                 ) -> ::core::result::Result<(), Failure> {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:options-results/fallible",
-                        "err-only",
-                        "witbind_fixtures::options_results::fallible::Host",
-                        "err_only",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "err-only")
                 }
-                /// `result<T, E>`: payloads on both sides.
                 fn both(
                     &self,
                     x: ::core::result::Result<u64, &Failure>,
                 ) -> ::core::result::Result<u64, Failure> {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:options-results/fallible",
-                        "both",
-                        "witbind_fixtures::options_results::fallible::Host",
-                        "both",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "both")
                 }
-                /// Payloads of different sizes and alignments on each side.
                 fn uneven(
                     &self,
                     x: ::core::result::Result<u8, f64>,
                 ) -> ::core::result::Result<f64, u8> {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:options-results/fallible",
-                        "uneven",
-                        "witbind_fixtures::options_results::fallible::Host",
-                        "uneven",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "uneven")
                 }
-                /// Results inside options and options inside results.
                 fn nested(
                     &self,
                     x: ::core::option::Option<
@@ -599,24 +388,13 @@ pub mod witbind_fixtures {
                     ::core::option::Option<::core::result::Result<u32, ()>>,
                     ::witbind::rt::String,
                 > {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:options-results/fallible",
-                        "nested",
-                        "witbind_fixtures::options_results::fallible::Host",
-                        "nested",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "nested")
                 }
-                /// A fallible function whose error is a plain string.
                 fn parse(
                     &self,
                     text: &str,
                 ) -> ::core::result::Result<i64, ::witbind::rt::String> {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:options-results/fallible",
-                        "parse",
-                        "witbind_fixtures::options_results::fallible::Host",
-                        "parse",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "parse")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `witbind-fixtures:options-results/fallible` until the returned guard is dropped (the one installed before comes back then).

@@ -120,231 +120,114 @@ pub mod witbind_fixtures {
             impl Tally {
                 #[allow(clippy::new_without_default)]
                 pub fn new() -> Self {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        Host::tally_new(
-                            &**::witbind::rt::native::host::<
-                                dyn Host,
-                            >(
-                                "witbind-fixtures:options-runtime/host",
-                                "[constructor]tally",
-                                "witbind_fixtures::options_runtime::host::Host",
-                                "witbind_fixtures::options_runtime::host::install",
-                            ),
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!("[constructor]tally", (), i32);
-                        let _ret1 = unsafe { _wit_import() };
-                        unsafe { Tally::from_handle(_ret1 as u32) }
-                    }
+                    ::witbind::rt::native_import!(
+                        Host, "[constructor]tally", tally_new()
+                    );
+                    wit_import!("[constructor]tally", (), i32);
+                    let _ret1 = unsafe { _wit_import() };
+                    unsafe { Tally::from_handle(_ret1 as u32) }
                 }
                 #[allow(clippy::should_implement_trait)]
                 pub fn add(&self, word: &str) {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostTally::add(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostTally,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "witbind-fixtures:options-runtime/host#tally",
-                            ),
-                            word,
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!("[method]tally.add", (i32, ptr, len));
-                        let (_ptr1, _len1) = ::witbind::rt::lend_str(word);
-                        unsafe { _wit_import(self.handle() as i32, _ptr1, _len1) };
-                    }
+                    ::witbind::rt::native_method!(HostTally, self, add(word));
+                    wit_import!("[method]tally.add", (i32, ptr, len));
+                    let (_ptr1, _len1) = ::witbind::rt::lend_str(word);
+                    unsafe { _wit_import(self.handle() as i32, _ptr1, _len1) };
                 }
                 pub fn clear(&self) {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostTally::clear(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostTally,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "witbind-fixtures:options-runtime/host#tally",
-                            ),
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!("[method]tally.clear", (i32));
-                        unsafe { _wit_import(self.handle() as i32) };
-                    }
+                    ::witbind::rt::native_method!(HostTally, self, clear());
+                    wit_import!("[method]tally.clear", (i32));
+                    unsafe { _wit_import(self.handle() as i32) };
                 }
                 pub fn total(&self) -> u32 {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostTally::total(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostTally,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "witbind-fixtures:options-runtime/host#tally",
-                            ),
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!("[method]tally.total", (i32), i32);
-                        let _ret1 = unsafe { _wit_import(self.handle() as i32) };
-                        _ret1 as u32
-                    }
+                    ::witbind::rt::native_method!(HostTally, self, total());
+                    wit_import!("[method]tally.total", (i32), i32);
+                    let _ret1 = unsafe { _wit_import(self.handle() as i32) };
+                    _ret1 as u32
                 }
             }
             /// `s` with its characters in reverse order.
             pub fn reverse(s: &str) -> ::witbind::rt::String {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::reverse(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:options-runtime/host",
-                            "reverse",
-                            "witbind_fixtures::options_runtime::host::Host",
-                            "witbind_fixtures::options_runtime::host::install",
-                        ),
-                        s,
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("reverse", (ptr, len, ptr));
-                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
-                    let (_ptr1, _len1) = ::witbind::rt::lend_str(s);
-                    let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe { _wit_import(_ptr1, _len1, _ptr2) };
-                    unsafe { ::witbind::rt::take_string_at(_ptr2) }
-                }
+                ::witbind::rt::native_import!(Host, "reverse", reverse(s));
+                wit_import!("reverse", (ptr, len, ptr));
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                let (_ptr1, _len1) = ::witbind::rt::lend_str(s);
+                let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_ptr1, _len1, _ptr2) };
+                unsafe { ::witbind::rt::take_string_at(_ptr2) }
             }
             /// Each count doubled.
             pub fn double(
                 counts: &::witbind::rt::Map<::witbind::rt::String, u32>,
             ) -> ::witbind::rt::Map<::witbind::rt::String, u32> {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::double(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:options-runtime/host",
-                            "double",
-                            "witbind_fixtures::options_runtime::host::Host",
-                            "witbind_fixtures::options_runtime::host::install",
-                        ),
-                        counts,
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("double", (ptr, len, ptr));
-                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
-                    let (_array2, _len2) = ::witbind::rt::lower_list(
-                        ::core::iter::IntoIterator::into_iter(counts),
-                        12,
-                        4,
-                        |(_key1, _value1), _base2| {
-                            unsafe {
-                                ::witbind::rt::store_list(
-                                    _base2,
-                                    ::witbind::rt::lend_str(_key1),
-                                );
-                                *_base2.add(8).cast::<i32>() = ::witbind::rt::as_i32(
-                                    _value1,
-                                );
-                            }
-                        },
-                    );
-                    let (_ptr3, _len3) = (_array2, _len2);
-                    let _ptr4 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe { _wit_import(_ptr3, _len3, _ptr4) };
-                    unsafe { ::witbind::rt::cabi_dealloc(_array2, _len2 * 12, 4) };
-                    let _list5 = unsafe { ::witbind::rt::list_at(_ptr4) };
-                    let _array6 = _list5.0;
-                    let _len6 = _list5.1;
-                    let _map6: ::witbind::rt::Map<::witbind::rt::String, u32> = ::core::iter::FromIterator::from_iter(
-                        (0.._len6)
-                            .map(|i| {
-                                let _base6 = unsafe { _array6.add(i * 12) };
-                                let _l7 = unsafe { *_base6.add(8).cast::<u32>() };
-                                (unsafe { ::witbind::rt::take_string_at(_base6) }, _l7)
-                            }),
-                    );
-                    unsafe { ::witbind::rt::cabi_dealloc(_array6, _len6 * 12, 4) };
-                    _map6
-                }
+                ::witbind::rt::native_import!(Host, "double", double(counts));
+                wit_import!("double", (ptr, len, ptr));
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                let (_array2, _len2) = ::witbind::rt::lower_list(
+                    ::core::iter::IntoIterator::into_iter(counts),
+                    12,
+                    4,
+                    |(_key1, _value1), _base2| {
+                        unsafe {
+                            ::witbind::rt::store_list(
+                                _base2,
+                                ::witbind::rt::lend_str(_key1),
+                            );
+                            *_base2.add(8).cast::<i32>() = ::witbind::rt::as_i32(
+                                _value1,
+                            );
+                        }
+                    },
+                );
+                let (_ptr3, _len3) = (_array2, _len2);
+                let _ptr4 = _ret_area.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_ptr3, _len3, _ptr4) };
+                unsafe { ::witbind::rt::cabi_dealloc(_array2, _len2 * 12, 4) };
+                let _list5 = unsafe { ::witbind::rt::list_at(_ptr4) };
+                let _array6 = _list5.0;
+                let _len6 = _list5.1;
+                let _map6: ::witbind::rt::Map<::witbind::rt::String, u32> = ::core::iter::FromIterator::from_iter(
+                    (0.._len6)
+                        .map(|i| {
+                            let _base6 = unsafe { _array6.add(i * 12) };
+                            let _l7 = unsafe { *_base6.add(8).cast::<u32>() };
+                            (unsafe { ::witbind::rt::take_string_at(_base6) }, _l7)
+                        }),
+                );
+                unsafe { ::witbind::rt::cabi_dealloc(_array6, _len6 * 12, 4) };
+                _map6
             }
             /// Left out of the guests' bindings (`skip`).
             pub fn unused() -> u32 {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::unused(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:options-runtime/host",
-                            "unused",
-                            "witbind_fixtures::options_runtime::host::Host",
-                            "witbind_fixtures::options_runtime::host::install",
-                        ),
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("unused", (), i32);
-                    let _ret1 = unsafe { _wit_import() };
-                    _ret1 as u32
-                }
+                ::witbind::rt::native_import!(Host, "unused", unused());
+                wit_import!("unused", (), i32);
+                let _ret1 = unsafe { _wit_import() };
+                _ret1 as u32
             }
-            /// Natively (`cargo test` on the host): the imports of `witbind-fixtures:options-runtime/host` as a test implements them; make an implementation this thread's with [`install`]. A method left out panics when the guest calls it, naming it.
+            #[cfg(not(any(target_arch = "wasm32", miri)))]
+            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
+                wit: "witbind-fixtures:options-runtime/host",
+                module: "witbind_fixtures::options_runtime::host",
+                install: "install",
+            };
+            /// Natively (`cargo test` on the host): the imports of `witbind-fixtures:options-runtime/host`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
-                /// `s` with its characters in reverse order.
                 fn reverse(&self, s: &str) -> ::witbind::rt::String {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:options-runtime/host",
-                        "reverse",
-                        "witbind_fixtures::options_runtime::host::Host",
-                        "reverse",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "reverse")
                 }
-                /// Each count doubled.
                 fn double(
                     &self,
                     counts: &::witbind::rt::Map<::witbind::rt::String, u32>,
                 ) -> ::witbind::rt::Map<::witbind::rt::String, u32> {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:options-runtime/host",
-                        "double",
-                        "witbind_fixtures::options_runtime::host::Host",
-                        "double",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "double")
                 }
-                /// Left out of the guests' bindings (`skip`).
                 fn unused(&self) -> u32 {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:options-runtime/host",
-                        "unused",
-                        "witbind_fixtures::options_runtime::host::Host",
-                        "unused",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "unused")
                 }
                 fn tally_new(&self) -> Tally {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:options-runtime/host",
-                        "[constructor]tally",
-                        "witbind_fixtures::options_runtime::host::Host",
-                        "tally_new",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "[constructor]tally")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `witbind-fixtures:options-runtime/host` until the returned guard is dropped (the one installed before comes back then).
@@ -352,49 +235,22 @@ pub mod witbind_fixtures {
             pub fn install(host: impl Host) -> ::witbind::rt::native::Installed {
                 ::witbind::rt::native::install::<dyn Host>(::witbind::rt::Box::new(host))
             }
-            /// Natively (`cargo test` on the host): a test's object behind an imported [`Tally`] (`witbind-fixtures:options-runtime/host#tally`); `Tally::from(object)` hands it to the guest. A method left out panics when the guest calls it, naming it.
+            /// Natively (`cargo test` on the host): a test's object behind an imported [`Tally`], with its methods; `Tally::from(object)` hands it to the guest. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait HostTally: 'static {
                 #[allow(clippy::should_implement_trait)]
                 fn add(&self, word: &str) {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:options-runtime/host#tally",
-                        "[method]tally.add",
-                        "witbind_fixtures::options_runtime::host::HostTally",
-                        "add",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "[method]tally.add")
                 }
                 fn clear(&self) {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:options-runtime/host#tally",
-                        "[method]tally.clear",
-                        "witbind_fixtures::options_runtime::host::HostTally",
-                        "clear",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "[method]tally.clear")
                 }
                 fn total(&self) -> u32 {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:options-runtime/host#tally",
-                        "[method]tally.total",
-                        "witbind_fixtures::options_runtime::host::HostTally",
-                        "total",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "[method]tally.total")
                 }
             }
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            impl<T: HostTally> ::core::convert::From<T> for Tally {
-                fn from(object: T) -> Self {
-                    let handle = ::witbind::rt::native::new_resource::<
-                        dyn HostTally,
-                    >(::witbind::rt::Box::new(object));
-                    Self {
-                        handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(handle)
-                        },
-                    }
-                }
-            }
+            ::witbind::rt::native_resource!(Tally, HostTally);
             #[allow(clippy::collapsible_if, clippy::collapsible_match)]
             /// Frees what a `entry` in canonical ABI memory owns.
             ///
@@ -470,59 +326,43 @@ pub mod witbind_fixtures {
             /// The entries in reverse order.
             #[allow(clippy::needless_borrow)]
             pub fn reflect(entries: &[Entry]) -> ::witbind::rt::Vec<Entry> {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::reflect(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:options-runtime/mirror",
-                            "reflect",
-                            "witbind_fixtures::options_runtime::mirror::Host",
-                            "witbind_fixtures::options_runtime::mirror::install",
-                        ),
-                        entries,
-                    )
+                ::witbind::rt::native_import!(Host, "reflect", reflect(entries));
+                wit_import!("reflect", (ptr, len, ptr));
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                let mut _cleanup_list = ::witbind::rt::Vec::<
+                    (*mut u8, usize, usize),
+                >::new();
+                let (_array2, _len2) = ::witbind::rt::lower_list(
+                    entries.iter(),
+                    16,
+                    4,
+                    |_e1, _base2| {
+                        unsafe { _lower_entry(&_e1, _base2, &mut _cleanup_list) };
+                    },
+                );
+                let (_ptr3, _len3) = (_array2, _len2);
+                let _ptr4 = _ret_area.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_ptr3, _len3, _ptr4) };
+                unsafe { ::witbind::rt::cabi_dealloc(_array2, _len2 * 16, 4) };
+                for (ptr, size, align) in _cleanup_list {
+                    unsafe { ::witbind::rt::cabi_dealloc(ptr, size, align) };
                 }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("reflect", (ptr, len, ptr));
-                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
-                    let mut _cleanup_list = ::witbind::rt::Vec::<
-                        (*mut u8, usize, usize),
-                    >::new();
-                    let (_array2, _len2) = ::witbind::rt::lower_list(
-                        entries.iter(),
-                        16,
-                        4,
-                        |_e1, _base2| {
-                            unsafe { _lower_entry(&_e1, _base2, &mut _cleanup_list) };
-                        },
-                    );
-                    let (_ptr3, _len3) = (_array2, _len2);
-                    let _ptr4 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe { _wit_import(_ptr3, _len3, _ptr4) };
-                    unsafe { ::witbind::rt::cabi_dealloc(_array2, _len2 * 16, 4) };
-                    for (ptr, size, align) in _cleanup_list {
-                        unsafe { ::witbind::rt::cabi_dealloc(ptr, size, align) };
-                    }
-                    let _list5 = unsafe { ::witbind::rt::list_at(_ptr4) };
-                    let _lift6 = |_base6: *mut u8| unsafe { _lift_entry(_base6) };
-                    unsafe { ::witbind::rt::lift_list(_list5, 16, 4, _lift6) }
-                }
+                let _list5 = unsafe { ::witbind::rt::list_at(_ptr4) };
+                let _lift6 = |_base6: *mut u8| unsafe { _lift_entry(_base6) };
+                unsafe { ::witbind::rt::lift_list(_list5, 16, 4, _lift6) }
             }
-            /// Natively (`cargo test` on the host): the imports of `witbind-fixtures:options-runtime/mirror` as a test implements them; make an implementation this thread's with [`install`]. A method left out panics when the guest calls it, naming it.
+            #[cfg(not(any(target_arch = "wasm32", miri)))]
+            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
+                wit: "witbind-fixtures:options-runtime/mirror",
+                module: "witbind_fixtures::options_runtime::mirror",
+                install: "install",
+            };
+            /// Natively (`cargo test` on the host): the imports of `witbind-fixtures:options-runtime/mirror`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
-                /// The entries in reverse order.
                 fn reflect(&self, entries: &[Entry]) -> ::witbind::rt::Vec<Entry> {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:options-runtime/mirror",
-                        "reflect",
-                        "witbind_fixtures::options_runtime::mirror::Host",
-                        "reflect",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "reflect")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `witbind-fixtures:options-runtime/mirror` until the returned guard is dropped (the one installed before comes back then).

@@ -25,25 +25,12 @@ pub mod witbind_fixtures {
             impl Token {
                 #[allow(clippy::new_without_default)]
                 pub fn new() -> Self {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        Host::token_new(
-                            &**::witbind::rt::native::host::<
-                                dyn Host,
-                            >(
-                                "witbind-fixtures:owned-params/owned",
-                                "[constructor]token",
-                                "witbind_fixtures::owned_params::owned::Host",
-                                "witbind_fixtures::owned_params::owned::install",
-                            ),
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!("[constructor]token", (), i32);
-                        let _ret1 = unsafe { _wit_import() };
-                        unsafe { Token::from_handle(_ret1 as u32) }
-                    }
+                    ::witbind::rt::native_import!(
+                        Host, "[constructor]token", token_new()
+                    );
+                    wit_import!("[constructor]token", (), i32);
+                    let _ret1 = unsafe { _wit_import() };
+                    unsafe { Token::from_handle(_ret1 as u32) }
                 }
             }
             #[derive(Debug)]
@@ -64,96 +51,80 @@ pub mod witbind_fixtures {
                 choice: Payload,
                 many: ::witbind::rt::Vec<Holder>,
             ) -> ::witbind::rt::String {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::take(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:owned-params/owned",
-                            "take",
-                            "witbind_fixtures::owned_params::owned::Host",
-                            "witbind_fixtures::owned_params::owned::install",
-                        ),
-                        single,
-                        maybe,
-                        choice,
-                        many,
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!(
-                        "take", (i32, ptr, len, ptr, len, i32, i32, ptr, len, i32, ptr,
-                        ptr, len, ptr, len, ptr)
-                    );
-                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
-                    let mut _cleanup_list = ::witbind::rt::Vec::<
-                        (*mut u8, usize, usize),
-                    >::new();
-                    let (_v1, _v2, _v3, _v4, _v5) = _lower_flat_holder(
-                        &&single,
-                        &mut _cleanup_list,
-                    );
-                    let (_v10, _v11, _v12, _v13) = match &maybe {
-                        ::core::option::Option::None => {
-                            (0i32, 0i32, ::core::ptr::null_mut::<u8>(), 0usize)
-                        }
-                        ::core::option::Option::Some(_e7) => {
-                            let (_t8_0, _t8_1) = _e7;
-                            let (_ptr9, _len9) = ::witbind::rt::lend_str(_t8_1);
-                            (1i32, _t8_0.take_handle() as i32, _ptr9, _len9)
-                        }
-                    };
-                    let (_v14, _v15, _v16, _v17) = _lower_flat_payload(&&choice);
-                    let (_array19, _len19) = ::witbind::rt::lower_list(
-                        many.iter(),
-                        20,
-                        4,
-                        |_e18, _base19| {
-                            unsafe { _lower_holder(&_e18, _base19, &mut _cleanup_list) };
-                        },
-                    );
-                    let (_ptr20, _len20) = (_array19, _len19);
-                    let _ptr21 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe {
-                        _wit_import(
-                            _v1,
-                            _v2,
-                            _v3,
-                            _v4,
-                            _v5,
-                            _v10,
-                            _v11,
-                            _v12,
-                            _v13,
-                            _v14,
-                            _v15,
-                            _v16,
-                            _v17,
-                            _ptr20,
-                            _len20,
-                            _ptr21,
-                        )
-                    };
-                    unsafe { ::witbind::rt::cabi_dealloc(_array19, _len19 * 20, 4) };
-                    for (ptr, size, align) in _cleanup_list {
-                        unsafe { ::witbind::rt::cabi_dealloc(ptr, size, align) };
+                ::witbind::rt::native_import!(
+                    Host, "take", take(single, maybe, choice, many)
+                );
+                wit_import!(
+                    "take", (i32, ptr, len, ptr, len, i32, i32, ptr, len, i32, ptr, ptr,
+                    len, ptr, len, ptr)
+                );
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                let mut _cleanup_list = ::witbind::rt::Vec::<
+                    (*mut u8, usize, usize),
+                >::new();
+                let (_v1, _v2, _v3, _v4, _v5) = _lower_flat_holder(
+                    &&single,
+                    &mut _cleanup_list,
+                );
+                let (_v10, _v11, _v12, _v13) = match &maybe {
+                    ::core::option::Option::None => {
+                        (0i32, 0i32, ::core::ptr::null_mut::<u8>(), 0usize)
                     }
-                    unsafe { ::witbind::rt::take_string_at(_ptr21) }
+                    ::core::option::Option::Some(_e7) => {
+                        let (_t8_0, _t8_1) = _e7;
+                        let (_ptr9, _len9) = ::witbind::rt::lend_str(_t8_1);
+                        (1i32, _t8_0.take_handle() as i32, _ptr9, _len9)
+                    }
+                };
+                let (_v14, _v15, _v16, _v17) = _lower_flat_payload(&&choice);
+                let (_array19, _len19) = ::witbind::rt::lower_list(
+                    many.iter(),
+                    20,
+                    4,
+                    |_e18, _base19| {
+                        unsafe { _lower_holder(&_e18, _base19, &mut _cleanup_list) };
+                    },
+                );
+                let (_ptr20, _len20) = (_array19, _len19);
+                let _ptr21 = _ret_area.as_mut_ptr().cast::<u8>();
+                unsafe {
+                    _wit_import(
+                        _v1,
+                        _v2,
+                        _v3,
+                        _v4,
+                        _v5,
+                        _v10,
+                        _v11,
+                        _v12,
+                        _v13,
+                        _v14,
+                        _v15,
+                        _v16,
+                        _v17,
+                        _ptr20,
+                        _len20,
+                        _ptr21,
+                    )
+                };
+                unsafe { ::witbind::rt::cabi_dealloc(_array19, _len19 * 20, 4) };
+                for (ptr, size, align) in _cleanup_list {
+                    unsafe { ::witbind::rt::cabi_dealloc(ptr, size, align) };
                 }
+                unsafe { ::witbind::rt::take_string_at(_ptr21) }
             }
-            /// Natively (`cargo test` on the host): the imports of `witbind-fixtures:owned-params/owned` as a test implements them; make an implementation this thread's with [`install`]. A method left out panics when the guest calls it, naming it.
+            #[cfg(not(any(target_arch = "wasm32", miri)))]
+            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
+                wit: "witbind-fixtures:owned-params/owned",
+                module: "witbind_fixtures::owned_params::owned",
+                install: "install",
+            };
+            /// Natively (`cargo test` on the host): the imports of `witbind-fixtures:owned-params/owned`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
                 fn token_new(&self) -> Token {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:owned-params/owned",
-                        "[constructor]token",
-                        "witbind_fixtures::owned_params::owned::Host",
-                        "token_new",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "[constructor]token")
                 }
                 fn take(
                     &self,
@@ -162,12 +133,7 @@ pub mod witbind_fixtures {
                     choice: Payload,
                     many: ::witbind::rt::Vec<Holder>,
                 ) -> ::witbind::rt::String {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:owned-params/owned",
-                        "take",
-                        "witbind_fixtures::owned_params::owned::Host",
-                        "take",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "take")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `witbind-fixtures:owned-params/owned` until the returned guard is dropped (the one installed before comes back then).
@@ -175,23 +141,11 @@ pub mod witbind_fixtures {
             pub fn install(host: impl Host) -> ::witbind::rt::native::Installed {
                 ::witbind::rt::native::install::<dyn Host>(::witbind::rt::Box::new(host))
             }
-            /// Natively (`cargo test` on the host): a test's object behind an imported [`Token`] (`witbind-fixtures:owned-params/owned#token`); `Token::from(object)` hands it to the guest. A method left out panics when the guest calls it, naming it.
+            /// Natively (`cargo test` on the host): a test's object behind an imported [`Token`], with its methods; `Token::from(object)` hands it to the guest. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait HostToken: 'static {}
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            impl<T: HostToken> ::core::convert::From<T> for Token {
-                fn from(object: T) -> Self {
-                    let handle = ::witbind::rt::native::new_resource::<
-                        dyn HostToken,
-                    >(::witbind::rt::Box::new(object));
-                    Self {
-                        handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(handle)
-                        },
-                    }
-                }
-            }
+            ::witbind::rt::native_resource!(Token, HostToken);
             /// A lent `holder` as its core values (its lists and strings point into `value`).
             pub(crate) fn _lower_flat_holder(
                 value: &Holder,

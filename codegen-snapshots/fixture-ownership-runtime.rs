@@ -61,67 +61,31 @@ pub mod witbind_fixtures {
             /// `name[tags]:pick`.
             #[allow(clippy::needless_borrow)]
             pub fn describe(a: &OnlyIn, p: &Pick) -> ::witbind::rt::String {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::describe(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:ownership-runtime/host",
-                            "describe",
-                            "witbind_fixtures::ownership_runtime::host::Host",
-                            "witbind_fixtures::ownership_runtime::host::install",
-                        ),
-                        a,
-                        p,
-                    )
+                ::witbind::rt::native_import!(Host, "describe", describe(a, p));
+                wit_import!("describe", (ptr, len, ptr, len, i32, ptr, len, ptr));
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                let mut _cleanup_list = ::witbind::rt::Vec::<
+                    (*mut u8, usize, usize),
+                >::new();
+                let (_v1, _v2, _v3, _v4) = _lower_flat_only_in(&a, &mut _cleanup_list);
+                let (_v5, _v6, _v7) = _lower_flat_pick(&p, &mut _cleanup_list);
+                let _ptr8 = _ret_area.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_v1, _v2, _v3, _v4, _v5, _v6, _v7, _ptr8) };
+                for (ptr, size, align) in _cleanup_list {
+                    unsafe { ::witbind::rt::cabi_dealloc(ptr, size, align) };
                 }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("describe", (ptr, len, ptr, len, i32, ptr, len, ptr));
-                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
-                    let mut _cleanup_list = ::witbind::rt::Vec::<
-                        (*mut u8, usize, usize),
-                    >::new();
-                    let (_v1, _v2, _v3, _v4) = _lower_flat_only_in(
-                        &a,
-                        &mut _cleanup_list,
-                    );
-                    let (_v5, _v6, _v7) = _lower_flat_pick(&p, &mut _cleanup_list);
-                    let _ptr8 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe { _wit_import(_v1, _v2, _v3, _v4, _v5, _v6, _v7, _ptr8) };
-                    for (ptr, size, align) in _cleanup_list {
-                        unsafe { ::witbind::rt::cabi_dealloc(ptr, size, align) };
-                    }
-                    unsafe { ::witbind::rt::take_string_at(_ptr8) }
-                }
+                unsafe { ::witbind::rt::take_string_at(_ptr8) }
             }
             /// `b` with its items reversed.
             #[allow(clippy::needless_borrow)]
             pub fn roundtrip(b: &Both) -> Both {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::roundtrip(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:ownership-runtime/host",
-                            "roundtrip",
-                            "witbind_fixtures::ownership_runtime::host::Host",
-                            "witbind_fixtures::ownership_runtime::host::install",
-                        ),
-                        b,
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("roundtrip", (ptr, len, ptr, len, ptr));
-                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 4]>::uninit();
-                    let (_v1, _v2, _v3, _v4) = _lower_flat_both(&b);
-                    let _ptr5 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe { _wit_import(_v1, _v2, _v3, _v4, _ptr5) };
-                    unsafe { _lift_both(_ptr5) }
-                }
+                ::witbind::rt::native_import!(Host, "roundtrip", roundtrip(b));
+                wit_import!("roundtrip", (ptr, len, ptr, len, ptr));
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 4]>::uninit();
+                let (_v1, _v2, _v3, _v4) = _lower_flat_both(&b);
+                let _ptr5 = _ret_area.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_v1, _v2, _v3, _v4, _ptr5) };
+                unsafe { _lift_both(_ptr5) }
             }
             /// The parts joined, inner lists with `,`, outer ones with `sep`
             /// (default `/`).
@@ -129,106 +93,74 @@ pub mod witbind_fixtures {
                 parts: &[::witbind::rt::Vec<::witbind::rt::String>],
                 sep: ::core::option::Option<&str>,
             ) -> ::witbind::rt::String {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::join(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:ownership-runtime/host",
-                            "join",
-                            "witbind_fixtures::ownership_runtime::host::Host",
-                            "witbind_fixtures::ownership_runtime::host::install",
-                        ),
-                        parts,
-                        sep,
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("join", (ptr, len, i32, ptr, len, ptr));
-                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
-                    let mut _cleanup_list = ::witbind::rt::Vec::<
-                        (*mut u8, usize, usize),
-                    >::new();
-                    let (_array2, _len2) = ::witbind::rt::lower_list(
-                        parts.iter(),
-                        8,
-                        4,
-                        |_e1, _base2| {
-                            let (_array4, _len4) = ::witbind::rt::lower_list(
-                                _e1.iter(),
-                                8,
-                                4,
-                                |_e3, _base4| {
-                                    unsafe {
-                                        ::witbind::rt::store_list(
-                                            _base4,
-                                            ::witbind::rt::lend_str(_e3),
-                                        )
-                                    };
-                                },
-                            );
-                            _cleanup_list.push((_array4, _len4 * 8, 4));
-                            unsafe {
-                                ::witbind::rt::store_list(_base2, (_array4, _len4))
-                            };
-                        },
-                    );
-                    let (_ptr5, _len5) = (_array2, _len2);
-                    let (_v9, _v10, _v11) = match sep {
-                        ::core::option::Option::None => {
-                            (0i32, ::core::ptr::null_mut::<u8>(), 0usize)
-                        }
-                        ::core::option::Option::Some(_e7) => {
-                            let (_ptr8, _len8) = ::witbind::rt::lend_str(_e7);
-                            (1i32, _ptr8, _len8)
-                        }
-                    };
-                    let _ptr12 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe { _wit_import(_ptr5, _len5, _v9, _v10, _v11, _ptr12) };
-                    unsafe { ::witbind::rt::cabi_dealloc(_array2, _len2 * 8, 4) };
-                    for (ptr, size, align) in _cleanup_list {
-                        unsafe { ::witbind::rt::cabi_dealloc(ptr, size, align) };
+                ::witbind::rt::native_import!(Host, "join", join(parts, sep));
+                wit_import!("join", (ptr, len, i32, ptr, len, ptr));
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                let mut _cleanup_list = ::witbind::rt::Vec::<
+                    (*mut u8, usize, usize),
+                >::new();
+                let (_array2, _len2) = ::witbind::rt::lower_list(
+                    parts.iter(),
+                    8,
+                    4,
+                    |_e1, _base2| {
+                        let (_array4, _len4) = ::witbind::rt::lower_list(
+                            _e1.iter(),
+                            8,
+                            4,
+                            |_e3, _base4| {
+                                unsafe {
+                                    ::witbind::rt::store_list(
+                                        _base4,
+                                        ::witbind::rt::lend_str(_e3),
+                                    )
+                                };
+                            },
+                        );
+                        _cleanup_list.push((_array4, _len4 * 8, 4));
+                        unsafe { ::witbind::rt::store_list(_base2, (_array4, _len4)) };
+                    },
+                );
+                let (_ptr5, _len5) = (_array2, _len2);
+                let (_v9, _v10, _v11) = match sep {
+                    ::core::option::Option::None => {
+                        (0i32, ::core::ptr::null_mut::<u8>(), 0usize)
                     }
-                    unsafe { ::witbind::rt::take_string_at(_ptr12) }
+                    ::core::option::Option::Some(_e7) => {
+                        let (_ptr8, _len8) = ::witbind::rt::lend_str(_e7);
+                        (1i32, _ptr8, _len8)
+                    }
+                };
+                let _ptr12 = _ret_area.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_ptr5, _len5, _v9, _v10, _v11, _ptr12) };
+                unsafe { ::witbind::rt::cabi_dealloc(_array2, _len2 * 8, 4) };
+                for (ptr, size, align) in _cleanup_list {
+                    unsafe { ::witbind::rt::cabi_dealloc(ptr, size, align) };
                 }
+                unsafe { ::witbind::rt::take_string_at(_ptr12) }
             }
-            /// Natively (`cargo test` on the host): the imports of `witbind-fixtures:ownership-runtime/host` as a test implements them; make an implementation this thread's with [`install`]. A method left out panics when the guest calls it, naming it.
+            #[cfg(not(any(target_arch = "wasm32", miri)))]
+            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
+                wit: "witbind-fixtures:ownership-runtime/host",
+                module: "witbind_fixtures::ownership_runtime::host",
+                install: "install",
+            };
+            /// Natively (`cargo test` on the host): the imports of `witbind-fixtures:ownership-runtime/host`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
-                /// `name[tags]:pick`.
                 fn describe(&self, a: &OnlyIn, p: &Pick) -> ::witbind::rt::String {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:ownership-runtime/host",
-                        "describe",
-                        "witbind_fixtures::ownership_runtime::host::Host",
-                        "describe",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "describe")
                 }
-                /// `b` with its items reversed.
                 fn roundtrip(&self, b: &Both) -> Both {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:ownership-runtime/host",
-                        "roundtrip",
-                        "witbind_fixtures::ownership_runtime::host::Host",
-                        "roundtrip",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "roundtrip")
                 }
-                /// The parts joined, inner lists with `,`, outer ones with `sep`
-                /// (default `/`).
                 fn join(
                     &self,
                     parts: &[::witbind::rt::Vec<::witbind::rt::String>],
                     sep: ::core::option::Option<&str>,
                 ) -> ::witbind::rt::String {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:ownership-runtime/host",
-                        "join",
-                        "witbind_fixtures::ownership_runtime::host::Host",
-                        "join",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "join")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `witbind-fixtures:ownership-runtime/host` until the returned guard is dropped (the one installed before comes back then).

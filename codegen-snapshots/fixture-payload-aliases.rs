@@ -121,92 +121,49 @@ pub mod witbind_fixtures {
                 a: BytesA,
                 b: BytesB,
             ) -> ::witbind::rt::async_support::FutureReader<Byte> {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::take(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:payload-aliases/api",
-                            "take",
-                            "witbind_fixtures::payload_aliases::api::Host",
-                            "witbind_fixtures::payload_aliases::api::install",
-                        ),
-                        a,
-                        b,
+                ::witbind::rt::native_import!(Host, "take", take(a, b));
+                wit_import!("take", (i32, i32), i32);
+                let _ret1 = unsafe {
+                    _wit_import(a.take_handle() as i32, b.take_handle() as i32)
+                };
+                unsafe {
+                    ::witbind::rt::async_support::FutureReader::new(
+                        _ret1 as u32,
+                        <Byte as super::super::super::wit_future::FuturePayload>::VTABLE,
                     )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("take", (i32, i32), i32);
-                    let _ret1 = unsafe {
-                        _wit_import(a.take_handle() as i32, b.take_handle() as i32)
-                    };
-                    unsafe {
-                        ::witbind::rt::async_support::FutureReader::new(
-                            _ret1 as u32,
-                            <Byte as super::super::super::wit_future::FuturePayload>::VTABLE,
-                        )
-                    }
                 }
             }
             pub fn echo(
                 w: Words,
             ) -> ::witbind::rt::async_support::StreamReader<::witbind::rt::String> {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::echo(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:payload-aliases/api",
-                            "echo",
-                            "witbind_fixtures::payload_aliases::api::Host",
-                            "witbind_fixtures::payload_aliases::api::install",
-                        ),
-                        w,
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("echo", (i32), i32);
-                    let _ret1 = unsafe { _wit_import(w.take_handle() as i32) };
-                    ::witbind::rt::async_support::StreamReader::new(
-                        _ret1 as u32,
-                        <::witbind::rt::String as super::super::super::wit_stream::StreamPayload>::VTABLE,
-                    )
-                }
+                ::witbind::rt::native_import!(Host, "echo", echo(w));
+                wit_import!("echo", (i32), i32);
+                let _ret1 = unsafe { _wit_import(w.take_handle() as i32) };
+                ::witbind::rt::async_support::StreamReader::new(
+                    _ret1 as u32,
+                    <::witbind::rt::String as super::super::super::wit_stream::StreamPayload>::VTABLE,
+                )
             }
             pub fn points(
                 p: ::witbind::rt::async_support::FutureReader<Point>,
             ) -> ::witbind::rt::async_support::FutureReader<PointAlias> {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::points(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:payload-aliases/api",
-                            "points",
-                            "witbind_fixtures::payload_aliases::api::Host",
-                            "witbind_fixtures::payload_aliases::api::install",
-                        ),
-                        p,
+                ::witbind::rt::native_import!(Host, "points", points(p));
+                wit_import!("points", (i32), i32);
+                let _ret1 = unsafe { _wit_import(p.take_handle() as i32) };
+                unsafe {
+                    ::witbind::rt::async_support::FutureReader::new(
+                        _ret1 as u32,
+                        <PointAlias as super::super::super::wit_future::FuturePayload>::VTABLE,
                     )
                 }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("points", (i32), i32);
-                    let _ret1 = unsafe { _wit_import(p.take_handle() as i32) };
-                    unsafe {
-                        ::witbind::rt::async_support::FutureReader::new(
-                            _ret1 as u32,
-                            <PointAlias as super::super::super::wit_future::FuturePayload>::VTABLE,
-                        )
-                    }
-                }
             }
-            /// Natively (`cargo test` on the host): the imports of `witbind-fixtures:payload-aliases/api` as a test implements them; make an implementation this thread's with [`install`]. A method left out panics when the guest calls it, naming it.
+            #[cfg(not(any(target_arch = "wasm32", miri)))]
+            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
+                wit: "witbind-fixtures:payload-aliases/api",
+                module: "witbind_fixtures::payload_aliases::api",
+                install: "install",
+            };
+            /// Natively (`cargo test` on the host): the imports of `witbind-fixtures:payload-aliases/api`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
@@ -215,34 +172,19 @@ pub mod witbind_fixtures {
                     a: BytesA,
                     b: BytesB,
                 ) -> ::witbind::rt::async_support::FutureReader<Byte> {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:payload-aliases/api",
-                        "take",
-                        "witbind_fixtures::payload_aliases::api::Host",
-                        "take",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "take")
                 }
                 fn echo(
                     &self,
                     w: Words,
                 ) -> ::witbind::rt::async_support::StreamReader<::witbind::rt::String> {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:payload-aliases/api",
-                        "echo",
-                        "witbind_fixtures::payload_aliases::api::Host",
-                        "echo",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "echo")
                 }
                 fn points(
                     &self,
                     p: ::witbind::rt::async_support::FutureReader<Point>,
                 ) -> ::witbind::rt::async_support::FutureReader<PointAlias> {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:payload-aliases/api",
-                        "points",
-                        "witbind_fixtures::payload_aliases::api::Host",
-                        "points",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "points")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `witbind-fixtures:payload-aliases/api` until the returned guard is dropped (the one installed before comes back then).

@@ -6,97 +6,45 @@ pub type Option = u32;
 /// A world-level function named `drop`.
 #[rustfmt::skip]
 pub fn drop(x: Option) -> Option {
-    #[cfg(not(any(target_arch = "wasm32", miri)))]
-    {
-        Host::drop(
-            &**::witbind::rt::native::host::<
-                dyn Host,
-            >("witbind-fixtures:prelude-names/prelude-names", "drop", "Host", "install"),
-            x,
-        )
-    }
-    #[cfg(any(target_arch = "wasm32", miri))]
-    {
-        ::witbind::rt::wit_import!("$root", "drop", (i32), i32);
-        let _ret1 = unsafe { _wit_import(::witbind::rt::as_i32(x)) };
-        _ret1 as u32
-    }
+    ::witbind::rt::native_import!(Host, "drop", drop(x));
+    ::witbind::rt::wit_import!("$root", "drop", (i32), i32);
+    let _ret1 = unsafe { _wit_import(::witbind::rt::as_i32(x)) };
+    _ret1 as u32
 }
 /// A world-level function named `witbind`, like the runtime crate.
 #[rustfmt::skip]
 pub fn witbind() {
-    #[cfg(not(any(target_arch = "wasm32", miri)))]
-    {
-        Host::witbind(
-            &**::witbind::rt::native::host::<
-                dyn Host,
-            >(
-                "witbind-fixtures:prelude-names/prelude-names",
-                "witbind",
-                "Host",
-                "install",
-            ),
-        )
-    }
-    #[cfg(any(target_arch = "wasm32", miri))]
-    {
-        ::witbind::rt::wit_import!("$root", "witbind", ());
-        unsafe { _wit_import() };
-    }
+    ::witbind::rt::native_import!(Host, "witbind", witbind());
+    ::witbind::rt::wit_import!("$root", "witbind", ());
+    unsafe { _wit_import() };
 }
 /// A world-level function named like the generated package module.
 #[rustfmt::skip]
 pub fn witbind_fixtures() {
-    #[cfg(not(any(target_arch = "wasm32", miri)))]
-    {
-        Host::witbind_fixtures(
-            &**::witbind::rt::native::host::<
-                dyn Host,
-            >(
-                "witbind-fixtures:prelude-names/prelude-names",
-                "witbind-fixtures",
-                "Host",
-                "install",
-            ),
-        )
-    }
-    #[cfg(any(target_arch = "wasm32", miri))]
-    {
-        ::witbind::rt::wit_import!("$root", "witbind-fixtures", ());
-        unsafe { _wit_import() };
-    }
+    ::witbind::rt::native_import!(Host, "witbind-fixtures", witbind_fixtures());
+    ::witbind::rt::wit_import!("$root", "witbind-fixtures", ());
+    unsafe { _wit_import() };
 }
-/// Natively (`cargo test` on the host): the imports of `witbind-fixtures:prelude-names/prelude-names` as a test implements them; make an implementation this thread's with [`install`]. A method left out panics when the guest calls it, naming it.
+#[rustfmt::skip]
+#[cfg(not(any(target_arch = "wasm32", miri)))]
+const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
+    wit: "witbind-fixtures:prelude-names/prelude-names",
+    module: "",
+    install: "install",
+};
+/// Natively (`cargo test` on the host): the imports of `witbind-fixtures:prelude-names/prelude-names`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
 #[rustfmt::skip]
 #[cfg(not(any(target_arch = "wasm32", miri)))]
 #[allow(unused_variables, clippy::len_without_is_empty)]
 pub trait Host: 'static {
-    /// A world-level function named `drop`.
     fn drop(&self, x: Option) -> Option {
-        ::witbind::rt::native::not_implemented(
-            "witbind-fixtures:prelude-names/prelude-names",
-            "drop",
-            "Host",
-            "drop",
-        )
+        ::witbind::rt::native::missing(&__NATIVE, "drop")
     }
-    /// A world-level function named `witbind`, like the runtime crate.
     fn witbind(&self) {
-        ::witbind::rt::native::not_implemented(
-            "witbind-fixtures:prelude-names/prelude-names",
-            "witbind",
-            "Host",
-            "witbind",
-        )
+        ::witbind::rt::native::missing(&__NATIVE, "witbind")
     }
-    /// A world-level function named like the generated package module.
     fn witbind_fixtures(&self) {
-        ::witbind::rt::native::not_implemented(
-            "witbind-fixtures:prelude-names/prelude-names",
-            "witbind-fixtures",
-            "Host",
-            "witbind_fixtures",
-        )
+        ::witbind::rt::native::missing(&__NATIVE, "witbind-fixtures")
     }
 }
 /// Natively: makes `host` this thread's implementation of `witbind-fixtures:prelude-names/prelude-names` until the returned guard is dropped (the one installed before comes back then).
@@ -138,40 +86,24 @@ pub mod witbind_fixtures {
             };
             /// A function named `rt`.
             pub fn get_rt(rt: Rt) -> Rt {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::get_rt(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:prelude-names/rt",
-                            "get-rt",
-                            "witbind_fixtures::prelude_names::rt::Host",
-                            "witbind_fixtures::prelude_names::rt::install",
-                        ),
-                        rt,
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("get-rt", (i32), i32);
-                    let Rt { rt: _f1 } = rt;
-                    let _ret2 = unsafe { _wit_import(::witbind::rt::as_i32(_f1)) };
-                    Rt { rt: _ret2 as u8 }
-                }
+                ::witbind::rt::native_import!(Host, "get-rt", get_rt(rt));
+                wit_import!("get-rt", (i32), i32);
+                let Rt { rt: _f1 } = rt;
+                let _ret2 = unsafe { _wit_import(::witbind::rt::as_i32(_f1)) };
+                Rt { rt: _ret2 as u8 }
             }
-            /// Natively (`cargo test` on the host): the imports of `witbind-fixtures:prelude-names/rt` as a test implements them; make an implementation this thread's with [`install`]. A method left out panics when the guest calls it, naming it.
+            #[cfg(not(any(target_arch = "wasm32", miri)))]
+            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
+                wit: "witbind-fixtures:prelude-names/rt",
+                module: "witbind_fixtures::prelude_names::rt",
+                install: "install",
+            };
+            /// Natively (`cargo test` on the host): the imports of `witbind-fixtures:prelude-names/rt`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
-                /// A function named `rt`.
                 fn get_rt(&self, rt: Rt) -> Rt {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:prelude-names/rt",
-                        "get-rt",
-                        "witbind_fixtures::prelude_names::rt::Host",
-                        "get_rt",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "get-rt")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `witbind-fixtures:prelude-names/rt` until the returned guard is dropped (the one installed before comes back then).
@@ -606,118 +538,96 @@ pub mod witbind_fixtures {
                 h: &[Option],
                 i: None,
             ) -> (Option, Result, String, Vec, Box, Ok, Err, Some, None) {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::everything(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:prelude-names/prelude",
-                            "everything",
-                            "witbind_fixtures::prelude_names::prelude::Host",
-                            "witbind_fixtures::prelude_names::prelude::install",
-                        ),
-                        a,
-                        b,
-                        c,
-                        d,
-                        e,
-                        f,
-                        g,
-                        h,
-                        i,
-                    )
+                ::witbind::rt::native_import!(
+                    Host, "everything", everything(a, b, c, d, e, f, g, h, i)
+                );
+                wit_import!("everything", (ptr, ptr));
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 29]>::uninit();
+                let mut _cleanup_list = ::witbind::rt::Vec::<
+                    (*mut u8, usize, usize),
+                >::new();
+                let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                let Option { some: _f2, none: _f3 } = a;
+                unsafe {
+                    *_ptr1.cast::<i32>() = ::witbind::rt::as_i32(_f2);
+                    *_ptr1.add(4).cast::<u8>() = ::witbind::rt::as_i32(_f3) as u8;
+                    _lower_result(&b, _ptr1.add(8));
                 }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("everything", (ptr, ptr));
-                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 29]>::uninit();
-                    let mut _cleanup_list = ::witbind::rt::Vec::<
-                        (*mut u8, usize, usize),
-                    >::new();
-                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                    let Option { some: _f2, none: _f3 } = a;
-                    unsafe {
-                        *_ptr1.cast::<i32>() = ::witbind::rt::as_i32(_f2);
-                        *_ptr1.add(4).cast::<u8>() = ::witbind::rt::as_i32(_f3) as u8;
-                        _lower_result(&b, _ptr1.add(8));
-                    }
-                    let String { vec: _f4, len: _f5 } = c;
-                    unsafe {
-                        ::witbind::rt::store_list(
-                            _ptr1.add(20),
-                            ::witbind::rt::lend_list(_f4),
-                        );
-                        *_ptr1.add(28).cast::<i32>() = ::witbind::rt::as_i32(_f5);
-                        _lower_vec(&d, _ptr1.add(32), &mut _cleanup_list);
-                        _lower_box(&e, _ptr1.add(64), &mut _cleanup_list);
-                        *_ptr1.add(100).cast::<u8>() = f.clone() as u8;
-                        *_ptr1.add(101).cast::<u8>() = ::witbind::rt::as_i32(g) as u8;
-                    }
-                    let (_array7, _len7) = ::witbind::rt::lower_list(
-                        h.iter(),
-                        8,
-                        4,
-                        |_e6, _base7| {
-                            let Option { some: _f8, none: _f9 } = _e6;
-                            unsafe {
-                                *_base7.cast::<i32>() = ::witbind::rt::as_i32(_f8);
-                                *_base7.add(4).cast::<u8>() = ::witbind::rt::as_i32(_f9)
-                                    as u8;
-                            }
-                        },
+                let String { vec: _f4, len: _f5 } = c;
+                unsafe {
+                    ::witbind::rt::store_list(
+                        _ptr1.add(20),
+                        ::witbind::rt::lend_list(_f4),
                     );
-                    unsafe {
-                        ::witbind::rt::store_list(_ptr1.add(104), (_array7, _len7));
-                        *_ptr1.add(112).cast::<u8>() = i.bits();
-                    }
-                    let _ptr10 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe { _wit_import(_ptr1, _ptr10) };
-                    unsafe { ::witbind::rt::cabi_dealloc(_array7, _len7 * 8, 4) };
-                    for (ptr, size, align) in _cleanup_list {
-                        unsafe { ::witbind::rt::cabi_dealloc(ptr, size, align) };
-                    }
-                    let _l11 = unsafe { *_ptr10.cast::<u32>() };
-                    let _l12 = unsafe { *_ptr10.add(4).cast::<u8>() };
-                    let _v13 = unsafe { _lift_result(_ptr10.add(8)) };
-                    let _l14 = unsafe { *_ptr10.add(28).cast::<u32>() };
-                    let _v15 = unsafe { _lift_vec(_ptr10.add(32)) };
-                    let _v16 = unsafe { _lift_box(_ptr10.add(64)) };
-                    let _l17 = unsafe { *_ptr10.add(100).cast::<u8>() };
-                    let _l18 = unsafe { *_ptr10.add(101).cast::<u8>() };
-                    let _list19 = unsafe { ::witbind::rt::list_at(_ptr10.add(104)) };
-                    let _lift20 = |_base20: *mut u8| {
-                        let _l21 = unsafe { *_base20.cast::<u32>() };
-                        let _l22 = unsafe { *_base20.add(4).cast::<u8>() };
-                        Option {
-                            some: _l21,
-                            none: ::witbind::rt::bool_lift(_l22),
-                        }
-                    };
-                    let _list23 = unsafe {
-                        ::witbind::rt::lift_list(_list19, 8, 4, _lift20)
-                    };
-                    let _l24 = unsafe { *_ptr10.add(112).cast::<u8>() };
-                    (
-                        Option {
-                            some: _l11,
-                            none: ::witbind::rt::bool_lift(_l12),
-                        },
-                        _v13,
-                        String {
-                            vec: unsafe {
-                                ::witbind::rt::take_list_at::<u8>(_ptr10.add(20))
-                            },
-                            len: _l14,
-                        },
-                        _v15,
-                        _v16,
-                        unsafe { Ok::_lift(_l17) },
-                        _l18,
-                        _list23,
-                        None::from_bits_retain(_l24),
-                    )
+                    *_ptr1.add(28).cast::<i32>() = ::witbind::rt::as_i32(_f5);
+                    _lower_vec(&d, _ptr1.add(32), &mut _cleanup_list);
+                    _lower_box(&e, _ptr1.add(64), &mut _cleanup_list);
+                    *_ptr1.add(100).cast::<u8>() = f.clone() as u8;
+                    *_ptr1.add(101).cast::<u8>() = ::witbind::rt::as_i32(g) as u8;
                 }
+                let (_array7, _len7) = ::witbind::rt::lower_list(
+                    h.iter(),
+                    8,
+                    4,
+                    |_e6, _base7| {
+                        let Option { some: _f8, none: _f9 } = _e6;
+                        unsafe {
+                            *_base7.cast::<i32>() = ::witbind::rt::as_i32(_f8);
+                            *_base7.add(4).cast::<u8>() = ::witbind::rt::as_i32(_f9)
+                                as u8;
+                        }
+                    },
+                );
+                unsafe {
+                    ::witbind::rt::store_list(_ptr1.add(104), (_array7, _len7));
+                    *_ptr1.add(112).cast::<u8>() = i.bits();
+                }
+                let _ptr10 = _ret_area.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_ptr1, _ptr10) };
+                unsafe { ::witbind::rt::cabi_dealloc(_array7, _len7 * 8, 4) };
+                for (ptr, size, align) in _cleanup_list {
+                    unsafe { ::witbind::rt::cabi_dealloc(ptr, size, align) };
+                }
+                let _l11 = unsafe { *_ptr10.cast::<u32>() };
+                let _l12 = unsafe { *_ptr10.add(4).cast::<u8>() };
+                let _v13 = unsafe { _lift_result(_ptr10.add(8)) };
+                let _l14 = unsafe { *_ptr10.add(28).cast::<u32>() };
+                let _v15 = unsafe { _lift_vec(_ptr10.add(32)) };
+                let _v16 = unsafe { _lift_box(_ptr10.add(64)) };
+                let _l17 = unsafe { *_ptr10.add(100).cast::<u8>() };
+                let _l18 = unsafe { *_ptr10.add(101).cast::<u8>() };
+                let _list19 = unsafe { ::witbind::rt::list_at(_ptr10.add(104)) };
+                let _lift20 = |_base20: *mut u8| {
+                    let _l21 = unsafe { *_base20.cast::<u32>() };
+                    let _l22 = unsafe { *_base20.add(4).cast::<u8>() };
+                    Option {
+                        some: _l21,
+                        none: ::witbind::rt::bool_lift(_l22),
+                    }
+                };
+                let _list23 = unsafe {
+                    ::witbind::rt::lift_list(_list19, 8, 4, _lift20)
+                };
+                let _l24 = unsafe { *_ptr10.add(112).cast::<u8>() };
+                (
+                    Option {
+                        some: _l11,
+                        none: ::witbind::rt::bool_lift(_l12),
+                    },
+                    _v13,
+                    String {
+                        vec: unsafe {
+                            ::witbind::rt::take_list_at::<u8>(_ptr10.add(20))
+                        },
+                        len: _l14,
+                    },
+                    _v15,
+                    _v16,
+                    unsafe { Ok::_lift(_l17) },
+                    _l18,
+                    _list23,
+                    None::from_bits_retain(_l24),
+                )
             }
             /// Takes and returns every std-trait-named type.
             #[allow(clippy::too_many_arguments)]
@@ -742,130 +652,85 @@ pub mod witbind_fixtures {
                 r: ManuallyDrop,
                 s: FnOnce,
             ) -> ::core::result::Result<Drop, Error> {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::traits(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:prelude-names/prelude",
-                            "traits",
-                            "witbind_fixtures::prelude_names::prelude::Host",
-                            "witbind_fixtures::prelude_names::prelude::install",
-                        ),
-                        a,
-                        b,
-                        c,
-                        d,
-                        e,
-                        f,
-                        g,
-                        h,
-                        i,
-                        j,
-                        k,
-                        l,
-                        m,
-                        n,
-                        o,
-                        p,
-                        q,
-                        r,
-                        s,
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("traits", (ptr, ptr));
-                    let mut _ret_area = ::core::mem::MaybeUninit::<[u8; 19]>::uninit();
-                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                    let Drop { clone: _f2 } = a;
-                    unsafe { *_ptr1.cast::<u8>() = ::witbind::rt::as_i32(_f2) as u8 };
-                    let Clone { copy: _f3 } = b;
-                    unsafe {
-                        *_ptr1.add(1).cast::<u8>() = ::witbind::rt::as_i32(_f3) as u8
-                    };
-                    let Copy { default: _f4 } = c;
-                    unsafe {
-                        *_ptr1.add(2).cast::<u8>() = ::witbind::rt::as_i32(_f4) as u8
-                    };
-                    let Default { debug: _f5 } = d;
-                    unsafe {
-                        *_ptr1.add(3).cast::<u8>() = ::witbind::rt::as_i32(_f5) as u8
-                    };
-                    let Debug { fmt: _f6 } = e;
-                    unsafe {
-                        *_ptr1.add(4).cast::<u8>() = ::witbind::rt::as_i32(_f6) as u8
-                    };
-                    let PartialEq { eq: _f7 } = f;
-                    unsafe {
-                        *_ptr1.add(5).cast::<u8>() = ::witbind::rt::as_i32(_f7) as u8
-                    };
-                    let Eq { hash: _f8 } = g;
-                    unsafe {
-                        *_ptr1.add(6).cast::<u8>() = ::witbind::rt::as_i32(_f8) as u8
-                    };
-                    let Send { sync: _f9 } = h;
-                    unsafe {
-                        *_ptr1.add(7).cast::<u8>() = ::witbind::rt::as_i32(_f9) as u8
-                    };
-                    let Sized { into: _f10 } = i;
-                    unsafe {
-                        *_ptr1.add(8).cast::<u8>() = ::witbind::rt::as_i32(_f10) as u8
-                    };
-                    let Into { from: _f11 } = j;
-                    unsafe {
-                        *_ptr1.add(9).cast::<u8>() = ::witbind::rt::as_i32(_f11) as u8
-                    };
-                    let From { iterator: _f12 } = k;
-                    unsafe {
-                        *_ptr1.add(10).cast::<u8>() = ::witbind::rt::as_i32(_f12) as u8
-                    };
-                    let Iterator { to_string: _f13 } = l;
-                    unsafe {
-                        *_ptr1.add(11).cast::<u8>() = ::witbind::rt::as_i32(_f13) as u8
-                    };
-                    let Error { source: _f14 } = m;
-                    unsafe {
-                        *_ptr1.add(12).cast::<u8>() = ::witbind::rt::as_i32(_f14) as u8
-                    };
-                    let Display { formatter: _f15 } = n;
-                    unsafe {
-                        *_ptr1.add(13).cast::<u8>() = ::witbind::rt::as_i32(_f15) as u8
-                    };
-                    let Formatter { layout: _f16 } = o;
-                    unsafe {
-                        *_ptr1.add(14).cast::<u8>() = ::witbind::rt::as_i32(_f16) as u8
-                    };
-                    let Layout { maybe_uninit: _f17 } = p;
-                    unsafe {
-                        *_ptr1.add(15).cast::<u8>() = ::witbind::rt::as_i32(_f17) as u8
-                    };
-                    let MaybeUninit { manually_drop: _f18 } = q;
-                    unsafe {
-                        *_ptr1.add(16).cast::<u8>() = ::witbind::rt::as_i32(_f18) as u8
-                    };
-                    let ManuallyDrop { ptr: _f19 } = r;
-                    unsafe {
-                        *_ptr1.add(17).cast::<u8>() = ::witbind::rt::as_i32(_f19) as u8
-                    };
-                    let FnOnce { str: _f20 } = s;
-                    unsafe {
-                        *_ptr1.add(18).cast::<u8>() = ::witbind::rt::as_i32(_f20) as u8
-                    };
-                    let _ptr21 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe { _wit_import(_ptr1, _ptr21) };
-                    let _l22 = unsafe { *_ptr21.cast::<u8>() };
-                    let _case24 = || {
-                        let _l23 = unsafe { *_ptr21.add(1).cast::<u8>() };
-                        Drop { clone: _l23 }
-                    };
-                    let _case26 = || {
-                        let _l25 = unsafe { *_ptr21.add(1).cast::<u8>() };
-                        Error { source: _l25 }
-                    };
-                    unsafe { ::witbind::rt::lift_result(_l22, _case24, _case26) }
-                }
+                ::witbind::rt::native_import!(
+                    Host, "traits", traits(a, b, c, d, e, f, g, h, i, j, k, l, m, n, o,
+                    p, q, r, s)
+                );
+                wit_import!("traits", (ptr, ptr));
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u8; 19]>::uninit();
+                let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                let Drop { clone: _f2 } = a;
+                unsafe { *_ptr1.cast::<u8>() = ::witbind::rt::as_i32(_f2) as u8 };
+                let Clone { copy: _f3 } = b;
+                unsafe { *_ptr1.add(1).cast::<u8>() = ::witbind::rt::as_i32(_f3) as u8 };
+                let Copy { default: _f4 } = c;
+                unsafe { *_ptr1.add(2).cast::<u8>() = ::witbind::rt::as_i32(_f4) as u8 };
+                let Default { debug: _f5 } = d;
+                unsafe { *_ptr1.add(3).cast::<u8>() = ::witbind::rt::as_i32(_f5) as u8 };
+                let Debug { fmt: _f6 } = e;
+                unsafe { *_ptr1.add(4).cast::<u8>() = ::witbind::rt::as_i32(_f6) as u8 };
+                let PartialEq { eq: _f7 } = f;
+                unsafe { *_ptr1.add(5).cast::<u8>() = ::witbind::rt::as_i32(_f7) as u8 };
+                let Eq { hash: _f8 } = g;
+                unsafe { *_ptr1.add(6).cast::<u8>() = ::witbind::rt::as_i32(_f8) as u8 };
+                let Send { sync: _f9 } = h;
+                unsafe { *_ptr1.add(7).cast::<u8>() = ::witbind::rt::as_i32(_f9) as u8 };
+                let Sized { into: _f10 } = i;
+                unsafe {
+                    *_ptr1.add(8).cast::<u8>() = ::witbind::rt::as_i32(_f10) as u8
+                };
+                let Into { from: _f11 } = j;
+                unsafe {
+                    *_ptr1.add(9).cast::<u8>() = ::witbind::rt::as_i32(_f11) as u8
+                };
+                let From { iterator: _f12 } = k;
+                unsafe {
+                    *_ptr1.add(10).cast::<u8>() = ::witbind::rt::as_i32(_f12) as u8
+                };
+                let Iterator { to_string: _f13 } = l;
+                unsafe {
+                    *_ptr1.add(11).cast::<u8>() = ::witbind::rt::as_i32(_f13) as u8
+                };
+                let Error { source: _f14 } = m;
+                unsafe {
+                    *_ptr1.add(12).cast::<u8>() = ::witbind::rt::as_i32(_f14) as u8
+                };
+                let Display { formatter: _f15 } = n;
+                unsafe {
+                    *_ptr1.add(13).cast::<u8>() = ::witbind::rt::as_i32(_f15) as u8
+                };
+                let Formatter { layout: _f16 } = o;
+                unsafe {
+                    *_ptr1.add(14).cast::<u8>() = ::witbind::rt::as_i32(_f16) as u8
+                };
+                let Layout { maybe_uninit: _f17 } = p;
+                unsafe {
+                    *_ptr1.add(15).cast::<u8>() = ::witbind::rt::as_i32(_f17) as u8
+                };
+                let MaybeUninit { manually_drop: _f18 } = q;
+                unsafe {
+                    *_ptr1.add(16).cast::<u8>() = ::witbind::rt::as_i32(_f18) as u8
+                };
+                let ManuallyDrop { ptr: _f19 } = r;
+                unsafe {
+                    *_ptr1.add(17).cast::<u8>() = ::witbind::rt::as_i32(_f19) as u8
+                };
+                let FnOnce { str: _f20 } = s;
+                unsafe {
+                    *_ptr1.add(18).cast::<u8>() = ::witbind::rt::as_i32(_f20) as u8
+                };
+                let _ptr21 = _ret_area.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_ptr1, _ptr21) };
+                let _l22 = unsafe { *_ptr21.cast::<u8>() };
+                let _case24 = || {
+                    let _l23 = unsafe { *_ptr21.add(1).cast::<u8>() };
+                    Drop { clone: _l23 }
+                };
+                let _case26 = || {
+                    let _l25 = unsafe { *_ptr21.add(1).cast::<u8>() };
+                    Error { source: _l25 }
+                };
+                unsafe { ::witbind::rt::lift_result(_l22, _case24, _case26) }
             }
             /// Real `option` and `result` types next to the records named like them.
             #[allow(clippy::needless_borrow)]
@@ -873,73 +738,55 @@ pub mod witbind_fixtures {
                 x: ::core::option::Option<Option>,
                 y: ::core::result::Result<&Result, &Result>,
             ) -> ::core::option::Option<::core::result::Result<String, Vec>> {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::mixed(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:prelude-names/prelude",
-                            "mixed",
-                            "witbind_fixtures::prelude_names::prelude::Host",
-                            "witbind_fixtures::prelude_names::prelude::install",
-                        ),
-                        x,
-                        y,
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("mixed", (i32, i32, i32, i32, i32, ptr, len, ptr));
-                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 10]>::uninit();
-                    let (_v5, _v6, _v7) = match x {
-                        ::core::option::Option::None => (0i32, 0i32, 0i32),
-                        ::core::option::Option::Some(_e2) => {
-                            let Option { some: _f3, none: _f4 } = _e2;
-                            (
-                                1i32,
-                                ::witbind::rt::as_i32(_f3),
-                                ::witbind::rt::as_i32(_f4),
-                            )
+                ::witbind::rt::native_import!(Host, "mixed", mixed(x, y));
+                wit_import!("mixed", (i32, i32, i32, i32, i32, ptr, len, ptr));
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 10]>::uninit();
+                let (_v5, _v6, _v7) = match x {
+                    ::core::option::Option::None => (0i32, 0i32, 0i32),
+                    ::core::option::Option::Some(_e2) => {
+                        let Option { some: _f3, none: _f4 } = _e2;
+                        (1i32, ::witbind::rt::as_i32(_f3), ::witbind::rt::as_i32(_f4))
+                    }
+                };
+                let (_v16, _v17, _v18, _v19) = match y {
+                    ::core::result::Result::Ok(_e8) => {
+                        let (_v9, _v10, _v11) = _lower_flat_result(&_e8);
+                        (0i32, _v9, _v10, _v11)
+                    }
+                    ::core::result::Result::Err(_e12) => {
+                        let (_v13, _v14, _v15) = _lower_flat_result(&_e12);
+                        (1i32, _v13, _v14, _v15)
+                    }
+                };
+                let _ptr20 = _ret_area.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_v5, _v6, _v7, _v16, _v17, _v18, _v19, _ptr20) };
+                let _l21 = unsafe { *_ptr20.cast::<u8>() };
+                let _case28 = || {
+                    let _l22 = unsafe { *_ptr20.add(4).cast::<u8>() };
+                    let _case24 = || {
+                        let _l23 = unsafe { *_ptr20.add(16).cast::<u32>() };
+                        String {
+                            vec: unsafe {
+                                ::witbind::rt::take_list_at::<u8>(_ptr20.add(8))
+                            },
+                            len: _l23,
                         }
                     };
-                    let (_v16, _v17, _v18, _v19) = match y {
-                        ::core::result::Result::Ok(_e8) => {
-                            let (_v9, _v10, _v11) = _lower_flat_result(&_e8);
-                            (0i32, _v9, _v10, _v11)
-                        }
-                        ::core::result::Result::Err(_e12) => {
-                            let (_v13, _v14, _v15) = _lower_flat_result(&_e12);
-                            (1i32, _v13, _v14, _v15)
-                        }
-                    };
-                    let _ptr20 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe {
-                        _wit_import(_v5, _v6, _v7, _v16, _v17, _v18, _v19, _ptr20)
-                    };
-                    let _l21 = unsafe { *_ptr20.cast::<u8>() };
-                    let _case28 = || {
-                        let _l22 = unsafe { *_ptr20.add(4).cast::<u8>() };
-                        let _case24 = || {
-                            let _l23 = unsafe { *_ptr20.add(16).cast::<u32>() };
-                            String {
-                                vec: unsafe {
-                                    ::witbind::rt::take_list_at::<u8>(_ptr20.add(8))
-                                },
-                                len: _l23,
-                            }
-                        };
-                        let _case26 = || unsafe { _lift_vec(_ptr20.add(8)) };
-                        unsafe { ::witbind::rt::lift_result(_l22, _case24, _case26) }
-                    };
-                    unsafe { ::witbind::rt::lift_option(_l21, _case28) }
-                }
+                    let _case26 = || unsafe { _lift_vec(_ptr20.add(8)) };
+                    unsafe { ::witbind::rt::lift_result(_l22, _case24, _case26) }
+                };
+                unsafe { ::witbind::rt::lift_option(_l21, _case28) }
             }
-            /// Natively (`cargo test` on the host): the imports of `witbind-fixtures:prelude-names/prelude` as a test implements them; make an implementation this thread's with [`install`]. A method left out panics when the guest calls it, naming it.
+            #[cfg(not(any(target_arch = "wasm32", miri)))]
+            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
+                wit: "witbind-fixtures:prelude-names/prelude",
+                module: "witbind_fixtures::prelude_names::prelude",
+                install: "install",
+            };
+            /// Natively (`cargo test` on the host): the imports of `witbind-fixtures:prelude-names/prelude`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
-                /// Takes and returns every prelude-named type.
                 #[allow(clippy::too_many_arguments)]
                 fn everything(
                     &self,
@@ -953,14 +800,8 @@ pub mod witbind_fixtures {
                     h: &[Option],
                     i: None,
                 ) -> (Option, Result, String, Vec, Box, Ok, Err, Some, None) {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:prelude-names/prelude",
-                        "everything",
-                        "witbind_fixtures::prelude_names::prelude::Host",
-                        "everything",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "everything")
                 }
-                /// Takes and returns every std-trait-named type.
                 #[allow(clippy::too_many_arguments)]
                 fn traits(
                     &self,
@@ -984,25 +825,14 @@ pub mod witbind_fixtures {
                     r: ManuallyDrop,
                     s: FnOnce,
                 ) -> ::core::result::Result<Drop, Error> {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:prelude-names/prelude",
-                        "traits",
-                        "witbind_fixtures::prelude_names::prelude::Host",
-                        "traits",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "traits")
                 }
-                /// Real `option` and `result` types next to the records named like them.
                 fn mixed(
                     &self,
                     x: ::core::option::Option<Option>,
                     y: ::core::result::Result<&Result, &Result>,
                 ) -> ::core::option::Option<::core::result::Result<String, Vec>> {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:prelude-names/prelude",
-                        "mixed",
-                        "witbind_fixtures::prelude_names::prelude::Host",
-                        "mixed",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "mixed")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `witbind-fixtures:prelude-names/prelude` until the returned guard is dropped (the one installed before comes back then).
@@ -1196,151 +1026,72 @@ pub mod witbind_fixtures {
             impl Helper {
                 /// A method named `handle`.
                 pub fn handle(&self) -> u32 {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostHelper::handle(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostHelper,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "witbind-fixtures:prelude-names/locals#helper",
-                            ),
+                    ::witbind::rt::native_method!(HostHelper, self, handle());
+                    wit_import!("[method]helper.handle", (i32), i32);
+                    let _ret1 = unsafe {
+                        _wit_import(
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                         )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!("[method]helper.handle", (i32), i32);
-                        let _ret1 = unsafe {
-                            _wit_import(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            )
-                        };
-                        _ret1 as u32
-                    }
+                    };
+                    _ret1 as u32
                 }
                 /// A method named `take-handle`.
                 pub fn take_handle(&self) -> u32 {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostHelper::take_handle(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostHelper,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "witbind-fixtures:prelude-names/locals#helper",
-                            ),
+                    ::witbind::rt::native_method!(HostHelper, self, take_handle());
+                    wit_import!("[method]helper.take-handle", (i32), i32);
+                    let _ret1 = unsafe {
+                        _wit_import(
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                         )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!("[method]helper.take-handle", (i32), i32);
-                        let _ret1 = unsafe {
-                            _wit_import(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            )
-                        };
-                        _ret1 as u32
-                    }
+                    };
+                    _ret1 as u32
                 }
                 /// A method named `from-handle`.
                 #[allow(clippy::wrong_self_convention)]
                 pub fn from_handle(&self, handle: u32) {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostHelper::from_handle(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostHelper,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "witbind-fixtures:prelude-names/locals#helper",
-                            ),
-                            handle,
+                    ::witbind::rt::native_method!(HostHelper, self, from_handle(handle));
+                    wit_import!("[method]helper.from-handle", (i32, i32));
+                    unsafe {
+                        _wit_import(
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
+                            ::witbind::rt::as_i32(handle),
                         )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!("[method]helper.from-handle", (i32, i32));
-                        unsafe {
-                            _wit_import(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                                ::witbind::rt::as_i32(handle),
-                            )
-                        };
-                    }
+                    };
                 }
                 /// A method named `drop`.
                 #[allow(clippy::should_implement_trait)]
                 pub fn drop(&self) {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostHelper::drop(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostHelper,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "witbind-fixtures:prelude-names/locals#helper",
-                            ),
+                    ::witbind::rt::native_method!(HostHelper, self, drop());
+                    wit_import!("[method]helper.drop", (i32));
+                    unsafe {
+                        _wit_import(
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                         )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!("[method]helper.drop", (i32));
-                        unsafe {
-                            _wit_import(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            )
-                        };
-                    }
+                    };
                 }
                 /// A method named `rep`.
                 pub fn rep(&self) -> u32 {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostHelper::rep(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostHelper,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "witbind-fixtures:prelude-names/locals#helper",
-                            ),
+                    ::witbind::rt::native_method!(HostHelper, self, rep());
+                    wit_import!("[method]helper.rep", (i32), i32);
+                    let _ret1 = unsafe {
+                        _wit_import(
+                            ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
                         )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!("[method]helper.rep", (i32), i32);
-                        let _ret1 = unsafe {
-                            _wit_import(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle) as i32,
-                            )
-                        };
-                        _ret1 as u32
-                    }
+                    };
+                    _ret1 as u32
                 }
                 /// A static function named `new`, without a constructor.
                 #[allow(clippy::new_without_default, clippy::new_ret_no_self)]
                 pub fn new() -> Helper {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        Host::helper_new(
-                            &**::witbind::rt::native::host::<
-                                dyn Host,
-                            >(
-                                "witbind-fixtures:prelude-names/locals",
-                                "[static]helper.new",
-                                "witbind_fixtures::prelude_names::locals::Host",
-                                "witbind_fixtures::prelude_names::locals::install",
-                            ),
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!("[static]helper.new", (), i32);
-                        let _ret1 = unsafe { _wit_import() };
-                        Helper {
-                            handle: unsafe {
-                                ::witbind::rt::ResourceHandle::from_handle(_ret1 as u32)
-                            },
-                        }
+                    ::witbind::rt::native_import!(
+                        Host, "[static]helper.new", helper_new()
+                    );
+                    wit_import!("[static]helper.new", (), i32);
+                    let _ret1 = unsafe { _wit_import() };
+                    Helper {
+                        handle: unsafe {
+                            ::witbind::rt::ResourceHandle::from_handle(_ret1 as u32)
+                        },
                     }
                 }
             }
@@ -1356,50 +1107,22 @@ pub mod witbind_fixtures {
             impl Twice {
                 /// The constructor (usually `new` in Rust).
                 pub fn new(x: u32) -> Self {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        Host::twice_new(
-                            &**::witbind::rt::native::host::<
-                                dyn Host,
-                            >(
-                                "witbind-fixtures:prelude-names/locals",
-                                "[constructor]twice",
-                                "witbind_fixtures::prelude_names::locals::Host",
-                                "witbind_fixtures::prelude_names::locals::install",
-                            ),
-                            x,
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!("[constructor]twice", (i32), i32);
-                        let _ret1 = unsafe { _wit_import(::witbind::rt::as_i32(x)) };
-                        unsafe { Twice::from_handle(_ret1 as u32) }
-                    }
+                    ::witbind::rt::native_import!(
+                        Host, "[constructor]twice", twice_new(x)
+                    );
+                    wit_import!("[constructor]twice", (i32), i32);
+                    let _ret1 = unsafe { _wit_import(::witbind::rt::as_i32(x)) };
+                    unsafe { Twice::from_handle(_ret1 as u32) }
                 }
                 /// A static function also named `new`.
                 pub fn new_(y: &str) -> Twice {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        Host::twice_new_(
-                            &**::witbind::rt::native::host::<
-                                dyn Host,
-                            >(
-                                "witbind-fixtures:prelude-names/locals",
-                                "[static]twice.new",
-                                "witbind_fixtures::prelude_names::locals::Host",
-                                "witbind_fixtures::prelude_names::locals::install",
-                            ),
-                            y,
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!("[static]twice.new", (ptr, len), i32);
-                        let (_ptr1, _len1) = ::witbind::rt::lend_str(y);
-                        let _ret2 = unsafe { _wit_import(_ptr1, _len1) };
-                        unsafe { Twice::from_handle(_ret2 as u32) }
-                    }
+                    ::witbind::rt::native_import!(
+                        Host, "[static]twice.new", twice_new_(y)
+                    );
+                    wit_import!("[static]twice.new", (ptr, len), i32);
+                    let (_ptr1, _len1) = ::witbind::rt::lend_str(y);
+                    let _ret2 = unsafe { _wit_import(_ptr1, _len1) };
+                    unsafe { Twice::from_handle(_ret2 as u32) }
                 }
             }
             /// Parameters named like the locals of lowering and lifting code.
@@ -1424,140 +1147,111 @@ pub mod witbind_fixtures {
                 l1: u32,
                 t: &str,
             ) -> (::witbind::rt::String, u32) {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::lowering(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:prelude-names/locals",
-                            "lowering",
-                            "witbind_fixtures::prelude_names::locals::Host",
-                            "witbind_fixtures::prelude_names::locals::install",
-                        ),
-                        ptr,
-                        len,
-                        ptr0,
-                        len0,
-                        vec,
-                        vec0,
-                        result,
-                        result0,
-                        ret,
-                        ret_area,
-                        base,
-                        address,
-                        handle,
-                        layout,
-                        cleanup,
-                        e,
-                        l1,
-                        t,
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("lowering", (ptr, ptr));
-                    let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 17]>::uninit();
-                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe {
-                        ::witbind::rt::store_list(_ptr1, ::witbind::rt::lend_str(ptr));
-                        ::witbind::rt::store_list(
-                            _ptr1.add(8),
-                            ::witbind::rt::lend_list(len),
-                        );
-                        ::witbind::rt::store_list(
-                            _ptr1.add(16),
-                            ::witbind::rt::lend_str(ptr0),
-                        );
-                    }
-                    let (_array3, _len3) = ::witbind::rt::lower_list(
-                        len0.iter(),
-                        8,
-                        4,
-                        |_e2, _base3| {
-                            unsafe {
-                                ::witbind::rt::store_list(
-                                    _base3,
-                                    ::witbind::rt::lend_str(_e2),
-                                )
-                            };
-                        },
+                ::witbind::rt::native_import!(
+                    Host, "lowering", lowering(ptr, len, ptr0, len0, vec, vec0, result,
+                    result0, ret, ret_area, base, address, handle, layout, cleanup, e,
+                    l1, t)
+                );
+                wit_import!("lowering", (ptr, ptr));
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 17]>::uninit();
+                let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                unsafe {
+                    ::witbind::rt::store_list(_ptr1, ::witbind::rt::lend_str(ptr));
+                    ::witbind::rt::store_list(
+                        _ptr1.add(8),
+                        ::witbind::rt::lend_list(len),
                     );
-                    unsafe {
-                        ::witbind::rt::store_list(_ptr1.add(24), (_array3, _len3));
-                        ::witbind::rt::store_list(
-                            _ptr1.add(32),
-                            ::witbind::rt::lend_list(vec),
-                        );
-                        ::witbind::rt::store_list(
-                            _ptr1.add(40),
-                            ::witbind::rt::lend_list(vec0),
-                        );
+                    ::witbind::rt::store_list(
+                        _ptr1.add(16),
+                        ::witbind::rt::lend_str(ptr0),
+                    );
+                }
+                let (_array3, _len3) = ::witbind::rt::lower_list(
+                    len0.iter(),
+                    8,
+                    4,
+                    |_e2, _base3| {
+                        unsafe {
+                            ::witbind::rt::store_list(
+                                _base3,
+                                ::witbind::rt::lend_str(_e2),
+                            )
+                        };
+                    },
+                );
+                unsafe {
+                    ::witbind::rt::store_list(_ptr1.add(24), (_array3, _len3));
+                    ::witbind::rt::store_list(
+                        _ptr1.add(32),
+                        ::witbind::rt::lend_list(vec),
+                    );
+                    ::witbind::rt::store_list(
+                        _ptr1.add(40),
+                        ::witbind::rt::lend_list(vec0),
+                    );
+                }
+                match result {
+                    ::core::option::Option::None => {
+                        unsafe { *_ptr1.add(48).cast::<u8>() = 0 };
                     }
-                    match result {
-                        ::core::option::Option::None => {
-                            unsafe { *_ptr1.add(48).cast::<u8>() = 0 };
-                        }
-                        ::core::option::Option::Some(_e5) => {
-                            unsafe {
-                                *_ptr1.add(48).cast::<u8>() = 1;
-                                ::witbind::rt::store_list(
-                                    _ptr1.add(52),
-                                    ::witbind::rt::lend_str(_e5),
-                                );
-                            }
+                    ::core::option::Option::Some(_e5) => {
+                        unsafe {
+                            *_ptr1.add(48).cast::<u8>() = 1;
+                            ::witbind::rt::store_list(
+                                _ptr1.add(52),
+                                ::witbind::rt::lend_str(_e5),
+                            );
                         }
                     }
-                    unsafe {
-                        *_ptr1.add(60).cast::<i32>() = ::witbind::rt::as_i32(result0);
-                        ::witbind::rt::store_list(
-                            _ptr1.add(64),
-                            ::witbind::rt::lend_str(ret),
-                        );
-                        ::witbind::rt::store_list(
-                            _ptr1.add(72),
-                            ::witbind::rt::lend_list(ret_area),
-                        );
-                        *_ptr1.add(80).cast::<i32>() = ::witbind::rt::as_i32(base);
-                        *_ptr1.add(88).cast::<i64>() = ::witbind::rt::as_i64(address);
-                        *_ptr1.add(96).cast::<i32>() = ::witbind::rt::ResourceHandle::handle(
-                            &handle.handle,
-                        ) as i32;
-                        ::witbind::rt::store_list(
-                            _ptr1.add(100),
-                            ::witbind::rt::lend_list(layout),
-                        );
-                    }
-                    let (_array7, _len7) = ::witbind::rt::lower_list(
-                        cleanup.iter(),
-                        8,
-                        4,
-                        |_e6, _base7| {
-                            unsafe {
-                                ::witbind::rt::store_list(
-                                    _base7,
-                                    ::witbind::rt::lend_str(_e6),
-                                )
-                            };
-                        },
-                    );
-                    unsafe {
-                        ::witbind::rt::store_list(_ptr1.add(108), (_array7, _len7));
-                        *_ptr1.add(116).cast::<u8>() = ::witbind::rt::as_i32(e) as u8;
-                        *_ptr1.add(120).cast::<i32>() = ::witbind::rt::as_i32(l1);
-                        ::witbind::rt::store_list(
-                            _ptr1.add(124),
-                            ::witbind::rt::lend_str(t),
-                        );
-                    }
-                    let _ptr8 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe { _wit_import(_ptr1, _ptr8) };
-                    unsafe { ::witbind::rt::cabi_dealloc(_array3, _len3 * 8, 4) };
-                    unsafe { ::witbind::rt::cabi_dealloc(_array7, _len7 * 8, 4) };
-                    let _l9 = unsafe { *_ptr8.add(8).cast::<u32>() };
-                    (unsafe { ::witbind::rt::take_string_at(_ptr8) }, _l9)
                 }
+                unsafe {
+                    *_ptr1.add(60).cast::<i32>() = ::witbind::rt::as_i32(result0);
+                    ::witbind::rt::store_list(
+                        _ptr1.add(64),
+                        ::witbind::rt::lend_str(ret),
+                    );
+                    ::witbind::rt::store_list(
+                        _ptr1.add(72),
+                        ::witbind::rt::lend_list(ret_area),
+                    );
+                    *_ptr1.add(80).cast::<i32>() = ::witbind::rt::as_i32(base);
+                    *_ptr1.add(88).cast::<i64>() = ::witbind::rt::as_i64(address);
+                    *_ptr1.add(96).cast::<i32>() = ::witbind::rt::ResourceHandle::handle(
+                        &handle.handle,
+                    ) as i32;
+                    ::witbind::rt::store_list(
+                        _ptr1.add(100),
+                        ::witbind::rt::lend_list(layout),
+                    );
+                }
+                let (_array7, _len7) = ::witbind::rt::lower_list(
+                    cleanup.iter(),
+                    8,
+                    4,
+                    |_e6, _base7| {
+                        unsafe {
+                            ::witbind::rt::store_list(
+                                _base7,
+                                ::witbind::rt::lend_str(_e6),
+                            )
+                        };
+                    },
+                );
+                unsafe {
+                    ::witbind::rt::store_list(_ptr1.add(108), (_array7, _len7));
+                    *_ptr1.add(116).cast::<u8>() = ::witbind::rt::as_i32(e) as u8;
+                    *_ptr1.add(120).cast::<i32>() = ::witbind::rt::as_i32(l1);
+                    ::witbind::rt::store_list(
+                        _ptr1.add(124),
+                        ::witbind::rt::lend_str(t),
+                    );
+                }
+                let _ptr8 = _ret_area.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_ptr1, _ptr8) };
+                unsafe { ::witbind::rt::cabi_dealloc(_array3, _len3 * 8, 4) };
+                unsafe { ::witbind::rt::cabi_dealloc(_array7, _len7 * 8, 4) };
+                let _l9 = unsafe { *_ptr8.add(8).cast::<u32>() };
+                (unsafe { ::witbind::rt::take_string_at(_ptr8) }, _l9)
             }
             /// Parameters named like the wrapper's other conventional names.
             #[allow(clippy::too_many_arguments)]
@@ -1576,131 +1270,89 @@ pub mod witbind_fixtures {
                 size: u32,
                 align: u32,
             ) -> ::core::result::Result<::witbind::rt::String, ::witbind::rt::String> {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::wrapper(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:prelude-names/locals",
-                            "wrapper",
-                            "witbind_fixtures::prelude_names::locals::Host",
-                            "witbind_fixtures::prelude_names::locals::install",
-                        ),
-                        self_ptr,
-                        args,
-                        out,
-                        value,
-                        val,
-                        bits,
-                        src,
-                        dst,
-                        alloc,
-                        realloc,
-                        dealloc,
-                        size,
-                        align,
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("wrapper", (ptr, ptr));
-                    let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 11]>::uninit();
-                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe { *_ptr1.cast::<i32>() = ::witbind::rt::as_i32(self_ptr) };
-                    let (_array3, _len3) = ::witbind::rt::lower_list(
-                        args.iter(),
-                        8,
-                        4,
-                        |_e2, _base3| {
-                            unsafe {
-                                ::witbind::rt::store_list(
-                                    _base3,
-                                    ::witbind::rt::lend_str(_e2),
-                                )
-                            };
-                        },
+                ::witbind::rt::native_import!(
+                    Host, "wrapper", wrapper(self_ptr, args, out, value, val, bits, src,
+                    dst, alloc, realloc, dealloc, size, align)
+                );
+                wit_import!("wrapper", (ptr, ptr));
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 11]>::uninit();
+                let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                unsafe { *_ptr1.cast::<i32>() = ::witbind::rt::as_i32(self_ptr) };
+                let (_array3, _len3) = ::witbind::rt::lower_list(
+                    args.iter(),
+                    8,
+                    4,
+                    |_e2, _base3| {
+                        unsafe {
+                            ::witbind::rt::store_list(
+                                _base3,
+                                ::witbind::rt::lend_str(_e2),
+                            )
+                        };
+                    },
+                );
+                unsafe {
+                    ::witbind::rt::store_list(_ptr1.add(4), (_array3, _len3));
+                    ::witbind::rt::store_list(
+                        _ptr1.add(12),
+                        ::witbind::rt::lend_str(out),
                     );
-                    unsafe {
-                        ::witbind::rt::store_list(_ptr1.add(4), (_array3, _len3));
-                        ::witbind::rt::store_list(
-                            _ptr1.add(12),
-                            ::witbind::rt::lend_str(out),
-                        );
-                    }
-                    match value {
-                        ::core::option::Option::None => {
-                            unsafe { *_ptr1.add(24).cast::<u8>() = 0 };
-                        }
-                        ::core::option::Option::Some(_e5) => {
-                            unsafe {
-                                *_ptr1.add(24).cast::<u8>() = 1;
-                                *_ptr1.add(32).cast::<i64>() = ::witbind::rt::as_i64(_e5);
-                            }
-                        }
-                    }
-                    unsafe {
-                        *_ptr1.add(40).cast::<u8>() = ::witbind::rt::as_i32(val) as u8;
-                        *_ptr1.add(44).cast::<i32>() = ::witbind::rt::as_i32(bits);
-                        ::witbind::rt::store_list(
-                            _ptr1.add(48),
-                            ::witbind::rt::lend_str(src),
-                        );
-                        ::witbind::rt::store_list(
-                            _ptr1.add(56),
-                            ::witbind::rt::lend_str(dst),
-                        );
-                        *_ptr1.add(64).cast::<i32>() = ::witbind::rt::as_i32(alloc);
-                        *_ptr1.add(68).cast::<i32>() = ::witbind::rt::as_i32(realloc);
-                        *_ptr1.add(72).cast::<i32>() = ::witbind::rt::as_i32(dealloc);
-                        *_ptr1.add(76).cast::<i32>() = ::witbind::rt::as_i32(size);
-                        *_ptr1.add(80).cast::<i32>() = ::witbind::rt::as_i32(align);
-                    }
-                    let _ptr6 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe { _wit_import(_ptr1, _ptr6) };
-                    unsafe { ::witbind::rt::cabi_dealloc(_array3, _len3 * 8, 4) };
-                    let _l7 = unsafe { *_ptr6.cast::<u8>() };
-                    let _case8 = || unsafe {
-                        ::witbind::rt::take_string_at(_ptr6.add(4))
-                    };
-                    let _case9 = || unsafe {
-                        ::witbind::rt::take_string_at(_ptr6.add(4))
-                    };
-                    unsafe { ::witbind::rt::lift_result(_l7, _case8, _case9) }
                 }
+                match value {
+                    ::core::option::Option::None => {
+                        unsafe { *_ptr1.add(24).cast::<u8>() = 0 };
+                    }
+                    ::core::option::Option::Some(_e5) => {
+                        unsafe {
+                            *_ptr1.add(24).cast::<u8>() = 1;
+                            *_ptr1.add(32).cast::<i64>() = ::witbind::rt::as_i64(_e5);
+                        }
+                    }
+                }
+                unsafe {
+                    *_ptr1.add(40).cast::<u8>() = ::witbind::rt::as_i32(val) as u8;
+                    *_ptr1.add(44).cast::<i32>() = ::witbind::rt::as_i32(bits);
+                    ::witbind::rt::store_list(
+                        _ptr1.add(48),
+                        ::witbind::rt::lend_str(src),
+                    );
+                    ::witbind::rt::store_list(
+                        _ptr1.add(56),
+                        ::witbind::rt::lend_str(dst),
+                    );
+                    *_ptr1.add(64).cast::<i32>() = ::witbind::rt::as_i32(alloc);
+                    *_ptr1.add(68).cast::<i32>() = ::witbind::rt::as_i32(realloc);
+                    *_ptr1.add(72).cast::<i32>() = ::witbind::rt::as_i32(dealloc);
+                    *_ptr1.add(76).cast::<i32>() = ::witbind::rt::as_i32(size);
+                    *_ptr1.add(80).cast::<i32>() = ::witbind::rt::as_i32(align);
+                }
+                let _ptr6 = _ret_area.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_ptr1, _ptr6) };
+                unsafe { ::witbind::rt::cabi_dealloc(_array3, _len3 * 8, 4) };
+                let _l7 = unsafe { *_ptr6.cast::<u8>() };
+                let _case8 = || unsafe { ::witbind::rt::take_string_at(_ptr6.add(4)) };
+                let _case9 = || unsafe { ::witbind::rt::take_string_at(_ptr6.add(4)) };
+                unsafe { ::witbind::rt::lift_result(_l7, _case8, _case9) }
             }
-            /// Natively (`cargo test` on the host): the imports of `witbind-fixtures:prelude-names/locals` as a test implements them; make an implementation this thread's with [`install`]. A method left out panics when the guest calls it, naming it.
+            #[cfg(not(any(target_arch = "wasm32", miri)))]
+            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
+                wit: "witbind-fixtures:prelude-names/locals",
+                module: "witbind_fixtures::prelude_names::locals",
+                install: "install",
+            };
+            /// Natively (`cargo test` on the host): the imports of `witbind-fixtures:prelude-names/locals`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
-                /// A static function named `new`, without a constructor.
                 fn helper_new(&self) -> Helper {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:prelude-names/locals",
-                        "[static]helper.new",
-                        "witbind_fixtures::prelude_names::locals::Host",
-                        "helper_new",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "[static]helper.new")
                 }
-                /// The constructor (usually `new` in Rust).
                 fn twice_new(&self, x: u32) -> Twice {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:prelude-names/locals",
-                        "[constructor]twice",
-                        "witbind_fixtures::prelude_names::locals::Host",
-                        "twice_new",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "[constructor]twice")
                 }
-                /// A static function also named `new`.
                 fn twice_new_(&self, y: &str) -> Twice {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:prelude-names/locals",
-                        "[static]twice.new",
-                        "witbind_fixtures::prelude_names::locals::Host",
-                        "twice_new_",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "[static]twice.new")
                 }
-                /// Parameters named like the locals of lowering and lifting code.
                 #[allow(clippy::too_many_arguments)]
                 fn lowering(
                     &self,
@@ -1723,14 +1375,8 @@ pub mod witbind_fixtures {
                     l1: u32,
                     t: &str,
                 ) -> (::witbind::rt::String, u32) {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:prelude-names/locals",
-                        "lowering",
-                        "witbind_fixtures::prelude_names::locals::Host",
-                        "lowering",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "lowering")
                 }
-                /// Parameters named like the wrapper's other conventional names.
                 #[allow(clippy::too_many_arguments)]
                 fn wrapper(
                     &self,
@@ -1751,12 +1397,7 @@ pub mod witbind_fixtures {
                     ::witbind::rt::String,
                     ::witbind::rt::String,
                 > {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:prelude-names/locals",
-                        "wrapper",
-                        "witbind_fixtures::prelude_names::locals::Host",
-                        "wrapper",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "wrapper")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `witbind-fixtures:prelude-names/locals` until the returned guard is dropped (the one installed before comes back then).
@@ -1764,88 +1405,40 @@ pub mod witbind_fixtures {
             pub fn install(host: impl Host) -> ::witbind::rt::native::Installed {
                 ::witbind::rt::native::install::<dyn Host>(::witbind::rt::Box::new(host))
             }
-            /// Natively (`cargo test` on the host): a test's object behind an imported [`Helper`] (`witbind-fixtures:prelude-names/locals#helper`); `Helper::from(object)` hands it to the guest. A method left out panics when the guest calls it, naming it.
+            /// Natively (`cargo test` on the host): a test's object behind an imported [`Helper`], with its methods; `Helper::from(object)` hands it to the guest. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait HostHelper: 'static {
-                /// A method named `handle`.
                 fn handle(&self) -> u32 {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:prelude-names/locals#helper",
-                        "[method]helper.handle",
-                        "witbind_fixtures::prelude_names::locals::HostHelper",
-                        "handle",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "[method]helper.handle")
                 }
-                /// A method named `take-handle`.
                 fn take_handle(&self) -> u32 {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:prelude-names/locals#helper",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]helper.take-handle",
-                        "witbind_fixtures::prelude_names::locals::HostHelper",
-                        "take_handle",
                     )
                 }
-                /// A method named `from-handle`.
                 #[allow(clippy::wrong_self_convention)]
                 fn from_handle(&self, handle: u32) {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:prelude-names/locals#helper",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]helper.from-handle",
-                        "witbind_fixtures::prelude_names::locals::HostHelper",
-                        "from_handle",
                     )
                 }
-                /// A method named `drop`.
                 #[allow(clippy::should_implement_trait)]
                 fn drop(&self) {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:prelude-names/locals#helper",
-                        "[method]helper.drop",
-                        "witbind_fixtures::prelude_names::locals::HostHelper",
-                        "drop",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "[method]helper.drop")
                 }
-                /// A method named `rep`.
                 fn rep(&self) -> u32 {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:prelude-names/locals#helper",
-                        "[method]helper.rep",
-                        "witbind_fixtures::prelude_names::locals::HostHelper",
-                        "rep",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "[method]helper.rep")
                 }
             }
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            impl<T: HostHelper> ::core::convert::From<T> for Helper {
-                fn from(object: T) -> Self {
-                    let handle = ::witbind::rt::native::new_resource::<
-                        dyn HostHelper,
-                    >(::witbind::rt::Box::new(object));
-                    Self {
-                        handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(handle)
-                        },
-                    }
-                }
-            }
-            /// Natively (`cargo test` on the host): a test's object behind an imported [`Twice`] (`witbind-fixtures:prelude-names/locals#twice`); `Twice::from(object)` hands it to the guest. A method left out panics when the guest calls it, naming it.
+            ::witbind::rt::native_resource!(Helper, HostHelper);
+            /// Natively (`cargo test` on the host): a test's object behind an imported [`Twice`], with its methods; `Twice::from(object)` hands it to the guest. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait HostTwice: 'static {}
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            impl<T: HostTwice> ::core::convert::From<T> for Twice {
-                fn from(object: T) -> Self {
-                    let handle = ::witbind::rt::native::new_resource::<
-                        dyn HostTwice,
-                    >(::witbind::rt::Box::new(object));
-                    Self {
-                        handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(handle)
-                        },
-                    }
-                }
-            }
+            ::witbind::rt::native_resource!(Twice, HostTwice);
         }
     }
 }

@@ -3,73 +3,44 @@
 /// A world-level import taking the smallest integers.
 #[rustfmt::skip]
 pub fn small(a: i8, b: u8, c: i16, d: u16) -> i32 {
-    #[cfg(not(any(target_arch = "wasm32", miri)))]
-    {
-        Host::small(
-            &**::witbind::rt::native::host::<
-                dyn Host,
-            >("witbind-fixtures:primitives/primitives", "small", "Host", "install"),
-            a,
-            b,
-            c,
-            d,
+    ::witbind::rt::native_import!(Host, "small", small(a, b, c, d));
+    ::witbind::rt::wit_import!("$root", "small", (i32, i32, i32, i32), i32);
+    unsafe {
+        _wit_import(
+            ::witbind::rt::as_i32(a),
+            ::witbind::rt::as_i32(b),
+            ::witbind::rt::as_i32(c),
+            ::witbind::rt::as_i32(d),
         )
-    }
-    #[cfg(any(target_arch = "wasm32", miri))]
-    {
-        ::witbind::rt::wit_import!("$root", "small", (i32, i32, i32, i32), i32);
-        unsafe {
-            _wit_import(
-                ::witbind::rt::as_i32(a),
-                ::witbind::rt::as_i32(b),
-                ::witbind::rt::as_i32(c),
-                ::witbind::rt::as_i32(d),
-            )
-        }
     }
 }
 /// A world-level import returning a string.
 #[rustfmt::skip]
 pub fn greeting() -> ::witbind::rt::String {
-    #[cfg(not(any(target_arch = "wasm32", miri)))]
-    {
-        Host::greeting(
-            &**::witbind::rt::native::host::<
-                dyn Host,
-            >("witbind-fixtures:primitives/primitives", "greeting", "Host", "install"),
-        )
-    }
-    #[cfg(any(target_arch = "wasm32", miri))]
-    {
-        ::witbind::rt::wit_import!("$root", "greeting", (ptr));
-        let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
-        let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-        unsafe { _wit_import(_ptr1) };
-        unsafe { ::witbind::rt::take_string_at(_ptr1) }
-    }
+    ::witbind::rt::native_import!(Host, "greeting", greeting());
+    ::witbind::rt::wit_import!("$root", "greeting", (ptr));
+    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+    unsafe { _wit_import(_ptr1) };
+    unsafe { ::witbind::rt::take_string_at(_ptr1) }
 }
-/// Natively (`cargo test` on the host): the imports of `witbind-fixtures:primitives/primitives` as a test implements them; make an implementation this thread's with [`install`]. A method left out panics when the guest calls it, naming it.
+#[rustfmt::skip]
+#[cfg(not(any(target_arch = "wasm32", miri)))]
+const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
+    wit: "witbind-fixtures:primitives/primitives",
+    module: "",
+    install: "install",
+};
+/// Natively (`cargo test` on the host): the imports of `witbind-fixtures:primitives/primitives`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
 #[rustfmt::skip]
 #[cfg(not(any(target_arch = "wasm32", miri)))]
 #[allow(unused_variables, clippy::len_without_is_empty)]
 pub trait Host: 'static {
-    /// A world-level import taking the smallest integers.
     fn small(&self, a: i8, b: u8, c: i16, d: u16) -> i32 {
-        ::witbind::rt::native::not_implemented(
-            "witbind-fixtures:primitives/primitives",
-            "small",
-            "Host",
-            "small",
-        )
+        ::witbind::rt::native::missing(&__NATIVE, "small")
     }
-    /// A world-level import returning a string.
     fn greeting(&self) -> ::witbind::rt::String {
-        ::witbind::rt::native::not_implemented(
-            "witbind-fixtures:primitives/primitives",
-            "greeting",
-            "Host",
-            "greeting",
-        )
+        ::witbind::rt::native::missing(&__NATIVE, "greeting")
     }
 }
 /// Natively: makes `host` this thread's implementation of `witbind-fixtures:primitives/primitives` until the returned guard is dropped (the one installed before comes back then).
@@ -95,301 +66,93 @@ pub mod witbind_fixtures {
             }
             /// Echoes a `bool`.
             pub fn echo_bool(x: bool) -> bool {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::echo_bool(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:primitives/scalars",
-                            "echo-bool",
-                            "witbind_fixtures::primitives::scalars::Host",
-                            "witbind_fixtures::primitives::scalars::install",
-                        ),
-                        x,
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("echo-bool", (i32), i32);
-                    let _ret1 = unsafe { _wit_import(::witbind::rt::as_i32(x)) };
-                    ::witbind::rt::bool_lift(_ret1 as u8)
-                }
+                ::witbind::rt::native_import!(Host, "echo-bool", echo_bool(x));
+                wit_import!("echo-bool", (i32), i32);
+                let _ret1 = unsafe { _wit_import(::witbind::rt::as_i32(x)) };
+                ::witbind::rt::bool_lift(_ret1 as u8)
             }
             /// Echoes an `s8`.
             pub fn echo_s8(x: i8) -> i8 {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::echo_s8(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:primitives/scalars",
-                            "echo-s8",
-                            "witbind_fixtures::primitives::scalars::Host",
-                            "witbind_fixtures::primitives::scalars::install",
-                        ),
-                        x,
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("echo-s8", (i32), i32);
-                    let _ret1 = unsafe { _wit_import(::witbind::rt::as_i32(x)) };
-                    _ret1 as i8
-                }
+                ::witbind::rt::native_import!(Host, "echo-s8", echo_s8(x));
+                wit_import!("echo-s8", (i32), i32);
+                let _ret1 = unsafe { _wit_import(::witbind::rt::as_i32(x)) };
+                _ret1 as i8
             }
             /// Echoes an `s16`.
             pub fn echo_s16(x: i16) -> i16 {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::echo_s16(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:primitives/scalars",
-                            "echo-s16",
-                            "witbind_fixtures::primitives::scalars::Host",
-                            "witbind_fixtures::primitives::scalars::install",
-                        ),
-                        x,
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("echo-s16", (i32), i32);
-                    let _ret1 = unsafe { _wit_import(::witbind::rt::as_i32(x)) };
-                    _ret1 as i16
-                }
+                ::witbind::rt::native_import!(Host, "echo-s16", echo_s16(x));
+                wit_import!("echo-s16", (i32), i32);
+                let _ret1 = unsafe { _wit_import(::witbind::rt::as_i32(x)) };
+                _ret1 as i16
             }
             /// Echoes an `s32`.
             pub fn echo_s32(x: i32) -> i32 {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::echo_s32(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:primitives/scalars",
-                            "echo-s32",
-                            "witbind_fixtures::primitives::scalars::Host",
-                            "witbind_fixtures::primitives::scalars::install",
-                        ),
-                        x,
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("echo-s32", (i32), i32);
-                    unsafe { _wit_import(::witbind::rt::as_i32(x)) }
-                }
+                ::witbind::rt::native_import!(Host, "echo-s32", echo_s32(x));
+                wit_import!("echo-s32", (i32), i32);
+                unsafe { _wit_import(::witbind::rt::as_i32(x)) }
             }
             /// Echoes an `s64`.
             pub fn echo_s64(x: i64) -> i64 {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::echo_s64(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:primitives/scalars",
-                            "echo-s64",
-                            "witbind_fixtures::primitives::scalars::Host",
-                            "witbind_fixtures::primitives::scalars::install",
-                        ),
-                        x,
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("echo-s64", (i64), i64);
-                    unsafe { _wit_import(::witbind::rt::as_i64(x)) }
-                }
+                ::witbind::rt::native_import!(Host, "echo-s64", echo_s64(x));
+                wit_import!("echo-s64", (i64), i64);
+                unsafe { _wit_import(::witbind::rt::as_i64(x)) }
             }
             /// Echoes a `u8`.
             pub fn echo_u8(x: u8) -> u8 {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::echo_u8(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:primitives/scalars",
-                            "echo-u8",
-                            "witbind_fixtures::primitives::scalars::Host",
-                            "witbind_fixtures::primitives::scalars::install",
-                        ),
-                        x,
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("echo-u8", (i32), i32);
-                    let _ret1 = unsafe { _wit_import(::witbind::rt::as_i32(x)) };
-                    _ret1 as u8
-                }
+                ::witbind::rt::native_import!(Host, "echo-u8", echo_u8(x));
+                wit_import!("echo-u8", (i32), i32);
+                let _ret1 = unsafe { _wit_import(::witbind::rt::as_i32(x)) };
+                _ret1 as u8
             }
             /// Echoes a `u16`.
             pub fn echo_u16(x: u16) -> u16 {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::echo_u16(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:primitives/scalars",
-                            "echo-u16",
-                            "witbind_fixtures::primitives::scalars::Host",
-                            "witbind_fixtures::primitives::scalars::install",
-                        ),
-                        x,
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("echo-u16", (i32), i32);
-                    let _ret1 = unsafe { _wit_import(::witbind::rt::as_i32(x)) };
-                    _ret1 as u16
-                }
+                ::witbind::rt::native_import!(Host, "echo-u16", echo_u16(x));
+                wit_import!("echo-u16", (i32), i32);
+                let _ret1 = unsafe { _wit_import(::witbind::rt::as_i32(x)) };
+                _ret1 as u16
             }
             /// Echoes a `u32`.
             pub fn echo_u32(x: u32) -> u32 {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::echo_u32(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:primitives/scalars",
-                            "echo-u32",
-                            "witbind_fixtures::primitives::scalars::Host",
-                            "witbind_fixtures::primitives::scalars::install",
-                        ),
-                        x,
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("echo-u32", (i32), i32);
-                    let _ret1 = unsafe { _wit_import(::witbind::rt::as_i32(x)) };
-                    _ret1 as u32
-                }
+                ::witbind::rt::native_import!(Host, "echo-u32", echo_u32(x));
+                wit_import!("echo-u32", (i32), i32);
+                let _ret1 = unsafe { _wit_import(::witbind::rt::as_i32(x)) };
+                _ret1 as u32
             }
             /// Echoes a `u64`.
             pub fn echo_u64(x: u64) -> u64 {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::echo_u64(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:primitives/scalars",
-                            "echo-u64",
-                            "witbind_fixtures::primitives::scalars::Host",
-                            "witbind_fixtures::primitives::scalars::install",
-                        ),
-                        x,
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("echo-u64", (i64), i64);
-                    let _ret1 = unsafe { _wit_import(::witbind::rt::as_i64(x)) };
-                    _ret1 as u64
-                }
+                ::witbind::rt::native_import!(Host, "echo-u64", echo_u64(x));
+                wit_import!("echo-u64", (i64), i64);
+                let _ret1 = unsafe { _wit_import(::witbind::rt::as_i64(x)) };
+                _ret1 as u64
             }
             /// Echoes an `f32` (NaN payloads need not survive).
             pub fn echo_f32(x: f32) -> f32 {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::echo_f32(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:primitives/scalars",
-                            "echo-f32",
-                            "witbind_fixtures::primitives::scalars::Host",
-                            "witbind_fixtures::primitives::scalars::install",
-                        ),
-                        x,
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("echo-f32", (f32), f32);
-                    unsafe { _wit_import(::witbind::rt::as_f32(x)) }
-                }
+                ::witbind::rt::native_import!(Host, "echo-f32", echo_f32(x));
+                wit_import!("echo-f32", (f32), f32);
+                unsafe { _wit_import(::witbind::rt::as_f32(x)) }
             }
             /// Echoes an `f64` (NaN payloads need not survive).
             pub fn echo_f64(x: f64) -> f64 {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::echo_f64(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:primitives/scalars",
-                            "echo-f64",
-                            "witbind_fixtures::primitives::scalars::Host",
-                            "witbind_fixtures::primitives::scalars::install",
-                        ),
-                        x,
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("echo-f64", (f64), f64);
-                    unsafe { _wit_import(::witbind::rt::as_f64(x)) }
-                }
+                ::witbind::rt::native_import!(Host, "echo-f64", echo_f64(x));
+                wit_import!("echo-f64", (f64), f64);
+                unsafe { _wit_import(::witbind::rt::as_f64(x)) }
             }
             /// Echoes a `char` (a Unicode scalar value).
             pub fn echo_char(x: char) -> char {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::echo_char(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:primitives/scalars",
-                            "echo-char",
-                            "witbind_fixtures::primitives::scalars::Host",
-                            "witbind_fixtures::primitives::scalars::install",
-                        ),
-                        x,
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("echo-char", (i32), i32);
-                    let _ret1 = unsafe { _wit_import(::witbind::rt::as_i32(x)) };
-                    unsafe { ::witbind::rt::char_lift(_ret1 as u32) }
-                }
+                ::witbind::rt::native_import!(Host, "echo-char", echo_char(x));
+                wit_import!("echo-char", (i32), i32);
+                let _ret1 = unsafe { _wit_import(::witbind::rt::as_i32(x)) };
+                unsafe { ::witbind::rt::char_lift(_ret1 as u32) }
             }
             /// Echoes a `string`.
             pub fn echo_string(x: &str) -> ::witbind::rt::String {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::echo_string(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:primitives/scalars",
-                            "echo-string",
-                            "witbind_fixtures::primitives::scalars::Host",
-                            "witbind_fixtures::primitives::scalars::install",
-                        ),
-                        x,
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("echo-string", (ptr, len, ptr));
-                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
-                    let (_ptr1, _len1) = ::witbind::rt::lend_str(x);
-                    let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe { _wit_import(_ptr1, _len1, _ptr2) };
-                    unsafe { ::witbind::rt::take_string_at(_ptr2) }
-                }
+                ::witbind::rt::native_import!(Host, "echo-string", echo_string(x));
+                wit_import!("echo-string", (ptr, len, ptr));
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                let (_ptr1, _len1) = ::witbind::rt::lend_str(x);
+                let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_ptr1, _len1, _ptr2) };
+                unsafe { ::witbind::rt::take_string_at(_ptr2) }
             }
             /// Takes one of each primitive, in an order that mixes alignments.
             #[allow(clippy::too_many_arguments)]
@@ -405,217 +168,91 @@ pub mod witbind_fixtures {
                 i: &str,
                 j: u32,
             ) {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::mixed(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:primitives/scalars",
-                            "mixed",
-                            "witbind_fixtures::primitives::scalars::Host",
-                            "witbind_fixtures::primitives::scalars::install",
-                        ),
-                        a,
-                        b,
-                        c,
-                        d,
-                        e,
-                        f,
-                        g,
-                        h,
-                        i,
-                        j,
+                ::witbind::rt::native_import!(
+                    Host, "mixed", mixed(a, b, c, d, e, f, g, h, i, j)
+                );
+                wit_import!(
+                    "mixed", (i32, i64, i32, f32, i32, f64, i32, i32, ptr, len, i32)
+                );
+                let (_ptr1, _len1) = ::witbind::rt::lend_str(i);
+                unsafe {
+                    _wit_import(
+                        ::witbind::rt::as_i32(a),
+                        ::witbind::rt::as_i64(b),
+                        ::witbind::rt::as_i32(c),
+                        ::witbind::rt::as_f32(d),
+                        ::witbind::rt::as_i32(e),
+                        ::witbind::rt::as_f64(f),
+                        ::witbind::rt::as_i32(g),
+                        ::witbind::rt::as_i32(h),
+                        _ptr1,
+                        _len1,
+                        ::witbind::rt::as_i32(j),
                     )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!(
-                        "mixed", (i32, i64, i32, f32, i32, f64, i32, i32, ptr, len, i32)
-                    );
-                    let (_ptr1, _len1) = ::witbind::rt::lend_str(i);
-                    unsafe {
-                        _wit_import(
-                            ::witbind::rt::as_i32(a),
-                            ::witbind::rt::as_i64(b),
-                            ::witbind::rt::as_i32(c),
-                            ::witbind::rt::as_f32(d),
-                            ::witbind::rt::as_i32(e),
-                            ::witbind::rt::as_f64(f),
-                            ::witbind::rt::as_i32(g),
-                            ::witbind::rt::as_i32(h),
-                            _ptr1,
-                            _len1,
-                            ::witbind::rt::as_i32(j),
-                        )
-                    };
-                }
+                };
             }
             /// Returns nothing and takes nothing.
             pub fn nothing() {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::nothing(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:primitives/scalars",
-                            "nothing",
-                            "witbind_fixtures::primitives::scalars::Host",
-                            "witbind_fixtures::primitives::scalars::install",
-                        ),
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("nothing", ());
-                    unsafe { _wit_import() };
-                }
+                ::witbind::rt::native_import!(Host, "nothing", nothing());
+                wit_import!("nothing", ());
+                unsafe { _wit_import() };
             }
             /// Returns a value without taking any.
             pub fn constant() -> u64 {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::constant(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:primitives/scalars",
-                            "constant",
-                            "witbind_fixtures::primitives::scalars::Host",
-                            "witbind_fixtures::primitives::scalars::install",
-                        ),
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("constant", (), i64);
-                    let _ret1 = unsafe { _wit_import() };
-                    _ret1 as u64
-                }
+                ::witbind::rt::native_import!(Host, "constant", constant());
+                wit_import!("constant", (), i64);
+                let _ret1 = unsafe { _wit_import() };
+                _ret1 as u64
             }
-            /// Natively (`cargo test` on the host): the imports of `witbind-fixtures:primitives/scalars` as a test implements them; make an implementation this thread's with [`install`]. A method left out panics when the guest calls it, naming it.
+            #[cfg(not(any(target_arch = "wasm32", miri)))]
+            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
+                wit: "witbind-fixtures:primitives/scalars",
+                module: "witbind_fixtures::primitives::scalars",
+                install: "install",
+            };
+            /// Natively (`cargo test` on the host): the imports of `witbind-fixtures:primitives/scalars`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
-                /// Echoes a `bool`.
                 fn echo_bool(&self, x: bool) -> bool {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:primitives/scalars",
-                        "echo-bool",
-                        "witbind_fixtures::primitives::scalars::Host",
-                        "echo_bool",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "echo-bool")
                 }
-                /// Echoes an `s8`.
                 fn echo_s8(&self, x: i8) -> i8 {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:primitives/scalars",
-                        "echo-s8",
-                        "witbind_fixtures::primitives::scalars::Host",
-                        "echo_s8",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "echo-s8")
                 }
-                /// Echoes an `s16`.
                 fn echo_s16(&self, x: i16) -> i16 {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:primitives/scalars",
-                        "echo-s16",
-                        "witbind_fixtures::primitives::scalars::Host",
-                        "echo_s16",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "echo-s16")
                 }
-                /// Echoes an `s32`.
                 fn echo_s32(&self, x: i32) -> i32 {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:primitives/scalars",
-                        "echo-s32",
-                        "witbind_fixtures::primitives::scalars::Host",
-                        "echo_s32",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "echo-s32")
                 }
-                /// Echoes an `s64`.
                 fn echo_s64(&self, x: i64) -> i64 {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:primitives/scalars",
-                        "echo-s64",
-                        "witbind_fixtures::primitives::scalars::Host",
-                        "echo_s64",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "echo-s64")
                 }
-                /// Echoes a `u8`.
                 fn echo_u8(&self, x: u8) -> u8 {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:primitives/scalars",
-                        "echo-u8",
-                        "witbind_fixtures::primitives::scalars::Host",
-                        "echo_u8",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "echo-u8")
                 }
-                /// Echoes a `u16`.
                 fn echo_u16(&self, x: u16) -> u16 {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:primitives/scalars",
-                        "echo-u16",
-                        "witbind_fixtures::primitives::scalars::Host",
-                        "echo_u16",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "echo-u16")
                 }
-                /// Echoes a `u32`.
                 fn echo_u32(&self, x: u32) -> u32 {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:primitives/scalars",
-                        "echo-u32",
-                        "witbind_fixtures::primitives::scalars::Host",
-                        "echo_u32",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "echo-u32")
                 }
-                /// Echoes a `u64`.
                 fn echo_u64(&self, x: u64) -> u64 {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:primitives/scalars",
-                        "echo-u64",
-                        "witbind_fixtures::primitives::scalars::Host",
-                        "echo_u64",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "echo-u64")
                 }
-                /// Echoes an `f32` (NaN payloads need not survive).
                 fn echo_f32(&self, x: f32) -> f32 {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:primitives/scalars",
-                        "echo-f32",
-                        "witbind_fixtures::primitives::scalars::Host",
-                        "echo_f32",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "echo-f32")
                 }
-                /// Echoes an `f64` (NaN payloads need not survive).
                 fn echo_f64(&self, x: f64) -> f64 {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:primitives/scalars",
-                        "echo-f64",
-                        "witbind_fixtures::primitives::scalars::Host",
-                        "echo_f64",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "echo-f64")
                 }
-                /// Echoes a `char` (a Unicode scalar value).
                 fn echo_char(&self, x: char) -> char {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:primitives/scalars",
-                        "echo-char",
-                        "witbind_fixtures::primitives::scalars::Host",
-                        "echo_char",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "echo-char")
                 }
-                /// Echoes a `string`.
                 fn echo_string(&self, x: &str) -> ::witbind::rt::String {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:primitives/scalars",
-                        "echo-string",
-                        "witbind_fixtures::primitives::scalars::Host",
-                        "echo_string",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "echo-string")
                 }
-                /// Takes one of each primitive, in an order that mixes alignments.
                 #[allow(clippy::too_many_arguments)]
                 fn mixed(
                     &self,
@@ -630,30 +267,13 @@ pub mod witbind_fixtures {
                     i: &str,
                     j: u32,
                 ) {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:primitives/scalars",
-                        "mixed",
-                        "witbind_fixtures::primitives::scalars::Host",
-                        "mixed",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "mixed")
                 }
-                /// Returns nothing and takes nothing.
                 fn nothing(&self) {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:primitives/scalars",
-                        "nothing",
-                        "witbind_fixtures::primitives::scalars::Host",
-                        "nothing",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "nothing")
                 }
-                /// Returns a value without taking any.
                 fn constant(&self) -> u64 {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:primitives/scalars",
-                        "constant",
-                        "witbind_fixtures::primitives::scalars::Host",
-                        "constant",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "constant")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `witbind-fixtures:primitives/scalars` until the returned guard is dropped (the one installed before comes back then).

@@ -81,83 +81,42 @@ pub mod witbind_fixtures {
             }
             /// Echoes a single-field record.
             pub fn echo_wrapper(x: Wrapper) -> Wrapper {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::echo_wrapper(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:records/people",
-                            "echo-wrapper",
-                            "witbind_fixtures::records::people::Host",
-                            "witbind_fixtures::records::people::install",
-                        ),
-                        x,
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("echo-wrapper", (i32), i32);
-                    let Wrapper { inner: _f1 } = x;
-                    let _ret2 = unsafe { _wit_import(::witbind::rt::as_i32(_f1)) };
-                    Wrapper { inner: _ret2 as u32 }
-                }
+                ::witbind::rt::native_import!(Host, "echo-wrapper", echo_wrapper(x));
+                wit_import!("echo-wrapper", (i32), i32);
+                let Wrapper { inner: _f1 } = x;
+                let _ret2 = unsafe { _wit_import(::witbind::rt::as_i32(_f1)) };
+                Wrapper { inner: _ret2 as u32 }
             }
             /// Echoes a record of scalars.
             #[allow(clippy::needless_borrow)]
             pub fn echo_scalars(x: Scalars) -> Scalars {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::echo_scalars(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:records/people",
-                            "echo-scalars",
-                            "witbind_fixtures::records::people::Host",
-                            "witbind_fixtures::records::people::install",
-                        ),
-                        x,
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("echo-scalars", (i32, i32, i64, f32, i32, ptr));
-                    let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 3]>::uninit();
-                    let (_v1, _v2, _v3, _v4, _v5) = _lower_flat_scalars(&x);
-                    let _ptr6 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe { _wit_import(_v1, _v2, _v3, _v4, _v5, _ptr6) };
-                    unsafe { _lift_scalars(_ptr6) }
-                }
+                ::witbind::rt::native_import!(Host, "echo-scalars", echo_scalars(x));
+                wit_import!("echo-scalars", (i32, i32, i64, f32, i32, ptr));
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 3]>::uninit();
+                let (_v1, _v2, _v3, _v4, _v5) = _lower_flat_scalars(&x);
+                let _ptr6 = _ret_area.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_v1, _v2, _v3, _v4, _v5, _ptr6) };
+                unsafe { _lift_scalars(_ptr6) }
             }
             /// Echoes a record holding owned data.
             #[allow(clippy::needless_borrow)]
             pub fn echo_person(x: &Person) -> Person {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::echo_person(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:records/people",
-                            "echo-person",
-                            "witbind_fixtures::records::people::Host",
-                            "witbind_fixtures::records::people::install",
-                        ),
-                        x,
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!(
-                        "echo-person", (ptr, len, i32, ptr, len, i32, ptr, len, ptr, len,
-                        i32, i32, ptr)
-                    );
-                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 12]>::uninit();
-                    let mut _cleanup_list = ::witbind::rt::Vec::<
-                        (*mut u8, usize, usize),
-                    >::new();
-                    let (
+                ::witbind::rt::native_import!(Host, "echo-person", echo_person(x));
+                wit_import!(
+                    "echo-person", (ptr, len, i32, ptr, len, i32, ptr, len, ptr, len,
+                    i32, i32, ptr)
+                );
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 12]>::uninit();
+                let mut _cleanup_list = ::witbind::rt::Vec::<
+                    (*mut u8, usize, usize),
+                >::new();
+                let (_v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8, _v9, _v10, _v11, _v12) = _lower_flat_person(
+                    &x,
+                    &mut _cleanup_list,
+                );
+                let _ptr13 = _ret_area.as_mut_ptr().cast::<u8>();
+                unsafe {
+                    _wit_import(
                         _v1,
                         _v2,
                         _v3,
@@ -170,64 +129,31 @@ pub mod witbind_fixtures {
                         _v10,
                         _v11,
                         _v12,
-                    ) = _lower_flat_person(&x, &mut _cleanup_list);
-                    let _ptr13 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe {
-                        _wit_import(
-                            _v1,
-                            _v2,
-                            _v3,
-                            _v4,
-                            _v5,
-                            _v6,
-                            _v7,
-                            _v8,
-                            _v9,
-                            _v10,
-                            _v11,
-                            _v12,
-                            _ptr13,
-                        )
-                    };
-                    for (ptr, size, align) in _cleanup_list {
-                        unsafe { ::witbind::rt::cabi_dealloc(ptr, size, align) };
-                    }
-                    unsafe { _lift_person(_ptr13) }
+                        _ptr13,
+                    )
+                };
+                for (ptr, size, align) in _cleanup_list {
+                    unsafe { ::witbind::rt::cabi_dealloc(ptr, size, align) };
                 }
+                unsafe { _lift_person(_ptr13) }
             }
             /// Echoes a deeply nested record.
             #[allow(clippy::needless_borrow)]
             pub fn echo_team(x: &Team) -> Team {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::echo_team(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:records/people",
-                            "echo-team",
-                            "witbind_fixtures::records::people::Host",
-                            "witbind_fixtures::records::people::install",
-                        ),
-                        x,
-                    )
+                ::witbind::rt::native_import!(Host, "echo-team", echo_team(x));
+                wit_import!("echo-team", (ptr, ptr));
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 18]>::uninit();
+                let mut _cleanup_list = ::witbind::rt::Vec::<
+                    (*mut u8, usize, usize),
+                >::new();
+                let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                unsafe { _lower_team(&x, _ptr1, &mut _cleanup_list) };
+                let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_ptr1, _ptr2) };
+                for (ptr, size, align) in _cleanup_list {
+                    unsafe { ::witbind::rt::cabi_dealloc(ptr, size, align) };
                 }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("echo-team", (ptr, ptr));
-                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 18]>::uninit();
-                    let mut _cleanup_list = ::witbind::rt::Vec::<
-                        (*mut u8, usize, usize),
-                    >::new();
-                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe { _lower_team(&x, _ptr1, &mut _cleanup_list) };
-                    let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe { _wit_import(_ptr1, _ptr2) };
-                    for (ptr, size, align) in _cleanup_list {
-                        unsafe { ::witbind::rt::cabi_dealloc(ptr, size, align) };
-                    }
-                    unsafe { _lift_team(_ptr2) }
-                }
+                unsafe { _lift_team(_ptr2) }
             }
             /// Records inside options and results.
             pub fn find(
@@ -236,80 +162,43 @@ pub mod witbind_fixtures {
                 ::core::option::Option<Person>,
                 ::witbind::rt::String,
             > {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::find(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:records/people",
-                            "find",
-                            "witbind_fixtures::records::people::Host",
-                            "witbind_fixtures::records::people::install",
-                        ),
-                        name,
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("find", (ptr, len, ptr));
-                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 14]>::uninit();
-                    let (_ptr1, _len1) = ::witbind::rt::lend_str(name);
-                    let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe { _wit_import(_ptr1, _len1, _ptr2) };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    let _case8 = || {
-                        let _l4 = unsafe { *_ptr2.add(4).cast::<u8>() };
-                        let _case6 = || unsafe { _lift_person(_ptr2.add(8)) };
-                        unsafe { ::witbind::rt::lift_option(_l4, _case6) }
-                    };
-                    let _case9 = || unsafe {
-                        ::witbind::rt::take_string_at(_ptr2.add(4))
-                    };
-                    unsafe { ::witbind::rt::lift_result(_l3, _case8, _case9) }
-                }
+                ::witbind::rt::native_import!(Host, "find", find(name));
+                wit_import!("find", (ptr, len, ptr));
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 14]>::uninit();
+                let (_ptr1, _len1) = ::witbind::rt::lend_str(name);
+                let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_ptr1, _len1, _ptr2) };
+                let _l3 = unsafe { *_ptr2.cast::<u8>() };
+                let _case8 = || {
+                    let _l4 = unsafe { *_ptr2.add(4).cast::<u8>() };
+                    let _case6 = || unsafe { _lift_person(_ptr2.add(8)) };
+                    unsafe { ::witbind::rt::lift_option(_l4, _case6) }
+                };
+                let _case9 = || unsafe { ::witbind::rt::take_string_at(_ptr2.add(4)) };
+                unsafe { ::witbind::rt::lift_result(_l3, _case8, _case9) }
             }
-            /// Natively (`cargo test` on the host): the imports of `witbind-fixtures:records/people` as a test implements them; make an implementation this thread's with [`install`]. A method left out panics when the guest calls it, naming it.
+            #[cfg(not(any(target_arch = "wasm32", miri)))]
+            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
+                wit: "witbind-fixtures:records/people",
+                module: "witbind_fixtures::records::people",
+                install: "install",
+            };
+            /// Natively (`cargo test` on the host): the imports of `witbind-fixtures:records/people`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
-                /// Echoes a single-field record.
                 fn echo_wrapper(&self, x: Wrapper) -> Wrapper {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:records/people",
-                        "echo-wrapper",
-                        "witbind_fixtures::records::people::Host",
-                        "echo_wrapper",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "echo-wrapper")
                 }
-                /// Echoes a record of scalars.
                 fn echo_scalars(&self, x: Scalars) -> Scalars {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:records/people",
-                        "echo-scalars",
-                        "witbind_fixtures::records::people::Host",
-                        "echo_scalars",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "echo-scalars")
                 }
-                /// Echoes a record holding owned data.
                 fn echo_person(&self, x: &Person) -> Person {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:records/people",
-                        "echo-person",
-                        "witbind_fixtures::records::people::Host",
-                        "echo_person",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "echo-person")
                 }
-                /// Echoes a deeply nested record.
                 fn echo_team(&self, x: &Team) -> Team {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:records/people",
-                        "echo-team",
-                        "witbind_fixtures::records::people::Host",
-                        "echo_team",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "echo-team")
                 }
-                /// Records inside options and results.
                 fn find(
                     &self,
                     name: &str,
@@ -317,12 +206,7 @@ pub mod witbind_fixtures {
                     ::core::option::Option<Person>,
                     ::witbind::rt::String,
                 > {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:records/people",
-                        "find",
-                        "witbind_fixtures::records::people::Host",
-                        "find",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "find")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `witbind-fixtures:records/people` until the returned guard is dropped (the one installed before comes back then).

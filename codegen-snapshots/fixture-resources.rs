@@ -88,268 +88,128 @@ pub mod witbind_fixtures {
                 /// Creates an empty, unnamed file.
                 #[allow(clippy::new_without_default)]
                 pub fn new() -> Self {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        Host::file_new(
-                            &**::witbind::rt::native::host::<
-                                dyn Host,
-                            >(
-                                "witbind-fixtures:resources/files",
-                                "[constructor]file",
-                                "witbind_fixtures::resources::files::Host",
-                                "witbind_fixtures::resources::files::install",
-                            ),
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!("[constructor]file", (), i32);
-                        let _ret1 = unsafe { _wit_import() };
-                        unsafe { File::from_handle(_ret1 as u32) }
-                    }
+                    ::witbind::rt::native_import!(Host, "[constructor]file", file_new());
+                    wit_import!("[constructor]file", (), i32);
+                    let _ret1 = unsafe { _wit_import() };
+                    unsafe { File::from_handle(_ret1 as u32) }
                 }
                 /// Opens `path`; fails with an error code.
                 pub fn open(path: &str) -> ::core::result::Result<File, ErrorCode> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        Host::file_open(
-                            &**::witbind::rt::native::host::<
-                                dyn Host,
-                            >(
-                                "witbind-fixtures:resources/files",
-                                "[static]file.open",
-                                "witbind_fixtures::resources::files::Host",
-                                "witbind_fixtures::resources::files::install",
-                            ),
-                            path,
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!("[static]file.open", (ptr, len, ptr));
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u32; 2],
-                        >::uninit();
-                        let (_ptr1, _len1) = ::witbind::rt::lend_str(path);
-                        let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe { _wit_import(_ptr1, _len1, _ptr2) };
-                        let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                        let _case5 = || {
-                            let _l4 = unsafe { *_ptr2.add(4).cast::<i32>() };
-                            unsafe { File::from_handle(_l4 as u32) }
-                        };
-                        let _case7 = || {
-                            let _l6 = unsafe { *_ptr2.add(4).cast::<u8>() };
-                            unsafe { ErrorCode::_lift(_l6) }
-                        };
-                        unsafe { ::witbind::rt::lift_result(_l3, _case5, _case7) }
-                    }
+                    ::witbind::rt::native_import!(
+                        Host, "[static]file.open", file_open(path)
+                    );
+                    wit_import!("[static]file.open", (ptr, len, ptr));
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                    let (_ptr1, _len1) = ::witbind::rt::lend_str(path);
+                    let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe { _wit_import(_ptr1, _len1, _ptr2) };
+                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
+                    let _case5 = || {
+                        let _l4 = unsafe { *_ptr2.add(4).cast::<i32>() };
+                        unsafe { File::from_handle(_l4 as u32) }
+                    };
+                    let _case7 = || {
+                        let _l6 = unsafe { *_ptr2.add(4).cast::<u8>() };
+                        unsafe { ErrorCode::_lift(_l6) }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l3, _case5, _case7) }
                 }
                 /// Reads up to `len` bytes.
                 pub fn read(
                     &self,
                     len: u64,
                 ) -> ::core::result::Result<::witbind::rt::Vec<u8>, ErrorCode> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostFile::read(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostFile,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "witbind-fixtures:resources/files#file",
-                            ),
-                            len,
+                    ::witbind::rt::native_method!(HostFile, self, read(len));
+                    wit_import!("[method]file.read", (i32, i64, ptr));
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 3]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe {
+                        _wit_import(
+                            self.handle() as i32,
+                            ::witbind::rt::as_i64(len),
+                            _ptr1,
                         )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!("[method]file.read", (i32, i64, ptr));
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u32; 3],
-                        >::uninit();
-                        let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe {
-                            _wit_import(
-                                self.handle() as i32,
-                                ::witbind::rt::as_i64(len),
-                                _ptr1,
-                            )
-                        };
-                        let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                        let _case3 = || unsafe {
-                            ::witbind::rt::take_list_at::<u8>(_ptr1.add(4))
-                        };
-                        let _case5 = || {
-                            let _l4 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                            unsafe { ErrorCode::_lift(_l4) }
-                        };
-                        unsafe { ::witbind::rt::lift_result(_l2, _case3, _case5) }
-                    }
+                    };
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    let _case3 = || unsafe {
+                        ::witbind::rt::take_list_at::<u8>(_ptr1.add(4))
+                    };
+                    let _case5 = || {
+                        let _l4 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                        unsafe { ErrorCode::_lift(_l4) }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, _case3, _case5) }
                 }
                 /// Writes bytes; returns how many were written.
                 pub fn write(
                     &self,
                     data: &[u8],
                 ) -> ::core::result::Result<u64, ErrorCode> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostFile::write(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostFile,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "witbind-fixtures:resources/files#file",
-                            ),
-                            data,
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!("[method]file.write", (i32, ptr, len, ptr));
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u64; 2],
-                        >::uninit();
-                        let (_ptr1, _len1) = ::witbind::rt::lend_list(data);
-                        let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe {
-                            _wit_import(self.handle() as i32, _ptr1, _len1, _ptr2)
-                        };
-                        let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                        let _case5 = || unsafe { *_ptr2.add(8).cast::<u64>() };
-                        let _case7 = || {
-                            let _l6 = unsafe { *_ptr2.add(8).cast::<u8>() };
-                            unsafe { ErrorCode::_lift(_l6) }
-                        };
-                        unsafe { ::witbind::rt::lift_result(_l3, _case5, _case7) }
-                    }
+                    ::witbind::rt::native_method!(HostFile, self, write(data));
+                    wit_import!("[method]file.write", (i32, ptr, len, ptr));
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
+                    let (_ptr1, _len1) = ::witbind::rt::lend_list(data);
+                    let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe { _wit_import(self.handle() as i32, _ptr1, _len1, _ptr2) };
+                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
+                    let _case5 = || unsafe { *_ptr2.add(8).cast::<u64>() };
+                    let _case7 = || {
+                        let _l6 = unsafe { *_ptr2.add(8).cast::<u8>() };
+                        unsafe { ErrorCode::_lift(_l6) }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l3, _case5, _case7) }
                 }
                 /// The size in bytes.
                 pub fn size(&self) -> u64 {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostFile::size(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostFile,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "witbind-fixtures:resources/files#file",
-                            ),
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!("[method]file.size", (i32), i64);
-                        let _ret1 = unsafe { _wit_import(self.handle() as i32) };
-                        _ret1 as u64
-                    }
+                    ::witbind::rt::native_method!(HostFile, self, size());
+                    wit_import!("[method]file.size", (i32), i64);
+                    let _ret1 = unsafe { _wit_import(self.handle() as i32) };
+                    _ret1 as u64
                 }
                 /// Makes an independent handle to the same file.
                 pub fn duplicate(&self) -> File {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostFile::duplicate(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostFile,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "witbind-fixtures:resources/files#file",
-                            ),
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!("[method]file.duplicate", (i32), i32);
-                        let _ret1 = unsafe { _wit_import(self.handle() as i32) };
-                        unsafe { File::from_handle(_ret1 as u32) }
-                    }
+                    ::witbind::rt::native_method!(HostFile, self, duplicate());
+                    wit_import!("[method]file.duplicate", (i32), i32);
+                    let _ret1 = unsafe { _wit_import(self.handle() as i32) };
+                    unsafe { File::from_handle(_ret1 as u32) }
                 }
                 /// Copies this file's contents into `other`.
                 pub fn copy_to(
                     &self,
                     other: &File,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostFile::copy_to(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostFile,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "witbind-fixtures:resources/files#file",
-                            ),
-                            other,
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!("[method]file.copy-to", (i32, i32, ptr));
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u8; 2],
-                        >::uninit();
-                        let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe {
-                            _wit_import(
-                                self.handle() as i32,
-                                other.handle() as i32,
-                                _ptr1,
-                            )
-                        };
-                        let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                        let _case4 = || {
-                            let _l3 = unsafe { *_ptr1.add(1).cast::<u8>() };
-                            unsafe { ErrorCode::_lift(_l3) }
-                        };
-                        unsafe { ::witbind::rt::lift_result(_l2, || (), _case4) }
-                    }
+                    ::witbind::rt::native_method!(HostFile, self, copy_to(other));
+                    wit_import!("[method]file.copy-to", (i32, i32, ptr));
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u8; 2]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe {
+                        _wit_import(self.handle() as i32, other.handle() as i32, _ptr1)
+                    };
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    let _case4 = || {
+                        let _l3 = unsafe { *_ptr1.add(1).cast::<u8>() };
+                        unsafe { ErrorCode::_lift(_l3) }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, || (), _case4) }
                 }
                 /// Consumes another file, appending its contents.
                 pub fn absorb(&self, other: File) {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostFile::absorb(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostFile,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "witbind-fixtures:resources/files#file",
-                            ),
-                            other,
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!("[method]file.absorb", (i32, i32));
-                        unsafe {
-                            _wit_import(self.handle() as i32, other.take_handle() as i32)
-                        };
-                    }
+                    ::witbind::rt::native_method!(HostFile, self, absorb(other));
+                    wit_import!("[method]file.absorb", (i32, i32));
+                    unsafe {
+                        _wit_import(self.handle() as i32, other.take_handle() as i32)
+                    };
                 }
                 /// A static function taking handles.
                 pub fn compare(a: &File, b: &File) -> bool {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        Host::file_compare(
-                            &**::witbind::rt::native::host::<
-                                dyn Host,
-                            >(
-                                "witbind-fixtures:resources/files",
-                                "[static]file.compare",
-                                "witbind_fixtures::resources::files::Host",
-                                "witbind_fixtures::resources::files::install",
-                            ),
-                            a,
-                            b,
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!("[static]file.compare", (i32, i32), i32);
-                        let _ret1 = unsafe {
-                            _wit_import(a.handle() as i32, b.handle() as i32)
-                        };
-                        ::witbind::rt::bool_lift(_ret1 as u8)
-                    }
+                    ::witbind::rt::native_import!(
+                        Host, "[static]file.compare", file_compare(a, b)
+                    );
+                    wit_import!("[static]file.compare", (i32, i32), i32);
+                    let _ret1 = unsafe {
+                        _wit_import(a.handle() as i32, b.handle() as i32)
+                    };
+                    ::witbind::rt::bool_lift(_ret1 as u8)
                 }
             }
             /// A resource whose constructor can fail.
@@ -364,142 +224,75 @@ pub mod witbind_fixtures {
             impl Directory {
                 /// Opens the directory at `path`.
                 pub fn new(path: &str) -> ::core::result::Result<Self, ErrorCode> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        Host::directory_new(
-                            &**::witbind::rt::native::host::<
-                                dyn Host,
-                            >(
-                                "witbind-fixtures:resources/files",
-                                "[constructor]directory",
-                                "witbind_fixtures::resources::files::Host",
-                                "witbind_fixtures::resources::files::install",
-                            ),
-                            path,
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!("[constructor]directory", (ptr, len, ptr));
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u32; 2],
-                        >::uninit();
-                        let (_ptr1, _len1) = ::witbind::rt::lend_str(path);
-                        let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe { _wit_import(_ptr1, _len1, _ptr2) };
-                        let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                        let _case5 = || {
-                            let _l4 = unsafe { *_ptr2.add(4).cast::<i32>() };
-                            unsafe { Directory::from_handle(_l4 as u32) }
-                        };
-                        let _case7 = || {
-                            let _l6 = unsafe { *_ptr2.add(4).cast::<u8>() };
-                            unsafe { ErrorCode::_lift(_l6) }
-                        };
-                        unsafe { ::witbind::rt::lift_result(_l3, _case5, _case7) }
-                    }
+                    ::witbind::rt::native_import!(
+                        Host, "[constructor]directory", directory_new(path)
+                    );
+                    wit_import!("[constructor]directory", (ptr, len, ptr));
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                    let (_ptr1, _len1) = ::witbind::rt::lend_str(path);
+                    let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe { _wit_import(_ptr1, _len1, _ptr2) };
+                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
+                    let _case5 = || {
+                        let _l4 = unsafe { *_ptr2.add(4).cast::<i32>() };
+                        unsafe { Directory::from_handle(_l4 as u32) }
+                    };
+                    let _case7 = || {
+                        let _l6 = unsafe { *_ptr2.add(4).cast::<u8>() };
+                        unsafe { ErrorCode::_lift(_l6) }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l3, _case5, _case7) }
                 }
                 /// Opens a file in this directory.
                 pub fn open_file(
                     &self,
                     name: &str,
                 ) -> ::core::result::Result<File, ErrorCode> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostDirectory::open_file(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostDirectory,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "witbind-fixtures:resources/files#directory",
-                            ),
-                            name,
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!("[method]directory.open-file", (i32, ptr, len, ptr));
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u32; 2],
-                        >::uninit();
-                        let (_ptr1, _len1) = ::witbind::rt::lend_str(name);
-                        let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe {
-                            _wit_import(self.handle() as i32, _ptr1, _len1, _ptr2)
-                        };
-                        let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                        let _case5 = || {
-                            let _l4 = unsafe { *_ptr2.add(4).cast::<i32>() };
-                            unsafe { File::from_handle(_l4 as u32) }
-                        };
-                        let _case7 = || {
-                            let _l6 = unsafe { *_ptr2.add(4).cast::<u8>() };
-                            unsafe { ErrorCode::_lift(_l6) }
-                        };
-                        unsafe { ::witbind::rt::lift_result(_l3, _case5, _case7) }
-                    }
+                    ::witbind::rt::native_method!(HostDirectory, self, open_file(name));
+                    wit_import!("[method]directory.open-file", (i32, ptr, len, ptr));
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                    let (_ptr1, _len1) = ::witbind::rt::lend_str(name);
+                    let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe { _wit_import(self.handle() as i32, _ptr1, _len1, _ptr2) };
+                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
+                    let _case5 = || {
+                        let _l4 = unsafe { *_ptr2.add(4).cast::<i32>() };
+                        unsafe { File::from_handle(_l4 as u32) }
+                    };
+                    let _case7 = || {
+                        let _l6 = unsafe { *_ptr2.add(4).cast::<u8>() };
+                        unsafe { ErrorCode::_lift(_l6) }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l3, _case5, _case7) }
                 }
                 /// Every file in this directory.
                 pub fn files(&self) -> ::witbind::rt::Vec<File> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostDirectory::files(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostDirectory,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "witbind-fixtures:resources/files#directory",
-                            ),
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!("[method]directory.files", (i32, ptr));
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u32; 2],
-                        >::uninit();
-                        let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe { _wit_import(self.handle() as i32, _ptr1) };
-                        let _list2 = unsafe { ::witbind::rt::list_at(_ptr1) };
-                        let _lift3 = |_base3: *mut u8| {
-                            let _l4 = unsafe { *_base3.cast::<i32>() };
-                            unsafe { File::from_handle(_l4 as u32) }
-                        };
-                        unsafe { ::witbind::rt::lift_list(_list2, 4, 4, _lift3) }
-                    }
+                    ::witbind::rt::native_method!(HostDirectory, self, files());
+                    wit_import!("[method]directory.files", (i32, ptr));
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
+                    let _list2 = unsafe { ::witbind::rt::list_at(_ptr1) };
+                    let _lift3 = |_base3: *mut u8| {
+                        let _l4 = unsafe { *_base3.cast::<i32>() };
+                        unsafe { File::from_handle(_l4 as u32) }
+                    };
+                    unsafe { ::witbind::rt::lift_list(_list2, 4, 4, _lift3) }
                 }
                 /// The file called `name`, if any.
                 pub fn find(&self, name: &str) -> ::core::option::Option<File> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostDirectory::find(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostDirectory,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "witbind-fixtures:resources/files#directory",
-                            ),
-                            name,
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!("[method]directory.find", (i32, ptr, len, ptr));
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u32; 2],
-                        >::uninit();
-                        let (_ptr1, _len1) = ::witbind::rt::lend_str(name);
-                        let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe {
-                            _wit_import(self.handle() as i32, _ptr1, _len1, _ptr2)
-                        };
-                        let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                        let _case5 = || {
-                            let _l4 = unsafe { *_ptr2.add(4).cast::<i32>() };
-                            unsafe { File::from_handle(_l4 as u32) }
-                        };
-                        unsafe { ::witbind::rt::lift_option(_l3, _case5) }
-                    }
+                    ::witbind::rt::native_method!(HostDirectory, self, find(name));
+                    wit_import!("[method]directory.find", (i32, ptr, len, ptr));
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                    let (_ptr1, _len1) = ::witbind::rt::lend_str(name);
+                    let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe { _wit_import(self.handle() as i32, _ptr1, _len1, _ptr2) };
+                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
+                    let _case5 = || {
+                        let _l4 = unsafe { *_ptr2.add(4).cast::<i32>() };
+                        unsafe { File::from_handle(_l4 as u32) }
+                    };
+                    unsafe { ::witbind::rt::lift_option(_l3, _case5) }
                 }
             }
             /// A resource with no functions at all.
@@ -534,373 +327,193 @@ pub mod witbind_fixtures {
             }
             /// Takes ownership of a file.
             pub fn consume(f: File) {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::consume(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:resources/files",
-                            "consume",
-                            "witbind_fixtures::resources::files::Host",
-                            "witbind_fixtures::resources::files::install",
-                        ),
-                        f,
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("consume", (i32));
-                    unsafe { _wit_import(f.take_handle() as i32) };
-                }
+                ::witbind::rt::native_import!(Host, "consume", consume(f));
+                wit_import!("consume", (i32));
+                unsafe { _wit_import(f.take_handle() as i32) };
             }
             /// Borrows a file.
             pub fn inspect(f: &File) -> ::witbind::rt::String {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::inspect(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:resources/files",
-                            "inspect",
-                            "witbind_fixtures::resources::files::Host",
-                            "witbind_fixtures::resources::files::install",
-                        ),
-                        f,
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("inspect", (i32, ptr));
-                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
-                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe { _wit_import(f.handle() as i32, _ptr1) };
-                    unsafe { ::witbind::rt::take_string_at(_ptr1) }
-                }
+                ::witbind::rt::native_import!(Host, "inspect", inspect(f));
+                wit_import!("inspect", (i32, ptr));
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(f.handle() as i32, _ptr1) };
+                unsafe { ::witbind::rt::take_string_at(_ptr1) }
             }
             /// Returns a new, owned file.
             pub fn produce() -> File {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::produce(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:resources/files",
-                            "produce",
-                            "witbind_fixtures::resources::files::Host",
-                            "witbind_fixtures::resources::files::install",
-                        ),
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("produce", (), i32);
-                    let _ret1 = unsafe { _wit_import() };
-                    unsafe { File::from_handle(_ret1 as u32) }
-                }
+                ::witbind::rt::native_import!(Host, "produce", produce());
+                wit_import!("produce", (), i32);
+                let _ret1 = unsafe { _wit_import() };
+                unsafe { File::from_handle(_ret1 as u32) }
             }
             /// Owned handles in containers, in and out.
             pub fn shuffle(
                 files: ::witbind::rt::Vec<File>,
                 maybe: ::core::option::Option<File>,
             ) -> (::witbind::rt::Vec<File>, ::core::option::Option<File>) {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::shuffle(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:resources/files",
-                            "shuffle",
-                            "witbind_fixtures::resources::files::Host",
-                            "witbind_fixtures::resources::files::install",
-                        ),
-                        files,
-                        maybe,
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("shuffle", (ptr, len, i32, i32, ptr));
-                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 4]>::uninit();
-                    let (_array2, _len2) = ::witbind::rt::lower_list(
-                        files.iter(),
-                        4,
-                        4,
-                        |_e1, _base2| {
-                            unsafe { *_base2.cast::<i32>() = _e1.take_handle() as i32 };
-                        },
-                    );
-                    let (_ptr3, _len3) = (_array2, _len2);
-                    let (_v6, _v7) = match &maybe {
-                        ::core::option::Option::None => (0i32, 0i32),
-                        ::core::option::Option::Some(_e5) => {
-                            (1i32, _e5.take_handle() as i32)
-                        }
-                    };
-                    let _ptr8 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe { _wit_import(_ptr3, _len3, _v6, _v7, _ptr8) };
-                    unsafe { ::witbind::rt::cabi_dealloc(_array2, _len2 * 4, 4) };
-                    let _list9 = unsafe { ::witbind::rt::list_at(_ptr8) };
-                    let _lift10 = |_base10: *mut u8| {
-                        let _l11 = unsafe { *_base10.cast::<i32>() };
-                        unsafe { File::from_handle(_l11 as u32) }
-                    };
-                    let _list12 = unsafe {
-                        ::witbind::rt::lift_list(_list9, 4, 4, _lift10)
-                    };
-                    let _l13 = unsafe { *_ptr8.add(8).cast::<u8>() };
-                    let _case15 = || {
-                        let _l14 = unsafe { *_ptr8.add(12).cast::<i32>() };
-                        unsafe { File::from_handle(_l14 as u32) }
-                    };
-                    let _v16 = unsafe { ::witbind::rt::lift_option(_l13, _case15) };
-                    (_list12, _v16)
-                }
+                ::witbind::rt::native_import!(Host, "shuffle", shuffle(files, maybe));
+                wit_import!("shuffle", (ptr, len, i32, i32, ptr));
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 4]>::uninit();
+                let (_array2, _len2) = ::witbind::rt::lower_list(
+                    files.iter(),
+                    4,
+                    4,
+                    |_e1, _base2| {
+                        unsafe { *_base2.cast::<i32>() = _e1.take_handle() as i32 };
+                    },
+                );
+                let (_ptr3, _len3) = (_array2, _len2);
+                let (_v6, _v7) = match &maybe {
+                    ::core::option::Option::None => (0i32, 0i32),
+                    ::core::option::Option::Some(_e5) => (1i32, _e5.take_handle() as i32),
+                };
+                let _ptr8 = _ret_area.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_ptr3, _len3, _v6, _v7, _ptr8) };
+                unsafe { ::witbind::rt::cabi_dealloc(_array2, _len2 * 4, 4) };
+                let _list9 = unsafe { ::witbind::rt::list_at(_ptr8) };
+                let _lift10 = |_base10: *mut u8| {
+                    let _l11 = unsafe { *_base10.cast::<i32>() };
+                    unsafe { File::from_handle(_l11 as u32) }
+                };
+                let _list12 = unsafe { ::witbind::rt::lift_list(_list9, 4, 4, _lift10) };
+                let _l13 = unsafe { *_ptr8.add(8).cast::<u8>() };
+                let _case15 = || {
+                    let _l14 = unsafe { *_ptr8.add(12).cast::<i32>() };
+                    unsafe { File::from_handle(_l14 as u32) }
+                };
+                let _v16 = unsafe { ::witbind::rt::lift_option(_l13, _case15) };
+                (_list12, _v16)
             }
             /// Borrowed handles in containers.
             pub fn inspect_all(
                 files: &[&File],
             ) -> ::witbind::rt::Vec<::witbind::rt::String> {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::inspect_all(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:resources/files",
-                            "inspect-all",
-                            "witbind_fixtures::resources::files::Host",
-                            "witbind_fixtures::resources::files::install",
-                        ),
-                        files,
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("inspect-all", (ptr, len, ptr));
-                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
-                    let (_array2, _len2) = ::witbind::rt::lower_list(
-                        files.iter(),
-                        4,
-                        4,
-                        |_e1, _base2| {
-                            unsafe { *_base2.cast::<i32>() = _e1.handle() as i32 };
-                        },
-                    );
-                    let (_ptr3, _len3) = (_array2, _len2);
-                    let _ptr4 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe { _wit_import(_ptr3, _len3, _ptr4) };
-                    unsafe { ::witbind::rt::cabi_dealloc(_array2, _len2 * 4, 4) };
-                    let _list5 = unsafe { ::witbind::rt::list_at(_ptr4) };
-                    let _lift6 = |_base6: *mut u8| unsafe {
-                        ::witbind::rt::take_string_at(_base6)
-                    };
-                    unsafe { ::witbind::rt::lift_list(_list5, 8, 4, _lift6) }
-                }
+                ::witbind::rt::native_import!(Host, "inspect-all", inspect_all(files));
+                wit_import!("inspect-all", (ptr, len, ptr));
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                let (_array2, _len2) = ::witbind::rt::lower_list(
+                    files.iter(),
+                    4,
+                    4,
+                    |_e1, _base2| {
+                        unsafe { *_base2.cast::<i32>() = _e1.handle() as i32 };
+                    },
+                );
+                let (_ptr3, _len3) = (_array2, _len2);
+                let _ptr4 = _ret_area.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_ptr3, _len3, _ptr4) };
+                unsafe { ::witbind::rt::cabi_dealloc(_array2, _len2 * 4, 4) };
+                let _list5 = unsafe { ::witbind::rt::list_at(_ptr4) };
+                let _lift6 = |_base6: *mut u8| unsafe {
+                    ::witbind::rt::take_string_at(_base6)
+                };
+                unsafe { ::witbind::rt::lift_list(_list5, 8, 4, _lift6) }
             }
             /// Resources inside records and variants.
             #[allow(clippy::needless_borrow)]
             pub fn unpack(b: Bundle) -> ::witbind::rt::Vec<Entry> {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::unpack(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:resources/files",
-                            "unpack",
-                            "witbind_fixtures::resources::files::Host",
-                            "witbind_fixtures::resources::files::install",
-                        ),
-                        b,
-                    )
+                ::witbind::rt::native_import!(Host, "unpack", unpack(b));
+                wit_import!("unpack", (i32, ptr, len, i32, i32, ptr));
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                let mut _cleanup_list = ::witbind::rt::Vec::<
+                    (*mut u8, usize, usize),
+                >::new();
+                let (_v1, _v2, _v3, _v4, _v5) = _lower_flat_bundle(
+                    &&b,
+                    &mut _cleanup_list,
+                );
+                let _ptr6 = _ret_area.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_v1, _v2, _v3, _v4, _v5, _ptr6) };
+                for (ptr, size, align) in _cleanup_list {
+                    unsafe { ::witbind::rt::cabi_dealloc(ptr, size, align) };
                 }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("unpack", (i32, ptr, len, i32, i32, ptr));
-                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
-                    let mut _cleanup_list = ::witbind::rt::Vec::<
-                        (*mut u8, usize, usize),
-                    >::new();
-                    let (_v1, _v2, _v3, _v4, _v5) = _lower_flat_bundle(
-                        &&b,
-                        &mut _cleanup_list,
-                    );
-                    let _ptr6 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe { _wit_import(_v1, _v2, _v3, _v4, _v5, _ptr6) };
-                    for (ptr, size, align) in _cleanup_list {
-                        unsafe { ::witbind::rt::cabi_dealloc(ptr, size, align) };
-                    }
-                    let _list7 = unsafe { ::witbind::rt::list_at(_ptr6) };
-                    let _lift8 = |_base8: *mut u8| unsafe { _lift_entry(_base8) };
-                    unsafe { ::witbind::rt::lift_list(_list7, 8, 4, _lift8) }
-                }
+                let _list7 = unsafe { ::witbind::rt::list_at(_ptr6) };
+                let _lift8 = |_base8: *mut u8| unsafe { _lift_entry(_base8) };
+                unsafe { ::witbind::rt::lift_list(_list7, 8, 4, _lift8) }
             }
             /// Handles in results, on both sides.
             pub fn try_token(
                 x: ::core::result::Result<Token, Token>,
             ) -> ::core::result::Result<Token, ErrorCode> {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::try_token(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:resources/files",
-                            "try-token",
-                            "witbind_fixtures::resources::files::Host",
-                            "witbind_fixtures::resources::files::install",
-                        ),
-                        x,
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("try-token", (i32, i32, ptr));
-                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
-                    let (_v3, _v4) = match &x {
-                        ::core::result::Result::Ok(_e1) => {
-                            (0i32, _e1.take_handle() as i32)
-                        }
-                        ::core::result::Result::Err(_e2) => {
-                            (1i32, _e2.take_handle() as i32)
-                        }
-                    };
-                    let _ptr5 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe { _wit_import(_v3, _v4, _ptr5) };
-                    let _l6 = unsafe { *_ptr5.cast::<u8>() };
-                    let _case8 = || {
-                        let _l7 = unsafe { *_ptr5.add(4).cast::<i32>() };
-                        unsafe { Token::from_handle(_l7 as u32) }
-                    };
-                    let _case10 = || {
-                        let _l9 = unsafe { *_ptr5.add(4).cast::<u8>() };
-                        unsafe { ErrorCode::_lift(_l9) }
-                    };
-                    unsafe { ::witbind::rt::lift_result(_l6, _case8, _case10) }
-                }
+                ::witbind::rt::native_import!(Host, "try-token", try_token(x));
+                wit_import!("try-token", (i32, i32, ptr));
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                let (_v3, _v4) = match &x {
+                    ::core::result::Result::Ok(_e1) => (0i32, _e1.take_handle() as i32),
+                    ::core::result::Result::Err(_e2) => (1i32, _e2.take_handle() as i32),
+                };
+                let _ptr5 = _ret_area.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_v3, _v4, _ptr5) };
+                let _l6 = unsafe { *_ptr5.cast::<u8>() };
+                let _case8 = || {
+                    let _l7 = unsafe { *_ptr5.add(4).cast::<i32>() };
+                    unsafe { Token::from_handle(_l7 as u32) }
+                };
+                let _case10 = || {
+                    let _l9 = unsafe { *_ptr5.add(4).cast::<u8>() };
+                    unsafe { ErrorCode::_lift(_l9) }
+                };
+                unsafe { ::witbind::rt::lift_result(_l6, _case8, _case10) }
             }
-            /// Natively (`cargo test` on the host): the imports of `witbind-fixtures:resources/files` as a test implements them; make an implementation this thread's with [`install`]. A method left out panics when the guest calls it, naming it.
+            #[cfg(not(any(target_arch = "wasm32", miri)))]
+            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
+                wit: "witbind-fixtures:resources/files",
+                module: "witbind_fixtures::resources::files",
+                install: "install",
+            };
+            /// Natively (`cargo test` on the host): the imports of `witbind-fixtures:resources/files`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
-                /// Creates an empty, unnamed file.
                 fn file_new(&self) -> File {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:resources/files",
-                        "[constructor]file",
-                        "witbind_fixtures::resources::files::Host",
-                        "file_new",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "[constructor]file")
                 }
-                /// Opens `path`; fails with an error code.
                 fn file_open(
                     &self,
                     path: &str,
                 ) -> ::core::result::Result<File, ErrorCode> {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:resources/files",
-                        "[static]file.open",
-                        "witbind_fixtures::resources::files::Host",
-                        "file_open",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "[static]file.open")
                 }
-                /// A static function taking handles.
                 fn file_compare(&self, a: &File, b: &File) -> bool {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:resources/files",
-                        "[static]file.compare",
-                        "witbind_fixtures::resources::files::Host",
-                        "file_compare",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "[static]file.compare")
                 }
-                /// Opens the directory at `path`.
                 fn directory_new(
                     &self,
                     path: &str,
                 ) -> ::core::result::Result<Directory, ErrorCode> {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:resources/files",
-                        "[constructor]directory",
-                        "witbind_fixtures::resources::files::Host",
-                        "directory_new",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "[constructor]directory")
                 }
-                /// Takes ownership of a file.
                 fn consume(&self, f: File) {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:resources/files",
-                        "consume",
-                        "witbind_fixtures::resources::files::Host",
-                        "consume",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "consume")
                 }
-                /// Borrows a file.
                 fn inspect(&self, f: &File) -> ::witbind::rt::String {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:resources/files",
-                        "inspect",
-                        "witbind_fixtures::resources::files::Host",
-                        "inspect",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "inspect")
                 }
-                /// Returns a new, owned file.
                 fn produce(&self) -> File {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:resources/files",
-                        "produce",
-                        "witbind_fixtures::resources::files::Host",
-                        "produce",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "produce")
                 }
-                /// Owned handles in containers, in and out.
                 fn shuffle(
                     &self,
                     files: ::witbind::rt::Vec<File>,
                     maybe: ::core::option::Option<File>,
                 ) -> (::witbind::rt::Vec<File>, ::core::option::Option<File>) {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:resources/files",
-                        "shuffle",
-                        "witbind_fixtures::resources::files::Host",
-                        "shuffle",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "shuffle")
                 }
-                /// Borrowed handles in containers.
                 fn inspect_all(
                     &self,
                     files: &[&File],
                 ) -> ::witbind::rt::Vec<::witbind::rt::String> {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:resources/files",
-                        "inspect-all",
-                        "witbind_fixtures::resources::files::Host",
-                        "inspect_all",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "inspect-all")
                 }
-                /// Resources inside records and variants.
                 fn unpack(&self, b: Bundle) -> ::witbind::rt::Vec<Entry> {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:resources/files",
-                        "unpack",
-                        "witbind_fixtures::resources::files::Host",
-                        "unpack",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "unpack")
                 }
-                /// Handles in results, on both sides.
                 fn try_token(
                     &self,
                     x: ::core::result::Result<Token, Token>,
                 ) -> ::core::result::Result<Token, ErrorCode> {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:resources/files",
-                        "try-token",
-                        "witbind_fixtures::resources::files::Host",
-                        "try_token",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "try-token")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `witbind-fixtures:resources/files` until the returned guard is dropped (the one installed before comes back then).
@@ -908,149 +521,62 @@ pub mod witbind_fixtures {
             pub fn install(host: impl Host) -> ::witbind::rt::native::Installed {
                 ::witbind::rt::native::install::<dyn Host>(::witbind::rt::Box::new(host))
             }
-            /// Natively (`cargo test` on the host): a test's object behind an imported [`File`] (`witbind-fixtures:resources/files#file`); `File::from(object)` hands it to the guest. A method left out panics when the guest calls it, naming it.
+            /// Natively (`cargo test` on the host): a test's object behind an imported [`File`], with its methods; `File::from(object)` hands it to the guest. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait HostFile: 'static {
-                /// Reads up to `len` bytes.
                 fn read(
                     &self,
                     len: u64,
                 ) -> ::core::result::Result<::witbind::rt::Vec<u8>, ErrorCode> {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:resources/files#file",
-                        "[method]file.read",
-                        "witbind_fixtures::resources::files::HostFile",
-                        "read",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "[method]file.read")
                 }
-                /// Writes bytes; returns how many were written.
                 fn write(&self, data: &[u8]) -> ::core::result::Result<u64, ErrorCode> {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:resources/files#file",
-                        "[method]file.write",
-                        "witbind_fixtures::resources::files::HostFile",
-                        "write",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "[method]file.write")
                 }
-                /// The size in bytes.
                 fn size(&self) -> u64 {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:resources/files#file",
-                        "[method]file.size",
-                        "witbind_fixtures::resources::files::HostFile",
-                        "size",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "[method]file.size")
                 }
-                /// Makes an independent handle to the same file.
                 fn duplicate(&self) -> File {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:resources/files#file",
-                        "[method]file.duplicate",
-                        "witbind_fixtures::resources::files::HostFile",
-                        "duplicate",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "[method]file.duplicate")
                 }
-                /// Copies this file's contents into `other`.
                 fn copy_to(
                     &self,
                     other: &File,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:resources/files#file",
-                        "[method]file.copy-to",
-                        "witbind_fixtures::resources::files::HostFile",
-                        "copy_to",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "[method]file.copy-to")
                 }
-                /// Consumes another file, appending its contents.
                 fn absorb(&self, other: File) {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:resources/files#file",
-                        "[method]file.absorb",
-                        "witbind_fixtures::resources::files::HostFile",
-                        "absorb",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "[method]file.absorb")
                 }
             }
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            impl<T: HostFile> ::core::convert::From<T> for File {
-                fn from(object: T) -> Self {
-                    let handle = ::witbind::rt::native::new_resource::<
-                        dyn HostFile,
-                    >(::witbind::rt::Box::new(object));
-                    Self {
-                        handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(handle)
-                        },
-                    }
-                }
-            }
-            /// Natively (`cargo test` on the host): a test's object behind an imported [`Directory`] (`witbind-fixtures:resources/files#directory`); `Directory::from(object)` hands it to the guest. A method left out panics when the guest calls it, naming it.
+            ::witbind::rt::native_resource!(File, HostFile);
+            /// Natively (`cargo test` on the host): a test's object behind an imported [`Directory`], with its methods; `Directory::from(object)` hands it to the guest. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait HostDirectory: 'static {
-                /// Opens a file in this directory.
                 fn open_file(
                     &self,
                     name: &str,
                 ) -> ::core::result::Result<File, ErrorCode> {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:resources/files#directory",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]directory.open-file",
-                        "witbind_fixtures::resources::files::HostDirectory",
-                        "open_file",
                     )
                 }
-                /// Every file in this directory.
                 fn files(&self) -> ::witbind::rt::Vec<File> {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:resources/files#directory",
-                        "[method]directory.files",
-                        "witbind_fixtures::resources::files::HostDirectory",
-                        "files",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "[method]directory.files")
                 }
-                /// The file called `name`, if any.
                 fn find(&self, name: &str) -> ::core::option::Option<File> {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:resources/files#directory",
-                        "[method]directory.find",
-                        "witbind_fixtures::resources::files::HostDirectory",
-                        "find",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "[method]directory.find")
                 }
             }
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            impl<T: HostDirectory> ::core::convert::From<T> for Directory {
-                fn from(object: T) -> Self {
-                    let handle = ::witbind::rt::native::new_resource::<
-                        dyn HostDirectory,
-                    >(::witbind::rt::Box::new(object));
-                    Self {
-                        handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(handle)
-                        },
-                    }
-                }
-            }
-            /// Natively (`cargo test` on the host): a test's object behind an imported [`Token`] (`witbind-fixtures:resources/files#token`); `Token::from(object)` hands it to the guest. A method left out panics when the guest calls it, naming it.
+            ::witbind::rt::native_resource!(Directory, HostDirectory);
+            /// Natively (`cargo test` on the host): a test's object behind an imported [`Token`], with its methods; `Token::from(object)` hands it to the guest. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait HostToken: 'static {}
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            impl<T: HostToken> ::core::convert::From<T> for Token {
-                fn from(object: T) -> Self {
-                    let handle = ::witbind::rt::native::new_resource::<
-                        dyn HostToken,
-                    >(::witbind::rt::Box::new(object));
-                    Self {
-                        handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(handle)
-                        },
-                    }
-                }
-            }
+            ::witbind::rt::native_resource!(Token, HostToken);
             /// Lifts a `entry` out of canonical ABI memory.
             ///
             /// # Safety
@@ -1109,106 +635,67 @@ pub mod witbind_fixtures {
             pub type ErrorCode = super::files::ErrorCode;
             /// Packs a directory into a new file.
             pub fn pack(dir: &Directory) -> ::core::result::Result<File, ErrorCode> {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::pack(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:resources/archive",
-                            "pack",
-                            "witbind_fixtures::resources::archive::Host",
-                            "witbind_fixtures::resources::archive::install",
-                        ),
-                        dir,
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("pack", (i32, ptr));
-                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
-                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe { _wit_import(dir.handle() as i32, _ptr1) };
-                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    let _case4 = || {
-                        let _l3 = unsafe { *_ptr1.add(4).cast::<i32>() };
-                        unsafe { File::from_handle(_l3 as u32) }
-                    };
-                    let _case6 = || {
-                        let _l5 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                        unsafe { ErrorCode::_lift(_l5) }
-                    };
-                    unsafe { ::witbind::rt::lift_result(_l2, _case4, _case6) }
-                }
+                ::witbind::rt::native_import!(Host, "pack", pack(dir));
+                wit_import!("pack", (i32, ptr));
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(dir.handle() as i32, _ptr1) };
+                let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                let _case4 = || {
+                    let _l3 = unsafe { *_ptr1.add(4).cast::<i32>() };
+                    unsafe { File::from_handle(_l3 as u32) }
+                };
+                let _case6 = || {
+                    let _l5 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                    unsafe { ErrorCode::_lift(_l5) }
+                };
+                unsafe { ::witbind::rt::lift_result(_l2, _case4, _case6) }
             }
             /// Unpacks a file into a directory.
             pub fn unpack(
                 archive: File,
                 into: &Directory,
             ) -> ::core::result::Result<(), ErrorCode> {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::unpack(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:resources/archive",
-                            "unpack",
-                            "witbind_fixtures::resources::archive::Host",
-                            "witbind_fixtures::resources::archive::install",
-                        ),
-                        archive,
-                        into,
+                ::witbind::rt::native_import!(Host, "unpack", unpack(archive, into));
+                wit_import!("unpack", (i32, i32, ptr));
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u8; 2]>::uninit();
+                let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                unsafe {
+                    _wit_import(
+                        archive.take_handle() as i32,
+                        into.handle() as i32,
+                        _ptr1,
                     )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("unpack", (i32, i32, ptr));
-                    let mut _ret_area = ::core::mem::MaybeUninit::<[u8; 2]>::uninit();
-                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe {
-                        _wit_import(
-                            archive.take_handle() as i32,
-                            into.handle() as i32,
-                            _ptr1,
-                        )
-                    };
-                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    let _case4 = || {
-                        let _l3 = unsafe { *_ptr1.add(1).cast::<u8>() };
-                        unsafe { ErrorCode::_lift(_l3) }
-                    };
-                    unsafe { ::witbind::rt::lift_result(_l2, || (), _case4) }
-                }
+                };
+                let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                let _case4 = || {
+                    let _l3 = unsafe { *_ptr1.add(1).cast::<u8>() };
+                    unsafe { ErrorCode::_lift(_l3) }
+                };
+                unsafe { ::witbind::rt::lift_result(_l2, || (), _case4) }
             }
-            /// Natively (`cargo test` on the host): the imports of `witbind-fixtures:resources/archive` as a test implements them; make an implementation this thread's with [`install`]. A method left out panics when the guest calls it, naming it.
+            #[cfg(not(any(target_arch = "wasm32", miri)))]
+            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
+                wit: "witbind-fixtures:resources/archive",
+                module: "witbind_fixtures::resources::archive",
+                install: "install",
+            };
+            /// Natively (`cargo test` on the host): the imports of `witbind-fixtures:resources/archive`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
-                /// Packs a directory into a new file.
                 fn pack(
                     &self,
                     dir: &Directory,
                 ) -> ::core::result::Result<File, ErrorCode> {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:resources/archive",
-                        "pack",
-                        "witbind_fixtures::resources::archive::Host",
-                        "pack",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "pack")
                 }
-                /// Unpacks a file into a directory.
                 fn unpack(
                     &self,
                     archive: File,
                     into: &Directory,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:resources/archive",
-                        "unpack",
-                        "witbind_fixtures::resources::archive::Host",
-                        "unpack",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "unpack")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `witbind-fixtures:resources/archive` until the returned guard is dropped (the one installed before comes back then).

@@ -798,1110 +798,496 @@ pub mod witbind_fixtures {
             pub type Align4 = super::types::Align4;
             pub type Align8 = super::types::Align8;
             pub fn echo_bool(v: bool) -> bool {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::echo_bool(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:roundtrip/host",
-                            "echo-bool",
-                            "witbind_fixtures::roundtrip::host::Host",
-                            "witbind_fixtures::roundtrip::host::install",
-                        ),
-                        v,
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("echo-bool", (i32), i32);
-                    let _ret1 = unsafe { _wit_import(::witbind::rt::as_i32(v)) };
-                    ::witbind::rt::bool_lift(_ret1 as u8)
-                }
+                ::witbind::rt::native_import!(Host, "echo-bool", echo_bool(v));
+                wit_import!("echo-bool", (i32), i32);
+                let _ret1 = unsafe { _wit_import(::witbind::rt::as_i32(v)) };
+                ::witbind::rt::bool_lift(_ret1 as u8)
             }
             pub fn echo_s8(v: i8) -> i8 {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::echo_s8(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:roundtrip/host",
-                            "echo-s8",
-                            "witbind_fixtures::roundtrip::host::Host",
-                            "witbind_fixtures::roundtrip::host::install",
-                        ),
-                        v,
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("echo-s8", (i32), i32);
-                    let _ret1 = unsafe { _wit_import(::witbind::rt::as_i32(v)) };
-                    _ret1 as i8
-                }
+                ::witbind::rt::native_import!(Host, "echo-s8", echo_s8(v));
+                wit_import!("echo-s8", (i32), i32);
+                let _ret1 = unsafe { _wit_import(::witbind::rt::as_i32(v)) };
+                _ret1 as i8
             }
             pub fn echo_u8(v: u8) -> u8 {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::echo_u8(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:roundtrip/host",
-                            "echo-u8",
-                            "witbind_fixtures::roundtrip::host::Host",
-                            "witbind_fixtures::roundtrip::host::install",
-                        ),
-                        v,
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("echo-u8", (i32), i32);
-                    let _ret1 = unsafe { _wit_import(::witbind::rt::as_i32(v)) };
-                    _ret1 as u8
-                }
+                ::witbind::rt::native_import!(Host, "echo-u8", echo_u8(v));
+                wit_import!("echo-u8", (i32), i32);
+                let _ret1 = unsafe { _wit_import(::witbind::rt::as_i32(v)) };
+                _ret1 as u8
             }
             pub fn echo_s16(v: i16) -> i16 {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::echo_s16(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:roundtrip/host",
-                            "echo-s16",
-                            "witbind_fixtures::roundtrip::host::Host",
-                            "witbind_fixtures::roundtrip::host::install",
-                        ),
-                        v,
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("echo-s16", (i32), i32);
-                    let _ret1 = unsafe { _wit_import(::witbind::rt::as_i32(v)) };
-                    _ret1 as i16
-                }
+                ::witbind::rt::native_import!(Host, "echo-s16", echo_s16(v));
+                wit_import!("echo-s16", (i32), i32);
+                let _ret1 = unsafe { _wit_import(::witbind::rt::as_i32(v)) };
+                _ret1 as i16
             }
             pub fn echo_u16(v: u16) -> u16 {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::echo_u16(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:roundtrip/host",
-                            "echo-u16",
-                            "witbind_fixtures::roundtrip::host::Host",
-                            "witbind_fixtures::roundtrip::host::install",
-                        ),
-                        v,
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("echo-u16", (i32), i32);
-                    let _ret1 = unsafe { _wit_import(::witbind::rt::as_i32(v)) };
-                    _ret1 as u16
-                }
+                ::witbind::rt::native_import!(Host, "echo-u16", echo_u16(v));
+                wit_import!("echo-u16", (i32), i32);
+                let _ret1 = unsafe { _wit_import(::witbind::rt::as_i32(v)) };
+                _ret1 as u16
             }
             pub fn echo_s32(v: i32) -> i32 {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::echo_s32(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:roundtrip/host",
-                            "echo-s32",
-                            "witbind_fixtures::roundtrip::host::Host",
-                            "witbind_fixtures::roundtrip::host::install",
-                        ),
-                        v,
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("echo-s32", (i32), i32);
-                    unsafe { _wit_import(::witbind::rt::as_i32(v)) }
-                }
+                ::witbind::rt::native_import!(Host, "echo-s32", echo_s32(v));
+                wit_import!("echo-s32", (i32), i32);
+                unsafe { _wit_import(::witbind::rt::as_i32(v)) }
             }
             pub fn echo_u32(v: u32) -> u32 {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::echo_u32(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:roundtrip/host",
-                            "echo-u32",
-                            "witbind_fixtures::roundtrip::host::Host",
-                            "witbind_fixtures::roundtrip::host::install",
-                        ),
-                        v,
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("echo-u32", (i32), i32);
-                    let _ret1 = unsafe { _wit_import(::witbind::rt::as_i32(v)) };
-                    _ret1 as u32
-                }
+                ::witbind::rt::native_import!(Host, "echo-u32", echo_u32(v));
+                wit_import!("echo-u32", (i32), i32);
+                let _ret1 = unsafe { _wit_import(::witbind::rt::as_i32(v)) };
+                _ret1 as u32
             }
             pub fn echo_s64(v: i64) -> i64 {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::echo_s64(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:roundtrip/host",
-                            "echo-s64",
-                            "witbind_fixtures::roundtrip::host::Host",
-                            "witbind_fixtures::roundtrip::host::install",
-                        ),
-                        v,
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("echo-s64", (i64), i64);
-                    unsafe { _wit_import(::witbind::rt::as_i64(v)) }
-                }
+                ::witbind::rt::native_import!(Host, "echo-s64", echo_s64(v));
+                wit_import!("echo-s64", (i64), i64);
+                unsafe { _wit_import(::witbind::rt::as_i64(v)) }
             }
             pub fn echo_u64(v: u64) -> u64 {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::echo_u64(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:roundtrip/host",
-                            "echo-u64",
-                            "witbind_fixtures::roundtrip::host::Host",
-                            "witbind_fixtures::roundtrip::host::install",
-                        ),
-                        v,
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("echo-u64", (i64), i64);
-                    let _ret1 = unsafe { _wit_import(::witbind::rt::as_i64(v)) };
-                    _ret1 as u64
-                }
+                ::witbind::rt::native_import!(Host, "echo-u64", echo_u64(v));
+                wit_import!("echo-u64", (i64), i64);
+                let _ret1 = unsafe { _wit_import(::witbind::rt::as_i64(v)) };
+                _ret1 as u64
             }
             pub fn echo_f32(v: f32) -> f32 {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::echo_f32(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:roundtrip/host",
-                            "echo-f32",
-                            "witbind_fixtures::roundtrip::host::Host",
-                            "witbind_fixtures::roundtrip::host::install",
-                        ),
-                        v,
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("echo-f32", (f32), f32);
-                    unsafe { _wit_import(::witbind::rt::as_f32(v)) }
-                }
+                ::witbind::rt::native_import!(Host, "echo-f32", echo_f32(v));
+                wit_import!("echo-f32", (f32), f32);
+                unsafe { _wit_import(::witbind::rt::as_f32(v)) }
             }
             pub fn echo_f64(v: f64) -> f64 {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::echo_f64(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:roundtrip/host",
-                            "echo-f64",
-                            "witbind_fixtures::roundtrip::host::Host",
-                            "witbind_fixtures::roundtrip::host::install",
-                        ),
-                        v,
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("echo-f64", (f64), f64);
-                    unsafe { _wit_import(::witbind::rt::as_f64(v)) }
-                }
+                ::witbind::rt::native_import!(Host, "echo-f64", echo_f64(v));
+                wit_import!("echo-f64", (f64), f64);
+                unsafe { _wit_import(::witbind::rt::as_f64(v)) }
             }
             pub fn echo_char(v: char) -> char {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::echo_char(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:roundtrip/host",
-                            "echo-char",
-                            "witbind_fixtures::roundtrip::host::Host",
-                            "witbind_fixtures::roundtrip::host::install",
-                        ),
-                        v,
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("echo-char", (i32), i32);
-                    let _ret1 = unsafe { _wit_import(::witbind::rt::as_i32(v)) };
-                    unsafe { ::witbind::rt::char_lift(_ret1 as u32) }
-                }
+                ::witbind::rt::native_import!(Host, "echo-char", echo_char(v));
+                wit_import!("echo-char", (i32), i32);
+                let _ret1 = unsafe { _wit_import(::witbind::rt::as_i32(v)) };
+                unsafe { ::witbind::rt::char_lift(_ret1 as u32) }
             }
             pub fn echo_string(v: &str) -> ::witbind::rt::String {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::echo_string(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:roundtrip/host",
-                            "echo-string",
-                            "witbind_fixtures::roundtrip::host::Host",
-                            "witbind_fixtures::roundtrip::host::install",
-                        ),
-                        v,
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("echo-string", (ptr, len, ptr));
-                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
-                    let (_ptr1, _len1) = ::witbind::rt::lend_str(v);
-                    let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe { _wit_import(_ptr1, _len1, _ptr2) };
-                    unsafe { ::witbind::rt::take_string_at(_ptr2) }
-                }
+                ::witbind::rt::native_import!(Host, "echo-string", echo_string(v));
+                wit_import!("echo-string", (ptr, len, ptr));
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                let (_ptr1, _len1) = ::witbind::rt::lend_str(v);
+                let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_ptr1, _len1, _ptr2) };
+                unsafe { ::witbind::rt::take_string_at(_ptr2) }
             }
             pub fn echo_bytes(v: &[u8]) -> ::witbind::rt::Vec<u8> {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::echo_bytes(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:roundtrip/host",
-                            "echo-bytes",
-                            "witbind_fixtures::roundtrip::host::Host",
-                            "witbind_fixtures::roundtrip::host::install",
-                        ),
-                        v,
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("echo-bytes", (ptr, len, ptr));
-                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
-                    let (_ptr1, _len1) = ::witbind::rt::lend_list(v);
-                    let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe { _wit_import(_ptr1, _len1, _ptr2) };
-                    unsafe { ::witbind::rt::take_list_at::<u8>(_ptr2) }
-                }
+                ::witbind::rt::native_import!(Host, "echo-bytes", echo_bytes(v));
+                wit_import!("echo-bytes", (ptr, len, ptr));
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                let (_ptr1, _len1) = ::witbind::rt::lend_list(v);
+                let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_ptr1, _len1, _ptr2) };
+                unsafe { ::witbind::rt::take_list_at::<u8>(_ptr2) }
             }
             pub fn echo_u32s(v: &[u32]) -> ::witbind::rt::Vec<u32> {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::echo_u32s(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:roundtrip/host",
-                            "echo-u32s",
-                            "witbind_fixtures::roundtrip::host::Host",
-                            "witbind_fixtures::roundtrip::host::install",
-                        ),
-                        v,
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("echo-u32s", (ptr, len, ptr));
-                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
-                    let (_ptr1, _len1) = ::witbind::rt::lend_list(v);
-                    let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe { _wit_import(_ptr1, _len1, _ptr2) };
-                    unsafe { ::witbind::rt::take_list_at::<u32>(_ptr2) }
-                }
+                ::witbind::rt::native_import!(Host, "echo-u32s", echo_u32s(v));
+                wit_import!("echo-u32s", (ptr, len, ptr));
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                let (_ptr1, _len1) = ::witbind::rt::lend_list(v);
+                let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_ptr1, _len1, _ptr2) };
+                unsafe { ::witbind::rt::take_list_at::<u32>(_ptr2) }
             }
             pub fn echo_f64s(v: &[f64]) -> ::witbind::rt::Vec<f64> {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::echo_f64s(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:roundtrip/host",
-                            "echo-f64s",
-                            "witbind_fixtures::roundtrip::host::Host",
-                            "witbind_fixtures::roundtrip::host::install",
-                        ),
-                        v,
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("echo-f64s", (ptr, len, ptr));
-                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
-                    let (_ptr1, _len1) = ::witbind::rt::lend_list(v);
-                    let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe { _wit_import(_ptr1, _len1, _ptr2) };
-                    unsafe { ::witbind::rt::take_list_at::<f64>(_ptr2) }
-                }
+                ::witbind::rt::native_import!(Host, "echo-f64s", echo_f64s(v));
+                wit_import!("echo-f64s", (ptr, len, ptr));
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                let (_ptr1, _len1) = ::witbind::rt::lend_list(v);
+                let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_ptr1, _len1, _ptr2) };
+                unsafe { ::witbind::rt::take_list_at::<f64>(_ptr2) }
             }
             pub fn echo_strings(
                 v: &[::witbind::rt::String],
             ) -> ::witbind::rt::Vec<::witbind::rt::String> {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::echo_strings(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:roundtrip/host",
-                            "echo-strings",
-                            "witbind_fixtures::roundtrip::host::Host",
-                            "witbind_fixtures::roundtrip::host::install",
-                        ),
-                        v,
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("echo-strings", (ptr, len, ptr));
-                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
-                    let (_array2, _len2) = ::witbind::rt::lower_list(
-                        v.iter(),
-                        8,
-                        4,
-                        |_e1, _base2| {
-                            unsafe {
-                                ::witbind::rt::store_list(
-                                    _base2,
-                                    ::witbind::rt::lend_str(_e1),
-                                )
-                            };
-                        },
-                    );
-                    let (_ptr3, _len3) = (_array2, _len2);
-                    let _ptr4 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe { _wit_import(_ptr3, _len3, _ptr4) };
-                    unsafe { ::witbind::rt::cabi_dealloc(_array2, _len2 * 8, 4) };
-                    let _list5 = unsafe { ::witbind::rt::list_at(_ptr4) };
-                    let _lift6 = |_base6: *mut u8| unsafe {
-                        ::witbind::rt::take_string_at(_base6)
-                    };
-                    unsafe { ::witbind::rt::lift_list(_list5, 8, 4, _lift6) }
-                }
+                ::witbind::rt::native_import!(Host, "echo-strings", echo_strings(v));
+                wit_import!("echo-strings", (ptr, len, ptr));
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                let (_array2, _len2) = ::witbind::rt::lower_list(
+                    v.iter(),
+                    8,
+                    4,
+                    |_e1, _base2| {
+                        unsafe {
+                            ::witbind::rt::store_list(
+                                _base2,
+                                ::witbind::rt::lend_str(_e1),
+                            )
+                        };
+                    },
+                );
+                let (_ptr3, _len3) = (_array2, _len2);
+                let _ptr4 = _ret_area.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_ptr3, _len3, _ptr4) };
+                unsafe { ::witbind::rt::cabi_dealloc(_array2, _len2 * 8, 4) };
+                let _list5 = unsafe { ::witbind::rt::list_at(_ptr4) };
+                let _lift6 = |_base6: *mut u8| unsafe {
+                    ::witbind::rt::take_string_at(_base6)
+                };
+                unsafe { ::witbind::rt::lift_list(_list5, 8, 4, _lift6) }
             }
             pub fn echo_points(v: &[Point]) -> ::witbind::rt::Vec<Point> {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::echo_points(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:roundtrip/host",
-                            "echo-points",
-                            "witbind_fixtures::roundtrip::host::Host",
-                            "witbind_fixtures::roundtrip::host::install",
-                        ),
-                        v,
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("echo-points", (ptr, len, ptr));
-                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
-                    let (_ptr1, _len1) = ::witbind::rt::lend_list(v);
-                    let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe { _wit_import(_ptr1, _len1, _ptr2) };
-                    unsafe { ::witbind::rt::take_list_at::<Point>(_ptr2) }
-                }
+                ::witbind::rt::native_import!(Host, "echo-points", echo_points(v));
+                wit_import!("echo-points", (ptr, len, ptr));
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                let (_ptr1, _len1) = ::witbind::rt::lend_list(v);
+                let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_ptr1, _len1, _ptr2) };
+                unsafe { ::witbind::rt::take_list_at::<Point>(_ptr2) }
             }
             pub fn echo_align1(v: &[Align1]) -> ::witbind::rt::Vec<Align1> {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::echo_align1(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:roundtrip/host",
-                            "echo-align1",
-                            "witbind_fixtures::roundtrip::host::Host",
-                            "witbind_fixtures::roundtrip::host::install",
-                        ),
-                        v,
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("echo-align1", (ptr, len, ptr));
-                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
-                    let (_ptr1, _len1) = ::witbind::rt::lend_list(v);
-                    let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe { _wit_import(_ptr1, _len1, _ptr2) };
-                    unsafe { ::witbind::rt::take_list_at::<Align1>(_ptr2) }
-                }
+                ::witbind::rt::native_import!(Host, "echo-align1", echo_align1(v));
+                wit_import!("echo-align1", (ptr, len, ptr));
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                let (_ptr1, _len1) = ::witbind::rt::lend_list(v);
+                let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_ptr1, _len1, _ptr2) };
+                unsafe { ::witbind::rt::take_list_at::<Align1>(_ptr2) }
             }
             pub fn echo_align2(v: &[Align2]) -> ::witbind::rt::Vec<Align2> {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::echo_align2(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:roundtrip/host",
-                            "echo-align2",
-                            "witbind_fixtures::roundtrip::host::Host",
-                            "witbind_fixtures::roundtrip::host::install",
-                        ),
-                        v,
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("echo-align2", (ptr, len, ptr));
-                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
-                    let (_ptr1, _len1) = ::witbind::rt::lend_list(v);
-                    let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe { _wit_import(_ptr1, _len1, _ptr2) };
-                    unsafe { ::witbind::rt::take_list_at::<Align2>(_ptr2) }
-                }
+                ::witbind::rt::native_import!(Host, "echo-align2", echo_align2(v));
+                wit_import!("echo-align2", (ptr, len, ptr));
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                let (_ptr1, _len1) = ::witbind::rt::lend_list(v);
+                let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_ptr1, _len1, _ptr2) };
+                unsafe { ::witbind::rt::take_list_at::<Align2>(_ptr2) }
             }
             pub fn echo_align4(v: &[Align4]) -> ::witbind::rt::Vec<Align4> {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::echo_align4(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:roundtrip/host",
-                            "echo-align4",
-                            "witbind_fixtures::roundtrip::host::Host",
-                            "witbind_fixtures::roundtrip::host::install",
-                        ),
-                        v,
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("echo-align4", (ptr, len, ptr));
-                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
-                    let (_ptr1, _len1) = ::witbind::rt::lend_list(v);
-                    let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe { _wit_import(_ptr1, _len1, _ptr2) };
-                    unsafe { ::witbind::rt::take_list_at::<Align4>(_ptr2) }
-                }
+                ::witbind::rt::native_import!(Host, "echo-align4", echo_align4(v));
+                wit_import!("echo-align4", (ptr, len, ptr));
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                let (_ptr1, _len1) = ::witbind::rt::lend_list(v);
+                let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_ptr1, _len1, _ptr2) };
+                unsafe { ::witbind::rt::take_list_at::<Align4>(_ptr2) }
             }
             pub fn echo_align8(v: &[Align8]) -> ::witbind::rt::Vec<Align8> {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::echo_align8(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:roundtrip/host",
-                            "echo-align8",
-                            "witbind_fixtures::roundtrip::host::Host",
-                            "witbind_fixtures::roundtrip::host::install",
-                        ),
-                        v,
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("echo-align8", (ptr, len, ptr));
-                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
-                    let (_ptr1, _len1) = ::witbind::rt::lend_list(v);
-                    let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe { _wit_import(_ptr1, _len1, _ptr2) };
-                    unsafe { ::witbind::rt::take_list_at::<Align8>(_ptr2) }
-                }
+                ::witbind::rt::native_import!(Host, "echo-align8", echo_align8(v));
+                wit_import!("echo-align8", (ptr, len, ptr));
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                let (_ptr1, _len1) = ::witbind::rt::lend_list(v);
+                let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_ptr1, _len1, _ptr2) };
+                unsafe { ::witbind::rt::take_list_at::<Align8>(_ptr2) }
             }
             pub fn echo_nested_lists(
                 v: &[::witbind::rt::Vec<::witbind::rt::String>],
             ) -> ::witbind::rt::Vec<::witbind::rt::Vec<::witbind::rt::String>> {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::echo_nested_lists(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:roundtrip/host",
-                            "echo-nested-lists",
-                            "witbind_fixtures::roundtrip::host::Host",
-                            "witbind_fixtures::roundtrip::host::install",
-                        ),
-                        v,
-                    )
+                ::witbind::rt::native_import!(
+                    Host, "echo-nested-lists", echo_nested_lists(v)
+                );
+                wit_import!("echo-nested-lists", (ptr, len, ptr));
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                let mut _cleanup_list = ::witbind::rt::Vec::<
+                    (*mut u8, usize, usize),
+                >::new();
+                let (_array2, _len2) = ::witbind::rt::lower_list(
+                    v.iter(),
+                    8,
+                    4,
+                    |_e1, _base2| {
+                        let (_array4, _len4) = ::witbind::rt::lower_list(
+                            _e1.iter(),
+                            8,
+                            4,
+                            |_e3, _base4| {
+                                unsafe {
+                                    ::witbind::rt::store_list(
+                                        _base4,
+                                        ::witbind::rt::lend_str(_e3),
+                                    )
+                                };
+                            },
+                        );
+                        _cleanup_list.push((_array4, _len4 * 8, 4));
+                        unsafe { ::witbind::rt::store_list(_base2, (_array4, _len4)) };
+                    },
+                );
+                let (_ptr5, _len5) = (_array2, _len2);
+                let _ptr6 = _ret_area.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_ptr5, _len5, _ptr6) };
+                unsafe { ::witbind::rt::cabi_dealloc(_array2, _len2 * 8, 4) };
+                for (ptr, size, align) in _cleanup_list {
+                    unsafe { ::witbind::rt::cabi_dealloc(ptr, size, align) };
                 }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("echo-nested-lists", (ptr, len, ptr));
-                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
-                    let mut _cleanup_list = ::witbind::rt::Vec::<
-                        (*mut u8, usize, usize),
-                    >::new();
-                    let (_array2, _len2) = ::witbind::rt::lower_list(
-                        v.iter(),
-                        8,
-                        4,
-                        |_e1, _base2| {
-                            let (_array4, _len4) = ::witbind::rt::lower_list(
-                                _e1.iter(),
-                                8,
-                                4,
-                                |_e3, _base4| {
-                                    unsafe {
-                                        ::witbind::rt::store_list(
-                                            _base4,
-                                            ::witbind::rt::lend_str(_e3),
-                                        )
-                                    };
-                                },
-                            );
-                            _cleanup_list.push((_array4, _len4 * 8, 4));
-                            unsafe {
-                                ::witbind::rt::store_list(_base2, (_array4, _len4))
-                            };
-                        },
-                    );
-                    let (_ptr5, _len5) = (_array2, _len2);
-                    let _ptr6 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe { _wit_import(_ptr5, _len5, _ptr6) };
-                    unsafe { ::witbind::rt::cabi_dealloc(_array2, _len2 * 8, 4) };
-                    for (ptr, size, align) in _cleanup_list {
-                        unsafe { ::witbind::rt::cabi_dealloc(ptr, size, align) };
-                    }
-                    let _list7 = unsafe { ::witbind::rt::list_at(_ptr6) };
-                    let _lift8 = |_base8: *mut u8| {
-                        let _list9 = unsafe { ::witbind::rt::list_at(_base8) };
-                        let _lift10 = |_base10: *mut u8| unsafe {
-                            ::witbind::rt::take_string_at(_base10)
-                        };
-                        unsafe { ::witbind::rt::lift_list(_list9, 8, 4, _lift10) }
+                let _list7 = unsafe { ::witbind::rt::list_at(_ptr6) };
+                let _lift8 = |_base8: *mut u8| {
+                    let _list9 = unsafe { ::witbind::rt::list_at(_base8) };
+                    let _lift10 = |_base10: *mut u8| unsafe {
+                        ::witbind::rt::take_string_at(_base10)
                     };
-                    unsafe { ::witbind::rt::lift_list(_list7, 8, 4, _lift8) }
-                }
+                    unsafe { ::witbind::rt::lift_list(_list9, 8, 4, _lift10) }
+                };
+                unsafe { ::witbind::rt::lift_list(_list7, 8, 4, _lift8) }
             }
             pub fn echo_opt_string(
                 v: ::core::option::Option<&str>,
             ) -> ::core::option::Option<::witbind::rt::String> {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::echo_opt_string(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:roundtrip/host",
-                            "echo-opt-string",
-                            "witbind_fixtures::roundtrip::host::Host",
-                            "witbind_fixtures::roundtrip::host::install",
-                        ),
-                        v,
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("echo-opt-string", (i32, ptr, len, ptr));
-                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 3]>::uninit();
-                    let (_v4, _v5, _v6) = match v {
-                        ::core::option::Option::None => {
-                            (0i32, ::core::ptr::null_mut::<u8>(), 0usize)
-                        }
-                        ::core::option::Option::Some(_e2) => {
-                            let (_ptr3, _len3) = ::witbind::rt::lend_str(_e2);
-                            (1i32, _ptr3, _len3)
-                        }
-                    };
-                    let _ptr7 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe { _wit_import(_v4, _v5, _v6, _ptr7) };
-                    let _l8 = unsafe { *_ptr7.cast::<u8>() };
-                    let _case9 = || unsafe {
-                        ::witbind::rt::take_string_at(_ptr7.add(4))
-                    };
-                    unsafe { ::witbind::rt::lift_option(_l8, _case9) }
-                }
+                ::witbind::rt::native_import!(
+                    Host, "echo-opt-string", echo_opt_string(v)
+                );
+                wit_import!("echo-opt-string", (i32, ptr, len, ptr));
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 3]>::uninit();
+                let (_v4, _v5, _v6) = match v {
+                    ::core::option::Option::None => {
+                        (0i32, ::core::ptr::null_mut::<u8>(), 0usize)
+                    }
+                    ::core::option::Option::Some(_e2) => {
+                        let (_ptr3, _len3) = ::witbind::rt::lend_str(_e2);
+                        (1i32, _ptr3, _len3)
+                    }
+                };
+                let _ptr7 = _ret_area.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_v4, _v5, _v6, _ptr7) };
+                let _l8 = unsafe { *_ptr7.cast::<u8>() };
+                let _case9 = || unsafe { ::witbind::rt::take_string_at(_ptr7.add(4)) };
+                unsafe { ::witbind::rt::lift_option(_l8, _case9) }
             }
             pub fn echo_opt_opt(
                 v: ::core::option::Option<::core::option::Option<u32>>,
             ) -> ::core::option::Option<::core::option::Option<u32>> {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::echo_opt_opt(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:roundtrip/host",
-                            "echo-opt-opt",
-                            "witbind_fixtures::roundtrip::host::Host",
-                            "witbind_fixtures::roundtrip::host::install",
-                        ),
-                        v,
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("echo-opt-opt", (i32, i32, i32, ptr));
-                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 3]>::uninit();
-                    let (_v7, _v8, _v9) = match v {
-                        ::core::option::Option::None => (0i32, 0i32, 0i32),
-                        ::core::option::Option::Some(_e2) => {
-                            let (_v5, _v6) = match _e2 {
-                                ::core::option::Option::None => (0i32, 0i32),
-                                ::core::option::Option::Some(_e4) => {
-                                    (1i32, ::witbind::rt::as_i32(_e4))
-                                }
-                            };
-                            (1i32, _v5, _v6)
-                        }
-                    };
-                    let _ptr10 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe { _wit_import(_v7, _v8, _v9, _ptr10) };
-                    let _l11 = unsafe { *_ptr10.cast::<u8>() };
-                    let _case16 = || {
-                        let _l12 = unsafe { *_ptr10.add(4).cast::<u8>() };
-                        let _case14 = || unsafe { *_ptr10.add(8).cast::<u32>() };
-                        unsafe { ::witbind::rt::lift_option(_l12, _case14) }
-                    };
-                    unsafe { ::witbind::rt::lift_option(_l11, _case16) }
-                }
+                ::witbind::rt::native_import!(Host, "echo-opt-opt", echo_opt_opt(v));
+                wit_import!("echo-opt-opt", (i32, i32, i32, ptr));
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 3]>::uninit();
+                let (_v7, _v8, _v9) = match v {
+                    ::core::option::Option::None => (0i32, 0i32, 0i32),
+                    ::core::option::Option::Some(_e2) => {
+                        let (_v5, _v6) = match _e2 {
+                            ::core::option::Option::None => (0i32, 0i32),
+                            ::core::option::Option::Some(_e4) => {
+                                (1i32, ::witbind::rt::as_i32(_e4))
+                            }
+                        };
+                        (1i32, _v5, _v6)
+                    }
+                };
+                let _ptr10 = _ret_area.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_v7, _v8, _v9, _ptr10) };
+                let _l11 = unsafe { *_ptr10.cast::<u8>() };
+                let _case16 = || {
+                    let _l12 = unsafe { *_ptr10.add(4).cast::<u8>() };
+                    let _case14 = || unsafe { *_ptr10.add(8).cast::<u32>() };
+                    unsafe { ::witbind::rt::lift_option(_l12, _case14) }
+                };
+                unsafe { ::witbind::rt::lift_option(_l11, _case16) }
             }
             #[allow(clippy::clone_on_copy)]
             pub fn echo_res_full(
                 v: ::core::result::Result<&str, &Color>,
             ) -> ::core::result::Result<::witbind::rt::String, Color> {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::echo_res_full(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:roundtrip/host",
-                            "echo-res-full",
-                            "witbind_fixtures::roundtrip::host::Host",
-                            "witbind_fixtures::roundtrip::host::install",
-                        ),
-                        v,
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("echo-res-full", (i32, ptr, len, ptr));
-                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 3]>::uninit();
-                    let (_v4, _v5, _v6) = match v {
-                        ::core::result::Result::Ok(_e1) => {
-                            let (_ptr2, _len2) = ::witbind::rt::lend_str(_e1);
-                            (0i32, _ptr2, _len2)
-                        }
-                        ::core::result::Result::Err(_e3) => {
-                            (1i32, (_e3.clone() as i32) as usize as *mut u8, 0usize)
-                        }
-                    };
-                    let _ptr7 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe { _wit_import(_v4, _v5, _v6, _ptr7) };
-                    let _l8 = unsafe { *_ptr7.cast::<u8>() };
-                    let _case9 = || unsafe {
-                        ::witbind::rt::take_string_at(_ptr7.add(4))
-                    };
-                    let _case11 = || {
-                        let _l10 = unsafe { *_ptr7.add(4).cast::<u8>() };
-                        unsafe { Color::_lift(_l10) }
-                    };
-                    unsafe { ::witbind::rt::lift_result(_l8, _case9, _case11) }
-                }
+                ::witbind::rt::native_import!(Host, "echo-res-full", echo_res_full(v));
+                wit_import!("echo-res-full", (i32, ptr, len, ptr));
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 3]>::uninit();
+                let (_v4, _v5, _v6) = match v {
+                    ::core::result::Result::Ok(_e1) => {
+                        let (_ptr2, _len2) = ::witbind::rt::lend_str(_e1);
+                        (0i32, _ptr2, _len2)
+                    }
+                    ::core::result::Result::Err(_e3) => {
+                        (1i32, (_e3.clone() as i32) as usize as *mut u8, 0usize)
+                    }
+                };
+                let _ptr7 = _ret_area.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_v4, _v5, _v6, _ptr7) };
+                let _l8 = unsafe { *_ptr7.cast::<u8>() };
+                let _case9 = || unsafe { ::witbind::rt::take_string_at(_ptr7.add(4)) };
+                let _case11 = || {
+                    let _l10 = unsafe { *_ptr7.add(4).cast::<u8>() };
+                    unsafe { Color::_lift(_l10) }
+                };
+                unsafe { ::witbind::rt::lift_result(_l8, _case9, _case11) }
             }
             #[allow(clippy::result_unit_err)]
             pub fn echo_res_unit(
                 v: ::core::result::Result<(), ()>,
             ) -> ::core::result::Result<(), ()> {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::echo_res_unit(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:roundtrip/host",
-                            "echo-res-unit",
-                            "witbind_fixtures::roundtrip::host::Host",
-                            "witbind_fixtures::roundtrip::host::install",
-                        ),
-                        v,
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("echo-res-unit", (i32), i32);
-                    let _v3 = match v {
-                        ::core::result::Result::Ok(_) => 0i32,
-                        ::core::result::Result::Err(_) => 1i32,
-                    };
-                    let _ret4 = unsafe { _wit_import(_v3) };
-                    unsafe { ::witbind::rt::lift_result(_ret4, || (), || ()) }
-                }
+                ::witbind::rt::native_import!(Host, "echo-res-unit", echo_res_unit(v));
+                wit_import!("echo-res-unit", (i32), i32);
+                let _v3 = match v {
+                    ::core::result::Result::Ok(_) => 0i32,
+                    ::core::result::Result::Err(_) => 1i32,
+                };
+                let _ret4 = unsafe { _wit_import(_v3) };
+                unsafe { ::witbind::rt::lift_result(_ret4, || (), || ()) }
             }
             pub fn echo_res_err(
                 v: ::core::result::Result<(), &str>,
             ) -> ::core::result::Result<(), ::witbind::rt::String> {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::echo_res_err(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:roundtrip/host",
-                            "echo-res-err",
-                            "witbind_fixtures::roundtrip::host::Host",
-                            "witbind_fixtures::roundtrip::host::install",
-                        ),
-                        v,
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("echo-res-err", (i32, ptr, len, ptr));
-                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 3]>::uninit();
-                    let (_v4, _v5, _v6) = match v {
-                        ::core::result::Result::Ok(_) => {
-                            (0i32, ::core::ptr::null_mut::<u8>(), 0usize)
-                        }
-                        ::core::result::Result::Err(_e2) => {
-                            let (_ptr3, _len3) = ::witbind::rt::lend_str(_e2);
-                            (1i32, _ptr3, _len3)
-                        }
-                    };
-                    let _ptr7 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe { _wit_import(_v4, _v5, _v6, _ptr7) };
-                    let _l8 = unsafe { *_ptr7.cast::<u8>() };
-                    let _case9 = || unsafe {
-                        ::witbind::rt::take_string_at(_ptr7.add(4))
-                    };
-                    unsafe { ::witbind::rt::lift_result(_l8, || (), _case9) }
-                }
+                ::witbind::rt::native_import!(Host, "echo-res-err", echo_res_err(v));
+                wit_import!("echo-res-err", (i32, ptr, len, ptr));
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 3]>::uninit();
+                let (_v4, _v5, _v6) = match v {
+                    ::core::result::Result::Ok(_) => {
+                        (0i32, ::core::ptr::null_mut::<u8>(), 0usize)
+                    }
+                    ::core::result::Result::Err(_e2) => {
+                        let (_ptr3, _len3) = ::witbind::rt::lend_str(_e2);
+                        (1i32, _ptr3, _len3)
+                    }
+                };
+                let _ptr7 = _ret_area.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_v4, _v5, _v6, _ptr7) };
+                let _l8 = unsafe { *_ptr7.cast::<u8>() };
+                let _case9 = || unsafe { ::witbind::rt::take_string_at(_ptr7.add(4)) };
+                unsafe { ::witbind::rt::lift_result(_l8, || (), _case9) }
             }
             #[allow(clippy::result_unit_err)]
             pub fn echo_res_ok(
                 v: ::core::result::Result<u64, ()>,
             ) -> ::core::result::Result<u64, ()> {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::echo_res_ok(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:roundtrip/host",
-                            "echo-res-ok",
-                            "witbind_fixtures::roundtrip::host::Host",
-                            "witbind_fixtures::roundtrip::host::install",
-                        ),
-                        v,
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("echo-res-ok", (i32, i64, ptr));
-                    let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
-                    let (_v3, _v4) = match v {
-                        ::core::result::Result::Ok(_e1) => {
-                            (0i32, ::witbind::rt::as_i64(_e1))
-                        }
-                        ::core::result::Result::Err(_) => (1i32, 0i64),
-                    };
-                    let _ptr5 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe { _wit_import(_v3, _v4, _ptr5) };
-                    let _l6 = unsafe { *_ptr5.cast::<u8>() };
-                    let _case8 = || unsafe { *_ptr5.add(8).cast::<u64>() };
-                    unsafe { ::witbind::rt::lift_result(_l6, _case8, || ()) }
-                }
+                ::witbind::rt::native_import!(Host, "echo-res-ok", echo_res_ok(v));
+                wit_import!("echo-res-ok", (i32, i64, ptr));
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
+                let (_v3, _v4) = match v {
+                    ::core::result::Result::Ok(_e1) => (0i32, ::witbind::rt::as_i64(_e1)),
+                    ::core::result::Result::Err(_) => (1i32, 0i64),
+                };
+                let _ptr5 = _ret_area.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_v3, _v4, _ptr5) };
+                let _l6 = unsafe { *_ptr5.cast::<u8>() };
+                let _case8 = || unsafe { *_ptr5.add(8).cast::<u64>() };
+                unsafe { ::witbind::rt::lift_result(_l6, _case8, || ()) }
             }
             pub fn echo_tuple(v: (u8, &str, f64)) -> (u8, ::witbind::rt::String, f64) {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::echo_tuple(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:roundtrip/host",
-                            "echo-tuple",
-                            "witbind_fixtures::roundtrip::host::Host",
-                            "witbind_fixtures::roundtrip::host::install",
-                        ),
-                        v,
+                ::witbind::rt::native_import!(Host, "echo-tuple", echo_tuple(v));
+                wit_import!("echo-tuple", (i32, ptr, len, f64, ptr));
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 3]>::uninit();
+                let (_t1_0, _t1_1, _t1_2) = v;
+                let (_ptr2, _len2) = ::witbind::rt::lend_str(_t1_1);
+                let _ptr3 = _ret_area.as_mut_ptr().cast::<u8>();
+                unsafe {
+                    _wit_import(
+                        ::witbind::rt::as_i32(_t1_0),
+                        _ptr2,
+                        _len2,
+                        ::witbind::rt::as_f64(_t1_2),
+                        _ptr3,
                     )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("echo-tuple", (i32, ptr, len, f64, ptr));
-                    let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 3]>::uninit();
-                    let (_t1_0, _t1_1, _t1_2) = v;
-                    let (_ptr2, _len2) = ::witbind::rt::lend_str(_t1_1);
-                    let _ptr3 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe {
-                        _wit_import(
-                            ::witbind::rt::as_i32(_t1_0),
-                            _ptr2,
-                            _len2,
-                            ::witbind::rt::as_f64(_t1_2),
-                            _ptr3,
-                        )
-                    };
-                    let _l4 = unsafe { *_ptr3.cast::<u8>() };
-                    let _l5 = unsafe { *_ptr3.add(16).cast::<f64>() };
-                    (_l4, unsafe { ::witbind::rt::take_string_at(_ptr3.add(4)) }, _l5)
-                }
+                };
+                let _l4 = unsafe { *_ptr3.cast::<u8>() };
+                let _l5 = unsafe { *_ptr3.add(16).cast::<f64>() };
+                (_l4, unsafe { ::witbind::rt::take_string_at(_ptr3.add(4)) }, _l5)
             }
             pub fn echo_point(v: Point) -> Point {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::echo_point(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:roundtrip/host",
-                            "echo-point",
-                            "witbind_fixtures::roundtrip::host::Host",
-                            "witbind_fixtures::roundtrip::host::install",
-                        ),
-                        v,
+                ::witbind::rt::native_import!(Host, "echo-point", echo_point(v));
+                wit_import!("echo-point", (i32, i32, ptr));
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                let Point { x: _f1, y: _f2 } = v;
+                let _ptr3 = _ret_area.as_mut_ptr().cast::<u8>();
+                unsafe {
+                    _wit_import(
+                        ::witbind::rt::as_i32(_f1),
+                        ::witbind::rt::as_i32(_f2),
+                        _ptr3,
                     )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("echo-point", (i32, i32, ptr));
-                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
-                    let Point { x: _f1, y: _f2 } = v;
-                    let _ptr3 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe {
-                        _wit_import(
-                            ::witbind::rt::as_i32(_f1),
-                            ::witbind::rt::as_i32(_f2),
-                            _ptr3,
-                        )
-                    };
-                    let _l4 = unsafe { *_ptr3.cast::<i32>() };
-                    let _l5 = unsafe { *_ptr3.add(4).cast::<i32>() };
-                    Point { x: _l4, y: _l5 }
-                }
+                };
+                let _l4 = unsafe { *_ptr3.cast::<i32>() };
+                let _l5 = unsafe { *_ptr3.add(4).cast::<i32>() };
+                Point { x: _l4, y: _l5 }
             }
             #[allow(clippy::needless_borrow)]
             pub fn echo_nested(v: &Nested) -> Nested {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::echo_nested(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:roundtrip/host",
-                            "echo-nested",
-                            "witbind_fixtures::roundtrip::host::Host",
-                            "witbind_fixtures::roundtrip::host::install",
-                        ),
-                        v,
+                ::witbind::rt::native_import!(Host, "echo-nested", echo_nested(v));
+                wit_import!(
+                    "echo-nested", (ptr, len, ptr, len, ptr, len, i32, i32, i32, ptr,
+                    len, ptr)
+                );
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 11]>::uninit();
+                let mut _cleanup_list = ::witbind::rt::Vec::<
+                    (*mut u8, usize, usize),
+                >::new();
+                let (_v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8, _v9, _v10, _v11) = super::types::_lower_flat_nested(
+                    &v,
+                    &mut _cleanup_list,
+                );
+                let _ptr12 = _ret_area.as_mut_ptr().cast::<u8>();
+                unsafe {
+                    _wit_import(
+                        _v1,
+                        _v2,
+                        _v3,
+                        _v4,
+                        _v5,
+                        _v6,
+                        _v7,
+                        _v8,
+                        _v9,
+                        _v10,
+                        _v11,
+                        _ptr12,
                     )
+                };
+                for (ptr, size, align) in _cleanup_list {
+                    unsafe { ::witbind::rt::cabi_dealloc(ptr, size, align) };
                 }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!(
-                        "echo-nested", (ptr, len, ptr, len, ptr, len, i32, i32, i32, ptr,
-                        len, ptr)
-                    );
-                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 11]>::uninit();
-                    let mut _cleanup_list = ::witbind::rt::Vec::<
-                        (*mut u8, usize, usize),
-                    >::new();
-                    let (_v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8, _v9, _v10, _v11) = super::types::_lower_flat_nested(
-                        &v,
-                        &mut _cleanup_list,
-                    );
-                    let _ptr12 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe {
-                        _wit_import(
-                            _v1,
-                            _v2,
-                            _v3,
-                            _v4,
-                            _v5,
-                            _v6,
-                            _v7,
-                            _v8,
-                            _v9,
-                            _v10,
-                            _v11,
-                            _ptr12,
-                        )
-                    };
-                    for (ptr, size, align) in _cleanup_list {
-                        unsafe { ::witbind::rt::cabi_dealloc(ptr, size, align) };
-                    }
-                    unsafe { super::types::_lift_nested(_ptr12) }
-                }
+                unsafe { super::types::_lift_nested(_ptr12) }
             }
             #[allow(clippy::needless_borrow)]
             pub fn echo_shape(v: &Shape) -> Shape {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::echo_shape(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:roundtrip/host",
-                            "echo-shape",
-                            "witbind_fixtures::roundtrip::host::Host",
-                            "witbind_fixtures::roundtrip::host::install",
-                        ),
-                        v,
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("echo-shape", (i32, p64, len, ptr));
-                    let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
-                    let (_v1, _v2, _v3) = super::types::_lower_flat_shape(&v);
-                    let _ptr4 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe { _wit_import(_v1, _v2, _v3, _ptr4) };
-                    unsafe { super::types::_lift_shape(_ptr4) }
-                }
+                ::witbind::rt::native_import!(Host, "echo-shape", echo_shape(v));
+                wit_import!("echo-shape", (i32, p64, len, ptr));
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
+                let (_v1, _v2, _v3) = super::types::_lower_flat_shape(&v);
+                let _ptr4 = _ret_area.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_v1, _v2, _v3, _ptr4) };
+                unsafe { super::types::_lift_shape(_ptr4) }
             }
             #[allow(clippy::needless_borrow)]
             pub fn echo_shapes(v: &[Shape]) -> ::witbind::rt::Vec<Shape> {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::echo_shapes(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:roundtrip/host",
-                            "echo-shapes",
-                            "witbind_fixtures::roundtrip::host::Host",
-                            "witbind_fixtures::roundtrip::host::install",
-                        ),
-                        v,
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("echo-shapes", (ptr, len, ptr));
-                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
-                    let (_array2, _len2) = ::witbind::rt::lower_list(
-                        v.iter(),
-                        16,
-                        8,
-                        |_e1, _base2| {
-                            unsafe { super::types::_lower_shape(&_e1, _base2) };
-                        },
-                    );
-                    let (_ptr3, _len3) = (_array2, _len2);
-                    let _ptr4 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe { _wit_import(_ptr3, _len3, _ptr4) };
-                    unsafe { ::witbind::rt::cabi_dealloc(_array2, _len2 * 16, 8) };
-                    let _list5 = unsafe { ::witbind::rt::list_at(_ptr4) };
-                    let _lift6 = |_base6: *mut u8| unsafe {
-                        super::types::_lift_shape(_base6)
-                    };
-                    unsafe { ::witbind::rt::lift_list(_list5, 16, 8, _lift6) }
-                }
+                ::witbind::rt::native_import!(Host, "echo-shapes", echo_shapes(v));
+                wit_import!("echo-shapes", (ptr, len, ptr));
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                let (_array2, _len2) = ::witbind::rt::lower_list(
+                    v.iter(),
+                    16,
+                    8,
+                    |_e1, _base2| {
+                        unsafe { super::types::_lower_shape(&_e1, _base2) };
+                    },
+                );
+                let (_ptr3, _len3) = (_array2, _len2);
+                let _ptr4 = _ret_area.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_ptr3, _len3, _ptr4) };
+                unsafe { ::witbind::rt::cabi_dealloc(_array2, _len2 * 16, 8) };
+                let _list5 = unsafe { ::witbind::rt::list_at(_ptr4) };
+                let _lift6 = |_base6: *mut u8| unsafe {
+                    super::types::_lift_shape(_base6)
+                };
+                unsafe { ::witbind::rt::lift_list(_list5, 16, 8, _lift6) }
             }
             #[allow(clippy::clone_on_copy)]
             pub fn echo_color(v: Color) -> Color {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::echo_color(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:roundtrip/host",
-                            "echo-color",
-                            "witbind_fixtures::roundtrip::host::Host",
-                            "witbind_fixtures::roundtrip::host::install",
-                        ),
-                        v,
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("echo-color", (i32), i32);
-                    let _ret1 = unsafe { _wit_import(v.clone() as i32) };
-                    unsafe { Color::_lift(_ret1 as u8) }
-                }
+                ::witbind::rt::native_import!(Host, "echo-color", echo_color(v));
+                wit_import!("echo-color", (i32), i32);
+                let _ret1 = unsafe { _wit_import(v.clone() as i32) };
+                unsafe { Color::_lift(_ret1 as u8) }
             }
             pub fn echo_small(v: Small) -> Small {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::echo_small(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:roundtrip/host",
-                            "echo-small",
-                            "witbind_fixtures::roundtrip::host::Host",
-                            "witbind_fixtures::roundtrip::host::install",
-                        ),
-                        v,
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("echo-small", (i32), i32);
-                    let _ret1 = unsafe { _wit_import(v.bits() as i32) };
-                    Small::from_bits_retain(_ret1 as u8)
-                }
+                ::witbind::rt::native_import!(Host, "echo-small", echo_small(v));
+                wit_import!("echo-small", (i32), i32);
+                let _ret1 = unsafe { _wit_import(v.bits() as i32) };
+                Small::from_bits_retain(_ret1 as u8)
             }
             pub fn echo_full(v: Full) -> Full {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::echo_full(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:roundtrip/host",
-                            "echo-full",
-                            "witbind_fixtures::roundtrip::host::Host",
-                            "witbind_fixtures::roundtrip::host::install",
-                        ),
-                        v,
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("echo-full", (i32), i32);
-                    let _ret1 = unsafe { _wit_import(v.bits() as i32) };
-                    Full::from_bits_retain(_ret1 as u32)
-                }
+                ::witbind::rt::native_import!(Host, "echo-full", echo_full(v));
+                wit_import!("echo-full", (i32), i32);
+                let _ret1 = unsafe { _wit_import(v.bits() as i32) };
+                Full::from_bits_retain(_ret1 as u32)
             }
             #[allow(clippy::needless_borrow)]
             pub fn echo_mixed(v: &Mixed) -> Mixed {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::echo_mixed(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:roundtrip/host",
-                            "echo-mixed",
-                            "witbind_fixtures::roundtrip::host::Host",
-                            "witbind_fixtures::roundtrip::host::install",
-                        ),
-                        v,
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("echo-mixed", (i32, p64, len, ptr));
-                    let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 3]>::uninit();
-                    let (_v1, _v2, _v3) = super::types::_lower_flat_mixed(&v);
-                    let _ptr4 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe { _wit_import(_v1, _v2, _v3, _ptr4) };
-                    unsafe { super::types::_lift_mixed(_ptr4) }
-                }
+                ::witbind::rt::native_import!(Host, "echo-mixed", echo_mixed(v));
+                wit_import!("echo-mixed", (i32, p64, len, ptr));
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 3]>::uninit();
+                let (_v1, _v2, _v3) = super::types::_lower_flat_mixed(&v);
+                let _ptr4 = _ret_area.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_v1, _v2, _v3, _ptr4) };
+                unsafe { super::types::_lift_mixed(_ptr4) }
             }
             /// More than 16 flat parameters: passed through memory.
             #[allow(clippy::too_many_arguments)]
@@ -1924,403 +1310,189 @@ pub mod witbind_fixtures {
                 a15: u32,
                 a16: u32,
             ) -> ::witbind::rt::Vec<u32> {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::echo_many(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:roundtrip/host",
-                            "echo-many",
-                            "witbind_fixtures::roundtrip::host::Host",
-                            "witbind_fixtures::roundtrip::host::install",
-                        ),
-                        a0,
-                        a1,
-                        a2,
-                        a3,
-                        a4,
-                        a5,
-                        a6,
-                        a7,
-                        a8,
-                        a9,
-                        a10,
-                        a11,
-                        a12,
-                        a13,
-                        a14,
-                        a15,
-                        a16,
-                    )
+                ::witbind::rt::native_import!(
+                    Host, "echo-many", echo_many(a0, a1, a2, a3, a4, a5, a6, a7, a8, a9,
+                    a10, a11, a12, a13, a14, a15, a16)
+                );
+                wit_import!("echo-many", (ptr, ptr));
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 17]>::uninit();
+                let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                unsafe {
+                    *_ptr1.cast::<i32>() = ::witbind::rt::as_i32(a0);
+                    *_ptr1.add(4).cast::<i32>() = ::witbind::rt::as_i32(a1);
+                    *_ptr1.add(8).cast::<i32>() = ::witbind::rt::as_i32(a2);
+                    *_ptr1.add(12).cast::<i32>() = ::witbind::rt::as_i32(a3);
+                    *_ptr1.add(16).cast::<i32>() = ::witbind::rt::as_i32(a4);
+                    *_ptr1.add(20).cast::<i32>() = ::witbind::rt::as_i32(a5);
+                    *_ptr1.add(24).cast::<i32>() = ::witbind::rt::as_i32(a6);
+                    *_ptr1.add(28).cast::<i32>() = ::witbind::rt::as_i32(a7);
+                    *_ptr1.add(32).cast::<i32>() = ::witbind::rt::as_i32(a8);
+                    *_ptr1.add(36).cast::<i32>() = ::witbind::rt::as_i32(a9);
+                    *_ptr1.add(40).cast::<i32>() = ::witbind::rt::as_i32(a10);
+                    *_ptr1.add(44).cast::<i32>() = ::witbind::rt::as_i32(a11);
+                    *_ptr1.add(48).cast::<i32>() = ::witbind::rt::as_i32(a12);
+                    *_ptr1.add(52).cast::<i32>() = ::witbind::rt::as_i32(a13);
+                    *_ptr1.add(56).cast::<i32>() = ::witbind::rt::as_i32(a14);
+                    *_ptr1.add(60).cast::<i32>() = ::witbind::rt::as_i32(a15);
+                    *_ptr1.add(64).cast::<i32>() = ::witbind::rt::as_i32(a16);
                 }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("echo-many", (ptr, ptr));
-                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 17]>::uninit();
-                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe {
-                        *_ptr1.cast::<i32>() = ::witbind::rt::as_i32(a0);
-                        *_ptr1.add(4).cast::<i32>() = ::witbind::rt::as_i32(a1);
-                        *_ptr1.add(8).cast::<i32>() = ::witbind::rt::as_i32(a2);
-                        *_ptr1.add(12).cast::<i32>() = ::witbind::rt::as_i32(a3);
-                        *_ptr1.add(16).cast::<i32>() = ::witbind::rt::as_i32(a4);
-                        *_ptr1.add(20).cast::<i32>() = ::witbind::rt::as_i32(a5);
-                        *_ptr1.add(24).cast::<i32>() = ::witbind::rt::as_i32(a6);
-                        *_ptr1.add(28).cast::<i32>() = ::witbind::rt::as_i32(a7);
-                        *_ptr1.add(32).cast::<i32>() = ::witbind::rt::as_i32(a8);
-                        *_ptr1.add(36).cast::<i32>() = ::witbind::rt::as_i32(a9);
-                        *_ptr1.add(40).cast::<i32>() = ::witbind::rt::as_i32(a10);
-                        *_ptr1.add(44).cast::<i32>() = ::witbind::rt::as_i32(a11);
-                        *_ptr1.add(48).cast::<i32>() = ::witbind::rt::as_i32(a12);
-                        *_ptr1.add(52).cast::<i32>() = ::witbind::rt::as_i32(a13);
-                        *_ptr1.add(56).cast::<i32>() = ::witbind::rt::as_i32(a14);
-                        *_ptr1.add(60).cast::<i32>() = ::witbind::rt::as_i32(a15);
-                        *_ptr1.add(64).cast::<i32>() = ::witbind::rt::as_i32(a16);
-                    }
-                    let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe { _wit_import(_ptr1, _ptr2) };
-                    unsafe { ::witbind::rt::take_list_at::<u32>(_ptr2) }
-                }
+                let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_ptr1, _ptr2) };
+                unsafe { ::witbind::rt::take_list_at::<u32>(_ptr2) }
             }
-            /// Natively (`cargo test` on the host): the imports of `witbind-fixtures:roundtrip/host` as a test implements them; make an implementation this thread's with [`install`]. A method left out panics when the guest calls it, naming it.
+            #[cfg(not(any(target_arch = "wasm32", miri)))]
+            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
+                wit: "witbind-fixtures:roundtrip/host",
+                module: "witbind_fixtures::roundtrip::host",
+                install: "install",
+            };
+            /// Natively (`cargo test` on the host): the imports of `witbind-fixtures:roundtrip/host`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
                 fn echo_bool(&self, v: bool) -> bool {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:roundtrip/host",
-                        "echo-bool",
-                        "witbind_fixtures::roundtrip::host::Host",
-                        "echo_bool",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "echo-bool")
                 }
                 fn echo_s8(&self, v: i8) -> i8 {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:roundtrip/host",
-                        "echo-s8",
-                        "witbind_fixtures::roundtrip::host::Host",
-                        "echo_s8",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "echo-s8")
                 }
                 fn echo_u8(&self, v: u8) -> u8 {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:roundtrip/host",
-                        "echo-u8",
-                        "witbind_fixtures::roundtrip::host::Host",
-                        "echo_u8",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "echo-u8")
                 }
                 fn echo_s16(&self, v: i16) -> i16 {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:roundtrip/host",
-                        "echo-s16",
-                        "witbind_fixtures::roundtrip::host::Host",
-                        "echo_s16",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "echo-s16")
                 }
                 fn echo_u16(&self, v: u16) -> u16 {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:roundtrip/host",
-                        "echo-u16",
-                        "witbind_fixtures::roundtrip::host::Host",
-                        "echo_u16",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "echo-u16")
                 }
                 fn echo_s32(&self, v: i32) -> i32 {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:roundtrip/host",
-                        "echo-s32",
-                        "witbind_fixtures::roundtrip::host::Host",
-                        "echo_s32",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "echo-s32")
                 }
                 fn echo_u32(&self, v: u32) -> u32 {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:roundtrip/host",
-                        "echo-u32",
-                        "witbind_fixtures::roundtrip::host::Host",
-                        "echo_u32",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "echo-u32")
                 }
                 fn echo_s64(&self, v: i64) -> i64 {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:roundtrip/host",
-                        "echo-s64",
-                        "witbind_fixtures::roundtrip::host::Host",
-                        "echo_s64",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "echo-s64")
                 }
                 fn echo_u64(&self, v: u64) -> u64 {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:roundtrip/host",
-                        "echo-u64",
-                        "witbind_fixtures::roundtrip::host::Host",
-                        "echo_u64",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "echo-u64")
                 }
                 fn echo_f32(&self, v: f32) -> f32 {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:roundtrip/host",
-                        "echo-f32",
-                        "witbind_fixtures::roundtrip::host::Host",
-                        "echo_f32",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "echo-f32")
                 }
                 fn echo_f64(&self, v: f64) -> f64 {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:roundtrip/host",
-                        "echo-f64",
-                        "witbind_fixtures::roundtrip::host::Host",
-                        "echo_f64",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "echo-f64")
                 }
                 fn echo_char(&self, v: char) -> char {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:roundtrip/host",
-                        "echo-char",
-                        "witbind_fixtures::roundtrip::host::Host",
-                        "echo_char",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "echo-char")
                 }
                 fn echo_string(&self, v: &str) -> ::witbind::rt::String {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:roundtrip/host",
-                        "echo-string",
-                        "witbind_fixtures::roundtrip::host::Host",
-                        "echo_string",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "echo-string")
                 }
                 fn echo_bytes(&self, v: &[u8]) -> ::witbind::rt::Vec<u8> {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:roundtrip/host",
-                        "echo-bytes",
-                        "witbind_fixtures::roundtrip::host::Host",
-                        "echo_bytes",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "echo-bytes")
                 }
                 fn echo_u32s(&self, v: &[u32]) -> ::witbind::rt::Vec<u32> {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:roundtrip/host",
-                        "echo-u32s",
-                        "witbind_fixtures::roundtrip::host::Host",
-                        "echo_u32s",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "echo-u32s")
                 }
                 fn echo_f64s(&self, v: &[f64]) -> ::witbind::rt::Vec<f64> {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:roundtrip/host",
-                        "echo-f64s",
-                        "witbind_fixtures::roundtrip::host::Host",
-                        "echo_f64s",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "echo-f64s")
                 }
                 fn echo_strings(
                     &self,
                     v: &[::witbind::rt::String],
                 ) -> ::witbind::rt::Vec<::witbind::rt::String> {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:roundtrip/host",
-                        "echo-strings",
-                        "witbind_fixtures::roundtrip::host::Host",
-                        "echo_strings",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "echo-strings")
                 }
                 fn echo_points(&self, v: &[Point]) -> ::witbind::rt::Vec<Point> {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:roundtrip/host",
-                        "echo-points",
-                        "witbind_fixtures::roundtrip::host::Host",
-                        "echo_points",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "echo-points")
                 }
                 fn echo_align1(&self, v: &[Align1]) -> ::witbind::rt::Vec<Align1> {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:roundtrip/host",
-                        "echo-align1",
-                        "witbind_fixtures::roundtrip::host::Host",
-                        "echo_align1",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "echo-align1")
                 }
                 fn echo_align2(&self, v: &[Align2]) -> ::witbind::rt::Vec<Align2> {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:roundtrip/host",
-                        "echo-align2",
-                        "witbind_fixtures::roundtrip::host::Host",
-                        "echo_align2",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "echo-align2")
                 }
                 fn echo_align4(&self, v: &[Align4]) -> ::witbind::rt::Vec<Align4> {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:roundtrip/host",
-                        "echo-align4",
-                        "witbind_fixtures::roundtrip::host::Host",
-                        "echo_align4",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "echo-align4")
                 }
                 fn echo_align8(&self, v: &[Align8]) -> ::witbind::rt::Vec<Align8> {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:roundtrip/host",
-                        "echo-align8",
-                        "witbind_fixtures::roundtrip::host::Host",
-                        "echo_align8",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "echo-align8")
                 }
                 fn echo_nested_lists(
                     &self,
                     v: &[::witbind::rt::Vec<::witbind::rt::String>],
                 ) -> ::witbind::rt::Vec<::witbind::rt::Vec<::witbind::rt::String>> {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:roundtrip/host",
-                        "echo-nested-lists",
-                        "witbind_fixtures::roundtrip::host::Host",
-                        "echo_nested_lists",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "echo-nested-lists")
                 }
                 fn echo_opt_string(
                     &self,
                     v: ::core::option::Option<&str>,
                 ) -> ::core::option::Option<::witbind::rt::String> {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:roundtrip/host",
-                        "echo-opt-string",
-                        "witbind_fixtures::roundtrip::host::Host",
-                        "echo_opt_string",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "echo-opt-string")
                 }
                 fn echo_opt_opt(
                     &self,
                     v: ::core::option::Option<::core::option::Option<u32>>,
                 ) -> ::core::option::Option<::core::option::Option<u32>> {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:roundtrip/host",
-                        "echo-opt-opt",
-                        "witbind_fixtures::roundtrip::host::Host",
-                        "echo_opt_opt",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "echo-opt-opt")
                 }
                 fn echo_res_full(
                     &self,
                     v: ::core::result::Result<&str, &Color>,
                 ) -> ::core::result::Result<::witbind::rt::String, Color> {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:roundtrip/host",
-                        "echo-res-full",
-                        "witbind_fixtures::roundtrip::host::Host",
-                        "echo_res_full",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "echo-res-full")
                 }
                 #[allow(clippy::result_unit_err)]
                 fn echo_res_unit(
                     &self,
                     v: ::core::result::Result<(), ()>,
                 ) -> ::core::result::Result<(), ()> {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:roundtrip/host",
-                        "echo-res-unit",
-                        "witbind_fixtures::roundtrip::host::Host",
-                        "echo_res_unit",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "echo-res-unit")
                 }
                 fn echo_res_err(
                     &self,
                     v: ::core::result::Result<(), &str>,
                 ) -> ::core::result::Result<(), ::witbind::rt::String> {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:roundtrip/host",
-                        "echo-res-err",
-                        "witbind_fixtures::roundtrip::host::Host",
-                        "echo_res_err",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "echo-res-err")
                 }
                 #[allow(clippy::result_unit_err)]
                 fn echo_res_ok(
                     &self,
                     v: ::core::result::Result<u64, ()>,
                 ) -> ::core::result::Result<u64, ()> {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:roundtrip/host",
-                        "echo-res-ok",
-                        "witbind_fixtures::roundtrip::host::Host",
-                        "echo_res_ok",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "echo-res-ok")
                 }
                 fn echo_tuple(
                     &self,
                     v: (u8, &str, f64),
                 ) -> (u8, ::witbind::rt::String, f64) {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:roundtrip/host",
-                        "echo-tuple",
-                        "witbind_fixtures::roundtrip::host::Host",
-                        "echo_tuple",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "echo-tuple")
                 }
                 fn echo_point(&self, v: Point) -> Point {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:roundtrip/host",
-                        "echo-point",
-                        "witbind_fixtures::roundtrip::host::Host",
-                        "echo_point",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "echo-point")
                 }
                 fn echo_nested(&self, v: &Nested) -> Nested {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:roundtrip/host",
-                        "echo-nested",
-                        "witbind_fixtures::roundtrip::host::Host",
-                        "echo_nested",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "echo-nested")
                 }
                 fn echo_shape(&self, v: &Shape) -> Shape {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:roundtrip/host",
-                        "echo-shape",
-                        "witbind_fixtures::roundtrip::host::Host",
-                        "echo_shape",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "echo-shape")
                 }
                 fn echo_shapes(&self, v: &[Shape]) -> ::witbind::rt::Vec<Shape> {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:roundtrip/host",
-                        "echo-shapes",
-                        "witbind_fixtures::roundtrip::host::Host",
-                        "echo_shapes",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "echo-shapes")
                 }
                 fn echo_color(&self, v: Color) -> Color {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:roundtrip/host",
-                        "echo-color",
-                        "witbind_fixtures::roundtrip::host::Host",
-                        "echo_color",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "echo-color")
                 }
                 fn echo_small(&self, v: Small) -> Small {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:roundtrip/host",
-                        "echo-small",
-                        "witbind_fixtures::roundtrip::host::Host",
-                        "echo_small",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "echo-small")
                 }
                 fn echo_full(&self, v: Full) -> Full {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:roundtrip/host",
-                        "echo-full",
-                        "witbind_fixtures::roundtrip::host::Host",
-                        "echo_full",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "echo-full")
                 }
                 fn echo_mixed(&self, v: &Mixed) -> Mixed {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:roundtrip/host",
-                        "echo-mixed",
-                        "witbind_fixtures::roundtrip::host::Host",
-                        "echo_mixed",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "echo-mixed")
                 }
-                /// More than 16 flat parameters: passed through memory.
                 #[allow(clippy::too_many_arguments)]
                 fn echo_many(
                     &self,
@@ -2342,12 +1514,7 @@ pub mod witbind_fixtures {
                     a15: u32,
                     a16: u32,
                 ) -> ::witbind::rt::Vec<u32> {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:roundtrip/host",
-                        "echo-many",
-                        "witbind_fixtures::roundtrip::host::Host",
-                        "echo_many",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "echo-many")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `witbind-fixtures:roundtrip/host` until the returned guard is dropped (the one installed before comes back then).

@@ -23,96 +23,48 @@ pub mod witbind_fixtures {
             pub type Nested = ((u8, u16), (::witbind::rt::String, (bool,)));
             /// Echoes a one-element tuple.
             pub fn echo_single(x: Single) -> Single {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::echo_single(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:tuples/pairs",
-                            "echo-single",
-                            "witbind_fixtures::tuples::pairs::Host",
-                            "witbind_fixtures::tuples::pairs::install",
-                        ),
-                        x,
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("echo-single", (i32), i32);
-                    let (_t1_0,) = x;
-                    let _ret2 = unsafe { _wit_import(::witbind::rt::as_i32(_t1_0)) };
-                    (_ret2 as u32,)
-                }
+                ::witbind::rt::native_import!(Host, "echo-single", echo_single(x));
+                wit_import!("echo-single", (i32), i32);
+                let (_t1_0,) = x;
+                let _ret2 = unsafe { _wit_import(::witbind::rt::as_i32(_t1_0)) };
+                (_ret2 as u32,)
             }
             /// Echoes a pair.
             pub fn echo_pair(x: &Pair) -> Pair {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::echo_pair(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:tuples/pairs",
-                            "echo-pair",
-                            "witbind_fixtures::tuples::pairs::Host",
-                            "witbind_fixtures::tuples::pairs::install",
-                        ),
-                        x,
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("echo-pair", (ptr, len, f64, ptr));
-                    let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
-                    let (_t1_0, _t1_1) = x;
-                    let (_ptr2, _len2) = ::witbind::rt::lend_str(_t1_0);
-                    let _ptr3 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe {
-                        _wit_import(_ptr2, _len2, ::witbind::rt::as_f64(_t1_1), _ptr3)
-                    };
-                    let _l4 = unsafe { *_ptr3.add(8).cast::<f64>() };
-                    (unsafe { ::witbind::rt::take_string_at(_ptr3) }, _l4)
-                }
+                ::witbind::rt::native_import!(Host, "echo-pair", echo_pair(x));
+                wit_import!("echo-pair", (ptr, len, f64, ptr));
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
+                let (_t1_0, _t1_1) = x;
+                let (_ptr2, _len2) = ::witbind::rt::lend_str(_t1_0);
+                let _ptr3 = _ret_area.as_mut_ptr().cast::<u8>();
+                unsafe {
+                    _wit_import(_ptr2, _len2, ::witbind::rt::as_f64(_t1_1), _ptr3)
+                };
+                let _l4 = unsafe { *_ptr3.add(8).cast::<f64>() };
+                (unsafe { ::witbind::rt::take_string_at(_ptr3) }, _l4)
             }
             /// Echoes nested tuples.
             pub fn echo_nested(x: &Nested) -> Nested {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::echo_nested(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:tuples/pairs",
-                            "echo-nested",
-                            "witbind_fixtures::tuples::pairs::Host",
-                            "witbind_fixtures::tuples::pairs::install",
-                        ),
-                        x,
+                ::witbind::rt::native_import!(Host, "echo-nested", echo_nested(x));
+                wit_import!("echo-nested", (i32, i32, ptr, len, i32, ptr));
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 4]>::uninit();
+                let (_t1_0, _t1_1) = x;
+                let (_t2_0, _t2_1) = _t1_0;
+                let (_t3_0, _t3_1) = _t1_1;
+                let (_ptr4, _len4) = ::witbind::rt::lend_str(_t3_0);
+                let (_t5_0,) = _t3_1;
+                let _ptr6 = _ret_area.as_mut_ptr().cast::<u8>();
+                unsafe {
+                    _wit_import(
+                        ::witbind::rt::as_i32(_t2_0),
+                        ::witbind::rt::as_i32(_t2_1),
+                        _ptr4,
+                        _len4,
+                        ::witbind::rt::as_i32(_t5_0),
+                        _ptr6,
                     )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("echo-nested", (i32, i32, ptr, len, i32, ptr));
-                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 4]>::uninit();
-                    let (_t1_0, _t1_1) = x;
-                    let (_t2_0, _t2_1) = _t1_0;
-                    let (_t3_0, _t3_1) = _t1_1;
-                    let (_ptr4, _len4) = ::witbind::rt::lend_str(_t3_0);
-                    let (_t5_0,) = _t3_1;
-                    let _ptr6 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe {
-                        _wit_import(
-                            ::witbind::rt::as_i32(_t2_0),
-                            ::witbind::rt::as_i32(_t2_1),
-                            _ptr4,
-                            _len4,
-                            ::witbind::rt::as_i32(_t5_0),
-                            _ptr6,
-                        )
-                    };
-                    unsafe { _lift_nested(_ptr6) }
-                }
+                };
+                unsafe { _lift_nested(_ptr6) }
             }
             /// A tuple with elements of every alignment.
             pub fn wide(
@@ -127,158 +79,114 @@ pub mod witbind_fixtures {
                 ::witbind::rt::String,
                 ::witbind::rt::Vec<u8>,
             ) {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::wide(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:tuples/pairs",
-                            "wide",
-                            "witbind_fixtures::tuples::pairs::Host",
-                            "witbind_fixtures::tuples::pairs::install",
-                        ),
-                        x,
+                ::witbind::rt::native_import!(Host, "wide", wide(x));
+                wit_import!(
+                    "wide", (i32, i64, i32, f32, i32, i32, ptr, len, ptr, len, ptr)
+                );
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 6]>::uninit();
+                let (_t1_0, _t1_1, _t1_2, _t1_3, _t1_4, _t1_5, _t1_6, _t1_7) = x;
+                let (_ptr2, _len2) = ::witbind::rt::lend_str(_t1_6);
+                let (_ptr3, _len3) = ::witbind::rt::lend_list(_t1_7);
+                let _ptr4 = _ret_area.as_mut_ptr().cast::<u8>();
+                unsafe {
+                    _wit_import(
+                        ::witbind::rt::as_i32(_t1_0),
+                        ::witbind::rt::as_i64(_t1_1),
+                        ::witbind::rt::as_i32(_t1_2),
+                        ::witbind::rt::as_f32(_t1_3),
+                        ::witbind::rt::as_i32(_t1_4),
+                        ::witbind::rt::as_i32(_t1_5),
+                        _ptr2,
+                        _len2,
+                        _ptr3,
+                        _len3,
+                        _ptr4,
                     )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!(
-                        "wide", (i32, i64, i32, f32, i32, i32, ptr, len, ptr, len, ptr)
-                    );
-                    let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 6]>::uninit();
-                    let (_t1_0, _t1_1, _t1_2, _t1_3, _t1_4, _t1_5, _t1_6, _t1_7) = x;
-                    let (_ptr2, _len2) = ::witbind::rt::lend_str(_t1_6);
-                    let (_ptr3, _len3) = ::witbind::rt::lend_list(_t1_7);
-                    let _ptr4 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe {
-                        _wit_import(
-                            ::witbind::rt::as_i32(_t1_0),
-                            ::witbind::rt::as_i64(_t1_1),
-                            ::witbind::rt::as_i32(_t1_2),
-                            ::witbind::rt::as_f32(_t1_3),
-                            ::witbind::rt::as_i32(_t1_4),
-                            ::witbind::rt::as_i32(_t1_5),
-                            _ptr2,
-                            _len2,
-                            _ptr3,
-                            _len3,
-                            _ptr4,
-                        )
-                    };
-                    let _l5 = unsafe { *_ptr4.cast::<u8>() };
-                    let _l6 = unsafe { *_ptr4.add(8).cast::<u64>() };
-                    let _l7 = unsafe { *_ptr4.add(16).cast::<i16>() };
-                    let _l8 = unsafe { *_ptr4.add(20).cast::<f32>() };
-                    let _l9 = unsafe { *_ptr4.add(24).cast::<u32>() };
-                    let _l10 = unsafe { *_ptr4.add(28).cast::<u8>() };
-                    (
-                        _l5,
-                        _l6,
-                        _l7,
-                        _l8,
-                        unsafe { ::witbind::rt::char_lift(_l9) },
-                        ::witbind::rt::bool_lift(_l10),
-                        unsafe { ::witbind::rt::take_string_at(_ptr4.add(32)) },
-                        unsafe { ::witbind::rt::take_list_at::<u8>(_ptr4.add(40)) },
-                    )
-                }
+                };
+                let _l5 = unsafe { *_ptr4.cast::<u8>() };
+                let _l6 = unsafe { *_ptr4.add(8).cast::<u64>() };
+                let _l7 = unsafe { *_ptr4.add(16).cast::<i16>() };
+                let _l8 = unsafe { *_ptr4.add(20).cast::<f32>() };
+                let _l9 = unsafe { *_ptr4.add(24).cast::<u32>() };
+                let _l10 = unsafe { *_ptr4.add(28).cast::<u8>() };
+                (
+                    _l5,
+                    _l6,
+                    _l7,
+                    _l8,
+                    unsafe { ::witbind::rt::char_lift(_l9) },
+                    ::witbind::rt::bool_lift(_l10),
+                    unsafe { ::witbind::rt::take_string_at(_ptr4.add(32)) },
+                    unsafe { ::witbind::rt::take_list_at::<u8>(_ptr4.add(40)) },
+                )
             }
             /// Tuples inside containers.
             pub fn in_containers(
                 x: &[(u32, u32)],
                 y: ::core::option::Option<(&str,)>,
             ) -> ::core::result::Result<(i8, i8), (::witbind::rt::String, u32)> {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::in_containers(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:tuples/pairs",
-                            "in-containers",
-                            "witbind_fixtures::tuples::pairs::Host",
-                            "witbind_fixtures::tuples::pairs::install",
-                        ),
-                        x,
-                        y,
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("in-containers", (ptr, len, i32, ptr, len, ptr));
-                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 4]>::uninit();
-                    let (_array2, _len2) = ::witbind::rt::lower_list(
-                        x.iter(),
-                        8,
-                        4,
-                        |_e1, _base2| {
-                            let (_t3_0, _t3_1) = _e1;
-                            unsafe {
-                                *_base2.cast::<i32>() = ::witbind::rt::as_i32(_t3_0);
-                                *_base2.add(4).cast::<i32>() = ::witbind::rt::as_i32(_t3_1);
-                            }
-                        },
-                    );
-                    let (_ptr4, _len4) = (_array2, _len2);
-                    let (_v9, _v10, _v11) = match y {
-                        ::core::option::Option::None => {
-                            (0i32, ::core::ptr::null_mut::<u8>(), 0usize)
+                ::witbind::rt::native_import!(
+                    Host, "in-containers", in_containers(x, y)
+                );
+                wit_import!("in-containers", (ptr, len, i32, ptr, len, ptr));
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 4]>::uninit();
+                let (_array2, _len2) = ::witbind::rt::lower_list(
+                    x.iter(),
+                    8,
+                    4,
+                    |_e1, _base2| {
+                        let (_t3_0, _t3_1) = _e1;
+                        unsafe {
+                            *_base2.cast::<i32>() = ::witbind::rt::as_i32(_t3_0);
+                            *_base2.add(4).cast::<i32>() = ::witbind::rt::as_i32(_t3_1);
                         }
-                        ::core::option::Option::Some(_e6) => {
-                            let (_t7_0,) = _e6;
-                            let (_ptr8, _len8) = ::witbind::rt::lend_str(_t7_0);
-                            (1i32, _ptr8, _len8)
-                        }
-                    };
-                    let _ptr12 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe { _wit_import(_ptr4, _len4, _v9, _v10, _v11, _ptr12) };
-                    unsafe { ::witbind::rt::cabi_dealloc(_array2, _len2 * 8, 4) };
-                    let _l13 = unsafe { *_ptr12.cast::<u8>() };
-                    let _case16 = || {
-                        let _l14 = unsafe { *_ptr12.add(4).cast::<i8>() };
-                        let _l15 = unsafe { *_ptr12.add(5).cast::<i8>() };
-                        (_l14, _l15)
-                    };
-                    let _case18 = || {
-                        let _l17 = unsafe { *_ptr12.add(12).cast::<u32>() };
-                        (unsafe { ::witbind::rt::take_string_at(_ptr12.add(4)) }, _l17)
-                    };
-                    unsafe { ::witbind::rt::lift_result(_l13, _case16, _case18) }
-                }
+                    },
+                );
+                let (_ptr4, _len4) = (_array2, _len2);
+                let (_v9, _v10, _v11) = match y {
+                    ::core::option::Option::None => {
+                        (0i32, ::core::ptr::null_mut::<u8>(), 0usize)
+                    }
+                    ::core::option::Option::Some(_e6) => {
+                        let (_t7_0,) = _e6;
+                        let (_ptr8, _len8) = ::witbind::rt::lend_str(_t7_0);
+                        (1i32, _ptr8, _len8)
+                    }
+                };
+                let _ptr12 = _ret_area.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_ptr4, _len4, _v9, _v10, _v11, _ptr12) };
+                unsafe { ::witbind::rt::cabi_dealloc(_array2, _len2 * 8, 4) };
+                let _l13 = unsafe { *_ptr12.cast::<u8>() };
+                let _case16 = || {
+                    let _l14 = unsafe { *_ptr12.add(4).cast::<i8>() };
+                    let _l15 = unsafe { *_ptr12.add(5).cast::<i8>() };
+                    (_l14, _l15)
+                };
+                let _case18 = || {
+                    let _l17 = unsafe { *_ptr12.add(12).cast::<u32>() };
+                    (unsafe { ::witbind::rt::take_string_at(_ptr12.add(4)) }, _l17)
+                };
+                unsafe { ::witbind::rt::lift_result(_l13, _case16, _case18) }
             }
-            /// Natively (`cargo test` on the host): the imports of `witbind-fixtures:tuples/pairs` as a test implements them; make an implementation this thread's with [`install`]. A method left out panics when the guest calls it, naming it.
+            #[cfg(not(any(target_arch = "wasm32", miri)))]
+            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
+                wit: "witbind-fixtures:tuples/pairs",
+                module: "witbind_fixtures::tuples::pairs",
+                install: "install",
+            };
+            /// Natively (`cargo test` on the host): the imports of `witbind-fixtures:tuples/pairs`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
-                /// Echoes a one-element tuple.
                 fn echo_single(&self, x: Single) -> Single {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:tuples/pairs",
-                        "echo-single",
-                        "witbind_fixtures::tuples::pairs::Host",
-                        "echo_single",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "echo-single")
                 }
-                /// Echoes a pair.
                 fn echo_pair(&self, x: &Pair) -> Pair {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:tuples/pairs",
-                        "echo-pair",
-                        "witbind_fixtures::tuples::pairs::Host",
-                        "echo_pair",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "echo-pair")
                 }
-                /// Echoes nested tuples.
                 fn echo_nested(&self, x: &Nested) -> Nested {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:tuples/pairs",
-                        "echo-nested",
-                        "witbind_fixtures::tuples::pairs::Host",
-                        "echo_nested",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "echo-nested")
                 }
-                /// A tuple with elements of every alignment.
                 fn wide(
                     &self,
                     x: (u8, u64, i16, f32, char, bool, &str, &[u8]),
@@ -292,25 +200,14 @@ pub mod witbind_fixtures {
                     ::witbind::rt::String,
                     ::witbind::rt::Vec<u8>,
                 ) {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:tuples/pairs",
-                        "wide",
-                        "witbind_fixtures::tuples::pairs::Host",
-                        "wide",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "wide")
                 }
-                /// Tuples inside containers.
                 fn in_containers(
                     &self,
                     x: &[(u32, u32)],
                     y: ::core::option::Option<(&str,)>,
                 ) -> ::core::result::Result<(i8, i8), (::witbind::rt::String, u32)> {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:tuples/pairs",
-                        "in-containers",
-                        "witbind_fixtures::tuples::pairs::Host",
-                        "in_containers",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "in-containers")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `witbind-fixtures:tuples/pairs` until the returned guard is dropped (the one installed before comes back then).

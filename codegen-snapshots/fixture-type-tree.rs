@@ -2106,55 +2106,42 @@ pub mod witbind_fixtures {
             pub type Leaf = super::types::Leaf;
             /// A tree from the other side.
             pub fn get() -> Tree {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::get(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:type-tree/api",
-                            "get",
-                            "witbind_fixtures::type_tree::api::Host",
-                            "witbind_fixtures::type_tree::api::install",
-                        ),
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("get", (ptr));
-                    let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 10]>::uninit();
-                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe { _wit_import(_ptr1) };
-                    unsafe { super::types::_lift_tree(_ptr1) }
-                }
+                ::witbind::rt::native_import!(Host, "get", get());
+                wit_import!("get", (ptr));
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 10]>::uninit();
+                let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_ptr1) };
+                unsafe { super::types::_lift_tree(_ptr1) }
             }
             /// Gives a tree to the other side.
             #[allow(clippy::needless_borrow)]
             pub fn put(t: &Tree) {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::put(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:type-tree/api",
-                            "put",
-                            "witbind_fixtures::type_tree::api::Host",
-                            "witbind_fixtures::type_tree::api::install",
-                        ),
-                        t,
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!(
-                        "put", (ptr, len, i32, ptr, ptr, ptr, p64, p64, p64, ptr, len,
-                        i32, ptr, len)
-                    );
-                    let mut _cleanup_list = ::witbind::rt::Vec::<
-                        (*mut u8, usize, usize),
-                    >::new();
-                    let (
+                ::witbind::rt::native_import!(Host, "put", put(t));
+                wit_import!(
+                    "put", (ptr, len, i32, ptr, ptr, ptr, p64, p64, p64, ptr, len, i32,
+                    ptr, len)
+                );
+                let mut _cleanup_list = ::witbind::rt::Vec::<
+                    (*mut u8, usize, usize),
+                >::new();
+                let (
+                    _v1,
+                    _v2,
+                    _v3,
+                    _v4,
+                    _v5,
+                    _v6,
+                    _v7,
+                    _v8,
+                    _v9,
+                    _v10,
+                    _v11,
+                    _v12,
+                    _v13,
+                    _v14,
+                ) = super::types::_lower_flat_tree(&t, &mut _cleanup_list);
+                unsafe {
+                    _wit_import(
                         _v1,
                         _v2,
                         _v3,
@@ -2169,28 +2156,10 @@ pub mod witbind_fixtures {
                         _v12,
                         _v13,
                         _v14,
-                    ) = super::types::_lower_flat_tree(&t, &mut _cleanup_list);
-                    unsafe {
-                        _wit_import(
-                            _v1,
-                            _v2,
-                            _v3,
-                            _v4,
-                            _v5,
-                            _v6,
-                            _v7,
-                            _v8,
-                            _v9,
-                            _v10,
-                            _v11,
-                            _v12,
-                            _v13,
-                            _v14,
-                        )
-                    };
-                    for (ptr, size, align) in _cleanup_list {
-                        unsafe { ::witbind::rt::cabi_dealloc(ptr, size, align) };
-                    }
+                    )
+                };
+                for (ptr, size, align) in _cleanup_list {
+                    unsafe { ::witbind::rt::cabi_dealloc(ptr, size, align) };
                 }
             }
             /// The tree back, or an error.
@@ -2198,31 +2167,34 @@ pub mod witbind_fixtures {
             pub fn echo(
                 t: &Tree,
             ) -> ::core::result::Result<Tree, ::witbind::rt::String> {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::echo(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:type-tree/api",
-                            "echo",
-                            "witbind_fixtures::type_tree::api::Host",
-                            "witbind_fixtures::type_tree::api::install",
-                        ),
-                        t,
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!(
-                        "echo", (ptr, len, i32, ptr, ptr, ptr, p64, p64, p64, ptr, len,
-                        i32, ptr, len, ptr)
-                    );
-                    let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 11]>::uninit();
-                    let mut _cleanup_list = ::witbind::rt::Vec::<
-                        (*mut u8, usize, usize),
-                    >::new();
-                    let (
+                ::witbind::rt::native_import!(Host, "echo", echo(t));
+                wit_import!(
+                    "echo", (ptr, len, i32, ptr, ptr, ptr, p64, p64, p64, ptr, len, i32,
+                    ptr, len, ptr)
+                );
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 11]>::uninit();
+                let mut _cleanup_list = ::witbind::rt::Vec::<
+                    (*mut u8, usize, usize),
+                >::new();
+                let (
+                    _v1,
+                    _v2,
+                    _v3,
+                    _v4,
+                    _v5,
+                    _v6,
+                    _v7,
+                    _v8,
+                    _v9,
+                    _v10,
+                    _v11,
+                    _v12,
+                    _v13,
+                    _v14,
+                ) = super::types::_lower_flat_tree(&t, &mut _cleanup_list);
+                let _ptr15 = _ret_area.as_mut_ptr().cast::<u8>();
+                unsafe {
+                    _wit_import(
                         _v1,
                         _v2,
                         _v3,
@@ -2237,194 +2209,116 @@ pub mod witbind_fixtures {
                         _v12,
                         _v13,
                         _v14,
-                    ) = super::types::_lower_flat_tree(&t, &mut _cleanup_list);
-                    let _ptr15 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe {
-                        _wit_import(
-                            _v1,
-                            _v2,
-                            _v3,
-                            _v4,
-                            _v5,
-                            _v6,
-                            _v7,
-                            _v8,
-                            _v9,
-                            _v10,
-                            _v11,
-                            _v12,
-                            _v13,
-                            _v14,
-                            _ptr15,
-                        )
-                    };
-                    for (ptr, size, align) in _cleanup_list {
-                        unsafe { ::witbind::rt::cabi_dealloc(ptr, size, align) };
-                    }
-                    let _l16 = unsafe { *_ptr15.cast::<u8>() };
-                    let _case18 = || unsafe { super::types::_lift_tree(_ptr15.add(8)) };
-                    let _case19 = || unsafe {
-                        ::witbind::rt::take_string_at(_ptr15.add(8))
-                    };
-                    unsafe { ::witbind::rt::lift_result(_l16, _case18, _case19) }
+                        _ptr15,
+                    )
+                };
+                for (ptr, size, align) in _cleanup_list {
+                    unsafe { ::witbind::rt::cabi_dealloc(ptr, size, align) };
                 }
+                let _l16 = unsafe { *_ptr15.cast::<u8>() };
+                let _case18 = || unsafe { super::types::_lift_tree(_ptr15.add(8)) };
+                let _case19 = || unsafe { ::witbind::rt::take_string_at(_ptr15.add(8)) };
+                unsafe { ::witbind::rt::lift_result(_l16, _case18, _case19) }
             }
             /// Whether `l` occurs in `t`.
             #[allow(clippy::needless_borrow)]
             pub fn contains(l: &Leaf, t: &Trunk) -> bool {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::contains(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:type-tree/api",
-                            "contains",
-                            "witbind_fixtures::type_tree::api::Host",
-                            "witbind_fixtures::type_tree::api::install",
-                        ),
-                        l,
-                        t,
+                ::witbind::rt::native_import!(Host, "contains", contains(l, t));
+                wit_import!(
+                    "contains", (i32, p64, ptr, len, i32, i32, ptr, ptr, ptr, p64, p64,
+                    p64, ptr, len, i32), i32
+                );
+                let mut _cleanup_list = ::witbind::rt::Vec::<
+                    (*mut u8, usize, usize),
+                >::new();
+                let (_v1, _v2, _v3, _v4, _v5) = super::types::_lower_flat_leaf(&l);
+                let (_v6, _v7, _v8, _v9, _v10, _v11, _v12, _v13, _v14, _v15) = super::types::_lower_flat_trunk(
+                    &t,
+                    &mut _cleanup_list,
+                );
+                let _ret16 = unsafe {
+                    _wit_import(
+                        _v1,
+                        _v2,
+                        _v3,
+                        _v4,
+                        _v5,
+                        _v6,
+                        _v7,
+                        _v8,
+                        _v9,
+                        _v10,
+                        _v11,
+                        _v12,
+                        _v13,
+                        _v14,
+                        _v15,
                     )
+                };
+                for (ptr, size, align) in _cleanup_list {
+                    unsafe { ::witbind::rt::cabi_dealloc(ptr, size, align) };
                 }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!(
-                        "contains", (i32, p64, ptr, len, i32, i32, ptr, ptr, ptr, p64,
-                        p64, p64, ptr, len, i32), i32
-                    );
-                    let mut _cleanup_list = ::witbind::rt::Vec::<
-                        (*mut u8, usize, usize),
-                    >::new();
-                    let (_v1, _v2, _v3, _v4, _v5) = super::types::_lower_flat_leaf(&l);
-                    let (_v6, _v7, _v8, _v9, _v10, _v11, _v12, _v13, _v14, _v15) = super::types::_lower_flat_trunk(
-                        &t,
-                        &mut _cleanup_list,
-                    );
-                    let _ret16 = unsafe {
-                        _wit_import(
-                            _v1,
-                            _v2,
-                            _v3,
-                            _v4,
-                            _v5,
-                            _v6,
-                            _v7,
-                            _v8,
-                            _v9,
-                            _v10,
-                            _v11,
-                            _v12,
-                            _v13,
-                            _v14,
-                            _v15,
-                        )
-                    };
-                    for (ptr, size, align) in _cleanup_list {
-                        unsafe { ::witbind::rt::cabi_dealloc(ptr, size, align) };
-                    }
-                    ::witbind::rt::bool_lift(_ret16 as u8)
-                }
+                ::witbind::rt::bool_lift(_ret16 as u8)
             }
             /// Several trees at once.
             #[allow(clippy::needless_borrow)]
             pub fn forest(trees: &[Tree]) -> ::witbind::rt::Vec<Tree> {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::forest(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:type-tree/api",
-                            "forest",
-                            "witbind_fixtures::type_tree::api::Host",
-                            "witbind_fixtures::type_tree::api::install",
-                        ),
-                        trees,
-                    )
+                ::witbind::rt::native_import!(Host, "forest", forest(trees));
+                wit_import!("forest", (ptr, len, ptr));
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                let mut _cleanup_list = ::witbind::rt::Vec::<
+                    (*mut u8, usize, usize),
+                >::new();
+                let (_array2, _len2) = ::witbind::rt::lower_list(
+                    trees.iter(),
+                    80,
+                    8,
+                    |_e1, _base2| {
+                        unsafe {
+                            super::types::_lower_tree(&_e1, _base2, &mut _cleanup_list)
+                        };
+                    },
+                );
+                let (_ptr3, _len3) = (_array2, _len2);
+                let _ptr4 = _ret_area.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_ptr3, _len3, _ptr4) };
+                unsafe { ::witbind::rt::cabi_dealloc(_array2, _len2 * 80, 8) };
+                for (ptr, size, align) in _cleanup_list {
+                    unsafe { ::witbind::rt::cabi_dealloc(ptr, size, align) };
                 }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("forest", (ptr, len, ptr));
-                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
-                    let mut _cleanup_list = ::witbind::rt::Vec::<
-                        (*mut u8, usize, usize),
-                    >::new();
-                    let (_array2, _len2) = ::witbind::rt::lower_list(
-                        trees.iter(),
-                        80,
-                        8,
-                        |_e1, _base2| {
-                            unsafe {
-                                super::types::_lower_tree(&_e1, _base2, &mut _cleanup_list)
-                            };
-                        },
-                    );
-                    let (_ptr3, _len3) = (_array2, _len2);
-                    let _ptr4 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe { _wit_import(_ptr3, _len3, _ptr4) };
-                    unsafe { ::witbind::rt::cabi_dealloc(_array2, _len2 * 80, 8) };
-                    for (ptr, size, align) in _cleanup_list {
-                        unsafe { ::witbind::rt::cabi_dealloc(ptr, size, align) };
-                    }
-                    let _list5 = unsafe { ::witbind::rt::list_at(_ptr4) };
-                    let _lift6 = |_base6: *mut u8| unsafe {
-                        super::types::_lift_tree(_base6)
-                    };
-                    unsafe { ::witbind::rt::lift_list(_list5, 80, 8, _lift6) }
-                }
+                let _list5 = unsafe { ::witbind::rt::list_at(_ptr4) };
+                let _lift6 = |_base6: *mut u8| unsafe {
+                    super::types::_lift_tree(_base6)
+                };
+                unsafe { ::witbind::rt::lift_list(_list5, 80, 8, _lift6) }
             }
-            /// Natively (`cargo test` on the host): the imports of `witbind-fixtures:type-tree/api` as a test implements them; make an implementation this thread's with [`install`]. A method left out panics when the guest calls it, naming it.
+            #[cfg(not(any(target_arch = "wasm32", miri)))]
+            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
+                wit: "witbind-fixtures:type-tree/api",
+                module: "witbind_fixtures::type_tree::api",
+                install: "install",
+            };
+            /// Natively (`cargo test` on the host): the imports of `witbind-fixtures:type-tree/api`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
-                /// A tree from the other side.
                 fn get(&self) -> Tree {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:type-tree/api",
-                        "get",
-                        "witbind_fixtures::type_tree::api::Host",
-                        "get",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "get")
                 }
-                /// Gives a tree to the other side.
                 fn put(&self, t: &Tree) {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:type-tree/api",
-                        "put",
-                        "witbind_fixtures::type_tree::api::Host",
-                        "put",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "put")
                 }
-                /// The tree back, or an error.
                 fn echo(
                     &self,
                     t: &Tree,
                 ) -> ::core::result::Result<Tree, ::witbind::rt::String> {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:type-tree/api",
-                        "echo",
-                        "witbind_fixtures::type_tree::api::Host",
-                        "echo",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "echo")
                 }
-                /// Whether `l` occurs in `t`.
                 fn contains(&self, l: &Leaf, t: &Trunk) -> bool {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:type-tree/api",
-                        "contains",
-                        "witbind_fixtures::type_tree::api::Host",
-                        "contains",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "contains")
                 }
-                /// Several trees at once.
                 fn forest(&self, trees: &[Tree]) -> ::witbind::rt::Vec<Tree> {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:type-tree/api",
-                        "forest",
-                        "witbind_fixtures::type_tree::api::Host",
-                        "forest",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "forest")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `witbind-fixtures:type-tree/api` until the returned guard is dropped (the one installed before comes back then).

@@ -148,182 +148,86 @@ pub mod witbind_fixtures {
             /// Echoes a variant with payloads.
             #[allow(clippy::needless_borrow)]
             pub fn echo_shape(x: &Shape) -> Shape {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::echo_shape(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:variants/shapes",
-                            "echo-shape",
-                            "witbind_fixtures::variants::shapes::Host",
-                            "witbind_fixtures::variants::shapes::install",
-                        ),
-                        x,
-                    )
+                ::witbind::rt::native_import!(Host, "echo-shape", echo_shape(x));
+                wit_import!("echo-shape", (i32, ptr, len, ptr));
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 3]>::uninit();
+                let mut _cleanup_list = ::witbind::rt::Vec::<
+                    (*mut u8, usize, usize),
+                >::new();
+                let (_v1, _v2, _v3) = _lower_flat_shape(&x, &mut _cleanup_list);
+                let _ptr4 = _ret_area.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_v1, _v2, _v3, _ptr4) };
+                for (ptr, size, align) in _cleanup_list {
+                    unsafe { ::witbind::rt::cabi_dealloc(ptr, size, align) };
                 }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("echo-shape", (i32, ptr, len, ptr));
-                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 3]>::uninit();
-                    let mut _cleanup_list = ::witbind::rt::Vec::<
-                        (*mut u8, usize, usize),
-                    >::new();
-                    let (_v1, _v2, _v3) = _lower_flat_shape(&x, &mut _cleanup_list);
-                    let _ptr4 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe { _wit_import(_v1, _v2, _v3, _ptr4) };
-                    for (ptr, size, align) in _cleanup_list {
-                        unsafe { ::witbind::rt::cabi_dealloc(ptr, size, align) };
-                    }
-                    unsafe { _lift_shape(_ptr4) }
-                }
+                unsafe { _lift_shape(_ptr4) }
             }
             /// Echoes a payload-less variant.
             pub fn echo_signal(x: Signal) -> Signal {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::echo_signal(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:variants/shapes",
-                            "echo-signal",
-                            "witbind_fixtures::variants::shapes::Host",
-                            "witbind_fixtures::variants::shapes::install",
-                        ),
-                        x,
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("echo-signal", (i32), i32);
-                    let _v3 = match x {
-                        Signal::Go => 0i32,
-                        Signal::Halt => 1i32,
-                    };
-                    let _ret4 = unsafe { _wit_import(_v3) };
-                    match _ret4 {
-                        0 => Signal::Go,
-                        1 => Signal::Halt,
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
+                ::witbind::rt::native_import!(Host, "echo-signal", echo_signal(x));
+                wit_import!("echo-signal", (i32), i32);
+                let _v3 = match x {
+                    Signal::Go => 0i32,
+                    Signal::Halt => 1i32,
+                };
+                let _ret4 = unsafe { _wit_import(_v3) };
+                match _ret4 {
+                    0 => Signal::Go,
+                    1 => Signal::Halt,
+                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
                 }
             }
             /// Echoes a mixed variant.
             #[allow(clippy::needless_borrow)]
             pub fn echo_event(x: &Event) -> Event {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::echo_event(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:variants/shapes",
-                            "echo-event",
-                            "witbind_fixtures::variants::shapes::Host",
-                            "witbind_fixtures::variants::shapes::install",
-                        ),
-                        x,
-                    )
+                ::witbind::rt::native_import!(Host, "echo-event", echo_event(x));
+                wit_import!("echo-event", (i32, p64, ptr, len, ptr));
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 3]>::uninit();
+                let mut _cleanup_list = ::witbind::rt::Vec::<
+                    (*mut u8, usize, usize),
+                >::new();
+                let (_v1, _v2, _v3, _v4) = _lower_flat_event(&x, &mut _cleanup_list);
+                let _ptr5 = _ret_area.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_v1, _v2, _v3, _v4, _ptr5) };
+                for (ptr, size, align) in _cleanup_list {
+                    unsafe { ::witbind::rt::cabi_dealloc(ptr, size, align) };
                 }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("echo-event", (i32, p64, ptr, len, ptr));
-                    let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 3]>::uninit();
-                    let mut _cleanup_list = ::witbind::rt::Vec::<
-                        (*mut u8, usize, usize),
-                    >::new();
-                    let (_v1, _v2, _v3, _v4) = _lower_flat_event(&x, &mut _cleanup_list);
-                    let _ptr5 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe { _wit_import(_v1, _v2, _v3, _v4, _ptr5) };
-                    for (ptr, size, align) in _cleanup_list {
-                        unsafe { ::witbind::rt::cabi_dealloc(ptr, size, align) };
-                    }
-                    unsafe { _lift_event(_ptr5) }
-                }
+                unsafe { _lift_event(_ptr5) }
             }
             /// Echoes a one-case variant.
             pub fn echo_only(x: Only) -> Only {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::echo_only(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:variants/shapes",
-                            "echo-only",
-                            "witbind_fixtures::variants::shapes::Host",
-                            "witbind_fixtures::variants::shapes::install",
-                        ),
-                        x,
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("echo-only", (i32, i32, ptr));
-                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
-                    let (_v2, _v3) = match x {
-                        Only::It(_e1) => (0i32, ::witbind::rt::as_i32(_e1)),
-                    };
-                    let _ptr4 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe { _wit_import(_v2, _v3, _ptr4) };
-                    let _l5 = unsafe { *_ptr4.cast::<u8>() };
-                    match _l5 {
-                        0 => {
-                            let _l6 = unsafe { *_ptr4.add(4).cast::<u32>() };
-                            Only::It(_l6)
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                ::witbind::rt::native_import!(Host, "echo-only", echo_only(x));
+                wit_import!("echo-only", (i32, i32, ptr));
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                let (_v2, _v3) = match x {
+                    Only::It(_e1) => (0i32, ::witbind::rt::as_i32(_e1)),
+                };
+                let _ptr4 = _ret_area.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_v2, _v3, _ptr4) };
+                let _l5 = unsafe { *_ptr4.cast::<u8>() };
+                match _l5 {
+                    0 => {
+                        let _l6 = unsafe { *_ptr4.add(4).cast::<u32>() };
+                        Only::It(_l6)
                     }
+                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
                 }
             }
             /// Echoes a one-case enum.
             #[allow(clippy::clone_on_copy)]
             pub fn echo_unit(x: Unit) -> Unit {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::echo_unit(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:variants/shapes",
-                            "echo-unit",
-                            "witbind_fixtures::variants::shapes::Host",
-                            "witbind_fixtures::variants::shapes::install",
-                        ),
-                        x,
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("echo-unit", (i32), i32);
-                    let _ret1 = unsafe { _wit_import(x.clone() as i32) };
-                    unsafe { Unit::_lift(_ret1 as u8) }
-                }
+                ::witbind::rt::native_import!(Host, "echo-unit", echo_unit(x));
+                wit_import!("echo-unit", (i32), i32);
+                let _ret1 = unsafe { _wit_import(x.clone() as i32) };
+                unsafe { Unit::_lift(_ret1 as u8) }
             }
             /// Echoes an enum.
             #[allow(clippy::clone_on_copy)]
             pub fn echo_color(x: Color) -> Color {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::echo_color(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:variants/shapes",
-                            "echo-color",
-                            "witbind_fixtures::variants::shapes::Host",
-                            "witbind_fixtures::variants::shapes::install",
-                        ),
-                        x,
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("echo-color", (i32), i32);
-                    let _ret1 = unsafe { _wit_import(x.clone() as i32) };
-                    unsafe { Color::_lift(_ret1 as u8) }
-                }
+                ::witbind::rt::native_import!(Host, "echo-color", echo_color(x));
+                wit_import!("echo-color", (i32), i32);
+                let _ret1 = unsafe { _wit_import(x.clone() as i32) };
+                unsafe { Color::_lift(_ret1 as u8) }
             }
             /// Variants and enums inside containers.
             #[allow(clippy::clone_on_copy, clippy::needless_borrow)]
@@ -331,130 +235,77 @@ pub mod witbind_fixtures {
                 x: &[Event],
                 y: ::core::option::Option<Color>,
             ) -> ::core::result::Result<::witbind::rt::Vec<Shape>, Color> {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::containers(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "witbind-fixtures:variants/shapes",
-                            "containers",
-                            "witbind_fixtures::variants::shapes::Host",
-                            "witbind_fixtures::variants::shapes::install",
-                        ),
-                        x,
-                        y,
-                    )
+                ::witbind::rt::native_import!(Host, "containers", containers(x, y));
+                wit_import!("containers", (ptr, len, i32, i32, ptr));
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 3]>::uninit();
+                let mut _cleanup_list = ::witbind::rt::Vec::<
+                    (*mut u8, usize, usize),
+                >::new();
+                let (_array2, _len2) = ::witbind::rt::lower_list(
+                    x.iter(),
+                    24,
+                    8,
+                    |_e1, _base2| {
+                        unsafe { _lower_event(&_e1, _base2, &mut _cleanup_list) };
+                    },
+                );
+                let (_ptr3, _len3) = (_array2, _len2);
+                let (_v6, _v7) = match y {
+                    ::core::option::Option::None => (0i32, 0i32),
+                    ::core::option::Option::Some(_e5) => (1i32, _e5.clone() as i32),
+                };
+                let _ptr8 = _ret_area.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_ptr3, _len3, _v6, _v7, _ptr8) };
+                unsafe { ::witbind::rt::cabi_dealloc(_array2, _len2 * 24, 8) };
+                for (ptr, size, align) in _cleanup_list {
+                    unsafe { ::witbind::rt::cabi_dealloc(ptr, size, align) };
                 }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("containers", (ptr, len, i32, i32, ptr));
-                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 3]>::uninit();
-                    let mut _cleanup_list = ::witbind::rt::Vec::<
-                        (*mut u8, usize, usize),
-                    >::new();
-                    let (_array2, _len2) = ::witbind::rt::lower_list(
-                        x.iter(),
-                        24,
-                        8,
-                        |_e1, _base2| {
-                            unsafe { _lower_event(&_e1, _base2, &mut _cleanup_list) };
-                        },
-                    );
-                    let (_ptr3, _len3) = (_array2, _len2);
-                    let (_v6, _v7) = match y {
-                        ::core::option::Option::None => (0i32, 0i32),
-                        ::core::option::Option::Some(_e5) => (1i32, _e5.clone() as i32),
-                    };
-                    let _ptr8 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe { _wit_import(_ptr3, _len3, _v6, _v7, _ptr8) };
-                    unsafe { ::witbind::rt::cabi_dealloc(_array2, _len2 * 24, 8) };
-                    for (ptr, size, align) in _cleanup_list {
-                        unsafe { ::witbind::rt::cabi_dealloc(ptr, size, align) };
-                    }
-                    let _l9 = unsafe { *_ptr8.cast::<u8>() };
-                    let _case14 = || {
-                        let _list10 = unsafe { ::witbind::rt::list_at(_ptr8.add(4)) };
-                        let _lift11 = |_base11: *mut u8| unsafe { _lift_shape(_base11) };
-                        unsafe { ::witbind::rt::lift_list(_list10, 12, 4, _lift11) }
-                    };
-                    let _case16 = || {
-                        let _l15 = unsafe { *_ptr8.add(4).cast::<u8>() };
-                        unsafe { Color::_lift(_l15) }
-                    };
-                    unsafe { ::witbind::rt::lift_result(_l9, _case14, _case16) }
-                }
+                let _l9 = unsafe { *_ptr8.cast::<u8>() };
+                let _case14 = || {
+                    let _list10 = unsafe { ::witbind::rt::list_at(_ptr8.add(4)) };
+                    let _lift11 = |_base11: *mut u8| unsafe { _lift_shape(_base11) };
+                    unsafe { ::witbind::rt::lift_list(_list10, 12, 4, _lift11) }
+                };
+                let _case16 = || {
+                    let _l15 = unsafe { *_ptr8.add(4).cast::<u8>() };
+                    unsafe { Color::_lift(_l15) }
+                };
+                unsafe { ::witbind::rt::lift_result(_l9, _case14, _case16) }
             }
-            /// Natively (`cargo test` on the host): the imports of `witbind-fixtures:variants/shapes` as a test implements them; make an implementation this thread's with [`install`]. A method left out panics when the guest calls it, naming it.
+            #[cfg(not(any(target_arch = "wasm32", miri)))]
+            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
+                wit: "witbind-fixtures:variants/shapes",
+                module: "witbind_fixtures::variants::shapes",
+                install: "install",
+            };
+            /// Natively (`cargo test` on the host): the imports of `witbind-fixtures:variants/shapes`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
-                /// Echoes a variant with payloads.
                 fn echo_shape(&self, x: &Shape) -> Shape {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:variants/shapes",
-                        "echo-shape",
-                        "witbind_fixtures::variants::shapes::Host",
-                        "echo_shape",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "echo-shape")
                 }
-                /// Echoes a payload-less variant.
                 fn echo_signal(&self, x: Signal) -> Signal {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:variants/shapes",
-                        "echo-signal",
-                        "witbind_fixtures::variants::shapes::Host",
-                        "echo_signal",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "echo-signal")
                 }
-                /// Echoes a mixed variant.
                 fn echo_event(&self, x: &Event) -> Event {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:variants/shapes",
-                        "echo-event",
-                        "witbind_fixtures::variants::shapes::Host",
-                        "echo_event",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "echo-event")
                 }
-                /// Echoes a one-case variant.
                 fn echo_only(&self, x: Only) -> Only {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:variants/shapes",
-                        "echo-only",
-                        "witbind_fixtures::variants::shapes::Host",
-                        "echo_only",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "echo-only")
                 }
-                /// Echoes a one-case enum.
                 fn echo_unit(&self, x: Unit) -> Unit {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:variants/shapes",
-                        "echo-unit",
-                        "witbind_fixtures::variants::shapes::Host",
-                        "echo_unit",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "echo-unit")
                 }
-                /// Echoes an enum.
                 fn echo_color(&self, x: Color) -> Color {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:variants/shapes",
-                        "echo-color",
-                        "witbind_fixtures::variants::shapes::Host",
-                        "echo_color",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "echo-color")
                 }
-                /// Variants and enums inside containers.
                 fn containers(
                     &self,
                     x: &[Event],
                     y: ::core::option::Option<Color>,
                 ) -> ::core::result::Result<::witbind::rt::Vec<Shape>, Color> {
-                    ::witbind::rt::native::not_implemented(
-                        "witbind-fixtures:variants/shapes",
-                        "containers",
-                        "witbind_fixtures::variants::shapes::Host",
-                        "containers",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "containers")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `witbind-fixtures:variants/shapes` until the returned guard is dropped (the one installed before comes back then).

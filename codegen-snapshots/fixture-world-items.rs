@@ -53,56 +53,29 @@ impl Session {
     /// Starts a session.
     #[allow(clippy::needless_borrow)]
     pub fn new(settings: &Settings) -> Self {
-        #[cfg(not(any(target_arch = "wasm32", miri)))]
-        {
-            Host::session_new(
-                &**::witbind::rt::native::host::<
-                    dyn Host,
-                >(
-                    "witbind-fixtures:world-items/world-items",
-                    "[constructor]session",
-                    "Host",
-                    "install",
-                ),
-                settings,
-            )
+        ::witbind::rt::native_import!(
+            Host, "[constructor]session", session_new(settings)
+        );
+        ::witbind::rt::wit_import!(
+            "$root", "[constructor]session", (i32, ptr, len, ptr, len), i32
+        );
+        let mut _cleanup_list = ::witbind::rt::Vec::<(*mut u8, usize, usize)>::new();
+        let (_v1, _v2, _v3, _v4, _v5) = _lower_flat_settings(
+            &settings,
+            &mut _cleanup_list,
+        );
+        let _ret6 = unsafe { _wit_import(_v1, _v2, _v3, _v4, _v5) };
+        for (ptr, size, align) in _cleanup_list {
+            unsafe { ::witbind::rt::cabi_dealloc(ptr, size, align) };
         }
-        #[cfg(any(target_arch = "wasm32", miri))]
-        {
-            ::witbind::rt::wit_import!(
-                "$root", "[constructor]session", (i32, ptr, len, ptr, len), i32
-            );
-            let mut _cleanup_list = ::witbind::rt::Vec::<(*mut u8, usize, usize)>::new();
-            let (_v1, _v2, _v3, _v4, _v5) = _lower_flat_settings(
-                &settings,
-                &mut _cleanup_list,
-            );
-            let _ret6 = unsafe { _wit_import(_v1, _v2, _v3, _v4, _v5) };
-            for (ptr, size, align) in _cleanup_list {
-                unsafe { ::witbind::rt::cabi_dealloc(ptr, size, align) };
-            }
-            unsafe { Session::from_handle(_ret6 as u32) }
-        }
+        unsafe { Session::from_handle(_ret6 as u32) }
     }
     /// The session's mode.
     pub fn mode(&self) -> Mode {
-        #[cfg(not(any(target_arch = "wasm32", miri)))]
-        {
-            HostSession::mode(
-                &**::witbind::rt::native::resource::<
-                    dyn HostSession,
-                >(
-                    ::witbind::rt::ResourceHandle::handle(&self.handle),
-                    "witbind-fixtures:world-items/world-items#session",
-                ),
-            )
-        }
-        #[cfg(any(target_arch = "wasm32", miri))]
-        {
-            ::witbind::rt::wit_import!("$root", "[method]session.mode", (i32), i32);
-            let _ret1 = unsafe { _wit_import(self.handle() as i32) };
-            unsafe { Mode::_lift(_ret1 as u8) }
-        }
+        ::witbind::rt::native_method!(HostSession, self, mode());
+        ::witbind::rt::wit_import!("$root", "[method]session.mode", (i32), i32);
+        let _ret1 = unsafe { _wit_import(self.handle() as i32) };
+        unsafe { Mode::_lift(_ret1 as u8) }
     }
 }
 /// A world-level import with world-level types.
@@ -112,133 +85,69 @@ pub fn configure(
     settings: &Settings,
     mode: Mode,
 ) -> ::core::result::Result<Tag, ::witbind::rt::String> {
-    #[cfg(not(any(target_arch = "wasm32", miri)))]
-    {
-        Host::configure(
-            &**::witbind::rt::native::host::<
-                dyn Host,
-            >(
-                "witbind-fixtures:world-items/world-items",
-                "configure",
-                "Host",
-                "install",
-            ),
-            settings,
-            mode,
-        )
+    ::witbind::rt::native_import!(Host, "configure", configure(settings, mode));
+    ::witbind::rt::wit_import!(
+        "$root", "configure", (i32, ptr, len, ptr, len, i32, ptr)
+    );
+    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 3]>::uninit();
+    let mut _cleanup_list = ::witbind::rt::Vec::<(*mut u8, usize, usize)>::new();
+    let (_v1, _v2, _v3, _v4, _v5) = _lower_flat_settings(&settings, &mut _cleanup_list);
+    let _ptr6 = _ret_area.as_mut_ptr().cast::<u8>();
+    unsafe { _wit_import(_v1, _v2, _v3, _v4, _v5, mode.clone() as i32, _ptr6) };
+    for (ptr, size, align) in _cleanup_list {
+        unsafe { ::witbind::rt::cabi_dealloc(ptr, size, align) };
     }
-    #[cfg(any(target_arch = "wasm32", miri))]
-    {
-        ::witbind::rt::wit_import!(
-            "$root", "configure", (i32, ptr, len, ptr, len, i32, ptr)
-        );
-        let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 3]>::uninit();
-        let mut _cleanup_list = ::witbind::rt::Vec::<(*mut u8, usize, usize)>::new();
-        let (_v1, _v2, _v3, _v4, _v5) = _lower_flat_settings(
-            &settings,
-            &mut _cleanup_list,
-        );
-        let _ptr6 = _ret_area.as_mut_ptr().cast::<u8>();
-        unsafe { _wit_import(_v1, _v2, _v3, _v4, _v5, mode.clone() as i32, _ptr6) };
-        for (ptr, size, align) in _cleanup_list {
-            unsafe { ::witbind::rt::cabi_dealloc(ptr, size, align) };
-        }
-        let _l7 = unsafe { *_ptr6.cast::<u8>() };
-        let _case8 = || unsafe { ::witbind::rt::take_string_at(_ptr6.add(4)) };
-        let _case9 = || unsafe { ::witbind::rt::take_string_at(_ptr6.add(4)) };
-        unsafe { ::witbind::rt::lift_result(_l7, _case8, _case9) }
-    }
+    let _l7 = unsafe { *_ptr6.cast::<u8>() };
+    let _case8 = || unsafe { ::witbind::rt::take_string_at(_ptr6.add(4)) };
+    let _case9 = || unsafe { ::witbind::rt::take_string_at(_ptr6.add(4)) };
+    unsafe { ::witbind::rt::lift_result(_l7, _case8, _case9) }
 }
 /// A world-level import with a world-level resource.
 #[rustfmt::skip]
 pub fn open_session(tag: &str) -> Session {
-    #[cfg(not(any(target_arch = "wasm32", miri)))]
-    {
-        Host::open_session(
-            &**::witbind::rt::native::host::<
-                dyn Host,
-            >(
-                "witbind-fixtures:world-items/world-items",
-                "open-session",
-                "Host",
-                "install",
-            ),
-            tag,
-        )
-    }
-    #[cfg(any(target_arch = "wasm32", miri))]
-    {
-        ::witbind::rt::wit_import!("$root", "open-session", (ptr, len), i32);
-        let (_ptr1, _len1) = ::witbind::rt::lend_str(tag);
-        let _ret2 = unsafe { _wit_import(_ptr1, _len1) };
-        unsafe { Session::from_handle(_ret2 as u32) }
-    }
+    ::witbind::rt::native_import!(Host, "open-session", open_session(tag));
+    ::witbind::rt::wit_import!("$root", "open-session", (ptr, len), i32);
+    let (_ptr1, _len1) = ::witbind::rt::lend_str(tag);
+    let _ret2 = unsafe { _wit_import(_ptr1, _len1) };
+    unsafe { Session::from_handle(_ret2 as u32) }
 }
 /// A world-level import borrowing a world-level resource.
 #[rustfmt::skip]
 pub fn describe(session: &Session) -> ::witbind::rt::String {
-    #[cfg(not(any(target_arch = "wasm32", miri)))]
-    {
-        Host::describe(
-            &**::witbind::rt::native::host::<
-                dyn Host,
-            >("witbind-fixtures:world-items/world-items", "describe", "Host", "install"),
-            session,
-        )
-    }
-    #[cfg(any(target_arch = "wasm32", miri))]
-    {
-        ::witbind::rt::wit_import!("$root", "describe", (i32, ptr));
-        let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
-        let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-        unsafe { _wit_import(session.handle() as i32, _ptr1) };
-        unsafe { ::witbind::rt::take_string_at(_ptr1) }
-    }
+    ::witbind::rt::native_import!(Host, "describe", describe(session));
+    ::witbind::rt::wit_import!("$root", "describe", (i32, ptr));
+    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+    unsafe { _wit_import(session.handle() as i32, _ptr1) };
+    unsafe { ::witbind::rt::take_string_at(_ptr1) }
 }
-/// Natively (`cargo test` on the host): the imports of `witbind-fixtures:world-items/world-items` as a test implements them; make an implementation this thread's with [`install`]. A method left out panics when the guest calls it, naming it.
+#[rustfmt::skip]
+#[cfg(not(any(target_arch = "wasm32", miri)))]
+const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
+    wit: "witbind-fixtures:world-items/world-items",
+    module: "",
+    install: "install",
+};
+/// Natively (`cargo test` on the host): the imports of `witbind-fixtures:world-items/world-items`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
 #[rustfmt::skip]
 #[cfg(not(any(target_arch = "wasm32", miri)))]
 #[allow(unused_variables, clippy::len_without_is_empty)]
 pub trait Host: 'static {
-    /// A world-level import with world-level types.
     fn configure(
         &self,
         settings: &Settings,
         mode: Mode,
     ) -> ::core::result::Result<Tag, ::witbind::rt::String> {
-        ::witbind::rt::native::not_implemented(
-            "witbind-fixtures:world-items/world-items",
-            "configure",
-            "Host",
-            "configure",
-        )
+        ::witbind::rt::native::missing(&__NATIVE, "configure")
     }
-    /// A world-level import with a world-level resource.
     fn open_session(&self, tag: &str) -> Session {
-        ::witbind::rt::native::not_implemented(
-            "witbind-fixtures:world-items/world-items",
-            "open-session",
-            "Host",
-            "open_session",
-        )
+        ::witbind::rt::native::missing(&__NATIVE, "open-session")
     }
-    /// A world-level import borrowing a world-level resource.
     fn describe(&self, session: &Session) -> ::witbind::rt::String {
-        ::witbind::rt::native::not_implemented(
-            "witbind-fixtures:world-items/world-items",
-            "describe",
-            "Host",
-            "describe",
-        )
+        ::witbind::rt::native::missing(&__NATIVE, "describe")
     }
-    /// Starts a session.
     fn session_new(&self, settings: &Settings) -> Session {
-        ::witbind::rt::native::not_implemented(
-            "witbind-fixtures:world-items/world-items",
-            "[constructor]session",
-            "Host",
-            "session_new",
-        )
+        ::witbind::rt::native::missing(&__NATIVE, "[constructor]session")
     }
 }
 /// Natively: makes `host` this thread's implementation of `witbind-fixtures:world-items/world-items` until the returned guard is dropped (the one installed before comes back then).
@@ -247,33 +156,17 @@ pub trait Host: 'static {
 pub fn install(host: impl Host) -> ::witbind::rt::native::Installed {
     ::witbind::rt::native::install::<dyn Host>(::witbind::rt::Box::new(host))
 }
-/// Natively (`cargo test` on the host): a test's object behind an imported [`Session`] (`witbind-fixtures:world-items/world-items#session`); `Session::from(object)` hands it to the guest. A method left out panics when the guest calls it, naming it.
+/// Natively (`cargo test` on the host): a test's object behind an imported [`Session`], with its methods; `Session::from(object)` hands it to the guest. A method left out panics when the guest calls it, naming it.
 #[rustfmt::skip]
 #[cfg(not(any(target_arch = "wasm32", miri)))]
 #[allow(unused_variables, clippy::len_without_is_empty)]
 pub trait HostSession: 'static {
-    /// The session's mode.
     fn mode(&self) -> Mode {
-        ::witbind::rt::native::not_implemented(
-            "witbind-fixtures:world-items/world-items#session",
-            "[method]session.mode",
-            "HostSession",
-            "mode",
-        )
+        ::witbind::rt::native::missing(&__NATIVE, "[method]session.mode")
     }
 }
 #[rustfmt::skip]
-#[cfg(not(any(target_arch = "wasm32", miri)))]
-impl<T: HostSession> ::core::convert::From<T> for Session {
-    fn from(object: T) -> Self {
-        let handle = ::witbind::rt::native::new_resource::<
-            dyn HostSession,
-        >(::witbind::rt::Box::new(object));
-        Self {
-            handle: unsafe { ::witbind::rt::ResourceHandle::from_handle(handle) },
-        }
-    }
-}
+::witbind::rt::native_resource!(Session, HostSession);
 /// A lent `settings` as its core values (its lists and strings point into `value`).
 #[rustfmt::skip]
 pub(crate) fn _lower_flat_settings(
@@ -328,35 +221,30 @@ pub mod clock {
     };
     /// The current time.
     pub fn now() -> Instant {
-        #[cfg(not(any(target_arch = "wasm32", miri)))]
-        {
-            Host::now(
-                &**::witbind::rt::native::host::<
-                    dyn Host,
-                >("clock", "now", "clock::Host", "clock::install"),
-            )
-        }
-        #[cfg(any(target_arch = "wasm32", miri))]
-        {
-            wit_import!("now", (ptr));
-            let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
-            let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-            unsafe { _wit_import(_ptr1) };
-            let _l2 = unsafe { *_ptr1.cast::<u64>() };
-            let _l3 = unsafe { *_ptr1.add(8).cast::<u32>() };
-            Instant {
-                seconds: _l2,
-                nanos: _l3,
-            }
+        ::witbind::rt::native_import!(Host, "now", now());
+        wit_import!("now", (ptr));
+        let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
+        let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+        unsafe { _wit_import(_ptr1) };
+        let _l2 = unsafe { *_ptr1.cast::<u64>() };
+        let _l3 = unsafe { *_ptr1.add(8).cast::<u32>() };
+        Instant {
+            seconds: _l2,
+            nanos: _l3,
         }
     }
-    /// Natively (`cargo test` on the host): the imports of `clock` as a test implements them; make an implementation this thread's with [`install`]. A method left out panics when the guest calls it, naming it.
+    #[cfg(not(any(target_arch = "wasm32", miri)))]
+    const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
+        wit: "clock",
+        module: "clock",
+        install: "install",
+    };
+    /// Natively (`cargo test` on the host): the imports of `clock`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
     #[cfg(not(any(target_arch = "wasm32", miri)))]
     #[allow(unused_variables, clippy::len_without_is_empty)]
     pub trait Host: 'static {
-        /// The current time.
         fn now(&self) -> Instant {
-            ::witbind::rt::native::not_implemented("clock", "now", "clock::Host", "now")
+            ::witbind::rt::native::missing(&__NATIVE, "now")
         }
     }
     /// Natively: makes `host` this thread's implementation of `clock` until the returned guard is dropped (the one installed before comes back then).

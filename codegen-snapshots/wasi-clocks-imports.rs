@@ -45,23 +45,10 @@ pub mod wasi {
                 ///
                 /// Returns `true` when the pollable is ready, and `false` otherwise.
                 pub fn ready(&self) -> bool {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostPollable::ready(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostPollable,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:io/poll@0.2.12#pollable",
-                            ),
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!("[method]pollable.ready", (i32), i32);
-                        let _ret1 = unsafe { _wit_import(self.handle() as i32) };
-                        ::witbind::rt::bool_lift(_ret1 as u8)
-                    }
+                    ::witbind::rt::native_method!(HostPollable, self, ready());
+                    wit_import!("[method]pollable.ready", (i32), i32);
+                    let _ret1 = unsafe { _wit_import(self.handle() as i32) };
+                    ::witbind::rt::bool_lift(_ret1 as u8)
                 }
                 /// `block` returns immediately if the pollable is ready, and otherwise
                 /// blocks until ready.
@@ -69,22 +56,9 @@ pub mod wasi {
                 /// This function is equivalent to calling `poll.poll` on a list
                 /// containing only this pollable.
                 pub fn block(&self) {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostPollable::block(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostPollable,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:io/poll@0.2.12#pollable",
-                            ),
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!("[method]pollable.block", (i32));
-                        unsafe { _wit_import(self.handle() as i32) };
-                    }
+                    ::witbind::rt::native_method!(HostPollable, self, block());
+                    wit_import!("[method]pollable.block", (i32));
+                    unsafe { _wit_import(self.handle() as i32) };
                 }
             }
             /// Poll for completion on a set of pollables.
@@ -107,69 +81,35 @@ pub mod wasi {
             /// the pollables has an error, it is indicated by marking the source as
             /// being ready for I/O.
             pub fn poll(in_: &[&Pollable]) -> ::witbind::rt::Vec<u32> {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::poll(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "wasi:io/poll@0.2.12",
-                            "poll",
-                            "wasi::io::poll::Host",
-                            "wasi::io::poll::install",
-                        ),
-                        in_,
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("poll", (ptr, len, ptr));
-                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
-                    let (_array2, _len2) = ::witbind::rt::lower_list(
-                        in_.iter(),
-                        4,
-                        4,
-                        |_e1, _base2| {
-                            unsafe { *_base2.cast::<i32>() = _e1.handle() as i32 };
-                        },
-                    );
-                    let (_ptr3, _len3) = (_array2, _len2);
-                    let _ptr4 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe { _wit_import(_ptr3, _len3, _ptr4) };
-                    unsafe { ::witbind::rt::cabi_dealloc(_array2, _len2 * 4, 4) };
-                    unsafe { ::witbind::rt::take_list_at::<u32>(_ptr4) }
-                }
+                ::witbind::rt::native_import!(Host, "poll", poll(in_));
+                wit_import!("poll", (ptr, len, ptr));
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                let (_array2, _len2) = ::witbind::rt::lower_list(
+                    in_.iter(),
+                    4,
+                    4,
+                    |_e1, _base2| {
+                        unsafe { *_base2.cast::<i32>() = _e1.handle() as i32 };
+                    },
+                );
+                let (_ptr3, _len3) = (_array2, _len2);
+                let _ptr4 = _ret_area.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_ptr3, _len3, _ptr4) };
+                unsafe { ::witbind::rt::cabi_dealloc(_array2, _len2 * 4, 4) };
+                unsafe { ::witbind::rt::take_list_at::<u32>(_ptr4) }
             }
-            /// Natively (`cargo test` on the host): the imports of `wasi:io/poll@0.2.12` as a test implements them; make an implementation this thread's with [`install`]. A method left out panics when the guest calls it, naming it.
+            #[cfg(not(any(target_arch = "wasm32", miri)))]
+            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
+                wit: "wasi:io/poll@0.2.12",
+                module: "wasi::io::poll",
+                install: "install",
+            };
+            /// Natively (`cargo test` on the host): the imports of `wasi:io/poll@0.2.12`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
-                /// Poll for completion on a set of pollables.
-                ///
-                /// This function takes a list of pollables, which identify I/O sources of
-                /// interest, and waits until one or more of the events is ready for I/O.
-                ///
-                /// The result `list<u32>` contains one or more indices of handles in the
-                /// argument list that is ready for I/O.
-                ///
-                /// This function traps if either:
-                /// - the list is empty, or:
-                /// - the list contains more elements than can be indexed with a `u32` value.
-                ///
-                /// A timeout can be implemented by adding a pollable from the
-                /// wasi-clocks API to the list.
-                ///
-                /// This function does not return a `result`; polling in itself does not
-                /// do any I/O so it doesn't fail. If any of the I/O sources identified by
-                /// the pollables has an error, it is indicated by marking the source as
-                /// being ready for I/O.
                 fn poll(&self, in_: &[&Pollable]) -> ::witbind::rt::Vec<u32> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:io/poll@0.2.12",
-                        "poll",
-                        "wasi::io::poll::Host",
-                        "poll",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "poll")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `wasi:io/poll@0.2.12` until the returned guard is dropped (the one installed before comes back then).
@@ -177,48 +117,18 @@ pub mod wasi {
             pub fn install(host: impl Host) -> ::witbind::rt::native::Installed {
                 ::witbind::rt::native::install::<dyn Host>(::witbind::rt::Box::new(host))
             }
-            /// Natively (`cargo test` on the host): a test's object behind an imported [`Pollable`] (`wasi:io/poll@0.2.12#pollable`); `Pollable::from(object)` hands it to the guest. A method left out panics when the guest calls it, naming it.
+            /// Natively (`cargo test` on the host): a test's object behind an imported [`Pollable`], with its methods; `Pollable::from(object)` hands it to the guest. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait HostPollable: 'static {
-                /// Return the readiness of a pollable. This function never blocks.
-                ///
-                /// Returns `true` when the pollable is ready, and `false` otherwise.
                 fn ready(&self) -> bool {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:io/poll@0.2.12#pollable",
-                        "[method]pollable.ready",
-                        "wasi::io::poll::HostPollable",
-                        "ready",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "[method]pollable.ready")
                 }
-                /// `block` returns immediately if the pollable is ready, and otherwise
-                /// blocks until ready.
-                ///
-                /// This function is equivalent to calling `poll.poll` on a list
-                /// containing only this pollable.
                 fn block(&self) {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:io/poll@0.2.12#pollable",
-                        "[method]pollable.block",
-                        "wasi::io::poll::HostPollable",
-                        "block",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "[method]pollable.block")
                 }
             }
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            impl<T: HostPollable> ::core::convert::From<T> for Pollable {
-                fn from(object: T) -> Self {
-                    let handle = ::witbind::rt::native::new_resource::<
-                        dyn HostPollable,
-                    >(::witbind::rt::Box::new(object));
-                    Self {
-                        handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(handle)
-                        },
-                    }
-                }
-            }
+            ::witbind::rt::native_resource!(Pollable, HostPollable);
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables)]
             impl Host for ::witbind::rt::native::wasi::TestWasi {
@@ -272,147 +182,60 @@ pub mod wasi {
             /// should ensure that the starting time is low enough to avoid the
             /// possibility of overflow in practice.
             pub fn now() -> Instant {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::now(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "wasi:clocks/monotonic-clock@0.2.12",
-                            "now",
-                            "wasi::clocks::monotonic_clock::Host",
-                            "wasi::clocks::monotonic_clock::install",
-                        ),
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("now", (), i64);
-                    let _ret1 = unsafe { _wit_import() };
-                    _ret1 as u64
-                }
+                ::witbind::rt::native_import!(Host, "now", now());
+                wit_import!("now", (), i64);
+                let _ret1 = unsafe { _wit_import() };
+                _ret1 as u64
             }
             /// Query the resolution of the clock. Returns the duration of time
             /// corresponding to a clock tick.
             pub fn resolution() -> Duration {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::resolution(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "wasi:clocks/monotonic-clock@0.2.12",
-                            "resolution",
-                            "wasi::clocks::monotonic_clock::Host",
-                            "wasi::clocks::monotonic_clock::install",
-                        ),
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("resolution", (), i64);
-                    let _ret1 = unsafe { _wit_import() };
-                    _ret1 as u64
-                }
+                ::witbind::rt::native_import!(Host, "resolution", resolution());
+                wit_import!("resolution", (), i64);
+                let _ret1 = unsafe { _wit_import() };
+                _ret1 as u64
             }
             /// Create a `pollable` which will resolve once the specified instant
             /// has occurred.
             pub fn subscribe_instant(when: Instant) -> Pollable {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::subscribe_instant(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "wasi:clocks/monotonic-clock@0.2.12",
-                            "subscribe-instant",
-                            "wasi::clocks::monotonic_clock::Host",
-                            "wasi::clocks::monotonic_clock::install",
-                        ),
-                        when,
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("subscribe-instant", (i64), i32);
-                    let _ret1 = unsafe { _wit_import(::witbind::rt::as_i64(when)) };
-                    unsafe { Pollable::from_handle(_ret1 as u32) }
-                }
+                ::witbind::rt::native_import!(
+                    Host, "subscribe-instant", subscribe_instant(when)
+                );
+                wit_import!("subscribe-instant", (i64), i32);
+                let _ret1 = unsafe { _wit_import(::witbind::rt::as_i64(when)) };
+                unsafe { Pollable::from_handle(_ret1 as u32) }
             }
             /// Create a `pollable` that will resolve after the specified duration has
             /// elapsed from the time this function is invoked.
             pub fn subscribe_duration(when: Duration) -> Pollable {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::subscribe_duration(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "wasi:clocks/monotonic-clock@0.2.12",
-                            "subscribe-duration",
-                            "wasi::clocks::monotonic_clock::Host",
-                            "wasi::clocks::monotonic_clock::install",
-                        ),
-                        when,
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("subscribe-duration", (i64), i32);
-                    let _ret1 = unsafe { _wit_import(::witbind::rt::as_i64(when)) };
-                    unsafe { Pollable::from_handle(_ret1 as u32) }
-                }
+                ::witbind::rt::native_import!(
+                    Host, "subscribe-duration", subscribe_duration(when)
+                );
+                wit_import!("subscribe-duration", (i64), i32);
+                let _ret1 = unsafe { _wit_import(::witbind::rt::as_i64(when)) };
+                unsafe { Pollable::from_handle(_ret1 as u32) }
             }
-            /// Natively (`cargo test` on the host): the imports of `wasi:clocks/monotonic-clock@0.2.12` as a test implements them; make an implementation this thread's with [`install`]. A method left out panics when the guest calls it, naming it.
+            #[cfg(not(any(target_arch = "wasm32", miri)))]
+            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
+                wit: "wasi:clocks/monotonic-clock@0.2.12",
+                module: "wasi::clocks::monotonic_clock",
+                install: "install",
+            };
+            /// Natively (`cargo test` on the host): the imports of `wasi:clocks/monotonic-clock@0.2.12`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
-                /// Read the current value of the clock.
-                ///
-                /// The clock is monotonic, therefore calling this function repeatedly will
-                /// produce a sequence of non-decreasing values.
-                ///
-                /// For completeness, this function traps if it's not possible to represent
-                /// the value of the clock in an `instant`. Consequently, implementations
-                /// should ensure that the starting time is low enough to avoid the
-                /// possibility of overflow in practice.
                 fn now(&self) -> Instant {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:clocks/monotonic-clock@0.2.12",
-                        "now",
-                        "wasi::clocks::monotonic_clock::Host",
-                        "now",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "now")
                 }
-                /// Query the resolution of the clock. Returns the duration of time
-                /// corresponding to a clock tick.
                 fn resolution(&self) -> Duration {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:clocks/monotonic-clock@0.2.12",
-                        "resolution",
-                        "wasi::clocks::monotonic_clock::Host",
-                        "resolution",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "resolution")
                 }
-                /// Create a `pollable` which will resolve once the specified instant
-                /// has occurred.
                 fn subscribe_instant(&self, when: Instant) -> Pollable {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:clocks/monotonic-clock@0.2.12",
-                        "subscribe-instant",
-                        "wasi::clocks::monotonic_clock::Host",
-                        "subscribe_instant",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "subscribe-instant")
                 }
-                /// Create a `pollable` that will resolve after the specified duration has
-                /// elapsed from the time this function is invoked.
                 fn subscribe_duration(&self, when: Duration) -> Pollable {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:clocks/monotonic-clock@0.2.12",
-                        "subscribe-duration",
-                        "wasi::clocks::monotonic_clock::Host",
-                        "subscribe_duration",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "subscribe-duration")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `wasi:clocks/monotonic-clock@0.2.12` until the returned guard is dropped (the one installed before comes back then).
@@ -491,99 +314,49 @@ pub mod wasi {
             /// [POSIX's Seconds Since the Epoch]: https://pubs.opengroup.org/onlinepubs/9699919799/xrat/V4_xbd_chap04.html#tag_21_04_16
             /// [Unix Time]: https://en.wikipedia.org/wiki/Unix_time
             pub fn now() -> Datetime {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::now(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "wasi:clocks/wall-clock@0.2.12",
-                            "now",
-                            "wasi::clocks::wall_clock::Host",
-                            "wasi::clocks::wall_clock::install",
-                        ),
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("now", (ptr));
-                    let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
-                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe { _wit_import(_ptr1) };
-                    let _l2 = unsafe { *_ptr1.cast::<u64>() };
-                    let _l3 = unsafe { *_ptr1.add(8).cast::<u32>() };
-                    Datetime {
-                        seconds: _l2,
-                        nanoseconds: _l3,
-                    }
+                ::witbind::rt::native_import!(Host, "now", now());
+                wit_import!("now", (ptr));
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
+                let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_ptr1) };
+                let _l2 = unsafe { *_ptr1.cast::<u64>() };
+                let _l3 = unsafe { *_ptr1.add(8).cast::<u32>() };
+                Datetime {
+                    seconds: _l2,
+                    nanoseconds: _l3,
                 }
             }
             /// Query the resolution of the clock.
             ///
             /// The nanoseconds field of the output is always less than 1000000000.
             pub fn resolution() -> Datetime {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::resolution(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "wasi:clocks/wall-clock@0.2.12",
-                            "resolution",
-                            "wasi::clocks::wall_clock::Host",
-                            "wasi::clocks::wall_clock::install",
-                        ),
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("resolution", (ptr));
-                    let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
-                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe { _wit_import(_ptr1) };
-                    let _l2 = unsafe { *_ptr1.cast::<u64>() };
-                    let _l3 = unsafe { *_ptr1.add(8).cast::<u32>() };
-                    Datetime {
-                        seconds: _l2,
-                        nanoseconds: _l3,
-                    }
+                ::witbind::rt::native_import!(Host, "resolution", resolution());
+                wit_import!("resolution", (ptr));
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
+                let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_ptr1) };
+                let _l2 = unsafe { *_ptr1.cast::<u64>() };
+                let _l3 = unsafe { *_ptr1.add(8).cast::<u32>() };
+                Datetime {
+                    seconds: _l2,
+                    nanoseconds: _l3,
                 }
             }
-            /// Natively (`cargo test` on the host): the imports of `wasi:clocks/wall-clock@0.2.12` as a test implements them; make an implementation this thread's with [`install`]. A method left out panics when the guest calls it, naming it.
+            #[cfg(not(any(target_arch = "wasm32", miri)))]
+            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
+                wit: "wasi:clocks/wall-clock@0.2.12",
+                module: "wasi::clocks::wall_clock",
+                install: "install",
+            };
+            /// Natively (`cargo test` on the host): the imports of `wasi:clocks/wall-clock@0.2.12`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
-                /// Read the current value of the clock.
-                ///
-                /// This clock is not monotonic, therefore calling this function repeatedly
-                /// will not necessarily produce a sequence of non-decreasing values.
-                ///
-                /// The returned timestamps represent the number of seconds since
-                /// 1970-01-01T00:00:00Z, also known as [POSIX's Seconds Since the Epoch],
-                /// also known as [Unix Time].
-                ///
-                /// The nanoseconds field of the output is always less than 1000000000.
-                ///
-                /// [POSIX's Seconds Since the Epoch]: https://pubs.opengroup.org/onlinepubs/9699919799/xrat/V4_xbd_chap04.html#tag_21_04_16
-                /// [Unix Time]: https://en.wikipedia.org/wiki/Unix_time
                 fn now(&self) -> Datetime {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:clocks/wall-clock@0.2.12",
-                        "now",
-                        "wasi::clocks::wall_clock::Host",
-                        "now",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "now")
                 }
-                /// Query the resolution of the clock.
-                ///
-                /// The nanoseconds field of the output is always less than 1000000000.
                 fn resolution(&self) -> Datetime {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:clocks/wall-clock@0.2.12",
-                        "resolution",
-                        "wasi::clocks::wall_clock::Host",
-                        "resolution",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "resolution")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `wasi:clocks/wall-clock@0.2.12` until the returned guard is dropped (the one installed before comes back then).

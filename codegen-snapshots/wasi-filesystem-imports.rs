@@ -62,62 +62,32 @@ pub mod wasi {
                 /// details. Parsing this string is a major platform-compatibility
                 /// hazard.
                 pub fn to_debug_string(&self) -> ::witbind::rt::String {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostError::to_debug_string(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostError,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:io/error@0.2.12#error",
-                            ),
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!("[method]error.to-debug-string", (i32, ptr));
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u32; 2],
-                        >::uninit();
-                        let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe { _wit_import(self.handle() as i32, _ptr1) };
-                        unsafe { ::witbind::rt::take_string_at(_ptr1) }
-                    }
+                    ::witbind::rt::native_method!(HostError, self, to_debug_string());
+                    wit_import!("[method]error.to-debug-string", (i32, ptr));
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
+                    unsafe { ::witbind::rt::take_string_at(_ptr1) }
                 }
             }
-            /// Natively (`cargo test` on the host): a test's object behind an imported [`Error`] (`wasi:io/error@0.2.12#error`); `Error::from(object)` hands it to the guest. A method left out panics when the guest calls it, naming it.
+            #[cfg(not(any(target_arch = "wasm32", miri)))]
+            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
+                wit: "wasi:io/error@0.2.12",
+                module: "wasi::io::error",
+                install: "install",
+            };
+            /// Natively (`cargo test` on the host): a test's object behind an imported [`Error`], with its methods; `Error::from(object)` hands it to the guest. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait HostError: 'static {
-                /// Returns a string that is suitable to assist humans in debugging
-                /// this error.
-                ///
-                /// WARNING: The returned string should not be consumed mechanically!
-                /// It may change across platforms, hosts, or other implementation
-                /// details. Parsing this string is a major platform-compatibility
-                /// hazard.
                 fn to_debug_string(&self) -> ::witbind::rt::String {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:io/error@0.2.12#error",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]error.to-debug-string",
-                        "wasi::io::error::HostError",
-                        "to_debug_string",
                     )
                 }
             }
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            impl<T: HostError> ::core::convert::From<T> for Error {
-                fn from(object: T) -> Self {
-                    let handle = ::witbind::rt::native::new_resource::<
-                        dyn HostError,
-                    >(::witbind::rt::Box::new(object));
-                    Self {
-                        handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(handle)
-                        },
-                    }
-                }
-            }
+            ::witbind::rt::native_resource!(Error, HostError);
         }
         /// A poll API intended to let users wait for I/O events on multiple handles
         /// at once.
@@ -145,23 +115,10 @@ pub mod wasi {
                 ///
                 /// Returns `true` when the pollable is ready, and `false` otherwise.
                 pub fn ready(&self) -> bool {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostPollable::ready(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostPollable,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:io/poll@0.2.12#pollable",
-                            ),
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!("[method]pollable.ready", (i32), i32);
-                        let _ret1 = unsafe { _wit_import(self.handle() as i32) };
-                        ::witbind::rt::bool_lift(_ret1 as u8)
-                    }
+                    ::witbind::rt::native_method!(HostPollable, self, ready());
+                    wit_import!("[method]pollable.ready", (i32), i32);
+                    let _ret1 = unsafe { _wit_import(self.handle() as i32) };
+                    ::witbind::rt::bool_lift(_ret1 as u8)
                 }
                 /// `block` returns immediately if the pollable is ready, and otherwise
                 /// blocks until ready.
@@ -169,22 +126,9 @@ pub mod wasi {
                 /// This function is equivalent to calling `poll.poll` on a list
                 /// containing only this pollable.
                 pub fn block(&self) {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostPollable::block(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostPollable,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:io/poll@0.2.12#pollable",
-                            ),
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!("[method]pollable.block", (i32));
-                        unsafe { _wit_import(self.handle() as i32) };
-                    }
+                    ::witbind::rt::native_method!(HostPollable, self, block());
+                    wit_import!("[method]pollable.block", (i32));
+                    unsafe { _wit_import(self.handle() as i32) };
                 }
             }
             /// Poll for completion on a set of pollables.
@@ -207,69 +151,35 @@ pub mod wasi {
             /// the pollables has an error, it is indicated by marking the source as
             /// being ready for I/O.
             pub fn poll(in_: &[&Pollable]) -> ::witbind::rt::Vec<u32> {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::poll(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "wasi:io/poll@0.2.12",
-                            "poll",
-                            "wasi::io::poll::Host",
-                            "wasi::io::poll::install",
-                        ),
-                        in_,
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("poll", (ptr, len, ptr));
-                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
-                    let (_array2, _len2) = ::witbind::rt::lower_list(
-                        in_.iter(),
-                        4,
-                        4,
-                        |_e1, _base2| {
-                            unsafe { *_base2.cast::<i32>() = _e1.handle() as i32 };
-                        },
-                    );
-                    let (_ptr3, _len3) = (_array2, _len2);
-                    let _ptr4 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe { _wit_import(_ptr3, _len3, _ptr4) };
-                    unsafe { ::witbind::rt::cabi_dealloc(_array2, _len2 * 4, 4) };
-                    unsafe { ::witbind::rt::take_list_at::<u32>(_ptr4) }
-                }
+                ::witbind::rt::native_import!(Host, "poll", poll(in_));
+                wit_import!("poll", (ptr, len, ptr));
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                let (_array2, _len2) = ::witbind::rt::lower_list(
+                    in_.iter(),
+                    4,
+                    4,
+                    |_e1, _base2| {
+                        unsafe { *_base2.cast::<i32>() = _e1.handle() as i32 };
+                    },
+                );
+                let (_ptr3, _len3) = (_array2, _len2);
+                let _ptr4 = _ret_area.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_ptr3, _len3, _ptr4) };
+                unsafe { ::witbind::rt::cabi_dealloc(_array2, _len2 * 4, 4) };
+                unsafe { ::witbind::rt::take_list_at::<u32>(_ptr4) }
             }
-            /// Natively (`cargo test` on the host): the imports of `wasi:io/poll@0.2.12` as a test implements them; make an implementation this thread's with [`install`]. A method left out panics when the guest calls it, naming it.
+            #[cfg(not(any(target_arch = "wasm32", miri)))]
+            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
+                wit: "wasi:io/poll@0.2.12",
+                module: "wasi::io::poll",
+                install: "install",
+            };
+            /// Natively (`cargo test` on the host): the imports of `wasi:io/poll@0.2.12`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
-                /// Poll for completion on a set of pollables.
-                ///
-                /// This function takes a list of pollables, which identify I/O sources of
-                /// interest, and waits until one or more of the events is ready for I/O.
-                ///
-                /// The result `list<u32>` contains one or more indices of handles in the
-                /// argument list that is ready for I/O.
-                ///
-                /// This function traps if either:
-                /// - the list is empty, or:
-                /// - the list contains more elements than can be indexed with a `u32` value.
-                ///
-                /// A timeout can be implemented by adding a pollable from the
-                /// wasi-clocks API to the list.
-                ///
-                /// This function does not return a `result`; polling in itself does not
-                /// do any I/O so it doesn't fail. If any of the I/O sources identified by
-                /// the pollables has an error, it is indicated by marking the source as
-                /// being ready for I/O.
                 fn poll(&self, in_: &[&Pollable]) -> ::witbind::rt::Vec<u32> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:io/poll@0.2.12",
-                        "poll",
-                        "wasi::io::poll::Host",
-                        "poll",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "poll")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `wasi:io/poll@0.2.12` until the returned guard is dropped (the one installed before comes back then).
@@ -277,48 +187,18 @@ pub mod wasi {
             pub fn install(host: impl Host) -> ::witbind::rt::native::Installed {
                 ::witbind::rt::native::install::<dyn Host>(::witbind::rt::Box::new(host))
             }
-            /// Natively (`cargo test` on the host): a test's object behind an imported [`Pollable`] (`wasi:io/poll@0.2.12#pollable`); `Pollable::from(object)` hands it to the guest. A method left out panics when the guest calls it, naming it.
+            /// Natively (`cargo test` on the host): a test's object behind an imported [`Pollable`], with its methods; `Pollable::from(object)` hands it to the guest. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait HostPollable: 'static {
-                /// Return the readiness of a pollable. This function never blocks.
-                ///
-                /// Returns `true` when the pollable is ready, and `false` otherwise.
                 fn ready(&self) -> bool {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:io/poll@0.2.12#pollable",
-                        "[method]pollable.ready",
-                        "wasi::io::poll::HostPollable",
-                        "ready",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "[method]pollable.ready")
                 }
-                /// `block` returns immediately if the pollable is ready, and otherwise
-                /// blocks until ready.
-                ///
-                /// This function is equivalent to calling `poll.poll` on a list
-                /// containing only this pollable.
                 fn block(&self) {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:io/poll@0.2.12#pollable",
-                        "[method]pollable.block",
-                        "wasi::io::poll::HostPollable",
-                        "block",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "[method]pollable.block")
                 }
             }
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            impl<T: HostPollable> ::core::convert::From<T> for Pollable {
-                fn from(object: T) -> Self {
-                    let handle = ::witbind::rt::native::new_resource::<
-                        dyn HostPollable,
-                    >(::witbind::rt::Box::new(object));
-                    Self {
-                        handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(handle)
-                        },
-                    }
-                }
-            }
+            ::witbind::rt::native_resource!(Pollable, HostPollable);
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables)]
             impl Host for ::witbind::rt::native::wasi::TestWasi {
@@ -423,51 +303,35 @@ pub mod wasi {
                     &self,
                     len: u64,
                 ) -> ::core::result::Result<::witbind::rt::Vec<u8>, StreamError> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostInputStream::read(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostInputStream,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:io/streams@0.2.12#input-stream",
-                            ),
-                            len,
+                    ::witbind::rt::native_method!(HostInputStream, self, read(len));
+                    wit_import!("[method]input-stream.read", (i32, i64, ptr));
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 3]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe {
+                        _wit_import(
+                            self.handle() as i32,
+                            ::witbind::rt::as_i64(len),
+                            _ptr1,
                         )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!("[method]input-stream.read", (i32, i64, ptr));
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u32; 3],
-                        >::uninit();
-                        let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe {
-                            _wit_import(
-                                self.handle() as i32,
-                                ::witbind::rt::as_i64(len),
-                                _ptr1,
-                            )
-                        };
-                        let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                        let _case3 = || unsafe {
-                            ::witbind::rt::take_list_at::<u8>(_ptr1.add(4))
-                        };
-                        let _case7 = || {
-                            let _l4 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                            match _l4 {
-                                0 => {
-                                    let _l5 = unsafe { *_ptr1.add(8).cast::<i32>() };
-                                    StreamError::LastOperationFailed(unsafe {
-                                        Error::from_handle(_l5 as u32)
-                                    })
-                                }
-                                1 => StreamError::Closed,
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                    };
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    let _case3 = || unsafe {
+                        ::witbind::rt::take_list_at::<u8>(_ptr1.add(4))
+                    };
+                    let _case7 = || {
+                        let _l4 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                        match _l4 {
+                            0 => {
+                                let _l5 = unsafe { *_ptr1.add(8).cast::<i32>() };
+                                StreamError::LastOperationFailed(unsafe {
+                                    Error::from_handle(_l5 as u32)
+                                })
                             }
-                        };
-                        unsafe { ::witbind::rt::lift_result(_l2, _case3, _case7) }
-                    }
+                            1 => StreamError::Closed,
+                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                        }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, _case3, _case7) }
                 }
                 /// Read bytes from a stream, after blocking until at least one byte can
                 /// be read. Except for blocking, behavior is identical to `read`.
@@ -475,53 +339,37 @@ pub mod wasi {
                     &self,
                     len: u64,
                 ) -> ::core::result::Result<::witbind::rt::Vec<u8>, StreamError> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostInputStream::blocking_read(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostInputStream,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:io/streams@0.2.12#input-stream",
-                            ),
-                            len,
+                    ::witbind::rt::native_method!(
+                        HostInputStream, self, blocking_read(len)
+                    );
+                    wit_import!("[method]input-stream.blocking-read", (i32, i64, ptr));
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 3]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe {
+                        _wit_import(
+                            self.handle() as i32,
+                            ::witbind::rt::as_i64(len),
+                            _ptr1,
                         )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!(
-                            "[method]input-stream.blocking-read", (i32, i64, ptr)
-                        );
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u32; 3],
-                        >::uninit();
-                        let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe {
-                            _wit_import(
-                                self.handle() as i32,
-                                ::witbind::rt::as_i64(len),
-                                _ptr1,
-                            )
-                        };
-                        let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                        let _case3 = || unsafe {
-                            ::witbind::rt::take_list_at::<u8>(_ptr1.add(4))
-                        };
-                        let _case7 = || {
-                            let _l4 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                            match _l4 {
-                                0 => {
-                                    let _l5 = unsafe { *_ptr1.add(8).cast::<i32>() };
-                                    StreamError::LastOperationFailed(unsafe {
-                                        Error::from_handle(_l5 as u32)
-                                    })
-                                }
-                                1 => StreamError::Closed,
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                    };
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    let _case3 = || unsafe {
+                        ::witbind::rt::take_list_at::<u8>(_ptr1.add(4))
+                    };
+                    let _case7 = || {
+                        let _l4 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                        match _l4 {
+                            0 => {
+                                let _l5 = unsafe { *_ptr1.add(8).cast::<i32>() };
+                                StreamError::LastOperationFailed(unsafe {
+                                    Error::from_handle(_l5 as u32)
+                                })
                             }
-                        };
-                        unsafe { ::witbind::rt::lift_result(_l2, _case3, _case7) }
-                    }
+                            1 => StreamError::Closed,
+                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                        }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, _case3, _case7) }
                 }
                 /// Skip bytes from a stream. Returns number of bytes skipped.
                 ///
@@ -531,49 +379,33 @@ pub mod wasi {
                     &self,
                     len: u64,
                 ) -> ::core::result::Result<u64, StreamError> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostInputStream::skip(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostInputStream,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:io/streams@0.2.12#input-stream",
-                            ),
-                            len,
+                    ::witbind::rt::native_method!(HostInputStream, self, skip(len));
+                    wit_import!("[method]input-stream.skip", (i32, i64, ptr));
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe {
+                        _wit_import(
+                            self.handle() as i32,
+                            ::witbind::rt::as_i64(len),
+                            _ptr1,
                         )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!("[method]input-stream.skip", (i32, i64, ptr));
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u64; 2],
-                        >::uninit();
-                        let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe {
-                            _wit_import(
-                                self.handle() as i32,
-                                ::witbind::rt::as_i64(len),
-                                _ptr1,
-                            )
-                        };
-                        let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                        let _case4 = || unsafe { *_ptr1.add(8).cast::<u64>() };
-                        let _case8 = || {
-                            let _l5 = unsafe { *_ptr1.add(8).cast::<u8>() };
-                            match _l5 {
-                                0 => {
-                                    let _l6 = unsafe { *_ptr1.add(12).cast::<i32>() };
-                                    StreamError::LastOperationFailed(unsafe {
-                                        Error::from_handle(_l6 as u32)
-                                    })
-                                }
-                                1 => StreamError::Closed,
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                    };
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    let _case4 = || unsafe { *_ptr1.add(8).cast::<u64>() };
+                    let _case8 = || {
+                        let _l5 = unsafe { *_ptr1.add(8).cast::<u8>() };
+                        match _l5 {
+                            0 => {
+                                let _l6 = unsafe { *_ptr1.add(12).cast::<i32>() };
+                                StreamError::LastOperationFailed(unsafe {
+                                    Error::from_handle(_l6 as u32)
+                                })
                             }
-                        };
-                        unsafe { ::witbind::rt::lift_result(_l2, _case4, _case8) }
-                    }
+                            1 => StreamError::Closed,
+                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                        }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, _case4, _case8) }
                 }
                 /// Skip bytes from a stream, after blocking until at least one byte
                 /// can be skipped. Except for blocking behavior, identical to `skip`.
@@ -581,51 +413,35 @@ pub mod wasi {
                     &self,
                     len: u64,
                 ) -> ::core::result::Result<u64, StreamError> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostInputStream::blocking_skip(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostInputStream,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:io/streams@0.2.12#input-stream",
-                            ),
-                            len,
+                    ::witbind::rt::native_method!(
+                        HostInputStream, self, blocking_skip(len)
+                    );
+                    wit_import!("[method]input-stream.blocking-skip", (i32, i64, ptr));
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe {
+                        _wit_import(
+                            self.handle() as i32,
+                            ::witbind::rt::as_i64(len),
+                            _ptr1,
                         )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!(
-                            "[method]input-stream.blocking-skip", (i32, i64, ptr)
-                        );
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u64; 2],
-                        >::uninit();
-                        let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe {
-                            _wit_import(
-                                self.handle() as i32,
-                                ::witbind::rt::as_i64(len),
-                                _ptr1,
-                            )
-                        };
-                        let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                        let _case4 = || unsafe { *_ptr1.add(8).cast::<u64>() };
-                        let _case8 = || {
-                            let _l5 = unsafe { *_ptr1.add(8).cast::<u8>() };
-                            match _l5 {
-                                0 => {
-                                    let _l6 = unsafe { *_ptr1.add(12).cast::<i32>() };
-                                    StreamError::LastOperationFailed(unsafe {
-                                        Error::from_handle(_l6 as u32)
-                                    })
-                                }
-                                1 => StreamError::Closed,
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                    };
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    let _case4 = || unsafe { *_ptr1.add(8).cast::<u64>() };
+                    let _case8 = || {
+                        let _l5 = unsafe { *_ptr1.add(8).cast::<u8>() };
+                        match _l5 {
+                            0 => {
+                                let _l6 = unsafe { *_ptr1.add(12).cast::<i32>() };
+                                StreamError::LastOperationFailed(unsafe {
+                                    Error::from_handle(_l6 as u32)
+                                })
                             }
-                        };
-                        unsafe { ::witbind::rt::lift_result(_l2, _case4, _case8) }
-                    }
+                            1 => StreamError::Closed,
+                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                        }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, _case4, _case8) }
                 }
                 /// Create a `pollable` which will resolve once either the specified stream
                 /// has bytes available to read or the other end of the stream has been
@@ -634,23 +450,10 @@ pub mod wasi {
                 /// Implementations may trap if the `input-stream` is dropped before
                 /// all derived `pollable`s created with this function are dropped.
                 pub fn subscribe(&self) -> Pollable {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostInputStream::subscribe(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostInputStream,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:io/streams@0.2.12#input-stream",
-                            ),
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!("[method]input-stream.subscribe", (i32), i32);
-                        let _ret1 = unsafe { _wit_import(self.handle() as i32) };
-                        unsafe { Pollable::from_handle(_ret1 as u32) }
-                    }
+                    ::witbind::rt::native_method!(HostInputStream, self, subscribe());
+                    wit_import!("[method]input-stream.subscribe", (i32), i32);
+                    let _ret1 = unsafe { _wit_import(self.handle() as i32) };
+                    unsafe { Pollable::from_handle(_ret1 as u32) }
                 }
             }
             /// An output bytestream.
@@ -684,42 +487,27 @@ pub mod wasi {
                 /// become ready when this function will report at least 1 byte, or an
                 /// error.
                 pub fn check_write(&self) -> ::core::result::Result<u64, StreamError> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostOutputStream::check_write(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostOutputStream,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:io/streams@0.2.12#output-stream",
-                            ),
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!("[method]output-stream.check-write", (i32, ptr));
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u64; 2],
-                        >::uninit();
-                        let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe { _wit_import(self.handle() as i32, _ptr1) };
-                        let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                        let _case4 = || unsafe { *_ptr1.add(8).cast::<u64>() };
-                        let _case8 = || {
-                            let _l5 = unsafe { *_ptr1.add(8).cast::<u8>() };
-                            match _l5 {
-                                0 => {
-                                    let _l6 = unsafe { *_ptr1.add(12).cast::<i32>() };
-                                    StreamError::LastOperationFailed(unsafe {
-                                        Error::from_handle(_l6 as u32)
-                                    })
-                                }
-                                1 => StreamError::Closed,
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                    ::witbind::rt::native_method!(HostOutputStream, self, check_write());
+                    wit_import!("[method]output-stream.check-write", (i32, ptr));
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    let _case4 = || unsafe { *_ptr1.add(8).cast::<u64>() };
+                    let _case8 = || {
+                        let _l5 = unsafe { *_ptr1.add(8).cast::<u8>() };
+                        match _l5 {
+                            0 => {
+                                let _l6 = unsafe { *_ptr1.add(12).cast::<i32>() };
+                                StreamError::LastOperationFailed(unsafe {
+                                    Error::from_handle(_l6 as u32)
+                                })
                             }
-                        };
-                        unsafe { ::witbind::rt::lift_result(_l2, _case4, _case8) }
-                    }
+                            1 => StreamError::Closed,
+                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                        }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, _case4, _case8) }
                 }
                 /// Perform a write. This function never blocks.
                 ///
@@ -738,45 +526,29 @@ pub mod wasi {
                     &self,
                     contents: &[u8],
                 ) -> ::core::result::Result<(), StreamError> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostOutputStream::write(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostOutputStream,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:io/streams@0.2.12#output-stream",
-                            ),
-                            contents,
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!("[method]output-stream.write", (i32, ptr, len, ptr));
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u32; 3],
-                        >::uninit();
-                        let (_ptr1, _len1) = ::witbind::rt::lend_list(contents);
-                        let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe {
-                            _wit_import(self.handle() as i32, _ptr1, _len1, _ptr2)
-                        };
-                        let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                        let _case7 = || {
-                            let _l4 = unsafe { *_ptr2.add(4).cast::<u8>() };
-                            match _l4 {
-                                0 => {
-                                    let _l5 = unsafe { *_ptr2.add(8).cast::<i32>() };
-                                    StreamError::LastOperationFailed(unsafe {
-                                        Error::from_handle(_l5 as u32)
-                                    })
-                                }
-                                1 => StreamError::Closed,
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                    ::witbind::rt::native_method!(
+                        HostOutputStream, self, write(contents)
+                    );
+                    wit_import!("[method]output-stream.write", (i32, ptr, len, ptr));
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 3]>::uninit();
+                    let (_ptr1, _len1) = ::witbind::rt::lend_list(contents);
+                    let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe { _wit_import(self.handle() as i32, _ptr1, _len1, _ptr2) };
+                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
+                    let _case7 = || {
+                        let _l4 = unsafe { *_ptr2.add(4).cast::<u8>() };
+                        match _l4 {
+                            0 => {
+                                let _l5 = unsafe { *_ptr2.add(8).cast::<i32>() };
+                                StreamError::LastOperationFailed(unsafe {
+                                    Error::from_handle(_l5 as u32)
+                                })
                             }
-                        };
-                        unsafe { ::witbind::rt::lift_result(_l3, || (), _case7) }
-                    }
+                            1 => StreamError::Closed,
+                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                        }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l3, || (), _case7) }
                 }
                 /// Perform a write of up to 4096 bytes, and then flush the stream. Block
                 /// until all of these operations are complete, or an error occurs.
@@ -792,48 +564,32 @@ pub mod wasi {
                     &self,
                     contents: &[u8],
                 ) -> ::core::result::Result<(), StreamError> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostOutputStream::blocking_write_and_flush(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostOutputStream,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:io/streams@0.2.12#output-stream",
-                            ),
-                            contents,
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!(
-                            "[method]output-stream.blocking-write-and-flush", (i32, ptr,
-                            len, ptr)
-                        );
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u32; 3],
-                        >::uninit();
-                        let (_ptr1, _len1) = ::witbind::rt::lend_list(contents);
-                        let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe {
-                            _wit_import(self.handle() as i32, _ptr1, _len1, _ptr2)
-                        };
-                        let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                        let _case7 = || {
-                            let _l4 = unsafe { *_ptr2.add(4).cast::<u8>() };
-                            match _l4 {
-                                0 => {
-                                    let _l5 = unsafe { *_ptr2.add(8).cast::<i32>() };
-                                    StreamError::LastOperationFailed(unsafe {
-                                        Error::from_handle(_l5 as u32)
-                                    })
-                                }
-                                1 => StreamError::Closed,
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                    ::witbind::rt::native_method!(
+                        HostOutputStream, self, blocking_write_and_flush(contents)
+                    );
+                    wit_import!(
+                        "[method]output-stream.blocking-write-and-flush", (i32, ptr, len,
+                        ptr)
+                    );
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 3]>::uninit();
+                    let (_ptr1, _len1) = ::witbind::rt::lend_list(contents);
+                    let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe { _wit_import(self.handle() as i32, _ptr1, _len1, _ptr2) };
+                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
+                    let _case7 = || {
+                        let _l4 = unsafe { *_ptr2.add(4).cast::<u8>() };
+                        match _l4 {
+                            0 => {
+                                let _l5 = unsafe { *_ptr2.add(8).cast::<i32>() };
+                                StreamError::LastOperationFailed(unsafe {
+                                    Error::from_handle(_l5 as u32)
+                                })
                             }
-                        };
-                        unsafe { ::witbind::rt::lift_result(_l3, || (), _case7) }
-                    }
+                            1 => StreamError::Closed,
+                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                        }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l3, || (), _case7) }
                 }
                 /// Request to flush buffered output. This function never blocks.
                 ///
@@ -846,80 +602,52 @@ pub mod wasi {
                 /// completed. The `subscribe` pollable will become ready when the
                 /// flush has completed and the stream can accept more writes.
                 pub fn flush(&self) -> ::core::result::Result<(), StreamError> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostOutputStream::flush(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostOutputStream,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:io/streams@0.2.12#output-stream",
-                            ),
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!("[method]output-stream.flush", (i32, ptr));
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u32; 3],
-                        >::uninit();
-                        let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe { _wit_import(self.handle() as i32, _ptr1) };
-                        let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                        let _case6 = || {
-                            let _l3 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                            match _l3 {
-                                0 => {
-                                    let _l4 = unsafe { *_ptr1.add(8).cast::<i32>() };
-                                    StreamError::LastOperationFailed(unsafe {
-                                        Error::from_handle(_l4 as u32)
-                                    })
-                                }
-                                1 => StreamError::Closed,
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                    ::witbind::rt::native_method!(HostOutputStream, self, flush());
+                    wit_import!("[method]output-stream.flush", (i32, ptr));
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 3]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    let _case6 = || {
+                        let _l3 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                        match _l3 {
+                            0 => {
+                                let _l4 = unsafe { *_ptr1.add(8).cast::<i32>() };
+                                StreamError::LastOperationFailed(unsafe {
+                                    Error::from_handle(_l4 as u32)
+                                })
                             }
-                        };
-                        unsafe { ::witbind::rt::lift_result(_l2, || (), _case6) }
-                    }
+                            1 => StreamError::Closed,
+                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                        }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, || (), _case6) }
                 }
                 /// Request to flush buffered output, and block until flush completes
                 /// and stream is ready for writing again.
                 pub fn blocking_flush(&self) -> ::core::result::Result<(), StreamError> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostOutputStream::blocking_flush(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostOutputStream,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:io/streams@0.2.12#output-stream",
-                            ),
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!("[method]output-stream.blocking-flush", (i32, ptr));
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u32; 3],
-                        >::uninit();
-                        let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe { _wit_import(self.handle() as i32, _ptr1) };
-                        let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                        let _case6 = || {
-                            let _l3 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                            match _l3 {
-                                0 => {
-                                    let _l4 = unsafe { *_ptr1.add(8).cast::<i32>() };
-                                    StreamError::LastOperationFailed(unsafe {
-                                        Error::from_handle(_l4 as u32)
-                                    })
-                                }
-                                1 => StreamError::Closed,
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                    ::witbind::rt::native_method!(
+                        HostOutputStream, self, blocking_flush()
+                    );
+                    wit_import!("[method]output-stream.blocking-flush", (i32, ptr));
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 3]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    let _case6 = || {
+                        let _l3 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                        match _l3 {
+                            0 => {
+                                let _l4 = unsafe { *_ptr1.add(8).cast::<i32>() };
+                                StreamError::LastOperationFailed(unsafe {
+                                    Error::from_handle(_l4 as u32)
+                                })
                             }
-                        };
-                        unsafe { ::witbind::rt::lift_result(_l2, || (), _case6) }
-                    }
+                            1 => StreamError::Closed,
+                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                        }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, || (), _case6) }
                 }
                 /// Create a `pollable` which will resolve once the output-stream
                 /// is ready for more writing, or an error has occurred. When this
@@ -932,23 +660,10 @@ pub mod wasi {
                 /// Implementations may trap if the `output-stream` is dropped before
                 /// all derived `pollable`s created with this function are dropped.
                 pub fn subscribe(&self) -> Pollable {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostOutputStream::subscribe(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostOutputStream,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:io/streams@0.2.12#output-stream",
-                            ),
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!("[method]output-stream.subscribe", (i32), i32);
-                        let _ret1 = unsafe { _wit_import(self.handle() as i32) };
-                        unsafe { Pollable::from_handle(_ret1 as u32) }
-                    }
+                    ::witbind::rt::native_method!(HostOutputStream, self, subscribe());
+                    wit_import!("[method]output-stream.subscribe", (i32), i32);
+                    let _ret1 = unsafe { _wit_import(self.handle() as i32) };
+                    unsafe { Pollable::from_handle(_ret1 as u32) }
                 }
                 /// Write zeroes to a stream.
                 ///
@@ -960,50 +675,34 @@ pub mod wasi {
                     &self,
                     len: u64,
                 ) -> ::core::result::Result<(), StreamError> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostOutputStream::write_zeroes(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostOutputStream,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:io/streams@0.2.12#output-stream",
-                            ),
-                            len,
+                    ::witbind::rt::native_method!(
+                        HostOutputStream, self, write_zeroes(len)
+                    );
+                    wit_import!("[method]output-stream.write-zeroes", (i32, i64, ptr));
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 3]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe {
+                        _wit_import(
+                            self.handle() as i32,
+                            ::witbind::rt::as_i64(len),
+                            _ptr1,
                         )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!(
-                            "[method]output-stream.write-zeroes", (i32, i64, ptr)
-                        );
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u32; 3],
-                        >::uninit();
-                        let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe {
-                            _wit_import(
-                                self.handle() as i32,
-                                ::witbind::rt::as_i64(len),
-                                _ptr1,
-                            )
-                        };
-                        let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                        let _case6 = || {
-                            let _l3 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                            match _l3 {
-                                0 => {
-                                    let _l4 = unsafe { *_ptr1.add(8).cast::<i32>() };
-                                    StreamError::LastOperationFailed(unsafe {
-                                        Error::from_handle(_l4 as u32)
-                                    })
-                                }
-                                1 => StreamError::Closed,
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                    };
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    let _case6 = || {
+                        let _l3 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                        match _l3 {
+                            0 => {
+                                let _l4 = unsafe { *_ptr1.add(8).cast::<i32>() };
+                                StreamError::LastOperationFailed(unsafe {
+                                    Error::from_handle(_l4 as u32)
+                                })
                             }
-                        };
-                        unsafe { ::witbind::rt::lift_result(_l2, || (), _case6) }
-                    }
+                            1 => StreamError::Closed,
+                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                        }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, || (), _case6) }
                 }
                 /// Perform a write of up to 4096 zeroes, and then flush the stream.
                 /// Block until all of these operations are complete, or an error
@@ -1015,51 +714,37 @@ pub mod wasi {
                     &self,
                     len: u64,
                 ) -> ::core::result::Result<(), StreamError> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostOutputStream::blocking_write_zeroes_and_flush(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostOutputStream,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:io/streams@0.2.12#output-stream",
-                            ),
-                            len,
+                    ::witbind::rt::native_method!(
+                        HostOutputStream, self, blocking_write_zeroes_and_flush(len)
+                    );
+                    wit_import!(
+                        "[method]output-stream.blocking-write-zeroes-and-flush", (i32,
+                        i64, ptr)
+                    );
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 3]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe {
+                        _wit_import(
+                            self.handle() as i32,
+                            ::witbind::rt::as_i64(len),
+                            _ptr1,
                         )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!(
-                            "[method]output-stream.blocking-write-zeroes-and-flush",
-                            (i32, i64, ptr)
-                        );
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u32; 3],
-                        >::uninit();
-                        let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe {
-                            _wit_import(
-                                self.handle() as i32,
-                                ::witbind::rt::as_i64(len),
-                                _ptr1,
-                            )
-                        };
-                        let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                        let _case6 = || {
-                            let _l3 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                            match _l3 {
-                                0 => {
-                                    let _l4 = unsafe { *_ptr1.add(8).cast::<i32>() };
-                                    StreamError::LastOperationFailed(unsafe {
-                                        Error::from_handle(_l4 as u32)
-                                    })
-                                }
-                                1 => StreamError::Closed,
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                    };
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    let _case6 = || {
+                        let _l3 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                        match _l3 {
+                            0 => {
+                                let _l4 = unsafe { *_ptr1.add(8).cast::<i32>() };
+                                StreamError::LastOperationFailed(unsafe {
+                                    Error::from_handle(_l4 as u32)
+                                })
                             }
-                        };
-                        unsafe { ::witbind::rt::lift_result(_l2, || (), _case6) }
-                    }
+                            1 => StreamError::Closed,
+                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                        }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, || (), _case6) }
                 }
                 /// Read from one stream and write to another.
                 ///
@@ -1079,53 +764,36 @@ pub mod wasi {
                     src: &InputStream,
                     len: u64,
                 ) -> ::core::result::Result<u64, StreamError> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostOutputStream::splice(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostOutputStream,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:io/streams@0.2.12#output-stream",
-                            ),
-                            src,
-                            len,
+                    ::witbind::rt::native_method!(
+                        HostOutputStream, self, splice(src, len)
+                    );
+                    wit_import!("[method]output-stream.splice", (i32, i32, i64, ptr));
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe {
+                        _wit_import(
+                            self.handle() as i32,
+                            src.handle() as i32,
+                            ::witbind::rt::as_i64(len),
+                            _ptr1,
                         )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!(
-                            "[method]output-stream.splice", (i32, i32, i64, ptr)
-                        );
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u64; 2],
-                        >::uninit();
-                        let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe {
-                            _wit_import(
-                                self.handle() as i32,
-                                src.handle() as i32,
-                                ::witbind::rt::as_i64(len),
-                                _ptr1,
-                            )
-                        };
-                        let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                        let _case4 = || unsafe { *_ptr1.add(8).cast::<u64>() };
-                        let _case8 = || {
-                            let _l5 = unsafe { *_ptr1.add(8).cast::<u8>() };
-                            match _l5 {
-                                0 => {
-                                    let _l6 = unsafe { *_ptr1.add(12).cast::<i32>() };
-                                    StreamError::LastOperationFailed(unsafe {
-                                        Error::from_handle(_l6 as u32)
-                                    })
-                                }
-                                1 => StreamError::Closed,
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                    };
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    let _case4 = || unsafe { *_ptr1.add(8).cast::<u64>() };
+                    let _case8 = || {
+                        let _l5 = unsafe { *_ptr1.add(8).cast::<u8>() };
+                        match _l5 {
+                            0 => {
+                                let _l6 = unsafe { *_ptr1.add(12).cast::<i32>() };
+                                StreamError::LastOperationFailed(unsafe {
+                                    Error::from_handle(_l6 as u32)
+                                })
                             }
-                        };
-                        unsafe { ::witbind::rt::lift_result(_l2, _case4, _case8) }
-                    }
+                            1 => StreamError::Closed,
+                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                        }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, _case4, _case8) }
                 }
                 /// Read from one stream and write to another, with blocking.
                 ///
@@ -1137,364 +805,177 @@ pub mod wasi {
                     src: &InputStream,
                     len: u64,
                 ) -> ::core::result::Result<u64, StreamError> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostOutputStream::blocking_splice(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostOutputStream,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:io/streams@0.2.12#output-stream",
-                            ),
-                            src,
-                            len,
+                    ::witbind::rt::native_method!(
+                        HostOutputStream, self, blocking_splice(src, len)
+                    );
+                    wit_import!(
+                        "[method]output-stream.blocking-splice", (i32, i32, i64, ptr)
+                    );
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe {
+                        _wit_import(
+                            self.handle() as i32,
+                            src.handle() as i32,
+                            ::witbind::rt::as_i64(len),
+                            _ptr1,
                         )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!(
-                            "[method]output-stream.blocking-splice", (i32, i32, i64, ptr)
-                        );
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u64; 2],
-                        >::uninit();
-                        let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe {
-                            _wit_import(
-                                self.handle() as i32,
-                                src.handle() as i32,
-                                ::witbind::rt::as_i64(len),
-                                _ptr1,
-                            )
-                        };
-                        let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                        let _case4 = || unsafe { *_ptr1.add(8).cast::<u64>() };
-                        let _case8 = || {
-                            let _l5 = unsafe { *_ptr1.add(8).cast::<u8>() };
-                            match _l5 {
-                                0 => {
-                                    let _l6 = unsafe { *_ptr1.add(12).cast::<i32>() };
-                                    StreamError::LastOperationFailed(unsafe {
-                                        Error::from_handle(_l6 as u32)
-                                    })
-                                }
-                                1 => StreamError::Closed,
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                    };
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    let _case4 = || unsafe { *_ptr1.add(8).cast::<u64>() };
+                    let _case8 = || {
+                        let _l5 = unsafe { *_ptr1.add(8).cast::<u8>() };
+                        match _l5 {
+                            0 => {
+                                let _l6 = unsafe { *_ptr1.add(12).cast::<i32>() };
+                                StreamError::LastOperationFailed(unsafe {
+                                    Error::from_handle(_l6 as u32)
+                                })
                             }
-                        };
-                        unsafe { ::witbind::rt::lift_result(_l2, _case4, _case8) }
-                    }
+                            1 => StreamError::Closed,
+                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                        }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, _case4, _case8) }
                 }
             }
-            /// Natively (`cargo test` on the host): a test's object behind an imported [`InputStream`] (`wasi:io/streams@0.2.12#input-stream`); `InputStream::from(object)` hands it to the guest. A method left out panics when the guest calls it, naming it.
+            #[cfg(not(any(target_arch = "wasm32", miri)))]
+            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
+                wit: "wasi:io/streams@0.2.12",
+                module: "wasi::io::streams",
+                install: "install",
+            };
+            /// Natively (`cargo test` on the host): a test's object behind an imported [`InputStream`], with its methods; `InputStream::from(object)` hands it to the guest. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait HostInputStream: 'static {
-                /// Perform a non-blocking read from the stream.
-                ///
-                /// When the source of a `read` is binary data, the bytes from the source
-                /// are returned verbatim. When the source of a `read` is known to the
-                /// implementation to be text, bytes containing the UTF-8 encoding of the
-                /// text are returned.
-                ///
-                /// This function returns a list of bytes containing the read data,
-                /// when successful. The returned list will contain up to `len` bytes;
-                /// it may return fewer than requested, but not more. The list is
-                /// empty when no bytes are available for reading at this time. The
-                /// pollable given by `subscribe` will be ready when more bytes are
-                /// available.
-                ///
-                /// This function fails with a `stream-error` when the operation
-                /// encounters an error, giving `last-operation-failed`, or when the
-                /// stream is closed, giving `closed`.
-                ///
-                /// When the caller gives a `len` of 0, it represents a request to
-                /// read 0 bytes. If the stream is still open, this call should
-                /// succeed and return an empty list, or otherwise fail with `closed`.
-                ///
-                /// The `len` parameter is a `u64`, which could represent a list of u8 which
-                /// is not possible to allocate in wasm32, or not desirable to allocate as
-                /// as a return value by the callee. The callee may return a list of bytes
-                /// less than `len` in size while more bytes are available for reading.
                 fn read(
                     &self,
                     len: u64,
                 ) -> ::core::result::Result<::witbind::rt::Vec<u8>, StreamError> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:io/streams@0.2.12#input-stream",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]input-stream.read",
-                        "wasi::io::streams::HostInputStream",
-                        "read",
                     )
                 }
-                /// Read bytes from a stream, after blocking until at least one byte can
-                /// be read. Except for blocking, behavior is identical to `read`.
                 fn blocking_read(
                     &self,
                     len: u64,
                 ) -> ::core::result::Result<::witbind::rt::Vec<u8>, StreamError> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:io/streams@0.2.12#input-stream",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]input-stream.blocking-read",
-                        "wasi::io::streams::HostInputStream",
-                        "blocking_read",
                     )
                 }
-                /// Skip bytes from a stream. Returns number of bytes skipped.
-                ///
-                /// Behaves identical to `read`, except instead of returning a list
-                /// of bytes, returns the number of bytes consumed from the stream.
                 fn skip(&self, len: u64) -> ::core::result::Result<u64, StreamError> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:io/streams@0.2.12#input-stream",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]input-stream.skip",
-                        "wasi::io::streams::HostInputStream",
-                        "skip",
                     )
                 }
-                /// Skip bytes from a stream, after blocking until at least one byte
-                /// can be skipped. Except for blocking behavior, identical to `skip`.
                 fn blocking_skip(
                     &self,
                     len: u64,
                 ) -> ::core::result::Result<u64, StreamError> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:io/streams@0.2.12#input-stream",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]input-stream.blocking-skip",
-                        "wasi::io::streams::HostInputStream",
-                        "blocking_skip",
                     )
                 }
-                /// Create a `pollable` which will resolve once either the specified stream
-                /// has bytes available to read or the other end of the stream has been
-                /// closed.
-                /// The created `pollable` is a child resource of the `input-stream`.
-                /// Implementations may trap if the `input-stream` is dropped before
-                /// all derived `pollable`s created with this function are dropped.
                 fn subscribe(&self) -> Pollable {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:io/streams@0.2.12#input-stream",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]input-stream.subscribe",
-                        "wasi::io::streams::HostInputStream",
-                        "subscribe",
                     )
                 }
             }
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            impl<T: HostInputStream> ::core::convert::From<T> for InputStream {
-                fn from(object: T) -> Self {
-                    let handle = ::witbind::rt::native::new_resource::<
-                        dyn HostInputStream,
-                    >(::witbind::rt::Box::new(object));
-                    Self {
-                        handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(handle)
-                        },
-                    }
-                }
-            }
-            /// Natively (`cargo test` on the host): a test's object behind an imported [`OutputStream`] (`wasi:io/streams@0.2.12#output-stream`); `OutputStream::from(object)` hands it to the guest. A method left out panics when the guest calls it, naming it.
+            ::witbind::rt::native_resource!(InputStream, HostInputStream);
+            /// Natively (`cargo test` on the host): a test's object behind an imported [`OutputStream`], with its methods; `OutputStream::from(object)` hands it to the guest. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait HostOutputStream: 'static {
-                /// Check readiness for writing. This function never blocks.
-                ///
-                /// Returns the number of bytes permitted for the next call to `write`,
-                /// or an error. Calling `write` with more bytes than this function has
-                /// permitted will trap.
-                ///
-                /// When this function returns 0 bytes, the `subscribe` pollable will
-                /// become ready when this function will report at least 1 byte, or an
-                /// error.
                 fn check_write(&self) -> ::core::result::Result<u64, StreamError> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:io/streams@0.2.12#output-stream",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]output-stream.check-write",
-                        "wasi::io::streams::HostOutputStream",
-                        "check_write",
                     )
                 }
-                /// Perform a write. This function never blocks.
-                ///
-                /// When the destination of a `write` is binary data, the bytes from
-                /// `contents` are written verbatim. When the destination of a `write` is
-                /// known to the implementation to be text, the bytes of `contents` are
-                /// transcoded from UTF-8 into the encoding of the destination and then
-                /// written.
-                ///
-                /// Precondition: check-write gave permit of Ok(n) and contents has a
-                /// length of less than or equal to n. Otherwise, this function will trap.
-                ///
-                /// returns Err(closed) without writing if the stream has closed since
-                /// the last call to check-write provided a permit.
                 fn write(
                     &self,
                     contents: &[u8],
                 ) -> ::core::result::Result<(), StreamError> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:io/streams@0.2.12#output-stream",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]output-stream.write",
-                        "wasi::io::streams::HostOutputStream",
-                        "write",
                     )
                 }
-                /// Perform a write of up to 4096 bytes, and then flush the stream. Block
-                /// until all of these operations are complete, or an error occurs.
-                ///
-                /// Returns success when all of the contents written are successfully
-                /// flushed to output. If an error occurs at any point before all
-                /// contents are successfully flushed, that error is returned as soon as
-                /// possible. If writing and flushing the complete contents causes the
-                /// stream to become closed, this call should return success, and
-                /// subsequent calls to check-write or other interfaces should return
-                /// stream-error::closed.
                 fn blocking_write_and_flush(
                     &self,
                     contents: &[u8],
                 ) -> ::core::result::Result<(), StreamError> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:io/streams@0.2.12#output-stream",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]output-stream.blocking-write-and-flush",
-                        "wasi::io::streams::HostOutputStream",
-                        "blocking_write_and_flush",
                     )
                 }
-                /// Request to flush buffered output. This function never blocks.
-                ///
-                /// This tells the output-stream that the caller intends any buffered
-                /// output to be flushed. the output which is expected to be flushed
-                /// is all that has been passed to `write` prior to this call.
-                ///
-                /// Upon calling this function, the `output-stream` will not accept any
-                /// writes (`check-write` will return `ok(0)`) until the flush has
-                /// completed. The `subscribe` pollable will become ready when the
-                /// flush has completed and the stream can accept more writes.
                 fn flush(&self) -> ::core::result::Result<(), StreamError> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:io/streams@0.2.12#output-stream",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]output-stream.flush",
-                        "wasi::io::streams::HostOutputStream",
-                        "flush",
                     )
                 }
-                /// Request to flush buffered output, and block until flush completes
-                /// and stream is ready for writing again.
                 fn blocking_flush(&self) -> ::core::result::Result<(), StreamError> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:io/streams@0.2.12#output-stream",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]output-stream.blocking-flush",
-                        "wasi::io::streams::HostOutputStream",
-                        "blocking_flush",
                     )
                 }
-                /// Create a `pollable` which will resolve once the output-stream
-                /// is ready for more writing, or an error has occurred. When this
-                /// pollable is ready, `check-write` will return `ok(n)` with n>0, or an
-                /// error.
-                ///
-                /// If the stream is closed, this pollable is always ready immediately.
-                ///
-                /// The created `pollable` is a child resource of the `output-stream`.
-                /// Implementations may trap if the `output-stream` is dropped before
-                /// all derived `pollable`s created with this function are dropped.
                 fn subscribe(&self) -> Pollable {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:io/streams@0.2.12#output-stream",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]output-stream.subscribe",
-                        "wasi::io::streams::HostOutputStream",
-                        "subscribe",
                     )
                 }
-                /// Write zeroes to a stream.
-                ///
-                /// This should be used precisely like `write` with the exact same
-                /// preconditions (must use check-write first), but instead of
-                /// passing a list of bytes, you simply pass the number of zero-bytes
-                /// that should be written.
                 fn write_zeroes(
                     &self,
                     len: u64,
                 ) -> ::core::result::Result<(), StreamError> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:io/streams@0.2.12#output-stream",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]output-stream.write-zeroes",
-                        "wasi::io::streams::HostOutputStream",
-                        "write_zeroes",
                     )
                 }
-                /// Perform a write of up to 4096 zeroes, and then flush the stream.
-                /// Block until all of these operations are complete, or an error
-                /// occurs.
-                ///
-                /// Functionality is equivelant to `blocking-write-and-flush` with
-                /// contents given as a list of len containing only zeroes.
                 fn blocking_write_zeroes_and_flush(
                     &self,
                     len: u64,
                 ) -> ::core::result::Result<(), StreamError> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:io/streams@0.2.12#output-stream",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]output-stream.blocking-write-zeroes-and-flush",
-                        "wasi::io::streams::HostOutputStream",
-                        "blocking_write_zeroes_and_flush",
                     )
                 }
-                /// Read from one stream and write to another.
-                ///
-                /// The behavior of splice is equivalent to:
-                /// 1. calling `check-write` on the `output-stream`
-                /// 2. calling `read` on the `input-stream` with the smaller of the
-                ///    `check-write` permitted length and the `len` provided to `splice`
-                /// 3. calling `write` on the `output-stream` with that read data.
-                ///
-                /// Any error reported by the call to `check-write`, `read`, or
-                /// `write` ends the splice and reports that error.
-                ///
-                /// This function returns the number of bytes transferred; it may be less
-                /// than `len`.
                 fn splice(
                     &self,
                     src: &InputStream,
                     len: u64,
                 ) -> ::core::result::Result<u64, StreamError> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:io/streams@0.2.12#output-stream",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]output-stream.splice",
-                        "wasi::io::streams::HostOutputStream",
-                        "splice",
                     )
                 }
-                /// Read from one stream and write to another, with blocking.
-                ///
-                /// This is similar to `splice`, except that it blocks until the
-                /// `output-stream` is ready for writing, and the `input-stream`
-                /// is ready for reading, before performing the `splice`.
                 fn blocking_splice(
                     &self,
                     src: &InputStream,
                     len: u64,
                 ) -> ::core::result::Result<u64, StreamError> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:io/streams@0.2.12#output-stream",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]output-stream.blocking-splice",
-                        "wasi::io::streams::HostOutputStream",
-                        "blocking_splice",
                     )
                 }
             }
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            impl<T: HostOutputStream> ::core::convert::From<T> for OutputStream {
-                fn from(object: T) -> Self {
-                    let handle = ::witbind::rt::native::new_resource::<
-                        dyn HostOutputStream,
-                    >(::witbind::rt::Box::new(object));
-                    Self {
-                        handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(handle)
-                        },
-                    }
-                }
-            }
+            ::witbind::rt::native_resource!(OutputStream, HostOutputStream);
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables)]
             impl HostInputStream for ::witbind::rt::native::wasi::Pipe {
@@ -1654,99 +1135,49 @@ pub mod wasi {
             /// [POSIX's Seconds Since the Epoch]: https://pubs.opengroup.org/onlinepubs/9699919799/xrat/V4_xbd_chap04.html#tag_21_04_16
             /// [Unix Time]: https://en.wikipedia.org/wiki/Unix_time
             pub fn now() -> Datetime {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::now(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "wasi:clocks/wall-clock@0.2.12",
-                            "now",
-                            "wasi::clocks::wall_clock::Host",
-                            "wasi::clocks::wall_clock::install",
-                        ),
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("now", (ptr));
-                    let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
-                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe { _wit_import(_ptr1) };
-                    let _l2 = unsafe { *_ptr1.cast::<u64>() };
-                    let _l3 = unsafe { *_ptr1.add(8).cast::<u32>() };
-                    Datetime {
-                        seconds: _l2,
-                        nanoseconds: _l3,
-                    }
+                ::witbind::rt::native_import!(Host, "now", now());
+                wit_import!("now", (ptr));
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
+                let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_ptr1) };
+                let _l2 = unsafe { *_ptr1.cast::<u64>() };
+                let _l3 = unsafe { *_ptr1.add(8).cast::<u32>() };
+                Datetime {
+                    seconds: _l2,
+                    nanoseconds: _l3,
                 }
             }
             /// Query the resolution of the clock.
             ///
             /// The nanoseconds field of the output is always less than 1000000000.
             pub fn resolution() -> Datetime {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::resolution(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "wasi:clocks/wall-clock@0.2.12",
-                            "resolution",
-                            "wasi::clocks::wall_clock::Host",
-                            "wasi::clocks::wall_clock::install",
-                        ),
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("resolution", (ptr));
-                    let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
-                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe { _wit_import(_ptr1) };
-                    let _l2 = unsafe { *_ptr1.cast::<u64>() };
-                    let _l3 = unsafe { *_ptr1.add(8).cast::<u32>() };
-                    Datetime {
-                        seconds: _l2,
-                        nanoseconds: _l3,
-                    }
+                ::witbind::rt::native_import!(Host, "resolution", resolution());
+                wit_import!("resolution", (ptr));
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
+                let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_ptr1) };
+                let _l2 = unsafe { *_ptr1.cast::<u64>() };
+                let _l3 = unsafe { *_ptr1.add(8).cast::<u32>() };
+                Datetime {
+                    seconds: _l2,
+                    nanoseconds: _l3,
                 }
             }
-            /// Natively (`cargo test` on the host): the imports of `wasi:clocks/wall-clock@0.2.12` as a test implements them; make an implementation this thread's with [`install`]. A method left out panics when the guest calls it, naming it.
+            #[cfg(not(any(target_arch = "wasm32", miri)))]
+            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
+                wit: "wasi:clocks/wall-clock@0.2.12",
+                module: "wasi::clocks::wall_clock",
+                install: "install",
+            };
+            /// Natively (`cargo test` on the host): the imports of `wasi:clocks/wall-clock@0.2.12`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
-                /// Read the current value of the clock.
-                ///
-                /// This clock is not monotonic, therefore calling this function repeatedly
-                /// will not necessarily produce a sequence of non-decreasing values.
-                ///
-                /// The returned timestamps represent the number of seconds since
-                /// 1970-01-01T00:00:00Z, also known as [POSIX's Seconds Since the Epoch],
-                /// also known as [Unix Time].
-                ///
-                /// The nanoseconds field of the output is always less than 1000000000.
-                ///
-                /// [POSIX's Seconds Since the Epoch]: https://pubs.opengroup.org/onlinepubs/9699919799/xrat/V4_xbd_chap04.html#tag_21_04_16
-                /// [Unix Time]: https://en.wikipedia.org/wiki/Unix_time
                 fn now(&self) -> Datetime {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:clocks/wall-clock@0.2.12",
-                        "now",
-                        "wasi::clocks::wall_clock::Host",
-                        "now",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "now")
                 }
-                /// Query the resolution of the clock.
-                ///
-                /// The nanoseconds field of the output is always less than 1000000000.
                 fn resolution(&self) -> Datetime {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:clocks/wall-clock@0.2.12",
-                        "resolution",
-                        "wasi::clocks::wall_clock::Host",
-                        "resolution",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "resolution")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `wasi:clocks/wall-clock@0.2.12` until the returned guard is dropped (the one installed before comes back then).
@@ -2358,45 +1789,29 @@ pub mod wasi {
                     &self,
                     offset: Filesize,
                 ) -> ::core::result::Result<InputStream, ErrorCode> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostDescriptor::read_via_stream(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostDescriptor,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:filesystem/types@0.2.12#descriptor",
-                            ),
-                            offset,
+                    ::witbind::rt::native_method!(
+                        HostDescriptor, self, read_via_stream(offset)
+                    );
+                    wit_import!("[method]descriptor.read-via-stream", (i32, i64, ptr));
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe {
+                        _wit_import(
+                            self.handle() as i32,
+                            ::witbind::rt::as_i64(offset),
+                            _ptr1,
                         )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!(
-                            "[method]descriptor.read-via-stream", (i32, i64, ptr)
-                        );
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u32; 2],
-                        >::uninit();
-                        let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe {
-                            _wit_import(
-                                self.handle() as i32,
-                                ::witbind::rt::as_i64(offset),
-                                _ptr1,
-                            )
-                        };
-                        let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                        let _case4 = || {
-                            let _l3 = unsafe { *_ptr1.add(4).cast::<i32>() };
-                            unsafe { InputStream::from_handle(_l3 as u32) }
-                        };
-                        let _case6 = || {
-                            let _l5 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                            unsafe { ErrorCode::_lift(_l5) }
-                        };
-                        unsafe { ::witbind::rt::lift_result(_l2, _case4, _case6) }
-                    }
+                    };
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    let _case4 = || {
+                        let _l3 = unsafe { *_ptr1.add(4).cast::<i32>() };
+                        unsafe { InputStream::from_handle(_l3 as u32) }
+                    };
+                    let _case6 = || {
+                        let _l5 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                        unsafe { ErrorCode::_lift(_l5) }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, _case4, _case6) }
                 }
                 /// Return a stream for writing to a file, if available.
                 ///
@@ -2408,45 +1823,29 @@ pub mod wasi {
                     &self,
                     offset: Filesize,
                 ) -> ::core::result::Result<OutputStream, ErrorCode> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostDescriptor::write_via_stream(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostDescriptor,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:filesystem/types@0.2.12#descriptor",
-                            ),
-                            offset,
+                    ::witbind::rt::native_method!(
+                        HostDescriptor, self, write_via_stream(offset)
+                    );
+                    wit_import!("[method]descriptor.write-via-stream", (i32, i64, ptr));
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe {
+                        _wit_import(
+                            self.handle() as i32,
+                            ::witbind::rt::as_i64(offset),
+                            _ptr1,
                         )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!(
-                            "[method]descriptor.write-via-stream", (i32, i64, ptr)
-                        );
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u32; 2],
-                        >::uninit();
-                        let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe {
-                            _wit_import(
-                                self.handle() as i32,
-                                ::witbind::rt::as_i64(offset),
-                                _ptr1,
-                            )
-                        };
-                        let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                        let _case4 = || {
-                            let _l3 = unsafe { *_ptr1.add(4).cast::<i32>() };
-                            unsafe { OutputStream::from_handle(_l3 as u32) }
-                        };
-                        let _case6 = || {
-                            let _l5 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                            unsafe { ErrorCode::_lift(_l5) }
-                        };
-                        unsafe { ::witbind::rt::lift_result(_l2, _case4, _case6) }
-                    }
+                    };
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    let _case4 = || {
+                        let _l3 = unsafe { *_ptr1.add(4).cast::<i32>() };
+                        unsafe { OutputStream::from_handle(_l3 as u32) }
+                    };
+                    let _case6 = || {
+                        let _l5 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                        unsafe { ErrorCode::_lift(_l5) }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, _case4, _case6) }
                 }
                 /// Return a stream for appending to a file, if available.
                 ///
@@ -2457,36 +1856,23 @@ pub mod wasi {
                 pub fn append_via_stream(
                     &self,
                 ) -> ::core::result::Result<OutputStream, ErrorCode> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostDescriptor::append_via_stream(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostDescriptor,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:filesystem/types@0.2.12#descriptor",
-                            ),
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!("[method]descriptor.append-via-stream", (i32, ptr));
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u32; 2],
-                        >::uninit();
-                        let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe { _wit_import(self.handle() as i32, _ptr1) };
-                        let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                        let _case4 = || {
-                            let _l3 = unsafe { *_ptr1.add(4).cast::<i32>() };
-                            unsafe { OutputStream::from_handle(_l3 as u32) }
-                        };
-                        let _case6 = || {
-                            let _l5 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                            unsafe { ErrorCode::_lift(_l5) }
-                        };
-                        unsafe { ::witbind::rt::lift_result(_l2, _case4, _case6) }
-                    }
+                    ::witbind::rt::native_method!(
+                        HostDescriptor, self, append_via_stream()
+                    );
+                    wit_import!("[method]descriptor.append-via-stream", (i32, ptr));
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    let _case4 = || {
+                        let _l3 = unsafe { *_ptr1.add(4).cast::<i32>() };
+                        unsafe { OutputStream::from_handle(_l3 as u32) }
+                    };
+                    let _case6 = || {
+                        let _l5 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                        unsafe { ErrorCode::_lift(_l5) }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, _case4, _case6) }
                 }
                 /// Provide file advisory information on a descriptor.
                 ///
@@ -2498,45 +1884,27 @@ pub mod wasi {
                     length: Filesize,
                     advice: Advice,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostDescriptor::advise(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostDescriptor,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:filesystem/types@0.2.12#descriptor",
-                            ),
-                            offset,
-                            length,
-                            advice,
+                    ::witbind::rt::native_method!(
+                        HostDescriptor, self, advise(offset, length, advice)
+                    );
+                    wit_import!("[method]descriptor.advise", (i32, i64, i64, i32, ptr));
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u8; 2]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe {
+                        _wit_import(
+                            self.handle() as i32,
+                            ::witbind::rt::as_i64(offset),
+                            ::witbind::rt::as_i64(length),
+                            advice.clone() as i32,
+                            _ptr1,
                         )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!(
-                            "[method]descriptor.advise", (i32, i64, i64, i32, ptr)
-                        );
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u8; 2],
-                        >::uninit();
-                        let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe {
-                            _wit_import(
-                                self.handle() as i32,
-                                ::witbind::rt::as_i64(offset),
-                                ::witbind::rt::as_i64(length),
-                                advice.clone() as i32,
-                                _ptr1,
-                            )
-                        };
-                        let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                        let _case4 = || {
-                            let _l3 = unsafe { *_ptr1.add(1).cast::<u8>() };
-                            unsafe { ErrorCode::_lift(_l3) }
-                        };
-                        unsafe { ::witbind::rt::lift_result(_l2, || (), _case4) }
-                    }
+                    };
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    let _case4 = || {
+                        let _l3 = unsafe { *_ptr1.add(1).cast::<u8>() };
+                        unsafe { ErrorCode::_lift(_l3) }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, || (), _case4) }
                 }
                 /// Synchronize the data of a file to disk.
                 ///
@@ -2545,32 +1913,17 @@ pub mod wasi {
                 ///
                 /// Note: This is similar to `fdatasync` in POSIX.
                 pub fn sync_data(&self) -> ::core::result::Result<(), ErrorCode> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostDescriptor::sync_data(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostDescriptor,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:filesystem/types@0.2.12#descriptor",
-                            ),
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!("[method]descriptor.sync-data", (i32, ptr));
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u8; 2],
-                        >::uninit();
-                        let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe { _wit_import(self.handle() as i32, _ptr1) };
-                        let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                        let _case4 = || {
-                            let _l3 = unsafe { *_ptr1.add(1).cast::<u8>() };
-                            unsafe { ErrorCode::_lift(_l3) }
-                        };
-                        unsafe { ::witbind::rt::lift_result(_l2, || (), _case4) }
-                    }
+                    ::witbind::rt::native_method!(HostDescriptor, self, sync_data());
+                    wit_import!("[method]descriptor.sync-data", (i32, ptr));
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u8; 2]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    let _case4 = || {
+                        let _l3 = unsafe { *_ptr1.add(1).cast::<u8>() };
+                        unsafe { ErrorCode::_lift(_l3) }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, || (), _case4) }
                 }
                 /// Get flags associated with a descriptor.
                 ///
@@ -2581,36 +1934,21 @@ pub mod wasi {
                 pub fn get_flags(
                     &self,
                 ) -> ::core::result::Result<DescriptorFlags, ErrorCode> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostDescriptor::get_flags(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostDescriptor,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:filesystem/types@0.2.12#descriptor",
-                            ),
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!("[method]descriptor.get-flags", (i32, ptr));
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u8; 2],
-                        >::uninit();
-                        let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe { _wit_import(self.handle() as i32, _ptr1) };
-                        let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                        let _case4 = || {
-                            let _l3 = unsafe { *_ptr1.add(1).cast::<u8>() };
-                            DescriptorFlags::from_bits_retain(_l3)
-                        };
-                        let _case6 = || {
-                            let _l5 = unsafe { *_ptr1.add(1).cast::<u8>() };
-                            unsafe { ErrorCode::_lift(_l5) }
-                        };
-                        unsafe { ::witbind::rt::lift_result(_l2, _case4, _case6) }
-                    }
+                    ::witbind::rt::native_method!(HostDescriptor, self, get_flags());
+                    wit_import!("[method]descriptor.get-flags", (i32, ptr));
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u8; 2]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    let _case4 = || {
+                        let _l3 = unsafe { *_ptr1.add(1).cast::<u8>() };
+                        DescriptorFlags::from_bits_retain(_l3)
+                    };
+                    let _case6 = || {
+                        let _l5 = unsafe { *_ptr1.add(1).cast::<u8>() };
+                        unsafe { ErrorCode::_lift(_l5) }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, _case4, _case6) }
                 }
                 /// Get the dynamic type of a descriptor.
                 ///
@@ -2625,36 +1963,21 @@ pub mod wasi {
                 pub fn get_type(
                     &self,
                 ) -> ::core::result::Result<DescriptorType, ErrorCode> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostDescriptor::get_type(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostDescriptor,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:filesystem/types@0.2.12#descriptor",
-                            ),
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!("[method]descriptor.get-type", (i32, ptr));
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u8; 2],
-                        >::uninit();
-                        let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe { _wit_import(self.handle() as i32, _ptr1) };
-                        let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                        let _case4 = || {
-                            let _l3 = unsafe { *_ptr1.add(1).cast::<u8>() };
-                            unsafe { DescriptorType::_lift(_l3) }
-                        };
-                        let _case6 = || {
-                            let _l5 = unsafe { *_ptr1.add(1).cast::<u8>() };
-                            unsafe { ErrorCode::_lift(_l5) }
-                        };
-                        unsafe { ::witbind::rt::lift_result(_l2, _case4, _case6) }
-                    }
+                    ::witbind::rt::native_method!(HostDescriptor, self, get_type());
+                    wit_import!("[method]descriptor.get-type", (i32, ptr));
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u8; 2]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    let _case4 = || {
+                        let _l3 = unsafe { *_ptr1.add(1).cast::<u8>() };
+                        unsafe { DescriptorType::_lift(_l3) }
+                    };
+                    let _case6 = || {
+                        let _l5 = unsafe { *_ptr1.add(1).cast::<u8>() };
+                        unsafe { ErrorCode::_lift(_l5) }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, _case4, _case6) }
                 }
                 /// Adjust the size of an open file. If this increases the file's size, the
                 /// extra bytes are filled with zeros.
@@ -2664,39 +1987,23 @@ pub mod wasi {
                     &self,
                     size: Filesize,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostDescriptor::set_size(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostDescriptor,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:filesystem/types@0.2.12#descriptor",
-                            ),
-                            size,
+                    ::witbind::rt::native_method!(HostDescriptor, self, set_size(size));
+                    wit_import!("[method]descriptor.set-size", (i32, i64, ptr));
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u8; 2]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe {
+                        _wit_import(
+                            self.handle() as i32,
+                            ::witbind::rt::as_i64(size),
+                            _ptr1,
                         )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!("[method]descriptor.set-size", (i32, i64, ptr));
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u8; 2],
-                        >::uninit();
-                        let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe {
-                            _wit_import(
-                                self.handle() as i32,
-                                ::witbind::rt::as_i64(size),
-                                _ptr1,
-                            )
-                        };
-                        let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                        let _case4 = || {
-                            let _l3 = unsafe { *_ptr1.add(1).cast::<u8>() };
-                            unsafe { ErrorCode::_lift(_l3) }
-                        };
-                        unsafe { ::witbind::rt::lift_result(_l2, || (), _case4) }
-                    }
+                    };
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    let _case4 = || {
+                        let _l3 = unsafe { *_ptr1.add(1).cast::<u8>() };
+                        unsafe { ErrorCode::_lift(_l3) }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, || (), _case4) }
                 }
                 /// Adjust the timestamps of an open file or directory.
                 ///
@@ -2709,54 +2016,40 @@ pub mod wasi {
                     data_access_timestamp: NewTimestamp,
                     data_modification_timestamp: NewTimestamp,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostDescriptor::set_times(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostDescriptor,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:filesystem/types@0.2.12#descriptor",
-                            ),
-                            data_access_timestamp,
-                            data_modification_timestamp,
+                    ::witbind::rt::native_method!(
+                        HostDescriptor, self, set_times(data_access_timestamp,
+                        data_modification_timestamp)
+                    );
+                    wit_import!(
+                        "[method]descriptor.set-times", (i32, i32, i64, i32, i32, i64,
+                        i32, ptr)
+                    );
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u8; 2]>::uninit();
+                    let (_v1, _v2, _v3) = _lower_flat_new_timestamp(
+                        &data_access_timestamp,
+                    );
+                    let (_v4, _v5, _v6) = _lower_flat_new_timestamp(
+                        &data_modification_timestamp,
+                    );
+                    let _ptr7 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe {
+                        _wit_import(
+                            self.handle() as i32,
+                            _v1,
+                            _v2,
+                            _v3,
+                            _v4,
+                            _v5,
+                            _v6,
+                            _ptr7,
                         )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!(
-                            "[method]descriptor.set-times", (i32, i32, i64, i32, i32,
-                            i64, i32, ptr)
-                        );
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u8; 2],
-                        >::uninit();
-                        let (_v1, _v2, _v3) = _lower_flat_new_timestamp(
-                            &data_access_timestamp,
-                        );
-                        let (_v4, _v5, _v6) = _lower_flat_new_timestamp(
-                            &data_modification_timestamp,
-                        );
-                        let _ptr7 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe {
-                            _wit_import(
-                                self.handle() as i32,
-                                _v1,
-                                _v2,
-                                _v3,
-                                _v4,
-                                _v5,
-                                _v6,
-                                _ptr7,
-                            )
-                        };
-                        let _l8 = unsafe { *_ptr7.cast::<u8>() };
-                        let _case10 = || {
-                            let _l9 = unsafe { *_ptr7.add(1).cast::<u8>() };
-                            unsafe { ErrorCode::_lift(_l9) }
-                        };
-                        unsafe { ::witbind::rt::lift_result(_l8, || (), _case10) }
-                    }
+                    };
+                    let _l8 = unsafe { *_ptr7.cast::<u8>() };
+                    let _case10 = || {
+                        let _l9 = unsafe { *_ptr7.add(1).cast::<u8>() };
+                        unsafe { ErrorCode::_lift(_l9) }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l8, || (), _case10) }
                 }
                 /// Read from a descriptor, without using and updating the descriptor's offset.
                 ///
@@ -2774,48 +2067,33 @@ pub mod wasi {
                     length: Filesize,
                     offset: Filesize,
                 ) -> ::core::result::Result<(::witbind::rt::Vec<u8>, bool), ErrorCode> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostDescriptor::read(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostDescriptor,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:filesystem/types@0.2.12#descriptor",
-                            ),
-                            length,
-                            offset,
+                    ::witbind::rt::native_method!(
+                        HostDescriptor, self, read(length, offset)
+                    );
+                    wit_import!("[method]descriptor.read", (i32, i64, i64, ptr));
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 4]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe {
+                        _wit_import(
+                            self.handle() as i32,
+                            ::witbind::rt::as_i64(length),
+                            ::witbind::rt::as_i64(offset),
+                            _ptr1,
                         )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!("[method]descriptor.read", (i32, i64, i64, ptr));
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u32; 4],
-                        >::uninit();
-                        let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe {
-                            _wit_import(
-                                self.handle() as i32,
-                                ::witbind::rt::as_i64(length),
-                                ::witbind::rt::as_i64(offset),
-                                _ptr1,
-                            )
-                        };
-                        let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                        let _case4 = || {
-                            let _l3 = unsafe { *_ptr1.add(12).cast::<u8>() };
-                            (
-                                unsafe { ::witbind::rt::take_list_at::<u8>(_ptr1.add(4)) },
-                                ::witbind::rt::bool_lift(_l3),
-                            )
-                        };
-                        let _case6 = || {
-                            let _l5 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                            unsafe { ErrorCode::_lift(_l5) }
-                        };
-                        unsafe { ::witbind::rt::lift_result(_l2, _case4, _case6) }
-                    }
+                    };
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    let _case4 = || {
+                        let _l3 = unsafe { *_ptr1.add(12).cast::<u8>() };
+                        (
+                            unsafe { ::witbind::rt::take_list_at::<u8>(_ptr1.add(4)) },
+                            ::witbind::rt::bool_lift(_l3),
+                        )
+                    };
+                    let _case6 = || {
+                        let _l5 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                        unsafe { ErrorCode::_lift(_l5) }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, _case4, _case6) }
                 }
                 /// Write to a descriptor, without using and updating the descriptor's offset.
                 ///
@@ -2831,46 +2109,29 @@ pub mod wasi {
                     buffer: &[u8],
                     offset: Filesize,
                 ) -> ::core::result::Result<Filesize, ErrorCode> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostDescriptor::write(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostDescriptor,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:filesystem/types@0.2.12#descriptor",
-                            ),
-                            buffer,
-                            offset,
+                    ::witbind::rt::native_method!(
+                        HostDescriptor, self, write(buffer, offset)
+                    );
+                    wit_import!("[method]descriptor.write", (i32, ptr, len, i64, ptr));
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
+                    let (_ptr1, _len1) = ::witbind::rt::lend_list(buffer);
+                    let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe {
+                        _wit_import(
+                            self.handle() as i32,
+                            _ptr1,
+                            _len1,
+                            ::witbind::rt::as_i64(offset),
+                            _ptr2,
                         )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!(
-                            "[method]descriptor.write", (i32, ptr, len, i64, ptr)
-                        );
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u64; 2],
-                        >::uninit();
-                        let (_ptr1, _len1) = ::witbind::rt::lend_list(buffer);
-                        let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe {
-                            _wit_import(
-                                self.handle() as i32,
-                                _ptr1,
-                                _len1,
-                                ::witbind::rt::as_i64(offset),
-                                _ptr2,
-                            )
-                        };
-                        let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                        let _case5 = || unsafe { *_ptr2.add(8).cast::<u64>() };
-                        let _case7 = || {
-                            let _l6 = unsafe { *_ptr2.add(8).cast::<u8>() };
-                            unsafe { ErrorCode::_lift(_l6) }
-                        };
-                        unsafe { ::witbind::rt::lift_result(_l3, _case5, _case7) }
-                    }
+                    };
+                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
+                    let _case5 = || unsafe { *_ptr2.add(8).cast::<u64>() };
+                    let _case7 = || {
+                        let _l6 = unsafe { *_ptr2.add(8).cast::<u8>() };
+                        unsafe { ErrorCode::_lift(_l6) }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l3, _case5, _case7) }
                 }
                 /// Read directory entries from a directory.
                 ///
@@ -2884,36 +2145,23 @@ pub mod wasi {
                 pub fn read_directory(
                     &self,
                 ) -> ::core::result::Result<DirectoryEntryStream, ErrorCode> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostDescriptor::read_directory(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostDescriptor,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:filesystem/types@0.2.12#descriptor",
-                            ),
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!("[method]descriptor.read-directory", (i32, ptr));
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u32; 2],
-                        >::uninit();
-                        let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe { _wit_import(self.handle() as i32, _ptr1) };
-                        let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                        let _case4 = || {
-                            let _l3 = unsafe { *_ptr1.add(4).cast::<i32>() };
-                            unsafe { DirectoryEntryStream::from_handle(_l3 as u32) }
-                        };
-                        let _case6 = || {
-                            let _l5 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                            unsafe { ErrorCode::_lift(_l5) }
-                        };
-                        unsafe { ::witbind::rt::lift_result(_l2, _case4, _case6) }
-                    }
+                    ::witbind::rt::native_method!(
+                        HostDescriptor, self, read_directory()
+                    );
+                    wit_import!("[method]descriptor.read-directory", (i32, ptr));
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    let _case4 = || {
+                        let _l3 = unsafe { *_ptr1.add(4).cast::<i32>() };
+                        unsafe { DirectoryEntryStream::from_handle(_l3 as u32) }
+                    };
+                    let _case6 = || {
+                        let _l5 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                        unsafe { ErrorCode::_lift(_l5) }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, _case4, _case6) }
                 }
                 /// Synchronize the data and metadata of a file to disk.
                 ///
@@ -2922,32 +2170,17 @@ pub mod wasi {
                 ///
                 /// Note: This is similar to `fsync` in POSIX.
                 pub fn sync(&self) -> ::core::result::Result<(), ErrorCode> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostDescriptor::sync(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostDescriptor,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:filesystem/types@0.2.12#descriptor",
-                            ),
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!("[method]descriptor.sync", (i32, ptr));
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u8; 2],
-                        >::uninit();
-                        let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe { _wit_import(self.handle() as i32, _ptr1) };
-                        let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                        let _case4 = || {
-                            let _l3 = unsafe { *_ptr1.add(1).cast::<u8>() };
-                            unsafe { ErrorCode::_lift(_l3) }
-                        };
-                        unsafe { ::witbind::rt::lift_result(_l2, || (), _case4) }
-                    }
+                    ::witbind::rt::native_method!(HostDescriptor, self, sync());
+                    wit_import!("[method]descriptor.sync", (i32, ptr));
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u8; 2]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    let _case4 = || {
+                        let _l3 = unsafe { *_ptr1.add(1).cast::<u8>() };
+                        unsafe { ErrorCode::_lift(_l3) }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, || (), _case4) }
                 }
                 /// Create a directory.
                 ///
@@ -2956,39 +2189,22 @@ pub mod wasi {
                     &self,
                     path: &str,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostDescriptor::create_directory_at(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostDescriptor,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:filesystem/types@0.2.12#descriptor",
-                            ),
-                            path,
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!(
-                            "[method]descriptor.create-directory-at", (i32, ptr, len,
-                            ptr)
-                        );
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u8; 2],
-                        >::uninit();
-                        let (_ptr1, _len1) = ::witbind::rt::lend_str(path);
-                        let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe {
-                            _wit_import(self.handle() as i32, _ptr1, _len1, _ptr2)
-                        };
-                        let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                        let _case5 = || {
-                            let _l4 = unsafe { *_ptr2.add(1).cast::<u8>() };
-                            unsafe { ErrorCode::_lift(_l4) }
-                        };
-                        unsafe { ::witbind::rt::lift_result(_l3, || (), _case5) }
-                    }
+                    ::witbind::rt::native_method!(
+                        HostDescriptor, self, create_directory_at(path)
+                    );
+                    wit_import!(
+                        "[method]descriptor.create-directory-at", (i32, ptr, len, ptr)
+                    );
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u8; 2]>::uninit();
+                    let (_ptr1, _len1) = ::witbind::rt::lend_str(path);
+                    let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe { _wit_import(self.handle() as i32, _ptr1, _len1, _ptr2) };
+                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
+                    let _case5 = || {
+                        let _l4 = unsafe { *_ptr2.add(1).cast::<u8>() };
+                        unsafe { ErrorCode::_lift(_l4) }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l3, || (), _case5) }
                 }
                 /// Return the attributes of an open file or directory.
                 ///
@@ -3000,33 +2216,18 @@ pub mod wasi {
                 ///
                 /// Note: This was called `fd_filestat_get` in earlier versions of WASI.
                 pub fn stat(&self) -> ::core::result::Result<DescriptorStat, ErrorCode> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostDescriptor::stat(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostDescriptor,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:filesystem/types@0.2.12#descriptor",
-                            ),
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!("[method]descriptor.stat", (i32, ptr));
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u64; 13],
-                        >::uninit();
-                        let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe { _wit_import(self.handle() as i32, _ptr1) };
-                        let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                        let _case4 = || unsafe { _lift_descriptor_stat(_ptr1.add(8)) };
-                        let _case6 = || {
-                            let _l5 = unsafe { *_ptr1.add(8).cast::<u8>() };
-                            unsafe { ErrorCode::_lift(_l5) }
-                        };
-                        unsafe { ::witbind::rt::lift_result(_l2, _case4, _case6) }
-                    }
+                    ::witbind::rt::native_method!(HostDescriptor, self, stat());
+                    wit_import!("[method]descriptor.stat", (i32, ptr));
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 13]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    let _case4 = || unsafe { _lift_descriptor_stat(_ptr1.add(8)) };
+                    let _case6 = || {
+                        let _l5 = unsafe { *_ptr1.add(8).cast::<u8>() };
+                        unsafe { ErrorCode::_lift(_l5) }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, _case4, _case6) }
                 }
                 /// Return the attributes of a file or directory.
                 ///
@@ -3040,46 +2241,29 @@ pub mod wasi {
                     path_flags: PathFlags,
                     path: &str,
                 ) -> ::core::result::Result<DescriptorStat, ErrorCode> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostDescriptor::stat_at(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostDescriptor,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:filesystem/types@0.2.12#descriptor",
-                            ),
-                            path_flags,
-                            path,
+                    ::witbind::rt::native_method!(
+                        HostDescriptor, self, stat_at(path_flags, path)
+                    );
+                    wit_import!("[method]descriptor.stat-at", (i32, i32, ptr, len, ptr));
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 13]>::uninit();
+                    let (_ptr1, _len1) = ::witbind::rt::lend_str(path);
+                    let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe {
+                        _wit_import(
+                            self.handle() as i32,
+                            path_flags.bits() as i32,
+                            _ptr1,
+                            _len1,
+                            _ptr2,
                         )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!(
-                            "[method]descriptor.stat-at", (i32, i32, ptr, len, ptr)
-                        );
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u64; 13],
-                        >::uninit();
-                        let (_ptr1, _len1) = ::witbind::rt::lend_str(path);
-                        let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe {
-                            _wit_import(
-                                self.handle() as i32,
-                                path_flags.bits() as i32,
-                                _ptr1,
-                                _len1,
-                                _ptr2,
-                            )
-                        };
-                        let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                        let _case5 = || unsafe { _lift_descriptor_stat(_ptr2.add(8)) };
-                        let _case7 = || {
-                            let _l6 = unsafe { *_ptr2.add(8).cast::<u8>() };
-                            unsafe { ErrorCode::_lift(_l6) }
-                        };
-                        unsafe { ::witbind::rt::lift_result(_l3, _case5, _case7) }
-                    }
+                    };
+                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
+                    let _case5 = || unsafe { _lift_descriptor_stat(_ptr2.add(8)) };
+                    let _case7 = || {
+                        let _l6 = unsafe { *_ptr2.add(8).cast::<u8>() };
+                        unsafe { ErrorCode::_lift(_l6) }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l3, _case5, _case7) }
                 }
                 /// Adjust the timestamps of a file or directory.
                 ///
@@ -3095,60 +2279,44 @@ pub mod wasi {
                     data_access_timestamp: NewTimestamp,
                     data_modification_timestamp: NewTimestamp,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostDescriptor::set_times_at(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostDescriptor,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:filesystem/types@0.2.12#descriptor",
-                            ),
-                            path_flags,
-                            path,
-                            data_access_timestamp,
-                            data_modification_timestamp,
+                    ::witbind::rt::native_method!(
+                        HostDescriptor, self, set_times_at(path_flags, path,
+                        data_access_timestamp, data_modification_timestamp)
+                    );
+                    wit_import!(
+                        "[method]descriptor.set-times-at", (i32, i32, ptr, len, i32, i64,
+                        i32, i32, i64, i32, ptr)
+                    );
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u8; 2]>::uninit();
+                    let (_ptr1, _len1) = ::witbind::rt::lend_str(path);
+                    let (_v2, _v3, _v4) = _lower_flat_new_timestamp(
+                        &data_access_timestamp,
+                    );
+                    let (_v5, _v6, _v7) = _lower_flat_new_timestamp(
+                        &data_modification_timestamp,
+                    );
+                    let _ptr8 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe {
+                        _wit_import(
+                            self.handle() as i32,
+                            path_flags.bits() as i32,
+                            _ptr1,
+                            _len1,
+                            _v2,
+                            _v3,
+                            _v4,
+                            _v5,
+                            _v6,
+                            _v7,
+                            _ptr8,
                         )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!(
-                            "[method]descriptor.set-times-at", (i32, i32, ptr, len, i32,
-                            i64, i32, i32, i64, i32, ptr)
-                        );
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u8; 2],
-                        >::uninit();
-                        let (_ptr1, _len1) = ::witbind::rt::lend_str(path);
-                        let (_v2, _v3, _v4) = _lower_flat_new_timestamp(
-                            &data_access_timestamp,
-                        );
-                        let (_v5, _v6, _v7) = _lower_flat_new_timestamp(
-                            &data_modification_timestamp,
-                        );
-                        let _ptr8 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe {
-                            _wit_import(
-                                self.handle() as i32,
-                                path_flags.bits() as i32,
-                                _ptr1,
-                                _len1,
-                                _v2,
-                                _v3,
-                                _v4,
-                                _v5,
-                                _v6,
-                                _v7,
-                                _ptr8,
-                            )
-                        };
-                        let _l9 = unsafe { *_ptr8.cast::<u8>() };
-                        let _case11 = || {
-                            let _l10 = unsafe { *_ptr8.add(1).cast::<u8>() };
-                            unsafe { ErrorCode::_lift(_l10) }
-                        };
-                        unsafe { ::witbind::rt::lift_result(_l9, || (), _case11) }
-                    }
+                    };
+                    let _l9 = unsafe { *_ptr8.cast::<u8>() };
+                    let _case11 = || {
+                        let _l10 = unsafe { *_ptr8.add(1).cast::<u8>() };
+                        unsafe { ErrorCode::_lift(_l10) }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l9, || (), _case11) }
                 }
                 /// Create a hard link.
                 ///
@@ -3164,52 +2332,36 @@ pub mod wasi {
                     new_descriptor: &Descriptor,
                     new_path: &str,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostDescriptor::link_at(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostDescriptor,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:filesystem/types@0.2.12#descriptor",
-                            ),
-                            old_path_flags,
-                            old_path,
-                            new_descriptor,
-                            new_path,
+                    ::witbind::rt::native_method!(
+                        HostDescriptor, self, link_at(old_path_flags, old_path,
+                        new_descriptor, new_path)
+                    );
+                    wit_import!(
+                        "[method]descriptor.link-at", (i32, i32, ptr, len, i32, ptr, len,
+                        ptr)
+                    );
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u8; 2]>::uninit();
+                    let (_ptr1, _len1) = ::witbind::rt::lend_str(old_path);
+                    let (_ptr2, _len2) = ::witbind::rt::lend_str(new_path);
+                    let _ptr3 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe {
+                        _wit_import(
+                            self.handle() as i32,
+                            old_path_flags.bits() as i32,
+                            _ptr1,
+                            _len1,
+                            new_descriptor.handle() as i32,
+                            _ptr2,
+                            _len2,
+                            _ptr3,
                         )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!(
-                            "[method]descriptor.link-at", (i32, i32, ptr, len, i32, ptr,
-                            len, ptr)
-                        );
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u8; 2],
-                        >::uninit();
-                        let (_ptr1, _len1) = ::witbind::rt::lend_str(old_path);
-                        let (_ptr2, _len2) = ::witbind::rt::lend_str(new_path);
-                        let _ptr3 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe {
-                            _wit_import(
-                                self.handle() as i32,
-                                old_path_flags.bits() as i32,
-                                _ptr1,
-                                _len1,
-                                new_descriptor.handle() as i32,
-                                _ptr2,
-                                _len2,
-                                _ptr3,
-                            )
-                        };
-                        let _l4 = unsafe { *_ptr3.cast::<u8>() };
-                        let _case6 = || {
-                            let _l5 = unsafe { *_ptr3.add(1).cast::<u8>() };
-                            unsafe { ErrorCode::_lift(_l5) }
-                        };
-                        unsafe { ::witbind::rt::lift_result(_l4, || (), _case6) }
-                    }
+                    };
+                    let _l4 = unsafe { *_ptr3.cast::<u8>() };
+                    let _case6 = || {
+                        let _l5 = unsafe { *_ptr3.add(1).cast::<u8>() };
+                        unsafe { ErrorCode::_lift(_l5) }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l4, || (), _case6) }
                 }
                 /// Open a file or directory.
                 ///
@@ -3230,54 +2382,37 @@ pub mod wasi {
                     open_flags: OpenFlags,
                     flags: DescriptorFlags,
                 ) -> ::core::result::Result<Descriptor, ErrorCode> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostDescriptor::open_at(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostDescriptor,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:filesystem/types@0.2.12#descriptor",
-                            ),
-                            path_flags,
-                            path,
-                            open_flags,
-                            flags,
+                    ::witbind::rt::native_method!(
+                        HostDescriptor, self, open_at(path_flags, path, open_flags,
+                        flags)
+                    );
+                    wit_import!(
+                        "[method]descriptor.open-at", (i32, i32, ptr, len, i32, i32, ptr)
+                    );
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                    let (_ptr1, _len1) = ::witbind::rt::lend_str(path);
+                    let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe {
+                        _wit_import(
+                            self.handle() as i32,
+                            path_flags.bits() as i32,
+                            _ptr1,
+                            _len1,
+                            open_flags.bits() as i32,
+                            flags.bits() as i32,
+                            _ptr2,
                         )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!(
-                            "[method]descriptor.open-at", (i32, i32, ptr, len, i32, i32,
-                            ptr)
-                        );
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u32; 2],
-                        >::uninit();
-                        let (_ptr1, _len1) = ::witbind::rt::lend_str(path);
-                        let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe {
-                            _wit_import(
-                                self.handle() as i32,
-                                path_flags.bits() as i32,
-                                _ptr1,
-                                _len1,
-                                open_flags.bits() as i32,
-                                flags.bits() as i32,
-                                _ptr2,
-                            )
-                        };
-                        let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                        let _case5 = || {
-                            let _l4 = unsafe { *_ptr2.add(4).cast::<i32>() };
-                            unsafe { Descriptor::from_handle(_l4 as u32) }
-                        };
-                        let _case7 = || {
-                            let _l6 = unsafe { *_ptr2.add(4).cast::<u8>() };
-                            unsafe { ErrorCode::_lift(_l6) }
-                        };
-                        unsafe { ::witbind::rt::lift_result(_l3, _case5, _case7) }
-                    }
+                    };
+                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
+                    let _case5 = || {
+                        let _l4 = unsafe { *_ptr2.add(4).cast::<i32>() };
+                        unsafe { Descriptor::from_handle(_l4 as u32) }
+                    };
+                    let _case7 = || {
+                        let _l6 = unsafe { *_ptr2.add(4).cast::<u8>() };
+                        unsafe { ErrorCode::_lift(_l6) }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l3, _case5, _case7) }
                 }
                 /// Read the contents of a symbolic link.
                 ///
@@ -3289,41 +2424,23 @@ pub mod wasi {
                     &self,
                     path: &str,
                 ) -> ::core::result::Result<::witbind::rt::String, ErrorCode> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostDescriptor::readlink_at(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostDescriptor,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:filesystem/types@0.2.12#descriptor",
-                            ),
-                            path,
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!(
-                            "[method]descriptor.readlink-at", (i32, ptr, len, ptr)
-                        );
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u32; 3],
-                        >::uninit();
-                        let (_ptr1, _len1) = ::witbind::rt::lend_str(path);
-                        let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe {
-                            _wit_import(self.handle() as i32, _ptr1, _len1, _ptr2)
-                        };
-                        let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                        let _case4 = || unsafe {
-                            ::witbind::rt::take_string_at(_ptr2.add(4))
-                        };
-                        let _case6 = || {
-                            let _l5 = unsafe { *_ptr2.add(4).cast::<u8>() };
-                            unsafe { ErrorCode::_lift(_l5) }
-                        };
-                        unsafe { ::witbind::rt::lift_result(_l3, _case4, _case6) }
-                    }
+                    ::witbind::rt::native_method!(
+                        HostDescriptor, self, readlink_at(path)
+                    );
+                    wit_import!("[method]descriptor.readlink-at", (i32, ptr, len, ptr));
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 3]>::uninit();
+                    let (_ptr1, _len1) = ::witbind::rt::lend_str(path);
+                    let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe { _wit_import(self.handle() as i32, _ptr1, _len1, _ptr2) };
+                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
+                    let _case4 = || unsafe {
+                        ::witbind::rt::take_string_at(_ptr2.add(4))
+                    };
+                    let _case6 = || {
+                        let _l5 = unsafe { *_ptr2.add(4).cast::<u8>() };
+                        unsafe { ErrorCode::_lift(_l5) }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l3, _case4, _case6) }
                 }
                 /// Remove a directory.
                 ///
@@ -3334,39 +2451,22 @@ pub mod wasi {
                     &self,
                     path: &str,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostDescriptor::remove_directory_at(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostDescriptor,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:filesystem/types@0.2.12#descriptor",
-                            ),
-                            path,
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!(
-                            "[method]descriptor.remove-directory-at", (i32, ptr, len,
-                            ptr)
-                        );
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u8; 2],
-                        >::uninit();
-                        let (_ptr1, _len1) = ::witbind::rt::lend_str(path);
-                        let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe {
-                            _wit_import(self.handle() as i32, _ptr1, _len1, _ptr2)
-                        };
-                        let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                        let _case5 = || {
-                            let _l4 = unsafe { *_ptr2.add(1).cast::<u8>() };
-                            unsafe { ErrorCode::_lift(_l4) }
-                        };
-                        unsafe { ::witbind::rt::lift_result(_l3, || (), _case5) }
-                    }
+                    ::witbind::rt::native_method!(
+                        HostDescriptor, self, remove_directory_at(path)
+                    );
+                    wit_import!(
+                        "[method]descriptor.remove-directory-at", (i32, ptr, len, ptr)
+                    );
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u8; 2]>::uninit();
+                    let (_ptr1, _len1) = ::witbind::rt::lend_str(path);
+                    let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe { _wit_import(self.handle() as i32, _ptr1, _len1, _ptr2) };
+                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
+                    let _case5 = || {
+                        let _l4 = unsafe { *_ptr2.add(1).cast::<u8>() };
+                        unsafe { ErrorCode::_lift(_l4) }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l3, || (), _case5) }
                 }
                 /// Rename a filesystem object.
                 ///
@@ -3377,50 +2477,35 @@ pub mod wasi {
                     new_descriptor: &Descriptor,
                     new_path: &str,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostDescriptor::rename_at(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostDescriptor,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:filesystem/types@0.2.12#descriptor",
-                            ),
-                            old_path,
-                            new_descriptor,
-                            new_path,
+                    ::witbind::rt::native_method!(
+                        HostDescriptor, self, rename_at(old_path, new_descriptor,
+                        new_path)
+                    );
+                    wit_import!(
+                        "[method]descriptor.rename-at", (i32, ptr, len, i32, ptr, len,
+                        ptr)
+                    );
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u8; 2]>::uninit();
+                    let (_ptr1, _len1) = ::witbind::rt::lend_str(old_path);
+                    let (_ptr2, _len2) = ::witbind::rt::lend_str(new_path);
+                    let _ptr3 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe {
+                        _wit_import(
+                            self.handle() as i32,
+                            _ptr1,
+                            _len1,
+                            new_descriptor.handle() as i32,
+                            _ptr2,
+                            _len2,
+                            _ptr3,
                         )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!(
-                            "[method]descriptor.rename-at", (i32, ptr, len, i32, ptr,
-                            len, ptr)
-                        );
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u8; 2],
-                        >::uninit();
-                        let (_ptr1, _len1) = ::witbind::rt::lend_str(old_path);
-                        let (_ptr2, _len2) = ::witbind::rt::lend_str(new_path);
-                        let _ptr3 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe {
-                            _wit_import(
-                                self.handle() as i32,
-                                _ptr1,
-                                _len1,
-                                new_descriptor.handle() as i32,
-                                _ptr2,
-                                _len2,
-                                _ptr3,
-                            )
-                        };
-                        let _l4 = unsafe { *_ptr3.cast::<u8>() };
-                        let _case6 = || {
-                            let _l5 = unsafe { *_ptr3.add(1).cast::<u8>() };
-                            unsafe { ErrorCode::_lift(_l5) }
-                        };
-                        unsafe { ::witbind::rt::lift_result(_l4, || (), _case6) }
-                    }
+                    };
+                    let _l4 = unsafe { *_ptr3.cast::<u8>() };
+                    let _case6 = || {
+                        let _l5 = unsafe { *_ptr3.add(1).cast::<u8>() };
+                        unsafe { ErrorCode::_lift(_l5) }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l4, || (), _case6) }
                 }
                 /// Create a symbolic link (also known as a "symlink").
                 ///
@@ -3433,48 +2518,32 @@ pub mod wasi {
                     old_path: &str,
                     new_path: &str,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostDescriptor::symlink_at(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostDescriptor,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:filesystem/types@0.2.12#descriptor",
-                            ),
-                            old_path,
-                            new_path,
+                    ::witbind::rt::native_method!(
+                        HostDescriptor, self, symlink_at(old_path, new_path)
+                    );
+                    wit_import!(
+                        "[method]descriptor.symlink-at", (i32, ptr, len, ptr, len, ptr)
+                    );
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u8; 2]>::uninit();
+                    let (_ptr1, _len1) = ::witbind::rt::lend_str(old_path);
+                    let (_ptr2, _len2) = ::witbind::rt::lend_str(new_path);
+                    let _ptr3 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe {
+                        _wit_import(
+                            self.handle() as i32,
+                            _ptr1,
+                            _len1,
+                            _ptr2,
+                            _len2,
+                            _ptr3,
                         )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!(
-                            "[method]descriptor.symlink-at", (i32, ptr, len, ptr, len,
-                            ptr)
-                        );
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u8; 2],
-                        >::uninit();
-                        let (_ptr1, _len1) = ::witbind::rt::lend_str(old_path);
-                        let (_ptr2, _len2) = ::witbind::rt::lend_str(new_path);
-                        let _ptr3 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe {
-                            _wit_import(
-                                self.handle() as i32,
-                                _ptr1,
-                                _len1,
-                                _ptr2,
-                                _len2,
-                                _ptr3,
-                            )
-                        };
-                        let _l4 = unsafe { *_ptr3.cast::<u8>() };
-                        let _case6 = || {
-                            let _l5 = unsafe { *_ptr3.add(1).cast::<u8>() };
-                            unsafe { ErrorCode::_lift(_l5) }
-                        };
-                        unsafe { ::witbind::rt::lift_result(_l4, || (), _case6) }
-                    }
+                    };
+                    let _l4 = unsafe { *_ptr3.cast::<u8>() };
+                    let _case6 = || {
+                        let _l5 = unsafe { *_ptr3.add(1).cast::<u8>() };
+                        unsafe { ErrorCode::_lift(_l5) }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l4, || (), _case6) }
                 }
                 /// Unlink a filesystem object that is not a directory.
                 ///
@@ -3484,38 +2553,22 @@ pub mod wasi {
                     &self,
                     path: &str,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostDescriptor::unlink_file_at(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostDescriptor,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:filesystem/types@0.2.12#descriptor",
-                            ),
-                            path,
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!(
-                            "[method]descriptor.unlink-file-at", (i32, ptr, len, ptr)
-                        );
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u8; 2],
-                        >::uninit();
-                        let (_ptr1, _len1) = ::witbind::rt::lend_str(path);
-                        let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe {
-                            _wit_import(self.handle() as i32, _ptr1, _len1, _ptr2)
-                        };
-                        let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                        let _case5 = || {
-                            let _l4 = unsafe { *_ptr2.add(1).cast::<u8>() };
-                            unsafe { ErrorCode::_lift(_l4) }
-                        };
-                        unsafe { ::witbind::rt::lift_result(_l3, || (), _case5) }
-                    }
+                    ::witbind::rt::native_method!(
+                        HostDescriptor, self, unlink_file_at(path)
+                    );
+                    wit_import!(
+                        "[method]descriptor.unlink-file-at", (i32, ptr, len, ptr)
+                    );
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u8; 2]>::uninit();
+                    let (_ptr1, _len1) = ::witbind::rt::lend_str(path);
+                    let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe { _wit_import(self.handle() as i32, _ptr1, _len1, _ptr2) };
+                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
+                    let _case5 = || {
+                        let _l4 = unsafe { *_ptr2.add(1).cast::<u8>() };
+                        unsafe { ErrorCode::_lift(_l4) }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l3, || (), _case5) }
                 }
                 /// Test whether two descriptors refer to the same filesystem object.
                 ///
@@ -3524,28 +2577,14 @@ pub mod wasi {
                 /// wasi-filesystem does not expose device and inode numbers, so this function
                 /// may be used instead.
                 pub fn is_same_object(&self, other: &Descriptor) -> bool {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostDescriptor::is_same_object(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostDescriptor,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:filesystem/types@0.2.12#descriptor",
-                            ),
-                            other,
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!(
-                            "[method]descriptor.is-same-object", (i32, i32), i32
-                        );
-                        let _ret1 = unsafe {
-                            _wit_import(self.handle() as i32, other.handle() as i32)
-                        };
-                        ::witbind::rt::bool_lift(_ret1 as u8)
-                    }
+                    ::witbind::rt::native_method!(
+                        HostDescriptor, self, is_same_object(other)
+                    );
+                    wit_import!("[method]descriptor.is-same-object", (i32, i32), i32);
+                    let _ret1 = unsafe {
+                        _wit_import(self.handle() as i32, other.handle() as i32)
+                    };
+                    ::witbind::rt::bool_lift(_ret1 as u8)
                 }
                 /// Return a hash of the metadata associated with a filesystem object referred
                 /// to by a descriptor.
@@ -3569,40 +2608,25 @@ pub mod wasi {
                 pub fn metadata_hash(
                     &self,
                 ) -> ::core::result::Result<MetadataHashValue, ErrorCode> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostDescriptor::metadata_hash(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostDescriptor,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:filesystem/types@0.2.12#descriptor",
-                            ),
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!("[method]descriptor.metadata-hash", (i32, ptr));
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u64; 3],
-                        >::uninit();
-                        let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe { _wit_import(self.handle() as i32, _ptr1) };
-                        let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                        let _case5 = || {
-                            let _l3 = unsafe { *_ptr1.add(8).cast::<u64>() };
-                            let _l4 = unsafe { *_ptr1.add(16).cast::<u64>() };
-                            MetadataHashValue {
-                                lower: _l3,
-                                upper: _l4,
-                            }
-                        };
-                        let _case7 = || {
-                            let _l6 = unsafe { *_ptr1.add(8).cast::<u8>() };
-                            unsafe { ErrorCode::_lift(_l6) }
-                        };
-                        unsafe { ::witbind::rt::lift_result(_l2, _case5, _case7) }
-                    }
+                    ::witbind::rt::native_method!(HostDescriptor, self, metadata_hash());
+                    wit_import!("[method]descriptor.metadata-hash", (i32, ptr));
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 3]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    let _case5 = || {
+                        let _l3 = unsafe { *_ptr1.add(8).cast::<u64>() };
+                        let _l4 = unsafe { *_ptr1.add(16).cast::<u64>() };
+                        MetadataHashValue {
+                            lower: _l3,
+                            upper: _l4,
+                        }
+                    };
+                    let _case7 = || {
+                        let _l6 = unsafe { *_ptr1.add(8).cast::<u8>() };
+                        unsafe { ErrorCode::_lift(_l6) }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, _case5, _case7) }
                 }
                 /// Return a hash of the metadata associated with a filesystem object referred
                 /// to by a directory descriptor and a relative path.
@@ -3613,54 +2637,38 @@ pub mod wasi {
                     path_flags: PathFlags,
                     path: &str,
                 ) -> ::core::result::Result<MetadataHashValue, ErrorCode> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostDescriptor::metadata_hash_at(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostDescriptor,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:filesystem/types@0.2.12#descriptor",
-                            ),
-                            path_flags,
-                            path,
+                    ::witbind::rt::native_method!(
+                        HostDescriptor, self, metadata_hash_at(path_flags, path)
+                    );
+                    wit_import!(
+                        "[method]descriptor.metadata-hash-at", (i32, i32, ptr, len, ptr)
+                    );
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 3]>::uninit();
+                    let (_ptr1, _len1) = ::witbind::rt::lend_str(path);
+                    let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe {
+                        _wit_import(
+                            self.handle() as i32,
+                            path_flags.bits() as i32,
+                            _ptr1,
+                            _len1,
+                            _ptr2,
                         )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!(
-                            "[method]descriptor.metadata-hash-at", (i32, i32, ptr, len,
-                            ptr)
-                        );
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u64; 3],
-                        >::uninit();
-                        let (_ptr1, _len1) = ::witbind::rt::lend_str(path);
-                        let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe {
-                            _wit_import(
-                                self.handle() as i32,
-                                path_flags.bits() as i32,
-                                _ptr1,
-                                _len1,
-                                _ptr2,
-                            )
-                        };
-                        let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                        let _case6 = || {
-                            let _l4 = unsafe { *_ptr2.add(8).cast::<u64>() };
-                            let _l5 = unsafe { *_ptr2.add(16).cast::<u64>() };
-                            MetadataHashValue {
-                                lower: _l4,
-                                upper: _l5,
-                            }
-                        };
-                        let _case8 = || {
-                            let _l7 = unsafe { *_ptr2.add(8).cast::<u8>() };
-                            unsafe { ErrorCode::_lift(_l7) }
-                        };
-                        unsafe { ::witbind::rt::lift_result(_l3, _case6, _case8) }
-                    }
+                    };
+                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
+                    let _case6 = || {
+                        let _l4 = unsafe { *_ptr2.add(8).cast::<u64>() };
+                        let _l5 = unsafe { *_ptr2.add(16).cast::<u64>() };
+                        MetadataHashValue {
+                            lower: _l4,
+                            upper: _l5,
+                        }
+                    };
+                    let _case8 = || {
+                        let _l7 = unsafe { *_ptr2.add(8).cast::<u8>() };
+                        unsafe { ErrorCode::_lift(_l7) }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l3, _case6, _case8) }
                 }
             }
             /// A stream of directory entries.
@@ -3681,48 +2689,34 @@ pub mod wasi {
                     ::core::option::Option<DirectoryEntry>,
                     ErrorCode,
                 > {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostDirectoryEntryStream::read_directory_entry(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostDirectoryEntryStream,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:filesystem/types@0.2.12#directory-entry-stream",
-                            ),
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!(
-                            "[method]directory-entry-stream.read-directory-entry", (i32,
-                            ptr)
-                        );
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u32; 5],
-                        >::uninit();
-                        let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe { _wit_import(self.handle() as i32, _ptr1) };
-                        let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                        let _case7 = || {
-                            let _l3 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                            let _case5 = || {
-                                let _l4 = unsafe { *_ptr1.add(8).cast::<u8>() };
-                                DirectoryEntry {
-                                    type_: unsafe { DescriptorType::_lift(_l4) },
-                                    name: unsafe {
-                                        ::witbind::rt::take_string_at(_ptr1.add(12))
-                                    },
-                                }
-                            };
-                            unsafe { ::witbind::rt::lift_option(_l3, _case5) }
+                    ::witbind::rt::native_method!(
+                        HostDirectoryEntryStream, self, read_directory_entry()
+                    );
+                    wit_import!(
+                        "[method]directory-entry-stream.read-directory-entry", (i32, ptr)
+                    );
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 5]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    let _case7 = || {
+                        let _l3 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                        let _case5 = || {
+                            let _l4 = unsafe { *_ptr1.add(8).cast::<u8>() };
+                            DirectoryEntry {
+                                type_: unsafe { DescriptorType::_lift(_l4) },
+                                name: unsafe {
+                                    ::witbind::rt::take_string_at(_ptr1.add(12))
+                                },
+                            }
                         };
-                        let _case9 = || {
-                            let _l8 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                            unsafe { ErrorCode::_lift(_l8) }
-                        };
-                        unsafe { ::witbind::rt::lift_result(_l2, _case7, _case9) }
-                    }
+                        unsafe { ::witbind::rt::lift_option(_l3, _case5) }
+                    };
+                    let _case9 = || {
+                        let _l8 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                        unsafe { ErrorCode::_lift(_l8) }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, _case7, _case9) }
                 }
             }
             /// Attempts to extract a filesystem-related `error-code` from the stream
@@ -3738,58 +2732,35 @@ pub mod wasi {
             pub fn filesystem_error_code(
                 err: &Error,
             ) -> ::core::option::Option<ErrorCode> {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::filesystem_error_code(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "wasi:filesystem/types@0.2.12",
-                            "filesystem-error-code",
-                            "wasi::filesystem::types::Host",
-                            "wasi::filesystem::types::install",
-                        ),
-                        err,
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("filesystem-error-code", (i32, ptr));
-                    let mut _ret_area = ::core::mem::MaybeUninit::<[u8; 2]>::uninit();
-                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe { _wit_import(err.handle() as i32, _ptr1) };
-                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    let _case4 = || {
-                        let _l3 = unsafe { *_ptr1.add(1).cast::<u8>() };
-                        unsafe { ErrorCode::_lift(_l3) }
-                    };
-                    unsafe { ::witbind::rt::lift_option(_l2, _case4) }
-                }
+                ::witbind::rt::native_import!(
+                    Host, "filesystem-error-code", filesystem_error_code(err)
+                );
+                wit_import!("filesystem-error-code", (i32, ptr));
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u8; 2]>::uninit();
+                let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(err.handle() as i32, _ptr1) };
+                let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                let _case4 = || {
+                    let _l3 = unsafe { *_ptr1.add(1).cast::<u8>() };
+                    unsafe { ErrorCode::_lift(_l3) }
+                };
+                unsafe { ::witbind::rt::lift_option(_l2, _case4) }
             }
-            /// Natively (`cargo test` on the host): the imports of `wasi:filesystem/types@0.2.12` as a test implements them; make an implementation this thread's with [`install`]. A method left out panics when the guest calls it, naming it.
+            #[cfg(not(any(target_arch = "wasm32", miri)))]
+            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
+                wit: "wasi:filesystem/types@0.2.12",
+                module: "wasi::filesystem::types",
+                install: "install",
+            };
+            /// Natively (`cargo test` on the host): the imports of `wasi:filesystem/types@0.2.12`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
-                /// Attempts to extract a filesystem-related `error-code` from the stream
-                /// `error` provided.
-                ///
-                /// Stream operations which return `stream-error::last-operation-failed`
-                /// have a payload with more information about the operation that failed.
-                /// This payload can be passed through to this function to see if there's
-                /// filesystem-related information about the error to return.
-                ///
-                /// Note that this function is fallible because not all stream-related
-                /// errors are filesystem-related errors.
                 fn filesystem_error_code(
                     &self,
                     err: &Error,
                 ) -> ::core::option::Option<ErrorCode> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:filesystem/types@0.2.12",
-                        "filesystem-error-code",
-                        "wasi::filesystem::types::Host",
-                        "filesystem_error_code",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "filesystem-error-code")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `wasi:filesystem/types@0.2.12` until the returned guard is dropped (the one installed before comes back then).
@@ -3797,291 +2768,133 @@ pub mod wasi {
             pub fn install(host: impl Host) -> ::witbind::rt::native::Installed {
                 ::witbind::rt::native::install::<dyn Host>(::witbind::rt::Box::new(host))
             }
-            /// Natively (`cargo test` on the host): a test's object behind an imported [`Descriptor`] (`wasi:filesystem/types@0.2.12#descriptor`); `Descriptor::from(object)` hands it to the guest. A method left out panics when the guest calls it, naming it.
+            /// Natively (`cargo test` on the host): a test's object behind an imported [`Descriptor`], with its methods; `Descriptor::from(object)` hands it to the guest. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait HostDescriptor: 'static {
-                /// Return a stream for reading from a file, if available.
-                ///
-                /// May fail with an error-code describing why the file cannot be read.
-                ///
-                /// Multiple read, write, and append streams may be active on the same open
-                /// file and they do not interfere with each other.
-                ///
-                /// Note: This allows using `read-stream`, which is similar to `read` in POSIX.
                 fn read_via_stream(
                     &self,
                     offset: Filesize,
                 ) -> ::core::result::Result<InputStream, ErrorCode> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:filesystem/types@0.2.12#descriptor",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]descriptor.read-via-stream",
-                        "wasi::filesystem::types::HostDescriptor",
-                        "read_via_stream",
                     )
                 }
-                /// Return a stream for writing to a file, if available.
-                ///
-                /// May fail with an error-code describing why the file cannot be written.
-                ///
-                /// Note: This allows using `write-stream`, which is similar to `write` in
-                /// POSIX.
                 fn write_via_stream(
                     &self,
                     offset: Filesize,
                 ) -> ::core::result::Result<OutputStream, ErrorCode> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:filesystem/types@0.2.12#descriptor",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]descriptor.write-via-stream",
-                        "wasi::filesystem::types::HostDescriptor",
-                        "write_via_stream",
                     )
                 }
-                /// Return a stream for appending to a file, if available.
-                ///
-                /// May fail with an error-code describing why the file cannot be appended.
-                ///
-                /// Note: This allows using `write-stream`, which is similar to `write` with
-                /// `O_APPEND` in POSIX.
                 fn append_via_stream(
                     &self,
                 ) -> ::core::result::Result<OutputStream, ErrorCode> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:filesystem/types@0.2.12#descriptor",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]descriptor.append-via-stream",
-                        "wasi::filesystem::types::HostDescriptor",
-                        "append_via_stream",
                     )
                 }
-                /// Provide file advisory information on a descriptor.
-                ///
-                /// This is similar to `posix_fadvise` in POSIX.
                 fn advise(
                     &self,
                     offset: Filesize,
                     length: Filesize,
                     advice: Advice,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:filesystem/types@0.2.12#descriptor",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]descriptor.advise",
-                        "wasi::filesystem::types::HostDescriptor",
-                        "advise",
                     )
                 }
-                /// Synchronize the data of a file to disk.
-                ///
-                /// This function succeeds with no effect if the file descriptor is not
-                /// opened for writing.
-                ///
-                /// Note: This is similar to `fdatasync` in POSIX.
                 fn sync_data(&self) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:filesystem/types@0.2.12#descriptor",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]descriptor.sync-data",
-                        "wasi::filesystem::types::HostDescriptor",
-                        "sync_data",
                     )
                 }
-                /// Get flags associated with a descriptor.
-                ///
-                /// Note: This returns similar flags to `fcntl(fd, F_GETFL)` in POSIX.
-                ///
-                /// Note: This returns the value that was the `fs_flags` value returned
-                /// from `fdstat_get` in earlier versions of WASI.
                 fn get_flags(
                     &self,
                 ) -> ::core::result::Result<DescriptorFlags, ErrorCode> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:filesystem/types@0.2.12#descriptor",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]descriptor.get-flags",
-                        "wasi::filesystem::types::HostDescriptor",
-                        "get_flags",
                     )
                 }
-                /// Get the dynamic type of a descriptor.
-                ///
-                /// Note: This returns the same value as the `type` field of the `fd-stat`
-                /// returned by `stat`, `stat-at` and similar.
-                ///
-                /// Note: This returns similar flags to the `st_mode & S_IFMT` value provided
-                /// by `fstat` in POSIX.
-                ///
-                /// Note: This returns the value that was the `fs_filetype` value returned
-                /// from `fdstat_get` in earlier versions of WASI.
                 fn get_type(&self) -> ::core::result::Result<DescriptorType, ErrorCode> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:filesystem/types@0.2.12#descriptor",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]descriptor.get-type",
-                        "wasi::filesystem::types::HostDescriptor",
-                        "get_type",
                     )
                 }
-                /// Adjust the size of an open file. If this increases the file's size, the
-                /// extra bytes are filled with zeros.
-                ///
-                /// Note: This was called `fd_filestat_set_size` in earlier versions of WASI.
                 fn set_size(
                     &self,
                     size: Filesize,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:filesystem/types@0.2.12#descriptor",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]descriptor.set-size",
-                        "wasi::filesystem::types::HostDescriptor",
-                        "set_size",
                     )
                 }
-                /// Adjust the timestamps of an open file or directory.
-                ///
-                /// Note: This is similar to `futimens` in POSIX.
-                ///
-                /// Note: This was called `fd_filestat_set_times` in earlier versions of WASI.
                 fn set_times(
                     &self,
                     data_access_timestamp: NewTimestamp,
                     data_modification_timestamp: NewTimestamp,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:filesystem/types@0.2.12#descriptor",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]descriptor.set-times",
-                        "wasi::filesystem::types::HostDescriptor",
-                        "set_times",
                     )
                 }
-                /// Read from a descriptor, without using and updating the descriptor's offset.
-                ///
-                /// This function returns a list of bytes containing the data that was
-                /// read, along with a bool which, when true, indicates that the end of the
-                /// file was reached. The returned list will contain up to `length` bytes; it
-                /// may return fewer than requested, if the end of the file is reached or
-                /// if the I/O operation is interrupted.
-                ///
-                /// In the future, this may change to return a `stream<u8, error-code>`.
-                ///
-                /// Note: This is similar to `pread` in POSIX.
                 fn read(
                     &self,
                     length: Filesize,
                     offset: Filesize,
                 ) -> ::core::result::Result<(::witbind::rt::Vec<u8>, bool), ErrorCode> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:filesystem/types@0.2.12#descriptor",
-                        "[method]descriptor.read",
-                        "wasi::filesystem::types::HostDescriptor",
-                        "read",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "[method]descriptor.read")
                 }
-                /// Write to a descriptor, without using and updating the descriptor's offset.
-                ///
-                /// It is valid to write past the end of a file; the file is extended to the
-                /// extent of the write, with bytes between the previous end and the start of
-                /// the write set to zero.
-                ///
-                /// In the future, this may change to take a `stream<u8, error-code>`.
-                ///
-                /// Note: This is similar to `pwrite` in POSIX.
                 fn write(
                     &self,
                     buffer: &[u8],
                     offset: Filesize,
                 ) -> ::core::result::Result<Filesize, ErrorCode> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:filesystem/types@0.2.12#descriptor",
-                        "[method]descriptor.write",
-                        "wasi::filesystem::types::HostDescriptor",
-                        "write",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "[method]descriptor.write")
                 }
-                /// Read directory entries from a directory.
-                ///
-                /// On filesystems where directories contain entries referring to themselves
-                /// and their parents, often named `.` and `..` respectively, these entries
-                /// are omitted.
-                ///
-                /// This always returns a new stream which starts at the beginning of the
-                /// directory. Multiple streams may be active on the same directory, and they
-                /// do not interfere with each other.
                 fn read_directory(
                     &self,
                 ) -> ::core::result::Result<DirectoryEntryStream, ErrorCode> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:filesystem/types@0.2.12#descriptor",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]descriptor.read-directory",
-                        "wasi::filesystem::types::HostDescriptor",
-                        "read_directory",
                     )
                 }
-                /// Synchronize the data and metadata of a file to disk.
-                ///
-                /// This function succeeds with no effect if the file descriptor is not
-                /// opened for writing.
-                ///
-                /// Note: This is similar to `fsync` in POSIX.
                 fn sync(&self) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:filesystem/types@0.2.12#descriptor",
-                        "[method]descriptor.sync",
-                        "wasi::filesystem::types::HostDescriptor",
-                        "sync",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "[method]descriptor.sync")
                 }
-                /// Create a directory.
-                ///
-                /// Note: This is similar to `mkdirat` in POSIX.
                 fn create_directory_at(
                     &self,
                     path: &str,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:filesystem/types@0.2.12#descriptor",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]descriptor.create-directory-at",
-                        "wasi::filesystem::types::HostDescriptor",
-                        "create_directory_at",
                     )
                 }
-                /// Return the attributes of an open file or directory.
-                ///
-                /// Note: This is similar to `fstat` in POSIX, except that it does not return
-                /// device and inode information. For testing whether two descriptors refer to
-                /// the same underlying filesystem object, use `is-same-object`. To obtain
-                /// additional data that can be used do determine whether a file has been
-                /// modified, use `metadata-hash`.
-                ///
-                /// Note: This was called `fd_filestat_get` in earlier versions of WASI.
                 fn stat(&self) -> ::core::result::Result<DescriptorStat, ErrorCode> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:filesystem/types@0.2.12#descriptor",
-                        "[method]descriptor.stat",
-                        "wasi::filesystem::types::HostDescriptor",
-                        "stat",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "[method]descriptor.stat")
                 }
-                /// Return the attributes of a file or directory.
-                ///
-                /// Note: This is similar to `fstatat` in POSIX, except that it does not
-                /// return device and inode information. See the `stat` description for a
-                /// discussion of alternatives.
-                ///
-                /// Note: This was called `path_filestat_get` in earlier versions of WASI.
                 fn stat_at(
                     &self,
                     path_flags: PathFlags,
                     path: &str,
                 ) -> ::core::result::Result<DescriptorStat, ErrorCode> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:filesystem/types@0.2.12#descriptor",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]descriptor.stat-at",
-                        "wasi::filesystem::types::HostDescriptor",
-                        "stat_at",
                     )
                 }
-                /// Adjust the timestamps of a file or directory.
-                ///
-                /// Note: This is similar to `utimensat` in POSIX.
-                ///
-                /// Note: This was called `path_filestat_set_times` in earlier versions of
-                /// WASI.
                 fn set_times_at(
                     &self,
                     path_flags: PathFlags,
@@ -4089,20 +2902,11 @@ pub mod wasi {
                     data_access_timestamp: NewTimestamp,
                     data_modification_timestamp: NewTimestamp,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:filesystem/types@0.2.12#descriptor",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]descriptor.set-times-at",
-                        "wasi::filesystem::types::HostDescriptor",
-                        "set_times_at",
                     )
                 }
-                /// Create a hard link.
-                ///
-                /// Fails with `error-code::no-entry` if the old path does not exist,
-                /// with `error-code::exist` if the new path already exists, and
-                /// `error-code::not-permitted` if the old path is not a file.
-                ///
-                /// Note: This is similar to `linkat` in POSIX.
                 fn link_at(
                     &self,
                     old_path_flags: PathFlags,
@@ -4110,25 +2914,11 @@ pub mod wasi {
                     new_descriptor: &Descriptor,
                     new_path: &str,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:filesystem/types@0.2.12#descriptor",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]descriptor.link-at",
-                        "wasi::filesystem::types::HostDescriptor",
-                        "link_at",
                     )
                 }
-                /// Open a file or directory.
-                ///
-                /// If `flags` contains `descriptor-flags::mutate-directory`, and the base
-                /// descriptor doesn't have `descriptor-flags::mutate-directory` set,
-                /// `open-at` fails with `error-code::read-only`.
-                ///
-                /// If `flags` contains `write` or `mutate-directory`, or `open-flags`
-                /// contains `truncate` or `create`, and the base descriptor doesn't have
-                /// `descriptor-flags::mutate-directory` set, `open-at` fails with
-                /// `error-code::read-only`.
-                ///
-                /// Note: This is similar to `openat` in POSIX.
                 fn open_at(
                     &self,
                     path_flags: PathFlags,
@@ -4136,201 +2926,104 @@ pub mod wasi {
                     open_flags: OpenFlags,
                     flags: DescriptorFlags,
                 ) -> ::core::result::Result<Descriptor, ErrorCode> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:filesystem/types@0.2.12#descriptor",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]descriptor.open-at",
-                        "wasi::filesystem::types::HostDescriptor",
-                        "open_at",
                     )
                 }
-                /// Read the contents of a symbolic link.
-                ///
-                /// If the contents contain an absolute or rooted path in the underlying
-                /// filesystem, this function fails with `error-code::not-permitted`.
-                ///
-                /// Note: This is similar to `readlinkat` in POSIX.
                 fn readlink_at(
                     &self,
                     path: &str,
                 ) -> ::core::result::Result<::witbind::rt::String, ErrorCode> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:filesystem/types@0.2.12#descriptor",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]descriptor.readlink-at",
-                        "wasi::filesystem::types::HostDescriptor",
-                        "readlink_at",
                     )
                 }
-                /// Remove a directory.
-                ///
-                /// Return `error-code::not-empty` if the directory is not empty.
-                ///
-                /// Note: This is similar to `unlinkat(fd, path, AT_REMOVEDIR)` in POSIX.
                 fn remove_directory_at(
                     &self,
                     path: &str,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:filesystem/types@0.2.12#descriptor",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]descriptor.remove-directory-at",
-                        "wasi::filesystem::types::HostDescriptor",
-                        "remove_directory_at",
                     )
                 }
-                /// Rename a filesystem object.
-                ///
-                /// Note: This is similar to `renameat` in POSIX.
                 fn rename_at(
                     &self,
                     old_path: &str,
                     new_descriptor: &Descriptor,
                     new_path: &str,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:filesystem/types@0.2.12#descriptor",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]descriptor.rename-at",
-                        "wasi::filesystem::types::HostDescriptor",
-                        "rename_at",
                     )
                 }
-                /// Create a symbolic link (also known as a "symlink").
-                ///
-                /// If `old-path` starts with `/`, the function fails with
-                /// `error-code::not-permitted`.
-                ///
-                /// Note: This is similar to `symlinkat` in POSIX.
                 fn symlink_at(
                     &self,
                     old_path: &str,
                     new_path: &str,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:filesystem/types@0.2.12#descriptor",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]descriptor.symlink-at",
-                        "wasi::filesystem::types::HostDescriptor",
-                        "symlink_at",
                     )
                 }
-                /// Unlink a filesystem object that is not a directory.
-                ///
-                /// Return `error-code::is-directory` if the path refers to a directory.
-                /// Note: This is similar to `unlinkat(fd, path, 0)` in POSIX.
                 fn unlink_file_at(
                     &self,
                     path: &str,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:filesystem/types@0.2.12#descriptor",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]descriptor.unlink-file-at",
-                        "wasi::filesystem::types::HostDescriptor",
-                        "unlink_file_at",
                     )
                 }
-                /// Test whether two descriptors refer to the same filesystem object.
-                ///
-                /// In POSIX, this corresponds to testing whether the two descriptors have the
-                /// same device (`st_dev`) and inode (`st_ino` or `d_ino`) numbers.
-                /// wasi-filesystem does not expose device and inode numbers, so this function
-                /// may be used instead.
                 fn is_same_object(&self, other: &Descriptor) -> bool {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:filesystem/types@0.2.12#descriptor",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]descriptor.is-same-object",
-                        "wasi::filesystem::types::HostDescriptor",
-                        "is_same_object",
                     )
                 }
-                /// Return a hash of the metadata associated with a filesystem object referred
-                /// to by a descriptor.
-                ///
-                /// This returns a hash of the last-modification timestamp and file size, and
-                /// may also include the inode number, device number, birth timestamp, and
-                /// other metadata fields that may change when the file is modified or
-                /// replaced. It may also include a secret value chosen by the
-                /// implementation and not otherwise exposed.
-                ///
-                /// Implementations are encouraged to provide the following properties:
-                ///
-                ///  - If the file is not modified or replaced, the computed hash value should
-                ///    usually not change.
-                ///  - If the object is modified or replaced, the computed hash value should
-                ///    usually change.
-                ///  - The inputs to the hash should not be easily computable from the
-                ///    computed hash.
-                ///
-                /// However, none of these is required.
                 fn metadata_hash(
                     &self,
                 ) -> ::core::result::Result<MetadataHashValue, ErrorCode> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:filesystem/types@0.2.12#descriptor",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]descriptor.metadata-hash",
-                        "wasi::filesystem::types::HostDescriptor",
-                        "metadata_hash",
                     )
                 }
-                /// Return a hash of the metadata associated with a filesystem object referred
-                /// to by a directory descriptor and a relative path.
-                ///
-                /// This performs the same hash computation as `metadata-hash`.
                 fn metadata_hash_at(
                     &self,
                     path_flags: PathFlags,
                     path: &str,
                 ) -> ::core::result::Result<MetadataHashValue, ErrorCode> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:filesystem/types@0.2.12#descriptor",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]descriptor.metadata-hash-at",
-                        "wasi::filesystem::types::HostDescriptor",
-                        "metadata_hash_at",
                     )
                 }
             }
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            impl<T: HostDescriptor> ::core::convert::From<T> for Descriptor {
-                fn from(object: T) -> Self {
-                    let handle = ::witbind::rt::native::new_resource::<
-                        dyn HostDescriptor,
-                    >(::witbind::rt::Box::new(object));
-                    Self {
-                        handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(handle)
-                        },
-                    }
-                }
-            }
-            /// Natively (`cargo test` on the host): a test's object behind an imported [`DirectoryEntryStream`] (`wasi:filesystem/types@0.2.12#directory-entry-stream`); `DirectoryEntryStream::from(object)` hands it to the guest. A method left out panics when the guest calls it, naming it.
+            ::witbind::rt::native_resource!(Descriptor, HostDescriptor);
+            /// Natively (`cargo test` on the host): a test's object behind an imported [`DirectoryEntryStream`], with its methods; `DirectoryEntryStream::from(object)` hands it to the guest. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait HostDirectoryEntryStream: 'static {
-                /// Read a single directory entry from a `directory-entry-stream`.
                 fn read_directory_entry(
                     &self,
                 ) -> ::core::result::Result<
                     ::core::option::Option<DirectoryEntry>,
                     ErrorCode,
                 > {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:filesystem/types@0.2.12#directory-entry-stream",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]directory-entry-stream.read-directory-entry",
-                        "wasi::filesystem::types::HostDirectoryEntryStream",
-                        "read_directory_entry",
                     )
                 }
             }
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            impl<T: HostDirectoryEntryStream> ::core::convert::From<T>
-            for DirectoryEntryStream {
-                fn from(object: T) -> Self {
-                    let handle = ::witbind::rt::native::new_resource::<
-                        dyn HostDirectoryEntryStream,
-                    >(::witbind::rt::Box::new(object));
-                    Self {
-                        handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(handle)
-                        },
-                    }
-                }
-            }
+            ::witbind::rt::native_resource!(
+                DirectoryEntryStream, HostDirectoryEntryStream
+            );
             /// Lifts a `descriptor-stat` out of canonical ABI memory.
             ///
             /// # Safety
@@ -4408,50 +3101,37 @@ pub mod wasi {
             pub fn get_directories() -> ::witbind::rt::Vec<
                 (Descriptor, ::witbind::rt::String),
             > {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::get_directories(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "wasi:filesystem/preopens@0.2.12",
-                            "get-directories",
-                            "wasi::filesystem::preopens::Host",
-                            "wasi::filesystem::preopens::install",
-                        ),
+                ::witbind::rt::native_import!(
+                    Host, "get-directories", get_directories()
+                );
+                wit_import!("get-directories", (ptr));
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_ptr1) };
+                let _list2 = unsafe { ::witbind::rt::list_at(_ptr1) };
+                let _lift3 = |_base3: *mut u8| {
+                    let _l4 = unsafe { *_base3.cast::<i32>() };
+                    (
+                        unsafe { Descriptor::from_handle(_l4 as u32) },
+                        unsafe { ::witbind::rt::take_string_at(_base3.add(4)) },
                     )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("get-directories", (ptr));
-                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
-                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe { _wit_import(_ptr1) };
-                    let _list2 = unsafe { ::witbind::rt::list_at(_ptr1) };
-                    let _lift3 = |_base3: *mut u8| {
-                        let _l4 = unsafe { *_base3.cast::<i32>() };
-                        (
-                            unsafe { Descriptor::from_handle(_l4 as u32) },
-                            unsafe { ::witbind::rt::take_string_at(_base3.add(4)) },
-                        )
-                    };
-                    unsafe { ::witbind::rt::lift_list(_list2, 12, 4, _lift3) }
-                }
+                };
+                unsafe { ::witbind::rt::lift_list(_list2, 12, 4, _lift3) }
             }
-            /// Natively (`cargo test` on the host): the imports of `wasi:filesystem/preopens@0.2.12` as a test implements them; make an implementation this thread's with [`install`]. A method left out panics when the guest calls it, naming it.
+            #[cfg(not(any(target_arch = "wasm32", miri)))]
+            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
+                wit: "wasi:filesystem/preopens@0.2.12",
+                module: "wasi::filesystem::preopens",
+                install: "install",
+            };
+            /// Natively (`cargo test` on the host): the imports of `wasi:filesystem/preopens@0.2.12`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
-                /// Return the set of preopened directories, and their paths.
                 fn get_directories(
                     &self,
                 ) -> ::witbind::rt::Vec<(Descriptor, ::witbind::rt::String)> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:filesystem/preopens@0.2.12",
-                        "get-directories",
-                        "wasi::filesystem::preopens::Host",
-                        "get_directories",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "get-directories")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `wasi:filesystem/preopens@0.2.12` until the returned guard is dropped (the one installed before comes back then).

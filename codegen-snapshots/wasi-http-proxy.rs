@@ -74,23 +74,10 @@ pub mod wasi {
                 ///
                 /// Returns `true` when the pollable is ready, and `false` otherwise.
                 pub fn ready(&self) -> bool {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostPollable::ready(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostPollable,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:io/poll@0.2.12#pollable",
-                            ),
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!("[method]pollable.ready", (i32), i32);
-                        let _ret1 = unsafe { _wit_import(self.handle() as i32) };
-                        ::witbind::rt::bool_lift(_ret1 as u8)
-                    }
+                    ::witbind::rt::native_method!(HostPollable, self, ready());
+                    wit_import!("[method]pollable.ready", (i32), i32);
+                    let _ret1 = unsafe { _wit_import(self.handle() as i32) };
+                    ::witbind::rt::bool_lift(_ret1 as u8)
                 }
                 /// `block` returns immediately if the pollable is ready, and otherwise
                 /// blocks until ready.
@@ -98,22 +85,9 @@ pub mod wasi {
                 /// This function is equivalent to calling `poll.poll` on a list
                 /// containing only this pollable.
                 pub fn block(&self) {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostPollable::block(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostPollable,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:io/poll@0.2.12#pollable",
-                            ),
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!("[method]pollable.block", (i32));
-                        unsafe { _wit_import(self.handle() as i32) };
-                    }
+                    ::witbind::rt::native_method!(HostPollable, self, block());
+                    wit_import!("[method]pollable.block", (i32));
+                    unsafe { _wit_import(self.handle() as i32) };
                 }
             }
             /// Poll for completion on a set of pollables.
@@ -136,69 +110,35 @@ pub mod wasi {
             /// the pollables has an error, it is indicated by marking the source as
             /// being ready for I/O.
             pub fn poll(in_: &[&Pollable]) -> ::witbind::rt::Vec<u32> {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::poll(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "wasi:io/poll@0.2.12",
-                            "poll",
-                            "wasi::io::poll::Host",
-                            "wasi::io::poll::install",
-                        ),
-                        in_,
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("poll", (ptr, len, ptr));
-                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
-                    let (_array2, _len2) = ::witbind::rt::lower_list(
-                        in_.iter(),
-                        4,
-                        4,
-                        |_e1, _base2| {
-                            unsafe { *_base2.cast::<i32>() = _e1.handle() as i32 };
-                        },
-                    );
-                    let (_ptr3, _len3) = (_array2, _len2);
-                    let _ptr4 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe { _wit_import(_ptr3, _len3, _ptr4) };
-                    unsafe { ::witbind::rt::cabi_dealloc(_array2, _len2 * 4, 4) };
-                    unsafe { ::witbind::rt::take_list_at::<u32>(_ptr4) }
-                }
+                ::witbind::rt::native_import!(Host, "poll", poll(in_));
+                wit_import!("poll", (ptr, len, ptr));
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                let (_array2, _len2) = ::witbind::rt::lower_list(
+                    in_.iter(),
+                    4,
+                    4,
+                    |_e1, _base2| {
+                        unsafe { *_base2.cast::<i32>() = _e1.handle() as i32 };
+                    },
+                );
+                let (_ptr3, _len3) = (_array2, _len2);
+                let _ptr4 = _ret_area.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_ptr3, _len3, _ptr4) };
+                unsafe { ::witbind::rt::cabi_dealloc(_array2, _len2 * 4, 4) };
+                unsafe { ::witbind::rt::take_list_at::<u32>(_ptr4) }
             }
-            /// Natively (`cargo test` on the host): the imports of `wasi:io/poll@0.2.12` as a test implements them; make an implementation this thread's with [`install`]. A method left out panics when the guest calls it, naming it.
+            #[cfg(not(any(target_arch = "wasm32", miri)))]
+            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
+                wit: "wasi:io/poll@0.2.12",
+                module: "wasi::io::poll",
+                install: "install",
+            };
+            /// Natively (`cargo test` on the host): the imports of `wasi:io/poll@0.2.12`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
-                /// Poll for completion on a set of pollables.
-                ///
-                /// This function takes a list of pollables, which identify I/O sources of
-                /// interest, and waits until one or more of the events is ready for I/O.
-                ///
-                /// The result `list<u32>` contains one or more indices of handles in the
-                /// argument list that is ready for I/O.
-                ///
-                /// This function traps if either:
-                /// - the list is empty, or:
-                /// - the list contains more elements than can be indexed with a `u32` value.
-                ///
-                /// A timeout can be implemented by adding a pollable from the
-                /// wasi-clocks API to the list.
-                ///
-                /// This function does not return a `result`; polling in itself does not
-                /// do any I/O so it doesn't fail. If any of the I/O sources identified by
-                /// the pollables has an error, it is indicated by marking the source as
-                /// being ready for I/O.
                 fn poll(&self, in_: &[&Pollable]) -> ::witbind::rt::Vec<u32> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:io/poll@0.2.12",
-                        "poll",
-                        "wasi::io::poll::Host",
-                        "poll",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "poll")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `wasi:io/poll@0.2.12` until the returned guard is dropped (the one installed before comes back then).
@@ -206,48 +146,18 @@ pub mod wasi {
             pub fn install(host: impl Host) -> ::witbind::rt::native::Installed {
                 ::witbind::rt::native::install::<dyn Host>(::witbind::rt::Box::new(host))
             }
-            /// Natively (`cargo test` on the host): a test's object behind an imported [`Pollable`] (`wasi:io/poll@0.2.12#pollable`); `Pollable::from(object)` hands it to the guest. A method left out panics when the guest calls it, naming it.
+            /// Natively (`cargo test` on the host): a test's object behind an imported [`Pollable`], with its methods; `Pollable::from(object)` hands it to the guest. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait HostPollable: 'static {
-                /// Return the readiness of a pollable. This function never blocks.
-                ///
-                /// Returns `true` when the pollable is ready, and `false` otherwise.
                 fn ready(&self) -> bool {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:io/poll@0.2.12#pollable",
-                        "[method]pollable.ready",
-                        "wasi::io::poll::HostPollable",
-                        "ready",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "[method]pollable.ready")
                 }
-                /// `block` returns immediately if the pollable is ready, and otherwise
-                /// blocks until ready.
-                ///
-                /// This function is equivalent to calling `poll.poll` on a list
-                /// containing only this pollable.
                 fn block(&self) {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:io/poll@0.2.12#pollable",
-                        "[method]pollable.block",
-                        "wasi::io::poll::HostPollable",
-                        "block",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "[method]pollable.block")
                 }
             }
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            impl<T: HostPollable> ::core::convert::From<T> for Pollable {
-                fn from(object: T) -> Self {
-                    let handle = ::witbind::rt::native::new_resource::<
-                        dyn HostPollable,
-                    >(::witbind::rt::Box::new(object));
-                    Self {
-                        handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(handle)
-                        },
-                    }
-                }
-            }
+            ::witbind::rt::native_resource!(Pollable, HostPollable);
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables)]
             impl Host for ::witbind::rt::native::wasi::TestWasi {
@@ -308,62 +218,32 @@ pub mod wasi {
                 /// details. Parsing this string is a major platform-compatibility
                 /// hazard.
                 pub fn to_debug_string(&self) -> ::witbind::rt::String {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostError::to_debug_string(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostError,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:io/error@0.2.12#error",
-                            ),
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!("[method]error.to-debug-string", (i32, ptr));
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u32; 2],
-                        >::uninit();
-                        let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe { _wit_import(self.handle() as i32, _ptr1) };
-                        unsafe { ::witbind::rt::take_string_at(_ptr1) }
-                    }
+                    ::witbind::rt::native_method!(HostError, self, to_debug_string());
+                    wit_import!("[method]error.to-debug-string", (i32, ptr));
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
+                    unsafe { ::witbind::rt::take_string_at(_ptr1) }
                 }
             }
-            /// Natively (`cargo test` on the host): a test's object behind an imported [`Error`] (`wasi:io/error@0.2.12#error`); `Error::from(object)` hands it to the guest. A method left out panics when the guest calls it, naming it.
+            #[cfg(not(any(target_arch = "wasm32", miri)))]
+            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
+                wit: "wasi:io/error@0.2.12",
+                module: "wasi::io::error",
+                install: "install",
+            };
+            /// Natively (`cargo test` on the host): a test's object behind an imported [`Error`], with its methods; `Error::from(object)` hands it to the guest. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait HostError: 'static {
-                /// Returns a string that is suitable to assist humans in debugging
-                /// this error.
-                ///
-                /// WARNING: The returned string should not be consumed mechanically!
-                /// It may change across platforms, hosts, or other implementation
-                /// details. Parsing this string is a major platform-compatibility
-                /// hazard.
                 fn to_debug_string(&self) -> ::witbind::rt::String {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:io/error@0.2.12#error",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]error.to-debug-string",
-                        "wasi::io::error::HostError",
-                        "to_debug_string",
                     )
                 }
             }
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            impl<T: HostError> ::core::convert::From<T> for Error {
-                fn from(object: T) -> Self {
-                    let handle = ::witbind::rt::native::new_resource::<
-                        dyn HostError,
-                    >(::witbind::rt::Box::new(object));
-                    Self {
-                        handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(handle)
-                        },
-                    }
-                }
-            }
+            ::witbind::rt::native_resource!(Error, HostError);
         }
         /// WASI I/O is an I/O abstraction API which is currently focused on providing
         /// stream types.
@@ -453,51 +333,35 @@ pub mod wasi {
                     &self,
                     len: u64,
                 ) -> ::core::result::Result<::witbind::rt::Vec<u8>, StreamError> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostInputStream::read(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostInputStream,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:io/streams@0.2.12#input-stream",
-                            ),
-                            len,
+                    ::witbind::rt::native_method!(HostInputStream, self, read(len));
+                    wit_import!("[method]input-stream.read", (i32, i64, ptr));
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 3]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe {
+                        _wit_import(
+                            self.handle() as i32,
+                            ::witbind::rt::as_i64(len),
+                            _ptr1,
                         )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!("[method]input-stream.read", (i32, i64, ptr));
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u32; 3],
-                        >::uninit();
-                        let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe {
-                            _wit_import(
-                                self.handle() as i32,
-                                ::witbind::rt::as_i64(len),
-                                _ptr1,
-                            )
-                        };
-                        let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                        let _case3 = || unsafe {
-                            ::witbind::rt::take_list_at::<u8>(_ptr1.add(4))
-                        };
-                        let _case7 = || {
-                            let _l4 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                            match _l4 {
-                                0 => {
-                                    let _l5 = unsafe { *_ptr1.add(8).cast::<i32>() };
-                                    StreamError::LastOperationFailed(unsafe {
-                                        Error::from_handle(_l5 as u32)
-                                    })
-                                }
-                                1 => StreamError::Closed,
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                    };
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    let _case3 = || unsafe {
+                        ::witbind::rt::take_list_at::<u8>(_ptr1.add(4))
+                    };
+                    let _case7 = || {
+                        let _l4 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                        match _l4 {
+                            0 => {
+                                let _l5 = unsafe { *_ptr1.add(8).cast::<i32>() };
+                                StreamError::LastOperationFailed(unsafe {
+                                    Error::from_handle(_l5 as u32)
+                                })
                             }
-                        };
-                        unsafe { ::witbind::rt::lift_result(_l2, _case3, _case7) }
-                    }
+                            1 => StreamError::Closed,
+                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                        }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, _case3, _case7) }
                 }
                 /// Read bytes from a stream, after blocking until at least one byte can
                 /// be read. Except for blocking, behavior is identical to `read`.
@@ -505,53 +369,37 @@ pub mod wasi {
                     &self,
                     len: u64,
                 ) -> ::core::result::Result<::witbind::rt::Vec<u8>, StreamError> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostInputStream::blocking_read(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostInputStream,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:io/streams@0.2.12#input-stream",
-                            ),
-                            len,
+                    ::witbind::rt::native_method!(
+                        HostInputStream, self, blocking_read(len)
+                    );
+                    wit_import!("[method]input-stream.blocking-read", (i32, i64, ptr));
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 3]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe {
+                        _wit_import(
+                            self.handle() as i32,
+                            ::witbind::rt::as_i64(len),
+                            _ptr1,
                         )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!(
-                            "[method]input-stream.blocking-read", (i32, i64, ptr)
-                        );
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u32; 3],
-                        >::uninit();
-                        let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe {
-                            _wit_import(
-                                self.handle() as i32,
-                                ::witbind::rt::as_i64(len),
-                                _ptr1,
-                            )
-                        };
-                        let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                        let _case3 = || unsafe {
-                            ::witbind::rt::take_list_at::<u8>(_ptr1.add(4))
-                        };
-                        let _case7 = || {
-                            let _l4 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                            match _l4 {
-                                0 => {
-                                    let _l5 = unsafe { *_ptr1.add(8).cast::<i32>() };
-                                    StreamError::LastOperationFailed(unsafe {
-                                        Error::from_handle(_l5 as u32)
-                                    })
-                                }
-                                1 => StreamError::Closed,
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                    };
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    let _case3 = || unsafe {
+                        ::witbind::rt::take_list_at::<u8>(_ptr1.add(4))
+                    };
+                    let _case7 = || {
+                        let _l4 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                        match _l4 {
+                            0 => {
+                                let _l5 = unsafe { *_ptr1.add(8).cast::<i32>() };
+                                StreamError::LastOperationFailed(unsafe {
+                                    Error::from_handle(_l5 as u32)
+                                })
                             }
-                        };
-                        unsafe { ::witbind::rt::lift_result(_l2, _case3, _case7) }
-                    }
+                            1 => StreamError::Closed,
+                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                        }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, _case3, _case7) }
                 }
                 /// Skip bytes from a stream. Returns number of bytes skipped.
                 ///
@@ -561,49 +409,33 @@ pub mod wasi {
                     &self,
                     len: u64,
                 ) -> ::core::result::Result<u64, StreamError> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostInputStream::skip(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostInputStream,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:io/streams@0.2.12#input-stream",
-                            ),
-                            len,
+                    ::witbind::rt::native_method!(HostInputStream, self, skip(len));
+                    wit_import!("[method]input-stream.skip", (i32, i64, ptr));
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe {
+                        _wit_import(
+                            self.handle() as i32,
+                            ::witbind::rt::as_i64(len),
+                            _ptr1,
                         )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!("[method]input-stream.skip", (i32, i64, ptr));
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u64; 2],
-                        >::uninit();
-                        let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe {
-                            _wit_import(
-                                self.handle() as i32,
-                                ::witbind::rt::as_i64(len),
-                                _ptr1,
-                            )
-                        };
-                        let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                        let _case4 = || unsafe { *_ptr1.add(8).cast::<u64>() };
-                        let _case8 = || {
-                            let _l5 = unsafe { *_ptr1.add(8).cast::<u8>() };
-                            match _l5 {
-                                0 => {
-                                    let _l6 = unsafe { *_ptr1.add(12).cast::<i32>() };
-                                    StreamError::LastOperationFailed(unsafe {
-                                        Error::from_handle(_l6 as u32)
-                                    })
-                                }
-                                1 => StreamError::Closed,
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                    };
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    let _case4 = || unsafe { *_ptr1.add(8).cast::<u64>() };
+                    let _case8 = || {
+                        let _l5 = unsafe { *_ptr1.add(8).cast::<u8>() };
+                        match _l5 {
+                            0 => {
+                                let _l6 = unsafe { *_ptr1.add(12).cast::<i32>() };
+                                StreamError::LastOperationFailed(unsafe {
+                                    Error::from_handle(_l6 as u32)
+                                })
                             }
-                        };
-                        unsafe { ::witbind::rt::lift_result(_l2, _case4, _case8) }
-                    }
+                            1 => StreamError::Closed,
+                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                        }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, _case4, _case8) }
                 }
                 /// Skip bytes from a stream, after blocking until at least one byte
                 /// can be skipped. Except for blocking behavior, identical to `skip`.
@@ -611,51 +443,35 @@ pub mod wasi {
                     &self,
                     len: u64,
                 ) -> ::core::result::Result<u64, StreamError> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostInputStream::blocking_skip(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostInputStream,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:io/streams@0.2.12#input-stream",
-                            ),
-                            len,
+                    ::witbind::rt::native_method!(
+                        HostInputStream, self, blocking_skip(len)
+                    );
+                    wit_import!("[method]input-stream.blocking-skip", (i32, i64, ptr));
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe {
+                        _wit_import(
+                            self.handle() as i32,
+                            ::witbind::rt::as_i64(len),
+                            _ptr1,
                         )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!(
-                            "[method]input-stream.blocking-skip", (i32, i64, ptr)
-                        );
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u64; 2],
-                        >::uninit();
-                        let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe {
-                            _wit_import(
-                                self.handle() as i32,
-                                ::witbind::rt::as_i64(len),
-                                _ptr1,
-                            )
-                        };
-                        let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                        let _case4 = || unsafe { *_ptr1.add(8).cast::<u64>() };
-                        let _case8 = || {
-                            let _l5 = unsafe { *_ptr1.add(8).cast::<u8>() };
-                            match _l5 {
-                                0 => {
-                                    let _l6 = unsafe { *_ptr1.add(12).cast::<i32>() };
-                                    StreamError::LastOperationFailed(unsafe {
-                                        Error::from_handle(_l6 as u32)
-                                    })
-                                }
-                                1 => StreamError::Closed,
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                    };
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    let _case4 = || unsafe { *_ptr1.add(8).cast::<u64>() };
+                    let _case8 = || {
+                        let _l5 = unsafe { *_ptr1.add(8).cast::<u8>() };
+                        match _l5 {
+                            0 => {
+                                let _l6 = unsafe { *_ptr1.add(12).cast::<i32>() };
+                                StreamError::LastOperationFailed(unsafe {
+                                    Error::from_handle(_l6 as u32)
+                                })
                             }
-                        };
-                        unsafe { ::witbind::rt::lift_result(_l2, _case4, _case8) }
-                    }
+                            1 => StreamError::Closed,
+                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                        }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, _case4, _case8) }
                 }
                 /// Create a `pollable` which will resolve once either the specified stream
                 /// has bytes available to read or the other end of the stream has been
@@ -664,23 +480,10 @@ pub mod wasi {
                 /// Implementations may trap if the `input-stream` is dropped before
                 /// all derived `pollable`s created with this function are dropped.
                 pub fn subscribe(&self) -> Pollable {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostInputStream::subscribe(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostInputStream,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:io/streams@0.2.12#input-stream",
-                            ),
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!("[method]input-stream.subscribe", (i32), i32);
-                        let _ret1 = unsafe { _wit_import(self.handle() as i32) };
-                        unsafe { Pollable::from_handle(_ret1 as u32) }
-                    }
+                    ::witbind::rt::native_method!(HostInputStream, self, subscribe());
+                    wit_import!("[method]input-stream.subscribe", (i32), i32);
+                    let _ret1 = unsafe { _wit_import(self.handle() as i32) };
+                    unsafe { Pollable::from_handle(_ret1 as u32) }
                 }
             }
             /// An output bytestream.
@@ -714,42 +517,27 @@ pub mod wasi {
                 /// become ready when this function will report at least 1 byte, or an
                 /// error.
                 pub fn check_write(&self) -> ::core::result::Result<u64, StreamError> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostOutputStream::check_write(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostOutputStream,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:io/streams@0.2.12#output-stream",
-                            ),
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!("[method]output-stream.check-write", (i32, ptr));
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u64; 2],
-                        >::uninit();
-                        let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe { _wit_import(self.handle() as i32, _ptr1) };
-                        let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                        let _case4 = || unsafe { *_ptr1.add(8).cast::<u64>() };
-                        let _case8 = || {
-                            let _l5 = unsafe { *_ptr1.add(8).cast::<u8>() };
-                            match _l5 {
-                                0 => {
-                                    let _l6 = unsafe { *_ptr1.add(12).cast::<i32>() };
-                                    StreamError::LastOperationFailed(unsafe {
-                                        Error::from_handle(_l6 as u32)
-                                    })
-                                }
-                                1 => StreamError::Closed,
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                    ::witbind::rt::native_method!(HostOutputStream, self, check_write());
+                    wit_import!("[method]output-stream.check-write", (i32, ptr));
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    let _case4 = || unsafe { *_ptr1.add(8).cast::<u64>() };
+                    let _case8 = || {
+                        let _l5 = unsafe { *_ptr1.add(8).cast::<u8>() };
+                        match _l5 {
+                            0 => {
+                                let _l6 = unsafe { *_ptr1.add(12).cast::<i32>() };
+                                StreamError::LastOperationFailed(unsafe {
+                                    Error::from_handle(_l6 as u32)
+                                })
                             }
-                        };
-                        unsafe { ::witbind::rt::lift_result(_l2, _case4, _case8) }
-                    }
+                            1 => StreamError::Closed,
+                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                        }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, _case4, _case8) }
                 }
                 /// Perform a write. This function never blocks.
                 ///
@@ -768,45 +556,29 @@ pub mod wasi {
                     &self,
                     contents: &[u8],
                 ) -> ::core::result::Result<(), StreamError> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostOutputStream::write(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostOutputStream,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:io/streams@0.2.12#output-stream",
-                            ),
-                            contents,
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!("[method]output-stream.write", (i32, ptr, len, ptr));
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u32; 3],
-                        >::uninit();
-                        let (_ptr1, _len1) = ::witbind::rt::lend_list(contents);
-                        let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe {
-                            _wit_import(self.handle() as i32, _ptr1, _len1, _ptr2)
-                        };
-                        let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                        let _case7 = || {
-                            let _l4 = unsafe { *_ptr2.add(4).cast::<u8>() };
-                            match _l4 {
-                                0 => {
-                                    let _l5 = unsafe { *_ptr2.add(8).cast::<i32>() };
-                                    StreamError::LastOperationFailed(unsafe {
-                                        Error::from_handle(_l5 as u32)
-                                    })
-                                }
-                                1 => StreamError::Closed,
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                    ::witbind::rt::native_method!(
+                        HostOutputStream, self, write(contents)
+                    );
+                    wit_import!("[method]output-stream.write", (i32, ptr, len, ptr));
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 3]>::uninit();
+                    let (_ptr1, _len1) = ::witbind::rt::lend_list(contents);
+                    let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe { _wit_import(self.handle() as i32, _ptr1, _len1, _ptr2) };
+                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
+                    let _case7 = || {
+                        let _l4 = unsafe { *_ptr2.add(4).cast::<u8>() };
+                        match _l4 {
+                            0 => {
+                                let _l5 = unsafe { *_ptr2.add(8).cast::<i32>() };
+                                StreamError::LastOperationFailed(unsafe {
+                                    Error::from_handle(_l5 as u32)
+                                })
                             }
-                        };
-                        unsafe { ::witbind::rt::lift_result(_l3, || (), _case7) }
-                    }
+                            1 => StreamError::Closed,
+                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                        }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l3, || (), _case7) }
                 }
                 /// Perform a write of up to 4096 bytes, and then flush the stream. Block
                 /// until all of these operations are complete, or an error occurs.
@@ -822,48 +594,32 @@ pub mod wasi {
                     &self,
                     contents: &[u8],
                 ) -> ::core::result::Result<(), StreamError> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostOutputStream::blocking_write_and_flush(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostOutputStream,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:io/streams@0.2.12#output-stream",
-                            ),
-                            contents,
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!(
-                            "[method]output-stream.blocking-write-and-flush", (i32, ptr,
-                            len, ptr)
-                        );
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u32; 3],
-                        >::uninit();
-                        let (_ptr1, _len1) = ::witbind::rt::lend_list(contents);
-                        let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe {
-                            _wit_import(self.handle() as i32, _ptr1, _len1, _ptr2)
-                        };
-                        let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                        let _case7 = || {
-                            let _l4 = unsafe { *_ptr2.add(4).cast::<u8>() };
-                            match _l4 {
-                                0 => {
-                                    let _l5 = unsafe { *_ptr2.add(8).cast::<i32>() };
-                                    StreamError::LastOperationFailed(unsafe {
-                                        Error::from_handle(_l5 as u32)
-                                    })
-                                }
-                                1 => StreamError::Closed,
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                    ::witbind::rt::native_method!(
+                        HostOutputStream, self, blocking_write_and_flush(contents)
+                    );
+                    wit_import!(
+                        "[method]output-stream.blocking-write-and-flush", (i32, ptr, len,
+                        ptr)
+                    );
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 3]>::uninit();
+                    let (_ptr1, _len1) = ::witbind::rt::lend_list(contents);
+                    let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe { _wit_import(self.handle() as i32, _ptr1, _len1, _ptr2) };
+                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
+                    let _case7 = || {
+                        let _l4 = unsafe { *_ptr2.add(4).cast::<u8>() };
+                        match _l4 {
+                            0 => {
+                                let _l5 = unsafe { *_ptr2.add(8).cast::<i32>() };
+                                StreamError::LastOperationFailed(unsafe {
+                                    Error::from_handle(_l5 as u32)
+                                })
                             }
-                        };
-                        unsafe { ::witbind::rt::lift_result(_l3, || (), _case7) }
-                    }
+                            1 => StreamError::Closed,
+                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                        }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l3, || (), _case7) }
                 }
                 /// Request to flush buffered output. This function never blocks.
                 ///
@@ -876,80 +632,52 @@ pub mod wasi {
                 /// completed. The `subscribe` pollable will become ready when the
                 /// flush has completed and the stream can accept more writes.
                 pub fn flush(&self) -> ::core::result::Result<(), StreamError> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostOutputStream::flush(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostOutputStream,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:io/streams@0.2.12#output-stream",
-                            ),
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!("[method]output-stream.flush", (i32, ptr));
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u32; 3],
-                        >::uninit();
-                        let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe { _wit_import(self.handle() as i32, _ptr1) };
-                        let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                        let _case6 = || {
-                            let _l3 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                            match _l3 {
-                                0 => {
-                                    let _l4 = unsafe { *_ptr1.add(8).cast::<i32>() };
-                                    StreamError::LastOperationFailed(unsafe {
-                                        Error::from_handle(_l4 as u32)
-                                    })
-                                }
-                                1 => StreamError::Closed,
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                    ::witbind::rt::native_method!(HostOutputStream, self, flush());
+                    wit_import!("[method]output-stream.flush", (i32, ptr));
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 3]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    let _case6 = || {
+                        let _l3 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                        match _l3 {
+                            0 => {
+                                let _l4 = unsafe { *_ptr1.add(8).cast::<i32>() };
+                                StreamError::LastOperationFailed(unsafe {
+                                    Error::from_handle(_l4 as u32)
+                                })
                             }
-                        };
-                        unsafe { ::witbind::rt::lift_result(_l2, || (), _case6) }
-                    }
+                            1 => StreamError::Closed,
+                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                        }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, || (), _case6) }
                 }
                 /// Request to flush buffered output, and block until flush completes
                 /// and stream is ready for writing again.
                 pub fn blocking_flush(&self) -> ::core::result::Result<(), StreamError> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostOutputStream::blocking_flush(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostOutputStream,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:io/streams@0.2.12#output-stream",
-                            ),
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!("[method]output-stream.blocking-flush", (i32, ptr));
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u32; 3],
-                        >::uninit();
-                        let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe { _wit_import(self.handle() as i32, _ptr1) };
-                        let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                        let _case6 = || {
-                            let _l3 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                            match _l3 {
-                                0 => {
-                                    let _l4 = unsafe { *_ptr1.add(8).cast::<i32>() };
-                                    StreamError::LastOperationFailed(unsafe {
-                                        Error::from_handle(_l4 as u32)
-                                    })
-                                }
-                                1 => StreamError::Closed,
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                    ::witbind::rt::native_method!(
+                        HostOutputStream, self, blocking_flush()
+                    );
+                    wit_import!("[method]output-stream.blocking-flush", (i32, ptr));
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 3]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    let _case6 = || {
+                        let _l3 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                        match _l3 {
+                            0 => {
+                                let _l4 = unsafe { *_ptr1.add(8).cast::<i32>() };
+                                StreamError::LastOperationFailed(unsafe {
+                                    Error::from_handle(_l4 as u32)
+                                })
                             }
-                        };
-                        unsafe { ::witbind::rt::lift_result(_l2, || (), _case6) }
-                    }
+                            1 => StreamError::Closed,
+                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                        }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, || (), _case6) }
                 }
                 /// Create a `pollable` which will resolve once the output-stream
                 /// is ready for more writing, or an error has occurred. When this
@@ -962,23 +690,10 @@ pub mod wasi {
                 /// Implementations may trap if the `output-stream` is dropped before
                 /// all derived `pollable`s created with this function are dropped.
                 pub fn subscribe(&self) -> Pollable {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostOutputStream::subscribe(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostOutputStream,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:io/streams@0.2.12#output-stream",
-                            ),
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!("[method]output-stream.subscribe", (i32), i32);
-                        let _ret1 = unsafe { _wit_import(self.handle() as i32) };
-                        unsafe { Pollable::from_handle(_ret1 as u32) }
-                    }
+                    ::witbind::rt::native_method!(HostOutputStream, self, subscribe());
+                    wit_import!("[method]output-stream.subscribe", (i32), i32);
+                    let _ret1 = unsafe { _wit_import(self.handle() as i32) };
+                    unsafe { Pollable::from_handle(_ret1 as u32) }
                 }
                 /// Write zeroes to a stream.
                 ///
@@ -990,50 +705,34 @@ pub mod wasi {
                     &self,
                     len: u64,
                 ) -> ::core::result::Result<(), StreamError> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostOutputStream::write_zeroes(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostOutputStream,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:io/streams@0.2.12#output-stream",
-                            ),
-                            len,
+                    ::witbind::rt::native_method!(
+                        HostOutputStream, self, write_zeroes(len)
+                    );
+                    wit_import!("[method]output-stream.write-zeroes", (i32, i64, ptr));
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 3]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe {
+                        _wit_import(
+                            self.handle() as i32,
+                            ::witbind::rt::as_i64(len),
+                            _ptr1,
                         )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!(
-                            "[method]output-stream.write-zeroes", (i32, i64, ptr)
-                        );
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u32; 3],
-                        >::uninit();
-                        let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe {
-                            _wit_import(
-                                self.handle() as i32,
-                                ::witbind::rt::as_i64(len),
-                                _ptr1,
-                            )
-                        };
-                        let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                        let _case6 = || {
-                            let _l3 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                            match _l3 {
-                                0 => {
-                                    let _l4 = unsafe { *_ptr1.add(8).cast::<i32>() };
-                                    StreamError::LastOperationFailed(unsafe {
-                                        Error::from_handle(_l4 as u32)
-                                    })
-                                }
-                                1 => StreamError::Closed,
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                    };
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    let _case6 = || {
+                        let _l3 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                        match _l3 {
+                            0 => {
+                                let _l4 = unsafe { *_ptr1.add(8).cast::<i32>() };
+                                StreamError::LastOperationFailed(unsafe {
+                                    Error::from_handle(_l4 as u32)
+                                })
                             }
-                        };
-                        unsafe { ::witbind::rt::lift_result(_l2, || (), _case6) }
-                    }
+                            1 => StreamError::Closed,
+                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                        }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, || (), _case6) }
                 }
                 /// Perform a write of up to 4096 zeroes, and then flush the stream.
                 /// Block until all of these operations are complete, or an error
@@ -1045,51 +744,37 @@ pub mod wasi {
                     &self,
                     len: u64,
                 ) -> ::core::result::Result<(), StreamError> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostOutputStream::blocking_write_zeroes_and_flush(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostOutputStream,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:io/streams@0.2.12#output-stream",
-                            ),
-                            len,
+                    ::witbind::rt::native_method!(
+                        HostOutputStream, self, blocking_write_zeroes_and_flush(len)
+                    );
+                    wit_import!(
+                        "[method]output-stream.blocking-write-zeroes-and-flush", (i32,
+                        i64, ptr)
+                    );
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 3]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe {
+                        _wit_import(
+                            self.handle() as i32,
+                            ::witbind::rt::as_i64(len),
+                            _ptr1,
                         )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!(
-                            "[method]output-stream.blocking-write-zeroes-and-flush",
-                            (i32, i64, ptr)
-                        );
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u32; 3],
-                        >::uninit();
-                        let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe {
-                            _wit_import(
-                                self.handle() as i32,
-                                ::witbind::rt::as_i64(len),
-                                _ptr1,
-                            )
-                        };
-                        let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                        let _case6 = || {
-                            let _l3 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                            match _l3 {
-                                0 => {
-                                    let _l4 = unsafe { *_ptr1.add(8).cast::<i32>() };
-                                    StreamError::LastOperationFailed(unsafe {
-                                        Error::from_handle(_l4 as u32)
-                                    })
-                                }
-                                1 => StreamError::Closed,
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                    };
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    let _case6 = || {
+                        let _l3 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                        match _l3 {
+                            0 => {
+                                let _l4 = unsafe { *_ptr1.add(8).cast::<i32>() };
+                                StreamError::LastOperationFailed(unsafe {
+                                    Error::from_handle(_l4 as u32)
+                                })
                             }
-                        };
-                        unsafe { ::witbind::rt::lift_result(_l2, || (), _case6) }
-                    }
+                            1 => StreamError::Closed,
+                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                        }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, || (), _case6) }
                 }
                 /// Read from one stream and write to another.
                 ///
@@ -1109,53 +794,36 @@ pub mod wasi {
                     src: &InputStream,
                     len: u64,
                 ) -> ::core::result::Result<u64, StreamError> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostOutputStream::splice(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostOutputStream,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:io/streams@0.2.12#output-stream",
-                            ),
-                            src,
-                            len,
+                    ::witbind::rt::native_method!(
+                        HostOutputStream, self, splice(src, len)
+                    );
+                    wit_import!("[method]output-stream.splice", (i32, i32, i64, ptr));
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe {
+                        _wit_import(
+                            self.handle() as i32,
+                            src.handle() as i32,
+                            ::witbind::rt::as_i64(len),
+                            _ptr1,
                         )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!(
-                            "[method]output-stream.splice", (i32, i32, i64, ptr)
-                        );
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u64; 2],
-                        >::uninit();
-                        let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe {
-                            _wit_import(
-                                self.handle() as i32,
-                                src.handle() as i32,
-                                ::witbind::rt::as_i64(len),
-                                _ptr1,
-                            )
-                        };
-                        let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                        let _case4 = || unsafe { *_ptr1.add(8).cast::<u64>() };
-                        let _case8 = || {
-                            let _l5 = unsafe { *_ptr1.add(8).cast::<u8>() };
-                            match _l5 {
-                                0 => {
-                                    let _l6 = unsafe { *_ptr1.add(12).cast::<i32>() };
-                                    StreamError::LastOperationFailed(unsafe {
-                                        Error::from_handle(_l6 as u32)
-                                    })
-                                }
-                                1 => StreamError::Closed,
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                    };
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    let _case4 = || unsafe { *_ptr1.add(8).cast::<u64>() };
+                    let _case8 = || {
+                        let _l5 = unsafe { *_ptr1.add(8).cast::<u8>() };
+                        match _l5 {
+                            0 => {
+                                let _l6 = unsafe { *_ptr1.add(12).cast::<i32>() };
+                                StreamError::LastOperationFailed(unsafe {
+                                    Error::from_handle(_l6 as u32)
+                                })
                             }
-                        };
-                        unsafe { ::witbind::rt::lift_result(_l2, _case4, _case8) }
-                    }
+                            1 => StreamError::Closed,
+                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                        }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, _case4, _case8) }
                 }
                 /// Read from one stream and write to another, with blocking.
                 ///
@@ -1167,364 +835,177 @@ pub mod wasi {
                     src: &InputStream,
                     len: u64,
                 ) -> ::core::result::Result<u64, StreamError> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostOutputStream::blocking_splice(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostOutputStream,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:io/streams@0.2.12#output-stream",
-                            ),
-                            src,
-                            len,
+                    ::witbind::rt::native_method!(
+                        HostOutputStream, self, blocking_splice(src, len)
+                    );
+                    wit_import!(
+                        "[method]output-stream.blocking-splice", (i32, i32, i64, ptr)
+                    );
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe {
+                        _wit_import(
+                            self.handle() as i32,
+                            src.handle() as i32,
+                            ::witbind::rt::as_i64(len),
+                            _ptr1,
                         )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!(
-                            "[method]output-stream.blocking-splice", (i32, i32, i64, ptr)
-                        );
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u64; 2],
-                        >::uninit();
-                        let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe {
-                            _wit_import(
-                                self.handle() as i32,
-                                src.handle() as i32,
-                                ::witbind::rt::as_i64(len),
-                                _ptr1,
-                            )
-                        };
-                        let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                        let _case4 = || unsafe { *_ptr1.add(8).cast::<u64>() };
-                        let _case8 = || {
-                            let _l5 = unsafe { *_ptr1.add(8).cast::<u8>() };
-                            match _l5 {
-                                0 => {
-                                    let _l6 = unsafe { *_ptr1.add(12).cast::<i32>() };
-                                    StreamError::LastOperationFailed(unsafe {
-                                        Error::from_handle(_l6 as u32)
-                                    })
-                                }
-                                1 => StreamError::Closed,
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                    };
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    let _case4 = || unsafe { *_ptr1.add(8).cast::<u64>() };
+                    let _case8 = || {
+                        let _l5 = unsafe { *_ptr1.add(8).cast::<u8>() };
+                        match _l5 {
+                            0 => {
+                                let _l6 = unsafe { *_ptr1.add(12).cast::<i32>() };
+                                StreamError::LastOperationFailed(unsafe {
+                                    Error::from_handle(_l6 as u32)
+                                })
                             }
-                        };
-                        unsafe { ::witbind::rt::lift_result(_l2, _case4, _case8) }
-                    }
+                            1 => StreamError::Closed,
+                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                        }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, _case4, _case8) }
                 }
             }
-            /// Natively (`cargo test` on the host): a test's object behind an imported [`InputStream`] (`wasi:io/streams@0.2.12#input-stream`); `InputStream::from(object)` hands it to the guest. A method left out panics when the guest calls it, naming it.
+            #[cfg(not(any(target_arch = "wasm32", miri)))]
+            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
+                wit: "wasi:io/streams@0.2.12",
+                module: "wasi::io::streams",
+                install: "install",
+            };
+            /// Natively (`cargo test` on the host): a test's object behind an imported [`InputStream`], with its methods; `InputStream::from(object)` hands it to the guest. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait HostInputStream: 'static {
-                /// Perform a non-blocking read from the stream.
-                ///
-                /// When the source of a `read` is binary data, the bytes from the source
-                /// are returned verbatim. When the source of a `read` is known to the
-                /// implementation to be text, bytes containing the UTF-8 encoding of the
-                /// text are returned.
-                ///
-                /// This function returns a list of bytes containing the read data,
-                /// when successful. The returned list will contain up to `len` bytes;
-                /// it may return fewer than requested, but not more. The list is
-                /// empty when no bytes are available for reading at this time. The
-                /// pollable given by `subscribe` will be ready when more bytes are
-                /// available.
-                ///
-                /// This function fails with a `stream-error` when the operation
-                /// encounters an error, giving `last-operation-failed`, or when the
-                /// stream is closed, giving `closed`.
-                ///
-                /// When the caller gives a `len` of 0, it represents a request to
-                /// read 0 bytes. If the stream is still open, this call should
-                /// succeed and return an empty list, or otherwise fail with `closed`.
-                ///
-                /// The `len` parameter is a `u64`, which could represent a list of u8 which
-                /// is not possible to allocate in wasm32, or not desirable to allocate as
-                /// as a return value by the callee. The callee may return a list of bytes
-                /// less than `len` in size while more bytes are available for reading.
                 fn read(
                     &self,
                     len: u64,
                 ) -> ::core::result::Result<::witbind::rt::Vec<u8>, StreamError> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:io/streams@0.2.12#input-stream",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]input-stream.read",
-                        "wasi::io::streams::HostInputStream",
-                        "read",
                     )
                 }
-                /// Read bytes from a stream, after blocking until at least one byte can
-                /// be read. Except for blocking, behavior is identical to `read`.
                 fn blocking_read(
                     &self,
                     len: u64,
                 ) -> ::core::result::Result<::witbind::rt::Vec<u8>, StreamError> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:io/streams@0.2.12#input-stream",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]input-stream.blocking-read",
-                        "wasi::io::streams::HostInputStream",
-                        "blocking_read",
                     )
                 }
-                /// Skip bytes from a stream. Returns number of bytes skipped.
-                ///
-                /// Behaves identical to `read`, except instead of returning a list
-                /// of bytes, returns the number of bytes consumed from the stream.
                 fn skip(&self, len: u64) -> ::core::result::Result<u64, StreamError> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:io/streams@0.2.12#input-stream",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]input-stream.skip",
-                        "wasi::io::streams::HostInputStream",
-                        "skip",
                     )
                 }
-                /// Skip bytes from a stream, after blocking until at least one byte
-                /// can be skipped. Except for blocking behavior, identical to `skip`.
                 fn blocking_skip(
                     &self,
                     len: u64,
                 ) -> ::core::result::Result<u64, StreamError> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:io/streams@0.2.12#input-stream",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]input-stream.blocking-skip",
-                        "wasi::io::streams::HostInputStream",
-                        "blocking_skip",
                     )
                 }
-                /// Create a `pollable` which will resolve once either the specified stream
-                /// has bytes available to read or the other end of the stream has been
-                /// closed.
-                /// The created `pollable` is a child resource of the `input-stream`.
-                /// Implementations may trap if the `input-stream` is dropped before
-                /// all derived `pollable`s created with this function are dropped.
                 fn subscribe(&self) -> Pollable {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:io/streams@0.2.12#input-stream",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]input-stream.subscribe",
-                        "wasi::io::streams::HostInputStream",
-                        "subscribe",
                     )
                 }
             }
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            impl<T: HostInputStream> ::core::convert::From<T> for InputStream {
-                fn from(object: T) -> Self {
-                    let handle = ::witbind::rt::native::new_resource::<
-                        dyn HostInputStream,
-                    >(::witbind::rt::Box::new(object));
-                    Self {
-                        handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(handle)
-                        },
-                    }
-                }
-            }
-            /// Natively (`cargo test` on the host): a test's object behind an imported [`OutputStream`] (`wasi:io/streams@0.2.12#output-stream`); `OutputStream::from(object)` hands it to the guest. A method left out panics when the guest calls it, naming it.
+            ::witbind::rt::native_resource!(InputStream, HostInputStream);
+            /// Natively (`cargo test` on the host): a test's object behind an imported [`OutputStream`], with its methods; `OutputStream::from(object)` hands it to the guest. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait HostOutputStream: 'static {
-                /// Check readiness for writing. This function never blocks.
-                ///
-                /// Returns the number of bytes permitted for the next call to `write`,
-                /// or an error. Calling `write` with more bytes than this function has
-                /// permitted will trap.
-                ///
-                /// When this function returns 0 bytes, the `subscribe` pollable will
-                /// become ready when this function will report at least 1 byte, or an
-                /// error.
                 fn check_write(&self) -> ::core::result::Result<u64, StreamError> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:io/streams@0.2.12#output-stream",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]output-stream.check-write",
-                        "wasi::io::streams::HostOutputStream",
-                        "check_write",
                     )
                 }
-                /// Perform a write. This function never blocks.
-                ///
-                /// When the destination of a `write` is binary data, the bytes from
-                /// `contents` are written verbatim. When the destination of a `write` is
-                /// known to the implementation to be text, the bytes of `contents` are
-                /// transcoded from UTF-8 into the encoding of the destination and then
-                /// written.
-                ///
-                /// Precondition: check-write gave permit of Ok(n) and contents has a
-                /// length of less than or equal to n. Otherwise, this function will trap.
-                ///
-                /// returns Err(closed) without writing if the stream has closed since
-                /// the last call to check-write provided a permit.
                 fn write(
                     &self,
                     contents: &[u8],
                 ) -> ::core::result::Result<(), StreamError> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:io/streams@0.2.12#output-stream",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]output-stream.write",
-                        "wasi::io::streams::HostOutputStream",
-                        "write",
                     )
                 }
-                /// Perform a write of up to 4096 bytes, and then flush the stream. Block
-                /// until all of these operations are complete, or an error occurs.
-                ///
-                /// Returns success when all of the contents written are successfully
-                /// flushed to output. If an error occurs at any point before all
-                /// contents are successfully flushed, that error is returned as soon as
-                /// possible. If writing and flushing the complete contents causes the
-                /// stream to become closed, this call should return success, and
-                /// subsequent calls to check-write or other interfaces should return
-                /// stream-error::closed.
                 fn blocking_write_and_flush(
                     &self,
                     contents: &[u8],
                 ) -> ::core::result::Result<(), StreamError> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:io/streams@0.2.12#output-stream",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]output-stream.blocking-write-and-flush",
-                        "wasi::io::streams::HostOutputStream",
-                        "blocking_write_and_flush",
                     )
                 }
-                /// Request to flush buffered output. This function never blocks.
-                ///
-                /// This tells the output-stream that the caller intends any buffered
-                /// output to be flushed. the output which is expected to be flushed
-                /// is all that has been passed to `write` prior to this call.
-                ///
-                /// Upon calling this function, the `output-stream` will not accept any
-                /// writes (`check-write` will return `ok(0)`) until the flush has
-                /// completed. The `subscribe` pollable will become ready when the
-                /// flush has completed and the stream can accept more writes.
                 fn flush(&self) -> ::core::result::Result<(), StreamError> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:io/streams@0.2.12#output-stream",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]output-stream.flush",
-                        "wasi::io::streams::HostOutputStream",
-                        "flush",
                     )
                 }
-                /// Request to flush buffered output, and block until flush completes
-                /// and stream is ready for writing again.
                 fn blocking_flush(&self) -> ::core::result::Result<(), StreamError> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:io/streams@0.2.12#output-stream",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]output-stream.blocking-flush",
-                        "wasi::io::streams::HostOutputStream",
-                        "blocking_flush",
                     )
                 }
-                /// Create a `pollable` which will resolve once the output-stream
-                /// is ready for more writing, or an error has occurred. When this
-                /// pollable is ready, `check-write` will return `ok(n)` with n>0, or an
-                /// error.
-                ///
-                /// If the stream is closed, this pollable is always ready immediately.
-                ///
-                /// The created `pollable` is a child resource of the `output-stream`.
-                /// Implementations may trap if the `output-stream` is dropped before
-                /// all derived `pollable`s created with this function are dropped.
                 fn subscribe(&self) -> Pollable {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:io/streams@0.2.12#output-stream",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]output-stream.subscribe",
-                        "wasi::io::streams::HostOutputStream",
-                        "subscribe",
                     )
                 }
-                /// Write zeroes to a stream.
-                ///
-                /// This should be used precisely like `write` with the exact same
-                /// preconditions (must use check-write first), but instead of
-                /// passing a list of bytes, you simply pass the number of zero-bytes
-                /// that should be written.
                 fn write_zeroes(
                     &self,
                     len: u64,
                 ) -> ::core::result::Result<(), StreamError> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:io/streams@0.2.12#output-stream",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]output-stream.write-zeroes",
-                        "wasi::io::streams::HostOutputStream",
-                        "write_zeroes",
                     )
                 }
-                /// Perform a write of up to 4096 zeroes, and then flush the stream.
-                /// Block until all of these operations are complete, or an error
-                /// occurs.
-                ///
-                /// Functionality is equivelant to `blocking-write-and-flush` with
-                /// contents given as a list of len containing only zeroes.
                 fn blocking_write_zeroes_and_flush(
                     &self,
                     len: u64,
                 ) -> ::core::result::Result<(), StreamError> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:io/streams@0.2.12#output-stream",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]output-stream.blocking-write-zeroes-and-flush",
-                        "wasi::io::streams::HostOutputStream",
-                        "blocking_write_zeroes_and_flush",
                     )
                 }
-                /// Read from one stream and write to another.
-                ///
-                /// The behavior of splice is equivalent to:
-                /// 1. calling `check-write` on the `output-stream`
-                /// 2. calling `read` on the `input-stream` with the smaller of the
-                ///    `check-write` permitted length and the `len` provided to `splice`
-                /// 3. calling `write` on the `output-stream` with that read data.
-                ///
-                /// Any error reported by the call to `check-write`, `read`, or
-                /// `write` ends the splice and reports that error.
-                ///
-                /// This function returns the number of bytes transferred; it may be less
-                /// than `len`.
                 fn splice(
                     &self,
                     src: &InputStream,
                     len: u64,
                 ) -> ::core::result::Result<u64, StreamError> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:io/streams@0.2.12#output-stream",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]output-stream.splice",
-                        "wasi::io::streams::HostOutputStream",
-                        "splice",
                     )
                 }
-                /// Read from one stream and write to another, with blocking.
-                ///
-                /// This is similar to `splice`, except that it blocks until the
-                /// `output-stream` is ready for writing, and the `input-stream`
-                /// is ready for reading, before performing the `splice`.
                 fn blocking_splice(
                     &self,
                     src: &InputStream,
                     len: u64,
                 ) -> ::core::result::Result<u64, StreamError> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:io/streams@0.2.12#output-stream",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]output-stream.blocking-splice",
-                        "wasi::io::streams::HostOutputStream",
-                        "blocking_splice",
                     )
                 }
             }
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            impl<T: HostOutputStream> ::core::convert::From<T> for OutputStream {
-                fn from(object: T) -> Self {
-                    let handle = ::witbind::rt::native::new_resource::<
-                        dyn HostOutputStream,
-                    >(::witbind::rt::Box::new(object));
-                    Self {
-                        handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(handle)
-                        },
-                    }
-                }
-            }
+            ::witbind::rt::native_resource!(OutputStream, HostOutputStream);
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables)]
             impl HostInputStream for ::witbind::rt::native::wasi::Pipe {
@@ -1665,147 +1146,60 @@ pub mod wasi {
             /// should ensure that the starting time is low enough to avoid the
             /// possibility of overflow in practice.
             pub fn now() -> Instant {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::now(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "wasi:clocks/monotonic-clock@0.2.12",
-                            "now",
-                            "wasi::clocks::monotonic_clock::Host",
-                            "wasi::clocks::monotonic_clock::install",
-                        ),
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("now", (), i64);
-                    let _ret1 = unsafe { _wit_import() };
-                    _ret1 as u64
-                }
+                ::witbind::rt::native_import!(Host, "now", now());
+                wit_import!("now", (), i64);
+                let _ret1 = unsafe { _wit_import() };
+                _ret1 as u64
             }
             /// Query the resolution of the clock. Returns the duration of time
             /// corresponding to a clock tick.
             pub fn resolution() -> Duration {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::resolution(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "wasi:clocks/monotonic-clock@0.2.12",
-                            "resolution",
-                            "wasi::clocks::monotonic_clock::Host",
-                            "wasi::clocks::monotonic_clock::install",
-                        ),
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("resolution", (), i64);
-                    let _ret1 = unsafe { _wit_import() };
-                    _ret1 as u64
-                }
+                ::witbind::rt::native_import!(Host, "resolution", resolution());
+                wit_import!("resolution", (), i64);
+                let _ret1 = unsafe { _wit_import() };
+                _ret1 as u64
             }
             /// Create a `pollable` which will resolve once the specified instant
             /// has occurred.
             pub fn subscribe_instant(when: Instant) -> Pollable {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::subscribe_instant(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "wasi:clocks/monotonic-clock@0.2.12",
-                            "subscribe-instant",
-                            "wasi::clocks::monotonic_clock::Host",
-                            "wasi::clocks::monotonic_clock::install",
-                        ),
-                        when,
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("subscribe-instant", (i64), i32);
-                    let _ret1 = unsafe { _wit_import(::witbind::rt::as_i64(when)) };
-                    unsafe { Pollable::from_handle(_ret1 as u32) }
-                }
+                ::witbind::rt::native_import!(
+                    Host, "subscribe-instant", subscribe_instant(when)
+                );
+                wit_import!("subscribe-instant", (i64), i32);
+                let _ret1 = unsafe { _wit_import(::witbind::rt::as_i64(when)) };
+                unsafe { Pollable::from_handle(_ret1 as u32) }
             }
             /// Create a `pollable` that will resolve after the specified duration has
             /// elapsed from the time this function is invoked.
             pub fn subscribe_duration(when: Duration) -> Pollable {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::subscribe_duration(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "wasi:clocks/monotonic-clock@0.2.12",
-                            "subscribe-duration",
-                            "wasi::clocks::monotonic_clock::Host",
-                            "wasi::clocks::monotonic_clock::install",
-                        ),
-                        when,
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("subscribe-duration", (i64), i32);
-                    let _ret1 = unsafe { _wit_import(::witbind::rt::as_i64(when)) };
-                    unsafe { Pollable::from_handle(_ret1 as u32) }
-                }
+                ::witbind::rt::native_import!(
+                    Host, "subscribe-duration", subscribe_duration(when)
+                );
+                wit_import!("subscribe-duration", (i64), i32);
+                let _ret1 = unsafe { _wit_import(::witbind::rt::as_i64(when)) };
+                unsafe { Pollable::from_handle(_ret1 as u32) }
             }
-            /// Natively (`cargo test` on the host): the imports of `wasi:clocks/monotonic-clock@0.2.12` as a test implements them; make an implementation this thread's with [`install`]. A method left out panics when the guest calls it, naming it.
+            #[cfg(not(any(target_arch = "wasm32", miri)))]
+            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
+                wit: "wasi:clocks/monotonic-clock@0.2.12",
+                module: "wasi::clocks::monotonic_clock",
+                install: "install",
+            };
+            /// Natively (`cargo test` on the host): the imports of `wasi:clocks/monotonic-clock@0.2.12`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
-                /// Read the current value of the clock.
-                ///
-                /// The clock is monotonic, therefore calling this function repeatedly will
-                /// produce a sequence of non-decreasing values.
-                ///
-                /// For completeness, this function traps if it's not possible to represent
-                /// the value of the clock in an `instant`. Consequently, implementations
-                /// should ensure that the starting time is low enough to avoid the
-                /// possibility of overflow in practice.
                 fn now(&self) -> Instant {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:clocks/monotonic-clock@0.2.12",
-                        "now",
-                        "wasi::clocks::monotonic_clock::Host",
-                        "now",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "now")
                 }
-                /// Query the resolution of the clock. Returns the duration of time
-                /// corresponding to a clock tick.
                 fn resolution(&self) -> Duration {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:clocks/monotonic-clock@0.2.12",
-                        "resolution",
-                        "wasi::clocks::monotonic_clock::Host",
-                        "resolution",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "resolution")
                 }
-                /// Create a `pollable` which will resolve once the specified instant
-                /// has occurred.
                 fn subscribe_instant(&self, when: Instant) -> Pollable {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:clocks/monotonic-clock@0.2.12",
-                        "subscribe-instant",
-                        "wasi::clocks::monotonic_clock::Host",
-                        "subscribe_instant",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "subscribe-instant")
                 }
-                /// Create a `pollable` that will resolve after the specified duration has
-                /// elapsed from the time this function is invoked.
                 fn subscribe_duration(&self, when: Duration) -> Pollable {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:clocks/monotonic-clock@0.2.12",
-                        "subscribe-duration",
-                        "wasi::clocks::monotonic_clock::Host",
-                        "subscribe_duration",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "subscribe-duration")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `wasi:clocks/monotonic-clock@0.2.12` until the returned guard is dropped (the one installed before comes back then).
@@ -1884,99 +1278,49 @@ pub mod wasi {
             /// [POSIX's Seconds Since the Epoch]: https://pubs.opengroup.org/onlinepubs/9699919799/xrat/V4_xbd_chap04.html#tag_21_04_16
             /// [Unix Time]: https://en.wikipedia.org/wiki/Unix_time
             pub fn now() -> Datetime {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::now(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "wasi:clocks/wall-clock@0.2.12",
-                            "now",
-                            "wasi::clocks::wall_clock::Host",
-                            "wasi::clocks::wall_clock::install",
-                        ),
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("now", (ptr));
-                    let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
-                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe { _wit_import(_ptr1) };
-                    let _l2 = unsafe { *_ptr1.cast::<u64>() };
-                    let _l3 = unsafe { *_ptr1.add(8).cast::<u32>() };
-                    Datetime {
-                        seconds: _l2,
-                        nanoseconds: _l3,
-                    }
+                ::witbind::rt::native_import!(Host, "now", now());
+                wit_import!("now", (ptr));
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
+                let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_ptr1) };
+                let _l2 = unsafe { *_ptr1.cast::<u64>() };
+                let _l3 = unsafe { *_ptr1.add(8).cast::<u32>() };
+                Datetime {
+                    seconds: _l2,
+                    nanoseconds: _l3,
                 }
             }
             /// Query the resolution of the clock.
             ///
             /// The nanoseconds field of the output is always less than 1000000000.
             pub fn resolution() -> Datetime {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::resolution(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "wasi:clocks/wall-clock@0.2.12",
-                            "resolution",
-                            "wasi::clocks::wall_clock::Host",
-                            "wasi::clocks::wall_clock::install",
-                        ),
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("resolution", (ptr));
-                    let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
-                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe { _wit_import(_ptr1) };
-                    let _l2 = unsafe { *_ptr1.cast::<u64>() };
-                    let _l3 = unsafe { *_ptr1.add(8).cast::<u32>() };
-                    Datetime {
-                        seconds: _l2,
-                        nanoseconds: _l3,
-                    }
+                ::witbind::rt::native_import!(Host, "resolution", resolution());
+                wit_import!("resolution", (ptr));
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
+                let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_ptr1) };
+                let _l2 = unsafe { *_ptr1.cast::<u64>() };
+                let _l3 = unsafe { *_ptr1.add(8).cast::<u32>() };
+                Datetime {
+                    seconds: _l2,
+                    nanoseconds: _l3,
                 }
             }
-            /// Natively (`cargo test` on the host): the imports of `wasi:clocks/wall-clock@0.2.12` as a test implements them; make an implementation this thread's with [`install`]. A method left out panics when the guest calls it, naming it.
+            #[cfg(not(any(target_arch = "wasm32", miri)))]
+            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
+                wit: "wasi:clocks/wall-clock@0.2.12",
+                module: "wasi::clocks::wall_clock",
+                install: "install",
+            };
+            /// Natively (`cargo test` on the host): the imports of `wasi:clocks/wall-clock@0.2.12`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
-                /// Read the current value of the clock.
-                ///
-                /// This clock is not monotonic, therefore calling this function repeatedly
-                /// will not necessarily produce a sequence of non-decreasing values.
-                ///
-                /// The returned timestamps represent the number of seconds since
-                /// 1970-01-01T00:00:00Z, also known as [POSIX's Seconds Since the Epoch],
-                /// also known as [Unix Time].
-                ///
-                /// The nanoseconds field of the output is always less than 1000000000.
-                ///
-                /// [POSIX's Seconds Since the Epoch]: https://pubs.opengroup.org/onlinepubs/9699919799/xrat/V4_xbd_chap04.html#tag_21_04_16
-                /// [Unix Time]: https://en.wikipedia.org/wiki/Unix_time
                 fn now(&self) -> Datetime {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:clocks/wall-clock@0.2.12",
-                        "now",
-                        "wasi::clocks::wall_clock::Host",
-                        "now",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "now")
                 }
-                /// Query the resolution of the clock.
-                ///
-                /// The nanoseconds field of the output is always less than 1000000000.
                 fn resolution(&self) -> Datetime {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:clocks/wall-clock@0.2.12",
-                        "resolution",
-                        "wasi::clocks::wall_clock::Host",
-                        "resolution",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "resolution")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `wasi:clocks/wall-clock@0.2.12` until the returned guard is dropped (the one installed before comes back then).
@@ -2029,89 +1373,40 @@ pub mod wasi {
             /// must omit this function, rather than implementing it with deterministic
             /// data.
             pub fn get_random_bytes(len: u64) -> ::witbind::rt::Vec<u8> {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::get_random_bytes(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "wasi:random/random@0.2.12",
-                            "get-random-bytes",
-                            "wasi::random::random::Host",
-                            "wasi::random::random::install",
-                        ),
-                        len,
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("get-random-bytes", (i64, ptr));
-                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
-                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe { _wit_import(::witbind::rt::as_i64(len), _ptr1) };
-                    unsafe { ::witbind::rt::take_list_at::<u8>(_ptr1) }
-                }
+                ::witbind::rt::native_import!(
+                    Host, "get-random-bytes", get_random_bytes(len)
+                );
+                wit_import!("get-random-bytes", (i64, ptr));
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(::witbind::rt::as_i64(len), _ptr1) };
+                unsafe { ::witbind::rt::take_list_at::<u8>(_ptr1) }
             }
             /// Return a cryptographically-secure random or pseudo-random `u64` value.
             ///
             /// This function returns the same type of data as `get-random-bytes`,
             /// represented as a `u64`.
             pub fn get_random_u64() -> u64 {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::get_random_u64(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "wasi:random/random@0.2.12",
-                            "get-random-u64",
-                            "wasi::random::random::Host",
-                            "wasi::random::random::install",
-                        ),
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("get-random-u64", (), i64);
-                    let _ret1 = unsafe { _wit_import() };
-                    _ret1 as u64
-                }
+                ::witbind::rt::native_import!(Host, "get-random-u64", get_random_u64());
+                wit_import!("get-random-u64", (), i64);
+                let _ret1 = unsafe { _wit_import() };
+                _ret1 as u64
             }
-            /// Natively (`cargo test` on the host): the imports of `wasi:random/random@0.2.12` as a test implements them; make an implementation this thread's with [`install`]. A method left out panics when the guest calls it, naming it.
+            #[cfg(not(any(target_arch = "wasm32", miri)))]
+            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
+                wit: "wasi:random/random@0.2.12",
+                module: "wasi::random::random",
+                install: "install",
+            };
+            /// Natively (`cargo test` on the host): the imports of `wasi:random/random@0.2.12`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
-                /// Return `len` cryptographically-secure random or pseudo-random bytes.
-                ///
-                /// This function must produce data at least as cryptographically secure and
-                /// fast as an adequately seeded cryptographically-secure pseudo-random
-                /// number generator (CSPRNG). It must not block, from the perspective of
-                /// the calling program, under any circumstances, including on the first
-                /// request and on requests for numbers of bytes. The returned data must
-                /// always be unpredictable.
-                ///
-                /// This function must always return fresh data. Deterministic environments
-                /// must omit this function, rather than implementing it with deterministic
-                /// data.
                 fn get_random_bytes(&self, len: u64) -> ::witbind::rt::Vec<u8> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:random/random@0.2.12",
-                        "get-random-bytes",
-                        "wasi::random::random::Host",
-                        "get_random_bytes",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "get-random-bytes")
                 }
-                /// Return a cryptographically-secure random or pseudo-random `u64` value.
-                ///
-                /// This function returns the same type of data as `get-random-bytes`,
-                /// represented as a `u64`.
                 fn get_random_u64(&self) -> u64 {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:random/random@0.2.12",
-                        "get-random-u64",
-                        "wasi::random::random::Host",
-                        "get_random_u64",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "get-random-u64")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `wasi:random/random@0.2.12` until the returned guard is dropped (the one installed before comes back then).
@@ -2144,37 +1439,23 @@ pub mod wasi {
             }
             pub type OutputStream = super::super::io::streams::OutputStream;
             pub fn get_stdout() -> OutputStream {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::get_stdout(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "wasi:cli/stdout@0.2.12",
-                            "get-stdout",
-                            "wasi::cli::stdout::Host",
-                            "wasi::cli::stdout::install",
-                        ),
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("get-stdout", (), i32);
-                    let _ret1 = unsafe { _wit_import() };
-                    unsafe { OutputStream::from_handle(_ret1 as u32) }
-                }
+                ::witbind::rt::native_import!(Host, "get-stdout", get_stdout());
+                wit_import!("get-stdout", (), i32);
+                let _ret1 = unsafe { _wit_import() };
+                unsafe { OutputStream::from_handle(_ret1 as u32) }
             }
-            /// Natively (`cargo test` on the host): the imports of `wasi:cli/stdout@0.2.12` as a test implements them; make an implementation this thread's with [`install`]. A method left out panics when the guest calls it, naming it.
+            #[cfg(not(any(target_arch = "wasm32", miri)))]
+            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
+                wit: "wasi:cli/stdout@0.2.12",
+                module: "wasi::cli::stdout",
+                install: "install",
+            };
+            /// Natively (`cargo test` on the host): the imports of `wasi:cli/stdout@0.2.12`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
                 fn get_stdout(&self) -> OutputStream {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:cli/stdout@0.2.12",
-                        "get-stdout",
-                        "wasi::cli::stdout::Host",
-                        "get_stdout",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "get-stdout")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `wasi:cli/stdout@0.2.12` until the returned guard is dropped (the one installed before comes back then).
@@ -2202,37 +1483,23 @@ pub mod wasi {
             }
             pub type OutputStream = super::super::io::streams::OutputStream;
             pub fn get_stderr() -> OutputStream {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::get_stderr(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "wasi:cli/stderr@0.2.12",
-                            "get-stderr",
-                            "wasi::cli::stderr::Host",
-                            "wasi::cli::stderr::install",
-                        ),
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("get-stderr", (), i32);
-                    let _ret1 = unsafe { _wit_import() };
-                    unsafe { OutputStream::from_handle(_ret1 as u32) }
-                }
+                ::witbind::rt::native_import!(Host, "get-stderr", get_stderr());
+                wit_import!("get-stderr", (), i32);
+                let _ret1 = unsafe { _wit_import() };
+                unsafe { OutputStream::from_handle(_ret1 as u32) }
             }
-            /// Natively (`cargo test` on the host): the imports of `wasi:cli/stderr@0.2.12` as a test implements them; make an implementation this thread's with [`install`]. A method left out panics when the guest calls it, naming it.
+            #[cfg(not(any(target_arch = "wasm32", miri)))]
+            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
+                wit: "wasi:cli/stderr@0.2.12",
+                module: "wasi::cli::stderr",
+                install: "install",
+            };
+            /// Natively (`cargo test` on the host): the imports of `wasi:cli/stderr@0.2.12`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
                 fn get_stderr(&self) -> OutputStream {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:cli/stderr@0.2.12",
-                        "get-stderr",
-                        "wasi::cli::stderr::Host",
-                        "get_stderr",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "get-stderr")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `wasi:cli/stderr@0.2.12` until the returned guard is dropped (the one installed before comes back then).
@@ -2260,37 +1527,23 @@ pub mod wasi {
             }
             pub type InputStream = super::super::io::streams::InputStream;
             pub fn get_stdin() -> InputStream {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::get_stdin(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "wasi:cli/stdin@0.2.12",
-                            "get-stdin",
-                            "wasi::cli::stdin::Host",
-                            "wasi::cli::stdin::install",
-                        ),
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("get-stdin", (), i32);
-                    let _ret1 = unsafe { _wit_import() };
-                    unsafe { InputStream::from_handle(_ret1 as u32) }
-                }
+                ::witbind::rt::native_import!(Host, "get-stdin", get_stdin());
+                wit_import!("get-stdin", (), i32);
+                let _ret1 = unsafe { _wit_import() };
+                unsafe { InputStream::from_handle(_ret1 as u32) }
             }
-            /// Natively (`cargo test` on the host): the imports of `wasi:cli/stdin@0.2.12` as a test implements them; make an implementation this thread's with [`install`]. A method left out panics when the guest calls it, naming it.
+            #[cfg(not(any(target_arch = "wasm32", miri)))]
+            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
+                wit: "wasi:cli/stdin@0.2.12",
+                module: "wasi::cli::stdin",
+                install: "install",
+            };
+            /// Natively (`cargo test` on the host): the imports of `wasi:cli/stdin@0.2.12`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
                 fn get_stdin(&self) -> InputStream {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:cli/stdin@0.2.12",
-                        "get-stdin",
-                        "wasi::cli::stdin::Host",
-                        "get_stdin",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "get-stdin")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `wasi:cli/stdin@0.2.12` until the returned guard is dropped (the one installed before comes back then).
@@ -2491,25 +1744,12 @@ pub mod wasi {
                 /// The resulting `fields` is mutable.
                 #[allow(clippy::new_without_default)]
                 pub fn new() -> Self {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        Host::fields_new(
-                            &**::witbind::rt::native::host::<
-                                dyn Host,
-                            >(
-                                "wasi:http/types@0.2.12",
-                                "[constructor]fields",
-                                "wasi::http::types::Host",
-                                "wasi::http::types::install",
-                            ),
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!("[constructor]fields", (), i32);
-                        let _ret1 = unsafe { _wit_import() };
-                        unsafe { Fields::from_handle(_ret1 as u32) }
-                    }
+                    ::witbind::rt::native_import!(
+                        Host, "[constructor]fields", fields_new()
+                    );
+                    wit_import!("[constructor]fields", (), i32);
+                    let _ret1 = unsafe { _wit_import() };
+                    unsafe { Fields::from_handle(_ret1 as u32) }
                 }
                 /// Construct an HTTP Fields.
                 ///
@@ -2527,124 +1767,76 @@ pub mod wasi {
                 pub fn from_list(
                     entries: &[(FieldName, FieldValue)],
                 ) -> ::core::result::Result<Fields, HeaderError> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        Host::fields_from_list(
-                            &**::witbind::rt::native::host::<
-                                dyn Host,
-                            >(
-                                "wasi:http/types@0.2.12",
-                                "[static]fields.from-list",
-                                "wasi::http::types::Host",
-                                "wasi::http::types::install",
-                            ),
-                            entries,
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!("[static]fields.from-list", (ptr, len, ptr));
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u32; 2],
-                        >::uninit();
-                        let (_array2, _len2) = ::witbind::rt::lower_list(
-                            entries.iter(),
-                            16,
-                            4,
-                            |_e1, _base2| {
-                                let (_t3_0, _t3_1) = _e1;
-                                unsafe {
-                                    ::witbind::rt::store_list(
-                                        _base2,
-                                        ::witbind::rt::lend_str(_t3_0),
-                                    );
-                                    ::witbind::rt::store_list(
-                                        _base2.add(8),
-                                        ::witbind::rt::lend_list(_t3_1),
-                                    );
-                                }
-                            },
-                        );
-                        let (_ptr4, _len4) = (_array2, _len2);
-                        let _ptr5 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe { _wit_import(_ptr4, _len4, _ptr5) };
-                        unsafe { ::witbind::rt::cabi_dealloc(_array2, _len2 * 16, 4) };
-                        let _l6 = unsafe { *_ptr5.cast::<u8>() };
-                        let _case8 = || {
-                            let _l7 = unsafe { *_ptr5.add(4).cast::<i32>() };
-                            unsafe { Fields::from_handle(_l7 as u32) }
-                        };
-                        let _case11 = || {
-                            let _l9 = unsafe { *_ptr5.add(4).cast::<u8>() };
-                            match _l9 {
-                                0 => HeaderError::InvalidSyntax,
-                                1 => HeaderError::Forbidden,
-                                2 => HeaderError::Immutable,
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                    ::witbind::rt::native_import!(
+                        Host, "[static]fields.from-list", fields_from_list(entries)
+                    );
+                    wit_import!("[static]fields.from-list", (ptr, len, ptr));
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                    let (_array2, _len2) = ::witbind::rt::lower_list(
+                        entries.iter(),
+                        16,
+                        4,
+                        |_e1, _base2| {
+                            let (_t3_0, _t3_1) = _e1;
+                            unsafe {
+                                ::witbind::rt::store_list(
+                                    _base2,
+                                    ::witbind::rt::lend_str(_t3_0),
+                                );
+                                ::witbind::rt::store_list(
+                                    _base2.add(8),
+                                    ::witbind::rt::lend_list(_t3_1),
+                                );
                             }
-                        };
-                        unsafe { ::witbind::rt::lift_result(_l6, _case8, _case11) }
-                    }
+                        },
+                    );
+                    let (_ptr4, _len4) = (_array2, _len2);
+                    let _ptr5 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe { _wit_import(_ptr4, _len4, _ptr5) };
+                    unsafe { ::witbind::rt::cabi_dealloc(_array2, _len2 * 16, 4) };
+                    let _l6 = unsafe { *_ptr5.cast::<u8>() };
+                    let _case8 = || {
+                        let _l7 = unsafe { *_ptr5.add(4).cast::<i32>() };
+                        unsafe { Fields::from_handle(_l7 as u32) }
+                    };
+                    let _case11 = || {
+                        let _l9 = unsafe { *_ptr5.add(4).cast::<u8>() };
+                        match _l9 {
+                            0 => HeaderError::InvalidSyntax,
+                            1 => HeaderError::Forbidden,
+                            2 => HeaderError::Immutable,
+                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                        }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l6, _case8, _case11) }
                 }
                 /// Get all of the values corresponding to a name. If the name is not present
                 /// in this `fields` or is syntactically invalid, an empty list is returned.
                 /// However, if the name is present but empty, this is represented by a list
                 /// with one or more empty field-values present.
                 pub fn get(&self, name: &str) -> ::witbind::rt::Vec<FieldValue> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostFields::get(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostFields,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:http/types@0.2.12#fields",
-                            ),
-                            name,
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!("[method]fields.get", (i32, ptr, len, ptr));
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u32; 2],
-                        >::uninit();
-                        let (_ptr1, _len1) = ::witbind::rt::lend_str(name);
-                        let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe {
-                            _wit_import(self.handle() as i32, _ptr1, _len1, _ptr2)
-                        };
-                        let _list3 = unsafe { ::witbind::rt::list_at(_ptr2) };
-                        let _lift4 = |_base4: *mut u8| unsafe {
-                            ::witbind::rt::take_list_at::<u8>(_base4)
-                        };
-                        unsafe { ::witbind::rt::lift_list(_list3, 8, 4, _lift4) }
-                    }
+                    ::witbind::rt::native_method!(HostFields, self, get(name));
+                    wit_import!("[method]fields.get", (i32, ptr, len, ptr));
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                    let (_ptr1, _len1) = ::witbind::rt::lend_str(name);
+                    let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe { _wit_import(self.handle() as i32, _ptr1, _len1, _ptr2) };
+                    let _list3 = unsafe { ::witbind::rt::list_at(_ptr2) };
+                    let _lift4 = |_base4: *mut u8| unsafe {
+                        ::witbind::rt::take_list_at::<u8>(_base4)
+                    };
+                    unsafe { ::witbind::rt::lift_list(_list3, 8, 4, _lift4) }
                 }
                 /// Returns `true` when the name is present in this `fields`. If the name is
                 /// syntactically invalid, `false` is returned.
                 pub fn has(&self, name: &str) -> bool {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostFields::has(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostFields,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:http/types@0.2.12#fields",
-                            ),
-                            name,
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!("[method]fields.has", (i32, ptr, len), i32);
-                        let (_ptr1, _len1) = ::witbind::rt::lend_str(name);
-                        let _ret2 = unsafe {
-                            _wit_import(self.handle() as i32, _ptr1, _len1)
-                        };
-                        ::witbind::rt::bool_lift(_ret2 as u8)
-                    }
+                    ::witbind::rt::native_method!(HostFields, self, has(name));
+                    wit_import!("[method]fields.has", (i32, ptr, len), i32);
+                    let (_ptr1, _len1) = ::witbind::rt::lend_str(name);
+                    let _ret2 = unsafe {
+                        _wit_import(self.handle() as i32, _ptr1, _len1)
+                    };
+                    ::witbind::rt::bool_lift(_ret2 as u8)
                 }
                 /// Set all of the values for a name. Clears any existing values for that
                 /// name, if they have been set.
@@ -2658,66 +1850,47 @@ pub mod wasi {
                     name: &str,
                     value: &[FieldValue],
                 ) -> ::core::result::Result<(), HeaderError> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostFields::set(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostFields,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:http/types@0.2.12#fields",
-                            ),
-                            name,
-                            value,
+                    ::witbind::rt::native_method!(HostFields, self, set(name, value));
+                    wit_import!("[method]fields.set", (i32, ptr, len, ptr, len, ptr));
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u8; 2]>::uninit();
+                    let (_ptr1, _len1) = ::witbind::rt::lend_str(name);
+                    let (_array3, _len3) = ::witbind::rt::lower_list(
+                        value.iter(),
+                        8,
+                        4,
+                        |_e2, _base3| {
+                            unsafe {
+                                ::witbind::rt::store_list(
+                                    _base3,
+                                    ::witbind::rt::lend_list(_e2),
+                                )
+                            };
+                        },
+                    );
+                    let (_ptr4, _len4) = (_array3, _len3);
+                    let _ptr5 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe {
+                        _wit_import(
+                            self.handle() as i32,
+                            _ptr1,
+                            _len1,
+                            _ptr4,
+                            _len4,
+                            _ptr5,
                         )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!(
-                            "[method]fields.set", (i32, ptr, len, ptr, len, ptr)
-                        );
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u8; 2],
-                        >::uninit();
-                        let (_ptr1, _len1) = ::witbind::rt::lend_str(name);
-                        let (_array3, _len3) = ::witbind::rt::lower_list(
-                            value.iter(),
-                            8,
-                            4,
-                            |_e2, _base3| {
-                                unsafe {
-                                    ::witbind::rt::store_list(
-                                        _base3,
-                                        ::witbind::rt::lend_list(_e2),
-                                    )
-                                };
-                            },
-                        );
-                        let (_ptr4, _len4) = (_array3, _len3);
-                        let _ptr5 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe {
-                            _wit_import(
-                                self.handle() as i32,
-                                _ptr1,
-                                _len1,
-                                _ptr4,
-                                _len4,
-                                _ptr5,
-                            )
-                        };
-                        unsafe { ::witbind::rt::cabi_dealloc(_array3, _len3 * 8, 4) };
-                        let _l6 = unsafe { *_ptr5.cast::<u8>() };
-                        let _case9 = || {
-                            let _l7 = unsafe { *_ptr5.add(1).cast::<u8>() };
-                            match _l7 {
-                                0 => HeaderError::InvalidSyntax,
-                                1 => HeaderError::Forbidden,
-                                2 => HeaderError::Immutable,
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            }
-                        };
-                        unsafe { ::witbind::rt::lift_result(_l6, || (), _case9) }
-                    }
+                    };
+                    unsafe { ::witbind::rt::cabi_dealloc(_array3, _len3 * 8, 4) };
+                    let _l6 = unsafe { *_ptr5.cast::<u8>() };
+                    let _case9 = || {
+                        let _l7 = unsafe { *_ptr5.add(1).cast::<u8>() };
+                        match _l7 {
+                            0 => HeaderError::InvalidSyntax,
+                            1 => HeaderError::Forbidden,
+                            2 => HeaderError::Immutable,
+                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                        }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l6, || (), _case9) }
                 }
                 /// Delete all values for a name. Does nothing if no values for the name
                 /// exist.
@@ -2730,41 +1903,23 @@ pub mod wasi {
                     &self,
                     name: &str,
                 ) -> ::core::result::Result<(), HeaderError> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostFields::delete(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostFields,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:http/types@0.2.12#fields",
-                            ),
-                            name,
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!("[method]fields.delete", (i32, ptr, len, ptr));
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u8; 2],
-                        >::uninit();
-                        let (_ptr1, _len1) = ::witbind::rt::lend_str(name);
-                        let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe {
-                            _wit_import(self.handle() as i32, _ptr1, _len1, _ptr2)
-                        };
-                        let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                        let _case6 = || {
-                            let _l4 = unsafe { *_ptr2.add(1).cast::<u8>() };
-                            match _l4 {
-                                0 => HeaderError::InvalidSyntax,
-                                1 => HeaderError::Forbidden,
-                                2 => HeaderError::Immutable,
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            }
-                        };
-                        unsafe { ::witbind::rt::lift_result(_l3, || (), _case6) }
-                    }
+                    ::witbind::rt::native_method!(HostFields, self, delete(name));
+                    wit_import!("[method]fields.delete", (i32, ptr, len, ptr));
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u8; 2]>::uninit();
+                    let (_ptr1, _len1) = ::witbind::rt::lend_str(name);
+                    let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe { _wit_import(self.handle() as i32, _ptr1, _len1, _ptr2) };
+                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
+                    let _case6 = || {
+                        let _l4 = unsafe { *_ptr2.add(1).cast::<u8>() };
+                        match _l4 {
+                            0 => HeaderError::InvalidSyntax,
+                            1 => HeaderError::Forbidden,
+                            2 => HeaderError::Immutable,
+                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                        }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l3, || (), _case6) }
                 }
                 /// Append a value for a name. Does not change or delete any existing
                 /// values for that name.
@@ -2778,52 +1933,33 @@ pub mod wasi {
                     name: &str,
                     value: &[u8],
                 ) -> ::core::result::Result<(), HeaderError> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostFields::append(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostFields,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:http/types@0.2.12#fields",
-                            ),
-                            name,
-                            value,
+                    ::witbind::rt::native_method!(HostFields, self, append(name, value));
+                    wit_import!("[method]fields.append", (i32, ptr, len, ptr, len, ptr));
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u8; 2]>::uninit();
+                    let (_ptr1, _len1) = ::witbind::rt::lend_str(name);
+                    let (_ptr2, _len2) = ::witbind::rt::lend_list(value);
+                    let _ptr3 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe {
+                        _wit_import(
+                            self.handle() as i32,
+                            _ptr1,
+                            _len1,
+                            _ptr2,
+                            _len2,
+                            _ptr3,
                         )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!(
-                            "[method]fields.append", (i32, ptr, len, ptr, len, ptr)
-                        );
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u8; 2],
-                        >::uninit();
-                        let (_ptr1, _len1) = ::witbind::rt::lend_str(name);
-                        let (_ptr2, _len2) = ::witbind::rt::lend_list(value);
-                        let _ptr3 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe {
-                            _wit_import(
-                                self.handle() as i32,
-                                _ptr1,
-                                _len1,
-                                _ptr2,
-                                _len2,
-                                _ptr3,
-                            )
-                        };
-                        let _l4 = unsafe { *_ptr3.cast::<u8>() };
-                        let _case7 = || {
-                            let _l5 = unsafe { *_ptr3.add(1).cast::<u8>() };
-                            match _l5 {
-                                0 => HeaderError::InvalidSyntax,
-                                1 => HeaderError::Forbidden,
-                                2 => HeaderError::Immutable,
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            }
-                        };
-                        unsafe { ::witbind::rt::lift_result(_l4, || (), _case7) }
-                    }
+                    };
+                    let _l4 = unsafe { *_ptr3.cast::<u8>() };
+                    let _case7 = || {
+                        let _l5 = unsafe { *_ptr3.add(1).cast::<u8>() };
+                        match _l5 {
+                            0 => HeaderError::InvalidSyntax,
+                            1 => HeaderError::Forbidden,
+                            2 => HeaderError::Immutable,
+                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                        }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l4, || (), _case7) }
                 }
                 /// Retrieve the full set of names and values in the Fields. Like the
                 /// constructor, the list represents each name-value pair.
@@ -2835,55 +1971,27 @@ pub mod wasi {
                 /// The names and values are always returned in the original casing and in
                 /// the order in which they will be serialized for transport.
                 pub fn entries(&self) -> ::witbind::rt::Vec<(FieldName, FieldValue)> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostFields::entries(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostFields,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:http/types@0.2.12#fields",
-                            ),
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!("[method]fields.entries", (i32, ptr));
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u32; 2],
-                        >::uninit();
-                        let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe { _wit_import(self.handle() as i32, _ptr1) };
-                        let _list2 = unsafe { ::witbind::rt::list_at(_ptr1) };
-                        let _lift3 = |_base3: *mut u8| (
-                            unsafe { ::witbind::rt::take_string_at(_base3) },
-                            unsafe { ::witbind::rt::take_list_at::<u8>(_base3.add(8)) },
-                        );
-                        unsafe { ::witbind::rt::lift_list(_list2, 16, 4, _lift3) }
-                    }
+                    ::witbind::rt::native_method!(HostFields, self, entries());
+                    wit_import!("[method]fields.entries", (i32, ptr));
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
+                    let _list2 = unsafe { ::witbind::rt::list_at(_ptr1) };
+                    let _lift3 = |_base3: *mut u8| (
+                        unsafe { ::witbind::rt::take_string_at(_base3) },
+                        unsafe { ::witbind::rt::take_list_at::<u8>(_base3.add(8)) },
+                    );
+                    unsafe { ::witbind::rt::lift_list(_list2, 16, 4, _lift3) }
                 }
                 /// Make a deep copy of the Fields. Equivalent in behavior to calling the
                 /// `fields` constructor on the return value of `entries`. The resulting
                 /// `fields` is mutable.
                 #[allow(clippy::should_implement_trait)]
                 pub fn clone(&self) -> Fields {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostFields::clone(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostFields,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:http/types@0.2.12#fields",
-                            ),
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!("[method]fields.clone", (i32), i32);
-                        let _ret1 = unsafe { _wit_import(self.handle() as i32) };
-                        unsafe { Fields::from_handle(_ret1 as u32) }
-                    }
+                    ::witbind::rt::native_method!(HostFields, self, clone());
+                    wit_import!("[method]fields.clone", (i32), i32);
+                    let _ret1 = unsafe { _wit_import(self.handle() as i32) };
+                    unsafe { Fields::from_handle(_ret1 as u32) }
                 }
             }
             /// Headers is an alias for Fields.
@@ -2903,115 +2011,57 @@ pub mod wasi {
             impl IncomingRequest {
                 /// Returns the method of the incoming request.
                 pub fn method(&self) -> Method {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostIncomingRequest::method(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostIncomingRequest,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:http/types@0.2.12#incoming-request",
-                            ),
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!("[method]incoming-request.method", (i32, ptr));
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u32; 3],
-                        >::uninit();
-                        let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe { _wit_import(self.handle() as i32, _ptr1) };
-                        unsafe { _lift_method(_ptr1) }
-                    }
+                    ::witbind::rt::native_method!(HostIncomingRequest, self, method());
+                    wit_import!("[method]incoming-request.method", (i32, ptr));
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 3]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
+                    unsafe { _lift_method(_ptr1) }
                 }
                 /// Returns the path with query parameters from the request, as a string.
                 pub fn path_with_query(
                     &self,
                 ) -> ::core::option::Option<::witbind::rt::String> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostIncomingRequest::path_with_query(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostIncomingRequest,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:http/types@0.2.12#incoming-request",
-                            ),
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!(
-                            "[method]incoming-request.path-with-query", (i32, ptr)
-                        );
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u32; 3],
-                        >::uninit();
-                        let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe { _wit_import(self.handle() as i32, _ptr1) };
-                        let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                        let _case3 = || unsafe {
-                            ::witbind::rt::take_string_at(_ptr1.add(4))
-                        };
-                        unsafe { ::witbind::rt::lift_option(_l2, _case3) }
-                    }
+                    ::witbind::rt::native_method!(
+                        HostIncomingRequest, self, path_with_query()
+                    );
+                    wit_import!("[method]incoming-request.path-with-query", (i32, ptr));
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 3]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    let _case3 = || unsafe {
+                        ::witbind::rt::take_string_at(_ptr1.add(4))
+                    };
+                    unsafe { ::witbind::rt::lift_option(_l2, _case3) }
                 }
                 /// Returns the protocol scheme from the request.
                 pub fn scheme(&self) -> ::core::option::Option<Scheme> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostIncomingRequest::scheme(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostIncomingRequest,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:http/types@0.2.12#incoming-request",
-                            ),
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!("[method]incoming-request.scheme", (i32, ptr));
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u32; 4],
-                        >::uninit();
-                        let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe { _wit_import(self.handle() as i32, _ptr1) };
-                        let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                        let _case4 = || unsafe { _lift_scheme(_ptr1.add(4)) };
-                        unsafe { ::witbind::rt::lift_option(_l2, _case4) }
-                    }
+                    ::witbind::rt::native_method!(HostIncomingRequest, self, scheme());
+                    wit_import!("[method]incoming-request.scheme", (i32, ptr));
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 4]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    let _case4 = || unsafe { _lift_scheme(_ptr1.add(4)) };
+                    unsafe { ::witbind::rt::lift_option(_l2, _case4) }
                 }
                 /// Returns the authority of the Request's target URI, if present.
                 pub fn authority(
                     &self,
                 ) -> ::core::option::Option<::witbind::rt::String> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostIncomingRequest::authority(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostIncomingRequest,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:http/types@0.2.12#incoming-request",
-                            ),
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!("[method]incoming-request.authority", (i32, ptr));
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u32; 3],
-                        >::uninit();
-                        let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe { _wit_import(self.handle() as i32, _ptr1) };
-                        let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                        let _case3 = || unsafe {
-                            ::witbind::rt::take_string_at(_ptr1.add(4))
-                        };
-                        unsafe { ::witbind::rt::lift_option(_l2, _case3) }
-                    }
+                    ::witbind::rt::native_method!(
+                        HostIncomingRequest, self, authority()
+                    );
+                    wit_import!("[method]incoming-request.authority", (i32, ptr));
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 3]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    let _case3 = || unsafe {
+                        ::witbind::rt::take_string_at(_ptr1.add(4))
+                    };
+                    unsafe { ::witbind::rt::lift_option(_l2, _case3) }
                 }
                 /// Get the `headers` associated with the request.
                 ///
@@ -3022,54 +2072,26 @@ pub mod wasi {
                 /// the parent `incoming-request` is dropped. Dropping this
                 /// `incoming-request` before all children are dropped will trap.
                 pub fn headers(&self) -> Headers {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostIncomingRequest::headers(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostIncomingRequest,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:http/types@0.2.12#incoming-request",
-                            ),
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!("[method]incoming-request.headers", (i32), i32);
-                        let _ret1 = unsafe { _wit_import(self.handle() as i32) };
-                        unsafe { Fields::from_handle(_ret1 as u32) }
-                    }
+                    ::witbind::rt::native_method!(HostIncomingRequest, self, headers());
+                    wit_import!("[method]incoming-request.headers", (i32), i32);
+                    let _ret1 = unsafe { _wit_import(self.handle() as i32) };
+                    unsafe { Fields::from_handle(_ret1 as u32) }
                 }
                 /// Gives the `incoming-body` associated with this request. Will only
                 /// return success at most once, and subsequent calls will return error.
                 #[allow(clippy::result_unit_err)]
                 pub fn consume(&self) -> ::core::result::Result<IncomingBody, ()> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostIncomingRequest::consume(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostIncomingRequest,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:http/types@0.2.12#incoming-request",
-                            ),
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!("[method]incoming-request.consume", (i32, ptr));
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u32; 2],
-                        >::uninit();
-                        let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe { _wit_import(self.handle() as i32, _ptr1) };
-                        let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                        let _case4 = || {
-                            let _l3 = unsafe { *_ptr1.add(4).cast::<i32>() };
-                            unsafe { IncomingBody::from_handle(_l3 as u32) }
-                        };
-                        unsafe { ::witbind::rt::lift_result(_l2, _case4, || ()) }
-                    }
+                    ::witbind::rt::native_method!(HostIncomingRequest, self, consume());
+                    wit_import!("[method]incoming-request.consume", (i32, ptr));
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    let _case4 = || {
+                        let _l3 = unsafe { *_ptr1.add(4).cast::<i32>() };
+                        unsafe { IncomingBody::from_handle(_l3 as u32) }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, _case4, || ()) }
                 }
             }
             /// Represents an outgoing HTTP Request.
@@ -3094,26 +2116,13 @@ pub mod wasi {
                 /// It is the obligation of the `outgoing-handler.handle` implementation
                 /// to reject invalid constructions of `outgoing-request`.
                 pub fn new(headers: Headers) -> Self {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        Host::outgoing_request_new(
-                            &**::witbind::rt::native::host::<
-                                dyn Host,
-                            >(
-                                "wasi:http/types@0.2.12",
-                                "[constructor]outgoing-request",
-                                "wasi::http::types::Host",
-                                "wasi::http::types::install",
-                            ),
-                            headers,
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!("[constructor]outgoing-request", (i32), i32);
-                        let _ret1 = unsafe { _wit_import(headers.take_handle() as i32) };
-                        unsafe { OutgoingRequest::from_handle(_ret1 as u32) }
-                    }
+                    ::witbind::rt::native_import!(
+                        Host, "[constructor]outgoing-request",
+                        outgoing_request_new(headers)
+                    );
+                    wit_import!("[constructor]outgoing-request", (i32), i32);
+                    let _ret1 = unsafe { _wit_import(headers.take_handle() as i32) };
+                    unsafe { OutgoingRequest::from_handle(_ret1 as u32) }
                 }
                 /// Returns the resource corresponding to the outgoing Body for this
                 /// Request.
@@ -3123,56 +2132,26 @@ pub mod wasi {
                 /// calls will return error.
                 #[allow(clippy::result_unit_err)]
                 pub fn body(&self) -> ::core::result::Result<OutgoingBody, ()> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostOutgoingRequest::body(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostOutgoingRequest,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:http/types@0.2.12#outgoing-request",
-                            ),
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!("[method]outgoing-request.body", (i32, ptr));
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u32; 2],
-                        >::uninit();
-                        let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe { _wit_import(self.handle() as i32, _ptr1) };
-                        let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                        let _case4 = || {
-                            let _l3 = unsafe { *_ptr1.add(4).cast::<i32>() };
-                            unsafe { OutgoingBody::from_handle(_l3 as u32) }
-                        };
-                        unsafe { ::witbind::rt::lift_result(_l2, _case4, || ()) }
-                    }
+                    ::witbind::rt::native_method!(HostOutgoingRequest, self, body());
+                    wit_import!("[method]outgoing-request.body", (i32, ptr));
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    let _case4 = || {
+                        let _l3 = unsafe { *_ptr1.add(4).cast::<i32>() };
+                        unsafe { OutgoingBody::from_handle(_l3 as u32) }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, _case4, || ()) }
                 }
                 /// Get the Method for the Request.
                 pub fn method(&self) -> Method {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostOutgoingRequest::method(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostOutgoingRequest,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:http/types@0.2.12#outgoing-request",
-                            ),
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!("[method]outgoing-request.method", (i32, ptr));
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u32; 3],
-                        >::uninit();
-                        let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe { _wit_import(self.handle() as i32, _ptr1) };
-                        unsafe { _lift_method(_ptr1) }
-                    }
+                    ::witbind::rt::native_method!(HostOutgoingRequest, self, method());
+                    wit_import!("[method]outgoing-request.method", (i32, ptr));
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 3]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
+                    unsafe { _lift_method(_ptr1) }
                 }
                 /// Set the Method for the Request. Fails if the string present in a
                 /// `method.other` argument is not a syntactically valid method.
@@ -3181,63 +2160,35 @@ pub mod wasi {
                     &self,
                     method: &Method,
                 ) -> ::core::result::Result<(), ()> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostOutgoingRequest::set_method(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostOutgoingRequest,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:http/types@0.2.12#outgoing-request",
-                            ),
-                            method,
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!(
-                            "[method]outgoing-request.set-method", (i32, i32, ptr, len),
-                            i32
-                        );
-                        let (_v1, _v2, _v3) = _lower_flat_method(&method);
-                        let _ret4 = unsafe {
-                            _wit_import(self.handle() as i32, _v1, _v2, _v3)
-                        };
-                        unsafe { ::witbind::rt::lift_result(_ret4, || (), || ()) }
-                    }
+                    ::witbind::rt::native_method!(
+                        HostOutgoingRequest, self, set_method(method)
+                    );
+                    wit_import!(
+                        "[method]outgoing-request.set-method", (i32, i32, ptr, len), i32
+                    );
+                    let (_v1, _v2, _v3) = _lower_flat_method(&method);
+                    let _ret4 = unsafe {
+                        _wit_import(self.handle() as i32, _v1, _v2, _v3)
+                    };
+                    unsafe { ::witbind::rt::lift_result(_ret4, || (), || ()) }
                 }
                 /// Get the combination of the HTTP Path and Query for the Request.
                 /// When `none`, this represents an empty Path and empty Query.
                 pub fn path_with_query(
                     &self,
                 ) -> ::core::option::Option<::witbind::rt::String> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostOutgoingRequest::path_with_query(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostOutgoingRequest,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:http/types@0.2.12#outgoing-request",
-                            ),
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!(
-                            "[method]outgoing-request.path-with-query", (i32, ptr)
-                        );
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u32; 3],
-                        >::uninit();
-                        let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe { _wit_import(self.handle() as i32, _ptr1) };
-                        let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                        let _case3 = || unsafe {
-                            ::witbind::rt::take_string_at(_ptr1.add(4))
-                        };
-                        unsafe { ::witbind::rt::lift_option(_l2, _case3) }
-                    }
+                    ::witbind::rt::native_method!(
+                        HostOutgoingRequest, self, path_with_query()
+                    );
+                    wit_import!("[method]outgoing-request.path-with-query", (i32, ptr));
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 3]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    let _case3 = || unsafe {
+                        ::witbind::rt::take_string_at(_ptr1.add(4))
+                    };
+                    unsafe { ::witbind::rt::lift_option(_l2, _case3) }
                 }
                 /// Set the combination of the HTTP Path and Query for the Request.
                 /// When `none`, this represents an empty Path and empty Query. Fails is the
@@ -3247,65 +2198,38 @@ pub mod wasi {
                     &self,
                     path_with_query: ::core::option::Option<&str>,
                 ) -> ::core::result::Result<(), ()> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostOutgoingRequest::set_path_with_query(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostOutgoingRequest,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:http/types@0.2.12#outgoing-request",
-                            ),
-                            path_with_query,
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!(
-                            "[method]outgoing-request.set-path-with-query", (i32, i32,
-                            ptr, len), i32
-                        );
-                        let (_v4, _v5, _v6) = match path_with_query {
-                            ::core::option::Option::None => {
-                                (0i32, ::core::ptr::null_mut::<u8>(), 0usize)
-                            }
-                            ::core::option::Option::Some(_e2) => {
-                                let (_ptr3, _len3) = ::witbind::rt::lend_str(_e2);
-                                (1i32, _ptr3, _len3)
-                            }
-                        };
-                        let _ret7 = unsafe {
-                            _wit_import(self.handle() as i32, _v4, _v5, _v6)
-                        };
-                        unsafe { ::witbind::rt::lift_result(_ret7, || (), || ()) }
-                    }
+                    ::witbind::rt::native_method!(
+                        HostOutgoingRequest, self, set_path_with_query(path_with_query)
+                    );
+                    wit_import!(
+                        "[method]outgoing-request.set-path-with-query", (i32, i32, ptr,
+                        len), i32
+                    );
+                    let (_v4, _v5, _v6) = match path_with_query {
+                        ::core::option::Option::None => {
+                            (0i32, ::core::ptr::null_mut::<u8>(), 0usize)
+                        }
+                        ::core::option::Option::Some(_e2) => {
+                            let (_ptr3, _len3) = ::witbind::rt::lend_str(_e2);
+                            (1i32, _ptr3, _len3)
+                        }
+                    };
+                    let _ret7 = unsafe {
+                        _wit_import(self.handle() as i32, _v4, _v5, _v6)
+                    };
+                    unsafe { ::witbind::rt::lift_result(_ret7, || (), || ()) }
                 }
                 /// Get the HTTP Related Scheme for the Request. When `none`, the
                 /// implementation may choose an appropriate default scheme.
                 pub fn scheme(&self) -> ::core::option::Option<Scheme> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostOutgoingRequest::scheme(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostOutgoingRequest,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:http/types@0.2.12#outgoing-request",
-                            ),
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!("[method]outgoing-request.scheme", (i32, ptr));
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u32; 4],
-                        >::uninit();
-                        let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe { _wit_import(self.handle() as i32, _ptr1) };
-                        let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                        let _case4 = || unsafe { _lift_scheme(_ptr1.add(4)) };
-                        unsafe { ::witbind::rt::lift_option(_l2, _case4) }
-                    }
+                    ::witbind::rt::native_method!(HostOutgoingRequest, self, scheme());
+                    wit_import!("[method]outgoing-request.scheme", (i32, ptr));
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 4]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    let _case4 = || unsafe { _lift_scheme(_ptr1.add(4)) };
+                    unsafe { ::witbind::rt::lift_option(_l2, _case4) }
                 }
                 /// Set the HTTP Related Scheme for the Request. When `none`, the
                 /// implementation may choose an appropriate default scheme. Fails if the
@@ -3315,38 +2239,26 @@ pub mod wasi {
                     &self,
                     scheme: ::core::option::Option<&Scheme>,
                 ) -> ::core::result::Result<(), ()> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostOutgoingRequest::set_scheme(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostOutgoingRequest,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:http/types@0.2.12#outgoing-request",
-                            ),
-                            scheme,
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!(
-                            "[method]outgoing-request.set-scheme", (i32, i32, i32, ptr,
-                            len), i32
-                        );
-                        let (_v6, _v7, _v8, _v9) = match scheme {
-                            ::core::option::Option::None => {
-                                (0i32, 0i32, ::core::ptr::null_mut::<u8>(), 0usize)
-                            }
-                            ::core::option::Option::Some(_e2) => {
-                                let (_v3, _v4, _v5) = _lower_flat_scheme(&_e2);
-                                (1i32, _v3, _v4, _v5)
-                            }
-                        };
-                        let _ret10 = unsafe {
-                            _wit_import(self.handle() as i32, _v6, _v7, _v8, _v9)
-                        };
-                        unsafe { ::witbind::rt::lift_result(_ret10, || (), || ()) }
-                    }
+                    ::witbind::rt::native_method!(
+                        HostOutgoingRequest, self, set_scheme(scheme)
+                    );
+                    wit_import!(
+                        "[method]outgoing-request.set-scheme", (i32, i32, i32, ptr, len),
+                        i32
+                    );
+                    let (_v6, _v7, _v8, _v9) = match scheme {
+                        ::core::option::Option::None => {
+                            (0i32, 0i32, ::core::ptr::null_mut::<u8>(), 0usize)
+                        }
+                        ::core::option::Option::Some(_e2) => {
+                            let (_v3, _v4, _v5) = _lower_flat_scheme(&_e2);
+                            (1i32, _v3, _v4, _v5)
+                        }
+                    };
+                    let _ret10 = unsafe {
+                        _wit_import(self.handle() as i32, _v6, _v7, _v8, _v9)
+                    };
+                    unsafe { ::witbind::rt::lift_result(_ret10, || (), || ()) }
                 }
                 /// Get the authority of the Request's target URI. A value of `none` may be used
                 /// with Related Schemes which do not require an authority. The HTTP and
@@ -3354,31 +2266,18 @@ pub mod wasi {
                 pub fn authority(
                     &self,
                 ) -> ::core::option::Option<::witbind::rt::String> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostOutgoingRequest::authority(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostOutgoingRequest,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:http/types@0.2.12#outgoing-request",
-                            ),
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!("[method]outgoing-request.authority", (i32, ptr));
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u32; 3],
-                        >::uninit();
-                        let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe { _wit_import(self.handle() as i32, _ptr1) };
-                        let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                        let _case3 = || unsafe {
-                            ::witbind::rt::take_string_at(_ptr1.add(4))
-                        };
-                        unsafe { ::witbind::rt::lift_option(_l2, _case3) }
-                    }
+                    ::witbind::rt::native_method!(
+                        HostOutgoingRequest, self, authority()
+                    );
+                    wit_import!("[method]outgoing-request.authority", (i32, ptr));
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 3]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    let _case3 = || unsafe {
+                        ::witbind::rt::take_string_at(_ptr1.add(4))
+                    };
+                    unsafe { ::witbind::rt::lift_option(_l2, _case3) }
                 }
                 /// Set the authority of the Request's target URI. A value of `none` may be used
                 /// with Related Schemes which do not require an authority. The HTTP and
@@ -3389,38 +2288,26 @@ pub mod wasi {
                     &self,
                     authority: ::core::option::Option<&str>,
                 ) -> ::core::result::Result<(), ()> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostOutgoingRequest::set_authority(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostOutgoingRequest,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:http/types@0.2.12#outgoing-request",
-                            ),
-                            authority,
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!(
-                            "[method]outgoing-request.set-authority", (i32, i32, ptr,
-                            len), i32
-                        );
-                        let (_v4, _v5, _v6) = match authority {
-                            ::core::option::Option::None => {
-                                (0i32, ::core::ptr::null_mut::<u8>(), 0usize)
-                            }
-                            ::core::option::Option::Some(_e2) => {
-                                let (_ptr3, _len3) = ::witbind::rt::lend_str(_e2);
-                                (1i32, _ptr3, _len3)
-                            }
-                        };
-                        let _ret7 = unsafe {
-                            _wit_import(self.handle() as i32, _v4, _v5, _v6)
-                        };
-                        unsafe { ::witbind::rt::lift_result(_ret7, || (), || ()) }
-                    }
+                    ::witbind::rt::native_method!(
+                        HostOutgoingRequest, self, set_authority(authority)
+                    );
+                    wit_import!(
+                        "[method]outgoing-request.set-authority", (i32, i32, ptr, len),
+                        i32
+                    );
+                    let (_v4, _v5, _v6) = match authority {
+                        ::core::option::Option::None => {
+                            (0i32, ::core::ptr::null_mut::<u8>(), 0usize)
+                        }
+                        ::core::option::Option::Some(_e2) => {
+                            let (_ptr3, _len3) = ::witbind::rt::lend_str(_e2);
+                            (1i32, _ptr3, _len3)
+                        }
+                    };
+                    let _ret7 = unsafe {
+                        _wit_import(self.handle() as i32, _v4, _v5, _v6)
+                    };
+                    unsafe { ::witbind::rt::lift_result(_ret7, || (), || ()) }
                 }
                 /// Get the headers associated with the Request.
                 ///
@@ -3431,23 +2318,10 @@ pub mod wasi {
                 /// `outgoing-request` is dropped, or its ownership is transferred to
                 /// another component by e.g. `outgoing-handler.handle`.
                 pub fn headers(&self) -> Headers {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostOutgoingRequest::headers(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostOutgoingRequest,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:http/types@0.2.12#outgoing-request",
-                            ),
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!("[method]outgoing-request.headers", (i32), i32);
-                        let _ret1 = unsafe { _wit_import(self.handle() as i32) };
-                        unsafe { Fields::from_handle(_ret1 as u32) }
-                    }
+                    ::witbind::rt::native_method!(HostOutgoingRequest, self, headers());
+                    wit_import!("[method]outgoing-request.headers", (i32), i32);
+                    let _ret1 = unsafe { _wit_import(self.handle() as i32) };
+                    unsafe { Fields::from_handle(_ret1 as u32) }
                 }
             }
             /// Parameters for making an HTTP Request. Each of these parameters is
@@ -3469,53 +2343,25 @@ pub mod wasi {
                 /// Construct a default `request-options` value.
                 #[allow(clippy::new_without_default)]
                 pub fn new() -> Self {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        Host::request_options_new(
-                            &**::witbind::rt::native::host::<
-                                dyn Host,
-                            >(
-                                "wasi:http/types@0.2.12",
-                                "[constructor]request-options",
-                                "wasi::http::types::Host",
-                                "wasi::http::types::install",
-                            ),
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!("[constructor]request-options", (), i32);
-                        let _ret1 = unsafe { _wit_import() };
-                        unsafe { RequestOptions::from_handle(_ret1 as u32) }
-                    }
+                    ::witbind::rt::native_import!(
+                        Host, "[constructor]request-options", request_options_new()
+                    );
+                    wit_import!("[constructor]request-options", (), i32);
+                    let _ret1 = unsafe { _wit_import() };
+                    unsafe { RequestOptions::from_handle(_ret1 as u32) }
                 }
                 /// The timeout for the initial connect to the HTTP Server.
                 pub fn connect_timeout(&self) -> ::core::option::Option<Duration> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostRequestOptions::connect_timeout(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostRequestOptions,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:http/types@0.2.12#request-options",
-                            ),
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!(
-                            "[method]request-options.connect-timeout", (i32, ptr)
-                        );
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u64; 2],
-                        >::uninit();
-                        let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe { _wit_import(self.handle() as i32, _ptr1) };
-                        let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                        let _case4 = || unsafe { *_ptr1.add(8).cast::<u64>() };
-                        unsafe { ::witbind::rt::lift_option(_l2, _case4) }
-                    }
+                    ::witbind::rt::native_method!(
+                        HostRequestOptions, self, connect_timeout()
+                    );
+                    wit_import!("[method]request-options.connect-timeout", (i32, ptr));
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    let _case4 = || unsafe { *_ptr1.add(8).cast::<u64>() };
+                    unsafe { ::witbind::rt::lift_option(_l2, _case4) }
                 }
                 /// Set the timeout for the initial connect to the HTTP Server. An error
                 /// return value indicates that this timeout is not supported.
@@ -3524,63 +2370,36 @@ pub mod wasi {
                     &self,
                     duration: ::core::option::Option<Duration>,
                 ) -> ::core::result::Result<(), ()> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostRequestOptions::set_connect_timeout(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostRequestOptions,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:http/types@0.2.12#request-options",
-                            ),
-                            duration,
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!(
-                            "[method]request-options.set-connect-timeout", (i32, i32,
-                            i64), i32
-                        );
-                        let (_v3, _v4) = match duration {
-                            ::core::option::Option::None => (0i32, 0i64),
-                            ::core::option::Option::Some(_e2) => {
-                                (1i32, ::witbind::rt::as_i64(_e2))
-                            }
-                        };
-                        let _ret5 = unsafe {
-                            _wit_import(self.handle() as i32, _v3, _v4)
-                        };
-                        unsafe { ::witbind::rt::lift_result(_ret5, || (), || ()) }
-                    }
+                    ::witbind::rt::native_method!(
+                        HostRequestOptions, self, set_connect_timeout(duration)
+                    );
+                    wit_import!(
+                        "[method]request-options.set-connect-timeout", (i32, i32, i64),
+                        i32
+                    );
+                    let (_v3, _v4) = match duration {
+                        ::core::option::Option::None => (0i32, 0i64),
+                        ::core::option::Option::Some(_e2) => {
+                            (1i32, ::witbind::rt::as_i64(_e2))
+                        }
+                    };
+                    let _ret5 = unsafe { _wit_import(self.handle() as i32, _v3, _v4) };
+                    unsafe { ::witbind::rt::lift_result(_ret5, || (), || ()) }
                 }
                 /// The timeout for receiving the first byte of the Response body.
                 pub fn first_byte_timeout(&self) -> ::core::option::Option<Duration> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostRequestOptions::first_byte_timeout(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostRequestOptions,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:http/types@0.2.12#request-options",
-                            ),
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!(
-                            "[method]request-options.first-byte-timeout", (i32, ptr)
-                        );
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u64; 2],
-                        >::uninit();
-                        let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe { _wit_import(self.handle() as i32, _ptr1) };
-                        let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                        let _case4 = || unsafe { *_ptr1.add(8).cast::<u64>() };
-                        unsafe { ::witbind::rt::lift_option(_l2, _case4) }
-                    }
+                    ::witbind::rt::native_method!(
+                        HostRequestOptions, self, first_byte_timeout()
+                    );
+                    wit_import!(
+                        "[method]request-options.first-byte-timeout", (i32, ptr)
+                    );
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    let _case4 = || unsafe { *_ptr1.add(8).cast::<u64>() };
+                    unsafe { ::witbind::rt::lift_option(_l2, _case4) }
                 }
                 /// Set the timeout for receiving the first byte of the Response body. An
                 /// error return value indicates that this timeout is not supported.
@@ -3589,64 +2408,37 @@ pub mod wasi {
                     &self,
                     duration: ::core::option::Option<Duration>,
                 ) -> ::core::result::Result<(), ()> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostRequestOptions::set_first_byte_timeout(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostRequestOptions,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:http/types@0.2.12#request-options",
-                            ),
-                            duration,
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!(
-                            "[method]request-options.set-first-byte-timeout", (i32, i32,
-                            i64), i32
-                        );
-                        let (_v3, _v4) = match duration {
-                            ::core::option::Option::None => (0i32, 0i64),
-                            ::core::option::Option::Some(_e2) => {
-                                (1i32, ::witbind::rt::as_i64(_e2))
-                            }
-                        };
-                        let _ret5 = unsafe {
-                            _wit_import(self.handle() as i32, _v3, _v4)
-                        };
-                        unsafe { ::witbind::rt::lift_result(_ret5, || (), || ()) }
-                    }
+                    ::witbind::rt::native_method!(
+                        HostRequestOptions, self, set_first_byte_timeout(duration)
+                    );
+                    wit_import!(
+                        "[method]request-options.set-first-byte-timeout", (i32, i32,
+                        i64), i32
+                    );
+                    let (_v3, _v4) = match duration {
+                        ::core::option::Option::None => (0i32, 0i64),
+                        ::core::option::Option::Some(_e2) => {
+                            (1i32, ::witbind::rt::as_i64(_e2))
+                        }
+                    };
+                    let _ret5 = unsafe { _wit_import(self.handle() as i32, _v3, _v4) };
+                    unsafe { ::witbind::rt::lift_result(_ret5, || (), || ()) }
                 }
                 /// The timeout for receiving subsequent chunks of bytes in the Response
                 /// body stream.
                 pub fn between_bytes_timeout(&self) -> ::core::option::Option<Duration> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostRequestOptions::between_bytes_timeout(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostRequestOptions,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:http/types@0.2.12#request-options",
-                            ),
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!(
-                            "[method]request-options.between-bytes-timeout", (i32, ptr)
-                        );
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u64; 2],
-                        >::uninit();
-                        let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe { _wit_import(self.handle() as i32, _ptr1) };
-                        let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                        let _case4 = || unsafe { *_ptr1.add(8).cast::<u64>() };
-                        unsafe { ::witbind::rt::lift_option(_l2, _case4) }
-                    }
+                    ::witbind::rt::native_method!(
+                        HostRequestOptions, self, between_bytes_timeout()
+                    );
+                    wit_import!(
+                        "[method]request-options.between-bytes-timeout", (i32, ptr)
+                    );
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    let _case4 = || unsafe { *_ptr1.add(8).cast::<u64>() };
+                    unsafe { ::witbind::rt::lift_option(_l2, _case4) }
                 }
                 /// Set the timeout for receiving subsequent chunks of bytes in the Response
                 /// body stream. An error return value indicates that this timeout is not
@@ -3656,35 +2448,21 @@ pub mod wasi {
                     &self,
                     duration: ::core::option::Option<Duration>,
                 ) -> ::core::result::Result<(), ()> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostRequestOptions::set_between_bytes_timeout(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostRequestOptions,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:http/types@0.2.12#request-options",
-                            ),
-                            duration,
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!(
-                            "[method]request-options.set-between-bytes-timeout", (i32,
-                            i32, i64), i32
-                        );
-                        let (_v3, _v4) = match duration {
-                            ::core::option::Option::None => (0i32, 0i64),
-                            ::core::option::Option::Some(_e2) => {
-                                (1i32, ::witbind::rt::as_i64(_e2))
-                            }
-                        };
-                        let _ret5 = unsafe {
-                            _wit_import(self.handle() as i32, _v3, _v4)
-                        };
-                        unsafe { ::witbind::rt::lift_result(_ret5, || (), || ()) }
-                    }
+                    ::witbind::rt::native_method!(
+                        HostRequestOptions, self, set_between_bytes_timeout(duration)
+                    );
+                    wit_import!(
+                        "[method]request-options.set-between-bytes-timeout", (i32, i32,
+                        i64), i32
+                    );
+                    let (_v3, _v4) = match duration {
+                        ::core::option::Option::None => (0i32, 0i64),
+                        ::core::option::Option::Some(_e2) => {
+                            (1i32, ::witbind::rt::as_i64(_e2))
+                        }
+                    };
+                    let _ret5 = unsafe { _wit_import(self.handle() as i32, _v3, _v4) };
+                    unsafe { ::witbind::rt::lift_result(_ret5, || (), || ()) }
                 }
             }
             /// Represents the ability to send an HTTP Response.
@@ -3716,61 +2494,47 @@ pub mod wasi {
                     param: ResponseOutparam,
                     response: ::core::result::Result<OutgoingResponse, ErrorCode>,
                 ) {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        Host::response_outparam_set(
-                            &**::witbind::rt::native::host::<
-                                dyn Host,
-                            >(
-                                "wasi:http/types@0.2.12",
-                                "[static]response-outparam.set",
-                                "wasi::http::types::Host",
-                                "wasi::http::types::install",
-                            ),
-                            param,
-                            response,
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!(
-                            "[static]response-outparam.set", (i32, i32, i32, i32, p64,
-                            ptr, ptr, len, i32)
-                        );
-                        let (_v10, _v11, _v12, _v13, _v14, _v15, _v16, _v17) = match &response {
-                            ::core::result::Result::Ok(_e1) => {
-                                (
-                                    0i32,
-                                    _e1.take_handle() as i32,
-                                    0i32,
-                                    ::core::mem::MaybeUninit::<u64>::zeroed(),
-                                    ::core::ptr::null_mut::<u8>(),
-                                    ::core::ptr::null_mut::<u8>(),
-                                    0usize,
-                                    0i32,
-                                )
-                            }
-                            ::core::result::Result::Err(_e2) => {
-                                let (_v3, _v4, _v5, _v6, _v7, _v8, _v9) = _lower_flat_error_code(
-                                    &_e2,
-                                );
-                                (1i32, _v3, _v4, _v5, _v6, _v7, _v8, _v9)
-                            }
-                        };
-                        unsafe {
-                            _wit_import(
-                                param.take_handle() as i32,
-                                _v10,
-                                _v11,
-                                _v12,
-                                _v13,
-                                _v14,
-                                _v15,
-                                _v16,
-                                _v17,
+                    ::witbind::rt::native_import!(
+                        Host, "[static]response-outparam.set",
+                        response_outparam_set(param, response)
+                    );
+                    wit_import!(
+                        "[static]response-outparam.set", (i32, i32, i32, i32, p64, ptr,
+                        ptr, len, i32)
+                    );
+                    let (_v10, _v11, _v12, _v13, _v14, _v15, _v16, _v17) = match &response {
+                        ::core::result::Result::Ok(_e1) => {
+                            (
+                                0i32,
+                                _e1.take_handle() as i32,
+                                0i32,
+                                ::core::mem::MaybeUninit::<u64>::zeroed(),
+                                ::core::ptr::null_mut::<u8>(),
+                                ::core::ptr::null_mut::<u8>(),
+                                0usize,
+                                0i32,
                             )
-                        };
-                    }
+                        }
+                        ::core::result::Result::Err(_e2) => {
+                            let (_v3, _v4, _v5, _v6, _v7, _v8, _v9) = _lower_flat_error_code(
+                                &_e2,
+                            );
+                            (1i32, _v3, _v4, _v5, _v6, _v7, _v8, _v9)
+                        }
+                    };
+                    unsafe {
+                        _wit_import(
+                            param.take_handle() as i32,
+                            _v10,
+                            _v11,
+                            _v12,
+                            _v13,
+                            _v14,
+                            _v15,
+                            _v16,
+                            _v17,
+                        )
+                    };
                 }
             }
             /// This type corresponds to the HTTP standard Status Code.
@@ -3788,23 +2552,10 @@ pub mod wasi {
             impl IncomingResponse {
                 /// Returns the status code from the incoming response.
                 pub fn status(&self) -> StatusCode {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostIncomingResponse::status(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostIncomingResponse,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:http/types@0.2.12#incoming-response",
-                            ),
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!("[method]incoming-response.status", (i32), i32);
-                        let _ret1 = unsafe { _wit_import(self.handle() as i32) };
-                        _ret1 as u16
-                    }
+                    ::witbind::rt::native_method!(HostIncomingResponse, self, status());
+                    wit_import!("[method]incoming-response.status", (i32), i32);
+                    let _ret1 = unsafe { _wit_import(self.handle() as i32) };
+                    _ret1 as u16
                 }
                 /// Returns the headers from the incoming response.
                 ///
@@ -3814,54 +2565,26 @@ pub mod wasi {
                 /// This headers resource is a child: it must be dropped before the parent
                 /// `incoming-response` is dropped.
                 pub fn headers(&self) -> Headers {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostIncomingResponse::headers(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostIncomingResponse,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:http/types@0.2.12#incoming-response",
-                            ),
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!("[method]incoming-response.headers", (i32), i32);
-                        let _ret1 = unsafe { _wit_import(self.handle() as i32) };
-                        unsafe { Fields::from_handle(_ret1 as u32) }
-                    }
+                    ::witbind::rt::native_method!(HostIncomingResponse, self, headers());
+                    wit_import!("[method]incoming-response.headers", (i32), i32);
+                    let _ret1 = unsafe { _wit_import(self.handle() as i32) };
+                    unsafe { Fields::from_handle(_ret1 as u32) }
                 }
                 /// Returns the incoming body. May be called at most once. Returns error
                 /// if called additional times.
                 #[allow(clippy::result_unit_err)]
                 pub fn consume(&self) -> ::core::result::Result<IncomingBody, ()> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostIncomingResponse::consume(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostIncomingResponse,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:http/types@0.2.12#incoming-response",
-                            ),
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!("[method]incoming-response.consume", (i32, ptr));
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u32; 2],
-                        >::uninit();
-                        let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe { _wit_import(self.handle() as i32, _ptr1) };
-                        let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                        let _case4 = || {
-                            let _l3 = unsafe { *_ptr1.add(4).cast::<i32>() };
-                            unsafe { IncomingBody::from_handle(_l3 as u32) }
-                        };
-                        unsafe { ::witbind::rt::lift_result(_l2, _case4, || ()) }
-                    }
+                    ::witbind::rt::native_method!(HostIncomingResponse, self, consume());
+                    wit_import!("[method]incoming-response.consume", (i32, ptr));
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    let _case4 = || {
+                        let _l3 = unsafe { *_ptr1.add(4).cast::<i32>() };
+                        unsafe { IncomingBody::from_handle(_l3 as u32) }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, _case4, || ()) }
                 }
             }
             /// Represents an incoming HTTP Request or Response's Body.
@@ -3898,56 +2621,27 @@ pub mod wasi {
                 /// the user does not read the entire body.
                 #[allow(clippy::result_unit_err)]
                 pub fn stream(&self) -> ::core::result::Result<InputStream, ()> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostIncomingBody::stream(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostIncomingBody,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:http/types@0.2.12#incoming-body",
-                            ),
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!("[method]incoming-body.stream", (i32, ptr));
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u32; 2],
-                        >::uninit();
-                        let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe { _wit_import(self.handle() as i32, _ptr1) };
-                        let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                        let _case4 = || {
-                            let _l3 = unsafe { *_ptr1.add(4).cast::<i32>() };
-                            unsafe { InputStream::from_handle(_l3 as u32) }
-                        };
-                        unsafe { ::witbind::rt::lift_result(_l2, _case4, || ()) }
-                    }
+                    ::witbind::rt::native_method!(HostIncomingBody, self, stream());
+                    wit_import!("[method]incoming-body.stream", (i32, ptr));
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    let _case4 = || {
+                        let _l3 = unsafe { *_ptr1.add(4).cast::<i32>() };
+                        unsafe { InputStream::from_handle(_l3 as u32) }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, _case4, || ()) }
                 }
                 /// Takes ownership of `incoming-body`, and returns a `future-trailers`.
                 /// This function will trap if the `input-stream` child is still alive.
                 pub fn finish(this: IncomingBody) -> FutureTrailers {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        Host::incoming_body_finish(
-                            &**::witbind::rt::native::host::<
-                                dyn Host,
-                            >(
-                                "wasi:http/types@0.2.12",
-                                "[static]incoming-body.finish",
-                                "wasi::http::types::Host",
-                                "wasi::http::types::install",
-                            ),
-                            this,
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!("[static]incoming-body.finish", (i32), i32);
-                        let _ret1 = unsafe { _wit_import(this.take_handle() as i32) };
-                        unsafe { FutureTrailers::from_handle(_ret1 as u32) }
-                    }
+                    ::witbind::rt::native_import!(
+                        Host, "[static]incoming-body.finish", incoming_body_finish(this)
+                    );
+                    wit_import!("[static]incoming-body.finish", (i32), i32);
+                    let _ret1 = unsafe { _wit_import(this.take_handle() as i32) };
+                    unsafe { FutureTrailers::from_handle(_ret1 as u32) }
                 }
             }
             /// Represents a future which may eventually return trailers, or an error.
@@ -3969,23 +2663,10 @@ pub mod wasi {
                 /// been received, or an error has occurred. When this pollable is ready,
                 /// the `get` method will return `some`.
                 pub fn subscribe(&self) -> Pollable {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostFutureTrailers::subscribe(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostFutureTrailers,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:http/types@0.2.12#future-trailers",
-                            ),
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!("[method]future-trailers.subscribe", (i32), i32);
-                        let _ret1 = unsafe { _wit_import(self.handle() as i32) };
-                        unsafe { Pollable::from_handle(_ret1 as u32) }
-                    }
+                    ::witbind::rt::native_method!(HostFutureTrailers, self, subscribe());
+                    wit_import!("[method]future-trailers.subscribe", (i32), i32);
+                    let _ret1 = unsafe { _wit_import(self.handle() as i32) };
+                    unsafe { Pollable::from_handle(_ret1 as u32) }
                 }
                 /// Returns the contents of the trailers, or an error which occurred,
                 /// once the future is ready.
@@ -4017,45 +2698,30 @@ pub mod wasi {
                         (),
                     >,
                 > {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostFutureTrailers::get(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostFutureTrailers,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:http/types@0.2.12#future-trailers",
-                            ),
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!("[method]future-trailers.get", (i32, ptr));
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u64; 7],
-                        >::uninit();
-                        let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe { _wit_import(self.handle() as i32, _ptr1) };
-                        let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                        let _case15 = || {
-                            let _l3 = unsafe { *_ptr1.add(8).cast::<u8>() };
-                            let _case13 = || {
-                                let _l4 = unsafe { *_ptr1.add(16).cast::<u8>() };
-                                let _case9 = || {
-                                    let _l5 = unsafe { *_ptr1.add(24).cast::<u8>() };
-                                    let _case7 = || {
-                                        let _l6 = unsafe { *_ptr1.add(28).cast::<i32>() };
-                                        unsafe { Fields::from_handle(_l6 as u32) }
-                                    };
-                                    unsafe { ::witbind::rt::lift_option(_l5, _case7) }
+                    ::witbind::rt::native_method!(HostFutureTrailers, self, get());
+                    wit_import!("[method]future-trailers.get", (i32, ptr));
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 7]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    let _case15 = || {
+                        let _l3 = unsafe { *_ptr1.add(8).cast::<u8>() };
+                        let _case13 = || {
+                            let _l4 = unsafe { *_ptr1.add(16).cast::<u8>() };
+                            let _case9 = || {
+                                let _l5 = unsafe { *_ptr1.add(24).cast::<u8>() };
+                                let _case7 = || {
+                                    let _l6 = unsafe { *_ptr1.add(28).cast::<i32>() };
+                                    unsafe { Fields::from_handle(_l6 as u32) }
                                 };
-                                let _case11 = || unsafe { _lift_error_code(_ptr1.add(24)) };
-                                unsafe { ::witbind::rt::lift_result(_l4, _case9, _case11) }
+                                unsafe { ::witbind::rt::lift_option(_l5, _case7) }
                             };
-                            unsafe { ::witbind::rt::lift_result(_l3, _case13, || ()) }
+                            let _case11 = || unsafe { _lift_error_code(_ptr1.add(24)) };
+                            unsafe { ::witbind::rt::lift_result(_l4, _case9, _case11) }
                         };
-                        unsafe { ::witbind::rt::lift_option(_l2, _case15) }
-                    }
+                        unsafe { ::witbind::rt::lift_result(_l3, _case13, || ()) }
+                    };
+                    unsafe { ::witbind::rt::lift_option(_l2, _case15) }
                 }
             }
             /// Represents an outgoing HTTP Response.
@@ -4075,46 +2741,22 @@ pub mod wasi {
                 ///
                 /// * `headers` is the HTTP Headers for the Response.
                 pub fn new(headers: Headers) -> Self {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        Host::outgoing_response_new(
-                            &**::witbind::rt::native::host::<
-                                dyn Host,
-                            >(
-                                "wasi:http/types@0.2.12",
-                                "[constructor]outgoing-response",
-                                "wasi::http::types::Host",
-                                "wasi::http::types::install",
-                            ),
-                            headers,
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!("[constructor]outgoing-response", (i32), i32);
-                        let _ret1 = unsafe { _wit_import(headers.take_handle() as i32) };
-                        unsafe { OutgoingResponse::from_handle(_ret1 as u32) }
-                    }
+                    ::witbind::rt::native_import!(
+                        Host, "[constructor]outgoing-response",
+                        outgoing_response_new(headers)
+                    );
+                    wit_import!("[constructor]outgoing-response", (i32), i32);
+                    let _ret1 = unsafe { _wit_import(headers.take_handle() as i32) };
+                    unsafe { OutgoingResponse::from_handle(_ret1 as u32) }
                 }
                 /// Get the HTTP Status Code for the Response.
                 pub fn status_code(&self) -> StatusCode {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostOutgoingResponse::status_code(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostOutgoingResponse,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:http/types@0.2.12#outgoing-response",
-                            ),
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!("[method]outgoing-response.status-code", (i32), i32);
-                        let _ret1 = unsafe { _wit_import(self.handle() as i32) };
-                        _ret1 as u16
-                    }
+                    ::witbind::rt::native_method!(
+                        HostOutgoingResponse, self, status_code()
+                    );
+                    wit_import!("[method]outgoing-response.status-code", (i32), i32);
+                    let _ret1 = unsafe { _wit_import(self.handle() as i32) };
+                    _ret1 as u16
                 }
                 /// Set the HTTP Status Code for the Response. Fails if the status-code
                 /// given is not a valid http status code.
@@ -4123,31 +2765,19 @@ pub mod wasi {
                     &self,
                     status_code: StatusCode,
                 ) -> ::core::result::Result<(), ()> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostOutgoingResponse::set_status_code(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostOutgoingResponse,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:http/types@0.2.12#outgoing-response",
-                            ),
-                            status_code,
+                    ::witbind::rt::native_method!(
+                        HostOutgoingResponse, self, set_status_code(status_code)
+                    );
+                    wit_import!(
+                        "[method]outgoing-response.set-status-code", (i32, i32), i32
+                    );
+                    let _ret1 = unsafe {
+                        _wit_import(
+                            self.handle() as i32,
+                            ::witbind::rt::as_i32(status_code),
                         )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!(
-                            "[method]outgoing-response.set-status-code", (i32, i32), i32
-                        );
-                        let _ret1 = unsafe {
-                            _wit_import(
-                                self.handle() as i32,
-                                ::witbind::rt::as_i32(status_code),
-                            )
-                        };
-                        unsafe { ::witbind::rt::lift_result(_ret1, || (), || ()) }
-                    }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_ret1, || (), || ()) }
                 }
                 /// Get the headers associated with the Request.
                 ///
@@ -4158,23 +2788,10 @@ pub mod wasi {
                 /// `outgoing-request` is dropped, or its ownership is transferred to
                 /// another component by e.g. `outgoing-handler.handle`.
                 pub fn headers(&self) -> Headers {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostOutgoingResponse::headers(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostOutgoingResponse,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:http/types@0.2.12#outgoing-response",
-                            ),
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!("[method]outgoing-response.headers", (i32), i32);
-                        let _ret1 = unsafe { _wit_import(self.handle() as i32) };
-                        unsafe { Fields::from_handle(_ret1 as u32) }
-                    }
+                    ::witbind::rt::native_method!(HostOutgoingResponse, self, headers());
+                    wit_import!("[method]outgoing-response.headers", (i32), i32);
+                    let _ret1 = unsafe { _wit_import(self.handle() as i32) };
+                    unsafe { Fields::from_handle(_ret1 as u32) }
                 }
                 /// Returns the resource corresponding to the outgoing Body for this Response.
                 ///
@@ -4183,32 +2800,17 @@ pub mod wasi {
                 /// calls will return error.
                 #[allow(clippy::result_unit_err)]
                 pub fn body(&self) -> ::core::result::Result<OutgoingBody, ()> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostOutgoingResponse::body(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostOutgoingResponse,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:http/types@0.2.12#outgoing-response",
-                            ),
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!("[method]outgoing-response.body", (i32, ptr));
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u32; 2],
-                        >::uninit();
-                        let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe { _wit_import(self.handle() as i32, _ptr1) };
-                        let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                        let _case4 = || {
-                            let _l3 = unsafe { *_ptr1.add(4).cast::<i32>() };
-                            unsafe { OutgoingBody::from_handle(_l3 as u32) }
-                        };
-                        unsafe { ::witbind::rt::lift_result(_l2, _case4, || ()) }
-                    }
+                    ::witbind::rt::native_method!(HostOutgoingResponse, self, body());
+                    wit_import!("[method]outgoing-response.body", (i32, ptr));
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    let _case4 = || {
+                        let _l3 = unsafe { *_ptr1.add(4).cast::<i32>() };
+                        unsafe { OutgoingBody::from_handle(_l3 as u32) }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, _case4, || ()) }
                 }
             }
             /// Represents an outgoing HTTP Request or Response's Body.
@@ -4247,32 +2849,17 @@ pub mod wasi {
                 /// will return error.
                 #[allow(clippy::result_unit_err)]
                 pub fn write(&self) -> ::core::result::Result<OutputStream, ()> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostOutgoingBody::write(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostOutgoingBody,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:http/types@0.2.12#outgoing-body",
-                            ),
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!("[method]outgoing-body.write", (i32, ptr));
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u32; 2],
-                        >::uninit();
-                        let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe { _wit_import(self.handle() as i32, _ptr1) };
-                        let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                        let _case4 = || {
-                            let _l3 = unsafe { *_ptr1.add(4).cast::<i32>() };
-                            unsafe { OutputStream::from_handle(_l3 as u32) }
-                        };
-                        unsafe { ::witbind::rt::lift_result(_l2, _case4, || ()) }
-                    }
+                    ::witbind::rt::native_method!(HostOutgoingBody, self, write());
+                    wit_import!("[method]outgoing-body.write", (i32, ptr));
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    let _case4 = || {
+                        let _l3 = unsafe { *_ptr1.add(4).cast::<i32>() };
+                        unsafe { OutputStream::from_handle(_l3 as u32) }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, _case4, || ()) }
                 }
                 /// Finalize an outgoing body, optionally providing trailers. This must be
                 /// called to signal that the response is complete. If the `outgoing-body`
@@ -4287,43 +2874,23 @@ pub mod wasi {
                     this: OutgoingBody,
                     trailers: ::core::option::Option<Trailers>,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        Host::outgoing_body_finish(
-                            &**::witbind::rt::native::host::<
-                                dyn Host,
-                            >(
-                                "wasi:http/types@0.2.12",
-                                "[static]outgoing-body.finish",
-                                "wasi::http::types::Host",
-                                "wasi::http::types::install",
-                            ),
-                            this,
-                            trailers,
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!(
-                            "[static]outgoing-body.finish", (i32, i32, i32, ptr)
-                        );
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u64; 5],
-                        >::uninit();
-                        let (_v3, _v4) = match &trailers {
-                            ::core::option::Option::None => (0i32, 0i32),
-                            ::core::option::Option::Some(_e2) => {
-                                (1i32, _e2.take_handle() as i32)
-                            }
-                        };
-                        let _ptr5 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe {
-                            _wit_import(this.take_handle() as i32, _v3, _v4, _ptr5)
-                        };
-                        let _l6 = unsafe { *_ptr5.cast::<u8>() };
-                        let _case8 = || unsafe { _lift_error_code(_ptr5.add(8)) };
-                        unsafe { ::witbind::rt::lift_result(_l6, || (), _case8) }
-                    }
+                    ::witbind::rt::native_import!(
+                        Host, "[static]outgoing-body.finish", outgoing_body_finish(this,
+                        trailers)
+                    );
+                    wit_import!("[static]outgoing-body.finish", (i32, i32, i32, ptr));
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 5]>::uninit();
+                    let (_v3, _v4) = match &trailers {
+                        ::core::option::Option::None => (0i32, 0i32),
+                        ::core::option::Option::Some(_e2) => {
+                            (1i32, _e2.take_handle() as i32)
+                        }
+                    };
+                    let _ptr5 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe { _wit_import(this.take_handle() as i32, _v3, _v4, _ptr5) };
+                    let _l6 = unsafe { *_ptr5.cast::<u8>() };
+                    let _case8 = || unsafe { _lift_error_code(_ptr5.add(8)) };
+                    unsafe { ::witbind::rt::lift_result(_l6, || (), _case8) }
                 }
             }
             /// Represents a future which may eventually return an incoming HTTP
@@ -4345,25 +2912,14 @@ pub mod wasi {
                 /// been received, or an error has occurred. When this pollable is ready,
                 /// the `get` method will return `some`.
                 pub fn subscribe(&self) -> Pollable {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostFutureIncomingResponse::subscribe(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostFutureIncomingResponse,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:http/types@0.2.12#future-incoming-response",
-                            ),
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!(
-                            "[method]future-incoming-response.subscribe", (i32), i32
-                        );
-                        let _ret1 = unsafe { _wit_import(self.handle() as i32) };
-                        unsafe { Pollable::from_handle(_ret1 as u32) }
-                    }
+                    ::witbind::rt::native_method!(
+                        HostFutureIncomingResponse, self, subscribe()
+                    );
+                    wit_import!(
+                        "[method]future-incoming-response.subscribe", (i32), i32
+                    );
+                    let _ret1 = unsafe { _wit_import(self.handle() as i32) };
+                    unsafe { Pollable::from_handle(_ret1 as u32) }
                 }
                 /// Returns the incoming HTTP Response, or an error, once one is ready.
                 ///
@@ -4387,41 +2943,28 @@ pub mod wasi {
                         (),
                     >,
                 > {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostFutureIncomingResponse::get(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostFutureIncomingResponse,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:http/types@0.2.12#future-incoming-response",
-                            ),
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!("[method]future-incoming-response.get", (i32, ptr));
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u64; 7],
-                        >::uninit();
-                        let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe { _wit_import(self.handle() as i32, _ptr1) };
-                        let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                        let _case12 = || {
-                            let _l3 = unsafe { *_ptr1.add(8).cast::<u8>() };
-                            let _case10 = || {
-                                let _l4 = unsafe { *_ptr1.add(16).cast::<u8>() };
-                                let _case6 = || {
-                                    let _l5 = unsafe { *_ptr1.add(24).cast::<i32>() };
-                                    unsafe { IncomingResponse::from_handle(_l5 as u32) }
-                                };
-                                let _case8 = || unsafe { _lift_error_code(_ptr1.add(24)) };
-                                unsafe { ::witbind::rt::lift_result(_l4, _case6, _case8) }
+                    ::witbind::rt::native_method!(
+                        HostFutureIncomingResponse, self, get()
+                    );
+                    wit_import!("[method]future-incoming-response.get", (i32, ptr));
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 7]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    let _case12 = || {
+                        let _l3 = unsafe { *_ptr1.add(8).cast::<u8>() };
+                        let _case10 = || {
+                            let _l4 = unsafe { *_ptr1.add(16).cast::<u8>() };
+                            let _case6 = || {
+                                let _l5 = unsafe { *_ptr1.add(24).cast::<i32>() };
+                                unsafe { IncomingResponse::from_handle(_l5 as u32) }
                             };
-                            unsafe { ::witbind::rt::lift_result(_l3, _case10, || ()) }
+                            let _case8 = || unsafe { _lift_error_code(_ptr1.add(24)) };
+                            unsafe { ::witbind::rt::lift_result(_l4, _case6, _case8) }
                         };
-                        unsafe { ::witbind::rt::lift_option(_l2, _case12) }
-                    }
+                        unsafe { ::witbind::rt::lift_result(_l3, _case10, || ()) }
+                    };
+                    unsafe { ::witbind::rt::lift_option(_l2, _case12) }
                 }
             }
             /// Attempts to extract a http-related `error` from the wasi:io `error`
@@ -4436,183 +2979,85 @@ pub mod wasi {
             /// Note that this function is fallible because not all io-errors are
             /// http-related errors.
             pub fn http_error_code(err: &IoError) -> ::core::option::Option<ErrorCode> {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::http_error_code(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "wasi:http/types@0.2.12",
-                            "http-error-code",
-                            "wasi::http::types::Host",
-                            "wasi::http::types::install",
-                        ),
-                        err,
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("http-error-code", (i32, ptr));
-                    let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 5]>::uninit();
-                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe { _wit_import(err.handle() as i32, _ptr1) };
-                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    let _case4 = || unsafe { _lift_error_code(_ptr1.add(8)) };
-                    unsafe { ::witbind::rt::lift_option(_l2, _case4) }
-                }
+                ::witbind::rt::native_import!(
+                    Host, "http-error-code", http_error_code(err)
+                );
+                wit_import!("http-error-code", (i32, ptr));
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 5]>::uninit();
+                let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(err.handle() as i32, _ptr1) };
+                let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                let _case4 = || unsafe { _lift_error_code(_ptr1.add(8)) };
+                unsafe { ::witbind::rt::lift_option(_l2, _case4) }
             }
-            /// Natively (`cargo test` on the host): the imports of `wasi:http/types@0.2.12` as a test implements them; make an implementation this thread's with [`install`]. A method left out panics when the guest calls it, naming it.
+            #[cfg(not(any(target_arch = "wasm32", miri)))]
+            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
+                wit: "wasi:http/types@0.2.12",
+                module: "wasi::http::types",
+                install: "install",
+            };
+            /// Natively (`cargo test` on the host): the imports of `wasi:http/types@0.2.12`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
-                /// Construct an empty HTTP Fields.
-                ///
-                /// The resulting `fields` is mutable.
                 fn fields_new(&self) -> Fields {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:http/types@0.2.12",
-                        "[constructor]fields",
-                        "wasi::http::types::Host",
-                        "fields_new",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "[constructor]fields")
                 }
-                /// Construct an HTTP Fields.
-                ///
-                /// The resulting `fields` is mutable.
-                ///
-                /// The list represents each name-value pair in the Fields. Names
-                /// which have multiple values are represented by multiple entries in this
-                /// list with the same name.
-                ///
-                /// The tuple is a pair of the field name, represented as a string, and
-                /// Value, represented as a list of bytes.
-                ///
-                /// An error result will be returned if any `field-name` or `field-value` is
-                /// syntactically invalid, or if a field is forbidden.
                 fn fields_from_list(
                     &self,
                     entries: &[(FieldName, FieldValue)],
                 ) -> ::core::result::Result<Fields, HeaderError> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:http/types@0.2.12",
-                        "[static]fields.from-list",
-                        "wasi::http::types::Host",
-                        "fields_from_list",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "[static]fields.from-list")
                 }
-                /// Construct a new `outgoing-request` with a default `method` of `GET`, and
-                /// `none` values for `path-with-query`, `scheme`, and `authority`.
-                ///
-                /// * `headers` is the HTTP Headers for the Request.
-                ///
-                /// It is possible to construct, or manipulate with the accessor functions
-                /// below, an `outgoing-request` with an invalid combination of `scheme`
-                /// and `authority`, or `headers` which are not permitted to be sent.
-                /// It is the obligation of the `outgoing-handler.handle` implementation
-                /// to reject invalid constructions of `outgoing-request`.
                 fn outgoing_request_new(&self, headers: Headers) -> OutgoingRequest {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:http/types@0.2.12",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[constructor]outgoing-request",
-                        "wasi::http::types::Host",
-                        "outgoing_request_new",
                     )
                 }
-                /// Construct a default `request-options` value.
                 fn request_options_new(&self) -> RequestOptions {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:http/types@0.2.12",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[constructor]request-options",
-                        "wasi::http::types::Host",
-                        "request_options_new",
                     )
                 }
-                /// Set the value of the `response-outparam` to either send a response,
-                /// or indicate an error.
-                ///
-                /// This method consumes the `response-outparam` to ensure that it is
-                /// called at most once. If it is never called, the implementation
-                /// will respond with an error.
-                ///
-                /// The user may provide an `error` to `response` to allow the
-                /// implementation determine how to respond with an HTTP error response.
                 fn response_outparam_set(
                     &self,
                     param: ResponseOutparam,
                     response: ::core::result::Result<OutgoingResponse, ErrorCode>,
                 ) {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:http/types@0.2.12",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[static]response-outparam.set",
-                        "wasi::http::types::Host",
-                        "response_outparam_set",
                     )
                 }
-                /// Takes ownership of `incoming-body`, and returns a `future-trailers`.
-                /// This function will trap if the `input-stream` child is still alive.
                 fn incoming_body_finish(&self, this: IncomingBody) -> FutureTrailers {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:http/types@0.2.12",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[static]incoming-body.finish",
-                        "wasi::http::types::Host",
-                        "incoming_body_finish",
                     )
                 }
-                /// Construct an `outgoing-response`, with a default `status-code` of `200`.
-                /// If a different `status-code` is needed, it must be set via the
-                /// `set-status-code` method.
-                ///
-                /// * `headers` is the HTTP Headers for the Response.
                 fn outgoing_response_new(&self, headers: Headers) -> OutgoingResponse {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:http/types@0.2.12",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[constructor]outgoing-response",
-                        "wasi::http::types::Host",
-                        "outgoing_response_new",
                     )
                 }
-                /// Finalize an outgoing body, optionally providing trailers. This must be
-                /// called to signal that the response is complete. If the `outgoing-body`
-                /// is dropped without calling `outgoing-body.finalize`, the implementation
-                /// should treat the body as corrupted.
-                ///
-                /// Fails if the body's `outgoing-request` or `outgoing-response` was
-                /// constructed with a Content-Length header, and the contents written
-                /// to the body (via `write`) does not match the value given in the
-                /// Content-Length.
                 fn outgoing_body_finish(
                     &self,
                     this: OutgoingBody,
                     trailers: ::core::option::Option<Trailers>,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:http/types@0.2.12",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[static]outgoing-body.finish",
-                        "wasi::http::types::Host",
-                        "outgoing_body_finish",
                     )
                 }
-                /// Attempts to extract a http-related `error` from the wasi:io `error`
-                /// provided.
-                ///
-                /// Stream operations which return
-                /// `wasi:io/stream.stream-error.last-operation-failed` have a payload of
-                /// type `wasi:io/error.error` with more information about the operation
-                /// that failed. This payload can be passed through to this function to see
-                /// if there's http-related information about the error to return.
-                ///
-                /// Note that this function is fallible because not all io-errors are
-                /// http-related errors.
                 fn http_error_code(
                     &self,
                     err: &IoError,
                 ) -> ::core::option::Option<ErrorCode> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:http/types@0.2.12",
-                        "http-error-code",
-                        "wasi::http::types::Host",
-                        "http_error_code",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "http-error-code")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `wasi:http/types@0.2.12` until the returned guard is dropped (the one installed before comes back then).
@@ -4620,594 +3065,276 @@ pub mod wasi {
             pub fn install(host: impl Host) -> ::witbind::rt::native::Installed {
                 ::witbind::rt::native::install::<dyn Host>(::witbind::rt::Box::new(host))
             }
-            /// Natively (`cargo test` on the host): a test's object behind an imported [`Fields`] (`wasi:http/types@0.2.12#fields`); `Fields::from(object)` hands it to the guest. A method left out panics when the guest calls it, naming it.
+            /// Natively (`cargo test` on the host): a test's object behind an imported [`Fields`], with its methods; `Fields::from(object)` hands it to the guest. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait HostFields: 'static {
-                /// Get all of the values corresponding to a name. If the name is not present
-                /// in this `fields` or is syntactically invalid, an empty list is returned.
-                /// However, if the name is present but empty, this is represented by a list
-                /// with one or more empty field-values present.
                 fn get(&self, name: &str) -> ::witbind::rt::Vec<FieldValue> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:http/types@0.2.12#fields",
-                        "[method]fields.get",
-                        "wasi::http::types::HostFields",
-                        "get",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "[method]fields.get")
                 }
-                /// Returns `true` when the name is present in this `fields`. If the name is
-                /// syntactically invalid, `false` is returned.
                 fn has(&self, name: &str) -> bool {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:http/types@0.2.12#fields",
-                        "[method]fields.has",
-                        "wasi::http::types::HostFields",
-                        "has",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "[method]fields.has")
                 }
-                /// Set all of the values for a name. Clears any existing values for that
-                /// name, if they have been set.
-                ///
-                /// Fails with `header-error.immutable` if the `fields` are immutable.
-                ///
-                /// Fails with `header-error.invalid-syntax` if the `field-name` or any of
-                /// the `field-value`s are syntactically invalid.
                 fn set(
                     &self,
                     name: &str,
                     value: &[FieldValue],
                 ) -> ::core::result::Result<(), HeaderError> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:http/types@0.2.12#fields",
-                        "[method]fields.set",
-                        "wasi::http::types::HostFields",
-                        "set",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "[method]fields.set")
                 }
-                /// Delete all values for a name. Does nothing if no values for the name
-                /// exist.
-                ///
-                /// Fails with `header-error.immutable` if the `fields` are immutable.
-                ///
-                /// Fails with `header-error.invalid-syntax` if the `field-name` is
-                /// syntactically invalid.
                 fn delete(&self, name: &str) -> ::core::result::Result<(), HeaderError> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:http/types@0.2.12#fields",
-                        "[method]fields.delete",
-                        "wasi::http::types::HostFields",
-                        "delete",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "[method]fields.delete")
                 }
-                /// Append a value for a name. Does not change or delete any existing
-                /// values for that name.
-                ///
-                /// Fails with `header-error.immutable` if the `fields` are immutable.
-                ///
-                /// Fails with `header-error.invalid-syntax` if the `field-name` or
-                /// `field-value` are syntactically invalid.
                 fn append(
                     &self,
                     name: &str,
                     value: &[u8],
                 ) -> ::core::result::Result<(), HeaderError> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:http/types@0.2.12#fields",
-                        "[method]fields.append",
-                        "wasi::http::types::HostFields",
-                        "append",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "[method]fields.append")
                 }
-                /// Retrieve the full set of names and values in the Fields. Like the
-                /// constructor, the list represents each name-value pair.
-                ///
-                /// The outer list represents each name-value pair in the Fields. Names
-                /// which have multiple values are represented by multiple entries in this
-                /// list with the same name.
-                ///
-                /// The names and values are always returned in the original casing and in
-                /// the order in which they will be serialized for transport.
                 fn entries(&self) -> ::witbind::rt::Vec<(FieldName, FieldValue)> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:http/types@0.2.12#fields",
-                        "[method]fields.entries",
-                        "wasi::http::types::HostFields",
-                        "entries",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "[method]fields.entries")
                 }
-                /// Make a deep copy of the Fields. Equivalent in behavior to calling the
-                /// `fields` constructor on the return value of `entries`. The resulting
-                /// `fields` is mutable.
                 #[allow(clippy::should_implement_trait)]
                 fn clone(&self) -> Fields {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:http/types@0.2.12#fields",
-                        "[method]fields.clone",
-                        "wasi::http::types::HostFields",
-                        "clone",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "[method]fields.clone")
                 }
             }
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            impl<T: HostFields> ::core::convert::From<T> for Fields {
-                fn from(object: T) -> Self {
-                    let handle = ::witbind::rt::native::new_resource::<
-                        dyn HostFields,
-                    >(::witbind::rt::Box::new(object));
-                    Self {
-                        handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(handle)
-                        },
-                    }
-                }
-            }
-            /// Natively (`cargo test` on the host): a test's object behind an imported [`IncomingRequest`] (`wasi:http/types@0.2.12#incoming-request`); `IncomingRequest::from(object)` hands it to the guest. A method left out panics when the guest calls it, naming it.
+            ::witbind::rt::native_resource!(Fields, HostFields);
+            /// Natively (`cargo test` on the host): a test's object behind an imported [`IncomingRequest`], with its methods; `IncomingRequest::from(object)` hands it to the guest. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait HostIncomingRequest: 'static {
-                /// Returns the method of the incoming request.
                 fn method(&self) -> Method {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:http/types@0.2.12#incoming-request",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]incoming-request.method",
-                        "wasi::http::types::HostIncomingRequest",
-                        "method",
                     )
                 }
-                /// Returns the path with query parameters from the request, as a string.
                 fn path_with_query(
                     &self,
                 ) -> ::core::option::Option<::witbind::rt::String> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:http/types@0.2.12#incoming-request",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]incoming-request.path-with-query",
-                        "wasi::http::types::HostIncomingRequest",
-                        "path_with_query",
                     )
                 }
-                /// Returns the protocol scheme from the request.
                 fn scheme(&self) -> ::core::option::Option<Scheme> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:http/types@0.2.12#incoming-request",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]incoming-request.scheme",
-                        "wasi::http::types::HostIncomingRequest",
-                        "scheme",
                     )
                 }
-                /// Returns the authority of the Request's target URI, if present.
                 fn authority(&self) -> ::core::option::Option<::witbind::rt::String> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:http/types@0.2.12#incoming-request",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]incoming-request.authority",
-                        "wasi::http::types::HostIncomingRequest",
-                        "authority",
                     )
                 }
-                /// Get the `headers` associated with the request.
-                ///
-                /// The returned `headers` resource is immutable: `set`, `append`, and
-                /// `delete` operations will fail with `header-error.immutable`.
-                ///
-                /// The `headers` returned are a child resource: it must be dropped before
-                /// the parent `incoming-request` is dropped. Dropping this
-                /// `incoming-request` before all children are dropped will trap.
                 fn headers(&self) -> Headers {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:http/types@0.2.12#incoming-request",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]incoming-request.headers",
-                        "wasi::http::types::HostIncomingRequest",
-                        "headers",
                     )
                 }
-                /// Gives the `incoming-body` associated with this request. Will only
-                /// return success at most once, and subsequent calls will return error.
                 #[allow(clippy::result_unit_err)]
                 fn consume(&self) -> ::core::result::Result<IncomingBody, ()> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:http/types@0.2.12#incoming-request",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]incoming-request.consume",
-                        "wasi::http::types::HostIncomingRequest",
-                        "consume",
                     )
                 }
             }
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            impl<T: HostIncomingRequest> ::core::convert::From<T> for IncomingRequest {
-                fn from(object: T) -> Self {
-                    let handle = ::witbind::rt::native::new_resource::<
-                        dyn HostIncomingRequest,
-                    >(::witbind::rt::Box::new(object));
-                    Self {
-                        handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(handle)
-                        },
-                    }
-                }
-            }
-            /// Natively (`cargo test` on the host): a test's object behind an imported [`OutgoingRequest`] (`wasi:http/types@0.2.12#outgoing-request`); `OutgoingRequest::from(object)` hands it to the guest. A method left out panics when the guest calls it, naming it.
+            ::witbind::rt::native_resource!(IncomingRequest, HostIncomingRequest);
+            /// Natively (`cargo test` on the host): a test's object behind an imported [`OutgoingRequest`], with its methods; `OutgoingRequest::from(object)` hands it to the guest. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait HostOutgoingRequest: 'static {
-                /// Returns the resource corresponding to the outgoing Body for this
-                /// Request.
-                ///
-                /// Returns success on the first call: the `outgoing-body` resource for
-                /// this `outgoing-request` can be retrieved at most once. Subsequent
-                /// calls will return error.
                 #[allow(clippy::result_unit_err)]
                 fn body(&self) -> ::core::result::Result<OutgoingBody, ()> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:http/types@0.2.12#outgoing-request",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]outgoing-request.body",
-                        "wasi::http::types::HostOutgoingRequest",
-                        "body",
                     )
                 }
-                /// Get the Method for the Request.
                 fn method(&self) -> Method {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:http/types@0.2.12#outgoing-request",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]outgoing-request.method",
-                        "wasi::http::types::HostOutgoingRequest",
-                        "method",
                     )
                 }
-                /// Set the Method for the Request. Fails if the string present in a
-                /// `method.other` argument is not a syntactically valid method.
                 #[allow(clippy::result_unit_err)]
                 fn set_method(&self, method: &Method) -> ::core::result::Result<(), ()> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:http/types@0.2.12#outgoing-request",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]outgoing-request.set-method",
-                        "wasi::http::types::HostOutgoingRequest",
-                        "set_method",
                     )
                 }
-                /// Get the combination of the HTTP Path and Query for the Request.
-                /// When `none`, this represents an empty Path and empty Query.
                 fn path_with_query(
                     &self,
                 ) -> ::core::option::Option<::witbind::rt::String> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:http/types@0.2.12#outgoing-request",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]outgoing-request.path-with-query",
-                        "wasi::http::types::HostOutgoingRequest",
-                        "path_with_query",
                     )
                 }
-                /// Set the combination of the HTTP Path and Query for the Request.
-                /// When `none`, this represents an empty Path and empty Query. Fails is the
-                /// string given is not a syntactically valid path and query uri component.
                 #[allow(clippy::result_unit_err)]
                 fn set_path_with_query(
                     &self,
                     path_with_query: ::core::option::Option<&str>,
                 ) -> ::core::result::Result<(), ()> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:http/types@0.2.12#outgoing-request",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]outgoing-request.set-path-with-query",
-                        "wasi::http::types::HostOutgoingRequest",
-                        "set_path_with_query",
                     )
                 }
-                /// Get the HTTP Related Scheme for the Request. When `none`, the
-                /// implementation may choose an appropriate default scheme.
                 fn scheme(&self) -> ::core::option::Option<Scheme> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:http/types@0.2.12#outgoing-request",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]outgoing-request.scheme",
-                        "wasi::http::types::HostOutgoingRequest",
-                        "scheme",
                     )
                 }
-                /// Set the HTTP Related Scheme for the Request. When `none`, the
-                /// implementation may choose an appropriate default scheme. Fails if the
-                /// string given is not a syntactically valid uri scheme.
                 #[allow(clippy::result_unit_err)]
                 fn set_scheme(
                     &self,
                     scheme: ::core::option::Option<&Scheme>,
                 ) -> ::core::result::Result<(), ()> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:http/types@0.2.12#outgoing-request",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]outgoing-request.set-scheme",
-                        "wasi::http::types::HostOutgoingRequest",
-                        "set_scheme",
                     )
                 }
-                /// Get the authority of the Request's target URI. A value of `none` may be used
-                /// with Related Schemes which do not require an authority. The HTTP and
-                /// HTTPS schemes always require an authority.
                 fn authority(&self) -> ::core::option::Option<::witbind::rt::String> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:http/types@0.2.12#outgoing-request",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]outgoing-request.authority",
-                        "wasi::http::types::HostOutgoingRequest",
-                        "authority",
                     )
                 }
-                /// Set the authority of the Request's target URI. A value of `none` may be used
-                /// with Related Schemes which do not require an authority. The HTTP and
-                /// HTTPS schemes always require an authority. Fails if the string given is
-                /// not a syntactically valid URI authority.
                 #[allow(clippy::result_unit_err)]
                 fn set_authority(
                     &self,
                     authority: ::core::option::Option<&str>,
                 ) -> ::core::result::Result<(), ()> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:http/types@0.2.12#outgoing-request",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]outgoing-request.set-authority",
-                        "wasi::http::types::HostOutgoingRequest",
-                        "set_authority",
                     )
                 }
-                /// Get the headers associated with the Request.
-                ///
-                /// The returned `headers` resource is immutable: `set`, `append`, and
-                /// `delete` operations will fail with `header-error.immutable`.
-                ///
-                /// This headers resource is a child: it must be dropped before the parent
-                /// `outgoing-request` is dropped, or its ownership is transferred to
-                /// another component by e.g. `outgoing-handler.handle`.
                 fn headers(&self) -> Headers {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:http/types@0.2.12#outgoing-request",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]outgoing-request.headers",
-                        "wasi::http::types::HostOutgoingRequest",
-                        "headers",
                     )
                 }
             }
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            impl<T: HostOutgoingRequest> ::core::convert::From<T> for OutgoingRequest {
-                fn from(object: T) -> Self {
-                    let handle = ::witbind::rt::native::new_resource::<
-                        dyn HostOutgoingRequest,
-                    >(::witbind::rt::Box::new(object));
-                    Self {
-                        handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(handle)
-                        },
-                    }
-                }
-            }
-            /// Natively (`cargo test` on the host): a test's object behind an imported [`RequestOptions`] (`wasi:http/types@0.2.12#request-options`); `RequestOptions::from(object)` hands it to the guest. A method left out panics when the guest calls it, naming it.
+            ::witbind::rt::native_resource!(OutgoingRequest, HostOutgoingRequest);
+            /// Natively (`cargo test` on the host): a test's object behind an imported [`RequestOptions`], with its methods; `RequestOptions::from(object)` hands it to the guest. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait HostRequestOptions: 'static {
-                /// The timeout for the initial connect to the HTTP Server.
                 fn connect_timeout(&self) -> ::core::option::Option<Duration> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:http/types@0.2.12#request-options",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]request-options.connect-timeout",
-                        "wasi::http::types::HostRequestOptions",
-                        "connect_timeout",
                     )
                 }
-                /// Set the timeout for the initial connect to the HTTP Server. An error
-                /// return value indicates that this timeout is not supported.
                 #[allow(clippy::result_unit_err)]
                 fn set_connect_timeout(
                     &self,
                     duration: ::core::option::Option<Duration>,
                 ) -> ::core::result::Result<(), ()> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:http/types@0.2.12#request-options",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]request-options.set-connect-timeout",
-                        "wasi::http::types::HostRequestOptions",
-                        "set_connect_timeout",
                     )
                 }
-                /// The timeout for receiving the first byte of the Response body.
                 fn first_byte_timeout(&self) -> ::core::option::Option<Duration> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:http/types@0.2.12#request-options",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]request-options.first-byte-timeout",
-                        "wasi::http::types::HostRequestOptions",
-                        "first_byte_timeout",
                     )
                 }
-                /// Set the timeout for receiving the first byte of the Response body. An
-                /// error return value indicates that this timeout is not supported.
                 #[allow(clippy::result_unit_err)]
                 fn set_first_byte_timeout(
                     &self,
                     duration: ::core::option::Option<Duration>,
                 ) -> ::core::result::Result<(), ()> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:http/types@0.2.12#request-options",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]request-options.set-first-byte-timeout",
-                        "wasi::http::types::HostRequestOptions",
-                        "set_first_byte_timeout",
                     )
                 }
-                /// The timeout for receiving subsequent chunks of bytes in the Response
-                /// body stream.
                 fn between_bytes_timeout(&self) -> ::core::option::Option<Duration> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:http/types@0.2.12#request-options",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]request-options.between-bytes-timeout",
-                        "wasi::http::types::HostRequestOptions",
-                        "between_bytes_timeout",
                     )
                 }
-                /// Set the timeout for receiving subsequent chunks of bytes in the Response
-                /// body stream. An error return value indicates that this timeout is not
-                /// supported.
                 #[allow(clippy::result_unit_err)]
                 fn set_between_bytes_timeout(
                     &self,
                     duration: ::core::option::Option<Duration>,
                 ) -> ::core::result::Result<(), ()> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:http/types@0.2.12#request-options",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]request-options.set-between-bytes-timeout",
-                        "wasi::http::types::HostRequestOptions",
-                        "set_between_bytes_timeout",
                     )
                 }
             }
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            impl<T: HostRequestOptions> ::core::convert::From<T> for RequestOptions {
-                fn from(object: T) -> Self {
-                    let handle = ::witbind::rt::native::new_resource::<
-                        dyn HostRequestOptions,
-                    >(::witbind::rt::Box::new(object));
-                    Self {
-                        handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(handle)
-                        },
-                    }
-                }
-            }
-            /// Natively (`cargo test` on the host): a test's object behind an imported [`ResponseOutparam`] (`wasi:http/types@0.2.12#response-outparam`); `ResponseOutparam::from(object)` hands it to the guest. A method left out panics when the guest calls it, naming it.
+            ::witbind::rt::native_resource!(RequestOptions, HostRequestOptions);
+            /// Natively (`cargo test` on the host): a test's object behind an imported [`ResponseOutparam`], with its methods; `ResponseOutparam::from(object)` hands it to the guest. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait HostResponseOutparam: 'static {}
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            impl<T: HostResponseOutparam> ::core::convert::From<T> for ResponseOutparam {
-                fn from(object: T) -> Self {
-                    let handle = ::witbind::rt::native::new_resource::<
-                        dyn HostResponseOutparam,
-                    >(::witbind::rt::Box::new(object));
-                    Self {
-                        handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(handle)
-                        },
-                    }
-                }
-            }
-            /// Natively (`cargo test` on the host): a test's object behind an imported [`IncomingResponse`] (`wasi:http/types@0.2.12#incoming-response`); `IncomingResponse::from(object)` hands it to the guest. A method left out panics when the guest calls it, naming it.
+            ::witbind::rt::native_resource!(ResponseOutparam, HostResponseOutparam);
+            /// Natively (`cargo test` on the host): a test's object behind an imported [`IncomingResponse`], with its methods; `IncomingResponse::from(object)` hands it to the guest. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait HostIncomingResponse: 'static {
-                /// Returns the status code from the incoming response.
                 fn status(&self) -> StatusCode {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:http/types@0.2.12#incoming-response",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]incoming-response.status",
-                        "wasi::http::types::HostIncomingResponse",
-                        "status",
                     )
                 }
-                /// Returns the headers from the incoming response.
-                ///
-                /// The returned `headers` resource is immutable: `set`, `append`, and
-                /// `delete` operations will fail with `header-error.immutable`.
-                ///
-                /// This headers resource is a child: it must be dropped before the parent
-                /// `incoming-response` is dropped.
                 fn headers(&self) -> Headers {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:http/types@0.2.12#incoming-response",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]incoming-response.headers",
-                        "wasi::http::types::HostIncomingResponse",
-                        "headers",
                     )
                 }
-                /// Returns the incoming body. May be called at most once. Returns error
-                /// if called additional times.
                 #[allow(clippy::result_unit_err)]
                 fn consume(&self) -> ::core::result::Result<IncomingBody, ()> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:http/types@0.2.12#incoming-response",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]incoming-response.consume",
-                        "wasi::http::types::HostIncomingResponse",
-                        "consume",
                     )
                 }
             }
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            impl<T: HostIncomingResponse> ::core::convert::From<T> for IncomingResponse {
-                fn from(object: T) -> Self {
-                    let handle = ::witbind::rt::native::new_resource::<
-                        dyn HostIncomingResponse,
-                    >(::witbind::rt::Box::new(object));
-                    Self {
-                        handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(handle)
-                        },
-                    }
-                }
-            }
-            /// Natively (`cargo test` on the host): a test's object behind an imported [`IncomingBody`] (`wasi:http/types@0.2.12#incoming-body`); `IncomingBody::from(object)` hands it to the guest. A method left out panics when the guest calls it, naming it.
+            ::witbind::rt::native_resource!(IncomingResponse, HostIncomingResponse);
+            /// Natively (`cargo test` on the host): a test's object behind an imported [`IncomingBody`], with its methods; `IncomingBody::from(object)` hands it to the guest. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait HostIncomingBody: 'static {
-                /// Returns the contents of the body, as a stream of bytes.
-                ///
-                /// Returns success on first call: the stream representing the contents
-                /// can be retrieved at most once. Subsequent calls will return error.
-                ///
-                /// The returned `input-stream` resource is a child: it must be dropped
-                /// before the parent `incoming-body` is dropped, or consumed by
-                /// `incoming-body.finish`.
-                ///
-                /// This invariant ensures that the implementation can determine whether
-                /// the user is consuming the contents of the body, waiting on the
-                /// `future-trailers` to be ready, or neither. This allows for network
-                /// backpressure is to be applied when the user is consuming the body,
-                /// and for that backpressure to not inhibit delivery of the trailers if
-                /// the user does not read the entire body.
                 #[allow(clippy::result_unit_err)]
                 fn stream(&self) -> ::core::result::Result<InputStream, ()> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:http/types@0.2.12#incoming-body",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]incoming-body.stream",
-                        "wasi::http::types::HostIncomingBody",
-                        "stream",
                     )
                 }
             }
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            impl<T: HostIncomingBody> ::core::convert::From<T> for IncomingBody {
-                fn from(object: T) -> Self {
-                    let handle = ::witbind::rt::native::new_resource::<
-                        dyn HostIncomingBody,
-                    >(::witbind::rt::Box::new(object));
-                    Self {
-                        handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(handle)
-                        },
-                    }
-                }
-            }
-            /// Natively (`cargo test` on the host): a test's object behind an imported [`FutureTrailers`] (`wasi:http/types@0.2.12#future-trailers`); `FutureTrailers::from(object)` hands it to the guest. A method left out panics when the guest calls it, naming it.
+            ::witbind::rt::native_resource!(IncomingBody, HostIncomingBody);
+            /// Natively (`cargo test` on the host): a test's object behind an imported [`FutureTrailers`], with its methods; `FutureTrailers::from(object)` hands it to the guest. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait HostFutureTrailers: 'static {
-                /// Returns a pollable which becomes ready when either the trailers have
-                /// been received, or an error has occurred. When this pollable is ready,
-                /// the `get` method will return `some`.
                 fn subscribe(&self) -> Pollable {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:http/types@0.2.12#future-trailers",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]future-trailers.subscribe",
-                        "wasi::http::types::HostFutureTrailers",
-                        "subscribe",
                     )
                 }
-                /// Returns the contents of the trailers, or an error which occurred,
-                /// once the future is ready.
-                ///
-                /// The outer `option` represents future readiness. Users can wait on this
-                /// `option` to become `some` using the `subscribe` method.
-                ///
-                /// The outer `result` is used to retrieve the trailers or error at most
-                /// once. It will be success on the first call in which the outer option
-                /// is `some`, and error on subsequent calls.
-                ///
-                /// The inner `result` represents that either the HTTP Request or Response
-                /// body, as well as any trailers, were received successfully, or that an
-                /// error occurred receiving them. The optional `trailers` indicates whether
-                /// or not trailers were present in the body.
-                ///
-                /// When some `trailers` are returned by this method, the `trailers`
-                /// resource is immutable, and a child. Use of the `set`, `append`, or
-                /// `delete` methods will return an error, and the resource must be
-                /// dropped before the parent `future-trailers` is dropped.
                 fn get(
                     &self,
                 ) -> ::core::option::Option<
@@ -5219,163 +3346,71 @@ pub mod wasi {
                         (),
                     >,
                 > {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:http/types@0.2.12#future-trailers",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]future-trailers.get",
-                        "wasi::http::types::HostFutureTrailers",
-                        "get",
                     )
                 }
             }
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            impl<T: HostFutureTrailers> ::core::convert::From<T> for FutureTrailers {
-                fn from(object: T) -> Self {
-                    let handle = ::witbind::rt::native::new_resource::<
-                        dyn HostFutureTrailers,
-                    >(::witbind::rt::Box::new(object));
-                    Self {
-                        handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(handle)
-                        },
-                    }
-                }
-            }
-            /// Natively (`cargo test` on the host): a test's object behind an imported [`OutgoingResponse`] (`wasi:http/types@0.2.12#outgoing-response`); `OutgoingResponse::from(object)` hands it to the guest. A method left out panics when the guest calls it, naming it.
+            ::witbind::rt::native_resource!(FutureTrailers, HostFutureTrailers);
+            /// Natively (`cargo test` on the host): a test's object behind an imported [`OutgoingResponse`], with its methods; `OutgoingResponse::from(object)` hands it to the guest. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait HostOutgoingResponse: 'static {
-                /// Get the HTTP Status Code for the Response.
                 fn status_code(&self) -> StatusCode {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:http/types@0.2.12#outgoing-response",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]outgoing-response.status-code",
-                        "wasi::http::types::HostOutgoingResponse",
-                        "status_code",
                     )
                 }
-                /// Set the HTTP Status Code for the Response. Fails if the status-code
-                /// given is not a valid http status code.
                 #[allow(clippy::result_unit_err)]
                 fn set_status_code(
                     &self,
                     status_code: StatusCode,
                 ) -> ::core::result::Result<(), ()> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:http/types@0.2.12#outgoing-response",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]outgoing-response.set-status-code",
-                        "wasi::http::types::HostOutgoingResponse",
-                        "set_status_code",
                     )
                 }
-                /// Get the headers associated with the Request.
-                ///
-                /// The returned `headers` resource is immutable: `set`, `append`, and
-                /// `delete` operations will fail with `header-error.immutable`.
-                ///
-                /// This headers resource is a child: it must be dropped before the parent
-                /// `outgoing-request` is dropped, or its ownership is transferred to
-                /// another component by e.g. `outgoing-handler.handle`.
                 fn headers(&self) -> Headers {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:http/types@0.2.12#outgoing-response",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]outgoing-response.headers",
-                        "wasi::http::types::HostOutgoingResponse",
-                        "headers",
                     )
                 }
-                /// Returns the resource corresponding to the outgoing Body for this Response.
-                ///
-                /// Returns success on the first call: the `outgoing-body` resource for
-                /// this `outgoing-response` can be retrieved at most once. Subsequent
-                /// calls will return error.
                 #[allow(clippy::result_unit_err)]
                 fn body(&self) -> ::core::result::Result<OutgoingBody, ()> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:http/types@0.2.12#outgoing-response",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]outgoing-response.body",
-                        "wasi::http::types::HostOutgoingResponse",
-                        "body",
                     )
                 }
             }
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            impl<T: HostOutgoingResponse> ::core::convert::From<T> for OutgoingResponse {
-                fn from(object: T) -> Self {
-                    let handle = ::witbind::rt::native::new_resource::<
-                        dyn HostOutgoingResponse,
-                    >(::witbind::rt::Box::new(object));
-                    Self {
-                        handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(handle)
-                        },
-                    }
-                }
-            }
-            /// Natively (`cargo test` on the host): a test's object behind an imported [`OutgoingBody`] (`wasi:http/types@0.2.12#outgoing-body`); `OutgoingBody::from(object)` hands it to the guest. A method left out panics when the guest calls it, naming it.
+            ::witbind::rt::native_resource!(OutgoingResponse, HostOutgoingResponse);
+            /// Natively (`cargo test` on the host): a test's object behind an imported [`OutgoingBody`], with its methods; `OutgoingBody::from(object)` hands it to the guest. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait HostOutgoingBody: 'static {
-                /// Returns a stream for writing the body contents.
-                ///
-                /// The returned `output-stream` is a child resource: it must be dropped
-                /// before the parent `outgoing-body` resource is dropped (or finished),
-                /// otherwise the `outgoing-body` drop or `finish` will trap.
-                ///
-                /// Returns success on the first call: the `output-stream` resource for
-                /// this `outgoing-body` may be retrieved at most once. Subsequent calls
-                /// will return error.
                 #[allow(clippy::result_unit_err)]
                 fn write(&self) -> ::core::result::Result<OutputStream, ()> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:http/types@0.2.12#outgoing-body",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]outgoing-body.write",
-                        "wasi::http::types::HostOutgoingBody",
-                        "write",
                     )
                 }
             }
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            impl<T: HostOutgoingBody> ::core::convert::From<T> for OutgoingBody {
-                fn from(object: T) -> Self {
-                    let handle = ::witbind::rt::native::new_resource::<
-                        dyn HostOutgoingBody,
-                    >(::witbind::rt::Box::new(object));
-                    Self {
-                        handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(handle)
-                        },
-                    }
-                }
-            }
-            /// Natively (`cargo test` on the host): a test's object behind an imported [`FutureIncomingResponse`] (`wasi:http/types@0.2.12#future-incoming-response`); `FutureIncomingResponse::from(object)` hands it to the guest. A method left out panics when the guest calls it, naming it.
+            ::witbind::rt::native_resource!(OutgoingBody, HostOutgoingBody);
+            /// Natively (`cargo test` on the host): a test's object behind an imported [`FutureIncomingResponse`], with its methods; `FutureIncomingResponse::from(object)` hands it to the guest. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait HostFutureIncomingResponse: 'static {
-                /// Returns a pollable which becomes ready when either the Response has
-                /// been received, or an error has occurred. When this pollable is ready,
-                /// the `get` method will return `some`.
                 fn subscribe(&self) -> Pollable {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:http/types@0.2.12#future-incoming-response",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]future-incoming-response.subscribe",
-                        "wasi::http::types::HostFutureIncomingResponse",
-                        "subscribe",
                     )
                 }
-                /// Returns the incoming HTTP Response, or an error, once one is ready.
-                ///
-                /// The outer `option` represents future readiness. Users can wait on this
-                /// `option` to become `some` using the `subscribe` method.
-                ///
-                /// The outer `result` is used to retrieve the response or error at most
-                /// once. It will be success on the first call in which the outer option
-                /// is `some`, and error on subsequent calls.
-                ///
-                /// The inner `result` represents that either the incoming HTTP Response
-                /// status and headers have received successfully, or that an error
-                /// occurred. Errors may also occur while consuming the response body,
-                /// but those will be reported by the `incoming-body` and its
-                /// `output-stream` child.
                 fn get(
                     &self,
                 ) -> ::core::option::Option<
@@ -5384,28 +3419,15 @@ pub mod wasi {
                         (),
                     >,
                 > {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:http/types@0.2.12#future-incoming-response",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]future-incoming-response.get",
-                        "wasi::http::types::HostFutureIncomingResponse",
-                        "get",
                     )
                 }
             }
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            impl<T: HostFutureIncomingResponse> ::core::convert::From<T>
-            for FutureIncomingResponse {
-                fn from(object: T) -> Self {
-                    let handle = ::witbind::rt::native::new_resource::<
-                        dyn HostFutureIncomingResponse,
-                    >(::witbind::rt::Box::new(object));
-                    Self {
-                        handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(handle)
-                        },
-                    }
-                }
-            }
+            ::witbind::rt::native_resource!(
+                FutureIncomingResponse, HostFutureIncomingResponse
+            );
             /// Lifts a `DNS-error-payload` out of canonical ABI memory.
             ///
             /// # Safety
@@ -6295,71 +4317,39 @@ pub mod wasi {
                 request: OutgoingRequest,
                 options: ::core::option::Option<RequestOptions>,
             ) -> ::core::result::Result<FutureIncomingResponse, ErrorCode> {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::handle(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "wasi:http/outgoing-handler@0.2.12",
-                            "handle",
-                            "wasi::http::outgoing_handler::Host",
-                            "wasi::http::outgoing_handler::install",
-                        ),
-                        request,
-                        options,
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("handle", (i32, i32, i32, ptr));
-                    let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 5]>::uninit();
-                    let (_v3, _v4) = match &options {
-                        ::core::option::Option::None => (0i32, 0i32),
-                        ::core::option::Option::Some(_e2) => {
-                            (1i32, _e2.take_handle() as i32)
-                        }
-                    };
-                    let _ptr5 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe {
-                        _wit_import(request.take_handle() as i32, _v3, _v4, _ptr5)
-                    };
-                    let _l6 = unsafe { *_ptr5.cast::<u8>() };
-                    let _case8 = || {
-                        let _l7 = unsafe { *_ptr5.add(8).cast::<i32>() };
-                        unsafe { FutureIncomingResponse::from_handle(_l7 as u32) }
-                    };
-                    let _case10 = || unsafe {
-                        super::types::_lift_error_code(_ptr5.add(8))
-                    };
-                    unsafe { ::witbind::rt::lift_result(_l6, _case8, _case10) }
-                }
+                ::witbind::rt::native_import!(Host, "handle", handle(request, options));
+                wit_import!("handle", (i32, i32, i32, ptr));
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 5]>::uninit();
+                let (_v3, _v4) = match &options {
+                    ::core::option::Option::None => (0i32, 0i32),
+                    ::core::option::Option::Some(_e2) => (1i32, _e2.take_handle() as i32),
+                };
+                let _ptr5 = _ret_area.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(request.take_handle() as i32, _v3, _v4, _ptr5) };
+                let _l6 = unsafe { *_ptr5.cast::<u8>() };
+                let _case8 = || {
+                    let _l7 = unsafe { *_ptr5.add(8).cast::<i32>() };
+                    unsafe { FutureIncomingResponse::from_handle(_l7 as u32) }
+                };
+                let _case10 = || unsafe { super::types::_lift_error_code(_ptr5.add(8)) };
+                unsafe { ::witbind::rt::lift_result(_l6, _case8, _case10) }
             }
-            /// Natively (`cargo test` on the host): the imports of `wasi:http/outgoing-handler@0.2.12` as a test implements them; make an implementation this thread's with [`install`]. A method left out panics when the guest calls it, naming it.
+            #[cfg(not(any(target_arch = "wasm32", miri)))]
+            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
+                wit: "wasi:http/outgoing-handler@0.2.12",
+                module: "wasi::http::outgoing_handler",
+                install: "install",
+            };
+            /// Natively (`cargo test` on the host): the imports of `wasi:http/outgoing-handler@0.2.12`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
-                /// This function is invoked with an outgoing HTTP Request, and it returns
-                /// a resource `future-incoming-response` which represents an HTTP Response
-                /// which may arrive in the future.
-                ///
-                /// The `options` argument accepts optional parameters for the HTTP
-                /// protocol's transport layer.
-                ///
-                /// This function may return an error if the `outgoing-request` is invalid
-                /// or not allowed to be made. Otherwise, protocol errors are reported
-                /// through the `future-incoming-response`.
                 fn handle(
                     &self,
                     request: OutgoingRequest,
                     options: ::core::option::Option<RequestOptions>,
                 ) -> ::core::result::Result<FutureIncomingResponse, ErrorCode> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:http/outgoing-handler@0.2.12",
-                        "handle",
-                        "wasi::http::outgoing_handler::Host",
-                        "handle",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "handle")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `wasi:http/outgoing-handler@0.2.12` until the returned guard is dropped (the one installed before comes back then).

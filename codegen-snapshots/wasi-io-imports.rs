@@ -61,62 +61,32 @@ pub mod wasi {
                 /// details. Parsing this string is a major platform-compatibility
                 /// hazard.
                 pub fn to_debug_string(&self) -> ::witbind::rt::String {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostError::to_debug_string(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostError,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:io/error@0.2.12#error",
-                            ),
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!("[method]error.to-debug-string", (i32, ptr));
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u32; 2],
-                        >::uninit();
-                        let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe { _wit_import(self.handle() as i32, _ptr1) };
-                        unsafe { ::witbind::rt::take_string_at(_ptr1) }
-                    }
+                    ::witbind::rt::native_method!(HostError, self, to_debug_string());
+                    wit_import!("[method]error.to-debug-string", (i32, ptr));
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
+                    unsafe { ::witbind::rt::take_string_at(_ptr1) }
                 }
             }
-            /// Natively (`cargo test` on the host): a test's object behind an imported [`Error`] (`wasi:io/error@0.2.12#error`); `Error::from(object)` hands it to the guest. A method left out panics when the guest calls it, naming it.
+            #[cfg(not(any(target_arch = "wasm32", miri)))]
+            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
+                wit: "wasi:io/error@0.2.12",
+                module: "wasi::io::error",
+                install: "install",
+            };
+            /// Natively (`cargo test` on the host): a test's object behind an imported [`Error`], with its methods; `Error::from(object)` hands it to the guest. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait HostError: 'static {
-                /// Returns a string that is suitable to assist humans in debugging
-                /// this error.
-                ///
-                /// WARNING: The returned string should not be consumed mechanically!
-                /// It may change across platforms, hosts, or other implementation
-                /// details. Parsing this string is a major platform-compatibility
-                /// hazard.
                 fn to_debug_string(&self) -> ::witbind::rt::String {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:io/error@0.2.12#error",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]error.to-debug-string",
-                        "wasi::io::error::HostError",
-                        "to_debug_string",
                     )
                 }
             }
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            impl<T: HostError> ::core::convert::From<T> for Error {
-                fn from(object: T) -> Self {
-                    let handle = ::witbind::rt::native::new_resource::<
-                        dyn HostError,
-                    >(::witbind::rt::Box::new(object));
-                    Self {
-                        handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(handle)
-                        },
-                    }
-                }
-            }
+            ::witbind::rt::native_resource!(Error, HostError);
         }
         /// A poll API intended to let users wait for I/O events on multiple handles
         /// at once.
@@ -144,23 +114,10 @@ pub mod wasi {
                 ///
                 /// Returns `true` when the pollable is ready, and `false` otherwise.
                 pub fn ready(&self) -> bool {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostPollable::ready(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostPollable,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:io/poll@0.2.12#pollable",
-                            ),
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!("[method]pollable.ready", (i32), i32);
-                        let _ret1 = unsafe { _wit_import(self.handle() as i32) };
-                        ::witbind::rt::bool_lift(_ret1 as u8)
-                    }
+                    ::witbind::rt::native_method!(HostPollable, self, ready());
+                    wit_import!("[method]pollable.ready", (i32), i32);
+                    let _ret1 = unsafe { _wit_import(self.handle() as i32) };
+                    ::witbind::rt::bool_lift(_ret1 as u8)
                 }
                 /// `block` returns immediately if the pollable is ready, and otherwise
                 /// blocks until ready.
@@ -168,22 +125,9 @@ pub mod wasi {
                 /// This function is equivalent to calling `poll.poll` on a list
                 /// containing only this pollable.
                 pub fn block(&self) {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostPollable::block(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostPollable,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:io/poll@0.2.12#pollable",
-                            ),
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!("[method]pollable.block", (i32));
-                        unsafe { _wit_import(self.handle() as i32) };
-                    }
+                    ::witbind::rt::native_method!(HostPollable, self, block());
+                    wit_import!("[method]pollable.block", (i32));
+                    unsafe { _wit_import(self.handle() as i32) };
                 }
             }
             /// Poll for completion on a set of pollables.
@@ -206,69 +150,35 @@ pub mod wasi {
             /// the pollables has an error, it is indicated by marking the source as
             /// being ready for I/O.
             pub fn poll(in_: &[&Pollable]) -> ::witbind::rt::Vec<u32> {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::poll(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "wasi:io/poll@0.2.12",
-                            "poll",
-                            "wasi::io::poll::Host",
-                            "wasi::io::poll::install",
-                        ),
-                        in_,
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("poll", (ptr, len, ptr));
-                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
-                    let (_array2, _len2) = ::witbind::rt::lower_list(
-                        in_.iter(),
-                        4,
-                        4,
-                        |_e1, _base2| {
-                            unsafe { *_base2.cast::<i32>() = _e1.handle() as i32 };
-                        },
-                    );
-                    let (_ptr3, _len3) = (_array2, _len2);
-                    let _ptr4 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe { _wit_import(_ptr3, _len3, _ptr4) };
-                    unsafe { ::witbind::rt::cabi_dealloc(_array2, _len2 * 4, 4) };
-                    unsafe { ::witbind::rt::take_list_at::<u32>(_ptr4) }
-                }
+                ::witbind::rt::native_import!(Host, "poll", poll(in_));
+                wit_import!("poll", (ptr, len, ptr));
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                let (_array2, _len2) = ::witbind::rt::lower_list(
+                    in_.iter(),
+                    4,
+                    4,
+                    |_e1, _base2| {
+                        unsafe { *_base2.cast::<i32>() = _e1.handle() as i32 };
+                    },
+                );
+                let (_ptr3, _len3) = (_array2, _len2);
+                let _ptr4 = _ret_area.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_ptr3, _len3, _ptr4) };
+                unsafe { ::witbind::rt::cabi_dealloc(_array2, _len2 * 4, 4) };
+                unsafe { ::witbind::rt::take_list_at::<u32>(_ptr4) }
             }
-            /// Natively (`cargo test` on the host): the imports of `wasi:io/poll@0.2.12` as a test implements them; make an implementation this thread's with [`install`]. A method left out panics when the guest calls it, naming it.
+            #[cfg(not(any(target_arch = "wasm32", miri)))]
+            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
+                wit: "wasi:io/poll@0.2.12",
+                module: "wasi::io::poll",
+                install: "install",
+            };
+            /// Natively (`cargo test` on the host): the imports of `wasi:io/poll@0.2.12`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
-                /// Poll for completion on a set of pollables.
-                ///
-                /// This function takes a list of pollables, which identify I/O sources of
-                /// interest, and waits until one or more of the events is ready for I/O.
-                ///
-                /// The result `list<u32>` contains one or more indices of handles in the
-                /// argument list that is ready for I/O.
-                ///
-                /// This function traps if either:
-                /// - the list is empty, or:
-                /// - the list contains more elements than can be indexed with a `u32` value.
-                ///
-                /// A timeout can be implemented by adding a pollable from the
-                /// wasi-clocks API to the list.
-                ///
-                /// This function does not return a `result`; polling in itself does not
-                /// do any I/O so it doesn't fail. If any of the I/O sources identified by
-                /// the pollables has an error, it is indicated by marking the source as
-                /// being ready for I/O.
                 fn poll(&self, in_: &[&Pollable]) -> ::witbind::rt::Vec<u32> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:io/poll@0.2.12",
-                        "poll",
-                        "wasi::io::poll::Host",
-                        "poll",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "poll")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `wasi:io/poll@0.2.12` until the returned guard is dropped (the one installed before comes back then).
@@ -276,48 +186,18 @@ pub mod wasi {
             pub fn install(host: impl Host) -> ::witbind::rt::native::Installed {
                 ::witbind::rt::native::install::<dyn Host>(::witbind::rt::Box::new(host))
             }
-            /// Natively (`cargo test` on the host): a test's object behind an imported [`Pollable`] (`wasi:io/poll@0.2.12#pollable`); `Pollable::from(object)` hands it to the guest. A method left out panics when the guest calls it, naming it.
+            /// Natively (`cargo test` on the host): a test's object behind an imported [`Pollable`], with its methods; `Pollable::from(object)` hands it to the guest. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait HostPollable: 'static {
-                /// Return the readiness of a pollable. This function never blocks.
-                ///
-                /// Returns `true` when the pollable is ready, and `false` otherwise.
                 fn ready(&self) -> bool {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:io/poll@0.2.12#pollable",
-                        "[method]pollable.ready",
-                        "wasi::io::poll::HostPollable",
-                        "ready",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "[method]pollable.ready")
                 }
-                /// `block` returns immediately if the pollable is ready, and otherwise
-                /// blocks until ready.
-                ///
-                /// This function is equivalent to calling `poll.poll` on a list
-                /// containing only this pollable.
                 fn block(&self) {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:io/poll@0.2.12#pollable",
-                        "[method]pollable.block",
-                        "wasi::io::poll::HostPollable",
-                        "block",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "[method]pollable.block")
                 }
             }
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            impl<T: HostPollable> ::core::convert::From<T> for Pollable {
-                fn from(object: T) -> Self {
-                    let handle = ::witbind::rt::native::new_resource::<
-                        dyn HostPollable,
-                    >(::witbind::rt::Box::new(object));
-                    Self {
-                        handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(handle)
-                        },
-                    }
-                }
-            }
+            ::witbind::rt::native_resource!(Pollable, HostPollable);
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables)]
             impl Host for ::witbind::rt::native::wasi::TestWasi {
@@ -422,51 +302,35 @@ pub mod wasi {
                     &self,
                     len: u64,
                 ) -> ::core::result::Result<::witbind::rt::Vec<u8>, StreamError> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostInputStream::read(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostInputStream,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:io/streams@0.2.12#input-stream",
-                            ),
-                            len,
+                    ::witbind::rt::native_method!(HostInputStream, self, read(len));
+                    wit_import!("[method]input-stream.read", (i32, i64, ptr));
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 3]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe {
+                        _wit_import(
+                            self.handle() as i32,
+                            ::witbind::rt::as_i64(len),
+                            _ptr1,
                         )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!("[method]input-stream.read", (i32, i64, ptr));
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u32; 3],
-                        >::uninit();
-                        let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe {
-                            _wit_import(
-                                self.handle() as i32,
-                                ::witbind::rt::as_i64(len),
-                                _ptr1,
-                            )
-                        };
-                        let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                        let _case3 = || unsafe {
-                            ::witbind::rt::take_list_at::<u8>(_ptr1.add(4))
-                        };
-                        let _case7 = || {
-                            let _l4 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                            match _l4 {
-                                0 => {
-                                    let _l5 = unsafe { *_ptr1.add(8).cast::<i32>() };
-                                    StreamError::LastOperationFailed(unsafe {
-                                        Error::from_handle(_l5 as u32)
-                                    })
-                                }
-                                1 => StreamError::Closed,
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                    };
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    let _case3 = || unsafe {
+                        ::witbind::rt::take_list_at::<u8>(_ptr1.add(4))
+                    };
+                    let _case7 = || {
+                        let _l4 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                        match _l4 {
+                            0 => {
+                                let _l5 = unsafe { *_ptr1.add(8).cast::<i32>() };
+                                StreamError::LastOperationFailed(unsafe {
+                                    Error::from_handle(_l5 as u32)
+                                })
                             }
-                        };
-                        unsafe { ::witbind::rt::lift_result(_l2, _case3, _case7) }
-                    }
+                            1 => StreamError::Closed,
+                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                        }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, _case3, _case7) }
                 }
                 /// Read bytes from a stream, after blocking until at least one byte can
                 /// be read. Except for blocking, behavior is identical to `read`.
@@ -474,53 +338,37 @@ pub mod wasi {
                     &self,
                     len: u64,
                 ) -> ::core::result::Result<::witbind::rt::Vec<u8>, StreamError> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostInputStream::blocking_read(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostInputStream,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:io/streams@0.2.12#input-stream",
-                            ),
-                            len,
+                    ::witbind::rt::native_method!(
+                        HostInputStream, self, blocking_read(len)
+                    );
+                    wit_import!("[method]input-stream.blocking-read", (i32, i64, ptr));
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 3]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe {
+                        _wit_import(
+                            self.handle() as i32,
+                            ::witbind::rt::as_i64(len),
+                            _ptr1,
                         )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!(
-                            "[method]input-stream.blocking-read", (i32, i64, ptr)
-                        );
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u32; 3],
-                        >::uninit();
-                        let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe {
-                            _wit_import(
-                                self.handle() as i32,
-                                ::witbind::rt::as_i64(len),
-                                _ptr1,
-                            )
-                        };
-                        let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                        let _case3 = || unsafe {
-                            ::witbind::rt::take_list_at::<u8>(_ptr1.add(4))
-                        };
-                        let _case7 = || {
-                            let _l4 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                            match _l4 {
-                                0 => {
-                                    let _l5 = unsafe { *_ptr1.add(8).cast::<i32>() };
-                                    StreamError::LastOperationFailed(unsafe {
-                                        Error::from_handle(_l5 as u32)
-                                    })
-                                }
-                                1 => StreamError::Closed,
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                    };
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    let _case3 = || unsafe {
+                        ::witbind::rt::take_list_at::<u8>(_ptr1.add(4))
+                    };
+                    let _case7 = || {
+                        let _l4 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                        match _l4 {
+                            0 => {
+                                let _l5 = unsafe { *_ptr1.add(8).cast::<i32>() };
+                                StreamError::LastOperationFailed(unsafe {
+                                    Error::from_handle(_l5 as u32)
+                                })
                             }
-                        };
-                        unsafe { ::witbind::rt::lift_result(_l2, _case3, _case7) }
-                    }
+                            1 => StreamError::Closed,
+                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                        }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, _case3, _case7) }
                 }
                 /// Skip bytes from a stream. Returns number of bytes skipped.
                 ///
@@ -530,49 +378,33 @@ pub mod wasi {
                     &self,
                     len: u64,
                 ) -> ::core::result::Result<u64, StreamError> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostInputStream::skip(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostInputStream,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:io/streams@0.2.12#input-stream",
-                            ),
-                            len,
+                    ::witbind::rt::native_method!(HostInputStream, self, skip(len));
+                    wit_import!("[method]input-stream.skip", (i32, i64, ptr));
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe {
+                        _wit_import(
+                            self.handle() as i32,
+                            ::witbind::rt::as_i64(len),
+                            _ptr1,
                         )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!("[method]input-stream.skip", (i32, i64, ptr));
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u64; 2],
-                        >::uninit();
-                        let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe {
-                            _wit_import(
-                                self.handle() as i32,
-                                ::witbind::rt::as_i64(len),
-                                _ptr1,
-                            )
-                        };
-                        let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                        let _case4 = || unsafe { *_ptr1.add(8).cast::<u64>() };
-                        let _case8 = || {
-                            let _l5 = unsafe { *_ptr1.add(8).cast::<u8>() };
-                            match _l5 {
-                                0 => {
-                                    let _l6 = unsafe { *_ptr1.add(12).cast::<i32>() };
-                                    StreamError::LastOperationFailed(unsafe {
-                                        Error::from_handle(_l6 as u32)
-                                    })
-                                }
-                                1 => StreamError::Closed,
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                    };
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    let _case4 = || unsafe { *_ptr1.add(8).cast::<u64>() };
+                    let _case8 = || {
+                        let _l5 = unsafe { *_ptr1.add(8).cast::<u8>() };
+                        match _l5 {
+                            0 => {
+                                let _l6 = unsafe { *_ptr1.add(12).cast::<i32>() };
+                                StreamError::LastOperationFailed(unsafe {
+                                    Error::from_handle(_l6 as u32)
+                                })
                             }
-                        };
-                        unsafe { ::witbind::rt::lift_result(_l2, _case4, _case8) }
-                    }
+                            1 => StreamError::Closed,
+                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                        }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, _case4, _case8) }
                 }
                 /// Skip bytes from a stream, after blocking until at least one byte
                 /// can be skipped. Except for blocking behavior, identical to `skip`.
@@ -580,51 +412,35 @@ pub mod wasi {
                     &self,
                     len: u64,
                 ) -> ::core::result::Result<u64, StreamError> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostInputStream::blocking_skip(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostInputStream,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:io/streams@0.2.12#input-stream",
-                            ),
-                            len,
+                    ::witbind::rt::native_method!(
+                        HostInputStream, self, blocking_skip(len)
+                    );
+                    wit_import!("[method]input-stream.blocking-skip", (i32, i64, ptr));
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe {
+                        _wit_import(
+                            self.handle() as i32,
+                            ::witbind::rt::as_i64(len),
+                            _ptr1,
                         )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!(
-                            "[method]input-stream.blocking-skip", (i32, i64, ptr)
-                        );
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u64; 2],
-                        >::uninit();
-                        let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe {
-                            _wit_import(
-                                self.handle() as i32,
-                                ::witbind::rt::as_i64(len),
-                                _ptr1,
-                            )
-                        };
-                        let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                        let _case4 = || unsafe { *_ptr1.add(8).cast::<u64>() };
-                        let _case8 = || {
-                            let _l5 = unsafe { *_ptr1.add(8).cast::<u8>() };
-                            match _l5 {
-                                0 => {
-                                    let _l6 = unsafe { *_ptr1.add(12).cast::<i32>() };
-                                    StreamError::LastOperationFailed(unsafe {
-                                        Error::from_handle(_l6 as u32)
-                                    })
-                                }
-                                1 => StreamError::Closed,
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                    };
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    let _case4 = || unsafe { *_ptr1.add(8).cast::<u64>() };
+                    let _case8 = || {
+                        let _l5 = unsafe { *_ptr1.add(8).cast::<u8>() };
+                        match _l5 {
+                            0 => {
+                                let _l6 = unsafe { *_ptr1.add(12).cast::<i32>() };
+                                StreamError::LastOperationFailed(unsafe {
+                                    Error::from_handle(_l6 as u32)
+                                })
                             }
-                        };
-                        unsafe { ::witbind::rt::lift_result(_l2, _case4, _case8) }
-                    }
+                            1 => StreamError::Closed,
+                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                        }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, _case4, _case8) }
                 }
                 /// Create a `pollable` which will resolve once either the specified stream
                 /// has bytes available to read or the other end of the stream has been
@@ -633,23 +449,10 @@ pub mod wasi {
                 /// Implementations may trap if the `input-stream` is dropped before
                 /// all derived `pollable`s created with this function are dropped.
                 pub fn subscribe(&self) -> Pollable {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostInputStream::subscribe(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostInputStream,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:io/streams@0.2.12#input-stream",
-                            ),
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!("[method]input-stream.subscribe", (i32), i32);
-                        let _ret1 = unsafe { _wit_import(self.handle() as i32) };
-                        unsafe { Pollable::from_handle(_ret1 as u32) }
-                    }
+                    ::witbind::rt::native_method!(HostInputStream, self, subscribe());
+                    wit_import!("[method]input-stream.subscribe", (i32), i32);
+                    let _ret1 = unsafe { _wit_import(self.handle() as i32) };
+                    unsafe { Pollable::from_handle(_ret1 as u32) }
                 }
             }
             /// An output bytestream.
@@ -683,42 +486,27 @@ pub mod wasi {
                 /// become ready when this function will report at least 1 byte, or an
                 /// error.
                 pub fn check_write(&self) -> ::core::result::Result<u64, StreamError> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostOutputStream::check_write(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostOutputStream,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:io/streams@0.2.12#output-stream",
-                            ),
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!("[method]output-stream.check-write", (i32, ptr));
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u64; 2],
-                        >::uninit();
-                        let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe { _wit_import(self.handle() as i32, _ptr1) };
-                        let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                        let _case4 = || unsafe { *_ptr1.add(8).cast::<u64>() };
-                        let _case8 = || {
-                            let _l5 = unsafe { *_ptr1.add(8).cast::<u8>() };
-                            match _l5 {
-                                0 => {
-                                    let _l6 = unsafe { *_ptr1.add(12).cast::<i32>() };
-                                    StreamError::LastOperationFailed(unsafe {
-                                        Error::from_handle(_l6 as u32)
-                                    })
-                                }
-                                1 => StreamError::Closed,
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                    ::witbind::rt::native_method!(HostOutputStream, self, check_write());
+                    wit_import!("[method]output-stream.check-write", (i32, ptr));
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    let _case4 = || unsafe { *_ptr1.add(8).cast::<u64>() };
+                    let _case8 = || {
+                        let _l5 = unsafe { *_ptr1.add(8).cast::<u8>() };
+                        match _l5 {
+                            0 => {
+                                let _l6 = unsafe { *_ptr1.add(12).cast::<i32>() };
+                                StreamError::LastOperationFailed(unsafe {
+                                    Error::from_handle(_l6 as u32)
+                                })
                             }
-                        };
-                        unsafe { ::witbind::rt::lift_result(_l2, _case4, _case8) }
-                    }
+                            1 => StreamError::Closed,
+                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                        }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, _case4, _case8) }
                 }
                 /// Perform a write. This function never blocks.
                 ///
@@ -737,45 +525,29 @@ pub mod wasi {
                     &self,
                     contents: &[u8],
                 ) -> ::core::result::Result<(), StreamError> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostOutputStream::write(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostOutputStream,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:io/streams@0.2.12#output-stream",
-                            ),
-                            contents,
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!("[method]output-stream.write", (i32, ptr, len, ptr));
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u32; 3],
-                        >::uninit();
-                        let (_ptr1, _len1) = ::witbind::rt::lend_list(contents);
-                        let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe {
-                            _wit_import(self.handle() as i32, _ptr1, _len1, _ptr2)
-                        };
-                        let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                        let _case7 = || {
-                            let _l4 = unsafe { *_ptr2.add(4).cast::<u8>() };
-                            match _l4 {
-                                0 => {
-                                    let _l5 = unsafe { *_ptr2.add(8).cast::<i32>() };
-                                    StreamError::LastOperationFailed(unsafe {
-                                        Error::from_handle(_l5 as u32)
-                                    })
-                                }
-                                1 => StreamError::Closed,
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                    ::witbind::rt::native_method!(
+                        HostOutputStream, self, write(contents)
+                    );
+                    wit_import!("[method]output-stream.write", (i32, ptr, len, ptr));
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 3]>::uninit();
+                    let (_ptr1, _len1) = ::witbind::rt::lend_list(contents);
+                    let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe { _wit_import(self.handle() as i32, _ptr1, _len1, _ptr2) };
+                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
+                    let _case7 = || {
+                        let _l4 = unsafe { *_ptr2.add(4).cast::<u8>() };
+                        match _l4 {
+                            0 => {
+                                let _l5 = unsafe { *_ptr2.add(8).cast::<i32>() };
+                                StreamError::LastOperationFailed(unsafe {
+                                    Error::from_handle(_l5 as u32)
+                                })
                             }
-                        };
-                        unsafe { ::witbind::rt::lift_result(_l3, || (), _case7) }
-                    }
+                            1 => StreamError::Closed,
+                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                        }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l3, || (), _case7) }
                 }
                 /// Perform a write of up to 4096 bytes, and then flush the stream. Block
                 /// until all of these operations are complete, or an error occurs.
@@ -791,48 +563,32 @@ pub mod wasi {
                     &self,
                     contents: &[u8],
                 ) -> ::core::result::Result<(), StreamError> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostOutputStream::blocking_write_and_flush(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostOutputStream,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:io/streams@0.2.12#output-stream",
-                            ),
-                            contents,
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!(
-                            "[method]output-stream.blocking-write-and-flush", (i32, ptr,
-                            len, ptr)
-                        );
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u32; 3],
-                        >::uninit();
-                        let (_ptr1, _len1) = ::witbind::rt::lend_list(contents);
-                        let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe {
-                            _wit_import(self.handle() as i32, _ptr1, _len1, _ptr2)
-                        };
-                        let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                        let _case7 = || {
-                            let _l4 = unsafe { *_ptr2.add(4).cast::<u8>() };
-                            match _l4 {
-                                0 => {
-                                    let _l5 = unsafe { *_ptr2.add(8).cast::<i32>() };
-                                    StreamError::LastOperationFailed(unsafe {
-                                        Error::from_handle(_l5 as u32)
-                                    })
-                                }
-                                1 => StreamError::Closed,
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                    ::witbind::rt::native_method!(
+                        HostOutputStream, self, blocking_write_and_flush(contents)
+                    );
+                    wit_import!(
+                        "[method]output-stream.blocking-write-and-flush", (i32, ptr, len,
+                        ptr)
+                    );
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 3]>::uninit();
+                    let (_ptr1, _len1) = ::witbind::rt::lend_list(contents);
+                    let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe { _wit_import(self.handle() as i32, _ptr1, _len1, _ptr2) };
+                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
+                    let _case7 = || {
+                        let _l4 = unsafe { *_ptr2.add(4).cast::<u8>() };
+                        match _l4 {
+                            0 => {
+                                let _l5 = unsafe { *_ptr2.add(8).cast::<i32>() };
+                                StreamError::LastOperationFailed(unsafe {
+                                    Error::from_handle(_l5 as u32)
+                                })
                             }
-                        };
-                        unsafe { ::witbind::rt::lift_result(_l3, || (), _case7) }
-                    }
+                            1 => StreamError::Closed,
+                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                        }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l3, || (), _case7) }
                 }
                 /// Request to flush buffered output. This function never blocks.
                 ///
@@ -845,80 +601,52 @@ pub mod wasi {
                 /// completed. The `subscribe` pollable will become ready when the
                 /// flush has completed and the stream can accept more writes.
                 pub fn flush(&self) -> ::core::result::Result<(), StreamError> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostOutputStream::flush(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostOutputStream,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:io/streams@0.2.12#output-stream",
-                            ),
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!("[method]output-stream.flush", (i32, ptr));
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u32; 3],
-                        >::uninit();
-                        let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe { _wit_import(self.handle() as i32, _ptr1) };
-                        let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                        let _case6 = || {
-                            let _l3 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                            match _l3 {
-                                0 => {
-                                    let _l4 = unsafe { *_ptr1.add(8).cast::<i32>() };
-                                    StreamError::LastOperationFailed(unsafe {
-                                        Error::from_handle(_l4 as u32)
-                                    })
-                                }
-                                1 => StreamError::Closed,
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                    ::witbind::rt::native_method!(HostOutputStream, self, flush());
+                    wit_import!("[method]output-stream.flush", (i32, ptr));
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 3]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    let _case6 = || {
+                        let _l3 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                        match _l3 {
+                            0 => {
+                                let _l4 = unsafe { *_ptr1.add(8).cast::<i32>() };
+                                StreamError::LastOperationFailed(unsafe {
+                                    Error::from_handle(_l4 as u32)
+                                })
                             }
-                        };
-                        unsafe { ::witbind::rt::lift_result(_l2, || (), _case6) }
-                    }
+                            1 => StreamError::Closed,
+                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                        }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, || (), _case6) }
                 }
                 /// Request to flush buffered output, and block until flush completes
                 /// and stream is ready for writing again.
                 pub fn blocking_flush(&self) -> ::core::result::Result<(), StreamError> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostOutputStream::blocking_flush(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostOutputStream,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:io/streams@0.2.12#output-stream",
-                            ),
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!("[method]output-stream.blocking-flush", (i32, ptr));
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u32; 3],
-                        >::uninit();
-                        let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe { _wit_import(self.handle() as i32, _ptr1) };
-                        let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                        let _case6 = || {
-                            let _l3 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                            match _l3 {
-                                0 => {
-                                    let _l4 = unsafe { *_ptr1.add(8).cast::<i32>() };
-                                    StreamError::LastOperationFailed(unsafe {
-                                        Error::from_handle(_l4 as u32)
-                                    })
-                                }
-                                1 => StreamError::Closed,
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                    ::witbind::rt::native_method!(
+                        HostOutputStream, self, blocking_flush()
+                    );
+                    wit_import!("[method]output-stream.blocking-flush", (i32, ptr));
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 3]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    let _case6 = || {
+                        let _l3 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                        match _l3 {
+                            0 => {
+                                let _l4 = unsafe { *_ptr1.add(8).cast::<i32>() };
+                                StreamError::LastOperationFailed(unsafe {
+                                    Error::from_handle(_l4 as u32)
+                                })
                             }
-                        };
-                        unsafe { ::witbind::rt::lift_result(_l2, || (), _case6) }
-                    }
+                            1 => StreamError::Closed,
+                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                        }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, || (), _case6) }
                 }
                 /// Create a `pollable` which will resolve once the output-stream
                 /// is ready for more writing, or an error has occurred. When this
@@ -931,23 +659,10 @@ pub mod wasi {
                 /// Implementations may trap if the `output-stream` is dropped before
                 /// all derived `pollable`s created with this function are dropped.
                 pub fn subscribe(&self) -> Pollable {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostOutputStream::subscribe(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostOutputStream,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:io/streams@0.2.12#output-stream",
-                            ),
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!("[method]output-stream.subscribe", (i32), i32);
-                        let _ret1 = unsafe { _wit_import(self.handle() as i32) };
-                        unsafe { Pollable::from_handle(_ret1 as u32) }
-                    }
+                    ::witbind::rt::native_method!(HostOutputStream, self, subscribe());
+                    wit_import!("[method]output-stream.subscribe", (i32), i32);
+                    let _ret1 = unsafe { _wit_import(self.handle() as i32) };
+                    unsafe { Pollable::from_handle(_ret1 as u32) }
                 }
                 /// Write zeroes to a stream.
                 ///
@@ -959,50 +674,34 @@ pub mod wasi {
                     &self,
                     len: u64,
                 ) -> ::core::result::Result<(), StreamError> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostOutputStream::write_zeroes(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostOutputStream,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:io/streams@0.2.12#output-stream",
-                            ),
-                            len,
+                    ::witbind::rt::native_method!(
+                        HostOutputStream, self, write_zeroes(len)
+                    );
+                    wit_import!("[method]output-stream.write-zeroes", (i32, i64, ptr));
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 3]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe {
+                        _wit_import(
+                            self.handle() as i32,
+                            ::witbind::rt::as_i64(len),
+                            _ptr1,
                         )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!(
-                            "[method]output-stream.write-zeroes", (i32, i64, ptr)
-                        );
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u32; 3],
-                        >::uninit();
-                        let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe {
-                            _wit_import(
-                                self.handle() as i32,
-                                ::witbind::rt::as_i64(len),
-                                _ptr1,
-                            )
-                        };
-                        let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                        let _case6 = || {
-                            let _l3 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                            match _l3 {
-                                0 => {
-                                    let _l4 = unsafe { *_ptr1.add(8).cast::<i32>() };
-                                    StreamError::LastOperationFailed(unsafe {
-                                        Error::from_handle(_l4 as u32)
-                                    })
-                                }
-                                1 => StreamError::Closed,
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                    };
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    let _case6 = || {
+                        let _l3 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                        match _l3 {
+                            0 => {
+                                let _l4 = unsafe { *_ptr1.add(8).cast::<i32>() };
+                                StreamError::LastOperationFailed(unsafe {
+                                    Error::from_handle(_l4 as u32)
+                                })
                             }
-                        };
-                        unsafe { ::witbind::rt::lift_result(_l2, || (), _case6) }
-                    }
+                            1 => StreamError::Closed,
+                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                        }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, || (), _case6) }
                 }
                 /// Perform a write of up to 4096 zeroes, and then flush the stream.
                 /// Block until all of these operations are complete, or an error
@@ -1014,51 +713,37 @@ pub mod wasi {
                     &self,
                     len: u64,
                 ) -> ::core::result::Result<(), StreamError> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostOutputStream::blocking_write_zeroes_and_flush(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostOutputStream,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:io/streams@0.2.12#output-stream",
-                            ),
-                            len,
+                    ::witbind::rt::native_method!(
+                        HostOutputStream, self, blocking_write_zeroes_and_flush(len)
+                    );
+                    wit_import!(
+                        "[method]output-stream.blocking-write-zeroes-and-flush", (i32,
+                        i64, ptr)
+                    );
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 3]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe {
+                        _wit_import(
+                            self.handle() as i32,
+                            ::witbind::rt::as_i64(len),
+                            _ptr1,
                         )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!(
-                            "[method]output-stream.blocking-write-zeroes-and-flush",
-                            (i32, i64, ptr)
-                        );
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u32; 3],
-                        >::uninit();
-                        let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe {
-                            _wit_import(
-                                self.handle() as i32,
-                                ::witbind::rt::as_i64(len),
-                                _ptr1,
-                            )
-                        };
-                        let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                        let _case6 = || {
-                            let _l3 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                            match _l3 {
-                                0 => {
-                                    let _l4 = unsafe { *_ptr1.add(8).cast::<i32>() };
-                                    StreamError::LastOperationFailed(unsafe {
-                                        Error::from_handle(_l4 as u32)
-                                    })
-                                }
-                                1 => StreamError::Closed,
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                    };
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    let _case6 = || {
+                        let _l3 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                        match _l3 {
+                            0 => {
+                                let _l4 = unsafe { *_ptr1.add(8).cast::<i32>() };
+                                StreamError::LastOperationFailed(unsafe {
+                                    Error::from_handle(_l4 as u32)
+                                })
                             }
-                        };
-                        unsafe { ::witbind::rt::lift_result(_l2, || (), _case6) }
-                    }
+                            1 => StreamError::Closed,
+                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                        }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, || (), _case6) }
                 }
                 /// Read from one stream and write to another.
                 ///
@@ -1078,53 +763,36 @@ pub mod wasi {
                     src: &InputStream,
                     len: u64,
                 ) -> ::core::result::Result<u64, StreamError> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostOutputStream::splice(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostOutputStream,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:io/streams@0.2.12#output-stream",
-                            ),
-                            src,
-                            len,
+                    ::witbind::rt::native_method!(
+                        HostOutputStream, self, splice(src, len)
+                    );
+                    wit_import!("[method]output-stream.splice", (i32, i32, i64, ptr));
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe {
+                        _wit_import(
+                            self.handle() as i32,
+                            src.handle() as i32,
+                            ::witbind::rt::as_i64(len),
+                            _ptr1,
                         )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!(
-                            "[method]output-stream.splice", (i32, i32, i64, ptr)
-                        );
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u64; 2],
-                        >::uninit();
-                        let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe {
-                            _wit_import(
-                                self.handle() as i32,
-                                src.handle() as i32,
-                                ::witbind::rt::as_i64(len),
-                                _ptr1,
-                            )
-                        };
-                        let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                        let _case4 = || unsafe { *_ptr1.add(8).cast::<u64>() };
-                        let _case8 = || {
-                            let _l5 = unsafe { *_ptr1.add(8).cast::<u8>() };
-                            match _l5 {
-                                0 => {
-                                    let _l6 = unsafe { *_ptr1.add(12).cast::<i32>() };
-                                    StreamError::LastOperationFailed(unsafe {
-                                        Error::from_handle(_l6 as u32)
-                                    })
-                                }
-                                1 => StreamError::Closed,
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                    };
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    let _case4 = || unsafe { *_ptr1.add(8).cast::<u64>() };
+                    let _case8 = || {
+                        let _l5 = unsafe { *_ptr1.add(8).cast::<u8>() };
+                        match _l5 {
+                            0 => {
+                                let _l6 = unsafe { *_ptr1.add(12).cast::<i32>() };
+                                StreamError::LastOperationFailed(unsafe {
+                                    Error::from_handle(_l6 as u32)
+                                })
                             }
-                        };
-                        unsafe { ::witbind::rt::lift_result(_l2, _case4, _case8) }
-                    }
+                            1 => StreamError::Closed,
+                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                        }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, _case4, _case8) }
                 }
                 /// Read from one stream and write to another, with blocking.
                 ///
@@ -1136,364 +804,177 @@ pub mod wasi {
                     src: &InputStream,
                     len: u64,
                 ) -> ::core::result::Result<u64, StreamError> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostOutputStream::blocking_splice(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostOutputStream,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:io/streams@0.2.12#output-stream",
-                            ),
-                            src,
-                            len,
+                    ::witbind::rt::native_method!(
+                        HostOutputStream, self, blocking_splice(src, len)
+                    );
+                    wit_import!(
+                        "[method]output-stream.blocking-splice", (i32, i32, i64, ptr)
+                    );
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe {
+                        _wit_import(
+                            self.handle() as i32,
+                            src.handle() as i32,
+                            ::witbind::rt::as_i64(len),
+                            _ptr1,
                         )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!(
-                            "[method]output-stream.blocking-splice", (i32, i32, i64, ptr)
-                        );
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u64; 2],
-                        >::uninit();
-                        let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe {
-                            _wit_import(
-                                self.handle() as i32,
-                                src.handle() as i32,
-                                ::witbind::rt::as_i64(len),
-                                _ptr1,
-                            )
-                        };
-                        let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                        let _case4 = || unsafe { *_ptr1.add(8).cast::<u64>() };
-                        let _case8 = || {
-                            let _l5 = unsafe { *_ptr1.add(8).cast::<u8>() };
-                            match _l5 {
-                                0 => {
-                                    let _l6 = unsafe { *_ptr1.add(12).cast::<i32>() };
-                                    StreamError::LastOperationFailed(unsafe {
-                                        Error::from_handle(_l6 as u32)
-                                    })
-                                }
-                                1 => StreamError::Closed,
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                    };
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    let _case4 = || unsafe { *_ptr1.add(8).cast::<u64>() };
+                    let _case8 = || {
+                        let _l5 = unsafe { *_ptr1.add(8).cast::<u8>() };
+                        match _l5 {
+                            0 => {
+                                let _l6 = unsafe { *_ptr1.add(12).cast::<i32>() };
+                                StreamError::LastOperationFailed(unsafe {
+                                    Error::from_handle(_l6 as u32)
+                                })
                             }
-                        };
-                        unsafe { ::witbind::rt::lift_result(_l2, _case4, _case8) }
-                    }
+                            1 => StreamError::Closed,
+                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                        }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, _case4, _case8) }
                 }
             }
-            /// Natively (`cargo test` on the host): a test's object behind an imported [`InputStream`] (`wasi:io/streams@0.2.12#input-stream`); `InputStream::from(object)` hands it to the guest. A method left out panics when the guest calls it, naming it.
+            #[cfg(not(any(target_arch = "wasm32", miri)))]
+            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
+                wit: "wasi:io/streams@0.2.12",
+                module: "wasi::io::streams",
+                install: "install",
+            };
+            /// Natively (`cargo test` on the host): a test's object behind an imported [`InputStream`], with its methods; `InputStream::from(object)` hands it to the guest. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait HostInputStream: 'static {
-                /// Perform a non-blocking read from the stream.
-                ///
-                /// When the source of a `read` is binary data, the bytes from the source
-                /// are returned verbatim. When the source of a `read` is known to the
-                /// implementation to be text, bytes containing the UTF-8 encoding of the
-                /// text are returned.
-                ///
-                /// This function returns a list of bytes containing the read data,
-                /// when successful. The returned list will contain up to `len` bytes;
-                /// it may return fewer than requested, but not more. The list is
-                /// empty when no bytes are available for reading at this time. The
-                /// pollable given by `subscribe` will be ready when more bytes are
-                /// available.
-                ///
-                /// This function fails with a `stream-error` when the operation
-                /// encounters an error, giving `last-operation-failed`, or when the
-                /// stream is closed, giving `closed`.
-                ///
-                /// When the caller gives a `len` of 0, it represents a request to
-                /// read 0 bytes. If the stream is still open, this call should
-                /// succeed and return an empty list, or otherwise fail with `closed`.
-                ///
-                /// The `len` parameter is a `u64`, which could represent a list of u8 which
-                /// is not possible to allocate in wasm32, or not desirable to allocate as
-                /// as a return value by the callee. The callee may return a list of bytes
-                /// less than `len` in size while more bytes are available for reading.
                 fn read(
                     &self,
                     len: u64,
                 ) -> ::core::result::Result<::witbind::rt::Vec<u8>, StreamError> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:io/streams@0.2.12#input-stream",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]input-stream.read",
-                        "wasi::io::streams::HostInputStream",
-                        "read",
                     )
                 }
-                /// Read bytes from a stream, after blocking until at least one byte can
-                /// be read. Except for blocking, behavior is identical to `read`.
                 fn blocking_read(
                     &self,
                     len: u64,
                 ) -> ::core::result::Result<::witbind::rt::Vec<u8>, StreamError> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:io/streams@0.2.12#input-stream",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]input-stream.blocking-read",
-                        "wasi::io::streams::HostInputStream",
-                        "blocking_read",
                     )
                 }
-                /// Skip bytes from a stream. Returns number of bytes skipped.
-                ///
-                /// Behaves identical to `read`, except instead of returning a list
-                /// of bytes, returns the number of bytes consumed from the stream.
                 fn skip(&self, len: u64) -> ::core::result::Result<u64, StreamError> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:io/streams@0.2.12#input-stream",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]input-stream.skip",
-                        "wasi::io::streams::HostInputStream",
-                        "skip",
                     )
                 }
-                /// Skip bytes from a stream, after blocking until at least one byte
-                /// can be skipped. Except for blocking behavior, identical to `skip`.
                 fn blocking_skip(
                     &self,
                     len: u64,
                 ) -> ::core::result::Result<u64, StreamError> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:io/streams@0.2.12#input-stream",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]input-stream.blocking-skip",
-                        "wasi::io::streams::HostInputStream",
-                        "blocking_skip",
                     )
                 }
-                /// Create a `pollable` which will resolve once either the specified stream
-                /// has bytes available to read or the other end of the stream has been
-                /// closed.
-                /// The created `pollable` is a child resource of the `input-stream`.
-                /// Implementations may trap if the `input-stream` is dropped before
-                /// all derived `pollable`s created with this function are dropped.
                 fn subscribe(&self) -> Pollable {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:io/streams@0.2.12#input-stream",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]input-stream.subscribe",
-                        "wasi::io::streams::HostInputStream",
-                        "subscribe",
                     )
                 }
             }
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            impl<T: HostInputStream> ::core::convert::From<T> for InputStream {
-                fn from(object: T) -> Self {
-                    let handle = ::witbind::rt::native::new_resource::<
-                        dyn HostInputStream,
-                    >(::witbind::rt::Box::new(object));
-                    Self {
-                        handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(handle)
-                        },
-                    }
-                }
-            }
-            /// Natively (`cargo test` on the host): a test's object behind an imported [`OutputStream`] (`wasi:io/streams@0.2.12#output-stream`); `OutputStream::from(object)` hands it to the guest. A method left out panics when the guest calls it, naming it.
+            ::witbind::rt::native_resource!(InputStream, HostInputStream);
+            /// Natively (`cargo test` on the host): a test's object behind an imported [`OutputStream`], with its methods; `OutputStream::from(object)` hands it to the guest. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait HostOutputStream: 'static {
-                /// Check readiness for writing. This function never blocks.
-                ///
-                /// Returns the number of bytes permitted for the next call to `write`,
-                /// or an error. Calling `write` with more bytes than this function has
-                /// permitted will trap.
-                ///
-                /// When this function returns 0 bytes, the `subscribe` pollable will
-                /// become ready when this function will report at least 1 byte, or an
-                /// error.
                 fn check_write(&self) -> ::core::result::Result<u64, StreamError> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:io/streams@0.2.12#output-stream",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]output-stream.check-write",
-                        "wasi::io::streams::HostOutputStream",
-                        "check_write",
                     )
                 }
-                /// Perform a write. This function never blocks.
-                ///
-                /// When the destination of a `write` is binary data, the bytes from
-                /// `contents` are written verbatim. When the destination of a `write` is
-                /// known to the implementation to be text, the bytes of `contents` are
-                /// transcoded from UTF-8 into the encoding of the destination and then
-                /// written.
-                ///
-                /// Precondition: check-write gave permit of Ok(n) and contents has a
-                /// length of less than or equal to n. Otherwise, this function will trap.
-                ///
-                /// returns Err(closed) without writing if the stream has closed since
-                /// the last call to check-write provided a permit.
                 fn write(
                     &self,
                     contents: &[u8],
                 ) -> ::core::result::Result<(), StreamError> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:io/streams@0.2.12#output-stream",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]output-stream.write",
-                        "wasi::io::streams::HostOutputStream",
-                        "write",
                     )
                 }
-                /// Perform a write of up to 4096 bytes, and then flush the stream. Block
-                /// until all of these operations are complete, or an error occurs.
-                ///
-                /// Returns success when all of the contents written are successfully
-                /// flushed to output. If an error occurs at any point before all
-                /// contents are successfully flushed, that error is returned as soon as
-                /// possible. If writing and flushing the complete contents causes the
-                /// stream to become closed, this call should return success, and
-                /// subsequent calls to check-write or other interfaces should return
-                /// stream-error::closed.
                 fn blocking_write_and_flush(
                     &self,
                     contents: &[u8],
                 ) -> ::core::result::Result<(), StreamError> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:io/streams@0.2.12#output-stream",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]output-stream.blocking-write-and-flush",
-                        "wasi::io::streams::HostOutputStream",
-                        "blocking_write_and_flush",
                     )
                 }
-                /// Request to flush buffered output. This function never blocks.
-                ///
-                /// This tells the output-stream that the caller intends any buffered
-                /// output to be flushed. the output which is expected to be flushed
-                /// is all that has been passed to `write` prior to this call.
-                ///
-                /// Upon calling this function, the `output-stream` will not accept any
-                /// writes (`check-write` will return `ok(0)`) until the flush has
-                /// completed. The `subscribe` pollable will become ready when the
-                /// flush has completed and the stream can accept more writes.
                 fn flush(&self) -> ::core::result::Result<(), StreamError> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:io/streams@0.2.12#output-stream",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]output-stream.flush",
-                        "wasi::io::streams::HostOutputStream",
-                        "flush",
                     )
                 }
-                /// Request to flush buffered output, and block until flush completes
-                /// and stream is ready for writing again.
                 fn blocking_flush(&self) -> ::core::result::Result<(), StreamError> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:io/streams@0.2.12#output-stream",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]output-stream.blocking-flush",
-                        "wasi::io::streams::HostOutputStream",
-                        "blocking_flush",
                     )
                 }
-                /// Create a `pollable` which will resolve once the output-stream
-                /// is ready for more writing, or an error has occurred. When this
-                /// pollable is ready, `check-write` will return `ok(n)` with n>0, or an
-                /// error.
-                ///
-                /// If the stream is closed, this pollable is always ready immediately.
-                ///
-                /// The created `pollable` is a child resource of the `output-stream`.
-                /// Implementations may trap if the `output-stream` is dropped before
-                /// all derived `pollable`s created with this function are dropped.
                 fn subscribe(&self) -> Pollable {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:io/streams@0.2.12#output-stream",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]output-stream.subscribe",
-                        "wasi::io::streams::HostOutputStream",
-                        "subscribe",
                     )
                 }
-                /// Write zeroes to a stream.
-                ///
-                /// This should be used precisely like `write` with the exact same
-                /// preconditions (must use check-write first), but instead of
-                /// passing a list of bytes, you simply pass the number of zero-bytes
-                /// that should be written.
                 fn write_zeroes(
                     &self,
                     len: u64,
                 ) -> ::core::result::Result<(), StreamError> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:io/streams@0.2.12#output-stream",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]output-stream.write-zeroes",
-                        "wasi::io::streams::HostOutputStream",
-                        "write_zeroes",
                     )
                 }
-                /// Perform a write of up to 4096 zeroes, and then flush the stream.
-                /// Block until all of these operations are complete, or an error
-                /// occurs.
-                ///
-                /// Functionality is equivelant to `blocking-write-and-flush` with
-                /// contents given as a list of len containing only zeroes.
                 fn blocking_write_zeroes_and_flush(
                     &self,
                     len: u64,
                 ) -> ::core::result::Result<(), StreamError> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:io/streams@0.2.12#output-stream",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]output-stream.blocking-write-zeroes-and-flush",
-                        "wasi::io::streams::HostOutputStream",
-                        "blocking_write_zeroes_and_flush",
                     )
                 }
-                /// Read from one stream and write to another.
-                ///
-                /// The behavior of splice is equivalent to:
-                /// 1. calling `check-write` on the `output-stream`
-                /// 2. calling `read` on the `input-stream` with the smaller of the
-                ///    `check-write` permitted length and the `len` provided to `splice`
-                /// 3. calling `write` on the `output-stream` with that read data.
-                ///
-                /// Any error reported by the call to `check-write`, `read`, or
-                /// `write` ends the splice and reports that error.
-                ///
-                /// This function returns the number of bytes transferred; it may be less
-                /// than `len`.
                 fn splice(
                     &self,
                     src: &InputStream,
                     len: u64,
                 ) -> ::core::result::Result<u64, StreamError> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:io/streams@0.2.12#output-stream",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]output-stream.splice",
-                        "wasi::io::streams::HostOutputStream",
-                        "splice",
                     )
                 }
-                /// Read from one stream and write to another, with blocking.
-                ///
-                /// This is similar to `splice`, except that it blocks until the
-                /// `output-stream` is ready for writing, and the `input-stream`
-                /// is ready for reading, before performing the `splice`.
                 fn blocking_splice(
                     &self,
                     src: &InputStream,
                     len: u64,
                 ) -> ::core::result::Result<u64, StreamError> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:io/streams@0.2.12#output-stream",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]output-stream.blocking-splice",
-                        "wasi::io::streams::HostOutputStream",
-                        "blocking_splice",
                     )
                 }
             }
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            impl<T: HostOutputStream> ::core::convert::From<T> for OutputStream {
-                fn from(object: T) -> Self {
-                    let handle = ::witbind::rt::native::new_resource::<
-                        dyn HostOutputStream,
-                    >(::witbind::rt::Box::new(object));
-                    Self {
-                        handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(handle)
-                        },
-                    }
-                }
-            }
+            ::witbind::rt::native_resource!(OutputStream, HostOutputStream);
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables)]
             impl HostInputStream for ::witbind::rt::native::wasi::Pipe {

@@ -62,62 +62,32 @@ pub mod wasi {
                 /// details. Parsing this string is a major platform-compatibility
                 /// hazard.
                 pub fn to_debug_string(&self) -> ::witbind::rt::String {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostError::to_debug_string(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostError,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:io/error@0.2.12#error",
-                            ),
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!("[method]error.to-debug-string", (i32, ptr));
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u32; 2],
-                        >::uninit();
-                        let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe { _wit_import(self.handle() as i32, _ptr1) };
-                        unsafe { ::witbind::rt::take_string_at(_ptr1) }
-                    }
+                    ::witbind::rt::native_method!(HostError, self, to_debug_string());
+                    wit_import!("[method]error.to-debug-string", (i32, ptr));
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
+                    unsafe { ::witbind::rt::take_string_at(_ptr1) }
                 }
             }
-            /// Natively (`cargo test` on the host): a test's object behind an imported [`Error`] (`wasi:io/error@0.2.12#error`); `Error::from(object)` hands it to the guest. A method left out panics when the guest calls it, naming it.
+            #[cfg(not(any(target_arch = "wasm32", miri)))]
+            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
+                wit: "wasi:io/error@0.2.12",
+                module: "wasi::io::error",
+                install: "install",
+            };
+            /// Natively (`cargo test` on the host): a test's object behind an imported [`Error`], with its methods; `Error::from(object)` hands it to the guest. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait HostError: 'static {
-                /// Returns a string that is suitable to assist humans in debugging
-                /// this error.
-                ///
-                /// WARNING: The returned string should not be consumed mechanically!
-                /// It may change across platforms, hosts, or other implementation
-                /// details. Parsing this string is a major platform-compatibility
-                /// hazard.
                 fn to_debug_string(&self) -> ::witbind::rt::String {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:io/error@0.2.12#error",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]error.to-debug-string",
-                        "wasi::io::error::HostError",
-                        "to_debug_string",
                     )
                 }
             }
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            impl<T: HostError> ::core::convert::From<T> for Error {
-                fn from(object: T) -> Self {
-                    let handle = ::witbind::rt::native::new_resource::<
-                        dyn HostError,
-                    >(::witbind::rt::Box::new(object));
-                    Self {
-                        handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(handle)
-                        },
-                    }
-                }
-            }
+            ::witbind::rt::native_resource!(Error, HostError);
         }
         /// A poll API intended to let users wait for I/O events on multiple handles
         /// at once.
@@ -145,23 +115,10 @@ pub mod wasi {
                 ///
                 /// Returns `true` when the pollable is ready, and `false` otherwise.
                 pub fn ready(&self) -> bool {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostPollable::ready(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostPollable,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:io/poll@0.2.12#pollable",
-                            ),
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!("[method]pollable.ready", (i32), i32);
-                        let _ret1 = unsafe { _wit_import(self.handle() as i32) };
-                        ::witbind::rt::bool_lift(_ret1 as u8)
-                    }
+                    ::witbind::rt::native_method!(HostPollable, self, ready());
+                    wit_import!("[method]pollable.ready", (i32), i32);
+                    let _ret1 = unsafe { _wit_import(self.handle() as i32) };
+                    ::witbind::rt::bool_lift(_ret1 as u8)
                 }
                 /// `block` returns immediately if the pollable is ready, and otherwise
                 /// blocks until ready.
@@ -169,22 +126,9 @@ pub mod wasi {
                 /// This function is equivalent to calling `poll.poll` on a list
                 /// containing only this pollable.
                 pub fn block(&self) {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostPollable::block(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostPollable,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:io/poll@0.2.12#pollable",
-                            ),
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!("[method]pollable.block", (i32));
-                        unsafe { _wit_import(self.handle() as i32) };
-                    }
+                    ::witbind::rt::native_method!(HostPollable, self, block());
+                    wit_import!("[method]pollable.block", (i32));
+                    unsafe { _wit_import(self.handle() as i32) };
                 }
             }
             /// Poll for completion on a set of pollables.
@@ -207,69 +151,35 @@ pub mod wasi {
             /// the pollables has an error, it is indicated by marking the source as
             /// being ready for I/O.
             pub fn poll(in_: &[&Pollable]) -> ::witbind::rt::Vec<u32> {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::poll(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "wasi:io/poll@0.2.12",
-                            "poll",
-                            "wasi::io::poll::Host",
-                            "wasi::io::poll::install",
-                        ),
-                        in_,
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("poll", (ptr, len, ptr));
-                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
-                    let (_array2, _len2) = ::witbind::rt::lower_list(
-                        in_.iter(),
-                        4,
-                        4,
-                        |_e1, _base2| {
-                            unsafe { *_base2.cast::<i32>() = _e1.handle() as i32 };
-                        },
-                    );
-                    let (_ptr3, _len3) = (_array2, _len2);
-                    let _ptr4 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe { _wit_import(_ptr3, _len3, _ptr4) };
-                    unsafe { ::witbind::rt::cabi_dealloc(_array2, _len2 * 4, 4) };
-                    unsafe { ::witbind::rt::take_list_at::<u32>(_ptr4) }
-                }
+                ::witbind::rt::native_import!(Host, "poll", poll(in_));
+                wit_import!("poll", (ptr, len, ptr));
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                let (_array2, _len2) = ::witbind::rt::lower_list(
+                    in_.iter(),
+                    4,
+                    4,
+                    |_e1, _base2| {
+                        unsafe { *_base2.cast::<i32>() = _e1.handle() as i32 };
+                    },
+                );
+                let (_ptr3, _len3) = (_array2, _len2);
+                let _ptr4 = _ret_area.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_ptr3, _len3, _ptr4) };
+                unsafe { ::witbind::rt::cabi_dealloc(_array2, _len2 * 4, 4) };
+                unsafe { ::witbind::rt::take_list_at::<u32>(_ptr4) }
             }
-            /// Natively (`cargo test` on the host): the imports of `wasi:io/poll@0.2.12` as a test implements them; make an implementation this thread's with [`install`]. A method left out panics when the guest calls it, naming it.
+            #[cfg(not(any(target_arch = "wasm32", miri)))]
+            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
+                wit: "wasi:io/poll@0.2.12",
+                module: "wasi::io::poll",
+                install: "install",
+            };
+            /// Natively (`cargo test` on the host): the imports of `wasi:io/poll@0.2.12`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
-                /// Poll for completion on a set of pollables.
-                ///
-                /// This function takes a list of pollables, which identify I/O sources of
-                /// interest, and waits until one or more of the events is ready for I/O.
-                ///
-                /// The result `list<u32>` contains one or more indices of handles in the
-                /// argument list that is ready for I/O.
-                ///
-                /// This function traps if either:
-                /// - the list is empty, or:
-                /// - the list contains more elements than can be indexed with a `u32` value.
-                ///
-                /// A timeout can be implemented by adding a pollable from the
-                /// wasi-clocks API to the list.
-                ///
-                /// This function does not return a `result`; polling in itself does not
-                /// do any I/O so it doesn't fail. If any of the I/O sources identified by
-                /// the pollables has an error, it is indicated by marking the source as
-                /// being ready for I/O.
                 fn poll(&self, in_: &[&Pollable]) -> ::witbind::rt::Vec<u32> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:io/poll@0.2.12",
-                        "poll",
-                        "wasi::io::poll::Host",
-                        "poll",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "poll")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `wasi:io/poll@0.2.12` until the returned guard is dropped (the one installed before comes back then).
@@ -277,48 +187,18 @@ pub mod wasi {
             pub fn install(host: impl Host) -> ::witbind::rt::native::Installed {
                 ::witbind::rt::native::install::<dyn Host>(::witbind::rt::Box::new(host))
             }
-            /// Natively (`cargo test` on the host): a test's object behind an imported [`Pollable`] (`wasi:io/poll@0.2.12#pollable`); `Pollable::from(object)` hands it to the guest. A method left out panics when the guest calls it, naming it.
+            /// Natively (`cargo test` on the host): a test's object behind an imported [`Pollable`], with its methods; `Pollable::from(object)` hands it to the guest. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait HostPollable: 'static {
-                /// Return the readiness of a pollable. This function never blocks.
-                ///
-                /// Returns `true` when the pollable is ready, and `false` otherwise.
                 fn ready(&self) -> bool {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:io/poll@0.2.12#pollable",
-                        "[method]pollable.ready",
-                        "wasi::io::poll::HostPollable",
-                        "ready",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "[method]pollable.ready")
                 }
-                /// `block` returns immediately if the pollable is ready, and otherwise
-                /// blocks until ready.
-                ///
-                /// This function is equivalent to calling `poll.poll` on a list
-                /// containing only this pollable.
                 fn block(&self) {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:io/poll@0.2.12#pollable",
-                        "[method]pollable.block",
-                        "wasi::io::poll::HostPollable",
-                        "block",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "[method]pollable.block")
                 }
             }
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            impl<T: HostPollable> ::core::convert::From<T> for Pollable {
-                fn from(object: T) -> Self {
-                    let handle = ::witbind::rt::native::new_resource::<
-                        dyn HostPollable,
-                    >(::witbind::rt::Box::new(object));
-                    Self {
-                        handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(handle)
-                        },
-                    }
-                }
-            }
+            ::witbind::rt::native_resource!(Pollable, HostPollable);
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables)]
             impl Host for ::witbind::rt::native::wasi::TestWasi {
@@ -423,51 +303,35 @@ pub mod wasi {
                     &self,
                     len: u64,
                 ) -> ::core::result::Result<::witbind::rt::Vec<u8>, StreamError> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostInputStream::read(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostInputStream,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:io/streams@0.2.12#input-stream",
-                            ),
-                            len,
+                    ::witbind::rt::native_method!(HostInputStream, self, read(len));
+                    wit_import!("[method]input-stream.read", (i32, i64, ptr));
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 3]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe {
+                        _wit_import(
+                            self.handle() as i32,
+                            ::witbind::rt::as_i64(len),
+                            _ptr1,
                         )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!("[method]input-stream.read", (i32, i64, ptr));
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u32; 3],
-                        >::uninit();
-                        let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe {
-                            _wit_import(
-                                self.handle() as i32,
-                                ::witbind::rt::as_i64(len),
-                                _ptr1,
-                            )
-                        };
-                        let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                        let _case3 = || unsafe {
-                            ::witbind::rt::take_list_at::<u8>(_ptr1.add(4))
-                        };
-                        let _case7 = || {
-                            let _l4 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                            match _l4 {
-                                0 => {
-                                    let _l5 = unsafe { *_ptr1.add(8).cast::<i32>() };
-                                    StreamError::LastOperationFailed(unsafe {
-                                        Error::from_handle(_l5 as u32)
-                                    })
-                                }
-                                1 => StreamError::Closed,
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                    };
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    let _case3 = || unsafe {
+                        ::witbind::rt::take_list_at::<u8>(_ptr1.add(4))
+                    };
+                    let _case7 = || {
+                        let _l4 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                        match _l4 {
+                            0 => {
+                                let _l5 = unsafe { *_ptr1.add(8).cast::<i32>() };
+                                StreamError::LastOperationFailed(unsafe {
+                                    Error::from_handle(_l5 as u32)
+                                })
                             }
-                        };
-                        unsafe { ::witbind::rt::lift_result(_l2, _case3, _case7) }
-                    }
+                            1 => StreamError::Closed,
+                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                        }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, _case3, _case7) }
                 }
                 /// Read bytes from a stream, after blocking until at least one byte can
                 /// be read. Except for blocking, behavior is identical to `read`.
@@ -475,53 +339,37 @@ pub mod wasi {
                     &self,
                     len: u64,
                 ) -> ::core::result::Result<::witbind::rt::Vec<u8>, StreamError> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostInputStream::blocking_read(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostInputStream,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:io/streams@0.2.12#input-stream",
-                            ),
-                            len,
+                    ::witbind::rt::native_method!(
+                        HostInputStream, self, blocking_read(len)
+                    );
+                    wit_import!("[method]input-stream.blocking-read", (i32, i64, ptr));
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 3]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe {
+                        _wit_import(
+                            self.handle() as i32,
+                            ::witbind::rt::as_i64(len),
+                            _ptr1,
                         )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!(
-                            "[method]input-stream.blocking-read", (i32, i64, ptr)
-                        );
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u32; 3],
-                        >::uninit();
-                        let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe {
-                            _wit_import(
-                                self.handle() as i32,
-                                ::witbind::rt::as_i64(len),
-                                _ptr1,
-                            )
-                        };
-                        let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                        let _case3 = || unsafe {
-                            ::witbind::rt::take_list_at::<u8>(_ptr1.add(4))
-                        };
-                        let _case7 = || {
-                            let _l4 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                            match _l4 {
-                                0 => {
-                                    let _l5 = unsafe { *_ptr1.add(8).cast::<i32>() };
-                                    StreamError::LastOperationFailed(unsafe {
-                                        Error::from_handle(_l5 as u32)
-                                    })
-                                }
-                                1 => StreamError::Closed,
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                    };
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    let _case3 = || unsafe {
+                        ::witbind::rt::take_list_at::<u8>(_ptr1.add(4))
+                    };
+                    let _case7 = || {
+                        let _l4 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                        match _l4 {
+                            0 => {
+                                let _l5 = unsafe { *_ptr1.add(8).cast::<i32>() };
+                                StreamError::LastOperationFailed(unsafe {
+                                    Error::from_handle(_l5 as u32)
+                                })
                             }
-                        };
-                        unsafe { ::witbind::rt::lift_result(_l2, _case3, _case7) }
-                    }
+                            1 => StreamError::Closed,
+                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                        }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, _case3, _case7) }
                 }
                 /// Skip bytes from a stream. Returns number of bytes skipped.
                 ///
@@ -531,49 +379,33 @@ pub mod wasi {
                     &self,
                     len: u64,
                 ) -> ::core::result::Result<u64, StreamError> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostInputStream::skip(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostInputStream,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:io/streams@0.2.12#input-stream",
-                            ),
-                            len,
+                    ::witbind::rt::native_method!(HostInputStream, self, skip(len));
+                    wit_import!("[method]input-stream.skip", (i32, i64, ptr));
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe {
+                        _wit_import(
+                            self.handle() as i32,
+                            ::witbind::rt::as_i64(len),
+                            _ptr1,
                         )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!("[method]input-stream.skip", (i32, i64, ptr));
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u64; 2],
-                        >::uninit();
-                        let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe {
-                            _wit_import(
-                                self.handle() as i32,
-                                ::witbind::rt::as_i64(len),
-                                _ptr1,
-                            )
-                        };
-                        let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                        let _case4 = || unsafe { *_ptr1.add(8).cast::<u64>() };
-                        let _case8 = || {
-                            let _l5 = unsafe { *_ptr1.add(8).cast::<u8>() };
-                            match _l5 {
-                                0 => {
-                                    let _l6 = unsafe { *_ptr1.add(12).cast::<i32>() };
-                                    StreamError::LastOperationFailed(unsafe {
-                                        Error::from_handle(_l6 as u32)
-                                    })
-                                }
-                                1 => StreamError::Closed,
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                    };
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    let _case4 = || unsafe { *_ptr1.add(8).cast::<u64>() };
+                    let _case8 = || {
+                        let _l5 = unsafe { *_ptr1.add(8).cast::<u8>() };
+                        match _l5 {
+                            0 => {
+                                let _l6 = unsafe { *_ptr1.add(12).cast::<i32>() };
+                                StreamError::LastOperationFailed(unsafe {
+                                    Error::from_handle(_l6 as u32)
+                                })
                             }
-                        };
-                        unsafe { ::witbind::rt::lift_result(_l2, _case4, _case8) }
-                    }
+                            1 => StreamError::Closed,
+                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                        }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, _case4, _case8) }
                 }
                 /// Skip bytes from a stream, after blocking until at least one byte
                 /// can be skipped. Except for blocking behavior, identical to `skip`.
@@ -581,51 +413,35 @@ pub mod wasi {
                     &self,
                     len: u64,
                 ) -> ::core::result::Result<u64, StreamError> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostInputStream::blocking_skip(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostInputStream,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:io/streams@0.2.12#input-stream",
-                            ),
-                            len,
+                    ::witbind::rt::native_method!(
+                        HostInputStream, self, blocking_skip(len)
+                    );
+                    wit_import!("[method]input-stream.blocking-skip", (i32, i64, ptr));
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe {
+                        _wit_import(
+                            self.handle() as i32,
+                            ::witbind::rt::as_i64(len),
+                            _ptr1,
                         )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!(
-                            "[method]input-stream.blocking-skip", (i32, i64, ptr)
-                        );
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u64; 2],
-                        >::uninit();
-                        let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe {
-                            _wit_import(
-                                self.handle() as i32,
-                                ::witbind::rt::as_i64(len),
-                                _ptr1,
-                            )
-                        };
-                        let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                        let _case4 = || unsafe { *_ptr1.add(8).cast::<u64>() };
-                        let _case8 = || {
-                            let _l5 = unsafe { *_ptr1.add(8).cast::<u8>() };
-                            match _l5 {
-                                0 => {
-                                    let _l6 = unsafe { *_ptr1.add(12).cast::<i32>() };
-                                    StreamError::LastOperationFailed(unsafe {
-                                        Error::from_handle(_l6 as u32)
-                                    })
-                                }
-                                1 => StreamError::Closed,
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                    };
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    let _case4 = || unsafe { *_ptr1.add(8).cast::<u64>() };
+                    let _case8 = || {
+                        let _l5 = unsafe { *_ptr1.add(8).cast::<u8>() };
+                        match _l5 {
+                            0 => {
+                                let _l6 = unsafe { *_ptr1.add(12).cast::<i32>() };
+                                StreamError::LastOperationFailed(unsafe {
+                                    Error::from_handle(_l6 as u32)
+                                })
                             }
-                        };
-                        unsafe { ::witbind::rt::lift_result(_l2, _case4, _case8) }
-                    }
+                            1 => StreamError::Closed,
+                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                        }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, _case4, _case8) }
                 }
                 /// Create a `pollable` which will resolve once either the specified stream
                 /// has bytes available to read or the other end of the stream has been
@@ -634,23 +450,10 @@ pub mod wasi {
                 /// Implementations may trap if the `input-stream` is dropped before
                 /// all derived `pollable`s created with this function are dropped.
                 pub fn subscribe(&self) -> Pollable {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostInputStream::subscribe(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostInputStream,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:io/streams@0.2.12#input-stream",
-                            ),
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!("[method]input-stream.subscribe", (i32), i32);
-                        let _ret1 = unsafe { _wit_import(self.handle() as i32) };
-                        unsafe { Pollable::from_handle(_ret1 as u32) }
-                    }
+                    ::witbind::rt::native_method!(HostInputStream, self, subscribe());
+                    wit_import!("[method]input-stream.subscribe", (i32), i32);
+                    let _ret1 = unsafe { _wit_import(self.handle() as i32) };
+                    unsafe { Pollable::from_handle(_ret1 as u32) }
                 }
             }
             /// An output bytestream.
@@ -684,42 +487,27 @@ pub mod wasi {
                 /// become ready when this function will report at least 1 byte, or an
                 /// error.
                 pub fn check_write(&self) -> ::core::result::Result<u64, StreamError> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostOutputStream::check_write(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostOutputStream,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:io/streams@0.2.12#output-stream",
-                            ),
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!("[method]output-stream.check-write", (i32, ptr));
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u64; 2],
-                        >::uninit();
-                        let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe { _wit_import(self.handle() as i32, _ptr1) };
-                        let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                        let _case4 = || unsafe { *_ptr1.add(8).cast::<u64>() };
-                        let _case8 = || {
-                            let _l5 = unsafe { *_ptr1.add(8).cast::<u8>() };
-                            match _l5 {
-                                0 => {
-                                    let _l6 = unsafe { *_ptr1.add(12).cast::<i32>() };
-                                    StreamError::LastOperationFailed(unsafe {
-                                        Error::from_handle(_l6 as u32)
-                                    })
-                                }
-                                1 => StreamError::Closed,
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                    ::witbind::rt::native_method!(HostOutputStream, self, check_write());
+                    wit_import!("[method]output-stream.check-write", (i32, ptr));
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    let _case4 = || unsafe { *_ptr1.add(8).cast::<u64>() };
+                    let _case8 = || {
+                        let _l5 = unsafe { *_ptr1.add(8).cast::<u8>() };
+                        match _l5 {
+                            0 => {
+                                let _l6 = unsafe { *_ptr1.add(12).cast::<i32>() };
+                                StreamError::LastOperationFailed(unsafe {
+                                    Error::from_handle(_l6 as u32)
+                                })
                             }
-                        };
-                        unsafe { ::witbind::rt::lift_result(_l2, _case4, _case8) }
-                    }
+                            1 => StreamError::Closed,
+                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                        }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, _case4, _case8) }
                 }
                 /// Perform a write. This function never blocks.
                 ///
@@ -738,45 +526,29 @@ pub mod wasi {
                     &self,
                     contents: &[u8],
                 ) -> ::core::result::Result<(), StreamError> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostOutputStream::write(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostOutputStream,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:io/streams@0.2.12#output-stream",
-                            ),
-                            contents,
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!("[method]output-stream.write", (i32, ptr, len, ptr));
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u32; 3],
-                        >::uninit();
-                        let (_ptr1, _len1) = ::witbind::rt::lend_list(contents);
-                        let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe {
-                            _wit_import(self.handle() as i32, _ptr1, _len1, _ptr2)
-                        };
-                        let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                        let _case7 = || {
-                            let _l4 = unsafe { *_ptr2.add(4).cast::<u8>() };
-                            match _l4 {
-                                0 => {
-                                    let _l5 = unsafe { *_ptr2.add(8).cast::<i32>() };
-                                    StreamError::LastOperationFailed(unsafe {
-                                        Error::from_handle(_l5 as u32)
-                                    })
-                                }
-                                1 => StreamError::Closed,
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                    ::witbind::rt::native_method!(
+                        HostOutputStream, self, write(contents)
+                    );
+                    wit_import!("[method]output-stream.write", (i32, ptr, len, ptr));
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 3]>::uninit();
+                    let (_ptr1, _len1) = ::witbind::rt::lend_list(contents);
+                    let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe { _wit_import(self.handle() as i32, _ptr1, _len1, _ptr2) };
+                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
+                    let _case7 = || {
+                        let _l4 = unsafe { *_ptr2.add(4).cast::<u8>() };
+                        match _l4 {
+                            0 => {
+                                let _l5 = unsafe { *_ptr2.add(8).cast::<i32>() };
+                                StreamError::LastOperationFailed(unsafe {
+                                    Error::from_handle(_l5 as u32)
+                                })
                             }
-                        };
-                        unsafe { ::witbind::rt::lift_result(_l3, || (), _case7) }
-                    }
+                            1 => StreamError::Closed,
+                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                        }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l3, || (), _case7) }
                 }
                 /// Perform a write of up to 4096 bytes, and then flush the stream. Block
                 /// until all of these operations are complete, or an error occurs.
@@ -792,48 +564,32 @@ pub mod wasi {
                     &self,
                     contents: &[u8],
                 ) -> ::core::result::Result<(), StreamError> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostOutputStream::blocking_write_and_flush(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostOutputStream,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:io/streams@0.2.12#output-stream",
-                            ),
-                            contents,
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!(
-                            "[method]output-stream.blocking-write-and-flush", (i32, ptr,
-                            len, ptr)
-                        );
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u32; 3],
-                        >::uninit();
-                        let (_ptr1, _len1) = ::witbind::rt::lend_list(contents);
-                        let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe {
-                            _wit_import(self.handle() as i32, _ptr1, _len1, _ptr2)
-                        };
-                        let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                        let _case7 = || {
-                            let _l4 = unsafe { *_ptr2.add(4).cast::<u8>() };
-                            match _l4 {
-                                0 => {
-                                    let _l5 = unsafe { *_ptr2.add(8).cast::<i32>() };
-                                    StreamError::LastOperationFailed(unsafe {
-                                        Error::from_handle(_l5 as u32)
-                                    })
-                                }
-                                1 => StreamError::Closed,
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                    ::witbind::rt::native_method!(
+                        HostOutputStream, self, blocking_write_and_flush(contents)
+                    );
+                    wit_import!(
+                        "[method]output-stream.blocking-write-and-flush", (i32, ptr, len,
+                        ptr)
+                    );
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 3]>::uninit();
+                    let (_ptr1, _len1) = ::witbind::rt::lend_list(contents);
+                    let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe { _wit_import(self.handle() as i32, _ptr1, _len1, _ptr2) };
+                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
+                    let _case7 = || {
+                        let _l4 = unsafe { *_ptr2.add(4).cast::<u8>() };
+                        match _l4 {
+                            0 => {
+                                let _l5 = unsafe { *_ptr2.add(8).cast::<i32>() };
+                                StreamError::LastOperationFailed(unsafe {
+                                    Error::from_handle(_l5 as u32)
+                                })
                             }
-                        };
-                        unsafe { ::witbind::rt::lift_result(_l3, || (), _case7) }
-                    }
+                            1 => StreamError::Closed,
+                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                        }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l3, || (), _case7) }
                 }
                 /// Request to flush buffered output. This function never blocks.
                 ///
@@ -846,80 +602,52 @@ pub mod wasi {
                 /// completed. The `subscribe` pollable will become ready when the
                 /// flush has completed and the stream can accept more writes.
                 pub fn flush(&self) -> ::core::result::Result<(), StreamError> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostOutputStream::flush(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostOutputStream,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:io/streams@0.2.12#output-stream",
-                            ),
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!("[method]output-stream.flush", (i32, ptr));
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u32; 3],
-                        >::uninit();
-                        let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe { _wit_import(self.handle() as i32, _ptr1) };
-                        let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                        let _case6 = || {
-                            let _l3 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                            match _l3 {
-                                0 => {
-                                    let _l4 = unsafe { *_ptr1.add(8).cast::<i32>() };
-                                    StreamError::LastOperationFailed(unsafe {
-                                        Error::from_handle(_l4 as u32)
-                                    })
-                                }
-                                1 => StreamError::Closed,
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                    ::witbind::rt::native_method!(HostOutputStream, self, flush());
+                    wit_import!("[method]output-stream.flush", (i32, ptr));
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 3]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    let _case6 = || {
+                        let _l3 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                        match _l3 {
+                            0 => {
+                                let _l4 = unsafe { *_ptr1.add(8).cast::<i32>() };
+                                StreamError::LastOperationFailed(unsafe {
+                                    Error::from_handle(_l4 as u32)
+                                })
                             }
-                        };
-                        unsafe { ::witbind::rt::lift_result(_l2, || (), _case6) }
-                    }
+                            1 => StreamError::Closed,
+                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                        }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, || (), _case6) }
                 }
                 /// Request to flush buffered output, and block until flush completes
                 /// and stream is ready for writing again.
                 pub fn blocking_flush(&self) -> ::core::result::Result<(), StreamError> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostOutputStream::blocking_flush(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostOutputStream,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:io/streams@0.2.12#output-stream",
-                            ),
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!("[method]output-stream.blocking-flush", (i32, ptr));
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u32; 3],
-                        >::uninit();
-                        let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe { _wit_import(self.handle() as i32, _ptr1) };
-                        let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                        let _case6 = || {
-                            let _l3 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                            match _l3 {
-                                0 => {
-                                    let _l4 = unsafe { *_ptr1.add(8).cast::<i32>() };
-                                    StreamError::LastOperationFailed(unsafe {
-                                        Error::from_handle(_l4 as u32)
-                                    })
-                                }
-                                1 => StreamError::Closed,
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                    ::witbind::rt::native_method!(
+                        HostOutputStream, self, blocking_flush()
+                    );
+                    wit_import!("[method]output-stream.blocking-flush", (i32, ptr));
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 3]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    let _case6 = || {
+                        let _l3 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                        match _l3 {
+                            0 => {
+                                let _l4 = unsafe { *_ptr1.add(8).cast::<i32>() };
+                                StreamError::LastOperationFailed(unsafe {
+                                    Error::from_handle(_l4 as u32)
+                                })
                             }
-                        };
-                        unsafe { ::witbind::rt::lift_result(_l2, || (), _case6) }
-                    }
+                            1 => StreamError::Closed,
+                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                        }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, || (), _case6) }
                 }
                 /// Create a `pollable` which will resolve once the output-stream
                 /// is ready for more writing, or an error has occurred. When this
@@ -932,23 +660,10 @@ pub mod wasi {
                 /// Implementations may trap if the `output-stream` is dropped before
                 /// all derived `pollable`s created with this function are dropped.
                 pub fn subscribe(&self) -> Pollable {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostOutputStream::subscribe(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostOutputStream,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:io/streams@0.2.12#output-stream",
-                            ),
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!("[method]output-stream.subscribe", (i32), i32);
-                        let _ret1 = unsafe { _wit_import(self.handle() as i32) };
-                        unsafe { Pollable::from_handle(_ret1 as u32) }
-                    }
+                    ::witbind::rt::native_method!(HostOutputStream, self, subscribe());
+                    wit_import!("[method]output-stream.subscribe", (i32), i32);
+                    let _ret1 = unsafe { _wit_import(self.handle() as i32) };
+                    unsafe { Pollable::from_handle(_ret1 as u32) }
                 }
                 /// Write zeroes to a stream.
                 ///
@@ -960,50 +675,34 @@ pub mod wasi {
                     &self,
                     len: u64,
                 ) -> ::core::result::Result<(), StreamError> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostOutputStream::write_zeroes(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostOutputStream,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:io/streams@0.2.12#output-stream",
-                            ),
-                            len,
+                    ::witbind::rt::native_method!(
+                        HostOutputStream, self, write_zeroes(len)
+                    );
+                    wit_import!("[method]output-stream.write-zeroes", (i32, i64, ptr));
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 3]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe {
+                        _wit_import(
+                            self.handle() as i32,
+                            ::witbind::rt::as_i64(len),
+                            _ptr1,
                         )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!(
-                            "[method]output-stream.write-zeroes", (i32, i64, ptr)
-                        );
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u32; 3],
-                        >::uninit();
-                        let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe {
-                            _wit_import(
-                                self.handle() as i32,
-                                ::witbind::rt::as_i64(len),
-                                _ptr1,
-                            )
-                        };
-                        let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                        let _case6 = || {
-                            let _l3 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                            match _l3 {
-                                0 => {
-                                    let _l4 = unsafe { *_ptr1.add(8).cast::<i32>() };
-                                    StreamError::LastOperationFailed(unsafe {
-                                        Error::from_handle(_l4 as u32)
-                                    })
-                                }
-                                1 => StreamError::Closed,
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                    };
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    let _case6 = || {
+                        let _l3 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                        match _l3 {
+                            0 => {
+                                let _l4 = unsafe { *_ptr1.add(8).cast::<i32>() };
+                                StreamError::LastOperationFailed(unsafe {
+                                    Error::from_handle(_l4 as u32)
+                                })
                             }
-                        };
-                        unsafe { ::witbind::rt::lift_result(_l2, || (), _case6) }
-                    }
+                            1 => StreamError::Closed,
+                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                        }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, || (), _case6) }
                 }
                 /// Perform a write of up to 4096 zeroes, and then flush the stream.
                 /// Block until all of these operations are complete, or an error
@@ -1015,51 +714,37 @@ pub mod wasi {
                     &self,
                     len: u64,
                 ) -> ::core::result::Result<(), StreamError> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostOutputStream::blocking_write_zeroes_and_flush(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostOutputStream,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:io/streams@0.2.12#output-stream",
-                            ),
-                            len,
+                    ::witbind::rt::native_method!(
+                        HostOutputStream, self, blocking_write_zeroes_and_flush(len)
+                    );
+                    wit_import!(
+                        "[method]output-stream.blocking-write-zeroes-and-flush", (i32,
+                        i64, ptr)
+                    );
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 3]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe {
+                        _wit_import(
+                            self.handle() as i32,
+                            ::witbind::rt::as_i64(len),
+                            _ptr1,
                         )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!(
-                            "[method]output-stream.blocking-write-zeroes-and-flush",
-                            (i32, i64, ptr)
-                        );
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u32; 3],
-                        >::uninit();
-                        let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe {
-                            _wit_import(
-                                self.handle() as i32,
-                                ::witbind::rt::as_i64(len),
-                                _ptr1,
-                            )
-                        };
-                        let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                        let _case6 = || {
-                            let _l3 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                            match _l3 {
-                                0 => {
-                                    let _l4 = unsafe { *_ptr1.add(8).cast::<i32>() };
-                                    StreamError::LastOperationFailed(unsafe {
-                                        Error::from_handle(_l4 as u32)
-                                    })
-                                }
-                                1 => StreamError::Closed,
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                    };
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    let _case6 = || {
+                        let _l3 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                        match _l3 {
+                            0 => {
+                                let _l4 = unsafe { *_ptr1.add(8).cast::<i32>() };
+                                StreamError::LastOperationFailed(unsafe {
+                                    Error::from_handle(_l4 as u32)
+                                })
                             }
-                        };
-                        unsafe { ::witbind::rt::lift_result(_l2, || (), _case6) }
-                    }
+                            1 => StreamError::Closed,
+                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                        }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, || (), _case6) }
                 }
                 /// Read from one stream and write to another.
                 ///
@@ -1079,53 +764,36 @@ pub mod wasi {
                     src: &InputStream,
                     len: u64,
                 ) -> ::core::result::Result<u64, StreamError> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostOutputStream::splice(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostOutputStream,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:io/streams@0.2.12#output-stream",
-                            ),
-                            src,
-                            len,
+                    ::witbind::rt::native_method!(
+                        HostOutputStream, self, splice(src, len)
+                    );
+                    wit_import!("[method]output-stream.splice", (i32, i32, i64, ptr));
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe {
+                        _wit_import(
+                            self.handle() as i32,
+                            src.handle() as i32,
+                            ::witbind::rt::as_i64(len),
+                            _ptr1,
                         )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!(
-                            "[method]output-stream.splice", (i32, i32, i64, ptr)
-                        );
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u64; 2],
-                        >::uninit();
-                        let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe {
-                            _wit_import(
-                                self.handle() as i32,
-                                src.handle() as i32,
-                                ::witbind::rt::as_i64(len),
-                                _ptr1,
-                            )
-                        };
-                        let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                        let _case4 = || unsafe { *_ptr1.add(8).cast::<u64>() };
-                        let _case8 = || {
-                            let _l5 = unsafe { *_ptr1.add(8).cast::<u8>() };
-                            match _l5 {
-                                0 => {
-                                    let _l6 = unsafe { *_ptr1.add(12).cast::<i32>() };
-                                    StreamError::LastOperationFailed(unsafe {
-                                        Error::from_handle(_l6 as u32)
-                                    })
-                                }
-                                1 => StreamError::Closed,
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                    };
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    let _case4 = || unsafe { *_ptr1.add(8).cast::<u64>() };
+                    let _case8 = || {
+                        let _l5 = unsafe { *_ptr1.add(8).cast::<u8>() };
+                        match _l5 {
+                            0 => {
+                                let _l6 = unsafe { *_ptr1.add(12).cast::<i32>() };
+                                StreamError::LastOperationFailed(unsafe {
+                                    Error::from_handle(_l6 as u32)
+                                })
                             }
-                        };
-                        unsafe { ::witbind::rt::lift_result(_l2, _case4, _case8) }
-                    }
+                            1 => StreamError::Closed,
+                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                        }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, _case4, _case8) }
                 }
                 /// Read from one stream and write to another, with blocking.
                 ///
@@ -1137,364 +805,177 @@ pub mod wasi {
                     src: &InputStream,
                     len: u64,
                 ) -> ::core::result::Result<u64, StreamError> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostOutputStream::blocking_splice(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostOutputStream,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:io/streams@0.2.12#output-stream",
-                            ),
-                            src,
-                            len,
+                    ::witbind::rt::native_method!(
+                        HostOutputStream, self, blocking_splice(src, len)
+                    );
+                    wit_import!(
+                        "[method]output-stream.blocking-splice", (i32, i32, i64, ptr)
+                    );
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe {
+                        _wit_import(
+                            self.handle() as i32,
+                            src.handle() as i32,
+                            ::witbind::rt::as_i64(len),
+                            _ptr1,
                         )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!(
-                            "[method]output-stream.blocking-splice", (i32, i32, i64, ptr)
-                        );
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u64; 2],
-                        >::uninit();
-                        let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe {
-                            _wit_import(
-                                self.handle() as i32,
-                                src.handle() as i32,
-                                ::witbind::rt::as_i64(len),
-                                _ptr1,
-                            )
-                        };
-                        let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                        let _case4 = || unsafe { *_ptr1.add(8).cast::<u64>() };
-                        let _case8 = || {
-                            let _l5 = unsafe { *_ptr1.add(8).cast::<u8>() };
-                            match _l5 {
-                                0 => {
-                                    let _l6 = unsafe { *_ptr1.add(12).cast::<i32>() };
-                                    StreamError::LastOperationFailed(unsafe {
-                                        Error::from_handle(_l6 as u32)
-                                    })
-                                }
-                                1 => StreamError::Closed,
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                    };
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    let _case4 = || unsafe { *_ptr1.add(8).cast::<u64>() };
+                    let _case8 = || {
+                        let _l5 = unsafe { *_ptr1.add(8).cast::<u8>() };
+                        match _l5 {
+                            0 => {
+                                let _l6 = unsafe { *_ptr1.add(12).cast::<i32>() };
+                                StreamError::LastOperationFailed(unsafe {
+                                    Error::from_handle(_l6 as u32)
+                                })
                             }
-                        };
-                        unsafe { ::witbind::rt::lift_result(_l2, _case4, _case8) }
-                    }
+                            1 => StreamError::Closed,
+                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                        }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, _case4, _case8) }
                 }
             }
-            /// Natively (`cargo test` on the host): a test's object behind an imported [`InputStream`] (`wasi:io/streams@0.2.12#input-stream`); `InputStream::from(object)` hands it to the guest. A method left out panics when the guest calls it, naming it.
+            #[cfg(not(any(target_arch = "wasm32", miri)))]
+            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
+                wit: "wasi:io/streams@0.2.12",
+                module: "wasi::io::streams",
+                install: "install",
+            };
+            /// Natively (`cargo test` on the host): a test's object behind an imported [`InputStream`], with its methods; `InputStream::from(object)` hands it to the guest. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait HostInputStream: 'static {
-                /// Perform a non-blocking read from the stream.
-                ///
-                /// When the source of a `read` is binary data, the bytes from the source
-                /// are returned verbatim. When the source of a `read` is known to the
-                /// implementation to be text, bytes containing the UTF-8 encoding of the
-                /// text are returned.
-                ///
-                /// This function returns a list of bytes containing the read data,
-                /// when successful. The returned list will contain up to `len` bytes;
-                /// it may return fewer than requested, but not more. The list is
-                /// empty when no bytes are available for reading at this time. The
-                /// pollable given by `subscribe` will be ready when more bytes are
-                /// available.
-                ///
-                /// This function fails with a `stream-error` when the operation
-                /// encounters an error, giving `last-operation-failed`, or when the
-                /// stream is closed, giving `closed`.
-                ///
-                /// When the caller gives a `len` of 0, it represents a request to
-                /// read 0 bytes. If the stream is still open, this call should
-                /// succeed and return an empty list, or otherwise fail with `closed`.
-                ///
-                /// The `len` parameter is a `u64`, which could represent a list of u8 which
-                /// is not possible to allocate in wasm32, or not desirable to allocate as
-                /// as a return value by the callee. The callee may return a list of bytes
-                /// less than `len` in size while more bytes are available for reading.
                 fn read(
                     &self,
                     len: u64,
                 ) -> ::core::result::Result<::witbind::rt::Vec<u8>, StreamError> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:io/streams@0.2.12#input-stream",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]input-stream.read",
-                        "wasi::io::streams::HostInputStream",
-                        "read",
                     )
                 }
-                /// Read bytes from a stream, after blocking until at least one byte can
-                /// be read. Except for blocking, behavior is identical to `read`.
                 fn blocking_read(
                     &self,
                     len: u64,
                 ) -> ::core::result::Result<::witbind::rt::Vec<u8>, StreamError> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:io/streams@0.2.12#input-stream",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]input-stream.blocking-read",
-                        "wasi::io::streams::HostInputStream",
-                        "blocking_read",
                     )
                 }
-                /// Skip bytes from a stream. Returns number of bytes skipped.
-                ///
-                /// Behaves identical to `read`, except instead of returning a list
-                /// of bytes, returns the number of bytes consumed from the stream.
                 fn skip(&self, len: u64) -> ::core::result::Result<u64, StreamError> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:io/streams@0.2.12#input-stream",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]input-stream.skip",
-                        "wasi::io::streams::HostInputStream",
-                        "skip",
                     )
                 }
-                /// Skip bytes from a stream, after blocking until at least one byte
-                /// can be skipped. Except for blocking behavior, identical to `skip`.
                 fn blocking_skip(
                     &self,
                     len: u64,
                 ) -> ::core::result::Result<u64, StreamError> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:io/streams@0.2.12#input-stream",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]input-stream.blocking-skip",
-                        "wasi::io::streams::HostInputStream",
-                        "blocking_skip",
                     )
                 }
-                /// Create a `pollable` which will resolve once either the specified stream
-                /// has bytes available to read or the other end of the stream has been
-                /// closed.
-                /// The created `pollable` is a child resource of the `input-stream`.
-                /// Implementations may trap if the `input-stream` is dropped before
-                /// all derived `pollable`s created with this function are dropped.
                 fn subscribe(&self) -> Pollable {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:io/streams@0.2.12#input-stream",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]input-stream.subscribe",
-                        "wasi::io::streams::HostInputStream",
-                        "subscribe",
                     )
                 }
             }
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            impl<T: HostInputStream> ::core::convert::From<T> for InputStream {
-                fn from(object: T) -> Self {
-                    let handle = ::witbind::rt::native::new_resource::<
-                        dyn HostInputStream,
-                    >(::witbind::rt::Box::new(object));
-                    Self {
-                        handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(handle)
-                        },
-                    }
-                }
-            }
-            /// Natively (`cargo test` on the host): a test's object behind an imported [`OutputStream`] (`wasi:io/streams@0.2.12#output-stream`); `OutputStream::from(object)` hands it to the guest. A method left out panics when the guest calls it, naming it.
+            ::witbind::rt::native_resource!(InputStream, HostInputStream);
+            /// Natively (`cargo test` on the host): a test's object behind an imported [`OutputStream`], with its methods; `OutputStream::from(object)` hands it to the guest. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait HostOutputStream: 'static {
-                /// Check readiness for writing. This function never blocks.
-                ///
-                /// Returns the number of bytes permitted for the next call to `write`,
-                /// or an error. Calling `write` with more bytes than this function has
-                /// permitted will trap.
-                ///
-                /// When this function returns 0 bytes, the `subscribe` pollable will
-                /// become ready when this function will report at least 1 byte, or an
-                /// error.
                 fn check_write(&self) -> ::core::result::Result<u64, StreamError> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:io/streams@0.2.12#output-stream",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]output-stream.check-write",
-                        "wasi::io::streams::HostOutputStream",
-                        "check_write",
                     )
                 }
-                /// Perform a write. This function never blocks.
-                ///
-                /// When the destination of a `write` is binary data, the bytes from
-                /// `contents` are written verbatim. When the destination of a `write` is
-                /// known to the implementation to be text, the bytes of `contents` are
-                /// transcoded from UTF-8 into the encoding of the destination and then
-                /// written.
-                ///
-                /// Precondition: check-write gave permit of Ok(n) and contents has a
-                /// length of less than or equal to n. Otherwise, this function will trap.
-                ///
-                /// returns Err(closed) without writing if the stream has closed since
-                /// the last call to check-write provided a permit.
                 fn write(
                     &self,
                     contents: &[u8],
                 ) -> ::core::result::Result<(), StreamError> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:io/streams@0.2.12#output-stream",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]output-stream.write",
-                        "wasi::io::streams::HostOutputStream",
-                        "write",
                     )
                 }
-                /// Perform a write of up to 4096 bytes, and then flush the stream. Block
-                /// until all of these operations are complete, or an error occurs.
-                ///
-                /// Returns success when all of the contents written are successfully
-                /// flushed to output. If an error occurs at any point before all
-                /// contents are successfully flushed, that error is returned as soon as
-                /// possible. If writing and flushing the complete contents causes the
-                /// stream to become closed, this call should return success, and
-                /// subsequent calls to check-write or other interfaces should return
-                /// stream-error::closed.
                 fn blocking_write_and_flush(
                     &self,
                     contents: &[u8],
                 ) -> ::core::result::Result<(), StreamError> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:io/streams@0.2.12#output-stream",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]output-stream.blocking-write-and-flush",
-                        "wasi::io::streams::HostOutputStream",
-                        "blocking_write_and_flush",
                     )
                 }
-                /// Request to flush buffered output. This function never blocks.
-                ///
-                /// This tells the output-stream that the caller intends any buffered
-                /// output to be flushed. the output which is expected to be flushed
-                /// is all that has been passed to `write` prior to this call.
-                ///
-                /// Upon calling this function, the `output-stream` will not accept any
-                /// writes (`check-write` will return `ok(0)`) until the flush has
-                /// completed. The `subscribe` pollable will become ready when the
-                /// flush has completed and the stream can accept more writes.
                 fn flush(&self) -> ::core::result::Result<(), StreamError> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:io/streams@0.2.12#output-stream",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]output-stream.flush",
-                        "wasi::io::streams::HostOutputStream",
-                        "flush",
                     )
                 }
-                /// Request to flush buffered output, and block until flush completes
-                /// and stream is ready for writing again.
                 fn blocking_flush(&self) -> ::core::result::Result<(), StreamError> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:io/streams@0.2.12#output-stream",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]output-stream.blocking-flush",
-                        "wasi::io::streams::HostOutputStream",
-                        "blocking_flush",
                     )
                 }
-                /// Create a `pollable` which will resolve once the output-stream
-                /// is ready for more writing, or an error has occurred. When this
-                /// pollable is ready, `check-write` will return `ok(n)` with n>0, or an
-                /// error.
-                ///
-                /// If the stream is closed, this pollable is always ready immediately.
-                ///
-                /// The created `pollable` is a child resource of the `output-stream`.
-                /// Implementations may trap if the `output-stream` is dropped before
-                /// all derived `pollable`s created with this function are dropped.
                 fn subscribe(&self) -> Pollable {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:io/streams@0.2.12#output-stream",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]output-stream.subscribe",
-                        "wasi::io::streams::HostOutputStream",
-                        "subscribe",
                     )
                 }
-                /// Write zeroes to a stream.
-                ///
-                /// This should be used precisely like `write` with the exact same
-                /// preconditions (must use check-write first), but instead of
-                /// passing a list of bytes, you simply pass the number of zero-bytes
-                /// that should be written.
                 fn write_zeroes(
                     &self,
                     len: u64,
                 ) -> ::core::result::Result<(), StreamError> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:io/streams@0.2.12#output-stream",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]output-stream.write-zeroes",
-                        "wasi::io::streams::HostOutputStream",
-                        "write_zeroes",
                     )
                 }
-                /// Perform a write of up to 4096 zeroes, and then flush the stream.
-                /// Block until all of these operations are complete, or an error
-                /// occurs.
-                ///
-                /// Functionality is equivelant to `blocking-write-and-flush` with
-                /// contents given as a list of len containing only zeroes.
                 fn blocking_write_zeroes_and_flush(
                     &self,
                     len: u64,
                 ) -> ::core::result::Result<(), StreamError> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:io/streams@0.2.12#output-stream",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]output-stream.blocking-write-zeroes-and-flush",
-                        "wasi::io::streams::HostOutputStream",
-                        "blocking_write_zeroes_and_flush",
                     )
                 }
-                /// Read from one stream and write to another.
-                ///
-                /// The behavior of splice is equivalent to:
-                /// 1. calling `check-write` on the `output-stream`
-                /// 2. calling `read` on the `input-stream` with the smaller of the
-                ///    `check-write` permitted length and the `len` provided to `splice`
-                /// 3. calling `write` on the `output-stream` with that read data.
-                ///
-                /// Any error reported by the call to `check-write`, `read`, or
-                /// `write` ends the splice and reports that error.
-                ///
-                /// This function returns the number of bytes transferred; it may be less
-                /// than `len`.
                 fn splice(
                     &self,
                     src: &InputStream,
                     len: u64,
                 ) -> ::core::result::Result<u64, StreamError> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:io/streams@0.2.12#output-stream",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]output-stream.splice",
-                        "wasi::io::streams::HostOutputStream",
-                        "splice",
                     )
                 }
-                /// Read from one stream and write to another, with blocking.
-                ///
-                /// This is similar to `splice`, except that it blocks until the
-                /// `output-stream` is ready for writing, and the `input-stream`
-                /// is ready for reading, before performing the `splice`.
                 fn blocking_splice(
                     &self,
                     src: &InputStream,
                     len: u64,
                 ) -> ::core::result::Result<u64, StreamError> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:io/streams@0.2.12#output-stream",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]output-stream.blocking-splice",
-                        "wasi::io::streams::HostOutputStream",
-                        "blocking_splice",
                     )
                 }
             }
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            impl<T: HostOutputStream> ::core::convert::From<T> for OutputStream {
-                fn from(object: T) -> Self {
-                    let handle = ::witbind::rt::native::new_resource::<
-                        dyn HostOutputStream,
-                    >(::witbind::rt::Box::new(object));
-                    Self {
-                        handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(handle)
-                        },
-                    }
-                }
-            }
+            ::witbind::rt::native_resource!(OutputStream, HostOutputStream);
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables)]
             impl HostInputStream for ::witbind::rt::native::wasi::Pipe {
@@ -1891,23 +1372,17 @@ pub mod wasi {
                 Ipv4(Ipv4SocketAddress),
                 Ipv6(Ipv6SocketAddress),
             }
-            /// Natively (`cargo test` on the host): a test's object behind an imported [`Network`] (`wasi:sockets/network@0.2.12#network`); `Network::from(object)` hands it to the guest. A method left out panics when the guest calls it, naming it.
+            #[cfg(not(any(target_arch = "wasm32", miri)))]
+            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
+                wit: "wasi:sockets/network@0.2.12",
+                module: "wasi::sockets::network",
+                install: "install",
+            };
+            /// Natively (`cargo test` on the host): a test's object behind an imported [`Network`], with its methods; `Network::from(object)` hands it to the guest. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait HostNetwork: 'static {}
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            impl<T: HostNetwork> ::core::convert::From<T> for Network {
-                fn from(object: T) -> Self {
-                    let handle = ::witbind::rt::native::new_resource::<
-                        dyn HostNetwork,
-                    >(::witbind::rt::Box::new(object));
-                    Self {
-                        handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(handle)
-                        },
-                    }
-                }
-            }
+            ::witbind::rt::native_resource!(Network, HostNetwork);
             /// Lifts a `ip-address` out of canonical ABI memory.
             ///
             /// # Safety
@@ -2223,38 +1698,25 @@ pub mod wasi {
             pub type Network = super::network::Network;
             /// Get a handle to the default network.
             pub fn instance_network() -> Network {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::instance_network(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "wasi:sockets/instance-network@0.2.12",
-                            "instance-network",
-                            "wasi::sockets::instance_network::Host",
-                            "wasi::sockets::instance_network::install",
-                        ),
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("instance-network", (), i32);
-                    let _ret1 = unsafe { _wit_import() };
-                    unsafe { Network::from_handle(_ret1 as u32) }
-                }
+                ::witbind::rt::native_import!(
+                    Host, "instance-network", instance_network()
+                );
+                wit_import!("instance-network", (), i32);
+                let _ret1 = unsafe { _wit_import() };
+                unsafe { Network::from_handle(_ret1 as u32) }
             }
-            /// Natively (`cargo test` on the host): the imports of `wasi:sockets/instance-network@0.2.12` as a test implements them; make an implementation this thread's with [`install`]. A method left out panics when the guest calls it, naming it.
+            #[cfg(not(any(target_arch = "wasm32", miri)))]
+            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
+                wit: "wasi:sockets/instance-network@0.2.12",
+                module: "wasi::sockets::instance_network",
+                install: "install",
+            };
+            /// Natively (`cargo test` on the host): the imports of `wasi:sockets/instance-network@0.2.12`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
-                /// Get a handle to the default network.
                 fn instance_network(&self) -> Network {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:sockets/instance-network@0.2.12",
-                        "instance-network",
-                        "wasi::sockets::instance_network::Host",
-                        "instance_network",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "instance-network")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `wasi:sockets/instance-network@0.2.12` until the returned guard is dropped (the one installed before comes back then).
@@ -2348,29 +1810,33 @@ pub mod wasi {
                     network: &Network,
                     local_address: IpSocketAddress,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostUdpSocket::start_bind(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostUdpSocket,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:sockets/udp@0.2.12#udp-socket",
-                            ),
-                            network,
-                            local_address,
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!(
-                            "[method]udp-socket.start-bind", (i32, i32, i32, i32, i32,
-                            i32, i32, i32, i32, i32, i32, i32, i32, i32, ptr)
-                        );
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u8; 2],
-                        >::uninit();
-                        let (
+                    ::witbind::rt::native_method!(
+                        HostUdpSocket, self, start_bind(network, local_address)
+                    );
+                    wit_import!(
+                        "[method]udp-socket.start-bind", (i32, i32, i32, i32, i32, i32,
+                        i32, i32, i32, i32, i32, i32, i32, i32, ptr)
+                    );
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u8; 2]>::uninit();
+                    let (
+                        _v1,
+                        _v2,
+                        _v3,
+                        _v4,
+                        _v5,
+                        _v6,
+                        _v7,
+                        _v8,
+                        _v9,
+                        _v10,
+                        _v11,
+                        _v12,
+                    ) = super::network::_lower_flat_ip_socket_address(&local_address);
+                    let _ptr13 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe {
+                        _wit_import(
+                            self.handle() as i32,
+                            network.handle() as i32,
                             _v1,
                             _v2,
                             _v3,
@@ -2383,64 +1849,28 @@ pub mod wasi {
                             _v10,
                             _v11,
                             _v12,
-                        ) = super::network::_lower_flat_ip_socket_address(
-                            &local_address,
-                        );
-                        let _ptr13 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe {
-                            _wit_import(
-                                self.handle() as i32,
-                                network.handle() as i32,
-                                _v1,
-                                _v2,
-                                _v3,
-                                _v4,
-                                _v5,
-                                _v6,
-                                _v7,
-                                _v8,
-                                _v9,
-                                _v10,
-                                _v11,
-                                _v12,
-                                _ptr13,
-                            )
-                        };
-                        let _l14 = unsafe { *_ptr13.cast::<u8>() };
-                        let _case16 = || {
-                            let _l15 = unsafe { *_ptr13.add(1).cast::<u8>() };
-                            unsafe { ErrorCode::_lift(_l15) }
-                        };
-                        unsafe { ::witbind::rt::lift_result(_l14, || (), _case16) }
-                    }
+                            _ptr13,
+                        )
+                    };
+                    let _l14 = unsafe { *_ptr13.cast::<u8>() };
+                    let _case16 = || {
+                        let _l15 = unsafe { *_ptr13.add(1).cast::<u8>() };
+                        unsafe { ErrorCode::_lift(_l15) }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l14, || (), _case16) }
                 }
                 pub fn finish_bind(&self) -> ::core::result::Result<(), ErrorCode> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostUdpSocket::finish_bind(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostUdpSocket,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:sockets/udp@0.2.12#udp-socket",
-                            ),
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!("[method]udp-socket.finish-bind", (i32, ptr));
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u8; 2],
-                        >::uninit();
-                        let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe { _wit_import(self.handle() as i32, _ptr1) };
-                        let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                        let _case4 = || {
-                            let _l3 = unsafe { *_ptr1.add(1).cast::<u8>() };
-                            unsafe { ErrorCode::_lift(_l3) }
-                        };
-                        unsafe { ::witbind::rt::lift_result(_l2, || (), _case4) }
-                    }
+                    ::witbind::rt::native_method!(HostUdpSocket, self, finish_bind());
+                    wit_import!("[method]udp-socket.finish-bind", (i32, ptr));
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u8; 2]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    let _case4 = || {
+                        let _l3 = unsafe { *_ptr1.add(1).cast::<u8>() };
+                        unsafe { ErrorCode::_lift(_l3) }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, || (), _case4) }
                 }
                 /// Set up inbound & outbound communication channels, optionally to a specific peer.
                 ///
@@ -2490,28 +1920,82 @@ pub mod wasi {
                     (IncomingDatagramStream, OutgoingDatagramStream),
                     ErrorCode,
                 > {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostUdpSocket::stream(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostUdpSocket,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:sockets/udp@0.2.12#udp-socket",
-                            ),
-                            remote_address,
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!(
-                            "[method]udp-socket.stream", (i32, i32, i32, i32, i32, i32,
-                            i32, i32, i32, i32, i32, i32, i32, i32, ptr)
-                        );
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u32; 3],
-                        >::uninit();
-                        let (
+                    ::witbind::rt::native_method!(
+                        HostUdpSocket, self, stream(remote_address)
+                    );
+                    wit_import!(
+                        "[method]udp-socket.stream", (i32, i32, i32, i32, i32, i32, i32,
+                        i32, i32, i32, i32, i32, i32, i32, ptr)
+                    );
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 3]>::uninit();
+                    let (
+                        _v15,
+                        _v16,
+                        _v17,
+                        _v18,
+                        _v19,
+                        _v20,
+                        _v21,
+                        _v22,
+                        _v23,
+                        _v24,
+                        _v25,
+                        _v26,
+                        _v27,
+                    ) = match remote_address {
+                        ::core::option::Option::None => {
+                            (
+                                0i32,
+                                0i32,
+                                0i32,
+                                0i32,
+                                0i32,
+                                0i32,
+                                0i32,
+                                0i32,
+                                0i32,
+                                0i32,
+                                0i32,
+                                0i32,
+                                0i32,
+                            )
+                        }
+                        ::core::option::Option::Some(_e2) => {
+                            let (
+                                _v3,
+                                _v4,
+                                _v5,
+                                _v6,
+                                _v7,
+                                _v8,
+                                _v9,
+                                _v10,
+                                _v11,
+                                _v12,
+                                _v13,
+                                _v14,
+                            ) = super::network::_lower_flat_ip_socket_address(&_e2);
+                            (
+                                1i32,
+                                _v3,
+                                _v4,
+                                _v5,
+                                _v6,
+                                _v7,
+                                _v8,
+                                _v9,
+                                _v10,
+                                _v11,
+                                _v12,
+                                _v13,
+                                _v14,
+                            )
+                        }
+                    };
+                    let _ptr28 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe {
+                        _wit_import(
+                            self.handle() as i32,
                             _v15,
                             _v16,
                             _v17,
@@ -2525,91 +2009,23 @@ pub mod wasi {
                             _v25,
                             _v26,
                             _v27,
-                        ) = match remote_address {
-                            ::core::option::Option::None => {
-                                (
-                                    0i32,
-                                    0i32,
-                                    0i32,
-                                    0i32,
-                                    0i32,
-                                    0i32,
-                                    0i32,
-                                    0i32,
-                                    0i32,
-                                    0i32,
-                                    0i32,
-                                    0i32,
-                                    0i32,
-                                )
-                            }
-                            ::core::option::Option::Some(_e2) => {
-                                let (
-                                    _v3,
-                                    _v4,
-                                    _v5,
-                                    _v6,
-                                    _v7,
-                                    _v8,
-                                    _v9,
-                                    _v10,
-                                    _v11,
-                                    _v12,
-                                    _v13,
-                                    _v14,
-                                ) = super::network::_lower_flat_ip_socket_address(&_e2);
-                                (
-                                    1i32,
-                                    _v3,
-                                    _v4,
-                                    _v5,
-                                    _v6,
-                                    _v7,
-                                    _v8,
-                                    _v9,
-                                    _v10,
-                                    _v11,
-                                    _v12,
-                                    _v13,
-                                    _v14,
-                                )
-                            }
-                        };
-                        let _ptr28 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe {
-                            _wit_import(
-                                self.handle() as i32,
-                                _v15,
-                                _v16,
-                                _v17,
-                                _v18,
-                                _v19,
-                                _v20,
-                                _v21,
-                                _v22,
-                                _v23,
-                                _v24,
-                                _v25,
-                                _v26,
-                                _v27,
-                                _ptr28,
-                            )
-                        };
-                        let _l29 = unsafe { *_ptr28.cast::<u8>() };
-                        let _case32 = || {
-                            let _l30 = unsafe { *_ptr28.add(4).cast::<i32>() };
-                            let _l31 = unsafe { *_ptr28.add(8).cast::<i32>() };
-                            (
-                                unsafe { IncomingDatagramStream::from_handle(_l30 as u32) },
-                                unsafe { OutgoingDatagramStream::from_handle(_l31 as u32) },
-                            )
-                        };
-                        let _case34 = || {
-                            let _l33 = unsafe { *_ptr28.add(4).cast::<u8>() };
-                            unsafe { ErrorCode::_lift(_l33) }
-                        };
-                        unsafe { ::witbind::rt::lift_result(_l29, _case32, _case34) }
-                    }
+                            _ptr28,
+                        )
+                    };
+                    let _l29 = unsafe { *_ptr28.cast::<u8>() };
+                    let _case32 = || {
+                        let _l30 = unsafe { *_ptr28.add(4).cast::<i32>() };
+                        let _l31 = unsafe { *_ptr28.add(8).cast::<i32>() };
+                        (
+                            unsafe { IncomingDatagramStream::from_handle(_l30 as u32) },
+                            unsafe { OutgoingDatagramStream::from_handle(_l31 as u32) },
+                        )
+                    };
+                    let _case34 = || {
+                        let _l33 = unsafe { *_ptr28.add(4).cast::<u8>() };
+                        unsafe { ErrorCode::_lift(_l33) }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l29, _case32, _case34) }
                 }
                 /// Get the current bound address.
                 ///
@@ -2630,35 +2046,20 @@ pub mod wasi {
                 pub fn local_address(
                     &self,
                 ) -> ::core::result::Result<IpSocketAddress, ErrorCode> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostUdpSocket::local_address(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostUdpSocket,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:sockets/udp@0.2.12#udp-socket",
-                            ),
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!("[method]udp-socket.local-address", (i32, ptr));
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u32; 9],
-                        >::uninit();
-                        let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe { _wit_import(self.handle() as i32, _ptr1) };
-                        let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                        let _case4 = || unsafe {
-                            super::network::_lift_ip_socket_address(_ptr1.add(4))
-                        };
-                        let _case6 = || {
-                            let _l5 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                            unsafe { ErrorCode::_lift(_l5) }
-                        };
-                        unsafe { ::witbind::rt::lift_result(_l2, _case4, _case6) }
-                    }
+                    ::witbind::rt::native_method!(HostUdpSocket, self, local_address());
+                    wit_import!("[method]udp-socket.local-address", (i32, ptr));
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 9]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    let _case4 = || unsafe {
+                        super::network::_lift_ip_socket_address(_ptr1.add(4))
+                    };
+                    let _case6 = || {
+                        let _l5 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                        unsafe { ErrorCode::_lift(_l5) }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, _case4, _case6) }
                 }
                 /// Get the address the socket is currently streaming to.
                 ///
@@ -2673,57 +2074,29 @@ pub mod wasi {
                 pub fn remote_address(
                     &self,
                 ) -> ::core::result::Result<IpSocketAddress, ErrorCode> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostUdpSocket::remote_address(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostUdpSocket,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:sockets/udp@0.2.12#udp-socket",
-                            ),
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!("[method]udp-socket.remote-address", (i32, ptr));
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u32; 9],
-                        >::uninit();
-                        let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe { _wit_import(self.handle() as i32, _ptr1) };
-                        let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                        let _case4 = || unsafe {
-                            super::network::_lift_ip_socket_address(_ptr1.add(4))
-                        };
-                        let _case6 = || {
-                            let _l5 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                            unsafe { ErrorCode::_lift(_l5) }
-                        };
-                        unsafe { ::witbind::rt::lift_result(_l2, _case4, _case6) }
-                    }
+                    ::witbind::rt::native_method!(HostUdpSocket, self, remote_address());
+                    wit_import!("[method]udp-socket.remote-address", (i32, ptr));
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 9]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    let _case4 = || unsafe {
+                        super::network::_lift_ip_socket_address(_ptr1.add(4))
+                    };
+                    let _case6 = || {
+                        let _l5 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                        unsafe { ErrorCode::_lift(_l5) }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, _case4, _case6) }
                 }
                 /// Whether this is a IPv4 or IPv6 socket.
                 ///
                 /// Equivalent to the SO_DOMAIN socket option.
                 pub fn address_family(&self) -> IpAddressFamily {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostUdpSocket::address_family(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostUdpSocket,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:sockets/udp@0.2.12#udp-socket",
-                            ),
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!("[method]udp-socket.address-family", (i32), i32);
-                        let _ret1 = unsafe { _wit_import(self.handle() as i32) };
-                        unsafe { IpAddressFamily::_lift(_ret1 as u8) }
-                    }
+                    ::witbind::rt::native_method!(HostUdpSocket, self, address_family());
+                    wit_import!("[method]udp-socket.address-family", (i32), i32);
+                    let _ret1 = unsafe { _wit_import(self.handle() as i32) };
+                    unsafe { IpAddressFamily::_lift(_ret1 as u8) }
                 }
                 /// Equivalent to the IP_TTL & IPV6_UNICAST_HOPS socket options.
                 ///
@@ -2734,73 +2107,46 @@ pub mod wasi {
                 pub fn unicast_hop_limit(
                     &self,
                 ) -> ::core::result::Result<u8, ErrorCode> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostUdpSocket::unicast_hop_limit(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostUdpSocket,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:sockets/udp@0.2.12#udp-socket",
-                            ),
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!("[method]udp-socket.unicast-hop-limit", (i32, ptr));
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u8; 2],
-                        >::uninit();
-                        let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe { _wit_import(self.handle() as i32, _ptr1) };
-                        let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                        let _case4 = || unsafe { *_ptr1.add(1).cast::<u8>() };
-                        let _case6 = || {
-                            let _l5 = unsafe { *_ptr1.add(1).cast::<u8>() };
-                            unsafe { ErrorCode::_lift(_l5) }
-                        };
-                        unsafe { ::witbind::rt::lift_result(_l2, _case4, _case6) }
-                    }
+                    ::witbind::rt::native_method!(
+                        HostUdpSocket, self, unicast_hop_limit()
+                    );
+                    wit_import!("[method]udp-socket.unicast-hop-limit", (i32, ptr));
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u8; 2]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    let _case4 = || unsafe { *_ptr1.add(1).cast::<u8>() };
+                    let _case6 = || {
+                        let _l5 = unsafe { *_ptr1.add(1).cast::<u8>() };
+                        unsafe { ErrorCode::_lift(_l5) }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, _case4, _case6) }
                 }
                 pub fn set_unicast_hop_limit(
                     &self,
                     value: u8,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostUdpSocket::set_unicast_hop_limit(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostUdpSocket,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:sockets/udp@0.2.12#udp-socket",
-                            ),
-                            value,
+                    ::witbind::rt::native_method!(
+                        HostUdpSocket, self, set_unicast_hop_limit(value)
+                    );
+                    wit_import!(
+                        "[method]udp-socket.set-unicast-hop-limit", (i32, i32, ptr)
+                    );
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u8; 2]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe {
+                        _wit_import(
+                            self.handle() as i32,
+                            ::witbind::rt::as_i32(value),
+                            _ptr1,
                         )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!(
-                            "[method]udp-socket.set-unicast-hop-limit", (i32, i32, ptr)
-                        );
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u8; 2],
-                        >::uninit();
-                        let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe {
-                            _wit_import(
-                                self.handle() as i32,
-                                ::witbind::rt::as_i32(value),
-                                _ptr1,
-                            )
-                        };
-                        let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                        let _case4 = || {
-                            let _l3 = unsafe { *_ptr1.add(1).cast::<u8>() };
-                            unsafe { ErrorCode::_lift(_l3) }
-                        };
-                        unsafe { ::witbind::rt::lift_result(_l2, || (), _case4) }
-                    }
+                    };
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    let _case4 = || {
+                        let _l3 = unsafe { *_ptr1.add(1).cast::<u8>() };
+                        unsafe { ErrorCode::_lift(_l3) }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, || (), _case4) }
                 }
                 /// The kernel buffer space reserved for sends/receives on this socket.
                 ///
@@ -2815,169 +2161,100 @@ pub mod wasi {
                 pub fn receive_buffer_size(
                     &self,
                 ) -> ::core::result::Result<u64, ErrorCode> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostUdpSocket::receive_buffer_size(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostUdpSocket,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:sockets/udp@0.2.12#udp-socket",
-                            ),
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!(
-                            "[method]udp-socket.receive-buffer-size", (i32, ptr)
-                        );
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u64; 2],
-                        >::uninit();
-                        let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe { _wit_import(self.handle() as i32, _ptr1) };
-                        let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                        let _case4 = || unsafe { *_ptr1.add(8).cast::<u64>() };
-                        let _case6 = || {
-                            let _l5 = unsafe { *_ptr1.add(8).cast::<u8>() };
-                            unsafe { ErrorCode::_lift(_l5) }
-                        };
-                        unsafe { ::witbind::rt::lift_result(_l2, _case4, _case6) }
-                    }
+                    ::witbind::rt::native_method!(
+                        HostUdpSocket, self, receive_buffer_size()
+                    );
+                    wit_import!("[method]udp-socket.receive-buffer-size", (i32, ptr));
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    let _case4 = || unsafe { *_ptr1.add(8).cast::<u64>() };
+                    let _case6 = || {
+                        let _l5 = unsafe { *_ptr1.add(8).cast::<u8>() };
+                        unsafe { ErrorCode::_lift(_l5) }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, _case4, _case6) }
                 }
                 pub fn set_receive_buffer_size(
                     &self,
                     value: u64,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostUdpSocket::set_receive_buffer_size(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostUdpSocket,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:sockets/udp@0.2.12#udp-socket",
-                            ),
-                            value,
+                    ::witbind::rt::native_method!(
+                        HostUdpSocket, self, set_receive_buffer_size(value)
+                    );
+                    wit_import!(
+                        "[method]udp-socket.set-receive-buffer-size", (i32, i64, ptr)
+                    );
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u8; 2]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe {
+                        _wit_import(
+                            self.handle() as i32,
+                            ::witbind::rt::as_i64(value),
+                            _ptr1,
                         )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!(
-                            "[method]udp-socket.set-receive-buffer-size", (i32, i64, ptr)
-                        );
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u8; 2],
-                        >::uninit();
-                        let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe {
-                            _wit_import(
-                                self.handle() as i32,
-                                ::witbind::rt::as_i64(value),
-                                _ptr1,
-                            )
-                        };
-                        let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                        let _case4 = || {
-                            let _l3 = unsafe { *_ptr1.add(1).cast::<u8>() };
-                            unsafe { ErrorCode::_lift(_l3) }
-                        };
-                        unsafe { ::witbind::rt::lift_result(_l2, || (), _case4) }
-                    }
+                    };
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    let _case4 = || {
+                        let _l3 = unsafe { *_ptr1.add(1).cast::<u8>() };
+                        unsafe { ErrorCode::_lift(_l3) }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, || (), _case4) }
                 }
                 pub fn send_buffer_size(
                     &self,
                 ) -> ::core::result::Result<u64, ErrorCode> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostUdpSocket::send_buffer_size(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostUdpSocket,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:sockets/udp@0.2.12#udp-socket",
-                            ),
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!("[method]udp-socket.send-buffer-size", (i32, ptr));
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u64; 2],
-                        >::uninit();
-                        let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe { _wit_import(self.handle() as i32, _ptr1) };
-                        let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                        let _case4 = || unsafe { *_ptr1.add(8).cast::<u64>() };
-                        let _case6 = || {
-                            let _l5 = unsafe { *_ptr1.add(8).cast::<u8>() };
-                            unsafe { ErrorCode::_lift(_l5) }
-                        };
-                        unsafe { ::witbind::rt::lift_result(_l2, _case4, _case6) }
-                    }
+                    ::witbind::rt::native_method!(
+                        HostUdpSocket, self, send_buffer_size()
+                    );
+                    wit_import!("[method]udp-socket.send-buffer-size", (i32, ptr));
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    let _case4 = || unsafe { *_ptr1.add(8).cast::<u64>() };
+                    let _case6 = || {
+                        let _l5 = unsafe { *_ptr1.add(8).cast::<u8>() };
+                        unsafe { ErrorCode::_lift(_l5) }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, _case4, _case6) }
                 }
                 pub fn set_send_buffer_size(
                     &self,
                     value: u64,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostUdpSocket::set_send_buffer_size(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostUdpSocket,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:sockets/udp@0.2.12#udp-socket",
-                            ),
-                            value,
+                    ::witbind::rt::native_method!(
+                        HostUdpSocket, self, set_send_buffer_size(value)
+                    );
+                    wit_import!(
+                        "[method]udp-socket.set-send-buffer-size", (i32, i64, ptr)
+                    );
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u8; 2]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe {
+                        _wit_import(
+                            self.handle() as i32,
+                            ::witbind::rt::as_i64(value),
+                            _ptr1,
                         )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!(
-                            "[method]udp-socket.set-send-buffer-size", (i32, i64, ptr)
-                        );
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u8; 2],
-                        >::uninit();
-                        let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe {
-                            _wit_import(
-                                self.handle() as i32,
-                                ::witbind::rt::as_i64(value),
-                                _ptr1,
-                            )
-                        };
-                        let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                        let _case4 = || {
-                            let _l3 = unsafe { *_ptr1.add(1).cast::<u8>() };
-                            unsafe { ErrorCode::_lift(_l3) }
-                        };
-                        unsafe { ::witbind::rt::lift_result(_l2, || (), _case4) }
-                    }
+                    };
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    let _case4 = || {
+                        let _l3 = unsafe { *_ptr1.add(1).cast::<u8>() };
+                        unsafe { ErrorCode::_lift(_l3) }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, || (), _case4) }
                 }
                 /// Create a `pollable` which will resolve once the socket is ready for I/O.
                 ///
                 /// Note: this function is here for WASI 0.2 only.
                 /// It's planned to be removed when `future` is natively supported in Preview3.
                 pub fn subscribe(&self) -> Pollable {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostUdpSocket::subscribe(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostUdpSocket,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:sockets/udp@0.2.12#udp-socket",
-                            ),
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!("[method]udp-socket.subscribe", (i32), i32);
-                        let _ret1 = unsafe { _wit_import(self.handle() as i32) };
-                        unsafe { Pollable::from_handle(_ret1 as u32) }
-                    }
+                    ::witbind::rt::native_method!(HostUdpSocket, self, subscribe());
+                    wit_import!("[method]udp-socket.subscribe", (i32), i32);
+                    let _ret1 = unsafe { _wit_import(self.handle() as i32) };
+                    unsafe { Pollable::from_handle(_ret1 as u32) }
                 }
             }
             #[derive(Debug)]
@@ -3020,73 +2297,48 @@ pub mod wasi {
                     ::witbind::rt::Vec<IncomingDatagram>,
                     ErrorCode,
                 > {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostIncomingDatagramStream::receive(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostIncomingDatagramStream,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:sockets/udp@0.2.12#incoming-datagram-stream",
-                            ),
-                            max_results,
+                    ::witbind::rt::native_method!(
+                        HostIncomingDatagramStream, self, receive(max_results)
+                    );
+                    wit_import!(
+                        "[method]incoming-datagram-stream.receive", (i32, i64, ptr)
+                    );
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 3]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe {
+                        _wit_import(
+                            self.handle() as i32,
+                            ::witbind::rt::as_i64(max_results),
+                            _ptr1,
                         )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!(
-                            "[method]incoming-datagram-stream.receive", (i32, i64, ptr)
-                        );
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u32; 3],
-                        >::uninit();
-                        let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe {
-                            _wit_import(
-                                self.handle() as i32,
-                                ::witbind::rt::as_i64(max_results),
-                                _ptr1,
-                            )
+                    };
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    let _case7 = || {
+                        let _list3 = unsafe { ::witbind::rt::list_at(_ptr1.add(4)) };
+                        let _lift4 = |_base4: *mut u8| unsafe {
+                            _lift_incoming_datagram(_base4)
                         };
-                        let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                        let _case7 = || {
-                            let _list3 = unsafe { ::witbind::rt::list_at(_ptr1.add(4)) };
-                            let _lift4 = |_base4: *mut u8| unsafe {
-                                _lift_incoming_datagram(_base4)
-                            };
-                            unsafe { ::witbind::rt::lift_list(_list3, 40, 4, _lift4) }
-                        };
-                        let _case9 = || {
-                            let _l8 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                            unsafe { ErrorCode::_lift(_l8) }
-                        };
-                        unsafe { ::witbind::rt::lift_result(_l2, _case7, _case9) }
-                    }
+                        unsafe { ::witbind::rt::lift_list(_list3, 40, 4, _lift4) }
+                    };
+                    let _case9 = || {
+                        let _l8 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                        unsafe { ErrorCode::_lift(_l8) }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, _case7, _case9) }
                 }
                 /// Create a `pollable` which will resolve once the stream is ready to receive again.
                 ///
                 /// Note: this function is here for WASI 0.2 only.
                 /// It's planned to be removed when `future` is natively supported in Preview3.
                 pub fn subscribe(&self) -> Pollable {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostIncomingDatagramStream::subscribe(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostIncomingDatagramStream,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:sockets/udp@0.2.12#incoming-datagram-stream",
-                            ),
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!(
-                            "[method]incoming-datagram-stream.subscribe", (i32), i32
-                        );
-                        let _ret1 = unsafe { _wit_import(self.handle() as i32) };
-                        unsafe { Pollable::from_handle(_ret1 as u32) }
-                    }
+                    ::witbind::rt::native_method!(
+                        HostIncomingDatagramStream, self, subscribe()
+                    );
+                    wit_import!(
+                        "[method]incoming-datagram-stream.subscribe", (i32), i32
+                    );
+                    let _ret1 = unsafe { _wit_import(self.handle() as i32) };
+                    unsafe { Pollable::from_handle(_ret1 as u32) }
                 }
             }
             #[derive(Debug)]
@@ -3111,35 +2363,22 @@ pub mod wasi {
                 ///
                 /// Never returns `would-block`.
                 pub fn check_send(&self) -> ::core::result::Result<u64, ErrorCode> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostOutgoingDatagramStream::check_send(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostOutgoingDatagramStream,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:sockets/udp@0.2.12#outgoing-datagram-stream",
-                            ),
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!(
-                            "[method]outgoing-datagram-stream.check-send", (i32, ptr)
-                        );
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u64; 2],
-                        >::uninit();
-                        let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe { _wit_import(self.handle() as i32, _ptr1) };
-                        let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                        let _case4 = || unsafe { *_ptr1.add(8).cast::<u64>() };
-                        let _case6 = || {
-                            let _l5 = unsafe { *_ptr1.add(8).cast::<u8>() };
-                            unsafe { ErrorCode::_lift(_l5) }
-                        };
-                        unsafe { ::witbind::rt::lift_result(_l2, _case4, _case6) }
-                    }
+                    ::witbind::rt::native_method!(
+                        HostOutgoingDatagramStream, self, check_send()
+                    );
+                    wit_import!(
+                        "[method]outgoing-datagram-stream.check-send", (i32, ptr)
+                    );
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    let _case4 = || unsafe { *_ptr1.add(8).cast::<u64>() };
+                    let _case6 = || {
+                        let _l5 = unsafe { *_ptr1.add(8).cast::<u8>() };
+                        unsafe { ErrorCode::_lift(_l5) }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, _case4, _case6) }
                 }
                 /// Send messages on the socket.
                 ///
@@ -3180,165 +2419,74 @@ pub mod wasi {
                     &self,
                     datagrams: &[OutgoingDatagram],
                 ) -> ::core::result::Result<u64, ErrorCode> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostOutgoingDatagramStream::send(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostOutgoingDatagramStream,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:sockets/udp@0.2.12#outgoing-datagram-stream",
-                            ),
-                            datagrams,
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!(
-                            "[method]outgoing-datagram-stream.send", (i32, ptr, len, ptr)
-                        );
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u64; 2],
-                        >::uninit();
-                        let (_array2, _len2) = ::witbind::rt::lower_list(
-                            datagrams.iter(),
-                            44,
-                            4,
-                            |_e1, _base2| {
-                                unsafe { _lower_outgoing_datagram(&_e1, _base2) };
-                            },
-                        );
-                        let (_ptr3, _len3) = (_array2, _len2);
-                        let _ptr4 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe {
-                            _wit_import(self.handle() as i32, _ptr3, _len3, _ptr4)
-                        };
-                        unsafe { ::witbind::rt::cabi_dealloc(_array2, _len2 * 44, 4) };
-                        let _l5 = unsafe { *_ptr4.cast::<u8>() };
-                        let _case7 = || unsafe { *_ptr4.add(8).cast::<u64>() };
-                        let _case9 = || {
-                            let _l8 = unsafe { *_ptr4.add(8).cast::<u8>() };
-                            unsafe { ErrorCode::_lift(_l8) }
-                        };
-                        unsafe { ::witbind::rt::lift_result(_l5, _case7, _case9) }
-                    }
+                    ::witbind::rt::native_method!(
+                        HostOutgoingDatagramStream, self, send(datagrams)
+                    );
+                    wit_import!(
+                        "[method]outgoing-datagram-stream.send", (i32, ptr, len, ptr)
+                    );
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
+                    let (_array2, _len2) = ::witbind::rt::lower_list(
+                        datagrams.iter(),
+                        44,
+                        4,
+                        |_e1, _base2| {
+                            unsafe { _lower_outgoing_datagram(&_e1, _base2) };
+                        },
+                    );
+                    let (_ptr3, _len3) = (_array2, _len2);
+                    let _ptr4 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe { _wit_import(self.handle() as i32, _ptr3, _len3, _ptr4) };
+                    unsafe { ::witbind::rt::cabi_dealloc(_array2, _len2 * 44, 4) };
+                    let _l5 = unsafe { *_ptr4.cast::<u8>() };
+                    let _case7 = || unsafe { *_ptr4.add(8).cast::<u64>() };
+                    let _case9 = || {
+                        let _l8 = unsafe { *_ptr4.add(8).cast::<u8>() };
+                        unsafe { ErrorCode::_lift(_l8) }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l5, _case7, _case9) }
                 }
                 /// Create a `pollable` which will resolve once the stream is ready to send again.
                 ///
                 /// Note: this function is here for WASI 0.2 only.
                 /// It's planned to be removed when `future` is natively supported in Preview3.
                 pub fn subscribe(&self) -> Pollable {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostOutgoingDatagramStream::subscribe(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostOutgoingDatagramStream,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:sockets/udp@0.2.12#outgoing-datagram-stream",
-                            ),
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!(
-                            "[method]outgoing-datagram-stream.subscribe", (i32), i32
-                        );
-                        let _ret1 = unsafe { _wit_import(self.handle() as i32) };
-                        unsafe { Pollable::from_handle(_ret1 as u32) }
-                    }
+                    ::witbind::rt::native_method!(
+                        HostOutgoingDatagramStream, self, subscribe()
+                    );
+                    wit_import!(
+                        "[method]outgoing-datagram-stream.subscribe", (i32), i32
+                    );
+                    let _ret1 = unsafe { _wit_import(self.handle() as i32) };
+                    unsafe { Pollable::from_handle(_ret1 as u32) }
                 }
             }
-            /// Natively (`cargo test` on the host): a test's object behind an imported [`UdpSocket`] (`wasi:sockets/udp@0.2.12#udp-socket`); `UdpSocket::from(object)` hands it to the guest. A method left out panics when the guest calls it, naming it.
+            #[cfg(not(any(target_arch = "wasm32", miri)))]
+            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
+                wit: "wasi:sockets/udp@0.2.12",
+                module: "wasi::sockets::udp",
+                install: "install",
+            };
+            /// Natively (`cargo test` on the host): a test's object behind an imported [`UdpSocket`], with its methods; `UdpSocket::from(object)` hands it to the guest. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait HostUdpSocket: 'static {
-                /// Bind the socket to a specific network on the provided IP address and port.
-                ///
-                /// If the IP address is zero (`0.0.0.0` in IPv4, `::` in IPv6), it is left to the implementation to decide which
-                /// network interface(s) to bind to.
-                /// If the port is zero, the socket will be bound to a random free port.
-                ///
-                /// # Typical errors
-                /// - `invalid-argument`:          The `local-address` has the wrong address family. (EAFNOSUPPORT, EFAULT on Windows)
-                /// - `invalid-state`:             The socket is already bound. (EINVAL)
-                /// - `address-in-use`:            No ephemeral ports available. (EADDRINUSE, ENOBUFS on Windows)
-                /// - `address-in-use`:            Address is already in use. (EADDRINUSE)
-                /// - `address-not-bindable`:      `local-address` is not an address that the `network` can bind to. (EADDRNOTAVAIL)
-                /// - `not-in-progress`:           A `bind` operation is not in progress.
-                /// - `would-block`:               Can't finish the operation, it is still in progress. (EWOULDBLOCK, EAGAIN)
-                ///
-                /// # Implementors note
-                /// Unlike in POSIX, in WASI the bind operation is async. This enables
-                /// interactive WASI hosts to inject permission prompts. Runtimes that
-                /// don't want to make use of this ability can simply call the native
-                /// `bind` as part of either `start-bind` or `finish-bind`.
-                ///
-                /// # References
-                /// - <https://pubs.opengroup.org/onlinepubs/9699919799/functions/bind.html>
-                /// - <https://man7.org/linux/man-pages/man2/bind.2.html>
-                /// - <https://learn.microsoft.com/en-us/windows/win32/api/winsock/nf-winsock-bind>
-                /// - <https://man.freebsd.org/cgi/man.cgi?query=bind&sektion=2&format=html>
                 fn start_bind(
                     &self,
                     network: &Network,
                     local_address: IpSocketAddress,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:sockets/udp@0.2.12#udp-socket",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]udp-socket.start-bind",
-                        "wasi::sockets::udp::HostUdpSocket",
-                        "start_bind",
                     )
                 }
                 fn finish_bind(&self) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:sockets/udp@0.2.12#udp-socket",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]udp-socket.finish-bind",
-                        "wasi::sockets::udp::HostUdpSocket",
-                        "finish_bind",
                     )
                 }
-                /// Set up inbound & outbound communication channels, optionally to a specific peer.
-                ///
-                /// This function only changes the local socket configuration and does not generate any network traffic.
-                /// On success, the `remote-address` of the socket is updated. The `local-address` may be updated as well,
-                /// based on the best network path to `remote-address`.
-                ///
-                /// When a `remote-address` is provided, the returned streams are limited to communicating with that specific peer:
-                /// - `send` can only be used to send to this destination.
-                /// - `receive` will only return datagrams sent from the provided `remote-address`.
-                ///
-                /// This method may be called multiple times on the same socket to change its association, but
-                /// only the most recently returned pair of streams will be operational. Implementations may trap if
-                /// the streams returned by a previous invocation haven't been dropped yet before calling `stream` again.
-                ///
-                /// The POSIX equivalent in pseudo-code is:
-                /// ```text
-                /// if (was previously connected) {
-                ///     connect(s, AF_UNSPEC)
-                /// }
-                /// if (remote_address is Some) {
-                ///     connect(s, remote_address)
-                /// }
-                /// ```
-                ///
-                /// Unlike in POSIX, the socket must already be explicitly bound.
-                ///
-                /// # Typical errors
-                /// - `invalid-argument`:          The `remote-address` has the wrong address family. (EAFNOSUPPORT)
-                /// - `invalid-argument`:          The IP address in `remote-address` is set to INADDR_ANY (`0.0.0.0` / `::`). (EDESTADDRREQ, EADDRNOTAVAIL)
-                /// - `invalid-argument`:          The port in `remote-address` is set to 0. (EDESTADDRREQ, EADDRNOTAVAIL)
-                /// - `invalid-state`:             The socket is not bound.
-                /// - `address-in-use`:            Tried to perform an implicit bind, but there were no ephemeral ports available. (EADDRINUSE, EADDRNOTAVAIL on Linux, EAGAIN on BSD)
-                /// - `remote-unreachable`:        The remote address is not reachable. (ECONNRESET, ENETRESET, EHOSTUNREACH, EHOSTDOWN, ENETUNREACH, ENETDOWN, ENONET)
-                /// - `connection-refused`:        The connection was refused. (ECONNREFUSED)
-                ///
-                /// # References
-                /// - <https://pubs.opengroup.org/onlinepubs/9699919799/functions/connect.html>
-                /// - <https://man7.org/linux/man-pages/man2/connect.2.html>
-                /// - <https://learn.microsoft.com/en-us/windows/win32/api/winsock2/nf-winsock2-connect>
-                /// - <https://man.freebsd.org/cgi/man.cgi?connect>
                 fn stream(
                     &self,
                     remote_address: ::core::option::Option<IpSocketAddress>,
@@ -3346,196 +2494,90 @@ pub mod wasi {
                     (IncomingDatagramStream, OutgoingDatagramStream),
                     ErrorCode,
                 > {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:sockets/udp@0.2.12#udp-socket",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]udp-socket.stream",
-                        "wasi::sockets::udp::HostUdpSocket",
-                        "stream",
                     )
                 }
-                /// Get the current bound address.
-                ///
-                /// POSIX mentions:
-                /// > If the socket has not been bound to a local name, the value
-                /// > stored in the object pointed to by `address` is unspecified.
-                ///
-                /// WASI is stricter and requires `local-address` to return `invalid-state` when the socket hasn't been bound yet.
-                ///
-                /// # Typical errors
-                /// - `invalid-state`: The socket is not bound to any local address.
-                ///
-                /// # References
-                /// - <https://pubs.opengroup.org/onlinepubs/9699919799/functions/getsockname.html>
-                /// - <https://man7.org/linux/man-pages/man2/getsockname.2.html>
-                /// - <https://learn.microsoft.com/en-us/windows/win32/api/winsock/nf-winsock-getsockname>
-                /// - <https://man.freebsd.org/cgi/man.cgi?getsockname>
                 fn local_address(
                     &self,
                 ) -> ::core::result::Result<IpSocketAddress, ErrorCode> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:sockets/udp@0.2.12#udp-socket",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]udp-socket.local-address",
-                        "wasi::sockets::udp::HostUdpSocket",
-                        "local_address",
                     )
                 }
-                /// Get the address the socket is currently streaming to.
-                ///
-                /// # Typical errors
-                /// - `invalid-state`: The socket is not streaming to a specific remote address. (ENOTCONN)
-                ///
-                /// # References
-                /// - <https://pubs.opengroup.org/onlinepubs/9699919799/functions/getpeername.html>
-                /// - <https://man7.org/linux/man-pages/man2/getpeername.2.html>
-                /// - <https://learn.microsoft.com/en-us/windows/win32/api/winsock/nf-winsock-getpeername>
-                /// - <https://man.freebsd.org/cgi/man.cgi?query=getpeername&sektion=2&n=1>
                 fn remote_address(
                     &self,
                 ) -> ::core::result::Result<IpSocketAddress, ErrorCode> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:sockets/udp@0.2.12#udp-socket",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]udp-socket.remote-address",
-                        "wasi::sockets::udp::HostUdpSocket",
-                        "remote_address",
                     )
                 }
-                /// Whether this is a IPv4 or IPv6 socket.
-                ///
-                /// Equivalent to the SO_DOMAIN socket option.
                 fn address_family(&self) -> IpAddressFamily {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:sockets/udp@0.2.12#udp-socket",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]udp-socket.address-family",
-                        "wasi::sockets::udp::HostUdpSocket",
-                        "address_family",
                     )
                 }
-                /// Equivalent to the IP_TTL & IPV6_UNICAST_HOPS socket options.
-                ///
-                /// If the provided value is 0, an `invalid-argument` error is returned.
-                ///
-                /// # Typical errors
-                /// - `invalid-argument`:     (set) The TTL value must be 1 or higher.
                 fn unicast_hop_limit(&self) -> ::core::result::Result<u8, ErrorCode> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:sockets/udp@0.2.12#udp-socket",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]udp-socket.unicast-hop-limit",
-                        "wasi::sockets::udp::HostUdpSocket",
-                        "unicast_hop_limit",
                     )
                 }
                 fn set_unicast_hop_limit(
                     &self,
                     value: u8,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:sockets/udp@0.2.12#udp-socket",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]udp-socket.set-unicast-hop-limit",
-                        "wasi::sockets::udp::HostUdpSocket",
-                        "set_unicast_hop_limit",
                     )
                 }
-                /// The kernel buffer space reserved for sends/receives on this socket.
-                ///
-                /// If the provided value is 0, an `invalid-argument` error is returned.
-                /// Any other value will never cause an error, but it might be silently clamped and/or rounded.
-                /// I.e. after setting a value, reading the same setting back may return a different value.
-                ///
-                /// Equivalent to the SO_RCVBUF and SO_SNDBUF socket options.
-                ///
-                /// # Typical errors
-                /// - `invalid-argument`:     (set) The provided value was 0.
                 fn receive_buffer_size(&self) -> ::core::result::Result<u64, ErrorCode> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:sockets/udp@0.2.12#udp-socket",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]udp-socket.receive-buffer-size",
-                        "wasi::sockets::udp::HostUdpSocket",
-                        "receive_buffer_size",
                     )
                 }
                 fn set_receive_buffer_size(
                     &self,
                     value: u64,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:sockets/udp@0.2.12#udp-socket",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]udp-socket.set-receive-buffer-size",
-                        "wasi::sockets::udp::HostUdpSocket",
-                        "set_receive_buffer_size",
                     )
                 }
                 fn send_buffer_size(&self) -> ::core::result::Result<u64, ErrorCode> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:sockets/udp@0.2.12#udp-socket",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]udp-socket.send-buffer-size",
-                        "wasi::sockets::udp::HostUdpSocket",
-                        "send_buffer_size",
                     )
                 }
                 fn set_send_buffer_size(
                     &self,
                     value: u64,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:sockets/udp@0.2.12#udp-socket",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]udp-socket.set-send-buffer-size",
-                        "wasi::sockets::udp::HostUdpSocket",
-                        "set_send_buffer_size",
                     )
                 }
-                /// Create a `pollable` which will resolve once the socket is ready for I/O.
-                ///
-                /// Note: this function is here for WASI 0.2 only.
-                /// It's planned to be removed when `future` is natively supported in Preview3.
                 fn subscribe(&self) -> Pollable {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:sockets/udp@0.2.12#udp-socket",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]udp-socket.subscribe",
-                        "wasi::sockets::udp::HostUdpSocket",
-                        "subscribe",
                     )
                 }
             }
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            impl<T: HostUdpSocket> ::core::convert::From<T> for UdpSocket {
-                fn from(object: T) -> Self {
-                    let handle = ::witbind::rt::native::new_resource::<
-                        dyn HostUdpSocket,
-                    >(::witbind::rt::Box::new(object));
-                    Self {
-                        handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(handle)
-                        },
-                    }
-                }
-            }
-            /// Natively (`cargo test` on the host): a test's object behind an imported [`IncomingDatagramStream`] (`wasi:sockets/udp@0.2.12#incoming-datagram-stream`); `IncomingDatagramStream::from(object)` hands it to the guest. A method left out panics when the guest calls it, naming it.
+            ::witbind::rt::native_resource!(UdpSocket, HostUdpSocket);
+            /// Natively (`cargo test` on the host): a test's object behind an imported [`IncomingDatagramStream`], with its methods; `IncomingDatagramStream::from(object)` hands it to the guest. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait HostIncomingDatagramStream: 'static {
-                /// Receive messages on the socket.
-                ///
-                /// This function attempts to receive up to `max-results` datagrams on the socket without blocking.
-                /// The returned list may contain fewer elements than requested, but never more.
-                ///
-                /// This function returns successfully with an empty list when either:
-                /// - `max-results` is 0, or:
-                /// - `max-results` is greater than 0, but no results are immediately available.
-                ///   This function never returns `error(would-block)`.
-                ///
-                /// # Typical errors
-                /// - `remote-unreachable`: The remote address is not reachable. (ECONNRESET, ENETRESET on Windows, EHOSTUNREACH, EHOSTDOWN, ENETUNREACH, ENETDOWN, ENONET)
-                /// - `connection-refused`: The connection was refused. (ECONNREFUSED)
-                ///
-                /// # References
-                /// - <https://pubs.opengroup.org/onlinepubs/9699919799/functions/recvfrom.html>
-                /// - <https://pubs.opengroup.org/onlinepubs/9699919799/functions/recvmsg.html>
-                /// - <https://man7.org/linux/man-pages/man2/recv.2.html>
-                /// - <https://man7.org/linux/man-pages/man2/recvmmsg.2.html>
-                /// - <https://learn.microsoft.com/en-us/windows/win32/api/winsock/nf-winsock-recv>
-                /// - <https://learn.microsoft.com/en-us/windows/win32/api/winsock/nf-winsock-recvfrom>
-                /// - <https://learn.microsoft.com/en-us/previous-versions/windows/desktop/legacy/ms741687(v=vs.85)>
-                /// - <https://man.freebsd.org/cgi/man.cgi?query=recv&sektion=2>
                 fn receive(
                     &self,
                     max_results: u64,
@@ -3543,135 +2585,50 @@ pub mod wasi {
                     ::witbind::rt::Vec<IncomingDatagram>,
                     ErrorCode,
                 > {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:sockets/udp@0.2.12#incoming-datagram-stream",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]incoming-datagram-stream.receive",
-                        "wasi::sockets::udp::HostIncomingDatagramStream",
-                        "receive",
                     )
                 }
-                /// Create a `pollable` which will resolve once the stream is ready to receive again.
-                ///
-                /// Note: this function is here for WASI 0.2 only.
-                /// It's planned to be removed when `future` is natively supported in Preview3.
                 fn subscribe(&self) -> Pollable {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:sockets/udp@0.2.12#incoming-datagram-stream",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]incoming-datagram-stream.subscribe",
-                        "wasi::sockets::udp::HostIncomingDatagramStream",
-                        "subscribe",
                     )
                 }
             }
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            impl<T: HostIncomingDatagramStream> ::core::convert::From<T>
-            for IncomingDatagramStream {
-                fn from(object: T) -> Self {
-                    let handle = ::witbind::rt::native::new_resource::<
-                        dyn HostIncomingDatagramStream,
-                    >(::witbind::rt::Box::new(object));
-                    Self {
-                        handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(handle)
-                        },
-                    }
-                }
-            }
-            /// Natively (`cargo test` on the host): a test's object behind an imported [`OutgoingDatagramStream`] (`wasi:sockets/udp@0.2.12#outgoing-datagram-stream`); `OutgoingDatagramStream::from(object)` hands it to the guest. A method left out panics when the guest calls it, naming it.
+            ::witbind::rt::native_resource!(
+                IncomingDatagramStream, HostIncomingDatagramStream
+            );
+            /// Natively (`cargo test` on the host): a test's object behind an imported [`OutgoingDatagramStream`], with its methods; `OutgoingDatagramStream::from(object)` hands it to the guest. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait HostOutgoingDatagramStream: 'static {
-                /// Check readiness for sending. This function never blocks.
-                ///
-                /// Returns the number of datagrams permitted for the next call to `send`,
-                /// or an error. Calling `send` with more datagrams than this function has
-                /// permitted will trap.
-                ///
-                /// When this function returns ok(0), the `subscribe` pollable will
-                /// become ready when this function will report at least ok(1), or an
-                /// error.
-                ///
-                /// Never returns `would-block`.
                 fn check_send(&self) -> ::core::result::Result<u64, ErrorCode> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:sockets/udp@0.2.12#outgoing-datagram-stream",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]outgoing-datagram-stream.check-send",
-                        "wasi::sockets::udp::HostOutgoingDatagramStream",
-                        "check_send",
                     )
                 }
-                /// Send messages on the socket.
-                ///
-                /// This function attempts to send all provided `datagrams` on the socket without blocking and
-                /// returns how many messages were actually sent (or queued for sending). This function never
-                /// returns `error(would-block)`. If none of the datagrams were able to be sent, `ok(0)` is returned.
-                ///
-                /// This function semantically behaves the same as iterating the `datagrams` list and sequentially
-                /// sending each individual datagram until either the end of the list has been reached or the first error occurred.
-                /// If at least one datagram has been sent successfully, this function never returns an error.
-                ///
-                /// If the input list is empty, the function returns `ok(0)`.
-                ///
-                /// Each call to `send` must be permitted by a preceding `check-send`. Implementations must trap if
-                /// either `check-send` was not called or `datagrams` contains more items than `check-send` permitted.
-                ///
-                /// # Typical errors
-                /// - `invalid-argument`:        The `remote-address` has the wrong address family. (EAFNOSUPPORT)
-                /// - `invalid-argument`:        The IP address in `remote-address` is set to INADDR_ANY (`0.0.0.0` / `::`). (EDESTADDRREQ, EADDRNOTAVAIL)
-                /// - `invalid-argument`:        The port in `remote-address` is set to 0. (EDESTADDRREQ, EADDRNOTAVAIL)
-                /// - `invalid-argument`:        The socket is in "connected" mode and `remote-address` is `some` value that does not match the address passed to `stream`. (EISCONN)
-                /// - `invalid-argument`:        The socket is not "connected" and no value for `remote-address` was provided. (EDESTADDRREQ)
-                /// - `remote-unreachable`:      The remote address is not reachable. (ECONNRESET, ENETRESET on Windows, EHOSTUNREACH, EHOSTDOWN, ENETUNREACH, ENETDOWN, ENONET)
-                /// - `connection-refused`:      The connection was refused. (ECONNREFUSED)
-                /// - `datagram-too-large`:      The datagram is too large. (EMSGSIZE)
-                ///
-                /// # References
-                /// - <https://pubs.opengroup.org/onlinepubs/9699919799/functions/sendto.html>
-                /// - <https://pubs.opengroup.org/onlinepubs/9699919799/functions/sendmsg.html>
-                /// - <https://man7.org/linux/man-pages/man2/send.2.html>
-                /// - <https://man7.org/linux/man-pages/man2/sendmmsg.2.html>
-                /// - <https://learn.microsoft.com/en-us/windows/win32/api/winsock2/nf-winsock2-send>
-                /// - <https://learn.microsoft.com/en-us/windows/win32/api/winsock2/nf-winsock2-sendto>
-                /// - <https://learn.microsoft.com/en-us/windows/win32/api/winsock2/nf-winsock2-wsasendmsg>
-                /// - <https://man.freebsd.org/cgi/man.cgi?query=send&sektion=2>
                 fn send(
                     &self,
                     datagrams: &[OutgoingDatagram],
                 ) -> ::core::result::Result<u64, ErrorCode> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:sockets/udp@0.2.12#outgoing-datagram-stream",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]outgoing-datagram-stream.send",
-                        "wasi::sockets::udp::HostOutgoingDatagramStream",
-                        "send",
                     )
                 }
-                /// Create a `pollable` which will resolve once the stream is ready to send again.
-                ///
-                /// Note: this function is here for WASI 0.2 only.
-                /// It's planned to be removed when `future` is natively supported in Preview3.
                 fn subscribe(&self) -> Pollable {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:sockets/udp@0.2.12#outgoing-datagram-stream",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]outgoing-datagram-stream.subscribe",
-                        "wasi::sockets::udp::HostOutgoingDatagramStream",
-                        "subscribe",
                     )
                 }
             }
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            impl<T: HostOutgoingDatagramStream> ::core::convert::From<T>
-            for OutgoingDatagramStream {
-                fn from(object: T) -> Self {
-                    let handle = ::witbind::rt::native::new_resource::<
-                        dyn HostOutgoingDatagramStream,
-                    >(::witbind::rt::Box::new(object));
-                    Self {
-                        handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(handle)
-                        },
-                    }
-                }
-            }
+            ::witbind::rt::native_resource!(
+                OutgoingDatagramStream, HostOutgoingDatagramStream
+            );
             /// Lifts a `incoming-datagram` out of canonical ABI memory.
             ///
             /// # Safety
@@ -3747,72 +2704,39 @@ pub mod wasi {
             pub fn create_udp_socket(
                 address_family: IpAddressFamily,
             ) -> ::core::result::Result<UdpSocket, ErrorCode> {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::create_udp_socket(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "wasi:sockets/udp-create-socket@0.2.12",
-                            "create-udp-socket",
-                            "wasi::sockets::udp_create_socket::Host",
-                            "wasi::sockets::udp_create_socket::install",
-                        ),
-                        address_family,
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("create-udp-socket", (i32, ptr));
-                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
-                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe { _wit_import(address_family.clone() as i32, _ptr1) };
-                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    let _case4 = || {
-                        let _l3 = unsafe { *_ptr1.add(4).cast::<i32>() };
-                        unsafe { UdpSocket::from_handle(_l3 as u32) }
-                    };
-                    let _case6 = || {
-                        let _l5 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                        unsafe { ErrorCode::_lift(_l5) }
-                    };
-                    unsafe { ::witbind::rt::lift_result(_l2, _case4, _case6) }
-                }
+                ::witbind::rt::native_import!(
+                    Host, "create-udp-socket", create_udp_socket(address_family)
+                );
+                wit_import!("create-udp-socket", (i32, ptr));
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(address_family.clone() as i32, _ptr1) };
+                let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                let _case4 = || {
+                    let _l3 = unsafe { *_ptr1.add(4).cast::<i32>() };
+                    unsafe { UdpSocket::from_handle(_l3 as u32) }
+                };
+                let _case6 = || {
+                    let _l5 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                    unsafe { ErrorCode::_lift(_l5) }
+                };
+                unsafe { ::witbind::rt::lift_result(_l2, _case4, _case6) }
             }
-            /// Natively (`cargo test` on the host): the imports of `wasi:sockets/udp-create-socket@0.2.12` as a test implements them; make an implementation this thread's with [`install`]. A method left out panics when the guest calls it, naming it.
+            #[cfg(not(any(target_arch = "wasm32", miri)))]
+            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
+                wit: "wasi:sockets/udp-create-socket@0.2.12",
+                module: "wasi::sockets::udp_create_socket",
+                install: "install",
+            };
+            /// Natively (`cargo test` on the host): the imports of `wasi:sockets/udp-create-socket@0.2.12`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
-                /// Create a new UDP socket.
-                ///
-                /// Similar to `socket(AF_INET or AF_INET6, SOCK_DGRAM, IPPROTO_UDP)` in POSIX.
-                /// On IPv6 sockets, IPV6_V6ONLY is enabled by default and can't be configured otherwise.
-                ///
-                /// This function does not require a network capability handle. This is considered to be safe because
-                /// at time of creation, the socket is not bound to any `network` yet. Up to the moment `bind` is called,
-                /// the socket is effectively an in-memory configuration object, unable to communicate with the outside world.
-                ///
-                /// All sockets are non-blocking. Use the wasi-poll interface to block on asynchronous operations.
-                ///
-                /// # Typical errors
-                /// - `not-supported`:     The specified `address-family` is not supported. (EAFNOSUPPORT)
-                /// - `new-socket-limit`:  The new socket resource could not be created because of a system limit. (EMFILE, ENFILE)
-                ///
-                /// # References:
-                /// - <https://pubs.opengroup.org/onlinepubs/9699919799/functions/socket.html>
-                /// - <https://man7.org/linux/man-pages/man2/socket.2.html>
-                /// - <https://learn.microsoft.com/en-us/windows/win32/api/winsock2/nf-winsock2-wsasocketw>
-                /// - <https://man.freebsd.org/cgi/man.cgi?query=socket&sektion=2>
                 fn create_udp_socket(
                     &self,
                     address_family: IpAddressFamily,
                 ) -> ::core::result::Result<UdpSocket, ErrorCode> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:sockets/udp-create-socket@0.2.12",
-                        "create-udp-socket",
-                        "wasi::sockets::udp_create_socket::Host",
-                        "create_udp_socket",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "create-udp-socket")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `wasi:sockets/udp-create-socket@0.2.12` until the returned guard is dropped (the one installed before comes back then).
@@ -3938,29 +2862,33 @@ pub mod wasi {
                     network: &Network,
                     local_address: IpSocketAddress,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostTcpSocket::start_bind(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostTcpSocket,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:sockets/tcp@0.2.12#tcp-socket",
-                            ),
-                            network,
-                            local_address,
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!(
-                            "[method]tcp-socket.start-bind", (i32, i32, i32, i32, i32,
-                            i32, i32, i32, i32, i32, i32, i32, i32, i32, ptr)
-                        );
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u8; 2],
-                        >::uninit();
-                        let (
+                    ::witbind::rt::native_method!(
+                        HostTcpSocket, self, start_bind(network, local_address)
+                    );
+                    wit_import!(
+                        "[method]tcp-socket.start-bind", (i32, i32, i32, i32, i32, i32,
+                        i32, i32, i32, i32, i32, i32, i32, i32, ptr)
+                    );
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u8; 2]>::uninit();
+                    let (
+                        _v1,
+                        _v2,
+                        _v3,
+                        _v4,
+                        _v5,
+                        _v6,
+                        _v7,
+                        _v8,
+                        _v9,
+                        _v10,
+                        _v11,
+                        _v12,
+                    ) = super::network::_lower_flat_ip_socket_address(&local_address);
+                    let _ptr13 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe {
+                        _wit_import(
+                            self.handle() as i32,
+                            network.handle() as i32,
                             _v1,
                             _v2,
                             _v3,
@@ -3973,64 +2901,28 @@ pub mod wasi {
                             _v10,
                             _v11,
                             _v12,
-                        ) = super::network::_lower_flat_ip_socket_address(
-                            &local_address,
-                        );
-                        let _ptr13 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe {
-                            _wit_import(
-                                self.handle() as i32,
-                                network.handle() as i32,
-                                _v1,
-                                _v2,
-                                _v3,
-                                _v4,
-                                _v5,
-                                _v6,
-                                _v7,
-                                _v8,
-                                _v9,
-                                _v10,
-                                _v11,
-                                _v12,
-                                _ptr13,
-                            )
-                        };
-                        let _l14 = unsafe { *_ptr13.cast::<u8>() };
-                        let _case16 = || {
-                            let _l15 = unsafe { *_ptr13.add(1).cast::<u8>() };
-                            unsafe { ErrorCode::_lift(_l15) }
-                        };
-                        unsafe { ::witbind::rt::lift_result(_l14, || (), _case16) }
-                    }
+                            _ptr13,
+                        )
+                    };
+                    let _l14 = unsafe { *_ptr13.cast::<u8>() };
+                    let _case16 = || {
+                        let _l15 = unsafe { *_ptr13.add(1).cast::<u8>() };
+                        unsafe { ErrorCode::_lift(_l15) }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l14, || (), _case16) }
                 }
                 pub fn finish_bind(&self) -> ::core::result::Result<(), ErrorCode> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostTcpSocket::finish_bind(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostTcpSocket,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:sockets/tcp@0.2.12#tcp-socket",
-                            ),
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!("[method]tcp-socket.finish-bind", (i32, ptr));
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u8; 2],
-                        >::uninit();
-                        let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe { _wit_import(self.handle() as i32, _ptr1) };
-                        let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                        let _case4 = || {
-                            let _l3 = unsafe { *_ptr1.add(1).cast::<u8>() };
-                            unsafe { ErrorCode::_lift(_l3) }
-                        };
-                        unsafe { ::witbind::rt::lift_result(_l2, || (), _case4) }
-                    }
+                    ::witbind::rt::native_method!(HostTcpSocket, self, finish_bind());
+                    wit_import!("[method]tcp-socket.finish-bind", (i32, ptr));
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u8; 2]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    let _case4 = || {
+                        let _l3 = unsafe { *_ptr1.add(1).cast::<u8>() };
+                        unsafe { ErrorCode::_lift(_l3) }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, || (), _case4) }
                 }
                 /// Connect to a remote endpoint.
                 ///
@@ -4080,29 +2972,33 @@ pub mod wasi {
                     network: &Network,
                     remote_address: IpSocketAddress,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostTcpSocket::start_connect(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostTcpSocket,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:sockets/tcp@0.2.12#tcp-socket",
-                            ),
-                            network,
-                            remote_address,
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!(
-                            "[method]tcp-socket.start-connect", (i32, i32, i32, i32, i32,
-                            i32, i32, i32, i32, i32, i32, i32, i32, i32, ptr)
-                        );
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u8; 2],
-                        >::uninit();
-                        let (
+                    ::witbind::rt::native_method!(
+                        HostTcpSocket, self, start_connect(network, remote_address)
+                    );
+                    wit_import!(
+                        "[method]tcp-socket.start-connect", (i32, i32, i32, i32, i32,
+                        i32, i32, i32, i32, i32, i32, i32, i32, i32, ptr)
+                    );
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u8; 2]>::uninit();
+                    let (
+                        _v1,
+                        _v2,
+                        _v3,
+                        _v4,
+                        _v5,
+                        _v6,
+                        _v7,
+                        _v8,
+                        _v9,
+                        _v10,
+                        _v11,
+                        _v12,
+                    ) = super::network::_lower_flat_ip_socket_address(&remote_address);
+                    let _ptr13 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe {
+                        _wit_import(
+                            self.handle() as i32,
+                            network.handle() as i32,
                             _v1,
                             _v2,
                             _v3,
@@ -4115,74 +3011,38 @@ pub mod wasi {
                             _v10,
                             _v11,
                             _v12,
-                        ) = super::network::_lower_flat_ip_socket_address(
-                            &remote_address,
-                        );
-                        let _ptr13 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe {
-                            _wit_import(
-                                self.handle() as i32,
-                                network.handle() as i32,
-                                _v1,
-                                _v2,
-                                _v3,
-                                _v4,
-                                _v5,
-                                _v6,
-                                _v7,
-                                _v8,
-                                _v9,
-                                _v10,
-                                _v11,
-                                _v12,
-                                _ptr13,
-                            )
-                        };
-                        let _l14 = unsafe { *_ptr13.cast::<u8>() };
-                        let _case16 = || {
-                            let _l15 = unsafe { *_ptr13.add(1).cast::<u8>() };
-                            unsafe { ErrorCode::_lift(_l15) }
-                        };
-                        unsafe { ::witbind::rt::lift_result(_l14, || (), _case16) }
-                    }
+                            _ptr13,
+                        )
+                    };
+                    let _l14 = unsafe { *_ptr13.cast::<u8>() };
+                    let _case16 = || {
+                        let _l15 = unsafe { *_ptr13.add(1).cast::<u8>() };
+                        unsafe { ErrorCode::_lift(_l15) }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l14, || (), _case16) }
                 }
                 pub fn finish_connect(
                     &self,
                 ) -> ::core::result::Result<(InputStream, OutputStream), ErrorCode> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostTcpSocket::finish_connect(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostTcpSocket,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:sockets/tcp@0.2.12#tcp-socket",
-                            ),
+                    ::witbind::rt::native_method!(HostTcpSocket, self, finish_connect());
+                    wit_import!("[method]tcp-socket.finish-connect", (i32, ptr));
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 3]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    let _case5 = || {
+                        let _l3 = unsafe { *_ptr1.add(4).cast::<i32>() };
+                        let _l4 = unsafe { *_ptr1.add(8).cast::<i32>() };
+                        (
+                            unsafe { InputStream::from_handle(_l3 as u32) },
+                            unsafe { OutputStream::from_handle(_l4 as u32) },
                         )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!("[method]tcp-socket.finish-connect", (i32, ptr));
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u32; 3],
-                        >::uninit();
-                        let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe { _wit_import(self.handle() as i32, _ptr1) };
-                        let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                        let _case5 = || {
-                            let _l3 = unsafe { *_ptr1.add(4).cast::<i32>() };
-                            let _l4 = unsafe { *_ptr1.add(8).cast::<i32>() };
-                            (
-                                unsafe { InputStream::from_handle(_l3 as u32) },
-                                unsafe { OutputStream::from_handle(_l4 as u32) },
-                            )
-                        };
-                        let _case7 = || {
-                            let _l6 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                            unsafe { ErrorCode::_lift(_l6) }
-                        };
-                        unsafe { ::witbind::rt::lift_result(_l2, _case5, _case7) }
-                    }
+                    };
+                    let _case7 = || {
+                        let _l6 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                        unsafe { ErrorCode::_lift(_l6) }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, _case5, _case7) }
                 }
                 /// Start listening for new connections.
                 ///
@@ -4210,60 +3070,30 @@ pub mod wasi {
                 /// - <https://learn.microsoft.com/en-us/windows/win32/api/winsock2/nf-winsock2-listen>
                 /// - <https://man.freebsd.org/cgi/man.cgi?query=listen&sektion=2>
                 pub fn start_listen(&self) -> ::core::result::Result<(), ErrorCode> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostTcpSocket::start_listen(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostTcpSocket,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:sockets/tcp@0.2.12#tcp-socket",
-                            ),
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!("[method]tcp-socket.start-listen", (i32, ptr));
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u8; 2],
-                        >::uninit();
-                        let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe { _wit_import(self.handle() as i32, _ptr1) };
-                        let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                        let _case4 = || {
-                            let _l3 = unsafe { *_ptr1.add(1).cast::<u8>() };
-                            unsafe { ErrorCode::_lift(_l3) }
-                        };
-                        unsafe { ::witbind::rt::lift_result(_l2, || (), _case4) }
-                    }
+                    ::witbind::rt::native_method!(HostTcpSocket, self, start_listen());
+                    wit_import!("[method]tcp-socket.start-listen", (i32, ptr));
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u8; 2]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    let _case4 = || {
+                        let _l3 = unsafe { *_ptr1.add(1).cast::<u8>() };
+                        unsafe { ErrorCode::_lift(_l3) }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, || (), _case4) }
                 }
                 pub fn finish_listen(&self) -> ::core::result::Result<(), ErrorCode> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostTcpSocket::finish_listen(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostTcpSocket,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:sockets/tcp@0.2.12#tcp-socket",
-                            ),
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!("[method]tcp-socket.finish-listen", (i32, ptr));
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u8; 2],
-                        >::uninit();
-                        let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe { _wit_import(self.handle() as i32, _ptr1) };
-                        let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                        let _case4 = || {
-                            let _l3 = unsafe { *_ptr1.add(1).cast::<u8>() };
-                            unsafe { ErrorCode::_lift(_l3) }
-                        };
-                        unsafe { ::witbind::rt::lift_result(_l2, || (), _case4) }
-                    }
+                    ::witbind::rt::native_method!(HostTcpSocket, self, finish_listen());
+                    wit_import!("[method]tcp-socket.finish-listen", (i32, ptr));
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u8; 2]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    let _case4 = || {
+                        let _l3 = unsafe { *_ptr1.add(1).cast::<u8>() };
+                        unsafe { ErrorCode::_lift(_l3) }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, || (), _case4) }
                 }
                 /// Accept a new client socket.
                 ///
@@ -4297,42 +3127,27 @@ pub mod wasi {
                     (TcpSocket, InputStream, OutputStream),
                     ErrorCode,
                 > {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostTcpSocket::accept(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostTcpSocket,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:sockets/tcp@0.2.12#tcp-socket",
-                            ),
+                    ::witbind::rt::native_method!(HostTcpSocket, self, accept());
+                    wit_import!("[method]tcp-socket.accept", (i32, ptr));
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 4]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    let _case6 = || {
+                        let _l3 = unsafe { *_ptr1.add(4).cast::<i32>() };
+                        let _l4 = unsafe { *_ptr1.add(8).cast::<i32>() };
+                        let _l5 = unsafe { *_ptr1.add(12).cast::<i32>() };
+                        (
+                            unsafe { TcpSocket::from_handle(_l3 as u32) },
+                            unsafe { InputStream::from_handle(_l4 as u32) },
+                            unsafe { OutputStream::from_handle(_l5 as u32) },
                         )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!("[method]tcp-socket.accept", (i32, ptr));
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u32; 4],
-                        >::uninit();
-                        let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe { _wit_import(self.handle() as i32, _ptr1) };
-                        let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                        let _case6 = || {
-                            let _l3 = unsafe { *_ptr1.add(4).cast::<i32>() };
-                            let _l4 = unsafe { *_ptr1.add(8).cast::<i32>() };
-                            let _l5 = unsafe { *_ptr1.add(12).cast::<i32>() };
-                            (
-                                unsafe { TcpSocket::from_handle(_l3 as u32) },
-                                unsafe { InputStream::from_handle(_l4 as u32) },
-                                unsafe { OutputStream::from_handle(_l5 as u32) },
-                            )
-                        };
-                        let _case8 = || {
-                            let _l7 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                            unsafe { ErrorCode::_lift(_l7) }
-                        };
-                        unsafe { ::witbind::rt::lift_result(_l2, _case6, _case8) }
-                    }
+                    };
+                    let _case8 = || {
+                        let _l7 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                        unsafe { ErrorCode::_lift(_l7) }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, _case6, _case8) }
                 }
                 /// Get the bound local address.
                 ///
@@ -4353,35 +3168,20 @@ pub mod wasi {
                 pub fn local_address(
                     &self,
                 ) -> ::core::result::Result<IpSocketAddress, ErrorCode> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostTcpSocket::local_address(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostTcpSocket,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:sockets/tcp@0.2.12#tcp-socket",
-                            ),
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!("[method]tcp-socket.local-address", (i32, ptr));
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u32; 9],
-                        >::uninit();
-                        let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe { _wit_import(self.handle() as i32, _ptr1) };
-                        let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                        let _case4 = || unsafe {
-                            super::network::_lift_ip_socket_address(_ptr1.add(4))
-                        };
-                        let _case6 = || {
-                            let _l5 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                            unsafe { ErrorCode::_lift(_l5) }
-                        };
-                        unsafe { ::witbind::rt::lift_result(_l2, _case4, _case6) }
-                    }
+                    ::witbind::rt::native_method!(HostTcpSocket, self, local_address());
+                    wit_import!("[method]tcp-socket.local-address", (i32, ptr));
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 9]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    let _case4 = || unsafe {
+                        super::network::_lift_ip_socket_address(_ptr1.add(4))
+                    };
+                    let _case6 = || {
+                        let _l5 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                        unsafe { ErrorCode::_lift(_l5) }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, _case4, _case6) }
                 }
                 /// Get the remote address.
                 ///
@@ -4396,79 +3196,38 @@ pub mod wasi {
                 pub fn remote_address(
                     &self,
                 ) -> ::core::result::Result<IpSocketAddress, ErrorCode> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostTcpSocket::remote_address(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostTcpSocket,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:sockets/tcp@0.2.12#tcp-socket",
-                            ),
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!("[method]tcp-socket.remote-address", (i32, ptr));
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u32; 9],
-                        >::uninit();
-                        let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe { _wit_import(self.handle() as i32, _ptr1) };
-                        let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                        let _case4 = || unsafe {
-                            super::network::_lift_ip_socket_address(_ptr1.add(4))
-                        };
-                        let _case6 = || {
-                            let _l5 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                            unsafe { ErrorCode::_lift(_l5) }
-                        };
-                        unsafe { ::witbind::rt::lift_result(_l2, _case4, _case6) }
-                    }
+                    ::witbind::rt::native_method!(HostTcpSocket, self, remote_address());
+                    wit_import!("[method]tcp-socket.remote-address", (i32, ptr));
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 9]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    let _case4 = || unsafe {
+                        super::network::_lift_ip_socket_address(_ptr1.add(4))
+                    };
+                    let _case6 = || {
+                        let _l5 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                        unsafe { ErrorCode::_lift(_l5) }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, _case4, _case6) }
                 }
                 /// Whether the socket is in the `listening` state.
                 ///
                 /// Equivalent to the SO_ACCEPTCONN socket option.
                 pub fn is_listening(&self) -> bool {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostTcpSocket::is_listening(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostTcpSocket,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:sockets/tcp@0.2.12#tcp-socket",
-                            ),
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!("[method]tcp-socket.is-listening", (i32), i32);
-                        let _ret1 = unsafe { _wit_import(self.handle() as i32) };
-                        ::witbind::rt::bool_lift(_ret1 as u8)
-                    }
+                    ::witbind::rt::native_method!(HostTcpSocket, self, is_listening());
+                    wit_import!("[method]tcp-socket.is-listening", (i32), i32);
+                    let _ret1 = unsafe { _wit_import(self.handle() as i32) };
+                    ::witbind::rt::bool_lift(_ret1 as u8)
                 }
                 /// Whether this is a IPv4 or IPv6 socket.
                 ///
                 /// Equivalent to the SO_DOMAIN socket option.
                 pub fn address_family(&self) -> IpAddressFamily {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostTcpSocket::address_family(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostTcpSocket,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:sockets/tcp@0.2.12#tcp-socket",
-                            ),
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!("[method]tcp-socket.address-family", (i32), i32);
-                        let _ret1 = unsafe { _wit_import(self.handle() as i32) };
-                        unsafe { IpAddressFamily::_lift(_ret1 as u8) }
-                    }
+                    ::witbind::rt::native_method!(HostTcpSocket, self, address_family());
+                    wit_import!("[method]tcp-socket.address-family", (i32), i32);
+                    let _ret1 = unsafe { _wit_import(self.handle() as i32) };
+                    unsafe { IpAddressFamily::_lift(_ret1 as u8) }
                 }
                 /// Hints the desired listen queue size. Implementations are free to ignore this.
                 ///
@@ -4483,41 +3242,27 @@ pub mod wasi {
                     &self,
                     value: u64,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostTcpSocket::set_listen_backlog_size(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostTcpSocket,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:sockets/tcp@0.2.12#tcp-socket",
-                            ),
-                            value,
+                    ::witbind::rt::native_method!(
+                        HostTcpSocket, self, set_listen_backlog_size(value)
+                    );
+                    wit_import!(
+                        "[method]tcp-socket.set-listen-backlog-size", (i32, i64, ptr)
+                    );
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u8; 2]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe {
+                        _wit_import(
+                            self.handle() as i32,
+                            ::witbind::rt::as_i64(value),
+                            _ptr1,
                         )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!(
-                            "[method]tcp-socket.set-listen-backlog-size", (i32, i64, ptr)
-                        );
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u8; 2],
-                        >::uninit();
-                        let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe {
-                            _wit_import(
-                                self.handle() as i32,
-                                ::witbind::rt::as_i64(value),
-                                _ptr1,
-                            )
-                        };
-                        let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                        let _case4 = || {
-                            let _l3 = unsafe { *_ptr1.add(1).cast::<u8>() };
-                            unsafe { ErrorCode::_lift(_l3) }
-                        };
-                        unsafe { ::witbind::rt::lift_result(_l2, || (), _case4) }
-                    }
+                    };
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    let _case4 = || {
+                        let _l3 = unsafe { *_ptr1.add(1).cast::<u8>() };
+                        unsafe { ErrorCode::_lift(_l3) }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, || (), _case4) }
                 }
                 /// Enables or disables keepalive.
                 ///
@@ -4531,76 +3276,49 @@ pub mod wasi {
                 pub fn keep_alive_enabled(
                     &self,
                 ) -> ::core::result::Result<bool, ErrorCode> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostTcpSocket::keep_alive_enabled(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostTcpSocket,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:sockets/tcp@0.2.12#tcp-socket",
-                            ),
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!("[method]tcp-socket.keep-alive-enabled", (i32, ptr));
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u8; 2],
-                        >::uninit();
-                        let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe { _wit_import(self.handle() as i32, _ptr1) };
-                        let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                        let _case4 = || {
-                            let _l3 = unsafe { *_ptr1.add(1).cast::<u8>() };
-                            ::witbind::rt::bool_lift(_l3)
-                        };
-                        let _case6 = || {
-                            let _l5 = unsafe { *_ptr1.add(1).cast::<u8>() };
-                            unsafe { ErrorCode::_lift(_l5) }
-                        };
-                        unsafe { ::witbind::rt::lift_result(_l2, _case4, _case6) }
-                    }
+                    ::witbind::rt::native_method!(
+                        HostTcpSocket, self, keep_alive_enabled()
+                    );
+                    wit_import!("[method]tcp-socket.keep-alive-enabled", (i32, ptr));
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u8; 2]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    let _case4 = || {
+                        let _l3 = unsafe { *_ptr1.add(1).cast::<u8>() };
+                        ::witbind::rt::bool_lift(_l3)
+                    };
+                    let _case6 = || {
+                        let _l5 = unsafe { *_ptr1.add(1).cast::<u8>() };
+                        unsafe { ErrorCode::_lift(_l5) }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, _case4, _case6) }
                 }
                 pub fn set_keep_alive_enabled(
                     &self,
                     value: bool,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostTcpSocket::set_keep_alive_enabled(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostTcpSocket,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:sockets/tcp@0.2.12#tcp-socket",
-                            ),
-                            value,
+                    ::witbind::rt::native_method!(
+                        HostTcpSocket, self, set_keep_alive_enabled(value)
+                    );
+                    wit_import!(
+                        "[method]tcp-socket.set-keep-alive-enabled", (i32, i32, ptr)
+                    );
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u8; 2]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe {
+                        _wit_import(
+                            self.handle() as i32,
+                            ::witbind::rt::as_i32(value),
+                            _ptr1,
                         )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!(
-                            "[method]tcp-socket.set-keep-alive-enabled", (i32, i32, ptr)
-                        );
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u8; 2],
-                        >::uninit();
-                        let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe {
-                            _wit_import(
-                                self.handle() as i32,
-                                ::witbind::rt::as_i32(value),
-                                _ptr1,
-                            )
-                        };
-                        let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                        let _case4 = || {
-                            let _l3 = unsafe { *_ptr1.add(1).cast::<u8>() };
-                            unsafe { ErrorCode::_lift(_l3) }
-                        };
-                        unsafe { ::witbind::rt::lift_result(_l2, || (), _case4) }
-                    }
+                    };
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    let _case4 = || {
+                        let _l3 = unsafe { *_ptr1.add(1).cast::<u8>() };
+                        unsafe { ErrorCode::_lift(_l3) }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, || (), _case4) }
                 }
                 /// Amount of time the connection has to be idle before TCP starts sending keepalive packets.
                 ///
@@ -4615,76 +3333,46 @@ pub mod wasi {
                 pub fn keep_alive_idle_time(
                     &self,
                 ) -> ::core::result::Result<Duration, ErrorCode> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostTcpSocket::keep_alive_idle_time(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostTcpSocket,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:sockets/tcp@0.2.12#tcp-socket",
-                            ),
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!(
-                            "[method]tcp-socket.keep-alive-idle-time", (i32, ptr)
-                        );
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u64; 2],
-                        >::uninit();
-                        let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe { _wit_import(self.handle() as i32, _ptr1) };
-                        let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                        let _case4 = || unsafe { *_ptr1.add(8).cast::<u64>() };
-                        let _case6 = || {
-                            let _l5 = unsafe { *_ptr1.add(8).cast::<u8>() };
-                            unsafe { ErrorCode::_lift(_l5) }
-                        };
-                        unsafe { ::witbind::rt::lift_result(_l2, _case4, _case6) }
-                    }
+                    ::witbind::rt::native_method!(
+                        HostTcpSocket, self, keep_alive_idle_time()
+                    );
+                    wit_import!("[method]tcp-socket.keep-alive-idle-time", (i32, ptr));
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    let _case4 = || unsafe { *_ptr1.add(8).cast::<u64>() };
+                    let _case6 = || {
+                        let _l5 = unsafe { *_ptr1.add(8).cast::<u8>() };
+                        unsafe { ErrorCode::_lift(_l5) }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, _case4, _case6) }
                 }
                 pub fn set_keep_alive_idle_time(
                     &self,
                     value: Duration,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostTcpSocket::set_keep_alive_idle_time(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostTcpSocket,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:sockets/tcp@0.2.12#tcp-socket",
-                            ),
-                            value,
+                    ::witbind::rt::native_method!(
+                        HostTcpSocket, self, set_keep_alive_idle_time(value)
+                    );
+                    wit_import!(
+                        "[method]tcp-socket.set-keep-alive-idle-time", (i32, i64, ptr)
+                    );
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u8; 2]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe {
+                        _wit_import(
+                            self.handle() as i32,
+                            ::witbind::rt::as_i64(value),
+                            _ptr1,
                         )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!(
-                            "[method]tcp-socket.set-keep-alive-idle-time", (i32, i64,
-                            ptr)
-                        );
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u8; 2],
-                        >::uninit();
-                        let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe {
-                            _wit_import(
-                                self.handle() as i32,
-                                ::witbind::rt::as_i64(value),
-                                _ptr1,
-                            )
-                        };
-                        let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                        let _case4 = || {
-                            let _l3 = unsafe { *_ptr1.add(1).cast::<u8>() };
-                            unsafe { ErrorCode::_lift(_l3) }
-                        };
-                        unsafe { ::witbind::rt::lift_result(_l2, || (), _case4) }
-                    }
+                    };
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    let _case4 = || {
+                        let _l3 = unsafe { *_ptr1.add(1).cast::<u8>() };
+                        unsafe { ErrorCode::_lift(_l3) }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, || (), _case4) }
                 }
                 /// The time between keepalive packets.
                 ///
@@ -4699,75 +3387,46 @@ pub mod wasi {
                 pub fn keep_alive_interval(
                     &self,
                 ) -> ::core::result::Result<Duration, ErrorCode> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostTcpSocket::keep_alive_interval(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostTcpSocket,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:sockets/tcp@0.2.12#tcp-socket",
-                            ),
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!(
-                            "[method]tcp-socket.keep-alive-interval", (i32, ptr)
-                        );
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u64; 2],
-                        >::uninit();
-                        let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe { _wit_import(self.handle() as i32, _ptr1) };
-                        let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                        let _case4 = || unsafe { *_ptr1.add(8).cast::<u64>() };
-                        let _case6 = || {
-                            let _l5 = unsafe { *_ptr1.add(8).cast::<u8>() };
-                            unsafe { ErrorCode::_lift(_l5) }
-                        };
-                        unsafe { ::witbind::rt::lift_result(_l2, _case4, _case6) }
-                    }
+                    ::witbind::rt::native_method!(
+                        HostTcpSocket, self, keep_alive_interval()
+                    );
+                    wit_import!("[method]tcp-socket.keep-alive-interval", (i32, ptr));
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    let _case4 = || unsafe { *_ptr1.add(8).cast::<u64>() };
+                    let _case6 = || {
+                        let _l5 = unsafe { *_ptr1.add(8).cast::<u8>() };
+                        unsafe { ErrorCode::_lift(_l5) }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, _case4, _case6) }
                 }
                 pub fn set_keep_alive_interval(
                     &self,
                     value: Duration,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostTcpSocket::set_keep_alive_interval(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostTcpSocket,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:sockets/tcp@0.2.12#tcp-socket",
-                            ),
-                            value,
+                    ::witbind::rt::native_method!(
+                        HostTcpSocket, self, set_keep_alive_interval(value)
+                    );
+                    wit_import!(
+                        "[method]tcp-socket.set-keep-alive-interval", (i32, i64, ptr)
+                    );
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u8; 2]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe {
+                        _wit_import(
+                            self.handle() as i32,
+                            ::witbind::rt::as_i64(value),
+                            _ptr1,
                         )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!(
-                            "[method]tcp-socket.set-keep-alive-interval", (i32, i64, ptr)
-                        );
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u8; 2],
-                        >::uninit();
-                        let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe {
-                            _wit_import(
-                                self.handle() as i32,
-                                ::witbind::rt::as_i64(value),
-                                _ptr1,
-                            )
-                        };
-                        let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                        let _case4 = || {
-                            let _l3 = unsafe { *_ptr1.add(1).cast::<u8>() };
-                            unsafe { ErrorCode::_lift(_l3) }
-                        };
-                        unsafe { ::witbind::rt::lift_result(_l2, || (), _case4) }
-                    }
+                    };
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    let _case4 = || {
+                        let _l3 = unsafe { *_ptr1.add(1).cast::<u8>() };
+                        unsafe { ErrorCode::_lift(_l3) }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, || (), _case4) }
                 }
                 /// The maximum amount of keepalive packets TCP should send before aborting the connection.
                 ///
@@ -4782,73 +3441,46 @@ pub mod wasi {
                 pub fn keep_alive_count(
                     &self,
                 ) -> ::core::result::Result<u32, ErrorCode> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostTcpSocket::keep_alive_count(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostTcpSocket,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:sockets/tcp@0.2.12#tcp-socket",
-                            ),
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!("[method]tcp-socket.keep-alive-count", (i32, ptr));
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u32; 2],
-                        >::uninit();
-                        let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe { _wit_import(self.handle() as i32, _ptr1) };
-                        let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                        let _case4 = || unsafe { *_ptr1.add(4).cast::<u32>() };
-                        let _case6 = || {
-                            let _l5 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                            unsafe { ErrorCode::_lift(_l5) }
-                        };
-                        unsafe { ::witbind::rt::lift_result(_l2, _case4, _case6) }
-                    }
+                    ::witbind::rt::native_method!(
+                        HostTcpSocket, self, keep_alive_count()
+                    );
+                    wit_import!("[method]tcp-socket.keep-alive-count", (i32, ptr));
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    let _case4 = || unsafe { *_ptr1.add(4).cast::<u32>() };
+                    let _case6 = || {
+                        let _l5 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                        unsafe { ErrorCode::_lift(_l5) }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, _case4, _case6) }
                 }
                 pub fn set_keep_alive_count(
                     &self,
                     value: u32,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostTcpSocket::set_keep_alive_count(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostTcpSocket,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:sockets/tcp@0.2.12#tcp-socket",
-                            ),
-                            value,
+                    ::witbind::rt::native_method!(
+                        HostTcpSocket, self, set_keep_alive_count(value)
+                    );
+                    wit_import!(
+                        "[method]tcp-socket.set-keep-alive-count", (i32, i32, ptr)
+                    );
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u8; 2]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe {
+                        _wit_import(
+                            self.handle() as i32,
+                            ::witbind::rt::as_i32(value),
+                            _ptr1,
                         )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!(
-                            "[method]tcp-socket.set-keep-alive-count", (i32, i32, ptr)
-                        );
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u8; 2],
-                        >::uninit();
-                        let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe {
-                            _wit_import(
-                                self.handle() as i32,
-                                ::witbind::rt::as_i32(value),
-                                _ptr1,
-                            )
-                        };
-                        let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                        let _case4 = || {
-                            let _l3 = unsafe { *_ptr1.add(1).cast::<u8>() };
-                            unsafe { ErrorCode::_lift(_l3) }
-                        };
-                        unsafe { ::witbind::rt::lift_result(_l2, || (), _case4) }
-                    }
+                    };
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    let _case4 = || {
+                        let _l3 = unsafe { *_ptr1.add(1).cast::<u8>() };
+                        unsafe { ErrorCode::_lift(_l3) }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, || (), _case4) }
                 }
                 /// Equivalent to the IP_TTL & IPV6_UNICAST_HOPS socket options.
                 ///
@@ -4857,71 +3489,42 @@ pub mod wasi {
                 /// # Typical errors
                 /// - `invalid-argument`:     (set) The TTL value must be 1 or higher.
                 pub fn hop_limit(&self) -> ::core::result::Result<u8, ErrorCode> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostTcpSocket::hop_limit(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostTcpSocket,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:sockets/tcp@0.2.12#tcp-socket",
-                            ),
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!("[method]tcp-socket.hop-limit", (i32, ptr));
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u8; 2],
-                        >::uninit();
-                        let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe { _wit_import(self.handle() as i32, _ptr1) };
-                        let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                        let _case4 = || unsafe { *_ptr1.add(1).cast::<u8>() };
-                        let _case6 = || {
-                            let _l5 = unsafe { *_ptr1.add(1).cast::<u8>() };
-                            unsafe { ErrorCode::_lift(_l5) }
-                        };
-                        unsafe { ::witbind::rt::lift_result(_l2, _case4, _case6) }
-                    }
+                    ::witbind::rt::native_method!(HostTcpSocket, self, hop_limit());
+                    wit_import!("[method]tcp-socket.hop-limit", (i32, ptr));
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u8; 2]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    let _case4 = || unsafe { *_ptr1.add(1).cast::<u8>() };
+                    let _case6 = || {
+                        let _l5 = unsafe { *_ptr1.add(1).cast::<u8>() };
+                        unsafe { ErrorCode::_lift(_l5) }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, _case4, _case6) }
                 }
                 pub fn set_hop_limit(
                     &self,
                     value: u8,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostTcpSocket::set_hop_limit(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostTcpSocket,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:sockets/tcp@0.2.12#tcp-socket",
-                            ),
-                            value,
+                    ::witbind::rt::native_method!(
+                        HostTcpSocket, self, set_hop_limit(value)
+                    );
+                    wit_import!("[method]tcp-socket.set-hop-limit", (i32, i32, ptr));
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u8; 2]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe {
+                        _wit_import(
+                            self.handle() as i32,
+                            ::witbind::rt::as_i32(value),
+                            _ptr1,
                         )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!("[method]tcp-socket.set-hop-limit", (i32, i32, ptr));
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u8; 2],
-                        >::uninit();
-                        let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe {
-                            _wit_import(
-                                self.handle() as i32,
-                                ::witbind::rt::as_i32(value),
-                                _ptr1,
-                            )
-                        };
-                        let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                        let _case4 = || {
-                            let _l3 = unsafe { *_ptr1.add(1).cast::<u8>() };
-                            unsafe { ErrorCode::_lift(_l3) }
-                        };
-                        unsafe { ::witbind::rt::lift_result(_l2, || (), _case4) }
-                    }
+                    };
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    let _case4 = || {
+                        let _l3 = unsafe { *_ptr1.add(1).cast::<u8>() };
+                        unsafe { ErrorCode::_lift(_l3) }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, || (), _case4) }
                 }
                 /// The kernel buffer space reserved for sends/receives on this socket.
                 ///
@@ -4936,146 +3539,90 @@ pub mod wasi {
                 pub fn receive_buffer_size(
                     &self,
                 ) -> ::core::result::Result<u64, ErrorCode> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostTcpSocket::receive_buffer_size(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostTcpSocket,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:sockets/tcp@0.2.12#tcp-socket",
-                            ),
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!(
-                            "[method]tcp-socket.receive-buffer-size", (i32, ptr)
-                        );
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u64; 2],
-                        >::uninit();
-                        let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe { _wit_import(self.handle() as i32, _ptr1) };
-                        let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                        let _case4 = || unsafe { *_ptr1.add(8).cast::<u64>() };
-                        let _case6 = || {
-                            let _l5 = unsafe { *_ptr1.add(8).cast::<u8>() };
-                            unsafe { ErrorCode::_lift(_l5) }
-                        };
-                        unsafe { ::witbind::rt::lift_result(_l2, _case4, _case6) }
-                    }
+                    ::witbind::rt::native_method!(
+                        HostTcpSocket, self, receive_buffer_size()
+                    );
+                    wit_import!("[method]tcp-socket.receive-buffer-size", (i32, ptr));
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    let _case4 = || unsafe { *_ptr1.add(8).cast::<u64>() };
+                    let _case6 = || {
+                        let _l5 = unsafe { *_ptr1.add(8).cast::<u8>() };
+                        unsafe { ErrorCode::_lift(_l5) }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, _case4, _case6) }
                 }
                 pub fn set_receive_buffer_size(
                     &self,
                     value: u64,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostTcpSocket::set_receive_buffer_size(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostTcpSocket,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:sockets/tcp@0.2.12#tcp-socket",
-                            ),
-                            value,
+                    ::witbind::rt::native_method!(
+                        HostTcpSocket, self, set_receive_buffer_size(value)
+                    );
+                    wit_import!(
+                        "[method]tcp-socket.set-receive-buffer-size", (i32, i64, ptr)
+                    );
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u8; 2]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe {
+                        _wit_import(
+                            self.handle() as i32,
+                            ::witbind::rt::as_i64(value),
+                            _ptr1,
                         )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!(
-                            "[method]tcp-socket.set-receive-buffer-size", (i32, i64, ptr)
-                        );
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u8; 2],
-                        >::uninit();
-                        let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe {
-                            _wit_import(
-                                self.handle() as i32,
-                                ::witbind::rt::as_i64(value),
-                                _ptr1,
-                            )
-                        };
-                        let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                        let _case4 = || {
-                            let _l3 = unsafe { *_ptr1.add(1).cast::<u8>() };
-                            unsafe { ErrorCode::_lift(_l3) }
-                        };
-                        unsafe { ::witbind::rt::lift_result(_l2, || (), _case4) }
-                    }
+                    };
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    let _case4 = || {
+                        let _l3 = unsafe { *_ptr1.add(1).cast::<u8>() };
+                        unsafe { ErrorCode::_lift(_l3) }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, || (), _case4) }
                 }
                 pub fn send_buffer_size(
                     &self,
                 ) -> ::core::result::Result<u64, ErrorCode> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostTcpSocket::send_buffer_size(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostTcpSocket,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:sockets/tcp@0.2.12#tcp-socket",
-                            ),
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!("[method]tcp-socket.send-buffer-size", (i32, ptr));
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u64; 2],
-                        >::uninit();
-                        let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe { _wit_import(self.handle() as i32, _ptr1) };
-                        let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                        let _case4 = || unsafe { *_ptr1.add(8).cast::<u64>() };
-                        let _case6 = || {
-                            let _l5 = unsafe { *_ptr1.add(8).cast::<u8>() };
-                            unsafe { ErrorCode::_lift(_l5) }
-                        };
-                        unsafe { ::witbind::rt::lift_result(_l2, _case4, _case6) }
-                    }
+                    ::witbind::rt::native_method!(
+                        HostTcpSocket, self, send_buffer_size()
+                    );
+                    wit_import!("[method]tcp-socket.send-buffer-size", (i32, ptr));
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    let _case4 = || unsafe { *_ptr1.add(8).cast::<u64>() };
+                    let _case6 = || {
+                        let _l5 = unsafe { *_ptr1.add(8).cast::<u8>() };
+                        unsafe { ErrorCode::_lift(_l5) }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, _case4, _case6) }
                 }
                 pub fn set_send_buffer_size(
                     &self,
                     value: u64,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostTcpSocket::set_send_buffer_size(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostTcpSocket,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:sockets/tcp@0.2.12#tcp-socket",
-                            ),
-                            value,
+                    ::witbind::rt::native_method!(
+                        HostTcpSocket, self, set_send_buffer_size(value)
+                    );
+                    wit_import!(
+                        "[method]tcp-socket.set-send-buffer-size", (i32, i64, ptr)
+                    );
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u8; 2]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe {
+                        _wit_import(
+                            self.handle() as i32,
+                            ::witbind::rt::as_i64(value),
+                            _ptr1,
                         )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!(
-                            "[method]tcp-socket.set-send-buffer-size", (i32, i64, ptr)
-                        );
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u8; 2],
-                        >::uninit();
-                        let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe {
-                            _wit_import(
-                                self.handle() as i32,
-                                ::witbind::rt::as_i64(value),
-                                _ptr1,
-                            )
-                        };
-                        let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                        let _case4 = || {
-                            let _l3 = unsafe { *_ptr1.add(1).cast::<u8>() };
-                            unsafe { ErrorCode::_lift(_l3) }
-                        };
-                        unsafe { ::witbind::rt::lift_result(_l2, || (), _case4) }
-                    }
+                    };
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    let _case4 = || {
+                        let _l3 = unsafe { *_ptr1.add(1).cast::<u8>() };
+                        unsafe { ErrorCode::_lift(_l3) }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, || (), _case4) }
                 }
                 /// Create a `pollable` which can be used to poll for, or block on,
                 /// completion of any of the asynchronous operations of this socket.
@@ -5095,23 +3642,10 @@ pub mod wasi {
                 /// Note: this function is here for WASI 0.2 only.
                 /// It's planned to be removed when `future` is natively supported in Preview3.
                 pub fn subscribe(&self) -> Pollable {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostTcpSocket::subscribe(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostTcpSocket,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:sockets/tcp@0.2.12#tcp-socket",
-                            ),
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!("[method]tcp-socket.subscribe", (i32), i32);
-                        let _ret1 = unsafe { _wit_import(self.handle() as i32) };
-                        unsafe { Pollable::from_handle(_ret1 as u32) }
-                    }
+                    ::witbind::rt::native_method!(HostTcpSocket, self, subscribe());
+                    wit_import!("[method]tcp-socket.subscribe", (i32), i32);
+                    let _ret1 = unsafe { _wit_import(self.handle() as i32) };
+                    unsafe { Pollable::from_handle(_ret1 as u32) }
                 }
                 /// Initiate a graceful shutdown.
                 ///
@@ -5141,600 +3675,257 @@ pub mod wasi {
                     &self,
                     shutdown_type: ShutdownType,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostTcpSocket::shutdown(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostTcpSocket,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:sockets/tcp@0.2.12#tcp-socket",
-                            ),
-                            shutdown_type,
+                    ::witbind::rt::native_method!(
+                        HostTcpSocket, self, shutdown(shutdown_type)
+                    );
+                    wit_import!("[method]tcp-socket.shutdown", (i32, i32, ptr));
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u8; 2]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe {
+                        _wit_import(
+                            self.handle() as i32,
+                            shutdown_type.clone() as i32,
+                            _ptr1,
                         )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!("[method]tcp-socket.shutdown", (i32, i32, ptr));
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u8; 2],
-                        >::uninit();
-                        let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe {
-                            _wit_import(
-                                self.handle() as i32,
-                                shutdown_type.clone() as i32,
-                                _ptr1,
-                            )
-                        };
-                        let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                        let _case4 = || {
-                            let _l3 = unsafe { *_ptr1.add(1).cast::<u8>() };
-                            unsafe { ErrorCode::_lift(_l3) }
-                        };
-                        unsafe { ::witbind::rt::lift_result(_l2, || (), _case4) }
-                    }
+                    };
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    let _case4 = || {
+                        let _l3 = unsafe { *_ptr1.add(1).cast::<u8>() };
+                        unsafe { ErrorCode::_lift(_l3) }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, || (), _case4) }
                 }
             }
-            /// Natively (`cargo test` on the host): a test's object behind an imported [`TcpSocket`] (`wasi:sockets/tcp@0.2.12#tcp-socket`); `TcpSocket::from(object)` hands it to the guest. A method left out panics when the guest calls it, naming it.
+            #[cfg(not(any(target_arch = "wasm32", miri)))]
+            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
+                wit: "wasi:sockets/tcp@0.2.12",
+                module: "wasi::sockets::tcp",
+                install: "install",
+            };
+            /// Natively (`cargo test` on the host): a test's object behind an imported [`TcpSocket`], with its methods; `TcpSocket::from(object)` hands it to the guest. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait HostTcpSocket: 'static {
-                /// Bind the socket to a specific network on the provided IP address and port.
-                ///
-                /// If the IP address is zero (`0.0.0.0` in IPv4, `::` in IPv6), it is left to the implementation to decide which
-                /// network interface(s) to bind to.
-                /// If the TCP/UDP port is zero, the socket will be bound to a random free port.
-                ///
-                /// Bind can be attempted multiple times on the same socket, even with
-                /// different arguments on each iteration. But never concurrently and
-                /// only as long as the previous bind failed. Once a bind succeeds, the
-                /// binding can't be changed anymore.
-                ///
-                /// # Typical errors
-                /// - `invalid-argument`:          The `local-address` has the wrong address family. (EAFNOSUPPORT, EFAULT on Windows)
-                /// - `invalid-argument`:          `local-address` is not a unicast address. (EINVAL)
-                /// - `invalid-argument`:          `local-address` is an IPv4-mapped IPv6 address. (EINVAL)
-                /// - `invalid-state`:             The socket is already bound. (EINVAL)
-                /// - `address-in-use`:            No ephemeral ports available. (EADDRINUSE, ENOBUFS on Windows)
-                /// - `address-in-use`:            Address is already in use. (EADDRINUSE)
-                /// - `address-not-bindable`:      `local-address` is not an address that the `network` can bind to. (EADDRNOTAVAIL)
-                /// - `not-in-progress`:           A `bind` operation is not in progress.
-                /// - `would-block`:               Can't finish the operation, it is still in progress. (EWOULDBLOCK, EAGAIN)
-                ///
-                /// # Implementors note
-                /// When binding to a non-zero port, this bind operation shouldn't be affected by the TIME_WAIT
-                /// state of a recently closed socket on the same local address. In practice this means that the SO_REUSEADDR
-                /// socket option should be set implicitly on all platforms, except on Windows where this is the default behavior
-                /// and SO_REUSEADDR performs something different entirely.
-                ///
-                /// Unlike in POSIX, in WASI the bind operation is async. This enables
-                /// interactive WASI hosts to inject permission prompts. Runtimes that
-                /// don't want to make use of this ability can simply call the native
-                /// `bind` as part of either `start-bind` or `finish-bind`.
-                ///
-                /// # References
-                /// - <https://pubs.opengroup.org/onlinepubs/9699919799/functions/bind.html>
-                /// - <https://man7.org/linux/man-pages/man2/bind.2.html>
-                /// - <https://learn.microsoft.com/en-us/windows/win32/api/winsock/nf-winsock-bind>
-                /// - <https://man.freebsd.org/cgi/man.cgi?query=bind&sektion=2&format=html>
                 fn start_bind(
                     &self,
                     network: &Network,
                     local_address: IpSocketAddress,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:sockets/tcp@0.2.12#tcp-socket",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]tcp-socket.start-bind",
-                        "wasi::sockets::tcp::HostTcpSocket",
-                        "start_bind",
                     )
                 }
                 fn finish_bind(&self) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:sockets/tcp@0.2.12#tcp-socket",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]tcp-socket.finish-bind",
-                        "wasi::sockets::tcp::HostTcpSocket",
-                        "finish_bind",
                     )
                 }
-                /// Connect to a remote endpoint.
-                ///
-                /// On success:
-                /// - the socket is transitioned into the `connected` state.
-                /// - a pair of streams is returned that can be used to read & write to the connection
-                ///
-                /// After a failed connection attempt, the socket will be in the `closed`
-                /// state and the only valid action left is to `drop` the socket. A single
-                /// socket can not be used to connect more than once.
-                ///
-                /// # Typical errors
-                /// - `invalid-argument`:          The `remote-address` has the wrong address family. (EAFNOSUPPORT)
-                /// - `invalid-argument`:          `remote-address` is not a unicast address. (EINVAL, ENETUNREACH on Linux, EAFNOSUPPORT on MacOS)
-                /// - `invalid-argument`:          `remote-address` is an IPv4-mapped IPv6 address. (EINVAL, EADDRNOTAVAIL on Illumos)
-                /// - `invalid-argument`:          The IP address in `remote-address` is set to INADDR_ANY (`0.0.0.0` / `::`). (EADDRNOTAVAIL on Windows)
-                /// - `invalid-argument`:          The port in `remote-address` is set to 0. (EADDRNOTAVAIL on Windows)
-                /// - `invalid-argument`:          The socket is already attached to a different network. The `network` passed to `connect` must be identical to the one passed to `bind`.
-                /// - `invalid-state`:             The socket is already in the `connected` state. (EISCONN)
-                /// - `invalid-state`:             The socket is already in the `listening` state. (EOPNOTSUPP, EINVAL on Windows)
-                /// - `timeout`:                   Connection timed out. (ETIMEDOUT)
-                /// - `connection-refused`:        The connection was forcefully rejected. (ECONNREFUSED)
-                /// - `connection-reset`:          The connection was reset. (ECONNRESET)
-                /// - `connection-aborted`:        The connection was aborted. (ECONNABORTED)
-                /// - `remote-unreachable`:        The remote address is not reachable. (EHOSTUNREACH, EHOSTDOWN, ENETUNREACH, ENETDOWN, ENONET)
-                /// - `address-in-use`:            Tried to perform an implicit bind, but there were no ephemeral ports available. (EADDRINUSE, EADDRNOTAVAIL on Linux, EAGAIN on BSD)
-                /// - `not-in-progress`:           A connect operation is not in progress.
-                /// - `would-block`:               Can't finish the operation, it is still in progress. (EWOULDBLOCK, EAGAIN)
-                ///
-                /// # Implementors note
-                /// The POSIX equivalent of `start-connect` is the regular `connect` syscall.
-                /// Because all WASI sockets are non-blocking this is expected to return
-                /// EINPROGRESS, which should be translated to `ok()` in WASI.
-                ///
-                /// The POSIX equivalent of `finish-connect` is a `poll` for event `POLLOUT`
-                /// with a timeout of 0 on the socket descriptor. Followed by a check for
-                /// the `SO_ERROR` socket option, in case the poll signaled readiness.
-                ///
-                /// # References
-                /// - <https://pubs.opengroup.org/onlinepubs/9699919799/functions/connect.html>
-                /// - <https://man7.org/linux/man-pages/man2/connect.2.html>
-                /// - <https://learn.microsoft.com/en-us/windows/win32/api/winsock2/nf-winsock2-connect>
-                /// - <https://man.freebsd.org/cgi/man.cgi?connect>
                 fn start_connect(
                     &self,
                     network: &Network,
                     remote_address: IpSocketAddress,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:sockets/tcp@0.2.12#tcp-socket",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]tcp-socket.start-connect",
-                        "wasi::sockets::tcp::HostTcpSocket",
-                        "start_connect",
                     )
                 }
                 fn finish_connect(
                     &self,
                 ) -> ::core::result::Result<(InputStream, OutputStream), ErrorCode> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:sockets/tcp@0.2.12#tcp-socket",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]tcp-socket.finish-connect",
-                        "wasi::sockets::tcp::HostTcpSocket",
-                        "finish_connect",
                     )
                 }
-                /// Start listening for new connections.
-                ///
-                /// Transitions the socket into the `listening` state.
-                ///
-                /// Unlike POSIX, the socket must already be explicitly bound.
-                ///
-                /// # Typical errors
-                /// - `invalid-state`:             The socket is not bound to any local address. (EDESTADDRREQ)
-                /// - `invalid-state`:             The socket is already in the `connected` state. (EISCONN, EINVAL on BSD)
-                /// - `invalid-state`:             The socket is already in the `listening` state.
-                /// - `address-in-use`:            Tried to perform an implicit bind, but there were no ephemeral ports available. (EADDRINUSE)
-                /// - `not-in-progress`:           A listen operation is not in progress.
-                /// - `would-block`:               Can't finish the operation, it is still in progress. (EWOULDBLOCK, EAGAIN)
-                ///
-                /// # Implementors note
-                /// Unlike in POSIX, in WASI the listen operation is async. This enables
-                /// interactive WASI hosts to inject permission prompts. Runtimes that
-                /// don't want to make use of this ability can simply call the native
-                /// `listen` as part of either `start-listen` or `finish-listen`.
-                ///
-                /// # References
-                /// - <https://pubs.opengroup.org/onlinepubs/9699919799/functions/listen.html>
-                /// - <https://man7.org/linux/man-pages/man2/listen.2.html>
-                /// - <https://learn.microsoft.com/en-us/windows/win32/api/winsock2/nf-winsock2-listen>
-                /// - <https://man.freebsd.org/cgi/man.cgi?query=listen&sektion=2>
                 fn start_listen(&self) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:sockets/tcp@0.2.12#tcp-socket",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]tcp-socket.start-listen",
-                        "wasi::sockets::tcp::HostTcpSocket",
-                        "start_listen",
                     )
                 }
                 fn finish_listen(&self) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:sockets/tcp@0.2.12#tcp-socket",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]tcp-socket.finish-listen",
-                        "wasi::sockets::tcp::HostTcpSocket",
-                        "finish_listen",
                     )
                 }
-                /// Accept a new client socket.
-                ///
-                /// The returned socket is bound and in the `connected` state. The following properties are inherited from the listener socket:
-                /// - `address-family`
-                /// - `keep-alive-enabled`
-                /// - `keep-alive-idle-time`
-                /// - `keep-alive-interval`
-                /// - `keep-alive-count`
-                /// - `hop-limit`
-                /// - `receive-buffer-size`
-                /// - `send-buffer-size`
-                ///
-                /// On success, this function returns the newly accepted client socket along with
-                /// a pair of streams that can be used to read & write to the connection.
-                ///
-                /// # Typical errors
-                /// - `invalid-state`:      Socket is not in the `listening` state. (EINVAL)
-                /// - `would-block`:        No pending connections at the moment. (EWOULDBLOCK, EAGAIN)
-                /// - `connection-aborted`: An incoming connection was pending, but was terminated by the client before this listener could accept it. (ECONNABORTED)
-                /// - `new-socket-limit`:   The new socket resource could not be created because of a system limit. (EMFILE, ENFILE)
-                ///
-                /// # References
-                /// - <https://pubs.opengroup.org/onlinepubs/9699919799/functions/accept.html>
-                /// - <https://man7.org/linux/man-pages/man2/accept.2.html>
-                /// - <https://learn.microsoft.com/en-us/windows/win32/api/winsock2/nf-winsock2-accept>
-                /// - <https://man.freebsd.org/cgi/man.cgi?query=accept&sektion=2>
                 fn accept(
                     &self,
                 ) -> ::core::result::Result<
                     (TcpSocket, InputStream, OutputStream),
                     ErrorCode,
                 > {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:sockets/tcp@0.2.12#tcp-socket",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]tcp-socket.accept",
-                        "wasi::sockets::tcp::HostTcpSocket",
-                        "accept",
                     )
                 }
-                /// Get the bound local address.
-                ///
-                /// POSIX mentions:
-                /// > If the socket has not been bound to a local name, the value
-                /// > stored in the object pointed to by `address` is unspecified.
-                ///
-                /// WASI is stricter and requires `local-address` to return `invalid-state` when the socket hasn't been bound yet.
-                ///
-                /// # Typical errors
-                /// - `invalid-state`: The socket is not bound to any local address.
-                ///
-                /// # References
-                /// - <https://pubs.opengroup.org/onlinepubs/9699919799/functions/getsockname.html>
-                /// - <https://man7.org/linux/man-pages/man2/getsockname.2.html>
-                /// - <https://learn.microsoft.com/en-us/windows/win32/api/winsock/nf-winsock-getsockname>
-                /// - <https://man.freebsd.org/cgi/man.cgi?getsockname>
                 fn local_address(
                     &self,
                 ) -> ::core::result::Result<IpSocketAddress, ErrorCode> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:sockets/tcp@0.2.12#tcp-socket",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]tcp-socket.local-address",
-                        "wasi::sockets::tcp::HostTcpSocket",
-                        "local_address",
                     )
                 }
-                /// Get the remote address.
-                ///
-                /// # Typical errors
-                /// - `invalid-state`: The socket is not connected to a remote address. (ENOTCONN)
-                ///
-                /// # References
-                /// - <https://pubs.opengroup.org/onlinepubs/9699919799/functions/getpeername.html>
-                /// - <https://man7.org/linux/man-pages/man2/getpeername.2.html>
-                /// - <https://learn.microsoft.com/en-us/windows/win32/api/winsock/nf-winsock-getpeername>
-                /// - <https://man.freebsd.org/cgi/man.cgi?query=getpeername&sektion=2&n=1>
                 fn remote_address(
                     &self,
                 ) -> ::core::result::Result<IpSocketAddress, ErrorCode> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:sockets/tcp@0.2.12#tcp-socket",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]tcp-socket.remote-address",
-                        "wasi::sockets::tcp::HostTcpSocket",
-                        "remote_address",
                     )
                 }
-                /// Whether the socket is in the `listening` state.
-                ///
-                /// Equivalent to the SO_ACCEPTCONN socket option.
                 fn is_listening(&self) -> bool {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:sockets/tcp@0.2.12#tcp-socket",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]tcp-socket.is-listening",
-                        "wasi::sockets::tcp::HostTcpSocket",
-                        "is_listening",
                     )
                 }
-                /// Whether this is a IPv4 or IPv6 socket.
-                ///
-                /// Equivalent to the SO_DOMAIN socket option.
                 fn address_family(&self) -> IpAddressFamily {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:sockets/tcp@0.2.12#tcp-socket",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]tcp-socket.address-family",
-                        "wasi::sockets::tcp::HostTcpSocket",
-                        "address_family",
                     )
                 }
-                /// Hints the desired listen queue size. Implementations are free to ignore this.
-                ///
-                /// If the provided value is 0, an `invalid-argument` error is returned.
-                /// Any other value will never cause an error, but it might be silently clamped and/or rounded.
-                ///
-                /// # Typical errors
-                /// - `not-supported`:        (set) The platform does not support changing the backlog size after the initial listen.
-                /// - `invalid-argument`:     (set) The provided value was 0.
-                /// - `invalid-state`:        (set) The socket is in the `connect-in-progress` or `connected` state.
                 fn set_listen_backlog_size(
                     &self,
                     value: u64,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:sockets/tcp@0.2.12#tcp-socket",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]tcp-socket.set-listen-backlog-size",
-                        "wasi::sockets::tcp::HostTcpSocket",
-                        "set_listen_backlog_size",
                     )
                 }
-                /// Enables or disables keepalive.
-                ///
-                /// The keepalive behavior can be adjusted using:
-                /// - `keep-alive-idle-time`
-                /// - `keep-alive-interval`
-                /// - `keep-alive-count`
-                ///   These properties can be configured while `keep-alive-enabled` is false, but only come into effect when `keep-alive-enabled` is true.
-                ///
-                /// Equivalent to the SO_KEEPALIVE socket option.
                 fn keep_alive_enabled(&self) -> ::core::result::Result<bool, ErrorCode> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:sockets/tcp@0.2.12#tcp-socket",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]tcp-socket.keep-alive-enabled",
-                        "wasi::sockets::tcp::HostTcpSocket",
-                        "keep_alive_enabled",
                     )
                 }
                 fn set_keep_alive_enabled(
                     &self,
                     value: bool,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:sockets/tcp@0.2.12#tcp-socket",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]tcp-socket.set-keep-alive-enabled",
-                        "wasi::sockets::tcp::HostTcpSocket",
-                        "set_keep_alive_enabled",
                     )
                 }
-                /// Amount of time the connection has to be idle before TCP starts sending keepalive packets.
-                ///
-                /// If the provided value is 0, an `invalid-argument` error is returned.
-                /// Any other value will never cause an error, but it might be silently clamped and/or rounded.
-                /// I.e. after setting a value, reading the same setting back may return a different value.
-                ///
-                /// Equivalent to the TCP_KEEPIDLE socket option. (TCP_KEEPALIVE on MacOS)
-                ///
-                /// # Typical errors
-                /// - `invalid-argument`:     (set) The provided value was 0.
                 fn keep_alive_idle_time(
                     &self,
                 ) -> ::core::result::Result<Duration, ErrorCode> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:sockets/tcp@0.2.12#tcp-socket",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]tcp-socket.keep-alive-idle-time",
-                        "wasi::sockets::tcp::HostTcpSocket",
-                        "keep_alive_idle_time",
                     )
                 }
                 fn set_keep_alive_idle_time(
                     &self,
                     value: Duration,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:sockets/tcp@0.2.12#tcp-socket",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]tcp-socket.set-keep-alive-idle-time",
-                        "wasi::sockets::tcp::HostTcpSocket",
-                        "set_keep_alive_idle_time",
                     )
                 }
-                /// The time between keepalive packets.
-                ///
-                /// If the provided value is 0, an `invalid-argument` error is returned.
-                /// Any other value will never cause an error, but it might be silently clamped and/or rounded.
-                /// I.e. after setting a value, reading the same setting back may return a different value.
-                ///
-                /// Equivalent to the TCP_KEEPINTVL socket option.
-                ///
-                /// # Typical errors
-                /// - `invalid-argument`:     (set) The provided value was 0.
                 fn keep_alive_interval(
                     &self,
                 ) -> ::core::result::Result<Duration, ErrorCode> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:sockets/tcp@0.2.12#tcp-socket",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]tcp-socket.keep-alive-interval",
-                        "wasi::sockets::tcp::HostTcpSocket",
-                        "keep_alive_interval",
                     )
                 }
                 fn set_keep_alive_interval(
                     &self,
                     value: Duration,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:sockets/tcp@0.2.12#tcp-socket",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]tcp-socket.set-keep-alive-interval",
-                        "wasi::sockets::tcp::HostTcpSocket",
-                        "set_keep_alive_interval",
                     )
                 }
-                /// The maximum amount of keepalive packets TCP should send before aborting the connection.
-                ///
-                /// If the provided value is 0, an `invalid-argument` error is returned.
-                /// Any other value will never cause an error, but it might be silently clamped and/or rounded.
-                /// I.e. after setting a value, reading the same setting back may return a different value.
-                ///
-                /// Equivalent to the TCP_KEEPCNT socket option.
-                ///
-                /// # Typical errors
-                /// - `invalid-argument`:     (set) The provided value was 0.
                 fn keep_alive_count(&self) -> ::core::result::Result<u32, ErrorCode> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:sockets/tcp@0.2.12#tcp-socket",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]tcp-socket.keep-alive-count",
-                        "wasi::sockets::tcp::HostTcpSocket",
-                        "keep_alive_count",
                     )
                 }
                 fn set_keep_alive_count(
                     &self,
                     value: u32,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:sockets/tcp@0.2.12#tcp-socket",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]tcp-socket.set-keep-alive-count",
-                        "wasi::sockets::tcp::HostTcpSocket",
-                        "set_keep_alive_count",
                     )
                 }
-                /// Equivalent to the IP_TTL & IPV6_UNICAST_HOPS socket options.
-                ///
-                /// If the provided value is 0, an `invalid-argument` error is returned.
-                ///
-                /// # Typical errors
-                /// - `invalid-argument`:     (set) The TTL value must be 1 or higher.
                 fn hop_limit(&self) -> ::core::result::Result<u8, ErrorCode> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:sockets/tcp@0.2.12#tcp-socket",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]tcp-socket.hop-limit",
-                        "wasi::sockets::tcp::HostTcpSocket",
-                        "hop_limit",
                     )
                 }
                 fn set_hop_limit(
                     &self,
                     value: u8,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:sockets/tcp@0.2.12#tcp-socket",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]tcp-socket.set-hop-limit",
-                        "wasi::sockets::tcp::HostTcpSocket",
-                        "set_hop_limit",
                     )
                 }
-                /// The kernel buffer space reserved for sends/receives on this socket.
-                ///
-                /// If the provided value is 0, an `invalid-argument` error is returned.
-                /// Any other value will never cause an error, but it might be silently clamped and/or rounded.
-                /// I.e. after setting a value, reading the same setting back may return a different value.
-                ///
-                /// Equivalent to the SO_RCVBUF and SO_SNDBUF socket options.
-                ///
-                /// # Typical errors
-                /// - `invalid-argument`:     (set) The provided value was 0.
                 fn receive_buffer_size(&self) -> ::core::result::Result<u64, ErrorCode> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:sockets/tcp@0.2.12#tcp-socket",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]tcp-socket.receive-buffer-size",
-                        "wasi::sockets::tcp::HostTcpSocket",
-                        "receive_buffer_size",
                     )
                 }
                 fn set_receive_buffer_size(
                     &self,
                     value: u64,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:sockets/tcp@0.2.12#tcp-socket",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]tcp-socket.set-receive-buffer-size",
-                        "wasi::sockets::tcp::HostTcpSocket",
-                        "set_receive_buffer_size",
                     )
                 }
                 fn send_buffer_size(&self) -> ::core::result::Result<u64, ErrorCode> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:sockets/tcp@0.2.12#tcp-socket",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]tcp-socket.send-buffer-size",
-                        "wasi::sockets::tcp::HostTcpSocket",
-                        "send_buffer_size",
                     )
                 }
                 fn set_send_buffer_size(
                     &self,
                     value: u64,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:sockets/tcp@0.2.12#tcp-socket",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]tcp-socket.set-send-buffer-size",
-                        "wasi::sockets::tcp::HostTcpSocket",
-                        "set_send_buffer_size",
                     )
                 }
-                /// Create a `pollable` which can be used to poll for, or block on,
-                /// completion of any of the asynchronous operations of this socket.
-                ///
-                /// When `finish-bind`, `finish-listen`, `finish-connect` or `accept`
-                /// return `error(would-block)`, this pollable can be used to wait for
-                /// their success or failure, after which the method can be retried.
-                ///
-                /// The pollable is not limited to the async operation that happens to be
-                /// in progress at the time of calling `subscribe` (if any). Theoretically,
-                /// `subscribe` only has to be called once per socket and can then be
-                /// (re)used for the remainder of the socket's lifetime.
-                ///
-                /// See <https://github.com/WebAssembly/WASI/blob/main/proposals/sockets/TcpSocketOperationalSemantics.md#pollable-readiness>
-                /// for more information.
-                ///
-                /// Note: this function is here for WASI 0.2 only.
-                /// It's planned to be removed when `future` is natively supported in Preview3.
                 fn subscribe(&self) -> Pollable {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:sockets/tcp@0.2.12#tcp-socket",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]tcp-socket.subscribe",
-                        "wasi::sockets::tcp::HostTcpSocket",
-                        "subscribe",
                     )
                 }
-                /// Initiate a graceful shutdown.
-                ///
-                /// - `receive`: The socket is not expecting to receive any data from
-                ///   the peer. The `input-stream` associated with this socket will be
-                ///   closed. Any data still in the receive queue at time of calling
-                ///   this method will be discarded.
-                /// - `send`: The socket has no more data to send to the peer. The `output-stream`
-                ///   associated with this socket will be closed and a FIN packet will be sent.
-                /// - `both`: Same effect as `receive` & `send` combined.
-                ///
-                /// This function is idempotent; shutting down a direction more than once
-                /// has no effect and returns `ok`.
-                ///
-                /// The shutdown function does not close (drop) the socket.
-                ///
-                /// # Typical errors
-                /// - `invalid-state`: The socket is not in the `connected` state. (ENOTCONN)
-                ///
-                /// # References
-                /// - <https://pubs.opengroup.org/onlinepubs/9699919799/functions/shutdown.html>
-                /// - <https://man7.org/linux/man-pages/man2/shutdown.2.html>
-                /// - <https://learn.microsoft.com/en-us/windows/win32/api/winsock/nf-winsock-shutdown>
-                /// - <https://man.freebsd.org/cgi/man.cgi?query=shutdown&sektion=2>
                 fn shutdown(
                     &self,
                     shutdown_type: ShutdownType,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:sockets/tcp@0.2.12#tcp-socket",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]tcp-socket.shutdown",
-                        "wasi::sockets::tcp::HostTcpSocket",
-                        "shutdown",
                     )
                 }
             }
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            impl<T: HostTcpSocket> ::core::convert::From<T> for TcpSocket {
-                fn from(object: T) -> Self {
-                    let handle = ::witbind::rt::native::new_resource::<
-                        dyn HostTcpSocket,
-                    >(::witbind::rt::Box::new(object));
-                    Self {
-                        handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(handle)
-                        },
-                    }
-                }
-            }
+            ::witbind::rt::native_resource!(TcpSocket, HostTcpSocket);
         }
         pub mod tcp_create_socket {
             #[used]
@@ -5774,72 +3965,39 @@ pub mod wasi {
             pub fn create_tcp_socket(
                 address_family: IpAddressFamily,
             ) -> ::core::result::Result<TcpSocket, ErrorCode> {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::create_tcp_socket(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "wasi:sockets/tcp-create-socket@0.2.12",
-                            "create-tcp-socket",
-                            "wasi::sockets::tcp_create_socket::Host",
-                            "wasi::sockets::tcp_create_socket::install",
-                        ),
-                        address_family,
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("create-tcp-socket", (i32, ptr));
-                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
-                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe { _wit_import(address_family.clone() as i32, _ptr1) };
-                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    let _case4 = || {
-                        let _l3 = unsafe { *_ptr1.add(4).cast::<i32>() };
-                        unsafe { TcpSocket::from_handle(_l3 as u32) }
-                    };
-                    let _case6 = || {
-                        let _l5 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                        unsafe { ErrorCode::_lift(_l5) }
-                    };
-                    unsafe { ::witbind::rt::lift_result(_l2, _case4, _case6) }
-                }
+                ::witbind::rt::native_import!(
+                    Host, "create-tcp-socket", create_tcp_socket(address_family)
+                );
+                wit_import!("create-tcp-socket", (i32, ptr));
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(address_family.clone() as i32, _ptr1) };
+                let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                let _case4 = || {
+                    let _l3 = unsafe { *_ptr1.add(4).cast::<i32>() };
+                    unsafe { TcpSocket::from_handle(_l3 as u32) }
+                };
+                let _case6 = || {
+                    let _l5 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                    unsafe { ErrorCode::_lift(_l5) }
+                };
+                unsafe { ::witbind::rt::lift_result(_l2, _case4, _case6) }
             }
-            /// Natively (`cargo test` on the host): the imports of `wasi:sockets/tcp-create-socket@0.2.12` as a test implements them; make an implementation this thread's with [`install`]. A method left out panics when the guest calls it, naming it.
+            #[cfg(not(any(target_arch = "wasm32", miri)))]
+            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
+                wit: "wasi:sockets/tcp-create-socket@0.2.12",
+                module: "wasi::sockets::tcp_create_socket",
+                install: "install",
+            };
+            /// Natively (`cargo test` on the host): the imports of `wasi:sockets/tcp-create-socket@0.2.12`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
-                /// Create a new TCP socket.
-                ///
-                /// Similar to `socket(AF_INET or AF_INET6, SOCK_STREAM, IPPROTO_TCP)` in POSIX.
-                /// On IPv6 sockets, IPV6_V6ONLY is enabled by default and can't be configured otherwise.
-                ///
-                /// This function does not require a network capability handle. This is considered to be safe because
-                /// at time of creation, the socket is not bound to any `network` yet. Up to the moment `bind`/`connect`
-                /// is called, the socket is effectively an in-memory configuration object, unable to communicate with the outside world.
-                ///
-                /// All sockets are non-blocking. Use the wasi-poll interface to block on asynchronous operations.
-                ///
-                /// # Typical errors
-                /// - `not-supported`:     The specified `address-family` is not supported. (EAFNOSUPPORT)
-                /// - `new-socket-limit`:  The new socket resource could not be created because of a system limit. (EMFILE, ENFILE)
-                ///
-                /// # References
-                /// - <https://pubs.opengroup.org/onlinepubs/9699919799/functions/socket.html>
-                /// - <https://man7.org/linux/man-pages/man2/socket.2.html>
-                /// - <https://learn.microsoft.com/en-us/windows/win32/api/winsock2/nf-winsock2-wsasocketw>
-                /// - <https://man.freebsd.org/cgi/man.cgi?query=socket&sektion=2>
                 fn create_tcp_socket(
                     &self,
                     address_family: IpAddressFamily,
                 ) -> ::core::result::Result<TcpSocket, ErrorCode> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:sockets/tcp-create-socket@0.2.12",
-                        "create-tcp-socket",
-                        "wasi::sockets::tcp_create_socket::Host",
-                        "create_tcp_socket",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "create-tcp-socket")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `wasi:sockets/tcp-create-socket@0.2.12` until the returned guard is dropped (the one installed before comes back then).
@@ -5891,67 +4049,40 @@ pub mod wasi {
                     ::core::option::Option<IpAddress>,
                     ErrorCode,
                 > {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostResolveAddressStream::resolve_next_address(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostResolveAddressStream,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:sockets/ip-name-lookup@0.2.12#resolve-address-stream",
-                            ),
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!(
-                            "[method]resolve-address-stream.resolve-next-address", (i32,
-                            ptr)
-                        );
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u16; 11],
-                        >::uninit();
-                        let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe { _wit_import(self.handle() as i32, _ptr1) };
-                        let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                        let _case7 = || {
-                            let _l3 = unsafe { *_ptr1.add(2).cast::<u8>() };
-                            let _case5 = || unsafe {
-                                super::network::_lift_ip_address(_ptr1.add(4))
-                            };
-                            unsafe { ::witbind::rt::lift_option(_l3, _case5) }
+                    ::witbind::rt::native_method!(
+                        HostResolveAddressStream, self, resolve_next_address()
+                    );
+                    wit_import!(
+                        "[method]resolve-address-stream.resolve-next-address", (i32, ptr)
+                    );
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u16; 11]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    let _case7 = || {
+                        let _l3 = unsafe { *_ptr1.add(2).cast::<u8>() };
+                        let _case5 = || unsafe {
+                            super::network::_lift_ip_address(_ptr1.add(4))
                         };
-                        let _case9 = || {
-                            let _l8 = unsafe { *_ptr1.add(2).cast::<u8>() };
-                            unsafe { ErrorCode::_lift(_l8) }
-                        };
-                        unsafe { ::witbind::rt::lift_result(_l2, _case7, _case9) }
-                    }
+                        unsafe { ::witbind::rt::lift_option(_l3, _case5) }
+                    };
+                    let _case9 = || {
+                        let _l8 = unsafe { *_ptr1.add(2).cast::<u8>() };
+                        unsafe { ErrorCode::_lift(_l8) }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_l2, _case7, _case9) }
                 }
                 /// Create a `pollable` which will resolve once the stream is ready for I/O.
                 ///
                 /// Note: this function is here for WASI 0.2 only.
                 /// It's planned to be removed when `future` is natively supported in Preview3.
                 pub fn subscribe(&self) -> Pollable {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostResolveAddressStream::subscribe(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostResolveAddressStream,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:sockets/ip-name-lookup@0.2.12#resolve-address-stream",
-                            ),
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!(
-                            "[method]resolve-address-stream.subscribe", (i32), i32
-                        );
-                        let _ret1 = unsafe { _wit_import(self.handle() as i32) };
-                        unsafe { Pollable::from_handle(_ret1 as u32) }
-                    }
+                    ::witbind::rt::native_method!(
+                        HostResolveAddressStream, self, subscribe()
+                    );
+                    wit_import!("[method]resolve-address-stream.subscribe", (i32), i32);
+                    let _ret1 = unsafe { _wit_import(self.handle() as i32) };
+                    unsafe { Pollable::from_handle(_ret1 as u32) }
                 }
             }
             /// Resolve an internet host name to a list of IP addresses.
@@ -5978,75 +4109,41 @@ pub mod wasi {
                 network: &Network,
                 name: &str,
             ) -> ::core::result::Result<ResolveAddressStream, ErrorCode> {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::resolve_addresses(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "wasi:sockets/ip-name-lookup@0.2.12",
-                            "resolve-addresses",
-                            "wasi::sockets::ip_name_lookup::Host",
-                            "wasi::sockets::ip_name_lookup::install",
-                        ),
-                        network,
-                        name,
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("resolve-addresses", (i32, ptr, len, ptr));
-                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
-                    let (_ptr1, _len1) = ::witbind::rt::lend_str(name);
-                    let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe { _wit_import(network.handle() as i32, _ptr1, _len1, _ptr2) };
-                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                    let _case5 = || {
-                        let _l4 = unsafe { *_ptr2.add(4).cast::<i32>() };
-                        unsafe { ResolveAddressStream::from_handle(_l4 as u32) }
-                    };
-                    let _case7 = || {
-                        let _l6 = unsafe { *_ptr2.add(4).cast::<u8>() };
-                        unsafe { ErrorCode::_lift(_l6) }
-                    };
-                    unsafe { ::witbind::rt::lift_result(_l3, _case5, _case7) }
-                }
+                ::witbind::rt::native_import!(
+                    Host, "resolve-addresses", resolve_addresses(network, name)
+                );
+                wit_import!("resolve-addresses", (i32, ptr, len, ptr));
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                let (_ptr1, _len1) = ::witbind::rt::lend_str(name);
+                let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(network.handle() as i32, _ptr1, _len1, _ptr2) };
+                let _l3 = unsafe { *_ptr2.cast::<u8>() };
+                let _case5 = || {
+                    let _l4 = unsafe { *_ptr2.add(4).cast::<i32>() };
+                    unsafe { ResolveAddressStream::from_handle(_l4 as u32) }
+                };
+                let _case7 = || {
+                    let _l6 = unsafe { *_ptr2.add(4).cast::<u8>() };
+                    unsafe { ErrorCode::_lift(_l6) }
+                };
+                unsafe { ::witbind::rt::lift_result(_l3, _case5, _case7) }
             }
-            /// Natively (`cargo test` on the host): the imports of `wasi:sockets/ip-name-lookup@0.2.12` as a test implements them; make an implementation this thread's with [`install`]. A method left out panics when the guest calls it, naming it.
+            #[cfg(not(any(target_arch = "wasm32", miri)))]
+            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
+                wit: "wasi:sockets/ip-name-lookup@0.2.12",
+                module: "wasi::sockets::ip_name_lookup",
+                install: "install",
+            };
+            /// Natively (`cargo test` on the host): the imports of `wasi:sockets/ip-name-lookup@0.2.12`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
-                /// Resolve an internet host name to a list of IP addresses.
-                ///
-                /// Unicode domain names are automatically converted to ASCII using IDNA encoding.
-                /// If the input is an IP address string, the address is parsed and returned
-                /// as-is without making any external requests.
-                ///
-                /// See the wasi-socket proposal README.md for a comparison with getaddrinfo.
-                ///
-                /// This function never blocks. It either immediately fails or immediately
-                /// returns successfully with a `resolve-address-stream` that can be used
-                /// to (asynchronously) fetch the results.
-                ///
-                /// # Typical errors
-                /// - `invalid-argument`: `name` is a syntactically invalid domain name or IP address.
-                ///
-                /// # References:
-                /// - <https://pubs.opengroup.org/onlinepubs/9699919799/functions/getaddrinfo.html>
-                /// - <https://man7.org/linux/man-pages/man3/getaddrinfo.3.html>
-                /// - <https://learn.microsoft.com/en-us/windows/win32/api/ws2tcpip/nf-ws2tcpip-getaddrinfo>
-                /// - <https://man.freebsd.org/cgi/man.cgi?query=getaddrinfo&sektion=3>
                 fn resolve_addresses(
                     &self,
                     network: &Network,
                     name: &str,
                 ) -> ::core::result::Result<ResolveAddressStream, ErrorCode> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:sockets/ip-name-lookup@0.2.12",
-                        "resolve-addresses",
-                        "wasi::sockets::ip_name_lookup::Host",
-                        "resolve_addresses",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "resolve-addresses")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `wasi:sockets/ip-name-lookup@0.2.12` until the returned guard is dropped (the one installed before comes back then).
@@ -6054,63 +4151,31 @@ pub mod wasi {
             pub fn install(host: impl Host) -> ::witbind::rt::native::Installed {
                 ::witbind::rt::native::install::<dyn Host>(::witbind::rt::Box::new(host))
             }
-            /// Natively (`cargo test` on the host): a test's object behind an imported [`ResolveAddressStream`] (`wasi:sockets/ip-name-lookup@0.2.12#resolve-address-stream`); `ResolveAddressStream::from(object)` hands it to the guest. A method left out panics when the guest calls it, naming it.
+            /// Natively (`cargo test` on the host): a test's object behind an imported [`ResolveAddressStream`], with its methods; `ResolveAddressStream::from(object)` hands it to the guest. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait HostResolveAddressStream: 'static {
-                /// Returns the next address from the resolver.
-                ///
-                /// This function should be called multiple times. On each call, it will
-                /// return the next address in connection order preference. If all
-                /// addresses have been exhausted, this function returns `none`.
-                ///
-                /// This function never returns IPv4-mapped IPv6 addresses.
-                ///
-                /// # Typical errors
-                /// - `name-unresolvable`:          Name does not exist or has no suitable associated IP addresses. (EAI_NONAME, EAI_NODATA, EAI_ADDRFAMILY)
-                /// - `temporary-resolver-failure`: A temporary failure in name resolution occurred. (EAI_AGAIN)
-                /// - `permanent-resolver-failure`: A permanent failure in name resolution occurred. (EAI_FAIL)
-                /// - `would-block`:                A result is not available yet. (EWOULDBLOCK, EAGAIN)
                 fn resolve_next_address(
                     &self,
                 ) -> ::core::result::Result<
                     ::core::option::Option<IpAddress>,
                     ErrorCode,
                 > {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:sockets/ip-name-lookup@0.2.12#resolve-address-stream",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]resolve-address-stream.resolve-next-address",
-                        "wasi::sockets::ip_name_lookup::HostResolveAddressStream",
-                        "resolve_next_address",
                     )
                 }
-                /// Create a `pollable` which will resolve once the stream is ready for I/O.
-                ///
-                /// Note: this function is here for WASI 0.2 only.
-                /// It's planned to be removed when `future` is natively supported in Preview3.
                 fn subscribe(&self) -> Pollable {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:sockets/ip-name-lookup@0.2.12#resolve-address-stream",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]resolve-address-stream.subscribe",
-                        "wasi::sockets::ip_name_lookup::HostResolveAddressStream",
-                        "subscribe",
                     )
                 }
             }
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            impl<T: HostResolveAddressStream> ::core::convert::From<T>
-            for ResolveAddressStream {
-                fn from(object: T) -> Self {
-                    let handle = ::witbind::rt::native::new_resource::<
-                        dyn HostResolveAddressStream,
-                    >(::witbind::rt::Box::new(object));
-                    Self {
-                        handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(handle)
-                        },
-                    }
-                }
-            }
+            ::witbind::rt::native_resource!(
+                ResolveAddressStream, HostResolveAddressStream
+            );
         }
     }
     pub mod clocks {
@@ -6149,147 +4214,60 @@ pub mod wasi {
             /// should ensure that the starting time is low enough to avoid the
             /// possibility of overflow in practice.
             pub fn now() -> Instant {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::now(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "wasi:clocks/monotonic-clock@0.2.12",
-                            "now",
-                            "wasi::clocks::monotonic_clock::Host",
-                            "wasi::clocks::monotonic_clock::install",
-                        ),
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("now", (), i64);
-                    let _ret1 = unsafe { _wit_import() };
-                    _ret1 as u64
-                }
+                ::witbind::rt::native_import!(Host, "now", now());
+                wit_import!("now", (), i64);
+                let _ret1 = unsafe { _wit_import() };
+                _ret1 as u64
             }
             /// Query the resolution of the clock. Returns the duration of time
             /// corresponding to a clock tick.
             pub fn resolution() -> Duration {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::resolution(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "wasi:clocks/monotonic-clock@0.2.12",
-                            "resolution",
-                            "wasi::clocks::monotonic_clock::Host",
-                            "wasi::clocks::monotonic_clock::install",
-                        ),
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("resolution", (), i64);
-                    let _ret1 = unsafe { _wit_import() };
-                    _ret1 as u64
-                }
+                ::witbind::rt::native_import!(Host, "resolution", resolution());
+                wit_import!("resolution", (), i64);
+                let _ret1 = unsafe { _wit_import() };
+                _ret1 as u64
             }
             /// Create a `pollable` which will resolve once the specified instant
             /// has occurred.
             pub fn subscribe_instant(when: Instant) -> Pollable {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::subscribe_instant(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "wasi:clocks/monotonic-clock@0.2.12",
-                            "subscribe-instant",
-                            "wasi::clocks::monotonic_clock::Host",
-                            "wasi::clocks::monotonic_clock::install",
-                        ),
-                        when,
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("subscribe-instant", (i64), i32);
-                    let _ret1 = unsafe { _wit_import(::witbind::rt::as_i64(when)) };
-                    unsafe { Pollable::from_handle(_ret1 as u32) }
-                }
+                ::witbind::rt::native_import!(
+                    Host, "subscribe-instant", subscribe_instant(when)
+                );
+                wit_import!("subscribe-instant", (i64), i32);
+                let _ret1 = unsafe { _wit_import(::witbind::rt::as_i64(when)) };
+                unsafe { Pollable::from_handle(_ret1 as u32) }
             }
             /// Create a `pollable` that will resolve after the specified duration has
             /// elapsed from the time this function is invoked.
             pub fn subscribe_duration(when: Duration) -> Pollable {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::subscribe_duration(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "wasi:clocks/monotonic-clock@0.2.12",
-                            "subscribe-duration",
-                            "wasi::clocks::monotonic_clock::Host",
-                            "wasi::clocks::monotonic_clock::install",
-                        ),
-                        when,
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("subscribe-duration", (i64), i32);
-                    let _ret1 = unsafe { _wit_import(::witbind::rt::as_i64(when)) };
-                    unsafe { Pollable::from_handle(_ret1 as u32) }
-                }
+                ::witbind::rt::native_import!(
+                    Host, "subscribe-duration", subscribe_duration(when)
+                );
+                wit_import!("subscribe-duration", (i64), i32);
+                let _ret1 = unsafe { _wit_import(::witbind::rt::as_i64(when)) };
+                unsafe { Pollable::from_handle(_ret1 as u32) }
             }
-            /// Natively (`cargo test` on the host): the imports of `wasi:clocks/monotonic-clock@0.2.12` as a test implements them; make an implementation this thread's with [`install`]. A method left out panics when the guest calls it, naming it.
+            #[cfg(not(any(target_arch = "wasm32", miri)))]
+            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
+                wit: "wasi:clocks/monotonic-clock@0.2.12",
+                module: "wasi::clocks::monotonic_clock",
+                install: "install",
+            };
+            /// Natively (`cargo test` on the host): the imports of `wasi:clocks/monotonic-clock@0.2.12`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
-                /// Read the current value of the clock.
-                ///
-                /// The clock is monotonic, therefore calling this function repeatedly will
-                /// produce a sequence of non-decreasing values.
-                ///
-                /// For completeness, this function traps if it's not possible to represent
-                /// the value of the clock in an `instant`. Consequently, implementations
-                /// should ensure that the starting time is low enough to avoid the
-                /// possibility of overflow in practice.
                 fn now(&self) -> Instant {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:clocks/monotonic-clock@0.2.12",
-                        "now",
-                        "wasi::clocks::monotonic_clock::Host",
-                        "now",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "now")
                 }
-                /// Query the resolution of the clock. Returns the duration of time
-                /// corresponding to a clock tick.
                 fn resolution(&self) -> Duration {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:clocks/monotonic-clock@0.2.12",
-                        "resolution",
-                        "wasi::clocks::monotonic_clock::Host",
-                        "resolution",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "resolution")
                 }
-                /// Create a `pollable` which will resolve once the specified instant
-                /// has occurred.
                 fn subscribe_instant(&self, when: Instant) -> Pollable {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:clocks/monotonic-clock@0.2.12",
-                        "subscribe-instant",
-                        "wasi::clocks::monotonic_clock::Host",
-                        "subscribe_instant",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "subscribe-instant")
                 }
-                /// Create a `pollable` that will resolve after the specified duration has
-                /// elapsed from the time this function is invoked.
                 fn subscribe_duration(&self, when: Duration) -> Pollable {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:clocks/monotonic-clock@0.2.12",
-                        "subscribe-duration",
-                        "wasi::clocks::monotonic_clock::Host",
-                        "subscribe_duration",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "subscribe-duration")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `wasi:clocks/monotonic-clock@0.2.12` until the returned guard is dropped (the one installed before comes back then).

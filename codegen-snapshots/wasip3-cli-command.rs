@@ -94,132 +94,69 @@ pub mod wasi {
             pub fn get_environment() -> ::witbind::rt::Vec<
                 (::witbind::rt::String, ::witbind::rt::String),
             > {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::get_environment(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "wasi:cli/environment@0.3.2",
-                            "get-environment",
-                            "wasi::cli::environment::Host",
-                            "wasi::cli::environment::install",
-                        ),
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("get-environment", (ptr));
-                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
-                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe { _wit_import(_ptr1) };
-                    let _list2 = unsafe { ::witbind::rt::list_at(_ptr1) };
-                    let _lift3 = |_base3: *mut u8| (
-                        unsafe { ::witbind::rt::take_string_at(_base3) },
-                        unsafe { ::witbind::rt::take_string_at(_base3.add(8)) },
-                    );
-                    unsafe { ::witbind::rt::lift_list(_list2, 16, 4, _lift3) }
-                }
+                ::witbind::rt::native_import!(
+                    Host, "get-environment", get_environment()
+                );
+                wit_import!("get-environment", (ptr));
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_ptr1) };
+                let _list2 = unsafe { ::witbind::rt::list_at(_ptr1) };
+                let _lift3 = |_base3: *mut u8| (
+                    unsafe { ::witbind::rt::take_string_at(_base3) },
+                    unsafe { ::witbind::rt::take_string_at(_base3.add(8)) },
+                );
+                unsafe { ::witbind::rt::lift_list(_list2, 16, 4, _lift3) }
             }
             /// Get the POSIX-style arguments to the program.
             pub fn get_arguments() -> ::witbind::rt::Vec<::witbind::rt::String> {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::get_arguments(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "wasi:cli/environment@0.3.2",
-                            "get-arguments",
-                            "wasi::cli::environment::Host",
-                            "wasi::cli::environment::install",
-                        ),
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("get-arguments", (ptr));
-                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
-                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe { _wit_import(_ptr1) };
-                    let _list2 = unsafe { ::witbind::rt::list_at(_ptr1) };
-                    let _lift3 = |_base3: *mut u8| unsafe {
-                        ::witbind::rt::take_string_at(_base3)
-                    };
-                    unsafe { ::witbind::rt::lift_list(_list2, 8, 4, _lift3) }
-                }
+                ::witbind::rt::native_import!(Host, "get-arguments", get_arguments());
+                wit_import!("get-arguments", (ptr));
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_ptr1) };
+                let _list2 = unsafe { ::witbind::rt::list_at(_ptr1) };
+                let _lift3 = |_base3: *mut u8| unsafe {
+                    ::witbind::rt::take_string_at(_base3)
+                };
+                unsafe { ::witbind::rt::lift_list(_list2, 8, 4, _lift3) }
             }
             /// Return a path that programs should use as their initial current working
             /// directory, interpreting `.` as shorthand for this.
             pub fn get_initial_cwd() -> ::core::option::Option<::witbind::rt::String> {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::get_initial_cwd(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "wasi:cli/environment@0.3.2",
-                            "get-initial-cwd",
-                            "wasi::cli::environment::Host",
-                            "wasi::cli::environment::install",
-                        ),
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("get-initial-cwd", (ptr));
-                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 3]>::uninit();
-                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe { _wit_import(_ptr1) };
-                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    let _case3 = || unsafe {
-                        ::witbind::rt::take_string_at(_ptr1.add(4))
-                    };
-                    unsafe { ::witbind::rt::lift_option(_l2, _case3) }
-                }
+                ::witbind::rt::native_import!(
+                    Host, "get-initial-cwd", get_initial_cwd()
+                );
+                wit_import!("get-initial-cwd", (ptr));
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 3]>::uninit();
+                let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_ptr1) };
+                let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                let _case3 = || unsafe { ::witbind::rt::take_string_at(_ptr1.add(4)) };
+                unsafe { ::witbind::rt::lift_option(_l2, _case3) }
             }
-            /// Natively (`cargo test` on the host): the imports of `wasi:cli/environment@0.3.2` as a test implements them; make an implementation this thread's with [`install`]. A method left out panics when the guest calls it, naming it.
+            #[cfg(not(any(target_arch = "wasm32", miri)))]
+            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
+                wit: "wasi:cli/environment@0.3.2",
+                module: "wasi::cli::environment",
+                install: "install",
+            };
+            /// Natively (`cargo test` on the host): the imports of `wasi:cli/environment@0.3.2`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
-                /// Get the POSIX-style environment variables.
-                ///
-                /// Each environment variable is provided as a pair of string variable names
-                /// and string value.
-                ///
-                /// Morally, these are a value import, but until value imports are available
-                /// in the component model, this import function should return the same
-                /// values each time it is called.
                 fn get_environment(
                     &self,
                 ) -> ::witbind::rt::Vec<(::witbind::rt::String, ::witbind::rt::String)> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:cli/environment@0.3.2",
-                        "get-environment",
-                        "wasi::cli::environment::Host",
-                        "get_environment",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "get-environment")
                 }
-                /// Get the POSIX-style arguments to the program.
                 fn get_arguments(&self) -> ::witbind::rt::Vec<::witbind::rt::String> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:cli/environment@0.3.2",
-                        "get-arguments",
-                        "wasi::cli::environment::Host",
-                        "get_arguments",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "get-arguments")
                 }
-                /// Return a path that programs should use as their initial current working
-                /// directory, interpreting `.` as shorthand for this.
                 fn get_initial_cwd(
                     &self,
                 ) -> ::core::option::Option<::witbind::rt::String> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:cli/environment@0.3.2",
-                        "get-initial-cwd",
-                        "wasi::cli::environment::Host",
-                        "get_initial_cwd",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "get-initial-cwd")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `wasi:cli/environment@0.3.2` until the returned guard is dropped (the one installed before comes back then).
@@ -240,29 +177,13 @@ pub mod wasi {
             }
             /// Exit the current instance and any linked instances.
             pub fn exit(status: ::core::result::Result<(), ()>) {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::exit(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "wasi:cli/exit@0.3.2",
-                            "exit",
-                            "wasi::cli::exit::Host",
-                            "wasi::cli::exit::install",
-                        ),
-                        status,
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("exit", (i32));
-                    let _v3 = match status {
-                        ::core::result::Result::Ok(_) => 0i32,
-                        ::core::result::Result::Err(_) => 1i32,
-                    };
-                    unsafe { _wit_import(_v3) };
-                }
+                ::witbind::rt::native_import!(Host, "exit", exit(status));
+                wit_import!("exit", (i32));
+                let _v3 = match status {
+                    ::core::result::Result::Ok(_) => 0i32,
+                    ::core::result::Result::Err(_) => 1i32,
+                };
+                unsafe { _wit_import(_v3) };
             }
             /// Exit the current instance and any linked instances, reporting the
             /// specified status code to the host.
@@ -273,54 +194,27 @@ pub mod wasi {
             /// This function does not return; the effect is analogous to a trap, but
             /// without the connotation that something bad has happened.
             pub fn exit_with_code(status_code: u8) {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::exit_with_code(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "wasi:cli/exit@0.3.2",
-                            "exit-with-code",
-                            "wasi::cli::exit::Host",
-                            "wasi::cli::exit::install",
-                        ),
-                        status_code,
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("exit-with-code", (i32));
-                    unsafe { _wit_import(::witbind::rt::as_i32(status_code)) };
-                }
+                ::witbind::rt::native_import!(
+                    Host, "exit-with-code", exit_with_code(status_code)
+                );
+                wit_import!("exit-with-code", (i32));
+                unsafe { _wit_import(::witbind::rt::as_i32(status_code)) };
             }
-            /// Natively (`cargo test` on the host): the imports of `wasi:cli/exit@0.3.2` as a test implements them; make an implementation this thread's with [`install`]. A method left out panics when the guest calls it, naming it.
+            #[cfg(not(any(target_arch = "wasm32", miri)))]
+            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
+                wit: "wasi:cli/exit@0.3.2",
+                module: "wasi::cli::exit",
+                install: "install",
+            };
+            /// Natively (`cargo test` on the host): the imports of `wasi:cli/exit@0.3.2`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
-                /// Exit the current instance and any linked instances.
                 fn exit(&self, status: ::core::result::Result<(), ()>) {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:cli/exit@0.3.2",
-                        "exit",
-                        "wasi::cli::exit::Host",
-                        "exit",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "exit")
                 }
-                /// Exit the current instance and any linked instances, reporting the
-                /// specified status code to the host.
-                ///
-                /// The meaning of the code depends on the context, with 0 usually meaning
-                /// "success", and other values indicating various types of failure.
-                ///
-                /// This function does not return; the effect is analogous to a trap, but
-                /// without the connotation that something bad has happened.
                 fn exit_with_code(&self, status_code: u8) {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:cli/exit@0.3.2",
-                        "exit-with-code",
-                        "wasi::cli::exit::Host",
-                        "exit_with_code",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "exit-with-code")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `wasi:cli/exit@0.3.2` until the returned guard is dropped (the one installed before comes back then).
@@ -389,61 +283,41 @@ pub mod wasi {
                     ::core::result::Result<(), ErrorCode>,
                 >,
             ) {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::read_via_stream(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "wasi:cli/stdin@0.3.2",
-                            "read-via-stream",
-                            "wasi::cli::stdin::Host",
-                            "wasi::cli::stdin::install",
-                        ),
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("read-via-stream", (ptr));
-                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
-                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe { _wit_import(_ptr1) };
-                    let _l2 = unsafe { *_ptr1.cast::<u32>() };
-                    let _l3 = unsafe { *_ptr1.add(4).cast::<u32>() };
-                    (
-                        ::witbind::rt::async_support::StreamReader::new(
-                            _l2,
-                            <u8 as super::super::super::wit_stream::StreamPayload>::VTABLE,
-                        ),
-                        unsafe {
-                            ::witbind::rt::async_support::FutureReader::new(
-                                _l3,
-                                <::core::result::Result<
-                                    (),
-                                    ErrorCode,
-                                > as super::super::super::wit_future::FuturePayload>::VTABLE,
-                            )
-                        },
-                    )
-                }
+                ::witbind::rt::native_import!(
+                    Host, "read-via-stream", read_via_stream()
+                );
+                wit_import!("read-via-stream", (ptr));
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_ptr1) };
+                let _l2 = unsafe { *_ptr1.cast::<u32>() };
+                let _l3 = unsafe { *_ptr1.add(4).cast::<u32>() };
+                (
+                    ::witbind::rt::async_support::StreamReader::new(
+                        _l2,
+                        <u8 as super::super::super::wit_stream::StreamPayload>::VTABLE,
+                    ),
+                    unsafe {
+                        ::witbind::rt::async_support::FutureReader::new(
+                            _l3,
+                            <::core::result::Result<
+                                (),
+                                ErrorCode,
+                            > as super::super::super::wit_future::FuturePayload>::VTABLE,
+                        )
+                    },
+                )
             }
-            /// Natively (`cargo test` on the host): the imports of `wasi:cli/stdin@0.3.2` as a test implements them; make an implementation this thread's with [`install`]. A method left out panics when the guest calls it, naming it.
+            #[cfg(not(any(target_arch = "wasm32", miri)))]
+            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
+                wit: "wasi:cli/stdin@0.3.2",
+                module: "wasi::cli::stdin",
+                install: "install",
+            };
+            /// Natively (`cargo test` on the host): the imports of `wasi:cli/stdin@0.3.2`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
-                /// Return a stream for reading from stdin.
-                ///
-                /// This function returns a stream which provides data read from stdin,
-                /// and a future to signal read results.
-                ///
-                /// If the stream's readable end is dropped the future will resolve to success.
-                ///
-                /// If the stream's writable end is dropped the future will either resolve to
-                /// success if stdin was closed by the writer or to an error-code if reading
-                /// failed for some other reason.
-                ///
-                /// Multiple streams may be active at the same time. The behavior of concurrent
-                /// reads is implementation-specific.
                 fn read_via_stream(
                     &self,
                 ) -> (
@@ -452,12 +326,7 @@ pub mod wasi {
                         ::core::result::Result<(), ErrorCode>,
                     >,
                 ) {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:cli/stdin@0.3.2",
-                        "read-via-stream",
-                        "wasi::cli::stdin::Host",
-                        "read_via_stream",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "read-via-stream")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `wasi:cli/stdin@0.3.2` until the returned guard is dropped (the one installed before comes back then).
@@ -668,59 +537,38 @@ pub mod wasi {
             ) -> ::witbind::rt::async_support::FutureReader<
                 ::core::result::Result<(), ErrorCode>,
             > {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::write_via_stream(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "wasi:cli/stdout@0.3.2",
-                            "write-via-stream",
-                            "wasi::cli::stdout::Host",
-                            "wasi::cli::stdout::install",
-                        ),
-                        data,
+                ::witbind::rt::native_import!(
+                    Host, "write-via-stream", write_via_stream(data)
+                );
+                wit_import!("write-via-stream", (i32), i32);
+                let _ret1 = unsafe { _wit_import(data.take_handle() as i32) };
+                unsafe {
+                    ::witbind::rt::async_support::FutureReader::new(
+                        _ret1 as u32,
+                        <::core::result::Result<
+                            (),
+                            ErrorCode,
+                        > as super::super::super::wit_future::FuturePayload>::VTABLE,
                     )
                 }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("write-via-stream", (i32), i32);
-                    let _ret1 = unsafe { _wit_import(data.take_handle() as i32) };
-                    unsafe {
-                        ::witbind::rt::async_support::FutureReader::new(
-                            _ret1 as u32,
-                            <::core::result::Result<
-                                (),
-                                ErrorCode,
-                            > as super::super::super::wit_future::FuturePayload>::VTABLE,
-                        )
-                    }
-                }
             }
-            /// Natively (`cargo test` on the host): the imports of `wasi:cli/stdout@0.3.2` as a test implements them; make an implementation this thread's with [`install`]. A method left out panics when the guest calls it, naming it.
+            #[cfg(not(any(target_arch = "wasm32", miri)))]
+            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
+                wit: "wasi:cli/stdout@0.3.2",
+                module: "wasi::cli::stdout",
+                install: "install",
+            };
+            /// Natively (`cargo test` on the host): the imports of `wasi:cli/stdout@0.3.2`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
-                /// Write the given stream to stdout.
-                ///
-                /// If the stream's writable end is dropped this function will either return
-                /// success once the entire contents of the stream have been written or an
-                /// error-code representing a failure.
-                ///
-                /// Otherwise if there is an error the readable end of the stream will be
-                /// dropped and this function will return an error-code.
                 fn write_via_stream(
                     &self,
                     data: ::witbind::rt::async_support::StreamReader<u8>,
                 ) -> ::witbind::rt::async_support::FutureReader<
                     ::core::result::Result<(), ErrorCode>,
                 > {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:cli/stdout@0.3.2",
-                        "write-via-stream",
-                        "wasi::cli::stdout::Host",
-                        "write_via_stream",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "write-via-stream")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `wasi:cli/stdout@0.3.2` until the returned guard is dropped (the one installed before comes back then).
@@ -753,59 +601,38 @@ pub mod wasi {
             ) -> ::witbind::rt::async_support::FutureReader<
                 ::core::result::Result<(), ErrorCode>,
             > {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::write_via_stream(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "wasi:cli/stderr@0.3.2",
-                            "write-via-stream",
-                            "wasi::cli::stderr::Host",
-                            "wasi::cli::stderr::install",
-                        ),
-                        data,
+                ::witbind::rt::native_import!(
+                    Host, "write-via-stream", write_via_stream(data)
+                );
+                wit_import!("write-via-stream", (i32), i32);
+                let _ret1 = unsafe { _wit_import(data.take_handle() as i32) };
+                unsafe {
+                    ::witbind::rt::async_support::FutureReader::new(
+                        _ret1 as u32,
+                        <::core::result::Result<
+                            (),
+                            ErrorCode,
+                        > as super::super::super::wit_future::FuturePayload>::VTABLE,
                     )
                 }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("write-via-stream", (i32), i32);
-                    let _ret1 = unsafe { _wit_import(data.take_handle() as i32) };
-                    unsafe {
-                        ::witbind::rt::async_support::FutureReader::new(
-                            _ret1 as u32,
-                            <::core::result::Result<
-                                (),
-                                ErrorCode,
-                            > as super::super::super::wit_future::FuturePayload>::VTABLE,
-                        )
-                    }
-                }
             }
-            /// Natively (`cargo test` on the host): the imports of `wasi:cli/stderr@0.3.2` as a test implements them; make an implementation this thread's with [`install`]. A method left out panics when the guest calls it, naming it.
+            #[cfg(not(any(target_arch = "wasm32", miri)))]
+            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
+                wit: "wasi:cli/stderr@0.3.2",
+                module: "wasi::cli::stderr",
+                install: "install",
+            };
+            /// Natively (`cargo test` on the host): the imports of `wasi:cli/stderr@0.3.2`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
-                /// Write the given stream to stderr.
-                ///
-                /// If the stream's writable end is dropped this function will either return
-                /// success once the entire contents of the stream have been written or an
-                /// error-code representing a failure.
-                ///
-                /// Otherwise if there is an error the readable end of the stream will be
-                /// dropped and this function will return an error-code.
                 fn write_via_stream(
                     &self,
                     data: ::witbind::rt::async_support::StreamReader<u8>,
                 ) -> ::witbind::rt::async_support::FutureReader<
                     ::core::result::Result<(), ErrorCode>,
                 > {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:cli/stderr@0.3.2",
-                        "write-via-stream",
-                        "wasi::cli::stderr::Host",
-                        "write_via_stream",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "write-via-stream")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `wasi:cli/stderr@0.3.2` until the returned guard is dropped (the one installed before comes back then).
@@ -834,23 +661,17 @@ pub mod wasi {
                 "[resource-drop]terminal-input"
             );
             impl TerminalInput {}
-            /// Natively (`cargo test` on the host): a test's object behind an imported [`TerminalInput`] (`wasi:cli/terminal-input@0.3.2#terminal-input`); `TerminalInput::from(object)` hands it to the guest. A method left out panics when the guest calls it, naming it.
+            #[cfg(not(any(target_arch = "wasm32", miri)))]
+            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
+                wit: "wasi:cli/terminal-input@0.3.2",
+                module: "wasi::cli::terminal_input",
+                install: "install",
+            };
+            /// Natively (`cargo test` on the host): a test's object behind an imported [`TerminalInput`], with its methods; `TerminalInput::from(object)` hands it to the guest. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait HostTerminalInput: 'static {}
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            impl<T: HostTerminalInput> ::core::convert::From<T> for TerminalInput {
-                fn from(object: T) -> Self {
-                    let handle = ::witbind::rt::native::new_resource::<
-                        dyn HostTerminalInput,
-                    >(::witbind::rt::Box::new(object));
-                    Self {
-                        handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(handle)
-                        },
-                    }
-                }
-            }
+            ::witbind::rt::native_resource!(TerminalInput, HostTerminalInput);
         }
         /// Terminal output.
         ///
@@ -872,23 +693,17 @@ pub mod wasi {
                 "[resource-drop]terminal-output"
             );
             impl TerminalOutput {}
-            /// Natively (`cargo test` on the host): a test's object behind an imported [`TerminalOutput`] (`wasi:cli/terminal-output@0.3.2#terminal-output`); `TerminalOutput::from(object)` hands it to the guest. A method left out panics when the guest calls it, naming it.
+            #[cfg(not(any(target_arch = "wasm32", miri)))]
+            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
+                wit: "wasi:cli/terminal-output@0.3.2",
+                module: "wasi::cli::terminal_output",
+                install: "install",
+            };
+            /// Natively (`cargo test` on the host): a test's object behind an imported [`TerminalOutput`], with its methods; `TerminalOutput::from(object)` hands it to the guest. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait HostTerminalOutput: 'static {}
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            impl<T: HostTerminalOutput> ::core::convert::From<T> for TerminalOutput {
-                fn from(object: T) -> Self {
-                    let handle = ::witbind::rt::native::new_resource::<
-                        dyn HostTerminalOutput,
-                    >(::witbind::rt::Box::new(object));
-                    Self {
-                        handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(handle)
-                        },
-                    }
-                }
-            }
+            ::witbind::rt::native_resource!(TerminalOutput, HostTerminalOutput);
         }
         /// An interface providing an optional `terminal-input` for stdin as a
         /// link-time authority.
@@ -906,46 +721,32 @@ pub mod wasi {
             /// If stdin is connected to a terminal, return a `terminal-input` handle
             /// allowing further interaction with it.
             pub fn get_terminal_stdin() -> ::core::option::Option<TerminalInput> {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::get_terminal_stdin(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "wasi:cli/terminal-stdin@0.3.2",
-                            "get-terminal-stdin",
-                            "wasi::cli::terminal_stdin::Host",
-                            "wasi::cli::terminal_stdin::install",
-                        ),
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("get-terminal-stdin", (ptr));
-                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
-                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe { _wit_import(_ptr1) };
-                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    let _case4 = || {
-                        let _l3 = unsafe { *_ptr1.add(4).cast::<i32>() };
-                        unsafe { TerminalInput::from_handle(_l3 as u32) }
-                    };
-                    unsafe { ::witbind::rt::lift_option(_l2, _case4) }
-                }
+                ::witbind::rt::native_import!(
+                    Host, "get-terminal-stdin", get_terminal_stdin()
+                );
+                wit_import!("get-terminal-stdin", (ptr));
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_ptr1) };
+                let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                let _case4 = || {
+                    let _l3 = unsafe { *_ptr1.add(4).cast::<i32>() };
+                    unsafe { TerminalInput::from_handle(_l3 as u32) }
+                };
+                unsafe { ::witbind::rt::lift_option(_l2, _case4) }
             }
-            /// Natively (`cargo test` on the host): the imports of `wasi:cli/terminal-stdin@0.3.2` as a test implements them; make an implementation this thread's with [`install`]. A method left out panics when the guest calls it, naming it.
+            #[cfg(not(any(target_arch = "wasm32", miri)))]
+            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
+                wit: "wasi:cli/terminal-stdin@0.3.2",
+                module: "wasi::cli::terminal_stdin",
+                install: "install",
+            };
+            /// Natively (`cargo test` on the host): the imports of `wasi:cli/terminal-stdin@0.3.2`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
-                /// If stdin is connected to a terminal, return a `terminal-input` handle
-                /// allowing further interaction with it.
                 fn get_terminal_stdin(&self) -> ::core::option::Option<TerminalInput> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:cli/terminal-stdin@0.3.2",
-                        "get-terminal-stdin",
-                        "wasi::cli::terminal_stdin::Host",
-                        "get_terminal_stdin",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "get-terminal-stdin")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `wasi:cli/terminal-stdin@0.3.2` until the returned guard is dropped (the one installed before comes back then).
@@ -970,46 +771,32 @@ pub mod wasi {
             /// If stdout is connected to a terminal, return a `terminal-output` handle
             /// allowing further interaction with it.
             pub fn get_terminal_stdout() -> ::core::option::Option<TerminalOutput> {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::get_terminal_stdout(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "wasi:cli/terminal-stdout@0.3.2",
-                            "get-terminal-stdout",
-                            "wasi::cli::terminal_stdout::Host",
-                            "wasi::cli::terminal_stdout::install",
-                        ),
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("get-terminal-stdout", (ptr));
-                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
-                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe { _wit_import(_ptr1) };
-                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    let _case4 = || {
-                        let _l3 = unsafe { *_ptr1.add(4).cast::<i32>() };
-                        unsafe { TerminalOutput::from_handle(_l3 as u32) }
-                    };
-                    unsafe { ::witbind::rt::lift_option(_l2, _case4) }
-                }
+                ::witbind::rt::native_import!(
+                    Host, "get-terminal-stdout", get_terminal_stdout()
+                );
+                wit_import!("get-terminal-stdout", (ptr));
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_ptr1) };
+                let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                let _case4 = || {
+                    let _l3 = unsafe { *_ptr1.add(4).cast::<i32>() };
+                    unsafe { TerminalOutput::from_handle(_l3 as u32) }
+                };
+                unsafe { ::witbind::rt::lift_option(_l2, _case4) }
             }
-            /// Natively (`cargo test` on the host): the imports of `wasi:cli/terminal-stdout@0.3.2` as a test implements them; make an implementation this thread's with [`install`]. A method left out panics when the guest calls it, naming it.
+            #[cfg(not(any(target_arch = "wasm32", miri)))]
+            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
+                wit: "wasi:cli/terminal-stdout@0.3.2",
+                module: "wasi::cli::terminal_stdout",
+                install: "install",
+            };
+            /// Natively (`cargo test` on the host): the imports of `wasi:cli/terminal-stdout@0.3.2`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
-                /// If stdout is connected to a terminal, return a `terminal-output` handle
-                /// allowing further interaction with it.
                 fn get_terminal_stdout(&self) -> ::core::option::Option<TerminalOutput> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:cli/terminal-stdout@0.3.2",
-                        "get-terminal-stdout",
-                        "wasi::cli::terminal_stdout::Host",
-                        "get_terminal_stdout",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "get-terminal-stdout")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `wasi:cli/terminal-stdout@0.3.2` until the returned guard is dropped (the one installed before comes back then).
@@ -1034,46 +821,32 @@ pub mod wasi {
             /// If stderr is connected to a terminal, return a `terminal-output` handle
             /// allowing further interaction with it.
             pub fn get_terminal_stderr() -> ::core::option::Option<TerminalOutput> {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::get_terminal_stderr(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "wasi:cli/terminal-stderr@0.3.2",
-                            "get-terminal-stderr",
-                            "wasi::cli::terminal_stderr::Host",
-                            "wasi::cli::terminal_stderr::install",
-                        ),
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("get-terminal-stderr", (ptr));
-                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
-                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe { _wit_import(_ptr1) };
-                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                    let _case4 = || {
-                        let _l3 = unsafe { *_ptr1.add(4).cast::<i32>() };
-                        unsafe { TerminalOutput::from_handle(_l3 as u32) }
-                    };
-                    unsafe { ::witbind::rt::lift_option(_l2, _case4) }
-                }
+                ::witbind::rt::native_import!(
+                    Host, "get-terminal-stderr", get_terminal_stderr()
+                );
+                wit_import!("get-terminal-stderr", (ptr));
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_ptr1) };
+                let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                let _case4 = || {
+                    let _l3 = unsafe { *_ptr1.add(4).cast::<i32>() };
+                    unsafe { TerminalOutput::from_handle(_l3 as u32) }
+                };
+                unsafe { ::witbind::rt::lift_option(_l2, _case4) }
             }
-            /// Natively (`cargo test` on the host): the imports of `wasi:cli/terminal-stderr@0.3.2` as a test implements them; make an implementation this thread's with [`install`]. A method left out panics when the guest calls it, naming it.
+            #[cfg(not(any(target_arch = "wasm32", miri)))]
+            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
+                wit: "wasi:cli/terminal-stderr@0.3.2",
+                module: "wasi::cli::terminal_stderr",
+                install: "install",
+            };
+            /// Natively (`cargo test` on the host): the imports of `wasi:cli/terminal-stderr@0.3.2`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
-                /// If stderr is connected to a terminal, return a `terminal-output` handle
-                /// allowing further interaction with it.
                 fn get_terminal_stderr(&self) -> ::core::option::Option<TerminalOutput> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:cli/terminal-stderr@0.3.2",
-                        "get-terminal-stderr",
-                        "wasi::cli::terminal_stderr::Host",
-                        "get_terminal_stderr",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "get-terminal-stderr")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `wasi:cli/terminal-stderr@0.3.2` until the returned guard is dropped (the one installed before comes back then).
@@ -1125,48 +898,18 @@ pub mod wasi {
             /// should ensure that the starting time is low enough to avoid the
             /// possibility of overflow in practice.
             pub fn now() -> Mark {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::now(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "wasi:clocks/monotonic-clock@0.3.2",
-                            "now",
-                            "wasi::clocks::monotonic_clock::Host",
-                            "wasi::clocks::monotonic_clock::install",
-                        ),
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("now", (), i64);
-                    let _ret1 = unsafe { _wit_import() };
-                    _ret1 as u64
-                }
+                ::witbind::rt::native_import!(Host, "now", now());
+                wit_import!("now", (), i64);
+                let _ret1 = unsafe { _wit_import() };
+                _ret1 as u64
             }
             /// Query the resolution of the clock. Returns the duration of time
             /// corresponding to a clock tick.
             pub fn get_resolution() -> Duration {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::get_resolution(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "wasi:clocks/monotonic-clock@0.3.2",
-                            "get-resolution",
-                            "wasi::clocks::monotonic_clock::Host",
-                            "wasi::clocks::monotonic_clock::install",
-                        ),
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("get-resolution", (), i64);
-                    let _ret1 = unsafe { _wit_import() };
-                    _ret1 as u64
-                }
+                ::witbind::rt::native_import!(Host, "get-resolution", get_resolution());
+                wit_import!("get-resolution", (), i64);
+                let _ret1 = unsafe { _wit_import() };
+                _ret1 as u64
             }
             /// Wait until the specified mark has occurred.
             pub async fn wait_until(when: Mark) {
@@ -1286,36 +1029,21 @@ pub mod wasi {
                     )
                     .await
             }
-            /// Natively (`cargo test` on the host): the imports of `wasi:clocks/monotonic-clock@0.3.2` as a test implements them; make an implementation this thread's with [`install`]. A method left out panics when the guest calls it, naming it.
+            #[cfg(not(any(target_arch = "wasm32", miri)))]
+            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
+                wit: "wasi:clocks/monotonic-clock@0.3.2",
+                module: "wasi::clocks::monotonic_clock",
+                install: "install",
+            };
+            /// Natively (`cargo test` on the host): the imports of `wasi:clocks/monotonic-clock@0.3.2`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
-                /// Read the current value of the clock.
-                ///
-                /// The clock is monotonic, therefore calling this function repeatedly will
-                /// produce a sequence of non-decreasing values.
-                ///
-                /// For completeness, this function traps if it's not possible to represent
-                /// the value of the clock in a `mark`. Consequently, implementations
-                /// should ensure that the starting time is low enough to avoid the
-                /// possibility of overflow in practice.
                 fn now(&self) -> Mark {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:clocks/monotonic-clock@0.3.2",
-                        "now",
-                        "wasi::clocks::monotonic_clock::Host",
-                        "now",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "now")
                 }
-                /// Query the resolution of the clock. Returns the duration of time
-                /// corresponding to a clock tick.
                 fn get_resolution(&self) -> Duration {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:clocks/monotonic-clock@0.3.2",
-                        "get-resolution",
-                        "wasi::clocks::monotonic_clock::Host",
-                        "get_resolution",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "get-resolution")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `wasi:clocks/monotonic-clock@0.3.2` until the returned guard is dropped (the one installed before comes back then).
@@ -1383,83 +1111,41 @@ pub mod wasi {
             ///
             /// The nanoseconds field of the output is always less than 1000000000.
             pub fn now() -> Instant {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::now(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "wasi:clocks/system-clock@0.3.2",
-                            "now",
-                            "wasi::clocks::system_clock::Host",
-                            "wasi::clocks::system_clock::install",
-                        ),
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("now", (ptr));
-                    let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
-                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe { _wit_import(_ptr1) };
-                    let _l2 = unsafe { *_ptr1.cast::<i64>() };
-                    let _l3 = unsafe { *_ptr1.add(8).cast::<u32>() };
-                    Instant {
-                        seconds: _l2,
-                        nanoseconds: _l3,
-                    }
+                ::witbind::rt::native_import!(Host, "now", now());
+                wit_import!("now", (ptr));
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
+                let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_ptr1) };
+                let _l2 = unsafe { *_ptr1.cast::<i64>() };
+                let _l3 = unsafe { *_ptr1.add(8).cast::<u32>() };
+                Instant {
+                    seconds: _l2,
+                    nanoseconds: _l3,
                 }
             }
             /// Query the resolution of the clock. Returns the smallest duration of time
             /// that the implementation permits distinguishing.
             pub fn get_resolution() -> Duration {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::get_resolution(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "wasi:clocks/system-clock@0.3.2",
-                            "get-resolution",
-                            "wasi::clocks::system_clock::Host",
-                            "wasi::clocks::system_clock::install",
-                        ),
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("get-resolution", (), i64);
-                    let _ret1 = unsafe { _wit_import() };
-                    _ret1 as u64
-                }
+                ::witbind::rt::native_import!(Host, "get-resolution", get_resolution());
+                wit_import!("get-resolution", (), i64);
+                let _ret1 = unsafe { _wit_import() };
+                _ret1 as u64
             }
-            /// Natively (`cargo test` on the host): the imports of `wasi:clocks/system-clock@0.3.2` as a test implements them; make an implementation this thread's with [`install`]. A method left out panics when the guest calls it, naming it.
+            #[cfg(not(any(target_arch = "wasm32", miri)))]
+            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
+                wit: "wasi:clocks/system-clock@0.3.2",
+                module: "wasi::clocks::system_clock",
+                install: "install",
+            };
+            /// Natively (`cargo test` on the host): the imports of `wasi:clocks/system-clock@0.3.2`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
-                /// Read the current value of the clock.
-                ///
-                /// This clock is not monotonic, therefore calling this function repeatedly
-                /// will not necessarily produce a sequence of non-decreasing values.
-                ///
-                /// The nanoseconds field of the output is always less than 1000000000.
                 fn now(&self) -> Instant {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:clocks/system-clock@0.3.2",
-                        "now",
-                        "wasi::clocks::system_clock::Host",
-                        "now",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "now")
                 }
-                /// Query the resolution of the clock. Returns the smallest duration of time
-                /// that the implementation permits distinguishing.
                 fn get_resolution(&self) -> Duration {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:clocks/system-clock@0.3.2",
-                        "get-resolution",
-                        "wasi::clocks::system_clock::Host",
-                        "get_resolution",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "get-resolution")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `wasi:clocks/system-clock@0.3.2` until the returned guard is dropped (the one installed before comes back then).
@@ -1843,52 +1529,36 @@ pub mod wasi {
                         ::core::result::Result<(), ErrorCode>,
                     >,
                 ) {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostDescriptor::read_via_stream(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostDescriptor,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:filesystem/types@0.3.2#descriptor",
-                            ),
-                            offset,
+                    ::witbind::rt::native_method!(
+                        HostDescriptor, self, read_via_stream(offset)
+                    );
+                    wit_import!("[method]descriptor.read-via-stream", (i32, i64, ptr));
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe {
+                        _wit_import(
+                            self.handle() as i32,
+                            ::witbind::rt::as_i64(offset),
+                            _ptr1,
                         )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!(
-                            "[method]descriptor.read-via-stream", (i32, i64, ptr)
-                        );
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u32; 2],
-                        >::uninit();
-                        let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                    };
+                    let _l2 = unsafe { *_ptr1.cast::<u32>() };
+                    let _l3 = unsafe { *_ptr1.add(4).cast::<u32>() };
+                    (
+                        ::witbind::rt::async_support::StreamReader::new(
+                            _l2,
+                            <u8 as super::super::super::wit_stream::StreamPayload>::VTABLE,
+                        ),
                         unsafe {
-                            _wit_import(
-                                self.handle() as i32,
-                                ::witbind::rt::as_i64(offset),
-                                _ptr1,
+                            ::witbind::rt::async_support::FutureReader::new(
+                                _l3,
+                                <::core::result::Result<
+                                    (),
+                                    ErrorCode,
+                                > as super::super::super::wit_future::FuturePayload>::VTABLE,
                             )
-                        };
-                        let _l2 = unsafe { *_ptr1.cast::<u32>() };
-                        let _l3 = unsafe { *_ptr1.add(4).cast::<u32>() };
-                        (
-                            ::witbind::rt::async_support::StreamReader::new(
-                                _l2,
-                                <u8 as super::super::super::wit_stream::StreamPayload>::VTABLE,
-                            ),
-                            unsafe {
-                                ::witbind::rt::async_support::FutureReader::new(
-                                    _l3,
-                                    <::core::result::Result<
-                                        (),
-                                        ErrorCode,
-                                    > as super::super::super::wit_future::FuturePayload>::VTABLE,
-                                )
-                            },
-                        )
-                    }
+                        },
+                    )
                 }
                 /// Return a stream for writing to a file, if available.
                 ///
@@ -1909,40 +1579,27 @@ pub mod wasi {
                 ) -> ::witbind::rt::async_support::FutureReader<
                     ::core::result::Result<(), ErrorCode>,
                 > {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostDescriptor::write_via_stream(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostDescriptor,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:filesystem/types@0.3.2#descriptor",
-                            ),
-                            data,
-                            offset,
+                    ::witbind::rt::native_method!(
+                        HostDescriptor, self, write_via_stream(data, offset)
+                    );
+                    wit_import!(
+                        "[method]descriptor.write-via-stream", (i32, i32, i64), i32
+                    );
+                    let _ret1 = unsafe {
+                        _wit_import(
+                            self.handle() as i32,
+                            data.take_handle() as i32,
+                            ::witbind::rt::as_i64(offset),
                         )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!(
-                            "[method]descriptor.write-via-stream", (i32, i32, i64), i32
-                        );
-                        let _ret1 = unsafe {
-                            _wit_import(
-                                self.handle() as i32,
-                                data.take_handle() as i32,
-                                ::witbind::rt::as_i64(offset),
-                            )
-                        };
-                        unsafe {
-                            ::witbind::rt::async_support::FutureReader::new(
-                                _ret1 as u32,
-                                <::core::result::Result<
-                                    (),
-                                    ErrorCode,
-                                > as super::super::super::wit_future::FuturePayload>::VTABLE,
-                            )
-                        }
+                    };
+                    unsafe {
+                        ::witbind::rt::async_support::FutureReader::new(
+                            _ret1 as u32,
+                            <::core::result::Result<
+                                (),
+                                ErrorCode,
+                            > as super::super::super::wit_future::FuturePayload>::VTABLE,
+                        )
                     }
                 }
                 /// Return a stream for appending to a file, if available.
@@ -1959,35 +1616,21 @@ pub mod wasi {
                 ) -> ::witbind::rt::async_support::FutureReader<
                     ::core::result::Result<(), ErrorCode>,
                 > {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostDescriptor::append_via_stream(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostDescriptor,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:filesystem/types@0.3.2#descriptor",
-                            ),
-                            data,
+                    ::witbind::rt::native_method!(
+                        HostDescriptor, self, append_via_stream(data)
+                    );
+                    wit_import!("[method]descriptor.append-via-stream", (i32, i32), i32);
+                    let _ret1 = unsafe {
+                        _wit_import(self.handle() as i32, data.take_handle() as i32)
+                    };
+                    unsafe {
+                        ::witbind::rt::async_support::FutureReader::new(
+                            _ret1 as u32,
+                            <::core::result::Result<
+                                (),
+                                ErrorCode,
+                            > as super::super::super::wit_future::FuturePayload>::VTABLE,
                         )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!(
-                            "[method]descriptor.append-via-stream", (i32, i32), i32
-                        );
-                        let _ret1 = unsafe {
-                            _wit_import(self.handle() as i32, data.take_handle() as i32)
-                        };
-                        unsafe {
-                            ::witbind::rt::async_support::FutureReader::new(
-                                _ret1 as u32,
-                                <::core::result::Result<
-                                    (),
-                                    ErrorCode,
-                                > as super::super::super::wit_future::FuturePayload>::VTABLE,
-                            )
-                        }
                     }
                 }
                 /// Provide file advisory information on a descriptor.
@@ -2492,43 +2135,30 @@ pub mod wasi {
                         ::core::result::Result<(), ErrorCode>,
                     >,
                 ) {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostDescriptor::read_directory(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostDescriptor,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:filesystem/types@0.3.2#descriptor",
-                            ),
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!("[method]descriptor.read-directory", (i32, ptr));
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u32; 2],
-                        >::uninit();
-                        let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe { _wit_import(self.handle() as i32, _ptr1) };
-                        let _l2 = unsafe { *_ptr1.cast::<u32>() };
-                        let _l3 = unsafe { *_ptr1.add(4).cast::<u32>() };
-                        (
-                            ::witbind::rt::async_support::StreamReader::new(
-                                _l2,
-                                <DirectoryEntry as super::super::super::wit_stream::StreamPayload>::VTABLE,
-                            ),
-                            unsafe {
-                                ::witbind::rt::async_support::FutureReader::new(
-                                    _l3,
-                                    <::core::result::Result<
-                                        (),
-                                        ErrorCode,
-                                    > as super::super::super::wit_future::FuturePayload>::VTABLE,
-                                )
-                            },
-                        )
-                    }
+                    ::witbind::rt::native_method!(
+                        HostDescriptor, self, read_directory()
+                    );
+                    wit_import!("[method]descriptor.read-directory", (i32, ptr));
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
+                    let _l2 = unsafe { *_ptr1.cast::<u32>() };
+                    let _l3 = unsafe { *_ptr1.add(4).cast::<u32>() };
+                    (
+                        ::witbind::rt::async_support::StreamReader::new(
+                            _l2,
+                            <DirectoryEntry as super::super::super::wit_stream::StreamPayload>::VTABLE,
+                        ),
+                        unsafe {
+                            ::witbind::rt::async_support::FutureReader::new(
+                                _l3,
+                                <::core::result::Result<
+                                    (),
+                                    ErrorCode,
+                                > as super::super::super::wit_future::FuturePayload>::VTABLE,
+                            )
+                        },
+                    )
                 }
                 /// Synchronize the data and metadata of a file to disk.
                 ///
@@ -3969,26 +3599,16 @@ pub mod wasi {
                         .await
                 }
             }
-            /// Natively (`cargo test` on the host): a test's object behind an imported [`Descriptor`] (`wasi:filesystem/types@0.3.2#descriptor`); `Descriptor::from(object)` hands it to the guest. A method left out panics when the guest calls it, naming it.
+            #[cfg(not(any(target_arch = "wasm32", miri)))]
+            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
+                wit: "wasi:filesystem/types@0.3.2",
+                module: "wasi::filesystem::types",
+                install: "install",
+            };
+            /// Natively (`cargo test` on the host): a test's object behind an imported [`Descriptor`], with its methods; `Descriptor::from(object)` hands it to the guest. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait HostDescriptor: 'static {
-                /// Return a stream for reading from a file.
-                ///
-                /// Multiple read, write, and append streams may be active on the same open
-                /// file and they do not interfere with each other.
-                ///
-                /// This function returns a `stream` which provides the data received from the
-                /// file, and a `future` providing additional error information in case an
-                /// error is encountered.
-                ///
-                /// If no error is encountered, `stream.read` on the `stream` will return
-                /// `read-status::closed` with no `error-context` and the future resolves to
-                /// the value `ok`. If an error is encountered, `stream.read` on the
-                /// `stream` returns `read-status::closed` with an `error-context` and the future
-                /// resolves to `err` with an `error-code`.
-                ///
-                /// Note: This is similar to `pread` in POSIX.
                 fn read_via_stream(
                     &self,
                     offset: Filesize,
@@ -3998,25 +3618,11 @@ pub mod wasi {
                         ::core::result::Result<(), ErrorCode>,
                     >,
                 ) {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:filesystem/types@0.3.2#descriptor",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]descriptor.read-via-stream",
-                        "wasi::filesystem::types::HostDescriptor",
-                        "read_via_stream",
                     )
                 }
-                /// Return a stream for writing to a file, if available.
-                ///
-                /// May fail with an error-code describing why the file cannot be written.
-                ///
-                /// It is valid to write past the end of a file; the file is extended to the
-                /// extent of the write, with bytes between the previous end and the start of
-                /// the write set to zero.
-                ///
-                /// This function returns once either full contents of the stream are
-                /// written or an error is encountered.
-                ///
-                /// Note: This is similar to `pwrite` in POSIX.
                 fn write_via_stream(
                     &self,
                     data: ::witbind::rt::async_support::StreamReader<u8>,
@@ -4024,46 +3630,22 @@ pub mod wasi {
                 ) -> ::witbind::rt::async_support::FutureReader<
                     ::core::result::Result<(), ErrorCode>,
                 > {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:filesystem/types@0.3.2#descriptor",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]descriptor.write-via-stream",
-                        "wasi::filesystem::types::HostDescriptor",
-                        "write_via_stream",
                     )
                 }
-                /// Return a stream for appending to a file, if available.
-                ///
-                /// May fail with an error-code describing why the file cannot be appended.
-                ///
-                /// This function returns once either full contents of the stream are
-                /// written or an error is encountered.
-                ///
-                /// Note: This is similar to `write` with `O_APPEND` in POSIX.
                 fn append_via_stream(
                     &self,
                     data: ::witbind::rt::async_support::StreamReader<u8>,
                 ) -> ::witbind::rt::async_support::FutureReader<
                     ::core::result::Result<(), ErrorCode>,
                 > {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:filesystem/types@0.3.2#descriptor",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]descriptor.append-via-stream",
-                        "wasi::filesystem::types::HostDescriptor",
-                        "append_via_stream",
                     )
                 }
-                /// Read directory entries from a directory.
-                ///
-                /// On filesystems where directories contain entries referring to themselves
-                /// and their parents, often named `.` and `..` respectively, these entries
-                /// are omitted.
-                ///
-                /// This always returns a new stream which starts at the beginning of the
-                /// directory. Multiple streams may be active on the same directory, and they
-                /// do not interfere with each other.
-                ///
-                /// This function returns a future, which will resolve to an error code if
-                /// reading full contents of the directory fails.
                 fn read_directory(
                     &self,
                 ) -> (
@@ -4072,27 +3654,13 @@ pub mod wasi {
                         ::core::result::Result<(), ErrorCode>,
                     >,
                 ) {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:filesystem/types@0.3.2#descriptor",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]descriptor.read-directory",
-                        "wasi::filesystem::types::HostDescriptor",
-                        "read_directory",
                     )
                 }
             }
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            impl<T: HostDescriptor> ::core::convert::From<T> for Descriptor {
-                fn from(object: T) -> Self {
-                    let handle = ::witbind::rt::native::new_resource::<
-                        dyn HostDescriptor,
-                    >(::witbind::rt::Box::new(object));
-                    Self {
-                        handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(handle)
-                        },
-                    }
-                }
-            }
+            ::witbind::rt::native_resource!(Descriptor, HostDescriptor);
             /// The `future` vtable of `:: core :: result :: Result < () , ErrorCode >`, with the intrinsics of `[method]descriptor.read-via-stream`.
             const _: () = {
                 unsafe extern "C" fn new() -> u64 {
@@ -4719,50 +4287,37 @@ pub mod wasi {
             pub fn get_directories() -> ::witbind::rt::Vec<
                 (Descriptor, ::witbind::rt::String),
             > {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::get_directories(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "wasi:filesystem/preopens@0.3.2",
-                            "get-directories",
-                            "wasi::filesystem::preopens::Host",
-                            "wasi::filesystem::preopens::install",
-                        ),
+                ::witbind::rt::native_import!(
+                    Host, "get-directories", get_directories()
+                );
+                wit_import!("get-directories", (ptr));
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_ptr1) };
+                let _list2 = unsafe { ::witbind::rt::list_at(_ptr1) };
+                let _lift3 = |_base3: *mut u8| {
+                    let _l4 = unsafe { *_base3.cast::<i32>() };
+                    (
+                        unsafe { Descriptor::from_handle(_l4 as u32) },
+                        unsafe { ::witbind::rt::take_string_at(_base3.add(4)) },
                     )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("get-directories", (ptr));
-                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
-                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe { _wit_import(_ptr1) };
-                    let _list2 = unsafe { ::witbind::rt::list_at(_ptr1) };
-                    let _lift3 = |_base3: *mut u8| {
-                        let _l4 = unsafe { *_base3.cast::<i32>() };
-                        (
-                            unsafe { Descriptor::from_handle(_l4 as u32) },
-                            unsafe { ::witbind::rt::take_string_at(_base3.add(4)) },
-                        )
-                    };
-                    unsafe { ::witbind::rt::lift_list(_list2, 12, 4, _lift3) }
-                }
+                };
+                unsafe { ::witbind::rt::lift_list(_list2, 12, 4, _lift3) }
             }
-            /// Natively (`cargo test` on the host): the imports of `wasi:filesystem/preopens@0.3.2` as a test implements them; make an implementation this thread's with [`install`]. A method left out panics when the guest calls it, naming it.
+            #[cfg(not(any(target_arch = "wasm32", miri)))]
+            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
+                wit: "wasi:filesystem/preopens@0.3.2",
+                module: "wasi::filesystem::preopens",
+                install: "install",
+            };
+            /// Natively (`cargo test` on the host): the imports of `wasi:filesystem/preopens@0.3.2`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
-                /// Return the set of preopened directories, and their paths.
                 fn get_directories(
                     &self,
                 ) -> ::witbind::rt::Vec<(Descriptor, ::witbind::rt::String)> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:filesystem/preopens@0.3.2",
-                        "get-directories",
-                        "wasi::filesystem::preopens::Host",
-                        "get_directories",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "get-directories")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `wasi:filesystem/preopens@0.3.2` until the returned guard is dropped (the one installed before comes back then).
@@ -4982,36 +4537,21 @@ pub mod wasi {
                 pub fn create(
                     address_family: IpAddressFamily,
                 ) -> ::core::result::Result<TcpSocket, ErrorCode> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        Host::tcp_socket_create(
-                            &**::witbind::rt::native::host::<
-                                dyn Host,
-                            >(
-                                "wasi:sockets/types@0.3.2",
-                                "[static]tcp-socket.create",
-                                "wasi::sockets::types::Host",
-                                "wasi::sockets::types::install",
-                            ),
-                            address_family,
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!("[static]tcp-socket.create", (i32, ptr));
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u32; 5],
-                        >::uninit();
-                        let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe { _wit_import(address_family.clone() as i32, _ptr1) };
-                        let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                        let _case4 = || {
-                            let _l3 = unsafe { *_ptr1.add(4).cast::<i32>() };
-                            unsafe { TcpSocket::from_handle(_l3 as u32) }
-                        };
-                        let _case6 = || unsafe { _lift_error_code(_ptr1.add(4)) };
-                        unsafe { ::witbind::rt::lift_result(_l2, _case4, _case6) }
-                    }
+                    ::witbind::rt::native_import!(
+                        Host, "[static]tcp-socket.create",
+                        tcp_socket_create(address_family)
+                    );
+                    wit_import!("[static]tcp-socket.create", (i32, ptr));
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 5]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe { _wit_import(address_family.clone() as i32, _ptr1) };
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    let _case4 = || {
+                        let _l3 = unsafe { *_ptr1.add(4).cast::<i32>() };
+                        unsafe { TcpSocket::from_handle(_l3 as u32) }
+                    };
+                    let _case6 = || unsafe { _lift_error_code(_ptr1.add(4)) };
+                    unsafe { ::witbind::rt::lift_result(_l2, _case4, _case6) }
                 }
                 /// Bind the socket to the provided IP address and port.
                 ///
@@ -5051,28 +4591,32 @@ pub mod wasi {
                     &self,
                     local_address: IpSocketAddress,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostTcpSocket::bind(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostTcpSocket,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:sockets/types@0.3.2#tcp-socket",
-                            ),
-                            local_address,
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!(
-                            "[method]tcp-socket.bind", (i32, i32, i32, i32, i32, i32,
-                            i32, i32, i32, i32, i32, i32, i32, ptr)
-                        );
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u32; 5],
-                        >::uninit();
-                        let (
+                    ::witbind::rt::native_method!(
+                        HostTcpSocket, self, bind(local_address)
+                    );
+                    wit_import!(
+                        "[method]tcp-socket.bind", (i32, i32, i32, i32, i32, i32, i32,
+                        i32, i32, i32, i32, i32, i32, ptr)
+                    );
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 5]>::uninit();
+                    let (
+                        _v1,
+                        _v2,
+                        _v3,
+                        _v4,
+                        _v5,
+                        _v6,
+                        _v7,
+                        _v8,
+                        _v9,
+                        _v10,
+                        _v11,
+                        _v12,
+                    ) = _lower_flat_ip_socket_address(&local_address);
+                    let _ptr13 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe {
+                        _wit_import(
+                            self.handle() as i32,
                             _v1,
                             _v2,
                             _v3,
@@ -5085,30 +4629,12 @@ pub mod wasi {
                             _v10,
                             _v11,
                             _v12,
-                        ) = _lower_flat_ip_socket_address(&local_address);
-                        let _ptr13 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe {
-                            _wit_import(
-                                self.handle() as i32,
-                                _v1,
-                                _v2,
-                                _v3,
-                                _v4,
-                                _v5,
-                                _v6,
-                                _v7,
-                                _v8,
-                                _v9,
-                                _v10,
-                                _v11,
-                                _v12,
-                                _ptr13,
-                            )
-                        };
-                        let _l14 = unsafe { *_ptr13.cast::<u8>() };
-                        let _case16 = || unsafe { _lift_error_code(_ptr13.add(4)) };
-                        unsafe { ::witbind::rt::lift_result(_l14, || (), _case16) }
-                    }
+                            _ptr13,
+                        )
+                    };
+                    let _l14 = unsafe { *_ptr13.cast::<u8>() };
+                    let _case16 = || unsafe { _lift_error_code(_ptr13.add(4)) };
+                    unsafe { ::witbind::rt::lift_result(_l14, || (), _case16) }
                 }
                 /// Connect to a remote endpoint.
                 ///
@@ -5295,36 +4821,21 @@ pub mod wasi {
                     ::witbind::rt::async_support::StreamReader<TcpSocket>,
                     ErrorCode,
                 > {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostTcpSocket::listen(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostTcpSocket,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:sockets/types@0.3.2#tcp-socket",
-                            ),
+                    ::witbind::rt::native_method!(HostTcpSocket, self, listen());
+                    wit_import!("[method]tcp-socket.listen", (i32, ptr));
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 5]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    let _case4 = || {
+                        let _l3 = unsafe { *_ptr1.add(4).cast::<u32>() };
+                        ::witbind::rt::async_support::StreamReader::new(
+                            _l3,
+                            <TcpSocket as super::super::super::wit_stream::StreamPayload>::VTABLE,
                         )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!("[method]tcp-socket.listen", (i32, ptr));
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u32; 5],
-                        >::uninit();
-                        let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe { _wit_import(self.handle() as i32, _ptr1) };
-                        let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                        let _case4 = || {
-                            let _l3 = unsafe { *_ptr1.add(4).cast::<u32>() };
-                            ::witbind::rt::async_support::StreamReader::new(
-                                _l3,
-                                <TcpSocket as super::super::super::wit_stream::StreamPayload>::VTABLE,
-                            )
-                        };
-                        let _case6 = || unsafe { _lift_error_code(_ptr1.add(4)) };
-                        unsafe { ::witbind::rt::lift_result(_l2, _case4, _case6) }
-                    }
+                    };
+                    let _case6 = || unsafe { _lift_error_code(_ptr1.add(4)) };
+                    unsafe { ::witbind::rt::lift_result(_l2, _case4, _case6) }
                 }
                 /// Transmit data to peer.
                 ///
@@ -5354,33 +4865,19 @@ pub mod wasi {
                 ) -> ::witbind::rt::async_support::FutureReader<
                     ::core::result::Result<(), ErrorCode>,
                 > {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostTcpSocket::send(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostTcpSocket,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:sockets/types@0.3.2#tcp-socket",
-                            ),
-                            data,
+                    ::witbind::rt::native_method!(HostTcpSocket, self, send(data));
+                    wit_import!("[method]tcp-socket.send", (i32, i32), i32);
+                    let _ret1 = unsafe {
+                        _wit_import(self.handle() as i32, data.take_handle() as i32)
+                    };
+                    unsafe {
+                        ::witbind::rt::async_support::FutureReader::new(
+                            _ret1 as u32,
+                            <::core::result::Result<
+                                (),
+                                ErrorCode,
+                            > as super::super::super::wit_future::FuturePayload>::VTABLE,
                         )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!("[method]tcp-socket.send", (i32, i32), i32);
-                        let _ret1 = unsafe {
-                            _wit_import(self.handle() as i32, data.take_handle() as i32)
-                        };
-                        unsafe {
-                            ::witbind::rt::async_support::FutureReader::new(
-                                _ret1 as u32,
-                                <::core::result::Result<
-                                    (),
-                                    ErrorCode,
-                                > as super::super::super::wit_future::FuturePayload>::VTABLE,
-                            )
-                        }
                     }
                 }
                 /// Read data from peer.
@@ -5418,43 +4915,28 @@ pub mod wasi {
                         ::core::result::Result<(), ErrorCode>,
                     >,
                 ) {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostTcpSocket::receive(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostTcpSocket,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:sockets/types@0.3.2#tcp-socket",
-                            ),
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!("[method]tcp-socket.receive", (i32, ptr));
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u32; 2],
-                        >::uninit();
-                        let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe { _wit_import(self.handle() as i32, _ptr1) };
-                        let _l2 = unsafe { *_ptr1.cast::<u32>() };
-                        let _l3 = unsafe { *_ptr1.add(4).cast::<u32>() };
-                        (
-                            ::witbind::rt::async_support::StreamReader::new(
-                                _l2,
-                                <u8 as super::super::super::wit_stream::StreamPayload>::VTABLE,
-                            ),
-                            unsafe {
-                                ::witbind::rt::async_support::FutureReader::new(
-                                    _l3,
-                                    <::core::result::Result<
-                                        (),
-                                        ErrorCode,
-                                    > as super::super::super::wit_future::FuturePayload>::VTABLE,
-                                )
-                            },
-                        )
-                    }
+                    ::witbind::rt::native_method!(HostTcpSocket, self, receive());
+                    wit_import!("[method]tcp-socket.receive", (i32, ptr));
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
+                    let _l2 = unsafe { *_ptr1.cast::<u32>() };
+                    let _l3 = unsafe { *_ptr1.add(4).cast::<u32>() };
+                    (
+                        ::witbind::rt::async_support::StreamReader::new(
+                            _l2,
+                            <u8 as super::super::super::wit_stream::StreamPayload>::VTABLE,
+                        ),
+                        unsafe {
+                            ::witbind::rt::async_support::FutureReader::new(
+                                _l3,
+                                <::core::result::Result<
+                                    (),
+                                    ErrorCode,
+                                > as super::super::super::wit_future::FuturePayload>::VTABLE,
+                            )
+                        },
+                    )
                 }
                 /// Get the bound local address.
                 ///
@@ -5476,30 +4958,17 @@ pub mod wasi {
                 pub fn get_local_address(
                     &self,
                 ) -> ::core::result::Result<IpSocketAddress, ErrorCode> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostTcpSocket::get_local_address(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostTcpSocket,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:sockets/types@0.3.2#tcp-socket",
-                            ),
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!("[method]tcp-socket.get-local-address", (i32, ptr));
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u32; 9],
-                        >::uninit();
-                        let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe { _wit_import(self.handle() as i32, _ptr1) };
-                        let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                        let _case4 = || unsafe { _lift_ip_socket_address(_ptr1.add(4)) };
-                        let _case6 = || unsafe { _lift_error_code(_ptr1.add(4)) };
-                        unsafe { ::witbind::rt::lift_result(_l2, _case4, _case6) }
-                    }
+                    ::witbind::rt::native_method!(
+                        HostTcpSocket, self, get_local_address()
+                    );
+                    wit_import!("[method]tcp-socket.get-local-address", (i32, ptr));
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 9]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    let _case4 = || unsafe { _lift_ip_socket_address(_ptr1.add(4)) };
+                    let _case6 = || unsafe { _lift_error_code(_ptr1.add(4)) };
+                    unsafe { ::witbind::rt::lift_result(_l2, _case4, _case6) }
                 }
                 /// Get the remote address.
                 ///
@@ -5514,52 +4983,28 @@ pub mod wasi {
                 pub fn get_remote_address(
                     &self,
                 ) -> ::core::result::Result<IpSocketAddress, ErrorCode> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostTcpSocket::get_remote_address(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostTcpSocket,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:sockets/types@0.3.2#tcp-socket",
-                            ),
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!("[method]tcp-socket.get-remote-address", (i32, ptr));
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u32; 9],
-                        >::uninit();
-                        let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe { _wit_import(self.handle() as i32, _ptr1) };
-                        let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                        let _case4 = || unsafe { _lift_ip_socket_address(_ptr1.add(4)) };
-                        let _case6 = || unsafe { _lift_error_code(_ptr1.add(4)) };
-                        unsafe { ::witbind::rt::lift_result(_l2, _case4, _case6) }
-                    }
+                    ::witbind::rt::native_method!(
+                        HostTcpSocket, self, get_remote_address()
+                    );
+                    wit_import!("[method]tcp-socket.get-remote-address", (i32, ptr));
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 9]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    let _case4 = || unsafe { _lift_ip_socket_address(_ptr1.add(4)) };
+                    let _case6 = || unsafe { _lift_error_code(_ptr1.add(4)) };
+                    unsafe { ::witbind::rt::lift_result(_l2, _case4, _case6) }
                 }
                 /// Whether the socket is in the `listening` state.
                 ///
                 /// Equivalent to the SO_ACCEPTCONN socket option.
                 pub fn get_is_listening(&self) -> bool {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostTcpSocket::get_is_listening(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostTcpSocket,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:sockets/types@0.3.2#tcp-socket",
-                            ),
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!("[method]tcp-socket.get-is-listening", (i32), i32);
-                        let _ret1 = unsafe { _wit_import(self.handle() as i32) };
-                        ::witbind::rt::bool_lift(_ret1 as u8)
-                    }
+                    ::witbind::rt::native_method!(
+                        HostTcpSocket, self, get_is_listening()
+                    );
+                    wit_import!("[method]tcp-socket.get-is-listening", (i32), i32);
+                    let _ret1 = unsafe { _wit_import(self.handle() as i32) };
+                    ::witbind::rt::bool_lift(_ret1 as u8)
                 }
                 /// Whether this is a IPv4 or IPv6 socket.
                 ///
@@ -5567,23 +5012,12 @@ pub mod wasi {
                 ///
                 /// Equivalent to the SO_DOMAIN socket option.
                 pub fn get_address_family(&self) -> IpAddressFamily {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostTcpSocket::get_address_family(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostTcpSocket,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:sockets/types@0.3.2#tcp-socket",
-                            ),
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!("[method]tcp-socket.get-address-family", (i32), i32);
-                        let _ret1 = unsafe { _wit_import(self.handle() as i32) };
-                        unsafe { IpAddressFamily::_lift(_ret1 as u8) }
-                    }
+                    ::witbind::rt::native_method!(
+                        HostTcpSocket, self, get_address_family()
+                    );
+                    wit_import!("[method]tcp-socket.get-address-family", (i32), i32);
+                    let _ret1 = unsafe { _wit_import(self.handle() as i32) };
+                    unsafe { IpAddressFamily::_lift(_ret1 as u8) }
                 }
                 /// Hints the desired listen queue size. Implementations are free to
                 /// ignore this.
@@ -5600,38 +5034,24 @@ pub mod wasi {
                     &self,
                     value: u64,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostTcpSocket::set_listen_backlog_size(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostTcpSocket,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:sockets/types@0.3.2#tcp-socket",
-                            ),
-                            value,
+                    ::witbind::rt::native_method!(
+                        HostTcpSocket, self, set_listen_backlog_size(value)
+                    );
+                    wit_import!(
+                        "[method]tcp-socket.set-listen-backlog-size", (i32, i64, ptr)
+                    );
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 5]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe {
+                        _wit_import(
+                            self.handle() as i32,
+                            ::witbind::rt::as_i64(value),
+                            _ptr1,
                         )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!(
-                            "[method]tcp-socket.set-listen-backlog-size", (i32, i64, ptr)
-                        );
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u32; 5],
-                        >::uninit();
-                        let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe {
-                            _wit_import(
-                                self.handle() as i32,
-                                ::witbind::rt::as_i64(value),
-                                _ptr1,
-                            )
-                        };
-                        let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                        let _case4 = || unsafe { _lift_error_code(_ptr1.add(4)) };
-                        unsafe { ::witbind::rt::lift_result(_l2, || (), _case4) }
-                    }
+                    };
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    let _case4 = || unsafe { _lift_error_code(_ptr1.add(4)) };
+                    unsafe { ::witbind::rt::lift_result(_l2, || (), _case4) }
                 }
                 /// Enables or disables keepalive.
                 ///
@@ -5646,72 +5066,43 @@ pub mod wasi {
                 pub fn get_keep_alive_enabled(
                     &self,
                 ) -> ::core::result::Result<bool, ErrorCode> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostTcpSocket::get_keep_alive_enabled(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostTcpSocket,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:sockets/types@0.3.2#tcp-socket",
-                            ),
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!(
-                            "[method]tcp-socket.get-keep-alive-enabled", (i32, ptr)
-                        );
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u32; 5],
-                        >::uninit();
-                        let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe { _wit_import(self.handle() as i32, _ptr1) };
-                        let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                        let _case4 = || {
-                            let _l3 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                            ::witbind::rt::bool_lift(_l3)
-                        };
-                        let _case6 = || unsafe { _lift_error_code(_ptr1.add(4)) };
-                        unsafe { ::witbind::rt::lift_result(_l2, _case4, _case6) }
-                    }
+                    ::witbind::rt::native_method!(
+                        HostTcpSocket, self, get_keep_alive_enabled()
+                    );
+                    wit_import!("[method]tcp-socket.get-keep-alive-enabled", (i32, ptr));
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 5]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    let _case4 = || {
+                        let _l3 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                        ::witbind::rt::bool_lift(_l3)
+                    };
+                    let _case6 = || unsafe { _lift_error_code(_ptr1.add(4)) };
+                    unsafe { ::witbind::rt::lift_result(_l2, _case4, _case6) }
                 }
                 pub fn set_keep_alive_enabled(
                     &self,
                     value: bool,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostTcpSocket::set_keep_alive_enabled(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostTcpSocket,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:sockets/types@0.3.2#tcp-socket",
-                            ),
-                            value,
+                    ::witbind::rt::native_method!(
+                        HostTcpSocket, self, set_keep_alive_enabled(value)
+                    );
+                    wit_import!(
+                        "[method]tcp-socket.set-keep-alive-enabled", (i32, i32, ptr)
+                    );
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 5]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe {
+                        _wit_import(
+                            self.handle() as i32,
+                            ::witbind::rt::as_i32(value),
+                            _ptr1,
                         )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!(
-                            "[method]tcp-socket.set-keep-alive-enabled", (i32, i32, ptr)
-                        );
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u32; 5],
-                        >::uninit();
-                        let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe {
-                            _wit_import(
-                                self.handle() as i32,
-                                ::witbind::rt::as_i32(value),
-                                _ptr1,
-                            )
-                        };
-                        let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                        let _case4 = || unsafe { _lift_error_code(_ptr1.add(4)) };
-                        unsafe { ::witbind::rt::lift_result(_l2, || (), _case4) }
-                    }
+                    };
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    let _case4 = || unsafe { _lift_error_code(_ptr1.add(4)) };
+                    unsafe { ::witbind::rt::lift_result(_l2, || (), _case4) }
                 }
                 /// Amount of time the connection has to be idle before TCP starts
                 /// sending keepalive packets.
@@ -5728,70 +5119,42 @@ pub mod wasi {
                 pub fn get_keep_alive_idle_time(
                     &self,
                 ) -> ::core::result::Result<Duration, ErrorCode> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostTcpSocket::get_keep_alive_idle_time(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostTcpSocket,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:sockets/types@0.3.2#tcp-socket",
-                            ),
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!(
-                            "[method]tcp-socket.get-keep-alive-idle-time", (i32, ptr)
-                        );
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u64; 3],
-                        >::uninit();
-                        let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe { _wit_import(self.handle() as i32, _ptr1) };
-                        let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                        let _case4 = || unsafe { *_ptr1.add(8).cast::<u64>() };
-                        let _case6 = || unsafe { _lift_error_code(_ptr1.add(8)) };
-                        unsafe { ::witbind::rt::lift_result(_l2, _case4, _case6) }
-                    }
+                    ::witbind::rt::native_method!(
+                        HostTcpSocket, self, get_keep_alive_idle_time()
+                    );
+                    wit_import!(
+                        "[method]tcp-socket.get-keep-alive-idle-time", (i32, ptr)
+                    );
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 3]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    let _case4 = || unsafe { *_ptr1.add(8).cast::<u64>() };
+                    let _case6 = || unsafe { _lift_error_code(_ptr1.add(8)) };
+                    unsafe { ::witbind::rt::lift_result(_l2, _case4, _case6) }
                 }
                 pub fn set_keep_alive_idle_time(
                     &self,
                     value: Duration,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostTcpSocket::set_keep_alive_idle_time(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostTcpSocket,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:sockets/types@0.3.2#tcp-socket",
-                            ),
-                            value,
+                    ::witbind::rt::native_method!(
+                        HostTcpSocket, self, set_keep_alive_idle_time(value)
+                    );
+                    wit_import!(
+                        "[method]tcp-socket.set-keep-alive-idle-time", (i32, i64, ptr)
+                    );
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 5]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe {
+                        _wit_import(
+                            self.handle() as i32,
+                            ::witbind::rt::as_i64(value),
+                            _ptr1,
                         )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!(
-                            "[method]tcp-socket.set-keep-alive-idle-time", (i32, i64,
-                            ptr)
-                        );
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u32; 5],
-                        >::uninit();
-                        let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe {
-                            _wit_import(
-                                self.handle() as i32,
-                                ::witbind::rt::as_i64(value),
-                                _ptr1,
-                            )
-                        };
-                        let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                        let _case4 = || unsafe { _lift_error_code(_ptr1.add(4)) };
-                        unsafe { ::witbind::rt::lift_result(_l2, || (), _case4) }
-                    }
+                    };
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    let _case4 = || unsafe { _lift_error_code(_ptr1.add(4)) };
+                    unsafe { ::witbind::rt::lift_result(_l2, || (), _case4) }
                 }
                 /// The time between keepalive packets.
                 ///
@@ -5807,69 +5170,42 @@ pub mod wasi {
                 pub fn get_keep_alive_interval(
                     &self,
                 ) -> ::core::result::Result<Duration, ErrorCode> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostTcpSocket::get_keep_alive_interval(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostTcpSocket,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:sockets/types@0.3.2#tcp-socket",
-                            ),
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!(
-                            "[method]tcp-socket.get-keep-alive-interval", (i32, ptr)
-                        );
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u64; 3],
-                        >::uninit();
-                        let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe { _wit_import(self.handle() as i32, _ptr1) };
-                        let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                        let _case4 = || unsafe { *_ptr1.add(8).cast::<u64>() };
-                        let _case6 = || unsafe { _lift_error_code(_ptr1.add(8)) };
-                        unsafe { ::witbind::rt::lift_result(_l2, _case4, _case6) }
-                    }
+                    ::witbind::rt::native_method!(
+                        HostTcpSocket, self, get_keep_alive_interval()
+                    );
+                    wit_import!(
+                        "[method]tcp-socket.get-keep-alive-interval", (i32, ptr)
+                    );
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 3]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    let _case4 = || unsafe { *_ptr1.add(8).cast::<u64>() };
+                    let _case6 = || unsafe { _lift_error_code(_ptr1.add(8)) };
+                    unsafe { ::witbind::rt::lift_result(_l2, _case4, _case6) }
                 }
                 pub fn set_keep_alive_interval(
                     &self,
                     value: Duration,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostTcpSocket::set_keep_alive_interval(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostTcpSocket,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:sockets/types@0.3.2#tcp-socket",
-                            ),
-                            value,
+                    ::witbind::rt::native_method!(
+                        HostTcpSocket, self, set_keep_alive_interval(value)
+                    );
+                    wit_import!(
+                        "[method]tcp-socket.set-keep-alive-interval", (i32, i64, ptr)
+                    );
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 5]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe {
+                        _wit_import(
+                            self.handle() as i32,
+                            ::witbind::rt::as_i64(value),
+                            _ptr1,
                         )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!(
-                            "[method]tcp-socket.set-keep-alive-interval", (i32, i64, ptr)
-                        );
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u32; 5],
-                        >::uninit();
-                        let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe {
-                            _wit_import(
-                                self.handle() as i32,
-                                ::witbind::rt::as_i64(value),
-                                _ptr1,
-                            )
-                        };
-                        let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                        let _case4 = || unsafe { _lift_error_code(_ptr1.add(4)) };
-                        unsafe { ::witbind::rt::lift_result(_l2, || (), _case4) }
-                    }
+                    };
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    let _case4 = || unsafe { _lift_error_code(_ptr1.add(4)) };
+                    unsafe { ::witbind::rt::lift_result(_l2, || (), _case4) }
                 }
                 /// The maximum amount of keepalive packets TCP should send before
                 /// aborting the connection.
@@ -5886,69 +5222,40 @@ pub mod wasi {
                 pub fn get_keep_alive_count(
                     &self,
                 ) -> ::core::result::Result<u32, ErrorCode> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostTcpSocket::get_keep_alive_count(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostTcpSocket,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:sockets/types@0.3.2#tcp-socket",
-                            ),
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!(
-                            "[method]tcp-socket.get-keep-alive-count", (i32, ptr)
-                        );
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u32; 5],
-                        >::uninit();
-                        let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe { _wit_import(self.handle() as i32, _ptr1) };
-                        let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                        let _case4 = || unsafe { *_ptr1.add(4).cast::<u32>() };
-                        let _case6 = || unsafe { _lift_error_code(_ptr1.add(4)) };
-                        unsafe { ::witbind::rt::lift_result(_l2, _case4, _case6) }
-                    }
+                    ::witbind::rt::native_method!(
+                        HostTcpSocket, self, get_keep_alive_count()
+                    );
+                    wit_import!("[method]tcp-socket.get-keep-alive-count", (i32, ptr));
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 5]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    let _case4 = || unsafe { *_ptr1.add(4).cast::<u32>() };
+                    let _case6 = || unsafe { _lift_error_code(_ptr1.add(4)) };
+                    unsafe { ::witbind::rt::lift_result(_l2, _case4, _case6) }
                 }
                 pub fn set_keep_alive_count(
                     &self,
                     value: u32,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostTcpSocket::set_keep_alive_count(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostTcpSocket,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:sockets/types@0.3.2#tcp-socket",
-                            ),
-                            value,
+                    ::witbind::rt::native_method!(
+                        HostTcpSocket, self, set_keep_alive_count(value)
+                    );
+                    wit_import!(
+                        "[method]tcp-socket.set-keep-alive-count", (i32, i32, ptr)
+                    );
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 5]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe {
+                        _wit_import(
+                            self.handle() as i32,
+                            ::witbind::rt::as_i32(value),
+                            _ptr1,
                         )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!(
-                            "[method]tcp-socket.set-keep-alive-count", (i32, i32, ptr)
-                        );
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u32; 5],
-                        >::uninit();
-                        let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe {
-                            _wit_import(
-                                self.handle() as i32,
-                                ::witbind::rt::as_i32(value),
-                                _ptr1,
-                            )
-                        };
-                        let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                        let _case4 = || unsafe { _lift_error_code(_ptr1.add(4)) };
-                        unsafe { ::witbind::rt::lift_result(_l2, || (), _case4) }
-                    }
+                    };
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    let _case4 = || unsafe { _lift_error_code(_ptr1.add(4)) };
+                    unsafe { ::witbind::rt::lift_result(_l2, || (), _case4) }
                 }
                 /// Equivalent to the IP_TTL & IPV6_UNICAST_HOPS socket options.
                 ///
@@ -5957,65 +5264,36 @@ pub mod wasi {
                 /// # Typical errors
                 /// - `invalid-argument`:     (set) The TTL value must be 1 or higher.
                 pub fn get_hop_limit(&self) -> ::core::result::Result<u8, ErrorCode> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostTcpSocket::get_hop_limit(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostTcpSocket,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:sockets/types@0.3.2#tcp-socket",
-                            ),
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!("[method]tcp-socket.get-hop-limit", (i32, ptr));
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u32; 5],
-                        >::uninit();
-                        let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe { _wit_import(self.handle() as i32, _ptr1) };
-                        let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                        let _case4 = || unsafe { *_ptr1.add(4).cast::<u8>() };
-                        let _case6 = || unsafe { _lift_error_code(_ptr1.add(4)) };
-                        unsafe { ::witbind::rt::lift_result(_l2, _case4, _case6) }
-                    }
+                    ::witbind::rt::native_method!(HostTcpSocket, self, get_hop_limit());
+                    wit_import!("[method]tcp-socket.get-hop-limit", (i32, ptr));
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 5]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    let _case4 = || unsafe { *_ptr1.add(4).cast::<u8>() };
+                    let _case6 = || unsafe { _lift_error_code(_ptr1.add(4)) };
+                    unsafe { ::witbind::rt::lift_result(_l2, _case4, _case6) }
                 }
                 pub fn set_hop_limit(
                     &self,
                     value: u8,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostTcpSocket::set_hop_limit(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostTcpSocket,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:sockets/types@0.3.2#tcp-socket",
-                            ),
-                            value,
+                    ::witbind::rt::native_method!(
+                        HostTcpSocket, self, set_hop_limit(value)
+                    );
+                    wit_import!("[method]tcp-socket.set-hop-limit", (i32, i32, ptr));
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 5]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe {
+                        _wit_import(
+                            self.handle() as i32,
+                            ::witbind::rt::as_i32(value),
+                            _ptr1,
                         )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!("[method]tcp-socket.set-hop-limit", (i32, i32, ptr));
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u32; 5],
-                        >::uninit();
-                        let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe {
-                            _wit_import(
-                                self.handle() as i32,
-                                ::witbind::rt::as_i32(value),
-                                _ptr1,
-                            )
-                        };
-                        let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                        let _case4 = || unsafe { _lift_error_code(_ptr1.add(4)) };
-                        unsafe { ::witbind::rt::lift_result(_l2, || (), _case4) }
-                    }
+                    };
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    let _case4 = || unsafe { _lift_error_code(_ptr1.add(4)) };
+                    unsafe { ::witbind::rt::lift_result(_l2, || (), _case4) }
                 }
                 /// Kernel buffer space reserved for sending/receiving on this socket.
                 /// Implementations usually treat this as a cap the buffer can grow to,
@@ -6041,136 +5319,80 @@ pub mod wasi {
                 pub fn get_receive_buffer_size(
                     &self,
                 ) -> ::core::result::Result<u64, ErrorCode> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostTcpSocket::get_receive_buffer_size(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostTcpSocket,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:sockets/types@0.3.2#tcp-socket",
-                            ),
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!(
-                            "[method]tcp-socket.get-receive-buffer-size", (i32, ptr)
-                        );
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u64; 3],
-                        >::uninit();
-                        let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe { _wit_import(self.handle() as i32, _ptr1) };
-                        let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                        let _case4 = || unsafe { *_ptr1.add(8).cast::<u64>() };
-                        let _case6 = || unsafe { _lift_error_code(_ptr1.add(8)) };
-                        unsafe { ::witbind::rt::lift_result(_l2, _case4, _case6) }
-                    }
+                    ::witbind::rt::native_method!(
+                        HostTcpSocket, self, get_receive_buffer_size()
+                    );
+                    wit_import!(
+                        "[method]tcp-socket.get-receive-buffer-size", (i32, ptr)
+                    );
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 3]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    let _case4 = || unsafe { *_ptr1.add(8).cast::<u64>() };
+                    let _case6 = || unsafe { _lift_error_code(_ptr1.add(8)) };
+                    unsafe { ::witbind::rt::lift_result(_l2, _case4, _case6) }
                 }
                 pub fn set_receive_buffer_size(
                     &self,
                     value: u64,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostTcpSocket::set_receive_buffer_size(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostTcpSocket,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:sockets/types@0.3.2#tcp-socket",
-                            ),
-                            value,
+                    ::witbind::rt::native_method!(
+                        HostTcpSocket, self, set_receive_buffer_size(value)
+                    );
+                    wit_import!(
+                        "[method]tcp-socket.set-receive-buffer-size", (i32, i64, ptr)
+                    );
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 5]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe {
+                        _wit_import(
+                            self.handle() as i32,
+                            ::witbind::rt::as_i64(value),
+                            _ptr1,
                         )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!(
-                            "[method]tcp-socket.set-receive-buffer-size", (i32, i64, ptr)
-                        );
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u32; 5],
-                        >::uninit();
-                        let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe {
-                            _wit_import(
-                                self.handle() as i32,
-                                ::witbind::rt::as_i64(value),
-                                _ptr1,
-                            )
-                        };
-                        let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                        let _case4 = || unsafe { _lift_error_code(_ptr1.add(4)) };
-                        unsafe { ::witbind::rt::lift_result(_l2, || (), _case4) }
-                    }
+                    };
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    let _case4 = || unsafe { _lift_error_code(_ptr1.add(4)) };
+                    unsafe { ::witbind::rt::lift_result(_l2, || (), _case4) }
                 }
                 pub fn get_send_buffer_size(
                     &self,
                 ) -> ::core::result::Result<u64, ErrorCode> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostTcpSocket::get_send_buffer_size(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostTcpSocket,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:sockets/types@0.3.2#tcp-socket",
-                            ),
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!(
-                            "[method]tcp-socket.get-send-buffer-size", (i32, ptr)
-                        );
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u64; 3],
-                        >::uninit();
-                        let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe { _wit_import(self.handle() as i32, _ptr1) };
-                        let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                        let _case4 = || unsafe { *_ptr1.add(8).cast::<u64>() };
-                        let _case6 = || unsafe { _lift_error_code(_ptr1.add(8)) };
-                        unsafe { ::witbind::rt::lift_result(_l2, _case4, _case6) }
-                    }
+                    ::witbind::rt::native_method!(
+                        HostTcpSocket, self, get_send_buffer_size()
+                    );
+                    wit_import!("[method]tcp-socket.get-send-buffer-size", (i32, ptr));
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 3]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    let _case4 = || unsafe { *_ptr1.add(8).cast::<u64>() };
+                    let _case6 = || unsafe { _lift_error_code(_ptr1.add(8)) };
+                    unsafe { ::witbind::rt::lift_result(_l2, _case4, _case6) }
                 }
                 pub fn set_send_buffer_size(
                     &self,
                     value: u64,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostTcpSocket::set_send_buffer_size(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostTcpSocket,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:sockets/types@0.3.2#tcp-socket",
-                            ),
-                            value,
+                    ::witbind::rt::native_method!(
+                        HostTcpSocket, self, set_send_buffer_size(value)
+                    );
+                    wit_import!(
+                        "[method]tcp-socket.set-send-buffer-size", (i32, i64, ptr)
+                    );
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 5]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe {
+                        _wit_import(
+                            self.handle() as i32,
+                            ::witbind::rt::as_i64(value),
+                            _ptr1,
                         )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!(
-                            "[method]tcp-socket.set-send-buffer-size", (i32, i64, ptr)
-                        );
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u32; 5],
-                        >::uninit();
-                        let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe {
-                            _wit_import(
-                                self.handle() as i32,
-                                ::witbind::rt::as_i64(value),
-                                _ptr1,
-                            )
-                        };
-                        let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                        let _case4 = || unsafe { _lift_error_code(_ptr1.add(4)) };
-                        unsafe { ::witbind::rt::lift_result(_l2, || (), _case4) }
-                    }
+                    };
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    let _case4 = || unsafe { _lift_error_code(_ptr1.add(4)) };
+                    unsafe { ::witbind::rt::lift_result(_l2, || (), _case4) }
                 }
             }
             /// A UDP socket handle.
@@ -6202,36 +5424,21 @@ pub mod wasi {
                 pub fn create(
                     address_family: IpAddressFamily,
                 ) -> ::core::result::Result<UdpSocket, ErrorCode> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        Host::udp_socket_create(
-                            &**::witbind::rt::native::host::<
-                                dyn Host,
-                            >(
-                                "wasi:sockets/types@0.3.2",
-                                "[static]udp-socket.create",
-                                "wasi::sockets::types::Host",
-                                "wasi::sockets::types::install",
-                            ),
-                            address_family,
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!("[static]udp-socket.create", (i32, ptr));
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u32; 5],
-                        >::uninit();
-                        let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe { _wit_import(address_family.clone() as i32, _ptr1) };
-                        let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                        let _case4 = || {
-                            let _l3 = unsafe { *_ptr1.add(4).cast::<i32>() };
-                            unsafe { UdpSocket::from_handle(_l3 as u32) }
-                        };
-                        let _case6 = || unsafe { _lift_error_code(_ptr1.add(4)) };
-                        unsafe { ::witbind::rt::lift_result(_l2, _case4, _case6) }
-                    }
+                    ::witbind::rt::native_import!(
+                        Host, "[static]udp-socket.create",
+                        udp_socket_create(address_family)
+                    );
+                    wit_import!("[static]udp-socket.create", (i32, ptr));
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 5]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe { _wit_import(address_family.clone() as i32, _ptr1) };
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    let _case4 = || {
+                        let _l3 = unsafe { *_ptr1.add(4).cast::<i32>() };
+                        unsafe { UdpSocket::from_handle(_l3 as u32) }
+                    };
+                    let _case6 = || unsafe { _lift_error_code(_ptr1.add(4)) };
+                    unsafe { ::witbind::rt::lift_result(_l2, _case4, _case6) }
                 }
                 /// Bind the socket to the provided IP address and port.
                 ///
@@ -6257,28 +5464,32 @@ pub mod wasi {
                     &self,
                     local_address: IpSocketAddress,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostUdpSocket::bind(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostUdpSocket,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:sockets/types@0.3.2#udp-socket",
-                            ),
-                            local_address,
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!(
-                            "[method]udp-socket.bind", (i32, i32, i32, i32, i32, i32,
-                            i32, i32, i32, i32, i32, i32, i32, ptr)
-                        );
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u32; 5],
-                        >::uninit();
-                        let (
+                    ::witbind::rt::native_method!(
+                        HostUdpSocket, self, bind(local_address)
+                    );
+                    wit_import!(
+                        "[method]udp-socket.bind", (i32, i32, i32, i32, i32, i32, i32,
+                        i32, i32, i32, i32, i32, i32, ptr)
+                    );
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 5]>::uninit();
+                    let (
+                        _v1,
+                        _v2,
+                        _v3,
+                        _v4,
+                        _v5,
+                        _v6,
+                        _v7,
+                        _v8,
+                        _v9,
+                        _v10,
+                        _v11,
+                        _v12,
+                    ) = _lower_flat_ip_socket_address(&local_address);
+                    let _ptr13 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe {
+                        _wit_import(
+                            self.handle() as i32,
                             _v1,
                             _v2,
                             _v3,
@@ -6291,30 +5502,12 @@ pub mod wasi {
                             _v10,
                             _v11,
                             _v12,
-                        ) = _lower_flat_ip_socket_address(&local_address);
-                        let _ptr13 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe {
-                            _wit_import(
-                                self.handle() as i32,
-                                _v1,
-                                _v2,
-                                _v3,
-                                _v4,
-                                _v5,
-                                _v6,
-                                _v7,
-                                _v8,
-                                _v9,
-                                _v10,
-                                _v11,
-                                _v12,
-                                _ptr13,
-                            )
-                        };
-                        let _l14 = unsafe { *_ptr13.cast::<u8>() };
-                        let _case16 = || unsafe { _lift_error_code(_ptr13.add(4)) };
-                        unsafe { ::witbind::rt::lift_result(_l14, || (), _case16) }
-                    }
+                            _ptr13,
+                        )
+                    };
+                    let _l14 = unsafe { *_ptr13.cast::<u8>() };
+                    let _case16 = || unsafe { _lift_error_code(_ptr13.add(4)) };
+                    unsafe { ::witbind::rt::lift_result(_l14, || (), _case16) }
                 }
                 /// Associate this socket with a specific peer address.
                 ///
@@ -6357,28 +5550,32 @@ pub mod wasi {
                     &self,
                     remote_address: IpSocketAddress,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostUdpSocket::connect(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostUdpSocket,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:sockets/types@0.3.2#udp-socket",
-                            ),
-                            remote_address,
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!(
-                            "[method]udp-socket.connect", (i32, i32, i32, i32, i32, i32,
-                            i32, i32, i32, i32, i32, i32, i32, ptr)
-                        );
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u32; 5],
-                        >::uninit();
-                        let (
+                    ::witbind::rt::native_method!(
+                        HostUdpSocket, self, connect(remote_address)
+                    );
+                    wit_import!(
+                        "[method]udp-socket.connect", (i32, i32, i32, i32, i32, i32, i32,
+                        i32, i32, i32, i32, i32, i32, ptr)
+                    );
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 5]>::uninit();
+                    let (
+                        _v1,
+                        _v2,
+                        _v3,
+                        _v4,
+                        _v5,
+                        _v6,
+                        _v7,
+                        _v8,
+                        _v9,
+                        _v10,
+                        _v11,
+                        _v12,
+                    ) = _lower_flat_ip_socket_address(&remote_address);
+                    let _ptr13 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe {
+                        _wit_import(
+                            self.handle() as i32,
                             _v1,
                             _v2,
                             _v3,
@@ -6391,30 +5588,12 @@ pub mod wasi {
                             _v10,
                             _v11,
                             _v12,
-                        ) = _lower_flat_ip_socket_address(&remote_address);
-                        let _ptr13 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe {
-                            _wit_import(
-                                self.handle() as i32,
-                                _v1,
-                                _v2,
-                                _v3,
-                                _v4,
-                                _v5,
-                                _v6,
-                                _v7,
-                                _v8,
-                                _v9,
-                                _v10,
-                                _v11,
-                                _v12,
-                                _ptr13,
-                            )
-                        };
-                        let _l14 = unsafe { *_ptr13.cast::<u8>() };
-                        let _case16 = || unsafe { _lift_error_code(_ptr13.add(4)) };
-                        unsafe { ::witbind::rt::lift_result(_l14, || (), _case16) }
-                    }
+                            _ptr13,
+                        )
+                    };
+                    let _l14 = unsafe { *_ptr13.cast::<u8>() };
+                    let _case16 = || unsafe { _lift_error_code(_ptr13.add(4)) };
+                    unsafe { ::witbind::rt::lift_result(_l14, || (), _case16) }
                 }
                 /// Dissociate this socket from its peer address.
                 ///
@@ -6432,29 +5611,14 @@ pub mod wasi {
                 /// - <https://learn.microsoft.com/en-us/windows/win32/api/winsock2/nf-winsock2-connect>
                 /// - <https://man.freebsd.org/cgi/man.cgi?connect>
                 pub fn disconnect(&self) -> ::core::result::Result<(), ErrorCode> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostUdpSocket::disconnect(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostUdpSocket,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:sockets/types@0.3.2#udp-socket",
-                            ),
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!("[method]udp-socket.disconnect", (i32, ptr));
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u32; 5],
-                        >::uninit();
-                        let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe { _wit_import(self.handle() as i32, _ptr1) };
-                        let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                        let _case4 = || unsafe { _lift_error_code(_ptr1.add(4)) };
-                        unsafe { ::witbind::rt::lift_result(_l2, || (), _case4) }
-                    }
+                    ::witbind::rt::native_method!(HostUdpSocket, self, disconnect());
+                    wit_import!("[method]udp-socket.disconnect", (i32, ptr));
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 5]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    let _case4 = || unsafe { _lift_error_code(_ptr1.add(4)) };
+                    unsafe { ::witbind::rt::lift_result(_l2, || (), _case4) }
                 }
                 /// Send a message on the socket to a particular peer.
                 ///
@@ -6727,30 +5891,17 @@ pub mod wasi {
                 pub fn get_local_address(
                     &self,
                 ) -> ::core::result::Result<IpSocketAddress, ErrorCode> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostUdpSocket::get_local_address(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostUdpSocket,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:sockets/types@0.3.2#udp-socket",
-                            ),
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!("[method]udp-socket.get-local-address", (i32, ptr));
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u32; 9],
-                        >::uninit();
-                        let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe { _wit_import(self.handle() as i32, _ptr1) };
-                        let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                        let _case4 = || unsafe { _lift_ip_socket_address(_ptr1.add(4)) };
-                        let _case6 = || unsafe { _lift_error_code(_ptr1.add(4)) };
-                        unsafe { ::witbind::rt::lift_result(_l2, _case4, _case6) }
-                    }
+                    ::witbind::rt::native_method!(
+                        HostUdpSocket, self, get_local_address()
+                    );
+                    wit_import!("[method]udp-socket.get-local-address", (i32, ptr));
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 9]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    let _case4 = || unsafe { _lift_ip_socket_address(_ptr1.add(4)) };
+                    let _case6 = || unsafe { _lift_error_code(_ptr1.add(4)) };
+                    unsafe { ::witbind::rt::lift_result(_l2, _case4, _case6) }
                 }
                 /// Get the address the socket is currently "connected" to.
                 ///
@@ -6765,30 +5916,17 @@ pub mod wasi {
                 pub fn get_remote_address(
                     &self,
                 ) -> ::core::result::Result<IpSocketAddress, ErrorCode> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostUdpSocket::get_remote_address(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostUdpSocket,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:sockets/types@0.3.2#udp-socket",
-                            ),
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!("[method]udp-socket.get-remote-address", (i32, ptr));
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u32; 9],
-                        >::uninit();
-                        let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe { _wit_import(self.handle() as i32, _ptr1) };
-                        let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                        let _case4 = || unsafe { _lift_ip_socket_address(_ptr1.add(4)) };
-                        let _case6 = || unsafe { _lift_error_code(_ptr1.add(4)) };
-                        unsafe { ::witbind::rt::lift_result(_l2, _case4, _case6) }
-                    }
+                    ::witbind::rt::native_method!(
+                        HostUdpSocket, self, get_remote_address()
+                    );
+                    wit_import!("[method]udp-socket.get-remote-address", (i32, ptr));
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 9]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    let _case4 = || unsafe { _lift_ip_socket_address(_ptr1.add(4)) };
+                    let _case6 = || unsafe { _lift_error_code(_ptr1.add(4)) };
+                    unsafe { ::witbind::rt::lift_result(_l2, _case4, _case6) }
                 }
                 /// Whether this is a IPv4 or IPv6 socket.
                 ///
@@ -6796,23 +5934,12 @@ pub mod wasi {
                 ///
                 /// Equivalent to the SO_DOMAIN socket option.
                 pub fn get_address_family(&self) -> IpAddressFamily {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostUdpSocket::get_address_family(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostUdpSocket,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:sockets/types@0.3.2#udp-socket",
-                            ),
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!("[method]udp-socket.get-address-family", (i32), i32);
-                        let _ret1 = unsafe { _wit_import(self.handle() as i32) };
-                        unsafe { IpAddressFamily::_lift(_ret1 as u8) }
-                    }
+                    ::witbind::rt::native_method!(
+                        HostUdpSocket, self, get_address_family()
+                    );
+                    wit_import!("[method]udp-socket.get-address-family", (i32), i32);
+                    let _ret1 = unsafe { _wit_import(self.handle() as i32) };
+                    unsafe { IpAddressFamily::_lift(_ret1 as u8) }
                 }
                 /// Equivalent to the IP_TTL & IPV6_UNICAST_HOPS socket options.
                 ///
@@ -6823,69 +5950,40 @@ pub mod wasi {
                 pub fn get_unicast_hop_limit(
                     &self,
                 ) -> ::core::result::Result<u8, ErrorCode> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostUdpSocket::get_unicast_hop_limit(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostUdpSocket,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:sockets/types@0.3.2#udp-socket",
-                            ),
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!(
-                            "[method]udp-socket.get-unicast-hop-limit", (i32, ptr)
-                        );
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u32; 5],
-                        >::uninit();
-                        let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe { _wit_import(self.handle() as i32, _ptr1) };
-                        let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                        let _case4 = || unsafe { *_ptr1.add(4).cast::<u8>() };
-                        let _case6 = || unsafe { _lift_error_code(_ptr1.add(4)) };
-                        unsafe { ::witbind::rt::lift_result(_l2, _case4, _case6) }
-                    }
+                    ::witbind::rt::native_method!(
+                        HostUdpSocket, self, get_unicast_hop_limit()
+                    );
+                    wit_import!("[method]udp-socket.get-unicast-hop-limit", (i32, ptr));
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 5]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    let _case4 = || unsafe { *_ptr1.add(4).cast::<u8>() };
+                    let _case6 = || unsafe { _lift_error_code(_ptr1.add(4)) };
+                    unsafe { ::witbind::rt::lift_result(_l2, _case4, _case6) }
                 }
                 pub fn set_unicast_hop_limit(
                     &self,
                     value: u8,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostUdpSocket::set_unicast_hop_limit(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostUdpSocket,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:sockets/types@0.3.2#udp-socket",
-                            ),
-                            value,
+                    ::witbind::rt::native_method!(
+                        HostUdpSocket, self, set_unicast_hop_limit(value)
+                    );
+                    wit_import!(
+                        "[method]udp-socket.set-unicast-hop-limit", (i32, i32, ptr)
+                    );
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 5]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe {
+                        _wit_import(
+                            self.handle() as i32,
+                            ::witbind::rt::as_i32(value),
+                            _ptr1,
                         )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!(
-                            "[method]udp-socket.set-unicast-hop-limit", (i32, i32, ptr)
-                        );
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u32; 5],
-                        >::uninit();
-                        let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe {
-                            _wit_import(
-                                self.handle() as i32,
-                                ::witbind::rt::as_i32(value),
-                                _ptr1,
-                            )
-                        };
-                        let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                        let _case4 = || unsafe { _lift_error_code(_ptr1.add(4)) };
-                        unsafe { ::witbind::rt::lift_result(_l2, || (), _case4) }
-                    }
+                    };
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    let _case4 = || unsafe { _lift_error_code(_ptr1.add(4)) };
+                    unsafe { ::witbind::rt::lift_result(_l2, || (), _case4) }
                 }
                 /// Kernel buffer space reserved for sending/receiving on this socket.
                 /// Implementations usually treat this as a cap the buffer can grow to,
@@ -6903,195 +6001,108 @@ pub mod wasi {
                 pub fn get_receive_buffer_size(
                     &self,
                 ) -> ::core::result::Result<u64, ErrorCode> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostUdpSocket::get_receive_buffer_size(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostUdpSocket,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:sockets/types@0.3.2#udp-socket",
-                            ),
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!(
-                            "[method]udp-socket.get-receive-buffer-size", (i32, ptr)
-                        );
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u64; 3],
-                        >::uninit();
-                        let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe { _wit_import(self.handle() as i32, _ptr1) };
-                        let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                        let _case4 = || unsafe { *_ptr1.add(8).cast::<u64>() };
-                        let _case6 = || unsafe { _lift_error_code(_ptr1.add(8)) };
-                        unsafe { ::witbind::rt::lift_result(_l2, _case4, _case6) }
-                    }
+                    ::witbind::rt::native_method!(
+                        HostUdpSocket, self, get_receive_buffer_size()
+                    );
+                    wit_import!(
+                        "[method]udp-socket.get-receive-buffer-size", (i32, ptr)
+                    );
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 3]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    let _case4 = || unsafe { *_ptr1.add(8).cast::<u64>() };
+                    let _case6 = || unsafe { _lift_error_code(_ptr1.add(8)) };
+                    unsafe { ::witbind::rt::lift_result(_l2, _case4, _case6) }
                 }
                 pub fn set_receive_buffer_size(
                     &self,
                     value: u64,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostUdpSocket::set_receive_buffer_size(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostUdpSocket,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:sockets/types@0.3.2#udp-socket",
-                            ),
-                            value,
+                    ::witbind::rt::native_method!(
+                        HostUdpSocket, self, set_receive_buffer_size(value)
+                    );
+                    wit_import!(
+                        "[method]udp-socket.set-receive-buffer-size", (i32, i64, ptr)
+                    );
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 5]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe {
+                        _wit_import(
+                            self.handle() as i32,
+                            ::witbind::rt::as_i64(value),
+                            _ptr1,
                         )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!(
-                            "[method]udp-socket.set-receive-buffer-size", (i32, i64, ptr)
-                        );
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u32; 5],
-                        >::uninit();
-                        let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe {
-                            _wit_import(
-                                self.handle() as i32,
-                                ::witbind::rt::as_i64(value),
-                                _ptr1,
-                            )
-                        };
-                        let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                        let _case4 = || unsafe { _lift_error_code(_ptr1.add(4)) };
-                        unsafe { ::witbind::rt::lift_result(_l2, || (), _case4) }
-                    }
+                    };
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    let _case4 = || unsafe { _lift_error_code(_ptr1.add(4)) };
+                    unsafe { ::witbind::rt::lift_result(_l2, || (), _case4) }
                 }
                 pub fn get_send_buffer_size(
                     &self,
                 ) -> ::core::result::Result<u64, ErrorCode> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostUdpSocket::get_send_buffer_size(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostUdpSocket,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:sockets/types@0.3.2#udp-socket",
-                            ),
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!(
-                            "[method]udp-socket.get-send-buffer-size", (i32, ptr)
-                        );
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u64; 3],
-                        >::uninit();
-                        let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe { _wit_import(self.handle() as i32, _ptr1) };
-                        let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                        let _case4 = || unsafe { *_ptr1.add(8).cast::<u64>() };
-                        let _case6 = || unsafe { _lift_error_code(_ptr1.add(8)) };
-                        unsafe { ::witbind::rt::lift_result(_l2, _case4, _case6) }
-                    }
+                    ::witbind::rt::native_method!(
+                        HostUdpSocket, self, get_send_buffer_size()
+                    );
+                    wit_import!("[method]udp-socket.get-send-buffer-size", (i32, ptr));
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 3]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    let _case4 = || unsafe { *_ptr1.add(8).cast::<u64>() };
+                    let _case6 = || unsafe { _lift_error_code(_ptr1.add(8)) };
+                    unsafe { ::witbind::rt::lift_result(_l2, _case4, _case6) }
                 }
                 pub fn set_send_buffer_size(
                     &self,
                     value: u64,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostUdpSocket::set_send_buffer_size(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostUdpSocket,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:sockets/types@0.3.2#udp-socket",
-                            ),
-                            value,
+                    ::witbind::rt::native_method!(
+                        HostUdpSocket, self, set_send_buffer_size(value)
+                    );
+                    wit_import!(
+                        "[method]udp-socket.set-send-buffer-size", (i32, i64, ptr)
+                    );
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 5]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe {
+                        _wit_import(
+                            self.handle() as i32,
+                            ::witbind::rt::as_i64(value),
+                            _ptr1,
                         )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!(
-                            "[method]udp-socket.set-send-buffer-size", (i32, i64, ptr)
-                        );
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u32; 5],
-                        >::uninit();
-                        let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe {
-                            _wit_import(
-                                self.handle() as i32,
-                                ::witbind::rt::as_i64(value),
-                                _ptr1,
-                            )
-                        };
-                        let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                        let _case4 = || unsafe { _lift_error_code(_ptr1.add(4)) };
-                        unsafe { ::witbind::rt::lift_result(_l2, || (), _case4) }
-                    }
+                    };
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    let _case4 = || unsafe { _lift_error_code(_ptr1.add(4)) };
+                    unsafe { ::witbind::rt::lift_result(_l2, || (), _case4) }
                 }
             }
-            /// Natively (`cargo test` on the host): the imports of `wasi:sockets/types@0.3.2` as a test implements them; make an implementation this thread's with [`install`]. A method left out panics when the guest calls it, naming it.
+            #[cfg(not(any(target_arch = "wasm32", miri)))]
+            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
+                wit: "wasi:sockets/types@0.3.2",
+                module: "wasi::sockets::types",
+                install: "install",
+            };
+            /// Natively (`cargo test` on the host): the imports of `wasi:sockets/types@0.3.2`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
-                /// Create a new TCP socket.
-                ///
-                /// Similar to `socket(AF_INET or AF_INET6, SOCK_STREAM, IPPROTO_TCP)`
-                /// in POSIX. On IPv6 sockets, IPV6_V6ONLY is enabled by default and
-                /// can't be configured otherwise.
-                ///
-                /// Unlike POSIX, WASI sockets have no notion of a socket-level
-                /// `O_NONBLOCK` flag. Instead they fully rely on the Component Model's
-                /// async support.
-                ///
-                /// # Typical errors
-                /// - `not-supported`: The `address-family` is not supported. (EAFNOSUPPORT)
-                ///
-                /// # References
-                /// - <https://pubs.opengroup.org/onlinepubs/9699919799/functions/socket.html>
-                /// - <https://man7.org/linux/man-pages/man2/socket.2.html>
-                /// - <https://learn.microsoft.com/en-us/windows/win32/api/winsock2/nf-winsock2-wsasocketw>
-                /// - <https://man.freebsd.org/cgi/man.cgi?query=socket&sektion=2>
                 fn tcp_socket_create(
                     &self,
                     address_family: IpAddressFamily,
                 ) -> ::core::result::Result<TcpSocket, ErrorCode> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:sockets/types@0.3.2",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[static]tcp-socket.create",
-                        "wasi::sockets::types::Host",
-                        "tcp_socket_create",
                     )
                 }
-                /// Create a new UDP socket.
-                ///
-                /// Similar to `socket(AF_INET or AF_INET6, SOCK_DGRAM, IPPROTO_UDP)`
-                /// in POSIX. On IPv6 sockets, IPV6_V6ONLY is enabled by default and
-                /// can't be configured otherwise.
-                ///
-                /// Unlike POSIX, WASI sockets have no notion of a socket-level
-                /// `O_NONBLOCK` flag. Instead they fully rely on the Component Model's
-                /// async support.
-                ///
-                /// # References:
-                /// - <https://pubs.opengroup.org/onlinepubs/9699919799/functions/socket.html>
-                /// - <https://man7.org/linux/man-pages/man2/socket.2.html>
-                /// - <https://learn.microsoft.com/en-us/windows/win32/api/winsock2/nf-winsock2-wsasocketw>
-                /// - <https://man.freebsd.org/cgi/man.cgi?query=socket&sektion=2>
                 fn udp_socket_create(
                     &self,
                     address_family: IpAddressFamily,
                 ) -> ::core::result::Result<UdpSocket, ErrorCode> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:sockets/types@0.3.2",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[static]udp-socket.create",
-                        "wasi::sockets::types::Host",
-                        "udp_socket_create",
                     )
                 }
             }
@@ -7100,199 +6111,35 @@ pub mod wasi {
             pub fn install(host: impl Host) -> ::witbind::rt::native::Installed {
                 ::witbind::rt::native::install::<dyn Host>(::witbind::rt::Box::new(host))
             }
-            /// Natively (`cargo test` on the host): a test's object behind an imported [`TcpSocket`] (`wasi:sockets/types@0.3.2#tcp-socket`); `TcpSocket::from(object)` hands it to the guest. A method left out panics when the guest calls it, naming it.
+            /// Natively (`cargo test` on the host): a test's object behind an imported [`TcpSocket`], with its methods; `TcpSocket::from(object)` hands it to the guest. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait HostTcpSocket: 'static {
-                /// Bind the socket to the provided IP address and port.
-                ///
-                /// If the IP address is zero (`0.0.0.0` in IPv4, `::` in IPv6), it is
-                /// left to the implementation to decide which network interface(s) to
-                /// bind to. If the TCP/UDP port is zero, the socket will be bound to a
-                /// random free port.
-                ///
-                /// Bind can be attempted multiple times on the same socket, even with
-                /// different arguments on each iteration. But never concurrently and
-                /// only as long as the previous bind failed. Once a bind succeeds, the
-                /// binding can't be changed anymore.
-                ///
-                /// # Typical errors
-                /// - `invalid-argument`:          The `local-address` has the wrong address family. (EAFNOSUPPORT, EFAULT on Windows)
-                /// - `invalid-argument`:          `local-address` is not a unicast address. (EINVAL)
-                /// - `invalid-argument`:          `local-address` is an IPv4-mapped IPv6 address. (EINVAL)
-                /// - `invalid-state`:             The socket is already bound. (EINVAL)
-                /// - `address-in-use`:            No ephemeral ports available. (EADDRINUSE, ENOBUFS on Windows)
-                /// - `address-in-use`:            Address is already in use. (EADDRINUSE)
-                /// - `address-not-bindable`:      `local-address` is not an address that can be bound to. (EADDRNOTAVAIL)
-                ///
-                /// # Implementors note
-                /// The bind operation shouldn't be affected by the TIME_WAIT state of a
-                /// recently closed socket on the same local address. In practice this
-                /// means that the SO_REUSEADDR socket option should be set implicitly
-                /// on all platforms, except on Windows where this is the default
-                /// behavior and SO_REUSEADDR performs something different.
-                ///
-                /// # References
-                /// - <https://pubs.opengroup.org/onlinepubs/9699919799/functions/bind.html>
-                /// - <https://man7.org/linux/man-pages/man2/bind.2.html>
-                /// - <https://learn.microsoft.com/en-us/windows/win32/api/winsock/nf-winsock-bind>
-                /// - <https://man.freebsd.org/cgi/man.cgi?query=bind&sektion=2&format=html>
                 fn bind(
                     &self,
                     local_address: IpSocketAddress,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:sockets/types@0.3.2#tcp-socket",
-                        "[method]tcp-socket.bind",
-                        "wasi::sockets::types::HostTcpSocket",
-                        "bind",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "[method]tcp-socket.bind")
                 }
-                /// Start listening and return a stream of new inbound connections.
-                ///
-                /// Transitions the socket into the `listening` state. This can be called
-                /// at most once per socket.
-                ///
-                /// If the socket is not already explicitly bound, this function will
-                /// implicitly bind the socket to a random free port.
-                ///
-                /// Normally, the returned sockets are bound, in the `connected` state
-                /// and immediately ready for I/O. Though, depending on exact timing and
-                /// circumstances, a newly accepted connection may already be `closed`
-                /// by the time the server attempts to perform its first I/O on it. This
-                /// is true regardless of whether the WASI implementation uses
-                /// "synthesized" sockets or not (see Implementors Notes below).
-                ///
-                /// The following properties are inherited from the listener socket:
-                /// - `address-family`
-                /// - `keep-alive-enabled`
-                /// - `keep-alive-idle-time`
-                /// - `keep-alive-interval`
-                /// - `keep-alive-count`
-                /// - `hop-limit`
-                /// - `receive-buffer-size`
-                /// - `send-buffer-size`
-                ///
-                /// # Typical errors
-                /// - `invalid-state`:             The socket is already in the `connected` state. (EISCONN, EINVAL on BSD)
-                /// - `invalid-state`:             The socket is already in the `listening` state.
-                /// - `address-in-use`:            Tried to perform an implicit bind, but there were no ephemeral ports available. (EADDRINUSE)
-                ///
-                /// # Implementors note
-                /// This method returns a single perpetual stream that should only close
-                /// on fatal errors (if any). Yet, the POSIX' `accept` function may also
-                /// return transient errors (e.g. ECONNABORTED). The exact details differ
-                /// per operation system. For example, the Linux manual mentions:
-                ///
-                /// > Linux accept() passes already-pending network errors on the new
-                /// > socket as an error code from accept(). This behavior differs from
-                /// > other BSD socket implementations. For reliable operation the
-                /// > application should detect the network errors defined for the
-                /// > protocol after accept() and treat them like EAGAIN by retrying.
-                /// > In the case of TCP/IP, these are ENETDOWN, EPROTO, ENOPROTOOPT,
-                /// > EHOSTDOWN, ENONET, EHOSTUNREACH, EOPNOTSUPP, and ENETUNREACH.
-                /// > Source: https://man7.org/linux/man-pages/man2/accept.2.html
-                ///
-                /// WASI implementations have two options to handle this:
-                /// - Optionally log it and then skip over non-fatal errors returned by
-                ///   `accept`. Guest code never gets to see these failures. Or:
-                /// - Synthesize a `tcp-socket` resource that exposes the error when
-                ///   attempting to send or receive on it. Guest code then sees these
-                ///   failures as regular I/O errors.
-                ///
-                /// In either case, the stream returned by this `listen` method remains
-                /// operational.
-                ///
-                /// WASI requires `listen` to perform an implicit bind if the socket
-                /// has not already been bound. Not all platforms (notably Windows)
-                /// exhibit this behavior out of the box. On platforms that require it,
-                /// the WASI implementation can emulate this behavior by performing
-                /// the bind itself if the guest hasn't already done so.
-                ///
-                /// # References
-                /// - <https://pubs.opengroup.org/onlinepubs/9699919799/functions/listen.html>
-                /// - <https://pubs.opengroup.org/onlinepubs/9699919799/functions/accept.html>
-                /// - <https://man7.org/linux/man-pages/man2/listen.2.html>
-                /// - <https://man7.org/linux/man-pages/man2/accept.2.html>
-                /// - <https://learn.microsoft.com/en-us/windows/win32/api/winsock2/nf-winsock2-listen>
-                /// - <https://learn.microsoft.com/en-us/windows/win32/api/winsock2/nf-winsock2-accept>
-                /// - <https://man.freebsd.org/cgi/man.cgi?query=listen&sektion=2>
-                /// - <https://man.freebsd.org/cgi/man.cgi?query=accept&sektion=2>
                 fn listen(
                     &self,
                 ) -> ::core::result::Result<
                     ::witbind::rt::async_support::StreamReader<TcpSocket>,
                     ErrorCode,
                 > {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:sockets/types@0.3.2#tcp-socket",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]tcp-socket.listen",
-                        "wasi::sockets::types::HostTcpSocket",
-                        "listen",
                     )
                 }
-                /// Transmit data to peer.
-                ///
-                /// The caller should close the stream when it has no more data to send
-                /// to the peer. Under normal circumstances this will cause a FIN packet
-                /// to be sent out. Closing the stream is equivalent to calling
-                /// `shutdown(SHUT_WR)` in POSIX.
-                ///
-                /// This function may be called at most once and returns once the full
-                /// contents of the stream are transmitted or an error is encountered.
-                ///
-                /// # Typical errors
-                /// - `invalid-state`:             The socket is not in the `connected` state. (ENOTCONN)
-                /// - `invalid-state`:             `send` has already been called on this socket.
-                /// - `connection-broken`:         The connection is not writable anymore. (EPIPE, ECONNABORTED on Windows)
-                /// - `connection-reset`:          The connection was reset. (ECONNRESET)
-                /// - `remote-unreachable`:        The remote address is not reachable. (EHOSTUNREACH, EHOSTDOWN, ENETUNREACH, ENETDOWN, ENONET)
-                ///
-                ///  # References
-                /// - <https://pubs.opengroup.org/onlinepubs/9699919799/functions/send.html>
-                /// - <https://man7.org/linux/man-pages/man2/send.2.html>
-                /// - <https://learn.microsoft.com/en-us/windows/win32/api/winsock2/nf-winsock2-send>
-                /// - <https://man.freebsd.org/cgi/man.cgi?query=send&sektion=2>
                 fn send(
                     &self,
                     data: ::witbind::rt::async_support::StreamReader<u8>,
                 ) -> ::witbind::rt::async_support::FutureReader<
                     ::core::result::Result<(), ErrorCode>,
                 > {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:sockets/types@0.3.2#tcp-socket",
-                        "[method]tcp-socket.send",
-                        "wasi::sockets::types::HostTcpSocket",
-                        "send",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "[method]tcp-socket.send")
                 }
-                /// Read data from peer.
-                ///
-                /// Returns a `stream` of data sent by the peer. The implementation
-                /// drops the stream once no more data is available. At that point, the
-                /// returned `future` resolves to:
-                /// - `ok` after a graceful shutdown from the peer (i.e. a FIN packet), or
-                /// - `err` if the socket was closed abnormally.
-                ///
-                /// `receive` may be called only once per socket. Subsequent calls return
-                /// a closed stream and a future resolved to `err(invalid-state)`.
-                ///
-                /// If the caller is not expecting to receive any more data from the peer,
-                /// they should drop the stream. Any data still in the receive queue
-                /// will be discarded. This is equivalent to calling `shutdown(SHUT_RD)`
-                /// in POSIX.
-                ///
-                /// # Typical errors
-                /// - `invalid-state`:             The socket is not in the `connected` state. (ENOTCONN)
-                /// - `invalid-state`:             `receive` has already been called on this socket.
-                /// - `connection-reset`:          The connection was reset. (ECONNRESET)
-                /// - `remote-unreachable`:        The remote address is not reachable. (EHOSTUNREACH, EHOSTDOWN, ENETUNREACH, ENETDOWN, ENONET)
-                ///
-                /// # References
-                /// - <https://pubs.opengroup.org/onlinepubs/9699919799/functions/recv.html>
-                /// - <https://man7.org/linux/man-pages/man2/recv.2.html>
-                /// - <https://learn.microsoft.com/en-us/windows/win32/api/winsock/nf-winsock-recv>
-                /// - <https://man.freebsd.org/cgi/man.cgi?query=recv&sektion=2>
                 fn receive(
                     &self,
                 ) -> (
@@ -7301,597 +6148,267 @@ pub mod wasi {
                         ::core::result::Result<(), ErrorCode>,
                     >,
                 ) {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:sockets/types@0.3.2#tcp-socket",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]tcp-socket.receive",
-                        "wasi::sockets::types::HostTcpSocket",
-                        "receive",
                     )
                 }
-                /// Get the bound local address.
-                ///
-                /// POSIX mentions:
-                /// > If the socket has not been bound to a local name, the value
-                /// > stored in the object pointed to by `address` is unspecified.
-                ///
-                /// WASI is stricter and requires `get-local-address` to return
-                /// `invalid-state` when the socket hasn't been bound yet.
-                ///
-                /// # Typical errors
-                /// - `invalid-state`: The socket is not bound to any local address.
-                ///
-                /// # References
-                /// - <https://pubs.opengroup.org/onlinepubs/9699919799/functions/getsockname.html>
-                /// - <https://man7.org/linux/man-pages/man2/getsockname.2.html>
-                /// - <https://learn.microsoft.com/en-us/windows/win32/api/winsock/nf-winsock-getsockname>
-                /// - <https://man.freebsd.org/cgi/man.cgi?getsockname>
                 fn get_local_address(
                     &self,
                 ) -> ::core::result::Result<IpSocketAddress, ErrorCode> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:sockets/types@0.3.2#tcp-socket",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]tcp-socket.get-local-address",
-                        "wasi::sockets::types::HostTcpSocket",
-                        "get_local_address",
                     )
                 }
-                /// Get the remote address.
-                ///
-                /// # Typical errors
-                /// - `invalid-state`: The socket is not connected to a remote address. (ENOTCONN)
-                ///
-                /// # References
-                /// - <https://pubs.opengroup.org/onlinepubs/9699919799/functions/getpeername.html>
-                /// - <https://man7.org/linux/man-pages/man2/getpeername.2.html>
-                /// - <https://learn.microsoft.com/en-us/windows/win32/api/winsock/nf-winsock-getpeername>
-                /// - <https://man.freebsd.org/cgi/man.cgi?query=getpeername&sektion=2&n=1>
                 fn get_remote_address(
                     &self,
                 ) -> ::core::result::Result<IpSocketAddress, ErrorCode> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:sockets/types@0.3.2#tcp-socket",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]tcp-socket.get-remote-address",
-                        "wasi::sockets::types::HostTcpSocket",
-                        "get_remote_address",
                     )
                 }
-                /// Whether the socket is in the `listening` state.
-                ///
-                /// Equivalent to the SO_ACCEPTCONN socket option.
                 fn get_is_listening(&self) -> bool {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:sockets/types@0.3.2#tcp-socket",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]tcp-socket.get-is-listening",
-                        "wasi::sockets::types::HostTcpSocket",
-                        "get_is_listening",
                     )
                 }
-                /// Whether this is a IPv4 or IPv6 socket.
-                ///
-                /// This is the value passed to the constructor.
-                ///
-                /// Equivalent to the SO_DOMAIN socket option.
                 fn get_address_family(&self) -> IpAddressFamily {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:sockets/types@0.3.2#tcp-socket",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]tcp-socket.get-address-family",
-                        "wasi::sockets::types::HostTcpSocket",
-                        "get_address_family",
                     )
                 }
-                /// Hints the desired listen queue size. Implementations are free to
-                /// ignore this.
-                ///
-                /// If the provided value is 0, an `invalid-argument` error is returned.
-                /// Any other value will never cause an error, but it might be silently
-                /// clamped and/or rounded.
-                ///
-                /// # Typical errors
-                /// - `not-supported`:        (set) The platform does not support changing the backlog size after the initial listen.
-                /// - `invalid-argument`:     (set) The provided value was 0.
-                /// - `invalid-state`:        (set) The socket is in the `connecting` or `connected` state.
                 fn set_listen_backlog_size(
                     &self,
                     value: u64,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:sockets/types@0.3.2#tcp-socket",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]tcp-socket.set-listen-backlog-size",
-                        "wasi::sockets::types::HostTcpSocket",
-                        "set_listen_backlog_size",
                     )
                 }
-                /// Enables or disables keepalive.
-                ///
-                /// The keepalive behavior can be adjusted using:
-                /// - `keep-alive-idle-time`
-                /// - `keep-alive-interval`
-                /// - `keep-alive-count`
-                ///   These properties can be configured while `keep-alive-enabled` is
-                ///   false, but only come into effect when `keep-alive-enabled` is true.
-                ///
-                /// Equivalent to the SO_KEEPALIVE socket option.
                 fn get_keep_alive_enabled(
                     &self,
                 ) -> ::core::result::Result<bool, ErrorCode> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:sockets/types@0.3.2#tcp-socket",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]tcp-socket.get-keep-alive-enabled",
-                        "wasi::sockets::types::HostTcpSocket",
-                        "get_keep_alive_enabled",
                     )
                 }
                 fn set_keep_alive_enabled(
                     &self,
                     value: bool,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:sockets/types@0.3.2#tcp-socket",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]tcp-socket.set-keep-alive-enabled",
-                        "wasi::sockets::types::HostTcpSocket",
-                        "set_keep_alive_enabled",
                     )
                 }
-                /// Amount of time the connection has to be idle before TCP starts
-                /// sending keepalive packets.
-                ///
-                /// If the provided value is 0, an `invalid-argument` error is returned.
-                /// All other values are accepted without error, but may be
-                /// clamped or rounded. As a result, the value read back from
-                /// this setting may differ from the value that was set.
-                ///
-                /// Equivalent to the TCP_KEEPIDLE socket option. (TCP_KEEPALIVE on MacOS)
-                ///
-                /// # Typical errors
-                /// - `invalid-argument`:     (set) The provided value was 0.
                 fn get_keep_alive_idle_time(
                     &self,
                 ) -> ::core::result::Result<Duration, ErrorCode> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:sockets/types@0.3.2#tcp-socket",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]tcp-socket.get-keep-alive-idle-time",
-                        "wasi::sockets::types::HostTcpSocket",
-                        "get_keep_alive_idle_time",
                     )
                 }
                 fn set_keep_alive_idle_time(
                     &self,
                     value: Duration,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:sockets/types@0.3.2#tcp-socket",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]tcp-socket.set-keep-alive-idle-time",
-                        "wasi::sockets::types::HostTcpSocket",
-                        "set_keep_alive_idle_time",
                     )
                 }
-                /// The time between keepalive packets.
-                ///
-                /// If the provided value is 0, an `invalid-argument` error is returned.
-                /// All other values are accepted without error, but may be
-                /// clamped or rounded. As a result, the value read back from
-                /// this setting may differ from the value that was set.
-                ///
-                /// Equivalent to the TCP_KEEPINTVL socket option.
-                ///
-                /// # Typical errors
-                /// - `invalid-argument`:     (set) The provided value was 0.
                 fn get_keep_alive_interval(
                     &self,
                 ) -> ::core::result::Result<Duration, ErrorCode> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:sockets/types@0.3.2#tcp-socket",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]tcp-socket.get-keep-alive-interval",
-                        "wasi::sockets::types::HostTcpSocket",
-                        "get_keep_alive_interval",
                     )
                 }
                 fn set_keep_alive_interval(
                     &self,
                     value: Duration,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:sockets/types@0.3.2#tcp-socket",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]tcp-socket.set-keep-alive-interval",
-                        "wasi::sockets::types::HostTcpSocket",
-                        "set_keep_alive_interval",
                     )
                 }
-                /// The maximum amount of keepalive packets TCP should send before
-                /// aborting the connection.
-                ///
-                /// If the provided value is 0, an `invalid-argument` error is returned.
-                /// All other values are accepted without error, but may be
-                /// clamped or rounded. As a result, the value read back from
-                /// this setting may differ from the value that was set.
-                ///
-                /// Equivalent to the TCP_KEEPCNT socket option.
-                ///
-                /// # Typical errors
-                /// - `invalid-argument`:     (set) The provided value was 0.
                 fn get_keep_alive_count(
                     &self,
                 ) -> ::core::result::Result<u32, ErrorCode> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:sockets/types@0.3.2#tcp-socket",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]tcp-socket.get-keep-alive-count",
-                        "wasi::sockets::types::HostTcpSocket",
-                        "get_keep_alive_count",
                     )
                 }
                 fn set_keep_alive_count(
                     &self,
                     value: u32,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:sockets/types@0.3.2#tcp-socket",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]tcp-socket.set-keep-alive-count",
-                        "wasi::sockets::types::HostTcpSocket",
-                        "set_keep_alive_count",
                     )
                 }
-                /// Equivalent to the IP_TTL & IPV6_UNICAST_HOPS socket options.
-                ///
-                /// If the provided value is 0, an `invalid-argument` error is returned.
-                ///
-                /// # Typical errors
-                /// - `invalid-argument`:     (set) The TTL value must be 1 or higher.
                 fn get_hop_limit(&self) -> ::core::result::Result<u8, ErrorCode> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:sockets/types@0.3.2#tcp-socket",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]tcp-socket.get-hop-limit",
-                        "wasi::sockets::types::HostTcpSocket",
-                        "get_hop_limit",
                     )
                 }
                 fn set_hop_limit(
                     &self,
                     value: u8,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:sockets/types@0.3.2#tcp-socket",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]tcp-socket.set-hop-limit",
-                        "wasi::sockets::types::HostTcpSocket",
-                        "set_hop_limit",
                     )
                 }
-                /// Kernel buffer space reserved for sending/receiving on this socket.
-                /// Implementations usually treat this as a cap the buffer can grow to,
-                /// rather than allocating the full amount immediately.
-                ///
-                /// If the provided value is 0, an `invalid-argument` error is returned.
-                /// All other values are accepted without error, but may be
-                /// clamped or rounded. As a result, the value read back from
-                /// this setting may differ from the value that was set.
-                ///
-                /// This is only a performance hint. The implementation may ignore it or
-                /// tweak it based on real traffic patterns.
-                /// Linux and macOS appear to behave differently depending on whether a
-                /// buffer size was explicitly set. When set, they tend to honor it; when
-                /// not set, they dynamically adjust the buffer size as the connection
-                /// progresses. This is especially noticeable when comparing the values
-                /// from before and after connection establishment.
-                ///
-                /// Equivalent to the SO_RCVBUF and SO_SNDBUF socket options.
-                ///
-                /// # Typical errors
-                /// - `invalid-argument`:     (set) The provided value was 0.
                 fn get_receive_buffer_size(
                     &self,
                 ) -> ::core::result::Result<u64, ErrorCode> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:sockets/types@0.3.2#tcp-socket",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]tcp-socket.get-receive-buffer-size",
-                        "wasi::sockets::types::HostTcpSocket",
-                        "get_receive_buffer_size",
                     )
                 }
                 fn set_receive_buffer_size(
                     &self,
                     value: u64,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:sockets/types@0.3.2#tcp-socket",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]tcp-socket.set-receive-buffer-size",
-                        "wasi::sockets::types::HostTcpSocket",
-                        "set_receive_buffer_size",
                     )
                 }
                 fn get_send_buffer_size(
                     &self,
                 ) -> ::core::result::Result<u64, ErrorCode> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:sockets/types@0.3.2#tcp-socket",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]tcp-socket.get-send-buffer-size",
-                        "wasi::sockets::types::HostTcpSocket",
-                        "get_send_buffer_size",
                     )
                 }
                 fn set_send_buffer_size(
                     &self,
                     value: u64,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:sockets/types@0.3.2#tcp-socket",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]tcp-socket.set-send-buffer-size",
-                        "wasi::sockets::types::HostTcpSocket",
-                        "set_send_buffer_size",
                     )
                 }
             }
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            impl<T: HostTcpSocket> ::core::convert::From<T> for TcpSocket {
-                fn from(object: T) -> Self {
-                    let handle = ::witbind::rt::native::new_resource::<
-                        dyn HostTcpSocket,
-                    >(::witbind::rt::Box::new(object));
-                    Self {
-                        handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(handle)
-                        },
-                    }
-                }
-            }
-            /// Natively (`cargo test` on the host): a test's object behind an imported [`UdpSocket`] (`wasi:sockets/types@0.3.2#udp-socket`); `UdpSocket::from(object)` hands it to the guest. A method left out panics when the guest calls it, naming it.
+            ::witbind::rt::native_resource!(TcpSocket, HostTcpSocket);
+            /// Natively (`cargo test` on the host): a test's object behind an imported [`UdpSocket`], with its methods; `UdpSocket::from(object)` hands it to the guest. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait HostUdpSocket: 'static {
-                /// Bind the socket to the provided IP address and port.
-                ///
-                /// If the IP address is zero (`0.0.0.0` in IPv4, `::` in IPv6), it is
-                /// left to the implementation to decide which network interface(s) to
-                /// bind to. If the port is zero, the socket will be bound to a random
-                /// free port.
-                ///
-                /// # Typical errors
-                /// - `invalid-argument`:          The `local-address` has the wrong address family. (EAFNOSUPPORT, EFAULT on Windows)
-                /// - `invalid-state`:             The socket is already bound. (EINVAL)
-                /// - `address-in-use`:            No ephemeral ports available. (EADDRINUSE, ENOBUFS on Windows)
-                /// - `address-in-use`:            Address is already in use. (EADDRINUSE)
-                /// - `address-not-bindable`:      `local-address` is not an address that can be bound to. (EADDRNOTAVAIL)
-                ///
-                /// # References
-                /// - <https://pubs.opengroup.org/onlinepubs/9699919799/functions/bind.html>
-                /// - <https://man7.org/linux/man-pages/man2/bind.2.html>
-                /// - <https://learn.microsoft.com/en-us/windows/win32/api/winsock/nf-winsock-bind>
-                /// - <https://man.freebsd.org/cgi/man.cgi?query=bind&sektion=2&format=html>
                 fn bind(
                     &self,
                     local_address: IpSocketAddress,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:sockets/types@0.3.2#udp-socket",
-                        "[method]udp-socket.bind",
-                        "wasi::sockets::types::HostUdpSocket",
-                        "bind",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "[method]udp-socket.bind")
                 }
-                /// Associate this socket with a specific peer address.
-                ///
-                /// On success, the `remote-address` of the socket is updated.
-                /// The `local-address` may be updated as well, based on the best network
-                /// path to `remote-address`. If the socket was not already explicitly
-                /// bound, this function will implicitly bind the socket to a random
-                /// free port.
-                ///
-                /// When a UDP socket is "connected", the `send` and `receive` methods
-                /// are limited to communicating with that peer only:
-                /// - `send` can only be used to send to this destination.
-                /// - `receive` will only return datagrams sent from the provided `remote-address`.
-                ///
-                /// The name "connect" was kept to align with the existing POSIX
-                /// terminology. Other than that, this function only changes the local
-                /// socket configuration and does not generate any network traffic.
-                /// The peer is not aware of this "connection".
-                ///
-                /// This method may be called multiple times on the same socket to change
-                /// its association, but only the most recent one will be effective.
-                ///
-                /// # Typical errors
-                /// - `invalid-argument`:          The `remote-address` has the wrong address family. (EAFNOSUPPORT)
-                /// - `invalid-argument`:          The IP address in `remote-address` is set to INADDR_ANY (`0.0.0.0` / `::`). (EDESTADDRREQ, EADDRNOTAVAIL)
-                /// - `invalid-argument`:          The port in `remote-address` is set to 0. (EDESTADDRREQ, EADDRNOTAVAIL)
-                /// - `address-in-use`:            Tried to perform an implicit bind, but there were no ephemeral ports available. (EADDRINUSE, EADDRNOTAVAIL on Linux, EAGAIN on BSD)
-                ///
-                /// # Implementors note
-                /// If the socket is already connected, some platforms (e.g. Linux)
-                /// require a disconnect before connecting to a different peer address.
-                ///
-                /// # References
-                /// - <https://pubs.opengroup.org/onlinepubs/9699919799/functions/connect.html>
-                /// - <https://man7.org/linux/man-pages/man2/connect.2.html>
-                /// - <https://learn.microsoft.com/en-us/windows/win32/api/winsock2/nf-winsock2-connect>
-                /// - <https://man.freebsd.org/cgi/man.cgi?connect>
                 fn connect(
                     &self,
                     remote_address: IpSocketAddress,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:sockets/types@0.3.2#udp-socket",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]udp-socket.connect",
-                        "wasi::sockets::types::HostUdpSocket",
-                        "connect",
                     )
                 }
-                /// Dissociate this socket from its peer address.
-                ///
-                /// After calling this method, `send` & `receive` are free to communicate
-                /// with any remote address again.
-                ///
-                /// The POSIX equivalent of this is calling `connect` with an `AF_UNSPEC` address.
-                ///
-                /// # Typical errors
-                /// - `invalid-state`:           The socket is not connected.
-                ///
-                /// # References
-                /// - <https://pubs.opengroup.org/onlinepubs/9699919799/functions/connect.html>
-                /// - <https://man7.org/linux/man-pages/man2/connect.2.html>
-                /// - <https://learn.microsoft.com/en-us/windows/win32/api/winsock2/nf-winsock2-connect>
-                /// - <https://man.freebsd.org/cgi/man.cgi?connect>
                 fn disconnect(&self) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:sockets/types@0.3.2#udp-socket",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]udp-socket.disconnect",
-                        "wasi::sockets::types::HostUdpSocket",
-                        "disconnect",
                     )
                 }
-                /// Get the current bound address.
-                ///
-                /// POSIX mentions:
-                /// > If the socket has not been bound to a local name, the value
-                /// > stored in the object pointed to by `address` is unspecified.
-                ///
-                /// WASI is stricter and requires `get-local-address` to return
-                /// `invalid-state` when the socket hasn't been bound yet.
-                ///
-                /// # Typical errors
-                /// - `invalid-state`: The socket is not bound to any local address.
-                ///
-                /// # References
-                /// - <https://pubs.opengroup.org/onlinepubs/9699919799/functions/getsockname.html>
-                /// - <https://man7.org/linux/man-pages/man2/getsockname.2.html>
-                /// - <https://learn.microsoft.com/en-us/windows/win32/api/winsock/nf-winsock-getsockname>
-                /// - <https://man.freebsd.org/cgi/man.cgi?getsockname>
                 fn get_local_address(
                     &self,
                 ) -> ::core::result::Result<IpSocketAddress, ErrorCode> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:sockets/types@0.3.2#udp-socket",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]udp-socket.get-local-address",
-                        "wasi::sockets::types::HostUdpSocket",
-                        "get_local_address",
                     )
                 }
-                /// Get the address the socket is currently "connected" to.
-                ///
-                /// # Typical errors
-                /// - `invalid-state`: The socket is not "connected" to a specific remote address. (ENOTCONN)
-                ///
-                /// # References
-                /// - <https://pubs.opengroup.org/onlinepubs/9699919799/functions/getpeername.html>
-                /// - <https://man7.org/linux/man-pages/man2/getpeername.2.html>
-                /// - <https://learn.microsoft.com/en-us/windows/win32/api/winsock/nf-winsock-getpeername>
-                /// - <https://man.freebsd.org/cgi/man.cgi?query=getpeername&sektion=2&n=1>
                 fn get_remote_address(
                     &self,
                 ) -> ::core::result::Result<IpSocketAddress, ErrorCode> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:sockets/types@0.3.2#udp-socket",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]udp-socket.get-remote-address",
-                        "wasi::sockets::types::HostUdpSocket",
-                        "get_remote_address",
                     )
                 }
-                /// Whether this is a IPv4 or IPv6 socket.
-                ///
-                /// This is the value passed to the constructor.
-                ///
-                /// Equivalent to the SO_DOMAIN socket option.
                 fn get_address_family(&self) -> IpAddressFamily {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:sockets/types@0.3.2#udp-socket",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]udp-socket.get-address-family",
-                        "wasi::sockets::types::HostUdpSocket",
-                        "get_address_family",
                     )
                 }
-                /// Equivalent to the IP_TTL & IPV6_UNICAST_HOPS socket options.
-                ///
-                /// If the provided value is 0, an `invalid-argument` error is returned.
-                ///
-                /// # Typical errors
-                /// - `invalid-argument`:     (set) The TTL value must be 1 or higher.
                 fn get_unicast_hop_limit(
                     &self,
                 ) -> ::core::result::Result<u8, ErrorCode> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:sockets/types@0.3.2#udp-socket",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]udp-socket.get-unicast-hop-limit",
-                        "wasi::sockets::types::HostUdpSocket",
-                        "get_unicast_hop_limit",
                     )
                 }
                 fn set_unicast_hop_limit(
                     &self,
                     value: u8,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:sockets/types@0.3.2#udp-socket",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]udp-socket.set-unicast-hop-limit",
-                        "wasi::sockets::types::HostUdpSocket",
-                        "set_unicast_hop_limit",
                     )
                 }
-                /// Kernel buffer space reserved for sending/receiving on this socket.
-                /// Implementations usually treat this as a cap the buffer can grow to,
-                /// rather than allocating the full amount immediately.
-                ///
-                /// If the provided value is 0, an `invalid-argument` error is returned.
-                /// All other values are accepted without error, but may be
-                /// clamped or rounded. As a result, the value read back from
-                /// this setting may differ from the value that was set.
-                ///
-                /// Equivalent to the SO_RCVBUF and SO_SNDBUF socket options.
-                ///
-                /// # Typical errors
-                /// - `invalid-argument`:     (set) The provided value was 0.
                 fn get_receive_buffer_size(
                     &self,
                 ) -> ::core::result::Result<u64, ErrorCode> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:sockets/types@0.3.2#udp-socket",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]udp-socket.get-receive-buffer-size",
-                        "wasi::sockets::types::HostUdpSocket",
-                        "get_receive_buffer_size",
                     )
                 }
                 fn set_receive_buffer_size(
                     &self,
                     value: u64,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:sockets/types@0.3.2#udp-socket",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]udp-socket.set-receive-buffer-size",
-                        "wasi::sockets::types::HostUdpSocket",
-                        "set_receive_buffer_size",
                     )
                 }
                 fn get_send_buffer_size(
                     &self,
                 ) -> ::core::result::Result<u64, ErrorCode> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:sockets/types@0.3.2#udp-socket",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]udp-socket.get-send-buffer-size",
-                        "wasi::sockets::types::HostUdpSocket",
-                        "get_send_buffer_size",
                     )
                 }
                 fn set_send_buffer_size(
                     &self,
                     value: u64,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:sockets/types@0.3.2#udp-socket",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]udp-socket.set-send-buffer-size",
-                        "wasi::sockets::types::HostUdpSocket",
-                        "set_send_buffer_size",
                     )
                 }
             }
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            impl<T: HostUdpSocket> ::core::convert::From<T> for UdpSocket {
-                fn from(object: T) -> Self {
-                    let handle = ::witbind::rt::native::new_resource::<
-                        dyn HostUdpSocket,
-                    >(::witbind::rt::Box::new(object));
-                    Self {
-                        handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(handle)
-                        },
-                    }
-                }
-            }
+            ::witbind::rt::native_resource!(UdpSocket, HostUdpSocket);
             /// The `stream` vtable of `TcpSocket`, with the intrinsics of `[method]tcp-socket.listen`.
             const _: () = {
                 unsafe extern "C" fn new() -> u64 {
@@ -8720,97 +7237,40 @@ pub mod wasi {
             /// must omit this function, rather than implementing it with deterministic
             /// data.
             pub fn get_random_bytes(max_len: u64) -> ::witbind::rt::Vec<u8> {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::get_random_bytes(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "wasi:random/random@0.3.2",
-                            "get-random-bytes",
-                            "wasi::random::random::Host",
-                            "wasi::random::random::install",
-                        ),
-                        max_len,
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("get-random-bytes", (i64, ptr));
-                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
-                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe { _wit_import(::witbind::rt::as_i64(max_len), _ptr1) };
-                    unsafe { ::witbind::rt::take_list_at::<u8>(_ptr1) }
-                }
+                ::witbind::rt::native_import!(
+                    Host, "get-random-bytes", get_random_bytes(max_len)
+                );
+                wit_import!("get-random-bytes", (i64, ptr));
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(::witbind::rt::as_i64(max_len), _ptr1) };
+                unsafe { ::witbind::rt::take_list_at::<u8>(_ptr1) }
             }
             /// Return a cryptographically-secure random or pseudo-random `u64` value.
             ///
             /// This function returns the same type of data as `get-random-bytes`,
             /// represented as a `u64`.
             pub fn get_random_u64() -> u64 {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::get_random_u64(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "wasi:random/random@0.3.2",
-                            "get-random-u64",
-                            "wasi::random::random::Host",
-                            "wasi::random::random::install",
-                        ),
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("get-random-u64", (), i64);
-                    let _ret1 = unsafe { _wit_import() };
-                    _ret1 as u64
-                }
+                ::witbind::rt::native_import!(Host, "get-random-u64", get_random_u64());
+                wit_import!("get-random-u64", (), i64);
+                let _ret1 = unsafe { _wit_import() };
+                _ret1 as u64
             }
-            /// Natively (`cargo test` on the host): the imports of `wasi:random/random@0.3.2` as a test implements them; make an implementation this thread's with [`install`]. A method left out panics when the guest calls it, naming it.
+            #[cfg(not(any(target_arch = "wasm32", miri)))]
+            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
+                wit: "wasi:random/random@0.3.2",
+                module: "wasi::random::random",
+                install: "install",
+            };
+            /// Natively (`cargo test` on the host): the imports of `wasi:random/random@0.3.2`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
-                /// Return up to `max-len` cryptographically-secure random or pseudo-random
-                /// bytes.
-                ///
-                /// This function must produce data at least as cryptographically secure and
-                /// fast as an adequately seeded cryptographically-secure pseudo-random
-                /// number generator (CSPRNG). It must not block, from the perspective of
-                /// the calling program, under any circumstances, including on the first
-                /// request and on requests for numbers of bytes. The returned data must
-                /// always be unpredictable.
-                ///
-                /// Implementations MAY return fewer bytes than requested (a short read).
-                /// Callers that require exactly `max-len` bytes MUST call this function in
-                /// a loop until the desired number of bytes has been accumulated.
-                /// Implementations MUST return at least 1 byte when `max-len` is greater
-                /// than zero. When `max-len` is zero, implementations MUST return an empty
-                /// list without trapping.
-                ///
-                /// This function must always return fresh data. Deterministic environments
-                /// must omit this function, rather than implementing it with deterministic
-                /// data.
                 fn get_random_bytes(&self, max_len: u64) -> ::witbind::rt::Vec<u8> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:random/random@0.3.2",
-                        "get-random-bytes",
-                        "wasi::random::random::Host",
-                        "get_random_bytes",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "get-random-bytes")
                 }
-                /// Return a cryptographically-secure random or pseudo-random `u64` value.
-                ///
-                /// This function returns the same type of data as `get-random-bytes`,
-                /// represented as a `u64`.
                 fn get_random_u64(&self) -> u64 {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:random/random@0.3.2",
-                        "get-random-u64",
-                        "wasi::random::random::Host",
-                        "get_random_u64",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "get-random-u64")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `wasi:random/random@0.3.2` until the returned guard is dropped (the one installed before comes back then).
@@ -8849,95 +7309,48 @@ pub mod wasi {
             /// than zero. When `max-len` is zero, implementations MUST return an empty
             /// list without trapping.
             pub fn get_insecure_random_bytes(max_len: u64) -> ::witbind::rt::Vec<u8> {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::get_insecure_random_bytes(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "wasi:random/insecure@0.3.2",
-                            "get-insecure-random-bytes",
-                            "wasi::random::insecure::Host",
-                            "wasi::random::insecure::install",
-                        ),
-                        max_len,
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("get-insecure-random-bytes", (i64, ptr));
-                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
-                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe { _wit_import(::witbind::rt::as_i64(max_len), _ptr1) };
-                    unsafe { ::witbind::rt::take_list_at::<u8>(_ptr1) }
-                }
+                ::witbind::rt::native_import!(
+                    Host, "get-insecure-random-bytes", get_insecure_random_bytes(max_len)
+                );
+                wit_import!("get-insecure-random-bytes", (i64, ptr));
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(::witbind::rt::as_i64(max_len), _ptr1) };
+                unsafe { ::witbind::rt::take_list_at::<u8>(_ptr1) }
             }
             /// Return an insecure pseudo-random `u64` value.
             ///
             /// This function returns the same type of pseudo-random data as
             /// `get-insecure-random-bytes`, represented as a `u64`.
             pub fn get_insecure_random_u64() -> u64 {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::get_insecure_random_u64(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "wasi:random/insecure@0.3.2",
-                            "get-insecure-random-u64",
-                            "wasi::random::insecure::Host",
-                            "wasi::random::insecure::install",
-                        ),
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("get-insecure-random-u64", (), i64);
-                    let _ret1 = unsafe { _wit_import() };
-                    _ret1 as u64
-                }
+                ::witbind::rt::native_import!(
+                    Host, "get-insecure-random-u64", get_insecure_random_u64()
+                );
+                wit_import!("get-insecure-random-u64", (), i64);
+                let _ret1 = unsafe { _wit_import() };
+                _ret1 as u64
             }
-            /// Natively (`cargo test` on the host): the imports of `wasi:random/insecure@0.3.2` as a test implements them; make an implementation this thread's with [`install`]. A method left out panics when the guest calls it, naming it.
+            #[cfg(not(any(target_arch = "wasm32", miri)))]
+            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
+                wit: "wasi:random/insecure@0.3.2",
+                module: "wasi::random::insecure",
+                install: "install",
+            };
+            /// Natively (`cargo test` on the host): the imports of `wasi:random/insecure@0.3.2`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
-                /// Return up to `max-len` insecure pseudo-random bytes.
-                ///
-                /// This function is not cryptographically secure. Do not use it for
-                /// anything related to security.
-                ///
-                /// There are no requirements on the values of the returned bytes, however
-                /// implementations are encouraged to return evenly distributed values with
-                /// a long period.
-                ///
-                /// Implementations MAY return fewer bytes than requested (a short read).
-                /// Callers that require exactly `max-len` bytes MUST call this function in
-                /// a loop until the desired number of bytes has been accumulated.
-                /// Implementations MUST return at least 1 byte when `max-len` is greater
-                /// than zero. When `max-len` is zero, implementations MUST return an empty
-                /// list without trapping.
                 fn get_insecure_random_bytes(
                     &self,
                     max_len: u64,
                 ) -> ::witbind::rt::Vec<u8> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:random/insecure@0.3.2",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "get-insecure-random-bytes",
-                        "wasi::random::insecure::Host",
-                        "get_insecure_random_bytes",
                     )
                 }
-                /// Return an insecure pseudo-random `u64` value.
-                ///
-                /// This function returns the same type of pseudo-random data as
-                /// `get-insecure-random-bytes`, represented as a `u64`.
                 fn get_insecure_random_u64(&self) -> u64 {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:random/insecure@0.3.2",
-                        "get-insecure-random-u64",
-                        "wasi::random::insecure::Host",
-                        "get_insecure_random_u64",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "get-insecure-random-u64")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `wasi:random/insecure@0.3.2` until the returned guard is dropped (the one installed before comes back then).
@@ -8978,58 +7391,29 @@ pub mod wasi {
             /// called multiple times and potentially used for purposes other than DoS
             /// protection.
             pub fn get_insecure_seed() -> (u64, u64) {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::get_insecure_seed(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "wasi:random/insecure-seed@0.3.2",
-                            "get-insecure-seed",
-                            "wasi::random::insecure_seed::Host",
-                            "wasi::random::insecure_seed::install",
-                        ),
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("get-insecure-seed", (ptr));
-                    let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
-                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe { _wit_import(_ptr1) };
-                    let _l2 = unsafe { *_ptr1.cast::<u64>() };
-                    let _l3 = unsafe { *_ptr1.add(8).cast::<u64>() };
-                    (_l2, _l3)
-                }
+                ::witbind::rt::native_import!(
+                    Host, "get-insecure-seed", get_insecure_seed()
+                );
+                wit_import!("get-insecure-seed", (ptr));
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
+                let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_ptr1) };
+                let _l2 = unsafe { *_ptr1.cast::<u64>() };
+                let _l3 = unsafe { *_ptr1.add(8).cast::<u64>() };
+                (_l2, _l3)
             }
-            /// Natively (`cargo test` on the host): the imports of `wasi:random/insecure-seed@0.3.2` as a test implements them; make an implementation this thread's with [`install`]. A method left out panics when the guest calls it, naming it.
+            #[cfg(not(any(target_arch = "wasm32", miri)))]
+            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
+                wit: "wasi:random/insecure-seed@0.3.2",
+                module: "wasi::random::insecure_seed",
+                install: "install",
+            };
+            /// Natively (`cargo test` on the host): the imports of `wasi:random/insecure-seed@0.3.2`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
-                /// Return a 128-bit value that may contain a pseudo-random value.
-                ///
-                /// The returned value is not required to be computed from a CSPRNG, and may
-                /// even be entirely deterministic. Host implementations are encouraged to
-                /// provide pseudo-random values to any program exposed to
-                /// attacker-controlled content, to enable DoS protection built into many
-                /// languages' hash-map implementations.
-                ///
-                /// This function is intended to only be called once, by a source language
-                /// to initialize Denial Of Service (DoS) protection in its hash-map
-                /// implementation.
-                ///
-                /// # Expected future evolution
-                ///
-                /// This will likely be changed to a value import, to prevent it from being
-                /// called multiple times and potentially used for purposes other than DoS
-                /// protection.
                 fn get_insecure_seed(&self) -> (u64, u64) {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:random/insecure-seed@0.3.2",
-                        "get-insecure-seed",
-                        "wasi::random::insecure_seed::Host",
-                        "get_insecure_seed",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "get-insecure-seed")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `wasi:random/insecure-seed@0.3.2` until the returned guard is dropped (the one installed before comes back then).

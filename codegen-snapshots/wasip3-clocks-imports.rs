@@ -45,48 +45,18 @@ pub mod wasi {
             /// should ensure that the starting time is low enough to avoid the
             /// possibility of overflow in practice.
             pub fn now() -> Mark {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::now(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "wasi:clocks/monotonic-clock@0.3.2",
-                            "now",
-                            "wasi::clocks::monotonic_clock::Host",
-                            "wasi::clocks::monotonic_clock::install",
-                        ),
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("now", (), i64);
-                    let _ret1 = unsafe { _wit_import() };
-                    _ret1 as u64
-                }
+                ::witbind::rt::native_import!(Host, "now", now());
+                wit_import!("now", (), i64);
+                let _ret1 = unsafe { _wit_import() };
+                _ret1 as u64
             }
             /// Query the resolution of the clock. Returns the duration of time
             /// corresponding to a clock tick.
             pub fn get_resolution() -> Duration {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::get_resolution(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "wasi:clocks/monotonic-clock@0.3.2",
-                            "get-resolution",
-                            "wasi::clocks::monotonic_clock::Host",
-                            "wasi::clocks::monotonic_clock::install",
-                        ),
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("get-resolution", (), i64);
-                    let _ret1 = unsafe { _wit_import() };
-                    _ret1 as u64
-                }
+                ::witbind::rt::native_import!(Host, "get-resolution", get_resolution());
+                wit_import!("get-resolution", (), i64);
+                let _ret1 = unsafe { _wit_import() };
+                _ret1 as u64
             }
             /// Wait until the specified mark has occurred.
             pub async fn wait_until(when: Mark) {
@@ -206,36 +176,21 @@ pub mod wasi {
                     )
                     .await
             }
-            /// Natively (`cargo test` on the host): the imports of `wasi:clocks/monotonic-clock@0.3.2` as a test implements them; make an implementation this thread's with [`install`]. A method left out panics when the guest calls it, naming it.
+            #[cfg(not(any(target_arch = "wasm32", miri)))]
+            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
+                wit: "wasi:clocks/monotonic-clock@0.3.2",
+                module: "wasi::clocks::monotonic_clock",
+                install: "install",
+            };
+            /// Natively (`cargo test` on the host): the imports of `wasi:clocks/monotonic-clock@0.3.2`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
-                /// Read the current value of the clock.
-                ///
-                /// The clock is monotonic, therefore calling this function repeatedly will
-                /// produce a sequence of non-decreasing values.
-                ///
-                /// For completeness, this function traps if it's not possible to represent
-                /// the value of the clock in a `mark`. Consequently, implementations
-                /// should ensure that the starting time is low enough to avoid the
-                /// possibility of overflow in practice.
                 fn now(&self) -> Mark {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:clocks/monotonic-clock@0.3.2",
-                        "now",
-                        "wasi::clocks::monotonic_clock::Host",
-                        "now",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "now")
                 }
-                /// Query the resolution of the clock. Returns the duration of time
-                /// corresponding to a clock tick.
                 fn get_resolution(&self) -> Duration {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:clocks/monotonic-clock@0.3.2",
-                        "get-resolution",
-                        "wasi::clocks::monotonic_clock::Host",
-                        "get_resolution",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "get-resolution")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `wasi:clocks/monotonic-clock@0.3.2` until the returned guard is dropped (the one installed before comes back then).
@@ -303,83 +258,41 @@ pub mod wasi {
             ///
             /// The nanoseconds field of the output is always less than 1000000000.
             pub fn now() -> Instant {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::now(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "wasi:clocks/system-clock@0.3.2",
-                            "now",
-                            "wasi::clocks::system_clock::Host",
-                            "wasi::clocks::system_clock::install",
-                        ),
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("now", (ptr));
-                    let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
-                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe { _wit_import(_ptr1) };
-                    let _l2 = unsafe { *_ptr1.cast::<i64>() };
-                    let _l3 = unsafe { *_ptr1.add(8).cast::<u32>() };
-                    Instant {
-                        seconds: _l2,
-                        nanoseconds: _l3,
-                    }
+                ::witbind::rt::native_import!(Host, "now", now());
+                wit_import!("now", (ptr));
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
+                let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_ptr1) };
+                let _l2 = unsafe { *_ptr1.cast::<i64>() };
+                let _l3 = unsafe { *_ptr1.add(8).cast::<u32>() };
+                Instant {
+                    seconds: _l2,
+                    nanoseconds: _l3,
                 }
             }
             /// Query the resolution of the clock. Returns the smallest duration of time
             /// that the implementation permits distinguishing.
             pub fn get_resolution() -> Duration {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::get_resolution(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "wasi:clocks/system-clock@0.3.2",
-                            "get-resolution",
-                            "wasi::clocks::system_clock::Host",
-                            "wasi::clocks::system_clock::install",
-                        ),
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("get-resolution", (), i64);
-                    let _ret1 = unsafe { _wit_import() };
-                    _ret1 as u64
-                }
+                ::witbind::rt::native_import!(Host, "get-resolution", get_resolution());
+                wit_import!("get-resolution", (), i64);
+                let _ret1 = unsafe { _wit_import() };
+                _ret1 as u64
             }
-            /// Natively (`cargo test` on the host): the imports of `wasi:clocks/system-clock@0.3.2` as a test implements them; make an implementation this thread's with [`install`]. A method left out panics when the guest calls it, naming it.
+            #[cfg(not(any(target_arch = "wasm32", miri)))]
+            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
+                wit: "wasi:clocks/system-clock@0.3.2",
+                module: "wasi::clocks::system_clock",
+                install: "install",
+            };
+            /// Natively (`cargo test` on the host): the imports of `wasi:clocks/system-clock@0.3.2`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
-                /// Read the current value of the clock.
-                ///
-                /// This clock is not monotonic, therefore calling this function repeatedly
-                /// will not necessarily produce a sequence of non-decreasing values.
-                ///
-                /// The nanoseconds field of the output is always less than 1000000000.
                 fn now(&self) -> Instant {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:clocks/system-clock@0.3.2",
-                        "now",
-                        "wasi::clocks::system_clock::Host",
-                        "now",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "now")
                 }
-                /// Query the resolution of the clock. Returns the smallest duration of time
-                /// that the implementation permits distinguishing.
                 fn get_resolution(&self) -> Duration {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:clocks/system-clock@0.3.2",
-                        "get-resolution",
-                        "wasi::clocks::system_clock::Host",
-                        "get_resolution",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "get-resolution")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `wasi:clocks/system-clock@0.3.2` until the returned guard is dropped (the one installed before comes back then).

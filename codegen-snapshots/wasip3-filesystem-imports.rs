@@ -116,83 +116,41 @@ pub mod wasi {
             ///
             /// The nanoseconds field of the output is always less than 1000000000.
             pub fn now() -> Instant {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::now(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "wasi:clocks/system-clock@0.3.2",
-                            "now",
-                            "wasi::clocks::system_clock::Host",
-                            "wasi::clocks::system_clock::install",
-                        ),
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("now", (ptr));
-                    let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
-                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe { _wit_import(_ptr1) };
-                    let _l2 = unsafe { *_ptr1.cast::<i64>() };
-                    let _l3 = unsafe { *_ptr1.add(8).cast::<u32>() };
-                    Instant {
-                        seconds: _l2,
-                        nanoseconds: _l3,
-                    }
+                ::witbind::rt::native_import!(Host, "now", now());
+                wit_import!("now", (ptr));
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
+                let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_ptr1) };
+                let _l2 = unsafe { *_ptr1.cast::<i64>() };
+                let _l3 = unsafe { *_ptr1.add(8).cast::<u32>() };
+                Instant {
+                    seconds: _l2,
+                    nanoseconds: _l3,
                 }
             }
             /// Query the resolution of the clock. Returns the smallest duration of time
             /// that the implementation permits distinguishing.
             pub fn get_resolution() -> Duration {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::get_resolution(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "wasi:clocks/system-clock@0.3.2",
-                            "get-resolution",
-                            "wasi::clocks::system_clock::Host",
-                            "wasi::clocks::system_clock::install",
-                        ),
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("get-resolution", (), i64);
-                    let _ret1 = unsafe { _wit_import() };
-                    _ret1 as u64
-                }
+                ::witbind::rt::native_import!(Host, "get-resolution", get_resolution());
+                wit_import!("get-resolution", (), i64);
+                let _ret1 = unsafe { _wit_import() };
+                _ret1 as u64
             }
-            /// Natively (`cargo test` on the host): the imports of `wasi:clocks/system-clock@0.3.2` as a test implements them; make an implementation this thread's with [`install`]. A method left out panics when the guest calls it, naming it.
+            #[cfg(not(any(target_arch = "wasm32", miri)))]
+            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
+                wit: "wasi:clocks/system-clock@0.3.2",
+                module: "wasi::clocks::system_clock",
+                install: "install",
+            };
+            /// Natively (`cargo test` on the host): the imports of `wasi:clocks/system-clock@0.3.2`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
-                /// Read the current value of the clock.
-                ///
-                /// This clock is not monotonic, therefore calling this function repeatedly
-                /// will not necessarily produce a sequence of non-decreasing values.
-                ///
-                /// The nanoseconds field of the output is always less than 1000000000.
                 fn now(&self) -> Instant {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:clocks/system-clock@0.3.2",
-                        "now",
-                        "wasi::clocks::system_clock::Host",
-                        "now",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "now")
                 }
-                /// Query the resolution of the clock. Returns the smallest duration of time
-                /// that the implementation permits distinguishing.
                 fn get_resolution(&self) -> Duration {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:clocks/system-clock@0.3.2",
-                        "get-resolution",
-                        "wasi::clocks::system_clock::Host",
-                        "get_resolution",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "get-resolution")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `wasi:clocks/system-clock@0.3.2` until the returned guard is dropped (the one installed before comes back then).
@@ -576,52 +534,36 @@ pub mod wasi {
                         ::core::result::Result<(), ErrorCode>,
                     >,
                 ) {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostDescriptor::read_via_stream(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostDescriptor,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:filesystem/types@0.3.2#descriptor",
-                            ),
-                            offset,
+                    ::witbind::rt::native_method!(
+                        HostDescriptor, self, read_via_stream(offset)
+                    );
+                    wit_import!("[method]descriptor.read-via-stream", (i32, i64, ptr));
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe {
+                        _wit_import(
+                            self.handle() as i32,
+                            ::witbind::rt::as_i64(offset),
+                            _ptr1,
                         )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!(
-                            "[method]descriptor.read-via-stream", (i32, i64, ptr)
-                        );
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u32; 2],
-                        >::uninit();
-                        let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                    };
+                    let _l2 = unsafe { *_ptr1.cast::<u32>() };
+                    let _l3 = unsafe { *_ptr1.add(4).cast::<u32>() };
+                    (
+                        ::witbind::rt::async_support::StreamReader::new(
+                            _l2,
+                            <u8 as super::super::super::wit_stream::StreamPayload>::VTABLE,
+                        ),
                         unsafe {
-                            _wit_import(
-                                self.handle() as i32,
-                                ::witbind::rt::as_i64(offset),
-                                _ptr1,
+                            ::witbind::rt::async_support::FutureReader::new(
+                                _l3,
+                                <::core::result::Result<
+                                    (),
+                                    ErrorCode,
+                                > as super::super::super::wit_future::FuturePayload>::VTABLE,
                             )
-                        };
-                        let _l2 = unsafe { *_ptr1.cast::<u32>() };
-                        let _l3 = unsafe { *_ptr1.add(4).cast::<u32>() };
-                        (
-                            ::witbind::rt::async_support::StreamReader::new(
-                                _l2,
-                                <u8 as super::super::super::wit_stream::StreamPayload>::VTABLE,
-                            ),
-                            unsafe {
-                                ::witbind::rt::async_support::FutureReader::new(
-                                    _l3,
-                                    <::core::result::Result<
-                                        (),
-                                        ErrorCode,
-                                    > as super::super::super::wit_future::FuturePayload>::VTABLE,
-                                )
-                            },
-                        )
-                    }
+                        },
+                    )
                 }
                 /// Return a stream for writing to a file, if available.
                 ///
@@ -642,40 +584,27 @@ pub mod wasi {
                 ) -> ::witbind::rt::async_support::FutureReader<
                     ::core::result::Result<(), ErrorCode>,
                 > {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostDescriptor::write_via_stream(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostDescriptor,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:filesystem/types@0.3.2#descriptor",
-                            ),
-                            data,
-                            offset,
+                    ::witbind::rt::native_method!(
+                        HostDescriptor, self, write_via_stream(data, offset)
+                    );
+                    wit_import!(
+                        "[method]descriptor.write-via-stream", (i32, i32, i64), i32
+                    );
+                    let _ret1 = unsafe {
+                        _wit_import(
+                            self.handle() as i32,
+                            data.take_handle() as i32,
+                            ::witbind::rt::as_i64(offset),
                         )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!(
-                            "[method]descriptor.write-via-stream", (i32, i32, i64), i32
-                        );
-                        let _ret1 = unsafe {
-                            _wit_import(
-                                self.handle() as i32,
-                                data.take_handle() as i32,
-                                ::witbind::rt::as_i64(offset),
-                            )
-                        };
-                        unsafe {
-                            ::witbind::rt::async_support::FutureReader::new(
-                                _ret1 as u32,
-                                <::core::result::Result<
-                                    (),
-                                    ErrorCode,
-                                > as super::super::super::wit_future::FuturePayload>::VTABLE,
-                            )
-                        }
+                    };
+                    unsafe {
+                        ::witbind::rt::async_support::FutureReader::new(
+                            _ret1 as u32,
+                            <::core::result::Result<
+                                (),
+                                ErrorCode,
+                            > as super::super::super::wit_future::FuturePayload>::VTABLE,
+                        )
                     }
                 }
                 /// Return a stream for appending to a file, if available.
@@ -692,35 +621,21 @@ pub mod wasi {
                 ) -> ::witbind::rt::async_support::FutureReader<
                     ::core::result::Result<(), ErrorCode>,
                 > {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostDescriptor::append_via_stream(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostDescriptor,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:filesystem/types@0.3.2#descriptor",
-                            ),
-                            data,
+                    ::witbind::rt::native_method!(
+                        HostDescriptor, self, append_via_stream(data)
+                    );
+                    wit_import!("[method]descriptor.append-via-stream", (i32, i32), i32);
+                    let _ret1 = unsafe {
+                        _wit_import(self.handle() as i32, data.take_handle() as i32)
+                    };
+                    unsafe {
+                        ::witbind::rt::async_support::FutureReader::new(
+                            _ret1 as u32,
+                            <::core::result::Result<
+                                (),
+                                ErrorCode,
+                            > as super::super::super::wit_future::FuturePayload>::VTABLE,
                         )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!(
-                            "[method]descriptor.append-via-stream", (i32, i32), i32
-                        );
-                        let _ret1 = unsafe {
-                            _wit_import(self.handle() as i32, data.take_handle() as i32)
-                        };
-                        unsafe {
-                            ::witbind::rt::async_support::FutureReader::new(
-                                _ret1 as u32,
-                                <::core::result::Result<
-                                    (),
-                                    ErrorCode,
-                                > as super::super::super::wit_future::FuturePayload>::VTABLE,
-                            )
-                        }
                     }
                 }
                 /// Provide file advisory information on a descriptor.
@@ -1225,43 +1140,30 @@ pub mod wasi {
                         ::core::result::Result<(), ErrorCode>,
                     >,
                 ) {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostDescriptor::read_directory(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostDescriptor,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:filesystem/types@0.3.2#descriptor",
-                            ),
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!("[method]descriptor.read-directory", (i32, ptr));
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u32; 2],
-                        >::uninit();
-                        let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe { _wit_import(self.handle() as i32, _ptr1) };
-                        let _l2 = unsafe { *_ptr1.cast::<u32>() };
-                        let _l3 = unsafe { *_ptr1.add(4).cast::<u32>() };
-                        (
-                            ::witbind::rt::async_support::StreamReader::new(
-                                _l2,
-                                <DirectoryEntry as super::super::super::wit_stream::StreamPayload>::VTABLE,
-                            ),
-                            unsafe {
-                                ::witbind::rt::async_support::FutureReader::new(
-                                    _l3,
-                                    <::core::result::Result<
-                                        (),
-                                        ErrorCode,
-                                    > as super::super::super::wit_future::FuturePayload>::VTABLE,
-                                )
-                            },
-                        )
-                    }
+                    ::witbind::rt::native_method!(
+                        HostDescriptor, self, read_directory()
+                    );
+                    wit_import!("[method]descriptor.read-directory", (i32, ptr));
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
+                    let _l2 = unsafe { *_ptr1.cast::<u32>() };
+                    let _l3 = unsafe { *_ptr1.add(4).cast::<u32>() };
+                    (
+                        ::witbind::rt::async_support::StreamReader::new(
+                            _l2,
+                            <DirectoryEntry as super::super::super::wit_stream::StreamPayload>::VTABLE,
+                        ),
+                        unsafe {
+                            ::witbind::rt::async_support::FutureReader::new(
+                                _l3,
+                                <::core::result::Result<
+                                    (),
+                                    ErrorCode,
+                                > as super::super::super::wit_future::FuturePayload>::VTABLE,
+                            )
+                        },
+                    )
                 }
                 /// Synchronize the data and metadata of a file to disk.
                 ///
@@ -2702,26 +2604,16 @@ pub mod wasi {
                         .await
                 }
             }
-            /// Natively (`cargo test` on the host): a test's object behind an imported [`Descriptor`] (`wasi:filesystem/types@0.3.2#descriptor`); `Descriptor::from(object)` hands it to the guest. A method left out panics when the guest calls it, naming it.
+            #[cfg(not(any(target_arch = "wasm32", miri)))]
+            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
+                wit: "wasi:filesystem/types@0.3.2",
+                module: "wasi::filesystem::types",
+                install: "install",
+            };
+            /// Natively (`cargo test` on the host): a test's object behind an imported [`Descriptor`], with its methods; `Descriptor::from(object)` hands it to the guest. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait HostDescriptor: 'static {
-                /// Return a stream for reading from a file.
-                ///
-                /// Multiple read, write, and append streams may be active on the same open
-                /// file and they do not interfere with each other.
-                ///
-                /// This function returns a `stream` which provides the data received from the
-                /// file, and a `future` providing additional error information in case an
-                /// error is encountered.
-                ///
-                /// If no error is encountered, `stream.read` on the `stream` will return
-                /// `read-status::closed` with no `error-context` and the future resolves to
-                /// the value `ok`. If an error is encountered, `stream.read` on the
-                /// `stream` returns `read-status::closed` with an `error-context` and the future
-                /// resolves to `err` with an `error-code`.
-                ///
-                /// Note: This is similar to `pread` in POSIX.
                 fn read_via_stream(
                     &self,
                     offset: Filesize,
@@ -2731,25 +2623,11 @@ pub mod wasi {
                         ::core::result::Result<(), ErrorCode>,
                     >,
                 ) {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:filesystem/types@0.3.2#descriptor",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]descriptor.read-via-stream",
-                        "wasi::filesystem::types::HostDescriptor",
-                        "read_via_stream",
                     )
                 }
-                /// Return a stream for writing to a file, if available.
-                ///
-                /// May fail with an error-code describing why the file cannot be written.
-                ///
-                /// It is valid to write past the end of a file; the file is extended to the
-                /// extent of the write, with bytes between the previous end and the start of
-                /// the write set to zero.
-                ///
-                /// This function returns once either full contents of the stream are
-                /// written or an error is encountered.
-                ///
-                /// Note: This is similar to `pwrite` in POSIX.
                 fn write_via_stream(
                     &self,
                     data: ::witbind::rt::async_support::StreamReader<u8>,
@@ -2757,46 +2635,22 @@ pub mod wasi {
                 ) -> ::witbind::rt::async_support::FutureReader<
                     ::core::result::Result<(), ErrorCode>,
                 > {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:filesystem/types@0.3.2#descriptor",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]descriptor.write-via-stream",
-                        "wasi::filesystem::types::HostDescriptor",
-                        "write_via_stream",
                     )
                 }
-                /// Return a stream for appending to a file, if available.
-                ///
-                /// May fail with an error-code describing why the file cannot be appended.
-                ///
-                /// This function returns once either full contents of the stream are
-                /// written or an error is encountered.
-                ///
-                /// Note: This is similar to `write` with `O_APPEND` in POSIX.
                 fn append_via_stream(
                     &self,
                     data: ::witbind::rt::async_support::StreamReader<u8>,
                 ) -> ::witbind::rt::async_support::FutureReader<
                     ::core::result::Result<(), ErrorCode>,
                 > {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:filesystem/types@0.3.2#descriptor",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]descriptor.append-via-stream",
-                        "wasi::filesystem::types::HostDescriptor",
-                        "append_via_stream",
                     )
                 }
-                /// Read directory entries from a directory.
-                ///
-                /// On filesystems where directories contain entries referring to themselves
-                /// and their parents, often named `.` and `..` respectively, these entries
-                /// are omitted.
-                ///
-                /// This always returns a new stream which starts at the beginning of the
-                /// directory. Multiple streams may be active on the same directory, and they
-                /// do not interfere with each other.
-                ///
-                /// This function returns a future, which will resolve to an error code if
-                /// reading full contents of the directory fails.
                 fn read_directory(
                     &self,
                 ) -> (
@@ -2805,27 +2659,13 @@ pub mod wasi {
                         ::core::result::Result<(), ErrorCode>,
                     >,
                 ) {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:filesystem/types@0.3.2#descriptor",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]descriptor.read-directory",
-                        "wasi::filesystem::types::HostDescriptor",
-                        "read_directory",
                     )
                 }
             }
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            impl<T: HostDescriptor> ::core::convert::From<T> for Descriptor {
-                fn from(object: T) -> Self {
-                    let handle = ::witbind::rt::native::new_resource::<
-                        dyn HostDescriptor,
-                    >(::witbind::rt::Box::new(object));
-                    Self {
-                        handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(handle)
-                        },
-                    }
-                }
-            }
+            ::witbind::rt::native_resource!(Descriptor, HostDescriptor);
             /// The `stream` vtable of `u8`, with the intrinsics of `[method]descriptor.read-via-stream`.
             const _: () = {
                 unsafe extern "C" fn new() -> u64 {
@@ -3536,50 +3376,37 @@ pub mod wasi {
             pub fn get_directories() -> ::witbind::rt::Vec<
                 (Descriptor, ::witbind::rt::String),
             > {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::get_directories(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "wasi:filesystem/preopens@0.3.2",
-                            "get-directories",
-                            "wasi::filesystem::preopens::Host",
-                            "wasi::filesystem::preopens::install",
-                        ),
+                ::witbind::rt::native_import!(
+                    Host, "get-directories", get_directories()
+                );
+                wit_import!("get-directories", (ptr));
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_ptr1) };
+                let _list2 = unsafe { ::witbind::rt::list_at(_ptr1) };
+                let _lift3 = |_base3: *mut u8| {
+                    let _l4 = unsafe { *_base3.cast::<i32>() };
+                    (
+                        unsafe { Descriptor::from_handle(_l4 as u32) },
+                        unsafe { ::witbind::rt::take_string_at(_base3.add(4)) },
                     )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("get-directories", (ptr));
-                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
-                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe { _wit_import(_ptr1) };
-                    let _list2 = unsafe { ::witbind::rt::list_at(_ptr1) };
-                    let _lift3 = |_base3: *mut u8| {
-                        let _l4 = unsafe { *_base3.cast::<i32>() };
-                        (
-                            unsafe { Descriptor::from_handle(_l4 as u32) },
-                            unsafe { ::witbind::rt::take_string_at(_base3.add(4)) },
-                        )
-                    };
-                    unsafe { ::witbind::rt::lift_list(_list2, 12, 4, _lift3) }
-                }
+                };
+                unsafe { ::witbind::rt::lift_list(_list2, 12, 4, _lift3) }
             }
-            /// Natively (`cargo test` on the host): the imports of `wasi:filesystem/preopens@0.3.2` as a test implements them; make an implementation this thread's with [`install`]. A method left out panics when the guest calls it, naming it.
+            #[cfg(not(any(target_arch = "wasm32", miri)))]
+            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
+                wit: "wasi:filesystem/preopens@0.3.2",
+                module: "wasi::filesystem::preopens",
+                install: "install",
+            };
+            /// Natively (`cargo test` on the host): the imports of `wasi:filesystem/preopens@0.3.2`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
-                /// Return the set of preopened directories, and their paths.
                 fn get_directories(
                     &self,
                 ) -> ::witbind::rt::Vec<(Descriptor, ::witbind::rt::String)> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:filesystem/preopens@0.3.2",
-                        "get-directories",
-                        "wasi::filesystem::preopens::Host",
-                        "get_directories",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "get-directories")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `wasi:filesystem/preopens@0.3.2` until the returned guard is dropped (the one installed before comes back then).

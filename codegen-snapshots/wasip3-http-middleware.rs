@@ -115,48 +115,18 @@ pub mod wasi {
             /// should ensure that the starting time is low enough to avoid the
             /// possibility of overflow in practice.
             pub fn now() -> Mark {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::now(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "wasi:clocks/monotonic-clock@0.3.2",
-                            "now",
-                            "wasi::clocks::monotonic_clock::Host",
-                            "wasi::clocks::monotonic_clock::install",
-                        ),
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("now", (), i64);
-                    let _ret1 = unsafe { _wit_import() };
-                    _ret1 as u64
-                }
+                ::witbind::rt::native_import!(Host, "now", now());
+                wit_import!("now", (), i64);
+                let _ret1 = unsafe { _wit_import() };
+                _ret1 as u64
             }
             /// Query the resolution of the clock. Returns the duration of time
             /// corresponding to a clock tick.
             pub fn get_resolution() -> Duration {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::get_resolution(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "wasi:clocks/monotonic-clock@0.3.2",
-                            "get-resolution",
-                            "wasi::clocks::monotonic_clock::Host",
-                            "wasi::clocks::monotonic_clock::install",
-                        ),
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("get-resolution", (), i64);
-                    let _ret1 = unsafe { _wit_import() };
-                    _ret1 as u64
-                }
+                ::witbind::rt::native_import!(Host, "get-resolution", get_resolution());
+                wit_import!("get-resolution", (), i64);
+                let _ret1 = unsafe { _wit_import() };
+                _ret1 as u64
             }
             /// Wait until the specified mark has occurred.
             pub async fn wait_until(when: Mark) {
@@ -276,36 +246,21 @@ pub mod wasi {
                     )
                     .await
             }
-            /// Natively (`cargo test` on the host): the imports of `wasi:clocks/monotonic-clock@0.3.2` as a test implements them; make an implementation this thread's with [`install`]. A method left out panics when the guest calls it, naming it.
+            #[cfg(not(any(target_arch = "wasm32", miri)))]
+            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
+                wit: "wasi:clocks/monotonic-clock@0.3.2",
+                module: "wasi::clocks::monotonic_clock",
+                install: "install",
+            };
+            /// Natively (`cargo test` on the host): the imports of `wasi:clocks/monotonic-clock@0.3.2`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
-                /// Read the current value of the clock.
-                ///
-                /// The clock is monotonic, therefore calling this function repeatedly will
-                /// produce a sequence of non-decreasing values.
-                ///
-                /// For completeness, this function traps if it's not possible to represent
-                /// the value of the clock in a `mark`. Consequently, implementations
-                /// should ensure that the starting time is low enough to avoid the
-                /// possibility of overflow in practice.
                 fn now(&self) -> Mark {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:clocks/monotonic-clock@0.3.2",
-                        "now",
-                        "wasi::clocks::monotonic_clock::Host",
-                        "now",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "now")
                 }
-                /// Query the resolution of the clock. Returns the duration of time
-                /// corresponding to a clock tick.
                 fn get_resolution(&self) -> Duration {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:clocks/monotonic-clock@0.3.2",
-                        "get-resolution",
-                        "wasi::clocks::monotonic_clock::Host",
-                        "get_resolution",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "get-resolution")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `wasi:clocks/monotonic-clock@0.3.2` until the returned guard is dropped (the one installed before comes back then).
@@ -373,83 +328,41 @@ pub mod wasi {
             ///
             /// The nanoseconds field of the output is always less than 1000000000.
             pub fn now() -> Instant {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::now(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "wasi:clocks/system-clock@0.3.2",
-                            "now",
-                            "wasi::clocks::system_clock::Host",
-                            "wasi::clocks::system_clock::install",
-                        ),
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("now", (ptr));
-                    let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
-                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe { _wit_import(_ptr1) };
-                    let _l2 = unsafe { *_ptr1.cast::<i64>() };
-                    let _l3 = unsafe { *_ptr1.add(8).cast::<u32>() };
-                    Instant {
-                        seconds: _l2,
-                        nanoseconds: _l3,
-                    }
+                ::witbind::rt::native_import!(Host, "now", now());
+                wit_import!("now", (ptr));
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
+                let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_ptr1) };
+                let _l2 = unsafe { *_ptr1.cast::<i64>() };
+                let _l3 = unsafe { *_ptr1.add(8).cast::<u32>() };
+                Instant {
+                    seconds: _l2,
+                    nanoseconds: _l3,
                 }
             }
             /// Query the resolution of the clock. Returns the smallest duration of time
             /// that the implementation permits distinguishing.
             pub fn get_resolution() -> Duration {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::get_resolution(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "wasi:clocks/system-clock@0.3.2",
-                            "get-resolution",
-                            "wasi::clocks::system_clock::Host",
-                            "wasi::clocks::system_clock::install",
-                        ),
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("get-resolution", (), i64);
-                    let _ret1 = unsafe { _wit_import() };
-                    _ret1 as u64
-                }
+                ::witbind::rt::native_import!(Host, "get-resolution", get_resolution());
+                wit_import!("get-resolution", (), i64);
+                let _ret1 = unsafe { _wit_import() };
+                _ret1 as u64
             }
-            /// Natively (`cargo test` on the host): the imports of `wasi:clocks/system-clock@0.3.2` as a test implements them; make an implementation this thread's with [`install`]. A method left out panics when the guest calls it, naming it.
+            #[cfg(not(any(target_arch = "wasm32", miri)))]
+            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
+                wit: "wasi:clocks/system-clock@0.3.2",
+                module: "wasi::clocks::system_clock",
+                install: "install",
+            };
+            /// Natively (`cargo test` on the host): the imports of `wasi:clocks/system-clock@0.3.2`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
-                /// Read the current value of the clock.
-                ///
-                /// This clock is not monotonic, therefore calling this function repeatedly
-                /// will not necessarily produce a sequence of non-decreasing values.
-                ///
-                /// The nanoseconds field of the output is always less than 1000000000.
                 fn now(&self) -> Instant {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:clocks/system-clock@0.3.2",
-                        "now",
-                        "wasi::clocks::system_clock::Host",
-                        "now",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "now")
                 }
-                /// Query the resolution of the clock. Returns the smallest duration of time
-                /// that the implementation permits distinguishing.
                 fn get_resolution(&self) -> Duration {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:clocks/system-clock@0.3.2",
-                        "get-resolution",
-                        "wasi::clocks::system_clock::Host",
-                        "get_resolution",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "get-resolution")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `wasi:clocks/system-clock@0.3.2` until the returned guard is dropped (the one installed before comes back then).
@@ -677,25 +590,12 @@ pub mod wasi {
                 /// The resulting `fields` is mutable.
                 #[allow(clippy::new_without_default)]
                 pub fn new() -> Self {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        Host::fields_new(
-                            &**::witbind::rt::native::host::<
-                                dyn Host,
-                            >(
-                                "wasi:http/types@0.3.2",
-                                "[constructor]fields",
-                                "wasi::http::types::Host",
-                                "wasi::http::types::install",
-                            ),
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!("[constructor]fields", (), i32);
-                        let _ret1 = unsafe { _wit_import() };
-                        unsafe { Fields::from_handle(_ret1 as u32) }
-                    }
+                    ::witbind::rt::native_import!(
+                        Host, "[constructor]fields", fields_new()
+                    );
+                    wit_import!("[constructor]fields", (), i32);
+                    let _ret1 = unsafe { _wit_import() };
+                    unsafe { Fields::from_handle(_ret1 as u32) }
                 }
                 /// Construct an HTTP Fields.
                 ///
@@ -716,116 +616,68 @@ pub mod wasi {
                 pub fn from_list(
                     entries: &[(FieldName, FieldValue)],
                 ) -> ::core::result::Result<Fields, HeaderError> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        Host::fields_from_list(
-                            &**::witbind::rt::native::host::<
-                                dyn Host,
-                            >(
-                                "wasi:http/types@0.3.2",
-                                "[static]fields.from-list",
-                                "wasi::http::types::Host",
-                                "wasi::http::types::install",
-                            ),
-                            entries,
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!("[static]fields.from-list", (ptr, len, ptr));
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u32; 5],
-                        >::uninit();
-                        let (_array2, _len2) = ::witbind::rt::lower_list(
-                            entries.iter(),
-                            16,
-                            4,
-                            |_e1, _base2| {
-                                let (_t3_0, _t3_1) = _e1;
-                                unsafe {
-                                    ::witbind::rt::store_list(
-                                        _base2,
-                                        ::witbind::rt::lend_str(_t3_0),
-                                    );
-                                    ::witbind::rt::store_list(
-                                        _base2.add(8),
-                                        ::witbind::rt::lend_list(_t3_1),
-                                    );
-                                }
-                            },
-                        );
-                        let (_ptr4, _len4) = (_array2, _len2);
-                        let _ptr5 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe { _wit_import(_ptr4, _len4, _ptr5) };
-                        unsafe { ::witbind::rt::cabi_dealloc(_array2, _len2 * 16, 4) };
-                        let _l6 = unsafe { *_ptr5.cast::<u8>() };
-                        let _case8 = || {
-                            let _l7 = unsafe { *_ptr5.add(4).cast::<i32>() };
-                            unsafe { Fields::from_handle(_l7 as u32) }
-                        };
-                        let _case10 = || unsafe { _lift_header_error(_ptr5.add(4)) };
-                        unsafe { ::witbind::rt::lift_result(_l6, _case8, _case10) }
-                    }
+                    ::witbind::rt::native_import!(
+                        Host, "[static]fields.from-list", fields_from_list(entries)
+                    );
+                    wit_import!("[static]fields.from-list", (ptr, len, ptr));
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 5]>::uninit();
+                    let (_array2, _len2) = ::witbind::rt::lower_list(
+                        entries.iter(),
+                        16,
+                        4,
+                        |_e1, _base2| {
+                            let (_t3_0, _t3_1) = _e1;
+                            unsafe {
+                                ::witbind::rt::store_list(
+                                    _base2,
+                                    ::witbind::rt::lend_str(_t3_0),
+                                );
+                                ::witbind::rt::store_list(
+                                    _base2.add(8),
+                                    ::witbind::rt::lend_list(_t3_1),
+                                );
+                            }
+                        },
+                    );
+                    let (_ptr4, _len4) = (_array2, _len2);
+                    let _ptr5 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe { _wit_import(_ptr4, _len4, _ptr5) };
+                    unsafe { ::witbind::rt::cabi_dealloc(_array2, _len2 * 16, 4) };
+                    let _l6 = unsafe { *_ptr5.cast::<u8>() };
+                    let _case8 = || {
+                        let _l7 = unsafe { *_ptr5.add(4).cast::<i32>() };
+                        unsafe { Fields::from_handle(_l7 as u32) }
+                    };
+                    let _case10 = || unsafe { _lift_header_error(_ptr5.add(4)) };
+                    unsafe { ::witbind::rt::lift_result(_l6, _case8, _case10) }
                 }
                 /// Get all of the values corresponding to a name. If the name is not present
                 /// in this `fields`, an empty list is returned. However, if the name is
                 /// present but empty, this is represented by a list with one or more
                 /// empty field-values present.
                 pub fn get(&self, name: &str) -> ::witbind::rt::Vec<FieldValue> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostFields::get(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostFields,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:http/types@0.3.2#fields",
-                            ),
-                            name,
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!("[method]fields.get", (i32, ptr, len, ptr));
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u32; 2],
-                        >::uninit();
-                        let (_ptr1, _len1) = ::witbind::rt::lend_str(name);
-                        let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe {
-                            _wit_import(self.handle() as i32, _ptr1, _len1, _ptr2)
-                        };
-                        let _list3 = unsafe { ::witbind::rt::list_at(_ptr2) };
-                        let _lift4 = |_base4: *mut u8| unsafe {
-                            ::witbind::rt::take_list_at::<u8>(_base4)
-                        };
-                        unsafe { ::witbind::rt::lift_list(_list3, 8, 4, _lift4) }
-                    }
+                    ::witbind::rt::native_method!(HostFields, self, get(name));
+                    wit_import!("[method]fields.get", (i32, ptr, len, ptr));
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                    let (_ptr1, _len1) = ::witbind::rt::lend_str(name);
+                    let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe { _wit_import(self.handle() as i32, _ptr1, _len1, _ptr2) };
+                    let _list3 = unsafe { ::witbind::rt::list_at(_ptr2) };
+                    let _lift4 = |_base4: *mut u8| unsafe {
+                        ::witbind::rt::take_list_at::<u8>(_base4)
+                    };
+                    unsafe { ::witbind::rt::lift_list(_list3, 8, 4, _lift4) }
                 }
                 /// Returns `true` when the name is present in this `fields`. If the name is
                 /// syntactically invalid, `false` is returned.
                 pub fn has(&self, name: &str) -> bool {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostFields::has(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostFields,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:http/types@0.3.2#fields",
-                            ),
-                            name,
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!("[method]fields.has", (i32, ptr, len), i32);
-                        let (_ptr1, _len1) = ::witbind::rt::lend_str(name);
-                        let _ret2 = unsafe {
-                            _wit_import(self.handle() as i32, _ptr1, _len1)
-                        };
-                        ::witbind::rt::bool_lift(_ret2 as u8)
-                    }
+                    ::witbind::rt::native_method!(HostFields, self, has(name));
+                    wit_import!("[method]fields.has", (i32, ptr, len), i32);
+                    let (_ptr1, _len1) = ::witbind::rt::lend_str(name);
+                    let _ret2 = unsafe {
+                        _wit_import(self.handle() as i32, _ptr1, _len1)
+                    };
+                    ::witbind::rt::bool_lift(_ret2 as u8)
                 }
                 /// Set all of the values for a name. Clears any existing values for that
                 /// name, if they have been set.
@@ -839,58 +691,39 @@ pub mod wasi {
                     name: &str,
                     value: &[FieldValue],
                 ) -> ::core::result::Result<(), HeaderError> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostFields::set(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostFields,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:http/types@0.3.2#fields",
-                            ),
-                            name,
-                            value,
+                    ::witbind::rt::native_method!(HostFields, self, set(name, value));
+                    wit_import!("[method]fields.set", (i32, ptr, len, ptr, len, ptr));
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 5]>::uninit();
+                    let (_ptr1, _len1) = ::witbind::rt::lend_str(name);
+                    let (_array3, _len3) = ::witbind::rt::lower_list(
+                        value.iter(),
+                        8,
+                        4,
+                        |_e2, _base3| {
+                            unsafe {
+                                ::witbind::rt::store_list(
+                                    _base3,
+                                    ::witbind::rt::lend_list(_e2),
+                                )
+                            };
+                        },
+                    );
+                    let (_ptr4, _len4) = (_array3, _len3);
+                    let _ptr5 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe {
+                        _wit_import(
+                            self.handle() as i32,
+                            _ptr1,
+                            _len1,
+                            _ptr4,
+                            _len4,
+                            _ptr5,
                         )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!(
-                            "[method]fields.set", (i32, ptr, len, ptr, len, ptr)
-                        );
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u32; 5],
-                        >::uninit();
-                        let (_ptr1, _len1) = ::witbind::rt::lend_str(name);
-                        let (_array3, _len3) = ::witbind::rt::lower_list(
-                            value.iter(),
-                            8,
-                            4,
-                            |_e2, _base3| {
-                                unsafe {
-                                    ::witbind::rt::store_list(
-                                        _base3,
-                                        ::witbind::rt::lend_list(_e2),
-                                    )
-                                };
-                            },
-                        );
-                        let (_ptr4, _len4) = (_array3, _len3);
-                        let _ptr5 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe {
-                            _wit_import(
-                                self.handle() as i32,
-                                _ptr1,
-                                _len1,
-                                _ptr4,
-                                _len4,
-                                _ptr5,
-                            )
-                        };
-                        unsafe { ::witbind::rt::cabi_dealloc(_array3, _len3 * 8, 4) };
-                        let _l6 = unsafe { *_ptr5.cast::<u8>() };
-                        let _case8 = || unsafe { _lift_header_error(_ptr5.add(4)) };
-                        unsafe { ::witbind::rt::lift_result(_l6, || (), _case8) }
-                    }
+                    };
+                    unsafe { ::witbind::rt::cabi_dealloc(_array3, _len3 * 8, 4) };
+                    let _l6 = unsafe { *_ptr5.cast::<u8>() };
+                    let _case8 = || unsafe { _lift_header_error(_ptr5.add(4)) };
+                    unsafe { ::witbind::rt::lift_result(_l6, || (), _case8) }
                 }
                 /// Delete all values for a name. Does nothing if no values for the name
                 /// exist.
@@ -900,33 +733,15 @@ pub mod wasi {
                     &self,
                     name: &str,
                 ) -> ::core::result::Result<(), HeaderError> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostFields::delete(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostFields,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:http/types@0.3.2#fields",
-                            ),
-                            name,
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!("[method]fields.delete", (i32, ptr, len, ptr));
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u32; 5],
-                        >::uninit();
-                        let (_ptr1, _len1) = ::witbind::rt::lend_str(name);
-                        let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe {
-                            _wit_import(self.handle() as i32, _ptr1, _len1, _ptr2)
-                        };
-                        let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                        let _case5 = || unsafe { _lift_header_error(_ptr2.add(4)) };
-                        unsafe { ::witbind::rt::lift_result(_l3, || (), _case5) }
-                    }
+                    ::witbind::rt::native_method!(HostFields, self, delete(name));
+                    wit_import!("[method]fields.delete", (i32, ptr, len, ptr));
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 5]>::uninit();
+                    let (_ptr1, _len1) = ::witbind::rt::lend_str(name);
+                    let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe { _wit_import(self.handle() as i32, _ptr1, _len1, _ptr2) };
+                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
+                    let _case5 = || unsafe { _lift_header_error(_ptr2.add(4)) };
+                    unsafe { ::witbind::rt::lift_result(_l3, || (), _case5) }
                 }
                 /// Delete all values for a name. Does nothing if no values for the name
                 /// exist.
@@ -941,42 +756,24 @@ pub mod wasi {
                     ::witbind::rt::Vec<FieldValue>,
                     HeaderError,
                 > {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostFields::get_and_delete(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostFields,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:http/types@0.3.2#fields",
-                            ),
-                            name,
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!(
-                            "[method]fields.get-and-delete", (i32, ptr, len, ptr)
-                        );
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u32; 5],
-                        >::uninit();
-                        let (_ptr1, _len1) = ::witbind::rt::lend_str(name);
-                        let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe {
-                            _wit_import(self.handle() as i32, _ptr1, _len1, _ptr2)
+                    ::witbind::rt::native_method!(
+                        HostFields, self, get_and_delete(name)
+                    );
+                    wit_import!("[method]fields.get-and-delete", (i32, ptr, len, ptr));
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 5]>::uninit();
+                    let (_ptr1, _len1) = ::witbind::rt::lend_str(name);
+                    let _ptr2 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe { _wit_import(self.handle() as i32, _ptr1, _len1, _ptr2) };
+                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
+                    let _case7 = || {
+                        let _list4 = unsafe { ::witbind::rt::list_at(_ptr2.add(4)) };
+                        let _lift5 = |_base5: *mut u8| unsafe {
+                            ::witbind::rt::take_list_at::<u8>(_base5)
                         };
-                        let _l3 = unsafe { *_ptr2.cast::<u8>() };
-                        let _case7 = || {
-                            let _list4 = unsafe { ::witbind::rt::list_at(_ptr2.add(4)) };
-                            let _lift5 = |_base5: *mut u8| unsafe {
-                                ::witbind::rt::take_list_at::<u8>(_base5)
-                            };
-                            unsafe { ::witbind::rt::lift_list(_list4, 8, 4, _lift5) }
-                        };
-                        let _case9 = || unsafe { _lift_header_error(_ptr2.add(4)) };
-                        unsafe { ::witbind::rt::lift_result(_l3, _case7, _case9) }
-                    }
+                        unsafe { ::witbind::rt::lift_list(_list4, 8, 4, _lift5) }
+                    };
+                    let _case9 = || unsafe { _lift_header_error(_ptr2.add(4)) };
+                    unsafe { ::witbind::rt::lift_result(_l3, _case7, _case9) }
                 }
                 /// Append a value for a name. Does not change or delete any existing
                 /// values for that name.
@@ -990,44 +787,25 @@ pub mod wasi {
                     name: &str,
                     value: &[u8],
                 ) -> ::core::result::Result<(), HeaderError> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostFields::append(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostFields,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:http/types@0.3.2#fields",
-                            ),
-                            name,
-                            value,
+                    ::witbind::rt::native_method!(HostFields, self, append(name, value));
+                    wit_import!("[method]fields.append", (i32, ptr, len, ptr, len, ptr));
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 5]>::uninit();
+                    let (_ptr1, _len1) = ::witbind::rt::lend_str(name);
+                    let (_ptr2, _len2) = ::witbind::rt::lend_list(value);
+                    let _ptr3 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe {
+                        _wit_import(
+                            self.handle() as i32,
+                            _ptr1,
+                            _len1,
+                            _ptr2,
+                            _len2,
+                            _ptr3,
                         )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!(
-                            "[method]fields.append", (i32, ptr, len, ptr, len, ptr)
-                        );
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u32; 5],
-                        >::uninit();
-                        let (_ptr1, _len1) = ::witbind::rt::lend_str(name);
-                        let (_ptr2, _len2) = ::witbind::rt::lend_list(value);
-                        let _ptr3 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe {
-                            _wit_import(
-                                self.handle() as i32,
-                                _ptr1,
-                                _len1,
-                                _ptr2,
-                                _len2,
-                                _ptr3,
-                            )
-                        };
-                        let _l4 = unsafe { *_ptr3.cast::<u8>() };
-                        let _case6 = || unsafe { _lift_header_error(_ptr3.add(4)) };
-                        unsafe { ::witbind::rt::lift_result(_l4, || (), _case6) }
-                    }
+                    };
+                    let _l4 = unsafe { *_ptr3.cast::<u8>() };
+                    let _case6 = || unsafe { _lift_header_error(_ptr3.add(4)) };
+                    unsafe { ::witbind::rt::lift_result(_l4, || (), _case6) }
                 }
                 /// Retrieve the full set of names and values in the Fields. Like the
                 /// constructor, the list represents each name-value pair.
@@ -1039,55 +817,27 @@ pub mod wasi {
                 /// The names and values are always returned in the original casing and in
                 /// the order in which they will be serialized for transport.
                 pub fn copy_all(&self) -> ::witbind::rt::Vec<(FieldName, FieldValue)> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostFields::copy_all(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostFields,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:http/types@0.3.2#fields",
-                            ),
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!("[method]fields.copy-all", (i32, ptr));
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u32; 2],
-                        >::uninit();
-                        let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe { _wit_import(self.handle() as i32, _ptr1) };
-                        let _list2 = unsafe { ::witbind::rt::list_at(_ptr1) };
-                        let _lift3 = |_base3: *mut u8| (
-                            unsafe { ::witbind::rt::take_string_at(_base3) },
-                            unsafe { ::witbind::rt::take_list_at::<u8>(_base3.add(8)) },
-                        );
-                        unsafe { ::witbind::rt::lift_list(_list2, 16, 4, _lift3) }
-                    }
+                    ::witbind::rt::native_method!(HostFields, self, copy_all());
+                    wit_import!("[method]fields.copy-all", (i32, ptr));
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
+                    let _list2 = unsafe { ::witbind::rt::list_at(_ptr1) };
+                    let _lift3 = |_base3: *mut u8| (
+                        unsafe { ::witbind::rt::take_string_at(_base3) },
+                        unsafe { ::witbind::rt::take_list_at::<u8>(_base3.add(8)) },
+                    );
+                    unsafe { ::witbind::rt::lift_list(_list2, 16, 4, _lift3) }
                 }
                 /// Make a deep copy of the Fields. Equivalent in behavior to calling the
                 /// `fields` constructor on the return value of `copy-all`. The resulting
                 /// `fields` is mutable.
                 #[allow(clippy::should_implement_trait)]
                 pub fn clone(&self) -> Fields {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostFields::clone(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostFields,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:http/types@0.3.2#fields",
-                            ),
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!("[method]fields.clone", (i32), i32);
-                        let _ret1 = unsafe { _wit_import(self.handle() as i32) };
-                        unsafe { Fields::from_handle(_ret1 as u32) }
-                    }
+                    ::witbind::rt::native_method!(HostFields, self, clone());
+                    wit_import!("[method]fields.clone", (i32), i32);
+                    let _ret1 = unsafe { _wit_import(self.handle() as i32) };
+                    unsafe { Fields::from_handle(_ret1 as u32) }
                 }
             }
             /// Headers is an alias for Fields.
@@ -1144,94 +894,61 @@ pub mod wasi {
                         ::core::result::Result<(), ErrorCode>,
                     >,
                 ) {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        Host::request_new(
-                            &**::witbind::rt::native::host::<
-                                dyn Host,
-                            >(
-                                "wasi:http/types@0.3.2",
-                                "[static]request.new",
-                                "wasi::http::types::Host",
-                                "wasi::http::types::install",
-                            ),
-                            headers,
-                            contents,
-                            trailers,
-                            options,
+                    ::witbind::rt::native_import!(
+                        Host, "[static]request.new", request_new(headers, contents,
+                        trailers, options)
+                    );
+                    wit_import!(
+                        "[static]request.new", (i32, i32, i32, i32, i32, i32, ptr)
+                    );
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                    let (_v3, _v4) = match &contents {
+                        ::core::option::Option::None => (0i32, 0i32),
+                        ::core::option::Option::Some(_e2) => {
+                            (1i32, _e2.take_handle() as i32)
+                        }
+                    };
+                    let (_v7, _v8) = match &options {
+                        ::core::option::Option::None => (0i32, 0i32),
+                        ::core::option::Option::Some(_e6) => {
+                            (1i32, _e6.take_handle() as i32)
+                        }
+                    };
+                    let _ptr9 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe {
+                        _wit_import(
+                            headers.take_handle() as i32,
+                            _v3,
+                            _v4,
+                            trailers.take_handle() as i32,
+                            _v7,
+                            _v8,
+                            _ptr9,
                         )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!(
-                            "[static]request.new", (i32, i32, i32, i32, i32, i32, ptr)
-                        );
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u32; 2],
-                        >::uninit();
-                        let (_v3, _v4) = match &contents {
-                            ::core::option::Option::None => (0i32, 0i32),
-                            ::core::option::Option::Some(_e2) => {
-                                (1i32, _e2.take_handle() as i32)
-                            }
-                        };
-                        let (_v7, _v8) = match &options {
-                            ::core::option::Option::None => (0i32, 0i32),
-                            ::core::option::Option::Some(_e6) => {
-                                (1i32, _e6.take_handle() as i32)
-                            }
-                        };
-                        let _ptr9 = _ret_area.as_mut_ptr().cast::<u8>();
+                    };
+                    let _l10 = unsafe { *_ptr9.cast::<i32>() };
+                    let _l11 = unsafe { *_ptr9.add(4).cast::<u32>() };
+                    (
+                        unsafe { Request::from_handle(_l10 as u32) },
                         unsafe {
-                            _wit_import(
-                                headers.take_handle() as i32,
-                                _v3,
-                                _v4,
-                                trailers.take_handle() as i32,
-                                _v7,
-                                _v8,
-                                _ptr9,
+                            ::witbind::rt::async_support::FutureReader::new(
+                                _l11,
+                                <::core::result::Result<
+                                    (),
+                                    ErrorCode,
+                                > as super::super::super::wit_future::FuturePayload>::VTABLE,
                             )
-                        };
-                        let _l10 = unsafe { *_ptr9.cast::<i32>() };
-                        let _l11 = unsafe { *_ptr9.add(4).cast::<u32>() };
-                        (
-                            unsafe { Request::from_handle(_l10 as u32) },
-                            unsafe {
-                                ::witbind::rt::async_support::FutureReader::new(
-                                    _l11,
-                                    <::core::result::Result<
-                                        (),
-                                        ErrorCode,
-                                    > as super::super::super::wit_future::FuturePayload>::VTABLE,
-                                )
-                            },
-                        )
-                    }
+                        },
+                    )
                 }
                 /// Get the Method for the Request.
                 pub fn get_method(&self) -> Method {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostRequest::get_method(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostRequest,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:http/types@0.3.2#request",
-                            ),
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!("[method]request.get-method", (i32, ptr));
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u32; 3],
-                        >::uninit();
-                        let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe { _wit_import(self.handle() as i32, _ptr1) };
-                        unsafe { _lift_method(_ptr1) }
-                    }
+                    ::witbind::rt::native_method!(HostRequest, self, get_method());
+                    wit_import!("[method]request.get-method", (i32, ptr));
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 3]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
+                    unsafe { _lift_method(_ptr1) }
                 }
                 /// Set the Method for the Request. Fails if the string present in a
                 /// `method.other` argument is not a syntactically valid method.
@@ -1240,60 +957,31 @@ pub mod wasi {
                     &self,
                     method: &Method,
                 ) -> ::core::result::Result<(), ()> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostRequest::set_method(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostRequest,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:http/types@0.3.2#request",
-                            ),
-                            method,
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!(
-                            "[method]request.set-method", (i32, i32, ptr, len), i32
-                        );
-                        let (_v1, _v2, _v3) = _lower_flat_method(&method);
-                        let _ret4 = unsafe {
-                            _wit_import(self.handle() as i32, _v1, _v2, _v3)
-                        };
-                        unsafe { ::witbind::rt::lift_result(_ret4, || (), || ()) }
-                    }
+                    ::witbind::rt::native_method!(HostRequest, self, set_method(method));
+                    wit_import!("[method]request.set-method", (i32, i32, ptr, len), i32);
+                    let (_v1, _v2, _v3) = _lower_flat_method(&method);
+                    let _ret4 = unsafe {
+                        _wit_import(self.handle() as i32, _v1, _v2, _v3)
+                    };
+                    unsafe { ::witbind::rt::lift_result(_ret4, || (), || ()) }
                 }
                 /// Get the combination of the HTTP Path and Query for the Request.  When
                 /// `none`, this represents an empty Path and empty Query.
                 pub fn get_path_with_query(
                     &self,
                 ) -> ::core::option::Option<::witbind::rt::String> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostRequest::get_path_with_query(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostRequest,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:http/types@0.3.2#request",
-                            ),
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!("[method]request.get-path-with-query", (i32, ptr));
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u32; 3],
-                        >::uninit();
-                        let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe { _wit_import(self.handle() as i32, _ptr1) };
-                        let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                        let _case3 = || unsafe {
-                            ::witbind::rt::take_string_at(_ptr1.add(4))
-                        };
-                        unsafe { ::witbind::rt::lift_option(_l2, _case3) }
-                    }
+                    ::witbind::rt::native_method!(
+                        HostRequest, self, get_path_with_query()
+                    );
+                    wit_import!("[method]request.get-path-with-query", (i32, ptr));
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 3]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    let _case3 = || unsafe {
+                        ::witbind::rt::take_string_at(_ptr1.add(4))
+                    };
+                    unsafe { ::witbind::rt::lift_option(_l2, _case3) }
                 }
                 /// Set the combination of the HTTP Path and Query for the Request.  When
                 /// `none`, this represents an empty Path and empty Query. Fails is the
@@ -1303,65 +991,37 @@ pub mod wasi {
                     &self,
                     path_with_query: ::core::option::Option<&str>,
                 ) -> ::core::result::Result<(), ()> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostRequest::set_path_with_query(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostRequest,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:http/types@0.3.2#request",
-                            ),
-                            path_with_query,
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!(
-                            "[method]request.set-path-with-query", (i32, i32, ptr, len),
-                            i32
-                        );
-                        let (_v4, _v5, _v6) = match path_with_query {
-                            ::core::option::Option::None => {
-                                (0i32, ::core::ptr::null_mut::<u8>(), 0usize)
-                            }
-                            ::core::option::Option::Some(_e2) => {
-                                let (_ptr3, _len3) = ::witbind::rt::lend_str(_e2);
-                                (1i32, _ptr3, _len3)
-                            }
-                        };
-                        let _ret7 = unsafe {
-                            _wit_import(self.handle() as i32, _v4, _v5, _v6)
-                        };
-                        unsafe { ::witbind::rt::lift_result(_ret7, || (), || ()) }
-                    }
+                    ::witbind::rt::native_method!(
+                        HostRequest, self, set_path_with_query(path_with_query)
+                    );
+                    wit_import!(
+                        "[method]request.set-path-with-query", (i32, i32, ptr, len), i32
+                    );
+                    let (_v4, _v5, _v6) = match path_with_query {
+                        ::core::option::Option::None => {
+                            (0i32, ::core::ptr::null_mut::<u8>(), 0usize)
+                        }
+                        ::core::option::Option::Some(_e2) => {
+                            let (_ptr3, _len3) = ::witbind::rt::lend_str(_e2);
+                            (1i32, _ptr3, _len3)
+                        }
+                    };
+                    let _ret7 = unsafe {
+                        _wit_import(self.handle() as i32, _v4, _v5, _v6)
+                    };
+                    unsafe { ::witbind::rt::lift_result(_ret7, || (), || ()) }
                 }
                 /// Get the HTTP Related Scheme for the Request. When `none`, the
                 /// implementation may choose an appropriate default scheme.
                 pub fn get_scheme(&self) -> ::core::option::Option<Scheme> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostRequest::get_scheme(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostRequest,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:http/types@0.3.2#request",
-                            ),
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!("[method]request.get-scheme", (i32, ptr));
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u32; 4],
-                        >::uninit();
-                        let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe { _wit_import(self.handle() as i32, _ptr1) };
-                        let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                        let _case4 = || unsafe { _lift_scheme(_ptr1.add(4)) };
-                        unsafe { ::witbind::rt::lift_option(_l2, _case4) }
-                    }
+                    ::witbind::rt::native_method!(HostRequest, self, get_scheme());
+                    wit_import!("[method]request.get-scheme", (i32, ptr));
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 4]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    let _case4 = || unsafe { _lift_scheme(_ptr1.add(4)) };
+                    unsafe { ::witbind::rt::lift_option(_l2, _case4) }
                 }
                 /// Set the HTTP Related Scheme for the Request. When `none`, the
                 /// implementation may choose an appropriate default scheme. Fails if the
@@ -1371,37 +1031,23 @@ pub mod wasi {
                     &self,
                     scheme: ::core::option::Option<&Scheme>,
                 ) -> ::core::result::Result<(), ()> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostRequest::set_scheme(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostRequest,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:http/types@0.3.2#request",
-                            ),
-                            scheme,
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!(
-                            "[method]request.set-scheme", (i32, i32, i32, ptr, len), i32
-                        );
-                        let (_v6, _v7, _v8, _v9) = match scheme {
-                            ::core::option::Option::None => {
-                                (0i32, 0i32, ::core::ptr::null_mut::<u8>(), 0usize)
-                            }
-                            ::core::option::Option::Some(_e2) => {
-                                let (_v3, _v4, _v5) = _lower_flat_scheme(&_e2);
-                                (1i32, _v3, _v4, _v5)
-                            }
-                        };
-                        let _ret10 = unsafe {
-                            _wit_import(self.handle() as i32, _v6, _v7, _v8, _v9)
-                        };
-                        unsafe { ::witbind::rt::lift_result(_ret10, || (), || ()) }
-                    }
+                    ::witbind::rt::native_method!(HostRequest, self, set_scheme(scheme));
+                    wit_import!(
+                        "[method]request.set-scheme", (i32, i32, i32, ptr, len), i32
+                    );
+                    let (_v6, _v7, _v8, _v9) = match scheme {
+                        ::core::option::Option::None => {
+                            (0i32, 0i32, ::core::ptr::null_mut::<u8>(), 0usize)
+                        }
+                        ::core::option::Option::Some(_e2) => {
+                            let (_v3, _v4, _v5) = _lower_flat_scheme(&_e2);
+                            (1i32, _v3, _v4, _v5)
+                        }
+                    };
+                    let _ret10 = unsafe {
+                        _wit_import(self.handle() as i32, _v6, _v7, _v8, _v9)
+                    };
+                    unsafe { ::witbind::rt::lift_result(_ret10, || (), || ()) }
                 }
                 /// Get the authority of the Request's target URI. A value of `none` may be used
                 /// with Related Schemes which do not require an authority. The HTTP and
@@ -1409,31 +1055,16 @@ pub mod wasi {
                 pub fn get_authority(
                     &self,
                 ) -> ::core::option::Option<::witbind::rt::String> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostRequest::get_authority(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostRequest,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:http/types@0.3.2#request",
-                            ),
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!("[method]request.get-authority", (i32, ptr));
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u32; 3],
-                        >::uninit();
-                        let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe { _wit_import(self.handle() as i32, _ptr1) };
-                        let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                        let _case3 = || unsafe {
-                            ::witbind::rt::take_string_at(_ptr1.add(4))
-                        };
-                        unsafe { ::witbind::rt::lift_option(_l2, _case3) }
-                    }
+                    ::witbind::rt::native_method!(HostRequest, self, get_authority());
+                    wit_import!("[method]request.get-authority", (i32, ptr));
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 3]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    let _case3 = || unsafe {
+                        ::witbind::rt::take_string_at(_ptr1.add(4))
+                    };
+                    unsafe { ::witbind::rt::lift_option(_l2, _case3) }
                 }
                 /// Set the authority of the Request's target URI. A value of `none` may be used
                 /// with Related Schemes which do not require an authority. The HTTP and
@@ -1444,37 +1075,25 @@ pub mod wasi {
                     &self,
                     authority: ::core::option::Option<&str>,
                 ) -> ::core::result::Result<(), ()> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostRequest::set_authority(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostRequest,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:http/types@0.3.2#request",
-                            ),
-                            authority,
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!(
-                            "[method]request.set-authority", (i32, i32, ptr, len), i32
-                        );
-                        let (_v4, _v5, _v6) = match authority {
-                            ::core::option::Option::None => {
-                                (0i32, ::core::ptr::null_mut::<u8>(), 0usize)
-                            }
-                            ::core::option::Option::Some(_e2) => {
-                                let (_ptr3, _len3) = ::witbind::rt::lend_str(_e2);
-                                (1i32, _ptr3, _len3)
-                            }
-                        };
-                        let _ret7 = unsafe {
-                            _wit_import(self.handle() as i32, _v4, _v5, _v6)
-                        };
-                        unsafe { ::witbind::rt::lift_result(_ret7, || (), || ()) }
-                    }
+                    ::witbind::rt::native_method!(
+                        HostRequest, self, set_authority(authority)
+                    );
+                    wit_import!(
+                        "[method]request.set-authority", (i32, i32, ptr, len), i32
+                    );
+                    let (_v4, _v5, _v6) = match authority {
+                        ::core::option::Option::None => {
+                            (0i32, ::core::ptr::null_mut::<u8>(), 0usize)
+                        }
+                        ::core::option::Option::Some(_e2) => {
+                            let (_ptr3, _len3) = ::witbind::rt::lend_str(_e2);
+                            (1i32, _ptr3, _len3)
+                        }
+                    };
+                    let _ret7 = unsafe {
+                        _wit_import(self.handle() as i32, _v4, _v5, _v6)
+                    };
+                    unsafe { ::witbind::rt::lift_result(_ret7, || (), || ()) }
                 }
                 /// Get the `request-options` to be associated with this request
                 ///
@@ -1485,55 +1104,27 @@ pub mod wasi {
                 /// the parent `request` is dropped, or its ownership is transferred to
                 /// another component by e.g. `handler.handle`.
                 pub fn get_options(&self) -> ::core::option::Option<RequestOptions> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostRequest::get_options(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostRequest,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:http/types@0.3.2#request",
-                            ),
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!("[method]request.get-options", (i32, ptr));
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u32; 2],
-                        >::uninit();
-                        let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe { _wit_import(self.handle() as i32, _ptr1) };
-                        let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                        let _case4 = || {
-                            let _l3 = unsafe { *_ptr1.add(4).cast::<i32>() };
-                            unsafe { RequestOptions::from_handle(_l3 as u32) }
-                        };
-                        unsafe { ::witbind::rt::lift_option(_l2, _case4) }
-                    }
+                    ::witbind::rt::native_method!(HostRequest, self, get_options());
+                    wit_import!("[method]request.get-options", (i32, ptr));
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    let _case4 = || {
+                        let _l3 = unsafe { *_ptr1.add(4).cast::<i32>() };
+                        unsafe { RequestOptions::from_handle(_l3 as u32) }
+                    };
+                    unsafe { ::witbind::rt::lift_option(_l2, _case4) }
                 }
                 /// Get the headers associated with the Request.
                 ///
                 /// The returned `headers` resource is immutable: `set`, `append`, and
                 /// `delete` operations will fail with `header-error.immutable`.
                 pub fn get_headers(&self) -> Headers {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostRequest::get_headers(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostRequest,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:http/types@0.3.2#request",
-                            ),
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!("[method]request.get-headers", (i32), i32);
-                        let _ret1 = unsafe { _wit_import(self.handle() as i32) };
-                        unsafe { Fields::from_handle(_ret1 as u32) }
-                    }
+                    ::witbind::rt::native_method!(HostRequest, self, get_headers());
+                    wit_import!("[method]request.get-headers", (i32), i32);
+                    let _ret1 = unsafe { _wit_import(self.handle() as i32) };
+                    unsafe { Fields::from_handle(_ret1 as u32) }
                 }
                 /// Get body of the Request.
                 ///
@@ -1561,53 +1152,37 @@ pub mod wasi {
                         >,
                     >,
                 ) {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        Host::request_consume_body(
-                            &**::witbind::rt::native::host::<
-                                dyn Host,
-                            >(
-                                "wasi:http/types@0.3.2",
-                                "[static]request.consume-body",
-                                "wasi::http::types::Host",
-                                "wasi::http::types::install",
-                            ),
-                            this,
-                            res,
+                    ::witbind::rt::native_import!(
+                        Host, "[static]request.consume-body", request_consume_body(this,
+                        res)
+                    );
+                    wit_import!("[static]request.consume-body", (i32, i32, ptr));
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe {
+                        _wit_import(
+                            this.take_handle() as i32,
+                            res.take_handle() as i32,
+                            _ptr1,
                         )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!("[static]request.consume-body", (i32, i32, ptr));
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u32; 2],
-                        >::uninit();
-                        let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                    };
+                    let _l2 = unsafe { *_ptr1.cast::<u32>() };
+                    let _l3 = unsafe { *_ptr1.add(4).cast::<u32>() };
+                    (
+                        ::witbind::rt::async_support::StreamReader::new(
+                            _l2,
+                            <u8 as super::super::super::wit_stream::StreamPayload>::VTABLE,
+                        ),
                         unsafe {
-                            _wit_import(
-                                this.take_handle() as i32,
-                                res.take_handle() as i32,
-                                _ptr1,
+                            ::witbind::rt::async_support::FutureReader::new(
+                                _l3,
+                                <::core::result::Result<
+                                    ::core::option::Option<Trailers>,
+                                    ErrorCode,
+                                > as super::super::super::wit_future::FuturePayload>::VTABLE,
                             )
-                        };
-                        let _l2 = unsafe { *_ptr1.cast::<u32>() };
-                        let _l3 = unsafe { *_ptr1.add(4).cast::<u32>() };
-                        (
-                            ::witbind::rt::async_support::StreamReader::new(
-                                _l2,
-                                <u8 as super::super::super::wit_stream::StreamPayload>::VTABLE,
-                            ),
-                            unsafe {
-                                ::witbind::rt::async_support::FutureReader::new(
-                                    _l3,
-                                    <::core::result::Result<
-                                        ::core::option::Option<Trailers>,
-                                        ErrorCode,
-                                    > as super::super::super::wit_future::FuturePayload>::VTABLE,
-                                )
-                            },
-                        )
-                    }
+                        },
+                    )
                 }
             }
             /// Parameters for making an HTTP Request. Each of these parameters is
@@ -1628,53 +1203,27 @@ pub mod wasi {
                 /// Construct a default `request-options` value.
                 #[allow(clippy::new_without_default)]
                 pub fn new() -> Self {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        Host::request_options_new(
-                            &**::witbind::rt::native::host::<
-                                dyn Host,
-                            >(
-                                "wasi:http/types@0.3.2",
-                                "[constructor]request-options",
-                                "wasi::http::types::Host",
-                                "wasi::http::types::install",
-                            ),
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!("[constructor]request-options", (), i32);
-                        let _ret1 = unsafe { _wit_import() };
-                        unsafe { RequestOptions::from_handle(_ret1 as u32) }
-                    }
+                    ::witbind::rt::native_import!(
+                        Host, "[constructor]request-options", request_options_new()
+                    );
+                    wit_import!("[constructor]request-options", (), i32);
+                    let _ret1 = unsafe { _wit_import() };
+                    unsafe { RequestOptions::from_handle(_ret1 as u32) }
                 }
                 /// The timeout for the initial connect to the HTTP Server.
                 pub fn get_connect_timeout(&self) -> ::core::option::Option<Duration> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostRequestOptions::get_connect_timeout(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostRequestOptions,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:http/types@0.3.2#request-options",
-                            ),
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!(
-                            "[method]request-options.get-connect-timeout", (i32, ptr)
-                        );
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u64; 2],
-                        >::uninit();
-                        let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe { _wit_import(self.handle() as i32, _ptr1) };
-                        let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                        let _case4 = || unsafe { *_ptr1.add(8).cast::<u64>() };
-                        unsafe { ::witbind::rt::lift_option(_l2, _case4) }
-                    }
+                    ::witbind::rt::native_method!(
+                        HostRequestOptions, self, get_connect_timeout()
+                    );
+                    wit_import!(
+                        "[method]request-options.get-connect-timeout", (i32, ptr)
+                    );
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    let _case4 = || unsafe { *_ptr1.add(8).cast::<u64>() };
+                    unsafe { ::witbind::rt::lift_option(_l2, _case4) }
                 }
                 /// Set the timeout for the initial connect to the HTTP Server. An error
                 /// return value indicates that this timeout is not supported or that this
@@ -1683,71 +1232,42 @@ pub mod wasi {
                     &self,
                     duration: ::core::option::Option<Duration>,
                 ) -> ::core::result::Result<(), RequestOptionsError> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostRequestOptions::set_connect_timeout(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostRequestOptions,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:http/types@0.3.2#request-options",
-                            ),
-                            duration,
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!(
-                            "[method]request-options.set-connect-timeout", (i32, i32,
-                            i64, ptr)
-                        );
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u32; 5],
-                        >::uninit();
-                        let (_v3, _v4) = match duration {
-                            ::core::option::Option::None => (0i32, 0i64),
-                            ::core::option::Option::Some(_e2) => {
-                                (1i32, ::witbind::rt::as_i64(_e2))
-                            }
-                        };
-                        let _ptr5 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe { _wit_import(self.handle() as i32, _v3, _v4, _ptr5) };
-                        let _l6 = unsafe { *_ptr5.cast::<u8>() };
-                        let _case8 = || unsafe {
-                            _lift_request_options_error(_ptr5.add(4))
-                        };
-                        unsafe { ::witbind::rt::lift_result(_l6, || (), _case8) }
-                    }
+                    ::witbind::rt::native_method!(
+                        HostRequestOptions, self, set_connect_timeout(duration)
+                    );
+                    wit_import!(
+                        "[method]request-options.set-connect-timeout", (i32, i32, i64,
+                        ptr)
+                    );
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 5]>::uninit();
+                    let (_v3, _v4) = match duration {
+                        ::core::option::Option::None => (0i32, 0i64),
+                        ::core::option::Option::Some(_e2) => {
+                            (1i32, ::witbind::rt::as_i64(_e2))
+                        }
+                    };
+                    let _ptr5 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe { _wit_import(self.handle() as i32, _v3, _v4, _ptr5) };
+                    let _l6 = unsafe { *_ptr5.cast::<u8>() };
+                    let _case8 = || unsafe { _lift_request_options_error(_ptr5.add(4)) };
+                    unsafe { ::witbind::rt::lift_result(_l6, || (), _case8) }
                 }
                 /// The timeout for receiving the first byte of the Response body.
                 pub fn get_first_byte_timeout(
                     &self,
                 ) -> ::core::option::Option<Duration> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostRequestOptions::get_first_byte_timeout(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostRequestOptions,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:http/types@0.3.2#request-options",
-                            ),
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!(
-                            "[method]request-options.get-first-byte-timeout", (i32, ptr)
-                        );
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u64; 2],
-                        >::uninit();
-                        let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe { _wit_import(self.handle() as i32, _ptr1) };
-                        let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                        let _case4 = || unsafe { *_ptr1.add(8).cast::<u64>() };
-                        unsafe { ::witbind::rt::lift_option(_l2, _case4) }
-                    }
+                    ::witbind::rt::native_method!(
+                        HostRequestOptions, self, get_first_byte_timeout()
+                    );
+                    wit_import!(
+                        "[method]request-options.get-first-byte-timeout", (i32, ptr)
+                    );
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    let _case4 = || unsafe { *_ptr1.add(8).cast::<u64>() };
+                    unsafe { ::witbind::rt::lift_option(_l2, _case4) }
                 }
                 /// Set the timeout for receiving the first byte of the Response body. An
                 /// error return value indicates that this timeout is not supported or that
@@ -1756,73 +1276,43 @@ pub mod wasi {
                     &self,
                     duration: ::core::option::Option<Duration>,
                 ) -> ::core::result::Result<(), RequestOptionsError> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostRequestOptions::set_first_byte_timeout(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostRequestOptions,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:http/types@0.3.2#request-options",
-                            ),
-                            duration,
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!(
-                            "[method]request-options.set-first-byte-timeout", (i32, i32,
-                            i64, ptr)
-                        );
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u32; 5],
-                        >::uninit();
-                        let (_v3, _v4) = match duration {
-                            ::core::option::Option::None => (0i32, 0i64),
-                            ::core::option::Option::Some(_e2) => {
-                                (1i32, ::witbind::rt::as_i64(_e2))
-                            }
-                        };
-                        let _ptr5 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe { _wit_import(self.handle() as i32, _v3, _v4, _ptr5) };
-                        let _l6 = unsafe { *_ptr5.cast::<u8>() };
-                        let _case8 = || unsafe {
-                            _lift_request_options_error(_ptr5.add(4))
-                        };
-                        unsafe { ::witbind::rt::lift_result(_l6, || (), _case8) }
-                    }
+                    ::witbind::rt::native_method!(
+                        HostRequestOptions, self, set_first_byte_timeout(duration)
+                    );
+                    wit_import!(
+                        "[method]request-options.set-first-byte-timeout", (i32, i32, i64,
+                        ptr)
+                    );
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 5]>::uninit();
+                    let (_v3, _v4) = match duration {
+                        ::core::option::Option::None => (0i32, 0i64),
+                        ::core::option::Option::Some(_e2) => {
+                            (1i32, ::witbind::rt::as_i64(_e2))
+                        }
+                    };
+                    let _ptr5 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe { _wit_import(self.handle() as i32, _v3, _v4, _ptr5) };
+                    let _l6 = unsafe { *_ptr5.cast::<u8>() };
+                    let _case8 = || unsafe { _lift_request_options_error(_ptr5.add(4)) };
+                    unsafe { ::witbind::rt::lift_result(_l6, || (), _case8) }
                 }
                 /// The timeout for receiving subsequent chunks of bytes in the Response
                 /// body stream.
                 pub fn get_between_bytes_timeout(
                     &self,
                 ) -> ::core::option::Option<Duration> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostRequestOptions::get_between_bytes_timeout(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostRequestOptions,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:http/types@0.3.2#request-options",
-                            ),
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!(
-                            "[method]request-options.get-between-bytes-timeout", (i32,
-                            ptr)
-                        );
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u64; 2],
-                        >::uninit();
-                        let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe { _wit_import(self.handle() as i32, _ptr1) };
-                        let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                        let _case4 = || unsafe { *_ptr1.add(8).cast::<u64>() };
-                        unsafe { ::witbind::rt::lift_option(_l2, _case4) }
-                    }
+                    ::witbind::rt::native_method!(
+                        HostRequestOptions, self, get_between_bytes_timeout()
+                    );
+                    wit_import!(
+                        "[method]request-options.get-between-bytes-timeout", (i32, ptr)
+                    );
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    let _case4 = || unsafe { *_ptr1.add(8).cast::<u64>() };
+                    unsafe { ::witbind::rt::lift_option(_l2, _case4) }
                 }
                 /// Set the timeout for receiving subsequent chunks of bytes in the Response
                 /// body stream. An error return value indicates that this timeout is not
@@ -1831,63 +1321,34 @@ pub mod wasi {
                     &self,
                     duration: ::core::option::Option<Duration>,
                 ) -> ::core::result::Result<(), RequestOptionsError> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostRequestOptions::set_between_bytes_timeout(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostRequestOptions,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:http/types@0.3.2#request-options",
-                            ),
-                            duration,
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!(
-                            "[method]request-options.set-between-bytes-timeout", (i32,
-                            i32, i64, ptr)
-                        );
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u32; 5],
-                        >::uninit();
-                        let (_v3, _v4) = match duration {
-                            ::core::option::Option::None => (0i32, 0i64),
-                            ::core::option::Option::Some(_e2) => {
-                                (1i32, ::witbind::rt::as_i64(_e2))
-                            }
-                        };
-                        let _ptr5 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe { _wit_import(self.handle() as i32, _v3, _v4, _ptr5) };
-                        let _l6 = unsafe { *_ptr5.cast::<u8>() };
-                        let _case8 = || unsafe {
-                            _lift_request_options_error(_ptr5.add(4))
-                        };
-                        unsafe { ::witbind::rt::lift_result(_l6, || (), _case8) }
-                    }
+                    ::witbind::rt::native_method!(
+                        HostRequestOptions, self, set_between_bytes_timeout(duration)
+                    );
+                    wit_import!(
+                        "[method]request-options.set-between-bytes-timeout", (i32, i32,
+                        i64, ptr)
+                    );
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 5]>::uninit();
+                    let (_v3, _v4) = match duration {
+                        ::core::option::Option::None => (0i32, 0i64),
+                        ::core::option::Option::Some(_e2) => {
+                            (1i32, ::witbind::rt::as_i64(_e2))
+                        }
+                    };
+                    let _ptr5 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe { _wit_import(self.handle() as i32, _v3, _v4, _ptr5) };
+                    let _l6 = unsafe { *_ptr5.cast::<u8>() };
+                    let _case8 = || unsafe { _lift_request_options_error(_ptr5.add(4)) };
+                    unsafe { ::witbind::rt::lift_result(_l6, || (), _case8) }
                 }
                 /// Make a deep copy of the `request-options`.
                 /// The resulting `request-options` is mutable.
                 #[allow(clippy::should_implement_trait)]
                 pub fn clone(&self) -> RequestOptions {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostRequestOptions::clone(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostRequestOptions,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:http/types@0.3.2#request-options",
-                            ),
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!("[method]request-options.clone", (i32), i32);
-                        let _ret1 = unsafe { _wit_import(self.handle() as i32) };
-                        unsafe { RequestOptions::from_handle(_ret1 as u32) }
-                    }
+                    ::witbind::rt::native_method!(HostRequestOptions, self, clone());
+                    wit_import!("[method]request-options.clone", (i32), i32);
+                    let _ret1 = unsafe { _wit_import(self.handle() as i32) };
+                    unsafe { RequestOptions::from_handle(_ret1 as u32) }
                 }
             }
             /// This type corresponds to the HTTP standard Status Code.
@@ -1933,79 +1394,49 @@ pub mod wasi {
                         ::core::result::Result<(), ErrorCode>,
                     >,
                 ) {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        Host::response_new(
-                            &**::witbind::rt::native::host::<
-                                dyn Host,
-                            >(
-                                "wasi:http/types@0.3.2",
-                                "[static]response.new",
-                                "wasi::http::types::Host",
-                                "wasi::http::types::install",
-                            ),
-                            headers,
-                            contents,
-                            trailers,
+                    ::witbind::rt::native_import!(
+                        Host, "[static]response.new", response_new(headers, contents,
+                        trailers)
+                    );
+                    wit_import!("[static]response.new", (i32, i32, i32, i32, ptr));
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                    let (_v3, _v4) = match &contents {
+                        ::core::option::Option::None => (0i32, 0i32),
+                        ::core::option::Option::Some(_e2) => {
+                            (1i32, _e2.take_handle() as i32)
+                        }
+                    };
+                    let _ptr5 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe {
+                        _wit_import(
+                            headers.take_handle() as i32,
+                            _v3,
+                            _v4,
+                            trailers.take_handle() as i32,
+                            _ptr5,
                         )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!("[static]response.new", (i32, i32, i32, i32, ptr));
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u32; 2],
-                        >::uninit();
-                        let (_v3, _v4) = match &contents {
-                            ::core::option::Option::None => (0i32, 0i32),
-                            ::core::option::Option::Some(_e2) => {
-                                (1i32, _e2.take_handle() as i32)
-                            }
-                        };
-                        let _ptr5 = _ret_area.as_mut_ptr().cast::<u8>();
+                    };
+                    let _l6 = unsafe { *_ptr5.cast::<i32>() };
+                    let _l7 = unsafe { *_ptr5.add(4).cast::<u32>() };
+                    (
+                        unsafe { Response::from_handle(_l6 as u32) },
                         unsafe {
-                            _wit_import(
-                                headers.take_handle() as i32,
-                                _v3,
-                                _v4,
-                                trailers.take_handle() as i32,
-                                _ptr5,
+                            ::witbind::rt::async_support::FutureReader::new(
+                                _l7,
+                                <::core::result::Result<
+                                    (),
+                                    ErrorCode,
+                                > as super::super::super::wit_future::FuturePayload>::VTABLE,
                             )
-                        };
-                        let _l6 = unsafe { *_ptr5.cast::<i32>() };
-                        let _l7 = unsafe { *_ptr5.add(4).cast::<u32>() };
-                        (
-                            unsafe { Response::from_handle(_l6 as u32) },
-                            unsafe {
-                                ::witbind::rt::async_support::FutureReader::new(
-                                    _l7,
-                                    <::core::result::Result<
-                                        (),
-                                        ErrorCode,
-                                    > as super::super::super::wit_future::FuturePayload>::VTABLE,
-                                )
-                            },
-                        )
-                    }
+                        },
+                    )
                 }
                 /// Get the HTTP Status Code for the Response.
                 pub fn get_status_code(&self) -> StatusCode {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostResponse::get_status_code(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostResponse,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:http/types@0.3.2#response",
-                            ),
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!("[method]response.get-status-code", (i32), i32);
-                        let _ret1 = unsafe { _wit_import(self.handle() as i32) };
-                        _ret1 as u16
-                    }
+                    ::witbind::rt::native_method!(HostResponse, self, get_status_code());
+                    wit_import!("[method]response.get-status-code", (i32), i32);
+                    let _ret1 = unsafe { _wit_import(self.handle() as i32) };
+                    _ret1 as u16
                 }
                 /// Set the HTTP Status Code for the Response. Fails if the status-code
                 /// given is not a valid http status code.
@@ -2014,52 +1445,27 @@ pub mod wasi {
                     &self,
                     status_code: StatusCode,
                 ) -> ::core::result::Result<(), ()> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostResponse::set_status_code(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostResponse,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:http/types@0.3.2#response",
-                            ),
-                            status_code,
+                    ::witbind::rt::native_method!(
+                        HostResponse, self, set_status_code(status_code)
+                    );
+                    wit_import!("[method]response.set-status-code", (i32, i32), i32);
+                    let _ret1 = unsafe {
+                        _wit_import(
+                            self.handle() as i32,
+                            ::witbind::rt::as_i32(status_code),
                         )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!("[method]response.set-status-code", (i32, i32), i32);
-                        let _ret1 = unsafe {
-                            _wit_import(
-                                self.handle() as i32,
-                                ::witbind::rt::as_i32(status_code),
-                            )
-                        };
-                        unsafe { ::witbind::rt::lift_result(_ret1, || (), || ()) }
-                    }
+                    };
+                    unsafe { ::witbind::rt::lift_result(_ret1, || (), || ()) }
                 }
                 /// Get the headers associated with the Response.
                 ///
                 /// The returned `headers` resource is immutable: `set`, `append`, and
                 /// `delete` operations will fail with `header-error.immutable`.
                 pub fn get_headers(&self) -> Headers {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostResponse::get_headers(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostResponse,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:http/types@0.3.2#response",
-                            ),
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!("[method]response.get-headers", (i32), i32);
-                        let _ret1 = unsafe { _wit_import(self.handle() as i32) };
-                        unsafe { Fields::from_handle(_ret1 as u32) }
-                    }
+                    ::witbind::rt::native_method!(HostResponse, self, get_headers());
+                    wit_import!("[method]response.get-headers", (i32), i32);
+                    let _ret1 = unsafe { _wit_import(self.handle() as i32) };
+                    unsafe { Fields::from_handle(_ret1 as u32) }
                 }
                 /// Get body of the Response.
                 ///
@@ -2087,118 +1493,58 @@ pub mod wasi {
                         >,
                     >,
                 ) {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        Host::response_consume_body(
-                            &**::witbind::rt::native::host::<
-                                dyn Host,
-                            >(
-                                "wasi:http/types@0.3.2",
-                                "[static]response.consume-body",
-                                "wasi::http::types::Host",
-                                "wasi::http::types::install",
-                            ),
-                            this,
-                            res,
+                    ::witbind::rt::native_import!(
+                        Host, "[static]response.consume-body",
+                        response_consume_body(this, res)
+                    );
+                    wit_import!("[static]response.consume-body", (i32, i32, ptr));
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe {
+                        _wit_import(
+                            this.take_handle() as i32,
+                            res.take_handle() as i32,
+                            _ptr1,
                         )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!("[static]response.consume-body", (i32, i32, ptr));
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u32; 2],
-                        >::uninit();
-                        let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                    };
+                    let _l2 = unsafe { *_ptr1.cast::<u32>() };
+                    let _l3 = unsafe { *_ptr1.add(4).cast::<u32>() };
+                    (
+                        ::witbind::rt::async_support::StreamReader::new(
+                            _l2,
+                            <u8 as super::super::super::wit_stream::StreamPayload>::VTABLE,
+                        ),
                         unsafe {
-                            _wit_import(
-                                this.take_handle() as i32,
-                                res.take_handle() as i32,
-                                _ptr1,
+                            ::witbind::rt::async_support::FutureReader::new(
+                                _l3,
+                                <::core::result::Result<
+                                    ::core::option::Option<Trailers>,
+                                    ErrorCode,
+                                > as super::super::super::wit_future::FuturePayload>::VTABLE,
                             )
-                        };
-                        let _l2 = unsafe { *_ptr1.cast::<u32>() };
-                        let _l3 = unsafe { *_ptr1.add(4).cast::<u32>() };
-                        (
-                            ::witbind::rt::async_support::StreamReader::new(
-                                _l2,
-                                <u8 as super::super::super::wit_stream::StreamPayload>::VTABLE,
-                            ),
-                            unsafe {
-                                ::witbind::rt::async_support::FutureReader::new(
-                                    _l3,
-                                    <::core::result::Result<
-                                        ::core::option::Option<Trailers>,
-                                        ErrorCode,
-                                    > as super::super::super::wit_future::FuturePayload>::VTABLE,
-                                )
-                            },
-                        )
-                    }
+                        },
+                    )
                 }
             }
-            /// Natively (`cargo test` on the host): the imports of `wasi:http/types@0.3.2` as a test implements them; make an implementation this thread's with [`install`]. A method left out panics when the guest calls it, naming it.
+            #[cfg(not(any(target_arch = "wasm32", miri)))]
+            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
+                wit: "wasi:http/types@0.3.2",
+                module: "wasi::http::types",
+                install: "install",
+            };
+            /// Natively (`cargo test` on the host): the imports of `wasi:http/types@0.3.2`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
-                /// Construct an empty HTTP Fields.
-                ///
-                /// The resulting `fields` is mutable.
                 fn fields_new(&self) -> Fields {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:http/types@0.3.2",
-                        "[constructor]fields",
-                        "wasi::http::types::Host",
-                        "fields_new",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "[constructor]fields")
                 }
-                /// Construct an HTTP Fields.
-                ///
-                /// The resulting `fields` is mutable.
-                ///
-                /// The list represents each name-value pair in the Fields. Names
-                /// which have multiple values are represented by multiple entries in this
-                /// list with the same name.
-                ///
-                /// The tuple is a pair of the field name, represented as a string, and
-                /// Value, represented as a list of bytes. In a valid Fields, all names
-                /// and values are valid UTF-8 strings. However, values are not always
-                /// well-formed, so they are represented as a raw list of bytes.
-                ///
-                /// An error result will be returned if any header or value was
-                /// syntactically invalid, if a header was forbidden, or if the
-                /// entries would exceed an implementation size limit.
                 fn fields_from_list(
                     &self,
                     entries: &[(FieldName, FieldValue)],
                 ) -> ::core::result::Result<Fields, HeaderError> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:http/types@0.3.2",
-                        "[static]fields.from-list",
-                        "wasi::http::types::Host",
-                        "fields_from_list",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "[static]fields.from-list")
                 }
-                /// Construct a new `request` with a default `method` of `GET`, and
-                /// `none` values for `path-with-query`, `scheme`, and `authority`.
-                ///
-                /// `headers` is the HTTP Headers for the Request.
-                ///
-                /// `contents` is the optional body content stream with `none`
-                /// representing a zero-length content stream.
-                /// Once it is closed, `trailers` future must resolve to a result.
-                /// If `trailers` resolves to an error, underlying connection
-                /// will be closed immediately.
-                ///
-                /// `options` is optional `request-options` resource to be used
-                /// if the request is sent over a network connection.
-                ///
-                /// It is possible to construct, or manipulate with the accessor functions
-                /// below, a `request` with an invalid combination of `scheme`
-                /// and `authority`, or `headers` which are not permitted to be sent.
-                /// It is the obligation of the `handler.handle` implementation
-                /// to reject invalid constructions of `request`.
-                ///
-                /// The returned future resolves to result of transmission of this request.
                 fn request_new(
                     &self,
                     headers: Headers,
@@ -2218,25 +1564,8 @@ pub mod wasi {
                         ::core::result::Result<(), ErrorCode>,
                     >,
                 ) {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:http/types@0.3.2",
-                        "[static]request.new",
-                        "wasi::http::types::Host",
-                        "request_new",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "[static]request.new")
                 }
-                /// Get body of the Request.
-                ///
-                /// Stream returned by this method represents the contents of the body.
-                /// Once the stream is reported as closed, callers should await the returned
-                /// future to determine whether the body was received successfully.
-                /// The future will only resolve after the stream is reported as closed.
-                ///
-                /// This function takes a `res` future as a parameter, which can be used to
-                /// communicate an error in handling of the request.
-                ///
-                /// Note that function will move the `request`, but references to headers or
-                /// request options acquired from it previously will remain valid.
                 fn request_consume_body(
                     &self,
                     this: Request,
@@ -2252,35 +1581,17 @@ pub mod wasi {
                         >,
                     >,
                 ) {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:http/types@0.3.2",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[static]request.consume-body",
-                        "wasi::http::types::Host",
-                        "request_consume_body",
                     )
                 }
-                /// Construct a default `request-options` value.
                 fn request_options_new(&self) -> RequestOptions {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:http/types@0.3.2",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[constructor]request-options",
-                        "wasi::http::types::Host",
-                        "request_options_new",
                     )
                 }
-                /// Construct a new `response`, with a default `status-code` of `200`.
-                /// If a different `status-code` is needed, it must be set via the
-                /// `set-status-code` method.
-                ///
-                /// `headers` is the HTTP Headers for the Response.
-                ///
-                /// `contents` is the optional body content stream with `none`
-                /// representing a zero-length content stream.
-                /// Once it is closed, `trailers` future must resolve to a result.
-                /// If `trailers` resolves to an error, underlying connection
-                /// will be closed immediately.
-                ///
-                /// The returned future resolves to result of transmission of this response.
                 fn response_new(
                     &self,
                     headers: Headers,
@@ -2299,25 +1610,8 @@ pub mod wasi {
                         ::core::result::Result<(), ErrorCode>,
                     >,
                 ) {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:http/types@0.3.2",
-                        "[static]response.new",
-                        "wasi::http::types::Host",
-                        "response_new",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "[static]response.new")
                 }
-                /// Get body of the Response.
-                ///
-                /// Stream returned by this method represents the contents of the body.
-                /// Once the stream is reported as closed, callers should await the returned
-                /// future to determine whether the body was received successfully.
-                /// The future will only resolve after the stream is reported as closed.
-                ///
-                /// This function takes a `res` future as a parameter, which can be used to
-                /// communicate an error in handling of the response.
-                ///
-                /// Note that function will move the `response`, but references to headers
-                /// acquired from it previously will remain valid.
                 fn response_consume_body(
                     &self,
                     this: Response,
@@ -2333,11 +1627,9 @@ pub mod wasi {
                         >,
                     >,
                 ) {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:http/types@0.3.2",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[static]response.consume-body",
-                        "wasi::http::types::Host",
-                        "response_consume_body",
                     )
                 }
             }
@@ -2346,69 +1638,26 @@ pub mod wasi {
             pub fn install(host: impl Host) -> ::witbind::rt::native::Installed {
                 ::witbind::rt::native::install::<dyn Host>(::witbind::rt::Box::new(host))
             }
-            /// Natively (`cargo test` on the host): a test's object behind an imported [`Fields`] (`wasi:http/types@0.3.2#fields`); `Fields::from(object)` hands it to the guest. A method left out panics when the guest calls it, naming it.
+            /// Natively (`cargo test` on the host): a test's object behind an imported [`Fields`], with its methods; `Fields::from(object)` hands it to the guest. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait HostFields: 'static {
-                /// Get all of the values corresponding to a name. If the name is not present
-                /// in this `fields`, an empty list is returned. However, if the name is
-                /// present but empty, this is represented by a list with one or more
-                /// empty field-values present.
                 fn get(&self, name: &str) -> ::witbind::rt::Vec<FieldValue> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:http/types@0.3.2#fields",
-                        "[method]fields.get",
-                        "wasi::http::types::HostFields",
-                        "get",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "[method]fields.get")
                 }
-                /// Returns `true` when the name is present in this `fields`. If the name is
-                /// syntactically invalid, `false` is returned.
                 fn has(&self, name: &str) -> bool {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:http/types@0.3.2#fields",
-                        "[method]fields.has",
-                        "wasi::http::types::HostFields",
-                        "has",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "[method]fields.has")
                 }
-                /// Set all of the values for a name. Clears any existing values for that
-                /// name, if they have been set.
-                ///
-                /// Fails with `header-error.immutable` if the `fields` are immutable.
-                ///
-                /// Fails with `header-error.size-exceeded` if the name or values would
-                /// exceed an implementation-defined size limit.
                 fn set(
                     &self,
                     name: &str,
                     value: &[FieldValue],
                 ) -> ::core::result::Result<(), HeaderError> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:http/types@0.3.2#fields",
-                        "[method]fields.set",
-                        "wasi::http::types::HostFields",
-                        "set",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "[method]fields.set")
                 }
-                /// Delete all values for a name. Does nothing if no values for the name
-                /// exist.
-                ///
-                /// Fails with `header-error.immutable` if the `fields` are immutable.
                 fn delete(&self, name: &str) -> ::core::result::Result<(), HeaderError> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:http/types@0.3.2#fields",
-                        "[method]fields.delete",
-                        "wasi::http::types::HostFields",
-                        "delete",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "[method]fields.delete")
                 }
-                /// Delete all values for a name. Does nothing if no values for the name
-                /// exist.
-                ///
-                /// Returns all values previously corresponding to the name, if any.
-                ///
-                /// Fails with `header-error.immutable` if the `fields` are immutable.
                 fn get_and_delete(
                     &self,
                     name: &str,
@@ -2416,374 +1665,196 @@ pub mod wasi {
                     ::witbind::rt::Vec<FieldValue>,
                     HeaderError,
                 > {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:http/types@0.3.2#fields",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]fields.get-and-delete",
-                        "wasi::http::types::HostFields",
-                        "get_and_delete",
                     )
                 }
-                /// Append a value for a name. Does not change or delete any existing
-                /// values for that name.
-                ///
-                /// Fails with `header-error.immutable` if the `fields` are immutable.
-                ///
-                /// Fails with `header-error.size-exceeded` if the value would exceed
-                /// an implementation-defined size limit.
                 fn append(
                     &self,
                     name: &str,
                     value: &[u8],
                 ) -> ::core::result::Result<(), HeaderError> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:http/types@0.3.2#fields",
-                        "[method]fields.append",
-                        "wasi::http::types::HostFields",
-                        "append",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "[method]fields.append")
                 }
-                /// Retrieve the full set of names and values in the Fields. Like the
-                /// constructor, the list represents each name-value pair.
-                ///
-                /// The outer list represents each name-value pair in the Fields. Names
-                /// which have multiple values are represented by multiple entries in this
-                /// list with the same name.
-                ///
-                /// The names and values are always returned in the original casing and in
-                /// the order in which they will be serialized for transport.
                 fn copy_all(&self) -> ::witbind::rt::Vec<(FieldName, FieldValue)> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:http/types@0.3.2#fields",
-                        "[method]fields.copy-all",
-                        "wasi::http::types::HostFields",
-                        "copy_all",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "[method]fields.copy-all")
                 }
-                /// Make a deep copy of the Fields. Equivalent in behavior to calling the
-                /// `fields` constructor on the return value of `copy-all`. The resulting
-                /// `fields` is mutable.
                 #[allow(clippy::should_implement_trait)]
                 fn clone(&self) -> Fields {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:http/types@0.3.2#fields",
-                        "[method]fields.clone",
-                        "wasi::http::types::HostFields",
-                        "clone",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "[method]fields.clone")
                 }
             }
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            impl<T: HostFields> ::core::convert::From<T> for Fields {
-                fn from(object: T) -> Self {
-                    let handle = ::witbind::rt::native::new_resource::<
-                        dyn HostFields,
-                    >(::witbind::rt::Box::new(object));
-                    Self {
-                        handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(handle)
-                        },
-                    }
-                }
-            }
-            /// Natively (`cargo test` on the host): a test's object behind an imported [`Request`] (`wasi:http/types@0.3.2#request`); `Request::from(object)` hands it to the guest. A method left out panics when the guest calls it, naming it.
+            ::witbind::rt::native_resource!(Fields, HostFields);
+            /// Natively (`cargo test` on the host): a test's object behind an imported [`Request`], with its methods; `Request::from(object)` hands it to the guest. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait HostRequest: 'static {
-                /// Get the Method for the Request.
                 fn get_method(&self) -> Method {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:http/types@0.3.2#request",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]request.get-method",
-                        "wasi::http::types::HostRequest",
-                        "get_method",
                     )
                 }
-                /// Set the Method for the Request. Fails if the string present in a
-                /// `method.other` argument is not a syntactically valid method.
                 #[allow(clippy::result_unit_err)]
                 fn set_method(&self, method: &Method) -> ::core::result::Result<(), ()> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:http/types@0.3.2#request",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]request.set-method",
-                        "wasi::http::types::HostRequest",
-                        "set_method",
                     )
                 }
-                /// Get the combination of the HTTP Path and Query for the Request.  When
-                /// `none`, this represents an empty Path and empty Query.
                 fn get_path_with_query(
                     &self,
                 ) -> ::core::option::Option<::witbind::rt::String> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:http/types@0.3.2#request",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]request.get-path-with-query",
-                        "wasi::http::types::HostRequest",
-                        "get_path_with_query",
                     )
                 }
-                /// Set the combination of the HTTP Path and Query for the Request.  When
-                /// `none`, this represents an empty Path and empty Query. Fails is the
-                /// string given is not a syntactically valid path and query uri component.
                 #[allow(clippy::result_unit_err)]
                 fn set_path_with_query(
                     &self,
                     path_with_query: ::core::option::Option<&str>,
                 ) -> ::core::result::Result<(), ()> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:http/types@0.3.2#request",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]request.set-path-with-query",
-                        "wasi::http::types::HostRequest",
-                        "set_path_with_query",
                     )
                 }
-                /// Get the HTTP Related Scheme for the Request. When `none`, the
-                /// implementation may choose an appropriate default scheme.
                 fn get_scheme(&self) -> ::core::option::Option<Scheme> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:http/types@0.3.2#request",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]request.get-scheme",
-                        "wasi::http::types::HostRequest",
-                        "get_scheme",
                     )
                 }
-                /// Set the HTTP Related Scheme for the Request. When `none`, the
-                /// implementation may choose an appropriate default scheme. Fails if the
-                /// string given is not a syntactically valid uri scheme.
                 #[allow(clippy::result_unit_err)]
                 fn set_scheme(
                     &self,
                     scheme: ::core::option::Option<&Scheme>,
                 ) -> ::core::result::Result<(), ()> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:http/types@0.3.2#request",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]request.set-scheme",
-                        "wasi::http::types::HostRequest",
-                        "set_scheme",
                     )
                 }
-                /// Get the authority of the Request's target URI. A value of `none` may be used
-                /// with Related Schemes which do not require an authority. The HTTP and
-                /// HTTPS schemes always require an authority.
                 fn get_authority(
                     &self,
                 ) -> ::core::option::Option<::witbind::rt::String> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:http/types@0.3.2#request",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]request.get-authority",
-                        "wasi::http::types::HostRequest",
-                        "get_authority",
                     )
                 }
-                /// Set the authority of the Request's target URI. A value of `none` may be used
-                /// with Related Schemes which do not require an authority. The HTTP and
-                /// HTTPS schemes always require an authority. Fails if the string given is
-                /// not a syntactically valid URI authority.
                 #[allow(clippy::result_unit_err)]
                 fn set_authority(
                     &self,
                     authority: ::core::option::Option<&str>,
                 ) -> ::core::result::Result<(), ()> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:http/types@0.3.2#request",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]request.set-authority",
-                        "wasi::http::types::HostRequest",
-                        "set_authority",
                     )
                 }
-                /// Get the `request-options` to be associated with this request
-                ///
-                /// The returned `request-options` resource is immutable: `set-*` operations
-                /// will fail if invoked.
-                ///
-                /// This `request-options` resource is a child: it must be dropped before
-                /// the parent `request` is dropped, or its ownership is transferred to
-                /// another component by e.g. `handler.handle`.
                 fn get_options(&self) -> ::core::option::Option<RequestOptions> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:http/types@0.3.2#request",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]request.get-options",
-                        "wasi::http::types::HostRequest",
-                        "get_options",
                     )
                 }
-                /// Get the headers associated with the Request.
-                ///
-                /// The returned `headers` resource is immutable: `set`, `append`, and
-                /// `delete` operations will fail with `header-error.immutable`.
                 fn get_headers(&self) -> Headers {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:http/types@0.3.2#request",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]request.get-headers",
-                        "wasi::http::types::HostRequest",
-                        "get_headers",
                     )
                 }
             }
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            impl<T: HostRequest> ::core::convert::From<T> for Request {
-                fn from(object: T) -> Self {
-                    let handle = ::witbind::rt::native::new_resource::<
-                        dyn HostRequest,
-                    >(::witbind::rt::Box::new(object));
-                    Self {
-                        handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(handle)
-                        },
-                    }
-                }
-            }
-            /// Natively (`cargo test` on the host): a test's object behind an imported [`RequestOptions`] (`wasi:http/types@0.3.2#request-options`); `RequestOptions::from(object)` hands it to the guest. A method left out panics when the guest calls it, naming it.
+            ::witbind::rt::native_resource!(Request, HostRequest);
+            /// Natively (`cargo test` on the host): a test's object behind an imported [`RequestOptions`], with its methods; `RequestOptions::from(object)` hands it to the guest. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait HostRequestOptions: 'static {
-                /// The timeout for the initial connect to the HTTP Server.
                 fn get_connect_timeout(&self) -> ::core::option::Option<Duration> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:http/types@0.3.2#request-options",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]request-options.get-connect-timeout",
-                        "wasi::http::types::HostRequestOptions",
-                        "get_connect_timeout",
                     )
                 }
-                /// Set the timeout for the initial connect to the HTTP Server. An error
-                /// return value indicates that this timeout is not supported or that this
-                /// handle is immutable.
                 fn set_connect_timeout(
                     &self,
                     duration: ::core::option::Option<Duration>,
                 ) -> ::core::result::Result<(), RequestOptionsError> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:http/types@0.3.2#request-options",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]request-options.set-connect-timeout",
-                        "wasi::http::types::HostRequestOptions",
-                        "set_connect_timeout",
                     )
                 }
-                /// The timeout for receiving the first byte of the Response body.
                 fn get_first_byte_timeout(&self) -> ::core::option::Option<Duration> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:http/types@0.3.2#request-options",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]request-options.get-first-byte-timeout",
-                        "wasi::http::types::HostRequestOptions",
-                        "get_first_byte_timeout",
                     )
                 }
-                /// Set the timeout for receiving the first byte of the Response body. An
-                /// error return value indicates that this timeout is not supported or that
-                /// this handle is immutable.
                 fn set_first_byte_timeout(
                     &self,
                     duration: ::core::option::Option<Duration>,
                 ) -> ::core::result::Result<(), RequestOptionsError> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:http/types@0.3.2#request-options",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]request-options.set-first-byte-timeout",
-                        "wasi::http::types::HostRequestOptions",
-                        "set_first_byte_timeout",
                     )
                 }
-                /// The timeout for receiving subsequent chunks of bytes in the Response
-                /// body stream.
                 fn get_between_bytes_timeout(&self) -> ::core::option::Option<Duration> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:http/types@0.3.2#request-options",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]request-options.get-between-bytes-timeout",
-                        "wasi::http::types::HostRequestOptions",
-                        "get_between_bytes_timeout",
                     )
                 }
-                /// Set the timeout for receiving subsequent chunks of bytes in the Response
-                /// body stream. An error return value indicates that this timeout is not
-                /// supported or that this handle is immutable.
                 fn set_between_bytes_timeout(
                     &self,
                     duration: ::core::option::Option<Duration>,
                 ) -> ::core::result::Result<(), RequestOptionsError> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:http/types@0.3.2#request-options",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]request-options.set-between-bytes-timeout",
-                        "wasi::http::types::HostRequestOptions",
-                        "set_between_bytes_timeout",
                     )
                 }
-                /// Make a deep copy of the `request-options`.
-                /// The resulting `request-options` is mutable.
                 #[allow(clippy::should_implement_trait)]
                 fn clone(&self) -> RequestOptions {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:http/types@0.3.2#request-options",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]request-options.clone",
-                        "wasi::http::types::HostRequestOptions",
-                        "clone",
                     )
                 }
             }
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            impl<T: HostRequestOptions> ::core::convert::From<T> for RequestOptions {
-                fn from(object: T) -> Self {
-                    let handle = ::witbind::rt::native::new_resource::<
-                        dyn HostRequestOptions,
-                    >(::witbind::rt::Box::new(object));
-                    Self {
-                        handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(handle)
-                        },
-                    }
-                }
-            }
-            /// Natively (`cargo test` on the host): a test's object behind an imported [`Response`] (`wasi:http/types@0.3.2#response`); `Response::from(object)` hands it to the guest. A method left out panics when the guest calls it, naming it.
+            ::witbind::rt::native_resource!(RequestOptions, HostRequestOptions);
+            /// Natively (`cargo test` on the host): a test's object behind an imported [`Response`], with its methods; `Response::from(object)` hands it to the guest. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait HostResponse: 'static {
-                /// Get the HTTP Status Code for the Response.
                 fn get_status_code(&self) -> StatusCode {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:http/types@0.3.2#response",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]response.get-status-code",
-                        "wasi::http::types::HostResponse",
-                        "get_status_code",
                     )
                 }
-                /// Set the HTTP Status Code for the Response. Fails if the status-code
-                /// given is not a valid http status code.
                 #[allow(clippy::result_unit_err)]
                 fn set_status_code(
                     &self,
                     status_code: StatusCode,
                 ) -> ::core::result::Result<(), ()> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:http/types@0.3.2#response",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]response.set-status-code",
-                        "wasi::http::types::HostResponse",
-                        "set_status_code",
                     )
                 }
-                /// Get the headers associated with the Response.
-                ///
-                /// The returned `headers` resource is immutable: `set`, `append`, and
-                /// `delete` operations will fail with `header-error.immutable`.
                 fn get_headers(&self) -> Headers {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:http/types@0.3.2#response",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]response.get-headers",
-                        "wasi::http::types::HostResponse",
-                        "get_headers",
                     )
                 }
             }
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            impl<T: HostResponse> ::core::convert::From<T> for Response {
-                fn from(object: T) -> Self {
-                    let handle = ::witbind::rt::native::new_resource::<
-                        dyn HostResponse,
-                    >(::witbind::rt::Box::new(object));
-                    Self {
-                        handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(handle)
-                        },
-                    }
-                }
-            }
+            ::witbind::rt::native_resource!(Response, HostResponse);
             /// The `stream` vtable of `u8`, with the intrinsics of `[static]request.new`.
             const _: () = {
                 unsafe extern "C" fn new() -> u64 {
@@ -4708,59 +3779,38 @@ pub mod wasi {
             ) -> ::witbind::rt::async_support::FutureReader<
                 ::core::result::Result<(), ErrorCode>,
             > {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::write_via_stream(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "wasi:cli/stdout@0.3.2",
-                            "write-via-stream",
-                            "wasi::cli::stdout::Host",
-                            "wasi::cli::stdout::install",
-                        ),
-                        data,
+                ::witbind::rt::native_import!(
+                    Host, "write-via-stream", write_via_stream(data)
+                );
+                wit_import!("write-via-stream", (i32), i32);
+                let _ret1 = unsafe { _wit_import(data.take_handle() as i32) };
+                unsafe {
+                    ::witbind::rt::async_support::FutureReader::new(
+                        _ret1 as u32,
+                        <::core::result::Result<
+                            (),
+                            ErrorCode,
+                        > as super::super::super::wit_future::FuturePayload>::VTABLE,
                     )
                 }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("write-via-stream", (i32), i32);
-                    let _ret1 = unsafe { _wit_import(data.take_handle() as i32) };
-                    unsafe {
-                        ::witbind::rt::async_support::FutureReader::new(
-                            _ret1 as u32,
-                            <::core::result::Result<
-                                (),
-                                ErrorCode,
-                            > as super::super::super::wit_future::FuturePayload>::VTABLE,
-                        )
-                    }
-                }
             }
-            /// Natively (`cargo test` on the host): the imports of `wasi:cli/stdout@0.3.2` as a test implements them; make an implementation this thread's with [`install`]. A method left out panics when the guest calls it, naming it.
+            #[cfg(not(any(target_arch = "wasm32", miri)))]
+            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
+                wit: "wasi:cli/stdout@0.3.2",
+                module: "wasi::cli::stdout",
+                install: "install",
+            };
+            /// Natively (`cargo test` on the host): the imports of `wasi:cli/stdout@0.3.2`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
-                /// Write the given stream to stdout.
-                ///
-                /// If the stream's writable end is dropped this function will either return
-                /// success once the entire contents of the stream have been written or an
-                /// error-code representing a failure.
-                ///
-                /// Otherwise if there is an error the readable end of the stream will be
-                /// dropped and this function will return an error-code.
                 fn write_via_stream(
                     &self,
                     data: ::witbind::rt::async_support::StreamReader<u8>,
                 ) -> ::witbind::rt::async_support::FutureReader<
                     ::core::result::Result<(), ErrorCode>,
                 > {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:cli/stdout@0.3.2",
-                        "write-via-stream",
-                        "wasi::cli::stdout::Host",
-                        "write_via_stream",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "write-via-stream")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `wasi:cli/stdout@0.3.2` until the returned guard is dropped (the one installed before comes back then).
@@ -4893,59 +3943,38 @@ pub mod wasi {
             ) -> ::witbind::rt::async_support::FutureReader<
                 ::core::result::Result<(), ErrorCode>,
             > {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::write_via_stream(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "wasi:cli/stderr@0.3.2",
-                            "write-via-stream",
-                            "wasi::cli::stderr::Host",
-                            "wasi::cli::stderr::install",
-                        ),
-                        data,
+                ::witbind::rt::native_import!(
+                    Host, "write-via-stream", write_via_stream(data)
+                );
+                wit_import!("write-via-stream", (i32), i32);
+                let _ret1 = unsafe { _wit_import(data.take_handle() as i32) };
+                unsafe {
+                    ::witbind::rt::async_support::FutureReader::new(
+                        _ret1 as u32,
+                        <::core::result::Result<
+                            (),
+                            ErrorCode,
+                        > as super::super::super::wit_future::FuturePayload>::VTABLE,
                     )
                 }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("write-via-stream", (i32), i32);
-                    let _ret1 = unsafe { _wit_import(data.take_handle() as i32) };
-                    unsafe {
-                        ::witbind::rt::async_support::FutureReader::new(
-                            _ret1 as u32,
-                            <::core::result::Result<
-                                (),
-                                ErrorCode,
-                            > as super::super::super::wit_future::FuturePayload>::VTABLE,
-                        )
-                    }
-                }
             }
-            /// Natively (`cargo test` on the host): the imports of `wasi:cli/stderr@0.3.2` as a test implements them; make an implementation this thread's with [`install`]. A method left out panics when the guest calls it, naming it.
+            #[cfg(not(any(target_arch = "wasm32", miri)))]
+            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
+                wit: "wasi:cli/stderr@0.3.2",
+                module: "wasi::cli::stderr",
+                install: "install",
+            };
+            /// Natively (`cargo test` on the host): the imports of `wasi:cli/stderr@0.3.2`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
-                /// Write the given stream to stderr.
-                ///
-                /// If the stream's writable end is dropped this function will either return
-                /// success once the entire contents of the stream have been written or an
-                /// error-code representing a failure.
-                ///
-                /// Otherwise if there is an error the readable end of the stream will be
-                /// dropped and this function will return an error-code.
                 fn write_via_stream(
                     &self,
                     data: ::witbind::rt::async_support::StreamReader<u8>,
                 ) -> ::witbind::rt::async_support::FutureReader<
                     ::core::result::Result<(), ErrorCode>,
                 > {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:cli/stderr@0.3.2",
-                        "write-via-stream",
-                        "wasi::cli::stderr::Host",
-                        "write_via_stream",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "write-via-stream")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `wasi:cli/stderr@0.3.2` until the returned guard is dropped (the one installed before comes back then).
@@ -4984,61 +4013,41 @@ pub mod wasi {
                     ::core::result::Result<(), ErrorCode>,
                 >,
             ) {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::read_via_stream(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "wasi:cli/stdin@0.3.2",
-                            "read-via-stream",
-                            "wasi::cli::stdin::Host",
-                            "wasi::cli::stdin::install",
-                        ),
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("read-via-stream", (ptr));
-                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
-                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe { _wit_import(_ptr1) };
-                    let _l2 = unsafe { *_ptr1.cast::<u32>() };
-                    let _l3 = unsafe { *_ptr1.add(4).cast::<u32>() };
-                    (
-                        ::witbind::rt::async_support::StreamReader::new(
-                            _l2,
-                            <u8 as super::super::super::wit_stream::StreamPayload>::VTABLE,
-                        ),
-                        unsafe {
-                            ::witbind::rt::async_support::FutureReader::new(
-                                _l3,
-                                <::core::result::Result<
-                                    (),
-                                    ErrorCode,
-                                > as super::super::super::wit_future::FuturePayload>::VTABLE,
-                            )
-                        },
-                    )
-                }
+                ::witbind::rt::native_import!(
+                    Host, "read-via-stream", read_via_stream()
+                );
+                wit_import!("read-via-stream", (ptr));
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_ptr1) };
+                let _l2 = unsafe { *_ptr1.cast::<u32>() };
+                let _l3 = unsafe { *_ptr1.add(4).cast::<u32>() };
+                (
+                    ::witbind::rt::async_support::StreamReader::new(
+                        _l2,
+                        <u8 as super::super::super::wit_stream::StreamPayload>::VTABLE,
+                    ),
+                    unsafe {
+                        ::witbind::rt::async_support::FutureReader::new(
+                            _l3,
+                            <::core::result::Result<
+                                (),
+                                ErrorCode,
+                            > as super::super::super::wit_future::FuturePayload>::VTABLE,
+                        )
+                    },
+                )
             }
-            /// Natively (`cargo test` on the host): the imports of `wasi:cli/stdin@0.3.2` as a test implements them; make an implementation this thread's with [`install`]. A method left out panics when the guest calls it, naming it.
+            #[cfg(not(any(target_arch = "wasm32", miri)))]
+            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
+                wit: "wasi:cli/stdin@0.3.2",
+                module: "wasi::cli::stdin",
+                install: "install",
+            };
+            /// Natively (`cargo test` on the host): the imports of `wasi:cli/stdin@0.3.2`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
-                /// Return a stream for reading from stdin.
-                ///
-                /// This function returns a stream which provides data read from stdin,
-                /// and a future to signal read results.
-                ///
-                /// If the stream's readable end is dropped the future will resolve to success.
-                ///
-                /// If the stream's writable end is dropped the future will either resolve to
-                /// success if stdin was closed by the writer or to an error-code if reading
-                /// failed for some other reason.
-                ///
-                /// Multiple streams may be active at the same time. The behavior of concurrent
-                /// reads is implementation-specific.
                 fn read_via_stream(
                     &self,
                 ) -> (
@@ -5047,12 +4056,7 @@ pub mod wasi {
                         ::core::result::Result<(), ErrorCode>,
                     >,
                 ) {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:cli/stdin@0.3.2",
-                        "read-via-stream",
-                        "wasi::cli::stdin::Host",
-                        "read_via_stream",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "read-via-stream")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `wasi:cli/stdin@0.3.2` until the returned guard is dropped (the one installed before comes back then).
@@ -5099,97 +4103,40 @@ pub mod wasi {
             /// must omit this function, rather than implementing it with deterministic
             /// data.
             pub fn get_random_bytes(max_len: u64) -> ::witbind::rt::Vec<u8> {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::get_random_bytes(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "wasi:random/random@0.3.2",
-                            "get-random-bytes",
-                            "wasi::random::random::Host",
-                            "wasi::random::random::install",
-                        ),
-                        max_len,
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("get-random-bytes", (i64, ptr));
-                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
-                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe { _wit_import(::witbind::rt::as_i64(max_len), _ptr1) };
-                    unsafe { ::witbind::rt::take_list_at::<u8>(_ptr1) }
-                }
+                ::witbind::rt::native_import!(
+                    Host, "get-random-bytes", get_random_bytes(max_len)
+                );
+                wit_import!("get-random-bytes", (i64, ptr));
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(::witbind::rt::as_i64(max_len), _ptr1) };
+                unsafe { ::witbind::rt::take_list_at::<u8>(_ptr1) }
             }
             /// Return a cryptographically-secure random or pseudo-random `u64` value.
             ///
             /// This function returns the same type of data as `get-random-bytes`,
             /// represented as a `u64`.
             pub fn get_random_u64() -> u64 {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::get_random_u64(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "wasi:random/random@0.3.2",
-                            "get-random-u64",
-                            "wasi::random::random::Host",
-                            "wasi::random::random::install",
-                        ),
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("get-random-u64", (), i64);
-                    let _ret1 = unsafe { _wit_import() };
-                    _ret1 as u64
-                }
+                ::witbind::rt::native_import!(Host, "get-random-u64", get_random_u64());
+                wit_import!("get-random-u64", (), i64);
+                let _ret1 = unsafe { _wit_import() };
+                _ret1 as u64
             }
-            /// Natively (`cargo test` on the host): the imports of `wasi:random/random@0.3.2` as a test implements them; make an implementation this thread's with [`install`]. A method left out panics when the guest calls it, naming it.
+            #[cfg(not(any(target_arch = "wasm32", miri)))]
+            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
+                wit: "wasi:random/random@0.3.2",
+                module: "wasi::random::random",
+                install: "install",
+            };
+            /// Natively (`cargo test` on the host): the imports of `wasi:random/random@0.3.2`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
-                /// Return up to `max-len` cryptographically-secure random or pseudo-random
-                /// bytes.
-                ///
-                /// This function must produce data at least as cryptographically secure and
-                /// fast as an adequately seeded cryptographically-secure pseudo-random
-                /// number generator (CSPRNG). It must not block, from the perspective of
-                /// the calling program, under any circumstances, including on the first
-                /// request and on requests for numbers of bytes. The returned data must
-                /// always be unpredictable.
-                ///
-                /// Implementations MAY return fewer bytes than requested (a short read).
-                /// Callers that require exactly `max-len` bytes MUST call this function in
-                /// a loop until the desired number of bytes has been accumulated.
-                /// Implementations MUST return at least 1 byte when `max-len` is greater
-                /// than zero. When `max-len` is zero, implementations MUST return an empty
-                /// list without trapping.
-                ///
-                /// This function must always return fresh data. Deterministic environments
-                /// must omit this function, rather than implementing it with deterministic
-                /// data.
                 fn get_random_bytes(&self, max_len: u64) -> ::witbind::rt::Vec<u8> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:random/random@0.3.2",
-                        "get-random-bytes",
-                        "wasi::random::random::Host",
-                        "get_random_bytes",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "get-random-bytes")
                 }
-                /// Return a cryptographically-secure random or pseudo-random `u64` value.
-                ///
-                /// This function returns the same type of data as `get-random-bytes`,
-                /// represented as a `u64`.
                 fn get_random_u64(&self) -> u64 {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:random/random@0.3.2",
-                        "get-random-u64",
-                        "wasi::random::random::Host",
-                        "get_random_u64",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "get-random-u64")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `wasi:random/random@0.3.2` until the returned guard is dropped (the one installed before comes back then).
@@ -5228,95 +4175,48 @@ pub mod wasi {
             /// than zero. When `max-len` is zero, implementations MUST return an empty
             /// list without trapping.
             pub fn get_insecure_random_bytes(max_len: u64) -> ::witbind::rt::Vec<u8> {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::get_insecure_random_bytes(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "wasi:random/insecure@0.3.2",
-                            "get-insecure-random-bytes",
-                            "wasi::random::insecure::Host",
-                            "wasi::random::insecure::install",
-                        ),
-                        max_len,
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("get-insecure-random-bytes", (i64, ptr));
-                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
-                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe { _wit_import(::witbind::rt::as_i64(max_len), _ptr1) };
-                    unsafe { ::witbind::rt::take_list_at::<u8>(_ptr1) }
-                }
+                ::witbind::rt::native_import!(
+                    Host, "get-insecure-random-bytes", get_insecure_random_bytes(max_len)
+                );
+                wit_import!("get-insecure-random-bytes", (i64, ptr));
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(::witbind::rt::as_i64(max_len), _ptr1) };
+                unsafe { ::witbind::rt::take_list_at::<u8>(_ptr1) }
             }
             /// Return an insecure pseudo-random `u64` value.
             ///
             /// This function returns the same type of pseudo-random data as
             /// `get-insecure-random-bytes`, represented as a `u64`.
             pub fn get_insecure_random_u64() -> u64 {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::get_insecure_random_u64(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "wasi:random/insecure@0.3.2",
-                            "get-insecure-random-u64",
-                            "wasi::random::insecure::Host",
-                            "wasi::random::insecure::install",
-                        ),
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("get-insecure-random-u64", (), i64);
-                    let _ret1 = unsafe { _wit_import() };
-                    _ret1 as u64
-                }
+                ::witbind::rt::native_import!(
+                    Host, "get-insecure-random-u64", get_insecure_random_u64()
+                );
+                wit_import!("get-insecure-random-u64", (), i64);
+                let _ret1 = unsafe { _wit_import() };
+                _ret1 as u64
             }
-            /// Natively (`cargo test` on the host): the imports of `wasi:random/insecure@0.3.2` as a test implements them; make an implementation this thread's with [`install`]. A method left out panics when the guest calls it, naming it.
+            #[cfg(not(any(target_arch = "wasm32", miri)))]
+            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
+                wit: "wasi:random/insecure@0.3.2",
+                module: "wasi::random::insecure",
+                install: "install",
+            };
+            /// Natively (`cargo test` on the host): the imports of `wasi:random/insecure@0.3.2`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
-                /// Return up to `max-len` insecure pseudo-random bytes.
-                ///
-                /// This function is not cryptographically secure. Do not use it for
-                /// anything related to security.
-                ///
-                /// There are no requirements on the values of the returned bytes, however
-                /// implementations are encouraged to return evenly distributed values with
-                /// a long period.
-                ///
-                /// Implementations MAY return fewer bytes than requested (a short read).
-                /// Callers that require exactly `max-len` bytes MUST call this function in
-                /// a loop until the desired number of bytes has been accumulated.
-                /// Implementations MUST return at least 1 byte when `max-len` is greater
-                /// than zero. When `max-len` is zero, implementations MUST return an empty
-                /// list without trapping.
                 fn get_insecure_random_bytes(
                     &self,
                     max_len: u64,
                 ) -> ::witbind::rt::Vec<u8> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:random/insecure@0.3.2",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "get-insecure-random-bytes",
-                        "wasi::random::insecure::Host",
-                        "get_insecure_random_bytes",
                     )
                 }
-                /// Return an insecure pseudo-random `u64` value.
-                ///
-                /// This function returns the same type of pseudo-random data as
-                /// `get-insecure-random-bytes`, represented as a `u64`.
                 fn get_insecure_random_u64(&self) -> u64 {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:random/insecure@0.3.2",
-                        "get-insecure-random-u64",
-                        "wasi::random::insecure::Host",
-                        "get_insecure_random_u64",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "get-insecure-random-u64")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `wasi:random/insecure@0.3.2` until the returned guard is dropped (the one installed before comes back then).
@@ -5357,58 +4257,29 @@ pub mod wasi {
             /// called multiple times and potentially used for purposes other than DoS
             /// protection.
             pub fn get_insecure_seed() -> (u64, u64) {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::get_insecure_seed(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "wasi:random/insecure-seed@0.3.2",
-                            "get-insecure-seed",
-                            "wasi::random::insecure_seed::Host",
-                            "wasi::random::insecure_seed::install",
-                        ),
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("get-insecure-seed", (ptr));
-                    let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
-                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe { _wit_import(_ptr1) };
-                    let _l2 = unsafe { *_ptr1.cast::<u64>() };
-                    let _l3 = unsafe { *_ptr1.add(8).cast::<u64>() };
-                    (_l2, _l3)
-                }
+                ::witbind::rt::native_import!(
+                    Host, "get-insecure-seed", get_insecure_seed()
+                );
+                wit_import!("get-insecure-seed", (ptr));
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
+                let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_ptr1) };
+                let _l2 = unsafe { *_ptr1.cast::<u64>() };
+                let _l3 = unsafe { *_ptr1.add(8).cast::<u64>() };
+                (_l2, _l3)
             }
-            /// Natively (`cargo test` on the host): the imports of `wasi:random/insecure-seed@0.3.2` as a test implements them; make an implementation this thread's with [`install`]. A method left out panics when the guest calls it, naming it.
+            #[cfg(not(any(target_arch = "wasm32", miri)))]
+            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
+                wit: "wasi:random/insecure-seed@0.3.2",
+                module: "wasi::random::insecure_seed",
+                install: "install",
+            };
+            /// Natively (`cargo test` on the host): the imports of `wasi:random/insecure-seed@0.3.2`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
-                /// Return a 128-bit value that may contain a pseudo-random value.
-                ///
-                /// The returned value is not required to be computed from a CSPRNG, and may
-                /// even be entirely deterministic. Host implementations are encouraged to
-                /// provide pseudo-random values to any program exposed to
-                /// attacker-controlled content, to enable DoS protection built into many
-                /// languages' hash-map implementations.
-                ///
-                /// This function is intended to only be called once, by a source language
-                /// to initialize Denial Of Service (DoS) protection in its hash-map
-                /// implementation.
-                ///
-                /// # Expected future evolution
-                ///
-                /// This will likely be changed to a value import, to prevent it from being
-                /// called multiple times and potentially used for purposes other than DoS
-                /// protection.
                 fn get_insecure_seed(&self) -> (u64, u64) {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:random/insecure-seed@0.3.2",
-                        "get-insecure-seed",
-                        "wasi::random::insecure_seed::Host",
-                        "get_insecure_seed",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "get-insecure-seed")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `wasi:random/insecure-seed@0.3.2` until the returned guard is dropped (the one installed before comes back then).

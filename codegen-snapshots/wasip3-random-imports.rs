@@ -40,97 +40,40 @@ pub mod wasi {
             /// must omit this function, rather than implementing it with deterministic
             /// data.
             pub fn get_random_bytes(max_len: u64) -> ::witbind::rt::Vec<u8> {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::get_random_bytes(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "wasi:random/random@0.3.2",
-                            "get-random-bytes",
-                            "wasi::random::random::Host",
-                            "wasi::random::random::install",
-                        ),
-                        max_len,
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("get-random-bytes", (i64, ptr));
-                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
-                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe { _wit_import(::witbind::rt::as_i64(max_len), _ptr1) };
-                    unsafe { ::witbind::rt::take_list_at::<u8>(_ptr1) }
-                }
+                ::witbind::rt::native_import!(
+                    Host, "get-random-bytes", get_random_bytes(max_len)
+                );
+                wit_import!("get-random-bytes", (i64, ptr));
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(::witbind::rt::as_i64(max_len), _ptr1) };
+                unsafe { ::witbind::rt::take_list_at::<u8>(_ptr1) }
             }
             /// Return a cryptographically-secure random or pseudo-random `u64` value.
             ///
             /// This function returns the same type of data as `get-random-bytes`,
             /// represented as a `u64`.
             pub fn get_random_u64() -> u64 {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::get_random_u64(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "wasi:random/random@0.3.2",
-                            "get-random-u64",
-                            "wasi::random::random::Host",
-                            "wasi::random::random::install",
-                        ),
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("get-random-u64", (), i64);
-                    let _ret1 = unsafe { _wit_import() };
-                    _ret1 as u64
-                }
+                ::witbind::rt::native_import!(Host, "get-random-u64", get_random_u64());
+                wit_import!("get-random-u64", (), i64);
+                let _ret1 = unsafe { _wit_import() };
+                _ret1 as u64
             }
-            /// Natively (`cargo test` on the host): the imports of `wasi:random/random@0.3.2` as a test implements them; make an implementation this thread's with [`install`]. A method left out panics when the guest calls it, naming it.
+            #[cfg(not(any(target_arch = "wasm32", miri)))]
+            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
+                wit: "wasi:random/random@0.3.2",
+                module: "wasi::random::random",
+                install: "install",
+            };
+            /// Natively (`cargo test` on the host): the imports of `wasi:random/random@0.3.2`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
-                /// Return up to `max-len` cryptographically-secure random or pseudo-random
-                /// bytes.
-                ///
-                /// This function must produce data at least as cryptographically secure and
-                /// fast as an adequately seeded cryptographically-secure pseudo-random
-                /// number generator (CSPRNG). It must not block, from the perspective of
-                /// the calling program, under any circumstances, including on the first
-                /// request and on requests for numbers of bytes. The returned data must
-                /// always be unpredictable.
-                ///
-                /// Implementations MAY return fewer bytes than requested (a short read).
-                /// Callers that require exactly `max-len` bytes MUST call this function in
-                /// a loop until the desired number of bytes has been accumulated.
-                /// Implementations MUST return at least 1 byte when `max-len` is greater
-                /// than zero. When `max-len` is zero, implementations MUST return an empty
-                /// list without trapping.
-                ///
-                /// This function must always return fresh data. Deterministic environments
-                /// must omit this function, rather than implementing it with deterministic
-                /// data.
                 fn get_random_bytes(&self, max_len: u64) -> ::witbind::rt::Vec<u8> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:random/random@0.3.2",
-                        "get-random-bytes",
-                        "wasi::random::random::Host",
-                        "get_random_bytes",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "get-random-bytes")
                 }
-                /// Return a cryptographically-secure random or pseudo-random `u64` value.
-                ///
-                /// This function returns the same type of data as `get-random-bytes`,
-                /// represented as a `u64`.
                 fn get_random_u64(&self) -> u64 {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:random/random@0.3.2",
-                        "get-random-u64",
-                        "wasi::random::random::Host",
-                        "get_random_u64",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "get-random-u64")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `wasi:random/random@0.3.2` until the returned guard is dropped (the one installed before comes back then).
@@ -169,95 +112,48 @@ pub mod wasi {
             /// than zero. When `max-len` is zero, implementations MUST return an empty
             /// list without trapping.
             pub fn get_insecure_random_bytes(max_len: u64) -> ::witbind::rt::Vec<u8> {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::get_insecure_random_bytes(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "wasi:random/insecure@0.3.2",
-                            "get-insecure-random-bytes",
-                            "wasi::random::insecure::Host",
-                            "wasi::random::insecure::install",
-                        ),
-                        max_len,
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("get-insecure-random-bytes", (i64, ptr));
-                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
-                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe { _wit_import(::witbind::rt::as_i64(max_len), _ptr1) };
-                    unsafe { ::witbind::rt::take_list_at::<u8>(_ptr1) }
-                }
+                ::witbind::rt::native_import!(
+                    Host, "get-insecure-random-bytes", get_insecure_random_bytes(max_len)
+                );
+                wit_import!("get-insecure-random-bytes", (i64, ptr));
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(::witbind::rt::as_i64(max_len), _ptr1) };
+                unsafe { ::witbind::rt::take_list_at::<u8>(_ptr1) }
             }
             /// Return an insecure pseudo-random `u64` value.
             ///
             /// This function returns the same type of pseudo-random data as
             /// `get-insecure-random-bytes`, represented as a `u64`.
             pub fn get_insecure_random_u64() -> u64 {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::get_insecure_random_u64(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "wasi:random/insecure@0.3.2",
-                            "get-insecure-random-u64",
-                            "wasi::random::insecure::Host",
-                            "wasi::random::insecure::install",
-                        ),
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("get-insecure-random-u64", (), i64);
-                    let _ret1 = unsafe { _wit_import() };
-                    _ret1 as u64
-                }
+                ::witbind::rt::native_import!(
+                    Host, "get-insecure-random-u64", get_insecure_random_u64()
+                );
+                wit_import!("get-insecure-random-u64", (), i64);
+                let _ret1 = unsafe { _wit_import() };
+                _ret1 as u64
             }
-            /// Natively (`cargo test` on the host): the imports of `wasi:random/insecure@0.3.2` as a test implements them; make an implementation this thread's with [`install`]. A method left out panics when the guest calls it, naming it.
+            #[cfg(not(any(target_arch = "wasm32", miri)))]
+            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
+                wit: "wasi:random/insecure@0.3.2",
+                module: "wasi::random::insecure",
+                install: "install",
+            };
+            /// Natively (`cargo test` on the host): the imports of `wasi:random/insecure@0.3.2`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
-                /// Return up to `max-len` insecure pseudo-random bytes.
-                ///
-                /// This function is not cryptographically secure. Do not use it for
-                /// anything related to security.
-                ///
-                /// There are no requirements on the values of the returned bytes, however
-                /// implementations are encouraged to return evenly distributed values with
-                /// a long period.
-                ///
-                /// Implementations MAY return fewer bytes than requested (a short read).
-                /// Callers that require exactly `max-len` bytes MUST call this function in
-                /// a loop until the desired number of bytes has been accumulated.
-                /// Implementations MUST return at least 1 byte when `max-len` is greater
-                /// than zero. When `max-len` is zero, implementations MUST return an empty
-                /// list without trapping.
                 fn get_insecure_random_bytes(
                     &self,
                     max_len: u64,
                 ) -> ::witbind::rt::Vec<u8> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:random/insecure@0.3.2",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "get-insecure-random-bytes",
-                        "wasi::random::insecure::Host",
-                        "get_insecure_random_bytes",
                     )
                 }
-                /// Return an insecure pseudo-random `u64` value.
-                ///
-                /// This function returns the same type of pseudo-random data as
-                /// `get-insecure-random-bytes`, represented as a `u64`.
                 fn get_insecure_random_u64(&self) -> u64 {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:random/insecure@0.3.2",
-                        "get-insecure-random-u64",
-                        "wasi::random::insecure::Host",
-                        "get_insecure_random_u64",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "get-insecure-random-u64")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `wasi:random/insecure@0.3.2` until the returned guard is dropped (the one installed before comes back then).
@@ -298,58 +194,29 @@ pub mod wasi {
             /// called multiple times and potentially used for purposes other than DoS
             /// protection.
             pub fn get_insecure_seed() -> (u64, u64) {
-                #[cfg(not(any(target_arch = "wasm32", miri)))]
-                {
-                    Host::get_insecure_seed(
-                        &**::witbind::rt::native::host::<
-                            dyn Host,
-                        >(
-                            "wasi:random/insecure-seed@0.3.2",
-                            "get-insecure-seed",
-                            "wasi::random::insecure_seed::Host",
-                            "wasi::random::insecure_seed::install",
-                        ),
-                    )
-                }
-                #[cfg(any(target_arch = "wasm32", miri))]
-                {
-                    wit_import!("get-insecure-seed", (ptr));
-                    let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
-                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                    unsafe { _wit_import(_ptr1) };
-                    let _l2 = unsafe { *_ptr1.cast::<u64>() };
-                    let _l3 = unsafe { *_ptr1.add(8).cast::<u64>() };
-                    (_l2, _l3)
-                }
+                ::witbind::rt::native_import!(
+                    Host, "get-insecure-seed", get_insecure_seed()
+                );
+                wit_import!("get-insecure-seed", (ptr));
+                let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 2]>::uninit();
+                let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_ptr1) };
+                let _l2 = unsafe { *_ptr1.cast::<u64>() };
+                let _l3 = unsafe { *_ptr1.add(8).cast::<u64>() };
+                (_l2, _l3)
             }
-            /// Natively (`cargo test` on the host): the imports of `wasi:random/insecure-seed@0.3.2` as a test implements them; make an implementation this thread's with [`install`]. A method left out panics when the guest calls it, naming it.
+            #[cfg(not(any(target_arch = "wasm32", miri)))]
+            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
+                wit: "wasi:random/insecure-seed@0.3.2",
+                module: "wasi::random::insecure_seed",
+                install: "install",
+            };
+            /// Natively (`cargo test` on the host): the imports of `wasi:random/insecure-seed@0.3.2`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
-                /// Return a 128-bit value that may contain a pseudo-random value.
-                ///
-                /// The returned value is not required to be computed from a CSPRNG, and may
-                /// even be entirely deterministic. Host implementations are encouraged to
-                /// provide pseudo-random values to any program exposed to
-                /// attacker-controlled content, to enable DoS protection built into many
-                /// languages' hash-map implementations.
-                ///
-                /// This function is intended to only be called once, by a source language
-                /// to initialize Denial Of Service (DoS) protection in its hash-map
-                /// implementation.
-                ///
-                /// # Expected future evolution
-                ///
-                /// This will likely be changed to a value import, to prevent it from being
-                /// called multiple times and potentially used for purposes other than DoS
-                /// protection.
                 fn get_insecure_seed(&self) -> (u64, u64) {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:random/insecure-seed@0.3.2",
-                        "get-insecure-seed",
-                        "wasi::random::insecure_seed::Host",
-                        "get_insecure_seed",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "get-insecure-seed")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `wasi:random/insecure-seed@0.3.2` until the returned guard is dropped (the one installed before comes back then).

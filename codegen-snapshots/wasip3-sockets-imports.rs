@@ -268,36 +268,21 @@ pub mod wasi {
                 pub fn create(
                     address_family: IpAddressFamily,
                 ) -> ::core::result::Result<TcpSocket, ErrorCode> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        Host::tcp_socket_create(
-                            &**::witbind::rt::native::host::<
-                                dyn Host,
-                            >(
-                                "wasi:sockets/types@0.3.2",
-                                "[static]tcp-socket.create",
-                                "wasi::sockets::types::Host",
-                                "wasi::sockets::types::install",
-                            ),
-                            address_family,
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!("[static]tcp-socket.create", (i32, ptr));
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u32; 5],
-                        >::uninit();
-                        let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe { _wit_import(address_family.clone() as i32, _ptr1) };
-                        let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                        let _case4 = || {
-                            let _l3 = unsafe { *_ptr1.add(4).cast::<i32>() };
-                            unsafe { TcpSocket::from_handle(_l3 as u32) }
-                        };
-                        let _case6 = || unsafe { _lift_error_code(_ptr1.add(4)) };
-                        unsafe { ::witbind::rt::lift_result(_l2, _case4, _case6) }
-                    }
+                    ::witbind::rt::native_import!(
+                        Host, "[static]tcp-socket.create",
+                        tcp_socket_create(address_family)
+                    );
+                    wit_import!("[static]tcp-socket.create", (i32, ptr));
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 5]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe { _wit_import(address_family.clone() as i32, _ptr1) };
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    let _case4 = || {
+                        let _l3 = unsafe { *_ptr1.add(4).cast::<i32>() };
+                        unsafe { TcpSocket::from_handle(_l3 as u32) }
+                    };
+                    let _case6 = || unsafe { _lift_error_code(_ptr1.add(4)) };
+                    unsafe { ::witbind::rt::lift_result(_l2, _case4, _case6) }
                 }
                 /// Bind the socket to the provided IP address and port.
                 ///
@@ -337,28 +322,32 @@ pub mod wasi {
                     &self,
                     local_address: IpSocketAddress,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostTcpSocket::bind(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostTcpSocket,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:sockets/types@0.3.2#tcp-socket",
-                            ),
-                            local_address,
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!(
-                            "[method]tcp-socket.bind", (i32, i32, i32, i32, i32, i32,
-                            i32, i32, i32, i32, i32, i32, i32, ptr)
-                        );
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u32; 5],
-                        >::uninit();
-                        let (
+                    ::witbind::rt::native_method!(
+                        HostTcpSocket, self, bind(local_address)
+                    );
+                    wit_import!(
+                        "[method]tcp-socket.bind", (i32, i32, i32, i32, i32, i32, i32,
+                        i32, i32, i32, i32, i32, i32, ptr)
+                    );
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 5]>::uninit();
+                    let (
+                        _v1,
+                        _v2,
+                        _v3,
+                        _v4,
+                        _v5,
+                        _v6,
+                        _v7,
+                        _v8,
+                        _v9,
+                        _v10,
+                        _v11,
+                        _v12,
+                    ) = _lower_flat_ip_socket_address(&local_address);
+                    let _ptr13 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe {
+                        _wit_import(
+                            self.handle() as i32,
                             _v1,
                             _v2,
                             _v3,
@@ -371,30 +360,12 @@ pub mod wasi {
                             _v10,
                             _v11,
                             _v12,
-                        ) = _lower_flat_ip_socket_address(&local_address);
-                        let _ptr13 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe {
-                            _wit_import(
-                                self.handle() as i32,
-                                _v1,
-                                _v2,
-                                _v3,
-                                _v4,
-                                _v5,
-                                _v6,
-                                _v7,
-                                _v8,
-                                _v9,
-                                _v10,
-                                _v11,
-                                _v12,
-                                _ptr13,
-                            )
-                        };
-                        let _l14 = unsafe { *_ptr13.cast::<u8>() };
-                        let _case16 = || unsafe { _lift_error_code(_ptr13.add(4)) };
-                        unsafe { ::witbind::rt::lift_result(_l14, || (), _case16) }
-                    }
+                            _ptr13,
+                        )
+                    };
+                    let _l14 = unsafe { *_ptr13.cast::<u8>() };
+                    let _case16 = || unsafe { _lift_error_code(_ptr13.add(4)) };
+                    unsafe { ::witbind::rt::lift_result(_l14, || (), _case16) }
                 }
                 /// Connect to a remote endpoint.
                 ///
@@ -581,36 +552,21 @@ pub mod wasi {
                     ::witbind::rt::async_support::StreamReader<TcpSocket>,
                     ErrorCode,
                 > {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostTcpSocket::listen(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostTcpSocket,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:sockets/types@0.3.2#tcp-socket",
-                            ),
+                    ::witbind::rt::native_method!(HostTcpSocket, self, listen());
+                    wit_import!("[method]tcp-socket.listen", (i32, ptr));
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 5]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    let _case4 = || {
+                        let _l3 = unsafe { *_ptr1.add(4).cast::<u32>() };
+                        ::witbind::rt::async_support::StreamReader::new(
+                            _l3,
+                            <TcpSocket as super::super::super::wit_stream::StreamPayload>::VTABLE,
                         )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!("[method]tcp-socket.listen", (i32, ptr));
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u32; 5],
-                        >::uninit();
-                        let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe { _wit_import(self.handle() as i32, _ptr1) };
-                        let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                        let _case4 = || {
-                            let _l3 = unsafe { *_ptr1.add(4).cast::<u32>() };
-                            ::witbind::rt::async_support::StreamReader::new(
-                                _l3,
-                                <TcpSocket as super::super::super::wit_stream::StreamPayload>::VTABLE,
-                            )
-                        };
-                        let _case6 = || unsafe { _lift_error_code(_ptr1.add(4)) };
-                        unsafe { ::witbind::rt::lift_result(_l2, _case4, _case6) }
-                    }
+                    };
+                    let _case6 = || unsafe { _lift_error_code(_ptr1.add(4)) };
+                    unsafe { ::witbind::rt::lift_result(_l2, _case4, _case6) }
                 }
                 /// Transmit data to peer.
                 ///
@@ -640,33 +596,19 @@ pub mod wasi {
                 ) -> ::witbind::rt::async_support::FutureReader<
                     ::core::result::Result<(), ErrorCode>,
                 > {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostTcpSocket::send(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostTcpSocket,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:sockets/types@0.3.2#tcp-socket",
-                            ),
-                            data,
+                    ::witbind::rt::native_method!(HostTcpSocket, self, send(data));
+                    wit_import!("[method]tcp-socket.send", (i32, i32), i32);
+                    let _ret1 = unsafe {
+                        _wit_import(self.handle() as i32, data.take_handle() as i32)
+                    };
+                    unsafe {
+                        ::witbind::rt::async_support::FutureReader::new(
+                            _ret1 as u32,
+                            <::core::result::Result<
+                                (),
+                                ErrorCode,
+                            > as super::super::super::wit_future::FuturePayload>::VTABLE,
                         )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!("[method]tcp-socket.send", (i32, i32), i32);
-                        let _ret1 = unsafe {
-                            _wit_import(self.handle() as i32, data.take_handle() as i32)
-                        };
-                        unsafe {
-                            ::witbind::rt::async_support::FutureReader::new(
-                                _ret1 as u32,
-                                <::core::result::Result<
-                                    (),
-                                    ErrorCode,
-                                > as super::super::super::wit_future::FuturePayload>::VTABLE,
-                            )
-                        }
                     }
                 }
                 /// Read data from peer.
@@ -704,43 +646,28 @@ pub mod wasi {
                         ::core::result::Result<(), ErrorCode>,
                     >,
                 ) {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostTcpSocket::receive(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostTcpSocket,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:sockets/types@0.3.2#tcp-socket",
-                            ),
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!("[method]tcp-socket.receive", (i32, ptr));
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u32; 2],
-                        >::uninit();
-                        let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe { _wit_import(self.handle() as i32, _ptr1) };
-                        let _l2 = unsafe { *_ptr1.cast::<u32>() };
-                        let _l3 = unsafe { *_ptr1.add(4).cast::<u32>() };
-                        (
-                            ::witbind::rt::async_support::StreamReader::new(
-                                _l2,
-                                <u8 as super::super::super::wit_stream::StreamPayload>::VTABLE,
-                            ),
-                            unsafe {
-                                ::witbind::rt::async_support::FutureReader::new(
-                                    _l3,
-                                    <::core::result::Result<
-                                        (),
-                                        ErrorCode,
-                                    > as super::super::super::wit_future::FuturePayload>::VTABLE,
-                                )
-                            },
-                        )
-                    }
+                    ::witbind::rt::native_method!(HostTcpSocket, self, receive());
+                    wit_import!("[method]tcp-socket.receive", (i32, ptr));
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 2]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
+                    let _l2 = unsafe { *_ptr1.cast::<u32>() };
+                    let _l3 = unsafe { *_ptr1.add(4).cast::<u32>() };
+                    (
+                        ::witbind::rt::async_support::StreamReader::new(
+                            _l2,
+                            <u8 as super::super::super::wit_stream::StreamPayload>::VTABLE,
+                        ),
+                        unsafe {
+                            ::witbind::rt::async_support::FutureReader::new(
+                                _l3,
+                                <::core::result::Result<
+                                    (),
+                                    ErrorCode,
+                                > as super::super::super::wit_future::FuturePayload>::VTABLE,
+                            )
+                        },
+                    )
                 }
                 /// Get the bound local address.
                 ///
@@ -762,30 +689,17 @@ pub mod wasi {
                 pub fn get_local_address(
                     &self,
                 ) -> ::core::result::Result<IpSocketAddress, ErrorCode> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostTcpSocket::get_local_address(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostTcpSocket,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:sockets/types@0.3.2#tcp-socket",
-                            ),
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!("[method]tcp-socket.get-local-address", (i32, ptr));
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u32; 9],
-                        >::uninit();
-                        let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe { _wit_import(self.handle() as i32, _ptr1) };
-                        let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                        let _case4 = || unsafe { _lift_ip_socket_address(_ptr1.add(4)) };
-                        let _case6 = || unsafe { _lift_error_code(_ptr1.add(4)) };
-                        unsafe { ::witbind::rt::lift_result(_l2, _case4, _case6) }
-                    }
+                    ::witbind::rt::native_method!(
+                        HostTcpSocket, self, get_local_address()
+                    );
+                    wit_import!("[method]tcp-socket.get-local-address", (i32, ptr));
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 9]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    let _case4 = || unsafe { _lift_ip_socket_address(_ptr1.add(4)) };
+                    let _case6 = || unsafe { _lift_error_code(_ptr1.add(4)) };
+                    unsafe { ::witbind::rt::lift_result(_l2, _case4, _case6) }
                 }
                 /// Get the remote address.
                 ///
@@ -800,52 +714,28 @@ pub mod wasi {
                 pub fn get_remote_address(
                     &self,
                 ) -> ::core::result::Result<IpSocketAddress, ErrorCode> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostTcpSocket::get_remote_address(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostTcpSocket,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:sockets/types@0.3.2#tcp-socket",
-                            ),
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!("[method]tcp-socket.get-remote-address", (i32, ptr));
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u32; 9],
-                        >::uninit();
-                        let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe { _wit_import(self.handle() as i32, _ptr1) };
-                        let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                        let _case4 = || unsafe { _lift_ip_socket_address(_ptr1.add(4)) };
-                        let _case6 = || unsafe { _lift_error_code(_ptr1.add(4)) };
-                        unsafe { ::witbind::rt::lift_result(_l2, _case4, _case6) }
-                    }
+                    ::witbind::rt::native_method!(
+                        HostTcpSocket, self, get_remote_address()
+                    );
+                    wit_import!("[method]tcp-socket.get-remote-address", (i32, ptr));
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 9]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    let _case4 = || unsafe { _lift_ip_socket_address(_ptr1.add(4)) };
+                    let _case6 = || unsafe { _lift_error_code(_ptr1.add(4)) };
+                    unsafe { ::witbind::rt::lift_result(_l2, _case4, _case6) }
                 }
                 /// Whether the socket is in the `listening` state.
                 ///
                 /// Equivalent to the SO_ACCEPTCONN socket option.
                 pub fn get_is_listening(&self) -> bool {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostTcpSocket::get_is_listening(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostTcpSocket,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:sockets/types@0.3.2#tcp-socket",
-                            ),
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!("[method]tcp-socket.get-is-listening", (i32), i32);
-                        let _ret1 = unsafe { _wit_import(self.handle() as i32) };
-                        ::witbind::rt::bool_lift(_ret1 as u8)
-                    }
+                    ::witbind::rt::native_method!(
+                        HostTcpSocket, self, get_is_listening()
+                    );
+                    wit_import!("[method]tcp-socket.get-is-listening", (i32), i32);
+                    let _ret1 = unsafe { _wit_import(self.handle() as i32) };
+                    ::witbind::rt::bool_lift(_ret1 as u8)
                 }
                 /// Whether this is a IPv4 or IPv6 socket.
                 ///
@@ -853,23 +743,12 @@ pub mod wasi {
                 ///
                 /// Equivalent to the SO_DOMAIN socket option.
                 pub fn get_address_family(&self) -> IpAddressFamily {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostTcpSocket::get_address_family(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostTcpSocket,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:sockets/types@0.3.2#tcp-socket",
-                            ),
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!("[method]tcp-socket.get-address-family", (i32), i32);
-                        let _ret1 = unsafe { _wit_import(self.handle() as i32) };
-                        unsafe { IpAddressFamily::_lift(_ret1 as u8) }
-                    }
+                    ::witbind::rt::native_method!(
+                        HostTcpSocket, self, get_address_family()
+                    );
+                    wit_import!("[method]tcp-socket.get-address-family", (i32), i32);
+                    let _ret1 = unsafe { _wit_import(self.handle() as i32) };
+                    unsafe { IpAddressFamily::_lift(_ret1 as u8) }
                 }
                 /// Hints the desired listen queue size. Implementations are free to
                 /// ignore this.
@@ -886,38 +765,24 @@ pub mod wasi {
                     &self,
                     value: u64,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostTcpSocket::set_listen_backlog_size(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostTcpSocket,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:sockets/types@0.3.2#tcp-socket",
-                            ),
-                            value,
+                    ::witbind::rt::native_method!(
+                        HostTcpSocket, self, set_listen_backlog_size(value)
+                    );
+                    wit_import!(
+                        "[method]tcp-socket.set-listen-backlog-size", (i32, i64, ptr)
+                    );
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 5]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe {
+                        _wit_import(
+                            self.handle() as i32,
+                            ::witbind::rt::as_i64(value),
+                            _ptr1,
                         )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!(
-                            "[method]tcp-socket.set-listen-backlog-size", (i32, i64, ptr)
-                        );
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u32; 5],
-                        >::uninit();
-                        let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe {
-                            _wit_import(
-                                self.handle() as i32,
-                                ::witbind::rt::as_i64(value),
-                                _ptr1,
-                            )
-                        };
-                        let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                        let _case4 = || unsafe { _lift_error_code(_ptr1.add(4)) };
-                        unsafe { ::witbind::rt::lift_result(_l2, || (), _case4) }
-                    }
+                    };
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    let _case4 = || unsafe { _lift_error_code(_ptr1.add(4)) };
+                    unsafe { ::witbind::rt::lift_result(_l2, || (), _case4) }
                 }
                 /// Enables or disables keepalive.
                 ///
@@ -932,72 +797,43 @@ pub mod wasi {
                 pub fn get_keep_alive_enabled(
                     &self,
                 ) -> ::core::result::Result<bool, ErrorCode> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostTcpSocket::get_keep_alive_enabled(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostTcpSocket,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:sockets/types@0.3.2#tcp-socket",
-                            ),
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!(
-                            "[method]tcp-socket.get-keep-alive-enabled", (i32, ptr)
-                        );
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u32; 5],
-                        >::uninit();
-                        let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe { _wit_import(self.handle() as i32, _ptr1) };
-                        let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                        let _case4 = || {
-                            let _l3 = unsafe { *_ptr1.add(4).cast::<u8>() };
-                            ::witbind::rt::bool_lift(_l3)
-                        };
-                        let _case6 = || unsafe { _lift_error_code(_ptr1.add(4)) };
-                        unsafe { ::witbind::rt::lift_result(_l2, _case4, _case6) }
-                    }
+                    ::witbind::rt::native_method!(
+                        HostTcpSocket, self, get_keep_alive_enabled()
+                    );
+                    wit_import!("[method]tcp-socket.get-keep-alive-enabled", (i32, ptr));
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 5]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    let _case4 = || {
+                        let _l3 = unsafe { *_ptr1.add(4).cast::<u8>() };
+                        ::witbind::rt::bool_lift(_l3)
+                    };
+                    let _case6 = || unsafe { _lift_error_code(_ptr1.add(4)) };
+                    unsafe { ::witbind::rt::lift_result(_l2, _case4, _case6) }
                 }
                 pub fn set_keep_alive_enabled(
                     &self,
                     value: bool,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostTcpSocket::set_keep_alive_enabled(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostTcpSocket,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:sockets/types@0.3.2#tcp-socket",
-                            ),
-                            value,
+                    ::witbind::rt::native_method!(
+                        HostTcpSocket, self, set_keep_alive_enabled(value)
+                    );
+                    wit_import!(
+                        "[method]tcp-socket.set-keep-alive-enabled", (i32, i32, ptr)
+                    );
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 5]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe {
+                        _wit_import(
+                            self.handle() as i32,
+                            ::witbind::rt::as_i32(value),
+                            _ptr1,
                         )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!(
-                            "[method]tcp-socket.set-keep-alive-enabled", (i32, i32, ptr)
-                        );
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u32; 5],
-                        >::uninit();
-                        let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe {
-                            _wit_import(
-                                self.handle() as i32,
-                                ::witbind::rt::as_i32(value),
-                                _ptr1,
-                            )
-                        };
-                        let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                        let _case4 = || unsafe { _lift_error_code(_ptr1.add(4)) };
-                        unsafe { ::witbind::rt::lift_result(_l2, || (), _case4) }
-                    }
+                    };
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    let _case4 = || unsafe { _lift_error_code(_ptr1.add(4)) };
+                    unsafe { ::witbind::rt::lift_result(_l2, || (), _case4) }
                 }
                 /// Amount of time the connection has to be idle before TCP starts
                 /// sending keepalive packets.
@@ -1014,70 +850,42 @@ pub mod wasi {
                 pub fn get_keep_alive_idle_time(
                     &self,
                 ) -> ::core::result::Result<Duration, ErrorCode> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostTcpSocket::get_keep_alive_idle_time(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostTcpSocket,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:sockets/types@0.3.2#tcp-socket",
-                            ),
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!(
-                            "[method]tcp-socket.get-keep-alive-idle-time", (i32, ptr)
-                        );
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u64; 3],
-                        >::uninit();
-                        let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe { _wit_import(self.handle() as i32, _ptr1) };
-                        let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                        let _case4 = || unsafe { *_ptr1.add(8).cast::<u64>() };
-                        let _case6 = || unsafe { _lift_error_code(_ptr1.add(8)) };
-                        unsafe { ::witbind::rt::lift_result(_l2, _case4, _case6) }
-                    }
+                    ::witbind::rt::native_method!(
+                        HostTcpSocket, self, get_keep_alive_idle_time()
+                    );
+                    wit_import!(
+                        "[method]tcp-socket.get-keep-alive-idle-time", (i32, ptr)
+                    );
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 3]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    let _case4 = || unsafe { *_ptr1.add(8).cast::<u64>() };
+                    let _case6 = || unsafe { _lift_error_code(_ptr1.add(8)) };
+                    unsafe { ::witbind::rt::lift_result(_l2, _case4, _case6) }
                 }
                 pub fn set_keep_alive_idle_time(
                     &self,
                     value: Duration,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostTcpSocket::set_keep_alive_idle_time(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostTcpSocket,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:sockets/types@0.3.2#tcp-socket",
-                            ),
-                            value,
+                    ::witbind::rt::native_method!(
+                        HostTcpSocket, self, set_keep_alive_idle_time(value)
+                    );
+                    wit_import!(
+                        "[method]tcp-socket.set-keep-alive-idle-time", (i32, i64, ptr)
+                    );
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 5]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe {
+                        _wit_import(
+                            self.handle() as i32,
+                            ::witbind::rt::as_i64(value),
+                            _ptr1,
                         )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!(
-                            "[method]tcp-socket.set-keep-alive-idle-time", (i32, i64,
-                            ptr)
-                        );
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u32; 5],
-                        >::uninit();
-                        let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe {
-                            _wit_import(
-                                self.handle() as i32,
-                                ::witbind::rt::as_i64(value),
-                                _ptr1,
-                            )
-                        };
-                        let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                        let _case4 = || unsafe { _lift_error_code(_ptr1.add(4)) };
-                        unsafe { ::witbind::rt::lift_result(_l2, || (), _case4) }
-                    }
+                    };
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    let _case4 = || unsafe { _lift_error_code(_ptr1.add(4)) };
+                    unsafe { ::witbind::rt::lift_result(_l2, || (), _case4) }
                 }
                 /// The time between keepalive packets.
                 ///
@@ -1093,69 +901,42 @@ pub mod wasi {
                 pub fn get_keep_alive_interval(
                     &self,
                 ) -> ::core::result::Result<Duration, ErrorCode> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostTcpSocket::get_keep_alive_interval(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostTcpSocket,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:sockets/types@0.3.2#tcp-socket",
-                            ),
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!(
-                            "[method]tcp-socket.get-keep-alive-interval", (i32, ptr)
-                        );
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u64; 3],
-                        >::uninit();
-                        let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe { _wit_import(self.handle() as i32, _ptr1) };
-                        let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                        let _case4 = || unsafe { *_ptr1.add(8).cast::<u64>() };
-                        let _case6 = || unsafe { _lift_error_code(_ptr1.add(8)) };
-                        unsafe { ::witbind::rt::lift_result(_l2, _case4, _case6) }
-                    }
+                    ::witbind::rt::native_method!(
+                        HostTcpSocket, self, get_keep_alive_interval()
+                    );
+                    wit_import!(
+                        "[method]tcp-socket.get-keep-alive-interval", (i32, ptr)
+                    );
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 3]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    let _case4 = || unsafe { *_ptr1.add(8).cast::<u64>() };
+                    let _case6 = || unsafe { _lift_error_code(_ptr1.add(8)) };
+                    unsafe { ::witbind::rt::lift_result(_l2, _case4, _case6) }
                 }
                 pub fn set_keep_alive_interval(
                     &self,
                     value: Duration,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostTcpSocket::set_keep_alive_interval(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostTcpSocket,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:sockets/types@0.3.2#tcp-socket",
-                            ),
-                            value,
+                    ::witbind::rt::native_method!(
+                        HostTcpSocket, self, set_keep_alive_interval(value)
+                    );
+                    wit_import!(
+                        "[method]tcp-socket.set-keep-alive-interval", (i32, i64, ptr)
+                    );
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 5]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe {
+                        _wit_import(
+                            self.handle() as i32,
+                            ::witbind::rt::as_i64(value),
+                            _ptr1,
                         )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!(
-                            "[method]tcp-socket.set-keep-alive-interval", (i32, i64, ptr)
-                        );
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u32; 5],
-                        >::uninit();
-                        let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe {
-                            _wit_import(
-                                self.handle() as i32,
-                                ::witbind::rt::as_i64(value),
-                                _ptr1,
-                            )
-                        };
-                        let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                        let _case4 = || unsafe { _lift_error_code(_ptr1.add(4)) };
-                        unsafe { ::witbind::rt::lift_result(_l2, || (), _case4) }
-                    }
+                    };
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    let _case4 = || unsafe { _lift_error_code(_ptr1.add(4)) };
+                    unsafe { ::witbind::rt::lift_result(_l2, || (), _case4) }
                 }
                 /// The maximum amount of keepalive packets TCP should send before
                 /// aborting the connection.
@@ -1172,69 +953,40 @@ pub mod wasi {
                 pub fn get_keep_alive_count(
                     &self,
                 ) -> ::core::result::Result<u32, ErrorCode> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostTcpSocket::get_keep_alive_count(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostTcpSocket,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:sockets/types@0.3.2#tcp-socket",
-                            ),
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!(
-                            "[method]tcp-socket.get-keep-alive-count", (i32, ptr)
-                        );
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u32; 5],
-                        >::uninit();
-                        let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe { _wit_import(self.handle() as i32, _ptr1) };
-                        let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                        let _case4 = || unsafe { *_ptr1.add(4).cast::<u32>() };
-                        let _case6 = || unsafe { _lift_error_code(_ptr1.add(4)) };
-                        unsafe { ::witbind::rt::lift_result(_l2, _case4, _case6) }
-                    }
+                    ::witbind::rt::native_method!(
+                        HostTcpSocket, self, get_keep_alive_count()
+                    );
+                    wit_import!("[method]tcp-socket.get-keep-alive-count", (i32, ptr));
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 5]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    let _case4 = || unsafe { *_ptr1.add(4).cast::<u32>() };
+                    let _case6 = || unsafe { _lift_error_code(_ptr1.add(4)) };
+                    unsafe { ::witbind::rt::lift_result(_l2, _case4, _case6) }
                 }
                 pub fn set_keep_alive_count(
                     &self,
                     value: u32,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostTcpSocket::set_keep_alive_count(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostTcpSocket,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:sockets/types@0.3.2#tcp-socket",
-                            ),
-                            value,
+                    ::witbind::rt::native_method!(
+                        HostTcpSocket, self, set_keep_alive_count(value)
+                    );
+                    wit_import!(
+                        "[method]tcp-socket.set-keep-alive-count", (i32, i32, ptr)
+                    );
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 5]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe {
+                        _wit_import(
+                            self.handle() as i32,
+                            ::witbind::rt::as_i32(value),
+                            _ptr1,
                         )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!(
-                            "[method]tcp-socket.set-keep-alive-count", (i32, i32, ptr)
-                        );
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u32; 5],
-                        >::uninit();
-                        let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe {
-                            _wit_import(
-                                self.handle() as i32,
-                                ::witbind::rt::as_i32(value),
-                                _ptr1,
-                            )
-                        };
-                        let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                        let _case4 = || unsafe { _lift_error_code(_ptr1.add(4)) };
-                        unsafe { ::witbind::rt::lift_result(_l2, || (), _case4) }
-                    }
+                    };
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    let _case4 = || unsafe { _lift_error_code(_ptr1.add(4)) };
+                    unsafe { ::witbind::rt::lift_result(_l2, || (), _case4) }
                 }
                 /// Equivalent to the IP_TTL & IPV6_UNICAST_HOPS socket options.
                 ///
@@ -1243,65 +995,36 @@ pub mod wasi {
                 /// # Typical errors
                 /// - `invalid-argument`:     (set) The TTL value must be 1 or higher.
                 pub fn get_hop_limit(&self) -> ::core::result::Result<u8, ErrorCode> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostTcpSocket::get_hop_limit(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostTcpSocket,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:sockets/types@0.3.2#tcp-socket",
-                            ),
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!("[method]tcp-socket.get-hop-limit", (i32, ptr));
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u32; 5],
-                        >::uninit();
-                        let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe { _wit_import(self.handle() as i32, _ptr1) };
-                        let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                        let _case4 = || unsafe { *_ptr1.add(4).cast::<u8>() };
-                        let _case6 = || unsafe { _lift_error_code(_ptr1.add(4)) };
-                        unsafe { ::witbind::rt::lift_result(_l2, _case4, _case6) }
-                    }
+                    ::witbind::rt::native_method!(HostTcpSocket, self, get_hop_limit());
+                    wit_import!("[method]tcp-socket.get-hop-limit", (i32, ptr));
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 5]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    let _case4 = || unsafe { *_ptr1.add(4).cast::<u8>() };
+                    let _case6 = || unsafe { _lift_error_code(_ptr1.add(4)) };
+                    unsafe { ::witbind::rt::lift_result(_l2, _case4, _case6) }
                 }
                 pub fn set_hop_limit(
                     &self,
                     value: u8,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostTcpSocket::set_hop_limit(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostTcpSocket,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:sockets/types@0.3.2#tcp-socket",
-                            ),
-                            value,
+                    ::witbind::rt::native_method!(
+                        HostTcpSocket, self, set_hop_limit(value)
+                    );
+                    wit_import!("[method]tcp-socket.set-hop-limit", (i32, i32, ptr));
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 5]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe {
+                        _wit_import(
+                            self.handle() as i32,
+                            ::witbind::rt::as_i32(value),
+                            _ptr1,
                         )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!("[method]tcp-socket.set-hop-limit", (i32, i32, ptr));
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u32; 5],
-                        >::uninit();
-                        let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe {
-                            _wit_import(
-                                self.handle() as i32,
-                                ::witbind::rt::as_i32(value),
-                                _ptr1,
-                            )
-                        };
-                        let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                        let _case4 = || unsafe { _lift_error_code(_ptr1.add(4)) };
-                        unsafe { ::witbind::rt::lift_result(_l2, || (), _case4) }
-                    }
+                    };
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    let _case4 = || unsafe { _lift_error_code(_ptr1.add(4)) };
+                    unsafe { ::witbind::rt::lift_result(_l2, || (), _case4) }
                 }
                 /// Kernel buffer space reserved for sending/receiving on this socket.
                 /// Implementations usually treat this as a cap the buffer can grow to,
@@ -1327,136 +1050,80 @@ pub mod wasi {
                 pub fn get_receive_buffer_size(
                     &self,
                 ) -> ::core::result::Result<u64, ErrorCode> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostTcpSocket::get_receive_buffer_size(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostTcpSocket,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:sockets/types@0.3.2#tcp-socket",
-                            ),
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!(
-                            "[method]tcp-socket.get-receive-buffer-size", (i32, ptr)
-                        );
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u64; 3],
-                        >::uninit();
-                        let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe { _wit_import(self.handle() as i32, _ptr1) };
-                        let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                        let _case4 = || unsafe { *_ptr1.add(8).cast::<u64>() };
-                        let _case6 = || unsafe { _lift_error_code(_ptr1.add(8)) };
-                        unsafe { ::witbind::rt::lift_result(_l2, _case4, _case6) }
-                    }
+                    ::witbind::rt::native_method!(
+                        HostTcpSocket, self, get_receive_buffer_size()
+                    );
+                    wit_import!(
+                        "[method]tcp-socket.get-receive-buffer-size", (i32, ptr)
+                    );
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 3]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    let _case4 = || unsafe { *_ptr1.add(8).cast::<u64>() };
+                    let _case6 = || unsafe { _lift_error_code(_ptr1.add(8)) };
+                    unsafe { ::witbind::rt::lift_result(_l2, _case4, _case6) }
                 }
                 pub fn set_receive_buffer_size(
                     &self,
                     value: u64,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostTcpSocket::set_receive_buffer_size(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostTcpSocket,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:sockets/types@0.3.2#tcp-socket",
-                            ),
-                            value,
+                    ::witbind::rt::native_method!(
+                        HostTcpSocket, self, set_receive_buffer_size(value)
+                    );
+                    wit_import!(
+                        "[method]tcp-socket.set-receive-buffer-size", (i32, i64, ptr)
+                    );
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 5]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe {
+                        _wit_import(
+                            self.handle() as i32,
+                            ::witbind::rt::as_i64(value),
+                            _ptr1,
                         )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!(
-                            "[method]tcp-socket.set-receive-buffer-size", (i32, i64, ptr)
-                        );
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u32; 5],
-                        >::uninit();
-                        let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe {
-                            _wit_import(
-                                self.handle() as i32,
-                                ::witbind::rt::as_i64(value),
-                                _ptr1,
-                            )
-                        };
-                        let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                        let _case4 = || unsafe { _lift_error_code(_ptr1.add(4)) };
-                        unsafe { ::witbind::rt::lift_result(_l2, || (), _case4) }
-                    }
+                    };
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    let _case4 = || unsafe { _lift_error_code(_ptr1.add(4)) };
+                    unsafe { ::witbind::rt::lift_result(_l2, || (), _case4) }
                 }
                 pub fn get_send_buffer_size(
                     &self,
                 ) -> ::core::result::Result<u64, ErrorCode> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostTcpSocket::get_send_buffer_size(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostTcpSocket,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:sockets/types@0.3.2#tcp-socket",
-                            ),
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!(
-                            "[method]tcp-socket.get-send-buffer-size", (i32, ptr)
-                        );
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u64; 3],
-                        >::uninit();
-                        let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe { _wit_import(self.handle() as i32, _ptr1) };
-                        let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                        let _case4 = || unsafe { *_ptr1.add(8).cast::<u64>() };
-                        let _case6 = || unsafe { _lift_error_code(_ptr1.add(8)) };
-                        unsafe { ::witbind::rt::lift_result(_l2, _case4, _case6) }
-                    }
+                    ::witbind::rt::native_method!(
+                        HostTcpSocket, self, get_send_buffer_size()
+                    );
+                    wit_import!("[method]tcp-socket.get-send-buffer-size", (i32, ptr));
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 3]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    let _case4 = || unsafe { *_ptr1.add(8).cast::<u64>() };
+                    let _case6 = || unsafe { _lift_error_code(_ptr1.add(8)) };
+                    unsafe { ::witbind::rt::lift_result(_l2, _case4, _case6) }
                 }
                 pub fn set_send_buffer_size(
                     &self,
                     value: u64,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostTcpSocket::set_send_buffer_size(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostTcpSocket,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:sockets/types@0.3.2#tcp-socket",
-                            ),
-                            value,
+                    ::witbind::rt::native_method!(
+                        HostTcpSocket, self, set_send_buffer_size(value)
+                    );
+                    wit_import!(
+                        "[method]tcp-socket.set-send-buffer-size", (i32, i64, ptr)
+                    );
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 5]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe {
+                        _wit_import(
+                            self.handle() as i32,
+                            ::witbind::rt::as_i64(value),
+                            _ptr1,
                         )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!(
-                            "[method]tcp-socket.set-send-buffer-size", (i32, i64, ptr)
-                        );
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u32; 5],
-                        >::uninit();
-                        let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe {
-                            _wit_import(
-                                self.handle() as i32,
-                                ::witbind::rt::as_i64(value),
-                                _ptr1,
-                            )
-                        };
-                        let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                        let _case4 = || unsafe { _lift_error_code(_ptr1.add(4)) };
-                        unsafe { ::witbind::rt::lift_result(_l2, || (), _case4) }
-                    }
+                    };
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    let _case4 = || unsafe { _lift_error_code(_ptr1.add(4)) };
+                    unsafe { ::witbind::rt::lift_result(_l2, || (), _case4) }
                 }
             }
             /// A UDP socket handle.
@@ -1488,36 +1155,21 @@ pub mod wasi {
                 pub fn create(
                     address_family: IpAddressFamily,
                 ) -> ::core::result::Result<UdpSocket, ErrorCode> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        Host::udp_socket_create(
-                            &**::witbind::rt::native::host::<
-                                dyn Host,
-                            >(
-                                "wasi:sockets/types@0.3.2",
-                                "[static]udp-socket.create",
-                                "wasi::sockets::types::Host",
-                                "wasi::sockets::types::install",
-                            ),
-                            address_family,
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!("[static]udp-socket.create", (i32, ptr));
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u32; 5],
-                        >::uninit();
-                        let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe { _wit_import(address_family.clone() as i32, _ptr1) };
-                        let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                        let _case4 = || {
-                            let _l3 = unsafe { *_ptr1.add(4).cast::<i32>() };
-                            unsafe { UdpSocket::from_handle(_l3 as u32) }
-                        };
-                        let _case6 = || unsafe { _lift_error_code(_ptr1.add(4)) };
-                        unsafe { ::witbind::rt::lift_result(_l2, _case4, _case6) }
-                    }
+                    ::witbind::rt::native_import!(
+                        Host, "[static]udp-socket.create",
+                        udp_socket_create(address_family)
+                    );
+                    wit_import!("[static]udp-socket.create", (i32, ptr));
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 5]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe { _wit_import(address_family.clone() as i32, _ptr1) };
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    let _case4 = || {
+                        let _l3 = unsafe { *_ptr1.add(4).cast::<i32>() };
+                        unsafe { UdpSocket::from_handle(_l3 as u32) }
+                    };
+                    let _case6 = || unsafe { _lift_error_code(_ptr1.add(4)) };
+                    unsafe { ::witbind::rt::lift_result(_l2, _case4, _case6) }
                 }
                 /// Bind the socket to the provided IP address and port.
                 ///
@@ -1543,28 +1195,32 @@ pub mod wasi {
                     &self,
                     local_address: IpSocketAddress,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostUdpSocket::bind(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostUdpSocket,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:sockets/types@0.3.2#udp-socket",
-                            ),
-                            local_address,
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!(
-                            "[method]udp-socket.bind", (i32, i32, i32, i32, i32, i32,
-                            i32, i32, i32, i32, i32, i32, i32, ptr)
-                        );
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u32; 5],
-                        >::uninit();
-                        let (
+                    ::witbind::rt::native_method!(
+                        HostUdpSocket, self, bind(local_address)
+                    );
+                    wit_import!(
+                        "[method]udp-socket.bind", (i32, i32, i32, i32, i32, i32, i32,
+                        i32, i32, i32, i32, i32, i32, ptr)
+                    );
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 5]>::uninit();
+                    let (
+                        _v1,
+                        _v2,
+                        _v3,
+                        _v4,
+                        _v5,
+                        _v6,
+                        _v7,
+                        _v8,
+                        _v9,
+                        _v10,
+                        _v11,
+                        _v12,
+                    ) = _lower_flat_ip_socket_address(&local_address);
+                    let _ptr13 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe {
+                        _wit_import(
+                            self.handle() as i32,
                             _v1,
                             _v2,
                             _v3,
@@ -1577,30 +1233,12 @@ pub mod wasi {
                             _v10,
                             _v11,
                             _v12,
-                        ) = _lower_flat_ip_socket_address(&local_address);
-                        let _ptr13 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe {
-                            _wit_import(
-                                self.handle() as i32,
-                                _v1,
-                                _v2,
-                                _v3,
-                                _v4,
-                                _v5,
-                                _v6,
-                                _v7,
-                                _v8,
-                                _v9,
-                                _v10,
-                                _v11,
-                                _v12,
-                                _ptr13,
-                            )
-                        };
-                        let _l14 = unsafe { *_ptr13.cast::<u8>() };
-                        let _case16 = || unsafe { _lift_error_code(_ptr13.add(4)) };
-                        unsafe { ::witbind::rt::lift_result(_l14, || (), _case16) }
-                    }
+                            _ptr13,
+                        )
+                    };
+                    let _l14 = unsafe { *_ptr13.cast::<u8>() };
+                    let _case16 = || unsafe { _lift_error_code(_ptr13.add(4)) };
+                    unsafe { ::witbind::rt::lift_result(_l14, || (), _case16) }
                 }
                 /// Associate this socket with a specific peer address.
                 ///
@@ -1643,28 +1281,32 @@ pub mod wasi {
                     &self,
                     remote_address: IpSocketAddress,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostUdpSocket::connect(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostUdpSocket,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:sockets/types@0.3.2#udp-socket",
-                            ),
-                            remote_address,
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!(
-                            "[method]udp-socket.connect", (i32, i32, i32, i32, i32, i32,
-                            i32, i32, i32, i32, i32, i32, i32, ptr)
-                        );
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u32; 5],
-                        >::uninit();
-                        let (
+                    ::witbind::rt::native_method!(
+                        HostUdpSocket, self, connect(remote_address)
+                    );
+                    wit_import!(
+                        "[method]udp-socket.connect", (i32, i32, i32, i32, i32, i32, i32,
+                        i32, i32, i32, i32, i32, i32, ptr)
+                    );
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 5]>::uninit();
+                    let (
+                        _v1,
+                        _v2,
+                        _v3,
+                        _v4,
+                        _v5,
+                        _v6,
+                        _v7,
+                        _v8,
+                        _v9,
+                        _v10,
+                        _v11,
+                        _v12,
+                    ) = _lower_flat_ip_socket_address(&remote_address);
+                    let _ptr13 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe {
+                        _wit_import(
+                            self.handle() as i32,
                             _v1,
                             _v2,
                             _v3,
@@ -1677,30 +1319,12 @@ pub mod wasi {
                             _v10,
                             _v11,
                             _v12,
-                        ) = _lower_flat_ip_socket_address(&remote_address);
-                        let _ptr13 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe {
-                            _wit_import(
-                                self.handle() as i32,
-                                _v1,
-                                _v2,
-                                _v3,
-                                _v4,
-                                _v5,
-                                _v6,
-                                _v7,
-                                _v8,
-                                _v9,
-                                _v10,
-                                _v11,
-                                _v12,
-                                _ptr13,
-                            )
-                        };
-                        let _l14 = unsafe { *_ptr13.cast::<u8>() };
-                        let _case16 = || unsafe { _lift_error_code(_ptr13.add(4)) };
-                        unsafe { ::witbind::rt::lift_result(_l14, || (), _case16) }
-                    }
+                            _ptr13,
+                        )
+                    };
+                    let _l14 = unsafe { *_ptr13.cast::<u8>() };
+                    let _case16 = || unsafe { _lift_error_code(_ptr13.add(4)) };
+                    unsafe { ::witbind::rt::lift_result(_l14, || (), _case16) }
                 }
                 /// Dissociate this socket from its peer address.
                 ///
@@ -1718,29 +1342,14 @@ pub mod wasi {
                 /// - <https://learn.microsoft.com/en-us/windows/win32/api/winsock2/nf-winsock2-connect>
                 /// - <https://man.freebsd.org/cgi/man.cgi?connect>
                 pub fn disconnect(&self) -> ::core::result::Result<(), ErrorCode> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostUdpSocket::disconnect(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostUdpSocket,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:sockets/types@0.3.2#udp-socket",
-                            ),
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!("[method]udp-socket.disconnect", (i32, ptr));
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u32; 5],
-                        >::uninit();
-                        let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe { _wit_import(self.handle() as i32, _ptr1) };
-                        let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                        let _case4 = || unsafe { _lift_error_code(_ptr1.add(4)) };
-                        unsafe { ::witbind::rt::lift_result(_l2, || (), _case4) }
-                    }
+                    ::witbind::rt::native_method!(HostUdpSocket, self, disconnect());
+                    wit_import!("[method]udp-socket.disconnect", (i32, ptr));
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 5]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    let _case4 = || unsafe { _lift_error_code(_ptr1.add(4)) };
+                    unsafe { ::witbind::rt::lift_result(_l2, || (), _case4) }
                 }
                 /// Send a message on the socket to a particular peer.
                 ///
@@ -2013,30 +1622,17 @@ pub mod wasi {
                 pub fn get_local_address(
                     &self,
                 ) -> ::core::result::Result<IpSocketAddress, ErrorCode> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostUdpSocket::get_local_address(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostUdpSocket,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:sockets/types@0.3.2#udp-socket",
-                            ),
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!("[method]udp-socket.get-local-address", (i32, ptr));
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u32; 9],
-                        >::uninit();
-                        let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe { _wit_import(self.handle() as i32, _ptr1) };
-                        let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                        let _case4 = || unsafe { _lift_ip_socket_address(_ptr1.add(4)) };
-                        let _case6 = || unsafe { _lift_error_code(_ptr1.add(4)) };
-                        unsafe { ::witbind::rt::lift_result(_l2, _case4, _case6) }
-                    }
+                    ::witbind::rt::native_method!(
+                        HostUdpSocket, self, get_local_address()
+                    );
+                    wit_import!("[method]udp-socket.get-local-address", (i32, ptr));
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 9]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    let _case4 = || unsafe { _lift_ip_socket_address(_ptr1.add(4)) };
+                    let _case6 = || unsafe { _lift_error_code(_ptr1.add(4)) };
+                    unsafe { ::witbind::rt::lift_result(_l2, _case4, _case6) }
                 }
                 /// Get the address the socket is currently "connected" to.
                 ///
@@ -2051,30 +1647,17 @@ pub mod wasi {
                 pub fn get_remote_address(
                     &self,
                 ) -> ::core::result::Result<IpSocketAddress, ErrorCode> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostUdpSocket::get_remote_address(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostUdpSocket,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:sockets/types@0.3.2#udp-socket",
-                            ),
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!("[method]udp-socket.get-remote-address", (i32, ptr));
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u32; 9],
-                        >::uninit();
-                        let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe { _wit_import(self.handle() as i32, _ptr1) };
-                        let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                        let _case4 = || unsafe { _lift_ip_socket_address(_ptr1.add(4)) };
-                        let _case6 = || unsafe { _lift_error_code(_ptr1.add(4)) };
-                        unsafe { ::witbind::rt::lift_result(_l2, _case4, _case6) }
-                    }
+                    ::witbind::rt::native_method!(
+                        HostUdpSocket, self, get_remote_address()
+                    );
+                    wit_import!("[method]udp-socket.get-remote-address", (i32, ptr));
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 9]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    let _case4 = || unsafe { _lift_ip_socket_address(_ptr1.add(4)) };
+                    let _case6 = || unsafe { _lift_error_code(_ptr1.add(4)) };
+                    unsafe { ::witbind::rt::lift_result(_l2, _case4, _case6) }
                 }
                 /// Whether this is a IPv4 or IPv6 socket.
                 ///
@@ -2082,23 +1665,12 @@ pub mod wasi {
                 ///
                 /// Equivalent to the SO_DOMAIN socket option.
                 pub fn get_address_family(&self) -> IpAddressFamily {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostUdpSocket::get_address_family(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostUdpSocket,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:sockets/types@0.3.2#udp-socket",
-                            ),
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!("[method]udp-socket.get-address-family", (i32), i32);
-                        let _ret1 = unsafe { _wit_import(self.handle() as i32) };
-                        unsafe { IpAddressFamily::_lift(_ret1 as u8) }
-                    }
+                    ::witbind::rt::native_method!(
+                        HostUdpSocket, self, get_address_family()
+                    );
+                    wit_import!("[method]udp-socket.get-address-family", (i32), i32);
+                    let _ret1 = unsafe { _wit_import(self.handle() as i32) };
+                    unsafe { IpAddressFamily::_lift(_ret1 as u8) }
                 }
                 /// Equivalent to the IP_TTL & IPV6_UNICAST_HOPS socket options.
                 ///
@@ -2109,69 +1681,40 @@ pub mod wasi {
                 pub fn get_unicast_hop_limit(
                     &self,
                 ) -> ::core::result::Result<u8, ErrorCode> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostUdpSocket::get_unicast_hop_limit(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostUdpSocket,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:sockets/types@0.3.2#udp-socket",
-                            ),
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!(
-                            "[method]udp-socket.get-unicast-hop-limit", (i32, ptr)
-                        );
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u32; 5],
-                        >::uninit();
-                        let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe { _wit_import(self.handle() as i32, _ptr1) };
-                        let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                        let _case4 = || unsafe { *_ptr1.add(4).cast::<u8>() };
-                        let _case6 = || unsafe { _lift_error_code(_ptr1.add(4)) };
-                        unsafe { ::witbind::rt::lift_result(_l2, _case4, _case6) }
-                    }
+                    ::witbind::rt::native_method!(
+                        HostUdpSocket, self, get_unicast_hop_limit()
+                    );
+                    wit_import!("[method]udp-socket.get-unicast-hop-limit", (i32, ptr));
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 5]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    let _case4 = || unsafe { *_ptr1.add(4).cast::<u8>() };
+                    let _case6 = || unsafe { _lift_error_code(_ptr1.add(4)) };
+                    unsafe { ::witbind::rt::lift_result(_l2, _case4, _case6) }
                 }
                 pub fn set_unicast_hop_limit(
                     &self,
                     value: u8,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostUdpSocket::set_unicast_hop_limit(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostUdpSocket,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:sockets/types@0.3.2#udp-socket",
-                            ),
-                            value,
+                    ::witbind::rt::native_method!(
+                        HostUdpSocket, self, set_unicast_hop_limit(value)
+                    );
+                    wit_import!(
+                        "[method]udp-socket.set-unicast-hop-limit", (i32, i32, ptr)
+                    );
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 5]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe {
+                        _wit_import(
+                            self.handle() as i32,
+                            ::witbind::rt::as_i32(value),
+                            _ptr1,
                         )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!(
-                            "[method]udp-socket.set-unicast-hop-limit", (i32, i32, ptr)
-                        );
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u32; 5],
-                        >::uninit();
-                        let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe {
-                            _wit_import(
-                                self.handle() as i32,
-                                ::witbind::rt::as_i32(value),
-                                _ptr1,
-                            )
-                        };
-                        let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                        let _case4 = || unsafe { _lift_error_code(_ptr1.add(4)) };
-                        unsafe { ::witbind::rt::lift_result(_l2, || (), _case4) }
-                    }
+                    };
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    let _case4 = || unsafe { _lift_error_code(_ptr1.add(4)) };
+                    unsafe { ::witbind::rt::lift_result(_l2, || (), _case4) }
                 }
                 /// Kernel buffer space reserved for sending/receiving on this socket.
                 /// Implementations usually treat this as a cap the buffer can grow to,
@@ -2189,195 +1732,108 @@ pub mod wasi {
                 pub fn get_receive_buffer_size(
                     &self,
                 ) -> ::core::result::Result<u64, ErrorCode> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostUdpSocket::get_receive_buffer_size(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostUdpSocket,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:sockets/types@0.3.2#udp-socket",
-                            ),
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!(
-                            "[method]udp-socket.get-receive-buffer-size", (i32, ptr)
-                        );
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u64; 3],
-                        >::uninit();
-                        let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe { _wit_import(self.handle() as i32, _ptr1) };
-                        let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                        let _case4 = || unsafe { *_ptr1.add(8).cast::<u64>() };
-                        let _case6 = || unsafe { _lift_error_code(_ptr1.add(8)) };
-                        unsafe { ::witbind::rt::lift_result(_l2, _case4, _case6) }
-                    }
+                    ::witbind::rt::native_method!(
+                        HostUdpSocket, self, get_receive_buffer_size()
+                    );
+                    wit_import!(
+                        "[method]udp-socket.get-receive-buffer-size", (i32, ptr)
+                    );
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 3]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    let _case4 = || unsafe { *_ptr1.add(8).cast::<u64>() };
+                    let _case6 = || unsafe { _lift_error_code(_ptr1.add(8)) };
+                    unsafe { ::witbind::rt::lift_result(_l2, _case4, _case6) }
                 }
                 pub fn set_receive_buffer_size(
                     &self,
                     value: u64,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostUdpSocket::set_receive_buffer_size(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostUdpSocket,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:sockets/types@0.3.2#udp-socket",
-                            ),
-                            value,
+                    ::witbind::rt::native_method!(
+                        HostUdpSocket, self, set_receive_buffer_size(value)
+                    );
+                    wit_import!(
+                        "[method]udp-socket.set-receive-buffer-size", (i32, i64, ptr)
+                    );
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 5]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe {
+                        _wit_import(
+                            self.handle() as i32,
+                            ::witbind::rt::as_i64(value),
+                            _ptr1,
                         )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!(
-                            "[method]udp-socket.set-receive-buffer-size", (i32, i64, ptr)
-                        );
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u32; 5],
-                        >::uninit();
-                        let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe {
-                            _wit_import(
-                                self.handle() as i32,
-                                ::witbind::rt::as_i64(value),
-                                _ptr1,
-                            )
-                        };
-                        let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                        let _case4 = || unsafe { _lift_error_code(_ptr1.add(4)) };
-                        unsafe { ::witbind::rt::lift_result(_l2, || (), _case4) }
-                    }
+                    };
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    let _case4 = || unsafe { _lift_error_code(_ptr1.add(4)) };
+                    unsafe { ::witbind::rt::lift_result(_l2, || (), _case4) }
                 }
                 pub fn get_send_buffer_size(
                     &self,
                 ) -> ::core::result::Result<u64, ErrorCode> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostUdpSocket::get_send_buffer_size(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostUdpSocket,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:sockets/types@0.3.2#udp-socket",
-                            ),
-                        )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!(
-                            "[method]udp-socket.get-send-buffer-size", (i32, ptr)
-                        );
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u64; 3],
-                        >::uninit();
-                        let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe { _wit_import(self.handle() as i32, _ptr1) };
-                        let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                        let _case4 = || unsafe { *_ptr1.add(8).cast::<u64>() };
-                        let _case6 = || unsafe { _lift_error_code(_ptr1.add(8)) };
-                        unsafe { ::witbind::rt::lift_result(_l2, _case4, _case6) }
-                    }
+                    ::witbind::rt::native_method!(
+                        HostUdpSocket, self, get_send_buffer_size()
+                    );
+                    wit_import!("[method]udp-socket.get-send-buffer-size", (i32, ptr));
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u64; 3]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe { _wit_import(self.handle() as i32, _ptr1) };
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    let _case4 = || unsafe { *_ptr1.add(8).cast::<u64>() };
+                    let _case6 = || unsafe { _lift_error_code(_ptr1.add(8)) };
+                    unsafe { ::witbind::rt::lift_result(_l2, _case4, _case6) }
                 }
                 pub fn set_send_buffer_size(
                     &self,
                     value: u64,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    #[cfg(not(any(target_arch = "wasm32", miri)))]
-                    {
-                        HostUdpSocket::set_send_buffer_size(
-                            &**::witbind::rt::native::resource::<
-                                dyn HostUdpSocket,
-                            >(
-                                ::witbind::rt::ResourceHandle::handle(&self.handle),
-                                "wasi:sockets/types@0.3.2#udp-socket",
-                            ),
-                            value,
+                    ::witbind::rt::native_method!(
+                        HostUdpSocket, self, set_send_buffer_size(value)
+                    );
+                    wit_import!(
+                        "[method]udp-socket.set-send-buffer-size", (i32, i64, ptr)
+                    );
+                    let mut _ret_area = ::core::mem::MaybeUninit::<[u32; 5]>::uninit();
+                    let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
+                    unsafe {
+                        _wit_import(
+                            self.handle() as i32,
+                            ::witbind::rt::as_i64(value),
+                            _ptr1,
                         )
-                    }
-                    #[cfg(any(target_arch = "wasm32", miri))]
-                    {
-                        wit_import!(
-                            "[method]udp-socket.set-send-buffer-size", (i32, i64, ptr)
-                        );
-                        let mut _ret_area = ::core::mem::MaybeUninit::<
-                            [u32; 5],
-                        >::uninit();
-                        let _ptr1 = _ret_area.as_mut_ptr().cast::<u8>();
-                        unsafe {
-                            _wit_import(
-                                self.handle() as i32,
-                                ::witbind::rt::as_i64(value),
-                                _ptr1,
-                            )
-                        };
-                        let _l2 = unsafe { *_ptr1.cast::<u8>() };
-                        let _case4 = || unsafe { _lift_error_code(_ptr1.add(4)) };
-                        unsafe { ::witbind::rt::lift_result(_l2, || (), _case4) }
-                    }
+                    };
+                    let _l2 = unsafe { *_ptr1.cast::<u8>() };
+                    let _case4 = || unsafe { _lift_error_code(_ptr1.add(4)) };
+                    unsafe { ::witbind::rt::lift_result(_l2, || (), _case4) }
                 }
             }
-            /// Natively (`cargo test` on the host): the imports of `wasi:sockets/types@0.3.2` as a test implements them; make an implementation this thread's with [`install`]. A method left out panics when the guest calls it, naming it.
+            #[cfg(not(any(target_arch = "wasm32", miri)))]
+            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
+                wit: "wasi:sockets/types@0.3.2",
+                module: "wasi::sockets::types",
+                install: "install",
+            };
+            /// Natively (`cargo test` on the host): the imports of `wasi:sockets/types@0.3.2`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
-                /// Create a new TCP socket.
-                ///
-                /// Similar to `socket(AF_INET or AF_INET6, SOCK_STREAM, IPPROTO_TCP)`
-                /// in POSIX. On IPv6 sockets, IPV6_V6ONLY is enabled by default and
-                /// can't be configured otherwise.
-                ///
-                /// Unlike POSIX, WASI sockets have no notion of a socket-level
-                /// `O_NONBLOCK` flag. Instead they fully rely on the Component Model's
-                /// async support.
-                ///
-                /// # Typical errors
-                /// - `not-supported`: The `address-family` is not supported. (EAFNOSUPPORT)
-                ///
-                /// # References
-                /// - <https://pubs.opengroup.org/onlinepubs/9699919799/functions/socket.html>
-                /// - <https://man7.org/linux/man-pages/man2/socket.2.html>
-                /// - <https://learn.microsoft.com/en-us/windows/win32/api/winsock2/nf-winsock2-wsasocketw>
-                /// - <https://man.freebsd.org/cgi/man.cgi?query=socket&sektion=2>
                 fn tcp_socket_create(
                     &self,
                     address_family: IpAddressFamily,
                 ) -> ::core::result::Result<TcpSocket, ErrorCode> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:sockets/types@0.3.2",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[static]tcp-socket.create",
-                        "wasi::sockets::types::Host",
-                        "tcp_socket_create",
                     )
                 }
-                /// Create a new UDP socket.
-                ///
-                /// Similar to `socket(AF_INET or AF_INET6, SOCK_DGRAM, IPPROTO_UDP)`
-                /// in POSIX. On IPv6 sockets, IPV6_V6ONLY is enabled by default and
-                /// can't be configured otherwise.
-                ///
-                /// Unlike POSIX, WASI sockets have no notion of a socket-level
-                /// `O_NONBLOCK` flag. Instead they fully rely on the Component Model's
-                /// async support.
-                ///
-                /// # References:
-                /// - <https://pubs.opengroup.org/onlinepubs/9699919799/functions/socket.html>
-                /// - <https://man7.org/linux/man-pages/man2/socket.2.html>
-                /// - <https://learn.microsoft.com/en-us/windows/win32/api/winsock2/nf-winsock2-wsasocketw>
-                /// - <https://man.freebsd.org/cgi/man.cgi?query=socket&sektion=2>
                 fn udp_socket_create(
                     &self,
                     address_family: IpAddressFamily,
                 ) -> ::core::result::Result<UdpSocket, ErrorCode> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:sockets/types@0.3.2",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[static]udp-socket.create",
-                        "wasi::sockets::types::Host",
-                        "udp_socket_create",
                     )
                 }
             }
@@ -2386,199 +1842,35 @@ pub mod wasi {
             pub fn install(host: impl Host) -> ::witbind::rt::native::Installed {
                 ::witbind::rt::native::install::<dyn Host>(::witbind::rt::Box::new(host))
             }
-            /// Natively (`cargo test` on the host): a test's object behind an imported [`TcpSocket`] (`wasi:sockets/types@0.3.2#tcp-socket`); `TcpSocket::from(object)` hands it to the guest. A method left out panics when the guest calls it, naming it.
+            /// Natively (`cargo test` on the host): a test's object behind an imported [`TcpSocket`], with its methods; `TcpSocket::from(object)` hands it to the guest. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait HostTcpSocket: 'static {
-                /// Bind the socket to the provided IP address and port.
-                ///
-                /// If the IP address is zero (`0.0.0.0` in IPv4, `::` in IPv6), it is
-                /// left to the implementation to decide which network interface(s) to
-                /// bind to. If the TCP/UDP port is zero, the socket will be bound to a
-                /// random free port.
-                ///
-                /// Bind can be attempted multiple times on the same socket, even with
-                /// different arguments on each iteration. But never concurrently and
-                /// only as long as the previous bind failed. Once a bind succeeds, the
-                /// binding can't be changed anymore.
-                ///
-                /// # Typical errors
-                /// - `invalid-argument`:          The `local-address` has the wrong address family. (EAFNOSUPPORT, EFAULT on Windows)
-                /// - `invalid-argument`:          `local-address` is not a unicast address. (EINVAL)
-                /// - `invalid-argument`:          `local-address` is an IPv4-mapped IPv6 address. (EINVAL)
-                /// - `invalid-state`:             The socket is already bound. (EINVAL)
-                /// - `address-in-use`:            No ephemeral ports available. (EADDRINUSE, ENOBUFS on Windows)
-                /// - `address-in-use`:            Address is already in use. (EADDRINUSE)
-                /// - `address-not-bindable`:      `local-address` is not an address that can be bound to. (EADDRNOTAVAIL)
-                ///
-                /// # Implementors note
-                /// The bind operation shouldn't be affected by the TIME_WAIT state of a
-                /// recently closed socket on the same local address. In practice this
-                /// means that the SO_REUSEADDR socket option should be set implicitly
-                /// on all platforms, except on Windows where this is the default
-                /// behavior and SO_REUSEADDR performs something different.
-                ///
-                /// # References
-                /// - <https://pubs.opengroup.org/onlinepubs/9699919799/functions/bind.html>
-                /// - <https://man7.org/linux/man-pages/man2/bind.2.html>
-                /// - <https://learn.microsoft.com/en-us/windows/win32/api/winsock/nf-winsock-bind>
-                /// - <https://man.freebsd.org/cgi/man.cgi?query=bind&sektion=2&format=html>
                 fn bind(
                     &self,
                     local_address: IpSocketAddress,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:sockets/types@0.3.2#tcp-socket",
-                        "[method]tcp-socket.bind",
-                        "wasi::sockets::types::HostTcpSocket",
-                        "bind",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "[method]tcp-socket.bind")
                 }
-                /// Start listening and return a stream of new inbound connections.
-                ///
-                /// Transitions the socket into the `listening` state. This can be called
-                /// at most once per socket.
-                ///
-                /// If the socket is not already explicitly bound, this function will
-                /// implicitly bind the socket to a random free port.
-                ///
-                /// Normally, the returned sockets are bound, in the `connected` state
-                /// and immediately ready for I/O. Though, depending on exact timing and
-                /// circumstances, a newly accepted connection may already be `closed`
-                /// by the time the server attempts to perform its first I/O on it. This
-                /// is true regardless of whether the WASI implementation uses
-                /// "synthesized" sockets or not (see Implementors Notes below).
-                ///
-                /// The following properties are inherited from the listener socket:
-                /// - `address-family`
-                /// - `keep-alive-enabled`
-                /// - `keep-alive-idle-time`
-                /// - `keep-alive-interval`
-                /// - `keep-alive-count`
-                /// - `hop-limit`
-                /// - `receive-buffer-size`
-                /// - `send-buffer-size`
-                ///
-                /// # Typical errors
-                /// - `invalid-state`:             The socket is already in the `connected` state. (EISCONN, EINVAL on BSD)
-                /// - `invalid-state`:             The socket is already in the `listening` state.
-                /// - `address-in-use`:            Tried to perform an implicit bind, but there were no ephemeral ports available. (EADDRINUSE)
-                ///
-                /// # Implementors note
-                /// This method returns a single perpetual stream that should only close
-                /// on fatal errors (if any). Yet, the POSIX' `accept` function may also
-                /// return transient errors (e.g. ECONNABORTED). The exact details differ
-                /// per operation system. For example, the Linux manual mentions:
-                ///
-                /// > Linux accept() passes already-pending network errors on the new
-                /// > socket as an error code from accept(). This behavior differs from
-                /// > other BSD socket implementations. For reliable operation the
-                /// > application should detect the network errors defined for the
-                /// > protocol after accept() and treat them like EAGAIN by retrying.
-                /// > In the case of TCP/IP, these are ENETDOWN, EPROTO, ENOPROTOOPT,
-                /// > EHOSTDOWN, ENONET, EHOSTUNREACH, EOPNOTSUPP, and ENETUNREACH.
-                /// > Source: https://man7.org/linux/man-pages/man2/accept.2.html
-                ///
-                /// WASI implementations have two options to handle this:
-                /// - Optionally log it and then skip over non-fatal errors returned by
-                ///   `accept`. Guest code never gets to see these failures. Or:
-                /// - Synthesize a `tcp-socket` resource that exposes the error when
-                ///   attempting to send or receive on it. Guest code then sees these
-                ///   failures as regular I/O errors.
-                ///
-                /// In either case, the stream returned by this `listen` method remains
-                /// operational.
-                ///
-                /// WASI requires `listen` to perform an implicit bind if the socket
-                /// has not already been bound. Not all platforms (notably Windows)
-                /// exhibit this behavior out of the box. On platforms that require it,
-                /// the WASI implementation can emulate this behavior by performing
-                /// the bind itself if the guest hasn't already done so.
-                ///
-                /// # References
-                /// - <https://pubs.opengroup.org/onlinepubs/9699919799/functions/listen.html>
-                /// - <https://pubs.opengroup.org/onlinepubs/9699919799/functions/accept.html>
-                /// - <https://man7.org/linux/man-pages/man2/listen.2.html>
-                /// - <https://man7.org/linux/man-pages/man2/accept.2.html>
-                /// - <https://learn.microsoft.com/en-us/windows/win32/api/winsock2/nf-winsock2-listen>
-                /// - <https://learn.microsoft.com/en-us/windows/win32/api/winsock2/nf-winsock2-accept>
-                /// - <https://man.freebsd.org/cgi/man.cgi?query=listen&sektion=2>
-                /// - <https://man.freebsd.org/cgi/man.cgi?query=accept&sektion=2>
                 fn listen(
                     &self,
                 ) -> ::core::result::Result<
                     ::witbind::rt::async_support::StreamReader<TcpSocket>,
                     ErrorCode,
                 > {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:sockets/types@0.3.2#tcp-socket",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]tcp-socket.listen",
-                        "wasi::sockets::types::HostTcpSocket",
-                        "listen",
                     )
                 }
-                /// Transmit data to peer.
-                ///
-                /// The caller should close the stream when it has no more data to send
-                /// to the peer. Under normal circumstances this will cause a FIN packet
-                /// to be sent out. Closing the stream is equivalent to calling
-                /// `shutdown(SHUT_WR)` in POSIX.
-                ///
-                /// This function may be called at most once and returns once the full
-                /// contents of the stream are transmitted or an error is encountered.
-                ///
-                /// # Typical errors
-                /// - `invalid-state`:             The socket is not in the `connected` state. (ENOTCONN)
-                /// - `invalid-state`:             `send` has already been called on this socket.
-                /// - `connection-broken`:         The connection is not writable anymore. (EPIPE, ECONNABORTED on Windows)
-                /// - `connection-reset`:          The connection was reset. (ECONNRESET)
-                /// - `remote-unreachable`:        The remote address is not reachable. (EHOSTUNREACH, EHOSTDOWN, ENETUNREACH, ENETDOWN, ENONET)
-                ///
-                ///  # References
-                /// - <https://pubs.opengroup.org/onlinepubs/9699919799/functions/send.html>
-                /// - <https://man7.org/linux/man-pages/man2/send.2.html>
-                /// - <https://learn.microsoft.com/en-us/windows/win32/api/winsock2/nf-winsock2-send>
-                /// - <https://man.freebsd.org/cgi/man.cgi?query=send&sektion=2>
                 fn send(
                     &self,
                     data: ::witbind::rt::async_support::StreamReader<u8>,
                 ) -> ::witbind::rt::async_support::FutureReader<
                     ::core::result::Result<(), ErrorCode>,
                 > {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:sockets/types@0.3.2#tcp-socket",
-                        "[method]tcp-socket.send",
-                        "wasi::sockets::types::HostTcpSocket",
-                        "send",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "[method]tcp-socket.send")
                 }
-                /// Read data from peer.
-                ///
-                /// Returns a `stream` of data sent by the peer. The implementation
-                /// drops the stream once no more data is available. At that point, the
-                /// returned `future` resolves to:
-                /// - `ok` after a graceful shutdown from the peer (i.e. a FIN packet), or
-                /// - `err` if the socket was closed abnormally.
-                ///
-                /// `receive` may be called only once per socket. Subsequent calls return
-                /// a closed stream and a future resolved to `err(invalid-state)`.
-                ///
-                /// If the caller is not expecting to receive any more data from the peer,
-                /// they should drop the stream. Any data still in the receive queue
-                /// will be discarded. This is equivalent to calling `shutdown(SHUT_RD)`
-                /// in POSIX.
-                ///
-                /// # Typical errors
-                /// - `invalid-state`:             The socket is not in the `connected` state. (ENOTCONN)
-                /// - `invalid-state`:             `receive` has already been called on this socket.
-                /// - `connection-reset`:          The connection was reset. (ECONNRESET)
-                /// - `remote-unreachable`:        The remote address is not reachable. (EHOSTUNREACH, EHOSTDOWN, ENETUNREACH, ENETDOWN, ENONET)
-                ///
-                /// # References
-                /// - <https://pubs.opengroup.org/onlinepubs/9699919799/functions/recv.html>
-                /// - <https://man7.org/linux/man-pages/man2/recv.2.html>
-                /// - <https://learn.microsoft.com/en-us/windows/win32/api/winsock/nf-winsock-recv>
-                /// - <https://man.freebsd.org/cgi/man.cgi?query=recv&sektion=2>
                 fn receive(
                     &self,
                 ) -> (
@@ -2587,597 +1879,267 @@ pub mod wasi {
                         ::core::result::Result<(), ErrorCode>,
                     >,
                 ) {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:sockets/types@0.3.2#tcp-socket",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]tcp-socket.receive",
-                        "wasi::sockets::types::HostTcpSocket",
-                        "receive",
                     )
                 }
-                /// Get the bound local address.
-                ///
-                /// POSIX mentions:
-                /// > If the socket has not been bound to a local name, the value
-                /// > stored in the object pointed to by `address` is unspecified.
-                ///
-                /// WASI is stricter and requires `get-local-address` to return
-                /// `invalid-state` when the socket hasn't been bound yet.
-                ///
-                /// # Typical errors
-                /// - `invalid-state`: The socket is not bound to any local address.
-                ///
-                /// # References
-                /// - <https://pubs.opengroup.org/onlinepubs/9699919799/functions/getsockname.html>
-                /// - <https://man7.org/linux/man-pages/man2/getsockname.2.html>
-                /// - <https://learn.microsoft.com/en-us/windows/win32/api/winsock/nf-winsock-getsockname>
-                /// - <https://man.freebsd.org/cgi/man.cgi?getsockname>
                 fn get_local_address(
                     &self,
                 ) -> ::core::result::Result<IpSocketAddress, ErrorCode> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:sockets/types@0.3.2#tcp-socket",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]tcp-socket.get-local-address",
-                        "wasi::sockets::types::HostTcpSocket",
-                        "get_local_address",
                     )
                 }
-                /// Get the remote address.
-                ///
-                /// # Typical errors
-                /// - `invalid-state`: The socket is not connected to a remote address. (ENOTCONN)
-                ///
-                /// # References
-                /// - <https://pubs.opengroup.org/onlinepubs/9699919799/functions/getpeername.html>
-                /// - <https://man7.org/linux/man-pages/man2/getpeername.2.html>
-                /// - <https://learn.microsoft.com/en-us/windows/win32/api/winsock/nf-winsock-getpeername>
-                /// - <https://man.freebsd.org/cgi/man.cgi?query=getpeername&sektion=2&n=1>
                 fn get_remote_address(
                     &self,
                 ) -> ::core::result::Result<IpSocketAddress, ErrorCode> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:sockets/types@0.3.2#tcp-socket",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]tcp-socket.get-remote-address",
-                        "wasi::sockets::types::HostTcpSocket",
-                        "get_remote_address",
                     )
                 }
-                /// Whether the socket is in the `listening` state.
-                ///
-                /// Equivalent to the SO_ACCEPTCONN socket option.
                 fn get_is_listening(&self) -> bool {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:sockets/types@0.3.2#tcp-socket",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]tcp-socket.get-is-listening",
-                        "wasi::sockets::types::HostTcpSocket",
-                        "get_is_listening",
                     )
                 }
-                /// Whether this is a IPv4 or IPv6 socket.
-                ///
-                /// This is the value passed to the constructor.
-                ///
-                /// Equivalent to the SO_DOMAIN socket option.
                 fn get_address_family(&self) -> IpAddressFamily {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:sockets/types@0.3.2#tcp-socket",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]tcp-socket.get-address-family",
-                        "wasi::sockets::types::HostTcpSocket",
-                        "get_address_family",
                     )
                 }
-                /// Hints the desired listen queue size. Implementations are free to
-                /// ignore this.
-                ///
-                /// If the provided value is 0, an `invalid-argument` error is returned.
-                /// Any other value will never cause an error, but it might be silently
-                /// clamped and/or rounded.
-                ///
-                /// # Typical errors
-                /// - `not-supported`:        (set) The platform does not support changing the backlog size after the initial listen.
-                /// - `invalid-argument`:     (set) The provided value was 0.
-                /// - `invalid-state`:        (set) The socket is in the `connecting` or `connected` state.
                 fn set_listen_backlog_size(
                     &self,
                     value: u64,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:sockets/types@0.3.2#tcp-socket",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]tcp-socket.set-listen-backlog-size",
-                        "wasi::sockets::types::HostTcpSocket",
-                        "set_listen_backlog_size",
                     )
                 }
-                /// Enables or disables keepalive.
-                ///
-                /// The keepalive behavior can be adjusted using:
-                /// - `keep-alive-idle-time`
-                /// - `keep-alive-interval`
-                /// - `keep-alive-count`
-                ///   These properties can be configured while `keep-alive-enabled` is
-                ///   false, but only come into effect when `keep-alive-enabled` is true.
-                ///
-                /// Equivalent to the SO_KEEPALIVE socket option.
                 fn get_keep_alive_enabled(
                     &self,
                 ) -> ::core::result::Result<bool, ErrorCode> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:sockets/types@0.3.2#tcp-socket",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]tcp-socket.get-keep-alive-enabled",
-                        "wasi::sockets::types::HostTcpSocket",
-                        "get_keep_alive_enabled",
                     )
                 }
                 fn set_keep_alive_enabled(
                     &self,
                     value: bool,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:sockets/types@0.3.2#tcp-socket",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]tcp-socket.set-keep-alive-enabled",
-                        "wasi::sockets::types::HostTcpSocket",
-                        "set_keep_alive_enabled",
                     )
                 }
-                /// Amount of time the connection has to be idle before TCP starts
-                /// sending keepalive packets.
-                ///
-                /// If the provided value is 0, an `invalid-argument` error is returned.
-                /// All other values are accepted without error, but may be
-                /// clamped or rounded. As a result, the value read back from
-                /// this setting may differ from the value that was set.
-                ///
-                /// Equivalent to the TCP_KEEPIDLE socket option. (TCP_KEEPALIVE on MacOS)
-                ///
-                /// # Typical errors
-                /// - `invalid-argument`:     (set) The provided value was 0.
                 fn get_keep_alive_idle_time(
                     &self,
                 ) -> ::core::result::Result<Duration, ErrorCode> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:sockets/types@0.3.2#tcp-socket",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]tcp-socket.get-keep-alive-idle-time",
-                        "wasi::sockets::types::HostTcpSocket",
-                        "get_keep_alive_idle_time",
                     )
                 }
                 fn set_keep_alive_idle_time(
                     &self,
                     value: Duration,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:sockets/types@0.3.2#tcp-socket",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]tcp-socket.set-keep-alive-idle-time",
-                        "wasi::sockets::types::HostTcpSocket",
-                        "set_keep_alive_idle_time",
                     )
                 }
-                /// The time between keepalive packets.
-                ///
-                /// If the provided value is 0, an `invalid-argument` error is returned.
-                /// All other values are accepted without error, but may be
-                /// clamped or rounded. As a result, the value read back from
-                /// this setting may differ from the value that was set.
-                ///
-                /// Equivalent to the TCP_KEEPINTVL socket option.
-                ///
-                /// # Typical errors
-                /// - `invalid-argument`:     (set) The provided value was 0.
                 fn get_keep_alive_interval(
                     &self,
                 ) -> ::core::result::Result<Duration, ErrorCode> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:sockets/types@0.3.2#tcp-socket",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]tcp-socket.get-keep-alive-interval",
-                        "wasi::sockets::types::HostTcpSocket",
-                        "get_keep_alive_interval",
                     )
                 }
                 fn set_keep_alive_interval(
                     &self,
                     value: Duration,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:sockets/types@0.3.2#tcp-socket",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]tcp-socket.set-keep-alive-interval",
-                        "wasi::sockets::types::HostTcpSocket",
-                        "set_keep_alive_interval",
                     )
                 }
-                /// The maximum amount of keepalive packets TCP should send before
-                /// aborting the connection.
-                ///
-                /// If the provided value is 0, an `invalid-argument` error is returned.
-                /// All other values are accepted without error, but may be
-                /// clamped or rounded. As a result, the value read back from
-                /// this setting may differ from the value that was set.
-                ///
-                /// Equivalent to the TCP_KEEPCNT socket option.
-                ///
-                /// # Typical errors
-                /// - `invalid-argument`:     (set) The provided value was 0.
                 fn get_keep_alive_count(
                     &self,
                 ) -> ::core::result::Result<u32, ErrorCode> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:sockets/types@0.3.2#tcp-socket",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]tcp-socket.get-keep-alive-count",
-                        "wasi::sockets::types::HostTcpSocket",
-                        "get_keep_alive_count",
                     )
                 }
                 fn set_keep_alive_count(
                     &self,
                     value: u32,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:sockets/types@0.3.2#tcp-socket",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]tcp-socket.set-keep-alive-count",
-                        "wasi::sockets::types::HostTcpSocket",
-                        "set_keep_alive_count",
                     )
                 }
-                /// Equivalent to the IP_TTL & IPV6_UNICAST_HOPS socket options.
-                ///
-                /// If the provided value is 0, an `invalid-argument` error is returned.
-                ///
-                /// # Typical errors
-                /// - `invalid-argument`:     (set) The TTL value must be 1 or higher.
                 fn get_hop_limit(&self) -> ::core::result::Result<u8, ErrorCode> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:sockets/types@0.3.2#tcp-socket",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]tcp-socket.get-hop-limit",
-                        "wasi::sockets::types::HostTcpSocket",
-                        "get_hop_limit",
                     )
                 }
                 fn set_hop_limit(
                     &self,
                     value: u8,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:sockets/types@0.3.2#tcp-socket",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]tcp-socket.set-hop-limit",
-                        "wasi::sockets::types::HostTcpSocket",
-                        "set_hop_limit",
                     )
                 }
-                /// Kernel buffer space reserved for sending/receiving on this socket.
-                /// Implementations usually treat this as a cap the buffer can grow to,
-                /// rather than allocating the full amount immediately.
-                ///
-                /// If the provided value is 0, an `invalid-argument` error is returned.
-                /// All other values are accepted without error, but may be
-                /// clamped or rounded. As a result, the value read back from
-                /// this setting may differ from the value that was set.
-                ///
-                /// This is only a performance hint. The implementation may ignore it or
-                /// tweak it based on real traffic patterns.
-                /// Linux and macOS appear to behave differently depending on whether a
-                /// buffer size was explicitly set. When set, they tend to honor it; when
-                /// not set, they dynamically adjust the buffer size as the connection
-                /// progresses. This is especially noticeable when comparing the values
-                /// from before and after connection establishment.
-                ///
-                /// Equivalent to the SO_RCVBUF and SO_SNDBUF socket options.
-                ///
-                /// # Typical errors
-                /// - `invalid-argument`:     (set) The provided value was 0.
                 fn get_receive_buffer_size(
                     &self,
                 ) -> ::core::result::Result<u64, ErrorCode> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:sockets/types@0.3.2#tcp-socket",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]tcp-socket.get-receive-buffer-size",
-                        "wasi::sockets::types::HostTcpSocket",
-                        "get_receive_buffer_size",
                     )
                 }
                 fn set_receive_buffer_size(
                     &self,
                     value: u64,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:sockets/types@0.3.2#tcp-socket",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]tcp-socket.set-receive-buffer-size",
-                        "wasi::sockets::types::HostTcpSocket",
-                        "set_receive_buffer_size",
                     )
                 }
                 fn get_send_buffer_size(
                     &self,
                 ) -> ::core::result::Result<u64, ErrorCode> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:sockets/types@0.3.2#tcp-socket",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]tcp-socket.get-send-buffer-size",
-                        "wasi::sockets::types::HostTcpSocket",
-                        "get_send_buffer_size",
                     )
                 }
                 fn set_send_buffer_size(
                     &self,
                     value: u64,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:sockets/types@0.3.2#tcp-socket",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]tcp-socket.set-send-buffer-size",
-                        "wasi::sockets::types::HostTcpSocket",
-                        "set_send_buffer_size",
                     )
                 }
             }
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            impl<T: HostTcpSocket> ::core::convert::From<T> for TcpSocket {
-                fn from(object: T) -> Self {
-                    let handle = ::witbind::rt::native::new_resource::<
-                        dyn HostTcpSocket,
-                    >(::witbind::rt::Box::new(object));
-                    Self {
-                        handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(handle)
-                        },
-                    }
-                }
-            }
-            /// Natively (`cargo test` on the host): a test's object behind an imported [`UdpSocket`] (`wasi:sockets/types@0.3.2#udp-socket`); `UdpSocket::from(object)` hands it to the guest. A method left out panics when the guest calls it, naming it.
+            ::witbind::rt::native_resource!(TcpSocket, HostTcpSocket);
+            /// Natively (`cargo test` on the host): a test's object behind an imported [`UdpSocket`], with its methods; `UdpSocket::from(object)` hands it to the guest. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait HostUdpSocket: 'static {
-                /// Bind the socket to the provided IP address and port.
-                ///
-                /// If the IP address is zero (`0.0.0.0` in IPv4, `::` in IPv6), it is
-                /// left to the implementation to decide which network interface(s) to
-                /// bind to. If the port is zero, the socket will be bound to a random
-                /// free port.
-                ///
-                /// # Typical errors
-                /// - `invalid-argument`:          The `local-address` has the wrong address family. (EAFNOSUPPORT, EFAULT on Windows)
-                /// - `invalid-state`:             The socket is already bound. (EINVAL)
-                /// - `address-in-use`:            No ephemeral ports available. (EADDRINUSE, ENOBUFS on Windows)
-                /// - `address-in-use`:            Address is already in use. (EADDRINUSE)
-                /// - `address-not-bindable`:      `local-address` is not an address that can be bound to. (EADDRNOTAVAIL)
-                ///
-                /// # References
-                /// - <https://pubs.opengroup.org/onlinepubs/9699919799/functions/bind.html>
-                /// - <https://man7.org/linux/man-pages/man2/bind.2.html>
-                /// - <https://learn.microsoft.com/en-us/windows/win32/api/winsock/nf-winsock-bind>
-                /// - <https://man.freebsd.org/cgi/man.cgi?query=bind&sektion=2&format=html>
                 fn bind(
                     &self,
                     local_address: IpSocketAddress,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:sockets/types@0.3.2#udp-socket",
-                        "[method]udp-socket.bind",
-                        "wasi::sockets::types::HostUdpSocket",
-                        "bind",
-                    )
+                    ::witbind::rt::native::missing(&__NATIVE, "[method]udp-socket.bind")
                 }
-                /// Associate this socket with a specific peer address.
-                ///
-                /// On success, the `remote-address` of the socket is updated.
-                /// The `local-address` may be updated as well, based on the best network
-                /// path to `remote-address`. If the socket was not already explicitly
-                /// bound, this function will implicitly bind the socket to a random
-                /// free port.
-                ///
-                /// When a UDP socket is "connected", the `send` and `receive` methods
-                /// are limited to communicating with that peer only:
-                /// - `send` can only be used to send to this destination.
-                /// - `receive` will only return datagrams sent from the provided `remote-address`.
-                ///
-                /// The name "connect" was kept to align with the existing POSIX
-                /// terminology. Other than that, this function only changes the local
-                /// socket configuration and does not generate any network traffic.
-                /// The peer is not aware of this "connection".
-                ///
-                /// This method may be called multiple times on the same socket to change
-                /// its association, but only the most recent one will be effective.
-                ///
-                /// # Typical errors
-                /// - `invalid-argument`:          The `remote-address` has the wrong address family. (EAFNOSUPPORT)
-                /// - `invalid-argument`:          The IP address in `remote-address` is set to INADDR_ANY (`0.0.0.0` / `::`). (EDESTADDRREQ, EADDRNOTAVAIL)
-                /// - `invalid-argument`:          The port in `remote-address` is set to 0. (EDESTADDRREQ, EADDRNOTAVAIL)
-                /// - `address-in-use`:            Tried to perform an implicit bind, but there were no ephemeral ports available. (EADDRINUSE, EADDRNOTAVAIL on Linux, EAGAIN on BSD)
-                ///
-                /// # Implementors note
-                /// If the socket is already connected, some platforms (e.g. Linux)
-                /// require a disconnect before connecting to a different peer address.
-                ///
-                /// # References
-                /// - <https://pubs.opengroup.org/onlinepubs/9699919799/functions/connect.html>
-                /// - <https://man7.org/linux/man-pages/man2/connect.2.html>
-                /// - <https://learn.microsoft.com/en-us/windows/win32/api/winsock2/nf-winsock2-connect>
-                /// - <https://man.freebsd.org/cgi/man.cgi?connect>
                 fn connect(
                     &self,
                     remote_address: IpSocketAddress,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:sockets/types@0.3.2#udp-socket",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]udp-socket.connect",
-                        "wasi::sockets::types::HostUdpSocket",
-                        "connect",
                     )
                 }
-                /// Dissociate this socket from its peer address.
-                ///
-                /// After calling this method, `send` & `receive` are free to communicate
-                /// with any remote address again.
-                ///
-                /// The POSIX equivalent of this is calling `connect` with an `AF_UNSPEC` address.
-                ///
-                /// # Typical errors
-                /// - `invalid-state`:           The socket is not connected.
-                ///
-                /// # References
-                /// - <https://pubs.opengroup.org/onlinepubs/9699919799/functions/connect.html>
-                /// - <https://man7.org/linux/man-pages/man2/connect.2.html>
-                /// - <https://learn.microsoft.com/en-us/windows/win32/api/winsock2/nf-winsock2-connect>
-                /// - <https://man.freebsd.org/cgi/man.cgi?connect>
                 fn disconnect(&self) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:sockets/types@0.3.2#udp-socket",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]udp-socket.disconnect",
-                        "wasi::sockets::types::HostUdpSocket",
-                        "disconnect",
                     )
                 }
-                /// Get the current bound address.
-                ///
-                /// POSIX mentions:
-                /// > If the socket has not been bound to a local name, the value
-                /// > stored in the object pointed to by `address` is unspecified.
-                ///
-                /// WASI is stricter and requires `get-local-address` to return
-                /// `invalid-state` when the socket hasn't been bound yet.
-                ///
-                /// # Typical errors
-                /// - `invalid-state`: The socket is not bound to any local address.
-                ///
-                /// # References
-                /// - <https://pubs.opengroup.org/onlinepubs/9699919799/functions/getsockname.html>
-                /// - <https://man7.org/linux/man-pages/man2/getsockname.2.html>
-                /// - <https://learn.microsoft.com/en-us/windows/win32/api/winsock/nf-winsock-getsockname>
-                /// - <https://man.freebsd.org/cgi/man.cgi?getsockname>
                 fn get_local_address(
                     &self,
                 ) -> ::core::result::Result<IpSocketAddress, ErrorCode> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:sockets/types@0.3.2#udp-socket",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]udp-socket.get-local-address",
-                        "wasi::sockets::types::HostUdpSocket",
-                        "get_local_address",
                     )
                 }
-                /// Get the address the socket is currently "connected" to.
-                ///
-                /// # Typical errors
-                /// - `invalid-state`: The socket is not "connected" to a specific remote address. (ENOTCONN)
-                ///
-                /// # References
-                /// - <https://pubs.opengroup.org/onlinepubs/9699919799/functions/getpeername.html>
-                /// - <https://man7.org/linux/man-pages/man2/getpeername.2.html>
-                /// - <https://learn.microsoft.com/en-us/windows/win32/api/winsock/nf-winsock-getpeername>
-                /// - <https://man.freebsd.org/cgi/man.cgi?query=getpeername&sektion=2&n=1>
                 fn get_remote_address(
                     &self,
                 ) -> ::core::result::Result<IpSocketAddress, ErrorCode> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:sockets/types@0.3.2#udp-socket",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]udp-socket.get-remote-address",
-                        "wasi::sockets::types::HostUdpSocket",
-                        "get_remote_address",
                     )
                 }
-                /// Whether this is a IPv4 or IPv6 socket.
-                ///
-                /// This is the value passed to the constructor.
-                ///
-                /// Equivalent to the SO_DOMAIN socket option.
                 fn get_address_family(&self) -> IpAddressFamily {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:sockets/types@0.3.2#udp-socket",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]udp-socket.get-address-family",
-                        "wasi::sockets::types::HostUdpSocket",
-                        "get_address_family",
                     )
                 }
-                /// Equivalent to the IP_TTL & IPV6_UNICAST_HOPS socket options.
-                ///
-                /// If the provided value is 0, an `invalid-argument` error is returned.
-                ///
-                /// # Typical errors
-                /// - `invalid-argument`:     (set) The TTL value must be 1 or higher.
                 fn get_unicast_hop_limit(
                     &self,
                 ) -> ::core::result::Result<u8, ErrorCode> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:sockets/types@0.3.2#udp-socket",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]udp-socket.get-unicast-hop-limit",
-                        "wasi::sockets::types::HostUdpSocket",
-                        "get_unicast_hop_limit",
                     )
                 }
                 fn set_unicast_hop_limit(
                     &self,
                     value: u8,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:sockets/types@0.3.2#udp-socket",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]udp-socket.set-unicast-hop-limit",
-                        "wasi::sockets::types::HostUdpSocket",
-                        "set_unicast_hop_limit",
                     )
                 }
-                /// Kernel buffer space reserved for sending/receiving on this socket.
-                /// Implementations usually treat this as a cap the buffer can grow to,
-                /// rather than allocating the full amount immediately.
-                ///
-                /// If the provided value is 0, an `invalid-argument` error is returned.
-                /// All other values are accepted without error, but may be
-                /// clamped or rounded. As a result, the value read back from
-                /// this setting may differ from the value that was set.
-                ///
-                /// Equivalent to the SO_RCVBUF and SO_SNDBUF socket options.
-                ///
-                /// # Typical errors
-                /// - `invalid-argument`:     (set) The provided value was 0.
                 fn get_receive_buffer_size(
                     &self,
                 ) -> ::core::result::Result<u64, ErrorCode> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:sockets/types@0.3.2#udp-socket",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]udp-socket.get-receive-buffer-size",
-                        "wasi::sockets::types::HostUdpSocket",
-                        "get_receive_buffer_size",
                     )
                 }
                 fn set_receive_buffer_size(
                     &self,
                     value: u64,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:sockets/types@0.3.2#udp-socket",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]udp-socket.set-receive-buffer-size",
-                        "wasi::sockets::types::HostUdpSocket",
-                        "set_receive_buffer_size",
                     )
                 }
                 fn get_send_buffer_size(
                     &self,
                 ) -> ::core::result::Result<u64, ErrorCode> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:sockets/types@0.3.2#udp-socket",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]udp-socket.get-send-buffer-size",
-                        "wasi::sockets::types::HostUdpSocket",
-                        "get_send_buffer_size",
                     )
                 }
                 fn set_send_buffer_size(
                     &self,
                     value: u64,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::not_implemented(
-                        "wasi:sockets/types@0.3.2#udp-socket",
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
                         "[method]udp-socket.set-send-buffer-size",
-                        "wasi::sockets::types::HostUdpSocket",
-                        "set_send_buffer_size",
                     )
                 }
             }
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            impl<T: HostUdpSocket> ::core::convert::From<T> for UdpSocket {
-                fn from(object: T) -> Self {
-                    let handle = ::witbind::rt::native::new_resource::<
-                        dyn HostUdpSocket,
-                    >(::witbind::rt::Box::new(object));
-                    Self {
-                        handle: unsafe {
-                            ::witbind::rt::ResourceHandle::from_handle(handle)
-                        },
-                    }
-                }
-            }
+            ::witbind::rt::native_resource!(UdpSocket, HostUdpSocket);
             /// The `stream` vtable of `TcpSocket`, with the intrinsics of `[method]tcp-socket.listen`.
             const _: () = {
                 unsafe extern "C" fn new() -> u64 {

@@ -297,7 +297,10 @@ fn a_missing_implementation_is_named() {
         message.contains("`witbind-fixtures:roundtrip/host#echo-u16`"),
         "{message}"
     );
-    assert!(message.contains("add `fn echo_u16`"), "{message}");
+    assert!(
+        message.contains("implement it in your impl of `witbind_fixtures::roundtrip::host::Host`"),
+        "{message}"
+    );
 }
 
 /// Implementations are per thread: two threads, each with its own, at the

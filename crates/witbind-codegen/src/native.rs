@@ -19,7 +19,6 @@ use quote::quote;
 use wit_bindgen_core::wit_parser::{Function, TypeDefKind, TypeId, WorldItem};
 
 use crate::context::{takes_self, Cx};
-use crate::docs::docs;
 use crate::imports::{import_params, return_type};
 use crate::lints::fn_allows;
 use crate::names::Scope;
@@ -29,62 +28,43 @@ pub(crate) fn native_cfg() -> TokenStream {
     quote!(not(any(target_arch = "wasm32", miri)))
 }
 
-/// The body of imported function `func`: the native call, then `abi`,
-/// the canonical ABI call, each under its `cfg`.
+/// The body of imported function `func`: the native call (a statement
+/// that is nothing on wasm32), then `abi`, the canonical ABI call.
 pub(crate) fn with_native_call(
     cx: &Cx,
     scope: Scope,
     func: &Function,
     abi: TokenStream,
 ) -> TokenStream {
-    let native = native_cfg();
-    let call = native_call(cx, scope, func);
-    quote! {
-        #[cfg(#native)]
-        {
-            #call
-        }
-        #[cfg(any(target_arch = "wasm32", miri))]
-        {
-            #abi
-        }
+    if cx.opts.disable_native {
+        return abi;
     }
+    let call = native_call(cx, scope, func);
+    quote!(#call #abi)
 }
 
-/// The call of the installed implementation: `Host`'s method for a
-/// function, constructor or static, the resource object's for a method.
-/// Called by the trait's path (`Host::f(&**object, ..)`): a WIT function
+/// The call of the installed implementation (the runtime's
+/// `native_import!`/`native_method!`): `Host`'s method for a function,
+/// constructor or static, the resource object's for a method. The macros
+/// call it by the trait's path (`Host::f(&*object, ..)`): a WIT function
 /// may be named like a method of `Rc` or `Box` (`clone`, `drop`).
 fn native_call(cx: &Cx, scope: Scope, func: &Function) -> TokenStream {
     let rt = &cx.rt;
     let names = cx.names.native(scope);
     let args = import_params(cx, func, scope).into_iter().map(|p| p.ident);
-    let call = match func.kind.resource() {
+    match func.kind.resource() {
         Some(resource) if takes_self(func) => {
             let method = cx.names.function(scope, func);
             let host = names.resource(resource);
-            let wit = format!("{}#{}", interface_name(cx, scope), wit_name(cx, resource));
-            let object = quote! {
-                #rt::native::resource::<dyn #host>(#rt::ResourceHandle::handle(&self.handle), #wit)
-            };
-            quote!(#host::#method(&**#object, #(#args),*))
+            let chain = cx.chain(scope, func).map(|_| quote!(=> self));
+            quote!(#rt::native_method!(#host, self, #method(#(#args),*) #chain);)
         }
         Some(_) | None => {
             let method = host_method(cx, scope, func);
             let host = &names.host;
-            let iface = interface_name(cx, scope);
             let wit = &func.name;
-            let trait_path = rust_path(cx, scope, host);
-            let install = rust_path(cx, scope, &names.install);
-            let object = quote! {
-                #rt::native::host::<dyn #host>(#iface, #wit, #trait_path, #install)
-            };
-            quote!(#host::#method(&**#object, #(#args),*))
+            quote!(#rt::native_import!(#host, #wit, #method(#(#args),*));)
         }
-    };
-    match cx.chain(scope, func) {
-        Some(_) => quote!(#call; self),
-        None => call,
     }
 }
 
@@ -111,45 +91,53 @@ fn interface_name(cx: &Cx, scope: Scope) -> String {
     }
 }
 
-/// `item` of `scope` as a path from the root of the bindings, for
-/// messages: `wasi::cli::environment::Host`.
-fn rust_path(cx: &Cx, scope: Scope, item: &Ident) -> String {
-    let mut path: Vec<String> = cx
+/// The module of `scope` as a path from the root of the bindings, for
+/// messages: `wasi::cli::environment`.
+fn module_path(cx: &Cx, scope: Scope) -> String {
+    let path: Vec<String> = cx
         .names
         .path(scope)
         .0
         .iter()
         .map(|s| s.to_string())
         .collect();
-    path.push(item.to_string());
     path.join("::")
-}
-
-/// A type's WIT name.
-fn wit_name<'a>(cx: &Cx<'a>, id: TypeId) -> &'a str {
-    cx.resolve.types[id].name.as_deref().unwrap_or_default()
 }
 
 /// The native items of imports `scope`: `Host` and `install` (when the
 /// scope has functions, constructors or statics a test implements), and
 /// each imported resource's `HostX` trait and `From` impl.
 pub(crate) fn expand_host(cx: &Cx, scope: Scope) -> TokenStream {
+    if cx.opts.disable_native {
+        return TokenStream::new();
+    }
     let (functions, resources) = native_imports(cx, scope);
-    let native = native_cfg();
-    let rt = &cx.rt;
-    let names = cx.names.native(scope);
-    let iface = interface_name(cx, scope);
-    let allow = quote!(#[allow(unused_variables, clippy::len_without_is_empty)]);
-    let mut items = TokenStream::new();
     let host_fns: Vec<&Function> = functions
         .iter()
         .copied()
         .filter(|func| !takes_self(func))
         .collect();
+    if host_fns.is_empty() && resources.is_empty() {
+        return TokenStream::new();
+    }
+    let native = native_cfg();
+    let rt = &cx.rt;
+    let names = cx.names.native(scope);
+    let iface = interface_name(cx, scope);
+    let module = module_path(cx, scope);
+    let install = &names.install;
+    let install_name = install.to_string();
+    let allow = quote!(#[allow(unused_variables, clippy::len_without_is_empty)]);
+    let mut items = quote! {
+        #[cfg(#native)]
+        const __NATIVE: #rt::native::Interface = #rt::native::Interface {
+            wit: #iface,
+            module: #module,
+            install: #install_name,
+        };
+    };
     if !host_fns.is_empty() {
         let host = &names.host;
-        let install = &names.install;
-        let trait_path = rust_path(cx, scope, host);
         let methods = host_fns.iter().map(|func| {
             let method = host_method(cx, scope, func);
             let this = match func.kind.resource() {
@@ -159,12 +147,13 @@ pub(crate) fn expand_host(cx: &Cx, scope: Scope) -> TokenStream {
                 }
                 None => quote!(Self),
             };
-            trait_method(cx, scope, func, method, &this, &iface, &trait_path)
+            trait_method(cx, scope, func, method, &this)
         });
         let doc = format!(
-            " Natively (`cargo test` on the host): the imports of `{iface}` as a test \
-             implements them; make an implementation this thread's with [`{install}`]. \
-             A method left out panics when the guest calls it, naming it."
+            " Natively (`cargo test` on the host): the imports of `{iface}`, each with the \
+             signature of its function here, as a test implements them; [`{install}`] makes \
+             an implementation this thread's. A method left out panics when the guest calls \
+             it, naming it."
         );
         let install_doc = format!(
             " Natively: makes `host` this thread's implementation of `{iface}` until the \
@@ -188,19 +177,17 @@ pub(crate) fn expand_host(cx: &Cx, scope: Scope) -> TokenStream {
     for resource in resources {
         let host = names.resource(resource);
         let name = cx.names.type_ident(scope, resource);
-        let trait_path = rust_path(cx, scope, host);
-        let wit = format!("{iface}#{}", wit_name(cx, resource));
         let methods = functions
             .iter()
             .filter(|func| takes_self(func) && func.kind.resource() == Some(resource))
             .map(|func| {
                 let method = cx.names.function(scope, func);
-                trait_method(cx, scope, func, method, &quote!(Self), &wit, &trait_path)
+                trait_method(cx, scope, func, method, &quote!(Self))
             });
         let doc = format!(
             " Natively (`cargo test` on the host): a test's object behind an imported \
-             [`{name}`] (`{wit}`); `{name}::from(object)` hands it to the guest. A method \
-             left out panics when the guest calls it, naming it."
+             [`{name}`], with its methods; `{name}::from(object)` hands it to the guest. A \
+             method left out panics when the guest calls it, naming it."
         );
         items.extend(quote! {
             #[doc = #doc]
@@ -210,44 +197,29 @@ pub(crate) fn expand_host(cx: &Cx, scope: Scope) -> TokenStream {
                 #(#methods)*
             }
 
-            #[cfg(#native)]
-            impl<T: #host> ::core::convert::From<T> for #name {
-                fn from(object: T) -> Self {
-                    let handle = #rt::native::new_resource::<dyn #host>(#rt::Box::new(object));
-                    Self {
-                        // SAFETY: a new handle of this type in this thread's
-                        // table, which nothing else drops.
-                        handle: unsafe { #rt::ResourceHandle::from_handle(handle) },
-                    }
-                }
-            }
+            #rt::native_resource!(#name, #host);
         });
     }
     items.extend(crate::native_wasi::expand_impls(cx, scope));
     items
 }
 
-/// One method of a native trait: `func`'s signature with `&self`, and a
-/// default body that panics naming it (`interface`, the trait at
-/// `trait_path`). `this` stands for `Self` in a constructor's result.
+/// One method of a native trait (`host`): `func`'s signature with
+/// `&self`, and a default body that panics naming it. `this` stands for
+/// `Self` in a constructor's result.
 fn trait_method(
     cx: &Cx,
     scope: Scope,
     func: &Function,
     method: &Ident,
     this: &TokenStream,
-    interface: &str,
-    trait_path: &str,
 ) -> TokenStream {
     let rt = &cx.rt;
-    let docs = docs(&func.docs);
     let signature = method_signature(cx, scope, func, method, this);
     let wit = &func.name;
-    let method_name = method.to_string();
     quote! {
-        #docs
         #signature {
-            #rt::native::not_implemented(#interface, #wit, #trait_path, #method_name)
+            #rt::native::missing(&__NATIVE, #wit)
         }
     }
 }

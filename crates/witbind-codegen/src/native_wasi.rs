@@ -243,6 +243,9 @@ pub(crate) fn expand_impls(cx: &Cx, scope: Scope) -> TokenStream {
 /// `install_test_wasi` at the root: installs the test WASI for every WASI
 /// interface of the world it implements functions of.
 pub(crate) fn expand_install(cx: &Cx) -> TokenStream {
+    if cx.opts.disable_native {
+        return TokenStream::new();
+    }
     let root = ModulePath::root();
     let installs: Vec<TokenStream> = (0..cx.names.modules.len())
         .map(Scope::Module)

@@ -524,6 +524,21 @@ options! {
             doors: Both,
             origin: Witbind,
         }
+        /// Leave out what lets a test implement the imports natively.
+        ///
+        /// By default, off wasm32 (for `cargo test` on the host) every
+        /// imported interface has a `Host` trait, `HostX` traits for its
+        /// resources and an `install` function, and the import functions
+        /// call the implementation a test installed (see "Testing your
+        /// component natively"). Nothing of it is compiled for wasm32;
+        /// this option also drops it from the source.
+        disable_native: bool = Flag {
+            flag: "disable-native",
+            value: "",
+            example: "disable_native",
+            doors: Both,
+            origin: Witbind,
+        }
         /// Emit a `cabi_realloc` definition, for `no_std` guests without std or a libc.
         ///
         /// std on `wasm32-wasip2` already defines one; a second does not link.

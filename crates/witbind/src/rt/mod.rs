@@ -14,6 +14,8 @@ pub mod async_support;
 mod lists;
 #[cfg(not(any(target_arch = "wasm32", miri)))]
 pub mod native;
+mod native_macros;
+pub use native_macros::{native_import, native_method, native_resource};
 mod resource_macros;
 mod resources;
 pub use lists::{

@@ -101,16 +101,34 @@ impl Installed {
     }
 }
 
-/// The implementation of `H` installed on this thread, for a call of
-/// import `function` of `interface`. Panics naming the import, the trait
-/// to implement (`trait_path`) and the function that installs it when
+/// What the generated code of one scope of imports tells the runtime
+/// about itself, for messages: its WIT name, its module in the bindings,
+/// and the name of its `install` function.
+#[derive(Debug)]
+pub struct Interface {
+    /// `wasi:cli/environment@0.2.12`, or the world for its own imports.
+    pub wit: &'static str,
+    /// `wasi::cli::environment` (empty at the root of the bindings).
+    pub module: &'static str,
+    /// `install`.
+    pub install: &'static str,
+}
+
+impl Interface {
+    /// `item` of this module, as a path from the root of the bindings.
+    fn path(&self, item: &str) -> std::string::String {
+        match self.module {
+            "" => item.into(),
+            module => std::format!("{module}::{item}"),
+        }
+    }
+}
+
+/// The implementation of `H` (the `dyn Host` of `interface`) installed on
+/// this thread, for a call of its import `function`. Panics naming the
+/// import, the trait to implement and the function that installs it when
 /// there is none.
-pub fn host<H: ?Sized + 'static>(
-    interface: &str,
-    function: &str,
-    trait_path: &str,
-    install_path: &str,
-) -> Rc<Box<H>> {
+pub fn host<H: ?Sized + 'static>(interface: &Interface, function: &str) -> Rc<Box<H>> {
     let found = HOSTS.with(|hosts| {
         let hosts = hosts.borrow();
         let found = hosts
@@ -121,22 +139,53 @@ pub fn host<H: ?Sized + 'static>(
     });
     match found.map(Rc::downcast::<Box<H>>) {
         Some(Ok(host)) => host,
-        Some(Err(_)) | None => std::panic!(
-            "`{interface}#{function}` was called natively, but no implementation of \
-             `{interface}` is installed on this thread: implement `{trait_path}` \
-             and install it first with `{install_path}(..)` (see \"Testing your \
-             component natively\" in witbind's README)"
-        ),
+        Some(Err(_)) | None => {
+            let trait_name = core::any::type_name::<H>();
+            let trait_name = trait_name.rsplit("::").next().unwrap_or(trait_name);
+            std::panic!(
+                "`{wit}#{function}` was called natively, but no implementation of `{wit}` \
+                 is installed on this thread: implement `{trait_path}` and install it first \
+                 with `{install}(..)` (see \"Testing your component natively\" in witbind's \
+                 README)",
+                wit = interface.wit,
+                trait_path = interface.path(trait_name),
+                install = interface.path(interface.install),
+            )
+        }
     }
 }
 
-/// The default body of a `Host` trait method the test did not implement.
+/// The default body of a native trait's method the test did not
+/// implement: `function` is its WIT name in `interface` (`f`,
+/// `[method]r.f`, `[static]r.f`, `[constructor]r`).
 #[cold]
-pub fn not_implemented(interface: &str, function: &str, trait_path: &str, method: &str) -> ! {
+pub fn missing(interface: &Interface, function: &str) -> ! {
+    let resource_method = function
+        .strip_prefix("[method]")
+        .and_then(|f| f.split_once('.'));
+    let trait_name = match resource_method {
+        Some((resource, _)) => std::format!("Host{}", upper_camel(resource)),
+        None => "Host".into(),
+    };
     std::panic!(
-        "`{interface}#{function}` was called natively, but the installed implementation \
-         does not implement it: add `fn {method}` to your impl of `{trait_path}`"
+        "`{wit}#{function}` was called natively, but the installed implementation does \
+         not implement it: implement it in your impl of `{trait_path}`",
+        wit = interface.wit,
+        trait_path = interface.path(&trait_name),
     )
+}
+
+/// `output-stream` → `OutputStream`.
+fn upper_camel(kebab: &str) -> std::string::String {
+    let words = kebab.split('-').map(|word| {
+        let mut chars = word.chars();
+        let first = chars.next().map(|c| c.to_ascii_uppercase());
+        first
+            .into_iter()
+            .chain(chars)
+            .collect::<std::string::String>()
+    });
+    words.collect()
 }
 
 /// What a slot of the resource table holds.
@@ -193,9 +242,9 @@ pub fn new_resource<R: ?Sized + 'static>(value: Box<R>) -> u32 {
     RESOURCES.with(|table| table.borrow_mut().insert(Entry::Imported(value)))
 }
 
-/// The test's object behind `handle`, an imported resource `resource`
-/// (its WIT name, for the panic message).
-pub fn resource<R: ?Sized + 'static>(handle: u32, resource: &str) -> Rc<Box<R>> {
+/// The test's object behind `handle`, an imported resource of
+/// `interface` (`R` is the resource's `dyn HostX`).
+pub fn resource<R: ?Sized + 'static>(interface: &Interface, handle: u32) -> Rc<Box<R>> {
     let found = RESOURCES.with(|table| match table.borrow().get(handle) {
         Some(Entry::Imported(value)) => Some(value.clone()),
         Some(Entry::Exported { .. }) | None => None,
@@ -203,8 +252,10 @@ pub fn resource<R: ?Sized + 'static>(handle: u32, resource: &str) -> Rc<Box<R>> 
     match found.map(Rc::downcast::<Box<R>>) {
         Some(Ok(value)) => value,
         Some(Err(_)) | None => std::panic!(
-            "handle {handle} is not a live `{resource}` on this thread (natively, a \
-             resource lives on the thread that created it)"
+            "handle {handle} is not a live resource of `{wit}` implemented by `{object}` on \
+             this thread (natively, a resource lives on the thread that created it)",
+            wit = interface.wit,
+            object = core::any::type_name::<R>(),
         ),
     }
 }
@@ -282,10 +333,10 @@ mod tests {
         let a = new_resource::<dyn Greeter>(Box::new(Fixed(7)));
         let b = new_resource::<dyn Greeter>(Box::new(Fixed(8)));
         assert_ne!(a, b);
-        assert_eq!(resource::<dyn Greeter>(a, "r").greet(), 7);
-        assert_eq!(resource::<dyn Greeter>(b, "r").greet(), 8);
+        assert_eq!(resource::<dyn Greeter>(&IFACE, a).greet(), 7);
+        assert_eq!(resource::<dyn Greeter>(&IFACE, b).greet(), 8);
         drop_resource(a);
-        assert!(std::panic::catch_unwind(|| resource::<dyn Greeter>(a, "r").greet()).is_err());
+        assert!(std::panic::catch_unwind(|| resource::<dyn Greeter>(&IFACE, a).greet()).is_err());
         let c = new_resource::<dyn Greeter>(Box::new(Fixed(9)));
         assert_eq!(c, a, "the freed slot is reused");
         drop_resource(b);
