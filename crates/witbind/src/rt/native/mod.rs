@@ -313,19 +313,53 @@ mod tests {
         }
     }
 
+    const IFACE: Interface = Interface {
+        wit: "a:b/c",
+        module: "a::b::c",
+        install: "install",
+    };
+
+    /// The text of a panic of `f`.
+    fn panic_message(f: impl FnOnce() + std::panic::UnwindSafe) -> std::string::String {
+        let payload = std::panic::catch_unwind(f).expect_err("a panic");
+        match payload.downcast::<std::string::String>() {
+            Ok(message) => *message,
+            Err(_) => std::string::String::new(),
+        }
+    }
+
     #[test]
     fn newest_installation_wins_and_dropping_restores_the_previous() {
         let first = install::<dyn Greeter>(Box::new(Fixed(1)));
-        assert_eq!(host::<dyn Greeter>("i", "f", "T", "install").greet(), 1);
+        assert_eq!(host::<dyn Greeter>(&IFACE, "f").greet(), 1);
         let second = install::<dyn Greeter>(Box::new(Fixed(2)));
-        assert_eq!(host::<dyn Greeter>("i", "f", "T", "install").greet(), 2);
+        assert_eq!(host::<dyn Greeter>(&IFACE, "f").greet(), 2);
+        let both = Installed::all([install::<dyn Greeter>(Box::new(Fixed(3)))]);
+        assert_eq!(host::<dyn Greeter>(&IFACE, "f").greet(), 3);
+        drop(both);
         drop(second);
-        assert_eq!(host::<dyn Greeter>("i", "f", "T", "install").greet(), 1);
+        assert_eq!(host::<dyn Greeter>(&IFACE, "f").greet(), 1);
         drop(first);
-        let missing = std::panic::catch_unwind(|| {
-            host::<dyn Greeter>("a:b/c", "f", "c::Host", "c::install").greet()
+        let message = panic_message(|| {
+            host::<dyn Greeter>(&IFACE, "f").greet();
         });
-        assert!(missing.is_err());
+        assert!(
+            message.contains("`a:b/c#f` was called natively"),
+            "{message}"
+        );
+        assert!(
+            message.contains("implement `a::b::c::Greeter`"),
+            "{message}"
+        );
+        assert!(message.contains("`a::b::c::install(..)`"), "{message}");
+    }
+
+    #[test]
+    fn a_missing_method_names_its_trait() {
+        let message = panic_message(|| missing(&IFACE, "[method]output-stream.write"));
+        assert!(message.contains("`a::b::c::HostOutputStream`"), "{message}");
+        let message = panic_message(|| missing(&IFACE, "[static]bucket.open"));
+        assert!(message.contains("`a::b::c::Host`"), "{message}");
     }
 
     #[test]
