@@ -30,6 +30,7 @@ impl SizedStack {
 }
 #[rustfmt::skip]
 pub async fn tick() -> u64 {
+    ::witbind::rt::native_import!(async Host, "tick", tick());
     struct _Call<'a>(::core::marker::PhantomData<&'a ()>);
     #[allow(unused_parens, clippy::unused_unit)]
     unsafe impl<'a> ::witbind::rt::async_support::Subtask for _Call<'a> {
@@ -164,6 +165,9 @@ const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interf
 #[allow(unused_variables, clippy::len_without_is_empty)]
 #[allow(clippy::type_complexity)]
 pub trait Host: 'static {
+    fn tick(&self) -> ::witbind::rt::native::BoxFuture<'_, u64> {
+        ::witbind::rt::native::missing(&__NATIVE, "tick")
+    }
     fn wide(
         &self,
         t: (u8, u16, u32, u64, i8, i16, i32, i64, f32, f64, char, bool, &str),
@@ -403,6 +407,7 @@ pub mod witbind_fixtures {
                     unsafe { Blob::from_handle(_ret2 as u32) }
                 }
                 pub async fn read(&self, len: u32) -> ::witbind::rt::Vec<u8> {
+                    ::witbind::rt::native_method!(async HostBlob, self, read(len));
                     struct _Call<'a>(::core::marker::PhantomData<&'a ()>);
                     #[allow(unused_parens, clippy::unused_unit)]
                     unsafe impl<'a> ::witbind::rt::async_support::Subtask for _Call<'a> {
@@ -482,6 +487,9 @@ pub mod witbind_fixtures {
                     u64,
                     ::witbind::rt::async_support::ErrorContext,
                 > {
+                    ::witbind::rt::native_method!(
+                        async HostBlob, self, write_stream(data)
+                    );
                     struct _Call<'a>(::core::marker::PhantomData<&'a ()>);
                     #[allow(unused_parens, clippy::unused_unit)]
                     unsafe impl<'a> ::witbind::rt::async_support::Subtask for _Call<'a> {
@@ -569,6 +577,9 @@ pub mod witbind_fixtures {
                         .await
                 }
                 pub async fn make(n: u32) -> Blob {
+                    ::witbind::rt::native_import!(
+                        async Host, "[static]blob.make", blob_make(n)
+                    );
                     struct _Call<'a>(::core::marker::PhantomData<&'a ()>);
                     #[allow(unused_parens, clippy::unused_unit)]
                     unsafe impl<'a> ::witbind::rt::async_support::Subtask for _Call<'a> {
@@ -660,6 +671,12 @@ pub mod witbind_fixtures {
                 fn blob_new(&self, data: &[u8]) -> Blob {
                     ::witbind::rt::native::missing(&__NATIVE, "[constructor]blob")
                 }
+                fn blob_make(
+                    &self,
+                    n: u32,
+                ) -> ::witbind::rt::native::BoxFuture<'_, Blob> {
+                    ::witbind::rt::native::missing(&__NATIVE, "[static]blob.make")
+                }
             }
             /// Natively: makes `host` this thread's implementation of `witbind-fixtures:async-functions/types` until the returned guard is dropped (the one installed before comes back then).
             #[cfg(not(any(target_arch = "wasm32", miri)))]
@@ -670,8 +687,29 @@ pub mod witbind_fixtures {
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait HostBlob: 'static {
+                fn read(
+                    &self,
+                    len: u32,
+                ) -> ::witbind::rt::native::BoxFuture<'_, ::witbind::rt::Vec<u8>> {
+                    ::witbind::rt::native::missing(&__NATIVE, "[method]blob.read")
+                }
                 fn size(&self) -> u64 {
                     ::witbind::rt::native::missing(&__NATIVE, "[method]blob.size")
+                }
+                fn write_stream(
+                    &self,
+                    data: ::witbind::rt::async_support::StreamReader<u8>,
+                ) -> ::witbind::rt::native::BoxFuture<
+                    '_,
+                    ::core::result::Result<
+                        u64,
+                        ::witbind::rt::async_support::ErrorContext,
+                    >,
+                > {
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
+                        "[method]blob.write-stream",
+                    )
                 }
             }
             ::witbind::rt::native_resource!(Blob, HostBlob);
@@ -885,6 +923,7 @@ pub mod witbind_fixtures {
             pub type Event = super::types::Event;
             pub type Sized = super::types::Sized;
             pub async fn add(a: u32, b: u32) -> u32 {
+                ::witbind::rt::native_import!(async Host, "add", add(a, b));
                 struct _Call<'a>(::core::marker::PhantomData<&'a ()>);
                 #[allow(unused_parens, clippy::unused_unit)]
                 unsafe impl<'a> ::witbind::rt::async_support::Subtask for _Call<'a> {
@@ -950,6 +989,7 @@ pub mod witbind_fixtures {
                     .await
             }
             pub async fn nothing() {
+                ::witbind::rt::native_import!(async Host, "nothing", nothing());
                 struct _Call<'a>(::core::marker::PhantomData<&'a ()>);
                 #[allow(unused_parens, clippy::unused_unit)]
                 unsafe impl<'a> ::witbind::rt::async_support::Subtask for _Call<'a> {
@@ -1004,6 +1044,7 @@ pub mod witbind_fixtures {
                     .await
             }
             pub async fn echo_string(s: ::witbind::rt::String) -> ::witbind::rt::String {
+                ::witbind::rt::native_import!(async Host, "echo-string", echo_string(s));
                 struct _Call<'a>(::core::marker::PhantomData<&'a ()>);
                 #[allow(unused_parens, clippy::unused_unit)]
                 unsafe impl<'a> ::witbind::rt::async_support::Subtask for _Call<'a> {
@@ -1080,6 +1121,7 @@ pub mod witbind_fixtures {
                 d: u64,
                 e: ::witbind::rt::String,
             ) -> (u64, ::witbind::rt::String) {
+                ::witbind::rt::native_import!(async Host, "many", many(a, b, c, d, e));
                 struct _Call<'a>(::core::marker::PhantomData<&'a ()>);
                 #[allow(unused_parens, clippy::unused_unit)]
                 unsafe impl<'a> ::witbind::rt::async_support::Subtask for _Call<'a> {
@@ -1159,6 +1201,7 @@ pub mod witbind_fixtures {
             pub async fn points(
                 p: ::witbind::rt::Vec<Point>,
             ) -> ::witbind::rt::Vec<Point> {
+                ::witbind::rt::native_import!(async Host, "points", points(p));
                 struct _Call<'a>(::core::marker::PhantomData<&'a ()>);
                 #[allow(unused_parens, clippy::unused_unit)]
                 unsafe impl<'a> ::witbind::rt::async_support::Subtask for _Call<'a> {
@@ -1266,6 +1309,7 @@ pub mod witbind_fixtures {
                     ::witbind::rt::async_support::ErrorContext,
                 >,
             > {
+                ::witbind::rt::native_import!(async Host, "later", later(f));
                 struct _Call<'a>(::core::marker::PhantomData<&'a ()>);
                 #[allow(unused_parens, clippy::unused_unit)]
                 unsafe impl<'a> ::witbind::rt::async_support::Subtask for _Call<'a> {
@@ -1373,6 +1417,7 @@ pub mod witbind_fixtures {
             pub async fn events(
                 e: ::witbind::rt::async_support::StreamReader<Event>,
             ) -> ::witbind::rt::async_support::StreamReader<Blob> {
+                ::witbind::rt::native_import!(async Host, "events", events(e));
                 struct _Call<'a>(::core::marker::PhantomData<&'a ()>);
                 #[allow(unused_parens, clippy::unused_unit)]
                 unsafe impl<'a> ::witbind::rt::async_support::Subtask for _Call<'a> {
@@ -1442,6 +1487,7 @@ pub mod witbind_fixtures {
                     .await
             }
             pub async fn lend(b: &Blob, give: Blob) -> ::core::option::Option<Blob> {
+                ::witbind::rt::native_import!(async Host, "lend", lend(b, give));
                 struct _Call<'a>(::core::marker::PhantomData<&'a ()>);
                 #[allow(unused_parens, clippy::unused_unit)]
                 unsafe impl<'a> ::witbind::rt::async_support::Subtask for _Call<'a> {
@@ -1610,6 +1656,9 @@ pub mod witbind_fixtures {
             }
             /// Fixed-length lists passed as flat values, lists inside.
             pub async fn fixed_lists(a: [::witbind::rt::Vec<u8>; 2], b: [u8; 3]) {
+                ::witbind::rt::native_import!(
+                    async Host, "fixed-lists", fixed_lists(a, b)
+                );
                 struct _Call<'a>(::core::marker::PhantomData<&'a ()>);
                 #[allow(unused_parens, clippy::unused_unit)]
                 unsafe impl<'a> ::witbind::rt::async_support::Subtask for _Call<'a> {
@@ -1753,6 +1802,38 @@ pub mod witbind_fixtures {
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
+                fn add(
+                    &self,
+                    a: u32,
+                    b: u32,
+                ) -> ::witbind::rt::native::BoxFuture<'_, u32> {
+                    ::witbind::rt::native::missing(&__NATIVE, "add")
+                }
+                fn nothing(&self) -> ::witbind::rt::native::BoxFuture<'_, ()> {
+                    ::witbind::rt::native::missing(&__NATIVE, "nothing")
+                }
+                fn echo_string(
+                    &self,
+                    s: ::witbind::rt::String,
+                ) -> ::witbind::rt::native::BoxFuture<'_, ::witbind::rt::String> {
+                    ::witbind::rt::native::missing(&__NATIVE, "echo-string")
+                }
+                fn many(
+                    &self,
+                    a: u64,
+                    b: u64,
+                    c: u64,
+                    d: u64,
+                    e: ::witbind::rt::String,
+                ) -> ::witbind::rt::native::BoxFuture<'_, (u64, ::witbind::rt::String)> {
+                    ::witbind::rt::native::missing(&__NATIVE, "many")
+                }
+                fn points(
+                    &self,
+                    p: ::witbind::rt::Vec<Point>,
+                ) -> ::witbind::rt::native::BoxFuture<'_, ::witbind::rt::Vec<Point>> {
+                    ::witbind::rt::native::missing(&__NATIVE, "points")
+                }
                 fn numbers(
                     &self,
                     n: u32,
@@ -1768,6 +1849,20 @@ pub mod witbind_fixtures {
                 ) -> ::witbind::rt::async_support::FutureReader<Named> {
                     ::witbind::rt::native::missing(&__NATIVE, "names")
                 }
+                fn later(
+                    &self,
+                    f: ::witbind::rt::async_support::FutureReader<::witbind::rt::String>,
+                ) -> ::witbind::rt::native::BoxFuture<
+                    '_,
+                    ::witbind::rt::async_support::FutureReader<
+                        ::core::result::Result<
+                            ::witbind::rt::String,
+                            ::witbind::rt::async_support::ErrorContext,
+                        >,
+                    >,
+                > {
+                    ::witbind::rt::native::missing(&__NATIVE, "later")
+                }
                 fn unit_stream(&self) -> ::witbind::rt::async_support::StreamReader<()> {
                     ::witbind::rt::native::missing(&__NATIVE, "unit-stream")
                 }
@@ -1776,6 +1871,22 @@ pub mod witbind_fixtures {
                     f: ::witbind::rt::async_support::FutureReader<()>,
                 ) -> ::witbind::rt::async_support::FutureReader<u8> {
                     ::witbind::rt::native::missing(&__NATIVE, "unit-future")
+                }
+                fn events(
+                    &self,
+                    e: ::witbind::rt::async_support::StreamReader<Event>,
+                ) -> ::witbind::rt::native::BoxFuture<
+                    '_,
+                    ::witbind::rt::async_support::StreamReader<Blob>,
+                > {
+                    ::witbind::rt::native::missing(&__NATIVE, "events")
+                }
+                fn lend(
+                    &self,
+                    b: &Blob,
+                    give: Blob,
+                ) -> ::witbind::rt::native::BoxFuture<'_, ::core::option::Option<Blob>> {
+                    ::witbind::rt::native::missing(&__NATIVE, "lend")
                 }
                 fn maps(
                     &self,
@@ -1795,6 +1906,13 @@ pub mod witbind_fixtures {
                     e: ::witbind::rt::async_support::ErrorContext,
                 ) -> ::witbind::rt::async_support::ErrorContext {
                     ::witbind::rt::native::missing(&__NATIVE, "context")
+                }
+                fn fixed_lists(
+                    &self,
+                    a: [::witbind::rt::Vec<u8>; 2],
+                    b: [u8; 3],
+                ) -> ::witbind::rt::native::BoxFuture<'_, ()> {
+                    ::witbind::rt::native::missing(&__NATIVE, "fixed-lists")
                 }
                 fn resize(&self, s: Sized) -> Sized {
                     ::witbind::rt::native::missing(&__NATIVE, "resize")

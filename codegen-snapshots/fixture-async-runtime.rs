@@ -192,6 +192,7 @@ pub mod witbind_fixtures {
             /// `a + b`, after the host has let its event loop run: the guest's call
             /// really waits.
             pub async fn slow_add(a: u32, b: u32) -> u32 {
+                ::witbind::rt::native_import!(async Host, "slow-add", slow_add(a, b));
                 struct _Call<'a>(::core::marker::PhantomData<&'a ()>);
                 #[allow(unused_parens, clippy::unused_unit)]
                 unsafe impl<'a> ::witbind::rt::async_support::Subtask for _Call<'a> {
@@ -258,6 +259,7 @@ pub mod witbind_fixtures {
             }
             /// `a + b`, at once.
             pub async fn add(a: u32, b: u32) -> u32 {
+                ::witbind::rt::native_import!(async Host, "add", add(a, b));
                 struct _Call<'a>(::core::marker::PhantomData<&'a ()>);
                 #[allow(unused_parens, clippy::unused_unit)]
                 unsafe impl<'a> ::witbind::rt::async_support::Subtask for _Call<'a> {
@@ -327,6 +329,7 @@ pub mod witbind_fixtures {
                 s: ::witbind::rt::String,
                 yields: u32,
             ) -> ::witbind::rt::String {
+                ::witbind::rt::native_import!(async Host, "echo", echo(s, yields));
                 struct _Call<'a>(::core::marker::PhantomData<&'a ()>);
                 #[allow(unused_parens, clippy::unused_unit)]
                 unsafe impl<'a> ::witbind::rt::async_support::Subtask for _Call<'a> {
@@ -413,6 +416,7 @@ pub mod witbind_fixtures {
             pub async fn sink(
                 s: ::witbind::rt::async_support::StreamReader<u8>,
             ) -> (u64, u64) {
+                ::witbind::rt::native_import!(async Host, "sink", sink(s));
                 struct _Call<'a>(::core::marker::PhantomData<&'a ()>);
                 #[allow(unused_parens, clippy::unused_unit)]
                 unsafe impl<'a> ::witbind::rt::async_support::Subtask for _Call<'a> {
@@ -508,6 +512,9 @@ pub mod witbind_fixtures {
             pub async fn await_future(
                 f: ::witbind::rt::async_support::FutureReader<u32>,
             ) -> u32 {
+                ::witbind::rt::native_import!(
+                    async Host, "await-future", await_future(f)
+                );
                 struct _Call<'a>(::core::marker::PhantomData<&'a ()>);
                 #[allow(unused_parens, clippy::unused_unit)]
                 unsafe impl<'a> ::witbind::rt::async_support::Subtask for _Call<'a> {
@@ -582,11 +589,38 @@ pub mod witbind_fixtures {
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
+                fn slow_add(
+                    &self,
+                    a: u32,
+                    b: u32,
+                ) -> ::witbind::rt::native::BoxFuture<'_, u32> {
+                    ::witbind::rt::native::missing(&__NATIVE, "slow-add")
+                }
+                fn add(
+                    &self,
+                    a: u32,
+                    b: u32,
+                ) -> ::witbind::rt::native::BoxFuture<'_, u32> {
+                    ::witbind::rt::native::missing(&__NATIVE, "add")
+                }
+                fn echo(
+                    &self,
+                    s: ::witbind::rt::String,
+                    yields: u32,
+                ) -> ::witbind::rt::native::BoxFuture<'_, ::witbind::rt::String> {
+                    ::witbind::rt::native::missing(&__NATIVE, "echo")
+                }
                 fn bytes(
                     &self,
                     len: u64,
                 ) -> ::witbind::rt::async_support::StreamReader<u8> {
                     ::witbind::rt::native::missing(&__NATIVE, "bytes")
+                }
+                fn sink(
+                    &self,
+                    s: ::witbind::rt::async_support::StreamReader<u8>,
+                ) -> ::witbind::rt::native::BoxFuture<'_, (u64, u64)> {
+                    ::witbind::rt::native::missing(&__NATIVE, "sink")
                 }
                 fn items(
                     &self,
@@ -599,6 +633,12 @@ pub mod witbind_fixtures {
                     v: &str,
                 ) -> ::witbind::rt::async_support::FutureReader<::witbind::rt::String> {
                     ::witbind::rt::native::missing(&__NATIVE, "later")
+                }
+                fn await_future(
+                    &self,
+                    f: ::witbind::rt::async_support::FutureReader<u32>,
+                ) -> ::witbind::rt::native::BoxFuture<'_, u32> {
+                    ::witbind::rt::native::missing(&__NATIVE, "await-future")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `witbind-fixtures:async-runtime/host` until the returned guard is dropped (the one installed before comes back then).

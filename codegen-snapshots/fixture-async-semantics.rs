@@ -115,6 +115,7 @@ pub mod witbind_fixtures {
                 v: ::witbind::rt::String,
                 yields: u32,
             ) -> ::witbind::rt::String {
+                ::witbind::rt::native_import!(async Host, "delayed", delayed(v, yields));
                 struct _Call<'a>(::core::marker::PhantomData<&'a ()>);
                 #[allow(unused_parens, clippy::unused_unit)]
                 unsafe impl<'a> ::witbind::rt::async_support::Subtask for _Call<'a> {
@@ -189,6 +190,9 @@ pub mod witbind_fixtures {
             }
             /// A new token `id`, after `yields` turns of the event loop.
             pub async fn delayed_token(id: u32, yields: u32) -> Token {
+                ::witbind::rt::native_import!(
+                    async Host, "delayed-token", delayed_token(id, yields)
+                );
                 struct _Call<'a>(::core::marker::PhantomData<&'a ()>);
                 #[allow(unused_parens, clippy::unused_unit)]
                 unsafe impl<'a> ::witbind::rt::async_support::Subtask for _Call<'a> {
@@ -256,6 +260,7 @@ pub mod witbind_fixtures {
             }
             /// `v`, once the test opens the gate (or never).
             pub async fn gated(v: u32) -> u32 {
+                ::witbind::rt::native_import!(async Host, "gated", gated(v));
                 struct _Call<'a>(::core::marker::PhantomData<&'a ()>);
                 #[allow(unused_parens, clippy::unused_unit)]
                 unsafe impl<'a> ::witbind::rt::async_support::Subtask for _Call<'a> {
@@ -324,6 +329,9 @@ pub mod witbind_fixtures {
                 limit: u32,
                 yields: u32,
             ) -> ::witbind::rt::Vec<u8> {
+                ::witbind::rt::native_import!(
+                    async Host, "read-stream", read_stream(s, chunk, limit, yields)
+                );
                 struct _Call<'a>(::core::marker::PhantomData<&'a ()>);
                 #[allow(unused_parens, clippy::unused_unit)]
                 unsafe impl<'a> ::witbind::rt::async_support::Subtask for _Call<'a> {
@@ -463,6 +471,32 @@ pub mod witbind_fixtures {
             pub trait Host: 'static {
                 fn token_new(&self, id: u32) -> Token {
                     ::witbind::rt::native::missing(&__NATIVE, "[constructor]token")
+                }
+                fn delayed(
+                    &self,
+                    v: ::witbind::rt::String,
+                    yields: u32,
+                ) -> ::witbind::rt::native::BoxFuture<'_, ::witbind::rt::String> {
+                    ::witbind::rt::native::missing(&__NATIVE, "delayed")
+                }
+                fn delayed_token(
+                    &self,
+                    id: u32,
+                    yields: u32,
+                ) -> ::witbind::rt::native::BoxFuture<'_, Token> {
+                    ::witbind::rt::native::missing(&__NATIVE, "delayed-token")
+                }
+                fn gated(&self, v: u32) -> ::witbind::rt::native::BoxFuture<'_, u32> {
+                    ::witbind::rt::native::missing(&__NATIVE, "gated")
+                }
+                fn read_stream(
+                    &self,
+                    s: ::witbind::rt::async_support::StreamReader<u8>,
+                    chunk: u32,
+                    limit: u32,
+                    yields: u32,
+                ) -> ::witbind::rt::native::BoxFuture<'_, ::witbind::rt::Vec<u8>> {
+                    ::witbind::rt::native::missing(&__NATIVE, "read-stream")
                 }
                 fn held_future(
                     &self,

@@ -124,6 +124,9 @@ pub mod witbind_fixtures {
                     self
                 }
                 pub async fn add_later(&self, x: u32) -> &Self {
+                    ::witbind::rt::native_method!(
+                        async HostBuilder, self, add_later(x) => self
+                    );
                     struct _Call<'a>(::core::marker::PhantomData<&'a ()>);
                     #[allow(unused_parens, clippy::unused_unit)]
                     unsafe impl<'a> ::witbind::rt::async_support::Subtask for _Call<'a> {
@@ -232,6 +235,12 @@ pub mod witbind_fixtures {
                 #[allow(clippy::should_implement_trait)]
                 fn add(&self, x: u32) {
                     ::witbind::rt::native::missing(&__NATIVE, "[method]builder.add")
+                }
+                fn add_later(&self, x: u32) -> ::witbind::rt::native::BoxFuture<'_, ()> {
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
+                        "[method]builder.add-later",
+                    )
                 }
                 fn reset(&self) {
                     ::witbind::rt::native::missing(&__NATIVE, "[method]builder.reset")

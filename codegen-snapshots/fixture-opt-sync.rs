@@ -110,6 +110,7 @@ pub mod witbind_fixtures {
                 unsafe { ::witbind::rt::take_list_at::<u8>(_ptr2) }
             }
             pub async fn ping() {
+                ::witbind::rt::native_import!(async Host, "ping", ping());
                 struct _Call<'a>(::core::marker::PhantomData<&'a ()>);
                 #[allow(unused_parens, clippy::unused_unit)]
                 unsafe impl<'a> ::witbind::rt::async_support::Subtask for _Call<'a> {
@@ -174,6 +175,9 @@ pub mod witbind_fixtures {
             pub trait Host: 'static {
                 fn fetch(&self, url: &str) -> ::witbind::rt::Vec<u8> {
                     ::witbind::rt::native::missing(&__NATIVE, "fetch")
+                }
+                fn ping(&self) -> ::witbind::rt::native::BoxFuture<'_, ()> {
+                    ::witbind::rt::native::missing(&__NATIVE, "ping")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `witbind-fixtures:opt-sync/api` until the returned guard is dropped (the one installed before comes back then).

@@ -913,6 +913,9 @@ pub mod wasi {
             }
             /// Wait until the specified mark has occurred.
             pub async fn wait_until(when: Mark) {
+                ::witbind::rt::native_import!(
+                    async Host, "wait-until", wait_until(when)
+                );
                 struct _Call<'a>(::core::marker::PhantomData<&'a ()>);
                 #[allow(unused_parens, clippy::unused_unit)]
                 unsafe impl<'a> ::witbind::rt::async_support::Subtask for _Call<'a> {
@@ -972,6 +975,9 @@ pub mod wasi {
             }
             /// Wait for the specified duration to elapse.
             pub async fn wait_for(how_long: Duration) {
+                ::witbind::rt::native_import!(
+                    async Host, "wait-for", wait_for(how_long)
+                );
                 struct _Call<'a>(::core::marker::PhantomData<&'a ()>);
                 #[allow(unused_parens, clippy::unused_unit)]
                 unsafe impl<'a> ::witbind::rt::async_support::Subtask for _Call<'a> {
@@ -1044,6 +1050,18 @@ pub mod wasi {
                 }
                 fn get_resolution(&self) -> Duration {
                     ::witbind::rt::native::missing(&__NATIVE, "get-resolution")
+                }
+                fn wait_until(
+                    &self,
+                    when: Mark,
+                ) -> ::witbind::rt::native::BoxFuture<'_, ()> {
+                    ::witbind::rt::native::missing(&__NATIVE, "wait-until")
+                }
+                fn wait_for(
+                    &self,
+                    how_long: Duration,
+                ) -> ::witbind::rt::native::BoxFuture<'_, ()> {
+                    ::witbind::rt::native::missing(&__NATIVE, "wait-for")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `wasi:clocks/monotonic-clock@0.3.2` until the returned guard is dropped (the one installed before comes back then).
@@ -1642,6 +1660,9 @@ pub mod wasi {
                     length: Filesize,
                     advice: Advice,
                 ) -> ::core::result::Result<(), ErrorCode> {
+                    ::witbind::rt::native_method!(
+                        async HostDescriptor, self, advise(offset, length, advice)
+                    );
                     struct _Call<'a>(::core::marker::PhantomData<&'a ()>);
                     #[allow(unused_parens, clippy::unused_unit)]
                     unsafe impl<'a> ::witbind::rt::async_support::Subtask for _Call<'a> {
@@ -1722,6 +1743,9 @@ pub mod wasi {
                 ///
                 /// Note: This is similar to `fdatasync` in POSIX.
                 pub async fn sync_data(&self) -> ::core::result::Result<(), ErrorCode> {
+                    ::witbind::rt::native_method!(
+                        async HostDescriptor, self, sync_data()
+                    );
                     struct _Call<'a>(::core::marker::PhantomData<&'a ()>);
                     #[allow(unused_parens, clippy::unused_unit)]
                     unsafe impl<'a> ::witbind::rt::async_support::Subtask for _Call<'a> {
@@ -1796,6 +1820,9 @@ pub mod wasi {
                 pub async fn get_flags(
                     &self,
                 ) -> ::core::result::Result<DescriptorFlags, ErrorCode> {
+                    ::witbind::rt::native_method!(
+                        async HostDescriptor, self, get_flags()
+                    );
                     struct _Call<'a>(::core::marker::PhantomData<&'a ()>);
                     #[allow(unused_parens, clippy::unused_unit)]
                     unsafe impl<'a> ::witbind::rt::async_support::Subtask for _Call<'a> {
@@ -1881,6 +1908,9 @@ pub mod wasi {
                 pub async fn get_type(
                     &self,
                 ) -> ::core::result::Result<DescriptorType, ErrorCode> {
+                    ::witbind::rt::native_method!(
+                        async HostDescriptor, self, get_type()
+                    );
                     struct _Call<'a>(::core::marker::PhantomData<&'a ()>);
                     #[allow(unused_parens, clippy::unused_unit)]
                     unsafe impl<'a> ::witbind::rt::async_support::Subtask for _Call<'a> {
@@ -1957,6 +1987,9 @@ pub mod wasi {
                     &self,
                     size: Filesize,
                 ) -> ::core::result::Result<(), ErrorCode> {
+                    ::witbind::rt::native_method!(
+                        async HostDescriptor, self, set_size(size)
+                    );
                     struct _Call<'a>(::core::marker::PhantomData<&'a ()>);
                     #[allow(unused_parens, clippy::unused_unit)]
                     unsafe impl<'a> ::witbind::rt::async_support::Subtask for _Call<'a> {
@@ -2036,6 +2069,10 @@ pub mod wasi {
                     data_access_timestamp: NewTimestamp,
                     data_modification_timestamp: NewTimestamp,
                 ) -> ::core::result::Result<(), ErrorCode> {
+                    ::witbind::rt::native_method!(
+                        async HostDescriptor, self, set_times(data_access_timestamp,
+                        data_modification_timestamp)
+                    );
                     struct _Call<'a>(::core::marker::PhantomData<&'a ()>);
                     #[allow(unused_parens, clippy::unused_unit)]
                     unsafe impl<'a> ::witbind::rt::async_support::Subtask for _Call<'a> {
@@ -2167,6 +2204,7 @@ pub mod wasi {
                 ///
                 /// Note: This is similar to `fsync` in POSIX.
                 pub async fn sync(&self) -> ::core::result::Result<(), ErrorCode> {
+                    ::witbind::rt::native_method!(async HostDescriptor, self, sync());
                     struct _Call<'a>(::core::marker::PhantomData<&'a ()>);
                     #[allow(unused_parens, clippy::unused_unit)]
                     unsafe impl<'a> ::witbind::rt::async_support::Subtask for _Call<'a> {
@@ -2239,6 +2277,9 @@ pub mod wasi {
                     &self,
                     path: ::witbind::rt::String,
                 ) -> ::core::result::Result<(), ErrorCode> {
+                    ::witbind::rt::native_method!(
+                        async HostDescriptor, self, create_directory_at(path)
+                    );
                     struct _Call<'a>(::core::marker::PhantomData<&'a ()>);
                     #[allow(unused_parens, clippy::unused_unit)]
                     unsafe impl<'a> ::witbind::rt::async_support::Subtask for _Call<'a> {
@@ -2326,6 +2367,7 @@ pub mod wasi {
                 pub async fn stat(
                     &self,
                 ) -> ::core::result::Result<DescriptorStat, ErrorCode> {
+                    ::witbind::rt::native_method!(async HostDescriptor, self, stat());
                     struct _Call<'a>(::core::marker::PhantomData<&'a ()>);
                     #[allow(unused_parens, clippy::unused_unit)]
                     unsafe impl<'a> ::witbind::rt::async_support::Subtask for _Call<'a> {
@@ -2406,6 +2448,9 @@ pub mod wasi {
                     path_flags: PathFlags,
                     path: ::witbind::rt::String,
                 ) -> ::core::result::Result<DescriptorStat, ErrorCode> {
+                    ::witbind::rt::native_method!(
+                        async HostDescriptor, self, stat_at(path_flags, path)
+                    );
                     struct _Call<'a>(::core::marker::PhantomData<&'a ()>);
                     #[allow(unused_parens, clippy::unused_unit)]
                     unsafe impl<'a> ::witbind::rt::async_support::Subtask for _Call<'a> {
@@ -2500,6 +2545,10 @@ pub mod wasi {
                     data_access_timestamp: NewTimestamp,
                     data_modification_timestamp: NewTimestamp,
                 ) -> ::core::result::Result<(), ErrorCode> {
+                    ::witbind::rt::native_method!(
+                        async HostDescriptor, self, set_times_at(path_flags, path,
+                        data_access_timestamp, data_modification_timestamp)
+                    );
                     struct _Call<'a>(::core::marker::PhantomData<&'a ()>);
                     #[allow(unused_parens, clippy::unused_unit)]
                     unsafe impl<'a> ::witbind::rt::async_support::Subtask for _Call<'a> {
@@ -2623,6 +2672,10 @@ pub mod wasi {
                     new_descriptor: &Descriptor,
                     new_path: ::witbind::rt::String,
                 ) -> ::core::result::Result<(), ErrorCode> {
+                    ::witbind::rt::native_method!(
+                        async HostDescriptor, self, link_at(old_path_flags, old_path,
+                        new_descriptor, new_path)
+                    );
                     struct _Call<'a>(::core::marker::PhantomData<&'a ()>);
                     #[allow(unused_parens, clippy::unused_unit)]
                     unsafe impl<'a> ::witbind::rt::async_support::Subtask for _Call<'a> {
@@ -2751,6 +2804,10 @@ pub mod wasi {
                     open_flags: OpenFlags,
                     flags: DescriptorFlags,
                 ) -> ::core::result::Result<Descriptor, ErrorCode> {
+                    ::witbind::rt::native_method!(
+                        async HostDescriptor, self, open_at(path_flags, path, open_flags,
+                        flags)
+                    );
                     struct _Call<'a>(::core::marker::PhantomData<&'a ()>);
                     #[allow(unused_parens, clippy::unused_unit)]
                     unsafe impl<'a> ::witbind::rt::async_support::Subtask for _Call<'a> {
@@ -2857,6 +2914,9 @@ pub mod wasi {
                     &self,
                     path: ::witbind::rt::String,
                 ) -> ::core::result::Result<::witbind::rt::String, ErrorCode> {
+                    ::witbind::rt::native_method!(
+                        async HostDescriptor, self, readlink_at(path)
+                    );
                     struct _Call<'a>(::core::marker::PhantomData<&'a ()>);
                     #[allow(unused_parens, clippy::unused_unit)]
                     unsafe impl<'a> ::witbind::rt::async_support::Subtask for _Call<'a> {
@@ -2947,6 +3007,9 @@ pub mod wasi {
                     &self,
                     path: ::witbind::rt::String,
                 ) -> ::core::result::Result<(), ErrorCode> {
+                    ::witbind::rt::native_method!(
+                        async HostDescriptor, self, remove_directory_at(path)
+                    );
                     struct _Call<'a>(::core::marker::PhantomData<&'a ()>);
                     #[allow(unused_parens, clippy::unused_unit)]
                     unsafe impl<'a> ::witbind::rt::async_support::Subtask for _Call<'a> {
@@ -3031,6 +3094,10 @@ pub mod wasi {
                     new_descriptor: &Descriptor,
                     new_path: ::witbind::rt::String,
                 ) -> ::core::result::Result<(), ErrorCode> {
+                    ::witbind::rt::native_method!(
+                        async HostDescriptor, self, rename_at(old_path, new_descriptor,
+                        new_path)
+                    );
                     struct _Call<'a>(::core::marker::PhantomData<&'a ()>);
                     #[allow(unused_parens, clippy::unused_unit)]
                     unsafe impl<'a> ::witbind::rt::async_support::Subtask for _Call<'a> {
@@ -3142,6 +3209,9 @@ pub mod wasi {
                     old_path: ::witbind::rt::String,
                     new_path: ::witbind::rt::String,
                 ) -> ::core::result::Result<(), ErrorCode> {
+                    ::witbind::rt::native_method!(
+                        async HostDescriptor, self, symlink_at(old_path, new_path)
+                    );
                     struct _Call<'a>(::core::marker::PhantomData<&'a ()>);
                     #[allow(unused_parens, clippy::unused_unit)]
                     unsafe impl<'a> ::witbind::rt::async_support::Subtask for _Call<'a> {
@@ -3251,6 +3321,9 @@ pub mod wasi {
                     &self,
                     path: ::witbind::rt::String,
                 ) -> ::core::result::Result<(), ErrorCode> {
+                    ::witbind::rt::native_method!(
+                        async HostDescriptor, self, unlink_file_at(path)
+                    );
                     struct _Call<'a>(::core::marker::PhantomData<&'a ()>);
                     #[allow(unused_parens, clippy::unused_unit)]
                     unsafe impl<'a> ::witbind::rt::async_support::Subtask for _Call<'a> {
@@ -3333,6 +3406,9 @@ pub mod wasi {
                 /// wasi-filesystem does not expose device and inode numbers, so this function
                 /// may be used instead.
                 pub async fn is_same_object(&self, other: &Descriptor) -> bool {
+                    ::witbind::rt::native_method!(
+                        async HostDescriptor, self, is_same_object(other)
+                    );
                     struct _Call<'a>(::core::marker::PhantomData<&'a ()>);
                     #[allow(unused_parens, clippy::unused_unit)]
                     unsafe impl<'a> ::witbind::rt::async_support::Subtask for _Call<'a> {
@@ -3423,6 +3499,9 @@ pub mod wasi {
                 pub async fn metadata_hash(
                     &self,
                 ) -> ::core::result::Result<MetadataHashValue, ErrorCode> {
+                    ::witbind::rt::native_method!(
+                        async HostDescriptor, self, metadata_hash()
+                    );
                     struct _Call<'a>(::core::marker::PhantomData<&'a ()>);
                     #[allow(unused_parens, clippy::unused_unit)]
                     unsafe impl<'a> ::witbind::rt::async_support::Subtask for _Call<'a> {
@@ -3509,6 +3588,9 @@ pub mod wasi {
                     path_flags: PathFlags,
                     path: ::witbind::rt::String,
                 ) -> ::core::result::Result<MetadataHashValue, ErrorCode> {
+                    ::witbind::rt::native_method!(
+                        async HostDescriptor, self, metadata_hash_at(path_flags, path)
+                    );
                     struct _Call<'a>(::core::marker::PhantomData<&'a ()>);
                     #[allow(unused_parens, clippy::unused_unit)]
                     unsafe impl<'a> ::witbind::rt::async_support::Subtask for _Call<'a> {
@@ -3646,6 +3728,78 @@ pub mod wasi {
                         "[method]descriptor.append-via-stream",
                     )
                 }
+                fn advise(
+                    &self,
+                    offset: Filesize,
+                    length: Filesize,
+                    advice: Advice,
+                ) -> ::witbind::rt::native::BoxFuture<
+                    '_,
+                    ::core::result::Result<(), ErrorCode>,
+                > {
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
+                        "[method]descriptor.advise",
+                    )
+                }
+                fn sync_data(
+                    &self,
+                ) -> ::witbind::rt::native::BoxFuture<
+                    '_,
+                    ::core::result::Result<(), ErrorCode>,
+                > {
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
+                        "[method]descriptor.sync-data",
+                    )
+                }
+                fn get_flags(
+                    &self,
+                ) -> ::witbind::rt::native::BoxFuture<
+                    '_,
+                    ::core::result::Result<DescriptorFlags, ErrorCode>,
+                > {
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
+                        "[method]descriptor.get-flags",
+                    )
+                }
+                fn get_type(
+                    &self,
+                ) -> ::witbind::rt::native::BoxFuture<
+                    '_,
+                    ::core::result::Result<DescriptorType, ErrorCode>,
+                > {
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
+                        "[method]descriptor.get-type",
+                    )
+                }
+                fn set_size(
+                    &self,
+                    size: Filesize,
+                ) -> ::witbind::rt::native::BoxFuture<
+                    '_,
+                    ::core::result::Result<(), ErrorCode>,
+                > {
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
+                        "[method]descriptor.set-size",
+                    )
+                }
+                fn set_times(
+                    &self,
+                    data_access_timestamp: NewTimestamp,
+                    data_modification_timestamp: NewTimestamp,
+                ) -> ::witbind::rt::native::BoxFuture<
+                    '_,
+                    ::core::result::Result<(), ErrorCode>,
+                > {
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
+                        "[method]descriptor.set-times",
+                    )
+                }
                 fn read_directory(
                     &self,
                 ) -> (
@@ -3657,6 +3811,188 @@ pub mod wasi {
                     ::witbind::rt::native::missing(
                         &__NATIVE,
                         "[method]descriptor.read-directory",
+                    )
+                }
+                fn sync(
+                    &self,
+                ) -> ::witbind::rt::native::BoxFuture<
+                    '_,
+                    ::core::result::Result<(), ErrorCode>,
+                > {
+                    ::witbind::rt::native::missing(&__NATIVE, "[method]descriptor.sync")
+                }
+                fn create_directory_at(
+                    &self,
+                    path: ::witbind::rt::String,
+                ) -> ::witbind::rt::native::BoxFuture<
+                    '_,
+                    ::core::result::Result<(), ErrorCode>,
+                > {
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
+                        "[method]descriptor.create-directory-at",
+                    )
+                }
+                fn stat(
+                    &self,
+                ) -> ::witbind::rt::native::BoxFuture<
+                    '_,
+                    ::core::result::Result<DescriptorStat, ErrorCode>,
+                > {
+                    ::witbind::rt::native::missing(&__NATIVE, "[method]descriptor.stat")
+                }
+                fn stat_at(
+                    &self,
+                    path_flags: PathFlags,
+                    path: ::witbind::rt::String,
+                ) -> ::witbind::rt::native::BoxFuture<
+                    '_,
+                    ::core::result::Result<DescriptorStat, ErrorCode>,
+                > {
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
+                        "[method]descriptor.stat-at",
+                    )
+                }
+                fn set_times_at(
+                    &self,
+                    path_flags: PathFlags,
+                    path: ::witbind::rt::String,
+                    data_access_timestamp: NewTimestamp,
+                    data_modification_timestamp: NewTimestamp,
+                ) -> ::witbind::rt::native::BoxFuture<
+                    '_,
+                    ::core::result::Result<(), ErrorCode>,
+                > {
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
+                        "[method]descriptor.set-times-at",
+                    )
+                }
+                fn link_at(
+                    &self,
+                    old_path_flags: PathFlags,
+                    old_path: ::witbind::rt::String,
+                    new_descriptor: &Descriptor,
+                    new_path: ::witbind::rt::String,
+                ) -> ::witbind::rt::native::BoxFuture<
+                    '_,
+                    ::core::result::Result<(), ErrorCode>,
+                > {
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
+                        "[method]descriptor.link-at",
+                    )
+                }
+                fn open_at(
+                    &self,
+                    path_flags: PathFlags,
+                    path: ::witbind::rt::String,
+                    open_flags: OpenFlags,
+                    flags: DescriptorFlags,
+                ) -> ::witbind::rt::native::BoxFuture<
+                    '_,
+                    ::core::result::Result<Descriptor, ErrorCode>,
+                > {
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
+                        "[method]descriptor.open-at",
+                    )
+                }
+                fn readlink_at(
+                    &self,
+                    path: ::witbind::rt::String,
+                ) -> ::witbind::rt::native::BoxFuture<
+                    '_,
+                    ::core::result::Result<::witbind::rt::String, ErrorCode>,
+                > {
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
+                        "[method]descriptor.readlink-at",
+                    )
+                }
+                fn remove_directory_at(
+                    &self,
+                    path: ::witbind::rt::String,
+                ) -> ::witbind::rt::native::BoxFuture<
+                    '_,
+                    ::core::result::Result<(), ErrorCode>,
+                > {
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
+                        "[method]descriptor.remove-directory-at",
+                    )
+                }
+                fn rename_at(
+                    &self,
+                    old_path: ::witbind::rt::String,
+                    new_descriptor: &Descriptor,
+                    new_path: ::witbind::rt::String,
+                ) -> ::witbind::rt::native::BoxFuture<
+                    '_,
+                    ::core::result::Result<(), ErrorCode>,
+                > {
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
+                        "[method]descriptor.rename-at",
+                    )
+                }
+                fn symlink_at(
+                    &self,
+                    old_path: ::witbind::rt::String,
+                    new_path: ::witbind::rt::String,
+                ) -> ::witbind::rt::native::BoxFuture<
+                    '_,
+                    ::core::result::Result<(), ErrorCode>,
+                > {
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
+                        "[method]descriptor.symlink-at",
+                    )
+                }
+                fn unlink_file_at(
+                    &self,
+                    path: ::witbind::rt::String,
+                ) -> ::witbind::rt::native::BoxFuture<
+                    '_,
+                    ::core::result::Result<(), ErrorCode>,
+                > {
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
+                        "[method]descriptor.unlink-file-at",
+                    )
+                }
+                fn is_same_object(
+                    &self,
+                    other: &Descriptor,
+                ) -> ::witbind::rt::native::BoxFuture<'_, bool> {
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
+                        "[method]descriptor.is-same-object",
+                    )
+                }
+                fn metadata_hash(
+                    &self,
+                ) -> ::witbind::rt::native::BoxFuture<
+                    '_,
+                    ::core::result::Result<MetadataHashValue, ErrorCode>,
+                > {
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
+                        "[method]descriptor.metadata-hash",
+                    )
+                }
+                fn metadata_hash_at(
+                    &self,
+                    path_flags: PathFlags,
+                    path: ::witbind::rt::String,
+                ) -> ::witbind::rt::native::BoxFuture<
+                    '_,
+                    ::core::result::Result<MetadataHashValue, ErrorCode>,
+                > {
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
+                        "[method]descriptor.metadata-hash-at",
                     )
                 }
             }
@@ -4674,6 +5010,9 @@ pub mod wasi {
                     &self,
                     remote_address: IpSocketAddress,
                 ) -> ::core::result::Result<(), ErrorCode> {
+                    ::witbind::rt::native_method!(
+                        async HostTcpSocket, self, connect(remote_address)
+                    );
                     struct _Call<'a>(::core::marker::PhantomData<&'a ()>);
                     #[allow(unused_parens, clippy::unused_unit)]
                     unsafe impl<'a> ::witbind::rt::async_support::Subtask for _Call<'a> {
@@ -5667,6 +6006,9 @@ pub mod wasi {
                     data: ::witbind::rt::Vec<u8>,
                     remote_address: ::core::option::Option<IpSocketAddress>,
                 ) -> ::core::result::Result<(), ErrorCode> {
+                    ::witbind::rt::native_method!(
+                        async HostUdpSocket, self, send(data, remote_address)
+                    );
                     struct _Call<'a>(::core::marker::PhantomData<&'a ()>);
                     #[allow(unused_parens, clippy::unused_unit)]
                     unsafe impl<'a> ::witbind::rt::async_support::Subtask for _Call<'a> {
@@ -5792,6 +6134,7 @@ pub mod wasi {
                     (::witbind::rt::Vec<u8>, IpSocketAddress),
                     ErrorCode,
                 > {
+                    ::witbind::rt::native_method!(async HostUdpSocket, self, receive());
                     struct _Call<'a>(::core::marker::PhantomData<&'a ()>);
                     #[allow(unused_parens, clippy::unused_unit)]
                     unsafe impl<'a> ::witbind::rt::async_support::Subtask for _Call<'a> {
@@ -6121,6 +6464,18 @@ pub mod wasi {
                 ) -> ::core::result::Result<(), ErrorCode> {
                     ::witbind::rt::native::missing(&__NATIVE, "[method]tcp-socket.bind")
                 }
+                fn connect(
+                    &self,
+                    remote_address: IpSocketAddress,
+                ) -> ::witbind::rt::native::BoxFuture<
+                    '_,
+                    ::core::result::Result<(), ErrorCode>,
+                > {
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
+                        "[method]tcp-socket.connect",
+                    )
+                }
                 fn listen(
                     &self,
                 ) -> ::core::result::Result<
@@ -6332,6 +6687,30 @@ pub mod wasi {
                     ::witbind::rt::native::missing(
                         &__NATIVE,
                         "[method]udp-socket.disconnect",
+                    )
+                }
+                fn send(
+                    &self,
+                    data: ::witbind::rt::Vec<u8>,
+                    remote_address: ::core::option::Option<IpSocketAddress>,
+                ) -> ::witbind::rt::native::BoxFuture<
+                    '_,
+                    ::core::result::Result<(), ErrorCode>,
+                > {
+                    ::witbind::rt::native::missing(&__NATIVE, "[method]udp-socket.send")
+                }
+                fn receive(
+                    &self,
+                ) -> ::witbind::rt::native::BoxFuture<
+                    '_,
+                    ::core::result::Result<
+                        (::witbind::rt::Vec<u8>, IpSocketAddress),
+                        ErrorCode,
+                    >,
+                > {
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
+                        "[method]udp-socket.receive",
                     )
                 }
                 fn get_local_address(
@@ -7093,6 +7472,9 @@ pub mod wasi {
             pub async fn resolve_addresses(
                 name: ::witbind::rt::String,
             ) -> ::core::result::Result<::witbind::rt::Vec<IpAddress>, ErrorCode> {
+                ::witbind::rt::native_import!(
+                    async Host, "resolve-addresses", resolve_addresses(name)
+                );
                 struct _Call<'a>(::core::marker::PhantomData<&'a ()>);
                 #[allow(unused_parens, clippy::unused_unit)]
                 unsafe impl<'a> ::witbind::rt::async_support::Subtask for _Call<'a> {
@@ -7174,6 +7556,31 @@ pub mod wasi {
                         (name,),
                     )
                     .await
+            }
+            #[cfg(not(any(target_arch = "wasm32", miri)))]
+            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
+                wit: "wasi:sockets/ip-name-lookup@0.3.2",
+                module: "wasi::sockets::ip_name_lookup",
+                install: "install",
+            };
+            /// Natively (`cargo test` on the host): the imports of `wasi:sockets/ip-name-lookup@0.3.2`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
+            #[cfg(not(any(target_arch = "wasm32", miri)))]
+            #[allow(unused_variables, clippy::len_without_is_empty)]
+            pub trait Host: 'static {
+                fn resolve_addresses(
+                    &self,
+                    name: ::witbind::rt::String,
+                ) -> ::witbind::rt::native::BoxFuture<
+                    '_,
+                    ::core::result::Result<::witbind::rt::Vec<IpAddress>, ErrorCode>,
+                > {
+                    ::witbind::rt::native::missing(&__NATIVE, "resolve-addresses")
+                }
+            }
+            /// Natively: makes `host` this thread's implementation of `wasi:sockets/ip-name-lookup@0.3.2` until the returned guard is dropped (the one installed before comes back then).
+            #[cfg(not(any(target_arch = "wasm32", miri)))]
+            pub fn install(host: impl Host) -> ::witbind::rt::native::Installed {
+                ::witbind::rt::native::install::<dyn Host>(::witbind::rt::Box::new(host))
             }
             /// Lifts a `error-code` out of canonical ABI memory.
             ///

@@ -60,6 +60,9 @@ pub mod wasi {
             }
             /// Wait until the specified mark has occurred.
             pub async fn wait_until(when: Mark) {
+                ::witbind::rt::native_import!(
+                    async Host, "wait-until", wait_until(when)
+                );
                 struct _Call<'a>(::core::marker::PhantomData<&'a ()>);
                 #[allow(unused_parens, clippy::unused_unit)]
                 unsafe impl<'a> ::witbind::rt::async_support::Subtask for _Call<'a> {
@@ -119,6 +122,9 @@ pub mod wasi {
             }
             /// Wait for the specified duration to elapse.
             pub async fn wait_for(how_long: Duration) {
+                ::witbind::rt::native_import!(
+                    async Host, "wait-for", wait_for(how_long)
+                );
                 struct _Call<'a>(::core::marker::PhantomData<&'a ()>);
                 #[allow(unused_parens, clippy::unused_unit)]
                 unsafe impl<'a> ::witbind::rt::async_support::Subtask for _Call<'a> {
@@ -191,6 +197,18 @@ pub mod wasi {
                 }
                 fn get_resolution(&self) -> Duration {
                     ::witbind::rt::native::missing(&__NATIVE, "get-resolution")
+                }
+                fn wait_until(
+                    &self,
+                    when: Mark,
+                ) -> ::witbind::rt::native::BoxFuture<'_, ()> {
+                    ::witbind::rt::native::missing(&__NATIVE, "wait-until")
+                }
+                fn wait_for(
+                    &self,
+                    how_long: Duration,
+                ) -> ::witbind::rt::native::BoxFuture<'_, ()> {
+                    ::witbind::rt::native::missing(&__NATIVE, "wait-for")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `wasi:clocks/monotonic-clock@0.3.2` until the returned guard is dropped (the one installed before comes back then).

@@ -647,6 +647,9 @@ pub mod wasi {
                     length: Filesize,
                     advice: Advice,
                 ) -> ::core::result::Result<(), ErrorCode> {
+                    ::witbind::rt::native_method!(
+                        async HostDescriptor, self, advise(offset, length, advice)
+                    );
                     struct _Call<'a>(::core::marker::PhantomData<&'a ()>);
                     #[allow(unused_parens, clippy::unused_unit)]
                     unsafe impl<'a> ::witbind::rt::async_support::Subtask for _Call<'a> {
@@ -727,6 +730,9 @@ pub mod wasi {
                 ///
                 /// Note: This is similar to `fdatasync` in POSIX.
                 pub async fn sync_data(&self) -> ::core::result::Result<(), ErrorCode> {
+                    ::witbind::rt::native_method!(
+                        async HostDescriptor, self, sync_data()
+                    );
                     struct _Call<'a>(::core::marker::PhantomData<&'a ()>);
                     #[allow(unused_parens, clippy::unused_unit)]
                     unsafe impl<'a> ::witbind::rt::async_support::Subtask for _Call<'a> {
@@ -801,6 +807,9 @@ pub mod wasi {
                 pub async fn get_flags(
                     &self,
                 ) -> ::core::result::Result<DescriptorFlags, ErrorCode> {
+                    ::witbind::rt::native_method!(
+                        async HostDescriptor, self, get_flags()
+                    );
                     struct _Call<'a>(::core::marker::PhantomData<&'a ()>);
                     #[allow(unused_parens, clippy::unused_unit)]
                     unsafe impl<'a> ::witbind::rt::async_support::Subtask for _Call<'a> {
@@ -886,6 +895,9 @@ pub mod wasi {
                 pub async fn get_type(
                     &self,
                 ) -> ::core::result::Result<DescriptorType, ErrorCode> {
+                    ::witbind::rt::native_method!(
+                        async HostDescriptor, self, get_type()
+                    );
                     struct _Call<'a>(::core::marker::PhantomData<&'a ()>);
                     #[allow(unused_parens, clippy::unused_unit)]
                     unsafe impl<'a> ::witbind::rt::async_support::Subtask for _Call<'a> {
@@ -962,6 +974,9 @@ pub mod wasi {
                     &self,
                     size: Filesize,
                 ) -> ::core::result::Result<(), ErrorCode> {
+                    ::witbind::rt::native_method!(
+                        async HostDescriptor, self, set_size(size)
+                    );
                     struct _Call<'a>(::core::marker::PhantomData<&'a ()>);
                     #[allow(unused_parens, clippy::unused_unit)]
                     unsafe impl<'a> ::witbind::rt::async_support::Subtask for _Call<'a> {
@@ -1041,6 +1056,10 @@ pub mod wasi {
                     data_access_timestamp: NewTimestamp,
                     data_modification_timestamp: NewTimestamp,
                 ) -> ::core::result::Result<(), ErrorCode> {
+                    ::witbind::rt::native_method!(
+                        async HostDescriptor, self, set_times(data_access_timestamp,
+                        data_modification_timestamp)
+                    );
                     struct _Call<'a>(::core::marker::PhantomData<&'a ()>);
                     #[allow(unused_parens, clippy::unused_unit)]
                     unsafe impl<'a> ::witbind::rt::async_support::Subtask for _Call<'a> {
@@ -1172,6 +1191,7 @@ pub mod wasi {
                 ///
                 /// Note: This is similar to `fsync` in POSIX.
                 pub async fn sync(&self) -> ::core::result::Result<(), ErrorCode> {
+                    ::witbind::rt::native_method!(async HostDescriptor, self, sync());
                     struct _Call<'a>(::core::marker::PhantomData<&'a ()>);
                     #[allow(unused_parens, clippy::unused_unit)]
                     unsafe impl<'a> ::witbind::rt::async_support::Subtask for _Call<'a> {
@@ -1244,6 +1264,9 @@ pub mod wasi {
                     &self,
                     path: ::witbind::rt::String,
                 ) -> ::core::result::Result<(), ErrorCode> {
+                    ::witbind::rt::native_method!(
+                        async HostDescriptor, self, create_directory_at(path)
+                    );
                     struct _Call<'a>(::core::marker::PhantomData<&'a ()>);
                     #[allow(unused_parens, clippy::unused_unit)]
                     unsafe impl<'a> ::witbind::rt::async_support::Subtask for _Call<'a> {
@@ -1331,6 +1354,7 @@ pub mod wasi {
                 pub async fn stat(
                     &self,
                 ) -> ::core::result::Result<DescriptorStat, ErrorCode> {
+                    ::witbind::rt::native_method!(async HostDescriptor, self, stat());
                     struct _Call<'a>(::core::marker::PhantomData<&'a ()>);
                     #[allow(unused_parens, clippy::unused_unit)]
                     unsafe impl<'a> ::witbind::rt::async_support::Subtask for _Call<'a> {
@@ -1411,6 +1435,9 @@ pub mod wasi {
                     path_flags: PathFlags,
                     path: ::witbind::rt::String,
                 ) -> ::core::result::Result<DescriptorStat, ErrorCode> {
+                    ::witbind::rt::native_method!(
+                        async HostDescriptor, self, stat_at(path_flags, path)
+                    );
                     struct _Call<'a>(::core::marker::PhantomData<&'a ()>);
                     #[allow(unused_parens, clippy::unused_unit)]
                     unsafe impl<'a> ::witbind::rt::async_support::Subtask for _Call<'a> {
@@ -1505,6 +1532,10 @@ pub mod wasi {
                     data_access_timestamp: NewTimestamp,
                     data_modification_timestamp: NewTimestamp,
                 ) -> ::core::result::Result<(), ErrorCode> {
+                    ::witbind::rt::native_method!(
+                        async HostDescriptor, self, set_times_at(path_flags, path,
+                        data_access_timestamp, data_modification_timestamp)
+                    );
                     struct _Call<'a>(::core::marker::PhantomData<&'a ()>);
                     #[allow(unused_parens, clippy::unused_unit)]
                     unsafe impl<'a> ::witbind::rt::async_support::Subtask for _Call<'a> {
@@ -1628,6 +1659,10 @@ pub mod wasi {
                     new_descriptor: &Descriptor,
                     new_path: ::witbind::rt::String,
                 ) -> ::core::result::Result<(), ErrorCode> {
+                    ::witbind::rt::native_method!(
+                        async HostDescriptor, self, link_at(old_path_flags, old_path,
+                        new_descriptor, new_path)
+                    );
                     struct _Call<'a>(::core::marker::PhantomData<&'a ()>);
                     #[allow(unused_parens, clippy::unused_unit)]
                     unsafe impl<'a> ::witbind::rt::async_support::Subtask for _Call<'a> {
@@ -1756,6 +1791,10 @@ pub mod wasi {
                     open_flags: OpenFlags,
                     flags: DescriptorFlags,
                 ) -> ::core::result::Result<Descriptor, ErrorCode> {
+                    ::witbind::rt::native_method!(
+                        async HostDescriptor, self, open_at(path_flags, path, open_flags,
+                        flags)
+                    );
                     struct _Call<'a>(::core::marker::PhantomData<&'a ()>);
                     #[allow(unused_parens, clippy::unused_unit)]
                     unsafe impl<'a> ::witbind::rt::async_support::Subtask for _Call<'a> {
@@ -1862,6 +1901,9 @@ pub mod wasi {
                     &self,
                     path: ::witbind::rt::String,
                 ) -> ::core::result::Result<::witbind::rt::String, ErrorCode> {
+                    ::witbind::rt::native_method!(
+                        async HostDescriptor, self, readlink_at(path)
+                    );
                     struct _Call<'a>(::core::marker::PhantomData<&'a ()>);
                     #[allow(unused_parens, clippy::unused_unit)]
                     unsafe impl<'a> ::witbind::rt::async_support::Subtask for _Call<'a> {
@@ -1952,6 +1994,9 @@ pub mod wasi {
                     &self,
                     path: ::witbind::rt::String,
                 ) -> ::core::result::Result<(), ErrorCode> {
+                    ::witbind::rt::native_method!(
+                        async HostDescriptor, self, remove_directory_at(path)
+                    );
                     struct _Call<'a>(::core::marker::PhantomData<&'a ()>);
                     #[allow(unused_parens, clippy::unused_unit)]
                     unsafe impl<'a> ::witbind::rt::async_support::Subtask for _Call<'a> {
@@ -2036,6 +2081,10 @@ pub mod wasi {
                     new_descriptor: &Descriptor,
                     new_path: ::witbind::rt::String,
                 ) -> ::core::result::Result<(), ErrorCode> {
+                    ::witbind::rt::native_method!(
+                        async HostDescriptor, self, rename_at(old_path, new_descriptor,
+                        new_path)
+                    );
                     struct _Call<'a>(::core::marker::PhantomData<&'a ()>);
                     #[allow(unused_parens, clippy::unused_unit)]
                     unsafe impl<'a> ::witbind::rt::async_support::Subtask for _Call<'a> {
@@ -2147,6 +2196,9 @@ pub mod wasi {
                     old_path: ::witbind::rt::String,
                     new_path: ::witbind::rt::String,
                 ) -> ::core::result::Result<(), ErrorCode> {
+                    ::witbind::rt::native_method!(
+                        async HostDescriptor, self, symlink_at(old_path, new_path)
+                    );
                     struct _Call<'a>(::core::marker::PhantomData<&'a ()>);
                     #[allow(unused_parens, clippy::unused_unit)]
                     unsafe impl<'a> ::witbind::rt::async_support::Subtask for _Call<'a> {
@@ -2256,6 +2308,9 @@ pub mod wasi {
                     &self,
                     path: ::witbind::rt::String,
                 ) -> ::core::result::Result<(), ErrorCode> {
+                    ::witbind::rt::native_method!(
+                        async HostDescriptor, self, unlink_file_at(path)
+                    );
                     struct _Call<'a>(::core::marker::PhantomData<&'a ()>);
                     #[allow(unused_parens, clippy::unused_unit)]
                     unsafe impl<'a> ::witbind::rt::async_support::Subtask for _Call<'a> {
@@ -2338,6 +2393,9 @@ pub mod wasi {
                 /// wasi-filesystem does not expose device and inode numbers, so this function
                 /// may be used instead.
                 pub async fn is_same_object(&self, other: &Descriptor) -> bool {
+                    ::witbind::rt::native_method!(
+                        async HostDescriptor, self, is_same_object(other)
+                    );
                     struct _Call<'a>(::core::marker::PhantomData<&'a ()>);
                     #[allow(unused_parens, clippy::unused_unit)]
                     unsafe impl<'a> ::witbind::rt::async_support::Subtask for _Call<'a> {
@@ -2428,6 +2486,9 @@ pub mod wasi {
                 pub async fn metadata_hash(
                     &self,
                 ) -> ::core::result::Result<MetadataHashValue, ErrorCode> {
+                    ::witbind::rt::native_method!(
+                        async HostDescriptor, self, metadata_hash()
+                    );
                     struct _Call<'a>(::core::marker::PhantomData<&'a ()>);
                     #[allow(unused_parens, clippy::unused_unit)]
                     unsafe impl<'a> ::witbind::rt::async_support::Subtask for _Call<'a> {
@@ -2514,6 +2575,9 @@ pub mod wasi {
                     path_flags: PathFlags,
                     path: ::witbind::rt::String,
                 ) -> ::core::result::Result<MetadataHashValue, ErrorCode> {
+                    ::witbind::rt::native_method!(
+                        async HostDescriptor, self, metadata_hash_at(path_flags, path)
+                    );
                     struct _Call<'a>(::core::marker::PhantomData<&'a ()>);
                     #[allow(unused_parens, clippy::unused_unit)]
                     unsafe impl<'a> ::witbind::rt::async_support::Subtask for _Call<'a> {
@@ -2651,6 +2715,78 @@ pub mod wasi {
                         "[method]descriptor.append-via-stream",
                     )
                 }
+                fn advise(
+                    &self,
+                    offset: Filesize,
+                    length: Filesize,
+                    advice: Advice,
+                ) -> ::witbind::rt::native::BoxFuture<
+                    '_,
+                    ::core::result::Result<(), ErrorCode>,
+                > {
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
+                        "[method]descriptor.advise",
+                    )
+                }
+                fn sync_data(
+                    &self,
+                ) -> ::witbind::rt::native::BoxFuture<
+                    '_,
+                    ::core::result::Result<(), ErrorCode>,
+                > {
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
+                        "[method]descriptor.sync-data",
+                    )
+                }
+                fn get_flags(
+                    &self,
+                ) -> ::witbind::rt::native::BoxFuture<
+                    '_,
+                    ::core::result::Result<DescriptorFlags, ErrorCode>,
+                > {
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
+                        "[method]descriptor.get-flags",
+                    )
+                }
+                fn get_type(
+                    &self,
+                ) -> ::witbind::rt::native::BoxFuture<
+                    '_,
+                    ::core::result::Result<DescriptorType, ErrorCode>,
+                > {
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
+                        "[method]descriptor.get-type",
+                    )
+                }
+                fn set_size(
+                    &self,
+                    size: Filesize,
+                ) -> ::witbind::rt::native::BoxFuture<
+                    '_,
+                    ::core::result::Result<(), ErrorCode>,
+                > {
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
+                        "[method]descriptor.set-size",
+                    )
+                }
+                fn set_times(
+                    &self,
+                    data_access_timestamp: NewTimestamp,
+                    data_modification_timestamp: NewTimestamp,
+                ) -> ::witbind::rt::native::BoxFuture<
+                    '_,
+                    ::core::result::Result<(), ErrorCode>,
+                > {
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
+                        "[method]descriptor.set-times",
+                    )
+                }
                 fn read_directory(
                     &self,
                 ) -> (
@@ -2662,6 +2798,188 @@ pub mod wasi {
                     ::witbind::rt::native::missing(
                         &__NATIVE,
                         "[method]descriptor.read-directory",
+                    )
+                }
+                fn sync(
+                    &self,
+                ) -> ::witbind::rt::native::BoxFuture<
+                    '_,
+                    ::core::result::Result<(), ErrorCode>,
+                > {
+                    ::witbind::rt::native::missing(&__NATIVE, "[method]descriptor.sync")
+                }
+                fn create_directory_at(
+                    &self,
+                    path: ::witbind::rt::String,
+                ) -> ::witbind::rt::native::BoxFuture<
+                    '_,
+                    ::core::result::Result<(), ErrorCode>,
+                > {
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
+                        "[method]descriptor.create-directory-at",
+                    )
+                }
+                fn stat(
+                    &self,
+                ) -> ::witbind::rt::native::BoxFuture<
+                    '_,
+                    ::core::result::Result<DescriptorStat, ErrorCode>,
+                > {
+                    ::witbind::rt::native::missing(&__NATIVE, "[method]descriptor.stat")
+                }
+                fn stat_at(
+                    &self,
+                    path_flags: PathFlags,
+                    path: ::witbind::rt::String,
+                ) -> ::witbind::rt::native::BoxFuture<
+                    '_,
+                    ::core::result::Result<DescriptorStat, ErrorCode>,
+                > {
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
+                        "[method]descriptor.stat-at",
+                    )
+                }
+                fn set_times_at(
+                    &self,
+                    path_flags: PathFlags,
+                    path: ::witbind::rt::String,
+                    data_access_timestamp: NewTimestamp,
+                    data_modification_timestamp: NewTimestamp,
+                ) -> ::witbind::rt::native::BoxFuture<
+                    '_,
+                    ::core::result::Result<(), ErrorCode>,
+                > {
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
+                        "[method]descriptor.set-times-at",
+                    )
+                }
+                fn link_at(
+                    &self,
+                    old_path_flags: PathFlags,
+                    old_path: ::witbind::rt::String,
+                    new_descriptor: &Descriptor,
+                    new_path: ::witbind::rt::String,
+                ) -> ::witbind::rt::native::BoxFuture<
+                    '_,
+                    ::core::result::Result<(), ErrorCode>,
+                > {
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
+                        "[method]descriptor.link-at",
+                    )
+                }
+                fn open_at(
+                    &self,
+                    path_flags: PathFlags,
+                    path: ::witbind::rt::String,
+                    open_flags: OpenFlags,
+                    flags: DescriptorFlags,
+                ) -> ::witbind::rt::native::BoxFuture<
+                    '_,
+                    ::core::result::Result<Descriptor, ErrorCode>,
+                > {
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
+                        "[method]descriptor.open-at",
+                    )
+                }
+                fn readlink_at(
+                    &self,
+                    path: ::witbind::rt::String,
+                ) -> ::witbind::rt::native::BoxFuture<
+                    '_,
+                    ::core::result::Result<::witbind::rt::String, ErrorCode>,
+                > {
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
+                        "[method]descriptor.readlink-at",
+                    )
+                }
+                fn remove_directory_at(
+                    &self,
+                    path: ::witbind::rt::String,
+                ) -> ::witbind::rt::native::BoxFuture<
+                    '_,
+                    ::core::result::Result<(), ErrorCode>,
+                > {
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
+                        "[method]descriptor.remove-directory-at",
+                    )
+                }
+                fn rename_at(
+                    &self,
+                    old_path: ::witbind::rt::String,
+                    new_descriptor: &Descriptor,
+                    new_path: ::witbind::rt::String,
+                ) -> ::witbind::rt::native::BoxFuture<
+                    '_,
+                    ::core::result::Result<(), ErrorCode>,
+                > {
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
+                        "[method]descriptor.rename-at",
+                    )
+                }
+                fn symlink_at(
+                    &self,
+                    old_path: ::witbind::rt::String,
+                    new_path: ::witbind::rt::String,
+                ) -> ::witbind::rt::native::BoxFuture<
+                    '_,
+                    ::core::result::Result<(), ErrorCode>,
+                > {
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
+                        "[method]descriptor.symlink-at",
+                    )
+                }
+                fn unlink_file_at(
+                    &self,
+                    path: ::witbind::rt::String,
+                ) -> ::witbind::rt::native::BoxFuture<
+                    '_,
+                    ::core::result::Result<(), ErrorCode>,
+                > {
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
+                        "[method]descriptor.unlink-file-at",
+                    )
+                }
+                fn is_same_object(
+                    &self,
+                    other: &Descriptor,
+                ) -> ::witbind::rt::native::BoxFuture<'_, bool> {
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
+                        "[method]descriptor.is-same-object",
+                    )
+                }
+                fn metadata_hash(
+                    &self,
+                ) -> ::witbind::rt::native::BoxFuture<
+                    '_,
+                    ::core::result::Result<MetadataHashValue, ErrorCode>,
+                > {
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
+                        "[method]descriptor.metadata-hash",
+                    )
+                }
+                fn metadata_hash_at(
+                    &self,
+                    path_flags: PathFlags,
+                    path: ::witbind::rt::String,
+                ) -> ::witbind::rt::native::BoxFuture<
+                    '_,
+                    ::core::result::Result<MetadataHashValue, ErrorCode>,
+                > {
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
+                        "[method]descriptor.metadata-hash-at",
                     )
                 }
             }

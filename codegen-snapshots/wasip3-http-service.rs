@@ -552,6 +552,9 @@ pub mod wasi {
             }
             /// Wait until the specified mark has occurred.
             pub async fn wait_until(when: Mark) {
+                ::witbind::rt::native_import!(
+                    async Host, "wait-until", wait_until(when)
+                );
                 struct _Call<'a>(::core::marker::PhantomData<&'a ()>);
                 #[allow(unused_parens, clippy::unused_unit)]
                 unsafe impl<'a> ::witbind::rt::async_support::Subtask for _Call<'a> {
@@ -611,6 +614,9 @@ pub mod wasi {
             }
             /// Wait for the specified duration to elapse.
             pub async fn wait_for(how_long: Duration) {
+                ::witbind::rt::native_import!(
+                    async Host, "wait-for", wait_for(how_long)
+                );
                 struct _Call<'a>(::core::marker::PhantomData<&'a ()>);
                 #[allow(unused_parens, clippy::unused_unit)]
                 unsafe impl<'a> ::witbind::rt::async_support::Subtask for _Call<'a> {
@@ -683,6 +689,18 @@ pub mod wasi {
                 }
                 fn get_resolution(&self) -> Duration {
                     ::witbind::rt::native::missing(&__NATIVE, "get-resolution")
+                }
+                fn wait_until(
+                    &self,
+                    when: Mark,
+                ) -> ::witbind::rt::native::BoxFuture<'_, ()> {
+                    ::witbind::rt::native::missing(&__NATIVE, "wait-until")
+                }
+                fn wait_for(
+                    &self,
+                    how_long: Duration,
+                ) -> ::witbind::rt::native::BoxFuture<'_, ()> {
+                    ::witbind::rt::native::missing(&__NATIVE, "wait-for")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `wasi:clocks/monotonic-clock@0.3.2` until the returned guard is dropped (the one installed before comes back then).
@@ -3900,6 +3918,7 @@ pub mod wasi {
             pub async fn send(
                 request: Request,
             ) -> ::core::result::Result<Response, ErrorCode> {
+                ::witbind::rt::native_import!(async Host, "send", send(request));
                 struct _Call<'a>(::core::marker::PhantomData<&'a ()>);
                 #[allow(unused_parens, clippy::unused_unit)]
                 unsafe impl<'a> ::witbind::rt::async_support::Subtask for _Call<'a> {
@@ -3968,6 +3987,31 @@ pub mod wasi {
                         (request,),
                     )
                     .await
+            }
+            #[cfg(not(any(target_arch = "wasm32", miri)))]
+            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
+                wit: "wasi:http/client@0.3.2",
+                module: "wasi::http::client",
+                install: "install",
+            };
+            /// Natively (`cargo test` on the host): the imports of `wasi:http/client@0.3.2`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
+            #[cfg(not(any(target_arch = "wasm32", miri)))]
+            #[allow(unused_variables, clippy::len_without_is_empty)]
+            pub trait Host: 'static {
+                fn send(
+                    &self,
+                    request: Request,
+                ) -> ::witbind::rt::native::BoxFuture<
+                    '_,
+                    ::core::result::Result<Response, ErrorCode>,
+                > {
+                    ::witbind::rt::native::missing(&__NATIVE, "send")
+                }
+            }
+            /// Natively: makes `host` this thread's implementation of `wasi:http/client@0.3.2` until the returned guard is dropped (the one installed before comes back then).
+            #[cfg(not(any(target_arch = "wasm32", miri)))]
+            pub fn install(host: impl Host) -> ::witbind::rt::native::Installed {
+                ::witbind::rt::native::install::<dyn Host>(::witbind::rt::Box::new(host))
             }
         }
     }

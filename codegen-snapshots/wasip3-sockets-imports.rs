@@ -405,6 +405,9 @@ pub mod wasi {
                     &self,
                     remote_address: IpSocketAddress,
                 ) -> ::core::result::Result<(), ErrorCode> {
+                    ::witbind::rt::native_method!(
+                        async HostTcpSocket, self, connect(remote_address)
+                    );
                     struct _Call<'a>(::core::marker::PhantomData<&'a ()>);
                     #[allow(unused_parens, clippy::unused_unit)]
                     unsafe impl<'a> ::witbind::rt::async_support::Subtask for _Call<'a> {
@@ -1398,6 +1401,9 @@ pub mod wasi {
                     data: ::witbind::rt::Vec<u8>,
                     remote_address: ::core::option::Option<IpSocketAddress>,
                 ) -> ::core::result::Result<(), ErrorCode> {
+                    ::witbind::rt::native_method!(
+                        async HostUdpSocket, self, send(data, remote_address)
+                    );
                     struct _Call<'a>(::core::marker::PhantomData<&'a ()>);
                     #[allow(unused_parens, clippy::unused_unit)]
                     unsafe impl<'a> ::witbind::rt::async_support::Subtask for _Call<'a> {
@@ -1523,6 +1529,7 @@ pub mod wasi {
                     (::witbind::rt::Vec<u8>, IpSocketAddress),
                     ErrorCode,
                 > {
+                    ::witbind::rt::native_method!(async HostUdpSocket, self, receive());
                     struct _Call<'a>(::core::marker::PhantomData<&'a ()>);
                     #[allow(unused_parens, clippy::unused_unit)]
                     unsafe impl<'a> ::witbind::rt::async_support::Subtask for _Call<'a> {
@@ -1852,6 +1859,18 @@ pub mod wasi {
                 ) -> ::core::result::Result<(), ErrorCode> {
                     ::witbind::rt::native::missing(&__NATIVE, "[method]tcp-socket.bind")
                 }
+                fn connect(
+                    &self,
+                    remote_address: IpSocketAddress,
+                ) -> ::witbind::rt::native::BoxFuture<
+                    '_,
+                    ::core::result::Result<(), ErrorCode>,
+                > {
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
+                        "[method]tcp-socket.connect",
+                    )
+                }
                 fn listen(
                     &self,
                 ) -> ::core::result::Result<
@@ -2063,6 +2082,30 @@ pub mod wasi {
                     ::witbind::rt::native::missing(
                         &__NATIVE,
                         "[method]udp-socket.disconnect",
+                    )
+                }
+                fn send(
+                    &self,
+                    data: ::witbind::rt::Vec<u8>,
+                    remote_address: ::core::option::Option<IpSocketAddress>,
+                ) -> ::witbind::rt::native::BoxFuture<
+                    '_,
+                    ::core::result::Result<(), ErrorCode>,
+                > {
+                    ::witbind::rt::native::missing(&__NATIVE, "[method]udp-socket.send")
+                }
+                fn receive(
+                    &self,
+                ) -> ::witbind::rt::native::BoxFuture<
+                    '_,
+                    ::core::result::Result<
+                        (::witbind::rt::Vec<u8>, IpSocketAddress),
+                        ErrorCode,
+                    >,
+                > {
+                    ::witbind::rt::native::missing(
+                        &__NATIVE,
+                        "[method]udp-socket.receive",
                     )
                 }
                 fn get_local_address(
@@ -2904,6 +2947,9 @@ pub mod wasi {
             pub async fn resolve_addresses(
                 name: ::witbind::rt::String,
             ) -> ::core::result::Result<::witbind::rt::Vec<IpAddress>, ErrorCode> {
+                ::witbind::rt::native_import!(
+                    async Host, "resolve-addresses", resolve_addresses(name)
+                );
                 struct _Call<'a>(::core::marker::PhantomData<&'a ()>);
                 #[allow(unused_parens, clippy::unused_unit)]
                 unsafe impl<'a> ::witbind::rt::async_support::Subtask for _Call<'a> {
@@ -2985,6 +3031,31 @@ pub mod wasi {
                         (name,),
                     )
                     .await
+            }
+            #[cfg(not(any(target_arch = "wasm32", miri)))]
+            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
+                wit: "wasi:sockets/ip-name-lookup@0.3.2",
+                module: "wasi::sockets::ip_name_lookup",
+                install: "install",
+            };
+            /// Natively (`cargo test` on the host): the imports of `wasi:sockets/ip-name-lookup@0.3.2`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
+            #[cfg(not(any(target_arch = "wasm32", miri)))]
+            #[allow(unused_variables, clippy::len_without_is_empty)]
+            pub trait Host: 'static {
+                fn resolve_addresses(
+                    &self,
+                    name: ::witbind::rt::String,
+                ) -> ::witbind::rt::native::BoxFuture<
+                    '_,
+                    ::core::result::Result<::witbind::rt::Vec<IpAddress>, ErrorCode>,
+                > {
+                    ::witbind::rt::native::missing(&__NATIVE, "resolve-addresses")
+                }
+            }
+            /// Natively: makes `host` this thread's implementation of `wasi:sockets/ip-name-lookup@0.3.2` until the returned guard is dropped (the one installed before comes back then).
+            #[cfg(not(any(target_arch = "wasm32", miri)))]
+            pub fn install(host: impl Host) -> ::witbind::rt::native::Installed {
+                ::witbind::rt::native::install::<dyn Host>(::witbind::rt::Box::new(host))
             }
             /// Lifts a `error-code` out of canonical ABI memory.
             ///

@@ -570,3 +570,120 @@ fn exported_resources() {
     assert_eq!(parsed.into_inner::<MyCounter>().value(), 12);
     assert_eq!(COUNTERS_DROPPED.with(Cell::get), 4);
 }
+
+mod async_functions {
+    witbind::generate!({ path: "../wit/fixtures/async-functions.wit", world: "async-functions" });
+}
+
+use async_functions::witbind_fixtures::async_functions::host as async_host;
+use async_functions::witbind_fixtures::async_functions::types::{
+    self as async_types, Blob, HostBlob, Point as APoint,
+};
+use witbind::native::BoxFuture;
+
+/// Async imports natively: the test's futures, awaited by the import
+/// functions (free functions, a resource's async method and static, owned
+/// and borrowed handles), run to completion by `block_on` on the host,
+/// with yields in between.
+#[test]
+fn async_imports() {
+    struct Slow;
+    impl async_host::Host for Slow {
+        fn add(&self, a: u32, b: u32) -> BoxFuture<'_, u32> {
+            Box::pin(async move {
+                witbind::yield_async().await;
+                a + b
+            })
+        }
+        fn echo_string(&self, s: String) -> BoxFuture<'_, String> {
+            Box::pin(async move { s.to_uppercase() })
+        }
+        fn points(&self, p: Vec<APoint>) -> BoxFuture<'_, Vec<APoint>> {
+            Box::pin(async move { p.into_iter().rev().collect() })
+        }
+        fn lend(&self, b: &Blob, give: Blob) -> BoxFuture<'_, Option<Blob>> {
+            let bigger = b.size() < give.size();
+            Box::pin(async move { bigger.then_some(give) })
+        }
+    }
+    struct Blobs;
+    impl async_types::Host for Blobs {
+        fn blob_new(&self, data: &[u8]) -> Blob {
+            Blob::from(Bytes(data.to_vec()))
+        }
+        fn blob_make(&self, n: u32) -> BoxFuture<'_, Blob> {
+            Box::pin(async move { Blob::from(Bytes(vec![7; n as usize])) })
+        }
+    }
+    struct Bytes(Vec<u8>);
+    impl HostBlob for Bytes {
+        fn read(&self, len: u32) -> BoxFuture<'_, Vec<u8>> {
+            Box::pin(async move { self.0.iter().copied().take(len as usize).collect() })
+        }
+        fn size(&self) -> u64 {
+            self.0.len() as u64
+        }
+    }
+    struct Clock;
+    impl async_functions::Host for Clock {
+        fn tick(&self) -> BoxFuture<'_, u64> {
+            Box::pin(async { 42 })
+        }
+    }
+
+    let _host = async_host::install(Slow);
+    let _types = async_types::install(Blobs);
+    let _clock = async_functions::install(Clock);
+    witbind::block_on(async {
+        assert_eq!(async_host::add(2, 3).await, 5);
+        assert_eq!(async_host::echo_string("hi".into()).await, "HI");
+        let points = async_host::points(vec![APoint { x: 1, y: 1 }, APoint { x: 2, y: 2 }]).await;
+        assert_eq!(points.iter().map(|p| p.x).collect::<Vec<_>>(), [2, 1]);
+        assert_eq!(async_functions::tick().await, 42);
+        let blob = Blob::new(b"abc");
+        assert_eq!(blob.read(2).await, b"ab");
+        let made = Blob::make(5).await;
+        assert_eq!(made.size(), 5);
+        let kept = async_host::lend(&blob, made)
+            .await
+            .expect("the bigger blob comes back");
+        assert_eq!(kept.read(9).await, [7; 5]);
+        assert!(async_host::lend(&kept, Blob::new(b"x")).await.is_none());
+    });
+    // An async export, called by the test and run by `block_on`: it
+    // spawns a task, awaits imports and joins the task.
+    struct Component;
+    impl async_functions::Guest for Component {
+        async fn run(args: Vec<String>) -> Result<(), String> {
+            let sum = witbind::spawn_local(async_host::add(1, 2));
+            let tick = async_functions::tick().await;
+            let sum = sum.await.ok_or("the spawned task was cancelled")?;
+            match args.as_slice() {
+                [expected] if *expected == format!("{tick}+{sum}") => Ok(()),
+                _ => Err(format!("{tick}+{sum}")),
+            }
+        }
+        fn last_error() -> witbind::ErrorContext {
+            unreachable!("not called")
+        }
+    }
+    assert_eq!(
+        witbind::block_on(<Component as async_functions::Guest>::run(vec![
+            "42+3".into()
+        ])),
+        Ok(())
+    );
+    assert_eq!(
+        witbind::block_on(<Component as async_functions::Guest>::run(vec![])),
+        Err("42+3".into())
+    );
+
+    // An async import left out panics naming itself.
+    let message = panic_message(|| {
+        witbind::block_on(async_host::nothing());
+    });
+    assert!(
+        message.contains("`witbind-fixtures:async-functions/host#nothing`"),
+        "{message}"
+    );
+}

@@ -68,10 +68,12 @@ pub(crate) fn expand_async_import_fn(
     let returns_self = chain.map(|_| quote!(; self));
     let allow = fn_allows(cx, func, name, params.len(), Vec::new());
     let docs = docs(&func.docs);
+    let native = crate::native::native_call(cx, scope, func);
     quote! {
         #docs
         #allow
         pub async fn #name(#(#params),*) #ret {
+            #native
             #call
             #rt::async_support::Subtask::call(
                 &mut _Call(::core::marker::PhantomData),

@@ -11,17 +11,21 @@
 //! of `Host` the current thread's. Each imported function's body then
 //! starts with the native call (the runtime's `rt::native` finds the
 //! implementation); on wasm32 it is the canonical ABI call, unchanged.
-//! Async imports are not implemented natively yet: they keep the stub that
-//! panics.
+//! An async import's method returns a boxed future
+//! (`rt::native::BoxFuture`), awaited by the import function; its
+//! arguments are owned, as the import function's are. (Streams and
+//! futures themselves do not work natively yet.)
 
 use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 use wit_bindgen_core::wit_parser::{Function, TypeDefKind, TypeId, WorldItem};
 
 use crate::context::{takes_self, Cx};
+use crate::ident::snake;
 use crate::imports::{import_params, return_type};
 use crate::lints::fn_allows;
 use crate::names::Scope;
+use crate::types::{ty, Style};
 
 /// The condition under which imports are native.
 pub(crate) fn native_cfg() -> TokenStream {
@@ -48,22 +52,28 @@ pub(crate) fn with_native_call(
 /// constructor or static, the resource object's for a method. The macros
 /// call it by the trait's path (`Host::f(&*object, ..)`): a WIT function
 /// may be named like a method of `Rc` or `Box` (`clone`, `drop`).
-fn native_call(cx: &Cx, scope: Scope, func: &Function) -> TokenStream {
+pub(crate) fn native_call(cx: &Cx, scope: Scope, func: &Function) -> TokenStream {
+    if cx.opts.disable_native {
+        return TokenStream::new();
+    }
     let rt = &cx.rt;
     let names = cx.names.native(scope);
-    let args = import_params(cx, func, scope).into_iter().map(|p| p.ident);
+    let args = native_params(cx, func, scope)
+        .into_iter()
+        .map(|(ident, _)| ident);
+    let is_async = cx.is_async(scope, func).then(|| quote!(async));
     match func.kind.resource() {
         Some(resource) if takes_self(func) => {
             let method = cx.names.function(scope, func);
             let host = names.resource(resource);
             let chain = cx.chain(scope, func).map(|_| quote!(=> self));
-            quote!(#rt::native_method!(#host, self, #method(#(#args),*) #chain);)
+            quote!(#rt::native_method!(#is_async #host, self, #method(#(#args),*) #chain);)
         }
         Some(_) | None => {
             let method = host_method(cx, scope, func);
             let host = &names.host;
             let wit = &func.name;
-            quote!(#rt::native_import!(#host, #wit, #method(#(#args),*));)
+            quote!(#rt::native_import!(#is_async #host, #wit, #method(#(#args),*));)
         }
     }
 }
@@ -233,25 +243,43 @@ pub(crate) fn method_signature(
     method: &Ident,
     this: &TokenStream,
 ) -> TokenStream {
-    let params: Vec<TokenStream> = import_params(cx, func, scope)
+    let params: Vec<TokenStream> = native_params(cx, func, scope)
         .into_iter()
-        .map(|p| {
-            let (ident, ty) = (p.ident, p.ty);
-            quote!(#ident: #ty)
-        })
+        .map(|(ident, ty)| quote!(#ident: #ty))
         .collect();
     let allow = fn_allows(cx, func, method, params.len() + 1, Vec::new());
-    let ret = return_type(cx, func, scope, this);
+    let ret = if cx.is_async(scope, func) {
+        let rt = &cx.rt;
+        let result = match &func.result {
+            Some(result) => ty(cx, result, Style::Owned, scope),
+            None => quote!(()),
+        };
+        quote!(-> #rt::native::BoxFuture<'_, #result>)
+    } else {
+        return_type(cx, func, scope, this)
+    };
     quote!(#allow fn #method(&self, #(#params),*) #ret)
 }
 
-/// The functions of imports `scope` a test implements natively
-/// (synchronous, not skipped), and its resources.
+/// The parameters of imported function `func` (not `self`) as its
+/// import function takes them: lent where a synchronous one lends, owned
+/// for an async one.
+fn native_params(cx: &Cx, func: &Function, scope: Scope) -> Vec<(Ident, TokenStream)> {
+    if !cx.is_async(scope, func) {
+        let params = import_params(cx, func, scope).into_iter();
+        return params.map(|p| (p.ident, p.ty)).collect();
+    }
+    let skip = usize::from(takes_self(func));
+    let params = func.params.iter().skip(skip);
+    let params = params.map(|p| (snake(&p.name), ty(cx, &p.ty, Style::Owned, scope)));
+    params.collect()
+}
+
+/// The functions of imports `scope` a test implements natively (those
+/// not skipped), and its resources.
 pub(crate) fn native_imports<'a>(cx: &Cx<'a>, scope: Scope) -> (Vec<&'a Function>, Vec<TypeId>) {
     let (functions, resources) = scope_imports(cx, scope);
-    let functions = functions
-        .into_iter()
-        .filter(|func| !cx.skipped(func) && !cx.is_async(scope, func));
+    let functions = functions.into_iter().filter(|func| !cx.skipped(func));
     (functions.collect(), resources)
 }
 

@@ -6,7 +6,8 @@
 //! names the scope of imports in messages.
 
 /// `return Host::f(&installed, args..)` natively: `$host` is the scope's
-/// `Host` trait, `$wit` the function's WIT name.
+/// `Host` trait, `$wit` the function's WIT name; `async` awaits the call
+/// (an async import).
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __native_import {
@@ -15,6 +16,13 @@ macro_rules! __native_import {
         if true {
             let host = $crate::rt::native::host::<dyn $host>(&__NATIVE, $wit);
             return $host::$method(&**host $(, $arg)*);
+        }
+    };
+    (async $host:ident, $wit:literal, $method:ident($($arg:expr),*)) => {
+        #[cfg(not(any(target_arch = "wasm32", miri)))]
+        if true {
+            let host = $crate::rt::native::host::<dyn $host>(&__NATIVE, $wit);
+            return $host::$method(&**host $(, $arg)*).await;
         }
     };
 }
@@ -31,6 +39,14 @@ macro_rules! __native_method {
             let handle = $crate::rt::ResourceHandle::handle(&$this.handle);
             let object = $crate::rt::native::resource::<dyn $host>(&__NATIVE, handle);
             return $crate::__native_method!(@return $host::$method(&**object $(, $arg)*) $(=> $chain)?);
+        }
+    };
+    (async $host:ident, $this:tt, $method:ident($($arg:expr),*) $(=> $chain:tt)?) => {
+        #[cfg(not(any(target_arch = "wasm32", miri)))]
+        if true {
+            let handle = $crate::rt::ResourceHandle::handle(&$this.handle);
+            let object = $crate::rt::native::resource::<dyn $host>(&__NATIVE, handle);
+            return $crate::__native_method!(@return $host::$method(&**object $(, $arg)*).await $(=> $chain)?);
         }
     };
     (@return $call:expr) => {

@@ -25,6 +25,10 @@ use std::thread_local;
 
 pub mod wasi;
 
+/// What a native trait's method for an async import returns: the test's
+/// future, which the import function awaits.
+pub type BoxFuture<'a, T> = core::pin::Pin<Box<dyn core::future::Future<Output = T> + 'a>>;
+
 /// An installed implementation: the trait object type (`dyn Host` of one
 /// interface), the number of its guard, the object (an `Rc<Box<dyn Host>>`).
 type Hosted = (TypeId, u64, Rc<dyn Any>);
