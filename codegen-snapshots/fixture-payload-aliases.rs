@@ -9,6 +9,7 @@ pub mod wit_stream {
     /// # Safety
     /// `VTABLE` must be the one the bindings generate for
     /// the type: only they implement this trait.
+    #[allow(clippy::missing_safety_doc)]
     pub unsafe trait StreamPayload: Unpin + Sized + 'static {
         #[doc(hidden)]
         const VTABLE: &'static ::witbind::rt::async_support::StreamVtable<Self>;
@@ -30,6 +31,7 @@ pub mod wit_future {
     /// # Safety
     /// `VTABLE` must be the one the bindings generate for
     /// the type: only they implement this trait.
+    #[allow(clippy::missing_safety_doc)]
     pub unsafe trait FuturePayload: Unpin + Sized + 'static {
         #[doc(hidden)]
         const VTABLE: &'static ::witbind::rt::async_support::FutureVtable<Self>;

@@ -138,6 +138,10 @@ impl Payloads {
                         /// # Safety
                         /// `VTABLE` must be the one the bindings generate for
                         /// the type: only they implement this trait.
+                        // clippy reports the `# Safety` section above as missing when
+                        // the bindings come from the macro (the formatted output of the
+                        // CLI passes without this allow).
+                        #[allow(clippy::missing_safety_doc)]
                         pub unsafe trait StreamPayload: Unpin + Sized + 'static {
                             #[doc(hidden)]
                             const VTABLE: &'static #rt::async_support::StreamVtable<Self>;
@@ -171,6 +175,10 @@ impl Payloads {
                         /// # Safety
                         /// `VTABLE` must be the one the bindings generate for
                         /// the type: only they implement this trait.
+                        // clippy reports the `# Safety` section above as missing when
+                        // the bindings come from the macro (the formatted output of the
+                        // CLI passes without this allow).
+                        #[allow(clippy::missing_safety_doc)]
                         pub unsafe trait FuturePayload: Unpin + Sized + 'static {
                             #[doc(hidden)]
                             const VTABLE: &'static #rt::async_support::FutureVtable<Self>;
