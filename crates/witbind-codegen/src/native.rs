@@ -137,7 +137,6 @@ pub(crate) fn expand_host(cx: &Cx, scope: Scope) -> TokenStream {
     let module = module_path(cx, scope);
     let install = &names.install;
     let install_name = install.to_string();
-    let allow = quote!(#[allow(unused_variables, clippy::len_without_is_empty)]);
     let mut items = quote! {
         #[cfg(#native)]
         const __NATIVE: #rt::native::Interface = #rt::native::Interface {
@@ -169,14 +168,8 @@ pub(crate) fn expand_host(cx: &Cx, scope: Scope) -> TokenStream {
             " Natively: makes `host` this thread's implementation of `{iface}` until the \
              returned guard is dropped (the one installed before comes back then)."
         );
+        items.extend(native_trait(&doc, host, methods));
         items.extend(quote! {
-            #[doc = #doc]
-            #[cfg(#native)]
-            #allow
-            pub trait #host: 'static {
-                #(#methods)*
-            }
-
             #[doc = #install_doc]
             #[cfg(#native)]
             pub fn #install(host: impl #host) -> #rt::native::Installed {
@@ -199,19 +192,30 @@ pub(crate) fn expand_host(cx: &Cx, scope: Scope) -> TokenStream {
              [`{name}`], with its methods; `{name}::from(object)` hands it to the guest. A \
              method left out panics when the guest calls it, naming it."
         );
+        items.extend(native_trait(&doc, host, methods));
         items.extend(quote! {
-            #[doc = #doc]
-            #[cfg(#native)]
-            #allow
-            pub trait #host: 'static {
-                #(#methods)*
-            }
-
             #rt::native_resource!(#name, #host);
         });
     }
     items.extend(crate::native_wasi::expand_impls(cx, scope));
     items
+}
+
+/// A native trait: `Host` or `HostX`, with `methods`.
+fn native_trait(
+    doc: &str,
+    host: &Ident,
+    methods: impl Iterator<Item = TokenStream>,
+) -> TokenStream {
+    let native = native_cfg();
+    quote! {
+        #[doc = #doc]
+        #[cfg(#native)]
+        #[allow(unused_variables, clippy::len_without_is_empty)]
+        pub trait #host: 'static {
+            #(#methods)*
+        }
+    }
 }
 
 /// One method of a native trait (`host`): `func`'s signature with

@@ -83,6 +83,19 @@ fn body(cx: &Cx, scope: Scope, known: Known, func: &Function) -> Option<TokenStr
     let first = params.first();
     let ready = quote!(::core::convert::From::from(#wasi::Ready));
     let type_named = |name: &str| type_ident(cx, scope, name);
+    // A read or skip of stdin: `answer` of the bytes taken; none at all
+    // (of more than none asked for) is the end of the stream.
+    let take = |answer: TokenStream| {
+        let error = type_named("stream-error")?;
+        Some(quote! {
+            let bytes = #wasi::Pipe::take(self, #first);
+            if bytes.is_empty() && #first > 0 {
+                Err(#error::Closed)
+            } else {
+                Ok(#answer)
+            }
+        })
+    };
     let body = match (known, func.name.as_str()) {
         (Known::Environment, "get-environment") => quote!(self.environment()),
         (Known::Environment, "get-arguments") => quote!(self.arguments()),
@@ -142,26 +155,10 @@ fn body(cx: &Cx, scope: Scope, known: Known, func: &Function) -> Option<TokenStr
             ready
         }
         (Known::Streams, "[method]input-stream.read" | "[method]input-stream.blocking-read") => {
-            let error = type_named("stream-error")?;
-            quote! {
-                let bytes = #wasi::Pipe::take(self, #first);
-                if bytes.is_empty() && #first > 0 {
-                    Err(#error::Closed)
-                } else {
-                    Ok(bytes)
-                }
-            }
+            take(quote!(bytes))?
         }
         (Known::Streams, "[method]input-stream.skip" | "[method]input-stream.blocking-skip") => {
-            let error = type_named("stream-error")?;
-            quote! {
-                let bytes = #wasi::Pipe::take(self, #first);
-                if bytes.is_empty() && #first > 0 {
-                    Err(#error::Closed)
-                } else {
-                    Ok(bytes.len() as u64)
-                }
-            }
+            take(quote!(bytes.len() as u64))?
         }
         _ => return None,
     };

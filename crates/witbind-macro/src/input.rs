@@ -442,6 +442,7 @@ mod tests {
             merge_structurally_equal_types,
             ownership: Borrowing { duplicate_if_necessary: true },
             mutable_resources,
+            disable_native,
         }))
         .unwrap();
         let paths: Vec<_> = input.paths.iter().map(|p| p.path.clone()).collect();
@@ -474,6 +475,7 @@ mod tests {
             "merge_structurally_equal_types: true",
             "ownership: borrowing-duplicate-if-necessary",
             "mutable_resources: true",
+            "disable_native: true",
         ] {
             assert!(opts.contains(part), "{part} in {opts}");
         }

@@ -72,7 +72,9 @@ impl Input {
         let world = wit
             .select_world(self.world.as_ref().map(LitStr::value).as_deref())
             .map_err(|err| self.spanned(&err))?;
-        let tokens = witbind_codegen::generate(&wit.resolve, world, &self.opts)
+        let mut opts = self.opts.clone();
+        opts.disable_native |= compiling_for_wasm32();
+        let tokens = witbind_codegen::generate(&wit.resolve, world, &opts)
             .map_err(|err| self.spanned(&err))?;
         let bindings = if self.debug || debug::debug_env() {
             debug::write_debug_file(&wit, world, &tokens)?
@@ -174,5 +176,70 @@ fn rebuild_triggers(files: &[PathBuf]) -> TokenStream {
             #(#includes)*
             const _: ::core::option::Option<&str> = ::core::option_env!("WITBIND_DEBUG");
         };
+    }
+}
+
+/// Whether the rustc running this macro compiles for a wasm32 target
+/// (`--target wasm32-...` among its arguments). The bindings' native part
+/// (what lets `cargo test` on the host implement the imports) is cfg'd out
+/// on wasm32, so the macro leaves it out there and rustc neither parses
+/// nor expands it: a wasm32 build pays nothing for it. When this cannot
+/// tell (a process other than rustc runs the macro, such as an IDE's), the
+/// native part is generated and its `cfg` decides, as in the CLI's output.
+fn compiling_for_wasm32() -> bool {
+    targets_wasm32(std::env::args())
+}
+
+/// Whether rustc arguments `args` name a wasm32 target.
+fn targets_wasm32(mut args: impl Iterator<Item = String>) -> bool {
+    while let Some(arg) = args.next() {
+        let target = match arg.strip_prefix("--target=") {
+            Some(target) => Some(target.to_string()),
+            None if arg == "--target" => args.next(),
+            None => None,
+        };
+        if let Some(target) = target {
+            // A triple, or the path of a target specification file.
+            let name = Path::new(&target)
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned());
+            return name.is_some_and(|name| name.starts_with("wasm32"));
+        }
+    }
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::targets_wasm32;
+
+    fn args(args: &[&str]) -> impl Iterator<Item = String> {
+        args.iter()
+            .map(|arg| arg.to_string())
+            .collect::<Vec<_>>()
+            .into_iter()
+    }
+
+    #[test]
+    fn the_target_comes_from_rustcs_arguments() {
+        let wasm = [
+            "--edition=2021",
+            "--target",
+            "wasm32-wasip2",
+            "--crate-type",
+            "cdylib",
+        ];
+        assert!(targets_wasm32(args(&wasm)));
+        assert!(targets_wasm32(args(&["--target=wasm32-unknown-unknown"])));
+        assert!(targets_wasm32(args(&[
+            "--target",
+            "/specs/wasm32-custom.json"
+        ])));
+        assert!(!targets_wasm32(args(&[
+            "--target",
+            "x86_64-unknown-linux-gnu"
+        ])));
+        assert!(!targets_wasm32(args(&["--edition=2021", "--test"])));
+        assert!(!targets_wasm32(args(&["--target"])));
     }
 }
