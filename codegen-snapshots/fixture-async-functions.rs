@@ -716,6 +716,7 @@ pub mod witbind_fixtures {
             }
             ::witbind::rt::native_resource!(Blob, HostBlob);
             /// The `stream` vtable of `u8`, with the intrinsics of `[method]blob.write-stream`.
+            #[cfg(any(target_arch = "wasm32", miri))]
             const _: () = {
                 unsafe extern "C" fn new() -> u64 {
                     ::witbind::rt::wit_import!(
@@ -789,6 +790,15 @@ pub mod witbind_fixtures {
                     drop_readable,
                     drop_writable,
                 };
+                unsafe impl super::super::super::wit_stream::StreamPayload for u8 {
+                    const VTABLE: &'static ::witbind::rt::async_support::StreamVtable<
+                        Self,
+                    > = &VTABLE;
+                }
+            };
+            #[cfg(not(any(target_arch = "wasm32", miri)))]
+            const _: () = {
+                static VTABLE: ::witbind::rt::async_support::StreamVtable<u8> = ::witbind::rt::async_support::native_host::stream_vtable();
                 unsafe impl super::super::super::wit_stream::StreamPayload for u8 {
                     const VTABLE: &'static ::witbind::rt::async_support::StreamVtable<
                         Self,
@@ -1926,6 +1936,7 @@ pub mod witbind_fixtures {
                 ::witbind::rt::native::install::<dyn Host>(::witbind::rt::Box::new(host))
             }
             /// The `stream` vtable of `u32`, with the intrinsics of `numbers`.
+            #[cfg(any(target_arch = "wasm32", miri))]
             const _: () = {
                 unsafe extern "C" fn new() -> u64 {
                     ::witbind::rt::wit_import!(
@@ -2003,7 +2014,17 @@ pub mod witbind_fixtures {
                     > = &VTABLE;
                 }
             };
+            #[cfg(not(any(target_arch = "wasm32", miri)))]
+            const _: () = {
+                static VTABLE: ::witbind::rt::async_support::StreamVtable<u32> = ::witbind::rt::async_support::native_host::stream_vtable();
+                unsafe impl super::super::super::wit_stream::StreamPayload for u32 {
+                    const VTABLE: &'static ::witbind::rt::async_support::StreamVtable<
+                        Self,
+                    > = &VTABLE;
+                }
+            };
             /// The `stream` vtable of `Named`, with the intrinsics of `names`.
+            #[cfg(any(target_arch = "wasm32", miri))]
             const _: () = {
                 unsafe extern "C" fn new() -> u64 {
                     ::witbind::rt::wit_import!(
@@ -2092,7 +2113,17 @@ pub mod witbind_fixtures {
                     > = &VTABLE;
                 }
             };
+            #[cfg(not(any(target_arch = "wasm32", miri)))]
+            const _: () = {
+                static VTABLE: ::witbind::rt::async_support::StreamVtable<Named> = ::witbind::rt::async_support::native_host::stream_vtable();
+                unsafe impl super::super::super::wit_stream::StreamPayload for Named {
+                    const VTABLE: &'static ::witbind::rt::async_support::StreamVtable<
+                        Self,
+                    > = &VTABLE;
+                }
+            };
             /// The `future` vtable of `Named`, with the intrinsics of `names`.
+            #[cfg(any(target_arch = "wasm32", miri))]
             const _: () = {
                 unsafe extern "C" fn new() -> u64 {
                     ::witbind::rt::wit_import!(
@@ -2173,7 +2204,17 @@ pub mod witbind_fixtures {
                     > = &VTABLE;
                 }
             };
+            #[cfg(not(any(target_arch = "wasm32", miri)))]
+            const _: () = {
+                static VTABLE: ::witbind::rt::async_support::FutureVtable<Named> = ::witbind::rt::async_support::native_host::future_vtable();
+                unsafe impl super::super::super::wit_future::FuturePayload for Named {
+                    const VTABLE: &'static ::witbind::rt::async_support::FutureVtable<
+                        Self,
+                    > = &VTABLE;
+                }
+            };
             /// The `future` vtable of `:: witbind :: rt :: String`, with the intrinsics of `later`.
+            #[cfg(any(target_arch = "wasm32", miri))]
             const _: () = {
                 unsafe extern "C" fn new() -> u64 {
                     ::witbind::rt::wit_import!(
@@ -2260,7 +2301,20 @@ pub mod witbind_fixtures {
                     > = &VTABLE;
                 }
             };
+            #[cfg(not(any(target_arch = "wasm32", miri)))]
+            const _: () = {
+                static VTABLE: ::witbind::rt::async_support::FutureVtable<
+                    ::witbind::rt::String,
+                > = ::witbind::rt::async_support::native_host::future_vtable();
+                unsafe impl super::super::super::wit_future::FuturePayload
+                for ::witbind::rt::String {
+                    const VTABLE: &'static ::witbind::rt::async_support::FutureVtable<
+                        Self,
+                    > = &VTABLE;
+                }
+            };
             /// The `future` vtable of `:: core :: result :: Result < :: witbind :: rt :: String , :: witbind :: rt :: async_support :: ErrorContext >`, with the intrinsics of `later`.
+            #[cfg(any(target_arch = "wasm32", miri))]
             const _: () = {
                 unsafe extern "C" fn new() -> u64 {
                     ::witbind::rt::wit_import!(
@@ -2389,7 +2443,26 @@ pub mod witbind_fixtures {
                     > = &VTABLE;
                 }
             };
+            #[cfg(not(any(target_arch = "wasm32", miri)))]
+            const _: () = {
+                static VTABLE: ::witbind::rt::async_support::FutureVtable<
+                    ::core::result::Result<
+                        ::witbind::rt::String,
+                        ::witbind::rt::async_support::ErrorContext,
+                    >,
+                > = ::witbind::rt::async_support::native_host::future_vtable();
+                unsafe impl super::super::super::wit_future::FuturePayload
+                for ::core::result::Result<
+                    ::witbind::rt::String,
+                    ::witbind::rt::async_support::ErrorContext,
+                > {
+                    const VTABLE: &'static ::witbind::rt::async_support::FutureVtable<
+                        Self,
+                    > = &VTABLE;
+                }
+            };
             /// The `stream` vtable of `()`, with the intrinsics of `unit-stream`.
+            #[cfg(any(target_arch = "wasm32", miri))]
             const _: () = {
                 unsafe extern "C" fn new() -> u64 {
                     ::witbind::rt::wit_import!(
@@ -2467,7 +2540,17 @@ pub mod witbind_fixtures {
                     > = &VTABLE;
                 }
             };
+            #[cfg(not(any(target_arch = "wasm32", miri)))]
+            const _: () = {
+                static VTABLE: ::witbind::rt::async_support::StreamVtable<()> = ::witbind::rt::async_support::native_host::stream_vtable();
+                unsafe impl super::super::super::wit_stream::StreamPayload for () {
+                    const VTABLE: &'static ::witbind::rt::async_support::StreamVtable<
+                        Self,
+                    > = &VTABLE;
+                }
+            };
             /// The `future` vtable of `()`, with the intrinsics of `unit-future`.
+            #[cfg(any(target_arch = "wasm32", miri))]
             const _: () = {
                 unsafe extern "C" fn new() -> u64 {
                     ::witbind::rt::wit_import!(
@@ -2540,7 +2623,17 @@ pub mod witbind_fixtures {
                     > = &VTABLE;
                 }
             };
+            #[cfg(not(any(target_arch = "wasm32", miri)))]
+            const _: () = {
+                static VTABLE: ::witbind::rt::async_support::FutureVtable<()> = ::witbind::rt::async_support::native_host::future_vtable();
+                unsafe impl super::super::super::wit_future::FuturePayload for () {
+                    const VTABLE: &'static ::witbind::rt::async_support::FutureVtable<
+                        Self,
+                    > = &VTABLE;
+                }
+            };
             /// The `future` vtable of `u8`, with the intrinsics of `unit-future`.
+            #[cfg(any(target_arch = "wasm32", miri))]
             const _: () = {
                 unsafe extern "C" fn new() -> u64 {
                     ::witbind::rt::wit_import!(
@@ -2619,7 +2712,17 @@ pub mod witbind_fixtures {
                     > = &VTABLE;
                 }
             };
+            #[cfg(not(any(target_arch = "wasm32", miri)))]
+            const _: () = {
+                static VTABLE: ::witbind::rt::async_support::FutureVtable<u8> = ::witbind::rt::async_support::native_host::future_vtable();
+                unsafe impl super::super::super::wit_future::FuturePayload for u8 {
+                    const VTABLE: &'static ::witbind::rt::async_support::FutureVtable<
+                        Self,
+                    > = &VTABLE;
+                }
+            };
             /// The `stream` vtable of `Event`, with the intrinsics of `events`.
+            #[cfg(any(target_arch = "wasm32", miri))]
             const _: () = {
                 unsafe extern "C" fn new() -> u64 {
                     ::witbind::rt::wit_import!(
@@ -2708,7 +2811,17 @@ pub mod witbind_fixtures {
                     > = &VTABLE;
                 }
             };
+            #[cfg(not(any(target_arch = "wasm32", miri)))]
+            const _: () = {
+                static VTABLE: ::witbind::rt::async_support::StreamVtable<Event> = ::witbind::rt::async_support::native_host::stream_vtable();
+                unsafe impl super::super::super::wit_stream::StreamPayload for Event {
+                    const VTABLE: &'static ::witbind::rt::async_support::StreamVtable<
+                        Self,
+                    > = &VTABLE;
+                }
+            };
             /// The `stream` vtable of `Blob`, with the intrinsics of `events`.
+            #[cfg(any(target_arch = "wasm32", miri))]
             const _: () = {
                 unsafe extern "C" fn new() -> u64 {
                     ::witbind::rt::wit_import!(
@@ -2790,6 +2903,15 @@ pub mod witbind_fixtures {
                     drop_readable,
                     drop_writable,
                 };
+                unsafe impl super::super::super::wit_stream::StreamPayload for Blob {
+                    const VTABLE: &'static ::witbind::rt::async_support::StreamVtable<
+                        Self,
+                    > = &VTABLE;
+                }
+            };
+            #[cfg(not(any(target_arch = "wasm32", miri)))]
+            const _: () = {
+                static VTABLE: ::witbind::rt::async_support::StreamVtable<Blob> = ::witbind::rt::async_support::native_host::stream_vtable();
                 unsafe impl super::super::super::wit_stream::StreamPayload for Blob {
                     const VTABLE: &'static ::witbind::rt::async_support::StreamVtable<
                         Self,
@@ -3540,6 +3662,7 @@ pub mod exports {
                 #[allow(unused_imports)]
                 pub(crate) use __export_witbind_fixtures_async_functions_api_cabi;
                 /// The `stream` vtable of `:: witbind :: rt :: String`, with the intrinsics of `sync-with-stream`.
+                #[cfg(any(target_arch = "wasm32", miri))]
                 const _: () = {
                     unsafe extern "C" fn new() -> u64 {
                         ::witbind::rt::wit_import!(
@@ -3641,7 +3764,20 @@ pub mod exports {
                         > = &VTABLE;
                     }
                 };
+                #[cfg(not(any(target_arch = "wasm32", miri)))]
+                const _: () = {
+                    static VTABLE: ::witbind::rt::async_support::StreamVtable<
+                        ::witbind::rt::String,
+                    > = ::witbind::rt::async_support::native_host::stream_vtable();
+                    unsafe impl super::super::super::super::wit_stream::StreamPayload
+                    for ::witbind::rt::String {
+                        const VTABLE: &'static ::witbind::rt::async_support::StreamVtable<
+                            Self,
+                        > = &VTABLE;
+                    }
+                };
                 /// The `future` vtable of `u32`, with the intrinsics of `sync-with-stream`.
+                #[cfg(any(target_arch = "wasm32", miri))]
                 const _: () = {
                     unsafe extern "C" fn new() -> u64 {
                         ::witbind::rt::wit_import!(
@@ -3719,6 +3855,16 @@ pub mod exports {
                         drop_readable,
                         drop_writable,
                     };
+                    unsafe impl super::super::super::super::wit_future::FuturePayload
+                    for u32 {
+                        const VTABLE: &'static ::witbind::rt::async_support::FutureVtable<
+                            Self,
+                        > = &VTABLE;
+                    }
+                };
+                #[cfg(not(any(target_arch = "wasm32", miri)))]
+                const _: () = {
+                    static VTABLE: ::witbind::rt::async_support::FutureVtable<u32> = ::witbind::rt::async_support::native_host::future_vtable();
                     unsafe impl super::super::super::super::wit_future::FuturePayload
                     for u32 {
                         const VTABLE: &'static ::witbind::rt::async_support::FutureVtable<

@@ -649,6 +649,7 @@ pub mod witbind_fixtures {
                 ::witbind::rt::native::install::<dyn Host>(::witbind::rt::Box::new(host))
             }
             /// The `stream` vtable of `u8`, with the intrinsics of `bytes`.
+            #[cfg(any(target_arch = "wasm32", miri))]
             const _: () = {
                 unsafe extern "C" fn new() -> u64 {
                     ::witbind::rt::wit_import!(
@@ -726,7 +727,17 @@ pub mod witbind_fixtures {
                     > = &VTABLE;
                 }
             };
+            #[cfg(not(any(target_arch = "wasm32", miri)))]
+            const _: () = {
+                static VTABLE: ::witbind::rt::async_support::StreamVtable<u8> = ::witbind::rt::async_support::native_host::stream_vtable();
+                unsafe impl super::super::super::wit_stream::StreamPayload for u8 {
+                    const VTABLE: &'static ::witbind::rt::async_support::StreamVtable<
+                        Self,
+                    > = &VTABLE;
+                }
+            };
             /// The `stream` vtable of `Item`, with the intrinsics of `items`.
+            #[cfg(any(target_arch = "wasm32", miri))]
             const _: () = {
                 unsafe extern "C" fn new() -> u64 {
                     ::witbind::rt::wit_import!(
@@ -815,7 +826,17 @@ pub mod witbind_fixtures {
                     > = &VTABLE;
                 }
             };
+            #[cfg(not(any(target_arch = "wasm32", miri)))]
+            const _: () = {
+                static VTABLE: ::witbind::rt::async_support::StreamVtable<Item> = ::witbind::rt::async_support::native_host::stream_vtable();
+                unsafe impl super::super::super::wit_stream::StreamPayload for Item {
+                    const VTABLE: &'static ::witbind::rt::async_support::StreamVtable<
+                        Self,
+                    > = &VTABLE;
+                }
+            };
             /// The `future` vtable of `:: witbind :: rt :: String`, with the intrinsics of `later`.
+            #[cfg(any(target_arch = "wasm32", miri))]
             const _: () = {
                 unsafe extern "C" fn new() -> u64 {
                     ::witbind::rt::wit_import!(
@@ -902,7 +923,20 @@ pub mod witbind_fixtures {
                     > = &VTABLE;
                 }
             };
+            #[cfg(not(any(target_arch = "wasm32", miri)))]
+            const _: () = {
+                static VTABLE: ::witbind::rt::async_support::FutureVtable<
+                    ::witbind::rt::String,
+                > = ::witbind::rt::async_support::native_host::future_vtable();
+                unsafe impl super::super::super::wit_future::FuturePayload
+                for ::witbind::rt::String {
+                    const VTABLE: &'static ::witbind::rt::async_support::FutureVtable<
+                        Self,
+                    > = &VTABLE;
+                }
+            };
             /// The `future` vtable of `u32`, with the intrinsics of `await-future`.
+            #[cfg(any(target_arch = "wasm32", miri))]
             const _: () = {
                 unsafe extern "C" fn new() -> u64 {
                     ::witbind::rt::wit_import!(
@@ -975,6 +1009,15 @@ pub mod witbind_fixtures {
                     drop_readable,
                     drop_writable,
                 };
+                unsafe impl super::super::super::wit_future::FuturePayload for u32 {
+                    const VTABLE: &'static ::witbind::rt::async_support::FutureVtable<
+                        Self,
+                    > = &VTABLE;
+                }
+            };
+            #[cfg(not(any(target_arch = "wasm32", miri)))]
+            const _: () = {
+                static VTABLE: ::witbind::rt::async_support::FutureVtable<u32> = ::witbind::rt::async_support::native_host::future_vtable();
                 unsafe impl super::super::super::wit_future::FuturePayload for u32 {
                     const VTABLE: &'static ::witbind::rt::async_support::FutureVtable<
                         Self,
@@ -2057,6 +2100,7 @@ pub mod exports {
                 #[allow(unused_imports)]
                 pub(crate) use __export_witbind_fixtures_async_runtime_api_cabi;
                 /// The `stream` vtable of `:: witbind :: rt :: String`, with the intrinsics of `upper`.
+                #[cfg(any(target_arch = "wasm32", miri))]
                 const _: () = {
                     unsafe extern "C" fn new() -> u64 {
                         ::witbind::rt::wit_import!(
@@ -2149,6 +2193,18 @@ pub mod exports {
                         drop_readable,
                         drop_writable,
                     };
+                    unsafe impl super::super::super::super::wit_stream::StreamPayload
+                    for ::witbind::rt::String {
+                        const VTABLE: &'static ::witbind::rt::async_support::StreamVtable<
+                            Self,
+                        > = &VTABLE;
+                    }
+                };
+                #[cfg(not(any(target_arch = "wasm32", miri)))]
+                const _: () = {
+                    static VTABLE: ::witbind::rt::async_support::StreamVtable<
+                        ::witbind::rt::String,
+                    > = ::witbind::rt::async_support::native_host::stream_vtable();
                     unsafe impl super::super::super::super::wit_stream::StreamPayload
                     for ::witbind::rt::String {
                         const VTABLE: &'static ::witbind::rt::async_support::StreamVtable<

@@ -535,6 +535,7 @@ pub mod witbind_fixtures {
             }
             ::witbind::rt::native_resource!(Token, HostToken);
             /// The `stream` vtable of `u8`, with the intrinsics of `read-stream`.
+            #[cfg(any(target_arch = "wasm32", miri))]
             const _: () = {
                 unsafe extern "C" fn new() -> u64 {
                     ::witbind::rt::wit_import!(
@@ -612,7 +613,17 @@ pub mod witbind_fixtures {
                     > = &VTABLE;
                 }
             };
+            #[cfg(not(any(target_arch = "wasm32", miri)))]
+            const _: () = {
+                static VTABLE: ::witbind::rt::async_support::StreamVtable<u8> = ::witbind::rt::async_support::native_host::stream_vtable();
+                unsafe impl super::super::super::wit_stream::StreamPayload for u8 {
+                    const VTABLE: &'static ::witbind::rt::async_support::StreamVtable<
+                        Self,
+                    > = &VTABLE;
+                }
+            };
             /// The `future` vtable of `:: witbind :: rt :: String`, with the intrinsics of `held-future`.
+            #[cfg(any(target_arch = "wasm32", miri))]
             const _: () = {
                 unsafe extern "C" fn new() -> u64 {
                     ::witbind::rt::wit_import!(
@@ -692,6 +703,18 @@ pub mod witbind_fixtures {
                     drop_readable,
                     drop_writable,
                 };
+                unsafe impl super::super::super::wit_future::FuturePayload
+                for ::witbind::rt::String {
+                    const VTABLE: &'static ::witbind::rt::async_support::FutureVtable<
+                        Self,
+                    > = &VTABLE;
+                }
+            };
+            #[cfg(not(any(target_arch = "wasm32", miri)))]
+            const _: () = {
+                static VTABLE: ::witbind::rt::async_support::FutureVtable<
+                    ::witbind::rt::String,
+                > = ::witbind::rt::async_support::native_host::future_vtable();
                 unsafe impl super::super::super::wit_future::FuturePayload
                 for ::witbind::rt::String {
                     const VTABLE: &'static ::witbind::rt::async_support::FutureVtable<

@@ -139,6 +139,7 @@ pub mod witbind_fixtures {
                 ::witbind::rt::native::install::<dyn Host>(::witbind::rt::Box::new(host))
             }
             /// The `future` vtable of `Point`, with the intrinsics of `f`.
+            #[cfg(any(target_arch = "wasm32", miri))]
             const _: () = {
                 unsafe extern "C" fn new() -> u64 {
                     ::witbind::rt::wit_import!(
@@ -219,7 +220,17 @@ pub mod witbind_fixtures {
                     > = &VTABLE;
                 }
             };
+            #[cfg(not(any(target_arch = "wasm32", miri)))]
+            const _: () = {
+                static VTABLE: ::witbind::rt::async_support::FutureVtable<Point> = ::witbind::rt::async_support::native_host::future_vtable();
+                unsafe impl super::super::super::wit_future::FuturePayload for Point {
+                    const VTABLE: &'static ::witbind::rt::async_support::FutureVtable<
+                        Self,
+                    > = &VTABLE;
+                }
+            };
             /// The `stream` vtable of `Other`, with the intrinsics of `f`.
+            #[cfg(any(target_arch = "wasm32", miri))]
             const _: () = {
                 unsafe extern "C" fn new() -> u64 {
                     ::witbind::rt::wit_import!(
@@ -302,6 +313,15 @@ pub mod witbind_fixtures {
                     drop_readable,
                     drop_writable,
                 };
+                unsafe impl super::super::super::wit_stream::StreamPayload for Other {
+                    const VTABLE: &'static ::witbind::rt::async_support::StreamVtable<
+                        Self,
+                    > = &VTABLE;
+                }
+            };
+            #[cfg(not(any(target_arch = "wasm32", miri)))]
+            const _: () = {
+                static VTABLE: ::witbind::rt::async_support::StreamVtable<Other> = ::witbind::rt::async_support::native_host::stream_vtable();
                 unsafe impl super::super::super::wit_stream::StreamPayload for Other {
                     const VTABLE: &'static ::witbind::rt::async_support::StreamVtable<
                         Self,

@@ -313,6 +313,7 @@ pub mod wasi {
                 ::witbind::rt::native::install::<dyn Host>(::witbind::rt::Box::new(host))
             }
             /// The `stream` vtable of `u8`, with the intrinsics of `read-via-stream`.
+            #[cfg(any(target_arch = "wasm32", miri))]
             const _: () = {
                 unsafe extern "C" fn new() -> u64 {
                     ::witbind::rt::wit_import!(
@@ -391,7 +392,17 @@ pub mod wasi {
                     > = &VTABLE;
                 }
             };
+            #[cfg(not(any(target_arch = "wasm32", miri)))]
+            const _: () = {
+                static VTABLE: ::witbind::rt::async_support::StreamVtable<u8> = ::witbind::rt::async_support::native_host::stream_vtable();
+                unsafe impl super::super::super::wit_stream::StreamPayload for u8 {
+                    const VTABLE: &'static ::witbind::rt::async_support::StreamVtable<
+                        Self,
+                    > = &VTABLE;
+                }
+            };
             /// The `future` vtable of `:: core :: result :: Result < () , ErrorCode >`, with the intrinsics of `read-via-stream`.
+            #[cfg(any(target_arch = "wasm32", miri))]
             const _: () = {
                 unsafe extern "C" fn new() -> u64 {
                     ::witbind::rt::wit_import!(
@@ -483,6 +494,18 @@ pub mod wasi {
                     drop_readable,
                     drop_writable,
                 };
+                unsafe impl super::super::super::wit_future::FuturePayload
+                for ::core::result::Result<(), ErrorCode> {
+                    const VTABLE: &'static ::witbind::rt::async_support::FutureVtable<
+                        Self,
+                    > = &VTABLE;
+                }
+            };
+            #[cfg(not(any(target_arch = "wasm32", miri)))]
+            const _: () = {
+                static VTABLE: ::witbind::rt::async_support::FutureVtable<
+                    ::core::result::Result<(), ErrorCode>,
+                > = ::witbind::rt::async_support::native_host::future_vtable();
                 unsafe impl super::super::super::wit_future::FuturePayload
                 for ::core::result::Result<(), ErrorCode> {
                     const VTABLE: &'static ::witbind::rt::async_support::FutureVtable<
@@ -3976,6 +3999,7 @@ pub mod wasi {
             }
             ::witbind::rt::native_resource!(Descriptor, HostDescriptor);
             /// The `future` vtable of `:: core :: result :: Result < () , ErrorCode >`, with the intrinsics of `[method]descriptor.read-via-stream`.
+            #[cfg(any(target_arch = "wasm32", miri))]
             const _: () = {
                 unsafe extern "C" fn new() -> u64 {
                     ::witbind::rt::wit_import!(
@@ -4083,7 +4107,20 @@ pub mod wasi {
                     > = &VTABLE;
                 }
             };
+            #[cfg(not(any(target_arch = "wasm32", miri)))]
+            const _: () = {
+                static VTABLE: ::witbind::rt::async_support::FutureVtable<
+                    ::core::result::Result<(), ErrorCode>,
+                > = ::witbind::rt::async_support::native_host::future_vtable();
+                unsafe impl super::super::super::wit_future::FuturePayload
+                for ::core::result::Result<(), ErrorCode> {
+                    const VTABLE: &'static ::witbind::rt::async_support::FutureVtable<
+                        Self,
+                    > = &VTABLE;
+                }
+            };
             /// The `stream` vtable of `DirectoryEntry`, with the intrinsics of `[method]descriptor.read-directory`.
+            #[cfg(any(target_arch = "wasm32", miri))]
             const _: () = {
                 unsafe extern "C" fn new() -> u64 {
                     ::witbind::rt::wit_import!(
@@ -4174,6 +4211,18 @@ pub mod wasi {
                     drop_readable,
                     drop_writable,
                 };
+                unsafe impl super::super::super::wit_stream::StreamPayload
+                for DirectoryEntry {
+                    const VTABLE: &'static ::witbind::rt::async_support::StreamVtable<
+                        Self,
+                    > = &VTABLE;
+                }
+            };
+            #[cfg(not(any(target_arch = "wasm32", miri)))]
+            const _: () = {
+                static VTABLE: ::witbind::rt::async_support::StreamVtable<
+                    DirectoryEntry,
+                > = ::witbind::rt::async_support::native_host::stream_vtable();
                 unsafe impl super::super::super::wit_stream::StreamPayload
                 for DirectoryEntry {
                     const VTABLE: &'static ::witbind::rt::async_support::StreamVtable<
@@ -6767,6 +6816,7 @@ pub mod wasi {
             }
             ::witbind::rt::native_resource!(UdpSocket, HostUdpSocket);
             /// The `stream` vtable of `TcpSocket`, with the intrinsics of `[method]tcp-socket.listen`.
+            #[cfg(any(target_arch = "wasm32", miri))]
             const _: () = {
                 unsafe extern "C" fn new() -> u64 {
                     ::witbind::rt::wit_import!(
@@ -6857,7 +6907,18 @@ pub mod wasi {
                     > = &VTABLE;
                 }
             };
+            #[cfg(not(any(target_arch = "wasm32", miri)))]
+            const _: () = {
+                static VTABLE: ::witbind::rt::async_support::StreamVtable<TcpSocket> = ::witbind::rt::async_support::native_host::stream_vtable();
+                unsafe impl super::super::super::wit_stream::StreamPayload
+                for TcpSocket {
+                    const VTABLE: &'static ::witbind::rt::async_support::StreamVtable<
+                        Self,
+                    > = &VTABLE;
+                }
+            };
             /// The `future` vtable of `:: core :: result :: Result < () , ErrorCode >`, with the intrinsics of `[method]tcp-socket.send`.
+            #[cfg(any(target_arch = "wasm32", miri))]
             const _: () = {
                 unsafe extern "C" fn new() -> u64 {
                     ::witbind::rt::wit_import!(
@@ -6954,6 +7015,18 @@ pub mod wasi {
                     drop_readable,
                     drop_writable,
                 };
+                unsafe impl super::super::super::wit_future::FuturePayload
+                for ::core::result::Result<(), ErrorCode> {
+                    const VTABLE: &'static ::witbind::rt::async_support::FutureVtable<
+                        Self,
+                    > = &VTABLE;
+                }
+            };
+            #[cfg(not(any(target_arch = "wasm32", miri)))]
+            const _: () = {
+                static VTABLE: ::witbind::rt::async_support::FutureVtable<
+                    ::core::result::Result<(), ErrorCode>,
+                > = ::witbind::rt::async_support::native_host::future_vtable();
                 unsafe impl super::super::super::wit_future::FuturePayload
                 for ::core::result::Result<(), ErrorCode> {
                     const VTABLE: &'static ::witbind::rt::async_support::FutureVtable<

@@ -1876,6 +1876,7 @@ pub mod wasi {
             }
             ::witbind::rt::native_resource!(Response, HostResponse);
             /// The `stream` vtable of `u8`, with the intrinsics of `[static]request.new`.
+            #[cfg(any(target_arch = "wasm32", miri))]
             const _: () = {
                 unsafe extern "C" fn new() -> u64 {
                     ::witbind::rt::wit_import!(
@@ -1955,7 +1956,17 @@ pub mod wasi {
                     > = &VTABLE;
                 }
             };
+            #[cfg(not(any(target_arch = "wasm32", miri)))]
+            const _: () = {
+                static VTABLE: ::witbind::rt::async_support::StreamVtable<u8> = ::witbind::rt::async_support::native_host::stream_vtable();
+                unsafe impl super::super::super::wit_stream::StreamPayload for u8 {
+                    const VTABLE: &'static ::witbind::rt::async_support::StreamVtable<
+                        Self,
+                    > = &VTABLE;
+                }
+            };
             /// The `future` vtable of `:: core :: result :: Result < :: core :: option :: Option < Trailers > , ErrorCode >`, with the intrinsics of `[static]request.new`.
+            #[cfg(any(target_arch = "wasm32", miri))]
             const _: () = {
                 unsafe extern "C" fn new() -> u64 {
                     ::witbind::rt::wit_import!(
@@ -2086,7 +2097,20 @@ pub mod wasi {
                     > = &VTABLE;
                 }
             };
+            #[cfg(not(any(target_arch = "wasm32", miri)))]
+            const _: () = {
+                static VTABLE: ::witbind::rt::async_support::FutureVtable<
+                    ::core::result::Result<::core::option::Option<Trailers>, ErrorCode>,
+                > = ::witbind::rt::async_support::native_host::future_vtable();
+                unsafe impl super::super::super::wit_future::FuturePayload
+                for ::core::result::Result<::core::option::Option<Trailers>, ErrorCode> {
+                    const VTABLE: &'static ::witbind::rt::async_support::FutureVtable<
+                        Self,
+                    > = &VTABLE;
+                }
+            };
             /// The `future` vtable of `:: core :: result :: Result < () , ErrorCode >`, with the intrinsics of `[static]request.new`.
+            #[cfg(any(target_arch = "wasm32", miri))]
             const _: () = {
                 unsafe extern "C" fn new() -> u64 {
                     ::witbind::rt::wit_import!(
@@ -2183,6 +2207,18 @@ pub mod wasi {
                     drop_readable,
                     drop_writable,
                 };
+                unsafe impl super::super::super::wit_future::FuturePayload
+                for ::core::result::Result<(), ErrorCode> {
+                    const VTABLE: &'static ::witbind::rt::async_support::FutureVtable<
+                        Self,
+                    > = &VTABLE;
+                }
+            };
+            #[cfg(not(any(target_arch = "wasm32", miri)))]
+            const _: () = {
+                static VTABLE: ::witbind::rt::async_support::FutureVtable<
+                    ::core::result::Result<(), ErrorCode>,
+                > = ::witbind::rt::async_support::native_host::future_vtable();
                 unsafe impl super::super::super::wit_future::FuturePayload
                 for ::core::result::Result<(), ErrorCode> {
                     const VTABLE: &'static ::witbind::rt::async_support::FutureVtable<
@@ -3891,6 +3927,7 @@ pub mod wasi {
                 ::witbind::rt::native::install::<dyn Host>(::witbind::rt::Box::new(host))
             }
             /// The `future` vtable of `:: core :: result :: Result < () , ErrorCode >`, with the intrinsics of `write-via-stream`.
+            #[cfg(any(target_arch = "wasm32", miri))]
             const _: () = {
                 unsafe extern "C" fn new() -> u64 {
                     ::witbind::rt::wit_import!(
@@ -3983,6 +4020,18 @@ pub mod wasi {
                     drop_readable,
                     drop_writable,
                 };
+                unsafe impl super::super::super::wit_future::FuturePayload
+                for ::core::result::Result<(), ErrorCode> {
+                    const VTABLE: &'static ::witbind::rt::async_support::FutureVtable<
+                        Self,
+                    > = &VTABLE;
+                }
+            };
+            #[cfg(not(any(target_arch = "wasm32", miri)))]
+            const _: () = {
+                static VTABLE: ::witbind::rt::async_support::FutureVtable<
+                    ::core::result::Result<(), ErrorCode>,
+                > = ::witbind::rt::async_support::native_host::future_vtable();
                 unsafe impl super::super::super::wit_future::FuturePayload
                 for ::core::result::Result<(), ErrorCode> {
                     const VTABLE: &'static ::witbind::rt::async_support::FutureVtable<

@@ -170,6 +170,7 @@ pub mod wasi {
                 ::witbind::rt::native::install::<dyn Host>(::witbind::rt::Box::new(host))
             }
             /// The `stream` vtable of `u8`, with the intrinsics of `write-via-stream`.
+            #[cfg(any(target_arch = "wasm32", miri))]
             const _: () = {
                 unsafe extern "C" fn new() -> u64 {
                     ::witbind::rt::wit_import!(
@@ -249,7 +250,17 @@ pub mod wasi {
                     > = &VTABLE;
                 }
             };
+            #[cfg(not(any(target_arch = "wasm32", miri)))]
+            const _: () = {
+                static VTABLE: ::witbind::rt::async_support::StreamVtable<u8> = ::witbind::rt::async_support::native_host::stream_vtable();
+                unsafe impl super::super::super::wit_stream::StreamPayload for u8 {
+                    const VTABLE: &'static ::witbind::rt::async_support::StreamVtable<
+                        Self,
+                    > = &VTABLE;
+                }
+            };
             /// The `future` vtable of `:: core :: result :: Result < () , ErrorCode >`, with the intrinsics of `write-via-stream`.
+            #[cfg(any(target_arch = "wasm32", miri))]
             const _: () = {
                 unsafe extern "C" fn new() -> u64 {
                     ::witbind::rt::wit_import!(
@@ -342,6 +353,18 @@ pub mod wasi {
                     drop_readable,
                     drop_writable,
                 };
+                unsafe impl super::super::super::wit_future::FuturePayload
+                for ::core::result::Result<(), ErrorCode> {
+                    const VTABLE: &'static ::witbind::rt::async_support::FutureVtable<
+                        Self,
+                    > = &VTABLE;
+                }
+            };
+            #[cfg(not(any(target_arch = "wasm32", miri)))]
+            const _: () = {
+                static VTABLE: ::witbind::rt::async_support::FutureVtable<
+                    ::core::result::Result<(), ErrorCode>,
+                > = ::witbind::rt::async_support::native_host::future_vtable();
                 unsafe impl super::super::super::wit_future::FuturePayload
                 for ::core::result::Result<(), ErrorCode> {
                     const VTABLE: &'static ::witbind::rt::async_support::FutureVtable<
@@ -2298,6 +2321,7 @@ pub mod wasi {
             }
             ::witbind::rt::native_resource!(Response, HostResponse);
             /// The `future` vtable of `:: core :: result :: Result < :: core :: option :: Option < Trailers > , ErrorCode >`, with the intrinsics of `[static]request.new`.
+            #[cfg(any(target_arch = "wasm32", miri))]
             const _: () = {
                 unsafe extern "C" fn new() -> u64 {
                     ::witbind::rt::wit_import!(
@@ -2428,7 +2452,20 @@ pub mod wasi {
                     > = &VTABLE;
                 }
             };
+            #[cfg(not(any(target_arch = "wasm32", miri)))]
+            const _: () = {
+                static VTABLE: ::witbind::rt::async_support::FutureVtable<
+                    ::core::result::Result<::core::option::Option<Trailers>, ErrorCode>,
+                > = ::witbind::rt::async_support::native_host::future_vtable();
+                unsafe impl super::super::super::wit_future::FuturePayload
+                for ::core::result::Result<::core::option::Option<Trailers>, ErrorCode> {
+                    const VTABLE: &'static ::witbind::rt::async_support::FutureVtable<
+                        Self,
+                    > = &VTABLE;
+                }
+            };
             /// The `future` vtable of `:: core :: result :: Result < () , ErrorCode >`, with the intrinsics of `[static]request.new`.
+            #[cfg(any(target_arch = "wasm32", miri))]
             const _: () = {
                 unsafe extern "C" fn new() -> u64 {
                     ::witbind::rt::wit_import!(
@@ -2525,6 +2562,18 @@ pub mod wasi {
                     drop_readable,
                     drop_writable,
                 };
+                unsafe impl super::super::super::wit_future::FuturePayload
+                for ::core::result::Result<(), ErrorCode> {
+                    const VTABLE: &'static ::witbind::rt::async_support::FutureVtable<
+                        Self,
+                    > = &VTABLE;
+                }
+            };
+            #[cfg(not(any(target_arch = "wasm32", miri)))]
+            const _: () = {
+                static VTABLE: ::witbind::rt::async_support::FutureVtable<
+                    ::core::result::Result<(), ErrorCode>,
+                > = ::witbind::rt::async_support::native_host::future_vtable();
                 unsafe impl super::super::super::wit_future::FuturePayload
                 for ::core::result::Result<(), ErrorCode> {
                     const VTABLE: &'static ::witbind::rt::async_support::FutureVtable<

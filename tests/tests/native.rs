@@ -687,3 +687,150 @@ fn async_imports() {
         "{message}"
     );
 }
+
+mod native_async {
+    witbind::generate!({ path: "../wit/fixtures/native-async.wit", world: "native-async" });
+}
+
+use native_async::exports::witbind_fixtures::native_async::api::Guest as Api;
+use native_async::witbind_fixtures::native_async::source;
+use native_async::{wit_future, wit_stream};
+use witbind::{FutureReader, StreamReader};
+
+/// The guest's exports, as a guest writes them.
+struct StreamingGuest;
+
+impl Api for StreamingGuest {
+    async fn sum(mut s: StreamReader<u8>) -> u64 {
+        let mut total = 0;
+        while let Some(byte) = s.next().await {
+            total += u64::from(byte);
+        }
+        total
+    }
+
+    async fn double(mut s: StreamReader<u8>) -> StreamReader<u8> {
+        let (mut tx, rx) = wit_stream::new::<u8>();
+        drop(witbind::spawn_local(async move {
+            while let Some(byte) = s.next().await {
+                if tx.write_one(byte.wrapping_mul(2)).await.is_some() {
+                    break;
+                }
+            }
+        }));
+        rx
+    }
+
+    async fn greet(name: FutureReader<String>) -> FutureReader<String> {
+        let (tx, rx) = wit_future::new::<String>(|| "nobody".into());
+        let name = name.await;
+        drop(witbind::spawn_local(async move {
+            let _ = tx.write(format!("hello, {name}")).await;
+        }));
+        rx
+    }
+
+    async fn sum_source(n: u32) -> u64 {
+        Self::sum(source::bytes(n).await).await
+    }
+}
+
+/// The test's imports: a stream and a future written by spawned futures.
+struct Source;
+
+impl source::Host for Source {
+    fn bytes(&self, n: u32) -> BoxFuture<'_, StreamReader<u8>> {
+        Box::pin(async move {
+            let (mut tx, rx) = wit_stream::new::<u8>();
+            drop(witbind::spawn_local(async move {
+                tx.write_all((0..n).map(|i| i as u8).collect()).await;
+            }));
+            rx
+        })
+    }
+
+    fn later(&self, v: &str) -> FutureReader<String> {
+        let (tx, rx) = wit_future::new::<String>(String::new);
+        let v = v.to_string();
+        drop(witbind::spawn_local(async move {
+            let _ = tx.write(v).await;
+        }));
+        rx
+    }
+}
+
+/// Streams and futures natively, both ways: the test feeds a stream to an
+/// async export and reads the one it returns (values moved in several
+/// partial copies), sends and receives futures (a writer dropped without
+/// writing sends the default), and the guest's imports give streams and
+/// futures the test writes.
+#[test]
+fn streams_and_futures_between_the_test_and_the_guest() {
+    let _source = source::install(Source);
+    witbind::block_on(async {
+        let (mut tx, rx) = wit_stream::new::<u8>();
+        drop(witbind::spawn_local(async move {
+            let unsent = tx.write_all(vec![1, 2, 3, 250]).await;
+            assert!(unsent.is_empty());
+        }));
+        assert_eq!(StreamingGuest::sum(rx).await, 256);
+
+        let (mut tx, rx) = wit_stream::new::<u8>();
+        drop(witbind::spawn_local(async move {
+            tx.write_all(vec![1, 2, 3]).await;
+        }));
+        assert_eq!(StreamingGuest::double(rx).await.collect().await, [2, 4, 6]);
+
+        let (tx, rx) = wit_future::new::<String>(String::new);
+        drop(witbind::spawn_local(async move {
+            let _ = tx.write("test".into()).await;
+        }));
+        assert_eq!(StreamingGuest::greet(rx).await.await, "hello, test");
+        let (tx, rx) = wit_future::new::<String>(|| "default".into());
+        drop(tx);
+        assert_eq!(StreamingGuest::greet(rx).await.await, "hello, default");
+
+        assert_eq!(StreamingGuest::sum_source(10).await, 45);
+        assert_eq!(source::later("soon").await, "soon");
+    });
+}
+
+/// Strings (values that own memory) move through a stream natively, and
+/// a reader dropped early ends the writer's write.
+#[test]
+fn owned_values_move_through_streams() {
+    witbind::block_on(async {
+        let (mut tx, rx) = native_async_strings();
+        let words: Vec<String> = ["a", "bb", "ccc"].map(String::from).into();
+        let writer = witbind::spawn_local(async move {
+            let unsent = tx.write_all(words).await;
+            unsent.len()
+        });
+        let mut rx = rx;
+        assert_eq!(rx.next().await.as_deref(), Some("a"));
+        assert_eq!(rx.next().await.as_deref(), Some("bb"));
+        drop(rx);
+        assert_eq!(
+            writer.await,
+            Some(1),
+            "the value the reader did not take comes back"
+        );
+    });
+}
+
+/// A string stream of the async-functions world (`names`' payload is a
+/// record; `later`'s future a string): here a stream of strings from
+/// `wit_stream::new`, which every payload type of the world has.
+fn native_async_strings() -> (witbind::StreamWriter<String>, StreamReader<String>) {
+    async_functions::wit_stream::new::<String>()
+}
+
+/// Waiting for what nothing will do panics natively, naming the deadlock.
+#[test]
+fn a_native_deadlock_panics() {
+    let message = panic_message(|| {
+        let (_tx, mut rx) = wit_stream::new::<u8>();
+        witbind::block_on(async move { rx.next().await });
+    });
+    assert!(message.contains("deadlock"), "{message}");
+}

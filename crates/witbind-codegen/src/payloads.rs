@@ -319,8 +319,39 @@ fn expand_vtable(cx: &Cx, out: &mut Outlined, vtable: &Vtable) -> TokenStream {
         vtable.func
     )
     .replace("  ", " ");
+    let payload_impl = quote! {
+        // SAFETY: `VTABLE` next to it is this payload type's: its intrinsics are those of this
+        // stream or future type, its layout and functions the payload's canonical ones
+        // (natively: the in-process host's, and the payload's Rust layout).
+        unsafe impl #trait_path::#trait_ for #payload {
+            const VTABLE: &'static #rt::async_support::#vtable_type<Self> = &VTABLE;
+        }
+    };
+    // Natively, the in-process host's vtable: values moved in their Rust
+    // layout (`rt::async_support::native_host`).
+    let (abi_cfg, native) = if cx.opts.disable_native {
+        (TokenStream::new(), TokenStream::new())
+    } else {
+        let native_cfg = crate::native::native_cfg();
+        let native_vtable = match vtable.kind {
+            Kind::Stream => quote!(stream_vtable),
+            Kind::Future => quote!(future_vtable),
+        };
+        (
+            quote!(#[cfg(any(target_arch = "wasm32", miri))]),
+            quote! {
+                #[cfg(#native_cfg)]
+                const _: () = {
+                    static VTABLE: #rt::async_support::#vtable_type<#payload> =
+                        #rt::async_support::native_host::#native_vtable();
+                    #payload_impl
+                };
+            },
+        )
+    };
     quote! {
         #[doc = #doc]
+        #abi_cfg
         const _: () = {
             #intrinsics
             #payload_fns
@@ -337,12 +368,9 @@ fn expand_vtable(cx: &Cx, out: &mut Outlined, vtable: &Vtable) -> TokenStream {
                 drop_readable,
                 drop_writable,
             };
-            // SAFETY: `VTABLE` above is this payload type's: its intrinsics are those of this
-            // stream or future type, its layout and functions the payload's canonical ones.
-            unsafe impl #trait_path::#trait_ for #payload {
-                const VTABLE: &'static #rt::async_support::#vtable_type<Self> = &VTABLE;
-            }
+            #payload_impl
         };
+        #native
     }
 }
 

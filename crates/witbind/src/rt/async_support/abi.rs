@@ -1,12 +1,16 @@
 //! The component model's async intrinsics, as core wasm imports, and the
-//! codes they exchange. Off wasm32 every intrinsic is a stub that panics,
-//! so that code using them still builds (and unit-tests) on the host.
+//! codes they exchange. Natively (off wasm32, outside Miri) they are played
+//! in-process by `native_host`, so that async code runs in `cargo test`;
+//! under Miri they are stubs that panic (Miri tests only what runs without
+//! the host).
 
-/// Declares `unsafe fn`s calling core wasm imports; panicking stubs off wasm.
+/// Declares `unsafe fn`s calling core wasm imports; natively, the
+/// expression after `=>` (`native_host`'s); panicking stubs under Miri.
 macro_rules! intrinsics {
     ($(
         $(#[doc = $doc:literal])*
-        $module:literal $name:literal fn $rust:ident($($arg:ident: $ty:ty),*) $(-> $ret:ty)?;
+        $module:literal $name:literal fn $rust:ident($($arg:ident: $ty:ty),*) $(-> $ret:ty)?
+            => $native:expr;
     )*) => {$(
         $(#[doc = $doc])*
         ///
@@ -27,8 +31,20 @@ macro_rules! intrinsics {
         $(#[doc = $doc])*
         ///
         /// # Safety
-        /// Never safe to call: this stub exists off wasm32 only.
-        #[cfg(not(target_arch = "wasm32"))]
+        /// The arguments must be what the canonical ABI expects (natively:
+        /// what `native_host` expects, the same).
+        #[cfg(all(not(target_arch = "wasm32"), not(miri)))]
+        pub(crate) unsafe fn $rust($($arg: $ty),*) $(-> $ret)? {
+            #[allow(unused_unsafe)]
+            // SAFETY: guaranteed by the caller.
+            unsafe { $native }
+        }
+
+        $(#[doc = $doc])*
+        ///
+        /// # Safety
+        /// Never safe to call: this stub exists under Miri only.
+        #[cfg(all(not(target_arch = "wasm32"), miri))]
         pub(crate) unsafe fn $rust($($arg: $ty),*) $(-> $ret)? {
             $(let _ = $arg;)*
             unreachable!(concat!("`", $name, "` is only available on wasm32"))
@@ -36,56 +52,74 @@ macro_rules! intrinsics {
     )*};
 }
 
+#[cfg(all(not(target_arch = "wasm32"), not(miri)))]
+use super::native_host as native;
+
 intrinsics! {
     /// A new, empty waitable set.
-    "$root" "[waitable-set-new]" fn waitable_set_new() -> u32;
+    "$root" "[waitable-set-new]" fn waitable_set_new() -> u32 => native::waitable_set_new();
     /// Drops a waitable set (it must be empty).
-    "$root" "[waitable-set-drop]" fn waitable_set_drop(set: u32);
+    "$root" "[waitable-set-drop]" fn waitable_set_drop(set: u32) => native::waitable_set_drop(set);
     /// Moves `waitable` into `set` (0: out of every set).
-    "$root" "[waitable-join]" fn waitable_join(waitable: u32, set: u32);
+    "$root" "[waitable-join]" fn waitable_join(waitable: u32, set: u32)
+        => native::waitable_join(waitable, set);
     /// Blocks until an event of `set`; writes `[waitable, code]` at `out`
     /// and returns the event.
-    "$root" "[waitable-set-wait]" fn waitable_set_wait(set: u32, out: *mut u32) -> u32;
+    "$root" "[waitable-set-wait]" fn waitable_set_wait(set: u32, out: *mut u32) -> u32
+        => native::waitable_set_wait(set, out);
     /// The next event of `set`, or `EVENT_NONE`, without blocking.
-    "$root" "[waitable-set-poll]" fn waitable_set_poll(set: u32, out: *mut u32) -> u32;
+    "$root" "[waitable-set-poll]" fn waitable_set_poll(set: u32, out: *mut u32) -> u32
+        => native::waitable_set_poll(set, out);
     /// Drops a finished subtask.
-    "$root" "[subtask-drop]" fn subtask_drop(subtask: u32);
+    "$root" "[subtask-drop]" fn subtask_drop(subtask: u32)
+        => unreachable!("natively, async imports are no subtasks ({subtask})");
     /// Cancels a subtask; returns its final status.
-    "$root" "[subtask-cancel]" fn subtask_cancel(subtask: u32) -> u32;
+    "$root" "[subtask-cancel]" fn subtask_cancel(subtask: u32) -> u32
+        => unreachable!("natively, async imports are no subtasks ({subtask})");
     /// The current task's context slot 0.
-    "$root" "[context-get-0]" fn context_get() -> *mut u8;
+    "$root" "[context-get-0]" fn context_get() -> *mut u8 => native::context_get();
     /// Sets the current task's context slot 0.
-    "$root" "[context-set-0]" fn context_set(value: *mut u8);
+    "$root" "[context-set-0]" fn context_set(value: *mut u8) => native::context_set(value);
     /// Raises the component instance's backpressure.
-    "$root" "[backpressure-inc]" fn backpressure_inc();
+    "$root" "[backpressure-inc]" fn backpressure_inc() => ();
     /// Lowers the component instance's backpressure.
-    "$root" "[backpressure-dec]" fn backpressure_dec();
+    "$root" "[backpressure-dec]" fn backpressure_dec() => ();
     /// Lets other tasks run; returns nonzero when this task was cancelled.
-    "$root" "[thread-yield]" fn thread_yield() -> u32;
+    "$root" "[thread-yield]" fn thread_yield() -> u32 => 0;
     /// Tells the caller that the current (exported) task was cancelled.
-    "[export]$root" "[task-cancel]" fn task_cancel();
+    "[export]$root" "[task-cancel]" fn task_cancel()
+        => unreachable!("natively, no host cancels an export's task");
     /// A new error context with a debug message.
-    "$root" "[error-context-new-utf8]" fn error_context_new(ptr: *const u8, len: usize) -> u32;
+    "$root" "[error-context-new-utf8]" fn error_context_new(ptr: *const u8, len: usize) -> u32
+        => native::error_context_new(core::str::from_utf8_unchecked(core::slice::from_raw_parts(ptr, len)));
     /// Writes the debug message of an error context (a string the host
     /// allocates with `cabi_realloc`) at `out`.
-    "$root" "[error-context-debug-message-utf8]" fn error_context_debug_message(handle: u32, out: *mut u8);
+    "$root" "[error-context-debug-message-utf8]" fn error_context_debug_message(handle: u32, out: *mut u8)
+        => native::error_context_debug_message(handle, out.cast());
     /// Drops an error context.
-    "$root" "[error-context-drop]" fn error_context_drop(handle: u32);
+    "$root" "[error-context-drop]" fn error_context_drop(handle: u32)
+        => native::error_context_drop(handle);
     /// A new `stream` without payload (the wakeup signal between tasks):
     /// the readable end (low bits) and the writable end.
-    "$root" "[stream-new-unit]" fn unit_stream_new() -> u64;
+    "$root" "[stream-new-unit]" fn unit_stream_new() -> u64 => native::stream_new();
     /// Starts a read of `count` units.
-    "$root" "[async-lower][stream-read-unit]" fn unit_stream_read(handle: u32, ptr: *mut u8, count: usize) -> u32;
+    "$root" "[async-lower][stream-read-unit]" fn unit_stream_read(handle: u32, ptr: *mut u8, count: usize) -> u32
+        => native::start(handle, ptr, count, 0);
     /// Starts a write of `count` units.
-    "$root" "[async-lower][stream-write-unit]" fn unit_stream_write(handle: u32, ptr: *const u8, count: usize) -> u32;
+    "$root" "[async-lower][stream-write-unit]" fn unit_stream_write(handle: u32, ptr: *const u8, count: usize) -> u32
+        => native::start(handle, ptr.cast_mut(), count, 0);
     /// Cancels a pending read; returns how it ended.
-    "$root" "[stream-cancel-read-unit]" fn unit_stream_cancel_read(handle: u32) -> u32;
+    "$root" "[stream-cancel-read-unit]" fn unit_stream_cancel_read(handle: u32) -> u32
+        => native::cancel(handle);
     /// Cancels a pending write; returns how it ended.
-    "$root" "[stream-cancel-write-unit]" fn unit_stream_cancel_write(handle: u32) -> u32;
+    "$root" "[stream-cancel-write-unit]" fn unit_stream_cancel_write(handle: u32) -> u32
+        => native::cancel(handle);
     /// Drops the readable end.
-    "$root" "[stream-drop-readable-unit]" fn unit_stream_drop_readable(handle: u32);
+    "$root" "[stream-drop-readable-unit]" fn unit_stream_drop_readable(handle: u32)
+        => native::drop_end(handle);
     /// Drops the writable end.
-    "$root" "[stream-drop-writable-unit]" fn unit_stream_drop_writable(handle: u32);
+    "$root" "[stream-drop-writable-unit]" fn unit_stream_drop_writable(handle: u32)
+        => native::drop_end(handle);
 }
 
 /// Events the host delivers to a task (`event0` of a callback).

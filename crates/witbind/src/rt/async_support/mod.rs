@@ -73,6 +73,8 @@ mod exclusive;
 mod future;
 #[cfg(feature = "futures-stream")]
 mod futures_stream;
+#[cfg(all(not(target_arch = "wasm32"), not(miri)))]
+pub mod native_host;
 mod spawn;
 mod stream;
 mod subtask;

@@ -41,6 +41,31 @@ use super::abi::{self, CallbackCode, Copy};
 use super::cabi;
 use super::exclusive::Exclusive;
 
+/// State of the component instance: statics on wasm (one instance, one
+/// thread); natively, where each thread plays an instance of its own
+/// (`native_host`) and tests run in parallel, per thread (leaked once per
+/// thread). Each is reached through a function of its name.
+macro_rules! per_instance {
+    ($($(#[$attr:meta])* static $name:ident: $ty:ty = $init:expr;)*) => {$(
+        $(#[$attr])*
+        #[allow(non_snake_case)]
+        fn $name() -> &'static $ty {
+            #[cfg(any(target_arch = "wasm32", miri))]
+            {
+                static STATE: $ty = $init;
+                &STATE
+            }
+            #[cfg(not(any(target_arch = "wasm32", miri)))]
+            {
+                std::thread_local! {
+                    static STATE: &'static $ty = alloc::boxed::Box::leak(alloc::boxed::Box::new($init));
+                }
+                STATE.with(|state| *state)
+            }
+        }
+    )*};
+}
+
 pub(crate) type BoxFuture<'a> = Pin<Box<dyn Future<Output = ()> + 'a>>;
 
 /// The executor is polling the task's futures.
@@ -305,12 +330,16 @@ pub(crate) fn spawn_in_current(
     }
 }
 
-/// Work started outside of any task (a future's default value written by
-/// a dropped writer in a synchronous export): each has an executor of its
-/// own, which the next tasks witbind runs drive (they deliver its events)
-/// until it is done.
-static ORPHANS: Exclusive<Orphans> = Exclusive::new(Orphans(Vec::new()));
-static HAS_ORPHANS: AtomicBool = AtomicBool::new(false);
+per_instance! {
+    /// Work started outside of any task (a future's default value written
+    /// by a dropped writer in a synchronous export): each has an executor
+    /// of its own, which the next tasks witbind runs drive (they deliver
+    /// its events) until it is done.
+    static ORPHANS: Exclusive<Orphans> = Exclusive::new(Orphans(Vec::new()));
+    static HAS_ORPHANS: AtomicBool = AtomicBool::new(false);
+    /// Wakeup streams of finished tasks, for the next ones.
+    static WAKEUP_POOL: Exclusive<Vec<WakeupStream>> = Exclusive::new(Vec::new());
+}
 
 struct Orphans(Vec<Executor<'static>>);
 
@@ -326,8 +355,8 @@ pub(crate) fn spawn_background(future: BoxFuture<'static>) {
     if cabi::current().is_null() {
         let mut orphan = Executor::new(future);
         if orphan.run((abi::EVENT_NONE, 0, 0)) != CallbackCode::Exit {
-            ORPHANS.lock().0.push(orphan);
-            HAS_ORPHANS.store(true, Ordering::Release);
+            ORPHANS().lock().0.push(orphan);
+            HAS_ORPHANS().store(true, Ordering::Release);
         }
         return;
     }
@@ -344,11 +373,11 @@ pub(crate) fn spawn_background(future: BoxFuture<'static>) {
 /// Delivers the ready events of the orphans' executors; drops those that
 /// are done.
 fn drive_orphans() {
-    if !HAS_ORPHANS.swap(false, Ordering::AcqRel) {
+    if !HAS_ORPHANS().swap(false, Ordering::AcqRel) {
         return;
     }
     // Taken out while they run, so that their own runs do not come here.
-    let mut orphans = core::mem::take(&mut ORPHANS.lock().0);
+    let mut orphans = core::mem::take(&mut ORPHANS().lock().0);
     orphans.retain_mut(|orphan| {
         while let Some(event) = orphan.poll_set() {
             if orphan.run(event) == CallbackCode::Exit {
@@ -358,8 +387,8 @@ fn drive_orphans() {
         true
     });
     if !orphans.is_empty() {
-        ORPHANS.lock().0.extend(orphans);
-        HAS_ORPHANS.store(true, Ordering::Release);
+        ORPHANS().lock().0.extend(orphans);
+        HAS_ORPHANS().store(true, Ordering::Release);
     }
 }
 
@@ -461,13 +490,11 @@ struct WakeupStream {
     reading: bool,
 }
 
-/// Wakeup streams of finished tasks, for the next ones.
-static WAKEUP_POOL: Exclusive<Vec<WakeupStream>> = Exclusive::new(Vec::new());
 const WAKEUP_POOL_SIZE: usize = 16;
 
 impl WakeupStream {
     fn take() -> WakeupStream {
-        if let Some(stream) = WAKEUP_POOL.lock().pop() {
+        if let Some(stream) = WAKEUP_POOL().lock().pop() {
             return stream;
         }
         // SAFETY: no preconditions.
@@ -481,7 +508,7 @@ impl WakeupStream {
 
     /// Back to the pool (its read may stay in flight), or closed.
     fn give_back(self) {
-        let mut pool = WAKEUP_POOL.lock();
+        let mut pool = WAKEUP_POOL().lock();
         if pool.len() < WAKEUP_POOL_SIZE {
             pool.push(self);
             return;
