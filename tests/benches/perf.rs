@@ -379,7 +379,9 @@ fn generation(
     report.note(
         "generation: `witbind bindgen` formats in-process (prettyplease); `wit-bindgen rust \
          --format` runs rustfmt; both with `--generate-all`. Macro expansion starts from loaded \
-         WIT and ends with tokens, as each `generate!` does",
+         WIT and ends with tokens, as each `generate!` does in a wasm32 build (witbind's without \
+         the native part, which the macro leaves out for wasm32 targets); the CLI's output has \
+         the native part (for every target)",
     );
     Ok(generated)
 }
@@ -400,6 +402,10 @@ impl Expander {
     fn new(world: &World) -> Result<Expander> {
         let mut opts = witbind_codegen::Opts::default();
         opts.generate_all = true;
+        // As the macro expands in a wasm32 build, which the guests are: it
+        // leaves the native part out there (rustc's `--target` says wasm32).
+        // A native `cargo test` build expands it too, as the CLI writes it.
+        opts.disable_native = true;
         let wit = witbind_codegen::Wit::load(&[&world.wit], &opts.features())
             .map_err(|e| anyhow::anyhow!("loading {}: {e}", world.wit.display()))?;
         let id = wit

@@ -13,8 +13,10 @@
 //! implementation); on wasm32 it is the canonical ABI call, unchanged.
 //! An async import's method returns a boxed future
 //! (`rt::native::BoxFuture`), awaited by the import function; its
-//! arguments are owned, as the import function's are. (Streams and
-//! futures themselves do not work natively yet.)
+//! arguments are owned, as the import function's are. Streams and futures
+//! natively are the runtime's (`rt::async_support::native_host`, with the
+//! vtables `payloads.rs` generates for it). The macro leaves all of it out
+//! when rustc compiles for wasm32 (`disable_native`).
 
 use proc_macro2::{Ident, TokenStream};
 use quote::quote;
@@ -40,18 +42,16 @@ pub(crate) fn with_native_call(
     func: &Function,
     abi: TokenStream,
 ) -> TokenStream {
-    if cx.opts.disable_native {
-        return abi;
-    }
     let call = native_call(cx, scope, func);
     quote!(#call #abi)
 }
 
 /// The call of the installed implementation (the runtime's
 /// `native_import!`/`native_method!`): `Host`'s method for a function,
-/// constructor or static, the resource object's for a method. The macros
-/// call it by the trait's path (`Host::f(&*object, ..)`): a WIT function
-/// may be named like a method of `Rc` or `Box` (`clone`, `drop`).
+/// constructor or static, the resource object's for a method; nothing with
+/// `disable_native`. The macros call it by the trait's path
+/// (`Host::f(&*object, ..)`): a WIT function may be named like a method of
+/// `Rc` or `Box` (`clone`, `drop`).
 pub(crate) fn native_call(cx: &Cx, scope: Scope, func: &Function) -> TokenStream {
     if cx.opts.disable_native {
         return TokenStream::new();
