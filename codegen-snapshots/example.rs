@@ -21,7 +21,7 @@ const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interf
 #[allow(unused_variables, clippy::len_without_is_empty)]
 pub trait Host: 'static {
     fn log(&self, message: &str) {
-        ::witbind::rt::native::missing(&__NATIVE, "log")
+        ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "log")
     }
 }
 /// Natively: makes `host` this thread's implementation of `example:kv@0.1.0/app` until the returned guard is dropped (the one installed before comes back then).
@@ -208,7 +208,9 @@ pub mod example {
                     &self,
                     name: &str,
                 ) -> ::core::result::Result<Bucket, StoreError> {
-                    ::witbind::rt::native::missing(&__NATIVE, "[static]bucket.open")
+                    ::witbind::rt::native::missing::<
+                        dyn Host,
+                    >(&__NATIVE, "[static]bucket.open")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `example:kv/store@0.1.0` until the returned guard is dropped (the one installed before comes back then).
@@ -224,16 +226,22 @@ pub mod example {
                     &self,
                     key: &str,
                 ) -> ::core::result::Result<::core::option::Option<Entry>, StoreError> {
-                    ::witbind::rt::native::missing(&__NATIVE, "[method]bucket.get")
+                    ::witbind::rt::native::missing::<
+                        dyn HostBucket,
+                    >(&__NATIVE, "[method]bucket.get")
                 }
                 fn set(&self, entry: &Entry) -> ::core::result::Result<(), StoreError> {
-                    ::witbind::rt::native::missing(&__NATIVE, "[method]bucket.set")
+                    ::witbind::rt::native::missing::<
+                        dyn HostBucket,
+                    >(&__NATIVE, "[method]bucket.set")
                 }
                 fn keys(
                     &self,
                     prefix: &str,
                 ) -> ::witbind::rt::Vec<::witbind::rt::String> {
-                    ::witbind::rt::native::missing(&__NATIVE, "[method]bucket.keys")
+                    ::witbind::rt::native::missing::<
+                        dyn HostBucket,
+                    >(&__NATIVE, "[method]bucket.keys")
                 }
             }
             ::witbind::rt::native_resource!(Bucket, HostBucket);

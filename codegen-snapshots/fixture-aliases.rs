@@ -22,7 +22,7 @@ const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interf
 #[allow(unused_variables, clippy::len_without_is_empty)]
 pub trait Host: 'static {
     fn double(&self, d: Distance) -> Distance {
-        ::witbind::rt::native::missing(&__NATIVE, "double")
+        ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "double")
     }
 }
 /// Natively: makes `host` this thread's implementation of `witbind-fixtures:aliases/aliases` until the returned guard is dropped (the one installed before comes back then).
@@ -125,7 +125,7 @@ pub mod witbind_fixtures {
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
                 fn measure(&self, a: Location, b: Point) -> Distance {
-                    ::witbind::rt::native::missing(&__NATIVE, "measure")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "measure")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `witbind-fixtures:aliases/base` until the returned guard is dropped (the one installed before comes back then).
@@ -227,10 +227,10 @@ pub mod witbind_fixtures {
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
                 fn plan(&self, start: Waypoint, stops: &[Point]) -> Trip {
-                    ::witbind::rt::native::missing(&__NATIVE, "plan")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "plan")
                 }
                 fn length(&self, trip: &Trip) -> Outcome {
-                    ::witbind::rt::native::missing(&__NATIVE, "length")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "length")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `witbind-fixtures:aliases/routing` until the returned guard is dropped (the one installed before comes back then).
@@ -337,7 +337,7 @@ pub mod witbind_fixtures {
                     trip: &Trip,
                     highlight: ::core::option::Option<Stop>,
                 ) -> ::witbind::rt::String {
-                    ::witbind::rt::native::missing(&__NATIVE, "summarize")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "summarize")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `witbind-fixtures:aliases/reports` until the returned guard is dropped (the one installed before comes back then).

@@ -166,7 +166,7 @@ const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interf
 #[allow(clippy::type_complexity)]
 pub trait Host: 'static {
     fn tick(&self) -> ::witbind::rt::native::BoxFuture<'_, u64> {
-        ::witbind::rt::native::missing(&__NATIVE, "tick")
+        ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "tick")
     }
     fn wide(
         &self,
@@ -177,10 +177,10 @@ pub trait Host: 'static {
         >,
         ::witbind::rt::String,
     > {
-        ::witbind::rt::native::missing(&__NATIVE, "wide")
+        ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "wide")
     }
     fn sized_stack_new(&self) -> SizedStack {
-        ::witbind::rt::native::missing(&__NATIVE, "[constructor]sized-stack")
+        ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "[constructor]sized-stack")
     }
 }
 /// Natively: makes `host` this thread's implementation of `witbind-fixtures:async-functions/async-functions` until the returned guard is dropped (the one installed before comes back then).
@@ -195,7 +195,9 @@ pub fn install(host: impl Host) -> ::witbind::rt::native::Installed {
 #[allow(unused_variables, clippy::len_without_is_empty)]
 pub trait HostSizedStack: 'static {
     fn len(&self) -> u32 {
-        ::witbind::rt::native::missing(&__NATIVE, "[method]sized-stack.len")
+        ::witbind::rt::native::missing::<
+            dyn HostSizedStack,
+        >(&__NATIVE, "[method]sized-stack.len")
     }
 }
 #[rustfmt::skip]
@@ -671,13 +673,17 @@ pub mod witbind_fixtures {
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
                 fn blob_new(&self, data: &[u8]) -> Blob {
-                    ::witbind::rt::native::missing(&__NATIVE, "[constructor]blob")
+                    ::witbind::rt::native::missing::<
+                        dyn Host,
+                    >(&__NATIVE, "[constructor]blob")
                 }
                 fn blob_make(
                     &self,
                     n: u32,
                 ) -> ::witbind::rt::native::BoxFuture<'_, Blob> {
-                    ::witbind::rt::native::missing(&__NATIVE, "[static]blob.make")
+                    ::witbind::rt::native::missing::<
+                        dyn Host,
+                    >(&__NATIVE, "[static]blob.make")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `witbind-fixtures:async-functions/types` until the returned guard is dropped (the one installed before comes back then).
@@ -693,10 +699,14 @@ pub mod witbind_fixtures {
                     &self,
                     len: u32,
                 ) -> ::witbind::rt::native::BoxFuture<'_, ::witbind::rt::Vec<u8>> {
-                    ::witbind::rt::native::missing(&__NATIVE, "[method]blob.read")
+                    ::witbind::rt::native::missing::<
+                        dyn HostBlob,
+                    >(&__NATIVE, "[method]blob.read")
                 }
                 fn size(&self) -> u64 {
-                    ::witbind::rt::native::missing(&__NATIVE, "[method]blob.size")
+                    ::witbind::rt::native::missing::<
+                        dyn HostBlob,
+                    >(&__NATIVE, "[method]blob.size")
                 }
                 fn write_stream(
                     &self,
@@ -708,10 +718,9 @@ pub mod witbind_fixtures {
                         ::witbind::rt::async_support::ErrorContext,
                     >,
                 > {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]blob.write-stream",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostBlob,
+                    >(&__NATIVE, "[method]blob.write-stream")
                 }
             }
             ::witbind::rt::native_resource!(Blob, HostBlob);
@@ -1819,16 +1828,16 @@ pub mod witbind_fixtures {
                     a: u32,
                     b: u32,
                 ) -> ::witbind::rt::native::BoxFuture<'_, u32> {
-                    ::witbind::rt::native::missing(&__NATIVE, "add")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "add")
                 }
                 fn nothing(&self) -> ::witbind::rt::native::BoxFuture<'_, ()> {
-                    ::witbind::rt::native::missing(&__NATIVE, "nothing")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "nothing")
                 }
                 fn echo_string(
                     &self,
                     s: ::witbind::rt::String,
                 ) -> ::witbind::rt::native::BoxFuture<'_, ::witbind::rt::String> {
-                    ::witbind::rt::native::missing(&__NATIVE, "echo-string")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "echo-string")
                 }
                 fn many(
                     &self,
@@ -1838,28 +1847,28 @@ pub mod witbind_fixtures {
                     d: u64,
                     e: ::witbind::rt::String,
                 ) -> ::witbind::rt::native::BoxFuture<'_, (u64, ::witbind::rt::String)> {
-                    ::witbind::rt::native::missing(&__NATIVE, "many")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "many")
                 }
                 fn points(
                     &self,
                     p: ::witbind::rt::Vec<Point>,
                 ) -> ::witbind::rt::native::BoxFuture<'_, ::witbind::rt::Vec<Point>> {
-                    ::witbind::rt::native::missing(&__NATIVE, "points")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "points")
                 }
                 fn numbers(
                     &self,
                     n: u32,
                 ) -> ::witbind::rt::async_support::StreamReader<u32> {
-                    ::witbind::rt::native::missing(&__NATIVE, "numbers")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "numbers")
                 }
                 fn bytes(&self) -> ::witbind::rt::async_support::StreamReader<u8> {
-                    ::witbind::rt::native::missing(&__NATIVE, "bytes")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "bytes")
                 }
                 fn names(
                     &self,
                     s: ::witbind::rt::async_support::StreamReader<Named>,
                 ) -> ::witbind::rt::async_support::FutureReader<Named> {
-                    ::witbind::rt::native::missing(&__NATIVE, "names")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "names")
                 }
                 fn later(
                     &self,
@@ -1873,16 +1882,16 @@ pub mod witbind_fixtures {
                         >,
                     >,
                 > {
-                    ::witbind::rt::native::missing(&__NATIVE, "later")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "later")
                 }
                 fn unit_stream(&self) -> ::witbind::rt::async_support::StreamReader<()> {
-                    ::witbind::rt::native::missing(&__NATIVE, "unit-stream")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "unit-stream")
                 }
                 fn unit_future(
                     &self,
                     f: ::witbind::rt::async_support::FutureReader<()>,
                 ) -> ::witbind::rt::async_support::FutureReader<u8> {
-                    ::witbind::rt::native::missing(&__NATIVE, "unit-future")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "unit-future")
                 }
                 fn events(
                     &self,
@@ -1891,43 +1900,43 @@ pub mod witbind_fixtures {
                     '_,
                     ::witbind::rt::async_support::StreamReader<Blob>,
                 > {
-                    ::witbind::rt::native::missing(&__NATIVE, "events")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "events")
                 }
                 fn lend(
                     &self,
                     b: &Blob,
                     give: Blob,
                 ) -> ::witbind::rt::native::BoxFuture<'_, ::core::option::Option<Blob>> {
-                    ::witbind::rt::native::missing(&__NATIVE, "lend")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "lend")
                 }
                 fn maps(
                     &self,
                     m: &::witbind::rt::Map<::witbind::rt::String, u32>,
                 ) -> ::witbind::rt::Map<u32, ::witbind::rt::Vec<::witbind::rt::String>> {
-                    ::witbind::rt::native::missing(&__NATIVE, "maps")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "maps")
                 }
                 fn arrays(
                     &self,
                     a: [u8; 4],
                     b: [::witbind::rt::String; 2],
                 ) -> [Point; 3] {
-                    ::witbind::rt::native::missing(&__NATIVE, "arrays")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "arrays")
                 }
                 fn context(
                     &self,
                     e: ::witbind::rt::async_support::ErrorContext,
                 ) -> ::witbind::rt::async_support::ErrorContext {
-                    ::witbind::rt::native::missing(&__NATIVE, "context")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "context")
                 }
                 fn fixed_lists(
                     &self,
                     a: [::witbind::rt::Vec<u8>; 2],
                     b: [u8; 3],
                 ) -> ::witbind::rt::native::BoxFuture<'_, ()> {
-                    ::witbind::rt::native::missing(&__NATIVE, "fixed-lists")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "fixed-lists")
                 }
                 fn resize(&self, s: Sized) -> Sized {
-                    ::witbind::rt::native::missing(&__NATIVE, "resize")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "resize")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `witbind-fixtures:async-functions/host` until the returned guard is dropped (the one installed before comes back then).

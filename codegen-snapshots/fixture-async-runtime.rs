@@ -596,51 +596,51 @@ pub mod witbind_fixtures {
                     a: u32,
                     b: u32,
                 ) -> ::witbind::rt::native::BoxFuture<'_, u32> {
-                    ::witbind::rt::native::missing(&__NATIVE, "slow-add")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "slow-add")
                 }
                 fn add(
                     &self,
                     a: u32,
                     b: u32,
                 ) -> ::witbind::rt::native::BoxFuture<'_, u32> {
-                    ::witbind::rt::native::missing(&__NATIVE, "add")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "add")
                 }
                 fn echo(
                     &self,
                     s: ::witbind::rt::String,
                     yields: u32,
                 ) -> ::witbind::rt::native::BoxFuture<'_, ::witbind::rt::String> {
-                    ::witbind::rt::native::missing(&__NATIVE, "echo")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "echo")
                 }
                 fn bytes(
                     &self,
                     len: u64,
                 ) -> ::witbind::rt::async_support::StreamReader<u8> {
-                    ::witbind::rt::native::missing(&__NATIVE, "bytes")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "bytes")
                 }
                 fn sink(
                     &self,
                     s: ::witbind::rt::async_support::StreamReader<u8>,
                 ) -> ::witbind::rt::native::BoxFuture<'_, (u64, u64)> {
-                    ::witbind::rt::native::missing(&__NATIVE, "sink")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "sink")
                 }
                 fn items(
                     &self,
                     n: u32,
                 ) -> ::witbind::rt::async_support::StreamReader<Item> {
-                    ::witbind::rt::native::missing(&__NATIVE, "items")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "items")
                 }
                 fn later(
                     &self,
                     v: &str,
                 ) -> ::witbind::rt::async_support::FutureReader<::witbind::rt::String> {
-                    ::witbind::rt::native::missing(&__NATIVE, "later")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "later")
                 }
                 fn await_future(
                     &self,
                     f: ::witbind::rt::async_support::FutureReader<u32>,
                 ) -> ::witbind::rt::native::BoxFuture<'_, u32> {
-                    ::witbind::rt::native::missing(&__NATIVE, "await-future")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "await-future")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `witbind-fixtures:async-runtime/host` until the returned guard is dropped (the one installed before comes back then).

@@ -472,24 +472,28 @@ pub mod witbind_fixtures {
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
                 fn token_new(&self, id: u32) -> Token {
-                    ::witbind::rt::native::missing(&__NATIVE, "[constructor]token")
+                    ::witbind::rt::native::missing::<
+                        dyn Host,
+                    >(&__NATIVE, "[constructor]token")
                 }
                 fn delayed(
                     &self,
                     v: ::witbind::rt::String,
                     yields: u32,
                 ) -> ::witbind::rt::native::BoxFuture<'_, ::witbind::rt::String> {
-                    ::witbind::rt::native::missing(&__NATIVE, "delayed")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "delayed")
                 }
                 fn delayed_token(
                     &self,
                     id: u32,
                     yields: u32,
                 ) -> ::witbind::rt::native::BoxFuture<'_, Token> {
-                    ::witbind::rt::native::missing(&__NATIVE, "delayed-token")
+                    ::witbind::rt::native::missing::<
+                        dyn Host,
+                    >(&__NATIVE, "delayed-token")
                 }
                 fn gated(&self, v: u32) -> ::witbind::rt::native::BoxFuture<'_, u32> {
-                    ::witbind::rt::native::missing(&__NATIVE, "gated")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "gated")
                 }
                 fn read_stream(
                     &self,
@@ -498,26 +502,26 @@ pub mod witbind_fixtures {
                     limit: u32,
                     yields: u32,
                 ) -> ::witbind::rt::native::BoxFuture<'_, ::witbind::rt::Vec<u8>> {
-                    ::witbind::rt::native::missing(&__NATIVE, "read-stream")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "read-stream")
                 }
                 fn held_future(
                     &self,
                     v: &str,
                 ) -> ::witbind::rt::async_support::FutureReader<::witbind::rt::String> {
-                    ::witbind::rt::native::missing(&__NATIVE, "held-future")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "held-future")
                 }
                 fn release(&self) {
-                    ::witbind::rt::native::missing(&__NATIVE, "release")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "release")
                 }
                 fn write_stream(
                     &self,
                     v: &[u8],
                     chunk: u32,
                 ) -> ::witbind::rt::async_support::StreamReader<u8> {
-                    ::witbind::rt::native::missing(&__NATIVE, "write-stream")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "write-stream")
                 }
                 fn step(&self, step: &str) {
-                    ::witbind::rt::native::missing(&__NATIVE, "step")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "step")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `witbind-fixtures:async-semantics/host` until the returned guard is dropped (the one installed before comes back then).
@@ -530,7 +534,9 @@ pub mod witbind_fixtures {
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait HostToken: 'static {
                 fn id(&self) -> u32 {
-                    ::witbind::rt::native::missing(&__NATIVE, "[method]token.id")
+                    ::witbind::rt::native::missing::<
+                        dyn HostToken,
+                    >(&__NATIVE, "[method]token.id")
                 }
             }
             ::witbind::rt::native_resource!(Token, HostToken);

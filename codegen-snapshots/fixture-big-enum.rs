@@ -1622,14 +1622,16 @@ pub mod witbind_fixtures {
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
                 fn echo_wide(&self, x: Wide) -> Wide {
-                    ::witbind::rt::native::missing(&__NATIVE, "echo-wide")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "echo-wide")
                 }
                 fn in_containers(
                     &self,
                     x: &[Wide],
                     y: ::core::option::Option<Wide>,
                 ) -> ::core::result::Result<Wide, Wide> {
-                    ::witbind::rt::native::missing(&__NATIVE, "in-containers")
+                    ::witbind::rt::native::missing::<
+                        dyn Host,
+                    >(&__NATIVE, "in-containers")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `witbind-fixtures:big-enum/wide-enum` until the returned guard is dropped (the one installed before comes back then).

@@ -88,7 +88,7 @@ pub trait Host: 'static {
         a15: u64,
         a16: u64,
     ) -> (u64, u64, u64) {
-        ::witbind::rt::native::missing(&__NATIVE, "wide-world-fn")
+        ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "wide-world-fn")
     }
 }
 /// Natively: makes `host` this thread's implementation of `witbind-fixtures:big-signatures/big-signatures` until the returned guard is dropped (the one installed before comes back then).
@@ -516,7 +516,9 @@ pub mod witbind_fixtures {
                     a14: u32,
                     a15: u32,
                 ) {
-                    ::witbind::rt::native::missing(&__NATIVE, "sixteen-params")
+                    ::witbind::rt::native::missing::<
+                        dyn Host,
+                    >(&__NATIVE, "sixteen-params")
                 }
                 #[allow(clippy::too_many_arguments)]
                 fn seventeen_params(
@@ -539,7 +541,9 @@ pub mod witbind_fixtures {
                     a15: u32,
                     a16: u32,
                 ) {
-                    ::witbind::rt::native::missing(&__NATIVE, "seventeen-params")
+                    ::witbind::rt::native::missing::<
+                        dyn Host,
+                    >(&__NATIVE, "seventeen-params")
                 }
                 #[allow(clippy::too_many_arguments)]
                 fn many_strings(
@@ -554,25 +558,33 @@ pub mod witbind_fixtures {
                     h: &str,
                     i: &str,
                 ) -> ::witbind::rt::String {
-                    ::witbind::rt::native::missing(&__NATIVE, "many-strings")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "many-strings")
                 }
                 fn record_param(&self, x: Seventeen) {
-                    ::witbind::rt::native::missing(&__NATIVE, "record-param")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "record-param")
                 }
                 fn record_result(&self) -> Seventeen {
-                    ::witbind::rt::native::missing(&__NATIVE, "record-result")
+                    ::witbind::rt::native::missing::<
+                        dyn Host,
+                    >(&__NATIVE, "record-result")
                 }
                 fn echo_seventeen(&self, x: Seventeen) -> Seventeen {
-                    ::witbind::rt::native::missing(&__NATIVE, "echo-seventeen")
+                    ::witbind::rt::native::missing::<
+                        dyn Host,
+                    >(&__NATIVE, "echo-seventeen")
                 }
                 fn two_results(&self) -> (u32, u32) {
-                    ::witbind::rt::native::missing(&__NATIVE, "two-results")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "two-results")
                 }
                 fn option_result(&self) -> ::core::option::Option<u64> {
-                    ::witbind::rt::native::missing(&__NATIVE, "option-result")
+                    ::witbind::rt::native::missing::<
+                        dyn Host,
+                    >(&__NATIVE, "option-result")
                 }
                 fn string_result(&self) -> ::witbind::rt::String {
-                    ::witbind::rt::native::missing(&__NATIVE, "string-result")
+                    ::witbind::rt::native::missing::<
+                        dyn Host,
+                    >(&__NATIVE, "string-result")
                 }
                 fn large_result(
                     &self,
@@ -581,7 +593,7 @@ pub mod witbind_fixtures {
                     (::witbind::rt::String, ::witbind::rt::Vec<u8>, u64),
                     (Seventeen, ::witbind::rt::String),
                 > {
-                    ::witbind::rt::native::missing(&__NATIVE, "large-result")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "large-result")
                 }
                 #[allow(clippy::too_many_arguments)]
                 fn mixed(
@@ -595,7 +607,7 @@ pub mod witbind_fixtures {
                     nested: &[::witbind::rt::Vec<u8>],
                     last: char,
                 ) -> (::witbind::rt::String, u64) {
-                    ::witbind::rt::native::missing(&__NATIVE, "mixed")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "mixed")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `witbind-fixtures:big-signatures/wide` until the returned guard is dropped (the one installed before comes back then).

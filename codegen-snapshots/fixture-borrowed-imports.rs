@@ -118,10 +118,9 @@ pub mod witbind_fixtures {
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
                 fn handle_source_new(&self) -> HandleSource {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[constructor]handle-source",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn Host,
+                    >(&__NATIVE, "[constructor]handle-source")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `witbind-fixtures:borrowed-imports/res` until the returned guard is dropped (the one installed before comes back then).
@@ -134,7 +133,9 @@ pub mod witbind_fixtures {
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait HostHandleSource: 'static {
                 fn id(&self) -> u32 {
-                    ::witbind::rt::native::missing(&__NATIVE, "[method]handle-source.id")
+                    ::witbind::rt::native::missing::<
+                        dyn HostHandleSource,
+                    >(&__NATIVE, "[method]handle-source.id")
                 }
             }
             ::witbind::rt::native_resource!(HandleSource, HostHandleSource);

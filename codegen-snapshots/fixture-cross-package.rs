@@ -35,10 +35,10 @@ const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interf
 #[allow(unused_variables, clippy::len_without_is_empty)]
 pub trait Host: 'static {
     fn first_thing(&self) -> ::core::option::Option<Thing> {
-        ::witbind::rt::native::missing(&__NATIVE, "first-thing")
+        ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "first-thing")
     }
     fn count_things(&self) -> u32 {
-        ::witbind::rt::native::missing(&__NATIVE, "count-things")
+        ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "count-things")
     }
 }
 /// Natively: makes `host` this thread's implementation of `witbind-fixtures:cross-package/cross-package` until the returned guard is dropped (the one installed before comes back then).
@@ -94,7 +94,7 @@ pub mod witbind_deps {
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
                 fn now(&self, by: Id) -> Stamp {
-                    ::witbind::rt::native::missing(&__NATIVE, "now")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "now")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `witbind-deps:base/types` until the returned guard is dropped (the one installed before comes back then).
@@ -224,7 +224,9 @@ pub mod witbind_deps {
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
                 fn registry_new(&self) -> Registry {
-                    ::witbind::rt::native::missing(&__NATIVE, "[constructor]registry")
+                    ::witbind::rt::native::missing::<
+                        dyn Host,
+                    >(&__NATIVE, "[constructor]registry")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `witbind-deps:types/things@1.2.3` until the returned guard is dropped (the one installed before comes back then).
@@ -238,10 +240,14 @@ pub mod witbind_deps {
             pub trait HostRegistry: 'static {
                 #[allow(clippy::should_implement_trait)]
                 fn add(&self, thing: &Thing) -> Id {
-                    ::witbind::rt::native::missing(&__NATIVE, "[method]registry.add")
+                    ::witbind::rt::native::missing::<
+                        dyn HostRegistry,
+                    >(&__NATIVE, "[method]registry.add")
                 }
                 fn get(&self, id: Id) -> ::core::option::Option<Thing> {
-                    ::witbind::rt::native::missing(&__NATIVE, "[method]registry.get")
+                    ::witbind::rt::native::missing::<
+                        dyn HostRegistry,
+                    >(&__NATIVE, "[method]registry.get")
                 }
             }
             ::witbind::rt::native_resource!(Registry, HostRegistry);
@@ -345,7 +351,7 @@ pub mod witbind_fixtures {
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
                 fn wrap(&self, thing: &Thing, registry: &Registry) -> Wrapper {
-                    ::witbind::rt::native::missing(&__NATIVE, "wrap")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "wrap")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `witbind-fixtures:cross-package/types` until the returned guard is dropped (the one installed before comes back then).

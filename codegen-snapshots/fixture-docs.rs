@@ -25,7 +25,7 @@ const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interf
 #[allow(unused_variables, clippy::len_without_is_empty)]
 pub trait Host: 'static {
     fn world_fn(&self, level: Level, options: Options) {
-        ::witbind::rt::native::missing(&__NATIVE, "world-fn")
+        ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "world-fn")
     }
 }
 /// Natively: makes `host` this thread's implementation of `witbind-fixtures:docs/docs` until the returned guard is dropped (the one installed before comes back then).
@@ -187,22 +187,26 @@ pub mod witbind_fixtures {
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
                 fn handle_new(&self) -> Handle {
-                    ::witbind::rt::native::missing(&__NATIVE, "[constructor]handle")
+                    ::witbind::rt::native::missing::<
+                        dyn Host,
+                    >(&__NATIVE, "[constructor]handle")
                 }
                 fn handle_function(&self) -> Handle {
-                    ::witbind::rt::native::missing(&__NATIVE, "[static]handle.function")
+                    ::witbind::rt::native::missing::<
+                        dyn Host,
+                    >(&__NATIVE, "[static]handle.function")
                 }
                 fn run(&self, input: &Thing) -> Choice {
-                    ::witbind::rt::native::missing(&__NATIVE, "run")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "run")
                 }
                 fn undocumented(&self) {
-                    ::witbind::rt::native::missing(&__NATIVE, "undocumented")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "undocumented")
                 }
                 fn empty_doc(&self) {
-                    ::witbind::rt::native::missing(&__NATIVE, "empty-doc")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "empty-doc")
                 }
                 fn tight_doc(&self) {
-                    ::witbind::rt::native::missing(&__NATIVE, "tight-doc")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "tight-doc")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `witbind-fixtures:docs/documented` until the returned guard is dropped (the one installed before comes back then).
@@ -215,7 +219,9 @@ pub mod witbind_fixtures {
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait HostHandle: 'static {
                 fn method(&self) {
-                    ::witbind::rt::native::missing(&__NATIVE, "[method]handle.method")
+                    ::witbind::rt::native::missing::<
+                        dyn HostHandle,
+                    >(&__NATIVE, "[method]handle.method")
                 }
             }
             ::witbind::rt::native_resource!(Handle, HostHandle);
@@ -272,7 +278,7 @@ pub mod inline {
     #[allow(unused_variables, clippy::len_without_is_empty)]
     pub trait Host: 'static {
         fn inner(&self) {
-            ::witbind::rt::native::missing(&__NATIVE, "inner")
+            ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "inner")
         }
     }
     /// Natively: makes `host` this thread's implementation of `inline` until the returned guard is dropped (the one installed before comes back then).

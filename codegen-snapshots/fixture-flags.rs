@@ -212,25 +212,29 @@ pub mod witbind_fixtures {
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
                 fn echo_one(&self, x: One) -> One {
-                    ::witbind::rt::native::missing(&__NATIVE, "echo-one")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "echo-one")
                 }
                 fn echo_eight(&self, x: Eight) -> Eight {
-                    ::witbind::rt::native::missing(&__NATIVE, "echo-eight")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "echo-eight")
                 }
                 fn echo_nine(&self, x: Nine) -> Nine {
-                    ::witbind::rt::native::missing(&__NATIVE, "echo-nine")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "echo-nine")
                 }
                 fn echo_sixteen(&self, x: Sixteen) -> Sixteen {
-                    ::witbind::rt::native::missing(&__NATIVE, "echo-sixteen")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "echo-sixteen")
                 }
                 fn echo_seventeen(&self, x: Seventeen) -> Seventeen {
-                    ::witbind::rt::native::missing(&__NATIVE, "echo-seventeen")
+                    ::witbind::rt::native::missing::<
+                        dyn Host,
+                    >(&__NATIVE, "echo-seventeen")
                 }
                 fn echo_thirty_two(&self, x: ThirtyTwo) -> ThirtyTwo {
-                    ::witbind::rt::native::missing(&__NATIVE, "echo-thirty-two")
+                    ::witbind::rt::native::missing::<
+                        dyn Host,
+                    >(&__NATIVE, "echo-thirty-two")
                 }
                 fn echo_access(&self, x: Access) -> Access {
-                    ::witbind::rt::native::missing(&__NATIVE, "echo-access")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "echo-access")
                 }
                 #[allow(clippy::too_many_arguments)]
                 fn all(
@@ -244,7 +248,7 @@ pub mod witbind_fixtures {
                     g: &[Access],
                     h: ::core::option::Option<Nine>,
                 ) -> (One, ThirtyTwo) {
-                    ::witbind::rt::native::missing(&__NATIVE, "all")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "all")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `witbind-fixtures:flags/permissions` until the returned guard is dropped (the one installed before comes back then).

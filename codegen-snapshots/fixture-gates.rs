@@ -20,7 +20,7 @@ const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interf
 #[allow(unused_variables, clippy::len_without_is_empty)]
 pub trait Host: 'static {
     fn newer_fn(&self) {
-        ::witbind::rt::native::missing(&__NATIVE, "newer-fn")
+        ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "newer-fn")
     }
 }
 /// Natively: makes `host` this thread's implementation of `witbind-fixtures:gates@1.1.0/gates` until the returned guard is dropped (the one installed before comes back then).
@@ -107,13 +107,17 @@ pub mod witbind_fixtures {
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
                 fn configure(&self, config: Config) {
-                    ::witbind::rt::native::missing(&__NATIVE, "configure")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "configure")
                 }
                 fn old_configure(&self, level: u8) {
-                    ::witbind::rt::native::missing(&__NATIVE, "old-configure")
+                    ::witbind::rt::native::missing::<
+                        dyn Host,
+                    >(&__NATIVE, "old-configure")
                 }
                 fn widget_new(&self) -> Widget {
-                    ::witbind::rt::native::missing(&__NATIVE, "[constructor]widget")
+                    ::witbind::rt::native::missing::<
+                        dyn Host,
+                    >(&__NATIVE, "[constructor]widget")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `witbind-fixtures:gates/stable@1.1.0` until the returned guard is dropped (the one installed before comes back then).

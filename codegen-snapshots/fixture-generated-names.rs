@@ -28,7 +28,7 @@ const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interf
 #[allow(unused_variables, clippy::len_without_is_empty)]
 pub trait Host: 'static {
     fn i(&self, t: &T) -> Ret {
-        ::witbind::rt::native::missing(&__NATIVE, "i")
+        ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "i")
     }
 }
 /// Natively: makes `host` this thread's implementation of `witbind-fixtures:generated-names/generated-names` until the returned guard is dropped (the one installed before comes back then).
@@ -484,10 +484,14 @@ pub mod witbind_fixtures {
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
                 fn handle_new(&self, t: &T) -> Handle {
-                    ::witbind::rt::native::missing(&__NATIVE, "[constructor]handle")
+                    ::witbind::rt::native::missing::<
+                        dyn Host,
+                    >(&__NATIVE, "[constructor]handle")
                 }
                 fn handle_t(&self, t: &T, ret: &Ret) -> Handle {
-                    ::witbind::rt::native::missing(&__NATIVE, "[static]handle.t")
+                    ::witbind::rt::native::missing::<
+                        dyn Host,
+                    >(&__NATIVE, "[static]handle.t")
                 }
                 fn uses(
                     &self,
@@ -497,7 +501,7 @@ pub mod witbind_fixtures {
                     len: Len,
                     result: &[Ret],
                 ) -> T {
-                    ::witbind::rt::native::missing(&__NATIVE, "uses")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "uses")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `witbind-fixtures:generated-names/t` until the returned guard is dropped (the one installed before comes back then).
@@ -510,10 +514,14 @@ pub mod witbind_fixtures {
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait HostHandle: 'static {
                 fn rep(&self) -> u32 {
-                    ::witbind::rt::native::missing(&__NATIVE, "[method]handle.rep")
+                    ::witbind::rt::native::missing::<
+                        dyn HostHandle,
+                    >(&__NATIVE, "[method]handle.rep")
                 }
                 fn ret(&self, ptr: &Handle, len: &Ret) -> T {
-                    ::witbind::rt::native::missing(&__NATIVE, "[method]handle.ret")
+                    ::witbind::rt::native::missing::<
+                        dyn HostHandle,
+                    >(&__NATIVE, "[method]handle.ret")
                 }
             }
             ::witbind::rt::native_resource!(Handle, HostHandle);
@@ -522,7 +530,9 @@ pub mod witbind_fixtures {
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait HostRt: 'static {
                 fn guest(&self, i: u32) -> ::witbind::rt::String {
-                    ::witbind::rt::native::missing(&__NATIVE, "[method]rt.guest")
+                    ::witbind::rt::native::missing::<
+                        dyn HostRt,
+                    >(&__NATIVE, "[method]rt.guest")
                 }
             }
             ::witbind::rt::native_resource!(Rt, HostRt);
@@ -1055,17 +1065,17 @@ pub mod witbind_fixtures {
                     handle: u64,
                     rt: &Rt,
                 ) -> ::core::result::Result<T, T> {
-                    ::witbind::rt::native::missing(&__NATIVE, "ret")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "ret")
                 }
                 fn i(&self, i: &[::witbind::rt::Vec<T>]) -> ::witbind::rt::Vec<T> {
-                    ::witbind::rt::native::missing(&__NATIVE, "i")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "i")
                 }
                 fn arg0(
                     &self,
                     arg0: ::core::option::Option<&T>,
                     rep: (&T, &Ptr),
                 ) -> ::core::option::Option<T> {
-                    ::witbind::rt::native::missing(&__NATIVE, "arg0")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "arg0")
                 }
                 fn result(
                     &self,
@@ -1074,10 +1084,10 @@ pub mod witbind_fixtures {
                     ptr: &[::witbind::rt::String],
                     len: u32,
                 ) -> ::witbind::rt::String {
-                    ::witbind::rt::native::missing(&__NATIVE, "result")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "result")
                 }
                 fn handle(&self, t: ::core::option::Option<&T>) -> u32 {
-                    ::witbind::rt::native::missing(&__NATIVE, "handle")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "handle")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `witbind-fixtures:generated-names/locals` until the returned guard is dropped (the one installed before comes back then).

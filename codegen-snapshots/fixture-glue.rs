@@ -654,34 +654,38 @@ pub mod witbind_fixtures {
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
                 fn counter_new(&self, start: u32) -> Counter {
-                    ::witbind::rt::native::missing(&__NATIVE, "[constructor]counter")
+                    ::witbind::rt::native::missing::<
+                        dyn Host,
+                    >(&__NATIVE, "[constructor]counter")
                 }
                 fn counter_merge(&self, a: Counter, b: &Counter) -> Counter {
-                    ::witbind::rt::native::missing(&__NATIVE, "[static]counter.merge")
+                    ::witbind::rt::native::missing::<
+                        dyn Host,
+                    >(&__NATIVE, "[static]counter.merge")
                 }
                 fn string(&self, s: &str) -> ::witbind::rt::String {
-                    ::witbind::rt::native::missing(&__NATIVE, "string")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "string")
                 }
                 fn bytes(&self, b: &[u8]) -> ::witbind::rt::Vec<u8> {
-                    ::witbind::rt::native::missing(&__NATIVE, "bytes")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "bytes")
                 }
                 fn strings(
                     &self,
                     l: &[::witbind::rt::String],
                 ) -> ::witbind::rt::Vec<::witbind::rt::String> {
-                    ::witbind::rt::native::missing(&__NATIVE, "strings")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "strings")
                 }
                 fn people(&self, p: &[Person]) -> ::witbind::rt::Vec<Person> {
-                    ::witbind::rt::native::missing(&__NATIVE, "people")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "people")
                 }
                 fn shapes(&self, s: &Shape) -> Shape {
-                    ::witbind::rt::native::missing(&__NATIVE, "shapes")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "shapes")
                 }
                 fn maybe(
                     &self,
                     o: ::core::option::Option<&str>,
                 ) -> ::core::option::Option<::witbind::rt::String> {
-                    ::witbind::rt::native::missing(&__NATIVE, "maybe")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "maybe")
                 }
                 fn outcome(
                     &self,
@@ -690,19 +694,19 @@ pub mod witbind_fixtures {
                     ::witbind::rt::String,
                     ::witbind::rt::Vec<u32>,
                 > {
-                    ::witbind::rt::native::missing(&__NATIVE, "outcome")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "outcome")
                 }
                 fn triple(
                     &self,
                     t: (&str, u8, f64),
                 ) -> (::witbind::rt::String, u8, f64) {
-                    ::witbind::rt::native::missing(&__NATIVE, "triple")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "triple")
                 }
                 fn permissions(&self, p: Perms) -> Perms {
-                    ::witbind::rt::native::missing(&__NATIVE, "permissions")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "permissions")
                 }
                 fn colors(&self, c: Color) -> Color {
-                    ::witbind::rt::native::missing(&__NATIVE, "colors")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "colors")
                 }
                 fn scalars(
                     &self,
@@ -711,19 +715,19 @@ pub mod witbind_fixtures {
                     n: u64,
                     f: f32,
                 ) -> (char, bool, u64, f32) {
-                    ::witbind::rt::native::missing(&__NATIVE, "scalars")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "scalars")
                 }
                 fn counts(
                     &self,
                     m: &::witbind::rt::Map<::witbind::rt::String, u32>,
                 ) -> ::witbind::rt::Map<::witbind::rt::String, u32> {
-                    ::witbind::rt::native::missing(&__NATIVE, "counts")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "counts")
                 }
                 fn fixed(&self, a: [u16; 3]) -> [u16; 3] {
-                    ::witbind::rt::native::missing(&__NATIVE, "fixed")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "fixed")
                 }
                 fn pads(&self, p: &[Pad]) -> ::witbind::rt::Vec<Pad> {
-                    ::witbind::rt::native::missing(&__NATIVE, "pads")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "pads")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `witbind-fixtures:glue/host` until the returned guard is dropped (the one installed before comes back then).
@@ -736,11 +740,15 @@ pub mod witbind_fixtures {
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait HostCounter: 'static {
                 fn get(&self) -> u32 {
-                    ::witbind::rt::native::missing(&__NATIVE, "[method]counter.get")
+                    ::witbind::rt::native::missing::<
+                        dyn HostCounter,
+                    >(&__NATIVE, "[method]counter.get")
                 }
                 #[allow(clippy::should_implement_trait)]
                 fn add(&self, by: u32) {
-                    ::witbind::rt::native::missing(&__NATIVE, "[method]counter.add")
+                    ::witbind::rt::native::missing::<
+                        dyn HostCounter,
+                    >(&__NATIVE, "[method]counter.add")
                 }
             }
             ::witbind::rt::native_resource!(Counter, HostCounter);

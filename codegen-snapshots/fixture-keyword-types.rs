@@ -157,10 +157,10 @@ pub mod witbind_fixtures {
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
                 fn take(&self, x: &Gen, y: &Type, z: &Fn) -> Gen {
-                    ::witbind::rt::native::missing(&__NATIVE, "take")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "take")
                 }
                 fn all(&self, x: &[Self_]) -> Self_ {
-                    ::witbind::rt::native::missing(&__NATIVE, "all")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "all")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `witbind-fixtures:keyword-types/types` until the returned guard is dropped (the one installed before comes back then).

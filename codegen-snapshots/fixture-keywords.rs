@@ -24,7 +24,7 @@ const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interf
 #[allow(unused_variables, clippy::len_without_is_empty)]
 pub trait Host: 'static {
     fn fn_(&self, type_: Async) -> Async {
-        ::witbind::rt::native::missing(&__NATIVE, "fn")
+        ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "fn")
     }
 }
 /// Natively: makes `host` this thread's implementation of `witbind-fixtures:keywords/keywords` until the returned guard is dropped (the one installed before comes back then).
@@ -442,13 +442,19 @@ pub mod witbind_fixtures {
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
                 fn fn_new(&self, self_: u8, type_: &str) -> Fn {
-                    ::witbind::rt::native::missing(&__NATIVE, "[constructor]fn")
+                    ::witbind::rt::native::missing::<
+                        dyn Host,
+                    >(&__NATIVE, "[constructor]fn")
                 }
                 fn fn_super_(&self, crate_: Crate) -> Fn {
-                    ::witbind::rt::native::missing(&__NATIVE, "[static]fn.super")
+                    ::witbind::rt::native::missing::<
+                        dyn Host,
+                    >(&__NATIVE, "[static]fn.super")
                 }
                 fn fn_async_(&self) {
-                    ::witbind::rt::native::missing(&__NATIVE, "[static]fn.async")
+                    ::witbind::rt::native::missing::<
+                        dyn Host,
+                    >(&__NATIVE, "[static]fn.async")
                 }
                 #[allow(clippy::too_many_arguments)]
                 fn where_(
@@ -461,46 +467,46 @@ pub mod witbind_fixtures {
                     ref_: &[u8],
                     mut_: ::core::option::Option<u32>,
                 ) -> Self_ {
-                    ::witbind::rt::native::missing(&__NATIVE, "where")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "where")
                 }
                 fn loop_(&self, dyn_: &Dyn, use_: &[Crate]) -> Type {
-                    ::witbind::rt::native::missing(&__NATIVE, "loop")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "loop")
                 }
                 fn async_(&self, await_: u32) {
-                    ::witbind::rt::native::missing(&__NATIVE, "async")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "async")
                 }
                 fn await_(&self) {
-                    ::witbind::rt::native::missing(&__NATIVE, "await")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "await")
                 }
                 fn try_(&self) -> ::core::result::Result<u8, ::witbind::rt::String> {
-                    ::witbind::rt::native::missing(&__NATIVE, "try")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "try")
                 }
                 fn union(&self) {
-                    ::witbind::rt::native::missing(&__NATIVE, "union")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "union")
                 }
                 fn macro_rules(&self) {
-                    ::witbind::rt::native::missing(&__NATIVE, "macro-rules")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "macro-rules")
                 }
                 fn box_(&self, box_: u8) {
-                    ::witbind::rt::native::missing(&__NATIVE, "box")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "box")
                 }
                 fn yield_(&self) {
-                    ::witbind::rt::native::missing(&__NATIVE, "yield")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "yield")
                 }
                 fn r#gen(&self) {
-                    ::witbind::rt::native::missing(&__NATIVE, "gen")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "gen")
                 }
                 fn raw(&self) {
-                    ::witbind::rt::native::missing(&__NATIVE, "raw")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "raw")
                 }
                 fn safe(&self) {
-                    ::witbind::rt::native::missing(&__NATIVE, "safe")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "safe")
                 }
                 fn static_(&self) {
-                    ::witbind::rt::native::missing(&__NATIVE, "static")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "static")
                 }
                 fn impl_(&self, impl_trait: u8) {
-                    ::witbind::rt::native::missing(&__NATIVE, "impl")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "impl")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `witbind-fixtures:keywords/self` until the returned guard is dropped (the one installed before comes back then).
@@ -513,13 +519,19 @@ pub mod witbind_fixtures {
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait HostFn: 'static {
                 fn self_(&self, value: u32) -> u32 {
-                    ::witbind::rt::native::missing(&__NATIVE, "[method]fn.self")
+                    ::witbind::rt::native::missing::<
+                        dyn HostFn,
+                    >(&__NATIVE, "[method]fn.self")
                 }
                 fn type_(&self) -> Type {
-                    ::witbind::rt::native::missing(&__NATIVE, "[method]fn.type")
+                    ::witbind::rt::native::missing::<
+                        dyn HostFn,
+                    >(&__NATIVE, "[method]fn.type")
                 }
                 fn match_(&self, other: &Fn) -> bool {
-                    ::witbind::rt::native::missing(&__NATIVE, "[method]fn.match")
+                    ::witbind::rt::native::missing::<
+                        dyn HostFn,
+                    >(&__NATIVE, "[method]fn.match")
                 }
             }
             ::witbind::rt::native_resource!(Fn, HostFn);
@@ -841,7 +853,7 @@ pub mod witbind_fixtures {
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
                 fn use_all(&self, self_: Self_, crate_: Crate, fn_: Fn) -> Self_ {
-                    ::witbind::rt::native::missing(&__NATIVE, "use-all")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "use-all")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `witbind-fixtures:keywords/super` until the returned guard is dropped (the one installed before comes back then).
@@ -896,7 +908,7 @@ pub mod witbind_fixtures {
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
                 fn crate_(&self, crate_: Super) -> Super {
-                    ::witbind::rt::native::missing(&__NATIVE, "crate")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "crate")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `witbind-fixtures:keywords/crate` until the returned guard is dropped (the one installed before comes back then).
@@ -934,7 +946,7 @@ pub mod witbind_fixtures {
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
                 fn type_(&self, type_: u8) -> u8 {
-                    ::witbind::rt::native::missing(&__NATIVE, "type")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "type")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `witbind-fixtures:keywords/type` until the returned guard is dropped (the one installed before comes back then).
@@ -995,19 +1007,19 @@ pub mod witbind_fixtures {
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
                 fn dyn_(&self) {
-                    ::witbind::rt::native::missing(&__NATIVE, "dyn")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "dyn")
                 }
                 fn self_(&self) {
-                    ::witbind::rt::native::missing(&__NATIVE, "self")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "self")
                 }
                 fn super_(&self) {
-                    ::witbind::rt::native::missing(&__NATIVE, "super")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "super")
                 }
                 fn crate_(&self) {
-                    ::witbind::rt::native::missing(&__NATIVE, "crate")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "crate")
                 }
                 fn fn_(&self) {
-                    ::witbind::rt::native::missing(&__NATIVE, "fn")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "fn")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `witbind-fixtures:keywords/dyn` until the returned guard is dropped (the one installed before comes back then).
@@ -1048,7 +1060,7 @@ pub mod mod_ {
     #[allow(unused_variables, clippy::len_without_is_empty)]
     pub trait Host: 'static {
         fn pub_(&self, self_: u8) {
-            ::witbind::rt::native::missing(&__NATIVE, "pub")
+            ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "pub")
         }
     }
     /// Natively: makes `host` this thread's implementation of `mod` until the returned guard is dropped (the one installed before comes back then).

@@ -431,25 +431,27 @@ pub mod witbind_fixtures {
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
                 fn echo_bytes(&self, x: &[u8]) -> ::witbind::rt::Vec<u8> {
-                    ::witbind::rt::native::missing(&__NATIVE, "echo-bytes")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "echo-bytes")
                 }
                 fn echo_strings(
                     &self,
                     x: &[::witbind::rt::String],
                 ) -> ::witbind::rt::Vec<::witbind::rt::String> {
-                    ::witbind::rt::native::missing(&__NATIVE, "echo-strings")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "echo-strings")
                 }
                 fn echo_points(&self, x: &[Point]) -> ::witbind::rt::Vec<Point> {
-                    ::witbind::rt::native::missing(&__NATIVE, "echo-points")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "echo-points")
                 }
                 fn echo_polygons(&self, x: &[Polygon]) -> ::witbind::rt::Vec<Polygon> {
-                    ::witbind::rt::native::missing(&__NATIVE, "echo-polygons")
+                    ::witbind::rt::native::missing::<
+                        dyn Host,
+                    >(&__NATIVE, "echo-polygons")
                 }
                 fn echo_matrix(
                     &self,
                     x: &[::witbind::rt::Vec<f64>],
                 ) -> ::witbind::rt::Vec<::witbind::rt::Vec<f64>> {
-                    ::witbind::rt::native::missing(&__NATIVE, "echo-matrix")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "echo-matrix")
                 }
                 fn echo_deep(
                     &self,
@@ -457,7 +459,7 @@ pub mod witbind_fixtures {
                 ) -> ::witbind::rt::Vec<
                     ::witbind::rt::Vec<::witbind::rt::Vec<::witbind::rt::String>>,
                 > {
-                    ::witbind::rt::native::missing(&__NATIVE, "echo-deep")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "echo-deep")
                 }
                 #[allow(clippy::too_many_arguments)]
                 fn scalars(
@@ -473,7 +475,7 @@ pub mod witbind_fixtures {
                     i: &[f32],
                     j: &[char],
                 ) {
-                    ::witbind::rt::native::missing(&__NATIVE, "scalars")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "scalars")
                 }
                 fn compound(
                     &self,
@@ -482,10 +484,12 @@ pub mod witbind_fixtures {
                     c: &[::core::result::Result<::witbind::rt::String, u8>],
                     d: &[Chunk],
                 ) -> ::witbind::rt::Vec<Chunk> {
-                    ::witbind::rt::native::missing(&__NATIVE, "compound")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "compound")
                 }
                 fn nothing_listed(&self) -> ::witbind::rt::Vec<u32> {
-                    ::witbind::rt::native::missing(&__NATIVE, "nothing-listed")
+                    ::witbind::rt::native::missing::<
+                        dyn Host,
+                    >(&__NATIVE, "nothing-listed")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `witbind-fixtures:lists/sequences` until the returned guard is dropped (the one installed before comes back then).

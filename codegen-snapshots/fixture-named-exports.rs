@@ -101,13 +101,13 @@ pub mod logger {
     #[allow(unused_variables, clippy::len_without_is_empty)]
     pub trait Host: 'static {
         fn tally_new(&self, start: u64) -> Tally {
-            ::witbind::rt::native::missing(&__NATIVE, "[constructor]tally")
+            ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "[constructor]tally")
         }
         fn describe(&self) -> ::witbind::rt::String {
-            ::witbind::rt::native::missing(&__NATIVE, "describe")
+            ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "describe")
         }
         fn total(&self, t: &Tally) -> Snapshot {
-            ::witbind::rt::native::missing(&__NATIVE, "total")
+            ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "total")
         }
     }
     /// Natively: makes `host` this thread's implementation of `logger` until the returned guard is dropped (the one installed before comes back then).
@@ -120,7 +120,9 @@ pub mod logger {
     #[allow(unused_variables, clippy::len_without_is_empty)]
     pub trait HostTally: 'static {
         fn bump(&self) -> Snapshot {
-            ::witbind::rt::native::missing(&__NATIVE, "[method]tally.bump")
+            ::witbind::rt::native::missing::<
+                dyn HostTally,
+            >(&__NATIVE, "[method]tally.bump")
         }
     }
     ::witbind::rt::native_resource!(Tally, HostTally);

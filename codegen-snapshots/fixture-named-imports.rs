@@ -247,13 +247,13 @@ pub mod primary {
     #[allow(unused_variables, clippy::len_without_is_empty)]
     pub trait Host: 'static {
         fn bucket_new(&self, name: &str) -> Bucket {
-            ::witbind::rt::native::missing(&__NATIVE, "[constructor]bucket")
+            ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "[constructor]bucket")
         }
         fn describe(&self) -> ::witbind::rt::String {
-            ::witbind::rt::native::missing(&__NATIVE, "describe")
+            ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "describe")
         }
         fn set(&self, entry: &Entry) -> ::core::option::Option<Entry> {
-            ::witbind::rt::native::missing(&__NATIVE, "set")
+            ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "set")
         }
     }
     /// Natively: makes `host` this thread's implementation of `primary` until the returned guard is dropped (the one installed before comes back then).
@@ -266,10 +266,14 @@ pub mod primary {
     #[allow(unused_variables, clippy::len_without_is_empty)]
     pub trait HostBucket: 'static {
         fn name(&self) -> ::witbind::rt::String {
-            ::witbind::rt::native::missing(&__NATIVE, "[method]bucket.name")
+            ::witbind::rt::native::missing::<
+                dyn HostBucket,
+            >(&__NATIVE, "[method]bucket.name")
         }
         fn get(&self, key: &str) -> ::core::result::Result<Entry, Error> {
-            ::witbind::rt::native::missing(&__NATIVE, "[method]bucket.get")
+            ::witbind::rt::native::missing::<
+                dyn HostBucket,
+            >(&__NATIVE, "[method]bucket.get")
         }
     }
     ::witbind::rt::native_resource!(Bucket, HostBucket);
@@ -434,13 +438,13 @@ pub mod secondary {
     #[allow(unused_variables, clippy::len_without_is_empty)]
     pub trait Host: 'static {
         fn bucket_new(&self, name: &str) -> Bucket {
-            ::witbind::rt::native::missing(&__NATIVE, "[constructor]bucket")
+            ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "[constructor]bucket")
         }
         fn describe(&self) -> ::witbind::rt::String {
-            ::witbind::rt::native::missing(&__NATIVE, "describe")
+            ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "describe")
         }
         fn set(&self, entry: &Entry) -> ::core::option::Option<Entry> {
-            ::witbind::rt::native::missing(&__NATIVE, "set")
+            ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "set")
         }
     }
     /// Natively: makes `host` this thread's implementation of `secondary` until the returned guard is dropped (the one installed before comes back then).
@@ -453,10 +457,14 @@ pub mod secondary {
     #[allow(unused_variables, clippy::len_without_is_empty)]
     pub trait HostBucket: 'static {
         fn name(&self) -> ::witbind::rt::String {
-            ::witbind::rt::native::missing(&__NATIVE, "[method]bucket.name")
+            ::witbind::rt::native::missing::<
+                dyn HostBucket,
+            >(&__NATIVE, "[method]bucket.name")
         }
         fn get(&self, key: &str) -> ::core::result::Result<Entry, Error> {
-            ::witbind::rt::native::missing(&__NATIVE, "[method]bucket.get")
+            ::witbind::rt::native::missing::<
+                dyn HostBucket,
+            >(&__NATIVE, "[method]bucket.get")
         }
     }
     ::witbind::rt::native_resource!(Bucket, HostBucket);

@@ -187,13 +187,13 @@ pub mod witbind_fixtures {
                     '_,
                     ::witbind::rt::async_support::StreamReader<u8>,
                 > {
-                    ::witbind::rt::native::missing(&__NATIVE, "bytes")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "bytes")
                 }
                 fn later(
                     &self,
                     v: &str,
                 ) -> ::witbind::rt::async_support::FutureReader<::witbind::rt::String> {
-                    ::witbind::rt::native::missing(&__NATIVE, "later")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "later")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `witbind-fixtures:native-async/source` until the returned guard is dropped (the one installed before comes back then).

@@ -43,13 +43,13 @@ pub mod witbind_fixtures {
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
                 fn stable(&self) -> u32 {
-                    ::witbind::rt::native::missing(&__NATIVE, "stable")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "stable")
                 }
                 fn fancy(&self) -> u32 {
-                    ::witbind::rt::native::missing(&__NATIVE, "fancy")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "fancy")
                 }
                 fn other(&self) -> u32 {
-                    ::witbind::rt::native::missing(&__NATIVE, "other")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "other")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `witbind-fixtures:opt-all-features/api@1.0.0` until the returned guard is dropped (the one installed before comes back then).

@@ -43,7 +43,7 @@ const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interf
 #[allow(unused_variables, clippy::len_without_is_empty)]
 pub trait Host: 'static {
     fn set_level(&self, l: Level) {
-        ::witbind::rt::native::missing(&__NATIVE, "set-level")
+        ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "set-level")
     }
 }
 /// Natively: makes `host` this thread's implementation of `witbind-fixtures:opt-attributes@1.0.0/opt-attributes` until the returned guard is dropped (the one installed before comes back then).
@@ -142,7 +142,7 @@ pub mod witbind_fixtures {
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
                 fn draw(&self, s: Shape, at: Point, c: Color) {
-                    ::witbind::rt::native::missing(&__NATIVE, "draw")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "draw")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `witbind-fixtures:opt-attributes/shapes@1.0.0` until the returned guard is dropped (the one installed before comes back then).

@@ -36,7 +36,7 @@ pub mod witbind_fixtures {
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
                 fn check(&self, wanted: Access) -> Access {
-                    ::witbind::rt::native::missing(&__NATIVE, "check")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "check")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `witbind-fixtures:opt-bitflags-path/perms` until the returned guard is dropped (the one installed before comes back then).

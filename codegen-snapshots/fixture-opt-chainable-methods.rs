@@ -47,7 +47,7 @@ const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interf
 #[allow(unused_variables, clippy::len_without_is_empty)]
 pub trait Host: 'static {
     fn stack_new(&self) -> Stack {
-        ::witbind::rt::native::missing(&__NATIVE, "[constructor]stack")
+        ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "[constructor]stack")
     }
 }
 /// Natively: makes `host` this thread's implementation of `witbind-fixtures:opt-chainable-methods/opt-chainable-methods` until the returned guard is dropped (the one installed before comes back then).
@@ -62,10 +62,10 @@ pub fn install(host: impl Host) -> ::witbind::rt::native::Installed {
 #[allow(unused_variables, clippy::len_without_is_empty)]
 pub trait HostStack: 'static {
     fn push(&self, x: u32) {
-        ::witbind::rt::native::missing(&__NATIVE, "[method]stack.push")
+        ::witbind::rt::native::missing::<dyn HostStack>(&__NATIVE, "[method]stack.push")
     }
     fn pop(&self) -> ::core::option::Option<u32> {
-        ::witbind::rt::native::missing(&__NATIVE, "[method]stack.pop")
+        ::witbind::rt::native::missing::<dyn HostStack>(&__NATIVE, "[method]stack.pop")
     }
 }
 #[rustfmt::skip]
@@ -217,7 +217,9 @@ pub mod witbind_fixtures {
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
                 fn builder_new(&self) -> Builder {
-                    ::witbind::rt::native::missing(&__NATIVE, "[constructor]builder")
+                    ::witbind::rt::native::missing::<
+                        dyn Host,
+                    >(&__NATIVE, "[constructor]builder")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `witbind-fixtures:opt-chainable-methods/build` until the returned guard is dropped (the one installed before comes back then).
@@ -230,23 +232,30 @@ pub mod witbind_fixtures {
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait HostBuilder: 'static {
                 fn set_name(&self, name: &str) {
-                    ::witbind::rt::native::missing(&__NATIVE, "[method]builder.set-name")
+                    ::witbind::rt::native::missing::<
+                        dyn HostBuilder,
+                    >(&__NATIVE, "[method]builder.set-name")
                 }
                 #[allow(clippy::should_implement_trait)]
                 fn add(&self, x: u32) {
-                    ::witbind::rt::native::missing(&__NATIVE, "[method]builder.add")
+                    ::witbind::rt::native::missing::<
+                        dyn HostBuilder,
+                    >(&__NATIVE, "[method]builder.add")
                 }
                 fn add_later(&self, x: u32) -> ::witbind::rt::native::BoxFuture<'_, ()> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]builder.add-later",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostBuilder,
+                    >(&__NATIVE, "[method]builder.add-later")
                 }
                 fn reset(&self) {
-                    ::witbind::rt::native::missing(&__NATIVE, "[method]builder.reset")
+                    ::witbind::rt::native::missing::<
+                        dyn HostBuilder,
+                    >(&__NATIVE, "[method]builder.reset")
                 }
                 fn finish(&self) -> ::witbind::rt::String {
-                    ::witbind::rt::native::missing(&__NATIVE, "[method]builder.finish")
+                    ::witbind::rt::native::missing::<
+                        dyn HostBuilder,
+                    >(&__NATIVE, "[method]builder.finish")
                 }
             }
             ::witbind::rt::native_resource!(Builder, HostBuilder);

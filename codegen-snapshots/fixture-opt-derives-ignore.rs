@@ -88,7 +88,7 @@ pub mod witbind_fixtures {
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
                 fn place(&self, p: Point, l: Loose) -> Side {
-                    ::witbind::rt::native::missing(&__NATIVE, "place")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "place")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `witbind-fixtures:opt-derives-ignore/shapes` until the returned guard is dropped (the one installed before comes back then).

@@ -89,7 +89,7 @@ pub mod witbind_fixtures {
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
                 fn use_all(&self, p: Point, s: &Shape, d: Side, m: Mode) {
-                    ::witbind::rt::native::missing(&__NATIVE, "use-all")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "use-all")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `witbind-fixtures:opt-derives/types` until the returned guard is dropped (the one installed before comes back then).

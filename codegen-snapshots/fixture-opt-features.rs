@@ -37,10 +37,10 @@ pub mod witbind_fixtures {
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
                 fn stable(&self) -> u32 {
-                    ::witbind::rt::native::missing(&__NATIVE, "stable")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "stable")
                 }
                 fn fancy(&self) -> u32 {
-                    ::witbind::rt::native::missing(&__NATIVE, "fancy")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "fancy")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `witbind-fixtures:opt-features/api@1.0.0` until the returned guard is dropped (the one installed before comes back then).

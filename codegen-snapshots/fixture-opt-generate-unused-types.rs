@@ -42,7 +42,7 @@ pub mod witbind_fixtures {
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
                 fn used(&self) -> u32 {
-                    ::witbind::rt::native::missing(&__NATIVE, "used")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "used")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `witbind-fixtures:opt-generate-unused-types/types` until the returned guard is dropped (the one installed before comes back then).

@@ -117,10 +117,10 @@ pub mod witbind_fixtures {
                     a: &Counts,
                     b: &alloc::collections::BTreeMap<::witbind::rt::String, u32>,
                 ) -> Counts {
-                    ::witbind::rt::native::missing(&__NATIVE, "merge")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "merge")
                 }
                 fn build(&self) -> Index {
-                    ::witbind::rt::native::missing(&__NATIVE, "build")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "build")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `witbind-fixtures:opt-map-type/maps` until the returned guard is dropped (the one installed before comes back then).

@@ -130,7 +130,7 @@ pub mod witbind_fixtures {
                     x: ::witbind::rt::async_support::FutureReader<Point>,
                     y: ::witbind::rt::async_support::FutureReader<Other>,
                 ) -> ::witbind::rt::async_support::StreamReader<Other> {
-                    ::witbind::rt::native::missing(&__NATIVE, "f")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "f")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `witbind-fixtures:opt-merge-payloads/a` until the returned guard is dropped (the one installed before comes back then).
@@ -365,7 +365,7 @@ pub mod witbind_fixtures {
                     &self,
                     x: ::witbind::rt::async_support::FutureReader<Point>,
                 ) -> ::witbind::rt::async_support::StreamReader<Point> {
-                    ::witbind::rt::native::missing(&__NATIVE, "g")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "g")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `witbind-fixtures:opt-merge-payloads/b` until the returned guard is dropped (the one installed before comes back then).

@@ -120,7 +120,7 @@ pub mod witbind_fixtures {
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
                 fn draw(&self, s: &Shape, c: Color) -> Points {
-                    ::witbind::rt::native::missing(&__NATIVE, "draw")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "draw")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `witbind-fixtures:opt-merge-types/a` until the returned guard is dropped (the one installed before comes back then).
@@ -220,7 +220,7 @@ pub mod witbind_fixtures {
                     c: Color,
                     o: OtherPoint,
                 ) -> ::witbind::rt::Vec<Point> {
-                    ::witbind::rt::native::missing(&__NATIVE, "paint")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "paint")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `witbind-fixtures:opt-merge-types/b` until the returned guard is dropped (the one installed before comes back then).
@@ -314,7 +314,7 @@ pub mod witbind_fixtures {
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
                 fn touch(&self, e: &Entry, h: Holds) -> Entry {
-                    ::witbind::rt::native::missing(&__NATIVE, "touch")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "touch")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `witbind-fixtures:opt-merge-types/c` until the returned guard is dropped (the one installed before comes back then).

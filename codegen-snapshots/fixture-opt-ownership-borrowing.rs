@@ -318,10 +318,12 @@ pub mod witbind_fixtures {
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
                 fn res_new(&self) -> Res {
-                    ::witbind::rt::native::missing(&__NATIVE, "[constructor]res")
+                    ::witbind::rt::native::missing::<
+                        dyn Host,
+                    >(&__NATIVE, "[constructor]res")
                 }
                 fn send(&self, p: OnlyParam<'_>, pt: Point) {
-                    ::witbind::rt::native::missing(&__NATIVE, "send")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "send")
                 }
                 #[allow(clippy::too_many_arguments)]
                 fn f(
@@ -334,10 +336,10 @@ pub mod witbind_fixtures {
                     mm: M<'_>,
                     hh: Holds,
                 ) {
-                    ::witbind::rt::native::missing(&__NATIVE, "f")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "f")
                 }
                 fn echo(&self, n: &Named) -> Named {
-                    ::witbind::rt::native::missing(&__NATIVE, "echo")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "echo")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `witbind-fixtures:opt-ownership-borrowing/api` until the returned guard is dropped (the one installed before comes back then).

@@ -169,16 +169,16 @@ pub mod witbind_fixtures {
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
                 fn log(&self, message: &[u8]) {
-                    ::witbind::rt::native::missing(&__NATIVE, "log")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "log")
                 }
                 fn greet(&self, who: &Named) -> ::witbind::rt::Vec<u8> {
-                    ::witbind::rt::native::missing(&__NATIVE, "greet")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "greet")
                 }
                 fn parts(
                     &self,
                     text: &[u8],
                 ) -> ::witbind::rt::Vec<::witbind::rt::Vec<u8>> {
-                    ::witbind::rt::native::missing(&__NATIVE, "parts")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "parts")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `witbind-fixtures:opt-raw-strings/text` until the returned guard is dropped (the one installed before comes back then).

@@ -71,7 +71,7 @@ pub mod witbind_fixtures {
                     &self,
                     e: &Entry,
                 ) -> ::core::result::Result<u64, witbind::rt::String> {
-                    witbind::rt::native::missing(&__NATIVE, "store")
+                    witbind::rt::native::missing::<dyn Host>(&__NATIVE, "store")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `witbind-fixtures:opt-runtime-path/api` until the returned guard is dropped (the one installed before comes back then).

@@ -81,10 +81,12 @@ pub mod witbind_fixtures {
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
                 fn blob_new(&self) -> Blob {
-                    ::witbind::rt::native::missing(&__NATIVE, "[constructor]blob")
+                    ::witbind::rt::native::missing::<
+                        dyn Host,
+                    >(&__NATIVE, "[constructor]blob")
                 }
                 fn now(&self) -> u64 {
-                    ::witbind::rt::native::missing(&__NATIVE, "now")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "now")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `witbind-fixtures:opt-skip/api` until the returned guard is dropped (the one installed before comes back then).
@@ -97,7 +99,9 @@ pub mod witbind_fixtures {
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait HostBlob: 'static {
                 fn read(&self) -> ::witbind::rt::Vec<u8> {
-                    ::witbind::rt::native::missing(&__NATIVE, "[method]blob.read")
+                    ::witbind::rt::native::missing::<
+                        dyn HostBlob,
+                    >(&__NATIVE, "[method]blob.read")
                 }
             }
             ::witbind::rt::native_resource!(Blob, HostBlob);

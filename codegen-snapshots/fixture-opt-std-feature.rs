@@ -155,13 +155,13 @@ pub mod witbind_fixtures {
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
                 fn a(&self) -> ::core::result::Result<u32, Code> {
-                    ::witbind::rt::native::missing(&__NATIVE, "a")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "a")
                 }
                 fn b(&self) -> ::core::result::Result<u32, Failure> {
-                    ::witbind::rt::native::missing(&__NATIVE, "b")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "b")
                 }
                 fn c(&self) -> ::core::result::Result<u32, Problem> {
-                    ::witbind::rt::native::missing(&__NATIVE, "c")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "c")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `witbind-fixtures:opt-std-feature/errors` until the returned guard is dropped (the one installed before comes back then).

@@ -174,10 +174,10 @@ pub mod witbind_fixtures {
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
                 fn fetch(&self, url: &str) -> ::witbind::rt::Vec<u8> {
-                    ::witbind::rt::native::missing(&__NATIVE, "fetch")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "fetch")
                 }
                 fn ping(&self) -> ::witbind::rt::native::BoxFuture<'_, ()> {
-                    ::witbind::rt::native::missing(&__NATIVE, "ping")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "ping")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `witbind-fixtures:opt-sync/api` until the returned guard is dropped (the one installed before comes back then).

@@ -33,7 +33,7 @@ pub mod witbind_fixtures {
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
                 fn write(&self, line: &str) {
-                    ::witbind::rt::native::missing(&__NATIVE, "write")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "write")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `witbind-fixtures:opt-type-section-suffix/log` until the returned guard is dropped (the one installed before comes back then).

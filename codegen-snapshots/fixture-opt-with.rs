@@ -58,7 +58,7 @@ pub mod witbind_fixtures {
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
                 fn lead(&self, w: Wrapper) -> Scalars {
-                    ::witbind::rt::native::missing(&__NATIVE, "lead")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "lead")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `witbind-fixtures:opt-with/team` until the returned guard is dropped (the one installed before comes back then).

@@ -330,51 +330,55 @@ pub mod witbind_fixtures {
                     &self,
                     x: ::core::option::Option<u32>,
                 ) -> ::core::option::Option<u32> {
-                    ::witbind::rt::native::missing(&__NATIVE, "echo-option")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "echo-option")
                 }
                 fn echo_option_string(
                     &self,
                     x: ::core::option::Option<&str>,
                 ) -> ::core::option::Option<::witbind::rt::String> {
-                    ::witbind::rt::native::missing(&__NATIVE, "echo-option-string")
+                    ::witbind::rt::native::missing::<
+                        dyn Host,
+                    >(&__NATIVE, "echo-option-string")
                 }
                 fn echo_option_option(
                     &self,
                     x: ::core::option::Option<::core::option::Option<u8>>,
                 ) -> ::core::option::Option<::core::option::Option<u8>> {
-                    ::witbind::rt::native::missing(&__NATIVE, "echo-option-option")
+                    ::witbind::rt::native::missing::<
+                        dyn Host,
+                    >(&__NATIVE, "echo-option-option")
                 }
                 #[allow(clippy::result_unit_err)]
                 fn plain(
                     &self,
                     x: ::core::result::Result<(), ()>,
                 ) -> ::core::result::Result<(), ()> {
-                    ::witbind::rt::native::missing(&__NATIVE, "plain")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "plain")
                 }
                 #[allow(clippy::result_unit_err)]
                 fn ok_only(
                     &self,
                     x: ::core::result::Result<&str, ()>,
                 ) -> ::core::result::Result<::witbind::rt::String, ()> {
-                    ::witbind::rt::native::missing(&__NATIVE, "ok-only")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "ok-only")
                 }
                 fn err_only(
                     &self,
                     x: ::core::result::Result<(), &Failure>,
                 ) -> ::core::result::Result<(), Failure> {
-                    ::witbind::rt::native::missing(&__NATIVE, "err-only")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "err-only")
                 }
                 fn both(
                     &self,
                     x: ::core::result::Result<u64, &Failure>,
                 ) -> ::core::result::Result<u64, Failure> {
-                    ::witbind::rt::native::missing(&__NATIVE, "both")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "both")
                 }
                 fn uneven(
                     &self,
                     x: ::core::result::Result<u8, f64>,
                 ) -> ::core::result::Result<f64, u8> {
-                    ::witbind::rt::native::missing(&__NATIVE, "uneven")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "uneven")
                 }
                 fn nested(
                     &self,
@@ -388,13 +392,13 @@ pub mod witbind_fixtures {
                     ::core::option::Option<::core::result::Result<u32, ()>>,
                     ::witbind::rt::String,
                 > {
-                    ::witbind::rt::native::missing(&__NATIVE, "nested")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "nested")
                 }
                 fn parse(
                     &self,
                     text: &str,
                 ) -> ::core::result::Result<i64, ::witbind::rt::String> {
-                    ::witbind::rt::native::missing(&__NATIVE, "parse")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "parse")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `witbind-fixtures:options-results/fallible` until the returned guard is dropped (the one installed before comes back then).

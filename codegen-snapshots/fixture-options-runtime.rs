@@ -215,19 +215,21 @@ pub mod witbind_fixtures {
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
                 fn reverse(&self, s: &str) -> ::witbind::rt::String {
-                    ::witbind::rt::native::missing(&__NATIVE, "reverse")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "reverse")
                 }
                 fn double(
                     &self,
                     counts: &::witbind::rt::Map<::witbind::rt::String, u32>,
                 ) -> ::witbind::rt::Map<::witbind::rt::String, u32> {
-                    ::witbind::rt::native::missing(&__NATIVE, "double")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "double")
                 }
                 fn unused(&self) -> u32 {
-                    ::witbind::rt::native::missing(&__NATIVE, "unused")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "unused")
                 }
                 fn tally_new(&self) -> Tally {
-                    ::witbind::rt::native::missing(&__NATIVE, "[constructor]tally")
+                    ::witbind::rt::native::missing::<
+                        dyn Host,
+                    >(&__NATIVE, "[constructor]tally")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `witbind-fixtures:options-runtime/host` until the returned guard is dropped (the one installed before comes back then).
@@ -241,13 +243,19 @@ pub mod witbind_fixtures {
             pub trait HostTally: 'static {
                 #[allow(clippy::should_implement_trait)]
                 fn add(&self, word: &str) {
-                    ::witbind::rt::native::missing(&__NATIVE, "[method]tally.add")
+                    ::witbind::rt::native::missing::<
+                        dyn HostTally,
+                    >(&__NATIVE, "[method]tally.add")
                 }
                 fn clear(&self) {
-                    ::witbind::rt::native::missing(&__NATIVE, "[method]tally.clear")
+                    ::witbind::rt::native::missing::<
+                        dyn HostTally,
+                    >(&__NATIVE, "[method]tally.clear")
                 }
                 fn total(&self) -> u32 {
-                    ::witbind::rt::native::missing(&__NATIVE, "[method]tally.total")
+                    ::witbind::rt::native::missing::<
+                        dyn HostTally,
+                    >(&__NATIVE, "[method]tally.total")
                 }
             }
             ::witbind::rt::native_resource!(Tally, HostTally);
@@ -362,7 +370,7 @@ pub mod witbind_fixtures {
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
                 fn reflect(&self, entries: &[Entry]) -> ::witbind::rt::Vec<Entry> {
-                    ::witbind::rt::native::missing(&__NATIVE, "reflect")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "reflect")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `witbind-fixtures:options-runtime/mirror` until the returned guard is dropped (the one installed before comes back then).

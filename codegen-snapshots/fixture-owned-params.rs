@@ -124,7 +124,9 @@ pub mod witbind_fixtures {
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
                 fn token_new(&self) -> Token {
-                    ::witbind::rt::native::missing(&__NATIVE, "[constructor]token")
+                    ::witbind::rt::native::missing::<
+                        dyn Host,
+                    >(&__NATIVE, "[constructor]token")
                 }
                 fn take(
                     &self,
@@ -133,7 +135,7 @@ pub mod witbind_fixtures {
                     choice: Payload,
                     many: ::witbind::rt::Vec<Holder>,
                 ) -> ::witbind::rt::String {
-                    ::witbind::rt::native::missing(&__NATIVE, "take")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "take")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `witbind-fixtures:owned-params/owned` until the returned guard is dropped (the one installed before comes back then).

@@ -150,17 +150,17 @@ pub mod witbind_fixtures {
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
                 fn describe(&self, a: &OnlyIn, p: &Pick) -> ::witbind::rt::String {
-                    ::witbind::rt::native::missing(&__NATIVE, "describe")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "describe")
                 }
                 fn roundtrip(&self, b: &Both) -> Both {
-                    ::witbind::rt::native::missing(&__NATIVE, "roundtrip")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "roundtrip")
                 }
                 fn join(
                     &self,
                     parts: &[::witbind::rt::Vec<::witbind::rt::String>],
                     sep: ::core::option::Option<&str>,
                 ) -> ::witbind::rt::String {
-                    ::witbind::rt::native::missing(&__NATIVE, "join")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "join")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `witbind-fixtures:ownership-runtime/host` until the returned guard is dropped (the one installed before comes back then).

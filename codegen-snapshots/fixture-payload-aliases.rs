@@ -174,19 +174,19 @@ pub mod witbind_fixtures {
                     a: BytesA,
                     b: BytesB,
                 ) -> ::witbind::rt::async_support::FutureReader<Byte> {
-                    ::witbind::rt::native::missing(&__NATIVE, "take")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "take")
                 }
                 fn echo(
                     &self,
                     w: Words,
                 ) -> ::witbind::rt::async_support::StreamReader<::witbind::rt::String> {
-                    ::witbind::rt::native::missing(&__NATIVE, "echo")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "echo")
                 }
                 fn points(
                     &self,
                     p: ::witbind::rt::async_support::FutureReader<Point>,
                 ) -> ::witbind::rt::async_support::FutureReader<PointAlias> {
-                    ::witbind::rt::native::missing(&__NATIVE, "points")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "points")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `witbind-fixtures:payload-aliases/api` until the returned guard is dropped (the one installed before comes back then).

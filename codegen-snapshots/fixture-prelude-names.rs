@@ -38,13 +38,13 @@ const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interf
 #[allow(unused_variables, clippy::len_without_is_empty)]
 pub trait Host: 'static {
     fn drop(&self, x: Option) -> Option {
-        ::witbind::rt::native::missing(&__NATIVE, "drop")
+        ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "drop")
     }
     fn witbind(&self) {
-        ::witbind::rt::native::missing(&__NATIVE, "witbind")
+        ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "witbind")
     }
     fn witbind_fixtures(&self) {
-        ::witbind::rt::native::missing(&__NATIVE, "witbind-fixtures")
+        ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "witbind-fixtures")
     }
 }
 /// Natively: makes `host` this thread's implementation of `witbind-fixtures:prelude-names/prelude-names` until the returned guard is dropped (the one installed before comes back then).
@@ -103,7 +103,7 @@ pub mod witbind_fixtures {
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
                 fn get_rt(&self, rt: Rt) -> Rt {
-                    ::witbind::rt::native::missing(&__NATIVE, "get-rt")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "get-rt")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `witbind-fixtures:prelude-names/rt` until the returned guard is dropped (the one installed before comes back then).
@@ -800,7 +800,7 @@ pub mod witbind_fixtures {
                     h: &[Option],
                     i: None,
                 ) -> (Option, Result, String, Vec, Box, Ok, Err, Some, None) {
-                    ::witbind::rt::native::missing(&__NATIVE, "everything")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "everything")
                 }
                 #[allow(clippy::too_many_arguments)]
                 fn traits(
@@ -825,14 +825,14 @@ pub mod witbind_fixtures {
                     r: ManuallyDrop,
                     s: FnOnce,
                 ) -> ::core::result::Result<Drop, Error> {
-                    ::witbind::rt::native::missing(&__NATIVE, "traits")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "traits")
                 }
                 fn mixed(
                     &self,
                     x: ::core::option::Option<Option>,
                     y: ::core::result::Result<&Result, &Result>,
                 ) -> ::core::option::Option<::core::result::Result<String, Vec>> {
-                    ::witbind::rt::native::missing(&__NATIVE, "mixed")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "mixed")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `witbind-fixtures:prelude-names/prelude` until the returned guard is dropped (the one installed before comes back then).
@@ -1345,13 +1345,19 @@ pub mod witbind_fixtures {
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
                 fn helper_new(&self) -> Helper {
-                    ::witbind::rt::native::missing(&__NATIVE, "[static]helper.new")
+                    ::witbind::rt::native::missing::<
+                        dyn Host,
+                    >(&__NATIVE, "[static]helper.new")
                 }
                 fn twice_new(&self, x: u32) -> Twice {
-                    ::witbind::rt::native::missing(&__NATIVE, "[constructor]twice")
+                    ::witbind::rt::native::missing::<
+                        dyn Host,
+                    >(&__NATIVE, "[constructor]twice")
                 }
                 fn twice_new_(&self, y: &str) -> Twice {
-                    ::witbind::rt::native::missing(&__NATIVE, "[static]twice.new")
+                    ::witbind::rt::native::missing::<
+                        dyn Host,
+                    >(&__NATIVE, "[static]twice.new")
                 }
                 #[allow(clippy::too_many_arguments)]
                 fn lowering(
@@ -1375,7 +1381,7 @@ pub mod witbind_fixtures {
                     l1: u32,
                     t: &str,
                 ) -> (::witbind::rt::String, u32) {
-                    ::witbind::rt::native::missing(&__NATIVE, "lowering")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "lowering")
                 }
                 #[allow(clippy::too_many_arguments)]
                 fn wrapper(
@@ -1397,7 +1403,7 @@ pub mod witbind_fixtures {
                     ::witbind::rt::String,
                     ::witbind::rt::String,
                 > {
-                    ::witbind::rt::native::missing(&__NATIVE, "wrapper")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "wrapper")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `witbind-fixtures:prelude-names/locals` until the returned guard is dropped (the one installed before comes back then).
@@ -1410,27 +1416,31 @@ pub mod witbind_fixtures {
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait HostHelper: 'static {
                 fn handle(&self) -> u32 {
-                    ::witbind::rt::native::missing(&__NATIVE, "[method]helper.handle")
+                    ::witbind::rt::native::missing::<
+                        dyn HostHelper,
+                    >(&__NATIVE, "[method]helper.handle")
                 }
                 fn take_handle(&self) -> u32 {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]helper.take-handle",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostHelper,
+                    >(&__NATIVE, "[method]helper.take-handle")
                 }
                 #[allow(clippy::wrong_self_convention)]
                 fn from_handle(&self, handle: u32) {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]helper.from-handle",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostHelper,
+                    >(&__NATIVE, "[method]helper.from-handle")
                 }
                 #[allow(clippy::should_implement_trait)]
                 fn drop(&self) {
-                    ::witbind::rt::native::missing(&__NATIVE, "[method]helper.drop")
+                    ::witbind::rt::native::missing::<
+                        dyn HostHelper,
+                    >(&__NATIVE, "[method]helper.drop")
                 }
                 fn rep(&self) -> u32 {
-                    ::witbind::rt::native::missing(&__NATIVE, "[method]helper.rep")
+                    ::witbind::rt::native::missing::<
+                        dyn HostHelper,
+                    >(&__NATIVE, "[method]helper.rep")
                 }
             }
             ::witbind::rt::native_resource!(Helper, HostHelper);

@@ -37,10 +37,10 @@ const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interf
 #[allow(unused_variables, clippy::len_without_is_empty)]
 pub trait Host: 'static {
     fn small(&self, a: i8, b: u8, c: i16, d: u16) -> i32 {
-        ::witbind::rt::native::missing(&__NATIVE, "small")
+        ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "small")
     }
     fn greeting(&self) -> ::witbind::rt::String {
-        ::witbind::rt::native::missing(&__NATIVE, "greeting")
+        ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "greeting")
     }
 }
 /// Natively: makes `host` this thread's implementation of `witbind-fixtures:primitives/primitives` until the returned guard is dropped (the one installed before comes back then).
@@ -215,43 +215,43 @@ pub mod witbind_fixtures {
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
                 fn echo_bool(&self, x: bool) -> bool {
-                    ::witbind::rt::native::missing(&__NATIVE, "echo-bool")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "echo-bool")
                 }
                 fn echo_s8(&self, x: i8) -> i8 {
-                    ::witbind::rt::native::missing(&__NATIVE, "echo-s8")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "echo-s8")
                 }
                 fn echo_s16(&self, x: i16) -> i16 {
-                    ::witbind::rt::native::missing(&__NATIVE, "echo-s16")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "echo-s16")
                 }
                 fn echo_s32(&self, x: i32) -> i32 {
-                    ::witbind::rt::native::missing(&__NATIVE, "echo-s32")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "echo-s32")
                 }
                 fn echo_s64(&self, x: i64) -> i64 {
-                    ::witbind::rt::native::missing(&__NATIVE, "echo-s64")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "echo-s64")
                 }
                 fn echo_u8(&self, x: u8) -> u8 {
-                    ::witbind::rt::native::missing(&__NATIVE, "echo-u8")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "echo-u8")
                 }
                 fn echo_u16(&self, x: u16) -> u16 {
-                    ::witbind::rt::native::missing(&__NATIVE, "echo-u16")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "echo-u16")
                 }
                 fn echo_u32(&self, x: u32) -> u32 {
-                    ::witbind::rt::native::missing(&__NATIVE, "echo-u32")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "echo-u32")
                 }
                 fn echo_u64(&self, x: u64) -> u64 {
-                    ::witbind::rt::native::missing(&__NATIVE, "echo-u64")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "echo-u64")
                 }
                 fn echo_f32(&self, x: f32) -> f32 {
-                    ::witbind::rt::native::missing(&__NATIVE, "echo-f32")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "echo-f32")
                 }
                 fn echo_f64(&self, x: f64) -> f64 {
-                    ::witbind::rt::native::missing(&__NATIVE, "echo-f64")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "echo-f64")
                 }
                 fn echo_char(&self, x: char) -> char {
-                    ::witbind::rt::native::missing(&__NATIVE, "echo-char")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "echo-char")
                 }
                 fn echo_string(&self, x: &str) -> ::witbind::rt::String {
-                    ::witbind::rt::native::missing(&__NATIVE, "echo-string")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "echo-string")
                 }
                 #[allow(clippy::too_many_arguments)]
                 fn mixed(
@@ -267,13 +267,13 @@ pub mod witbind_fixtures {
                     i: &str,
                     j: u32,
                 ) {
-                    ::witbind::rt::native::missing(&__NATIVE, "mixed")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "mixed")
                 }
                 fn nothing(&self) {
-                    ::witbind::rt::native::missing(&__NATIVE, "nothing")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "nothing")
                 }
                 fn constant(&self) -> u64 {
-                    ::witbind::rt::native::missing(&__NATIVE, "constant")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "constant")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `witbind-fixtures:primitives/scalars` until the returned guard is dropped (the one installed before comes back then).

@@ -188,16 +188,16 @@ pub mod witbind_fixtures {
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
                 fn echo_wrapper(&self, x: Wrapper) -> Wrapper {
-                    ::witbind::rt::native::missing(&__NATIVE, "echo-wrapper")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "echo-wrapper")
                 }
                 fn echo_scalars(&self, x: Scalars) -> Scalars {
-                    ::witbind::rt::native::missing(&__NATIVE, "echo-scalars")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "echo-scalars")
                 }
                 fn echo_person(&self, x: &Person) -> Person {
-                    ::witbind::rt::native::missing(&__NATIVE, "echo-person")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "echo-person")
                 }
                 fn echo_team(&self, x: &Team) -> Team {
-                    ::witbind::rt::native::missing(&__NATIVE, "echo-team")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "echo-team")
                 }
                 fn find(
                     &self,
@@ -206,7 +206,7 @@ pub mod witbind_fixtures {
                     ::core::option::Option<Person>,
                     ::witbind::rt::String,
                 > {
-                    ::witbind::rt::native::missing(&__NATIVE, "find")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "find")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `witbind-fixtures:records/people` until the returned guard is dropped (the one installed before comes back then).

@@ -467,53 +467,61 @@ pub mod witbind_fixtures {
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
                 fn file_new(&self) -> File {
-                    ::witbind::rt::native::missing(&__NATIVE, "[constructor]file")
+                    ::witbind::rt::native::missing::<
+                        dyn Host,
+                    >(&__NATIVE, "[constructor]file")
                 }
                 fn file_open(
                     &self,
                     path: &str,
                 ) -> ::core::result::Result<File, ErrorCode> {
-                    ::witbind::rt::native::missing(&__NATIVE, "[static]file.open")
+                    ::witbind::rt::native::missing::<
+                        dyn Host,
+                    >(&__NATIVE, "[static]file.open")
                 }
                 fn file_compare(&self, a: &File, b: &File) -> bool {
-                    ::witbind::rt::native::missing(&__NATIVE, "[static]file.compare")
+                    ::witbind::rt::native::missing::<
+                        dyn Host,
+                    >(&__NATIVE, "[static]file.compare")
                 }
                 fn directory_new(
                     &self,
                     path: &str,
                 ) -> ::core::result::Result<Directory, ErrorCode> {
-                    ::witbind::rt::native::missing(&__NATIVE, "[constructor]directory")
+                    ::witbind::rt::native::missing::<
+                        dyn Host,
+                    >(&__NATIVE, "[constructor]directory")
                 }
                 fn consume(&self, f: File) {
-                    ::witbind::rt::native::missing(&__NATIVE, "consume")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "consume")
                 }
                 fn inspect(&self, f: &File) -> ::witbind::rt::String {
-                    ::witbind::rt::native::missing(&__NATIVE, "inspect")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "inspect")
                 }
                 fn produce(&self) -> File {
-                    ::witbind::rt::native::missing(&__NATIVE, "produce")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "produce")
                 }
                 fn shuffle(
                     &self,
                     files: ::witbind::rt::Vec<File>,
                     maybe: ::core::option::Option<File>,
                 ) -> (::witbind::rt::Vec<File>, ::core::option::Option<File>) {
-                    ::witbind::rt::native::missing(&__NATIVE, "shuffle")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "shuffle")
                 }
                 fn inspect_all(
                     &self,
                     files: &[&File],
                 ) -> ::witbind::rt::Vec<::witbind::rt::String> {
-                    ::witbind::rt::native::missing(&__NATIVE, "inspect-all")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "inspect-all")
                 }
                 fn unpack(&self, b: Bundle) -> ::witbind::rt::Vec<Entry> {
-                    ::witbind::rt::native::missing(&__NATIVE, "unpack")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "unpack")
                 }
                 fn try_token(
                     &self,
                     x: ::core::result::Result<Token, Token>,
                 ) -> ::core::result::Result<Token, ErrorCode> {
-                    ::witbind::rt::native::missing(&__NATIVE, "try-token")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "try-token")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `witbind-fixtures:resources/files` until the returned guard is dropped (the one installed before comes back then).
@@ -529,25 +537,37 @@ pub mod witbind_fixtures {
                     &self,
                     len: u64,
                 ) -> ::core::result::Result<::witbind::rt::Vec<u8>, ErrorCode> {
-                    ::witbind::rt::native::missing(&__NATIVE, "[method]file.read")
+                    ::witbind::rt::native::missing::<
+                        dyn HostFile,
+                    >(&__NATIVE, "[method]file.read")
                 }
                 fn write(&self, data: &[u8]) -> ::core::result::Result<u64, ErrorCode> {
-                    ::witbind::rt::native::missing(&__NATIVE, "[method]file.write")
+                    ::witbind::rt::native::missing::<
+                        dyn HostFile,
+                    >(&__NATIVE, "[method]file.write")
                 }
                 fn size(&self) -> u64 {
-                    ::witbind::rt::native::missing(&__NATIVE, "[method]file.size")
+                    ::witbind::rt::native::missing::<
+                        dyn HostFile,
+                    >(&__NATIVE, "[method]file.size")
                 }
                 fn duplicate(&self) -> File {
-                    ::witbind::rt::native::missing(&__NATIVE, "[method]file.duplicate")
+                    ::witbind::rt::native::missing::<
+                        dyn HostFile,
+                    >(&__NATIVE, "[method]file.duplicate")
                 }
                 fn copy_to(
                     &self,
                     other: &File,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::missing(&__NATIVE, "[method]file.copy-to")
+                    ::witbind::rt::native::missing::<
+                        dyn HostFile,
+                    >(&__NATIVE, "[method]file.copy-to")
                 }
                 fn absorb(&self, other: File) {
-                    ::witbind::rt::native::missing(&__NATIVE, "[method]file.absorb")
+                    ::witbind::rt::native::missing::<
+                        dyn HostFile,
+                    >(&__NATIVE, "[method]file.absorb")
                 }
             }
             ::witbind::rt::native_resource!(File, HostFile);
@@ -559,16 +579,19 @@ pub mod witbind_fixtures {
                     &self,
                     name: &str,
                 ) -> ::core::result::Result<File, ErrorCode> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]directory.open-file",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostDirectory,
+                    >(&__NATIVE, "[method]directory.open-file")
                 }
                 fn files(&self) -> ::witbind::rt::Vec<File> {
-                    ::witbind::rt::native::missing(&__NATIVE, "[method]directory.files")
+                    ::witbind::rt::native::missing::<
+                        dyn HostDirectory,
+                    >(&__NATIVE, "[method]directory.files")
                 }
                 fn find(&self, name: &str) -> ::core::option::Option<File> {
-                    ::witbind::rt::native::missing(&__NATIVE, "[method]directory.find")
+                    ::witbind::rt::native::missing::<
+                        dyn HostDirectory,
+                    >(&__NATIVE, "[method]directory.find")
                 }
             }
             ::witbind::rt::native_resource!(Directory, HostDirectory);
@@ -688,14 +711,14 @@ pub mod witbind_fixtures {
                     &self,
                     dir: &Directory,
                 ) -> ::core::result::Result<File, ErrorCode> {
-                    ::witbind::rt::native::missing(&__NATIVE, "pack")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "pack")
                 }
                 fn unpack(
                     &self,
                     archive: File,
                     into: &Directory,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::missing(&__NATIVE, "unpack")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "unpack")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `witbind-fixtures:resources/archive` until the returned guard is dropped (the one installed before comes back then).

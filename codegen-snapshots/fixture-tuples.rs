@@ -179,13 +179,13 @@ pub mod witbind_fixtures {
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
                 fn echo_single(&self, x: Single) -> Single {
-                    ::witbind::rt::native::missing(&__NATIVE, "echo-single")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "echo-single")
                 }
                 fn echo_pair(&self, x: &Pair) -> Pair {
-                    ::witbind::rt::native::missing(&__NATIVE, "echo-pair")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "echo-pair")
                 }
                 fn echo_nested(&self, x: &Nested) -> Nested {
-                    ::witbind::rt::native::missing(&__NATIVE, "echo-nested")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "echo-nested")
                 }
                 fn wide(
                     &self,
@@ -200,14 +200,16 @@ pub mod witbind_fixtures {
                     ::witbind::rt::String,
                     ::witbind::rt::Vec<u8>,
                 ) {
-                    ::witbind::rt::native::missing(&__NATIVE, "wide")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "wide")
                 }
                 fn in_containers(
                     &self,
                     x: &[(u32, u32)],
                     y: ::core::option::Option<(&str,)>,
                 ) -> ::core::result::Result<(i8, i8), (::witbind::rt::String, u32)> {
-                    ::witbind::rt::native::missing(&__NATIVE, "in-containers")
+                    ::witbind::rt::native::missing::<
+                        dyn Host,
+                    >(&__NATIVE, "in-containers")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `witbind-fixtures:tuples/pairs` until the returned guard is dropped (the one installed before comes back then).

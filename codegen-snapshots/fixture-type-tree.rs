@@ -2303,22 +2303,22 @@ pub mod witbind_fixtures {
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
                 fn get(&self) -> Tree {
-                    ::witbind::rt::native::missing(&__NATIVE, "get")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "get")
                 }
                 fn put(&self, t: &Tree) {
-                    ::witbind::rt::native::missing(&__NATIVE, "put")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "put")
                 }
                 fn echo(
                     &self,
                     t: &Tree,
                 ) -> ::core::result::Result<Tree, ::witbind::rt::String> {
-                    ::witbind::rt::native::missing(&__NATIVE, "echo")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "echo")
                 }
                 fn contains(&self, l: &Leaf, t: &Trunk) -> bool {
-                    ::witbind::rt::native::missing(&__NATIVE, "contains")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "contains")
                 }
                 fn forest(&self, trees: &[Tree]) -> ::witbind::rt::Vec<Tree> {
-                    ::witbind::rt::native::missing(&__NATIVE, "forest")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "forest")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `witbind-fixtures:type-tree/api` until the returned guard is dropped (the one installed before comes back then).

@@ -283,29 +283,29 @@ pub mod witbind_fixtures {
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
                 fn echo_shape(&self, x: &Shape) -> Shape {
-                    ::witbind::rt::native::missing(&__NATIVE, "echo-shape")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "echo-shape")
                 }
                 fn echo_signal(&self, x: Signal) -> Signal {
-                    ::witbind::rt::native::missing(&__NATIVE, "echo-signal")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "echo-signal")
                 }
                 fn echo_event(&self, x: &Event) -> Event {
-                    ::witbind::rt::native::missing(&__NATIVE, "echo-event")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "echo-event")
                 }
                 fn echo_only(&self, x: Only) -> Only {
-                    ::witbind::rt::native::missing(&__NATIVE, "echo-only")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "echo-only")
                 }
                 fn echo_unit(&self, x: Unit) -> Unit {
-                    ::witbind::rt::native::missing(&__NATIVE, "echo-unit")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "echo-unit")
                 }
                 fn echo_color(&self, x: Color) -> Color {
-                    ::witbind::rt::native::missing(&__NATIVE, "echo-color")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "echo-color")
                 }
                 fn containers(
                     &self,
                     x: &[Event],
                     y: ::core::option::Option<Color>,
                 ) -> ::core::result::Result<::witbind::rt::Vec<Shape>, Color> {
-                    ::witbind::rt::native::missing(&__NATIVE, "containers")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "containers")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `witbind-fixtures:variants/shapes` until the returned guard is dropped (the one installed before comes back then).

@@ -138,16 +138,16 @@ pub trait Host: 'static {
         settings: &Settings,
         mode: Mode,
     ) -> ::core::result::Result<Tag, ::witbind::rt::String> {
-        ::witbind::rt::native::missing(&__NATIVE, "configure")
+        ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "configure")
     }
     fn open_session(&self, tag: &str) -> Session {
-        ::witbind::rt::native::missing(&__NATIVE, "open-session")
+        ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "open-session")
     }
     fn describe(&self, session: &Session) -> ::witbind::rt::String {
-        ::witbind::rt::native::missing(&__NATIVE, "describe")
+        ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "describe")
     }
     fn session_new(&self, settings: &Settings) -> Session {
-        ::witbind::rt::native::missing(&__NATIVE, "[constructor]session")
+        ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "[constructor]session")
     }
 }
 /// Natively: makes `host` this thread's implementation of `witbind-fixtures:world-items/world-items` until the returned guard is dropped (the one installed before comes back then).
@@ -162,7 +162,9 @@ pub fn install(host: impl Host) -> ::witbind::rt::native::Installed {
 #[allow(unused_variables, clippy::len_without_is_empty)]
 pub trait HostSession: 'static {
     fn mode(&self) -> Mode {
-        ::witbind::rt::native::missing(&__NATIVE, "[method]session.mode")
+        ::witbind::rt::native::missing::<
+            dyn HostSession,
+        >(&__NATIVE, "[method]session.mode")
     }
 }
 #[rustfmt::skip]
@@ -244,7 +246,7 @@ pub mod clock {
     #[allow(unused_variables, clippy::len_without_is_empty)]
     pub trait Host: 'static {
         fn now(&self) -> Instant {
-            ::witbind::rt::native::missing(&__NATIVE, "now")
+            ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "now")
         }
     }
     /// Natively: makes `host` this thread's implementation of `clock` until the returned guard is dropped (the one installed before comes back then).

@@ -124,13 +124,17 @@ pub mod wasi {
                 fn get_environment(
                     &self,
                 ) -> ::witbind::rt::Vec<(::witbind::rt::String, ::witbind::rt::String)> {
-                    ::witbind::rt::native::missing(&__NATIVE, "get-environment")
+                    ::witbind::rt::native::missing::<
+                        dyn Host,
+                    >(&__NATIVE, "get-environment")
                 }
                 fn get_arguments(&self) -> ::witbind::rt::Vec<::witbind::rt::String> {
-                    ::witbind::rt::native::missing(&__NATIVE, "get-arguments")
+                    ::witbind::rt::native::missing::<
+                        dyn Host,
+                    >(&__NATIVE, "get-arguments")
                 }
                 fn initial_cwd(&self) -> ::core::option::Option<::witbind::rt::String> {
-                    ::witbind::rt::native::missing(&__NATIVE, "initial-cwd")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "initial-cwd")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `wasi:cli/environment@0.2.12` until the returned guard is dropped (the one installed before comes back then).
@@ -200,10 +204,12 @@ pub mod wasi {
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
                 fn exit(&self, status: ::core::result::Result<(), ()>) {
-                    ::witbind::rt::native::missing(&__NATIVE, "exit")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "exit")
                 }
                 fn exit_with_code(&self, status_code: u8) {
-                    ::witbind::rt::native::missing(&__NATIVE, "exit-with-code")
+                    ::witbind::rt::native::missing::<
+                        dyn Host,
+                    >(&__NATIVE, "exit-with-code")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `wasi:cli/exit@0.2.12` until the returned guard is dropped (the one installed before comes back then).
@@ -250,7 +256,7 @@ pub mod wasi {
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
                 fn get_stdin(&self) -> InputStream {
-                    ::witbind::rt::native::missing(&__NATIVE, "get-stdin")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "get-stdin")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `wasi:cli/stdin@0.2.12` until the returned guard is dropped (the one installed before comes back then).
@@ -294,7 +300,7 @@ pub mod wasi {
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
                 fn get_stdout(&self) -> OutputStream {
-                    ::witbind::rt::native::missing(&__NATIVE, "get-stdout")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "get-stdout")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `wasi:cli/stdout@0.2.12` until the returned guard is dropped (the one installed before comes back then).
@@ -338,7 +344,7 @@ pub mod wasi {
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
                 fn get_stderr(&self) -> OutputStream {
-                    ::witbind::rt::native::missing(&__NATIVE, "get-stderr")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "get-stderr")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `wasi:cli/stderr@0.2.12` until the returned guard is dropped (the one installed before comes back then).
@@ -459,7 +465,9 @@ pub mod wasi {
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
                 fn get_terminal_stdin(&self) -> ::core::option::Option<TerminalInput> {
-                    ::witbind::rt::native::missing(&__NATIVE, "get-terminal-stdin")
+                    ::witbind::rt::native::missing::<
+                        dyn Host,
+                    >(&__NATIVE, "get-terminal-stdin")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `wasi:cli/terminal-stdin@0.2.12` until the returned guard is dropped (the one installed before comes back then).
@@ -509,7 +517,9 @@ pub mod wasi {
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
                 fn get_terminal_stdout(&self) -> ::core::option::Option<TerminalOutput> {
-                    ::witbind::rt::native::missing(&__NATIVE, "get-terminal-stdout")
+                    ::witbind::rt::native::missing::<
+                        dyn Host,
+                    >(&__NATIVE, "get-terminal-stdout")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `wasi:cli/terminal-stdout@0.2.12` until the returned guard is dropped (the one installed before comes back then).
@@ -559,7 +569,9 @@ pub mod wasi {
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
                 fn get_terminal_stderr(&self) -> ::core::option::Option<TerminalOutput> {
-                    ::witbind::rt::native::missing(&__NATIVE, "get-terminal-stderr")
+                    ::witbind::rt::native::missing::<
+                        dyn Host,
+                    >(&__NATIVE, "get-terminal-stderr")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `wasi:cli/terminal-stderr@0.2.12` until the returned guard is dropped (the one installed before comes back then).
@@ -633,10 +645,9 @@ pub mod wasi {
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait HostError: 'static {
                 fn to_debug_string(&self) -> ::witbind::rt::String {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]error.to-debug-string",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostError,
+                    >(&__NATIVE, "[method]error.to-debug-string")
                 }
             }
             ::witbind::rt::native_resource!(Error, HostError);
@@ -731,7 +742,7 @@ pub mod wasi {
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
                 fn poll(&self, in_: &[&Pollable]) -> ::witbind::rt::Vec<u32> {
-                    ::witbind::rt::native::missing(&__NATIVE, "poll")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "poll")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `wasi:io/poll@0.2.12` until the returned guard is dropped (the one installed before comes back then).
@@ -744,10 +755,14 @@ pub mod wasi {
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait HostPollable: 'static {
                 fn ready(&self) -> bool {
-                    ::witbind::rt::native::missing(&__NATIVE, "[method]pollable.ready")
+                    ::witbind::rt::native::missing::<
+                        dyn HostPollable,
+                    >(&__NATIVE, "[method]pollable.ready")
                 }
                 fn block(&self) {
-                    ::witbind::rt::native::missing(&__NATIVE, "[method]pollable.block")
+                    ::witbind::rt::native::missing::<
+                        dyn HostPollable,
+                    >(&__NATIVE, "[method]pollable.block")
                 }
             }
             ::witbind::rt::native_resource!(Pollable, HostPollable);
@@ -1405,40 +1420,35 @@ pub mod wasi {
                     &self,
                     len: u64,
                 ) -> ::core::result::Result<::witbind::rt::Vec<u8>, StreamError> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]input-stream.read",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostInputStream,
+                    >(&__NATIVE, "[method]input-stream.read")
                 }
                 fn blocking_read(
                     &self,
                     len: u64,
                 ) -> ::core::result::Result<::witbind::rt::Vec<u8>, StreamError> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]input-stream.blocking-read",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostInputStream,
+                    >(&__NATIVE, "[method]input-stream.blocking-read")
                 }
                 fn skip(&self, len: u64) -> ::core::result::Result<u64, StreamError> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]input-stream.skip",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostInputStream,
+                    >(&__NATIVE, "[method]input-stream.skip")
                 }
                 fn blocking_skip(
                     &self,
                     len: u64,
                 ) -> ::core::result::Result<u64, StreamError> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]input-stream.blocking-skip",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostInputStream,
+                    >(&__NATIVE, "[method]input-stream.blocking-skip")
                 }
                 fn subscribe(&self) -> Pollable {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]input-stream.subscribe",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostInputStream,
+                    >(&__NATIVE, "[method]input-stream.subscribe")
                 }
             }
             ::witbind::rt::native_resource!(InputStream, HostInputStream);
@@ -1447,84 +1457,74 @@ pub mod wasi {
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait HostOutputStream: 'static {
                 fn check_write(&self) -> ::core::result::Result<u64, StreamError> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]output-stream.check-write",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostOutputStream,
+                    >(&__NATIVE, "[method]output-stream.check-write")
                 }
                 fn write(
                     &self,
                     contents: &[u8],
                 ) -> ::core::result::Result<(), StreamError> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]output-stream.write",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostOutputStream,
+                    >(&__NATIVE, "[method]output-stream.write")
                 }
                 fn blocking_write_and_flush(
                     &self,
                     contents: &[u8],
                 ) -> ::core::result::Result<(), StreamError> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]output-stream.blocking-write-and-flush",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostOutputStream,
+                    >(&__NATIVE, "[method]output-stream.blocking-write-and-flush")
                 }
                 fn flush(&self) -> ::core::result::Result<(), StreamError> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]output-stream.flush",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostOutputStream,
+                    >(&__NATIVE, "[method]output-stream.flush")
                 }
                 fn blocking_flush(&self) -> ::core::result::Result<(), StreamError> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]output-stream.blocking-flush",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostOutputStream,
+                    >(&__NATIVE, "[method]output-stream.blocking-flush")
                 }
                 fn subscribe(&self) -> Pollable {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]output-stream.subscribe",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostOutputStream,
+                    >(&__NATIVE, "[method]output-stream.subscribe")
                 }
                 fn write_zeroes(
                     &self,
                     len: u64,
                 ) -> ::core::result::Result<(), StreamError> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]output-stream.write-zeroes",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostOutputStream,
+                    >(&__NATIVE, "[method]output-stream.write-zeroes")
                 }
                 fn blocking_write_zeroes_and_flush(
                     &self,
                     len: u64,
                 ) -> ::core::result::Result<(), StreamError> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]output-stream.blocking-write-zeroes-and-flush",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostOutputStream,
+                    >(&__NATIVE, "[method]output-stream.blocking-write-zeroes-and-flush")
                 }
                 fn splice(
                     &self,
                     src: &InputStream,
                     len: u64,
                 ) -> ::core::result::Result<u64, StreamError> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]output-stream.splice",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostOutputStream,
+                    >(&__NATIVE, "[method]output-stream.splice")
                 }
                 fn blocking_splice(
                     &self,
                     src: &InputStream,
                     len: u64,
                 ) -> ::core::result::Result<u64, StreamError> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]output-stream.blocking-splice",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostOutputStream,
+                    >(&__NATIVE, "[method]output-stream.blocking-splice")
                 }
             }
             ::witbind::rt::native_resource!(OutputStream, HostOutputStream);
@@ -1712,16 +1712,20 @@ pub mod wasi {
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
                 fn now(&self) -> Instant {
-                    ::witbind::rt::native::missing(&__NATIVE, "now")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "now")
                 }
                 fn resolution(&self) -> Duration {
-                    ::witbind::rt::native::missing(&__NATIVE, "resolution")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "resolution")
                 }
                 fn subscribe_instant(&self, when: Instant) -> Pollable {
-                    ::witbind::rt::native::missing(&__NATIVE, "subscribe-instant")
+                    ::witbind::rt::native::missing::<
+                        dyn Host,
+                    >(&__NATIVE, "subscribe-instant")
                 }
                 fn subscribe_duration(&self, when: Duration) -> Pollable {
-                    ::witbind::rt::native::missing(&__NATIVE, "subscribe-duration")
+                    ::witbind::rt::native::missing::<
+                        dyn Host,
+                    >(&__NATIVE, "subscribe-duration")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `wasi:clocks/monotonic-clock@0.2.12` until the returned guard is dropped (the one installed before comes back then).
@@ -1839,10 +1843,10 @@ pub mod wasi {
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
                 fn now(&self) -> Datetime {
-                    ::witbind::rt::native::missing(&__NATIVE, "now")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "now")
                 }
                 fn resolution(&self) -> Datetime {
-                    ::witbind::rt::native::missing(&__NATIVE, "resolution")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "resolution")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `wasi:clocks/wall-clock@0.2.12` until the returned guard is dropped (the one installed before comes back then).
@@ -3425,7 +3429,9 @@ pub mod wasi {
                     &self,
                     err: &Error,
                 ) -> ::core::option::Option<ErrorCode> {
-                    ::witbind::rt::native::missing(&__NATIVE, "filesystem-error-code")
+                    ::witbind::rt::native::missing::<
+                        dyn Host,
+                    >(&__NATIVE, "filesystem-error-code")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `wasi:filesystem/types@0.2.12` until the returned guard is dropped (the one installed before comes back then).
@@ -3441,27 +3447,24 @@ pub mod wasi {
                     &self,
                     offset: Filesize,
                 ) -> ::core::result::Result<InputStream, ErrorCode> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]descriptor.read-via-stream",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostDescriptor,
+                    >(&__NATIVE, "[method]descriptor.read-via-stream")
                 }
                 fn write_via_stream(
                     &self,
                     offset: Filesize,
                 ) -> ::core::result::Result<OutputStream, ErrorCode> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]descriptor.write-via-stream",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostDescriptor,
+                    >(&__NATIVE, "[method]descriptor.write-via-stream")
                 }
                 fn append_via_stream(
                     &self,
                 ) -> ::core::result::Result<OutputStream, ErrorCode> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]descriptor.append-via-stream",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostDescriptor,
+                    >(&__NATIVE, "[method]descriptor.append-via-stream")
                 }
                 fn advise(
                     &self,
@@ -3469,96 +3472,95 @@ pub mod wasi {
                     length: Filesize,
                     advice: Advice,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]descriptor.advise",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostDescriptor,
+                    >(&__NATIVE, "[method]descriptor.advise")
                 }
                 fn sync_data(&self) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]descriptor.sync-data",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostDescriptor,
+                    >(&__NATIVE, "[method]descriptor.sync-data")
                 }
                 fn get_flags(
                     &self,
                 ) -> ::core::result::Result<DescriptorFlags, ErrorCode> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]descriptor.get-flags",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostDescriptor,
+                    >(&__NATIVE, "[method]descriptor.get-flags")
                 }
                 fn get_type(&self) -> ::core::result::Result<DescriptorType, ErrorCode> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]descriptor.get-type",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostDescriptor,
+                    >(&__NATIVE, "[method]descriptor.get-type")
                 }
                 fn set_size(
                     &self,
                     size: Filesize,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]descriptor.set-size",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostDescriptor,
+                    >(&__NATIVE, "[method]descriptor.set-size")
                 }
                 fn set_times(
                     &self,
                     data_access_timestamp: NewTimestamp,
                     data_modification_timestamp: NewTimestamp,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]descriptor.set-times",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostDescriptor,
+                    >(&__NATIVE, "[method]descriptor.set-times")
                 }
                 fn read(
                     &self,
                     length: Filesize,
                     offset: Filesize,
                 ) -> ::core::result::Result<(::witbind::rt::Vec<u8>, bool), ErrorCode> {
-                    ::witbind::rt::native::missing(&__NATIVE, "[method]descriptor.read")
+                    ::witbind::rt::native::missing::<
+                        dyn HostDescriptor,
+                    >(&__NATIVE, "[method]descriptor.read")
                 }
                 fn write(
                     &self,
                     buffer: &[u8],
                     offset: Filesize,
                 ) -> ::core::result::Result<Filesize, ErrorCode> {
-                    ::witbind::rt::native::missing(&__NATIVE, "[method]descriptor.write")
+                    ::witbind::rt::native::missing::<
+                        dyn HostDescriptor,
+                    >(&__NATIVE, "[method]descriptor.write")
                 }
                 fn read_directory(
                     &self,
                 ) -> ::core::result::Result<DirectoryEntryStream, ErrorCode> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]descriptor.read-directory",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostDescriptor,
+                    >(&__NATIVE, "[method]descriptor.read-directory")
                 }
                 fn sync(&self) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::missing(&__NATIVE, "[method]descriptor.sync")
+                    ::witbind::rt::native::missing::<
+                        dyn HostDescriptor,
+                    >(&__NATIVE, "[method]descriptor.sync")
                 }
                 fn create_directory_at(
                     &self,
                     path: &str,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]descriptor.create-directory-at",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostDescriptor,
+                    >(&__NATIVE, "[method]descriptor.create-directory-at")
                 }
                 fn stat(&self) -> ::core::result::Result<DescriptorStat, ErrorCode> {
-                    ::witbind::rt::native::missing(&__NATIVE, "[method]descriptor.stat")
+                    ::witbind::rt::native::missing::<
+                        dyn HostDescriptor,
+                    >(&__NATIVE, "[method]descriptor.stat")
                 }
                 fn stat_at(
                     &self,
                     path_flags: PathFlags,
                     path: &str,
                 ) -> ::core::result::Result<DescriptorStat, ErrorCode> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]descriptor.stat-at",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostDescriptor,
+                    >(&__NATIVE, "[method]descriptor.stat-at")
                 }
                 fn set_times_at(
                     &self,
@@ -3567,10 +3569,9 @@ pub mod wasi {
                     data_access_timestamp: NewTimestamp,
                     data_modification_timestamp: NewTimestamp,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]descriptor.set-times-at",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostDescriptor,
+                    >(&__NATIVE, "[method]descriptor.set-times-at")
                 }
                 fn link_at(
                     &self,
@@ -3579,10 +3580,9 @@ pub mod wasi {
                     new_descriptor: &Descriptor,
                     new_path: &str,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]descriptor.link-at",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostDescriptor,
+                    >(&__NATIVE, "[method]descriptor.link-at")
                 }
                 fn open_at(
                     &self,
@@ -3591,28 +3591,25 @@ pub mod wasi {
                     open_flags: OpenFlags,
                     flags: DescriptorFlags,
                 ) -> ::core::result::Result<Descriptor, ErrorCode> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]descriptor.open-at",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostDescriptor,
+                    >(&__NATIVE, "[method]descriptor.open-at")
                 }
                 fn readlink_at(
                     &self,
                     path: &str,
                 ) -> ::core::result::Result<::witbind::rt::String, ErrorCode> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]descriptor.readlink-at",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostDescriptor,
+                    >(&__NATIVE, "[method]descriptor.readlink-at")
                 }
                 fn remove_directory_at(
                     &self,
                     path: &str,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]descriptor.remove-directory-at",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostDescriptor,
+                    >(&__NATIVE, "[method]descriptor.remove-directory-at")
                 }
                 fn rename_at(
                     &self,
@@ -3620,53 +3617,47 @@ pub mod wasi {
                     new_descriptor: &Descriptor,
                     new_path: &str,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]descriptor.rename-at",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostDescriptor,
+                    >(&__NATIVE, "[method]descriptor.rename-at")
                 }
                 fn symlink_at(
                     &self,
                     old_path: &str,
                     new_path: &str,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]descriptor.symlink-at",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostDescriptor,
+                    >(&__NATIVE, "[method]descriptor.symlink-at")
                 }
                 fn unlink_file_at(
                     &self,
                     path: &str,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]descriptor.unlink-file-at",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostDescriptor,
+                    >(&__NATIVE, "[method]descriptor.unlink-file-at")
                 }
                 fn is_same_object(&self, other: &Descriptor) -> bool {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]descriptor.is-same-object",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostDescriptor,
+                    >(&__NATIVE, "[method]descriptor.is-same-object")
                 }
                 fn metadata_hash(
                     &self,
                 ) -> ::core::result::Result<MetadataHashValue, ErrorCode> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]descriptor.metadata-hash",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostDescriptor,
+                    >(&__NATIVE, "[method]descriptor.metadata-hash")
                 }
                 fn metadata_hash_at(
                     &self,
                     path_flags: PathFlags,
                     path: &str,
                 ) -> ::core::result::Result<MetadataHashValue, ErrorCode> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]descriptor.metadata-hash-at",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostDescriptor,
+                    >(&__NATIVE, "[method]descriptor.metadata-hash-at")
                 }
             }
             ::witbind::rt::native_resource!(Descriptor, HostDescriptor);
@@ -3680,10 +3671,9 @@ pub mod wasi {
                     ::core::option::Option<DirectoryEntry>,
                     ErrorCode,
                 > {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]directory-entry-stream.read-directory-entry",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostDirectoryEntryStream,
+                    >(&__NATIVE, "[method]directory-entry-stream.read-directory-entry")
                 }
             }
             ::witbind::rt::native_resource!(
@@ -3796,7 +3786,9 @@ pub mod wasi {
                 fn get_directories(
                     &self,
                 ) -> ::witbind::rt::Vec<(Descriptor, ::witbind::rt::String)> {
-                    ::witbind::rt::native::missing(&__NATIVE, "get-directories")
+                    ::witbind::rt::native::missing::<
+                        dyn Host,
+                    >(&__NATIVE, "get-directories")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `wasi:filesystem/preopens@0.2.12` until the returned guard is dropped (the one installed before comes back then).
@@ -4442,7 +4434,9 @@ pub mod wasi {
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
                 fn instance_network(&self) -> Network {
-                    ::witbind::rt::native::missing(&__NATIVE, "instance-network")
+                    ::witbind::rt::native::missing::<
+                        dyn Host,
+                    >(&__NATIVE, "instance-network")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `wasi:sockets/instance-network@0.2.12` until the returned guard is dropped (the one installed before comes back then).
@@ -5202,16 +5196,14 @@ pub mod wasi {
                     network: &Network,
                     local_address: IpSocketAddress,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]udp-socket.start-bind",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostUdpSocket,
+                    >(&__NATIVE, "[method]udp-socket.start-bind")
                 }
                 fn finish_bind(&self) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]udp-socket.finish-bind",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostUdpSocket,
+                    >(&__NATIVE, "[method]udp-socket.finish-bind")
                 }
                 fn stream(
                     &self,
@@ -5220,83 +5212,72 @@ pub mod wasi {
                     (IncomingDatagramStream, OutgoingDatagramStream),
                     ErrorCode,
                 > {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]udp-socket.stream",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostUdpSocket,
+                    >(&__NATIVE, "[method]udp-socket.stream")
                 }
                 fn local_address(
                     &self,
                 ) -> ::core::result::Result<IpSocketAddress, ErrorCode> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]udp-socket.local-address",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostUdpSocket,
+                    >(&__NATIVE, "[method]udp-socket.local-address")
                 }
                 fn remote_address(
                     &self,
                 ) -> ::core::result::Result<IpSocketAddress, ErrorCode> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]udp-socket.remote-address",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostUdpSocket,
+                    >(&__NATIVE, "[method]udp-socket.remote-address")
                 }
                 fn address_family(&self) -> IpAddressFamily {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]udp-socket.address-family",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostUdpSocket,
+                    >(&__NATIVE, "[method]udp-socket.address-family")
                 }
                 fn unicast_hop_limit(&self) -> ::core::result::Result<u8, ErrorCode> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]udp-socket.unicast-hop-limit",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostUdpSocket,
+                    >(&__NATIVE, "[method]udp-socket.unicast-hop-limit")
                 }
                 fn set_unicast_hop_limit(
                     &self,
                     value: u8,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]udp-socket.set-unicast-hop-limit",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostUdpSocket,
+                    >(&__NATIVE, "[method]udp-socket.set-unicast-hop-limit")
                 }
                 fn receive_buffer_size(&self) -> ::core::result::Result<u64, ErrorCode> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]udp-socket.receive-buffer-size",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostUdpSocket,
+                    >(&__NATIVE, "[method]udp-socket.receive-buffer-size")
                 }
                 fn set_receive_buffer_size(
                     &self,
                     value: u64,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]udp-socket.set-receive-buffer-size",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostUdpSocket,
+                    >(&__NATIVE, "[method]udp-socket.set-receive-buffer-size")
                 }
                 fn send_buffer_size(&self) -> ::core::result::Result<u64, ErrorCode> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]udp-socket.send-buffer-size",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostUdpSocket,
+                    >(&__NATIVE, "[method]udp-socket.send-buffer-size")
                 }
                 fn set_send_buffer_size(
                     &self,
                     value: u64,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]udp-socket.set-send-buffer-size",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostUdpSocket,
+                    >(&__NATIVE, "[method]udp-socket.set-send-buffer-size")
                 }
                 fn subscribe(&self) -> Pollable {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]udp-socket.subscribe",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostUdpSocket,
+                    >(&__NATIVE, "[method]udp-socket.subscribe")
                 }
             }
             ::witbind::rt::native_resource!(UdpSocket, HostUdpSocket);
@@ -5311,16 +5292,14 @@ pub mod wasi {
                     ::witbind::rt::Vec<IncomingDatagram>,
                     ErrorCode,
                 > {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]incoming-datagram-stream.receive",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostIncomingDatagramStream,
+                    >(&__NATIVE, "[method]incoming-datagram-stream.receive")
                 }
                 fn subscribe(&self) -> Pollable {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]incoming-datagram-stream.subscribe",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostIncomingDatagramStream,
+                    >(&__NATIVE, "[method]incoming-datagram-stream.subscribe")
                 }
             }
             ::witbind::rt::native_resource!(
@@ -5331,25 +5310,22 @@ pub mod wasi {
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait HostOutgoingDatagramStream: 'static {
                 fn check_send(&self) -> ::core::result::Result<u64, ErrorCode> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]outgoing-datagram-stream.check-send",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostOutgoingDatagramStream,
+                    >(&__NATIVE, "[method]outgoing-datagram-stream.check-send")
                 }
                 fn send(
                     &self,
                     datagrams: &[OutgoingDatagram],
                 ) -> ::core::result::Result<u64, ErrorCode> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]outgoing-datagram-stream.send",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostOutgoingDatagramStream,
+                    >(&__NATIVE, "[method]outgoing-datagram-stream.send")
                 }
                 fn subscribe(&self) -> Pollable {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]outgoing-datagram-stream.subscribe",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostOutgoingDatagramStream,
+                    >(&__NATIVE, "[method]outgoing-datagram-stream.subscribe")
                 }
             }
             ::witbind::rt::native_resource!(
@@ -5462,7 +5438,9 @@ pub mod wasi {
                     &self,
                     address_family: IpAddressFamily,
                 ) -> ::core::result::Result<UdpSocket, ErrorCode> {
-                    ::witbind::rt::native::missing(&__NATIVE, "create-udp-socket")
+                    ::witbind::rt::native::missing::<
+                        dyn Host,
+                    >(&__NATIVE, "create-udp-socket")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `wasi:sockets/udp-create-socket@0.2.12` until the returned guard is dropped (the one installed before comes back then).
@@ -6437,46 +6415,40 @@ pub mod wasi {
                     network: &Network,
                     local_address: IpSocketAddress,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]tcp-socket.start-bind",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostTcpSocket,
+                    >(&__NATIVE, "[method]tcp-socket.start-bind")
                 }
                 fn finish_bind(&self) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]tcp-socket.finish-bind",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostTcpSocket,
+                    >(&__NATIVE, "[method]tcp-socket.finish-bind")
                 }
                 fn start_connect(
                     &self,
                     network: &Network,
                     remote_address: IpSocketAddress,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]tcp-socket.start-connect",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostTcpSocket,
+                    >(&__NATIVE, "[method]tcp-socket.start-connect")
                 }
                 fn finish_connect(
                     &self,
                 ) -> ::core::result::Result<(InputStream, OutputStream), ErrorCode> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]tcp-socket.finish-connect",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostTcpSocket,
+                    >(&__NATIVE, "[method]tcp-socket.finish-connect")
                 }
                 fn start_listen(&self) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]tcp-socket.start-listen",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostTcpSocket,
+                    >(&__NATIVE, "[method]tcp-socket.start-listen")
                 }
                 fn finish_listen(&self) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]tcp-socket.finish-listen",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostTcpSocket,
+                    >(&__NATIVE, "[method]tcp-socket.finish-listen")
                 }
                 fn accept(
                     &self,
@@ -6484,171 +6456,149 @@ pub mod wasi {
                     (TcpSocket, InputStream, OutputStream),
                     ErrorCode,
                 > {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]tcp-socket.accept",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostTcpSocket,
+                    >(&__NATIVE, "[method]tcp-socket.accept")
                 }
                 fn local_address(
                     &self,
                 ) -> ::core::result::Result<IpSocketAddress, ErrorCode> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]tcp-socket.local-address",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostTcpSocket,
+                    >(&__NATIVE, "[method]tcp-socket.local-address")
                 }
                 fn remote_address(
                     &self,
                 ) -> ::core::result::Result<IpSocketAddress, ErrorCode> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]tcp-socket.remote-address",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostTcpSocket,
+                    >(&__NATIVE, "[method]tcp-socket.remote-address")
                 }
                 fn is_listening(&self) -> bool {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]tcp-socket.is-listening",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostTcpSocket,
+                    >(&__NATIVE, "[method]tcp-socket.is-listening")
                 }
                 fn address_family(&self) -> IpAddressFamily {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]tcp-socket.address-family",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostTcpSocket,
+                    >(&__NATIVE, "[method]tcp-socket.address-family")
                 }
                 fn set_listen_backlog_size(
                     &self,
                     value: u64,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]tcp-socket.set-listen-backlog-size",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostTcpSocket,
+                    >(&__NATIVE, "[method]tcp-socket.set-listen-backlog-size")
                 }
                 fn keep_alive_enabled(&self) -> ::core::result::Result<bool, ErrorCode> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]tcp-socket.keep-alive-enabled",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostTcpSocket,
+                    >(&__NATIVE, "[method]tcp-socket.keep-alive-enabled")
                 }
                 fn set_keep_alive_enabled(
                     &self,
                     value: bool,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]tcp-socket.set-keep-alive-enabled",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostTcpSocket,
+                    >(&__NATIVE, "[method]tcp-socket.set-keep-alive-enabled")
                 }
                 fn keep_alive_idle_time(
                     &self,
                 ) -> ::core::result::Result<Duration, ErrorCode> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]tcp-socket.keep-alive-idle-time",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostTcpSocket,
+                    >(&__NATIVE, "[method]tcp-socket.keep-alive-idle-time")
                 }
                 fn set_keep_alive_idle_time(
                     &self,
                     value: Duration,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]tcp-socket.set-keep-alive-idle-time",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostTcpSocket,
+                    >(&__NATIVE, "[method]tcp-socket.set-keep-alive-idle-time")
                 }
                 fn keep_alive_interval(
                     &self,
                 ) -> ::core::result::Result<Duration, ErrorCode> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]tcp-socket.keep-alive-interval",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostTcpSocket,
+                    >(&__NATIVE, "[method]tcp-socket.keep-alive-interval")
                 }
                 fn set_keep_alive_interval(
                     &self,
                     value: Duration,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]tcp-socket.set-keep-alive-interval",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostTcpSocket,
+                    >(&__NATIVE, "[method]tcp-socket.set-keep-alive-interval")
                 }
                 fn keep_alive_count(&self) -> ::core::result::Result<u32, ErrorCode> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]tcp-socket.keep-alive-count",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostTcpSocket,
+                    >(&__NATIVE, "[method]tcp-socket.keep-alive-count")
                 }
                 fn set_keep_alive_count(
                     &self,
                     value: u32,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]tcp-socket.set-keep-alive-count",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostTcpSocket,
+                    >(&__NATIVE, "[method]tcp-socket.set-keep-alive-count")
                 }
                 fn hop_limit(&self) -> ::core::result::Result<u8, ErrorCode> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]tcp-socket.hop-limit",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostTcpSocket,
+                    >(&__NATIVE, "[method]tcp-socket.hop-limit")
                 }
                 fn set_hop_limit(
                     &self,
                     value: u8,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]tcp-socket.set-hop-limit",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostTcpSocket,
+                    >(&__NATIVE, "[method]tcp-socket.set-hop-limit")
                 }
                 fn receive_buffer_size(&self) -> ::core::result::Result<u64, ErrorCode> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]tcp-socket.receive-buffer-size",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostTcpSocket,
+                    >(&__NATIVE, "[method]tcp-socket.receive-buffer-size")
                 }
                 fn set_receive_buffer_size(
                     &self,
                     value: u64,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]tcp-socket.set-receive-buffer-size",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostTcpSocket,
+                    >(&__NATIVE, "[method]tcp-socket.set-receive-buffer-size")
                 }
                 fn send_buffer_size(&self) -> ::core::result::Result<u64, ErrorCode> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]tcp-socket.send-buffer-size",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostTcpSocket,
+                    >(&__NATIVE, "[method]tcp-socket.send-buffer-size")
                 }
                 fn set_send_buffer_size(
                     &self,
                     value: u64,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]tcp-socket.set-send-buffer-size",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostTcpSocket,
+                    >(&__NATIVE, "[method]tcp-socket.set-send-buffer-size")
                 }
                 fn subscribe(&self) -> Pollable {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]tcp-socket.subscribe",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostTcpSocket,
+                    >(&__NATIVE, "[method]tcp-socket.subscribe")
                 }
                 fn shutdown(
                     &self,
                     shutdown_type: ShutdownType,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]tcp-socket.shutdown",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostTcpSocket,
+                    >(&__NATIVE, "[method]tcp-socket.shutdown")
                 }
             }
             ::witbind::rt::native_resource!(TcpSocket, HostTcpSocket);
@@ -6723,7 +6673,9 @@ pub mod wasi {
                     &self,
                     address_family: IpAddressFamily,
                 ) -> ::core::result::Result<TcpSocket, ErrorCode> {
-                    ::witbind::rt::native::missing(&__NATIVE, "create-tcp-socket")
+                    ::witbind::rt::native::missing::<
+                        dyn Host,
+                    >(&__NATIVE, "create-tcp-socket")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `wasi:sockets/tcp-create-socket@0.2.12` until the returned guard is dropped (the one installed before comes back then).
@@ -6869,7 +6821,9 @@ pub mod wasi {
                     network: &Network,
                     name: &str,
                 ) -> ::core::result::Result<ResolveAddressStream, ErrorCode> {
-                    ::witbind::rt::native::missing(&__NATIVE, "resolve-addresses")
+                    ::witbind::rt::native::missing::<
+                        dyn Host,
+                    >(&__NATIVE, "resolve-addresses")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `wasi:sockets/ip-name-lookup@0.2.12` until the returned guard is dropped (the one installed before comes back then).
@@ -6887,16 +6841,14 @@ pub mod wasi {
                     ::core::option::Option<IpAddress>,
                     ErrorCode,
                 > {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]resolve-address-stream.resolve-next-address",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostResolveAddressStream,
+                    >(&__NATIVE, "[method]resolve-address-stream.resolve-next-address")
                 }
                 fn subscribe(&self) -> Pollable {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]resolve-address-stream.subscribe",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostResolveAddressStream,
+                    >(&__NATIVE, "[method]resolve-address-stream.subscribe")
                 }
             }
             ::witbind::rt::native_resource!(
@@ -6963,10 +6915,14 @@ pub mod wasi {
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
                 fn get_random_bytes(&self, len: u64) -> ::witbind::rt::Vec<u8> {
-                    ::witbind::rt::native::missing(&__NATIVE, "get-random-bytes")
+                    ::witbind::rt::native::missing::<
+                        dyn Host,
+                    >(&__NATIVE, "get-random-bytes")
                 }
                 fn get_random_u64(&self) -> u64 {
-                    ::witbind::rt::native::missing(&__NATIVE, "get-random-u64")
+                    ::witbind::rt::native::missing::<
+                        dyn Host,
+                    >(&__NATIVE, "get-random-u64")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `wasi:random/random@0.2.12` until the returned guard is dropped (the one installed before comes back then).
@@ -7040,13 +6996,14 @@ pub mod wasi {
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
                 fn get_insecure_random_bytes(&self, len: u64) -> ::witbind::rt::Vec<u8> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "get-insecure-random-bytes",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn Host,
+                    >(&__NATIVE, "get-insecure-random-bytes")
                 }
                 fn get_insecure_random_u64(&self) -> u64 {
-                    ::witbind::rt::native::missing(&__NATIVE, "get-insecure-random-u64")
+                    ::witbind::rt::native::missing::<
+                        dyn Host,
+                    >(&__NATIVE, "get-insecure-random-u64")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `wasi:random/insecure@0.2.12` until the returned guard is dropped (the one installed before comes back then).
@@ -7117,7 +7074,9 @@ pub mod wasi {
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
                 fn insecure_seed(&self) -> (u64, u64) {
-                    ::witbind::rt::native::missing(&__NATIVE, "insecure-seed")
+                    ::witbind::rt::native::missing::<
+                        dyn Host,
+                    >(&__NATIVE, "insecure-seed")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `wasi:random/insecure-seed@0.2.12` until the returned guard is dropped (the one installed before comes back then).

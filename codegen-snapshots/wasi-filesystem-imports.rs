@@ -81,10 +81,9 @@ pub mod wasi {
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait HostError: 'static {
                 fn to_debug_string(&self) -> ::witbind::rt::String {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]error.to-debug-string",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostError,
+                    >(&__NATIVE, "[method]error.to-debug-string")
                 }
             }
             ::witbind::rt::native_resource!(Error, HostError);
@@ -179,7 +178,7 @@ pub mod wasi {
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
                 fn poll(&self, in_: &[&Pollable]) -> ::witbind::rt::Vec<u32> {
-                    ::witbind::rt::native::missing(&__NATIVE, "poll")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "poll")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `wasi:io/poll@0.2.12` until the returned guard is dropped (the one installed before comes back then).
@@ -192,10 +191,14 @@ pub mod wasi {
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait HostPollable: 'static {
                 fn ready(&self) -> bool {
-                    ::witbind::rt::native::missing(&__NATIVE, "[method]pollable.ready")
+                    ::witbind::rt::native::missing::<
+                        dyn HostPollable,
+                    >(&__NATIVE, "[method]pollable.ready")
                 }
                 fn block(&self) {
-                    ::witbind::rt::native::missing(&__NATIVE, "[method]pollable.block")
+                    ::witbind::rt::native::missing::<
+                        dyn HostPollable,
+                    >(&__NATIVE, "[method]pollable.block")
                 }
             }
             ::witbind::rt::native_resource!(Pollable, HostPollable);
@@ -853,40 +856,35 @@ pub mod wasi {
                     &self,
                     len: u64,
                 ) -> ::core::result::Result<::witbind::rt::Vec<u8>, StreamError> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]input-stream.read",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostInputStream,
+                    >(&__NATIVE, "[method]input-stream.read")
                 }
                 fn blocking_read(
                     &self,
                     len: u64,
                 ) -> ::core::result::Result<::witbind::rt::Vec<u8>, StreamError> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]input-stream.blocking-read",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostInputStream,
+                    >(&__NATIVE, "[method]input-stream.blocking-read")
                 }
                 fn skip(&self, len: u64) -> ::core::result::Result<u64, StreamError> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]input-stream.skip",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostInputStream,
+                    >(&__NATIVE, "[method]input-stream.skip")
                 }
                 fn blocking_skip(
                     &self,
                     len: u64,
                 ) -> ::core::result::Result<u64, StreamError> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]input-stream.blocking-skip",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostInputStream,
+                    >(&__NATIVE, "[method]input-stream.blocking-skip")
                 }
                 fn subscribe(&self) -> Pollable {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]input-stream.subscribe",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostInputStream,
+                    >(&__NATIVE, "[method]input-stream.subscribe")
                 }
             }
             ::witbind::rt::native_resource!(InputStream, HostInputStream);
@@ -895,84 +893,74 @@ pub mod wasi {
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait HostOutputStream: 'static {
                 fn check_write(&self) -> ::core::result::Result<u64, StreamError> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]output-stream.check-write",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostOutputStream,
+                    >(&__NATIVE, "[method]output-stream.check-write")
                 }
                 fn write(
                     &self,
                     contents: &[u8],
                 ) -> ::core::result::Result<(), StreamError> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]output-stream.write",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostOutputStream,
+                    >(&__NATIVE, "[method]output-stream.write")
                 }
                 fn blocking_write_and_flush(
                     &self,
                     contents: &[u8],
                 ) -> ::core::result::Result<(), StreamError> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]output-stream.blocking-write-and-flush",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostOutputStream,
+                    >(&__NATIVE, "[method]output-stream.blocking-write-and-flush")
                 }
                 fn flush(&self) -> ::core::result::Result<(), StreamError> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]output-stream.flush",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostOutputStream,
+                    >(&__NATIVE, "[method]output-stream.flush")
                 }
                 fn blocking_flush(&self) -> ::core::result::Result<(), StreamError> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]output-stream.blocking-flush",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostOutputStream,
+                    >(&__NATIVE, "[method]output-stream.blocking-flush")
                 }
                 fn subscribe(&self) -> Pollable {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]output-stream.subscribe",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostOutputStream,
+                    >(&__NATIVE, "[method]output-stream.subscribe")
                 }
                 fn write_zeroes(
                     &self,
                     len: u64,
                 ) -> ::core::result::Result<(), StreamError> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]output-stream.write-zeroes",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostOutputStream,
+                    >(&__NATIVE, "[method]output-stream.write-zeroes")
                 }
                 fn blocking_write_zeroes_and_flush(
                     &self,
                     len: u64,
                 ) -> ::core::result::Result<(), StreamError> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]output-stream.blocking-write-zeroes-and-flush",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostOutputStream,
+                    >(&__NATIVE, "[method]output-stream.blocking-write-zeroes-and-flush")
                 }
                 fn splice(
                     &self,
                     src: &InputStream,
                     len: u64,
                 ) -> ::core::result::Result<u64, StreamError> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]output-stream.splice",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostOutputStream,
+                    >(&__NATIVE, "[method]output-stream.splice")
                 }
                 fn blocking_splice(
                     &self,
                     src: &InputStream,
                     len: u64,
                 ) -> ::core::result::Result<u64, StreamError> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]output-stream.blocking-splice",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostOutputStream,
+                    >(&__NATIVE, "[method]output-stream.blocking-splice")
                 }
             }
             ::witbind::rt::native_resource!(OutputStream, HostOutputStream);
@@ -1174,10 +1162,10 @@ pub mod wasi {
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
                 fn now(&self) -> Datetime {
-                    ::witbind::rt::native::missing(&__NATIVE, "now")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "now")
                 }
                 fn resolution(&self) -> Datetime {
-                    ::witbind::rt::native::missing(&__NATIVE, "resolution")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "resolution")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `wasi:clocks/wall-clock@0.2.12` until the returned guard is dropped (the one installed before comes back then).
@@ -2760,7 +2748,9 @@ pub mod wasi {
                     &self,
                     err: &Error,
                 ) -> ::core::option::Option<ErrorCode> {
-                    ::witbind::rt::native::missing(&__NATIVE, "filesystem-error-code")
+                    ::witbind::rt::native::missing::<
+                        dyn Host,
+                    >(&__NATIVE, "filesystem-error-code")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `wasi:filesystem/types@0.2.12` until the returned guard is dropped (the one installed before comes back then).
@@ -2776,27 +2766,24 @@ pub mod wasi {
                     &self,
                     offset: Filesize,
                 ) -> ::core::result::Result<InputStream, ErrorCode> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]descriptor.read-via-stream",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostDescriptor,
+                    >(&__NATIVE, "[method]descriptor.read-via-stream")
                 }
                 fn write_via_stream(
                     &self,
                     offset: Filesize,
                 ) -> ::core::result::Result<OutputStream, ErrorCode> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]descriptor.write-via-stream",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostDescriptor,
+                    >(&__NATIVE, "[method]descriptor.write-via-stream")
                 }
                 fn append_via_stream(
                     &self,
                 ) -> ::core::result::Result<OutputStream, ErrorCode> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]descriptor.append-via-stream",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostDescriptor,
+                    >(&__NATIVE, "[method]descriptor.append-via-stream")
                 }
                 fn advise(
                     &self,
@@ -2804,96 +2791,95 @@ pub mod wasi {
                     length: Filesize,
                     advice: Advice,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]descriptor.advise",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostDescriptor,
+                    >(&__NATIVE, "[method]descriptor.advise")
                 }
                 fn sync_data(&self) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]descriptor.sync-data",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostDescriptor,
+                    >(&__NATIVE, "[method]descriptor.sync-data")
                 }
                 fn get_flags(
                     &self,
                 ) -> ::core::result::Result<DescriptorFlags, ErrorCode> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]descriptor.get-flags",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostDescriptor,
+                    >(&__NATIVE, "[method]descriptor.get-flags")
                 }
                 fn get_type(&self) -> ::core::result::Result<DescriptorType, ErrorCode> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]descriptor.get-type",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostDescriptor,
+                    >(&__NATIVE, "[method]descriptor.get-type")
                 }
                 fn set_size(
                     &self,
                     size: Filesize,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]descriptor.set-size",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostDescriptor,
+                    >(&__NATIVE, "[method]descriptor.set-size")
                 }
                 fn set_times(
                     &self,
                     data_access_timestamp: NewTimestamp,
                     data_modification_timestamp: NewTimestamp,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]descriptor.set-times",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostDescriptor,
+                    >(&__NATIVE, "[method]descriptor.set-times")
                 }
                 fn read(
                     &self,
                     length: Filesize,
                     offset: Filesize,
                 ) -> ::core::result::Result<(::witbind::rt::Vec<u8>, bool), ErrorCode> {
-                    ::witbind::rt::native::missing(&__NATIVE, "[method]descriptor.read")
+                    ::witbind::rt::native::missing::<
+                        dyn HostDescriptor,
+                    >(&__NATIVE, "[method]descriptor.read")
                 }
                 fn write(
                     &self,
                     buffer: &[u8],
                     offset: Filesize,
                 ) -> ::core::result::Result<Filesize, ErrorCode> {
-                    ::witbind::rt::native::missing(&__NATIVE, "[method]descriptor.write")
+                    ::witbind::rt::native::missing::<
+                        dyn HostDescriptor,
+                    >(&__NATIVE, "[method]descriptor.write")
                 }
                 fn read_directory(
                     &self,
                 ) -> ::core::result::Result<DirectoryEntryStream, ErrorCode> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]descriptor.read-directory",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostDescriptor,
+                    >(&__NATIVE, "[method]descriptor.read-directory")
                 }
                 fn sync(&self) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::missing(&__NATIVE, "[method]descriptor.sync")
+                    ::witbind::rt::native::missing::<
+                        dyn HostDescriptor,
+                    >(&__NATIVE, "[method]descriptor.sync")
                 }
                 fn create_directory_at(
                     &self,
                     path: &str,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]descriptor.create-directory-at",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostDescriptor,
+                    >(&__NATIVE, "[method]descriptor.create-directory-at")
                 }
                 fn stat(&self) -> ::core::result::Result<DescriptorStat, ErrorCode> {
-                    ::witbind::rt::native::missing(&__NATIVE, "[method]descriptor.stat")
+                    ::witbind::rt::native::missing::<
+                        dyn HostDescriptor,
+                    >(&__NATIVE, "[method]descriptor.stat")
                 }
                 fn stat_at(
                     &self,
                     path_flags: PathFlags,
                     path: &str,
                 ) -> ::core::result::Result<DescriptorStat, ErrorCode> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]descriptor.stat-at",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostDescriptor,
+                    >(&__NATIVE, "[method]descriptor.stat-at")
                 }
                 fn set_times_at(
                     &self,
@@ -2902,10 +2888,9 @@ pub mod wasi {
                     data_access_timestamp: NewTimestamp,
                     data_modification_timestamp: NewTimestamp,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]descriptor.set-times-at",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostDescriptor,
+                    >(&__NATIVE, "[method]descriptor.set-times-at")
                 }
                 fn link_at(
                     &self,
@@ -2914,10 +2899,9 @@ pub mod wasi {
                     new_descriptor: &Descriptor,
                     new_path: &str,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]descriptor.link-at",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostDescriptor,
+                    >(&__NATIVE, "[method]descriptor.link-at")
                 }
                 fn open_at(
                     &self,
@@ -2926,28 +2910,25 @@ pub mod wasi {
                     open_flags: OpenFlags,
                     flags: DescriptorFlags,
                 ) -> ::core::result::Result<Descriptor, ErrorCode> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]descriptor.open-at",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostDescriptor,
+                    >(&__NATIVE, "[method]descriptor.open-at")
                 }
                 fn readlink_at(
                     &self,
                     path: &str,
                 ) -> ::core::result::Result<::witbind::rt::String, ErrorCode> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]descriptor.readlink-at",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostDescriptor,
+                    >(&__NATIVE, "[method]descriptor.readlink-at")
                 }
                 fn remove_directory_at(
                     &self,
                     path: &str,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]descriptor.remove-directory-at",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostDescriptor,
+                    >(&__NATIVE, "[method]descriptor.remove-directory-at")
                 }
                 fn rename_at(
                     &self,
@@ -2955,53 +2936,47 @@ pub mod wasi {
                     new_descriptor: &Descriptor,
                     new_path: &str,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]descriptor.rename-at",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostDescriptor,
+                    >(&__NATIVE, "[method]descriptor.rename-at")
                 }
                 fn symlink_at(
                     &self,
                     old_path: &str,
                     new_path: &str,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]descriptor.symlink-at",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostDescriptor,
+                    >(&__NATIVE, "[method]descriptor.symlink-at")
                 }
                 fn unlink_file_at(
                     &self,
                     path: &str,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]descriptor.unlink-file-at",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostDescriptor,
+                    >(&__NATIVE, "[method]descriptor.unlink-file-at")
                 }
                 fn is_same_object(&self, other: &Descriptor) -> bool {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]descriptor.is-same-object",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostDescriptor,
+                    >(&__NATIVE, "[method]descriptor.is-same-object")
                 }
                 fn metadata_hash(
                     &self,
                 ) -> ::core::result::Result<MetadataHashValue, ErrorCode> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]descriptor.metadata-hash",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostDescriptor,
+                    >(&__NATIVE, "[method]descriptor.metadata-hash")
                 }
                 fn metadata_hash_at(
                     &self,
                     path_flags: PathFlags,
                     path: &str,
                 ) -> ::core::result::Result<MetadataHashValue, ErrorCode> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]descriptor.metadata-hash-at",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostDescriptor,
+                    >(&__NATIVE, "[method]descriptor.metadata-hash-at")
                 }
             }
             ::witbind::rt::native_resource!(Descriptor, HostDescriptor);
@@ -3015,10 +2990,9 @@ pub mod wasi {
                     ::core::option::Option<DirectoryEntry>,
                     ErrorCode,
                 > {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]directory-entry-stream.read-directory-entry",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostDirectoryEntryStream,
+                    >(&__NATIVE, "[method]directory-entry-stream.read-directory-entry")
                 }
             }
             ::witbind::rt::native_resource!(
@@ -3131,7 +3105,9 @@ pub mod wasi {
                 fn get_directories(
                     &self,
                 ) -> ::witbind::rt::Vec<(Descriptor, ::witbind::rt::String)> {
-                    ::witbind::rt::native::missing(&__NATIVE, "get-directories")
+                    ::witbind::rt::native::missing::<
+                        dyn Host,
+                    >(&__NATIVE, "get-directories")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `wasi:filesystem/preopens@0.2.12` until the returned guard is dropped (the one installed before comes back then).

@@ -113,7 +113,7 @@ pub mod wasi {
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
                 fn poll(&self, in_: &[&Pollable]) -> ::witbind::rt::Vec<u32> {
-                    ::witbind::rt::native::missing(&__NATIVE, "poll")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "poll")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `wasi:io/poll@0.2.12` until the returned guard is dropped (the one installed before comes back then).
@@ -126,10 +126,14 @@ pub mod wasi {
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait HostPollable: 'static {
                 fn ready(&self) -> bool {
-                    ::witbind::rt::native::missing(&__NATIVE, "[method]pollable.ready")
+                    ::witbind::rt::native::missing::<
+                        dyn HostPollable,
+                    >(&__NATIVE, "[method]pollable.ready")
                 }
                 fn block(&self) {
-                    ::witbind::rt::native::missing(&__NATIVE, "[method]pollable.block")
+                    ::witbind::rt::native::missing::<
+                        dyn HostPollable,
+                    >(&__NATIVE, "[method]pollable.block")
                 }
             }
             ::witbind::rt::native_resource!(Pollable, HostPollable);
@@ -212,10 +216,9 @@ pub mod wasi {
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait HostError: 'static {
                 fn to_debug_string(&self) -> ::witbind::rt::String {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]error.to-debug-string",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostError,
+                    >(&__NATIVE, "[method]error.to-debug-string")
                 }
             }
             ::witbind::rt::native_resource!(Error, HostError);
@@ -858,40 +861,35 @@ pub mod wasi {
                     &self,
                     len: u64,
                 ) -> ::core::result::Result<::witbind::rt::Vec<u8>, StreamError> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]input-stream.read",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostInputStream,
+                    >(&__NATIVE, "[method]input-stream.read")
                 }
                 fn blocking_read(
                     &self,
                     len: u64,
                 ) -> ::core::result::Result<::witbind::rt::Vec<u8>, StreamError> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]input-stream.blocking-read",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostInputStream,
+                    >(&__NATIVE, "[method]input-stream.blocking-read")
                 }
                 fn skip(&self, len: u64) -> ::core::result::Result<u64, StreamError> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]input-stream.skip",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostInputStream,
+                    >(&__NATIVE, "[method]input-stream.skip")
                 }
                 fn blocking_skip(
                     &self,
                     len: u64,
                 ) -> ::core::result::Result<u64, StreamError> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]input-stream.blocking-skip",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostInputStream,
+                    >(&__NATIVE, "[method]input-stream.blocking-skip")
                 }
                 fn subscribe(&self) -> Pollable {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]input-stream.subscribe",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostInputStream,
+                    >(&__NATIVE, "[method]input-stream.subscribe")
                 }
             }
             ::witbind::rt::native_resource!(InputStream, HostInputStream);
@@ -900,84 +898,74 @@ pub mod wasi {
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait HostOutputStream: 'static {
                 fn check_write(&self) -> ::core::result::Result<u64, StreamError> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]output-stream.check-write",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostOutputStream,
+                    >(&__NATIVE, "[method]output-stream.check-write")
                 }
                 fn write(
                     &self,
                     contents: &[u8],
                 ) -> ::core::result::Result<(), StreamError> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]output-stream.write",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostOutputStream,
+                    >(&__NATIVE, "[method]output-stream.write")
                 }
                 fn blocking_write_and_flush(
                     &self,
                     contents: &[u8],
                 ) -> ::core::result::Result<(), StreamError> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]output-stream.blocking-write-and-flush",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostOutputStream,
+                    >(&__NATIVE, "[method]output-stream.blocking-write-and-flush")
                 }
                 fn flush(&self) -> ::core::result::Result<(), StreamError> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]output-stream.flush",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostOutputStream,
+                    >(&__NATIVE, "[method]output-stream.flush")
                 }
                 fn blocking_flush(&self) -> ::core::result::Result<(), StreamError> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]output-stream.blocking-flush",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostOutputStream,
+                    >(&__NATIVE, "[method]output-stream.blocking-flush")
                 }
                 fn subscribe(&self) -> Pollable {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]output-stream.subscribe",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostOutputStream,
+                    >(&__NATIVE, "[method]output-stream.subscribe")
                 }
                 fn write_zeroes(
                     &self,
                     len: u64,
                 ) -> ::core::result::Result<(), StreamError> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]output-stream.write-zeroes",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostOutputStream,
+                    >(&__NATIVE, "[method]output-stream.write-zeroes")
                 }
                 fn blocking_write_zeroes_and_flush(
                     &self,
                     len: u64,
                 ) -> ::core::result::Result<(), StreamError> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]output-stream.blocking-write-zeroes-and-flush",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostOutputStream,
+                    >(&__NATIVE, "[method]output-stream.blocking-write-zeroes-and-flush")
                 }
                 fn splice(
                     &self,
                     src: &InputStream,
                     len: u64,
                 ) -> ::core::result::Result<u64, StreamError> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]output-stream.splice",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostOutputStream,
+                    >(&__NATIVE, "[method]output-stream.splice")
                 }
                 fn blocking_splice(
                     &self,
                     src: &InputStream,
                     len: u64,
                 ) -> ::core::result::Result<u64, StreamError> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]output-stream.blocking-splice",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostOutputStream,
+                    >(&__NATIVE, "[method]output-stream.blocking-splice")
                 }
             }
             ::witbind::rt::native_resource!(OutputStream, HostOutputStream);
@@ -1165,16 +1153,20 @@ pub mod wasi {
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
                 fn now(&self) -> Instant {
-                    ::witbind::rt::native::missing(&__NATIVE, "now")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "now")
                 }
                 fn resolution(&self) -> Duration {
-                    ::witbind::rt::native::missing(&__NATIVE, "resolution")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "resolution")
                 }
                 fn subscribe_instant(&self, when: Instant) -> Pollable {
-                    ::witbind::rt::native::missing(&__NATIVE, "subscribe-instant")
+                    ::witbind::rt::native::missing::<
+                        dyn Host,
+                    >(&__NATIVE, "subscribe-instant")
                 }
                 fn subscribe_duration(&self, when: Duration) -> Pollable {
-                    ::witbind::rt::native::missing(&__NATIVE, "subscribe-duration")
+                    ::witbind::rt::native::missing::<
+                        dyn Host,
+                    >(&__NATIVE, "subscribe-duration")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `wasi:clocks/monotonic-clock@0.2.12` until the returned guard is dropped (the one installed before comes back then).
@@ -1292,10 +1284,10 @@ pub mod wasi {
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
                 fn now(&self) -> Datetime {
-                    ::witbind::rt::native::missing(&__NATIVE, "now")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "now")
                 }
                 fn resolution(&self) -> Datetime {
-                    ::witbind::rt::native::missing(&__NATIVE, "resolution")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "resolution")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `wasi:clocks/wall-clock@0.2.12` until the returned guard is dropped (the one installed before comes back then).
@@ -1378,10 +1370,14 @@ pub mod wasi {
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
                 fn get_random_bytes(&self, len: u64) -> ::witbind::rt::Vec<u8> {
-                    ::witbind::rt::native::missing(&__NATIVE, "get-random-bytes")
+                    ::witbind::rt::native::missing::<
+                        dyn Host,
+                    >(&__NATIVE, "get-random-bytes")
                 }
                 fn get_random_u64(&self) -> u64 {
-                    ::witbind::rt::native::missing(&__NATIVE, "get-random-u64")
+                    ::witbind::rt::native::missing::<
+                        dyn Host,
+                    >(&__NATIVE, "get-random-u64")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `wasi:random/random@0.2.12` until the returned guard is dropped (the one installed before comes back then).
@@ -1430,7 +1426,7 @@ pub mod wasi {
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
                 fn get_stdout(&self) -> OutputStream {
-                    ::witbind::rt::native::missing(&__NATIVE, "get-stdout")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "get-stdout")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `wasi:cli/stdout@0.2.12` until the returned guard is dropped (the one installed before comes back then).
@@ -1474,7 +1470,7 @@ pub mod wasi {
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
                 fn get_stderr(&self) -> OutputStream {
-                    ::witbind::rt::native::missing(&__NATIVE, "get-stderr")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "get-stderr")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `wasi:cli/stderr@0.2.12` until the returned guard is dropped (the one installed before comes back then).
@@ -1518,7 +1514,7 @@ pub mod wasi {
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
                 fn get_stdin(&self) -> InputStream {
-                    ::witbind::rt::native::missing(&__NATIVE, "get-stdin")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "get-stdin")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `wasi:cli/stdin@0.2.12` until the returned guard is dropped (the one installed before comes back then).
@@ -2976,63 +2972,63 @@ pub mod wasi {
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
                 fn fields_new(&self) -> Fields {
-                    ::witbind::rt::native::missing(&__NATIVE, "[constructor]fields")
+                    ::witbind::rt::native::missing::<
+                        dyn Host,
+                    >(&__NATIVE, "[constructor]fields")
                 }
                 fn fields_from_list(
                     &self,
                     entries: &[(FieldName, FieldValue)],
                 ) -> ::core::result::Result<Fields, HeaderError> {
-                    ::witbind::rt::native::missing(&__NATIVE, "[static]fields.from-list")
+                    ::witbind::rt::native::missing::<
+                        dyn Host,
+                    >(&__NATIVE, "[static]fields.from-list")
                 }
                 fn outgoing_request_new(&self, headers: Headers) -> OutgoingRequest {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[constructor]outgoing-request",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn Host,
+                    >(&__NATIVE, "[constructor]outgoing-request")
                 }
                 fn request_options_new(&self) -> RequestOptions {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[constructor]request-options",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn Host,
+                    >(&__NATIVE, "[constructor]request-options")
                 }
                 fn response_outparam_set(
                     &self,
                     param: ResponseOutparam,
                     response: ::core::result::Result<OutgoingResponse, ErrorCode>,
                 ) {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[static]response-outparam.set",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn Host,
+                    >(&__NATIVE, "[static]response-outparam.set")
                 }
                 fn incoming_body_finish(&self, this: IncomingBody) -> FutureTrailers {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[static]incoming-body.finish",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn Host,
+                    >(&__NATIVE, "[static]incoming-body.finish")
                 }
                 fn outgoing_response_new(&self, headers: Headers) -> OutgoingResponse {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[constructor]outgoing-response",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn Host,
+                    >(&__NATIVE, "[constructor]outgoing-response")
                 }
                 fn outgoing_body_finish(
                     &self,
                     this: OutgoingBody,
                     trailers: ::core::option::Option<Trailers>,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[static]outgoing-body.finish",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn Host,
+                    >(&__NATIVE, "[static]outgoing-body.finish")
                 }
                 fn http_error_code(
                     &self,
                     err: &IoError,
                 ) -> ::core::option::Option<ErrorCode> {
-                    ::witbind::rt::native::missing(&__NATIVE, "http-error-code")
+                    ::witbind::rt::native::missing::<
+                        dyn Host,
+                    >(&__NATIVE, "http-error-code")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `wasi:http/types@0.2.12` until the returned guard is dropped (the one installed before comes back then).
@@ -3045,34 +3041,48 @@ pub mod wasi {
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait HostFields: 'static {
                 fn get(&self, name: &str) -> ::witbind::rt::Vec<FieldValue> {
-                    ::witbind::rt::native::missing(&__NATIVE, "[method]fields.get")
+                    ::witbind::rt::native::missing::<
+                        dyn HostFields,
+                    >(&__NATIVE, "[method]fields.get")
                 }
                 fn has(&self, name: &str) -> bool {
-                    ::witbind::rt::native::missing(&__NATIVE, "[method]fields.has")
+                    ::witbind::rt::native::missing::<
+                        dyn HostFields,
+                    >(&__NATIVE, "[method]fields.has")
                 }
                 fn set(
                     &self,
                     name: &str,
                     value: &[FieldValue],
                 ) -> ::core::result::Result<(), HeaderError> {
-                    ::witbind::rt::native::missing(&__NATIVE, "[method]fields.set")
+                    ::witbind::rt::native::missing::<
+                        dyn HostFields,
+                    >(&__NATIVE, "[method]fields.set")
                 }
                 fn delete(&self, name: &str) -> ::core::result::Result<(), HeaderError> {
-                    ::witbind::rt::native::missing(&__NATIVE, "[method]fields.delete")
+                    ::witbind::rt::native::missing::<
+                        dyn HostFields,
+                    >(&__NATIVE, "[method]fields.delete")
                 }
                 fn append(
                     &self,
                     name: &str,
                     value: &[u8],
                 ) -> ::core::result::Result<(), HeaderError> {
-                    ::witbind::rt::native::missing(&__NATIVE, "[method]fields.append")
+                    ::witbind::rt::native::missing::<
+                        dyn HostFields,
+                    >(&__NATIVE, "[method]fields.append")
                 }
                 fn entries(&self) -> ::witbind::rt::Vec<(FieldName, FieldValue)> {
-                    ::witbind::rt::native::missing(&__NATIVE, "[method]fields.entries")
+                    ::witbind::rt::native::missing::<
+                        dyn HostFields,
+                    >(&__NATIVE, "[method]fields.entries")
                 }
                 #[allow(clippy::should_implement_trait)]
                 fn clone(&self) -> Fields {
-                    ::witbind::rt::native::missing(&__NATIVE, "[method]fields.clone")
+                    ::witbind::rt::native::missing::<
+                        dyn HostFields,
+                    >(&__NATIVE, "[method]fields.clone")
                 }
             }
             ::witbind::rt::native_resource!(Fields, HostFields);
@@ -3081,43 +3091,37 @@ pub mod wasi {
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait HostIncomingRequest: 'static {
                 fn method(&self) -> Method {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]incoming-request.method",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostIncomingRequest,
+                    >(&__NATIVE, "[method]incoming-request.method")
                 }
                 fn path_with_query(
                     &self,
                 ) -> ::core::option::Option<::witbind::rt::String> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]incoming-request.path-with-query",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostIncomingRequest,
+                    >(&__NATIVE, "[method]incoming-request.path-with-query")
                 }
                 fn scheme(&self) -> ::core::option::Option<Scheme> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]incoming-request.scheme",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostIncomingRequest,
+                    >(&__NATIVE, "[method]incoming-request.scheme")
                 }
                 fn authority(&self) -> ::core::option::Option<::witbind::rt::String> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]incoming-request.authority",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostIncomingRequest,
+                    >(&__NATIVE, "[method]incoming-request.authority")
                 }
                 fn headers(&self) -> Headers {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]incoming-request.headers",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostIncomingRequest,
+                    >(&__NATIVE, "[method]incoming-request.headers")
                 }
                 #[allow(clippy::result_unit_err)]
                 fn consume(&self) -> ::core::result::Result<IncomingBody, ()> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]incoming-request.consume",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostIncomingRequest,
+                    >(&__NATIVE, "[method]incoming-request.consume")
                 }
             }
             ::witbind::rt::native_resource!(IncomingRequest, HostIncomingRequest);
@@ -3127,79 +3131,69 @@ pub mod wasi {
             pub trait HostOutgoingRequest: 'static {
                 #[allow(clippy::result_unit_err)]
                 fn body(&self) -> ::core::result::Result<OutgoingBody, ()> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]outgoing-request.body",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostOutgoingRequest,
+                    >(&__NATIVE, "[method]outgoing-request.body")
                 }
                 fn method(&self) -> Method {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]outgoing-request.method",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostOutgoingRequest,
+                    >(&__NATIVE, "[method]outgoing-request.method")
                 }
                 #[allow(clippy::result_unit_err)]
                 fn set_method(&self, method: &Method) -> ::core::result::Result<(), ()> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]outgoing-request.set-method",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostOutgoingRequest,
+                    >(&__NATIVE, "[method]outgoing-request.set-method")
                 }
                 fn path_with_query(
                     &self,
                 ) -> ::core::option::Option<::witbind::rt::String> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]outgoing-request.path-with-query",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostOutgoingRequest,
+                    >(&__NATIVE, "[method]outgoing-request.path-with-query")
                 }
                 #[allow(clippy::result_unit_err)]
                 fn set_path_with_query(
                     &self,
                     path_with_query: ::core::option::Option<&str>,
                 ) -> ::core::result::Result<(), ()> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]outgoing-request.set-path-with-query",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostOutgoingRequest,
+                    >(&__NATIVE, "[method]outgoing-request.set-path-with-query")
                 }
                 fn scheme(&self) -> ::core::option::Option<Scheme> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]outgoing-request.scheme",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostOutgoingRequest,
+                    >(&__NATIVE, "[method]outgoing-request.scheme")
                 }
                 #[allow(clippy::result_unit_err)]
                 fn set_scheme(
                     &self,
                     scheme: ::core::option::Option<&Scheme>,
                 ) -> ::core::result::Result<(), ()> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]outgoing-request.set-scheme",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostOutgoingRequest,
+                    >(&__NATIVE, "[method]outgoing-request.set-scheme")
                 }
                 fn authority(&self) -> ::core::option::Option<::witbind::rt::String> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]outgoing-request.authority",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostOutgoingRequest,
+                    >(&__NATIVE, "[method]outgoing-request.authority")
                 }
                 #[allow(clippy::result_unit_err)]
                 fn set_authority(
                     &self,
                     authority: ::core::option::Option<&str>,
                 ) -> ::core::result::Result<(), ()> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]outgoing-request.set-authority",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostOutgoingRequest,
+                    >(&__NATIVE, "[method]outgoing-request.set-authority")
                 }
                 fn headers(&self) -> Headers {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]outgoing-request.headers",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostOutgoingRequest,
+                    >(&__NATIVE, "[method]outgoing-request.headers")
                 }
             }
             ::witbind::rt::native_resource!(OutgoingRequest, HostOutgoingRequest);
@@ -3208,52 +3202,46 @@ pub mod wasi {
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait HostRequestOptions: 'static {
                 fn connect_timeout(&self) -> ::core::option::Option<Duration> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]request-options.connect-timeout",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostRequestOptions,
+                    >(&__NATIVE, "[method]request-options.connect-timeout")
                 }
                 #[allow(clippy::result_unit_err)]
                 fn set_connect_timeout(
                     &self,
                     duration: ::core::option::Option<Duration>,
                 ) -> ::core::result::Result<(), ()> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]request-options.set-connect-timeout",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostRequestOptions,
+                    >(&__NATIVE, "[method]request-options.set-connect-timeout")
                 }
                 fn first_byte_timeout(&self) -> ::core::option::Option<Duration> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]request-options.first-byte-timeout",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostRequestOptions,
+                    >(&__NATIVE, "[method]request-options.first-byte-timeout")
                 }
                 #[allow(clippy::result_unit_err)]
                 fn set_first_byte_timeout(
                     &self,
                     duration: ::core::option::Option<Duration>,
                 ) -> ::core::result::Result<(), ()> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]request-options.set-first-byte-timeout",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostRequestOptions,
+                    >(&__NATIVE, "[method]request-options.set-first-byte-timeout")
                 }
                 fn between_bytes_timeout(&self) -> ::core::option::Option<Duration> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]request-options.between-bytes-timeout",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostRequestOptions,
+                    >(&__NATIVE, "[method]request-options.between-bytes-timeout")
                 }
                 #[allow(clippy::result_unit_err)]
                 fn set_between_bytes_timeout(
                     &self,
                     duration: ::core::option::Option<Duration>,
                 ) -> ::core::result::Result<(), ()> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]request-options.set-between-bytes-timeout",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostRequestOptions,
+                    >(&__NATIVE, "[method]request-options.set-between-bytes-timeout")
                 }
             }
             ::witbind::rt::native_resource!(RequestOptions, HostRequestOptions);
@@ -3267,23 +3255,20 @@ pub mod wasi {
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait HostIncomingResponse: 'static {
                 fn status(&self) -> StatusCode {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]incoming-response.status",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostIncomingResponse,
+                    >(&__NATIVE, "[method]incoming-response.status")
                 }
                 fn headers(&self) -> Headers {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]incoming-response.headers",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostIncomingResponse,
+                    >(&__NATIVE, "[method]incoming-response.headers")
                 }
                 #[allow(clippy::result_unit_err)]
                 fn consume(&self) -> ::core::result::Result<IncomingBody, ()> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]incoming-response.consume",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostIncomingResponse,
+                    >(&__NATIVE, "[method]incoming-response.consume")
                 }
             }
             ::witbind::rt::native_resource!(IncomingResponse, HostIncomingResponse);
@@ -3293,10 +3278,9 @@ pub mod wasi {
             pub trait HostIncomingBody: 'static {
                 #[allow(clippy::result_unit_err)]
                 fn stream(&self) -> ::core::result::Result<InputStream, ()> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]incoming-body.stream",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostIncomingBody,
+                    >(&__NATIVE, "[method]incoming-body.stream")
                 }
             }
             ::witbind::rt::native_resource!(IncomingBody, HostIncomingBody);
@@ -3305,10 +3289,9 @@ pub mod wasi {
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait HostFutureTrailers: 'static {
                 fn subscribe(&self) -> Pollable {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]future-trailers.subscribe",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostFutureTrailers,
+                    >(&__NATIVE, "[method]future-trailers.subscribe")
                 }
                 fn get(
                     &self,
@@ -3321,10 +3304,9 @@ pub mod wasi {
                         (),
                     >,
                 > {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]future-trailers.get",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostFutureTrailers,
+                    >(&__NATIVE, "[method]future-trailers.get")
                 }
             }
             ::witbind::rt::native_resource!(FutureTrailers, HostFutureTrailers);
@@ -3333,33 +3315,29 @@ pub mod wasi {
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait HostOutgoingResponse: 'static {
                 fn status_code(&self) -> StatusCode {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]outgoing-response.status-code",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostOutgoingResponse,
+                    >(&__NATIVE, "[method]outgoing-response.status-code")
                 }
                 #[allow(clippy::result_unit_err)]
                 fn set_status_code(
                     &self,
                     status_code: StatusCode,
                 ) -> ::core::result::Result<(), ()> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]outgoing-response.set-status-code",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostOutgoingResponse,
+                    >(&__NATIVE, "[method]outgoing-response.set-status-code")
                 }
                 fn headers(&self) -> Headers {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]outgoing-response.headers",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostOutgoingResponse,
+                    >(&__NATIVE, "[method]outgoing-response.headers")
                 }
                 #[allow(clippy::result_unit_err)]
                 fn body(&self) -> ::core::result::Result<OutgoingBody, ()> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]outgoing-response.body",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostOutgoingResponse,
+                    >(&__NATIVE, "[method]outgoing-response.body")
                 }
             }
             ::witbind::rt::native_resource!(OutgoingResponse, HostOutgoingResponse);
@@ -3369,10 +3347,9 @@ pub mod wasi {
             pub trait HostOutgoingBody: 'static {
                 #[allow(clippy::result_unit_err)]
                 fn write(&self) -> ::core::result::Result<OutputStream, ()> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]outgoing-body.write",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostOutgoingBody,
+                    >(&__NATIVE, "[method]outgoing-body.write")
                 }
             }
             ::witbind::rt::native_resource!(OutgoingBody, HostOutgoingBody);
@@ -3381,10 +3358,9 @@ pub mod wasi {
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait HostFutureIncomingResponse: 'static {
                 fn subscribe(&self) -> Pollable {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]future-incoming-response.subscribe",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostFutureIncomingResponse,
+                    >(&__NATIVE, "[method]future-incoming-response.subscribe")
                 }
                 fn get(
                     &self,
@@ -3394,10 +3370,9 @@ pub mod wasi {
                         (),
                     >,
                 > {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]future-incoming-response.get",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostFutureIncomingResponse,
+                    >(&__NATIVE, "[method]future-incoming-response.get")
                 }
             }
             ::witbind::rt::native_resource!(
@@ -4324,7 +4299,7 @@ pub mod wasi {
                     request: OutgoingRequest,
                     options: ::core::option::Option<RequestOptions>,
                 ) -> ::core::result::Result<FutureIncomingResponse, ErrorCode> {
-                    ::witbind::rt::native::missing(&__NATIVE, "handle")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "handle")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `wasi:http/outgoing-handler@0.2.12` until the returned guard is dropped (the one installed before comes back then).

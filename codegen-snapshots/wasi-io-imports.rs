@@ -80,10 +80,9 @@ pub mod wasi {
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait HostError: 'static {
                 fn to_debug_string(&self) -> ::witbind::rt::String {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]error.to-debug-string",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostError,
+                    >(&__NATIVE, "[method]error.to-debug-string")
                 }
             }
             ::witbind::rt::native_resource!(Error, HostError);
@@ -178,7 +177,7 @@ pub mod wasi {
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
                 fn poll(&self, in_: &[&Pollable]) -> ::witbind::rt::Vec<u32> {
-                    ::witbind::rt::native::missing(&__NATIVE, "poll")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "poll")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `wasi:io/poll@0.2.12` until the returned guard is dropped (the one installed before comes back then).
@@ -191,10 +190,14 @@ pub mod wasi {
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait HostPollable: 'static {
                 fn ready(&self) -> bool {
-                    ::witbind::rt::native::missing(&__NATIVE, "[method]pollable.ready")
+                    ::witbind::rt::native::missing::<
+                        dyn HostPollable,
+                    >(&__NATIVE, "[method]pollable.ready")
                 }
                 fn block(&self) {
-                    ::witbind::rt::native::missing(&__NATIVE, "[method]pollable.block")
+                    ::witbind::rt::native::missing::<
+                        dyn HostPollable,
+                    >(&__NATIVE, "[method]pollable.block")
                 }
             }
             ::witbind::rt::native_resource!(Pollable, HostPollable);
@@ -852,40 +855,35 @@ pub mod wasi {
                     &self,
                     len: u64,
                 ) -> ::core::result::Result<::witbind::rt::Vec<u8>, StreamError> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]input-stream.read",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostInputStream,
+                    >(&__NATIVE, "[method]input-stream.read")
                 }
                 fn blocking_read(
                     &self,
                     len: u64,
                 ) -> ::core::result::Result<::witbind::rt::Vec<u8>, StreamError> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]input-stream.blocking-read",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostInputStream,
+                    >(&__NATIVE, "[method]input-stream.blocking-read")
                 }
                 fn skip(&self, len: u64) -> ::core::result::Result<u64, StreamError> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]input-stream.skip",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostInputStream,
+                    >(&__NATIVE, "[method]input-stream.skip")
                 }
                 fn blocking_skip(
                     &self,
                     len: u64,
                 ) -> ::core::result::Result<u64, StreamError> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]input-stream.blocking-skip",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostInputStream,
+                    >(&__NATIVE, "[method]input-stream.blocking-skip")
                 }
                 fn subscribe(&self) -> Pollable {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]input-stream.subscribe",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostInputStream,
+                    >(&__NATIVE, "[method]input-stream.subscribe")
                 }
             }
             ::witbind::rt::native_resource!(InputStream, HostInputStream);
@@ -894,84 +892,74 @@ pub mod wasi {
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait HostOutputStream: 'static {
                 fn check_write(&self) -> ::core::result::Result<u64, StreamError> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]output-stream.check-write",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostOutputStream,
+                    >(&__NATIVE, "[method]output-stream.check-write")
                 }
                 fn write(
                     &self,
                     contents: &[u8],
                 ) -> ::core::result::Result<(), StreamError> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]output-stream.write",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostOutputStream,
+                    >(&__NATIVE, "[method]output-stream.write")
                 }
                 fn blocking_write_and_flush(
                     &self,
                     contents: &[u8],
                 ) -> ::core::result::Result<(), StreamError> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]output-stream.blocking-write-and-flush",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostOutputStream,
+                    >(&__NATIVE, "[method]output-stream.blocking-write-and-flush")
                 }
                 fn flush(&self) -> ::core::result::Result<(), StreamError> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]output-stream.flush",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostOutputStream,
+                    >(&__NATIVE, "[method]output-stream.flush")
                 }
                 fn blocking_flush(&self) -> ::core::result::Result<(), StreamError> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]output-stream.blocking-flush",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostOutputStream,
+                    >(&__NATIVE, "[method]output-stream.blocking-flush")
                 }
                 fn subscribe(&self) -> Pollable {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]output-stream.subscribe",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostOutputStream,
+                    >(&__NATIVE, "[method]output-stream.subscribe")
                 }
                 fn write_zeroes(
                     &self,
                     len: u64,
                 ) -> ::core::result::Result<(), StreamError> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]output-stream.write-zeroes",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostOutputStream,
+                    >(&__NATIVE, "[method]output-stream.write-zeroes")
                 }
                 fn blocking_write_zeroes_and_flush(
                     &self,
                     len: u64,
                 ) -> ::core::result::Result<(), StreamError> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]output-stream.blocking-write-zeroes-and-flush",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostOutputStream,
+                    >(&__NATIVE, "[method]output-stream.blocking-write-zeroes-and-flush")
                 }
                 fn splice(
                     &self,
                     src: &InputStream,
                     len: u64,
                 ) -> ::core::result::Result<u64, StreamError> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]output-stream.splice",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostOutputStream,
+                    >(&__NATIVE, "[method]output-stream.splice")
                 }
                 fn blocking_splice(
                     &self,
                     src: &InputStream,
                     len: u64,
                 ) -> ::core::result::Result<u64, StreamError> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]output-stream.blocking-splice",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostOutputStream,
+                    >(&__NATIVE, "[method]output-stream.blocking-splice")
                 }
             }
             ::witbind::rt::native_resource!(OutputStream, HostOutputStream);

@@ -77,10 +77,14 @@ pub mod wasi {
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
                 fn get_random_bytes(&self, len: u64) -> ::witbind::rt::Vec<u8> {
-                    ::witbind::rt::native::missing(&__NATIVE, "get-random-bytes")
+                    ::witbind::rt::native::missing::<
+                        dyn Host,
+                    >(&__NATIVE, "get-random-bytes")
                 }
                 fn get_random_u64(&self) -> u64 {
-                    ::witbind::rt::native::missing(&__NATIVE, "get-random-u64")
+                    ::witbind::rt::native::missing::<
+                        dyn Host,
+                    >(&__NATIVE, "get-random-u64")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `wasi:random/random@0.2.12` until the returned guard is dropped (the one installed before comes back then).
@@ -154,13 +158,14 @@ pub mod wasi {
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
                 fn get_insecure_random_bytes(&self, len: u64) -> ::witbind::rt::Vec<u8> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "get-insecure-random-bytes",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn Host,
+                    >(&__NATIVE, "get-insecure-random-bytes")
                 }
                 fn get_insecure_random_u64(&self) -> u64 {
-                    ::witbind::rt::native::missing(&__NATIVE, "get-insecure-random-u64")
+                    ::witbind::rt::native::missing::<
+                        dyn Host,
+                    >(&__NATIVE, "get-insecure-random-u64")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `wasi:random/insecure@0.2.12` until the returned guard is dropped (the one installed before comes back then).
@@ -231,7 +236,9 @@ pub mod wasi {
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
                 fn insecure_seed(&self) -> (u64, u64) {
-                    ::witbind::rt::native::missing(&__NATIVE, "insecure-seed")
+                    ::witbind::rt::native::missing::<
+                        dyn Host,
+                    >(&__NATIVE, "insecure-seed")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `wasi:random/insecure-seed@0.2.12` until the returned guard is dropped (the one installed before comes back then).

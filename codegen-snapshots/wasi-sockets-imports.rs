@@ -81,10 +81,9 @@ pub mod wasi {
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait HostError: 'static {
                 fn to_debug_string(&self) -> ::witbind::rt::String {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]error.to-debug-string",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostError,
+                    >(&__NATIVE, "[method]error.to-debug-string")
                 }
             }
             ::witbind::rt::native_resource!(Error, HostError);
@@ -179,7 +178,7 @@ pub mod wasi {
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
                 fn poll(&self, in_: &[&Pollable]) -> ::witbind::rt::Vec<u32> {
-                    ::witbind::rt::native::missing(&__NATIVE, "poll")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "poll")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `wasi:io/poll@0.2.12` until the returned guard is dropped (the one installed before comes back then).
@@ -192,10 +191,14 @@ pub mod wasi {
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait HostPollable: 'static {
                 fn ready(&self) -> bool {
-                    ::witbind::rt::native::missing(&__NATIVE, "[method]pollable.ready")
+                    ::witbind::rt::native::missing::<
+                        dyn HostPollable,
+                    >(&__NATIVE, "[method]pollable.ready")
                 }
                 fn block(&self) {
-                    ::witbind::rt::native::missing(&__NATIVE, "[method]pollable.block")
+                    ::witbind::rt::native::missing::<
+                        dyn HostPollable,
+                    >(&__NATIVE, "[method]pollable.block")
                 }
             }
             ::witbind::rt::native_resource!(Pollable, HostPollable);
@@ -853,40 +856,35 @@ pub mod wasi {
                     &self,
                     len: u64,
                 ) -> ::core::result::Result<::witbind::rt::Vec<u8>, StreamError> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]input-stream.read",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostInputStream,
+                    >(&__NATIVE, "[method]input-stream.read")
                 }
                 fn blocking_read(
                     &self,
                     len: u64,
                 ) -> ::core::result::Result<::witbind::rt::Vec<u8>, StreamError> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]input-stream.blocking-read",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostInputStream,
+                    >(&__NATIVE, "[method]input-stream.blocking-read")
                 }
                 fn skip(&self, len: u64) -> ::core::result::Result<u64, StreamError> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]input-stream.skip",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostInputStream,
+                    >(&__NATIVE, "[method]input-stream.skip")
                 }
                 fn blocking_skip(
                     &self,
                     len: u64,
                 ) -> ::core::result::Result<u64, StreamError> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]input-stream.blocking-skip",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostInputStream,
+                    >(&__NATIVE, "[method]input-stream.blocking-skip")
                 }
                 fn subscribe(&self) -> Pollable {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]input-stream.subscribe",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostInputStream,
+                    >(&__NATIVE, "[method]input-stream.subscribe")
                 }
             }
             ::witbind::rt::native_resource!(InputStream, HostInputStream);
@@ -895,84 +893,74 @@ pub mod wasi {
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait HostOutputStream: 'static {
                 fn check_write(&self) -> ::core::result::Result<u64, StreamError> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]output-stream.check-write",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostOutputStream,
+                    >(&__NATIVE, "[method]output-stream.check-write")
                 }
                 fn write(
                     &self,
                     contents: &[u8],
                 ) -> ::core::result::Result<(), StreamError> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]output-stream.write",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostOutputStream,
+                    >(&__NATIVE, "[method]output-stream.write")
                 }
                 fn blocking_write_and_flush(
                     &self,
                     contents: &[u8],
                 ) -> ::core::result::Result<(), StreamError> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]output-stream.blocking-write-and-flush",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostOutputStream,
+                    >(&__NATIVE, "[method]output-stream.blocking-write-and-flush")
                 }
                 fn flush(&self) -> ::core::result::Result<(), StreamError> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]output-stream.flush",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostOutputStream,
+                    >(&__NATIVE, "[method]output-stream.flush")
                 }
                 fn blocking_flush(&self) -> ::core::result::Result<(), StreamError> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]output-stream.blocking-flush",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostOutputStream,
+                    >(&__NATIVE, "[method]output-stream.blocking-flush")
                 }
                 fn subscribe(&self) -> Pollable {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]output-stream.subscribe",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostOutputStream,
+                    >(&__NATIVE, "[method]output-stream.subscribe")
                 }
                 fn write_zeroes(
                     &self,
                     len: u64,
                 ) -> ::core::result::Result<(), StreamError> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]output-stream.write-zeroes",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostOutputStream,
+                    >(&__NATIVE, "[method]output-stream.write-zeroes")
                 }
                 fn blocking_write_zeroes_and_flush(
                     &self,
                     len: u64,
                 ) -> ::core::result::Result<(), StreamError> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]output-stream.blocking-write-zeroes-and-flush",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostOutputStream,
+                    >(&__NATIVE, "[method]output-stream.blocking-write-zeroes-and-flush")
                 }
                 fn splice(
                     &self,
                     src: &InputStream,
                     len: u64,
                 ) -> ::core::result::Result<u64, StreamError> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]output-stream.splice",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostOutputStream,
+                    >(&__NATIVE, "[method]output-stream.splice")
                 }
                 fn blocking_splice(
                     &self,
                     src: &InputStream,
                     len: u64,
                 ) -> ::core::result::Result<u64, StreamError> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]output-stream.blocking-splice",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostOutputStream,
+                    >(&__NATIVE, "[method]output-stream.blocking-splice")
                 }
             }
             ::witbind::rt::native_resource!(OutputStream, HostOutputStream);
@@ -1716,7 +1704,9 @@ pub mod wasi {
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
                 fn instance_network(&self) -> Network {
-                    ::witbind::rt::native::missing(&__NATIVE, "instance-network")
+                    ::witbind::rt::native::missing::<
+                        dyn Host,
+                    >(&__NATIVE, "instance-network")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `wasi:sockets/instance-network@0.2.12` until the returned guard is dropped (the one installed before comes back then).
@@ -2476,16 +2466,14 @@ pub mod wasi {
                     network: &Network,
                     local_address: IpSocketAddress,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]udp-socket.start-bind",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostUdpSocket,
+                    >(&__NATIVE, "[method]udp-socket.start-bind")
                 }
                 fn finish_bind(&self) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]udp-socket.finish-bind",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostUdpSocket,
+                    >(&__NATIVE, "[method]udp-socket.finish-bind")
                 }
                 fn stream(
                     &self,
@@ -2494,83 +2482,72 @@ pub mod wasi {
                     (IncomingDatagramStream, OutgoingDatagramStream),
                     ErrorCode,
                 > {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]udp-socket.stream",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostUdpSocket,
+                    >(&__NATIVE, "[method]udp-socket.stream")
                 }
                 fn local_address(
                     &self,
                 ) -> ::core::result::Result<IpSocketAddress, ErrorCode> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]udp-socket.local-address",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostUdpSocket,
+                    >(&__NATIVE, "[method]udp-socket.local-address")
                 }
                 fn remote_address(
                     &self,
                 ) -> ::core::result::Result<IpSocketAddress, ErrorCode> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]udp-socket.remote-address",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostUdpSocket,
+                    >(&__NATIVE, "[method]udp-socket.remote-address")
                 }
                 fn address_family(&self) -> IpAddressFamily {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]udp-socket.address-family",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostUdpSocket,
+                    >(&__NATIVE, "[method]udp-socket.address-family")
                 }
                 fn unicast_hop_limit(&self) -> ::core::result::Result<u8, ErrorCode> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]udp-socket.unicast-hop-limit",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostUdpSocket,
+                    >(&__NATIVE, "[method]udp-socket.unicast-hop-limit")
                 }
                 fn set_unicast_hop_limit(
                     &self,
                     value: u8,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]udp-socket.set-unicast-hop-limit",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostUdpSocket,
+                    >(&__NATIVE, "[method]udp-socket.set-unicast-hop-limit")
                 }
                 fn receive_buffer_size(&self) -> ::core::result::Result<u64, ErrorCode> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]udp-socket.receive-buffer-size",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostUdpSocket,
+                    >(&__NATIVE, "[method]udp-socket.receive-buffer-size")
                 }
                 fn set_receive_buffer_size(
                     &self,
                     value: u64,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]udp-socket.set-receive-buffer-size",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostUdpSocket,
+                    >(&__NATIVE, "[method]udp-socket.set-receive-buffer-size")
                 }
                 fn send_buffer_size(&self) -> ::core::result::Result<u64, ErrorCode> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]udp-socket.send-buffer-size",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostUdpSocket,
+                    >(&__NATIVE, "[method]udp-socket.send-buffer-size")
                 }
                 fn set_send_buffer_size(
                     &self,
                     value: u64,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]udp-socket.set-send-buffer-size",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostUdpSocket,
+                    >(&__NATIVE, "[method]udp-socket.set-send-buffer-size")
                 }
                 fn subscribe(&self) -> Pollable {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]udp-socket.subscribe",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostUdpSocket,
+                    >(&__NATIVE, "[method]udp-socket.subscribe")
                 }
             }
             ::witbind::rt::native_resource!(UdpSocket, HostUdpSocket);
@@ -2585,16 +2562,14 @@ pub mod wasi {
                     ::witbind::rt::Vec<IncomingDatagram>,
                     ErrorCode,
                 > {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]incoming-datagram-stream.receive",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostIncomingDatagramStream,
+                    >(&__NATIVE, "[method]incoming-datagram-stream.receive")
                 }
                 fn subscribe(&self) -> Pollable {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]incoming-datagram-stream.subscribe",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostIncomingDatagramStream,
+                    >(&__NATIVE, "[method]incoming-datagram-stream.subscribe")
                 }
             }
             ::witbind::rt::native_resource!(
@@ -2605,25 +2580,22 @@ pub mod wasi {
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait HostOutgoingDatagramStream: 'static {
                 fn check_send(&self) -> ::core::result::Result<u64, ErrorCode> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]outgoing-datagram-stream.check-send",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostOutgoingDatagramStream,
+                    >(&__NATIVE, "[method]outgoing-datagram-stream.check-send")
                 }
                 fn send(
                     &self,
                     datagrams: &[OutgoingDatagram],
                 ) -> ::core::result::Result<u64, ErrorCode> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]outgoing-datagram-stream.send",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostOutgoingDatagramStream,
+                    >(&__NATIVE, "[method]outgoing-datagram-stream.send")
                 }
                 fn subscribe(&self) -> Pollable {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]outgoing-datagram-stream.subscribe",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostOutgoingDatagramStream,
+                    >(&__NATIVE, "[method]outgoing-datagram-stream.subscribe")
                 }
             }
             ::witbind::rt::native_resource!(
@@ -2736,7 +2708,9 @@ pub mod wasi {
                     &self,
                     address_family: IpAddressFamily,
                 ) -> ::core::result::Result<UdpSocket, ErrorCode> {
-                    ::witbind::rt::native::missing(&__NATIVE, "create-udp-socket")
+                    ::witbind::rt::native::missing::<
+                        dyn Host,
+                    >(&__NATIVE, "create-udp-socket")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `wasi:sockets/udp-create-socket@0.2.12` until the returned guard is dropped (the one installed before comes back then).
@@ -3711,46 +3685,40 @@ pub mod wasi {
                     network: &Network,
                     local_address: IpSocketAddress,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]tcp-socket.start-bind",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostTcpSocket,
+                    >(&__NATIVE, "[method]tcp-socket.start-bind")
                 }
                 fn finish_bind(&self) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]tcp-socket.finish-bind",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostTcpSocket,
+                    >(&__NATIVE, "[method]tcp-socket.finish-bind")
                 }
                 fn start_connect(
                     &self,
                     network: &Network,
                     remote_address: IpSocketAddress,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]tcp-socket.start-connect",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostTcpSocket,
+                    >(&__NATIVE, "[method]tcp-socket.start-connect")
                 }
                 fn finish_connect(
                     &self,
                 ) -> ::core::result::Result<(InputStream, OutputStream), ErrorCode> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]tcp-socket.finish-connect",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostTcpSocket,
+                    >(&__NATIVE, "[method]tcp-socket.finish-connect")
                 }
                 fn start_listen(&self) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]tcp-socket.start-listen",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostTcpSocket,
+                    >(&__NATIVE, "[method]tcp-socket.start-listen")
                 }
                 fn finish_listen(&self) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]tcp-socket.finish-listen",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostTcpSocket,
+                    >(&__NATIVE, "[method]tcp-socket.finish-listen")
                 }
                 fn accept(
                     &self,
@@ -3758,171 +3726,149 @@ pub mod wasi {
                     (TcpSocket, InputStream, OutputStream),
                     ErrorCode,
                 > {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]tcp-socket.accept",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostTcpSocket,
+                    >(&__NATIVE, "[method]tcp-socket.accept")
                 }
                 fn local_address(
                     &self,
                 ) -> ::core::result::Result<IpSocketAddress, ErrorCode> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]tcp-socket.local-address",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostTcpSocket,
+                    >(&__NATIVE, "[method]tcp-socket.local-address")
                 }
                 fn remote_address(
                     &self,
                 ) -> ::core::result::Result<IpSocketAddress, ErrorCode> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]tcp-socket.remote-address",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostTcpSocket,
+                    >(&__NATIVE, "[method]tcp-socket.remote-address")
                 }
                 fn is_listening(&self) -> bool {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]tcp-socket.is-listening",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostTcpSocket,
+                    >(&__NATIVE, "[method]tcp-socket.is-listening")
                 }
                 fn address_family(&self) -> IpAddressFamily {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]tcp-socket.address-family",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostTcpSocket,
+                    >(&__NATIVE, "[method]tcp-socket.address-family")
                 }
                 fn set_listen_backlog_size(
                     &self,
                     value: u64,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]tcp-socket.set-listen-backlog-size",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostTcpSocket,
+                    >(&__NATIVE, "[method]tcp-socket.set-listen-backlog-size")
                 }
                 fn keep_alive_enabled(&self) -> ::core::result::Result<bool, ErrorCode> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]tcp-socket.keep-alive-enabled",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostTcpSocket,
+                    >(&__NATIVE, "[method]tcp-socket.keep-alive-enabled")
                 }
                 fn set_keep_alive_enabled(
                     &self,
                     value: bool,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]tcp-socket.set-keep-alive-enabled",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostTcpSocket,
+                    >(&__NATIVE, "[method]tcp-socket.set-keep-alive-enabled")
                 }
                 fn keep_alive_idle_time(
                     &self,
                 ) -> ::core::result::Result<Duration, ErrorCode> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]tcp-socket.keep-alive-idle-time",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostTcpSocket,
+                    >(&__NATIVE, "[method]tcp-socket.keep-alive-idle-time")
                 }
                 fn set_keep_alive_idle_time(
                     &self,
                     value: Duration,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]tcp-socket.set-keep-alive-idle-time",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostTcpSocket,
+                    >(&__NATIVE, "[method]tcp-socket.set-keep-alive-idle-time")
                 }
                 fn keep_alive_interval(
                     &self,
                 ) -> ::core::result::Result<Duration, ErrorCode> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]tcp-socket.keep-alive-interval",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostTcpSocket,
+                    >(&__NATIVE, "[method]tcp-socket.keep-alive-interval")
                 }
                 fn set_keep_alive_interval(
                     &self,
                     value: Duration,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]tcp-socket.set-keep-alive-interval",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostTcpSocket,
+                    >(&__NATIVE, "[method]tcp-socket.set-keep-alive-interval")
                 }
                 fn keep_alive_count(&self) -> ::core::result::Result<u32, ErrorCode> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]tcp-socket.keep-alive-count",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostTcpSocket,
+                    >(&__NATIVE, "[method]tcp-socket.keep-alive-count")
                 }
                 fn set_keep_alive_count(
                     &self,
                     value: u32,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]tcp-socket.set-keep-alive-count",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostTcpSocket,
+                    >(&__NATIVE, "[method]tcp-socket.set-keep-alive-count")
                 }
                 fn hop_limit(&self) -> ::core::result::Result<u8, ErrorCode> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]tcp-socket.hop-limit",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostTcpSocket,
+                    >(&__NATIVE, "[method]tcp-socket.hop-limit")
                 }
                 fn set_hop_limit(
                     &self,
                     value: u8,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]tcp-socket.set-hop-limit",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostTcpSocket,
+                    >(&__NATIVE, "[method]tcp-socket.set-hop-limit")
                 }
                 fn receive_buffer_size(&self) -> ::core::result::Result<u64, ErrorCode> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]tcp-socket.receive-buffer-size",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostTcpSocket,
+                    >(&__NATIVE, "[method]tcp-socket.receive-buffer-size")
                 }
                 fn set_receive_buffer_size(
                     &self,
                     value: u64,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]tcp-socket.set-receive-buffer-size",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostTcpSocket,
+                    >(&__NATIVE, "[method]tcp-socket.set-receive-buffer-size")
                 }
                 fn send_buffer_size(&self) -> ::core::result::Result<u64, ErrorCode> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]tcp-socket.send-buffer-size",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostTcpSocket,
+                    >(&__NATIVE, "[method]tcp-socket.send-buffer-size")
                 }
                 fn set_send_buffer_size(
                     &self,
                     value: u64,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]tcp-socket.set-send-buffer-size",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostTcpSocket,
+                    >(&__NATIVE, "[method]tcp-socket.set-send-buffer-size")
                 }
                 fn subscribe(&self) -> Pollable {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]tcp-socket.subscribe",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostTcpSocket,
+                    >(&__NATIVE, "[method]tcp-socket.subscribe")
                 }
                 fn shutdown(
                     &self,
                     shutdown_type: ShutdownType,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]tcp-socket.shutdown",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostTcpSocket,
+                    >(&__NATIVE, "[method]tcp-socket.shutdown")
                 }
             }
             ::witbind::rt::native_resource!(TcpSocket, HostTcpSocket);
@@ -3997,7 +3943,9 @@ pub mod wasi {
                     &self,
                     address_family: IpAddressFamily,
                 ) -> ::core::result::Result<TcpSocket, ErrorCode> {
-                    ::witbind::rt::native::missing(&__NATIVE, "create-tcp-socket")
+                    ::witbind::rt::native::missing::<
+                        dyn Host,
+                    >(&__NATIVE, "create-tcp-socket")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `wasi:sockets/tcp-create-socket@0.2.12` until the returned guard is dropped (the one installed before comes back then).
@@ -4143,7 +4091,9 @@ pub mod wasi {
                     network: &Network,
                     name: &str,
                 ) -> ::core::result::Result<ResolveAddressStream, ErrorCode> {
-                    ::witbind::rt::native::missing(&__NATIVE, "resolve-addresses")
+                    ::witbind::rt::native::missing::<
+                        dyn Host,
+                    >(&__NATIVE, "resolve-addresses")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `wasi:sockets/ip-name-lookup@0.2.12` until the returned guard is dropped (the one installed before comes back then).
@@ -4161,16 +4111,14 @@ pub mod wasi {
                     ::core::option::Option<IpAddress>,
                     ErrorCode,
                 > {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]resolve-address-stream.resolve-next-address",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostResolveAddressStream,
+                    >(&__NATIVE, "[method]resolve-address-stream.resolve-next-address")
                 }
                 fn subscribe(&self) -> Pollable {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]resolve-address-stream.subscribe",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostResolveAddressStream,
+                    >(&__NATIVE, "[method]resolve-address-stream.subscribe")
                 }
             }
             ::witbind::rt::native_resource!(
@@ -4258,16 +4206,20 @@ pub mod wasi {
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
                 fn now(&self) -> Instant {
-                    ::witbind::rt::native::missing(&__NATIVE, "now")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "now")
                 }
                 fn resolution(&self) -> Duration {
-                    ::witbind::rt::native::missing(&__NATIVE, "resolution")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "resolution")
                 }
                 fn subscribe_instant(&self, when: Instant) -> Pollable {
-                    ::witbind::rt::native::missing(&__NATIVE, "subscribe-instant")
+                    ::witbind::rt::native::missing::<
+                        dyn Host,
+                    >(&__NATIVE, "subscribe-instant")
                 }
                 fn subscribe_duration(&self, when: Duration) -> Pollable {
-                    ::witbind::rt::native::missing(&__NATIVE, "subscribe-duration")
+                    ::witbind::rt::native::missing::<
+                        dyn Host,
+                    >(&__NATIVE, "subscribe-duration")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `wasi:clocks/monotonic-clock@0.2.12` until the returned guard is dropped (the one installed before comes back then).

@@ -126,15 +126,21 @@ pub mod wasi {
                 fn get_environment(
                     &self,
                 ) -> ::witbind::rt::Vec<(::witbind::rt::String, ::witbind::rt::String)> {
-                    ::witbind::rt::native::missing(&__NATIVE, "get-environment")
+                    ::witbind::rt::native::missing::<
+                        dyn Host,
+                    >(&__NATIVE, "get-environment")
                 }
                 fn get_arguments(&self) -> ::witbind::rt::Vec<::witbind::rt::String> {
-                    ::witbind::rt::native::missing(&__NATIVE, "get-arguments")
+                    ::witbind::rt::native::missing::<
+                        dyn Host,
+                    >(&__NATIVE, "get-arguments")
                 }
                 fn get_initial_cwd(
                     &self,
                 ) -> ::core::option::Option<::witbind::rt::String> {
-                    ::witbind::rt::native::missing(&__NATIVE, "get-initial-cwd")
+                    ::witbind::rt::native::missing::<
+                        dyn Host,
+                    >(&__NATIVE, "get-initial-cwd")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `wasi:cli/environment@0.3.2` until the returned guard is dropped (the one installed before comes back then).
@@ -189,10 +195,12 @@ pub mod wasi {
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
                 fn exit(&self, status: ::core::result::Result<(), ()>) {
-                    ::witbind::rt::native::missing(&__NATIVE, "exit")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "exit")
                 }
                 fn exit_with_code(&self, status_code: u8) {
-                    ::witbind::rt::native::missing(&__NATIVE, "exit-with-code")
+                    ::witbind::rt::native::missing::<
+                        dyn Host,
+                    >(&__NATIVE, "exit-with-code")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `wasi:cli/exit@0.3.2` until the returned guard is dropped (the one installed before comes back then).
@@ -304,7 +312,9 @@ pub mod wasi {
                         ::core::result::Result<(), ErrorCode>,
                     >,
                 ) {
-                    ::witbind::rt::native::missing(&__NATIVE, "read-via-stream")
+                    ::witbind::rt::native::missing::<
+                        dyn Host,
+                    >(&__NATIVE, "read-via-stream")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `wasi:cli/stdin@0.3.2` until the returned guard is dropped (the one installed before comes back then).
@@ -569,7 +579,9 @@ pub mod wasi {
                 ) -> ::witbind::rt::async_support::FutureReader<
                     ::core::result::Result<(), ErrorCode>,
                 > {
-                    ::witbind::rt::native::missing(&__NATIVE, "write-via-stream")
+                    ::witbind::rt::native::missing::<
+                        dyn Host,
+                    >(&__NATIVE, "write-via-stream")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `wasi:cli/stdout@0.3.2` until the returned guard is dropped (the one installed before comes back then).
@@ -633,7 +645,9 @@ pub mod wasi {
                 ) -> ::witbind::rt::async_support::FutureReader<
                     ::core::result::Result<(), ErrorCode>,
                 > {
-                    ::witbind::rt::native::missing(&__NATIVE, "write-via-stream")
+                    ::witbind::rt::native::missing::<
+                        dyn Host,
+                    >(&__NATIVE, "write-via-stream")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `wasi:cli/stderr@0.3.2` until the returned guard is dropped (the one installed before comes back then).
@@ -747,7 +761,9 @@ pub mod wasi {
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
                 fn get_terminal_stdin(&self) -> ::core::option::Option<TerminalInput> {
-                    ::witbind::rt::native::missing(&__NATIVE, "get-terminal-stdin")
+                    ::witbind::rt::native::missing::<
+                        dyn Host,
+                    >(&__NATIVE, "get-terminal-stdin")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `wasi:cli/terminal-stdin@0.3.2` until the returned guard is dropped (the one installed before comes back then).
@@ -797,7 +813,9 @@ pub mod wasi {
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
                 fn get_terminal_stdout(&self) -> ::core::option::Option<TerminalOutput> {
-                    ::witbind::rt::native::missing(&__NATIVE, "get-terminal-stdout")
+                    ::witbind::rt::native::missing::<
+                        dyn Host,
+                    >(&__NATIVE, "get-terminal-stdout")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `wasi:cli/terminal-stdout@0.3.2` until the returned guard is dropped (the one installed before comes back then).
@@ -847,7 +865,9 @@ pub mod wasi {
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
                 fn get_terminal_stderr(&self) -> ::core::option::Option<TerminalOutput> {
-                    ::witbind::rt::native::missing(&__NATIVE, "get-terminal-stderr")
+                    ::witbind::rt::native::missing::<
+                        dyn Host,
+                    >(&__NATIVE, "get-terminal-stderr")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `wasi:cli/terminal-stderr@0.3.2` until the returned guard is dropped (the one installed before comes back then).
@@ -1047,22 +1067,24 @@ pub mod wasi {
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
                 fn now(&self) -> Mark {
-                    ::witbind::rt::native::missing(&__NATIVE, "now")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "now")
                 }
                 fn get_resolution(&self) -> Duration {
-                    ::witbind::rt::native::missing(&__NATIVE, "get-resolution")
+                    ::witbind::rt::native::missing::<
+                        dyn Host,
+                    >(&__NATIVE, "get-resolution")
                 }
                 fn wait_until(
                     &self,
                     when: Mark,
                 ) -> ::witbind::rt::native::BoxFuture<'_, ()> {
-                    ::witbind::rt::native::missing(&__NATIVE, "wait-until")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "wait-until")
                 }
                 fn wait_for(
                     &self,
                     how_long: Duration,
                 ) -> ::witbind::rt::native::BoxFuture<'_, ()> {
-                    ::witbind::rt::native::missing(&__NATIVE, "wait-for")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "wait-for")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `wasi:clocks/monotonic-clock@0.3.2` until the returned guard is dropped (the one installed before comes back then).
@@ -1161,10 +1183,12 @@ pub mod wasi {
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
                 fn now(&self) -> Instant {
-                    ::witbind::rt::native::missing(&__NATIVE, "now")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "now")
                 }
                 fn get_resolution(&self) -> Duration {
-                    ::witbind::rt::native::missing(&__NATIVE, "get-resolution")
+                    ::witbind::rt::native::missing::<
+                        dyn Host,
+                    >(&__NATIVE, "get-resolution")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `wasi:clocks/system-clock@0.3.2` until the returned guard is dropped (the one installed before comes back then).
@@ -3701,10 +3725,9 @@ pub mod wasi {
                         ::core::result::Result<(), ErrorCode>,
                     >,
                 ) {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]descriptor.read-via-stream",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostDescriptor,
+                    >(&__NATIVE, "[method]descriptor.read-via-stream")
                 }
                 fn write_via_stream(
                     &self,
@@ -3713,10 +3736,9 @@ pub mod wasi {
                 ) -> ::witbind::rt::async_support::FutureReader<
                     ::core::result::Result<(), ErrorCode>,
                 > {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]descriptor.write-via-stream",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostDescriptor,
+                    >(&__NATIVE, "[method]descriptor.write-via-stream")
                 }
                 fn append_via_stream(
                     &self,
@@ -3724,10 +3746,9 @@ pub mod wasi {
                 ) -> ::witbind::rt::async_support::FutureReader<
                     ::core::result::Result<(), ErrorCode>,
                 > {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]descriptor.append-via-stream",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostDescriptor,
+                    >(&__NATIVE, "[method]descriptor.append-via-stream")
                 }
                 fn advise(
                     &self,
@@ -3738,10 +3759,9 @@ pub mod wasi {
                     '_,
                     ::core::result::Result<(), ErrorCode>,
                 > {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]descriptor.advise",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostDescriptor,
+                    >(&__NATIVE, "[method]descriptor.advise")
                 }
                 fn sync_data(
                     &self,
@@ -3749,10 +3769,9 @@ pub mod wasi {
                     '_,
                     ::core::result::Result<(), ErrorCode>,
                 > {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]descriptor.sync-data",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostDescriptor,
+                    >(&__NATIVE, "[method]descriptor.sync-data")
                 }
                 fn get_flags(
                     &self,
@@ -3760,10 +3779,9 @@ pub mod wasi {
                     '_,
                     ::core::result::Result<DescriptorFlags, ErrorCode>,
                 > {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]descriptor.get-flags",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostDescriptor,
+                    >(&__NATIVE, "[method]descriptor.get-flags")
                 }
                 fn get_type(
                     &self,
@@ -3771,10 +3789,9 @@ pub mod wasi {
                     '_,
                     ::core::result::Result<DescriptorType, ErrorCode>,
                 > {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]descriptor.get-type",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostDescriptor,
+                    >(&__NATIVE, "[method]descriptor.get-type")
                 }
                 fn set_size(
                     &self,
@@ -3783,10 +3800,9 @@ pub mod wasi {
                     '_,
                     ::core::result::Result<(), ErrorCode>,
                 > {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]descriptor.set-size",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostDescriptor,
+                    >(&__NATIVE, "[method]descriptor.set-size")
                 }
                 fn set_times(
                     &self,
@@ -3796,10 +3812,9 @@ pub mod wasi {
                     '_,
                     ::core::result::Result<(), ErrorCode>,
                 > {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]descriptor.set-times",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostDescriptor,
+                    >(&__NATIVE, "[method]descriptor.set-times")
                 }
                 fn read_directory(
                     &self,
@@ -3809,10 +3824,9 @@ pub mod wasi {
                         ::core::result::Result<(), ErrorCode>,
                     >,
                 ) {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]descriptor.read-directory",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostDescriptor,
+                    >(&__NATIVE, "[method]descriptor.read-directory")
                 }
                 fn sync(
                     &self,
@@ -3820,7 +3834,9 @@ pub mod wasi {
                     '_,
                     ::core::result::Result<(), ErrorCode>,
                 > {
-                    ::witbind::rt::native::missing(&__NATIVE, "[method]descriptor.sync")
+                    ::witbind::rt::native::missing::<
+                        dyn HostDescriptor,
+                    >(&__NATIVE, "[method]descriptor.sync")
                 }
                 fn create_directory_at(
                     &self,
@@ -3829,10 +3845,9 @@ pub mod wasi {
                     '_,
                     ::core::result::Result<(), ErrorCode>,
                 > {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]descriptor.create-directory-at",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostDescriptor,
+                    >(&__NATIVE, "[method]descriptor.create-directory-at")
                 }
                 fn stat(
                     &self,
@@ -3840,7 +3855,9 @@ pub mod wasi {
                     '_,
                     ::core::result::Result<DescriptorStat, ErrorCode>,
                 > {
-                    ::witbind::rt::native::missing(&__NATIVE, "[method]descriptor.stat")
+                    ::witbind::rt::native::missing::<
+                        dyn HostDescriptor,
+                    >(&__NATIVE, "[method]descriptor.stat")
                 }
                 fn stat_at(
                     &self,
@@ -3850,10 +3867,9 @@ pub mod wasi {
                     '_,
                     ::core::result::Result<DescriptorStat, ErrorCode>,
                 > {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]descriptor.stat-at",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostDescriptor,
+                    >(&__NATIVE, "[method]descriptor.stat-at")
                 }
                 fn set_times_at(
                     &self,
@@ -3865,10 +3881,9 @@ pub mod wasi {
                     '_,
                     ::core::result::Result<(), ErrorCode>,
                 > {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]descriptor.set-times-at",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostDescriptor,
+                    >(&__NATIVE, "[method]descriptor.set-times-at")
                 }
                 fn link_at(
                     &self,
@@ -3880,10 +3895,9 @@ pub mod wasi {
                     '_,
                     ::core::result::Result<(), ErrorCode>,
                 > {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]descriptor.link-at",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostDescriptor,
+                    >(&__NATIVE, "[method]descriptor.link-at")
                 }
                 fn open_at(
                     &self,
@@ -3895,10 +3909,9 @@ pub mod wasi {
                     '_,
                     ::core::result::Result<Descriptor, ErrorCode>,
                 > {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]descriptor.open-at",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostDescriptor,
+                    >(&__NATIVE, "[method]descriptor.open-at")
                 }
                 fn readlink_at(
                     &self,
@@ -3907,10 +3920,9 @@ pub mod wasi {
                     '_,
                     ::core::result::Result<::witbind::rt::String, ErrorCode>,
                 > {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]descriptor.readlink-at",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostDescriptor,
+                    >(&__NATIVE, "[method]descriptor.readlink-at")
                 }
                 fn remove_directory_at(
                     &self,
@@ -3919,10 +3931,9 @@ pub mod wasi {
                     '_,
                     ::core::result::Result<(), ErrorCode>,
                 > {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]descriptor.remove-directory-at",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostDescriptor,
+                    >(&__NATIVE, "[method]descriptor.remove-directory-at")
                 }
                 fn rename_at(
                     &self,
@@ -3933,10 +3944,9 @@ pub mod wasi {
                     '_,
                     ::core::result::Result<(), ErrorCode>,
                 > {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]descriptor.rename-at",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostDescriptor,
+                    >(&__NATIVE, "[method]descriptor.rename-at")
                 }
                 fn symlink_at(
                     &self,
@@ -3946,10 +3956,9 @@ pub mod wasi {
                     '_,
                     ::core::result::Result<(), ErrorCode>,
                 > {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]descriptor.symlink-at",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostDescriptor,
+                    >(&__NATIVE, "[method]descriptor.symlink-at")
                 }
                 fn unlink_file_at(
                     &self,
@@ -3958,19 +3967,17 @@ pub mod wasi {
                     '_,
                     ::core::result::Result<(), ErrorCode>,
                 > {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]descriptor.unlink-file-at",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostDescriptor,
+                    >(&__NATIVE, "[method]descriptor.unlink-file-at")
                 }
                 fn is_same_object(
                     &self,
                     other: &Descriptor,
                 ) -> ::witbind::rt::native::BoxFuture<'_, bool> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]descriptor.is-same-object",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostDescriptor,
+                    >(&__NATIVE, "[method]descriptor.is-same-object")
                 }
                 fn metadata_hash(
                     &self,
@@ -3978,10 +3985,9 @@ pub mod wasi {
                     '_,
                     ::core::result::Result<MetadataHashValue, ErrorCode>,
                 > {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]descriptor.metadata-hash",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostDescriptor,
+                    >(&__NATIVE, "[method]descriptor.metadata-hash")
                 }
                 fn metadata_hash_at(
                     &self,
@@ -3991,10 +3997,9 @@ pub mod wasi {
                     '_,
                     ::core::result::Result<MetadataHashValue, ErrorCode>,
                 > {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]descriptor.metadata-hash-at",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostDescriptor,
+                    >(&__NATIVE, "[method]descriptor.metadata-hash-at")
                 }
             }
             ::witbind::rt::native_resource!(Descriptor, HostDescriptor);
@@ -4680,7 +4685,9 @@ pub mod wasi {
                 fn get_directories(
                     &self,
                 ) -> ::witbind::rt::Vec<(Descriptor, ::witbind::rt::String)> {
-                    ::witbind::rt::native::missing(&__NATIVE, "get-directories")
+                    ::witbind::rt::native::missing::<
+                        dyn Host,
+                    >(&__NATIVE, "get-directories")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `wasi:filesystem/preopens@0.3.2` until the returned guard is dropped (the one installed before comes back then).
@@ -6461,19 +6468,17 @@ pub mod wasi {
                     &self,
                     address_family: IpAddressFamily,
                 ) -> ::core::result::Result<TcpSocket, ErrorCode> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[static]tcp-socket.create",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn Host,
+                    >(&__NATIVE, "[static]tcp-socket.create")
                 }
                 fn udp_socket_create(
                     &self,
                     address_family: IpAddressFamily,
                 ) -> ::core::result::Result<UdpSocket, ErrorCode> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[static]udp-socket.create",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn Host,
+                    >(&__NATIVE, "[static]udp-socket.create")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `wasi:sockets/types@0.3.2` until the returned guard is dropped (the one installed before comes back then).
@@ -6489,7 +6494,9 @@ pub mod wasi {
                     &self,
                     local_address: IpSocketAddress,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::missing(&__NATIVE, "[method]tcp-socket.bind")
+                    ::witbind::rt::native::missing::<
+                        dyn HostTcpSocket,
+                    >(&__NATIVE, "[method]tcp-socket.bind")
                 }
                 fn connect(
                     &self,
@@ -6498,10 +6505,9 @@ pub mod wasi {
                     '_,
                     ::core::result::Result<(), ErrorCode>,
                 > {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]tcp-socket.connect",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostTcpSocket,
+                    >(&__NATIVE, "[method]tcp-socket.connect")
                 }
                 fn listen(
                     &self,
@@ -6509,10 +6515,9 @@ pub mod wasi {
                     ::witbind::rt::async_support::StreamReader<TcpSocket>,
                     ErrorCode,
                 > {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]tcp-socket.listen",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostTcpSocket,
+                    >(&__NATIVE, "[method]tcp-socket.listen")
                 }
                 fn send(
                     &self,
@@ -6520,7 +6525,9 @@ pub mod wasi {
                 ) -> ::witbind::rt::async_support::FutureReader<
                     ::core::result::Result<(), ErrorCode>,
                 > {
-                    ::witbind::rt::native::missing(&__NATIVE, "[method]tcp-socket.send")
+                    ::witbind::rt::native::missing::<
+                        dyn HostTcpSocket,
+                    >(&__NATIVE, "[method]tcp-socket.send")
                 }
                 fn receive(
                     &self,
@@ -6530,164 +6537,144 @@ pub mod wasi {
                         ::core::result::Result<(), ErrorCode>,
                     >,
                 ) {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]tcp-socket.receive",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostTcpSocket,
+                    >(&__NATIVE, "[method]tcp-socket.receive")
                 }
                 fn get_local_address(
                     &self,
                 ) -> ::core::result::Result<IpSocketAddress, ErrorCode> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]tcp-socket.get-local-address",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostTcpSocket,
+                    >(&__NATIVE, "[method]tcp-socket.get-local-address")
                 }
                 fn get_remote_address(
                     &self,
                 ) -> ::core::result::Result<IpSocketAddress, ErrorCode> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]tcp-socket.get-remote-address",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostTcpSocket,
+                    >(&__NATIVE, "[method]tcp-socket.get-remote-address")
                 }
                 fn get_is_listening(&self) -> bool {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]tcp-socket.get-is-listening",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostTcpSocket,
+                    >(&__NATIVE, "[method]tcp-socket.get-is-listening")
                 }
                 fn get_address_family(&self) -> IpAddressFamily {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]tcp-socket.get-address-family",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostTcpSocket,
+                    >(&__NATIVE, "[method]tcp-socket.get-address-family")
                 }
                 fn set_listen_backlog_size(
                     &self,
                     value: u64,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]tcp-socket.set-listen-backlog-size",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostTcpSocket,
+                    >(&__NATIVE, "[method]tcp-socket.set-listen-backlog-size")
                 }
                 fn get_keep_alive_enabled(
                     &self,
                 ) -> ::core::result::Result<bool, ErrorCode> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]tcp-socket.get-keep-alive-enabled",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostTcpSocket,
+                    >(&__NATIVE, "[method]tcp-socket.get-keep-alive-enabled")
                 }
                 fn set_keep_alive_enabled(
                     &self,
                     value: bool,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]tcp-socket.set-keep-alive-enabled",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostTcpSocket,
+                    >(&__NATIVE, "[method]tcp-socket.set-keep-alive-enabled")
                 }
                 fn get_keep_alive_idle_time(
                     &self,
                 ) -> ::core::result::Result<Duration, ErrorCode> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]tcp-socket.get-keep-alive-idle-time",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostTcpSocket,
+                    >(&__NATIVE, "[method]tcp-socket.get-keep-alive-idle-time")
                 }
                 fn set_keep_alive_idle_time(
                     &self,
                     value: Duration,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]tcp-socket.set-keep-alive-idle-time",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostTcpSocket,
+                    >(&__NATIVE, "[method]tcp-socket.set-keep-alive-idle-time")
                 }
                 fn get_keep_alive_interval(
                     &self,
                 ) -> ::core::result::Result<Duration, ErrorCode> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]tcp-socket.get-keep-alive-interval",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostTcpSocket,
+                    >(&__NATIVE, "[method]tcp-socket.get-keep-alive-interval")
                 }
                 fn set_keep_alive_interval(
                     &self,
                     value: Duration,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]tcp-socket.set-keep-alive-interval",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostTcpSocket,
+                    >(&__NATIVE, "[method]tcp-socket.set-keep-alive-interval")
                 }
                 fn get_keep_alive_count(
                     &self,
                 ) -> ::core::result::Result<u32, ErrorCode> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]tcp-socket.get-keep-alive-count",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostTcpSocket,
+                    >(&__NATIVE, "[method]tcp-socket.get-keep-alive-count")
                 }
                 fn set_keep_alive_count(
                     &self,
                     value: u32,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]tcp-socket.set-keep-alive-count",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostTcpSocket,
+                    >(&__NATIVE, "[method]tcp-socket.set-keep-alive-count")
                 }
                 fn get_hop_limit(&self) -> ::core::result::Result<u8, ErrorCode> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]tcp-socket.get-hop-limit",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostTcpSocket,
+                    >(&__NATIVE, "[method]tcp-socket.get-hop-limit")
                 }
                 fn set_hop_limit(
                     &self,
                     value: u8,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]tcp-socket.set-hop-limit",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostTcpSocket,
+                    >(&__NATIVE, "[method]tcp-socket.set-hop-limit")
                 }
                 fn get_receive_buffer_size(
                     &self,
                 ) -> ::core::result::Result<u64, ErrorCode> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]tcp-socket.get-receive-buffer-size",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostTcpSocket,
+                    >(&__NATIVE, "[method]tcp-socket.get-receive-buffer-size")
                 }
                 fn set_receive_buffer_size(
                     &self,
                     value: u64,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]tcp-socket.set-receive-buffer-size",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostTcpSocket,
+                    >(&__NATIVE, "[method]tcp-socket.set-receive-buffer-size")
                 }
                 fn get_send_buffer_size(
                     &self,
                 ) -> ::core::result::Result<u64, ErrorCode> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]tcp-socket.get-send-buffer-size",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostTcpSocket,
+                    >(&__NATIVE, "[method]tcp-socket.get-send-buffer-size")
                 }
                 fn set_send_buffer_size(
                     &self,
                     value: u64,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]tcp-socket.set-send-buffer-size",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostTcpSocket,
+                    >(&__NATIVE, "[method]tcp-socket.set-send-buffer-size")
                 }
             }
             ::witbind::rt::native_resource!(TcpSocket, HostTcpSocket);
@@ -6699,22 +6686,22 @@ pub mod wasi {
                     &self,
                     local_address: IpSocketAddress,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::missing(&__NATIVE, "[method]udp-socket.bind")
+                    ::witbind::rt::native::missing::<
+                        dyn HostUdpSocket,
+                    >(&__NATIVE, "[method]udp-socket.bind")
                 }
                 fn connect(
                     &self,
                     remote_address: IpSocketAddress,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]udp-socket.connect",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostUdpSocket,
+                    >(&__NATIVE, "[method]udp-socket.connect")
                 }
                 fn disconnect(&self) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]udp-socket.disconnect",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostUdpSocket,
+                    >(&__NATIVE, "[method]udp-socket.disconnect")
                 }
                 fn send(
                     &self,
@@ -6724,7 +6711,9 @@ pub mod wasi {
                     '_,
                     ::core::result::Result<(), ErrorCode>,
                 > {
-                    ::witbind::rt::native::missing(&__NATIVE, "[method]udp-socket.send")
+                    ::witbind::rt::native::missing::<
+                        dyn HostUdpSocket,
+                    >(&__NATIVE, "[method]udp-socket.send")
                 }
                 fn receive(
                     &self,
@@ -6735,83 +6724,73 @@ pub mod wasi {
                         ErrorCode,
                     >,
                 > {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]udp-socket.receive",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostUdpSocket,
+                    >(&__NATIVE, "[method]udp-socket.receive")
                 }
                 fn get_local_address(
                     &self,
                 ) -> ::core::result::Result<IpSocketAddress, ErrorCode> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]udp-socket.get-local-address",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostUdpSocket,
+                    >(&__NATIVE, "[method]udp-socket.get-local-address")
                 }
                 fn get_remote_address(
                     &self,
                 ) -> ::core::result::Result<IpSocketAddress, ErrorCode> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]udp-socket.get-remote-address",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostUdpSocket,
+                    >(&__NATIVE, "[method]udp-socket.get-remote-address")
                 }
                 fn get_address_family(&self) -> IpAddressFamily {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]udp-socket.get-address-family",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostUdpSocket,
+                    >(&__NATIVE, "[method]udp-socket.get-address-family")
                 }
                 fn get_unicast_hop_limit(
                     &self,
                 ) -> ::core::result::Result<u8, ErrorCode> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]udp-socket.get-unicast-hop-limit",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostUdpSocket,
+                    >(&__NATIVE, "[method]udp-socket.get-unicast-hop-limit")
                 }
                 fn set_unicast_hop_limit(
                     &self,
                     value: u8,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]udp-socket.set-unicast-hop-limit",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostUdpSocket,
+                    >(&__NATIVE, "[method]udp-socket.set-unicast-hop-limit")
                 }
                 fn get_receive_buffer_size(
                     &self,
                 ) -> ::core::result::Result<u64, ErrorCode> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]udp-socket.get-receive-buffer-size",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostUdpSocket,
+                    >(&__NATIVE, "[method]udp-socket.get-receive-buffer-size")
                 }
                 fn set_receive_buffer_size(
                     &self,
                     value: u64,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]udp-socket.set-receive-buffer-size",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostUdpSocket,
+                    >(&__NATIVE, "[method]udp-socket.set-receive-buffer-size")
                 }
                 fn get_send_buffer_size(
                     &self,
                 ) -> ::core::result::Result<u64, ErrorCode> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]udp-socket.get-send-buffer-size",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostUdpSocket,
+                    >(&__NATIVE, "[method]udp-socket.get-send-buffer-size")
                 }
                 fn set_send_buffer_size(
                     &self,
                     value: u64,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]udp-socket.set-send-buffer-size",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostUdpSocket,
+                    >(&__NATIVE, "[method]udp-socket.set-send-buffer-size")
                 }
             }
             ::witbind::rt::native_resource!(UdpSocket, HostUdpSocket);
@@ -7625,7 +7604,9 @@ pub mod wasi {
                     '_,
                     ::core::result::Result<::witbind::rt::Vec<IpAddress>, ErrorCode>,
                 > {
-                    ::witbind::rt::native::missing(&__NATIVE, "resolve-addresses")
+                    ::witbind::rt::native::missing::<
+                        dyn Host,
+                    >(&__NATIVE, "resolve-addresses")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `wasi:sockets/ip-name-lookup@0.3.2` until the returned guard is dropped (the one installed before comes back then).
@@ -7725,10 +7706,14 @@ pub mod wasi {
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
                 fn get_random_bytes(&self, max_len: u64) -> ::witbind::rt::Vec<u8> {
-                    ::witbind::rt::native::missing(&__NATIVE, "get-random-bytes")
+                    ::witbind::rt::native::missing::<
+                        dyn Host,
+                    >(&__NATIVE, "get-random-bytes")
                 }
                 fn get_random_u64(&self) -> u64 {
-                    ::witbind::rt::native::missing(&__NATIVE, "get-random-u64")
+                    ::witbind::rt::native::missing::<
+                        dyn Host,
+                    >(&__NATIVE, "get-random-u64")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `wasi:random/random@0.3.2` until the returned guard is dropped (the one installed before comes back then).
@@ -7802,13 +7787,14 @@ pub mod wasi {
                     &self,
                     max_len: u64,
                 ) -> ::witbind::rt::Vec<u8> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "get-insecure-random-bytes",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn Host,
+                    >(&__NATIVE, "get-insecure-random-bytes")
                 }
                 fn get_insecure_random_u64(&self) -> u64 {
-                    ::witbind::rt::native::missing(&__NATIVE, "get-insecure-random-u64")
+                    ::witbind::rt::native::missing::<
+                        dyn Host,
+                    >(&__NATIVE, "get-insecure-random-u64")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `wasi:random/insecure@0.3.2` until the returned guard is dropped (the one installed before comes back then).
@@ -7871,7 +7857,9 @@ pub mod wasi {
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
                 fn get_insecure_seed(&self) -> (u64, u64) {
-                    ::witbind::rt::native::missing(&__NATIVE, "get-insecure-seed")
+                    ::witbind::rt::native::missing::<
+                        dyn Host,
+                    >(&__NATIVE, "get-insecure-seed")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `wasi:random/insecure-seed@0.3.2` until the returned guard is dropped (the one installed before comes back then).

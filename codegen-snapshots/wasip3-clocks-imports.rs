@@ -193,22 +193,24 @@ pub mod wasi {
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
                 fn now(&self) -> Mark {
-                    ::witbind::rt::native::missing(&__NATIVE, "now")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "now")
                 }
                 fn get_resolution(&self) -> Duration {
-                    ::witbind::rt::native::missing(&__NATIVE, "get-resolution")
+                    ::witbind::rt::native::missing::<
+                        dyn Host,
+                    >(&__NATIVE, "get-resolution")
                 }
                 fn wait_until(
                     &self,
                     when: Mark,
                 ) -> ::witbind::rt::native::BoxFuture<'_, ()> {
-                    ::witbind::rt::native::missing(&__NATIVE, "wait-until")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "wait-until")
                 }
                 fn wait_for(
                     &self,
                     how_long: Duration,
                 ) -> ::witbind::rt::native::BoxFuture<'_, ()> {
-                    ::witbind::rt::native::missing(&__NATIVE, "wait-for")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "wait-for")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `wasi:clocks/monotonic-clock@0.3.2` until the returned guard is dropped (the one installed before comes back then).
@@ -307,10 +309,12 @@ pub mod wasi {
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
                 fn now(&self) -> Instant {
-                    ::witbind::rt::native::missing(&__NATIVE, "now")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "now")
                 }
                 fn get_resolution(&self) -> Duration {
-                    ::witbind::rt::native::missing(&__NATIVE, "get-resolution")
+                    ::witbind::rt::native::missing::<
+                        dyn Host,
+                    >(&__NATIVE, "get-resolution")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `wasi:clocks/system-clock@0.3.2` until the returned guard is dropped (the one installed before comes back then).

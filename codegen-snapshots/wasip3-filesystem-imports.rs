@@ -149,10 +149,12 @@ pub mod wasi {
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
                 fn now(&self) -> Instant {
-                    ::witbind::rt::native::missing(&__NATIVE, "now")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "now")
                 }
                 fn get_resolution(&self) -> Duration {
-                    ::witbind::rt::native::missing(&__NATIVE, "get-resolution")
+                    ::witbind::rt::native::missing::<
+                        dyn Host,
+                    >(&__NATIVE, "get-resolution")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `wasi:clocks/system-clock@0.3.2` until the returned guard is dropped (the one installed before comes back then).
@@ -2689,10 +2691,9 @@ pub mod wasi {
                         ::core::result::Result<(), ErrorCode>,
                     >,
                 ) {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]descriptor.read-via-stream",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostDescriptor,
+                    >(&__NATIVE, "[method]descriptor.read-via-stream")
                 }
                 fn write_via_stream(
                     &self,
@@ -2701,10 +2702,9 @@ pub mod wasi {
                 ) -> ::witbind::rt::async_support::FutureReader<
                     ::core::result::Result<(), ErrorCode>,
                 > {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]descriptor.write-via-stream",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostDescriptor,
+                    >(&__NATIVE, "[method]descriptor.write-via-stream")
                 }
                 fn append_via_stream(
                     &self,
@@ -2712,10 +2712,9 @@ pub mod wasi {
                 ) -> ::witbind::rt::async_support::FutureReader<
                     ::core::result::Result<(), ErrorCode>,
                 > {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]descriptor.append-via-stream",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostDescriptor,
+                    >(&__NATIVE, "[method]descriptor.append-via-stream")
                 }
                 fn advise(
                     &self,
@@ -2726,10 +2725,9 @@ pub mod wasi {
                     '_,
                     ::core::result::Result<(), ErrorCode>,
                 > {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]descriptor.advise",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostDescriptor,
+                    >(&__NATIVE, "[method]descriptor.advise")
                 }
                 fn sync_data(
                     &self,
@@ -2737,10 +2735,9 @@ pub mod wasi {
                     '_,
                     ::core::result::Result<(), ErrorCode>,
                 > {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]descriptor.sync-data",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostDescriptor,
+                    >(&__NATIVE, "[method]descriptor.sync-data")
                 }
                 fn get_flags(
                     &self,
@@ -2748,10 +2745,9 @@ pub mod wasi {
                     '_,
                     ::core::result::Result<DescriptorFlags, ErrorCode>,
                 > {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]descriptor.get-flags",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostDescriptor,
+                    >(&__NATIVE, "[method]descriptor.get-flags")
                 }
                 fn get_type(
                     &self,
@@ -2759,10 +2755,9 @@ pub mod wasi {
                     '_,
                     ::core::result::Result<DescriptorType, ErrorCode>,
                 > {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]descriptor.get-type",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostDescriptor,
+                    >(&__NATIVE, "[method]descriptor.get-type")
                 }
                 fn set_size(
                     &self,
@@ -2771,10 +2766,9 @@ pub mod wasi {
                     '_,
                     ::core::result::Result<(), ErrorCode>,
                 > {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]descriptor.set-size",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostDescriptor,
+                    >(&__NATIVE, "[method]descriptor.set-size")
                 }
                 fn set_times(
                     &self,
@@ -2784,10 +2778,9 @@ pub mod wasi {
                     '_,
                     ::core::result::Result<(), ErrorCode>,
                 > {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]descriptor.set-times",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostDescriptor,
+                    >(&__NATIVE, "[method]descriptor.set-times")
                 }
                 fn read_directory(
                     &self,
@@ -2797,10 +2790,9 @@ pub mod wasi {
                         ::core::result::Result<(), ErrorCode>,
                     >,
                 ) {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]descriptor.read-directory",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostDescriptor,
+                    >(&__NATIVE, "[method]descriptor.read-directory")
                 }
                 fn sync(
                     &self,
@@ -2808,7 +2800,9 @@ pub mod wasi {
                     '_,
                     ::core::result::Result<(), ErrorCode>,
                 > {
-                    ::witbind::rt::native::missing(&__NATIVE, "[method]descriptor.sync")
+                    ::witbind::rt::native::missing::<
+                        dyn HostDescriptor,
+                    >(&__NATIVE, "[method]descriptor.sync")
                 }
                 fn create_directory_at(
                     &self,
@@ -2817,10 +2811,9 @@ pub mod wasi {
                     '_,
                     ::core::result::Result<(), ErrorCode>,
                 > {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]descriptor.create-directory-at",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostDescriptor,
+                    >(&__NATIVE, "[method]descriptor.create-directory-at")
                 }
                 fn stat(
                     &self,
@@ -2828,7 +2821,9 @@ pub mod wasi {
                     '_,
                     ::core::result::Result<DescriptorStat, ErrorCode>,
                 > {
-                    ::witbind::rt::native::missing(&__NATIVE, "[method]descriptor.stat")
+                    ::witbind::rt::native::missing::<
+                        dyn HostDescriptor,
+                    >(&__NATIVE, "[method]descriptor.stat")
                 }
                 fn stat_at(
                     &self,
@@ -2838,10 +2833,9 @@ pub mod wasi {
                     '_,
                     ::core::result::Result<DescriptorStat, ErrorCode>,
                 > {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]descriptor.stat-at",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostDescriptor,
+                    >(&__NATIVE, "[method]descriptor.stat-at")
                 }
                 fn set_times_at(
                     &self,
@@ -2853,10 +2847,9 @@ pub mod wasi {
                     '_,
                     ::core::result::Result<(), ErrorCode>,
                 > {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]descriptor.set-times-at",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostDescriptor,
+                    >(&__NATIVE, "[method]descriptor.set-times-at")
                 }
                 fn link_at(
                     &self,
@@ -2868,10 +2861,9 @@ pub mod wasi {
                     '_,
                     ::core::result::Result<(), ErrorCode>,
                 > {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]descriptor.link-at",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostDescriptor,
+                    >(&__NATIVE, "[method]descriptor.link-at")
                 }
                 fn open_at(
                     &self,
@@ -2883,10 +2875,9 @@ pub mod wasi {
                     '_,
                     ::core::result::Result<Descriptor, ErrorCode>,
                 > {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]descriptor.open-at",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostDescriptor,
+                    >(&__NATIVE, "[method]descriptor.open-at")
                 }
                 fn readlink_at(
                     &self,
@@ -2895,10 +2886,9 @@ pub mod wasi {
                     '_,
                     ::core::result::Result<::witbind::rt::String, ErrorCode>,
                 > {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]descriptor.readlink-at",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostDescriptor,
+                    >(&__NATIVE, "[method]descriptor.readlink-at")
                 }
                 fn remove_directory_at(
                     &self,
@@ -2907,10 +2897,9 @@ pub mod wasi {
                     '_,
                     ::core::result::Result<(), ErrorCode>,
                 > {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]descriptor.remove-directory-at",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostDescriptor,
+                    >(&__NATIVE, "[method]descriptor.remove-directory-at")
                 }
                 fn rename_at(
                     &self,
@@ -2921,10 +2910,9 @@ pub mod wasi {
                     '_,
                     ::core::result::Result<(), ErrorCode>,
                 > {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]descriptor.rename-at",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostDescriptor,
+                    >(&__NATIVE, "[method]descriptor.rename-at")
                 }
                 fn symlink_at(
                     &self,
@@ -2934,10 +2922,9 @@ pub mod wasi {
                     '_,
                     ::core::result::Result<(), ErrorCode>,
                 > {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]descriptor.symlink-at",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostDescriptor,
+                    >(&__NATIVE, "[method]descriptor.symlink-at")
                 }
                 fn unlink_file_at(
                     &self,
@@ -2946,19 +2933,17 @@ pub mod wasi {
                     '_,
                     ::core::result::Result<(), ErrorCode>,
                 > {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]descriptor.unlink-file-at",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostDescriptor,
+                    >(&__NATIVE, "[method]descriptor.unlink-file-at")
                 }
                 fn is_same_object(
                     &self,
                     other: &Descriptor,
                 ) -> ::witbind::rt::native::BoxFuture<'_, bool> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]descriptor.is-same-object",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostDescriptor,
+                    >(&__NATIVE, "[method]descriptor.is-same-object")
                 }
                 fn metadata_hash(
                     &self,
@@ -2966,10 +2951,9 @@ pub mod wasi {
                     '_,
                     ::core::result::Result<MetadataHashValue, ErrorCode>,
                 > {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]descriptor.metadata-hash",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostDescriptor,
+                    >(&__NATIVE, "[method]descriptor.metadata-hash")
                 }
                 fn metadata_hash_at(
                     &self,
@@ -2979,10 +2963,9 @@ pub mod wasi {
                     '_,
                     ::core::result::Result<MetadataHashValue, ErrorCode>,
                 > {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]descriptor.metadata-hash-at",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostDescriptor,
+                    >(&__NATIVE, "[method]descriptor.metadata-hash-at")
                 }
             }
             ::witbind::rt::native_resource!(Descriptor, HostDescriptor);
@@ -3762,7 +3745,9 @@ pub mod wasi {
                 fn get_directories(
                     &self,
                 ) -> ::witbind::rt::Vec<(Descriptor, ::witbind::rt::String)> {
-                    ::witbind::rt::native::missing(&__NATIVE, "get-directories")
+                    ::witbind::rt::native::missing::<
+                        dyn Host,
+                    >(&__NATIVE, "get-directories")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `wasi:filesystem/preopens@0.3.2` until the returned guard is dropped (the one installed before comes back then).

@@ -265,22 +265,24 @@ pub mod wasi {
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
                 fn now(&self) -> Mark {
-                    ::witbind::rt::native::missing(&__NATIVE, "now")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "now")
                 }
                 fn get_resolution(&self) -> Duration {
-                    ::witbind::rt::native::missing(&__NATIVE, "get-resolution")
+                    ::witbind::rt::native::missing::<
+                        dyn Host,
+                    >(&__NATIVE, "get-resolution")
                 }
                 fn wait_until(
                     &self,
                     when: Mark,
                 ) -> ::witbind::rt::native::BoxFuture<'_, ()> {
-                    ::witbind::rt::native::missing(&__NATIVE, "wait-until")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "wait-until")
                 }
                 fn wait_for(
                     &self,
                     how_long: Duration,
                 ) -> ::witbind::rt::native::BoxFuture<'_, ()> {
-                    ::witbind::rt::native::missing(&__NATIVE, "wait-for")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "wait-for")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `wasi:clocks/monotonic-clock@0.3.2` until the returned guard is dropped (the one installed before comes back then).
@@ -379,10 +381,12 @@ pub mod wasi {
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
                 fn now(&self) -> Instant {
-                    ::witbind::rt::native::missing(&__NATIVE, "now")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "now")
                 }
                 fn get_resolution(&self) -> Duration {
-                    ::witbind::rt::native::missing(&__NATIVE, "get-resolution")
+                    ::witbind::rt::native::missing::<
+                        dyn Host,
+                    >(&__NATIVE, "get-resolution")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `wasi:clocks/system-clock@0.3.2` until the returned guard is dropped (the one installed before comes back then).
@@ -1557,13 +1561,17 @@ pub mod wasi {
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
                 fn fields_new(&self) -> Fields {
-                    ::witbind::rt::native::missing(&__NATIVE, "[constructor]fields")
+                    ::witbind::rt::native::missing::<
+                        dyn Host,
+                    >(&__NATIVE, "[constructor]fields")
                 }
                 fn fields_from_list(
                     &self,
                     entries: &[(FieldName, FieldValue)],
                 ) -> ::core::result::Result<Fields, HeaderError> {
-                    ::witbind::rt::native::missing(&__NATIVE, "[static]fields.from-list")
+                    ::witbind::rt::native::missing::<
+                        dyn Host,
+                    >(&__NATIVE, "[static]fields.from-list")
                 }
                 fn request_new(
                     &self,
@@ -1584,7 +1592,9 @@ pub mod wasi {
                         ::core::result::Result<(), ErrorCode>,
                     >,
                 ) {
-                    ::witbind::rt::native::missing(&__NATIVE, "[static]request.new")
+                    ::witbind::rt::native::missing::<
+                        dyn Host,
+                    >(&__NATIVE, "[static]request.new")
                 }
                 fn request_consume_body(
                     &self,
@@ -1601,16 +1611,14 @@ pub mod wasi {
                         >,
                     >,
                 ) {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[static]request.consume-body",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn Host,
+                    >(&__NATIVE, "[static]request.consume-body")
                 }
                 fn request_options_new(&self) -> RequestOptions {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[constructor]request-options",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn Host,
+                    >(&__NATIVE, "[constructor]request-options")
                 }
                 fn response_new(
                     &self,
@@ -1630,7 +1638,9 @@ pub mod wasi {
                         ::core::result::Result<(), ErrorCode>,
                     >,
                 ) {
-                    ::witbind::rt::native::missing(&__NATIVE, "[static]response.new")
+                    ::witbind::rt::native::missing::<
+                        dyn Host,
+                    >(&__NATIVE, "[static]response.new")
                 }
                 fn response_consume_body(
                     &self,
@@ -1647,10 +1657,9 @@ pub mod wasi {
                         >,
                     >,
                 ) {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[static]response.consume-body",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn Host,
+                    >(&__NATIVE, "[static]response.consume-body")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `wasi:http/types@0.3.2` until the returned guard is dropped (the one installed before comes back then).
@@ -1663,20 +1672,28 @@ pub mod wasi {
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait HostFields: 'static {
                 fn get(&self, name: &str) -> ::witbind::rt::Vec<FieldValue> {
-                    ::witbind::rt::native::missing(&__NATIVE, "[method]fields.get")
+                    ::witbind::rt::native::missing::<
+                        dyn HostFields,
+                    >(&__NATIVE, "[method]fields.get")
                 }
                 fn has(&self, name: &str) -> bool {
-                    ::witbind::rt::native::missing(&__NATIVE, "[method]fields.has")
+                    ::witbind::rt::native::missing::<
+                        dyn HostFields,
+                    >(&__NATIVE, "[method]fields.has")
                 }
                 fn set(
                     &self,
                     name: &str,
                     value: &[FieldValue],
                 ) -> ::core::result::Result<(), HeaderError> {
-                    ::witbind::rt::native::missing(&__NATIVE, "[method]fields.set")
+                    ::witbind::rt::native::missing::<
+                        dyn HostFields,
+                    >(&__NATIVE, "[method]fields.set")
                 }
                 fn delete(&self, name: &str) -> ::core::result::Result<(), HeaderError> {
-                    ::witbind::rt::native::missing(&__NATIVE, "[method]fields.delete")
+                    ::witbind::rt::native::missing::<
+                        dyn HostFields,
+                    >(&__NATIVE, "[method]fields.delete")
                 }
                 fn get_and_delete(
                     &self,
@@ -1685,24 +1702,29 @@ pub mod wasi {
                     ::witbind::rt::Vec<FieldValue>,
                     HeaderError,
                 > {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]fields.get-and-delete",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostFields,
+                    >(&__NATIVE, "[method]fields.get-and-delete")
                 }
                 fn append(
                     &self,
                     name: &str,
                     value: &[u8],
                 ) -> ::core::result::Result<(), HeaderError> {
-                    ::witbind::rt::native::missing(&__NATIVE, "[method]fields.append")
+                    ::witbind::rt::native::missing::<
+                        dyn HostFields,
+                    >(&__NATIVE, "[method]fields.append")
                 }
                 fn copy_all(&self) -> ::witbind::rt::Vec<(FieldName, FieldValue)> {
-                    ::witbind::rt::native::missing(&__NATIVE, "[method]fields.copy-all")
+                    ::witbind::rt::native::missing::<
+                        dyn HostFields,
+                    >(&__NATIVE, "[method]fields.copy-all")
                 }
                 #[allow(clippy::should_implement_trait)]
                 fn clone(&self) -> Fields {
-                    ::witbind::rt::native::missing(&__NATIVE, "[method]fields.clone")
+                    ::witbind::rt::native::missing::<
+                        dyn HostFields,
+                    >(&__NATIVE, "[method]fields.clone")
                 }
             }
             ::witbind::rt::native_resource!(Fields, HostFields);
@@ -1711,81 +1733,71 @@ pub mod wasi {
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait HostRequest: 'static {
                 fn get_method(&self) -> Method {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]request.get-method",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostRequest,
+                    >(&__NATIVE, "[method]request.get-method")
                 }
                 #[allow(clippy::result_unit_err)]
                 fn set_method(&self, method: &Method) -> ::core::result::Result<(), ()> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]request.set-method",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostRequest,
+                    >(&__NATIVE, "[method]request.set-method")
                 }
                 fn get_path_with_query(
                     &self,
                 ) -> ::core::option::Option<::witbind::rt::String> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]request.get-path-with-query",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostRequest,
+                    >(&__NATIVE, "[method]request.get-path-with-query")
                 }
                 #[allow(clippy::result_unit_err)]
                 fn set_path_with_query(
                     &self,
                     path_with_query: ::core::option::Option<&str>,
                 ) -> ::core::result::Result<(), ()> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]request.set-path-with-query",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostRequest,
+                    >(&__NATIVE, "[method]request.set-path-with-query")
                 }
                 fn get_scheme(&self) -> ::core::option::Option<Scheme> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]request.get-scheme",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostRequest,
+                    >(&__NATIVE, "[method]request.get-scheme")
                 }
                 #[allow(clippy::result_unit_err)]
                 fn set_scheme(
                     &self,
                     scheme: ::core::option::Option<&Scheme>,
                 ) -> ::core::result::Result<(), ()> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]request.set-scheme",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostRequest,
+                    >(&__NATIVE, "[method]request.set-scheme")
                 }
                 fn get_authority(
                     &self,
                 ) -> ::core::option::Option<::witbind::rt::String> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]request.get-authority",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostRequest,
+                    >(&__NATIVE, "[method]request.get-authority")
                 }
                 #[allow(clippy::result_unit_err)]
                 fn set_authority(
                     &self,
                     authority: ::core::option::Option<&str>,
                 ) -> ::core::result::Result<(), ()> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]request.set-authority",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostRequest,
+                    >(&__NATIVE, "[method]request.set-authority")
                 }
                 fn get_options(&self) -> ::core::option::Option<RequestOptions> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]request.get-options",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostRequest,
+                    >(&__NATIVE, "[method]request.get-options")
                 }
                 fn get_headers(&self) -> Headers {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]request.get-headers",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostRequest,
+                    >(&__NATIVE, "[method]request.get-headers")
                 }
             }
             ::witbind::rt::native_resource!(Request, HostRequest);
@@ -1794,56 +1806,49 @@ pub mod wasi {
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait HostRequestOptions: 'static {
                 fn get_connect_timeout(&self) -> ::core::option::Option<Duration> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]request-options.get-connect-timeout",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostRequestOptions,
+                    >(&__NATIVE, "[method]request-options.get-connect-timeout")
                 }
                 fn set_connect_timeout(
                     &self,
                     duration: ::core::option::Option<Duration>,
                 ) -> ::core::result::Result<(), RequestOptionsError> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]request-options.set-connect-timeout",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostRequestOptions,
+                    >(&__NATIVE, "[method]request-options.set-connect-timeout")
                 }
                 fn get_first_byte_timeout(&self) -> ::core::option::Option<Duration> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]request-options.get-first-byte-timeout",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostRequestOptions,
+                    >(&__NATIVE, "[method]request-options.get-first-byte-timeout")
                 }
                 fn set_first_byte_timeout(
                     &self,
                     duration: ::core::option::Option<Duration>,
                 ) -> ::core::result::Result<(), RequestOptionsError> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]request-options.set-first-byte-timeout",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostRequestOptions,
+                    >(&__NATIVE, "[method]request-options.set-first-byte-timeout")
                 }
                 fn get_between_bytes_timeout(&self) -> ::core::option::Option<Duration> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]request-options.get-between-bytes-timeout",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostRequestOptions,
+                    >(&__NATIVE, "[method]request-options.get-between-bytes-timeout")
                 }
                 fn set_between_bytes_timeout(
                     &self,
                     duration: ::core::option::Option<Duration>,
                 ) -> ::core::result::Result<(), RequestOptionsError> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]request-options.set-between-bytes-timeout",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostRequestOptions,
+                    >(&__NATIVE, "[method]request-options.set-between-bytes-timeout")
                 }
                 #[allow(clippy::should_implement_trait)]
                 fn clone(&self) -> RequestOptions {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]request-options.clone",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostRequestOptions,
+                    >(&__NATIVE, "[method]request-options.clone")
                 }
             }
             ::witbind::rt::native_resource!(RequestOptions, HostRequestOptions);
@@ -1852,26 +1857,23 @@ pub mod wasi {
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait HostResponse: 'static {
                 fn get_status_code(&self) -> StatusCode {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]response.get-status-code",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostResponse,
+                    >(&__NATIVE, "[method]response.get-status-code")
                 }
                 #[allow(clippy::result_unit_err)]
                 fn set_status_code(
                     &self,
                     status_code: StatusCode,
                 ) -> ::core::result::Result<(), ()> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]response.set-status-code",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostResponse,
+                    >(&__NATIVE, "[method]response.set-status-code")
                 }
                 fn get_headers(&self) -> Headers {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]response.get-headers",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostResponse,
+                    >(&__NATIVE, "[method]response.get-headers")
                 }
             }
             ::witbind::rt::native_resource!(Response, HostResponse);
@@ -3698,7 +3700,7 @@ pub mod wasi {
                     '_,
                     ::core::result::Result<Response, ErrorCode>,
                 > {
-                    ::witbind::rt::native::missing(&__NATIVE, "handle")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "handle")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `wasi:http/handler@0.3.2` until the returned guard is dropped (the one installed before comes back then).
@@ -3822,7 +3824,7 @@ pub mod wasi {
                     '_,
                     ::core::result::Result<Response, ErrorCode>,
                 > {
-                    ::witbind::rt::native::missing(&__NATIVE, "send")
+                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "send")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `wasi:http/client@0.3.2` until the returned guard is dropped (the one installed before comes back then).
@@ -3918,7 +3920,9 @@ pub mod wasi {
                 ) -> ::witbind::rt::async_support::FutureReader<
                     ::core::result::Result<(), ErrorCode>,
                 > {
-                    ::witbind::rt::native::missing(&__NATIVE, "write-via-stream")
+                    ::witbind::rt::native::missing::<
+                        dyn Host,
+                    >(&__NATIVE, "write-via-stream")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `wasi:cli/stdout@0.3.2` until the returned guard is dropped (the one installed before comes back then).
@@ -4095,7 +4099,9 @@ pub mod wasi {
                 ) -> ::witbind::rt::async_support::FutureReader<
                     ::core::result::Result<(), ErrorCode>,
                 > {
-                    ::witbind::rt::native::missing(&__NATIVE, "write-via-stream")
+                    ::witbind::rt::native::missing::<
+                        dyn Host,
+                    >(&__NATIVE, "write-via-stream")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `wasi:cli/stderr@0.3.2` until the returned guard is dropped (the one installed before comes back then).
@@ -4177,7 +4183,9 @@ pub mod wasi {
                         ::core::result::Result<(), ErrorCode>,
                     >,
                 ) {
-                    ::witbind::rt::native::missing(&__NATIVE, "read-via-stream")
+                    ::witbind::rt::native::missing::<
+                        dyn Host,
+                    >(&__NATIVE, "read-via-stream")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `wasi:cli/stdin@0.3.2` until the returned guard is dropped (the one installed before comes back then).
@@ -4254,10 +4262,14 @@ pub mod wasi {
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
                 fn get_random_bytes(&self, max_len: u64) -> ::witbind::rt::Vec<u8> {
-                    ::witbind::rt::native::missing(&__NATIVE, "get-random-bytes")
+                    ::witbind::rt::native::missing::<
+                        dyn Host,
+                    >(&__NATIVE, "get-random-bytes")
                 }
                 fn get_random_u64(&self) -> u64 {
-                    ::witbind::rt::native::missing(&__NATIVE, "get-random-u64")
+                    ::witbind::rt::native::missing::<
+                        dyn Host,
+                    >(&__NATIVE, "get-random-u64")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `wasi:random/random@0.3.2` until the returned guard is dropped (the one installed before comes back then).
@@ -4331,13 +4343,14 @@ pub mod wasi {
                     &self,
                     max_len: u64,
                 ) -> ::witbind::rt::Vec<u8> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "get-insecure-random-bytes",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn Host,
+                    >(&__NATIVE, "get-insecure-random-bytes")
                 }
                 fn get_insecure_random_u64(&self) -> u64 {
-                    ::witbind::rt::native::missing(&__NATIVE, "get-insecure-random-u64")
+                    ::witbind::rt::native::missing::<
+                        dyn Host,
+                    >(&__NATIVE, "get-insecure-random-u64")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `wasi:random/insecure@0.3.2` until the returned guard is dropped (the one installed before comes back then).
@@ -4400,7 +4413,9 @@ pub mod wasi {
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
                 fn get_insecure_seed(&self) -> (u64, u64) {
-                    ::witbind::rt::native::missing(&__NATIVE, "get-insecure-seed")
+                    ::witbind::rt::native::missing::<
+                        dyn Host,
+                    >(&__NATIVE, "get-insecure-seed")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `wasi:random/insecure-seed@0.3.2` until the returned guard is dropped (the one installed before comes back then).

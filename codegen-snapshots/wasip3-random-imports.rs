@@ -70,10 +70,14 @@ pub mod wasi {
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
                 fn get_random_bytes(&self, max_len: u64) -> ::witbind::rt::Vec<u8> {
-                    ::witbind::rt::native::missing(&__NATIVE, "get-random-bytes")
+                    ::witbind::rt::native::missing::<
+                        dyn Host,
+                    >(&__NATIVE, "get-random-bytes")
                 }
                 fn get_random_u64(&self) -> u64 {
-                    ::witbind::rt::native::missing(&__NATIVE, "get-random-u64")
+                    ::witbind::rt::native::missing::<
+                        dyn Host,
+                    >(&__NATIVE, "get-random-u64")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `wasi:random/random@0.3.2` until the returned guard is dropped (the one installed before comes back then).
@@ -147,13 +151,14 @@ pub mod wasi {
                     &self,
                     max_len: u64,
                 ) -> ::witbind::rt::Vec<u8> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "get-insecure-random-bytes",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn Host,
+                    >(&__NATIVE, "get-insecure-random-bytes")
                 }
                 fn get_insecure_random_u64(&self) -> u64 {
-                    ::witbind::rt::native::missing(&__NATIVE, "get-insecure-random-u64")
+                    ::witbind::rt::native::missing::<
+                        dyn Host,
+                    >(&__NATIVE, "get-insecure-random-u64")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `wasi:random/insecure@0.3.2` until the returned guard is dropped (the one installed before comes back then).
@@ -216,7 +221,9 @@ pub mod wasi {
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
                 fn get_insecure_seed(&self) -> (u64, u64) {
-                    ::witbind::rt::native::missing(&__NATIVE, "get-insecure-seed")
+                    ::witbind::rt::native::missing::<
+                        dyn Host,
+                    >(&__NATIVE, "get-insecure-seed")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `wasi:random/insecure-seed@0.3.2` until the returned guard is dropped (the one installed before comes back then).

@@ -1831,19 +1831,17 @@ pub mod wasi {
                     &self,
                     address_family: IpAddressFamily,
                 ) -> ::core::result::Result<TcpSocket, ErrorCode> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[static]tcp-socket.create",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn Host,
+                    >(&__NATIVE, "[static]tcp-socket.create")
                 }
                 fn udp_socket_create(
                     &self,
                     address_family: IpAddressFamily,
                 ) -> ::core::result::Result<UdpSocket, ErrorCode> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[static]udp-socket.create",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn Host,
+                    >(&__NATIVE, "[static]udp-socket.create")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `wasi:sockets/types@0.3.2` until the returned guard is dropped (the one installed before comes back then).
@@ -1859,7 +1857,9 @@ pub mod wasi {
                     &self,
                     local_address: IpSocketAddress,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::missing(&__NATIVE, "[method]tcp-socket.bind")
+                    ::witbind::rt::native::missing::<
+                        dyn HostTcpSocket,
+                    >(&__NATIVE, "[method]tcp-socket.bind")
                 }
                 fn connect(
                     &self,
@@ -1868,10 +1868,9 @@ pub mod wasi {
                     '_,
                     ::core::result::Result<(), ErrorCode>,
                 > {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]tcp-socket.connect",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostTcpSocket,
+                    >(&__NATIVE, "[method]tcp-socket.connect")
                 }
                 fn listen(
                     &self,
@@ -1879,10 +1878,9 @@ pub mod wasi {
                     ::witbind::rt::async_support::StreamReader<TcpSocket>,
                     ErrorCode,
                 > {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]tcp-socket.listen",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostTcpSocket,
+                    >(&__NATIVE, "[method]tcp-socket.listen")
                 }
                 fn send(
                     &self,
@@ -1890,7 +1888,9 @@ pub mod wasi {
                 ) -> ::witbind::rt::async_support::FutureReader<
                     ::core::result::Result<(), ErrorCode>,
                 > {
-                    ::witbind::rt::native::missing(&__NATIVE, "[method]tcp-socket.send")
+                    ::witbind::rt::native::missing::<
+                        dyn HostTcpSocket,
+                    >(&__NATIVE, "[method]tcp-socket.send")
                 }
                 fn receive(
                     &self,
@@ -1900,164 +1900,144 @@ pub mod wasi {
                         ::core::result::Result<(), ErrorCode>,
                     >,
                 ) {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]tcp-socket.receive",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostTcpSocket,
+                    >(&__NATIVE, "[method]tcp-socket.receive")
                 }
                 fn get_local_address(
                     &self,
                 ) -> ::core::result::Result<IpSocketAddress, ErrorCode> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]tcp-socket.get-local-address",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostTcpSocket,
+                    >(&__NATIVE, "[method]tcp-socket.get-local-address")
                 }
                 fn get_remote_address(
                     &self,
                 ) -> ::core::result::Result<IpSocketAddress, ErrorCode> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]tcp-socket.get-remote-address",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostTcpSocket,
+                    >(&__NATIVE, "[method]tcp-socket.get-remote-address")
                 }
                 fn get_is_listening(&self) -> bool {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]tcp-socket.get-is-listening",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostTcpSocket,
+                    >(&__NATIVE, "[method]tcp-socket.get-is-listening")
                 }
                 fn get_address_family(&self) -> IpAddressFamily {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]tcp-socket.get-address-family",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostTcpSocket,
+                    >(&__NATIVE, "[method]tcp-socket.get-address-family")
                 }
                 fn set_listen_backlog_size(
                     &self,
                     value: u64,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]tcp-socket.set-listen-backlog-size",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostTcpSocket,
+                    >(&__NATIVE, "[method]tcp-socket.set-listen-backlog-size")
                 }
                 fn get_keep_alive_enabled(
                     &self,
                 ) -> ::core::result::Result<bool, ErrorCode> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]tcp-socket.get-keep-alive-enabled",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostTcpSocket,
+                    >(&__NATIVE, "[method]tcp-socket.get-keep-alive-enabled")
                 }
                 fn set_keep_alive_enabled(
                     &self,
                     value: bool,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]tcp-socket.set-keep-alive-enabled",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostTcpSocket,
+                    >(&__NATIVE, "[method]tcp-socket.set-keep-alive-enabled")
                 }
                 fn get_keep_alive_idle_time(
                     &self,
                 ) -> ::core::result::Result<Duration, ErrorCode> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]tcp-socket.get-keep-alive-idle-time",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostTcpSocket,
+                    >(&__NATIVE, "[method]tcp-socket.get-keep-alive-idle-time")
                 }
                 fn set_keep_alive_idle_time(
                     &self,
                     value: Duration,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]tcp-socket.set-keep-alive-idle-time",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostTcpSocket,
+                    >(&__NATIVE, "[method]tcp-socket.set-keep-alive-idle-time")
                 }
                 fn get_keep_alive_interval(
                     &self,
                 ) -> ::core::result::Result<Duration, ErrorCode> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]tcp-socket.get-keep-alive-interval",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostTcpSocket,
+                    >(&__NATIVE, "[method]tcp-socket.get-keep-alive-interval")
                 }
                 fn set_keep_alive_interval(
                     &self,
                     value: Duration,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]tcp-socket.set-keep-alive-interval",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostTcpSocket,
+                    >(&__NATIVE, "[method]tcp-socket.set-keep-alive-interval")
                 }
                 fn get_keep_alive_count(
                     &self,
                 ) -> ::core::result::Result<u32, ErrorCode> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]tcp-socket.get-keep-alive-count",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostTcpSocket,
+                    >(&__NATIVE, "[method]tcp-socket.get-keep-alive-count")
                 }
                 fn set_keep_alive_count(
                     &self,
                     value: u32,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]tcp-socket.set-keep-alive-count",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostTcpSocket,
+                    >(&__NATIVE, "[method]tcp-socket.set-keep-alive-count")
                 }
                 fn get_hop_limit(&self) -> ::core::result::Result<u8, ErrorCode> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]tcp-socket.get-hop-limit",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostTcpSocket,
+                    >(&__NATIVE, "[method]tcp-socket.get-hop-limit")
                 }
                 fn set_hop_limit(
                     &self,
                     value: u8,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]tcp-socket.set-hop-limit",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostTcpSocket,
+                    >(&__NATIVE, "[method]tcp-socket.set-hop-limit")
                 }
                 fn get_receive_buffer_size(
                     &self,
                 ) -> ::core::result::Result<u64, ErrorCode> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]tcp-socket.get-receive-buffer-size",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostTcpSocket,
+                    >(&__NATIVE, "[method]tcp-socket.get-receive-buffer-size")
                 }
                 fn set_receive_buffer_size(
                     &self,
                     value: u64,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]tcp-socket.set-receive-buffer-size",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostTcpSocket,
+                    >(&__NATIVE, "[method]tcp-socket.set-receive-buffer-size")
                 }
                 fn get_send_buffer_size(
                     &self,
                 ) -> ::core::result::Result<u64, ErrorCode> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]tcp-socket.get-send-buffer-size",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostTcpSocket,
+                    >(&__NATIVE, "[method]tcp-socket.get-send-buffer-size")
                 }
                 fn set_send_buffer_size(
                     &self,
                     value: u64,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]tcp-socket.set-send-buffer-size",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostTcpSocket,
+                    >(&__NATIVE, "[method]tcp-socket.set-send-buffer-size")
                 }
             }
             ::witbind::rt::native_resource!(TcpSocket, HostTcpSocket);
@@ -2069,22 +2049,22 @@ pub mod wasi {
                     &self,
                     local_address: IpSocketAddress,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::missing(&__NATIVE, "[method]udp-socket.bind")
+                    ::witbind::rt::native::missing::<
+                        dyn HostUdpSocket,
+                    >(&__NATIVE, "[method]udp-socket.bind")
                 }
                 fn connect(
                     &self,
                     remote_address: IpSocketAddress,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]udp-socket.connect",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostUdpSocket,
+                    >(&__NATIVE, "[method]udp-socket.connect")
                 }
                 fn disconnect(&self) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]udp-socket.disconnect",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostUdpSocket,
+                    >(&__NATIVE, "[method]udp-socket.disconnect")
                 }
                 fn send(
                     &self,
@@ -2094,7 +2074,9 @@ pub mod wasi {
                     '_,
                     ::core::result::Result<(), ErrorCode>,
                 > {
-                    ::witbind::rt::native::missing(&__NATIVE, "[method]udp-socket.send")
+                    ::witbind::rt::native::missing::<
+                        dyn HostUdpSocket,
+                    >(&__NATIVE, "[method]udp-socket.send")
                 }
                 fn receive(
                     &self,
@@ -2105,83 +2087,73 @@ pub mod wasi {
                         ErrorCode,
                     >,
                 > {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]udp-socket.receive",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostUdpSocket,
+                    >(&__NATIVE, "[method]udp-socket.receive")
                 }
                 fn get_local_address(
                     &self,
                 ) -> ::core::result::Result<IpSocketAddress, ErrorCode> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]udp-socket.get-local-address",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostUdpSocket,
+                    >(&__NATIVE, "[method]udp-socket.get-local-address")
                 }
                 fn get_remote_address(
                     &self,
                 ) -> ::core::result::Result<IpSocketAddress, ErrorCode> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]udp-socket.get-remote-address",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostUdpSocket,
+                    >(&__NATIVE, "[method]udp-socket.get-remote-address")
                 }
                 fn get_address_family(&self) -> IpAddressFamily {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]udp-socket.get-address-family",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostUdpSocket,
+                    >(&__NATIVE, "[method]udp-socket.get-address-family")
                 }
                 fn get_unicast_hop_limit(
                     &self,
                 ) -> ::core::result::Result<u8, ErrorCode> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]udp-socket.get-unicast-hop-limit",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostUdpSocket,
+                    >(&__NATIVE, "[method]udp-socket.get-unicast-hop-limit")
                 }
                 fn set_unicast_hop_limit(
                     &self,
                     value: u8,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]udp-socket.set-unicast-hop-limit",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostUdpSocket,
+                    >(&__NATIVE, "[method]udp-socket.set-unicast-hop-limit")
                 }
                 fn get_receive_buffer_size(
                     &self,
                 ) -> ::core::result::Result<u64, ErrorCode> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]udp-socket.get-receive-buffer-size",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostUdpSocket,
+                    >(&__NATIVE, "[method]udp-socket.get-receive-buffer-size")
                 }
                 fn set_receive_buffer_size(
                     &self,
                     value: u64,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]udp-socket.set-receive-buffer-size",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostUdpSocket,
+                    >(&__NATIVE, "[method]udp-socket.set-receive-buffer-size")
                 }
                 fn get_send_buffer_size(
                     &self,
                 ) -> ::core::result::Result<u64, ErrorCode> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]udp-socket.get-send-buffer-size",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostUdpSocket,
+                    >(&__NATIVE, "[method]udp-socket.get-send-buffer-size")
                 }
                 fn set_send_buffer_size(
                     &self,
                     value: u64,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::missing(
-                        &__NATIVE,
-                        "[method]udp-socket.set-send-buffer-size",
-                    )
+                    ::witbind::rt::native::missing::<
+                        dyn HostUdpSocket,
+                    >(&__NATIVE, "[method]udp-socket.set-send-buffer-size")
                 }
             }
             ::witbind::rt::native_resource!(UdpSocket, HostUdpSocket);
@@ -3085,7 +3057,9 @@ pub mod wasi {
                     '_,
                     ::core::result::Result<::witbind::rt::Vec<IpAddress>, ErrorCode>,
                 > {
-                    ::witbind::rt::native::missing(&__NATIVE, "resolve-addresses")
+                    ::witbind::rt::native::missing::<
+                        dyn Host,
+                    >(&__NATIVE, "resolve-addresses")
                 }
             }
             /// Natively: makes `host` this thread's implementation of `wasi:sockets/ip-name-lookup@0.3.2` until the returned guard is dropped (the one installed before comes back then).

@@ -17,6 +17,7 @@ use wit_bindgen_core::wit_parser::{
 use crate::abi::{core_params, wasm_type};
 use crate::context::Cx;
 use crate::names::{dtor_entry, export_fn, ModuleId, Scope};
+use crate::native::abi_cfg;
 use crate::signatures::{exported_resources, trait_fn_signature, world_functions};
 
 /// The entry points one export macro defines.
@@ -43,6 +44,7 @@ impl EntryPoints {
         let ty = self.implementor(cx, func, scope);
         let prefix = &cx.opts.export_prefix;
         let export_name = format!("{prefix}{}", func.legacy_core_export_name(wasm_module));
+        let abi = abi_cfg();
         let sig = cx.resolve.wasm_signature(AbiVariant::GuestExport, func);
         let (params, args) = core_params(&sig.params);
         let result = sig.results.first().map(|t| {
@@ -56,7 +58,7 @@ impl EntryPoints {
             // is `<interface>#<function>`, which no Rust or C symbol can be; a world-level
             // function's is its bare WIT name, which must not be a symbol the component links (not
             // checked: a function named `free` would replace libc's; `export_prefix` avoids that).
-            #[cfg(any(target_arch = "wasm32", miri))]
+            #[cfg(#abi)]
             #[unsafe(export_name = #export_name)]
             // SAFETY: contract: only the host calls it, as the canonical ABI prescribes for this
             // export.
@@ -76,8 +78,8 @@ impl EntryPoints {
             self.items.push(quote! {
                 // SAFETY: `#post_name` is the canonical ABI's `cabi_post_<export>` name for this
                 // export's post-return function, which no Rust or C symbol uses; defined once.
-                #[cfg(any(target_arch = "wasm32", miri))]
-            #[unsafe(export_name = #post_name)]
+                #[cfg(#abi)]
+                #[unsafe(export_name = #post_name)]
                 // SAFETY: contract: only the host calls it, once after each call of the export,
                 // with that call's core results.
                 unsafe extern "C" fn #entry(#(#params),*) {
@@ -120,10 +122,11 @@ impl EntryPoints {
         let (params, args) = core_params(&sig.params);
         let (entry, shim) = (&names.entry, &names.shim);
         let (callback_entry, callback) = (&names.callback_entry, &names.callback);
+        let abi = abi_cfg();
         self.items.push(quote! {
             // SAFETY: `#lift_name` is the canonical ABI's `[async-lift]` core export name of this
             // function (with the `export_prefix`), which no Rust or C symbol uses; defined once.
-            #[cfg(any(target_arch = "wasm32", miri))]
+            #[cfg(#abi)]
             #[unsafe(export_name = #lift_name)]
             // SAFETY: contract: only the host calls it, as the canonical ABI prescribes for this
             // async export.
@@ -134,7 +137,7 @@ impl EntryPoints {
             }
             // SAFETY: `#callback_name` is the canonical ABI's `[callback]` core export name of this
             // function, which no Rust or C symbol uses; defined once.
-            #[cfg(any(target_arch = "wasm32", miri))]
+            #[cfg(#abi)]
             #[unsafe(export_name = #callback_name)]
             // SAFETY: contract: only the host calls it, with events of a task the `[async-lift]`
             // entry point started.
@@ -173,10 +176,11 @@ impl EntryPoints {
             cx.names.module(module).wasm_name
         );
         let entry = dtor_entry(wit_name);
+        let abi = abi_cfg();
         self.items.push(quote! {
             // SAFETY: `#export_name` is the canonical ABI's `<interface>#[dtor]<resource>` name of
             // this resource's destructor, which no Rust or C symbol uses; defined once.
-            #[cfg(any(target_arch = "wasm32", miri))]
+            #[cfg(#abi)]
             #[unsafe(export_name = #export_name)]
             // SAFETY: contract: only the host calls it, once per resource, with the representation
             // given to `[resource-new]`.

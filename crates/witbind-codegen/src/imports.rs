@@ -102,8 +102,9 @@ pub(crate) fn expand_import_fn(
     let allow = fn_allows(cx, func, name, params.len(), lints.paths());
     let mut body = body;
     body.extend(chain.map(|_| quote!(self)));
-    let body = crate::native::with_native_call(cx, scope, func, body);
-    with_block(quote!(#docs #allow pub fn #name(#(#params),*) #ret), body)
+    let mut native = crate::native::native_call(cx, scope, func);
+    native.extend(body);
+    with_block(quote!(#docs #allow pub fn #name(#(#params),*) #ret), native)
 }
 
 /// A parameter of an imported function (not its `self`), as the wrapper

@@ -29,25 +29,21 @@ use crate::lints::fn_allows;
 use crate::names::Scope;
 use crate::types::{ty, Style};
 
-/// The condition under which imports are native.
+/// The condition under which the canonical ABI is used: wasm32, and Miri,
+/// whose tests play the host of the core imports and exports.
+pub(crate) fn abi_cfg() -> TokenStream {
+    quote!(any(target_arch = "wasm32", miri))
+}
+
+/// The condition under which imports are native: the others.
 pub(crate) fn native_cfg() -> TokenStream {
-    quote!(not(any(target_arch = "wasm32", miri)))
+    let abi = abi_cfg();
+    quote!(not(#abi))
 }
 
-/// The body of imported function `func`: the native call (a statement
-/// that is nothing on wasm32), then `abi`, the canonical ABI call.
-pub(crate) fn with_native_call(
-    cx: &Cx,
-    scope: Scope,
-    func: &Function,
-    abi: TokenStream,
-) -> TokenStream {
-    let call = native_call(cx, scope, func);
-    quote!(#call #abi)
-}
-
-/// The call of the installed implementation (the runtime's
-/// `native_import!`/`native_method!`): `Host`'s method for a function,
+/// The first statement of imported function `func`: the call of the
+/// installed implementation (the runtime's `native_import!`/
+/// `native_method!`, nothing on wasm32): `Host`'s method for a function,
 /// constructor or static, the resource object's for a method; nothing with
 /// `disable_native`. The macros call it by the trait's path
 /// (`Host::f(&*object, ..)`): a WIT function may be named like a method of
@@ -156,7 +152,7 @@ pub(crate) fn expand_host(cx: &Cx, scope: Scope) -> TokenStream {
                 }
                 None => quote!(Self),
             };
-            trait_method(cx, scope, func, method, &this)
+            trait_method(cx, scope, func, method, &this, host)
         });
         let doc = format!(
             " Natively (`cargo test` on the host): the imports of `{iface}`, each with the \
@@ -185,7 +181,7 @@ pub(crate) fn expand_host(cx: &Cx, scope: Scope) -> TokenStream {
             .filter(|func| takes_self(func) && func.kind.resource() == Some(resource))
             .map(|func| {
                 let method = cx.names.function(scope, func);
-                trait_method(cx, scope, func, method, &quote!(Self))
+                trait_method(cx, scope, func, method, &quote!(Self), host)
             });
         let doc = format!(
             " Natively (`cargo test` on the host): a test's object behind an imported \
@@ -218,7 +214,7 @@ fn native_trait(
     }
 }
 
-/// One method of a native trait (`host`): `func`'s signature with
+/// One method of native trait `host`: `func`'s signature with
 /// `&self`, and a default body that panics naming it. `this` stands for
 /// `Self` in a constructor's result.
 fn trait_method(
@@ -227,13 +223,14 @@ fn trait_method(
     func: &Function,
     method: &Ident,
     this: &TokenStream,
+    host: &Ident,
 ) -> TokenStream {
     let rt = &cx.rt;
     let signature = method_signature(cx, scope, func, method, this);
     let wit = &func.name;
     quote! {
         #signature {
-            #rt::native::missing(&__NATIVE, #wit)
+            #rt::native::missing::<dyn #host>(&__NATIVE, #wit)
         }
     }
 }

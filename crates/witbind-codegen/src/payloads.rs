@@ -333,12 +333,13 @@ fn expand_vtable(cx: &Cx, out: &mut Outlined, vtable: &Vtable) -> TokenStream {
         (TokenStream::new(), TokenStream::new())
     } else {
         let native_cfg = crate::native::native_cfg();
+        let abi_cfg = crate::native::abi_cfg();
         let native_vtable = match vtable.kind {
             Kind::Stream => quote!(stream_vtable),
             Kind::Future => quote!(future_vtable),
         };
         (
-            quote!(#[cfg(any(target_arch = "wasm32", miri))]),
+            quote!(#[cfg(#abi_cfg)]),
             quote! {
                 #[cfg(#native_cfg)]
                 const _: () = {

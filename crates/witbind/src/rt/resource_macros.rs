@@ -28,13 +28,13 @@ macro_rules! __resource_handle {
                 }
                 #[cfg(any(target_arch = "wasm32", miri))]
                 {
-                $crate::rt::wit_import!($module, $drop, (i32));
-                // SAFETY: `_wit_import` is this resource's `[resource-drop]`,
-                // declared just above with its core signature; by this
-                // function's contract `handle` is a handle of this type in our
-                // table that is ours to drop, dropped once (`ResourceHandle`
-                // drops it only if not taken).
-                unsafe { _wit_import(handle as i32) }
+                    $crate::rt::wit_import!($module, $drop, (i32));
+                    // SAFETY: `_wit_import` is this resource's `[resource-drop]`,
+                    // declared just above with its core signature; by this
+                    // function's contract `handle` is a handle of this type in our
+                    // table that is ours to drop, dropped once (`ResourceHandle`
+                    // drops it only if not taken).
+                    unsafe { _wit_import(handle as i32) }
                 }
             }
         }
@@ -116,20 +116,20 @@ macro_rules! __exported_resource {
                 }
                 #[cfg(any(target_arch = "wasm32", miri))]
                 {
-                $crate::rt::wit_import!($module, $new, (ptr), i32);
-                // SAFETY: `_wit_import` is this resource's `[resource-new]`,
-                // declared just above with its core signature; it takes the
-                // representation (kept until the destructor, which
-                // `resource_from_raw_` frees) and returns a new `own` handle,
-                // which nothing else drops: `ResourceHandle::from_handle`'s
-                // contract.
-                unsafe {
-                    Self {
-                        handle: $crate::rt::ResourceHandle::from_handle(
-                            _wit_import(rep.cast()) as u32,
-                        ),
+                    $crate::rt::wit_import!($module, $new, (ptr), i32);
+                    // SAFETY: `_wit_import` is this resource's `[resource-new]`,
+                    // declared just above with its core signature; it takes the
+                    // representation (kept until the destructor, which
+                    // `resource_from_raw_` frees) and returns a new `own` handle,
+                    // which nothing else drops: `ResourceHandle::from_handle`'s
+                    // contract.
+                    unsafe {
+                        Self {
+                            handle: $crate::rt::ResourceHandle::from_handle(
+                                _wit_import(rep.cast()) as u32,
+                            ),
+                        }
                     }
-                }
                 }
             }
 
@@ -188,12 +188,12 @@ macro_rules! __exported_resource {
                 }
                 #[cfg(any(target_arch = "wasm32", miri))]
                 {
-                $crate::rt::wit_import!($module, $rep, (i32), ptr);
-                // SAFETY: `_wit_import` is this resource's `[resource-rep]`,
-                // declared just above with its core signature; it only reads
-                // the handle table (a handle moved out with `take_handle`
-                // makes the host trap).
-                unsafe { _wit_import($crate::rt::ResourceHandle::handle(&self.handle) as i32) }
+                    $crate::rt::wit_import!($module, $rep, (i32), ptr);
+                    // SAFETY: `_wit_import` is this resource's `[resource-rep]`,
+                    // declared just above with its core signature; it only reads
+                    // the handle table (a handle moved out with `take_handle`
+                    // makes the host trap).
+                    unsafe { _wit_import($crate::rt::ResourceHandle::handle(&self.handle) as i32) }
                 }
             }
 

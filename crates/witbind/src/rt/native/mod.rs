@@ -144,52 +144,35 @@ pub fn host<H: ?Sized + 'static>(interface: &Interface, function: &str) -> Rc<Bo
     match found.map(Rc::downcast::<Box<H>>) {
         Some(Ok(host)) => host,
         Some(Err(_)) | None => {
-            let trait_name = core::any::type_name::<H>();
-            let trait_name = trait_name.rsplit("::").next().unwrap_or(trait_name);
             std::panic!(
                 "`{wit}#{function}` was called natively, but no implementation of `{wit}` \
                  is installed on this thread: implement `{trait_path}` and install it first \
                  with `{install}(..)` (see \"Testing your component natively\" in witbind's \
                  README)",
                 wit = interface.wit,
-                trait_path = interface.path(trait_name),
+                trait_path = interface.path(trait_name::<H>()),
                 install = interface.path(interface.install),
             )
         }
     }
 }
 
-/// The default body of a native trait's method the test did not
-/// implement: `function` is its WIT name in `interface` (`f`,
-/// `[method]r.f`, `[static]r.f`, `[constructor]r`).
+/// The default body of a method of native trait `T` (`dyn HostX` of
+/// `interface`) the test did not implement: `function` is its WIT name.
 #[cold]
-pub fn missing(interface: &Interface, function: &str) -> ! {
-    let resource_method = function
-        .strip_prefix("[method]")
-        .and_then(|f| f.split_once('.'));
-    let trait_name = match resource_method {
-        Some((resource, _)) => std::format!("Host{}", upper_camel(resource)),
-        None => "Host".into(),
-    };
+pub fn missing<T: ?Sized>(interface: &Interface, function: &str) -> ! {
     std::panic!(
         "`{wit}#{function}` was called natively, but the installed implementation does \
          not implement it: implement it in your impl of `{trait_path}`",
         wit = interface.wit,
-        trait_path = interface.path(&trait_name),
+        trait_path = interface.path(trait_name::<T>()),
     )
 }
 
-/// `output-stream` → `OutputStream`.
-fn upper_camel(kebab: &str) -> std::string::String {
-    let words = kebab.split('-').map(|word| {
-        let mut chars = word.chars();
-        let first = chars.next().map(|c| c.to_ascii_uppercase());
-        first
-            .into_iter()
-            .chain(chars)
-            .collect::<std::string::String>()
-    });
-    words.collect()
+/// The name of trait `T` (`dyn wasi::cli::environment::Host`): `Host`.
+fn trait_name<T: ?Sized>() -> &'static str {
+    let name = core::any::type_name::<T>();
+    name.rsplit("::").next().unwrap_or(name)
 }
 
 /// What a slot of the resource table holds.
@@ -360,10 +343,12 @@ mod tests {
 
     #[test]
     fn a_missing_method_names_its_trait() {
-        let message = panic_message(|| missing(&IFACE, "[method]output-stream.write"));
-        assert!(message.contains("`a::b::c::HostOutputStream`"), "{message}");
-        let message = panic_message(|| missing(&IFACE, "[static]bucket.open"));
-        assert!(message.contains("`a::b::c::Host`"), "{message}");
+        let message = panic_message(|| missing::<dyn Greeter>(&IFACE, "[method]r.greet"));
+        assert!(
+            message.contains("`a:b/c#[method]r.greet` was called"),
+            "{message}"
+        );
+        assert!(message.contains("`a::b::c::Greeter`"), "{message}");
     }
 
     #[test]
