@@ -65,6 +65,31 @@
 //! exports) and the other way around; [`spawn_local`] spawns into whichever
 //! runtime runs the current task.
 
+/// State of the component instance: statics on wasm (one instance, one
+/// thread); natively, where each thread plays an instance of its own
+/// (`native_host`) and tests run in parallel, per thread (leaked once per
+/// thread). Each is reached through a function of its name.
+macro_rules! per_instance {
+    ($($(#[$attr:meta])* static $name:ident: $ty:ty = $init:expr;)*) => {$(
+        $(#[$attr])*
+        #[allow(non_snake_case)]
+        fn $name() -> &'static $ty {
+            #[cfg(any(target_arch = "wasm32", miri))]
+            {
+                static STATE: $ty = $init;
+                &STATE
+            }
+            #[cfg(not(any(target_arch = "wasm32", miri)))]
+            {
+                std::thread_local! {
+                    static STATE: &'static $ty = alloc::boxed::Box::leak(alloc::boxed::Box::new($init));
+                }
+                STATE.with(|state| *state)
+            }
+        }
+    )*};
+}
+
 mod abi;
 mod buffer;
 mod cabi;
@@ -75,12 +100,14 @@ mod future;
 mod futures_stream;
 #[cfg(all(not(target_arch = "wasm32"), not(miri)))]
 pub mod native_host;
+mod slot;
 mod spawn;
 mod stream;
 mod subtask;
 mod task;
 mod unit_stream;
 mod waitable;
+mod wakeup;
 
 #[cfg(test)]
 mod tests;

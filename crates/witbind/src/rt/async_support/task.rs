@@ -40,31 +40,8 @@ use core::task::{Context, Poll, Waker};
 use super::abi::{self, CallbackCode, Copy};
 use super::cabi;
 use super::exclusive::Exclusive;
-
-/// State of the component instance: statics on wasm (one instance, one
-/// thread); natively, where each thread plays an instance of its own
-/// (`native_host`) and tests run in parallel, per thread (leaked once per
-/// thread). Each is reached through a function of its name.
-macro_rules! per_instance {
-    ($($(#[$attr:meta])* static $name:ident: $ty:ty = $init:expr;)*) => {$(
-        $(#[$attr])*
-        #[allow(non_snake_case)]
-        fn $name() -> &'static $ty {
-            #[cfg(any(target_arch = "wasm32", miri))]
-            {
-                static STATE: $ty = $init;
-                &STATE
-            }
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            {
-                std::thread_local! {
-                    static STATE: &'static $ty = alloc::boxed::Box::leak(alloc::boxed::Box::new($init));
-                }
-                STATE.with(|state| *state)
-            }
-        }
-    )*};
-}
+use super::slot;
+use super::wakeup::WakeupStream;
 
 pub(crate) type BoxFuture<'a> = Pin<Box<dyn Future<Output = ()> + 'a>>;
 
@@ -337,8 +314,6 @@ per_instance! {
     /// its events) until it is done.
     static ORPHANS: Exclusive<Orphans> = Exclusive::new(Orphans(Vec::new()));
     static HAS_ORPHANS: AtomicBool = AtomicBool::new(false);
-    /// Wakeup streams of finished tasks, for the next ones.
-    static WAKEUP_POOL: Exclusive<Vec<WakeupStream>> = Exclusive::new(Vec::new());
 }
 
 struct Orphans(Vec<Executor<'static>>);
@@ -479,50 +454,6 @@ impl<'a> Polled<'a> {
             .as_mut()
             .poll(&mut Context::from_waker(&waker))
             .is_ready()
-    }
-}
-
-/// A `stream` without payload that a sleeping task reads from.
-struct WakeupStream {
-    reader: u32,
-    writer: u32,
-    /// A read is in flight, or its event has not been seen.
-    reading: bool,
-}
-
-const WAKEUP_POOL_SIZE: usize = 16;
-
-impl WakeupStream {
-    fn take() -> WakeupStream {
-        if let Some(stream) = WAKEUP_POOL().lock().pop() {
-            return stream;
-        }
-        // SAFETY: no preconditions.
-        let handles = unsafe { abi::unit_stream_new() };
-        WakeupStream {
-            reader: handles as u32,
-            writer: (handles >> 32) as u32,
-            reading: false,
-        }
-    }
-
-    /// Back to the pool (its read may stay in flight), or closed.
-    fn give_back(self) {
-        let mut pool = WAKEUP_POOL().lock();
-        if pool.len() < WAKEUP_POOL_SIZE {
-            pool.push(self);
-            return;
-        }
-        drop(pool);
-        // SAFETY: both ends are ours; a read in flight is cancelled before
-        // its end is dropped.
-        unsafe {
-            if self.reading {
-                abi::unit_stream_cancel_read(self.reader);
-            }
-            abi::unit_stream_drop_readable(self.reader);
-            abi::unit_stream_drop_writable(self.writer);
-        }
     }
 }
 
@@ -747,45 +678,6 @@ impl Drop for Executor<'_> {
             unsafe { abi::waitable_set_drop(set) };
         }
     }
-}
-
-/// Where an async export's task waits between the host's callbacks: the
-/// task's context slot (`context.get`/`context.set`), or, on
-/// `wasm32-wasip3`, where wasi-libc owns that slot, a thread-local.
-mod slot {
-    #[cfg(not(target_env = "p3"))]
-    pub(super) fn get() -> *mut u8 {
-        // SAFETY: reading the context slot has no preconditions.
-        unsafe { super::abi::context_get() }
-    }
-
-    #[cfg(not(target_env = "p3"))]
-    pub(super) fn set(task: *mut u8) {
-        // SAFETY: the slot is this runtime's (only `start_task` and
-        // `callback` use it).
-        unsafe { super::abi::context_set(task) }
-    }
-
-    #[cfg(all(target_env = "p3", feature = "std"))]
-    std::thread_local! {
-        static SLOT: core::cell::Cell<*mut u8> = const { core::cell::Cell::new(core::ptr::null_mut()) };
-    }
-
-    #[cfg(all(target_env = "p3", feature = "std"))]
-    pub(super) fn get() -> *mut u8 {
-        SLOT.with(core::cell::Cell::get)
-    }
-
-    #[cfg(all(target_env = "p3", feature = "std"))]
-    pub(super) fn set(task: *mut u8) {
-        SLOT.with(|slot| slot.set(task));
-    }
-
-    #[cfg(all(target_env = "p3", not(feature = "std")))]
-    compile_error!(
-        "on wasm32-wasip3 witbind's async runtime keeps tasks in a thread-local: enable witbind's \
-         `std` feature (a default feature)"
-    );
 }
 
 /// Starts the task of an async export call running `future`; returns the
