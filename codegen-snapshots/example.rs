@@ -9,26 +9,15 @@ pub fn log(message: &str) {
     unsafe { _wit_import(_ptr1, _len1) };
 }
 #[rustfmt::skip]
-#[cfg(not(any(target_arch = "wasm32", miri)))]
-const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
-    wit: "example:kv@0.1.0/app",
-    module: "",
-    install: "install",
-};
+::witbind::rt::native_scope!("example:kv@0.1.0/app", Host, install);
 /// Natively (`cargo test` on the host): the imports of `example:kv@0.1.0/app`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
 #[rustfmt::skip]
 #[cfg(not(any(target_arch = "wasm32", miri)))]
 #[allow(unused_variables, clippy::len_without_is_empty)]
 pub trait Host: 'static {
     fn log(&self, message: &str) {
-        ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "log")
+        ::witbind::rt::native_missing!(Host, log)
     }
-}
-/// Natively: makes `host` this thread's implementation of `example:kv@0.1.0/app` until the returned guard is dropped (the one installed before comes back then).
-#[rustfmt::skip]
-#[cfg(not(any(target_arch = "wasm32", miri)))]
-pub fn install(host: impl Host) -> ::witbind::rt::native::Installed {
-    ::witbind::rt::native::install::<dyn Host>(::witbind::rt::Box::new(host))
 }
 /// Exports the world's interfaces, implemented by `$ty`:
 /// `export!(MyComponent);` where `MyComponent` implements every
@@ -194,12 +183,7 @@ pub mod example {
                     unsafe { ::witbind::rt::lift_list(_list3, 8, 4, _lift4) }
                 }
             }
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
-                wit: "example:kv/store@0.1.0",
-                module: "example::kv::store",
-                install: "install",
-            };
+            ::witbind::rt::native_scope!("example:kv/store@0.1.0", Host, install);
             /// Natively (`cargo test` on the host): the imports of `example:kv/store@0.1.0`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
@@ -208,15 +192,8 @@ pub mod example {
                     &self,
                     name: &str,
                 ) -> ::core::result::Result<Bucket, StoreError> {
-                    ::witbind::rt::native::missing::<
-                        dyn Host,
-                    >(&__NATIVE, "[static]bucket.open")
+                    ::witbind::rt::native_missing!(Host, bucket_open)
                 }
-            }
-            /// Natively: makes `host` this thread's implementation of `example:kv/store@0.1.0` until the returned guard is dropped (the one installed before comes back then).
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            pub fn install(host: impl Host) -> ::witbind::rt::native::Installed {
-                ::witbind::rt::native::install::<dyn Host>(::witbind::rt::Box::new(host))
             }
             /// Natively (`cargo test` on the host): a test's object behind an imported [`Bucket`], with its methods; `Bucket::from(object)` hands it to the guest. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
@@ -226,22 +203,16 @@ pub mod example {
                     &self,
                     key: &str,
                 ) -> ::core::result::Result<::core::option::Option<Entry>, StoreError> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostBucket,
-                    >(&__NATIVE, "[method]bucket.get")
+                    ::witbind::rt::native_missing!(HostBucket, get)
                 }
                 fn set(&self, entry: &Entry) -> ::core::result::Result<(), StoreError> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostBucket,
-                    >(&__NATIVE, "[method]bucket.set")
+                    ::witbind::rt::native_missing!(HostBucket, set)
                 }
                 fn keys(
                     &self,
                     prefix: &str,
                 ) -> ::witbind::rt::Vec<::witbind::rt::String> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostBucket,
-                    >(&__NATIVE, "[method]bucket.keys")
+                    ::witbind::rt::native_missing!(HostBucket, keys)
                 }
             }
             ::witbind::rt::native_resource!(Bucket, HostBucket);

@@ -10,26 +10,15 @@ pub fn double(d: Distance) -> Distance {
     unsafe { _wit_import(::witbind::rt::as_f64(d)) }
 }
 #[rustfmt::skip]
-#[cfg(not(any(target_arch = "wasm32", miri)))]
-const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
-    wit: "witbind-fixtures:aliases/aliases",
-    module: "",
-    install: "install",
-};
+::witbind::rt::native_scope!("witbind-fixtures:aliases/aliases", Host, install);
 /// Natively (`cargo test` on the host): the imports of `witbind-fixtures:aliases/aliases`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
 #[rustfmt::skip]
 #[cfg(not(any(target_arch = "wasm32", miri)))]
 #[allow(unused_variables, clippy::len_without_is_empty)]
 pub trait Host: 'static {
     fn double(&self, d: Distance) -> Distance {
-        ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "double")
+        ::witbind::rt::native_missing!(Host, double)
     }
-}
-/// Natively: makes `host` this thread's implementation of `witbind-fixtures:aliases/aliases` until the returned guard is dropped (the one installed before comes back then).
-#[rustfmt::skip]
-#[cfg(not(any(target_arch = "wasm32", miri)))]
-pub fn install(host: impl Host) -> ::witbind::rt::native::Installed {
-    ::witbind::rt::native::install::<dyn Host>(::witbind::rt::Box::new(host))
 }
 #[rustfmt::skip]
 #[allow(dead_code, clippy::module_inception, clippy::type_complexity)]
@@ -114,24 +103,14 @@ pub mod witbind_fixtures {
                     )
                 }
             }
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
-                wit: "witbind-fixtures:aliases/base",
-                module: "witbind_fixtures::aliases::base",
-                install: "install",
-            };
+            ::witbind::rt::native_scope!("witbind-fixtures:aliases/base", Host, install);
             /// Natively (`cargo test` on the host): the imports of `witbind-fixtures:aliases/base`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
                 fn measure(&self, a: Location, b: Point) -> Distance {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "measure")
+                    ::witbind::rt::native_missing!(Host, measure)
                 }
-            }
-            /// Natively: makes `host` this thread's implementation of `witbind-fixtures:aliases/base` until the returned guard is dropped (the one installed before comes back then).
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            pub fn install(host: impl Host) -> ::witbind::rt::native::Installed {
-                ::witbind::rt::native::install::<dyn Host>(::witbind::rt::Box::new(host))
             }
             /// Lifts a `outcome` out of canonical ABI memory.
             ///
@@ -216,27 +195,19 @@ pub mod witbind_fixtures {
                 }
                 unsafe { super::base::_lift_outcome(_ptr7) }
             }
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
-                wit: "witbind-fixtures:aliases/routing",
-                module: "witbind_fixtures::aliases::routing",
-                install: "install",
-            };
+            ::witbind::rt::native_scope!(
+                "witbind-fixtures:aliases/routing", Host, install
+            );
             /// Natively (`cargo test` on the host): the imports of `witbind-fixtures:aliases/routing`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
                 fn plan(&self, start: Waypoint, stops: &[Point]) -> Trip {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "plan")
+                    ::witbind::rt::native_missing!(Host, plan)
                 }
                 fn length(&self, trip: &Trip) -> Outcome {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "length")
+                    ::witbind::rt::native_missing!(Host, length)
                 }
-            }
-            /// Natively: makes `host` this thread's implementation of `witbind-fixtures:aliases/routing` until the returned guard is dropped (the one installed before comes back then).
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            pub fn install(host: impl Host) -> ::witbind::rt::native::Installed {
-                ::witbind::rt::native::install::<dyn Host>(::witbind::rt::Box::new(host))
             }
             /// Lifts a `trip` out of canonical ABI memory.
             ///
@@ -322,12 +293,9 @@ pub mod witbind_fixtures {
                 }
                 unsafe { ::witbind::rt::take_string_at(_ptr14) }
             }
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
-                wit: "witbind-fixtures:aliases/reports",
-                module: "witbind_fixtures::aliases::reports",
-                install: "install",
-            };
+            ::witbind::rt::native_scope!(
+                "witbind-fixtures:aliases/reports", Host, install
+            );
             /// Natively (`cargo test` on the host): the imports of `witbind-fixtures:aliases/reports`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
@@ -337,13 +305,8 @@ pub mod witbind_fixtures {
                     trip: &Trip,
                     highlight: ::core::option::Option<Stop>,
                 ) -> ::witbind::rt::String {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "summarize")
+                    ::witbind::rt::native_missing!(Host, summarize)
                 }
-            }
-            /// Natively: makes `host` this thread's implementation of `witbind-fixtures:aliases/reports` until the returned guard is dropped (the one installed before comes back then).
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            pub fn install(host: impl Host) -> ::witbind::rt::native::Installed {
-                ::witbind::rt::native::install::<dyn Host>(::witbind::rt::Box::new(host))
             }
         }
     }

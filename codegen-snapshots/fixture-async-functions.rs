@@ -153,12 +153,9 @@ pub fn wide(
     unsafe { ::witbind::rt::lift_result(_l4, _case12, _case13) }
 }
 #[rustfmt::skip]
-#[cfg(not(any(target_arch = "wasm32", miri)))]
-const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
-    wit: "witbind-fixtures:async-functions/async-functions",
-    module: "",
-    install: "install",
-};
+::witbind::rt::native_scope!(
+    "witbind-fixtures:async-functions/async-functions", Host, install
+);
 /// Natively (`cargo test` on the host): the imports of `witbind-fixtures:async-functions/async-functions`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
 #[rustfmt::skip]
 #[cfg(not(any(target_arch = "wasm32", miri)))]
@@ -166,7 +163,7 @@ const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interf
 #[allow(clippy::type_complexity)]
 pub trait Host: 'static {
     fn tick(&self) -> ::witbind::rt::native::BoxFuture<'_, u64> {
-        ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "tick")
+        ::witbind::rt::native_missing!(Host, tick)
     }
     fn wide(
         &self,
@@ -177,17 +174,11 @@ pub trait Host: 'static {
         >,
         ::witbind::rt::String,
     > {
-        ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "wide")
+        ::witbind::rt::native_missing!(Host, wide)
     }
     fn sized_stack_new(&self) -> SizedStack {
-        ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "[constructor]sized-stack")
+        ::witbind::rt::native_missing!(Host, sized_stack_new)
     }
-}
-/// Natively: makes `host` this thread's implementation of `witbind-fixtures:async-functions/async-functions` until the returned guard is dropped (the one installed before comes back then).
-#[rustfmt::skip]
-#[cfg(not(any(target_arch = "wasm32", miri)))]
-pub fn install(host: impl Host) -> ::witbind::rt::native::Installed {
-    ::witbind::rt::native::install::<dyn Host>(::witbind::rt::Box::new(host))
 }
 /// Natively (`cargo test` on the host): a test's object behind an imported [`SizedStack`], with its methods; `SizedStack::from(object)` hands it to the guest. A method left out panics when the guest calls it, naming it.
 #[rustfmt::skip]
@@ -195,9 +186,7 @@ pub fn install(host: impl Host) -> ::witbind::rt::native::Installed {
 #[allow(unused_variables, clippy::len_without_is_empty)]
 pub trait HostSizedStack: 'static {
     fn len(&self) -> u32 {
-        ::witbind::rt::native::missing::<
-            dyn HostSizedStack,
-        >(&__NATIVE, "[method]sized-stack.len")
+        ::witbind::rt::native_missing!(HostSizedStack, len)
     }
 }
 #[rustfmt::skip]
@@ -662,34 +651,22 @@ pub mod witbind_fixtures {
                 Small(bool),
                 Big([u64; 32]),
             }
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
-                wit: "witbind-fixtures:async-functions/types",
-                module: "witbind_fixtures::async_functions::types",
-                install: "install",
-            };
+            ::witbind::rt::native_scope!(
+                "witbind-fixtures:async-functions/types", Host, install
+            );
             /// Natively (`cargo test` on the host): the imports of `witbind-fixtures:async-functions/types`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
                 fn blob_new(&self, data: &[u8]) -> Blob {
-                    ::witbind::rt::native::missing::<
-                        dyn Host,
-                    >(&__NATIVE, "[constructor]blob")
+                    ::witbind::rt::native_missing!(Host, blob_new)
                 }
                 fn blob_make(
                     &self,
                     n: u32,
                 ) -> ::witbind::rt::native::BoxFuture<'_, Blob> {
-                    ::witbind::rt::native::missing::<
-                        dyn Host,
-                    >(&__NATIVE, "[static]blob.make")
+                    ::witbind::rt::native_missing!(Host, blob_make)
                 }
-            }
-            /// Natively: makes `host` this thread's implementation of `witbind-fixtures:async-functions/types` until the returned guard is dropped (the one installed before comes back then).
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            pub fn install(host: impl Host) -> ::witbind::rt::native::Installed {
-                ::witbind::rt::native::install::<dyn Host>(::witbind::rt::Box::new(host))
             }
             /// Natively (`cargo test` on the host): a test's object behind an imported [`Blob`], with its methods; `Blob::from(object)` hands it to the guest. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
@@ -699,14 +676,10 @@ pub mod witbind_fixtures {
                     &self,
                     len: u32,
                 ) -> ::witbind::rt::native::BoxFuture<'_, ::witbind::rt::Vec<u8>> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostBlob,
-                    >(&__NATIVE, "[method]blob.read")
+                    ::witbind::rt::native_missing!(HostBlob, read)
                 }
                 fn size(&self) -> u64 {
-                    ::witbind::rt::native::missing::<
-                        dyn HostBlob,
-                    >(&__NATIVE, "[method]blob.size")
+                    ::witbind::rt::native_missing!(HostBlob, size)
                 }
                 fn write_stream(
                     &self,
@@ -718,9 +691,7 @@ pub mod witbind_fixtures {
                         ::witbind::rt::async_support::ErrorContext,
                     >,
                 > {
-                    ::witbind::rt::native::missing::<
-                        dyn HostBlob,
-                    >(&__NATIVE, "[method]blob.write-stream")
+                    ::witbind::rt::native_missing!(HostBlob, write_stream)
                 }
             }
             ::witbind::rt::native_resource!(Blob, HostBlob);
@@ -1813,12 +1784,9 @@ pub mod witbind_fixtures {
                     _ => unsafe { ::witbind::rt::invalid_discriminant() }
                 }
             }
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
-                wit: "witbind-fixtures:async-functions/host",
-                module: "witbind_fixtures::async_functions::host",
-                install: "install",
-            };
+            ::witbind::rt::native_scope!(
+                "witbind-fixtures:async-functions/host", Host, install
+            );
             /// Natively (`cargo test` on the host): the imports of `witbind-fixtures:async-functions/host`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
@@ -1828,16 +1796,16 @@ pub mod witbind_fixtures {
                     a: u32,
                     b: u32,
                 ) -> ::witbind::rt::native::BoxFuture<'_, u32> {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "add")
+                    ::witbind::rt::native_missing!(Host, add)
                 }
                 fn nothing(&self) -> ::witbind::rt::native::BoxFuture<'_, ()> {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "nothing")
+                    ::witbind::rt::native_missing!(Host, nothing)
                 }
                 fn echo_string(
                     &self,
                     s: ::witbind::rt::String,
                 ) -> ::witbind::rt::native::BoxFuture<'_, ::witbind::rt::String> {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "echo-string")
+                    ::witbind::rt::native_missing!(Host, echo_string)
                 }
                 fn many(
                     &self,
@@ -1847,28 +1815,28 @@ pub mod witbind_fixtures {
                     d: u64,
                     e: ::witbind::rt::String,
                 ) -> ::witbind::rt::native::BoxFuture<'_, (u64, ::witbind::rt::String)> {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "many")
+                    ::witbind::rt::native_missing!(Host, many)
                 }
                 fn points(
                     &self,
                     p: ::witbind::rt::Vec<Point>,
                 ) -> ::witbind::rt::native::BoxFuture<'_, ::witbind::rt::Vec<Point>> {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "points")
+                    ::witbind::rt::native_missing!(Host, points)
                 }
                 fn numbers(
                     &self,
                     n: u32,
                 ) -> ::witbind::rt::async_support::StreamReader<u32> {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "numbers")
+                    ::witbind::rt::native_missing!(Host, numbers)
                 }
                 fn bytes(&self) -> ::witbind::rt::async_support::StreamReader<u8> {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "bytes")
+                    ::witbind::rt::native_missing!(Host, bytes)
                 }
                 fn names(
                     &self,
                     s: ::witbind::rt::async_support::StreamReader<Named>,
                 ) -> ::witbind::rt::async_support::FutureReader<Named> {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "names")
+                    ::witbind::rt::native_missing!(Host, names)
                 }
                 fn later(
                     &self,
@@ -1882,16 +1850,16 @@ pub mod witbind_fixtures {
                         >,
                     >,
                 > {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "later")
+                    ::witbind::rt::native_missing!(Host, later)
                 }
                 fn unit_stream(&self) -> ::witbind::rt::async_support::StreamReader<()> {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "unit-stream")
+                    ::witbind::rt::native_missing!(Host, unit_stream)
                 }
                 fn unit_future(
                     &self,
                     f: ::witbind::rt::async_support::FutureReader<()>,
                 ) -> ::witbind::rt::async_support::FutureReader<u8> {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "unit-future")
+                    ::witbind::rt::native_missing!(Host, unit_future)
                 }
                 fn events(
                     &self,
@@ -1900,49 +1868,44 @@ pub mod witbind_fixtures {
                     '_,
                     ::witbind::rt::async_support::StreamReader<Blob>,
                 > {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "events")
+                    ::witbind::rt::native_missing!(Host, events)
                 }
                 fn lend(
                     &self,
                     b: &Blob,
                     give: Blob,
                 ) -> ::witbind::rt::native::BoxFuture<'_, ::core::option::Option<Blob>> {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "lend")
+                    ::witbind::rt::native_missing!(Host, lend)
                 }
                 fn maps(
                     &self,
                     m: &::witbind::rt::Map<::witbind::rt::String, u32>,
                 ) -> ::witbind::rt::Map<u32, ::witbind::rt::Vec<::witbind::rt::String>> {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "maps")
+                    ::witbind::rt::native_missing!(Host, maps)
                 }
                 fn arrays(
                     &self,
                     a: [u8; 4],
                     b: [::witbind::rt::String; 2],
                 ) -> [Point; 3] {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "arrays")
+                    ::witbind::rt::native_missing!(Host, arrays)
                 }
                 fn context(
                     &self,
                     e: ::witbind::rt::async_support::ErrorContext,
                 ) -> ::witbind::rt::async_support::ErrorContext {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "context")
+                    ::witbind::rt::native_missing!(Host, context)
                 }
                 fn fixed_lists(
                     &self,
                     a: [::witbind::rt::Vec<u8>; 2],
                     b: [u8; 3],
                 ) -> ::witbind::rt::native::BoxFuture<'_, ()> {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "fixed-lists")
+                    ::witbind::rt::native_missing!(Host, fixed_lists)
                 }
                 fn resize(&self, s: Sized) -> Sized {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "resize")
+                    ::witbind::rt::native_missing!(Host, resize)
                 }
-            }
-            /// Natively: makes `host` this thread's implementation of `witbind-fixtures:async-functions/host` until the returned guard is dropped (the one installed before comes back then).
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            pub fn install(host: impl Host) -> ::witbind::rt::native::Installed {
-                ::witbind::rt::native::install::<dyn Host>(::witbind::rt::Box::new(host))
             }
             /// The `stream` vtable of `u32`, with the intrinsics of `numbers`.
             #[cfg(any(target_arch = "wasm32", miri))]

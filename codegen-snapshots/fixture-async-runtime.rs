@@ -581,12 +581,9 @@ pub mod witbind_fixtures {
                     )
                     .await
             }
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
-                wit: "witbind-fixtures:async-runtime/host",
-                module: "witbind_fixtures::async_runtime::host",
-                install: "install",
-            };
+            ::witbind::rt::native_scope!(
+                "witbind-fixtures:async-runtime/host", Host, install
+            );
             /// Natively (`cargo test` on the host): the imports of `witbind-fixtures:async-runtime/host`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
@@ -596,57 +593,52 @@ pub mod witbind_fixtures {
                     a: u32,
                     b: u32,
                 ) -> ::witbind::rt::native::BoxFuture<'_, u32> {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "slow-add")
+                    ::witbind::rt::native_missing!(Host, slow_add)
                 }
                 fn add(
                     &self,
                     a: u32,
                     b: u32,
                 ) -> ::witbind::rt::native::BoxFuture<'_, u32> {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "add")
+                    ::witbind::rt::native_missing!(Host, add)
                 }
                 fn echo(
                     &self,
                     s: ::witbind::rt::String,
                     yields: u32,
                 ) -> ::witbind::rt::native::BoxFuture<'_, ::witbind::rt::String> {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "echo")
+                    ::witbind::rt::native_missing!(Host, echo)
                 }
                 fn bytes(
                     &self,
                     len: u64,
                 ) -> ::witbind::rt::async_support::StreamReader<u8> {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "bytes")
+                    ::witbind::rt::native_missing!(Host, bytes)
                 }
                 fn sink(
                     &self,
                     s: ::witbind::rt::async_support::StreamReader<u8>,
                 ) -> ::witbind::rt::native::BoxFuture<'_, (u64, u64)> {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "sink")
+                    ::witbind::rt::native_missing!(Host, sink)
                 }
                 fn items(
                     &self,
                     n: u32,
                 ) -> ::witbind::rt::async_support::StreamReader<Item> {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "items")
+                    ::witbind::rt::native_missing!(Host, items)
                 }
                 fn later(
                     &self,
                     v: &str,
                 ) -> ::witbind::rt::async_support::FutureReader<::witbind::rt::String> {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "later")
+                    ::witbind::rt::native_missing!(Host, later)
                 }
                 fn await_future(
                     &self,
                     f: ::witbind::rt::async_support::FutureReader<u32>,
                 ) -> ::witbind::rt::native::BoxFuture<'_, u32> {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "await-future")
+                    ::witbind::rt::native_missing!(Host, await_future)
                 }
-            }
-            /// Natively: makes `host` this thread's implementation of `witbind-fixtures:async-runtime/host` until the returned guard is dropped (the one installed before comes back then).
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            pub fn install(host: impl Host) -> ::witbind::rt::native::Installed {
-                ::witbind::rt::native::install::<dyn Host>(::witbind::rt::Box::new(host))
             }
             /// The `stream` vtable of `u8`, with the intrinsics of `bytes`.
             #[cfg(any(target_arch = "wasm32", miri))]

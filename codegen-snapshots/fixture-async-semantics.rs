@@ -461,39 +461,32 @@ pub mod witbind_fixtures {
                 let (_ptr1, _len1) = ::witbind::rt::lend_str(step);
                 unsafe { _wit_import(_ptr1, _len1) };
             }
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
-                wit: "witbind-fixtures:async-semantics/host",
-                module: "witbind_fixtures::async_semantics::host",
-                install: "install",
-            };
+            ::witbind::rt::native_scope!(
+                "witbind-fixtures:async-semantics/host", Host, install
+            );
             /// Natively (`cargo test` on the host): the imports of `witbind-fixtures:async-semantics/host`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
                 fn token_new(&self, id: u32) -> Token {
-                    ::witbind::rt::native::missing::<
-                        dyn Host,
-                    >(&__NATIVE, "[constructor]token")
+                    ::witbind::rt::native_missing!(Host, token_new)
                 }
                 fn delayed(
                     &self,
                     v: ::witbind::rt::String,
                     yields: u32,
                 ) -> ::witbind::rt::native::BoxFuture<'_, ::witbind::rt::String> {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "delayed")
+                    ::witbind::rt::native_missing!(Host, delayed)
                 }
                 fn delayed_token(
                     &self,
                     id: u32,
                     yields: u32,
                 ) -> ::witbind::rt::native::BoxFuture<'_, Token> {
-                    ::witbind::rt::native::missing::<
-                        dyn Host,
-                    >(&__NATIVE, "delayed-token")
+                    ::witbind::rt::native_missing!(Host, delayed_token)
                 }
                 fn gated(&self, v: u32) -> ::witbind::rt::native::BoxFuture<'_, u32> {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "gated")
+                    ::witbind::rt::native_missing!(Host, gated)
                 }
                 fn read_stream(
                     &self,
@@ -502,41 +495,34 @@ pub mod witbind_fixtures {
                     limit: u32,
                     yields: u32,
                 ) -> ::witbind::rt::native::BoxFuture<'_, ::witbind::rt::Vec<u8>> {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "read-stream")
+                    ::witbind::rt::native_missing!(Host, read_stream)
                 }
                 fn held_future(
                     &self,
                     v: &str,
                 ) -> ::witbind::rt::async_support::FutureReader<::witbind::rt::String> {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "held-future")
+                    ::witbind::rt::native_missing!(Host, held_future)
                 }
                 fn release(&self) {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "release")
+                    ::witbind::rt::native_missing!(Host, release)
                 }
                 fn write_stream(
                     &self,
                     v: &[u8],
                     chunk: u32,
                 ) -> ::witbind::rt::async_support::StreamReader<u8> {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "write-stream")
+                    ::witbind::rt::native_missing!(Host, write_stream)
                 }
                 fn step(&self, step: &str) {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "step")
+                    ::witbind::rt::native_missing!(Host, step)
                 }
-            }
-            /// Natively: makes `host` this thread's implementation of `witbind-fixtures:async-semantics/host` until the returned guard is dropped (the one installed before comes back then).
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            pub fn install(host: impl Host) -> ::witbind::rt::native::Installed {
-                ::witbind::rt::native::install::<dyn Host>(::witbind::rt::Box::new(host))
             }
             /// Natively (`cargo test` on the host): a test's object behind an imported [`Token`], with its methods; `Token::from(object)` hands it to the guest. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait HostToken: 'static {
                 fn id(&self) -> u32 {
-                    ::witbind::rt::native::missing::<
-                        dyn HostToken,
-                    >(&__NATIVE, "[method]token.id")
+                    ::witbind::rt::native_missing!(HostToken, id)
                 }
             }
             ::witbind::rt::native_resource!(Token, HostToken);

@@ -1611,33 +1611,23 @@ pub mod witbind_fixtures {
                 };
                 unsafe { ::witbind::rt::lift_result(_l9, _case11, _case13) }
             }
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
-                wit: "witbind-fixtures:big-enum/wide-enum",
-                module: "witbind_fixtures::big_enum::wide_enum",
-                install: "install",
-            };
+            ::witbind::rt::native_scope!(
+                "witbind-fixtures:big-enum/wide-enum", Host, install
+            );
             /// Natively (`cargo test` on the host): the imports of `witbind-fixtures:big-enum/wide-enum`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
                 fn echo_wide(&self, x: Wide) -> Wide {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "echo-wide")
+                    ::witbind::rt::native_missing!(Host, echo_wide)
                 }
                 fn in_containers(
                     &self,
                     x: &[Wide],
                     y: ::core::option::Option<Wide>,
                 ) -> ::core::result::Result<Wide, Wide> {
-                    ::witbind::rt::native::missing::<
-                        dyn Host,
-                    >(&__NATIVE, "in-containers")
+                    ::witbind::rt::native_missing!(Host, in_containers)
                 }
-            }
-            /// Natively: makes `host` this thread's implementation of `witbind-fixtures:big-enum/wide-enum` until the returned guard is dropped (the one installed before comes back then).
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            pub fn install(host: impl Host) -> ::witbind::rt::native::Installed {
-                ::witbind::rt::native::install::<dyn Host>(::witbind::rt::Box::new(host))
             }
         }
     }

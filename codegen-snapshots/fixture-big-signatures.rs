@@ -56,12 +56,9 @@ pub fn wide_world_fn(
     (_l3, _l4, _l5)
 }
 #[rustfmt::skip]
-#[cfg(not(any(target_arch = "wasm32", miri)))]
-const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
-    wit: "witbind-fixtures:big-signatures/big-signatures",
-    module: "",
-    install: "install",
-};
+::witbind::rt::native_scope!(
+    "witbind-fixtures:big-signatures/big-signatures", Host, install
+);
 /// Natively (`cargo test` on the host): the imports of `witbind-fixtures:big-signatures/big-signatures`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
 #[rustfmt::skip]
 #[cfg(not(any(target_arch = "wasm32", miri)))]
@@ -88,14 +85,8 @@ pub trait Host: 'static {
         a15: u64,
         a16: u64,
     ) -> (u64, u64, u64) {
-        ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "wide-world-fn")
+        ::witbind::rt::native_missing!(Host, wide_world_fn)
     }
-}
-/// Natively: makes `host` this thread's implementation of `witbind-fixtures:big-signatures/big-signatures` until the returned guard is dropped (the one installed before comes back then).
-#[rustfmt::skip]
-#[cfg(not(any(target_arch = "wasm32", miri)))]
-pub fn install(host: impl Host) -> ::witbind::rt::native::Installed {
-    ::witbind::rt::native::install::<dyn Host>(::witbind::rt::Box::new(host))
 }
 #[rustfmt::skip]
 #[allow(dead_code, clippy::module_inception, clippy::type_complexity)]
@@ -486,12 +477,9 @@ pub mod witbind_fixtures {
                 let _l17 = unsafe { *_ptr16.add(8).cast::<u64>() };
                 (unsafe { ::witbind::rt::take_string_at(_ptr16) }, _l17)
             }
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
-                wit: "witbind-fixtures:big-signatures/wide",
-                module: "witbind_fixtures::big_signatures::wide",
-                install: "install",
-            };
+            ::witbind::rt::native_scope!(
+                "witbind-fixtures:big-signatures/wide", Host, install
+            );
             /// Natively (`cargo test` on the host): the imports of `witbind-fixtures:big-signatures/wide`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
@@ -516,9 +504,7 @@ pub mod witbind_fixtures {
                     a14: u32,
                     a15: u32,
                 ) {
-                    ::witbind::rt::native::missing::<
-                        dyn Host,
-                    >(&__NATIVE, "sixteen-params")
+                    ::witbind::rt::native_missing!(Host, sixteen_params)
                 }
                 #[allow(clippy::too_many_arguments)]
                 fn seventeen_params(
@@ -541,9 +527,7 @@ pub mod witbind_fixtures {
                     a15: u32,
                     a16: u32,
                 ) {
-                    ::witbind::rt::native::missing::<
-                        dyn Host,
-                    >(&__NATIVE, "seventeen-params")
+                    ::witbind::rt::native_missing!(Host, seventeen_params)
                 }
                 #[allow(clippy::too_many_arguments)]
                 fn many_strings(
@@ -558,33 +542,25 @@ pub mod witbind_fixtures {
                     h: &str,
                     i: &str,
                 ) -> ::witbind::rt::String {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "many-strings")
+                    ::witbind::rt::native_missing!(Host, many_strings)
                 }
                 fn record_param(&self, x: Seventeen) {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "record-param")
+                    ::witbind::rt::native_missing!(Host, record_param)
                 }
                 fn record_result(&self) -> Seventeen {
-                    ::witbind::rt::native::missing::<
-                        dyn Host,
-                    >(&__NATIVE, "record-result")
+                    ::witbind::rt::native_missing!(Host, record_result)
                 }
                 fn echo_seventeen(&self, x: Seventeen) -> Seventeen {
-                    ::witbind::rt::native::missing::<
-                        dyn Host,
-                    >(&__NATIVE, "echo-seventeen")
+                    ::witbind::rt::native_missing!(Host, echo_seventeen)
                 }
                 fn two_results(&self) -> (u32, u32) {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "two-results")
+                    ::witbind::rt::native_missing!(Host, two_results)
                 }
                 fn option_result(&self) -> ::core::option::Option<u64> {
-                    ::witbind::rt::native::missing::<
-                        dyn Host,
-                    >(&__NATIVE, "option-result")
+                    ::witbind::rt::native_missing!(Host, option_result)
                 }
                 fn string_result(&self) -> ::witbind::rt::String {
-                    ::witbind::rt::native::missing::<
-                        dyn Host,
-                    >(&__NATIVE, "string-result")
+                    ::witbind::rt::native_missing!(Host, string_result)
                 }
                 fn large_result(
                     &self,
@@ -593,7 +569,7 @@ pub mod witbind_fixtures {
                     (::witbind::rt::String, ::witbind::rt::Vec<u8>, u64),
                     (Seventeen, ::witbind::rt::String),
                 > {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "large-result")
+                    ::witbind::rt::native_missing!(Host, large_result)
                 }
                 #[allow(clippy::too_many_arguments)]
                 fn mixed(
@@ -607,13 +583,8 @@ pub mod witbind_fixtures {
                     nested: &[::witbind::rt::Vec<u8>],
                     last: char,
                 ) -> (::witbind::rt::String, u64) {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "mixed")
+                    ::witbind::rt::native_missing!(Host, mixed)
                 }
-            }
-            /// Natively: makes `host` this thread's implementation of `witbind-fixtures:big-signatures/wide` until the returned guard is dropped (the one installed before comes back then).
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            pub fn install(host: impl Host) -> ::witbind::rt::native::Installed {
-                ::witbind::rt::native::install::<dyn Host>(::witbind::rt::Box::new(host))
             }
             /// Lifts a `seventeen` out of canonical ABI memory.
             ///

@@ -107,35 +107,23 @@ pub mod witbind_fixtures {
                     _ret1 as u32
                 }
             }
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
-                wit: "witbind-fixtures:borrowed-imports/res",
-                module: "witbind_fixtures::borrowed_imports::res",
-                install: "install",
-            };
+            ::witbind::rt::native_scope!(
+                "witbind-fixtures:borrowed-imports/res", Host, install
+            );
             /// Natively (`cargo test` on the host): the imports of `witbind-fixtures:borrowed-imports/res`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
                 fn handle_source_new(&self) -> HandleSource {
-                    ::witbind::rt::native::missing::<
-                        dyn Host,
-                    >(&__NATIVE, "[constructor]handle-source")
+                    ::witbind::rt::native_missing!(Host, handle_source_new)
                 }
-            }
-            /// Natively: makes `host` this thread's implementation of `witbind-fixtures:borrowed-imports/res` until the returned guard is dropped (the one installed before comes back then).
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            pub fn install(host: impl Host) -> ::witbind::rt::native::Installed {
-                ::witbind::rt::native::install::<dyn Host>(::witbind::rt::Box::new(host))
             }
             /// Natively (`cargo test` on the host): a test's object behind an imported [`HandleSource`], with its methods; `HandleSource::from(object)` hands it to the guest. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait HostHandleSource: 'static {
                 fn id(&self) -> u32 {
-                    ::witbind::rt::native::missing::<
-                        dyn HostHandleSource,
-                    >(&__NATIVE, "[method]handle-source.id")
+                    ::witbind::rt::native_missing!(HostHandleSource, id)
                 }
             }
             ::witbind::rt::native_resource!(HandleSource, HostHandleSource);

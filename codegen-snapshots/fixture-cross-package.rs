@@ -23,29 +23,20 @@ pub fn count_things() -> u32 {
     _ret1 as u32
 }
 #[rustfmt::skip]
-#[cfg(not(any(target_arch = "wasm32", miri)))]
-const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
-    wit: "witbind-fixtures:cross-package/cross-package",
-    module: "",
-    install: "install",
-};
+::witbind::rt::native_scope!(
+    "witbind-fixtures:cross-package/cross-package", Host, install
+);
 /// Natively (`cargo test` on the host): the imports of `witbind-fixtures:cross-package/cross-package`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
 #[rustfmt::skip]
 #[cfg(not(any(target_arch = "wasm32", miri)))]
 #[allow(unused_variables, clippy::len_without_is_empty)]
 pub trait Host: 'static {
     fn first_thing(&self) -> ::core::option::Option<Thing> {
-        ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "first-thing")
+        ::witbind::rt::native_missing!(Host, first_thing)
     }
     fn count_things(&self) -> u32 {
-        ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "count-things")
+        ::witbind::rt::native_missing!(Host, count_things)
     }
-}
-/// Natively: makes `host` this thread's implementation of `witbind-fixtures:cross-package/cross-package` until the returned guard is dropped (the one installed before comes back then).
-#[rustfmt::skip]
-#[cfg(not(any(target_arch = "wasm32", miri)))]
-pub fn install(host: impl Host) -> ::witbind::rt::native::Installed {
-    ::witbind::rt::native::install::<dyn Host>(::witbind::rt::Box::new(host))
 }
 #[rustfmt::skip]
 #[allow(dead_code, clippy::module_inception, clippy::type_complexity)]
@@ -83,24 +74,14 @@ pub mod witbind_deps {
                 let _l3 = unsafe { *_ptr1.add(8).cast::<u64>() };
                 Stamp { by: _l2, at: _l3 }
             }
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
-                wit: "witbind-deps:base/types",
-                module: "witbind_deps::base::types",
-                install: "install",
-            };
+            ::witbind::rt::native_scope!("witbind-deps:base/types", Host, install);
             /// Natively (`cargo test` on the host): the imports of `witbind-deps:base/types`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
                 fn now(&self, by: Id) -> Stamp {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "now")
+                    ::witbind::rt::native_missing!(Host, now)
                 }
-            }
-            /// Natively: makes `host` this thread's implementation of `witbind-deps:base/types` until the returned guard is dropped (the one installed before comes back then).
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            pub fn install(host: impl Host) -> ::witbind::rt::native::Installed {
-                ::witbind::rt::native::install::<dyn Host>(::witbind::rt::Box::new(host))
             }
         }
     }
@@ -213,26 +194,16 @@ pub mod witbind_deps {
                     unsafe { ::witbind::rt::lift_option(_l2, _case4) }
                 }
             }
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
-                wit: "witbind-deps:types/things@1.2.3",
-                module: "witbind_deps::types::things",
-                install: "install",
-            };
+            ::witbind::rt::native_scope!(
+                "witbind-deps:types/things@1.2.3", Host, install
+            );
             /// Natively (`cargo test` on the host): the imports of `witbind-deps:types/things@1.2.3`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
                 fn registry_new(&self) -> Registry {
-                    ::witbind::rt::native::missing::<
-                        dyn Host,
-                    >(&__NATIVE, "[constructor]registry")
+                    ::witbind::rt::native_missing!(Host, registry_new)
                 }
-            }
-            /// Natively: makes `host` this thread's implementation of `witbind-deps:types/things@1.2.3` until the returned guard is dropped (the one installed before comes back then).
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            pub fn install(host: impl Host) -> ::witbind::rt::native::Installed {
-                ::witbind::rt::native::install::<dyn Host>(::witbind::rt::Box::new(host))
             }
             /// Natively (`cargo test` on the host): a test's object behind an imported [`Registry`], with its methods; `Registry::from(object)` hands it to the guest. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
@@ -240,14 +211,10 @@ pub mod witbind_deps {
             pub trait HostRegistry: 'static {
                 #[allow(clippy::should_implement_trait)]
                 fn add(&self, thing: &Thing) -> Id {
-                    ::witbind::rt::native::missing::<
-                        dyn HostRegistry,
-                    >(&__NATIVE, "[method]registry.add")
+                    ::witbind::rt::native_missing!(HostRegistry, add)
                 }
                 fn get(&self, id: Id) -> ::core::option::Option<Thing> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostRegistry,
-                    >(&__NATIVE, "[method]registry.get")
+                    ::witbind::rt::native_missing!(HostRegistry, get)
                 }
             }
             ::witbind::rt::native_resource!(Registry, HostRegistry);
@@ -340,24 +307,16 @@ pub mod witbind_fixtures {
                 };
                 unsafe { _lift_wrapper(_ptr7) }
             }
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
-                wit: "witbind-fixtures:cross-package/types",
-                module: "witbind_fixtures::cross_package::types",
-                install: "install",
-            };
+            ::witbind::rt::native_scope!(
+                "witbind-fixtures:cross-package/types", Host, install
+            );
             /// Natively (`cargo test` on the host): the imports of `witbind-fixtures:cross-package/types`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
                 fn wrap(&self, thing: &Thing, registry: &Registry) -> Wrapper {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "wrap")
+                    ::witbind::rt::native_missing!(Host, wrap)
                 }
-            }
-            /// Natively: makes `host` this thread's implementation of `witbind-fixtures:cross-package/types` until the returned guard is dropped (the one installed before comes back then).
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            pub fn install(host: impl Host) -> ::witbind::rt::native::Installed {
-                ::witbind::rt::native::install::<dyn Host>(::witbind::rt::Box::new(host))
             }
             /// Lifts a `wrapper` out of canonical ABI memory.
             ///

@@ -13,26 +13,15 @@ pub fn world_fn(level: Level, options: Options) {
     unsafe { _wit_import(level.clone() as i32, options.bits() as i32) };
 }
 #[rustfmt::skip]
-#[cfg(not(any(target_arch = "wasm32", miri)))]
-const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
-    wit: "witbind-fixtures:docs/docs",
-    module: "",
-    install: "install",
-};
+::witbind::rt::native_scope!("witbind-fixtures:docs/docs", Host, install);
 /// Natively (`cargo test` on the host): the imports of `witbind-fixtures:docs/docs`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
 #[rustfmt::skip]
 #[cfg(not(any(target_arch = "wasm32", miri)))]
 #[allow(unused_variables, clippy::len_without_is_empty)]
 pub trait Host: 'static {
     fn world_fn(&self, level: Level, options: Options) {
-        ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "world-fn")
+        ::witbind::rt::native_missing!(Host, world_fn)
     }
-}
-/// Natively: makes `host` this thread's implementation of `witbind-fixtures:docs/docs` until the returned guard is dropped (the one installed before comes back then).
-#[rustfmt::skip]
-#[cfg(not(any(target_arch = "wasm32", miri)))]
-pub fn install(host: impl Host) -> ::witbind::rt::native::Installed {
-    ::witbind::rt::native::install::<dyn Host>(::witbind::rt::Box::new(host))
 }
 #[rustfmt::skip]
 #[allow(dead_code, clippy::module_inception, clippy::type_complexity)]
@@ -176,52 +165,38 @@ pub mod witbind_fixtures {
                 wit_import!("tight-doc", ());
                 unsafe { _wit_import() };
             }
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
-                wit: "witbind-fixtures:docs/documented",
-                module: "witbind_fixtures::docs::documented",
-                install: "install",
-            };
+            ::witbind::rt::native_scope!(
+                "witbind-fixtures:docs/documented", Host, install
+            );
             /// Natively (`cargo test` on the host): the imports of `witbind-fixtures:docs/documented`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
                 fn handle_new(&self) -> Handle {
-                    ::witbind::rt::native::missing::<
-                        dyn Host,
-                    >(&__NATIVE, "[constructor]handle")
+                    ::witbind::rt::native_missing!(Host, handle_new)
                 }
                 fn handle_function(&self) -> Handle {
-                    ::witbind::rt::native::missing::<
-                        dyn Host,
-                    >(&__NATIVE, "[static]handle.function")
+                    ::witbind::rt::native_missing!(Host, handle_function)
                 }
                 fn run(&self, input: &Thing) -> Choice {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "run")
+                    ::witbind::rt::native_missing!(Host, run)
                 }
                 fn undocumented(&self) {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "undocumented")
+                    ::witbind::rt::native_missing!(Host, undocumented)
                 }
                 fn empty_doc(&self) {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "empty-doc")
+                    ::witbind::rt::native_missing!(Host, empty_doc)
                 }
                 fn tight_doc(&self) {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "tight-doc")
+                    ::witbind::rt::native_missing!(Host, tight_doc)
                 }
-            }
-            /// Natively: makes `host` this thread's implementation of `witbind-fixtures:docs/documented` until the returned guard is dropped (the one installed before comes back then).
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            pub fn install(host: impl Host) -> ::witbind::rt::native::Installed {
-                ::witbind::rt::native::install::<dyn Host>(::witbind::rt::Box::new(host))
             }
             /// Natively (`cargo test` on the host): a test's object behind an imported [`Handle`], with its methods; `Handle::from(object)` hands it to the guest. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait HostHandle: 'static {
                 fn method(&self) {
-                    ::witbind::rt::native::missing::<
-                        dyn HostHandle,
-                    >(&__NATIVE, "[method]handle.method")
+                    ::witbind::rt::native_missing!(HostHandle, method)
                 }
             }
             ::witbind::rt::native_resource!(Handle, HostHandle);
@@ -267,24 +242,14 @@ pub mod inline {
         wit_import!("inner", ());
         unsafe { _wit_import() };
     }
-    #[cfg(not(any(target_arch = "wasm32", miri)))]
-    const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
-        wit: "inline",
-        module: "inline",
-        install: "install",
-    };
+    ::witbind::rt::native_scope!("inline", Host, install);
     /// Natively (`cargo test` on the host): the imports of `inline`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
     #[cfg(not(any(target_arch = "wasm32", miri)))]
     #[allow(unused_variables, clippy::len_without_is_empty)]
     pub trait Host: 'static {
         fn inner(&self) {
-            ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "inner")
+            ::witbind::rt::native_missing!(Host, inner)
         }
-    }
-    /// Natively: makes `host` this thread's implementation of `inline` until the returned guard is dropped (the one installed before comes back then).
-    #[cfg(not(any(target_arch = "wasm32", miri)))]
-    pub fn install(host: impl Host) -> ::witbind::rt::native::Installed {
-        ::witbind::rt::native::install::<dyn Host>(::witbind::rt::Box::new(host))
     }
 }
 #[rustfmt::skip]

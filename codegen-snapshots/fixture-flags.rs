@@ -201,40 +201,33 @@ pub mod witbind_fixtures {
                 let _l10 = unsafe { *_ptr8.add(4).cast::<u32>() };
                 (One::from_bits_retain(_l9), ThirtyTwo::from_bits_retain(_l10))
             }
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
-                wit: "witbind-fixtures:flags/permissions",
-                module: "witbind_fixtures::flags::permissions",
-                install: "install",
-            };
+            ::witbind::rt::native_scope!(
+                "witbind-fixtures:flags/permissions", Host, install
+            );
             /// Natively (`cargo test` on the host): the imports of `witbind-fixtures:flags/permissions`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
                 fn echo_one(&self, x: One) -> One {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "echo-one")
+                    ::witbind::rt::native_missing!(Host, echo_one)
                 }
                 fn echo_eight(&self, x: Eight) -> Eight {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "echo-eight")
+                    ::witbind::rt::native_missing!(Host, echo_eight)
                 }
                 fn echo_nine(&self, x: Nine) -> Nine {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "echo-nine")
+                    ::witbind::rt::native_missing!(Host, echo_nine)
                 }
                 fn echo_sixteen(&self, x: Sixteen) -> Sixteen {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "echo-sixteen")
+                    ::witbind::rt::native_missing!(Host, echo_sixteen)
                 }
                 fn echo_seventeen(&self, x: Seventeen) -> Seventeen {
-                    ::witbind::rt::native::missing::<
-                        dyn Host,
-                    >(&__NATIVE, "echo-seventeen")
+                    ::witbind::rt::native_missing!(Host, echo_seventeen)
                 }
                 fn echo_thirty_two(&self, x: ThirtyTwo) -> ThirtyTwo {
-                    ::witbind::rt::native::missing::<
-                        dyn Host,
-                    >(&__NATIVE, "echo-thirty-two")
+                    ::witbind::rt::native_missing!(Host, echo_thirty_two)
                 }
                 fn echo_access(&self, x: Access) -> Access {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "echo-access")
+                    ::witbind::rt::native_missing!(Host, echo_access)
                 }
                 #[allow(clippy::too_many_arguments)]
                 fn all(
@@ -248,13 +241,8 @@ pub mod witbind_fixtures {
                     g: &[Access],
                     h: ::core::option::Option<Nine>,
                 ) -> (One, ThirtyTwo) {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "all")
+                    ::witbind::rt::native_missing!(Host, all)
                 }
-            }
-            /// Natively: makes `host` this thread's implementation of `witbind-fixtures:flags/permissions` until the returned guard is dropped (the one installed before comes back then).
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            pub fn install(host: impl Host) -> ::witbind::rt::native::Installed {
-                ::witbind::rt::native::install::<dyn Host>(::witbind::rt::Box::new(host))
             }
         }
     }

@@ -8,26 +8,15 @@ pub fn newer_fn() {
     unsafe { _wit_import() };
 }
 #[rustfmt::skip]
-#[cfg(not(any(target_arch = "wasm32", miri)))]
-const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
-    wit: "witbind-fixtures:gates@1.1.0/gates",
-    module: "",
-    install: "install",
-};
+::witbind::rt::native_scope!("witbind-fixtures:gates@1.1.0/gates", Host, install);
 /// Natively (`cargo test` on the host): the imports of `witbind-fixtures:gates@1.1.0/gates`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
 #[rustfmt::skip]
 #[cfg(not(any(target_arch = "wasm32", miri)))]
 #[allow(unused_variables, clippy::len_without_is_empty)]
 pub trait Host: 'static {
     fn newer_fn(&self) {
-        ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "newer-fn")
+        ::witbind::rt::native_missing!(Host, newer_fn)
     }
-}
-/// Natively: makes `host` this thread's implementation of `witbind-fixtures:gates@1.1.0/gates` until the returned guard is dropped (the one installed before comes back then).
-#[rustfmt::skip]
-#[cfg(not(any(target_arch = "wasm32", miri)))]
-pub fn install(host: impl Host) -> ::witbind::rt::native::Installed {
-    ::witbind::rt::native::install::<dyn Host>(::witbind::rt::Box::new(host))
 }
 #[rustfmt::skip]
 #[allow(dead_code, clippy::module_inception, clippy::type_complexity)]
@@ -96,34 +85,22 @@ pub mod witbind_fixtures {
                 wit_import!("old-configure", (i32));
                 unsafe { _wit_import(::witbind::rt::as_i32(level)) };
             }
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
-                wit: "witbind-fixtures:gates/stable@1.1.0",
-                module: "witbind_fixtures::gates::stable",
-                install: "install",
-            };
+            ::witbind::rt::native_scope!(
+                "witbind-fixtures:gates/stable@1.1.0", Host, install
+            );
             /// Natively (`cargo test` on the host): the imports of `witbind-fixtures:gates/stable@1.1.0`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
                 fn configure(&self, config: Config) {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "configure")
+                    ::witbind::rt::native_missing!(Host, configure)
                 }
                 fn old_configure(&self, level: u8) {
-                    ::witbind::rt::native::missing::<
-                        dyn Host,
-                    >(&__NATIVE, "old-configure")
+                    ::witbind::rt::native_missing!(Host, old_configure)
                 }
                 fn widget_new(&self) -> Widget {
-                    ::witbind::rt::native::missing::<
-                        dyn Host,
-                    >(&__NATIVE, "[constructor]widget")
+                    ::witbind::rt::native_missing!(Host, widget_new)
                 }
-            }
-            /// Natively: makes `host` this thread's implementation of `witbind-fixtures:gates/stable@1.1.0` until the returned guard is dropped (the one installed before comes back then).
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            pub fn install(host: impl Host) -> ::witbind::rt::native::Installed {
-                ::witbind::rt::native::install::<dyn Host>(::witbind::rt::Box::new(host))
             }
             /// Natively (`cargo test` on the host): a test's object behind an imported [`Widget`], with its methods; `Widget::from(object)` hands it to the guest. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]

@@ -16,26 +16,17 @@ pub fn i(t: &T) -> Ret {
     unsafe { witbind_fixtures::generated_names::t::_lift_ret(_ptr4) }
 }
 #[rustfmt::skip]
-#[cfg(not(any(target_arch = "wasm32", miri)))]
-const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
-    wit: "witbind-fixtures:generated-names/generated-names",
-    module: "",
-    install: "install",
-};
+::witbind::rt::native_scope!(
+    "witbind-fixtures:generated-names/generated-names", Host, install
+);
 /// Natively (`cargo test` on the host): the imports of `witbind-fixtures:generated-names/generated-names`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
 #[rustfmt::skip]
 #[cfg(not(any(target_arch = "wasm32", miri)))]
 #[allow(unused_variables, clippy::len_without_is_empty)]
 pub trait Host: 'static {
     fn i(&self, t: &T) -> Ret {
-        ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "i")
+        ::witbind::rt::native_missing!(Host, i)
     }
-}
-/// Natively: makes `host` this thread's implementation of `witbind-fixtures:generated-names/generated-names` until the returned guard is dropped (the one installed before comes back then).
-#[rustfmt::skip]
-#[cfg(not(any(target_arch = "wasm32", miri)))]
-pub fn install(host: impl Host) -> ::witbind::rt::native::Installed {
-    ::witbind::rt::native::install::<dyn Host>(::witbind::rt::Box::new(host))
 }
 /// The functions this world exports, implemented by the type
 /// given to `export!`.
@@ -473,25 +464,18 @@ pub mod witbind_fixtures {
                 unsafe { ::witbind::rt::cabi_dealloc(_array3, _len3 * 56, 8) };
                 unsafe { _lift_t(_ptr4) }
             }
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
-                wit: "witbind-fixtures:generated-names/t",
-                module: "witbind_fixtures::generated_names::t",
-                install: "install",
-            };
+            ::witbind::rt::native_scope!(
+                "witbind-fixtures:generated-names/t", Host, install
+            );
             /// Natively (`cargo test` on the host): the imports of `witbind-fixtures:generated-names/t`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
                 fn handle_new(&self, t: &T) -> Handle {
-                    ::witbind::rt::native::missing::<
-                        dyn Host,
-                    >(&__NATIVE, "[constructor]handle")
+                    ::witbind::rt::native_missing!(Host, handle_new)
                 }
                 fn handle_t(&self, t: &T, ret: &Ret) -> Handle {
-                    ::witbind::rt::native::missing::<
-                        dyn Host,
-                    >(&__NATIVE, "[static]handle.t")
+                    ::witbind::rt::native_missing!(Host, handle_t)
                 }
                 fn uses(
                     &self,
@@ -501,27 +485,18 @@ pub mod witbind_fixtures {
                     len: Len,
                     result: &[Ret],
                 ) -> T {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "uses")
+                    ::witbind::rt::native_missing!(Host, uses)
                 }
-            }
-            /// Natively: makes `host` this thread's implementation of `witbind-fixtures:generated-names/t` until the returned guard is dropped (the one installed before comes back then).
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            pub fn install(host: impl Host) -> ::witbind::rt::native::Installed {
-                ::witbind::rt::native::install::<dyn Host>(::witbind::rt::Box::new(host))
             }
             /// Natively (`cargo test` on the host): a test's object behind an imported [`Handle`], with its methods; `Handle::from(object)` hands it to the guest. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait HostHandle: 'static {
                 fn rep(&self) -> u32 {
-                    ::witbind::rt::native::missing::<
-                        dyn HostHandle,
-                    >(&__NATIVE, "[method]handle.rep")
+                    ::witbind::rt::native_missing!(HostHandle, rep)
                 }
                 fn ret(&self, ptr: &Handle, len: &Ret) -> T {
-                    ::witbind::rt::native::missing::<
-                        dyn HostHandle,
-                    >(&__NATIVE, "[method]handle.ret")
+                    ::witbind::rt::native_missing!(HostHandle, ret)
                 }
             }
             ::witbind::rt::native_resource!(Handle, HostHandle);
@@ -530,9 +505,7 @@ pub mod witbind_fixtures {
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait HostRt: 'static {
                 fn guest(&self, i: u32) -> ::witbind::rt::String {
-                    ::witbind::rt::native::missing::<
-                        dyn HostRt,
-                    >(&__NATIVE, "[method]rt.guest")
+                    ::witbind::rt::native_missing!(HostRt, guest)
                 }
             }
             ::witbind::rt::native_resource!(Rt, HostRt);
@@ -1047,12 +1020,9 @@ pub mod witbind_fixtures {
                 let _ret10 = unsafe { _wit_import(_v6, _v7, _v8, _v9) };
                 _ret10 as u32
             }
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
-                wit: "witbind-fixtures:generated-names/locals",
-                module: "witbind_fixtures::generated_names::locals",
-                install: "install",
-            };
+            ::witbind::rt::native_scope!(
+                "witbind-fixtures:generated-names/locals", Host, install
+            );
             /// Natively (`cargo test` on the host): the imports of `witbind-fixtures:generated-names/locals`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
@@ -1065,17 +1035,17 @@ pub mod witbind_fixtures {
                     handle: u64,
                     rt: &Rt,
                 ) -> ::core::result::Result<T, T> {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "ret")
+                    ::witbind::rt::native_missing!(Host, ret)
                 }
                 fn i(&self, i: &[::witbind::rt::Vec<T>]) -> ::witbind::rt::Vec<T> {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "i")
+                    ::witbind::rt::native_missing!(Host, i)
                 }
                 fn arg0(
                     &self,
                     arg0: ::core::option::Option<&T>,
                     rep: (&T, &Ptr),
                 ) -> ::core::option::Option<T> {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "arg0")
+                    ::witbind::rt::native_missing!(Host, arg0)
                 }
                 fn result(
                     &self,
@@ -1084,16 +1054,11 @@ pub mod witbind_fixtures {
                     ptr: &[::witbind::rt::String],
                     len: u32,
                 ) -> ::witbind::rt::String {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "result")
+                    ::witbind::rt::native_missing!(Host, result)
                 }
                 fn handle(&self, t: ::core::option::Option<&T>) -> u32 {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "handle")
+                    ::witbind::rt::native_missing!(Host, handle)
                 }
-            }
-            /// Natively: makes `host` this thread's implementation of `witbind-fixtures:generated-names/locals` until the returned guard is dropped (the one installed before comes back then).
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            pub fn install(host: impl Host) -> ::witbind::rt::native::Installed {
-                ::witbind::rt::native::install::<dyn Host>(::witbind::rt::Box::new(host))
             }
         }
     }

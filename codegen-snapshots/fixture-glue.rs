@@ -643,49 +643,40 @@ pub mod witbind_fixtures {
                 unsafe { _wit_import(_ptr1, _len1, _ptr2) };
                 unsafe { ::witbind::rt::take_list_at::<Pad>(_ptr2) }
             }
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
-                wit: "witbind-fixtures:glue/host",
-                module: "witbind_fixtures::glue::host",
-                install: "install",
-            };
+            ::witbind::rt::native_scope!("witbind-fixtures:glue/host", Host, install);
             /// Natively (`cargo test` on the host): the imports of `witbind-fixtures:glue/host`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
                 fn counter_new(&self, start: u32) -> Counter {
-                    ::witbind::rt::native::missing::<
-                        dyn Host,
-                    >(&__NATIVE, "[constructor]counter")
+                    ::witbind::rt::native_missing!(Host, counter_new)
                 }
                 fn counter_merge(&self, a: Counter, b: &Counter) -> Counter {
-                    ::witbind::rt::native::missing::<
-                        dyn Host,
-                    >(&__NATIVE, "[static]counter.merge")
+                    ::witbind::rt::native_missing!(Host, counter_merge)
                 }
                 fn string(&self, s: &str) -> ::witbind::rt::String {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "string")
+                    ::witbind::rt::native_missing!(Host, string)
                 }
                 fn bytes(&self, b: &[u8]) -> ::witbind::rt::Vec<u8> {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "bytes")
+                    ::witbind::rt::native_missing!(Host, bytes)
                 }
                 fn strings(
                     &self,
                     l: &[::witbind::rt::String],
                 ) -> ::witbind::rt::Vec<::witbind::rt::String> {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "strings")
+                    ::witbind::rt::native_missing!(Host, strings)
                 }
                 fn people(&self, p: &[Person]) -> ::witbind::rt::Vec<Person> {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "people")
+                    ::witbind::rt::native_missing!(Host, people)
                 }
                 fn shapes(&self, s: &Shape) -> Shape {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "shapes")
+                    ::witbind::rt::native_missing!(Host, shapes)
                 }
                 fn maybe(
                     &self,
                     o: ::core::option::Option<&str>,
                 ) -> ::core::option::Option<::witbind::rt::String> {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "maybe")
+                    ::witbind::rt::native_missing!(Host, maybe)
                 }
                 fn outcome(
                     &self,
@@ -694,19 +685,19 @@ pub mod witbind_fixtures {
                     ::witbind::rt::String,
                     ::witbind::rt::Vec<u32>,
                 > {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "outcome")
+                    ::witbind::rt::native_missing!(Host, outcome)
                 }
                 fn triple(
                     &self,
                     t: (&str, u8, f64),
                 ) -> (::witbind::rt::String, u8, f64) {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "triple")
+                    ::witbind::rt::native_missing!(Host, triple)
                 }
                 fn permissions(&self, p: Perms) -> Perms {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "permissions")
+                    ::witbind::rt::native_missing!(Host, permissions)
                 }
                 fn colors(&self, c: Color) -> Color {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "colors")
+                    ::witbind::rt::native_missing!(Host, colors)
                 }
                 fn scalars(
                     &self,
@@ -715,40 +706,31 @@ pub mod witbind_fixtures {
                     n: u64,
                     f: f32,
                 ) -> (char, bool, u64, f32) {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "scalars")
+                    ::witbind::rt::native_missing!(Host, scalars)
                 }
                 fn counts(
                     &self,
                     m: &::witbind::rt::Map<::witbind::rt::String, u32>,
                 ) -> ::witbind::rt::Map<::witbind::rt::String, u32> {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "counts")
+                    ::witbind::rt::native_missing!(Host, counts)
                 }
                 fn fixed(&self, a: [u16; 3]) -> [u16; 3] {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "fixed")
+                    ::witbind::rt::native_missing!(Host, fixed)
                 }
                 fn pads(&self, p: &[Pad]) -> ::witbind::rt::Vec<Pad> {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "pads")
+                    ::witbind::rt::native_missing!(Host, pads)
                 }
-            }
-            /// Natively: makes `host` this thread's implementation of `witbind-fixtures:glue/host` until the returned guard is dropped (the one installed before comes back then).
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            pub fn install(host: impl Host) -> ::witbind::rt::native::Installed {
-                ::witbind::rt::native::install::<dyn Host>(::witbind::rt::Box::new(host))
             }
             /// Natively (`cargo test` on the host): a test's object behind an imported [`Counter`], with its methods; `Counter::from(object)` hands it to the guest. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait HostCounter: 'static {
                 fn get(&self) -> u32 {
-                    ::witbind::rt::native::missing::<
-                        dyn HostCounter,
-                    >(&__NATIVE, "[method]counter.get")
+                    ::witbind::rt::native_missing!(HostCounter, get)
                 }
                 #[allow(clippy::should_implement_trait)]
                 fn add(&self, by: u32) {
-                    ::witbind::rt::native::missing::<
-                        dyn HostCounter,
-                    >(&__NATIVE, "[method]counter.add")
+                    ::witbind::rt::native_missing!(HostCounter, add)
                 }
             }
             ::witbind::rt::native_resource!(Counter, HostCounter);

@@ -146,27 +146,19 @@ pub mod witbind_fixtures {
                 }
                 unsafe { _lift_self(_ptr4) }
             }
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
-                wit: "witbind-fixtures:keyword-types/types",
-                module: "witbind_fixtures::keyword_types::types",
-                install: "install",
-            };
+            ::witbind::rt::native_scope!(
+                "witbind-fixtures:keyword-types/types", Host, install
+            );
             /// Natively (`cargo test` on the host): the imports of `witbind-fixtures:keyword-types/types`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
                 fn take(&self, x: &Gen, y: &Type, z: &Fn) -> Gen {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "take")
+                    ::witbind::rt::native_missing!(Host, take)
                 }
                 fn all(&self, x: &[Self_]) -> Self_ {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "all")
+                    ::witbind::rt::native_missing!(Host, all)
                 }
-            }
-            /// Natively: makes `host` this thread's implementation of `witbind-fixtures:keyword-types/types` until the returned guard is dropped (the one installed before comes back then).
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            pub fn install(host: impl Host) -> ::witbind::rt::native::Installed {
-                ::witbind::rt::native::install::<dyn Host>(::witbind::rt::Box::new(host))
             }
             /// Lifts a `abstract` out of canonical ABI memory.
             ///

@@ -12,26 +12,15 @@ pub fn fn_(type_: Async) -> Async {
     _ret1 as u32
 }
 #[rustfmt::skip]
-#[cfg(not(any(target_arch = "wasm32", miri)))]
-const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
-    wit: "witbind-fixtures:keywords/keywords",
-    module: "",
-    install: "install",
-};
+::witbind::rt::native_scope!("witbind-fixtures:keywords/keywords", Host, install);
 /// Natively (`cargo test` on the host): the imports of `witbind-fixtures:keywords/keywords`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
 #[rustfmt::skip]
 #[cfg(not(any(target_arch = "wasm32", miri)))]
 #[allow(unused_variables, clippy::len_without_is_empty)]
 pub trait Host: 'static {
     fn fn_(&self, type_: Async) -> Async {
-        ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "fn")
+        ::witbind::rt::native_missing!(Host, fn_)
     }
-}
-/// Natively: makes `host` this thread's implementation of `witbind-fixtures:keywords/keywords` until the returned guard is dropped (the one installed before comes back then).
-#[rustfmt::skip]
-#[cfg(not(any(target_arch = "wasm32", miri)))]
-pub fn install(host: impl Host) -> ::witbind::rt::native::Installed {
-    ::witbind::rt::native::install::<dyn Host>(::witbind::rt::Box::new(host))
 }
 #[rustfmt::skip]
 #[allow(dead_code, clippy::module_inception, clippy::type_complexity)]
@@ -431,30 +420,21 @@ pub mod witbind_fixtures {
                 wit_import!("impl", (i32));
                 unsafe { _wit_import(::witbind::rt::as_i32(impl_trait)) };
             }
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
-                wit: "witbind-fixtures:keywords/self",
-                module: "witbind_fixtures::keywords::self_",
-                install: "install",
-            };
+            ::witbind::rt::native_scope!(
+                "witbind-fixtures:keywords/self", Host, install
+            );
             /// Natively (`cargo test` on the host): the imports of `witbind-fixtures:keywords/self`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
                 fn fn_new(&self, self_: u8, type_: &str) -> Fn {
-                    ::witbind::rt::native::missing::<
-                        dyn Host,
-                    >(&__NATIVE, "[constructor]fn")
+                    ::witbind::rt::native_missing!(Host, fn_new)
                 }
                 fn fn_super_(&self, crate_: Crate) -> Fn {
-                    ::witbind::rt::native::missing::<
-                        dyn Host,
-                    >(&__NATIVE, "[static]fn.super")
+                    ::witbind::rt::native_missing!(Host, fn_super_)
                 }
                 fn fn_async_(&self) {
-                    ::witbind::rt::native::missing::<
-                        dyn Host,
-                    >(&__NATIVE, "[static]fn.async")
+                    ::witbind::rt::native_missing!(Host, fn_async_)
                 }
                 #[allow(clippy::too_many_arguments)]
                 fn where_(
@@ -467,71 +447,60 @@ pub mod witbind_fixtures {
                     ref_: &[u8],
                     mut_: ::core::option::Option<u32>,
                 ) -> Self_ {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "where")
+                    ::witbind::rt::native_missing!(Host, where_)
                 }
                 fn loop_(&self, dyn_: &Dyn, use_: &[Crate]) -> Type {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "loop")
+                    ::witbind::rt::native_missing!(Host, loop_)
                 }
                 fn async_(&self, await_: u32) {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "async")
+                    ::witbind::rt::native_missing!(Host, async_)
                 }
                 fn await_(&self) {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "await")
+                    ::witbind::rt::native_missing!(Host, await_)
                 }
                 fn try_(&self) -> ::core::result::Result<u8, ::witbind::rt::String> {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "try")
+                    ::witbind::rt::native_missing!(Host, try_)
                 }
                 fn union(&self) {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "union")
+                    ::witbind::rt::native_missing!(Host, union)
                 }
                 fn macro_rules(&self) {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "macro-rules")
+                    ::witbind::rt::native_missing!(Host, macro_rules)
                 }
                 fn box_(&self, box_: u8) {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "box")
+                    ::witbind::rt::native_missing!(Host, box_)
                 }
                 fn yield_(&self) {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "yield")
+                    ::witbind::rt::native_missing!(Host, yield_)
                 }
                 fn r#gen(&self) {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "gen")
+                    ::witbind::rt::native_missing!(Host, r#gen)
                 }
                 fn raw(&self) {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "raw")
+                    ::witbind::rt::native_missing!(Host, raw)
                 }
                 fn safe(&self) {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "safe")
+                    ::witbind::rt::native_missing!(Host, safe)
                 }
                 fn static_(&self) {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "static")
+                    ::witbind::rt::native_missing!(Host, static_)
                 }
                 fn impl_(&self, impl_trait: u8) {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "impl")
+                    ::witbind::rt::native_missing!(Host, impl_)
                 }
-            }
-            /// Natively: makes `host` this thread's implementation of `witbind-fixtures:keywords/self` until the returned guard is dropped (the one installed before comes back then).
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            pub fn install(host: impl Host) -> ::witbind::rt::native::Installed {
-                ::witbind::rt::native::install::<dyn Host>(::witbind::rt::Box::new(host))
             }
             /// Natively (`cargo test` on the host): a test's object behind an imported [`Fn`], with its methods; `Fn::from(object)` hands it to the guest. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait HostFn: 'static {
                 fn self_(&self, value: u32) -> u32 {
-                    ::witbind::rt::native::missing::<
-                        dyn HostFn,
-                    >(&__NATIVE, "[method]fn.self")
+                    ::witbind::rt::native_missing!(HostFn, self_)
                 }
                 fn type_(&self) -> Type {
-                    ::witbind::rt::native::missing::<
-                        dyn HostFn,
-                    >(&__NATIVE, "[method]fn.type")
+                    ::witbind::rt::native_missing!(HostFn, type_)
                 }
                 fn match_(&self, other: &Fn) -> bool {
-                    ::witbind::rt::native::missing::<
-                        dyn HostFn,
-                    >(&__NATIVE, "[method]fn.match")
+                    ::witbind::rt::native_missing!(HostFn, match_)
                 }
             }
             ::witbind::rt::native_resource!(Fn, HostFn);
@@ -842,24 +811,16 @@ pub mod witbind_fixtures {
                 unsafe { _wit_import(_ptr1, _ptr2) };
                 unsafe { super::self_::_lift_self(_ptr2) }
             }
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
-                wit: "witbind-fixtures:keywords/super",
-                module: "witbind_fixtures::keywords::super_",
-                install: "install",
-            };
+            ::witbind::rt::native_scope!(
+                "witbind-fixtures:keywords/super", Host, install
+            );
             /// Natively (`cargo test` on the host): the imports of `witbind-fixtures:keywords/super`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
                 fn use_all(&self, self_: Self_, crate_: Crate, fn_: Fn) -> Self_ {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "use-all")
+                    ::witbind::rt::native_missing!(Host, use_all)
                 }
-            }
-            /// Natively: makes `host` this thread's implementation of `witbind-fixtures:keywords/super` until the returned guard is dropped (the one installed before comes back then).
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            pub fn install(host: impl Host) -> ::witbind::rt::native::Installed {
-                ::witbind::rt::native::install::<dyn Host>(::witbind::rt::Box::new(host))
             }
         }
         /// An interface named `crate`.
@@ -897,24 +858,16 @@ pub mod witbind_fixtures {
                 let _ret2 = unsafe { _wit_import(::witbind::rt::as_i32(_f1)) };
                 Super { crate_: _ret2 as u32 }
             }
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
-                wit: "witbind-fixtures:keywords/crate",
-                module: "witbind_fixtures::keywords::crate_",
-                install: "install",
-            };
+            ::witbind::rt::native_scope!(
+                "witbind-fixtures:keywords/crate", Host, install
+            );
             /// Natively (`cargo test` on the host): the imports of `witbind-fixtures:keywords/crate`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
                 fn crate_(&self, crate_: Super) -> Super {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "crate")
+                    ::witbind::rt::native_missing!(Host, crate_)
                 }
-            }
-            /// Natively: makes `host` this thread's implementation of `witbind-fixtures:keywords/crate` until the returned guard is dropped (the one installed before comes back then).
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            pub fn install(host: impl Host) -> ::witbind::rt::native::Installed {
-                ::witbind::rt::native::install::<dyn Host>(::witbind::rt::Box::new(host))
             }
         }
         /// An interface named `type`.
@@ -935,24 +888,16 @@ pub mod witbind_fixtures {
                 let _ret1 = unsafe { _wit_import(::witbind::rt::as_i32(type_)) };
                 _ret1 as u8
             }
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
-                wit: "witbind-fixtures:keywords/type",
-                module: "witbind_fixtures::keywords::type_",
-                install: "install",
-            };
+            ::witbind::rt::native_scope!(
+                "witbind-fixtures:keywords/type", Host, install
+            );
             /// Natively (`cargo test` on the host): the imports of `witbind-fixtures:keywords/type`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
                 fn type_(&self, type_: u8) -> u8 {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "type")
+                    ::witbind::rt::native_missing!(Host, type_)
                 }
-            }
-            /// Natively: makes `host` this thread's implementation of `witbind-fixtures:keywords/type` until the returned guard is dropped (the one installed before comes back then).
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            pub fn install(host: impl Host) -> ::witbind::rt::native::Installed {
-                ::witbind::rt::native::install::<dyn Host>(::witbind::rt::Box::new(host))
             }
         }
         /// An interface named `dyn`.
@@ -996,36 +941,26 @@ pub mod witbind_fixtures {
                 wit_import!("fn", ());
                 unsafe { _wit_import() };
             }
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
-                wit: "witbind-fixtures:keywords/dyn",
-                module: "witbind_fixtures::keywords::dyn_",
-                install: "install",
-            };
+            ::witbind::rt::native_scope!("witbind-fixtures:keywords/dyn", Host, install);
             /// Natively (`cargo test` on the host): the imports of `witbind-fixtures:keywords/dyn`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
                 fn dyn_(&self) {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "dyn")
+                    ::witbind::rt::native_missing!(Host, dyn_)
                 }
                 fn self_(&self) {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "self")
+                    ::witbind::rt::native_missing!(Host, self_)
                 }
                 fn super_(&self) {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "super")
+                    ::witbind::rt::native_missing!(Host, super_)
                 }
                 fn crate_(&self) {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "crate")
+                    ::witbind::rt::native_missing!(Host, crate_)
                 }
                 fn fn_(&self) {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "fn")
+                    ::witbind::rt::native_missing!(Host, fn_)
                 }
-            }
-            /// Natively: makes `host` this thread's implementation of `witbind-fixtures:keywords/dyn` until the returned guard is dropped (the one installed before comes back then).
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            pub fn install(host: impl Host) -> ::witbind::rt::native::Installed {
-                ::witbind::rt::native::install::<dyn Host>(::witbind::rt::Box::new(host))
             }
         }
     }
@@ -1049,24 +984,14 @@ pub mod mod_ {
         wit_import!("pub", (i32));
         unsafe { _wit_import(::witbind::rt::as_i32(self_)) };
     }
-    #[cfg(not(any(target_arch = "wasm32", miri)))]
-    const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
-        wit: "mod",
-        module: "mod_",
-        install: "install",
-    };
+    ::witbind::rt::native_scope!("mod", Host, install);
     /// Natively (`cargo test` on the host): the imports of `mod`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
     #[cfg(not(any(target_arch = "wasm32", miri)))]
     #[allow(unused_variables, clippy::len_without_is_empty)]
     pub trait Host: 'static {
         fn pub_(&self, self_: u8) {
-            ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "pub")
+            ::witbind::rt::native_missing!(Host, pub_)
         }
-    }
-    /// Natively: makes `host` this thread's implementation of `mod` until the returned guard is dropped (the one installed before comes back then).
-    #[cfg(not(any(target_arch = "wasm32", miri)))]
-    pub fn install(host: impl Host) -> ::witbind::rt::native::Installed {
-        ::witbind::rt::native::install::<dyn Host>(::witbind::rt::Box::new(host))
     }
 }
 #[rustfmt::skip]

@@ -420,38 +420,33 @@ pub mod witbind_fixtures {
                 unsafe { _wit_import(_ptr1) };
                 unsafe { ::witbind::rt::take_list_at::<u32>(_ptr1) }
             }
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
-                wit: "witbind-fixtures:lists/sequences",
-                module: "witbind_fixtures::lists::sequences",
-                install: "install",
-            };
+            ::witbind::rt::native_scope!(
+                "witbind-fixtures:lists/sequences", Host, install
+            );
             /// Natively (`cargo test` on the host): the imports of `witbind-fixtures:lists/sequences`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
                 fn echo_bytes(&self, x: &[u8]) -> ::witbind::rt::Vec<u8> {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "echo-bytes")
+                    ::witbind::rt::native_missing!(Host, echo_bytes)
                 }
                 fn echo_strings(
                     &self,
                     x: &[::witbind::rt::String],
                 ) -> ::witbind::rt::Vec<::witbind::rt::String> {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "echo-strings")
+                    ::witbind::rt::native_missing!(Host, echo_strings)
                 }
                 fn echo_points(&self, x: &[Point]) -> ::witbind::rt::Vec<Point> {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "echo-points")
+                    ::witbind::rt::native_missing!(Host, echo_points)
                 }
                 fn echo_polygons(&self, x: &[Polygon]) -> ::witbind::rt::Vec<Polygon> {
-                    ::witbind::rt::native::missing::<
-                        dyn Host,
-                    >(&__NATIVE, "echo-polygons")
+                    ::witbind::rt::native_missing!(Host, echo_polygons)
                 }
                 fn echo_matrix(
                     &self,
                     x: &[::witbind::rt::Vec<f64>],
                 ) -> ::witbind::rt::Vec<::witbind::rt::Vec<f64>> {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "echo-matrix")
+                    ::witbind::rt::native_missing!(Host, echo_matrix)
                 }
                 fn echo_deep(
                     &self,
@@ -459,7 +454,7 @@ pub mod witbind_fixtures {
                 ) -> ::witbind::rt::Vec<
                     ::witbind::rt::Vec<::witbind::rt::Vec<::witbind::rt::String>>,
                 > {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "echo-deep")
+                    ::witbind::rt::native_missing!(Host, echo_deep)
                 }
                 #[allow(clippy::too_many_arguments)]
                 fn scalars(
@@ -475,7 +470,7 @@ pub mod witbind_fixtures {
                     i: &[f32],
                     j: &[char],
                 ) {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "scalars")
+                    ::witbind::rt::native_missing!(Host, scalars)
                 }
                 fn compound(
                     &self,
@@ -484,18 +479,11 @@ pub mod witbind_fixtures {
                     c: &[::core::result::Result<::witbind::rt::String, u8>],
                     d: &[Chunk],
                 ) -> ::witbind::rt::Vec<Chunk> {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "compound")
+                    ::witbind::rt::native_missing!(Host, compound)
                 }
                 fn nothing_listed(&self) -> ::witbind::rt::Vec<u32> {
-                    ::witbind::rt::native::missing::<
-                        dyn Host,
-                    >(&__NATIVE, "nothing-listed")
+                    ::witbind::rt::native_missing!(Host, nothing_listed)
                 }
-            }
-            /// Natively: makes `host` this thread's implementation of `witbind-fixtures:lists/sequences` until the returned guard is dropped (the one installed before comes back then).
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            pub fn install(host: impl Host) -> ::witbind::rt::native::Installed {
-                ::witbind::rt::native::install::<dyn Host>(::witbind::rt::Box::new(host))
             }
             /// Lifts a `chunk` out of canonical ABI memory.
             ///

@@ -90,39 +90,27 @@ pub mod logger {
             value: _l2,
         }
     }
-    #[cfg(not(any(target_arch = "wasm32", miri)))]
-    const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
-        wit: "logger",
-        module: "logger",
-        install: "install",
-    };
+    ::witbind::rt::native_scope!("logger", Host, install);
     /// Natively (`cargo test` on the host): the imports of `logger`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
     #[cfg(not(any(target_arch = "wasm32", miri)))]
     #[allow(unused_variables, clippy::len_without_is_empty)]
     pub trait Host: 'static {
         fn tally_new(&self, start: u64) -> Tally {
-            ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "[constructor]tally")
+            ::witbind::rt::native_missing!(Host, tally_new)
         }
         fn describe(&self) -> ::witbind::rt::String {
-            ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "describe")
+            ::witbind::rt::native_missing!(Host, describe)
         }
         fn total(&self, t: &Tally) -> Snapshot {
-            ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "total")
+            ::witbind::rt::native_missing!(Host, total)
         }
-    }
-    /// Natively: makes `host` this thread's implementation of `logger` until the returned guard is dropped (the one installed before comes back then).
-    #[cfg(not(any(target_arch = "wasm32", miri)))]
-    pub fn install(host: impl Host) -> ::witbind::rt::native::Installed {
-        ::witbind::rt::native::install::<dyn Host>(::witbind::rt::Box::new(host))
     }
     /// Natively (`cargo test` on the host): a test's object behind an imported [`Tally`], with its methods; `Tally::from(object)` hands it to the guest. A method left out panics when the guest calls it, naming it.
     #[cfg(not(any(target_arch = "wasm32", miri)))]
     #[allow(unused_variables, clippy::len_without_is_empty)]
     pub trait HostTally: 'static {
         fn bump(&self) -> Snapshot {
-            ::witbind::rt::native::missing::<
-                dyn HostTally,
-            >(&__NATIVE, "[method]tally.bump")
+            ::witbind::rt::native_missing!(HostTally, bump)
         }
     }
     ::witbind::rt::native_resource!(Tally, HostTally);

@@ -236,44 +236,30 @@ pub mod primary {
         };
         unsafe { ::witbind::rt::lift_option(_l5, _case7) }
     }
-    #[cfg(not(any(target_arch = "wasm32", miri)))]
-    const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
-        wit: "primary",
-        module: "primary",
-        install: "install",
-    };
+    ::witbind::rt::native_scope!("primary", Host, install);
     /// Natively (`cargo test` on the host): the imports of `primary`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
     #[cfg(not(any(target_arch = "wasm32", miri)))]
     #[allow(unused_variables, clippy::len_without_is_empty)]
     pub trait Host: 'static {
         fn bucket_new(&self, name: &str) -> Bucket {
-            ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "[constructor]bucket")
+            ::witbind::rt::native_missing!(Host, bucket_new)
         }
         fn describe(&self) -> ::witbind::rt::String {
-            ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "describe")
+            ::witbind::rt::native_missing!(Host, describe)
         }
         fn set(&self, entry: &Entry) -> ::core::option::Option<Entry> {
-            ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "set")
+            ::witbind::rt::native_missing!(Host, set)
         }
-    }
-    /// Natively: makes `host` this thread's implementation of `primary` until the returned guard is dropped (the one installed before comes back then).
-    #[cfg(not(any(target_arch = "wasm32", miri)))]
-    pub fn install(host: impl Host) -> ::witbind::rt::native::Installed {
-        ::witbind::rt::native::install::<dyn Host>(::witbind::rt::Box::new(host))
     }
     /// Natively (`cargo test` on the host): a test's object behind an imported [`Bucket`], with its methods; `Bucket::from(object)` hands it to the guest. A method left out panics when the guest calls it, naming it.
     #[cfg(not(any(target_arch = "wasm32", miri)))]
     #[allow(unused_variables, clippy::len_without_is_empty)]
     pub trait HostBucket: 'static {
         fn name(&self) -> ::witbind::rt::String {
-            ::witbind::rt::native::missing::<
-                dyn HostBucket,
-            >(&__NATIVE, "[method]bucket.name")
+            ::witbind::rt::native_missing!(HostBucket, name)
         }
         fn get(&self, key: &str) -> ::core::result::Result<Entry, Error> {
-            ::witbind::rt::native::missing::<
-                dyn HostBucket,
-            >(&__NATIVE, "[method]bucket.get")
+            ::witbind::rt::native_missing!(HostBucket, get)
         }
     }
     ::witbind::rt::native_resource!(Bucket, HostBucket);
@@ -427,44 +413,30 @@ pub mod secondary {
         };
         unsafe { ::witbind::rt::lift_option(_l5, _case7) }
     }
-    #[cfg(not(any(target_arch = "wasm32", miri)))]
-    const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
-        wit: "secondary",
-        module: "secondary",
-        install: "install",
-    };
+    ::witbind::rt::native_scope!("secondary", Host, install);
     /// Natively (`cargo test` on the host): the imports of `secondary`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
     #[cfg(not(any(target_arch = "wasm32", miri)))]
     #[allow(unused_variables, clippy::len_without_is_empty)]
     pub trait Host: 'static {
         fn bucket_new(&self, name: &str) -> Bucket {
-            ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "[constructor]bucket")
+            ::witbind::rt::native_missing!(Host, bucket_new)
         }
         fn describe(&self) -> ::witbind::rt::String {
-            ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "describe")
+            ::witbind::rt::native_missing!(Host, describe)
         }
         fn set(&self, entry: &Entry) -> ::core::option::Option<Entry> {
-            ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "set")
+            ::witbind::rt::native_missing!(Host, set)
         }
-    }
-    /// Natively: makes `host` this thread's implementation of `secondary` until the returned guard is dropped (the one installed before comes back then).
-    #[cfg(not(any(target_arch = "wasm32", miri)))]
-    pub fn install(host: impl Host) -> ::witbind::rt::native::Installed {
-        ::witbind::rt::native::install::<dyn Host>(::witbind::rt::Box::new(host))
     }
     /// Natively (`cargo test` on the host): a test's object behind an imported [`Bucket`], with its methods; `Bucket::from(object)` hands it to the guest. A method left out panics when the guest calls it, naming it.
     #[cfg(not(any(target_arch = "wasm32", miri)))]
     #[allow(unused_variables, clippy::len_without_is_empty)]
     pub trait HostBucket: 'static {
         fn name(&self) -> ::witbind::rt::String {
-            ::witbind::rt::native::missing::<
-                dyn HostBucket,
-            >(&__NATIVE, "[method]bucket.name")
+            ::witbind::rt::native_missing!(HostBucket, name)
         }
         fn get(&self, key: &str) -> ::core::result::Result<Entry, Error> {
-            ::witbind::rt::native::missing::<
-                dyn HostBucket,
-            >(&__NATIVE, "[method]bucket.get")
+            ::witbind::rt::native_missing!(HostBucket, get)
         }
     }
     ::witbind::rt::native_resource!(Bucket, HostBucket);

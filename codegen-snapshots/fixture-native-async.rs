@@ -170,12 +170,9 @@ pub mod witbind_fixtures {
                     )
                 }
             }
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
-                wit: "witbind-fixtures:native-async/source",
-                module: "witbind_fixtures::native_async::source",
-                install: "install",
-            };
+            ::witbind::rt::native_scope!(
+                "witbind-fixtures:native-async/source", Host, install
+            );
             /// Natively (`cargo test` on the host): the imports of `witbind-fixtures:native-async/source`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
@@ -187,19 +184,14 @@ pub mod witbind_fixtures {
                     '_,
                     ::witbind::rt::async_support::StreamReader<u8>,
                 > {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "bytes")
+                    ::witbind::rt::native_missing!(Host, bytes)
                 }
                 fn later(
                     &self,
                     v: &str,
                 ) -> ::witbind::rt::async_support::FutureReader<::witbind::rt::String> {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "later")
+                    ::witbind::rt::native_missing!(Host, later)
                 }
-            }
-            /// Natively: makes `host` this thread's implementation of `witbind-fixtures:native-async/source` until the returned guard is dropped (the one installed before comes back then).
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            pub fn install(host: impl Host) -> ::witbind::rt::native::Installed {
-                ::witbind::rt::native::install::<dyn Host>(::witbind::rt::Box::new(host))
             }
             /// The `stream` vtable of `u8`, with the intrinsics of `bytes`.
             #[cfg(any(target_arch = "wasm32", miri))]

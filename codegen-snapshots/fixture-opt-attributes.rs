@@ -31,26 +31,17 @@ pub fn set_level(l: Level) {
     unsafe { _wit_import(l.clone() as i32) };
 }
 #[rustfmt::skip]
-#[cfg(not(any(target_arch = "wasm32", miri)))]
-const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
-    wit: "witbind-fixtures:opt-attributes@1.0.0/opt-attributes",
-    module: "",
-    install: "install",
-};
+::witbind::rt::native_scope!(
+    "witbind-fixtures:opt-attributes@1.0.0/opt-attributes", Host, install
+);
 /// Natively (`cargo test` on the host): the imports of `witbind-fixtures:opt-attributes@1.0.0/opt-attributes`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
 #[rustfmt::skip]
 #[cfg(not(any(target_arch = "wasm32", miri)))]
 #[allow(unused_variables, clippy::len_without_is_empty)]
 pub trait Host: 'static {
     fn set_level(&self, l: Level) {
-        ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "set-level")
+        ::witbind::rt::native_missing!(Host, set_level)
     }
-}
-/// Natively: makes `host` this thread's implementation of `witbind-fixtures:opt-attributes@1.0.0/opt-attributes` until the returned guard is dropped (the one installed before comes back then).
-#[rustfmt::skip]
-#[cfg(not(any(target_arch = "wasm32", miri)))]
-pub fn install(host: impl Host) -> ::witbind::rt::native::Installed {
-    ::witbind::rt::native::install::<dyn Host>(::witbind::rt::Box::new(host))
 }
 #[rustfmt::skip]
 #[allow(dead_code, clippy::module_inception, clippy::type_complexity)]
@@ -131,24 +122,16 @@ pub mod witbind_fixtures {
                     )
                 };
             }
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
-                wit: "witbind-fixtures:opt-attributes/shapes@1.0.0",
-                module: "witbind_fixtures::opt_attributes::shapes",
-                install: "install",
-            };
+            ::witbind::rt::native_scope!(
+                "witbind-fixtures:opt-attributes/shapes@1.0.0", Host, install
+            );
             /// Natively (`cargo test` on the host): the imports of `witbind-fixtures:opt-attributes/shapes@1.0.0`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
                 fn draw(&self, s: Shape, at: Point, c: Color) {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "draw")
+                    ::witbind::rt::native_missing!(Host, draw)
                 }
-            }
-            /// Natively: makes `host` this thread's implementation of `witbind-fixtures:opt-attributes/shapes@1.0.0` until the returned guard is dropped (the one installed before comes back then).
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            pub fn install(host: impl Host) -> ::witbind::rt::native::Installed {
-                ::witbind::rt::native::install::<dyn Host>(::witbind::rt::Box::new(host))
             }
         }
     }

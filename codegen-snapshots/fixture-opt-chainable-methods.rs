@@ -35,26 +35,17 @@ impl Stack {
     }
 }
 #[rustfmt::skip]
-#[cfg(not(any(target_arch = "wasm32", miri)))]
-const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
-    wit: "witbind-fixtures:opt-chainable-methods/opt-chainable-methods",
-    module: "",
-    install: "install",
-};
+::witbind::rt::native_scope!(
+    "witbind-fixtures:opt-chainable-methods/opt-chainable-methods", Host, install
+);
 /// Natively (`cargo test` on the host): the imports of `witbind-fixtures:opt-chainable-methods/opt-chainable-methods`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
 #[rustfmt::skip]
 #[cfg(not(any(target_arch = "wasm32", miri)))]
 #[allow(unused_variables, clippy::len_without_is_empty)]
 pub trait Host: 'static {
     fn stack_new(&self) -> Stack {
-        ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "[constructor]stack")
+        ::witbind::rt::native_missing!(Host, stack_new)
     }
-}
-/// Natively: makes `host` this thread's implementation of `witbind-fixtures:opt-chainable-methods/opt-chainable-methods` until the returned guard is dropped (the one installed before comes back then).
-#[rustfmt::skip]
-#[cfg(not(any(target_arch = "wasm32", miri)))]
-pub fn install(host: impl Host) -> ::witbind::rt::native::Installed {
-    ::witbind::rt::native::install::<dyn Host>(::witbind::rt::Box::new(host))
 }
 /// Natively (`cargo test` on the host): a test's object behind an imported [`Stack`], with its methods; `Stack::from(object)` hands it to the guest. A method left out panics when the guest calls it, naming it.
 #[rustfmt::skip]
@@ -62,10 +53,10 @@ pub fn install(host: impl Host) -> ::witbind::rt::native::Installed {
 #[allow(unused_variables, clippy::len_without_is_empty)]
 pub trait HostStack: 'static {
     fn push(&self, x: u32) {
-        ::witbind::rt::native::missing::<dyn HostStack>(&__NATIVE, "[method]stack.push")
+        ::witbind::rt::native_missing!(HostStack, push)
     }
     fn pop(&self) -> ::core::option::Option<u32> {
-        ::witbind::rt::native::missing::<dyn HostStack>(&__NATIVE, "[method]stack.pop")
+        ::witbind::rt::native_missing!(HostStack, pop)
     }
 }
 #[rustfmt::skip]
@@ -206,56 +197,36 @@ pub mod witbind_fixtures {
                     unsafe { ::witbind::rt::take_string_at(_ptr1) }
                 }
             }
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
-                wit: "witbind-fixtures:opt-chainable-methods/build",
-                module: "witbind_fixtures::opt_chainable_methods::build",
-                install: "install",
-            };
+            ::witbind::rt::native_scope!(
+                "witbind-fixtures:opt-chainable-methods/build", Host, install
+            );
             /// Natively (`cargo test` on the host): the imports of `witbind-fixtures:opt-chainable-methods/build`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
                 fn builder_new(&self) -> Builder {
-                    ::witbind::rt::native::missing::<
-                        dyn Host,
-                    >(&__NATIVE, "[constructor]builder")
+                    ::witbind::rt::native_missing!(Host, builder_new)
                 }
-            }
-            /// Natively: makes `host` this thread's implementation of `witbind-fixtures:opt-chainable-methods/build` until the returned guard is dropped (the one installed before comes back then).
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            pub fn install(host: impl Host) -> ::witbind::rt::native::Installed {
-                ::witbind::rt::native::install::<dyn Host>(::witbind::rt::Box::new(host))
             }
             /// Natively (`cargo test` on the host): a test's object behind an imported [`Builder`], with its methods; `Builder::from(object)` hands it to the guest. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait HostBuilder: 'static {
                 fn set_name(&self, name: &str) {
-                    ::witbind::rt::native::missing::<
-                        dyn HostBuilder,
-                    >(&__NATIVE, "[method]builder.set-name")
+                    ::witbind::rt::native_missing!(HostBuilder, set_name)
                 }
                 #[allow(clippy::should_implement_trait)]
                 fn add(&self, x: u32) {
-                    ::witbind::rt::native::missing::<
-                        dyn HostBuilder,
-                    >(&__NATIVE, "[method]builder.add")
+                    ::witbind::rt::native_missing!(HostBuilder, add)
                 }
                 fn add_later(&self, x: u32) -> ::witbind::rt::native::BoxFuture<'_, ()> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostBuilder,
-                    >(&__NATIVE, "[method]builder.add-later")
+                    ::witbind::rt::native_missing!(HostBuilder, add_later)
                 }
                 fn reset(&self) {
-                    ::witbind::rt::native::missing::<
-                        dyn HostBuilder,
-                    >(&__NATIVE, "[method]builder.reset")
+                    ::witbind::rt::native_missing!(HostBuilder, reset)
                 }
                 fn finish(&self) -> ::witbind::rt::String {
-                    ::witbind::rt::native::missing::<
-                        dyn HostBuilder,
-                    >(&__NATIVE, "[method]builder.finish")
+                    ::witbind::rt::native_missing!(HostBuilder, finish)
                 }
             }
             ::witbind::rt::native_resource!(Builder, HostBuilder);

@@ -77,24 +77,16 @@ pub mod witbind_fixtures {
                 };
                 unsafe { Side::_lift(_ret4 as u8) }
             }
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
-                wit: "witbind-fixtures:opt-derives-ignore/shapes",
-                module: "witbind_fixtures::opt_derives_ignore::shapes",
-                install: "install",
-            };
+            ::witbind::rt::native_scope!(
+                "witbind-fixtures:opt-derives-ignore/shapes", Host, install
+            );
             /// Natively (`cargo test` on the host): the imports of `witbind-fixtures:opt-derives-ignore/shapes`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
                 fn place(&self, p: Point, l: Loose) -> Side {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "place")
+                    ::witbind::rt::native_missing!(Host, place)
                 }
-            }
-            /// Natively: makes `host` this thread's implementation of `witbind-fixtures:opt-derives-ignore/shapes` until the returned guard is dropped (the one installed before comes back then).
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            pub fn install(host: impl Host) -> ::witbind::rt::native::Installed {
-                ::witbind::rt::native::install::<dyn Host>(::witbind::rt::Box::new(host))
             }
         }
     }

@@ -78,24 +78,16 @@ pub mod witbind_fixtures {
                     )
                 };
             }
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
-                wit: "witbind-fixtures:opt-derives/types",
-                module: "witbind_fixtures::opt_derives::types",
-                install: "install",
-            };
+            ::witbind::rt::native_scope!(
+                "witbind-fixtures:opt-derives/types", Host, install
+            );
             /// Natively (`cargo test` on the host): the imports of `witbind-fixtures:opt-derives/types`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
                 fn use_all(&self, p: Point, s: &Shape, d: Side, m: Mode) {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "use-all")
+                    ::witbind::rt::native_missing!(Host, use_all)
                 }
-            }
-            /// Natively: makes `host` this thread's implementation of `witbind-fixtures:opt-derives/types` until the returned guard is dropped (the one installed before comes back then).
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            pub fn install(host: impl Host) -> ::witbind::rt::native::Installed {
-                ::witbind::rt::native::install::<dyn Host>(::witbind::rt::Box::new(host))
             }
             /// A lent `shape` as its core values (its lists and strings point into `value`).
             pub(crate) fn _lower_flat_shape(value: &Shape) -> (i32, *mut u8, usize) {

@@ -26,27 +26,19 @@ pub mod witbind_fixtures {
                 let _ret1 = unsafe { _wit_import() };
                 _ret1 as u32
             }
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
-                wit: "witbind-fixtures:opt-features/api@1.0.0",
-                module: "witbind_fixtures::opt_features::api",
-                install: "install",
-            };
+            ::witbind::rt::native_scope!(
+                "witbind-fixtures:opt-features/api@1.0.0", Host, install
+            );
             /// Natively (`cargo test` on the host): the imports of `witbind-fixtures:opt-features/api@1.0.0`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
                 fn stable(&self) -> u32 {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "stable")
+                    ::witbind::rt::native_missing!(Host, stable)
                 }
                 fn fancy(&self) -> u32 {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "fancy")
+                    ::witbind::rt::native_missing!(Host, fancy)
                 }
-            }
-            /// Natively: makes `host` this thread's implementation of `witbind-fixtures:opt-features/api@1.0.0` until the returned guard is dropped (the one installed before comes back then).
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            pub fn install(host: impl Host) -> ::witbind::rt::native::Installed {
-                ::witbind::rt::native::install::<dyn Host>(::witbind::rt::Box::new(host))
             }
         }
     }

@@ -102,12 +102,9 @@ pub mod witbind_fixtures {
                 unsafe { _wit_import(_ptr1) };
                 unsafe { _lift_index(_ptr1) }
             }
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
-                wit: "witbind-fixtures:opt-map-type/maps",
-                module: "witbind_fixtures::opt_map_type::maps",
-                install: "install",
-            };
+            ::witbind::rt::native_scope!(
+                "witbind-fixtures:opt-map-type/maps", Host, install
+            );
             /// Natively (`cargo test` on the host): the imports of `witbind-fixtures:opt-map-type/maps`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
@@ -117,16 +114,11 @@ pub mod witbind_fixtures {
                     a: &Counts,
                     b: &alloc::collections::BTreeMap<::witbind::rt::String, u32>,
                 ) -> Counts {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "merge")
+                    ::witbind::rt::native_missing!(Host, merge)
                 }
                 fn build(&self) -> Index {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "build")
+                    ::witbind::rt::native_missing!(Host, build)
                 }
-            }
-            /// Natively: makes `host` this thread's implementation of `witbind-fixtures:opt-map-type/maps` until the returned guard is dropped (the one installed before comes back then).
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            pub fn install(host: impl Host) -> ::witbind::rt::native::Installed {
-                ::witbind::rt::native::install::<dyn Host>(::witbind::rt::Box::new(host))
             }
             /// Lifts a `counts` out of canonical ABI memory.
             ///

@@ -115,12 +115,9 @@ pub mod witbind_fixtures {
                     <Other as super::super::super::wit_stream::StreamPayload>::VTABLE,
                 )
             }
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
-                wit: "witbind-fixtures:opt-merge-payloads/a",
-                module: "witbind_fixtures::opt_merge_payloads::a",
-                install: "install",
-            };
+            ::witbind::rt::native_scope!(
+                "witbind-fixtures:opt-merge-payloads/a", Host, install
+            );
             /// Natively (`cargo test` on the host): the imports of `witbind-fixtures:opt-merge-payloads/a`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
@@ -130,13 +127,8 @@ pub mod witbind_fixtures {
                     x: ::witbind::rt::async_support::FutureReader<Point>,
                     y: ::witbind::rt::async_support::FutureReader<Other>,
                 ) -> ::witbind::rt::async_support::StreamReader<Other> {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "f")
+                    ::witbind::rt::native_missing!(Host, f)
                 }
-            }
-            /// Natively: makes `host` this thread's implementation of `witbind-fixtures:opt-merge-payloads/a` until the returned guard is dropped (the one installed before comes back then).
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            pub fn install(host: impl Host) -> ::witbind::rt::native::Installed {
-                ::witbind::rt::native::install::<dyn Host>(::witbind::rt::Box::new(host))
             }
             /// The `future` vtable of `Point`, with the intrinsics of `f`.
             #[cfg(any(target_arch = "wasm32", miri))]
@@ -351,12 +343,9 @@ pub mod witbind_fixtures {
                     <Point as super::super::super::wit_stream::StreamPayload>::VTABLE,
                 )
             }
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
-                wit: "witbind-fixtures:opt-merge-payloads/b",
-                module: "witbind_fixtures::opt_merge_payloads::b",
-                install: "install",
-            };
+            ::witbind::rt::native_scope!(
+                "witbind-fixtures:opt-merge-payloads/b", Host, install
+            );
             /// Natively (`cargo test` on the host): the imports of `witbind-fixtures:opt-merge-payloads/b`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
@@ -365,13 +354,8 @@ pub mod witbind_fixtures {
                     &self,
                     x: ::witbind::rt::async_support::FutureReader<Point>,
                 ) -> ::witbind::rt::async_support::StreamReader<Point> {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "g")
+                    ::witbind::rt::native_missing!(Host, g)
                 }
-            }
-            /// Natively: makes `host` this thread's implementation of `witbind-fixtures:opt-merge-payloads/b` until the returned guard is dropped (the one installed before comes back then).
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            pub fn install(host: impl Host) -> ::witbind::rt::native::Installed {
-                ::witbind::rt::native::install::<dyn Host>(::witbind::rt::Box::new(host))
             }
         }
     }

@@ -109,24 +109,16 @@ pub mod witbind_fixtures {
                 }
                 unsafe { ::witbind::rt::take_list_at::<Point>(_ptr4) }
             }
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
-                wit: "witbind-fixtures:opt-merge-types/a",
-                module: "witbind_fixtures::opt_merge_types::a",
-                install: "install",
-            };
+            ::witbind::rt::native_scope!(
+                "witbind-fixtures:opt-merge-types/a", Host, install
+            );
             /// Natively (`cargo test` on the host): the imports of `witbind-fixtures:opt-merge-types/a`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
                 fn draw(&self, s: &Shape, c: Color) -> Points {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "draw")
+                    ::witbind::rt::native_missing!(Host, draw)
                 }
-            }
-            /// Natively: makes `host` this thread's implementation of `witbind-fixtures:opt-merge-types/a` until the returned guard is dropped (the one installed before comes back then).
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            pub fn install(host: impl Host) -> ::witbind::rt::native::Installed {
-                ::witbind::rt::native::install::<dyn Host>(::witbind::rt::Box::new(host))
             }
             /// Natively (`cargo test` on the host): a test's object behind an imported [`Handle`], with its methods; `Handle::from(object)` hands it to the guest. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
@@ -204,12 +196,9 @@ pub mod witbind_fixtures {
                 }
                 unsafe { ::witbind::rt::take_list_at::<Point>(_ptr6) }
             }
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
-                wit: "witbind-fixtures:opt-merge-types/b",
-                module: "witbind_fixtures::opt_merge_types::b",
-                install: "install",
-            };
+            ::witbind::rt::native_scope!(
+                "witbind-fixtures:opt-merge-types/b", Host, install
+            );
             /// Natively (`cargo test` on the host): the imports of `witbind-fixtures:opt-merge-types/b`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
@@ -220,13 +209,8 @@ pub mod witbind_fixtures {
                     c: Color,
                     o: OtherPoint,
                 ) -> ::witbind::rt::Vec<Point> {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "paint")
+                    ::witbind::rt::native_missing!(Host, paint)
                 }
-            }
-            /// Natively: makes `host` this thread's implementation of `witbind-fixtures:opt-merge-types/b` until the returned guard is dropped (the one installed before comes back then).
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            pub fn install(host: impl Host) -> ::witbind::rt::native::Installed {
-                ::witbind::rt::native::install::<dyn Host>(::witbind::rt::Box::new(host))
             }
             /// Natively (`cargo test` on the host): a test's object behind an imported [`Handle`], with its methods; `Handle::from(object)` hands it to the guest. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
@@ -303,24 +287,16 @@ pub mod witbind_fixtures {
                     size: _l6,
                 }
             }
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
-                wit: "witbind-fixtures:opt-merge-types/c",
-                module: "witbind_fixtures::opt_merge_types::c",
-                install: "install",
-            };
+            ::witbind::rt::native_scope!(
+                "witbind-fixtures:opt-merge-types/c", Host, install
+            );
             /// Natively (`cargo test` on the host): the imports of `witbind-fixtures:opt-merge-types/c`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
                 fn touch(&self, e: &Entry, h: Holds) -> Entry {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "touch")
+                    ::witbind::rt::native_missing!(Host, touch)
                 }
-            }
-            /// Natively: makes `host` this thread's implementation of `witbind-fixtures:opt-merge-types/c` until the returned guard is dropped (the one installed before comes back then).
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            pub fn install(host: impl Host) -> ::witbind::rt::native::Installed {
-                ::witbind::rt::native::install::<dyn Host>(::witbind::rt::Box::new(host))
             }
             /// Natively (`cargo test` on the host): a test's object behind an imported [`Thing`], with its methods; `Thing::from(object)` hands it to the guest. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]

@@ -307,23 +307,18 @@ pub mod witbind_fixtures {
                     name: unsafe { ::witbind::rt::take_string_at(_ptr3) },
                 }
             }
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
-                wit: "witbind-fixtures:opt-ownership-borrowing/api",
-                module: "witbind_fixtures::opt_ownership_borrowing::api",
-                install: "install",
-            };
+            ::witbind::rt::native_scope!(
+                "witbind-fixtures:opt-ownership-borrowing/api", Host, install
+            );
             /// Natively (`cargo test` on the host): the imports of `witbind-fixtures:opt-ownership-borrowing/api`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
                 fn res_new(&self) -> Res {
-                    ::witbind::rt::native::missing::<
-                        dyn Host,
-                    >(&__NATIVE, "[constructor]res")
+                    ::witbind::rt::native_missing!(Host, res_new)
                 }
                 fn send(&self, p: OnlyParam<'_>, pt: Point) {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "send")
+                    ::witbind::rt::native_missing!(Host, send)
                 }
                 #[allow(clippy::too_many_arguments)]
                 fn f(
@@ -336,16 +331,11 @@ pub mod witbind_fixtures {
                     mm: M<'_>,
                     hh: Holds,
                 ) {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "f")
+                    ::witbind::rt::native_missing!(Host, f)
                 }
                 fn echo(&self, n: &Named) -> Named {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "echo")
+                    ::witbind::rt::native_missing!(Host, echo)
                 }
-            }
-            /// Natively: makes `host` this thread's implementation of `witbind-fixtures:opt-ownership-borrowing/api` until the returned guard is dropped (the one installed before comes back then).
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            pub fn install(host: impl Host) -> ::witbind::rt::native::Installed {
-                ::witbind::rt::native::install::<dyn Host>(::witbind::rt::Box::new(host))
             }
             /// Natively (`cargo test` on the host): a test's object behind an imported [`Res`], with its methods; `Res::from(object)` hands it to the guest. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]

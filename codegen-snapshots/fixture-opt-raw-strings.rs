@@ -158,33 +158,25 @@ pub mod witbind_fixtures {
                 };
                 unsafe { ::witbind::rt::lift_list(_list3, 8, 4, _lift4) }
             }
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
-                wit: "witbind-fixtures:opt-raw-strings/text",
-                module: "witbind_fixtures::opt_raw_strings::text",
-                install: "install",
-            };
+            ::witbind::rt::native_scope!(
+                "witbind-fixtures:opt-raw-strings/text", Host, install
+            );
             /// Natively (`cargo test` on the host): the imports of `witbind-fixtures:opt-raw-strings/text`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
                 fn log(&self, message: &[u8]) {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "log")
+                    ::witbind::rt::native_missing!(Host, log)
                 }
                 fn greet(&self, who: &Named) -> ::witbind::rt::Vec<u8> {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "greet")
+                    ::witbind::rt::native_missing!(Host, greet)
                 }
                 fn parts(
                     &self,
                     text: &[u8],
                 ) -> ::witbind::rt::Vec<::witbind::rt::Vec<u8>> {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "parts")
+                    ::witbind::rt::native_missing!(Host, parts)
                 }
-            }
-            /// Natively: makes `host` this thread's implementation of `witbind-fixtures:opt-raw-strings/text` until the returned guard is dropped (the one installed before comes back then).
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            pub fn install(host: impl Host) -> ::witbind::rt::native::Installed {
-                ::witbind::rt::native::install::<dyn Host>(::witbind::rt::Box::new(host))
             }
             /// A lent `named` as its core values (its lists and strings point into `value`).
             pub(crate) fn _lower_flat_named(

@@ -57,12 +57,9 @@ pub mod witbind_fixtures {
                 let _case9 = || unsafe { witbind::rt::take_string_at(_ptr5.add(8)) };
                 unsafe { witbind::rt::lift_result(_l6, _case8, _case9) }
             }
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            const __NATIVE: witbind::rt::native::Interface = witbind::rt::native::Interface {
-                wit: "witbind-fixtures:opt-runtime-path/api",
-                module: "witbind_fixtures::opt_runtime_path::api",
-                install: "install",
-            };
+            witbind::rt::native_scope!(
+                "witbind-fixtures:opt-runtime-path/api", Host, install
+            );
             /// Natively (`cargo test` on the host): the imports of `witbind-fixtures:opt-runtime-path/api`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
@@ -71,13 +68,8 @@ pub mod witbind_fixtures {
                     &self,
                     e: &Entry,
                 ) -> ::core::result::Result<u64, witbind::rt::String> {
-                    witbind::rt::native::missing::<dyn Host>(&__NATIVE, "store")
+                    witbind::rt::native_missing!(Host, store)
                 }
-            }
-            /// Natively: makes `host` this thread's implementation of `witbind-fixtures:opt-runtime-path/api` until the returned guard is dropped (the one installed before comes back then).
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            pub fn install(host: impl Host) -> witbind::rt::native::Installed {
-                witbind::rt::native::install::<dyn Host>(witbind::rt::Box::new(host))
             }
             /// A lent `entry` as its core values (its lists and strings point into `value`).
             pub(crate) fn _lower_flat_entry(

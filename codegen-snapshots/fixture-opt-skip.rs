@@ -70,38 +70,24 @@ pub mod witbind_fixtures {
                 let _ret1 = unsafe { _wit_import() };
                 _ret1 as u64
             }
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
-                wit: "witbind-fixtures:opt-skip/api",
-                module: "witbind_fixtures::opt_skip::api",
-                install: "install",
-            };
+            ::witbind::rt::native_scope!("witbind-fixtures:opt-skip/api", Host, install);
             /// Natively (`cargo test` on the host): the imports of `witbind-fixtures:opt-skip/api`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
                 fn blob_new(&self) -> Blob {
-                    ::witbind::rt::native::missing::<
-                        dyn Host,
-                    >(&__NATIVE, "[constructor]blob")
+                    ::witbind::rt::native_missing!(Host, blob_new)
                 }
                 fn now(&self) -> u64 {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "now")
+                    ::witbind::rt::native_missing!(Host, now)
                 }
-            }
-            /// Natively: makes `host` this thread's implementation of `witbind-fixtures:opt-skip/api` until the returned guard is dropped (the one installed before comes back then).
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            pub fn install(host: impl Host) -> ::witbind::rt::native::Installed {
-                ::witbind::rt::native::install::<dyn Host>(::witbind::rt::Box::new(host))
             }
             /// Natively (`cargo test` on the host): a test's object behind an imported [`Blob`], with its methods; `Blob::from(object)` hands it to the guest. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait HostBlob: 'static {
                 fn read(&self) -> ::witbind::rt::Vec<u8> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostBlob,
-                    >(&__NATIVE, "[method]blob.read")
+                    ::witbind::rt::native_missing!(HostBlob, read)
                 }
             }
             ::witbind::rt::native_resource!(Blob, HostBlob);

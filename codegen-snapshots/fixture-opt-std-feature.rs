@@ -144,30 +144,22 @@ pub mod witbind_fixtures {
                 let _case6 = || unsafe { _lift_problem(_ptr1.add(4)) };
                 unsafe { ::witbind::rt::lift_result(_l2, _case4, _case6) }
             }
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
-                wit: "witbind-fixtures:opt-std-feature/errors",
-                module: "witbind_fixtures::opt_std_feature::errors",
-                install: "install",
-            };
+            ::witbind::rt::native_scope!(
+                "witbind-fixtures:opt-std-feature/errors", Host, install
+            );
             /// Natively (`cargo test` on the host): the imports of `witbind-fixtures:opt-std-feature/errors`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
                 fn a(&self) -> ::core::result::Result<u32, Code> {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "a")
+                    ::witbind::rt::native_missing!(Host, a)
                 }
                 fn b(&self) -> ::core::result::Result<u32, Failure> {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "b")
+                    ::witbind::rt::native_missing!(Host, b)
                 }
                 fn c(&self) -> ::core::result::Result<u32, Problem> {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "c")
+                    ::witbind::rt::native_missing!(Host, c)
                 }
-            }
-            /// Natively: makes `host` this thread's implementation of `witbind-fixtures:opt-std-feature/errors` until the returned guard is dropped (the one installed before comes back then).
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            pub fn install(host: impl Host) -> ::witbind::rt::native::Installed {
-                ::witbind::rt::native::install::<dyn Host>(::witbind::rt::Box::new(host))
             }
             /// Lifts a `problem` out of canonical ABI memory.
             ///

@@ -163,27 +163,17 @@ pub mod witbind_fixtures {
                     )
                     .await
             }
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
-                wit: "witbind-fixtures:opt-sync/api",
-                module: "witbind_fixtures::opt_sync::api",
-                install: "install",
-            };
+            ::witbind::rt::native_scope!("witbind-fixtures:opt-sync/api", Host, install);
             /// Natively (`cargo test` on the host): the imports of `witbind-fixtures:opt-sync/api`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
                 fn fetch(&self, url: &str) -> ::witbind::rt::Vec<u8> {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "fetch")
+                    ::witbind::rt::native_missing!(Host, fetch)
                 }
                 fn ping(&self) -> ::witbind::rt::native::BoxFuture<'_, ()> {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "ping")
+                    ::witbind::rt::native_missing!(Host, ping)
                 }
-            }
-            /// Natively: makes `host` this thread's implementation of `witbind-fixtures:opt-sync/api` until the returned guard is dropped (the one installed before comes back then).
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            pub fn install(host: impl Host) -> ::witbind::rt::native::Installed {
-                ::witbind::rt::native::install::<dyn Host>(::witbind::rt::Box::new(host))
             }
         }
     }

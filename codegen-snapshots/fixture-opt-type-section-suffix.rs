@@ -22,24 +22,16 @@ pub mod witbind_fixtures {
                 let (_ptr1, _len1) = ::witbind::rt::lend_str(line);
                 unsafe { _wit_import(_ptr1, _len1) };
             }
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
-                wit: "witbind-fixtures:opt-type-section-suffix/log",
-                module: "witbind_fixtures::opt_type_section_suffix::log",
-                install: "install",
-            };
+            ::witbind::rt::native_scope!(
+                "witbind-fixtures:opt-type-section-suffix/log", Host, install
+            );
             /// Natively (`cargo test` on the host): the imports of `witbind-fixtures:opt-type-section-suffix/log`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
                 fn write(&self, line: &str) {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "write")
+                    ::witbind::rt::native_missing!(Host, write)
                 }
-            }
-            /// Natively: makes `host` this thread's implementation of `witbind-fixtures:opt-type-section-suffix/log` until the returned guard is dropped (the one installed before comes back then).
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            pub fn install(host: impl Host) -> ::witbind::rt::native::Installed {
-                ::witbind::rt::native::install::<dyn Host>(::witbind::rt::Box::new(host))
             }
         }
     }

@@ -47,24 +47,16 @@ pub mod witbind_fixtures {
                 unsafe { _wit_import(::witbind::rt::as_i32(_f1), _ptr2) };
                 unsafe { super::super::super::_lift_scalars(_ptr2) }
             }
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
-                wit: "witbind-fixtures:opt-with/team",
-                module: "witbind_fixtures::opt_with::team",
-                install: "install",
-            };
+            ::witbind::rt::native_scope!(
+                "witbind-fixtures:opt-with/team", Host, install
+            );
             /// Natively (`cargo test` on the host): the imports of `witbind-fixtures:opt-with/team`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
                 fn lead(&self, w: Wrapper) -> Scalars {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "lead")
+                    ::witbind::rt::native_missing!(Host, lead)
                 }
-            }
-            /// Natively: makes `host` this thread's implementation of `witbind-fixtures:opt-with/team` until the returned guard is dropped (the one installed before comes back then).
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            pub fn install(host: impl Host) -> ::witbind::rt::native::Installed {
-                ::witbind::rt::native::install::<dyn Host>(::witbind::rt::Box::new(host))
             }
         }
     }

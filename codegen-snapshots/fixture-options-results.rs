@@ -316,12 +316,9 @@ pub mod witbind_fixtures {
                 let _case6 = || unsafe { ::witbind::rt::take_string_at(_ptr2.add(8)) };
                 unsafe { ::witbind::rt::lift_result(_l3, _case5, _case6) }
             }
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
-                wit: "witbind-fixtures:options-results/fallible",
-                module: "witbind_fixtures::options_results::fallible",
-                install: "install",
-            };
+            ::witbind::rt::native_scope!(
+                "witbind-fixtures:options-results/fallible", Host, install
+            );
             /// Natively (`cargo test` on the host): the imports of `witbind-fixtures:options-results/fallible`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
@@ -330,55 +327,51 @@ pub mod witbind_fixtures {
                     &self,
                     x: ::core::option::Option<u32>,
                 ) -> ::core::option::Option<u32> {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "echo-option")
+                    ::witbind::rt::native_missing!(Host, echo_option)
                 }
                 fn echo_option_string(
                     &self,
                     x: ::core::option::Option<&str>,
                 ) -> ::core::option::Option<::witbind::rt::String> {
-                    ::witbind::rt::native::missing::<
-                        dyn Host,
-                    >(&__NATIVE, "echo-option-string")
+                    ::witbind::rt::native_missing!(Host, echo_option_string)
                 }
                 fn echo_option_option(
                     &self,
                     x: ::core::option::Option<::core::option::Option<u8>>,
                 ) -> ::core::option::Option<::core::option::Option<u8>> {
-                    ::witbind::rt::native::missing::<
-                        dyn Host,
-                    >(&__NATIVE, "echo-option-option")
+                    ::witbind::rt::native_missing!(Host, echo_option_option)
                 }
                 #[allow(clippy::result_unit_err)]
                 fn plain(
                     &self,
                     x: ::core::result::Result<(), ()>,
                 ) -> ::core::result::Result<(), ()> {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "plain")
+                    ::witbind::rt::native_missing!(Host, plain)
                 }
                 #[allow(clippy::result_unit_err)]
                 fn ok_only(
                     &self,
                     x: ::core::result::Result<&str, ()>,
                 ) -> ::core::result::Result<::witbind::rt::String, ()> {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "ok-only")
+                    ::witbind::rt::native_missing!(Host, ok_only)
                 }
                 fn err_only(
                     &self,
                     x: ::core::result::Result<(), &Failure>,
                 ) -> ::core::result::Result<(), Failure> {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "err-only")
+                    ::witbind::rt::native_missing!(Host, err_only)
                 }
                 fn both(
                     &self,
                     x: ::core::result::Result<u64, &Failure>,
                 ) -> ::core::result::Result<u64, Failure> {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "both")
+                    ::witbind::rt::native_missing!(Host, both)
                 }
                 fn uneven(
                     &self,
                     x: ::core::result::Result<u8, f64>,
                 ) -> ::core::result::Result<f64, u8> {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "uneven")
+                    ::witbind::rt::native_missing!(Host, uneven)
                 }
                 fn nested(
                     &self,
@@ -392,19 +385,14 @@ pub mod witbind_fixtures {
                     ::core::option::Option<::core::result::Result<u32, ()>>,
                     ::witbind::rt::String,
                 > {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "nested")
+                    ::witbind::rt::native_missing!(Host, nested)
                 }
                 fn parse(
                     &self,
                     text: &str,
                 ) -> ::core::result::Result<i64, ::witbind::rt::String> {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "parse")
+                    ::witbind::rt::native_missing!(Host, parse)
                 }
-            }
-            /// Natively: makes `host` this thread's implementation of `witbind-fixtures:options-results/fallible` until the returned guard is dropped (the one installed before comes back then).
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            pub fn install(host: impl Host) -> ::witbind::rt::native::Installed {
-                ::witbind::rt::native::install::<dyn Host>(::witbind::rt::Box::new(host))
             }
         }
     }

@@ -204,38 +204,28 @@ pub mod witbind_fixtures {
                 let _ret1 = unsafe { _wit_import() };
                 _ret1 as u32
             }
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
-                wit: "witbind-fixtures:options-runtime/host",
-                module: "witbind_fixtures::options_runtime::host",
-                install: "install",
-            };
+            ::witbind::rt::native_scope!(
+                "witbind-fixtures:options-runtime/host", Host, install
+            );
             /// Natively (`cargo test` on the host): the imports of `witbind-fixtures:options-runtime/host`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
                 fn reverse(&self, s: &str) -> ::witbind::rt::String {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "reverse")
+                    ::witbind::rt::native_missing!(Host, reverse)
                 }
                 fn double(
                     &self,
                     counts: &::witbind::rt::Map<::witbind::rt::String, u32>,
                 ) -> ::witbind::rt::Map<::witbind::rt::String, u32> {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "double")
+                    ::witbind::rt::native_missing!(Host, double)
                 }
                 fn unused(&self) -> u32 {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "unused")
+                    ::witbind::rt::native_missing!(Host, unused)
                 }
                 fn tally_new(&self) -> Tally {
-                    ::witbind::rt::native::missing::<
-                        dyn Host,
-                    >(&__NATIVE, "[constructor]tally")
+                    ::witbind::rt::native_missing!(Host, tally_new)
                 }
-            }
-            /// Natively: makes `host` this thread's implementation of `witbind-fixtures:options-runtime/host` until the returned guard is dropped (the one installed before comes back then).
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            pub fn install(host: impl Host) -> ::witbind::rt::native::Installed {
-                ::witbind::rt::native::install::<dyn Host>(::witbind::rt::Box::new(host))
             }
             /// Natively (`cargo test` on the host): a test's object behind an imported [`Tally`], with its methods; `Tally::from(object)` hands it to the guest. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
@@ -243,19 +233,13 @@ pub mod witbind_fixtures {
             pub trait HostTally: 'static {
                 #[allow(clippy::should_implement_trait)]
                 fn add(&self, word: &str) {
-                    ::witbind::rt::native::missing::<
-                        dyn HostTally,
-                    >(&__NATIVE, "[method]tally.add")
+                    ::witbind::rt::native_missing!(HostTally, add)
                 }
                 fn clear(&self) {
-                    ::witbind::rt::native::missing::<
-                        dyn HostTally,
-                    >(&__NATIVE, "[method]tally.clear")
+                    ::witbind::rt::native_missing!(HostTally, clear)
                 }
                 fn total(&self) -> u32 {
-                    ::witbind::rt::native::missing::<
-                        dyn HostTally,
-                    >(&__NATIVE, "[method]tally.total")
+                    ::witbind::rt::native_missing!(HostTally, total)
                 }
             }
             ::witbind::rt::native_resource!(Tally, HostTally);
@@ -359,24 +343,16 @@ pub mod witbind_fixtures {
                 let _lift6 = |_base6: *mut u8| unsafe { _lift_entry(_base6) };
                 unsafe { ::witbind::rt::lift_list(_list5, 16, 4, _lift6) }
             }
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
-                wit: "witbind-fixtures:options-runtime/mirror",
-                module: "witbind_fixtures::options_runtime::mirror",
-                install: "install",
-            };
+            ::witbind::rt::native_scope!(
+                "witbind-fixtures:options-runtime/mirror", Host, install
+            );
             /// Natively (`cargo test` on the host): the imports of `witbind-fixtures:options-runtime/mirror`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
                 fn reflect(&self, entries: &[Entry]) -> ::witbind::rt::Vec<Entry> {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "reflect")
+                    ::witbind::rt::native_missing!(Host, reflect)
                 }
-            }
-            /// Natively: makes `host` this thread's implementation of `witbind-fixtures:options-runtime/mirror` until the returned guard is dropped (the one installed before comes back then).
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            pub fn install(host: impl Host) -> ::witbind::rt::native::Installed {
-                ::witbind::rt::native::install::<dyn Host>(::witbind::rt::Box::new(host))
             }
             /// Lifts a `entry` out of canonical ABI memory.
             ///

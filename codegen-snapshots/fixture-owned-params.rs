@@ -113,20 +113,15 @@ pub mod witbind_fixtures {
                 }
                 unsafe { ::witbind::rt::take_string_at(_ptr21) }
             }
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
-                wit: "witbind-fixtures:owned-params/owned",
-                module: "witbind_fixtures::owned_params::owned",
-                install: "install",
-            };
+            ::witbind::rt::native_scope!(
+                "witbind-fixtures:owned-params/owned", Host, install
+            );
             /// Natively (`cargo test` on the host): the imports of `witbind-fixtures:owned-params/owned`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
                 fn token_new(&self) -> Token {
-                    ::witbind::rt::native::missing::<
-                        dyn Host,
-                    >(&__NATIVE, "[constructor]token")
+                    ::witbind::rt::native_missing!(Host, token_new)
                 }
                 fn take(
                     &self,
@@ -135,13 +130,8 @@ pub mod witbind_fixtures {
                     choice: Payload,
                     many: ::witbind::rt::Vec<Holder>,
                 ) -> ::witbind::rt::String {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "take")
+                    ::witbind::rt::native_missing!(Host, take)
                 }
-            }
-            /// Natively: makes `host` this thread's implementation of `witbind-fixtures:owned-params/owned` until the returned guard is dropped (the one installed before comes back then).
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            pub fn install(host: impl Host) -> ::witbind::rt::native::Installed {
-                ::witbind::rt::native::install::<dyn Host>(::witbind::rt::Box::new(host))
             }
             /// Natively (`cargo test` on the host): a test's object behind an imported [`Token`], with its methods; `Token::from(object)` hands it to the guest. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]

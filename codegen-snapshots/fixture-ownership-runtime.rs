@@ -139,34 +139,26 @@ pub mod witbind_fixtures {
                 }
                 unsafe { ::witbind::rt::take_string_at(_ptr12) }
             }
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
-                wit: "witbind-fixtures:ownership-runtime/host",
-                module: "witbind_fixtures::ownership_runtime::host",
-                install: "install",
-            };
+            ::witbind::rt::native_scope!(
+                "witbind-fixtures:ownership-runtime/host", Host, install
+            );
             /// Natively (`cargo test` on the host): the imports of `witbind-fixtures:ownership-runtime/host`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
                 fn describe(&self, a: &OnlyIn, p: &Pick) -> ::witbind::rt::String {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "describe")
+                    ::witbind::rt::native_missing!(Host, describe)
                 }
                 fn roundtrip(&self, b: &Both) -> Both {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "roundtrip")
+                    ::witbind::rt::native_missing!(Host, roundtrip)
                 }
                 fn join(
                     &self,
                     parts: &[::witbind::rt::Vec<::witbind::rt::String>],
                     sep: ::core::option::Option<&str>,
                 ) -> ::witbind::rt::String {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "join")
+                    ::witbind::rt::native_missing!(Host, join)
                 }
-            }
-            /// Natively: makes `host` this thread's implementation of `witbind-fixtures:ownership-runtime/host` until the returned guard is dropped (the one installed before comes back then).
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            pub fn install(host: impl Host) -> ::witbind::rt::native::Installed {
-                ::witbind::rt::native::install::<dyn Host>(::witbind::rt::Box::new(host))
             }
             /// Lifts a `both` out of canonical ABI memory.
             ///

@@ -159,12 +159,9 @@ pub mod witbind_fixtures {
                     )
                 }
             }
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
-                wit: "witbind-fixtures:payload-aliases/api",
-                module: "witbind_fixtures::payload_aliases::api",
-                install: "install",
-            };
+            ::witbind::rt::native_scope!(
+                "witbind-fixtures:payload-aliases/api", Host, install
+            );
             /// Natively (`cargo test` on the host): the imports of `witbind-fixtures:payload-aliases/api`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
@@ -174,25 +171,20 @@ pub mod witbind_fixtures {
                     a: BytesA,
                     b: BytesB,
                 ) -> ::witbind::rt::async_support::FutureReader<Byte> {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "take")
+                    ::witbind::rt::native_missing!(Host, take)
                 }
                 fn echo(
                     &self,
                     w: Words,
                 ) -> ::witbind::rt::async_support::StreamReader<::witbind::rt::String> {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "echo")
+                    ::witbind::rt::native_missing!(Host, echo)
                 }
                 fn points(
                     &self,
                     p: ::witbind::rt::async_support::FutureReader<Point>,
                 ) -> ::witbind::rt::async_support::FutureReader<PointAlias> {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "points")
+                    ::witbind::rt::native_missing!(Host, points)
                 }
-            }
-            /// Natively: makes `host` this thread's implementation of `witbind-fixtures:payload-aliases/api` until the returned guard is dropped (the one installed before comes back then).
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            pub fn install(host: impl Host) -> ::witbind::rt::native::Installed {
-                ::witbind::rt::native::install::<dyn Host>(::witbind::rt::Box::new(host))
             }
             /// The `future` vtable of `u8`, with the intrinsics of `take`.
             #[cfg(any(target_arch = "wasm32", miri))]

@@ -26,32 +26,23 @@ pub fn witbind_fixtures() {
     unsafe { _wit_import() };
 }
 #[rustfmt::skip]
-#[cfg(not(any(target_arch = "wasm32", miri)))]
-const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
-    wit: "witbind-fixtures:prelude-names/prelude-names",
-    module: "",
-    install: "install",
-};
+::witbind::rt::native_scope!(
+    "witbind-fixtures:prelude-names/prelude-names", Host, install
+);
 /// Natively (`cargo test` on the host): the imports of `witbind-fixtures:prelude-names/prelude-names`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
 #[rustfmt::skip]
 #[cfg(not(any(target_arch = "wasm32", miri)))]
 #[allow(unused_variables, clippy::len_without_is_empty)]
 pub trait Host: 'static {
     fn drop(&self, x: Option) -> Option {
-        ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "drop")
+        ::witbind::rt::native_missing!(Host, drop)
     }
     fn witbind(&self) {
-        ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "witbind")
+        ::witbind::rt::native_missing!(Host, witbind)
     }
     fn witbind_fixtures(&self) {
-        ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "witbind-fixtures")
+        ::witbind::rt::native_missing!(Host, witbind_fixtures)
     }
-}
-/// Natively: makes `host` this thread's implementation of `witbind-fixtures:prelude-names/prelude-names` until the returned guard is dropped (the one installed before comes back then).
-#[rustfmt::skip]
-#[cfg(not(any(target_arch = "wasm32", miri)))]
-pub fn install(host: impl Host) -> ::witbind::rt::native::Installed {
-    ::witbind::rt::native::install::<dyn Host>(::witbind::rt::Box::new(host))
 }
 #[rustfmt::skip]
 #[allow(dead_code, clippy::module_inception, clippy::type_complexity)]
@@ -92,24 +83,16 @@ pub mod witbind_fixtures {
                 let _ret2 = unsafe { _wit_import(::witbind::rt::as_i32(_f1)) };
                 Rt { rt: _ret2 as u8 }
             }
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
-                wit: "witbind-fixtures:prelude-names/rt",
-                module: "witbind_fixtures::prelude_names::rt",
-                install: "install",
-            };
+            ::witbind::rt::native_scope!(
+                "witbind-fixtures:prelude-names/rt", Host, install
+            );
             /// Natively (`cargo test` on the host): the imports of `witbind-fixtures:prelude-names/rt`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
                 fn get_rt(&self, rt: Rt) -> Rt {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "get-rt")
+                    ::witbind::rt::native_missing!(Host, get_rt)
                 }
-            }
-            /// Natively: makes `host` this thread's implementation of `witbind-fixtures:prelude-names/rt` until the returned guard is dropped (the one installed before comes back then).
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            pub fn install(host: impl Host) -> ::witbind::rt::native::Installed {
-                ::witbind::rt::native::install::<dyn Host>(::witbind::rt::Box::new(host))
             }
         }
         /// Types named like prelude items.
@@ -777,12 +760,9 @@ pub mod witbind_fixtures {
                 };
                 unsafe { ::witbind::rt::lift_option(_l21, _case28) }
             }
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
-                wit: "witbind-fixtures:prelude-names/prelude",
-                module: "witbind_fixtures::prelude_names::prelude",
-                install: "install",
-            };
+            ::witbind::rt::native_scope!(
+                "witbind-fixtures:prelude-names/prelude", Host, install
+            );
             /// Natively (`cargo test` on the host): the imports of `witbind-fixtures:prelude-names/prelude`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
@@ -800,7 +780,7 @@ pub mod witbind_fixtures {
                     h: &[Option],
                     i: None,
                 ) -> (Option, Result, String, Vec, Box, Ok, Err, Some, None) {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "everything")
+                    ::witbind::rt::native_missing!(Host, everything)
                 }
                 #[allow(clippy::too_many_arguments)]
                 fn traits(
@@ -825,20 +805,15 @@ pub mod witbind_fixtures {
                     r: ManuallyDrop,
                     s: FnOnce,
                 ) -> ::core::result::Result<Drop, Error> {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "traits")
+                    ::witbind::rt::native_missing!(Host, traits)
                 }
                 fn mixed(
                     &self,
                     x: ::core::option::Option<Option>,
                     y: ::core::result::Result<&Result, &Result>,
                 ) -> ::core::option::Option<::core::result::Result<String, Vec>> {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "mixed")
+                    ::witbind::rt::native_missing!(Host, mixed)
                 }
-            }
-            /// Natively: makes `host` this thread's implementation of `witbind-fixtures:prelude-names/prelude` until the returned guard is dropped (the one installed before comes back then).
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            pub fn install(host: impl Host) -> ::witbind::rt::native::Installed {
-                ::witbind::rt::native::install::<dyn Host>(::witbind::rt::Box::new(host))
             }
             /// Lifts a `box` out of canonical ABI memory.
             ///
@@ -1334,30 +1309,21 @@ pub mod witbind_fixtures {
                 let _case9 = || unsafe { ::witbind::rt::take_string_at(_ptr6.add(4)) };
                 unsafe { ::witbind::rt::lift_result(_l7, _case8, _case9) }
             }
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
-                wit: "witbind-fixtures:prelude-names/locals",
-                module: "witbind_fixtures::prelude_names::locals",
-                install: "install",
-            };
+            ::witbind::rt::native_scope!(
+                "witbind-fixtures:prelude-names/locals", Host, install
+            );
             /// Natively (`cargo test` on the host): the imports of `witbind-fixtures:prelude-names/locals`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
                 fn helper_new(&self) -> Helper {
-                    ::witbind::rt::native::missing::<
-                        dyn Host,
-                    >(&__NATIVE, "[static]helper.new")
+                    ::witbind::rt::native_missing!(Host, helper_new)
                 }
                 fn twice_new(&self, x: u32) -> Twice {
-                    ::witbind::rt::native::missing::<
-                        dyn Host,
-                    >(&__NATIVE, "[constructor]twice")
+                    ::witbind::rt::native_missing!(Host, twice_new)
                 }
                 fn twice_new_(&self, y: &str) -> Twice {
-                    ::witbind::rt::native::missing::<
-                        dyn Host,
-                    >(&__NATIVE, "[static]twice.new")
+                    ::witbind::rt::native_missing!(Host, twice_new_)
                 }
                 #[allow(clippy::too_many_arguments)]
                 fn lowering(
@@ -1381,7 +1347,7 @@ pub mod witbind_fixtures {
                     l1: u32,
                     t: &str,
                 ) -> (::witbind::rt::String, u32) {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "lowering")
+                    ::witbind::rt::native_missing!(Host, lowering)
                 }
                 #[allow(clippy::too_many_arguments)]
                 fn wrapper(
@@ -1403,44 +1369,29 @@ pub mod witbind_fixtures {
                     ::witbind::rt::String,
                     ::witbind::rt::String,
                 > {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "wrapper")
+                    ::witbind::rt::native_missing!(Host, wrapper)
                 }
-            }
-            /// Natively: makes `host` this thread's implementation of `witbind-fixtures:prelude-names/locals` until the returned guard is dropped (the one installed before comes back then).
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            pub fn install(host: impl Host) -> ::witbind::rt::native::Installed {
-                ::witbind::rt::native::install::<dyn Host>(::witbind::rt::Box::new(host))
             }
             /// Natively (`cargo test` on the host): a test's object behind an imported [`Helper`], with its methods; `Helper::from(object)` hands it to the guest. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait HostHelper: 'static {
                 fn handle(&self) -> u32 {
-                    ::witbind::rt::native::missing::<
-                        dyn HostHelper,
-                    >(&__NATIVE, "[method]helper.handle")
+                    ::witbind::rt::native_missing!(HostHelper, handle)
                 }
                 fn take_handle(&self) -> u32 {
-                    ::witbind::rt::native::missing::<
-                        dyn HostHelper,
-                    >(&__NATIVE, "[method]helper.take-handle")
+                    ::witbind::rt::native_missing!(HostHelper, take_handle)
                 }
                 #[allow(clippy::wrong_self_convention)]
                 fn from_handle(&self, handle: u32) {
-                    ::witbind::rt::native::missing::<
-                        dyn HostHelper,
-                    >(&__NATIVE, "[method]helper.from-handle")
+                    ::witbind::rt::native_missing!(HostHelper, from_handle)
                 }
                 #[allow(clippy::should_implement_trait)]
                 fn drop(&self) {
-                    ::witbind::rt::native::missing::<
-                        dyn HostHelper,
-                    >(&__NATIVE, "[method]helper.drop")
+                    ::witbind::rt::native_missing!(HostHelper, drop)
                 }
                 fn rep(&self) -> u32 {
-                    ::witbind::rt::native::missing::<
-                        dyn HostHelper,
-                    >(&__NATIVE, "[method]helper.rep")
+                    ::witbind::rt::native_missing!(HostHelper, rep)
                 }
             }
             ::witbind::rt::native_resource!(Helper, HostHelper);

@@ -25,29 +25,18 @@ pub fn greeting() -> ::witbind::rt::String {
     unsafe { ::witbind::rt::take_string_at(_ptr1) }
 }
 #[rustfmt::skip]
-#[cfg(not(any(target_arch = "wasm32", miri)))]
-const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
-    wit: "witbind-fixtures:primitives/primitives",
-    module: "",
-    install: "install",
-};
+::witbind::rt::native_scope!("witbind-fixtures:primitives/primitives", Host, install);
 /// Natively (`cargo test` on the host): the imports of `witbind-fixtures:primitives/primitives`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
 #[rustfmt::skip]
 #[cfg(not(any(target_arch = "wasm32", miri)))]
 #[allow(unused_variables, clippy::len_without_is_empty)]
 pub trait Host: 'static {
     fn small(&self, a: i8, b: u8, c: i16, d: u16) -> i32 {
-        ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "small")
+        ::witbind::rt::native_missing!(Host, small)
     }
     fn greeting(&self) -> ::witbind::rt::String {
-        ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "greeting")
+        ::witbind::rt::native_missing!(Host, greeting)
     }
-}
-/// Natively: makes `host` this thread's implementation of `witbind-fixtures:primitives/primitives` until the returned guard is dropped (the one installed before comes back then).
-#[rustfmt::skip]
-#[cfg(not(any(target_arch = "wasm32", miri)))]
-pub fn install(host: impl Host) -> ::witbind::rt::native::Installed {
-    ::witbind::rt::native::install::<dyn Host>(::witbind::rt::Box::new(host))
 }
 #[rustfmt::skip]
 #[allow(dead_code, clippy::module_inception, clippy::type_complexity)]
@@ -204,54 +193,51 @@ pub mod witbind_fixtures {
                 let _ret1 = unsafe { _wit_import() };
                 _ret1 as u64
             }
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
-                wit: "witbind-fixtures:primitives/scalars",
-                module: "witbind_fixtures::primitives::scalars",
-                install: "install",
-            };
+            ::witbind::rt::native_scope!(
+                "witbind-fixtures:primitives/scalars", Host, install
+            );
             /// Natively (`cargo test` on the host): the imports of `witbind-fixtures:primitives/scalars`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
                 fn echo_bool(&self, x: bool) -> bool {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "echo-bool")
+                    ::witbind::rt::native_missing!(Host, echo_bool)
                 }
                 fn echo_s8(&self, x: i8) -> i8 {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "echo-s8")
+                    ::witbind::rt::native_missing!(Host, echo_s8)
                 }
                 fn echo_s16(&self, x: i16) -> i16 {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "echo-s16")
+                    ::witbind::rt::native_missing!(Host, echo_s16)
                 }
                 fn echo_s32(&self, x: i32) -> i32 {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "echo-s32")
+                    ::witbind::rt::native_missing!(Host, echo_s32)
                 }
                 fn echo_s64(&self, x: i64) -> i64 {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "echo-s64")
+                    ::witbind::rt::native_missing!(Host, echo_s64)
                 }
                 fn echo_u8(&self, x: u8) -> u8 {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "echo-u8")
+                    ::witbind::rt::native_missing!(Host, echo_u8)
                 }
                 fn echo_u16(&self, x: u16) -> u16 {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "echo-u16")
+                    ::witbind::rt::native_missing!(Host, echo_u16)
                 }
                 fn echo_u32(&self, x: u32) -> u32 {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "echo-u32")
+                    ::witbind::rt::native_missing!(Host, echo_u32)
                 }
                 fn echo_u64(&self, x: u64) -> u64 {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "echo-u64")
+                    ::witbind::rt::native_missing!(Host, echo_u64)
                 }
                 fn echo_f32(&self, x: f32) -> f32 {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "echo-f32")
+                    ::witbind::rt::native_missing!(Host, echo_f32)
                 }
                 fn echo_f64(&self, x: f64) -> f64 {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "echo-f64")
+                    ::witbind::rt::native_missing!(Host, echo_f64)
                 }
                 fn echo_char(&self, x: char) -> char {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "echo-char")
+                    ::witbind::rt::native_missing!(Host, echo_char)
                 }
                 fn echo_string(&self, x: &str) -> ::witbind::rt::String {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "echo-string")
+                    ::witbind::rt::native_missing!(Host, echo_string)
                 }
                 #[allow(clippy::too_many_arguments)]
                 fn mixed(
@@ -267,19 +253,14 @@ pub mod witbind_fixtures {
                     i: &str,
                     j: u32,
                 ) {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "mixed")
+                    ::witbind::rt::native_missing!(Host, mixed)
                 }
                 fn nothing(&self) {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "nothing")
+                    ::witbind::rt::native_missing!(Host, nothing)
                 }
                 fn constant(&self) -> u64 {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "constant")
+                    ::witbind::rt::native_missing!(Host, constant)
                 }
-            }
-            /// Natively: makes `host` this thread's implementation of `witbind-fixtures:primitives/scalars` until the returned guard is dropped (the one installed before comes back then).
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            pub fn install(host: impl Host) -> ::witbind::rt::native::Installed {
-                ::witbind::rt::native::install::<dyn Host>(::witbind::rt::Box::new(host))
             }
         }
     }

@@ -177,27 +177,24 @@ pub mod witbind_fixtures {
                 let _case9 = || unsafe { ::witbind::rt::take_string_at(_ptr2.add(4)) };
                 unsafe { ::witbind::rt::lift_result(_l3, _case8, _case9) }
             }
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
-                wit: "witbind-fixtures:records/people",
-                module: "witbind_fixtures::records::people",
-                install: "install",
-            };
+            ::witbind::rt::native_scope!(
+                "witbind-fixtures:records/people", Host, install
+            );
             /// Natively (`cargo test` on the host): the imports of `witbind-fixtures:records/people`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
                 fn echo_wrapper(&self, x: Wrapper) -> Wrapper {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "echo-wrapper")
+                    ::witbind::rt::native_missing!(Host, echo_wrapper)
                 }
                 fn echo_scalars(&self, x: Scalars) -> Scalars {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "echo-scalars")
+                    ::witbind::rt::native_missing!(Host, echo_scalars)
                 }
                 fn echo_person(&self, x: &Person) -> Person {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "echo-person")
+                    ::witbind::rt::native_missing!(Host, echo_person)
                 }
                 fn echo_team(&self, x: &Team) -> Team {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "echo-team")
+                    ::witbind::rt::native_missing!(Host, echo_team)
                 }
                 fn find(
                     &self,
@@ -206,13 +203,8 @@ pub mod witbind_fixtures {
                     ::core::option::Option<Person>,
                     ::witbind::rt::String,
                 > {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "find")
+                    ::witbind::rt::native_missing!(Host, find)
                 }
-            }
-            /// Natively: makes `host` this thread's implementation of `witbind-fixtures:records/people` until the returned guard is dropped (the one installed before comes back then).
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            pub fn install(host: impl Host) -> ::witbind::rt::native::Installed {
-                ::witbind::rt::native::install::<dyn Host>(::witbind::rt::Box::new(host))
             }
             /// Lifts a `address` out of canonical ABI memory.
             ///

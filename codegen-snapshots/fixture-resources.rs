@@ -456,78 +456,62 @@ pub mod witbind_fixtures {
                 };
                 unsafe { ::witbind::rt::lift_result(_l6, _case8, _case10) }
             }
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
-                wit: "witbind-fixtures:resources/files",
-                module: "witbind_fixtures::resources::files",
-                install: "install",
-            };
+            ::witbind::rt::native_scope!(
+                "witbind-fixtures:resources/files", Host, install
+            );
             /// Natively (`cargo test` on the host): the imports of `witbind-fixtures:resources/files`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
                 fn file_new(&self) -> File {
-                    ::witbind::rt::native::missing::<
-                        dyn Host,
-                    >(&__NATIVE, "[constructor]file")
+                    ::witbind::rt::native_missing!(Host, file_new)
                 }
                 fn file_open(
                     &self,
                     path: &str,
                 ) -> ::core::result::Result<File, ErrorCode> {
-                    ::witbind::rt::native::missing::<
-                        dyn Host,
-                    >(&__NATIVE, "[static]file.open")
+                    ::witbind::rt::native_missing!(Host, file_open)
                 }
                 fn file_compare(&self, a: &File, b: &File) -> bool {
-                    ::witbind::rt::native::missing::<
-                        dyn Host,
-                    >(&__NATIVE, "[static]file.compare")
+                    ::witbind::rt::native_missing!(Host, file_compare)
                 }
                 fn directory_new(
                     &self,
                     path: &str,
                 ) -> ::core::result::Result<Directory, ErrorCode> {
-                    ::witbind::rt::native::missing::<
-                        dyn Host,
-                    >(&__NATIVE, "[constructor]directory")
+                    ::witbind::rt::native_missing!(Host, directory_new)
                 }
                 fn consume(&self, f: File) {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "consume")
+                    ::witbind::rt::native_missing!(Host, consume)
                 }
                 fn inspect(&self, f: &File) -> ::witbind::rt::String {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "inspect")
+                    ::witbind::rt::native_missing!(Host, inspect)
                 }
                 fn produce(&self) -> File {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "produce")
+                    ::witbind::rt::native_missing!(Host, produce)
                 }
                 fn shuffle(
                     &self,
                     files: ::witbind::rt::Vec<File>,
                     maybe: ::core::option::Option<File>,
                 ) -> (::witbind::rt::Vec<File>, ::core::option::Option<File>) {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "shuffle")
+                    ::witbind::rt::native_missing!(Host, shuffle)
                 }
                 fn inspect_all(
                     &self,
                     files: &[&File],
                 ) -> ::witbind::rt::Vec<::witbind::rt::String> {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "inspect-all")
+                    ::witbind::rt::native_missing!(Host, inspect_all)
                 }
                 fn unpack(&self, b: Bundle) -> ::witbind::rt::Vec<Entry> {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "unpack")
+                    ::witbind::rt::native_missing!(Host, unpack)
                 }
                 fn try_token(
                     &self,
                     x: ::core::result::Result<Token, Token>,
                 ) -> ::core::result::Result<Token, ErrorCode> {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "try-token")
+                    ::witbind::rt::native_missing!(Host, try_token)
                 }
-            }
-            /// Natively: makes `host` this thread's implementation of `witbind-fixtures:resources/files` until the returned guard is dropped (the one installed before comes back then).
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            pub fn install(host: impl Host) -> ::witbind::rt::native::Installed {
-                ::witbind::rt::native::install::<dyn Host>(::witbind::rt::Box::new(host))
             }
             /// Natively (`cargo test` on the host): a test's object behind an imported [`File`], with its methods; `File::from(object)` hands it to the guest. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
@@ -537,37 +521,25 @@ pub mod witbind_fixtures {
                     &self,
                     len: u64,
                 ) -> ::core::result::Result<::witbind::rt::Vec<u8>, ErrorCode> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostFile,
-                    >(&__NATIVE, "[method]file.read")
+                    ::witbind::rt::native_missing!(HostFile, read)
                 }
                 fn write(&self, data: &[u8]) -> ::core::result::Result<u64, ErrorCode> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostFile,
-                    >(&__NATIVE, "[method]file.write")
+                    ::witbind::rt::native_missing!(HostFile, write)
                 }
                 fn size(&self) -> u64 {
-                    ::witbind::rt::native::missing::<
-                        dyn HostFile,
-                    >(&__NATIVE, "[method]file.size")
+                    ::witbind::rt::native_missing!(HostFile, size)
                 }
                 fn duplicate(&self) -> File {
-                    ::witbind::rt::native::missing::<
-                        dyn HostFile,
-                    >(&__NATIVE, "[method]file.duplicate")
+                    ::witbind::rt::native_missing!(HostFile, duplicate)
                 }
                 fn copy_to(
                     &self,
                     other: &File,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostFile,
-                    >(&__NATIVE, "[method]file.copy-to")
+                    ::witbind::rt::native_missing!(HostFile, copy_to)
                 }
                 fn absorb(&self, other: File) {
-                    ::witbind::rt::native::missing::<
-                        dyn HostFile,
-                    >(&__NATIVE, "[method]file.absorb")
+                    ::witbind::rt::native_missing!(HostFile, absorb)
                 }
             }
             ::witbind::rt::native_resource!(File, HostFile);
@@ -579,19 +551,13 @@ pub mod witbind_fixtures {
                     &self,
                     name: &str,
                 ) -> ::core::result::Result<File, ErrorCode> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostDirectory,
-                    >(&__NATIVE, "[method]directory.open-file")
+                    ::witbind::rt::native_missing!(HostDirectory, open_file)
                 }
                 fn files(&self) -> ::witbind::rt::Vec<File> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostDirectory,
-                    >(&__NATIVE, "[method]directory.files")
+                    ::witbind::rt::native_missing!(HostDirectory, files)
                 }
                 fn find(&self, name: &str) -> ::core::option::Option<File> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostDirectory,
-                    >(&__NATIVE, "[method]directory.find")
+                    ::witbind::rt::native_missing!(HostDirectory, find)
                 }
             }
             ::witbind::rt::native_resource!(Directory, HostDirectory);
@@ -697,12 +663,9 @@ pub mod witbind_fixtures {
                 };
                 unsafe { ::witbind::rt::lift_result(_l2, || (), _case4) }
             }
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
-                wit: "witbind-fixtures:resources/archive",
-                module: "witbind_fixtures::resources::archive",
-                install: "install",
-            };
+            ::witbind::rt::native_scope!(
+                "witbind-fixtures:resources/archive", Host, install
+            );
             /// Natively (`cargo test` on the host): the imports of `witbind-fixtures:resources/archive`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
@@ -711,20 +674,15 @@ pub mod witbind_fixtures {
                     &self,
                     dir: &Directory,
                 ) -> ::core::result::Result<File, ErrorCode> {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "pack")
+                    ::witbind::rt::native_missing!(Host, pack)
                 }
                 fn unpack(
                     &self,
                     archive: File,
                     into: &Directory,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "unpack")
+                    ::witbind::rt::native_missing!(Host, unpack)
                 }
-            }
-            /// Natively: makes `host` this thread's implementation of `witbind-fixtures:resources/archive` until the returned guard is dropped (the one installed before comes back then).
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            pub fn install(host: impl Host) -> ::witbind::rt::native::Installed {
-                ::witbind::rt::native::install::<dyn Host>(::witbind::rt::Box::new(host))
             }
         }
     }

@@ -1340,166 +1340,155 @@ pub mod witbind_fixtures {
                 unsafe { _wit_import(_ptr1, _ptr2) };
                 unsafe { ::witbind::rt::take_list_at::<u32>(_ptr2) }
             }
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
-                wit: "witbind-fixtures:roundtrip/host",
-                module: "witbind_fixtures::roundtrip::host",
-                install: "install",
-            };
+            ::witbind::rt::native_scope!(
+                "witbind-fixtures:roundtrip/host", Host, install
+            );
             /// Natively (`cargo test` on the host): the imports of `witbind-fixtures:roundtrip/host`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
                 fn echo_bool(&self, v: bool) -> bool {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "echo-bool")
+                    ::witbind::rt::native_missing!(Host, echo_bool)
                 }
                 fn echo_s8(&self, v: i8) -> i8 {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "echo-s8")
+                    ::witbind::rt::native_missing!(Host, echo_s8)
                 }
                 fn echo_u8(&self, v: u8) -> u8 {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "echo-u8")
+                    ::witbind::rt::native_missing!(Host, echo_u8)
                 }
                 fn echo_s16(&self, v: i16) -> i16 {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "echo-s16")
+                    ::witbind::rt::native_missing!(Host, echo_s16)
                 }
                 fn echo_u16(&self, v: u16) -> u16 {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "echo-u16")
+                    ::witbind::rt::native_missing!(Host, echo_u16)
                 }
                 fn echo_s32(&self, v: i32) -> i32 {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "echo-s32")
+                    ::witbind::rt::native_missing!(Host, echo_s32)
                 }
                 fn echo_u32(&self, v: u32) -> u32 {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "echo-u32")
+                    ::witbind::rt::native_missing!(Host, echo_u32)
                 }
                 fn echo_s64(&self, v: i64) -> i64 {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "echo-s64")
+                    ::witbind::rt::native_missing!(Host, echo_s64)
                 }
                 fn echo_u64(&self, v: u64) -> u64 {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "echo-u64")
+                    ::witbind::rt::native_missing!(Host, echo_u64)
                 }
                 fn echo_f32(&self, v: f32) -> f32 {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "echo-f32")
+                    ::witbind::rt::native_missing!(Host, echo_f32)
                 }
                 fn echo_f64(&self, v: f64) -> f64 {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "echo-f64")
+                    ::witbind::rt::native_missing!(Host, echo_f64)
                 }
                 fn echo_char(&self, v: char) -> char {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "echo-char")
+                    ::witbind::rt::native_missing!(Host, echo_char)
                 }
                 fn echo_string(&self, v: &str) -> ::witbind::rt::String {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "echo-string")
+                    ::witbind::rt::native_missing!(Host, echo_string)
                 }
                 fn echo_bytes(&self, v: &[u8]) -> ::witbind::rt::Vec<u8> {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "echo-bytes")
+                    ::witbind::rt::native_missing!(Host, echo_bytes)
                 }
                 fn echo_u32s(&self, v: &[u32]) -> ::witbind::rt::Vec<u32> {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "echo-u32s")
+                    ::witbind::rt::native_missing!(Host, echo_u32s)
                 }
                 fn echo_f64s(&self, v: &[f64]) -> ::witbind::rt::Vec<f64> {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "echo-f64s")
+                    ::witbind::rt::native_missing!(Host, echo_f64s)
                 }
                 fn echo_strings(
                     &self,
                     v: &[::witbind::rt::String],
                 ) -> ::witbind::rt::Vec<::witbind::rt::String> {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "echo-strings")
+                    ::witbind::rt::native_missing!(Host, echo_strings)
                 }
                 fn echo_points(&self, v: &[Point]) -> ::witbind::rt::Vec<Point> {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "echo-points")
+                    ::witbind::rt::native_missing!(Host, echo_points)
                 }
                 fn echo_align1(&self, v: &[Align1]) -> ::witbind::rt::Vec<Align1> {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "echo-align1")
+                    ::witbind::rt::native_missing!(Host, echo_align1)
                 }
                 fn echo_align2(&self, v: &[Align2]) -> ::witbind::rt::Vec<Align2> {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "echo-align2")
+                    ::witbind::rt::native_missing!(Host, echo_align2)
                 }
                 fn echo_align4(&self, v: &[Align4]) -> ::witbind::rt::Vec<Align4> {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "echo-align4")
+                    ::witbind::rt::native_missing!(Host, echo_align4)
                 }
                 fn echo_align8(&self, v: &[Align8]) -> ::witbind::rt::Vec<Align8> {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "echo-align8")
+                    ::witbind::rt::native_missing!(Host, echo_align8)
                 }
                 fn echo_nested_lists(
                     &self,
                     v: &[::witbind::rt::Vec<::witbind::rt::String>],
                 ) -> ::witbind::rt::Vec<::witbind::rt::Vec<::witbind::rt::String>> {
-                    ::witbind::rt::native::missing::<
-                        dyn Host,
-                    >(&__NATIVE, "echo-nested-lists")
+                    ::witbind::rt::native_missing!(Host, echo_nested_lists)
                 }
                 fn echo_opt_string(
                     &self,
                     v: ::core::option::Option<&str>,
                 ) -> ::core::option::Option<::witbind::rt::String> {
-                    ::witbind::rt::native::missing::<
-                        dyn Host,
-                    >(&__NATIVE, "echo-opt-string")
+                    ::witbind::rt::native_missing!(Host, echo_opt_string)
                 }
                 fn echo_opt_opt(
                     &self,
                     v: ::core::option::Option<::core::option::Option<u32>>,
                 ) -> ::core::option::Option<::core::option::Option<u32>> {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "echo-opt-opt")
+                    ::witbind::rt::native_missing!(Host, echo_opt_opt)
                 }
                 fn echo_res_full(
                     &self,
                     v: ::core::result::Result<&str, &Color>,
                 ) -> ::core::result::Result<::witbind::rt::String, Color> {
-                    ::witbind::rt::native::missing::<
-                        dyn Host,
-                    >(&__NATIVE, "echo-res-full")
+                    ::witbind::rt::native_missing!(Host, echo_res_full)
                 }
                 #[allow(clippy::result_unit_err)]
                 fn echo_res_unit(
                     &self,
                     v: ::core::result::Result<(), ()>,
                 ) -> ::core::result::Result<(), ()> {
-                    ::witbind::rt::native::missing::<
-                        dyn Host,
-                    >(&__NATIVE, "echo-res-unit")
+                    ::witbind::rt::native_missing!(Host, echo_res_unit)
                 }
                 fn echo_res_err(
                     &self,
                     v: ::core::result::Result<(), &str>,
                 ) -> ::core::result::Result<(), ::witbind::rt::String> {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "echo-res-err")
+                    ::witbind::rt::native_missing!(Host, echo_res_err)
                 }
                 #[allow(clippy::result_unit_err)]
                 fn echo_res_ok(
                     &self,
                     v: ::core::result::Result<u64, ()>,
                 ) -> ::core::result::Result<u64, ()> {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "echo-res-ok")
+                    ::witbind::rt::native_missing!(Host, echo_res_ok)
                 }
                 fn echo_tuple(
                     &self,
                     v: (u8, &str, f64),
                 ) -> (u8, ::witbind::rt::String, f64) {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "echo-tuple")
+                    ::witbind::rt::native_missing!(Host, echo_tuple)
                 }
                 fn echo_point(&self, v: Point) -> Point {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "echo-point")
+                    ::witbind::rt::native_missing!(Host, echo_point)
                 }
                 fn echo_nested(&self, v: &Nested) -> Nested {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "echo-nested")
+                    ::witbind::rt::native_missing!(Host, echo_nested)
                 }
                 fn echo_shape(&self, v: &Shape) -> Shape {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "echo-shape")
+                    ::witbind::rt::native_missing!(Host, echo_shape)
                 }
                 fn echo_shapes(&self, v: &[Shape]) -> ::witbind::rt::Vec<Shape> {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "echo-shapes")
+                    ::witbind::rt::native_missing!(Host, echo_shapes)
                 }
                 fn echo_color(&self, v: Color) -> Color {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "echo-color")
+                    ::witbind::rt::native_missing!(Host, echo_color)
                 }
                 fn echo_small(&self, v: Small) -> Small {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "echo-small")
+                    ::witbind::rt::native_missing!(Host, echo_small)
                 }
                 fn echo_full(&self, v: Full) -> Full {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "echo-full")
+                    ::witbind::rt::native_missing!(Host, echo_full)
                 }
                 fn echo_mixed(&self, v: &Mixed) -> Mixed {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "echo-mixed")
+                    ::witbind::rt::native_missing!(Host, echo_mixed)
                 }
                 #[allow(clippy::too_many_arguments)]
                 fn echo_many(
@@ -1522,13 +1511,8 @@ pub mod witbind_fixtures {
                     a15: u32,
                     a16: u32,
                 ) -> ::witbind::rt::Vec<u32> {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "echo-many")
+                    ::witbind::rt::native_missing!(Host, echo_many)
                 }
-            }
-            /// Natively: makes `host` this thread's implementation of `witbind-fixtures:roundtrip/host` until the returned guard is dropped (the one installed before comes back then).
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            pub fn install(host: impl Host) -> ::witbind::rt::native::Installed {
-                ::witbind::rt::native::install::<dyn Host>(::witbind::rt::Box::new(host))
             }
         }
     }

@@ -168,24 +168,19 @@ pub mod witbind_fixtures {
                 };
                 unsafe { ::witbind::rt::lift_result(_l13, _case16, _case18) }
             }
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
-                wit: "witbind-fixtures:tuples/pairs",
-                module: "witbind_fixtures::tuples::pairs",
-                install: "install",
-            };
+            ::witbind::rt::native_scope!("witbind-fixtures:tuples/pairs", Host, install);
             /// Natively (`cargo test` on the host): the imports of `witbind-fixtures:tuples/pairs`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
                 fn echo_single(&self, x: Single) -> Single {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "echo-single")
+                    ::witbind::rt::native_missing!(Host, echo_single)
                 }
                 fn echo_pair(&self, x: &Pair) -> Pair {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "echo-pair")
+                    ::witbind::rt::native_missing!(Host, echo_pair)
                 }
                 fn echo_nested(&self, x: &Nested) -> Nested {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "echo-nested")
+                    ::witbind::rt::native_missing!(Host, echo_nested)
                 }
                 fn wide(
                     &self,
@@ -200,22 +195,15 @@ pub mod witbind_fixtures {
                     ::witbind::rt::String,
                     ::witbind::rt::Vec<u8>,
                 ) {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "wide")
+                    ::witbind::rt::native_missing!(Host, wide)
                 }
                 fn in_containers(
                     &self,
                     x: &[(u32, u32)],
                     y: ::core::option::Option<(&str,)>,
                 ) -> ::core::result::Result<(i8, i8), (::witbind::rt::String, u32)> {
-                    ::witbind::rt::native::missing::<
-                        dyn Host,
-                    >(&__NATIVE, "in-containers")
+                    ::witbind::rt::native_missing!(Host, in_containers)
                 }
-            }
-            /// Natively: makes `host` this thread's implementation of `witbind-fixtures:tuples/pairs` until the returned guard is dropped (the one installed before comes back then).
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            pub fn install(host: impl Host) -> ::witbind::rt::native::Installed {
-                ::witbind::rt::native::install::<dyn Host>(::witbind::rt::Box::new(host))
             }
             /// Lifts a `nested` out of canonical ABI memory.
             ///

@@ -2292,39 +2292,31 @@ pub mod witbind_fixtures {
                 };
                 unsafe { ::witbind::rt::lift_list(_list5, 80, 8, _lift6) }
             }
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
-                wit: "witbind-fixtures:type-tree/api",
-                module: "witbind_fixtures::type_tree::api",
-                install: "install",
-            };
+            ::witbind::rt::native_scope!(
+                "witbind-fixtures:type-tree/api", Host, install
+            );
             /// Natively (`cargo test` on the host): the imports of `witbind-fixtures:type-tree/api`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
                 fn get(&self) -> Tree {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "get")
+                    ::witbind::rt::native_missing!(Host, get)
                 }
                 fn put(&self, t: &Tree) {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "put")
+                    ::witbind::rt::native_missing!(Host, put)
                 }
                 fn echo(
                     &self,
                     t: &Tree,
                 ) -> ::core::result::Result<Tree, ::witbind::rt::String> {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "echo")
+                    ::witbind::rt::native_missing!(Host, echo)
                 }
                 fn contains(&self, l: &Leaf, t: &Trunk) -> bool {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "contains")
+                    ::witbind::rt::native_missing!(Host, contains)
                 }
                 fn forest(&self, trees: &[Tree]) -> ::witbind::rt::Vec<Tree> {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "forest")
+                    ::witbind::rt::native_missing!(Host, forest)
                 }
-            }
-            /// Natively: makes `host` this thread's implementation of `witbind-fixtures:type-tree/api` until the returned guard is dropped (the one installed before comes back then).
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            pub fn install(host: impl Host) -> ::witbind::rt::native::Installed {
-                ::witbind::rt::native::install::<dyn Host>(::witbind::rt::Box::new(host))
             }
         }
     }

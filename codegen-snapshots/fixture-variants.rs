@@ -272,46 +272,38 @@ pub mod witbind_fixtures {
                 };
                 unsafe { ::witbind::rt::lift_result(_l9, _case14, _case16) }
             }
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
-                wit: "witbind-fixtures:variants/shapes",
-                module: "witbind_fixtures::variants::shapes",
-                install: "install",
-            };
+            ::witbind::rt::native_scope!(
+                "witbind-fixtures:variants/shapes", Host, install
+            );
             /// Natively (`cargo test` on the host): the imports of `witbind-fixtures:variants/shapes`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
                 fn echo_shape(&self, x: &Shape) -> Shape {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "echo-shape")
+                    ::witbind::rt::native_missing!(Host, echo_shape)
                 }
                 fn echo_signal(&self, x: Signal) -> Signal {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "echo-signal")
+                    ::witbind::rt::native_missing!(Host, echo_signal)
                 }
                 fn echo_event(&self, x: &Event) -> Event {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "echo-event")
+                    ::witbind::rt::native_missing!(Host, echo_event)
                 }
                 fn echo_only(&self, x: Only) -> Only {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "echo-only")
+                    ::witbind::rt::native_missing!(Host, echo_only)
                 }
                 fn echo_unit(&self, x: Unit) -> Unit {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "echo-unit")
+                    ::witbind::rt::native_missing!(Host, echo_unit)
                 }
                 fn echo_color(&self, x: Color) -> Color {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "echo-color")
+                    ::witbind::rt::native_missing!(Host, echo_color)
                 }
                 fn containers(
                     &self,
                     x: &[Event],
                     y: ::core::option::Option<Color>,
                 ) -> ::core::result::Result<::witbind::rt::Vec<Shape>, Color> {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "containers")
+                    ::witbind::rt::native_missing!(Host, containers)
                 }
-            }
-            /// Natively: makes `host` this thread's implementation of `witbind-fixtures:variants/shapes` until the returned guard is dropped (the one installed before comes back then).
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            pub fn install(host: impl Host) -> ::witbind::rt::native::Installed {
-                ::witbind::rt::native::install::<dyn Host>(::witbind::rt::Box::new(host))
             }
             /// Lifts a `event` out of canonical ABI memory.
             ///

@@ -122,12 +122,7 @@ pub fn describe(session: &Session) -> ::witbind::rt::String {
     unsafe { ::witbind::rt::take_string_at(_ptr1) }
 }
 #[rustfmt::skip]
-#[cfg(not(any(target_arch = "wasm32", miri)))]
-const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
-    wit: "witbind-fixtures:world-items/world-items",
-    module: "",
-    install: "install",
-};
+::witbind::rt::native_scope!("witbind-fixtures:world-items/world-items", Host, install);
 /// Natively (`cargo test` on the host): the imports of `witbind-fixtures:world-items/world-items`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
 #[rustfmt::skip]
 #[cfg(not(any(target_arch = "wasm32", miri)))]
@@ -138,23 +133,17 @@ pub trait Host: 'static {
         settings: &Settings,
         mode: Mode,
     ) -> ::core::result::Result<Tag, ::witbind::rt::String> {
-        ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "configure")
+        ::witbind::rt::native_missing!(Host, configure)
     }
     fn open_session(&self, tag: &str) -> Session {
-        ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "open-session")
+        ::witbind::rt::native_missing!(Host, open_session)
     }
     fn describe(&self, session: &Session) -> ::witbind::rt::String {
-        ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "describe")
+        ::witbind::rt::native_missing!(Host, describe)
     }
     fn session_new(&self, settings: &Settings) -> Session {
-        ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "[constructor]session")
+        ::witbind::rt::native_missing!(Host, session_new)
     }
-}
-/// Natively: makes `host` this thread's implementation of `witbind-fixtures:world-items/world-items` until the returned guard is dropped (the one installed before comes back then).
-#[rustfmt::skip]
-#[cfg(not(any(target_arch = "wasm32", miri)))]
-pub fn install(host: impl Host) -> ::witbind::rt::native::Installed {
-    ::witbind::rt::native::install::<dyn Host>(::witbind::rt::Box::new(host))
 }
 /// Natively (`cargo test` on the host): a test's object behind an imported [`Session`], with its methods; `Session::from(object)` hands it to the guest. A method left out panics when the guest calls it, naming it.
 #[rustfmt::skip]
@@ -162,9 +151,7 @@ pub fn install(host: impl Host) -> ::witbind::rt::native::Installed {
 #[allow(unused_variables, clippy::len_without_is_empty)]
 pub trait HostSession: 'static {
     fn mode(&self) -> Mode {
-        ::witbind::rt::native::missing::<
-            dyn HostSession,
-        >(&__NATIVE, "[method]session.mode")
+        ::witbind::rt::native_missing!(HostSession, mode)
     }
 }
 #[rustfmt::skip]
@@ -235,24 +222,14 @@ pub mod clock {
             nanos: _l3,
         }
     }
-    #[cfg(not(any(target_arch = "wasm32", miri)))]
-    const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
-        wit: "clock",
-        module: "clock",
-        install: "install",
-    };
+    ::witbind::rt::native_scope!("clock", Host, install);
     /// Natively (`cargo test` on the host): the imports of `clock`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
     #[cfg(not(any(target_arch = "wasm32", miri)))]
     #[allow(unused_variables, clippy::len_without_is_empty)]
     pub trait Host: 'static {
         fn now(&self) -> Instant {
-            ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "now")
+            ::witbind::rt::native_missing!(Host, now)
         }
-    }
-    /// Natively: makes `host` this thread's implementation of `clock` until the returned guard is dropped (the one installed before comes back then).
-    #[cfg(not(any(target_arch = "wasm32", miri)))]
-    pub fn install(host: impl Host) -> ::witbind::rt::native::Installed {
-        ::witbind::rt::native::install::<dyn Host>(::witbind::rt::Box::new(host))
     }
 }
 #[rustfmt::skip]

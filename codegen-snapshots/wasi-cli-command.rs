@@ -111,12 +111,7 @@ pub mod wasi {
                 let _case3 = || unsafe { ::witbind::rt::take_string_at(_ptr1.add(4)) };
                 unsafe { ::witbind::rt::lift_option(_l2, _case3) }
             }
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
-                wit: "wasi:cli/environment@0.2.12",
-                module: "wasi::cli::environment",
-                install: "install",
-            };
+            ::witbind::rt::native_scope!("wasi:cli/environment@0.2.12", Host, install);
             /// Natively (`cargo test` on the host): the imports of `wasi:cli/environment@0.2.12`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
@@ -124,23 +119,14 @@ pub mod wasi {
                 fn get_environment(
                     &self,
                 ) -> ::witbind::rt::Vec<(::witbind::rt::String, ::witbind::rt::String)> {
-                    ::witbind::rt::native::missing::<
-                        dyn Host,
-                    >(&__NATIVE, "get-environment")
+                    ::witbind::rt::native_missing!(Host, get_environment)
                 }
                 fn get_arguments(&self) -> ::witbind::rt::Vec<::witbind::rt::String> {
-                    ::witbind::rt::native::missing::<
-                        dyn Host,
-                    >(&__NATIVE, "get-arguments")
+                    ::witbind::rt::native_missing!(Host, get_arguments)
                 }
                 fn initial_cwd(&self) -> ::core::option::Option<::witbind::rt::String> {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "initial-cwd")
+                    ::witbind::rt::native_missing!(Host, initial_cwd)
                 }
-            }
-            /// Natively: makes `host` this thread's implementation of `wasi:cli/environment@0.2.12` until the returned guard is dropped (the one installed before comes back then).
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            pub fn install(host: impl Host) -> ::witbind::rt::native::Installed {
-                ::witbind::rt::native::install::<dyn Host>(::witbind::rt::Box::new(host))
             }
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables)]
@@ -193,29 +179,17 @@ pub mod wasi {
                 wit_import!("exit-with-code", (i32));
                 unsafe { _wit_import(::witbind::rt::as_i32(status_code)) };
             }
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
-                wit: "wasi:cli/exit@0.2.12",
-                module: "wasi::cli::exit",
-                install: "install",
-            };
+            ::witbind::rt::native_scope!("wasi:cli/exit@0.2.12", Host, install);
             /// Natively (`cargo test` on the host): the imports of `wasi:cli/exit@0.2.12`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
                 fn exit(&self, status: ::core::result::Result<(), ()>) {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "exit")
+                    ::witbind::rt::native_missing!(Host, exit)
                 }
                 fn exit_with_code(&self, status_code: u8) {
-                    ::witbind::rt::native::missing::<
-                        dyn Host,
-                    >(&__NATIVE, "exit-with-code")
+                    ::witbind::rt::native_missing!(Host, exit_with_code)
                 }
-            }
-            /// Natively: makes `host` this thread's implementation of `wasi:cli/exit@0.2.12` until the returned guard is dropped (the one installed before comes back then).
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            pub fn install(host: impl Host) -> ::witbind::rt::native::Installed {
-                ::witbind::rt::native::install::<dyn Host>(::witbind::rt::Box::new(host))
             }
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables)]
@@ -245,24 +219,14 @@ pub mod wasi {
                 let _ret1 = unsafe { _wit_import() };
                 unsafe { InputStream::from_handle(_ret1 as u32) }
             }
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
-                wit: "wasi:cli/stdin@0.2.12",
-                module: "wasi::cli::stdin",
-                install: "install",
-            };
+            ::witbind::rt::native_scope!("wasi:cli/stdin@0.2.12", Host, install);
             /// Natively (`cargo test` on the host): the imports of `wasi:cli/stdin@0.2.12`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
                 fn get_stdin(&self) -> InputStream {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "get-stdin")
+                    ::witbind::rt::native_missing!(Host, get_stdin)
                 }
-            }
-            /// Natively: makes `host` this thread's implementation of `wasi:cli/stdin@0.2.12` until the returned guard is dropped (the one installed before comes back then).
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            pub fn install(host: impl Host) -> ::witbind::rt::native::Installed {
-                ::witbind::rt::native::install::<dyn Host>(::witbind::rt::Box::new(host))
             }
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables)]
@@ -289,24 +253,14 @@ pub mod wasi {
                 let _ret1 = unsafe { _wit_import() };
                 unsafe { OutputStream::from_handle(_ret1 as u32) }
             }
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
-                wit: "wasi:cli/stdout@0.2.12",
-                module: "wasi::cli::stdout",
-                install: "install",
-            };
+            ::witbind::rt::native_scope!("wasi:cli/stdout@0.2.12", Host, install);
             /// Natively (`cargo test` on the host): the imports of `wasi:cli/stdout@0.2.12`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
                 fn get_stdout(&self) -> OutputStream {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "get-stdout")
+                    ::witbind::rt::native_missing!(Host, get_stdout)
                 }
-            }
-            /// Natively: makes `host` this thread's implementation of `wasi:cli/stdout@0.2.12` until the returned guard is dropped (the one installed before comes back then).
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            pub fn install(host: impl Host) -> ::witbind::rt::native::Installed {
-                ::witbind::rt::native::install::<dyn Host>(::witbind::rt::Box::new(host))
             }
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables)]
@@ -333,24 +287,14 @@ pub mod wasi {
                 let _ret1 = unsafe { _wit_import() };
                 unsafe { OutputStream::from_handle(_ret1 as u32) }
             }
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
-                wit: "wasi:cli/stderr@0.2.12",
-                module: "wasi::cli::stderr",
-                install: "install",
-            };
+            ::witbind::rt::native_scope!("wasi:cli/stderr@0.2.12", Host, install);
             /// Natively (`cargo test` on the host): the imports of `wasi:cli/stderr@0.2.12`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
                 fn get_stderr(&self) -> OutputStream {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "get-stderr")
+                    ::witbind::rt::native_missing!(Host, get_stderr)
                 }
-            }
-            /// Natively: makes `host` this thread's implementation of `wasi:cli/stderr@0.2.12` until the returned guard is dropped (the one installed before comes back then).
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            pub fn install(host: impl Host) -> ::witbind::rt::native::Installed {
-                ::witbind::rt::native::install::<dyn Host>(::witbind::rt::Box::new(host))
             }
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables)]
@@ -380,12 +324,7 @@ pub mod wasi {
                 "[resource-drop]terminal-input"
             );
             impl TerminalInput {}
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
-                wit: "wasi:cli/terminal-input@0.2.12",
-                module: "wasi::cli::terminal_input",
-                install: "install",
-            };
+            ::witbind::rt::native_scope!("wasi:cli/terminal-input@0.2.12");
             /// Natively (`cargo test` on the host): a test's object behind an imported [`TerminalInput`], with its methods; `TerminalInput::from(object)` hands it to the guest. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
@@ -412,12 +351,7 @@ pub mod wasi {
                 "[resource-drop]terminal-output"
             );
             impl TerminalOutput {}
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
-                wit: "wasi:cli/terminal-output@0.2.12",
-                module: "wasi::cli::terminal_output",
-                install: "install",
-            };
+            ::witbind::rt::native_scope!("wasi:cli/terminal-output@0.2.12");
             /// Natively (`cargo test` on the host): a test's object behind an imported [`TerminalOutput`], with its methods; `TerminalOutput::from(object)` hands it to the guest. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
@@ -454,26 +388,16 @@ pub mod wasi {
                 };
                 unsafe { ::witbind::rt::lift_option(_l2, _case4) }
             }
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
-                wit: "wasi:cli/terminal-stdin@0.2.12",
-                module: "wasi::cli::terminal_stdin",
-                install: "install",
-            };
+            ::witbind::rt::native_scope!(
+                "wasi:cli/terminal-stdin@0.2.12", Host, install
+            );
             /// Natively (`cargo test` on the host): the imports of `wasi:cli/terminal-stdin@0.2.12`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
                 fn get_terminal_stdin(&self) -> ::core::option::Option<TerminalInput> {
-                    ::witbind::rt::native::missing::<
-                        dyn Host,
-                    >(&__NATIVE, "get-terminal-stdin")
+                    ::witbind::rt::native_missing!(Host, get_terminal_stdin)
                 }
-            }
-            /// Natively: makes `host` this thread's implementation of `wasi:cli/terminal-stdin@0.2.12` until the returned guard is dropped (the one installed before comes back then).
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            pub fn install(host: impl Host) -> ::witbind::rt::native::Installed {
-                ::witbind::rt::native::install::<dyn Host>(::witbind::rt::Box::new(host))
             }
         }
         /// An interface providing an optional `terminal-output` for stdout as a
@@ -506,26 +430,16 @@ pub mod wasi {
                 };
                 unsafe { ::witbind::rt::lift_option(_l2, _case4) }
             }
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
-                wit: "wasi:cli/terminal-stdout@0.2.12",
-                module: "wasi::cli::terminal_stdout",
-                install: "install",
-            };
+            ::witbind::rt::native_scope!(
+                "wasi:cli/terminal-stdout@0.2.12", Host, install
+            );
             /// Natively (`cargo test` on the host): the imports of `wasi:cli/terminal-stdout@0.2.12`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
                 fn get_terminal_stdout(&self) -> ::core::option::Option<TerminalOutput> {
-                    ::witbind::rt::native::missing::<
-                        dyn Host,
-                    >(&__NATIVE, "get-terminal-stdout")
+                    ::witbind::rt::native_missing!(Host, get_terminal_stdout)
                 }
-            }
-            /// Natively: makes `host` this thread's implementation of `wasi:cli/terminal-stdout@0.2.12` until the returned guard is dropped (the one installed before comes back then).
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            pub fn install(host: impl Host) -> ::witbind::rt::native::Installed {
-                ::witbind::rt::native::install::<dyn Host>(::witbind::rt::Box::new(host))
             }
         }
         /// An interface providing an optional `terminal-output` for stderr as a
@@ -558,26 +472,16 @@ pub mod wasi {
                 };
                 unsafe { ::witbind::rt::lift_option(_l2, _case4) }
             }
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
-                wit: "wasi:cli/terminal-stderr@0.2.12",
-                module: "wasi::cli::terminal_stderr",
-                install: "install",
-            };
+            ::witbind::rt::native_scope!(
+                "wasi:cli/terminal-stderr@0.2.12", Host, install
+            );
             /// Natively (`cargo test` on the host): the imports of `wasi:cli/terminal-stderr@0.2.12`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
                 fn get_terminal_stderr(&self) -> ::core::option::Option<TerminalOutput> {
-                    ::witbind::rt::native::missing::<
-                        dyn Host,
-                    >(&__NATIVE, "get-terminal-stderr")
+                    ::witbind::rt::native_missing!(Host, get_terminal_stderr)
                 }
-            }
-            /// Natively: makes `host` this thread's implementation of `wasi:cli/terminal-stderr@0.2.12` until the returned guard is dropped (the one installed before comes back then).
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            pub fn install(host: impl Host) -> ::witbind::rt::native::Installed {
-                ::witbind::rt::native::install::<dyn Host>(::witbind::rt::Box::new(host))
             }
         }
     }
@@ -634,20 +538,13 @@ pub mod wasi {
                     unsafe { ::witbind::rt::take_string_at(_ptr1) }
                 }
             }
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
-                wit: "wasi:io/error@0.2.12",
-                module: "wasi::io::error",
-                install: "install",
-            };
+            ::witbind::rt::native_scope!("wasi:io/error@0.2.12");
             /// Natively (`cargo test` on the host): a test's object behind an imported [`Error`], with its methods; `Error::from(object)` hands it to the guest. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait HostError: 'static {
                 fn to_debug_string(&self) -> ::witbind::rt::String {
-                    ::witbind::rt::native::missing::<
-                        dyn HostError,
-                    >(&__NATIVE, "[method]error.to-debug-string")
+                    ::witbind::rt::native_missing!(HostError, to_debug_string)
                 }
             }
             ::witbind::rt::native_resource!(Error, HostError);
@@ -731,38 +628,24 @@ pub mod wasi {
                 unsafe { ::witbind::rt::cabi_dealloc(_array2, _len2 * 4, 4) };
                 unsafe { ::witbind::rt::take_list_at::<u32>(_ptr4) }
             }
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
-                wit: "wasi:io/poll@0.2.12",
-                module: "wasi::io::poll",
-                install: "install",
-            };
+            ::witbind::rt::native_scope!("wasi:io/poll@0.2.12", Host, install);
             /// Natively (`cargo test` on the host): the imports of `wasi:io/poll@0.2.12`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
                 fn poll(&self, in_: &[&Pollable]) -> ::witbind::rt::Vec<u32> {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "poll")
+                    ::witbind::rt::native_missing!(Host, poll)
                 }
-            }
-            /// Natively: makes `host` this thread's implementation of `wasi:io/poll@0.2.12` until the returned guard is dropped (the one installed before comes back then).
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            pub fn install(host: impl Host) -> ::witbind::rt::native::Installed {
-                ::witbind::rt::native::install::<dyn Host>(::witbind::rt::Box::new(host))
             }
             /// Natively (`cargo test` on the host): a test's object behind an imported [`Pollable`], with its methods; `Pollable::from(object)` hands it to the guest. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait HostPollable: 'static {
                 fn ready(&self) -> bool {
-                    ::witbind::rt::native::missing::<
-                        dyn HostPollable,
-                    >(&__NATIVE, "[method]pollable.ready")
+                    ::witbind::rt::native_missing!(HostPollable, ready)
                 }
                 fn block(&self) {
-                    ::witbind::rt::native::missing::<
-                        dyn HostPollable,
-                    >(&__NATIVE, "[method]pollable.block")
+                    ::witbind::rt::native_missing!(HostPollable, block)
                 }
             }
             ::witbind::rt::native_resource!(Pollable, HostPollable);
@@ -1406,12 +1289,7 @@ pub mod wasi {
                     unsafe { ::witbind::rt::lift_result(_l2, _case4, _case8) }
                 }
             }
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
-                wit: "wasi:io/streams@0.2.12",
-                module: "wasi::io::streams",
-                install: "install",
-            };
+            ::witbind::rt::native_scope!("wasi:io/streams@0.2.12");
             /// Natively (`cargo test` on the host): a test's object behind an imported [`InputStream`], with its methods; `InputStream::from(object)` hands it to the guest. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
@@ -1420,35 +1298,25 @@ pub mod wasi {
                     &self,
                     len: u64,
                 ) -> ::core::result::Result<::witbind::rt::Vec<u8>, StreamError> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostInputStream,
-                    >(&__NATIVE, "[method]input-stream.read")
+                    ::witbind::rt::native_missing!(HostInputStream, read)
                 }
                 fn blocking_read(
                     &self,
                     len: u64,
                 ) -> ::core::result::Result<::witbind::rt::Vec<u8>, StreamError> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostInputStream,
-                    >(&__NATIVE, "[method]input-stream.blocking-read")
+                    ::witbind::rt::native_missing!(HostInputStream, blocking_read)
                 }
                 fn skip(&self, len: u64) -> ::core::result::Result<u64, StreamError> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostInputStream,
-                    >(&__NATIVE, "[method]input-stream.skip")
+                    ::witbind::rt::native_missing!(HostInputStream, skip)
                 }
                 fn blocking_skip(
                     &self,
                     len: u64,
                 ) -> ::core::result::Result<u64, StreamError> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostInputStream,
-                    >(&__NATIVE, "[method]input-stream.blocking-skip")
+                    ::witbind::rt::native_missing!(HostInputStream, blocking_skip)
                 }
                 fn subscribe(&self) -> Pollable {
-                    ::witbind::rt::native::missing::<
-                        dyn HostInputStream,
-                    >(&__NATIVE, "[method]input-stream.subscribe")
+                    ::witbind::rt::native_missing!(HostInputStream, subscribe)
                 }
             }
             ::witbind::rt::native_resource!(InputStream, HostInputStream);
@@ -1457,74 +1325,58 @@ pub mod wasi {
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait HostOutputStream: 'static {
                 fn check_write(&self) -> ::core::result::Result<u64, StreamError> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostOutputStream,
-                    >(&__NATIVE, "[method]output-stream.check-write")
+                    ::witbind::rt::native_missing!(HostOutputStream, check_write)
                 }
                 fn write(
                     &self,
                     contents: &[u8],
                 ) -> ::core::result::Result<(), StreamError> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostOutputStream,
-                    >(&__NATIVE, "[method]output-stream.write")
+                    ::witbind::rt::native_missing!(HostOutputStream, write)
                 }
                 fn blocking_write_and_flush(
                     &self,
                     contents: &[u8],
                 ) -> ::core::result::Result<(), StreamError> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostOutputStream,
-                    >(&__NATIVE, "[method]output-stream.blocking-write-and-flush")
+                    ::witbind::rt::native_missing!(
+                        HostOutputStream, blocking_write_and_flush
+                    )
                 }
                 fn flush(&self) -> ::core::result::Result<(), StreamError> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostOutputStream,
-                    >(&__NATIVE, "[method]output-stream.flush")
+                    ::witbind::rt::native_missing!(HostOutputStream, flush)
                 }
                 fn blocking_flush(&self) -> ::core::result::Result<(), StreamError> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostOutputStream,
-                    >(&__NATIVE, "[method]output-stream.blocking-flush")
+                    ::witbind::rt::native_missing!(HostOutputStream, blocking_flush)
                 }
                 fn subscribe(&self) -> Pollable {
-                    ::witbind::rt::native::missing::<
-                        dyn HostOutputStream,
-                    >(&__NATIVE, "[method]output-stream.subscribe")
+                    ::witbind::rt::native_missing!(HostOutputStream, subscribe)
                 }
                 fn write_zeroes(
                     &self,
                     len: u64,
                 ) -> ::core::result::Result<(), StreamError> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostOutputStream,
-                    >(&__NATIVE, "[method]output-stream.write-zeroes")
+                    ::witbind::rt::native_missing!(HostOutputStream, write_zeroes)
                 }
                 fn blocking_write_zeroes_and_flush(
                     &self,
                     len: u64,
                 ) -> ::core::result::Result<(), StreamError> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostOutputStream,
-                    >(&__NATIVE, "[method]output-stream.blocking-write-zeroes-and-flush")
+                    ::witbind::rt::native_missing!(
+                        HostOutputStream, blocking_write_zeroes_and_flush
+                    )
                 }
                 fn splice(
                     &self,
                     src: &InputStream,
                     len: u64,
                 ) -> ::core::result::Result<u64, StreamError> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostOutputStream,
-                    >(&__NATIVE, "[method]output-stream.splice")
+                    ::witbind::rt::native_missing!(HostOutputStream, splice)
                 }
                 fn blocking_splice(
                     &self,
                     src: &InputStream,
                     len: u64,
                 ) -> ::core::result::Result<u64, StreamError> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostOutputStream,
-                    >(&__NATIVE, "[method]output-stream.blocking-splice")
+                    ::witbind::rt::native_missing!(HostOutputStream, blocking_splice)
                 }
             }
             ::witbind::rt::native_resource!(OutputStream, HostOutputStream);
@@ -1701,37 +1553,25 @@ pub mod wasi {
                 let _ret1 = unsafe { _wit_import(::witbind::rt::as_i64(when)) };
                 unsafe { Pollable::from_handle(_ret1 as u32) }
             }
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
-                wit: "wasi:clocks/monotonic-clock@0.2.12",
-                module: "wasi::clocks::monotonic_clock",
-                install: "install",
-            };
+            ::witbind::rt::native_scope!(
+                "wasi:clocks/monotonic-clock@0.2.12", Host, install
+            );
             /// Natively (`cargo test` on the host): the imports of `wasi:clocks/monotonic-clock@0.2.12`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
                 fn now(&self) -> Instant {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "now")
+                    ::witbind::rt::native_missing!(Host, now)
                 }
                 fn resolution(&self) -> Duration {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "resolution")
+                    ::witbind::rt::native_missing!(Host, resolution)
                 }
                 fn subscribe_instant(&self, when: Instant) -> Pollable {
-                    ::witbind::rt::native::missing::<
-                        dyn Host,
-                    >(&__NATIVE, "subscribe-instant")
+                    ::witbind::rt::native_missing!(Host, subscribe_instant)
                 }
                 fn subscribe_duration(&self, when: Duration) -> Pollable {
-                    ::witbind::rt::native::missing::<
-                        dyn Host,
-                    >(&__NATIVE, "subscribe-duration")
+                    ::witbind::rt::native_missing!(Host, subscribe_duration)
                 }
-            }
-            /// Natively: makes `host` this thread's implementation of `wasi:clocks/monotonic-clock@0.2.12` until the returned guard is dropped (the one installed before comes back then).
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            pub fn install(host: impl Host) -> ::witbind::rt::native::Installed {
-                ::witbind::rt::native::install::<dyn Host>(::witbind::rt::Box::new(host))
             }
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables)]
@@ -1832,27 +1672,17 @@ pub mod wasi {
                     nanoseconds: _l3,
                 }
             }
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
-                wit: "wasi:clocks/wall-clock@0.2.12",
-                module: "wasi::clocks::wall_clock",
-                install: "install",
-            };
+            ::witbind::rt::native_scope!("wasi:clocks/wall-clock@0.2.12", Host, install);
             /// Natively (`cargo test` on the host): the imports of `wasi:clocks/wall-clock@0.2.12`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
                 fn now(&self) -> Datetime {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "now")
+                    ::witbind::rt::native_missing!(Host, now)
                 }
                 fn resolution(&self) -> Datetime {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "resolution")
+                    ::witbind::rt::native_missing!(Host, resolution)
                 }
-            }
-            /// Natively: makes `host` this thread's implementation of `wasi:clocks/wall-clock@0.2.12` until the returned guard is dropped (the one installed before comes back then).
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            pub fn install(host: impl Host) -> ::witbind::rt::native::Installed {
-                ::witbind::rt::native::install::<dyn Host>(::witbind::rt::Box::new(host))
             }
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables)]
@@ -3415,12 +3245,7 @@ pub mod wasi {
                 };
                 unsafe { ::witbind::rt::lift_option(_l2, _case4) }
             }
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
-                wit: "wasi:filesystem/types@0.2.12",
-                module: "wasi::filesystem::types",
-                install: "install",
-            };
+            ::witbind::rt::native_scope!("wasi:filesystem/types@0.2.12", Host, install);
             /// Natively (`cargo test` on the host): the imports of `wasi:filesystem/types@0.2.12`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
@@ -3429,15 +3254,8 @@ pub mod wasi {
                     &self,
                     err: &Error,
                 ) -> ::core::option::Option<ErrorCode> {
-                    ::witbind::rt::native::missing::<
-                        dyn Host,
-                    >(&__NATIVE, "filesystem-error-code")
+                    ::witbind::rt::native_missing!(Host, filesystem_error_code)
                 }
-            }
-            /// Natively: makes `host` this thread's implementation of `wasi:filesystem/types@0.2.12` until the returned guard is dropped (the one installed before comes back then).
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            pub fn install(host: impl Host) -> ::witbind::rt::native::Installed {
-                ::witbind::rt::native::install::<dyn Host>(::witbind::rt::Box::new(host))
             }
             /// Natively (`cargo test` on the host): a test's object behind an imported [`Descriptor`], with its methods; `Descriptor::from(object)` hands it to the guest. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
@@ -3447,24 +3265,18 @@ pub mod wasi {
                     &self,
                     offset: Filesize,
                 ) -> ::core::result::Result<InputStream, ErrorCode> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostDescriptor,
-                    >(&__NATIVE, "[method]descriptor.read-via-stream")
+                    ::witbind::rt::native_missing!(HostDescriptor, read_via_stream)
                 }
                 fn write_via_stream(
                     &self,
                     offset: Filesize,
                 ) -> ::core::result::Result<OutputStream, ErrorCode> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostDescriptor,
-                    >(&__NATIVE, "[method]descriptor.write-via-stream")
+                    ::witbind::rt::native_missing!(HostDescriptor, write_via_stream)
                 }
                 fn append_via_stream(
                     &self,
                 ) -> ::core::result::Result<OutputStream, ErrorCode> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostDescriptor,
-                    >(&__NATIVE, "[method]descriptor.append-via-stream")
+                    ::witbind::rt::native_missing!(HostDescriptor, append_via_stream)
                 }
                 fn advise(
                     &self,
@@ -3472,95 +3284,69 @@ pub mod wasi {
                     length: Filesize,
                     advice: Advice,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostDescriptor,
-                    >(&__NATIVE, "[method]descriptor.advise")
+                    ::witbind::rt::native_missing!(HostDescriptor, advise)
                 }
                 fn sync_data(&self) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostDescriptor,
-                    >(&__NATIVE, "[method]descriptor.sync-data")
+                    ::witbind::rt::native_missing!(HostDescriptor, sync_data)
                 }
                 fn get_flags(
                     &self,
                 ) -> ::core::result::Result<DescriptorFlags, ErrorCode> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostDescriptor,
-                    >(&__NATIVE, "[method]descriptor.get-flags")
+                    ::witbind::rt::native_missing!(HostDescriptor, get_flags)
                 }
                 fn get_type(&self) -> ::core::result::Result<DescriptorType, ErrorCode> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostDescriptor,
-                    >(&__NATIVE, "[method]descriptor.get-type")
+                    ::witbind::rt::native_missing!(HostDescriptor, get_type)
                 }
                 fn set_size(
                     &self,
                     size: Filesize,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostDescriptor,
-                    >(&__NATIVE, "[method]descriptor.set-size")
+                    ::witbind::rt::native_missing!(HostDescriptor, set_size)
                 }
                 fn set_times(
                     &self,
                     data_access_timestamp: NewTimestamp,
                     data_modification_timestamp: NewTimestamp,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostDescriptor,
-                    >(&__NATIVE, "[method]descriptor.set-times")
+                    ::witbind::rt::native_missing!(HostDescriptor, set_times)
                 }
                 fn read(
                     &self,
                     length: Filesize,
                     offset: Filesize,
                 ) -> ::core::result::Result<(::witbind::rt::Vec<u8>, bool), ErrorCode> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostDescriptor,
-                    >(&__NATIVE, "[method]descriptor.read")
+                    ::witbind::rt::native_missing!(HostDescriptor, read)
                 }
                 fn write(
                     &self,
                     buffer: &[u8],
                     offset: Filesize,
                 ) -> ::core::result::Result<Filesize, ErrorCode> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostDescriptor,
-                    >(&__NATIVE, "[method]descriptor.write")
+                    ::witbind::rt::native_missing!(HostDescriptor, write)
                 }
                 fn read_directory(
                     &self,
                 ) -> ::core::result::Result<DirectoryEntryStream, ErrorCode> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostDescriptor,
-                    >(&__NATIVE, "[method]descriptor.read-directory")
+                    ::witbind::rt::native_missing!(HostDescriptor, read_directory)
                 }
                 fn sync(&self) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostDescriptor,
-                    >(&__NATIVE, "[method]descriptor.sync")
+                    ::witbind::rt::native_missing!(HostDescriptor, sync)
                 }
                 fn create_directory_at(
                     &self,
                     path: &str,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostDescriptor,
-                    >(&__NATIVE, "[method]descriptor.create-directory-at")
+                    ::witbind::rt::native_missing!(HostDescriptor, create_directory_at)
                 }
                 fn stat(&self) -> ::core::result::Result<DescriptorStat, ErrorCode> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostDescriptor,
-                    >(&__NATIVE, "[method]descriptor.stat")
+                    ::witbind::rt::native_missing!(HostDescriptor, stat)
                 }
                 fn stat_at(
                     &self,
                     path_flags: PathFlags,
                     path: &str,
                 ) -> ::core::result::Result<DescriptorStat, ErrorCode> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostDescriptor,
-                    >(&__NATIVE, "[method]descriptor.stat-at")
+                    ::witbind::rt::native_missing!(HostDescriptor, stat_at)
                 }
                 fn set_times_at(
                     &self,
@@ -3569,9 +3355,7 @@ pub mod wasi {
                     data_access_timestamp: NewTimestamp,
                     data_modification_timestamp: NewTimestamp,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostDescriptor,
-                    >(&__NATIVE, "[method]descriptor.set-times-at")
+                    ::witbind::rt::native_missing!(HostDescriptor, set_times_at)
                 }
                 fn link_at(
                     &self,
@@ -3580,9 +3364,7 @@ pub mod wasi {
                     new_descriptor: &Descriptor,
                     new_path: &str,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostDescriptor,
-                    >(&__NATIVE, "[method]descriptor.link-at")
+                    ::witbind::rt::native_missing!(HostDescriptor, link_at)
                 }
                 fn open_at(
                     &self,
@@ -3591,25 +3373,19 @@ pub mod wasi {
                     open_flags: OpenFlags,
                     flags: DescriptorFlags,
                 ) -> ::core::result::Result<Descriptor, ErrorCode> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostDescriptor,
-                    >(&__NATIVE, "[method]descriptor.open-at")
+                    ::witbind::rt::native_missing!(HostDescriptor, open_at)
                 }
                 fn readlink_at(
                     &self,
                     path: &str,
                 ) -> ::core::result::Result<::witbind::rt::String, ErrorCode> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostDescriptor,
-                    >(&__NATIVE, "[method]descriptor.readlink-at")
+                    ::witbind::rt::native_missing!(HostDescriptor, readlink_at)
                 }
                 fn remove_directory_at(
                     &self,
                     path: &str,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostDescriptor,
-                    >(&__NATIVE, "[method]descriptor.remove-directory-at")
+                    ::witbind::rt::native_missing!(HostDescriptor, remove_directory_at)
                 }
                 fn rename_at(
                     &self,
@@ -3617,47 +3393,35 @@ pub mod wasi {
                     new_descriptor: &Descriptor,
                     new_path: &str,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostDescriptor,
-                    >(&__NATIVE, "[method]descriptor.rename-at")
+                    ::witbind::rt::native_missing!(HostDescriptor, rename_at)
                 }
                 fn symlink_at(
                     &self,
                     old_path: &str,
                     new_path: &str,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostDescriptor,
-                    >(&__NATIVE, "[method]descriptor.symlink-at")
+                    ::witbind::rt::native_missing!(HostDescriptor, symlink_at)
                 }
                 fn unlink_file_at(
                     &self,
                     path: &str,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostDescriptor,
-                    >(&__NATIVE, "[method]descriptor.unlink-file-at")
+                    ::witbind::rt::native_missing!(HostDescriptor, unlink_file_at)
                 }
                 fn is_same_object(&self, other: &Descriptor) -> bool {
-                    ::witbind::rt::native::missing::<
-                        dyn HostDescriptor,
-                    >(&__NATIVE, "[method]descriptor.is-same-object")
+                    ::witbind::rt::native_missing!(HostDescriptor, is_same_object)
                 }
                 fn metadata_hash(
                     &self,
                 ) -> ::core::result::Result<MetadataHashValue, ErrorCode> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostDescriptor,
-                    >(&__NATIVE, "[method]descriptor.metadata-hash")
+                    ::witbind::rt::native_missing!(HostDescriptor, metadata_hash)
                 }
                 fn metadata_hash_at(
                     &self,
                     path_flags: PathFlags,
                     path: &str,
                 ) -> ::core::result::Result<MetadataHashValue, ErrorCode> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostDescriptor,
-                    >(&__NATIVE, "[method]descriptor.metadata-hash-at")
+                    ::witbind::rt::native_missing!(HostDescriptor, metadata_hash_at)
                 }
             }
             ::witbind::rt::native_resource!(Descriptor, HostDescriptor);
@@ -3671,9 +3435,9 @@ pub mod wasi {
                     ::core::option::Option<DirectoryEntry>,
                     ErrorCode,
                 > {
-                    ::witbind::rt::native::missing::<
-                        dyn HostDirectoryEntryStream,
-                    >(&__NATIVE, "[method]directory-entry-stream.read-directory-entry")
+                    ::witbind::rt::native_missing!(
+                        HostDirectoryEntryStream, read_directory_entry
+                    )
                 }
             }
             ::witbind::rt::native_resource!(
@@ -3773,12 +3537,9 @@ pub mod wasi {
                 };
                 unsafe { ::witbind::rt::lift_list(_list2, 12, 4, _lift3) }
             }
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
-                wit: "wasi:filesystem/preopens@0.2.12",
-                module: "wasi::filesystem::preopens",
-                install: "install",
-            };
+            ::witbind::rt::native_scope!(
+                "wasi:filesystem/preopens@0.2.12", Host, install
+            );
             /// Natively (`cargo test` on the host): the imports of `wasi:filesystem/preopens@0.2.12`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
@@ -3786,15 +3547,8 @@ pub mod wasi {
                 fn get_directories(
                     &self,
                 ) -> ::witbind::rt::Vec<(Descriptor, ::witbind::rt::String)> {
-                    ::witbind::rt::native::missing::<
-                        dyn Host,
-                    >(&__NATIVE, "get-directories")
+                    ::witbind::rt::native_missing!(Host, get_directories)
                 }
-            }
-            /// Natively: makes `host` this thread's implementation of `wasi:filesystem/preopens@0.2.12` until the returned guard is dropped (the one installed before comes back then).
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            pub fn install(host: impl Host) -> ::witbind::rt::native::Installed {
-                ::witbind::rt::native::install::<dyn Host>(::witbind::rt::Box::new(host))
             }
         }
     }
@@ -4090,12 +3844,7 @@ pub mod wasi {
                 Ipv4(Ipv4SocketAddress),
                 Ipv6(Ipv6SocketAddress),
             }
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
-                wit: "wasi:sockets/network@0.2.12",
-                module: "wasi::sockets::network",
-                install: "install",
-            };
+            ::witbind::rt::native_scope!("wasi:sockets/network@0.2.12");
             /// Natively (`cargo test` on the host): a test's object behind an imported [`Network`], with its methods; `Network::from(object)` hands it to the guest. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
@@ -4423,26 +4172,16 @@ pub mod wasi {
                 let _ret1 = unsafe { _wit_import() };
                 unsafe { Network::from_handle(_ret1 as u32) }
             }
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
-                wit: "wasi:sockets/instance-network@0.2.12",
-                module: "wasi::sockets::instance_network",
-                install: "install",
-            };
+            ::witbind::rt::native_scope!(
+                "wasi:sockets/instance-network@0.2.12", Host, install
+            );
             /// Natively (`cargo test` on the host): the imports of `wasi:sockets/instance-network@0.2.12`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
                 fn instance_network(&self) -> Network {
-                    ::witbind::rt::native::missing::<
-                        dyn Host,
-                    >(&__NATIVE, "instance-network")
+                    ::witbind::rt::native_missing!(Host, instance_network)
                 }
-            }
-            /// Natively: makes `host` this thread's implementation of `wasi:sockets/instance-network@0.2.12` until the returned guard is dropped (the one installed before comes back then).
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            pub fn install(host: impl Host) -> ::witbind::rt::native::Installed {
-                ::witbind::rt::native::install::<dyn Host>(::witbind::rt::Box::new(host))
             }
         }
         pub mod udp {
@@ -5181,12 +4920,7 @@ pub mod wasi {
                     unsafe { Pollable::from_handle(_ret1 as u32) }
                 }
             }
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
-                wit: "wasi:sockets/udp@0.2.12",
-                module: "wasi::sockets::udp",
-                install: "install",
-            };
+            ::witbind::rt::native_scope!("wasi:sockets/udp@0.2.12");
             /// Natively (`cargo test` on the host): a test's object behind an imported [`UdpSocket`], with its methods; `UdpSocket::from(object)` hands it to the guest. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
@@ -5196,14 +4930,10 @@ pub mod wasi {
                     network: &Network,
                     local_address: IpSocketAddress,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostUdpSocket,
-                    >(&__NATIVE, "[method]udp-socket.start-bind")
+                    ::witbind::rt::native_missing!(HostUdpSocket, start_bind)
                 }
                 fn finish_bind(&self) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostUdpSocket,
-                    >(&__NATIVE, "[method]udp-socket.finish-bind")
+                    ::witbind::rt::native_missing!(HostUdpSocket, finish_bind)
                 }
                 fn stream(
                     &self,
@@ -5212,72 +4942,52 @@ pub mod wasi {
                     (IncomingDatagramStream, OutgoingDatagramStream),
                     ErrorCode,
                 > {
-                    ::witbind::rt::native::missing::<
-                        dyn HostUdpSocket,
-                    >(&__NATIVE, "[method]udp-socket.stream")
+                    ::witbind::rt::native_missing!(HostUdpSocket, stream)
                 }
                 fn local_address(
                     &self,
                 ) -> ::core::result::Result<IpSocketAddress, ErrorCode> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostUdpSocket,
-                    >(&__NATIVE, "[method]udp-socket.local-address")
+                    ::witbind::rt::native_missing!(HostUdpSocket, local_address)
                 }
                 fn remote_address(
                     &self,
                 ) -> ::core::result::Result<IpSocketAddress, ErrorCode> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostUdpSocket,
-                    >(&__NATIVE, "[method]udp-socket.remote-address")
+                    ::witbind::rt::native_missing!(HostUdpSocket, remote_address)
                 }
                 fn address_family(&self) -> IpAddressFamily {
-                    ::witbind::rt::native::missing::<
-                        dyn HostUdpSocket,
-                    >(&__NATIVE, "[method]udp-socket.address-family")
+                    ::witbind::rt::native_missing!(HostUdpSocket, address_family)
                 }
                 fn unicast_hop_limit(&self) -> ::core::result::Result<u8, ErrorCode> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostUdpSocket,
-                    >(&__NATIVE, "[method]udp-socket.unicast-hop-limit")
+                    ::witbind::rt::native_missing!(HostUdpSocket, unicast_hop_limit)
                 }
                 fn set_unicast_hop_limit(
                     &self,
                     value: u8,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostUdpSocket,
-                    >(&__NATIVE, "[method]udp-socket.set-unicast-hop-limit")
+                    ::witbind::rt::native_missing!(HostUdpSocket, set_unicast_hop_limit)
                 }
                 fn receive_buffer_size(&self) -> ::core::result::Result<u64, ErrorCode> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostUdpSocket,
-                    >(&__NATIVE, "[method]udp-socket.receive-buffer-size")
+                    ::witbind::rt::native_missing!(HostUdpSocket, receive_buffer_size)
                 }
                 fn set_receive_buffer_size(
                     &self,
                     value: u64,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostUdpSocket,
-                    >(&__NATIVE, "[method]udp-socket.set-receive-buffer-size")
+                    ::witbind::rt::native_missing!(
+                        HostUdpSocket, set_receive_buffer_size
+                    )
                 }
                 fn send_buffer_size(&self) -> ::core::result::Result<u64, ErrorCode> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostUdpSocket,
-                    >(&__NATIVE, "[method]udp-socket.send-buffer-size")
+                    ::witbind::rt::native_missing!(HostUdpSocket, send_buffer_size)
                 }
                 fn set_send_buffer_size(
                     &self,
                     value: u64,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostUdpSocket,
-                    >(&__NATIVE, "[method]udp-socket.set-send-buffer-size")
+                    ::witbind::rt::native_missing!(HostUdpSocket, set_send_buffer_size)
                 }
                 fn subscribe(&self) -> Pollable {
-                    ::witbind::rt::native::missing::<
-                        dyn HostUdpSocket,
-                    >(&__NATIVE, "[method]udp-socket.subscribe")
+                    ::witbind::rt::native_missing!(HostUdpSocket, subscribe)
                 }
             }
             ::witbind::rt::native_resource!(UdpSocket, HostUdpSocket);
@@ -5292,14 +5002,10 @@ pub mod wasi {
                     ::witbind::rt::Vec<IncomingDatagram>,
                     ErrorCode,
                 > {
-                    ::witbind::rt::native::missing::<
-                        dyn HostIncomingDatagramStream,
-                    >(&__NATIVE, "[method]incoming-datagram-stream.receive")
+                    ::witbind::rt::native_missing!(HostIncomingDatagramStream, receive)
                 }
                 fn subscribe(&self) -> Pollable {
-                    ::witbind::rt::native::missing::<
-                        dyn HostIncomingDatagramStream,
-                    >(&__NATIVE, "[method]incoming-datagram-stream.subscribe")
+                    ::witbind::rt::native_missing!(HostIncomingDatagramStream, subscribe)
                 }
             }
             ::witbind::rt::native_resource!(
@@ -5310,22 +5016,18 @@ pub mod wasi {
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait HostOutgoingDatagramStream: 'static {
                 fn check_send(&self) -> ::core::result::Result<u64, ErrorCode> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostOutgoingDatagramStream,
-                    >(&__NATIVE, "[method]outgoing-datagram-stream.check-send")
+                    ::witbind::rt::native_missing!(
+                        HostOutgoingDatagramStream, check_send
+                    )
                 }
                 fn send(
                     &self,
                     datagrams: &[OutgoingDatagram],
                 ) -> ::core::result::Result<u64, ErrorCode> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostOutgoingDatagramStream,
-                    >(&__NATIVE, "[method]outgoing-datagram-stream.send")
+                    ::witbind::rt::native_missing!(HostOutgoingDatagramStream, send)
                 }
                 fn subscribe(&self) -> Pollable {
-                    ::witbind::rt::native::missing::<
-                        dyn HostOutgoingDatagramStream,
-                    >(&__NATIVE, "[method]outgoing-datagram-stream.subscribe")
+                    ::witbind::rt::native_missing!(HostOutgoingDatagramStream, subscribe)
                 }
             }
             ::witbind::rt::native_resource!(
@@ -5424,12 +5126,9 @@ pub mod wasi {
                 };
                 unsafe { ::witbind::rt::lift_result(_l2, _case4, _case6) }
             }
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
-                wit: "wasi:sockets/udp-create-socket@0.2.12",
-                module: "wasi::sockets::udp_create_socket",
-                install: "install",
-            };
+            ::witbind::rt::native_scope!(
+                "wasi:sockets/udp-create-socket@0.2.12", Host, install
+            );
             /// Natively (`cargo test` on the host): the imports of `wasi:sockets/udp-create-socket@0.2.12`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
@@ -5438,15 +5137,8 @@ pub mod wasi {
                     &self,
                     address_family: IpAddressFamily,
                 ) -> ::core::result::Result<UdpSocket, ErrorCode> {
-                    ::witbind::rt::native::missing::<
-                        dyn Host,
-                    >(&__NATIVE, "create-udp-socket")
+                    ::witbind::rt::native_missing!(Host, create_udp_socket)
                 }
-            }
-            /// Natively: makes `host` this thread's implementation of `wasi:sockets/udp-create-socket@0.2.12` until the returned guard is dropped (the one installed before comes back then).
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            pub fn install(host: impl Host) -> ::witbind::rt::native::Installed {
-                ::witbind::rt::native::install::<dyn Host>(::witbind::rt::Box::new(host))
             }
         }
         pub mod tcp {
@@ -6400,12 +6092,7 @@ pub mod wasi {
                     unsafe { ::witbind::rt::lift_result(_l2, || (), _case4) }
                 }
             }
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
-                wit: "wasi:sockets/tcp@0.2.12",
-                module: "wasi::sockets::tcp",
-                install: "install",
-            };
+            ::witbind::rt::native_scope!("wasi:sockets/tcp@0.2.12");
             /// Natively (`cargo test` on the host): a test's object behind an imported [`TcpSocket`], with its methods; `TcpSocket::from(object)` hands it to the guest. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
@@ -6415,40 +6102,28 @@ pub mod wasi {
                     network: &Network,
                     local_address: IpSocketAddress,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostTcpSocket,
-                    >(&__NATIVE, "[method]tcp-socket.start-bind")
+                    ::witbind::rt::native_missing!(HostTcpSocket, start_bind)
                 }
                 fn finish_bind(&self) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostTcpSocket,
-                    >(&__NATIVE, "[method]tcp-socket.finish-bind")
+                    ::witbind::rt::native_missing!(HostTcpSocket, finish_bind)
                 }
                 fn start_connect(
                     &self,
                     network: &Network,
                     remote_address: IpSocketAddress,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostTcpSocket,
-                    >(&__NATIVE, "[method]tcp-socket.start-connect")
+                    ::witbind::rt::native_missing!(HostTcpSocket, start_connect)
                 }
                 fn finish_connect(
                     &self,
                 ) -> ::core::result::Result<(InputStream, OutputStream), ErrorCode> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostTcpSocket,
-                    >(&__NATIVE, "[method]tcp-socket.finish-connect")
+                    ::witbind::rt::native_missing!(HostTcpSocket, finish_connect)
                 }
                 fn start_listen(&self) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostTcpSocket,
-                    >(&__NATIVE, "[method]tcp-socket.start-listen")
+                    ::witbind::rt::native_missing!(HostTcpSocket, start_listen)
                 }
                 fn finish_listen(&self) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostTcpSocket,
-                    >(&__NATIVE, "[method]tcp-socket.finish-listen")
+                    ::witbind::rt::native_missing!(HostTcpSocket, finish_listen)
                 }
                 fn accept(
                     &self,
@@ -6456,149 +6131,113 @@ pub mod wasi {
                     (TcpSocket, InputStream, OutputStream),
                     ErrorCode,
                 > {
-                    ::witbind::rt::native::missing::<
-                        dyn HostTcpSocket,
-                    >(&__NATIVE, "[method]tcp-socket.accept")
+                    ::witbind::rt::native_missing!(HostTcpSocket, accept)
                 }
                 fn local_address(
                     &self,
                 ) -> ::core::result::Result<IpSocketAddress, ErrorCode> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostTcpSocket,
-                    >(&__NATIVE, "[method]tcp-socket.local-address")
+                    ::witbind::rt::native_missing!(HostTcpSocket, local_address)
                 }
                 fn remote_address(
                     &self,
                 ) -> ::core::result::Result<IpSocketAddress, ErrorCode> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostTcpSocket,
-                    >(&__NATIVE, "[method]tcp-socket.remote-address")
+                    ::witbind::rt::native_missing!(HostTcpSocket, remote_address)
                 }
                 fn is_listening(&self) -> bool {
-                    ::witbind::rt::native::missing::<
-                        dyn HostTcpSocket,
-                    >(&__NATIVE, "[method]tcp-socket.is-listening")
+                    ::witbind::rt::native_missing!(HostTcpSocket, is_listening)
                 }
                 fn address_family(&self) -> IpAddressFamily {
-                    ::witbind::rt::native::missing::<
-                        dyn HostTcpSocket,
-                    >(&__NATIVE, "[method]tcp-socket.address-family")
+                    ::witbind::rt::native_missing!(HostTcpSocket, address_family)
                 }
                 fn set_listen_backlog_size(
                     &self,
                     value: u64,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostTcpSocket,
-                    >(&__NATIVE, "[method]tcp-socket.set-listen-backlog-size")
+                    ::witbind::rt::native_missing!(
+                        HostTcpSocket, set_listen_backlog_size
+                    )
                 }
                 fn keep_alive_enabled(&self) -> ::core::result::Result<bool, ErrorCode> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostTcpSocket,
-                    >(&__NATIVE, "[method]tcp-socket.keep-alive-enabled")
+                    ::witbind::rt::native_missing!(HostTcpSocket, keep_alive_enabled)
                 }
                 fn set_keep_alive_enabled(
                     &self,
                     value: bool,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostTcpSocket,
-                    >(&__NATIVE, "[method]tcp-socket.set-keep-alive-enabled")
+                    ::witbind::rt::native_missing!(HostTcpSocket, set_keep_alive_enabled)
                 }
                 fn keep_alive_idle_time(
                     &self,
                 ) -> ::core::result::Result<Duration, ErrorCode> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostTcpSocket,
-                    >(&__NATIVE, "[method]tcp-socket.keep-alive-idle-time")
+                    ::witbind::rt::native_missing!(HostTcpSocket, keep_alive_idle_time)
                 }
                 fn set_keep_alive_idle_time(
                     &self,
                     value: Duration,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostTcpSocket,
-                    >(&__NATIVE, "[method]tcp-socket.set-keep-alive-idle-time")
+                    ::witbind::rt::native_missing!(
+                        HostTcpSocket, set_keep_alive_idle_time
+                    )
                 }
                 fn keep_alive_interval(
                     &self,
                 ) -> ::core::result::Result<Duration, ErrorCode> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostTcpSocket,
-                    >(&__NATIVE, "[method]tcp-socket.keep-alive-interval")
+                    ::witbind::rt::native_missing!(HostTcpSocket, keep_alive_interval)
                 }
                 fn set_keep_alive_interval(
                     &self,
                     value: Duration,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostTcpSocket,
-                    >(&__NATIVE, "[method]tcp-socket.set-keep-alive-interval")
+                    ::witbind::rt::native_missing!(
+                        HostTcpSocket, set_keep_alive_interval
+                    )
                 }
                 fn keep_alive_count(&self) -> ::core::result::Result<u32, ErrorCode> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostTcpSocket,
-                    >(&__NATIVE, "[method]tcp-socket.keep-alive-count")
+                    ::witbind::rt::native_missing!(HostTcpSocket, keep_alive_count)
                 }
                 fn set_keep_alive_count(
                     &self,
                     value: u32,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostTcpSocket,
-                    >(&__NATIVE, "[method]tcp-socket.set-keep-alive-count")
+                    ::witbind::rt::native_missing!(HostTcpSocket, set_keep_alive_count)
                 }
                 fn hop_limit(&self) -> ::core::result::Result<u8, ErrorCode> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostTcpSocket,
-                    >(&__NATIVE, "[method]tcp-socket.hop-limit")
+                    ::witbind::rt::native_missing!(HostTcpSocket, hop_limit)
                 }
                 fn set_hop_limit(
                     &self,
                     value: u8,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostTcpSocket,
-                    >(&__NATIVE, "[method]tcp-socket.set-hop-limit")
+                    ::witbind::rt::native_missing!(HostTcpSocket, set_hop_limit)
                 }
                 fn receive_buffer_size(&self) -> ::core::result::Result<u64, ErrorCode> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostTcpSocket,
-                    >(&__NATIVE, "[method]tcp-socket.receive-buffer-size")
+                    ::witbind::rt::native_missing!(HostTcpSocket, receive_buffer_size)
                 }
                 fn set_receive_buffer_size(
                     &self,
                     value: u64,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostTcpSocket,
-                    >(&__NATIVE, "[method]tcp-socket.set-receive-buffer-size")
+                    ::witbind::rt::native_missing!(
+                        HostTcpSocket, set_receive_buffer_size
+                    )
                 }
                 fn send_buffer_size(&self) -> ::core::result::Result<u64, ErrorCode> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostTcpSocket,
-                    >(&__NATIVE, "[method]tcp-socket.send-buffer-size")
+                    ::witbind::rt::native_missing!(HostTcpSocket, send_buffer_size)
                 }
                 fn set_send_buffer_size(
                     &self,
                     value: u64,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostTcpSocket,
-                    >(&__NATIVE, "[method]tcp-socket.set-send-buffer-size")
+                    ::witbind::rt::native_missing!(HostTcpSocket, set_send_buffer_size)
                 }
                 fn subscribe(&self) -> Pollable {
-                    ::witbind::rt::native::missing::<
-                        dyn HostTcpSocket,
-                    >(&__NATIVE, "[method]tcp-socket.subscribe")
+                    ::witbind::rt::native_missing!(HostTcpSocket, subscribe)
                 }
                 fn shutdown(
                     &self,
                     shutdown_type: ShutdownType,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostTcpSocket,
-                    >(&__NATIVE, "[method]tcp-socket.shutdown")
+                    ::witbind::rt::native_missing!(HostTcpSocket, shutdown)
                 }
             }
             ::witbind::rt::native_resource!(TcpSocket, HostTcpSocket);
@@ -6659,12 +6298,9 @@ pub mod wasi {
                 };
                 unsafe { ::witbind::rt::lift_result(_l2, _case4, _case6) }
             }
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
-                wit: "wasi:sockets/tcp-create-socket@0.2.12",
-                module: "wasi::sockets::tcp_create_socket",
-                install: "install",
-            };
+            ::witbind::rt::native_scope!(
+                "wasi:sockets/tcp-create-socket@0.2.12", Host, install
+            );
             /// Natively (`cargo test` on the host): the imports of `wasi:sockets/tcp-create-socket@0.2.12`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
@@ -6673,15 +6309,8 @@ pub mod wasi {
                     &self,
                     address_family: IpAddressFamily,
                 ) -> ::core::result::Result<TcpSocket, ErrorCode> {
-                    ::witbind::rt::native::missing::<
-                        dyn Host,
-                    >(&__NATIVE, "create-tcp-socket")
+                    ::witbind::rt::native_missing!(Host, create_tcp_socket)
                 }
-            }
-            /// Natively: makes `host` this thread's implementation of `wasi:sockets/tcp-create-socket@0.2.12` until the returned guard is dropped (the one installed before comes back then).
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            pub fn install(host: impl Host) -> ::witbind::rt::native::Installed {
-                ::witbind::rt::native::install::<dyn Host>(::witbind::rt::Box::new(host))
             }
         }
         pub mod ip_name_lookup {
@@ -6806,12 +6435,9 @@ pub mod wasi {
                 };
                 unsafe { ::witbind::rt::lift_result(_l3, _case5, _case7) }
             }
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
-                wit: "wasi:sockets/ip-name-lookup@0.2.12",
-                module: "wasi::sockets::ip_name_lookup",
-                install: "install",
-            };
+            ::witbind::rt::native_scope!(
+                "wasi:sockets/ip-name-lookup@0.2.12", Host, install
+            );
             /// Natively (`cargo test` on the host): the imports of `wasi:sockets/ip-name-lookup@0.2.12`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
@@ -6821,15 +6447,8 @@ pub mod wasi {
                     network: &Network,
                     name: &str,
                 ) -> ::core::result::Result<ResolveAddressStream, ErrorCode> {
-                    ::witbind::rt::native::missing::<
-                        dyn Host,
-                    >(&__NATIVE, "resolve-addresses")
+                    ::witbind::rt::native_missing!(Host, resolve_addresses)
                 }
-            }
-            /// Natively: makes `host` this thread's implementation of `wasi:sockets/ip-name-lookup@0.2.12` until the returned guard is dropped (the one installed before comes back then).
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            pub fn install(host: impl Host) -> ::witbind::rt::native::Installed {
-                ::witbind::rt::native::install::<dyn Host>(::witbind::rt::Box::new(host))
             }
             /// Natively (`cargo test` on the host): a test's object behind an imported [`ResolveAddressStream`], with its methods; `ResolveAddressStream::from(object)` hands it to the guest. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
@@ -6841,14 +6460,12 @@ pub mod wasi {
                     ::core::option::Option<IpAddress>,
                     ErrorCode,
                 > {
-                    ::witbind::rt::native::missing::<
-                        dyn HostResolveAddressStream,
-                    >(&__NATIVE, "[method]resolve-address-stream.resolve-next-address")
+                    ::witbind::rt::native_missing!(
+                        HostResolveAddressStream, resolve_next_address
+                    )
                 }
                 fn subscribe(&self) -> Pollable {
-                    ::witbind::rt::native::missing::<
-                        dyn HostResolveAddressStream,
-                    >(&__NATIVE, "[method]resolve-address-stream.subscribe")
+                    ::witbind::rt::native_missing!(HostResolveAddressStream, subscribe)
                 }
             }
             ::witbind::rt::native_resource!(
@@ -6904,31 +6521,17 @@ pub mod wasi {
                 let _ret1 = unsafe { _wit_import() };
                 _ret1 as u64
             }
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
-                wit: "wasi:random/random@0.2.12",
-                module: "wasi::random::random",
-                install: "install",
-            };
+            ::witbind::rt::native_scope!("wasi:random/random@0.2.12", Host, install);
             /// Natively (`cargo test` on the host): the imports of `wasi:random/random@0.2.12`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
                 fn get_random_bytes(&self, len: u64) -> ::witbind::rt::Vec<u8> {
-                    ::witbind::rt::native::missing::<
-                        dyn Host,
-                    >(&__NATIVE, "get-random-bytes")
+                    ::witbind::rt::native_missing!(Host, get_random_bytes)
                 }
                 fn get_random_u64(&self) -> u64 {
-                    ::witbind::rt::native::missing::<
-                        dyn Host,
-                    >(&__NATIVE, "get-random-u64")
+                    ::witbind::rt::native_missing!(Host, get_random_u64)
                 }
-            }
-            /// Natively: makes `host` this thread's implementation of `wasi:random/random@0.2.12` until the returned guard is dropped (the one installed before comes back then).
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            pub fn install(host: impl Host) -> ::witbind::rt::native::Installed {
-                ::witbind::rt::native::install::<dyn Host>(::witbind::rt::Box::new(host))
             }
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables)]
@@ -6985,31 +6588,17 @@ pub mod wasi {
                 let _ret1 = unsafe { _wit_import() };
                 _ret1 as u64
             }
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
-                wit: "wasi:random/insecure@0.2.12",
-                module: "wasi::random::insecure",
-                install: "install",
-            };
+            ::witbind::rt::native_scope!("wasi:random/insecure@0.2.12", Host, install);
             /// Natively (`cargo test` on the host): the imports of `wasi:random/insecure@0.2.12`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
                 fn get_insecure_random_bytes(&self, len: u64) -> ::witbind::rt::Vec<u8> {
-                    ::witbind::rt::native::missing::<
-                        dyn Host,
-                    >(&__NATIVE, "get-insecure-random-bytes")
+                    ::witbind::rt::native_missing!(Host, get_insecure_random_bytes)
                 }
                 fn get_insecure_random_u64(&self) -> u64 {
-                    ::witbind::rt::native::missing::<
-                        dyn Host,
-                    >(&__NATIVE, "get-insecure-random-u64")
+                    ::witbind::rt::native_missing!(Host, get_insecure_random_u64)
                 }
-            }
-            /// Natively: makes `host` this thread's implementation of `wasi:random/insecure@0.2.12` until the returned guard is dropped (the one installed before comes back then).
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            pub fn install(host: impl Host) -> ::witbind::rt::native::Installed {
-                ::witbind::rt::native::install::<dyn Host>(::witbind::rt::Box::new(host))
             }
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables)]
@@ -7063,26 +6652,16 @@ pub mod wasi {
                 let _l3 = unsafe { *_ptr1.add(8).cast::<u64>() };
                 (_l2, _l3)
             }
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
-                wit: "wasi:random/insecure-seed@0.2.12",
-                module: "wasi::random::insecure_seed",
-                install: "install",
-            };
+            ::witbind::rt::native_scope!(
+                "wasi:random/insecure-seed@0.2.12", Host, install
+            );
             /// Natively (`cargo test` on the host): the imports of `wasi:random/insecure-seed@0.2.12`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
                 fn insecure_seed(&self) -> (u64, u64) {
-                    ::witbind::rt::native::missing::<
-                        dyn Host,
-                    >(&__NATIVE, "insecure-seed")
+                    ::witbind::rt::native_missing!(Host, insecure_seed)
                 }
-            }
-            /// Natively: makes `host` this thread's implementation of `wasi:random/insecure-seed@0.2.12` until the returned guard is dropped (the one installed before comes back then).
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            pub fn install(host: impl Host) -> ::witbind::rt::native::Installed {
-                ::witbind::rt::native::install::<dyn Host>(::witbind::rt::Box::new(host))
             }
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables)]

@@ -70,20 +70,13 @@ pub mod wasi {
                     unsafe { ::witbind::rt::take_string_at(_ptr1) }
                 }
             }
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
-                wit: "wasi:io/error@0.2.12",
-                module: "wasi::io::error",
-                install: "install",
-            };
+            ::witbind::rt::native_scope!("wasi:io/error@0.2.12");
             /// Natively (`cargo test` on the host): a test's object behind an imported [`Error`], with its methods; `Error::from(object)` hands it to the guest. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait HostError: 'static {
                 fn to_debug_string(&self) -> ::witbind::rt::String {
-                    ::witbind::rt::native::missing::<
-                        dyn HostError,
-                    >(&__NATIVE, "[method]error.to-debug-string")
+                    ::witbind::rt::native_missing!(HostError, to_debug_string)
                 }
             }
             ::witbind::rt::native_resource!(Error, HostError);
@@ -167,38 +160,24 @@ pub mod wasi {
                 unsafe { ::witbind::rt::cabi_dealloc(_array2, _len2 * 4, 4) };
                 unsafe { ::witbind::rt::take_list_at::<u32>(_ptr4) }
             }
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
-                wit: "wasi:io/poll@0.2.12",
-                module: "wasi::io::poll",
-                install: "install",
-            };
+            ::witbind::rt::native_scope!("wasi:io/poll@0.2.12", Host, install);
             /// Natively (`cargo test` on the host): the imports of `wasi:io/poll@0.2.12`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
                 fn poll(&self, in_: &[&Pollable]) -> ::witbind::rt::Vec<u32> {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "poll")
+                    ::witbind::rt::native_missing!(Host, poll)
                 }
-            }
-            /// Natively: makes `host` this thread's implementation of `wasi:io/poll@0.2.12` until the returned guard is dropped (the one installed before comes back then).
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            pub fn install(host: impl Host) -> ::witbind::rt::native::Installed {
-                ::witbind::rt::native::install::<dyn Host>(::witbind::rt::Box::new(host))
             }
             /// Natively (`cargo test` on the host): a test's object behind an imported [`Pollable`], with its methods; `Pollable::from(object)` hands it to the guest. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait HostPollable: 'static {
                 fn ready(&self) -> bool {
-                    ::witbind::rt::native::missing::<
-                        dyn HostPollable,
-                    >(&__NATIVE, "[method]pollable.ready")
+                    ::witbind::rt::native_missing!(HostPollable, ready)
                 }
                 fn block(&self) {
-                    ::witbind::rt::native::missing::<
-                        dyn HostPollable,
-                    >(&__NATIVE, "[method]pollable.block")
+                    ::witbind::rt::native_missing!(HostPollable, block)
                 }
             }
             ::witbind::rt::native_resource!(Pollable, HostPollable);
@@ -842,12 +821,7 @@ pub mod wasi {
                     unsafe { ::witbind::rt::lift_result(_l2, _case4, _case8) }
                 }
             }
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
-                wit: "wasi:io/streams@0.2.12",
-                module: "wasi::io::streams",
-                install: "install",
-            };
+            ::witbind::rt::native_scope!("wasi:io/streams@0.2.12");
             /// Natively (`cargo test` on the host): a test's object behind an imported [`InputStream`], with its methods; `InputStream::from(object)` hands it to the guest. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
@@ -856,35 +830,25 @@ pub mod wasi {
                     &self,
                     len: u64,
                 ) -> ::core::result::Result<::witbind::rt::Vec<u8>, StreamError> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostInputStream,
-                    >(&__NATIVE, "[method]input-stream.read")
+                    ::witbind::rt::native_missing!(HostInputStream, read)
                 }
                 fn blocking_read(
                     &self,
                     len: u64,
                 ) -> ::core::result::Result<::witbind::rt::Vec<u8>, StreamError> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostInputStream,
-                    >(&__NATIVE, "[method]input-stream.blocking-read")
+                    ::witbind::rt::native_missing!(HostInputStream, blocking_read)
                 }
                 fn skip(&self, len: u64) -> ::core::result::Result<u64, StreamError> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostInputStream,
-                    >(&__NATIVE, "[method]input-stream.skip")
+                    ::witbind::rt::native_missing!(HostInputStream, skip)
                 }
                 fn blocking_skip(
                     &self,
                     len: u64,
                 ) -> ::core::result::Result<u64, StreamError> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostInputStream,
-                    >(&__NATIVE, "[method]input-stream.blocking-skip")
+                    ::witbind::rt::native_missing!(HostInputStream, blocking_skip)
                 }
                 fn subscribe(&self) -> Pollable {
-                    ::witbind::rt::native::missing::<
-                        dyn HostInputStream,
-                    >(&__NATIVE, "[method]input-stream.subscribe")
+                    ::witbind::rt::native_missing!(HostInputStream, subscribe)
                 }
             }
             ::witbind::rt::native_resource!(InputStream, HostInputStream);
@@ -893,74 +857,58 @@ pub mod wasi {
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait HostOutputStream: 'static {
                 fn check_write(&self) -> ::core::result::Result<u64, StreamError> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostOutputStream,
-                    >(&__NATIVE, "[method]output-stream.check-write")
+                    ::witbind::rt::native_missing!(HostOutputStream, check_write)
                 }
                 fn write(
                     &self,
                     contents: &[u8],
                 ) -> ::core::result::Result<(), StreamError> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostOutputStream,
-                    >(&__NATIVE, "[method]output-stream.write")
+                    ::witbind::rt::native_missing!(HostOutputStream, write)
                 }
                 fn blocking_write_and_flush(
                     &self,
                     contents: &[u8],
                 ) -> ::core::result::Result<(), StreamError> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostOutputStream,
-                    >(&__NATIVE, "[method]output-stream.blocking-write-and-flush")
+                    ::witbind::rt::native_missing!(
+                        HostOutputStream, blocking_write_and_flush
+                    )
                 }
                 fn flush(&self) -> ::core::result::Result<(), StreamError> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostOutputStream,
-                    >(&__NATIVE, "[method]output-stream.flush")
+                    ::witbind::rt::native_missing!(HostOutputStream, flush)
                 }
                 fn blocking_flush(&self) -> ::core::result::Result<(), StreamError> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostOutputStream,
-                    >(&__NATIVE, "[method]output-stream.blocking-flush")
+                    ::witbind::rt::native_missing!(HostOutputStream, blocking_flush)
                 }
                 fn subscribe(&self) -> Pollable {
-                    ::witbind::rt::native::missing::<
-                        dyn HostOutputStream,
-                    >(&__NATIVE, "[method]output-stream.subscribe")
+                    ::witbind::rt::native_missing!(HostOutputStream, subscribe)
                 }
                 fn write_zeroes(
                     &self,
                     len: u64,
                 ) -> ::core::result::Result<(), StreamError> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostOutputStream,
-                    >(&__NATIVE, "[method]output-stream.write-zeroes")
+                    ::witbind::rt::native_missing!(HostOutputStream, write_zeroes)
                 }
                 fn blocking_write_zeroes_and_flush(
                     &self,
                     len: u64,
                 ) -> ::core::result::Result<(), StreamError> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostOutputStream,
-                    >(&__NATIVE, "[method]output-stream.blocking-write-zeroes-and-flush")
+                    ::witbind::rt::native_missing!(
+                        HostOutputStream, blocking_write_zeroes_and_flush
+                    )
                 }
                 fn splice(
                     &self,
                     src: &InputStream,
                     len: u64,
                 ) -> ::core::result::Result<u64, StreamError> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostOutputStream,
-                    >(&__NATIVE, "[method]output-stream.splice")
+                    ::witbind::rt::native_missing!(HostOutputStream, splice)
                 }
                 fn blocking_splice(
                     &self,
                     src: &InputStream,
                     len: u64,
                 ) -> ::core::result::Result<u64, StreamError> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostOutputStream,
-                    >(&__NATIVE, "[method]output-stream.blocking-splice")
+                    ::witbind::rt::native_missing!(HostOutputStream, blocking_splice)
                 }
             }
             ::witbind::rt::native_resource!(OutputStream, HostOutputStream);
@@ -1151,27 +1099,17 @@ pub mod wasi {
                     nanoseconds: _l3,
                 }
             }
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
-                wit: "wasi:clocks/wall-clock@0.2.12",
-                module: "wasi::clocks::wall_clock",
-                install: "install",
-            };
+            ::witbind::rt::native_scope!("wasi:clocks/wall-clock@0.2.12", Host, install);
             /// Natively (`cargo test` on the host): the imports of `wasi:clocks/wall-clock@0.2.12`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
                 fn now(&self) -> Datetime {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "now")
+                    ::witbind::rt::native_missing!(Host, now)
                 }
                 fn resolution(&self) -> Datetime {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "resolution")
+                    ::witbind::rt::native_missing!(Host, resolution)
                 }
-            }
-            /// Natively: makes `host` this thread's implementation of `wasi:clocks/wall-clock@0.2.12` until the returned guard is dropped (the one installed before comes back then).
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            pub fn install(host: impl Host) -> ::witbind::rt::native::Installed {
-                ::witbind::rt::native::install::<dyn Host>(::witbind::rt::Box::new(host))
             }
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables)]
@@ -2734,12 +2672,7 @@ pub mod wasi {
                 };
                 unsafe { ::witbind::rt::lift_option(_l2, _case4) }
             }
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
-                wit: "wasi:filesystem/types@0.2.12",
-                module: "wasi::filesystem::types",
-                install: "install",
-            };
+            ::witbind::rt::native_scope!("wasi:filesystem/types@0.2.12", Host, install);
             /// Natively (`cargo test` on the host): the imports of `wasi:filesystem/types@0.2.12`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
@@ -2748,15 +2681,8 @@ pub mod wasi {
                     &self,
                     err: &Error,
                 ) -> ::core::option::Option<ErrorCode> {
-                    ::witbind::rt::native::missing::<
-                        dyn Host,
-                    >(&__NATIVE, "filesystem-error-code")
+                    ::witbind::rt::native_missing!(Host, filesystem_error_code)
                 }
-            }
-            /// Natively: makes `host` this thread's implementation of `wasi:filesystem/types@0.2.12` until the returned guard is dropped (the one installed before comes back then).
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            pub fn install(host: impl Host) -> ::witbind::rt::native::Installed {
-                ::witbind::rt::native::install::<dyn Host>(::witbind::rt::Box::new(host))
             }
             /// Natively (`cargo test` on the host): a test's object behind an imported [`Descriptor`], with its methods; `Descriptor::from(object)` hands it to the guest. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
@@ -2766,24 +2692,18 @@ pub mod wasi {
                     &self,
                     offset: Filesize,
                 ) -> ::core::result::Result<InputStream, ErrorCode> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostDescriptor,
-                    >(&__NATIVE, "[method]descriptor.read-via-stream")
+                    ::witbind::rt::native_missing!(HostDescriptor, read_via_stream)
                 }
                 fn write_via_stream(
                     &self,
                     offset: Filesize,
                 ) -> ::core::result::Result<OutputStream, ErrorCode> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostDescriptor,
-                    >(&__NATIVE, "[method]descriptor.write-via-stream")
+                    ::witbind::rt::native_missing!(HostDescriptor, write_via_stream)
                 }
                 fn append_via_stream(
                     &self,
                 ) -> ::core::result::Result<OutputStream, ErrorCode> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostDescriptor,
-                    >(&__NATIVE, "[method]descriptor.append-via-stream")
+                    ::witbind::rt::native_missing!(HostDescriptor, append_via_stream)
                 }
                 fn advise(
                     &self,
@@ -2791,95 +2711,69 @@ pub mod wasi {
                     length: Filesize,
                     advice: Advice,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostDescriptor,
-                    >(&__NATIVE, "[method]descriptor.advise")
+                    ::witbind::rt::native_missing!(HostDescriptor, advise)
                 }
                 fn sync_data(&self) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostDescriptor,
-                    >(&__NATIVE, "[method]descriptor.sync-data")
+                    ::witbind::rt::native_missing!(HostDescriptor, sync_data)
                 }
                 fn get_flags(
                     &self,
                 ) -> ::core::result::Result<DescriptorFlags, ErrorCode> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostDescriptor,
-                    >(&__NATIVE, "[method]descriptor.get-flags")
+                    ::witbind::rt::native_missing!(HostDescriptor, get_flags)
                 }
                 fn get_type(&self) -> ::core::result::Result<DescriptorType, ErrorCode> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostDescriptor,
-                    >(&__NATIVE, "[method]descriptor.get-type")
+                    ::witbind::rt::native_missing!(HostDescriptor, get_type)
                 }
                 fn set_size(
                     &self,
                     size: Filesize,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostDescriptor,
-                    >(&__NATIVE, "[method]descriptor.set-size")
+                    ::witbind::rt::native_missing!(HostDescriptor, set_size)
                 }
                 fn set_times(
                     &self,
                     data_access_timestamp: NewTimestamp,
                     data_modification_timestamp: NewTimestamp,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostDescriptor,
-                    >(&__NATIVE, "[method]descriptor.set-times")
+                    ::witbind::rt::native_missing!(HostDescriptor, set_times)
                 }
                 fn read(
                     &self,
                     length: Filesize,
                     offset: Filesize,
                 ) -> ::core::result::Result<(::witbind::rt::Vec<u8>, bool), ErrorCode> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostDescriptor,
-                    >(&__NATIVE, "[method]descriptor.read")
+                    ::witbind::rt::native_missing!(HostDescriptor, read)
                 }
                 fn write(
                     &self,
                     buffer: &[u8],
                     offset: Filesize,
                 ) -> ::core::result::Result<Filesize, ErrorCode> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostDescriptor,
-                    >(&__NATIVE, "[method]descriptor.write")
+                    ::witbind::rt::native_missing!(HostDescriptor, write)
                 }
                 fn read_directory(
                     &self,
                 ) -> ::core::result::Result<DirectoryEntryStream, ErrorCode> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostDescriptor,
-                    >(&__NATIVE, "[method]descriptor.read-directory")
+                    ::witbind::rt::native_missing!(HostDescriptor, read_directory)
                 }
                 fn sync(&self) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostDescriptor,
-                    >(&__NATIVE, "[method]descriptor.sync")
+                    ::witbind::rt::native_missing!(HostDescriptor, sync)
                 }
                 fn create_directory_at(
                     &self,
                     path: &str,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostDescriptor,
-                    >(&__NATIVE, "[method]descriptor.create-directory-at")
+                    ::witbind::rt::native_missing!(HostDescriptor, create_directory_at)
                 }
                 fn stat(&self) -> ::core::result::Result<DescriptorStat, ErrorCode> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostDescriptor,
-                    >(&__NATIVE, "[method]descriptor.stat")
+                    ::witbind::rt::native_missing!(HostDescriptor, stat)
                 }
                 fn stat_at(
                     &self,
                     path_flags: PathFlags,
                     path: &str,
                 ) -> ::core::result::Result<DescriptorStat, ErrorCode> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostDescriptor,
-                    >(&__NATIVE, "[method]descriptor.stat-at")
+                    ::witbind::rt::native_missing!(HostDescriptor, stat_at)
                 }
                 fn set_times_at(
                     &self,
@@ -2888,9 +2782,7 @@ pub mod wasi {
                     data_access_timestamp: NewTimestamp,
                     data_modification_timestamp: NewTimestamp,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostDescriptor,
-                    >(&__NATIVE, "[method]descriptor.set-times-at")
+                    ::witbind::rt::native_missing!(HostDescriptor, set_times_at)
                 }
                 fn link_at(
                     &self,
@@ -2899,9 +2791,7 @@ pub mod wasi {
                     new_descriptor: &Descriptor,
                     new_path: &str,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostDescriptor,
-                    >(&__NATIVE, "[method]descriptor.link-at")
+                    ::witbind::rt::native_missing!(HostDescriptor, link_at)
                 }
                 fn open_at(
                     &self,
@@ -2910,25 +2800,19 @@ pub mod wasi {
                     open_flags: OpenFlags,
                     flags: DescriptorFlags,
                 ) -> ::core::result::Result<Descriptor, ErrorCode> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostDescriptor,
-                    >(&__NATIVE, "[method]descriptor.open-at")
+                    ::witbind::rt::native_missing!(HostDescriptor, open_at)
                 }
                 fn readlink_at(
                     &self,
                     path: &str,
                 ) -> ::core::result::Result<::witbind::rt::String, ErrorCode> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostDescriptor,
-                    >(&__NATIVE, "[method]descriptor.readlink-at")
+                    ::witbind::rt::native_missing!(HostDescriptor, readlink_at)
                 }
                 fn remove_directory_at(
                     &self,
                     path: &str,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostDescriptor,
-                    >(&__NATIVE, "[method]descriptor.remove-directory-at")
+                    ::witbind::rt::native_missing!(HostDescriptor, remove_directory_at)
                 }
                 fn rename_at(
                     &self,
@@ -2936,47 +2820,35 @@ pub mod wasi {
                     new_descriptor: &Descriptor,
                     new_path: &str,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostDescriptor,
-                    >(&__NATIVE, "[method]descriptor.rename-at")
+                    ::witbind::rt::native_missing!(HostDescriptor, rename_at)
                 }
                 fn symlink_at(
                     &self,
                     old_path: &str,
                     new_path: &str,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostDescriptor,
-                    >(&__NATIVE, "[method]descriptor.symlink-at")
+                    ::witbind::rt::native_missing!(HostDescriptor, symlink_at)
                 }
                 fn unlink_file_at(
                     &self,
                     path: &str,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostDescriptor,
-                    >(&__NATIVE, "[method]descriptor.unlink-file-at")
+                    ::witbind::rt::native_missing!(HostDescriptor, unlink_file_at)
                 }
                 fn is_same_object(&self, other: &Descriptor) -> bool {
-                    ::witbind::rt::native::missing::<
-                        dyn HostDescriptor,
-                    >(&__NATIVE, "[method]descriptor.is-same-object")
+                    ::witbind::rt::native_missing!(HostDescriptor, is_same_object)
                 }
                 fn metadata_hash(
                     &self,
                 ) -> ::core::result::Result<MetadataHashValue, ErrorCode> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostDescriptor,
-                    >(&__NATIVE, "[method]descriptor.metadata-hash")
+                    ::witbind::rt::native_missing!(HostDescriptor, metadata_hash)
                 }
                 fn metadata_hash_at(
                     &self,
                     path_flags: PathFlags,
                     path: &str,
                 ) -> ::core::result::Result<MetadataHashValue, ErrorCode> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostDescriptor,
-                    >(&__NATIVE, "[method]descriptor.metadata-hash-at")
+                    ::witbind::rt::native_missing!(HostDescriptor, metadata_hash_at)
                 }
             }
             ::witbind::rt::native_resource!(Descriptor, HostDescriptor);
@@ -2990,9 +2862,9 @@ pub mod wasi {
                     ::core::option::Option<DirectoryEntry>,
                     ErrorCode,
                 > {
-                    ::witbind::rt::native::missing::<
-                        dyn HostDirectoryEntryStream,
-                    >(&__NATIVE, "[method]directory-entry-stream.read-directory-entry")
+                    ::witbind::rt::native_missing!(
+                        HostDirectoryEntryStream, read_directory_entry
+                    )
                 }
             }
             ::witbind::rt::native_resource!(
@@ -3092,12 +2964,9 @@ pub mod wasi {
                 };
                 unsafe { ::witbind::rt::lift_list(_list2, 12, 4, _lift3) }
             }
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
-                wit: "wasi:filesystem/preopens@0.2.12",
-                module: "wasi::filesystem::preopens",
-                install: "install",
-            };
+            ::witbind::rt::native_scope!(
+                "wasi:filesystem/preopens@0.2.12", Host, install
+            );
             /// Natively (`cargo test` on the host): the imports of `wasi:filesystem/preopens@0.2.12`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
@@ -3105,15 +2974,8 @@ pub mod wasi {
                 fn get_directories(
                     &self,
                 ) -> ::witbind::rt::Vec<(Descriptor, ::witbind::rt::String)> {
-                    ::witbind::rt::native::missing::<
-                        dyn Host,
-                    >(&__NATIVE, "get-directories")
+                    ::witbind::rt::native_missing!(Host, get_directories)
                 }
-            }
-            /// Natively: makes `host` this thread's implementation of `wasi:filesystem/preopens@0.2.12` until the returned guard is dropped (the one installed before comes back then).
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            pub fn install(host: impl Host) -> ::witbind::rt::native::Installed {
-                ::witbind::rt::native::install::<dyn Host>(::witbind::rt::Box::new(host))
             }
         }
     }

@@ -127,38 +127,24 @@ pub mod wasi {
                 unsafe { ::witbind::rt::cabi_dealloc(_array2, _len2 * 4, 4) };
                 unsafe { ::witbind::rt::take_list_at::<u32>(_ptr4) }
             }
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
-                wit: "wasi:io/poll@0.2.12",
-                module: "wasi::io::poll",
-                install: "install",
-            };
+            ::witbind::rt::native_scope!("wasi:io/poll@0.2.12", Host, install);
             /// Natively (`cargo test` on the host): the imports of `wasi:io/poll@0.2.12`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
                 fn poll(&self, in_: &[&Pollable]) -> ::witbind::rt::Vec<u32> {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "poll")
+                    ::witbind::rt::native_missing!(Host, poll)
                 }
-            }
-            /// Natively: makes `host` this thread's implementation of `wasi:io/poll@0.2.12` until the returned guard is dropped (the one installed before comes back then).
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            pub fn install(host: impl Host) -> ::witbind::rt::native::Installed {
-                ::witbind::rt::native::install::<dyn Host>(::witbind::rt::Box::new(host))
             }
             /// Natively (`cargo test` on the host): a test's object behind an imported [`Pollable`], with its methods; `Pollable::from(object)` hands it to the guest. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait HostPollable: 'static {
                 fn ready(&self) -> bool {
-                    ::witbind::rt::native::missing::<
-                        dyn HostPollable,
-                    >(&__NATIVE, "[method]pollable.ready")
+                    ::witbind::rt::native_missing!(HostPollable, ready)
                 }
                 fn block(&self) {
-                    ::witbind::rt::native::missing::<
-                        dyn HostPollable,
-                    >(&__NATIVE, "[method]pollable.block")
+                    ::witbind::rt::native_missing!(HostPollable, block)
                 }
             }
             ::witbind::rt::native_resource!(Pollable, HostPollable);
@@ -230,20 +216,13 @@ pub mod wasi {
                     unsafe { ::witbind::rt::take_string_at(_ptr1) }
                 }
             }
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
-                wit: "wasi:io/error@0.2.12",
-                module: "wasi::io::error",
-                install: "install",
-            };
+            ::witbind::rt::native_scope!("wasi:io/error@0.2.12");
             /// Natively (`cargo test` on the host): a test's object behind an imported [`Error`], with its methods; `Error::from(object)` hands it to the guest. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait HostError: 'static {
                 fn to_debug_string(&self) -> ::witbind::rt::String {
-                    ::witbind::rt::native::missing::<
-                        dyn HostError,
-                    >(&__NATIVE, "[method]error.to-debug-string")
+                    ::witbind::rt::native_missing!(HostError, to_debug_string)
                 }
             }
             ::witbind::rt::native_resource!(Error, HostError);
@@ -872,12 +851,7 @@ pub mod wasi {
                     unsafe { ::witbind::rt::lift_result(_l2, _case4, _case8) }
                 }
             }
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
-                wit: "wasi:io/streams@0.2.12",
-                module: "wasi::io::streams",
-                install: "install",
-            };
+            ::witbind::rt::native_scope!("wasi:io/streams@0.2.12");
             /// Natively (`cargo test` on the host): a test's object behind an imported [`InputStream`], with its methods; `InputStream::from(object)` hands it to the guest. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
@@ -886,35 +860,25 @@ pub mod wasi {
                     &self,
                     len: u64,
                 ) -> ::core::result::Result<::witbind::rt::Vec<u8>, StreamError> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostInputStream,
-                    >(&__NATIVE, "[method]input-stream.read")
+                    ::witbind::rt::native_missing!(HostInputStream, read)
                 }
                 fn blocking_read(
                     &self,
                     len: u64,
                 ) -> ::core::result::Result<::witbind::rt::Vec<u8>, StreamError> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostInputStream,
-                    >(&__NATIVE, "[method]input-stream.blocking-read")
+                    ::witbind::rt::native_missing!(HostInputStream, blocking_read)
                 }
                 fn skip(&self, len: u64) -> ::core::result::Result<u64, StreamError> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostInputStream,
-                    >(&__NATIVE, "[method]input-stream.skip")
+                    ::witbind::rt::native_missing!(HostInputStream, skip)
                 }
                 fn blocking_skip(
                     &self,
                     len: u64,
                 ) -> ::core::result::Result<u64, StreamError> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostInputStream,
-                    >(&__NATIVE, "[method]input-stream.blocking-skip")
+                    ::witbind::rt::native_missing!(HostInputStream, blocking_skip)
                 }
                 fn subscribe(&self) -> Pollable {
-                    ::witbind::rt::native::missing::<
-                        dyn HostInputStream,
-                    >(&__NATIVE, "[method]input-stream.subscribe")
+                    ::witbind::rt::native_missing!(HostInputStream, subscribe)
                 }
             }
             ::witbind::rt::native_resource!(InputStream, HostInputStream);
@@ -923,74 +887,58 @@ pub mod wasi {
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait HostOutputStream: 'static {
                 fn check_write(&self) -> ::core::result::Result<u64, StreamError> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostOutputStream,
-                    >(&__NATIVE, "[method]output-stream.check-write")
+                    ::witbind::rt::native_missing!(HostOutputStream, check_write)
                 }
                 fn write(
                     &self,
                     contents: &[u8],
                 ) -> ::core::result::Result<(), StreamError> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostOutputStream,
-                    >(&__NATIVE, "[method]output-stream.write")
+                    ::witbind::rt::native_missing!(HostOutputStream, write)
                 }
                 fn blocking_write_and_flush(
                     &self,
                     contents: &[u8],
                 ) -> ::core::result::Result<(), StreamError> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostOutputStream,
-                    >(&__NATIVE, "[method]output-stream.blocking-write-and-flush")
+                    ::witbind::rt::native_missing!(
+                        HostOutputStream, blocking_write_and_flush
+                    )
                 }
                 fn flush(&self) -> ::core::result::Result<(), StreamError> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostOutputStream,
-                    >(&__NATIVE, "[method]output-stream.flush")
+                    ::witbind::rt::native_missing!(HostOutputStream, flush)
                 }
                 fn blocking_flush(&self) -> ::core::result::Result<(), StreamError> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostOutputStream,
-                    >(&__NATIVE, "[method]output-stream.blocking-flush")
+                    ::witbind::rt::native_missing!(HostOutputStream, blocking_flush)
                 }
                 fn subscribe(&self) -> Pollable {
-                    ::witbind::rt::native::missing::<
-                        dyn HostOutputStream,
-                    >(&__NATIVE, "[method]output-stream.subscribe")
+                    ::witbind::rt::native_missing!(HostOutputStream, subscribe)
                 }
                 fn write_zeroes(
                     &self,
                     len: u64,
                 ) -> ::core::result::Result<(), StreamError> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostOutputStream,
-                    >(&__NATIVE, "[method]output-stream.write-zeroes")
+                    ::witbind::rt::native_missing!(HostOutputStream, write_zeroes)
                 }
                 fn blocking_write_zeroes_and_flush(
                     &self,
                     len: u64,
                 ) -> ::core::result::Result<(), StreamError> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostOutputStream,
-                    >(&__NATIVE, "[method]output-stream.blocking-write-zeroes-and-flush")
+                    ::witbind::rt::native_missing!(
+                        HostOutputStream, blocking_write_zeroes_and_flush
+                    )
                 }
                 fn splice(
                     &self,
                     src: &InputStream,
                     len: u64,
                 ) -> ::core::result::Result<u64, StreamError> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostOutputStream,
-                    >(&__NATIVE, "[method]output-stream.splice")
+                    ::witbind::rt::native_missing!(HostOutputStream, splice)
                 }
                 fn blocking_splice(
                     &self,
                     src: &InputStream,
                     len: u64,
                 ) -> ::core::result::Result<u64, StreamError> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostOutputStream,
-                    >(&__NATIVE, "[method]output-stream.blocking-splice")
+                    ::witbind::rt::native_missing!(HostOutputStream, blocking_splice)
                 }
             }
             ::witbind::rt::native_resource!(OutputStream, HostOutputStream);
@@ -1167,37 +1115,25 @@ pub mod wasi {
                 let _ret1 = unsafe { _wit_import(::witbind::rt::as_i64(when)) };
                 unsafe { Pollable::from_handle(_ret1 as u32) }
             }
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
-                wit: "wasi:clocks/monotonic-clock@0.2.12",
-                module: "wasi::clocks::monotonic_clock",
-                install: "install",
-            };
+            ::witbind::rt::native_scope!(
+                "wasi:clocks/monotonic-clock@0.2.12", Host, install
+            );
             /// Natively (`cargo test` on the host): the imports of `wasi:clocks/monotonic-clock@0.2.12`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
                 fn now(&self) -> Instant {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "now")
+                    ::witbind::rt::native_missing!(Host, now)
                 }
                 fn resolution(&self) -> Duration {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "resolution")
+                    ::witbind::rt::native_missing!(Host, resolution)
                 }
                 fn subscribe_instant(&self, when: Instant) -> Pollable {
-                    ::witbind::rt::native::missing::<
-                        dyn Host,
-                    >(&__NATIVE, "subscribe-instant")
+                    ::witbind::rt::native_missing!(Host, subscribe_instant)
                 }
                 fn subscribe_duration(&self, when: Duration) -> Pollable {
-                    ::witbind::rt::native::missing::<
-                        dyn Host,
-                    >(&__NATIVE, "subscribe-duration")
+                    ::witbind::rt::native_missing!(Host, subscribe_duration)
                 }
-            }
-            /// Natively: makes `host` this thread's implementation of `wasi:clocks/monotonic-clock@0.2.12` until the returned guard is dropped (the one installed before comes back then).
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            pub fn install(host: impl Host) -> ::witbind::rt::native::Installed {
-                ::witbind::rt::native::install::<dyn Host>(::witbind::rt::Box::new(host))
             }
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables)]
@@ -1298,27 +1234,17 @@ pub mod wasi {
                     nanoseconds: _l3,
                 }
             }
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
-                wit: "wasi:clocks/wall-clock@0.2.12",
-                module: "wasi::clocks::wall_clock",
-                install: "install",
-            };
+            ::witbind::rt::native_scope!("wasi:clocks/wall-clock@0.2.12", Host, install);
             /// Natively (`cargo test` on the host): the imports of `wasi:clocks/wall-clock@0.2.12`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
                 fn now(&self) -> Datetime {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "now")
+                    ::witbind::rt::native_missing!(Host, now)
                 }
                 fn resolution(&self) -> Datetime {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "resolution")
+                    ::witbind::rt::native_missing!(Host, resolution)
                 }
-            }
-            /// Natively: makes `host` this thread's implementation of `wasi:clocks/wall-clock@0.2.12` until the returned guard is dropped (the one installed before comes back then).
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            pub fn install(host: impl Host) -> ::witbind::rt::native::Installed {
-                ::witbind::rt::native::install::<dyn Host>(::witbind::rt::Box::new(host))
             }
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables)]
@@ -1384,31 +1310,17 @@ pub mod wasi {
                 let _ret1 = unsafe { _wit_import() };
                 _ret1 as u64
             }
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
-                wit: "wasi:random/random@0.2.12",
-                module: "wasi::random::random",
-                install: "install",
-            };
+            ::witbind::rt::native_scope!("wasi:random/random@0.2.12", Host, install);
             /// Natively (`cargo test` on the host): the imports of `wasi:random/random@0.2.12`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
                 fn get_random_bytes(&self, len: u64) -> ::witbind::rt::Vec<u8> {
-                    ::witbind::rt::native::missing::<
-                        dyn Host,
-                    >(&__NATIVE, "get-random-bytes")
+                    ::witbind::rt::native_missing!(Host, get_random_bytes)
                 }
                 fn get_random_u64(&self) -> u64 {
-                    ::witbind::rt::native::missing::<
-                        dyn Host,
-                    >(&__NATIVE, "get-random-u64")
+                    ::witbind::rt::native_missing!(Host, get_random_u64)
                 }
-            }
-            /// Natively: makes `host` this thread's implementation of `wasi:random/random@0.2.12` until the returned guard is dropped (the one installed before comes back then).
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            pub fn install(host: impl Host) -> ::witbind::rt::native::Installed {
-                ::witbind::rt::native::install::<dyn Host>(::witbind::rt::Box::new(host))
             }
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables)]
@@ -1440,24 +1352,14 @@ pub mod wasi {
                 let _ret1 = unsafe { _wit_import() };
                 unsafe { OutputStream::from_handle(_ret1 as u32) }
             }
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
-                wit: "wasi:cli/stdout@0.2.12",
-                module: "wasi::cli::stdout",
-                install: "install",
-            };
+            ::witbind::rt::native_scope!("wasi:cli/stdout@0.2.12", Host, install);
             /// Natively (`cargo test` on the host): the imports of `wasi:cli/stdout@0.2.12`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
                 fn get_stdout(&self) -> OutputStream {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "get-stdout")
+                    ::witbind::rt::native_missing!(Host, get_stdout)
                 }
-            }
-            /// Natively: makes `host` this thread's implementation of `wasi:cli/stdout@0.2.12` until the returned guard is dropped (the one installed before comes back then).
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            pub fn install(host: impl Host) -> ::witbind::rt::native::Installed {
-                ::witbind::rt::native::install::<dyn Host>(::witbind::rt::Box::new(host))
             }
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables)]
@@ -1484,24 +1386,14 @@ pub mod wasi {
                 let _ret1 = unsafe { _wit_import() };
                 unsafe { OutputStream::from_handle(_ret1 as u32) }
             }
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
-                wit: "wasi:cli/stderr@0.2.12",
-                module: "wasi::cli::stderr",
-                install: "install",
-            };
+            ::witbind::rt::native_scope!("wasi:cli/stderr@0.2.12", Host, install);
             /// Natively (`cargo test` on the host): the imports of `wasi:cli/stderr@0.2.12`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
                 fn get_stderr(&self) -> OutputStream {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "get-stderr")
+                    ::witbind::rt::native_missing!(Host, get_stderr)
                 }
-            }
-            /// Natively: makes `host` this thread's implementation of `wasi:cli/stderr@0.2.12` until the returned guard is dropped (the one installed before comes back then).
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            pub fn install(host: impl Host) -> ::witbind::rt::native::Installed {
-                ::witbind::rt::native::install::<dyn Host>(::witbind::rt::Box::new(host))
             }
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables)]
@@ -1528,24 +1420,14 @@ pub mod wasi {
                 let _ret1 = unsafe { _wit_import() };
                 unsafe { InputStream::from_handle(_ret1 as u32) }
             }
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
-                wit: "wasi:cli/stdin@0.2.12",
-                module: "wasi::cli::stdin",
-                install: "install",
-            };
+            ::witbind::rt::native_scope!("wasi:cli/stdin@0.2.12", Host, install);
             /// Natively (`cargo test` on the host): the imports of `wasi:cli/stdin@0.2.12`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
                 fn get_stdin(&self) -> InputStream {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "get-stdin")
+                    ::witbind::rt::native_missing!(Host, get_stdin)
                 }
-            }
-            /// Natively: makes `host` this thread's implementation of `wasi:cli/stdin@0.2.12` until the returned guard is dropped (the one installed before comes back then).
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            pub fn install(host: impl Host) -> ::witbind::rt::native::Installed {
-                ::witbind::rt::native::install::<dyn Host>(::witbind::rt::Box::new(host))
             }
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables)]
@@ -2986,128 +2868,86 @@ pub mod wasi {
                 let _case4 = || unsafe { _lift_error_code(_ptr1.add(8)) };
                 unsafe { ::witbind::rt::lift_option(_l2, _case4) }
             }
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
-                wit: "wasi:http/types@0.2.12",
-                module: "wasi::http::types",
-                install: "install",
-            };
+            ::witbind::rt::native_scope!("wasi:http/types@0.2.12", Host, install);
             /// Natively (`cargo test` on the host): the imports of `wasi:http/types@0.2.12`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
                 fn fields_new(&self) -> Fields {
-                    ::witbind::rt::native::missing::<
-                        dyn Host,
-                    >(&__NATIVE, "[constructor]fields")
+                    ::witbind::rt::native_missing!(Host, fields_new)
                 }
                 fn fields_from_list(
                     &self,
                     entries: &[(FieldName, FieldValue)],
                 ) -> ::core::result::Result<Fields, HeaderError> {
-                    ::witbind::rt::native::missing::<
-                        dyn Host,
-                    >(&__NATIVE, "[static]fields.from-list")
+                    ::witbind::rt::native_missing!(Host, fields_from_list)
                 }
                 fn outgoing_request_new(&self, headers: Headers) -> OutgoingRequest {
-                    ::witbind::rt::native::missing::<
-                        dyn Host,
-                    >(&__NATIVE, "[constructor]outgoing-request")
+                    ::witbind::rt::native_missing!(Host, outgoing_request_new)
                 }
                 fn request_options_new(&self) -> RequestOptions {
-                    ::witbind::rt::native::missing::<
-                        dyn Host,
-                    >(&__NATIVE, "[constructor]request-options")
+                    ::witbind::rt::native_missing!(Host, request_options_new)
                 }
                 fn response_outparam_set(
                     &self,
                     param: ResponseOutparam,
                     response: ::core::result::Result<OutgoingResponse, ErrorCode>,
                 ) {
-                    ::witbind::rt::native::missing::<
-                        dyn Host,
-                    >(&__NATIVE, "[static]response-outparam.set")
+                    ::witbind::rt::native_missing!(Host, response_outparam_set)
                 }
                 fn incoming_body_finish(&self, this: IncomingBody) -> FutureTrailers {
-                    ::witbind::rt::native::missing::<
-                        dyn Host,
-                    >(&__NATIVE, "[static]incoming-body.finish")
+                    ::witbind::rt::native_missing!(Host, incoming_body_finish)
                 }
                 fn outgoing_response_new(&self, headers: Headers) -> OutgoingResponse {
-                    ::witbind::rt::native::missing::<
-                        dyn Host,
-                    >(&__NATIVE, "[constructor]outgoing-response")
+                    ::witbind::rt::native_missing!(Host, outgoing_response_new)
                 }
                 fn outgoing_body_finish(
                     &self,
                     this: OutgoingBody,
                     trailers: ::core::option::Option<Trailers>,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::missing::<
-                        dyn Host,
-                    >(&__NATIVE, "[static]outgoing-body.finish")
+                    ::witbind::rt::native_missing!(Host, outgoing_body_finish)
                 }
                 fn http_error_code(
                     &self,
                     err: &IoError,
                 ) -> ::core::option::Option<ErrorCode> {
-                    ::witbind::rt::native::missing::<
-                        dyn Host,
-                    >(&__NATIVE, "http-error-code")
+                    ::witbind::rt::native_missing!(Host, http_error_code)
                 }
-            }
-            /// Natively: makes `host` this thread's implementation of `wasi:http/types@0.2.12` until the returned guard is dropped (the one installed before comes back then).
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            pub fn install(host: impl Host) -> ::witbind::rt::native::Installed {
-                ::witbind::rt::native::install::<dyn Host>(::witbind::rt::Box::new(host))
             }
             /// Natively (`cargo test` on the host): a test's object behind an imported [`Fields`], with its methods; `Fields::from(object)` hands it to the guest. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait HostFields: 'static {
                 fn get(&self, name: &str) -> ::witbind::rt::Vec<FieldValue> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostFields,
-                    >(&__NATIVE, "[method]fields.get")
+                    ::witbind::rt::native_missing!(HostFields, get)
                 }
                 fn has(&self, name: &str) -> bool {
-                    ::witbind::rt::native::missing::<
-                        dyn HostFields,
-                    >(&__NATIVE, "[method]fields.has")
+                    ::witbind::rt::native_missing!(HostFields, has)
                 }
                 fn set(
                     &self,
                     name: &str,
                     value: &[FieldValue],
                 ) -> ::core::result::Result<(), HeaderError> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostFields,
-                    >(&__NATIVE, "[method]fields.set")
+                    ::witbind::rt::native_missing!(HostFields, set)
                 }
                 fn delete(&self, name: &str) -> ::core::result::Result<(), HeaderError> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostFields,
-                    >(&__NATIVE, "[method]fields.delete")
+                    ::witbind::rt::native_missing!(HostFields, delete)
                 }
                 fn append(
                     &self,
                     name: &str,
                     value: &[u8],
                 ) -> ::core::result::Result<(), HeaderError> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostFields,
-                    >(&__NATIVE, "[method]fields.append")
+                    ::witbind::rt::native_missing!(HostFields, append)
                 }
                 fn entries(&self) -> ::witbind::rt::Vec<(FieldName, FieldValue)> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostFields,
-                    >(&__NATIVE, "[method]fields.entries")
+                    ::witbind::rt::native_missing!(HostFields, entries)
                 }
                 #[allow(clippy::should_implement_trait)]
                 fn clone(&self) -> Fields {
-                    ::witbind::rt::native::missing::<
-                        dyn HostFields,
-                    >(&__NATIVE, "[method]fields.clone")
+                    ::witbind::rt::native_missing!(HostFields, clone)
                 }
             }
             ::witbind::rt::native_resource!(Fields, HostFields);
@@ -3116,37 +2956,25 @@ pub mod wasi {
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait HostIncomingRequest: 'static {
                 fn method(&self) -> Method {
-                    ::witbind::rt::native::missing::<
-                        dyn HostIncomingRequest,
-                    >(&__NATIVE, "[method]incoming-request.method")
+                    ::witbind::rt::native_missing!(HostIncomingRequest, method)
                 }
                 fn path_with_query(
                     &self,
                 ) -> ::core::option::Option<::witbind::rt::String> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostIncomingRequest,
-                    >(&__NATIVE, "[method]incoming-request.path-with-query")
+                    ::witbind::rt::native_missing!(HostIncomingRequest, path_with_query)
                 }
                 fn scheme(&self) -> ::core::option::Option<Scheme> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostIncomingRequest,
-                    >(&__NATIVE, "[method]incoming-request.scheme")
+                    ::witbind::rt::native_missing!(HostIncomingRequest, scheme)
                 }
                 fn authority(&self) -> ::core::option::Option<::witbind::rt::String> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostIncomingRequest,
-                    >(&__NATIVE, "[method]incoming-request.authority")
+                    ::witbind::rt::native_missing!(HostIncomingRequest, authority)
                 }
                 fn headers(&self) -> Headers {
-                    ::witbind::rt::native::missing::<
-                        dyn HostIncomingRequest,
-                    >(&__NATIVE, "[method]incoming-request.headers")
+                    ::witbind::rt::native_missing!(HostIncomingRequest, headers)
                 }
                 #[allow(clippy::result_unit_err)]
                 fn consume(&self) -> ::core::result::Result<IncomingBody, ()> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostIncomingRequest,
-                    >(&__NATIVE, "[method]incoming-request.consume")
+                    ::witbind::rt::native_missing!(HostIncomingRequest, consume)
                 }
             }
             ::witbind::rt::native_resource!(IncomingRequest, HostIncomingRequest);
@@ -3156,69 +2984,51 @@ pub mod wasi {
             pub trait HostOutgoingRequest: 'static {
                 #[allow(clippy::result_unit_err)]
                 fn body(&self) -> ::core::result::Result<OutgoingBody, ()> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostOutgoingRequest,
-                    >(&__NATIVE, "[method]outgoing-request.body")
+                    ::witbind::rt::native_missing!(HostOutgoingRequest, body)
                 }
                 fn method(&self) -> Method {
-                    ::witbind::rt::native::missing::<
-                        dyn HostOutgoingRequest,
-                    >(&__NATIVE, "[method]outgoing-request.method")
+                    ::witbind::rt::native_missing!(HostOutgoingRequest, method)
                 }
                 #[allow(clippy::result_unit_err)]
                 fn set_method(&self, method: &Method) -> ::core::result::Result<(), ()> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostOutgoingRequest,
-                    >(&__NATIVE, "[method]outgoing-request.set-method")
+                    ::witbind::rt::native_missing!(HostOutgoingRequest, set_method)
                 }
                 fn path_with_query(
                     &self,
                 ) -> ::core::option::Option<::witbind::rt::String> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostOutgoingRequest,
-                    >(&__NATIVE, "[method]outgoing-request.path-with-query")
+                    ::witbind::rt::native_missing!(HostOutgoingRequest, path_with_query)
                 }
                 #[allow(clippy::result_unit_err)]
                 fn set_path_with_query(
                     &self,
                     path_with_query: ::core::option::Option<&str>,
                 ) -> ::core::result::Result<(), ()> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostOutgoingRequest,
-                    >(&__NATIVE, "[method]outgoing-request.set-path-with-query")
+                    ::witbind::rt::native_missing!(
+                        HostOutgoingRequest, set_path_with_query
+                    )
                 }
                 fn scheme(&self) -> ::core::option::Option<Scheme> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostOutgoingRequest,
-                    >(&__NATIVE, "[method]outgoing-request.scheme")
+                    ::witbind::rt::native_missing!(HostOutgoingRequest, scheme)
                 }
                 #[allow(clippy::result_unit_err)]
                 fn set_scheme(
                     &self,
                     scheme: ::core::option::Option<&Scheme>,
                 ) -> ::core::result::Result<(), ()> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostOutgoingRequest,
-                    >(&__NATIVE, "[method]outgoing-request.set-scheme")
+                    ::witbind::rt::native_missing!(HostOutgoingRequest, set_scheme)
                 }
                 fn authority(&self) -> ::core::option::Option<::witbind::rt::String> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostOutgoingRequest,
-                    >(&__NATIVE, "[method]outgoing-request.authority")
+                    ::witbind::rt::native_missing!(HostOutgoingRequest, authority)
                 }
                 #[allow(clippy::result_unit_err)]
                 fn set_authority(
                     &self,
                     authority: ::core::option::Option<&str>,
                 ) -> ::core::result::Result<(), ()> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostOutgoingRequest,
-                    >(&__NATIVE, "[method]outgoing-request.set-authority")
+                    ::witbind::rt::native_missing!(HostOutgoingRequest, set_authority)
                 }
                 fn headers(&self) -> Headers {
-                    ::witbind::rt::native::missing::<
-                        dyn HostOutgoingRequest,
-                    >(&__NATIVE, "[method]outgoing-request.headers")
+                    ::witbind::rt::native_missing!(HostOutgoingRequest, headers)
                 }
             }
             ::witbind::rt::native_resource!(OutgoingRequest, HostOutgoingRequest);
@@ -3227,46 +3037,44 @@ pub mod wasi {
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait HostRequestOptions: 'static {
                 fn connect_timeout(&self) -> ::core::option::Option<Duration> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostRequestOptions,
-                    >(&__NATIVE, "[method]request-options.connect-timeout")
+                    ::witbind::rt::native_missing!(HostRequestOptions, connect_timeout)
                 }
                 #[allow(clippy::result_unit_err)]
                 fn set_connect_timeout(
                     &self,
                     duration: ::core::option::Option<Duration>,
                 ) -> ::core::result::Result<(), ()> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostRequestOptions,
-                    >(&__NATIVE, "[method]request-options.set-connect-timeout")
+                    ::witbind::rt::native_missing!(
+                        HostRequestOptions, set_connect_timeout
+                    )
                 }
                 fn first_byte_timeout(&self) -> ::core::option::Option<Duration> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostRequestOptions,
-                    >(&__NATIVE, "[method]request-options.first-byte-timeout")
+                    ::witbind::rt::native_missing!(
+                        HostRequestOptions, first_byte_timeout
+                    )
                 }
                 #[allow(clippy::result_unit_err)]
                 fn set_first_byte_timeout(
                     &self,
                     duration: ::core::option::Option<Duration>,
                 ) -> ::core::result::Result<(), ()> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostRequestOptions,
-                    >(&__NATIVE, "[method]request-options.set-first-byte-timeout")
+                    ::witbind::rt::native_missing!(
+                        HostRequestOptions, set_first_byte_timeout
+                    )
                 }
                 fn between_bytes_timeout(&self) -> ::core::option::Option<Duration> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostRequestOptions,
-                    >(&__NATIVE, "[method]request-options.between-bytes-timeout")
+                    ::witbind::rt::native_missing!(
+                        HostRequestOptions, between_bytes_timeout
+                    )
                 }
                 #[allow(clippy::result_unit_err)]
                 fn set_between_bytes_timeout(
                     &self,
                     duration: ::core::option::Option<Duration>,
                 ) -> ::core::result::Result<(), ()> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostRequestOptions,
-                    >(&__NATIVE, "[method]request-options.set-between-bytes-timeout")
+                    ::witbind::rt::native_missing!(
+                        HostRequestOptions, set_between_bytes_timeout
+                    )
                 }
             }
             ::witbind::rt::native_resource!(RequestOptions, HostRequestOptions);
@@ -3280,20 +3088,14 @@ pub mod wasi {
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait HostIncomingResponse: 'static {
                 fn status(&self) -> StatusCode {
-                    ::witbind::rt::native::missing::<
-                        dyn HostIncomingResponse,
-                    >(&__NATIVE, "[method]incoming-response.status")
+                    ::witbind::rt::native_missing!(HostIncomingResponse, status)
                 }
                 fn headers(&self) -> Headers {
-                    ::witbind::rt::native::missing::<
-                        dyn HostIncomingResponse,
-                    >(&__NATIVE, "[method]incoming-response.headers")
+                    ::witbind::rt::native_missing!(HostIncomingResponse, headers)
                 }
                 #[allow(clippy::result_unit_err)]
                 fn consume(&self) -> ::core::result::Result<IncomingBody, ()> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostIncomingResponse,
-                    >(&__NATIVE, "[method]incoming-response.consume")
+                    ::witbind::rt::native_missing!(HostIncomingResponse, consume)
                 }
             }
             ::witbind::rt::native_resource!(IncomingResponse, HostIncomingResponse);
@@ -3303,9 +3105,7 @@ pub mod wasi {
             pub trait HostIncomingBody: 'static {
                 #[allow(clippy::result_unit_err)]
                 fn stream(&self) -> ::core::result::Result<InputStream, ()> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostIncomingBody,
-                    >(&__NATIVE, "[method]incoming-body.stream")
+                    ::witbind::rt::native_missing!(HostIncomingBody, stream)
                 }
             }
             ::witbind::rt::native_resource!(IncomingBody, HostIncomingBody);
@@ -3314,9 +3114,7 @@ pub mod wasi {
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait HostFutureTrailers: 'static {
                 fn subscribe(&self) -> Pollable {
-                    ::witbind::rt::native::missing::<
-                        dyn HostFutureTrailers,
-                    >(&__NATIVE, "[method]future-trailers.subscribe")
+                    ::witbind::rt::native_missing!(HostFutureTrailers, subscribe)
                 }
                 fn get(
                     &self,
@@ -3329,9 +3127,7 @@ pub mod wasi {
                         (),
                     >,
                 > {
-                    ::witbind::rt::native::missing::<
-                        dyn HostFutureTrailers,
-                    >(&__NATIVE, "[method]future-trailers.get")
+                    ::witbind::rt::native_missing!(HostFutureTrailers, get)
                 }
             }
             ::witbind::rt::native_resource!(FutureTrailers, HostFutureTrailers);
@@ -3340,29 +3136,21 @@ pub mod wasi {
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait HostOutgoingResponse: 'static {
                 fn status_code(&self) -> StatusCode {
-                    ::witbind::rt::native::missing::<
-                        dyn HostOutgoingResponse,
-                    >(&__NATIVE, "[method]outgoing-response.status-code")
+                    ::witbind::rt::native_missing!(HostOutgoingResponse, status_code)
                 }
                 #[allow(clippy::result_unit_err)]
                 fn set_status_code(
                     &self,
                     status_code: StatusCode,
                 ) -> ::core::result::Result<(), ()> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostOutgoingResponse,
-                    >(&__NATIVE, "[method]outgoing-response.set-status-code")
+                    ::witbind::rt::native_missing!(HostOutgoingResponse, set_status_code)
                 }
                 fn headers(&self) -> Headers {
-                    ::witbind::rt::native::missing::<
-                        dyn HostOutgoingResponse,
-                    >(&__NATIVE, "[method]outgoing-response.headers")
+                    ::witbind::rt::native_missing!(HostOutgoingResponse, headers)
                 }
                 #[allow(clippy::result_unit_err)]
                 fn body(&self) -> ::core::result::Result<OutgoingBody, ()> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostOutgoingResponse,
-                    >(&__NATIVE, "[method]outgoing-response.body")
+                    ::witbind::rt::native_missing!(HostOutgoingResponse, body)
                 }
             }
             ::witbind::rt::native_resource!(OutgoingResponse, HostOutgoingResponse);
@@ -3372,9 +3160,7 @@ pub mod wasi {
             pub trait HostOutgoingBody: 'static {
                 #[allow(clippy::result_unit_err)]
                 fn write(&self) -> ::core::result::Result<OutputStream, ()> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostOutgoingBody,
-                    >(&__NATIVE, "[method]outgoing-body.write")
+                    ::witbind::rt::native_missing!(HostOutgoingBody, write)
                 }
             }
             ::witbind::rt::native_resource!(OutgoingBody, HostOutgoingBody);
@@ -3383,9 +3169,7 @@ pub mod wasi {
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait HostFutureIncomingResponse: 'static {
                 fn subscribe(&self) -> Pollable {
-                    ::witbind::rt::native::missing::<
-                        dyn HostFutureIncomingResponse,
-                    >(&__NATIVE, "[method]future-incoming-response.subscribe")
+                    ::witbind::rt::native_missing!(HostFutureIncomingResponse, subscribe)
                 }
                 fn get(
                     &self,
@@ -3395,9 +3179,7 @@ pub mod wasi {
                         (),
                     >,
                 > {
-                    ::witbind::rt::native::missing::<
-                        dyn HostFutureIncomingResponse,
-                    >(&__NATIVE, "[method]future-incoming-response.get")
+                    ::witbind::rt::native_missing!(HostFutureIncomingResponse, get)
                 }
             }
             ::witbind::rt::native_resource!(
@@ -4309,12 +4091,9 @@ pub mod wasi {
                 let _case10 = || unsafe { super::types::_lift_error_code(_ptr5.add(8)) };
                 unsafe { ::witbind::rt::lift_result(_l6, _case8, _case10) }
             }
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
-                wit: "wasi:http/outgoing-handler@0.2.12",
-                module: "wasi::http::outgoing_handler",
-                install: "install",
-            };
+            ::witbind::rt::native_scope!(
+                "wasi:http/outgoing-handler@0.2.12", Host, install
+            );
             /// Natively (`cargo test` on the host): the imports of `wasi:http/outgoing-handler@0.2.12`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
@@ -4324,13 +4103,8 @@ pub mod wasi {
                     request: OutgoingRequest,
                     options: ::core::option::Option<RequestOptions>,
                 ) -> ::core::result::Result<FutureIncomingResponse, ErrorCode> {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "handle")
+                    ::witbind::rt::native_missing!(Host, handle)
                 }
-            }
-            /// Natively: makes `host` this thread's implementation of `wasi:http/outgoing-handler@0.2.12` until the returned guard is dropped (the one installed before comes back then).
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            pub fn install(host: impl Host) -> ::witbind::rt::native::Installed {
-                ::witbind::rt::native::install::<dyn Host>(::witbind::rt::Box::new(host))
             }
         }
     }

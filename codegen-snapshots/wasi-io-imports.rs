@@ -69,20 +69,13 @@ pub mod wasi {
                     unsafe { ::witbind::rt::take_string_at(_ptr1) }
                 }
             }
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
-                wit: "wasi:io/error@0.2.12",
-                module: "wasi::io::error",
-                install: "install",
-            };
+            ::witbind::rt::native_scope!("wasi:io/error@0.2.12");
             /// Natively (`cargo test` on the host): a test's object behind an imported [`Error`], with its methods; `Error::from(object)` hands it to the guest. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait HostError: 'static {
                 fn to_debug_string(&self) -> ::witbind::rt::String {
-                    ::witbind::rt::native::missing::<
-                        dyn HostError,
-                    >(&__NATIVE, "[method]error.to-debug-string")
+                    ::witbind::rt::native_missing!(HostError, to_debug_string)
                 }
             }
             ::witbind::rt::native_resource!(Error, HostError);
@@ -166,38 +159,24 @@ pub mod wasi {
                 unsafe { ::witbind::rt::cabi_dealloc(_array2, _len2 * 4, 4) };
                 unsafe { ::witbind::rt::take_list_at::<u32>(_ptr4) }
             }
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
-                wit: "wasi:io/poll@0.2.12",
-                module: "wasi::io::poll",
-                install: "install",
-            };
+            ::witbind::rt::native_scope!("wasi:io/poll@0.2.12", Host, install);
             /// Natively (`cargo test` on the host): the imports of `wasi:io/poll@0.2.12`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
                 fn poll(&self, in_: &[&Pollable]) -> ::witbind::rt::Vec<u32> {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "poll")
+                    ::witbind::rt::native_missing!(Host, poll)
                 }
-            }
-            /// Natively: makes `host` this thread's implementation of `wasi:io/poll@0.2.12` until the returned guard is dropped (the one installed before comes back then).
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            pub fn install(host: impl Host) -> ::witbind::rt::native::Installed {
-                ::witbind::rt::native::install::<dyn Host>(::witbind::rt::Box::new(host))
             }
             /// Natively (`cargo test` on the host): a test's object behind an imported [`Pollable`], with its methods; `Pollable::from(object)` hands it to the guest. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait HostPollable: 'static {
                 fn ready(&self) -> bool {
-                    ::witbind::rt::native::missing::<
-                        dyn HostPollable,
-                    >(&__NATIVE, "[method]pollable.ready")
+                    ::witbind::rt::native_missing!(HostPollable, ready)
                 }
                 fn block(&self) {
-                    ::witbind::rt::native::missing::<
-                        dyn HostPollable,
-                    >(&__NATIVE, "[method]pollable.block")
+                    ::witbind::rt::native_missing!(HostPollable, block)
                 }
             }
             ::witbind::rt::native_resource!(Pollable, HostPollable);
@@ -841,12 +820,7 @@ pub mod wasi {
                     unsafe { ::witbind::rt::lift_result(_l2, _case4, _case8) }
                 }
             }
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
-                wit: "wasi:io/streams@0.2.12",
-                module: "wasi::io::streams",
-                install: "install",
-            };
+            ::witbind::rt::native_scope!("wasi:io/streams@0.2.12");
             /// Natively (`cargo test` on the host): a test's object behind an imported [`InputStream`], with its methods; `InputStream::from(object)` hands it to the guest. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
@@ -855,35 +829,25 @@ pub mod wasi {
                     &self,
                     len: u64,
                 ) -> ::core::result::Result<::witbind::rt::Vec<u8>, StreamError> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostInputStream,
-                    >(&__NATIVE, "[method]input-stream.read")
+                    ::witbind::rt::native_missing!(HostInputStream, read)
                 }
                 fn blocking_read(
                     &self,
                     len: u64,
                 ) -> ::core::result::Result<::witbind::rt::Vec<u8>, StreamError> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostInputStream,
-                    >(&__NATIVE, "[method]input-stream.blocking-read")
+                    ::witbind::rt::native_missing!(HostInputStream, blocking_read)
                 }
                 fn skip(&self, len: u64) -> ::core::result::Result<u64, StreamError> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostInputStream,
-                    >(&__NATIVE, "[method]input-stream.skip")
+                    ::witbind::rt::native_missing!(HostInputStream, skip)
                 }
                 fn blocking_skip(
                     &self,
                     len: u64,
                 ) -> ::core::result::Result<u64, StreamError> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostInputStream,
-                    >(&__NATIVE, "[method]input-stream.blocking-skip")
+                    ::witbind::rt::native_missing!(HostInputStream, blocking_skip)
                 }
                 fn subscribe(&self) -> Pollable {
-                    ::witbind::rt::native::missing::<
-                        dyn HostInputStream,
-                    >(&__NATIVE, "[method]input-stream.subscribe")
+                    ::witbind::rt::native_missing!(HostInputStream, subscribe)
                 }
             }
             ::witbind::rt::native_resource!(InputStream, HostInputStream);
@@ -892,74 +856,58 @@ pub mod wasi {
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait HostOutputStream: 'static {
                 fn check_write(&self) -> ::core::result::Result<u64, StreamError> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostOutputStream,
-                    >(&__NATIVE, "[method]output-stream.check-write")
+                    ::witbind::rt::native_missing!(HostOutputStream, check_write)
                 }
                 fn write(
                     &self,
                     contents: &[u8],
                 ) -> ::core::result::Result<(), StreamError> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostOutputStream,
-                    >(&__NATIVE, "[method]output-stream.write")
+                    ::witbind::rt::native_missing!(HostOutputStream, write)
                 }
                 fn blocking_write_and_flush(
                     &self,
                     contents: &[u8],
                 ) -> ::core::result::Result<(), StreamError> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostOutputStream,
-                    >(&__NATIVE, "[method]output-stream.blocking-write-and-flush")
+                    ::witbind::rt::native_missing!(
+                        HostOutputStream, blocking_write_and_flush
+                    )
                 }
                 fn flush(&self) -> ::core::result::Result<(), StreamError> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostOutputStream,
-                    >(&__NATIVE, "[method]output-stream.flush")
+                    ::witbind::rt::native_missing!(HostOutputStream, flush)
                 }
                 fn blocking_flush(&self) -> ::core::result::Result<(), StreamError> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostOutputStream,
-                    >(&__NATIVE, "[method]output-stream.blocking-flush")
+                    ::witbind::rt::native_missing!(HostOutputStream, blocking_flush)
                 }
                 fn subscribe(&self) -> Pollable {
-                    ::witbind::rt::native::missing::<
-                        dyn HostOutputStream,
-                    >(&__NATIVE, "[method]output-stream.subscribe")
+                    ::witbind::rt::native_missing!(HostOutputStream, subscribe)
                 }
                 fn write_zeroes(
                     &self,
                     len: u64,
                 ) -> ::core::result::Result<(), StreamError> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostOutputStream,
-                    >(&__NATIVE, "[method]output-stream.write-zeroes")
+                    ::witbind::rt::native_missing!(HostOutputStream, write_zeroes)
                 }
                 fn blocking_write_zeroes_and_flush(
                     &self,
                     len: u64,
                 ) -> ::core::result::Result<(), StreamError> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostOutputStream,
-                    >(&__NATIVE, "[method]output-stream.blocking-write-zeroes-and-flush")
+                    ::witbind::rt::native_missing!(
+                        HostOutputStream, blocking_write_zeroes_and_flush
+                    )
                 }
                 fn splice(
                     &self,
                     src: &InputStream,
                     len: u64,
                 ) -> ::core::result::Result<u64, StreamError> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostOutputStream,
-                    >(&__NATIVE, "[method]output-stream.splice")
+                    ::witbind::rt::native_missing!(HostOutputStream, splice)
                 }
                 fn blocking_splice(
                     &self,
                     src: &InputStream,
                     len: u64,
                 ) -> ::core::result::Result<u64, StreamError> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostOutputStream,
-                    >(&__NATIVE, "[method]output-stream.blocking-splice")
+                    ::witbind::rt::native_missing!(HostOutputStream, blocking_splice)
                 }
             }
             ::witbind::rt::native_resource!(OutputStream, HostOutputStream);

@@ -66,31 +66,17 @@ pub mod wasi {
                 let _ret1 = unsafe { _wit_import() };
                 _ret1 as u64
             }
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
-                wit: "wasi:random/random@0.2.12",
-                module: "wasi::random::random",
-                install: "install",
-            };
+            ::witbind::rt::native_scope!("wasi:random/random@0.2.12", Host, install);
             /// Natively (`cargo test` on the host): the imports of `wasi:random/random@0.2.12`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
                 fn get_random_bytes(&self, len: u64) -> ::witbind::rt::Vec<u8> {
-                    ::witbind::rt::native::missing::<
-                        dyn Host,
-                    >(&__NATIVE, "get-random-bytes")
+                    ::witbind::rt::native_missing!(Host, get_random_bytes)
                 }
                 fn get_random_u64(&self) -> u64 {
-                    ::witbind::rt::native::missing::<
-                        dyn Host,
-                    >(&__NATIVE, "get-random-u64")
+                    ::witbind::rt::native_missing!(Host, get_random_u64)
                 }
-            }
-            /// Natively: makes `host` this thread's implementation of `wasi:random/random@0.2.12` until the returned guard is dropped (the one installed before comes back then).
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            pub fn install(host: impl Host) -> ::witbind::rt::native::Installed {
-                ::witbind::rt::native::install::<dyn Host>(::witbind::rt::Box::new(host))
             }
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables)]
@@ -147,31 +133,17 @@ pub mod wasi {
                 let _ret1 = unsafe { _wit_import() };
                 _ret1 as u64
             }
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
-                wit: "wasi:random/insecure@0.2.12",
-                module: "wasi::random::insecure",
-                install: "install",
-            };
+            ::witbind::rt::native_scope!("wasi:random/insecure@0.2.12", Host, install);
             /// Natively (`cargo test` on the host): the imports of `wasi:random/insecure@0.2.12`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
                 fn get_insecure_random_bytes(&self, len: u64) -> ::witbind::rt::Vec<u8> {
-                    ::witbind::rt::native::missing::<
-                        dyn Host,
-                    >(&__NATIVE, "get-insecure-random-bytes")
+                    ::witbind::rt::native_missing!(Host, get_insecure_random_bytes)
                 }
                 fn get_insecure_random_u64(&self) -> u64 {
-                    ::witbind::rt::native::missing::<
-                        dyn Host,
-                    >(&__NATIVE, "get-insecure-random-u64")
+                    ::witbind::rt::native_missing!(Host, get_insecure_random_u64)
                 }
-            }
-            /// Natively: makes `host` this thread's implementation of `wasi:random/insecure@0.2.12` until the returned guard is dropped (the one installed before comes back then).
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            pub fn install(host: impl Host) -> ::witbind::rt::native::Installed {
-                ::witbind::rt::native::install::<dyn Host>(::witbind::rt::Box::new(host))
             }
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables)]
@@ -225,26 +197,16 @@ pub mod wasi {
                 let _l3 = unsafe { *_ptr1.add(8).cast::<u64>() };
                 (_l2, _l3)
             }
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
-                wit: "wasi:random/insecure-seed@0.2.12",
-                module: "wasi::random::insecure_seed",
-                install: "install",
-            };
+            ::witbind::rt::native_scope!(
+                "wasi:random/insecure-seed@0.2.12", Host, install
+            );
             /// Natively (`cargo test` on the host): the imports of `wasi:random/insecure-seed@0.2.12`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
                 fn insecure_seed(&self) -> (u64, u64) {
-                    ::witbind::rt::native::missing::<
-                        dyn Host,
-                    >(&__NATIVE, "insecure-seed")
+                    ::witbind::rt::native_missing!(Host, insecure_seed)
                 }
-            }
-            /// Natively: makes `host` this thread's implementation of `wasi:random/insecure-seed@0.2.12` until the returned guard is dropped (the one installed before comes back then).
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            pub fn install(host: impl Host) -> ::witbind::rt::native::Installed {
-                ::witbind::rt::native::install::<dyn Host>(::witbind::rt::Box::new(host))
             }
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables)]

@@ -70,20 +70,13 @@ pub mod wasi {
                     unsafe { ::witbind::rt::take_string_at(_ptr1) }
                 }
             }
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
-                wit: "wasi:io/error@0.2.12",
-                module: "wasi::io::error",
-                install: "install",
-            };
+            ::witbind::rt::native_scope!("wasi:io/error@0.2.12");
             /// Natively (`cargo test` on the host): a test's object behind an imported [`Error`], with its methods; `Error::from(object)` hands it to the guest. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait HostError: 'static {
                 fn to_debug_string(&self) -> ::witbind::rt::String {
-                    ::witbind::rt::native::missing::<
-                        dyn HostError,
-                    >(&__NATIVE, "[method]error.to-debug-string")
+                    ::witbind::rt::native_missing!(HostError, to_debug_string)
                 }
             }
             ::witbind::rt::native_resource!(Error, HostError);
@@ -167,38 +160,24 @@ pub mod wasi {
                 unsafe { ::witbind::rt::cabi_dealloc(_array2, _len2 * 4, 4) };
                 unsafe { ::witbind::rt::take_list_at::<u32>(_ptr4) }
             }
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
-                wit: "wasi:io/poll@0.2.12",
-                module: "wasi::io::poll",
-                install: "install",
-            };
+            ::witbind::rt::native_scope!("wasi:io/poll@0.2.12", Host, install);
             /// Natively (`cargo test` on the host): the imports of `wasi:io/poll@0.2.12`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
                 fn poll(&self, in_: &[&Pollable]) -> ::witbind::rt::Vec<u32> {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "poll")
+                    ::witbind::rt::native_missing!(Host, poll)
                 }
-            }
-            /// Natively: makes `host` this thread's implementation of `wasi:io/poll@0.2.12` until the returned guard is dropped (the one installed before comes back then).
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            pub fn install(host: impl Host) -> ::witbind::rt::native::Installed {
-                ::witbind::rt::native::install::<dyn Host>(::witbind::rt::Box::new(host))
             }
             /// Natively (`cargo test` on the host): a test's object behind an imported [`Pollable`], with its methods; `Pollable::from(object)` hands it to the guest. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait HostPollable: 'static {
                 fn ready(&self) -> bool {
-                    ::witbind::rt::native::missing::<
-                        dyn HostPollable,
-                    >(&__NATIVE, "[method]pollable.ready")
+                    ::witbind::rt::native_missing!(HostPollable, ready)
                 }
                 fn block(&self) {
-                    ::witbind::rt::native::missing::<
-                        dyn HostPollable,
-                    >(&__NATIVE, "[method]pollable.block")
+                    ::witbind::rt::native_missing!(HostPollable, block)
                 }
             }
             ::witbind::rt::native_resource!(Pollable, HostPollable);
@@ -842,12 +821,7 @@ pub mod wasi {
                     unsafe { ::witbind::rt::lift_result(_l2, _case4, _case8) }
                 }
             }
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
-                wit: "wasi:io/streams@0.2.12",
-                module: "wasi::io::streams",
-                install: "install",
-            };
+            ::witbind::rt::native_scope!("wasi:io/streams@0.2.12");
             /// Natively (`cargo test` on the host): a test's object behind an imported [`InputStream`], with its methods; `InputStream::from(object)` hands it to the guest. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
@@ -856,35 +830,25 @@ pub mod wasi {
                     &self,
                     len: u64,
                 ) -> ::core::result::Result<::witbind::rt::Vec<u8>, StreamError> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostInputStream,
-                    >(&__NATIVE, "[method]input-stream.read")
+                    ::witbind::rt::native_missing!(HostInputStream, read)
                 }
                 fn blocking_read(
                     &self,
                     len: u64,
                 ) -> ::core::result::Result<::witbind::rt::Vec<u8>, StreamError> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostInputStream,
-                    >(&__NATIVE, "[method]input-stream.blocking-read")
+                    ::witbind::rt::native_missing!(HostInputStream, blocking_read)
                 }
                 fn skip(&self, len: u64) -> ::core::result::Result<u64, StreamError> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostInputStream,
-                    >(&__NATIVE, "[method]input-stream.skip")
+                    ::witbind::rt::native_missing!(HostInputStream, skip)
                 }
                 fn blocking_skip(
                     &self,
                     len: u64,
                 ) -> ::core::result::Result<u64, StreamError> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostInputStream,
-                    >(&__NATIVE, "[method]input-stream.blocking-skip")
+                    ::witbind::rt::native_missing!(HostInputStream, blocking_skip)
                 }
                 fn subscribe(&self) -> Pollable {
-                    ::witbind::rt::native::missing::<
-                        dyn HostInputStream,
-                    >(&__NATIVE, "[method]input-stream.subscribe")
+                    ::witbind::rt::native_missing!(HostInputStream, subscribe)
                 }
             }
             ::witbind::rt::native_resource!(InputStream, HostInputStream);
@@ -893,74 +857,58 @@ pub mod wasi {
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait HostOutputStream: 'static {
                 fn check_write(&self) -> ::core::result::Result<u64, StreamError> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostOutputStream,
-                    >(&__NATIVE, "[method]output-stream.check-write")
+                    ::witbind::rt::native_missing!(HostOutputStream, check_write)
                 }
                 fn write(
                     &self,
                     contents: &[u8],
                 ) -> ::core::result::Result<(), StreamError> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostOutputStream,
-                    >(&__NATIVE, "[method]output-stream.write")
+                    ::witbind::rt::native_missing!(HostOutputStream, write)
                 }
                 fn blocking_write_and_flush(
                     &self,
                     contents: &[u8],
                 ) -> ::core::result::Result<(), StreamError> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostOutputStream,
-                    >(&__NATIVE, "[method]output-stream.blocking-write-and-flush")
+                    ::witbind::rt::native_missing!(
+                        HostOutputStream, blocking_write_and_flush
+                    )
                 }
                 fn flush(&self) -> ::core::result::Result<(), StreamError> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostOutputStream,
-                    >(&__NATIVE, "[method]output-stream.flush")
+                    ::witbind::rt::native_missing!(HostOutputStream, flush)
                 }
                 fn blocking_flush(&self) -> ::core::result::Result<(), StreamError> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostOutputStream,
-                    >(&__NATIVE, "[method]output-stream.blocking-flush")
+                    ::witbind::rt::native_missing!(HostOutputStream, blocking_flush)
                 }
                 fn subscribe(&self) -> Pollable {
-                    ::witbind::rt::native::missing::<
-                        dyn HostOutputStream,
-                    >(&__NATIVE, "[method]output-stream.subscribe")
+                    ::witbind::rt::native_missing!(HostOutputStream, subscribe)
                 }
                 fn write_zeroes(
                     &self,
                     len: u64,
                 ) -> ::core::result::Result<(), StreamError> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostOutputStream,
-                    >(&__NATIVE, "[method]output-stream.write-zeroes")
+                    ::witbind::rt::native_missing!(HostOutputStream, write_zeroes)
                 }
                 fn blocking_write_zeroes_and_flush(
                     &self,
                     len: u64,
                 ) -> ::core::result::Result<(), StreamError> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostOutputStream,
-                    >(&__NATIVE, "[method]output-stream.blocking-write-zeroes-and-flush")
+                    ::witbind::rt::native_missing!(
+                        HostOutputStream, blocking_write_zeroes_and_flush
+                    )
                 }
                 fn splice(
                     &self,
                     src: &InputStream,
                     len: u64,
                 ) -> ::core::result::Result<u64, StreamError> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostOutputStream,
-                    >(&__NATIVE, "[method]output-stream.splice")
+                    ::witbind::rt::native_missing!(HostOutputStream, splice)
                 }
                 fn blocking_splice(
                     &self,
                     src: &InputStream,
                     len: u64,
                 ) -> ::core::result::Result<u64, StreamError> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostOutputStream,
-                    >(&__NATIVE, "[method]output-stream.blocking-splice")
+                    ::witbind::rt::native_missing!(HostOutputStream, blocking_splice)
                 }
             }
             ::witbind::rt::native_resource!(OutputStream, HostOutputStream);
@@ -1360,12 +1308,7 @@ pub mod wasi {
                 Ipv4(Ipv4SocketAddress),
                 Ipv6(Ipv6SocketAddress),
             }
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
-                wit: "wasi:sockets/network@0.2.12",
-                module: "wasi::sockets::network",
-                install: "install",
-            };
+            ::witbind::rt::native_scope!("wasi:sockets/network@0.2.12");
             /// Natively (`cargo test` on the host): a test's object behind an imported [`Network`], with its methods; `Network::from(object)` hands it to the guest. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
@@ -1693,26 +1636,16 @@ pub mod wasi {
                 let _ret1 = unsafe { _wit_import() };
                 unsafe { Network::from_handle(_ret1 as u32) }
             }
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
-                wit: "wasi:sockets/instance-network@0.2.12",
-                module: "wasi::sockets::instance_network",
-                install: "install",
-            };
+            ::witbind::rt::native_scope!(
+                "wasi:sockets/instance-network@0.2.12", Host, install
+            );
             /// Natively (`cargo test` on the host): the imports of `wasi:sockets/instance-network@0.2.12`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
                 fn instance_network(&self) -> Network {
-                    ::witbind::rt::native::missing::<
-                        dyn Host,
-                    >(&__NATIVE, "instance-network")
+                    ::witbind::rt::native_missing!(Host, instance_network)
                 }
-            }
-            /// Natively: makes `host` this thread's implementation of `wasi:sockets/instance-network@0.2.12` until the returned guard is dropped (the one installed before comes back then).
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            pub fn install(host: impl Host) -> ::witbind::rt::native::Installed {
-                ::witbind::rt::native::install::<dyn Host>(::witbind::rt::Box::new(host))
             }
         }
         pub mod udp {
@@ -2451,12 +2384,7 @@ pub mod wasi {
                     unsafe { Pollable::from_handle(_ret1 as u32) }
                 }
             }
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
-                wit: "wasi:sockets/udp@0.2.12",
-                module: "wasi::sockets::udp",
-                install: "install",
-            };
+            ::witbind::rt::native_scope!("wasi:sockets/udp@0.2.12");
             /// Natively (`cargo test` on the host): a test's object behind an imported [`UdpSocket`], with its methods; `UdpSocket::from(object)` hands it to the guest. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
@@ -2466,14 +2394,10 @@ pub mod wasi {
                     network: &Network,
                     local_address: IpSocketAddress,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostUdpSocket,
-                    >(&__NATIVE, "[method]udp-socket.start-bind")
+                    ::witbind::rt::native_missing!(HostUdpSocket, start_bind)
                 }
                 fn finish_bind(&self) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostUdpSocket,
-                    >(&__NATIVE, "[method]udp-socket.finish-bind")
+                    ::witbind::rt::native_missing!(HostUdpSocket, finish_bind)
                 }
                 fn stream(
                     &self,
@@ -2482,72 +2406,52 @@ pub mod wasi {
                     (IncomingDatagramStream, OutgoingDatagramStream),
                     ErrorCode,
                 > {
-                    ::witbind::rt::native::missing::<
-                        dyn HostUdpSocket,
-                    >(&__NATIVE, "[method]udp-socket.stream")
+                    ::witbind::rt::native_missing!(HostUdpSocket, stream)
                 }
                 fn local_address(
                     &self,
                 ) -> ::core::result::Result<IpSocketAddress, ErrorCode> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostUdpSocket,
-                    >(&__NATIVE, "[method]udp-socket.local-address")
+                    ::witbind::rt::native_missing!(HostUdpSocket, local_address)
                 }
                 fn remote_address(
                     &self,
                 ) -> ::core::result::Result<IpSocketAddress, ErrorCode> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostUdpSocket,
-                    >(&__NATIVE, "[method]udp-socket.remote-address")
+                    ::witbind::rt::native_missing!(HostUdpSocket, remote_address)
                 }
                 fn address_family(&self) -> IpAddressFamily {
-                    ::witbind::rt::native::missing::<
-                        dyn HostUdpSocket,
-                    >(&__NATIVE, "[method]udp-socket.address-family")
+                    ::witbind::rt::native_missing!(HostUdpSocket, address_family)
                 }
                 fn unicast_hop_limit(&self) -> ::core::result::Result<u8, ErrorCode> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostUdpSocket,
-                    >(&__NATIVE, "[method]udp-socket.unicast-hop-limit")
+                    ::witbind::rt::native_missing!(HostUdpSocket, unicast_hop_limit)
                 }
                 fn set_unicast_hop_limit(
                     &self,
                     value: u8,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostUdpSocket,
-                    >(&__NATIVE, "[method]udp-socket.set-unicast-hop-limit")
+                    ::witbind::rt::native_missing!(HostUdpSocket, set_unicast_hop_limit)
                 }
                 fn receive_buffer_size(&self) -> ::core::result::Result<u64, ErrorCode> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostUdpSocket,
-                    >(&__NATIVE, "[method]udp-socket.receive-buffer-size")
+                    ::witbind::rt::native_missing!(HostUdpSocket, receive_buffer_size)
                 }
                 fn set_receive_buffer_size(
                     &self,
                     value: u64,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostUdpSocket,
-                    >(&__NATIVE, "[method]udp-socket.set-receive-buffer-size")
+                    ::witbind::rt::native_missing!(
+                        HostUdpSocket, set_receive_buffer_size
+                    )
                 }
                 fn send_buffer_size(&self) -> ::core::result::Result<u64, ErrorCode> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostUdpSocket,
-                    >(&__NATIVE, "[method]udp-socket.send-buffer-size")
+                    ::witbind::rt::native_missing!(HostUdpSocket, send_buffer_size)
                 }
                 fn set_send_buffer_size(
                     &self,
                     value: u64,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostUdpSocket,
-                    >(&__NATIVE, "[method]udp-socket.set-send-buffer-size")
+                    ::witbind::rt::native_missing!(HostUdpSocket, set_send_buffer_size)
                 }
                 fn subscribe(&self) -> Pollable {
-                    ::witbind::rt::native::missing::<
-                        dyn HostUdpSocket,
-                    >(&__NATIVE, "[method]udp-socket.subscribe")
+                    ::witbind::rt::native_missing!(HostUdpSocket, subscribe)
                 }
             }
             ::witbind::rt::native_resource!(UdpSocket, HostUdpSocket);
@@ -2562,14 +2466,10 @@ pub mod wasi {
                     ::witbind::rt::Vec<IncomingDatagram>,
                     ErrorCode,
                 > {
-                    ::witbind::rt::native::missing::<
-                        dyn HostIncomingDatagramStream,
-                    >(&__NATIVE, "[method]incoming-datagram-stream.receive")
+                    ::witbind::rt::native_missing!(HostIncomingDatagramStream, receive)
                 }
                 fn subscribe(&self) -> Pollable {
-                    ::witbind::rt::native::missing::<
-                        dyn HostIncomingDatagramStream,
-                    >(&__NATIVE, "[method]incoming-datagram-stream.subscribe")
+                    ::witbind::rt::native_missing!(HostIncomingDatagramStream, subscribe)
                 }
             }
             ::witbind::rt::native_resource!(
@@ -2580,22 +2480,18 @@ pub mod wasi {
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait HostOutgoingDatagramStream: 'static {
                 fn check_send(&self) -> ::core::result::Result<u64, ErrorCode> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostOutgoingDatagramStream,
-                    >(&__NATIVE, "[method]outgoing-datagram-stream.check-send")
+                    ::witbind::rt::native_missing!(
+                        HostOutgoingDatagramStream, check_send
+                    )
                 }
                 fn send(
                     &self,
                     datagrams: &[OutgoingDatagram],
                 ) -> ::core::result::Result<u64, ErrorCode> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostOutgoingDatagramStream,
-                    >(&__NATIVE, "[method]outgoing-datagram-stream.send")
+                    ::witbind::rt::native_missing!(HostOutgoingDatagramStream, send)
                 }
                 fn subscribe(&self) -> Pollable {
-                    ::witbind::rt::native::missing::<
-                        dyn HostOutgoingDatagramStream,
-                    >(&__NATIVE, "[method]outgoing-datagram-stream.subscribe")
+                    ::witbind::rt::native_missing!(HostOutgoingDatagramStream, subscribe)
                 }
             }
             ::witbind::rt::native_resource!(
@@ -2694,12 +2590,9 @@ pub mod wasi {
                 };
                 unsafe { ::witbind::rt::lift_result(_l2, _case4, _case6) }
             }
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
-                wit: "wasi:sockets/udp-create-socket@0.2.12",
-                module: "wasi::sockets::udp_create_socket",
-                install: "install",
-            };
+            ::witbind::rt::native_scope!(
+                "wasi:sockets/udp-create-socket@0.2.12", Host, install
+            );
             /// Natively (`cargo test` on the host): the imports of `wasi:sockets/udp-create-socket@0.2.12`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
@@ -2708,15 +2601,8 @@ pub mod wasi {
                     &self,
                     address_family: IpAddressFamily,
                 ) -> ::core::result::Result<UdpSocket, ErrorCode> {
-                    ::witbind::rt::native::missing::<
-                        dyn Host,
-                    >(&__NATIVE, "create-udp-socket")
+                    ::witbind::rt::native_missing!(Host, create_udp_socket)
                 }
-            }
-            /// Natively: makes `host` this thread's implementation of `wasi:sockets/udp-create-socket@0.2.12` until the returned guard is dropped (the one installed before comes back then).
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            pub fn install(host: impl Host) -> ::witbind::rt::native::Installed {
-                ::witbind::rt::native::install::<dyn Host>(::witbind::rt::Box::new(host))
             }
         }
         pub mod tcp {
@@ -3670,12 +3556,7 @@ pub mod wasi {
                     unsafe { ::witbind::rt::lift_result(_l2, || (), _case4) }
                 }
             }
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
-                wit: "wasi:sockets/tcp@0.2.12",
-                module: "wasi::sockets::tcp",
-                install: "install",
-            };
+            ::witbind::rt::native_scope!("wasi:sockets/tcp@0.2.12");
             /// Natively (`cargo test` on the host): a test's object behind an imported [`TcpSocket`], with its methods; `TcpSocket::from(object)` hands it to the guest. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
@@ -3685,40 +3566,28 @@ pub mod wasi {
                     network: &Network,
                     local_address: IpSocketAddress,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostTcpSocket,
-                    >(&__NATIVE, "[method]tcp-socket.start-bind")
+                    ::witbind::rt::native_missing!(HostTcpSocket, start_bind)
                 }
                 fn finish_bind(&self) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostTcpSocket,
-                    >(&__NATIVE, "[method]tcp-socket.finish-bind")
+                    ::witbind::rt::native_missing!(HostTcpSocket, finish_bind)
                 }
                 fn start_connect(
                     &self,
                     network: &Network,
                     remote_address: IpSocketAddress,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostTcpSocket,
-                    >(&__NATIVE, "[method]tcp-socket.start-connect")
+                    ::witbind::rt::native_missing!(HostTcpSocket, start_connect)
                 }
                 fn finish_connect(
                     &self,
                 ) -> ::core::result::Result<(InputStream, OutputStream), ErrorCode> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostTcpSocket,
-                    >(&__NATIVE, "[method]tcp-socket.finish-connect")
+                    ::witbind::rt::native_missing!(HostTcpSocket, finish_connect)
                 }
                 fn start_listen(&self) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostTcpSocket,
-                    >(&__NATIVE, "[method]tcp-socket.start-listen")
+                    ::witbind::rt::native_missing!(HostTcpSocket, start_listen)
                 }
                 fn finish_listen(&self) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostTcpSocket,
-                    >(&__NATIVE, "[method]tcp-socket.finish-listen")
+                    ::witbind::rt::native_missing!(HostTcpSocket, finish_listen)
                 }
                 fn accept(
                     &self,
@@ -3726,149 +3595,113 @@ pub mod wasi {
                     (TcpSocket, InputStream, OutputStream),
                     ErrorCode,
                 > {
-                    ::witbind::rt::native::missing::<
-                        dyn HostTcpSocket,
-                    >(&__NATIVE, "[method]tcp-socket.accept")
+                    ::witbind::rt::native_missing!(HostTcpSocket, accept)
                 }
                 fn local_address(
                     &self,
                 ) -> ::core::result::Result<IpSocketAddress, ErrorCode> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostTcpSocket,
-                    >(&__NATIVE, "[method]tcp-socket.local-address")
+                    ::witbind::rt::native_missing!(HostTcpSocket, local_address)
                 }
                 fn remote_address(
                     &self,
                 ) -> ::core::result::Result<IpSocketAddress, ErrorCode> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostTcpSocket,
-                    >(&__NATIVE, "[method]tcp-socket.remote-address")
+                    ::witbind::rt::native_missing!(HostTcpSocket, remote_address)
                 }
                 fn is_listening(&self) -> bool {
-                    ::witbind::rt::native::missing::<
-                        dyn HostTcpSocket,
-                    >(&__NATIVE, "[method]tcp-socket.is-listening")
+                    ::witbind::rt::native_missing!(HostTcpSocket, is_listening)
                 }
                 fn address_family(&self) -> IpAddressFamily {
-                    ::witbind::rt::native::missing::<
-                        dyn HostTcpSocket,
-                    >(&__NATIVE, "[method]tcp-socket.address-family")
+                    ::witbind::rt::native_missing!(HostTcpSocket, address_family)
                 }
                 fn set_listen_backlog_size(
                     &self,
                     value: u64,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostTcpSocket,
-                    >(&__NATIVE, "[method]tcp-socket.set-listen-backlog-size")
+                    ::witbind::rt::native_missing!(
+                        HostTcpSocket, set_listen_backlog_size
+                    )
                 }
                 fn keep_alive_enabled(&self) -> ::core::result::Result<bool, ErrorCode> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostTcpSocket,
-                    >(&__NATIVE, "[method]tcp-socket.keep-alive-enabled")
+                    ::witbind::rt::native_missing!(HostTcpSocket, keep_alive_enabled)
                 }
                 fn set_keep_alive_enabled(
                     &self,
                     value: bool,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostTcpSocket,
-                    >(&__NATIVE, "[method]tcp-socket.set-keep-alive-enabled")
+                    ::witbind::rt::native_missing!(HostTcpSocket, set_keep_alive_enabled)
                 }
                 fn keep_alive_idle_time(
                     &self,
                 ) -> ::core::result::Result<Duration, ErrorCode> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostTcpSocket,
-                    >(&__NATIVE, "[method]tcp-socket.keep-alive-idle-time")
+                    ::witbind::rt::native_missing!(HostTcpSocket, keep_alive_idle_time)
                 }
                 fn set_keep_alive_idle_time(
                     &self,
                     value: Duration,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostTcpSocket,
-                    >(&__NATIVE, "[method]tcp-socket.set-keep-alive-idle-time")
+                    ::witbind::rt::native_missing!(
+                        HostTcpSocket, set_keep_alive_idle_time
+                    )
                 }
                 fn keep_alive_interval(
                     &self,
                 ) -> ::core::result::Result<Duration, ErrorCode> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostTcpSocket,
-                    >(&__NATIVE, "[method]tcp-socket.keep-alive-interval")
+                    ::witbind::rt::native_missing!(HostTcpSocket, keep_alive_interval)
                 }
                 fn set_keep_alive_interval(
                     &self,
                     value: Duration,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostTcpSocket,
-                    >(&__NATIVE, "[method]tcp-socket.set-keep-alive-interval")
+                    ::witbind::rt::native_missing!(
+                        HostTcpSocket, set_keep_alive_interval
+                    )
                 }
                 fn keep_alive_count(&self) -> ::core::result::Result<u32, ErrorCode> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostTcpSocket,
-                    >(&__NATIVE, "[method]tcp-socket.keep-alive-count")
+                    ::witbind::rt::native_missing!(HostTcpSocket, keep_alive_count)
                 }
                 fn set_keep_alive_count(
                     &self,
                     value: u32,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostTcpSocket,
-                    >(&__NATIVE, "[method]tcp-socket.set-keep-alive-count")
+                    ::witbind::rt::native_missing!(HostTcpSocket, set_keep_alive_count)
                 }
                 fn hop_limit(&self) -> ::core::result::Result<u8, ErrorCode> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostTcpSocket,
-                    >(&__NATIVE, "[method]tcp-socket.hop-limit")
+                    ::witbind::rt::native_missing!(HostTcpSocket, hop_limit)
                 }
                 fn set_hop_limit(
                     &self,
                     value: u8,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostTcpSocket,
-                    >(&__NATIVE, "[method]tcp-socket.set-hop-limit")
+                    ::witbind::rt::native_missing!(HostTcpSocket, set_hop_limit)
                 }
                 fn receive_buffer_size(&self) -> ::core::result::Result<u64, ErrorCode> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostTcpSocket,
-                    >(&__NATIVE, "[method]tcp-socket.receive-buffer-size")
+                    ::witbind::rt::native_missing!(HostTcpSocket, receive_buffer_size)
                 }
                 fn set_receive_buffer_size(
                     &self,
                     value: u64,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostTcpSocket,
-                    >(&__NATIVE, "[method]tcp-socket.set-receive-buffer-size")
+                    ::witbind::rt::native_missing!(
+                        HostTcpSocket, set_receive_buffer_size
+                    )
                 }
                 fn send_buffer_size(&self) -> ::core::result::Result<u64, ErrorCode> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostTcpSocket,
-                    >(&__NATIVE, "[method]tcp-socket.send-buffer-size")
+                    ::witbind::rt::native_missing!(HostTcpSocket, send_buffer_size)
                 }
                 fn set_send_buffer_size(
                     &self,
                     value: u64,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostTcpSocket,
-                    >(&__NATIVE, "[method]tcp-socket.set-send-buffer-size")
+                    ::witbind::rt::native_missing!(HostTcpSocket, set_send_buffer_size)
                 }
                 fn subscribe(&self) -> Pollable {
-                    ::witbind::rt::native::missing::<
-                        dyn HostTcpSocket,
-                    >(&__NATIVE, "[method]tcp-socket.subscribe")
+                    ::witbind::rt::native_missing!(HostTcpSocket, subscribe)
                 }
                 fn shutdown(
                     &self,
                     shutdown_type: ShutdownType,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostTcpSocket,
-                    >(&__NATIVE, "[method]tcp-socket.shutdown")
+                    ::witbind::rt::native_missing!(HostTcpSocket, shutdown)
                 }
             }
             ::witbind::rt::native_resource!(TcpSocket, HostTcpSocket);
@@ -3929,12 +3762,9 @@ pub mod wasi {
                 };
                 unsafe { ::witbind::rt::lift_result(_l2, _case4, _case6) }
             }
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
-                wit: "wasi:sockets/tcp-create-socket@0.2.12",
-                module: "wasi::sockets::tcp_create_socket",
-                install: "install",
-            };
+            ::witbind::rt::native_scope!(
+                "wasi:sockets/tcp-create-socket@0.2.12", Host, install
+            );
             /// Natively (`cargo test` on the host): the imports of `wasi:sockets/tcp-create-socket@0.2.12`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
@@ -3943,15 +3773,8 @@ pub mod wasi {
                     &self,
                     address_family: IpAddressFamily,
                 ) -> ::core::result::Result<TcpSocket, ErrorCode> {
-                    ::witbind::rt::native::missing::<
-                        dyn Host,
-                    >(&__NATIVE, "create-tcp-socket")
+                    ::witbind::rt::native_missing!(Host, create_tcp_socket)
                 }
-            }
-            /// Natively: makes `host` this thread's implementation of `wasi:sockets/tcp-create-socket@0.2.12` until the returned guard is dropped (the one installed before comes back then).
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            pub fn install(host: impl Host) -> ::witbind::rt::native::Installed {
-                ::witbind::rt::native::install::<dyn Host>(::witbind::rt::Box::new(host))
             }
         }
         pub mod ip_name_lookup {
@@ -4076,12 +3899,9 @@ pub mod wasi {
                 };
                 unsafe { ::witbind::rt::lift_result(_l3, _case5, _case7) }
             }
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
-                wit: "wasi:sockets/ip-name-lookup@0.2.12",
-                module: "wasi::sockets::ip_name_lookup",
-                install: "install",
-            };
+            ::witbind::rt::native_scope!(
+                "wasi:sockets/ip-name-lookup@0.2.12", Host, install
+            );
             /// Natively (`cargo test` on the host): the imports of `wasi:sockets/ip-name-lookup@0.2.12`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
@@ -4091,15 +3911,8 @@ pub mod wasi {
                     network: &Network,
                     name: &str,
                 ) -> ::core::result::Result<ResolveAddressStream, ErrorCode> {
-                    ::witbind::rt::native::missing::<
-                        dyn Host,
-                    >(&__NATIVE, "resolve-addresses")
+                    ::witbind::rt::native_missing!(Host, resolve_addresses)
                 }
-            }
-            /// Natively: makes `host` this thread's implementation of `wasi:sockets/ip-name-lookup@0.2.12` until the returned guard is dropped (the one installed before comes back then).
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            pub fn install(host: impl Host) -> ::witbind::rt::native::Installed {
-                ::witbind::rt::native::install::<dyn Host>(::witbind::rt::Box::new(host))
             }
             /// Natively (`cargo test` on the host): a test's object behind an imported [`ResolveAddressStream`], with its methods; `ResolveAddressStream::from(object)` hands it to the guest. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
@@ -4111,14 +3924,12 @@ pub mod wasi {
                     ::core::option::Option<IpAddress>,
                     ErrorCode,
                 > {
-                    ::witbind::rt::native::missing::<
-                        dyn HostResolveAddressStream,
-                    >(&__NATIVE, "[method]resolve-address-stream.resolve-next-address")
+                    ::witbind::rt::native_missing!(
+                        HostResolveAddressStream, resolve_next_address
+                    )
                 }
                 fn subscribe(&self) -> Pollable {
-                    ::witbind::rt::native::missing::<
-                        dyn HostResolveAddressStream,
-                    >(&__NATIVE, "[method]resolve-address-stream.subscribe")
+                    ::witbind::rt::native_missing!(HostResolveAddressStream, subscribe)
                 }
             }
             ::witbind::rt::native_resource!(
@@ -4195,37 +4006,25 @@ pub mod wasi {
                 let _ret1 = unsafe { _wit_import(::witbind::rt::as_i64(when)) };
                 unsafe { Pollable::from_handle(_ret1 as u32) }
             }
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
-                wit: "wasi:clocks/monotonic-clock@0.2.12",
-                module: "wasi::clocks::monotonic_clock",
-                install: "install",
-            };
+            ::witbind::rt::native_scope!(
+                "wasi:clocks/monotonic-clock@0.2.12", Host, install
+            );
             /// Natively (`cargo test` on the host): the imports of `wasi:clocks/monotonic-clock@0.2.12`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
                 fn now(&self) -> Instant {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "now")
+                    ::witbind::rt::native_missing!(Host, now)
                 }
                 fn resolution(&self) -> Duration {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "resolution")
+                    ::witbind::rt::native_missing!(Host, resolution)
                 }
                 fn subscribe_instant(&self, when: Instant) -> Pollable {
-                    ::witbind::rt::native::missing::<
-                        dyn Host,
-                    >(&__NATIVE, "subscribe-instant")
+                    ::witbind::rt::native_missing!(Host, subscribe_instant)
                 }
                 fn subscribe_duration(&self, when: Duration) -> Pollable {
-                    ::witbind::rt::native::missing::<
-                        dyn Host,
-                    >(&__NATIVE, "subscribe-duration")
+                    ::witbind::rt::native_missing!(Host, subscribe_duration)
                 }
-            }
-            /// Natively: makes `host` this thread's implementation of `wasi:clocks/monotonic-clock@0.2.12` until the returned guard is dropped (the one installed before comes back then).
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            pub fn install(host: impl Host) -> ::witbind::rt::native::Installed {
-                ::witbind::rt::native::install::<dyn Host>(::witbind::rt::Box::new(host))
             }
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables)]

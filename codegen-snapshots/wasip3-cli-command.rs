@@ -137,12 +137,7 @@ pub mod wasi {
                 let _case3 = || unsafe { ::witbind::rt::take_string_at(_ptr1.add(4)) };
                 unsafe { ::witbind::rt::lift_option(_l2, _case3) }
             }
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
-                wit: "wasi:cli/environment@0.3.2",
-                module: "wasi::cli::environment",
-                install: "install",
-            };
+            ::witbind::rt::native_scope!("wasi:cli/environment@0.3.2", Host, install);
             /// Natively (`cargo test` on the host): the imports of `wasi:cli/environment@0.3.2`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
@@ -150,27 +145,16 @@ pub mod wasi {
                 fn get_environment(
                     &self,
                 ) -> ::witbind::rt::Vec<(::witbind::rt::String, ::witbind::rt::String)> {
-                    ::witbind::rt::native::missing::<
-                        dyn Host,
-                    >(&__NATIVE, "get-environment")
+                    ::witbind::rt::native_missing!(Host, get_environment)
                 }
                 fn get_arguments(&self) -> ::witbind::rt::Vec<::witbind::rt::String> {
-                    ::witbind::rt::native::missing::<
-                        dyn Host,
-                    >(&__NATIVE, "get-arguments")
+                    ::witbind::rt::native_missing!(Host, get_arguments)
                 }
                 fn get_initial_cwd(
                     &self,
                 ) -> ::core::option::Option<::witbind::rt::String> {
-                    ::witbind::rt::native::missing::<
-                        dyn Host,
-                    >(&__NATIVE, "get-initial-cwd")
+                    ::witbind::rt::native_missing!(Host, get_initial_cwd)
                 }
-            }
-            /// Natively: makes `host` this thread's implementation of `wasi:cli/environment@0.3.2` until the returned guard is dropped (the one installed before comes back then).
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            pub fn install(host: impl Host) -> ::witbind::rt::native::Installed {
-                ::witbind::rt::native::install::<dyn Host>(::witbind::rt::Box::new(host))
             }
         }
         pub mod exit {
@@ -208,29 +192,17 @@ pub mod wasi {
                 wit_import!("exit-with-code", (i32));
                 unsafe { _wit_import(::witbind::rt::as_i32(status_code)) };
             }
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
-                wit: "wasi:cli/exit@0.3.2",
-                module: "wasi::cli::exit",
-                install: "install",
-            };
+            ::witbind::rt::native_scope!("wasi:cli/exit@0.3.2", Host, install);
             /// Natively (`cargo test` on the host): the imports of `wasi:cli/exit@0.3.2`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
                 fn exit(&self, status: ::core::result::Result<(), ()>) {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "exit")
+                    ::witbind::rt::native_missing!(Host, exit)
                 }
                 fn exit_with_code(&self, status_code: u8) {
-                    ::witbind::rt::native::missing::<
-                        dyn Host,
-                    >(&__NATIVE, "exit-with-code")
+                    ::witbind::rt::native_missing!(Host, exit_with_code)
                 }
-            }
-            /// Natively: makes `host` this thread's implementation of `wasi:cli/exit@0.3.2` until the returned guard is dropped (the one installed before comes back then).
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            pub fn install(host: impl Host) -> ::witbind::rt::native::Installed {
-                ::witbind::rt::native::install::<dyn Host>(::witbind::rt::Box::new(host))
             }
         }
         pub mod types {
@@ -318,12 +290,7 @@ pub mod wasi {
                     },
                 )
             }
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
-                wit: "wasi:cli/stdin@0.3.2",
-                module: "wasi::cli::stdin",
-                install: "install",
-            };
+            ::witbind::rt::native_scope!("wasi:cli/stdin@0.3.2", Host, install);
             /// Natively (`cargo test` on the host): the imports of `wasi:cli/stdin@0.3.2`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
@@ -336,15 +303,8 @@ pub mod wasi {
                         ::core::result::Result<(), ErrorCode>,
                     >,
                 ) {
-                    ::witbind::rt::native::missing::<
-                        dyn Host,
-                    >(&__NATIVE, "read-via-stream")
+                    ::witbind::rt::native_missing!(Host, read_via_stream)
                 }
-            }
-            /// Natively: makes `host` this thread's implementation of `wasi:cli/stdin@0.3.2` until the returned guard is dropped (the one installed before comes back then).
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            pub fn install(host: impl Host) -> ::witbind::rt::native::Installed {
-                ::witbind::rt::native::install::<dyn Host>(::witbind::rt::Box::new(host))
             }
             /// The `stream` vtable of `u8`, with the intrinsics of `read-via-stream`.
             #[cfg(any(target_arch = "wasm32", miri))]
@@ -587,12 +547,7 @@ pub mod wasi {
                     )
                 }
             }
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
-                wit: "wasi:cli/stdout@0.3.2",
-                module: "wasi::cli::stdout",
-                install: "install",
-            };
+            ::witbind::rt::native_scope!("wasi:cli/stdout@0.3.2", Host, install);
             /// Natively (`cargo test` on the host): the imports of `wasi:cli/stdout@0.3.2`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
@@ -603,15 +558,8 @@ pub mod wasi {
                 ) -> ::witbind::rt::async_support::FutureReader<
                     ::core::result::Result<(), ErrorCode>,
                 > {
-                    ::witbind::rt::native::missing::<
-                        dyn Host,
-                    >(&__NATIVE, "write-via-stream")
+                    ::witbind::rt::native_missing!(Host, write_via_stream)
                 }
-            }
-            /// Natively: makes `host` this thread's implementation of `wasi:cli/stdout@0.3.2` until the returned guard is dropped (the one installed before comes back then).
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            pub fn install(host: impl Host) -> ::witbind::rt::native::Installed {
-                ::witbind::rt::native::install::<dyn Host>(::witbind::rt::Box::new(host))
             }
         }
         pub mod stderr {
@@ -653,12 +601,7 @@ pub mod wasi {
                     )
                 }
             }
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
-                wit: "wasi:cli/stderr@0.3.2",
-                module: "wasi::cli::stderr",
-                install: "install",
-            };
+            ::witbind::rt::native_scope!("wasi:cli/stderr@0.3.2", Host, install);
             /// Natively (`cargo test` on the host): the imports of `wasi:cli/stderr@0.3.2`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
@@ -669,15 +612,8 @@ pub mod wasi {
                 ) -> ::witbind::rt::async_support::FutureReader<
                     ::core::result::Result<(), ErrorCode>,
                 > {
-                    ::witbind::rt::native::missing::<
-                        dyn Host,
-                    >(&__NATIVE, "write-via-stream")
+                    ::witbind::rt::native_missing!(Host, write_via_stream)
                 }
-            }
-            /// Natively: makes `host` this thread's implementation of `wasi:cli/stderr@0.3.2` until the returned guard is dropped (the one installed before comes back then).
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            pub fn install(host: impl Host) -> ::witbind::rt::native::Installed {
-                ::witbind::rt::native::install::<dyn Host>(::witbind::rt::Box::new(host))
             }
         }
         /// Terminal input.
@@ -700,12 +636,7 @@ pub mod wasi {
                 "[resource-drop]terminal-input"
             );
             impl TerminalInput {}
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
-                wit: "wasi:cli/terminal-input@0.3.2",
-                module: "wasi::cli::terminal_input",
-                install: "install",
-            };
+            ::witbind::rt::native_scope!("wasi:cli/terminal-input@0.3.2");
             /// Natively (`cargo test` on the host): a test's object behind an imported [`TerminalInput`], with its methods; `TerminalInput::from(object)` hands it to the guest. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
@@ -732,12 +663,7 @@ pub mod wasi {
                 "[resource-drop]terminal-output"
             );
             impl TerminalOutput {}
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
-                wit: "wasi:cli/terminal-output@0.3.2",
-                module: "wasi::cli::terminal_output",
-                install: "install",
-            };
+            ::witbind::rt::native_scope!("wasi:cli/terminal-output@0.3.2");
             /// Natively (`cargo test` on the host): a test's object behind an imported [`TerminalOutput`], with its methods; `TerminalOutput::from(object)` hands it to the guest. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
@@ -774,26 +700,14 @@ pub mod wasi {
                 };
                 unsafe { ::witbind::rt::lift_option(_l2, _case4) }
             }
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
-                wit: "wasi:cli/terminal-stdin@0.3.2",
-                module: "wasi::cli::terminal_stdin",
-                install: "install",
-            };
+            ::witbind::rt::native_scope!("wasi:cli/terminal-stdin@0.3.2", Host, install);
             /// Natively (`cargo test` on the host): the imports of `wasi:cli/terminal-stdin@0.3.2`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
                 fn get_terminal_stdin(&self) -> ::core::option::Option<TerminalInput> {
-                    ::witbind::rt::native::missing::<
-                        dyn Host,
-                    >(&__NATIVE, "get-terminal-stdin")
+                    ::witbind::rt::native_missing!(Host, get_terminal_stdin)
                 }
-            }
-            /// Natively: makes `host` this thread's implementation of `wasi:cli/terminal-stdin@0.3.2` until the returned guard is dropped (the one installed before comes back then).
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            pub fn install(host: impl Host) -> ::witbind::rt::native::Installed {
-                ::witbind::rt::native::install::<dyn Host>(::witbind::rt::Box::new(host))
             }
         }
         /// An interface providing an optional `terminal-output` for stdout as a
@@ -826,26 +740,16 @@ pub mod wasi {
                 };
                 unsafe { ::witbind::rt::lift_option(_l2, _case4) }
             }
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
-                wit: "wasi:cli/terminal-stdout@0.3.2",
-                module: "wasi::cli::terminal_stdout",
-                install: "install",
-            };
+            ::witbind::rt::native_scope!(
+                "wasi:cli/terminal-stdout@0.3.2", Host, install
+            );
             /// Natively (`cargo test` on the host): the imports of `wasi:cli/terminal-stdout@0.3.2`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
                 fn get_terminal_stdout(&self) -> ::core::option::Option<TerminalOutput> {
-                    ::witbind::rt::native::missing::<
-                        dyn Host,
-                    >(&__NATIVE, "get-terminal-stdout")
+                    ::witbind::rt::native_missing!(Host, get_terminal_stdout)
                 }
-            }
-            /// Natively: makes `host` this thread's implementation of `wasi:cli/terminal-stdout@0.3.2` until the returned guard is dropped (the one installed before comes back then).
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            pub fn install(host: impl Host) -> ::witbind::rt::native::Installed {
-                ::witbind::rt::native::install::<dyn Host>(::witbind::rt::Box::new(host))
             }
         }
         /// An interface providing an optional `terminal-output` for stderr as a
@@ -878,26 +782,16 @@ pub mod wasi {
                 };
                 unsafe { ::witbind::rt::lift_option(_l2, _case4) }
             }
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
-                wit: "wasi:cli/terminal-stderr@0.3.2",
-                module: "wasi::cli::terminal_stderr",
-                install: "install",
-            };
+            ::witbind::rt::native_scope!(
+                "wasi:cli/terminal-stderr@0.3.2", Host, install
+            );
             /// Natively (`cargo test` on the host): the imports of `wasi:cli/terminal-stderr@0.3.2`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
                 fn get_terminal_stderr(&self) -> ::core::option::Option<TerminalOutput> {
-                    ::witbind::rt::native::missing::<
-                        dyn Host,
-                    >(&__NATIVE, "get-terminal-stderr")
+                    ::witbind::rt::native_missing!(Host, get_terminal_stderr)
                 }
-            }
-            /// Natively: makes `host` this thread's implementation of `wasi:cli/terminal-stderr@0.3.2` until the returned guard is dropped (the one installed before comes back then).
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            pub fn install(host: impl Host) -> ::witbind::rt::native::Installed {
-                ::witbind::rt::native::install::<dyn Host>(::witbind::rt::Box::new(host))
             }
         }
     }
@@ -1080,41 +974,31 @@ pub mod wasi {
                     )
                     .await
             }
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
-                wit: "wasi:clocks/monotonic-clock@0.3.2",
-                module: "wasi::clocks::monotonic_clock",
-                install: "install",
-            };
+            ::witbind::rt::native_scope!(
+                "wasi:clocks/monotonic-clock@0.3.2", Host, install
+            );
             /// Natively (`cargo test` on the host): the imports of `wasi:clocks/monotonic-clock@0.3.2`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
                 fn now(&self) -> Mark {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "now")
+                    ::witbind::rt::native_missing!(Host, now)
                 }
                 fn get_resolution(&self) -> Duration {
-                    ::witbind::rt::native::missing::<
-                        dyn Host,
-                    >(&__NATIVE, "get-resolution")
+                    ::witbind::rt::native_missing!(Host, get_resolution)
                 }
                 fn wait_until(
                     &self,
                     when: Mark,
                 ) -> ::witbind::rt::native::BoxFuture<'_, ()> {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "wait-until")
+                    ::witbind::rt::native_missing!(Host, wait_until)
                 }
                 fn wait_for(
                     &self,
                     how_long: Duration,
                 ) -> ::witbind::rt::native::BoxFuture<'_, ()> {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "wait-for")
+                    ::witbind::rt::native_missing!(Host, wait_for)
                 }
-            }
-            /// Natively: makes `host` this thread's implementation of `wasi:clocks/monotonic-clock@0.3.2` until the returned guard is dropped (the one installed before comes back then).
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            pub fn install(host: impl Host) -> ::witbind::rt::native::Installed {
-                ::witbind::rt::native::install::<dyn Host>(::witbind::rt::Box::new(host))
             }
         }
         /// WASI System Clock is a clock API intended to let users query the current
@@ -1196,29 +1080,19 @@ pub mod wasi {
                 let _ret1 = unsafe { _wit_import() };
                 _ret1 as u64
             }
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
-                wit: "wasi:clocks/system-clock@0.3.2",
-                module: "wasi::clocks::system_clock",
-                install: "install",
-            };
+            ::witbind::rt::native_scope!(
+                "wasi:clocks/system-clock@0.3.2", Host, install
+            );
             /// Natively (`cargo test` on the host): the imports of `wasi:clocks/system-clock@0.3.2`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
                 fn now(&self) -> Instant {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "now")
+                    ::witbind::rt::native_missing!(Host, now)
                 }
                 fn get_resolution(&self) -> Duration {
-                    ::witbind::rt::native::missing::<
-                        dyn Host,
-                    >(&__NATIVE, "get-resolution")
+                    ::witbind::rt::native_missing!(Host, get_resolution)
                 }
-            }
-            /// Natively: makes `host` this thread's implementation of `wasi:clocks/system-clock@0.3.2` until the returned guard is dropped (the one installed before comes back then).
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            pub fn install(host: impl Host) -> ::witbind::rt::native::Installed {
-                ::witbind::rt::native::install::<dyn Host>(::witbind::rt::Box::new(host))
             }
         }
     }
@@ -3730,12 +3604,7 @@ pub mod wasi {
                         .await
                 }
             }
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
-                wit: "wasi:filesystem/types@0.3.2",
-                module: "wasi::filesystem::types",
-                install: "install",
-            };
+            ::witbind::rt::native_scope!("wasi:filesystem/types@0.3.2");
             /// Natively (`cargo test` on the host): a test's object behind an imported [`Descriptor`], with its methods; `Descriptor::from(object)` hands it to the guest. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
@@ -3749,9 +3618,7 @@ pub mod wasi {
                         ::core::result::Result<(), ErrorCode>,
                     >,
                 ) {
-                    ::witbind::rt::native::missing::<
-                        dyn HostDescriptor,
-                    >(&__NATIVE, "[method]descriptor.read-via-stream")
+                    ::witbind::rt::native_missing!(HostDescriptor, read_via_stream)
                 }
                 fn write_via_stream(
                     &self,
@@ -3760,9 +3627,7 @@ pub mod wasi {
                 ) -> ::witbind::rt::async_support::FutureReader<
                     ::core::result::Result<(), ErrorCode>,
                 > {
-                    ::witbind::rt::native::missing::<
-                        dyn HostDescriptor,
-                    >(&__NATIVE, "[method]descriptor.write-via-stream")
+                    ::witbind::rt::native_missing!(HostDescriptor, write_via_stream)
                 }
                 fn append_via_stream(
                     &self,
@@ -3770,9 +3635,7 @@ pub mod wasi {
                 ) -> ::witbind::rt::async_support::FutureReader<
                     ::core::result::Result<(), ErrorCode>,
                 > {
-                    ::witbind::rt::native::missing::<
-                        dyn HostDescriptor,
-                    >(&__NATIVE, "[method]descriptor.append-via-stream")
+                    ::witbind::rt::native_missing!(HostDescriptor, append_via_stream)
                 }
                 fn advise(
                     &self,
@@ -3783,9 +3646,7 @@ pub mod wasi {
                     '_,
                     ::core::result::Result<(), ErrorCode>,
                 > {
-                    ::witbind::rt::native::missing::<
-                        dyn HostDescriptor,
-                    >(&__NATIVE, "[method]descriptor.advise")
+                    ::witbind::rt::native_missing!(HostDescriptor, advise)
                 }
                 fn sync_data(
                     &self,
@@ -3793,9 +3654,7 @@ pub mod wasi {
                     '_,
                     ::core::result::Result<(), ErrorCode>,
                 > {
-                    ::witbind::rt::native::missing::<
-                        dyn HostDescriptor,
-                    >(&__NATIVE, "[method]descriptor.sync-data")
+                    ::witbind::rt::native_missing!(HostDescriptor, sync_data)
                 }
                 fn get_flags(
                     &self,
@@ -3803,9 +3662,7 @@ pub mod wasi {
                     '_,
                     ::core::result::Result<DescriptorFlags, ErrorCode>,
                 > {
-                    ::witbind::rt::native::missing::<
-                        dyn HostDescriptor,
-                    >(&__NATIVE, "[method]descriptor.get-flags")
+                    ::witbind::rt::native_missing!(HostDescriptor, get_flags)
                 }
                 fn get_type(
                     &self,
@@ -3813,9 +3670,7 @@ pub mod wasi {
                     '_,
                     ::core::result::Result<DescriptorType, ErrorCode>,
                 > {
-                    ::witbind::rt::native::missing::<
-                        dyn HostDescriptor,
-                    >(&__NATIVE, "[method]descriptor.get-type")
+                    ::witbind::rt::native_missing!(HostDescriptor, get_type)
                 }
                 fn set_size(
                     &self,
@@ -3824,9 +3679,7 @@ pub mod wasi {
                     '_,
                     ::core::result::Result<(), ErrorCode>,
                 > {
-                    ::witbind::rt::native::missing::<
-                        dyn HostDescriptor,
-                    >(&__NATIVE, "[method]descriptor.set-size")
+                    ::witbind::rt::native_missing!(HostDescriptor, set_size)
                 }
                 fn set_times(
                     &self,
@@ -3836,9 +3689,7 @@ pub mod wasi {
                     '_,
                     ::core::result::Result<(), ErrorCode>,
                 > {
-                    ::witbind::rt::native::missing::<
-                        dyn HostDescriptor,
-                    >(&__NATIVE, "[method]descriptor.set-times")
+                    ::witbind::rt::native_missing!(HostDescriptor, set_times)
                 }
                 fn read_directory(
                     &self,
@@ -3848,9 +3699,7 @@ pub mod wasi {
                         ::core::result::Result<(), ErrorCode>,
                     >,
                 ) {
-                    ::witbind::rt::native::missing::<
-                        dyn HostDescriptor,
-                    >(&__NATIVE, "[method]descriptor.read-directory")
+                    ::witbind::rt::native_missing!(HostDescriptor, read_directory)
                 }
                 fn sync(
                     &self,
@@ -3858,9 +3707,7 @@ pub mod wasi {
                     '_,
                     ::core::result::Result<(), ErrorCode>,
                 > {
-                    ::witbind::rt::native::missing::<
-                        dyn HostDescriptor,
-                    >(&__NATIVE, "[method]descriptor.sync")
+                    ::witbind::rt::native_missing!(HostDescriptor, sync)
                 }
                 fn create_directory_at(
                     &self,
@@ -3869,9 +3716,7 @@ pub mod wasi {
                     '_,
                     ::core::result::Result<(), ErrorCode>,
                 > {
-                    ::witbind::rt::native::missing::<
-                        dyn HostDescriptor,
-                    >(&__NATIVE, "[method]descriptor.create-directory-at")
+                    ::witbind::rt::native_missing!(HostDescriptor, create_directory_at)
                 }
                 fn stat(
                     &self,
@@ -3879,9 +3724,7 @@ pub mod wasi {
                     '_,
                     ::core::result::Result<DescriptorStat, ErrorCode>,
                 > {
-                    ::witbind::rt::native::missing::<
-                        dyn HostDescriptor,
-                    >(&__NATIVE, "[method]descriptor.stat")
+                    ::witbind::rt::native_missing!(HostDescriptor, stat)
                 }
                 fn stat_at(
                     &self,
@@ -3891,9 +3734,7 @@ pub mod wasi {
                     '_,
                     ::core::result::Result<DescriptorStat, ErrorCode>,
                 > {
-                    ::witbind::rt::native::missing::<
-                        dyn HostDescriptor,
-                    >(&__NATIVE, "[method]descriptor.stat-at")
+                    ::witbind::rt::native_missing!(HostDescriptor, stat_at)
                 }
                 fn set_times_at(
                     &self,
@@ -3905,9 +3746,7 @@ pub mod wasi {
                     '_,
                     ::core::result::Result<(), ErrorCode>,
                 > {
-                    ::witbind::rt::native::missing::<
-                        dyn HostDescriptor,
-                    >(&__NATIVE, "[method]descriptor.set-times-at")
+                    ::witbind::rt::native_missing!(HostDescriptor, set_times_at)
                 }
                 fn link_at(
                     &self,
@@ -3919,9 +3758,7 @@ pub mod wasi {
                     '_,
                     ::core::result::Result<(), ErrorCode>,
                 > {
-                    ::witbind::rt::native::missing::<
-                        dyn HostDescriptor,
-                    >(&__NATIVE, "[method]descriptor.link-at")
+                    ::witbind::rt::native_missing!(HostDescriptor, link_at)
                 }
                 fn open_at(
                     &self,
@@ -3933,9 +3770,7 @@ pub mod wasi {
                     '_,
                     ::core::result::Result<Descriptor, ErrorCode>,
                 > {
-                    ::witbind::rt::native::missing::<
-                        dyn HostDescriptor,
-                    >(&__NATIVE, "[method]descriptor.open-at")
+                    ::witbind::rt::native_missing!(HostDescriptor, open_at)
                 }
                 fn readlink_at(
                     &self,
@@ -3944,9 +3779,7 @@ pub mod wasi {
                     '_,
                     ::core::result::Result<::witbind::rt::String, ErrorCode>,
                 > {
-                    ::witbind::rt::native::missing::<
-                        dyn HostDescriptor,
-                    >(&__NATIVE, "[method]descriptor.readlink-at")
+                    ::witbind::rt::native_missing!(HostDescriptor, readlink_at)
                 }
                 fn remove_directory_at(
                     &self,
@@ -3955,9 +3788,7 @@ pub mod wasi {
                     '_,
                     ::core::result::Result<(), ErrorCode>,
                 > {
-                    ::witbind::rt::native::missing::<
-                        dyn HostDescriptor,
-                    >(&__NATIVE, "[method]descriptor.remove-directory-at")
+                    ::witbind::rt::native_missing!(HostDescriptor, remove_directory_at)
                 }
                 fn rename_at(
                     &self,
@@ -3968,9 +3799,7 @@ pub mod wasi {
                     '_,
                     ::core::result::Result<(), ErrorCode>,
                 > {
-                    ::witbind::rt::native::missing::<
-                        dyn HostDescriptor,
-                    >(&__NATIVE, "[method]descriptor.rename-at")
+                    ::witbind::rt::native_missing!(HostDescriptor, rename_at)
                 }
                 fn symlink_at(
                     &self,
@@ -3980,9 +3809,7 @@ pub mod wasi {
                     '_,
                     ::core::result::Result<(), ErrorCode>,
                 > {
-                    ::witbind::rt::native::missing::<
-                        dyn HostDescriptor,
-                    >(&__NATIVE, "[method]descriptor.symlink-at")
+                    ::witbind::rt::native_missing!(HostDescriptor, symlink_at)
                 }
                 fn unlink_file_at(
                     &self,
@@ -3991,17 +3818,13 @@ pub mod wasi {
                     '_,
                     ::core::result::Result<(), ErrorCode>,
                 > {
-                    ::witbind::rt::native::missing::<
-                        dyn HostDescriptor,
-                    >(&__NATIVE, "[method]descriptor.unlink-file-at")
+                    ::witbind::rt::native_missing!(HostDescriptor, unlink_file_at)
                 }
                 fn is_same_object(
                     &self,
                     other: &Descriptor,
                 ) -> ::witbind::rt::native::BoxFuture<'_, bool> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostDescriptor,
-                    >(&__NATIVE, "[method]descriptor.is-same-object")
+                    ::witbind::rt::native_missing!(HostDescriptor, is_same_object)
                 }
                 fn metadata_hash(
                     &self,
@@ -4009,9 +3832,7 @@ pub mod wasi {
                     '_,
                     ::core::result::Result<MetadataHashValue, ErrorCode>,
                 > {
-                    ::witbind::rt::native::missing::<
-                        dyn HostDescriptor,
-                    >(&__NATIVE, "[method]descriptor.metadata-hash")
+                    ::witbind::rt::native_missing!(HostDescriptor, metadata_hash)
                 }
                 fn metadata_hash_at(
                     &self,
@@ -4021,9 +3842,7 @@ pub mod wasi {
                     '_,
                     ::core::result::Result<MetadataHashValue, ErrorCode>,
                 > {
-                    ::witbind::rt::native::missing::<
-                        dyn HostDescriptor,
-                    >(&__NATIVE, "[method]descriptor.metadata-hash-at")
+                    ::witbind::rt::native_missing!(HostDescriptor, metadata_hash_at)
                 }
             }
             ::witbind::rt::native_resource!(Descriptor, HostDescriptor);
@@ -4696,12 +4515,9 @@ pub mod wasi {
                 };
                 unsafe { ::witbind::rt::lift_list(_list2, 12, 4, _lift3) }
             }
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
-                wit: "wasi:filesystem/preopens@0.3.2",
-                module: "wasi::filesystem::preopens",
-                install: "install",
-            };
+            ::witbind::rt::native_scope!(
+                "wasi:filesystem/preopens@0.3.2", Host, install
+            );
             /// Natively (`cargo test` on the host): the imports of `wasi:filesystem/preopens@0.3.2`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
@@ -4709,15 +4525,8 @@ pub mod wasi {
                 fn get_directories(
                     &self,
                 ) -> ::witbind::rt::Vec<(Descriptor, ::witbind::rt::String)> {
-                    ::witbind::rt::native::missing::<
-                        dyn Host,
-                    >(&__NATIVE, "get-directories")
+                    ::witbind::rt::native_missing!(Host, get_directories)
                 }
-            }
-            /// Natively: makes `host` this thread's implementation of `wasi:filesystem/preopens@0.3.2` until the returned guard is dropped (the one installed before comes back then).
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            pub fn install(host: impl Host) -> ::witbind::rt::native::Installed {
-                ::witbind::rt::native::install::<dyn Host>(::witbind::rt::Box::new(host))
             }
         }
     }
@@ -6478,12 +6287,7 @@ pub mod wasi {
                     unsafe { ::witbind::rt::lift_result(_l2, || (), _case4) }
                 }
             }
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
-                wit: "wasi:sockets/types@0.3.2",
-                module: "wasi::sockets::types",
-                install: "install",
-            };
+            ::witbind::rt::native_scope!("wasi:sockets/types@0.3.2", Host, install);
             /// Natively (`cargo test` on the host): the imports of `wasi:sockets/types@0.3.2`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
@@ -6492,23 +6296,14 @@ pub mod wasi {
                     &self,
                     address_family: IpAddressFamily,
                 ) -> ::core::result::Result<TcpSocket, ErrorCode> {
-                    ::witbind::rt::native::missing::<
-                        dyn Host,
-                    >(&__NATIVE, "[static]tcp-socket.create")
+                    ::witbind::rt::native_missing!(Host, tcp_socket_create)
                 }
                 fn udp_socket_create(
                     &self,
                     address_family: IpAddressFamily,
                 ) -> ::core::result::Result<UdpSocket, ErrorCode> {
-                    ::witbind::rt::native::missing::<
-                        dyn Host,
-                    >(&__NATIVE, "[static]udp-socket.create")
+                    ::witbind::rt::native_missing!(Host, udp_socket_create)
                 }
-            }
-            /// Natively: makes `host` this thread's implementation of `wasi:sockets/types@0.3.2` until the returned guard is dropped (the one installed before comes back then).
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            pub fn install(host: impl Host) -> ::witbind::rt::native::Installed {
-                ::witbind::rt::native::install::<dyn Host>(::witbind::rt::Box::new(host))
             }
             /// Natively (`cargo test` on the host): a test's object behind an imported [`TcpSocket`], with its methods; `TcpSocket::from(object)` hands it to the guest. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
@@ -6518,9 +6313,7 @@ pub mod wasi {
                     &self,
                     local_address: IpSocketAddress,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostTcpSocket,
-                    >(&__NATIVE, "[method]tcp-socket.bind")
+                    ::witbind::rt::native_missing!(HostTcpSocket, bind)
                 }
                 fn connect(
                     &self,
@@ -6529,9 +6322,7 @@ pub mod wasi {
                     '_,
                     ::core::result::Result<(), ErrorCode>,
                 > {
-                    ::witbind::rt::native::missing::<
-                        dyn HostTcpSocket,
-                    >(&__NATIVE, "[method]tcp-socket.connect")
+                    ::witbind::rt::native_missing!(HostTcpSocket, connect)
                 }
                 fn listen(
                     &self,
@@ -6539,9 +6330,7 @@ pub mod wasi {
                     ::witbind::rt::async_support::StreamReader<TcpSocket>,
                     ErrorCode,
                 > {
-                    ::witbind::rt::native::missing::<
-                        dyn HostTcpSocket,
-                    >(&__NATIVE, "[method]tcp-socket.listen")
+                    ::witbind::rt::native_missing!(HostTcpSocket, listen)
                 }
                 fn send(
                     &self,
@@ -6549,9 +6338,7 @@ pub mod wasi {
                 ) -> ::witbind::rt::async_support::FutureReader<
                     ::core::result::Result<(), ErrorCode>,
                 > {
-                    ::witbind::rt::native::missing::<
-                        dyn HostTcpSocket,
-                    >(&__NATIVE, "[method]tcp-socket.send")
+                    ::witbind::rt::native_missing!(HostTcpSocket, send)
                 }
                 fn receive(
                     &self,
@@ -6561,144 +6348,118 @@ pub mod wasi {
                         ::core::result::Result<(), ErrorCode>,
                     >,
                 ) {
-                    ::witbind::rt::native::missing::<
-                        dyn HostTcpSocket,
-                    >(&__NATIVE, "[method]tcp-socket.receive")
+                    ::witbind::rt::native_missing!(HostTcpSocket, receive)
                 }
                 fn get_local_address(
                     &self,
                 ) -> ::core::result::Result<IpSocketAddress, ErrorCode> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostTcpSocket,
-                    >(&__NATIVE, "[method]tcp-socket.get-local-address")
+                    ::witbind::rt::native_missing!(HostTcpSocket, get_local_address)
                 }
                 fn get_remote_address(
                     &self,
                 ) -> ::core::result::Result<IpSocketAddress, ErrorCode> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostTcpSocket,
-                    >(&__NATIVE, "[method]tcp-socket.get-remote-address")
+                    ::witbind::rt::native_missing!(HostTcpSocket, get_remote_address)
                 }
                 fn get_is_listening(&self) -> bool {
-                    ::witbind::rt::native::missing::<
-                        dyn HostTcpSocket,
-                    >(&__NATIVE, "[method]tcp-socket.get-is-listening")
+                    ::witbind::rt::native_missing!(HostTcpSocket, get_is_listening)
                 }
                 fn get_address_family(&self) -> IpAddressFamily {
-                    ::witbind::rt::native::missing::<
-                        dyn HostTcpSocket,
-                    >(&__NATIVE, "[method]tcp-socket.get-address-family")
+                    ::witbind::rt::native_missing!(HostTcpSocket, get_address_family)
                 }
                 fn set_listen_backlog_size(
                     &self,
                     value: u64,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostTcpSocket,
-                    >(&__NATIVE, "[method]tcp-socket.set-listen-backlog-size")
+                    ::witbind::rt::native_missing!(
+                        HostTcpSocket, set_listen_backlog_size
+                    )
                 }
                 fn get_keep_alive_enabled(
                     &self,
                 ) -> ::core::result::Result<bool, ErrorCode> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostTcpSocket,
-                    >(&__NATIVE, "[method]tcp-socket.get-keep-alive-enabled")
+                    ::witbind::rt::native_missing!(HostTcpSocket, get_keep_alive_enabled)
                 }
                 fn set_keep_alive_enabled(
                     &self,
                     value: bool,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostTcpSocket,
-                    >(&__NATIVE, "[method]tcp-socket.set-keep-alive-enabled")
+                    ::witbind::rt::native_missing!(HostTcpSocket, set_keep_alive_enabled)
                 }
                 fn get_keep_alive_idle_time(
                     &self,
                 ) -> ::core::result::Result<Duration, ErrorCode> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostTcpSocket,
-                    >(&__NATIVE, "[method]tcp-socket.get-keep-alive-idle-time")
+                    ::witbind::rt::native_missing!(
+                        HostTcpSocket, get_keep_alive_idle_time
+                    )
                 }
                 fn set_keep_alive_idle_time(
                     &self,
                     value: Duration,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostTcpSocket,
-                    >(&__NATIVE, "[method]tcp-socket.set-keep-alive-idle-time")
+                    ::witbind::rt::native_missing!(
+                        HostTcpSocket, set_keep_alive_idle_time
+                    )
                 }
                 fn get_keep_alive_interval(
                     &self,
                 ) -> ::core::result::Result<Duration, ErrorCode> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostTcpSocket,
-                    >(&__NATIVE, "[method]tcp-socket.get-keep-alive-interval")
+                    ::witbind::rt::native_missing!(
+                        HostTcpSocket, get_keep_alive_interval
+                    )
                 }
                 fn set_keep_alive_interval(
                     &self,
                     value: Duration,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostTcpSocket,
-                    >(&__NATIVE, "[method]tcp-socket.set-keep-alive-interval")
+                    ::witbind::rt::native_missing!(
+                        HostTcpSocket, set_keep_alive_interval
+                    )
                 }
                 fn get_keep_alive_count(
                     &self,
                 ) -> ::core::result::Result<u32, ErrorCode> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostTcpSocket,
-                    >(&__NATIVE, "[method]tcp-socket.get-keep-alive-count")
+                    ::witbind::rt::native_missing!(HostTcpSocket, get_keep_alive_count)
                 }
                 fn set_keep_alive_count(
                     &self,
                     value: u32,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostTcpSocket,
-                    >(&__NATIVE, "[method]tcp-socket.set-keep-alive-count")
+                    ::witbind::rt::native_missing!(HostTcpSocket, set_keep_alive_count)
                 }
                 fn get_hop_limit(&self) -> ::core::result::Result<u8, ErrorCode> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostTcpSocket,
-                    >(&__NATIVE, "[method]tcp-socket.get-hop-limit")
+                    ::witbind::rt::native_missing!(HostTcpSocket, get_hop_limit)
                 }
                 fn set_hop_limit(
                     &self,
                     value: u8,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostTcpSocket,
-                    >(&__NATIVE, "[method]tcp-socket.set-hop-limit")
+                    ::witbind::rt::native_missing!(HostTcpSocket, set_hop_limit)
                 }
                 fn get_receive_buffer_size(
                     &self,
                 ) -> ::core::result::Result<u64, ErrorCode> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostTcpSocket,
-                    >(&__NATIVE, "[method]tcp-socket.get-receive-buffer-size")
+                    ::witbind::rt::native_missing!(
+                        HostTcpSocket, get_receive_buffer_size
+                    )
                 }
                 fn set_receive_buffer_size(
                     &self,
                     value: u64,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostTcpSocket,
-                    >(&__NATIVE, "[method]tcp-socket.set-receive-buffer-size")
+                    ::witbind::rt::native_missing!(
+                        HostTcpSocket, set_receive_buffer_size
+                    )
                 }
                 fn get_send_buffer_size(
                     &self,
                 ) -> ::core::result::Result<u64, ErrorCode> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostTcpSocket,
-                    >(&__NATIVE, "[method]tcp-socket.get-send-buffer-size")
+                    ::witbind::rt::native_missing!(HostTcpSocket, get_send_buffer_size)
                 }
                 fn set_send_buffer_size(
                     &self,
                     value: u64,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostTcpSocket,
-                    >(&__NATIVE, "[method]tcp-socket.set-send-buffer-size")
+                    ::witbind::rt::native_missing!(HostTcpSocket, set_send_buffer_size)
                 }
             }
             ::witbind::rt::native_resource!(TcpSocket, HostTcpSocket);
@@ -6710,22 +6471,16 @@ pub mod wasi {
                     &self,
                     local_address: IpSocketAddress,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostUdpSocket,
-                    >(&__NATIVE, "[method]udp-socket.bind")
+                    ::witbind::rt::native_missing!(HostUdpSocket, bind)
                 }
                 fn connect(
                     &self,
                     remote_address: IpSocketAddress,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostUdpSocket,
-                    >(&__NATIVE, "[method]udp-socket.connect")
+                    ::witbind::rt::native_missing!(HostUdpSocket, connect)
                 }
                 fn disconnect(&self) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostUdpSocket,
-                    >(&__NATIVE, "[method]udp-socket.disconnect")
+                    ::witbind::rt::native_missing!(HostUdpSocket, disconnect)
                 }
                 fn send(
                     &self,
@@ -6735,9 +6490,7 @@ pub mod wasi {
                     '_,
                     ::core::result::Result<(), ErrorCode>,
                 > {
-                    ::witbind::rt::native::missing::<
-                        dyn HostUdpSocket,
-                    >(&__NATIVE, "[method]udp-socket.send")
+                    ::witbind::rt::native_missing!(HostUdpSocket, send)
                 }
                 fn receive(
                     &self,
@@ -6748,73 +6501,57 @@ pub mod wasi {
                         ErrorCode,
                     >,
                 > {
-                    ::witbind::rt::native::missing::<
-                        dyn HostUdpSocket,
-                    >(&__NATIVE, "[method]udp-socket.receive")
+                    ::witbind::rt::native_missing!(HostUdpSocket, receive)
                 }
                 fn get_local_address(
                     &self,
                 ) -> ::core::result::Result<IpSocketAddress, ErrorCode> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostUdpSocket,
-                    >(&__NATIVE, "[method]udp-socket.get-local-address")
+                    ::witbind::rt::native_missing!(HostUdpSocket, get_local_address)
                 }
                 fn get_remote_address(
                     &self,
                 ) -> ::core::result::Result<IpSocketAddress, ErrorCode> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostUdpSocket,
-                    >(&__NATIVE, "[method]udp-socket.get-remote-address")
+                    ::witbind::rt::native_missing!(HostUdpSocket, get_remote_address)
                 }
                 fn get_address_family(&self) -> IpAddressFamily {
-                    ::witbind::rt::native::missing::<
-                        dyn HostUdpSocket,
-                    >(&__NATIVE, "[method]udp-socket.get-address-family")
+                    ::witbind::rt::native_missing!(HostUdpSocket, get_address_family)
                 }
                 fn get_unicast_hop_limit(
                     &self,
                 ) -> ::core::result::Result<u8, ErrorCode> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostUdpSocket,
-                    >(&__NATIVE, "[method]udp-socket.get-unicast-hop-limit")
+                    ::witbind::rt::native_missing!(HostUdpSocket, get_unicast_hop_limit)
                 }
                 fn set_unicast_hop_limit(
                     &self,
                     value: u8,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostUdpSocket,
-                    >(&__NATIVE, "[method]udp-socket.set-unicast-hop-limit")
+                    ::witbind::rt::native_missing!(HostUdpSocket, set_unicast_hop_limit)
                 }
                 fn get_receive_buffer_size(
                     &self,
                 ) -> ::core::result::Result<u64, ErrorCode> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostUdpSocket,
-                    >(&__NATIVE, "[method]udp-socket.get-receive-buffer-size")
+                    ::witbind::rt::native_missing!(
+                        HostUdpSocket, get_receive_buffer_size
+                    )
                 }
                 fn set_receive_buffer_size(
                     &self,
                     value: u64,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostUdpSocket,
-                    >(&__NATIVE, "[method]udp-socket.set-receive-buffer-size")
+                    ::witbind::rt::native_missing!(
+                        HostUdpSocket, set_receive_buffer_size
+                    )
                 }
                 fn get_send_buffer_size(
                     &self,
                 ) -> ::core::result::Result<u64, ErrorCode> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostUdpSocket,
-                    >(&__NATIVE, "[method]udp-socket.get-send-buffer-size")
+                    ::witbind::rt::native_missing!(HostUdpSocket, get_send_buffer_size)
                 }
                 fn set_send_buffer_size(
                     &self,
                     value: u64,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostUdpSocket,
-                    >(&__NATIVE, "[method]udp-socket.set-send-buffer-size")
+                    ::witbind::rt::native_missing!(HostUdpSocket, set_send_buffer_size)
                 }
             }
             ::witbind::rt::native_resource!(UdpSocket, HostUdpSocket);
@@ -7611,12 +7348,9 @@ pub mod wasi {
                     )
                     .await
             }
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
-                wit: "wasi:sockets/ip-name-lookup@0.3.2",
-                module: "wasi::sockets::ip_name_lookup",
-                install: "install",
-            };
+            ::witbind::rt::native_scope!(
+                "wasi:sockets/ip-name-lookup@0.3.2", Host, install
+            );
             /// Natively (`cargo test` on the host): the imports of `wasi:sockets/ip-name-lookup@0.3.2`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
@@ -7628,15 +7362,8 @@ pub mod wasi {
                     '_,
                     ::core::result::Result<::witbind::rt::Vec<IpAddress>, ErrorCode>,
                 > {
-                    ::witbind::rt::native::missing::<
-                        dyn Host,
-                    >(&__NATIVE, "resolve-addresses")
+                    ::witbind::rt::native_missing!(Host, resolve_addresses)
                 }
-            }
-            /// Natively: makes `host` this thread's implementation of `wasi:sockets/ip-name-lookup@0.3.2` until the returned guard is dropped (the one installed before comes back then).
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            pub fn install(host: impl Host) -> ::witbind::rt::native::Installed {
-                ::witbind::rt::native::install::<dyn Host>(::witbind::rt::Box::new(host))
             }
             /// Lifts a `error-code` out of canonical ABI memory.
             ///
@@ -7719,31 +7446,17 @@ pub mod wasi {
                 let _ret1 = unsafe { _wit_import() };
                 _ret1 as u64
             }
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
-                wit: "wasi:random/random@0.3.2",
-                module: "wasi::random::random",
-                install: "install",
-            };
+            ::witbind::rt::native_scope!("wasi:random/random@0.3.2", Host, install);
             /// Natively (`cargo test` on the host): the imports of `wasi:random/random@0.3.2`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
                 fn get_random_bytes(&self, max_len: u64) -> ::witbind::rt::Vec<u8> {
-                    ::witbind::rt::native::missing::<
-                        dyn Host,
-                    >(&__NATIVE, "get-random-bytes")
+                    ::witbind::rt::native_missing!(Host, get_random_bytes)
                 }
                 fn get_random_u64(&self) -> u64 {
-                    ::witbind::rt::native::missing::<
-                        dyn Host,
-                    >(&__NATIVE, "get-random-u64")
+                    ::witbind::rt::native_missing!(Host, get_random_u64)
                 }
-            }
-            /// Natively: makes `host` this thread's implementation of `wasi:random/random@0.3.2` until the returned guard is dropped (the one installed before comes back then).
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            pub fn install(host: impl Host) -> ::witbind::rt::native::Installed {
-                ::witbind::rt::native::install::<dyn Host>(::witbind::rt::Box::new(host))
             }
         }
         /// The insecure interface for insecure pseudo-random numbers.
@@ -7797,12 +7510,7 @@ pub mod wasi {
                 let _ret1 = unsafe { _wit_import() };
                 _ret1 as u64
             }
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
-                wit: "wasi:random/insecure@0.3.2",
-                module: "wasi::random::insecure",
-                install: "install",
-            };
+            ::witbind::rt::native_scope!("wasi:random/insecure@0.3.2", Host, install);
             /// Natively (`cargo test` on the host): the imports of `wasi:random/insecure@0.3.2`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
@@ -7811,20 +7519,11 @@ pub mod wasi {
                     &self,
                     max_len: u64,
                 ) -> ::witbind::rt::Vec<u8> {
-                    ::witbind::rt::native::missing::<
-                        dyn Host,
-                    >(&__NATIVE, "get-insecure-random-bytes")
+                    ::witbind::rt::native_missing!(Host, get_insecure_random_bytes)
                 }
                 fn get_insecure_random_u64(&self) -> u64 {
-                    ::witbind::rt::native::missing::<
-                        dyn Host,
-                    >(&__NATIVE, "get-insecure-random-u64")
+                    ::witbind::rt::native_missing!(Host, get_insecure_random_u64)
                 }
-            }
-            /// Natively: makes `host` this thread's implementation of `wasi:random/insecure@0.3.2` until the returned guard is dropped (the one installed before comes back then).
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            pub fn install(host: impl Host) -> ::witbind::rt::native::Installed {
-                ::witbind::rt::native::install::<dyn Host>(::witbind::rt::Box::new(host))
             }
         }
         /// The insecure-seed interface for seeding hash-map DoS resistance.
@@ -7870,26 +7569,16 @@ pub mod wasi {
                 let _l3 = unsafe { *_ptr1.add(8).cast::<u64>() };
                 (_l2, _l3)
             }
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
-                wit: "wasi:random/insecure-seed@0.3.2",
-                module: "wasi::random::insecure_seed",
-                install: "install",
-            };
+            ::witbind::rt::native_scope!(
+                "wasi:random/insecure-seed@0.3.2", Host, install
+            );
             /// Natively (`cargo test` on the host): the imports of `wasi:random/insecure-seed@0.3.2`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
                 fn get_insecure_seed(&self) -> (u64, u64) {
-                    ::witbind::rt::native::missing::<
-                        dyn Host,
-                    >(&__NATIVE, "get-insecure-seed")
+                    ::witbind::rt::native_missing!(Host, get_insecure_seed)
                 }
-            }
-            /// Natively: makes `host` this thread's implementation of `wasi:random/insecure-seed@0.3.2` until the returned guard is dropped (the one installed before comes back then).
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            pub fn install(host: impl Host) -> ::witbind::rt::native::Installed {
-                ::witbind::rt::native::install::<dyn Host>(::witbind::rt::Box::new(host))
             }
         }
     }

@@ -182,41 +182,31 @@ pub mod wasi {
                     )
                     .await
             }
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
-                wit: "wasi:clocks/monotonic-clock@0.3.2",
-                module: "wasi::clocks::monotonic_clock",
-                install: "install",
-            };
+            ::witbind::rt::native_scope!(
+                "wasi:clocks/monotonic-clock@0.3.2", Host, install
+            );
             /// Natively (`cargo test` on the host): the imports of `wasi:clocks/monotonic-clock@0.3.2`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
                 fn now(&self) -> Mark {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "now")
+                    ::witbind::rt::native_missing!(Host, now)
                 }
                 fn get_resolution(&self) -> Duration {
-                    ::witbind::rt::native::missing::<
-                        dyn Host,
-                    >(&__NATIVE, "get-resolution")
+                    ::witbind::rt::native_missing!(Host, get_resolution)
                 }
                 fn wait_until(
                     &self,
                     when: Mark,
                 ) -> ::witbind::rt::native::BoxFuture<'_, ()> {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "wait-until")
+                    ::witbind::rt::native_missing!(Host, wait_until)
                 }
                 fn wait_for(
                     &self,
                     how_long: Duration,
                 ) -> ::witbind::rt::native::BoxFuture<'_, ()> {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "wait-for")
+                    ::witbind::rt::native_missing!(Host, wait_for)
                 }
-            }
-            /// Natively: makes `host` this thread's implementation of `wasi:clocks/monotonic-clock@0.3.2` until the returned guard is dropped (the one installed before comes back then).
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            pub fn install(host: impl Host) -> ::witbind::rt::native::Installed {
-                ::witbind::rt::native::install::<dyn Host>(::witbind::rt::Box::new(host))
             }
         }
         /// WASI System Clock is a clock API intended to let users query the current
@@ -298,29 +288,19 @@ pub mod wasi {
                 let _ret1 = unsafe { _wit_import() };
                 _ret1 as u64
             }
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
-                wit: "wasi:clocks/system-clock@0.3.2",
-                module: "wasi::clocks::system_clock",
-                install: "install",
-            };
+            ::witbind::rt::native_scope!(
+                "wasi:clocks/system-clock@0.3.2", Host, install
+            );
             /// Natively (`cargo test` on the host): the imports of `wasi:clocks/system-clock@0.3.2`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
                 fn now(&self) -> Instant {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "now")
+                    ::witbind::rt::native_missing!(Host, now)
                 }
                 fn get_resolution(&self) -> Duration {
-                    ::witbind::rt::native::missing::<
-                        dyn Host,
-                    >(&__NATIVE, "get-resolution")
+                    ::witbind::rt::native_missing!(Host, get_resolution)
                 }
-            }
-            /// Natively: makes `host` this thread's implementation of `wasi:clocks/system-clock@0.3.2` until the returned guard is dropped (the one installed before comes back then).
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            pub fn install(host: impl Host) -> ::witbind::rt::native::Installed {
-                ::witbind::rt::native::install::<dyn Host>(::witbind::rt::Box::new(host))
             }
         }
     }

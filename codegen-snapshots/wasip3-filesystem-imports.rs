@@ -138,29 +138,19 @@ pub mod wasi {
                 let _ret1 = unsafe { _wit_import() };
                 _ret1 as u64
             }
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
-                wit: "wasi:clocks/system-clock@0.3.2",
-                module: "wasi::clocks::system_clock",
-                install: "install",
-            };
+            ::witbind::rt::native_scope!(
+                "wasi:clocks/system-clock@0.3.2", Host, install
+            );
             /// Natively (`cargo test` on the host): the imports of `wasi:clocks/system-clock@0.3.2`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
                 fn now(&self) -> Instant {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "now")
+                    ::witbind::rt::native_missing!(Host, now)
                 }
                 fn get_resolution(&self) -> Duration {
-                    ::witbind::rt::native::missing::<
-                        dyn Host,
-                    >(&__NATIVE, "get-resolution")
+                    ::witbind::rt::native_missing!(Host, get_resolution)
                 }
-            }
-            /// Natively: makes `host` this thread's implementation of `wasi:clocks/system-clock@0.3.2` until the returned guard is dropped (the one installed before comes back then).
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            pub fn install(host: impl Host) -> ::witbind::rt::native::Installed {
-                ::witbind::rt::native::install::<dyn Host>(::witbind::rt::Box::new(host))
             }
         }
     }
@@ -2672,12 +2662,7 @@ pub mod wasi {
                         .await
                 }
             }
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
-                wit: "wasi:filesystem/types@0.3.2",
-                module: "wasi::filesystem::types",
-                install: "install",
-            };
+            ::witbind::rt::native_scope!("wasi:filesystem/types@0.3.2");
             /// Natively (`cargo test` on the host): a test's object behind an imported [`Descriptor`], with its methods; `Descriptor::from(object)` hands it to the guest. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
@@ -2691,9 +2676,7 @@ pub mod wasi {
                         ::core::result::Result<(), ErrorCode>,
                     >,
                 ) {
-                    ::witbind::rt::native::missing::<
-                        dyn HostDescriptor,
-                    >(&__NATIVE, "[method]descriptor.read-via-stream")
+                    ::witbind::rt::native_missing!(HostDescriptor, read_via_stream)
                 }
                 fn write_via_stream(
                     &self,
@@ -2702,9 +2685,7 @@ pub mod wasi {
                 ) -> ::witbind::rt::async_support::FutureReader<
                     ::core::result::Result<(), ErrorCode>,
                 > {
-                    ::witbind::rt::native::missing::<
-                        dyn HostDescriptor,
-                    >(&__NATIVE, "[method]descriptor.write-via-stream")
+                    ::witbind::rt::native_missing!(HostDescriptor, write_via_stream)
                 }
                 fn append_via_stream(
                     &self,
@@ -2712,9 +2693,7 @@ pub mod wasi {
                 ) -> ::witbind::rt::async_support::FutureReader<
                     ::core::result::Result<(), ErrorCode>,
                 > {
-                    ::witbind::rt::native::missing::<
-                        dyn HostDescriptor,
-                    >(&__NATIVE, "[method]descriptor.append-via-stream")
+                    ::witbind::rt::native_missing!(HostDescriptor, append_via_stream)
                 }
                 fn advise(
                     &self,
@@ -2725,9 +2704,7 @@ pub mod wasi {
                     '_,
                     ::core::result::Result<(), ErrorCode>,
                 > {
-                    ::witbind::rt::native::missing::<
-                        dyn HostDescriptor,
-                    >(&__NATIVE, "[method]descriptor.advise")
+                    ::witbind::rt::native_missing!(HostDescriptor, advise)
                 }
                 fn sync_data(
                     &self,
@@ -2735,9 +2712,7 @@ pub mod wasi {
                     '_,
                     ::core::result::Result<(), ErrorCode>,
                 > {
-                    ::witbind::rt::native::missing::<
-                        dyn HostDescriptor,
-                    >(&__NATIVE, "[method]descriptor.sync-data")
+                    ::witbind::rt::native_missing!(HostDescriptor, sync_data)
                 }
                 fn get_flags(
                     &self,
@@ -2745,9 +2720,7 @@ pub mod wasi {
                     '_,
                     ::core::result::Result<DescriptorFlags, ErrorCode>,
                 > {
-                    ::witbind::rt::native::missing::<
-                        dyn HostDescriptor,
-                    >(&__NATIVE, "[method]descriptor.get-flags")
+                    ::witbind::rt::native_missing!(HostDescriptor, get_flags)
                 }
                 fn get_type(
                     &self,
@@ -2755,9 +2728,7 @@ pub mod wasi {
                     '_,
                     ::core::result::Result<DescriptorType, ErrorCode>,
                 > {
-                    ::witbind::rt::native::missing::<
-                        dyn HostDescriptor,
-                    >(&__NATIVE, "[method]descriptor.get-type")
+                    ::witbind::rt::native_missing!(HostDescriptor, get_type)
                 }
                 fn set_size(
                     &self,
@@ -2766,9 +2737,7 @@ pub mod wasi {
                     '_,
                     ::core::result::Result<(), ErrorCode>,
                 > {
-                    ::witbind::rt::native::missing::<
-                        dyn HostDescriptor,
-                    >(&__NATIVE, "[method]descriptor.set-size")
+                    ::witbind::rt::native_missing!(HostDescriptor, set_size)
                 }
                 fn set_times(
                     &self,
@@ -2778,9 +2747,7 @@ pub mod wasi {
                     '_,
                     ::core::result::Result<(), ErrorCode>,
                 > {
-                    ::witbind::rt::native::missing::<
-                        dyn HostDescriptor,
-                    >(&__NATIVE, "[method]descriptor.set-times")
+                    ::witbind::rt::native_missing!(HostDescriptor, set_times)
                 }
                 fn read_directory(
                     &self,
@@ -2790,9 +2757,7 @@ pub mod wasi {
                         ::core::result::Result<(), ErrorCode>,
                     >,
                 ) {
-                    ::witbind::rt::native::missing::<
-                        dyn HostDescriptor,
-                    >(&__NATIVE, "[method]descriptor.read-directory")
+                    ::witbind::rt::native_missing!(HostDescriptor, read_directory)
                 }
                 fn sync(
                     &self,
@@ -2800,9 +2765,7 @@ pub mod wasi {
                     '_,
                     ::core::result::Result<(), ErrorCode>,
                 > {
-                    ::witbind::rt::native::missing::<
-                        dyn HostDescriptor,
-                    >(&__NATIVE, "[method]descriptor.sync")
+                    ::witbind::rt::native_missing!(HostDescriptor, sync)
                 }
                 fn create_directory_at(
                     &self,
@@ -2811,9 +2774,7 @@ pub mod wasi {
                     '_,
                     ::core::result::Result<(), ErrorCode>,
                 > {
-                    ::witbind::rt::native::missing::<
-                        dyn HostDescriptor,
-                    >(&__NATIVE, "[method]descriptor.create-directory-at")
+                    ::witbind::rt::native_missing!(HostDescriptor, create_directory_at)
                 }
                 fn stat(
                     &self,
@@ -2821,9 +2782,7 @@ pub mod wasi {
                     '_,
                     ::core::result::Result<DescriptorStat, ErrorCode>,
                 > {
-                    ::witbind::rt::native::missing::<
-                        dyn HostDescriptor,
-                    >(&__NATIVE, "[method]descriptor.stat")
+                    ::witbind::rt::native_missing!(HostDescriptor, stat)
                 }
                 fn stat_at(
                     &self,
@@ -2833,9 +2792,7 @@ pub mod wasi {
                     '_,
                     ::core::result::Result<DescriptorStat, ErrorCode>,
                 > {
-                    ::witbind::rt::native::missing::<
-                        dyn HostDescriptor,
-                    >(&__NATIVE, "[method]descriptor.stat-at")
+                    ::witbind::rt::native_missing!(HostDescriptor, stat_at)
                 }
                 fn set_times_at(
                     &self,
@@ -2847,9 +2804,7 @@ pub mod wasi {
                     '_,
                     ::core::result::Result<(), ErrorCode>,
                 > {
-                    ::witbind::rt::native::missing::<
-                        dyn HostDescriptor,
-                    >(&__NATIVE, "[method]descriptor.set-times-at")
+                    ::witbind::rt::native_missing!(HostDescriptor, set_times_at)
                 }
                 fn link_at(
                     &self,
@@ -2861,9 +2816,7 @@ pub mod wasi {
                     '_,
                     ::core::result::Result<(), ErrorCode>,
                 > {
-                    ::witbind::rt::native::missing::<
-                        dyn HostDescriptor,
-                    >(&__NATIVE, "[method]descriptor.link-at")
+                    ::witbind::rt::native_missing!(HostDescriptor, link_at)
                 }
                 fn open_at(
                     &self,
@@ -2875,9 +2828,7 @@ pub mod wasi {
                     '_,
                     ::core::result::Result<Descriptor, ErrorCode>,
                 > {
-                    ::witbind::rt::native::missing::<
-                        dyn HostDescriptor,
-                    >(&__NATIVE, "[method]descriptor.open-at")
+                    ::witbind::rt::native_missing!(HostDescriptor, open_at)
                 }
                 fn readlink_at(
                     &self,
@@ -2886,9 +2837,7 @@ pub mod wasi {
                     '_,
                     ::core::result::Result<::witbind::rt::String, ErrorCode>,
                 > {
-                    ::witbind::rt::native::missing::<
-                        dyn HostDescriptor,
-                    >(&__NATIVE, "[method]descriptor.readlink-at")
+                    ::witbind::rt::native_missing!(HostDescriptor, readlink_at)
                 }
                 fn remove_directory_at(
                     &self,
@@ -2897,9 +2846,7 @@ pub mod wasi {
                     '_,
                     ::core::result::Result<(), ErrorCode>,
                 > {
-                    ::witbind::rt::native::missing::<
-                        dyn HostDescriptor,
-                    >(&__NATIVE, "[method]descriptor.remove-directory-at")
+                    ::witbind::rt::native_missing!(HostDescriptor, remove_directory_at)
                 }
                 fn rename_at(
                     &self,
@@ -2910,9 +2857,7 @@ pub mod wasi {
                     '_,
                     ::core::result::Result<(), ErrorCode>,
                 > {
-                    ::witbind::rt::native::missing::<
-                        dyn HostDescriptor,
-                    >(&__NATIVE, "[method]descriptor.rename-at")
+                    ::witbind::rt::native_missing!(HostDescriptor, rename_at)
                 }
                 fn symlink_at(
                     &self,
@@ -2922,9 +2867,7 @@ pub mod wasi {
                     '_,
                     ::core::result::Result<(), ErrorCode>,
                 > {
-                    ::witbind::rt::native::missing::<
-                        dyn HostDescriptor,
-                    >(&__NATIVE, "[method]descriptor.symlink-at")
+                    ::witbind::rt::native_missing!(HostDescriptor, symlink_at)
                 }
                 fn unlink_file_at(
                     &self,
@@ -2933,17 +2876,13 @@ pub mod wasi {
                     '_,
                     ::core::result::Result<(), ErrorCode>,
                 > {
-                    ::witbind::rt::native::missing::<
-                        dyn HostDescriptor,
-                    >(&__NATIVE, "[method]descriptor.unlink-file-at")
+                    ::witbind::rt::native_missing!(HostDescriptor, unlink_file_at)
                 }
                 fn is_same_object(
                     &self,
                     other: &Descriptor,
                 ) -> ::witbind::rt::native::BoxFuture<'_, bool> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostDescriptor,
-                    >(&__NATIVE, "[method]descriptor.is-same-object")
+                    ::witbind::rt::native_missing!(HostDescriptor, is_same_object)
                 }
                 fn metadata_hash(
                     &self,
@@ -2951,9 +2890,7 @@ pub mod wasi {
                     '_,
                     ::core::result::Result<MetadataHashValue, ErrorCode>,
                 > {
-                    ::witbind::rt::native::missing::<
-                        dyn HostDescriptor,
-                    >(&__NATIVE, "[method]descriptor.metadata-hash")
+                    ::witbind::rt::native_missing!(HostDescriptor, metadata_hash)
                 }
                 fn metadata_hash_at(
                     &self,
@@ -2963,9 +2900,7 @@ pub mod wasi {
                     '_,
                     ::core::result::Result<MetadataHashValue, ErrorCode>,
                 > {
-                    ::witbind::rt::native::missing::<
-                        dyn HostDescriptor,
-                    >(&__NATIVE, "[method]descriptor.metadata-hash-at")
+                    ::witbind::rt::native_missing!(HostDescriptor, metadata_hash_at)
                 }
             }
             ::witbind::rt::native_resource!(Descriptor, HostDescriptor);
@@ -3732,12 +3667,9 @@ pub mod wasi {
                 };
                 unsafe { ::witbind::rt::lift_list(_list2, 12, 4, _lift3) }
             }
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
-                wit: "wasi:filesystem/preopens@0.3.2",
-                module: "wasi::filesystem::preopens",
-                install: "install",
-            };
+            ::witbind::rt::native_scope!(
+                "wasi:filesystem/preopens@0.3.2", Host, install
+            );
             /// Natively (`cargo test` on the host): the imports of `wasi:filesystem/preopens@0.3.2`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
@@ -3745,15 +3677,8 @@ pub mod wasi {
                 fn get_directories(
                     &self,
                 ) -> ::witbind::rt::Vec<(Descriptor, ::witbind::rt::String)> {
-                    ::witbind::rt::native::missing::<
-                        dyn Host,
-                    >(&__NATIVE, "get-directories")
+                    ::witbind::rt::native_missing!(Host, get_directories)
                 }
-            }
-            /// Natively: makes `host` this thread's implementation of `wasi:filesystem/preopens@0.3.2` until the returned guard is dropped (the one installed before comes back then).
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            pub fn install(host: impl Host) -> ::witbind::rt::native::Installed {
-                ::witbind::rt::native::install::<dyn Host>(::witbind::rt::Box::new(host))
             }
         }
     }

@@ -254,41 +254,31 @@ pub mod wasi {
                     )
                     .await
             }
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
-                wit: "wasi:clocks/monotonic-clock@0.3.2",
-                module: "wasi::clocks::monotonic_clock",
-                install: "install",
-            };
+            ::witbind::rt::native_scope!(
+                "wasi:clocks/monotonic-clock@0.3.2", Host, install
+            );
             /// Natively (`cargo test` on the host): the imports of `wasi:clocks/monotonic-clock@0.3.2`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
                 fn now(&self) -> Mark {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "now")
+                    ::witbind::rt::native_missing!(Host, now)
                 }
                 fn get_resolution(&self) -> Duration {
-                    ::witbind::rt::native::missing::<
-                        dyn Host,
-                    >(&__NATIVE, "get-resolution")
+                    ::witbind::rt::native_missing!(Host, get_resolution)
                 }
                 fn wait_until(
                     &self,
                     when: Mark,
                 ) -> ::witbind::rt::native::BoxFuture<'_, ()> {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "wait-until")
+                    ::witbind::rt::native_missing!(Host, wait_until)
                 }
                 fn wait_for(
                     &self,
                     how_long: Duration,
                 ) -> ::witbind::rt::native::BoxFuture<'_, ()> {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "wait-for")
+                    ::witbind::rt::native_missing!(Host, wait_for)
                 }
-            }
-            /// Natively: makes `host` this thread's implementation of `wasi:clocks/monotonic-clock@0.3.2` until the returned guard is dropped (the one installed before comes back then).
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            pub fn install(host: impl Host) -> ::witbind::rt::native::Installed {
-                ::witbind::rt::native::install::<dyn Host>(::witbind::rt::Box::new(host))
             }
         }
         /// WASI System Clock is a clock API intended to let users query the current
@@ -370,29 +360,19 @@ pub mod wasi {
                 let _ret1 = unsafe { _wit_import() };
                 _ret1 as u64
             }
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
-                wit: "wasi:clocks/system-clock@0.3.2",
-                module: "wasi::clocks::system_clock",
-                install: "install",
-            };
+            ::witbind::rt::native_scope!(
+                "wasi:clocks/system-clock@0.3.2", Host, install
+            );
             /// Natively (`cargo test` on the host): the imports of `wasi:clocks/system-clock@0.3.2`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
                 fn now(&self) -> Instant {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "now")
+                    ::witbind::rt::native_missing!(Host, now)
                 }
                 fn get_resolution(&self) -> Duration {
-                    ::witbind::rt::native::missing::<
-                        dyn Host,
-                    >(&__NATIVE, "get-resolution")
+                    ::witbind::rt::native_missing!(Host, get_resolution)
                 }
-            }
-            /// Natively: makes `host` this thread's implementation of `wasi:clocks/system-clock@0.3.2` until the returned guard is dropped (the one installed before comes back then).
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            pub fn install(host: impl Host) -> ::witbind::rt::native::Installed {
-                ::witbind::rt::native::install::<dyn Host>(::witbind::rt::Box::new(host))
             }
         }
     }
@@ -1550,28 +1530,19 @@ pub mod wasi {
                     )
                 }
             }
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
-                wit: "wasi:http/types@0.3.2",
-                module: "wasi::http::types",
-                install: "install",
-            };
+            ::witbind::rt::native_scope!("wasi:http/types@0.3.2", Host, install);
             /// Natively (`cargo test` on the host): the imports of `wasi:http/types@0.3.2`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
                 fn fields_new(&self) -> Fields {
-                    ::witbind::rt::native::missing::<
-                        dyn Host,
-                    >(&__NATIVE, "[constructor]fields")
+                    ::witbind::rt::native_missing!(Host, fields_new)
                 }
                 fn fields_from_list(
                     &self,
                     entries: &[(FieldName, FieldValue)],
                 ) -> ::core::result::Result<Fields, HeaderError> {
-                    ::witbind::rt::native::missing::<
-                        dyn Host,
-                    >(&__NATIVE, "[static]fields.from-list")
+                    ::witbind::rt::native_missing!(Host, fields_from_list)
                 }
                 fn request_new(
                     &self,
@@ -1592,9 +1563,7 @@ pub mod wasi {
                         ::core::result::Result<(), ErrorCode>,
                     >,
                 ) {
-                    ::witbind::rt::native::missing::<
-                        dyn Host,
-                    >(&__NATIVE, "[static]request.new")
+                    ::witbind::rt::native_missing!(Host, request_new)
                 }
                 fn request_consume_body(
                     &self,
@@ -1611,14 +1580,10 @@ pub mod wasi {
                         >,
                     >,
                 ) {
-                    ::witbind::rt::native::missing::<
-                        dyn Host,
-                    >(&__NATIVE, "[static]request.consume-body")
+                    ::witbind::rt::native_missing!(Host, request_consume_body)
                 }
                 fn request_options_new(&self) -> RequestOptions {
-                    ::witbind::rt::native::missing::<
-                        dyn Host,
-                    >(&__NATIVE, "[constructor]request-options")
+                    ::witbind::rt::native_missing!(Host, request_options_new)
                 }
                 fn response_new(
                     &self,
@@ -1638,9 +1603,7 @@ pub mod wasi {
                         ::core::result::Result<(), ErrorCode>,
                     >,
                 ) {
-                    ::witbind::rt::native::missing::<
-                        dyn Host,
-                    >(&__NATIVE, "[static]response.new")
+                    ::witbind::rt::native_missing!(Host, response_new)
                 }
                 fn response_consume_body(
                     &self,
@@ -1657,43 +1620,28 @@ pub mod wasi {
                         >,
                     >,
                 ) {
-                    ::witbind::rt::native::missing::<
-                        dyn Host,
-                    >(&__NATIVE, "[static]response.consume-body")
+                    ::witbind::rt::native_missing!(Host, response_consume_body)
                 }
-            }
-            /// Natively: makes `host` this thread's implementation of `wasi:http/types@0.3.2` until the returned guard is dropped (the one installed before comes back then).
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            pub fn install(host: impl Host) -> ::witbind::rt::native::Installed {
-                ::witbind::rt::native::install::<dyn Host>(::witbind::rt::Box::new(host))
             }
             /// Natively (`cargo test` on the host): a test's object behind an imported [`Fields`], with its methods; `Fields::from(object)` hands it to the guest. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait HostFields: 'static {
                 fn get(&self, name: &str) -> ::witbind::rt::Vec<FieldValue> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostFields,
-                    >(&__NATIVE, "[method]fields.get")
+                    ::witbind::rt::native_missing!(HostFields, get)
                 }
                 fn has(&self, name: &str) -> bool {
-                    ::witbind::rt::native::missing::<
-                        dyn HostFields,
-                    >(&__NATIVE, "[method]fields.has")
+                    ::witbind::rt::native_missing!(HostFields, has)
                 }
                 fn set(
                     &self,
                     name: &str,
                     value: &[FieldValue],
                 ) -> ::core::result::Result<(), HeaderError> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostFields,
-                    >(&__NATIVE, "[method]fields.set")
+                    ::witbind::rt::native_missing!(HostFields, set)
                 }
                 fn delete(&self, name: &str) -> ::core::result::Result<(), HeaderError> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostFields,
-                    >(&__NATIVE, "[method]fields.delete")
+                    ::witbind::rt::native_missing!(HostFields, delete)
                 }
                 fn get_and_delete(
                     &self,
@@ -1702,29 +1650,21 @@ pub mod wasi {
                     ::witbind::rt::Vec<FieldValue>,
                     HeaderError,
                 > {
-                    ::witbind::rt::native::missing::<
-                        dyn HostFields,
-                    >(&__NATIVE, "[method]fields.get-and-delete")
+                    ::witbind::rt::native_missing!(HostFields, get_and_delete)
                 }
                 fn append(
                     &self,
                     name: &str,
                     value: &[u8],
                 ) -> ::core::result::Result<(), HeaderError> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostFields,
-                    >(&__NATIVE, "[method]fields.append")
+                    ::witbind::rt::native_missing!(HostFields, append)
                 }
                 fn copy_all(&self) -> ::witbind::rt::Vec<(FieldName, FieldValue)> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostFields,
-                    >(&__NATIVE, "[method]fields.copy-all")
+                    ::witbind::rt::native_missing!(HostFields, copy_all)
                 }
                 #[allow(clippy::should_implement_trait)]
                 fn clone(&self) -> Fields {
-                    ::witbind::rt::native::missing::<
-                        dyn HostFields,
-                    >(&__NATIVE, "[method]fields.clone")
+                    ::witbind::rt::native_missing!(HostFields, clone)
                 }
             }
             ::witbind::rt::native_resource!(Fields, HostFields);
@@ -1733,71 +1673,51 @@ pub mod wasi {
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait HostRequest: 'static {
                 fn get_method(&self) -> Method {
-                    ::witbind::rt::native::missing::<
-                        dyn HostRequest,
-                    >(&__NATIVE, "[method]request.get-method")
+                    ::witbind::rt::native_missing!(HostRequest, get_method)
                 }
                 #[allow(clippy::result_unit_err)]
                 fn set_method(&self, method: &Method) -> ::core::result::Result<(), ()> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostRequest,
-                    >(&__NATIVE, "[method]request.set-method")
+                    ::witbind::rt::native_missing!(HostRequest, set_method)
                 }
                 fn get_path_with_query(
                     &self,
                 ) -> ::core::option::Option<::witbind::rt::String> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostRequest,
-                    >(&__NATIVE, "[method]request.get-path-with-query")
+                    ::witbind::rt::native_missing!(HostRequest, get_path_with_query)
                 }
                 #[allow(clippy::result_unit_err)]
                 fn set_path_with_query(
                     &self,
                     path_with_query: ::core::option::Option<&str>,
                 ) -> ::core::result::Result<(), ()> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostRequest,
-                    >(&__NATIVE, "[method]request.set-path-with-query")
+                    ::witbind::rt::native_missing!(HostRequest, set_path_with_query)
                 }
                 fn get_scheme(&self) -> ::core::option::Option<Scheme> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostRequest,
-                    >(&__NATIVE, "[method]request.get-scheme")
+                    ::witbind::rt::native_missing!(HostRequest, get_scheme)
                 }
                 #[allow(clippy::result_unit_err)]
                 fn set_scheme(
                     &self,
                     scheme: ::core::option::Option<&Scheme>,
                 ) -> ::core::result::Result<(), ()> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostRequest,
-                    >(&__NATIVE, "[method]request.set-scheme")
+                    ::witbind::rt::native_missing!(HostRequest, set_scheme)
                 }
                 fn get_authority(
                     &self,
                 ) -> ::core::option::Option<::witbind::rt::String> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostRequest,
-                    >(&__NATIVE, "[method]request.get-authority")
+                    ::witbind::rt::native_missing!(HostRequest, get_authority)
                 }
                 #[allow(clippy::result_unit_err)]
                 fn set_authority(
                     &self,
                     authority: ::core::option::Option<&str>,
                 ) -> ::core::result::Result<(), ()> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostRequest,
-                    >(&__NATIVE, "[method]request.set-authority")
+                    ::witbind::rt::native_missing!(HostRequest, set_authority)
                 }
                 fn get_options(&self) -> ::core::option::Option<RequestOptions> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostRequest,
-                    >(&__NATIVE, "[method]request.get-options")
+                    ::witbind::rt::native_missing!(HostRequest, get_options)
                 }
                 fn get_headers(&self) -> Headers {
-                    ::witbind::rt::native::missing::<
-                        dyn HostRequest,
-                    >(&__NATIVE, "[method]request.get-headers")
+                    ::witbind::rt::native_missing!(HostRequest, get_headers)
                 }
             }
             ::witbind::rt::native_resource!(Request, HostRequest);
@@ -1806,49 +1726,47 @@ pub mod wasi {
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait HostRequestOptions: 'static {
                 fn get_connect_timeout(&self) -> ::core::option::Option<Duration> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostRequestOptions,
-                    >(&__NATIVE, "[method]request-options.get-connect-timeout")
+                    ::witbind::rt::native_missing!(
+                        HostRequestOptions, get_connect_timeout
+                    )
                 }
                 fn set_connect_timeout(
                     &self,
                     duration: ::core::option::Option<Duration>,
                 ) -> ::core::result::Result<(), RequestOptionsError> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostRequestOptions,
-                    >(&__NATIVE, "[method]request-options.set-connect-timeout")
+                    ::witbind::rt::native_missing!(
+                        HostRequestOptions, set_connect_timeout
+                    )
                 }
                 fn get_first_byte_timeout(&self) -> ::core::option::Option<Duration> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostRequestOptions,
-                    >(&__NATIVE, "[method]request-options.get-first-byte-timeout")
+                    ::witbind::rt::native_missing!(
+                        HostRequestOptions, get_first_byte_timeout
+                    )
                 }
                 fn set_first_byte_timeout(
                     &self,
                     duration: ::core::option::Option<Duration>,
                 ) -> ::core::result::Result<(), RequestOptionsError> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostRequestOptions,
-                    >(&__NATIVE, "[method]request-options.set-first-byte-timeout")
+                    ::witbind::rt::native_missing!(
+                        HostRequestOptions, set_first_byte_timeout
+                    )
                 }
                 fn get_between_bytes_timeout(&self) -> ::core::option::Option<Duration> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostRequestOptions,
-                    >(&__NATIVE, "[method]request-options.get-between-bytes-timeout")
+                    ::witbind::rt::native_missing!(
+                        HostRequestOptions, get_between_bytes_timeout
+                    )
                 }
                 fn set_between_bytes_timeout(
                     &self,
                     duration: ::core::option::Option<Duration>,
                 ) -> ::core::result::Result<(), RequestOptionsError> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostRequestOptions,
-                    >(&__NATIVE, "[method]request-options.set-between-bytes-timeout")
+                    ::witbind::rt::native_missing!(
+                        HostRequestOptions, set_between_bytes_timeout
+                    )
                 }
                 #[allow(clippy::should_implement_trait)]
                 fn clone(&self) -> RequestOptions {
-                    ::witbind::rt::native::missing::<
-                        dyn HostRequestOptions,
-                    >(&__NATIVE, "[method]request-options.clone")
+                    ::witbind::rt::native_missing!(HostRequestOptions, clone)
                 }
             }
             ::witbind::rt::native_resource!(RequestOptions, HostRequestOptions);
@@ -1857,23 +1775,17 @@ pub mod wasi {
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait HostResponse: 'static {
                 fn get_status_code(&self) -> StatusCode {
-                    ::witbind::rt::native::missing::<
-                        dyn HostResponse,
-                    >(&__NATIVE, "[method]response.get-status-code")
+                    ::witbind::rt::native_missing!(HostResponse, get_status_code)
                 }
                 #[allow(clippy::result_unit_err)]
                 fn set_status_code(
                     &self,
                     status_code: StatusCode,
                 ) -> ::core::result::Result<(), ()> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostResponse,
-                    >(&__NATIVE, "[method]response.set-status-code")
+                    ::witbind::rt::native_missing!(HostResponse, set_status_code)
                 }
                 fn get_headers(&self) -> Headers {
-                    ::witbind::rt::native::missing::<
-                        dyn HostResponse,
-                    >(&__NATIVE, "[method]response.get-headers")
+                    ::witbind::rt::native_missing!(HostResponse, get_headers)
                 }
             }
             ::witbind::rt::native_resource!(Response, HostResponse);
@@ -3683,12 +3595,7 @@ pub mod wasi {
                     )
                     .await
             }
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
-                wit: "wasi:http/handler@0.3.2",
-                module: "wasi::http::handler",
-                install: "install",
-            };
+            ::witbind::rt::native_scope!("wasi:http/handler@0.3.2", Host, install);
             /// Natively (`cargo test` on the host): the imports of `wasi:http/handler@0.3.2`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
@@ -3700,13 +3607,8 @@ pub mod wasi {
                     '_,
                     ::core::result::Result<Response, ErrorCode>,
                 > {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "handle")
+                    ::witbind::rt::native_missing!(Host, handle)
                 }
-            }
-            /// Natively: makes `host` this thread's implementation of `wasi:http/handler@0.3.2` until the returned guard is dropped (the one installed before comes back then).
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            pub fn install(host: impl Host) -> ::witbind::rt::native::Installed {
-                ::witbind::rt::native::install::<dyn Host>(::witbind::rt::Box::new(host))
             }
         }
         /// This interface defines an HTTP client for sending "outgoing" requests.
@@ -3807,12 +3709,7 @@ pub mod wasi {
                     )
                     .await
             }
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
-                wit: "wasi:http/client@0.3.2",
-                module: "wasi::http::client",
-                install: "install",
-            };
+            ::witbind::rt::native_scope!("wasi:http/client@0.3.2", Host, install);
             /// Natively (`cargo test` on the host): the imports of `wasi:http/client@0.3.2`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
@@ -3824,13 +3721,8 @@ pub mod wasi {
                     '_,
                     ::core::result::Result<Response, ErrorCode>,
                 > {
-                    ::witbind::rt::native::missing::<dyn Host>(&__NATIVE, "send")
+                    ::witbind::rt::native_missing!(Host, send)
                 }
-            }
-            /// Natively: makes `host` this thread's implementation of `wasi:http/client@0.3.2` until the returned guard is dropped (the one installed before comes back then).
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            pub fn install(host: impl Host) -> ::witbind::rt::native::Installed {
-                ::witbind::rt::native::install::<dyn Host>(::witbind::rt::Box::new(host))
             }
         }
     }
@@ -3904,12 +3796,7 @@ pub mod wasi {
                     )
                 }
             }
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
-                wit: "wasi:cli/stdout@0.3.2",
-                module: "wasi::cli::stdout",
-                install: "install",
-            };
+            ::witbind::rt::native_scope!("wasi:cli/stdout@0.3.2", Host, install);
             /// Natively (`cargo test` on the host): the imports of `wasi:cli/stdout@0.3.2`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
@@ -3920,15 +3807,8 @@ pub mod wasi {
                 ) -> ::witbind::rt::async_support::FutureReader<
                     ::core::result::Result<(), ErrorCode>,
                 > {
-                    ::witbind::rt::native::missing::<
-                        dyn Host,
-                    >(&__NATIVE, "write-via-stream")
+                    ::witbind::rt::native_missing!(Host, write_via_stream)
                 }
-            }
-            /// Natively: makes `host` this thread's implementation of `wasi:cli/stdout@0.3.2` until the returned guard is dropped (the one installed before comes back then).
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            pub fn install(host: impl Host) -> ::witbind::rt::native::Installed {
-                ::witbind::rt::native::install::<dyn Host>(::witbind::rt::Box::new(host))
             }
             /// The `future` vtable of `:: core :: result :: Result < () , ErrorCode >`, with the intrinsics of `write-via-stream`.
             #[cfg(any(target_arch = "wasm32", miri))]
@@ -4083,12 +3963,7 @@ pub mod wasi {
                     )
                 }
             }
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
-                wit: "wasi:cli/stderr@0.3.2",
-                module: "wasi::cli::stderr",
-                install: "install",
-            };
+            ::witbind::rt::native_scope!("wasi:cli/stderr@0.3.2", Host, install);
             /// Natively (`cargo test` on the host): the imports of `wasi:cli/stderr@0.3.2`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
@@ -4099,15 +3974,8 @@ pub mod wasi {
                 ) -> ::witbind::rt::async_support::FutureReader<
                     ::core::result::Result<(), ErrorCode>,
                 > {
-                    ::witbind::rt::native::missing::<
-                        dyn Host,
-                    >(&__NATIVE, "write-via-stream")
+                    ::witbind::rt::native_missing!(Host, write_via_stream)
                 }
-            }
-            /// Natively: makes `host` this thread's implementation of `wasi:cli/stderr@0.3.2` until the returned guard is dropped (the one installed before comes back then).
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            pub fn install(host: impl Host) -> ::witbind::rt::native::Installed {
-                ::witbind::rt::native::install::<dyn Host>(::witbind::rt::Box::new(host))
             }
         }
         pub mod stdin {
@@ -4165,12 +4033,7 @@ pub mod wasi {
                     },
                 )
             }
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
-                wit: "wasi:cli/stdin@0.3.2",
-                module: "wasi::cli::stdin",
-                install: "install",
-            };
+            ::witbind::rt::native_scope!("wasi:cli/stdin@0.3.2", Host, install);
             /// Natively (`cargo test` on the host): the imports of `wasi:cli/stdin@0.3.2`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
@@ -4183,15 +4046,8 @@ pub mod wasi {
                         ::core::result::Result<(), ErrorCode>,
                     >,
                 ) {
-                    ::witbind::rt::native::missing::<
-                        dyn Host,
-                    >(&__NATIVE, "read-via-stream")
+                    ::witbind::rt::native_missing!(Host, read_via_stream)
                 }
-            }
-            /// Natively: makes `host` this thread's implementation of `wasi:cli/stdin@0.3.2` until the returned guard is dropped (the one installed before comes back then).
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            pub fn install(host: impl Host) -> ::witbind::rt::native::Installed {
-                ::witbind::rt::native::install::<dyn Host>(::witbind::rt::Box::new(host))
             }
         }
     }
@@ -4251,31 +4107,17 @@ pub mod wasi {
                 let _ret1 = unsafe { _wit_import() };
                 _ret1 as u64
             }
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
-                wit: "wasi:random/random@0.3.2",
-                module: "wasi::random::random",
-                install: "install",
-            };
+            ::witbind::rt::native_scope!("wasi:random/random@0.3.2", Host, install);
             /// Natively (`cargo test` on the host): the imports of `wasi:random/random@0.3.2`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
                 fn get_random_bytes(&self, max_len: u64) -> ::witbind::rt::Vec<u8> {
-                    ::witbind::rt::native::missing::<
-                        dyn Host,
-                    >(&__NATIVE, "get-random-bytes")
+                    ::witbind::rt::native_missing!(Host, get_random_bytes)
                 }
                 fn get_random_u64(&self) -> u64 {
-                    ::witbind::rt::native::missing::<
-                        dyn Host,
-                    >(&__NATIVE, "get-random-u64")
+                    ::witbind::rt::native_missing!(Host, get_random_u64)
                 }
-            }
-            /// Natively: makes `host` this thread's implementation of `wasi:random/random@0.3.2` until the returned guard is dropped (the one installed before comes back then).
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            pub fn install(host: impl Host) -> ::witbind::rt::native::Installed {
-                ::witbind::rt::native::install::<dyn Host>(::witbind::rt::Box::new(host))
             }
         }
         /// The insecure interface for insecure pseudo-random numbers.
@@ -4329,12 +4171,7 @@ pub mod wasi {
                 let _ret1 = unsafe { _wit_import() };
                 _ret1 as u64
             }
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
-                wit: "wasi:random/insecure@0.3.2",
-                module: "wasi::random::insecure",
-                install: "install",
-            };
+            ::witbind::rt::native_scope!("wasi:random/insecure@0.3.2", Host, install);
             /// Natively (`cargo test` on the host): the imports of `wasi:random/insecure@0.3.2`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
@@ -4343,20 +4180,11 @@ pub mod wasi {
                     &self,
                     max_len: u64,
                 ) -> ::witbind::rt::Vec<u8> {
-                    ::witbind::rt::native::missing::<
-                        dyn Host,
-                    >(&__NATIVE, "get-insecure-random-bytes")
+                    ::witbind::rt::native_missing!(Host, get_insecure_random_bytes)
                 }
                 fn get_insecure_random_u64(&self) -> u64 {
-                    ::witbind::rt::native::missing::<
-                        dyn Host,
-                    >(&__NATIVE, "get-insecure-random-u64")
+                    ::witbind::rt::native_missing!(Host, get_insecure_random_u64)
                 }
-            }
-            /// Natively: makes `host` this thread's implementation of `wasi:random/insecure@0.3.2` until the returned guard is dropped (the one installed before comes back then).
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            pub fn install(host: impl Host) -> ::witbind::rt::native::Installed {
-                ::witbind::rt::native::install::<dyn Host>(::witbind::rt::Box::new(host))
             }
         }
         /// The insecure-seed interface for seeding hash-map DoS resistance.
@@ -4402,26 +4230,16 @@ pub mod wasi {
                 let _l3 = unsafe { *_ptr1.add(8).cast::<u64>() };
                 (_l2, _l3)
             }
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
-                wit: "wasi:random/insecure-seed@0.3.2",
-                module: "wasi::random::insecure_seed",
-                install: "install",
-            };
+            ::witbind::rt::native_scope!(
+                "wasi:random/insecure-seed@0.3.2", Host, install
+            );
             /// Natively (`cargo test` on the host): the imports of `wasi:random/insecure-seed@0.3.2`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
             pub trait Host: 'static {
                 fn get_insecure_seed(&self) -> (u64, u64) {
-                    ::witbind::rt::native::missing::<
-                        dyn Host,
-                    >(&__NATIVE, "get-insecure-seed")
+                    ::witbind::rt::native_missing!(Host, get_insecure_seed)
                 }
-            }
-            /// Natively: makes `host` this thread's implementation of `wasi:random/insecure-seed@0.3.2` until the returned guard is dropped (the one installed before comes back then).
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            pub fn install(host: impl Host) -> ::witbind::rt::native::Installed {
-                ::witbind::rt::native::install::<dyn Host>(::witbind::rt::Box::new(host))
             }
         }
     }

@@ -1817,12 +1817,7 @@ pub mod wasi {
                     unsafe { ::witbind::rt::lift_result(_l2, || (), _case4) }
                 }
             }
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
-                wit: "wasi:sockets/types@0.3.2",
-                module: "wasi::sockets::types",
-                install: "install",
-            };
+            ::witbind::rt::native_scope!("wasi:sockets/types@0.3.2", Host, install);
             /// Natively (`cargo test` on the host): the imports of `wasi:sockets/types@0.3.2`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
@@ -1831,23 +1826,14 @@ pub mod wasi {
                     &self,
                     address_family: IpAddressFamily,
                 ) -> ::core::result::Result<TcpSocket, ErrorCode> {
-                    ::witbind::rt::native::missing::<
-                        dyn Host,
-                    >(&__NATIVE, "[static]tcp-socket.create")
+                    ::witbind::rt::native_missing!(Host, tcp_socket_create)
                 }
                 fn udp_socket_create(
                     &self,
                     address_family: IpAddressFamily,
                 ) -> ::core::result::Result<UdpSocket, ErrorCode> {
-                    ::witbind::rt::native::missing::<
-                        dyn Host,
-                    >(&__NATIVE, "[static]udp-socket.create")
+                    ::witbind::rt::native_missing!(Host, udp_socket_create)
                 }
-            }
-            /// Natively: makes `host` this thread's implementation of `wasi:sockets/types@0.3.2` until the returned guard is dropped (the one installed before comes back then).
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            pub fn install(host: impl Host) -> ::witbind::rt::native::Installed {
-                ::witbind::rt::native::install::<dyn Host>(::witbind::rt::Box::new(host))
             }
             /// Natively (`cargo test` on the host): a test's object behind an imported [`TcpSocket`], with its methods; `TcpSocket::from(object)` hands it to the guest. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
@@ -1857,9 +1843,7 @@ pub mod wasi {
                     &self,
                     local_address: IpSocketAddress,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostTcpSocket,
-                    >(&__NATIVE, "[method]tcp-socket.bind")
+                    ::witbind::rt::native_missing!(HostTcpSocket, bind)
                 }
                 fn connect(
                     &self,
@@ -1868,9 +1852,7 @@ pub mod wasi {
                     '_,
                     ::core::result::Result<(), ErrorCode>,
                 > {
-                    ::witbind::rt::native::missing::<
-                        dyn HostTcpSocket,
-                    >(&__NATIVE, "[method]tcp-socket.connect")
+                    ::witbind::rt::native_missing!(HostTcpSocket, connect)
                 }
                 fn listen(
                     &self,
@@ -1878,9 +1860,7 @@ pub mod wasi {
                     ::witbind::rt::async_support::StreamReader<TcpSocket>,
                     ErrorCode,
                 > {
-                    ::witbind::rt::native::missing::<
-                        dyn HostTcpSocket,
-                    >(&__NATIVE, "[method]tcp-socket.listen")
+                    ::witbind::rt::native_missing!(HostTcpSocket, listen)
                 }
                 fn send(
                     &self,
@@ -1888,9 +1868,7 @@ pub mod wasi {
                 ) -> ::witbind::rt::async_support::FutureReader<
                     ::core::result::Result<(), ErrorCode>,
                 > {
-                    ::witbind::rt::native::missing::<
-                        dyn HostTcpSocket,
-                    >(&__NATIVE, "[method]tcp-socket.send")
+                    ::witbind::rt::native_missing!(HostTcpSocket, send)
                 }
                 fn receive(
                     &self,
@@ -1900,144 +1878,118 @@ pub mod wasi {
                         ::core::result::Result<(), ErrorCode>,
                     >,
                 ) {
-                    ::witbind::rt::native::missing::<
-                        dyn HostTcpSocket,
-                    >(&__NATIVE, "[method]tcp-socket.receive")
+                    ::witbind::rt::native_missing!(HostTcpSocket, receive)
                 }
                 fn get_local_address(
                     &self,
                 ) -> ::core::result::Result<IpSocketAddress, ErrorCode> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostTcpSocket,
-                    >(&__NATIVE, "[method]tcp-socket.get-local-address")
+                    ::witbind::rt::native_missing!(HostTcpSocket, get_local_address)
                 }
                 fn get_remote_address(
                     &self,
                 ) -> ::core::result::Result<IpSocketAddress, ErrorCode> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostTcpSocket,
-                    >(&__NATIVE, "[method]tcp-socket.get-remote-address")
+                    ::witbind::rt::native_missing!(HostTcpSocket, get_remote_address)
                 }
                 fn get_is_listening(&self) -> bool {
-                    ::witbind::rt::native::missing::<
-                        dyn HostTcpSocket,
-                    >(&__NATIVE, "[method]tcp-socket.get-is-listening")
+                    ::witbind::rt::native_missing!(HostTcpSocket, get_is_listening)
                 }
                 fn get_address_family(&self) -> IpAddressFamily {
-                    ::witbind::rt::native::missing::<
-                        dyn HostTcpSocket,
-                    >(&__NATIVE, "[method]tcp-socket.get-address-family")
+                    ::witbind::rt::native_missing!(HostTcpSocket, get_address_family)
                 }
                 fn set_listen_backlog_size(
                     &self,
                     value: u64,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostTcpSocket,
-                    >(&__NATIVE, "[method]tcp-socket.set-listen-backlog-size")
+                    ::witbind::rt::native_missing!(
+                        HostTcpSocket, set_listen_backlog_size
+                    )
                 }
                 fn get_keep_alive_enabled(
                     &self,
                 ) -> ::core::result::Result<bool, ErrorCode> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostTcpSocket,
-                    >(&__NATIVE, "[method]tcp-socket.get-keep-alive-enabled")
+                    ::witbind::rt::native_missing!(HostTcpSocket, get_keep_alive_enabled)
                 }
                 fn set_keep_alive_enabled(
                     &self,
                     value: bool,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostTcpSocket,
-                    >(&__NATIVE, "[method]tcp-socket.set-keep-alive-enabled")
+                    ::witbind::rt::native_missing!(HostTcpSocket, set_keep_alive_enabled)
                 }
                 fn get_keep_alive_idle_time(
                     &self,
                 ) -> ::core::result::Result<Duration, ErrorCode> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostTcpSocket,
-                    >(&__NATIVE, "[method]tcp-socket.get-keep-alive-idle-time")
+                    ::witbind::rt::native_missing!(
+                        HostTcpSocket, get_keep_alive_idle_time
+                    )
                 }
                 fn set_keep_alive_idle_time(
                     &self,
                     value: Duration,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostTcpSocket,
-                    >(&__NATIVE, "[method]tcp-socket.set-keep-alive-idle-time")
+                    ::witbind::rt::native_missing!(
+                        HostTcpSocket, set_keep_alive_idle_time
+                    )
                 }
                 fn get_keep_alive_interval(
                     &self,
                 ) -> ::core::result::Result<Duration, ErrorCode> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostTcpSocket,
-                    >(&__NATIVE, "[method]tcp-socket.get-keep-alive-interval")
+                    ::witbind::rt::native_missing!(
+                        HostTcpSocket, get_keep_alive_interval
+                    )
                 }
                 fn set_keep_alive_interval(
                     &self,
                     value: Duration,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostTcpSocket,
-                    >(&__NATIVE, "[method]tcp-socket.set-keep-alive-interval")
+                    ::witbind::rt::native_missing!(
+                        HostTcpSocket, set_keep_alive_interval
+                    )
                 }
                 fn get_keep_alive_count(
                     &self,
                 ) -> ::core::result::Result<u32, ErrorCode> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostTcpSocket,
-                    >(&__NATIVE, "[method]tcp-socket.get-keep-alive-count")
+                    ::witbind::rt::native_missing!(HostTcpSocket, get_keep_alive_count)
                 }
                 fn set_keep_alive_count(
                     &self,
                     value: u32,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostTcpSocket,
-                    >(&__NATIVE, "[method]tcp-socket.set-keep-alive-count")
+                    ::witbind::rt::native_missing!(HostTcpSocket, set_keep_alive_count)
                 }
                 fn get_hop_limit(&self) -> ::core::result::Result<u8, ErrorCode> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostTcpSocket,
-                    >(&__NATIVE, "[method]tcp-socket.get-hop-limit")
+                    ::witbind::rt::native_missing!(HostTcpSocket, get_hop_limit)
                 }
                 fn set_hop_limit(
                     &self,
                     value: u8,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostTcpSocket,
-                    >(&__NATIVE, "[method]tcp-socket.set-hop-limit")
+                    ::witbind::rt::native_missing!(HostTcpSocket, set_hop_limit)
                 }
                 fn get_receive_buffer_size(
                     &self,
                 ) -> ::core::result::Result<u64, ErrorCode> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostTcpSocket,
-                    >(&__NATIVE, "[method]tcp-socket.get-receive-buffer-size")
+                    ::witbind::rt::native_missing!(
+                        HostTcpSocket, get_receive_buffer_size
+                    )
                 }
                 fn set_receive_buffer_size(
                     &self,
                     value: u64,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostTcpSocket,
-                    >(&__NATIVE, "[method]tcp-socket.set-receive-buffer-size")
+                    ::witbind::rt::native_missing!(
+                        HostTcpSocket, set_receive_buffer_size
+                    )
                 }
                 fn get_send_buffer_size(
                     &self,
                 ) -> ::core::result::Result<u64, ErrorCode> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostTcpSocket,
-                    >(&__NATIVE, "[method]tcp-socket.get-send-buffer-size")
+                    ::witbind::rt::native_missing!(HostTcpSocket, get_send_buffer_size)
                 }
                 fn set_send_buffer_size(
                     &self,
                     value: u64,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostTcpSocket,
-                    >(&__NATIVE, "[method]tcp-socket.set-send-buffer-size")
+                    ::witbind::rt::native_missing!(HostTcpSocket, set_send_buffer_size)
                 }
             }
             ::witbind::rt::native_resource!(TcpSocket, HostTcpSocket);
@@ -2049,22 +2001,16 @@ pub mod wasi {
                     &self,
                     local_address: IpSocketAddress,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostUdpSocket,
-                    >(&__NATIVE, "[method]udp-socket.bind")
+                    ::witbind::rt::native_missing!(HostUdpSocket, bind)
                 }
                 fn connect(
                     &self,
                     remote_address: IpSocketAddress,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostUdpSocket,
-                    >(&__NATIVE, "[method]udp-socket.connect")
+                    ::witbind::rt::native_missing!(HostUdpSocket, connect)
                 }
                 fn disconnect(&self) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostUdpSocket,
-                    >(&__NATIVE, "[method]udp-socket.disconnect")
+                    ::witbind::rt::native_missing!(HostUdpSocket, disconnect)
                 }
                 fn send(
                     &self,
@@ -2074,9 +2020,7 @@ pub mod wasi {
                     '_,
                     ::core::result::Result<(), ErrorCode>,
                 > {
-                    ::witbind::rt::native::missing::<
-                        dyn HostUdpSocket,
-                    >(&__NATIVE, "[method]udp-socket.send")
+                    ::witbind::rt::native_missing!(HostUdpSocket, send)
                 }
                 fn receive(
                     &self,
@@ -2087,73 +2031,57 @@ pub mod wasi {
                         ErrorCode,
                     >,
                 > {
-                    ::witbind::rt::native::missing::<
-                        dyn HostUdpSocket,
-                    >(&__NATIVE, "[method]udp-socket.receive")
+                    ::witbind::rt::native_missing!(HostUdpSocket, receive)
                 }
                 fn get_local_address(
                     &self,
                 ) -> ::core::result::Result<IpSocketAddress, ErrorCode> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostUdpSocket,
-                    >(&__NATIVE, "[method]udp-socket.get-local-address")
+                    ::witbind::rt::native_missing!(HostUdpSocket, get_local_address)
                 }
                 fn get_remote_address(
                     &self,
                 ) -> ::core::result::Result<IpSocketAddress, ErrorCode> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostUdpSocket,
-                    >(&__NATIVE, "[method]udp-socket.get-remote-address")
+                    ::witbind::rt::native_missing!(HostUdpSocket, get_remote_address)
                 }
                 fn get_address_family(&self) -> IpAddressFamily {
-                    ::witbind::rt::native::missing::<
-                        dyn HostUdpSocket,
-                    >(&__NATIVE, "[method]udp-socket.get-address-family")
+                    ::witbind::rt::native_missing!(HostUdpSocket, get_address_family)
                 }
                 fn get_unicast_hop_limit(
                     &self,
                 ) -> ::core::result::Result<u8, ErrorCode> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostUdpSocket,
-                    >(&__NATIVE, "[method]udp-socket.get-unicast-hop-limit")
+                    ::witbind::rt::native_missing!(HostUdpSocket, get_unicast_hop_limit)
                 }
                 fn set_unicast_hop_limit(
                     &self,
                     value: u8,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostUdpSocket,
-                    >(&__NATIVE, "[method]udp-socket.set-unicast-hop-limit")
+                    ::witbind::rt::native_missing!(HostUdpSocket, set_unicast_hop_limit)
                 }
                 fn get_receive_buffer_size(
                     &self,
                 ) -> ::core::result::Result<u64, ErrorCode> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostUdpSocket,
-                    >(&__NATIVE, "[method]udp-socket.get-receive-buffer-size")
+                    ::witbind::rt::native_missing!(
+                        HostUdpSocket, get_receive_buffer_size
+                    )
                 }
                 fn set_receive_buffer_size(
                     &self,
                     value: u64,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostUdpSocket,
-                    >(&__NATIVE, "[method]udp-socket.set-receive-buffer-size")
+                    ::witbind::rt::native_missing!(
+                        HostUdpSocket, set_receive_buffer_size
+                    )
                 }
                 fn get_send_buffer_size(
                     &self,
                 ) -> ::core::result::Result<u64, ErrorCode> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostUdpSocket,
-                    >(&__NATIVE, "[method]udp-socket.get-send-buffer-size")
+                    ::witbind::rt::native_missing!(HostUdpSocket, get_send_buffer_size)
                 }
                 fn set_send_buffer_size(
                     &self,
                     value: u64,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    ::witbind::rt::native::missing::<
-                        dyn HostUdpSocket,
-                    >(&__NATIVE, "[method]udp-socket.set-send-buffer-size")
+                    ::witbind::rt::native_missing!(HostUdpSocket, set_send_buffer_size)
                 }
             }
             ::witbind::rt::native_resource!(UdpSocket, HostUdpSocket);
@@ -3040,12 +2968,9 @@ pub mod wasi {
                     )
                     .await
             }
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            const __NATIVE: ::witbind::rt::native::Interface = ::witbind::rt::native::Interface {
-                wit: "wasi:sockets/ip-name-lookup@0.3.2",
-                module: "wasi::sockets::ip_name_lookup",
-                install: "install",
-            };
+            ::witbind::rt::native_scope!(
+                "wasi:sockets/ip-name-lookup@0.3.2", Host, install
+            );
             /// Natively (`cargo test` on the host): the imports of `wasi:sockets/ip-name-lookup@0.3.2`, each with the signature of its function here, as a test implements them; [`install`] makes an implementation this thread's. A method left out panics when the guest calls it, naming it.
             #[cfg(not(any(target_arch = "wasm32", miri)))]
             #[allow(unused_variables, clippy::len_without_is_empty)]
@@ -3057,15 +2982,8 @@ pub mod wasi {
                     '_,
                     ::core::result::Result<::witbind::rt::Vec<IpAddress>, ErrorCode>,
                 > {
-                    ::witbind::rt::native::missing::<
-                        dyn Host,
-                    >(&__NATIVE, "resolve-addresses")
+                    ::witbind::rt::native_missing!(Host, resolve_addresses)
                 }
-            }
-            /// Natively: makes `host` this thread's implementation of `wasi:sockets/ip-name-lookup@0.3.2` until the returned guard is dropped (the one installed before comes back then).
-            #[cfg(not(any(target_arch = "wasm32", miri)))]
-            pub fn install(host: impl Host) -> ::witbind::rt::native::Installed {
-                ::witbind::rt::native::install::<dyn Host>(::witbind::rt::Box::new(host))
             }
             /// Lifts a `error-code` out of canonical ABI memory.
             ///

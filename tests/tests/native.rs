@@ -276,8 +276,8 @@ fn a_missing_implementation_is_named() {
     });
     for part in [
         "`witbind-fixtures:roundtrip/host#echo-u8`",
-        "`witbind_fixtures::roundtrip::host::Host`",
-        "`witbind_fixtures::roundtrip::host::install(..)`",
+        "`native::roundtrip::witbind_fixtures::roundtrip::host::Host`",
+        "`native::roundtrip::witbind_fixtures::roundtrip::host::install(..)`",
     ] {
         assert!(message.contains(part), "{part} missing from: {message}");
     }
@@ -294,11 +294,14 @@ fn a_missing_implementation_is_named() {
         host::echo_u16(1);
     });
     assert!(
-        message.contains("`witbind-fixtures:roundtrip/host#echo-u16`"),
+        message.contains("`Host::echo_u16` (an import of `witbind-fixtures:roundtrip/host`)"),
         "{message}"
     );
     assert!(
-        message.contains("implement it in your impl of `witbind_fixtures::roundtrip::host::Host`"),
+        message.contains(
+            "implement `echo_u16` in your impl of \
+             `native::roundtrip::witbind_fixtures::roundtrip::host::Host`"
+        ),
         "{message}"
     );
 }
@@ -683,7 +686,7 @@ fn async_imports() {
         witbind::block_on(async_host::nothing());
     });
     assert!(
-        message.contains("`witbind-fixtures:async-functions/host#nothing`"),
+        message.contains("`Host::nothing` (an import of `witbind-fixtures:async-functions/host`)"),
         "{message}"
     );
 }

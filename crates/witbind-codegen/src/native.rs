@@ -97,19 +97,6 @@ fn interface_name(cx: &Cx, scope: Scope) -> String {
     }
 }
 
-/// The module of `scope` as a path from the root of the bindings, for
-/// messages: `wasi::cli::environment`.
-fn module_path(cx: &Cx, scope: Scope) -> String {
-    let path: Vec<String> = cx
-        .names
-        .path(scope)
-        .0
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
-    path.join("::")
-}
-
 /// The native items of imports `scope`: `Host` and `install` (when the
 /// scope has functions, constructors or statics a test implements), and
 /// each imported resource's `HostX` trait and `From` impl.
@@ -126,23 +113,17 @@ pub(crate) fn expand_host(cx: &Cx, scope: Scope) -> TokenStream {
     if host_fns.is_empty() && resources.is_empty() {
         return TokenStream::new();
     }
-    let native = native_cfg();
     let rt = &cx.rt;
     let names = cx.names.native(scope);
     let iface = interface_name(cx, scope);
-    let module = module_path(cx, scope);
     let install = &names.install;
-    let install_name = install.to_string();
-    let mut items = quote! {
-        #[cfg(#native)]
-        const __NATIVE: #rt::native::Interface = #rt::native::Interface {
-            wit: #iface,
-            module: #module,
-            install: #install_name,
-        };
+    let host = &names.host;
+    let mut items = if host_fns.is_empty() {
+        quote!(#rt::native_scope!(#iface);)
+    } else {
+        quote!(#rt::native_scope!(#iface, #host, #install);)
     };
     if !host_fns.is_empty() {
-        let host = &names.host;
         let methods = host_fns.iter().map(|func| {
             let method = host_method(cx, scope, func);
             let this = match func.kind.resource() {
@@ -160,18 +141,7 @@ pub(crate) fn expand_host(cx: &Cx, scope: Scope) -> TokenStream {
              an implementation this thread's. A method left out panics when the guest calls \
              it, naming it."
         );
-        let install_doc = format!(
-            " Natively: makes `host` this thread's implementation of `{iface}` until the \
-             returned guard is dropped (the one installed before comes back then)."
-        );
         items.extend(native_trait(&doc, host, methods));
-        items.extend(quote! {
-            #[doc = #install_doc]
-            #[cfg(#native)]
-            pub fn #install(host: impl #host) -> #rt::native::Installed {
-                #rt::native::install::<dyn #host>(#rt::Box::new(host))
-            }
-        });
     }
     for resource in resources {
         let host = names.resource(resource);
@@ -227,10 +197,9 @@ fn trait_method(
 ) -> TokenStream {
     let rt = &cx.rt;
     let signature = method_signature(cx, scope, func, method, this);
-    let wit = &func.name;
     quote! {
         #signature {
-            #rt::native::missing::<dyn #host>(&__NATIVE, #wit)
+            #rt::native_missing!(#host, #method)
         }
     }
 }

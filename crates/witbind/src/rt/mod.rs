@@ -15,7 +15,9 @@ mod lists;
 #[cfg(not(any(target_arch = "wasm32", miri)))]
 pub mod native;
 mod native_macros;
-pub use native_macros::{native_import, native_method, native_resource};
+pub use native_macros::{
+    native_import, native_method, native_missing, native_resource, native_scope,
+};
 mod resource_macros;
 mod resources;
 pub use lists::{

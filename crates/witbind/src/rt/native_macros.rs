@@ -2,8 +2,45 @@
 //! resource method: natively (off wasm32, outside Miri) it returns what
 //! the implementation the test installed gives (`rt::native`); on wasm32
 //! it is nothing. Written once here, so that each binding spends one line
-//! on it. The module's `__NATIVE` (an [`Interface`](crate::rt::native::Interface))
-//! names the scope of imports in messages.
+//! on it. The module's `__NATIVE` (an [`Interface`](crate::rt::native::Interface),
+//! which `native_scope!` writes) names the scope of imports in messages.
+
+/// The items of a scope of imports that its functions' native calls use:
+/// `__NATIVE` (the scope for messages: `$wit`, its WIT name, and this
+/// module's path) and, given the scope's `Host` trait, the function
+/// `$install` that installs an implementation of it.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __native_scope {
+    ($wit:literal $(, $host:ident, $install:ident)?) => {
+        #[cfg(not(any(target_arch = "wasm32", miri)))]
+        const __NATIVE: $crate::rt::native::Interface = $crate::rt::native::Interface {
+            wit: $wit,
+            module: ::core::module_path!(),
+            install: ::core::concat!($(::core::stringify!($install))?),
+        };
+        $(
+            #[doc = ::core::concat!(
+                " Natively: makes `host` this thread's implementation of `", $wit,
+                "` until the returned guard is dropped (the one installed before comes back then)."
+            )]
+            #[cfg(not(any(target_arch = "wasm32", miri)))]
+            pub fn $install(host: impl $host) -> $crate::rt::native::Installed {
+                $crate::rt::native::install::<dyn $host>($crate::rt::Box::new(host))
+            }
+        )?
+    };
+}
+
+/// The default body of `$method` of native trait `$host`: a panic naming
+/// it (the test's implementation leaves it out).
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __native_missing {
+    ($host:ident, $method:ident) => {
+        $crate::rt::native::missing::<dyn $host>(&__NATIVE, ::core::stringify!($method))
+    };
+}
 
 /// `return Host::f(&installed, args..)` natively: `$host` is the scope's
 /// `Host` trait, `$wit` the function's WIT name; `async` awaits the call
@@ -62,6 +99,10 @@ macro_rules! __native_method {
 pub use crate::__native_import as native_import;
 #[doc(hidden)]
 pub use crate::__native_method as native_method;
+#[doc(hidden)]
+pub use crate::__native_missing as native_missing;
+#[doc(hidden)]
+pub use crate::__native_scope as native_scope;
 
 /// Natively, `impl<T: $host> From<T> for $name`: the test's object `T`
 /// behind a new handle of imported resource `$name`.

@@ -106,25 +106,23 @@ impl Installed {
 }
 
 /// What the generated code of one scope of imports tells the runtime
-/// about itself, for messages: its WIT name, its module in the bindings,
-/// and the name of its `install` function.
+/// about itself, for messages: its WIT name, its module and the name of
+/// its `install` function (the runtime's `native_scope!` writes it).
 #[derive(Debug)]
 pub struct Interface {
     /// `wasi:cli/environment@0.2.12`, or the world for its own imports.
     pub wit: &'static str,
-    /// `wasi::cli::environment` (empty at the root of the bindings).
+    /// The module's path (`module_path!()`:
+    /// `my_guest::bindings::wasi::cli::environment`).
     pub module: &'static str,
-    /// `install`.
+    /// `install` (empty when the scope has only resources' methods).
     pub install: &'static str,
 }
 
 impl Interface {
-    /// `item` of this module, as a path from the root of the bindings.
+    /// `item` of this module, by its full path.
     fn path(&self, item: &str) -> std::string::String {
-        match self.module {
-            "" => item.into(),
-            module => std::format!("{module}::{item}"),
-        }
+        std::format!("{}::{item}", self.module)
     }
 }
 
@@ -157,13 +155,15 @@ pub fn host<H: ?Sized + 'static>(interface: &Interface, function: &str) -> Rc<Bo
     }
 }
 
-/// The default body of a method of native trait `T` (`dyn HostX` of
-/// `interface`) the test did not implement: `function` is its WIT name.
+/// The default body of `method` of native trait `T` (`dyn HostX` of
+/// `interface`), which the test did not implement.
 #[cold]
-pub fn missing<T: ?Sized>(interface: &Interface, function: &str) -> ! {
+pub fn missing<T: ?Sized>(interface: &Interface, method: &str) -> ! {
     std::panic!(
-        "`{wit}#{function}` was called natively, but the installed implementation does \
-         not implement it: implement it in your impl of `{trait_path}`",
+        "`{trait_name}::{method}` (an import of `{wit}`) was called natively, but the \
+         installed implementation leaves it out: implement `{method}` in your impl of \
+         `{trait_path}`",
+        trait_name = trait_name::<T>(),
         wit = interface.wit,
         trait_path = interface.path(trait_name::<T>()),
     )
@@ -343,12 +343,15 @@ mod tests {
 
     #[test]
     fn a_missing_method_names_its_trait() {
-        let message = panic_message(|| missing::<dyn Greeter>(&IFACE, "[method]r.greet"));
+        let message = panic_message(|| missing::<dyn Greeter>(&IFACE, "greet"));
         assert!(
-            message.contains("`a:b/c#[method]r.greet` was called"),
+            message.contains("`Greeter::greet` (an import of `a:b/c`) was called"),
             "{message}"
         );
-        assert!(message.contains("`a::b::c::Greeter`"), "{message}");
+        assert!(
+            message.contains("implement `greet` in your impl of `a::b::c::Greeter`"),
+            "{message}"
+        );
     }
 
     #[test]
