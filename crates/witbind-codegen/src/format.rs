@@ -17,6 +17,9 @@ use wit_bindgen_core::wit_parser::{Resolve, WorldId};
 use crate::error::Error;
 use crate::tokens::compact;
 
+mod modules;
+pub(crate) use modules::format_tokens;
+
 /// The prefix of the placeholder of a `$name` metavariable. Placeholders
 /// are about as long as what they stand for (so lines are laid out for
 /// their final width), and no name of generated code starts like them.
@@ -35,11 +38,10 @@ pub fn format_file(
     world: WorldId,
     tokens: &TokenStream,
 ) -> Result<String, Error> {
-    let file = parse(tokens)?;
     Ok(format!(
         "{}{}",
         header(resolve, world, None),
-        format_items(file.items)
+        format_tokens(tokens)?
     ))
 }
 

@@ -160,12 +160,12 @@ pub fn bindgen(
     root: Option<&Path>,
 ) -> Result<Bindings, Error> {
     let (wit, world, tokens) = load_and_generate(paths, world, opts)?;
-    let file = format::parse(&tokens)?;
+    let text = format::format_tokens(&tokens)?;
     let command = bindgen_command(paths, &wit.resolve, world, opts, output);
     let shown = shown_command(paths, &wit.resolve, world, opts, output, root);
     let header = format::header(&wit.resolve, world, Some(&shown));
     Ok(Bindings {
-        source: format!("{header}{}", format::format_items(file.items)),
+        source: format!("{header}{text}"),
         wit_files: wit.files,
         command,
     })
