@@ -2,7 +2,7 @@
 //! Markdown list and block quote continuations marked as rustdoc (and
 //! clippy's `doc_lazy_continuation`) expect.
 
-use proc_macro2::TokenStream;
+use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 use wit_bindgen_core::wit_parser::Docs;
 
@@ -31,7 +31,28 @@ pub(crate) fn doc_lines(contents: &str) -> TokenStream {
         text.push(' ');
         text.push_str(&line);
     }
+    let text = raw_literal(&text);
     quote!(#[doc = #text])
+}
+
+/// `text` as a raw string literal (`r"..."`, `r#"..."#`, ...): the same
+/// string to rustdoc as an escaped literal, without escaping it character
+/// by character (WIT docs are most of the text the bindings carry). An
+/// escaped literal when raw is not allowed (a carriage return).
+fn raw_literal(text: &str) -> Literal {
+    if text.contains('\r') {
+        return Literal::string(text);
+    }
+    // One `#` more than the longest run of them after a quote.
+    let mut hashes = 0;
+    for (at, _) in text.match_indices('"') {
+        let run = text[at + 1..].bytes().take_while(|b| *b == b'#').count();
+        hashes = hashes.max(run + 1);
+    }
+    let fence = "#".repeat(hashes);
+    format!("r{fence}\"{text}\"{fence}")
+        .parse()
+        .unwrap_or_else(|_| Literal::string(text))
 }
 
 /// WIT doc text as rustdoc lines: tabs become spaces, lines that continue a
@@ -81,7 +102,24 @@ fn list_marker_len(line: &str) -> Option<usize> {
 
 #[cfg(test)]
 mod tests {
-    use super::markdown_lines;
+    use super::{markdown_lines, raw_literal};
+
+    #[test]
+    fn raw_literals_hold_any_text() {
+        for text in [
+            "plain",
+            "a \"quote\" and a \\ backslash",
+            "fences \"# and \"### inside",
+            "ends with a quote\"",
+            "a\rcarriage return",
+            "unicode: ü → 🦀",
+        ] {
+            let literal = raw_literal(text);
+            let parsed: syn::LitStr = syn::parse2(quote::quote!(#literal)).expect("a literal");
+            assert_eq!(parsed.value(), text, "{literal}");
+            assert_eq!(literal.to_string().starts_with('r'), !text.contains('\r'));
+        }
+    }
 
     #[test]
     fn list_continuations_are_indented() {

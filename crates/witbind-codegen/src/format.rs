@@ -56,7 +56,8 @@ pub(crate) fn parse(tokens: &TokenStream) -> Result<syn::File, Error> {
 
 /// `tokens` with every `#[doc = "..."]` of several lines (as generated
 /// code writes WIT docs, `docs::doc_lines`) split into one attribute per
-/// line, which prettyplease prints as `///` lines.
+/// line, which prettyplease prints as `///` lines, and raw literals made
+/// escaped ones.
 fn split_docs(tokens: TokenStream) -> TokenStream {
     let mut out = TokenStream::new();
     let mut tokens = tokens.into_iter().peekable();
@@ -91,7 +92,7 @@ fn split_docs(tokens: TokenStream) -> TokenStream {
 }
 
 /// The lines of the attribute body `doc = "..."` when its text has
-/// several.
+/// several or is a raw literal.
 fn doc_lines_of(attr: &Group) -> Option<Vec<String>> {
     let mut tokens = attr.stream().into_iter();
     let (Some(TokenTree::Ident(doc)), Some(TokenTree::Punct(eq)), Some(value), None) =
@@ -102,9 +103,11 @@ fn doc_lines_of(attr: &Group) -> Option<Vec<String>> {
     if doc != "doc" || eq.as_char() != '=' {
         return None;
     }
+    // Generated docs are raw literals (`docs::doc_lines`); printed ones are
+    // escaped literals, as `///` lines or in the tokens of a macro call.
+    let raw = value.to_string().starts_with('r');
     let text = syn::parse2::<syn::LitStr>(value.into()).ok()?.value();
-    text.contains('\n')
-        .then(|| text.split('\n').map(str::to_string).collect())
+    (raw || text.contains('\n')).then(|| text.split('\n').map(str::to_string).collect())
 }
 
 /// The `@generated` header: the witbind version, the world, and the
