@@ -1,7 +1,8 @@
 //! Printing a whole file on two threads. The modules of the bindings that
 //! hold no module (an interface's, a world's exports' leaves) are printed
-//! apart from the rest, about half of their text on a second thread, and
-//! put back where a placeholder item stood for each. proc-macro2's tokens
+//! apart from the rest, about half of their text on a second thread (on
+//! this one where no thread can be started), and put back where a
+//! placeholder item stood for each. proc-macro2's tokens
 //! cannot cross threads (they are reference-counted), so a module's
 //! contents travel as text and are parsed again where they are printed.
 //! Each is printed inside as many empty modules as it is deep, which are
@@ -51,13 +52,21 @@ pub(crate) fn format_tokens(tokens: &TokenStream) -> Result<String, Error> {
     }
     let (mine, theirs) = modules.split_at(split);
     let (text, mine, theirs) = std::thread::scope(|scope| {
-        let other = (!theirs.is_empty()).then(|| scope.spawn(|| print_modules(theirs)));
+        // Where no thread can be started (a target without threads, a
+        // limit), this thread prints them too.
+        let other = match theirs {
+            [] => None,
+            theirs => std::thread::Builder::new()
+                .spawn_scoped(scope, || print_modules(theirs))
+                .ok(),
+        };
         let text = parse(&rest).map(|file| format_items(file.items));
         let mine = print_modules(mine);
         let theirs = match other.map(|other| other.join()) {
             Some(Ok(theirs)) => theirs,
             Some(Err(panic)) => std::panic::resume_unwind(panic),
-            None => Ok(Vec::new()),
+            None if theirs.is_empty() => Ok(Vec::new()),
+            None => print_modules(theirs),
         };
         (text, mine, theirs)
     });
