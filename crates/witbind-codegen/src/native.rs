@@ -118,12 +118,9 @@ pub(crate) fn expand_host(cx: &Cx, scope: Scope) -> TokenStream {
     let iface = interface_name(cx, scope);
     let install = &names.install;
     let host = &names.host;
-    let mut items = if host_fns.is_empty() {
-        quote!(#rt::native_scope!(#iface);)
-    } else {
-        quote!(#rt::native_scope!(#iface, #host, #install);)
-    };
+    let mut items = quote!(#rt::native_scope!(#iface););
     if !host_fns.is_empty() {
+        items = quote!(#rt::native_scope!(#iface, #host, #install););
         let methods = host_fns.iter().map(|func| {
             let method = host_method(cx, scope, func);
             let this = match func.kind.resource() {

@@ -88,9 +88,9 @@ fn detach(tokens: TokenStream, depth: usize, modules: &mut Vec<Module>) -> Token
         let TokenTree::Group(group) = &trees[i] else {
             continue;
         };
-        let body = group.stream();
-        let body = if has_module(&body) {
-            detach(body, depth + 1, modules)
+        let body: Vec<TokenTree> = group.stream().into_iter().collect();
+        let body = if body.windows(3).any(is_module_body) {
+            detach(body.into_iter().collect(), depth + 1, modules)
         } else if body.is_empty() {
             continue;
         } else {
@@ -100,7 +100,7 @@ fn detach(tokens: TokenStream, depth: usize, modules: &mut Vec<Module>) -> Token
             );
             modules.push(Module {
                 depth: depth + 1,
-                body: body.to_string(),
+                body: group.stream().to_string(),
             });
             quote!(#placeholder!();)
         };
@@ -118,12 +118,6 @@ fn is_module_body(trees: &[TokenTree]) -> bool {
         [TokenTree::Ident(keyword), TokenTree::Ident(_), TokenTree::Group(body)]
             if keyword == "mod" && body.delimiter() == Delimiter::Brace
     )
-}
-
-/// Whether items `tokens` hold a module with contents.
-fn has_module(tokens: &TokenStream) -> bool {
-    let trees: Vec<TokenTree> = tokens.clone().into_iter().collect();
-    trees.windows(3).any(is_module_body)
 }
 
 /// Each of `modules` printed, in order.
